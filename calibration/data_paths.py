@@ -1,0 +1,48 @@
+"""Where the research data lives: ``$MEROV_DATA``, else ``../shared`` beside the checkout.
+
+The OV-MERD labels, judge outputs and emotion-wheel files are research-only
+(MER dataset licence, non-commercial) and are never shipped with this package.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from judges.errors import InputError
+
+__all__ = ["ENV_VAR", "data_root", "wheel_dir", "ovmerd_dir", "find_data_root"]
+
+ENV_VAR = "MEROV_DATA"
+_REPO = Path(__file__).resolve().parent.parent
+
+
+def find_data_root() -> Path | None:
+    """The data folder if one is found, else ``None``."""
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return Path(env).expanduser()
+    for candidate in (Path.cwd() / ".." / "shared", _REPO.parent / "shared", Path.cwd() / "shared"):
+        if (candidate / "emotion_wheel").is_dir() or (candidate / "ovmerd").is_dir():
+            return candidate.resolve()
+    return None
+
+
+def data_root() -> Path:
+    """The data folder; a clear error when there is none."""
+    root = find_data_root()
+    if root is None or not root.is_dir():
+        where = f"${ENV_VAR}={os.environ[ENV_VAR]}" if os.environ.get(ENV_VAR) else "../shared"
+        raise InputError(
+            f"no data folder at {where}; set {ENV_VAR} to the folder holding emotion_wheel/ and ovmerd/ (see README, 'Data')"
+        )
+    return root
+
+
+def wheel_dir() -> Path:
+    """The emotion-wheel folder (``wheel1..5.xlsx``, ``synonym.xlsx``, ``format.csv``)."""
+    return data_root() / "emotion_wheel"
+
+
+def ovmerd_dir() -> Path:
+    """The OV-MERD folder (``labels/``, ``splits/``, ``outputs/``)."""
+    return data_root() / "ovmerd"

@@ -1,0 +1,232 @@
+"""The official OV-MER emotion-wheel tables, read from the files as users download them.
+
+Word form -> one of 1,255 labels (``format.csv``) -> one of 253 wheel words
+(``synonym.xlsx``, 8 runs merged) -> the level-1 / level-2 class of each of the
+five wheels (``wheel1..5.xlsx``). Every choice among several candidates takes
+the alphabetically first, as the official code does, so the mapping is
+deterministic. Out-of-vocabulary words map to nothing and are dropped.
+"""
+from __future__ import annotations
+
+import csv
+import functools
+import zipfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from judges.errors import InputError
+from judges.label_text import parse_labels
+
+__all__ = ["EmotionWheel", "load_wheel", "WHEELS", "LEVELS", "METRIC_NAMES"]
+
+WHEELS = ("wheel1", "wheel2", "wheel3", "wheel4", "wheel5")
+LEVELS = ("level1", "level2")
+#: The 12 EW metrics: M1 (word forms), M2 (synonyms), then each wheel at each level.
+METRIC_NAMES = ("m1", "m2") + tuple(f"{w}_{lv}" for w in WHEELS for lv in LEVELS)
+FORMAT_FILES = {"official": "format.csv", "mer2026": "format-mer2026.csv"}
+_REQUIRED = ("synonym.xlsx",) + tuple(f"{w}.xlsx" for w in WHEELS)
+
+
+def _official_split(text: object) -> list[str]:
+    """The official tokenisation of the wheel files: split on commas and quotes, strip, keep case."""
+    if text is None:
+        return []
+    s = str(text).strip()
+    if not s:
+        return []
+    if s[0] == "[":
+        s = s[1:]
+    if s and s[-1] == "]":
+        s = s[:-1]
+    out = []
+    for sep in ("'", '"'):
+        s = s.replace(sep, ",")
+    for item in s.split(","):
+        item = item.strip()
+        if item:
+            out.append(item)
+    return out
+
+
+def _read_xlsx(path: Path) -> list[dict[str, object]]:
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise InputError(f"{path}: unreadable xlsx ({exc}); download the wheel files again") from None
+    try:
+        rows = list(wb.worksheets[0].iter_rows(values_only=True))
+    finally:
+        wb.close()
+    if not rows:
+        raise InputError(f"{path}: empty sheet")
+    header = [str(h).strip() if h is not None else "" for h in rows[0]]
+    return [dict(zip(header, r)) for r in rows[1:] if any(v is not None for v in r)]
+
+
+@dataclass
+class EmotionWheel:
+    """The emotion-wheel tables and the per-metric word -> class lookups built from them."""
+
+    directory: Path
+    format_file: str
+    form_to_labels: dict[str, list[str]]
+    label_to_wheelwords: dict[str, list[str]]
+    wheel_words: frozenset[str]
+    #: (wheel, level) -> wheel word -> class
+    wheel_classes: dict[tuple[str, str], dict[str, str]]
+    _lookup: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def load(cls, directory: str | Path, format_file: str = "format.csv") -> "EmotionWheel":
+        directory = Path(directory)
+        if not directory.is_dir():
+            raise InputError(f"{directory}: no emotion-wheel folder; set MEROV_DATA or pass --wheel-dir")
+        format_file = FORMAT_FILES.get(format_file, format_file)
+        missing = [f for f in _REQUIRED + (format_file,) if not (directory / f).is_file()]
+        if missing:
+            raise InputError(f"{directory}: emotion-wheel folder lacks {', '.join(missing)}; it needs wheel1..5.xlsx, synonym.xlsx and {format_file}")
+        wheel_classes: dict[tuple[str, str], dict[str, str]] = {}
+        wheel_words: set[str] = set()
+        for wheel in WHEELS:
+            tree = cls._read_wheel(directory / f"{wheel}.xlsx")
+            for level in LEVELS:
+                wheel_classes[(wheel, level)] = cls._cluster(tree, level)
+            for l1, sub in tree.items():
+                wheel_words.add(l1)
+                for l2, l3s in sub.items():
+                    wheel_words.add(l2)
+                    wheel_words.update(l3s)
+        label_to_wheelwords = cls._read_synonyms(directory / "synonym.xlsx", wheel_words)
+        form_to_labels = cls._read_formats(directory / format_file)
+        wheel = cls(directory, format_file, form_to_labels, label_to_wheelwords, frozenset(wheel_words), wheel_classes)
+        wheel._build_lookups()
+        return wheel
+
+    # -- reading -----------------------------------------------------------
+    @staticmethod
+    def _read_wheel(path: Path) -> dict[str, dict[str, list[str]]]:
+        rows = _read_xlsx(path)
+        if rows and not {"level1", "level2", "level3"} <= set(rows[0]):
+            raise InputError(f"{path}: needs columns level1, level2, level3")
+        tree: dict[str, dict[str, list[str]]] = {}
+        l1 = l2 = l3 = ""
+        for row in rows:
+            l1 = str(row["level1"]) if row["level1"] is not None else l1
+            l2 = str(row["level2"]) if row["level2"] is not None else l2
+            l3 = str(row["level3"]) if row["level3"] is not None else l3
+            l1, l2, l3 = l1.lower().strip(), l2.lower().strip(), l3.lower().strip()
+            tree.setdefault(l1, {}).setdefault(l2, []).append(l3)
+        return tree
+
+    @staticmethod
+    def _cluster(tree: dict[str, dict[str, list[str]]], level: str) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for l1, sub in tree.items():
+            out[l1] = l1 if level == "level1" else sorted(sub)[0]
+            for l2, l3s in sub.items():
+                out[l2] = l1 if level == "level1" else l2
+                for l3 in l3s:
+                    out[l3] = l1 if level == "level1" else l2
+        return out
+
+    @staticmethod
+    def _read_synonyms(path: Path, wheel_words: set[str]) -> dict[str, list[str]]:
+        rows = _read_xlsx(path)
+        merged: dict[str, set[str]] = defaultdict(set)
+        for run in range(1, 9):
+            wcol, scol = f"word_run{run}", f"synonym_run{run}"
+            if rows and (wcol not in rows[0] or scol not in rows[0]):
+                raise InputError(f"{path}: needs columns {wcol} and {scol} (8 runs of synonyms)")
+            for row in rows:
+                if row[wcol] is None:
+                    continue
+                raw = str(row[wcol]).strip().lower()
+                merged[raw].add(raw)
+                for syn in _official_split(row[scol]):
+                    merged[syn.strip().lower()].add(raw)
+        return {k: sorted(v) for k, v in merged.items()}
+
+    @staticmethod
+    def _read_formats(path: Path) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = defaultdict(list)
+        try:
+            with path.open(newline="", encoding="utf-8-sig") as fh:
+                reader = csv.DictReader(fh)
+                if not {"name", "format"} <= set(reader.fieldnames or []):
+                    raise InputError(f"{path}: needs a header 'name,format'")
+                for row in reader:
+                    raw = row["name"]
+                    for form in _official_split(row["format"]):
+                        out[form].append(raw)
+                    out[raw].append(raw)
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise InputError(f"{path}: unreadable word-form table ({exc})") from None
+        return dict(out)
+
+    # -- lookups -------------------------------------------------------------
+    def _build_lookups(self) -> None:
+        m1: dict[str, str] = {}
+        m2: dict[str, str] = {}
+        for form, labels in self.form_to_labels.items():
+            first = sorted(labels)[0]
+            m1[form] = first
+            wheelwords = self.label_to_wheelwords.get(first)
+            if wheelwords:
+                m2[form] = wheelwords[0]
+        self._lookup = {"m1": m1, "m2": m2}
+        for (wheel, level), classes in self.wheel_classes.items():
+            table: dict[str, str] = {}
+            for form, labels in self.form_to_labels.items():
+                candidates = sorted(w for lab in labels for w in self.label_to_wheelwords.get(lab, ()))
+                for cand in candidates:
+                    if cand in classes:
+                        table[form] = classes[cand]
+                        break
+            self._lookup[f"{wheel}_{level}"] = table
+
+    def lookup(self, metric: str) -> dict[str, str]:
+        """Word form -> mapped label for one of :data:`METRIC_NAMES` (absent: out of vocabulary)."""
+        try:
+            return self._lookup[metric]
+        except KeyError:
+            raise InputError(f"unknown EW metric {metric!r}; known: {', '.join(METRIC_NAMES)}") from None
+
+    def map_words(self, words: list[str] | str, metric: str) -> set[str]:
+        """The set of labels ``words`` map to under ``metric``; unknown words dropped."""
+        table = self.lookup(metric)
+        if isinstance(words, str):
+            words = parse_labels(words)
+        out = set()
+        for w in words:
+            mapped = table.get(w.lower().strip())
+            if mapped:
+                out.add(mapped)
+        return out
+
+    def in_vocabulary(self, word: str) -> bool:
+        return word.lower().strip() in self.form_to_labels
+
+    @property
+    def vocabulary(self) -> list[str]:
+        """Every word form the metric understands."""
+        return sorted(self.form_to_labels)
+
+    def classes(self, wheel: str, level: str = "level1") -> list[str]:
+        return sorted(set(self.wheel_classes[(wheel, level)].values()))
+
+
+@functools.lru_cache(maxsize=8)
+def _load_cached(directory: str, format_file: str) -> EmotionWheel:
+    return EmotionWheel.load(directory, format_file)
+
+
+def load_wheel(directory: str | Path | None = None, format_file: str = "format.csv") -> EmotionWheel:
+    """The emotion wheel from ``directory`` (default: the data folder's ``emotion_wheel/``), loaded once."""
+    if directory is None:
+        from calibration.data_paths import wheel_dir
+
+        directory = wheel_dir()
+    return _load_cached(str(Path(directory).resolve()), format_file)

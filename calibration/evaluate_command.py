@@ -1,0 +1,46 @@
+"""Score judge or fused predictions with the official EW metric."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from calibration.emotion_wheel import load_wheel
+from calibration.ew_metric import SCORE_KEYS, evaluate
+from calibration.labels import check_names, read_labels, read_split
+from judges.outputs import read_judge_output
+
+__all__ = ["add_arguments", "run", "format_table"]
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--labels", required=True, help="ground truth CSV (name,openset)")
+    p.add_argument("--pred", required=True, help="predictions: OV-MER .npz, name,openset .csv, or .jsonl")
+    p.add_argument("--names", help="split file: score only these names (default: every labelled name)")
+    p.add_argument("--wheel-dir", help="emotion-wheel folder (default: $MEROV_DATA/emotion_wheel)")
+    p.add_argument("--word-forms", default="official", help="word-form table: 'official' (format.csv), 'mer2026', or a file name in the wheel folder")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+
+
+def format_table(scores: dict[str, float | int]) -> str:
+    lines = [f"{'metric':<16}{'score':>8}"]
+    for key in SCORE_KEYS:
+        value = scores[key]
+        lines.append(f"{key:<16}{value:>8d}" if key == "n" else f"{key:<16}{value:>8.2f}")
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    labels = read_labels(args.labels)
+    preds = read_judge_output(args.pred)
+    names = check_names(read_split(args.names), labels, args.labels) if args.names else list(labels)
+    wheel = load_wheel(args.wheel_dir, args.word_forms)
+    scores = evaluate(labels, preds, names, wheel=wheel)
+    if scores.missing:
+        print(f"warning: {args.pred}: {scores.missing} of {len(names)} samples have no prediction; scored as empty", file=sys.stderr)
+    result = scores.as_dict()
+    if args.format == "json":
+        print(json.dumps({k: (round(v, 4) if isinstance(v, float) else v) for k, v in result.items()}))
+    else:
+        print(format_table(result))
+    return 0

@@ -1,0 +1,108 @@
+"""The official OV-MER emotion-wheel (EW) metric: deterministic, offline, no GPT.
+
+Per metric, each sample's ground truth and prediction are mapped to label
+sets (see :mod:`calibration.emotion_wheel`); a sample whose ground truth maps
+to nothing is skipped; an empty prediction scores 0. Precision and recall are
+averaged over samples and F = 2PR/(P+R) is taken from the averages.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from calibration.emotion_wheel import LEVELS, METRIC_NAMES, WHEELS, EmotionWheel, load_wheel
+
+__all__ = ["EWScores", "evaluate", "sample_precision_recall", "f_from_pr", "SCORE_KEYS"]
+
+#: The keys of :meth:`EWScores.as_dict`, in order.
+SCORE_KEYS = METRIC_NAMES + ("l1_f", "l1_p", "l1_r", "l2_f", "m_avg", "n")
+
+
+def f_from_pr(p: float, r: float) -> float:
+    return 0.0 if p + r == 0 else 2 * p * r / (p + r)
+
+
+@dataclass(frozen=True)
+class EWScores:
+    """EW scores as fractions in [0, 1]; :meth:`as_dict` gives percent."""
+
+    f: dict[str, float]
+    p: dict[str, float]
+    r: dict[str, float]
+    n: int
+    missing: int = 0
+
+    def _mean(self, table: dict[str, float], level: str) -> float:
+        return float(np.mean([table[f"{w}_{level}"] for w in WHEELS]))
+
+    @property
+    def l1_f(self) -> float:
+        return self._mean(self.f, "level1")
+
+    @property
+    def l1_p(self) -> float:
+        return self._mean(self.p, "level1")
+
+    @property
+    def l1_r(self) -> float:
+        return self._mean(self.r, "level1")
+
+    @property
+    def l2_f(self) -> float:
+        return self._mean(self.f, "level2")
+
+    @property
+    def m_avg(self) -> float:
+        return float(np.mean([self.f[m] for m in METRIC_NAMES]))
+
+    def as_dict(self) -> dict[str, float | int]:
+        """Scores in percent under the documented keys (``n`` is a count)."""
+        out: dict[str, float | int] = {m: 100 * self.f[m] for m in METRIC_NAMES}
+        out.update(l1_f=100 * self.l1_f, l1_p=100 * self.l1_p, l1_r=100 * self.l1_r, l2_f=100 * self.l2_f, m_avg=100 * self.m_avg, n=self.n)
+        return out
+
+
+def sample_precision_recall(gt: set[str], pred: set[str]) -> tuple[float, float] | None:
+    """Per-sample (precision, recall); ``None`` when the ground truth is empty (sample skipped)."""
+    if not gt:
+        return None
+    if not pred:
+        return 0.0, 0.0
+    hit = len(gt & pred)
+    return hit / len(pred), hit / len(gt)
+
+
+def evaluate(
+    labels: Mapping[str, Iterable[str]],
+    predictions: Mapping[str, Iterable[str] | None],
+    names: Iterable[str] | None = None,
+    wheel: EmotionWheel | None = None,
+    metrics: Iterable[str] = METRIC_NAMES,
+) -> EWScores:
+    """EW scores of ``predictions`` against ``labels`` over ``names`` (default: every labelled name).
+
+    A name with no prediction counts as an empty prediction (it scores 0) and is
+    counted in ``missing``; the caller decides whether to warn.
+    """
+    wheel = wheel or load_wheel()
+    names = list(labels) if names is None else list(names)
+    missing = sum(1 for n in names if predictions.get(n) is None)
+    f, p, r = {}, {}, {}
+    n_scored = 0
+    for metric in metrics:
+        table = wheel.lookup(metric)
+        ps, rs = [], []
+        for name in names:
+            gt = {table[w] for w in labels[name] if w in table}
+            pred = {table[w] for w in (predictions.get(name) or ()) if w in table}
+            pr = sample_precision_recall(gt, pred)
+            if pr is not None:
+                ps.append(pr[0])
+                rs.append(pr[1])
+        mp = float(np.mean(ps)) if ps else 0.0
+        mr = float(np.mean(rs)) if rs else 0.0
+        p[metric], r[metric], f[metric] = mp, mr, f_from_pr(mp, mr)
+        n_scored = max(n_scored, len(ps))
+    return EWScores(f=f, p=p, r=r, n=n_scored, missing=missing)

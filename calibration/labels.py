@@ -1,0 +1,46 @@
+"""Ground truth and splits: ``name,openset`` CSV and one-name-per-line split files."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from judges.errors import InputError
+from judges.outputs import read_label_csv
+
+__all__ = ["read_labels", "read_split", "check_names"]
+
+
+def read_labels(path: str | Path) -> dict[str, list[str]]:
+    """Ground truth in the official MER2024 format (CSV ``name,openset``)."""
+    labels = read_label_csv(path)
+    if not labels:
+        raise InputError(f"{path}: no labelled samples")
+    return labels
+
+
+def read_split(path: str | Path) -> list[str]:
+    """Sample names of a split file, one per line, order kept, blanks and ``#`` comments skipped."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such split file")
+    names = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            names.append(line)
+    if not names:
+        raise InputError(f"{path}: the split file lists no names")
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise InputError(f"{path}: names listed twice: {', '.join(dupes[:5])}")
+    return names
+
+
+def check_names(names: Iterable[str], known: Mapping[str, object], what: str) -> list[str]:
+    """``names`` as a list, or a clear error naming those not in ``known``."""
+    names = list(names)
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        shown = ", ".join(unknown[:5]) + (f" (+{len(unknown) - 5} more)" if len(unknown) > 5 else "")
+        raise InputError(f"{len(unknown)} name(s) not in {what}: {shown}; is it the right split for these labels?")
+    return names

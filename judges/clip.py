@@ -1,0 +1,66 @@
+"""A clip to be judged: a name, and whatever media and text we have for it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from judges.errors import InputError
+
+__all__ = ["Clip"]
+
+SUBTITLE_SUFFIXES = (".srt", ".txt")
+
+
+@dataclass(frozen=True)
+class Clip:
+    """A clip: ``name`` (the sample id), optional ``video`` file, optional ``subtitle`` text.
+
+    A replayed judge needs only the name; live judges read the video.
+    """
+
+    name: str
+    video: Path | None = None
+    subtitle: str | None = None
+
+    @classmethod
+    def from_path(cls, video: str | Path, subtitle: str | None = None, name: str | None = None) -> "Clip":
+        """A clip for a video file; the subtitle is given, or read from a sidecar ``.srt``/``.txt``."""
+        path = Path(video)
+        if not path.is_file():
+            raise InputError(f"{path}: no such video file; check the path")
+        if subtitle is None:
+            subtitle = read_sidecar_subtitle(path)
+        return cls(name=name or path.stem, video=path, subtitle=subtitle)
+
+    @classmethod
+    def coerce(cls, item: "Clip | str | Path") -> "Clip":
+        """Accept a Clip, a video path, or a bare sample name (for replayed judges)."""
+        if isinstance(item, Clip):
+            return item
+        path = Path(item)
+        if path.suffix and path.exists():
+            return cls.from_path(path)
+        if path.suffix:
+            raise InputError(f"{path}: no such video file; check the path")
+        return cls(name=str(item))
+
+
+def read_sidecar_subtitle(video: Path) -> str | None:
+    """Text of ``clip.srt`` or ``clip.txt`` beside ``clip.mp4``, if one exists."""
+    for suffix in SUBTITLE_SUFFIXES:
+        side = video.with_suffix(suffix)
+        if side.is_file():
+            text = side.read_text(encoding="utf-8", errors="replace")
+            return srt_to_text(text) if suffix == ".srt" else text.strip()
+    return None
+
+
+def srt_to_text(srt: str) -> str:
+    """The spoken lines of an SRT file, without indices and timings."""
+    lines = []
+    for line in srt.splitlines():
+        line = line.strip()
+        if not line or line.isdigit() or "-->" in line:
+            continue
+        lines.append(line)
+    return " ".join(lines)

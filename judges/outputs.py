@@ -1,0 +1,101 @@
+"""Read stored judge outputs: OV-MER ``*-openset.npz``, ``name,openset`` CSV, JSONL."""
+from __future__ import annotations
+
+import csv
+import json
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from judges.errors import InputError
+from judges.label_text import parse_labels
+
+__all__ = ["read_judge_output", "read_reasons", "JUDGE_OUTPUT_SUFFIXES"]
+
+JUDGE_OUTPUT_SUFFIXES = (".npz", ".csv", ".jsonl")
+
+
+def read_judge_output(path: str | Path) -> dict[str, list[str]]:
+    """Sample name -> emotion words, from a ``.npz``, ``.csv`` or ``.jsonl`` file."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such judge-output file")
+    suffix = path.suffix.lower()
+    if suffix == ".npz":
+        return _read_npz(path)
+    if suffix == ".csv":
+        return read_label_csv(path)
+    if suffix == ".jsonl":
+        return _read_jsonl(path, "labels", parse_labels)
+    raise InputError(f"{path}: unknown judge-output format {suffix!r}; use .npz (OV-MER), .csv (name,openset) or .jsonl")
+
+
+def read_reasons(path: str | Path) -> dict[str, str]:
+    """Sample name -> free-text description, from a ``*-reason.jsonl`` file."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such description file")
+    return _read_jsonl(path, "reason", lambda v: "" if v is None else str(v))
+
+
+def _read_npz(path: Path) -> dict[str, list[str]]:
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            missing = [k for k in ("filenames", "fileitems") if k not in data.files]
+            if missing:
+                raise InputError(f"{path}: npz lacks array(s) {', '.join(missing)}; OV-MER outputs hold 'filenames' and 'fileitems'")
+            names, items = data["filenames"], data["fileitems"]
+    except InputError:
+        raise
+    except ValueError as exc:
+        if "pickle" in str(exc).lower():
+            raise InputError(f"{path}: npz holds pickled objects, refused for safety; re-save with string arrays (np.savez(filenames=np.array(names, dtype=str), fileitems=...))") from None
+        raise InputError(f"{path}: unreadable npz: {exc}") from None
+    except (OSError, zipfile.BadZipFile, EOFError) as exc:
+        raise InputError(f"{path}: unreadable npz ({exc}); is the file complete?") from None
+    if len(names) != len(items):
+        raise InputError(f"{path}: 'filenames' has {len(names)} entries but 'fileitems' has {len(items)}")
+    return {str(n): parse_labels(str(i)) for n, i in zip(names, items)}
+
+
+def read_label_csv(path: str | Path, column: str = "openset") -> dict[str, list[str]]:
+    """``name,openset`` CSV (the official MER2024 format) -> name -> words."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such CSV file")
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as fh:
+            reader = csv.DictReader(fh)
+            fields = [f.strip() for f in (reader.fieldnames or [])]
+            missing = [c for c in ("name", column) if c not in fields]
+            if missing:
+                raise InputError(f"{path}: missing column(s) {', '.join(missing)}; expected a header 'name,{column}' (found: {', '.join(fields) or 'nothing'})")
+            out: dict[str, list[str]] = {}
+            for lineno, row in enumerate(reader, start=2):
+                row = {(k or "").strip(): v for k, v in row.items()}
+                name = (row.get("name") or "").strip()
+                if not name:
+                    raise InputError(f"{path}:{lineno}: empty 'name'")
+                out[name] = parse_labels(row.get(column))
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8 text; save the CSV as UTF-8") from None
+    except csv.Error as exc:
+        raise InputError(f"{path}: malformed CSV: {exc}") from None
+    return out
+
+
+def _read_jsonl(path: Path, key: str, convert) -> dict:
+    out = {}
+    with path.open(encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{path}:{lineno}: not JSON ({exc.msg}); each line must be an object like {{\"name\": ..., \"{key}\": ...}}") from None
+            if not isinstance(record, dict) or "name" not in record or key not in record:
+                raise InputError(f"{path}:{lineno}: needs keys 'name' and '{key}'")
+            out[str(record["name"])] = convert(record[key])
+    return out

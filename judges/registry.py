@@ -1,0 +1,118 @@
+"""Judge types by registered name: add a judge with one file and one decorator.
+
+    @register_judge("my-judge")
+    class MyJudge(Judge): ...
+
+    build_judge("my-judge", name="mine", model="/models/x")
+"""
+from __future__ import annotations
+
+import difflib
+import importlib
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from judges.base import Judge
+from judges.errors import InputError
+
+__all__ = ["register_judge", "build_judge", "judge_types", "judges_from_config", "load_config"]
+
+_REGISTRY: dict[str, type[Judge]] = {}
+
+#: Registered name -> module that registers it, imported on first use so that
+#: heavy optional dependencies load only for the judges actually used.
+_BUILTIN_MODULES: dict[str, str] = {
+    "replay": "judges.replay",
+    "lmdeploy": "judges.lmdeploy_judge",
+    "transformers": "judges.transformers_judge",
+    "openai": "judges.openai_judge",
+    "affectgpt": "judges.affectgpt_judge",
+    "two-stage": "judges.two_stage",
+    "lexical": "judges.lexical_extractor",
+    "face": "judges.face_judge",
+    "text-lexicon": "judges.text_lexicon_judge",
+    "speech-text": "judges.speech_text_judge",
+}
+
+
+def register_judge(name: str) -> Callable[[type[Judge]], type[Judge]]:
+    """Class decorator registering a judge type under ``name``."""
+
+    def decorate(cls: type[Judge]) -> type[Judge]:
+        existing = _REGISTRY.get(name)
+        if existing is not None and existing is not cls:
+            raise ValueError(f"judge type {name!r} is already registered by {existing.__name__}")
+        _REGISTRY[name] = cls
+        return cls
+
+    return decorate
+
+
+def judge_types() -> list[str]:
+    """Every judge type name that can be built."""
+    return sorted(set(_REGISTRY) | set(_BUILTIN_MODULES))
+
+
+def _lookup(type_name: str) -> type[Judge]:
+    if type_name not in _REGISTRY and type_name in _BUILTIN_MODULES:
+        importlib.import_module(_BUILTIN_MODULES[type_name])
+    if type_name in _REGISTRY:
+        return _REGISTRY[type_name]
+    close = difflib.get_close_matches(type_name, judge_types(), n=3, cutoff=0.5)
+    hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
+    raise InputError(f"unknown judge type {type_name!r}; {hint}known types: {', '.join(judge_types())}")
+
+
+def build_judge(type_name: str, **params: Any) -> Judge:
+    """Build a judge of a registered type with its parameters."""
+    cls = _lookup(type_name)
+    try:
+        return cls(**params)
+    except TypeError as exc:
+        raise InputError(f"judge type {type_name!r}: bad parameters {sorted(params)}: {exc}") from None
+
+
+def load_config(path: str | Path) -> list[dict[str, Any]]:
+    """The ``[[judge]]`` tables of a TOML (or YAML) judges file."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such judges config file")
+    text = path.read_text(encoding="utf-8")
+    try:
+        if path.suffix in (".yaml", ".yml"):
+            try:
+                import yaml
+            except ImportError:
+                raise InputError(f"{path}: YAML configs need PyYAML (pip install pyyaml), or use TOML") from None
+            data = yaml.safe_load(text) or {}
+        else:
+            data = tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, ValueError) as exc:
+        raise InputError(f"{path}: not valid {'YAML' if path.suffix in ('.yaml', '.yml') else 'TOML'}: {exc}") from None
+    entries = data.get("judge") or data.get("judges")
+    if not isinstance(entries, list) or not entries:
+        raise InputError(f"{path}: no judges; write one [[judge]] table per judge with a 'type' key")
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, dict) or "type" not in entry:
+            raise InputError(f"{path}: judge #{i + 1} has no 'type'; known types: {', '.join(judge_types())}")
+    return entries
+
+
+def judges_from_config(path: str | Path) -> list[Judge]:
+    """Build every judge listed in a config file (relative paths are relative to the file)."""
+    base = Path(path).resolve().parent
+    judges = []
+    for entry in load_config(path):
+        params = {k: v for k, v in entry.items() if k != "type"}
+        for key in ("path", "model", "repo", "checkpoint"):
+            value = params.get(key)
+            if isinstance(value, str) and value.startswith("."):
+                params[key] = str((base / value).resolve())
+        judges.append(build_judge(entry["type"], **params))
+    names = [j.name for j in judges]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise InputError(f"{path}: judge names must be unique; repeated: {', '.join(dupes)}")
+    return judges

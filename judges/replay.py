@@ -1,0 +1,49 @@
+"""A judge that serves stored outputs by sample name: real judges, replayed."""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from judges.base import Judge
+from judges.clip import Clip
+from judges.outputs import read_judge_output
+from judges.registry import register_judge
+from judges.verdict import Verdict
+
+__all__ = ["ReplayJudge"]
+
+
+@register_judge("replay")
+class ReplayJudge(Judge):
+    """Replays a stored judge output (``.npz``/``.csv``/``.jsonl``) or an in-memory mapping.
+
+    A clip the stored output does not cover gets a verdict with an error, so
+    it is reported as unanswered, never guessed.
+
+    >>> judge = ReplayJudge("toy", labels={"clip1": ["happy"]})
+    >>> judge.judge(Clip("clip1")).words
+    ['happy']
+    """
+
+    modalities = frozenset({"video", "audio", "text"})
+
+    def __init__(self, name: str, path: str | Path | None = None, labels: Mapping[str, list[str]] | None = None):
+        if (path is None) == (labels is None):
+            raise ValueError("ReplayJudge needs exactly one of path= or labels=")
+        self.name = name
+        self.path = None if path is None else str(path)
+        self.labels: dict[str, list[str]] = dict(labels) if labels is not None else read_judge_output(path)
+
+    def judge_batch(self, clips: Sequence[Clip]) -> list[Verdict]:
+        out = []
+        for clip in clips:
+            words = self.labels.get(clip.name)
+            if words is None:
+                out.append(Verdict.failed(self.name, clip.name, f"no stored output for {clip.name!r}"))
+            else:
+                out.append(Verdict(judge=self.name, clip=clip.name, words=list(words), raw=str(words)))
+        return out
+
+    def cache_identity(self) -> dict[str, Any]:
+        return {**super().cache_identity(), "path": self.path}

@@ -1,0 +1,44 @@
+"""What a judge says about one clip."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+__all__ = ["Verdict"]
+
+
+@dataclass
+class Verdict:
+    """One judge's opinion on one clip.
+
+    ``words`` are open-vocabulary emotion words ("relieved", "teasing");
+    ``raw`` is the model's text as it came; ``scores`` optionally gives a
+    confidence per word; ``description`` holds a free-text clue description
+    (stage one of a two-stage judge). ``error`` is set, and ``words`` empty,
+    when the clip failed: a failure is a verdict, never an exception, so the
+    other judges' work stands.
+    """
+
+    judge: str
+    clip: str
+    words: list[str] = field(default_factory=list)
+    raw: str = ""
+    scores: dict[str, float] | None = None
+    description: str | None = None
+    seconds: float = 0.0
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Verdict":
+        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
+
+    @classmethod
+    def failed(cls, judge: str, clip: str, error: str, seconds: float = 0.0, raw: str = "") -> "Verdict":
+        return cls(judge=judge, clip=clip, words=[], raw=raw, seconds=seconds, error=error)
