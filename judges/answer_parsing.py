@@ -1,0 +1,69 @@
+"""Turn a model's free-text answer into emotion words, or say why it cannot.
+
+Models asked for "a comma-separated list of emotion words" answer
+``"happy, relieved"``, but also ``"Emotions: happy and relieved."``,
+``"none"``, a ``<think>`` block first, or (small or broken models) noise.
+:func:`words_from_answer` keeps what reads as emotion words and reports an
+answer with none as an error, so a garbled reply is never taken for "no emotion".
+
+    >>> words_from_answer("Emotions: Happy, relieved and a bit nervous.")
+    (['happy', 'relieved', 'a bit nervous'], None)
+    >>> words_from_answer("none")
+    ([], None)
+    >>> words_from_answer("")
+    ([], 'empty answer')
+"""
+from __future__ import annotations
+
+import re
+
+from judges.label_text import parse_labels
+
+__all__ = ["words_from_answer", "MAX_WORDS_PER_LABEL"]
+
+#: A label longer than this many words is a sentence, not an emotion word.
+MAX_WORDS_PER_LABEL = 3
+
+_THINK = re.compile(r"<think>.*?(</think>|$)", re.DOTALL | re.IGNORECASE)
+_FENCE = re.compile(r"```[a-zA-Z]*")
+_PREFIX = re.compile(r"^\s*[\w ]{0,40}?\b(emotions?|labels?|answer|output|feelings?)\s*(are|is)?\s*[:\uff1a]", re.IGNORECASE)
+_NONE_ANSWERS = {"none", "no emotion", "no emotions", "null", "n/a", "[]", "nothing"}
+_CONJUNCTION = re.compile(r"\s+(?:and|or|&)\s+|^(?:and|or)\s+")
+_WORD_CHARS = re.compile(r"^[^\W\d_]+(?:[' -][^\W\d_]+)*$")
+_SNIPPET = 60
+
+
+def words_from_answer(text: object) -> tuple[list[str], str | None]:
+    """``(words, error)`` for a model's answer: words lower-cased, in order, without repeats.
+
+    ``error`` is ``None`` for a usable answer (including an explicit "none",
+    which gives no words) and a short reason otherwise (empty, or nothing in it
+    reads as an emotion word).
+    """
+    answer = "" if text is None else str(text)
+    answer = _FENCE.sub(" ", _THINK.sub(" ", answer)).replace("**", "").strip()
+    if not answer:
+        return [], "empty answer"
+    body = _PREFIX.sub("", answer, count=1).strip().rstrip(".!").strip()
+    if body.lower().strip("[]() ") in _NONE_ANSWERS:
+        return [], None
+    words: list[str] = []
+    rejected = 0
+    for part in parse_labels(body):
+        for piece in _CONJUNCTION.split(part):
+            piece = piece.strip(" .!?*`-")
+            if not piece:
+                continue
+            if _WORD_CHARS.match(piece) and len(piece.split()) <= MAX_WORDS_PER_LABEL:
+                if piece not in words and piece not in _NONE_ANSWERS:
+                    words.append(piece)
+            else:
+                rejected += 1
+    if not words or rejected > len(words):
+        return [], f"unparseable answer: {_snippet(answer)!r}"
+    return words, None
+
+
+def _snippet(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= _SNIPPET else flat[: _SNIPPET - 3] + "..."

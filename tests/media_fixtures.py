@@ -1,0 +1,76 @@
+"""Small real media files made with PyAV inside the tests (no data files in the repo).
+
+    from tests.media_fixtures import make_clip
+    make_clip(tmp_path / "a.mp4", seconds=2, with_audio=True)
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["make_clip", "make_corrupt_clip", "TONE_HZ"]
+
+#: Frequency of the sine tone in the audio track.
+TONE_HZ = 440.0
+
+
+def make_clip(
+    path: str | Path,
+    seconds: float = 2.0,
+    width: int = 320,
+    height: int = 240,
+    with_audio: bool = True,
+    fps: int = 10,
+    audio_rate: int = 44100,
+    stereo: bool = True,
+) -> Path:
+    """Write an MPEG-4 video whose frame ``i`` is a flat grey of level ``i * 255 // (n - 1)``.
+
+    With ``with_audio`` the file also carries an AAC sine tone of :data:`TONE_HZ`
+    at ``audio_rate`` Hz (stereo by default, to exercise down-mixing).
+    """
+    import av
+
+    path = Path(path)
+    n_frames = max(1, round(seconds * fps))
+    with av.open(str(path), "w") as out:
+        video = out.add_stream("mpeg4", rate=fps)
+        video.width, video.height, video.pix_fmt = width, height, "yuv420p"
+        audio = None
+        if with_audio:
+            audio = out.add_stream("aac", rate=audio_rate, layout="stereo" if stereo else "mono")
+        for i in range(n_frames):
+            level = i * 255 // max(1, n_frames - 1)
+            image = np.full((height, width, 3), level, dtype=np.uint8)
+            frame = av.VideoFrame.from_ndarray(image, format="rgb24")
+            out.mux(video.encode(frame))
+        out.mux(video.encode(None))
+        if audio is not None:
+            _write_tone(out, audio, seconds, audio_rate, stereo)
+    return path
+
+
+def _write_tone(out, stream, seconds: float, rate: int, stereo: bool) -> None:
+    import av
+
+    t = np.arange(int(seconds * rate)) / rate
+    tone = (0.5 * np.sin(2 * np.pi * TONE_HZ * t)).astype(np.float32)
+    channels = 2 if stereo else 1
+    chunk = 1024  # the AAC encoder's frame size
+    for start in range(0, len(tone), chunk):
+        piece = np.tile(tone[start:start + chunk], (channels, 1))
+        frame = av.AudioFrame.from_ndarray(piece, format="fltp", layout="stereo" if stereo else "mono")
+        frame.sample_rate = rate
+        frame.pts = start
+        frame.time_base = Fraction(1, rate)
+        out.mux(stream.encode(frame))
+    out.mux(stream.encode(None))
+
+
+def make_corrupt_clip(path: str | Path) -> Path:
+    """A file named like a video that holds no decodable media."""
+    path = Path(path)
+    path.write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 8)
+    return path

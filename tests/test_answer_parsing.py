@@ -1,0 +1,59 @@
+"""words_from_answer: a model's free text -> emotion words, or a reason why not."""
+from __future__ import annotations
+
+import pytest
+
+from judges.answer_parsing import words_from_answer
+
+
+def test_a_comma_list_gives_its_words_lower_cased():
+    assert words_from_answer("Happy, Relieved") == (["happy", "relieved"], None)
+
+
+def test_a_leading_label_and_a_final_full_stop_are_dropped():
+    assert words_from_answer("Emotions: joy, surprise.") == (["joy", "surprise"], None)
+
+
+def test_and_joins_are_split():
+    assert words_from_answer("relieved and a bit nervous") == (["relieved", "a bit nervous"], None)
+
+
+def test_repeated_words_are_kept_once_in_order():
+    assert words_from_answer("sad, happy, sad") == (["sad", "happy"], None)
+
+
+def test_numbered_and_bracketed_lists_are_read():
+    assert words_from_answer("1. happy\n2. sad")[0] == ["happy", "sad"]
+    assert words_from_answer("['happy', 'sad']")[0] == ["happy", "sad"]
+
+
+def test_a_think_block_is_ignored():
+    assert words_from_answer("<think>maybe fear?</think>angry, sad") == (["angry", "sad"], None)
+
+
+@pytest.mark.parametrize("answer", ["none", "None.", "[none]", "no emotion"])
+def test_an_explicit_none_is_no_words_and_no_error(answer):
+    assert words_from_answer(answer) == ([], None)
+
+
+@pytest.mark.parametrize("answer", ["", "   ", None])
+def test_an_empty_answer_is_an_error(answer):
+    assert words_from_answer(answer) == ([], "empty answer")
+
+
+@pytest.mark.parametrize(
+    "answer",
+    ["ĠxyzĠ 12 ,, ##", "The person seems happy and relieved in this clip, smiling at the camera.", "qwe rty uio asd, 12345, happy"],
+)
+def test_garbled_or_sentence_answers_are_errors_naming_the_answer(answer):
+    words, error = words_from_answer(answer)
+    assert words == [] and error.startswith("unparseable answer:")
+
+
+def test_the_error_quotes_at_most_a_short_snippet():
+    _, error = words_from_answer("x1 " * 500)
+    assert len(error) < 100
+
+
+def test_non_english_emotion_words_are_kept():
+    assert words_from_answer("开心, 愤怒")[0] == ["开心", "愤怒"]
