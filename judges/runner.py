@@ -1,0 +1,196 @@
+"""Run several judges over many clips at once, through the verdict cache.
+
+Every judge gets a worker thread of its own that feeds its clips, in batches
+of ``batch_size``, to ``judge_batch``; the main thread alone writes the cache
+(one committed transaction per batch) and moves the progress bar, so a kill
+or Ctrl-C loses at most the batches still in flight. Judges with
+``concurrency == "thread"`` (HTTP clients, I/O-bound) share at most
+``max_workers`` running batches; a ``concurrency == "process"`` judge (a
+GPU/CPU model) runs on its own dedicated thread outside that limit. A thread,
+not a subprocess: the judge is already built (its model loaded) in this
+process, torch releases the GIL while it computes, and its verdicts come back
+without pickling.
+
+    >>> from judges.replay import ReplayJudge
+    >>> out = run_judges([ReplayJudge("a", labels={"c1": ["happy"]})], ["c1"], progress=False)
+    >>> out["a"]["c1"].words
+    ['happy']
+"""
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from contextlib import nullcontext
+from pathlib import Path
+
+from tqdm.auto import tqdm
+
+from judges.base import Judge
+from judges.clip import Clip
+from judges.errors import InputError
+from judges.verdict import Verdict
+from judges.verdict_cache import VerdictCache
+
+__all__ = ["run_judges"]
+
+CONCURRENCY_KINDS = ("thread", "process")
+
+
+def run_judges(
+    judges: Sequence[Judge],
+    clips: Iterable[Clip | str | Path],
+    cache: VerdictCache | str | Path | None = None,
+    progress: bool = True,
+    max_workers: int | None = None,
+    batch_size: int = 8,
+    retry_failed: bool = False,
+) -> dict[str, dict[str, Verdict]]:
+    """Verdicts of every judge on every clip: ``{judge name: {clip name: Verdict}}``, in the order given.
+
+    Cached verdicts (``cache`` is a :class:`VerdictCache` or a path to one) are
+    reused, failed ones too unless ``retry_failed``; new ones are stored as they
+    come, so an interrupted run resumes where it stopped. A judge that raises,
+    or returns the wrong number or order of verdicts, gives error verdicts for
+    that batch; the other judges' work stands. ``max_workers`` bounds the
+    thread judges running at once (default: all of them).
+    """
+    judges = _checked_judges(judges)
+    clips = _checked_clips(clips)
+    if not isinstance(batch_size, int) or batch_size < 1:
+        raise InputError(f"batch_size={batch_size!r}: give a whole number of clips per batch, 1 or more")
+    if max_workers is not None and (not isinstance(max_workers, int) or max_workers < 1):
+        raise InputError(f"max_workers={max_workers!r}: give a whole number, 1 or more, or None for one per judge")
+    if cache is None or isinstance(cache, VerdictCache):
+        return _run(judges, clips, cache, progress, max_workers, batch_size, retry_failed)
+    if not isinstance(cache, (str, Path)):
+        raise InputError(f"cache={cache!r}: give a VerdictCache, a path to a cache file, or None")
+    with VerdictCache(cache) as opened:
+        return _run(judges, clips, opened, progress, max_workers, batch_size, retry_failed)
+
+
+def _checked_judges(judges: Sequence[Judge]) -> list[Judge]:
+    judges = list(judges)
+    if not judges:
+        raise InputError("no judges given; pass at least one Judge to run_judges")
+    for judge in judges:
+        if not isinstance(judge, Judge):
+            raise InputError(f"{judge!r} is not a Judge; build judges with judges.registry.build_judge")
+        if judge.concurrency not in CONCURRENCY_KINDS:
+            raise InputError(f"judge {judge.name!r}: concurrency {judge.concurrency!r}; use 'thread' or 'process'")
+    names = [judge.name for judge in judges]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise InputError(f"judge names must be unique; repeated: {', '.join(repeated)}; give each judge its own name")
+    return judges
+
+
+def _checked_clips(clips: Iterable[Clip | str | Path]) -> list[Clip]:
+    if isinstance(clips, (str, Path, Clip)):
+        raise InputError(f"clips={clips!r}: give a list of clips, video paths or sample names")
+    clips = [Clip.coerce(item) for item in clips]
+    names = [clip.name for clip in clips]
+    if len(set(names)) != len(names):
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        raise InputError(f"clip names must be unique; repeated: {', '.join(repeated[:5])}; rename or drop the duplicates")
+    return clips
+
+
+def _run(
+    judges: list[Judge],
+    clips: list[Clip],
+    cache: VerdictCache | None,
+    progress: bool,
+    max_workers: int | None,
+    batch_size: int,
+    retry_failed: bool,
+) -> dict[str, dict[str, Verdict]]:
+    found: dict[str, dict[str, Verdict]] = {
+        judge.name: cache.get_many(judge, clips, retry_failed) if cache is not None else {} for judge in judges
+    }
+    todo = {judge.name: [clip for clip in clips if clip.name not in found[judge.name]] for judge in judges}
+    busy = [judge for judge in judges if todo[judge.name]]
+    n_threaded = sum(judge.concurrency == "thread" for judge in busy)
+    slots = threading.BoundedSemaphore(max_workers or max(1, n_threaded))
+    outbox: queue.Queue = queue.Queue()
+    stop = threading.Event()
+    failed = sum(not v.ok for verdicts in found.values() for v in verdicts.values())
+    with tqdm(total=len(judges) * len(clips), disable=not progress, desc="judging", unit="verdict") as bar:
+        bar.update(sum(map(len, found.values())))
+        for judge in busy:
+            guard = slots if judge.concurrency == "thread" else None
+            args = (judge, todo[judge.name], batch_size, guard, outbox, stop)
+            threading.Thread(target=_work, args=args, name=f"judge-{judge.name}", daemon=True).start()
+        pending = len(busy)
+        try:
+            while pending:
+                judge, batch, outcome = outbox.get()
+                if batch is None:
+                    if isinstance(outcome, BaseException):
+                        raise outcome
+                    pending -= 1
+                    continue
+                if cache is not None:
+                    cache.put_many(judge, batch, outcome)
+                found[judge.name].update((clip.name, verdict) for clip, verdict in zip(batch, outcome))
+                failed += sum(not verdict.ok for verdict in outcome)
+                bar.update(len(batch))
+                if failed:
+                    bar.set_postfix(failed=failed, refresh=False)
+        finally:
+            stop.set()  # workers finish their batch in flight and stop; its verdicts are not stored
+    return {judge.name: {clip.name: found[judge.name][clip.name] for clip in clips} for judge in judges}
+
+
+def _work(
+    judge: Judge,
+    clips: list[Clip],
+    batch_size: int,
+    slots: threading.BoundedSemaphore | None,
+    outbox: queue.Queue,
+    stop: threading.Event,
+) -> None:
+    """One judge's worker: its batches, one after another, results posted to the main thread."""
+    try:
+        for start in range(0, len(clips), batch_size):
+            batch = clips[start : start + batch_size]
+            with slots if slots is not None else nullcontext():
+                if stop.is_set():
+                    return
+                verdicts = _judge_batch(judge, batch)
+            outbox.put((judge, batch, verdicts))
+        outbox.put((judge, None, None))
+    except BaseException as exc:  # KeyboardInterrupt or SystemExit inside a judge stops the whole run
+        outbox.put((judge, None, exc))
+
+
+def _judge_batch(judge: Judge, batch: list[Clip]) -> list[Verdict]:
+    """The judge's verdicts for a batch, or one error verdict per clip if it raised or broke the contract."""
+    start = time.perf_counter()
+    try:
+        verdicts = judge.judge_batch(batch)
+    except Exception as exc:
+        problem = f"judge {judge.name!r} raised {type(exc).__name__}: {exc}"
+    else:
+        problem = _contract_problem(judge, batch, verdicts)
+    if problem is None:
+        return list(verdicts)
+    seconds = (time.perf_counter() - start) / len(batch)
+    return [Verdict.failed(judge.name, clip.name, problem, seconds=seconds) for clip in batch]
+
+
+def _contract_problem(judge: Judge, batch: list[Clip], verdicts: object) -> str | None:
+    """Why ``verdicts`` is not one Verdict per clip of ``batch`` in order, or None if it is."""
+    if not isinstance(verdicts, (list, tuple)):
+        return f"judge {judge.name!r}: judge_batch returned {type(verdicts).__name__}, not a list of Verdict"
+    if len(verdicts) != len(batch):
+        return (f"judge {judge.name!r} returned {len(verdicts)} verdicts for {len(batch)} clips; "
+                "judge_batch must return one Verdict per clip, in order")
+    for clip, verdict in zip(batch, verdicts):
+        if not isinstance(verdict, Verdict):
+            return f"judge {judge.name!r} returned a {type(verdict).__name__} for clip {clip.name!r}, not a Verdict"
+        if verdict.clip != clip.name:
+            return (f"judge {judge.name!r} returned clip {verdict.clip!r}'s verdict where clip {clip.name!r}'s "
+                    "was due; judge_batch must keep the clips' order")
+    return None

@@ -1,0 +1,194 @@
+"""A persistent verdict store, so a run can be stopped, resumed and repeated for free."""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from judges.base import Judge
+from judges.clip import Clip
+from judges.clip_hash import clip_key, identity_hash, sha256_file
+from judges.errors import InputError
+from judges.verdict import Verdict
+
+__all__ = ["VerdictCache"]
+
+SCHEMA_VERSION = 1
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS verdicts (
+    judge_id TEXT NOT NULL, clip_key TEXT NOT NULL, judge TEXT NOT NULL, clip TEXT NOT NULL,
+    ok INTEGER NOT NULL, verdict TEXT NOT NULL, stored_at REAL NOT NULL,
+    PRIMARY KEY (judge_id, clip_key));
+CREATE TABLE IF NOT EXISTS judge_identities (
+    judge_id TEXT PRIMARY KEY, name TEXT NOT NULL, identity TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS file_digests (
+    path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, sha256 TEXT NOT NULL);
+"""
+_QUERY_CHUNK = 500
+
+
+class VerdictCache:
+    """Verdicts in a sqlite file, keyed by (judge identity hash, clip key).
+
+    The judge identity is ``judge.cache_identity()`` as canonical JSON, hashed:
+    a new prompt version or model revision misses. The clip key is the clip
+    name plus a hash of the video bytes and subtitle text (just the name for a
+    name-only clip): an edited video misses. Video digests are memoised by
+    (path, size, mtime) in the same file, so a re-run does not re-read big
+    videos. Failed verdicts are stored too (a failing clip is recorded, not
+    retried, unless ``retry_failed=True``). Every ``put`` commits at once; the
+    file is in WAL mode with ``synchronous=NORMAL``, which survives a killed
+    process (only a power cut may lose the last commits). One connection per
+    cache object, guarded by a lock, so threads may share it; processes each
+    open their own.
+
+    >>> cache = VerdictCache(tmp_path / "verdicts.sqlite")        # doctest: +SKIP
+    >>> cache.put(judge, clip, judge.judge(clip))                  # doctest: +SKIP
+    >>> cache.get_many(judge, [clip])[clip.name].words             # doctest: +SKIP
+    ['happy']
+    """
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        if not self.path.parent.is_dir():
+            raise InputError(f"{self.path}: folder {self.path.parent} does not exist; create it or pick another cache path")
+        self._lock = threading.RLock()
+        self._digests: dict[tuple[str, int, int], str] = {}
+        self._conn = self._connect()
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(str(self.path), timeout=60.0, isolation_level=None, check_same_thread=False)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version == 0:  # new file; idempotent, so two processes creating it at once is harmless
+                conn.executescript(f"{_SCHEMA}PRAGMA user_version = {SCHEMA_VERSION};")
+            elif version != SCHEMA_VERSION:
+                raise InputError(f"{self.path}: verdict cache format {version}, expected {SCHEMA_VERSION}; delete it or use another cache path")
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise InputError(f"{self.path}: not a verdict cache ({exc}); delete it or use another cache path") from None
+        except InputError:
+            conn.close()
+            raise
+        return conn
+
+    # -- keys ---------------------------------------------------------------
+    def judge_id(self, judge: Judge) -> str:
+        """Hash of ``judge.cache_identity()``."""
+        return self._identity(judge)[0]
+
+    def _identity(self, judge: Judge) -> tuple[str, str]:
+        identity = judge.cache_identity()
+        try:
+            return identity_hash(identity), json.dumps(identity, sort_keys=True, default=str)
+        except TypeError as exc:
+            raise InputError(f"judge {judge.name!r}: cache_identity() must hold only JSON values (str, numbers, lists, dicts): {exc}") from None
+
+    def clip_key(self, clip: Clip) -> str:
+        """The clip's name plus a hash of its video bytes and subtitle."""
+        digest = None if clip.video is None else self.file_digest(clip.video)
+        return clip_key(clip.name, digest, clip.subtitle)
+
+    def file_digest(self, path: str | Path) -> str:
+        """sha256 of a file, read again only when its (path, size, mtime) changed."""
+        try:
+            resolved = str(Path(path).resolve())
+            st = os.stat(resolved)
+        except OSError:
+            raise InputError(f"{path}: video file is missing or unreadable; check the clip's path") from None
+        memo_key = (resolved, st.st_size, st.st_mtime_ns)
+        if memo_key in self._digests:
+            return self._digests[memo_key]
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT sha256 FROM file_digests WHERE path = ? AND size = ? AND mtime_ns = ?", memo_key
+            ).fetchone()
+        if row is None:
+            digest = sha256_file(resolved)
+            with self._lock:
+                self._conn.execute("INSERT OR REPLACE INTO file_digests VALUES (?, ?, ?, ?)", (*memo_key, digest))
+        else:
+            digest = row[0]
+        self._digests[memo_key] = digest
+        return digest
+
+    # -- verdicts -----------------------------------------------------------
+    def get_many(self, judge: Judge, clips: Iterable[Clip], retry_failed: bool = False) -> dict[str, Verdict]:
+        """Stored verdicts of ``judge`` for ``clips``, by clip name (failed ones left out if ``retry_failed``)."""
+        judge_id = self.judge_id(judge)
+        by_key = {self.clip_key(clip): clip.name for clip in clips}
+        keys = list(by_key)
+        found: dict[str, Verdict] = {}
+        with self._lock:
+            for start in range(0, len(keys), _QUERY_CHUNK):
+                chunk = keys[start : start + _QUERY_CHUNK]
+                marks = ",".join("?" * len(chunk))
+                rows = self._conn.execute(
+                    f"SELECT clip_key, ok, verdict FROM verdicts WHERE judge_id = ? AND clip_key IN ({marks})",
+                    (judge_id, *chunk),
+                ).fetchall()
+                for key, ok, text in rows:
+                    if ok or not retry_failed:
+                        found[by_key[key]] = Verdict.from_dict(json.loads(text))
+        return found
+
+    def put(self, judge: Judge, clip: Clip, verdict: Verdict) -> None:
+        """Store one verdict, committed before returning."""
+        self.put_many(judge, [clip], [verdict])
+
+    def put_many(self, judge: Judge, clips: Sequence[Clip], verdicts: Sequence[Verdict]) -> None:
+        """Store one verdict per clip (same order) in one committed transaction."""
+        if len(clips) != len(verdicts):
+            raise ValueError(f"put_many: {len(clips)} clips but {len(verdicts)} verdicts")
+        judge_id, identity = self._identity(judge)
+        now = time.time()
+        rows = [
+            (judge_id, self.clip_key(clip), judge.name, clip.name, int(v.ok), json.dumps(v.to_dict(), ensure_ascii=False), now)
+            for clip, v in zip(clips, verdicts)
+        ]
+        with self._lock:
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+                self._conn.execute("INSERT OR IGNORE INTO judge_identities VALUES (?, ?, ?)", (judge_id, judge.name, identity))
+                self._conn.executemany("INSERT OR REPLACE INTO verdicts VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+                self._conn.execute("COMMIT")
+            except BaseException:  # Ctrl-C included: leave no transaction open
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                raise
+
+    def stats(self) -> dict[str, Any]:
+        """Counts: verdicts, failed, per judge name (and how many identities), hashed files."""
+        with self._lock:
+            per_judge = self._conn.execute(
+                "SELECT judge, COUNT(*), SUM(1 - ok), COUNT(DISTINCT judge_id) FROM verdicts GROUP BY judge ORDER BY judge"
+            ).fetchall()
+            files = self._conn.execute("SELECT COUNT(*) FROM file_digests").fetchone()[0]
+        judges = {name: {"verdicts": n, "failed": failed, "identities": ids} for name, n, failed, ids in per_judge}
+        return {
+            "path": str(self.path),
+            "verdicts": sum(j["verdicts"] for j in judges.values()),
+            "failed": sum(j["failed"] for j in judges.values()),
+            "judges": judges,
+            "hashed_files": files,
+        }
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> "VerdictCache":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"VerdictCache({str(self.path)!r})"
