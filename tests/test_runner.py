@@ -1,0 +1,289 @@
+"""run_judges: judges in parallel, verdicts cached, failures recorded, interrupted runs resumed."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from judges.base import Judge
+from judges.clip import Clip
+from judges.errors import InputError
+from judges.replay import ReplayJudge
+from judges.runner import run_judges
+from judges.verdict import Verdict
+from judges.verdict_cache import VerdictCache
+
+REPO = Path(__file__).resolve().parents[1]
+CLIPS = ["s1", "s2", "s3"]
+
+
+class CountingJudge(Judge):
+    """Says "calm" for every clip after ``delay`` seconds; records calls; clips in ``fail_on`` fail."""
+
+    def __init__(self, name: str, delay: float = 0.0, fail_on: tuple[str, ...] = (), prompt_version: str = "v1",
+                 concurrency: str = "thread"):
+        self.name = name
+        self.delay = delay
+        self.fail_on = fail_on
+        self.prompt_version = prompt_version
+        self.concurrency = concurrency
+        self.calls: list[str] = []
+        self.batches: list[int] = []
+
+    def judge_batch(self, clips):
+        self.batches.append(len(clips))
+        out = []
+        for clip in clips:
+            self.calls.append(clip.name)
+            time.sleep(self.delay)
+            if clip.name in self.fail_on:
+                out.append(Verdict.failed(self.name, clip.name, "model said nothing"))
+            else:
+                out.append(Verdict(self.name, clip.name, words=["calm"]))
+        return out
+
+    def cache_identity(self):
+        return {**super().cache_identity(), "prompt_version": self.prompt_version}
+
+
+class MarkingJudge(CountingJudge):
+    """A CountingJudge that also appends "<clip> <pid>" to a file per call, seen across processes."""
+
+    def __init__(self, name: str, marker: str, delay: float = 0.0):
+        super().__init__(name, delay=delay)
+        self.marker = marker
+
+    def judge_batch(self, clips):
+        with open(self.marker, "a", encoding="utf-8") as handle:
+            handle.writelines(f"{clip.name} {os.getpid()}\n" for clip in clips)
+        return super().judge_batch(clips)
+
+
+class RaisingJudge(CountingJudge):
+    def judge_batch(self, clips):
+        raise ConnectionError("server went away")
+
+
+class ShortJudge(CountingJudge):
+    def judge_batch(self, clips):
+        return super().judge_batch(clips)[:-1]
+
+
+class ReversingJudge(CountingJudge):
+    def judge_batch(self, clips):
+        return super().judge_batch(clips)[::-1]
+
+
+class InterruptibleJudge(CountingJudge):
+    """Behaves like Ctrl-C arriving once it has judged ``interrupt_after`` clips (never if None)."""
+
+    def __init__(self, name: str, interrupt_after: int | None):
+        super().__init__(name)
+        self.interrupt_after = interrupt_after
+
+    def judge_batch(self, clips):
+        if len(self.calls) == self.interrupt_after:
+            raise KeyboardInterrupt
+        return super().judge_batch(clips)
+
+
+class PeakJudge(CountingJudge):
+    """Records the largest number of PeakJudge batches running at the same moment."""
+
+    running = 0
+    peak = 0
+    lock = threading.Lock()
+
+    def judge_batch(self, clips):
+        with PeakJudge.lock:
+            PeakJudge.running += 1
+            PeakJudge.peak = max(PeakJudge.peak, PeakJudge.running)
+        try:
+            return super().judge_batch(clips)
+        finally:
+            with PeakJudge.lock:
+                PeakJudge.running -= 1
+
+
+@pytest.fixture
+def cache_path(tmp_path) -> Path:
+    return tmp_path / "verdicts.sqlite"
+
+
+def test_results_are_by_judge_then_clip_in_the_order_given():
+    out = run_judges([CountingJudge("b"), ReplayJudge("a", labels={"s2": ["happy"]})], CLIPS, progress=False)
+    assert list(out) == ["b", "a"]
+    assert list(out["a"]) == CLIPS
+    assert out["a"]["s2"].words == ["happy"]
+
+
+def test_cached_verdicts_are_not_recomputed(cache_path):
+    run_judges([CountingJudge("j")], CLIPS, cache=cache_path, progress=False)
+    again = CountingJudge("j")
+    out = run_judges([again], CLIPS + ["s4"], cache=cache_path, progress=False)
+    assert again.calls == ["s4"]
+    assert all(verdict.ok for verdict in out["j"].values())
+
+
+def test_a_failed_clip_is_recorded_and_the_others_continue(cache_path):
+    judge = CountingJudge("j", fail_on=("s2",))
+    out = run_judges([judge], CLIPS, cache=cache_path, progress=False, batch_size=1)
+    assert judge.calls == CLIPS
+    assert [out["j"][c].ok for c in CLIPS] == [True, False, True]
+    with VerdictCache(cache_path) as cache:
+        assert cache.get_many(judge, [Clip("s2")])["s2"].error == "model said nothing"
+
+
+def test_a_failed_clip_is_recomputed_only_with_retry_failed(cache_path):
+    run_judges([CountingJudge("j", fail_on=("s2",))], CLIPS, cache=cache_path, progress=False)
+    kept, retried = CountingJudge("j"), CountingJudge("j")
+    run_judges([kept], CLIPS, cache=cache_path, progress=False)
+    out = run_judges([retried], CLIPS, cache=cache_path, progress=False, retry_failed=True)
+    assert (kept.calls, retried.calls) == ([], ["s2"])
+    assert out["j"]["s2"].ok
+
+
+def test_a_judge_that_raises_does_not_sink_the_others():
+    out = run_judges([RaisingJudge("broken"), CountingJudge("fine")], CLIPS, progress=False)
+    assert all(verdict.ok for verdict in out["fine"].values())
+    error = out["broken"]["s1"].error
+    assert "'broken'" in error and "ConnectionError" in error and "server went away" in error
+
+
+def test_a_wrong_number_of_verdicts_becomes_error_verdicts():
+    out = run_judges([ShortJudge("short")], CLIPS, progress=False)
+    assert all("returned 2 verdicts for 3 clips" in verdict.error for verdict in out["short"].values())
+
+
+def test_verdicts_out_of_order_become_error_verdicts():
+    out = run_judges([ReversingJudge("rev")], CLIPS, progress=False)
+    assert all("order" in verdict.error for verdict in out["rev"].values())
+
+
+def test_a_new_prompt_version_recomputes(cache_path):
+    run_judges([CountingJudge("j", prompt_version="v1")], CLIPS, cache=cache_path, progress=False)
+    revised = CountingJudge("j", prompt_version="v2")
+    run_judges([revised], CLIPS, cache=cache_path, progress=False)
+    assert revised.calls == CLIPS
+
+
+def test_an_edited_video_recomputes_only_that_clip(tmp_path, cache_path):
+    videos = [tmp_path / f"{name}.mp4" for name in CLIPS]
+    for path in videos:
+        path.write_bytes(path.name.encode())
+    run_judges([CountingJudge("j")], videos, cache=cache_path, progress=False)
+    videos[1].write_bytes(b"re-encoded, longer")
+    again = CountingJudge("j")
+    run_judges([again], videos, cache=cache_path, progress=False)
+    assert again.calls == ["s2"]
+
+
+@pytest.mark.parametrize("kinds", [("thread", "thread"), ("thread", "process")])
+def test_judges_overlap_in_time(kinds):
+    judges = [CountingJudge(f"j{i}", delay=0.3, concurrency=kind) for i, kind in enumerate(kinds)]
+    serial = 0.3 * len(judges) * 2
+    start = time.perf_counter()
+    run_judges(judges, ["s1", "s2"], progress=False, batch_size=1)
+    assert time.perf_counter() - start < 0.8 * serial
+
+
+def test_max_workers_bounds_the_thread_judges_running_at_once():
+    PeakJudge.peak = 0
+    run_judges([PeakJudge(f"j{i}", delay=0.02) for i in range(3)], CLIPS, progress=False, max_workers=1, batch_size=1)
+    assert PeakJudge.peak == 1
+
+
+def test_batches_hold_at_most_batch_size_clips():
+    judge = CountingJudge("j")
+    run_judges([judge], [f"s{i}" for i in range(7)], progress=False, batch_size=3)
+    assert judge.batches == [3, 3, 1]
+
+
+def test_the_progress_bar_counts_every_judge_and_clip(capsys, cache_path):
+    run_judges([CountingJudge("a")], CLIPS, cache=cache_path, progress=False)
+    run_judges([CountingJudge("a"), CountingJudge("b")], CLIPS, cache=cache_path, progress=True)
+    assert "6/6" in capsys.readouterr().err
+
+
+def test_no_progress_bar_prints_nothing(capsys):
+    run_judges([CountingJudge("a")], CLIPS, progress=False)
+    assert capsys.readouterr().err == ""
+
+
+def test_duplicate_judge_names_are_an_input_error():
+    with pytest.raises(InputError, match="repeated: j"):
+        run_judges([CountingJudge("j"), CountingJudge("j")], CLIPS, progress=False)
+
+
+def test_duplicate_clip_names_are_an_input_error():
+    with pytest.raises(InputError, match="repeated: s1"):
+        run_judges([CountingJudge("j")], ["s1", "s1"], progress=False)
+
+
+def test_a_batch_size_below_one_is_an_input_error():
+    with pytest.raises(InputError, match="batch_size"):
+        run_judges([CountingJudge("j")], CLIPS, progress=False, batch_size=0)
+
+
+def test_an_interrupt_leaves_the_cache_consistent_and_resumable(cache_path):
+    with pytest.raises(KeyboardInterrupt):
+        run_judges([InterruptibleJudge("j", interrupt_after=2)], CLIPS, cache=cache_path, progress=False, batch_size=1)
+    resumed = InterruptibleJudge("j", interrupt_after=None)
+    out = run_judges([resumed], CLIPS, cache=cache_path, progress=False, batch_size=1)
+    assert resumed.calls == ["s3"]
+    assert all(verdict.ok for verdict in out["j"].values())
+
+
+CHILD = """
+import importlib.util, sys
+sys.path.insert(0, {repo!r})
+spec = importlib.util.spec_from_file_location("runner_test_judges", {test_file!r})
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+from judges.runner import run_judges
+judge = module.MarkingJudge("slow", marker={marker!r}, delay=0.15)
+run_judges([judge], {clips!r}, cache={cache!r}, progress=False, batch_size=1)
+"""
+
+
+def _stored(cache_path: Path, clips: list[str]) -> dict[str, Verdict]:
+    with VerdictCache(cache_path) as cache:
+        return cache.get_many(MarkingJudge("slow", marker=""), [Clip(name) for name in clips])
+
+
+def _calls(marker: Path, pid: int) -> list[str]:
+    lines = marker.read_text(encoding="utf-8").split("\n") if marker.exists() else []
+    return [line.split()[0] for line in lines if line.endswith(f" {pid}")]
+
+
+@pytest.mark.slow
+def test_a_killed_run_resumes_without_recomputing_or_losing_verdicts(tmp_path, cache_path):
+    clips = [f"clip{i:02d}" for i in range(20)]
+    marker = tmp_path / "calls.txt"
+    script = CHILD.format(repo=str(REPO), test_file=__file__, marker=str(marker), clips=clips, cache=str(cache_path))
+    child = subprocess.Popen([sys.executable, "-c", textwrap.dedent(script)])
+    try:
+        deadline = time.monotonic() + 60
+        while not (cache_path.exists() and len(_stored(cache_path, clips)) >= 3):
+            assert child.poll() is None and time.monotonic() < deadline, "child run ended or stalled before 3 verdicts"
+            time.sleep(0.05)
+        seen = len(_stored(cache_path, clips))
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+    stored = _stored(cache_path, clips)
+    assert seen <= len(stored) < len(clips)
+    assert set(stored) <= set(_calls(marker, child.pid))
+
+    out = run_judges([MarkingJudge("slow", marker=str(marker))], clips, cache=cache_path, progress=False, batch_size=1)
+    rerun = _calls(marker, os.getpid())
+    assert sorted(rerun) == sorted(set(clips) - set(stored))
+    assert all(out["slow"][name].ok for name in clips)
+    assert all(out["slow"][name] == verdict for name, verdict in stored.items())

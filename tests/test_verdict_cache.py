@@ -1,0 +1,152 @@
+"""VerdictCache: verdicts keyed by judge identity and clip content, kept across runs."""
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+
+import judges.verdict_cache as verdict_cache_module
+from judges.base import Judge
+from judges.clip import Clip
+from judges.clip_hash import identity_hash
+from judges.errors import InputError
+from judges.verdict import Verdict
+from judges.verdict_cache import VerdictCache
+
+
+class PromptedJudge(Judge):
+    """A judge whose identity carries a prompt version; never asked to judge here."""
+
+    def __init__(self, name: str = "j", prompt_version: str = "v1"):
+        self.name = name
+        self.prompt_version = prompt_version
+
+    def judge_batch(self, clips):
+        return [Verdict(self.name, clip.name, words=["calm"]) for clip in clips]
+
+    def cache_identity(self):
+        return {**super().cache_identity(), "prompt_version": self.prompt_version}
+
+
+@pytest.fixture
+def cache(tmp_path):
+    with VerdictCache(tmp_path / "verdicts.sqlite") as opened:
+        yield opened
+
+
+@pytest.fixture
+def video(tmp_path):
+    path = tmp_path / "clip.mp4"
+    path.write_bytes(b"first video bytes")
+    return path
+
+
+def test_a_stored_verdict_comes_back(cache):
+    judge, clip = PromptedJudge(), Clip("s1")
+    cache.put(judge, clip, Verdict("j", "s1", words=["happy", "relieved"], raw="happy, relieved"))
+    assert cache.get_many(judge, [clip, Clip("s2")]) == {"s1": Verdict("j", "s1", words=["happy", "relieved"], raw="happy, relieved")}
+
+
+def test_verdicts_survive_reopening_the_file(tmp_path):
+    judge, clip = PromptedJudge(), Clip("s1")
+    with VerdictCache(tmp_path / "c.sqlite") as first:
+        first.put(judge, clip, Verdict("j", "s1", words=["sad"]))
+    with VerdictCache(tmp_path / "c.sqlite") as second:
+        assert second.get_many(judge, [clip])["s1"].words == ["sad"]
+
+
+def test_a_new_prompt_version_misses(cache):
+    clip = Clip("s1")
+    cache.put(PromptedJudge(prompt_version="v1"), clip, Verdict("j", "s1", words=["sad"]))
+    assert cache.get_many(PromptedJudge(prompt_version="v2"), [clip]) == {}
+
+
+def test_identity_hash_ignores_key_order():
+    assert identity_hash({"a": 1, "b": [1, 2]}) == identity_hash({"b": [1, 2], "a": 1})
+
+
+def test_an_edited_video_misses(cache, video):
+    judge = PromptedJudge()
+    cache.put(judge, Clip("s1", video=video), Verdict("j", "s1", words=["sad"]))
+    video.write_bytes(b"second, longer video bytes")
+    assert cache.get_many(judge, [Clip("s1", video=video)]) == {}
+
+
+def test_a_touched_but_unchanged_video_still_hits(cache, video):
+    judge = PromptedJudge()
+    cache.put(judge, Clip("s1", video=video), Verdict("j", "s1", words=["sad"]))
+    stat = video.stat()
+    os.utime(video, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+    assert "s1" in cache.get_many(judge, [Clip("s1", video=video)])
+
+
+def test_an_edited_subtitle_misses(cache, video):
+    judge = PromptedJudge()
+    cache.put(judge, Clip("s1", video=video, subtitle="I passed!"), Verdict("j", "s1", words=["happy"]))
+    assert cache.get_many(judge, [Clip("s1", video=video, subtitle="I failed.")]) == {}
+
+
+def test_a_video_is_hashed_once_across_reopenings(tmp_path, video, monkeypatch):
+    hashed = []
+    real = verdict_cache_module.sha256_file
+    monkeypatch.setattr(verdict_cache_module, "sha256_file", lambda path: hashed.append(path) or real(path))
+    with VerdictCache(tmp_path / "c.sqlite") as first:
+        key = first.clip_key(Clip("s1", video=video))
+    with VerdictCache(tmp_path / "c.sqlite") as second:
+        assert second.clip_key(Clip("s1", video=video)) == key
+    assert len(hashed) == 1
+
+
+def test_failed_verdicts_are_stored_and_left_out_with_retry_failed(cache):
+    judge, clip = PromptedJudge(), Clip("s1")
+    cache.put(judge, clip, Verdict.failed("j", "s1", "timeout"))
+    assert cache.get_many(judge, [clip])["s1"].error == "timeout"
+    assert cache.get_many(judge, [clip], retry_failed=True) == {}
+
+
+def test_stats_count_verdicts_failures_and_identities(cache):
+    cache.put(PromptedJudge(prompt_version="v1"), Clip("s1"), Verdict("j", "s1", words=["sad"]))
+    cache.put(PromptedJudge(prompt_version="v2"), Clip("s1"), Verdict.failed("j", "s1", "boom"))
+    cache.put(PromptedJudge(name="k"), Clip("s1"), Verdict("k", "s1", words=["calm"]))
+    stats = cache.stats()
+    assert (stats["verdicts"], stats["failed"]) == (3, 1)
+    assert stats["judges"]["j"] == {"verdicts": 2, "failed": 1, "identities": 2}
+
+
+def test_threads_writing_at_once_lose_nothing(cache):
+    judge = PromptedJudge()
+
+    def write(thread: int) -> None:
+        for i in range(25):
+            cache.put(judge, Clip(f"t{thread}-{i}"), Verdict("j", f"t{thread}-{i}", words=["calm"]))
+
+    threads = [threading.Thread(target=write, args=(t,)) for t in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert cache.stats()["verdicts"] == 100
+
+
+def test_a_file_that_is_not_a_cache_is_an_input_error(tmp_path):
+    path = tmp_path / "notes.sqlite"
+    path.write_text("not a database, just some text " * 100)
+    with pytest.raises(InputError, match="not a verdict cache"):
+        VerdictCache(path)
+
+
+def test_a_cache_in_a_missing_folder_is_an_input_error(tmp_path):
+    with pytest.raises(InputError, match="does not exist"):
+        VerdictCache(tmp_path / "nowhere" / "c.sqlite")
+
+
+def test_a_missing_video_is_an_input_error(cache, tmp_path):
+    with pytest.raises(InputError, match="missing"):
+        cache.clip_key(Clip("s1", video=tmp_path / "gone.mp4"))
+
+
+def test_an_identity_that_is_not_json_is_an_input_error(cache):
+    judge = PromptedJudge(prompt_version=object())
+    with pytest.raises(InputError, match="cache_identity"):
+        cache.get_many(judge, [Clip("s1")])
