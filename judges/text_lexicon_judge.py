@@ -198,12 +198,13 @@ def english_categories(word: str) -> tuple[str, ...]:
     if word in lexicon:
         return lexicon[word]
     for suffix, replacement in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            stem = word[: -len(suffix)] + replacement
-            if stem in ENGLISH_EXPLICIT:
-                return ENGLISH_EXPLICIT[stem]
-            if stem in lexicon:
-                return lexicon[stem]
+        stem = word[: -len(suffix)] + replacement
+        if not word.endswith(suffix) or len(stem) < 3:
+            continue
+        if stem in ENGLISH_EXPLICIT:
+            return ENGLISH_EXPLICIT[stem]
+        if stem in lexicon:
+            return lexicon[stem]
     return ()
 
 

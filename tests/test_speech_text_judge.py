@@ -1,0 +1,84 @@
+"""Speech-text judge: espeak-ng speech -> Whisper tiny.en transcript -> lexicon emotion; clear empty verdicts."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from judges.clip import Clip
+from judges.demo_clip import make_demo_clip
+from judges.registry import build_judge
+from judges.speech_text_judge import SpeechTextJudge
+from tests.media_fixtures import make_clip, make_corrupt_clip
+
+ANGRY = "I am furious. This is outrageous and I hate it!"
+
+
+@pytest.fixture(scope="module")
+def judge():
+    return SpeechTextJudge()
+
+
+@pytest.fixture(scope="module")
+def spoken(tmp_path_factory):
+    """Clips whose voice (espeak-ng) says something plainly emotional."""
+    if shutil.which("espeak-ng") is None:
+        pytest.fail("espeak-ng is not installed; install it (apt-get install -y espeak-ng) to test speech")
+    folder = tmp_path_factory.mktemp("speech")
+    return {"angry": make_demo_clip(folder / "angry.mp4", text=ANGRY)}
+
+
+@pytest.mark.slow
+def test_angry_speech_is_transcribed_and_reads_angry(judge, spoken):
+    verdict = judge.judge(Clip.from_path(spoken["angry"]))
+    assert verdict.ok
+    assert "furious" in verdict.description.lower()
+    assert verdict.words[0] == "angry"
+    assert verdict.raw.startswith("from speech")
+
+
+def test_a_video_without_audio_gives_an_empty_verdict_saying_so(judge, tmp_path):
+    verdict = judge.judge(Clip.from_path(make_clip(tmp_path / "mute.mp4", with_audio=False)))
+    assert verdict.ok and verdict.words == []
+    assert verdict.raw == "no audio track to listen to"
+
+
+def test_a_silent_audio_track_gives_an_empty_verdict_saying_so(judge, tmp_path):
+    verdict = judge.judge(Clip.from_path(make_demo_clip(tmp_path / "silent.mp4", text="", seconds=2.0)))
+    assert verdict.ok and verdict.words == []
+    assert verdict.raw.startswith("no speech heard")
+
+
+@pytest.mark.slow
+def test_a_tone_without_speech_gives_an_empty_verdict_saying_so(judge, tmp_path):
+    verdict = judge.judge(Clip.from_path(make_clip(tmp_path / "tone.mp4", seconds=2.0)))
+    assert verdict.ok and verdict.words == []
+    assert verdict.raw.startswith("no speech heard")
+
+
+def test_a_subtitle_is_read_instead_of_transcribing(judge):
+    verdict = judge.judge(Clip(name="zh", subtitle="我一点也不开心，我很生气"))
+    assert verdict.words == ["angry"]
+    assert verdict.raw.startswith("from the subtitle")
+
+
+def test_a_clip_with_neither_video_nor_subtitle_gives_an_error_verdict(judge):
+    verdict = judge.judge(Clip(name="nothing"))
+    assert not verdict.ok and "no video file and no subtitle" in verdict.error
+
+
+def test_an_undecodable_video_gives_an_error_verdict(judge, tmp_path):
+    verdict = judge.judge(Clip(name="broken", video=make_corrupt_clip(tmp_path / "broken.mp4")))
+    assert not verdict.ok and "broken.mp4" in verdict.error
+
+
+def test_speech_text_is_a_registered_audio_and_text_judge():
+    judge = build_judge("speech-text", name="s")
+    assert isinstance(judge, SpeechTextJudge)
+    assert judge.modalities == {"audio", "text"}
+
+
+def test_the_cache_identity_names_the_speech_model_and_lexicons(judge):
+    identity = judge.cache_identity()
+    assert identity["speech"]["model"] == "whisper-tiny.en"
+    assert "nrclex/nrc_en.json" in identity["lexicons"]
