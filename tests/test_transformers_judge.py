@@ -1,0 +1,355 @@
+"""TransformersJudge on tiny random-weight Qwen2-Audio, Qwen2-VL and InternVL checkpoints built here.
+
+Each checkpoint is built from a config, saved as a real checkpoint folder
+(weights, tokenizer, image/audio preprocessor, chat template) and loaded back
+through the judge: the real loading, prompting, generation and parsing code
+runs. Random weights answer gibberish, so the tests check well-formed
+verdicts, never particular emotions.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from judges.clip import Clip
+from judges.errors import InputError
+from judges.prompts import PROMPT_VERSION
+from judges.registry import build_judge
+from tests.media_fixtures import make_clip, make_corrupt_clip
+
+torch = pytest.importorskip("torch")
+transformers = pytest.importorskip("transformers")
+
+from judges.transformers_judge import TransformersJudge  # noqa: E402
+
+SPECIAL_TOKENS = [
+    "<|endoftext|>", "<|im_start|>", "<|im_end|>",
+    "<|AUDIO|>", "<|audio_bos|>", "<|audio_eos|>",
+    "<|vision_start|>", "<|vision_end|>", "<|image_pad|>", "<|video_pad|>",
+    "<img>", "</img>", "<IMG_CONTEXT>", "<video>",
+]  # fmt: skip
+
+# Shortened forms of the chat templates the real checkpoints ship.
+QWEN_VL_TEMPLATE = (
+    "{% for message in messages %}{% if loop.first and message['role'] != 'system' %}"
+    "<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n{% endif %}"
+    "<|im_start|>{{ message['role'] }}\n{% if message['content'] is string %}{{ message['content'] }}"
+    "{% else %}{% for content in message['content'] %}{% if content['type'] == 'image' %}"
+    "<|vision_start|><|image_pad|><|vision_end|>{% elif content['type'] == 'text' %}{{ content['text'] }}"
+    "{% endif %}{% endfor %}{% endif %}<|im_end|>\n{% endfor %}"
+    "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+)
+INTERNVL_TEMPLATE = (
+    "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\n' }}"
+    "{% if message['content'] is string %}{{ message['content'] }}{% else %}"
+    "{% for content in message['content'] %}{% if content['type'] == 'image' %}{{ '<IMG_CONTEXT>\n' }}"
+    "{% elif content['type'] == 'text' %}{{ content['text'] }}{% endif %}{% endfor %}{% endif %}"
+    "{{ '<|im_end|>\n' }}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}"
+)
+
+
+def tiny_tokenizer(**extra):
+    """A byte-level tokenizer (256 byte tokens, no merges) plus the chat and media special tokens."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers
+    from transformers import PreTrainedTokenizerFast
+
+    vocab = {ch: i for i, ch in enumerate(sorted(pre_tokenizers.ByteLevel.alphabet()))}
+    backend = Tokenizer(models.BPE(vocab=vocab, merges=[]))
+    backend.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    backend.decoder = decoders.ByteLevel()
+    backend.add_special_tokens(SPECIAL_TOKENS)
+    return PreTrainedTokenizerFast(tokenizer_object=backend, eos_token="<|im_end|>", pad_token="<|endoftext|>", **extra)
+
+
+def tiny_text_config(tokenizer, model_type: str = "qwen2", **extra) -> dict:
+    ids = tokenizer.convert_tokens_to_ids
+    return dict(
+        model_type=model_type, hidden_size=32, intermediate_size=64, num_hidden_layers=1,
+        num_attention_heads=2, num_key_value_heads=1, vocab_size=len(tokenizer), max_position_embeddings=2048,
+        bos_token_id=ids("<|endoftext|>"), eos_token_id=ids("<|im_end|>"), pad_token_id=ids("<|endoftext|>"),
+        **extra,
+    )  # fmt: skip
+
+
+def wire_answer(model, tokenizer, answer: str) -> None:
+    """Make greedy decoding answer ``answer`` after the chat prompt, whatever the media.
+
+    The language model becomes a bigram model: attention and MLP outputs are
+    zeroed, so each position sees only its own token's embedding, and the
+    output head maps each token of the chain "\\n" -> answer -> <|im_end|> to
+    the next. The answer's characters must all differ.
+    """
+    chain = tokenizer.convert_ids_to_tokens(tokenizer("\n" + answer).input_ids) + ["<|im_end|>"]
+    assert len(set(chain)) == len(chain), "a bigram chain needs distinct tokens"
+    ids = tokenizer.convert_tokens_to_ids(chain)
+    with torch.no_grad():
+        for name, module in model.named_modules():
+            if "language_model" in name and name.endswith(("o_proj", "down_proj")):
+                module.weight.zero_()
+        embed, head = model.get_input_embeddings().weight, model.get_output_embeddings().weight
+        embed.zero_()
+        head.zero_()
+        for k, (token, following) in enumerate(zip(ids, ids[1:])):
+            embed[token, k] = 1.0
+            head[following, k] = 10.0
+
+
+def save_checkpoint(folder: Path, model, tokenizer, preprocessor, chat_template: str | None = None) -> Path:
+    model.generation_config.eos_token_id = tokenizer.eos_token_id
+    model.generation_config.pad_token_id = tokenizer.pad_token_id
+    model.generation_config.bos_token_id = tokenizer.pad_token_id
+    model.save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    preprocessor.save_pretrained(folder)
+    if chat_template is not None:
+        (folder / "chat_template.jinja").write_text(chat_template, encoding="utf-8")
+    return folder
+
+
+def build_qwen2_audio(folder: Path, answer: str | None = None) -> Path:
+    from transformers import Qwen2AudioConfig, Qwen2AudioForConditionalGeneration, Qwen2AudioProcessor, WhisperFeatureExtractor
+
+    tokenizer = tiny_tokenizer()
+    config = Qwen2AudioConfig(
+        audio_config=dict(d_model=16, encoder_layers=1, encoder_attention_heads=2, encoder_ffn_dim=32, num_mel_bins=128),
+        text_config=tiny_text_config(tokenizer),
+        audio_token_index=tokenizer.convert_tokens_to_ids("<|AUDIO|>"),
+    )
+    torch.manual_seed(0)
+    model = Qwen2AudioForConditionalGeneration(config)
+    if answer is not None:
+        wire_answer(model, tokenizer, answer)
+    processor = Qwen2AudioProcessor(feature_extractor=WhisperFeatureExtractor(feature_size=128), tokenizer=tokenizer)
+    save_checkpoint(folder, model, tokenizer, processor)  # the processor saves tokenizer, features and template
+    return folder
+
+
+def build_qwen2_vl(folder: Path) -> Path:
+    from transformers import Qwen2VLConfig, Qwen2VLForConditionalGeneration
+    from transformers.models.qwen2_vl.image_processing_pil_qwen2_vl import Qwen2VLImageProcessorPil
+
+    tokenizer = tiny_tokenizer()
+    ids = tokenizer.convert_tokens_to_ids
+    config = Qwen2VLConfig(
+        text_config=tiny_text_config(tokenizer, "qwen2_vl_text", rope_scaling={"type": "mrope", "mrope_section": [2, 3, 3]}),
+        vision_config=dict(depth=1, embed_dim=16, hidden_size=32, num_heads=2, mlp_ratio=2, patch_size=14),
+        image_token_id=ids("<|image_pad|>"), video_token_id=ids("<|video_pad|>"),
+        vision_start_token_id=ids("<|vision_start|>"), vision_end_token_id=ids("<|vision_end|>"),
+    )  # fmt: skip
+    torch.manual_seed(0)
+    model = Qwen2VLForConditionalGeneration(config)
+    images = Qwen2VLImageProcessorPil(min_pixels=56 * 56, max_pixels=112 * 112)
+    return save_checkpoint(folder, model, tokenizer, images, QWEN_VL_TEMPLATE)
+
+
+def build_internvl(folder: Path, answer: str | None = None) -> Path:
+    from transformers import InternVLConfig, InternVLForConditionalGeneration
+    from transformers.models.got_ocr2.image_processing_pil_got_ocr2 import GotOcr2ImageProcessorPil
+
+    image_tokens = {"start_image_token": "<img>", "end_image_token": "</img>", "context_image_token": "<IMG_CONTEXT>", "video_token": "<video>"}
+    tokenizer = tiny_tokenizer(extra_special_tokens=image_tokens)
+    config = InternVLConfig(
+        text_config=tiny_text_config(tokenizer),
+        vision_config=dict(hidden_size=16, num_hidden_layers=1, num_attention_heads=2, intermediate_size=32, image_size=56, patch_size=14),
+        image_token_id=tokenizer.convert_tokens_to_ids("<IMG_CONTEXT>"),
+        image_seq_length=4,  # (56 / 14) ** 2 patches * 0.5 ** 2 pixel shuffle
+        tie_word_embeddings=False,
+    )
+    torch.manual_seed(0)
+    model = InternVLForConditionalGeneration(config)
+    if answer is not None:
+        wire_answer(model, tokenizer, answer)
+    save_checkpoint(folder, model, tokenizer, GotOcr2ImageProcessorPil(size={"height": 56, "width": 56}), INTERNVL_TEMPLATE)
+    (folder / "processor_config.json").write_text(json.dumps({"image_seq_length": 4, "processor_class": "InternVLProcessor"}))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def checkpoints(tmp_path_factory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("checkpoints")
+    return {
+        "qwen2_audio": build_qwen2_audio(root / "tiny-qwen2-audio"),
+        "qwen2_vl": build_qwen2_vl(root / "tiny-qwen2-vl"),
+        "internvl": build_internvl(root / "tiny-internvl"),
+        "qwen2_audio-sad": build_qwen2_audio(root / "tiny-qwen2-audio-sad", answer="sad"),
+        "internvl-sad": build_internvl(root / "tiny-internvl-sad", answer="sad"),
+    }
+
+
+@pytest.fixture(scope="module")
+def clips(tmp_path_factory) -> dict[str, Clip]:
+    root = tmp_path_factory.mktemp("clips")
+    return {
+        "sound": Clip.from_path(make_clip(root / "sound.mp4", seconds=1, width=96, height=72), subtitle="I can't believe it!"),
+        "silent": Clip.from_path(make_clip(root / "silent.mp4", seconds=1, width=96, height=72, with_audio=False)),
+        "corrupt": Clip("corrupt", video=make_corrupt_clip(root / "corrupt.mp4")),
+    }
+
+
+@pytest.fixture(scope="module")
+def audio_judge(checkpoints):
+    return TransformersJudge(checkpoints["qwen2_audio"], name="qa", max_new_tokens=8)
+
+
+@pytest.fixture(scope="module")
+def internvl_judge(checkpoints):
+    return TransformersJudge(checkpoints["internvl"], name="ivl", num_frames=3, max_new_tokens=8)
+
+
+#: What words_from_answer says of gibberish; random weights answer gibberish or nothing.
+PARSE_ERRORS = ("unparseable answer", "empty answer")
+
+
+def assert_well_formed(verdict, judge: str, clip: str) -> None:
+    assert (verdict.judge, verdict.clip) == (judge, clip)
+    assert isinstance(verdict.raw, str) and verdict.seconds >= 0
+    if verdict.error is None:
+        assert verdict.words and all(isinstance(w, str) and w == w.strip().lower() for w in verdict.words)
+    else:
+        assert verdict.words == [] and verdict.error.strip() and "\n" not in verdict.error
+
+
+@pytest.mark.slow
+def test_qwen2_audio_judges_a_clip_end_to_end(audio_judge, clips):
+    verdict = audio_judge.judge(clips["sound"])
+    assert_well_formed(verdict, "qa", "sound")
+    assert verdict.error is None or verdict.error.startswith(PARSE_ERRORS)
+
+
+@pytest.mark.slow
+def test_qwen2_vl_judges_a_clip_end_to_end(checkpoints, clips):
+    judge = TransformersJudge(checkpoints["qwen2_vl"], name="qvl", num_frames=2, max_new_tokens=8)
+    verdict = judge.judge(clips["sound"])
+    assert_well_formed(verdict, "qvl", "sound")
+    assert verdict.error is None or verdict.error.startswith(PARSE_ERRORS)
+
+
+@pytest.mark.slow
+def test_internvl_judges_a_clip_end_to_end(internvl_judge, clips):
+    verdict = internvl_judge.judge(clips["silent"])
+    assert_well_formed(verdict, "ivl", "silent")
+    assert verdict.error is None or verdict.error.startswith(PARSE_ERRORS)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("family", ["qwen2_audio", "internvl"])
+def test_a_list_answer_becomes_the_verdicts_words(checkpoints, clips, family):
+    judge = TransformersJudge(checkpoints[f"{family}-sad"], name="wired", num_frames=2, max_new_tokens=8)
+    verdict = judge.judge(clips["sound"])
+    assert (verdict.words, verdict.raw, verdict.error) == (["sad"], "sad", None)
+
+
+@pytest.mark.slow
+def test_family_and_modalities_come_from_the_config(audio_judge, internvl_judge):
+    assert (audio_judge.model_type, internvl_judge.model_type) == ("qwen2_audio", "internvl")
+    assert audio_judge.modalities == {"audio", "text"} and internvl_judge.modalities == {"video", "text"}
+
+
+@pytest.mark.slow
+def test_cpu_runs_in_float32(audio_judge):
+    assert audio_judge.device == "cpu" and audio_judge.dtype == torch.float32
+
+
+@pytest.mark.slow
+def test_vision_prompt_labels_each_frame_and_quotes_the_subtitle(internvl_judge, clips):
+    prompt = internvl_judge.prompt_for(clips["sound"])
+    assert "Frame1: <IMG_CONTEXT>\nFrame2: <IMG_CONTEXT>\nFrame3: <IMG_CONTEXT>" in prompt
+    assert "I can't believe it!" in prompt and "comma-separated list of emotion words" in prompt
+
+
+@pytest.mark.slow
+def test_audio_prompt_holds_one_audio_placeholder(audio_judge, clips):
+    assert audio_judge.prompt_for(clips["sound"]).count("<|AUDIO|>") == 1
+
+
+@pytest.mark.slow
+def test_an_audio_model_on_a_silent_video_gives_an_error_verdict(audio_judge, clips):
+    verdict = audio_judge.judge(clips["silent"])
+    assert verdict.words == [] and "no audio stream" in verdict.error
+
+
+@pytest.mark.slow
+def test_a_corrupt_clip_fails_alone_and_the_others_are_judged(internvl_judge, clips):
+    verdicts = internvl_judge.judge_batch([clips["sound"], clips["corrupt"], clips["silent"]])
+    assert [v.clip for v in verdicts] == ["sound", "corrupt", "silent"]
+    assert "cannot decode" in verdicts[1].error
+    for verdict in (verdicts[0], verdicts[2]):
+        assert_well_formed(verdict, "ivl", verdict.clip)
+        assert "cannot decode" not in (verdict.error or "")
+
+
+@pytest.mark.slow
+def test_a_clip_without_a_video_file_gives_an_error_verdict(audio_judge):
+    assert "no video file" in audio_judge.judge(Clip("bare")).error
+
+
+@pytest.mark.slow
+def test_generation_is_deterministic(audio_judge, clips):
+    first, second = audio_judge.judge(clips["sound"]), audio_judge.judge(clips["sound"])
+    assert first.raw == second.raw
+
+
+@pytest.mark.slow
+def test_batched_generation_gives_one_verdict_per_clip_in_order(checkpoints, clips):
+    judge = TransformersJudge(checkpoints["qwen2_audio"], name="qa2", max_new_tokens=4, batch_size=2)
+    other = Clip("sound-again", video=clips["sound"].video)
+    verdicts = judge.judge_batch([clips["sound"], clips["silent"], other])
+    assert [v.clip for v in verdicts] == ["sound", "silent", "sound-again"]
+    assert "no audio stream" in verdicts[1].error
+    assert_well_formed(verdicts[2], "qa2", "sound-again")
+
+
+@pytest.mark.slow
+def test_describe_mode_sets_the_description_and_no_words(checkpoints, clips):
+    judge = TransformersJudge(checkpoints["internvl-sad"], name="ivl-d", mode="describe", num_frames=2, max_new_tokens=8)
+    verdict = judge.judge(clips["sound"])
+    assert (verdict.words, verdict.description, verdict.error) == ([], "sad", None)
+
+
+@pytest.mark.slow
+def test_describe_mode_asks_for_clues_without_the_subtitle(checkpoints, clips):
+    judge = TransformersJudge(checkpoints["internvl"], mode="describe", num_frames=2)
+    prompt = judge.prompt_for(clips["sound"])
+    assert "describe the facial expressions" in prompt and "I can't believe it!" not in prompt
+
+
+@pytest.mark.slow
+def test_cache_identity_names_model_revision_prompt_media_and_mode(checkpoints, audio_judge):
+    identity = audio_judge.cache_identity()
+    assert identity["model"] == str(checkpoints["qwen2_audio"].resolve())
+    assert identity["revision"].startswith("sha256:")
+    assert identity["prompt_version"] == PROMPT_VERSION
+    assert identity["media"] == {"num_frames": 0, "sample_rate": 16000, "max_side": None}
+    assert identity["mode"] == "labels"
+
+
+@pytest.mark.slow
+def test_cache_identity_changes_with_frames_and_mode(checkpoints):
+    a = TransformersJudge(checkpoints["internvl"], num_frames=2).cache_identity()
+    b = TransformersJudge(checkpoints["internvl"], num_frames=4).cache_identity()
+    c = TransformersJudge(checkpoints["internvl"], num_frames=2, mode="describe").cache_identity()
+    assert a != b and a != c and a["revision"] == b["revision"]
+
+
+@pytest.mark.slow
+def test_the_registry_builds_it_by_type_name(checkpoints):
+    judge = build_judge("transformers", model=str(checkpoints["qwen2_vl"]), name="via-registry")
+    assert isinstance(judge, TransformersJudge) and judge.name == "via-registry"
+
+
+def test_a_folder_without_config_is_an_input_error(tmp_path):
+    with pytest.raises(InputError, match="no config.json"):
+        TransformersJudge(tmp_path)
+
+
+def test_an_unsupported_model_type_is_an_input_error_listing_the_supported(tmp_path):
+    (tmp_path / "config.json").write_text(json.dumps({"model_type": "bert"}))
+    with pytest.raises(InputError, match="supported: internvl, qwen2_5_vl, qwen2_audio, qwen2_vl"):
+        TransformersJudge(tmp_path)
+
+
+def test_an_unknown_mode_is_an_input_error(tmp_path):
+    with pytest.raises(InputError, match="mode='guess'"):
+        TransformersJudge(tmp_path, mode="guess")
