@@ -1,0 +1,66 @@
+"""Which words of a tokenised sentence are negated: "not angry", "no sign of fear", "isn't happy".
+
+A word is negated when a negator ("not", "no", "never", "without", "n't"
+contractions, "lack of"...) stands at most ``window`` words before it in the
+same clause. Punctuation and contrast words ("but", "however", "although")
+end a negation's reach, so "not sad, but angry" negates only "sad".
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = ["NegationScope"]
+
+NEGATORS = frozenset(
+    {
+        "not", "no", "never", "without", "nor", "neither", "none", "nothing", "nobody",
+        "cannot", "lack", "lacks", "lacking", "lacked", "absence", "absent", "devoid", "free",
+        "hardly", "barely",
+    }
+)
+#: Negator pairs that do not negate what follows ("not only happy but also excited").
+NON_NEGATING = frozenset({("not", "only"), ("not", "just"), ("no", "doubt"), ("not", "merely")})
+#: Words after which what follows is contrasted, not negated ("calm rather than angry" negates "angry").
+CONTRAST_NEGATORS = frozenset({("rather", "than"), ("instead", "of")})
+BOUNDARY_WORDS = frozenset({"but", "however", "although", "though", "yet", "while", "whereas", "which", "who", "because", "so"})
+BOUNDARY_PUNCTUATION = frozenset(".,;:!?()[]\"")
+
+
+@dataclass(frozen=True)
+class NegationScope:
+    """Marks the tokens that fall under a negator within ``window`` words, in one clause.
+
+    Tokens are lower-case words and punctuation marks (see
+    :func:`judges.lexical_extractor.tokenize`).
+
+    >>> NegationScope(window=3).negated(["she", "is", "not", "angry", ",", "but", "sad"])
+    [False, False, False, True, False, False, False]
+    """
+
+    window: int = 3
+
+    def negated(self, tokens: Sequence[str]) -> list[bool]:
+        """For each token, whether a negator within ``window`` words before it, in its clause, covers it."""
+        out = [False] * len(tokens)
+        reach = 0  # words still covered by the last negator
+        for i, token in enumerate(tokens):
+            if token in BOUNDARY_PUNCTUATION or token in BOUNDARY_WORDS:
+                reach = 0
+                continue
+            if reach > 0:
+                out[i] = True
+                reach -= 1
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+            if self._is_negator(token, nxt):
+                reach = self.window
+                out[i] = False
+        return out
+
+    @staticmethod
+    def _is_negator(token: str, nxt: str) -> bool:
+        if (token, nxt) in NON_NEGATING:
+            return False
+        if (token, nxt) in CONTRAST_NEGATORS:
+            return True
+        return token in NEGATORS or token.endswith("n't")
