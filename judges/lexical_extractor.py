@@ -135,7 +135,8 @@ class LexicalExtractor(Judge):
             if form is None:
                 i += 1
                 continue
-            if not negated[i] and tokens[i] not in NEGATORS:
+            # A lone negator that is also a form ("lacking", "free") negates; "no words" is a form.
+            if not negated[i] and (length > 1 or tokens[i] not in NEGATORS):
                 counts[form] += 1
             i += length
         return counts

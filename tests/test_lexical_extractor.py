@@ -1,0 +1,106 @@
+"""The lexical extractor: emotion words in a description, by the wheel vocabulary, negation-aware."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from judges.clip import Clip
+from judges.lexical_extractor import LexicalExtractor, tokenize
+from judges.registry import build_judge
+
+
+@pytest.fixture(scope="module")
+def extractor(data_root):
+    return LexicalExtractor(wheel_dir=data_root / "emotion_wheel")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He is not angry.",
+        "There is no sign of anger in her voice.",
+        "She speaks without fear.",
+        "He isn't happy.",
+        "She doesn't seem angry.",
+        "Neither happy nor sad.",
+    ],
+)
+def test_negated_mentions_are_dropped(extractor, text):
+    assert extractor.extract_words(text) == []
+
+
+def test_negation_stops_at_a_clause_boundary(extractor):
+    assert extractor.extract_words("He is not sad, but angry.") == ["angry"]
+
+
+def test_negation_reaches_only_a_few_words(extractor):
+    assert extractor.extract_words("She did not say a single word about her plans and looks happy") == ["happy"]
+
+
+def test_not_only_does_not_negate(extractor):
+    assert extractor.extract_words("She is not only happy but also excited") == ["happy", "excited"]
+
+
+def test_multi_word_forms_match_whole(extractor):
+    assert extractor.extract_words("He had no words, at a loss for words.") == ["no words", "at a loss for words"]
+
+
+def test_longest_form_wins_over_its_parts(extractor):
+    assert extractor.extract_words("She feels ill at ease.") == ["ill at ease"]
+
+
+def test_words_are_deduplicated_in_order_of_first_mention(extractor):
+    assert extractor.extract_words("Sad, then angry, then sad again. Angry!") == ["sad", "angry"]
+
+
+def test_scores_are_shares_of_mentions(extractor):
+    verdict = extractor.extract("sad, sad, angry")
+    assert verdict.scores == pytest.approx({"sad": 2 / 3, "angry": 1 / 3})
+
+
+def test_curly_apostrophes_and_case_are_normalised(extractor):
+    assert extractor.extract_words("He ISN\u2019T Angry; he is Joyful.") == ["joyful"]
+
+
+def test_non_emotion_senses_on_the_stoplist_are_skipped(extractor):
+    assert extractor.extract_words("Her facial expression and the subtitle content reveal her emotional state: relaxed.") == ["relaxed"]
+
+
+def test_an_empty_stoplist_keeps_every_vocabulary_form(data_root):
+    plain = LexicalExtractor(wheel_dir=data_root / "emotion_wheel", stoplist=())
+    assert "emotional" in plain.extract_words("her emotional state")
+
+
+@pytest.mark.parametrize("text", ["", None, "The video shows a man walking down a street."])
+def test_no_emotion_words_give_an_empty_verdict_without_error(extractor, text):
+    verdict = extractor.extract(text)
+    assert (verdict.words, verdict.error) == ([], None)
+
+
+def test_tokenize_keeps_hyphenated_words_and_contractions():
+    assert tokenize("Light-hearted, isn't it?") == ["light-hearted", ",", "isn't", "it", "?"]
+
+
+def test_a_given_vocabulary_replaces_the_wheel():
+    ex = LexicalExtractor(vocabulary=["Grumpy", "over the moon"], stoplist=())
+    assert ex.extract_words("grumpy at first, then over the moon") == ["grumpy", "over the moon"]
+
+
+def test_the_lexical_judge_reads_descriptions_by_clip_name(tmp_path, data_root):
+    reasons = tmp_path / "run-reason.jsonl"
+    reasons.write_text(json.dumps({"name": "c1", "reason": "He looks worried and tense."}) + "\n", encoding="utf-8")
+    judge = build_judge("lexical", name="lex", path=str(reasons), wheel_dir=str(data_root / "emotion_wheel"))
+    found, missing = judge.judge_batch([Clip("c1"), Clip("c2")])
+    assert (found.words, found.description, found.error) == (["worried", "tense"], "He looks worried and tense.", None)
+    assert missing.error and "c2" in missing.error
+
+
+def test_dev_l1_f_on_stored_affectgpt_descriptions_stays_above_floor(extractor, outputs_dir, dev_labels, dev_names, wheel):
+    from calibration.ew_metric import evaluate
+    from judges.outputs import read_reasons
+
+    reasons = read_reasons(outputs_dir / "AffectGPT" / "checkpoint_000040_loss_0.569-reason.jsonl")
+    preds = {n: extractor.extract_words(reasons[n]) for n in dev_names}
+    # Measured 66.15 (the stored LLM-extracted labels: 64.66); floor = measured - 2.
+    assert 100 * evaluate(dev_labels, preds, dev_names, wheel=wheel).l1_f > 64.15
