@@ -18,24 +18,18 @@ import hashlib
 import inspect
 import json
 import re
-import time
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from judges import prompts
-from judges.answer_parsing import words_from_answer
-from judges.base import Judge
 from judges.clip import Clip
 from judges.errors import InputError
+from judges.generative_judge import GenerativeJudge
 from judges.media import Media, MediaSpec
 from judges.registry import register_judge
-from judges.verdict import Verdict
 
-__all__ = ["TransformersJudge"]
+__all__ = ["TransformersJudge", "checkpoint_revision"]
 
-MODES = ("labels", "describe")
 INSTALL_HINT = "pip install merov-cojudge[hf]"
 
 
@@ -57,7 +51,7 @@ _FAMILIES: dict[str, _Family] = {
 
 
 @register_judge("transformers")
-class TransformersJudge(Judge):
+class TransformersJudge(GenerativeJudge):
     """Judges clips with a local Hugging Face checkpoint (Qwen2-Audio, Qwen2-VL/2.5-VL, InternVL-hf).
 
     The model loads once, at construction, on CUDA in bfloat16 when a GPU is
@@ -69,8 +63,6 @@ class TransformersJudge(Judge):
     >>> judge.judge(Clip.from_path("clip.mp4")).words  # doctest: +SKIP
     ['frustrated', 'angry']
     """
-
-    concurrency = "process"
 
     def __init__(
         self,
@@ -87,23 +79,19 @@ class TransformersJudge(Judge):
         use_subtitle: bool = True,
         revision: str | None = None,
     ):
-        if mode not in MODES:
-            raise InputError(f"mode={mode!r}: use one of {', '.join(MODES)}")
-        if not isinstance(batch_size, int) or batch_size < 1:
-            raise InputError(f"batch_size={batch_size!r}: give a whole number >= 1")
         self.path = Path(model).expanduser().resolve()
         self.model_type = _model_type(self.path)
         self.family = _FAMILIES[self.model_type]
-        if self.family.modality == "video" and (not isinstance(num_frames, int) or num_frames < 1):
-            raise InputError(f"num_frames={num_frames!r}: a vision model needs at least 1 frame")
+        self.hears = self.family.modality
         self.name = name or self.path.name
-        self.mode = mode
+        if self.hears == "audio":  # the rate is the feature extractor's; 16 kHz for Whisper-style encoders
+            spec = MediaSpec(num_frames=0, sample_rate=_feature_rate(self.path), max_side=None)
+        else:
+            spec = MediaSpec(num_frames=num_frames, sample_rate=None, max_side=max_side)
+        self.setup(mode=mode, media_spec=spec, batch_size=batch_size, use_subtitle=use_subtitle)
         self.max_new_tokens = max_new_tokens or (48 if mode == "labels" else 256)
         self.seed = seed
-        self.batch_size = batch_size
-        self.use_subtitle = use_subtitle
-        self.revision = revision or _revision(self.path)
-        self.modalities = frozenset({self.family.modality} | ({"text"} if mode == "labels" and use_subtitle else set()))
+        self.revision = revision or checkpoint_revision(self.path)
 
         torch, transformers = _import_backend()
         self._torch = torch
@@ -116,77 +104,23 @@ class TransformersJudge(Judge):
             tokenizer.pad_token = tokenizer.eos_token
         model_cls = getattr(transformers, self.family.model_class)
         self.model = model_cls.from_pretrained(str(self.path), dtype=self.dtype).to(self.device).eval()
-        if self.family.modality == "audio":
-            rate = int(getattr(self.processor.feature_extractor, "sampling_rate", 16000))
-            self.media_spec = MediaSpec(num_frames=0, sample_rate=rate, max_side=None)
-        else:
-            self.media_spec = MediaSpec(num_frames=num_frames, sample_rate=None, max_side=max_side)
-
-    # -- prompts ---------------------------------------------------------------
-
-    def instruction(self, clip: Clip) -> str:
-        """The task text for ``clip`` (mode and subtitle decide it)."""
-        if self.mode == "describe":
-            return prompts.DESCRIBE_AUDIO if self.family.modality == "audio" else prompts.DESCRIBE_VIDEO
-        subtitle = clip.subtitle if self.use_subtitle else None
-        return prompts.render(prompts.DIRECT_LABELS, subtitle=subtitle)
 
     def prompt_for(self, clip: Clip, num_frames: int | None = None) -> str:
         """The full chat-formatted prompt, with one media placeholder per frame (or the audio)."""
-        if self.family.modality == "audio":
+        if self.hears == "audio":
             content: list[dict[str, Any]] = [{"type": "audio", "audio_url": str(clip.video)}]
         else:
             content = []
             for i in range(num_frames or self.media_spec.num_frames):
-                content += [{"type": "text", "text": f"Frame{i + 1}: "}, {"type": "image"}]
+                content += [{"type": "text", "text": self.frame_label(i)}, {"type": "image"}]
         content.append({"type": "text", "text": self.instruction(clip)})
         messages = [{"role": "user", "content": content}]
         return self.processor.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
 
-    # -- judging ---------------------------------------------------------------
-
-    def judge_batch(self, clips: Sequence[Clip]) -> list[Verdict]:
-        verdicts: list[Verdict | None] = [None] * len(clips)
-        ready: list[tuple[int, Clip, Media]] = []
-        for i, clip in enumerate(clips):
-            start = time.perf_counter()
-            try:
-                ready.append((i, clip, self._decode(clip)))
-            except InputError as exc:
-                verdicts[i] = Verdict.failed(self.name, clip.name, str(exc), seconds=time.perf_counter() - start)
-        for at in range(0, len(ready), self.batch_size):
-            chunk = ready[at:at + self.batch_size]
-            for (i, _, _), verdict in zip(chunk, self._judge_chunk(chunk)):
-                verdicts[i] = verdict
-        return [v for v in verdicts if v is not None]
-
-    def _decode(self, clip: Clip) -> Media:
-        if clip.video is None:
-            raise InputError(f"{clip.name}: no video file; this judge needs the clip's media")
-        media = self.media_spec.decode(clip.video)
-        if self.family.modality == "audio" and (media.audio is None or media.audio.size == 0):
-            raise InputError(f"{clip.video}: no audio stream; an audio model needs a clip with sound")
-        if self.family.modality == "video" and not media.frames:
-            raise InputError(f"{clip.video}: no video stream; a vision model needs a clip with frames")
-        return media
-
-    def _judge_chunk(self, chunk: list[tuple[int, Clip, Media]]) -> list[Verdict]:
-        start = time.perf_counter()
-        try:
-            texts = self._generate([(clip, media) for _, clip, media in chunk])
-        except Exception as exc:  # a model failure on one batch must not sink the run
-            if len(chunk) > 1:  # find the clip at fault: judge them one by one
-                return [v for item in chunk for v in self._judge_chunk([item])]
-            _, clip, _ = chunk[0]
-            message = f"generation failed: {type(exc).__name__}: {' '.join(str(exc).split())[:200]}"
-            return [Verdict.failed(self.name, clip.name, message, seconds=time.perf_counter() - start)]
-        seconds = (time.perf_counter() - start) / len(chunk)
-        return [self._verdict(clip.name, text, seconds) for (_, clip, _), text in zip(chunk, texts)]
-
-    def _generate(self, items: list[tuple[Clip, Media]]) -> list[str]:
+    def generate(self, items: list[tuple[Clip, Media]]) -> list[str]:
         torch = self._torch
         texts = [self.prompt_for(clip, len(media.frames)) for clip, media in items]
-        if self.family.modality == "audio":
+        if self.hears == "audio":
             inputs = self.processor(
                 text=texts,
                 audio=[media.audio for _, media in items],
@@ -214,26 +148,14 @@ class TransformersJudge(Judge):
         new_tokens = out[:, inputs["input_ids"].shape[1]:]
         return [t.strip() for t in self.processor.batch_decode(new_tokens, skip_special_tokens=True)]
 
-    def _verdict(self, clip: str, text: str, seconds: float) -> Verdict:
-        if self.mode == "describe":
-            if not text:
-                return Verdict.failed(self.name, clip, "empty description", seconds=seconds)
-            return Verdict(judge=self.name, clip=clip, raw=text, description=text, seconds=seconds)
-        words, error = words_from_answer(text)
-        return Verdict(judge=self.name, clip=clip, words=words, raw=text, seconds=seconds, error=error)
-
     def cache_identity(self) -> dict[str, Any]:
         return {
             **super().cache_identity(),
             "model": str(self.path),
             "revision": self.revision,
-            "mode": self.mode,
-            "prompt_version": prompts.PROMPT_VERSION,
-            "media": self.media_spec.as_dict(),
             "max_new_tokens": self.max_new_tokens,
             "dtype": str(self.dtype).removeprefix("torch."),
             "seed": self.seed,
-            "use_subtitle": self.use_subtitle,
         }
 
     def close(self) -> None:
@@ -261,8 +183,8 @@ def _model_type(path: Path) -> str:
     return model_type
 
 
-def _revision(path: Path) -> str:
-    """The hub commit for a cached snapshot, else a hash of config.json and the weight files' names and sizes."""
+def checkpoint_revision(path: Path) -> str:
+    """The hub commit of a cached snapshot folder, else a hash of config.json and the weight files' names and sizes."""
     snapshot = re.search(r"snapshots/([0-9a-f]{40})(/|$)", path.as_posix())
     if snapshot:
         return snapshot.group(1)
@@ -270,6 +192,19 @@ def _revision(path: Path) -> str:
     for weights in sorted(path.glob("*.safetensors")) + sorted(path.glob("*.bin")):
         digest.update(f"{weights.name}:{weights.stat().st_size}".encode())
     return "sha256:" + digest.hexdigest()[:16]
+
+
+def _feature_rate(path: Path) -> int:
+    """The audio sampling rate the checkpoint's feature extractor expects (16 kHz unless it says otherwise)."""
+    for name, key in (("preprocessor_config.json", None), ("processor_config.json", "feature_extractor")):
+        config = path / name
+        if config.is_file():
+            saved = json.loads(config.read_text(encoding="utf-8"))
+            section = saved.get(key) or {} if key else saved
+            rate = section.get("sampling_rate")
+            if isinstance(rate, int) and rate > 0:
+                return rate
+    return 16000
 
 
 def _import_backend() -> tuple[Any, Any]:

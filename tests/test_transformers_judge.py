@@ -351,5 +351,6 @@ def test_an_unsupported_model_type_is_an_input_error_listing_the_supported(tmp_p
 
 
 def test_an_unknown_mode_is_an_input_error(tmp_path):
+    (tmp_path / "config.json").write_text(json.dumps({"model_type": "qwen2_vl"}))
     with pytest.raises(InputError, match="mode='guess'"):
         TransformersJudge(tmp_path, mode="guess")

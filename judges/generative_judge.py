@@ -1,0 +1,137 @@
+"""What every judge that prompts a generative model with a clip's media does the same way.
+
+Decode each clip (:class:`~judges.media.MediaSpec`), turn a clip that cannot
+be fed into an error verdict, generate answers a batch at a time (judging a
+failed batch's clips one by one, so one bad clip cannot sink its neighbours),
+and read each answer as emotion words (mode ``"labels"``) or as a clue
+description (mode ``"describe"``, stage one of a two-stage judge).
+"""
+from __future__ import annotations
+
+import time
+from abc import abstractmethod
+from collections.abc import Sequence
+from typing import Any
+
+from judges import prompts
+from judges.answer_parsing import words_from_answer
+from judges.base import Judge
+from judges.clip import Clip
+from judges.errors import InputError
+from judges.media import Media, MediaSpec
+from judges.verdict import Verdict
+
+__all__ = ["GenerativeJudge", "MODES"]
+
+MODES = ("labels", "describe")
+
+
+class GenerativeJudge(Judge):
+    """Base for model-backed judges: subclasses load a model and implement :meth:`generate`.
+
+    A subclass sets ``name``, ``mode``, ``media_spec``, ``batch_size``,
+    ``use_subtitle`` and ``hears`` (``"audio"`` or ``"video"``: what the
+    model takes), and returns one answer text per clip from :meth:`generate`.
+
+    >>> class Echo(GenerativeJudge):
+    ...     def __init__(self):
+    ...         self.name, self.hears = "echo", "video"
+    ...         self.setup(mode="labels", media_spec=MediaSpec(num_frames=1), batch_size=4)
+    ...     def generate(self, items):
+    ...         return ["happy, relieved" for _ in items]
+    >>> Echo().verdict("clip1", "Happy, relieved.").words
+    ['happy', 'relieved']
+    >>> Echo().judge(Clip("clip2")).error  # no video file to decode
+    "clip2: no video file; this judge needs the clip's media"
+    """
+
+    concurrency = "process"
+    hears: str = "video"
+
+    def setup(self, mode: str, media_spec: MediaSpec, batch_size: int = 1, use_subtitle: bool = True) -> None:
+        """Check and store the options every generative judge shares."""
+        if mode not in MODES:
+            raise InputError(f"mode={mode!r}: use one of {', '.join(MODES)}")
+        if not isinstance(batch_size, int) or batch_size < 1:
+            raise InputError(f"batch_size={batch_size!r}: give a whole number >= 1")
+        if self.hears == "video" and media_spec.num_frames < 1:
+            raise InputError(f"num_frames={media_spec.num_frames!r}: a vision model needs at least 1 frame")
+        self.mode = mode
+        self.media_spec = media_spec
+        self.batch_size = batch_size
+        self.use_subtitle = use_subtitle
+        self.modalities = frozenset({self.hears} | ({"text"} if mode == "labels" and use_subtitle else set()))
+
+    @abstractmethod
+    def generate(self, items: list[tuple[Clip, Media]]) -> list[str]:
+        """One answer text per (clip, decoded media), in order; may raise for the whole batch."""
+
+    def instruction(self, clip: Clip) -> str:
+        """The task text for ``clip``: a clue description, or emotion words (with the subtitle if any)."""
+        if self.mode == "describe":
+            return prompts.DESCRIBE_AUDIO if self.hears == "audio" else prompts.DESCRIBE_VIDEO
+        return prompts.render(prompts.DIRECT_LABELS, subtitle=clip.subtitle if self.use_subtitle else None)
+
+    @staticmethod
+    def frame_label(index: int) -> str:
+        """How frame ``index`` (from 0) is introduced in a prompt: ``Frame1: ``, as in the InternVL video recipe."""
+        return f"Frame{index + 1}: "
+
+    def judge_batch(self, clips: Sequence[Clip]) -> list[Verdict]:
+        verdicts: list[Verdict | None] = [None] * len(clips)
+        ready: list[tuple[int, Clip, Media]] = []
+        for i, clip in enumerate(clips):
+            start = time.perf_counter()
+            try:
+                ready.append((i, clip, self.decode(clip)))
+            except InputError as exc:
+                verdicts[i] = Verdict.failed(self.name, clip.name, str(exc), seconds=time.perf_counter() - start)
+        for at in range(0, len(ready), self.batch_size):
+            chunk = ready[at:at + self.batch_size]
+            for (i, _, _), verdict in zip(chunk, self._judge_chunk(chunk)):
+                verdicts[i] = verdict
+        return [v for v in verdicts if v is not None]
+
+    def decode(self, clip: Clip) -> Media:
+        """The clip's media as this judge samples it; :class:`InputError` when it has nothing to feed."""
+        if clip.video is None:
+            raise InputError(f"{clip.name}: no video file; this judge needs the clip's media")
+        media = self.media_spec.decode(clip.video)
+        if self.hears == "audio" and (media.audio is None or media.audio.size == 0):
+            raise InputError(f"{clip.video}: no audio stream; an audio model needs a clip with sound")
+        if self.hears == "video" and not media.frames:
+            raise InputError(f"{clip.video}: no video stream; a vision model needs a clip with frames")
+        return media
+
+    def _judge_chunk(self, chunk: list[tuple[int, Clip, Media]]) -> list[Verdict]:
+        start = time.perf_counter()
+        try:
+            texts = self.generate([(clip, media) for _, clip, media in chunk])
+            if len(texts) != len(chunk):
+                raise RuntimeError(f"{len(texts)} answers for {len(chunk)} clips")
+        except Exception as exc:  # a model failure on one batch must not sink the run
+            if len(chunk) > 1:  # find the clip at fault: judge them one by one
+                return [v for item in chunk for v in self._judge_chunk([item])]
+            message = f"generation failed: {type(exc).__name__}: {' '.join(str(exc).split())[:200]}"
+            return [Verdict.failed(self.name, chunk[0][1].name, message, seconds=time.perf_counter() - start)]
+        seconds = (time.perf_counter() - start) / len(chunk)
+        return [self.verdict(clip.name, text, seconds) for (_, clip, _), text in zip(chunk, texts)]
+
+    def verdict(self, clip: str, text: str, seconds: float = 0.0) -> Verdict:
+        """Read one answer: emotion words (or a parse error), or a description in describe mode."""
+        text = (text or "").strip()
+        if self.mode == "describe":
+            if not text:
+                return Verdict.failed(self.name, clip, "empty description", seconds=seconds)
+            return Verdict(judge=self.name, clip=clip, raw=text, description=text, seconds=seconds)
+        words, error = words_from_answer(text)
+        return Verdict(judge=self.name, clip=clip, words=words, raw=text, seconds=seconds, error=error)
+
+    def cache_identity(self) -> dict[str, Any]:
+        return {
+            **super().cache_identity(),
+            "mode": self.mode,
+            "prompt_version": prompts.PROMPT_VERSION,
+            "media": self.media_spec.as_dict(),
+            "use_subtitle": self.use_subtitle,
+        }
