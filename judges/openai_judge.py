@@ -1,0 +1,250 @@
+"""A live judge behind any OpenAI-compatible chat endpoint: ``lmdeploy serve api_server``, vLLM, hosted APIs.
+
+Frames go as base64 ``image_url`` data URLs, audio as a base64 WAV
+``input_audio`` part (when the judge's ``modalities`` include audio), the
+subtitle in the prompt text. Requests run on a bounded thread pool; a
+connection error, timeout, 429 or 5xx is retried with exponential backoff, a
+4xx is not. Standard library only (``urllib``).
+"""
+from __future__ import annotations
+
+import base64
+import http.client
+import json
+import os
+import socket
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from judges import prompts
+from judges.answer_parsing import words_from_answer
+from judges.base import MODALITIES, Judge
+from judges.clip import Clip
+from judges.errors import InputError
+from judges.media import MediaSpec, encode_image, encode_wav
+from judges.registry import register_judge
+from judges.verdict import Verdict
+
+__all__ = ["OpenAIJudge"]
+
+MODES = ("labels", "describe")
+_SNIPPET = 200
+
+
+class _RequestFailed(Exception):
+    """A request that failed for good (after retries, or a 4xx): the message goes into the verdict."""
+
+
+@register_judge("openai")
+class OpenAIJudge(Judge):
+    """Judges clips through an OpenAI-compatible ``/chat/completions`` endpoint.
+
+    ``mode="labels"`` asks for emotion words directly; ``mode="describe"``
+    asks for a clue description (stage one of a two-stage judge).
+    :meth:`extract` is the text-only stage two: description + subtitle ->
+    emotion words. ``api_key`` is given, or read from the environment variable
+    named by ``api_key_env``; a local server needs none. A clip that fails
+    (unreadable video, server error after retries, unparseable answer) gets a
+    verdict with ``error``.
+
+    >>> judge = OpenAIJudge(model="internvl2_5-8b", base_url="http://127.0.0.1:23333/v1")  # doctest: +SKIP
+    >>> judge.judge(Clip.from_path("clip.mp4", subtitle="I did it!")).words  # doctest: +SKIP
+    ['happy', 'proud']
+    """
+
+    concurrency = "thread"
+
+    def __init__(
+        self,
+        model: str,
+        base_url: str = "http://127.0.0.1:23333/v1",
+        name: str | None = None,
+        api_key: str | None = None,
+        api_key_env: str | None = "OPENAI_API_KEY",
+        mode: str = "labels",
+        modalities: Iterable[str] = ("video", "text"),
+        num_frames: int = 8,
+        max_side: int | None = 448,
+        max_concurrency: int = 4,
+        timeout: float = 120.0,
+        max_retries: int = 3,
+        backoff: float = 1.0,
+        temperature: float = 0.0,
+        max_tokens: int | None = None,
+        extra_body: dict[str, Any] | None = None,
+    ):
+        if mode not in MODES:
+            raise InputError(f"mode={mode!r}: use one of {', '.join(MODES)}")
+        if not str(base_url).startswith(("http://", "https://")):
+            raise InputError(f"base_url={base_url!r}: give the server's URL, e.g. http://127.0.0.1:23333/v1")
+        mods = frozenset(modalities)
+        if not mods or not mods <= MODALITIES:
+            raise InputError(f"modalities={sorted(mods)}: choose from {', '.join(sorted(MODALITIES))}")
+        if not isinstance(max_concurrency, int) or max_concurrency < 1:
+            raise InputError(f"max_concurrency={max_concurrency!r}: give a whole number >= 1")
+        if not isinstance(max_retries, int) or max_retries < 0:
+            raise InputError(f"max_retries={max_retries!r}: give a whole number >= 0")
+        if not timeout or timeout <= 0:
+            raise InputError(f"timeout={timeout!r}: give a positive number of seconds")
+        self.model = model
+        self.base_url = str(base_url).rstrip("/")
+        self.name = name or model
+        self.mode = mode
+        self.modalities = mods
+        self.media_spec = MediaSpec(
+            num_frames=num_frames if "video" in mods else 0,
+            sample_rate=16000 if "audio" in mods else None,
+            max_side=max_side,
+        )
+        self.max_concurrency = max_concurrency
+        self.timeout = float(timeout)
+        self.max_retries = max_retries
+        self.backoff = float(backoff)
+        self.temperature = temperature
+        self.max_tokens = max_tokens or (64 if mode == "labels" else 512)
+        self.extra_body = dict(extra_body or {})
+        self._api_key = api_key or (os.environ.get(api_key_env) if api_key_env else None)
+        self._slots = threading.BoundedSemaphore(max_concurrency)
+
+    # -- prompts and messages -------------------------------------------------
+
+    def instruction(self, clip: Clip) -> str:
+        """The task text for ``clip``: describe, or name the emotions (with the subtitle if text is a modality)."""
+        if self.mode == "describe":
+            return prompts.DESCRIBE_VIDEO if "video" in self.modalities or "audio" not in self.modalities else prompts.DESCRIBE_AUDIO
+        subtitle = clip.subtitle if "text" in self.modalities else None
+        return prompts.render(prompts.DIRECT_LABELS, subtitle=subtitle)
+
+    def content_for(self, clip: Clip) -> list[dict[str, Any]]:
+        """The user message's parts: ``Frame1:`` + image per frame, the audio, then the instruction."""
+        parts: list[dict[str, Any]] = []
+        if self.media_spec.num_frames or self.media_spec.sample_rate:
+            if clip.video is None:
+                raise InputError(f"{clip.name}: no video file; this judge needs the clip's media")
+            media = self.media_spec.decode(clip.video)
+            if "video" in self.modalities:
+                if not media.frames:
+                    raise InputError(f"{clip.video}: no video stream; a vision judge needs frames")
+                for i, frame in enumerate(media.frames):
+                    url = "data:image/jpeg;base64," + base64.b64encode(encode_image(frame)).decode("ascii")
+                    parts += [{"type": "text", "text": f"Frame{i + 1}:"}, {"type": "image_url", "image_url": {"url": url}}]
+            if "audio" in self.modalities:
+                if media.audio is None or media.audio.size == 0:
+                    raise InputError(f"{clip.video}: no audio stream; an audio judge needs a clip with sound")
+                wav = base64.b64encode(encode_wav(media.audio, media.sample_rate)).decode("ascii")
+                parts.append({"type": "input_audio", "input_audio": {"data": wav, "format": "wav"}})
+        parts.append({"type": "text", "text": self.instruction(clip)})
+        return parts
+
+    # -- judging --------------------------------------------------------------
+
+    def judge_batch(self, clips: Sequence[Clip]) -> list[Verdict]:
+        if len(clips) <= 1:
+            return [self._judge_one(clip) for clip in clips]
+        with ThreadPoolExecutor(max_workers=min(self.max_concurrency, len(clips)), thread_name_prefix=f"openai-{self.name}") as pool:
+            return list(pool.map(self._judge_one, clips))
+
+    def _judge_one(self, clip: Clip) -> Verdict:
+        start = time.perf_counter()
+        try:
+            text = self.chat(self.content_for(clip))
+        except (InputError, _RequestFailed) as exc:
+            return Verdict.failed(self.name, clip.name, str(exc), seconds=time.perf_counter() - start)
+        return self._verdict(clip.name, text, time.perf_counter() - start)
+
+    def extract(self, description: str | None, subtitle: str | None = None, clip: str = "") -> Verdict:
+        """Stage two, text only: the emotion words in a clue description combined with the subtitle."""
+        start = time.perf_counter()
+        prompt = prompts.render(prompts.EXTRACT_LABELS, description=description or "", subtitle=subtitle)
+        try:
+            text = self.chat([{"type": "text", "text": prompt}])
+        except _RequestFailed as exc:
+            return Verdict.failed(self.name, clip, str(exc), seconds=time.perf_counter() - start)
+        words, error = words_from_answer(text)
+        return Verdict(self.name, clip, words=words, raw=text, description=description, seconds=time.perf_counter() - start, error=error)
+
+    def _verdict(self, clip: str, text: str, seconds: float) -> Verdict:
+        if self.mode == "describe":
+            if not text.strip():
+                return Verdict.failed(self.name, clip, "empty description", seconds=seconds)
+            return Verdict(judge=self.name, clip=clip, raw=text, description=text.strip(), seconds=seconds)
+        words, error = words_from_answer(text)
+        return Verdict(judge=self.name, clip=clip, words=words, raw=text, seconds=seconds, error=error)
+
+    # -- HTTP -----------------------------------------------------------------
+
+    def chat(self, content: list[dict[str, Any]]) -> str:
+        """One chat completion for a user message of ``content`` parts; its text, or :class:`_RequestFailed`."""
+        body = {
+            **self.extra_body,
+            "model": self.model,
+            "messages": [{"role": "user", "content": content}],
+            "temperature": self.temperature,
+            "max_tokens": self.max_tokens,
+        }
+        data = json.dumps(body).encode("utf-8")
+        headers = {"Content-Type": "application/json"}
+        if self._api_key:
+            headers["Authorization"] = f"Bearer {self._api_key}"
+        url = f"{self.base_url}/chat/completions"
+        problem = ""
+        for attempt in range(self.max_retries + 1):
+            if attempt:
+                time.sleep(min(self.backoff * 2 ** (attempt - 1), 60.0))
+            try:
+                with self._slots:
+                    request = urllib.request.Request(url, data=data, headers=headers, method="POST")
+                    with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                        payload = response.read()
+                return _answer_text(payload)
+            except urllib.error.HTTPError as exc:
+                detail = _snippet(exc.read().decode("utf-8", "replace"))
+                problem = f"HTTP {exc.code} from {url}: {detail}"
+                if exc.code != 429 and exc.code < 500:
+                    raise _RequestFailed(problem) from None
+            except (TimeoutError, socket.timeout):
+                problem = f"no answer from {url} within {self.timeout:g} s"
+            except (urllib.error.URLError, ConnectionError, http.client.HTTPException, OSError) as exc:
+                reason = getattr(exc, "reason", exc)
+                if isinstance(reason, (TimeoutError, socket.timeout)):
+                    problem = f"no answer from {url} within {self.timeout:g} s"
+                else:
+                    problem = f"cannot reach {url}: {_snippet(str(reason))}; is the server running?"
+        tries = self.max_retries + 1
+        raise _RequestFailed(f"{problem} (gave up after {tries} {'try' if tries == 1 else 'tries'})")
+
+    def cache_identity(self) -> dict[str, Any]:
+        return {
+            **super().cache_identity(),
+            "base_url": self.base_url,
+            "model": self.model,
+            "mode": self.mode,
+            "modalities": sorted(self.modalities),
+            "prompt_version": prompts.PROMPT_VERSION,
+            "media": self.media_spec.as_dict(),
+            "temperature": self.temperature,
+            "max_tokens": self.max_tokens,
+            "extra_body": self.extra_body,
+        }
+
+
+def _answer_text(payload: bytes) -> str:
+    """The assistant text of a chat-completions response body."""
+    try:
+        message = json.loads(payload)["choices"][0]["message"]
+        content = message.get("content") or ""
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError):
+        raise _RequestFailed(f"not a chat-completions response: {_snippet(payload.decode('utf-8', 'replace'))!r}") from None
+    if isinstance(content, list):  # some servers answer in parts
+        content = "".join(part.get("text", "") for part in content if isinstance(part, dict))
+    return str(content).strip()
+
+
+def _snippet(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= _SNIPPET else flat[: _SNIPPET - 3] + "..."

@@ -1,0 +1,204 @@
+"""OpenAIJudge against a real chat-completions HTTP server on 127.0.0.1, started by the tests."""
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from judges.clip import Clip
+from judges.openai_judge import OpenAIJudge
+from judges.registry import build_judge
+from tests.media_fixtures import make_clip
+
+Reply = tuple[int, object, float]  # status, body (dict -> JSON, str -> as is), delay in seconds
+
+
+def completion(text: str) -> dict:
+    return {"id": "x", "object": "chat.completion", "choices": [{"index": 0, "message": {"role": "assistant", "content": text}}]}
+
+
+class FakeChatServer:
+    """A threaded HTTP server speaking ``POST /v1/chat/completions``; records requests, counts concurrency.
+
+    ``script`` gives the replies in order (the last one repeats); ``reply`` may
+    instead compute one from the request body.
+    """
+
+    def __init__(self, script: list[Reply] | None = None, reply: Callable[[dict], Reply] | None = None):
+        self.script = list(script or [(200, completion("happy"), 0.0)])
+        self.reply = reply
+        self.requests: list[dict] = []
+        self.headers: list[dict] = []
+        self.active = 0
+        self.max_active = 0
+        self.lock = threading.Lock()
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 (http.server's naming)
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                with server.lock:
+                    server.requests.append(body)
+                    server.headers.append(dict(self.headers))
+                    server.active += 1
+                    server.max_active = max(server.max_active, server.active)
+                    index = len(server.requests) - 1
+                try:
+                    status, payload, delay = server.reply(body) if server.reply else server.script[min(index, len(server.script) - 1)]
+                    time.sleep(delay)
+                    data = payload.encode() if isinstance(payload, str) else json.dumps(payload).encode()
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (timeout test)
+                finally:
+                    with server.lock:
+                        server.active -= 1
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
+
+    def __enter__(self) -> "FakeChatServer":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def video(tmp_path_factory):
+    return make_clip(tmp_path_factory.mktemp("clips") / "clip.mp4", seconds=1.0, width=64, height=48, fps=8)
+
+
+def judge_for(server: FakeChatServer, **params) -> OpenAIJudge:
+    params.setdefault("backoff", 0.01)
+    params.setdefault("timeout", 5.0)
+    return OpenAIJudge(model="test-model", base_url=server.url, api_key_env=None, **params)
+
+
+def test_request_carries_model_frames_and_subtitle(video):
+    with FakeChatServer([(200, completion("Happy, relieved"), 0.0)]) as server:
+        verdict = judge_for(server, num_frames=3).judge(Clip("c1", video, subtitle="We finally made it home"))
+    body = server.requests[0]
+    parts = body["messages"][0]["content"]
+    images = [p for p in parts if p["type"] == "image_url"]
+    assert body["model"] == "test-model"
+    assert len(images) == 3 and all(p["image_url"]["url"].startswith("data:image/jpeg;base64,") for p in images)
+    assert "We finally made it home" in parts[-1]["text"]
+    assert (verdict.words, verdict.error) == (["happy", "relieved"], None)
+
+
+def test_audio_goes_as_a_base64_wav_part_when_audio_is_a_modality(video):
+    with FakeChatServer() as server:
+        judge_for(server, modalities=("audio",)).judge(Clip("c1", video))
+    parts = server.requests[0]["messages"][0]["content"]
+    audio = [p["input_audio"] for p in parts if p["type"] == "input_audio"]
+    assert [a["format"] for a in audio] == ["wav"] and audio[0]["data"].startswith("UklGR")  # "RIFF" in base64
+    assert not any(p["type"] == "image_url" for p in parts)
+
+
+def test_api_key_is_sent_as_bearer_token(video):
+    with FakeChatServer() as server:
+        judge = OpenAIJudge(model="m", base_url=server.url, api_key="sk-test", modalities=("text",))
+        judge.judge(Clip("c1", subtitle="hi"))
+    assert server.headers[0]["Authorization"] == "Bearer sk-test"
+
+
+def test_server_errors_are_retried_until_success(video):
+    script = [(500, {"error": "overloaded"}, 0.0), (503, "busy", 0.0), (200, completion("angry"), 0.0)]
+    with FakeChatServer(script) as server:
+        verdict = judge_for(server, num_frames=1, max_retries=3).judge(Clip("c1", video))
+    assert (verdict.words, verdict.error, len(server.requests)) == (["angry"], None, 3)
+
+
+def test_client_errors_are_not_retried(video):
+    with FakeChatServer([(400, {"error": "bad model"}, 0.0)]) as server:
+        verdict = judge_for(server, num_frames=1, max_retries=3).judge(Clip("c1", video))
+    assert len(server.requests) == 1
+    assert "HTTP 400" in verdict.error and "bad model" in verdict.error
+
+
+def test_retries_give_up_with_an_error_verdict(video):
+    with FakeChatServer([(429, "slow down", 0.0)]) as server:
+        verdict = judge_for(server, num_frames=1, max_retries=2).judge(Clip("c1", video))
+    assert len(server.requests) == 3
+    assert "HTTP 429" in verdict.error and "3 tries" in verdict.error
+
+
+def test_a_slow_server_times_out_into_an_error_verdict(video):
+    with FakeChatServer([(200, completion("happy"), 1.5)]) as server:
+        verdict = judge_for(server, num_frames=1, timeout=0.3, max_retries=0).judge(Clip("c1", video))
+    assert not verdict.ok and "within 0.3 s" in verdict.error
+
+
+def test_an_unreachable_server_gives_an_error_verdict():
+    judge = OpenAIJudge(model="m", base_url="http://127.0.0.1:9/v1", modalities=("text",), max_retries=0, timeout=2)
+    verdict = judge.judge(Clip("c1", subtitle="hi"))
+    assert not verdict.ok and "cannot reach" in verdict.error
+
+
+@pytest.mark.parametrize("reply", [completion("!!! ### 12345 ???"), completion(""), {"unexpected": True}])
+def test_garbage_output_gives_an_error_verdict(video, reply):
+    with FakeChatServer([(200, reply, 0.0)]) as server:
+        verdict = judge_for(server, num_frames=1).judge(Clip("c1", video))
+    assert not verdict.ok and verdict.words == []
+
+
+def test_concurrency_is_bounded(video):
+    clips = [Clip(f"c{i}", subtitle=f"line {i}") for i in range(10)]
+    with FakeChatServer([(200, completion("calm"), 0.1)]) as server:
+        verdicts = judge_for(server, modalities=("text",), max_concurrency=3).judge_batch(clips)
+    assert [v.clip for v in verdicts] == [c.name for c in clips]
+    assert all(v.words == ["calm"] for v in verdicts)
+    assert server.max_active == 3
+
+
+def test_describe_mode_returns_the_description(video):
+    with FakeChatServer([(200, completion("She frowns and clenches her fists."), 0.0)]) as server:
+        verdict = judge_for(server, num_frames=1, mode="describe").judge(Clip("c1", video))
+    assert "describe" in server.requests[0]["messages"][0]["content"][-1]["text"]
+    assert (verdict.description, verdict.words, verdict.error) == ("She frowns and clenches her fists.", [], None)
+
+
+def test_extract_is_a_text_only_request_with_description_and_subtitle():
+    with FakeChatServer([(200, completion("angry, frustrated"), 0.0)]) as server:
+        verdict = judge_for(server).extract("He frowns.", "Get out!", clip="c1")
+    parts = server.requests[0]["messages"][0]["content"]
+    assert [p["type"] for p in parts] == ["text"]
+    assert "He frowns." in parts[0]["text"] and "Get out!" in parts[0]["text"]
+    assert (verdict.clip, verdict.words, verdict.description) == ("c1", ["angry", "frustrated"], "He frowns.")
+
+
+def test_a_clip_without_video_fails_alone():
+    with FakeChatServer() as server:
+        verdict = judge_for(server).judge(Clip("c1", subtitle="hi"))
+    assert "no video file" in verdict.error and server.requests == []
+
+
+def test_cache_identity_names_server_model_prompt_media_and_mode():
+    ident = OpenAIJudge(model="m", base_url="http://127.0.0.1:1/v1", mode="describe", num_frames=4, api_key="secret").cache_identity()
+    assert (ident["base_url"], ident["model"], ident["mode"], ident["media"]["num_frames"]) == ("http://127.0.0.1:1/v1", "m", "describe", 4)
+    assert "prompt_version" in ident and "secret" not in json.dumps(ident)
+
+
+def test_registered_as_openai():
+    judge = build_judge("openai", model="m", base_url="http://127.0.0.1:1/v1", name="srv")
+    assert isinstance(judge, OpenAIJudge) and judge.name == "srv"
