@@ -105,14 +105,24 @@ def judges_from_config(path: str | Path) -> list[Judge]:
     base = Path(path).resolve().parent
     judges = []
     for entry in load_config(path):
-        params = {k: v for k, v in entry.items() if k != "type"}
-        for key in ("path", "model", "repo", "checkpoint"):
-            value = params.get(key)
-            if isinstance(value, str) and value.startswith("."):
-                params[key] = str((base / value).resolve())
+        params = _resolve_paths({k: v for k, v in entry.items() if k != "type"}, base)
         judges.append(build_judge(entry["type"], **params))
     names = [j.name for j in judges]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         raise InputError(f"{path}: judge names must be unique; repeated: {', '.join(dupes)}")
     return judges
+
+
+_PATH_KEYS = ("path", "model", "repo", "checkpoint", "python", "wheel_dir")
+
+
+def _resolve_paths(params: dict[str, Any], base: Path) -> dict[str, Any]:
+    """``./relative`` paths made absolute against ``base``, in nested tables too (a two-stage judge's stages)."""
+    out = dict(params)
+    for key, value in out.items():
+        if isinstance(value, dict):
+            out[key] = _resolve_paths(value, base)
+        elif key in _PATH_KEYS and isinstance(value, str) and value.startswith("."):
+            out[key] = str((base / value).resolve())
+    return out
