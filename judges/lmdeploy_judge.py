@@ -1,0 +1,163 @@
+"""A live judge served by LMDeploy: InternVL and any other LMDeploy vision-language model, on CUDA.
+
+Follows LMDeploy's documented VLM pipeline: ``lmdeploy.pipeline(model,
+backend_config=TurbomindEngineConfig(tp=...) | PytorchEngineConfig(tp=...,
+adapters={...}), vision_config=VisionConfig(...))``, called on a batch of
+OpenAI-style messages with a greedy ``GenerationConfig(top_k=1, random_seed=...)``.
+Each clip's frames go in as images, introduced in the text as
+``Frame1: <IMAGE_TOKEN>`` ... one tile each (``max_dynamic_patch=1``): the
+InternVL video recipe. lmdeploy is imported when the judge is built, so the
+rest of the package works without it.
+"""
+from __future__ import annotations
+
+import base64
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from judges.clip import Clip
+from judges.errors import InputError
+from judges.generative_judge import GenerativeJudge
+from judges.media import Media, MediaSpec, encode_image
+from judges.registry import register_judge
+from judges.transformers_judge import checkpoint_revision
+
+__all__ = ["LMDeployJudge"]
+
+BACKENDS = ("turbomind", "pytorch")
+INSTALL_HINT = "pip install merov-cojudge[lmdeploy] on a CUDA machine"
+
+
+@register_judge("lmdeploy")
+class LMDeployJudge(GenerativeJudge):
+    """Judges clips with a vision-language model served by LMDeploy (TurboMind or PyTorch engine).
+
+    ``adapters`` (name -> LoRA folder) need the PyTorch engine; ``adapter``
+    picks the one to answer with (the only one, if there is one). A clip that
+    cannot be judged gets a verdict with ``error``; the others are still judged.
+
+    >>> judge = LMDeployJudge("/models/InternVL2_5-8B", tp=2, num_frames=8)  # doctest: +SKIP
+    >>> judge.judge(Clip.from_path("clip.mp4")).words  # doctest: +SKIP
+    ['worried', 'anxious']
+    """
+
+    hears = "video"
+
+    def __init__(
+        self,
+        model: str | Path,
+        name: str | None = None,
+        mode: str = "labels",
+        backend: str = "turbomind",
+        tp: int = 1,
+        adapters: Mapping[str, str] | None = None,
+        adapter: str | None = None,
+        num_frames: int = 8,
+        max_side: int | None = 448,
+        max_dynamic_patch: int = 1,
+        max_new_tokens: int | None = None,
+        seed: int = 0,
+        batch_size: int = 8,
+        session_len: int | None = None,
+        vision_batch_size: int = 8,
+        chat_template: str | None = None,
+        use_subtitle: bool = True,
+        revision: str | None = None,
+    ):
+        local = Path(model).expanduser()
+        self.model = str(local.resolve()) if local.exists() else str(model)  # a folder, or a hub id
+        self.name = name or Path(self.model).name
+        self.setup(
+            mode=mode,
+            media_spec=MediaSpec(num_frames=num_frames, sample_rate=None, max_side=max_side),
+            batch_size=batch_size,
+            use_subtitle=use_subtitle,
+        )
+        if backend not in BACKENDS:
+            raise InputError(f"backend={backend!r}: use one of {', '.join(BACKENDS)}")
+        if not isinstance(tp, int) or tp < 1:
+            raise InputError(f"tp={tp!r}: give the number of GPUs for tensor parallelism (a whole number >= 1)")
+        self.backend = backend
+        self.tp = tp
+        self.adapters = dict(adapters or {})
+        self.adapter = _pick_adapter(self.adapters, adapter, backend)
+        self.max_dynamic_patch = max_dynamic_patch
+        self.max_new_tokens = max_new_tokens or (48 if mode == "labels" else 256)
+        self.seed = seed
+        config = local / "config.json"
+        self.revision = revision or (checkpoint_revision(local.resolve()) if config.is_file() else "unpinned")
+
+        lmdeploy, self.image_token = _import_lmdeploy()
+        engine = {"tp": tp}
+        if session_len is not None:
+            engine["session_len"] = session_len
+        if backend == "pytorch":
+            backend_config = lmdeploy.PytorchEngineConfig(**engine, **({"adapters": self.adapters} if self.adapters else {}))
+        else:
+            backend_config = lmdeploy.TurbomindEngineConfig(**engine)
+        options: dict[str, Any] = {
+            "backend_config": backend_config,
+            "vision_config": lmdeploy.VisionConfig(max_batch_size=vision_batch_size),
+        }
+        if chat_template is not None:
+            options["chat_template_config"] = lmdeploy.ChatTemplateConfig(model_name=chat_template)
+        self.pipe = lmdeploy.pipeline(self.model, **options)
+        self.gen_config = lmdeploy.GenerationConfig(max_new_tokens=self.max_new_tokens, top_k=1, random_seed=seed)
+
+    def messages_for(self, clip: Clip, media: Media) -> list[dict[str, Any]]:
+        """One user turn: the frame-labelled text, then one image per frame as a JPEG data URL."""
+        text = "".join(f"{self.frame_label(i)}{self.image_token}\n" for i in range(len(media.frames)))
+        content: list[dict[str, Any]] = [{"type": "text", "text": text + self.instruction(clip)}]
+        for frame in media.frames:
+            url = "data:image/jpeg;base64," + base64.b64encode(encode_image(frame, "jpeg", quality=95)).decode("ascii")
+            content.append({"type": "image_url", "image_url": {"max_dynamic_patch": self.max_dynamic_patch, "url": url}})
+        return [{"role": "user", "content": content}]
+
+    def generate(self, items: list[tuple[Clip, Media]]) -> list[str]:
+        batch = [self.messages_for(clip, media) for clip, media in items]
+        options: dict[str, Any] = {"gen_config": self.gen_config}
+        if self.adapter is not None:
+            options["adapter_name"] = self.adapter
+        responses = self.pipe(batch, **options)
+        return [response.text for response in responses]
+
+    def cache_identity(self) -> dict[str, Any]:
+        return {
+            **super().cache_identity(),
+            "model": self.model,
+            "revision": self.revision,
+            "backend": self.backend,
+            "adapter": self.adapter,
+            "adapter_path": self.adapters.get(self.adapter) if self.adapter else None,
+            "max_dynamic_patch": self.max_dynamic_patch,
+            "max_new_tokens": self.max_new_tokens,
+            "seed": self.seed,
+        }
+
+    def close(self) -> None:
+        pipe, self.pipe = getattr(self, "pipe", None), None
+        if pipe is not None and hasattr(pipe, "close"):
+            pipe.close()
+
+
+def _pick_adapter(adapters: dict[str, str], adapter: str | None, backend: str) -> str | None:
+    if adapters and backend != "pytorch":
+        raise InputError("LoRA adapters need the PyTorch engine: set backend = \"pytorch\" (TurboMind has no adapters)")
+    if adapter is None:
+        if len(adapters) > 1:
+            raise InputError(f"several adapters ({', '.join(sorted(adapters))}): name the one to use with adapter=")
+        return next(iter(adapters), None)
+    if adapter not in adapters:
+        known = ", ".join(sorted(adapters)) or "none given"
+        raise InputError(f"adapter={adapter!r} is not among adapters ({known}); add it as adapters.{adapter} = \"/path\"")
+    return adapter
+
+
+def _import_lmdeploy() -> tuple[Any, str]:
+    try:
+        import lmdeploy
+        from lmdeploy.vl.constants import IMAGE_TOKEN
+    except ImportError:
+        raise InputError(f"the lmdeploy judge needs LMDeploy, which is not installed: {INSTALL_HINT}") from None
+    return lmdeploy, IMAGE_TOKEN

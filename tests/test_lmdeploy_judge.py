@@ -1,0 +1,269 @@
+"""LMDeployJudge against a recording stand-in for the ``lmdeploy`` package (which needs CUDA).
+
+The stand-in has LMDeploy's documented surface (``pipeline``, the engine,
+vision and generation configs, ``lmdeploy.vl.constants.IMAGE_TOKEN``) and
+records every call, so the tests check exactly what the judge asks LMDeploy
+to do; the media decoding, prompting and answer parsing around it are real.
+"""
+from __future__ import annotations
+
+import base64
+import io
+import sys
+import types
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from judges.clip import Clip
+from judges.errors import InputError
+from judges.lmdeploy_judge import LMDeployJudge
+from judges.prompts import PROMPT_VERSION
+from judges.registry import build_judge
+from tests.media_fixtures import make_clip, make_corrupt_clip
+
+
+@dataclass
+class Response:
+    text: str
+    finish_reason: str = "stop"
+
+
+@dataclass
+class FakePipeline:
+    model: str
+    options: dict[str, Any]
+    calls: list[dict[str, Any]] = field(default_factory=list)
+    closed: bool = False
+    #: answer(messages) -> text; raising makes the whole batch fail, like an engine error.
+    answer: Any = None
+
+    def __call__(self, prompts, gen_config=None, adapter_name=None):
+        self.calls.append({"prompts": prompts, "gen_config": gen_config, "adapter_name": adapter_name})
+        return [Response(self.answer(messages)) for messages in prompts]
+
+    def close(self):
+        self.closed = True
+
+
+#: Some of the documented fields of LMDeploy's config classes (lmdeploy.messages); any other is a TypeError.
+CONFIG_FIELDS = {
+    "TurbomindEngineConfig": {"dtype", "model_format", "tp", "session_len", "max_batch_size", "cache_max_entry_count"},
+    "PytorchEngineConfig": {"dtype", "tp", "session_len", "max_batch_size", "cache_max_entry_count", "adapters"},
+    "VisionConfig": {"max_batch_size", "thread_safe"},
+    "GenerationConfig": {
+        "n", "max_new_tokens", "do_sample", "top_p", "top_k", "min_p", "temperature",
+        "repetition_penalty", "ignore_eos", "random_seed", "stop_words", "skip_special_tokens",
+    },
+    "ChatTemplateConfig": {"model_name", "system", "meta_instruction"},
+}  # fmt: skip
+
+
+def config_record(kind: str, fields: set[str]) -> type:
+    """A stand-in config class that keeps its keyword arguments and rejects unknown ones."""
+
+    def __init__(self, **options):
+        unknown = set(options) - fields
+        if unknown:
+            raise TypeError(f"{kind} got unexpected keyword arguments {sorted(unknown)}")
+        self.__dict__.update(options)
+
+    return type(kind, (), {"__init__": __init__})
+
+
+def fake_lmdeploy() -> types.ModuleType:
+    """A module shaped like ``lmdeploy`` whose configs are plain records and whose pipeline records calls."""
+    module = types.ModuleType("lmdeploy")
+    for kind, fields in CONFIG_FIELDS.items():
+        setattr(module, kind, config_record(kind, fields))
+    module.pipelines = []
+
+    def pipeline(model, **options):
+        pipe = FakePipeline(model, options, answer=lambda messages: "Happy, relieved.")
+        module.pipelines.append(pipe)
+        return pipe
+
+    module.pipeline = pipeline
+    vl = types.ModuleType("lmdeploy.vl")
+    constants = types.ModuleType("lmdeploy.vl.constants")
+    constants.IMAGE_TOKEN = "<IMAGE_TOKEN>"
+    vl.constants = constants
+    module.vl = vl
+    return module
+
+
+@pytest.fixture
+def lmdeploy(monkeypatch):
+    module = fake_lmdeploy()
+    monkeypatch.setitem(sys.modules, "lmdeploy", module)
+    monkeypatch.setitem(sys.modules, "lmdeploy.vl", module.vl)
+    monkeypatch.setitem(sys.modules, "lmdeploy.vl.constants", module.vl.constants)
+    return module
+
+
+@pytest.fixture(scope="module")
+def clips(tmp_path_factory) -> dict[str, Clip]:
+    root = tmp_path_factory.mktemp("lmdeploy-clips")
+    return {
+        "a": Clip.from_path(make_clip(root / "a.mp4", seconds=1, width=96, height=72), subtitle="Not again."),
+        "b": Clip.from_path(make_clip(root / "b.mp4", seconds=1, width=96, height=72, with_audio=False)),
+        "c": Clip.from_path(make_clip(root / "c.mp4", seconds=1, width=64, height=64)),
+        "corrupt": Clip("corrupt", video=make_corrupt_clip(root / "corrupt.mp4")),
+    }
+
+
+def text_of(messages) -> str:
+    return messages[0]["content"][0]["text"]
+
+
+def test_turbomind_pipeline_gets_the_model_tp_and_vision_batch(lmdeploy, tmp_path):
+    LMDeployJudge(tmp_path, tp=2, vision_batch_size=4, session_len=16384)
+    pipe = lmdeploy.pipelines[0]
+    assert pipe.model == str(tmp_path.resolve())
+    assert type(pipe.options["backend_config"]).__name__ == "TurbomindEngineConfig"
+    assert vars(pipe.options["backend_config"]) == {"tp": 2, "session_len": 16384}
+    assert vars(pipe.options["vision_config"]) == {"max_batch_size": 4}
+    assert "chat_template_config" not in pipe.options
+
+
+def test_pytorch_engine_gets_the_lora_adapters_and_calls_name_the_adapter(lmdeploy, clips):
+    judge = LMDeployJudge("OpenGVLab/InternVL2_5-8B", backend="pytorch", tp=1, adapters={"mer": "/lora/mer"})
+    backend_config = lmdeploy.pipelines[0].options["backend_config"]
+    assert type(backend_config).__name__ == "PytorchEngineConfig"
+    assert vars(backend_config) == {"tp": 1, "adapters": {"mer": "/lora/mer"}}
+    judge.judge(clips["a"])
+    assert lmdeploy.pipelines[0].calls[0]["adapter_name"] == "mer"
+
+
+def test_generation_is_greedy_and_seeded(lmdeploy, clips):
+    judge = LMDeployJudge("m", seed=7, max_new_tokens=32)
+    judge.judge(clips["a"])
+    gen = lmdeploy.pipelines[0].calls[0]["gen_config"]
+    assert type(gen).__name__ == "GenerationConfig"
+    assert vars(gen) == {"max_new_tokens": 32, "top_k": 1, "random_seed": 7}
+
+
+def test_no_adapter_is_named_without_adapters(lmdeploy, clips):
+    LMDeployJudge("m").judge(clips["a"])
+    assert lmdeploy.pipelines[0].calls[0]["adapter_name"] is None
+
+
+def test_each_prompt_labels_frames_and_carries_one_single_tile_image_per_frame(lmdeploy, clips):
+    from PIL import Image
+
+    LMDeployJudge("m", num_frames=3).judge(clips["a"])
+    [messages] = lmdeploy.pipelines[0].calls[0]["prompts"]
+    assert [m["role"] for m in messages] == ["user"]
+    text = text_of(messages)
+    assert text.startswith("Frame1: <IMAGE_TOKEN>\nFrame2: <IMAGE_TOKEN>\nFrame3: <IMAGE_TOKEN>\n")
+    assert "Not again." in text and "comma-separated list of emotion words" in text
+    images = messages[0]["content"][1:]
+    assert len(images) == 3 and all(item["type"] == "image_url" for item in images)
+    assert all(item["image_url"]["max_dynamic_patch"] == 1 for item in images)
+    header, data = images[0]["image_url"]["url"].split(",", 1)
+    assert header == "data:image/jpeg;base64"
+    assert Image.open(io.BytesIO(base64.b64decode(data))).size == (96, 72)
+
+
+def test_clips_are_sent_in_batches_of_batch_size(lmdeploy, clips):
+    verdicts = LMDeployJudge("m", batch_size=2).judge_batch([clips["a"], clips["b"], clips["c"]])
+    calls = lmdeploy.pipelines[0].calls
+    assert [len(call["prompts"]) for call in calls] == [2, 1]
+    assert [v.clip for v in verdicts] == ["a", "b", "c"]
+
+
+def test_answers_become_verdict_words(lmdeploy, clips):
+    verdict = LMDeployJudge("m", name="ivl").judge(clips["a"])
+    assert (verdict.judge, verdict.clip, verdict.words, verdict.raw, verdict.error) == (
+        "ivl", "a", ["happy", "relieved"], "Happy, relieved.", None
+    )
+
+
+def test_a_garbled_answer_is_an_error_verdict(lmdeploy, clips):
+    judge = LMDeployJudge("m")
+    judge.pipe.answer = lambda messages: "}}}} 0x3f 1234"
+    verdict = judge.judge(clips["a"])
+    assert verdict.words == [] and verdict.error.startswith("unparseable answer")
+
+
+def test_a_corrupt_clip_fails_alone_and_is_never_sent(lmdeploy, clips):
+    verdicts = LMDeployJudge("m", batch_size=4).judge_batch([clips["a"], clips["corrupt"], clips["b"]])
+    assert "cannot decode" in verdicts[1].error
+    assert verdicts[0].ok and verdicts[2].ok
+    assert [len(call["prompts"]) for call in lmdeploy.pipelines[0].calls] == [2]
+
+
+def test_a_failing_batch_is_retried_clip_by_clip(lmdeploy, clips):
+    judge = LMDeployJudge("m", batch_size=3)
+
+    def answer(messages):
+        if "Not again." in text_of(messages):
+            raise RuntimeError("CUDA out of memory")
+        return "calm"
+
+    judge.pipe.answer = answer
+    verdicts = judge.judge_batch([clips["a"], clips["b"], clips["c"]])
+    assert verdicts[0].error == "generation failed: RuntimeError: CUDA out of memory"
+    assert [v.words for v in verdicts[1:]] == [["calm"], ["calm"]]
+    assert [len(call["prompts"]) for call in judge.pipe.calls] == [3, 1, 1, 1]
+
+
+def test_describe_mode_sets_the_description(lmdeploy, clips):
+    judge = LMDeployJudge("m", mode="describe")
+    judge.pipe.answer = lambda messages: "She frowns and looks away."
+    verdict = judge.judge(clips["a"])
+    assert (verdict.words, verdict.description, verdict.error) == ([], "She frowns and looks away.", None)
+    assert "describe the facial expressions" in text_of(judge.pipe.calls[0]["prompts"][0])
+
+
+def test_a_chat_template_name_goes_to_the_pipeline(lmdeploy):
+    LMDeployJudge("m", chat_template="internvl2_5")
+    assert vars(lmdeploy.pipelines[0].options["chat_template_config"]) == {"model_name": "internvl2_5"}
+
+
+def test_adapters_with_turbomind_are_an_input_error(lmdeploy):
+    with pytest.raises(InputError, match='backend = "pytorch"'):
+        LMDeployJudge("m", adapters={"mer": "/lora/mer"})
+
+
+def test_an_adapter_not_listed_is_an_input_error(lmdeploy):
+    with pytest.raises(InputError, match="adapter='x' is not among adapters"):
+        LMDeployJudge("m", backend="pytorch", adapters={"mer": "/lora"}, adapter="x")
+
+
+def test_several_adapters_need_one_named(lmdeploy):
+    with pytest.raises(InputError, match="name the one to use"):
+        LMDeployJudge("m", backend="pytorch", adapters={"a": "/a", "b": "/b"})
+
+
+def test_an_unknown_backend_is_an_input_error(lmdeploy):
+    with pytest.raises(InputError, match="backend='vllm'"):
+        LMDeployJudge("m", backend="vllm")
+
+
+def test_cache_identity_names_model_backend_adapter_prompt_and_media(lmdeploy, tmp_path):
+    (tmp_path / "config.json").write_text('{"model_type": "internvl_chat"}')
+    identity = LMDeployJudge(tmp_path, backend="pytorch", adapters={"mer": "/lora/mer"}, num_frames=4).cache_identity()
+    assert identity["model"] == str(tmp_path.resolve()) and identity["revision"].startswith("sha256:")
+    assert (identity["backend"], identity["adapter"], identity["adapter_path"]) == ("pytorch", "mer", "/lora/mer")
+    assert identity["prompt_version"] == PROMPT_VERSION
+    assert identity["media"] == {"num_frames": 4, "sample_rate": None, "max_side": 448}
+
+
+def test_close_closes_the_pipeline(lmdeploy):
+    judge = LMDeployJudge("m")
+    judge.close()
+    assert lmdeploy.pipelines[0].closed and judge.pipe is None
+
+
+def test_the_registry_builds_it_by_type_name(lmdeploy):
+    judge = build_judge("lmdeploy", model="m", name="ivl", tp=2)
+    assert isinstance(judge, LMDeployJudge) and judge.name == "ivl" and judge.modalities == {"video", "text"}
+
+
+def test_without_lmdeploy_construction_fails_with_the_install_hint(monkeypatch):
+    monkeypatch.setitem(sys.modules, "lmdeploy", None)  # import lmdeploy -> ImportError
+    with pytest.raises(InputError, match=r"pip install merov-cojudge\[lmdeploy\] on a CUDA machine") as info:
+        LMDeployJudge("m")
+    assert "\n" not in str(info.value)
