@@ -1,0 +1,101 @@
+"""Describe, then extract: the OV-MER two-stage recipe as one judge.
+
+Stage one is any judge that fills ``Verdict.description`` (an OpenAI-compatible
+or transformers judge in ``mode="describe"``); stage two is anything with a
+text-only ``extract(description, subtitle, clip=...) -> Verdict`` method: an
+LLM (:class:`~judges.openai_judge.OpenAIJudge`, prompt
+:data:`judges.prompts.EXTRACT_LABELS`) or the
+:class:`~judges.lexical_extractor.LexicalExtractor`.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from judges.base import Judge
+from judges.clip import Clip
+from judges.errors import InputError
+from judges.registry import build_judge, register_judge
+from judges.verdict import Verdict
+
+__all__ = ["TwoStageJudge"]
+
+
+@register_judge("two-stage")
+class TwoStageJudge(Judge):
+    """A describer judge's clue description, turned into emotion words by an extractor.
+
+    Either stage may be given built, or as a table with a ``type`` (as in a
+    judges config file, where they are nested tables). The verdict has stage
+    two's words and stage one's description; its time is both stages'. A
+    stage-one failure (or an empty description) is the clip's error, and stage
+    two is not run for it.
+
+    >>> judge = TwoStageJudge(
+    ...     describer={"type": "openai", "model": "internvl2_5-8b", "mode": "describe"},
+    ...     extractor={"type": "lexical"},
+    ... )  # doctest: +SKIP
+    >>> judge.judge(Clip.from_path("clip.mp4")).words  # doctest: +SKIP
+    ['frowning', 'angry']
+    """
+
+    def __init__(self, describer: Judge | Mapping[str, Any], extractor: Any, name: str | None = None):
+        self.describer = _build(describer, "describer")
+        if not isinstance(self.describer, Judge):
+            raise InputError(f"two-stage describer {type(self.describer).__name__}: not a judge; give a judge in mode 'describe'")
+        self.extractor = _build(extractor, "extractor")
+        if not callable(getattr(self.extractor, "extract", None)):
+            raise InputError(
+                f"two-stage extractor {type(self.extractor).__name__}: has no extract(description, subtitle) method; "
+                "use type 'lexical' or 'openai'"
+            )
+        self.name = name or f"{self.describer.name}+{getattr(self.extractor, 'name', 'extractor')}"
+        self.modalities = frozenset(self.describer.modalities) | frozenset(getattr(self.extractor, "modalities", ()))
+        self.concurrency = self.describer.concurrency
+
+    def judge_batch(self, clips: Sequence[Clip]) -> list[Verdict]:
+        described = self.describer.judge_batch(clips)
+        workers = max(1, min(int(getattr(self.extractor, "max_concurrency", 1)), len(clips)))
+        if workers == 1:
+            return [self._second_stage(clip, first) for clip, first in zip(clips, described)]
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"extract-{self.name}") as pool:
+            return list(pool.map(self._second_stage, clips, described))
+
+    def _second_stage(self, clip: Clip, first: Verdict) -> Verdict:
+        if not first.ok:
+            return Verdict.failed(self.name, clip.name, f"stage 1 ({self.describer.name}): {first.error}", first.seconds, first.raw)
+        if not (first.description or "").strip():
+            return Verdict.failed(self.name, clip.name, f"stage 1 ({self.describer.name}) gave no description", first.seconds, first.raw)
+        second = self.extractor.extract(first.description, clip.subtitle, clip=clip.name)
+        error = None if second.ok else f"stage 2 ({getattr(self.extractor, 'name', 'extractor')}): {second.error}"
+        return Verdict(
+            judge=self.name,
+            clip=clip.name,
+            words=list(second.words),
+            raw=second.raw,
+            scores=second.scores,
+            description=first.description,
+            seconds=first.seconds + second.seconds,
+            error=error,
+        )
+
+    def cache_identity(self) -> dict[str, Any]:
+        extractor = self.extractor.cache_identity() if hasattr(self.extractor, "cache_identity") else type(self.extractor).__name__
+        return {**super().cache_identity(), "describer": self.describer.cache_identity(), "extractor": extractor}
+
+    def close(self) -> None:
+        self.describer.close()
+        if hasattr(self.extractor, "close"):
+            self.extractor.close()
+
+
+def _build(stage: Any, role: str) -> Any:
+    """A stage given built, or built from its config table (``{"type": ..., **params}``)."""
+    if not isinstance(stage, Mapping):
+        return stage
+    params = dict(stage)
+    type_name = params.pop("type", None)
+    if not type_name:
+        raise InputError(f"two-stage judge: the {role} table needs a 'type' (e.g. type = \"openai\" or \"lexical\")")
+    return build_judge(type_name, **params)

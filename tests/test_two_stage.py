@@ -1,0 +1,128 @@
+"""TwoStageJudge: stage one's description, stage two's words."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+
+from judges.base import Judge
+from judges.clip import Clip
+from judges.errors import InputError
+from judges.lexical_extractor import LexicalExtractor
+from judges.registry import judges_from_config
+from judges.two_stage import TwoStageJudge
+from judges.verdict import Verdict
+from tests.test_openai_judge import FakeChatServer, completion
+
+
+class ScriptedDescriber(Judge):
+    """Describes each clip from a fixed table; a clip not in it fails."""
+
+    name = "describer"
+    modalities = frozenset({"video"})
+
+    def __init__(self, descriptions: dict[str, str]):
+        self.descriptions = descriptions
+        self.closed = False
+
+    def judge_batch(self, clips: Sequence[Clip]) -> list[Verdict]:
+        return [
+            Verdict(self.name, c.name, description=self.descriptions[c.name], raw=self.descriptions[c.name], seconds=1.5)
+            if c.name in self.descriptions
+            else Verdict.failed(self.name, c.name, "decoder exploded", seconds=0.5)
+            for c in clips
+        ]
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def lexical() -> LexicalExtractor:
+    return LexicalExtractor(vocabulary=["angry", "sad", "tense"], stoplist=())
+
+
+def test_words_come_from_stage_two_and_description_from_stage_one():
+    judge = TwoStageJudge(ScriptedDescriber({"c1": "He is tense and angry."}), lexical())
+    verdict = judge.judge(Clip("c1"))
+    assert (verdict.judge, verdict.words, verdict.description, verdict.error) == ("describer+lexical", ["tense", "angry"], "He is tense and angry.", None)
+
+
+def test_timings_are_summed():
+    extractor = lexical()
+    verdict = TwoStageJudge(ScriptedDescriber({"c1": "sad"}), extractor).judge(Clip("c1"))
+    assert 1.5 <= verdict.seconds < 1.6
+
+
+def test_stage_one_errors_propagate_without_running_stage_two():
+    verdict = TwoStageJudge(ScriptedDescriber({}), lexical(), name="two").judge(Clip("c9"))
+    assert (verdict.judge, verdict.words) == ("two", [])
+    assert verdict.error == "stage 1 (describer): decoder exploded"
+
+
+def test_an_empty_description_is_an_error():
+    verdict = TwoStageJudge(ScriptedDescriber({"c1": "  "}), lexical()).judge(Clip("c1"))
+    assert "no description" in verdict.error
+
+
+def test_an_llm_extractor_gets_description_and_subtitle():
+    from judges.openai_judge import OpenAIJudge
+
+    with FakeChatServer([(200, completion("furious"), 0.0)]) as server:
+        extractor = OpenAIJudge(model="m", base_url=server.url, api_key_env=None, modalities=("text",), backoff=0.01)
+        verdict = TwoStageJudge(ScriptedDescriber({"c1": "He slams the door."}), extractor).judge(Clip("c1", subtitle="Leave me alone!"))
+    prompt = server.requests[0]["messages"][0]["content"][0]["text"]
+    assert "He slams the door." in prompt and "Leave me alone!" in prompt
+    assert (verdict.words, verdict.description) == (["furious"], "He slams the door.")
+
+
+def test_an_llm_extractor_failure_is_a_stage_two_error():
+    from judges.openai_judge import OpenAIJudge
+
+    with FakeChatServer([(400, "no", 0.0)]) as server:
+        extractor = OpenAIJudge(model="m", base_url=server.url, api_key_env=None, name="llm")
+        verdict = TwoStageJudge(ScriptedDescriber({"c1": "sad"}), extractor).judge(Clip("c1"))
+    assert verdict.error.startswith("stage 2 (llm): HTTP 400")
+
+
+def test_an_extractor_without_extract_is_refused():
+    with pytest.raises(InputError, match="no extract"):
+        TwoStageJudge(ScriptedDescriber({}), ScriptedDescriber({}))
+
+
+def test_built_from_a_config_file_with_nested_tables(tmp_path):
+    with FakeChatServer([(200, completion("She looks sad, not angry."), 0.0)]) as server:
+        config = tmp_path / "judges.toml"
+        config.write_text(
+            f"""
+[[judge]]
+type = "two-stage"
+name = "describe-then-match"
+
+[judge.describer]
+type = "openai"
+model = "m"
+base_url = "{server.url}"
+mode = "describe"
+modalities = ["text"]
+api_key_env = ""
+
+[judge.extractor]
+type = "lexical"
+vocabulary = ["sad", "angry"]
+""",
+            encoding="utf-8",
+        )
+        (judge,) = judges_from_config(config)
+        verdict = judge.judge(Clip("c1", subtitle="..."))
+    assert (judge.name, verdict.words, verdict.description) == ("describe-then-match", ["sad"], "She looks sad, not angry.")
+
+
+def test_cache_identity_holds_both_stages():
+    ident = TwoStageJudge(ScriptedDescriber({}), lexical()).cache_identity()
+    assert ident["describer"]["class"] == "ScriptedDescriber" and ident["extractor"]["class"] == "LexicalExtractor"
+
+
+def test_close_closes_both_stages():
+    describer = ScriptedDescriber({})
+    TwoStageJudge(describer, lexical()).close()
+    assert describer.closed
