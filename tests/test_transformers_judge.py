@@ -212,24 +212,11 @@ def assert_well_formed(verdict, judge: str, clip: str) -> None:
 
 
 @pytest.mark.slow
-def test_qwen2_audio_judges_a_clip_end_to_end(audio_judge, clips):
-    verdict = audio_judge.judge(clips["sound"])
-    assert_well_formed(verdict, "qa", "sound")
-    assert verdict.error is None or verdict.error.startswith(PARSE_ERRORS)
-
-
-@pytest.mark.slow
-def test_qwen2_vl_judges_a_clip_end_to_end(checkpoints, clips):
-    judge = TransformersJudge(checkpoints["qwen2_vl"], name="qvl", num_frames=2, max_new_tokens=8)
-    verdict = judge.judge(clips["sound"])
-    assert_well_formed(verdict, "qvl", "sound")
-    assert verdict.error is None or verdict.error.startswith(PARSE_ERRORS)
-
-
-@pytest.mark.slow
-def test_internvl_judges_a_clip_end_to_end(internvl_judge, clips):
-    verdict = internvl_judge.judge(clips["silent"])
-    assert_well_formed(verdict, "ivl", "silent")
+@pytest.mark.parametrize("family, clip", [("qwen2_audio", "sound"), ("qwen2_vl", "sound"), ("internvl", "silent")])
+def test_each_family_judges_a_clip_end_to_end(checkpoints, clips, family, clip):
+    judge = TransformersJudge(checkpoints[family], name=family, num_frames=2, max_new_tokens=8)
+    verdict = judge.judge(clips[clip])
+    assert_well_formed(verdict, family, clip)
     assert verdict.error is None or verdict.error.startswith(PARSE_ERRORS)
 
 
