@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     stoplist = [w.strip() for w in args.stoplist.split(",") if w.strip()]
     extractor = LexicalExtractor(wheel_dir=root / "emotion_wheel", stoplist=stoplist, negation_window=args.window)
 
-    print(f"| model / run | LLM l1_f | lexical l1_f | lexical - LLM |")
+    print("| model / run | LLM l1_f | lexical l1_f | lexical - LLM |")
     print("|---|---:|---:|---:|")
     llm_all, lex_all, seconds, described = [], [], 0.0, 0
     for label, npz, reason in runs(ovmerd / "outputs"):

@@ -19,7 +19,7 @@ from judges.errors import InputError
 from judges.registry import build_judge, register_judge
 from judges.verdict import Verdict
 
-__all__ = ["TwoStageJudge"]
+__all__ = ["TwoStageJudge", "build_extractor"]
 
 
 @register_judge("two-stage")
@@ -41,15 +41,10 @@ class TwoStageJudge(Judge):
     """
 
     def __init__(self, describer: Judge | Mapping[str, Any], extractor: Any, name: str | None = None):
-        self.describer = _build(describer, "describer")
+        self.describer = build_stage(describer, "describer")
         if not isinstance(self.describer, Judge):
             raise InputError(f"two-stage describer {type(self.describer).__name__}: not a judge; give a judge in mode 'describe'")
-        self.extractor = _build(extractor, "extractor")
-        if not callable(getattr(self.extractor, "extract", None)):
-            raise InputError(
-                f"two-stage extractor {type(self.extractor).__name__}: has no extract(description, subtitle) method; "
-                "use type 'lexical' or 'openai'"
-            )
+        self.extractor = build_extractor(extractor)
         self.name = name or f"{self.describer.name}+{getattr(self.extractor, 'name', 'extractor')}"
         self.modalities = frozenset(self.describer.modalities) | frozenset(getattr(self.extractor, "modalities", ()))
         self.concurrency = self.describer.concurrency
@@ -90,12 +85,22 @@ class TwoStageJudge(Judge):
             self.extractor.close()
 
 
-def _build(stage: Any, role: str) -> Any:
+def build_stage(stage: Any, role: str) -> Any:
     """A stage given built, or built from its config table (``{"type": ..., **params}``)."""
     if not isinstance(stage, Mapping):
         return stage
     params = dict(stage)
     type_name = params.pop("type", None)
     if not type_name:
-        raise InputError(f"two-stage judge: the {role} table needs a 'type' (e.g. type = \"openai\" or \"lexical\")")
+        raise InputError(f"the {role} table needs a 'type' (e.g. type = \"openai\" or \"lexical\")")
     return build_judge(type_name, **params)
+
+
+def build_extractor(extractor: Any) -> Any:
+    """A stage-two extractor, built or from its table; refused unless it has ``extract(description, subtitle)``."""
+    extractor = build_stage(extractor, "extractor")
+    if not callable(getattr(extractor, "extract", None)):
+        raise InputError(
+            f"extractor {type(extractor).__name__}: has no extract(description, subtitle) method; use type 'lexical' or 'openai'"
+        )
+    return extractor

@@ -1,0 +1,128 @@
+"""AffectGPTJudge through a real subprocess, on a fake "AffectGPT repo" made in the test."""
+from __future__ import annotations
+
+import sys
+import textwrap
+
+import pytest
+
+from judges.affectgpt_judge import AffectGPTJudge
+from judges.clip import Clip
+from judges.errors import InputError
+
+# Parses the arguments AffectGPT's inference_hybird.py takes, reads the clip table
+# the judge writes, and saves what AffectGPT saves: <checkpoint>.npz holding a
+# pickled name2reason dict, and (its label step) <checkpoint>-openset.npz.
+FAKE_INFERENCE = textwrap.dedent(
+    '''
+    import argparse, csv, os, sys
+    import numpy as np
+
+    p = argparse.ArgumentParser()
+    p.add_argument("--cfg-path")
+    p.add_argument("--options", nargs="+")
+    p.add_argument("--dataset")
+    p.add_argument("--zeroshot", action="store_true")
+    args = p.parse_args()
+    opts = dict(o.split("=", 1) for o in args.options)
+    assert os.path.isfile(args.cfg_path), args.cfg_path
+    with open(os.environ["MEROV_CLIPS_CSV"], newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    if any(r["name"] == "explode" for r in rows):
+        print("CUDA out of memory while loading the LLM", file=sys.stderr)
+        sys.exit(3)
+    ckpt = [f for f in os.listdir(opts["inference.ckpt_root"]) if "%06d" % int(opts["inference.test_epoch"]) in f][0]
+    root = os.path.join(opts["inference.base_root"] + "-" + args.dataset.lower(), os.path.basename(opts["inference.ckpt_root"]))
+    os.makedirs(root)
+    stem = os.path.join(root, ckpt[:-4])
+    name2reason = {r["name"]: "The character's emotional state is %s." % r["subtitle"] for r in rows}
+    np.savez_compressed(stem + ".npz", name2reason=name2reason)
+    if os.environ.get("FAKE_LABELS", "1") == "1":
+        np.savez_compressed(stem + "-openset.npz", filenames=np.array([r["name"] for r in rows]),
+                            fileitems=np.array(["[%s]" % r["subtitle"] for r in rows]))
+    print("saved", stem)
+    '''
+)
+
+
+@pytest.fixture
+def fake_repo(tmp_path):
+    repo = tmp_path / "AffectGPT"
+    (repo / "train_configs").mkdir(parents=True)
+    (repo / "train_configs" / "mercaptionplus_face.yaml").write_text("model: {}\n", encoding="utf-8")
+    ckpt_dir = repo / "output" / "mercaptionplus_face" / "mercaptionplus_face_20250101"
+    ckpt_dir.mkdir(parents=True)
+    (ckpt_dir / "checkpoint_000030_loss_0.602.pth").write_bytes(b"weights")
+    (repo / "inference_hybird.py").write_text(FAKE_INFERENCE, encoding="utf-8")
+    return repo
+
+
+@pytest.fixture
+def videos(tmp_path):
+    paths = []
+    for name in ("a", "b"):
+        path = tmp_path / f"{name}.mp4"
+        path.write_bytes(b"not decoded by the judge itself")
+        paths.append(path)
+    return paths
+
+
+CHECKPOINT = "output/mercaptionplus_face/mercaptionplus_face_20250101/checkpoint_000030_loss_0.602.pth"
+
+
+def affectgpt(repo, **params) -> AffectGPTJudge:
+    params.setdefault("cfg_path", "train_configs/mercaptionplus_face.yaml")
+    params.setdefault("timeout", 60)
+    return AffectGPTJudge(repo=repo, checkpoint=CHECKPOINT, python=sys.executable, **params)
+
+
+def test_reads_native_openset_and_descriptions_written_by_the_subprocess(fake_repo, videos):
+    clips = [Clip("a", videos[0], subtitle="anxious, tense"), Clip("b", videos[1], subtitle="happy")]
+    a, b = affectgpt(fake_repo).judge_batch(clips)
+    assert (a.words, a.error) == (["anxious", "tense"], None)
+    assert (b.words, b.description) == (["happy"], "The character's emotional state is happy.")
+
+
+def test_descriptions_without_labels_go_through_the_extractor(fake_repo, videos):
+    judge = affectgpt(fake_repo, env={"FAKE_LABELS": "0"}, extractor={"type": "lexical", "vocabulary": ["worried"]})
+    (verdict,) = judge.judge_batch([Clip("a", videos[0], subtitle="worried")])
+    assert (verdict.words, verdict.description) == (["worried"], "The character's emotional state is worried.")
+
+
+def test_descriptions_without_labels_or_extractor_are_an_error(fake_repo, videos):
+    (verdict,) = affectgpt(fake_repo, env={"FAKE_LABELS": "0"}).judge_batch([Clip("a", videos[0], subtitle="sad")])
+    assert "no *-openset.npz" in verdict.error and "extractor" in verdict.error
+
+
+def test_a_failed_run_gives_error_verdicts_naming_the_log(fake_repo, videos, tmp_path):
+    clips = [Clip("explode", videos[0]), Clip("b", videos[1])]
+    verdicts = affectgpt(fake_repo, work_root=tmp_path).judge_batch(clips)
+    assert all("status 3" in v.error and "CUDA out of memory" in v.error for v in verdicts)
+    log = verdicts[0].error.rsplit("full log: ", 1)[1]
+    assert "inference_hybird.py" in open(log, encoding="utf-8").read()
+
+
+def test_a_run_past_its_timeout_is_an_error(fake_repo, videos):
+    judge = affectgpt(fake_repo, command="{python} -c 'import time; time.sleep(30)'", timeout=0.5)
+    (verdict,) = judge.judge_batch([Clip("a", videos[0])])
+    assert "did not finish within 0.5 s" in verdict.error
+
+
+def test_a_clip_without_video_fails_alone(fake_repo, videos):
+    no_video, ok = affectgpt(fake_repo).judge_batch([Clip("x"), Clip("a", videos[0], subtitle="calm")])
+    assert "no video file" in no_video.error and ok.words == ["calm"]
+
+
+def test_a_missing_checkpoint_is_refused_with_the_fix(fake_repo):
+    with pytest.raises(InputError, match="checkpoint_0000NN"):
+        AffectGPTJudge(repo=fake_repo, checkpoint="nope.pth", cfg_path="x.yaml")
+
+
+def test_the_default_command_needs_cfg_path(fake_repo):
+    with pytest.raises(InputError, match="cfg_path"):
+        AffectGPTJudge(repo=fake_repo, checkpoint=CHECKPOINT)
+
+
+def test_cache_identity_names_checkpoint_and_command(fake_repo):
+    ident = affectgpt(fake_repo).cache_identity()
+    assert ident["checkpoint"].endswith("checkpoint_000030_loss_0.602.pth") and "inference_hybird.py" in ident["commands"][0]
