@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from skimage import data as skimage_data
 
 from judges.clip import Clip
 from judges.closed_set_words import FER2013_CLASSES
@@ -11,8 +12,6 @@ from judges.errors import InputError
 from judges.face_judge import FaceJudge
 from judges.registry import build_judge
 from tests.media_fixtures import make_clip, make_corrupt_clip
-
-skimage_data = pytest.importorskip("skimage.data", reason="scikit-image ships the astronaut photo: pip install -e '.[cpu]'")
 
 
 @pytest.fixture(scope="module")
