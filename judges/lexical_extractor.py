@@ -18,7 +18,7 @@ from typing import Any
 from judges.base import Judge
 from judges.clip import Clip
 from judges.errors import InputError
-from judges.negation import NEGATORS, NegationScope
+from judges.negation import BOUNDARY_PUNCTUATION, NEGATORS, NegationScope
 from judges.outputs import read_reasons
 from judges.registry import register_judge
 from judges.verdict import Verdict
@@ -100,7 +100,7 @@ class LexicalExtractor(Judge):
         self.wheel_dir = None if wheel_dir is None else str(wheel_dir)
         self.stoplist = frozenset(w.lower() for w in stoplist)
         self.negation = NegationScope(window=negation_window)
-        self._descriptions = dict(descriptions) if descriptions is not None else None
+        self._descriptions = dict(descriptions) if descriptions is not None else read_reasons(path) if path is not None else None
         self._table, self._longest = self._build_table(vocabulary if vocabulary is not None else self._wheel_forms())
 
     # -- the vocabulary --------------------------------------------------------
@@ -114,7 +114,7 @@ class LexicalExtractor(Judge):
         table: dict[tuple[str, ...], str] = {}
         for form in forms:
             form = str(form).strip().lower()
-            key = tuple(t for t in tokenize(form) if t not in _PUNCT)
+            key = tuple(t for t in tokenize(form) if t not in BOUNDARY_PUNCTUATION)
             if key and form not in self.stoplist:
                 table.setdefault(key, form)
         if not table:
@@ -173,18 +173,13 @@ class LexicalExtractor(Judge):
         )
 
     # -- as a judge ----------------------------------------------------------------
-    @property
-    def descriptions(self) -> dict[str, str]:
-        if self._descriptions is None:
-            if self.path is None:
-                raise InputError(f"lexical judge {self.name!r}: no descriptions; give path= (a *-reason.jsonl file)")
-            self._descriptions = read_reasons(self.path)
-        return self._descriptions
-
     def judge_batch(self, clips: Sequence[Clip]) -> list[Verdict]:
+        if self._descriptions is None:
+            reason = f"lexical judge {self.name!r} has no descriptions to read; give path= (a *-reason.jsonl file)"
+            return [Verdict.failed(self.name, clip.name, reason) for clip in clips]
         out = []
         for clip in clips:
-            description = self.descriptions.get(clip.name)
+            description = self._descriptions.get(clip.name)
             if description is None:
                 out.append(Verdict.failed(self.name, clip.name, f"no stored description for {clip.name!r}"))
             else:
@@ -201,5 +196,3 @@ class LexicalExtractor(Judge):
             "vocabulary_size": len(self._table),
         }
 
-
-_PUNCT = frozenset(".,;:!?()[]\"")

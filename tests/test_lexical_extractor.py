@@ -104,3 +104,8 @@ def test_dev_l1_f_on_stored_affectgpt_descriptions_stays_above_floor(extractor, 
     preds = {n: extractor.extract_words(reasons[n]) for n in dev_names}
     # Measured 66.15 (the stored LLM-extracted labels: 64.66); floor = measured - 2.
     assert 100 * evaluate(dev_labels, preds, dev_names, wheel=wheel).l1_f > 64.15
+
+
+def test_the_lexical_judge_without_descriptions_fails_each_clip():
+    (verdict,) = LexicalExtractor(vocabulary=["sad"]).judge_batch([Clip("c1")])
+    assert "give path=" in verdict.error
