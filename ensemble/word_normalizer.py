@@ -1,0 +1,209 @@
+"""One spelling per emotion word, so that judges who say the same thing vote for the same word.
+
+Three steps, each only as aggressive as the emotion wheel allows:
+
+1. cleaning: Unicode NFKC, lower case, underscores to spaces, whitespace squeezed,
+   surrounding quotes/punctuation and a leading article stripped;
+2. word forms: a form of the wheel's ``format.csv`` (``happy``, ``angrily``) becomes its
+   label lemma, the alphabetically first label as the official metric picks it, but only
+   when every EW metric scores the lemma exactly as the form (otherwise the form stays:
+   ``excited`` would become ``excitable``, which three wheels put in another class);
+3. out-of-vocabulary words: leading intensity or hedge words (``slightly``, ``very``,
+   ``a bit``, ``possibly``, ``feeling``...) are dropped and a light suffix lemmatiser
+   (-ness, -ly, -ed, -ing, -ment, -ful, -ion, -ity, plural -s/-es) is tried; a result is
+   kept only if it is in the vocabulary, else the cleaned word stays as it is.
+"""
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from collections.abc import Iterator
+
+from calibration.emotion_wheel import METRIC_NAMES, EmotionWheel, load_wheel
+
+__all__ = ["WordNormalizer"]
+
+_ARTICLES = ("a ", "an ", "the ")
+#: Leading words that grade or hedge an emotion without changing which one it is.
+#: Deliberately absent: negations and polarity words ("not", "low", "lack of", "no").
+_MODIFIERS = tuple(
+    sorted(
+        (
+            "a little bit ", "a little ", "a bit ", "a tad ", "a touch of ", "a sense of ",
+            "kind of ", "sort of ", "slightly ", "slight ", "very ", "really ", "quite ",
+            "rather ", "somewhat ", "extremely ", "highly ", "high ", "deeply ", "deep ",
+            "mildly ", "mild ", "truly ", "so ", "too ", "totally ", "completely ", "fairly ",
+            "pretty ", "incredibly ", "intensely ", "intense ", "overly ", "super ", "strongly ",
+            "strong ", "mostly ", "possibly ", "probably ", "perhaps ", "maybe ", "seemingly ",
+            "apparently ", "emotionally ", "emotional ", "inner ", "feeling ", "feelings of ", "feeling of ", "feels ",
+            "being ", "looking ", "seems ", "sense of ", "signs of ",
+        ),
+        key=len,
+        reverse=True,
+    )
+)
+#: (suffix, replacement) rules of the lemmatiser, tried in this order; stems shorter than 3 are refused.
+_SUFFIX_RULES = (
+    ("iness", "y"), ("ness", ""), ("fulness", "ful"),
+    ("ily", "y"), ("ably", "able"), ("ibly", "ible"), ("ly", ""),
+    ("ied", "y"), ("ed", ""), ("ed", "e"),
+    ("ing", ""), ("ing", "e"),
+    ("ment", ""), ("ful", ""),
+    ("sion", "se"), ("ation", "ate"), ("ation", "ative"), ("ion", ""), ("ion", "e"),
+    ("ity", "e"), ("ity", ""),
+    ("ies", "y"), ("es", ""), ("s", ""),
+)
+_NEGATIONS = ("not ", "no ", "non-", "non", "out of ", "lack of ", "without ", "un", "dis", "in", "im", "ir", "il", "mis")
+_NEUTRAL_PREFIXES = ("in ", "with ", "full of ")
+_DOUBLED = re.compile(r"([bdgklmnprt])\1$")
+_APOSTROPHES = str.maketrans({"'": "\u2019", "\u2018": "\u2019", "`": "\u2019", "\u02bc": "\u2019"})
+_SPACES = re.compile(r"\s+")
+_HYPHEN_SPACES = re.compile(r"\s*-\s*")
+_REPEATED_PUNCT = re.compile(r"([^\w\s])\1+")
+
+
+def _readings(word: str) -> list[tuple[bool, str]]:
+    """(positive?, root) readings of ``word``: as it is, and without a leading/trailing negation if it has one."""
+    found = [(True, word)]
+    for prefix in _NEGATIONS:
+        if word.startswith(prefix) and len(word) > len(prefix) + 2:
+            found.append((False, word[len(prefix):]))
+    for prefix in _NEUTRAL_PREFIXES:
+        if word.startswith(prefix):
+            found.append((True, word[len(prefix):]))
+    if word.endswith("less") and len(word) > 6:
+        found.append((False, word[:-4]))
+    return found
+
+
+def _same_stem(a: str, b: str) -> bool:
+    shared = len(os.path.commonprefix([a, b]))
+    return shared >= 3 and shared >= 0.75 * min(len(a), len(b))
+
+
+def _is_edge_junk(ch: str) -> bool:
+    """Punctuation, quotes and separators that may surround a word (emoji and letters are kept)."""
+    return ch.isspace() or unicodedata.category(ch)[0] in "PZ"
+
+
+class WordNormalizer:
+    """Map a judge's emotion word to one canonical spelling in (or near) the emotion-wheel vocabulary.
+
+    >>> norm = WordNormalizer()
+    >>> norm.normalize("  Angrily! "), norm.normalize("slightly anxious"), norm.normalize("tension")
+    ('anger', 'anxiety', 'tense')
+    >>> norm.normalize("gratitude"), norm.in_vocabulary("gratitude")
+    ('gratitude', False)
+
+    Never raises on odd input: ``None``, numbers, emoji or Chinese come back cleaned.
+    """
+
+    def __init__(self, wheel: EmotionWheel | None = None) -> None:
+        self.wheel = wheel if wheel is not None else load_wheel()
+        self._lemma: dict[str, str] = {}
+        self._canonical: dict[str, str] = {}
+        lookups = [self.wheel.lookup(m) for m in METRIC_NAMES]
+        for form, labels in self.wheel.form_to_labels.items():
+            lemma = sorted(labels)[0]
+            self._lemma[form] = lemma
+            same = all(table.get(form) == table.get(lemma) for table in lookups)
+            self._canonical[form] = lemma if same else form
+        self._memo: dict[str, str] = {}
+
+    # -- public ------------------------------------------------------------------
+    def normalize(self, word: object) -> str:
+        """The canonical spelling of ``word``: a vocabulary word when one is found, else ``word`` cleaned."""
+        text = self.clean(word)
+        found = self._memo.get(text)
+        if found is None:
+            found = self._resolve(text)
+            if len(self._memo) > 200_000:
+                self._memo.clear()
+            self._memo[text] = found
+        return found
+
+    def in_vocabulary(self, word: object) -> bool:
+        """Whether ``word`` normalises to a form the EW metric understands."""
+        return self.normalize(word) in self._canonical
+
+    def lemma(self, word: object) -> str | None:
+        """The metric's label for ``word`` (alphabetically first of its ``format.csv`` labels), or ``None``."""
+        return self._lemma.get(self.normalize(word))
+
+    @staticmethod
+    def contradicts(word: str, other: str) -> bool:
+        """Whether one word negates the other (``rational``/``irrational``, ``help``/``helpless``,
+        ``in control``/``out of control``); ``discomfort``/``uncomfortable`` agree. Used to refuse
+        guessed matches, which embeddings and suffix rules both get wrong for antonyms."""
+        return any(
+            pos_a != pos_b and _same_stem(root_a, root_b)
+            for pos_a, root_a in _readings(word)
+            for pos_b, root_b in _readings(other)
+        )
+
+    @staticmethod
+    def clean(word: object) -> str:
+        """``word`` lower-cased with spacing, quotes, punctuation and a leading article tidied."""
+        if word is None:
+            return ""
+        text = unicodedata.normalize("NFKC", str(word)).lower().replace("_", " ")
+        text = text.translate(_APOSTROPHES)
+        start, end = 0, len(text)
+        while start < end and _is_edge_junk(text[start]):
+            start += 1
+        while end > start and _is_edge_junk(text[end - 1]):
+            end -= 1
+        text = _SPACES.sub(" ", text[start:end])
+        text = _HYPHEN_SPACES.sub("-", text)
+        text = _REPEATED_PUNCT.sub(r"\1", text)
+        for article in _ARTICLES:
+            rest = text[len(article):]
+            if text.startswith(article) and rest and not any(text.startswith(m) for m in _MODIFIERS):
+                return rest
+        return text
+
+    # -- resolution ---------------------------------------------------------------
+    def _resolve(self, text: str) -> str:
+        for derived, candidate in enumerate(self._candidates(text)):
+            canonical = self._canonical.get(candidate)
+            if canonical is not None and not (derived and self.contradicts(candidate, self._lemma[candidate])):
+                return canonical
+        return text
+
+    def _candidates(self, text: str) -> Iterator[str]:
+        """Spellings to look up, most faithful first: the word, its hyphen variants, without modifiers, lemmatised."""
+        stripped = [text]
+        while True:
+            head = next((m for m in _MODIFIERS if stripped[-1].startswith(m)), None)
+            if head is None or len(stripped[-1]) <= len(head):
+                break
+            stripped.append(stripped[-1][len(head):])
+        for variant in stripped:
+            yield variant
+            if "-" in variant:
+                yield variant.replace("-", " ")
+                yield variant.replace("-", "")
+            elif " " in variant:
+                yield variant.replace(" ", "-")
+        for variant in stripped:
+            yield from self._lemmatise(variant)
+
+    @staticmethod
+    def _lemmatise(word: str) -> Iterator[str]:
+        """Stems of ``word`` by the suffix rules, one or two rules deep (``hopefulness`` -> ``hopeful`` -> ``hope``)."""
+        frontier = [word]
+        for _ in range(2):
+            following = []
+            for current in frontier:
+                for suffix, replacement in _SUFFIX_RULES:
+                    if not current.endswith(suffix) or current.endswith("ss") and suffix == "s":
+                        continue
+                    stem = current[: -len(suffix)]
+                    if len(stem) < 3:
+                        continue
+                    for candidate in (stem + replacement, _DOUBLED.sub(r"\1", stem) + replacement):
+                        if candidate not in following:
+                            following.append(candidate)
+            yield from following
+            frontier = following
