@@ -1,0 +1,163 @@
+"""run_judges_ray: the local runner's verdicts and cache semantics, computed by Ray Data actor pools."""
+from __future__ import annotations
+
+import dataclasses
+import os
+import sys
+import threading
+
+import pytest
+
+ray = pytest.importorskip("ray", reason="the Ray runner needs the [ray] extra: pip install -e '.[ray]'")
+
+from judges.base import Judge  # noqa: E402
+from judges.errors import InputError  # noqa: E402
+from judges.outputs import read_judge_output  # noqa: E402
+from judges.ray_runner import RAY_KEYS, run_judges_ray  # noqa: E402
+from judges.registry import build_judge  # noqa: E402
+from judges.runner import run_judges  # noqa: E402
+from judges.verdict import Verdict  # noqa: E402
+
+# The test judges below travel to Ray workers by value: the workers cannot import this test module.
+ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])
+
+N_CLIPS = 30
+STORED = ("Chat-UniVi/output-reason-7b-subtitle-eng-openset.npz", "LLaMA-VID/output-reason-7b-subtitle-eng-openset.npz")
+
+
+class MarkingJudge(Judge):
+    """Says "calm" (clips in ``fail_on``: fails), appending "<clip> <pid>" per call to ``marker``, seen across processes."""
+
+    def __init__(self, name: str, marker: str, fail_on: frozenset[str] = frozenset()):
+        self.name = name
+        self.marker = marker
+        self.fail_on = fail_on
+
+    def judge_batch(self, clips):
+        with open(self.marker, "a", encoding="utf-8") as handle:
+            handle.writelines(f"{clip.name} {os.getpid()}\n" for clip in clips)
+        return [Verdict.failed(self.name, clip.name, "model said nothing") if clip.name in self.fail_on
+                else Verdict(self.name, clip.name, words=["calm"]) for clip in clips]
+
+
+class FlakyServerJudge(Judge):
+    """Raises for any batch holding a clip in ``breaks_on``, like a server that drops some requests."""
+
+    def __init__(self, name: str, breaks_on: frozenset[str]):
+        self.name = name
+        self.breaks_on = breaks_on
+
+    def judge_batch(self, clips):
+        if any(clip.name in self.breaks_on for clip in clips):
+            raise ConnectionError("server went away")
+        return [Verdict(self.name, clip.name, words=["tense"]) for clip in clips]
+
+
+@pytest.fixture(scope="module")
+def ray_cluster():
+    """One local 2-CPU Ray cluster for the whole module (starting one takes seconds)."""
+    started = not ray.is_initialized()
+    if started:
+        ray.init(num_cpus=2, include_dashboard=False)
+    yield
+    if started:
+        ray.shutdown()
+
+
+@pytest.fixture(scope="module")
+def clips(dev_names):
+    return list(dev_names[:N_CLIPS])
+
+
+@pytest.fixture(scope="module")
+def configs(outputs_dir, clips):
+    """Two stored judges replayed from their files, and one that has no output for every third clip."""
+    stored = read_judge_output(outputs_dir / STORED[0])
+    partial = {name: stored[name] for name in clips[::3] + clips[1::3]}
+    return [
+        {"type": "replay", "name": "chat-univi", "path": str(outputs_dir / STORED[0])},
+        {"type": "replay", "name": "llama-vid", "path": str(outputs_dir / STORED[1]), "num_cpus": 0.5},
+        {"type": "replay", "name": "partial", "labels": partial, "ray_concurrency": 2, "num_cpus": 0.5},
+    ]
+
+
+def comparable(result: dict[str, dict[str, Verdict]]) -> dict[str, dict[str, Verdict]]:
+    """The verdicts with timings zeroed: everything a judge said, nothing about how long it took."""
+    return {j: {c: dataclasses.replace(v, seconds=0.0) for c, v in by_clip.items()} for j, by_clip in result.items()}
+
+
+def calls(marker) -> list[str]:
+    return [line.split()[0] for line in marker.read_text(encoding="utf-8").splitlines()] if marker.exists() else []
+
+
+@pytest.mark.slow
+def test_ray_run_gives_exactly_the_local_runners_verdicts(ray_cluster, configs, clips):
+    flaky = FlakyServerJudge("flaky", frozenset(clips[5:7]))
+    built = [build_judge(c["type"], **{k: v for k, v in c.items() if k not in ("type", *RAY_KEYS)}) for c in configs]
+    local = run_judges(built + [flaky], clips, progress=False)
+    distributed = run_judges_ray(configs + [flaky], clips, progress=False)
+    assert comparable(distributed) == comparable(local)
+    assert list(distributed) == ["chat-univi", "llama-vid", "partial", "flaky"]
+    assert list(distributed["partial"]) == clips
+    assert sum(not v.ok for v in distributed["partial"].values()) == N_CLIPS // 3
+    assert {v.error for v in distributed["flaky"].values() if not v.ok} == {"judge 'flaky' raised ConnectionError: server went away"}
+
+
+@pytest.mark.slow
+def test_ray_run_judges_only_what_the_cache_lacks_and_a_rerun_nothing(ray_cluster, configs, clips, tmp_path):
+    marker = tmp_path / "calls.txt"
+    cache = tmp_path / "verdicts.sqlite"
+    run_judges([MarkingJudge("marking", str(marker))], clips[:10], cache=cache, progress=False)
+    first = run_judges_ray([configs[0], MarkingJudge("marking", str(marker))], clips, cache=cache, progress=False)
+    assert sorted(calls(marker)) == sorted(clips)  # 10 by the local runner, the other 20 on Ray
+    again = run_judges_ray([configs[0], MarkingJudge("marking", str(marker))], clips, cache=cache, progress=False)
+    assert len(calls(marker)) == N_CLIPS
+    assert comparable(again) == comparable(first)
+
+
+@pytest.mark.slow
+def test_failed_verdicts_are_kept_unless_retry_failed(ray_cluster, clips, tmp_path):
+    cache, marker = tmp_path / "verdicts.sqlite", tmp_path / "calls.txt"
+    judge = MarkingJudge("marking", str(marker), fail_on=frozenset(clips[:2]))
+    run_judges_ray([judge], clips[:6], cache=cache, progress=False)
+    kept = run_judges_ray([judge], clips[:6], cache=cache, progress=False)
+    assert [v.ok for v in kept["marking"].values()] == [False, False, True, True, True, True]
+    assert len(calls(marker)) == 6
+    run_judges_ray([judge], clips[:6], cache=cache, retry_failed=True, progress=False)
+    assert calls(marker)[6:] == clips[:2]
+
+
+@pytest.mark.slow
+def test_out_dir_holds_one_parquet_file_per_judge_with_every_verdict(ray_cluster, configs, clips, tmp_path):
+    import pandas as pd
+
+    result = run_judges_ray(configs[2:], clips, out_dir=tmp_path / "out", progress=False)
+    table = pd.read_parquet(tmp_path / "out" / "partial" / "verdicts.parquet")
+    assert list(table["clip"]) == clips
+    assert [list(words) for words in table["words"]] == [v.words for v in result["partial"].values()]
+    assert [None if pd.isna(e) else e for e in table["error"]] == [v.error for v in result["partial"].values()]
+
+
+@pytest.mark.slow
+def test_a_bad_judge_config_is_a_one_line_input_error(ray_cluster, clips):
+    with pytest.raises(InputError, match=r"^unknown judge type 'replai'; did you mean 'replay'") as caught:
+        run_judges_ray([{"type": "replai", "name": "x"}], clips, progress=False)
+    assert "\n" not in str(caught.value)
+
+
+def test_bad_actor_count_is_refused_before_ray_starts():
+    with pytest.raises(InputError, match="ray_concurrency=0"):
+        run_judges_ray([{"type": "replay", "name": "x", "labels": {}, "ray_concurrency": 0}], ["c1"], progress=False)
+
+
+def test_a_judge_that_cannot_be_pickled_must_be_given_as_a_config():
+    judge = MarkingJudge("locked", "unused")
+    judge.lock = threading.Lock()
+    with pytest.raises(InputError, match="judge 'locked' cannot be shipped to Ray workers.*config entry"):
+        run_judges_ray([judge], ["c1"], progress=False)
+
+
+def test_repeated_judge_names_are_refused(ray_cluster):
+    twins = [MarkingJudge("twin", "unused"), MarkingJudge("twin", "unused")]
+    with pytest.raises(InputError, match="repeated: twin"):
+        run_judges_ray(twins, ["c1"], progress=False)
