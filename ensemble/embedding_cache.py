@@ -57,7 +57,7 @@ class EmbeddingCache:
         model: str | Path | Any | None = None,
         cache_dir: str | Path | None = None,
         model_id: str | None = None,
-        batch_size: int = 256,
+        batch_size: int = 128,
     ) -> None:
         self._loaded: Any = None
         if model is None:
