@@ -5,8 +5,9 @@ in the verdict cache) form a ``ray.data.from_items`` dataset, and
 ``map_batches`` feeds them, ``batch_size`` at a time, to actors that each
 build the judge once (a GPU model loads once per actor, not per batch). The
 driver alone touches the sqlite cache: it stores every batch of verdicts as it
-streams back, so a killed run resumes where it stopped, exactly as the local
-runner does. Judges run side by side, one dataset each.
+streams back, so a killed run resumes where it stopped: the driver *is* the
+local runner, driving one stand-in judge per actor pool. Judges run side by
+side, one dataset each.
 
 A judge is given as a registry config entry, ``{"type": ..., **params}`` (what
 a ``[[judge]]`` table holds), plus optional scheduling keys that are removed
@@ -34,21 +35,17 @@ from __future__ import annotations
 import json
 import math
 import os
-import queue
 import re
-import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-from tqdm.auto import tqdm
 
 from judges.base import Judge
 from judges.clip import Clip
 from judges.errors import InputError
 from judges.registry import _resolve_paths, build_judge, load_config
-from judges.runner import CONCURRENCY_KINDS, _checked_clips, _judge_batch
+from judges.runner import _checked_clips, _judge_batch, run_judges
 from judges.verdict import Verdict
 from judges.verdict_cache import VerdictCache
 
@@ -88,12 +85,12 @@ def run_judges_ray(
     if cache is not None and not isinstance(cache, (VerdictCache, str, Path)):
         raise InputError(f"cache={cache!r}: give a VerdictCache, a path to a cache file, or None")
     _connect(address, num_cpus)
-    judges = _identify(plans)
+    identities = _identify(plans)
     if cache is None or isinstance(cache, VerdictCache):
-        found = _run(plans, judges, clips, cache, progress, batch_size, retry_failed)
+        found = _run(plans, identities, clips, cache, progress, batch_size, retry_failed)
     else:
         with VerdictCache(cache) as opened:
-            found = _run(plans, judges, clips, opened, progress, batch_size, retry_failed)
+            found = _run(plans, identities, clips, opened, progress, batch_size, retry_failed)
     if out_dir is not None:
         for name, verdicts in found.items():
             _write_parquet(Path(out_dir) / _folder_name(name) / PARQUET_FILE, list(verdicts.values()))
@@ -153,32 +150,17 @@ def _plan(item: Mapping[str, Any] | Judge, number: int) -> _Plan:
     return _Plan(config, actors, **resources)
 
 
-class _Known(Judge):
-    """The driver's stand-in for a judge built on a worker: its name and cache identity, nothing to run."""
-
-    def __init__(self, name: str, concurrency: str, identity: dict[str, Any]):
-        self.name = name
-        self.concurrency = concurrency
-        self._identity = identity
-
-    def judge_batch(self, clips: Sequence[Clip]) -> list[Verdict]:
-        raise RuntimeError(f"judge {self.name!r} runs on Ray workers, not in the driver")
-
-    def cache_identity(self) -> dict[str, Any]:
-        return self._identity
-
-
-def _describe(config: dict[str, Any]) -> tuple[str, str, dict[str, Any]]:
-    """Build a judge from its config (on a worker) and report its name, concurrency and cache identity."""
+def _describe(config: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """Build a judge from its config (on a worker) and report its name and cache identity."""
     judge = _materialise(config)
     try:
-        return judge.name, judge.concurrency, judge.cache_identity()
+        return judge.name, judge.cache_identity()
     finally:
         judge.close()
 
 
-def _identify(plans: list[_Plan]) -> list[Judge]:
-    """A Judge per plan, for the driver's cache work: the object itself, or a stand-in probed on Ray."""
+def _identify(plans: list[_Plan]) -> list[tuple[str, dict[str, Any]]]:
+    """Each judge's (name, cache identity): read off a Judge object, or probed in a Ray task for a config."""
     import ray
     from ray.exceptions import RayTaskError
 
@@ -193,15 +175,8 @@ def _identify(plans: list[_Plan]) -> list[Judge]:
         if isinstance(exc.cause, InputError):
             raise InputError(str(exc.cause)) from None
         raise
-    judges = [plan.source if i not in described else _Known(*described[i]) for i, plan in enumerate(plans)]
-    for judge in judges:
-        if judge.concurrency not in CONCURRENCY_KINDS:
-            raise InputError(f"judge {judge.name!r}: concurrency {judge.concurrency!r}; use 'thread' or 'process'")
-    names = [judge.name for judge in judges]
-    repeated = sorted({name for name in names if names.count(name) > 1})
-    if repeated:
-        raise InputError(f"judge names must be unique; repeated: {', '.join(repeated)}; give each judge its own name")
-    return judges
+    return [described[i] if i in described else (plan.source.name, plan.source.cache_identity())
+            for i, plan in enumerate(plans)]
 
 
 def _materialise(source: dict[str, Any] | Judge) -> Judge:
@@ -239,73 +214,82 @@ def _clip_from_row(text: str) -> Clip:
     return Clip(row["name"], None if row["video"] is None else Path(row["video"]), row["subtitle"])
 
 
+class _ActorPool(Judge):
+    """The driver's face of one judge's actor pool, so that :func:`run_judges` drives it like any judge.
+
+    On the first batch asked for, it starts a Ray Data dataset over every clip
+    the judge still owes (``todo``: the runner's own to-do list, same order);
+    each batch asked for is then served from the verdicts streaming back,
+    whatever order they arrive in. A Ray failure (an actor that cannot start)
+    is raised for this batch and every later one, which the runner records as
+    error verdicts naming it.
+    """
+
+    concurrency = "process"  # its own runner thread: the work is on the cluster
+
+    def __init__(self, name: str, identity: dict[str, Any], plan: _Plan, batch_size: int):
+        self.name = name
+        self._identity = identity
+        self._plan = plan
+        self.todo: list[Clip] = []  # set by the driver before the run: the clips not in the cache
+        self._batch_size = batch_size
+        self._stream: Iterator[dict[str, Any]] | None = None
+        self._arrived: dict[str, Verdict] = {}
+        self._failure: Exception | None = None
+
+    def cache_identity(self) -> dict[str, Any]:
+        return self._identity
+
+    def judge_batch(self, clips: Sequence[Clip]) -> list[Verdict]:
+        if self._failure is not None:
+            raise self._failure
+        try:
+            if self._stream is None:
+                self._stream = self._start()
+            for clip in clips:
+                while clip.name not in self._arrived:
+                    block = next(self._stream, None)
+                    if block is None:
+                        raise RuntimeError(f"the Ray dataset ended without clip {clip.name!r}")
+                    for name, text in zip(block["clip"], block["verdict"]):
+                        self._arrived[str(name)] = Verdict.from_dict(json.loads(text))
+        except Exception as exc:
+            self._failure = exc
+            raise
+        return [self._arrived.pop(clip.name) for clip in clips]
+
+    def _start(self) -> Iterator[dict[str, Any]]:
+        import ray.data
+
+        rows = [{"clip": _clip_row(clip)} for clip in self.todo]
+        judged = ray.data.from_items(rows, override_num_blocks=math.ceil(len(rows) / self._batch_size)).map_batches(
+            _JudgeActor,
+            fn_constructor_args=(self._plan.source,),
+            batch_size=self._batch_size,
+            batch_format="numpy",
+            compute=ray.data.ActorPoolStrategy(size=self._plan.actors),
+            **self._plan.options,
+        )
+        return iter(judged.iter_batches(batch_size=None, batch_format="numpy"))
+
+
 def _run(
     plans: list[_Plan],
-    judges: list[Judge],
+    identities: list[tuple[str, dict[str, Any]]],
     clips: list[Clip],
     cache: VerdictCache | None,
     progress: bool,
     batch_size: int,
     retry_failed: bool,
 ) -> dict[str, dict[str, Verdict]]:
-    found = {judge.name: cache.get_many(judge, clips, retry_failed) if cache is not None else {} for judge in judges}
-    by_name = {clip.name: clip for clip in clips}
-    outbox: queue.Queue = queue.Queue()
-    stop = threading.Event()
-    pending = 0
-    failed = sum(not v.ok for verdicts in found.values() for v in verdicts.values())
-    with tqdm(total=len(judges) * len(clips), disable=not progress, desc="judging (ray)", unit="verdict") as bar:
-        bar.update(sum(map(len, found.values())))
-        for index, (plan, judge) in enumerate(zip(plans, judges)):
-            todo = [clip for clip in clips if clip.name not in found[judge.name]]
-            if todo:
-                args = (index, plan, todo, batch_size, outbox, stop)
-                threading.Thread(target=_stream, args=args, name=f"ray-{judge.name}", daemon=True).start()
-                pending += 1
-        try:
-            while pending:
-                index, names, outcome = outbox.get()
-                if names is None:
-                    if isinstance(outcome, BaseException):
-                        raise outcome
-                    pending -= 1
-                    continue
-                judge = judges[index]
-                if cache is not None:
-                    cache.put_many(judge, [by_name[name] for name in names], outcome)
-                found[judge.name].update(zip(names, outcome))
-                failed += sum(not verdict.ok for verdict in outcome)
-                bar.update(len(names))
-                if failed:
-                    bar.set_postfix(failed=failed, refresh=False)
-        finally:
-            stop.set()  # the streams stop taking results; batches still in flight are not stored
-    return {judge.name: {clip.name: found[judge.name][clip.name] for clip in clips} for judge in judges}
-
-
-def _stream(index: int, plan: _Plan, todo: list[Clip], batch_size: int, outbox: queue.Queue, stop: threading.Event) -> None:
-    """One judge's dataset through its actor pool; each finished batch is posted to the driver's main thread."""
-    try:
-        import ray.data
-
-        dataset = ray.data.from_items([{"clip": _clip_row(clip)} for clip in todo],
-                                      override_num_blocks=math.ceil(len(todo) / batch_size))
-        judged = dataset.map_batches(
-            _JudgeActor,
-            fn_constructor_args=(plan.source,),
-            batch_size=batch_size,
-            batch_format="numpy",
-            compute=ray.data.ActorPoolStrategy(size=plan.actors),
-            **plan.options,
-        )
-        for block in judged.iter_batches(batch_size=None, batch_format="numpy"):
-            if stop.is_set():
-                return
-            verdicts = [Verdict.from_dict(json.loads(text)) for text in block["verdict"]]
-            outbox.put((index, [str(name) for name in block["clip"]], verdicts))
-        outbox.put((index, None, None))
-    except BaseException as exc:
-        outbox.put((index, None, exc))
+    """The local runner over one :class:`_ActorPool` per judge: its cache, resume and failure handling, unchanged."""
+    pools = []
+    for plan, (name, identity) in zip(plans, identities):
+        pool = _ActorPool(name, identity, plan, batch_size)
+        cached = cache.get_many(pool, clips, retry_failed) if cache is not None else {}
+        pool.todo = [clip for clip in clips if clip.name not in cached]
+        pools.append(pool)
+    return run_judges(pools, clips, cache=cache, progress=progress, batch_size=batch_size, retry_failed=retry_failed)
 
 
 # -- Parquet -------------------------------------------------------------------------
