@@ -60,6 +60,7 @@ class EmbeddingCache:
         batch_size: int = 128,
     ) -> None:
         self._loaded: Any = None
+        self._given = False
         if model is None:
             self._source, default_id = _default_model()
             self.model_id = model_id or default_id
@@ -70,7 +71,7 @@ class EmbeddingCache:
         elif hasattr(model, "encode"):
             if not model_id:
                 raise InputError("EmbeddingCache: a loaded model needs model_id='<name>' so its cached rows can be told apart")
-            self._source, self._loaded, self.model_id = repr(model_id), model, model_id
+            self._source, self._loaded, self._given, self.model_id = model_id, model, True, model_id
         else:
             raise InputError(f"EmbeddingCache: model must be a sentence-transformers folder, name or model object, not {type(model).__name__}")
         if batch_size < 1:
@@ -115,6 +116,18 @@ class EmbeddingCache:
 
     def __repr__(self) -> str:
         return f"EmbeddingCache(model_id={self.model_id!r}, path={str(self.path)!r})"
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle without the lock, the in-memory rows and a model it loaded itself (reloaded on demand)."""
+        state = self.__dict__.copy()
+        state.update(_lock=None, _memory={})
+        if not self._given:
+            state["_loaded"] = None
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.RLock()
 
     # -- model -------------------------------------------------------------------------
     def _model(self) -> Any:

@@ -41,6 +41,12 @@ class EmotionGraph(BaseEstimator):
     >>> graph.nearest_in_vocabulary("gratitude")           # out of the wheel vocabulary
     'thankful'
 
+    Parameters: ``threshold`` (cosine for an embedding edge), ``method`` ("components", "louvain"
+    or "greedy" modularity), ``lexical_edges`` (True, False, "lemma" or "synonym"), ``model`` (a
+    sentence-transformers folder/name for the default cache) or ``cache`` (an :class:`EmbeddingCache`),
+    ``k`` (nearest neighbours kept per word), ``include_vocabulary`` (add every wheel form as an
+    unvoted node), ``resolution``/``random_state`` (community detection), ``normalizer``.
+
     Fitted attributes: ``graph_`` (networkx graph, edge attributes ``weight`` and ``kind``),
     ``clusters_`` (list of sets of words, largest first), ``cluster_of_`` (word -> cluster id),
     ``counts_`` (how often each normalised word was given to ``fit``).

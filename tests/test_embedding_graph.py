@@ -251,3 +251,15 @@ def test_bad_parameters_are_clear_errors(norm, params, message):
 def test_fit_refuses_a_single_string(norm):
     with pytest.raises(InputError, match="list of words"):
         EmotionGraph(normalizer=norm).fit("happy")
+
+
+@pytest.mark.slow
+def test_a_pickled_graph_keeps_its_clusters_and_reads_cached_rows(make_graph):
+    import pickle
+
+    graph = make_graph(["scared", "afraid", "happy"])
+    again = pickle.loads(pickle.dumps(graph))
+    calls = again.cache.n_model_calls
+    assert again.cluster("afraid") == graph.cluster("afraid") and again.clusters_ == graph.clusters_
+    assert np.array_equal(again.cache.embed(["scared"]), graph.cache.embed(["scared"]))
+    assert again.cache.n_model_calls == calls
