@@ -214,6 +214,10 @@ def _clip_from_row(text: str) -> Clip:
     return Clip(row["name"], None if row["video"] is None else Path(row["video"]), row["subtitle"])
 
 
+class RayPoolError(RuntimeError):
+    """A judge's actor pool failed on Ray (an actor could not start, a node was lost)."""
+
+
 class _ActorPool(Judge):
     """The driver's face of one judge's actor pool, so that :func:`run_judges` drives it like any judge.
 
@@ -253,9 +257,10 @@ class _ActorPool(Judge):
                         raise RuntimeError(f"the Ray dataset ended without clip {clip.name!r}")
                     for name, text in zip(block["clip"], block["verdict"]):
                         self._arrived[str(name)] = Verdict.from_dict(json.loads(text))
-        except Exception as exc:
-            self._failure = exc
-            raise
+        except Exception as exc:  # Ray's messages run to tracebacks in colour: keep the first line
+            first = re.sub(r"\x1b\[[0-9;]*m", "", str(exc)).strip().splitlines()[:1]
+            self._failure = RayPoolError(f"{type(exc).__name__}: {first[0] if first else ''}".rstrip(": "))
+            raise self._failure from exc
         return [self._arrived.pop(clip.name) for clip in clips]
 
     def _start(self) -> Iterator[dict[str, Any]]:

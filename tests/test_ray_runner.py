@@ -161,3 +161,22 @@ def test_repeated_judge_names_are_refused(ray_cluster):
     twins = [MarkingJudge("twin", "unused"), MarkingJudge("twin", "unused")]
     with pytest.raises(InputError, match="repeated: twin"):
         run_judges_ray(twins, ["c1"], progress=False)
+
+
+def _cannot_unpickle():
+    raise RuntimeError("no model on this node")
+
+
+class UnshippableJudge(MarkingJudge):
+    """Pickles in the driver, fails to unpickle in the actor: an actor that cannot start."""
+
+    def __reduce__(self):
+        return (_cannot_unpickle, ())
+
+
+@pytest.mark.slow
+def test_an_actor_pool_that_cannot_start_gives_error_verdicts_and_the_others_stand(ray_cluster, configs, clips):
+    result = run_judges_ray([UnshippableJudge("doomed", "unused"), configs[0]], clips[:4], progress=False)
+    errors = {v.error for v in result["doomed"].values()}
+    assert len(errors) == 1 and errors.pop().startswith("judge 'doomed' raised RayPoolError: ActorDiedError: ")
+    assert all(v.ok for v in result["chat-univi"].values())
