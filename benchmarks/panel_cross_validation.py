@@ -1,0 +1,62 @@
+"""Honest estimate of the co-judgment on the three OV-MERD panels (issue: co-judgment core).
+
+For each panel and strategy: repeated 5-fold x 4 cross-validation inside the dev split; in each
+outer fold the strategy's hyper-parameters are tuned by inner 5-fold CV on the training folds, and
+the best single judge is chosen on the training folds too. Prints mean level-1 F (l1_f), its fold
+spread, and the paired delta against the best single judge. Only dev labels are read.
+
+    PYTHONPATH=. python benchmarks/panel_cross_validation.py [--strategies stacked,majority] [--panels A,B,C] [--oov attach,drop]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+from calibration.cross_validation import cross_validate
+from calibration.data_paths import ovmerd_dir
+from calibration.labels import read_labels, read_split
+from calibration.tuning import default_grid, make_voter
+from ensemble.fuser import Fuser
+from ensemble.judge_args import judge_name_for
+from judges.outputs import read_judge_output
+
+
+def panels(outputs_dir: Path) -> dict[str, list[Path]]:
+    files = sorted(outputs_dir.glob("*/*-openset.npz"))
+    a = [f for f in files if f.name.endswith("-nosubtitle-addsub-eng-openset.npz")]
+    b = a + [outputs_dir / "AffectGPT" / "checkpoint_000030_loss_0.602-openset.npz"]
+    return {"A": a, "B": b, "C": files}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--strategies", default="stacked,majority,weighted,dawid-skene")
+    ap.add_argument("--panels", default="A,B,C")
+    ap.add_argument("--oov", default="attach")
+    ap.add_argument("--repeats", type=int, default=4)
+    ap.add_argument("--jsonl", help="append results to this file")
+    args = ap.parse_args()
+    root = ovmerd_dir()
+    labels = read_labels(root / "labels" / "dev.csv")
+    names = read_split(root / "splits" / "dev.txt")
+    all_panels = panels(root / "outputs")
+    print(f"{'panel':<6}{'judges':>7}{'strategy':>13}{'oov':>8}{'fused':>8}{'±':>6}{'single':>8}{'delta':>8}{'±':>6}{'min':>7}{'won':>7}{'words':>7}{'secs':>7}")
+    for panel in args.panels.split(","):
+        outputs = {judge_name_for(f): read_judge_output(f) for f in all_panels[panel]}
+        for strategy in args.strategies.split(","):
+            for oov in args.oov.split(","):
+                started = time.perf_counter()
+                cv = cross_validate(Fuser(make_voter(strategy), oov=oov), outputs, labels, names, grid=default_grid(strategy), repeats=args.repeats)
+                s = cv.summary()
+                secs = time.perf_counter() - started
+                print(f"{panel:<6}{len(outputs):>7}{strategy:>13}{oov:>8}{s['fused_l1_f']:>8.2f}{s['fused_std']:>6.2f}{s['single_l1_f']:>8.2f}"
+                      f"{s['delta']:>+8.2f}{s['delta_std']:>6.2f}{s['delta_min']:>+7.2f}{s['folds_won']:>4}/{s['folds']:<2}{s['words_per_clip']:>7.2f}{secs:>7.0f}", flush=True)
+                if args.jsonl:
+                    with open(args.jsonl, "a") as fh:
+                        fh.write(json.dumps({"panel": panel, "strategy": strategy, "oov": oov, **s, "seconds": secs}) + "\n")
+
+
+if __name__ == "__main__":
+    main()

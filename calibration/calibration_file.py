@@ -1,0 +1,94 @@
+"""One JSON file with everything needed to reproduce a fused prediction."""
+from __future__ import annotations
+
+import json
+import math
+import platform
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from ensemble.fuser import Fuser
+from judges.errors import InputError
+
+__all__ = ["save_calibration", "load_calibration", "FORMAT_VERSION"]
+
+FORMAT_VERSION = 1
+_PACKAGES = ("merov-cojudge", "numpy", "scikit-learn", "sentence-transformers", "networkx")
+
+
+def _versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for pkg in _PACKAGES:
+        try:
+            out[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            out[pkg] = "not installed"
+    return out
+
+
+def _clean(value: Any) -> Any:
+    """JSON-safe: NaN becomes null, tuples lists."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    return value
+
+
+def save_calibration(path: str | Path, fuser: Fuser, judges: list[dict[str, Any]], strategy: str, extra: dict[str, Any] | None = None) -> Path:
+    """Write the fitted ``fuser`` with its ``judges`` (name + how to rebuild them) and metadata."""
+    from ensemble.embedding_cache import EmbeddingCache  # noqa: F401  (the model id below)
+
+    fuser._check_fitted()
+    voter = fuser.voter_
+    params = {k: v for k, v in voter.get_params().items()}
+    data = {
+        "format": "merov-cojudge calibration",
+        "format_version": FORMAT_VERSION,
+        "judges": judges,
+        "strategy": strategy,
+        "voter": {"class": f"{type(voter).__module__}:{type(voter).__name__}", "params": params, "state": voter.state()},
+        "fusion": fuser.describe(),
+        "wheel": {"directory": str(fuser.space().wheel.directory), "word_forms": fuser.space().wheel.format_file, "level": fuser.space().level},
+        "versions": _versions(),
+        **(extra or {}),
+    }
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(json.dumps(_clean(data), indent=1, sort_keys=False), encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def load_calibration(path: str | Path, wheel=None) -> tuple[Fuser, dict[str, Any]]:
+    """A fitted :class:`Fuser` and the file's data (judges, strategy, tuning report...)."""
+    import importlib
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such calibration file; make one with 'cojudge tune'")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: not a calibration file (invalid JSON: {exc})") from None
+    if not isinstance(data, dict) or data.get("format") != "merov-cojudge calibration":
+        raise InputError(f"{path}: not a merov-cojudge calibration file; make one with 'cojudge tune'")
+    if data.get("format_version") != FORMAT_VERSION:
+        raise InputError(f"{path}: calibration format {data.get('format_version')} is not supported (expected {FORMAT_VERSION}); re-run 'cojudge tune'")
+    module, cls = data["voter"]["class"].split(":")
+    if not module.startswith("ensemble."):
+        raise InputError(f"{path}: voter class {data['voter']['class']!r} is not one of merov-cojudge's")
+    voter = getattr(importlib.import_module(module), cls)(**data["voter"]["params"])
+    if wheel is None:
+        from calibration.emotion_wheel import load_wheel
+
+        wheel_dir = data["wheel"]["directory"]
+        wheel = load_wheel(wheel_dir if Path(wheel_dir).is_dir() else None, data["wheel"]["word_forms"])
+    fuser = Fuser(voter, wheel=wheel, **data["fusion"])
+    fuser.voter_ = voter.load_state(data["voter"]["state"])
+    fuser.judges_ = list(voter.judges_)
+    return fuser, data

@@ -1,0 +1,100 @@
+"""An honest estimate: does the tuned fusion beat the best single judge on clips it never saw?
+
+Repeated k-fold cross-validation inside the labelled split. In every outer fold,
+everything is chosen on the training folds only: the voter's hyper-parameters
+(inner cross-validation), its fit, and which single judge is "best". Both are then
+scored on the held-out fold; the paired delta is their difference per fold.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.model_selection import RepeatedKFold
+
+from calibration.ew_metric import evaluate
+from calibration.emotion_wheel import WHEELS
+from calibration.tuning import tune_table
+from ensemble.fuser import Fuser, JudgeOutputs
+
+__all__ = ["CrossValidation", "cross_validate", "best_single_judge"]
+
+_LEVEL1 = tuple(f"{w}_level1" for w in WHEELS)
+
+
+def best_single_judge(outputs: JudgeOutputs, labels: Mapping[str, Sequence[str]], names: Sequence[str], wheel) -> tuple[str, float]:
+    """The judge with the highest level-1 F on ``names``, and that score."""
+    scored = [(evaluate(labels, out, names, wheel=wheel, metrics=_LEVEL1).l1_f, judge) for judge, out in outputs.items()]
+    score, judge = max(scored, key=lambda t: (t[0], t[1]))
+    return judge, score
+
+
+@dataclass
+class CrossValidation:
+    """Per-fold level-1 F of the fusion and of the best single judge (chosen on the training folds)."""
+
+    fused: np.ndarray
+    single: np.ndarray
+    single_names: list[str]
+    words_per_clip: np.ndarray
+    chosen_params: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def delta(self) -> np.ndarray:
+        return self.fused - self.single
+
+    def summary(self) -> dict[str, float]:
+        """Means and spreads in percent."""
+        return {
+            "fused_l1_f": 100 * float(self.fused.mean()), "fused_std": 100 * float(self.fused.std()),
+            "single_l1_f": 100 * float(self.single.mean()), "single_std": 100 * float(self.single.std()),
+            "delta": 100 * float(self.delta.mean()), "delta_std": 100 * float(self.delta.std()),
+            "delta_min": 100 * float(self.delta.min()), "folds_won": int((self.delta > 0).sum()), "folds": len(self.delta),
+            "words_per_clip": float(self.words_per_clip.mean()),
+        }
+
+
+def cross_validate(
+    fuser: Fuser,
+    outputs: JudgeOutputs,
+    labels: Mapping[str, Sequence[str]],
+    names: Sequence[str],
+    grid: Mapping[str, Sequence[Any]] | None = None,
+    objective: str = "l1_f",
+    folds: int = 5,
+    repeats: int = 4,
+    inner_folds: int = 5,
+    seed: int = 0,
+    progress: bool = False,
+) -> CrossValidation:
+    """Repeated k-fold estimate of fused vs best-single-judge level-1 F (see module docstring)."""
+    names = list(names)
+    table = fuser.table(outputs, names)
+    wheel = table.space.wheel
+    fused, single, single_names, words, chosen = [], [], [], [], []
+    splits = list(RepeatedKFold(n_splits=folds, n_repeats=repeats, random_state=seed).split(np.arange(len(names))))
+    if progress:
+        from tqdm.auto import tqdm
+
+        splits = tqdm(splits, desc="cross-validation", unit="fold")
+    for fold, (train, test) in enumerate(splits):
+        train_names = [names[i] for i in train]
+        test_names = [names[i] for i in test]
+        tr_table, te_table = table.subset(train), table.subset(test)
+        inner = tune_table(fuser, tr_table, labels, grid, objective, folds=inner_folds, seed=seed + 1000 + fold) if grid else None
+        fold_fuser = clone(fuser)
+        fold_fuser._space = fuser.space()
+        if inner is not None:
+            fold_fuser.voter = clone(fuser.voter).set_params(**inner.best_params)
+            chosen.append(inner.best_params)
+        fold_fuser.fit_table(tr_table, labels)
+        preds = {p.name: p.words for p in fold_fuser.predict_table(te_table)}
+        fused.append(evaluate(labels, preds, test_names, wheel=wheel, metrics=_LEVEL1).l1_f)
+        words.append(float(np.mean([len(w) for w in preds.values()])))
+        judge, _ = best_single_judge(outputs, labels, train_names, wheel)
+        single_names.append(judge)
+        single.append(evaluate(labels, outputs[judge], test_names, wheel=wheel, metrics=_LEVEL1).l1_f)
+    return CrossValidation(np.array(fused), np.array(single), single_names, np.array(words), chosen)

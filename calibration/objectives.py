@@ -1,0 +1,48 @@
+"""What tuning maximises: ``l1_f`` (default), ``m_avg``, or ``f<beta>`` on level-1 P and R."""
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from calibration.emotion_wheel import METRIC_NAMES, WHEELS, EmotionWheel
+from calibration.ew_metric import EWScores, evaluate
+from judges.errors import InputError
+
+__all__ = ["Objective"]
+
+_LEVEL1 = tuple(f"{w}_level1" for w in WHEELS)
+
+
+class Objective:
+    """A score to maximise, computed with the official EW metric.
+
+    ``"l1_f"``: level-1 F averaged over the wheels (the headline); ``"m_avg"``: mean of
+    all 12 EW F scores; ``"f0.5"``, ``"f2"``...: F-beta from level-1 precision and recall
+    (beta < 1 favours precision).
+
+    >>> Objective("f0.5").name
+    'f0.5'
+    """
+
+    def __init__(self, name: str = "l1_f") -> None:
+        self.name = name
+        match = re.fullmatch(r"f(\d+(?:\.\d+)?)", name)
+        if name not in ("l1_f", "m_avg") and not match:
+            raise InputError(f"unknown objective {name!r}; use l1_f, m_avg, or f<beta> such as f0.5 or f2")
+        self.beta = float(match.group(1)) if match else None
+        self.metrics = METRIC_NAMES if name == "m_avg" else _LEVEL1
+
+    def scores(self, labels: Mapping[str, Sequence[str]], preds: Mapping[str, Sequence[str] | None], names: Sequence[str], wheel: EmotionWheel) -> EWScores:
+        return evaluate(labels, preds, names, wheel=wheel, metrics=self.metrics)
+
+    def value(self, scores: EWScores) -> float:
+        """The objective, as a fraction."""
+        if self.name == "l1_f":
+            return scores.l1_f
+        if self.name == "m_avg":
+            return scores.m_avg
+        p, r, b2 = scores.l1_p, scores.l1_r, self.beta**2
+        return 0.0 if p + r == 0 else (1 + b2) * p * r / (b2 * p + r)
+
+    def __call__(self, labels, preds, names, wheel) -> float:
+        return self.value(self.scores(labels, preds, names, wheel))

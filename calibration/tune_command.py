@@ -1,0 +1,88 @@
+"""Tune the co-judgment on labelled clips (cross-validated) and write a calibration file."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+
+from calibration.calibration_file import save_calibration
+from calibration.emotion_wheel import load_wheel
+from calibration.labels import check_names, read_labels, read_split
+from calibration.tuning import STRATEGIES, default_grid, make_voter, tune_table
+from ensemble.fuser import OOV_POLICIES, Fuser
+from ensemble.judge_args import add_judge_arguments, judge_files
+from judges.errors import InputError
+from judges.outputs import read_judge_output
+
+__all__ = ["add_arguments", "run", "parse_grid"]
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--labels", required=True, help="ground truth CSV (name,openset) of the tuning clips")
+    add_judge_arguments(p)
+    p.add_argument("--names", help="split file: tune on these names only (default: every labelled name)")
+    p.add_argument("--strategy", default="stacked", help=f"voting strategy: {', '.join(STRATEGIES)} (default: stacked)")
+    p.add_argument("--objective", default="l1_f", help="what to maximise: l1_f (default), m_avg, or f<beta> e.g. f0.5")
+    p.add_argument("--grid", action="append", default=[], metavar="PARAM=V1,V2",
+                   help="search these values of a voter parameter instead of the default grid; repeatable")
+    p.add_argument("--folds", type=int, default=5, help="cross-validation folds (default 5)")
+    p.add_argument("--repeats", type=int, default=1, help="cross-validation repeats (default 1)")
+    p.add_argument("--oov", choices=OOV_POLICIES, default="attach", help="out-of-vocabulary judge words: attach to the nearest wheel word (default) or drop")
+    p.add_argument("--wheel-dir", help="emotion-wheel folder (default: $MEROV_DATA/emotion_wheel)")
+    p.add_argument("--out", required=True, help="calibration JSON to write")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+
+
+def _value(text: str):
+    for convert in (int, float):
+        try:
+            return convert(text)
+        except ValueError:
+            pass
+    return {"none": None, "true": True, "false": False}.get(text.lower(), text)
+
+
+def parse_grid(specs: list[str]) -> dict[str, list]:
+    grid = {}
+    for spec in specs:
+        key, sep, values = spec.partition("=")
+        if not sep or not values:
+            raise InputError(f"--grid {spec!r}: write PARAM=V1,V2,... e.g. --grid threshold=0.3,0.4,0.5")
+        grid[key.strip()] = [_value(v.strip()) for v in values.split(",") if v.strip()]
+    return grid
+
+
+def run(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    labels = read_labels(args.labels)
+    names = check_names(read_split(args.names), labels, args.labels) if args.names else list(labels)
+    files = judge_files(args)
+    outputs = {name: read_judge_output(path) for name, path in files.items()}
+    for name, out in outputs.items():
+        if not any(n in out for n in names):
+            raise InputError(f"judge {name} ({files[name]}) answered none of the {len(names)} tuning clips; is it the right file?")
+    voter = make_voter(args.strategy)
+    grid = parse_grid(args.grid) if args.grid else default_grid(args.strategy)
+    fuser = Fuser(voter, oov=args.oov, wheel=load_wheel(args.wheel_dir))
+    table = fuser.table(outputs, names, judges=list(files))
+    result = tune_table(fuser, table, labels, grid, args.objective, folds=args.folds, repeats=args.repeats)
+    fuser.voter.set_params(**result.best_params)
+    fuser.fit_table(table, labels)
+    judges = [{"name": n, "type": "replay", "path": str(p)} for n, p in files.items()]
+    tuning = {"objective": result.objective, "cv_score": result.best_score, "best_params": result.best_params,
+              "folds": args.folds, "repeats": args.repeats, "n_clips": len(names), "grid": grid, "pr_curve": result.pr_curve}
+    save_calibration(args.out, fuser, judges, args.strategy, {"tuning": tuning})
+    elapsed = time.perf_counter() - started
+    if args.format == "json":
+        print(json.dumps({**tuning, "out": args.out, "seconds": round(elapsed, 2)}))
+        return 0
+    print(f"tuned {args.strategy} on {len(names)} clips x {len(files)} judges ({args.folds}-fold CV, {elapsed:.1f}s)")
+    print(f"best {result.objective} {100 * result.best_score:.2f} with {result.best_params}")
+    if result.pr_curve:
+        print(f"\nprecision-recall curve (cross-validated, level 1) as {result.knob} moves:")
+        print(f"{result.knob:>10}{'l1_p':>8}{'l1_r':>8}{result.objective:>8}{'words':>7}")
+        for pt in result.pr_curve:
+            print(f"{pt[result.knob]:>10.2f}{100 * pt['l1_p']:>8.2f}{100 * pt['l1_r']:>8.2f}{100 * pt['score']:>8.2f}{pt['words_per_clip']:>7.2f}")
+    print(f"\nwrote {args.out}", file=sys.stderr)
+    return 0

@@ -1,0 +1,56 @@
+"""The emotion classes votes are counted in: each wheel's level-1 classes (31 pairs in all).
+
+Two words "mean the same" for voting when they map to the same classes; the
+official metric scores exactly these classes, so votes count per meaning, not
+per string.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+import numpy as np
+
+from calibration.emotion_wheel import WHEELS, EmotionWheel, load_wheel
+
+__all__ = ["ClassSpace"]
+
+
+class ClassSpace:
+    """Indexes the (wheel, level-1 class) pairs and maps words to their class signatures.
+
+    >>> space = ClassSpace()
+    >>> [space.classes[k] for k in space.signature("joyful")][:2]
+    [('wheel1', 'happy'), ('wheel2', 'joy')]
+    """
+
+    def __init__(self, wheel: EmotionWheel | None = None, level: str = "level1") -> None:
+        self.wheel = wheel if wheel is not None else load_wheel()
+        self.level = level
+        self.classes: list[tuple[str, str]] = [(w, c) for w in WHEELS for c in self.wheel.classes(w, level)]
+        self.index = {pair: k for k, pair in enumerate(self.classes)}
+        #: wheel index of every class
+        self.wheel_of = np.array([WHEELS.index(w) for w, _ in self.classes], dtype=np.int64)
+        self._tables = [self.wheel.lookup(f"{w}_{level}") for w in WHEELS]
+        self._memo: dict[str, tuple[int, ...]] = {}
+
+    def __len__(self) -> int:
+        return len(self.classes)
+
+    def signature(self, word: str) -> tuple[int, ...]:
+        """Class indices ``word`` maps to (one per wheel at most); ``()`` if out of vocabulary."""
+        sig = self._memo.get(word)
+        if sig is None:
+            sig = tuple(self.index[(w, t[word])] for w, t in zip(WHEELS, self._tables) if word in t)
+            self._memo[word] = sig
+        return sig
+
+    def indicator(self, words: Iterable[str]) -> np.ndarray:
+        """0/1 vector over classes: which classes any of ``words`` maps to."""
+        out = np.zeros(len(self.classes), dtype=np.float64)
+        for word in words:
+            out[list(self.signature(word))] = 1.0
+        return out
+
+    def targets(self, labels: Mapping[str, Sequence[str]], names: Sequence[str]) -> np.ndarray:
+        """Ground-truth class indicators, one row per name."""
+        return np.vstack([self.indicator(labels[n]) for n in names]) if names else np.zeros((0, len(self)))

@@ -1,0 +1,129 @@
+"""``CoJudge``: run several judges on clips and fuse their opinions into one calibrated answer."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from ensemble.fused_prediction import FusedPrediction
+from ensemble.fuser import Fuser
+from judges.base import Judge
+from judges.clip import Clip
+from judges.errors import InputError
+from judges.verdict import Verdict
+
+__all__ = ["CoJudge", "verdicts_to_outputs"]
+
+
+def verdicts_to_outputs(verdicts: Mapping[str, Mapping[str, Verdict]]) -> dict[str, dict[str, list[str] | None]]:
+    """judge -> clip -> words; a failed verdict becomes ``None`` (the judge did not answer)."""
+    return {j: {c: (list(v.words) if v.ok else None) for c, v in per.items()} for j, per in verdicts.items()}
+
+
+class CoJudge:
+    """Several judges, one answer: runs the judges (in parallel, cached) and fuses their words.
+
+    ``fit`` tunes the fusion on labelled clips by cross-validation and learns it;
+    ``predict`` answers for one video (or a stored sample name, for replayed judges).
+
+    >>> from judges.replay import ReplayJudge
+    >>> judges = [ReplayJudge("a", "outputs/a-openset.npz"), ReplayJudge("b", "outputs/b-openset.npz")]  # doctest: +SKIP
+    >>> cj = CoJudge(judges).fit(dev_names, dev_labels)                                                  # doctest: +SKIP
+    >>> cj.predict("sample_00000007").words                                                               # doctest: +SKIP
+    ['happy', 'excited']
+    """
+
+    def __init__(
+        self,
+        judges: Sequence[Judge],
+        fuser: Fuser | None = None,
+        strategy: str = "stacked",
+        cache: str | Path | None = None,
+        progress: bool = True,
+        max_workers: int | None = None,
+        batch_size: int = 8,
+    ) -> None:
+        if not judges:
+            raise InputError("CoJudge needs at least one judge")
+        self.judges = list(judges)
+        self.strategy = strategy
+        if fuser is None:
+            from calibration.tuning import make_voter
+
+            fuser = Fuser(make_voter(strategy))
+        self.fuser = fuser
+        self.cache = cache
+        self.progress = progress
+        self.max_workers = max_workers
+        self.batch_size = batch_size
+        self.tuning_ = None
+        self.last_verdicts_: dict[str, dict[str, Verdict]] = {}
+
+    # -- running judges ----------------------------------------------------------------
+    def run(self, items: Iterable[Clip | str | Path]) -> dict[str, dict[str, Verdict]]:
+        """Every judge's verdict on every clip (cached; failures recorded, not fatal)."""
+        from judges.runner import run_judges
+
+        clips = [Clip.coerce(i) for i in items]
+        self.last_verdicts_ = run_judges(self.judges, clips, cache=self.cache, progress=self.progress, max_workers=self.max_workers, batch_size=self.batch_size)
+        return self.last_verdicts_
+
+    # -- learning ----------------------------------------------------------------------
+    def fit(
+        self,
+        samples: Iterable[Clip | str | Path],
+        labels: Mapping[str, Sequence[str]],
+        tune: bool = True,
+        grid: Mapping[str, Sequence[Any]] | None = None,
+        objective: str = "l1_f",
+        folds: int = 5,
+    ) -> "CoJudge":
+        """Run the judges on labelled ``samples``, tune the voter by cross-validation, and learn it."""
+        from calibration.tuning import default_grid, tune_table
+
+        clips = [Clip.coerce(i) for i in samples]
+        missing = [c.name for c in clips if c.name not in labels]
+        if missing:
+            raise InputError(f"{len(missing)} sample(s) have no label, e.g. {missing[0]!r}; fit on labelled clips only")
+        outputs = verdicts_to_outputs(self.run(clips))
+        table = self.fuser.table(outputs, [c.name for c in clips], judges=[j.name for j in self.judges])
+        if tune:
+            grid = default_grid(self.strategy) if grid is None else grid
+            self.tuning_ = tune_table(self.fuser, table, labels, grid, objective, folds=folds)
+            self.fuser.voter.set_params(**self.tuning_.best_params)
+        self.fuser.fit_table(table, labels)
+        return self
+
+    # -- predicting ----------------------------------------------------------------------
+    def predict(self, video_or_sample: Clip | str | Path) -> FusedPrediction:
+        """The fused answer for one clip."""
+        return self.predict_many([video_or_sample])[0]
+
+    def predict_many(self, items: Iterable[Clip | str | Path]) -> list[FusedPrediction]:
+        """Fused answers for many clips, in order; a clip no judge answered carries an ``error``."""
+        clips = [Clip.coerce(i) for i in items]
+        outputs = verdicts_to_outputs(self.run(clips))
+        return self.fuser.predict(outputs, [c.name for c in clips])
+
+    # -- persistence -------------------------------------------------------------------
+    def save(self, path: str | Path) -> Path:
+        """Write the calibration file (judges, strategy, parameters, fitted state, versions)."""
+        from calibration.calibration_file import save_calibration
+
+        judges = [{"name": j.name, **j.cache_identity()} for j in self.judges]
+        extra = {}
+        if self.tuning_ is not None:
+            extra["tuning"] = {"objective": self.tuning_.objective, "cv_score": self.tuning_.best_score, "best_params": self.tuning_.best_params, "pr_curve": self.tuning_.pr_curve}
+        return save_calibration(path, self.fuser, judges, self.strategy, extra)
+
+    @classmethod
+    def load(cls, path: str | Path, judges: Sequence[Judge], **kwargs: Any) -> "CoJudge":
+        """A fitted CoJudge from a calibration file and the same judges (matched by name)."""
+        from calibration.calibration_file import load_calibration
+
+        fuser, data = load_calibration(path)
+        by_name = {j.name: j for j in judges}
+        missing = [n for n in fuser.judges_ if n not in by_name]
+        if missing:
+            raise InputError(f"{path}: calibrated with judge(s) {', '.join(missing)} that were not given; give all of: {', '.join(fuser.judges_)}")
+        return cls([by_name[n] for n in fuser.judges_], fuser=fuser, strategy=data.get("strategy", "stacked"), **kwargs)

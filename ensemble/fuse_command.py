@@ -1,0 +1,64 @@
+"""Fuse stored judge outputs with a calibration file; write name,openset CSV for 'cojudge evaluate'."""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from pathlib import Path
+
+from calibration.calibration_file import load_calibration
+from calibration.labels import read_split
+from ensemble.judge_args import add_judge_arguments, judge_files
+from judges.errors import InputError
+from judges.label_text import format_labels
+from judges.outputs import read_judge_output
+
+__all__ = ["add_arguments", "run", "write_predictions_csv"]
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--calibration", required=True, help="calibration JSON from 'cojudge tune'")
+    add_judge_arguments(p)
+    p.add_argument("--names", help="split file: fuse these names (default: every name any judge answered)")
+    p.add_argument("--out", required=True, help="CSV to write (name,openset)")
+    p.add_argument("--details", help="also write JSONL with each clip's confidences and supporting judges")
+
+
+def write_predictions_csv(path: str | Path, predictions) -> Path:
+    """``name,openset`` rows; a clip no judge answered gets an empty list (and is reported by the caller)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    with tmp.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["name", "openset"])
+        for p in predictions:
+            writer.writerow([p.name, format_labels(p.words)])
+    tmp.replace(path)
+    return path
+
+
+def run(args: argparse.Namespace) -> int:
+    fuser, data = load_calibration(args.calibration)
+    files = judge_files(args)
+    missing = [n for n in fuser.judges_ if n not in files]
+    if missing:
+        raise InputError(f"{args.calibration} was tuned with judge(s) {', '.join(missing[:5])} not given here; give --judge NAME=PATH for each of: {', '.join(fuser.judges_)}")
+    extra = [n for n in files if n not in fuser.judges_]
+    if extra:
+        print(f"warning: ignoring judge(s) not in the calibration: {', '.join(extra)}", file=sys.stderr)
+    outputs = {n: read_judge_output(files[n]) for n in fuser.judges_}
+    names = read_split(args.names) if args.names else sorted({n for out in outputs.values() for n in out})
+    preds = fuser.predict(outputs, names)
+    write_predictions_csv(args.out, preds)
+    if args.details:
+        with open(args.details, "w", encoding="utf-8") as fh:
+            for p in preds:
+                fh.write(json.dumps(p.to_dict()) + "\n")
+    failed = [p.name for p in preds if not p.ok]
+    n_words = sum(len(p.words) for p in preds if p.ok) / max(1, len(preds) - len(failed))
+    print(f"fused {len(preds)} clips with {len(fuser.judges_)} judges ({data['strategy']}); {n_words:.2f} words per clip; wrote {args.out}", file=sys.stderr)
+    if failed:
+        print(f"warning: {len(failed)} clip(s) no judge answered, written with no words: {', '.join(failed[:10])}{' ...' if len(failed) > 10 else ''}", file=sys.stderr)
+    return 0

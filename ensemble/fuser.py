@@ -1,0 +1,122 @@
+"""Fuse many judges' emotion words into one answer per clip."""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, clone
+
+from ensemble.class_space import ClassSpace
+from ensemble.fused_prediction import FusedPrediction
+from ensemble.stacked_voter import StackedVoter
+from ensemble.vote_table import VoteTable, WordMapper
+from ensemble.voter_base import ClassVoter
+from judges.errors import InputError
+
+__all__ = ["Fuser", "JudgeOutputs", "OOV_POLICIES"]
+
+#: judge name -> sample name -> words (None or absent: the judge gave no verdict)
+JudgeOutputs = Mapping[str, Mapping[str, Sequence[str] | None]]
+OOV_POLICIES = ("attach", "drop")
+
+
+class Fuser(BaseEstimator):
+    """Judge outputs in, one fused list of words per clip out.
+
+    Words are normalised (spelling, word forms); with ``oov="attach"`` a word outside
+    the wheel vocabulary is attached to its nearest wheel word through the embedding
+    graph (cosine at least ``min_similarity``), else it is dropped from voting. Votes
+    are then counted per emotion class and the ``voter`` decides.
+
+    >>> fuser = Fuser(StackedVoter()).fit(outputs, labels)      # doctest: +SKIP
+    >>> fuser.predict(outputs, ["sample_00000000"])[0].words     # doctest: +SKIP
+    ['worried', 'sad']
+    """
+
+    def __init__(
+        self,
+        voter: ClassVoter | None = None,
+        oov: str = "attach",
+        min_similarity: float | None = None,
+        embedding_model: str | None = None,
+        wheel=None,
+    ) -> None:
+        self.voter = voter
+        self.oov = oov
+        self.min_similarity = min_similarity
+        self.embedding_model = embedding_model
+        self.wheel = wheel
+
+    # -- building blocks ---------------------------------------------------------------
+    def space(self) -> ClassSpace:
+        if getattr(self, "_space", None) is None:
+            self._space = ClassSpace(self.wheel)
+        return self._space
+
+    def mapper(self) -> WordMapper:
+        if self.oov not in OOV_POLICIES:
+            raise InputError(f"Fuser: oov must be one of {', '.join(OOV_POLICIES)}, got {self.oov!r}")
+        if getattr(self, "_mapper", None) is None:
+            from ensemble.word_normalizer import WordNormalizer
+
+            normalizer = WordNormalizer(self.space().wheel)
+            graph = None
+            if self.oov == "attach":
+                from ensemble.embedding_graph import EmotionGraph
+
+                graph = EmotionGraph(model=self.embedding_model, normalizer=normalizer)
+            self._mapper = WordMapper(self.space(), normalizer, graph, self.min_similarity)
+        return self._mapper
+
+    def table(self, outputs: JudgeOutputs, names: Sequence[str] | None = None, judges: Sequence[str] | None = None) -> VoteTable:
+        """The vote table of ``outputs`` on ``names`` (default: every name any judge answered)."""
+        if names is None:
+            names = sorted({n for out in outputs.values() for n in out})
+        return VoteTable.build(outputs, names, self.space(), self.mapper(), judges=judges)
+
+    # -- estimator -------------------------------------------------------------------
+    def fit(self, outputs: JudgeOutputs, labels: Mapping[str, Sequence[str]], names: Sequence[str] | None = None) -> "Fuser":
+        """Learn the voter on ``names`` (default: every labelled name)."""
+        names = list(labels) if names is None else list(names)
+        return self.fit_table(self.table(outputs, names), labels)
+
+    def fit_table(self, table: VoteTable, labels: Mapping[str, Sequence[str]]) -> "Fuser":
+        voter = clone(self.voter) if self.voter is not None else StackedVoter()
+        self.voter_ = voter.fit(table, self.space().targets(labels, table.names))
+        self.judges_ = list(table.judges)
+        return self
+
+    def predict(self, outputs: JudgeOutputs, names: Sequence[str] | None = None) -> list[FusedPrediction]:
+        """Fused predictions for ``names`` (default: every name any judge answered)."""
+        self._check_fitted()
+        return self.predict_table(self.table(outputs, names, judges=self.judges_))
+
+    def predict_table(self, table: VoteTable, proba: np.ndarray | None = None) -> list[FusedPrediction]:
+        self._check_fitted()
+        chosen = self.voter_.select(table, proba)
+        out = []
+        for i, name in enumerate(table.names):
+            answered = [j for j, a in zip(table.judges, table.answered[i]) if a]
+            if not answered:
+                out.append(FusedPrediction(name, error="no judge answered this clip"))
+                continue
+            pred = FusedPrediction(name, judges_answered=answered)
+            for cand, conf in chosen[i]:
+                pred.words.append(cand.word)
+                pred.confidence[cand.word] = round(float(conf), 4)
+                pred.support[cand.word] = list(cand.judges)
+            out.append(pred)
+        return out
+
+    def predict_words(self, outputs: JudgeOutputs, names: Sequence[str] | None = None) -> dict[str, list[str] | None]:
+        """name -> fused words, ``None`` for clips no judge answered (for the metric and CSV files)."""
+        return {p.name: (p.words if p.ok else None) for p in self.predict(outputs, names)}
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "voter_"):
+            raise InputError("Fuser is not fitted; call fit(outputs, labels) or load a calibration file")
+
+    def describe(self) -> dict[str, Any]:
+        """Parameters that define this fusion, for the calibration file."""
+        return {"oov": self.oov, "min_similarity": self.min_similarity, "embedding_model": self.embedding_model}

@@ -1,0 +1,54 @@
+"""``--judge NAME=PATH`` and ``--judge-glob`` arguments: replayed judges from stored output files."""
+from __future__ import annotations
+
+import argparse
+import glob
+from pathlib import Path
+
+from judges.errors import InputError
+from judges.outputs import JUDGE_OUTPUT_SUFFIXES
+
+__all__ = ["add_judge_arguments", "judge_files", "judge_name_for"]
+
+
+def add_judge_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--judge", action="append", default=[], metavar="NAME=PATH",
+                   help="a judge's stored output (.npz, .csv or .jsonl, as 'cojudge evaluate --pred' reads); repeat for each judge")
+    p.add_argument("--judge-glob", action="append", default=[], metavar="PATTERN",
+                   help="add every file matching PATTERN as a judge named '<folder>:<file stem>'")
+
+
+def judge_name_for(path: Path) -> str:
+    stem = path.name
+    for suffix in ("-openset.npz",) + JUDGE_OUTPUT_SUFFIXES:
+        if stem.endswith(suffix):
+            stem = stem[: -len(suffix)]
+            break
+    return f"{path.parent.name}:{stem}" if path.parent.name else stem
+
+
+def judge_files(args: argparse.Namespace) -> dict[str, Path]:
+    """Judge name -> output file, in the order given; names must be unique."""
+    out: dict[str, Path] = {}
+
+    def add(name: str, path: Path) -> None:
+        if name in out:
+            raise InputError(f"judge name {name!r} given twice; names must be unique (use NAME=PATH)")
+        out[name] = path
+
+    for spec in args.judge:
+        name, sep, path = spec.partition("=")
+        if not sep:
+            path, name = spec, judge_name_for(Path(spec))
+        if not name or not path:
+            raise InputError(f"--judge {spec!r}: write NAME=PATH, e.g. --judge affectgpt=outputs/affectgpt-openset.npz")
+        add(name, Path(path))
+    for pattern in args.judge_glob:
+        matches = sorted(glob.glob(pattern))
+        if not matches:
+            raise InputError(f"--judge-glob {pattern!r} matches no file")
+        for m in matches:
+            add(judge_name_for(Path(m)), Path(m))
+    if not out:
+        raise InputError("no judges: give --judge NAME=PATH (repeatable) or --judge-glob PATTERN")
+    return out

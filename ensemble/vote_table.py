@@ -1,0 +1,154 @@
+"""Who voted for what: per sample, per judge, per emotion class; and the candidate words."""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ensemble.class_space import ClassSpace
+from judges.errors import InputError
+
+__all__ = ["VoteTable", "Candidate", "WordMapper"]
+
+
+class WordMapper:
+    """Turns a judge's raw word into the word that is voted on.
+
+    Normalises spelling and word forms, and (with an :class:`~ensemble.embedding_graph.EmotionGraph`)
+    attaches out-of-vocabulary words to their nearest wheel word, so that 'gratitude' still votes
+    for what 'thankful' means. A word it cannot place is kept as it is: it votes for no class.
+    """
+
+    def __init__(self, space: ClassSpace, normalizer=None, graph=None, min_similarity: float | None = None) -> None:
+        self.space = space
+        self.normalizer = normalizer
+        self.graph = graph
+        self.min_similarity = min_similarity
+        self._memo: dict[str, str] = {}
+
+    def prepare(self, words: Sequence[str]) -> None:
+        """Map many words at once (one embedding batch for every unknown word)."""
+        todo = [w for w in dict.fromkeys(words) if w not in self._memo]
+        if not todo:
+            return
+        normed = {w: (self.normalizer.normalize(w) if self.normalizer is not None else w) for w in todo}
+        oov = [n for n in dict.fromkeys(normed.values()) if not self.space.signature(n)]
+        attached: dict[str, str] = {}
+        if self.graph is not None and oov:
+            kwargs = {} if self.min_similarity is None else {"min_similarity": self.min_similarity}
+            vocab = sorted({f for f in self.space.wheel.form_to_labels if self.space.signature(f)})
+            attached = {k: v for k, v in self.graph.attach_oov(oov, vocab, **kwargs).items() if self.space.signature(v)}
+        for w, n in normed.items():
+            self._memo[w] = attached.get(n, n)
+
+    def __call__(self, word: str) -> str:
+        if word not in self._memo:
+            self.prepare([word])
+        return self._memo[word]
+
+
+@dataclass
+class Candidate:
+    """A word the fusion may output: the representative of words that mean the same classes."""
+
+    word: str
+    signature: tuple[int, ...]
+    judges: list[str]
+    words: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class VoteTable:
+    """Votes of ``judges`` on ``names``: ``votes[i, j, k]`` is 1 when judge j said a word of class k on sample i.
+
+    ``answered[i, j]`` is False when judge j gave no verdict for sample i (it then
+    votes for nothing and is left out of vote shares). ``candidates[i]`` are the
+    words to choose from for sample i, one per class signature, each the most
+    voted word of its group.
+    """
+
+    names: list[str]
+    judges: list[str]
+    votes: np.ndarray
+    answered: np.ndarray
+    candidates: list[list[Candidate]]
+    space: ClassSpace
+
+    @classmethod
+    def build(
+        cls,
+        outputs: Mapping[str, Mapping[str, Sequence[str] | None]],
+        names: Sequence[str],
+        space: ClassSpace,
+        mapper: WordMapper | None = None,
+        judges: Sequence[str] | None = None,
+    ) -> "VoteTable":
+        """Build from judge name -> sample name -> words (``None`` or absent: no verdict)."""
+        judges = list(outputs) if judges is None else list(judges)
+        missing = [j for j in judges if j not in outputs]
+        if missing:
+            raise InputError(f"no outputs for judge(s) {', '.join(missing)}; give every judge the fusion was tuned with")
+        names = list(names)
+        mapper = mapper or WordMapper(space)
+        mapper.prepare([w for j in judges for n in names for w in (outputs[j].get(n) or ())])
+        n, m, k = len(names), len(judges), len(space)
+        votes = np.zeros((n, m, k), dtype=np.float32)
+        answered = np.zeros((n, m), dtype=bool)
+        candidates: list[list[Candidate]] = []
+        for i, name in enumerate(names):
+            groups: dict[tuple[int, ...], Candidate] = {}
+            for j, judge in enumerate(judges):
+                words = outputs[judge].get(name)
+                if words is None:
+                    continue
+                answered[i, j] = True
+                seen: set[str] = set()
+                for raw in words:
+                    word = mapper(raw)
+                    sig = space.signature(word)
+                    if not sig:
+                        continue
+                    votes[i, j, list(sig)] = 1.0
+                    # the word shown is one a judge said, when it means exactly the same classes
+                    surface = " ".join(str(raw).lower().split())
+                    shown = surface if space.signature(surface) == sig else word
+                    if shown in seen:
+                        continue
+                    seen.add(shown)
+                    cand = groups.setdefault(sig, Candidate(shown, sig, []))
+                    cand.words[shown] = cand.words.get(shown, 0) + 1
+                    if judge not in cand.judges:
+                        cand.judges.append(judge)
+            for cand in groups.values():
+                cand.word = min(cand.words, key=lambda w: (-cand.words[w], len(w), w))
+            candidates.append(list(groups.values()))
+        return cls(names, judges, votes, answered, candidates, space)
+
+    def subset(self, rows: Sequence[int] | np.ndarray) -> "VoteTable":
+        rows = list(np.asarray(rows, dtype=int))
+        return VoteTable([self.names[r] for r in rows], self.judges, self.votes[rows], self.answered[rows], [self.candidates[r] for r in rows], self.space)
+
+    def judge_subset(self, judges: Sequence[str]) -> "VoteTable":
+        """The same samples seen by fewer judges (candidates recomputed from their votes)."""
+        idx = [self.judges.index(j) for j in judges]
+        keep = set(judges)
+        cands = []
+        for row in self.candidates:
+            kept = []
+            for c in row:
+                js = [j for j in c.judges if j in keep]
+                if js:
+                    kept.append(Candidate(c.word, c.signature, js, dict(c.words)))
+            cands.append(kept)
+        return VoteTable(self.names, list(judges), self.votes[:, idx], self.answered[:, idx], cands, self.space)
+
+    def vote_share(self) -> np.ndarray:
+        """Fraction of answering judges voting for each class, shape (samples, classes)."""
+        n_ans = self.answered.sum(axis=1, keepdims=True)
+        return self.votes.sum(axis=1) / np.maximum(n_ans, 1)
+
+    @property
+    def unanswered(self) -> list[str]:
+        """Samples no judge answered: reported, never guessed."""
+        return [n for n, row in zip(self.names, self.answered) if not row.any()]

@@ -1,0 +1,47 @@
+"""Weighted voting: each judge's vote counts by its reliability learned on dev."""
+from __future__ import annotations
+
+import numpy as np
+
+from ensemble.vote_table import VoteTable
+from ensemble.voter_base import ClassVoter
+
+__all__ = ["WeightedVoter"]
+
+
+class WeightedVoter(ClassVoter):
+    """Weighted majority: judge j's vote weighs ``w_j = max(0, logit(precision_j))``.
+
+    ``precision_j`` is the share of the classes judge j voted for that are in
+    the ground truth (smoothed by ``smoothing`` pseudo-counts), learned by
+    ``fit``; a judge no better than a coin toss gets weight 0. The class score is
+    the weighted vote share among answering judges (``weights_`` fitted).
+
+    >>> WeightedVoter(threshold=0.4).fit(table, Y).weights_     # doctest: +SKIP
+    array([1.2, 0.3, ...])
+    """
+
+    _state_attrs = ("weights_",)
+
+    def __init__(self, threshold: float = 0.4, smoothing: float = 1.0, decision: str = "threshold", lam: float = 0.5, max_words: int | None = None) -> None:
+        self.threshold = threshold
+        self.smoothing = smoothing
+        self.decision = decision
+        self.lam = lam
+        self.max_words = max_words
+
+    def _fit(self, table: VoteTable, Y: np.ndarray | None) -> None:
+        if Y is None:
+            self.weights_ = np.ones(len(table.judges))
+            return
+        hits = np.einsum("njk,nk->j", table.votes, Y)
+        said = table.votes.sum(axis=(0, 2))
+        precision = (hits + self.smoothing) / (said + 2 * self.smoothing)
+        self.weights_ = np.maximum(0.0, np.log(precision / (1 - precision)))
+        if not self.weights_.any():
+            self.weights_ = np.ones(len(table.judges))
+
+    def predict_proba(self, table: VoteTable) -> np.ndarray:
+        self._check_table(table)
+        w = self.weights_[None, :] * table.answered
+        return np.einsum("njk,nj->nk", table.votes, w) / np.maximum(w.sum(axis=1, keepdims=True), 1e-12)
