@@ -89,14 +89,17 @@ def evaluate(
     wheel = wheel or load_wheel()
     names = list(labels) if names is None else list(names)
     missing = sum(1 for n in names if predictions.get(n) is None)
+    # as the official code: lower-cased, stripped, duplicates collapsed (a set per sample)
+    gts = {n: {str(w).lower().strip() for w in labels[n]} for n in names}
+    preds = {n: {str(w).lower().strip() for w in (predictions.get(n) or ())} for n in names}
     f, p, r = {}, {}, {}
     n_scored = 0
     for metric in metrics:
         table = wheel.lookup(metric)
         ps, rs = [], []
         for name in names:
-            gt = {table[w] for w in labels[name] if w in table}
-            pred = {table[w] for w in (predictions.get(name) or ()) if w in table}
+            gt = {table[w] for w in gts[name] if w in table}
+            pred = {table[w] for w in preds[name] if w in table}
             pr = sample_precision_recall(gt, pred)
             if pr is not None:
                 ps.append(pr[0])

@@ -1,0 +1,28 @@
+"""The honest estimate: fused vs the best single judge chosen on the training folds only."""
+from __future__ import annotations
+
+import pytest
+
+from calibration.cross_validation import best_single_judge, cross_validate
+from ensemble.fuser import Fuser
+from ensemble.stacked_voter import StackedVoter
+from judges.outputs import read_judge_output
+
+
+@pytest.mark.slow
+def test_stacked_fusion_of_the_ten_baselines_beats_the_best_single_judge(outputs_dir, dev_labels, dev_names, wheel):
+    # measured with the full protocol (benchmarks/panel_cross_validation.py): +13.8 points, every fold won
+    outputs = {f.parent.name: read_judge_output(f) for f in sorted(outputs_dir.glob("*/*-nosubtitle-addsub-eng-openset.npz"))}
+    cv = cross_validate(Fuser(StackedVoter(), oov="drop", wheel=wheel), outputs, dev_labels, dev_names,
+                        grid={"C": [0.1], "lam": [0.5, 0.6]}, repeats=1, inner_folds=3)
+    s = cv.summary()
+    assert s["folds"] == 5 and s["folds_won"] == 5
+    assert s["delta"] > 5.0
+    assert 1.5 <= s["words_per_clip"] <= 5
+
+
+def test_best_single_judge_is_chosen_on_the_given_names_only(outputs_dir, dev_labels, dev_names, wheel):
+    outputs = {"affectgpt": read_judge_output(outputs_dir / "AffectGPT/checkpoint_000030_loss_0.602-openset.npz"),
+               "qwen": read_judge_output(outputs_dir / "Qwen-Audio/output-reason-7b-subtitle-eng-openset.npz")}
+    judge, score = best_single_judge(outputs, dev_labels, dev_names, wheel)
+    assert judge == "affectgpt" and score == pytest.approx(0.6469, abs=1e-4)

@@ -1,0 +1,45 @@
+"""`cojudge evaluate`: JSON keys as documented, one-line errors for user mistakes."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from calibration.ew_metric import SCORE_KEYS
+from ensemble.cli import main
+
+
+def test_json_output_has_exactly_the_documented_keys(capsys, data_root):
+    code = main(["evaluate", "--labels", str(data_root / "ovmerd/labels/dev.csv"),
+                 "--pred", str(data_root / "ovmerd/outputs/AffectGPT/checkpoint_000030_loss_0.602-openset.npz"),
+                 "--names", str(data_root / "ovmerd/splits/dev.txt"), "--format", "json"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert list(out) == list(SCORE_KEYS)
+    assert out["l1_f"] == pytest.approx(64.69, abs=0.01) and out["n"] == 231
+
+
+def test_table_output_lists_every_metric(capsys, data_root):
+    main(["evaluate", "--labels", str(data_root / "ovmerd/labels/dev.csv"),
+          "--pred", str(data_root / "ovmerd/outputs/Qwen-Audio/output-reason-7b-subtitle-eng-openset.npz")])
+    text = capsys.readouterr().out
+    assert "l1_f" in text and "35.56" in text
+
+
+@pytest.mark.parametrize("pred_name", ["missing.npz", "notes.txt"])
+def test_bad_prediction_file_is_one_line_error(capsys, data_root, tmp_path, pred_name):
+    pred = tmp_path / pred_name
+    if pred_name.endswith(".txt"):
+        pred.write_text("hello")
+    code = main(["evaluate", "--labels", str(data_root / "ovmerd/labels/dev.csv"), "--pred", str(pred)])
+    err = capsys.readouterr().err.strip()
+    assert code == 2
+    assert err.count("\n") == 0 and pred_name in err and "Traceback" not in err
+
+
+def test_wheel_dir_missing_files_is_one_line_error(capsys, data_root, tmp_path):
+    code = main(["evaluate", "--labels", str(data_root / "ovmerd/labels/dev.csv"),
+                 "--pred", str(data_root / "ovmerd/outputs/AffectGPT/checkpoint_000030_loss_0.602-openset.npz"),
+                 "--wheel-dir", str(tmp_path)])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and "wheel1.xlsx" in err and err.count("\n") == 0

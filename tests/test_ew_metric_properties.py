@@ -1,0 +1,81 @@
+"""Properties of the EW metric that hold for any prediction (hypothesis)."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from calibration.ew_metric import SCORE_KEYS, evaluate
+
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@pytest.fixture(scope="module")
+def vocab(wheel):
+    """Words every one of the 12 EW metrics can map (so every sample is scored everywhere)."""
+    from calibration.emotion_wheel import METRIC_NAMES
+
+    tables = [wheel.lookup(m) for m in METRIC_NAMES]
+    return sorted(w for w in wheel.vocabulary if w.isalpha() and all(w in t for t in tables))[:400]
+
+
+def _labels(vocab, draw_idx):
+    return [vocab[i % len(vocab)] for i in draw_idx]
+
+
+@SETTINGS
+@given(st.lists(st.lists(st.integers(0, 10_000), min_size=1, max_size=5), min_size=1, max_size=8))
+def test_perfect_prediction_scores_100(wheel, vocab, rows):
+    labels = {f"s{i}": _labels(vocab, r) for i, r in enumerate(rows)}
+    scores = evaluate(labels, labels, wheel=wheel).as_dict()
+    assert scores["n"] == len(rows)
+    for key in SCORE_KEYS:
+        if key != "n":
+            assert scores[key] == pytest.approx(100.0), key
+
+
+@SETTINGS
+@given(st.lists(st.integers(0, 10_000), min_size=1, max_size=6), st.lists(st.integers(0, 10_000), min_size=1, max_size=6), st.randoms())
+def test_order_duplicates_and_case_do_not_change_scores(wheel, vocab, gt_idx, pred_idx, rnd):
+    labels = {"s": _labels(vocab, gt_idx)}
+    pred = _labels(vocab, pred_idx)
+    shuffled = pred + pred[: len(pred) // 2]
+    rnd.shuffle(shuffled)
+    shouted = [w.upper() if rnd.random() < 0.5 else w.title() for w in shuffled]
+    a = evaluate(labels, {"s": pred}, wheel=wheel).as_dict()
+    b = evaluate(labels, {"s": shouted}, wheel=wheel).as_dict()
+    assert a == b
+
+
+@SETTINGS
+@given(st.lists(st.integers(0, 10_000), min_size=1, max_size=6))
+def test_empty_prediction_scores_zero_for_that_sample(wheel, vocab, gt_idx):
+    labels = {"s": _labels(vocab, gt_idx)}
+    scores = evaluate(labels, {"s": []}, wheel=wheel)
+    for metric, f in scores.f.items():
+        assert f == 0.0 and scores.p[metric] == 0.0 and scores.r[metric] == 0.0
+
+
+def test_missing_prediction_counts_as_empty_and_is_reported(wheel):
+    scores = evaluate({"a": ["happy"], "b": ["sad"]}, {"a": ["happy"]}, wheel=wheel)
+    assert scores.missing == 1
+    assert scores.as_dict()["wheel1_level1"] == pytest.approx(2 * 0.5 * 0.5 / 1.0 * 100)
+
+
+def test_out_of_vocabulary_words_are_dropped(wheel):
+    with_oov = evaluate({"s": ["happy"]}, {"s": ["happy", "zzzblorp"]}, wheel=wheel).as_dict()
+    assert with_oov["l1_f"] == pytest.approx(100.0)
+
+
+def test_mer2026_word_forms_table_is_selectable(data_root):
+    from calibration.emotion_wheel import load_wheel
+
+    fixed = load_wheel(data_root / "emotion_wheel", "mer2026")
+    assert fixed.format_file == "format-mer2026.csv"
+    assert "aims" not in fixed.form_to_labels
+
+
+def test_wheel_tables_load_once(data_root):
+    from calibration.emotion_wheel import load_wheel
+
+    assert load_wheel(data_root / "emotion_wheel") is load_wheel(data_root / "emotion_wheel")

@@ -1,0 +1,37 @@
+"""The label-string parser accepts what judges and annotators actually write."""
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from judges.label_text import format_labels, parse_labels
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("[happy, excited]", ["happy", "excited"]),
+        ("['happy', 'excited']", ["happy", "excited"]),
+        ('["Happy", "Excited"]', ["happy", "excited"]),
+        ("happy，excited、sad", ["happy", "excited", "sad"]),
+        ("1. happy\n2. excited", ["happy", "excited"]),
+        ("  happy ,   very   excited  ", ["happy", "very excited"]),
+        ("- happy\n- sad", ["happy", "sad"]),
+        ("", []),
+        ("None", []),
+        ("[]", []),
+        (None, []),
+        (math.nan, []),
+    ],
+)
+def test_parses_common_label_spellings(text, words):
+    assert parse_labels(text) == words
+
+
+def test_lists_are_parsed_item_by_item():
+    assert parse_labels(["Happy", "sad, angry"]) == ["happy", "sad", "angry"]
+
+
+def test_format_round_trips():
+    assert parse_labels(format_labels(["happy", "self-deprecating"])) == ["happy", "self-deprecating"]

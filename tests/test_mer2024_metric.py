@@ -1,0 +1,21 @@
+"""The MER2024 set-level metric under a user-given grouping."""
+from __future__ import annotations
+
+import pytest
+
+from calibration.mer2024_metric import mer2024_scores
+
+
+def test_grouped_synonyms_count_as_one_hit():
+    scores = mer2024_scores({"s": ["happy", "sad"]}, {"s": ["joyful"]}, {"joyful": "happy"})
+    assert scores == {"precision": 100.0, "recall": 50.0, "avg": 75.0, "n": 1}
+
+
+def test_grouping_function_and_empty_prediction():
+    scores = mer2024_scores({"a": ["angry"], "b": ["sad"]}, {"a": ["Mad"], "b": []}, lambda w: {"mad": "angry"}.get(w))
+    assert scores["precision"] == pytest.approx(50.0)
+    assert scores["recall"] == pytest.approx(50.0)
+
+
+def test_samples_with_empty_ground_truth_are_skipped():
+    assert mer2024_scores({"a": [], "b": ["sad"]}, {"a": ["x"], "b": ["sad"]}, {})["n"] == 1

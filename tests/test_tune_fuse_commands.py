@@ -1,0 +1,59 @@
+"""`cojudge tune` writes a calibration file; `cojudge fuse` uses it; `cojudge evaluate` reads the result."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ensemble.cli import main
+from judges.outputs import read_judge_output
+
+
+@pytest.fixture(scope="module")
+def panel(data_root):
+    out = data_root / "ovmerd" / "outputs"
+    return [f"affectgpt={out}/AffectGPT/checkpoint_000030_loss_0.602-openset.npz",
+            f"chatunivi={out}/Chat-UniVi/output-reason-7b-nosubtitle-addsub-eng-openset.npz",
+            f"videochat2={out}/VideoChat2/output-reason-7b-nosubtitle-addsub-eng-openset.npz"]
+
+
+@pytest.fixture(scope="module")
+def calibration(panel, data_root, tmp_path_factory):
+    path = tmp_path_factory.mktemp("cal") / "calibration.json"
+    args = ["tune", "--labels", str(data_root / "ovmerd/labels/dev.csv"), "--names", str(data_root / "ovmerd/splits/dev.txt"),
+            "--grid", "C=0.1", "--grid", "lam=0.5,0.6", "--oov", "drop", "--out", str(path), "--format", "json"]
+    for spec in panel:
+        args += ["--judge", spec]
+    assert main(args) == 0
+    return path
+
+
+def test_calibration_file_holds_what_reproduces_the_fusion(calibration):
+    data = json.loads(calibration.read_text())
+    assert [j["name"] for j in data["judges"]] == ["affectgpt", "chatunivi", "videochat2"]
+    assert data["strategy"] == "stacked" and data["voter"]["state"]["coef_"]
+    assert data["tuning"]["pr_curve"] and "versions" in data and data["fusion"]["oov"] == "drop"
+
+
+def test_fuse_writes_csv_that_evaluate_reads(calibration, panel, data_root, tmp_path, capsys, dev_names):
+    out = tmp_path / "pred.csv"
+    args = ["fuse", "--calibration", str(calibration), "--out", str(out)]
+    for spec in panel:
+        args += ["--judge", spec]
+    assert main(args) == 0
+    preds = read_judge_output(out)
+    assert set(dev_names) <= set(preds)  # every clip any judge answered (AffectGPT covers 532)
+    capsys.readouterr()
+    assert main(["evaluate", "--labels", str(data_root / "ovmerd/labels/dev.csv"), "--pred", str(out), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["n"] == 231
+
+
+def test_fuse_without_a_calibrated_judge_is_one_line_error(calibration, panel, tmp_path, capsys):
+    code = main(["fuse", "--calibration", str(calibration), "--judge", panel[0], "--out", str(tmp_path / "p.csv")])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and "chatunivi" in err and err.count("\n") == 0
+
+
+def test_unknown_strategy_suggests_the_right_one(panel, data_root, tmp_path, capsys):
+    code = main(["tune", "--labels", str(data_root / "ovmerd/labels/dev.csv"), "--judge", panel[0], "--strategy", "stacking", "--out", str(tmp_path / "c.json")])
+    assert code == 2 and "did you mean 'stacked'" in capsys.readouterr().err

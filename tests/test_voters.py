@@ -1,0 +1,100 @@
+"""Voting strategies: scikit-learn estimators that turn votes into emotion words."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+
+from ensemble.class_space import ClassSpace
+from ensemble.dawid_skene_voter import DawidSkeneVoter
+from ensemble.majority_voter import MajorityVoter
+from ensemble.stacked_voter import StackedVoter
+from ensemble.weighted_voter import WeightedVoter
+from judges.errors import InputError
+from tests.core_fixtures import toy_table
+
+ALL = [MajorityVoter, WeightedVoter, DawidSkeneVoter, StackedVoter]
+
+
+@pytest.fixture(scope="module")
+def space(wheel):
+    return ClassSpace(wheel)
+
+
+@pytest.fixture(scope="module")
+def toy(space):
+    table, labels = toy_table(space)
+    return table, labels, space.targets(labels, table.names)
+
+
+@pytest.mark.parametrize("cls", ALL)
+def test_voters_follow_sklearn_conventions(cls):
+    voter = cls()
+    params = voter.get_params()
+    assert params and clone(voter).get_params() == params
+    assert not any(k.endswith("_") for k in vars(voter))
+
+
+@pytest.mark.parametrize("cls", ALL)
+def test_probabilities_are_per_sample_and_class(cls, toy):
+    table, labels, Y = toy
+    proba = cls().fit(table, Y).predict_proba(table)
+    assert proba.shape == Y.shape and ((proba >= 0) & (proba <= 1)).all()
+
+
+def test_majority_keeps_what_most_judges_said(toy):
+    table, labels, Y = toy
+    words = MajorityVoter(threshold=0.6).fit(table).predict(table)
+    assert words[0] == ["happy"] and words[1] == ["angry"]
+
+
+def test_majority_threshold_trades_recall_for_precision(toy):
+    table, _, _ = toy
+    loose = MajorityVoter(threshold=0.3).fit(table).predict(table)
+    strict = MajorityVoter(threshold=0.9).fit(table).predict(table)
+    assert sum(map(len, loose)) > sum(map(len, strict))
+
+
+def test_weighted_voter_trusts_the_precise_judge_more(toy):
+    table, _, Y = toy
+    voter = WeightedVoter().fit(table, Y)
+    good, noisy = table.judges.index("good"), table.judges.index("noisy")
+    assert voter.weights_[good] > voter.weights_[noisy]
+
+
+def test_dawid_skene_learns_false_alarm_rates(toy, space):
+    table, _, Y = toy
+    voter = DawidSkeneVoter().fit(table, Y)
+    sad = [k for k, (w, c) in enumerate(space.classes) if w == "wheel1" and c == "sad"][0]
+    assert voter.false_alarm_[table.judges.index("noisy"), sad] > voter.false_alarm_[table.judges.index("good"), sad]
+
+
+def test_dawid_skene_runs_without_labels(toy):
+    table, _, _ = toy
+    words = DawidSkeneVoter(em_iterations=5).fit(table).predict(table)
+    assert words[0] == ["happy"]
+
+
+def test_stacked_voter_drops_the_noisy_judges_extra_words(toy):
+    table, _, Y = toy
+    words = StackedVoter(C=1.0, lam=0.6).fit(table, Y).predict(table)
+    assert all(w in (["happy"], ["angry"]) for w in words)
+
+
+def test_state_round_trips(toy):
+    table, _, Y = toy
+    voter = StackedVoter().fit(table, Y)
+    restored = StackedVoter().load_state(voter.state())
+    np.testing.assert_allclose(restored.predict_proba(table), voter.predict_proba(table))
+
+
+def test_predicting_with_other_judges_is_an_error(toy):
+    table, _, Y = toy
+    voter = MajorityVoter().fit(table)
+    with pytest.raises(InputError, match="same judges"):
+        voter.predict(table.judge_subset(["good", "noisy"]))
+
+
+def test_unfitted_voter_says_so(toy):
+    with pytest.raises(InputError, match="not fitted"):
+        StackedVoter().predict(toy[0])
