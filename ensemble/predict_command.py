@@ -1,0 +1,251 @@
+"""Judge videos and fuse the judges' words: each clip's emotions, with confidences and the judges behind them.
+
+    cojudge predict --demo                                  # the bundled demo clip, CPU judges
+    cojudge predict a.mp4 b.mp4 --format csv --out pred.csv
+    cojudge predict talk.mp4 --subtitle talk.srt --config judges.toml --calibration calibration.json
+    cojudge predict --config replay.toml --calibration cal.json --names test.txt   # replayed judges
+
+Judges come from ``--config`` (default: the CPU judges of ``judges/default_judges.toml``).
+Without ``--calibration`` the words are fused by the untrained rule of
+:class:`ensemble.score_union_fuser.ScoreUnionFuser`; with it, by the fitted fusion
+``cojudge tune`` wrote (:meth:`ensemble.cojudge.CoJudge.load`). A clip that cannot be
+judged is reported with each judge's reason, never guessed, and never stops the run.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import importlib.util
+import json
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from ensemble.fuse_command import write_predictions_csv
+from ensemble.fused_prediction import FusedPrediction
+from ensemble.score_union_fuser import ScoreUnionFuser
+from judges.clip import Clip, srt_to_text
+from judges.errors import InputError
+from judges.label_text import format_labels
+from judges.verdict import Verdict
+
+__all__ = ["add_arguments", "run"]
+
+NO_INPUT_HINT = "give one or more videos (or --names for replayed judges), or try the bundled demo clip: cojudge predict --demo"
+RAY_INSTALL_HINT = "pip install merov-cojudge[ray]"
+RAW_WIDTH = 100  # a judge's raw text is cut to this many characters in the table
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("videos", nargs="*", metavar="VIDEO",
+                   help="video files (a .srt/.txt beside a video is its subtitle); a bare name without a file is a sample name for replayed judges")
+    p.add_argument("--demo", action="store_true", help="make the bundled demo clip (a smiling face saying something happy) in the cache folder and judge it")
+    p.add_argument("--names", metavar="SPLIT", help="file of sample names, one per line, for replayed judges (type = \"replay\")")
+    p.add_argument("--config", help="judges config (TOML/YAML [[judge]] tables; default: the CPU judges, judges/default_judges.toml)")
+    p.add_argument("--calibration", help="calibration JSON from 'cojudge tune' (default: untrained score-weighted union of the judges' words)")
+    p.add_argument("--min-support", type=float, default=ScoreUnionFuser().threshold,
+                   help="untrained fusion only: support a word needs, 0-1 (default %(default)s)")
+    p.add_argument("--subtitle", metavar="FILE", help="subtitle (.srt or plain text) of the one video given")
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table",
+                   help="table (readable), json (one object per clip, with every judge's verdict) or csv (name,openset for 'cojudge evaluate')")
+    p.add_argument("--out", help="also write the name,openset CSV here")
+    p.add_argument("--cache", metavar="FILE", help="verdict cache (sqlite): judged clips are not judged again")
+    p.add_argument("--backend", choices=("local", "ray"), default="local", help="run the judges here (default) or on Ray (" + RAY_INSTALL_HINT + ")")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(predict_usage=p.format_usage())
+
+
+# -- what to judge ---------------------------------------------------------------------
+def collect_clips(args: argparse.Namespace) -> list[Clip]:
+    """The clips named on the command line: videos, the demo clip, sample names."""
+    items: list[Clip] = [_clip(item) for item in args.videos]
+    if args.demo:
+        from judges.demo_clip import make_demo_clip
+
+        items.append(Clip.from_path(make_demo_clip()))
+    if args.names:
+        from calibration.labels import read_split
+
+        items.extend(Clip(name) for name in read_split(args.names))
+    if args.subtitle:
+        videos = [c for c in items if c.video is not None]
+        if len(videos) != 1 or len(items) != 1:
+            raise InputError(f"--subtitle {args.subtitle} is for a single video, but {len(items)} clip(s) were given; "
+                             "put each video's subtitle beside it instead (clip.mp4 -> clip.srt or clip.txt)")
+        items = [Clip(videos[0].name, videos[0].video, _read_subtitle(Path(args.subtitle)))]
+    return items
+
+
+def _clip(item: str) -> Clip:
+    path = Path(item)
+    if path.is_file():
+        return Clip.from_path(path)
+    if path.suffix or "/" in item or "\\" in item:
+        raise InputError(f"{item}: no such video file; check the path")
+    return Clip(name=item)
+
+
+def _read_subtitle(path: Path) -> str:
+    if not path.is_file():
+        raise InputError(f"--subtitle {path}: no such file; give the subtitle's path (.srt or plain text)")
+    text = path.read_text(encoding="utf-8", errors="replace")
+    return srt_to_text(text) if path.suffix.lower() == ".srt" else text.strip()
+
+
+# -- judging and fusing ------------------------------------------------------------------
+def run(args: argparse.Namespace) -> int:
+    clips = collect_clips(args)
+    if not clips:
+        print(args.predict_usage.rstrip(), file=sys.stderr)
+        print(f"cojudge predict: {NO_INPUT_HINT}", file=sys.stderr)
+        return 2
+    progress = len(clips) > 1 and not args.quiet
+    untrained = ScoreUnionFuser(threshold=args.min_support).fit()
+    if args.backend == "ray":
+        calibration = None
+        if args.calibration:
+            from calibration.calibration_file import load_calibration
+
+            calibration = load_calibration(args.calibration)  # a bad file fails before the judges run
+        verdicts = _run_ray(args, clips, progress)
+        preds, fusion = _fuse(args, verdicts, clips, untrained, calibration)
+    else:
+        verdicts, preds, fusion = _run_local(args, clips, progress, untrained)
+    _print(args.format, preds, verdicts, fusion)
+    if args.out:
+        write_predictions_csv(args.out, preds)
+    _summary(args, preds, verdicts, fusion)
+    return 0
+
+
+def _config_path(args: argparse.Namespace) -> Path:
+    if args.config:
+        return Path(args.config)
+    from judges.default_judges import DEFAULT_CPU_CONFIG
+
+    return DEFAULT_CPU_CONFIG
+
+
+def _run_local(args, clips, progress, untrained):
+    from judges.registry import judges_from_config
+
+    judges = judges_from_config(_config_path(args))
+    try:
+        if args.calibration:
+            from ensemble.cojudge import CoJudge
+
+            cojudge = CoJudge.load(args.calibration, judges, cache=args.cache, progress=progress)
+            _warn_unused([j.name for j in judges], cojudge.fuser.judges_)
+            preds = cojudge.predict_many(clips)
+            return cojudge.last_verdicts_, preds, f"calibrated {cojudge.strategy} fusion ({args.calibration})"
+        from judges.runner import run_judges
+
+        verdicts = run_judges(judges, clips, cache=args.cache, progress=progress)
+        return verdicts, untrained.predict(verdicts, [c.name for c in clips]), _untrained_name(untrained)
+    finally:
+        for judge in judges:
+            judge.close()
+
+
+def _run_ray(args, clips, progress) -> dict[str, dict[str, Verdict]]:
+    if importlib.util.find_spec("ray") is None:
+        raise InputError(f"--backend ray needs Ray, which is not installed; install it with: {RAY_INSTALL_HINT}")
+    try:
+        from judges.ray_runner import run_judges_ray
+    except ModuleNotFoundError as exc:
+        raise InputError(f"--backend ray is not available here ({exc}); use --backend local, or install: {RAY_INSTALL_HINT}") from None
+    config = _config_path(args)
+    if not config.is_file():
+        raise InputError(f"{config}: no such judges config file")
+    return run_judges_ray(str(config), clips, cache=args.cache, progress=progress)
+
+
+def _fuse(args, verdicts, clips, untrained, calibration) -> tuple[list[FusedPrediction], str]:
+    """Fusion of verdicts computed elsewhere (the Ray backend), as CoJudge.predict_many does it."""
+    names = [c.name for c in clips]
+    if calibration is None:
+        return untrained.predict(verdicts, names), _untrained_name(untrained)
+    from ensemble.cojudge import verdicts_to_outputs
+
+    fuser, data = calibration
+    missing = [n for n in fuser.judges_ if n not in verdicts]
+    if missing:
+        raise InputError(f"{args.calibration}: calibrated with judge(s) {', '.join(missing)} that {_config_path(args)} does not configure; "
+                         f"configure all of: {', '.join(fuser.judges_)}")
+    _warn_unused(list(verdicts), fuser.judges_)
+    outputs = verdicts_to_outputs({n: verdicts[n] for n in fuser.judges_})
+    return fuser.predict(outputs, names), f"calibrated {data.get('strategy', 'stacked')} fusion ({args.calibration})"
+
+
+def _untrained_name(fuser: ScoreUnionFuser) -> str:
+    matching = "by emotion class" if fuser.uses_wheel else "by spelling (no emotion-wheel files found: set MEROV_DATA)"
+    return f"untrained score-weighted union, support >= {fuser.threshold:g}, words matched {matching}"
+
+
+def _warn_unused(configured: Sequence[str], calibrated: Sequence[str]) -> None:
+    unused = [n for n in configured if n not in calibrated]
+    if unused:
+        print(f"warning: judge(s) {', '.join(unused)} are not in the calibration and were not used", file=sys.stderr)
+
+
+# -- output ----------------------------------------------------------------------------
+def _print(fmt: str, preds: list[FusedPrediction], verdicts: Mapping[str, Mapping[str, Verdict]], fusion: str) -> None:
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["name", "openset"])
+        writer.writerows([p.name, format_labels(p.words)] for p in preds)
+    elif fmt == "json":
+        for p in preds:
+            per_judge = {j: _verdict_dict(per[p.name]) for j, per in verdicts.items() if p.name in per}
+            print(json.dumps({**p.to_dict(), "fusion": fusion, "verdicts": per_judge}, ensure_ascii=False))
+    else:
+        print("\n\n".join(_table(p, verdicts) for p in preds))
+
+
+def _verdict_dict(v: Verdict) -> dict:
+    return {"words": v.words, "scores": v.scores, "raw": v.raw, "description": v.description, "seconds": round(v.seconds, 3), "error": v.error}
+
+
+def _table(pred: FusedPrediction, verdicts: Mapping[str, Mapping[str, Verdict]]) -> str:
+    """One clip: the fused words (confidence, judges for each), then what every judge said and why."""
+    if not pred.ok:
+        head = f"{pred.name}: NO ANSWER ({pred.error})"
+    else:
+        head = f"{pred.name}: {', '.join(pred.words) if pred.words else '(no emotion words)'}"
+    rows = [(w, f"{pred.confidence[w]:.2f}", ", ".join(pred.support[w])) for w in pred.words]
+    lines = [head]
+    if rows:
+        lines += _columns([("word", "confidence", "judges")] + rows)
+    judged = [(j, per[pred.name]) for j, per in verdicts.items() if pred.name in per]
+    lines += _columns([("judge", "said", "seconds", "why")] + [(j, _said(v), f"{v.seconds:.1f}", _why(v)) for j, v in judged])
+    return "\n".join(lines)
+
+
+def _said(v: Verdict) -> str:
+    if not v.ok:
+        return "ERROR"
+    if not v.words:
+        return "-"
+    return ", ".join(f"{w} {v.scores[w]:.2f}" if v.scores and w in v.scores else w for w in v.words)
+
+
+def _why(v: Verdict) -> str:
+    if not v.ok:
+        return v.error or ""
+    text = v.raw or ""
+    if v.description:
+        text += f'; heard "{v.description}"'
+    return text if len(text) <= RAW_WIDTH else text[: RAW_WIDTH - 3] + "..."
+
+
+def _columns(rows: list[tuple[str, ...]]) -> list[str]:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
+    return ["  " + "  ".join(c.ljust(w) for c, w in zip(r, widths)) + "  " + r[-1] for r in rows]
+
+
+def _summary(args, preds: list[FusedPrediction], verdicts, fusion: str) -> None:
+    failed = [p.name for p in preds if not p.ok]
+    print(f"judged {len(preds)} clip(s) with {len(verdicts)} judge(s); fusion: {fusion}" + (f"; wrote {args.out}" if args.out else ""), file=sys.stderr)
+    if failed:
+        print(f"warning: {len(failed)} clip(s) no judge answered (reported with no words, not guessed): "
+              f"{', '.join(failed[:10])}{' ...' if len(failed) > 10 else ''}", file=sys.stderr)

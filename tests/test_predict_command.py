@@ -1,0 +1,261 @@
+"""`cojudge predict`: judge clips, fuse the words (untrained rule or a calibration), report failures, never crash."""
+from __future__ import annotations
+
+import csv
+import importlib.util
+import io
+import json
+import shutil
+
+import pytest
+from sklearn.base import clone
+
+from ensemble.cli import main
+from ensemble.score_union_fuser import ScoreUnionFuser
+from judges.errors import InputError
+from judges.outputs import read_judge_output
+from judges.verdict import Verdict
+from tests.media_fixtures import make_clip, make_corrupt_clip
+
+AFFECTGPT = "AffectGPT/checkpoint_000060_loss_0.480-openset.npz"
+SALMONN = "SALMONN/output-reason-7b-subtitle-eng-openset.npz"
+
+
+def cojudge(capsys, *argv: str) -> tuple[int, str, str]:
+    """Run the CLI in-process: (exit code, stdout, stderr)."""
+    code = main(["predict", *map(str, argv)])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def json_lines(text: str) -> dict[str, dict]:
+    return {obj["name"]: obj for obj in map(json.loads, text.splitlines())}
+
+
+@pytest.fixture
+def replay_config(tmp_path):
+    """Two replayed judges that answer from inline labels (no models): they agree on 'happy' for c1."""
+    path = tmp_path / "judges.toml"
+    path.write_text(
+        '[[judge]]\ntype = "replay"\nname = "one"\nlabels = { c1 = ["happy", "tense"], c2 = ["sad"] }\n\n'
+        '[[judge]]\ntype = "replay"\nname = "two"\nlabels = { c1 = ["Happy!"], c2 = ["sad", "angry"] }\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+# -- the untrained fusion rule -------------------------------------------------------------
+def verdict(judge: str, words: list[str], scores: dict[str, float] | None = None, error: str | None = None) -> Verdict:
+    return Verdict(judge, "c", words, scores=scores, error=error)
+
+
+def test_a_lone_judge_word_has_the_judges_own_score_as_support_and_confidence():
+    fuser = ScoreUnionFuser(threshold=0.5, wheel=None)
+    pred = fuser.predict_clip({"face": verdict("face", ["happy", "sad"], {"happy": 0.9, "sad": 0.4})}, "c")
+    assert pred.words == ["happy"]
+    assert pred.confidence == {"happy": 0.9}
+    assert pred.support == {"happy": ["face"]}
+
+
+def test_words_of_the_same_emotion_classes_are_one_candidate_backed_by_both_judges(wheel):
+    fuser = ScoreUnionFuser(wheel=wheel)
+    pred = fuser.predict_clip({"a": verdict("a", ["joyful"], {"joyful": 0.8}), "b": verdict("b", ["happy"], {"happy": 0.4})}, "c")
+    assert len(pred.words) == 1 and pred.words[0] in ("joyful", "happy")
+    assert pred.support[pred.words[0]] == ["a", "b"]
+    assert pred.confidence[pred.words[0]] == pytest.approx(0.6)
+
+
+def test_a_word_only_one_of_two_speaking_judges_said_counts_half_its_score():
+    fuser = ScoreUnionFuser(threshold=0.3, wheel=None)
+    pred = fuser.predict_clip({"a": verdict("a", ["happy", "calm"], {"happy": 0.8, "calm": 0.5}), "b": verdict("b", ["happy"])}, "c")
+    assert pred.words == ["happy"]  # calm: 0.5 / 2 judges < 0.3
+
+
+def test_without_the_emotion_wheel_words_are_matched_by_cleaned_spelling():
+    pred = ScoreUnionFuser(wheel=None).predict_clip({"a": verdict("a", ["Happy!"]), "b": verdict("b", ["happy"])}, "c")
+    assert pred.words == ["happy"] and pred.support["happy"] == ["a", "b"]
+
+
+def test_a_clip_no_judge_answered_is_an_error_not_a_guess():
+    pred = ScoreUnionFuser(wheel=None).predict_clip({"a": verdict("a", [], error="cannot decode")}, "c")
+    assert not pred.ok and pred.words == []
+
+
+def test_judges_that_answered_with_nothing_leave_the_clip_answered_without_words():
+    pred = ScoreUnionFuser(wheel=None).predict_clip({"a": verdict("a", []), "b": verdict("b", [], error="boom")}, "c")
+    assert pred.ok and pred.words == [] and pred.judges_answered == ["a"]
+
+
+def test_the_untrained_fuser_follows_sklearn_conventions():
+    fuser = ScoreUnionFuser(threshold=0.4, max_words=2, wheel=None)
+    assert fuser.fit() is fuser
+    assert clone(fuser).get_params() == {"threshold": 0.4, "max_words": 2, "wheel": None}
+
+
+def test_a_support_threshold_outside_0_to_1_is_refused():
+    with pytest.raises(InputError, match="threshold=2"):
+        ScoreUnionFuser(threshold=2).fit()
+
+
+# -- output formats (replayed judges: no models) ----------------------------------------------
+def test_the_table_lists_each_fused_word_with_its_judges_and_each_judges_reason(capsys, replay_config):
+    code, out, _ = cojudge(capsys, "c1", "--config", replay_config)
+    assert code == 0
+    assert out.splitlines()[0] == "c1: happy, tense"
+    assert any(line.split()[:3] == ["happy", "1.00", "one,"] for line in out.splitlines())
+    assert any(line.split()[:2] == ["two", "Happy!"] for line in out.splitlines())
+
+
+def test_json_gives_one_object_per_clip_with_every_judges_verdict(capsys, replay_config):
+    code, out, _ = cojudge(capsys, "c1", "c2", "--config", replay_config, "--format", "json")
+    clips = json_lines(out)
+    assert code == 0 and list(clips) == ["c1", "c2"]
+    assert clips["c2"]["words"] == ["sad", "angry"]
+    assert clips["c2"]["support"]["sad"] == ["one", "two"]
+    assert clips["c2"]["verdicts"]["two"] == {**clips["c2"]["verdicts"]["two"], "words": ["sad", "angry"], "error": None}
+
+
+def test_csv_on_stdout_and_out_file_are_name_openset_that_the_output_reader_reads(capsys, replay_config, tmp_path):
+    code, out, _ = cojudge(capsys, "c1", "c2", "--config", replay_config, "--format", "csv", "--out", tmp_path / "pred.csv")
+    (tmp_path / "stdout.csv").write_text(out, encoding="utf-8")
+    assert code == 0
+    assert list(csv.reader(io.StringIO(out)))[0] == ["name", "openset"]
+    assert read_judge_output(tmp_path / "stdout.csv") == read_judge_output(tmp_path / "pred.csv") == {
+        "c1": ["happy", "tense"], "c2": ["sad", "angry"]}
+
+
+def test_sample_names_can_come_from_a_split_file(capsys, replay_config, tmp_path):
+    (tmp_path / "split.txt").write_text("c2\nc1\n", encoding="utf-8")
+    code, out, _ = cojudge(capsys, "--names", tmp_path / "split.txt", "--config", replay_config, "--format", "json")
+    assert code == 0 and list(json_lines(out)) == ["c2", "c1"]
+
+
+def test_a_clip_no_judge_knows_is_reported_with_the_reasons_and_exit_code_0(capsys, replay_config):
+    code, out, err = cojudge(capsys, "c1", "nobody", "--config", replay_config, "--format", "json")
+    gone = json_lines(out)["nobody"]
+    assert code == 0
+    assert gone["error"] == "no judge answered this clip" and gone["words"] == []
+    assert "no stored output for 'nobody'" in gone["verdicts"]["one"]["error"]
+    assert "1 clip(s) no judge answered" in err
+
+
+# -- bad input: one line, exit code 2 ---------------------------------------------------------
+def one_line_error(capsys, *argv: str) -> str:
+    code, out, err = cojudge(capsys, *argv)
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1
+    return err
+
+
+def test_no_input_prints_the_usage_and_points_to_the_demo(capsys):
+    code, _, err = cojudge(capsys)
+    assert code == 2
+    assert err.startswith("usage: cojudge predict") and "cojudge predict --demo" in err
+
+
+def test_a_missing_video_is_a_one_line_error(capsys, tmp_path):
+    assert "no such video file" in one_line_error(capsys, tmp_path / "missing.mp4")
+
+
+def test_an_unreadable_config_is_a_one_line_error(capsys, tmp_path):
+    (tmp_path / "bad.toml").write_text("[[judge]\ntype = ", encoding="utf-8")
+    assert "not valid TOML" in one_line_error(capsys, "c1", "--config", tmp_path / "bad.toml")
+
+
+def test_an_unknown_judge_type_suggests_the_right_one(capsys, tmp_path):
+    (tmp_path / "typo.toml").write_text('[[judge]]\ntype = "replya"\nname = "x"\nlabels = {}\n', encoding="utf-8")
+    assert "did you mean 'replay'" in one_line_error(capsys, "c1", "--config", tmp_path / "typo.toml")
+
+
+def test_a_subtitle_with_several_clips_is_a_one_line_error(capsys, replay_config, tmp_path):
+    (tmp_path / "sub.txt").write_text("hello", encoding="utf-8")
+    assert "single video" in one_line_error(capsys, "c1", "c2", "--config", replay_config, "--subtitle", tmp_path / "sub.txt")
+
+
+def test_the_ray_backend_without_ray_says_how_to_install_it(capsys, replay_config, monkeypatch):
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "ray" else real(name, *a))
+    assert "pip install merov-cojudge[ray]" in one_line_error(capsys, "c1", "--config", replay_config, "--backend", "ray")
+
+
+# -- the CPU judges on real media --------------------------------------------------------------
+@pytest.fixture(scope="module")
+def broken_media(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("broken")
+    return make_corrupt_clip(folder / "corrupt.mp4"), make_clip(folder / "mute.mp4", with_audio=False)
+
+
+def test_a_corrupt_video_and_a_silent_faceless_one_are_reported_with_reasons_not_crashes(capsys, broken_media):
+    code, out, _ = cojudge(capsys, *broken_media, "--format", "json")
+    clips = json_lines(out)
+    assert code == 0
+    assert clips["corrupt"]["error"] == "no judge answered this clip"
+    assert all("cannot decode" in v["error"] for v in clips["corrupt"]["verdicts"].values())
+    assert clips["mute"]["error"] is None and clips["mute"]["words"] == []
+    assert {j: v["raw"] for j, v in clips["mute"]["verdicts"].items()} == {
+        "face": "no face found in 8 frames", "speech-text": "no audio track to listen to"}
+
+
+def test_a_subtitle_file_is_read_for_the_one_video_given(capsys, broken_media, tmp_path):
+    (tmp_path / "talk.srt").write_text("1\n00:00:00,000 --> 00:00:02,000\nI hate this, I am furious!\n", encoding="utf-8")
+    code, out, _ = cojudge(capsys, broken_media[1], "--subtitle", tmp_path / "talk.srt", "--format", "json")
+    mute = json_lines(out)["mute"]
+    assert code == 0 and "angry" in mute["words"]
+    assert mute["support"]["angry"] == ["speech-text"]
+
+
+@pytest.mark.slow
+def test_the_demo_clip_is_happy_by_the_face_and_the_speech_judges(capsys, monkeypatch, tmp_path):
+    if shutil.which("espeak-ng") is None:
+        pytest.fail("espeak-ng is not installed; install it (apt-get install -y espeak-ng) for the spoken demo")
+    monkeypatch.setenv("MEROV_CACHE", str(tmp_path / "cache"))
+    code, out, _ = cojudge(capsys, "--demo", "--format", "json")
+    (demo,) = json_lines(out).values()
+    assert code == 0 and (tmp_path / "cache" / f"{demo['name']}.mp4").is_file()
+    assert "happy" in demo["words"]
+    assert demo["support"]["happy"] == ["face", "speech-text"]
+
+
+# -- a calibration from 'cojudge tune', replayed judges -----------------------------------------
+@pytest.fixture(scope="module")
+def calibrated(tmp_path_factory, outputs_dir, data_root, dev_names):
+    """A calibration tuned on 60 dev clips over two stored outputs, and a config replaying them."""
+    folder = tmp_path_factory.mktemp("calibrated")
+    (folder / "dev60.txt").write_text("\n".join(dev_names[:60]) + "\n", encoding="utf-8")
+    (folder / "rest.txt").write_text("\n".join(dev_names[60:70]) + "\n", encoding="utf-8")
+    judges = {"affectgpt": outputs_dir / AFFECTGPT, "salmonn": outputs_dir / SALMONN}
+    code = main(["tune", "--labels", str(data_root / "ovmerd" / "labels" / "dev.csv"), "--names", str(folder / "dev60.txt"),
+                 *[a for n, p in judges.items() for a in ("--judge", f"{n}={p}")],
+                 "--grid", "C=0.1", "--grid", "lam=0.5", "--folds", "2", "--oov", "drop", "--out", str(folder / "cal.json")])
+    assert code == 0
+    config = "".join(f'[[judge]]\ntype = "replay"\nname = "{n}"\npath = "{p}"\n\n' for n, p in judges.items())
+    (folder / "judges.toml").write_text(config, encoding="utf-8")
+    (folder / "one.toml").write_text(config.split("\n\n")[0] + "\n", encoding="utf-8")
+    return folder, judges
+
+
+def test_with_a_calibration_predict_gives_what_cojudge_fuse_gives_on_the_stored_outputs(capsys, calibrated):
+    folder, judges = calibrated
+    code, _, _ = cojudge(capsys, "--names", folder / "rest.txt", "--config", folder / "judges.toml",
+                         "--calibration", folder / "cal.json", "--format", "csv", "--out", folder / "predicted.csv")
+    assert code == 0
+    assert main(["fuse", "--calibration", str(folder / "cal.json"), *[a for n, p in judges.items() for a in ("--judge", f"{n}={p}")],
+                 "--names", str(folder / "rest.txt"), "--out", str(folder / "fused.csv")]) == 0
+    predicted = read_judge_output(folder / "predicted.csv")
+    assert len(predicted) == 10 and any(predicted.values())
+    assert predicted == read_judge_output(folder / "fused.csv")
+
+
+def test_a_calibration_whose_judges_are_not_configured_is_a_one_line_error(capsys, calibrated):
+    folder, _ = calibrated
+    err = one_line_error(capsys, "--names", folder / "rest.txt", "--config", folder / "one.toml", "--calibration", folder / "cal.json")
+    assert "salmonn" in err
+
+
+# -- the Ray backend ---------------------------------------------------------------------------
+@pytest.mark.slow
+def test_the_ray_backend_fuses_the_same_words_as_the_local_one(capsys, replay_config):
+    local = cojudge(capsys, "c1", "c2", "nobody", "--config", replay_config, "--format", "csv")
+    on_ray = cojudge(capsys, "c1", "c2", "nobody", "--config", replay_config, "--format", "csv", "--backend", "ray", "--quiet")
+    assert on_ray[0] == local[0] == 0
+    assert on_ray[1] == local[1]
