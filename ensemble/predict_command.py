@@ -33,7 +33,7 @@ __all__ = ["add_arguments", "run"]
 
 NO_INPUT_HINT = "give one or more videos (or --names for replayed judges), or try the bundled demo clip: cojudge predict --demo"
 RAY_INSTALL_HINT = "pip install merov-cojudge[ray]"
-RAW_WIDTH = 100  # a judge's raw text is cut to this many characters in the table
+RAW_WIDTH = 130  # a judge's raw text is cut to this many characters in the table
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -209,16 +209,25 @@ def _verdict_dict(v: Verdict) -> dict:
 def _table(pred: FusedPrediction, verdicts: Mapping[str, Mapping[str, Verdict]]) -> str:
     """One clip: the fused words (confidence, judges for each), then what every judge said and why."""
     if not pred.ok:
-        head = f"{pred.name}: NO ANSWER ({pred.error})"
+        lines = [f"{pred.name}: NO ANSWER ({pred.error})"]
     else:
-        head = f"{pred.name}: {', '.join(pred.words) if pred.words else '(no emotion words)'}"
-    rows = [(w, f"{pred.confidence[w]:.2f}", ", ".join(pred.support[w])) for w in pred.words]
-    lines = [head]
-    if rows:
-        lines += _columns([("word", "confidence", "judges")] + rows)
+        lines = [f"{pred.name}: {', '.join(pred.words) if pred.words else '(no emotion words)'}"]
+    if pred.words:
+        lines += _columns([("word", "confidence", "judges")] + [(w, f"{pred.confidence[w]:.2f}", ", ".join(pred.support[w])) for w in pred.words])
     judged = [(j, per[pred.name]) for j, per in verdicts.items() if pred.name in per]
-    lines += _columns([("judge", "said", "seconds", "why")] + [(j, _said(v), f"{v.seconds:.1f}", _why(v)) for j, v in judged])
+    header, *rows = _columns([("judge", "said", "seconds", "why")] + [(j, _said(v), f"{v.seconds:.1f}", _why(v)) for j, v in judged])
+    lines.append(header)
+    indent = " " * (len(header) - len("why"))
+    for row, (_, v) in zip(rows, judged):
+        lines.append(row)
+        if v.ok and v.description:
+            lines.append(indent + _cut(f'heard "{v.description}"'))
     return "\n".join(lines)
+
+
+def _why(v: Verdict) -> str:
+    """A failed judge's error in full; otherwise what it saw, cut to the table's width."""
+    return v.error or "" if not v.ok else _cut(v.raw)
 
 
 def _said(v: Verdict) -> str:
@@ -229,12 +238,8 @@ def _said(v: Verdict) -> str:
     return ", ".join(f"{w} {v.scores[w]:.2f}" if v.scores and w in v.scores else w for w in v.words)
 
 
-def _why(v: Verdict) -> str:
-    if not v.ok:
-        return v.error or ""
-    text = v.raw or ""
-    if v.description:
-        text += f'; heard "{v.description}"'
+def _cut(text: str | None) -> str:
+    text = text or ""
     return text if len(text) <= RAW_WIDTH else text[: RAW_WIDTH - 3] + "..."
 
 
