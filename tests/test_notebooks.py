@@ -1,0 +1,76 @@
+"""The ablation notebooks run clean, headless, in this interpreter's kernel; git holds them without outputs.
+
+Each notebook is executed with nbclient in a ``python3`` kernel whose command is
+``sys.executable`` (a kernelspec installed into a temporary prefix, so a user's own
+``python3`` kernelspec cannot send the run to another Python), from the repo root,
+reading the research data through ``$MEROV_DATA``. Figures render with the kernel's
+inline backend (Agg underneath): no display is needed.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from jupyter_client.kernelspec import KernelSpecManager
+from jupyter_client.manager import KernelManager
+from nbclient import NotebookClient
+
+REPO = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
+EXPECTED = ("01_judges.ipynb", "02_graph.ipynb", "03_voting.ipynb", "04_two_stage.ipynb")
+
+
+@pytest.fixture(scope="module")
+def kernel_specs(tmp_path_factory) -> KernelSpecManager:
+    """Kernelspecs holding one ``python3`` kernel that runs ``sys.executable``."""
+    from ipykernel.kernelspec import install
+
+    prefix = tmp_path_factory.mktemp("jupyter")
+    install(prefix=str(prefix), kernel_name="python3")
+    return KernelSpecManager(kernel_dirs=[str(prefix / "share" / "jupyter" / "kernels")])
+
+
+def execute(nb: nbformat.NotebookNode, kernel_specs: KernelSpecManager) -> None:
+    """Run every cell in place from the repo root; a failing cell raises ``CellExecutionError``."""
+    km = KernelManager(kernel_name="python3", kernel_spec_manager=kernel_specs)
+    NotebookClient(nb, km=km, timeout=900, resources={"metadata": {"path": str(REPO)}}).execute()
+
+
+def test_the_four_ablation_notebooks_exist():
+    assert set(EXPECTED) <= {p.name for p in NOTEBOOKS}
+
+
+@pytest.mark.slow
+def test_python3_kernel_runs_this_interpreter(kernel_specs):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import sys; print(sys.executable)")])
+    execute(nb, kernel_specs)
+    printed = nb.cells[0].outputs[0]["text"].strip()
+    assert Path(printed).resolve() == Path(sys.executable).resolve()
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_committed_notebook_has_no_outputs(path):
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    dirty = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and (c.outputs or c.execution_count is not None)]
+    assert not dirty, f"{path.name}: code cells {dirty} carry outputs; run 'nbstripout notebooks/*.ipynb' before committing"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_ends_with_a_measured_finding(path):
+    last = nbformat.read(path, as_version=4).cells[-1]
+    assert last.cell_type == "markdown" and last.source.startswith("## Finding")
+    assert any(ch.isdigit() for ch in last.source), f"{path.name}: the finding states no measured number"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_runs_clean(path, kernel_specs, data_root, monkeypatch):
+    monkeypatch.setenv("MEROV_DATA", str(data_root))
+    nb = nbformat.read(path, as_version=4)
+    execute(nb, kernel_specs)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(c.execution_count is not None for c in code)
+    assert not [o for c in code for o in c.outputs if o.get("output_type") == "error"]
