@@ -36,6 +36,7 @@ def main() -> None:
     ap.add_argument("--panels", default="A,B,C")
     ap.add_argument("--oov", default="attach")
     ap.add_argument("--repeats", type=int, default=4)
+    ap.add_argument("--inner-repeats", type=int, default=2)
     ap.add_argument("--jsonl", help="append results to this file")
     args = ap.parse_args()
     root = ovmerd_dir()
@@ -48,7 +49,7 @@ def main() -> None:
         for strategy in args.strategies.split(","):
             for oov in args.oov.split(","):
                 started = time.perf_counter()
-                cv = cross_validate(Fuser(make_voter(strategy), oov=oov), outputs, labels, names, grid=default_grid(strategy), repeats=args.repeats)
+                cv = cross_validate(Fuser(make_voter(strategy), oov=oov), outputs, labels, names, grid=default_grid(strategy), repeats=args.repeats, inner_repeats=args.inner_repeats)
                 s = cv.summary()
                 secs = time.perf_counter() - started
                 print(f"{panel:<6}{len(outputs):>7}{strategy:>13}{oov:>8}{s['fused_l1_f']:>8.2f}{s['fused_std']:>6.2f}{s['single_l1_f']:>8.2f}"

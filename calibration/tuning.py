@@ -37,7 +37,7 @@ STRATEGIES: dict[str, tuple[str, dict[str, list[Any]]]] = {
     "majority": ("ensemble.majority_voter:MajorityVoter", {"threshold": _thresholds()}),
     "weighted": ("ensemble.weighted_voter:WeightedVoter", {"threshold": _thresholds()}),
     "dawid-skene": ("ensemble.dawid_skene_voter:DawidSkeneVoter", {"threshold": _thresholds()}),
-    "stacked": ("ensemble.stacked_voter:StackedVoter", {"C": [0.03, 0.1, 0.3], "lam": _lams()}),
+    "stacked": ("ensemble.stacked_voter:StackedVoter", {"C": [0.05, 0.1, 0.2], "lam": _lams()}),
 }
 
 

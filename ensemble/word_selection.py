@@ -13,7 +13,26 @@ import numpy as np
 
 from ensemble.vote_table import Candidate
 
-__all__ = ["candidate_confidence", "select_by_threshold", "select_expected_f"]
+__all__ = ["candidate_confidence", "select_by_threshold", "select_expected_f", "expected_recall_share"]
+
+# Gauss-Legendre nodes on [0, 1]: exact for the polynomials below (degree < 16 classes a wheel)
+_NODES, _WEIGHTS = np.polynomial.legendre.leggauss(8)
+_NODES, _WEIGHTS = (_NODES + 1) / 2, _WEIGHTS / 2
+
+
+def expected_recall_share(proba: np.ndarray, wheel_of: np.ndarray) -> np.ndarray:
+    """``E[1{c in G} / |G|]`` for every class c, with classes independent with probabilities ``proba``.
+
+    ``E[1 / (1 + X)] = integral_0^1 E[t^X] dt`` and ``E[t^X]`` is the product of ``1 - p + p t``
+    over the other classes of c's wheel: a polynomial, integrated exactly by quadrature.
+    """
+    factors = 1.0 - proba[:, None] * (1.0 - _NODES[None, :])  # (classes, nodes)
+    log_f = np.log(factors)
+    n_wheels = int(wheel_of.max()) + 1
+    per_wheel = np.zeros((n_wheels, len(_NODES)))
+    np.add.at(per_wheel, wheel_of, log_f)
+    others = np.exp(per_wheel[wheel_of] - log_f)  # product over the wheel's other classes
+    return proba * (others @ _WEIGHTS)
 
 
 def candidate_confidence(proba: np.ndarray, cand: Candidate) -> float:
@@ -44,9 +63,9 @@ def select_expected_f(
     """Greedy expected-F word choice for one sample (see module docstring).
 
     Per wheel w with chosen classes S: E[precision] = sum(p_c) / |S| and
-    E[recall] ~ sum(p_c / (1 + E|G| - p_c)), where E|G| is the wheel's expected number
-    of true classes. All candidates' gains are computed at once per step; equal gains go
-    to the alphabetically first word, so the choice is deterministic.
+    E[recall] = sum(E[1{c in G} / |G|]) (:func:`expected_recall_share`). All candidates'
+    gains are computed at once per step; equal gains go to the alphabetically first word,
+    so the choice is deterministic.
     """
     if not candidates:
         return []
@@ -55,8 +74,7 @@ def select_expected_f(
     n_wheels = int(wheel_of.max()) + 1
     onehot = np.zeros((n_classes, n_wheels))
     onehot[np.arange(n_classes), wheel_of] = 1.0
-    expected_gt = onehot.T @ proba
-    recall_share = proba / (1.0 + expected_gt[wheel_of] - proba)
+    recall_share = expected_recall_share(proba, wheel_of)
     member = np.zeros((len(cands), n_classes))
     for i, cand in enumerate(cands):
         member[i, list(cand.signature)] = 1.0

@@ -44,3 +44,20 @@ def test_threshold_skips_words_meaning_nothing_new(wheel):
     cands = _cands(space, ["happy", "happiness", "joyful"])
     chosen = select_by_threshold(_proba(space, {"happy": 0.9}), cands, 0.5)
     assert len(chosen) == 1
+
+
+def test_expected_recall_share_is_exact(wheel):
+    from itertools import product
+
+    from ensemble.word_selection import expected_recall_share
+
+    proba = np.array([0.9, 0.3, 0.5, 0.2, 0.7])
+    wheel_of = np.array([0, 0, 0, 1, 1])
+    exact = np.zeros(5)
+    for outcome in product([0, 1], repeat=5):
+        prob = np.prod([p if o else 1 - p for p, o in zip(proba, outcome)])
+        for c in range(5):
+            if outcome[c]:
+                size = sum(outcome[k] for k in range(5) if wheel_of[k] == wheel_of[c])
+                exact[c] += prob / size
+    np.testing.assert_allclose(expected_recall_share(proba, wheel_of), exact, rtol=1e-9)
