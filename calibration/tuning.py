@@ -35,7 +35,7 @@ def _lams() -> list[float]:
 #: strategy name -> (voter class path, default search grid)
 STRATEGIES: dict[str, tuple[str, dict[str, list[Any]]]] = {
     "majority": ("ensemble.majority_voter:MajorityVoter", {"threshold": _thresholds()}),
-    "weighted": ("ensemble.weighted_voter:WeightedVoter", {"threshold": _thresholds()}),
+    "weighted": ("ensemble.weighted_voter:WeightedVoter", {"threshold": _thresholds(), "power": [1.0, 2.0, 4.0]}),
     "dawid-skene": ("ensemble.dawid_skene_voter:DawidSkeneVoter", {"threshold": _thresholds()}),
     "stacked": ("ensemble.stacked_voter:StackedVoter", {"C": [0.05, 0.1, 0.2], "lam": _lams()}),
 }

@@ -94,8 +94,13 @@ class VoteTable:
         mapper = mapper or WordMapper(space)
         mapper.prepare([w for j in judges for n in names for w in (outputs[j].get(n) or ())])
         n, m, k = len(names), len(judges), len(space)
-        votes = np.zeros((n, m, k), dtype=np.float32)
         answered = np.zeros((n, m), dtype=bool)
+        hit_i: list[int] = []
+        hit_j: list[int] = []
+        hit_k: list[int] = []
+        # per distinct raw word: its classes, and the word shown for it (one a judge said,
+        # when that spelling means exactly the same classes)
+        resolved: dict[str, tuple[tuple[int, ...], str]] = {}
         candidates: list[list[Candidate]] = []
         for i, name in enumerate(names):
             groups: dict[tuple[int, ...], Candidate] = {}
@@ -106,24 +111,31 @@ class VoteTable:
                 answered[i, j] = True
                 seen: set[str] = set()
                 for raw in words:
-                    word = mapper(raw)
-                    sig = space.signature(word)
-                    if not sig:
-                        continue
-                    votes[i, j, list(sig)] = 1.0
-                    # the word shown is one a judge said, when it means exactly the same classes
-                    surface = " ".join(str(raw).lower().split())
-                    shown = surface if space.signature(surface) == sig else word
-                    if shown in seen:
+                    entry = resolved.get(raw)
+                    if entry is None:
+                        word = mapper(raw)
+                        sig = space.signature(word)
+                        surface = " ".join(str(raw).lower().split())
+                        entry = resolved[raw] = (sig, surface if space.signature(surface) == sig else word)
+                    sig, shown = entry
+                    if not sig or shown in seen:
                         continue
                     seen.add(shown)
-                    cand = groups.setdefault(sig, Candidate(shown, sig, []))
+                    hit_i.extend([i] * len(sig))
+                    hit_j.extend([j] * len(sig))
+                    hit_k.extend(sig)
+                    cand = groups.get(sig)
+                    if cand is None:
+                        cand = groups[sig] = Candidate(shown, sig, [])
                     cand.words[shown] = cand.words.get(shown, 0) + 1
-                    if judge not in cand.judges:
+                    if not cand.judges or cand.judges[-1] != judge:
                         cand.judges.append(judge)
             for cand in groups.values():
-                cand.word = min(cand.words, key=lambda w: (-cand.words[w], len(w), w))
+                if len(cand.words) > 1:
+                    cand.word = min(cand.words, key=lambda w: (-cand.words[w], len(w), w))
             candidates.append(list(groups.values()))
+        votes = np.zeros((n, m, k), dtype=np.float32)
+        votes[hit_i, hit_j, hit_k] = 1.0
         return cls(names, judges, votes, answered, candidates, space)
 
     def subset(self, rows: Sequence[int] | np.ndarray) -> "VoteTable":

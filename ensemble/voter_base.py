@@ -7,7 +7,7 @@ import numpy as np
 from sklearn.base import BaseEstimator
 
 from ensemble.vote_table import Candidate, VoteTable
-from ensemble.word_selection import select_by_threshold, select_expected_f
+from ensemble.word_selection import select_by_threshold, select_expected_f_batch
 from judges.errors import InputError
 
 __all__ = ["ClassVoter", "DECISIONS"]
@@ -55,13 +55,9 @@ class ClassVoter(BaseEstimator):
         """Per sample, the chosen candidate words with their confidences, best first."""
         self._check_table(table)
         proba = self.predict_proba(table) if proba is None else proba
-        out = []
-        for i, cands in enumerate(table.candidates):
-            if self.decision == "threshold":
-                out.append(select_by_threshold(proba[i], cands, self.threshold, self.max_words))
-            else:
-                out.append(select_expected_f(proba[i], cands, table.space.wheel_of, self.lam, self.max_words))
-        return out
+        if self.decision == "expected_f":
+            return select_expected_f_batch(proba, table.candidates, table.space.wheel_of, self.lam, self.max_words)
+        return [select_by_threshold(proba[i], cands, self.threshold, self.max_words) for i, cands in enumerate(table.candidates)]
 
     def predict(self, table: VoteTable) -> list[list[str]]:
         """Per sample, the chosen emotion words."""

@@ -10,11 +10,11 @@ __all__ = ["WeightedVoter"]
 
 
 class WeightedVoter(ClassVoter):
-    """Weighted majority: judge j's vote weighs ``w_j = max(0, logit(precision_j))``.
+    """Weighted majority: judge j's vote weighs ``w_j = F1_j ** power``.
 
-    ``precision_j`` is the share of the classes judge j voted for that are in
-    the ground truth (smoothed by ``smoothing`` pseudo-counts), learned by
-    ``fit``; a judge no better than a coin toss gets weight 0. The class score is
+    ``F1_j`` is how well judge j's class votes match the ground truth on the fitting
+    clips (micro F1 over samples and classes, ``smoothing`` pseudo-counts), learned by
+    ``fit``; ``power`` sharpens the gap between good and poor judges. The class score is
     the weighted vote share among answering judges (``weights_`` fitted).
 
     >>> WeightedVoter(threshold=0.4).fit(table, Y).weights_     # doctest: +SKIP
@@ -23,8 +23,9 @@ class WeightedVoter(ClassVoter):
 
     _state_attrs = ("weights_",)
 
-    def __init__(self, threshold: float = 0.4, smoothing: float = 1.0, decision: str = "threshold", lam: float = 0.5, max_words: int | None = None) -> None:
+    def __init__(self, threshold: float = 0.4, power: float = 2.0, smoothing: float = 1.0, decision: str = "threshold", lam: float = 0.5, max_words: int | None = None) -> None:
         self.threshold = threshold
+        self.power = power
         self.smoothing = smoothing
         self.decision = decision
         self.lam = lam
@@ -34,12 +35,12 @@ class WeightedVoter(ClassVoter):
         if Y is None:
             self.weights_ = np.ones(len(table.judges))
             return
+        answered = table.answered[:, :, None]
         hits = np.einsum("njk,nk->j", table.votes, Y)
         said = table.votes.sum(axis=(0, 2))
-        precision = (hits + self.smoothing) / (said + 2 * self.smoothing)
-        self.weights_ = np.maximum(0.0, np.log(precision / (1 - precision)))
-        if not self.weights_.any():
-            self.weights_ = np.ones(len(table.judges))
+        true = np.einsum("njk,nk->j", np.broadcast_to(answered, table.votes.shape).astype(np.float64), Y)
+        f1 = (2 * hits + self.smoothing) / (said + true + 2 * self.smoothing)
+        self.weights_ = f1**self.power
 
     def predict_proba(self, table: VoteTable) -> np.ndarray:
         self._check_table(table)
