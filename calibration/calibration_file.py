@@ -40,8 +40,6 @@ def _clean(value: Any) -> Any:
 
 def save_calibration(path: str | Path, fuser: Fuser, judges: list[dict[str, Any]], strategy: str, extra: dict[str, Any] | None = None) -> Path:
     """Write the fitted ``fuser`` with its ``judges`` (name + how to rebuild them) and metadata."""
-    from ensemble.embedding_cache import EmbeddingCache  # noqa: F401  (the model id below)
-
     fuser._check_fitted()
     voter = fuser.voter_
     params = {k: v for k, v in voter.get_params().items()}
@@ -52,6 +50,7 @@ def save_calibration(path: str | Path, fuser: Fuser, judges: list[dict[str, Any]
         "strategy": strategy,
         "voter": {"class": f"{type(voter).__module__}:{type(voter).__name__}", "params": params, "state": voter.state()},
         "fusion": fuser.describe(),
+        "embedding_model_id": fuser.embedding_model_id(),
         "wheel": {"directory": str(fuser.space().wheel.directory), "word_forms": fuser.space().wheel.format_file, "level": fuser.space().level},
         "versions": _versions(),
         **(extra or {}),

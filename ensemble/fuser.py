@@ -120,3 +120,13 @@ class Fuser(BaseEstimator):
     def describe(self) -> dict[str, Any]:
         """Parameters that define this fusion, for the calibration file."""
         return {"oov": self.oov, "min_similarity": self.min_similarity, "embedding_model": self.embedding_model}
+
+    def embedding_model_id(self) -> str | None:
+        """Which embedding model attaches out-of-vocabulary words (``None`` when they are dropped)."""
+        if self.oov != "attach":
+            return None
+        if self.embedding_model is not None:
+            return str(self.embedding_model)
+        from ensemble.embedding_cache import _default_model
+
+        return _default_model()[1]
