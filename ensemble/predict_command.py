@@ -70,13 +70,14 @@ def collect_clips(args: argparse.Namespace) -> list[Clip]:
     if args.subtitle:
         videos = [c for c in items if c.video is not None]
         if len(videos) != 1 or len(items) != 1:
-            raise InputError(f"--subtitle {args.subtitle} is for a single video, but {len(items)} clip(s) were given; "
-                             "put each video's subtitle beside it instead (clip.mp4 -> clip.srt or clip.txt)")
+            raise InputError(f"--subtitle {args.subtitle} is for a single video, but {len(items)} clip(s) were given ({len(videos)} video(s)); "
+                             "give one video, or put each video's subtitle beside it (clip.mp4 -> clip.srt or clip.txt)")
         items = [Clip(videos[0].name, videos[0].video, _read_subtitle(Path(args.subtitle)))]
     return items
 
 
 def _clip(item: str) -> Clip:
+    """A video file; else, if it cannot be a path (no suffix, no folder), a sample name for replayed judges."""
     path = Path(item)
     if path.is_file():
         return Clip.from_path(path)
