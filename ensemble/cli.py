@@ -17,28 +17,36 @@ COMMANDS: dict[str, str] = {
     "fuse": "ensemble.fuse_command",
     "predict": "ensemble.predict_command",
 }
+#: One line per subcommand for ``cojudge --help``, so that only the command run is imported.
+SUMMARIES: dict[str, str] = {
+    "evaluate": "Score judge or fused predictions with the official EW metric.",
+    "tune": "Tune the co-judgment on labelled clips (cross-validated) and write a calibration file.",
+    "fuse": "Fuse stored judge outputs with a calibration file; write name,openset CSV for 'cojudge evaluate'.",
+    "predict": "Co-judge video clips: run the judges, fuse their words, print or write them.",
+}
 
 
-def build_parser() -> tuple[argparse.ArgumentParser, dict[str, object]]:
+def build_parser(command: str | None = None) -> tuple[argparse.ArgumentParser, dict[str, object]]:
+    """The parser; only ``command``'s module is imported (all of them when ``command`` is None)."""
     parser = argparse.ArgumentParser(prog="cojudge", description="Co-judgment for open-vocabulary multimodal emotion recognition.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     modules = {}
     for name, module_name in COMMANDS.items():
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name == module_name:
-                continue  # a command not built yet
-            raise
-        doc = (module.__doc__ or "").strip().splitlines()[0] if module.__doc__ else ""
-        p = sub.add_parser(name, help=doc, description=doc)
+        if command is not None and name != command:
+            sub.add_parser(name, help=SUMMARIES[name], add_help=False)
+            continue
+        module = importlib.import_module(module_name)
+        doc = (module.__doc__ or SUMMARIES[name]).strip().splitlines()[0]
+        p = sub.add_parser(name, help=SUMMARIES[name], description=doc)
         module.add_arguments(p)
         modules[name] = module
     return parser, modules
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser, modules = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    chosen = next((a for a in argv if not a.startswith("-")), None)
+    parser, modules = build_parser(chosen if chosen in COMMANDS else None)
     args = parser.parse_args(argv)
     if not args.command:
         parser.print_help()
