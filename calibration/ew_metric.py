@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from calibration.emotion_wheel import LEVELS, METRIC_NAMES, WHEELS, EmotionWheel, load_wheel
+from calibration.emotion_wheel import METRIC_NAMES, WHEELS, EmotionWheel, load_wheel
 
 __all__ = ["EWScores", "evaluate", "sample_precision_recall", "f_from_pr", "SCORE_KEYS"]
 

@@ -125,10 +125,8 @@ class FaceJudge(Judge):
         try:
             frames = self.spec.decode(clip.video).frames
             verdict = self.judge_frames(frames, clip.name)
-        except InputError as exc:
-            return Verdict.failed(self.name, clip.name, str(exc), seconds=time.perf_counter() - start)
         except Exception as exc:  # a model failure on one clip must not sink the others
-            return Verdict.failed(self.name, clip.name, f"{type(exc).__name__}: {exc}", seconds=time.perf_counter() - start)
+            return Verdict.from_exception(self.name, clip.name, exc, seconds=time.perf_counter() - start)
         verdict.seconds = time.perf_counter() - start
         return verdict
 

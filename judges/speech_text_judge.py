@@ -17,7 +17,6 @@ from typing import Any
 
 from judges.base import Judge
 from judges.clip import Clip
-from judges.errors import InputError
 from judges.media import MediaSpec
 from judges.registry import register_judge
 from judges.speech_to_text import SpeechToText
@@ -73,10 +72,8 @@ class SpeechTextJudge(Judge):
         else:
             try:
                 verdict = self._judge_speech(clip)
-            except InputError as exc:
-                return Verdict.failed(self.name, clip.name, str(exc), seconds=time.perf_counter() - start)
             except Exception as exc:  # a model failure on one clip must not sink the others
-                return Verdict.failed(self.name, clip.name, f"{type(exc).__name__}: {exc}", seconds=time.perf_counter() - start)
+                return Verdict.from_exception(self.name, clip.name, exc, seconds=time.perf_counter() - start)
         verdict.seconds = time.perf_counter() - start
         return verdict
 

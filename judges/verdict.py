@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from judges.errors import InputError
+
 __all__ = ["Verdict"]
 
 
@@ -42,3 +44,9 @@ class Verdict:
     @classmethod
     def failed(cls, judge: str, clip: str, error: str, seconds: float = 0.0, raw: str = "") -> "Verdict":
         return cls(judge=judge, clip=clip, words=[], raw=raw, seconds=seconds, error=error)
+
+    @classmethod
+    def from_exception(cls, judge: str, clip: str, exc: BaseException, seconds: float = 0.0) -> "Verdict":
+        """A failed verdict for an exception: a user mistake keeps its one-line message, anything else names its type."""
+        message = str(exc) if isinstance(exc, InputError) else f"{type(exc).__name__}: {exc}"
+        return cls.failed(judge, clip, message, seconds=seconds)
