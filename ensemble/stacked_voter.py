@@ -5,6 +5,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from ensemble.batched_logistic import fit_logistic_batch
+from ensemble.dawid_skene_voter import DawidSkeneVoter
 from ensemble.vote_table import VoteTable
 from ensemble.voter_base import ClassVoter
 
@@ -16,24 +17,28 @@ class StackedVoter(ClassVoter):
 
     Features for class k: each judge's vote for k, plus the panel's vote share on every
     class (so confusions between classes are learned, e.g. a panel saying "worried" often
-    means "anxious"). Words are then chosen to maximise the expected EW score
+    means "anxious"), plus (``reliability_feature``) the log-odds of a Dawid-Skene model of
+    the same votes, scaled by ``reliability_scale``: per judge and class hit and false-alarm
+    rates pooled over classes, a prior the per-class regressions alone estimate poorly. Words are then chosen to maximise the expected EW score
     (``decision="expected_f"``, precision weight ``lam``). This is what beats the best single
     judge in cross-validation where plain voting does not (see README, "Co-judgment").
     Fitted: ``coef_`` (classes x features), ``intercept_``, ``constant_`` (classes seen with
-    one outcome only get that outcome's rate).
+    one outcome only get that outcome's rate), ``reliability_`` (the Dawid-Skene state).
 
     >>> voter = StackedVoter(C=0.1, lam=0.5).fit(table, Y)          # doctest: +SKIP
     >>> voter.predict(table)[0]                                      # doctest: +SKIP
     ['worried', 'sad']
     """
 
-    _state_attrs = ("coef_", "intercept_", "constant_")
+    _state_attrs = ("coef_", "intercept_", "constant_", "reliability_")
 
     def __init__(
         self,
         C: float = 0.1,
         lam: float = 0.5,
         share_features: bool = True,
+        reliability_feature: bool = True,
+        reliability_scale: float = 0.1,
         decision: str = "expected_f",
         threshold: float = 0.5,
         max_words: int | None = None,
@@ -41,19 +46,36 @@ class StackedVoter(ClassVoter):
         self.C = C
         self.lam = lam
         self.share_features = share_features
+        self.reliability_feature = reliability_feature
+        self.reliability_scale = reliability_scale
         self.decision = decision
         self.threshold = threshold
         self.max_words = max_words
 
-    def _features(self, table: VoteTable, k: int, share: np.ndarray) -> np.ndarray:
-        own = table.votes[:, :, k]
-        return np.hstack([own, share]) if self.share_features else own
+    def _shared_features(self, table: VoteTable) -> tuple[np.ndarray, np.ndarray | None]:
+        """What every class's features draw on: the vote shares, and the Dawid-Skene log-odds."""
+        share = table.vote_share()
+        if not self.reliability_feature:
+            return share, None
+        ds = DawidSkeneVoter().load_state(self.reliability_)
+        p = np.clip(ds.predict_proba(table), 1e-6, 1 - 1e-6)
+        return share, self.reliability_scale * np.log(p / (1 - p))
+
+    def _features(self, table: VoteTable, k: int, shared: tuple[np.ndarray, np.ndarray | None]) -> np.ndarray:
+        share, reliability = shared
+        parts = [table.votes[:, :, k]]
+        if self.share_features:
+            parts.append(share)
+        if reliability is not None:
+            parts.append(reliability[:, k : k + 1])
+        return np.hstack(parts)
 
     def _fit(self, table: VoteTable, Y: np.ndarray | None) -> None:
         if Y is None:
             raise ValueError("StackedVoter learns from labels: call fit(table, Y)")
-        share = table.vote_share()
-        n_features = len(table.judges) + (share.shape[1] if self.share_features else 0)
+        self.reliability_ = DawidSkeneVoter().fit(table, Y).state() if self.reliability_feature else None
+        share = self._shared_features(table)
+        n_features = self._features(table, 0, share).shape[1]
         self.coef_ = np.zeros((self.n_classes_, n_features))
         self.intercept_ = np.zeros(self.n_classes_)
         self.constant_ = np.full(self.n_classes_, np.nan)
@@ -70,7 +92,7 @@ class StackedVoter(ClassVoter):
 
     def predict_proba(self, table: VoteTable) -> np.ndarray:
         self._check_table(table)
-        share = table.vote_share()
+        share = self._shared_features(table)
         out = np.empty((len(table.names), self.n_classes_))
         for k in range(self.n_classes_):
             if not np.isnan(self.constant_[k]):
