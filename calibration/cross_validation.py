@@ -16,18 +16,16 @@ from sklearn.base import clone
 from sklearn.model_selection import RepeatedKFold
 
 from calibration.ew_metric import evaluate
-from calibration.emotion_wheel import WHEELS
+from calibration.emotion_wheel import LEVEL1_METRICS
 from calibration.tuning import tune_table
 from ensemble.fuser import Fuser, JudgeOutputs
 
 __all__ = ["CrossValidation", "cross_validate", "best_single_judge"]
 
-_LEVEL1 = tuple(f"{w}_level1" for w in WHEELS)
-
 
 def best_single_judge(outputs: JudgeOutputs, labels: Mapping[str, Sequence[str]], names: Sequence[str], wheel) -> tuple[str, float]:
     """The judge with the highest level-1 F on ``names``, and that score."""
-    scored = [(evaluate(labels, out, names, wheel=wheel, metrics=_LEVEL1).l1_f, judge) for judge, out in outputs.items()]
+    scored = [(evaluate(labels, out, names, wheel=wheel, metrics=LEVEL1_METRICS).l1_f, judge) for judge, out in outputs.items()]
     score, judge = max(scored, key=lambda t: (t[0], t[1]))
     return judge, score
 
@@ -93,9 +91,9 @@ def cross_validate(
             chosen.append(inner.best_params)
         fold_fuser.fit_table(tr_table, labels)
         preds = {p.name: p.words for p in fold_fuser.predict_table(te_table)}
-        fused.append(evaluate(labels, preds, test_names, wheel=wheel, metrics=_LEVEL1).l1_f)
+        fused.append(evaluate(labels, preds, test_names, wheel=wheel, metrics=LEVEL1_METRICS).l1_f)
         words.append(float(np.mean([len(w) for w in preds.values()])))
         judge, _ = best_single_judge(outputs, labels, train_names, wheel)
         single_names.append(judge)
-        single.append(evaluate(labels, outputs[judge], test_names, wheel=wheel, metrics=_LEVEL1).l1_f)
+        single.append(evaluate(labels, outputs[judge], test_names, wheel=wheel, metrics=LEVEL1_METRICS).l1_f)
     return CrossValidation(np.array(fused), np.array(single), single_names, np.array(words), chosen)

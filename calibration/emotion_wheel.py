@@ -18,12 +18,14 @@ from pathlib import Path
 from judges.errors import InputError
 from judges.label_text import parse_labels
 
-__all__ = ["EmotionWheel", "load_wheel", "WHEELS", "LEVELS", "METRIC_NAMES"]
+__all__ = ["EmotionWheel", "load_wheel", "WHEELS", "LEVELS", "METRIC_NAMES", "LEVEL1_METRICS"]
 
 WHEELS = ("wheel1", "wheel2", "wheel3", "wheel4", "wheel5")
 LEVELS = ("level1", "level2")
 #: The 12 EW metrics: M1 (word forms), M2 (synonyms), then each wheel at each level.
 METRIC_NAMES = ("m1", "m2") + tuple(f"{w}_{lv}" for w in WHEELS for lv in LEVELS)
+#: The five level-1 metrics behind the headline ``l1_f``.
+LEVEL1_METRICS = tuple(f"{w}_level1" for w in WHEELS)
 FORMAT_FILES = {"official": "format.csv", "mer2026": "format-mer2026.csv"}
 _REQUIRED = ("synonym.xlsx",) + tuple(f"{w}.xlsx" for w in WHEELS)
 

@@ -4,13 +4,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from calibration.emotion_wheel import METRIC_NAMES, WHEELS, EmotionWheel
+from calibration.emotion_wheel import LEVEL1_METRICS, METRIC_NAMES, EmotionWheel
 from calibration.ew_metric import EWScores, evaluate
 from judges.errors import InputError
 
 __all__ = ["Objective"]
-
-_LEVEL1 = tuple(f"{w}_level1" for w in WHEELS)
 
 
 class Objective:
@@ -30,7 +28,7 @@ class Objective:
         if name not in ("l1_f", "m_avg") and not match:
             raise InputError(f"unknown objective {name!r}; use l1_f, m_avg, or f<beta> such as f0.5 or f2")
         self.beta = float(match.group(1)) if match else None
-        self.metrics = METRIC_NAMES if name == "m_avg" else _LEVEL1
+        self.metrics = METRIC_NAMES if name == "m_avg" else LEVEL1_METRICS
 
     def scores(self, labels: Mapping[str, Sequence[str]], preds: Mapping[str, Sequence[str] | None], names: Sequence[str], wheel: EmotionWheel) -> EWScores:
         return evaluate(labels, preds, names, wheel=wheel, metrics=self.metrics)

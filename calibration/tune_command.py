@@ -70,8 +70,7 @@ def run(args: argparse.Namespace) -> int:
     fuser.voter.set_params(**result.best_params)
     fuser.fit_table(table, labels)
     judges = [{"name": n, "type": "replay", "path": str(p)} for n, p in files.items()]
-    tuning = {"objective": result.objective, "cv_score": result.best_score, "best_params": result.best_params,
-              "folds": args.folds, "repeats": args.repeats, "n_clips": len(names), "grid": grid, "pr_curve": result.pr_curve}
+    tuning = {**result.summary(), "folds": args.folds, "repeats": args.repeats, "n_clips": len(names), "grid": grid}
     save_calibration(args.out, fuser, judges, args.strategy, {"tuning": tuning})
     elapsed = time.perf_counter() - started
     if args.format == "json":

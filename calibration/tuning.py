@@ -70,6 +70,10 @@ class TuningResult:
     pr_curve: list[dict[str, float]] = field(default_factory=list)
     knob: str = ""
 
+    def summary(self) -> dict[str, Any]:
+        """What a calibration file records of the tuning."""
+        return {"objective": self.objective, "cv_score": self.best_score, "best_params": self.best_params, "pr_curve": self.pr_curve}
+
 
 def tune_table(
     fuser: Fuser,

@@ -111,9 +111,7 @@ class CoJudge:
         from calibration.calibration_file import save_calibration
 
         judges = [{"name": j.name, **j.cache_identity()} for j in self.judges]
-        extra = {}
-        if self.tuning_ is not None:
-            extra["tuning"] = {"objective": self.tuning_.objective, "cv_score": self.tuning_.best_score, "best_params": self.tuning_.best_params, "pr_curve": self.tuning_.pr_curve}
+        extra = {} if self.tuning_ is None else {"tuning": self.tuning_.summary()}
         return save_calibration(path, self.fuser, judges, self.strategy, extra)
 
     @classmethod

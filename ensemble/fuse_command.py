@@ -14,7 +14,7 @@ from judges.errors import InputError
 from judges.label_text import format_labels
 from judges.outputs import read_judge_output
 
-__all__ = ["add_arguments", "run", "write_predictions_csv"]
+__all__ = ["add_arguments", "run", "write_predictions_csv", "write_prediction_rows"]
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -25,16 +25,20 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--details", help="also write JSONL with each clip's confidences and supporting judges")
 
 
+def write_prediction_rows(fh, predictions, lineterminator: str = "\r\n") -> None:
+    """``name,openset`` rows to an open text file; a clip no judge answered gets an empty list."""
+    writer = csv.writer(fh, lineterminator=lineterminator)
+    writer.writerow(["name", "openset"])
+    writer.writerows([p.name, format_labels(p.words)] for p in predictions)
+
+
 def write_predictions_csv(path: str | Path, predictions) -> Path:
-    """``name,openset`` rows; a clip no judge answered gets an empty list (and is reported by the caller)."""
+    """The ``name,openset`` CSV, written whole or not at all (the caller reports unanswered clips)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + ".tmp")
     with tmp.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["name", "openset"])
-        for p in predictions:
-            writer.writerow([p.name, format_labels(p.words)])
+        write_prediction_rows(fh, predictions)
     tmp.replace(path)
     return path
 

@@ -109,10 +109,6 @@ class Fuser(BaseEstimator):
             out.append(pred)
         return out
 
-    def predict_words(self, outputs: JudgeOutputs, names: Sequence[str] | None = None) -> dict[str, list[str] | None]:
-        """name -> fused words, ``None`` for clips no judge answered (for the metric and CSV files)."""
-        return {p.name: (p.words if p.ok else None) for p in self.predict(outputs, names)}
-
     def _check_fitted(self) -> None:
         if not hasattr(self, "voter_"):
             raise InputError("Fuser is not fitted; call fit(outputs, labels) or load a calibration file")

@@ -14,19 +14,17 @@ judged is reported with each judge's reason, never guessed, and never stops the 
 from __future__ import annotations
 
 import argparse
-import csv
 import importlib.util
 import json
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from ensemble.fuse_command import write_predictions_csv
+from ensemble.fuse_command import write_prediction_rows, write_predictions_csv
 from ensemble.fused_prediction import FusedPrediction
 from ensemble.score_union_fuser import ScoreUnionFuser
 from judges.clip import Clip, srt_to_text
 from judges.errors import InputError
-from judges.label_text import format_labels
 from judges.verdict import Verdict
 
 __all__ = ["add_arguments", "run"]
@@ -192,9 +190,7 @@ def _warn_unused(configured: Sequence[str], calibrated: Sequence[str]) -> None:
 # -- output ----------------------------------------------------------------------------
 def _print(fmt: str, preds: list[FusedPrediction], verdicts: Mapping[str, Mapping[str, Verdict]], fusion: str) -> None:
     if fmt == "csv":
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(["name", "openset"])
-        writer.writerows([p.name, format_labels(p.words)] for p in preds)
+        write_prediction_rows(sys.stdout, preds, lineterminator="\n")
     elif fmt == "json":
         for p in preds:
             per_judge = {j: _verdict_dict(per[p.name]) for j, per in verdicts.items() if p.name in per}
