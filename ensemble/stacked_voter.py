@@ -57,9 +57,15 @@ class StackedVoter(ClassVoter):
         share = table.vote_share()
         if not self.reliability_feature:
             return share, None
-        ds = DawidSkeneVoter().load_state(self.reliability_)
-        p = np.clip(ds.predict_proba(table), 1e-6, 1 - 1e-6)
+        p = np.clip(self._reliability_model().predict_proba(table), 1e-6, 1 - 1e-6)
         return share, self.reliability_scale * np.log(p / (1 - p))
+
+    def _reliability_model(self) -> DawidSkeneVoter:
+        """The Dawid-Skene model behind the reliability feature, rebuilt only when ``reliability_`` changes."""
+        cached = getattr(self, "_reliability_cache", None)
+        if cached is None or cached[0] is not self.reliability_:
+            cached = self._reliability_cache = (self.reliability_, DawidSkeneVoter().load_state(self.reliability_))
+        return cached[1]
 
     def _features(self, table: VoteTable, k: int, shared: tuple[np.ndarray, np.ndarray | None]) -> np.ndarray:
         share, reliability = shared

@@ -57,6 +57,20 @@ class Candidate:
     signature: tuple[int, ...]
     judges: list[str]
     words: dict[str, int] = field(default_factory=dict)
+    #: judge -> the spellings it used for this meaning (so a judge subset can recount ``words``)
+    spellings: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, judge: str, shown: str) -> None:
+        """Count one judge's spelling of this meaning."""
+        self.words[shown] = self.words.get(shown, 0) + 1
+        self.spellings.setdefault(judge, []).append(shown)
+        if not self.judges or self.judges[-1] != judge:
+            self.judges.append(judge)
+
+    def choose_word(self) -> None:
+        """Show the most used spelling (then the shortest, then the first alphabetically)."""
+        if self.words:
+            self.word = min(self.words, key=lambda w: (-self.words[w], len(w), w))
 
 
 @dataclass
@@ -127,12 +141,9 @@ class VoteTable:
                     cand = groups.get(sig)
                     if cand is None:
                         cand = groups[sig] = Candidate(shown, sig, [])
-                    cand.words[shown] = cand.words.get(shown, 0) + 1
-                    if not cand.judges or cand.judges[-1] != judge:
-                        cand.judges.append(judge)
+                    cand.add(judge, shown)
             for cand in groups.values():
-                if len(cand.words) > 1:
-                    cand.word = min(cand.words, key=lambda w: (-cand.words[w], len(w), w))
+                cand.choose_word()
             candidates.append(list(groups.values()))
         votes = np.zeros((n, m, k), dtype=np.float32)
         votes[hit_i, hit_j, hit_k] = 1.0
@@ -143,7 +154,7 @@ class VoteTable:
         return VoteTable([self.names[r] for r in rows], self.judges, self.votes[rows], self.answered[rows], [self.candidates[r] for r in rows], self.space)
 
     def judge_subset(self, judges: Sequence[str]) -> "VoteTable":
-        """The same samples seen by fewer judges (candidates recomputed from their votes)."""
+        """The same samples seen by fewer judges (candidates and their shown words recounted from their votes)."""
         idx = [self.judges.index(j) for j in judges]
         keep = set(judges)
         cands = []
@@ -151,8 +162,17 @@ class VoteTable:
             kept = []
             for c in row:
                 js = [j for j in c.judges if j in keep]
-                if js:
-                    kept.append(Candidate(c.word, c.signature, js, dict(c.words)))
+                if not js:
+                    continue
+                if c.spellings:
+                    sub = Candidate(c.word, c.signature, [])
+                    for j in js:
+                        for shown in c.spellings.get(j, []):
+                            sub.add(j, shown)
+                    sub.choose_word()
+                else:  # built by hand, without per-judge spellings
+                    sub = Candidate(c.word, c.signature, js, dict(c.words))
+                kept.append(sub)
             cands.append(kept)
         return VoteTable(self.names, list(judges), self.votes[:, idx], self.answered[:, idx], cands, self.space)
 

@@ -55,3 +55,11 @@ def test_out_of_vocabulary_words_vote_after_attachment(wheel):
 def test_unknown_oov_policy_is_an_error(wheel):
     with pytest.raises(InputError, match="oov"):
         Fuser(oov="keep", wheel=wheel).table({"a": {"s": ["happy"]}}, ["s"])
+
+
+def test_a_judge_subset_shows_the_remaining_judges_spelling(wheel):
+    outputs = {"a": {"s": ["joyful"]}, "b": {"s": ["joyful"]}, "c": {"s": ["happy"]}}
+    table = Fuser(MajorityVoter(), oov="drop", wheel=wheel).table(outputs, ["s"])
+    assert [c.word for c in table.candidates[0]] == ["joyful"]
+    only_c = table.judge_subset(["c"])
+    assert [(c.word, c.judges, c.words) for c in only_c.candidates[0]] == [("happy", ["c"], {"happy": 1})]
