@@ -37,6 +37,7 @@ def main() -> None:
     ap.add_argument("--oov", default="attach")
     ap.add_argument("--repeats", type=int, default=4)
     ap.add_argument("--inner-repeats", type=int, default=2)
+    ap.add_argument("--no-smooth", action="store_true", help="choose the decision knob by its own inner score, not its neighbourhood's")
     ap.add_argument("--seed", type=int, default=0, help="fold assignment; report every seed you run")
     ap.add_argument("--jsonl", help="append results to this file")
     args = ap.parse_args()
@@ -50,14 +51,14 @@ def main() -> None:
         for strategy in args.strategies.split(","):
             for oov in args.oov.split(","):
                 started = time.perf_counter()
-                cv = cross_validate(Fuser(make_voter(strategy), oov=oov), outputs, labels, names, grid=default_grid(strategy), repeats=args.repeats, inner_repeats=args.inner_repeats, seed=args.seed)
+                cv = cross_validate(Fuser(make_voter(strategy), oov=oov), outputs, labels, names, grid=default_grid(strategy), repeats=args.repeats, inner_repeats=args.inner_repeats, seed=args.seed, smooth=not args.no_smooth)
                 s = cv.summary()
                 secs = time.perf_counter() - started
                 print(f"{panel:<6}{len(outputs):>7}{strategy:>13}{oov:>8}{s['fused_l1_f']:>8.2f}{s['fused_std']:>6.2f}{s['single_l1_f']:>8.2f}"
                       f"{s['delta']:>+8.2f}{s['delta_std']:>6.2f}{s['delta_min']:>+7.2f}{s['folds_won']:>4}/{s['folds']:<2}{s['words_per_clip']:>7.2f}{secs:>7.0f}", flush=True)
                 if args.jsonl:
                     with open(args.jsonl, "a") as fh:
-                        fh.write(json.dumps({"panel": panel, "strategy": strategy, "oov": oov, "seed": args.seed, **s, "seconds": secs}) + "\n")
+                        fh.write(json.dumps({"panel": panel, "strategy": strategy, "oov": oov, "seed": args.seed, "smooth": not args.no_smooth, **s, "seconds": secs}) + "\n")
 
 
 if __name__ == "__main__":

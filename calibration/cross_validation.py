@@ -66,6 +66,7 @@ def cross_validate(
     repeats: int = 4,
     inner_folds: int = 5,
     inner_repeats: int = 1,
+    smooth: bool = True,
     seed: int = 0,
     progress: bool = False,
 ) -> CrossValidation:
@@ -83,7 +84,7 @@ def cross_validate(
         train_names = [names[i] for i in train]
         test_names = [names[i] for i in test]
         tr_table, te_table = table.subset(train), table.subset(test)
-        inner = tune_table(fuser, tr_table, labels, grid, objective, folds=inner_folds, repeats=inner_repeats, seed=seed + 1000 + fold) if grid else None
+        inner = tune_table(fuser, tr_table, labels, grid, objective, folds=inner_folds, repeats=inner_repeats, seed=seed + 1000 + fold, smooth=smooth) if grid else None
         fold_fuser = clone(fuser)
         fold_fuser._space = fuser.space()
         if inner is not None:

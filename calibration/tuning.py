@@ -59,6 +59,21 @@ def default_grid(strategy: str) -> dict[str, list[Any]]:
     return {k: list(v) for k, v in STRATEGIES[strategy][1].items()}
 
 
+def _smoothed_best(results: list[dict[str, Any]], knob: str, values: list[Any]) -> dict[str, Any]:
+    """The result whose score, averaged with its neighbours' along ``knob``, is highest."""
+    order = sorted(values)
+    score = {tuple(sorted(r["params"].items())): r["score"] for r in results}
+
+    def neighbourhood(r: dict[str, Any]) -> float:
+        i = order.index(r["params"][knob])
+        around = [score.get(tuple(sorted({**r["params"], knob: v}.items()))) for v in order[max(0, i - 1) : i + 2]]
+        return float(np.mean([a for a in around if a is not None]))
+
+    for r in results:
+        r["smoothed_score"] = neighbourhood(r)
+    return max(results, key=lambda r: (r["smoothed_score"], r["score"]))
+
+
 @dataclass
 class TuningResult:
     """The best parameters, their cross-validated score, every grid point, and the PR curve."""
@@ -84,8 +99,17 @@ def tune_table(
     folds: int = 5,
     repeats: int = 1,
     seed: int = 0,
+    smooth: bool = True,
 ) -> TuningResult:
-    """Cross-validate every grid point on ``table``'s clips; the caller refits on all of them."""
+    """Cross-validate every grid point on ``table``'s clips; the caller refits on all of them.
+
+    With ``smooth``, the decision knob (``lam`` or ``threshold``) is chosen by the mean
+    score of the grid point and its two neighbours on the knob's grid (then by its own
+    score): fold noise makes single points jagged by about half a point of F, and a
+    neighbourhood's mean picks a setting that holds up better on unseen clips (over five
+    fold seeds of the nested cross-validation: +0.1 level-1 F on average, see README).
+    ``best_score`` is the chosen point's own cross-validated score.
+    """
     objective = objective if isinstance(objective, Objective) else Objective(objective)
     voter = fuser.voter
     grid = dict(grid or {})
@@ -124,8 +148,8 @@ def tune_table(
         results.append({"params": dict(key), "score": float(arr[:, 0].mean()), "std": float(arr[:, 0].std()),
                         "l1_p": float(arr[:, 1].mean()), "l1_r": float(arr[:, 2].mean()), "words_per_clip": float(arr[:, 3].mean())})
     results.sort(key=lambda r: -r["score"])
-    best = results[0]
     knob = "lam" if "lam" in decision_keys and voter.get_params().get("decision") == "expected_f" else ("threshold" if "threshold" in decision_keys else "")
+    best = _smoothed_best(results, knob, list(grid[knob])) if smooth and knob else results[0]
     pr_curve = []
     if knob:
         fixed = {k: v for k, v in best["params"].items() if k != knob}

@@ -1,0 +1,52 @@
+"""Tuning: the decision knob is chosen where the cross-validated score holds up, not at a lone spike."""
+from __future__ import annotations
+
+import pytest
+
+from calibration.tuning import _smoothed_best, tune_table
+from ensemble.fuser import Fuser
+from ensemble.majority_voter import MajorityVoter
+from tests.core_fixtures import toy_outputs
+
+
+def _results(curve: dict[float, float]) -> list[dict]:
+    rows = [{"params": {"C": 0.1, "lam": lam}, "score": score} for lam, score in curve.items()]
+    return sorted(rows, key=lambda r: -r["score"])
+
+
+def test_a_lone_spike_loses_to_a_plateau():
+    curve = {0.3: 0.60, 0.4: 0.74, 0.5: 0.61, 0.6: 0.72, 0.7: 0.73, 0.8: 0.70}
+    best = _smoothed_best(_results(curve), "lam", list(curve))
+    assert best["params"]["lam"] == 0.7
+    assert best["smoothed_score"] == pytest.approx((0.72 + 0.73 + 0.70) / 3)
+
+
+def test_grid_ends_average_over_the_neighbours_they_have():
+    curve = {0.3: 0.80, 0.4: 0.70, 0.5: 0.50}
+    best = _smoothed_best(_results(curve), "lam", list(curve))
+    assert best["params"]["lam"] == 0.3 and best["smoothed_score"] == pytest.approx((0.80 + 0.70) / 2)
+
+
+def test_neighbours_share_the_other_parameters():
+    rows = _results({0.4: 0.70, 0.5: 0.70, 0.6: 0.70}) + [{"params": {"C": 1.0, "lam": 0.5}, "score": 0.75}]
+    best = _smoothed_best(rows, "lam", [0.4, 0.5, 0.6])
+    # C=1.0 has no neighbours on the grid: its neighbourhood is itself
+    assert best["params"] == {"C": 1.0, "lam": 0.5} and best["smoothed_score"] == 0.75
+
+
+def test_without_smoothing_the_best_single_point_is_taken(wheel):
+    outputs, labels = toy_outputs()
+    fuser = Fuser(MajorityVoter(), oov="drop", wheel=wheel)
+    table = fuser.table(outputs, list(labels))
+    result = tune_table(fuser, table, labels, {"threshold": [0.2, 0.4, 0.6, 0.8]}, folds=2, smooth=False)
+    assert result.best_score == max(r["score"] for r in result.results)
+
+
+def test_with_smoothing_the_chosen_point_has_the_best_neighbourhood(wheel):
+    outputs, labels = toy_outputs()
+    fuser = Fuser(MajorityVoter(), oov="drop", wheel=wheel)
+    table = fuser.table(outputs, list(labels))
+    result = tune_table(fuser, table, labels, {"threshold": [0.2, 0.4, 0.6, 0.8]}, folds=2)
+    chosen = next(r for r in result.results if r["params"] == result.best_params)
+    assert chosen["smoothed_score"] == max(r["smoothed_score"] for r in result.results)
+    assert result.best_score == chosen["score"]
