@@ -28,6 +28,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="search these values of a voter parameter instead of the default grid; repeatable")
     p.add_argument("--folds", type=int, default=5, help="cross-validation folds (default 5)")
     p.add_argument("--repeats", type=int, default=1, help="cross-validation repeats (default 1)")
+    p.add_argument("--no-smooth", action="store_true",
+                   help="take the single best grid point, not the decision knob whose grid neighbourhood scores best")
     p.add_argument("--oov", choices=OOV_POLICIES, default="attach", help="out-of-vocabulary judge words: attach to the nearest wheel word (default) or drop")
     p.add_argument("--wheel-dir", help="emotion-wheel folder (default: $MEROV_DATA/emotion_wheel)")
     p.add_argument("--out", required=True, help="calibration JSON to write")
@@ -66,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     grid = parse_grid(args.grid) if args.grid else default_grid(args.strategy)
     fuser = Fuser(voter, oov=args.oov, wheel=load_wheel(args.wheel_dir))
     table = fuser.table(outputs, names, judges=list(files))
-    result = tune_table(fuser, table, labels, grid, args.objective, folds=args.folds, repeats=args.repeats)
+    result = tune_table(fuser, table, labels, grid, args.objective, folds=args.folds, repeats=args.repeats, smooth=not args.no_smooth)
     fuser.voter.set_params(**result.best_params)
     fuser.fit_table(table, labels)
     judges = [{"name": n, "type": "replay", "path": str(p)} for n, p in files.items()]
@@ -77,7 +79,8 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps({**tuning, "out": args.out, "seconds": round(elapsed, 2)}))
         return 0
     print(f"tuned {args.strategy} on {len(names)} clips x {len(files)} judges ({args.folds}-fold CV, {elapsed:.1f}s)")
-    print(f"best {result.objective} {100 * result.best_score:.2f} with {result.best_params}")
+    how = f" (the {result.knob} whose grid neighbourhood scores best)" if result.smoothed else ""
+    print(f"chose {result.best_params}: cross-validated {result.objective} {100 * result.best_score:.2f}{how}")
     if result.pr_curve:
         print(f"\nprecision-recall curve (cross-validated, level 1) as {result.knob} moves:")
         print(f"{result.knob:>10}{'l1_p':>8}{'l1_r':>8}{result.objective:>8}{'words':>7}")

@@ -84,10 +84,13 @@ class TuningResult:
     results: list[dict[str, Any]] = field(default_factory=list)
     pr_curve: list[dict[str, float]] = field(default_factory=list)
     knob: str = ""
+    #: the knob was chosen by its grid neighbourhood's mean score (see :func:`tune_table`)
+    smoothed: bool = False
 
     def summary(self) -> dict[str, Any]:
         """What a calibration file records of the tuning."""
-        return {"objective": self.objective, "cv_score": self.best_score, "best_params": self.best_params, "pr_curve": self.pr_curve}
+        return {"objective": self.objective, "cv_score": self.best_score, "best_params": self.best_params,
+                "knob_by_neighbourhood": self.smoothed, "pr_curve": self.pr_curve}
 
 
 def tune_table(
@@ -157,4 +160,4 @@ def tune_table(
             if {k: v for k, v in r["params"].items() if k != knob} == fixed:
                 pr_curve.append({knob: r["params"][knob], "l1_p": r["l1_p"], "l1_r": r["l1_r"], "score": r["score"], "words_per_clip": r["words_per_clip"]})
         pr_curve.sort(key=lambda p: p[knob])
-    return TuningResult(best["params"], best["score"], objective.name, results, pr_curve, knob)
+    return TuningResult(best["params"], best["score"], objective.name, results, pr_curve, knob, smoothed=bool(smooth and knob))

@@ -57,3 +57,16 @@ def test_fuse_without_a_calibrated_judge_is_one_line_error(calibration, panel, t
 def test_unknown_strategy_suggests_the_right_one(panel, data_root, tmp_path, capsys):
     code = main(["tune", "--labels", str(data_root / "ovmerd/labels/dev.csv"), "--judge", panel[0], "--strategy", "stacking", "--out", str(tmp_path / "c.json")])
     assert code == 2 and "did you mean 'stacked'" in capsys.readouterr().err
+
+
+def test_tune_reports_how_the_knob_was_chosen(panel, data_root, tmp_path, capsys):
+    base = ["tune", "--labels", str(data_root / "ovmerd/labels/dev.csv"), "--names", str(data_root / "ovmerd/splits/dev.txt"),
+            "--grid", "C=0.1", "--grid", "lam=0.4,0.5,0.6", "--oov", "drop"]
+    for spec in panel:
+        base += ["--judge", spec]
+    assert main(base + ["--out", str(tmp_path / "smooth.json")]) == 0
+    assert "grid neighbourhood" in capsys.readouterr().out
+    assert json.loads((tmp_path / "smooth.json").read_text())["tuning"]["knob_by_neighbourhood"] is True
+    assert main(base + ["--out", str(tmp_path / "raw.json"), "--no-smooth"]) == 0
+    assert "grid neighbourhood" not in capsys.readouterr().out
+    assert json.loads((tmp_path / "raw.json").read_text())["tuning"]["knob_by_neighbourhood"] is False
