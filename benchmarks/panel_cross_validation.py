@@ -5,7 +5,7 @@ outer fold the strategy's hyper-parameters are tuned by inner 5-fold CV on the t
 the best single judge is chosen on the training folds too. Prints mean level-1 F (l1_f), its fold
 spread, and the paired delta against the best single judge. Only dev labels are read.
 
-    PYTHONPATH=. python benchmarks/panel_cross_validation.py [--strategies stacked,majority] [--panels A,B,C] [--oov attach,drop]
+    PYTHONPATH=. python benchmarks/panel_cross_validation.py [--strategies stacked,majority] [--panels A,B,C] [--oov attach,drop] [--seed 0,1,2,3,4]
 """
 from __future__ import annotations
 
@@ -38,27 +38,40 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=4)
     ap.add_argument("--inner-repeats", type=int, default=2)
     ap.add_argument("--no-smooth", action="store_true", help="choose the decision knob by its own inner score, not its neighbourhood's")
-    ap.add_argument("--seed", type=int, default=0, help="fold assignment; report every seed you run")
+    ap.add_argument("--seed", default="0", help="fold assignment(s), e.g. 0 or 0,1,2,3,4 (then also their means); report every seed you run")
     ap.add_argument("--jsonl", help="append results to this file")
     args = ap.parse_args()
     root = ovmerd_dir()
     labels = read_labels(root / "labels" / "dev.csv")
     names = read_split(root / "splits" / "dev.txt")
     all_panels = panels(root / "outputs")
-    print(f"{'panel':<6}{'judges':>7}{'strategy':>13}{'oov':>8}{'fused':>8}{'±':>6}{'single':>8}{'delta':>8}{'±':>6}{'min':>7}{'won':>7}{'words':>7}{'secs':>7}")
+    seeds = [int(x) for x in str(args.seed).split(",")]
+    print(f"{'panel':<6}{'judges':>7}{'strategy':>13}{'oov':>8}{'seed':>5}{'fused':>8}{'±':>6}{'single':>8}{'delta':>8}{'±':>6}{'min':>7}{'won':>7}{'words':>7}{'secs':>7}")
+    means = []
     for panel in args.panels.split(","):
         outputs = {judge_name_for(f): read_judge_output(f) for f in all_panels[panel]}
         for strategy in args.strategies.split(","):
             for oov in args.oov.split(","):
-                started = time.perf_counter()
-                cv = cross_validate(Fuser(make_voter(strategy), oov=oov), outputs, labels, names, grid=default_grid(strategy), repeats=args.repeats, inner_repeats=args.inner_repeats, seed=args.seed, smooth=not args.no_smooth)
-                s = cv.summary()
-                secs = time.perf_counter() - started
-                print(f"{panel:<6}{len(outputs):>7}{strategy:>13}{oov:>8}{s['fused_l1_f']:>8.2f}{s['fused_std']:>6.2f}{s['single_l1_f']:>8.2f}"
-                      f"{s['delta']:>+8.2f}{s['delta_std']:>6.2f}{s['delta_min']:>+7.2f}{s['folds_won']:>4}/{s['folds']:<2}{s['words_per_clip']:>7.2f}{secs:>7.0f}", flush=True)
-                if args.jsonl:
-                    with open(args.jsonl, "a") as fh:
-                        fh.write(json.dumps({"panel": panel, "strategy": strategy, "oov": oov, "seed": args.seed, "smooth": not args.no_smooth, **s, "seconds": secs}) + "\n")
+                runs = []
+                for seed in seeds:
+                    started = time.perf_counter()
+                    cv = cross_validate(Fuser(make_voter(strategy), oov=oov), outputs, labels, names, grid=default_grid(strategy), repeats=args.repeats, inner_repeats=args.inner_repeats, seed=seed, smooth=not args.no_smooth)
+                    s = cv.summary()
+                    runs.append(s)
+                    secs = time.perf_counter() - started
+                    print(f"{panel:<6}{len(outputs):>7}{strategy:>13}{oov:>8}{seed:>5}{s['fused_l1_f']:>8.2f}{s['fused_std']:>6.2f}{s['single_l1_f']:>8.2f}"
+                          f"{s['delta']:>+8.2f}{s['delta_std']:>6.2f}{s['delta_min']:>+7.2f}{s['folds_won']:>4}/{s['folds']:<2}{s['words_per_clip']:>7.2f}{secs:>7.0f}", flush=True)
+                    if args.jsonl:
+                        with open(args.jsonl, "a") as fh:
+                            fh.write(json.dumps({"panel": panel, "strategy": strategy, "oov": oov, "seed": seed, "smooth": not args.no_smooth, **s, "seconds": secs}) + "\n")
+                means.append((panel, strategy, oov, runs))
+    if len(seeds) > 1:
+        print(f"\nmeans over fold seeds {args.seed}:")
+        for panel, strategy, oov, runs in means:
+            mean = {k: sum(r[k] for r in runs) / len(runs) for k in ("fused_l1_f", "single_l1_f", "delta", "words_per_clip")}
+            won, folds = sum(r["folds_won"] for r in runs), sum(r["folds"] for r in runs)
+            print(f"{panel:<6}{strategy:>13}{oov:>8}  fused {mean['fused_l1_f']:.2f}  single {mean['single_l1_f']:.2f}  "
+                  f"delta {mean['delta']:+.2f}  folds won {won}/{folds}  words {mean['words_per_clip']:.2f}")
 
 
 if __name__ == "__main__":
