@@ -59,14 +59,19 @@ def default_grid(strategy: str) -> dict[str, list[Any]]:
     return {k: list(v) for k, v in STRATEGIES[strategy][1].items()}
 
 
+def _grid_key(params: Mapping[str, Any]) -> tuple:
+    """One grid point's parameters as a hashable key, whatever their order."""
+    return tuple(sorted(params.items()))
+
+
 def _smoothed_best(results: list[dict[str, Any]], knob: str, values: list[Any]) -> dict[str, Any]:
     """The result whose score, averaged with its neighbours' along ``knob``, is highest."""
     order = sorted(values)
-    score = {tuple(sorted(r["params"].items())): r["score"] for r in results}
+    score = {_grid_key(r["params"]): r["score"] for r in results}
 
     def neighbourhood(r: dict[str, Any]) -> float:
         i = order.index(r["params"][knob])
-        around = [score.get(tuple(sorted({**r["params"], knob: v}.items()))) for v in order[max(0, i - 1) : i + 2]]
+        around = [score.get(_grid_key({**r["params"], knob: v})) for v in order[max(0, i - 1) : i + 2]]
         return float(np.mean([a for a in around if a is not None]))
 
     for r in results:
@@ -142,7 +147,7 @@ def tune_table(
                 preds = {p.name: p.words for p in fold_fuser.predict_table(te_table, proba)}
                 scores = objective.scores(labels, preds, te_table.names, wheel)
                 n_words = float(np.mean([len(w) for w in preds.values()])) if preds else 0.0
-                records.setdefault(tuple(sorted({**mp, **dp}.items())), []).append(
+                records.setdefault(_grid_key({**mp, **dp}), []).append(
                     (objective.value(scores), scores.l1_p, scores.l1_r, n_words)
                 )
     results = []
