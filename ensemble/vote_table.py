@@ -72,6 +72,20 @@ class Candidate:
         if self.words:
             self.word = min(self.words, key=lambda w: (-self.words[w], len(w), w))
 
+    def for_judges(self, keep: set[str]) -> "Candidate | None":
+        """This meaning as only the judges in ``keep`` said it (None if none of them did)."""
+        js = [j for j in self.judges if j in keep]
+        if not js:
+            return None
+        if not self.spellings:  # built by hand, without per-judge spellings
+            return Candidate(self.word, self.signature, js, dict(self.words))
+        sub = Candidate(self.word, self.signature, [])
+        for j in js:
+            for shown in self.spellings.get(j, []):
+                sub.add(j, shown)
+        sub.choose_word()
+        return sub
+
 
 @dataclass
 class VoteTable:
@@ -157,23 +171,7 @@ class VoteTable:
         """The same samples seen by fewer judges (candidates and their shown words recounted from their votes)."""
         idx = [self.judges.index(j) for j in judges]
         keep = set(judges)
-        cands = []
-        for row in self.candidates:
-            kept = []
-            for c in row:
-                js = [j for j in c.judges if j in keep]
-                if not js:
-                    continue
-                if c.spellings:
-                    sub = Candidate(c.word, c.signature, [])
-                    for j in js:
-                        for shown in c.spellings.get(j, []):
-                            sub.add(j, shown)
-                    sub.choose_word()
-                else:  # built by hand, without per-judge spellings
-                    sub = Candidate(c.word, c.signature, js, dict(c.words))
-                kept.append(sub)
-            cands.append(kept)
+        cands = [[sub for c in row if (sub := c.for_judges(keep)) is not None] for row in self.candidates]
         return VoteTable(self.names, list(judges), self.votes[:, idx], self.answered[:, idx], cands, self.space)
 
     def vote_share(self) -> np.ndarray:
