@@ -4,14 +4,16 @@ from __future__ import annotations
 import json
 import math
 import platform
+from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from ensemble.fuser import Fuser
+from ensemble.output_files import write_atomically
 from judges.errors import InputError
 
-__all__ = ["save_calibration", "load_calibration", "FORMAT_VERSION"]
+__all__ = ["save_calibration", "load_calibration", "judges_on_other_files", "FORMAT_VERSION"]
 
 FORMAT_VERSION = 1
 _PACKAGES = ("merov-cojudge", "numpy", "scikit-learn", "sentence-transformers", "networkx")
@@ -55,18 +57,12 @@ def save_calibration(path: str | Path, fuser: Fuser, judges: list[dict[str, Any]
         "versions": _versions(),
         **(extra or {}),
     }
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(json.dumps(_clean(data), indent=1, sort_keys=False), encoding="utf-8")
-    tmp.replace(path)
-    return path
+    text = json.dumps(_clean(data), indent=1, sort_keys=False)
+    return write_atomically(path, lambda fh: fh.write(text))
 
 
 def load_calibration(path: str | Path, wheel=None) -> tuple[Fuser, dict[str, Any]]:
     """A fitted :class:`Fuser` and the file's data (judges, strategy, tuning report...)."""
-    import importlib
-
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such calibration file; make one with 'cojudge tune'")
@@ -78,6 +74,23 @@ def load_calibration(path: str | Path, wheel=None) -> tuple[Fuser, dict[str, Any
         raise InputError(f"{path}: not a merov-cojudge calibration file; make one with 'cojudge tune'")
     if data.get("format_version") != FORMAT_VERSION:
         raise InputError(f"{path}: calibration format {data.get('format_version')} is not supported (expected {FORMAT_VERSION}); re-run 'cojudge tune'")
+    try:
+        fuser = _fuser_from(data, wheel, path)
+    except InputError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError, ImportError, IndexError) as exc:
+        what = f"missing {exc}" if isinstance(exc, KeyError) else f"{type(exc).__name__}: {exc}"
+        raise InputError(f"{path}: damaged calibration file ({what}); re-run 'cojudge tune' to make a new one") from None
+    tuned = [j.get("name") for j in data.get("judges", []) if isinstance(j, dict)]
+    if tuned and tuned != fuser.judges_:
+        raise InputError(f"{path}: damaged calibration file (its judges {tuned[:5]} differ from its voter's {fuser.judges_[:5]}); "
+                         "re-run 'cojudge tune' to make a new one")
+    return fuser, data
+
+
+def _fuser_from(data: dict[str, Any], wheel, path: Path) -> Fuser:
+    import importlib
+
     module, cls = data["voter"]["class"].split(":")
     if not module.startswith("ensemble."):
         raise InputError(f"{path}: voter class {data['voter']['class']!r} is not one of merov-cojudge's")
@@ -90,4 +103,23 @@ def load_calibration(path: str | Path, wheel=None) -> tuple[Fuser, dict[str, Any
     fuser = Fuser(voter, wheel=wheel, **data["fusion"])
     fuser.voter_ = voter.load_state(data["voter"]["state"])
     fuser.judges_ = list(voter.judges_)
-    return fuser, data
+    return fuser
+
+
+def judges_on_other_files(data: dict[str, Any], files: Mapping[str, Path]) -> list[tuple[str, str, Path]]:
+    """(name, tuned file, given file) for replayed judges given another file (folder/name) than at tuning.
+
+    Fusing is right for the same judge on new clips (another file name, same model is
+    possible), wrong for another model under a tuned judge's name: the caller warns.
+    """
+    out = []
+    for judge in data.get("judges", []):
+        name, tuned = judge.get("name"), judge.get("path")
+        if judge.get("type") == "replay" and tuned and name in files and _tail(tuned) != _tail(files[name]):
+            out.append((name, _tail(tuned), Path(files[name])))
+    return out
+
+
+def _tail(path: str | Path) -> str:
+    """A judge file's folder and name: the model and the run, without where the data was kept."""
+    return "/".join(Path(path).parts[-2:])

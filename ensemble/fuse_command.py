@@ -7,9 +7,10 @@ import json
 import sys
 from pathlib import Path
 
-from calibration.calibration_file import load_calibration
+from calibration.calibration_file import judges_on_other_files, load_calibration
 from calibration.labels import read_split
 from ensemble.judge_args import add_judge_arguments, judge_files
+from ensemble.output_files import check_output_path, write_atomically
 from judges.errors import InputError
 from judges.label_text import format_labels
 from judges.outputs import read_judge_output
@@ -34,18 +35,25 @@ def write_prediction_rows(fh, predictions, lineterminator: str = "\r\n") -> None
 
 def write_predictions_csv(path: str | Path, predictions) -> Path:
     """The ``name,openset`` CSV, written whole or not at all (the caller reports unanswered clips)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    with tmp.open("w", newline="", encoding="utf-8") as fh:
-        write_prediction_rows(fh, predictions)
-    tmp.replace(path)
-    return path
+    return write_atomically(path, lambda fh: write_prediction_rows(fh, predictions), newline="")
+
+
+def output_inputs(args: argparse.Namespace, files: dict[str, Path]) -> dict[str, Path | None]:
+    """What a fuse run reads, for :func:`check_output_path`: none of it may be overwritten."""
+    inputs: dict[str, Path | None] = {f"judge {name}'s output": path for name, path in files.items()}
+    inputs.update({"--calibration": args.calibration, "--names": args.names})
+    return inputs
 
 
 def run(args: argparse.Namespace) -> int:
-    fuser, data = load_calibration(args.calibration)
     files = judge_files(args)
+    inputs = output_inputs(args, files)
+    out = check_output_path(args.out, "--out", inputs)
+    details = check_output_path(args.details, "--details", {**inputs, "--out": out}) if args.details else None
+    fuser, data = load_calibration(args.calibration)
+    for name, tuned, given in judges_on_other_files(data, files):
+        print(f"warning: judge {name} was tuned on {tuned}, now given {given}; fine for the same judge on other clips, "
+              "wrong for another model (its weights are the tuned judge's)", file=sys.stderr)
     missing = [n for n in fuser.judges_ if n not in files]
     if missing:
         raise InputError(f"{args.calibration} was tuned with judge(s) {', '.join(missing[:5])} not given here; give --judge NAME=PATH for each of: {', '.join(fuser.judges_)}")
@@ -55,11 +63,9 @@ def run(args: argparse.Namespace) -> int:
     outputs = {n: read_judge_output(files[n]) for n in fuser.judges_}
     names = read_split(args.names) if args.names else sorted({n for out in outputs.values() for n in out})
     preds = fuser.predict(outputs, names)
-    write_predictions_csv(args.out, preds)
-    if args.details:
-        with open(args.details, "w", encoding="utf-8") as fh:
-            for p in preds:
-                fh.write(json.dumps(p.to_dict()) + "\n")
+    write_predictions_csv(out, preds)
+    if details is not None:
+        write_atomically(details, lambda fh: fh.writelines(json.dumps(p.to_dict()) + "\n" for p in preds))
     failed = [p.name for p in preds if not p.ok]
     n_words = sum(len(p.words) for p in preds if p.ok) / max(1, len(preds) - len(failed))
     print(f"fused {len(preds)} clips with {len(fuser.judges_)} judges ({data['strategy']}); {n_words:.2f} words per clip; wrote {args.out}", file=sys.stderr)

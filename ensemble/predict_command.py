@@ -22,6 +22,7 @@ from pathlib import Path
 
 from ensemble.fuse_command import write_prediction_rows, write_predictions_csv
 from ensemble.fused_prediction import FusedPrediction
+from ensemble.output_files import check_output_path
 from ensemble.score_union_fuser import ScoreUnionFuser
 from judges.clip import Clip, srt_to_text
 from judges.errors import InputError
@@ -87,13 +88,24 @@ def _clip(item: str) -> Clip:
 def _read_subtitle(path: Path) -> str:
     if not path.is_file():
         raise InputError(f"--subtitle {path}: no such file; give the subtitle's path (.srt or plain text)")
-    text = path.read_text(encoding="utf-8", errors="replace")
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = None
+    if text is None or "\x00" in text:
+        raise InputError(f"--subtitle {path}: not UTF-8 text; give the subtitle as a UTF-8 .srt or plain-text file")
     return srt_to_text(text) if path.suffix.lower() == ".srt" else text.strip()
 
 
 # -- judging and fusing ------------------------------------------------------------------
 def run(args: argparse.Namespace) -> int:
     clips = collect_clips(args)
+    if args.out:
+        inputs = {f"video {c.name}": c.video for c in clips}
+        inputs.update({"--config": args.config, "--calibration": args.calibration, "--names": args.names,
+                       "--subtitle": args.subtitle, "--cache": args.cache})
+        check_output_path(args.out, "--out", inputs)
     if not clips:
         print(args.predict_usage.rstrip(), file=sys.stderr)
         print(f"cojudge predict: {NO_INPUT_HINT}", file=sys.stderr)

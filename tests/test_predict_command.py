@@ -172,6 +172,19 @@ def test_a_subtitle_with_several_clips_is_a_one_line_error(capsys, replay_config
     assert "single video" in one_line_error(capsys, "c1", "c2", "--config", replay_config, "--subtitle", tmp_path / "sub.txt")
 
 
+def test_a_binary_subtitle_is_a_one_line_error_not_judged(capsys, replay_config, tmp_path):
+    (tmp_path / "clip.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42")
+    (tmp_path / "sub.srt").write_bytes(bytes(range(256)))
+    assert "not UTF-8 text" in one_line_error(capsys, tmp_path / "clip.mp4", "--config", replay_config, "--subtitle", tmp_path / "sub.srt")
+
+
+def test_predict_refuses_to_write_over_the_video(capsys, replay_config, tmp_path):
+    video = tmp_path / "clip.mp4"
+    video.write_bytes(b"\x00\x00\x00\x18ftypmp42")
+    assert "video clip" in one_line_error(capsys, video, "--config", replay_config, "--out", video)
+    assert video.read_bytes() == b"\x00\x00\x00\x18ftypmp42"
+
+
 def test_the_ray_backend_without_ray_says_how_to_install_it(capsys, replay_config, monkeypatch):
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "ray" else real(name, *a))

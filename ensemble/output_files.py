@@ -1,0 +1,73 @@
+"""Output files of the commands: checked before any work, written whole or not at all.
+
+A command that tunes for a minute and then cannot write its result has lost the
+minute; one that writes over its own input has lost the input. Both are refused
+up front, with the option and the fix named.
+
+    >>> check_output_path("pred.csv", "--out", {"--labels": "dev.csv"})   # doctest: +SKIP
+    PosixPath('pred.csv')
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import IO
+
+from judges.errors import InputError
+
+__all__ = ["check_output_path", "write_atomically"]
+
+PathLike = str | os.PathLike
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return a.resolve() == b.resolve()
+
+
+def check_output_path(path: PathLike, option: str, inputs: Mapping[str, PathLike | None]) -> Path:
+    """``path``, once it is sure it can be written and is none of ``inputs`` (what -> path).
+
+    Creates the missing parent folders, as the writers would have.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise InputError(f"{option} {path} is a folder; give a file name, e.g. {path / 'out'}{path.suffix or ''}")
+    for what, other in inputs.items():
+        if other is not None and (_same_file(path, Path(other)) or path.resolve() == Path(other).resolve()):
+            raise InputError(f"{option} {path} is the same file as {what}; writing it would destroy that: choose another file")
+    parent = path.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise InputError(f"{option} {path}: {_file_in_the_way(parent)} is a file, not a folder; choose another path") from None
+    except OSError as exc:
+        raise InputError(f"{option} {path}: cannot create its folder ({exc.strerror}); choose a writable path") from None
+    if not os.access(parent, os.W_OK):
+        raise InputError(f"{option} {path}: folder {parent} is not writable; choose a writable path")
+    return path
+
+
+def _file_in_the_way(folder: Path) -> Path:
+    for p in [folder, *folder.parents]:
+        if p.exists() and not p.is_dir():
+            return p
+    return folder
+
+
+def write_atomically(path: PathLike, write: Callable[[IO[str]], None], newline: str | None = None) -> Path:
+    """Call ``write`` on a temporary file beside ``path``, then move it into place: no half-written file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        with tmp.open("w", newline=newline, encoding="utf-8") as fh:
+            write(fh)
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path

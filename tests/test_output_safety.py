@@ -1,0 +1,130 @@
+"""Outputs never destroy inputs or lose finished work; a damaged calibration file is a one-line error."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ensemble.cli import main
+from ensemble.output_files import check_output_path, write_atomically
+from judges.errors import InputError
+
+
+@pytest.fixture(scope="module")
+def two_judges(data_root):
+    out = data_root / "ovmerd" / "outputs"
+    return [f"a={out}/AffectGPT/checkpoint_000030_loss_0.602-openset.npz",
+            f"c={out}/Chat-UniVi/output-reason-7b-nosubtitle-addsub-eng-openset.npz"]
+
+
+@pytest.fixture(scope="module")
+def calibration(two_judges, data_root, tmp_path_factory):
+    path = tmp_path_factory.mktemp("cal") / "calibration.json"
+    args = ["tune", "--labels", str(data_root / "ovmerd/labels/dev.csv"), "--grid", "C=0.1", "--grid", "lam=0.5",
+            "--oov", "drop", "--folds", "2", "--out", str(path), "--format", "json"]
+    for spec in two_judges:
+        args += ["--judge", spec]
+    assert main(args) == 0
+    return path
+
+
+def _fuse(calibration, judges, *extra: str) -> list[str]:
+    args = ["fuse", "--calibration", str(calibration), *extra]
+    for spec in judges:
+        args += ["--judge", spec]
+    return args
+
+
+def _one_line_error(capsys) -> str:
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "Traceback" not in err
+    return err
+
+
+def test_tune_refuses_to_write_over_its_labels(two_judges, data_root, tmp_path, capsys):
+    labels = tmp_path / "dev.csv"
+    labels.write_bytes((data_root / "ovmerd/labels/dev.csv").read_bytes())
+    before = labels.read_bytes()
+    code = main(["tune", "--labels", str(labels), "--judge", two_judges[0], "--out", str(labels)])
+    assert code == 2 and "--labels" in _one_line_error(capsys)
+    assert labels.read_bytes() == before
+
+
+def test_tune_refuses_an_unwritable_out_before_tuning(two_judges, data_root, tmp_path, capsys):
+    (tmp_path / "taken").write_text("a file, not a folder")
+    code = main(["tune", "--labels", str(data_root / "ovmerd/labels/dev.csv"), "--judge", two_judges[0],
+                 "--out", str(tmp_path / "taken" / "cal.json")])
+    assert code == 2 and "not a folder" in _one_line_error(capsys)
+
+
+def test_fuse_refuses_to_write_over_a_judge_output(calibration, two_judges, tmp_path, capsys):
+    copy = tmp_path / "judge.csv"
+    copy.write_text("name,openset\nsample_00000000,\"['happy']\"\n")
+    code = main(_fuse(calibration, [two_judges[0], f"c={copy}"], "--out", str(copy)))
+    assert code == 2 and "judge c" in _one_line_error(capsys)
+    assert "happy" in copy.read_text()
+
+
+def test_fuse_refuses_the_same_file_for_out_and_details(calibration, two_judges, tmp_path, capsys):
+    same = tmp_path / "same.csv"
+    code = main(_fuse(calibration, two_judges, "--out", str(same), "--details", str(same)))
+    assert code == 2 and "--details" in _one_line_error(capsys) and not same.exists()
+
+
+def test_fuse_refuses_a_folder_as_details_before_writing_anything(calibration, two_judges, tmp_path, capsys):
+    out = tmp_path / "pred.csv"
+    code = main(_fuse(calibration, two_judges, "--out", str(out), "--details", str(tmp_path)))
+    assert code == 2 and "folder" in _one_line_error(capsys) and not out.exists()
+
+
+def test_fuse_creates_the_details_folder(calibration, two_judges, tmp_path):
+    details = tmp_path / "new" / "details.jsonl"
+    assert main(_fuse(calibration, two_judges, "--out", str(tmp_path / "pred.csv"), "--details", str(details))) == 0
+    assert json.loads(details.read_text().splitlines()[0])["name"]
+
+
+def test_fuse_warns_when_a_judge_comes_from_another_file_than_at_tuning(calibration, two_judges, data_root, tmp_path, capsys):
+    other = data_root / "ovmerd/outputs/VideoChat2/output-reason-7b-nosubtitle-addsub-eng-openset.npz"
+    assert main(_fuse(calibration, [two_judges[0], f"c={other}"], "--out", str(tmp_path / "pred.csv"))) == 0
+    err = capsys.readouterr().err
+    assert "judge c was tuned on Chat-UniVi/" in err and "judge a" not in err
+
+
+@pytest.mark.parametrize("damage", ["drop voter", "drop wheel", "bad class", "unknown parameter", "drop state", "fewer judges"])
+def test_a_damaged_calibration_file_is_a_one_line_error(calibration, two_judges, tmp_path, capsys, damage):
+    data = json.loads(calibration.read_text())
+    if damage == "drop voter":
+        del data["voter"]
+    elif damage == "drop wheel":
+        del data["wheel"]
+    elif damage == "bad class":
+        data["voter"]["class"] = "ensemble.stacked_voter"
+    elif damage == "unknown parameter":
+        data["voter"]["params"]["bogus"] = 1
+    elif damage == "drop state":
+        data["voter"]["state"] = {}
+    else:
+        data["voter"]["state"]["judges_"] = ["a"]
+    damaged = tmp_path / "damaged.json"
+    damaged.write_text(json.dumps(data))
+    code = main(_fuse(damaged, two_judges, "--out", str(tmp_path / "pred.csv")))
+    err = _one_line_error(capsys)
+    assert code == 2 and "damaged calibration file" in err and "cojudge tune" in err
+
+
+def test_check_output_path_refuses_a_folder(tmp_path):
+    with pytest.raises(InputError, match="is a folder"):
+        check_output_path(tmp_path, "--out", {})
+
+
+def test_write_atomically_leaves_the_old_file_when_writing_fails(tmp_path):
+    path = tmp_path / "pred.csv"
+    path.write_text("old")
+
+    def fail(fh) -> None:
+        fh.write("half")
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        write_atomically(path, fail)
+    assert path.read_text() == "old" and list(tmp_path.iterdir()) == [path]
