@@ -17,7 +17,7 @@ from sklearn.model_selection import RepeatedKFold
 
 from calibration.ew_metric import evaluate
 from calibration.emotion_wheel import LEVEL1_METRICS
-from calibration.tuning import tune_table
+from calibration.tuning import check_folds, check_grid, check_labels, tune_table
 from ensemble.fuser import Fuser, JudgeOutputs
 
 __all__ = ["CrossValidation", "cross_validate", "best_single_judge"]
@@ -72,6 +72,13 @@ def cross_validate(
 ) -> CrossValidation:
     """Repeated k-fold estimate of fused vs best-single-judge level-1 F (see module docstring)."""
     names = list(names)
+    check_folds(folds, repeats, len(names))
+    grid = check_grid(fuser.voter, grid) if grid else None
+    if grid:
+        # the smallest outer training set must still split into the inner folds
+        smallest = len(names) - -(-len(names) // folds)
+        check_folds(inner_folds, inner_repeats, smallest, ("inner_folds", "inner_repeats"))
+    check_labels(labels, names, fuser.space())
     table = fuser.table(outputs, names)
     wheel = table.space.wheel
     fused, single, single_names, words, chosen = [], [], [], [], []

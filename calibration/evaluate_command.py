@@ -8,6 +8,7 @@ import sys
 from calibration.emotion_wheel import load_wheel
 from calibration.ew_metric import SCORE_KEYS, evaluate
 from calibration.labels import check_names, read_labels, read_split
+from judges.errors import InputError
 from judges.outputs import read_judge_output
 
 __all__ = ["add_arguments", "run", "format_table"]
@@ -34,8 +35,13 @@ def run(args: argparse.Namespace) -> int:
     labels = read_labels(args.labels)
     preds = read_judge_output(args.pred)
     names = check_names(read_split(args.names), labels, args.labels) if args.names else list(labels)
+    if not any(preds.get(n) is not None for n in names):
+        raise InputError(f"{args.pred}: has a prediction for none of the {len(names)} evaluated clips; is it the right file for {args.labels}?")
     wheel = load_wheel(args.wheel_dir, args.word_forms)
     scores = evaluate(labels, preds, names, wheel=wheel)
+    if scores.n == 0:
+        raise InputError(f"no clip's ground truth maps to the emotion wheel: check the labels file {args.labels} "
+                         "(its openset words are all empty or out of the wheel's vocabulary)")
     if scores.missing:
         print(f"warning: {args.pred}: {scores.missing} of {len(names)} samples have no prediction; scored as empty", file=sys.stderr)
     result = scores.as_dict()

@@ -12,7 +12,7 @@ __all__ = ["read_labels", "read_split", "check_names"]
 
 def read_labels(path: str | Path) -> dict[str, list[str]]:
     """Ground truth in the official MER2024 format (CSV ``name,openset``)."""
-    labels = read_label_csv(path)
+    labels = read_label_csv(path, unique=True)
     if not labels:
         raise InputError(f"{path}: no labelled samples")
     return labels
@@ -23,8 +23,12 @@ def read_split(path: str | Path) -> list[str]:
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such split file")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8 text; save the split file as UTF-8") from None
     names = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in text.splitlines():
         line = line.strip()
         if line and not line.startswith("#"):
             names.append(line)

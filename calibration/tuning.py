@@ -8,7 +8,7 @@ cross-validated level-1 precision and recall as the decision knob moves.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +21,7 @@ from ensemble.fuser import Fuser
 from ensemble.vote_table import VoteTable
 from judges.errors import InputError
 
-__all__ = ["TuningResult", "tune_table", "default_grid", "STRATEGIES", "make_voter"]
+__all__ = ["TuningResult", "tune_table", "default_grid", "STRATEGIES", "make_voter", "check_folds", "check_labels", "check_grid"]
 
 
 def _thresholds() -> list[float]:
@@ -57,6 +57,60 @@ def make_voter(strategy: str, **params: Any):
 def default_grid(strategy: str) -> dict[str, list[Any]]:
     make_voter(strategy)
     return {k: list(v) for k, v in STRATEGIES[strategy][1].items()}
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+
+
+def check_folds(folds: Any, repeats: Any, n: int, names: tuple[str, str] = ("folds", "repeats")) -> None:
+    """Refuse fold counts cross-validation cannot use on ``n`` clips (``names``: what the caller calls them)."""
+    if not _whole(folds) or folds < 2:
+        raise InputError(f"{names[0]}={folds!r}: cross-validation needs a whole number of folds, 2 or more (e.g. 5)")
+    if not _whole(repeats) or repeats < 1:
+        raise InputError(f"{names[1]}={repeats!r}: give a whole number of cross-validation repeats, 1 or more")
+    if n < folds:
+        fix = f"use {names[0]} between 2 and {n}" if n >= 2 else "cross-validation needs at least 2"
+        raise InputError(f"{names[0]}={folds} but there are only {n} labelled clip(s) to split: {fix}, or label more clips")
+
+
+def check_labels(labels: Any, names: Sequence[str], space) -> None:
+    """Refuse labels tuning cannot learn from: not a mapping, names without a label, a label that is not a list of words, or no word on the emotion wheel."""
+    if not isinstance(labels, Mapping):
+        raise InputError(f"labels must map each clip name to its list of words, e.g. {{'sample_00000007': ['happy']}}; got a {type(labels).__name__}")
+    missing = [n for n in names if n not in labels]
+    if missing:
+        raise InputError(f"{len(missing)} clip(s) have no label, e.g. {missing[0]!r}; label them or use labelled clips only")
+    for name in names:
+        words = labels[name]
+        if isinstance(words, str) or not isinstance(words, (Sequence, np.ndarray)) or not all(isinstance(w, str) for w in words):
+            raise InputError(f"the label of {name!r} is {words!r}: give a list of emotion words, e.g. ['happy']")
+    if names and not space.targets(labels, names).any():
+        raise InputError(f"no clip's ground truth maps to the emotion wheel (all {len(names)} labels are empty or out of its vocabulary): "
+                         "check the labels file (name,openset with words like ['happy'])")
+
+
+def check_grid(voter, grid: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """``grid`` as lists of values, every one valid for ``voter`` (an error names the parameter and its range)."""
+    if not isinstance(grid, Mapping):
+        raise InputError(f"grid must map parameter names to lists of values, e.g. {{'threshold': [0.3, 0.5]}}; got a {type(grid).__name__}")
+    params = voter.get_params()
+    unknown = [k for k in grid if k not in params]
+    if unknown:
+        raise InputError(f"{type(voter).__name__} has no parameter(s) {', '.join(map(str, unknown))}; it has {', '.join(sorted(params))}")
+    out = {}
+    for key, values in grid.items():
+        if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, Iterable):
+            raise InputError(f"grid {key}={values!r}: give a list of values, e.g. [{params[key]!r}]")
+        out[key] = list(values)
+        if not out[key]:
+            raise InputError(f"grid {key}: no values to try; give at least one")
+        for value in out[key]:
+            problem = voter.param_problem(key, value)
+            if problem:
+                raise InputError(f"grid {key}={value!r}: {type(voter).__name__}'s {problem}")
+    voter._check_params(skip=tuple(out))
+    return out
 
 
 def _grid_key(params: Mapping[str, Any]) -> tuple:
@@ -120,17 +174,14 @@ def tune_table(
     """
     objective = objective if isinstance(objective, Objective) else Objective(objective)
     voter = fuser.voter
-    grid = dict(grid or {})
-    unknown = [k for k in grid if k not in voter.get_params()]
-    if unknown:
-        raise InputError(f"{type(voter).__name__} has no parameter(s) {', '.join(unknown)}; it has {', '.join(sorted(voter.get_params()))}")
+    grid = check_grid(voter, grid or {})
+    n = len(table.names)
+    check_folds(folds, repeats, n)
+    check_labels(labels, table.names, table.space)
     decision_keys = [k for k in grid if k in voter.decision_params]
     model_keys = [k for k in grid if k not in voter.decision_params]
     model_points = [dict(zip(model_keys, v)) for v in itertools.product(*(grid[k] for k in model_keys))]
     decision_points = [dict(zip(decision_keys, v)) for v in itertools.product(*(grid[k] for k in decision_keys))]
-    n = len(table.names)
-    if n < folds:
-        raise InputError(f"tuning needs at least {folds} labelled clips, got {n}")
     splitter = KFold(folds, shuffle=True, random_state=seed) if repeats == 1 else RepeatedKFold(n_splits=folds, n_repeats=repeats, random_state=seed)
     wheel = table.space.wheel
     records: dict[tuple, list[tuple[float, float, float, float]]] = {}

@@ -1,6 +1,7 @@
 """``CoJudge``: run several judges on clips and fuse their opinions into one calibrated answer."""
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,23 @@ __all__ = ["CoJudge", "verdicts_to_outputs"]
 def verdicts_to_outputs(verdicts: Mapping[str, Mapping[str, Verdict]]) -> dict[str, dict[str, list[str] | None]]:
     """judge -> clip -> words; a failed verdict becomes ``None`` (the judge did not answer)."""
     return {j: {c: (list(v.words) if v.ok else None) for c, v in per.items()} for j, per in verdicts.items()}
+
+
+_CLIP_KINDS = "a Clip, a video path or a sample name (str)"
+
+
+def _clip(item: Any, method: str) -> Clip:
+    """One clip given to ``method``, or an error saying what it accepts."""
+    if not isinstance(item, (Clip, str, os.PathLike)):
+        raise InputError(f"CoJudge.{method}: a clip is {_CLIP_KINDS}, got {item!r} ({type(item).__name__})")
+    return Clip.coerce(item)
+
+
+def _clips(items: Any, method: str) -> list[Clip]:
+    """The clips of ``items`` (a list of clips, never one bare name read letter by letter)."""
+    if isinstance(items, (Clip, str, os.PathLike)) or not isinstance(items, Iterable):
+        raise InputError(f"CoJudge.{method}: give a list of clips, each {_CLIP_KINDS}; got {items!r} ({type(items).__name__})")
+    return [_clip(i, method) for i in items]
 
 
 class CoJudge:
@@ -64,7 +82,7 @@ class CoJudge:
         """Every judge's verdict on every clip (cached; failures recorded, not fatal)."""
         from judges.runner import run_judges
 
-        clips = [Clip.coerce(i) for i in items]
+        clips = _clips(items, "run")
         self.last_verdicts_ = run_judges(self.judges, clips, cache=self.cache, progress=self.progress, max_workers=self.max_workers, batch_size=self.batch_size)
         return self.last_verdicts_
 
@@ -79,16 +97,22 @@ class CoJudge:
         folds: int = 5,
     ) -> "CoJudge":
         """Run the judges on labelled ``samples``, tune the voter by cross-validation, and learn it."""
-        from calibration.tuning import default_grid, tune_table
+        from calibration.tuning import check_folds, check_grid, check_labels, default_grid, tune_table
 
-        clips = [Clip.coerce(i) for i in samples]
+        clips = _clips(samples, "fit")
+        if not isinstance(labels, Mapping):
+            raise InputError(f"CoJudge.fit: labels must map each sample name to its list of words, e.g. {{'sample_00000007': ['happy']}}; got a {type(labels).__name__}")
         missing = [c.name for c in clips if c.name not in labels]
         if missing:
             raise InputError(f"{len(missing)} sample(s) have no label, e.g. {missing[0]!r}; fit on labelled clips only")
+        check_labels(labels, [c.name for c in clips], self.fuser.space())
+        if tune:
+            # bad options fail here, before the judges run
+            grid = check_grid(self.fuser.voter, default_grid(self.strategy) if grid is None else grid)
+            check_folds(folds, 1, len(clips))
         outputs = verdicts_to_outputs(self.run(clips))
         table = self.fuser.table(outputs, [c.name for c in clips], judges=[j.name for j in self.judges])
         if tune:
-            grid = default_grid(self.strategy) if grid is None else grid
             self.tuning_ = tune_table(self.fuser, table, labels, grid, objective, folds=folds)
             self.fuser.voter.set_params(**self.tuning_.best_params)
         self.fuser.fit_table(table, labels)
@@ -97,11 +121,11 @@ class CoJudge:
     # -- predicting ----------------------------------------------------------------------
     def predict(self, video_or_sample: Clip | str | Path) -> FusedPrediction:
         """The fused answer for one clip."""
-        return self.predict_many([video_or_sample])[0]
+        return self.predict_many([_clip(video_or_sample, "predict")])[0]
 
     def predict_many(self, items: Iterable[Clip | str | Path]) -> list[FusedPrediction]:
         """Fused answers for many clips, in order; a clip no judge answered carries an ``error``."""
-        clips = [Clip.coerce(i) for i in items]
+        clips = _clips(items, "predict_many")
         outputs = verdicts_to_outputs(self.run(clips))
         return self.fuser.predict(outputs, [c.name for c in clips])
 
@@ -110,6 +134,8 @@ class CoJudge:
         """Write the calibration file (judges, strategy, parameters, fitted state, versions)."""
         from calibration.calibration_file import save_calibration
 
+        if Path(path).is_dir():
+            raise InputError(f"CoJudge.save: {path} is a folder; give the calibration file's name, e.g. {Path(path) / 'calibration.json'}")
         judges = [{"name": j.name, **j.cache_identity()} for j in self.judges]
         extra = {} if self.tuning_ is None else {"tuning": self.tuning_.summary()}
         return save_calibration(path, self.fuser, judges, self.strategy, extra)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ensemble.vote_table import VoteTable
-from ensemble.voter_base import ClassVoter
+from ensemble.voter_base import ClassVoter, Rule
 
 __all__ = ["DawidSkeneVoter"]
 
@@ -25,6 +25,7 @@ class DawidSkeneVoter(ClassVoter):
     """
 
     _state_attrs = ("sensitivity_", "false_alarm_", "prior_")
+    param_rules = {**ClassVoter.param_rules, "smoothing": Rule("number", 0, above=True), "pooling": Rule("number", 0), "em_iterations": Rule("whole", 1)}
 
     def __init__(
         self,

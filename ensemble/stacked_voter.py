@@ -7,7 +7,7 @@ from threadpoolctl import threadpool_limits
 from ensemble.batched_logistic import fit_logistic_batch
 from ensemble.dawid_skene_voter import DawidSkeneVoter
 from ensemble.vote_table import VoteTable
-from ensemble.voter_base import ClassVoter
+from ensemble.voter_base import ClassVoter, Rule
 
 __all__ = ["StackedVoter"]
 
@@ -31,6 +31,8 @@ class StackedVoter(ClassVoter):
     """
 
     _state_attrs = ("coef_", "intercept_", "constant_", "reliability_")
+    param_rules = {**ClassVoter.param_rules, "C": Rule("number", 0, above=True), "share_features": Rule("flag"), "reliability_feature": Rule("flag"),
+                   "reliability_scale": Rule("number", 0)}
 
     def __init__(
         self,

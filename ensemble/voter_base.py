@@ -1,6 +1,8 @@
 """What every voting strategy shares: estimate per-class probabilities, then choose words."""
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -10,9 +12,51 @@ from ensemble.vote_table import Candidate, VoteTable
 from ensemble.word_selection import select_by_threshold, select_expected_f_batch
 from judges.errors import InputError
 
-__all__ = ["ClassVoter", "DECISIONS"]
+__all__ = ["ClassVoter", "DECISIONS", "Rule"]
 
 DECISIONS = ("threshold", "expected_f")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """The values a voter parameter takes: a ``number`` or ``whole`` number in a range, a ``flag``, or a ``choice``."""
+
+    kind: str
+    low: float | None = None
+    high: float | None = None
+    #: ``low`` itself is not allowed (e.g. ``C > 0``)
+    above: bool = False
+    none_ok: bool = False
+    choices: tuple[str, ...] = ()
+
+    def allows(self, value: Any) -> bool:
+        if value is None:
+            return self.none_ok
+        if self.kind == "flag":
+            return isinstance(value, (bool, np.bool_))
+        if self.kind == "choice":
+            return isinstance(value, str) and value in self.choices
+        if isinstance(value, (bool, np.bool_)):
+            return False
+        kinds = (int, np.integer) if self.kind == "whole" else (int, float, np.integer, np.floating)
+        if not isinstance(value, kinds) or not math.isfinite(value):
+            return False
+        if self.low is not None and (value <= self.low if self.above else value < self.low):
+            return False
+        return self.high is None or value <= self.high
+
+    def describe(self) -> str:
+        if self.kind == "flag":
+            text = "true or false"
+        elif self.kind == "choice":
+            text = "one of " + ", ".join(self.choices)
+        else:
+            text = "a whole number" if self.kind == "whole" else "a number"
+            if self.low is not None and self.high is not None:
+                text += f" in [{self.low:g}, {self.high:g}]"
+            elif self.low is not None:
+                text += f" {'>' if self.above else '>='} {self.low:g}"
+        return text + (" or None" if self.none_ok else "")
 
 
 class ClassVoter(BaseEstimator):
@@ -28,13 +72,20 @@ class ClassVoter(BaseEstimator):
     """
 
     decision_params = ("decision", "threshold", "lam", "max_words")
+    #: parameter -> the values it takes (checked by ``fit`` and by tuning, before any fitting)
+    param_rules: dict[str, Rule] = {
+        "decision": Rule("choice", choices=DECISIONS),
+        "threshold": Rule("number", 0, 1),
+        "lam": Rule("number", 0, 1),
+        "max_words": Rule("whole", 1, none_ok=True),
+    }
     #: Fitted attributes saved to, and restored from, a calibration file.
     _state_attrs: tuple[str, ...] = ()
 
     # -- fitting ---------------------------------------------------------------------
     def fit(self, table: VoteTable, Y: np.ndarray | None = None) -> "ClassVoter":
         """Learn from ``table`` (the judges' votes) and ``Y`` (true class indicators, samples x classes)."""
-        self._check_decision()
+        self._check_params()
         if Y is not None:
             Y = np.asarray(Y, dtype=np.float64)
             if Y.shape != (len(table.names), len(table.space)):
@@ -83,11 +134,19 @@ class ClassVoter(BaseEstimator):
         return self
 
     # -- checks ----------------------------------------------------------------------
-    def _check_decision(self) -> None:
-        if self.decision not in DECISIONS:
-            raise InputError(f"{type(self).__name__}: decision must be one of {', '.join(DECISIONS)}, got {self.decision!r}")
-        if self.decision == "expected_f" and not 0.0 <= float(self.lam) <= 1.0:
-            raise InputError(f"{type(self).__name__}: lam weighs precision against recall and lies in [0, 1], got {self.lam}")
+    @classmethod
+    def param_problem(cls, name: str, value: Any) -> str | None:
+        """What is wrong with ``value`` for parameter ``name`` (e.g. "C must be a number > 0"), or ``None``."""
+        rule = cls.param_rules.get(name)
+        if rule is None or rule.allows(value):
+            return None
+        return f"{name} must be {rule.describe()}"
+
+    def _check_params(self, skip: tuple[str, ...] = ()) -> None:
+        for name, value in self.get_params().items():
+            problem = None if name in skip else self.param_problem(name, value)
+            if problem:
+                raise InputError(f"{type(self).__name__}: {problem}, got {value!r}")
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "judges_"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ensemble.vote_table import VoteTable
-from ensemble.voter_base import ClassVoter
+from ensemble.voter_base import ClassVoter, Rule
 
 __all__ = ["WeightedVoter"]
 
@@ -22,6 +22,7 @@ class WeightedVoter(ClassVoter):
     """
 
     _state_attrs = ("weights_",)
+    param_rules = {**ClassVoter.param_rules, "power": Rule("number", 0), "smoothing": Rule("number", 0)}
 
     def __init__(self, threshold: float = 0.4, power: float = 2.0, smoothing: float = 1.0, decision: str = "threshold", lam: float = 0.5, max_words: int | None = None) -> None:
         self.threshold = threshold

@@ -40,6 +40,8 @@ def read_reasons(path: str | Path) -> dict[str, str]:
 
 
 def _read_npz(path: Path) -> dict[str, list[str]]:
+    if not zipfile.is_zipfile(path):  # np.load would take it for a pickle and say so, misleadingly
+        raise InputError(f"{path}: unreadable npz: not a valid .npz (zip) file; is the file complete, and saved with np.savez?")
     try:
         with np.load(path, allow_pickle=False) as data:
             missing = [k for k in ("filenames", "fileitems") if k not in data.files]
@@ -54,13 +56,15 @@ def _read_npz(path: Path) -> dict[str, list[str]]:
         raise InputError(f"{path}: unreadable npz: {exc}") from None
     except (OSError, zipfile.BadZipFile, EOFError) as exc:
         raise InputError(f"{path}: unreadable npz ({exc}); is the file complete?") from None
+    if names.ndim != 1 or items.ndim != 1:
+        raise InputError(f"{path}: 'filenames' and 'fileitems' must be 1-D arrays, one entry per sample (shapes found: {names.shape} and {items.shape})")
     if len(names) != len(items):
         raise InputError(f"{path}: 'filenames' has {len(names)} entries but 'fileitems' has {len(items)}")
     return {str(n): parse_labels(str(i)) for n, i in zip(names, items)}
 
 
-def read_label_csv(path: str | Path, column: str = "openset") -> dict[str, list[str]]:
-    """``name,openset`` CSV (the official MER2024 format) -> name -> words."""
+def read_label_csv(path: str | Path, column: str = "openset", unique: bool = False) -> dict[str, list[str]]:
+    """``name,openset`` CSV (the official MER2024 format) -> name -> words; ``unique``: refuse a name given twice."""
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such CSV file")
@@ -77,6 +81,8 @@ def read_label_csv(path: str | Path, column: str = "openset") -> dict[str, list[
                 name = (row.get("name") or "").strip()
                 if not name:
                     raise InputError(f"{path}:{lineno}: empty 'name'")
+                if unique and name in out:
+                    raise InputError(f"{path}:{lineno}: clip {name!r} is listed twice; keep one row per clip")
                 out[name] = parse_labels(row.get(column))
     except UnicodeDecodeError:
         raise InputError(f"{path}: not UTF-8 text; save the CSV as UTF-8") from None
@@ -87,15 +93,21 @@ def read_label_csv(path: str | Path, column: str = "openset") -> dict[str, list[
 
 def _read_jsonl(path: Path, key: str, convert) -> dict:
     out = {}
-    with path.open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, start=1):
+    with path.open("rb") as fh:
+        for lineno, raw in enumerate(fh, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raise InputError(f"{path}:{lineno}: not UTF-8 text; save the file as UTF-8") from None
             if not line.strip():
                 continue
             try:
                 record = json.loads(line)
+                if not isinstance(record, dict) or "name" not in record or key not in record:
+                    raise InputError(f"{path}:{lineno}: needs keys 'name' and '{key}'")
+                out[str(record["name"])] = convert(record[key])
             except json.JSONDecodeError as exc:
                 raise InputError(f"{path}:{lineno}: not JSON ({exc.msg}); each line must be an object like {{\"name\": ..., \"{key}\": ...}}") from None
-            if not isinstance(record, dict) or "name" not in record or key not in record:
-                raise InputError(f"{path}:{lineno}: needs keys 'name' and '{key}'")
-            out[str(record["name"])] = convert(record[key])
+            except RecursionError:
+                raise InputError(f"{path}:{lineno}: JSON nested too deeply; each line must be an object like {{\"name\": ..., \"{key}\": [...]}}") from None
     return out

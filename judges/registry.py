@@ -72,6 +72,10 @@ def build_judge(type_name: str, **params: Any) -> Judge:
         return cls(**params)
     except TypeError as exc:
         raise InputError(f"judge type {type_name!r}: bad parameters {sorted(params)}: {exc}") from None
+    except InputError:
+        raise
+    except ValueError as exc:  # a constructor's own check: one line, with the type named
+        raise InputError(f"judge type {type_name!r}: {' '.join(str(exc).split())}") from None
 
 
 def load_config(path: str | Path) -> list[dict[str, Any]]:
@@ -79,34 +83,63 @@ def load_config(path: str | Path) -> list[dict[str, Any]]:
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such judges config file")
-    text = path.read_text(encoding="utf-8")
     try:
-        if path.suffix in (".yaml", ".yml"):
-            try:
-                import yaml
-            except ImportError:
-                raise InputError(f"{path}: YAML configs need PyYAML (pip install pyyaml), or use TOML") from None
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8 text; save the judges config as UTF-8") from None
+    if path.suffix in (".yaml", ".yml"):
+        try:
+            import yaml
+        except ImportError:
+            raise InputError(f"{path}: YAML configs need PyYAML (pip install pyyaml), or use TOML") from None
+        try:
             data = yaml.safe_load(text) or {}
-        else:
+        except yaml.YAMLError as exc:
+            raise InputError(f"{path}: not valid YAML: {_yaml_error(exc)}") from None
+    else:
+        try:
             data = tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, ValueError) as exc:
-        raise InputError(f"{path}: not valid {'YAML' if path.suffix in ('.yaml', '.yml') else 'TOML'}: {exc}") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise InputError(f"{path}: not valid TOML: {exc}") from None
+    if not isinstance(data, dict):
+        raise InputError(f"{path}: expected a mapping of judges (a 'judge' key holding a list of tables), found a {type(data).__name__}")
     entries = data.get("judge") or data.get("judges")
     if not isinstance(entries, list) or not entries:
         raise InputError(f"{path}: no judges; write one [[judge]] table per judge with a 'type' key")
     for i, entry in enumerate(entries):
         if not isinstance(entry, dict) or "type" not in entry:
             raise InputError(f"{path}: judge #{i + 1} has no 'type'; known types: {', '.join(judge_types())}")
+        if not isinstance(entry["type"], str):
+            raise InputError(f"{path}: {_describe(entry, i)}: type = {entry['type']!r} is not a type name; "
+                             f"write it as a string, e.g. type = \"replay\" (known types: {', '.join(judge_types())})")
     return entries
+
+
+def _yaml_error(exc: Exception) -> str:
+    """A PyYAML error on one line: the problem and where it is."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None)
+    if mark is not None and problem:
+        return f"{problem} at line {mark.line + 1}, column {mark.column + 1}"
+    return " ".join(str(exc).split())
+
+
+def _describe(entry: dict[str, Any], index: int) -> str:
+    """``judge 'name'``, or ``judge #n`` for an entry without a name."""
+    name = entry.get("name")
+    return f"judge {name!r}" if isinstance(name, str) and name else f"judge #{index + 1}"
 
 
 def judges_from_config(path: str | Path) -> list[Judge]:
     """Build every judge listed in a config file (relative paths are relative to the file)."""
     base = Path(path).resolve().parent
     judges = []
-    for entry in load_config(path):
+    for i, entry in enumerate(load_config(path)):
         params = _resolve_paths({k: v for k, v in entry.items() if k != "type"}, base)
-        judges.append(build_judge(entry["type"], **params))
+        try:
+            judges.append(build_judge(entry["type"], **params))
+        except InputError as exc:
+            raise InputError(f"{path}: {_describe(entry, i)}: {exc}") from None
     names = [j.name for j in judges]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:

@@ -7,6 +7,7 @@ from typing import Any
 
 from judges.base import Judge
 from judges.clip import Clip
+from judges.errors import InputError
 from judges.outputs import read_judge_output
 from judges.registry import register_judge
 from judges.verdict import Verdict
@@ -30,7 +31,7 @@ class ReplayJudge(Judge):
 
     def __init__(self, name: str, path: str | Path | None = None, labels: Mapping[str, list[str]] | None = None):
         if (path is None) == (labels is None):
-            raise ValueError("ReplayJudge needs exactly one of path= or labels=")
+            raise InputError('a replay judge serves a stored output: give path = "<its .npz, .csv or .jsonl file>" (or, in Python, labels=; not both)')
         self.name = name
         self.path = None if path is None else str(path)
         self.labels: dict[str, list[str]] = dict(labels) if labels is not None else read_judge_output(path)

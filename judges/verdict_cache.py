@@ -32,6 +32,25 @@ CREATE TABLE IF NOT EXISTS file_digests (
 _QUERY_CHUNK = 500
 
 
+def _schema_columns() -> dict[str, list[str]]:
+    """Table name -> column names of the schema above."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        conn.executescript(_SCHEMA)
+        return _table_columns(conn)
+    finally:
+        conn.close()
+
+
+def _table_columns(conn: sqlite3.Connection) -> dict[str, list[str]]:
+    """Every schema object but SQLite's own (``sqlite_*``) -> its column names (none for an index or trigger)."""
+    names = [name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")]
+    return {name: [c for (c,) in conn.execute("SELECT name FROM pragma_table_info(?)", (name,))] for name in names}
+
+
+_COLUMNS = _schema_columns()
+
+
 class VerdictCache:
     """Verdicts in a sqlite file, keyed by (judge identity hash, clip key).
 
@@ -57,6 +76,8 @@ class VerdictCache:
         self.path = Path(path)
         if not self.path.parent.is_dir():
             raise InputError(f"{self.path}: folder {self.path.parent} does not exist; create it or pick another cache path")
+        if self.path.is_dir():
+            raise InputError(f"{self.path}: is a folder; give a cache file path, e.g. {self.path / 'verdicts.sqlite'}")
         self._lock = threading.RLock()
         self._digests: dict[tuple[str, int, int], str] = {}
         self._conn = self._connect()
@@ -64,6 +85,7 @@ class VerdictCache:
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(str(self.path), timeout=60.0, isolation_level=None, check_same_thread=False)
         try:
+            self._check_tables(conn)  # before anything writes to the file
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -78,6 +100,18 @@ class VerdictCache:
             conn.close()
             raise
         return conn
+
+    def _check_tables(self, conn: sqlite3.Connection) -> None:
+        """Refuse another application's database, or our tables with other columns (reads only)."""
+        found = _table_columns(conn)
+        foreign = sorted(set(found) - set(_COLUMNS))
+        if foreign:
+            raise InputError(f"{self.path}: a sqlite database of another application (it holds {', '.join(foreign[:5])}); "
+                             "left untouched; give a new file as the verdict cache")
+        for name, columns in found.items():
+            if columns != _COLUMNS[name]:
+                raise InputError(f"{self.path}: table {name!r} has columns ({', '.join(columns)}), not a verdict cache's; "
+                                 "delete it or use another cache path")
 
     # -- keys ---------------------------------------------------------------
     def judge_id(self, judge: Judge) -> str:

@@ -1,0 +1,177 @@
+"""Bad input files (wrong encoding, malformed configs, odd npz/JSONL, foreign sqlite): one-line InputErrors."""
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+
+import numpy as np
+import pytest
+
+from calibration.labels import read_labels, read_split
+from judges import registry
+from judges.base import Judge
+from judges.errors import InputError
+from judges.outputs import read_judge_output
+from judges.registry import judges_from_config, load_config
+from judges.verdict_cache import VerdictCache
+
+
+def one_line(caught: pytest.ExceptionInfo) -> str:
+    message = str(caught.value)
+    assert "\n" not in message
+    return message
+
+
+# -- text that is not UTF-8 ---------------------------------------------------------------------
+def test_a_latin1_split_file_is_not_utf8_text(tmp_path):
+    path = tmp_path / "split.txt"
+    path.write_bytes("sample_é\n".encode("latin-1"))
+    with pytest.raises(InputError, match="not UTF-8") as caught:
+        read_split(path)
+    assert str(path) in one_line(caught)
+
+
+def test_a_latin1_jsonl_judge_output_names_the_file_and_line(tmp_path):
+    path = tmp_path / "p.jsonl"
+    path.write_bytes(b'{"name": "a", "labels": []}\n' + '{"name": "é", "labels": []}\n'.encode("latin-1"))
+    with pytest.raises(InputError, match=r"p\.jsonl:2: not UTF-8") as caught:
+        read_judge_output(path)
+    one_line(caught)
+
+
+def test_a_binary_judges_config_is_not_utf8_text(tmp_path):
+    path = tmp_path / "judges.toml"
+    path.write_bytes(b"\xff\xfe[[judge]]\n")
+    with pytest.raises(InputError, match="judges.toml: not UTF-8") as caught:
+        load_config(path)
+    one_line(caught)
+
+
+# -- judges configs -----------------------------------------------------------------------------
+def test_malformed_yaml_config_gives_the_line_and_column(tmp_path):
+    path = tmp_path / "judges.yaml"
+    path.write_text("judge: [\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"judges\.yaml: not valid YAML: .* at line 2, column 1") as caught:
+        load_config(path)
+    one_line(caught)
+
+
+@pytest.mark.parametrize("text", ["- type: face\n", "just a string\n"])
+def test_a_yaml_config_that_is_not_a_mapping_is_refused(tmp_path, text):
+    path = tmp_path / "judges.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match="expected a mapping of judges"):
+        load_config(path)
+
+
+def test_a_non_string_judge_type_names_the_judge(tmp_path):
+    path = tmp_path / "judges.toml"
+    path.write_text('[[judge]]\nname = "x"\ntype = 5\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"judges\.toml: judge 'x': type = 5 is not a type name") as caught:
+        load_config(path)
+    one_line(caught)
+
+
+def test_a_replay_judge_without_path_names_the_judge_and_says_to_give_path(tmp_path):
+    path = tmp_path / "judges.toml"
+    path.write_text('[[judge]]\ntype = "replay"\nname = "a"\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"judges\.toml: judge 'a': .*give path = ") as caught:
+        judges_from_config(path)
+    one_line(caught)
+
+
+class _Fussy(Judge):
+    def __init__(self, name: str):
+        raise ValueError("level must be\nbetween 1 and 3")
+
+    def judge_batch(self, clips):  # pragma: no cover - never built
+        return []
+
+
+def test_a_value_error_from_a_judge_constructor_names_the_judge_and_the_config(tmp_path, monkeypatch):
+    monkeypatch.setitem(registry._REGISTRY, "fussy", _Fussy)
+    path = tmp_path / "judges.toml"
+    path.write_text('[[judge]]\ntype = "fussy"\nname = "f1"\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"judges\.toml: judge 'f1': judge type 'fussy': level must be between 1 and 3") as caught:
+        judges_from_config(path)
+    one_line(caught)
+
+
+def test_a_bad_num_frames_names_the_judge_and_the_config(tmp_path):
+    path = tmp_path / "judges.toml"
+    path.write_text('[[judge]]\ntype = "face"\nname = "f"\nnum_frames = -3\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"judges\.toml: judge 'f': num_frames=-3: give a whole number"):
+        judges_from_config(path)
+
+
+# -- npz and JSONL judge outputs ----------------------------------------------------------------
+def test_a_zero_d_npz_array_is_an_input_error(tmp_path):
+    path = tmp_path / "p.npz"
+    np.savez(path, filenames=np.array("x"), fileitems=np.array("y"))
+    with pytest.raises(InputError, match="must be 1-D arrays"):
+        read_judge_output(path)
+
+
+@pytest.mark.parametrize("content", [bytes(range(256)) * 4, b"name,openset\na,happy\n"])
+def test_a_npz_that_is_not_a_zip_says_so_not_pickled(tmp_path, content):
+    path = tmp_path / "p.npz"
+    path.write_bytes(content)
+    with pytest.raises(InputError, match=r"not a valid \.npz \(zip\) file") as caught:
+        read_judge_output(path)
+    assert "pickled" not in one_line(caught)
+
+
+def test_a_deeply_nested_jsonl_line_is_located(tmp_path):
+    path = tmp_path / "p.jsonl"
+    path.write_text('{"name": "a", "labels": []}\n{"name": "b", "labels": ' + "[" * 100_000 + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"p\.jsonl:2: JSON nested too deeply"):
+        read_judge_output(path)
+
+
+# -- labels -------------------------------------------------------------------------------------
+def test_a_clip_listed_twice_in_the_labels_is_named(tmp_path):
+    path = tmp_path / "labels.csv"
+    path.write_text("name,openset\nc1,happy\nc2,sad\nc1,angry\nc2,calm\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"labels\.csv:4: clip 'c1' is listed twice"):
+        read_labels(path)
+
+
+def test_the_real_dev_labels_have_no_duplicates(dev_labels):
+    assert len(dev_labels) == 232
+
+
+# -- the sqlite verdict cache -------------------------------------------------------------------
+def test_a_cache_path_that_is_a_folder_is_refused(tmp_path):
+    with pytest.raises(InputError, match="is a folder"):
+        VerdictCache(tmp_path)
+
+
+def test_a_cache_with_another_verdicts_table_is_refused(tmp_path):
+    path = tmp_path / "c.sqlite"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE verdicts (x)")
+    conn.close()
+    with pytest.raises(InputError, match="table 'verdicts' has columns \\(x\\)"):
+        VerdictCache(path)
+
+
+def test_another_applications_database_is_refused_and_left_untouched(tmp_path):
+    path = tmp_path / "app.sqlite"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE important (x)")
+        conn.execute("INSERT INTO important VALUES (1)")
+    conn.close()
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    with pytest.raises(InputError, match="another application .*important"):
+        VerdictCache(path)
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["app.sqlite"]
+
+
+def test_an_empty_or_new_cache_file_still_works(tmp_path):
+    (tmp_path / "empty.sqlite").touch()
+    for path in (tmp_path / "empty.sqlite", tmp_path / "new.sqlite"):
+        with VerdictCache(path) as cache:
+            assert cache.stats()["verdicts"] == 0
+        with VerdictCache(path) as cache:  # and opens again as our own
+            assert cache.stats()["verdicts"] == 0

@@ -1,0 +1,155 @@
+"""Bad options and labels are one-line ``InputError``s, raised before any fitting."""
+from __future__ import annotations
+
+import pytest
+
+from calibration.cross_validation import cross_validate
+from calibration.tuning import tune_table
+from ensemble.cli import main
+from ensemble.cojudge import CoJudge
+from ensemble.fuser import Fuser
+from ensemble.majority_voter import MajorityVoter
+from ensemble.score_union_fuser import ScoreUnionFuser
+from ensemble.stacked_voter import StackedVoter
+from judges.errors import InputError
+from judges.replay import ReplayJudge
+from tests.core_fixtures import toy_outputs
+
+
+def _tune(wheel, voter=None, labels=None, **kwargs):
+    outputs, toy_labels = toy_outputs()
+    fuser = Fuser(voter or MajorityVoter(), oov="drop", wheel=wheel)
+    table = fuser.table(outputs, list(toy_labels))
+    kwargs.setdefault("grid", {"threshold": [0.5]})
+    return tune_table(fuser, table, toy_labels if labels is None else labels, folds=kwargs.pop("folds", 2), **kwargs)
+
+
+def _csv(path, rows: dict[str, str]):
+    path.write_text("name,openset\n" + "".join(f'{n},"{w}"\n' for n, w in rows.items()), encoding="utf-8")
+    return str(path)
+
+
+@pytest.fixture()
+def files(tmp_path):
+    """A labels CSV and two judges' outputs (name,openset CSVs) on eight clips."""
+    outputs, labels = toy_outputs()
+    return {"labels": _csv(tmp_path / "labels.csv", {n: str(w) for n, w in labels.items()}),
+            "a": _csv(tmp_path / "a.csv", {n: str(w) for n, w in outputs["good"].items()}),
+            "b": _csv(tmp_path / "b.csv", {n: str(w) for n, w in outputs["noisy"].items()})}
+
+
+@pytest.mark.parametrize("folds", [0, 1])
+def test_fewer_than_two_folds_is_refused(wheel, folds):
+    with pytest.raises(InputError, match=f"folds={folds}: .*2 or more"):
+        _tune(wheel, folds=folds)
+
+
+@pytest.mark.parametrize("repeats", [0, -1])
+def test_repeats_below_one_is_refused(wheel, repeats):
+    with pytest.raises(InputError, match=f"repeats={repeats}: .*1 or more"):
+        _tune(wheel, repeats=repeats)
+
+
+def test_more_folds_than_clips_is_refused(wheel):
+    with pytest.raises(InputError, match="folds=9 but there are only 8 labelled clip"):
+        _tune(wheel, folds=9)
+
+
+@pytest.mark.parametrize("grid, message", [
+    ({"lam": ["x"]}, r"grid lam='x': StackedVoter's lam must be a number in \[0, 1\]"),
+    ({"C": [0]}, "grid C=0: StackedVoter's C must be a number > 0"),
+    ({"C": [0.1, -1]}, "grid C=-1: StackedVoter's C must be a number > 0"),
+    ({"max_words": [0]}, "grid max_words=0: StackedVoter's max_words must be a whole number >= 1"),
+    ({"lam": 0.5}, "grid lam=0.5: give a list of values"),
+])
+def test_bad_grid_values_are_refused_before_fitting(wheel, grid, message):
+    with pytest.raises(InputError, match=message):
+        _tune(wheel, StackedVoter(), grid=grid)
+
+
+def test_voter_fit_checks_its_parameters(wheel):
+    with pytest.raises(InputError, match="StackedVoter: C must be a number > 0, got -1"):
+        _tune(wheel, StackedVoter(C=-1), grid={"lam": [0.5]})
+
+
+def test_cross_validate_refuses_bad_inner_folds(wheel):
+    outputs, labels = toy_outputs()
+    fuser = Fuser(MajorityVoter(), oov="drop", wheel=wheel)
+    with pytest.raises(InputError, match="inner_folds=1"):
+        cross_validate(fuser, outputs, labels, list(labels), grid={"threshold": [0.5]}, folds=2, repeats=1, inner_folds=1)
+
+
+@pytest.mark.parametrize("word", ["xyzzy", None])
+def test_tuning_on_labels_with_no_wheel_word_is_refused(wheel, word):
+    _, labels = toy_outputs()
+    with pytest.raises(InputError, match="no clip's ground truth maps to the emotion wheel"):
+        _tune(wheel, labels={n: ([word] if word else []) for n in labels})
+
+
+def test_tuning_on_string_labels_is_refused(wheel):
+    _, labels = toy_outputs()
+    with pytest.raises(InputError, match=r"the label of 'c0' is 'happy': give a list of emotion words"):
+        _tune(wheel, labels={n: w[0] for n, w in labels.items()})
+
+
+@pytest.mark.parametrize("option, named", [(["--folds", "0"], "folds=0"), (["--repeats", "0"], "repeats=0"),
+                                           (["--grid", "lam=abc"], "lam='abc'"), (["--grid", "C=-1"], "C=-1")])
+def test_cli_tune_bad_option_is_one_line_error(files, tmp_path, capsys, option, named):
+    code = main(["tune", "--labels", files["labels"], "--judge", f"a={files['a']}", "--judge", f"b={files['b']}",
+                 "--oov", "drop", "--out", str(tmp_path / "cal.json"), *option])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and err.count("\n") == 0 and named in err and "Traceback" not in err
+    assert not (tmp_path / "cal.json").exists()
+
+
+def test_evaluate_with_no_label_on_the_wheel_is_an_error(files, tmp_path, capsys):
+    labels = _csv(tmp_path / "oov.csv", {f"c{i}": "['xyzzy']" for i in range(8)})
+    code = main(["evaluate", "--labels", labels, "--pred", files["a"]])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and "no clip's ground truth maps to the emotion wheel" in err and "oov.csv" in err
+
+
+def test_evaluate_prediction_covering_no_clip_is_an_error(files, tmp_path, capsys):
+    pred = _csv(tmp_path / "other.csv", {"zzz": "['happy']"})
+    code = main(["evaluate", "--labels", files["labels"], "--pred", pred])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and "other.csv" in err and "none of the 8" in err
+
+
+def test_evaluate_prediction_covering_some_clips_only_warns(files, tmp_path, capsys):
+    pred = _csv(tmp_path / "some.csv", {"c0": "['happy']"})
+    assert main(["evaluate", "--labels", files["labels"], "--pred", pred]) == 0
+    assert "7 of 8 samples have no prediction" in capsys.readouterr().err
+
+
+@pytest.fixture()
+def cojudge(files):
+    return CoJudge([ReplayJudge("a", files["a"]), ReplayJudge("b", files["b"])], strategy="majority", progress=False)
+
+
+@pytest.mark.parametrize("item", [None, 5])
+def test_cojudge_predict_of_a_non_clip_says_what_it_accepts(cojudge, item):
+    with pytest.raises(InputError, match="CoJudge.predict: a clip is a Clip, a video path or a sample name"):
+        cojudge.predict(item)
+
+
+def test_cojudge_fit_refuses_labels_that_are_not_a_mapping(cojudge):
+    _, labels = toy_outputs()
+    with pytest.raises(InputError, match="labels must map each sample name to its list of words"):
+        cojudge.fit(list(labels), list(labels))
+
+
+def test_cojudge_fit_refuses_string_labels(cojudge):
+    _, labels = toy_outputs()
+    with pytest.raises(InputError, match="give a list of emotion words"):
+        cojudge.fit(list(labels), {n: w[0] for n, w in labels.items()}, folds=2)
+
+
+def test_cojudge_save_to_a_folder_is_an_error(cojudge, tmp_path):
+    with pytest.raises(InputError, match="is a folder; give the calibration file's name"):
+        cojudge.save(tmp_path)
+
+
+def test_min_support_error_names_the_option():
+    with pytest.raises(InputError, match=r"min_support/threshold=5.0: .*\[0, 1\]"):
+        ScoreUnionFuser(threshold=5.0).fit()
