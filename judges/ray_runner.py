@@ -44,15 +44,13 @@ from typing import Any
 from judges.base import Judge
 from judges.clip import Clip
 from judges.errors import InputError
-from judges.registry import _resolve_paths, build_judge, load_config
+from judges.registry import RAY_KEYS, _resolve_paths, build_judge, load_config
 from judges.runner import _checked_clips, _judge_batch, run_judges
 from judges.verdict import Verdict
 from judges.verdict_cache import VerdictCache
 
 __all__ = ["run_judges_ray", "RAY_KEYS"]
 
-#: Config keys that schedule a judge on Ray; they never reach the judge's constructor.
-RAY_KEYS = ("ray_concurrency", "num_gpus", "num_cpus")
 PARQUET_FILE = "verdicts.parquet"
 
 
@@ -85,6 +83,7 @@ def run_judges_ray(
     if cache is not None and not isinstance(cache, (VerdictCache, str, Path)):
         raise InputError(f"cache={cache!r}: give a VerdictCache, a path to a cache file, or None")
     _connect(address, num_cpus)
+    _check_resources(plans)
     identities = _identify(plans)
     if cache is None or isinstance(cache, VerdictCache):
         found = _run(plans, identities, clips, cache, progress, batch_size, retry_failed)
@@ -150,6 +149,20 @@ def _plan(item: Mapping[str, Any] | Judge, number: int) -> _Plan:
     return _Plan(config, actors, **resources)
 
 
+def _check_resources(plans: list[_Plan]) -> None:
+    """Refuse an actor pool the cluster can never place: Ray would wait for it forever."""
+    import ray
+
+    total = ray.cluster_resources()
+    for number, plan in enumerate(plans, 1):
+        name = plan.source.name if isinstance(plan.source, Judge) else plan.source.get("name", f"#{number}")
+        for key, resource in (("num_gpus", "GPU"), ("num_cpus", "CPU")):
+            need, have = plan.actors * getattr(plan, key), float(total.get(resource, 0.0))
+            if need > have + 1e-9:
+                raise InputError(f"judge {name!r}: {plan.actors} actor(s) x {key}={getattr(plan, key):g} need {need:g} {resource}(s), "
+                                 f"the Ray cluster has {have:g}; lower ray_concurrency or {key}, or add {resource}s to the cluster")
+
+
 def _describe(config: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """Build a judge from its config (on a worker) and report its name and cache identity."""
     judge = _materialise(config)
@@ -165,8 +178,9 @@ def _identify(plans: list[_Plan]) -> list[tuple[str, dict[str, Any]]]:
     from ray.exceptions import RayTaskError
 
     probe = ray.remote(_describe)
+    gpu_probe = ray.remote(max_calls=1)(_describe)  # its worker exits after the call: the GPU memory is freed
     pending = {
-        i: probe.options(**plan.options, **({"max_calls": 1} if plan.num_gpus else {})).remote(plan.source)
+        i: (gpu_probe if plan.num_gpus else probe).options(**plan.options).remote(plan.source)
         for i, plan in enumerate(plans) if not isinstance(plan.source, Judge)
     }
     try:

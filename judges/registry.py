@@ -17,7 +17,7 @@ from typing import Any
 from judges.base import Judge
 from judges.errors import InputError
 
-__all__ = ["register_judge", "build_judge", "judge_types", "judges_from_config", "load_config"]
+__all__ = ["register_judge", "build_judge", "judge_types", "judges_from_config", "load_config", "RAY_KEYS"]
 
 _REGISTRY: dict[str, type[Judge]] = {}
 
@@ -130,12 +130,19 @@ def _describe(entry: dict[str, Any], index: int) -> str:
     return f"judge {name!r}" if isinstance(name, str) and name else f"judge #{index + 1}"
 
 
+#: Keys of a ``[[judge]]`` table that schedule it on Ray (``judges.ray_runner``), not parameters of the judge.
+RAY_KEYS = ("ray_concurrency", "num_gpus", "num_cpus")
+
+
 def judges_from_config(path: str | Path) -> list[Judge]:
-    """Build every judge listed in a config file (relative paths are relative to the file)."""
+    """Build every judge listed in a config file (relative paths are relative to the file).
+
+    Ray's scheduling keys (:data:`RAY_KEYS`) are skipped: one config serves both runners.
+    """
     base = Path(path).resolve().parent
     judges = []
     for i, entry in enumerate(load_config(path)):
-        params = _resolve_paths({k: v for k, v in entry.items() if k != "type"}, base)
+        params = _resolve_paths({k: v for k, v in entry.items() if k not in ("type", *RAY_KEYS)}, base)
         try:
             judges.append(build_judge(entry["type"], **params))
         except InputError as exc:

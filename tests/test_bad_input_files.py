@@ -104,6 +104,14 @@ def test_a_bad_num_frames_names_the_judge_and_the_config(tmp_path):
         judges_from_config(path)
 
 
+def test_ray_scheduling_keys_are_ignored_by_the_local_runner(tmp_path):
+    path = tmp_path / "judges.toml"
+    path.write_text('[[judge]]\ntype = "replay"\nname = "r"\nlabels = { c1 = ["happy"] }\n'
+                    'num_gpus = 1\nnum_cpus = 2\nray_concurrency = 4\n', encoding="utf-8")
+    (judge,) = judges_from_config(path)
+    assert judge.name == "r"
+
+
 # -- npz and JSONL judge outputs ----------------------------------------------------------------
 def test_a_zero_d_npz_array_is_an_input_error(tmp_path):
     path = tmp_path / "p.npz"

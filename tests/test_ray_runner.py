@@ -55,10 +55,14 @@ class FlakyServerJudge(Judge):
 
 @pytest.fixture(scope="module")
 def ray_cluster():
-    """One local 2-CPU Ray cluster for the whole module (starting one takes seconds)."""
+    """One local 2-CPU Ray cluster for the whole module (starting one takes seconds), declaring one GPU.
+
+    Ray schedules by declared resources: the GPU is a label here, enough to check the
+    placement of a ``num_gpus`` judge without a GPU.
+    """
     started = not ray.is_initialized()
     if started:
-        ray.init(num_cpus=2, include_dashboard=False)
+        ray.init(num_cpus=2, num_gpus=1, include_dashboard=False)
     yield
     if started:
         ray.shutdown()
@@ -143,6 +147,19 @@ def test_a_bad_judge_config_is_a_one_line_input_error(ray_cluster, clips):
     with pytest.raises(InputError, match=r"^unknown judge type 'replai'; did you mean 'replay'") as caught:
         run_judges_ray([{"type": "replai", "name": "x"}], clips, progress=False)
     assert "\n" not in str(caught.value)
+
+
+@pytest.mark.slow
+def test_a_gpu_judge_runs_on_an_actor_holding_the_gpu(ray_cluster, configs, clips):
+    gpu = {**configs[0], "name": "on-gpu", "num_gpus": 1, "num_cpus": 0.5}
+    local = run_judges([build_judge("replay", name="on-gpu", path=configs[0]["path"])], clips, progress=False)
+    assert comparable(run_judges_ray([gpu], clips, progress=False)) == comparable(local)
+
+
+def test_more_gpus_than_the_cluster_has_is_a_one_line_error(ray_cluster, configs, clips):
+    greedy = {**configs[0], "num_gpus": 1, "ray_concurrency": 2}
+    with pytest.raises(InputError, match=r"'chat-univi': 2 actor\(s\) x num_gpus=1 need 2 GPU\(s\), the Ray cluster has 1"):
+        run_judges_ray([greedy], clips, progress=False)
 
 
 def test_bad_actor_count_is_refused_before_ray_starts():
