@@ -32,9 +32,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-smooth", action="store_true",
                    help="take the single best grid point, not the decision knob whose grid neighbourhood scores best")
     p.add_argument("--oov", choices=OOV_POLICIES, default="attach", help="out-of-vocabulary judge words: attach to the nearest wheel word (default) or drop")
-    p.add_argument("--wheel-dir", help="emotion-wheel folder (default: $MEROV_DATA/emotion_wheel)")
+    p.add_argument("--wheel-dir", help="emotion-wheel folder (default: $MEROV_DATA/emotion_wheel, else ../shared/emotion_wheel beside the checkout)")
     p.add_argument("--out", required=True, help="calibration JSON to write")
-    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument("--format", choices=("table", "json"), default="table", help="table (readable, default: the choice and the precision-recall curve) or json (the tuning summary)")
 
 
 def _value(text: str):
@@ -81,7 +81,8 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps({**tuning, "out": args.out, "seconds": round(elapsed, 2)}))
         return 0
-    print(f"tuned {args.strategy} on {len(names)} clips x {len(files)} judges ({args.folds}-fold CV, {elapsed:.1f}s)")
+    cv = f"{args.folds}-fold CV" + (f" x {args.repeats} repeats" if args.repeats > 1 else "")
+    print(f"tuned {args.strategy} on {len(names)} clips x {len(files)} judges ({cv}, {elapsed:.1f}s)")
     how = f" (the {result.knob} whose grid neighbourhood scores best)" if result.smoothed else ""
     print(f"chose {result.best_params}: cross-validated {result.objective} {100 * result.best_score:.2f}{how}")
     if result.pr_curve:
