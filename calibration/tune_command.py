@@ -65,8 +65,13 @@ def run(args: argparse.Namespace) -> int:
     check_output_path(args.out, "--out", {**inputs, "--labels": args.labels, "--names": args.names})
     outputs = {name: read_judge_output(path) for name, path in files.items()}
     for name, out in outputs.items():
-        if not any(n in out for n in names):
+        answered = [n for n in names if out.get(n) is not None]
+        if not answered:
             raise InputError(f"judge {name} ({files[name]}) answered none of the {len(names)} tuning clips; is it the right file?")
+        if len(answered) < len(names) / 2:
+            print(f"warning: judge {name} answered only {len(answered)} of the {len(names)} tuning clips; its weights rest on those", file=sys.stderr)
+        if not any(out[n] for n in answered):
+            print(f"warning: judge {name} named no emotion word on any tuning clip; it adds nothing to the fusion", file=sys.stderr)
     voter = make_voter(args.strategy)
     grid = parse_grid(args.grid) if args.grid else default_grid(args.strategy)
     fuser = Fuser(voter, oov=args.oov, wheel=load_wheel(args.wheel_dir))

@@ -70,3 +70,11 @@ def test_tune_reports_how_the_knob_was_chosen(panel, data_root, tmp_path, capsys
     assert main(base + ["--out", str(tmp_path / "raw.json"), "--no-smooth"]) == 0
     assert "grid neighbourhood" not in capsys.readouterr().out
     assert json.loads((tmp_path / "raw.json").read_text())["tuning"]["knob_by_neighbourhood"] is False
+
+
+def test_tune_warns_about_a_judge_that_answered_few_clips(panel, data_root, tmp_path, capsys, dev_names):
+    sparse = tmp_path / "sparse.csv"
+    sparse.write_text(f"name,openset\n{dev_names[0]},\"['happy']\"\n", encoding="utf-8")
+    code = main(["tune", "--labels", str(data_root / "ovmerd/labels/dev.csv"), "--judge", panel[0], "--judge", f"sparse={sparse}",
+                 "--grid", "C=0.1", "--grid", "lam=0.5", "--folds", "2", "--out", str(tmp_path / "c.json"), "--format", "json"])
+    assert code == 0 and "judge sparse answered only 1 of the 232 tuning clips" in capsys.readouterr().err
