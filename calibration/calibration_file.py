@@ -95,6 +95,10 @@ def _fuser_from(data: dict[str, Any], wheel, path: Path) -> Fuser:
     if not module.startswith("ensemble."):
         raise InputError(f"{path}: voter class {data['voter']['class']!r} is not one of merov-cojudge's")
     voter = getattr(importlib.import_module(module), cls)(**data["voter"]["params"])
+    try:
+        voter._check_params()
+    except InputError as exc:
+        raise InputError(f"{path}: damaged calibration file ({exc}); re-run 'cojudge tune' to make a new one") from None
     if wheel is None:
         from calibration.emotion_wheel import load_wheel
 

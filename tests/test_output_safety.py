@@ -90,7 +90,7 @@ def test_fuse_warns_when_a_judge_comes_from_another_file_than_at_tuning(calibrat
     assert "judge c was tuned on Chat-UniVi/" in err and "judge a" not in err
 
 
-@pytest.mark.parametrize("damage", ["drop voter", "drop wheel", "bad class", "unknown parameter", "drop state", "fewer judges"])
+@pytest.mark.parametrize("damage", ["drop voter", "drop wheel", "bad class", "unknown parameter", "drop state", "fewer judges", "lam out of range"])
 def test_a_damaged_calibration_file_is_a_one_line_error(calibration, two_judges, tmp_path, capsys, damage):
     data = json.loads(calibration.read_text())
     if damage == "drop voter":
@@ -101,6 +101,8 @@ def test_a_damaged_calibration_file_is_a_one_line_error(calibration, two_judges,
         data["voter"]["class"] = "ensemble.stacked_voter"
     elif damage == "unknown parameter":
         data["voter"]["params"]["bogus"] = 1
+    elif damage == "lam out of range":
+        data["voter"]["params"]["lam"] = 7
     elif damage == "drop state":
         data["voter"]["state"] = {}
     else:

@@ -60,6 +60,8 @@ def ray_cluster():
     Ray schedules by declared resources: the GPU is a label here, enough to check the
     placement of a ``num_gpus`` judge without a GPU.
     """
+    if ray.is_initialized() and ray.cluster_resources().get("GPU", 0) != 1:
+        ray.shutdown()  # a session another test module opened, without the GPU label
     started = not ray.is_initialized()
     if started:
         ray.init(num_cpus=2, num_gpus=1, include_dashboard=False)
