@@ -348,6 +348,10 @@ def _connect(address: str | None, num_cpus: int | None) -> None:
     if address is not None:
         if num_cpus is not None:
             raise InputError("num_cpus sizes a local cluster; drop it when joining one at address=...")
-        ray.init(address=address)
+        try:
+            ray.init(address=address)
+        except ConnectionError as exc:
+            raise InputError(f"address={address!r}: no Ray cluster found there ({' '.join(str(exc).split())[:120]}); "
+                             "start one (ray start --head) or leave address out for a local cluster") from None
     else:
         ray.init(num_cpus=num_cpus, include_dashboard=False)

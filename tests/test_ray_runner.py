@@ -164,6 +164,13 @@ def test_more_gpus_than_the_cluster_has_is_a_one_line_error(ray_cluster, configs
         run_judges_ray([greedy], clips, progress=False)
 
 
+def test_joining_a_cluster_that_is_not_there_is_a_one_line_error(clips, monkeypatch):
+    monkeypatch.setattr(ray, "is_initialized", lambda: False)
+    monkeypatch.setattr(ray, "init", lambda **kw: (_ for _ in ()).throw(ConnectionError("Could not find any running Ray instance.")))
+    with pytest.raises(InputError, match="address='auto': no Ray cluster found there"):
+        run_judges_ray([{"type": "replay", "name": "r", "labels": {}}], clips, address="auto", progress=False)
+
+
 def test_bad_actor_count_is_refused_before_ray_starts():
     with pytest.raises(InputError, match="ray_concurrency=0"):
         run_judges_ray([{"type": "replay", "name": "x", "labels": {}, "ray_concurrency": 0}], ["c1"], progress=False)
