@@ -19,6 +19,7 @@ from sklearn.model_selection import KFold, RepeatedKFold
 from calibration.objectives import Objective
 from ensemble.fuser import Fuser
 from ensemble.vote_table import VoteTable
+from ensemble.voter_base import Rule
 from judges.errors import InputError
 
 __all__ = ["TuningResult", "tune_table", "default_grid", "STRATEGIES", "make_voter", "check_folds", "check_labels", "check_grid"]
@@ -59,15 +60,14 @@ def default_grid(strategy: str) -> dict[str, list[Any]]:
     return {k: list(v) for k, v in STRATEGIES[strategy][1].items()}
 
 
-def _whole(value: Any) -> bool:
-    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+_FOLDS, _REPEATS = Rule("whole", 2), Rule("whole", 1)
 
 
 def check_folds(folds: Any, repeats: Any, n: int, names: tuple[str, str] = ("folds", "repeats")) -> None:
     """Refuse fold counts cross-validation cannot use on ``n`` clips (``names``: what the caller calls them)."""
-    if not _whole(folds) or folds < 2:
+    if not _FOLDS.allows(folds):
         raise InputError(f"{names[0]}={folds!r}: cross-validation needs a whole number of folds, 2 or more (e.g. 5)")
-    if not _whole(repeats) or repeats < 1:
+    if not _REPEATS.allows(repeats):
         raise InputError(f"{names[1]}={repeats!r}: give a whole number of cross-validation repeats, 1 or more")
     if n < folds:
         fix = f"use {names[0]} between 2 and {n}" if n >= 2 else "cross-validation needs at least 2"
