@@ -22,10 +22,13 @@ PathLike = str | os.PathLike
 
 
 def _same_file(a: Path, b: Path) -> bool:
+    """The same file on disk (a link or another spelling included), or the same path if one does not exist yet."""
     try:
-        return a.exists() and b.exists() and os.path.samefile(a, b)
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)
     except OSError:
-        return a.resolve() == b.resolve()
+        pass
+    return a.resolve() == b.resolve()
 
 
 def check_output_path(path: PathLike, option: str, inputs: Mapping[str, PathLike | None]) -> Path:
@@ -37,7 +40,7 @@ def check_output_path(path: PathLike, option: str, inputs: Mapping[str, PathLike
     if path.is_dir():
         raise InputError(f"{option} {path} is a folder; give a file name, e.g. {path / 'out'}{path.suffix or ''}")
     for what, other in inputs.items():
-        if other is not None and (_same_file(path, Path(other)) or path.resolve() == Path(other).resolve()):
+        if other is not None and _same_file(path, Path(other)):
             raise InputError(f"{option} {path} is the same file as {what}; writing it would destroy that: choose another file")
     parent = path.parent
     try:
