@@ -11,7 +11,7 @@ from calibration.emotion_wheel import load_wheel
 from calibration.labels import check_names, read_labels, read_split
 from calibration.tuning import STRATEGIES, default_grid, make_voter, tune_table
 from ensemble.fuser import OOV_POLICIES, Fuser
-from ensemble.judge_args import add_judge_arguments, judge_files
+from ensemble.judge_args import add_judge_arguments, judge_file_inputs, judge_files
 from ensemble.output_files import check_output_path
 from judges.errors import InputError
 from judges.outputs import read_judge_output
@@ -61,8 +61,7 @@ def run(args: argparse.Namespace) -> int:
     labels = read_labels(args.labels)
     names = check_names(read_split(args.names), labels, args.labels) if args.names else list(labels)
     files = judge_files(args)
-    inputs = {f"judge {name}'s output": path for name, path in files.items()}
-    check_output_path(args.out, "--out", {**inputs, "--labels": args.labels, "--names": args.names})
+    check_output_path(args.out, "--out", {**judge_file_inputs(files), "--labels": args.labels, "--names": args.names})
     outputs = {name: read_judge_output(path) for name, path in files.items()}
     for name, out in outputs.items():
         answered = [n for n in names if out.get(n) is not None]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from calibration.calibration_file import judges_on_other_files, load_calibration
 from calibration.labels import read_split
-from ensemble.judge_args import add_judge_arguments, judge_files
+from ensemble.judge_args import add_judge_arguments, judge_file_inputs, judge_files
 from ensemble.output_files import check_output_path, write_atomically
 from judges.errors import InputError
 from judges.label_text import format_labels
@@ -38,16 +38,9 @@ def write_predictions_csv(path: str | Path, predictions) -> Path:
     return write_atomically(path, lambda fh: write_prediction_rows(fh, predictions), newline="")
 
 
-def output_inputs(args: argparse.Namespace, files: dict[str, Path]) -> dict[str, Path | None]:
-    """What a fuse run reads, for :func:`check_output_path`: none of it may be overwritten."""
-    inputs: dict[str, Path | None] = {f"judge {name}'s output": path for name, path in files.items()}
-    inputs.update({"--calibration": args.calibration, "--names": args.names})
-    return inputs
-
-
 def run(args: argparse.Namespace) -> int:
     files = judge_files(args)
-    inputs = output_inputs(args, files)
+    inputs = {**judge_file_inputs(files), "--calibration": args.calibration, "--names": args.names}
     out = check_output_path(args.out, "--out", inputs)
     details = check_output_path(args.details, "--details", {**inputs, "--out": out}) if args.details else None
     fuser, data = load_calibration(args.calibration)

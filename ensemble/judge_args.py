@@ -8,7 +8,7 @@ from pathlib import Path
 from judges.errors import InputError
 from judges.outputs import JUDGE_OUTPUT_SUFFIXES
 
-__all__ = ["add_judge_arguments", "judge_files", "judge_name_for"]
+__all__ = ["add_judge_arguments", "judge_files", "judge_name_for", "judge_file_inputs"]
 
 
 def add_judge_arguments(p: argparse.ArgumentParser) -> None:
@@ -52,3 +52,8 @@ def judge_files(args: argparse.Namespace) -> dict[str, Path]:
     if not out:
         raise InputError("no judges: give --judge NAME=PATH (repeatable) or --judge-glob PATTERN")
     return out
+
+
+def judge_file_inputs(files: dict[str, Path]) -> dict[str, Path]:
+    """The judges' output files as a run's inputs, described for an output-path check (none may be overwritten)."""
+    return {f"judge {name}'s output": path for name, path in files.items()}
