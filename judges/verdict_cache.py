@@ -1,6 +1,7 @@
 """A persistent verdict store, so a run can be stopped, resumed and repeated for free."""
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sqlite3
@@ -32,8 +33,9 @@ CREATE TABLE IF NOT EXISTS file_digests (
 _QUERY_CHUNK = 500
 
 
+@functools.cache
 def _schema_columns() -> dict[str, list[str]]:
-    """Table name -> column names of the schema above."""
+    """Table name -> column names of the schema above (worked out once, when a cache is first opened)."""
     conn = sqlite3.connect(":memory:")
     try:
         conn.executescript(_SCHEMA)
@@ -46,9 +48,6 @@ def _table_columns(conn: sqlite3.Connection) -> dict[str, list[str]]:
     """Every schema object but SQLite's own (``sqlite_*``) -> its column names (none for an index or trigger)."""
     names = [name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")]
     return {name: [c for (c,) in conn.execute("SELECT name FROM pragma_table_info(?)", (name,))] for name in names}
-
-
-_COLUMNS = _schema_columns()
 
 
 class VerdictCache:
@@ -103,13 +102,13 @@ class VerdictCache:
 
     def _check_tables(self, conn: sqlite3.Connection) -> None:
         """Refuse another application's database, or our tables with other columns (reads only)."""
-        found = _table_columns(conn)
-        foreign = sorted(set(found) - set(_COLUMNS))
+        found, ours = _table_columns(conn), _schema_columns()
+        foreign = sorted(set(found) - set(ours))
         if foreign:
             raise InputError(f"{self.path}: a sqlite database of another application (it holds {', '.join(foreign[:5])}); "
                              "left untouched; give a new file as the verdict cache")
         for name, columns in found.items():
-            if columns != _COLUMNS[name]:
+            if columns != ours[name]:
                 raise InputError(f"{self.path}: table {name!r} has columns ({', '.join(columns)}), not a verdict cache's; "
                                  "delete it or use another cache path")
 
