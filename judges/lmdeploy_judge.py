@@ -18,6 +18,7 @@ from typing import Any
 
 from judges.clip import Clip
 from judges.errors import InputError
+from judges.install_hints import install_hint
 from judges.generative_judge import GenerativeJudge
 from judges.media import Media, MediaSpec, encode_image
 from judges.registry import register_judge
@@ -26,7 +27,7 @@ from judges.transformers_judge import checkpoint_revision
 __all__ = ["LMDeployJudge"]
 
 BACKENDS = ("turbomind", "pytorch")
-INSTALL_HINT = "pip install merov-cojudge[lmdeploy] on a CUDA machine"
+INSTALL_HINT = install_hint("lmdeploy") + ", on a CUDA machine"
 
 
 @register_judge("lmdeploy")

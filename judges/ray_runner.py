@@ -44,6 +44,7 @@ from typing import Any
 from judges.base import Judge
 from judges.clip import Clip
 from judges.errors import InputError
+from judges.install_hints import install_hint
 from judges.registry import RAY_KEYS, _resolve_paths, build_judge, load_config
 from judges.runner import _checked_clips, _judge_batch, run_judges
 from judges.verdict import Verdict
@@ -340,7 +341,7 @@ def _connect(address: str | None, num_cpus: int | None) -> None:
         import ray
         import ray.data  # noqa: F401
     except ImportError:
-        raise InputError("run_judges_ray needs Ray Data; install it with: pip install 'merov-cojudge[ray]'") from None
+        raise InputError("run_judges_ray needs Ray Data; install it with: " + install_hint("ray")) from None
     if num_cpus is not None and (not isinstance(num_cpus, int) or num_cpus < 1):
         raise InputError(f"num_cpus={num_cpus!r}: give the local cluster's CPU count, a whole number >= 1, or None for all")
     if ray.is_initialized():
@@ -351,7 +352,13 @@ def _connect(address: str | None, num_cpus: int | None) -> None:
         try:
             ray.init(address=address)
         except ConnectionError as exc:
-            raise InputError(f"address={address!r}: no Ray cluster found there ({' '.join(str(exc).split())[:120]}); "
+            raise InputError(f"address={address!r}: no Ray cluster found there ({_first_sentence(exc)}); "
                              "start one (ray start --head) or leave address out for a local cluster") from None
     else:
         ray.init(num_cpus=num_cpus, include_dashboard=False)
+
+
+def _first_sentence(exc: BaseException) -> str:
+    """Ray's error reduced to its first sentence, on one line, for a one-line message."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text.split(". ")[0].rstrip(".")

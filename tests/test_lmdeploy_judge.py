@@ -264,6 +264,6 @@ def test_the_registry_builds_it_by_type_name(lmdeploy):
 
 def test_without_lmdeploy_construction_fails_with_the_install_hint(monkeypatch):
     monkeypatch.setitem(sys.modules, "lmdeploy", None)  # import lmdeploy -> ImportError
-    with pytest.raises(InputError, match=r"pip install merov-cojudge\[lmdeploy\] on a CUDA machine") as info:
+    with pytest.raises(InputError, match=r"pip install -e '\.\[lmdeploy\]' in the merov-cojudge checkout, on a CUDA machine") as info:
         LMDeployJudge("m")
     assert "\n" not in str(info.value)

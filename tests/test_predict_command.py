@@ -106,6 +106,16 @@ def test_the_table_lists_each_fused_word_with_its_judges_and_each_judges_reason(
     assert any(line.split()[:2] == ["two", "Happy!"] for line in out.splitlines())
 
 
+def test_the_table_shows_a_judges_description_under_its_row_as_a_description():
+    from ensemble.fused_prediction import FusedPrediction
+    from ensemble.predict_command import _table
+
+    pred = FusedPrediction("c", words=["happy"], confidence={"happy": 0.9}, support={"happy": ["speech"]}, judges_answered=["speech"])
+    said = Verdict("speech", "c", ["happy"], raw="from speech", description="I am so happy")
+    lines = _table(pred, {"speech": {"c": said}}).splitlines()
+    assert lines[-1].strip() == 'description: "I am so happy"'
+
+
 def test_json_gives_one_object_per_clip_with_every_judges_verdict(capsys, replay_config):
     code, out, _ = cojudge(capsys, "c1", "c2", "--config", replay_config, "--format", "json")
     clips = json_lines(out)
@@ -188,7 +198,7 @@ def test_predict_refuses_to_write_over_the_video(capsys, replay_config, tmp_path
 def test_the_ray_backend_without_ray_says_how_to_install_it(capsys, replay_config, monkeypatch):
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "ray" else real(name, *a))
-    assert "pip install merov-cojudge[ray]" in one_line_error(capsys, "c1", "--config", replay_config, "--backend", "ray")
+    assert "pip install -e '.[ray]' in the merov-cojudge checkout" in one_line_error(capsys, "c1", "--config", replay_config, "--backend", "ray")
 
 
 # -- the CPU judges on real media --------------------------------------------------------------

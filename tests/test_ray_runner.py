@@ -166,8 +166,9 @@ def test_more_gpus_than_the_cluster_has_is_a_one_line_error(ray_cluster, configs
 
 def test_joining_a_cluster_that_is_not_there_is_a_one_line_error(clips, monkeypatch):
     monkeypatch.setattr(ray, "is_initialized", lambda: False)
-    monkeypatch.setattr(ray, "init", lambda **kw: (_ for _ in ()).throw(ConnectionError("Could not find any running Ray instance.")))
-    with pytest.raises(InputError, match="address='auto': no Ray cluster found there"):
+    ray_says = "Could not find any running Ray instance. Please specify the one to connect to by setting `--address` flag or `RAY_ADDRESS`."
+    monkeypatch.setattr(ray, "init", lambda **kw: (_ for _ in ()).throw(ConnectionError(ray_says)))
+    with pytest.raises(InputError, match=r"address='auto': no Ray cluster found there \(Could not find any running Ray instance\); start one"):
         run_judges_ray([{"type": "replay", "name": "r", "labels": {}}], clips, address="auto", progress=False)
 
 

@@ -1,0 +1,41 @@
+"""Install hints in error messages name extras that setup.cfg really defines, in a form that works from the checkout."""
+from __future__ import annotations
+
+import configparser
+import re
+from pathlib import Path
+
+import pytest
+
+from judges.install_hints import FER_HINT, install_hint
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _extras() -> set[str]:
+    config = configparser.ConfigParser()
+    config.read(ROOT / "setup.cfg")
+    return set(config["options.extras_require"])
+
+
+def _hinted_extras() -> set[str]:
+    """Every extra named by an ``install_hint("...")`` call in the package's code."""
+    found = set()
+    for path in [*ROOT.glob("judges/*.py"), *ROOT.glob("ensemble/*.py"), *ROOT.glob("calibration/*.py")]:
+        found |= set(re.findall(r"install_hint\([\"'](\w+)[\"']\)", path.read_text(encoding="utf-8")))
+    return found
+
+
+def test_every_hinted_extra_is_defined_in_setup_cfg() -> None:
+    hinted = _hinted_extras()
+    assert hinted >= {"cpu", "hf", "ray", "lmdeploy"}
+    assert hinted <= _extras()
+
+
+@pytest.mark.parametrize("extra", ["cpu", "ray"])
+def test_hint_installs_the_checkout_not_a_pypi_name(extra: str) -> None:
+    assert install_hint(extra) == f"pip install -e '.[{extra}]' in the merov-cojudge checkout"
+
+
+def test_fer_hint_pins_the_version_setup_cfg_names() -> None:
+    assert FER_HINT.split()[-1] in (ROOT / "setup.cfg").read_text(encoding="utf-8")
