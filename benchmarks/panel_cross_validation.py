@@ -3,9 +3,15 @@
 For each panel and strategy: repeated 5-fold x 4 cross-validation inside the dev split; in each
 outer fold the strategy's hyper-parameters are tuned by inner 5-fold CV on the training folds, and
 the best single judge is chosen on the training folds too. Prints mean level-1 F (l1_f), its fold
-spread, and the paired delta against the best single judge. Only dev labels are read.
+spread, and the paired delta against the best single judge: on its own words ("single", the
+baseline), and after the fusion's word mapping ("mapped", so the gain of fusing judges is not
+confused with the gain of mapping one judge's words). Only dev labels are read.
 
     PYTHONPATH=. python benchmarks/panel_cross_validation.py [--strategies stacked,majority] [--panels A,B,C] [--oov attach,drop] [--seed 0,1,2,3,4]
+
+``--shuffle-labels K`` is the null check: the dev labels are permuted across clips (seed K), so no
+judge's words say anything about a clip's labels; the fusion should fall to what class frequencies
+alone give, while the single judges fall to chance.
 """
 from __future__ import annotations
 
@@ -13,6 +19,8 @@ import argparse
 import json
 import time
 from pathlib import Path
+
+import numpy as np
 
 from calibration.cross_validation import cross_validate
 from calibration.data_paths import ovmerd_dir
@@ -40,13 +48,18 @@ def main() -> None:
     ap.add_argument("--no-smooth", action="store_true", help="choose the decision knob by its own inner score, not its neighbourhood's")
     ap.add_argument("--seed", default="0", help="fold assignment(s), e.g. 0 or 0,1,2,3,4 (then also their means); report every seed you run")
     ap.add_argument("--jsonl", help="append results to this file")
+    ap.add_argument("--shuffle-labels", type=int, metavar="K", help="null check: permute the labels across clips (seed K) first")
     args = ap.parse_args()
     root = ovmerd_dir()
     labels = read_labels(root / "labels" / "dev.csv")
     names = read_split(root / "splits" / "dev.txt")
+    if args.shuffle_labels is not None:
+        shuffled = np.random.default_rng(args.shuffle_labels).permutation(names)
+        labels = {name: labels[other] for name, other in zip(names, shuffled)}
+        print(f"null check: labels permuted across the {len(names)} clips (seed {args.shuffle_labels})")
     all_panels = panels(root / "outputs")
     seeds = [int(x) for x in str(args.seed).split(",")]
-    print(f"{'panel':<6}{'judges':>7}{'strategy':>13}{'oov':>8}{'seed':>5}{'fused':>8}{'±':>6}{'single':>8}{'delta':>8}{'±':>6}{'min':>7}{'won':>7}{'words':>7}{'secs':>7}")
+    print(f"{'panel':<6}{'judges':>7}{'strategy':>13}{'oov':>8}{'seed':>5}{'fused':>8}{'±':>6}{'single':>8}{'delta':>8}{'±':>6}{'min':>7}{'won':>7}{'mapped':>8}{'delta':>8}{'won':>7}{'words':>7}{'secs':>7}")
     means = []
     for panel in args.panels.split(","):
         outputs = {judge_name_for(f): read_judge_output(f) for f in all_panels[panel]}
@@ -60,18 +73,21 @@ def main() -> None:
                     runs.append(s)
                     secs = time.perf_counter() - started
                     print(f"{panel:<6}{len(outputs):>7}{strategy:>13}{oov:>8}{seed:>5}{s['fused_l1_f']:>8.2f}{s['fused_std']:>6.2f}{s['single_l1_f']:>8.2f}"
-                          f"{s['delta']:>+8.2f}{s['delta_std']:>6.2f}{s['delta_min']:>+7.2f}{s['folds_won']:>4}/{s['folds']:<2}{s['words_per_clip']:>7.2f}{secs:>7.0f}", flush=True)
+                          f"{s['delta']:>+8.2f}{s['delta_std']:>6.2f}{s['delta_min']:>+7.2f}{s['folds_won']:>4}/{s['folds']:<2}"
+                          f"{s['mapped_single_l1_f']:>8.2f}{s['delta_mapped']:>+8.2f}{s['folds_won_mapped']:>4}/{s['folds']:<2}{s['words_per_clip']:>7.2f}{secs:>7.0f}", flush=True)
                     if args.jsonl:
                         with open(args.jsonl, "a") as fh:
-                            fh.write(json.dumps({"panel": panel, "strategy": strategy, "oov": oov, "seed": seed, "smooth": not args.no_smooth, **s, "seconds": secs}) + "\n")
+                            fh.write(json.dumps({"panel": panel, "strategy": strategy, "oov": oov, "seed": seed, "smooth": not args.no_smooth,
+                                                 "shuffle_labels": args.shuffle_labels, **s, "seconds": secs}) + "\n")
                 means.append((panel, strategy, oov, runs))
     if len(seeds) > 1:
         print(f"\nmeans over fold seeds {args.seed}:")
         for panel, strategy, oov, runs in means:
-            mean = {k: sum(r[k] for r in runs) / len(runs) for k in ("fused_l1_f", "single_l1_f", "delta", "words_per_clip")}
-            won, folds = sum(r["folds_won"] for r in runs), sum(r["folds"] for r in runs)
+            mean = {k: sum(r[k] for r in runs) / len(runs) for k in ("fused_l1_f", "single_l1_f", "delta", "mapped_single_l1_f", "delta_mapped", "words_per_clip")}
+            won, won_mapped, folds = (sum(r[k] for r in runs) for k in ("folds_won", "folds_won_mapped", "folds"))
             print(f"{panel:<6}{strategy:>13}{oov:>8}  fused {mean['fused_l1_f']:.2f}  single {mean['single_l1_f']:.2f}  "
-                  f"delta {mean['delta']:+.2f}  folds won {won}/{folds}  words {mean['words_per_clip']:.2f}")
+                  f"delta {mean['delta']:+.2f}  folds won {won}/{folds}  mapped single {mean['mapped_single_l1_f']:.2f}  "
+                  f"delta {mean['delta_mapped']:+.2f}  folds won {won_mapped}/{folds}  words {mean['words_per_clip']:.2f}")
 
 
 if __name__ == "__main__":

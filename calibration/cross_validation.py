@@ -4,6 +4,11 @@ Repeated k-fold cross-validation inside the labelled split. In every outer fold,
 everything is chosen on the training folds only: the voter's hyper-parameters
 (inner cross-validation), its fit, and which single judge is "best". Both are then
 scored on the held-out fold; the paired delta is their difference per fold.
+
+The best single judge is scored twice: on its own words, as the metric reads them
+(the baseline the fusion must beat), and on its words after the fusion's own word
+mapping (normalisation, out-of-vocabulary attachment), so that the gain of fusing
+judges is not confused with the gain of mapping one judge's words.
 """
 from __future__ import annotations
 
@@ -19,8 +24,9 @@ from calibration.ew_metric import evaluate
 from calibration.emotion_wheel import LEVEL1_METRICS
 from calibration.tuning import check_folds, check_grid, check_labels, tune_table
 from ensemble.fuser import Fuser, JudgeOutputs
+from ensemble.vote_table import VoteTable
 
-__all__ = ["CrossValidation", "cross_validate", "best_single_judge"]
+__all__ = ["CrossValidation", "cross_validate", "best_single_judge", "mapped_outputs"]
 
 
 def best_single_judge(outputs: JudgeOutputs, labels: Mapping[str, Sequence[str]], names: Sequence[str], wheel) -> tuple[str, float]:
@@ -32,17 +38,26 @@ def best_single_judge(outputs: JudgeOutputs, labels: Mapping[str, Sequence[str]]
 
 @dataclass
 class CrossValidation:
-    """Per-fold level-1 F of the fusion and of the best single judge (chosen on the training folds)."""
+    """Per-fold level-1 F of the fusion and of the best single judge (chosen on the training folds).
+
+    ``single`` scores that judge's own words; ``single_mapped`` scores the judge that is best after
+    the fusion's word mapping, on its mapped words (empty when not measured).
+    """
 
     fused: np.ndarray
     single: np.ndarray
     single_names: list[str]
     words_per_clip: np.ndarray
     chosen_params: list[dict[str, Any]] = field(default_factory=list)
+    single_mapped: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     @property
     def delta(self) -> np.ndarray:
         return self.fused - self.single
+
+    @property
+    def delta_mapped(self) -> np.ndarray:
+        return self.fused - self.single_mapped
 
     def summary(self) -> dict[str, float]:
         """Means and spreads in percent."""
@@ -52,6 +67,8 @@ class CrossValidation:
             "delta": 100 * float(self.delta.mean()), "delta_std": 100 * float(self.delta.std()),
             "delta_min": 100 * float(self.delta.min()), "folds_won": int((self.delta > 0).sum()), "folds": len(self.delta),
             "words_per_clip": float(self.words_per_clip.mean()),
+            **({"mapped_single_l1_f": 100 * float(self.single_mapped.mean()), "delta_mapped": 100 * float(self.delta_mapped.mean()),
+                "folds_won_mapped": int((self.delta_mapped > 0).sum())} if len(self.single_mapped) == len(self.fused) else {}),
         }
 
 
@@ -81,7 +98,8 @@ def cross_validate(
     check_labels(labels, names, fuser.space())
     table = fuser.table(outputs, names)
     wheel = table.space.wheel
-    fused, single, single_names, words, chosen = [], [], [], [], []
+    mapped = mapped_outputs(table)
+    fused, single, single_names, words, chosen, single_mapped = [], [], [], [], [], []
     splits = list(RepeatedKFold(n_splits=folds, n_repeats=repeats, random_state=seed).split(np.arange(len(names))))
     if progress:
         from tqdm.auto import tqdm
@@ -104,4 +122,15 @@ def cross_validate(
         judge, _ = best_single_judge(outputs, labels, train_names, wheel)
         single_names.append(judge)
         single.append(evaluate(labels, outputs[judge], test_names, wheel=wheel, metrics=LEVEL1_METRICS).l1_f)
-    return CrossValidation(np.array(fused), np.array(single), single_names, np.array(words), chosen)
+        judge, _ = best_single_judge(mapped, labels, train_names, wheel)
+        single_mapped.append(evaluate(labels, mapped[judge], test_names, wheel=wheel, metrics=LEVEL1_METRICS).l1_f)
+    return CrossValidation(np.array(fused), np.array(single), single_names, np.array(words), chosen, np.array(single_mapped))
+
+
+def mapped_outputs(table: VoteTable) -> dict[str, dict[str, list[str]]]:
+    """Each judge's words per clip after the fusion's word mapping: one shown word per meaning it voted for."""
+    mapped = {}
+    for judge in table.judges:
+        alone = table.judge_subset([judge])
+        mapped[judge] = {name: [c.word for c in cands] for name, cands in zip(alone.names, alone.candidates)}
+    return mapped
