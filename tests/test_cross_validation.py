@@ -1,6 +1,8 @@
 """The honest estimate: fused vs the best single judge chosen on the training folds only."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pytest
 
 from calibration.cross_validation import best_single_judge, cross_validate
@@ -44,3 +46,62 @@ def test_cross_validation_reports_the_delta_against_the_mapped_best_judge_too(de
     s = cv.summary()
     assert len(cv.single_mapped) == 5
     assert s["delta_mapped"] == pytest.approx(s["fused_l1_f"] - s["mapped_single_l1_f"])
+
+
+class _ReadLog(Mapping):
+    """Labels that remember which clips were read, and in which phase of the protocol."""
+
+    def __init__(self, labels) -> None:
+        self.labels, self.phase, self.reads = labels, "other", []
+
+    def __getitem__(self, name):
+        self.reads.append((self.phase, name))
+        return self.labels[name]
+
+    def __iter__(self):
+        return iter(self.labels)
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+
+def test_no_held_out_label_is_read_to_tune_fit_or_choose_the_best_judge(monkeypatch, dev_labels, dev_names, outputs_dir, wheel):
+    import calibration.cross_validation as cv_module
+
+    log = _ReadLog(dev_labels)
+    calls: list[tuple[str, set[str], set[str]]] = []  # (phase, clips it was given, clips it read)
+
+    def watched(phase, fn, names_of):
+        def wrapper(*args, **kwargs):
+            if log.phase != "other":  # called from inside another watched step: part of that step
+                return fn(*args, **kwargs)
+            start, log.phase = len(log.reads), phase
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                calls.append((phase, set(names_of(*args)), {n for _, n in log.reads[start:]}))
+                log.phase = "other"
+        return wrapper
+
+    monkeypatch.setattr(cv_module, "tune_table", watched("tune", cv_module.tune_table, lambda fuser, table, *a: table.names))
+    monkeypatch.setattr(Fuser, "fit_table", watched("fit", Fuser.fit_table, lambda self, table, *a: table.names))
+    monkeypatch.setattr(cv_module, "best_single_judge", watched("best", cv_module.best_single_judge, lambda outputs, labels, names, *a: names))
+    monkeypatch.setattr(cv_module, "evaluate", watched("score", cv_module.evaluate, lambda labels, preds, names, *a: names))
+    outputs = {f.parent.name: read_judge_output(f) for f in sorted(outputs_dir.glob("*/*-nosubtitle-addsub-eng-openset.npz"))[:3]}
+    cross_validate(Fuser(StackedVoter(), oov="drop", wheel=wheel), outputs, log, dev_names,
+                   grid={"lam": [0.5, 0.6]}, repeats=1, inner_folds=3)
+    folds, current = [], []
+    for phase, given, read in calls:
+        current.append((phase, given, read))
+        if phase == "score" and sum(p == "score" for p, _, _ in current) == 3:  # fused, single, mapped single
+            folds.append(current)
+            current = []
+    assert len(folds) == 5 and not current
+    for fold in folds:
+        held_out = set.union(*(given for phase, given, _ in fold if phase == "score"))
+        assert all(given == held_out for phase, given, _ in fold if phase == "score")
+        learned = [(phase, given, read) for phase, given, read in fold if phase != "score"]
+        assert {phase for phase, _, _ in learned} == {"tune", "fit", "best"}
+        for phase, given, read in learned:
+            assert read <= given, f"{phase} read labels of clips it was not given"
+            assert not given & held_out, f"{phase} was given held-out clips"
