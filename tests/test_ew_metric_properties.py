@@ -50,10 +50,20 @@ def test_order_duplicates_and_case_do_not_change_scores(wheel, vocab, gt_idx, pr
 @SETTINGS
 @given(st.lists(st.integers(0, 10_000), min_size=1, max_size=6))
 def test_empty_prediction_scores_zero_for_that_sample(wheel, vocab, gt_idx):
-    labels = {"s": _labels(vocab, gt_idx)}
-    scores = evaluate(labels, {"s": []}, wheel=wheel)
+    # beside a perfectly predicted sample, so that skipping the empty one would show as 100
+    labels = {"s": _labels(vocab, gt_idx), "t": _labels(vocab, gt_idx[::-1])}
+    scores = evaluate(labels, {"s": [], "t": labels["t"]}, wheel=wheel)
     for metric, f in scores.f.items():
-        assert f == 0.0 and scores.p[metric] == 0.0 and scores.r[metric] == 0.0
+        assert scores.p[metric] == pytest.approx(0.5) and scores.r[metric] == pytest.approx(0.5) and f == pytest.approx(0.5)
+    assert scores.missing == 0  # an empty answer is an answer, not a missing one
+
+
+@SETTINGS
+@given(st.lists(st.integers(0, 10_000), min_size=1, max_size=6), st.lists(st.integers(0, 10_000), min_size=1, max_size=6), st.randoms())
+def test_case_and_spaces_in_the_ground_truth_do_not_change_scores(wheel, vocab, gt_idx, pred_idx, rnd):
+    gt, pred = _labels(vocab, gt_idx), {"s": _labels(vocab, pred_idx)}
+    untidy = [f" {w.upper()} " if rnd.random() < 0.5 else w.title() for w in gt]
+    assert evaluate({"s": untidy}, pred, wheel=wheel).as_dict() == evaluate({"s": gt}, pred, wheel=wheel).as_dict()
 
 
 def test_missing_prediction_counts_as_empty_and_is_reported(wheel):
