@@ -98,3 +98,25 @@ def test_predicting_with_other_judges_is_an_error(toy):
 def test_unfitted_voter_says_so(toy):
     with pytest.raises(InputError, match="not fitted"):
         StackedVoter().predict(toy[0])
+
+
+def test_stacked_features_are_the_classs_own_votes_then_panel_shares_then_reliability(toy):
+    table, _, Y = toy
+    n_judges, n_classes = len(table.judges), Y.shape[1]
+    assert StackedVoter().fit(table, Y).coef_.shape == (n_classes, n_judges + n_classes + 1)
+    assert StackedVoter(reliability_feature=False).fit(table, Y).coef_.shape == (n_classes, n_judges + n_classes)
+    assert StackedVoter(share_features=False).fit(table, Y).coef_.shape == (n_classes, n_judges + 1)
+
+
+def test_a_smaller_C_shrinks_the_stacked_weights(toy):
+    table, _, Y = toy
+    small, large = (np.abs(StackedVoter(C=C).fit(table, Y).coef_).sum() for C in (0.01, 1.0))
+    assert small < large
+
+
+def test_a_judge_that_is_always_right_outweighs_one_that_often_says_nothing(toy, space):
+    table, _, Y = toy
+    voter = StackedVoter(C=1.0, share_features=False, reliability_feature=False).fit(table, Y)
+    k = space.signature("happy")[0]
+    good, lazy = table.judges.index("good"), table.judges.index("lazy")
+    assert voter.coef_[k, good] > voter.coef_[k, lazy] and voter.coef_[k, good] > 0
