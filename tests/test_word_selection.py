@@ -61,3 +61,29 @@ def test_expected_recall_share_is_exact(wheel):
                 size = sum(outcome[k] for k in range(5) if wheel_of[k] == wheel_of[c])
                 exact[c] += prob / size
     np.testing.assert_allclose(expected_recall_share(proba, wheel_of), exact, rtol=1e-9)
+
+
+def _one_wheel(probs: list[float]) -> tuple[np.ndarray, list[Candidate], np.ndarray]:
+    """Classes of one wheel, one candidate word per class: w0, w1, ..."""
+    return np.array(probs), [Candidate(f"w{k}", (k,), ["j"]) for k in range(len(probs))], np.zeros(len(probs), dtype=np.int64)
+
+
+def test_a_second_word_is_added_only_for_its_expected_share_of_recall_not_its_probability():
+    # w1's recall gain is E[1{w1 in G} / |G|] = 0.3 * (0.1 + 0.9 / 2) = 0.165, not 0.3; its precision loss is
+    # (0.3 - 0.9) / 2 = -0.3. At lam 0.4: 0.4 * -0.3 + 0.6 * 0.165 < 0 (kept out); with 0.3 it would be > 0.
+    proba, cands, wheel_of = _one_wheel([0.9, 0.3])
+    assert [c.word for c, _ in select_expected_f(proba, cands, wheel_of, 0.4)] == ["w0"]
+    assert [c.word for c, _ in select_expected_f(proba, cands, wheel_of, 0.3)] == ["w0", "w1"]
+
+
+def test_equal_gains_go_to_the_alphabetically_first_word_whatever_the_order_given():
+    proba, cands, wheel_of = _one_wheel([0.6, 0.6])
+    for order in (cands, cands[::-1]):
+        assert [c.word for c, _ in select_expected_f(proba, order, wheel_of, 0.5, max_words=1)] == ["w0"]
+
+
+def test_the_threshold_rule_stops_at_max_words(wheel):
+    space = ClassSpace(wheel)
+    p = _proba(space, {"happy": 0.9, "sad": 0.8, "angry": 0.7})
+    chosen = select_by_threshold(p, _cands(space, ["happy", "sad", "angry"]), 0.5, max_words=2)
+    assert [c.word for c, _ in chosen] == ["happy", "sad"]
