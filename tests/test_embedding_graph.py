@@ -134,6 +134,26 @@ def test_every_method_partitions_the_words(make_graph, method):
     assert all(graph.cluster_of_[w] == cid for cid, c in enumerate(graph.clusters_) for w in c)
 
 
+JOY_AND_ANGER = ["joyful", "happy", "glad", "cheerful", "angry", "furious", "mad", "irritated"]
+
+
+@pytest.mark.slow
+def test_each_word_links_to_at_most_its_k_nearest_neighbours(make_graph):
+    nearest = make_graph(JOY_AND_ANGER, threshold=0.1, lexical_edges=False, k=1)
+    everyone = make_graph(JOY_AND_ANGER, threshold=0.1, lexical_edges=False, k=7)
+    assert nearest.graph_.number_of_edges() <= len(JOY_AND_ANGER) < everyone.graph_.number_of_edges()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("method", ["louvain", "greedy"])
+def test_community_detection_splits_a_connected_graph_by_meaning(make_graph, method):
+    # at a low threshold joy and anger words form one connected component; communities tell them apart
+    whole = make_graph(JOY_AND_ANGER, threshold=0.1, lexical_edges=False, k=7)
+    split = make_graph(JOY_AND_ANGER, threshold=0.1, lexical_edges=False, k=7, method=method)
+    assert len(whole.clusters_) == 1
+    assert split.cluster("furious") == split.cluster("irritated") != split.cluster("glad") == split.cluster("cheerful")
+
+
 @pytest.mark.slow
 def test_an_unseen_similar_word_joins_its_nearest_cluster(make_graph):
     graph = make_graph(["scared", "happy"], lexical_edges=False)
