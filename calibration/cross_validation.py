@@ -41,7 +41,7 @@ class CrossValidation:
     """Per-fold level-1 F of the fusion and of the best single judge (chosen on the training folds).
 
     ``single`` scores that judge's own words; ``single_mapped`` scores the judge that is best after
-    the fusion's word mapping, on its mapped words (empty when not measured).
+    the fusion's word mapping (``mapped_names``), on its mapped words (empty when not measured).
     """
 
     fused: np.ndarray
@@ -50,6 +50,7 @@ class CrossValidation:
     words_per_clip: np.ndarray
     chosen_params: list[dict[str, Any]] = field(default_factory=list)
     single_mapped: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    mapped_names: list[str] = field(default_factory=list)
 
     @property
     def delta(self) -> np.ndarray:
@@ -99,7 +100,7 @@ def cross_validate(
     table = fuser.table(outputs, names)
     wheel = table.space.wheel
     mapped = mapped_outputs(table)
-    fused, single, single_names, words, chosen, single_mapped = [], [], [], [], [], []
+    fused, single, single_names, words, chosen, single_mapped, mapped_names = [], [], [], [], [], [], []
     splits = list(RepeatedKFold(n_splits=folds, n_repeats=repeats, random_state=seed).split(np.arange(len(names))))
     if progress:
         from tqdm.auto import tqdm
@@ -123,8 +124,9 @@ def cross_validate(
         single_names.append(judge)
         single.append(evaluate(labels, outputs[judge], test_names, wheel=wheel, metrics=LEVEL1_METRICS).l1_f)
         judge, _ = best_single_judge(mapped, labels, train_names, wheel)
+        mapped_names.append(judge)
         single_mapped.append(evaluate(labels, mapped[judge], test_names, wheel=wheel, metrics=LEVEL1_METRICS).l1_f)
-    return CrossValidation(np.array(fused), np.array(single), single_names, np.array(words), chosen, np.array(single_mapped))
+    return CrossValidation(np.array(fused), np.array(single), single_names, np.array(words), chosen, np.array(single_mapped), mapped_names)
 
 
 def mapped_outputs(table: VoteTable) -> dict[str, dict[str, list[str]]]:

@@ -105,3 +105,59 @@ def test_no_held_out_label_is_read_to_tune_fit_or_choose_the_best_judge(monkeypa
         for phase, given, read in learned:
             assert read <= given, f"{phase} read labels of clips it was not given"
             assert not given & held_out, f"{phase} was given held-out clips"
+
+
+def test_each_outer_fold_fits_the_fusion_with_its_inner_choice(monkeypatch, dev_labels, dev_names, outputs_dir, wheel):
+    import calibration.cross_validation as cv_module
+
+    tuning, fitted_lams = [False], []
+    real_tune, real_fit = cv_module.tune_table, Fuser.fit_table
+
+    def tune(*args, **kwargs):
+        tuning[0] = True
+        try:
+            return real_tune(*args, **kwargs)
+        finally:
+            tuning[0] = False
+
+    def fit(self, *args, **kwargs):
+        if not tuning[0]:
+            fitted_lams.append(self.voter.lam)
+        return real_fit(self, *args, **kwargs)
+
+    monkeypatch.setattr(cv_module, "tune_table", tune)
+    monkeypatch.setattr(Fuser, "fit_table", fit)
+    outputs = {f.parent.name: read_judge_output(f) for f in sorted(outputs_dir.glob("*/*-nosubtitle-addsub-eng-openset.npz"))[:2]}
+    cv = cross_validate(Fuser(StackedVoter(lam=0.5), oov="drop", wheel=wheel), outputs, dev_labels, dev_names,
+                        grid={"lam": [0.8]}, folds=2, repeats=2, inner_folds=2)
+    assert len(cv.fused) == 4 and fitted_lams == [0.8] * 4 and [p["lam"] for p in cv.chosen_params] == [0.8] * 4
+
+
+def test_folds_won_counts_strict_wins_and_delta_min_is_the_worst_fold():
+    import numpy as np
+
+    from calibration.cross_validation import CrossValidation
+
+    cv = CrossValidation(np.array([0.5, 0.6, 0.7]), np.array([0.5, 0.5, 0.8]), ["a", "a", "b"], np.array([2.0, 3.0, 4.0]))
+    s = cv.summary()
+    assert s["folds_won"] == 1 and s["delta_min"] == pytest.approx(-10.0) and s["words_per_clip"] == pytest.approx(3.0)
+    assert "delta_mapped" not in s  # not measured
+
+
+def test_the_mapped_baseline_is_scored_on_the_mapped_words_of_the_judge_it_names(dev_labels, dev_names, outputs_dir, wheel):
+    import numpy as np
+    from sklearn.model_selection import RepeatedKFold
+
+    from calibration.cross_validation import mapped_outputs
+    from calibration.ew_metric import evaluate
+    from calibration.emotion_wheel import LEVEL1_METRICS
+
+    outputs = {f.parent.name: read_judge_output(f) for f in sorted(outputs_dir.glob("AffectGPT/*-openset.npz"))[:2]}
+    fuser = Fuser(StackedVoter(), oov="attach", wheel=wheel)
+    cv = cross_validate(fuser, outputs, dev_labels, dev_names, folds=2, repeats=1, seed=3)
+    mapped = mapped_outputs(fuser.table(outputs, dev_names))
+    splits = RepeatedKFold(n_splits=2, n_repeats=1, random_state=3).split(np.arange(len(dev_names)))
+    for (_, test), judge, score in zip(splits, cv.mapped_names, cv.single_mapped):
+        held_out = [dev_names[i] for i in test]
+        assert score == evaluate(dev_labels, mapped[judge], held_out, wheel=wheel, metrics=LEVEL1_METRICS).l1_f
+        assert score != evaluate(dev_labels, outputs[judge], held_out, wheel=wheel, metrics=LEVEL1_METRICS).l1_f
