@@ -28,6 +28,13 @@ def test_best_single_judge_is_chosen_on_the_given_names_only(outputs_dir, dev_la
                "qwen": read_judge_output(outputs_dir / "Qwen-Audio/output-reason-7b-subtitle-eng-openset.npz")}
     judge, score = best_single_judge(outputs, dev_labels, dev_names, wheel)
     assert judge == "affectgpt" and score == pytest.approx(0.6469, abs=1e-4)
+    from calibration.ew_metric import evaluate
+
+    def on(name: str, clip: str) -> float:
+        return evaluate(dev_labels, outputs[name], [clip], wheel=wheel).l1_f
+
+    qwen_better = [n for n in dev_names if on("qwen", n) > on("affectgpt", n)]
+    assert qwen_better and best_single_judge(outputs, dev_labels, qwen_better, wheel)[0] == "qwen"
 
 
 def test_the_mapped_baseline_scores_a_judges_words_after_the_fusions_word_mapping(wheel):

@@ -47,10 +47,15 @@ class FakeChatServer:
                     server.active += 1
                     server.max_active = max(server.max_active, server.active)
                     index = len(server.requests) - 1
+                done = False
                 try:
                     status, payload, delay = server.reply(body) if server.reply else server.script[min(index, len(server.script) - 1)]
                     time.sleep(delay)
                     data = payload.encode() if isinstance(payload, str) else json.dumps(payload).encode()
+                    # no longer active before the reply goes out: the client may send its next request at once
+                    with server.lock:
+                        server.active -= 1
+                    done = True
                     self.send_response(status)
                     self.send_header("Content-Type", "application/json")
                     self.send_header("Content-Length", str(len(data)))
@@ -59,8 +64,9 @@ class FakeChatServer:
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (timeout test)
                 finally:
-                    with server.lock:
-                        server.active -= 1
+                    if not done:
+                        with server.lock:
+                            server.active -= 1
 
             def log_message(self, *args):
                 pass

@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-ray = pytest.importorskip("ray", reason="the Ray runner needs the [ray] extra: pip install -e '.[ray]'")
+import ray  # [dev] includes [ray]: a missing Ray is a failed install, not a skip
 
 from judges.base import Judge  # noqa: E402
 from judges.errors import InputError  # noqa: E402

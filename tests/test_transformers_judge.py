@@ -19,8 +19,8 @@ from judges.prompts import PROMPT_VERSION
 from judges.registry import build_judge
 from tests.media_fixtures import make_clip, make_corrupt_clip
 
-torch = pytest.importorskip("torch")
-transformers = pytest.importorskip("transformers")
+import torch
+import transformers  # [dev] includes [hf]: a missing one is a failed install, not a skip
 
 from judges.transformers_judge import TransformersJudge  # noqa: E402
 
