@@ -22,8 +22,11 @@ def test_json_output_has_exactly_the_documented_keys(capsys, data_root):
 def test_table_output_lists_every_metric(capsys, data_root):
     main(["evaluate", "--labels", str(data_root / "ovmerd/labels/dev.csv"),
           "--pred", str(data_root / "ovmerd/outputs/Qwen-Audio/output-reason-7b-subtitle-eng-openset.npz")])
-    text = capsys.readouterr().out
-    assert "l1_f" in text and "35.56" in text
+    rows = dict(line.split() for line in capsys.readouterr().out.splitlines()[1:])
+    from calibration.ew_metric import SCORE_KEYS
+
+    assert list(rows) == list(SCORE_KEYS)
+    assert rows["l1_f"] == "35.56" and rows["n"] == "231"
 
 
 @pytest.mark.parametrize("pred_name", ["missing.npz", "notes.txt"])
