@@ -47,10 +47,18 @@ def test_words_come_from_stage_two_and_description_from_stage_one():
     assert (verdict.judge, verdict.words, verdict.description, verdict.error) == ("describer+lexical", ["tense", "angry"], "He is tense and angry.", None)
 
 
+class SlowExtractor:
+    """A stage two that reports 0.25 s for every extraction."""
+
+    name = "slow"
+
+    def extract(self, description: str, subtitle: str | None = None, clip: str = "") -> Verdict:
+        return Verdict(self.name, clip, ["sad"], seconds=0.25)
+
+
 def test_timings_are_summed():
-    extractor = lexical()
-    verdict = TwoStageJudge(ScriptedDescriber({"c1": "sad"}), extractor).judge(Clip("c1"))
-    assert 1.5 <= verdict.seconds < 1.6
+    verdict = TwoStageJudge(ScriptedDescriber({"c1": "sad"}), SlowExtractor()).judge(Clip("c1"))
+    assert verdict.seconds == pytest.approx(1.5 + 0.25)
 
 
 def test_stage_one_errors_propagate_without_running_stage_two():
