@@ -120,3 +120,11 @@ def test_a_judge_that_is_always_right_outweighs_one_that_often_says_nothing(toy,
     k = space.signature("happy")[0]
     good, lazy = table.judges.index("good"), table.judges.index("lazy")
     assert voter.coef_[k, good] > voter.coef_[k, lazy] and voter.coef_[k, good] > 0
+
+
+def test_a_class_never_seen_in_training_gets_its_smoothed_rate_not_a_coin_flip(toy):
+    table, _, Y = toy
+    voter = StackedVoter().fit(table, Y)
+    unseen = [k for k in range(Y.shape[1]) if not Y[:, k].any()]
+    assert unseen
+    np.testing.assert_allclose(voter.predict_proba(table)[:, unseen], 0.5 / (len(Y) + 1.0))
