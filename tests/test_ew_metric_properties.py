@@ -36,12 +36,12 @@ def test_perfect_prediction_scores_100(wheel, vocab, rows):
 
 @SETTINGS
 @given(st.lists(st.integers(0, 10_000), min_size=1, max_size=6), st.lists(st.integers(0, 10_000), min_size=1, max_size=6), st.randoms())
-def test_order_duplicates_and_case_do_not_change_scores(wheel, vocab, gt_idx, pred_idx, rnd):
+def test_order_duplicates_case_and_spaces_do_not_change_scores(wheel, vocab, gt_idx, pred_idx, rnd):
     labels = {"s": _labels(vocab, gt_idx)}
     pred = _labels(vocab, pred_idx)
     shuffled = pred + pred[: len(pred) // 2]
     rnd.shuffle(shuffled)
-    shouted = [w.upper() if rnd.random() < 0.5 else w.title() for w in shuffled]
+    shouted = [f" {w.upper()} " if rnd.random() < 0.5 else w.title() for w in shuffled]
     a = evaluate(labels, {"s": pred}, wheel=wheel).as_dict()
     b = evaluate(labels, {"s": shouted}, wheel=wheel).as_dict()
     assert a == b

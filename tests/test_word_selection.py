@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from ensemble.class_space import ClassSpace
 from ensemble.vote_table import Candidate
@@ -87,3 +88,14 @@ def test_the_threshold_rule_stops_at_max_words(wheel):
     p = _proba(space, {"happy": 0.9, "sad": 0.8, "angry": 0.7})
     chosen = select_by_threshold(p, _cands(space, ["happy", "sad", "angry"]), 0.5, max_words=2)
     assert [c.word for c, _ in chosen] == ["happy", "sad"]
+
+
+def test_a_words_confidence_is_the_mean_probability_of_the_classes_it_maps_to():
+    from ensemble.word_selection import candidate_confidence
+
+    assert candidate_confidence(np.array([0.2, 0.8, 0.5]), Candidate("w", (0, 1), ["j"])) == pytest.approx(0.5)
+
+
+def test_the_threshold_rule_keeps_a_word_exactly_at_the_threshold():
+    proba, cands, _ = _one_wheel([0.5, 0.49])
+    assert [c.word for c, _ in select_by_threshold(proba, cands, 0.5)] == ["w0"]
