@@ -77,7 +77,7 @@ def check_folds(folds: Any, repeats: Any, n: int, names: tuple[str, str] = ("fol
 def check_labels(labels: Any, names: Sequence[str], space) -> None:
     """Refuse labels tuning cannot learn from: not a mapping, names without a label, a label that is not a list of words, or no word on the emotion wheel."""
     if not isinstance(labels, Mapping):
-        raise InputError(f"labels must map each clip name to its list of words, e.g. {{'sample_00000007': ['happy']}}; got a {type(labels).__name__}")
+        raise InputError(f"labels must map each sample name to its list of words, e.g. {{'sample_00000007': ['happy']}}; got a {type(labels).__name__}")
     missing = [n for n in names if n not in labels]
     if missing:
         raise InputError(f"{len(missing)} clip(s) have no label, e.g. {missing[0]!r}; label them or use labelled clips only")

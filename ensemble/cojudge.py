@@ -100,11 +100,6 @@ class CoJudge:
         from calibration.tuning import check_folds, check_grid, check_labels, default_grid, tune_table
 
         clips = _clips(samples, "fit")
-        if not isinstance(labels, Mapping):
-            raise InputError(f"CoJudge.fit: labels must map each sample name to its list of words, e.g. {{'sample_00000007': ['happy']}}; got a {type(labels).__name__}")
-        missing = [c.name for c in clips if c.name not in labels]
-        if missing:
-            raise InputError(f"{len(missing)} sample(s) have no label, e.g. {missing[0]!r}; fit on labelled clips only")
         check_labels(labels, [c.name for c in clips], self.fuser.space())
         if tune:
             # bad options fail here, before the judges run
