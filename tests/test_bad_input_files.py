@@ -22,6 +22,15 @@ def one_line(caught: pytest.ExceptionInfo) -> str:
     return message
 
 
+def refuse_config(tmp_path, file_name: str, text: str, pattern: str, load=load_config) -> None:
+    """Writing ``text`` to the config ``file_name`` and loading it gives one line matching ``pattern``."""
+    path = tmp_path / file_name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=pattern) as caught:
+        load(path)
+    one_line(caught)
+
+
 # -- text that is not UTF-8 ---------------------------------------------------------------------
 def test_a_latin1_split_file_is_not_utf8_text(tmp_path):
     path = tmp_path / "split.txt"
@@ -49,35 +58,21 @@ def test_a_binary_judges_config_is_not_utf8_text(tmp_path):
 
 # -- judges configs -----------------------------------------------------------------------------
 def test_malformed_yaml_config_gives_the_line_and_column(tmp_path):
-    path = tmp_path / "judges.yaml"
-    path.write_text("judge: [\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"judges\.yaml: not valid YAML: .* at line 2, column 1") as caught:
-        load_config(path)
-    one_line(caught)
+    refuse_config(tmp_path, "judges.yaml", "judge: [\n", r"judges\.yaml: not valid YAML: .* at line 2, column 1")
 
 
 @pytest.mark.parametrize("text", ["- type: face\n", "just a string\n"])
 def test_a_yaml_config_that_is_not_a_mapping_is_refused(tmp_path, text):
-    path = tmp_path / "judges.yaml"
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(InputError, match="expected a mapping of judges"):
-        load_config(path)
+    refuse_config(tmp_path, "judges.yaml", text, "expected a mapping of judges")
 
 
 def test_a_non_string_judge_type_names_the_judge(tmp_path):
-    path = tmp_path / "judges.toml"
-    path.write_text('[[judge]]\nname = "x"\ntype = 5\n', encoding="utf-8")
-    with pytest.raises(InputError, match=r"judges\.toml: judge 'x': type = 5 is not a type name") as caught:
-        load_config(path)
-    one_line(caught)
+    refuse_config(tmp_path, "judges.toml", '[[judge]]\nname = "x"\ntype = 5\n', r"judges\.toml: judge 'x': type = 5 is not a type name")
 
 
 def test_a_replay_judge_without_path_names_the_judge_and_says_to_give_path(tmp_path):
-    path = tmp_path / "judges.toml"
-    path.write_text('[[judge]]\ntype = "replay"\nname = "a"\n', encoding="utf-8")
-    with pytest.raises(InputError, match=r"judges\.toml: judge 'a': .*give path = ") as caught:
-        judges_from_config(path)
-    one_line(caught)
+    refuse_config(tmp_path, "judges.toml", '[[judge]]\ntype = "replay"\nname = "a"\n', r"judges\.toml: judge 'a': .*give path = ",
+                  load=judges_from_config)
 
 
 class _Fussy(Judge):
@@ -90,18 +85,13 @@ class _Fussy(Judge):
 
 def test_a_value_error_from_a_judge_constructor_names_the_judge_and_the_config(tmp_path, monkeypatch):
     monkeypatch.setitem(registry._REGISTRY, "fussy", _Fussy)
-    path = tmp_path / "judges.toml"
-    path.write_text('[[judge]]\ntype = "fussy"\nname = "f1"\n', encoding="utf-8")
-    with pytest.raises(InputError, match=r"judges\.toml: judge 'f1': judge type 'fussy': level must be between 1 and 3") as caught:
-        judges_from_config(path)
-    one_line(caught)
+    refuse_config(tmp_path, "judges.toml", '[[judge]]\ntype = "fussy"\nname = "f1"\n',
+                  r"judges\.toml: judge 'f1': judge type 'fussy': level must be between 1 and 3", load=judges_from_config)
 
 
 def test_a_bad_num_frames_names_the_judge_and_the_config(tmp_path):
-    path = tmp_path / "judges.toml"
-    path.write_text('[[judge]]\ntype = "face"\nname = "f"\nnum_frames = -3\n', encoding="utf-8")
-    with pytest.raises(InputError, match=r"judges\.toml: judge 'f': num_frames=-3: give a whole number"):
-        judges_from_config(path)
+    refuse_config(tmp_path, "judges.toml", '[[judge]]\ntype = "face"\nname = "f"\nnum_frames = -3\n',
+                  r"judges\.toml: judge 'f': num_frames=-3: give a whole number", load=judges_from_config)
 
 
 def test_ray_scheduling_keys_are_ignored_by_the_local_runner(tmp_path):
