@@ -139,26 +139,28 @@ def test_the_real_dev_labels_have_no_duplicates(dev_labels):
 
 
 # -- the sqlite verdict cache -------------------------------------------------------------------
+def sqlite_file(path, *statements: str):
+    """A sqlite database at ``path`` made by ``statements``, closed."""
+    with sqlite3.connect(path) as conn:
+        for statement in statements:
+            conn.execute(statement)
+    conn.close()
+    return path
+
+
 def test_a_cache_path_that_is_a_folder_is_refused(tmp_path):
     with pytest.raises(InputError, match="is a folder"):
         VerdictCache(tmp_path)
 
 
 def test_a_cache_with_another_verdicts_table_is_refused(tmp_path):
-    path = tmp_path / "c.sqlite"
-    with sqlite3.connect(path) as conn:
-        conn.execute("CREATE TABLE verdicts (x)")
-    conn.close()
+    path = sqlite_file(tmp_path / "c.sqlite", "CREATE TABLE verdicts (x)")
     with pytest.raises(InputError, match="table 'verdicts' has columns \\(x\\)"):
         VerdictCache(path)
 
 
 def test_another_applications_database_is_refused_and_left_untouched(tmp_path):
-    path = tmp_path / "app.sqlite"
-    with sqlite3.connect(path) as conn:
-        conn.execute("CREATE TABLE important (x)")
-        conn.execute("INSERT INTO important VALUES (1)")
-    conn.close()
+    path = sqlite_file(tmp_path / "app.sqlite", "CREATE TABLE important (x)", "INSERT INTO important VALUES (1)")
     before = hashlib.sha256(path.read_bytes()).hexdigest()
     with pytest.raises(InputError, match="another application .*important"):
         VerdictCache(path)
