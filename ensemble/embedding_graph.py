@@ -129,8 +129,9 @@ class EmotionGraph(BaseEstimator):
         if node in self.cluster_of_:
             return self.cluster_of_[node]
         vector = self._embedder().embed([node])
-        neighbour = next((self._lexical_hubs[k] for k in self._lexical_keys(node) if k in self._lexical_hubs), None)
-        kind, weight = "lexical", 1.0
+        key = next((k for k in self._lexical_keys(node) if k in self._lexical_hubs), None)
+        # the same edge kinds as fit's: "lemma"/"synonym" (weight 1), else "embedding" (the similarity)
+        neighbour, kind, weight = (self._lexical_hubs[key], key[0], 1.0) if key else (None, "", 0.0)
         if neighbour is None:
             best = _nearest_agreeing([node], vector, self.words_, self.embeddings_, self.threshold, self._norm().contradicts)[0]
             if best is not None:

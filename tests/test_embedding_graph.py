@@ -283,3 +283,63 @@ def test_a_pickled_graph_keeps_its_clusters_and_reads_cached_rows(make_graph):
     assert again.cluster("afraid") == graph.cluster("afraid") and again.clusters_ == graph.clusters_
     assert np.array_equal(again.cache.embed(["scared"]), graph.cache.embed(["scared"]))
     assert again.cache.n_model_calls == calls
+
+
+# -- EmotionGraph: edges at the threshold, and words placed after fitting -----------------------------------
+def _similarity(graph: EmotionGraph, a: str, b: str) -> float:
+    """The cosine the graph itself computes for two of its fitted words (same float32 product)."""
+    E = graph.embeddings_
+    sims = E @ E.T
+    return float(sims[graph.words_.index(a), graph.words_.index(b)])
+
+
+@pytest.mark.slow
+def test_an_embedding_edge_exactly_at_the_threshold_is_kept(make_graph):
+    at = _similarity(make_graph(["scared", "afraid"], lexical_edges=False, threshold=-1.0), "scared", "afraid")
+    assert make_graph(["scared", "afraid"], lexical_edges=False, threshold=at).graph_.has_edge("scared", "afraid")
+    just_above = float(np.nextafter(np.float32(at), np.float32(1)))
+    assert not make_graph(["scared", "afraid"], lexical_edges=False, threshold=just_above).graph_.has_edge("scared", "afraid")
+
+
+@pytest.mark.slow
+def test_a_word_placed_by_similarity_gets_an_embedding_edge_weighted_by_its_cosine(make_graph):
+    graph = make_graph(["scared", "happy"], lexical_edges=False)
+    graph.cluster("afraid")
+    edge = graph.graph_.edges["scared", "afraid"]
+    assert edge["kind"] == "embedding"
+    assert edge["weight"] == pytest.approx(_similarity(graph, "scared", "afraid"), abs=1e-6)
+
+
+@pytest.mark.slow
+def test_a_placed_word_is_remembered_as_a_neighbour_for_later_words(make_graph):
+    graph = make_graph(["happy"], lexical_edges=False, threshold=0.6)
+    scared = graph.cluster("scared")
+    assert scared != graph.cluster("happy")
+    assert graph.cluster("afraid") == scared
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("fitted", "unseen", "kind"), [("fear", "fearfully", "lemma"), ("scared", "afraid", "synonym")])
+def test_an_unseen_word_sharing_a_lemma_or_wheel_synonym_joins_that_cluster(make_graph, fitted, unseen, kind):
+    graph = make_graph([fitted, "happy"], threshold=0.99, lexical_edges=kind)
+    assert graph.cluster(unseen) == graph.cluster(fitted)
+    assert graph.graph_.edges[fitted, unseen] == {"weight": 1.0, "kind": kind}
+    alone = make_graph([fitted, "happy"], threshold=0.99, lexical_edges=False)
+    assert alone.cluster(unseen) != alone.cluster(fitted)
+
+
+@pytest.mark.slow
+def test_a_placed_word_becomes_the_lexical_hub_for_its_lemma(make_graph):
+    graph = make_graph(["happy"], threshold=0.99, lexical_edges="lemma")
+    fear = graph.cluster("fear")
+    assert fear != graph.cluster("happy")
+    assert graph.cluster("fearfully") == fear
+
+
+@pytest.mark.slow
+def test_a_word_sharing_a_vocabulary_entrys_lemma_attaches_without_the_model(cache, norm):
+    graph = EmotionGraph(cache=cache, normalizer=norm)
+    graph.attach_oov(["x"], ["fear", "happy"], 0.5)
+    before = cache.n_computed
+    assert graph.nearest_in_vocabulary("fearfully", ["fear", "happy"], 0.999) == "fear"
+    assert cache.n_computed == before
