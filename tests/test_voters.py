@@ -128,3 +128,22 @@ def test_a_class_never_seen_in_training_gets_its_smoothed_rate_not_a_coin_flip(t
     unseen = [k for k in range(Y.shape[1]) if not Y[:, k].any()]
     assert unseen
     np.testing.assert_allclose(voter.predict_proba(table)[:, unseen], 0.5 / (len(Y) + 1.0))
+
+
+def test_stacked_probability_is_the_logistic_of_votes_shares_and_scaled_label_fitted_dawid_skene_log_odds(toy):
+    table, _, Y = toy
+    voter = StackedVoter(C=1.0, reliability_scale=0.3).fit(table, Y)
+    reliability = DawidSkeneVoter().fit(table, Y)
+    assert voter.reliability_ == reliability.state()
+    p = np.clip(reliability.predict_proba(table), 1e-6, 1 - 1e-6)
+    log_odds = 0.3 * np.log(p / (1 - p))
+    proba = voter.predict_proba(table)
+    for k in np.flatnonzero(np.isnan(voter.constant_)):
+        X = np.hstack([table.votes[:, :, k], table.vote_share(), log_odds[:, k : k + 1]])
+        np.testing.assert_allclose(proba[:, k], 1 / (1 + np.exp(-(X @ voter.coef_[k] + voter.intercept_[k]))), rtol=1e-6)
+
+
+def test_the_reliability_scale_changes_the_stacked_fit(toy):
+    table, _, Y = toy
+    weak, strong = (StackedVoter(C=1.0, reliability_scale=s).fit(table, Y) for s in (0.1, 1.0))
+    assert not np.allclose(weak.predict_proba(table), strong.predict_proba(table))
