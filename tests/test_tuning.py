@@ -27,6 +27,15 @@ def test_grid_ends_average_over_the_neighbours_they_have():
     assert best["params"]["lam"] == 0.3 and best["smoothed_score"] == pytest.approx((0.80 + 0.70) / 2)
 
 
+def test_equal_neighbourhoods_go_to_the_better_point_whatever_the_row_order():
+    # binary-exact scores: 0.4, 0.5 and 0.6 all average 0.625 with their neighbours
+    curve = {0.4: 0.5, 0.5: 0.75, 0.6: 0.625, 0.7: 0.5}
+    rows = [{"params": {"C": 0.1, "lam": lam}, "score": score} for lam, score in curve.items()]
+    for ordered in (rows, rows[::-1]):
+        best = _smoothed_best(list(ordered), "lam", list(curve))
+        assert best["smoothed_score"] == 0.625 and best["params"]["lam"] == 0.5
+
+
 def test_neighbours_share_the_other_parameters():
     rows = _results({0.4: 0.70, 0.5: 0.70, 0.6: 0.70}) + [{"params": {"C": 1.0, "lam": 0.5}, "score": 0.75}]
     best = _smoothed_best(rows, "lam", [0.4, 0.5, 0.6])
