@@ -134,10 +134,6 @@ def test_a_clip_listed_twice_in_the_labels_is_named(tmp_path):
         read_labels(path)
 
 
-def test_the_real_dev_labels_have_no_duplicates(dev_labels):
-    assert len(dev_labels) == 232
-
-
 # -- the sqlite verdict cache -------------------------------------------------------------------
 def sqlite_file(path, *statements: str):
     """A sqlite database at ``path`` made by ``statements``, closed."""

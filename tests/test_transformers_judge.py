@@ -20,7 +20,7 @@ from judges.registry import build_judge
 from tests.media_fixtures import make_clip, make_corrupt_clip
 
 import torch
-import transformers  # [dev] includes [hf]: a missing one is a failed install, not a skip
+import transformers  # noqa: F401  [dev] includes [hf]: a missing one is a failed install, not a skip
 
 from judges.transformers_judge import TransformersJudge  # noqa: E402
 
