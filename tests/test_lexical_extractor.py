@@ -98,12 +98,16 @@ def test_the_lexical_judge_reads_descriptions_by_clip_name(tmp_path, data_root):
 
 def test_dev_l1_f_on_stored_affectgpt_descriptions_stays_above_floor(extractor, outputs_dir, dev_labels, dev_names, wheel):
     from calibration.ew_metric import evaluate
-    from judges.outputs import read_reasons
+    from judges.outputs import read_judge_output, read_reasons
 
     reasons = read_reasons(outputs_dir / "AffectGPT" / "checkpoint_000040_loss_0.569-reason.jsonl")
     preds = {n: extractor.extract_words(reasons[n]) for n in dev_names}
-    # Measured 66.15 (the stored LLM-extracted labels: 64.66); floor = measured - 2.
-    assert 100 * evaluate(dev_labels, preds, dev_names, wheel=wheel).l1_f > 64.15
+    lexical = 100 * evaluate(dev_labels, preds, dev_names, wheel=wheel).l1_f
+    # Measured 66.15; floor = measured - 2 (a regression guard on this code's own figure).
+    assert lexical > 64.15
+    # The independent anchor: AffectGPT's own LLM extraction from the same descriptions (stored labels, 64.66).
+    stored = read_judge_output(outputs_dir / "AffectGPT" / "checkpoint_000040_loss_0.569-openset.npz")
+    assert lexical >= 100 * evaluate(dev_labels, stored, dev_names, wheel=wheel).l1_f
 
 
 def test_the_lexical_judge_without_descriptions_fails_each_clip():
