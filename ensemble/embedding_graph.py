@@ -47,7 +47,8 @@ class EmotionGraph(BaseEstimator):
     ``k`` (nearest neighbours kept per word), ``include_vocabulary`` (add every wheel form as an
     unvoted node), ``resolution``/``random_state`` (community detection), ``normalizer``.
 
-    Fitted attributes: ``graph_`` (networkx graph, edge attributes ``weight`` and ``kind``),
+    Fitted attributes: ``graph_`` (networkx graph, edge attributes ``weight``, the cosine or 1.0, and ``kind``:
+    "embedding", "lemma" or "synonym"),
     ``clusters_`` (list of sets of words, largest first), ``cluster_of_`` (word -> cluster id),
     ``counts_`` (how often each normalised word was given to ``fit``).
 
