@@ -1,11 +1,17 @@
 """The Fuser: judge outputs in, one answer per clip out, nothing silently dropped."""
 from __future__ import annotations
 
+import json
+
+import numpy as np
 import pytest
 
+from ensemble.class_space import ClassSpace
 from ensemble.fuser import Fuser
 from ensemble.majority_voter import MajorityVoter
 from ensemble.stacked_voter import StackedVoter
+from ensemble.vote_table import Candidate
+from ensemble.word_normalizer import WordNormalizer
 from judges.errors import InputError
 from tests.core_fixtures import toy_outputs
 
@@ -63,3 +69,145 @@ def test_a_judge_subset_shows_the_remaining_judges_spelling(wheel):
     assert [c.word for c in table.candidates[0]] == ["joyful"]
     only_c = table.judge_subset(["c"])
     assert [(c.word, c.judges, c.words) for c in only_c.candidates[0]] == [("happy", ["c"], {"happy": 1})]
+
+
+# -- the vote table: who voted for what --------------------------------------------------------
+def _table(wheel, outputs, names=("s",)):
+    return Fuser(MajorityVoter(), oov="drop", wheel=wheel).table(outputs, list(names))
+
+
+def _shares(table, word):
+    """The vote share of each class ``word`` maps to, on the first clip."""
+    return table.vote_share()[0, list(table.space.signature(word))].tolist()
+
+
+def test_a_judge_that_gave_no_verdict_is_left_out_of_vote_shares(wheel):
+    table = _table(wheel, {"a": {"s": ["angry"]}, "b": {"s": None}})
+    assert table.answered.tolist() == [[True, False]]
+    assert set(_shares(table, "angry")) == {1.0}  # 1 of the 1 answering judges
+
+
+def test_a_judge_that_answered_with_no_words_still_counts_in_vote_shares(wheel):
+    table = _table(wheel, {"a": {"s": ["angry"]}, "b": {"s": []}})
+    assert table.answered.tolist() == [[True, True]]
+    assert set(_shares(table, "angry")) == {0.5}  # 1 of the 2 answering judges
+
+
+def test_only_clips_no_judge_answered_are_listed_as_unanswered(wheel):
+    table = _table(wheel, {"a": {"s": ["angry"], "t": None}, "b": {"s": None}}, names=("s", "t", "u"))
+    assert table.unanswered == ["t", "u"]
+
+
+def test_equally_said_spellings_of_one_meaning_show_the_shortest_before_the_alphabetically_first(wheel):
+    assert ClassSpace(wheel).signature("angry") == ClassSpace(wheel).signature("mad")  # one meaning: one candidate
+    table = _table(wheel, {"a": {"s": ["angry"]}, "b": {"s": ["mad"]}})
+    assert [(c.word, c.judges) for c in table.candidates[0]] == [("mad", ["a", "b"])]
+
+
+def test_a_judge_repeating_a_spelling_counts_it_once_for_the_word_shown(wheel):
+    table = _table(wheel, {"a": {"s": ["angry", "Angry"]}, "b": {"s": ["mad"]}})
+    [cand] = table.candidates[0]
+    assert cand.words == {"angry": 1, "mad": 1} and cand.word == "mad"
+
+
+def test_a_judge_saying_two_spellings_of_one_meaning_supports_it_once(wheel):
+    table = _table(wheel, {"a": {"s": ["angry", "mad"]}})
+    assert [c.judges for c in table.candidates[0]] == [["a"]]
+
+
+def test_stray_case_and_spaces_still_show_the_judges_own_spelling(wheel):
+    # the normaliser's spelling of 'angry' is 'anger'; the judge's own (tidied) 'angry' is shown
+    assert WordNormalizer(wheel).normalize("angry") == "anger"
+    table = _table(wheel, {"a": {"s": ["  Angry "]}})
+    assert [c.word for c in table.candidates[0]] == ["angry"]
+
+
+def test_a_judge_subset_drops_words_only_the_left_out_judges_said(wheel):
+    table = _table(wheel, {"a": {"s": ["angry"]}, "b": {"s": ["sad"]}})
+    assert [c.word for c in table.judge_subset(["b"]).candidates[0]] == ["sad"]
+
+
+def test_a_judge_subset_keeps_the_remaining_judges_own_answered_flags(wheel):
+    table = _table(wheel, {"a": {"s": ["angry"]}, "b": {"s": None}})
+    only_b = table.judge_subset(["b"])
+    assert only_b.answered.tolist() == [[False]] and only_b.unanswered == ["s"]
+
+
+def test_a_hand_built_candidate_keeps_its_word_and_the_judges_kept(wheel):
+    cand = Candidate("mad", ClassSpace(wheel).signature("mad"), ["a", "b"], {"mad": 2})
+    sub = cand.for_judges({"b"})
+    assert (sub.word, sub.judges) == ("mad", ["b"])
+    assert cand.for_judges({"c"}) is None
+
+
+def test_min_similarity_is_the_bar_an_out_of_vocabulary_word_must_reach_to_vote(wheel):
+    # no other word embeds exactly like 'gratitude': at cosine 1.0 it attaches to nothing
+    strict = Fuser(MajorityVoter(threshold=0.5), oov="attach", min_similarity=1.0, wheel=wheel)
+    assert strict.table({"a": {"s": ["gratitude"]}}, ["s"]).votes.sum() == 0
+
+
+# -- the fuser as an estimator ---------------------------------------------------------------------
+def test_by_default_every_answered_clip_is_predicted_in_name_order(fitted):
+    fuser, outputs, _ = fitted
+    shuffled = {judge: dict(reversed(list(out.items()))) for judge, out in outputs.items()}
+    assert [p.name for p in fuser.predict(shuffled)] == sorted(outputs["good"])
+
+
+def test_fit_learns_from_the_names_given_only(wheel):
+    outputs, labels = toy_outputs()
+    some = ["c0", "c1", "c2", "c3"]
+    given = Fuser(StackedVoter(C=1.0), oov="drop", wheel=wheel).fit(outputs, labels, names=some)
+    only_those_labelled = Fuser(StackedVoter(C=1.0), oov="drop", wheel=wheel).fit(outputs, {n: labels[n] for n in some})
+    everything = Fuser(StackedVoter(C=1.0), oov="drop", wheel=wheel).fit(outputs, labels)
+    assert json.dumps(given.voter_.state()) == json.dumps(only_those_labelled.voter_.state())
+    assert json.dumps(given.voter_.state()) != json.dumps(everything.voter_.state())
+
+
+def test_fitting_leaves_the_voter_given_unfitted(wheel):
+    outputs, labels = toy_outputs()
+    voter = MajorityVoter(threshold=0.5)
+    fuser = Fuser(voter, oov="drop", wheel=wheel).fit(outputs, labels)
+    assert fuser.voter_ is not voter and not hasattr(voter, "judges_")
+
+
+def test_judges_may_come_in_another_order_at_predict_time(fitted):
+    fuser, outputs, _ = fitted
+    reordered = dict(reversed(list(outputs.items())))
+    assert [p.to_dict() for p in fuser.predict(reordered, ["c0", "c5"])] == [p.to_dict() for p in fuser.predict(outputs, ["c0", "c5"])]
+
+
+def test_a_word_is_supported_by_the_judges_that_said_it_only(wheel):
+    outputs = {"a": {"s": ["angry"]}, "b": {"s": ["angry"]}, "c": {"s": ["sad"]}}
+    fuser = Fuser(MajorityVoter(threshold=0.5), oov="drop", wheel=wheel).fit(outputs, {"s": ["angry"]})
+    pred = fuser.predict(outputs, ["s"])[0]
+    assert pred.words == ["angry"] and pred.support == {"angry": ["a", "b"]}  # angry 2/3 >= 0.5, sad 1/3 < 0.5
+
+
+def test_confidences_are_given_to_four_decimals(fitted):
+    fuser, outputs, _ = fitted
+    confidences = [c for p in fuser.predict(outputs) for c in p.confidence.values()]
+    assert confidences and all(c == round(c, 4) for c in confidences)
+
+
+def test_predict_table_decides_on_the_probabilities_it_is_given(wheel):
+    outputs = {"a": {"s": ["angry"]}}
+    fuser = Fuser(MajorityVoter(threshold=0.5), oov="drop", wheel=wheel).fit(outputs, {"s": ["angry"]})
+    table = fuser.table(outputs, ["s"])
+    assert fuser.predict_table(table)[0].words == ["angry"]
+    assert fuser.predict_table(table, np.zeros_like(table.vote_share()))[0].words == []
+
+
+def test_predicting_before_fitting_says_so(wheel):
+    with pytest.raises(InputError, match="not fitted"):
+        Fuser(MajorityVoter(), oov="drop", wheel=wheel).predict({"a": {"s": ["angry"]}}, ["s"])
+
+
+def test_the_description_rebuilds_the_same_fusion(wheel):
+    fuser = Fuser(MajorityVoter(), oov="drop", min_similarity=0.8, embedding_model="some/model", wheel=wheel)
+    rebuilt = Fuser(MajorityVoter(), wheel=wheel, **fuser.describe())
+    assert rebuilt.get_params(deep=False) | {"voter": None} == fuser.get_params(deep=False) | {"voter": None}
+
+
+def test_the_embedding_model_is_named_only_when_words_are_attached(wheel):
+    assert Fuser(oov="attach", embedding_model="some/model", wheel=wheel).embedding_model_id() == "some/model"
+    assert Fuser(oov="drop", embedding_model="some/model", wheel=wheel).embedding_model_id() is None
