@@ -56,9 +56,42 @@ def test_underscores_and_hyphens_find_the_vocabulary_spelling(norm):
     assert norm.normalize("closed-off") == norm.normalize("closed off")
 
 
+def test_a_straight_apostrophe_finds_the_curly_vocabulary_spelling(norm):
+    assert norm.normalize("don't care") == norm.normalize("don\u2019t care")
+    assert norm.in_vocabulary("don't care")
+
+
+def test_spaces_around_hyphens_are_dropped(norm):
+    assert norm.normalize("down - to - earth") == "down-to-earth"
+
+
+def test_repeated_punctuation_inside_a_word_is_squeezed(norm):
+    assert norm.normalize("down--to--earth") == "down-to-earth"
+
+
+def test_a_hyphenated_spelling_finds_the_joined_vocabulary_word(norm):
+    assert norm.normalize("heart-broken") == "heartbroken"
+
+
+def test_a_spaced_spelling_finds_the_hyphenated_vocabulary_word(norm):
+    assert norm.normalize("down to earth") == "down-to-earth"
+
+
+def test_the_longest_intensity_phrase_is_dropped_whole(norm):
+    assert norm.normalize("a little bit anxious") == norm.normalize("anxious")
+
+
 def test_suffix_rules_bring_unknown_forms_into_vocabulary(norm):
     assert norm.normalize("tension") == norm.normalize("tense")
     assert norm.normalize("positivity") == norm.normalize("positive")
+
+
+def test_suffix_rules_go_two_rules_deep(norm):
+    assert norm.normalize("tensions") == norm.normalize("tense")  # -s, then -ion
+
+
+def test_suffix_rules_apply_to_the_word_left_after_intensity_words(norm):
+    assert norm.normalize("slight tension") == norm.normalize("tense")
 
 
 def test_a_suffix_rule_never_turns_a_word_into_its_opposite(norm):
@@ -68,7 +101,8 @@ def test_a_suffix_rule_never_turns_a_word_into_its_opposite(norm):
 @pytest.mark.parametrize(
     ("word", "other", "expected"),
     [("rational", "irrational", True), ("help", "helpless", True), ("in control", "out of control", True),
-     ("discomfort", "uncomfortable", False), ("curious", "interested", False), ("happy", "happiness", False)],
+     ("discomfort", "uncomfortable", False), ("curious", "interested", False), ("happy", "happiness", False),
+     ("joy", "joyless", True), ("appalled", "disappointed", False)],
 )
 def test_contradicts_spots_negated_pairs_only(word, other, expected):
     assert WordNormalizer.contradicts(word, other) is expected
