@@ -153,3 +153,18 @@ def test_cojudge_save_to_a_folder_is_an_error(cojudge, tmp_path):
 def test_min_support_error_names_the_option():
     with pytest.raises(InputError, match=r"min_support/threshold=5.0: .*\[0, 1\]"):
         ScoreUnionFuser(threshold=5.0).fit()
+
+
+def test_a_true_or_false_min_support_is_refused_not_read_as_a_number():
+    with pytest.raises(InputError, match="min_support/threshold=True"):
+        ScoreUnionFuser(threshold=True).fit()
+
+
+def test_a_max_words_of_zero_is_refused():
+    with pytest.raises(InputError, match="max_words=0"):
+        ScoreUnionFuser(max_words=0).fit()
+
+
+def test_an_unknown_wheel_name_is_refused():
+    with pytest.raises(InputError, match="wheel='mywheel'"):
+        ScoreUnionFuser(wheel="mywheel").fit()

@@ -91,6 +91,89 @@ def test_the_untrained_fuser_follows_sklearn_conventions():
     assert clone(fuser).get_params() == {"threshold": 0.4, "max_words": 2, "wheel": None}
 
 
+
+def test_a_judge_saying_one_meaning_twice_backs_it_with_its_best_score(wheel):
+    fuser = ScoreUnionFuser(threshold=0.5, wheel=wheel)
+    pred = fuser.predict_clip({"a": verdict("a", ["joyful", "happy"], {"joyful": 0.9, "happy": 0.3})}, "c")
+    assert len(pred.words) == 1 and pred.confidence[pred.words[0]] == 0.9  # support max(0.9, 0.3) >= 0.5
+
+
+def test_equally_often_said_spellings_show_the_one_with_the_higher_score(wheel):
+    fuser = ScoreUnionFuser(wheel=wheel)
+    pred = fuser.predict_clip({"a": verdict("a", ["joyful"], {"joyful": 0.8}), "b": verdict("b", ["happy"], {"happy": 0.4})}, "c")
+    assert pred.words == ["joyful"]
+
+
+def test_the_most_often_said_spelling_is_shown_over_a_higher_scored_one(wheel):
+    fuser = ScoreUnionFuser(wheel=wheel)
+    said = {"a": verdict("a", ["happy"], {"happy": 0.3}), "b": verdict("b", ["happy"], {"happy": 0.3}),
+            "c": verdict("c", ["joyful"], {"joyful": 0.9})}
+    assert fuser.predict_clip(said, "c").words == ["happy"]  # said twice (total 0.6) beats once (0.9)
+
+
+def test_spellings_said_as_often_with_the_same_score_show_the_shortest(wheel):
+    fuser = ScoreUnionFuser(wheel=wheel)
+    assert fuser.predict_clip({"a": verdict("a", ["angry"]), "b": verdict("b", ["mad"])}, "c").words == ["mad"]
+
+
+def test_clips_are_predicted_in_the_order_the_judges_first_name_them():
+    said = {"a": {"c2": Verdict("a", "c2", ["sad"]), "c1": Verdict("a", "c1", ["happy"])}, "b": {"c3": Verdict("b", "c3", ["calm"])}}
+    assert [p.name for p in ScoreUnionFuser(wheel=None).predict(said)] == ["c2", "c1", "c3"]
+
+
+def test_a_word_that_is_only_punctuation_is_no_word():
+    pred = ScoreUnionFuser(wheel=None).predict_clip({"a": verdict("a", ["!!!", "happy"])}, "c")
+    assert pred.words == ["happy"]
+
+
+def test_equally_supported_words_put_the_more_confident_first():
+    # sad: support 0.6 / 2 = 0.3, confidence 0.6; calm: support (0.3 + 0.3) / 2 = 0.3, confidence 0.3
+    said = {"a": verdict("a", ["sad", "calm"], {"sad": 0.6, "calm": 0.3}), "b": verdict("b", ["calm"], {"calm": 0.3})}
+    assert ScoreUnionFuser(threshold=0.25, wheel=None).predict_clip(said, "c").words == ["sad", "calm"]
+
+
+def test_words_tied_on_support_and_confidence_come_alphabetically():
+    pred = ScoreUnionFuser(wheel=None).predict_clip({"a": verdict("a", ["sad", "calm"])}, "c")
+    assert pred.words == ["calm", "sad"]
+
+
+def test_a_word_whose_support_is_exactly_the_threshold_is_kept():
+    pred = ScoreUnionFuser(threshold=0.5, wheel=None).predict_clip({"a": verdict("a", ["sad"], {"sad": 0.5})}, "c")
+    assert pred.words == ["sad"]
+
+
+def test_max_words_caps_the_words_per_clip():
+    pred = ScoreUnionFuser(max_words=1, wheel=None).predict_clip({"a": verdict("a", ["sad", "calm"])}, "c")
+    assert pred.words == ["calm"]
+
+
+def test_confidence_is_given_to_four_decimals():
+    said = {j: verdict(j, ["sad"], {"sad": score}) for j, score in (("a", 0.1), ("b", 0.2), ("c", 0.4))}
+    pred = ScoreUnionFuser(threshold=0.2, wheel=None).predict_clip(said, "c")
+    assert pred.confidence == {"sad": 0.2333}  # (0.1 + 0.2 + 0.4) / 3 = 0.23333...
+
+
+def test_a_judge_score_outside_0_to_1_counts_as_the_nearest_bound():
+    said = {"a": verdict("a", ["sad", "calm"], {"sad": 1.7, "calm": -0.2})}
+    pred = ScoreUnionFuser(threshold=0.0, wheel=None).predict_clip(said, "c")
+    assert pred.confidence == {"sad": 1.0, "calm": 0.0}
+
+
+def test_a_data_folder_without_an_emotion_wheel_means_matching_by_spelling(tmp_path, monkeypatch):
+    monkeypatch.setenv("MEROV_DATA", str(tmp_path))
+    assert not ScoreUnionFuser(wheel="auto").uses_wheel
+
+
+def test_a_words_support_lists_its_judges_in_the_order_they_are_given():
+    pred = ScoreUnionFuser(wheel=None).predict_clip({"b": verdict("b", ["sad"]), "a": verdict("a", ["sad"])}, "c")
+    assert pred.support == {"sad": ["b", "a"]}
+
+
+def test_setting_another_wheel_takes_effect(wheel):
+    fuser = ScoreUnionFuser(wheel=wheel)
+    assert fuser.uses_wheel
+    assert not fuser.set_params(wheel=None).uses_wheel
+
 # -- output formats (replayed judges: no models) ----------------------------------------------
 def test_the_table_lists_each_fused_word_with_its_judges_and_each_judges_reason(capsys, replay_config):
     code, out, _ = cojudge(capsys, "c1", "--config", replay_config)
