@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
+from calibration.calibration_file import judges_on_other_files, load_calibration, save_calibration
 from ensemble.cli import main
+from ensemble.fuser import Fuser
 from ensemble.output_files import check_output_path, write_atomically
 from judges.errors import InputError
 
@@ -113,6 +116,72 @@ def test_a_damaged_calibration_file_is_a_one_line_error(calibration, two_judges,
     err = _one_line_error(capsys)
     assert code == 2 and "damaged calibration file" in err and "cojudge tune" in err
 
+
+
+def _altered(calibration, tmp_path, change) -> Path:
+    data = json.loads(calibration.read_text())
+    change(data)
+    path = tmp_path / "altered.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+def test_a_missing_calibration_file_is_named_with_how_to_make_one(tmp_path):
+    with pytest.raises(InputError, match="no such calibration file; make one with 'cojudge tune'"):
+        load_calibration(tmp_path / "none.json")
+
+
+def test_json_that_is_not_a_calibration_file_is_refused_as_such(tmp_path):
+    path = tmp_path / "other.json"
+    path.write_text(json.dumps({"format_version": 1, "judges": []}))
+    with pytest.raises(InputError, match="not a merov-cojudge calibration file"):
+        load_calibration(path)
+
+
+def test_a_calibration_of_another_format_version_asks_for_a_new_tuning(calibration, tmp_path):
+    path = _altered(calibration, tmp_path, lambda data: data.update(format_version=2))
+    with pytest.raises(InputError, match="calibration format 2 is not supported"):
+        load_calibration(path)
+
+
+def test_a_voter_class_from_outside_merov_cojudge_is_refused(calibration, tmp_path):
+    path = _altered(calibration, tmp_path, lambda data: data["voter"].update({"class": "collections:OrderedDict"}))
+    with pytest.raises(InputError, match="is not one of merov-cojudge's"):
+        load_calibration(path)
+
+
+def test_a_calibration_listing_its_judges_in_another_order_than_its_voter_is_damaged(calibration, tmp_path):
+    path = _altered(calibration, tmp_path, lambda data: data["judges"].reverse())
+    with pytest.raises(InputError, match="damaged calibration file"):
+        load_calibration(path)
+
+
+def test_a_calibration_whose_wheel_folder_is_gone_uses_the_data_folders_wheel(calibration, tmp_path, data_root):
+    path = _altered(calibration, tmp_path, lambda data: data["wheel"].update(directory=str(tmp_path / "moved")))
+    fuser, _ = load_calibration(path)
+    assert Path(fuser.space().wheel.directory) == data_root / "emotion_wheel"
+
+
+def test_a_reloaded_calibration_keeps_its_fusion_parameters(calibration):
+    fuser, data = load_calibration(calibration)
+    assert fuser.describe() == data["fusion"] and fuser.oov == "drop"
+
+
+def test_saving_an_unfitted_fusion_says_so_and_writes_nothing(tmp_path, wheel):
+    with pytest.raises(InputError, match="not fitted"):
+        save_calibration(tmp_path / "c.json", Fuser(oov="drop", wheel=wheel), [], "stacked")
+    assert not (tmp_path / "c.json").exists()
+
+
+def test_a_replayed_judge_moved_with_its_data_folder_is_not_another_file():
+    data = {"judges": [{"name": "a", "type": "replay", "path": "/old/data/outputs/AffectGPT/run.npz"}]}
+    assert judges_on_other_files(data, {"a": Path("/new/place/AffectGPT/run.npz")}) == []
+    assert judges_on_other_files(data, {"a": Path("/new/place/VideoChat2/run.npz")}) == [("a", "AffectGPT/run.npz", Path("/new/place/VideoChat2/run.npz"))]
+
+
+def test_only_replayed_judges_are_checked_for_another_file():
+    data = {"judges": [{"name": "a", "type": "openai", "path": "/data/AffectGPT/run.npz"}]}
+    assert judges_on_other_files(data, {"a": Path("/data/VideoChat2/run.npz")}) == []
 
 def test_check_output_path_refuses_a_folder(tmp_path):
     with pytest.raises(InputError, match="is a folder"):

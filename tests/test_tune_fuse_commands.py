@@ -35,6 +35,19 @@ def test_calibration_file_holds_what_reproduces_the_fusion(calibration):
     assert data["tuning"]["pr_curve"] and "versions" in data and data["fusion"]["oov"] == "drop"
 
 
+
+def test_calibration_file_is_strict_json_with_missing_values_as_null(calibration):
+    def refuse(name):
+        raise ValueError(f"{name} is not JSON")
+
+    text = calibration.read_text()
+    assert "null" in json.dumps(json.loads(text)["voter"]["state"])  # the stacked voter has classes with no constant
+    json.loads(text, parse_constant=refuse)
+
+
+def test_calibration_file_names_no_embedding_model_when_unknown_words_are_dropped(calibration):
+    assert json.loads(calibration.read_text())["embedding_model_id"] is None
+
 def test_fuse_writes_csv_that_evaluate_reads(calibration, panel, data_root, tmp_path, capsys, dev_names):
     out = tmp_path / "pred.csv"
     args = ["fuse", "--calibration", str(calibration), "--out", str(out)]
