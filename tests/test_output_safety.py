@@ -167,6 +167,19 @@ def test_a_reloaded_calibration_keeps_its_fusion_parameters(calibration):
     assert fuser.describe() == data["fusion"] and fuser.oov == "drop"
 
 
+
+def test_a_calibration_reloads_the_word_forms_file_it_was_fitted_with(tmp_path, data_root):
+    from calibration.emotion_wheel import load_wheel
+    from ensemble.majority_voter import MajorityVoter
+    from tests.core_fixtures import toy_outputs
+
+    outputs, labels = toy_outputs()
+    wheel = load_wheel(data_root / "emotion_wheel", "format-mer2026.csv")
+    fuser = Fuser(MajorityVoter(), oov="drop", wheel=wheel).fit(outputs, labels)
+    path = save_calibration(tmp_path / "c.json", fuser, [{"name": j} for j in outputs], "majority")
+    reloaded, _ = load_calibration(path)
+    assert reloaded.space().wheel.format_file == "format-mer2026.csv"
+
 def test_saving_an_unfitted_fusion_says_so_and_writes_nothing(tmp_path, wheel):
     with pytest.raises(InputError, match="not fitted"):
         save_calibration(tmp_path / "c.json", Fuser(oov="drop", wheel=wheel), [], "stacked")
