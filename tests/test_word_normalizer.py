@@ -90,6 +90,17 @@ def test_suffix_rules_go_two_rules_deep(norm):
     assert norm.normalize("tensions") == norm.normalize("tense")  # -s, then -ion
 
 
+@pytest.mark.parametrize(("word", "stem"), [("combatting", "combat"), ("benefitted", "benefit")])
+def test_a_doubled_final_consonant_is_undone_to_find_the_stem(norm, word, stem):
+    assert word not in norm.wheel.vocabulary and norm.normalize(word) == norm.normalize(stem)
+
+
+@pytest.mark.parametrize(("word", "not_this"), [("hopping", "hope"), ("scarred", "scare")])
+def test_undoing_a_doubled_consonant_never_also_adds_an_e(norm, word, not_this):
+    # hopp -> hop -> hope and scarr -> scar -> scare would turn hopping into hopeful and scarred into scared
+    assert norm.normalize(word) == word and norm.normalize(word) != norm.normalize(not_this)
+
+
 def test_suffix_rules_apply_to_the_word_left_after_intensity_words(norm):
     assert norm.normalize("slight tension") == norm.normalize("tense")
 
