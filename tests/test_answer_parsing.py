@@ -31,7 +31,48 @@ def test_a_think_block_is_ignored():
     assert words_from_answer("<think>maybe fear?</think>angry, sad") == (["angry", "sad"], None)
 
 
-@pytest.mark.parametrize("answer", ["none", "None.", "[none]", "no emotion"])
+def test_a_think_block_spanning_lines_is_ignored():
+    assert words_from_answer("<think>maybe fear?\nno, anger</think>angry, sad") == (["angry", "sad"], None)
+
+
+def test_an_unfinished_think_block_is_not_read_as_the_answer():
+    assert words_from_answer("<think>The speaker is tense, angry, sad") == ([], "empty answer")
+
+
+def test_a_code_fence_and_its_language_tag_are_dropped():
+    assert words_from_answer("```text\nhappy, sad\n```") == (["happy", "sad"], None)
+
+
+def test_a_bold_leading_label_is_dropped():
+    assert words_from_answer("**Emotions:** happy, sad") == (["happy", "sad"], None)
+
+
+def test_a_leading_label_with_are_is_dropped():
+    assert words_from_answer("The emotions are: happy, sad") == (["happy", "sad"], None)
+
+
+def test_an_item_starting_with_and_loses_the_and():
+    assert words_from_answer("happy, and sad") == (["happy", "sad"], None)
+
+
+def test_words_in_backticks_are_read():
+    assert words_from_answer("`happy`, `sad`") == (["happy", "sad"], None)
+
+
+def test_a_none_word_among_emotion_words_is_dropped():
+    assert words_from_answer("happy, nothing") == (["happy"], None)
+
+
+def test_punctuation_only_items_are_ignored_not_counted_as_noise():
+    assert words_from_answer("happy, ?, ?") == (["happy"], None)
+
+
+def test_as_much_noise_as_words_is_tolerated_more_is_an_error():
+    assert words_from_answer("happy, 12345") == (["happy"], None)
+    assert words_from_answer("happy, 12345, 67890")[1].startswith("unparseable answer:")
+
+
+@pytest.mark.parametrize("answer", ["none", "None.", "None!", "[none]", "(none)", "no emotion", "No emotions."])
 def test_an_explicit_none_is_no_words_and_no_error(answer):
     assert words_from_answer(answer) == ([], None)
 
@@ -48,6 +89,10 @@ def test_an_empty_answer_is_an_error(answer):
 def test_garbled_or_sentence_answers_are_errors_naming_the_answer(answer):
     words, error = words_from_answer(answer)
     assert words == [] and error.startswith("unparseable answer:")
+
+
+def test_an_answer_of_only_punctuation_is_an_error_not_no_emotion():
+    assert words_from_answer("...") == ([], "unparseable answer: '...'")
 
 
 def test_the_error_quotes_at_most_a_short_snippet():
