@@ -9,6 +9,7 @@ import textwrap
 import threading
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -16,6 +17,7 @@ from judges.base import Judge
 from judges.clip import Clip
 from judges.errors import InputError
 from judges.replay import ReplayJudge
+import judges.runner as runner_module
 from judges.runner import run_judges
 from judges.verdict import Verdict
 from judges.verdict_cache import VerdictCache
@@ -79,6 +81,28 @@ class ShortJudge(CountingJudge):
 class ReversingJudge(CountingJudge):
     def judge_batch(self, clips):
         return super().judge_batch(clips)[::-1]
+
+
+class TupleJudge(CountingJudge):
+    def judge_batch(self, clips):
+        return tuple(super().judge_batch(clips))
+
+
+class WordsNotVerdictsJudge(CountingJudge):
+    def judge_batch(self, clips):
+        return ["calm" for _ in clips]
+
+
+class HeldJudge(CountingJudge):
+    """Holds every batch until ``release`` is set (at most 10 s)."""
+
+    def __init__(self, name: str, release: threading.Event):
+        super().__init__(name)
+        self.release = release
+
+    def judge_batch(self, clips):
+        self.release.wait(10)
+        return super().judge_batch(clips)
 
 
 class InterruptibleJudge(CountingJudge):
@@ -162,6 +186,22 @@ def test_a_wrong_number_of_verdicts_becomes_error_verdicts():
     assert all("returned 2 verdicts for 3 clips" in verdict.error for verdict in out["short"].values())
 
 
+def test_verdicts_returned_as_a_tuple_are_accepted():
+    out = run_judges([TupleJudge("tup")], CLIPS, progress=False)
+    assert [out["tup"][c].words for c in CLIPS] == [["calm"]] * 3
+
+
+def test_a_judge_returning_non_verdicts_gets_error_verdicts():
+    out = run_judges([WordsNotVerdictsJudge("words")], CLIPS, progress=False)
+    assert all("returned a str for clip" in verdict.error for verdict in out["words"].values())
+
+
+def test_a_failed_batch_shares_its_time_equally_among_its_clips(monkeypatch):
+    monkeypatch.setattr(runner_module, "time", SimpleNamespace(perf_counter=iter([10.0, 16.0]).__next__))
+    out = run_judges([RaisingJudge("broken")], CLIPS, progress=False, batch_size=3)
+    assert [out["broken"][c].seconds for c in CLIPS] == [2.0, 2.0, 2.0]
+
+
 def test_verdicts_out_of_order_become_error_verdicts():
     out = run_judges([ReversingJudge("rev")], CLIPS, progress=False)
     assert all("order" in verdict.error for verdict in out["rev"].values())
@@ -232,6 +272,42 @@ def test_a_batch_size_below_one_is_an_input_error():
         run_judges([CountingJudge("j")], CLIPS, progress=False, batch_size=0)
 
 
+def test_a_batch_size_that_is_not_a_whole_number_is_an_input_error():
+    with pytest.raises(InputError, match="batch_size=1.5"):
+        run_judges([CountingJudge("j")], CLIPS, progress=False, batch_size=1.5)
+
+
+@pytest.mark.parametrize("max_workers", [0, 1.5, "2"])
+def test_max_workers_that_is_not_a_whole_number_from_one_is_an_input_error(max_workers):
+    with pytest.raises(InputError, match="max_workers="):
+        run_judges([CountingJudge("j")], CLIPS, progress=False, max_workers=max_workers)
+
+
+def test_one_clip_name_instead_of_a_list_is_an_input_error():
+    with pytest.raises(InputError, match="give a list of clips"):
+        run_judges([CountingJudge("j")], "s1", progress=False)
+
+
+def test_no_judges_is_an_input_error():
+    with pytest.raises(InputError, match="no judges given"):
+        run_judges([], CLIPS, progress=False)
+
+
+def test_something_that_is_not_a_judge_is_an_input_error():
+    with pytest.raises(InputError, match="is not a Judge"):
+        run_judges([CountingJudge("j"), "j2"], CLIPS, progress=False)
+
+
+def test_an_unknown_concurrency_kind_is_an_input_error():
+    with pytest.raises(InputError, match="concurrency 'gpu'"):
+        run_judges([CountingJudge("j", concurrency="gpu")], CLIPS, progress=False)
+
+
+def test_a_cache_that_is_neither_a_cache_nor_a_path_is_an_input_error():
+    with pytest.raises(InputError, match="cache=5"):
+        run_judges([CountingJudge("j")], CLIPS, cache=5, progress=False)
+
+
 def test_an_interrupt_leaves_the_cache_consistent_and_resumable(cache_path):
     with pytest.raises(KeyboardInterrupt):
         run_judges([InterruptibleJudge("j", interrupt_after=2)], CLIPS, cache=cache_path, progress=False, batch_size=1)
@@ -241,12 +317,25 @@ def test_an_interrupt_leaves_the_cache_consistent_and_resumable(cache_path):
     assert all(verdict.ok for verdict in out["j"].values())
 
 
+def test_after_an_interrupt_the_other_judges_start_no_new_batch():
+    release = threading.Event()
+    held = HeldJudge("held", release)
+    with pytest.raises(KeyboardInterrupt):
+        run_judges([InterruptibleJudge("j", interrupt_after=0), held], CLIPS, progress=False, batch_size=1)
+    workers = [thread for thread in threading.enumerate() if thread.name == "judge-held"]
+    release.set()
+    for worker in workers:
+        worker.join(10)
+    assert len(held.batches) <= 1  # at most the batch in flight when the interrupt came
+
+
 CHILD = """
 import importlib.util, sys
 sys.path.insert(0, {repo!r})
 spec = importlib.util.spec_from_file_location("runner_test_judges", {test_file!r})
 module = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(module)
+import judges.runner as runner_module
 from judges.runner import run_judges
 judge = module.MarkingJudge("slow", marker={marker!r}, delay=0.15)
 run_judges([judge], {clips!r}, cache={cache!r}, progress=False, batch_size=1)
