@@ -1,7 +1,9 @@
 """VerdictCache: verdicts keyed by judge identity and clip content, kept across runs."""
 from __future__ import annotations
 
+import json
 import os
+import sqlite3
 import threading
 
 import pytest
@@ -62,6 +64,40 @@ def test_a_new_prompt_version_misses(cache):
     assert cache.get_many(PromptedJudge(prompt_version="v2"), [clip]) == {}
 
 
+def test_every_stored_verdict_comes_back_however_many_clips_are_asked(cache):
+    judge, clips = PromptedJudge(), [Clip(f"s{i}") for i in range(1201)]
+    cache.put_many(judge, clips, [Verdict("j", clip.name, words=["calm"]) for clip in clips])
+    found = cache.get_many(judge, clips)
+    assert sorted(found) == sorted(clip.name for clip in clips)
+
+
+def test_put_many_with_fewer_verdicts_than_clips_is_refused(cache):
+    with pytest.raises(ValueError, match="2 clips but 1 verdicts"):
+        cache.put_many(PromptedJudge(), [Clip("s1"), Clip("s2")], [Verdict("j", "s1", words=["sad"])])
+    assert cache.stats()["verdicts"] == 0
+
+
+def test_a_put_the_database_refuses_leaves_the_cache_usable(cache):
+    with pytest.raises(sqlite3.IntegrityError):
+        cache.put(PromptedJudge(name=None), Clip("s1"), Verdict("j", "s1", words=["sad"]))
+    cache.put(PromptedJudge(), Clip("s1"), Verdict("j", "s1", words=["calm"]))
+    assert cache.get_many(PromptedJudge(), [Clip("s1")])["s1"].words == ["calm"]
+
+
+def test_the_file_records_each_judge_identity_readably(cache, tmp_path):
+    cache.put(PromptedJudge(prompt_version="v7"), Clip("s1"), Verdict("j", "s1", words=["sad"]))
+    with sqlite3.connect(tmp_path / "verdicts.sqlite") as conn:
+        ((name, identity),) = conn.execute("SELECT name, identity FROM judge_identities").fetchall()
+    conn.close()
+    assert (name, json.loads(identity)) == ("j", {"name": "j", "class": "PromptedJudge", "prompt_version": "v7"})
+
+
+def test_the_file_is_in_wal_mode(cache, tmp_path):
+    with sqlite3.connect(tmp_path / "verdicts.sqlite") as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    conn.close()
+
+
 def test_identity_hash_ignores_key_order():
     assert identity_hash({"a": 1, "b": [1, 2]}) == identity_hash({"b": [1, 2], "a": 1})
 
@@ -70,6 +106,15 @@ def test_an_edited_video_misses(cache, video):
     judge = PromptedJudge()
     cache.put(judge, Clip("s1", video=video), Verdict("j", "s1", words=["sad"]))
     video.write_bytes(b"second, longer video bytes")
+    assert cache.get_many(judge, [Clip("s1", video=video)]) == {}
+
+
+def test_an_edited_video_of_the_same_size_misses(cache, video):
+    judge = PromptedJudge()
+    cache.put(judge, Clip("s1", video=video), Verdict("j", "s1", words=["sad"]))
+    stat = video.stat()
+    video.write_bytes(b"other video bytes")  # as long as the first ones
+    os.utime(video, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
     assert cache.get_many(judge, [Clip("s1", video=video)]) == {}
 
 
@@ -105,6 +150,12 @@ def test_failed_verdicts_are_stored_and_left_out_with_retry_failed(cache):
     assert cache.get_many(judge, [clip], retry_failed=True) == {}
 
 
+def test_retry_failed_still_gives_the_successful_verdicts(cache):
+    judge = PromptedJudge()
+    cache.put_many(judge, [Clip("s1"), Clip("s2")], [Verdict("j", "s1", words=["sad"]), Verdict.failed("j", "s2", "timeout")])
+    assert list(cache.get_many(judge, [Clip("s1"), Clip("s2")], retry_failed=True)) == ["s1"]
+
+
 def test_stats_count_verdicts_failures_and_identities(cache):
     cache.put(PromptedJudge(prompt_version="v1"), Clip("s1"), Verdict("j", "s1", words=["sad"]))
     cache.put(PromptedJudge(prompt_version="v2"), Clip("s1"), Verdict.failed("j", "s1", "boom"))
@@ -112,6 +163,13 @@ def test_stats_count_verdicts_failures_and_identities(cache):
     stats = cache.stats()
     assert (stats["verdicts"], stats["failed"]) == (3, 1)
     assert stats["judges"]["j"] == {"verdicts": 2, "failed": 1, "identities": 2}
+
+
+def test_stats_count_one_identity_for_many_clips_and_the_hashed_videos(cache, video):
+    judge = PromptedJudge()
+    cache.put_many(judge, [Clip("s1", video=video), Clip("s2")], [Verdict("j", "s1"), Verdict("j", "s2")])
+    stats = cache.stats()
+    assert stats["judges"]["j"]["identities"] == 1 and stats["hashed_files"] == 1
 
 
 def test_threads_writing_at_once_lose_nothing(cache):
@@ -133,6 +191,16 @@ def test_a_file_that_is_not_a_cache_is_an_input_error(tmp_path):
     path = tmp_path / "notes.sqlite"
     path.write_text("not a database, just some text " * 100)
     with pytest.raises(InputError, match="not a verdict cache"):
+        VerdictCache(path)
+
+
+def test_a_cache_of_another_format_version_is_an_input_error(tmp_path):
+    path = tmp_path / "c.sqlite"
+    VerdictCache(path).close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA user_version = 2")
+    conn.close()
+    with pytest.raises(InputError, match="verdict cache format 2, expected 1"):
         VerdictCache(path)
 
 
