@@ -1,4 +1,4 @@
-"""Readers of labels, splits and judge outputs: right answers and one-line errors for bad files."""
+"""Readers of labels, splits and judge outputs (and the replay judge serving them): right answers and one-line errors for bad files."""
 from __future__ import annotations
 
 import json
@@ -7,8 +7,12 @@ import numpy as np
 import pytest
 
 from calibration.labels import check_names, read_labels, read_split
+from judges.clip import Clip
 from judges.errors import InputError
 from judges.outputs import read_judge_output, read_reasons
+from judges.replay import ReplayJudge
+from judges.runner import run_judges
+from judges.verdict import Verdict
 
 
 def test_reads_ovmer_npz(outputs_dir):
@@ -83,3 +87,80 @@ def test_wheel_folder_missing_a_file_is_named(tmp_path):
 
 def test_dev_labels_have_232_clips(dev_labels, dev_names):
     assert len(dev_labels) == 232 and set(dev_names) == set(dev_labels)
+
+
+# -- judge-output files: what is read ----------------------------------------------------------
+def test_an_upper_case_suffix_is_read_like_a_lower_case_one(tmp_path):
+    path = tmp_path / "P.CSV"
+    path.write_text("name,openset\ns1,happy\n", encoding="utf-8")
+    assert read_judge_output(path) == {"s1": ["happy"]}
+
+
+def test_a_csv_header_with_spaces_after_the_commas_is_read(tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text("name, openset\ns1,happy\n", encoding="utf-8")
+    assert read_judge_output(path) == {"s1": ["happy"]}
+
+
+def test_a_csv_saved_with_a_byte_order_mark_is_read(tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text("name,openset\ns1,happy\n", encoding="utf-8-sig")
+    assert read_judge_output(path) == {"s1": ["happy"]}
+
+
+def test_a_judge_output_csv_listing_a_clip_twice_keeps_the_later_row(tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text("name,openset\ns1,happy\ns1,sad\n", encoding="utf-8")
+    assert read_judge_output(path) == {"s1": ["sad"]}
+
+
+def test_blank_lines_in_a_jsonl_output_are_skipped(tmp_path):
+    path = tmp_path / "p.jsonl"
+    path.write_text('{"name": "s1", "labels": ["happy"]}\n\n  \n{"name": "s2", "labels": []}\n', encoding="utf-8")
+    assert read_judge_output(path) == {"s1": ["happy"], "s2": []}
+
+
+def test_numeric_jsonl_names_are_read_as_text(tmp_path):
+    path = tmp_path / "p.jsonl"
+    path.write_text('{"name": 7, "labels": ["happy"]}\n', encoding="utf-8")
+    assert read_judge_output(path) == {"7": ["happy"]}
+
+
+def test_a_null_description_is_read_as_empty_text(tmp_path):
+    path = tmp_path / "p-reason.jsonl"
+    path.write_text('{"name": "s1", "reason": null}\n', encoding="utf-8")
+    assert read_reasons(path) == {"s1": ""}
+
+
+# -- ReplayJudge: stored outputs served by sample name ------------------------------------------
+def test_a_replayed_verdict_carries_the_stored_words_as_its_raw_text():
+    (verdict,) = ReplayJudge("toy", labels={"c1": ["happy", "sad"]}).judge_batch([Clip("c1")])
+    assert verdict == Verdict(judge="toy", clip="c1", words=["happy", "sad"], raw="['happy', 'sad']")
+
+
+def test_a_clip_stored_with_no_words_is_answered_with_no_words_not_failed():
+    verdict = ReplayJudge("toy", labels={"c1": []}).judge(Clip("c1"))
+    assert verdict.ok and verdict.words == []
+
+
+def test_a_clip_without_stored_output_is_failed():
+    verdict = ReplayJudge("toy", labels={"c1": ["happy"]}).judge(Clip("c2"))
+    assert not verdict.ok and "no stored output for 'c2'" in verdict.error
+
+
+def test_replays_of_different_files_under_one_name_do_not_share_cached_verdicts(tmp_path):
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    first.write_text("name,openset\nc1,happy\n", encoding="utf-8")
+    second.write_text("name,openset\nc1,sad\n", encoding="utf-8")
+    cache = tmp_path / "verdicts.sqlite"
+    run_judges([ReplayJudge("a", first)], ["c1"], cache=cache, progress=False)
+    out = run_judges([ReplayJudge("a", second)], ["c1"], cache=cache, progress=False)
+    assert out["a"]["c1"].words == ["sad"]
+
+
+def test_a_replay_judge_is_not_changed_by_later_edits_of_its_labels_or_verdicts():
+    labels = {"c1": ["happy"]}
+    judge = ReplayJudge("toy", labels=labels)
+    labels["c1"] = ["sad"]
+    judge.judge(Clip("c1")).words.append("angry")
+    assert judge.judge(Clip("c1")).words == ["happy"]
