@@ -11,8 +11,8 @@ from calibration.labels import read_labels, read_split
 from judges import registry
 from judges.base import Judge
 from judges.errors import InputError
-from judges.outputs import read_judge_output
-from judges.registry import judges_from_config, load_config
+from judges.outputs import read_judge_output, read_reasons
+from judges.registry import build_judge, judge_types, judges_from_config, load_config, register_judge
 from judges.verdict_cache import VerdictCache
 
 
@@ -102,7 +102,113 @@ def test_ray_scheduling_keys_are_ignored_by_the_local_runner(tmp_path):
     assert judge.name == "r"
 
 
+@pytest.mark.parametrize("text", ["judge = []\n", "judges = []\n", "title = 'no judges here'\n"])
+def test_a_config_without_judges_is_refused(tmp_path, text):
+    refuse_config(tmp_path, "judges.toml", text, r"judges\.toml: no judges; write one \[\[judge\]\] table per judge")
+
+
+def test_a_judge_table_without_a_type_is_refused(tmp_path):
+    refuse_config(tmp_path, "judges.toml", '[[judge]]\nname = "x"\n', r"judges\.toml: judge #1 has no 'type'")
+
+
+def test_judges_with_the_same_name_in_one_config_are_refused(tmp_path):
+    refuse_config(tmp_path, "judges.toml", '[[judge]]\ntype = "replay"\nname = "r"\nlabels = { c1 = ["happy"] }\n' * 2,
+                  r"judges\.toml: judge names must be unique; repeated: r", load=judges_from_config)
+
+
+def test_a_yml_config_may_list_its_judges_under_judges(tmp_path):
+    path = tmp_path / "judges.yml"
+    path.write_text("judges:\n  - type: replay\n    name: r\n    labels: {c1: [happy]}\n", encoding="utf-8")
+    assert [(j.name, j.labels) for j in judges_from_config(path)] == [("r", {"c1": ["happy"]})]
+
+
+class _Recorder(Judge):
+    """Keeps the parameters it was built with."""
+
+    def __init__(self, name: str, **params):
+        self.name = name
+        self.params = params
+
+    def judge_batch(self, clips):  # pragma: no cover - never run
+        return []
+
+
+def test_dot_relative_paths_in_a_config_are_relative_to_the_file_in_nested_tables_too(tmp_path, monkeypatch):
+    monkeypatch.setitem(registry._REGISTRY, "recorder", _Recorder)
+    folder = tmp_path / "configs"
+    folder.mkdir()
+    path = folder / "judges.toml"
+    path.write_text('[[judge]]\ntype = "recorder"\nname = "r"\npath = "../out/a.csv"\nmodel = "Qwen/Qwen2-VL"\n'
+                    '[judge.stage]\ncheckpoint = "./ckpt"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "configs")
+    (judge,) = judges_from_config("judges.toml")
+    assert judge.params == {"path": str(tmp_path / "out" / "a.csv"), "model": "Qwen/Qwen2-VL",
+                            "stage": {"checkpoint": str(folder / "ckpt")}}
+
+
+def test_unknown_parameters_of_a_judge_type_are_an_input_error():
+    with pytest.raises(InputError, match=r"judge type 'replay': bad parameters \['labels', 'name', 'temperature'\]"):
+        build_judge("replay", name="r", labels={}, temperature=0.2)
+
+
+def test_every_built_in_judge_type_is_listed_before_any_is_loaded(monkeypatch):
+    monkeypatch.setattr(registry, "_REGISTRY", {})
+    assert set(judge_types()) >= {"replay", "lmdeploy", "transformers", "openai", "affectgpt", "two-stage", "lexical",
+                                  "face", "text-lexicon", "speech-text"}
+
+
+def test_registering_the_same_class_again_under_its_name_is_harmless(monkeypatch):
+    monkeypatch.setattr(registry, "_REGISTRY", {})
+    register_judge("recorder")(_Recorder)
+    assert register_judge("recorder")(_Recorder) is _Recorder
+
+
+def test_registering_another_class_under_a_taken_name_is_refused(monkeypatch):
+    monkeypatch.setattr(registry, "_REGISTRY", {"recorder": _Recorder})
+    with pytest.raises(ValueError, match="judge type 'recorder' is already registered by _Recorder"):
+        register_judge("recorder")(_Fussy)
+
+
 # -- npz and JSONL judge outputs ----------------------------------------------------------------
+@pytest.mark.parametrize("file_name", ["p.npz", "p.csv", "p.jsonl"])
+def test_a_missing_judge_output_file_is_an_input_error(tmp_path, file_name):
+    with pytest.raises(InputError, match="no such judge-output file"):
+        read_judge_output(tmp_path / file_name)
+
+
+def test_a_missing_description_file_is_an_input_error(tmp_path):
+    with pytest.raises(InputError, match="no such description file"):
+        read_reasons(tmp_path / "p-reason.jsonl")
+
+
+def test_npz_items_that_are_not_one_per_sample_are_an_input_error(tmp_path):
+    path = tmp_path / "p.npz"
+    np.savez(path, filenames=np.array(["a", "b"]), fileitems=np.array([["x", "y"], ["z", "w"]]))
+    with pytest.raises(InputError, match="must be 1-D arrays"):
+        read_judge_output(path)
+
+
+def test_npz_arrays_of_different_lengths_are_an_input_error(tmp_path):
+    path = tmp_path / "p.npz"
+    np.savez(path, filenames=np.array(["a", "b"]), fileitems=np.array(["happy"]))
+    with pytest.raises(InputError, match="'filenames' has 2 entries but 'fileitems' has 1"):
+        read_judge_output(path)
+
+
+def test_a_csv_row_without_a_name_is_located(tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text("name,openset\ns1,happy\n,sad\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"p\.csv:3: empty 'name'"):
+        read_judge_output(path)
+
+
+def test_a_jsonl_line_without_labels_is_located(tmp_path):
+    path = tmp_path / "p.jsonl"
+    path.write_text('{"name": "a", "labels": []}\n{"name": "b"}\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"p\.jsonl:2: needs keys 'name' and 'labels'"):
+        read_judge_output(path)
+
+
 def test_a_zero_d_npz_array_is_an_input_error(tmp_path):
     path = tmp_path / "p.npz"
     np.savez(path, filenames=np.array("x"), fileitems=np.array("y"))
