@@ -1,11 +1,16 @@
 """CoJudge over replayed real judges: fit on dev clips, predict, save and reload."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from calibration.tuning import default_grid
 from ensemble.cojudge import CoJudge
 from judges.errors import InputError
 from judges.replay import ReplayJudge
+from judges.verdict_cache import VerdictCache
+from tests.core_fixtures import toy_outputs
 
 FILES = ["AffectGPT/checkpoint_000030_loss_0.602-openset.npz", "Chat-UniVi/output-reason-7b-nosubtitle-addsub-eng-openset.npz",
          "VideoChat2/output-reason-7b-nosubtitle-addsub-eng-openset.npz"]
@@ -54,3 +59,81 @@ def test_loading_without_a_calibrated_judge_is_an_error(fitted, judges, tmp_path
 def test_fit_refuses_unlabelled_clips(judges, dev_labels):
     with pytest.raises(InputError, match="no label"):
         CoJudge(judges, progress=False).fit(["sample_unlabelled"], dev_labels)
+
+
+# -- small hand-built panels: replayed toy outputs (tests/core_fixtures.py), majority voting ---------------
+class CountingReplay(ReplayJudge):
+    """A replay judge that records the size of every batch it is given."""
+
+    def __init__(self, name, labels):
+        super().__init__(name, labels=labels)
+        self.batches = []
+
+    def judge_batch(self, clips):
+        self.batches.append(len(clips))
+        return super().judge_batch(clips)
+
+
+def toy_cojudge(**kwargs) -> tuple[CoJudge, dict[str, list[str]]]:
+    outputs, labels = toy_outputs()
+    judges = [CountingReplay(name, {n: w for n, w in out.items() if w is not None}) for name, out in outputs.items()]
+    return CoJudge(judges, strategy="majority", progress=False, **kwargs), labels
+
+
+def test_a_cojudge_without_judges_is_an_input_error():
+    with pytest.raises(InputError, match="at least one judge"):
+        CoJudge([], strategy="majority")
+
+
+@pytest.mark.parametrize("items", ["c0", 5])
+def test_predict_many_of_a_bare_name_or_a_number_says_to_give_a_list(items):
+    cojudge, _ = toy_cojudge()
+    with pytest.raises(InputError, match="CoJudge.predict_many: give a list of clips"):
+        cojudge.predict_many(items)
+
+
+def test_the_judges_run_in_batches_of_the_cojudges_batch_size():
+    cojudge, labels = toy_cojudge(batch_size=3)
+    cojudge.run(list(labels))
+    assert cojudge.judges[0].batches == [3, 3, 2]
+
+
+def test_the_judges_verdicts_are_kept_in_the_cojudges_cache(tmp_path):
+    cojudge, labels = toy_cojudge(cache=tmp_path / "verdicts.sqlite")
+    cojudge.run(list(labels))
+    with VerdictCache(tmp_path / "verdicts.sqlite") as cache:
+        assert cache.stats()["verdicts"] == 3 * len(labels)
+
+
+def test_fit_without_a_grid_tunes_over_the_strategys_default_grid():
+    cojudge, labels = toy_cojudge()
+    cojudge.fit(list(labels), labels, folds=2)
+    assert set(cojudge.tuning_.best_params) == set(default_grid("majority"))
+
+
+def test_fit_learns_with_the_best_tuned_parameters():
+    cojudge, labels = toy_cojudge()
+    cojudge.fit(list(labels), labels, grid={"threshold": [0.9]}, folds=2)
+    assert cojudge.fuser.voter_.get_params()["threshold"] == 0.9
+
+
+def test_bad_folds_are_refused_before_the_judges_run():
+    cojudge, labels = toy_cojudge()
+    with pytest.raises(InputError, match="folds=1"):
+        cojudge.fit(list(labels), labels, folds=1)
+    assert [judge.batches for judge in cojudge.judges] == [[], [], []]
+
+
+def test_the_calibration_file_keeps_the_tuning_report(tmp_path):
+    cojudge, labels = toy_cojudge()
+    path = cojudge.fit(list(labels), labels, grid={"threshold": [0.5]}, folds=2).save(tmp_path / "calibration.json")
+    assert json.loads(path.read_text(encoding="utf-8"))["tuning"] == json.loads(json.dumps(cojudge.tuning_.summary()))
+
+
+def test_a_loaded_cojudge_keeps_the_strategy_and_only_the_calibrated_judges_in_order(tmp_path):
+    cojudge, labels = toy_cojudge()
+    path = cojudge.fit(list(labels), labels, tune=False).save(tmp_path / "calibration.json")
+    extra = ReplayJudge("extra", labels={"c0": ["sad"]})
+    reloaded = CoJudge.load(path, [extra, *reversed(cojudge.judges)], progress=False)
+    assert reloaded.strategy == "majority"
+    assert [judge.name for judge in reloaded.judges] == ["good", "noisy", "lazy"]
