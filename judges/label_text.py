@@ -7,8 +7,9 @@ from collections.abc import Iterable
 
 __all__ = ["parse_labels", "format_labels"]
 
-# Separators: ASCII/Chinese/Japanese commas, semicolons, slashes, newlines, quotes.
-_SPLIT = re.compile(r"[,\uff0c\u3001;\uff1b/\n\r\t'\"\u2018\u2019\u201c\u201d]")
+# Separators: ASCII/Chinese/Japanese commas, semicolons, slashes, newlines, quotes; an apostrophe
+# between two letters ("can't relax") is part of the word, not a quote.
+_SPLIT = re.compile(r"[,\uff0c\u3001;\uff1b/\n\r\t\"\u2018\u201c\u201d]|(?<![^\W\d_])['\u2019]|['\u2019](?![^\W\d_])")
 _NUMBERING = re.compile(r"^\s*(?:\(?\d+[.)\]:]|[-*\u2022])\s*")
 _NONE = {"", "none", "null", "nan", "n/a", "[]", "no emotion"}
 

@@ -102,3 +102,7 @@ def test_the_error_quotes_at_most_a_short_snippet():
 
 def test_non_english_emotion_words_are_kept():
     assert words_from_answer("开心, 愤怒")[0] == ["开心", "愤怒"]
+
+
+def test_an_emotion_phrase_with_an_apostrophe_stays_one_word():
+    assert words_from_answer("can't relax, sad") == (["can't relax", "sad"], None)

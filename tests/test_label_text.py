@@ -29,6 +29,19 @@ def test_parses_common_label_spellings(text, words):
     assert parse_labels(text) == words
 
 
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("can't relax, sad", ["can't relax", "sad"]),
+        ("[‘can’t relax’, ‘sad’]", ["can’t relax", "sad"]),
+        ("['can't relax','sad']", ["can't relax", "sad"]),
+        ("'happy''sad'", ["happy", "sad"]),
+    ],
+)
+def test_an_apostrophe_between_letters_is_part_of_the_word_not_a_quote(text, words):
+    assert parse_labels(text) == words
+
+
 def test_lists_are_parsed_item_by_item():
     assert parse_labels(["Happy", "sad, angry"]) == ["happy", "sad", "angry"]
 
