@@ -335,7 +335,6 @@ sys.path.insert(0, {repo!r})
 spec = importlib.util.spec_from_file_location("runner_test_judges", {test_file!r})
 module = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(module)
-import judges.runner as runner_module
 from judges.runner import run_judges
 judge = module.MarkingJudge("slow", marker={marker!r}, delay=0.15)
 run_judges([judge], {clips!r}, cache={cache!r}, progress=False, batch_size=1)
