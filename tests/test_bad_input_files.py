@@ -22,8 +22,8 @@ def one_line(caught: pytest.ExceptionInfo) -> str:
     return message
 
 
-def refuse_config(tmp_path, file_name: str, text: str, pattern: str, load=load_config) -> None:
-    """Writing ``text`` to the config ``file_name`` and loading it gives one line matching ``pattern``."""
+def refuse_file(tmp_path, file_name: str, text: str, pattern: str, load=load_config) -> None:
+    """Writing ``text`` to ``file_name`` and reading it with ``load`` (a config by default) gives one line matching ``pattern``."""
     path = tmp_path / file_name
     path.write_text(text, encoding="utf-8")
     with pytest.raises(InputError, match=pattern) as caught:
@@ -58,20 +58,20 @@ def test_a_binary_judges_config_is_not_utf8_text(tmp_path):
 
 # -- judges configs -----------------------------------------------------------------------------
 def test_malformed_yaml_config_gives_the_line_and_column(tmp_path):
-    refuse_config(tmp_path, "judges.yaml", "judge: [\n", r"judges\.yaml: not valid YAML: .* at line 2, column 1")
+    refuse_file(tmp_path, "judges.yaml", "judge: [\n", r"judges\.yaml: not valid YAML: .* at line 2, column 1")
 
 
 @pytest.mark.parametrize("text", ["- type: face\n", "just a string\n"])
 def test_a_yaml_config_that_is_not_a_mapping_is_refused(tmp_path, text):
-    refuse_config(tmp_path, "judges.yaml", text, "expected a mapping of judges")
+    refuse_file(tmp_path, "judges.yaml", text, "expected a mapping of judges")
 
 
 def test_a_non_string_judge_type_names_the_judge(tmp_path):
-    refuse_config(tmp_path, "judges.toml", '[[judge]]\nname = "x"\ntype = 5\n', r"judges\.toml: judge 'x': type = 5 is not a type name")
+    refuse_file(tmp_path, "judges.toml", '[[judge]]\nname = "x"\ntype = 5\n', r"judges\.toml: judge 'x': type = 5 is not a type name")
 
 
 def test_a_replay_judge_without_path_names_the_judge_and_says_to_give_path(tmp_path):
-    refuse_config(tmp_path, "judges.toml", '[[judge]]\ntype = "replay"\nname = "a"\n', r"judges\.toml: judge 'a': .*give path = ",
+    refuse_file(tmp_path, "judges.toml", '[[judge]]\ntype = "replay"\nname = "a"\n', r"judges\.toml: judge 'a': .*give path = ",
                   load=judges_from_config)
 
 
@@ -85,12 +85,12 @@ class _Fussy(Judge):
 
 def test_a_value_error_from_a_judge_constructor_names_the_judge_and_the_config(tmp_path, monkeypatch):
     monkeypatch.setitem(registry._REGISTRY, "fussy", _Fussy)
-    refuse_config(tmp_path, "judges.toml", '[[judge]]\ntype = "fussy"\nname = "f1"\n',
+    refuse_file(tmp_path, "judges.toml", '[[judge]]\ntype = "fussy"\nname = "f1"\n',
                   r"judges\.toml: judge 'f1': judge type 'fussy': level must be between 1 and 3", load=judges_from_config)
 
 
 def test_a_bad_num_frames_names_the_judge_and_the_config(tmp_path):
-    refuse_config(tmp_path, "judges.toml", '[[judge]]\ntype = "face"\nname = "f"\nnum_frames = -3\n',
+    refuse_file(tmp_path, "judges.toml", '[[judge]]\ntype = "face"\nname = "f"\nnum_frames = -3\n',
                   r"judges\.toml: judge 'f': num_frames=-3: give a whole number", load=judges_from_config)
 
 
@@ -104,15 +104,15 @@ def test_ray_scheduling_keys_are_ignored_by_the_local_runner(tmp_path):
 
 @pytest.mark.parametrize("text", ["judge = []\n", "judges = []\n", "title = 'no judges here'\n"])
 def test_a_config_without_judges_is_refused(tmp_path, text):
-    refuse_config(tmp_path, "judges.toml", text, r"judges\.toml: no judges; write one \[\[judge\]\] table per judge")
+    refuse_file(tmp_path, "judges.toml", text, r"judges\.toml: no judges; write one \[\[judge\]\] table per judge")
 
 
 def test_a_judge_table_without_a_type_is_refused(tmp_path):
-    refuse_config(tmp_path, "judges.toml", '[[judge]]\nname = "x"\n', r"judges\.toml: judge #1 has no 'type'")
+    refuse_file(tmp_path, "judges.toml", '[[judge]]\nname = "x"\n', r"judges\.toml: judge #1 has no 'type'")
 
 
 def test_judges_with_the_same_name_in_one_config_are_refused(tmp_path):
-    refuse_config(tmp_path, "judges.toml", '[[judge]]\ntype = "replay"\nname = "r"\nlabels = { c1 = ["happy"] }\n' * 2,
+    refuse_file(tmp_path, "judges.toml", '[[judge]]\ntype = "replay"\nname = "r"\nlabels = { c1 = ["happy"] }\n' * 2,
                   r"judges\.toml: judge names must be unique; repeated: r", load=judges_from_config)
 
 
@@ -196,17 +196,12 @@ def test_npz_arrays_of_different_lengths_are_an_input_error(tmp_path):
 
 
 def test_a_csv_row_without_a_name_is_located(tmp_path):
-    path = tmp_path / "p.csv"
-    path.write_text("name,openset\ns1,happy\n,sad\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"p\.csv:3: empty 'name'"):
-        read_judge_output(path)
+    refuse_file(tmp_path, "p.csv", "name,openset\ns1,happy\n,sad\n", r"p\.csv:3: empty 'name'", load=read_judge_output)
 
 
 def test_a_jsonl_line_without_labels_is_located(tmp_path):
-    path = tmp_path / "p.jsonl"
-    path.write_text('{"name": "a", "labels": []}\n{"name": "b"}\n', encoding="utf-8")
-    with pytest.raises(InputError, match=r"p\.jsonl:2: needs keys 'name' and 'labels'"):
-        read_judge_output(path)
+    text = '{"name": "a", "labels": []}\n{"name": "b"}\n'
+    refuse_file(tmp_path, "p.jsonl", text, r"p\.jsonl:2: needs keys 'name' and 'labels'", load=read_judge_output)
 
 
 def test_a_zero_d_npz_array_is_an_input_error(tmp_path):
@@ -226,10 +221,8 @@ def test_a_npz_that_is_not_a_zip_says_so_not_pickled(tmp_path, content):
 
 
 def test_a_deeply_nested_jsonl_line_is_located(tmp_path):
-    path = tmp_path / "p.jsonl"
-    path.write_text('{"name": "a", "labels": []}\n{"name": "b", "labels": ' + "[" * 100_000 + "\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"p\.jsonl:2: JSON nested too deeply"):
-        read_judge_output(path)
+    text = '{"name": "a", "labels": []}\n{"name": "b", "labels": ' + "[" * 100_000 + "\n"
+    refuse_file(tmp_path, "p.jsonl", text, r"p\.jsonl:2: JSON nested too deeply", load=read_judge_output)
 
 
 # -- labels -------------------------------------------------------------------------------------

@@ -90,40 +90,22 @@ def test_dev_labels_have_232_clips(dev_labels, dev_names):
 
 
 # -- judge-output files: what is read ----------------------------------------------------------
-def test_an_upper_case_suffix_is_read_like_a_lower_case_one(tmp_path):
-    path = tmp_path / "P.CSV"
-    path.write_text("name,openset\ns1,happy\n", encoding="utf-8")
-    assert read_judge_output(path) == {"s1": ["happy"]}
-
-
-def test_a_csv_header_with_spaces_after_the_commas_is_read(tmp_path):
-    path = tmp_path / "p.csv"
-    path.write_text("name, openset\ns1,happy\n", encoding="utf-8")
-    assert read_judge_output(path) == {"s1": ["happy"]}
-
-
-def test_a_csv_saved_with_a_byte_order_mark_is_read(tmp_path):
-    path = tmp_path / "p.csv"
-    path.write_text("name,openset\ns1,happy\n", encoding="utf-8-sig")
-    assert read_judge_output(path) == {"s1": ["happy"]}
-
-
-def test_a_judge_output_csv_listing_a_clip_twice_keeps_the_later_row(tmp_path):
-    path = tmp_path / "p.csv"
-    path.write_text("name,openset\ns1,happy\ns1,sad\n", encoding="utf-8")
-    assert read_judge_output(path) == {"s1": ["sad"]}
-
-
-def test_blank_lines_in_a_jsonl_output_are_skipped(tmp_path):
-    path = tmp_path / "p.jsonl"
-    path.write_text('{"name": "s1", "labels": ["happy"]}\n\n  \n{"name": "s2", "labels": []}\n', encoding="utf-8")
-    assert read_judge_output(path) == {"s1": ["happy"], "s2": []}
-
-
-def test_numeric_jsonl_names_are_read_as_text(tmp_path):
-    path = tmp_path / "p.jsonl"
-    path.write_text('{"name": 7, "labels": ["happy"]}\n', encoding="utf-8")
-    assert read_judge_output(path) == {"7": ["happy"]}
+@pytest.mark.parametrize(
+    ("file_name", "text", "encoding", "expected"),
+    [
+        pytest.param("P.CSV", "name,openset\ns1,happy\n", "utf-8", {"s1": ["happy"]}, id="upper-case suffix"),
+        pytest.param("p.csv", "name, openset\ns1,happy\n", "utf-8", {"s1": ["happy"]}, id="spaces after the header's commas"),
+        pytest.param("p.csv", "name,openset\ns1,happy\n", "utf-8-sig", {"s1": ["happy"]}, id="byte order mark"),
+        pytest.param("p.csv", "name,openset\ns1,happy\ns1,sad\n", "utf-8", {"s1": ["sad"]}, id="a clip twice: the later row"),
+        pytest.param("p.jsonl", '{"name": "s1", "labels": ["happy"]}\n\n  \n{"name": "s2", "labels": []}\n', "utf-8",
+                     {"s1": ["happy"], "s2": []}, id="blank jsonl lines skipped"),
+        pytest.param("p.jsonl", '{"name": 7, "labels": ["happy"]}\n', "utf-8", {"7": ["happy"]}, id="numeric jsonl name as text"),
+    ],
+)
+def test_judge_output_files_written_these_ways_are_read(tmp_path, file_name, text, encoding, expected):
+    path = tmp_path / file_name
+    path.write_text(text, encoding=encoding)
+    assert read_judge_output(path) == expected
 
 
 def test_a_null_description_is_read_as_empty_text(tmp_path):
