@@ -7,6 +7,7 @@ import pytest
 
 from judges.clip import Clip
 from judges.lexical_extractor import LexicalExtractor, tokenize
+from judges.negation import NegationScope
 from judges.registry import build_judge
 
 
@@ -24,6 +25,7 @@ def extractor(data_root):
         "He isn't happy.",
         "She doesn't seem angry.",
         "Neither happy nor sad.",
+        "She is barely happy.",
     ],
 )
 def test_negated_mentions_are_dropped(extractor, text):
@@ -36,6 +38,34 @@ def test_negation_stops_at_a_clause_boundary(extractor):
 
 def test_negation_reaches_only_a_few_words(extractor):
     assert extractor.extract_words("She did not say a single word about her plans and looks happy") == ["happy"]
+
+
+@pytest.mark.parametrize("text", ["He was not tired but happy.", "He did not lose so he is happy."])
+def test_negation_stops_at_a_contrast_or_cause_word_without_punctuation(text):
+    wide = LexicalExtractor(vocabulary=["tired", "happy"], stoplist=(), negation_window=5)
+    assert wide.extract_words(text) == ["happy"]
+
+
+def test_the_negation_window_is_the_number_of_words_a_negator_reaches():
+    two = LexicalExtractor(vocabulary=["happy"], stoplist=(), negation_window=2)
+    assert two.extract_words("not very happy") == []
+    assert two.extract_words("not at all happy") == ["happy"]
+
+
+def test_a_negation_window_of_zero_negates_nothing():
+    assert LexicalExtractor(vocabulary=["happy"], stoplist=(), negation_window=0).extract_words("not happy") == ["happy"]
+
+
+def test_a_negator_inside_a_negation_is_not_itself_negated_and_opens_its_own_reach():
+    assert NegationScope(window=1).negated(["not", "without", "fear"]) == [False, False, True]
+
+
+def test_what_follows_rather_than_is_contrasted_away(extractor):
+    assert extractor.extract_words("She seems calm rather than angry.") == ["calm"]
+
+
+def test_no_doubt_does_not_negate(extractor):
+    assert "happy" in extractor.extract_words("She is no doubt happy.")
 
 
 def test_not_only_does_not_negate(extractor):
@@ -67,6 +97,32 @@ def test_non_emotion_senses_on_the_stoplist_are_skipped(extractor):
     assert extractor.extract_words("Her facial expression and the subtitle content reveal her emotional state: relaxed.") == ["relaxed"]
 
 
+def test_the_stoplist_is_matched_without_regard_to_case():
+    ex = LexicalExtractor(vocabulary=["sad", "angry"], stoplist=["SAD"])
+    assert ex.extract_words("sad and angry") == ["angry"]
+
+
+def test_a_lone_negator_in_the_vocabulary_is_read_as_a_negator_not_a_word():
+    ex = LexicalExtractor(vocabulary=["free", "worry"], stoplist=())
+    assert ex.extract_words("free of worry") == []
+
+
+def test_a_hyphenated_word_matches_its_unhyphenated_vocabulary_form():
+    assert LexicalExtractor(vocabulary=["lighthearted"], stoplist=()).extract_words("She is light-hearted.") == ["lighthearted"]
+
+
+def test_raw_lists_the_words_comma_separated():
+    assert LexicalExtractor(vocabulary=["sad", "angry"], stoplist=()).extract("sad and angry").raw == "sad, angry"
+
+
+@pytest.mark.parametrize(
+    "changed", [{"negation_window": 2}, {"stoplist": ("angry",)}, {"vocabulary": ["sad", "angry", "tense"]}]
+)
+def test_cache_identity_changes_with_the_options_that_change_the_words(changed):
+    base = {"vocabulary": ["sad", "angry"], "stoplist": ("sad",), "negation_window": 3}
+    assert LexicalExtractor(**{**base, **changed}).cache_identity() != LexicalExtractor(**base).cache_identity()
+
+
 def test_an_empty_stoplist_keeps_every_vocabulary_form(data_root):
     plain = LexicalExtractor(wheel_dir=data_root / "emotion_wheel", stoplist=())
     assert "emotional" in plain.extract_words("her emotional state")
@@ -92,7 +148,7 @@ def test_the_lexical_judge_reads_descriptions_by_clip_name(tmp_path, data_root):
     reasons.write_text(json.dumps({"name": "c1", "reason": "He looks worried and tense."}) + "\n", encoding="utf-8")
     judge = build_judge("lexical", name="lex", path=str(reasons), wheel_dir=str(data_root / "emotion_wheel"))
     found, missing = judge.judge_batch([Clip("c1"), Clip("c2")])
-    assert (found.words, found.description, found.error) == (["worried", "tense"], "He looks worried and tense.", None)
+    assert (found.clip, found.words, found.description, found.error) == ("c1", ["worried", "tense"], "He looks worried and tense.", None)
     assert missing.error and "c2" in missing.error
 
 
