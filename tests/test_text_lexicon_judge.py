@@ -28,6 +28,11 @@ def test_a_negated_emotion_word_does_not_count(judge):
     assert "negated: happy" in verdict.raw
 
 
+def test_negation_reaches_the_third_word_after_the_negator(judge):
+    verdict = judge.judge_text("I am not at all happy.")
+    assert verdict.words == [] and "negated: happy" in verdict.raw
+
+
 def test_negation_ends_at_the_clause(judge):
     assert judge.judge_text("I'm not sad, but I am really scared.").words == ["fearful"]
 
@@ -53,6 +58,47 @@ def test_scores_are_shares_of_the_emotion_evidence_strongest_first(judge):
     assert shares == sorted(shares, reverse=True) and 0 < sum(shares) <= 1
 
 
+def test_anticipation_weighs_half_so_a_joyful_anticipation_reads_happy(judge):
+    verdict = judge.judge_text("We are celebrating tonight.")  # NRC: celebrating -> anticipation, joy
+    assert (verdict.words, verdict.scores) == (["happy"], {"happy": 0.6667})
+
+
+def test_a_category_at_exactly_the_relative_threshold_is_said():
+    # sadness 2, joy 1: joy is exactly half the strongest.
+    assert TextLexiconJudge(relative_threshold=0.5).judge_text("sad, sad and happy").words == ["sad", "happy"]
+
+
+def test_a_relative_threshold_of_one_keeps_only_the_strongest_category():
+    assert TextLexiconJudge(relative_threshold=1.0).judge_text("angry, angry and sad").words == ["angry"]
+
+
+def test_at_most_max_words_are_said():
+    assert TextLexiconJudge(max_words=1).judge_text("angry and sad").words == ["angry"]
+
+
+def test_scores_are_shares_of_all_the_evidence_including_words_not_said():
+    assert TextLexiconJudge(max_words=1).judge_text("angry and sad").scores == {"angry": 0.5}
+
+
+def test_raw_names_only_the_emotion_categories_of_each_word(judge):
+    # NRC files "hate" under anger, disgust, fear, sadness and negative; "negative" names no emotion.
+    assert judge.judge_text("I hate it").raw == "NRC: hate (anger/disgust/fear/sadness)"
+
+
+def test_an_adverb_counts_as_its_adjective_in_the_explicit_table():
+    # "nervously" is not in NRC; "nervous" is, under anticipation and fear, but the explicit table says fear.
+    assert english_categories("nervously") == english_categories("nervous") == ("fear",)
+
+
+@pytest.mark.parametrize(("word", "stem"), [("hoping", "hope"), ("luckier", "lucky")])
+def test_a_stripped_suffix_may_restore_its_stem_ending(word, stem):
+    assert english_categories(word) == english_categories(stem) != ()
+
+
+def test_english_categories_ignore_case():
+    assert english_categories("Furious") == english_categories("furious") == ("anger",)
+
+
 def test_plainly_happy_chinese_reads_happy(judge):
     verdict = judge.judge_text("我今天非常开心，真是太好了！")
     assert verdict.words == ["happy"] and verdict.raw.startswith("DUTIR")
@@ -69,6 +115,20 @@ def test_chinese_sadness_and_surprise_are_named_in_english(judge):
     assert judge.judge_text("太令人惊讶了").words == ["surprised"]
 
 
+def test_chinese_negation_ends_at_punctuation(judge):
+    verdict = judge.judge_text("我不难过，开心")  # 我 / 不 / 难过 / ， / 开心
+    assert verdict.words == ["happy"] and "negated: 难过" in verdict.raw
+
+
+def test_chinese_negation_reaches_the_third_word_after_the_negator(judge):
+    assert judge.judge_text("我从不觉得这样开心").words == []  # 从不 / 觉得 / 这样 / 开心
+    assert judge.judge_text("我没有那么开心").words == []  # 没有 / 那么 / 开心
+
+
+def test_chinese_negation_reaches_no_further_than_three_words(judge):
+    assert judge.judge_text("我没去上班今天很开心").words == ["happy"]  # 没 / 去 / 上班 / 今天 / 很 / 开心
+
+
 def test_a_chinese_word_counts_for_its_most_specific_category():
     assert chinese_category("开心") == "乐"  # DUTIR also files it under 恶
     assert chinese_category("紧张") == "惧"
@@ -80,10 +140,15 @@ def test_language_is_told_by_cjk_characters():
     assert not is_chinese("I said 你好 to her and she was happy about it")
 
 
-def test_a_clip_without_a_subtitle_gives_an_empty_verdict_saying_so(judge):
-    verdict = judge.judge(Clip(name="silent"))
+@pytest.mark.parametrize("subtitle", [None, "", "  "])
+def test_a_clip_without_a_subtitle_gives_an_empty_verdict_saying_so(judge, subtitle):
+    verdict = judge.judge(Clip(name="silent", subtitle=subtitle))
     assert verdict.ok and verdict.words == []
     assert "no subtitle" in verdict.raw
+
+
+def test_a_tie_between_cjk_characters_and_latin_words_reads_as_english():
+    assert not is_chinese("OK 好")
 
 
 def test_a_clip_subtitle_is_judged(judge):
@@ -97,3 +162,17 @@ def test_text_lexicon_is_a_registered_judge_type():
 def test_a_bad_relative_threshold_is_refused():
     with pytest.raises(InputError, match="relative_threshold"):
         TextLexiconJudge(relative_threshold=0)
+
+
+def test_a_max_words_below_one_is_refused():
+    with pytest.raises(InputError, match="max_words"):
+        TextLexiconJudge(max_words=0)
+
+
+@pytest.mark.parametrize("changed", [{"relative_threshold": 0.5}, {"max_words": 2}])
+def test_cache_identity_changes_with_the_options_that_change_the_words(changed):
+    assert TextLexiconJudge(**changed).cache_identity() != TextLexiconJudge().cache_identity()
+
+
+def test_a_text_without_emotion_words_has_no_scores(judge):
+    assert judge.judge_text("The meeting is on Tuesday.").scores is None
