@@ -1,6 +1,7 @@
 """TwoStageJudge: stage one's description, stage two's words."""
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 
 import pytest
@@ -134,3 +135,74 @@ def test_close_closes_both_stages():
     describer = ScriptedDescriber({})
     TwoStageJudge(describer, lexical()).close()
     assert describer.closed
+
+
+def test_stage_two_raw_text_and_scores_are_kept():
+    verdict = TwoStageJudge(ScriptedDescriber({"c1": "sad, sad and angry"}), lexical()).judge(Clip("c1"))
+    assert (verdict.raw, verdict.scores) == ("sad, angry", pytest.approx({"sad": 2 / 3, "angry": 1 / 3}))
+
+
+def test_a_describer_that_is_not_a_judge_is_refused():
+    with pytest.raises(InputError, match="not a judge"):
+        TwoStageJudge(SlowExtractor(), lexical())
+
+
+def test_an_extractor_whose_extract_is_not_callable_is_refused():
+    class NotCallable:
+        extract = "describe it"
+
+    with pytest.raises(InputError, match="no extract"):
+        TwoStageJudge(ScriptedDescriber({}), NotCallable())
+
+
+def test_modalities_are_both_stages():
+    assert TwoStageJudge(ScriptedDescriber({}), lexical()).modalities == {"video", "text"}
+
+
+def test_concurrency_is_the_describer_s():
+    class ProcessDescriber(ScriptedDescriber):
+        concurrency = "process"
+
+    assert TwoStageJudge(ProcessDescriber({}), lexical()).concurrency == "process"
+
+
+class ThreadRecordingExtractor:
+    """A stage two that notes the thread each extraction runs on; ``max_concurrency`` if given."""
+
+    name = "recorder"
+
+    def __init__(self, max_concurrency: int | None = None, barrier: threading.Barrier | None = None):
+        if max_concurrency is not None:
+            self.max_concurrency = max_concurrency
+        self.barrier = barrier
+        self.threads: list[str] = []
+
+    def extract(self, description: str, subtitle: str | None = None, clip: str = "") -> Verdict:
+        self.threads.append(threading.current_thread().name)
+        if self.barrier is not None:
+            self.barrier.wait()  # every clip's extraction must be under way at once to pass
+        return Verdict(self.name, clip, ["sad"])
+
+
+def test_an_extractor_without_max_concurrency_runs_in_the_calling_thread():
+    extractor = ThreadRecordingExtractor()
+    TwoStageJudge(ScriptedDescriber({"c1": "sad", "c2": "sad"}), extractor).judge_batch([Clip("c1"), Clip("c2")])
+    assert extractor.threads == [threading.current_thread().name] * 2
+
+
+def test_an_extractor_with_max_concurrency_extracts_clips_at_the_same_time():
+    extractor = ThreadRecordingExtractor(max_concurrency=2, barrier=threading.Barrier(2, timeout=10))
+    verdicts = TwoStageJudge(ScriptedDescriber({"c1": "sad", "c2": "sad"}), extractor).judge_batch([Clip("c1"), Clip("c2")])
+    assert [(v.clip, v.words, v.error) for v in verdicts] == [("c1", ["sad"], None), ("c2", ["sad"], None)]
+
+
+def test_close_closes_the_extractor_too():
+    class ClosableExtractor(SlowExtractor):
+        closed = False
+
+        def close(self) -> None:
+            self.closed = True
+
+    extractor = ClosableExtractor()
+    TwoStageJudge(ScriptedDescriber({}), extractor).close()
+    assert extractor.closed
