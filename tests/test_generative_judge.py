@@ -1,0 +1,145 @@
+"""GenerativeJudge, the base of model-backed judges, with a scripted model and stand-in decoded media.
+
+The model answers from a table and the media spec returns fixed decoded
+media, so each test says exactly what the model heard and answered; the
+checks, prompts, batching and answer reading are the real base class's.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from judges import generative_judge, prompts
+from judges.clip import Clip
+from judges.errors import InputError
+from judges.generative_judge import GenerativeJudge
+from judges.media import Media, MediaSpec
+
+ONE_FRAME = Media(frames=[np.zeros((4, 4, 3), dtype=np.uint8)], audio=np.zeros(160, dtype=np.float32))
+
+
+@dataclass(frozen=True)
+class CannedSpec(MediaSpec):
+    """A media spec that 'decodes' every clip to the same media."""
+
+    media: Media = field(default_factory=lambda: ONE_FRAME)
+
+    def decode(self, path):
+        return self.media
+
+    def as_dict(self):
+        return {"num_frames": self.num_frames, "sample_rate": self.sample_rate, "max_side": self.max_side}
+
+
+class Scripted(GenerativeJudge):
+    """A model that answers each clip with ``answers(clip)`` (a list of texts for the whole batch)."""
+
+    def __init__(self, hears="video", mode="labels", num_frames=1, batch_size=1, use_subtitle=True, media=ONE_FRAME, answers=None):
+        self.name, self.hears = "scripted", hears
+        self.answers = answers or (lambda items: ["happy" for _ in items])
+        self.setup(mode=mode, media_spec=CannedSpec(num_frames=num_frames, media=media), batch_size=batch_size, use_subtitle=use_subtitle)
+
+    def generate(self, items):
+        return self.answers(items)
+
+
+def test_a_batch_size_below_one_is_refused():
+    with pytest.raises(InputError, match="batch_size"):
+        Scripted(batch_size=0)
+
+
+def test_a_vision_model_needs_at_least_one_frame():
+    with pytest.raises(InputError, match="num_frames"):
+        Scripted(hears="video", num_frames=0)
+
+
+@pytest.mark.parametrize(
+    ("options", "modalities"),
+    [
+        ({}, {"video", "text"}),
+        ({"use_subtitle": False}, {"video"}),
+        ({"mode": "describe"}, {"video"}),
+        ({"hears": "audio"}, {"audio", "text"}),
+    ],
+)
+def test_a_labels_judge_that_uses_the_subtitle_also_reads_text(options, modalities):
+    assert Scripted(**options).modalities == modalities
+
+
+@pytest.mark.parametrize(("hears", "prompt"), [("audio", prompts.DESCRIBE_AUDIO), ("video", prompts.DESCRIBE_VIDEO)])
+def test_a_describer_is_asked_about_what_its_model_takes(hears, prompt):
+    assert Scripted(hears=hears, mode="describe").instruction(Clip("c")) == prompt
+
+
+def test_the_labels_prompt_quotes_the_subtitle():
+    assert '"Leave me alone."' in Scripted().instruction(Clip("c", subtitle="Leave me alone."))
+
+
+def test_without_use_subtitle_the_subtitle_is_left_out_of_the_prompt():
+    assert "Leave me alone" not in Scripted(use_subtitle=False).instruction(Clip("c", subtitle="Leave me alone."))
+
+
+def test_an_audio_model_refuses_a_clip_whose_audio_is_empty():
+    judge = Scripted(hears="audio", media=Media(frames=[], audio=np.zeros(0, dtype=np.float32)))
+    assert "no audio stream" in judge.judge(Clip("c", video="c.mp4")).error
+
+
+def test_a_vision_model_refuses_a_clip_without_frames():
+    judge = Scripted(hears="video", media=Media(frames=[], audio=np.zeros(160, dtype=np.float32)))
+    assert "no video stream" in judge.judge(Clip("c", video="c.mp4")).error
+
+
+def test_more_answers_than_clips_is_a_generation_failure():
+    judge = Scripted(answers=lambda items: ["happy", "sad"])
+    assert judge.judge(Clip("c", video="c.mp4")).error == "generation failed: RuntimeError: 2 answers for 1 clips"
+
+
+def test_a_failing_batch_of_two_is_retried_clip_by_clip():
+    def answers(items):
+        if any(clip.name == "bad" for clip, _ in items):
+            raise RuntimeError("CUDA out of memory")
+        return ["calm" for _ in items]
+
+    verdicts = Scripted(batch_size=2, answers=answers).judge_batch([Clip("bad", video="b.mp4"), Clip("good", video="g.mp4")])
+    assert [(v.clip, v.words) for v in verdicts] == [("bad", []), ("good", ["calm"])]
+    assert verdicts[0].error == "generation failed: RuntimeError: CUDA out of memory"
+
+
+def test_a_generation_failure_is_told_on_one_line_of_at_most_200_characters_of_the_exception():
+    def answers(items):
+        raise RuntimeError("line one\nline two " + "x" * 300)
+
+    error = Scripted(answers=answers).judge(Clip("c", video="c.mp4")).error
+    assert error.startswith("generation failed: RuntimeError: line one line two xxx") and "\n" not in error
+    assert len(error) == len("generation failed: RuntimeError: ") + 200
+
+
+@pytest.mark.parametrize("answer", ["", "  \n"])
+def test_an_empty_description_is_an_error(answer):
+    verdict = Scripted(mode="describe", answers=lambda items: [answer]).judge(Clip("c", video="c.mp4"))
+    assert (verdict.description, verdict.error) == (None, "empty description")
+
+
+def test_a_description_is_kept_trimmed():
+    verdict = Scripted(mode="describe", answers=lambda items: ["  She frowns.\n"]).judge(Clip("c", video="c.mp4"))
+    assert (verdict.description, verdict.raw, verdict.error) == ("She frowns.", "She frowns.", None)
+
+
+@pytest.mark.parametrize("changed", [{"use_subtitle": False}, {"num_frames": 2}])
+def test_cache_identity_changes_with_the_subtitle_use_and_the_media_sampling(changed):
+    assert Scripted(**changed).cache_identity() != Scripted().cache_identity()
+
+
+def test_a_batch_s_generation_time_is_shared_among_its_clips(monkeypatch):
+    clock = [100.0]
+    monkeypatch.setattr(generative_judge, "time", SimpleNamespace(perf_counter=lambda: clock[0]))
+
+    def answers(items):
+        clock[0] += 4.0  # the model takes 4 s for the batch
+        return ["calm" for _ in items]
+
+    verdicts = Scripted(batch_size=2, answers=answers).judge_batch([Clip("a", video="a.mp4"), Clip("b", video="b.mp4")])
+    assert [v.seconds for v in verdicts] == [2.0, 2.0]
