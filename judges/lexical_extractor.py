@@ -8,6 +8,7 @@ mentions ("not angry", "no sign of fear", "without anxiety").
 """
 from __future__ import annotations
 
+import hashlib
 import re
 import time
 from collections import Counter
@@ -193,6 +194,7 @@ class LexicalExtractor(Judge):
             "wheel_dir": self.wheel_dir,
             "stoplist": sorted(self.stoplist),
             "negation_window": self.negation.window,
-            "vocabulary_size": len(self._table),
+            # the forms themselves: another vocabulary of the same size must not replay cached verdicts
+            "vocabulary_sha256": hashlib.sha256("\n".join(sorted(set(self._table.values()))).encode("utf-8")).hexdigest(),
         }
 

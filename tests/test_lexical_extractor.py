@@ -116,7 +116,8 @@ def test_raw_lists_the_words_comma_separated():
 
 
 @pytest.mark.parametrize(
-    "changed", [{"negation_window": 2}, {"stoplist": ("angry",)}, {"vocabulary": ["sad", "angry", "tense"]}]
+    "changed",
+    [{"negation_window": 2}, {"stoplist": ("angry",)}, {"vocabulary": ["sad", "angry", "tense"]}, {"vocabulary": ["sad", "happy"]}],
 )
 def test_cache_identity_changes_with_the_options_that_change_the_words(changed):
     base = {"vocabulary": ["sad", "angry"], "stoplist": ("sad",), "negation_window": 3}
