@@ -179,6 +179,9 @@ class TextLexiconJudge(Judge):
             if _CHINESE_BOUNDARY.match(token):
                 reach = 0
                 continue
+            if token in CHINESE_NEGATORS:  # a negator is no evidence itself, though DUTIR files 不是 under 恶
+                reach = CHINESE_WINDOW
+                continue
             category = chinese_category(token)
             if category is not None:
                 if reach > 0:
@@ -186,7 +189,7 @@ class TextLexiconJudge(Judge):
                 else:
                     counted.append(f"{token} ({category})")
                     weights[category] += BROAD_CATEGORIES.get(category, 1.0)
-            reach = CHINESE_WINDOW if token in CHINESE_NEGATORS else max(0, reach - 1)
+            reach = max(0, reach - 1)
         return weights, counted, negated
 
 

@@ -125,6 +125,12 @@ def test_chinese_negation_reaches_the_third_word_after_the_negator(judge):
     assert judge.judge_text("我没有那么开心").words == []  # 没有 / 那么 / 开心
 
 
+def test_a_chinese_negator_filed_under_a_dutir_category_is_no_evidence_itself(judge):
+    assert chinese_category("不是") == "恶"  # DUTIR files the negator under disgust
+    verdict = judge.judge_text("我不是很开心")  # 不是 / 很 / 开心
+    assert verdict.words == [] and "negated: 开心" in verdict.raw and "不是 (" not in verdict.raw
+
+
 def test_chinese_negation_reaches_no_further_than_three_words(judge):
     assert judge.judge_text("我没去上班今天很开心").words == ["happy"]  # 没 / 去 / 上班 / 今天 / 很 / 开心
 
