@@ -19,7 +19,8 @@ NEGATORS = frozenset(
         "hardly", "barely",
     }
 )
-#: Negator pairs that do not negate what follows ("not only happy but also excited").
+#: Negator pairs that do not negate what follows ("not only happy but also excited"); their second
+#: word belongs to the idiom and counts as covered ("no doubt happy" mentions no doubt).
 NON_NEGATING = frozenset({("not", "only"), ("not", "just"), ("no", "doubt"), ("not", "merely")})
 #: Words after which what follows is contrasted, not negated ("calm rather than angry" negates "angry").
 CONTRAST_NEGATORS = frozenset({("rather", "than"), ("instead", "of")})
@@ -52,15 +53,15 @@ class NegationScope:
                 out[i] = True
                 reach -= 1
             nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
-            if self._is_negator(token, nxt):
+            if (token, nxt) in NON_NEGATING:
+                out[i + 1] = True
+            elif self._is_negator(token, nxt):
                 reach = self.window
                 out[i] = False
         return out
 
     @staticmethod
     def _is_negator(token: str, nxt: str) -> bool:
-        if (token, nxt) in NON_NEGATING:
-            return False
         if (token, nxt) in CONTRAST_NEGATORS:
             return True
         return token in NEGATORS or token.endswith("n't")

@@ -68,6 +68,11 @@ def test_no_doubt_does_not_negate(extractor):
     assert "happy" in extractor.extract_words("She is no doubt happy.")
 
 
+def test_the_doubt_of_no_doubt_is_the_idiom_not_an_emotion(extractor):
+    assert extractor.extract_words("She is no doubt happy.") == ["happy"]
+    assert NegationScope().negated(["no", "doubt", "happy"]) == [False, True, False]
+
+
 def test_not_only_does_not_negate(extractor):
     assert extractor.extract_words("She is not only happy but also excited") == ["happy", "excited"]
 
