@@ -146,3 +146,71 @@ def test_a_replay_judge_is_not_changed_by_later_edits_of_its_labels_or_verdicts(
     labels["c1"] = ["sad"]
     judge.judge(Clip("c1")).words.append("angry")
     assert judge.judge(Clip("c1")).words == ["happy"]
+
+
+# -- split and label files: what is read, what is refused ---------------------------------------
+def test_a_split_keeps_file_order_and_skips_blank_lines_comments_and_surrounding_spaces(tmp_path):
+    split = tmp_path / "split.txt"
+    split.write_text("  s2  \n\n# held out\ns1\n", encoding="utf-8")
+    assert read_split(split) == ["s2", "s1"]
+
+
+def test_a_name_listed_twice_in_a_split_is_refused(tmp_path):
+    split = tmp_path / "split.txt"
+    split.write_text("s1\ns2\ns1\n", encoding="utf-8")
+    with pytest.raises(InputError, match="listed twice: s1"):
+        read_split(split)
+
+
+def test_a_split_of_only_comments_and_blanks_is_refused(tmp_path):
+    split = tmp_path / "split.txt"
+    split.write_text("# nothing yet\n\n", encoding="utf-8")
+    with pytest.raises(InputError, match="lists no names"):
+        read_split(split)
+
+
+def test_a_missing_split_file_is_refused(tmp_path):
+    with pytest.raises(InputError, match="no such split file"):
+        read_split(tmp_path / "absent.txt")
+
+
+def test_a_labels_file_with_only_its_header_is_refused(tmp_path):
+    path = tmp_path / "labels.csv"
+    path.write_text("name,openset\n", encoding="utf-8")
+    with pytest.raises(InputError, match="no labelled samples"):
+        read_labels(path)
+
+
+# -- where the data lives -------------------------------------------------------------------------
+def test_the_data_folder_is_the_one_MEROV_DATA_names(tmp_path, monkeypatch):
+    from calibration.data_paths import find_data_root, ovmerd_dir
+
+    monkeypatch.setenv("MEROV_DATA", str(tmp_path))
+    assert find_data_root() == tmp_path
+    assert ovmerd_dir() == tmp_path / "ovmerd"
+
+
+def test_MEROV_DATA_may_start_with_a_tilde(tmp_path, monkeypatch):
+    from calibration.data_paths import find_data_root
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("MEROV_DATA", "~/data")
+    assert find_data_root() == tmp_path / "data"
+
+
+def test_MEROV_DATA_naming_no_folder_is_refused(tmp_path, monkeypatch):
+    from calibration.data_paths import data_root
+
+    monkeypatch.setenv("MEROV_DATA", str(tmp_path / "absent"))
+    with pytest.raises(InputError, match="no data folder"):
+        data_root()
+
+
+def test_without_MEROV_DATA_a_shared_folder_beside_the_working_folder_holding_only_ovmerd_is_found(tmp_path, monkeypatch):
+    from calibration.data_paths import find_data_root
+
+    (tmp_path / "work").mkdir()
+    (tmp_path / "shared" / "ovmerd").mkdir(parents=True)
+    monkeypatch.delenv("MEROV_DATA", raising=False)
+    monkeypatch.chdir(tmp_path / "work")
+    assert find_data_root() == (tmp_path / "shared").resolve()  # resolved: not work/../shared
