@@ -3,9 +3,13 @@ from __future__ import annotations
 
 import pytest
 
+from calibration.emotion_wheel import LEVEL1_METRICS
+from calibration.ew_metric import EWScores
+from calibration.objectives import Objective
 from calibration.tuning import _smoothed_best, tune_table
 from ensemble.fuser import Fuser
 from ensemble.majority_voter import MajorityVoter
+from judges.errors import InputError
 from tests.core_fixtures import toy_outputs
 
 
@@ -88,3 +92,29 @@ def test_every_grid_points_score_is_its_mean_over_the_seeded_folds_with_its_own_
     curve_points = [{"C": result.best_params["C"], "lam": p["lam"]} for p in result.pr_curve]
     assert curve_points == [{"C": result.best_params["C"], "lam": lam} for lam in grid["lam"]]
     assert [p["score"] for p in result.pr_curve] == [next(r["score"] for r in result.results if r["params"] == cp) for cp in curve_points]
+
+
+# -- the objective tuning maximises --------------------------------------------------------------
+def _level1_scores(p: float, r: float):
+    return EWScores(f={m: 0.0 for m in LEVEL1_METRICS}, p={m: p for m in LEVEL1_METRICS}, r={m: r for m in LEVEL1_METRICS}, n=1)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        # F-beta = (1 + b^2) P R / (b^2 P + R) with P = 0.5, R = 1
+        pytest.param("f2", 5 * 0.5 / (4 * 0.5 + 1), id="f2 = 2.5 / 3, recall weighs more"),
+        pytest.param("f0.5", 1.25 * 0.5 / (0.25 * 0.5 + 1), id="f0.5 = 0.625 / 1.125, precision weighs more"),
+    ],
+)
+def test_an_f_beta_objective_weighs_level1_precision_and_recall_by_beta_squared(name, expected):
+    assert Objective(name).value(_level1_scores(p=0.5, r=1.0)) == pytest.approx(expected)
+
+
+def test_an_f_beta_objective_is_zero_when_precision_and_recall_are():
+    assert Objective("f2").value(_level1_scores(p=0.0, r=0.0)) == 0.0
+
+
+def test_an_unknown_objective_is_refused():
+    with pytest.raises(InputError, match="unknown objective 'recall'"):
+        Objective("recall")
