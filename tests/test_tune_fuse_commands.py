@@ -1,11 +1,15 @@
 """`cojudge tune` writes a calibration file; `cojudge fuse` uses it; `cojudge evaluate` reads the result."""
 from __future__ import annotations
 
+import argparse
 import json
+from pathlib import Path
 
 import pytest
 
 from ensemble.cli import main
+from ensemble.judge_args import add_judge_arguments, judge_files
+from judges.errors import InputError
 from judges.outputs import read_judge_output
 
 
@@ -91,3 +95,58 @@ def test_tune_warns_about_a_judge_that_answered_few_clips(panel, data_root, tmp_
     code = main(["tune", "--labels", str(data_root / "ovmerd/labels/dev.csv"), "--judge", panel[0], "--judge", f"sparse={sparse}",
                  "--grid", "C=0.1", "--grid", "lam=0.5", "--folds", "2", "--out", str(tmp_path / "c.json"), "--format", "json"])
     assert code == 0 and "judge sparse answered only 1 of the 232 tuning clips" in capsys.readouterr().err
+
+
+# -- --judge and --judge-glob: which judges a command replays -----------------------------------
+def _judge_files(argv: list[str]) -> dict[str, Path]:
+    parser = argparse.ArgumentParser()
+    add_judge_arguments(parser)
+    return judge_files(parser.parse_args(argv))
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        pytest.param("outputs/AffectGPT/ckpt-openset.npz", "AffectGPT:ckpt", id="folder and stem, -openset.npz taken off"),
+        pytest.param("runs/p.jsonl", "runs:p", id="jsonl suffix taken off"),
+        pytest.param("p.csv", "p", id="no folder: the stem alone"),
+        pytest.param("runs/p.jsonl.npz", "runs:p.jsonl", id="only the last suffix taken off"),
+    ],
+)
+def test_a_judge_given_as_a_bare_path_is_named_after_its_folder_and_file(path, name):
+    assert _judge_files(["--judge", path]) == {name: Path(path)}
+
+
+def test_judge_glob_adds_the_matching_files_in_name_order(tmp_path):
+    for stem in ("e", "b", "d", "a", "c"):
+        (tmp_path / f"{stem}.csv").write_text("name,openset\n")
+    files = _judge_files(["--judge-glob", str(tmp_path / "*.csv")])
+    assert list(files) == [f"{tmp_path.name}:{s}" for s in "abcde"]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        pytest.param(["--judge", "a=x.npz", "--judge", "a=y.npz"], id="NAME=PATH twice"),
+        pytest.param(["--judge", "run:p=x.npz", "--judge-glob", "{dir}/p.csv"], id="a globbed file named as an earlier judge"),
+    ],
+)
+def test_a_judge_name_given_twice_is_refused(tmp_path, argv):
+    (tmp_path / "run").mkdir()
+    (tmp_path / "run" / "p.csv").write_text("name,openset\n")
+    with pytest.raises(InputError, match="given twice"):
+        _judge_files([a.format(dir=tmp_path / "run") for a in argv])
+
+
+@pytest.mark.parametrize(
+    ("argv", "pattern"),
+    [
+        pytest.param(["--judge", "a="], "write NAME=PATH", id="no path"),
+        pytest.param(["--judge", "=x.npz"], "write NAME=PATH", id="no name"),
+        pytest.param(["--judge-glob", "{dir}/*.npz"], "matches no file", id="a glob matching nothing"),
+        pytest.param([], "no judges", id="no judge at all"),
+    ],
+)
+def test_judge_arguments_naming_no_usable_judge_are_refused(tmp_path, argv, pattern):
+    with pytest.raises(InputError, match=pattern):
+        _judge_files([a.format(dir=tmp_path) for a in argv])
