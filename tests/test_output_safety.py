@@ -212,3 +212,25 @@ def test_write_atomically_leaves_the_old_file_when_writing_fails(tmp_path):
     with pytest.raises(RuntimeError):
         write_atomically(path, fail)
     assert path.read_text() == "old" and list(tmp_path.iterdir()) == [path]
+
+
+def test_check_output_path_refuses_a_link_to_an_input(tmp_path):
+    labels = tmp_path / "dev.csv"
+    labels.write_text("name,openset\n")
+    link = tmp_path / "out.csv"
+    link.symlink_to(labels)
+    with pytest.raises(InputError, match="same file as --labels"):
+        check_output_path(link, "--out", {"--labels": labels})
+
+
+def test_check_output_path_refuses_another_spelling_of_an_output_not_yet_written(tmp_path):
+    with pytest.raises(InputError, match="same file as --out"):
+        check_output_path(tmp_path / "sub" / ".." / "pred.csv", "--details", {"--out": tmp_path / "pred.csv"})
+
+
+def test_check_output_path_names_the_file_standing_where_a_folder_is_needed(tmp_path):
+    taken = tmp_path / "taken"
+    taken.write_text("a file, not a folder")
+    with pytest.raises(InputError, match="not a folder") as caught:
+        check_output_path(taken / "sub" / "cal.json", "--out", {})
+    assert f"{taken} is a file" in str(caught.value)
