@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 
+from calibration.emotion_wheel import WHEELS, load_wheel
 from ensemble.class_space import ClassSpace
 from ensemble.dawid_skene_voter import DawidSkeneVoter
 from ensemble.majority_voter import MajorityVoter
@@ -147,3 +148,29 @@ def test_the_reliability_scale_changes_the_stacked_fit(toy):
     table, _, Y = toy
     weak, strong = (StackedVoter(C=1.0, reliability_scale=s).fit(table, Y) for s in (0.1, 1.0))
     assert not np.allclose(weak.predict_proba(table), strong.predict_proba(table))
+
+
+# -- the class space votes are counted in -------------------------------------------------------
+def test_an_indicator_marks_a_class_once_however_many_words_reach_it(space):
+    # happy and joyful reach the same class on each of the five wheels
+    row = space.indicator(["happy", "joyful", "happy"])
+    assert sorted(set(row.tolist())) == [0.0, 1.0] and row.sum() == 5
+
+
+def test_the_targets_of_no_names_are_an_empty_table_with_a_column_per_class(space):
+    assert space.targets({}, []).shape == (0, len(space))
+
+
+def test_each_class_knows_its_wheel(space, wheel):
+    assert np.bincount(space.wheel_of).tolist() == [len(wheel.classes(w)) for w in WHEELS]  # 6, 7, 6, 6, 6
+
+
+def test_a_level2_class_space_counts_votes_in_the_level2_classes(wheel):
+    space2 = ClassSpace(wheel, level="level2")
+    assert len(space2) == sum(len(wheel.classes(w, "level2")) for w in WHEELS)
+    assert [space2.classes[k] for k in space2.signature("joyful")] == [(w, wheel.lookup(f"{w}_level2")["joyful"]) for w in WHEELS]
+
+
+def test_a_class_space_uses_the_wheel_it_is_given(data_root):
+    fixed = load_wheel(data_root / "emotion_wheel", "mer2026")
+    assert ClassSpace(fixed).wheel is fixed
