@@ -89,3 +89,20 @@ def test_wheel_tables_load_once(data_root):
     from calibration.emotion_wheel import load_wheel
 
     assert load_wheel(data_root / "emotion_wheel") is load_wheel(data_root / "emotion_wheel")
+
+
+# -- the wheel's word lookups --------------------------------------------------------------------
+def test_map_words_ignores_case_and_surrounding_spaces(wheel):
+    assert wheel.map_words([" Happy ", "FURIOUS"], "wheel1_level1") == {"happy", "mad"}
+
+
+def test_map_words_reads_a_label_string_as_its_words(wheel):
+    assert wheel.map_words("Happy, furious", "wheel1_level1") == wheel.map_words(["happy", "furious"], "wheel1_level1")
+
+
+def test_in_vocabulary_ignores_case_and_surrounding_spaces(wheel):
+    assert wheel.in_vocabulary(" Happy ")
+
+
+def test_a_wheels_classes_are_listed_alphabetically(wheel):
+    assert wheel.classes("wheel1") == ["disgusted", "happy", "mad", "sad", "scared", "surprised"]
