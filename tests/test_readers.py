@@ -214,3 +214,64 @@ def test_without_MEROV_DATA_a_shared_folder_beside_the_working_folder_holding_on
     monkeypatch.delenv("MEROV_DATA", raising=False)
     monkeypatch.chdir(tmp_path / "work")
     assert find_data_root() == (tmp_path / "shared").resolve()  # resolved: not work/../shared
+
+
+# -- a hand-built emotion-wheel folder: how the official files are read --------------------------
+def _toy_wheel_folder(folder):
+    """Five identical two-class wheels, a synonym table (run 1 and run 2 used) and a word-form table."""
+    import openpyxl
+
+    def sheet(path, rows):
+        wb = openpyxl.Workbook()
+        for row in rows:
+            wb.active.append(row)
+        wb.save(path)
+
+    wheel_rows = [("level1", "level2", "level3"),
+                  (None, None, None),                 # a blank row is skipped, not read as class ""
+                  ("Happy", "Joyful", "Glad"),
+                  (None, None, "Cheerful"),           # level1 and level2 carried down
+                  ("Sad", "Lonely", "Isolated"),
+                  (None, "Alone", None)]              # level3 carried down too
+    for k in range(1, 6):
+        sheet(folder / f"wheel{k}.xlsx", wheel_rows)
+    header = tuple(c for run in range(1, 9) for c in (f"word_run{run}", f"synonym_run{run}"))
+    blank = (None,) * 14
+    sheet(folder / "synonym.xlsx", [header,
+                                    ("Glad", "['Pleased', \"delighted\"]", "isolated", "lonesome,, ") + blank[2:],
+                                    (None, "ignored", None, None) + blank[2:]])   # a row without a word
+    (folder / "format.csv").write_text("name,format\n"
+                                       "pleased,\"pleased,pleases\"\n"
+                                       "lonesome,lonesome\n"
+                                       "zeal,zealous\n"                            # the name is not among its forms
+                                       "wistful,pining\n"
+                                       "blue,pining\n", encoding="utf-8")        # pining: two names, file order not alphabetical
+    return folder
+
+
+@pytest.fixture(scope="module")
+def toy_wheel(tmp_path_factory):
+    from calibration.emotion_wheel import EmotionWheel
+
+    return EmotionWheel.load(_toy_wheel_folder(tmp_path_factory.mktemp("wheel")))
+
+
+def test_wheel_rows_carry_empty_cells_down_from_the_row_above(toy_wheel):
+    assert toy_wheel.wheel_words == frozenset({"happy", "joyful", "glad", "cheerful", "sad", "lonely", "isolated", "alone"})
+
+
+def test_synonym_lists_split_on_commas_and_both_quotes_inside_optional_brackets_and_are_lower_cased(toy_wheel):
+    assert toy_wheel.label_to_wheelwords == {"glad": ["glad"], "pleased": ["glad"], "delighted": ["glad"],
+                                             "isolated": ["isolated"], "lonesome": ["isolated"]}
+
+
+def test_a_word_form_maps_through_its_label_and_synonym_to_the_wheel_class(toy_wheel):
+    assert toy_wheel.map_words(["pleases", "lonesome"], "wheel1_level1") == {"happy", "sad"}
+
+
+def test_a_form_table_name_is_a_word_form_of_itself(toy_wheel):
+    assert toy_wheel.lookup("m1")["zeal"] == "zeal"
+
+
+def test_a_word_form_of_several_names_takes_the_alphabetically_first(toy_wheel):
+    assert toy_wheel.lookup("m1")["pining"] == "blue"
