@@ -217,16 +217,17 @@ def test_without_MEROV_DATA_a_shared_folder_beside_the_working_folder_holding_on
 
 
 # -- a hand-built emotion-wheel folder: how the official files are read --------------------------
-def _toy_wheel_folder(folder):
-    """Five identical two-class wheels, a synonym table (run 1 and run 2 used) and a word-form table."""
+def _xlsx(path, rows):
     import openpyxl
 
-    def sheet(path, rows):
-        wb = openpyxl.Workbook()
-        for row in rows:
-            wb.active.append(row)
-        wb.save(path)
+    wb = openpyxl.Workbook()
+    for row in rows:
+        wb.active.append(row)
+    wb.save(path)
 
+
+def _toy_wheel_folder(folder):
+    """Five identical two-class wheels, a synonym table (run 1 and run 2 used) and a word-form table."""
     wheel_rows = [("level1", "level2", "level3"),
                   (None, None, None),                 # a blank row is skipped, not read as class ""
                   ("Happy", "Joyful", "Glad"),
@@ -234,12 +235,12 @@ def _toy_wheel_folder(folder):
                   ("Sad", "Lonely", "Isolated"),
                   (None, "Alone", None)]              # level3 carried down too
     for k in range(1, 6):
-        sheet(folder / f"wheel{k}.xlsx", wheel_rows)
+        _xlsx(folder / f"wheel{k}.xlsx", wheel_rows)
     header = tuple(c for run in range(1, 9) for c in (f"word_run{run}", f"synonym_run{run}"))
-    blank = (None,) * 14
-    sheet(folder / "synonym.xlsx", [header,
-                                    ("Glad", "['Pleased', \"delighted\"]", "isolated", "lonesome,, ") + blank[2:],
-                                    (None, "ignored", None, None) + blank[2:]])   # a row without a word
+    blank = (None,) * 12                                   # runs 3 to 8 unused
+    _xlsx(folder / "synonym.xlsx", [header,
+                                    ("Glad", "['Pleased', \"delighted\"]", "isolated", "lonesome,, ") + blank,
+                                    (None, "ignored", None, None) + blank])   # a row without a word
     (folder / "format.csv").write_text("name,format\n"
                                        "pleased,\"pleased,pleases\"\n"
                                        "lonesome,lonesome\n"
@@ -275,3 +276,31 @@ def test_a_form_table_name_is_a_word_form_of_itself(toy_wheel):
 
 def test_a_word_form_of_several_names_takes_the_alphabetically_first(toy_wheel):
     assert toy_wheel.lookup("m1")["pining"] == "blue"
+
+
+@pytest.mark.parametrize(
+    ("damage", "pattern"),
+    [
+        pytest.param(lambda d: _xlsx(d / "wheel3.xlsx", [("l1", "l2", "l3"), ("Happy", "Joyful", "Glad")]),
+                     r"wheel3\.xlsx: needs columns level1, level2, level3", id="wheel without its level columns"),
+        pytest.param(lambda d: _xlsx(d / "synonym.xlsx", [("word_run1", "synonym_run1"), ("glad", "pleased")]),
+                     r"synonym\.xlsx: needs columns word_run2 and synonym_run2", id="synonyms of one run only"),
+        pytest.param(lambda d: (d / "format.csv").write_text("word,forms\npleased,pleases\n", encoding="utf-8"),
+                     r"format\.csv: needs a header 'name,format'", id="word forms without their header"),
+        pytest.param(lambda d: _xlsx(d / "wheel1.xlsx", []), r"wheel1\.xlsx: empty sheet", id="empty wheel sheet"),
+    ],
+)
+def test_a_damaged_wheel_table_is_named_with_what_it_lacks(tmp_path, damage, pattern):
+    from calibration.emotion_wheel import EmotionWheel
+
+    folder = _toy_wheel_folder(tmp_path)
+    damage(folder)
+    with pytest.raises(InputError, match=pattern):
+        EmotionWheel.load(folder)
+
+
+def test_a_wheel_folder_that_does_not_exist_is_named_as_such(tmp_path):
+    from calibration.emotion_wheel import EmotionWheel
+
+    with pytest.raises(InputError, match="no emotion-wheel folder"):
+        EmotionWheel.load(tmp_path / "absent")
