@@ -234,3 +234,8 @@ def test_check_output_path_names_the_file_standing_where_a_folder_is_needed(tmp_
     with pytest.raises(InputError, match="not a folder") as caught:
         check_output_path(taken / "sub" / "cal.json", "--out", {})
     assert f"{taken} is a file" in str(caught.value)
+
+
+def test_write_atomically_creates_the_missing_folder(tmp_path):
+    path = write_atomically(tmp_path / "new" / "pred.csv", lambda fh: fh.write("name,openset\n"))
+    assert path.read_text() == "name,openset\n"
