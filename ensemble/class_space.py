@@ -19,8 +19,8 @@ class ClassSpace:
     """Indexes the (wheel, level-1 class) pairs and maps words to their class signatures.
 
     >>> space = ClassSpace()
-    >>> [space.classes[k] for k in space.signature("joyful")][:2]
-    [('wheel1', 'happy'), ('wheel2', 'joy')]
+    >>> [space.classes[k] for k in space.signature("joyful")][:3]
+    [('wheel1', 'happy'), ('wheel2', 'happy'), ('wheel3', 'joyful')]
     """
 
     def __init__(self, wheel: EmotionWheel | None = None, level: str = "level1") -> None:
