@@ -46,3 +46,19 @@ def test_wheel_dir_missing_files_is_one_line_error(capsys, data_root, tmp_path):
                  "--wheel-dir", str(tmp_path)])
     err = capsys.readouterr().err.strip()
     assert code == 2 and "wheel1.xlsx" in err and err.count("\n") == 0
+
+
+def test_a_word_forms_table_missing_from_the_wheel_folder_is_one_line_error(capsys, data_root):
+    code = main(["evaluate", "--labels", str(data_root / "ovmerd/labels/dev.csv"),
+                 "--pred", str(data_root / "ovmerd/outputs/AffectGPT/checkpoint_000030_loss_0.602-openset.npz"),
+                 "--word-forms", "nosuch.csv"])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and "nosuch.csv" in err and err.count("\n") == 0
+
+
+def test_json_scores_are_given_to_four_decimals(capsys, data_root):
+    main(["evaluate", "--labels", str(data_root / "ovmerd/labels/dev.csv"),
+          "--pred", str(data_root / "ovmerd/outputs/AffectGPT/checkpoint_000030_loss_0.602-openset.npz"),
+          "--names", str(data_root / "ovmerd/splits/dev.txt"), "--format", "json"])
+    out = json.loads(capsys.readouterr().out)
+    assert out["m1"] == 31.2476 and out["l1_f"] == 64.6928
