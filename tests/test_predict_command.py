@@ -211,6 +211,11 @@ def test_csv_on_stdout_and_out_file_are_name_openset_that_the_output_reader_read
         "c1": ["happy", "tense"], "c2": ["sad", "angry"]}
 
 
+def test_csv_on_stdout_ends_lines_with_a_plain_newline(capsys, replay_config):
+    _, out, _ = cojudge(capsys, "c1", "--config", replay_config, "--format", "csv")
+    assert out == 'name,openset\nc1,"[\'happy\', \'tense\']"\n'
+
+
 def test_sample_names_can_come_from_a_split_file(capsys, replay_config, tmp_path):
     (tmp_path / "split.txt").write_text("c2\nc1\n", encoding="utf-8")
     code, out, _ = cojudge(capsys, "--names", tmp_path / "split.txt", "--config", replay_config, "--format", "json")
@@ -224,6 +229,11 @@ def test_a_clip_no_judge_knows_is_reported_with_the_reasons_and_exit_code_0(caps
     assert gone["error"] == "no judge answered this clip" and gone["words"] == []
     assert "no stored output for 'nobody'" in gone["verdicts"]["one"]["error"]
     assert "1 clip(s) no judge answered" in err
+
+
+def test_the_warning_names_just_the_clips_no_judge_answered(capsys, replay_config):
+    _, _, err = cojudge(capsys, "c1", "c2", "nobody", "--config", replay_config, "--format", "csv")
+    assert "warning: 1 clip(s) no judge answered (reported with no words, not guessed): nobody\n" in err
 
 
 # -- bad input: one line, exit code 2 ---------------------------------------------------------
@@ -276,6 +286,67 @@ def test_the_ray_backend_without_ray_says_how_to_install_it(capsys, replay_confi
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "ray" else real(name, *a))
     assert "pip install -e '.[ray]' in the merov-cojudge checkout" in one_line_error(capsys, "c1", "--config", replay_config, "--backend", "ray")
+
+
+def test_a_subtitle_with_a_video_and_a_sample_name_is_a_one_line_error(capsys, replay_config, tmp_path):
+    (tmp_path / "clip.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42")
+    (tmp_path / "sub.txt").write_text("hello", encoding="utf-8")
+    assert "single video" in one_line_error(capsys, tmp_path / "clip.mp4", "c1", "--config", replay_config, "--subtitle", tmp_path / "sub.txt")
+
+
+def test_a_missing_path_without_a_suffix_is_a_one_line_error_not_a_sample_name(capsys, replay_config):
+    assert "no such video file" in one_line_error(capsys, "clips/c1", "--config", replay_config)
+
+
+def test_a_subtitle_with_nul_characters_is_a_one_line_error(capsys, replay_config, tmp_path):
+    (tmp_path / "clip.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42")
+    (tmp_path / "sub.txt").write_bytes(b"hello\x00world")
+    assert "not UTF-8 text" in one_line_error(capsys, tmp_path / "clip.mp4", "--config", replay_config, "--subtitle", tmp_path / "sub.txt")
+
+
+def test_a_subtitle_loses_its_byte_order_mark(tmp_path):
+    from ensemble.predict_command import _read_subtitle
+
+    (tmp_path / "sub.txt").write_bytes("\ufeffI am so happy".encode("utf-8"))
+    assert _read_subtitle(tmp_path / "sub.txt") == "I am so happy"
+
+
+def test_a_subtitle_with_an_upper_case_srt_suffix_is_read_as_srt(tmp_path):
+    from ensemble.predict_command import _read_subtitle
+
+    (tmp_path / "TALK.SRT").write_text("1\n00:00:00,000 --> 00:00:02,000\nI am so happy\n", encoding="utf-8")
+    assert _read_subtitle(tmp_path / "TALK.SRT") == "I am so happy"
+
+
+def test_the_table_gives_a_failed_judges_error_in_full():
+    from ensemble.fused_prediction import FusedPrediction
+    from ensemble.predict_command import RAW_WIDTH, _table
+
+    error = "cannot decode: " + "x" * RAW_WIDTH
+    pred = FusedPrediction("c", error="no judge answered this clip")
+    assert error in _table(pred, {"face": {"c": Verdict("face", "c", [], error=error)}})
+
+
+def test_a_judges_raw_text_exactly_as_wide_as_the_table_allows_is_not_cut():
+    from ensemble.predict_command import RAW_WIDTH, _why
+
+    raw = "r" * RAW_WIDTH
+    assert _why(Verdict("face", "c", ["happy"], raw=raw)) == raw
+
+
+def test_the_table_shows_no_description_under_a_failed_judge():
+    from ensemble.fused_prediction import FusedPrediction
+    from ensemble.predict_command import _table
+
+    pred = FusedPrediction("c", error="no judge answered this clip")
+    failed = Verdict("two-stage", "c", [], error="timed out", description="a smiling face")
+    assert "description:" not in _table(pred, {"two-stage": {"c": failed}})
+
+
+def test_a_word_the_judge_gave_no_score_for_is_said_without_one():
+    from ensemble.predict_command import _said
+
+    assert _said(Verdict("a", "c", ["happy", "sad"], scores={"happy": 0.9})) == "happy 0.90, sad"
 
 
 # -- the CPU judges on real media --------------------------------------------------------------
@@ -368,3 +439,12 @@ def test_the_ray_backend_fuses_the_same_words_as_the_local_one(capsys, replay_co
     on_ray = cojudge(capsys, "c1", "c2", "nobody", "--config", replay_config, "--format", "csv", "--backend", "ray", "--quiet")
     assert on_ray[0] == local[0] == 0
     assert on_ray[1] == local[1]
+
+
+def test_a_configured_judge_the_calibration_does_not_use_is_warned_about(capsys, calibrated, tmp_path):
+    folder, _ = calibrated
+    config = tmp_path / "judges.toml"
+    config.write_text((folder / "judges.toml").read_text(encoding="utf-8")
+                      + '[[judge]]\ntype = "replay"\nname = "extra"\nlabels = { c1 = ["happy"] }\n', encoding="utf-8")
+    code, _, err = cojudge(capsys, "--names", folder / "rest.txt", "--config", config, "--calibration", folder / "cal.json", "--format", "csv")
+    assert code == 0 and "warning: judge(s) extra are not in the calibration" in err
