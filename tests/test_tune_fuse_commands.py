@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 from pathlib import Path
 
 import pytest
 
+from calibration.tune_command import parse_grid
 from ensemble.cli import main
 from ensemble.judge_args import add_judge_arguments, judge_files
 from judges.errors import InputError
@@ -150,3 +153,91 @@ def test_a_judge_name_given_twice_is_refused(tmp_path, argv):
 def test_judge_arguments_naming_no_usable_judge_are_refused(tmp_path, argv, pattern):
     with pytest.raises(InputError, match=pattern):
         _judge_files([a.format(dir=tmp_path) for a in argv])
+
+
+# -- cojudge fuse: which clips, and what else it writes ------------------------------------------
+def _fuse(calibration, panel, out, *options):
+    args = ["fuse", "--calibration", str(calibration), "--out", str(out), *map(str, options)]
+    for spec in panel:
+        args += ["--judge", spec]
+    return main(args)
+
+
+def test_fuse_with_names_writes_just_those_clips_in_the_split_order(calibration, panel, tmp_path, dev_names):
+    (tmp_path / "split.txt").write_text(f"{dev_names[1]}\n{dev_names[0]}\n", encoding="utf-8")
+    assert _fuse(calibration, panel, tmp_path / "pred.csv", "--names", tmp_path / "split.txt") == 0
+    assert list(read_judge_output(tmp_path / "pred.csv")) == [dev_names[1], dev_names[0]]
+
+
+def test_fuse_writes_a_clip_no_judge_answered_with_no_words_and_warns(calibration, panel, tmp_path, capsys, dev_names):
+    (tmp_path / "split.txt").write_text(f"{dev_names[0]}\nnobody\n", encoding="utf-8")
+    assert _fuse(calibration, panel, tmp_path / "pred.csv", "--names", tmp_path / "split.txt") == 0
+    assert read_judge_output(tmp_path / "pred.csv")["nobody"] == []
+    assert "warning: 1 clip(s) no judge answered, written with no words: nobody" in capsys.readouterr().err
+
+
+def test_fuse_details_give_each_clips_confidences_and_supporting_judges(calibration, panel, tmp_path, dev_names):
+    assert _fuse(calibration, panel, tmp_path / "pred.csv", "--details", tmp_path / "details.jsonl") == 0
+    details = {d["name"]: d for d in map(json.loads, (tmp_path / "details.jsonl").read_text().splitlines())}
+    assert list(details) == list(read_judge_output(tmp_path / "pred.csv"))
+    clip = details[dev_names[0]]
+    assert clip["words"] and set(clip["confidence"]) == set(clip["support"]) == set(clip["words"])
+
+
+def test_fuse_does_not_read_a_judge_that_is_not_in_the_calibration(calibration, panel, tmp_path, capsys):
+    (tmp_path / "notes.txt").write_text("not a judge output", encoding="utf-8")
+    assert _fuse(calibration, [*panel, f"other={tmp_path / 'notes.txt'}"], tmp_path / "pred.csv") == 0
+    assert "warning: ignoring judge(s) not in the calibration: other" in capsys.readouterr().err
+
+
+# -- --grid PARAM=V1,V2: the values tune searches -----------------------------------------------
+def test_a_grid_spec_with_no_values_is_refused():
+    with pytest.raises(InputError, match="write PARAM=V1,V2"):
+        parse_grid(["lam="])
+
+
+def test_empty_items_in_a_grid_spec_are_skipped():
+    assert parse_grid(["lam=0.5,,0.6,"]) == {"lam": [0.5, 0.6]}
+
+
+def test_grid_values_are_numbers_none_and_booleans_in_any_case_else_text():
+    assert parse_grid(["x=None,TRUE,false,l2"]) == {"x": [None, True, False, "l2"]}
+    assert [type(v) for v in parse_grid(["y=3,0.5"])["y"]] == [int, float]
+
+
+def test_tune_does_not_warn_about_a_judge_that_answered_exactly_half_the_clips(panel, data_root, tmp_path, capsys, dev_names):
+    (tmp_path / "split.txt").write_text("\n".join(dev_names[:20]) + "\n", encoding="utf-8")
+    half = tmp_path / "half.csv"
+    half.write_text("name,openset\n" + "".join(f"{n},\"['happy']\"\n" for n in dev_names[:10]), encoding="utf-8")
+    code = main(["tune", "--labels", str(data_root / "ovmerd/labels/dev.csv"), "--names", str(tmp_path / "split.txt"),
+                 "--judge", panel[0], "--judge", f"half={half}", "--grid", "C=0.1", "--grid", "lam=0.5", "--folds", "2",
+                 "--out", str(tmp_path / "c.json"), "--format", "json"])
+    assert code == 0 and "answered only" not in capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def small_tuning(panel, data_root, tmp_path_factory, dev_names):
+    """Tune on a 20-clip split with one grid point off the defaults (lam=0.3); the table it printed, and the file."""
+    folder = tmp_path_factory.mktemp("small")
+    (folder / "split.txt").write_text("\n".join(dev_names[:20]) + "\n", encoding="utf-8")
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        assert main(["tune", "--labels", str(data_root / "ovmerd/labels/dev.csv"), "--names", str(folder / "split.txt"),
+                     "--judge", panel[0], "--grid", "C=0.1", "--grid", "lam=0.3", "--folds", "2", "--oov", "drop",
+                     "--out", str(folder / "c.json")]) == 0
+    return printed.getvalue(), json.loads((folder / "c.json").read_text())
+
+
+def test_the_calibration_file_stores_the_voter_with_the_chosen_grid_values(small_tuning):
+    _, data = small_tuning
+    assert data["voter"]["params"]["lam"] == 0.3 and data["voter"]["params"]["C"] == 0.1
+
+
+def test_the_tuning_summary_counts_the_clips_of_the_split_not_of_the_labels_file(small_tuning):
+    _, data = small_tuning
+    assert data["tuning"]["n_clips"] == 20
+
+
+def test_the_tune_table_mentions_repeats_only_when_there_are_several(small_tuning):
+    printed, _ = small_tuning
+    assert "on 20 clips x 1 judges (2-fold CV, " in printed
