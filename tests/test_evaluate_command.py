@@ -5,7 +5,10 @@ import json
 
 import pytest
 
-from calibration.ew_metric import SCORE_KEYS
+from calibration.emotion_wheel import load_wheel
+from calibration.ew_metric import SCORE_KEYS, evaluate
+from calibration.labels import read_labels, read_split
+from judges.outputs import read_judge_output
 from ensemble.cli import main
 
 
@@ -61,4 +64,8 @@ def test_json_scores_are_given_to_four_decimals(capsys, data_root):
           "--pred", str(data_root / "ovmerd/outputs/AffectGPT/checkpoint_000030_loss_0.602-openset.npz"),
           "--names", str(data_root / "ovmerd/splits/dev.txt"), "--format", "json"])
     out = json.loads(capsys.readouterr().out)
-    assert out["m1"] == 31.2476 and out["l1_f"] == 64.6928
+    scores = evaluate(read_labels(data_root / "ovmerd/labels/dev.csv"),
+                      read_judge_output(data_root / "ovmerd/outputs/AffectGPT/checkpoint_000030_loss_0.602-openset.npz"),
+                      read_split(data_root / "ovmerd/splits/dev.txt"), wheel=load_wheel(data_root / "emotion_wheel")).as_dict()
+    assert out == {k: (round(v, 4) if isinstance(v, float) else v) for k, v in scores.items()}
+    assert any(round(v, 2) != v for v in out.values())  # four decimals kept, not two
