@@ -1,0 +1,56 @@
+"""Clip: a name, an optional video, an optional subtitle (given or read from a sidecar file)."""
+from __future__ import annotations
+
+import pytest
+
+from judges.clip import Clip, srt_to_text
+from judges.errors import InputError
+
+SRT = "1\n00:00:00,000 --> 00:00:02,000\n  I did it!  \n\n2\n00:00:02,000 --> 00:00:03,500\nReally.\n"
+
+
+@pytest.fixture
+def video(tmp_path):
+    path = tmp_path / "clip.mp4"
+    path.write_bytes(b"not decoded here")
+    return path
+
+
+def test_srt_to_text_keeps_only_the_spoken_lines_joined_by_spaces():
+    assert srt_to_text(SRT) == "I did it! Really."
+
+
+def test_a_sidecar_srt_is_read_as_the_subtitle(video):
+    video.with_suffix(".srt").write_text(SRT, encoding="utf-8")
+    assert Clip.from_path(video).subtitle == "I did it! Really."
+
+
+def test_a_sidecar_srt_is_preferred_to_a_sidecar_txt(video):
+    video.with_suffix(".srt").write_text(SRT, encoding="utf-8")
+    video.with_suffix(".txt").write_text("from the txt", encoding="utf-8")
+    assert Clip.from_path(video).subtitle == "I did it! Really."
+
+
+def test_a_given_empty_subtitle_is_kept_not_replaced_by_the_sidecar(video):
+    video.with_suffix(".txt").write_text("from the txt", encoding="utf-8")
+    assert Clip.from_path(video, subtitle="").subtitle == ""
+
+
+def test_a_given_name_replaces_the_file_stem(video):
+    assert Clip.from_path(video, name="sample_7").name == "sample_7"
+
+
+def test_a_missing_video_file_is_an_input_error(tmp_path):
+    with pytest.raises(InputError, match="no such video file"):
+        Clip.from_path(tmp_path / "missing.mp4")
+
+
+def test_coerce_turns_a_bare_name_into_a_name_only_clip_even_if_a_folder_has_that_name(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sample_1").mkdir()
+    assert Clip.coerce("sample_1") == Clip("sample_1")
+
+
+def test_coerce_refuses_a_video_path_that_does_not_exist(tmp_path):
+    with pytest.raises(InputError, match="no such video file"):
+        Clip.coerce(tmp_path / "missing.mp4")

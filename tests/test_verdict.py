@@ -1,0 +1,35 @@
+"""Verdict: one judge's opinion on one clip, as a dict and back; failures as verdicts."""
+from __future__ import annotations
+
+from judges.errors import InputError
+from judges.verdict import Verdict
+
+
+def test_to_dict_lists_every_field_with_unset_ones_as_none():
+    assert Verdict("j", "s1", words=["sad"]).to_dict() == {
+        "judge": "j", "clip": "s1", "words": ["sad"], "raw": "", "scores": None,
+        "description": None, "seconds": 0.0, "error": None,
+    }
+
+
+def test_from_dict_gives_back_every_field_of_to_dict():
+    verdict = Verdict("j", "s1", words=["happy"], raw="happy", scores={"happy": 0.9}, description="smiles", seconds=1.5, error=None)
+    assert Verdict.from_dict(verdict.to_dict()) == verdict
+
+
+def test_from_dict_ignores_keys_that_are_not_fields():
+    assert Verdict.from_dict({"judge": "j", "clip": "s1", "words": ["sad"], "fusion": "vote"}) == Verdict("j", "s1", words=["sad"])
+
+
+def test_a_failed_verdict_keeps_the_raw_text_it_is_given():
+    verdict = Verdict.failed("j", "s1", "stage 1 gave no description", seconds=2.0, raw="???")
+    assert (verdict.ok, verdict.words, verdict.raw, verdict.seconds) == (False, [], "???", 2.0)
+
+
+def test_an_input_error_becomes_its_own_one_line_message():
+    verdict = Verdict.from_exception("j", "s1", InputError("clip.mp4: no such video file"), seconds=0.5)
+    assert (verdict.error, verdict.seconds) == ("clip.mp4: no such video file", 0.5)
+
+
+def test_any_other_exception_is_named_by_its_type():
+    assert Verdict.from_exception("j", "s1", RuntimeError("CUDA out of memory")).error == "RuntimeError: CUDA out of memory"
