@@ -1,17 +1,19 @@
 """VerdictCache: verdicts keyed by judge identity and clip content, kept across runs."""
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sqlite3
 import threading
+from pathlib import Path
 
 import pytest
 
 import judges.verdict_cache as verdict_cache_module
 from judges.base import Judge
 from judges.clip import Clip
-from judges.clip_hash import identity_hash
+from judges.clip_hash import clip_key, identity_hash, sha256_file
 from judges.errors import InputError
 from judges.verdict import Verdict
 from judges.verdict_cache import VerdictCache
@@ -100,6 +102,28 @@ def test_the_file_is_in_wal_mode(cache, tmp_path):
 
 def test_identity_hash_ignores_key_order():
     assert identity_hash({"a": 1, "b": [1, 2]}) == identity_hash({"b": [1, 2], "a": 1})
+
+
+def test_identity_hash_takes_a_set_as_its_members_sorted_by_repr():
+    assert identity_hash({"ids": {9, 10}}) == identity_hash({"ids": [10, 9]})
+
+
+def test_identity_hash_takes_a_path_as_its_full_text():
+    assert identity_hash({"lexicon": Path("/data/nrc.txt")}) == identity_hash({"lexicon": "/data/nrc.txt"})
+
+
+def test_sha256_file_hashes_every_byte_of_the_file(tmp_path):
+    path = tmp_path / "clip.mp4"
+    path.write_bytes(b"header bytes, then the frames that follow")
+    assert sha256_file(path) == hashlib.sha256(b"header bytes, then the frames that follow").hexdigest()
+
+
+def test_the_clip_key_of_a_subtitle_only_clip_depends_on_the_subtitle():
+    assert clip_key("s1", None, "I did it!") != clip_key("s1", None, "I failed.")
+
+
+def test_a_clip_key_with_content_starts_with_the_clip_name():
+    assert clip_key("s1", "ab12", None).startswith("s1#")
 
 
 def test_an_edited_video_misses(cache, video):
