@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from judges.clip import Clip
+from judges.errors import InputError
 from judges.openai_judge import OpenAIJudge
 from judges.registry import build_judge
 from tests.media_fixtures import make_clip
@@ -208,3 +209,38 @@ def test_cache_identity_names_server_model_prompt_media_and_mode():
 def test_registered_as_openai():
     judge = build_judge("openai", model="m", base_url="http://127.0.0.1:1/v1", name="srv")
     assert isinstance(judge, OpenAIJudge) and judge.name == "srv"
+
+
+def test_describe_mode_asks_for_up_to_512_tokens_by_default(video):
+    with FakeChatServer([(200, completion("She frowns."), 0.0)]) as server:
+        judge_for(server, num_frames=1, mode="describe").judge(Clip("c1", video))
+    assert server.requests[0]["max_tokens"] == 512
+
+
+def test_extra_body_fields_are_sent_with_the_request():
+    with FakeChatServer() as server:
+        judge_for(server, modalities=("text",), extra_body={"top_p": 0.5}).judge(Clip("c1", subtitle="hi"))
+    assert server.requests[0]["top_p"] == 0.5
+
+
+def test_the_subtitle_is_withheld_when_text_is_not_a_modality(video):
+    with FakeChatServer() as server:
+        judge_for(server, num_frames=1, modalities=("video",)).judge(Clip("c1", video, subtitle="We finally made it home"))
+    assert "We finally made it home" not in server.requests[0]["messages"][0]["content"][-1]["text"]
+
+
+def test_an_answer_given_in_parts_is_read_as_their_joined_text():
+    parts = [{"type": "text", "text": "happy, "}, {"type": "text", "text": "relieved"}]
+    with FakeChatServer([(200, completion(parts), 0.0)]) as server:
+        verdict = judge_for(server, modalities=("text",)).judge(Clip("c1", subtitle="hi"))
+    assert verdict.words == ["happy", "relieved"]
+
+
+def test_an_empty_modalities_list_is_refused():
+    with pytest.raises(InputError, match="modalities"):
+        OpenAIJudge(model="m", base_url="http://127.0.0.1:1/v1", modalities=())
+
+
+def test_a_trailing_slash_on_the_base_url_does_not_change_the_judge():
+    judge = OpenAIJudge(model="m", base_url="http://127.0.0.1:1/v1/")
+    assert judge.cache_identity() == OpenAIJudge(model="m", base_url="http://127.0.0.1:1/v1").cache_identity()
