@@ -119,6 +119,14 @@ def test_chinese_sadness_and_surprise_are_named_in_english(judge):
     assert judge.judge_text("太令人惊讶了").words == ["surprised"]
 
 
+def test_chinese_approval_is_said_as_pleased(judge):
+    assert judge.judge_text("我很尊敬他。").words == ["pleased"]  # 尊敬 (respect): DUTIR 好
+
+
+def test_chinese_annoyance_is_said_as_disgusted(judge):
+    assert judge.judge_text("我很讨厌他。").words == ["disgusted"]  # 讨厌 (dislike): DUTIR 恶
+
+
 def test_chinese_negation_ends_at_punctuation(judge):
     verdict = judge.judge_text("我不难过，开心")  # 我 / 不 / 难过 / ， / 开心
     assert verdict.words == ["happy"] and "negated: 难过" in verdict.raw
