@@ -9,6 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from judges import prompts
 from judges.clip import Clip
 from judges.errors import InputError
 from judges.openai_judge import OpenAIJudge
@@ -244,3 +245,24 @@ def test_an_empty_modalities_list_is_refused():
 def test_a_trailing_slash_on_the_base_url_does_not_change_the_judge():
     judge = OpenAIJudge(model="m", base_url="http://127.0.0.1:1/v1/")
     assert judge.cache_identity() == OpenAIJudge(model="m", base_url="http://127.0.0.1:1/v1").cache_identity()
+
+
+@pytest.mark.parametrize("option", [{"max_concurrency": 0}, {"timeout": -1.0}, {"base_url": "127.0.0.1:23333/v1"}])
+def test_a_bad_option_is_refused_naming_it(option):
+    params = {"base_url": "http://127.0.0.1:1/v1", **option}
+    with pytest.raises(InputError, match=next(iter(option))):
+        OpenAIJudge(model="m", **params)
+
+
+def test_an_audio_only_describer_is_asked_to_describe_the_audio(video):
+    with FakeChatServer([(200, completion("A trembling voice."), 0.0)]) as server:
+        judge_for(server, mode="describe", modalities=("audio",)).judge(Clip("c1", video))
+    assert server.requests[0]["messages"][0]["content"][-1]["text"] == prompts.DESCRIBE_AUDIO
+
+
+def test_each_frame_is_preceded_by_its_numbered_label(video):
+    with FakeChatServer() as server:
+        judge_for(server, num_frames=2).judge(Clip("c1", video))
+    parts = server.requests[0]["messages"][0]["content"]
+    assert [p["type"] for p in parts[:4]] == ["text", "image_url", "text", "image_url"]
+    assert (parts[0]["text"], parts[2]["text"]) == ("Frame1:", "Frame2:")
