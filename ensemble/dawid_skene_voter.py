@@ -20,8 +20,18 @@ class DawidSkeneVoter(ClassVoter):
     per class), and ``smoothing`` pseudo-counts keep them off 0 and 1.
     Fitted: ``sensitivity_``, ``false_alarm_`` (judges x classes), ``prior_`` (classes).
 
-    >>> DawidSkeneVoter().fit(table, Y).predict_proba(table).shape   # doctest: +SKIP
-    (232, 31)
+    >>> from ensemble.class_space import ClassSpace
+    >>> from ensemble.vote_table import VoteTable
+    >>> space, names = ClassSpace(), ["s1", "s2", "s3"]
+    >>> outputs = {"a": {"s1": ["happy"], "s2": ["sad", "angry"], "s3": ["happy"]},
+    ...            "b": {"s1": ["happy", "worried"], "s2": ["sad"], "s3": ["sad"]}}
+    >>> table = VoteTable.build(outputs, names, space)
+    >>> Y = space.targets({"s1": ["happy"], "s2": ["sad"], "s3": ["happy"]}, names)
+    >>> voter = DawidSkeneVoter().fit(table, Y)
+    >>> voter.predict_proba(table).shape                         # samples x (wheel, class) pairs
+    (3, 31)
+    >>> voter.predict(table)
+    [['happy'], ['sad'], ['happy']]
     """
 
     _state_attrs = ("sensitivity_", "false_alarm_", "prior_")

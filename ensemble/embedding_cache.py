@@ -41,7 +41,8 @@ def _default_model() -> tuple[str, str]:
 class EmbeddingCache:
     """L2-normalised float32 embeddings of words, each computed once per model and cached on disk.
 
-    >>> cache = EmbeddingCache(cache_dir="/tmp/emb")      # default model: bundled all-MiniLM-L6-v2
+    >>> import tempfile
+    >>> cache = EmbeddingCache(cache_dir=tempfile.mkdtemp())  # default model: bundled all-MiniLM-L6-v2
     >>> cache.embed(["happy", "joyful", "happy"]).shape   # rows in input order
     (3, 384)
     >>> cache.n_computed                                  # only the 2 distinct words met the model

@@ -29,9 +29,14 @@ class Fuser(BaseEstimator):
     graph (cosine at least ``min_similarity``), else it is dropped from voting. Votes
     are then counted per emotion class and the ``voter`` decides.
 
-    >>> fuser = Fuser(StackedVoter()).fit(outputs, labels)      # doctest: +SKIP
-    >>> fuser.predict(outputs, ["sample_00000000"])[0].words     # doctest: +SKIP
-    ['worried', 'sad']
+    >>> outputs = {"a": {"s1": ["happy"], "s2": ["sad", "angry"], "s3": ["happy"]},
+    ...            "b": {"s1": ["cheerful", "worried"], "s2": ["sad"], "s3": ["gratitude"]}}
+    >>> labels = {"s1": ["happy"], "s2": ["sad"], "s3": ["happy"]}
+    >>> fuser = Fuser(StackedVoter()).fit(outputs, labels)
+    >>> [p.words for p in fuser.predict(outputs)]
+    [['happy'], ['sad'], ['happy']]
+    >>> fuser.predict(outputs, ["s9"])[0].error                 # reported, never guessed
+    'no judge answered this clip'
     """
 
     def __init__(

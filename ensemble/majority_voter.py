@@ -15,9 +15,15 @@ class MajorityVoter(ClassVoter):
     With n judges, ``threshold = k / n`` is k-of-n voting. The class "probability" is the
     vote share; nothing is learned.
 
-    >>> voter = MajorityVoter(threshold=0.5).fit(table)        # doctest: +SKIP
-    >>> voter.predict(table)[0]                                 # doctest: +SKIP
-    ['happy']
+    >>> from ensemble.class_space import ClassSpace
+    >>> from ensemble.vote_table import VoteTable
+    >>> outputs = {"a": {"s1": ["happy"], "s2": ["sad", "angry"]},
+    ...            "b": {"s1": ["happy", "worried"], "s2": ["sad"]}}
+    >>> table = VoteTable.build(outputs, ["s1", "s2"], ClassSpace())
+    >>> MajorityVoter(threshold=1.0).fit(table).predict(table)    # 2 of 2
+    [['happy'], ['sad']]
+    >>> MajorityVoter(threshold=0.5).fit(table).predict(table)    # 1 of 2
+    [['happy', 'worried'], ['sad', 'angry']]
     """
 
     def __init__(self, threshold: float = 0.5, decision: str = "threshold", lam: float = 0.5, max_words: int | None = None) -> None:

@@ -4,8 +4,12 @@ A command that tunes for a minute and then cannot write its result has lost the
 minute; one that writes over its own input has lost the input. Both are refused
 up front, with the option and the fix named.
 
-    >>> check_output_path("pred.csv", "--out", {"--labels": "dev.csv"})   # doctest: +SKIP
+    >>> check_output_path("pred.csv", "--out", {"--labels": "dev.csv"})
     PosixPath('pred.csv')
+    >>> check_output_path("dev.csv", "--out", {"--labels": "dev.csv"})
+    Traceback (most recent call last):
+    ...
+    judges.errors.InputError: ...
 """
 from __future__ import annotations
 

@@ -25,9 +25,17 @@ class StackedVoter(ClassVoter):
     Fitted: ``coef_`` (classes x features), ``intercept_``, ``constant_`` (classes seen with
     one outcome only get that outcome's rate), ``reliability_`` (the Dawid-Skene state).
 
-    >>> voter = StackedVoter(C=0.1, lam=0.5).fit(table, Y)          # doctest: +SKIP
-    >>> voter.predict(table)[0]                                      # doctest: +SKIP
-    ['worried', 'sad']
+    >>> from ensemble.class_space import ClassSpace
+    >>> space, names = ClassSpace(), ["s1", "s2", "s3"]
+    >>> outputs = {"a": {"s1": ["happy"], "s2": ["sad", "angry"], "s3": ["happy"]},
+    ...            "b": {"s1": ["happy", "worried"], "s2": ["sad"], "s3": ["sad"]}}
+    >>> table = VoteTable.build(outputs, names, space)
+    >>> Y = space.targets({"s1": ["happy"], "s2": ["sad"], "s3": ["happy"]}, names)
+    >>> voter = StackedVoter(C=0.1, lam=0.5).fit(table, Y)
+    >>> voter.predict_proba(table).shape                   # samples x (wheel, class) pairs
+    (3, 31)
+    >>> voter.predict(table)
+    [['happy'], ['sad'], ['happy']]
     """
 
     _state_attrs = ("coef_", "intercept_", "constant_", "reliability_")

@@ -17,8 +17,18 @@ class WeightedVoter(ClassVoter):
     ``fit``; ``power`` sharpens the gap between good and poor judges. The class score is
     the weighted vote share among answering judges (``weights_`` fitted).
 
-    >>> WeightedVoter(threshold=0.4).fit(table, Y).weights_     # doctest: +SKIP
-    array([1.2, 0.3, ...])
+    >>> from ensemble.class_space import ClassSpace
+    >>> from ensemble.vote_table import VoteTable
+    >>> space, names = ClassSpace(), ["s1", "s2", "s3"]
+    >>> outputs = {"a": {"s1": ["happy"], "s2": ["sad", "angry"], "s3": ["happy"]},
+    ...            "b": {"s1": ["happy", "worried"], "s2": ["sad"], "s3": ["sad"]}}
+    >>> table = VoteTable.build(outputs, names, space)
+    >>> Y = space.targets({"s1": ["happy"], "s2": ["sad"], "s3": ["happy"]}, names)
+    >>> voter = WeightedVoter(threshold=0.5).fit(table, Y)
+    >>> [round(float(w), 2) for w in voter.weights_]           # judge a was right more often
+    [0.7, 0.32]
+    >>> voter.predict(table)
+    [['happy'], ['sad', 'angry'], ['happy']]
     """
 
     _state_attrs = ("weights_",)

@@ -5,7 +5,7 @@ judges" section). They are built from ``default_judges.toml`` beside this
 file, so the config and this function never disagree; copy the file to
 change a setting.
 
-    >>> [judge.name for judge in default_cpu_judges()]          # doctest: +SKIP
+    >>> [judge.name for judge in default_cpu_judges()]          # built now, models loaded on first use
     ['face', 'speech-text']
 """
 from __future__ import annotations

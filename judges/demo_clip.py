@@ -8,7 +8,7 @@ audio track and the words go into a ``.txt`` subtitle beside it (which
 :meth:`judges.clip.Clip.from_path` reads), with a warning.
 
     >>> path = make_demo_clip()                 # doctest: +SKIP
-    >>> path.name
+    >>> path.name                               # doctest: +SKIP
     'demo-v1.mp4'
 """
 from __future__ import annotations

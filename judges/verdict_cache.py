@@ -65,9 +65,12 @@ class VerdictCache:
     cache object, guarded by a lock, so threads may share it; processes each
     open their own.
 
-    >>> cache = VerdictCache(tmp_path / "verdicts.sqlite")        # doctest: +SKIP
-    >>> cache.put(judge, clip, judge.judge(clip))                  # doctest: +SKIP
-    >>> cache.get_many(judge, [clip])[clip.name].words             # doctest: +SKIP
+    >>> import tempfile
+    >>> from judges.replay import ReplayJudge
+    >>> judge, clip = ReplayJudge("toy", labels={"clip1": ["happy"]}), Clip("clip1")
+    >>> cache = VerdictCache(Path(tempfile.mkdtemp()) / "verdicts.sqlite")
+    >>> cache.put(judge, clip, judge.judge(clip))
+    >>> cache.get_many(judge, [clip])[clip.name].words
     ['happy']
     """
 
