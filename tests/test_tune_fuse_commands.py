@@ -169,6 +169,15 @@ def test_fuse_with_names_writes_just_those_clips_in_the_split_order(calibration,
     assert list(read_judge_output(tmp_path / "pred.csv")) == [dev_names[1], dev_names[0]]
 
 
+def test_fuse_writes_the_official_csv_layout_with_its_crlf_line_ends(calibration, panel, tmp_path, dev_names, data_root):
+    (tmp_path / "split.txt").write_text(f"{dev_names[0]}\n", encoding="utf-8")
+    assert _fuse(calibration, panel, tmp_path / "pred.csv", "--names", tmp_path / "split.txt") == 0
+    official = (data_root / "ovmerd" / "labels" / "dev.csv").read_bytes()
+    written = (tmp_path / "pred.csv").read_bytes()
+    assert written.split(b"\r\n")[0] == official.split(b"\r\n")[0] == b"name,openset"
+    assert written.endswith(b"\r\n") and written.count(b"\n") == written.count(b"\r\n") == 2
+
+
 def test_fuse_writes_a_clip_no_judge_answered_with_no_words_and_warns(calibration, panel, tmp_path, capsys, dev_names):
     (tmp_path / "split.txt").write_text(f"{dev_names[0]}\nnobody\n", encoding="utf-8")
     assert _fuse(calibration, panel, tmp_path / "pred.csv", "--names", tmp_path / "split.txt") == 0
