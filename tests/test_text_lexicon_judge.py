@@ -28,6 +28,12 @@ def test_a_negated_emotion_word_does_not_count(judge):
     assert "negated: happy" in verdict.raw
 
 
+def test_an_english_negator_filed_under_an_nrc_category_is_no_evidence_itself(judge):
+    assert "fear" in english_categories("absence")  # NRC files the negator under fear and sadness
+    verdict = judge.judge_text("There is an absence of fear in her voice.")
+    assert verdict.words == [] and "negated: fear" in verdict.raw and "absence (" not in verdict.raw
+
+
 def test_negation_reaches_the_third_word_after_the_negator(judge):
     verdict = judge.judge_text("I am not at all happy.")
     assert verdict.words == [] and "negated: happy" in verdict.raw
