@@ -6,6 +6,7 @@ from pathlib import Path
 
 from judges.errors import InputError
 from judges.outputs import read_label_csv
+from judges.text_files import read_text_file
 
 __all__ = ["read_labels", "read_split", "check_names"]
 
@@ -21,12 +22,7 @@ def read_labels(path: str | Path) -> dict[str, list[str]]:
 def read_split(path: str | Path) -> list[str]:
     """Sample names of a split file, one per line, order kept, blanks and ``#`` comments skipped."""
     path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: no such split file")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not UTF-8 text; save the split file as UTF-8") from None
+    text = read_text_file(path, "split file")
     names = []
     for line in text.splitlines():
         line = line.strip()

@@ -16,6 +16,7 @@ from typing import Any
 
 from judges.base import Judge
 from judges.errors import InputError
+from judges.text_files import read_text_file
 
 __all__ = ["register_judge", "build_judge", "judge_types", "judges_from_config", "load_config", "RAY_KEYS"]
 
@@ -81,12 +82,7 @@ def build_judge(type_name: str, **params: Any) -> Judge:
 def load_config(path: str | Path) -> list[dict[str, Any]]:
     """The ``[[judge]]`` tables of a TOML (or YAML) judges file."""
     path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: no such judges config file")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not UTF-8 text; save the judges config as UTF-8") from None
+    text = read_text_file(path, "judges config file")
     if path.suffix in (".yaml", ".yml"):
         try:
             import yaml
