@@ -156,11 +156,16 @@ def _check_resources(plans: list[_Plan]) -> None:
 
     total = ray.cluster_resources()
     for number, plan in enumerate(plans, 1):
-        name = plan.source.name if isinstance(plan.source, Judge) else plan.source.get("name", f"#{number}")
+        if isinstance(plan.source, Judge):
+            name = repr(plan.source.name)
+        elif "name" in plan.source:
+            name = repr(plan.source["name"])
+        else:  # the judge's default name is only known once it is built, on a worker
+            name = f"#{number} (type {plan.source.get('type')!r})"
         for key, resource in (("num_gpus", "GPU"), ("num_cpus", "CPU")):
             need, have = plan.actors * getattr(plan, key), float(total.get(resource, 0.0))
             if need > have + 1e-9:
-                raise InputError(f"judge {name!r}: {plan.actors} actor(s) x {key}={getattr(plan, key):g} need {need:g} {resource}(s), "
+                raise InputError(f"judge {name}: {plan.actors} actor(s) x {key}={getattr(plan, key):g} need {need:g} {resource}(s), "
                                  f"the Ray cluster has {have:g}; lower ray_concurrency or {key}, or add {resource}s to the cluster")
 
 

@@ -164,6 +164,12 @@ def test_more_gpus_than_the_cluster_has_is_a_one_line_error(ray_cluster, configs
         run_judges_ray([greedy], clips, progress=False)
 
 
+def test_an_unnamed_judge_that_cannot_be_placed_is_named_by_its_position_and_type(ray_cluster, configs, clips):
+    unnamed = {k: v for k, v in configs[0].items() if k != "name"}
+    with pytest.raises(InputError, match=r"judge #2 \(type 'replay'\): 1 actor\(s\) x num_gpus=3 need 3 GPU"):
+        run_judges_ray([configs[1], {**unnamed, "num_gpus": 3}], clips, progress=False)
+
+
 def test_joining_a_cluster_that_is_not_there_is_a_one_line_error(clips, monkeypatch):
     monkeypatch.setattr(ray, "is_initialized", lambda: False)
     ray_says = "Could not find any running Ray instance. Please specify the one to connect to by setting `--address` flag or `RAY_ADDRESS`."
