@@ -77,6 +77,8 @@ def _checked_judges(judges: Sequence[Judge]) -> list[Judge]:
     for judge in judges:
         if not isinstance(judge, Judge):
             raise InputError(f"{judge!r} is not a Judge; build judges with judges.registry.build_judge")
+        if not isinstance(judge.name, str) or not judge.name.strip():
+            raise InputError(f"{type(judge).__name__} judge has no name ({judge.name!r}); give it a non-empty name: its verdicts are stored and fused under it")
         if judge.concurrency not in CONCURRENCY_KINDS:
             raise InputError(f"judge {judge.name!r}: concurrency {judge.concurrency!r}; use 'thread' or 'process'")
     names = [judge.name for judge in judges]

@@ -298,6 +298,14 @@ def test_something_that_is_not_a_judge_is_an_input_error():
         run_judges([CountingJudge("j"), "j2"], CLIPS, progress=False)
 
 
+@pytest.mark.parametrize("name", [None, "", "  "])
+def test_a_judge_without_a_name_is_refused_before_any_judge_runs(name):
+    named = CountingJudge("j")
+    with pytest.raises(InputError, match=r"CountingJudge judge has no name .*; give it a non-empty name"):
+        run_judges([named, CountingJudge(name)], CLIPS, progress=False)
+    assert named.calls == []
+
+
 def test_an_unknown_concurrency_kind_is_an_input_error():
     with pytest.raises(InputError, match="concurrency 'gpu'"):
         run_judges([CountingJudge("j", concurrency="gpu")], CLIPS, progress=False)
