@@ -202,10 +202,12 @@ class WordNormalizer:
                     stem = current[: -len(suffix)]
                     if len(stem) < 3:
                         continue
+                    candidates = [stem + replacement]
                     # a doubled final consonant is undone only with nothing added: stopped -> stop,
                     # never hopping -> hope or scarred -> scare
-                    undoubled = _DOUBLED.sub(r"\1", stem) if not replacement else stem
-                    for candidate in (stem + replacement, undoubled):
+                    if not replacement:
+                        candidates.append(_DOUBLED.sub(r"\1", stem))
+                    for candidate in candidates:
                         if candidate not in following:
                             following.append(candidate)
             yield from following

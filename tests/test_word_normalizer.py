@@ -101,6 +101,11 @@ def test_undoing_a_doubled_consonant_never_also_adds_an_e(norm, word, not_this):
     assert norm.normalize(word) == word and norm.normalize(word) != norm.normalize(not_this)
 
 
+def test_a_rule_that_adds_letters_never_leaves_the_bare_stem(norm):
+    # -ably gives agree + able, never plain "agree", which would make agreeably mean agreement
+    assert norm.normalize("agreeably") == "agreeably" != norm.normalize("agree")
+
+
 def test_suffix_rules_apply_to_the_word_left_after_intensity_words(norm):
     assert norm.normalize("slight tension") == norm.normalize("tense")
 
