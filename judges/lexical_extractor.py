@@ -103,6 +103,8 @@ class LexicalExtractor(Judge):
         self.negation = NegationScope(window=negation_window)
         self._descriptions = dict(descriptions) if descriptions is not None else read_reasons(path) if path is not None else None
         self._table, self._longest = self._build_table(vocabulary if vocabulary is not None else self._wheel_forms())
+        # the forms themselves, not their count: another vocabulary of the same size must not replay cached verdicts
+        self._vocabulary_sha256 = hashlib.sha256("\n".join(sorted(set(self._table.values()))).encode("utf-8")).hexdigest()
 
     # -- the vocabulary --------------------------------------------------------
     def _wheel_forms(self) -> list[str]:
@@ -194,7 +196,6 @@ class LexicalExtractor(Judge):
             "wheel_dir": self.wheel_dir,
             "stoplist": sorted(self.stoplist),
             "negation_window": self.negation.window,
-            # the forms themselves: another vocabulary of the same size must not replay cached verdicts
-            "vocabulary_sha256": hashlib.sha256("\n".join(sorted(set(self._table.values()))).encode("utf-8")).hexdigest(),
+            "vocabulary_sha256": self._vocabulary_sha256,
         }
 
