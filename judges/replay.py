@@ -7,6 +7,7 @@ from typing import Any
 
 from judges.base import Judge
 from judges.clip import Clip
+from judges.clip_hash import identity_hash
 from judges.errors import InputError
 from judges.outputs import read_judge_output
 from judges.registry import register_judge
@@ -35,6 +36,8 @@ class ReplayJudge(Judge):
         self.name = name
         self.path = None if path is None else str(path)
         self.labels: dict[str, list[str]] = dict(labels) if labels is not None else read_judge_output(path)
+        # what it serves, not just where from: an output rewritten at the same path is another judge's answer
+        self._labels_digest = identity_hash({str(n): [str(w) for w in words] for n, words in self.labels.items()})
 
     def judge_batch(self, clips: Sequence[Clip]) -> list[Verdict]:
         out = []
@@ -47,4 +50,4 @@ class ReplayJudge(Judge):
         return out
 
     def cache_identity(self) -> dict[str, Any]:
-        return {**super().cache_identity(), "path": self.path}
+        return {**super().cache_identity(), "path": self.path, "labels": self._labels_digest}

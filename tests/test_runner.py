@@ -225,6 +225,19 @@ def test_an_edited_video_recomputes_only_that_clip(tmp_path, cache_path):
     assert again.calls == ["s2"]
 
 
+def test_a_replayed_output_rewritten_at_the_same_path_is_served_afresh(tmp_path, cache_path):
+    output = tmp_path / "judge-openset.csv"
+    output.write_text("name,openset\ns1,happy\n", encoding="utf-8")
+    run_judges([ReplayJudge("r", path=output)], ["s1"], cache=cache_path, progress=False)
+    output.write_text("name,openset\ns1,angry\n", encoding="utf-8")
+    assert run_judges([ReplayJudge("r", path=output)], ["s1"], cache=cache_path, progress=False)["r"]["s1"].words == ["angry"]
+
+
+def test_replayed_labels_given_in_memory_are_part_of_the_judges_identity(cache_path):
+    run_judges([ReplayJudge("r", labels={"s1": ["happy"]})], ["s1"], cache=cache_path, progress=False)
+    assert run_judges([ReplayJudge("r", labels={"s1": ["sad"]})], ["s1"], cache=cache_path, progress=False)["r"]["s1"].words == ["sad"]
+
+
 @pytest.mark.parametrize("kinds", [("thread", "thread"), ("thread", "process")])
 def test_judges_overlap_in_time(kinds):
     judges = [CountingJudge(f"j{i}", delay=0.3, concurrency=kind) for i, kind in enumerate(kinds)]
