@@ -18,6 +18,7 @@ without pickling.
 """
 from __future__ import annotations
 
+import json
 import queue
 import threading
 import time
@@ -52,8 +53,8 @@ def run_judges(
     Cached verdicts (``cache`` is a :class:`VerdictCache` or a path to one) are
     reused, failed ones too unless ``retry_failed``; new ones are stored as they
     come, so an interrupted run resumes where it stopped. A judge that raises,
-    or returns the wrong number or order of verdicts, gives error verdicts for
-    that batch; the other judges' work stands. ``max_workers`` bounds the
+    or returns the wrong number or order of verdicts (or ones that are not
+    JSON), gives error verdicts for that batch; the other judges' work stands. ``max_workers`` bounds the
     thread judges running at once (default: all of them).
     """
     judges = _checked_judges(judges)
@@ -195,4 +196,9 @@ def _contract_problem(judge: Judge, batch: list[Clip], verdicts: object) -> str 
         if verdict.clip != clip.name:
             return (f"judge {judge.name!r} returned clip {verdict.clip!r}'s verdict where clip {clip.name!r}'s "
                     "was due; judge_batch must keep the clips' order")
+        try:  # what the cache stores; checked here so that it fails this batch, not the whole run
+            json.dumps(verdict.to_dict(), ensure_ascii=False)
+        except (TypeError, ValueError) as exc:
+            return (f"judge {judge.name!r} returned a verdict for clip {clip.name!r} that is not JSON ({exc}); "
+                    "words must be str and scores float")
     return None

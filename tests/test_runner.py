@@ -93,6 +93,13 @@ class WordsNotVerdictsJudge(CountingJudge):
         return ["calm" for _ in clips]
 
 
+class NumpyScoresJudge(CountingJudge):
+    def judge_batch(self, clips):
+        import numpy as np
+
+        return [Verdict(self.name, clip.name, words=["calm"], scores={"calm": np.float32(0.9)}) for clip in clips]
+
+
 class HeldJudge(CountingJudge):
     """Holds every batch until ``release`` is set (at most 10 s)."""
 
@@ -200,6 +207,13 @@ def test_a_failed_batch_shares_its_time_equally_among_its_clips(monkeypatch):
     monkeypatch.setattr(runner_module, "time", SimpleNamespace(perf_counter=iter([10.0, 16.0]).__next__))
     out = run_judges([RaisingJudge("broken")], CLIPS, progress=False, batch_size=3)
     assert [out["broken"][c].seconds for c in CLIPS] == [2.0, 2.0, 2.0]
+
+
+def test_a_verdict_that_is_not_json_becomes_an_error_verdict_and_the_other_judges_work_is_stored(cache_path):
+    out = run_judges([NumpyScoresJudge("np"), CountingJudge("fine")], CLIPS, cache=cache_path, progress=False)
+    assert all("not JSON" in verdict.error and "float32" in verdict.error for verdict in out["np"].values())
+    with VerdictCache(cache_path) as cache:
+        assert len(cache.get_many(CountingJudge("fine"), [Clip(name) for name in CLIPS])) == 3
 
 
 def test_verdicts_out_of_order_become_error_verdicts():
