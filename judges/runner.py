@@ -196,6 +196,9 @@ def _contract_problem(judge: Judge, batch: list[Clip], verdicts: object) -> str 
         if verdict.clip != clip.name:
             return (f"judge {judge.name!r} returned clip {verdict.clip!r}'s verdict where clip {clip.name!r}'s "
                     "was due; judge_batch must keep the clips' order")
+        if not isinstance(verdict.words, (list, tuple)) or not all(isinstance(word, str) for word in verdict.words):
+            return (f"judge {judge.name!r} returned words={verdict.words!r:.60} for clip {clip.name!r}; "
+                    "a verdict's words must be a list of str")
         try:  # what the cache stores; checked here so that it fails this batch, not the whole run
             json.dumps(verdict.to_dict(), ensure_ascii=False)
         except (TypeError, ValueError) as exc:

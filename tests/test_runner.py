@@ -100,6 +100,11 @@ class NumpyScoresJudge(CountingJudge):
         return [Verdict(self.name, clip.name, words=["calm"], scores={"calm": np.float32(0.9)}) for clip in clips]
 
 
+class WordsAsTextJudge(CountingJudge):
+    def judge_batch(self, clips):
+        return [Verdict(self.name, clip.name, words="happy") for clip in clips]
+
+
 class HeldJudge(CountingJudge):
     """Holds every batch until ``release`` is set (at most 10 s)."""
 
@@ -214,6 +219,11 @@ def test_a_verdict_that_is_not_json_becomes_an_error_verdict_and_the_other_judge
     assert all("not JSON" in verdict.error and "float32" in verdict.error for verdict in out["np"].values())
     with VerdictCache(cache_path) as cache:
         assert len(cache.get_many(CountingJudge("fine"), [Clip(name) for name in CLIPS])) == 3
+
+
+def test_words_given_as_one_string_become_error_verdicts_not_letters():
+    out = run_judges([WordsAsTextJudge("text")], CLIPS, progress=False)
+    assert all("words" in verdict.error and "list of str" in verdict.error for verdict in out["text"].values())
 
 
 def test_verdicts_out_of_order_become_error_verdicts():
