@@ -7,7 +7,8 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -115,6 +116,18 @@ class VerdictCache:
                 raise InputError(f"{self.path}: table {name!r} has columns ({', '.join(columns)}), not a verdict cache's; "
                                  "delete it or use another cache path")
 
+    @contextmanager
+    def _locked(self) -> Iterator[sqlite3.Connection]:
+        """The connection, under the lock; a file damaged past its schema page is a one-line error, not a traceback."""
+        with self._lock:
+            try:
+                yield self._conn
+            except sqlite3.DatabaseError as exc:
+                if type(exc) is not sqlite3.DatabaseError:  # locked, full, constraint...: not damage
+                    raise
+                raise InputError(f"{self.path}: verdict cache is damaged ({exc}); delete it (its verdicts are "
+                                 "recomputed) or use another cache path") from None
+
     # -- keys ---------------------------------------------------------------
     def judge_id(self, judge: Judge) -> str:
         """Hash of ``judge.cache_identity()``."""
@@ -142,13 +155,13 @@ class VerdictCache:
         memo_key = (resolved, st.st_size, st.st_mtime_ns)
         if memo_key in self._digests:
             return self._digests[memo_key]
-        with self._lock:
+        with self._locked():
             row = self._conn.execute(
                 "SELECT sha256 FROM file_digests WHERE path = ? AND size = ? AND mtime_ns = ?", memo_key
             ).fetchone()
         if row is None:
             digest = sha256_file(resolved)
-            with self._lock:
+            with self._locked():
                 self._conn.execute("INSERT OR REPLACE INTO file_digests VALUES (?, ?, ?, ?)", (*memo_key, digest))
         else:
             digest = row[0]
@@ -162,7 +175,7 @@ class VerdictCache:
         by_key = {self.clip_key(clip): clip.name for clip in clips}
         keys = list(by_key)
         found: dict[str, Verdict] = {}
-        with self._lock:
+        with self._locked():
             for start in range(0, len(keys), _QUERY_CHUNK):
                 chunk = keys[start : start + _QUERY_CHUNK]
                 marks = ",".join("?" * len(chunk))
@@ -189,7 +202,7 @@ class VerdictCache:
             (judge_id, self.clip_key(clip), judge.name, clip.name, int(v.ok), json.dumps(v.to_dict(), ensure_ascii=False), now)
             for clip, v in zip(clips, verdicts)
         ]
-        with self._lock:
+        with self._locked():
             try:
                 self._conn.execute("BEGIN IMMEDIATE")
                 self._conn.execute("INSERT OR IGNORE INTO judge_identities VALUES (?, ?, ?)", (judge_id, judge.name, identity))
@@ -202,7 +215,7 @@ class VerdictCache:
 
     def stats(self) -> dict[str, Any]:
         """Counts: verdicts, failed, per judge name (and how many identities), hashed files."""
-        with self._lock:
+        with self._locked():
             per_judge = self._conn.execute(
                 "SELECT judge, COUNT(*), SUM(1 - ok), COUNT(DISTINCT judge_id) FROM verdicts GROUP BY judge ORDER BY judge"
             ).fetchall()

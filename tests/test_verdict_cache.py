@@ -218,6 +218,18 @@ def test_a_file_that_is_not_a_cache_is_an_input_error(tmp_path):
         VerdictCache(path)
 
 
+def test_a_cache_damaged_inside_is_a_one_line_error_naming_the_file(tmp_path):
+    path, judge, clips = tmp_path / "c.sqlite", PromptedJudge(), [Clip(f"s{i}") for i in range(3000)]
+    with VerdictCache(path) as cache:
+        cache.put_many(judge, clips, [Verdict("j", clip.name, words=["calm"]) for clip in clips])
+    damaged = bytearray(path.read_bytes())
+    for page in range(2 * 4096, len(damaged), 4096):  # the tables' pages; the schema page stays readable
+        damaged[page : page + 100] = b"\xff" * 100
+    path.write_bytes(bytes(damaged))
+    with VerdictCache(path) as cache, pytest.raises(InputError, match=f"{path.name}: verdict cache is damaged .*delete it"):
+        cache.get_many(judge, clips)
+
+
 def test_a_cache_of_another_format_version_is_an_input_error(tmp_path):
     path = tmp_path / "c.sqlite"
     VerdictCache(path).close()
