@@ -126,6 +126,7 @@ def _plans(judge_configs: Sequence[Mapping[str, Any] | Judge] | str | Path) -> l
 
 def _plan(item: Mapping[str, Any] | Judge, number: int) -> _Plan:
     if isinstance(item, Judge):
+        _import_ray()
         import ray.cloudpickle
 
         try:
@@ -342,11 +343,7 @@ def _write_parquet(path: Path, verdicts: list[Verdict]) -> None:
 
 def _connect(address: str | None, num_cpus: int | None) -> None:
     """Join Ray at ``address``, keep the session already open here, or start a local cluster."""
-    try:
-        import ray
-        import ray.data  # noqa: F401
-    except ImportError:
-        raise InputError("run_judges_ray needs Ray Data; install it with: " + install_hint("ray")) from None
+    ray = _import_ray()
     if num_cpus is not None and (not isinstance(num_cpus, int) or num_cpus < 1):
         raise InputError(f"num_cpus={num_cpus!r}: give the local cluster's CPU count, a whole number >= 1, or None for all")
     if ray.is_initialized():
@@ -361,6 +358,16 @@ def _connect(address: str | None, num_cpus: int | None) -> None:
                              "start one (ray start --head) or leave address out for a local cluster") from None
     else:
         ray.init(num_cpus=num_cpus, include_dashboard=False)
+
+
+def _import_ray() -> Any:
+    """The ``ray`` module with Ray Data, or a one-line error saying how to install it."""
+    try:
+        import ray
+        import ray.data  # noqa: F401
+    except ImportError:
+        raise InputError("run_judges_ray needs Ray Data; install it with: " + install_hint("ray")) from None
+    return ray
 
 
 def _first_sentence(exc: BaseException) -> str:

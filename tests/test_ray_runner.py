@@ -190,6 +190,12 @@ def test_a_judge_that_cannot_be_pickled_must_be_given_as_a_config():
         run_judges_ray([judge], ["c1"], progress=False)
 
 
+def test_a_judge_object_without_ray_installed_gets_the_install_hint(monkeypatch):
+    monkeypatch.setitem(sys.modules, "ray", None)
+    with pytest.raises(InputError, match=r"run_judges_ray needs Ray Data; install it with: pip install -e '\.\[ray\]'"):
+        run_judges_ray([MarkingJudge("m", "unused")], ["c1"], progress=False)
+
+
 def test_repeated_judge_names_are_refused(ray_cluster):
     twins = [MarkingJudge("twin", "unused"), MarkingJudge("twin", "unused")]
     with pytest.raises(InputError, match="repeated: twin"):
