@@ -108,6 +108,10 @@ def load_config(path: str | Path) -> list[dict[str, Any]]:
         if not isinstance(entry["type"], str):
             raise InputError(f"{path}: {_describe(entry, i)}: type = {entry['type']!r} is not a type name; "
                              f"write it as a string, e.g. type = \"replay\" (known types: {', '.join(judge_types())})")
+    named = [entry["name"] for entry in entries if isinstance(entry.get("name"), str)]
+    repeated = sorted({name for name in named if named.count(name) > 1})
+    if repeated:  # before any judge is built: a model judge takes minutes to load
+        raise InputError(f"{path}: judge names must be unique; repeated: {', '.join(repeated)}")
     return entries
 
 

@@ -146,6 +146,24 @@ def test_dot_relative_paths_in_a_config_are_relative_to_the_file_in_nested_table
                             "stage": {"checkpoint": str(folder / "ckpt")}}
 
 
+class _Loading(_Recorder):
+    """Counts its constructions, like a model judge loading its weights."""
+
+    built = 0
+
+    def __init__(self, name: str, **params):
+        super().__init__(name, **params)
+        type(self).built += 1
+
+
+def test_a_repeated_judge_name_is_refused_before_any_judge_is_built(tmp_path, monkeypatch):
+    monkeypatch.setitem(registry._REGISTRY, "loading", _Loading)
+    monkeypatch.setattr(_Loading, "built", 0)
+    refuse_file(tmp_path, "judges.toml", '[[judge]]\ntype = "loading"\nname = "big"\n' * 2,
+                r"judges\.toml: judge names must be unique; repeated: big", load=judges_from_config)
+    assert _Loading.built == 0
+
+
 def test_unknown_parameters_of_a_judge_type_are_an_input_error():
     with pytest.raises(InputError, match=r"judge type 'replay': bad parameters \['labels', 'name', 'temperature'\]"):
         build_judge("replay", name="r", labels={}, temperature=0.2)
