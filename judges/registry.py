@@ -135,7 +135,7 @@ RAY_KEYS = ("ray_concurrency", "num_gpus", "num_cpus")
 
 
 def judges_from_config(path: str | Path) -> list[Judge]:
-    """Build every judge listed in a config file (relative paths are relative to the file).
+    """Build every judge listed in a config file (``./`` and ``../`` paths are relative to the file, see :func:`_resolve_paths`).
 
     Ray's scheduling keys (:data:`RAY_KEYS`) are skipped: one config serves both runners.
     """
