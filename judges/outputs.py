@@ -70,7 +70,7 @@ def read_label_csv(path: str | Path, column: str = "openset", unique: bool = Fal
         raise InputError(f"{path}: no such CSV file")
     try:
         with path.open(newline="", encoding="utf-8-sig") as fh:
-            reader = csv.DictReader(fh)
+            reader = csv.DictReader(fh, strict=True)  # a quote never closed is an error, not every later row in one field
             fields = [f.strip() for f in (reader.fieldnames or [])]
             missing = [c for c in ("name", column) if c not in fields]
             if missing:
@@ -86,8 +86,8 @@ def read_label_csv(path: str | Path, column: str = "openset", unique: bool = Fal
                 out[name] = parse_labels(row.get(column))
     except UnicodeDecodeError:
         raise InputError(f"{path}: not UTF-8 text; save the CSV as UTF-8") from None
-    except csv.Error as exc:
-        raise InputError(f"{path}: malformed CSV: {exc}") from None
+    except csv.Error as exc:  # the row after the last one read
+        raise InputError(f"{path}:{reader.line_num + 1}: malformed CSV: {exc}; check the quotes (\") on this line") from None
     return out
 
 

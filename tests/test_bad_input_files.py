@@ -217,6 +217,11 @@ def test_a_csv_row_without_a_name_is_located(tmp_path):
     refuse_file(tmp_path, "p.csv", "name,openset\ns1,happy\n,sad\n", r"p\.csv:3: empty 'name'", load=read_judge_output)
 
 
+def test_a_csv_quote_never_closed_is_located_not_read_as_one_row_to_the_end(tmp_path):
+    text = 'name,openset\ns1,happy\ns2,"sad\ns3,angry\ns4,calm\n'
+    refuse_file(tmp_path, "p.csv", text, r"p\.csv:3: malformed CSV: unexpected end of data", load=read_judge_output)
+
+
 def test_a_jsonl_line_without_labels_is_located(tmp_path):
     text = '{"name": "a", "labels": []}\n{"name": "b"}\n'
     refuse_file(tmp_path, "p.jsonl", text, r"p\.jsonl:2: needs keys 'name' and 'labels'", load=read_judge_output)
