@@ -96,7 +96,7 @@ def _read_jsonl(path: Path, key: str, convert) -> dict:
     with path.open("rb") as fh:
         for lineno, raw in enumerate(fh, start=1):
             try:
-                line = raw.decode("utf-8")
+                line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")  # a byte order mark, as the CSV reader allows
             except UnicodeDecodeError:
                 raise InputError(f"{path}:{lineno}: not UTF-8 text; save the file as UTF-8") from None
             if not line.strip():

@@ -100,6 +100,7 @@ def test_dev_labels_have_232_clips(dev_labels, dev_names):
         pytest.param("p.jsonl", '{"name": "s1", "labels": ["happy"]}\n\n  \n{"name": "s2", "labels": []}\n', "utf-8",
                      {"s1": ["happy"], "s2": []}, id="blank jsonl lines skipped"),
         pytest.param("p.jsonl", '{"name": 7, "labels": ["happy"]}\n', "utf-8", {"7": ["happy"]}, id="numeric jsonl name as text"),
+        pytest.param("p.jsonl", '{"name": "s1", "labels": ["happy"]}\n', "utf-8-sig", {"s1": ["happy"]}, id="jsonl byte order mark"),
     ],
 )
 def test_judge_output_files_written_these_ways_are_read(tmp_path, file_name, text, encoding, expected):
