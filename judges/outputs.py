@@ -60,7 +60,14 @@ def _read_npz(path: Path) -> dict[str, list[str]]:
         raise InputError(f"{path}: 'filenames' and 'fileitems' must be 1-D arrays, one entry per sample (shapes found: {names.shape} and {items.shape})")
     if len(names) != len(items):
         raise InputError(f"{path}: 'filenames' has {len(names)} entries but 'fileitems' has {len(items)}")
-    return {str(n): parse_labels(str(i)) for n, i in zip(names, items)}
+    try:  # byte strings (dtype 'S') are UTF-8 text, not str(b'...')
+        return {_text(n): parse_labels(_text(i)) for n, i in zip(names, items)}
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: byte strings that are not UTF-8 text; save 'filenames' and 'fileitems' as str arrays") from None
+
+
+def _text(value: object) -> str:
+    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
 
 
 def read_label_csv(path: str | Path, column: str = "openset", unique: bool = False) -> dict[str, list[str]]:

@@ -109,6 +109,12 @@ def test_judge_output_files_written_these_ways_are_read(tmp_path, file_name, tex
     assert read_judge_output(path) == expected
 
 
+def test_a_npz_of_byte_strings_is_read_as_text_not_as_their_repr(tmp_path):
+    path = tmp_path / "p.npz"
+    np.savez(path, filenames=np.array([b"s1"]), fileitems=np.array(["[愉快, sad]".encode("utf-8")]))
+    assert read_judge_output(path) == {"s1": ["愉快", "sad"]}
+
+
 def test_a_null_description_is_read_as_empty_text(tmp_path):
     path = tmp_path / "p-reason.jsonl"
     path.write_text('{"name": "s1", "reason": null}\n', encoding="utf-8")
