@@ -7,6 +7,7 @@
 """
 from __future__ import annotations
 
+import contextlib
 import difflib
 import importlib
 import tomllib
@@ -140,17 +141,23 @@ def judges_from_config(path: str | Path) -> list[Judge]:
     Ray's scheduling keys (:data:`RAY_KEYS`) are skipped: one config serves both runners.
     """
     base = Path(path).resolve().parent
-    judges = []
-    for i, entry in enumerate(load_config(path)):
-        params = _resolve_paths({k: v for k, v in entry.items() if k not in ("type", *RAY_KEYS)}, base)
-        try:
-            judges.append(build_judge(entry["type"], **params))
-        except InputError as exc:
-            raise InputError(f"{path}: {_describe(entry, i)}: {exc}") from None
-    names = [j.name for j in judges]
-    dupes = sorted({n for n in names if names.count(n) > 1})
-    if dupes:
-        raise InputError(f"{path}: judge names must be unique; repeated: {', '.join(dupes)}")
+    judges: list[Judge] = []
+    try:
+        for i, entry in enumerate(load_config(path)):
+            params = _resolve_paths({k: v for k, v in entry.items() if k not in ("type", *RAY_KEYS)}, base)
+            try:
+                judges.append(build_judge(entry["type"], **params))
+            except InputError as exc:
+                raise InputError(f"{path}: {_describe(entry, i)}: {exc}") from None
+        names = [j.name for j in judges]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise InputError(f"{path}: judge names must be unique; repeated: {', '.join(dupes)}")
+    except BaseException:  # the judges built so far hold models (GPU memory) or servers: release them
+        for judge in judges:
+            with contextlib.suppress(Exception):  # the error that stopped the build is the one to report
+                judge.close()
+        raise
     return judges
 
 

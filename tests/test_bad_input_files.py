@@ -164,6 +164,23 @@ def test_a_repeated_judge_name_is_refused_before_any_judge_is_built(tmp_path, mo
     assert _Loading.built == 0
 
 
+class _Closing(_Recorder):
+    """Records which of its instances were closed, like a model judge freeing its GPU memory."""
+
+    closed: list[str] = []
+
+    def close(self):
+        type(self).closed.append(self.name)
+
+
+def test_judges_already_built_are_closed_when_a_later_entry_fails(tmp_path, monkeypatch):
+    monkeypatch.setitem(registry._REGISTRY, "closing", _Closing)
+    monkeypatch.setattr(_Closing, "closed", [])
+    refuse_file(tmp_path, "judges.toml", '[[judge]]\ntype = "closing"\nname = "big"\n[[judge]]\ntype = "replay"\nname = "r"\n',
+                r"judges\.toml: judge 'r': .*give path", load=judges_from_config)
+    assert _Closing.closed == ["big"]
+
+
 def test_unknown_parameters_of_a_judge_type_are_an_input_error():
     with pytest.raises(InputError, match=r"judge type 'replay': bad parameters \['labels', 'name', 'temperature'\]"):
         build_judge("replay", name="r", labels={}, temperature=0.2)
