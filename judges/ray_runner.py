@@ -86,6 +86,8 @@ def run_judges_ray(
     _connect(address, num_cpus)
     _check_resources(plans)
     identities = _identify(plans)
+    if out_dir is not None:
+        _check_folders([name for name, _ in identities])
     if cache is None or isinstance(cache, VerdictCache):
         found = _run(plans, identities, clips, cache, progress, batch_size, retry_failed)
     else:
@@ -322,6 +324,17 @@ def _run(
 def _folder_name(judge_name: str) -> str:
     """A judge name as one safe folder name (path separators and oddities become ``_``)."""
     return re.sub(r"[^\w.+-]", "_", judge_name).lstrip(".") or "_"
+
+
+def _check_folders(names: list[str]) -> None:
+    """Refuse two judges whose out_dir folders would be one: the second would overwrite the first's file."""
+    owner: dict[str, str] = {}
+    for name in names:
+        folder = _folder_name(name)
+        if folder in owner:
+            raise InputError(f"judges {owner[folder]!r} and {name!r} would both write out_dir/{folder}/{PARQUET_FILE}; "
+                             "rename one of them")
+        owner[folder] = name
 
 
 def _write_parquet(path: Path, verdicts: list[Verdict]) -> None:

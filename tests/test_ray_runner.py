@@ -144,6 +144,13 @@ def test_out_dir_holds_one_parquet_file_per_judge_with_every_verdict(ray_cluster
     assert [None if pd.isna(e) else e for e in table["error"]] == [v.error for v in result["partial"].values()]
 
 
+def test_judge_names_that_would_share_an_out_dir_folder_are_refused_before_the_run(ray_cluster, tmp_path):
+    twins = [{"type": "replay", "name": name, "labels": {"c1": ["happy"]}} for name in ("qwen/7b", "qwen_7b")]
+    with pytest.raises(InputError, match=r"judges 'qwen/7b' and 'qwen_7b' would both write out_dir/qwen_7b/"):
+        run_judges_ray(twins, ["c1"], out_dir=tmp_path / "out", progress=False)
+    assert not (tmp_path / "out").exists()
+
+
 @pytest.mark.slow
 def test_a_bad_judge_config_is_a_one_line_input_error(ray_cluster, clips):
     with pytest.raises(InputError, match=r"^unknown judge type 'replai'; did you mean 'replay'") as caught:
