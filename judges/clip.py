@@ -50,7 +50,7 @@ def read_sidecar_subtitle(video: Path) -> str | None:
     for suffix in SUBTITLE_SUFFIXES:
         side = video.with_suffix(suffix)
         if side.is_file():
-            text = side.read_text(encoding="utf-8", errors="replace")
+            text = side.read_text(encoding="utf-8-sig", errors="replace")  # a BOM is no text (an .srt would keep its "1")
             return srt_to_text(text) if suffix == ".srt" else text.strip()
     return None
 

@@ -25,6 +25,12 @@ def test_a_sidecar_srt_is_read_as_the_subtitle(video):
     assert Clip.from_path(video).subtitle == "I did it! Really."
 
 
+@pytest.mark.parametrize("suffix", [".srt", ".txt"])
+def test_a_sidecar_saved_with_a_byte_order_mark_reads_as_without_one(video, suffix):
+    video.with_suffix(suffix).write_text(SRT if suffix == ".srt" else "I did it! Really.", encoding="utf-8-sig")
+    assert Clip.from_path(video).subtitle == "I did it! Really."
+
+
 def test_a_sidecar_srt_is_preferred_to_a_sidecar_txt(video):
     video.with_suffix(".srt").write_text(SRT, encoding="utf-8")
     video.with_suffix(".txt").write_text("from the txt", encoding="utf-8")
