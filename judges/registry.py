@@ -106,6 +106,10 @@ def load_config(path: str | Path) -> list[dict[str, Any]]:
     for i, entry in enumerate(entries):
         if not isinstance(entry, dict) or "type" not in entry:
             raise InputError(f"{path}: judge #{i + 1} has no 'type'; known types: {', '.join(judge_types())}")
+        odd = [key for key in entry if not isinstance(key, str)]
+        if odd:  # YAML reads `1:` or `on:` as a number or a boolean
+            raise InputError(f"{path}: {_describe(entry, i)}: parameter name {odd[0]!r} is not text; write it as a name, "
+                             "e.g. num_frames: 8")
         if not isinstance(entry["type"], str):
             raise InputError(f"{path}: {_describe(entry, i)}: type = {entry['type']!r} is not a type name; "
                              f"write it as a string, e.g. type = \"replay\" (known types: {', '.join(judge_types())})")
