@@ -20,6 +20,6 @@ def read_text_file(path: str | Path, what: str) -> str:
     if not path.is_file():
         raise InputError(f"{path}: no such {what}")
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8-sig")  # a byte order mark (Notepad) is no part of the text
     except UnicodeDecodeError:
         raise InputError(f"{path}: not UTF-8 text; save the {what} as UTF-8") from None

@@ -162,6 +162,16 @@ def test_a_split_keeps_file_order_and_skips_blank_lines_comments_and_surrounding
     assert read_split(split) == ["s2", "s1"]
 
 
+def test_a_split_and_a_judges_config_saved_with_a_byte_order_mark_read_as_without_one(tmp_path):
+    from judges.registry import load_config
+
+    split, config = tmp_path / "dev.txt", tmp_path / "judges.toml"
+    split.write_text("s1\ns2\n", encoding="utf-8-sig")
+    config.write_text('[[judge]]\ntype = "replay"\nname = "r"\n', encoding="utf-8-sig")
+    assert read_split(split) == ["s1", "s2"]
+    assert load_config(config) == [{"type": "replay", "name": "r"}]
+
+
 def test_a_name_listed_twice_in_a_split_is_refused(tmp_path):
     split = tmp_path / "split.txt"
     split.write_text("s1\ns2\ns1\n", encoding="utf-8")
