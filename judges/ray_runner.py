@@ -83,6 +83,12 @@ def run_judges_ray(
         raise InputError(f"batch_size={batch_size!r}: give a whole number of clips per batch, 1 or more")
     if cache is not None and not isinstance(cache, (VerdictCache, str, Path)):
         raise InputError(f"cache={cache!r}: give a VerdictCache, a path to a cache file, or None")
+    if out_dir is not None:  # made now: a file in the way is found before the run, not after it
+        try:
+            Path(out_dir).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"out_dir={str(out_dir)!r}: cannot be made a folder ({exc.strerror}); "
+                             f"give a folder for the {PARQUET_FILE} files") from None
     _connect(address, num_cpus)
     _check_resources(plans)
     identities = _identify(plans)

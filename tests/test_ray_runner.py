@@ -148,7 +148,7 @@ def test_judge_names_that_would_share_an_out_dir_folder_are_refused_before_the_r
     twins = [{"type": "replay", "name": name, "labels": {"c1": ["happy"]}} for name in ("qwen/7b", "qwen_7b")]
     with pytest.raises(InputError, match=r"judges 'qwen/7b' and 'qwen_7b' would both write out_dir/qwen_7b/"):
         run_judges_ray(twins, ["c1"], out_dir=tmp_path / "out", progress=False)
-    assert not (tmp_path / "out").exists()
+    assert not list((tmp_path / "out").rglob("*.parquet"))
 
 
 @pytest.mark.slow
@@ -183,6 +183,15 @@ def test_joining_a_cluster_that_is_not_there_is_a_one_line_error(clips, monkeypa
     monkeypatch.setattr(ray, "init", lambda **kw: (_ for _ in ()).throw(ConnectionError(ray_says)))
     with pytest.raises(InputError, match=r"address='auto': no Ray cluster found there \(Could not find any running Ray instance\); start one"):
         run_judges_ray([{"type": "replay", "name": "r", "labels": {}}], clips, address="auto", progress=False)
+
+
+def test_an_out_dir_that_is_a_file_is_refused_before_any_judging(tmp_path):
+    marker, taken = tmp_path / "calls.txt", tmp_path / "out"
+    taken.write_text("a file, not a folder", encoding="utf-8")
+    for out_dir in (taken, taken / "sub"):
+        with pytest.raises(InputError, match=r"out_dir='.*': cannot be made a folder \(.*\); give a folder"):
+            run_judges_ray([MarkingJudge("m", str(marker))], ["c1"], out_dir=out_dir, progress=False)
+    assert not marker.exists()
 
 
 def test_bad_actor_count_is_refused_before_ray_starts():
