@@ -18,6 +18,7 @@ from typing import Any
 
 from judges.base import Judge
 from judges.clip import Clip
+from judges.clip_hash import identity_hash
 from judges.errors import InputError
 from judges.negation import BOUNDARY_PUNCTUATION, NEGATORS, NegationScope
 from judges.outputs import read_reasons
@@ -102,6 +103,9 @@ class LexicalExtractor(Judge):
         self.stoplist = frozenset(w.lower() for w in stoplist)
         self.negation = NegationScope(window=negation_window)
         self._descriptions = dict(descriptions) if descriptions is not None else read_reasons(path) if path is not None else None
+        # what it serves, not just where from: a description file rewritten at the same path is another run's
+        self._descriptions_sha256 = None if self._descriptions is None else identity_hash(
+            {str(name): None if text is None else str(text) for name, text in self._descriptions.items()})
         self._table, self._longest = self._build_table(vocabulary if vocabulary is not None else self._wheel_forms())
         # the forms themselves, not their count: another vocabulary of the same size must not replay cached verdicts
         self._vocabulary_sha256 = hashlib.sha256("\n".join(sorted(set(self._table.values()))).encode("utf-8")).hexdigest()
@@ -197,5 +201,6 @@ class LexicalExtractor(Judge):
             "stoplist": sorted(self.stoplist),
             "negation_window": self.negation.window,
             "vocabulary_sha256": self._vocabulary_sha256,
+            "descriptions_sha256": self._descriptions_sha256,
         }
 

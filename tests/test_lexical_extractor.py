@@ -129,6 +129,14 @@ def test_cache_identity_changes_with_the_options_that_change_the_words(changed):
     assert LexicalExtractor(**{**base, **changed}).cache_identity() != LexicalExtractor(**base).cache_identity()
 
 
+def test_cache_identity_changes_with_the_descriptions_it_serves_even_from_the_same_file(tmp_path):
+    path = tmp_path / "x-reason.jsonl"
+    path.write_text('{"name": "s1", "reason": "She looks happy."}\n', encoding="utf-8")
+    before = LexicalExtractor(path=path, vocabulary=["happy", "angry"]).cache_identity()
+    path.write_text('{"name": "s1", "reason": "He looks angry."}\n', encoding="utf-8")
+    assert LexicalExtractor(path=path, vocabulary=["happy", "angry"]).cache_identity() != before
+
+
 def test_an_empty_stoplist_keeps_every_vocabulary_form(data_root):
     plain = LexicalExtractor(wheel_dir=data_root / "emotion_wheel", stoplist=())
     assert "emotional" in plain.extract_words("her emotional state")
