@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import importlib
+import inspect
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
@@ -73,11 +74,28 @@ def build_judge(type_name: str, **params: Any) -> Judge:
     try:
         return cls(**params)
     except TypeError as exc:
-        raise InputError(f"judge type {type_name!r}: bad parameters {sorted(params)}: {exc}") from None
+        raise InputError(f"judge type {type_name!r}: bad parameters {sorted(params)}: {exc}{_parameter_hint(type_name, cls, params)}") from None
     except InputError:
         raise
     except ValueError as exc:  # a constructor's own check: one line, with the type named
         raise InputError(f"judge type {type_name!r}: {' '.join(str(exc).split())}") from None
+
+
+def _parameter_hint(type_name: str, cls: type[Judge], params: dict[str, Any]) -> str:
+    """``; did you mean 'x'?`` for a parameter the judge type does not take, else the ones it takes ('' if it takes any)."""
+    try:
+        signature = inspect.signature(cls)
+    except (TypeError, ValueError):
+        return ""
+    kinds = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in signature.parameters.values()):
+        return ""
+    known = [name for name, p in signature.parameters.items() if p.kind in kinds]
+    unknown = [key for key in params if key not in known]
+    if not unknown:
+        return ""
+    close = difflib.get_close_matches(unknown[0], known, n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else f"; {type_name} takes: {', '.join(known)}"
 
 
 def load_config(path: str | Path) -> list[dict[str, Any]]:

@@ -191,6 +191,16 @@ def test_unknown_parameters_of_a_judge_type_are_an_input_error():
         build_judge("replay", name="r", labels={}, temperature=0.2)
 
 
+def test_a_misspelt_parameter_gets_a_did_you_mean(tmp_path):
+    refuse_file(tmp_path, "judges.toml", '[[judge]]\ntype = "face"\nname = "f"\ntreshold = 0.3\n',
+                r"judges\.toml: judge 'f': .*'treshold'; did you mean 'threshold'\?", load=judges_from_config)
+
+
+def test_an_unknown_parameter_without_a_close_match_lists_the_parameters():
+    with pytest.raises(InputError, match=r"'temperature'; replay takes: name, path, labels$"):
+        build_judge("replay", name="r", labels={}, temperature=0.2)
+
+
 def test_every_built_in_judge_type_is_listed_before_any_is_loaded(monkeypatch):
     monkeypatch.setattr(registry, "_REGISTRY", {})
     assert set(judge_types()) >= {"replay", "lmdeploy", "transformers", "openai", "affectgpt", "two-stage", "lexical",
