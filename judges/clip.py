@@ -46,11 +46,20 @@ class Clip:
 
 
 def read_sidecar_subtitle(video: Path) -> str | None:
-    """Text of ``clip.srt`` or ``clip.txt`` beside ``clip.mp4``, if one exists."""
+    """Text of ``clip.srt`` or ``clip.txt`` beside ``clip.mp4``, if one exists.
+
+    UTF-8 (a byte-order mark is dropped); any other encoding is a one-line
+    error, as for ``--subtitle``, never silently garbled text.
+    """
     for suffix in SUBTITLE_SUFFIXES:
         side = video.with_suffix(suffix)
         if side.is_file():
-            text = side.read_text(encoding="utf-8-sig", errors="replace")  # a BOM is no text (an .srt would keep its "1")
+            try:
+                text = side.read_bytes().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                text = None
+            if text is None or "\x00" in text:
+                raise InputError(f"{side}: subtitle of {video.name} is not UTF-8 text; save it as UTF-8")
             return srt_to_text(text) if suffix == ".srt" else text.strip()
     return None
 

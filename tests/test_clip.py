@@ -60,3 +60,11 @@ def test_coerce_turns_a_bare_name_into_a_name_only_clip_even_if_a_folder_has_tha
 def test_coerce_refuses_a_video_path_that_does_not_exist(tmp_path):
     with pytest.raises(InputError, match="no such video file"):
         Clip.coerce(tmp_path / "missing.mp4")
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "utf-16"])
+def test_a_sidecar_subtitle_not_in_utf8_is_a_one_line_error_not_garbled_text(video, encoding):
+    video.with_suffix(".srt").write_bytes("1\n00:00:00,000 --> 00:00:02,000\n我今天很开心\n".encode(encoding))
+    with pytest.raises(InputError, match=r"clip\.srt: subtitle of clip\.mp4 is not UTF-8 text") as info:
+        Clip.from_path(video)
+    assert "\n" not in str(info.value)
