@@ -203,7 +203,10 @@ class OpenAIJudge(Judge):
                         payload = response.read()
                 return _answer_text(payload)
             except urllib.error.HTTPError as exc:
-                detail = _snippet(exc.read().decode("utf-8", "replace"))
+                try:
+                    detail = _snippet(exc.read().decode("utf-8", "replace"))
+                except (OSError, http.client.HTTPException):  # the error body itself was cut off
+                    detail = "(its body was cut off)"
                 problem = f"HTTP {exc.code} from {url}: {detail}"
                 if exc.code != 429 and exc.code < 500:
                     raise _RequestFailed(problem) from None

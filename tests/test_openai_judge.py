@@ -266,3 +266,34 @@ def test_each_frame_is_preceded_by_its_numbered_label(video):
     parts = server.requests[0]["messages"][0]["content"]
     assert [p["type"] for p in parts[:4]] == ["text", "image_url", "text", "image_url"]
     assert (parts[0]["text"], parts[2]["text"]) == ("Frame1:", "Frame2:")
+
+
+def test_a_server_error_whose_body_is_cut_off_is_retried_not_raised():
+    """A 5xx whose body ends early (a proxy dropping the connection) is retried like any 5xx."""
+    calls = []
+
+    class CutOff(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 (http.server's naming)
+            self.rfile.read(int(self.headers["Content-Length"]))
+            calls.append(1)
+            data = b"partial" if len(calls) == 1 else json.dumps(completion("sad")).encode()
+            self.send_response(502 if len(calls) == 1 else 200)
+            self.send_header("Content-Length", str(len(data) + 100 if len(calls) == 1 else len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+            self.close_connection = True
+
+        def log_message(self, *args):
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), CutOff)
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        judge = OpenAIJudge(model="m", base_url=f"http://127.0.0.1:{httpd.server_address[1]}/v1", api_key_env=None,
+                            modalities=("text",), backoff=0.01, timeout=5.0)
+        verdict = judge.judge(Clip("c1", subtitle="hi"))
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert (verdict.words, verdict.error, len(calls)) == (["sad"], None, 2)
