@@ -244,7 +244,7 @@ def _answer_text(payload: bytes) -> str:
     except (ValueError, KeyError, IndexError, TypeError, AttributeError):
         raise _RequestFailed(f"not a chat-completions response: {_snippet(payload.decode('utf-8', 'replace'))!r}") from None
     if isinstance(content, list):  # some servers answer in parts
-        content = "".join(part.get("text", "") for part in content if isinstance(part, dict))
+        content = "".join(str(part.get("text") or "") for part in content if isinstance(part, dict))
     return str(content).strip()
 
 

@@ -237,6 +237,13 @@ def test_an_answer_given_in_parts_is_read_as_their_joined_text():
     assert verdict.words == ["happy", "relieved"]
 
 
+def test_an_answer_part_whose_text_is_null_counts_as_empty_not_a_crash():
+    parts = [{"type": "text", "text": None}, {"type": "text", "text": "happy"}]
+    with FakeChatServer([(200, completion(parts), 0.0)]) as server:
+        verdicts = judge_for(server, modalities=("text",)).judge_batch([Clip("c1", subtitle="hi"), Clip("c2", subtitle="yo")])
+    assert [(v.words, v.error) for v in verdicts] == [(["happy"], None)] * 2
+
+
 def test_an_empty_modalities_list_is_refused():
     with pytest.raises(InputError, match="modalities"):
         OpenAIJudge(model="m", base_url="http://127.0.0.1:1/v1", modalities=())
