@@ -15,6 +15,7 @@ answer with none as an error, so a garbled reply is never taken for "no emotion"
 """
 from __future__ import annotations
 
+import json
 import re
 
 from judges.label_text import parse_labels
@@ -30,6 +31,7 @@ _PREFIX = re.compile(r"^\s*[\w ]{0,40}?\b(emotions?|labels?|answer|output|feelin
 _NONE_ANSWERS = {"none", "no emotion", "no emotions", "null", "n/a", "[]", "nothing"}
 _CONJUNCTION = re.compile(r"\s+(?:and|or|&)\s+|^(?:and|or)\s+")
 _WORD_CHARS = re.compile(r"^[^\W\d_]+(?:[' -][^\W\d_]+)*$")
+_JSON_KEY = re.compile(r'"[^"\n]*"\s*:')
 _SNIPPET = 60
 
 
@@ -41,7 +43,7 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
     reads as an emotion word).
     """
     answer = "" if text is None else str(text)
-    answer = _FENCE.sub(" ", _THINK.sub(" ", answer)).replace("**", "").strip()
+    answer = _json_values(_FENCE.sub(" ", _THINK.sub(" ", answer)).replace("**", "").strip())
     if not answer:
         return [], "empty answer"
     body = _PREFIX.sub("", answer, count=1).strip().rstrip(".!").strip()
@@ -62,6 +64,23 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
     if not words or rejected > len(words):
         return [], f"unparseable answer: {_snippet(answer)!r}"
     return words, None
+
+
+def _json_values(answer: str) -> str:
+    """A JSON object answer (``{"emotions": ["happy"]}``, JSON mode) as its string values, comma-joined; else ``answer``.
+
+    Its keys name fields, not emotions.
+    """
+    if not answer.startswith("{"):
+        return answer
+    try:
+        data = json.loads(answer)
+    except ValueError:  # cut short by the token limit: drop the keys
+        return _JSON_KEY.sub(", ", answer)
+    if not isinstance(data, dict) or not any(isinstance(v, (str, list)) for v in data.values()):
+        return answer  # {"happy": 0.9}: the keys are the words
+    values = [v for value in data.values() for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)]
+    return ", ".join(values) or "none"
 
 
 def _snippet(text: str) -> str:

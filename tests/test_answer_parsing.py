@@ -106,3 +106,15 @@ def test_non_english_emotion_words_are_kept():
 
 def test_an_emotion_phrase_with_an_apostrophe_stays_one_word():
     assert words_from_answer("can't relax, sad") == (["can't relax", "sad"], None)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    ['{"emotions": ["happy", "relieved"]}', '```json\n{"emotions": "happy, relieved"}\n```', '{"emotion": "happy", "second": "relieved", "confidence": 0.9}'],
+)
+def test_a_json_object_answer_gives_its_values_not_its_keys(answer):
+    assert words_from_answer(answer) == (["happy", "relieved"], None)
+
+
+def test_a_json_object_with_an_empty_list_is_no_emotion_not_its_key():
+    assert words_from_answer('{"emotions": []}') == ([], None)
