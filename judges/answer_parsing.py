@@ -27,7 +27,8 @@ MAX_WORDS_PER_LABEL = 3
 
 _THINK = re.compile(r"<think>.*?(</think>|$)", re.DOTALL | re.IGNORECASE)
 _FENCE = re.compile(r"```[a-zA-Z]*")
-_PREFIX = re.compile(r"^\s*[\w ]{0,40}?\b(emotions?|labels?|answer|output|feelings?)\s*(are|is)?\s*[:\uff1a]", re.IGNORECASE)
+# A lead-in ("Sure, here are the emotions:", "Emotion words:") up to its colon, on the first line.
+_PREFIX = re.compile(r"^\s*[\w ,!'\u2019]{0,40}?\b(emotions?|words?|labels?|answer|output|feel(?:s|ings?)?)\s*(are|is)?\s*[:\uff1a]", re.IGNORECASE)
 _NONE_ANSWERS = {"none", "no emotion", "no emotions", "null", "n/a", "[]", "nothing"}
 _CONJUNCTION = re.compile(r"\s+(?:and|or|&)\s+|^(?:and|or)\s+")
 _WORD_CHARS = re.compile(r"^[^\W\d_]+(?:[' -][^\W\d_]+)*$")

@@ -118,3 +118,12 @@ def test_a_json_object_answer_gives_its_values_not_its_keys(answer):
 
 def test_a_json_object_with_an_empty_list_is_no_emotion_not_its_key():
     assert words_from_answer('{"emotions": []}') == ([], None)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    ["Sure, here are the emotions: happy, sad", "Sure! Here are the emotions: happy, sad", "Emotion words: happy, sad",
+     "The character's feelings are: happy, sad", "The main character feels: happy, sad"],
+)
+def test_a_lead_in_ending_in_a_colon_is_dropped_not_read_as_a_word(answer):
+    assert words_from_answer(answer) == (["happy", "sad"], None)
