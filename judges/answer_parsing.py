@@ -20,7 +20,7 @@ import re
 
 from judges.label_text import parse_labels
 
-__all__ = ["words_from_answer", "MAX_WORDS_PER_LABEL"]
+__all__ = ["words_from_answer", "strip_thinking", "MAX_WORDS_PER_LABEL"]
 
 #: A label longer than this many words is a sentence, not an emotion word.
 MAX_WORDS_PER_LABEL = 3
@@ -65,6 +65,11 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
     if not words or rejected > len(words):
         return [], f"unparseable answer: {_snippet(answer)!r}"
     return words, None
+
+
+def strip_thinking(text: str) -> str:
+    """``text`` without a reasoning model's ``<think>`` block (an unfinished one runs to the end), stripped."""
+    return _THINK.sub(" ", text).strip()
 
 
 def _json_values(answer: str) -> str:

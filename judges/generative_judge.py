@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from judges import prompts
-from judges.answer_parsing import words_from_answer
+from judges.answer_parsing import strip_thinking, words_from_answer
 from judges.base import Judge
 from judges.clip import Clip
 from judges.errors import InputError
@@ -121,9 +121,10 @@ class GenerativeJudge(Judge):
         """Read one answer: emotion words (or a parse error), or a description in describe mode."""
         text = (text or "").strip()
         if self.mode == "describe":
-            if not text:
-                return Verdict.failed(self.name, clip, "empty description", seconds=seconds)
-            return Verdict(judge=self.name, clip=clip, raw=text, description=text, seconds=seconds)
+            description = strip_thinking(text)
+            if not description:
+                return Verdict.failed(self.name, clip, "empty description", seconds=seconds, raw=text)
+            return Verdict(judge=self.name, clip=clip, raw=text, description=description, seconds=seconds)
         words, error = words_from_answer(text)
         return Verdict(judge=self.name, clip=clip, words=words, raw=text, seconds=seconds, error=error)
 

@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from judges import prompts
-from judges.answer_parsing import words_from_answer
+from judges.answer_parsing import strip_thinking, words_from_answer
 from judges.base import MODALITIES, Judge
 from judges.clip import Clip
 from judges.errors import InputError
@@ -170,9 +170,10 @@ class OpenAIJudge(Judge):
 
     def _verdict(self, clip: str, text: str, seconds: float) -> Verdict:
         if self.mode == "describe":
-            if not text.strip():
-                return Verdict.failed(self.name, clip, "empty description", seconds=seconds)
-            return Verdict(judge=self.name, clip=clip, raw=text, description=text.strip(), seconds=seconds)
+            description = strip_thinking(text)
+            if not description:
+                return Verdict.failed(self.name, clip, "empty description", seconds=seconds, raw=text)
+            return Verdict(judge=self.name, clip=clip, raw=text, description=description, seconds=seconds)
         words, error = words_from_answer(text)
         return Verdict(judge=self.name, clip=clip, words=words, raw=text, seconds=seconds, error=error)
 

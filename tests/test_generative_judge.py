@@ -143,3 +143,13 @@ def test_a_batch_s_generation_time_is_shared_among_its_clips(monkeypatch):
 
     verdicts = Scripted(batch_size=2, answers=answers).judge_batch([Clip("a", video="a.mp4"), Clip("b", video="b.mp4")])
     assert [v.seconds for v in verdicts] == [2.0, 2.0]
+
+
+def test_a_describers_think_block_is_not_part_of_its_description():
+    judge = Scripted(mode="describe", answers=lambda items: ["<think>Is she angry? Maybe sad.</think>She smiles: happy." for _ in items])
+    assert judge.judge(Clip("c1", video="c1.mp4")).description == "She smiles: happy."
+
+
+def test_a_describer_that_only_thought_gave_no_description():
+    judge = Scripted(mode="describe", answers=lambda items: ["<think>Is she angry? Maybe sad" for _ in items])
+    assert judge.judge(Clip("c1", video="c1.mp4")).error == "empty description"

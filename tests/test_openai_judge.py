@@ -186,6 +186,13 @@ def test_describe_mode_returns_the_description(video):
     assert (verdict.description, verdict.words, verdict.error) == ("She frowns and clenches her fists.", [], None)
 
 
+def test_describe_mode_leaves_a_think_block_out_of_the_description():
+    answer = "<think>Is she angry? No; maybe sad.</think>She smiles broadly: she looks happy."
+    with FakeChatServer([(200, completion(answer), 0.0)]) as server:
+        verdict = judge_for(server, modalities=("text",), mode="describe").judge(Clip("c1", subtitle="hi"))
+    assert (verdict.description, verdict.raw, verdict.error) == ("She smiles broadly: she looks happy.", answer, None)
+
+
 def test_extract_is_a_text_only_request_with_description_and_subtitle():
     with FakeChatServer([(200, completion("angry, frustrated"), 0.0)]) as server:
         verdict = judge_for(server).extract("He frowns.", "Get out!", clip="c1")
