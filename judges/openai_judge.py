@@ -200,8 +200,9 @@ class OpenAIJudge(Judge):
             try:
                 with self._slots:
                     request = urllib.request.Request(url, data=data, headers=headers, method="POST")
+                    deadline = time.monotonic() + self.timeout
                     with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                        payload = response.read()
+                        payload = _read_body(response, deadline)
                 return _answer_text(payload)
             except urllib.error.HTTPError as exc:
                 try:
@@ -235,6 +236,22 @@ class OpenAIJudge(Judge):
             "max_tokens": self.max_tokens,
             "extra_body": self.extra_body,
         }
+
+
+def _read_body(response: http.client.HTTPResponse, deadline: float) -> bytes:
+    """The response body; :class:`TimeoutError` once ``deadline`` has passed with the body unfinished.
+
+    The socket timeout bounds each wait for the next bytes only: a server that
+    trickles its answer would otherwise hold the request for ever.
+    """
+    chunks = []
+    while chunk := response.read1(65536):
+        chunks.append(chunk)
+        if response.length != 0 and time.monotonic() > deadline:
+            raise TimeoutError
+    if response.length:  # the connection closed before the promised length
+        raise http.client.IncompleteRead(b"".join(chunks), response.length)
+    return b"".join(chunks)
 
 
 def _answer_text(payload: bytes) -> str:

@@ -157,6 +157,42 @@ def test_a_slow_server_times_out_into_an_error_verdict(video):
     assert not verdict.ok and "within 0.3 s" in verdict.error
 
 
+def test_a_server_trickling_its_answer_is_cut_off_at_the_timeout_per_request():
+    """``timeout`` bounds the whole request, not only each wait for the next byte."""
+
+    class Trickle(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 (http.server's naming)
+            self.rfile.read(int(self.headers["Content-Length"]))
+            data = json.dumps(completion("happy")).encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            try:
+                for byte in data:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(0.05)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+        def log_message(self, *args):
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Trickle)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    try:
+        judge = OpenAIJudge(model="m", base_url=f"http://127.0.0.1:{httpd.server_address[1]}/v1", api_key_env=None,
+                            modalities=("text",), max_retries=0, timeout=1.0)
+        start = time.perf_counter()
+        verdict = judge.judge(Clip("c1", subtitle="hi"))
+        elapsed = time.perf_counter() - start
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert "within 1 s" in verdict.error and elapsed < 2.5
+
+
 def test_an_unreachable_server_gives_an_error_verdict():
     judge = OpenAIJudge(model="m", base_url="http://127.0.0.1:9/v1", modalities=("text",), max_retries=0, timeout=2)
     verdict = judge.judge(Clip("c1", subtitle="hi"))
