@@ -91,6 +91,10 @@ class FaceJudge(Judge):
             raise InputError(f"max_words={max_words!r}: give a whole number, 1 or more")
         if not 0.0 < min_face < 1.0:
             raise InputError(f"min_face={min_face!r}: give the smallest face as a fraction of the frame's shorter side, e.g. 0.08")
+        if not isinstance(num_frames, int) or num_frames < 1:
+            raise InputError(f"num_frames={num_frames!r}: give a whole number >= 1 (the face judge needs frames), e.g. 8")
+        if not margin >= 0.0:
+            raise InputError(f"margin={margin!r}: give the space around the face as a fraction of its size, >= 0, e.g. 0.1")
         for module in ("cv2", "ai_edge_litert"):
             _require(module)
         self.name = name

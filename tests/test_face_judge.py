@@ -114,3 +114,10 @@ def test_a_missing_fer_package_is_a_one_line_error_with_the_install_command(monk
 def test_a_threshold_outside_zero_to_one_is_refused():
     with pytest.raises(InputError, match="threshold"):
         FaceJudge(threshold=1.5)
+
+
+@pytest.mark.parametrize(("option", "value"), [("num_frames", 0), ("margin", -0.5)])
+def test_an_option_that_would_leave_every_clip_unjudged_is_refused(option, value):
+    """num_frames=0 said nothing for every clip, a negative margin failed every one with an OpenCV assertion."""
+    with pytest.raises(InputError, match=f"{option}={value}"):
+        FaceJudge(**{option: value})
