@@ -31,7 +31,7 @@ from judges.clip import Clip
 from judges.closed_set_words import FER2013_CLASSES, FER2013_WORDS
 from judges.errors import InputError
 from judges.install_hints import FER_HINT, install_hint
-from judges.media import MediaSpec
+from judges.media import MediaSpec, require_media
 from judges.registry import register_judge
 from judges.verdict import Verdict
 
@@ -97,6 +97,7 @@ class FaceJudge(Judge):
             raise InputError(f"margin={margin!r}: give the space around the face as a fraction of its size, >= 0, e.g. 0.1")
         for module in ("cv2", "ai_edge_litert"):
             _require(module)
+        require_media(name)
         self.name = name
         self.spec = MediaSpec(num_frames=num_frames, sample_rate=None, max_side=max_side)
         self.threshold = float(threshold)

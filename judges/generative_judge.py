@@ -18,7 +18,7 @@ from judges.answer_parsing import strip_thinking, words_from_answer
 from judges.base import Judge
 from judges.clip import Clip
 from judges.errors import InputError
-from judges.media import Media, MediaSpec
+from judges.media import Media, MediaSpec, require_media
 from judges.verdict import Verdict
 
 __all__ = ["GenerativeJudge", "MODES"]
@@ -56,6 +56,7 @@ class GenerativeJudge(Judge):
             raise InputError(f"batch_size={batch_size!r}: give a whole number >= 1")
         if self.hears == "video" and media_spec.num_frames < 1:
             raise InputError(f"num_frames={media_spec.num_frames!r}: a vision model needs at least 1 frame")
+        require_media(self.name)
         self.mode = mode
         self.media_spec = media_spec
         self.batch_size = batch_size

@@ -12,6 +12,7 @@ gives ``audio=None`` so an audio judge can report that clip as failed.
 """
 from __future__ import annotations
 
+import importlib.util
 import io
 import wave
 from dataclasses import asdict, dataclass, field
@@ -21,8 +22,19 @@ from typing import Any
 import numpy as np
 
 from judges.errors import InputError
+from judges.install_hints import install_hint
 
-__all__ = ["Media", "MediaSpec", "decode_clip", "encode_image", "encode_wav"]
+__all__ = ["Media", "MediaSpec", "decode_clip", "encode_image", "encode_wav", "require_media"]
+
+
+def require_media(judge: str) -> None:
+    """A one-line error, when the judge is built, if PyAV or Pillow (the ``[media]`` extra) is missing.
+
+    Without it every clip would fail one by one, and the failures be cached.
+    """
+    for module, package in (("av", "av"), ("PIL", "pillow")):
+        if importlib.util.find_spec(module) is None:
+            raise InputError(f"judge {judge!r} decodes video and audio with {package}, which is not installed: {install_hint('media')}")
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from judges.answer_parsing import strip_thinking, words_from_answer
 from judges.base import MODALITIES, Judge
 from judges.clip import Clip
 from judges.errors import InputError
-from judges.media import MediaSpec, encode_image, encode_wav
+from judges.media import MediaSpec, encode_image, encode_wav, require_media
 from judges.registry import register_judge
 from judges.verdict import Verdict
 
@@ -101,6 +101,8 @@ class OpenAIJudge(Judge):
             sample_rate=16000 if "audio" in mods else None,
             max_side=max_side,
         )
+        if self.media_spec.num_frames or self.media_spec.sample_rate:
+            require_media(self.name)
         self.max_concurrency = max_concurrency
         self.timeout = float(timeout)
         self.max_retries = max_retries

@@ -17,7 +17,7 @@ from typing import Any
 
 from judges.base import Judge
 from judges.clip import Clip
-from judges.media import MediaSpec
+from judges.media import MediaSpec, require_media
 from judges.registry import register_judge
 from judges.speech_to_text import SpeechToText
 from judges.text_lexicon_judge import TextLexiconJudge
@@ -49,6 +49,7 @@ class SpeechTextJudge(Judge):
         relative_threshold: float = 0.6,
         max_words: int = 3,
     ):
+        require_media(name)
         self.name = name
         self.use_subtitle = bool(use_subtitle)
         self.speech = SpeechToText(model_path=model, beam_size=beam_size, cpu_threads=cpu_threads)

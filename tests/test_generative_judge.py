@@ -153,3 +153,12 @@ def test_a_describers_think_block_is_not_part_of_its_description():
 def test_a_describer_that_only_thought_gave_no_description():
     judge = Scripted(mode="describe", answers=lambda items: ["<think>Is she angry? Maybe sad" for _ in items])
     assert judge.judge(Clip("c1", video="c1.mp4")).error == "empty description"
+
+
+def test_a_missing_pyav_is_a_one_line_error_when_the_judge_is_built(monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "av" else real(name, *a))
+    with pytest.raises(InputError, match=r"judge 'scripted' decodes video and audio with av.*\[media\]"):
+        Scripted()

@@ -347,3 +347,14 @@ def test_a_server_error_whose_body_is_cut_off_is_retried_not_raised():
         httpd.shutdown()
         httpd.server_close()
     assert (verdict.words, verdict.error, len(calls)) == (["sad"], None, 2)
+
+
+def test_a_judge_that_needs_frames_is_refused_when_built_if_pyav_is_missing(monkeypatch):
+    """Not one 'ModuleNotFoundError' verdict per clip (cached as failures): one line with the install command."""
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "av" else real(name, *a))
+    with pytest.raises(InputError, match=r"judge 'm' decodes video and audio with av.*pip install -e '\.\[media\]'"):
+        OpenAIJudge(model="m", base_url="http://127.0.0.1:1/v1")
+    assert OpenAIJudge(model="t", base_url="http://127.0.0.1:1/v1", modalities=("text",)).name == "t"  # text only: no media
