@@ -64,6 +64,8 @@ class SpeechToText:
     def __init__(self, model_path: str | Path | None = None, beam_size: int = 1, cpu_threads: int = 2, vad: bool = True):
         if not isinstance(beam_size, int) or beam_size < 1:
             raise InputError(f"beam_size={beam_size!r}: give a whole number, 1 (greedy, fastest) or more")
+        if importlib.util.find_spec("faster_whisper") is None:  # now, not as an error verdict per clip
+            raise InputError(f"speech to text needs faster-whisper; install it with: {INSTALL_HINT}")
         self.model_path = Path(model_path) if model_path is not None else bundled_model_path()
         if not (self.model_path / "model.bin").is_file():
             raise InputError(f"{self.model_path}: not a CTranslate2 Whisper model folder (no model.bin); give the folder holding model.bin")

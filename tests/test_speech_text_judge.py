@@ -7,6 +7,7 @@ import pytest
 
 from judges.clip import Clip
 from judges.demo_clip import make_demo_clip
+from judges.errors import InputError
 from judges.registry import build_judge
 from judges.speech_text_judge import SpeechTextJudge
 from tests.media_fixtures import make_clip, make_corrupt_clip
@@ -82,3 +83,13 @@ def test_the_cache_identity_names_the_speech_model_and_lexicons(judge):
     identity = judge.cache_identity()
     assert identity["speech"]["model"] == "whisper-tiny.en"
     assert "nrclex/nrc_en.json" in identity["lexicons"]
+
+
+def test_a_missing_faster_whisper_is_a_one_line_error_when_the_judge_is_built(monkeypatch):
+    """Not an error verdict per clip, cached as failures, at the first transcription."""
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "faster_whisper" else real(name, *a))
+    with pytest.raises(InputError, match=r"needs faster-whisper; install it with: pip install -e '\.\[cpu\]'"):
+        SpeechTextJudge()
