@@ -32,6 +32,11 @@ _PREFIX = re.compile(r"^\s*[\w ,!'\u2019]{0,40}?\b(emotions?|words?|labels?|answ
 _NONE_ANSWERS = {"none", "no emotion", "no emotions", "null", "n/a", "[]", "nothing"}
 _CONJUNCTION = re.compile(r"\s+(?:and|or|&)\s+|^(?:and|or)\s+")
 _WORD_CHARS = re.compile(r"^[^\W\d_]+(?:[' -][^\W\d_]+)*$")
+# Not emotion words: a clause with a pronoun subject ("I don't know", "I'm sorry", "she smiles"), a non-answer.
+_NOT_A_LABEL = re.compile(
+    r"^(?:i|i'm|i've|i'd|we|you|he|she|it|it's|they|this|that|there)\b"
+    r"|^(?:unknown|undetermined|indeterminate|hard to say|(?:cannot|can't) (?:determine|tell|say))$"
+)
 _JSON_KEY = re.compile(r'"[^"\n]*"\s*:')
 _SNIPPET = 60
 
@@ -57,7 +62,7 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
             piece = piece.strip(" .!?*`-")
             if not piece:
                 continue
-            if _WORD_CHARS.match(piece) and len(piece.split()) <= MAX_WORDS_PER_LABEL:
+            if _WORD_CHARS.match(piece) and len(piece.split()) <= MAX_WORDS_PER_LABEL and not _NOT_A_LABEL.match(piece.replace("\u2019", "'")):
                 if piece not in words and piece not in _NONE_ANSWERS:
                     words.append(piece)
             else:

@@ -127,3 +127,13 @@ def test_a_json_object_with_an_empty_list_is_no_emotion_not_its_key():
 )
 def test_a_lead_in_ending_in_a_colon_is_dropped_not_read_as_a_word(answer):
     assert words_from_answer(answer) == (["happy", "sad"], None)
+
+
+@pytest.mark.parametrize("answer", ["I don't know.", "I'm sorry, I can't help with that.", "Unknown", "Cannot determine.", "It is unclear."])
+def test_a_refusal_or_a_non_answer_is_an_error_not_an_emotion_word(answer):
+    words, error = words_from_answer(answer)
+    assert words == [] and error.startswith("unparseable answer:")
+
+
+def test_a_clause_with_a_pronoun_subject_is_not_an_emotion_word():
+    assert words_from_answer("happy, she smiles") == (["happy"], None)
