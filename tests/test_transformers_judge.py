@@ -341,3 +341,16 @@ def test_an_unknown_mode_is_an_input_error(tmp_path):
     (tmp_path / "config.json").write_text(json.dumps({"model_type": "qwen2_vl"}))
     with pytest.raises(InputError, match="mode='guess'"):
         TransformersJudge(tmp_path, mode="guess")
+
+
+def test_the_revision_of_a_local_folder_changes_when_its_weights_are_retrained_in_place(tmp_path):
+    """Weights of the same shapes have the same file sizes: names and sizes alone replayed the old model's verdicts."""
+    from safetensors.torch import save_file
+
+    from judges.transformers_judge import checkpoint_revision
+
+    (tmp_path / "config.json").write_text(json.dumps({"model_type": "qwen2_vl"}), encoding="utf-8")
+    save_file({"w": torch.zeros(64, 64)}, str(tmp_path / "model.safetensors"))
+    before = checkpoint_revision(tmp_path)
+    save_file({"w": torch.ones(64, 64)}, str(tmp_path / "model.safetensors"))
+    assert checkpoint_revision(tmp_path) != before
