@@ -83,6 +83,7 @@ class LMDeployJudge(GenerativeJudge):
         self.tp = tp
         self.adapters = dict(adapters or {})
         self.adapter = _pick_adapter(self.adapters, adapter, backend)
+        self.adapter_revision = _adapter_revision(self.adapters.get(self.adapter)) if self.adapter else None
         self.max_dynamic_patch = max_dynamic_patch
         self.max_new_tokens = max_new_tokens or (48 if mode == "labels" else 256)
         self.seed = seed
@@ -131,6 +132,7 @@ class LMDeployJudge(GenerativeJudge):
             "backend": self.backend,
             "adapter": self.adapter,
             "adapter_path": self.adapters.get(self.adapter) if self.adapter else None,
+            "adapter_revision": self.adapter_revision,
             "max_dynamic_patch": self.max_dynamic_patch,
             "max_new_tokens": self.max_new_tokens,
             "seed": self.seed,
@@ -153,6 +155,14 @@ def _pick_adapter(adapters: dict[str, str], adapter: str | None, backend: str) -
         known = ", ".join(sorted(adapters)) or "none given"
         raise InputError(f"adapter={adapter!r} is not among adapters ({known}); add it as adapters.{adapter} = \"/path\"")
     return adapter
+
+
+def _adapter_revision(path: str | None) -> str | None:
+    """A local LoRA folder's revision (retrained in place, it must not replay old verdicts); None for a hub id."""
+    folder = Path(path).expanduser() if path else None
+    if folder is None or not (folder / "adapter_config.json").is_file():
+        return None
+    return checkpoint_revision(folder.resolve(), config="adapter_config.json")
 
 
 def _import_lmdeploy() -> tuple[Any, str]:

@@ -189,12 +189,12 @@ def _model_type(path: Path) -> str:
 _REVISION_SAMPLE = 1 << 20
 
 
-def checkpoint_revision(path: Path) -> str:
-    """The hub commit of a cached snapshot folder, else a hash of config.json and each weight file's name, size, first and last MiB."""
+def checkpoint_revision(path: Path, config: str = "config.json") -> str:
+    """The hub commit of a cached snapshot folder, else a hash of ``config`` and each weight file's name, size, first and last MiB."""
     snapshot = re.search(r"snapshots/([0-9a-f]{40})(/|$)", path.as_posix())
     if snapshot:
         return snapshot.group(1)
-    digest = hashlib.sha256((path / "config.json").read_bytes())
+    digest = hashlib.sha256((path / config).read_bytes())
     for weights in sorted(path.glob("*.safetensors")) + sorted(path.glob("*.bin")):
         size = weights.stat().st_size
         digest.update(f"{weights.name}:{size}".encode())

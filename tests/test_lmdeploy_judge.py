@@ -267,3 +267,14 @@ def test_without_lmdeploy_construction_fails_with_the_install_hint(monkeypatch):
     with pytest.raises(InputError, match=r"pip install -e '\.\[lmdeploy\]' in the merov-cojudge checkout, on a CUDA machine") as info:
         LMDeployJudge("m")
     assert "\n" not in str(info.value)
+
+
+def test_cache_identity_changes_when_the_lora_adapter_is_retrained_in_place(lmdeploy, tmp_path):
+    """The adapter's path alone replayed the old adapter's cached verdicts after retraining into the same folder."""
+    adapter = tmp_path / "lora"
+    adapter.mkdir()
+    (adapter / "adapter_config.json").write_text('{"r": 8}')
+    (adapter / "adapter_model.safetensors").write_bytes(b"\x00" * 4096)
+    before = LMDeployJudge("m", backend="pytorch", adapters={"mer": str(adapter)}).cache_identity()
+    (adapter / "adapter_model.safetensors").write_bytes(b"\x01" * 4096)
+    assert LMDeployJudge("m", backend="pytorch", adapters={"mer": str(adapter)}).cache_identity() != before
