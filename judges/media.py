@@ -180,12 +180,17 @@ def _count_packets(container: Any, stream: Any) -> int:
 
 
 def _to_rgb(frame: Any, max_side: int | None) -> np.ndarray:
+    """The frame as RGB, shrunk to ``max_side``, and turned as its display matrix says (phone videos shot upright)."""
     width, height = frame.width, frame.height
     if max_side is not None and max(width, height) > max_side:
         scale = max_side / max(width, height)
         width, height = max(2, round(width * scale)), max(2, round(height * scale))
-        return frame.to_ndarray(format="rgb24", width=width, height=height)
-    return frame.to_ndarray(format="rgb24")
+        rgb = frame.to_ndarray(format="rgb24", width=width, height=height)
+    else:
+        rgb = frame.to_ndarray(format="rgb24")
+    # ``rotation``: degrees counterclockwise to turn the picture for display (what ffmpeg's autorotate does)
+    turns = round(float(getattr(frame, "rotation", 0) or 0) / 90) % 4
+    return np.ascontiguousarray(np.rot90(rgb, k=turns)) if turns else rgb
 
 
 def _decode_audio(container: Any, sample_rate: int) -> np.ndarray | None:

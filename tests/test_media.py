@@ -130,3 +130,30 @@ def test_encode_wav_round_trips_16_bit_mono():
 
 def test_media_defaults_to_empty():
     assert Media().frames == [] and Media().audio is None
+
+
+def _portrait_phone_clip(path):
+    """A 64x32 stored video whose track matrix says 'show me turned 90 degrees clockwise' (a phone held upright)."""
+    import struct
+
+    import av
+
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("mpeg4", rate=10)
+        stream.width, stream.height, stream.pix_fmt = 64, 32, "yuv420p"
+        image = np.zeros((32, 64, 3), dtype=np.uint8)
+        image[:, :32] = 255  # the stored picture's left half is white
+        for _ in range(3):
+            out.mux(stream.encode(av.VideoFrame.from_ndarray(image, format="rgb24")))
+        out.mux(stream.encode(None))
+    data = bytearray(path.read_bytes())
+    matrix = data.find(b"tkhd") + 4 + 4 + 4 * 5 + 8 + 8  # version/flags, times, track id, duration, reserved, layer...
+    data[matrix:matrix + 36] = struct.pack(">9i", 0, 1 << 16, 0, -(1 << 16), 0, 0, 0, 0, 1 << 30)
+    path.write_bytes(bytes(data))
+    return path
+
+
+def test_frames_of_a_rotated_phone_video_are_turned_upright(tmp_path):
+    frame = decode_clip(_portrait_phone_clip(tmp_path / "portrait.mp4"), num_frames=1).frames[0]
+    assert frame.shape == (64, 32, 3)  # shown as 32 wide, 64 high
+    assert frame[:24].mean() > 200 and frame[40:].mean() < 50  # turned clockwise: the stored left half is on top
