@@ -44,6 +44,9 @@ class TwoStageJudge(Judge):
         self.describer = build_stage(describer, "describer")
         if not isinstance(self.describer, Judge):
             raise InputError(f"two-stage describer {type(self.describer).__name__}: not a judge; give a judge in mode 'describe'")
+        mode = getattr(self.describer, "mode", "describe")
+        if mode != "describe":  # it would set no description: every clip would fail after its request
+            raise InputError(f"two-stage describer {self.describer.name!r} is in mode {mode!r}: set mode = \"describe\" in its table")
         self.extractor = build_extractor(extractor)
         self.name = name or f"{self.describer.name}+{getattr(self.extractor, 'name', 'extractor')}"
         self.modalities = frozenset(self.describer.modalities) | frozenset(getattr(self.extractor, "modalities", ()))

@@ -206,3 +206,9 @@ def test_close_closes_the_extractor_too():
     extractor = ClosableExtractor()
     TwoStageJudge(ScriptedDescriber({}), extractor).close()
     assert extractor.closed
+
+
+def test_a_describer_not_in_describe_mode_is_refused_before_any_request():
+    """In labels mode it sets no description: every clip was sent, paid for, and failed 'gave no description'."""
+    with pytest.raises(InputError, match=r"describer 'srv' is in mode 'labels'.*mode = \"describe\""):
+        TwoStageJudge({"type": "openai", "name": "srv", "model": "m", "modalities": ["text"]}, lexical())
