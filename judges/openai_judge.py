@@ -89,6 +89,8 @@ class OpenAIJudge(Judge):
             raise InputError(f"max_concurrency={max_concurrency!r}: give a whole number >= 1")
         if not isinstance(max_retries, int) or max_retries < 0:
             raise InputError(f"max_retries={max_retries!r}: give a whole number >= 0")
+        if not backoff >= 0:
+            raise InputError(f"backoff={backoff!r}: give the first retry's wait in seconds, >= 0")
         if not timeout or timeout <= 0:
             raise InputError(f"timeout={timeout!r}: give a positive number of seconds")
         self.model = model

@@ -358,3 +358,9 @@ def test_a_judge_that_needs_frames_is_refused_when_built_if_pyav_is_missing(monk
     with pytest.raises(InputError, match=r"judge 'm' decodes video and audio with av.*pip install -e '\.\[media\]'"):
         OpenAIJudge(model="m", base_url="http://127.0.0.1:1/v1")
     assert OpenAIJudge(model="t", base_url="http://127.0.0.1:1/v1", modalities=("text",)).name == "t"  # text only: no media
+
+
+def test_a_negative_backoff_is_refused_not_a_crash_at_the_first_retry():
+    """time.sleep(-1) raised ValueError out of judge_batch when the first request failed."""
+    with pytest.raises(InputError, match="backoff=-1"):
+        OpenAIJudge(model="m", base_url="http://127.0.0.1:1/v1", backoff=-1)
