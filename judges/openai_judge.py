@@ -85,6 +85,8 @@ class OpenAIJudge(Judge):
         mods = frozenset(modalities)
         if not mods or not mods <= MODALITIES:
             raise InputError(f"modalities={sorted(mods)}: choose from {', '.join(sorted(MODALITIES))}")
+        if mode == "describe" and not mods & {"video", "audio"}:  # it would describe a clip it was never sent
+            raise InputError(f"mode='describe' needs 'video' or 'audio' in modalities (given: {sorted(mods)}); a text-only judge can be the extractor")
         if not isinstance(max_concurrency, int) or max_concurrency < 1:
             raise InputError(f"max_concurrency={max_concurrency!r}: give a whole number >= 1")
         if not isinstance(max_retries, int) or max_retries < 0:

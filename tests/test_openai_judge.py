@@ -222,10 +222,10 @@ def test_describe_mode_returns_the_description(video):
     assert (verdict.description, verdict.words, verdict.error) == ("She frowns and clenches her fists.", [], None)
 
 
-def test_describe_mode_leaves_a_think_block_out_of_the_description():
+def test_describe_mode_leaves_a_think_block_out_of_the_description(video):
     answer = "<think>Is she angry? No; maybe sad.</think>She smiles broadly: she looks happy."
     with FakeChatServer([(200, completion(answer), 0.0)]) as server:
-        verdict = judge_for(server, modalities=("text",), mode="describe").judge(Clip("c1", subtitle="hi"))
+        verdict = judge_for(server, num_frames=1, mode="describe").judge(Clip("c1", video))
     assert (verdict.description, verdict.raw, verdict.error) == ("She smiles broadly: she looks happy.", answer, None)
 
 
@@ -364,3 +364,9 @@ def test_a_negative_backoff_is_refused_not_a_crash_at_the_first_retry():
     """time.sleep(-1) raised ValueError out of judge_batch when the first request failed."""
     with pytest.raises(InputError, match="backoff=-1"):
         OpenAIJudge(model="m", base_url="http://127.0.0.1:1/v1", backoff=-1)
+
+
+def test_a_describer_that_neither_sees_nor_hears_is_refused():
+    """With modalities ["text"] it was sent only 'describe the facial expressions... in this clip': no media, no subtitle."""
+    with pytest.raises(InputError, match=r"mode='describe' needs 'video' or 'audio' in modalities"):
+        OpenAIJudge(model="m", base_url="http://127.0.0.1:1/v1", mode="describe", modalities=("text",))

@@ -13,6 +13,7 @@ from judges.lexical_extractor import LexicalExtractor
 from judges.registry import judges_from_config
 from judges.two_stage import TwoStageJudge
 from judges.verdict import Verdict
+from tests.media_fixtures import make_clip
 from tests.test_openai_judge import FakeChatServer, completion
 
 
@@ -112,7 +113,8 @@ type = "openai"
 model = "m"
 base_url = "{server.url}"
 mode = "describe"
-modalities = ["text"]
+modalities = ["video"]
+num_frames = 1
 api_key_env = ""
 
 [judge.extractor]
@@ -122,7 +124,8 @@ vocabulary = ["sad", "angry"]
             encoding="utf-8",
         )
         (judge,) = judges_from_config(config)
-        verdict = judge.judge(Clip("c1", subtitle="..."))
+        video = make_clip(tmp_path / "c1.mp4", seconds=0.5, width=32, height=32, with_audio=False)
+        verdict = judge.judge(Clip("c1", video, subtitle="..."))
     assert (judge.name, verdict.words, verdict.description) == ("describe-then-match", ["sad"], "She looks sad, not angry.")
 
 
