@@ -9,7 +9,8 @@ import time
 from calibration.calibration_file import save_calibration
 from calibration.emotion_wheel import load_wheel
 from calibration.labels import check_names, read_labels, read_split
-from calibration.tuning import STRATEGIES, default_grid, make_voter, tune_table
+from calibration.objectives import Objective
+from calibration.tuning import STRATEGIES, check_folds, check_grid, check_labels, default_grid, make_voter, tune_table
 from ensemble.fuser import OOV_POLICIES, Fuser
 from ensemble.judge_args import add_judge_arguments, judge_file_inputs, judge_files
 from ensemble.output_files import check_output_path
@@ -62,6 +63,13 @@ def run(args: argparse.Namespace) -> int:
     names = check_names(read_split(args.names), labels, args.labels) if args.names else list(labels)
     files = judge_files(args)
     check_output_path(args.out, "--out", {**judge_file_inputs(files), "--labels": args.labels, "--names": args.names})
+    # bad options and labels fail here, before the judges' words are read and embedded
+    voter = make_voter(args.strategy)
+    grid = check_grid(voter, parse_grid(args.grid) if args.grid else default_grid(args.strategy))
+    objective = Objective(args.objective)
+    check_folds(args.folds, args.repeats, len(names))
+    fuser = Fuser(voter, oov=args.oov, wheel=load_wheel(args.wheel_dir))
+    check_labels(labels, names, fuser.space())
     outputs = {name: read_judge_output(path) for name, path in files.items()}
     for name, out in outputs.items():
         answered = [n for n in names if out.get(n) is not None]
@@ -71,11 +79,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"warning: judge {name} answered only {len(answered)} of the {len(names)} tuning clips; its weights rest on those", file=sys.stderr)
         if not any(out[n] for n in answered):
             print(f"warning: judge {name} named no emotion word on any tuning clip; it adds nothing to the fusion", file=sys.stderr)
-    voter = make_voter(args.strategy)
-    grid = parse_grid(args.grid) if args.grid else default_grid(args.strategy)
-    fuser = Fuser(voter, oov=args.oov, wheel=load_wheel(args.wheel_dir))
     table = fuser.table(outputs, names, judges=list(files))
-    result = tune_table(fuser, table, labels, grid, args.objective, folds=args.folds, repeats=args.repeats, smooth=not args.no_smooth)
+    result = tune_table(fuser, table, labels, grid, objective, folds=args.folds, repeats=args.repeats, smooth=not args.no_smooth)
     fuser.voter.set_params(**result.best_params)
     fuser.fit_table(table, labels)
     judges = [{"name": n, "type": "replay", "path": str(p)} for n, p in files.items()]

@@ -102,6 +102,17 @@ def test_cli_tune_bad_option_is_one_line_error(files, tmp_path, capsys, option, 
     assert not (tmp_path / "cal.json").exists()
 
 
+@pytest.mark.parametrize("option, named", [(["--folds", "9"], "folds=9"), (["--repeats", "0"], "repeats=0"),
+                                           (["--grid", "lam=2"], "lam=2"), (["--objective", "l2_f"], "l2_f")])
+def test_cli_tune_refuses_a_bad_option_before_building_the_vote_table(files, tmp_path, capsys, monkeypatch, option, named):
+    def slow_work(*args, **kwargs):
+        raise AssertionError("the vote table (judge words embedded) was built before the options were checked")
+
+    monkeypatch.setattr(Fuser, "table", slow_work)
+    code = main(["tune", "--labels", files["labels"], "--judge", f"a={files['a']}", "--out", str(tmp_path / "cal.json"), *option])
+    assert code == 2 and named in capsys.readouterr().err
+
+
 def test_evaluate_with_no_label_on_the_wheel_is_an_error(files, tmp_path, capsys):
     labels = _csv(tmp_path / "oov.csv", {f"c{i}": "['xyzzy']" for i in range(8)})
     code = main(["evaluate", "--labels", labels, "--pred", files["a"]])
