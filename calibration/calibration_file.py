@@ -9,6 +9,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ensemble.fuser import Fuser
 from ensemble.output_files import write_atomically
 from judges.errors import InputError
@@ -30,7 +32,9 @@ def _versions() -> dict[str, str]:
 
 
 def _clean(value: Any) -> Any:
-    """JSON-safe: NaN becomes null, tuples lists."""
+    """JSON-safe: NaN becomes null, tuples and arrays lists, numpy numbers Python ones (a grid from np.arange)."""
+    if isinstance(value, (np.generic, np.ndarray)):
+        value = value.tolist()
     if isinstance(value, float) and math.isnan(value):
         return None
     if isinstance(value, dict):

@@ -180,6 +180,25 @@ def test_a_calibration_reloads_the_word_forms_file_it_was_fitted_with(tmp_path, 
     reloaded, _ = load_calibration(path)
     assert reloaded.space().wheel.format_file == "format-mer2026.csv"
 
+def test_a_calibration_tuned_on_a_numpy_grid_is_saved_with_plain_json_numbers(tmp_path, wheel):
+    import numpy as np
+
+    from calibration.tuning import tune_table
+    from ensemble.stacked_voter import StackedVoter
+    from tests.core_fixtures import toy_outputs
+
+    outputs, labels = toy_outputs()
+    fuser = Fuser(StackedVoter(), oov="drop", wheel=wheel)
+    table = fuser.table(outputs, list(labels))
+    result = tune_table(fuser, table, labels, {"max_words": np.arange(1, 3), "lam": np.array([0.5], dtype=np.float32)}, folds=2)
+    fuser.voter.set_params(**result.best_params)
+    fuser.fit_table(table, labels)
+    path = save_calibration(tmp_path / "c.json", fuser, [{"name": j} for j in outputs], "stacked", {"tuning": result.summary()})
+    reloaded, data = load_calibration(path)
+    assert data["voter"]["params"]["max_words"] in (1, 2) and data["voter"]["params"]["lam"] == 0.5
+    assert data["tuning"]["best_params"] == {k: data["voter"]["params"][k] for k in ("max_words", "lam")}
+
+
 def test_saving_an_unfitted_fusion_says_so_and_writes_nothing(tmp_path, wheel):
     with pytest.raises(InputError, match="not fitted"):
         save_calibration(tmp_path / "c.json", Fuser(oov="drop", wheel=wheel), [], "stacked")
