@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ensemble.fuser import Fuser
+from ensemble.fuser import OOV_POLICIES, Fuser
 from ensemble.output_files import write_atomically
 from judges.errors import InputError
 
@@ -79,6 +79,7 @@ def load_calibration(path: str | Path, wheel=None) -> tuple[Fuser, dict[str, Any
     if data.get("format_version") != FORMAT_VERSION:
         raise InputError(f"{path}: calibration format {data.get('format_version')} is not supported (expected {FORMAT_VERSION}); re-run 'cojudge tune'")
     try:
+        _check_entries(data)
         fuser = _fuser_from(data, wheel, path)
     except InputError:
         raise
@@ -90,6 +91,39 @@ def load_calibration(path: str | Path, wheel=None) -> tuple[Fuser, dict[str, Any
         raise InputError(f"{path}: damaged calibration file (its judges {tuned[:5]} differ from its voter's {fuser.judges_[:5]}); "
                          "re-run 'cojudge tune' to make a new one")
     return fuser, data
+
+
+def _check_entries(data: dict[str, Any]) -> None:
+    """The entries read outside the voter: the strategy, the judges, the fusion settings (a ValueError names the first bad one)."""
+    if not isinstance(data["strategy"], str):
+        raise ValueError(f"strategy {data['strategy']!r} is not a name")
+    judges = data.get("judges", [])
+    if not isinstance(judges, list) or not all(isinstance(j, dict) and isinstance(j.get("path", ""), (str, type(None))) for j in judges):
+        raise ValueError("'judges' must list one object (name, type, path) per judge")
+    fusion = data["fusion"]
+    if not isinstance(fusion, dict):
+        raise ValueError("'fusion' must be an object (oov, min_similarity, embedding_model)")
+    if fusion.get("oov", "attach") not in OOV_POLICIES:
+        raise ValueError(f"fusion oov {fusion['oov']!r} is not one of {', '.join(OOV_POLICIES)}")
+    similarity = fusion.get("min_similarity")
+    if similarity is not None and (isinstance(similarity, bool) or not isinstance(similarity, (int, float))):
+        raise ValueError(f"fusion min_similarity {similarity!r} is not a number")
+
+
+def _check_state(fuser: Fuser) -> None:
+    """The fitted state fits the wheel and the voter's parameters: one empty clip goes through the voter."""
+    from ensemble.vote_table import VoteTable
+
+    n = len(fuser.space())
+    if fuser.voter_.n_classes_ != n:
+        raise ValueError(f"the voter has {fuser.voter_.n_classes_} classes, the wheel {n}")
+    probe = VoteTable.build({j: {"probe": []} for j in fuser.judges_}, ["probe"], fuser.space(), judges=fuser.judges_)
+    try:
+        proba = np.asarray(fuser.voter_.predict_proba(probe), dtype=np.float64)
+    except InputError as exc:  # parts of the state disagree (e.g. the stacked voter's reliability model and its judges)
+        raise ValueError(str(exc)) from None
+    if proba.shape != (1, n) or not np.isfinite(proba).all():
+        raise ValueError("its fitted state does not give one probability per class")
 
 
 def _fuser_from(data: dict[str, Any], wheel, path: Path) -> Fuser:
@@ -111,6 +145,7 @@ def _fuser_from(data: dict[str, Any], wheel, path: Path) -> Fuser:
     fuser = Fuser(voter, wheel=wheel, **data["fusion"])
     fuser.voter_ = voter.load_state(data["voter"]["state"])
     fuser.judges_ = list(voter.judges_)
+    _check_state(fuser)
     return fuser
 
 

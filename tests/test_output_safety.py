@@ -93,7 +93,9 @@ def test_fuse_warns_when_a_judge_comes_from_another_file_than_at_tuning(calibrat
     assert "judge c was tuned on Chat-UniVi/" in err and "judge a" not in err
 
 
-@pytest.mark.parametrize("damage", ["drop voter", "drop wheel", "bad class", "unknown parameter", "drop state", "fewer judges", "lam out of range"])
+@pytest.mark.parametrize("damage", ["drop voter", "drop wheel", "bad class", "unknown parameter", "drop state", "fewer judges", "lam out of range",
+                                    "judges as bare names", "drop strategy", "reliability feature switched off", "coefficients cut short",
+                                    "fewer classes", "similarity not a number"])
 def test_a_damaged_calibration_file_is_a_one_line_error(calibration, two_judges, tmp_path, capsys, damage):
     data = json.loads(calibration.read_text())
     if damage == "drop voter":
@@ -108,6 +110,18 @@ def test_a_damaged_calibration_file_is_a_one_line_error(calibration, two_judges,
         data["voter"]["params"]["lam"] = 7
     elif damage == "drop state":
         data["voter"]["state"] = {}
+    elif damage == "judges as bare names":
+        data["judges"] = [j["name"] for j in data["judges"]]
+    elif damage == "drop strategy":
+        del data["strategy"]
+    elif damage == "reliability feature switched off":
+        data["voter"]["params"]["reliability_feature"] = False
+    elif damage == "coefficients cut short":
+        data["voter"]["state"]["coef_"] = data["voter"]["state"]["coef_"][:3]
+    elif damage == "fewer classes":
+        data["voter"]["state"]["n_classes_"] = 7
+    elif damage == "similarity not a number":
+        data["fusion"]["min_similarity"] = "high"
     else:
         data["voter"]["state"]["judges_"] = ["a"]
     damaged = tmp_path / "damaged.json"
