@@ -14,6 +14,7 @@ up front, with the option and the fix named.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import IO
@@ -46,7 +47,11 @@ def check_output_path(path: PathLike, option: str, inputs: Mapping[str, PathLike
     for what, other in inputs.items():
         if other is not None and _same_file(path, Path(other)):
             raise InputError(f"{option} {path} is the same file as {what}; writing it would destroy that: choose another file")
-    parent = path.parent
+    if _is_stream(path):
+        if not os.access(path, os.W_OK):
+            raise InputError(f"{option} {path} is not writable; choose a writable path")
+        return path
+    parent = _target(path).parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
@@ -65,15 +70,37 @@ def _file_in_the_way(folder: Path) -> Path:
     return folder
 
 
+def _is_stream(path: Path) -> bool:
+    """A named pipe, terminal or device (``/dev/stdout``, ``>(gzip > x.gz)``, ``/dev/null``): written into, never replaced."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def _target(path: Path) -> Path:
+    """The file a link points to (replaced, the link kept), else ``path``."""
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
 def write_atomically(path: PathLike, write: Callable[[IO[str]], None], newline: str | None = None) -> Path:
-    """Call ``write`` on a temporary file beside ``path``, then move it into place: no half-written file."""
+    """Call ``write`` on a temporary file beside ``path``, then move it into place: no half-written file.
+
+    A link's file is replaced and the link kept; a pipe or device is written into as it is.
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
+    if _is_stream(path):
+        with path.open("w", newline=newline, encoding="utf-8") as fh:
+            write(fh)
+        return path
+    target = _target(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".tmp")
     try:
         with tmp.open("w", newline=newline, encoding="utf-8") as fh:
             write(fh)
-        tmp.replace(path)
+        tmp.replace(target)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

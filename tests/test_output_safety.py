@@ -272,3 +272,30 @@ def test_check_output_path_names_the_file_standing_where_a_folder_is_needed(tmp_
 def test_write_atomically_creates_the_missing_folder(tmp_path):
     path = write_atomically(tmp_path / "new" / "pred.csv", lambda fh: fh.write("name,openset\n"))
     assert path.read_text() == "name,openset\n"
+
+
+def test_write_atomically_writes_into_a_named_pipe_or_device_instead_of_replacing_it(tmp_path):
+    import os
+    import stat
+    import subprocess
+
+    fifo = tmp_path / "stdout"  # what `--out /dev/stdout` or `--out >(gzip > pred.csv.gz)` gives
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE, text=True)
+    try:
+        check_output_path(fifo, "--out", {})
+        write_atomically(fifo, lambda fh: fh.write("name,openset\n"))
+        got = reader.communicate(timeout=10)[0]
+    finally:
+        reader.kill()
+    assert got == "name,openset\n" and stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+def test_write_atomically_through_a_link_replaces_the_linked_file_and_keeps_the_link(tmp_path):
+    target = tmp_path / "runs" / "pred.csv"
+    target.parent.mkdir()
+    target.write_text("old")
+    link = tmp_path / "latest.csv"
+    link.symlink_to(target)
+    write_atomically(check_output_path(link, "--out", {}), lambda fh: fh.write("new"))
+    assert link.is_symlink() and target.read_text() == "new"
