@@ -158,7 +158,8 @@ def judges_on_other_files(data: dict[str, Any], files: Mapping[str, Path]) -> li
     out = []
     for judge in data.get("judges", []):
         name, tuned = judge.get("name"), judge.get("path")
-        if judge.get("type") == "replay" and tuned and name in files and _tail(tuned) != _tail(files[name]):
+        replayed = judge.get("type") == "replay" or judge.get("class") == "ReplayJudge"  # cojudge tune / CoJudge.save
+        if replayed and tuned and name in files and _tail(tuned) != _tail(files[name]):
             out.append((name, _tail(tuned), Path(files[name])))
     return out
 

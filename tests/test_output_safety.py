@@ -225,6 +225,11 @@ def test_a_replayed_judge_moved_with_its_data_folder_is_not_another_file():
     assert judges_on_other_files(data, {"a": Path("/new/place/VideoChat2/run.npz")}) == [("a", "AffectGPT/run.npz", Path("/new/place/VideoChat2/run.npz"))]
 
 
+def test_a_replayed_judge_saved_by_cojudge_save_is_checked_for_another_file():
+    data = {"judges": [{"name": "a", "class": "ReplayJudge", "path": "/data/AffectGPT/run.npz"}]}  # what CoJudge.save writes
+    assert judges_on_other_files(data, {"a": Path("/data/VideoChat2/run.npz")}) == [("a", "AffectGPT/run.npz", Path("/data/VideoChat2/run.npz"))]
+
+
 def test_only_replayed_judges_are_checked_for_another_file():
     data = {"judges": [{"name": "a", "type": "openai", "path": "/data/AffectGPT/run.npz"}]}
     assert judges_on_other_files(data, {"a": Path("/data/VideoChat2/run.npz")}) == []
