@@ -96,7 +96,7 @@ def write_atomically(path: PathLike, write: Callable[[IO[str]], None], newline: 
         return path
     target = _target(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".tmp")
+    tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")  # another run writing the same file has its own
     try:
         with tmp.open("w", newline=newline, encoding="utf-8") as fh:
             write(fh)

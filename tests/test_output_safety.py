@@ -252,6 +252,15 @@ def test_write_atomically_leaves_the_old_file_when_writing_fails(tmp_path):
     assert path.read_text() == "old" and list(tmp_path.iterdir()) == [path]
 
 
+def test_write_atomically_leaves_alone_the_temporary_file_of_another_run_writing_the_same_output(tmp_path):
+    path = tmp_path / "pred.csv"
+    others = [tmp_path / "pred.csv.tmp", tmp_path / "pred.csv.999999.tmp"]  # another cojudge, half-way through writing pred.csv
+    for other in others:
+        other.write_text("name,openset\nhalf")
+    write_atomically(path, lambda fh: fh.write("name,openset\n"))
+    assert path.read_text() == "name,openset\n" and all(other.read_text() == "name,openset\nhalf" for other in others)
+
+
 def test_check_output_path_refuses_a_link_to_an_input(tmp_path):
     labels = tmp_path / "dev.csv"
     labels.write_text("name,openset\n")
