@@ -57,7 +57,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"cojudge {args.command}: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print(f"cojudge {args.command}: interrupted; finished work is kept in the cache", file=sys.stderr)
+        cache = getattr(args, "cache", None)
+        kept = f"the verdicts judged so far are kept in {cache}: run it again to resume" if cache else "no output file was written"
+        print(f"cojudge {args.command}: interrupted; {kept}", file=sys.stderr)
         return 130
 
 

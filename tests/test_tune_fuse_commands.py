@@ -250,3 +250,27 @@ def test_the_tuning_summary_counts_the_clips_of_the_split_not_of_the_labels_file
 def test_the_tune_table_mentions_repeats_only_when_there_are_several(small_tuning):
     printed, _ = small_tuning
     assert "on 20 clips x 1 judges (2-fold CV, " in printed
+
+
+def test_an_interrupted_tune_does_not_claim_its_work_is_kept_in_a_cache(monkeypatch, tmp_path, capsys):
+    import calibration.tune_command
+
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(calibration.tune_command, "run", interrupted)
+    code = main(["tune", "--labels", "dev.csv", "--judge", "a=a.npz", "--out", str(tmp_path / "cal.json")])
+    err = capsys.readouterr().err
+    assert code == 130 and "interrupted" in err and "cache" not in err
+
+
+def test_an_interrupted_predict_with_a_cache_names_it_for_resuming(monkeypatch, tmp_path, capsys):
+    import ensemble.predict_command
+
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ensemble.predict_command, "run", interrupted)
+    cache = tmp_path / "verdicts.sqlite"
+    assert main(["predict", "clip1", "--cache", str(cache)]) == 130
+    assert str(cache) in capsys.readouterr().err
