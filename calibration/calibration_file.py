@@ -32,9 +32,14 @@ def _versions() -> dict[str, str]:
 
 
 def _clean(value: Any) -> Any:
-    """JSON-safe: NaN becomes null, tuples and arrays lists, numpy numbers Python ones (a grid from np.arange)."""
+    """JSON-safe: NaN becomes null, tuples and arrays lists, numpy numbers Python ones (a grid from np.arange);
+    a judge identity's paths and sets as the verdict cache hashes them (text, members sorted by repr)."""
     if isinstance(value, (np.generic, np.ndarray)):
         value = value.tolist()
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, (set, frozenset)):
+        value = sorted(value, key=repr)
     if isinstance(value, float) and math.isnan(value):
         return None
     if isinstance(value, dict):

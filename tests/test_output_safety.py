@@ -213,6 +213,17 @@ def test_a_calibration_tuned_on_a_numpy_grid_is_saved_with_plain_json_numbers(tm
     assert data["tuning"]["best_params"] == {k: data["voter"]["params"][k] for k in ("max_words", "lam")}
 
 
+def test_a_judge_identity_holding_a_path_and_a_set_is_saved_as_the_verdict_cache_reads_it(tmp_path, wheel):
+    from ensemble.majority_voter import MajorityVoter
+    from tests.core_fixtures import toy_outputs
+
+    outputs, labels = toy_outputs()
+    fuser = Fuser(MajorityVoter(), oov="drop", wheel=wheel).fit(outputs, labels)
+    judges = [{"name": j, "class": "AffectGPTJudge", "cfg_path": tmp_path / "cfg.yaml", "modalities": frozenset({"video", "audio"})} for j in outputs]
+    _, data = load_calibration(save_calibration(tmp_path / "c.json", fuser, judges, "majority"))
+    assert data["judges"][0]["cfg_path"] == str(tmp_path / "cfg.yaml") and data["judges"][0]["modalities"] == ["audio", "video"]
+
+
 def test_saving_an_unfitted_fusion_says_so_and_writes_nothing(tmp_path, wheel):
     with pytest.raises(InputError, match="not fitted"):
         save_calibration(tmp_path / "c.json", Fuser(oov="drop", wheel=wheel), [], "stacked")
