@@ -97,6 +97,7 @@ class CoJudge:
         folds: int = 5,
     ) -> "CoJudge":
         """Run the judges on labelled ``samples``, tune the voter by cross-validation, and learn it."""
+        from calibration.objectives import Objective
         from calibration.tuning import check_folds, check_grid, check_labels, default_grid, tune_table
 
         clips = _clips(samples, "fit")
@@ -104,6 +105,7 @@ class CoJudge:
         if tune:
             # bad options fail here, before the judges run
             grid = check_grid(self.fuser.voter, default_grid(self.strategy) if grid is None else grid)
+            objective = Objective(objective) if isinstance(objective, str) else objective
             check_folds(folds, 1, len(clips))
         outputs = verdicts_to_outputs(self.run(clips))
         table = self.fuser.table(outputs, [c.name for c in clips], judges=[j.name for j in self.judges])

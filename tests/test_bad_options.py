@@ -156,6 +156,16 @@ def test_cojudge_fit_refuses_string_labels(cojudge):
         cojudge.fit(list(labels), {n: w[0] for n, w in labels.items()}, folds=2)
 
 
+def test_cojudge_fit_refuses_an_unknown_objective_before_the_judges_run(cojudge, monkeypatch):
+    def judging(*args, **kwargs):
+        raise AssertionError("the judges ran before the objective was checked")
+
+    monkeypatch.setattr(cojudge, "run", judging)
+    _, labels = toy_outputs()
+    with pytest.raises(InputError, match="unknown objective 'l2_f'"):
+        cojudge.fit(list(labels), labels, objective="l2_f", folds=2)
+
+
 def test_cojudge_save_to_a_folder_is_an_error(cojudge, tmp_path):
     with pytest.raises(InputError, match="is a folder; give the calibration file's name"):
         cojudge.save(tmp_path)
