@@ -48,12 +48,18 @@ def _value(text: str):
 
 
 def parse_grid(specs: list[str]) -> dict[str, list]:
-    grid = {}
+    """``PARAM=V1,V2`` specs -> parameter -> values (numbers, None, booleans, else text); a parameter once."""
+    grid: dict[str, list] = {}
+    given: dict[str, str] = {}
     for spec in specs:
         key, sep, values = spec.partition("=")
         if not sep or not values:
             raise InputError(f"--grid {spec!r}: write PARAM=V1,V2,... e.g. --grid threshold=0.3,0.4,0.5")
-        grid[key.strip()] = [_value(v.strip()) for v in values.split(",") if v.strip()]
+        key = key.strip()
+        if key in given:
+            raise InputError(f"--grid {key} is given twice; give all its values in one: --grid {key}={given[key]},{values}")
+        given[key] = values
+        grid[key] = [_value(v.strip()) for v in values.split(",") if v.strip()]
     return grid
 
 

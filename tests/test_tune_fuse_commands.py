@@ -205,6 +205,11 @@ def test_a_grid_spec_with_no_values_is_refused():
         parse_grid(["lam="])
 
 
+def test_a_parameter_given_twice_in_the_grid_is_refused_not_overridden():
+    with pytest.raises(InputError, match="--grid lam is given twice; give all its values in one: --grid lam=0.5,0.6"):
+        parse_grid(["lam=0.5", "C=0.1", "lam=0.6"])
+
+
 def test_empty_items_in_a_grid_spec_are_skipped():
     assert parse_grid(["lam=0.5,,0.6,"]) == {"lam": [0.5, 0.6]}
 
