@@ -103,7 +103,7 @@ def _check_entries(data: dict[str, Any]) -> None:
     if not isinstance(data["strategy"], str):
         raise ValueError(f"strategy {data['strategy']!r} is not a name")
     judges = data.get("judges", [])
-    if not isinstance(judges, list) or not all(isinstance(j, dict) and isinstance(j.get("path", ""), (str, type(None))) for j in judges):
+    if not isinstance(judges, list) or not all(isinstance(j, dict) for j in judges):
         raise ValueError("'judges' must list one object (name, type, path) per judge")
     fusion = data["fusion"]
     if not isinstance(fusion, dict):
@@ -164,7 +164,7 @@ def judges_on_other_files(data: dict[str, Any], files: Mapping[str, Path]) -> li
     for judge in data.get("judges", []):
         name, tuned = judge.get("name"), judge.get("path")
         replayed = judge.get("type") == "replay" or judge.get("class") == "ReplayJudge"  # cojudge tune / CoJudge.save
-        if replayed and tuned and name in files and _tail(tuned) != _tail(files[name]):
+        if replayed and isinstance(tuned, str) and tuned and name in files and _tail(tuned) != _tail(files[name]):
             out.append((name, _tail(tuned), Path(files[name])))
     return out
 

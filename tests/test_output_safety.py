@@ -241,6 +241,11 @@ def test_a_replayed_judge_saved_by_cojudge_save_is_checked_for_another_file():
     assert judges_on_other_files(data, {"a": Path("/data/VideoChat2/run.npz")}) == [("a", "AffectGPT/run.npz", Path("/data/VideoChat2/run.npz"))]
 
 
+def test_a_replayed_judge_recorded_without_a_text_path_is_not_compared():
+    data = {"judges": [{"name": "a", "type": "replay", "path": 7}, {"name": "b", "class": "ReplayJudge", "path": None}]}
+    assert judges_on_other_files(data, {"a": Path("/data/VideoChat2/run.npz"), "b": Path("/data/x.npz")}) == []
+
+
 def test_only_replayed_judges_are_checked_for_another_file():
     data = {"judges": [{"name": "a", "type": "openai", "path": "/data/AffectGPT/run.npz"}]}
     assert judges_on_other_files(data, {"a": Path("/data/VideoChat2/run.npz")}) == []
