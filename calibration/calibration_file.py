@@ -76,7 +76,7 @@ def load_calibration(path: str | Path, wheel=None) -> tuple[Fuser, dict[str, Any
     if not path.is_file():
         raise InputError(f"{path}: no such calibration file; make one with 'cojudge tune'")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8-sig"))  # a byte order mark, if an editor added one, dropped
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: not a calibration file (invalid JSON: {exc})") from None
     if not isinstance(data, dict) or data.get("format") != "merov-cojudge calibration":

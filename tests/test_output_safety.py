@@ -152,6 +152,13 @@ def test_json_that_is_not_a_calibration_file_is_refused_as_such(tmp_path):
         load_calibration(path)
 
 
+def test_a_calibration_file_saved_back_with_a_byte_order_mark_still_loads(calibration, tmp_path):
+    edited = tmp_path / "edited.json"
+    edited.write_text(calibration.read_text(encoding="utf-8"), encoding="utf-8-sig")  # Notepad's "UTF-8"
+    fuser, data = load_calibration(edited)
+    assert fuser.judges_ == ["a", "c"] and data["strategy"] == "stacked"
+
+
 def test_a_calibration_of_another_format_version_asks_for_a_new_tuning(calibration, tmp_path):
     path = _altered(calibration, tmp_path, lambda data: data.update(format_version=2))
     with pytest.raises(InputError, match="calibration format 2 is not supported"):
