@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import math
+import warnings
 import platform
 from collections.abc import Mapping
 from importlib import metadata
@@ -95,7 +96,19 @@ def load_calibration(path: str | Path, wheel=None) -> tuple[Fuser, dict[str, Any
     if tuned and tuned != fuser.judges_:
         raise InputError(f"{path}: damaged calibration file (its judges {tuned[:5]} differ from its voter's {fuser.judges_[:5]}); "
                          "re-run 'cojudge tune' to make a new one")
+    _warn_if_embedding_model_changed(path, data, fuser)
     return fuser, data
+
+
+def _warn_if_embedding_model_changed(path: Path, data: dict[str, Any], fuser: Fuser) -> None:
+    """Out-of-vocabulary words are attached by the embedding model: another one than at tuning attaches them differently."""
+    tuned = data.get("embedding_model_id")
+    if fuser.oov != "attach" or not isinstance(tuned, str):
+        return
+    current = fuser.embedding_model_id()
+    if current != tuned:
+        warnings.warn(f"{path} was tuned with embedding model {tuned}, but {current} is used now, so out-of-vocabulary words may "
+                      "attach to other wheel words; install the tuned model, or re-run 'cojudge tune'", UserWarning, stacklevel=3)
 
 
 def _check_entries(data: dict[str, Any]) -> None:

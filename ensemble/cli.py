@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import warnings
 from collections.abc import Sequence
 
 from judges.errors import InputError
@@ -52,7 +53,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return int(modules[args.command].run(args) or 0)
+        with warnings.catch_warnings():
+            warnings.showwarning = _one_line_warning(args.command)
+            return int(modules[args.command].run(args) or 0)
     except InputError as exc:
         print(f"cojudge {args.command}: error: {exc}", file=sys.stderr)
         return 2
@@ -61,6 +64,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         kept = f"the verdicts judged so far are kept in {cache}: run it again to resume" if cache else "no output file was written"
         print(f"cojudge {args.command}: interrupted; {kept}", file=sys.stderr)
         return 130
+
+
+def _one_line_warning(command: str):
+    """Warnings as the commands' own ``warning:`` lines, without the source line a script would show."""
+
+    def show(message, category, filename, lineno, file=None, line=None) -> None:
+        print(f"cojudge {command}: warning: {' '.join(str(message).split())}", file=sys.stderr)
+
+    return show
 
 
 if __name__ == "__main__":

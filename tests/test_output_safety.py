@@ -336,3 +336,30 @@ def test_write_atomically_through_a_link_replaces_the_linked_file_and_keeps_the_
     link.symlink_to(target)
     write_atomically(check_output_path(link, "--out", {}), lambda fh: fh.write("new"))
     assert link.is_symlink() and target.read_text() == "new"
+
+
+def _tuned_with_embedding_model(calibration, tmp_path, model_id: str) -> Path:
+    def attach_with(data):
+        data["fusion"]["oov"] = "attach"
+        data["embedding_model_id"] = model_id
+
+    return _altered(calibration, tmp_path, attach_with)
+
+
+def test_loading_a_calibration_tuned_with_another_embedding_model_warns_that_words_may_attach_differently(calibration, tmp_path):
+    path = _tuned_with_embedding_model(calibration, tmp_path, "another-model")
+    with pytest.warns(UserWarning, match=r"tuned with embedding model another-model, but all-MiniLM-L6-v2 .* is used now"):
+        load_calibration(path)
+
+
+def test_loading_a_calibration_with_the_embedding_model_it_was_tuned_with_does_not_warn(calibration, tmp_path, recwarn):
+    path = _tuned_with_embedding_model(calibration, tmp_path, Fuser(oov="attach").embedding_model_id())
+    load_calibration(path)
+    assert not [w for w in recwarn if "embedding model" in str(w.message)]
+
+
+def test_fuse_gives_a_warning_as_one_line_of_its_own(calibration, two_judges, tmp_path, capsys):
+    path = _tuned_with_embedding_model(calibration, tmp_path, "another-model")
+    assert main(_fuse(path, two_judges, "--out", str(tmp_path / "pred.csv"))) == 0
+    warned = [line for line in capsys.readouterr().err.splitlines() if "embedding model" in line]
+    assert len(warned) == 1 and warned[0].startswith("cojudge fuse: warning: ") and warned[0].endswith("or re-run 'cojudge tune'")
