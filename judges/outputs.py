@@ -23,12 +23,16 @@ def read_judge_output(path: str | Path) -> dict[str, list[str]]:
         raise InputError(f"{path}: no such judge-output file")
     suffix = path.suffix.lower()
     if suffix == ".npz":
-        return _read_npz(path)
-    if suffix == ".csv":
-        return read_label_csv(path)
-    if suffix == ".jsonl":
-        return _read_jsonl(path, "labels", parse_labels)
-    raise InputError(f"{path}: unknown judge-output format {suffix!r}; use .npz (OV-MER), .csv (name,openset) or .jsonl")
+        out = _read_npz(path)
+    elif suffix == ".csv":
+        out = read_label_csv(path)
+    elif suffix == ".jsonl":
+        out = _read_jsonl(path, "labels", parse_labels)
+    else:
+        raise InputError(f"{path}: unknown judge-output format {suffix!r}; use .npz (OV-MER), .csv (name,openset) or .jsonl")
+    if not out:  # every clip would go unanswered, which no one means
+        raise InputError(f"{path}: no samples in this judge-output file; is it complete (a run that stopped early, a header only)?")
+    return out
 
 
 def read_reasons(path: str | Path) -> dict[str, str]:

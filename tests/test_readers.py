@@ -35,6 +35,17 @@ def test_reads_csv_and_jsonl_judge_outputs(tmp_path):
     assert read_judge_output(jl) == {"s1": ["happy"]}
 
 
+@pytest.mark.parametrize("file_name", ["p.csv", "p.jsonl", "p.npz"])
+def test_a_judge_output_file_with_no_samples_is_refused_not_read_as_no_answers(tmp_path, file_name):
+    path = tmp_path / file_name
+    if file_name.endswith(".npz"):
+        np.savez(path, filenames=np.array([], dtype=str), fileitems=np.array([], dtype=str))
+    else:
+        path.write_text("name,openset\n" if file_name.endswith(".csv") else "\n")
+    with pytest.raises(InputError, match=r"no samples in this judge-output file; is it complete"):
+        read_judge_output(path)
+
+
 def test_pickled_npz_is_refused_with_a_clear_error(tmp_path):
     path = tmp_path / "bad-openset.npz"
     np.savez(path, filenames=np.array(["a"], dtype=object), fileitems=np.array([["x"]], dtype=object))
