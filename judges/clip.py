@@ -65,11 +65,16 @@ def read_sidecar_subtitle(video: Path) -> str | None:
 
 
 def srt_to_text(srt: str) -> str:
-    """The spoken lines of an SRT file, without indices and timings."""
+    """The spoken lines of an SRT file, without indices and timings.
+
+    A cue's index is the number just before its timing line; a spoken line that is
+    only a number ("42") is speech and stays.
+    """
+    rows = [line.strip() for line in srt.splitlines()]
+    rows = [line for line in rows if line]
     lines = []
-    for line in srt.splitlines():
-        line = line.strip()
-        if not line or line.isdigit() or "-->" in line:
+    for i, line in enumerate(rows):
+        if "-->" in line or (line.isdigit() and i + 1 < len(rows) and "-->" in rows[i + 1]):
             continue
         lines.append(line)
     return " ".join(lines)

@@ -20,6 +20,11 @@ def test_srt_to_text_keeps_only_the_spoken_lines_joined_by_spaces():
     assert srt_to_text(SRT) == "I did it! Really."
 
 
+def test_srt_to_text_keeps_a_spoken_line_that_is_only_a_number():
+    srt = "1\n00:00:00,000 --> 00:00:01,000\nHow old are you?\n\n2\n00:00:01,000 --> 00:00:02,000\n42\n"
+    assert srt_to_text(srt) == "How old are you? 42"
+
+
 def test_a_sidecar_srt_is_read_as_the_subtitle(video):
     video.with_suffix(".srt").write_text(SRT, encoding="utf-8")
     assert Clip.from_path(video).subtitle == "I did it! Really."
