@@ -70,6 +70,11 @@ def test_a_non_string_judge_type_names_the_judge(tmp_path):
     refuse_file(tmp_path, "judges.toml", '[[judge]]\nname = "x"\ntype = 5\n', r"judges\.toml: judge 'x': type = 5 is not a type name")
 
 
+def test_a_judge_name_that_is_not_text_is_refused_with_how_to_quote_it(tmp_path):
+    refuse_file(tmp_path, "judges.toml", '[[judge]]\ntype = "replay"\nname = 5\npath = "x.csv"\n',
+                r'judges\.toml: judge #1: name = 5 is not text; write it as a string, e\.g\. name = "5"', load=judges_from_config)
+
+
 def test_a_yaml_parameter_name_that_is_not_text_names_the_judge_and_the_key(tmp_path):
     refuse_file(tmp_path, "judges.yaml", "judge:\n  - type: replay\n    name: r\n    1: x\n",
                 r"judges\.yaml: judge 'r': parameter name 1 is not text", load=judges_from_config)
