@@ -55,6 +55,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"warning: ignoring judge(s) not in the calibration: {', '.join(extra)}", file=sys.stderr)
     outputs = {n: read_judge_output(files[n]) for n in fuser.judges_}
     names = read_split(args.names) if args.names else sorted({n for out in outputs.values() for n in out})
+    if args.names and not any(n in out for out in outputs.values() for n in names):
+        raise InputError(f"--names {args.names}: none of its {len(names)} names (first: {names[0]!r}) is in any judge's output; "
+                         "give the split file of these outputs' clips, one name per line")
     preds = fuser.predict(outputs, names)
     write_predictions_csv(out, preds)
     if details is not None:

@@ -185,6 +185,14 @@ def test_fuse_writes_a_clip_no_judge_answered_with_no_words_and_warns(calibratio
     assert "warning: 1 clip(s) no judge answered, written with no words: nobody" in capsys.readouterr().err
 
 
+def test_fuse_refuses_names_none_of_which_any_judge_answered_and_writes_nothing(calibration, panel, tmp_path, capsys, data_root):
+    labels = data_root / "ovmerd/labels/dev.csv"  # a labels CSV given as the split by mistake
+    assert _fuse(calibration, panel, tmp_path / "pred.csv", "--names", labels) == 2
+    err = capsys.readouterr().err.strip()
+    assert "none of its 233 names (first: 'name,openset') is in any judge's output" in err and "\n" not in err
+    assert not (tmp_path / "pred.csv").exists()
+
+
 def test_fuse_details_give_each_clips_confidences_and_supporting_judges(calibration, panel, tmp_path, dev_names):
     assert _fuse(calibration, panel, tmp_path / "pred.csv", "--details", tmp_path / "details.jsonl") == 0
     details = {d["name"]: d for d in map(json.loads, (tmp_path / "details.jsonl").read_text().splitlines())}
