@@ -317,6 +317,8 @@ def _run(
     retry_failed: bool,
 ) -> dict[str, dict[str, Verdict]]:
     """The local runner over one :class:`_ActorPool` per judge: its cache, resume and failure handling, unchanged."""
+    if cache is not None:
+        cache.digest_videos(clips, progress)
     pools = []
     for plan, (name, identity) in zip(plans, identities):
         pool = _ActorPool(name, identity, plan, batch_size)

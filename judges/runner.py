@@ -109,6 +109,8 @@ def _run(
     batch_size: int,
     retry_failed: bool,
 ) -> dict[str, dict[str, Verdict]]:
+    if cache is not None:
+        cache.digest_videos(clips, progress)
     found: dict[str, dict[str, Verdict]] = {
         judge.name: cache.get_many(judge, clips, retry_failed) if cache is not None else {} for judge in judges
     }

@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from tqdm.auto import tqdm
+
 from judges.base import Judge
 from judges.clip import Clip
 from judges.clip_hash import clip_key, identity_hash, sha256_file
@@ -144,6 +146,12 @@ class VerdictCache:
         """The clip's name plus a hash of its video bytes and subtitle."""
         digest = None if clip.video is None else self.file_digest(clip.video)
         return clip_key(clip.name, digest, clip.subtitle)
+
+    def digest_videos(self, clips: Sequence[Clip], progress: bool = False) -> None:
+        """Hash the clips' videos now, with a progress bar: a first run with a cache reads every video once."""
+        videos = [clip.video for clip in clips if clip.video is not None]
+        for video in tqdm(videos, desc="hashing videos", unit="video", disable=not progress or len(videos) < 2, leave=False):
+            self.file_digest(video)
 
     def file_digest(self, path: str | Path) -> str:
         """sha256 of a file, read again only when its (path, size, mtime) changed."""

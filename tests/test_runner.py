@@ -420,3 +420,12 @@ def test_a_killed_run_resumes_without_recomputing_or_losing_verdicts(tmp_path, c
     assert sorted(rerun) == sorted(set(clips) - set(stored))
     assert all(out["slow"][name].ok for name in clips)
     assert all(out["slow"][name] == verdict for name, verdict in stored.items())
+
+
+def test_videos_are_hashed_for_the_cache_under_a_progress_bar_of_their_own(tmp_path, cache_path, capsys):
+    videos = []
+    for name in ("v1", "v2"):
+        videos.append(tmp_path / f"{name}.mp4")
+        videos[-1].write_bytes(name.encode() * 1000)  # only hashed: the judge does not decode it
+    out = run_judges([CountingJudge("j")], videos, cache=cache_path, progress=True)
+    assert "hashing videos" in capsys.readouterr().err and list(out["j"]) == ["v1", "v2"]
