@@ -145,7 +145,20 @@ def _run(
                     bar.set_postfix(failed=failed, refresh=False)
         finally:
             stop.set()  # workers finish their batch in flight and stop; its verdicts are not stored
+            if cache is not None:
+                _store_finished(cache, outbox)
     return {judge.name: {clip.name: found[judge.name][clip.name] for clip in clips} for judge in judges}
+
+
+def _store_finished(cache: VerdictCache, outbox: queue.Queue) -> None:
+    """Store the batches that finished but were not yet taken when the run stopped (Ctrl-C): judged is kept."""
+    while True:
+        try:
+            judge, batch, outcome = outbox.get_nowait()
+        except queue.Empty:
+            return
+        if batch is not None:
+            cache.put_many(judge, batch, outcome)
 
 
 def _work(

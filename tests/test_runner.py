@@ -362,6 +362,56 @@ def test_an_interrupt_leaves_the_cache_consistent_and_resumable(cache_path):
     assert all(verdict.ok for verdict in out["j"].values())
 
 
+class SlowFirstStoreCache(VerdictCache):
+    """Takes a second over its first store, so that other batches finish while the run is busy."""
+
+    def put_many(self, judge, clips, verdicts):
+        if not getattr(self, "stored_once", False):
+            self.stored_once = True
+            time.sleep(1.0)
+        super().put_many(judge, clips, verdicts)
+
+
+class AfterSignalJudge(CountingJudge):
+    """Judges its first clip at once, the others only after ``go`` is set (and 0.1 s more)."""
+
+    def __init__(self, name: str, go: threading.Event):
+        super().__init__(name)
+        self.go = go
+
+    def judge_batch(self, clips):
+        if self.calls:
+            self.go.wait(10)
+            time.sleep(0.1)
+        return super().judge_batch(clips)
+
+
+class SignalThenInterruptJudge(CountingJudge):
+    """Behaves like Ctrl-C 0.1 s after ``other`` has judged a clip (time to post it), and sets ``go`` as it does."""
+
+    def __init__(self, name: str, other: CountingJudge, go: threading.Event):
+        super().__init__(name)
+        self.other, self.go = other, go
+
+    def judge_batch(self, clips):
+        while not self.other.calls:
+            time.sleep(0.01)
+        time.sleep(0.1)
+        self.go.set()
+        raise KeyboardInterrupt
+
+
+def test_batches_finished_while_the_run_was_busy_are_stored_when_it_is_interrupted(cache_path):
+    go = threading.Event()
+    fast = AfterSignalJudge("fast", go)
+    with SlowFirstStoreCache(cache_path) as cache, pytest.raises(KeyboardInterrupt):
+        # the interrupt is queued behind fast's first batch and ahead of its last two, while that first batch is stored
+        run_judges([fast, SignalThenInterruptJudge("stopper", fast, go)], CLIPS, cache=cache, progress=False, batch_size=1)
+    again = AfterSignalJudge("fast", go)  # the same judge (its class is part of its cache identity)
+    run_judges([again], CLIPS, cache=cache_path, progress=False)
+    assert fast.calls == CLIPS and again.calls == []
+
+
 def test_after_an_interrupt_the_other_judges_start_no_new_batch():
     release = threading.Event()
     held = HeldJudge("held", release)
