@@ -4,6 +4,7 @@
 """
 from __future__ import annotations
 
+import argparse
 import time
 
 from calibration.data_paths import ovmerd_dir, wheel_dir
@@ -13,6 +14,7 @@ from judges.outputs import read_judge_output
 
 
 def main() -> None:
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()  # no options; --help says what it measures
     started = time.perf_counter()
     wheel = load_wheel(wheel_dir())
     print(f"wheel tables: {len(wheel.form_to_labels)} word forms, {len(wheel.label_to_wheelwords)} labels, "
