@@ -33,7 +33,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-smooth", action="store_true",
                    help="take the single best grid point, not the decision knob whose grid neighbourhood scores best")
     p.add_argument("--oov", choices=OOV_POLICIES, default="attach", help="out-of-vocabulary judge words: attach to the nearest wheel word (default) or drop")
-    p.add_argument("--wheel-dir", help="emotion-wheel folder (default: $MEROV_DATA/emotion_wheel, else ../shared/emotion_wheel beside the checkout)")
+    p.add_argument("--wheel-dir", help="emotion-wheel folder (default: emotion_wheel/ in $MEROV_DATA, else in the first of ../shared beside the working folder, ../shared beside the checkout and ./shared that holds it)")
     p.add_argument("--out", required=True, help="calibration JSON to write")
     p.add_argument("--format", choices=("table", "json"), default="table", help="table (readable, default: the choice and the precision-recall curve) or json (the tuning summary as the calibration file stores it: scores as fractions, 0-1, where the table shows percent)")
 

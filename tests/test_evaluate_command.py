@@ -69,3 +69,14 @@ def test_json_scores_are_given_to_four_decimals(capsys, data_root):
                       read_split(data_root / "ovmerd/splits/dev.txt"), wheel=load_wheel(data_root / "emotion_wheel")).as_dict()
     assert out == {k: (round(v, 4) if isinstance(v, float) else v) for k, v in scores.items()}
     assert any(round(v, 2) != v for v in out.values())  # four decimals kept, not two
+
+
+@pytest.mark.parametrize("command", ["evaluate", "tune"])
+def test_wheel_dir_help_names_the_default_places_in_the_order_they_are_tried(capsys, command):
+    # calibration.data_paths.find_data_root: $MEROV_DATA, then ../shared of the working folder, then of the checkout, then ./shared
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    places = ["$MEROV_DATA", "../shared beside the working folder", "../shared beside the checkout", " ./shared"]
+    found = [text.find(p) for p in places]
+    assert -1 not in found and found == sorted(found), text
