@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 import warnings
 from collections.abc import Sequence
@@ -64,6 +65,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         kept = f"the verdicts judged so far are kept in {cache}: run it again to resume" if cache else "no output file was written"
         print(f"cojudge {args.command}: interrupted; {kept}", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `cojudge ... | head`: the reader has what it wanted; stop quietly, as shell tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nor fail again flushing at exit
+        return 141
 
 
 def _one_line_warning(command: str):

@@ -80,3 +80,19 @@ def test_wheel_dir_help_names_the_default_places_in_the_order_they_are_tried(cap
     places = ["$MEROV_DATA", "../shared beside the working folder", "../shared beside the checkout", " ./shared"]
     found = [text.find(p) for p in places]
     assert -1 not in found and found == sorted(found), text
+
+
+def test_output_piped_into_a_reader_that_stops_early_ends_quietly_with_the_sigpipe_code(data_root):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[1]
+    argv = [sys.executable, "-m", "ensemble.cli", "evaluate", "--labels", str(data_root / "ovmerd/labels/dev.csv"),
+            "--pred", str(data_root / "ovmerd/outputs/AffectGPT/checkpoint_000030_loss_0.602-openset.npz")]
+    env = {**os.environ, "PYTHONPATH": str(repo)}
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=repo, env=env)
+    proc.stdout.close()  # `| head -0`: the reader is gone before the table is printed
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 141 and "Traceback" not in err and "BrokenPipeError" not in err
