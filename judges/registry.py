@@ -190,12 +190,17 @@ def judges_from_config(path: str | Path) -> list[Judge]:
 _PATH_KEYS = ("path", "model", "repo", "checkpoint", "python", "wheel_dir")
 
 
+def _relative_to_file(value: str) -> bool:
+    """Written ``./x`` or ``../x`` (or ``.``, ``..``): a path relative to the config file. A bare ``.x`` is a name."""
+    return value in (".", "..") or value.replace("\\", "/").startswith(("./", "../"))
+
+
 def _resolve_paths(params: dict[str, Any], base: Path) -> dict[str, Any]:
     """``./relative`` paths made absolute against ``base``, in nested tables too (a two-stage judge's stages)."""
     out = dict(params)
     for key, value in out.items():
         if isinstance(value, dict):
             out[key] = _resolve_paths(value, base)
-        elif key in _PATH_KEYS and isinstance(value, str) and value.startswith("."):
+        elif key in _PATH_KEYS and isinstance(value, str) and _relative_to_file(value):
             out[key] = str((base / value).resolve())
     return out
