@@ -9,7 +9,8 @@ confused with the gain of mapping one judge's words). Only dev labels are read.
 
     PYTHONPATH=. python benchmarks/panel_cross_validation.py [--strategies stacked,majority] [--panels A,B,C] [--oov attach,drop] [--seed 0,1,2,3,4]
 
-``--shuffle-labels K`` is the null check: the dev labels are permuted across clips (seed K), so no
+``--no-reliability`` runs the stacked voter without its reliability feature (the README table's rows so
+named). ``--shuffle-labels K`` is the null check: the dev labels are permuted across clips (seed K), so no
 judge's words say anything about a clip's labels; the fusion should fall to what class frequencies
 alone give, while the single judges fall to chance.
 """
@@ -41,7 +42,7 @@ def panels(outputs_dir: Path) -> dict[str, list[Path]]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--strategies", default="stacked,majority,weighted,dawid-skene")
-    ap.add_argument("--panels", default="A,B,C")
+    ap.add_argument("--panels", default="A,B,C", help="any of A, B, C, comma-separated")
     ap.add_argument("--oov", default="attach")
     ap.add_argument("--repeats", type=int, default=4)
     ap.add_argument("--inner-repeats", type=int, default=2)
@@ -49,7 +50,12 @@ def main() -> None:
     ap.add_argument("--seed", default="0", help="fold assignment(s), e.g. 0 or 0,1,2,3,4 (then also their means); report every seed you run")
     ap.add_argument("--jsonl", help="append results to this file")
     ap.add_argument("--shuffle-labels", type=int, metavar="K", help="null check: permute the labels across clips (seed K) first")
+    ap.add_argument("--no-reliability", action="store_true",
+                    help="the stacked voter without its Dawid-Skene reliability feature (README's 'no reliability feature' rows)")
     args = ap.parse_args()
+    unknown = [p for p in args.panels.split(",") if p not in ("A", "B", "C")]
+    if unknown:
+        ap.error(f"--panels {args.panels}: unknown panel(s) {', '.join(unknown)}; give any of A, B, C, comma-separated")
     root = ovmerd_dir()
     labels = read_labels(root / "labels" / "dev.csv")
     names = read_split(root / "splits" / "dev.txt")
@@ -68,7 +74,10 @@ def main() -> None:
                 runs = []
                 for seed in seeds:
                     started = time.perf_counter()
-                    cv = cross_validate(Fuser(make_voter(strategy), oov=oov), outputs, labels, names, grid=default_grid(strategy), repeats=args.repeats, inner_repeats=args.inner_repeats, seed=seed, smooth=not args.no_smooth)
+                    voter = make_voter(strategy)
+                    if args.no_reliability and "reliability_feature" in voter.get_params():
+                        voter.set_params(reliability_feature=False)
+                    cv = cross_validate(Fuser(voter, oov=oov), outputs, labels, names, grid=default_grid(strategy), repeats=args.repeats, inner_repeats=args.inner_repeats, seed=seed, smooth=not args.no_smooth)
                     s = cv.summary()
                     runs.append(s)
                     secs = time.perf_counter() - started
