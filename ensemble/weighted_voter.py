@@ -50,7 +50,9 @@ class WeightedVoter(ClassVoter):
         hits = np.einsum("njk,nk->j", table.votes, Y)
         said = table.votes.sum(axis=(0, 2))
         true = np.einsum("njk,nk->j", np.broadcast_to(answered, table.votes.shape).astype(np.float64), Y)
-        f1 = (2 * hits + self.smoothing) / (said + true + 2 * self.smoothing)
+        total = said + true + 2 * self.smoothing
+        # without smoothing, a judge that never answered (or never said nor missed a class) has no F1: weight 0, not NaN
+        f1 = np.divide(2 * hits + self.smoothing, total, out=np.zeros(len(total)), where=total > 0)
         self.weights_ = f1**self.power
 
     def predict_proba(self, table: VoteTable) -> np.ndarray:

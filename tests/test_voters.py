@@ -12,7 +12,8 @@ from ensemble.majority_voter import MajorityVoter
 from ensemble.stacked_voter import StackedVoter
 from ensemble.weighted_voter import WeightedVoter
 from judges.errors import InputError
-from tests.core_fixtures import toy_table
+from ensemble.vote_table import VoteTable
+from tests.core_fixtures import toy_outputs, toy_table
 
 ALL = [MajorityVoter, WeightedVoter, DawidSkeneVoter, StackedVoter]
 
@@ -61,6 +62,17 @@ def test_weighted_voter_trusts_the_precise_judge_more(toy):
     voter = WeightedVoter().fit(table, Y)
     good, noisy = table.judges.index("good"), table.judges.index("noisy")
     assert voter.weights_[good] > voter.weights_[noisy]
+
+
+def test_a_judge_that_answered_no_clip_gets_no_weight_even_without_smoothing(space):
+    outputs, labels = toy_outputs()
+    names = list(labels)
+    Y = space.targets(labels, names)
+    with_absent = VoteTable.build({**outputs, "absent": {}}, names, space)
+    voter = WeightedVoter(smoothing=0).fit(with_absent, Y)
+    assert np.isfinite(voter.predict_proba(with_absent)).all()
+    alone = VoteTable.build(outputs, names, space)
+    assert voter.predict(with_absent) == WeightedVoter(smoothing=0).fit(alone, Y).predict(alone)
 
 
 def test_dawid_skene_learns_false_alarm_rates(toy, space):
