@@ -54,15 +54,19 @@ class Fuser(BaseEstimator):
         self.wheel = wheel
 
     # -- building blocks ---------------------------------------------------------------
+    # both are built once, and again after set_params changes what they were built from
     def space(self) -> ClassSpace:
-        if getattr(self, "_space", None) is None:
-            self._space = ClassSpace(self.wheel)
+        if getattr(self, "_space", None) is None or getattr(self, "_space_for", self.wheel) is not self.wheel:
+            self._space, self._space_for = ClassSpace(self.wheel), self.wheel
         return self._space
 
     def mapper(self) -> WordMapper:
         if self.oov not in OOV_POLICIES:
             raise InputError(f"Fuser: oov must be one of {', '.join(OOV_POLICIES)}, got {self.oov!r}")
-        if getattr(self, "_mapper", None) is None:
+        built_for = (self.oov, self.min_similarity, self.embedding_model)
+        mapper = getattr(self, "_mapper", None)
+        if mapper is None or mapper.space is not self.space() or self._mapper_for != built_for:
+            self._mapper_for = built_for
             from ensemble.word_normalizer import WordNormalizer
 
             normalizer = WordNormalizer(self.space().wheel)

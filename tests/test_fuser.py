@@ -170,6 +170,15 @@ def test_fitting_leaves_the_voter_given_unfitted(wheel):
     assert fuser.voter_ is not voter and not hasattr(voter, "judges_")
 
 
+def test_set_params_on_the_word_mapping_takes_effect_at_the_next_fit(wheel):
+    outputs, labels = {"a": {"s": ["gratitude"]}}, {"s": ["thankful"]}
+    fuser = Fuser(MajorityVoter(threshold=0.5), oov="attach", wheel=wheel).fit(outputs, labels)
+    assert fuser.predict(outputs)[0].words == ["thankful"]
+    assert fuser.set_params(oov="drop").fit(outputs, labels).predict(outputs)[0].words == []
+    fuser.set_params(oov="attach", min_similarity=1.0).fit(outputs, labels)
+    assert fuser.predict(outputs)[0].words == []
+
+
 def test_judges_may_come_in_another_order_at_predict_time(fitted):
     fuser, outputs, _ = fitted
     reordered = dict(reversed(list(outputs.items())))
