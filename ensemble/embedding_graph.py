@@ -212,7 +212,7 @@ class EmotionGraph(BaseEstimator):
         if vocabulary is None:
             vocabulary = sorted({label for labels in norm.wheel.form_to_labels.values() for label in labels})
         entries = [str(v) for v in vocabulary]
-        key = tuple(entries)
+        key = (tuple(entries), self._embedder(), norm)  # set_params(cache=, model=, normalizer=) makes a new index
         memo = getattr(self, "_vocabulary_memo", None)
         if memo is not None and memo[0] == key:
             return memo[1]
@@ -254,8 +254,8 @@ class EmotionGraph(BaseEstimator):
     def _embedder(self) -> EmbeddingCache:
         if self.cache is not None:
             return self.cache
-        if getattr(self, "_cache", None) is None:
-            self._cache = EmbeddingCache(self.model)
+        if getattr(self, "_cache", None) is None or getattr(self, "_cache_for", self.model) != self.model:
+            self._cache, self._cache_for = EmbeddingCache(self.model), self.model
         return self._cache
 
     def _check_params(self) -> None:

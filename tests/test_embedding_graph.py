@@ -252,6 +252,23 @@ def test_default_vocabulary_is_the_wheel_labels(cache, norm):
     assert found is not None and norm.in_vocabulary(found)
 
 
+class TwoPointModel:
+    """A stand-in model: 'gratitude' and 'sad' embed alike, every other word elsewhere."""
+
+    def encode(self, texts, **kwargs):
+        return np.array([[1.0, 0.0] if t in ("gratitude", "sad") else [0.0, 1.0] for t in texts])
+
+
+@pytest.mark.slow
+def test_set_params_to_another_embedding_model_attaches_with_that_model(cache, norm, tmp_path):
+    graph = EmotionGraph(cache=cache, normalizer=norm)
+    assert graph.nearest_in_vocabulary("gratitude", SMALL_VOCABULARY, 0.5) == "thankful"
+    other = EmbeddingCache(TwoPointModel(), cache_dir=tmp_path, model_id="two-point")
+    assert graph.set_params(cache=other).nearest_in_vocabulary("gratitude", SMALL_VOCABULARY, 0.5) == "sad"
+    with pytest.raises(InputError, match="no/such/model"):
+        graph.set_params(cache=None, model=str(tmp_path / "no/such/model")).nearest_in_vocabulary("gratitude", SMALL_VOCABULARY, 0.5)
+
+
 # -- bad use -------------------------------------------------------------------------------------------------
 def test_unfitted_graph_is_a_clear_error(norm):
     with pytest.raises(InputError, match="fit"):
