@@ -12,8 +12,8 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable
-from contextlib import closing
+from collections.abc import Iterable, Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -109,7 +109,7 @@ class EmbeddingCache:
         """Embedding size (from any cached row; loads the model only when nothing is cached)."""
         if self._memory:
             return len(next(iter(self._memory.values())))
-        with closing(self._connect()) as db:
+        with self._database() as db:
             row = db.execute("SELECT dim FROM embeddings WHERE model = ? LIMIT 1", (self.model_id,)).fetchone()
         if row:
             return int(row[0])
@@ -184,19 +184,27 @@ class EmbeddingCache:
         except sqlite3.Error as exc:
             raise InputError(f"{self.path}: cannot open the embedding cache ({exc}); point ${CACHE_ENV_VAR} to a writable folder") from None
 
-    def _create_table(self) -> None:
+    @contextmanager
+    def _database(self) -> Iterator[sqlite3.Connection]:
+        """A connection (committed on success) whose errors are one-line :class:`InputError`\ s naming the file."""
         try:
             with closing(self._connect()) as db, db:
-                db.execute(
-                    "CREATE TABLE IF NOT EXISTS embeddings (model TEXT NOT NULL, word TEXT NOT NULL, dim INTEGER NOT NULL,"
-                    " vector BLOB NOT NULL, PRIMARY KEY (model, word)) WITHOUT ROWID"
-                )
-        except sqlite3.DatabaseError as exc:
+                yield db
+        except sqlite3.OperationalError as exc:  # locked for too long, read-only, disk full
+            raise InputError(f"{self.path}: cannot use the embedding cache ({exc}); point ${CACHE_ENV_VAR} to a writable folder") from None
+        except sqlite3.DatabaseError as exc:  # not a database, or a damaged one
             raise InputError(f"{self.path}: unusable embedding cache ({exc}); delete the file, it is rebuilt on demand") from None
+
+    def _create_table(self) -> None:
+        with self._database() as db:
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS embeddings (model TEXT NOT NULL, word TEXT NOT NULL, dim INTEGER NOT NULL,"
+                " vector BLOB NOT NULL, PRIMARY KEY (model, word)) WITHOUT ROWID"
+            )
 
     def _read_rows(self, texts: list[str]) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}
-        with closing(self._connect()) as db:
+        with self._database() as db:
             for start in range(0, len(texts), _SQL_CHUNK):
                 chunk = texts[start:start + _SQL_CHUNK]
                 marks = ",".join("?" * len(chunk))
@@ -207,5 +215,5 @@ class EmbeddingCache:
 
     def _write_rows(self, rows: dict[str, np.ndarray]) -> None:
         records = [(self.model_id, word, len(vec), vec.astype(np.float32).tobytes()) for word, vec in rows.items()]
-        with closing(self._connect()) as db, db:
+        with self._database() as db:
             db.executemany("INSERT OR REPLACE INTO embeddings (model, word, dim, vector) VALUES (?, ?, ?, ?)", records)

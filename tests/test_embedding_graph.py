@@ -93,6 +93,23 @@ def test_an_unusable_cache_folder_is_a_clear_error(tmp_path):
         EmbeddingCache(cache_dir=blocker / "sub")
 
 
+class OnesModel:
+    """A stand-in model: every text embeds as the same 8 numbers."""
+
+    def encode(self, texts, **kwargs):
+        return np.ones((len(texts), 8))
+
+
+def test_a_cache_file_damaged_after_its_first_page_is_a_one_line_error_naming_it(tmp_path):
+    words = [f"word {i}" for i in range(2000)]
+    cache = EmbeddingCache(OnesModel(), cache_dir=tmp_path, model_id="ones")
+    cache.embed(words)
+    data = cache.path.read_bytes()
+    cache.path.write_bytes(data[:4096] + b"\xff" * (len(data) - 4096))  # the table is still declared, its rows are garbage
+    with pytest.raises(InputError, match="unusable embedding cache .*delete the file"):
+        EmbeddingCache(OnesModel(), cache_dir=tmp_path, model_id="ones").embed(words[:3])
+
+
 def test_a_loaded_model_needs_a_model_id(tmp_path):
     with pytest.raises(InputError, match="model_id"):
         EmbeddingCache(CountingModel(None), cache_dir=tmp_path)
