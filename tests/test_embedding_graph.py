@@ -110,6 +110,20 @@ def test_a_cache_file_damaged_after_its_first_page_is_a_one_line_error_naming_it
         EmbeddingCache(OnesModel(), cache_dir=tmp_path, model_id="ones").embed(words[:3])
 
 
+def test_a_damaged_cached_row_is_computed_again_not_used(tmp_path):
+    import sqlite3
+
+    cache = EmbeddingCache(OnesModel(), cache_dir=tmp_path, model_id="ones")
+    expected = cache.embed(["calm", "tense", "bored"])
+    with sqlite3.connect(cache.path) as db:  # bytes of a damaged page: not numbers, and not a whole number of floats
+        db.execute("UPDATE embeddings SET vector = ? WHERE word = 'calm'", (np.full(8, np.nan, np.float32).tobytes(),))
+        db.execute("UPDATE embeddings SET vector = ? WHERE word = 'tense'", (b"\x01" * 31,))
+    again = EmbeddingCache(OnesModel(), cache_dir=tmp_path, model_id="ones")
+    np.testing.assert_array_equal(again.embed(["calm", "tense", "bored"]), expected)
+    assert again.n_computed == 2
+    np.testing.assert_array_equal(EmbeddingCache(OnesModel(), cache_dir=tmp_path, model_id="ones").embed(["calm", "tense"]), expected[:2])
+
+
 def test_a_loaded_model_needs_a_model_id(tmp_path):
     with pytest.raises(InputError, match="model_id"):
         EmbeddingCache(CountingModel(None), cache_dir=tmp_path)
