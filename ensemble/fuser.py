@@ -87,7 +87,14 @@ class Fuser(BaseEstimator):
     # -- estimator -------------------------------------------------------------------
     def fit(self, outputs: JudgeOutputs, labels: Mapping[str, Sequence[str]], names: Sequence[str] | None = None) -> "Fuser":
         """Learn the voter on ``names`` (default: every labelled name)."""
-        names = list(labels) if names is None else list(names)
+        from calibration.tuning import check_labels
+
+        if names is None:
+            names = list(labels) if isinstance(labels, Mapping) else []
+        names = list(names)
+        check_labels(labels, names, self.space())
+        if not names:
+            raise InputError("Fuser.fit: no labelled clips to learn from; give labels such as {'sample_00000007': ['happy']}")
         return self.fit_table(self.table(outputs, names), labels)
 
     def fit_table(self, table: VoteTable, labels: Mapping[str, Sequence[str]]) -> "Fuser":

@@ -163,6 +163,17 @@ def test_fit_learns_from_the_names_given_only(wheel):
     assert json.dumps(given.voter_.state()) != json.dumps(everything.voter_.state())
 
 
+@pytest.mark.parametrize(("labels", "names", "message"), [
+    ({"c0": "happy", "c1": "angry"}, None, "list of emotion words"),  # read letter by letter, it taught 'no emotion'
+    ({"c0": ["happy"]}, ["c0", "c1"], "no label"),
+    ({}, None, "no labelled clips"),
+])
+def test_fit_refuses_labels_it_cannot_learn_from_in_one_line(wheel, labels, names, message):
+    outputs, _ = toy_outputs()
+    with pytest.raises(InputError, match=message):
+        Fuser(StackedVoter(), oov="drop", wheel=wheel).fit(outputs, labels, names)
+
+
 def test_fitting_leaves_the_voter_given_unfitted(wheel):
     outputs, labels = toy_outputs()
     voter = MajorityVoter(threshold=0.5)
