@@ -1,7 +1,7 @@
 """Who voted for what: per sample, per judge, per emotion class; and the candidate words."""
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -119,6 +119,11 @@ class VoteTable:
         if missing:
             raise InputError(f"no outputs for judge(s) {', '.join(missing)}; give every judge the fusion was tuned with")
         names = list(names)
+        for judge in judges:
+            for name in names:
+                words = outputs[judge].get(name)
+                if words is not None and (isinstance(words, (str, bytes)) or not isinstance(words, Iterable)):
+                    raise InputError(f"judge {judge!r} on {name!r}: its words are {words!r}, not a list of words; give e.g. {[str(words)]!r}")
         mapper = mapper or WordMapper(space)
         mapper.prepare([w for j in judges for n in names for w in (outputs[j].get(n) or ())])
         n, m, k = len(names), len(judges), len(space)

@@ -87,6 +87,14 @@ def test_a_judge_that_gave_no_verdict_is_left_out_of_vote_shares(wheel):
     assert set(_shares(table, "angry")) == {1.0}  # 1 of the 1 answering judges
 
 
+@pytest.mark.parametrize("words", ["sad", 5])
+def test_a_judges_words_that_are_not_a_list_are_a_one_line_error(wheel, words):
+    # one string was read letter by letter: the judge silently voted for nothing
+    outputs = {"a": {"s1": ["happy"], "s2": words}, "b": {"s1": ["happy"], "s2": ["sad"]}}
+    with pytest.raises(InputError, match="judge 'a' on 's2'.*not a list of words"):
+        Fuser(MajorityVoter(), oov="drop", wheel=wheel).table(outputs, ["s1", "s2"])
+
+
 def test_a_judge_that_answered_with_no_words_still_counts_in_vote_shares(wheel):
     table = _table(wheel, {"a": {"s": ["angry"]}, "b": {"s": []}})
     assert table.answered.tolist() == [[True, True]]
