@@ -123,6 +123,7 @@ class CoJudge:
     def predict_many(self, items: Iterable[Clip | str | Path]) -> list[FusedPrediction]:
         """Fused answers for many clips, in order; a clip no judge answered carries an ``error``."""
         clips = _clips(items, "predict_many")
+        self._check_fitted()  # before the judges run
         outputs = verdicts_to_outputs(self.run(clips))
         return self.fuser.predict(outputs, [c.name for c in clips])
 
@@ -136,6 +137,16 @@ class CoJudge:
         judges = [{"name": j.name, **j.cache_identity()} for j in self.judges]
         extra = {} if self.tuning_ is None else {"tuning": self.tuning_.summary()}
         return save_calibration(path, self.fuser, judges, self.strategy, extra)
+
+    def _check_fitted(self) -> dict[str, Judge]:
+        """The judges by name, once the fusion is fitted and every judge it was fitted with is here."""
+        if not hasattr(self.fuser, "voter_"):
+            raise InputError("CoJudge is not fitted; call fit(samples, labels) first, or CoJudge.load(calibration_file, judges)")
+        by_name = {j.name: j for j in self.judges}
+        missing = [n for n in self.fuser.judges_ if n not in by_name]
+        if missing:
+            raise InputError(f"CoJudge: its fusion was fitted with judge(s) {', '.join(missing)} that it was not given; give all of: {', '.join(self.fuser.judges_)}")
+        return by_name
 
     @classmethod
     def load(cls, path: str | Path, judges: Sequence[Judge], **kwargs: Any) -> "CoJudge":

@@ -137,3 +137,11 @@ def test_a_loaded_cojudge_keeps_the_strategy_and_only_the_calibrated_judges_in_o
     reloaded = CoJudge.load(path, [extra, *reversed(cojudge.judges)], progress=False)
     assert reloaded.strategy == "majority"
     assert [judge.name for judge in reloaded.judges] == ["good", "noisy", "lazy"]
+
+
+def test_predicting_before_fitting_says_how_to_fit_before_any_judge_runs():
+    cojudge, labels = toy_cojudge()
+    with pytest.raises(InputError, match=r"CoJudge is not fitted; call fit\(samples, labels\)"):
+        cojudge.predict("c0")
+    assert [judge.batches for judge in cojudge.judges] == [[], [], []]
+
