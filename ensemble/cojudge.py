@@ -134,7 +134,9 @@ class CoJudge:
 
         if Path(path).is_dir():
             raise InputError(f"CoJudge.save: {path} is a folder; give the calibration file's name, e.g. {Path(path) / 'calibration.json'}")
-        judges = [{"name": j.name, **j.cache_identity()} for j in self.judges]
+        by_name = self._check_fitted()
+        # the judges the fusion was fitted with, in its order: others given to CoJudge are not part of it
+        judges = [{"name": n, **by_name[n].cache_identity()} for n in self.fuser.judges_]
         extra = {} if self.tuning_ is None else {"tuning": self.tuning_.summary()}
         return save_calibration(path, self.fuser, judges, self.strategy, extra)
 

@@ -145,3 +145,14 @@ def test_predicting_before_fitting_says_how_to_fit_before_any_judge_runs():
         cojudge.predict("c0")
     assert [judge.batches for judge in cojudge.judges] == [[], [], []]
 
+
+def test_a_fusion_fitted_on_some_of_the_judges_saves_a_file_that_loads_with_all_of_them(tmp_path):
+    from ensemble.fuser import Fuser
+    from ensemble.majority_voter import MajorityVoter
+
+    outputs, labels = toy_outputs()
+    fuser = Fuser(MajorityVoter(), oov="drop").fit({n: outputs[n] for n in ("good", "noisy")}, labels)
+    cojudge, _ = toy_cojudge(fuser=fuser)
+    path = cojudge.save(tmp_path / "calibration.json")
+    reloaded = CoJudge.load(path, cojudge.judges, progress=False)
+    assert [p.to_dict() for p in reloaded.predict_many(list(labels))] == [p.to_dict() for p in cojudge.predict_many(list(labels))]
