@@ -97,6 +97,8 @@ class CoJudge:
         folds: int = 5,
     ) -> "CoJudge":
         """Run the judges on labelled ``samples``, tune the voter by cross-validation, and learn it."""
+        from sklearn.base import clone
+
         from calibration.objectives import Objective
         from calibration.tuning import check_folds, check_grid, check_labels, default_grid, tune_table
 
@@ -109,10 +111,15 @@ class CoJudge:
             check_folds(folds, 1, len(clips))
         outputs = verdicts_to_outputs(self.run(clips))
         table = self.fuser.table(outputs, [c.name for c in clips], judges=[j.name for j in self.judges])
+        # the tuned parameters go to the fitted voter only: the voter given, and so a later fit, stay as they were
+        untuned, self.tuning_ = self.fuser.voter, None
         if tune:
             self.tuning_ = tune_table(self.fuser, table, labels, grid, objective, folds=folds)
-            self.fuser.voter.set_params(**self.tuning_.best_params)
-        self.fuser.fit_table(table, labels)
+            self.fuser.voter = clone(untuned).set_params(**self.tuning_.best_params)
+        try:
+            self.fuser.fit_table(table, labels)
+        finally:
+            self.fuser.voter = untuned
         return self
 
     # -- predicting ----------------------------------------------------------------------

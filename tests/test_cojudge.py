@@ -156,3 +156,15 @@ def test_a_fusion_fitted_on_some_of_the_judges_saves_a_file_that_loads_with_all_
     path = cojudge.save(tmp_path / "calibration.json")
     reloaded = CoJudge.load(path, cojudge.judges, progress=False)
     assert [p.to_dict() for p in reloaded.predict_many(list(labels))] == [p.to_dict() for p in cojudge.predict_many(list(labels))]
+
+
+def test_fitting_again_does_not_depend_on_an_earlier_fit_nor_change_the_voter_given():
+    from ensemble.fuser import Fuser
+    from ensemble.majority_voter import MajorityVoter
+
+    voter = MajorityVoter(threshold=0.5)
+    cojudge, labels = toy_cojudge(fuser=Fuser(voter, oov="drop"))
+    cojudge.fit(list(labels), labels, grid={"threshold": [0.9]}, folds=2)
+    assert cojudge.fuser.voter_.get_params()["threshold"] == 0.9 and voter.get_params()["threshold"] == 0.5
+    cojudge.fit(list(labels), labels, tune=False)  # as a new CoJudge would: the voter's own threshold, no tuning report
+    assert cojudge.fuser.voter_.get_params()["threshold"] == 0.5 and cojudge.tuning_ is None
