@@ -65,10 +65,11 @@ class CoJudge:
             raise InputError("CoJudge needs at least one judge")
         self.judges = list(judges)
         self.strategy = strategy
-        if fuser is None:
+        if fuser is None or fuser.voter is None:  # a Fuser() left to its default voter gets the strategy's
             from calibration.tuning import make_voter
 
-            fuser = Fuser(make_voter(strategy))
+            voter = make_voter(strategy)
+            fuser = Fuser(voter) if fuser is None else fuser.set_params(voter=voter)
         self.fuser = fuser
         self.cache = cache
         self.progress = progress

@@ -168,3 +168,12 @@ def test_fitting_again_does_not_depend_on_an_earlier_fit_nor_change_the_voter_gi
     assert cojudge.fuser.voter_.get_params()["threshold"] == 0.9 and voter.get_params()["threshold"] == 0.5
     cojudge.fit(list(labels), labels, tune=False)  # as a new CoJudge would: the voter's own threshold, no tuning report
     assert cojudge.fuser.voter_.get_params()["threshold"] == 0.5 and cojudge.tuning_ is None
+
+
+def test_a_fuser_given_without_a_voter_gets_the_strategys_voter():
+    from ensemble.fuser import Fuser
+    from ensemble.majority_voter import MajorityVoter
+
+    cojudge, labels = toy_cojudge(fuser=Fuser(oov="drop"))  # Fuser's voter defaults to None
+    cojudge.fit(list(labels), labels, folds=2)
+    assert isinstance(cojudge.fuser.voter_, MajorityVoter) and set(cojudge.tuning_.best_params) == set(default_grid("majority"))
