@@ -45,12 +45,13 @@ class ClassSpace:
         return sig
 
     def indicator(self, words: Iterable[str]) -> np.ndarray:
-        """0/1 vector over classes: which classes any of ``words`` maps to."""
+        """0/1 vector over classes: which classes any of ``words`` maps to, read as the EW metric reads
+        ground truth (lower-cased, surrounding spaces stripped)."""
         out = np.zeros(len(self.classes), dtype=np.float64)
         for word in words:
-            out[list(self.signature(word))] = 1.0
+            out[list(self.signature(str(word).lower().strip()))] = 1.0
         return out
 
     def targets(self, labels: Mapping[str, Sequence[str]], names: Sequence[str]) -> np.ndarray:
-        """Ground-truth class indicators, one row per name."""
+        """Ground-truth class indicators, one row per name ("Happy" counts as the metric counts it: as happy)."""
         return np.vstack([self.indicator(labels[n]) for n in names]) if names else np.zeros((0, len(self)))

@@ -169,6 +169,11 @@ def test_an_indicator_marks_a_class_once_however_many_words_reach_it(space):
     assert sorted(set(row.tolist())) == [0.0, 1.0] and row.sum() == 5
 
 
+def test_ground_truth_words_count_whatever_their_case_and_surrounding_spaces_as_the_metric_reads_them(space):
+    # the EW metric lower-cases and strips ground-truth words: "Happy" scores as "happy", so it must be learnt as happy
+    np.testing.assert_array_equal(space.targets({"s": ["Happy", " ANGRY "]}, ["s"]), space.targets({"s": ["happy", "angry"]}, ["s"]))
+
+
 def test_the_targets_of_no_names_are_an_empty_table_with_a_column_per_class(space):
     assert space.targets({}, []).shape == (0, len(space))
 
