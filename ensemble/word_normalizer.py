@@ -61,6 +61,7 @@ _APOSTROPHES = str.maketrans({"'": "\u2019", "\u2018": "\u2019", "`": "\u2019", 
 _SPACES = re.compile(r"\s+")
 _HYPHEN_SPACES = re.compile(r"\s*-\s*")
 _REPEATED_PUNCT = re.compile(r"([^\w\s])\1+")
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 def _readings(word: str) -> list[tuple[bool, str]]:
@@ -147,7 +148,8 @@ class WordNormalizer:
         """``word`` lower-cased with spacing, quotes, punctuation and a leading article tidied."""
         if word is None:
             return ""
-        text = unicodedata.normalize("NFKC", str(word)).lower().replace("_", " ")
+        text = _SURROGATES.sub("", str(word))  # half an emoji (a cut "\\ud83d" escape): no text can be stored or embedded with it
+        text = unicodedata.normalize("NFKC", text).lower().replace("_", " ")
         text = text.translate(_APOSTROPHES)
         start, end = 0, len(text)
         while start < end and _is_edge_junk(text[start]):

@@ -58,6 +58,14 @@ def test_out_of_vocabulary_words_vote_after_attachment(wheel):
     assert dropped.votes.sum() == 0
 
 
+def test_a_word_ending_in_half_an_emoji_votes_for_its_word(wheel):
+    # a model cut mid-emoji: JSON's "\\ud83d" escape reads as a lone surrogate, which the embedding cache cannot store
+    broken = json.loads('"sad \\ud83d"')
+    fuser = Fuser(MajorityVoter(threshold=0.5), oov="attach", wheel=wheel)
+    table = fuser.table({"a": {"s": [broken, "gratitude \ud83d"]}}, ["s"])
+    assert [c.word for c in table.candidates[0]][0] == "sad" and len(table.candidates[0]) == 2
+
+
 def test_unknown_oov_policy_is_an_error(wheel):
     with pytest.raises(InputError, match="oov"):
         Fuser(oov="keep", wheel=wheel).table({"a": {"s": ["happy"]}}, ["s"])
