@@ -196,7 +196,7 @@ class EmbeddingCache:
 
     @contextmanager
     def _database(self) -> Iterator[sqlite3.Connection]:
-        """A connection (committed on success) whose errors are one-line :class:`InputError`\ s naming the file."""
+        """A connection (committed on success) whose errors are one-line InputErrors naming the file."""
         try:
             with closing(self._connect()) as db, db:
                 yield db
