@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -112,6 +113,11 @@ class CoJudge:
             check_folds(folds, 1, len(clips))
         outputs = verdicts_to_outputs(self.run(clips))
         table = self.fuser.table(outputs, [c.name for c in clips], judges=[j.name for j in self.judges])
+        for j, judge in enumerate(table.judges):
+            if clips and not table.answered[:, j].any():  # a server down, a wrong path: the fit would go on as if it were silent
+                first = self.last_verdicts_[judge][clips[0].name]
+                warnings.warn(f"judge {judge} answered none of the {len(clips)} clips ({first.clip}: {first.error}); "
+                              "it adds nothing to the fusion: fix it and fit again, or leave it out", UserWarning, stacklevel=2)
         # the tuned parameters go to the fitted voter only: the voter given, and so a later fit, stay as they were
         untuned, self.tuning_ = self.fuser.voter, None
         if tune:

@@ -177,3 +177,10 @@ def test_a_fuser_given_without_a_voter_gets_the_strategys_voter():
     cojudge, labels = toy_cojudge(fuser=Fuser(oov="drop"))  # Fuser's voter defaults to None
     cojudge.fit(list(labels), labels, folds=2)
     assert isinstance(cojudge.fuser.voter_, MajorityVoter) and set(cojudge.tuning_.best_params) == set(default_grid("majority"))
+
+
+def test_fit_warns_about_a_judge_that_answered_none_of_the_clips_with_its_first_error():
+    cojudge, labels = toy_cojudge()
+    cojudge.judges.append(ReplayJudge("down", labels={"elsewhere": ["happy"]}))
+    with pytest.warns(UserWarning, match=r"judge down answered none of the 8 clips \(c0: no stored output for 'c0'\)"):
+        cojudge.fit(list(labels), labels, tune=False)
