@@ -104,12 +104,14 @@ class EmbeddingCache:
         with self._lock:
             wanted = [t for t in dict.fromkeys(texts) if t not in self._memory]
             if wanted:
-                self._memory.update(self._read_rows(wanted))
-                missing = [t for t in wanted if t not in self._memory]
-                if missing:
-                    computed = self._compute(missing)
+                found = self._read_rows(wanted)
+                missing = [t for t in wanted if t not in found]
+                computed = self._compute(missing) if missing else {}
+                self._check_width(found, computed)
+                if computed:
                     self._write_rows(computed)
-                    self._memory.update(computed)
+                self._memory.update(found)
+                self._memory.update(computed)
             if not texts:
                 return np.zeros((0, self.dimension), dtype=np.float32)
             return np.stack([self._memory[t] for t in texts])
@@ -171,6 +173,15 @@ class EmbeddingCache:
         self.n_computed += len(texts)
         self.n_model_calls += 1
         return dict(zip(texts, vectors))
+
+    def _check_width(self, *rows: dict[str, np.ndarray]) -> None:
+        """Refuse rows of another width than the others: another model cached under the same ``model_id``."""
+        widths = {len(v) for part in rows for v in part.values()}
+        if self._memory:
+            widths.add(len(next(iter(self._memory.values()))))
+        if len(widths) > 1:
+            raise InputError(f"{self.path}: model {self.model_id!r} gives embeddings of {' and '.join(map(str, sorted(widths)))} numbers: "
+                             "rows of another model are cached under its model_id; give each model its own model_id (or delete the file)")
 
     # -- storage -------------------------------------------------------------------------
     @staticmethod

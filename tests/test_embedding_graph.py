@@ -124,6 +124,16 @@ def test_a_damaged_cached_row_is_computed_again_not_used(tmp_path):
     np.testing.assert_array_equal(EmbeddingCache(OnesModel(), cache_dir=tmp_path, model_id="ones").embed(["calm", "tense"]), expected[:2])
 
 
+def test_another_model_cached_under_the_same_model_id_is_a_one_line_error(tmp_path):
+    class SixteenModel:
+        def encode(self, texts, **kwargs):
+            return np.ones((len(texts), 16))
+
+    EmbeddingCache(OnesModel(), cache_dir=tmp_path, model_id="mine").embed(["happy"])
+    with pytest.raises(InputError, match="'mine' gives embeddings of 8 and 16 numbers.*its own model_id"):
+        EmbeddingCache(SixteenModel(), cache_dir=tmp_path, model_id="mine").embed(["happy", "sad"])
+
+
 def test_a_loaded_model_needs_a_model_id(tmp_path):
     with pytest.raises(InputError, match="model_id"):
         EmbeddingCache(CountingModel(None), cache_dir=tmp_path)
