@@ -206,6 +206,14 @@ def test_set_params_on_the_word_mapping_takes_effect_at_the_next_fit(wheel):
     assert fuser.predict(outputs)[0].words == []
 
 
+def test_one_clip_name_given_as_names_is_a_one_line_error_not_a_clip_per_letter(fitted):
+    fuser, outputs, labels = fitted
+    with pytest.raises(InputError, match=r"give a list of clip names, e.g. \['c0'\]"):
+        fuser.predict(outputs, "c0")
+    with pytest.raises(InputError, match=r"give a list of clip names, e.g. \['c0'\]"):
+        fuser.fit(outputs, labels, "c0")
+
+
 def test_judges_may_come_in_another_order_at_predict_time(fitted):
     fuser, outputs, _ = fitted
     reordered = dict(reversed(list(outputs.items())))
