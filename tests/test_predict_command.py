@@ -12,6 +12,7 @@ from sklearn.base import clone
 
 from ensemble.cli import main
 from ensemble.score_union_fuser import ScoreUnionFuser
+from judges.errors import InputError
 from judges.outputs import read_judge_output
 from judges.verdict import Verdict
 from tests.media_fixtures import make_clip, make_corrupt_clip
@@ -119,6 +120,12 @@ def test_spellings_said_as_often_with_the_same_score_show_the_shortest(wheel):
 def test_clips_are_predicted_in_the_order_the_judges_first_name_them():
     said = {"a": {"c2": Verdict("a", "c2", ["sad"]), "c1": Verdict("a", "c1", ["happy"])}, "b": {"c3": Verdict("b", "c3", ["calm"])}}
     assert [p.name for p in ScoreUnionFuser(wheel=None).predict(said)] == ["c2", "c1", "c3"]
+
+
+def test_one_clip_name_given_as_names_is_a_one_line_error_not_a_clip_per_letter():
+    verdicts = {"face": {"c1": Verdict("face", "c1", ["happy"])}}
+    with pytest.raises(InputError, match=r"give a list of clip names, e.g. \['c1'\]"):
+        ScoreUnionFuser(wheel=None).predict(verdicts, "c1")
 
 
 def test_a_word_that_is_only_punctuation_is_no_word():
