@@ -252,7 +252,7 @@ def _said(v: Verdict) -> str:
         return "ERROR"
     if not v.words:
         return "-"
-    return ", ".join(f"{w} {v.scores[w]:.2f}" if v.scores and w in v.scores else w for w in v.words)
+    return ", ".join(f"{w} {v.scores[w]:.2f}" if v.scores and v.scores.get(w) is not None else w for w in v.words)
 
 
 def _cut(text: str | None) -> str:

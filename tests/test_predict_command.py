@@ -356,6 +356,13 @@ def test_a_word_the_judge_gave_no_score_for_is_said_without_one():
     assert _said(Verdict("a", "c", ["happy", "sad"], scores={"happy": 0.9})) == "happy 0.90, sad"
 
 
+def test_a_word_whose_score_is_none_is_said_without_one_as_the_fusion_reads_it():
+    # the untrained fusion counts a None score as no score (1.0); the table printed after judging crashed on it
+    from ensemble.predict_command import _said
+
+    assert _said(Verdict("a", "c", ["happy", "sad"], scores={"happy": 0.9, "sad": None})) == "happy 0.90, sad"
+
+
 # -- the CPU judges on real media --------------------------------------------------------------
 @pytest.fixture(scope="module")
 def broken_media(tmp_path_factory):
