@@ -9,10 +9,11 @@ The default model is all-MiniLM-L6-v2 as shipped in the PyPI package
 """
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ __all__ = ["EmbeddingCache", "CACHE_ENV_VAR"]
 CACHE_ENV_VAR = "MEROV_CACHE"
 _DEFAULT_DIR = Path("~/.cache/merov-cojudge/embeddings")
 _SQL_CHUNK = 500
+_NOT_BUILT = object()  # the token reader is built on first need
 
 
 def _default_model() -> tuple[str, str]:
@@ -71,6 +73,7 @@ class EmbeddingCache:
         batch_size: int = 128,
     ) -> None:
         self._loaded: Any = None
+        self._tokens: Any = _NOT_BUILT
         self._given = False
         if model is None:
             self._source, default_id = _default_model()
@@ -116,6 +119,23 @@ class EmbeddingCache:
                 return np.zeros((0, self.dimension), dtype=np.float32)
             return np.stack([self._memory[t] for t in texts])
 
+    def unreadable(self, words: Iterable[object]) -> list[bool]:
+        """Per word: does the model see it only as unknown tokens (Chinese or emoji for an English model)?
+
+        Such words all embed alike, so their similarities mean nothing. A word with an ASCII
+        letter or digit always has a known word piece, so only the others are tokenised, with the
+        model folder's ``tokenizer.json`` (fast, without loading the model) or the model's own
+        tokenizer; a model without one, or one that never says unknown, reads everything.
+        """
+        texts = ["" if w is None else str(w) for w in words]
+        suspects = [t for t in dict.fromkeys(texts) if t.strip() and not any(c.isascii() and c.isalnum() for c in t)]
+        reader = self._token_reader() if suspects else None
+        if reader is None:
+            return [False] * len(texts)
+        encode, unk = reader
+        unknown = {t for t in suspects if set(encode(t)) <= {unk}}
+        return [t in unknown for t in texts]
+
     @property
     def dimension(self) -> int:
         """Embedding size (from any cached row; loads the model only when nothing is cached)."""
@@ -133,7 +153,7 @@ class EmbeddingCache:
     def __getstate__(self) -> dict[str, Any]:
         """Pickle without the lock, the in-memory rows and a model it loaded itself (reloaded on demand)."""
         state = self.__dict__.copy()
-        state.update(_lock=None, _memory={})
+        state.update(_lock=None, _memory={}, _tokens=_NOT_BUILT)
         if not self._given:
             state["_loaded"] = None
         return state
@@ -143,6 +163,28 @@ class EmbeddingCache:
         self._lock = threading.RLock()
 
     # -- model -------------------------------------------------------------------------
+    def _token_reader(self) -> tuple[Callable[[str], list[int]], int] | None:
+        """Text -> token ids, and the unknown token's id; None if the model never says unknown. Built once."""
+        with self._lock:
+            if self._tokens is _NOT_BUILT:
+                self._tokens = self._build_token_reader()
+            return self._tokens
+
+    def _build_token_reader(self) -> tuple[Callable[[str], list[int]], int] | None:
+        spec = Path(self._source) / "tokenizer.json"
+        if self._loaded is None and spec.is_file():
+            from tokenizers import Tokenizer
+
+            fast = Tokenizer.from_file(str(spec))
+            fast.no_padding()
+            fast.no_truncation()
+            unk_token = json.loads(spec.read_text(encoding="utf-8")).get("model", {}).get("unk_token")
+            unk = None if unk_token is None else fast.token_to_id(unk_token)
+            return None if unk is None else (lambda text: fast.encode(text, add_special_tokens=False).ids, unk)
+        slow = getattr(self._model(), "tokenizer", None)
+        unk = getattr(slow, "unk_token_id", None)
+        return None if unk is None else (lambda text: slow(text, add_special_tokens=False)["input_ids"], unk)
+
     def _model(self) -> Any:
         with self._lock:
             if self._loaded is None:

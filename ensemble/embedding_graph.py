@@ -4,7 +4,9 @@ Nodes are normalised words (:class:`~ensemble.word_normalizer.WordNormalizer`). 
 are joined when their embeddings' cosine similarity is at least ``threshold`` and one is
 among the other's ``k`` nearest (a sparse, symmetric k-NN graph computed by blocked matrix
 products), and, with ``lexical_edges``, when they share a ``format.csv`` lemma or an M2
-wheel word. Clusters are connected components or modularity communities.
+wheel word. Clusters are connected components or modularity communities. A word the embedding
+model cannot read (only unknown tokens: Chinese words or emoji for the default English model)
+embeds like every other such word, so it gets no embedding edge and is never attached.
 """
 from __future__ import annotations
 
@@ -47,7 +49,8 @@ class EmotionGraph(BaseEstimator):
     ``k`` (nearest neighbours kept per word), ``include_vocabulary`` (add every wheel form as an
     unvoted node), ``resolution``/``random_state`` (community detection), ``normalizer``.
 
-    Fitted attributes: ``graph_`` (networkx graph, edge attributes ``weight``, the cosine or 1.0, and ``kind``:
+    Fitted attributes: ``embeddings_`` (one row per word; zero for a word the model cannot read),
+    ``graph_`` (networkx graph, edge attributes ``weight``, the cosine or 1.0, and ``kind``:
     "embedding", "lemma" or "synonym"),
     ``clusters_`` (list of sets of words, largest first), ``cluster_of_`` (word -> cluster id),
     ``counts_`` (how often each normalised word was given to ``fit``).
@@ -94,7 +97,7 @@ class EmotionGraph(BaseEstimator):
         if self.include_vocabulary:
             nodes.update(norm.normalize(form) for form in norm.wheel.vocabulary)
         self.words_ = sorted(nodes)
-        self.embeddings_ = self._embedder().embed(self.words_)
+        self.embeddings_ = self._readable_rows(self.words_)
         self.graph_ = nx.Graph()
         self.graph_.add_nodes_from(self.words_)
         rows, cols, sims = _knn_edges(self.embeddings_, self.threshold, self.k)
@@ -129,7 +132,7 @@ class EmotionGraph(BaseEstimator):
         node = self._norm().normalize(word)
         if node in self.cluster_of_:
             return self.cluster_of_[node]
-        vector = self._embedder().embed([node])
+        vector = self._readable_rows([node])
         key = next((k for k in self._lexical_keys(node) if k in self._lexical_hubs), None)
         # the same edge kinds as fit's: "lemma"/"synonym" (weight 1), else "embedding" (the similarity)
         neighbour, kind, weight = (self._lexical_hubs[key], key[0], 1.0) if key else (None, "", 0.0)
@@ -196,8 +199,8 @@ class EmotionGraph(BaseEstimator):
                 attached[word] = hit
             elif node and entries:
                 pending.setdefault(node, []).append(word)
-        if pending:
-            texts = list(pending)
+        if pending:  # a word the model cannot read is like every other such word: not attached
+            texts = [t for t, unknown in zip(pending, self._embedder().unreadable(pending)) if not unknown]
             queries = self._embedder().embed(texts)
             for offset, j in enumerate(_nearest_agreeing(texts, queries, entries, matrix, min_similarity, norm.contradicts)):
                 if j is not None:
@@ -250,6 +253,12 @@ class EmotionGraph(BaseEstimator):
         if getattr(self, "_normalizer", None) is None:
             self._normalizer = WordNormalizer()
         return self._normalizer
+
+    def _readable_rows(self, words: list[str]) -> np.ndarray:
+        """Embeddings, with zero rows (similar to nothing) for words the model cannot read: those all embed alike."""
+        embedder = self._embedder()
+        readable = ~np.asarray(embedder.unreadable(words), dtype=bool).reshape(-1)
+        return embedder.embed(words) * readable[:, None]
 
     def _embedder(self) -> EmbeddingCache:
         if self.cache is not None:

@@ -401,3 +401,18 @@ def test_a_word_sharing_a_vocabulary_entrys_lemma_attaches_without_the_model(cac
     before = cache.n_computed
     assert graph.nearest_in_vocabulary("fearfully", ["fear", "happy"], 0.999) == "fear"
     assert cache.n_computed == before
+
+
+def test_words_the_model_cannot_read_are_not_joined_by_their_alike_embeddings(make_graph):
+    graph = make_graph(["快乐", "愤怒", "悲伤", "😀", "😡", "happy"], include_vocabulary=False, threshold=0.5)
+    assert len({graph.cluster(w) for w in ["快乐", "愤怒", "悲伤", "😀", "😡"]}) == 5
+    assert graph.cluster("伤心") not in {graph.cluster(w) for w in ["快乐", "愤怒", "悲伤"]}  # placed later, alone too
+
+
+def test_a_word_the_model_cannot_read_is_never_attached_to_a_wheel_word(cache, norm):
+    graph = EmotionGraph(cache=cache, normalizer=norm)
+    assert graph.attach_oov(["😡", "惋惜", "gratitude"], min_similarity=0.3) == {"gratitude": "thankful"}
+
+
+def test_only_words_that_are_all_unknown_tokens_are_unreadable(cache):
+    assert cache.unreadable(["快乐", "😀", "我很开心", "don’t care", "happy", ""]) == [True, True, False, False, False, False]
