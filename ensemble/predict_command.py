@@ -44,8 +44,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--names", metavar="SPLIT", help="file of sample names, one per line, for replayed judges (type = \"replay\")")
     p.add_argument("--config", help="judges config (TOML/YAML [[judge]] tables; default: the CPU judges, judges/default_judges.toml)")
     p.add_argument("--calibration", help="calibration JSON from 'cojudge tune' (default: untrained score-weighted union of the judges' words)")
-    p.add_argument("--min-support", type=float, default=ScoreUnionFuser().threshold,
-                   help="untrained fusion only: support a word needs, 0-1 (default %(default)s)")
+    p.add_argument("--min-support", type=float, default=None,
+                   help=f"untrained fusion only: support a word needs, 0-1 (default {ScoreUnionFuser().threshold:g})")
     p.add_argument("--subtitle", metavar="FILE", help="subtitle (.srt or plain text) of the one video given")
     p.add_argument("--format", choices=("table", "json", "csv"), default="table",
                    help="table (readable), json (one object per clip, with every judge's verdict) or csv (name,openset for 'cojudge evaluate')")
@@ -118,7 +118,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"cojudge predict: {NO_INPUT_HINT}", file=sys.stderr)
         return 2
     progress = len(clips) > 1 and not args.quiet
-    untrained = ScoreUnionFuser(threshold=args.min_support).fit()
+    if args.calibration and args.min_support is not None:
+        raise InputError(f"--min-support is for the untrained fusion; with --calibration {args.calibration} the fitted fusion "
+                         "chooses the words: drop one of the two")
+    untrained = ScoreUnionFuser(**({} if args.min_support is None else {"threshold": args.min_support})).fit()
     if args.backend == "ray":
         calibration = None
         if args.calibration:

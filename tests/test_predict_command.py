@@ -462,3 +462,11 @@ def test_a_configured_judge_the_calibration_does_not_use_is_warned_about(capsys,
                       + '[[judge]]\ntype = "replay"\nname = "extra"\nlabels = { c1 = ["happy"] }\n', encoding="utf-8")
     code, _, err = cojudge(capsys, "--names", folder / "rest.txt", "--config", config, "--calibration", folder / "cal.json", "--format", "csv")
     assert code == 0 and "warning: judge(s) extra are not in the calibration" in err
+
+
+def test_min_support_with_a_calibration_is_refused_before_any_judge_runs(tmp_path, capsys):
+    split = tmp_path / "split.txt"
+    split.write_text("s1\n", encoding="utf-8")
+    code = main(["predict", "--names", str(split), "--calibration", str(tmp_path / "calibration.json"), "--min-support", "0.5"])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and err.startswith("cojudge predict: error: --min-support is for the untrained fusion") and "\n" not in err
