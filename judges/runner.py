@@ -19,6 +19,8 @@ without pickling.
 from __future__ import annotations
 
 import json
+import math
+import numbers
 import queue
 import threading
 import time
@@ -214,9 +216,27 @@ def _contract_problem(judge: Judge, batch: list[Clip], verdicts: object) -> str 
         if not isinstance(verdict.words, (list, tuple)) or not all(isinstance(word, str) for word in verdict.words):
             return (f"judge {judge.name!r} returned words={verdict.words!r:.60} for clip {clip.name!r}; "
                     "a verdict's words must be a list of str")
+        bad = _bad_score(verdict.scores)
+        if bad is not None:
+            return (f"judge {judge.name!r} returned score {bad!r:.40} for clip {clip.name!r}; "
+                    "scores must map words to numbers (confidences, e.g. 0-1), None meaning no score")
         try:  # what the cache stores; checked here so that it fails this batch, not the whole run
             json.dumps(verdict.to_dict(), ensure_ascii=False)
         except (TypeError, ValueError) as exc:
             return (f"judge {judge.name!r} returned a verdict for clip {clip.name!r} that is not JSON ({exc}); "
                     "words must be str and scores float")
+    return None
+
+
+def _bad_score(scores: object) -> object | None:
+    """The first value of ``scores`` that is not a finite number (or None), else None; ``scores`` itself if not a mapping."""
+    if scores is None:
+        return None
+    if not isinstance(scores, dict):
+        return scores
+    for value in scores.values():
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+            return value
     return None

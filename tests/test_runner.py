@@ -221,6 +221,29 @@ def test_a_verdict_that_is_not_json_becomes_an_error_verdict_and_the_other_judge
         assert len(cache.get_many(CountingJudge("fine"), [Clip(name) for name in CLIPS])) == 3
 
 
+class OddScoresJudge(CountingJudge):
+    """Scores its words with text, NaN or a list instead of numbers, one kind per clip."""
+
+    def judge_batch(self, clips):
+        odd = {"s1": {"calm": "high"}, "s2": {"calm": float("nan")}, "s3": ["calm"]}
+        return [Verdict(self.name, clip.name, words=["calm"], scores=odd[clip.name]) for clip in clips]
+
+
+def test_scores_that_are_not_finite_numbers_become_error_verdicts(cache_path):
+    out = run_judges([OddScoresJudge("odd")], CLIPS, cache=cache_path, progress=False, batch_size=1)
+    assert [verdict.error.split(" for clip")[0] for verdict in out["odd"].values()] == [
+        "judge 'odd' returned score 'high'", "judge 'odd' returned score nan", "judge 'odd' returned score ['calm']"]
+    assert all("scores must map words to numbers" in verdict.error for verdict in out["odd"].values())
+
+
+def test_a_word_scored_none_is_a_word_without_a_score_not_an_error():
+    class NoneScoreJudge(CountingJudge):
+        def judge_batch(self, clips):
+            return [Verdict(self.name, clip.name, words=["calm"], scores={"calm": None}) for clip in clips]
+
+    assert all(verdict.ok for verdict in run_judges([NoneScoreJudge("none")], CLIPS, progress=False)["none"].values())
+
+
 def test_words_given_as_one_string_become_error_verdicts_not_letters():
     out = run_judges([WordsAsTextJudge("text")], CLIPS, progress=False)
     assert all("words" in verdict.error and "list of str" in verdict.error for verdict in out["text"].values())
