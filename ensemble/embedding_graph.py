@@ -92,7 +92,7 @@ class EmotionGraph(BaseEstimator):
         if isinstance(words, str):
             raise InputError("EmotionGraph.fit: give a list of words, not one string (e.g. fit(['happy', 'sad']))")
         norm = self._norm()
-        self.counts_ = Counter(norm.normalize(w) for w in words)
+        self.counts_ = Counter(node for node in map(norm.normalize, words) if node)  # None or blank: no word
         nodes = set(self.counts_)
         if self.include_vocabulary:
             nodes.update(norm.normalize(form) for form in norm.wheel.vocabulary)

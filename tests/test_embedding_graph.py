@@ -416,3 +416,8 @@ def test_a_word_the_model_cannot_read_is_never_attached_to_a_wheel_word(cache, n
 
 def test_only_words_that_are_all_unknown_tokens_are_unreadable(cache):
     assert cache.unreadable(["快乐", "😀", "我很开心", "don’t care", "happy", ""]) == [True, True, False, False, False, False]
+
+
+def test_none_and_blank_words_make_no_node(make_graph):
+    graph = make_graph(["happy", None, "", "   ", "happy"], include_vocabulary=False)
+    assert graph.words_ == ["happiness"] and graph.counts_ == {"happiness": 2}  # "happy" normalised to its lemma
