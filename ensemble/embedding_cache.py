@@ -20,9 +20,10 @@ from typing import Any
 
 import numpy as np
 
+from judges.checkpoint_revision import checkpoint_revision
 from judges.errors import InputError
 
-__all__ = ["EmbeddingCache", "CACHE_ENV_VAR"]
+__all__ = ["EmbeddingCache", "CACHE_ENV_VAR", "model_id_for"]
 
 CACHE_ENV_VAR = "MEROV_CACHE"
 _DEFAULT_DIR = Path("~/.cache/merov-cojudge/embeddings")
@@ -48,6 +49,18 @@ def _usable(blob: object) -> np.ndarray | None:
     with np.errstate(all="ignore"):  # garbage bytes may overflow
         norm2 = float(vector.astype(np.float64) @ vector)
     return vector if np.isfinite(vector).all() and (abs(norm2 - 1.0) < 1e-3 or norm2 == 0.0) else None
+
+
+def model_id_for(model: str | Path) -> str:
+    """The cache id of a model folder or name: a folder's resolved path plus a hash of its config and
+    weights (:func:`~judges.checkpoint_revision.checkpoint_revision`), so a model retrained in place gets
+    new rows; a name as given."""
+    folder = Path(model).expanduser()
+    if not folder.is_dir():
+        return str(model)
+    folder = folder.resolve()
+    config = next((name for name in ("config.json", "modules.json") if (folder / name).is_file()), None)
+    return str(folder) if config is None else f"{folder} ({checkpoint_revision(folder, config)})"
 
 
 class EmbeddingCache:
@@ -81,7 +94,7 @@ class EmbeddingCache:
         elif isinstance(model, (str, Path)):
             path = Path(model).expanduser()
             self._source = str(path.resolve()) if path.exists() else str(model)
-            self.model_id = model_id or self._source
+            self.model_id = model_id or model_id_for(model)
         elif hasattr(model, "encode"):
             if not model_id:
                 raise InputError("EmbeddingCache: a loaded model needs model_id='<name>' so its cached rows can be told apart")

@@ -22,7 +22,7 @@ from judges.install_hints import install_hint
 from judges.generative_judge import GenerativeJudge
 from judges.media import Media, MediaSpec, encode_image
 from judges.registry import register_judge
-from judges.transformers_judge import checkpoint_revision
+from judges.checkpoint_revision import checkpoint_revision
 
 __all__ = ["LMDeployJudge"]
 

@@ -14,14 +14,13 @@ the judge can be stage one of a two-stage judge. Generation is greedy and seeded
 """
 from __future__ import annotations
 
-import hashlib
 import inspect
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from judges.checkpoint_revision import checkpoint_revision
 from judges.clip import Clip
 from judges.errors import InputError
 from judges.install_hints import install_hint
@@ -29,7 +28,7 @@ from judges.generative_judge import GenerativeJudge
 from judges.media import Media, MediaSpec
 from judges.registry import register_judge
 
-__all__ = ["TransformersJudge", "checkpoint_revision"]
+__all__ = ["TransformersJudge"]
 
 INSTALL_HINT = install_hint("hf")
 
@@ -182,27 +181,6 @@ def _model_type(path: Path) -> str:
             f"supported: {', '.join(sorted(_FAMILIES))}"
         )
     return model_type
-
-
-#: Bytes read from each end of a weight file for the revision hash (retrained weights of the same
-#: shapes keep the file size: the bytes tell them apart, without reading gigabytes).
-_REVISION_SAMPLE = 1 << 20
-
-
-def checkpoint_revision(path: Path, config: str = "config.json") -> str:
-    """The hub commit of a cached snapshot folder, else a hash of ``config`` and each weight file's name, size, first and last MiB."""
-    snapshot = re.search(r"snapshots/([0-9a-f]{40})(/|$)", path.as_posix())
-    if snapshot:
-        return snapshot.group(1)
-    digest = hashlib.sha256((path / config).read_bytes())
-    for weights in sorted(path.glob("*.safetensors")) + sorted(path.glob("*.bin")):
-        size = weights.stat().st_size
-        digest.update(f"{weights.name}:{size}".encode())
-        with weights.open("rb") as handle:
-            digest.update(handle.read(_REVISION_SAMPLE))
-            handle.seek(max(0, size - _REVISION_SAMPLE))
-            digest.update(handle.read(_REVISION_SAMPLE))
-    return "sha256:" + digest.hexdigest()[:16]
 
 
 def _feature_rate(path: Path) -> int:

@@ -6,6 +6,7 @@ import pytest
 
 from ensemble.embedding_cache import EmbeddingCache
 from ensemble.embedding_graph import EmotionGraph
+from ensemble.fuser import Fuser
 from ensemble.word_normalizer import WordNormalizer
 from judges.errors import InputError
 
@@ -421,3 +422,15 @@ def test_only_words_that_are_all_unknown_tokens_are_unreadable(cache):
 def test_none_and_blank_words_make_no_node(make_graph):
     graph = make_graph(["happy", None, "", "   ", "happy"], include_vocabulary=False)
     assert graph.words_ == ["happiness"] and graph.counts_ == {"happiness": 2}  # "happy" normalised to its lemma
+
+
+def test_a_model_folder_retrained_in_place_gets_its_own_cached_rows(tmp_path):
+    folder = tmp_path / "my-model"
+    folder.mkdir()
+    (folder / "config.json").write_text("{}", encoding="utf-8")
+    (folder / "model.safetensors").write_bytes(b"\x01" * 4096)
+    before = EmbeddingCache(folder, cache_dir=tmp_path / "cache").model_id
+    (folder / "model.safetensors").write_bytes(b"\x02" * 4096)  # same size, other weights
+    after = EmbeddingCache(folder, cache_dir=tmp_path / "cache").model_id
+    assert before != after and before.startswith(str(folder.resolve()))
+    assert Fuser(oov="attach", embedding_model=str(folder)).embedding_model_id() == after

@@ -347,7 +347,7 @@ def test_the_revision_of_a_local_folder_changes_when_its_weights_are_retrained_i
     """Weights of the same shapes have the same file sizes: names and sizes alone replayed the old model's verdicts."""
     from safetensors.torch import save_file
 
-    from judges.transformers_judge import checkpoint_revision
+    from judges.checkpoint_revision import checkpoint_revision
 
     (tmp_path / "config.json").write_text(json.dumps({"model_type": "qwen2_vl"}), encoding="utf-8")
     save_file({"w": torch.zeros(64, 64)}, str(tmp_path / "model.safetensors"))
