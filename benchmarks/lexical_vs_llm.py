@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from calibration.data_paths import data_root  # noqa: E402
 from calibration.emotion_wheel import load_wheel  # noqa: E402
-from calibration.ew_metric import evaluate  # noqa: E402
+from calibration.ew_metric import evaluate, official_words  # noqa: E402
 from calibration.labels import read_labels, read_split  # noqa: E402
 from judges.lexical_extractor import DEFAULT_STOPLIST, LexicalExtractor  # noqa: E402
 from judges.outputs import read_judge_output, read_reasons  # noqa: E402
@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---:|---:|---:|")
     llm_all, lex_all, seconds, described = [], [], 0.0, 0
     for label, npz, reason in runs(ovmerd / "outputs"):
-        llm = read_judge_output(npz)
+        llm = read_judge_output(npz, parse=official_words)  # as OV-MER scores its published outputs
         reasons = read_reasons(reason)
         start = time.perf_counter()
         lexical = {n: extractor.extract_words(reasons[n]) for n in names if n in reasons}

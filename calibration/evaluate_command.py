@@ -6,7 +6,7 @@ import json
 import sys
 
 from calibration.emotion_wheel import load_wheel
-from calibration.ew_metric import SCORE_KEYS, evaluate
+from calibration.ew_metric import SCORE_KEYS, evaluate, official_words
 from calibration.labels import check_names, read_labels, read_split
 from judges.errors import InputError
 from judges.outputs import read_judge_output
@@ -32,8 +32,9 @@ def format_table(scores: dict[str, float | int]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    labels = read_labels(args.labels)
-    preds = read_judge_output(args.pred)
+    # the official reading of label texts: "[happy/content]" is one (unknown) word, as the reference scores it
+    labels = read_labels(args.labels, parse=official_words)
+    preds = read_judge_output(args.pred, parse=official_words)
     names = check_names(read_split(args.names), labels, args.labels) if args.names else list(labels)
     if not any(preds.get(n) is not None for n in names):
         raise InputError(f"{args.pred}: has a prediction for none of the {len(names)} evaluated clips; is it the right file for {args.labels}?")

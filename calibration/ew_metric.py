@@ -7,6 +7,7 @@ averaged over samples and F = 2PR/(P+R) is taken from the averages.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -14,10 +15,34 @@ import numpy as np
 
 from calibration.emotion_wheel import METRIC_NAMES, WHEELS, EmotionWheel, load_wheel
 
-__all__ = ["EWScores", "evaluate", "sample_precision_recall", "f_from_pr", "SCORE_KEYS"]
+__all__ = ["EWScores", "evaluate", "official_words", "sample_precision_recall", "f_from_pr", "SCORE_KEYS"]
 
 #: The keys of :meth:`EWScores.as_dict`, in order.
 SCORE_KEYS = METRIC_NAMES + ("l1_f", "l1_p", "l1_r", "l2_f", "m_avg", "n")
+
+
+def official_words(value: object) -> list[str]:
+    """One sample's words as the official code reads them: a list item by item; a text such as
+    ``"[happy, sad]"`` split on commas and quotes only (``"happy/content"`` stays one word, out of
+    vocabulary); then lower-cased and stripped. ``None``, NaN and ``""`` give ``[]``."""
+    if value is None or (isinstance(value, float) and value != value):
+        return []
+    if hasattr(value, "tolist") and not isinstance(value, str):
+        value = value.tolist()
+    if isinstance(value, bytes):
+        value = value.decode("utf-8")
+    if isinstance(value, str):
+        s = value
+        if s[:1] == "[":
+            s = s[1:]
+        if s[-1:] == "]":
+            s = s[:-1]
+        items: list = re.split("['\",]", s)
+    elif isinstance(value, Iterable):
+        items = list(value)
+    else:
+        items = [value]
+    return [w for w in (str(item).lower().strip() for item in items) if w]
 
 
 def f_from_pr(p: float, r: float) -> float:
@@ -84,14 +109,15 @@ def evaluate(
     """EW scores of ``predictions`` against ``labels`` over ``names`` (default: every labelled name).
 
     A name with no prediction counts as an empty prediction (it scores 0) and is
-    counted in ``missing``; the caller decides whether to warn.
+    counted in ``missing``; the caller decides whether to warn. A label or prediction
+    may be a list of words or the official text form (see :func:`official_words`).
     """
     wheel = wheel or load_wheel()
     names = list(labels) if names is None else list(names)
     missing = sum(1 for n in names if predictions.get(n) is None)
-    # as the official code: lower-cased, stripped, duplicates collapsed (a set per sample)
-    gts = {n: {str(w).lower().strip() for w in labels[n]} for n in names}
-    preds = {n: {str(w).lower().strip() for w in (predictions.get(n) or ())} for n in names}
+    # as the official code: a text split on commas and quotes, lower-cased, stripped, duplicates collapsed
+    gts = {n: set(official_words(labels[n])) for n in names}
+    preds = {n: set(official_words(predictions.get(n))) for n in names}
     f, p, r = {}, {}, {}
     n_scored = 0
     for metric in metrics:

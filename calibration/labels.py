@@ -1,7 +1,7 @@
 """Ground truth and splits: ``name,openset`` CSV and one-name-per-line split files."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from judges.errors import InputError
@@ -11,9 +11,9 @@ from judges.text_files import read_text_file
 __all__ = ["read_labels", "read_split", "check_names"]
 
 
-def read_labels(path: str | Path) -> dict[str, list[str]]:
-    """Ground truth in the official MER2024 format (CSV ``name,openset``)."""
-    labels = read_label_csv(path, unique=True)
+def read_labels(path: str | Path, parse: Callable[[object], list[str]] | None = None) -> dict[str, list[str]]:
+    """Ground truth in the official MER2024 format (CSV ``name,openset``); ``parse`` reads one label text."""
+    labels = read_label_csv(path, unique=True, **({"parse": parse} if parse else {}))
     if not labels:
         raise InputError(f"{path}: no labelled samples")
     return labels

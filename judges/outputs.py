@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import json
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -16,18 +17,18 @@ __all__ = ["read_judge_output", "read_reasons", "JUDGE_OUTPUT_SUFFIXES"]
 JUDGE_OUTPUT_SUFFIXES = (".npz", ".csv", ".jsonl")
 
 
-def read_judge_output(path: str | Path) -> dict[str, list[str]]:
-    """Sample name -> emotion words, from a ``.npz``, ``.csv`` or ``.jsonl`` file."""
+def read_judge_output(path: str | Path, parse: Callable[[object], list[str]] = parse_labels) -> dict[str, list[str]]:
+    """Sample name -> emotion words, from a ``.npz``, ``.csv`` or ``.jsonl`` file; ``parse`` reads one sample's label text."""
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such judge-output file")
     suffix = path.suffix.lower()
     if suffix == ".npz":
-        out = _read_npz(path)
+        out = _read_npz(path, parse)
     elif suffix == ".csv":
-        out = read_label_csv(path)
+        out = read_label_csv(path, parse=parse)
     elif suffix == ".jsonl":
-        out = _read_jsonl(path, "labels", parse_labels)
+        out = _read_jsonl(path, "labels", parse)
     else:
         raise InputError(f"{path}: unknown judge-output format {suffix!r}; use .npz (OV-MER), .csv (name,openset) or .jsonl")
     if not out:  # every clip would go unanswered, which no one means
@@ -43,7 +44,7 @@ def read_reasons(path: str | Path) -> dict[str, str]:
     return _read_jsonl(path, "reason", lambda v: "" if v is None else str(v))
 
 
-def _read_npz(path: Path) -> dict[str, list[str]]:
+def _read_npz(path: Path, parse: Callable[[object], list[str]] = parse_labels) -> dict[str, list[str]]:
     if not zipfile.is_zipfile(path):  # np.load would take it for a pickle and say so, misleadingly
         raise InputError(f"{path}: unreadable npz: not a valid .npz (zip) file; is the file complete, and saved with np.savez?")
     try:
@@ -65,7 +66,7 @@ def _read_npz(path: Path) -> dict[str, list[str]]:
     if len(names) != len(items):
         raise InputError(f"{path}: 'filenames' has {len(names)} entries but 'fileitems' has {len(items)}")
     try:  # byte strings (dtype 'S') are UTF-8 text, not str(b'...')
-        return {_text(n): parse_labels(_text(i)) for n, i in zip(names, items)}
+        return {_text(n): parse(_text(i)) for n, i in zip(names, items)}
     except UnicodeDecodeError:
         raise InputError(f"{path}: byte strings that are not UTF-8 text; save 'filenames' and 'fileitems' as str arrays") from None
 
@@ -74,7 +75,8 @@ def _text(value: object) -> str:
     return value.decode("utf-8") if isinstance(value, bytes) else str(value)
 
 
-def read_label_csv(path: str | Path, column: str = "openset", unique: bool = False) -> dict[str, list[str]]:
+def read_label_csv(path: str | Path, column: str = "openset", unique: bool = False,
+                   parse: Callable[[object], list[str]] = parse_labels) -> dict[str, list[str]]:
     """``name,openset`` CSV (the official MER2024 format) -> name -> words; ``unique``: refuse a name given twice."""
     path = Path(path)
     if not path.is_file():
@@ -94,7 +96,7 @@ def read_label_csv(path: str | Path, column: str = "openset", unique: bool = Fal
                     raise InputError(f"{path}:{lineno}: empty 'name'")
                 if unique and name in out:
                     raise InputError(f"{path}:{lineno}: clip {name!r} is listed twice; keep one row per clip")
-                out[name] = parse_labels(row.get(column))
+                out[name] = parse(row.get(column))
     except UnicodeDecodeError:
         raise InputError(f"{path}: not UTF-8 text; save the CSV as UTF-8") from None
     except csv.Error as exc:  # the row after the last one read

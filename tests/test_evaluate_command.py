@@ -96,3 +96,16 @@ def test_output_piped_into_a_reader_that_stops_early_ends_quietly_with_the_sigpi
     proc.stdout.close()  # `| head -0`: the reader is gone before the table is printed
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=120) == 141 and "Traceback" not in err and "BrokenPipeError" not in err
+
+
+def test_a_slash_joined_prediction_is_one_unknown_word_as_the_official_code_reads_it(capsys, tmp_path, data_root):
+    # the reference splits "[happy/content]" on commas and quotes only: one out-of-vocabulary word, so the
+    # clip scores 0 (Qwen-Audio nosubtitle-addsub: official l1_f 41.11, not 42.34)
+    labels, pred = tmp_path / "labels.csv", tmp_path / "pred.csv"
+    labels.write_text("name,openset\ns1,\"['happy']\"\ns2,\"['sad']\"\n")
+    pred.write_text("name,openset\ns1,[happy/content]\ns2,[sad]\n")
+    code = main(["evaluate", "--labels", str(labels), "--pred", str(pred), "--format", "json",
+                 "--wheel-dir", str(data_root / "emotion_wheel")])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0 and out["n"] == 2
+    assert out["l1_f"] == pytest.approx(2 * 0.5 * 0.5 / (0.5 + 0.5) * 100)

@@ -106,3 +106,9 @@ def test_in_vocabulary_ignores_case_and_surrounding_spaces(wheel):
 
 def test_a_wheels_classes_are_listed_alphabetically(wheel):
     assert wheel.classes("wheel1") == ["disgusted", "happy", "mad", "sad", "scared", "surprised"]
+
+
+def test_a_label_given_as_the_official_text_is_read_as_its_words(wheel):
+    # the official CSV form "['happy', 'sad']" is two words, not the letters of a string
+    scores = evaluate({"s": "['happy', 'sad']"}, {"s": "[Happy, sad]"}, wheel=wheel)
+    assert scores.n == 1 and scores.l1_f == pytest.approx(1.0)
