@@ -120,7 +120,7 @@ def _grid_key(params: Mapping[str, Any]) -> tuple:
 
 def _smoothed_best(results: list[dict[str, Any]], knob: str, values: list[Any]) -> dict[str, Any]:
     """The result whose score, averaged with its neighbours' along ``knob``, is highest."""
-    order = sorted(values)
+    order = sorted(set(values))  # a value given twice is one grid point, with the same neighbours
     score = {_grid_key(r["params"]): r["score"] for r in results}
 
     def neighbourhood(r: dict[str, Any]) -> float:

@@ -118,3 +118,13 @@ def test_an_f_beta_objective_is_zero_when_precision_and_recall_are():
 def test_an_unknown_objective_is_refused():
     with pytest.raises(InputError, match="unknown objective 'recall'"):
         Objective("recall")
+
+
+def test_a_knob_value_given_twice_in_the_grid_does_not_change_its_neighbours():
+    # --grid threshold=0.3,0.5,0.5,0.7 must choose as threshold=0.3,0.5,0.7 (0.5's neighbours are 0.3 and 0.7)
+    curve = {0.3: 0.70, 0.5: 0.74, 0.7: 0.60}
+    rows = [{"params": {"threshold": t}, "score": s} for t, s in curve.items()]
+    once = _smoothed_best([dict(r) for r in rows], "threshold", [0.3, 0.5, 0.7])
+    twice = _smoothed_best([dict(r) for r in rows], "threshold", [0.3, 0.5, 0.5, 0.7])
+    assert twice["params"] == once["params"] == {"threshold": 0.3}
+    assert twice["smoothed_score"] == once["smoothed_score"] == pytest.approx(0.72)
