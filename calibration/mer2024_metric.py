@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterable, Mapping
 
 import numpy as np
 
+from calibration.ew_metric import official_words
+
 __all__ = ["mer2024_scores"]
 
 
@@ -24,16 +26,16 @@ def mer2024_scores(
 
     ``group(word)`` gives a word's group id; ``None`` (or absent from a dict) keeps the word as
     its own group. Samples whose ground truth is empty are skipped; an empty prediction scores 0.
+    A label or prediction may be a list of words or the official text form (``"['happy', 'sad']"``).
 
     >>> mer2024_scores({"s": ["happy"]}, {"s": ["joyful", "sad"]}, {"joyful": "happy"})
     {'precision': 50.0, 'recall': 100.0, 'avg': 75.0, 'n': 1}
     """
     lookup = group.get if isinstance(group, Mapping) else group
 
-    def groups(words: Iterable[str] | None) -> set[str]:
+    def groups(words: Iterable[str] | str | None) -> set[str]:
         out = set()
-        for w in words or ():
-            w = w.lower().strip()
+        for w in official_words(words):  # a list item by item, or the official text form
             g = lookup(w)
             out.add(w if g is None else g)
         return out

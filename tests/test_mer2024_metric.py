@@ -19,3 +19,9 @@ def test_grouping_function_and_empty_prediction():
 
 def test_samples_with_empty_ground_truth_are_skipped():
     assert mer2024_scores({"a": [], "b": ["sad"]}, {"a": ["x"], "b": ["sad"]}, {})["n"] == 1
+
+
+def test_labels_given_as_the_official_text_are_read_as_their_words():
+    # MER2024's CSV holds "['happy', 'sad']"; it is two words, not the letters of a string
+    scores = mer2024_scores({"s": "['happy', 'sad']"}, {"s": "[joyful]"}, {"joyful": "happy"})
+    assert scores == {"precision": 100.0, "recall": 50.0, "avg": 75.0, "n": 1}
