@@ -83,10 +83,12 @@ def collect_clips(args: argparse.Namespace) -> list[Clip]:
 
 
 def _clip(item: str) -> Clip:
-    """A video file; else, if it cannot be a path (no suffix, no folder), a sample name for replayed judges."""
+    """A video file; a folder is an error; else, if it cannot be a path (no suffix, no folder), a sample name for replayed judges."""
     path = Path(item)
     if path.is_file():
         return Clip.from_path(path)
+    if path.is_dir():
+        raise InputError(f"{item}: is a folder, not a video; give the videos in it, e.g. {path / '*.mp4'}")
     if path.suffix or "/" in item or "\\" in item:
         raise InputError(f"{item}: no such video file; check the path")
     return Clip(name=item)

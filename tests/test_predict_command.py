@@ -305,6 +305,13 @@ def test_a_missing_path_without_a_suffix_is_a_one_line_error_not_a_sample_name(c
     assert "no such video file" in one_line_error(capsys, "clips/c1", "--config", replay_config)
 
 
+def test_a_folder_given_as_a_video_is_a_one_line_error_naming_the_folder(capsys, tmp_path, monkeypatch):
+    (tmp_path / "clips").mkdir()
+    monkeypatch.chdir(tmp_path)
+    for item in ("clips", "clips/", tmp_path / "clips"):
+        assert "is a folder" in one_line_error(capsys, item)
+
+
 def test_a_subtitle_with_nul_characters_is_a_one_line_error(capsys, replay_config, tmp_path):
     (tmp_path / "clip.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42")
     (tmp_path / "sub.txt").write_bytes(b"hello\x00world")
