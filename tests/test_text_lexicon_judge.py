@@ -164,6 +164,18 @@ def test_language_is_told_by_cjk_characters():
     assert not is_chinese("I said 你好 to her and she was happy about it")
 
 
+@pytest.mark.parametrize(("text", "word"), [("我今天very happy", "happy"), ("Today I am 很开心 about it", "happy"),
+                                          ("我很高兴 and I am here with you", "happy")])
+def test_emotion_words_in_the_other_script_of_a_mixed_subtitle_count_by_their_own_lexicon(judge, text, word):
+    assert word in judge.judge_text(text).words
+
+
+@pytest.mark.parametrize("text", ["我不是很happy", "我不 happy", "I am not 开心 at all", "He isn't 开心", "我 not happy"])
+def test_negation_reaches_across_the_scripts_of_a_mixed_subtitle(judge, text):
+    verdict = judge.judge_text(text)
+    assert verdict.words == [] and "negated:" in verdict.raw
+
+
 @pytest.mark.parametrize("subtitle", [None, "", "  "])
 def test_a_clip_without_a_subtitle_gives_an_empty_verdict_saying_so(judge, subtitle):
     verdict = judge.judge(Clip(name="silent", subtitle=subtitle))
