@@ -13,6 +13,7 @@ audio track and the words go into a ``.txt`` subtitle beside it (which
 """
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import subprocess
@@ -63,6 +64,8 @@ def make_demo_clip(
     """
     if len(size) != 2 or any(not isinstance(v, int) or v < 16 or v % 2 for v in size):
         raise InputError(f"size={size!r}: give (width, height) as even whole numbers of pixels, e.g. (640, 480)")
+    if seconds is not None and not (isinstance(seconds, (int, float)) and 0 < seconds < math.inf):
+        raise InputError(f"seconds={seconds!r}: give the clip's length as a positive number of seconds, e.g. 4, or None for the speech's length")
     path = Path(path) if path is not None else demo_cache_dir() / f"demo-v{DEMO_VERSION}.mp4"
     sidecar = path.with_suffix(".txt")
     espeak = shutil.which("espeak-ng")

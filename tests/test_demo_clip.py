@@ -55,6 +55,13 @@ def test_a_picture_that_is_not_rgb_is_refused(tmp_path):
         make_demo_clip(tmp_path / "bad.mp4", text="", image=np.zeros((4, 4)))
 
 
+@pytest.mark.parametrize("seconds", [-1.0, 0.0, float("nan"), float("inf")])
+def test_a_length_that_is_not_a_positive_number_of_seconds_is_a_one_line_error(tmp_path, seconds):
+    with pytest.raises(InputError, match="seconds="):
+        make_demo_clip(tmp_path / "c.mp4", seconds=seconds)
+    assert not (tmp_path / "c.mp4").exists()
+
+
 def test_the_default_cpu_judges_are_face_and_speech_text_as_the_toml_says():
     judges = default_cpu_judges()
     assert [type(j) for j in judges] == [FaceJudge, SpeechTextJudge]
