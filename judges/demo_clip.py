@@ -101,7 +101,7 @@ def _speak(espeak: str, text: str) -> tuple[np.ndarray, int]:
     """``text`` spoken by espeak-ng: mono float32 samples and their rate."""
     with tempfile.TemporaryDirectory() as tmp:
         wav = Path(tmp) / "speech.wav"
-        done = subprocess.run([espeak, "-v", "en-us", "-s", "150", "-w", str(wav), text], capture_output=True, text=True)
+        done = subprocess.run([espeak, "-v", "en-us", "-s", "150", "-w", str(wav), "--", text], capture_output=True, text=True)
         if done.returncode != 0 or not wav.is_file():
             raise InputError(f"espeak-ng failed ({done.stderr.strip()[:200]}); check it runs: espeak-ng 'hello'")
         with wave.open(str(wav), "rb") as handle:

@@ -62,6 +62,12 @@ def test_a_length_that_is_not_a_positive_number_of_seconds_is_a_one_line_error(t
     assert not (tmp_path / "c.mp4").exists()
 
 
+def test_words_that_begin_with_a_dash_are_spoken_not_read_as_espeak_options(demo, tmp_path):
+    video = make_demo_clip(tmp_path / "dash.mp4", text="-v so happy", seconds=3)
+    media = decode_clip(video, num_frames=1)
+    assert media.audio is not None and np.abs(media.audio).max() > 0.05
+
+
 def test_the_default_cpu_judges_are_face_and_speech_text_as_the_toml_says():
     judges = default_cpu_judges()
     assert [type(j) for j in judges] == [FaceJudge, SpeechTextJudge]
