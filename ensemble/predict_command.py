@@ -261,7 +261,8 @@ def _said(v: Verdict) -> str:
 
 
 def _cut(text: str | None) -> str:
-    text = text or ""
+    """On one line (a description's paragraphs would leave the table's columns), cut to the table's width."""
+    text = " ".join((text or "").split())
     return text if len(text) <= RAW_WIDTH else text[: RAW_WIDTH - 3] + "..."
 
 

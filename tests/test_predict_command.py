@@ -305,6 +305,20 @@ def test_a_missing_path_without_a_suffix_is_a_one_line_error_not_a_sample_name(c
     assert "no such video file" in one_line_error(capsys, "clips/c1", "--config", replay_config)
 
 
+def test_a_description_or_raw_text_of_several_lines_stays_on_its_row_of_the_table(capsys, tmp_path, wheel):
+    """Stored descriptions often hold paragraphs; every table line after the clip's first stays indented."""
+    reasons = tmp_path / "m-reason.jsonl"
+    reasons.write_text(json.dumps({"name": "c1", "reason": "First paragraph.\n\nThe person looks happy."}) + "\n", encoding="utf-8")
+    config = tmp_path / "judges.toml"
+    config.write_text(f'[[judge]]\ntype = "lexical"\nname = "lex"\npath = "{reasons.as_posix()}"\n', encoding="utf-8")
+    code, out, _ = cojudge(capsys, "c1", "--config", config)
+    assert code == 0
+    first, *rest = out.rstrip("\n").splitlines()
+    assert first == "c1: happy"
+    assert all(line.startswith("  ") for line in rest), out
+    assert 'description: "First paragraph. The person looks happy."' in out
+
+
 def test_a_folder_given_as_a_video_is_a_one_line_error_naming_the_folder(capsys, tmp_path, monkeypatch):
     (tmp_path / "clips").mkdir()
     monkeypatch.chdir(tmp_path)
