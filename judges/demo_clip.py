@@ -73,7 +73,11 @@ def make_demo_clip(
     if path.is_file() and not force and not stale_fallback:
         return path
     picture = _default_face() if image is None else _checked_image(image)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot make the folder {path.parent} for the demo clip ({exc.strerror or exc}); "
+                         "set MEROV_CACHE to a folder you can write to") from None
     speech, rate = (np.zeros(0, np.float32), 16000) if not text else (None, 0)
     if text and espeak is not None:
         speech, rate = _speak(espeak, text)
@@ -88,6 +92,8 @@ def make_demo_clip(
     try:
         _write_mp4(tmp, picture, length, speech, rate, size)
         os.replace(tmp, path)
+    except OSError as exc:  # a read-only cache folder, a full disk (PyAV's errors are OSErrors too)
+        raise InputError(f"cannot write the demo clip {path} ({exc.strerror or exc}); set MEROV_CACHE to a folder you can write to") from None
     finally:
         tmp.unlink(missing_ok=True)
     if speech is None:

@@ -319,6 +319,12 @@ def test_a_description_or_raw_text_of_several_lines_stays_on_its_row_of_the_tabl
     assert 'description: "First paragraph. The person looks happy."' in out
 
 
+def test_a_demo_cache_folder_that_cannot_be_made_is_a_one_line_error(capsys, tmp_path, monkeypatch):
+    (tmp_path / "file").write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("MEROV_CACHE", str(tmp_path / "file" / "cache"))
+    assert "MEROV_CACHE" in one_line_error(capsys, "--demo")
+
+
 def test_a_folder_given_as_a_video_is_a_one_line_error_naming_the_folder(capsys, tmp_path, monkeypatch):
     (tmp_path / "clips").mkdir()
     monkeypatch.chdir(tmp_path)
