@@ -64,13 +64,15 @@ class SpeechToText:
     def __init__(self, model_path: str | Path | None = None, beam_size: int = 1, cpu_threads: int = 2, vad: bool = True):
         if not isinstance(beam_size, int) or beam_size < 1:
             raise InputError(f"beam_size={beam_size!r}: give a whole number, 1 (greedy, fastest) or more")
+        if not isinstance(cpu_threads, int) or isinstance(cpu_threads, bool) or cpu_threads < 0:
+            raise InputError(f"cpu_threads={cpu_threads!r}: give a whole number of threads, e.g. 2 (0: CTranslate2 chooses)")
         if importlib.util.find_spec("faster_whisper") is None:  # now, not as an error verdict per clip
             raise InputError(f"speech to text needs faster-whisper; install it with: {INSTALL_HINT}")
         self.model_path = Path(model_path) if model_path is not None else bundled_model_path()
         if not (self.model_path / "model.bin").is_file():
             raise InputError(f"{self.model_path}: not a CTranslate2 Whisper model folder (no model.bin); give the folder holding model.bin")
         self.beam_size = beam_size
-        self.cpu_threads = int(cpu_threads)
+        self.cpu_threads = cpu_threads
         self.vad = bool(vad)
 
     def identity(self) -> dict[str, Any]:

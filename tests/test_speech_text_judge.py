@@ -93,3 +93,10 @@ def test_a_missing_faster_whisper_is_a_one_line_error_when_the_judge_is_built(mo
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "faster_whisper" else real(name, *a))
     with pytest.raises(InputError, match=r"needs faster-whisper; install it with: pip install -e '\.\[cpu\]'"):
         SpeechTextJudge()
+
+
+@pytest.mark.parametrize("threads", [-1, "two", 2.5, True])
+def test_cpu_threads_that_are_not_a_whole_number_are_refused_when_the_judge_is_built(threads):
+    """Not an error verdict per clip (cached) with CTranslate2's multi-line TypeError, nor silently truncated."""
+    with pytest.raises(InputError, match="cpu_threads="):
+        SpeechTextJudge(cpu_threads=threads)
