@@ -20,7 +20,7 @@ from judges.base import Judge
 from judges.clip import Clip
 from judges.clip_hash import identity_hash
 from judges.errors import InputError
-from judges.negation import BOUNDARY_PUNCTUATION, NEGATORS, NegationScope
+from judges.negation import BOUNDARY_PUNCTUATION, NEGATION_RULES, NEGATORS, NegationScope
 from judges.outputs import read_reasons
 from judges.registry import register_judge
 from judges.verdict import Verdict
@@ -200,6 +200,7 @@ class LexicalExtractor(Judge):
             "wheel_dir": self.wheel_dir,
             "stoplist": sorted(self.stoplist),
             "negation_window": self.negation.window,
+            "negation_rules": NEGATION_RULES,
             "vocabulary_sha256": self._vocabulary_sha256,
             "descriptions_sha256": self._descriptions_sha256,
         }

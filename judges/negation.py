@@ -17,8 +17,13 @@ NEGATORS = frozenset(
         "not", "no", "never", "without", "nor", "neither", "none", "nothing", "nobody",
         "cannot", "lack", "lacks", "lacking", "lacked", "absence", "absent", "devoid", "free",
         "hardly", "barely",
+        # contractions typed without the apostrophe, as hand-made subtitles often are ("I dont feel happy")
+        "dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "werent", "cant", "couldnt", "wouldnt",
+        "shouldnt", "wont", "havent", "hasnt", "hadnt", "aint", "neednt", "mustnt",
     }
 )
+#: Version of these rules, part of the cache identity of the judges that use them: a change recomputes.
+NEGATION_RULES = 2
 #: Negator pairs that do not negate what follows ("not only happy but also excited"); their second
 #: word belongs to the idiom and counts as covered ("no doubt happy" mentions no doubt).
 NON_NEGATING = frozenset({("not", "only"), ("not", "just"), ("no", "doubt"), ("not", "merely")})

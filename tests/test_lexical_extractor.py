@@ -26,6 +26,7 @@ def extractor(data_root):
         "She doesn't seem angry.",
         "Neither happy nor sad.",
         "She is barely happy.",
+        "She doesnt seem angry.",
     ],
 )
 def test_negated_mentions_are_dropped(extractor, text):

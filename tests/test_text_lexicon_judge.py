@@ -47,6 +47,11 @@ def test_contracted_negation_counts(judge):
     assert "happy" not in judge.judge_text("She isn't happy at all, she is upset.").words
 
 
+@pytest.mark.parametrize("text", ["I dont feel happy at all.", "She isnt happy, not one bit.", "He cant be happy now."])
+def test_a_contraction_typed_without_its_apostrophe_still_negates(judge, text):
+    assert "happy" not in judge.judge_text(text).words
+
+
 def test_inflected_forms_are_found_by_their_stem(judge):
     assert english_categories("hated") == english_categories("hate") != ()
     assert english_categories("cried") == english_categories("cry") != ()
