@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from calibration.emotion_wheel import METRIC_NAMES, WHEELS, EmotionWheel, load_wheel
+from judges.errors import InputError
 
 __all__ = ["EWScores", "evaluate", "official_words", "sample_precision_recall", "f_from_pr", "SCORE_KEYS"]
 
@@ -60,7 +61,14 @@ class EWScores:
     missing: int = 0
 
     def _mean(self, table: dict[str, float], level: str) -> float:
-        return float(np.mean([table[f"{w}_{level}"] for w in WHEELS]))
+        return float(np.mean([self._get(table, f"{w}_{level}") for w in WHEELS]))
+
+    def _get(self, table: dict[str, float], metric: str) -> float:
+        """One metric's score; one not computed (``evaluate(metrics=...)``) is a one-line error saying so."""
+        if metric not in table:
+            raise InputError(f"metric {metric!r} was not computed (only {', '.join(sorted(table)) or 'none'}); "
+                             "call evaluate() without metrics= to get every score")
+        return table[metric]
 
     @property
     def l1_f(self) -> float:
@@ -80,11 +88,11 @@ class EWScores:
 
     @property
     def m_avg(self) -> float:
-        return float(np.mean([self.f[m] for m in METRIC_NAMES]))
+        return float(np.mean([self._get(self.f, m) for m in METRIC_NAMES]))
 
     def as_dict(self) -> dict[str, float | int]:
         """Scores in percent under the documented keys (``n`` is a count)."""
-        out: dict[str, float | int] = {m: 100 * self.f[m] for m in METRIC_NAMES}
+        out: dict[str, float | int] = {m: 100 * self._get(self.f, m) for m in METRIC_NAMES}
         out.update(l1_f=100 * self.l1_f, l1_p=100 * self.l1_p, l1_r=100 * self.l1_r, l2_f=100 * self.l2_f, m_avg=100 * self.m_avg, n=self.n)
         return out
 

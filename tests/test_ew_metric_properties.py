@@ -112,3 +112,14 @@ def test_a_label_given_as_the_official_text_is_read_as_its_words(wheel):
     # the official CSV form "['happy', 'sad']" is two words, not the letters of a string
     scores = evaluate({"s": "['happy', 'sad']"}, {"s": "[Happy, sad]"}, wheel=wheel)
     assert scores.n == 1 and scores.l1_f == pytest.approx(1.0)
+
+
+def test_a_score_asked_of_metrics_not_computed_is_a_one_line_error_saying_so(wheel):
+    from calibration.emotion_wheel import LEVEL1_METRICS
+    from judges.errors import InputError
+
+    scores = evaluate({"s1": ["happy"]}, {"s1": ["happy"]}, wheel=wheel, metrics=LEVEL1_METRICS)
+    assert scores.l1_f == 1.0
+    for ask in (lambda: scores.l2_f, lambda: scores.m_avg, scores.as_dict):
+        with pytest.raises(InputError, match=r"was not computed \(only .*\); call evaluate\(\) without metrics="):
+            ask()
