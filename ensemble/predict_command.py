@@ -25,7 +25,7 @@ from ensemble.fuse_command import write_prediction_rows, write_predictions_csv
 from ensemble.fused_prediction import FusedPrediction
 from ensemble.output_files import check_output_path
 from ensemble.score_union_fuser import ScoreUnionFuser
-from judges.clip import Clip, srt_to_text
+from judges.clip import Clip, read_subtitle_file
 from judges.errors import InputError
 from judges.install_hints import install_hint
 from judges.verdict import Verdict
@@ -97,14 +97,10 @@ def _clip(item: str) -> Clip:
 def _read_subtitle(path: Path) -> str:
     if not path.is_file():
         raise InputError(f"--subtitle {path}: no such file; give the subtitle's path (.srt or plain text)")
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = None
-    if text is None or "\x00" in text:
+    text = read_subtitle_file(path)
+    if text is None:
         raise InputError(f"--subtitle {path}: not UTF-8 text; give the subtitle as a UTF-8 .srt or plain-text file")
-    return srt_to_text(text) if path.suffix.lower() == ".srt" else text.strip()
+    return text
 
 
 # -- judging and fusing ------------------------------------------------------------------

@@ -54,14 +54,23 @@ def read_sidecar_subtitle(video: Path) -> str | None:
     for suffix in SUBTITLE_SUFFIXES:
         side = video.with_suffix(suffix)
         if side.is_file():
-            try:
-                text = side.read_bytes().decode("utf-8-sig")
-            except UnicodeDecodeError:
-                text = None
-            if text is None or "\x00" in text:
+            text = read_subtitle_file(side)
+            if text is None:
                 raise InputError(f"{side}: subtitle of {video.name} is not UTF-8 text; save it as UTF-8")
-            return srt_to_text(text) if suffix == ".srt" else text.strip()
+            return text
     return None
+
+
+def read_subtitle_file(path: Path) -> str | None:
+    """The spoken text of a subtitle file (an ``.srt``'s cues, else the plain text), or None if it is not
+    UTF-8 text (a byte-order mark is dropped; UTF-16's zero bytes are not text)."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    if "\x00" in text:
+        return None
+    return srt_to_text(text) if path.suffix.lower() == ".srt" else text.strip()
 
 
 def srt_to_text(srt: str) -> str:
