@@ -148,19 +148,15 @@ class VerdictCache:
         return clip_key(clip.name, digest, clip.subtitle)
 
     def digest_videos(self, clips: Sequence[Clip], progress: bool = False) -> None:
-        """Hash the clips' videos now, with a progress bar: a first run with a cache reads every video once."""
-        videos = [clip.video for clip in clips if clip.video is not None]
+        """Hash the clips' videos not hashed yet, with a progress bar: a first run with a cache reads every video once."""
+        videos = [clip.video for clip in clips if clip.video is not None and self._memo_key(clip.video) not in self._digests]
         for video in tqdm(videos, desc="hashing videos", unit="video", disable=not progress or len(videos) < 2, leave=False):
             self.file_digest(video)
 
     def file_digest(self, path: str | Path) -> str:
         """sha256 of a file, read again only when its (path, size, mtime) changed."""
-        try:
-            resolved = str(Path(path).resolve())
-            st = os.stat(resolved)
-        except OSError:
-            raise InputError(f"{path}: video file is missing or unreadable; check the clip's path") from None
-        memo_key = (resolved, st.st_size, st.st_mtime_ns)
+        memo_key = self._memo_key(path)
+        resolved = memo_key[0]
         if memo_key in self._digests:
             return self._digests[memo_key]
         with self._locked():
@@ -175,6 +171,16 @@ class VerdictCache:
             digest = row[0]
         self._digests[memo_key] = digest
         return digest
+
+    @staticmethod
+    def _memo_key(path: str | Path) -> tuple[str, int, int]:
+        """(resolved path, size, mtime): a file's digest is reused while these stay the same."""
+        try:
+            resolved = str(Path(path).resolve())
+            st = os.stat(resolved)
+        except OSError:
+            raise InputError(f"{path}: video file is missing or unreadable; check the clip's path") from None
+        return resolved, st.st_size, st.st_mtime_ns
 
     # -- verdicts -----------------------------------------------------------
     def get_many(self, judge: Judge, clips: Iterable[Clip], retry_failed: bool = False) -> dict[str, Verdict]:
