@@ -5,15 +5,16 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from judges.errors import InputError
+from judges.label_text import parse_labels
 from judges.outputs import read_label_csv
 from judges.text_files import read_text_file
 
 __all__ = ["read_labels", "read_split", "check_names"]
 
 
-def read_labels(path: str | Path, parse: Callable[[object], list[str]] | None = None) -> dict[str, list[str]]:
+def read_labels(path: str | Path, parse: Callable[[object], list[str]] = parse_labels) -> dict[str, list[str]]:
     """Ground truth in the official MER2024 format (CSV ``name,openset``); ``parse`` reads one label text."""
-    labels = read_label_csv(path, unique=True, **({"parse": parse} if parse else {}))
+    labels = read_label_csv(path, unique=True, parse=parse)
     if not labels:
         raise InputError(f"{path}: no labelled samples")
     return labels

@@ -51,6 +51,11 @@ def _usable(blob: object) -> np.ndarray | None:
     return vector if np.isfinite(vector).all() and (abs(norm2 - 1.0) < 1e-3 or norm2 == 0.0) else None
 
 
+def _texts(words: Iterable[object]) -> list[str]:
+    """Words as the texts embedded and cached (``None`` is the empty text)."""
+    return ["" if w is None else str(w) for w in words]
+
+
 def model_id_for(model: str | Path) -> str:
     """The cache id of a model folder or name: a folder's resolved path plus a hash of its config and
     weights (:func:`~judges.checkpoint_revision.checkpoint_revision`), so a model retrained in place gets
@@ -116,7 +121,7 @@ class EmbeddingCache:
     # -- public ----------------------------------------------------------------------
     def embed(self, words: Iterable[object]) -> np.ndarray:
         """One L2-normalised float32 row per word, in input order; only uncached words reach the model."""
-        texts = ["" if w is None else str(w) for w in words]
+        texts = _texts(words)
         with self._lock:
             wanted = [t for t in dict.fromkeys(texts) if t not in self._memory]
             if wanted:
@@ -140,7 +145,7 @@ class EmbeddingCache:
         model folder's ``tokenizer.json`` (fast, without loading the model) or the model's own
         tokenizer; a model without one, or one that never says unknown, reads everything.
         """
-        texts = ["" if w is None else str(w) for w in words]
+        texts = _texts(words)
         suspects = [t for t in dict.fromkeys(texts) if t.strip() and not any(c.isascii() and c.isalnum() for c in t)]
         reader = self._token_reader() if suspects else None
         if reader is None:
