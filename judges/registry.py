@@ -131,11 +131,10 @@ def load_config(path: str | Path) -> list[dict[str, Any]]:
         if not isinstance(entry["type"], str):
             raise InputError(f"{path}: {_describe(entry, i)}: type = {entry['type']!r} is not a type name; "
                              f"write it as a string, e.g. type = \"replay\" (known types: {', '.join(judge_types())})")
-    for i, entry in enumerate(entries):
         if "name" in entry and not isinstance(entry["name"], str):  # TOML/YAML read `name = 5` as a number
             raise InputError(f"{path}: judge #{i + 1}: name = {entry['name']!r} is not text; write it as a string, "
                              f"e.g. name = \"{entry['name']}\"")
-    named = [entry["name"] for entry in entries if isinstance(entry.get("name"), str)]
+    named = [entry["name"] for entry in entries if "name" in entry]  # all text, checked above
     repeated = sorted({name for name in named if named.count(name) > 1})
     if repeated:  # before any judge is built: a model judge takes minutes to load
         raise InputError(f"{path}: judge names must be unique; repeated: {', '.join(repeated)}")
