@@ -14,6 +14,7 @@ import numpy as np
 
 from ensemble.fuser import OOV_POLICIES, Fuser
 from ensemble.output_files import write_atomically
+from judges.clip_hash import identity_json_value
 from judges.errors import InputError
 
 __all__ = ["save_calibration", "load_calibration", "judges_on_other_files", "FORMAT_VERSION"]
@@ -37,10 +38,8 @@ def _clean(value: Any) -> Any:
     a judge identity's paths and sets as the verdict cache hashes them (text, members sorted by repr)."""
     if isinstance(value, (np.generic, np.ndarray)):
         value = value.tolist()
-    if isinstance(value, Path):
-        return str(value)
-    if isinstance(value, (set, frozenset)):
-        value = sorted(value, key=repr)
+    if isinstance(value, (Path, set, frozenset)):
+        value = identity_json_value(value)  # as the verdict cache hashes a judge identity
     if isinstance(value, float) and math.isnan(value):
         return None
     if isinstance(value, dict):

@@ -17,12 +17,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-__all__ = ["identity_hash", "sha256_file", "clip_key"]
+__all__ = ["identity_hash", "identity_json_value", "sha256_file", "clip_key"]
 
 _CHUNK = 1 << 20
 
 
-def _json_default(value: Any) -> Any:
+def identity_json_value(value: Any) -> Any:
+    """A judge identity's set (members sorted by repr) or path (text) as JSON; anything else JSON cannot hold is a TypeError."""
     if isinstance(value, (set, frozenset)):
         return sorted(value, key=repr)
     if isinstance(value, Path):
@@ -32,7 +33,7 @@ def _json_default(value: Any) -> Any:
 
 def identity_hash(identity: Mapping[str, Any]) -> str:
     """sha256 of the identity as canonical JSON (sorted keys, no spaces); raises TypeError on non-JSON values."""
-    text = json.dumps(dict(identity), sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_json_default)
+    text = json.dumps(dict(identity), sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=identity_json_value)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
