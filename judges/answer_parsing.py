@@ -19,8 +19,9 @@ import json
 import re
 
 from judges.label_text import parse_labels
+from judges.verdict import Verdict
 
-__all__ = ["words_from_answer", "strip_thinking", "MAX_WORDS_PER_LABEL"]
+__all__ = ["words_from_answer", "strip_thinking", "verdict_from_answer", "MAX_WORDS_PER_LABEL"]
 
 #: A label longer than this many words is a sentence, not an emotion word.
 MAX_WORDS_PER_LABEL = 3
@@ -75,6 +76,18 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
 def strip_thinking(text: str) -> str:
     """``text`` without a reasoning model's ``<think>`` block (an unfinished one runs to the end), stripped."""
     return _THINK.sub(" ", text).strip()
+
+
+def verdict_from_answer(judge: str, clip: str, text: str, mode: str, seconds: float = 0.0) -> Verdict:
+    """One model answer read as the judge's ``mode`` asks: emotion words (or a parse error), or, in
+    ``"describe"`` mode, a description without the model's thinking (none left: an error)."""
+    if mode == "describe":
+        description = strip_thinking(text)
+        if not description:
+            return Verdict.failed(judge, clip, "empty description", seconds=seconds, raw=text)
+        return Verdict(judge=judge, clip=clip, raw=text, description=description, seconds=seconds)
+    words, error = words_from_answer(text)
+    return Verdict(judge=judge, clip=clip, words=words, raw=text, seconds=seconds, error=error)
 
 
 def _json_values(answer: str) -> str:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from judges import prompts
-from judges.answer_parsing import strip_thinking, words_from_answer
+from judges.answer_parsing import verdict_from_answer
 from judges.base import Judge
 from judges.clip import Clip
 from judges.errors import InputError
@@ -120,14 +120,7 @@ class GenerativeJudge(Judge):
 
     def verdict(self, clip: str, text: str, seconds: float = 0.0) -> Verdict:
         """Read one answer: emotion words (or a parse error), or a description in describe mode."""
-        text = (text or "").strip()
-        if self.mode == "describe":
-            description = strip_thinking(text)
-            if not description:
-                return Verdict.failed(self.name, clip, "empty description", seconds=seconds, raw=text)
-            return Verdict(judge=self.name, clip=clip, raw=text, description=description, seconds=seconds)
-        words, error = words_from_answer(text)
-        return Verdict(judge=self.name, clip=clip, words=words, raw=text, seconds=seconds, error=error)
+        return verdict_from_answer(self.name, clip, (text or "").strip(), self.mode, seconds)
 
     def cache_identity(self) -> dict[str, Any]:
         return {

@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from judges import prompts
-from judges.answer_parsing import strip_thinking, words_from_answer
+from judges.answer_parsing import verdict_from_answer, words_from_answer
 from judges.base import MODALITIES, Judge
 from judges.clip import Clip
 from judges.errors import InputError
@@ -161,7 +161,7 @@ class OpenAIJudge(Judge):
             text = self.chat(self.content_for(clip))
         except (InputError, _RequestFailed) as exc:
             return Verdict.failed(self.name, clip.name, str(exc), seconds=time.perf_counter() - start)
-        return self._verdict(clip.name, text, time.perf_counter() - start)
+        return verdict_from_answer(self.name, clip.name, text, self.mode, time.perf_counter() - start)
 
     def extract(self, description: str | None, subtitle: str | None = None, clip: str = "") -> Verdict:
         """Stage two, text only: the emotion words in a clue description combined with the subtitle."""
@@ -173,15 +173,6 @@ class OpenAIJudge(Judge):
             return Verdict.failed(self.name, clip, str(exc), seconds=time.perf_counter() - start)
         words, error = words_from_answer(text)
         return Verdict(self.name, clip, words=words, raw=text, description=description, seconds=time.perf_counter() - start, error=error)
-
-    def _verdict(self, clip: str, text: str, seconds: float) -> Verdict:
-        if self.mode == "describe":
-            description = strip_thinking(text)
-            if not description:
-                return Verdict.failed(self.name, clip, "empty description", seconds=seconds, raw=text)
-            return Verdict(judge=self.name, clip=clip, raw=text, description=description, seconds=seconds)
-        words, error = words_from_answer(text)
-        return Verdict(judge=self.name, clip=clip, words=words, raw=text, seconds=seconds, error=error)
 
     # -- HTTP -----------------------------------------------------------------
 
