@@ -193,9 +193,7 @@ class TextLexiconJudge(Judge):
             if is_negated:
                 negated.append(token)
                 continue
-            counted.append(f"{token} ({'/'.join(categories)})")
-            for category in categories:
-                weights[category] += BROAD_CATEGORIES.get(category, 1.0)
+            _count(token, categories, weights, counted)
         return [("NRC", weights, counted, negated)]
 
     def _chinese(self, text: str, latin: bool = True) -> list[tuple[str, Counter[str], list[str], list[str]]]:
@@ -222,9 +220,7 @@ class TextLexiconJudge(Judge):
                 if categories and reach > 0:
                     negated.append(word)
                 elif categories:
-                    english_counted.append(f"{word} ({'/'.join(categories)})")
-                    for category in categories:
-                        english[category] += BROAD_CATEGORIES.get(category, 1.0)
+                    _count(word, categories, english, english_counted)
                 reach = max(0, reach - 1)
                 continue
             if token.isspace() and any(_LATIN_TOKEN.match(t) for t in tokens[max(0, i - 1) : i + 2]):
@@ -240,10 +236,16 @@ class TextLexiconJudge(Judge):
                 if reach > 0:
                     negated.append(token)
                 else:
-                    counted.append(f"{token} ({category})")
-                    weights[category] += BROAD_CATEGORIES.get(category, 1.0)
+                    _count(token, [category], weights, counted)
             reach = max(0, reach - 1)
         return [("DUTIR", weights, counted, negated)] + ([("NRC", english, english_counted, [])] if english_counted else [])
+
+
+def _count(word: str, categories: Sequence[str], weights: Counter[str], counted: list[str]) -> None:
+    """``word`` as evidence for its ``categories`` (the broad ones weigh less), noted for the verdict's ``raw``."""
+    counted.append(f"{word} ({'/'.join(categories)})")
+    for category in categories:
+        weights[category] += BROAD_CATEGORIES.get(category, 1.0)
 
 
 def english_categories(word: str) -> tuple[str, ...]:
