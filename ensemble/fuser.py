@@ -12,6 +12,7 @@ from ensemble.fused_prediction import FusedPrediction
 from ensemble.stacked_voter import StackedVoter
 from ensemble.vote_table import VoteTable, WordMapper
 from ensemble.voter_base import ClassVoter
+from judges.clip import refuse_a_single_name
 from judges.errors import InputError
 
 __all__ = ["Fuser", "JudgeOutputs", "OOV_POLICIES"]
@@ -19,12 +20,6 @@ __all__ = ["Fuser", "JudgeOutputs", "OOV_POLICIES"]
 #: judge name -> sample name -> words (None or absent: the judge gave no verdict)
 JudgeOutputs = Mapping[str, Mapping[str, Sequence[str] | None]]
 OOV_POLICIES = ("attach", "drop")
-
-
-def _check_names(names: object) -> None:
-    """Refuse one clip name given where a list of them is due (it would be read letter by letter)."""
-    if isinstance(names, (str, bytes)):
-        raise InputError(f"Fuser: names is one string, {names!r}; give a list of clip names, e.g. {[names]!r}")
 
 
 class Fuser(BaseEstimator):
@@ -86,7 +81,7 @@ class Fuser(BaseEstimator):
 
     def table(self, outputs: JudgeOutputs, names: Sequence[str] | None = None, judges: Sequence[str] | None = None) -> VoteTable:
         """The vote table of ``outputs`` on ``names`` (default: every name any judge answered)."""
-        _check_names(names)
+        refuse_a_single_name(names, "Fuser")
         if names is None:
             names = sorted({n for out in outputs.values() for n in out})
         return VoteTable.build(outputs, names, self.space(), self.mapper(), judges=judges)
@@ -96,7 +91,7 @@ class Fuser(BaseEstimator):
         """Learn the voter on ``names`` (default: every labelled name)."""
         from calibration.tuning import check_labels
 
-        _check_names(names)
+        refuse_a_single_name(names, "Fuser")
         if names is None:
             names = list(labels) if isinstance(labels, Mapping) else []
         names = list(names)

@@ -31,6 +31,7 @@ from sklearn.base import BaseEstimator
 
 from ensemble.fused_prediction import FusedPrediction
 from ensemble.word_normalizer import WordNormalizer
+from judges.clip import refuse_a_single_name
 from judges.errors import InputError
 from judges.verdict import Verdict
 
@@ -87,8 +88,7 @@ class ScoreUnionFuser(BaseEstimator):
     def predict(self, verdicts: Verdicts, names: Sequence[str] | None = None) -> list[FusedPrediction]:
         """One prediction per clip of ``names`` (default: every clip any judge has a verdict for), in order."""
         self._check_params()
-        if isinstance(names, (str, bytes)):
-            raise InputError(f"ScoreUnionFuser: names is one string, {names!r}; give a list of clip names, e.g. {[names]!r}")
+        refuse_a_single_name(names, "ScoreUnionFuser")
         if names is None:
             names = list(dict.fromkeys(c for per in verdicts.values() for c in per))
         return [self.predict_clip({j: per[n] for j, per in verdicts.items() if n in per}, n) for n in names]

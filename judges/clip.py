@@ -45,6 +45,12 @@ class Clip:
         return cls(name=str(item))
 
 
+def refuse_a_single_name(names: object, owner: str) -> None:
+    """Refuse one clip name given where a list of them is due (it would be read letter by letter)."""
+    if isinstance(names, (str, bytes)):
+        raise InputError(f"{owner}: names is one string, {names!r}; give a list of clip names, e.g. {[names]!r}")
+
+
 def read_sidecar_subtitle(video: Path) -> str | None:
     """Text of ``clip.srt`` or ``clip.txt`` beside ``clip.mp4``, if one exists.
 
