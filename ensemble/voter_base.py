@@ -86,6 +86,10 @@ class ClassVoter(BaseEstimator):
     def fit(self, table: VoteTable, Y: np.ndarray | None = None) -> "ClassVoter":
         """Learn from ``table`` (the judges' votes) and ``Y`` (true class indicators, samples x classes)."""
         self._check_params()
+        if not table.names:
+            raise InputError(f"{type(self).__name__}.fit: the vote table has no clips to learn from; fit on at least one labelled clip")
+        if not table.judges:
+            raise InputError(f"{type(self).__name__}.fit: the vote table has no judges to learn from; give at least one judge's outputs")
         if Y is not None:
             Y = np.asarray(Y, dtype=np.float64)
             if Y.shape != (len(table.names), len(table.space)):

@@ -108,6 +108,18 @@ def test_predicting_with_other_judges_is_an_error(toy):
         voter.predict(table.judge_subset(["good", "noisy"]))
 
 
+@pytest.mark.parametrize("cls", ALL)
+@pytest.mark.parametrize("empty", ["clips", "judges"])
+def test_fitting_on_a_table_with_no_clips_or_no_judges_is_a_one_line_error(cls, empty, toy, space):
+    table, labels, Y = toy
+    if empty == "clips":
+        table, Y = table.subset([]), Y[:0]
+    else:
+        table = VoteTable.build({}, table.names, space)
+    with pytest.raises(InputError, match=f"{cls.__name__}.fit: the vote table has no {empty}"):
+        cls().fit(table, Y)
+
+
 def test_unfitted_voter_says_so(toy):
     with pytest.raises(InputError, match="not fitted"):
         StackedVoter().predict(toy[0])
