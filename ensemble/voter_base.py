@@ -94,6 +94,9 @@ class ClassVoter(BaseEstimator):
             Y = np.asarray(Y, dtype=np.float64)
             if Y.shape != (len(table.names), len(table.space)):
                 raise InputError(f"{type(self).__name__}.fit: targets have shape {Y.shape}, expected {(len(table.names), len(table.space))}")
+            if not ((Y >= 0) & (Y <= 1)).all():  # NaN fails both
+                raise InputError(f"{type(self).__name__}.fit: targets must be class indicators in [0, 1] (NaN, counts or negatives are not); "
+                                 "make them with ClassSpace.targets(labels, names)")
         self.judges_ = list(table.judges)
         self.n_classes_ = len(table.space)
         self._fit(table, Y)

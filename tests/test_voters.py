@@ -120,6 +120,16 @@ def test_fitting_on_a_table_with_no_clips_or_no_judges_is_a_one_line_error(cls, 
         cls().fit(table, Y)
 
 
+@pytest.mark.parametrize("cls", ALL)
+@pytest.mark.parametrize("bad", [np.nan, 2.0, -1.0])
+def test_targets_that_are_not_class_indicators_are_refused_not_learnt(cls, bad, toy):
+    table, labels, Y = toy
+    wrong = Y.copy()
+    wrong[0, 0] = bad  # e.g. word counts summed per class, or a missing label read as NaN
+    with pytest.raises(InputError, match=rf"{cls.__name__}.fit: targets must be class indicators in \[0, 1\]"):
+        cls().fit(table, wrong)
+
+
 def test_unfitted_voter_says_so(toy):
     with pytest.raises(InputError, match="not fitted"):
         StackedVoter().predict(toy[0])
