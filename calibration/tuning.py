@@ -18,6 +18,7 @@ from sklearn.model_selection import KFold, RepeatedKFold
 
 from calibration.objectives import Objective
 from ensemble.fuser import Fuser
+from ensemble.stacked_voter import StackedVoter
 from ensemble.vote_table import VoteTable
 from ensemble.voter_base import Rule
 from judges.errors import InputError
@@ -173,7 +174,7 @@ def tune_table(
     ``best_score`` is the chosen point's own cross-validated score.
     """
     objective = objective if isinstance(objective, Objective) else Objective(objective)
-    voter = fuser.voter
+    voter = fuser.voter if fuser.voter is not None else StackedVoter()  # what Fuser fits when given no voter
     grid = check_grid(voter, grid or {})
     n = len(table.names)
     check_folds(folds, repeats, n)

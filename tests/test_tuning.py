@@ -128,3 +128,14 @@ def test_a_knob_value_given_twice_in_the_grid_does_not_change_its_neighbours():
     twice = _smoothed_best([dict(r) for r in rows], "threshold", [0.3, 0.5, 0.5, 0.7])
     assert twice["params"] == once["params"] == {"threshold": 0.3}
     assert twice["smoothed_score"] == once["smoothed_score"] == pytest.approx(0.72)
+
+
+def test_a_fuser_left_to_its_default_voter_is_tuned_as_the_stacked_voter_it_fits(wheel):
+    from ensemble.stacked_voter import StackedVoter
+
+    outputs, labels = toy_outputs()
+    grid = {"C": [0.1, 1.0], "lam": [0.4, 0.6]}
+    default = Fuser(oov="drop", wheel=wheel)  # voter=None: Fuser fits a StackedVoter()
+    table = default.table(outputs, list(labels))
+    expected = tune_table(Fuser(StackedVoter(), oov="drop", wheel=wheel), table, labels, grid, folds=2)
+    assert tune_table(default, table, labels, grid, folds=2).results == expected.results
