@@ -197,6 +197,18 @@ def test_fitting_leaves_the_voter_given_unfitted(wheel):
     assert fuser.voter_ is not voter and not hasattr(voter, "judges_")
 
 
+def test_a_clone_shares_the_read_only_wheel_instead_of_copying_it_per_fold(wheel, monkeypatch):
+    # tuning clones the fuser for every fold and grid point: deep-copying the wheel's tables took 0.16 s each,
+    # about half of `cojudge tune`'s time
+    from sklearn.base import clone
+
+    monkeypatch.setattr(type(wheel), "__deepcopy__", lambda self, memo: pytest.fail("the wheel was deep-copied"), raising=False)
+    fuser = Fuser(MajorityVoter(threshold=0.3), oov="drop", min_similarity=0.7, wheel=wheel)
+    copy = clone(fuser)
+    assert copy.wheel is wheel and copy.voter is not fuser.voter
+    assert copy.get_params(deep=True) == fuser.get_params(deep=True) | {"voter": copy.voter}
+
+
 def test_set_params_on_the_word_mapping_takes_effect_at_the_next_fit(wheel):
     outputs, labels = {"a": {"s": ["gratitude"]}}, {"s": ["thankful"]}
     fuser = Fuser(MajorityVoter(threshold=0.5), oov="attach", wheel=wheel).fit(outputs, labels)
