@@ -112,6 +112,8 @@ class ClassVoter(BaseEstimator):
     def select(self, table: VoteTable, proba: np.ndarray | None = None) -> list[list[tuple[Candidate, float]]]:
         """Per sample, the chosen candidate words with their confidences, best first."""
         self._check_table(table)
+        # the decision parameters may be set after fitting (no refit needed): checked here too
+        self._check_params(skip=tuple(k for k in self.get_params() if k not in self.decision_params))
         proba = self.predict_proba(table) if proba is None else proba
         if self.decision == "expected_f":
             return select_expected_f_batch(proba, table.candidates, table.space.wheel_of, self.lam, self.max_words)

@@ -130,6 +130,16 @@ def test_targets_that_are_not_class_indicators_are_refused_not_learnt(cls, bad, 
         cls().fit(table, wrong)
 
 
+@pytest.mark.parametrize(("param", "value"), [("decision", "expected-f"), ("threshold", 5), ("lam", "0.5"), ("max_words", 0)])
+def test_a_decision_parameter_set_after_fitting_is_checked_when_deciding(param, value, toy):
+    # the decision parameters are meant to be changed on a fitted voter (no refit): a typo must not silently
+    # decide by threshold, nor a threshold of 5 answer no word for every clip
+    table, _, Y = toy
+    voter = StackedVoter().fit(table, Y).set_params(**{param: value})
+    with pytest.raises(InputError, match=f"StackedVoter: {param} must be"):
+        voter.predict(table)
+
+
 def test_unfitted_voter_says_so(toy):
     with pytest.raises(InputError, match="not fitted"):
         StackedVoter().predict(toy[0])
