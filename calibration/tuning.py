@@ -20,7 +20,7 @@ from calibration.objectives import Objective
 from ensemble.fuser import Fuser
 from ensemble.stacked_voter import StackedVoter
 from ensemble.vote_table import VoteTable
-from ensemble.voter_base import Rule
+from ensemble.voter_base import DECISIONS, Rule
 from judges.errors import InputError
 
 __all__ = ["TuningResult", "tune_table", "default_grid", "STRATEGIES", "make_voter", "check_folds", "check_labels", "check_grid"]
@@ -111,6 +111,12 @@ def check_grid(voter, grid: Mapping[str, Any]) -> dict[str, list[Any]]:
             if problem:
                 raise InputError(f"grid {key}={value!r}: {type(voter).__name__}'s {problem}")
     voter._check_params(skip=tuple(out))
+    # a knob the decision never reads would be "tuned" on a flat curve
+    decisions = set(out.get("decision", [voter.get_params().get("decision")]))
+    for knob, other, user in (("threshold", "lam", "threshold"), ("lam", "threshold", "expected_f")):
+        if knob in out and user not in decisions and decisions <= set(DECISIONS):
+            raise InputError(f"grid {knob}: {type(voter).__name__} decides by {', '.join(sorted(decisions))}, where {knob} changes nothing; "
+                             f"tune {other} instead, or also grid decision={user}")
     return out
 
 

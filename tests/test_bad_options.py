@@ -67,6 +67,19 @@ def test_bad_grid_values_are_refused_before_fitting(wheel, grid, message):
         _tune(wheel, StackedVoter(), grid=grid)
 
 
+@pytest.mark.parametrize("voter, grid, message", [
+    (StackedVoter(), {"threshold": [0.2, 0.4]}, "grid threshold: StackedVoter decides by expected_f, where threshold changes nothing; "
+                                                "tune lam instead, or also grid decision=threshold"),
+    (MajorityVoter(), {"lam": [0.3, 0.5]}, "grid lam: MajorityVoter decides by threshold, where lam changes nothing; "
+                                           "tune threshold instead, or also grid decision=expected_f"),
+])
+def test_a_grid_over_a_knob_the_decision_does_not_use_is_refused_not_reported_as_tuned(wheel, voter, grid, message):
+    # cojudge tune --strategy stacked --grid threshold=0.2,0.4 printed a flat curve and "chose threshold 0.2"
+    with pytest.raises(InputError, match=message):
+        _tune(wheel, voter, grid=grid)
+    _tune(wheel, voter, grid={**grid, "decision": ["threshold", "expected_f"]})  # a grid over both decisions uses it
+
+
 def test_voter_fit_checks_its_parameters(wheel):
     with pytest.raises(InputError, match="StackedVoter: C must be a number > 0, got -1"):
         _tune(wheel, StackedVoter(C=-1), grid={"lam": [0.5]})
