@@ -65,10 +65,11 @@ class StackedVoter(ClassVoter):
     def _shared_features(self, table: VoteTable) -> tuple[np.ndarray, np.ndarray | None]:
         """What every class's features draw on: the vote shares, and the Dawid-Skene log-odds."""
         share = table.vote_share()
-        if not self.reliability_feature:
+        scale = self._fitted_features[1]
+        if scale is None:
             return share, None
         p = np.clip(self._reliability_model().predict_proba(table), 1e-6, 1 - 1e-6)
-        return share, self.reliability_scale * np.log(p / (1 - p))
+        return share, scale * np.log(p / (1 - p))
 
     def _reliability_model(self) -> DawidSkeneVoter:
         """The Dawid-Skene model behind the reliability feature, rebuilt only when ``reliability_`` changes."""
@@ -80,7 +81,7 @@ class StackedVoter(ClassVoter):
     def _features(self, table: VoteTable, k: int, shared: tuple[np.ndarray, np.ndarray | None]) -> np.ndarray:
         share, reliability = shared
         parts = [table.votes[:, :, k]]
-        if self.share_features:
+        if self._fitted_features[0]:
             parts.append(share)
         if reliability is not None:
             parts.append(reliability[:, k : k + 1])
@@ -89,6 +90,7 @@ class StackedVoter(ClassVoter):
     def _fit(self, table: VoteTable, Y: np.ndarray | None) -> None:
         if Y is None:
             raise ValueError("StackedVoter learns from labels: call fit(table, Y)")
+        self._note_features()
         self.reliability_ = DawidSkeneVoter().fit(table, Y).state() if self.reliability_feature else None
         share = self._shared_features(table)
         n_features = self._features(table, 0, share).shape[1]
@@ -105,6 +107,15 @@ class StackedVoter(ClassVoter):
                 coef, intercept = fit_logistic_batch(X, Y[:, varied], self.C)
             self.coef_[varied] = coef
             self.intercept_[varied] = intercept
+
+    def _note_features(self) -> None:
+        """Keep the feature settings the coefficients are fitted with: a later set_params takes effect at the next fit."""
+        self._fitted_features = (self.share_features, self.reliability_scale if self.reliability_feature else None)
+
+    def load_state(self, state: dict) -> "StackedVoter":
+        super().load_state(state)
+        self._note_features()  # a calibration file's parameters are the ones its state was fitted with
+        return self
 
     def predict_proba(self, table: VoteTable) -> np.ndarray:
         self._check_table(table)

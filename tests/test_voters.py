@@ -188,6 +188,17 @@ def test_stacked_probability_is_the_logistic_of_votes_shares_and_scaled_label_fi
         np.testing.assert_allclose(proba[:, k], 1 / (1 + np.exp(-(X @ voter.coef_[k] + voter.intercept_[k]))), rtol=1e-6)
 
 
+@pytest.mark.parametrize("change", [{"reliability_scale": 5.0}, {"share_features": False}, {"reliability_feature": False}])
+def test_model_parameters_set_after_fitting_take_effect_at_the_next_fit_not_at_predict(change, toy):
+    # scikit-learn's contract: predictions come from the fitted model; the scale changed them silently,
+    # the feature flags raised numpy's matmul ValueError
+    table, _, Y = toy
+    voter = StackedVoter(C=1.0).fit(table, Y)
+    before = voter.predict_proba(table)
+    np.testing.assert_array_equal(voter.set_params(**change).predict_proba(table), before)
+    assert not np.allclose(voter.fit(table, Y).predict_proba(table), before)
+
+
 def test_the_reliability_scale_changes_the_stacked_fit(toy):
     table, _, Y = toy
     weak, strong = (StackedVoter(C=1.0, reliability_scale=s).fit(table, Y) for s in (0.1, 1.0))
