@@ -105,7 +105,11 @@ class Fuser(BaseEstimator):
         check_labels(labels, names, self.space())
         if not names:
             raise InputError("Fuser.fit: no labelled clips to learn from; give labels such as {'sample_00000007': ['happy']}")
-        return self.fit_table(self.table(outputs, names), labels)
+        table = self.table(outputs, names)
+        if not table.answered.any():
+            raise InputError(f"Fuser.fit: no judge answered any of the {len(names)} labelled clips (e.g. {names[0]!r}); "
+                             "are the labels and the judges' outputs for the same clips?")
+        return self.fit_table(table, labels)
 
     def fit_table(self, table: VoteTable, labels: Mapping[str, Sequence[str]]) -> "Fuser":
         voter = clone(self.voter) if self.voter is not None else StackedVoter()

@@ -183,6 +183,8 @@ def test_fit_learns_from_the_names_given_only(wheel):
     ({"c0": "happy", "c1": "angry"}, None, "list of emotion words"),  # read letter by letter, it taught 'no emotion'
     ({"c0": ["happy"]}, ["c0", "c1"], "no label"),
     ({}, None, "no labelled clips"),
+    # labels of other clips than the judges' (another split): the voter learnt from clips with no vote at all
+    ({"t0": ["happy"], "t1": ["angry"]}, None, r"no judge answered any of the 2 labelled clips \(e.g. 't0'\)"),
 ])
 def test_fit_refuses_labels_it_cannot_learn_from_in_one_line(wheel, labels, names, message):
     outputs, _ = toy_outputs()
