@@ -91,7 +91,7 @@ def cross_validate(
     """Repeated k-fold estimate of fused vs best-single-judge level-1 F (see module docstring)."""
     names = list(names)
     check_folds(folds, repeats, len(names))
-    grid = check_grid(fuser.voter, grid) if grid else None
+    grid = check_grid(fuser.unfitted_voter(), grid) if grid else None
     if grid:
         # the smallest outer training set must still split into the inner folds
         smallest = len(names) - -(-len(names) // folds)
@@ -114,7 +114,7 @@ def cross_validate(
         fold_fuser = clone(fuser)
         fold_fuser._space = fuser.space()
         if inner is not None:
-            fold_fuser.voter = clone(fuser.voter).set_params(**inner.best_params)
+            fold_fuser.voter = fuser.unfitted_voter().set_params(**inner.best_params)
             chosen.append(inner.best_params)
         fold_fuser.fit_table(tr_table, labels)
         preds = {p.name: p.words for p in fold_fuser.predict_table(te_table)}

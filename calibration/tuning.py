@@ -18,7 +18,6 @@ from sklearn.model_selection import KFold, RepeatedKFold
 
 from calibration.objectives import Objective
 from ensemble.fuser import Fuser
-from ensemble.stacked_voter import StackedVoter
 from ensemble.vote_table import VoteTable
 from ensemble.voter_base import DECISIONS, Rule
 from judges.errors import InputError
@@ -180,7 +179,7 @@ def tune_table(
     ``best_score`` is the chosen point's own cross-validated score.
     """
     objective = objective if isinstance(objective, Objective) else Objective(objective)
-    voter = fuser.voter if fuser.voter is not None else StackedVoter()  # what Fuser fits when given no voter
+    voter = fuser.unfitted_voter()
     grid = check_grid(voter, grid or {})
     n = len(table.names)
     check_folds(folds, repeats, n)

@@ -111,8 +111,12 @@ class Fuser(BaseEstimator):
                              "are the labels and the judges' outputs for the same clips?")
         return self.fit_table(table, labels)
 
+    def unfitted_voter(self) -> ClassVoter:
+        """A fresh copy of the voter ``fit`` learns: ``voter``, or the default ``StackedVoter`` when it is None."""
+        return clone(self.voter) if self.voter is not None else StackedVoter()
+
     def fit_table(self, table: VoteTable, labels: Mapping[str, Sequence[str]]) -> "Fuser":
-        voter = clone(self.voter) if self.voter is not None else StackedVoter()
+        voter = self.unfitted_voter()
         self.voter_ = voter.fit(table, self.space().targets(labels, table.names))
         self.judges_ = list(table.judges)
         return self

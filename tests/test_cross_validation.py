@@ -168,3 +168,9 @@ def test_the_mapped_baseline_is_scored_on_the_mapped_words_of_the_judge_it_names
         held_out = [dev_names[i] for i in test]
         assert score == evaluate(dev_labels, mapped[judge], held_out, wheel=wheel, metrics=LEVEL1_METRICS).l1_f
         assert score != evaluate(dev_labels, outputs[judge], held_out, wheel=wheel, metrics=LEVEL1_METRICS).l1_f
+
+
+def test_a_fuser_left_to_its_default_voter_is_cross_validated_with_the_stacked_voter_it_fits(dev_labels, dev_names, outputs_dir, wheel):
+    outputs = {f.parent.name: read_judge_output(f) for f in sorted(outputs_dir.glob("*/*-nosubtitle-addsub-eng-openset.npz"))[:3]}
+    cv = cross_validate(Fuser(oov="drop", wheel=wheel), outputs, dev_labels, dev_names, grid={"C": [0.1, 0.3]}, repeats=1, inner_folds=3)
+    assert len(cv.fused) == 5 and all(set(p) == {"C"} for p in cv.chosen_params)
