@@ -91,9 +91,11 @@ class LMDeployJudge(GenerativeJudge):
         self.revision = revision or (checkpoint_revision(local.resolve()) if config.is_file() else "unpinned")
 
         lmdeploy, self.image_token = _import_lmdeploy()
-        engine = {"tp": tp}
+        engine: dict[str, Any] = {"tp": tp}
         if session_len is not None:
             engine["session_len"] = session_len
+        if revision is not None and not local.exists():  # a hub id: LMDeploy downloads the revision the cache is keyed on
+            engine["revision"] = revision
         if backend == "pytorch":
             backend_config = lmdeploy.PytorchEngineConfig(**engine, **({"adapters": self.adapters} if self.adapters else {}))
         else:

@@ -49,8 +49,8 @@ class FakePipeline:
 
 #: Some of the documented fields of LMDeploy's config classes (lmdeploy.messages); any other is a TypeError.
 CONFIG_FIELDS = {
-    "TurbomindEngineConfig": {"dtype", "model_format", "tp", "session_len", "max_batch_size", "cache_max_entry_count"},
-    "PytorchEngineConfig": {"dtype", "tp", "session_len", "max_batch_size", "cache_max_entry_count", "adapters"},
+    "TurbomindEngineConfig": {"dtype", "model_format", "tp", "session_len", "max_batch_size", "cache_max_entry_count", "download_dir", "revision"},
+    "PytorchEngineConfig": {"dtype", "tp", "session_len", "max_batch_size", "cache_max_entry_count", "adapters", "download_dir", "revision"},
     "VisionConfig": {"max_batch_size", "thread_safe"},
     "GenerationConfig": {
         "n", "max_new_tokens", "do_sample", "top_p", "top_k", "min_p", "temperature",
@@ -278,3 +278,16 @@ def test_cache_identity_changes_when_the_lora_adapter_is_retrained_in_place(lmde
     before = LMDeployJudge("m", backend="pytorch", adapters={"mer": str(adapter)}).cache_identity()
     (adapter / "adapter_model.safetensors").write_bytes(b"\x01" * 4096)
     assert LMDeployJudge("m", backend="pytorch", adapters={"mer": str(adapter)}).cache_identity() != before
+
+
+@pytest.mark.parametrize("backend", ["turbomind", "pytorch"])
+def test_a_hub_model_is_downloaded_at_the_revision_its_cache_identity_names(lmdeploy, backend):
+    """revision= was only written into the cache identity: LMDeploy downloaded the hub's latest weights under it."""
+    judge = LMDeployJudge("OpenGVLab/InternVL2_5-8B", backend=backend, revision="0123abc")
+    assert lmdeploy.pipelines[0].options["backend_config"].revision == "0123abc"
+    assert judge.cache_identity()["revision"] == "0123abc"
+
+
+def test_a_local_folder_gets_no_hub_revision(lmdeploy, tmp_path):
+    LMDeployJudge(tmp_path, revision="my-label")
+    assert not hasattr(lmdeploy.pipelines[0].options["backend_config"], "revision")
