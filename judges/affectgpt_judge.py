@@ -115,6 +115,7 @@ class AffectGPTJudge(Judge):
         self.extractor = None if extractor is None else build_extractor(extractor)
         self.work_root = None if work_root is None else str(work_root)
         self.keep_workdir = keep_workdir
+        self._running: set[subprocess.Popen] = set()  # runs in flight, stopped by close()
 
     # -- running -----------------------------------------------------------------
 
@@ -178,14 +179,22 @@ class AffectGPTJudge(Judge):
                     proc = subprocess.Popen(argv, cwd=self.repo, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
                 except OSError as exc:
                     return f"AffectGPT command {argv[0]!r} cannot run ({exc.strerror or exc}); check python= and command=; see {log}"
+                self._running.add(proc)
                 try:
                     returncode = proc.wait(timeout=self.timeout)
                 except subprocess.TimeoutExpired:
                     _kill_session(proc)
                     return f"AffectGPT did not finish within {self.timeout:g} s; see {log}"
+                finally:
+                    self._running.discard(proc)
             if returncode != 0:
                 return f"AffectGPT exited with status {returncode}: {_tail(log)}; full log: {log}"
         return None
+
+    def close(self) -> None:
+        """Stop the AffectGPT runs still going (a Ctrl-C'd run): in a session of their own, they outlive this process."""
+        for proc in list(self._running):
+            _kill_session(proc)
 
     # -- reading -------------------------------------------------------------------
 

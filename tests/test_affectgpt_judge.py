@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import sys
 import textwrap
+import threading
+import time
 
 import pytest
 
@@ -126,3 +128,18 @@ def test_the_default_command_needs_cfg_path(fake_repo):
 def test_cache_identity_names_checkpoint_and_command(fake_repo):
     ident = affectgpt(fake_repo).cache_identity()
     assert ident["checkpoint"].endswith("checkpoint_000030_loss_0.602.pth") and "inference_hybird.py" in ident["commands"][0]
+
+
+def test_close_stops_a_run_in_flight(fake_repo, videos, tmp_path):
+    """cojudge predict closes its judges on Ctrl-C; AffectGPT, in a session of its own, kept running (and holding the GPU)."""
+    started = tmp_path / "started"
+    judge = affectgpt(fake_repo, work_root=tmp_path, command=f"{{python}} -c 'open(\"{started}\", \"w\"); import time; time.sleep(60)'")
+    worker = threading.Thread(target=judge.judge_batch, args=([Clip("a", videos[0])],), daemon=True)
+    worker.start()
+    deadline = time.monotonic() + 30
+    while not started.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert started.exists()
+    judge.close()
+    worker.join(timeout=10)
+    assert not worker.is_alive()
