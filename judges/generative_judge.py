@@ -63,6 +63,18 @@ class GenerativeJudge(Judge):
         self.use_subtitle = use_subtitle
         self.modalities = frozenset({self.hears} | ({"text"} if mode == "labels" and use_subtitle else set()))
 
+    def generation_limits(self, max_new_tokens: int | None, seed: int) -> None:
+        """Check and store ``max_new_tokens`` (None: 48 for words, 256 for a description) and ``seed``.
+
+        Checked when the judge is built: a bad value would fail every clip's generation, and the failures be cached.
+        """
+        if max_new_tokens is not None and (isinstance(max_new_tokens, bool) or not isinstance(max_new_tokens, int) or max_new_tokens < 1):
+            raise InputError(f"max_new_tokens={max_new_tokens!r}: give a whole number >= 1, or leave it out (48 for words, 256 for a description)")
+        if isinstance(seed, bool) or not isinstance(seed, int):
+            raise InputError(f"seed={seed!r}: give a whole number, e.g. 0")
+        self.max_new_tokens = max_new_tokens or (48 if self.mode == "labels" else 256)
+        self.seed = seed
+
     @abstractmethod
     def generate(self, items: list[tuple[Clip, Media]]) -> list[str]:
         """One answer text per (clip, decoded media), in order; may raise for the whole batch."""

@@ -85,8 +85,7 @@ class LMDeployJudge(GenerativeJudge):
         self.adapter = _pick_adapter(self.adapters, adapter, backend)
         self.adapter_revision = _adapter_revision(self.adapters.get(self.adapter)) if self.adapter else None
         self.max_dynamic_patch = max_dynamic_patch
-        self.max_new_tokens = max_new_tokens or (48 if mode == "labels" else 256)
-        self.seed = seed
+        self.generation_limits(max_new_tokens, seed)
         config = local / "config.json"
         self.revision = revision or (checkpoint_revision(local.resolve()) if config.is_file() else "unpinned")
 

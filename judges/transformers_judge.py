@@ -89,8 +89,7 @@ class TransformersJudge(GenerativeJudge):
         else:
             spec = MediaSpec(num_frames=num_frames, sample_rate=None, max_side=max_side)
         self.setup(mode=mode, media_spec=spec, batch_size=batch_size, use_subtitle=use_subtitle)
-        self.max_new_tokens = max_new_tokens or (48 if mode == "labels" else 256)
-        self.seed = seed
+        self.generation_limits(max_new_tokens, seed)
         self.revision = revision or checkpoint_revision(self.path)
 
         torch, transformers = _import_backend()

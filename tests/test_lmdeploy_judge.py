@@ -291,3 +291,11 @@ def test_a_hub_model_is_downloaded_at_the_revision_its_cache_identity_names(lmde
 def test_a_local_folder_gets_no_hub_revision(lmdeploy, tmp_path):
     LMDeployJudge(tmp_path, revision="my-label")
     assert not hasattr(lmdeploy.pipelines[0].options["backend_config"], "revision")
+
+
+@pytest.mark.parametrize("options", [{"max_new_tokens": 0}, {"max_new_tokens": -5}, {"max_new_tokens": "48"}, {"seed": "x"}])
+def test_generation_limits_that_every_clip_would_fail_on_are_refused_when_built(lmdeploy, options):
+    """max_new_tokens=-5 or seed='x' failed (and cached) every clip's generation; 0 silently meant the default."""
+    with pytest.raises(InputError, match=next(iter(options))):
+        LMDeployJudge("m", **options)
+    assert not lmdeploy.pipelines

@@ -343,6 +343,14 @@ def test_an_unknown_mode_is_an_input_error(tmp_path):
         TransformersJudge(tmp_path, mode="guess")
 
 
+@pytest.mark.parametrize("options", [{"max_new_tokens": 0}, {"max_new_tokens": -5}, {"max_new_tokens": "48"}, {"seed": "x"}])
+def test_generation_limits_that_every_clip_would_fail_on_are_refused_before_the_model_loads(tmp_path, options):
+    """max_new_tokens=-5 or seed='x' failed (and cached) every clip's generation; 0 silently meant the default."""
+    (tmp_path / "config.json").write_text(json.dumps({"model_type": "qwen2_vl"}))
+    with pytest.raises(InputError, match=next(iter(options))):
+        TransformersJudge(tmp_path, **options)
+
+
 def test_the_revision_of_a_local_folder_changes_when_its_weights_are_retrained_in_place(tmp_path):
     """Weights of the same shapes have the same file sizes: names and sizes alone replayed the old model's verdicts."""
     from safetensors.torch import save_file
