@@ -207,8 +207,16 @@ def _import_backend() -> tuple[Any, Any]:
 def _pick_device(torch: Any, device: str) -> str:
     if device == "auto":
         return "cuda" if torch.cuda.is_available() else "cpu"
-    if device.startswith("cuda") and not torch.cuda.is_available():
+    try:
+        kind = torch.device(device).type if isinstance(device, str) else None
+    except RuntimeError:
+        kind = None
+    if kind not in ("cpu", "cuda", "mps"):
+        raise InputError(f"device={device!r}: use 'auto', 'cpu', 'cuda' (or 'cuda:N') or 'mps'")
+    if kind == "cuda" and not torch.cuda.is_available():
         raise InputError(f"device={device!r}: no CUDA GPU is visible; use device='cpu' or 'auto'")
+    if kind == "mps" and not torch.backends.mps.is_available():
+        raise InputError(f"device={device!r}: no Apple GPU (MPS) is available here; use device='cpu' or 'auto'")
     return device
 
 

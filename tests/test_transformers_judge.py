@@ -351,6 +351,14 @@ def test_generation_limits_that_every_clip_would_fail_on_are_refused_before_the_
         TransformersJudge(tmp_path, **options)
 
 
+@pytest.mark.parametrize("device", ["gpu", "mps", "cuda:0", 0])
+def test_a_device_this_machine_cannot_use_is_a_one_line_error(checkpoints, device):
+    """device='gpu' (or 'mps' without an Apple GPU) ended in torch's RuntimeError traceback after the model had loaded."""
+    with pytest.raises(InputError, match="device=") as info:
+        build_judge("transformers", model=str(checkpoints["internvl"]), device=device)
+    assert "\n" not in str(info.value)
+
+
 def test_the_revision_of_a_local_folder_changes_when_its_weights_are_retrained_in_place(tmp_path):
     """Weights of the same shapes have the same file sizes: names and sizes alone replayed the old model's verdicts."""
     from safetensors.torch import save_file
