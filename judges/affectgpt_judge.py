@@ -106,6 +106,9 @@ class AffectGPTJudge(Judge):
             raise InputError("command=[]: give at least one command template, or leave it out for AffectGPT's default")
         if cfg_path is None and any("{cfg_path}" in c for c in self.commands):
             raise InputError("cfg_path is missing: the default command needs AffectGPT's training config (train_configs/...yaml)")
+        if _EPOCH.search(self.checkpoint.name) is None and any("{epoch}" in c for c in self.commands):
+            raise InputError(f"checkpoint={checkpoint}: AffectGPT finds its checkpoint by the epoch in the name, and this name has "
+                             "none; keep AffectGPT's checkpoint_0000NN_loss_X.pth name, or give a command= without {epoch}")
         self.python = python
         self.name = name
         self.cfg_path = cfg_path

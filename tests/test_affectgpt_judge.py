@@ -125,6 +125,15 @@ def test_the_default_command_needs_cfg_path(fake_repo):
         AffectGPTJudge(repo=fake_repo, checkpoint=CHECKPOINT)
 
 
+def test_a_checkpoint_name_without_the_epoch_the_default_command_passes_is_refused(fake_repo):
+    """inference.test_epoch= was passed empty: AffectGPT failed every batch on int('') and the errors were cached."""
+    renamed = fake_repo / "best.pth"
+    renamed.write_bytes(b"weights")
+    with pytest.raises(InputError, match="checkpoint_0000NN_loss_X.pth name"):
+        AffectGPTJudge(repo=fake_repo, checkpoint=renamed, cfg_path="x.yaml")
+    AffectGPTJudge(repo=fake_repo, checkpoint=renamed, command="{python} run.py {checkpoint}")  # a command that names the file
+
+
 def test_cache_identity_names_checkpoint_and_command(fake_repo):
     ident = affectgpt(fake_repo).cache_identity()
     assert ident["checkpoint"].endswith("checkpoint_000030_loss_0.602.pth") and "inference_hybird.py" in ident["commands"][0]
