@@ -113,6 +113,8 @@ class AffectGPTJudge(Judge):
         self.name = name
         self.cfg_path = cfg_path
         self.dataset = dataset
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
+            raise InputError(f"timeout={timeout!r}: give AffectGPT's time limit per batch in seconds, > 0, e.g. 7200")
         self.timeout = float(timeout)
         self.env = {str(k): str(v) for k, v in (env or {}).items()}
         self.extractor = None if extractor is None else build_extractor(extractor)
