@@ -41,13 +41,16 @@ class TwoStageJudge(Judge):
     """
 
     def __init__(self, describer: Judge | Mapping[str, Any], extractor: Any, name: str | None = None):
+        self.extractor = build_extractor(extractor)  # first: a mistake in its table fails before the describer's model loads
         self.describer = build_stage(describer, "describer")
-        if not isinstance(self.describer, Judge):
-            raise InputError(f"two-stage describer {type(self.describer).__name__}: not a judge; give a judge in mode 'describe'")
         mode = getattr(self.describer, "mode", "describe")
-        if mode != "describe":  # it would set no description: every clip would fail after its request
+        if not isinstance(self.describer, Judge) or mode != "describe":
+            if isinstance(describer, Mapping) and callable(getattr(self.describer, "close", None)):
+                self.describer.close()  # built here, for nothing: release its model
+            if not isinstance(self.describer, Judge):
+                raise InputError(f"two-stage describer {type(self.describer).__name__}: not a judge; give a judge in mode 'describe'")
+            # it would set no description: every clip would fail after its request
             raise InputError(f"two-stage describer {self.describer.name!r} is in mode {mode!r}: set mode = \"describe\" in its table")
-        self.extractor = build_extractor(extractor)
         self.name = name or f"{self.describer.name}+{getattr(self.extractor, 'name', 'extractor')}"
         self.modalities = frozenset(self.describer.modalities) | frozenset(getattr(self.extractor, "modalities", ()))
         self.concurrency = self.describer.concurrency

@@ -10,7 +10,7 @@ from judges.base import Judge
 from judges.clip import Clip
 from judges.errors import InputError
 from judges.lexical_extractor import LexicalExtractor
-from judges.registry import judges_from_config
+from judges.registry import judges_from_config, register_judge
 from judges.two_stage import TwoStageJudge
 from judges.verdict import Verdict
 from tests.media_fixtures import make_clip
@@ -215,3 +215,30 @@ def test_a_describer_not_in_describe_mode_is_refused_before_any_request():
     """In labels mode it sets no description: every clip was sent, paid for, and failed 'gave no description'."""
     with pytest.raises(InputError, match=r"describer 'srv' is in mode 'labels'.*mode = \"describe\""):
         TwoStageJudge({"type": "openai", "name": "srv", "model": "m", "modalities": ["text"]}, lexical())
+
+
+@register_judge("test-model-describer")
+class ModelDescriber(ScriptedDescriber):
+    """A describer that takes long to build (a model) and must be closed to free it; records both."""
+
+    built: list["ModelDescriber"] = []
+
+    def __init__(self, mode: str = "describe"):
+        super().__init__({})
+        self.mode = mode
+        ModelDescriber.built.append(self)
+
+
+def test_a_mistake_in_the_extractor_table_fails_before_the_describer_loads_its_model():
+    """The describer was built first: its model loaded (minutes, GPU memory) and was left loaded by a typo in the extractor."""
+    ModelDescriber.built.clear()
+    with pytest.raises(InputError, match="lexcial"):
+        TwoStageJudge({"type": "test-model-describer"}, {"type": "lexcial"})
+    assert ModelDescriber.built == []
+
+
+def test_a_describer_built_from_its_table_and_refused_is_closed():
+    ModelDescriber.built.clear()
+    with pytest.raises(InputError, match="mode 'labels'"):
+        TwoStageJudge({"type": "test-model-describer", "mode": "labels"}, lexical())
+    assert [d.closed for d in ModelDescriber.built] == [True]
