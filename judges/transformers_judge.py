@@ -170,10 +170,7 @@ def _model_type(path: Path) -> str:
     config = path / "config.json"
     if not config.is_file():
         raise InputError(f"{path}: not a Hugging Face checkpoint folder (no config.json); give model= a local folder")
-    try:
-        model_type = json.loads(config.read_text(encoding="utf-8")).get("model_type")
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"{config}: not valid JSON ({exc}); re-download the checkpoint") from None
+    model_type = _read_json(config).get("model_type")
     if model_type not in _FAMILIES:
         raise InputError(
             f"{path}: model_type {model_type!r} is not supported by the transformers judge; "
@@ -182,12 +179,23 @@ def _model_type(path: Path) -> str:
     return model_type
 
 
+def _read_json(config: Path) -> dict[str, Any]:
+    """A checkpoint's JSON settings file as a mapping; a one-line error naming the file when it is not one."""
+    try:
+        saved = json.loads(config.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"{config}: not valid JSON ({exc}); re-download the checkpoint") from None
+    if not isinstance(saved, dict):
+        raise InputError(f"{config}: holds a JSON {type(saved).__name__}, not the settings object it should; re-download the checkpoint")
+    return saved
+
+
 def _feature_rate(path: Path) -> int:
     """The audio sampling rate the checkpoint's feature extractor expects (16 kHz unless it says otherwise)."""
     for name, key in (("preprocessor_config.json", None), ("processor_config.json", "feature_extractor")):
         config = path / name
         if config.is_file():
-            saved = json.loads(config.read_text(encoding="utf-8"))
+            saved = _read_json(config)
             section = saved.get(key) or {} if key else saved
             rate = section.get("sampling_rate")
             if isinstance(rate, int) and rate > 0:

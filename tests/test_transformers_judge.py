@@ -359,6 +359,15 @@ def test_a_device_this_machine_cannot_use_is_a_one_line_error(checkpoints, devic
     assert "\n" not in str(info.value)
 
 
+@pytest.mark.parametrize(("name", "text"), [("config.json", "[1]"), ("preprocessor_config.json", "{oops")])
+def test_a_settings_file_that_is_not_a_json_object_is_an_error_naming_it(tmp_path, name, text):
+    """A config.json holding a list was an AttributeError traceback; a broken preprocessor_config.json, a JSON error naming no file."""
+    (tmp_path / "config.json").write_text(json.dumps({"model_type": "qwen2_audio"}))
+    (tmp_path / name).write_text(text)
+    with pytest.raises(InputError, match=f"{name}: "):
+        build_judge("transformers", model=str(tmp_path))
+
+
 def test_the_revision_of_a_local_folder_changes_when_its_weights_are_retrained_in_place(tmp_path):
     """Weights of the same shapes have the same file sizes: names and sizes alone replayed the old model's verdicts."""
     from safetensors.torch import save_file
