@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 
 from judges.base import Judge
+from judges.checkpoint_revision import file_revision
 from judges.clip import Clip
 from judges.errors import InputError
 from judges.outputs import read_judge_output, read_reasons
@@ -239,6 +240,7 @@ class AffectGPTJudge(Judge):
             "repo": str(self.repo),
             "checkpoint": str(self.checkpoint),
             "checkpoint_size": stat.st_size,
+            "checkpoint_revision": file_revision(self.checkpoint),  # retrained in place, same size: not the old verdicts
             "cfg_path": self.cfg_path,
             "dataset": self.dataset,
             "commands": self.commands,

@@ -9,8 +9,9 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
+from typing import Any
 
-__all__ = ["checkpoint_revision"]
+__all__ = ["checkpoint_revision", "file_revision"]
 
 #: Bytes read from each end of a weight file for the revision hash (retrained weights of the same
 #: shapes keep the file size: the bytes tell them apart, without reading gigabytes).
@@ -24,10 +25,22 @@ def checkpoint_revision(path: Path, config: str = "config.json") -> str:
         return snapshot.group(1)
     digest = hashlib.sha256((path / config).read_bytes())
     for weights in sorted(path.glob("*.safetensors")) + sorted(path.glob("*.bin")):
-        size = weights.stat().st_size
-        digest.update(f"{weights.name}:{size}".encode())
-        with weights.open("rb") as handle:
-            digest.update(handle.read(_REVISION_SAMPLE))
-            handle.seek(max(0, size - _REVISION_SAMPLE))
-            digest.update(handle.read(_REVISION_SAMPLE))
+        _sample(digest, weights)
     return "sha256:" + digest.hexdigest()[:16]
+
+
+def file_revision(path: Path) -> str:
+    """Which weights one checkpoint file holds (an AffectGPT ``.pth``): a hash of its name, size, first and last MiB."""
+    digest = hashlib.sha256()
+    _sample(digest, path)
+    return "sha256:" + digest.hexdigest()[:16]
+
+
+def _sample(digest: Any, weights: Path) -> None:
+    """Feed ``digest`` the file's name, size, first and last MiB."""
+    size = weights.stat().st_size
+    digest.update(f"{weights.name}:{size}".encode())
+    with weights.open("rb") as handle:
+        digest.update(handle.read(_REVISION_SAMPLE))
+        handle.seek(max(0, size - _REVISION_SAMPLE))
+        digest.update(handle.read(_REVISION_SAMPLE))

@@ -159,3 +159,10 @@ def test_close_stops_a_run_in_flight(fake_repo, videos, tmp_path):
     judge.close()
     worker.join(timeout=10)
     assert not worker.is_alive()
+
+
+def test_cache_identity_changes_when_the_checkpoint_is_retrained_in_place(fake_repo):
+    """Path and size alone replayed the old checkpoint's cached verdicts: retrained weights keep the file's size."""
+    before = affectgpt(fake_repo).cache_identity()
+    (fake_repo / CHECKPOINT).write_bytes(b"WEIGHTS")
+    assert affectgpt(fake_repo).cache_identity() != before
