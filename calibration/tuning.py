@@ -22,7 +22,7 @@ from ensemble.vote_table import VoteTable
 from ensemble.voter_base import DECISIONS, Rule
 from judges.errors import InputError
 
-__all__ = ["TuningResult", "tune_table", "default_grid", "STRATEGIES", "make_voter", "check_folds", "check_labels", "check_grid"]
+__all__ = ["TuningResult", "tune_table", "default_grid", "STRATEGIES", "make_voter", "strategy_of", "check_folds", "check_labels", "check_grid"]
 
 
 def _thresholds() -> list[float]:
@@ -53,6 +53,12 @@ def make_voter(strategy: str, **params: Any):
         raise InputError(f"unknown strategy {strategy!r}; {hint}known: {', '.join(STRATEGIES)}")
     module, cls = STRATEGIES[strategy][0].split(":")
     return getattr(importlib.import_module(module), cls)(**params)
+
+
+def strategy_of(voter: Any) -> str | None:
+    """The strategy name of a voter (None for a voter class no strategy names)."""
+    path = f"{type(voter).__module__}:{type(voter).__name__}"
+    return next((name for name, (cls, _) in STRATEGIES.items() if cls == path), None)
 
 
 def default_grid(strategy: str) -> dict[str, list[Any]]:

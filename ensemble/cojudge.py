@@ -56,7 +56,7 @@ class CoJudge:
         self,
         judges: Sequence[Judge],
         fuser: Fuser | None = None,
-        strategy: str = "stacked",
+        strategy: str | None = None,
         cache: str | Path | None = None,
         progress: bool = True,
         max_workers: int | None = None,
@@ -65,12 +65,19 @@ class CoJudge:
         if not judges:
             raise InputError("CoJudge needs at least one judge")
         self.judges = list(judges)
-        self.strategy = strategy
-        if fuser is None or fuser.voter is None:  # a Fuser() left to its default voter gets the strategy's
-            from calibration.tuning import make_voter
+        from calibration.tuning import make_voter, strategy_of
 
+        if fuser is None or fuser.voter is None:  # a Fuser() left to its default voter gets the strategy's
+            strategy = strategy or "stacked"
             voter = make_voter(strategy)
             fuser = Fuser(voter) if fuser is None else fuser.set_params(voter=voter)
+        else:  # the strategy is the given voter's: saved, tuned and shown as what it is
+            named = strategy_of(fuser.voter)
+            if strategy is not None and named is not None and strategy != named:
+                raise InputError(f"CoJudge: strategy={strategy!r} but the fuser's voter is a {type(fuser.voter).__name__} ({named!r}); "
+                                 "leave strategy out, or give a matching voter")
+            strategy = named or strategy or type(fuser.voter).__name__
+        self.strategy = strategy
         self.fuser = fuser
         self.cache = cache
         self.progress = progress
@@ -102,12 +109,14 @@ class CoJudge:
         from sklearn.base import clone
 
         from calibration.objectives import Objective
-        from calibration.tuning import check_folds, check_grid, check_labels, default_grid, tune_table
+        from calibration.tuning import STRATEGIES, check_folds, check_grid, check_labels, default_grid, tune_table
 
         clips = _clips(samples, "fit")
         check_labels(labels, [c.name for c in clips], self.fuser.space())
         if tune:
             # bad options fail here, before the judges run
+            if grid is None and self.strategy not in STRATEGIES:
+                raise InputError(f"CoJudge.fit: the voter {self.strategy} has no default grid; give grid={{...}}, or tune=False")
             grid = check_grid(self.fuser.voter, default_grid(self.strategy) if grid is None else grid)
             objective = Objective(objective) if isinstance(objective, str) else objective
             check_folds(folds, 1, len(clips))
@@ -174,4 +183,4 @@ class CoJudge:
         missing = [n for n in fuser.judges_ if n not in by_name]
         if missing:
             raise InputError(f"{path}: calibrated with judge(s) {', '.join(missing)} that were not given; give all of: {', '.join(fuser.judges_)}")
-        return cls([by_name[n] for n in fuser.judges_], fuser=fuser, strategy=data.get("strategy", "stacked"), **kwargs)
+        return cls([by_name[n] for n in fuser.judges_], fuser=fuser, **kwargs)

@@ -184,3 +184,37 @@ def test_fit_warns_about_a_judge_that_answered_none_of_the_clips_with_its_first_
     cojudge.judges.append(ReplayJudge("down", labels={"elsewhere": ["happy"]}))
     with pytest.warns(UserWarning, match=r"judge down answered none of the 8 clips \(c0: no stored output for 'c0'\)"):
         cojudge.fit(list(labels), labels, tune=False)
+
+
+def test_a_fuser_given_with_a_voter_sets_the_strategy_saved_in_the_calibration_file(tmp_path):
+    from ensemble.fuser import Fuser
+    from ensemble.majority_voter import MajorityVoter
+
+    outputs, labels = toy_outputs()
+    cojudge = CoJudge([ReplayJudge(n, labels={c: w for c, w in out.items() if w is not None}) for n, out in outputs.items()],
+                      fuser=Fuser(MajorityVoter(), oov="drop"), progress=False)
+    path = cojudge.fit(list(labels), labels, folds=2).save(tmp_path / "calibration.json")
+    assert cojudge.strategy == "majority" and set(cojudge.tuning_.best_params) == set(default_grid("majority"))
+    assert json.loads(path.read_text(encoding="utf-8"))["strategy"] == "majority"
+
+
+def test_a_strategy_that_contradicts_the_fusers_voter_is_refused():
+    from ensemble.fuser import Fuser
+    from ensemble.majority_voter import MajorityVoter
+
+    with pytest.raises(InputError, match=r"strategy='stacked' but the fuser's voter is a MajorityVoter \('majority'\)"):
+        CoJudge([ReplayJudge("a", labels={"c0": ["happy"]})], fuser=Fuser(MajorityVoter()), strategy="stacked")
+
+
+def test_tuning_a_voter_no_strategy_names_asks_for_a_grid():
+    from ensemble.fuser import Fuser
+    from ensemble.majority_voter import MajorityVoter
+
+    class MyVoter(MajorityVoter):
+        pass
+
+    cojudge, labels = toy_cojudge()
+    cojudge = CoJudge(cojudge.judges, fuser=Fuser(MyVoter(), oov="drop"), progress=False)
+    with pytest.raises(InputError, match=r"the voter MyVoter has no default grid; give grid="):
+        cojudge.fit(list(labels), labels, folds=2)
+    assert [judge.batches for judge in cojudge.judges] == [[], [], []]
