@@ -133,6 +133,8 @@ class AffectGPTJudge(Judge):
             name: Verdict.failed(self.name, name, f"{name}: no video file; AffectGPT needs the clip's media") for name in missing
         }
         if runnable:
+            if self.work_root is not None:
+                Path(self.work_root).mkdir(parents=True, exist_ok=True)
             workdir = Path(tempfile.mkdtemp(prefix="affectgpt-", dir=self.work_root))
             error = self._run(runnable, workdir)
             seconds = (time.perf_counter() - start) / len(runnable)

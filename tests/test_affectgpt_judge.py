@@ -75,6 +75,7 @@ CHECKPOINT = "output/mercaptionplus_face/mercaptionplus_face_20250101/checkpoint
 def affectgpt(repo, **params) -> AffectGPTJudge:
     params.setdefault("cfg_path", "train_configs/mercaptionplus_face.yaml")
     params.setdefault("timeout", 60)
+    params.setdefault("work_root", repo.parent / "runs")  # a failed run keeps its folder (and log): in the test's tmp_path, not /tmp
     return AffectGPTJudge(repo=repo, checkpoint=CHECKPOINT, python=sys.executable, **params)
 
 
@@ -166,3 +167,9 @@ def test_cache_identity_changes_when_the_checkpoint_is_retrained_in_place(fake_r
     before = affectgpt(fake_repo).cache_identity()
     (fake_repo / CHECKPOINT).write_bytes(b"WEIGHTS")
     assert affectgpt(fake_repo).cache_identity() != before
+
+
+def test_a_work_root_that_does_not_exist_yet_is_made_for_the_runs(fake_repo, videos, tmp_path):
+    root = tmp_path / "not" / "yet"
+    (a,) = affectgpt(fake_repo, work_root=root, keep_workdir=True).judge_batch([Clip("a", videos[0], subtitle="happy")])
+    assert a.words == ["happy"] and len(list(root.glob("affectgpt-*"))) == 1
