@@ -19,11 +19,19 @@ _REVISION_SAMPLE = 1 << 20
 
 
 def checkpoint_revision(path: Path, config: str = "config.json") -> str:
-    """The hub commit of a cached snapshot folder, else a hash of ``config`` and each weight file's name, size, first and last MiB."""
+    """The hub commit of a cached snapshot folder, else a hash of ``config``, the other settings files, and each
+    weight file's name, size, first and last MiB.
+
+    The settings files (``*.json``, ``*.jinja``: chat template, generation and tokenizer settings) change the
+    answers as surely as the weights do, and are small enough to hash whole.
+    """
     snapshot = re.search(r"snapshots/([0-9a-f]{40})(/|$)", path.as_posix())
     if snapshot:
         return snapshot.group(1)
     digest = hashlib.sha256((path / config).read_bytes())
+    for settings in sorted([*path.glob("*.json"), *path.glob("*.jinja")]):
+        if settings.name != config and settings.is_file():
+            digest.update(f"{settings.name}:".encode() + settings.read_bytes())
     for weights in sorted(path.glob("*.safetensors")) + sorted(path.glob("*.bin")):
         _sample(digest, weights)
     return "sha256:" + digest.hexdigest()[:16]

@@ -379,3 +379,15 @@ def test_the_revision_of_a_local_folder_changes_when_its_weights_are_retrained_i
     before = checkpoint_revision(tmp_path)
     save_file({"w": torch.ones(64, 64)}, str(tmp_path / "model.safetensors"))
     assert checkpoint_revision(tmp_path) != before
+
+
+@pytest.mark.parametrize("settings", ["generation_config.json", "chat_template.jinja"])
+def test_the_revision_of_a_local_folder_changes_when_its_chat_template_or_generation_settings_are_edited(tmp_path, settings):
+    """The template and the generation settings shape every answer: verdicts made under the old ones are not replayed."""
+    from judges.checkpoint_revision import checkpoint_revision
+
+    (tmp_path / "config.json").write_text(json.dumps({"model_type": "qwen2_vl"}), encoding="utf-8")
+    (tmp_path / settings).write_text('{"repetition_penalty": 1.0}', encoding="utf-8")
+    before = checkpoint_revision(tmp_path)
+    (tmp_path / settings).write_text('{"repetition_penalty": 1.2}', encoding="utf-8")
+    assert checkpoint_revision(tmp_path) != before
