@@ -118,6 +118,8 @@ def _run(
     }
     todo = {judge.name: [clip for clip in clips if clip.name not in found[judge.name]] for judge in judges}
     busy = [judge for judge in judges if todo[judge.name]]
+    if cache is not None and busy:
+        cache.check_writable()  # before any judging, not when its first batch is stored
     n_threaded = sum(judge.concurrency == "thread" for judge in busy)
     slots = threading.BoundedSemaphore(max_workers or max(1, n_threaded))
     outbox: queue.Queue = queue.Queue()

@@ -88,7 +88,10 @@ class VerdictCache:
         self._conn = self._connect()
 
     def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(str(self.path), timeout=60.0, isolation_level=None, check_same_thread=False)
+        try:
+            conn = sqlite3.connect(str(self.path), timeout=60.0, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as exc:  # a new file in a read-only folder
+            raise InputError(self._cannot_use(exc)) from None
         try:
             self._check_tables(conn)  # before anything writes to the file
             conn.execute("PRAGMA journal_mode=WAL")
@@ -98,6 +101,9 @@ class VerdictCache:
                 conn.executescript(f"{_SCHEMA}PRAGMA user_version = {SCHEMA_VERSION};")
             elif version != SCHEMA_VERSION:
                 raise InputError(f"{self.path}: verdict cache format {version}, expected {SCHEMA_VERSION}; delete it or use another cache path")
+        except sqlite3.OperationalError as exc:  # a read-only file or folder, locked, disk full: not damage
+            conn.close()
+            raise InputError(self._cannot_use(exc)) from None
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise InputError(f"{self.path}: not a verdict cache ({exc}); delete it or use another cache path") from None
@@ -124,11 +130,27 @@ class VerdictCache:
         with self._lock:
             try:
                 yield self._conn
+            except sqlite3.OperationalError as exc:  # read-only, locked, disk full: not damage
+                raise InputError(self._cannot_use(exc)) from None
             except sqlite3.DatabaseError as exc:
-                if type(exc) is not sqlite3.DatabaseError:  # locked, full, constraint...: not damage
+                if type(exc) is not sqlite3.DatabaseError:  # constraint...: not damage
                     raise
                 raise InputError(f"{self.path}: verdict cache is damaged ({exc}); delete it (its verdicts are "
                                  "recomputed) or use another cache path") from None
+
+    def _cannot_use(self, exc: sqlite3.Error) -> str:
+        return (f"{self.path}: cannot use the verdict cache ({exc}); make the file and its folder writable, free disk space, "
+                "or give another cache path (nothing stored in it is lost)")
+
+    def check_writable(self) -> None:
+        """A one-line error now if verdicts cannot be stored (a read-only file or folder), not after a batch is judged."""
+        with self._locked() as conn:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")  # a write, rolled back
+            finally:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
 
     # -- keys ---------------------------------------------------------------
     def judge_id(self, judge: Judge) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -502,3 +503,14 @@ def test_videos_are_hashed_for_the_cache_under_a_progress_bar_of_their_own(tmp_p
         videos[-1].write_bytes(name.encode() * 1000)  # only hashed: the judge does not decode it
     out = run_judges([CountingJudge("j")], videos, cache=cache_path, progress=True)
     assert "hashing videos" in capsys.readouterr().err and list(out["j"]) == ["v1", "v2"]
+
+
+def test_a_cache_that_cannot_be_written_is_a_one_line_error_before_any_judging(cache_path, monkeypatch):
+    with VerdictCache(cache_path) as keeper:  # open, as another run would hold it: the file stays in WAL mode
+        run_judges([CountingJudge("j")], ["s1"], cache=keeper, progress=False)
+        connect = sqlite3.connect  # as a read-only file opens (root ignores chmod)
+        monkeypatch.setattr(sqlite3, "connect", lambda path, **kw: connect(f"file:{path}?mode=ro", uri=True, **kw))
+        judge = CountingJudge("j")
+        with pytest.raises(InputError, match=r"verdicts\.sqlite: cannot use the verdict cache \(attempt to write a readonly database\)"):
+            run_judges([judge], CLIPS, cache=cache_path, progress=False)
+    assert judge.calls == []

@@ -254,3 +254,12 @@ def test_an_identity_that_is_not_json_is_an_input_error(cache):
     judge = PromptedJudge(prompt_version=object())
     with pytest.raises(InputError, match="cache_identity"):
         cache.get_many(judge, [Clip("s1")])
+
+
+def test_a_cache_that_cannot_be_created_is_a_one_line_error_not_called_damaged(tmp_path, monkeypatch):
+    connect = sqlite3.connect  # as in a read-only folder (root ignores chmod): sqlite cannot create the file
+    monkeypatch.setattr(sqlite3, "connect", lambda path, **kw: connect(f"file:{path}?mode=ro", uri=True, **kw))
+    with pytest.raises(InputError, match=r"new\.sqlite: cannot use the verdict cache \(unable to open database file\); "
+                                         r"make the file and its folder writable") as caught:
+        VerdictCache(tmp_path / "new.sqlite")
+    assert "delete" not in str(caught.value)
