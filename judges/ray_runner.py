@@ -93,7 +93,7 @@ def run_judges_ray(
     _check_resources(plans)
     identities = _identify(plans)
     if out_dir is not None:
-        _check_folders([name for name, _ in identities])
+        _check_folders(Path(out_dir), [name for name, _ in identities])
     if cache is None or isinstance(cache, VerdictCache):
         found = _run(plans, identities, clips, cache, progress, batch_size, retry_failed)
     else:
@@ -334,8 +334,9 @@ def _folder_name(judge_name: str) -> str:
     return re.sub(r"[^\w.+-]", "_", judge_name).lstrip(".") or "_"
 
 
-def _check_folders(names: list[str]) -> None:
-    """Refuse two judges whose out_dir folders would be one: the second would overwrite the first's file."""
+def _check_folders(out_dir: Path, names: list[str]) -> None:
+    """Make each judge's out_dir folder now, so that a file in the way or a read-only folder fails before the run,
+    not when its verdicts are written; refuse two judges whose folders would be one (the second would overwrite the first's file)."""
     owner: dict[str, str] = {}
     for name in names:
         folder = _folder_name(name)
@@ -343,6 +344,15 @@ def _check_folders(names: list[str]) -> None:
             raise InputError(f"judges {owner[folder]!r} and {name!r} would both write out_dir/{folder}/{PARQUET_FILE}; "
                              "rename one of them")
         owner[folder] = name
+    for folder, name in owner.items():
+        where = out_dir / folder
+        try:
+            where.mkdir(exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"out_dir={str(out_dir)!r}: cannot make {where} a folder for judge {name!r}'s {PARQUET_FILE} "
+                             f"({exc.strerror}); move what is there, or give another out_dir") from None
+        if not os.access(where, os.W_OK):
+            raise InputError(f"out_dir={str(out_dir)!r}: folder {where} is not writable; give a writable out_dir")
 
 
 def _write_parquet(path: Path, verdicts: list[Verdict]) -> None:

@@ -194,6 +194,15 @@ def test_an_out_dir_that_is_a_file_is_refused_before_any_judging(tmp_path):
     assert not marker.exists()
 
 
+def test_a_file_where_a_judges_out_dir_folder_goes_is_refused_before_any_judging(ray_cluster, tmp_path):
+    marker, out_dir = tmp_path / "calls.txt", tmp_path / "out"
+    out_dir.mkdir()
+    (out_dir / "m").write_text("a file, not the judge's folder", encoding="utf-8")
+    with pytest.raises(InputError, match=r"out_dir='.*': cannot make .*/out/m a folder for judge 'm'.s verdicts\.parquet \(File exists\)"):
+        run_judges_ray([MarkingJudge("m", str(marker))], ["c1"], out_dir=out_dir, progress=False)
+    assert not marker.exists()
+
+
 def test_bad_actor_count_is_refused_before_ray_starts():
     with pytest.raises(InputError, match="ray_concurrency=0"):
         run_judges_ray([{"type": "replay", "name": "x", "labels": {}, "ray_concurrency": 0}], ["c1"], progress=False)
