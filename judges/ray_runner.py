@@ -367,9 +367,13 @@ def _write_parquet(path: Path, verdicts: list[Verdict]) -> None:
     ])
     path.parent.mkdir(parents=True, exist_ok=True)
     table = pa.Table.from_pylist([v.to_dict() for v in verdicts], schema=schema)
-    partial = path.with_name(f".{path.name}.partial")
-    pq.write_table(table, partial)
-    os.replace(partial, path)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")  # another run writing the same out_dir has its own
+    try:
+        pq.write_table(table, partial)
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
 
 
 def _connect(address: str | None, num_cpus: int | None) -> None:

@@ -144,6 +144,17 @@ def test_out_dir_holds_one_parquet_file_per_judge_with_every_verdict(ray_cluster
     assert [None if pd.isna(e) else e for e in table["error"]] == [v.error for v in result["partial"].values()]
 
 
+def test_out_dir_leaves_alone_the_partial_file_of_another_run_writing_the_same_folder(ray_cluster, tmp_path):
+    import pandas as pd
+
+    other = tmp_path / "out" / "m" / ".verdicts.parquet.partial"  # another run, half-way through writing m's verdicts
+    other.parent.mkdir(parents=True)
+    other.write_bytes(b"PAR1 half")
+    run_judges_ray([{"type": "replay", "name": "m", "labels": {"c1": ["happy"]}}], ["c1"], out_dir=tmp_path / "out", progress=False)
+    assert list(pd.read_parquet(tmp_path / "out" / "m" / "verdicts.parquet")["clip"]) == ["c1"]
+    assert other.read_bytes() == b"PAR1 half"
+
+
 def test_judge_names_that_would_share_an_out_dir_folder_are_refused_before_the_run(ray_cluster, tmp_path):
     twins = [{"type": "replay", "name": name, "labels": {"c1": ["happy"]}} for name in ("qwen/7b", "qwen_7b")]
     with pytest.raises(InputError, match=r"judges 'qwen/7b' and 'qwen_7b' would both write out_dir/qwen_7b/"):
