@@ -53,6 +53,18 @@ def _table_columns(conn: sqlite3.Connection) -> dict[str, list[str]]:
     return {name: [c for (c,) in conn.execute("SELECT name FROM pragma_table_info(?)", (name,))] for name in names}
 
 
+def _stored_verdict(text: object, clip: str) -> Verdict | None:
+    """A stored row's verdict, or None if the row is damaged (not the JSON of a verdict on ``clip``)."""
+    try:
+        data = json.loads(text)
+        verdict = Verdict.from_dict(data) if isinstance(data, dict) else None
+    except (ValueError, TypeError):
+        return None
+    if verdict is None or verdict.clip != clip or not isinstance(verdict.words, list) or not all(isinstance(w, str) for w in verdict.words):
+        return None
+    return verdict
+
+
 class VerdictCache:
     """Verdicts in a sqlite file, keyed by (judge identity hash, clip key).
 
@@ -220,8 +232,9 @@ class VerdictCache:
                     (judge_id, *chunk),
                 ).fetchall()
                 for key, ok, text in rows:
-                    if ok or not retry_failed:
-                        found[by_key[key]] = Verdict.from_dict(json.loads(text))
+                    verdict = _stored_verdict(text, by_key[key])
+                    if verdict is not None and (ok or not retry_failed):  # a damaged row is judged again and replaced
+                        found[by_key[key]] = verdict
         return found
 
     def put(self, judge: Judge, clip: Clip, verdict: Verdict) -> None:

@@ -230,6 +230,20 @@ def test_a_cache_damaged_inside_is_a_one_line_error_naming_the_file(tmp_path):
         cache.get_many(judge, clips)
 
 
+@pytest.mark.parametrize("damaged", ['{"judge": "j", "clip": "s', '{"words": ["sad"]}', '[1, 2]', '{"judge": "j", "clip": "s1", "words": 5}'])
+def test_a_damaged_stored_verdict_is_judged_again_and_the_others_are_kept(tmp_path, damaged):
+    path, judge, clips = tmp_path / "c.sqlite", PromptedJudge(), [Clip("s1"), Clip("s2")]
+    with VerdictCache(path) as cache:
+        cache.put_many(judge, clips, [Verdict("j", "s1", words=["sad"]), Verdict("j", "s2", words=["calm"])])
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE verdicts SET verdict = ? WHERE clip = 's1'", (damaged,))
+    conn.close()
+    with VerdictCache(path) as cache:
+        assert cache.get_many(judge, clips) == {"s2": Verdict("j", "s2", words=["calm"])}
+        cache.put(judge, clips[0], Verdict("j", "s1", words=["sad"]))
+        assert cache.get_many(judge, clips)["s1"].words == ["sad"]
+
+
 def test_a_cache_of_another_format_version_is_an_input_error(tmp_path):
     path = tmp_path / "c.sqlite"
     VerdictCache(path).close()
