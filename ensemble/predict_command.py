@@ -106,11 +106,12 @@ def _read_subtitle(path: Path) -> str:
 # -- judging and fusing ------------------------------------------------------------------
 def run(args: argparse.Namespace) -> int:
     clips = collect_clips(args)
+    inputs = {f"video {c.name}": c.video for c in clips}
+    inputs.update({"--config": args.config, "--calibration": args.calibration, "--names": args.names, "--subtitle": args.subtitle})
+    if args.cache:  # the cache is written too: never one of the inputs
+        check_output_path(args.cache, "--cache", inputs)
     if args.out:
-        inputs = {f"video {c.name}": c.video for c in clips}
-        inputs.update({"--config": args.config, "--calibration": args.calibration, "--names": args.names,
-                       "--subtitle": args.subtitle, "--cache": args.cache})
-        check_output_path(args.out, "--out", inputs)
+        check_output_path(args.out, "--out", {**inputs, "--cache": args.cache})
     if not clips:
         print(args.predict_usage.rstrip(), file=sys.stderr)
         print(f"cojudge predict: {NO_INPUT_HINT}", file=sys.stderr)

@@ -251,6 +251,16 @@ def one_line_error(capsys, *argv: str) -> str:
     return err
 
 
+def test_a_cache_that_is_one_of_the_inputs_is_refused_and_left_alone(capsys, replay_config, tmp_path):
+    split = tmp_path / "split.txt"
+    split.write_text("c1\n", encoding="utf-8")
+    for given, option in ((replay_config, "--config"), (split, "--names")):
+        before = given.read_bytes()
+        err = one_line_error(capsys, "--names", split, "--config", replay_config, "--cache", given)
+        assert f"--cache {given} is the same file as {option}" in err and "delete" not in err
+        assert given.read_bytes() == before
+
+
 def test_no_input_prints_the_usage_and_points_to_the_demo(capsys):
     code, _, err = cojudge(capsys)
     assert code == 2
