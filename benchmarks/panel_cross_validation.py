@@ -53,6 +53,12 @@ def main() -> None:
     ap.add_argument("--no-reliability", action="store_true",
                     help="the stacked voter without its Dawid-Skene reliability feature (README's 'no reliability feature' rows)")
     args = ap.parse_args()
+    if args.jsonl:  # checked now, not when the first result is minutes old
+        try:
+            with open(args.jsonl, "a", encoding="utf-8"):
+                pass
+        except OSError as exc:
+            ap.error(f"--jsonl {args.jsonl}: cannot be written ({exc.strerror}); give a file in a writable folder")
     unknown = [p for p in args.panels.split(",") if p not in ("A", "B", "C")]
     if unknown:
         ap.error(f"--panels {args.panels}: unknown panel(s) {', '.join(unknown)}; give any of A, B, C, comma-separated")
