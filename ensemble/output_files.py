@@ -14,6 +14,7 @@ up front, with the option and the fix named.
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -87,7 +88,7 @@ def _target(path: Path) -> Path:
 def write_atomically(path: PathLike, write: Callable[[IO[str]], None], newline: str | None = None) -> Path:
     """Call ``write`` on a temporary file beside ``path``, then move it into place: no half-written file.
 
-    A link's file is replaced and the link kept; a pipe or device is written into as it is.
+    A file replaced keeps its permissions; a link's file is replaced and the link kept; a pipe or device is written into as it is.
     """
     path = Path(path)
     if _is_stream(path):
@@ -100,6 +101,8 @@ def write_atomically(path: PathLike, write: Callable[[IO[str]], None], newline: 
     try:
         with tmp.open("w", newline=newline, encoding="utf-8") as fh:
             write(fh)
+        if target.exists():
+            shutil.copymode(target, tmp)  # a private (0600) file stays private, a shared one shared
         tmp.replace(target)
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import stat
 from pathlib import Path
 
 import pytest
@@ -273,6 +274,14 @@ def test_write_atomically_leaves_the_old_file_when_writing_fails(tmp_path):
     with pytest.raises(RuntimeError):
         write_atomically(path, fail)
     assert path.read_text() == "old" and list(tmp_path.iterdir()) == [path]
+
+
+def test_write_atomically_keeps_the_permissions_of_the_file_it_replaces(tmp_path):
+    path = tmp_path / "calibration.json"
+    path.write_text("old")
+    path.chmod(0o600)  # private: only its owner may read it
+    write_atomically(path, lambda fh: fh.write("new"))
+    assert path.read_text() == "new" and stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
 def test_write_atomically_leaves_alone_the_temporary_file_of_another_run_writing_the_same_output(tmp_path):
