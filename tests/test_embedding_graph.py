@@ -434,3 +434,34 @@ def test_a_model_folder_retrained_in_place_gets_its_own_cached_rows(tmp_path):
     after = EmbeddingCache(folder, cache_dir=tmp_path / "cache").model_id
     assert before != after and before.startswith(str(folder.resolve()))
     assert Fuser(oov="attach", embedding_model=str(folder)).embedding_model_id() == after
+
+
+@pytest.mark.slow
+def test_notebook_02_and_readme_quote_the_graph_the_stored_outputs_give(make_graph, cache, norm, outputs_dir):
+    """The cluster counts and unreadable words the docs quote are what the graph of the 37 stored outputs has."""
+    import re
+    from collections import Counter
+    from pathlib import Path
+
+    import nbformat
+
+    from judges.outputs import read_judge_output
+
+    repo = Path(__file__).resolve().parent.parent
+    counts: Counter = Counter()
+    for path in sorted(outputs_dir.glob("*/*-openset.npz")):
+        for words in read_judge_output(path).values():
+            counts.update(words)
+    words = list(counts)  # clusters do not depend on how often a word was said
+    full = make_graph(words, threshold=0.75)
+    alone = {t: len(make_graph(words, threshold=t, lexical_edges=False).clusters_) for t in (0.75, 0.9)}
+    nodes = sorted({norm.normalize(w) for w in counts} - {""})
+    unreadable = [n for n, unknown in zip(nodes, cache.unreadable(nodes)) if unknown]
+    finding = nbformat.read(repo / "notebooks" / "02_graph.ipynb", as_version=4).cells[-1].source
+    readme = (repo / "README.md").read_text(encoding="utf-8")
+    assert f"({len(full.clusters_)} clusters)" in finding
+    assert f"with {alone[0.75]}-{alone[0.9]} clusters" in finding
+    assert f"({len(full.clusters_)} clusters, the largest {len(full.clusters_[0])} words)" in readme
+    quoted = re.search(r"the (\d+)\s+such words in the stored outputs \(([^)]*)\)", readme)
+    assert quoted and int(quoted[1]) == len(unreadable)
+    assert set(re.findall(r"`([^`]+)`", quoted[2])) <= set(unreadable)
