@@ -48,7 +48,11 @@ def build_parser(command: str | None = None) -> tuple[argparse.ArgumentParser, d
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     chosen = next((a for a in argv if not a.startswith("-")), None)
-    parser, modules = build_parser(chosen if chosen in COMMANDS else None)
+    try:
+        parser, modules = build_parser(chosen if chosen in COMMANDS else None)
+    except KeyboardInterrupt:  # Ctrl-C while the command's libraries import (seconds): nothing was done yet
+        print(f"cojudge{' ' + chosen if chosen in COMMANDS else ''}: interrupted; no output file was written", file=sys.stderr)
+        return 130
     args = parser.parse_args(argv)
     if not args.command:
         parser.print_help()

@@ -287,3 +287,18 @@ def test_an_interrupted_predict_with_a_cache_names_it_for_resuming(monkeypatch, 
     cache = tmp_path / "verdicts.sqlite"
     assert main(["predict", "clip1", "--cache", str(cache)]) == 130
     assert str(cache) in capsys.readouterr().err
+
+
+def test_ctrl_c_while_a_command_imports_its_libraries_is_one_line_not_a_traceback(monkeypatch, capsys):
+    """Start-up (scikit-learn, pandas...) takes seconds; Ctrl-C then is exit 130 with one line, as later."""
+    import types
+
+    import ensemble.cli
+
+    def interrupted(name):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ensemble.cli, "importlib", types.SimpleNamespace(import_module=interrupted))
+    assert main(["tune", "--labels", "dev.csv", "--judge", "a=a.npz", "--out", "cal.json"]) == 130
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("cojudge tune: interrupted") and "no output file was written" in err
