@@ -185,14 +185,15 @@ class EmotionGraph(BaseEstimator):
     def attach_oov(
         self, words: Iterable[object], vocabulary: Iterable[str] | None = None, min_similarity: float = DEFAULT_MIN_SIMILARITY
     ) -> dict[object, str]:
-        """:meth:`nearest_in_vocabulary` for many words at once: word -> entry, unattached words left out."""
+        """:meth:`nearest_in_vocabulary` for many words at once: word -> entry in the words' order, unattached words left out."""
         if isinstance(words, str) or isinstance(vocabulary, str):
             raise InputError("EmotionGraph.attach_oov: words and vocabulary are lists of words, not one string")
         norm = self._norm()
         entries, matrix, lexical = self._vocabulary_index(vocabulary)
         attached: dict[object, str] = {}
         pending: dict[str, list[object]] = {}
-        for word in dict.fromkeys(words):
+        unique = list(dict.fromkeys(words))
+        for word in unique:
             node = norm.normalize(word)
             hit = lexical.get(norm.clean(word)) or lexical.get(node) or lexical.get(("lemma", norm.lemma(word)))
             if hit is not None:
@@ -206,7 +207,7 @@ class EmotionGraph(BaseEstimator):
                 if j is not None:
                     for word in pending[texts[offset]]:
                         attached[word] = entries[j]
-        return attached
+        return {word: attached[word] for word in unique if word in attached}
 
     # -- helpers -----------------------------------------------------------------------
     def _vocabulary_index(self, vocabulary: Iterable[str] | None) -> tuple[list[str], np.ndarray, dict[Any, str]]:

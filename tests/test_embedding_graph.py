@@ -465,3 +465,11 @@ def test_notebook_02_and_readme_quote_the_graph_the_stored_outputs_give(make_gra
     quoted = re.search(r"the (\d+)\s+such words in the stored outputs \(([^)]*)\)", readme)
     assert quoted and int(quoted[1]) == len(unreadable)
     assert set(re.findall(r"`([^`]+)`", quoted[2])) <= set(unreadable)
+
+
+@pytest.mark.slow
+def test_attach_oov_answers_in_the_order_the_words_were_given(cache, norm):
+    """README: attach_oov(["gratitude", "tension"]) is {'gratitude': 'thankful', 'tension': 'tense'}, in that order."""
+    graph = EmotionGraph(cache=cache, normalizer=norm)
+    assert list(graph.attach_oov(["gratitude", "tension"]).items()) == [("gratitude", "thankful"), ("tension", "tense")]
+    assert list(graph.attach_oov(w for w in ["tension", "gratitude", "tension"])) == ["tension", "gratitude"]
