@@ -14,8 +14,10 @@ up front, with the option and the fix named.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import stat
+import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import IO
@@ -71,8 +73,30 @@ def _file_in_the_way(folder: Path) -> Path:
     return folder
 
 
+_FD_PATH = re.compile(r"/dev/(?:(stdout)|(stderr)|fd/(\d+))|/proc/(self|thread-self|\d+)/fd/(\d+)")
+
+
+def _own_fd(path: Path) -> int | None:
+    """The descriptor of this process that ``path`` names (``/dev/stdout``, ``/dev/fd/3``, ``/proc/self/fd/1``), else ``None``."""
+    match = _FD_PATH.fullmatch(os.path.abspath(path))
+    if match is None or match[4] not in (None, "self", "thread-self", str(os.getpid())):
+        return None
+    stdout, stderr, fd, _, proc_fd = match.groups()
+    fd = 1 if stdout else 2 if stderr else int(fd or proc_fd)
+    try:
+        os.fstat(fd)
+    except OSError:  # not open here: an ordinary path, refused or written as such
+        return None
+    return fd
+
+
 def _is_stream(path: Path) -> bool:
-    """A named pipe, terminal or device (``/dev/stdout``, ``>(gzip > x.gz)``, ``/dev/null``): written into, never replaced."""
+    """A named pipe, terminal or device (``/dev/stdout``, ``>(gzip > x.gz)``, ``/dev/null``): written into, never replaced.
+
+    ``/dev/stdout`` redirected to a file (``>> log.txt``) is one too: replacing or truncating that file would drop what is already in it.
+    """
+    if _own_fd(path) is not None:
+        return True
     try:
         mode = os.stat(path).st_mode
     except OSError:
@@ -91,6 +115,13 @@ def write_atomically(path: PathLike, write: Callable[[IO[str]], None], newline: 
     A file replaced keeps its permissions; a link's file is replaced and the link kept; a pipe or device is written into as it is.
     """
     path = Path(path)
+    fd = _own_fd(path)
+    if fd is not None:  # written through the descriptor itself: after what the command printed, at its offset
+        sys.stdout.flush()
+        sys.stderr.flush()
+        with os.fdopen(os.dup(fd), "w", newline=newline, encoding="utf-8") as fh:
+            write(fh)
+        return path
     if _is_stream(path):
         with path.open("w", newline=newline, encoding="utf-8") as fh:
             write(fh)

@@ -337,6 +337,24 @@ def test_write_atomically_writes_into_a_named_pipe_or_device_instead_of_replacin
     assert got == "name,openset\n" and stat.S_ISFIFO(os.lstat(fifo).st_mode)
 
 
+def test_out_dev_stdout_appended_to_a_log_keeps_the_log_and_what_the_command_printed(tmp_path):
+    import subprocess
+    import sys
+
+    # `cojudge fuse ... --out /dev/stdout >> log.txt`: /dev/stdout is a link to log.txt, which must not be replaced
+    log = tmp_path / "log.txt"
+    log.write_text("earlier run\n")
+    script = ("from ensemble.output_files import check_output_path, write_atomically\n"
+              "print('before', flush=True)\n"
+              "write_atomically(check_output_path('/dev/stdout', '--out', {}), lambda fh: fh.write('name,openset\\n'))\n"
+              "print('after')\n")
+    with log.open("a") as fh:
+        subprocess.run([sys.executable, "-c", script], stdout=fh, check=True, timeout=60,
+                       cwd=Path(__file__).resolve().parent.parent)
+    assert log.read_text() == "earlier run\nbefore\nname,openset\nafter\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["log.txt"]
+
+
 def test_write_atomically_through_a_link_replaces_the_linked_file_and_keeps_the_link(tmp_path):
     target = tmp_path / "runs" / "pred.csv"
     target.parent.mkdir()
