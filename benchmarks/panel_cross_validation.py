@@ -26,9 +26,11 @@ import numpy as np
 from calibration.cross_validation import cross_validate
 from calibration.data_paths import ovmerd_dir
 from calibration.labels import read_labels, read_split
-from calibration.tuning import default_grid, make_voter
-from ensemble.fuser import Fuser
+from calibration.tuning import check_folds, default_grid, make_voter
+from ensemble.fuser import OOV_POLICIES, Fuser
 from ensemble.judge_args import judge_name_for
+from ensemble.output_files import check_output_path
+from judges.errors import InputError
 from judges.outputs import read_judge_output
 
 
@@ -53,16 +55,25 @@ def main() -> None:
     ap.add_argument("--no-reliability", action="store_true",
                     help="the stacked voter without its Dawid-Skene reliability feature (README's 'no reliability feature' rows)")
     args = ap.parse_args()
-    if args.jsonl:  # checked now, not when the first result is minutes old
-        try:
-            with open(args.jsonl, "a", encoding="utf-8"):
-                pass
-        except OSError as exc:
-            ap.error(f"--jsonl {args.jsonl}: cannot be written ({exc.strerror}); give a file in a writable folder")
     unknown = [p for p in args.panels.split(",") if p not in ("A", "B", "C")]
     if unknown:
         ap.error(f"--panels {args.panels}: unknown panel(s) {', '.join(unknown)}; give any of A, B, C, comma-separated")
-    root = ovmerd_dir()
+    # every option is checked before the first run: a typo in the last strategy must not cost the runs before it
+    try:
+        for strategy in args.strategies.split(","):
+            make_voter(strategy)
+        bad_oov = [o for o in args.oov.split(",") if o not in OOV_POLICIES]
+        if bad_oov:
+            raise InputError(f"--oov {args.oov}: unknown {', '.join(bad_oov)}; give any of {', '.join(OOV_POLICIES)}, comma-separated")
+        if not all(x.strip().isdigit() for x in str(args.seed).split(",")):
+            raise InputError(f"--seed {args.seed}: give whole numbers, comma-separated, e.g. 0 or 0,1,2,3,4")
+        check_folds(5, args.repeats, 5, ("folds", "--repeats"))
+        check_folds(5, args.inner_repeats, 5, ("inner folds", "--inner-repeats"))
+        if args.jsonl:
+            check_output_path(args.jsonl, "--jsonl", {})
+        root = ovmerd_dir()
+    except InputError as exc:
+        ap.error(str(exc))
     labels = read_labels(root / "labels" / "dev.csv")
     names = read_split(root / "splits" / "dev.txt")
     if args.shuffle_labels is not None:
