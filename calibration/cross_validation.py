@@ -22,7 +22,7 @@ from sklearn.model_selection import RepeatedKFold
 
 from calibration.ew_metric import evaluate
 from calibration.emotion_wheel import LEVEL1_METRICS
-from calibration.tuning import check_folds, check_grid, check_labels, tune_table
+from calibration.tuning import check_folds, check_grid, check_labels, check_unique_names, tune_table
 from ensemble.fuser import Fuser, JudgeOutputs
 from ensemble.vote_table import VoteTable
 
@@ -90,6 +90,7 @@ def cross_validate(
 ) -> CrossValidation:
     """Repeated k-fold estimate of fused vs best-single-judge level-1 F (see module docstring)."""
     names = list(names)
+    check_unique_names(names)
     check_folds(folds, repeats, len(names))
     grid = check_grid(fuser.unfitted_voter(), grid) if grid else None
     if grid:

@@ -8,6 +8,7 @@ cross-validated level-1 precision and recall as the decision knob moves.
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,7 +23,7 @@ from ensemble.vote_table import VoteTable
 from ensemble.voter_base import DECISIONS, Rule
 from judges.errors import InputError
 
-__all__ = ["TuningResult", "tune_table", "default_grid", "STRATEGIES", "make_voter", "strategy_of", "check_folds", "check_labels", "check_grid"]
+__all__ = ["TuningResult", "tune_table", "default_grid", "STRATEGIES", "make_voter", "strategy_of", "check_folds", "check_labels", "check_grid", "check_unique_names"]
 
 
 def _thresholds() -> list[float]:
@@ -78,6 +79,15 @@ def check_folds(folds: Any, repeats: Any, n: int, names: tuple[str, str] = ("fol
     if n < folds:
         fix = f"use {names[0]} between 2 and {n}" if n >= 2 else "cross-validation needs at least 2"
         raise InputError(f"{names[0]}={folds} but there are only {n} labelled clip(s) to split: {fix}, or label more clips")
+
+
+def check_unique_names(names: Sequence[str]) -> None:
+    """Refuse a clip named twice: cross-validation could put it in a training fold and its held-out fold at once."""
+    counts = Counter(names)
+    dupes = [n for n, c in counts.items() if c > 1]
+    if dupes:
+        raise InputError(f"{len(dupes)} clip(s) given more than once, e.g. {dupes[0]!r}: a clip in both a training and a held-out fold "
+                         "would inflate the cross-validated score; give each clip once")
 
 
 def check_labels(labels: Any, names: Sequence[str], space) -> None:
@@ -188,6 +198,7 @@ def tune_table(
     voter = fuser.unfitted_voter()
     grid = check_grid(voter, grid or {})
     n = len(table.names)
+    check_unique_names(table.names)
     check_folds(folds, repeats, n)
     check_labels(labels, table.names, table.space)
     decision_keys = [k for k in grid if k in voter.decision_params]
