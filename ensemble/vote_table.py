@@ -169,7 +169,13 @@ class VoteTable:
         return cls(names, judges, votes, answered, candidates, space)
 
     def subset(self, rows: Sequence[int] | np.ndarray) -> "VoteTable":
-        rows = list(np.asarray(rows, dtype=int))
+        """The samples at ``rows``: indices, or a boolean mask over the samples (as numpy indexes)."""
+        rows = np.asarray(rows)
+        if rows.dtype == bool:
+            if rows.shape != (len(self.names),):
+                raise InputError(f"VoteTable.subset: a mask of {rows.shape} for {len(self.names)} samples; give one True/False per sample, or indices")
+            rows = np.flatnonzero(rows)
+        rows = [int(r) for r in rows.astype(int)]
         return VoteTable([self.names[r] for r in rows], self.judges, self.votes[rows], self.answered[rows], [self.candidates[r] for r in rows], self.space)
 
     def judge_subset(self, judges: Sequence[str]) -> "VoteTable":

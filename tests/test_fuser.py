@@ -149,6 +149,16 @@ def test_a_judge_subset_keeps_the_remaining_judges_own_answered_flags(wheel):
     assert only_b.answered.tolist() == [[False]] and only_b.unanswered == ["s"]
 
 
+def test_a_subset_by_a_boolean_mask_keeps_the_masked_samples(wheel):
+    # the mask used to be read as the indices 0 and 1: [False, True, True] gave s1, s2, s2
+    table = _table(wheel, {"a": {"s1": ["happy"], "s2": ["sad"], "s3": ["angry"]}}, ["s1", "s2", "s3"])
+    sub = table.subset(np.array([False, True, True]))
+    assert sub.names == ["s2", "s3"] and [[c.word for c in row] for row in sub.candidates] == [["sad"], ["angry"]]
+    assert table.subset([2, 0]).names == ["s3", "s1"] and table.subset([]).names == []
+    with pytest.raises(InputError, match="one True/False per sample"):
+        table.subset(np.array([True, False]))
+
+
 def test_a_hand_built_candidate_keeps_its_word_and_the_judges_kept(wheel):
     cand = Candidate("mad", ClassSpace(wheel).signature("mad"), ["a", "b"], {"mad": 2})
     sub = cand.for_judges({"b"})
