@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from judges.errors import InputError
 
-__all__ = ["main", "COMMANDS"]
+__all__ = ["main", "entry", "COMMANDS"]
 
 #: Subcommand -> module with ``add_arguments(parser)`` and ``run(args) -> int``.
 COMMANDS: dict[str, str] = {
@@ -74,6 +74,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 141
 
 
+def entry() -> None:
+    """The ``cojudge`` console script: :func:`main`, then exit with its status.
+
+    After Ctrl-C (status 130) it exits at once, without the interpreter's teardown: a judge's native
+    threads (TFLite, ONNX Runtime, CTranslate2) may still be running, and tearing them down aborts the
+    process ("terminate called without an active exception", status 134) after the one-line message.
+    What was judged is already stored by then.
+    """
+    code = main()
+    if code == 130:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(130)
+    sys.exit(code)
+
+
 def _one_line_warning(command: str):
     """Warnings as the commands' own ``warning:`` lines, without the source line a script would show."""
 
@@ -84,4 +100,4 @@ def _one_line_warning(command: str):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

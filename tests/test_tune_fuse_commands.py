@@ -302,3 +302,20 @@ def test_ctrl_c_while_a_command_imports_its_libraries_is_one_line_not_a_tracebac
     assert main(["tune", "--labels", "dev.csv", "--judge", "a=a.npz", "--out", "cal.json"]) == 130
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("cojudge tune: interrupted") and "no output file was written" in err
+
+
+def test_the_console_script_exits_at_once_after_an_interrupt_whatever_a_judge_thread_still_runs():
+    # a judge's native thread still busy after Ctrl-C: the interpreter's teardown would wait for it, or abort (134)
+    import subprocess
+    import sys
+    import time
+
+    script = ("import threading, time, ensemble.cli as cli\n"
+              "def interrupted():\n"
+              "    threading.Thread(target=time.sleep, args=(60,)).start()\n"
+              "    return 130\n"
+              "cli.main = interrupted\n"
+              "cli.entry()\n")
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", script], cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True, timeout=50)
+    assert done.returncode == 130 and time.monotonic() - started < 40, done.stderr[-300:]
