@@ -25,6 +25,7 @@ import numpy as np
 
 from calibration.cross_validation import cross_validate
 from calibration.data_paths import ovmerd_dir
+from calibration.ew_metric import official_words
 from calibration.labels import read_labels, read_split
 from calibration.tuning import check_folds, default_grid, make_voter
 from ensemble.fuser import OOV_POLICIES, Fuser
@@ -86,6 +87,7 @@ def main() -> None:
     means = []
     for panel in args.panels.split(","):
         outputs = {judge_name_for(f): read_judge_output(f) for f in all_panels[panel]}
+        as_scored = {judge_name_for(f): read_judge_output(f, parse=official_words) for f in all_panels[panel]}  # the single judges' own score
         for strategy in args.strategies.split(","):
             for oov in args.oov.split(","):
                 runs = []
@@ -94,7 +96,7 @@ def main() -> None:
                     voter = make_voter(strategy)
                     if args.no_reliability and "reliability_feature" in voter.get_params():
                         voter.set_params(reliability_feature=False)
-                    cv = cross_validate(Fuser(voter, oov=oov), outputs, labels, names, grid=default_grid(strategy), repeats=args.repeats, inner_repeats=args.inner_repeats, seed=seed, smooth=not args.no_smooth)
+                    cv = cross_validate(Fuser(voter, oov=oov), outputs, labels, names, grid=default_grid(strategy), repeats=args.repeats, inner_repeats=args.inner_repeats, seed=seed, smooth=not args.no_smooth, single_outputs=as_scored)
                     s = cv.summary()
                     runs.append(s)
                     secs = time.perf_counter() - started

@@ -25,6 +25,7 @@ from calibration.emotion_wheel import LEVEL1_METRICS
 from calibration.tuning import check_folds, check_grid, check_labels, check_unique_names, tune_table
 from ensemble.fuser import Fuser, JudgeOutputs
 from ensemble.vote_table import VoteTable
+from judges.errors import InputError
 
 __all__ = ["CrossValidation", "cross_validate", "best_single_judge", "mapped_outputs"]
 
@@ -87,9 +88,20 @@ def cross_validate(
     smooth: bool = True,
     seed: int = 0,
     progress: bool = False,
+    single_outputs: JudgeOutputs | None = None,
 ) -> CrossValidation:
-    """Repeated k-fold estimate of fused vs best-single-judge level-1 F (see module docstring)."""
+    """Repeated k-fold estimate of fused vs best-single-judge level-1 F (see module docstring).
+
+    ``single_outputs`` are the judges' words as the metric reads them, for the best single judge's own score
+    (``read_judge_output(path, parse=official_words)``, as ``cojudge evaluate`` reads them); default ``outputs``.
+    The fusion reads ``outputs``, whose parsing may be more lenient (``'worried/uneasy'`` as two words).
+    """
     names = list(names)
+    single_outputs = outputs if single_outputs is None else single_outputs
+    missing = sorted(set(outputs) - set(single_outputs))
+    if missing:
+        raise InputError(f"cross_validate: single_outputs lacks judge(s) {', '.join(missing)}; give every judge of outputs, read as the metric reads them")
+    single_outputs = {judge: single_outputs[judge] for judge in outputs}  # the panel's judges only
     check_unique_names(names)
     check_folds(folds, repeats, len(names))
     grid = check_grid(fuser.unfitted_voter(), grid) if grid else None
@@ -121,9 +133,9 @@ def cross_validate(
         preds = {p.name: p.words for p in fold_fuser.predict_table(te_table)}
         fused.append(evaluate(labels, preds, test_names, wheel=wheel, metrics=LEVEL1_METRICS).l1_f)
         words.append(float(np.mean([len(w) for w in preds.values()])))
-        judge, _ = best_single_judge(outputs, labels, train_names, wheel)
+        judge, _ = best_single_judge(single_outputs, labels, train_names, wheel)
         single_names.append(judge)
-        single.append(evaluate(labels, outputs[judge], test_names, wheel=wheel, metrics=LEVEL1_METRICS).l1_f)
+        single.append(evaluate(labels, single_outputs[judge], test_names, wheel=wheel, metrics=LEVEL1_METRICS).l1_f)
         judge, _ = best_single_judge(mapped, labels, train_names, wheel)
         mapped_names.append(judge)
         single_mapped.append(evaluate(labels, mapped[judge], test_names, wheel=wheel, metrics=LEVEL1_METRICS).l1_f)

@@ -188,3 +188,21 @@ def test_a_fuser_left_to_its_default_voter_is_cross_validated_with_the_stacked_v
     outputs = {f.parent.name: read_judge_output(f) for f in sorted(outputs_dir.glob("*/*-nosubtitle-addsub-eng-openset.npz"))[:3]}
     cv = cross_validate(Fuser(oov="drop", wheel=wheel), outputs, dev_labels, dev_names, grid={"C": [0.1, 0.3]}, repeats=1, inner_folds=3)
     assert len(cv.fused) == 5 and all(set(p) == {"C"} for p in cv.chosen_params)
+
+
+def test_the_best_single_judge_is_chosen_and_scored_on_its_words_as_the_metric_reads_them(dev_labels, dev_names, outputs_dir, wheel):
+    # the fusion may read a judge's text more leniently ('worried/uneasy' as two words) than the metric does
+    outputs = {"affectgpt": read_judge_output(outputs_dir / "AffectGPT/checkpoint_000030_loss_0.602-openset.npz"),
+               "qwen": read_judge_output(outputs_dir / "Qwen-Audio/output-reason-7b-subtitle-eng-openset.npz")}
+    as_scored = {"affectgpt": {name: [] for name in outputs["affectgpt"]}, "qwen": outputs["qwen"], "extra": outputs["qwen"]}
+    cv = cross_validate(Fuser(StackedVoter(lam=0.5), oov="drop", wheel=wheel), outputs, dev_labels, dev_names,
+                        folds=2, repeats=1, single_outputs=as_scored)
+    assert cv.single_names == ["qwen", "qwen"]
+
+
+def test_single_outputs_without_one_of_the_panels_judges_is_refused(dev_labels, dev_names, outputs_dir, wheel):
+    from judges.errors import InputError
+
+    outputs = {"affectgpt": read_judge_output(outputs_dir / "AffectGPT/checkpoint_000030_loss_0.602-openset.npz")}
+    with pytest.raises(InputError, match="single_outputs lacks judge"):
+        cross_validate(Fuser(StackedVoter(lam=0.5), oov="drop", wheel=wheel), outputs, dev_labels, dev_names, folds=2, repeats=1, single_outputs={})
