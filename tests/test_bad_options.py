@@ -92,6 +92,27 @@ def test_cross_validate_refuses_bad_inner_folds(wheel):
         cross_validate(fuser, outputs, labels, list(labels), grid={"threshold": [0.5]}, folds=2, repeats=1, inner_folds=1)
 
 
+def test_cross_validate_refuses_inner_folds_the_smallest_outer_training_set_cannot_split(wheel):
+    # 8 clips in 3 outer folds: the smallest training set holds 8 - 3 = 5 clips, too few for 6 inner folds
+    outputs, labels = toy_outputs()
+    fuser = Fuser(MajorityVoter(), oov="drop", wheel=wheel)
+    with pytest.raises(InputError, match=r"^inner_folds=6 but there are only 5 labelled clip\(s\) to split"):
+        cross_validate(fuser, outputs, labels, list(labels), grid={"threshold": [0.5]}, folds=3, repeats=1, inner_folds=6)
+
+
+def test_cross_validate_refuses_more_folds_than_clips(wheel):
+    outputs, labels = toy_outputs()
+    with pytest.raises(InputError, match="folds=9 but there are only 8 labelled clip"):
+        cross_validate(Fuser(MajorityVoter(), oov="drop", wheel=wheel), outputs, labels, list(labels), folds=9, repeats=1)
+
+
+def test_cross_validate_refuses_a_clip_without_a_label(wheel):
+    outputs, labels = toy_outputs()
+    unlabelled = {n: w for n, w in labels.items() if n != "c3"}
+    with pytest.raises(InputError, match="1 clip\\(s\\) have no label, e.g. 'c3'"):
+        cross_validate(Fuser(MajorityVoter(), oov="drop", wheel=wheel), outputs, unlabelled, list(labels), folds=2, repeats=1)
+
+
 @pytest.mark.parametrize("word", ["xyzzy", None])
 def test_tuning_on_labels_with_no_wheel_word_is_refused(wheel, word):
     _, labels = toy_outputs()
