@@ -139,3 +139,50 @@ def test_a_fuser_left_to_its_default_voter_is_tuned_as_the_stacked_voter_it_fits
     table = default.table(outputs, list(labels))
     expected = tune_table(Fuser(StackedVoter(), oov="drop", wheel=wheel), table, labels, grid, folds=2)
     assert tune_table(default, table, labels, grid, folds=2).results == expected.results
+
+
+def test_every_grid_points_precision_recall_words_and_spread_are_its_folds_own(wheel):
+    # what the PR curve of the calibration file shows: level-1 precision and recall, words per clip, per grid point
+    import numpy as np
+    from sklearn.model_selection import KFold
+
+    from calibration.ew_metric import evaluate
+
+    outputs, labels = toy_outputs()
+    fuser = Fuser(MajorityVoter(), oov="drop", wheel=wheel)
+    names = list(labels)
+    table = fuser.table(outputs, names)
+    result = tune_table(fuser, table, labels, {"threshold": [0.2, 0.5, 0.8]}, folds=2, seed=3)
+    assert len(result.results) == 3
+    for row in result.results:
+        p, r, f, words = [], [], [], []
+        for train, test in KFold(2, shuffle=True, random_state=3).split(np.arange(len(names))):
+            fitted = Fuser(MajorityVoter(**row["params"]), oov="drop", wheel=wheel).fit_table(table.subset(train), labels)
+            preds = {q.name: q.words for q in fitted.predict_table(table.subset(test))}
+            scores = evaluate(labels, preds, [names[i] for i in test], wheel=wheel)
+            p.append(scores.l1_p), r.append(scores.l1_r), f.append(scores.l1_f), words.append(np.mean([len(w) for w in preds.values()]))
+        assert (row["l1_p"], row["l1_r"]) == pytest.approx((np.mean(p), np.mean(r))), row["params"]
+        assert row["words_per_clip"] == pytest.approx(np.mean(words)) and row["std"] == pytest.approx(np.std(f)), row["params"]
+    assert any(row["l1_p"] != pytest.approx(row["l1_r"]) for row in result.results)  # precision and recall tell apart here
+    assert [(c["threshold"], c["l1_p"], c["l1_r"], c["words_per_clip"]) for c in result.pr_curve] == [
+        (row["params"]["threshold"], row["l1_p"], row["l1_r"], row["words_per_clip"]) for row in sorted(result.results, key=lambda x: x["params"]["threshold"])]
+
+
+def test_a_grid_without_a_decision_knob_is_not_recorded_as_chosen_by_neighbourhood(wheel):
+    from ensemble.stacked_voter import StackedVoter
+
+    outputs, labels = toy_outputs()
+    fuser = Fuser(StackedVoter(), oov="drop", wheel=wheel)
+    result = tune_table(fuser, fuser.table(outputs, list(labels)), labels, {"C": [0.1, 1.0]}, folds=2)
+    assert result.knob == "" and result.pr_curve == []
+    assert result.smoothed is False and result.summary()["knob_by_neighbourhood"] is False
+
+
+def test_with_a_threshold_decision_the_threshold_is_the_knob_of_a_stacked_voter(wheel):
+    from ensemble.stacked_voter import StackedVoter
+
+    outputs, labels = toy_outputs()
+    fuser = Fuser(StackedVoter(decision="threshold"), oov="drop", wheel=wheel)
+    result = tune_table(fuser, fuser.table(outputs, list(labels)), labels, {"C": [0.1], "threshold": [0.3, 0.5, 0.7]}, folds=2)
+    assert result.knob == "threshold"
+    assert [c["threshold"] for c in result.pr_curve] == [0.3, 0.5, 0.7]
