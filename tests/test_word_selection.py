@@ -99,3 +99,22 @@ def test_a_words_confidence_is_the_mean_probability_of_the_classes_it_maps_to():
 def test_the_threshold_rule_keeps_a_word_exactly_at_the_threshold():
     proba, cands, _ = _one_wheel([0.5, 0.49])
     assert [c.word for c, _ in select_by_threshold(proba, cands, 0.5)] == ["w0"]
+
+
+def test_equal_confidences_go_to_the_alphabetically_first_word_under_the_threshold_rule_whatever_the_order_given():
+    proba, cands, _ = _one_wheel([0.6, 0.6])
+    for order in (cands, cands[::-1]):
+        assert [c.word for c, _ in select_by_threshold(proba, order, 0.5, max_words=1)] == ["w0"]
+
+
+def test_expected_f_never_adds_a_word_whose_classes_are_all_chosen_already():
+    # 'both' means w0's and w1's classes; once it is chosen, 'w0' would only repeat one of them
+    proba, wheel_of = np.array([0.9, 0.5]), np.zeros(2, dtype=np.int64)
+    cands = [Candidate("both", (0, 1), ["j"]), Candidate("w0", (0,), ["j"])]
+    assert [c.word for c, _ in select_expected_f(proba, cands, wheel_of, 0.5)] == ["both"]
+
+
+def test_expected_f_adds_no_word_that_gains_nothing_even_when_precision_does_not_count():
+    # lam = 0: only expected recall counts, and a class that cannot be in the ground truth adds none
+    proba, cands, wheel_of = _one_wheel([0.9, 0.0])
+    assert [c.word for c, _ in select_expected_f(proba, cands, wheel_of, 0.0)] == ["w0"]
