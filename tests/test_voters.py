@@ -101,6 +101,15 @@ def test_state_round_trips(toy):
     np.testing.assert_allclose(restored.predict_proba(table), voter.predict_proba(table))
 
 
+def test_a_refitted_or_reloaded_stacked_voter_predicts_from_its_new_reliability_model(toy):
+    table, _, Y = toy
+    first, other = table.subset(range(4)), StackedVoter().fit(table.subset(range(4, 8)), Y[4:]).state()
+    voter = StackedVoter().fit(first, Y[:4])
+    voter.predict_proba(table)  # builds the Dawid-Skene model of the first fit
+    np.testing.assert_allclose(voter.fit(table, Y).predict_proba(table), StackedVoter().fit(table, Y).predict_proba(table))
+    np.testing.assert_allclose(voter.load_state(other).predict_proba(table), StackedVoter().load_state(other).predict_proba(table))
+
+
 def test_predicting_with_other_judges_is_an_error(toy):
     table, _, Y = toy
     voter = MajorityVoter().fit(table)
