@@ -29,6 +29,11 @@ def test_a_clip_no_judge_answered_is_reported_not_guessed(fitted):
     assert not preds[1].ok and preds[1].words == [] and "no judge" in preds[1].error
 
 
+def test_one_prediction_per_clip_asked_in_order_an_unanswered_one_included(fitted):
+    fuser, outputs, _ = fitted
+    assert [(p.name, p.ok) for p in fuser.predict(outputs, ["c0", "unseen", "c1"])] == [("c0", True), ("unseen", False), ("c1", True)]
+
+
 def test_words_come_with_confidence_and_supporting_judges(fitted):
     fuser, outputs, _ = fitted
     pred = fuser.predict(outputs, ["c0"])[0]
@@ -228,6 +233,16 @@ def test_set_params_on_the_word_mapping_takes_effect_at_the_next_fit(wheel):
     assert fuser.set_params(oov="drop").fit(outputs, labels).predict(outputs)[0].words == []
     fuser.set_params(oov="attach", min_similarity=1.0).fit(outputs, labels)
     assert fuser.predict(outputs)[0].words == []
+
+
+def test_set_params_on_the_wheel_votes_with_the_new_wheels_words(wheel, data_root):
+    from calibration.emotion_wheel import load_wheel
+
+    fixed = load_wheel(data_root / "emotion_wheel", "mer2026")  # no longer reads 'aims' as 'aimless'
+    fuser = Fuser(MajorityVoter(threshold=0.5), oov="drop", wheel=wheel)
+    assert fuser.table({"a": {"s": ["aims"]}}, ["s"]).votes.sum() == 1
+    fuser.set_params(wheel=fixed)
+    assert fuser.space().wheel is fixed and fuser.table({"a": {"s": ["aims"]}}, ["s"]).votes.sum() == 0
 
 
 def test_one_clip_name_given_as_names_is_a_one_line_error_not_a_clip_per_letter(fitted):
