@@ -311,6 +311,55 @@ def test_set_params_to_another_embedding_model_attaches_with_that_model(cache, n
         graph.set_params(cache=None, model=str(tmp_path / "no/such/model")).nearest_in_vocabulary("gratitude", SMALL_VOCABULARY, 0.5)
 
 
+def test_set_params_to_another_model_path_is_used_at_the_next_attachment(norm, tmp_path):
+    graph = EmotionGraph(normalizer=norm, model=str(tmp_path / "first/missing"))
+    with pytest.raises(InputError, match="first/missing"):
+        graph.nearest_in_vocabulary("gratitude", SMALL_VOCABULARY, 0.5)
+    with pytest.raises(InputError, match="second/missing"):
+        graph.set_params(model=str(tmp_path / "second/missing")).nearest_in_vocabulary("gratitude", SMALL_VOCABULARY, 0.5)
+
+
+class HalfwayModel:
+    """A stand-in model: 'sad' at cosine exactly 0.5 to every word but 'calm', 'calm' at 0."""
+
+    def encode(self, texts, **kwargs):
+        return np.array([[0.5] * 4 if t == "sad" else [0.0, 0.0, 0.0, 1.0] if t == "calm" else [1.0, 0.0, 0.0, 0.0] for t in texts])
+
+
+def test_a_word_exactly_at_min_similarity_is_attached(norm, tmp_path):
+    graph = EmotionGraph(cache=EmbeddingCache(HalfwayModel(), cache_dir=tmp_path, model_id="halfway"), normalizer=norm)
+    assert graph.nearest_in_vocabulary("gratitude", ["sad", "calm"], min_similarity=0.5) == "sad"
+    assert graph.nearest_in_vocabulary("gratitude", ["sad", "calm"], min_similarity=float(np.nextafter(np.float32(0.5), np.float32(1)))) is None
+
+
+class OneHotModel:
+    """A stand-in model: word 'wNNNN' embeds along axis NNNN, except that w1100 and w1101 embed alike."""
+
+    def encode(self, texts, **kwargs):
+        out = np.zeros((len(texts), 1101), dtype=np.float32)
+        out[np.arange(len(texts)), [min(int(t[1:]), 1100) for t in texts]] = 1.0
+        return out
+
+
+def test_embedding_edges_beyond_the_first_block_of_words_join_the_right_words(norm, tmp_path):
+    # more words than one block of similarities (1,024 rows), as with include_vocabulary=True
+    cache = EmbeddingCache(OneHotModel(), cache_dir=tmp_path, model_id="one-hot")
+    graph = EmotionGraph(cache=cache, normalizer=norm, lexical_edges=False).fit([f"w{i:04d}" for i in range(1102)])
+    assert list(graph.graph_.edges) == [("w1100", "w1101")]
+
+
+def test_clusters_are_listed_largest_first(norm, tmp_path):
+    cache = EmbeddingCache(OneHotModel(), cache_dir=tmp_path, model_id="one-hot")
+    graph = EmotionGraph(cache=cache, normalizer=norm, lexical_edges=False).fit(["w0001", "w1100", "w1101", "w0002"])
+    assert graph.clusters_ == [{"w1100", "w1101"}, {"w0001"}, {"w0002"}]
+
+
+def test_a_word_spelled_as_a_vocabulary_entry_gets_that_entry_not_another_of_its_word_form(norm, tmp_path):
+    graph = EmotionGraph(cache=EmbeddingCache(HalfwayModel(), cache_dir=tmp_path, model_id="halfway"), normalizer=norm)
+    assert norm.normalize("happy") == norm.normalize("happiness")
+    assert graph.attach_oov(["happy", "happiness"], ["happiness", "happy"]) == {"happy": "happy", "happiness": "happiness"}
+
+
 # -- bad use -------------------------------------------------------------------------------------------------
 def test_unfitted_graph_is_a_clear_error(norm):
     with pytest.raises(InputError, match="fit"):
