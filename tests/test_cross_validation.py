@@ -206,3 +206,21 @@ def test_single_outputs_without_one_of_the_panels_judges_is_refused(dev_labels, 
     outputs = {"affectgpt": read_judge_output(outputs_dir / "AffectGPT/checkpoint_000030_loss_0.602-openset.npz")}
     with pytest.raises(InputError, match="single_outputs lacks judge"):
         cross_validate(Fuser(StackedVoter(lam=0.5), oov="drop", wheel=wheel), outputs, dev_labels, dev_names, folds=2, repeats=1, single_outputs={})
+
+
+def test_the_summary_spreads_are_those_of_the_fused_single_and_delta_scores_per_fold():
+    import numpy as np
+
+    from calibration.cross_validation import CrossValidation
+
+    fused, single = np.array([0.5, 0.7, 0.9]), np.array([0.6, 0.5, 0.7])
+    s = CrossValidation(fused, single, ["a"] * 3, np.array([2.0, 2.0, 2.0])).summary()
+    assert s["fused_std"] == pytest.approx(100 * fused.std()) and s["single_std"] == pytest.approx(100 * single.std())
+    assert s["delta_std"] == pytest.approx(100 * np.std([-0.1, 0.2, 0.2])) and s["delta"] == pytest.approx(10.0)
+
+
+def test_equally_good_judges_give_the_same_best_judge_whatever_their_order(wheel):
+    labels = {"c1": ["happy"], "c2": ["sad"]}
+    same = {"c1": ["happy"], "c2": ["angry"]}
+    for outputs in ({"a": same, "b": same}, {"b": same, "a": same}):
+        assert best_single_judge(outputs, labels, list(labels), wheel) == ("b", pytest.approx(0.5))
