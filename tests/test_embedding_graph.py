@@ -348,6 +348,11 @@ def test_embedding_edges_beyond_the_first_block_of_words_join_the_right_words(no
     assert list(graph.graph_.edges) == [("w1100", "w1101")]
 
 
+def test_every_spelling_of_an_attached_word_is_attached(norm, tmp_path):
+    graph = EmotionGraph(cache=EmbeddingCache(HalfwayModel(), cache_dir=tmp_path, model_id="halfway"), normalizer=norm)
+    assert graph.attach_oov(["Gratitude", "gratitude "], ["sad", "calm"], min_similarity=0.5) == {"Gratitude": "sad", "gratitude ": "sad"}
+
+
 def test_clusters_are_listed_largest_first(norm, tmp_path):
     cache = EmbeddingCache(OneHotModel(), cache_dir=tmp_path, model_id="one-hot")
     graph = EmotionGraph(cache=cache, normalizer=norm, lexical_edges=False).fit(["w0001", "w1100", "w1101", "w0002"])
