@@ -122,6 +122,9 @@ def evaluate(
     """
     wheel = wheel or load_wheel()
     names = list(labels) if names is None else list(names)
+    unlabelled = [n for n in names if n not in labels]
+    if unlabelled:
+        raise InputError(f"evaluate: {len(unlabelled)} name(s) have no label, e.g. {unlabelled[0]!r}; score only labelled clips")
     missing = sum(1 for n in names if predictions.get(n) is None)
     # as the official code: a text split on commas and quotes, lower-cased, stripped, duplicates collapsed
     gts = {n: set(official_words(labels[n])) for n in names}

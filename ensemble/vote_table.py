@@ -124,6 +124,11 @@ class VoteTable:
                 words = outputs[judge].get(name)
                 if words is not None and (isinstance(words, (str, bytes)) or not isinstance(words, Iterable)):
                     raise InputError(f"judge {judge!r} on {name!r}: its words are {words!r}, not a list of words; give e.g. {[str(words)]!r}")
+                if isinstance(words, (list, tuple, np.ndarray)):
+                    odd = next((w for w in words if w is not None and not isinstance(w, str)), None)
+                    if odd is not None:
+                        raise InputError(f"judge {judge!r} on {name!r}: its words hold {odd!r} ({type(odd).__name__}), not a word; "
+                                         "give one list of words per clip, e.g. ['happy', 'relieved']")
         mapper = mapper or WordMapper(space)
         mapper.prepare([w for j in judges for n in names for w in (outputs[j].get(n) or ())])
         n, m, k = len(names), len(judges), len(space)

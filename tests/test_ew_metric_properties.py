@@ -123,3 +123,10 @@ def test_a_score_asked_of_metrics_not_computed_is_a_one_line_error_saying_so(whe
     for ask in (lambda: scores.l2_f, lambda: scores.m_avg, scores.as_dict):
         with pytest.raises(InputError, match=r"was not computed \(only .*\); call evaluate\(\) without metrics="):
             ask()
+
+
+def test_scoring_a_name_without_a_label_is_a_one_line_error(wheel):
+    from judges.errors import InputError
+
+    with pytest.raises(InputError, match=r"evaluate: 1 name\(s\) have no label, e.g. 'b'"):
+        evaluate({"a": ["happy"]}, {"a": ["happy"], "b": ["sad"]}, ["a", "b"], wheel=wheel)

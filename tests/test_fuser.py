@@ -108,6 +108,14 @@ def test_a_judges_words_that_are_not_a_list_are_a_one_line_error(wheel, words):
         Fuser(MajorityVoter(), oov="drop", wheel=wheel).table(outputs, ["s1", "s2"])
 
 
+@pytest.mark.parametrize("words", [[["sad"]], ["sad", 5]])
+def test_a_judges_words_that_hold_something_else_than_words_are_a_one_line_error(wheel, words):
+    # a nested list was a raw "unhashable type" TypeError; a number voted as its digits
+    outputs = {"a": {"s1": ["happy"], "s2": words}, "b": {"s1": ["happy"], "s2": ["sad"]}}
+    with pytest.raises(InputError, match=r"judge 'a' on 's2': its words hold .*, not a word"):
+        Fuser(MajorityVoter(), oov="drop", wheel=wheel).table(outputs, ["s1", "s2"])
+
+
 def test_a_judge_that_answered_with_no_words_still_counts_in_vote_shares(wheel):
     table = _table(wheel, {"a": {"s": ["angry"]}, "b": {"s": []}})
     assert table.answered.tolist() == [[True, True]]
