@@ -61,6 +61,7 @@ class CoJudge:
         progress: bool = True,
         max_workers: int | None = None,
         batch_size: int = 8,
+        batch_timeout: float | None = None,
     ) -> None:
         if not judges:
             raise InputError("CoJudge needs at least one judge")
@@ -83,6 +84,7 @@ class CoJudge:
         self.progress = progress
         self.max_workers = max_workers
         self.batch_size = batch_size
+        self.batch_timeout = batch_timeout
         self.tuning_ = None
         self.last_verdicts_: dict[str, dict[str, Verdict]] = {}
 
@@ -92,7 +94,8 @@ class CoJudge:
         from judges.runner import run_judges
 
         clips = _clips(items, "run")
-        self.last_verdicts_ = run_judges(self.judges, clips, cache=self.cache, progress=self.progress, max_workers=self.max_workers, batch_size=self.batch_size)
+        self.last_verdicts_ = run_judges(self.judges, clips, cache=self.cache, progress=self.progress, max_workers=self.max_workers,
+                                        batch_size=self.batch_size, batch_timeout=self.batch_timeout)
         return self.last_verdicts_
 
     # -- learning ----------------------------------------------------------------------

@@ -25,7 +25,6 @@ import queue
 import threading
 import time
 from collections.abc import Iterable, Sequence
-from contextlib import nullcontext
 from pathlib import Path
 
 from tqdm.auto import tqdm
@@ -49,6 +48,7 @@ def run_judges(
     max_workers: int | None = None,
     batch_size: int = 8,
     retry_failed: bool = False,
+    batch_timeout: float | None = None,
 ) -> dict[str, dict[str, Verdict]]:
     """Verdicts of every judge on every clip: ``{judge name: {clip name: Verdict}}``, in the order given.
 
@@ -56,21 +56,26 @@ def run_judges(
     reused, failed ones too unless ``retry_failed``; new ones are stored as they
     come, so an interrupted run resumes where it stopped. A judge that raises,
     or returns the wrong number or order of verdicts (or ones that are not
-    JSON), gives error verdicts for that batch; the other judges' work stands. ``max_workers`` bounds the
+    JSON), gives error verdicts for that batch; the other judges' work stands. A judge
+    that takes longer than ``batch_timeout`` seconds on one batch is given up
+    for the rest of the run: its remaining clips get error verdicts, not
+    cached, so a re-run tries them again. ``max_workers`` bounds the
     thread judges running at once (default: all of them).
     """
     judges = _checked_judges(judges)
     clips = _checked_clips(clips)
+    if batch_timeout is not None and (isinstance(batch_timeout, bool) or not isinstance(batch_timeout, (int, float)) or not batch_timeout > 0):
+        raise InputError(f"batch_timeout={batch_timeout!r}: give the seconds a judge may take on one batch, > 0, or None for no limit")
     if not isinstance(batch_size, int) or batch_size < 1:
         raise InputError(f"batch_size={batch_size!r}: give a whole number of clips per batch, 1 or more")
     if max_workers is not None and (not isinstance(max_workers, int) or max_workers < 1):
         raise InputError(f"max_workers={max_workers!r}: give a whole number, 1 or more, or None for one per judge")
     if cache is None or isinstance(cache, VerdictCache):
-        return _run(judges, clips, cache, progress, max_workers, batch_size, retry_failed)
+        return _run(judges, clips, cache, progress, max_workers, batch_size, retry_failed, batch_timeout)
     if not isinstance(cache, (str, Path)):
         raise InputError(f"cache={cache!r}: give a VerdictCache, a path to a cache file, or None")
     with VerdictCache(cache) as opened:
-        return _run(judges, clips, opened, progress, max_workers, batch_size, retry_failed)
+        return _run(judges, clips, opened, progress, max_workers, batch_size, retry_failed, batch_timeout)
 
 
 def _checked_judges(judges: Sequence[Judge]) -> list[Judge]:
@@ -110,6 +115,7 @@ def _run(
     max_workers: int | None,
     batch_size: int,
     retry_failed: bool,
+    batch_timeout: float | None = None,
 ) -> dict[str, dict[str, Verdict]]:
     if cache is not None:
         cache.digest_videos(clips, progress)
@@ -125,16 +131,35 @@ def _run(
     outbox: queue.Queue = queue.Queue()
     stop = threading.Event()
     failed = sum(not v.ok for verdicts in found.values() for v in verdicts.values())
+    flights = _Flights(batch_timeout, slots)
     with tqdm(total=len(judges) * len(clips), disable=not progress, desc="judging", unit="verdict") as bar:
         bar.update(sum(map(len, found.values())))
         for judge in busy:
             guard = slots if judge.concurrency == "thread" else None
-            args = (judge, todo[judge.name], batch_size, guard, outbox, stop)
+            args = (judge, todo[judge.name], batch_size, guard, outbox, stop, flights)
             threading.Thread(target=_work, args=args, name=f"judge-{judge.name}", daemon=True).start()
         pending = len(busy)
         try:
             while pending:
-                judge, batch, outcome = outbox.get()
+                try:
+                    item = outbox.get(timeout=flights.poll)
+                except queue.Empty:
+                    item = None
+                for late in flights.give_up_late(busy):
+                    # its thread cannot be stopped: the run goes on without it; nothing of it is cached, so a re-run retries
+                    pending -= 1
+                    problem = (f"judge {late.name!r} did not answer a batch within batch_timeout={batch_timeout:g} s; "
+                               "not judged in this run (nothing cached: run again to retry, or raise batch_timeout)")
+                    left = [clip for clip in todo[late.name] if clip.name not in found[late.name]]
+                    found[late.name].update((clip.name, Verdict.failed(late.name, clip.name, problem)) for clip in left)
+                    failed += len(left)
+                    bar.update(len(left))
+                    bar.set_postfix(failed=failed, refresh=False)
+                if item is None:
+                    continue
+                judge, batch, outcome = item
+                if judge.name in flights.given_up:  # a late answer, after the run gave up on the judge
+                    continue
                 if batch is None:
                     if isinstance(outcome, BaseException):
                         raise outcome
@@ -172,19 +197,69 @@ def _work(
     slots: threading.BoundedSemaphore | None,
     outbox: queue.Queue,
     stop: threading.Event,
+    flights: "_Flights | None" = None,
 ) -> None:
     """One judge's worker: its batches, one after another, results posted to the main thread."""
+    flights = flights or _Flights(None, None)
     try:
         for start in range(0, len(clips), batch_size):
             batch = clips[start : start + batch_size]
-            with slots if slots is not None else nullcontext():
+            if judge.name in flights.given_up:
+                return
+            if slots is not None:
+                slots.acquire()
+            try:
                 if stop.is_set():
                     return
+                flights.start(judge.name)
                 verdicts = _judge_batch(judge, batch)
+            finally:
+                flights.end(judge.name, slots)
             outbox.put((judge, batch, verdicts))
         outbox.put((judge, None, None))
     except BaseException as exc:  # KeyboardInterrupt or SystemExit inside a judge stops the whole run
         outbox.put((judge, None, exc))
+
+
+class _Flights:
+    """The batches in flight, for ``batch_timeout``: when each started, and the judges the run gave up on.
+
+    A judge given up keeps its thread (a thread cannot be stopped) but loses its ``max_workers`` slot
+    to the others; the lock makes sure that slot is released once, by the run or by the worker.
+    """
+
+    def __init__(self, timeout: float | None, slots: threading.BoundedSemaphore | None) -> None:
+        self.timeout = timeout
+        self.poll = None if timeout is None else min(1.0, timeout / 4)
+        self.slots = slots
+        self.lock = threading.Lock()
+        self.started: dict[str, float] = {}
+        self.given_up: set[str] = set()
+
+    def start(self, judge: str) -> None:
+        with self.lock:
+            self.started[judge] = time.monotonic()
+
+    def end(self, judge: str, slots: threading.BoundedSemaphore | None) -> None:
+        with self.lock:
+            self.started.pop(judge, None)
+            if slots is not None and judge not in self.given_up:
+                slots.release()
+
+    def give_up_late(self, judges: list[Judge]) -> list[Judge]:
+        """The judges whose batch in flight is past the timeout, now given up."""
+        late = []
+        now = time.monotonic()
+        with self.lock:
+            for judge in judges:
+                started = self.started.get(judge.name)
+                if self.timeout is None or started is None or judge.name in self.given_up or now - started <= self.timeout:
+                    continue
+                self.given_up.add(judge.name)
+                if judge.concurrency == "thread" and self.slots is not None:
+                    self.slots.release()  # its slot, for the other judges
+                late.append(judge)
+        return late
 
 
 def _judge_batch(judge: Judge, batch: list[Clip]) -> list[Verdict]:

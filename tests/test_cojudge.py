@@ -218,3 +218,17 @@ def test_tuning_a_voter_no_strategy_names_asks_for_a_grid():
     with pytest.raises(InputError, match=r"the voter MyVoter has no default grid; give grid="):
         cojudge.fit(list(labels), labels, folds=2)
     assert [judge.batches for judge in cojudge.judges] == [[], [], []]
+
+
+def test_the_cojudges_batch_timeout_gives_up_a_judge_that_hangs():
+    import threading
+
+    class Hanging(ReplayJudge):
+        def judge_batch(self, clips):
+            threading.Event().wait(10)
+            return super().judge_batch(clips)
+
+    cojudge = CoJudge([Hanging("slow", labels={"c0": ["happy"]}), ReplayJudge("fast", labels={"c0": ["sad"]})],
+                      strategy="majority", progress=False, batch_timeout=0.5)
+    verdicts = cojudge.run(["c0"])
+    assert "within batch_timeout=0.5 s" in verdicts["slow"]["c0"].error and verdicts["fast"]["c0"].words == ["sad"]

@@ -210,7 +210,7 @@ def test_a_judge_returning_non_verdicts_gets_error_verdicts():
 
 
 def test_a_failed_batch_shares_its_time_equally_among_its_clips(monkeypatch):
-    monkeypatch.setattr(runner_module, "time", SimpleNamespace(perf_counter=iter([10.0, 16.0]).__next__))
+    monkeypatch.setattr(runner_module, "time", SimpleNamespace(perf_counter=iter([10.0, 16.0]).__next__, monotonic=lambda: 0.0))
     out = run_judges([RaisingJudge("broken")], CLIPS, progress=False, batch_size=3)
     assert [out["broken"][c].seconds for c in CLIPS] == [2.0, 2.0, 2.0]
 
@@ -514,3 +514,41 @@ def test_a_cache_that_cannot_be_written_is_a_one_line_error_before_any_judging(c
         with pytest.raises(InputError, match=r"verdicts\.sqlite: cannot use the verdict cache \(attempt to write a readonly database\)"):
             run_judges([judge], CLIPS, cache=cache_path, progress=False)
     assert judge.calls == []
+
+
+def test_a_judge_past_batch_timeout_is_given_up_and_the_run_goes_on_without_caching_it(cache_path):
+    release = threading.Event()
+    hung, quick = HeldJudge("hung", release), CountingJudge("quick")
+    started = time.monotonic()
+    try:
+        out = run_judges([hung, quick], CLIPS, cache=cache_path, progress=False, batch_size=1, batch_timeout=0.5)
+    finally:
+        release.set()
+    assert time.monotonic() - started < 8  # not the 10 s the judge holds its batch
+    assert all(not v.ok and "did not answer a batch within batch_timeout=0.5 s" in v.error for v in out["hung"].values())
+    assert [v.words for v in out["quick"].values()] == [["calm"]] * 3
+    with VerdictCache(cache_path) as cache:  # a re-run tries the hung judge again; the quick one's work is kept
+        assert cache.get_many(hung, [Clip(n) for n in CLIPS]) == {}
+        assert len(cache.get_many(quick, [Clip(n) for n in CLIPS])) == 3
+
+
+def test_a_judge_given_up_frees_its_max_workers_slot_for_the_others():
+    release = threading.Event()
+    started = time.monotonic()
+    try:
+        out = run_judges([HeldJudge("hung", release), CountingJudge("quick")], CLIPS, progress=False, max_workers=1, batch_timeout=0.5)
+    finally:
+        release.set()
+    assert time.monotonic() - started < 8  # the quick judge did not wait out the 10 s the hung one holds its slot
+    assert all(v.ok for v in out["quick"].values()) and not any(v.ok for v in out["hung"].values())
+
+
+def test_a_judge_within_batch_timeout_is_not_affected():
+    out = run_judges([CountingJudge("a", delay=0.05)], CLIPS, progress=False, batch_size=1, batch_timeout=5)
+    assert [v.words for v in out["a"].values()] == [["calm"]] * 3
+
+
+@pytest.mark.parametrize("timeout", [0, -1, "10", True])
+def test_a_batch_timeout_that_is_not_a_positive_number_is_an_input_error(timeout):
+    with pytest.raises(InputError, match="batch_timeout="):
+        run_judges([CountingJudge("a")], CLIPS, progress=False, batch_timeout=timeout)
