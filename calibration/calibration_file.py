@@ -53,6 +53,9 @@ def save_calibration(path: str | Path, fuser: Fuser, judges: list[dict[str, Any]
     """Write the fitted ``fuser`` with its ``judges`` (name + how to rebuild them) and metadata."""
     fuser._check_fitted()
     voter = fuser.voter_
+    if not _restorable(type(voter).__module__):  # load_calibration would refuse the file: the tuning would be lost
+        raise InputError(f"{type(voter).__name__} ({type(voter).__module__}) cannot be saved in a calibration file: loading one builds "
+                         "only merov-cojudge's own voters (ensemble.*); keep the fitted fusion with pickle, or use one of its strategies")
     params = {k: v for k, v in voter.get_params().items()}
     data = {
         "format": "merov-cojudge calibration",
@@ -143,11 +146,16 @@ def _check_state(fuser: Fuser) -> None:
         raise ValueError("its fitted state does not give one probability per class")
 
 
+def _restorable(module: str) -> bool:
+    """Whether a voter class of ``module`` is one a calibration file may name (never code from elsewhere)."""
+    return module.startswith("ensemble.")
+
+
 def _fuser_from(data: dict[str, Any], wheel, path: Path) -> Fuser:
     import importlib
 
     module, cls = data["voter"]["class"].split(":")
-    if not module.startswith("ensemble."):
+    if not _restorable(module):
         raise InputError(f"{path}: voter class {data['voter']['class']!r} is not one of merov-cojudge's")
     voter = getattr(importlib.import_module(module), cls)(**data["voter"]["params"])
     try:

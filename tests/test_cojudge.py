@@ -232,3 +232,17 @@ def test_the_cojudges_batch_timeout_gives_up_a_judge_that_hangs():
                       strategy="majority", progress=False, batch_timeout=0.5)
     verdicts = cojudge.run(["c0"])
     assert "within batch_timeout=0.5 s" in verdicts["slow"]["c0"].error and verdicts["fast"]["c0"].words == ["sad"]
+
+
+def test_saving_a_voter_a_calibration_file_cannot_restore_is_refused_before_any_file_is_written(tmp_path):
+    from ensemble.fuser import Fuser
+    from ensemble.majority_voter import MajorityVoter
+
+    class MyVoter(MajorityVoter):
+        pass
+
+    cojudge, labels = toy_cojudge()
+    cojudge = CoJudge(cojudge.judges, fuser=Fuser(MyVoter(), oov="drop"), progress=False).fit(list(labels), labels, tune=False)
+    with pytest.raises(InputError, match=r"MyVoter .* cannot be saved in a calibration file"):
+        cojudge.save(tmp_path / "calibration.json")
+    assert not (tmp_path / "calibration.json").exists()
