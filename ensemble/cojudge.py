@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ensemble.fused_prediction import FusedPrediction
-from ensemble.fuser import Fuser
+from ensemble.fuser import Fuser, check_voter
 from judges.base import Judge
 from judges.clip import Clip
 from judges.errors import InputError
@@ -73,6 +73,7 @@ class CoJudge:
             voter = make_voter(strategy)
             fuser = Fuser(voter) if fuser is None else fuser.set_params(voter=voter)
         else:  # the strategy is the given voter's: saved, tuned and shown as what it is
+            check_voter(fuser.voter)
             named = strategy_of(fuser.voter)
             if strategy is not None and named is not None and strategy != named:
                 raise InputError(f"CoJudge: strategy={strategy!r} but the fuser's voter is a {type(fuser.voter).__name__} ({named!r}); "

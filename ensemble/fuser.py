@@ -15,11 +15,18 @@ from ensemble.voter_base import ClassVoter
 from judges.clip import refuse_a_single_name
 from judges.errors import InputError
 
-__all__ = ["Fuser", "JudgeOutputs", "OOV_POLICIES"]
+__all__ = ["Fuser", "JudgeOutputs", "OOV_POLICIES", "check_voter"]
 
 #: judge name -> sample name -> words (None or absent: the judge gave no verdict)
 JudgeOutputs = Mapping[str, Mapping[str, Sequence[str] | None]]
 OOV_POLICIES = ("attach", "drop")
+
+
+def check_voter(voter: object) -> None:
+    """Refuse a voter that cannot choose words: the fusion calls a :class:`ClassVoter`'s ``select``, tuning its ``param_problem``."""
+    if not isinstance(voter, ClassVoter):
+        raise InputError(f"Fuser: the voter {type(voter).__name__} is not a ClassVoter; subclass ensemble.voter_base.ClassVoter "
+                         "(implement _fit and predict_proba), which chooses the words from its probabilities")
 
 
 class Fuser(BaseEstimator):
@@ -113,7 +120,10 @@ class Fuser(BaseEstimator):
 
     def unfitted_voter(self) -> ClassVoter:
         """A fresh copy of the voter ``fit`` learns: ``voter``, or the default ``StackedVoter`` when it is None."""
-        return clone(self.voter) if self.voter is not None else StackedVoter()
+        if self.voter is None:
+            return StackedVoter()
+        check_voter(self.voter)
+        return clone(self.voter)
 
     def fit_table(self, table: VoteTable, labels: Mapping[str, Sequence[str]]) -> "Fuser":
         voter = self.unfitted_voter()

@@ -246,3 +246,18 @@ def test_saving_a_voter_a_calibration_file_cannot_restore_is_refused_before_any_
     with pytest.raises(InputError, match=r"MyVoter .* cannot be saved in a calibration file"):
         cojudge.save(tmp_path / "calibration.json")
     assert not (tmp_path / "calibration.json").exists()
+
+
+def test_a_voter_that_is_not_a_class_voter_is_refused_before_any_judge_runs():
+    from sklearn.base import BaseEstimator
+
+    from ensemble.fuser import Fuser
+
+    class Duck(BaseEstimator):
+        def fit(self, table, Y=None):
+            return self
+
+    cojudge, labels = toy_cojudge()
+    with pytest.raises(InputError, match=r"the voter Duck is not a ClassVoter"):
+        CoJudge(cojudge.judges, fuser=Fuser(Duck(), oov="drop"), progress=False)
+    assert [judge.batches for judge in cojudge.judges] == [[], [], []]

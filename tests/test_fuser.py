@@ -302,3 +302,19 @@ def test_the_description_rebuilds_the_same_fusion(wheel):
 def test_the_embedding_model_is_named_only_when_words_are_attached(wheel):
     assert Fuser(oov="attach", embedding_model="some/model", wheel=wheel).embedding_model_id() == "some/model"
     assert Fuser(oov="drop", embedding_model="some/model", wheel=wheel).embedding_model_id() is None
+
+
+def test_a_voter_that_is_not_a_class_voter_is_a_one_line_error_before_fitting(wheel):
+    from sklearn.base import BaseEstimator
+
+    class Duck(BaseEstimator):  # fit and predict_proba, but not the ClassVoter that chooses the words
+        def fit(self, table, Y=None):
+            self.judges_ = list(table.judges)
+            return self
+
+        def predict_proba(self, table):
+            return table.vote_share()
+
+    outputs = {"a": {"s1": ["happy"], "s2": ["sad"]}}
+    with pytest.raises(InputError, match=r"the voter Duck is not a ClassVoter; subclass ensemble.voter_base.ClassVoter"):
+        Fuser(Duck(), oov="drop", wheel=wheel).fit(outputs, {"s1": ["happy"], "s2": ["sad"]})
