@@ -39,6 +39,17 @@ def _clips(items: Any, method: str) -> list[Clip]:
     return [_clip(i, method) for i in items]
 
 
+def _judges(judges: Any, method: str) -> list[Judge]:
+    """The judges given to ``method``: a list of Judge objects (never one judge, nor a config file's path)."""
+    if isinstance(judges, (Judge, str, os.PathLike)) or not isinstance(judges, Iterable):
+        raise InputError(f"{method}: give a list of judges, e.g. [judge] or judges_from_config(path); got {judges!r} ({type(judges).__name__})")
+    judges = list(judges)
+    odd = next((j for j in judges if not isinstance(j, Judge)), None)
+    if odd is not None:
+        raise InputError(f"{method}: {odd!r} ({type(odd).__name__}) is not a Judge; build judges with judges.registry.build_judge or judges_from_config")
+    return judges
+
+
 class CoJudge:
     """Several judges, one answer: runs the judges (in parallel, cached) and fuses their words.
 
@@ -63,9 +74,10 @@ class CoJudge:
         batch_size: int = 8,
         batch_timeout: float | None = None,
     ) -> None:
+        judges = _judges(judges, "CoJudge")
         if not judges:
             raise InputError("CoJudge needs at least one judge")
-        self.judges = list(judges)
+        self.judges = judges
         from calibration.tuning import make_voter, strategy_of
 
         if fuser is None or fuser.voter is None:  # a Fuser() left to its default voter gets the strategy's
@@ -182,6 +194,7 @@ class CoJudge:
         """A fitted CoJudge from a calibration file and the same judges (matched by name)."""
         from calibration.calibration_file import load_calibration
 
+        judges = _judges(judges, "CoJudge.load")
         fuser, data = load_calibration(path)
         by_name = {j.name: j for j in judges}
         missing = [n for n in fuser.judges_ if n not in by_name]

@@ -261,3 +261,13 @@ def test_a_voter_that_is_not_a_class_voter_is_refused_before_any_judge_runs():
     with pytest.raises(InputError, match=r"the voter Duck is not a ClassVoter"):
         CoJudge(cojudge.judges, fuser=Fuser(Duck(), oov="drop"), progress=False)
     assert [judge.batches for judge in cojudge.judges] == [[], [], []]
+
+
+@pytest.mark.parametrize("judges", [ReplayJudge("a", labels={"c0": ["happy"]}), "judges.toml"])
+def test_one_judge_or_a_config_path_instead_of_a_list_of_judges_is_a_one_line_error(judges, tmp_path):
+    with pytest.raises(InputError, match=r"CoJudge: give a list of judges"):
+        CoJudge(judges, strategy="majority")
+    cojudge, labels = toy_cojudge()
+    path = cojudge.fit(list(labels), labels, tune=False).save(tmp_path / "calibration.json")
+    with pytest.raises(InputError, match=r"CoJudge.load: give a list of judges"):
+        CoJudge.load(path, judges)
