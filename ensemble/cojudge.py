@@ -138,6 +138,10 @@ class CoJudge:
             check_folds(folds, 1, len(clips))
         outputs = verdicts_to_outputs(self.run(clips))
         table = self.fuser.table(outputs, [c.name for c in clips], judges=[j.name for j in self.judges])
+        if clips and not table.answered.any():  # as Fuser.fit: a fusion learnt from no votes would answer nothing
+            first = self.last_verdicts_[self.judges[0].name][clips[0].name]
+            raise InputError(f"CoJudge.fit: no judge answered any of the {len(clips)} labelled clips (e.g. {first.clip!r}: {first.error}); "
+                             "are the labels and the judges for the same clips?")
         for j, judge in enumerate(table.judges):
             if clips and not table.answered[:, j].any():  # a server down, a wrong path: the fit would go on as if it were silent
                 first = self.last_verdicts_[judge][clips[0].name]

@@ -271,3 +271,11 @@ def test_one_judge_or_a_config_path_instead_of_a_list_of_judges_is_a_one_line_er
     path = cojudge.fit(list(labels), labels, tune=False).save(tmp_path / "calibration.json")
     with pytest.raises(InputError, match=r"CoJudge.load: give a list of judges"):
         CoJudge.load(path, judges)
+
+
+def test_fit_on_clips_no_judge_answered_is_a_one_line_error_as_in_fuser_fit(tmp_path):
+    cojudge, labels = toy_cojudge()
+    elsewhere = {f"x{i}": ["happy"] for i in range(4)}  # labels of other clips than the judges' outputs
+    with pytest.raises(InputError, match=r"CoJudge.fit: no judge answered any of the 4 labelled clips \(e.g. 'x0': no stored output for 'x0'\)"):
+        cojudge.fit(list(elsewhere), elsewhere, folds=2)
+    assert not hasattr(cojudge.fuser, "voter_")
