@@ -71,14 +71,31 @@ def _lookup(type_name: str) -> type[Judge]:
 def build_judge(type_name: str, **params: Any) -> Judge:
     """Build a judge of a registered type with its parameters."""
     cls = _lookup(type_name)
+    if inspect.isabstract(cls):  # else Python's TypeError would read as bad parameters
+        missing = ", ".join(sorted(cls.__abstractmethods__))
+        raise InputError(f"judge type {type_name!r}: {cls.__name__} does not implement {missing}; a judge implements "
+                         "judge_batch(clips), returning one Verdict per clip, in order (see judges.base.Judge)")
+    fits = _takes(cls, params)
     try:
         return cls(**params)
     except TypeError as exc:
-        raise InputError(f"judge type {type_name!r}: bad parameters {sorted(params)}: {exc}{_parameter_hint(type_name, cls, params)}") from None
+        if not fits:
+            raise InputError(f"judge type {type_name!r}: bad parameters {sorted(params)}: {exc}{_parameter_hint(type_name, cls, params)}") from None
+        # the parameters fit the signature: the constructor's own code raised (its traceback kept as the cause)
+        raise InputError(f"judge type {type_name!r}: building {cls.__name__} raised TypeError: {' '.join(str(exc).split())}") from exc
     except InputError:
         raise
     except ValueError as exc:  # a constructor's own check: one line, with the type named
         raise InputError(f"judge type {type_name!r}: {' '.join(str(exc).split())}") from None
+
+
+def _takes(cls: type[Judge], params: dict[str, Any]) -> bool:
+    """Whether ``cls(**params)`` fits the constructor's signature (False when it cannot be read)."""
+    try:
+        inspect.signature(cls).bind(**params)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def _parameter_hint(type_name: str, cls: type[Judge], params: dict[str, Any]) -> str:

@@ -338,3 +338,30 @@ def test_an_empty_or_new_cache_file_still_works(tmp_path):
             assert cache.stats()["verdicts"] == 0
         with VerdictCache(path) as cache:  # and opens again as our own
             assert cache.stats()["verdicts"] == 0
+
+
+def test_a_judge_type_without_judge_batch_says_what_to_implement_not_bad_parameters(monkeypatch):
+    class Half(Judge):  # judge() written, judge_batch() forgotten
+        def __init__(self, name: str = "half") -> None:
+            self.name = name
+
+    monkeypatch.setitem(registry._REGISTRY, "half", Half)
+    with pytest.raises(InputError, match=r"^judge type 'half': Half does not implement judge_batch; a judge implements judge_batch\(clips\)") as caught:
+        build_judge("half", name="h")
+    assert "bad parameters" not in str(caught.value)
+
+
+def test_a_type_error_inside_a_judges_constructor_is_not_blamed_on_its_parameters(monkeypatch):
+    class Buggy(Judge):
+        def __init__(self, name: str = "buggy") -> None:
+            self.name = name
+            len(5)  # a bug in the judge's own code
+
+        def judge_batch(self, clips):
+            return []
+
+    monkeypatch.setitem(registry._REGISTRY, "buggy", Buggy)
+    with pytest.raises(InputError, match=r"^judge type 'buggy': building Buggy raised TypeError: object of type 'int' has no len\(\)") as caught:
+        build_judge("buggy", name="b")
+    assert "bad parameters" not in str(caught.value)
+    assert isinstance(caught.value.__cause__, TypeError)  # the judge's own traceback is kept for its author
