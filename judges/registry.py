@@ -45,7 +45,8 @@ def register_judge(name: str) -> Callable[[type[Judge]], type[Judge]]:
 
     def decorate(cls: type[Judge]) -> type[Judge]:
         existing = _REGISTRY.get(name)
-        if existing is not None and existing is not cls:
+        redefined = existing is not None and (existing.__module__, existing.__qualname__) == (cls.__module__, cls.__qualname__)
+        if existing is not None and existing is not cls and not redefined:  # a re-run notebook cell or a reload replaces its class
             raise ValueError(f"judge type {name!r} is already registered by {existing.__name__}")
         _REGISTRY[name] = cls
         return cls

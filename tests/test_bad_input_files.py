@@ -226,6 +226,20 @@ def test_registering_the_same_class_again_under_its_name_is_harmless(monkeypatch
     assert register_judge("recorder")(_Recorder) is _Recorder
 
 
+def test_a_redefined_judge_class_replaces_its_earlier_self_as_a_rerun_notebook_cell_or_a_reload_makes_it(monkeypatch):
+    monkeypatch.setattr(registry, "_REGISTRY", {})
+
+    def define(words):
+        class Mine(_Recorder):  # the same module and qualified name at each definition, a new class object
+            said = words
+        return Mine
+
+    first, second = define(["happy"]), define(["sad"])
+    register_judge("mine")(first)
+    assert register_judge("mine")(second) is second
+    assert registry._REGISTRY["mine"] is second
+
+
 def test_registering_another_class_under_a_taken_name_is_refused(monkeypatch):
     monkeypatch.setattr(registry, "_REGISTRY", {"recorder": _Recorder})
     with pytest.raises(ValueError, match="judge type 'recorder' is already registered by _Recorder"):
