@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import hashlib
 import importlib
+import importlib.util
 import inspect
+import sys
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
@@ -66,7 +69,8 @@ def _lookup(type_name: str) -> type[Judge]:
         return _REGISTRY[type_name]
     close = difflib.get_close_matches(type_name, judge_types(), n=3, cutoff=0.5)
     hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
-    raise InputError(f"unknown judge type {type_name!r}; {hint}known types: {', '.join(judge_types())}")
+    raise InputError(f"unknown judge type {type_name!r}; {hint}known types: {', '.join(judge_types())} "
+                     "(a judge of your own: list its file in the config's plugins)")
 
 
 def build_judge(type_name: str, **params: Any) -> Judge:
@@ -136,6 +140,7 @@ def load_config(path: str | Path) -> list[dict[str, Any]]:
             raise InputError(f"{path}: not valid TOML: {exc}") from None
     if not isinstance(data, dict):
         raise InputError(f"{path}: expected a mapping of judges (a 'judge' key holding a list of tables), found a {type(data).__name__}")
+    _import_plugins(data.get("plugins"), path)
     entries = data.get("judge") or data.get("judges")
     if not isinstance(entries, list) or not entries:
         raise InputError(f"{path}: no judges; write one [[judge]] table per judge with a 'type' key")
@@ -157,6 +162,37 @@ def load_config(path: str | Path) -> list[dict[str, Any]]:
     if repeated:  # before any judge is built: a model judge takes minutes to load
         raise InputError(f"{path}: judge names must be unique; repeated: {', '.join(repeated)}")
     return entries
+
+
+def _import_plugins(plugins: object, path: Path) -> None:
+    """Import the config's ``plugins`` (``./file.py`` beside the config, or a module name), so that the judge
+    types they register with ``@register_judge`` can be built. Top-level key: ``plugins = ["./my_judge.py"]``."""
+    if plugins is None:
+        return
+    if isinstance(plugins, str):
+        plugins = [plugins]
+    if not isinstance(plugins, list) or not all(isinstance(p, str) and p.strip() for p in plugins):
+        raise InputError(f"{path}: plugins = {plugins!r}: give a list of Python files or module names, e.g. plugins = [\"./my_judge.py\"]")
+    for plugin in plugins:
+        if plugin.endswith(".py") or _relative_to_file(plugin):
+            file = Path(plugin) if Path(plugin).is_absolute() else (path.resolve().parent / plugin).resolve()
+            if not file.is_file():
+                raise InputError(f"{path}: plugin {plugin!r}: no such file ({file}); paths are relative to the config file")
+            module_name = f"merov_cojudge_plugin_{file.stem}_{hashlib.sha256(str(file).encode()).hexdigest()[:8]}"
+            spec = importlib.util.spec_from_file_location(module_name, file)
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[module_name] = module
+            try:
+                spec.loader.exec_module(module)
+            except Exception as exc:  # the plugin's own error, its traceback kept as the cause
+                sys.modules.pop(module_name, None)
+                raise InputError(f"{path}: plugin {plugin!r} failed to import: {type(exc).__name__}: {' '.join(str(exc).split())}") from exc
+        else:
+            try:
+                importlib.import_module(plugin)
+            except ImportError as exc:
+                raise InputError(f"{path}: plugin {plugin!r}: cannot import it ({exc}); give a module on the Python path, "
+                                 "or a ./file.py beside the config") from None
 
 
 def _yaml_error(exc: Exception) -> str:

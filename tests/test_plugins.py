@@ -1,0 +1,79 @@
+"""A judge of one's own: README's 'Adding a judge' example, loaded as a config plugin and run."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from judges.clip import Clip
+from judges.errors import InputError
+from judges.registry import build_judge, judges_from_config
+from judges.runner import run_judges
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def _readme_blocks(language: str) -> list[str]:
+    section = README.read_text(encoding="utf-8").split("## Adding a judge", 1)[1].split("\n## ", 1)[0]
+    return re.findall(rf"```{language}\n(.*?)```", section, flags=re.S)
+
+
+@pytest.fixture(scope="module")
+def plugin_config(tmp_path_factory) -> Path:
+    # one file for the module's tests: a plugin registers its type once per file (another file may not take the name)
+    folder = tmp_path_factory.mktemp("plugin")
+    (folder / "my_judge.py").write_text(_readme_blocks("python")[0], encoding="utf-8")
+    config = folder / "judges.toml"
+    config.write_text(_readme_blocks("toml")[0], encoding="utf-8")
+    return config
+
+
+def test_the_readmes_judge_listed_as_a_config_plugin_is_built_and_judges(plugin_config):
+    (judge,) = judges_from_config(plugin_config)
+    out = run_judges([judge], [Clip("c1", subtitle="Thanks, and sorry again."), Clip("c2")], progress=False)
+    assert out["kw"]["c1"].words == ["grateful", "sad"]
+    assert not out["kw"]["c2"].ok and "no subtitle" in out["kw"]["c2"].error
+
+
+def test_reading_a_plugin_config_twice_is_no_error(plugin_config):
+    judges_from_config(plugin_config)
+    assert [j.name for j in judges_from_config(plugin_config)] == ["kw"]
+
+
+def test_the_plugins_judge_keys_its_cache_on_its_keywords(plugin_config):
+    judges_from_config(plugin_config)
+    assert build_judge("keyword", keywords={"a": "happy"}).cache_identity() != build_judge("keyword", keywords={"a": "sad"}).cache_identity()
+
+
+def test_a_misspelt_parameter_of_a_plugins_judge_gets_did_you_mean(plugin_config):
+    judges_from_config(plugin_config)
+    with pytest.raises(InputError, match="did you mean 'keywords'"):
+        build_judge("keyword", keywrds={"a": "happy"})
+
+
+def test_a_plugin_file_that_is_missing_is_a_one_line_error_naming_it(tmp_path):
+    config = tmp_path / "judges.toml"
+    config.write_text('plugins = ["./nowhere.py"]\n[[judge]]\ntype = "keyword"\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"plugin './nowhere.py': no such file"):
+        judges_from_config(config)
+
+
+def test_a_plugin_that_fails_to_import_names_the_plugin_and_its_error(tmp_path):
+    (tmp_path / "broken.py").write_text("raise RuntimeError('no model here')\n", encoding="utf-8")
+    config = tmp_path / "judges.toml"
+    config.write_text('plugins = ["./broken.py"]\n[[judge]]\ntype = "keyword"\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"plugin './broken.py' failed to import: RuntimeError: no model here"):
+        judges_from_config(config)
+
+
+def test_an_unknown_module_plugin_says_how_to_give_one(tmp_path):
+    config = tmp_path / "judges.toml"
+    config.write_text('plugins = ["no_such_module_here"]\n[[judge]]\ntype = "keyword"\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"plugin 'no_such_module_here': cannot import it"):
+        judges_from_config(config)
+
+
+def test_an_unknown_judge_type_points_to_plugins(tmp_path):
+    with pytest.raises(InputError, match=r"unknown judge type 'keywrd'.*list its file in the config's plugins"):
+        build_judge("keywrd")
