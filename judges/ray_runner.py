@@ -36,6 +36,7 @@ import json
 import math
 import os
 import re
+import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +54,9 @@ from judges.verdict_cache import VerdictCache
 __all__ = ["run_judges_ray", "RAY_KEYS"]
 
 PARQUET_FILE = "verdicts.parquet"
+ACTOR_RESTARTS = 2  # an actor whose process dies is restarted, its batch retried, this often; then the pool fails
+# Ray 2.60 deprecates map_batches(max_restarts=...) without a named replacement: the warning is for this call only.
+warnings.filterwarnings("ignore", message="`ray_remote_args` is deprecated", module=r"judges\.ray_runner")
 
 
 def run_judges_ray(
@@ -302,6 +306,8 @@ class _ActorPool(Judge):
             batch_size=self._batch_size,
             batch_format="numpy",
             compute=ray.data.ActorPoolStrategy(size=self._plan.actors),
+            max_restarts=ACTOR_RESTARTS,
+            max_task_retries=ACTOR_RESTARTS,
             **self._plan.options,
         )
         return iter(judged.iter_batches(batch_size=None, batch_format="numpy"))

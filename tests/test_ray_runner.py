@@ -255,3 +255,33 @@ def test_an_actor_pool_that_cannot_start_gives_error_verdicts_and_the_others_sta
     errors = {v.error for v in result["doomed"].values()}
     assert len(errors) == 1 and errors.pop().startswith("judge 'doomed' raised RayPoolError: ActorDiedError: ")
     assert all(v.ok for v in result["chat-univi"].values())
+
+
+class CrashingJudge(Judge):
+    """Its process dies (os._exit, as a segfault or the OOM killer would) on any batch holding ``crash_on``,
+    the first ``crashes`` times; after that it answers. Each call appends "<first clip>" to ``marker``."""
+
+    def __init__(self, name: str, marker: str, crash_on: str, crashes: int):
+        self.name = name
+        self.marker = marker
+        self.crash_on = crash_on
+        self.crashes = crashes
+
+    def judge_batch(self, clips):
+        with open(self.marker, "a", encoding="utf-8") as handle:
+            handle.write(f"{clips[0].name}\n")
+        with open(self.marker, encoding="utf-8") as handle:
+            tries = sum(line.strip() == self.crash_on for line in handle)
+        if any(clip.name == self.crash_on for clip in clips) and tries <= self.crashes:
+            os._exit(1)
+        return [Verdict(self.name, clip.name, words=["calm"]) for clip in clips]
+
+
+@pytest.mark.slow
+def test_a_judge_that_kills_its_actor_every_time_gives_error_verdicts_after_a_few_restarts(ray_cluster, clips, tmp_path):
+    marker = tmp_path / "calls.txt"
+    judge = CrashingJudge("crashing", str(marker), crash_on=clips[2], crashes=5)
+    result = run_judges_ray([judge], clips[:4], progress=False, batch_size=2)["crashing"]
+    assert calls(marker).count(clips[2]) <= 3  # Ray Data's default restarts the actor and retries the batch forever
+    assert [v.ok for v in result.values()][2:] == [False, False]
+    assert result[clips[2]].error.startswith("judge 'crashing' raised RayPoolError: ActorDiedError: ")
