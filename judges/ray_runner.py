@@ -239,7 +239,9 @@ class _JudgeActor:
 
 
 def _clip_row(clip: Clip) -> str:
-    return json.dumps({"name": clip.name, "video": None if clip.video is None else str(clip.video), "subtitle": clip.subtitle})
+    """A clip as a dataset row; a relative video path is made absolute here: workers run in another folder."""
+    video = None if clip.video is None else str(Path(clip.video).absolute())
+    return json.dumps({"name": clip.name, "video": video, "subtitle": clip.subtitle})
 
 
 def _clip_from_row(text: str) -> Clip:

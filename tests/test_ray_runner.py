@@ -285,3 +285,19 @@ def test_a_judge_that_kills_its_actor_every_time_gives_error_verdicts_after_a_fe
     assert calls(marker).count(clips[2]) <= 3  # Ray Data's default restarts the actor and retries the batch forever
     assert [v.ok for v in result.values()][2:] == [False, False]
     assert result[clips[2]].error.startswith("judge 'crashing' raised RayPoolError: ActorDiedError: ")
+
+
+class SizingJudge(Judge):
+    """Says how many bytes the clip's video has: it opens the file at the path it is given."""
+
+    name = "sizing"
+
+    def judge_batch(self, clips):
+        return [Verdict(self.name, clip.name, words=[str(os.path.getsize(clip.video))]) for clip in clips]
+
+
+def test_a_relative_video_path_is_read_from_the_callers_folder_not_the_workers(ray_cluster, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # Ray's workers run in the folder Ray was started from, not this one
+    (tmp_path / "clip.mp4").write_bytes(b"0123456789")
+    result = run_judges_ray([SizingJudge()], ["clip.mp4"], progress=False)["sizing"]["clip"]
+    assert (result.words, result.error) == (["10"], None)
