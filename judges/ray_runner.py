@@ -399,6 +399,9 @@ def _connect(address: str | None, num_cpus: int | None) -> None:
         except ConnectionError as exc:
             raise InputError(f"address={address!r}: no Ray cluster found there ({_first_sentence(exc)}); "
                              "start one (ray start --head) or leave address out for a local cluster") from None
+        except ValueError as exc:  # not an address at all ('head-node' without a port), or ray:// without ray[client]
+            raise InputError(f"address={address!r}: Ray cannot use it ({_first_sentence(exc)}); give 'auto' or the head "
+                             "node's host:port (ray start --head prints it), or leave address out for a local cluster") from None
     else:
         ray.init(num_cpus=num_cpus, include_dashboard=False)
 

@@ -196,6 +196,13 @@ def test_joining_a_cluster_that_is_not_there_is_a_one_line_error(clips, monkeypa
         run_judges_ray([{"type": "replay", "name": "r", "labels": {}}], clips, address="auto", progress=False)
 
 
+def test_an_address_ray_cannot_read_is_a_one_line_error(clips, monkeypatch):
+    monkeypatch.setattr(ray, "is_initialized", lambda: False)
+    monkeypatch.setattr(ray, "init", lambda **kw: (_ for _ in ()).throw(ValueError("Invalid address format: head-node")))
+    with pytest.raises(InputError, match=r"^address='head-node': Ray cannot use it \(Invalid address format: head-node\); give"):
+        run_judges_ray([{"type": "replay", "name": "r", "labels": {}}], clips, address="head-node", progress=False)
+
+
 def test_an_out_dir_that_is_a_file_is_refused_before_any_judging(tmp_path):
     marker, taken = tmp_path / "calls.txt", tmp_path / "out"
     taken.write_text("a file, not a folder", encoding="utf-8")
