@@ -280,8 +280,8 @@ class _ActorPool(Judge):
         return self._identity
 
     def judge_batch(self, clips: Sequence[Clip]) -> list[Verdict]:
-        if self._failure is not None:
-            raise self._failure
+        if self._failure is not None and not all(clip.name in self._arrived for clip in clips):
+            raise self._failure  # verdicts that came back before the pool failed still stand
         try:
             if self._stream is None:
                 self._stream = self._start()

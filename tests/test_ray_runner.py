@@ -294,6 +294,22 @@ def test_a_judge_that_kills_its_actor_every_time_gives_error_verdicts_after_a_fe
     assert result[clips[2]].error.startswith("judge 'crashing' raised RayPoolError: ActorDiedError: ")
 
 
+def test_verdicts_back_from_the_cluster_before_its_pool_failed_are_kept():
+    import json
+
+    from judges.ray_runner import _ActorPool, _Plan
+
+    def stream():  # the second batch comes back first (Ray Data does not keep order), then the pool fails
+        yield {"clip": ["c3", "c4"], "verdict": [json.dumps(Verdict("m", c, words=["calm"]).to_dict()) for c in ("c3", "c4")]}
+        raise RuntimeError("node lost")
+
+    pool = _ActorPool("m", {"name": "m"}, _Plan(MarkingJudge("m", "unused")), batch_size=2)
+    pool.todo, pool._stream = [], stream()
+    result = run_judges([pool], ["c1", "c2", "c3", "c4"], progress=False, batch_size=2)["m"]
+    assert [v.ok for v in result.values()] == [False, False, True, True]
+    assert result["c1"].error == "judge 'm' raised RayPoolError: RuntimeError: node lost"
+
+
 class SizingJudge(Judge):
     """Says how many bytes the clip's video has: it opens the file at the path it is given."""
 
