@@ -17,7 +17,7 @@ before :func:`judges.registry.build_judge` sees them:
     actors in the judge's pool (default 1);
 ``num_gpus`` / ``num_cpus``
     per actor (default 0 GPUs, 1 CPU; fractions allowed, e.g. ``num_cpus = 0.25``
-    for an HTTP client).
+    for an HTTP client; for GPUs only below 1).
 
 A built :class:`Judge` object is accepted too when it pickles: each actor gets a
 copy (one actor, 1 CPU). Fine for replayed or HTTP judges; give a model judge
@@ -159,6 +159,9 @@ def _plan(item: Mapping[str, Any] | Judge, number: int) -> _Plan:
         value = item.get(key, default)
         if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
             raise InputError(f"judge #{number}: {key}={value!r}; give a number >= 0 per actor (fractions allowed)")
+        if key == "num_gpus" and value > 1 and value != int(value):
+            raise InputError(f"judge #{number}: num_gpus={value!r}; Ray shares a GPU only below 1 (e.g. 0.5): "
+                             "give a whole number of GPUs per actor above that")
         resources[key] = float(value)
     return _Plan(config, actors, **resources)
 

@@ -226,6 +226,11 @@ def test_bad_actor_count_is_refused_before_ray_starts():
         run_judges_ray([{"type": "replay", "name": "x", "labels": {}, "ray_concurrency": 0}], ["c1"], progress=False)
 
 
+def test_a_fractional_gpu_count_above_one_is_refused_before_ray_starts():
+    with pytest.raises(InputError, match=r"^judge #1: num_gpus=1\.5; Ray shares a GPU only below 1 .*give a whole number"):
+        run_judges_ray([{"type": "replay", "name": "x", "labels": {}, "num_gpus": 1.5}], ["c1"], progress=False)
+
+
 def test_a_judge_that_cannot_be_pickled_must_be_given_as_a_config():
     judge = MarkingJudge("locked", "unused")
     judge.lock = threading.Lock()
