@@ -52,25 +52,16 @@ def test_a_misspelt_parameter_of_a_plugins_judge_gets_did_you_mean(plugin_config
         build_judge("keyword", keywrds={"a": "happy"})
 
 
-def test_a_plugin_file_that_is_missing_is_a_one_line_error_naming_it(tmp_path):
-    config = tmp_path / "judges.toml"
-    config.write_text('plugins = ["./nowhere.py"]\n[[judge]]\ntype = "keyword"\n', encoding="utf-8")
-    with pytest.raises(InputError, match=r"plugin './nowhere.py': no such file"):
-        judges_from_config(config)
-
-
-def test_a_plugin_that_fails_to_import_names_the_plugin_and_its_error(tmp_path):
+@pytest.mark.parametrize("plugin, problem", [
+    ("./nowhere.py", r"plugin './nowhere.py': no such file"),
+    ("./broken.py", r"plugin './broken.py' failed to import: RuntimeError: no model here"),
+    ("no_such_module_here", r"plugin 'no_such_module_here': cannot import it"),
+])
+def test_a_plugin_that_cannot_be_imported_is_a_one_line_error_naming_it_and_why(tmp_path, plugin, problem):
     (tmp_path / "broken.py").write_text("raise RuntimeError('no model here')\n", encoding="utf-8")
     config = tmp_path / "judges.toml"
-    config.write_text('plugins = ["./broken.py"]\n[[judge]]\ntype = "keyword"\n', encoding="utf-8")
-    with pytest.raises(InputError, match=r"plugin './broken.py' failed to import: RuntimeError: no model here"):
-        judges_from_config(config)
-
-
-def test_an_unknown_module_plugin_says_how_to_give_one(tmp_path):
-    config = tmp_path / "judges.toml"
-    config.write_text('plugins = ["no_such_module_here"]\n[[judge]]\ntype = "keyword"\n', encoding="utf-8")
-    with pytest.raises(InputError, match=r"plugin 'no_such_module_here': cannot import it"):
+    config.write_text(f'plugins = ["{plugin}"]\n[[judge]]\ntype = "keyword"\n', encoding="utf-8")
+    with pytest.raises(InputError, match=problem):
         judges_from_config(config)
 
 
