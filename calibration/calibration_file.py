@@ -170,6 +170,7 @@ def _fuser_from(data: dict[str, Any], wheel, path: Path) -> Fuser:
     fuser = Fuser(voter, wheel=wheel, **data["fusion"])
     fuser.voter_ = voter.load_state(data["voter"]["state"])
     fuser.judges_ = list(voter.judges_)
+    fuser.mapping_ = fuser._mapping()  # the file's own settings, the ones its state was fitted with
     _check_state(fuser)
     return fuser
 

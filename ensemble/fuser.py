@@ -129,12 +129,21 @@ class Fuser(BaseEstimator):
         voter = self.unfitted_voter()
         self.voter_ = voter.fit(table, self.space().targets(labels, table.names))
         self.judges_ = list(table.judges)
+        self.mapping_ = self._mapping()
         return self
 
     def predict(self, outputs: JudgeOutputs, names: Sequence[str] | None = None) -> list[FusedPrediction]:
         """Fused predictions for ``names`` (default: every name any judge answered)."""
         self._check_fitted()
+        fitted = getattr(self, "mapping_", None)
+        if fitted is not None and fitted != self._mapping():  # the voter learnt votes counted the fitted way
+            changed = ", ".join(f"{k}={v!r} (fitted with {fitted[k]!r})" for k, v in self._mapping().items() if fitted[k] != v)
+            raise InputError(f"Fuser: {changed}: the words would be counted otherwise than the voter learnt; fit again, or set it back")
         return self.predict_table(self.table(outputs, names, judges=self.judges_))
+
+    def _mapping(self) -> dict[str, Any]:
+        """The parameters that decide how words become votes: a fitted voter learnt votes counted this way."""
+        return {"oov": self.oov, "min_similarity": self.min_similarity, "embedding_model": self.embedding_model}
 
     def predict_table(self, table: VoteTable, proba: np.ndarray | None = None) -> list[FusedPrediction]:
         self._check_fitted()

@@ -318,3 +318,12 @@ def test_a_voter_that_is_not_a_class_voter_is_a_one_line_error_before_fitting(wh
     outputs = {"a": {"s1": ["happy"], "s2": ["sad"]}}
     with pytest.raises(InputError, match=r"the voter Duck is not a ClassVoter; subclass ensemble.voter_base.ClassVoter"):
         Fuser(Duck(), oov="drop", wheel=wheel).fit(outputs, {"s1": ["happy"], "s2": ["sad"]})
+
+
+def test_predicting_after_changing_how_words_become_votes_asks_to_fit_again(wheel):
+    outputs = {"a": {"s1": ["happy"], "s2": ["sad"]}, "b": {"s1": ["happy"], "s2": ["gratitude"]}}
+    fuser = Fuser(MajorityVoter(), oov="drop", wheel=wheel).fit(outputs, {"s1": ["happy"], "s2": ["sad"]})
+    fuser.set_params(oov="attach")
+    with pytest.raises(InputError, match=r"Fuser: oov='attach' \(fitted with 'drop'\).*fit again, or set it back"):
+        fuser.predict(outputs)
+    assert [p.words for p in fuser.set_params(oov="drop").predict(outputs)] == [["happy"], ["sad"]]
