@@ -127,6 +127,11 @@ class Fuser(BaseEstimator):
 
     def fit_table(self, table: VoteTable, labels: Mapping[str, Sequence[str]]) -> "Fuser":
         voter = self.unfitted_voter()
+        answered = table.answered.any(axis=1)
+        if answered.any() and not answered.all():
+            # a clip no judge answered is reported at predict time, never guessed: learning from its empty votes
+            # would only teach the voter that silence means its labels
+            table = table.subset(answered)
         self.voter_ = voter.fit(table, self.space().targets(labels, table.names))
         self.judges_ = list(table.judges)
         self.mapping_ = self._mapping()

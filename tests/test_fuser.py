@@ -327,3 +327,18 @@ def test_predicting_after_changing_how_words_become_votes_asks_to_fit_again(whee
     with pytest.raises(InputError, match=r"Fuser: oov='attach' \(fitted with 'drop'\).*fit again, or set it back"):
         fuser.predict(outputs)
     assert [p.words for p in fuser.set_params(oov="drop").predict(outputs)] == [["happy"], ["sad"]]
+
+
+def test_labelled_clips_no_judge_answered_do_not_shape_the_fit(wheel):
+    # they are reported at predict time, never guessed: their empty votes would only bias the voter's intercepts
+    import numpy as np
+
+    from ensemble.stacked_voter import StackedVoter
+
+    outputs = {"a": {"s1": ["happy"], "s2": ["sad"], "s3": ["happy"], "s4": ["angry"]},
+               "b": {"s1": ["happy"], "s2": ["sad", "worried"], "s3": ["surprised"], "s4": ["angry"]}}
+    labels = {"s1": ["happy"], "s2": ["sad"], "s3": ["happy"], "s4": ["angry"]}
+    alone = Fuser(StackedVoter(), oov="drop", wheel=wheel).fit(outputs, labels)
+    with_silent = Fuser(StackedVoter(), oov="drop", wheel=wheel).fit(outputs, {**labels, "s8": ["sad"], "s9": ["sad"]})
+    assert np.allclose(with_silent.voter_.intercept_, alone.voter_.intercept_)
+    assert np.allclose(with_silent.voter_.coef_, alone.voter_.coef_)
