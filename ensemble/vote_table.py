@@ -122,6 +122,9 @@ class VoteTable:
         for judge in judges:
             for name in names:
                 words = outputs[judge].get(name)
+                if isinstance(words, float) and words != words:  # pandas' missing value
+                    raise InputError(f"judge {judge!r} on {name!r}: its words are NaN (a missing value); give None for no verdict, "
+                                     "or a list of words, e.g. ['happy']")
                 if words is not None and (isinstance(words, (str, bytes)) or not isinstance(words, Iterable)):
                     raise InputError(f"judge {judge!r} on {name!r}: its words are {words!r}, not a list of words; give e.g. {[str(words)]!r}")
                 if isinstance(words, (list, tuple, np.ndarray)):

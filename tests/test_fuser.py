@@ -108,6 +108,12 @@ def test_a_judges_words_that_are_not_a_list_are_a_one_line_error(wheel, words):
         Fuser(MajorityVoter(), oov="drop", wheel=wheel).table(outputs, ["s1", "s2"])
 
 
+def test_a_judges_words_that_are_a_missing_value_say_to_give_none_for_no_verdict(wheel):
+    outputs = {"a": {"s1": ["happy"], "s2": float("nan")}, "b": {"s1": ["happy"], "s2": ["sad"]}}
+    with pytest.raises(InputError, match=r"judge 'a' on 's2': its words are NaN \(a missing value\); give None for no verdict"):
+        Fuser(MajorityVoter(), oov="drop", wheel=wheel).table(outputs, ["s1", "s2"])
+
+
 @pytest.mark.parametrize("words", [[["sad"]], ["sad", 5]])
 def test_a_judges_words_that_hold_something_else_than_words_are_a_one_line_error(wheel, words):
     # a nested list was a raw "unhashable type" TypeError; a number voted as its digits
