@@ -135,8 +135,7 @@ def _run(
     with tqdm(total=len(judges) * len(clips), disable=not progress, desc="judging", unit="verdict") as bar:
         bar.update(sum(map(len, found.values())))
         for judge in busy:
-            guard = slots if judge.concurrency == "thread" else None
-            args = (judge, todo[judge.name], batch_size, guard, outbox, stop, flights)
+            args = (judge, todo[judge.name], batch_size, outbox, stop, flights)
             threading.Thread(target=_work, args=args, name=f"judge-{judge.name}", daemon=True).start()
         pending = len(busy)
         try:
@@ -194,27 +193,24 @@ def _work(
     judge: Judge,
     clips: list[Clip],
     batch_size: int,
-    slots: threading.BoundedSemaphore | None,
     outbox: queue.Queue,
     stop: threading.Event,
-    flights: "_Flights | None" = None,
+    flights: "_Flights",
 ) -> None:
     """One judge's worker: its batches, one after another, results posted to the main thread."""
-    flights = flights or _Flights(None, None)
     try:
         for start in range(0, len(clips), batch_size):
             batch = clips[start : start + batch_size]
             if judge.name in flights.given_up:
                 return
-            if slots is not None:
-                slots.acquire()
+            flights.take_slot(judge)
             try:
                 if stop.is_set():
                     return
                 flights.start(judge.name)
                 verdicts = _judge_batch(judge, batch)
             finally:
-                flights.end(judge.name, slots)
+                flights.end(judge)
             outbox.put((judge, batch, verdicts))
         outbox.put((judge, None, None))
     except BaseException as exc:  # KeyboardInterrupt or SystemExit inside a judge stops the whole run
@@ -222,13 +218,14 @@ def _work(
 
 
 class _Flights:
-    """The batches in flight, for ``batch_timeout``: when each started, and the judges the run gave up on.
+    """The batches in flight: the ``max_workers`` slots thread judges share, when each batch started (for
+    ``batch_timeout``), and the judges the run gave up on.
 
-    A judge given up keeps its thread (a thread cannot be stopped) but loses its ``max_workers`` slot
-    to the others; the lock makes sure that slot is released once, by the run or by the worker.
+    A judge given up keeps its thread (a thread cannot be stopped) but loses its slot to the others;
+    the lock makes sure that slot is released once, by the run or by the worker.
     """
 
-    def __init__(self, timeout: float | None, slots: threading.BoundedSemaphore | None) -> None:
+    def __init__(self, timeout: float | None, slots: threading.BoundedSemaphore) -> None:
         self.timeout = timeout
         self.poll = None if timeout is None else min(1.0, timeout / 4)
         self.slots = slots
@@ -236,15 +233,25 @@ class _Flights:
         self.started: dict[str, float] = {}
         self.given_up: set[str] = set()
 
+    @staticmethod
+    def _shares_slots(judge: Judge) -> bool:
+        """Thread judges share the slots; a process judge runs on its own thread outside them."""
+        return judge.concurrency == "thread"
+
+    def take_slot(self, judge: Judge) -> None:
+        if self._shares_slots(judge):
+            self.slots.acquire()
+
     def start(self, judge: str) -> None:
         with self.lock:
             self.started[judge] = time.monotonic()
 
-    def end(self, judge: str, slots: threading.BoundedSemaphore | None) -> None:
+    def end(self, judge: Judge) -> None:
+        """The batch is over (or never started): its slot back, unless the run gave the judge up and took it."""
         with self.lock:
-            self.started.pop(judge, None)
-            if slots is not None and judge not in self.given_up:
-                slots.release()
+            self.started.pop(judge.name, None)
+            if self._shares_slots(judge) and judge.name not in self.given_up:
+                self.slots.release()
 
     def give_up_late(self, judges: list[Judge]) -> list[Judge]:
         """The judges whose batch in flight is past the timeout, now given up."""
@@ -256,7 +263,7 @@ class _Flights:
                 if self.timeout is None or started is None or judge.name in self.given_up or now - started <= self.timeout:
                     continue
                 self.given_up.add(judge.name)
-                if judge.concurrency == "thread" and self.slots is not None:
+                if self._shares_slots(judge):
                     self.slots.release()  # its slot, for the other judges
                 late.append(judge)
         return late
