@@ -78,7 +78,7 @@ class Fuser(BaseEstimator):
     def mapper(self) -> WordMapper:
         if self.oov not in OOV_POLICIES:
             raise InputError(f"Fuser: oov must be one of {', '.join(OOV_POLICIES)}, got {self.oov!r}")
-        built_for = (self.oov, self.min_similarity, self.embedding_model)
+        built_for = self._mapping()
         mapper = getattr(self, "_mapper", None)
         if mapper is None or mapper.space is not self.space() or self._mapper_for != built_for:
             self._mapper_for = built_for
