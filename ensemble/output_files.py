@@ -63,7 +63,20 @@ def check_output_path(path: PathLike, option: str, inputs: Mapping[str, PathLike
         raise InputError(f"{option} {path}: cannot create its folder ({exc.strerror}); choose a writable path") from None
     if not os.access(parent, os.W_OK):
         raise InputError(f"{option} {path}: folder {parent} is not writable; choose a writable path")
+    _check_not_read_only(path, option)
     return path
+
+
+def _check_not_read_only(path: Path, option: str) -> None:
+    """A file its owner made read-only is kept, though the folder would let it be replaced (and root may write anything)."""
+    try:
+        mode = os.stat(_target(path)).st_mode
+    except OSError:
+        return
+    if stat.S_ISREG(mode) and not mode & stat.S_IWUSR:
+        raise InputError(
+            f"{option} {path} is read-only (mode {stat.S_IMODE(mode):04o}); make it writable (chmod u+w {path}) or choose another file"
+        )
 
 
 def _file_in_the_way(folder: Path) -> Path:
@@ -109,6 +122,20 @@ def _target(path: Path) -> Path:
     return Path(os.path.realpath(path)) if path.is_symlink() else path
 
 
+def _sync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable; file systems that cannot sync a folder are left as they are."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 def write_atomically(path: PathLike, write: Callable[[IO[str]], None], newline: str | None = None) -> Path:
     """Call ``write`` on a temporary file beside ``path``, then move it into place: no half-written file.
 
@@ -132,9 +159,12 @@ def write_atomically(path: PathLike, write: Callable[[IO[str]], None], newline: 
     try:
         with tmp.open("w", newline=newline, encoding="utf-8") as fh:
             write(fh)
+            fh.flush()
+            os.fsync(fh.fileno())  # on disk before the rename: a power cut leaves the old file or the new one, never an empty one
         if target.exists():
             shutil.copymode(target, tmp)  # a private (0600) file stays private, a shared one shared
         tmp.replace(target)
+        _sync_folder(target.parent)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

@@ -293,6 +293,35 @@ def test_write_atomically_leaves_alone_the_temporary_file_of_another_run_writing
     assert path.read_text() == "name,openset\n" and all(other.read_text() == "name,openset\nhalf" for other in others)
 
 
+def test_fuse_refuses_a_read_only_out_before_fusing_and_leaves_it(calibration, two_judges, tmp_path, capsys):
+    out = tmp_path / "pred.csv"
+    out.write_text("name,openset\nkept,happy\n")
+    out.chmod(0o444)  # protected by its owner; the folder alone would let a rename replace it
+    code = main(_fuse(calibration, two_judges, "--out", str(out)))
+    err = _one_line_error(capsys)
+    assert code == 2 and "read-only" in err and "chmod u+w" in err
+    assert out.read_text() == "name,openset\nkept,happy\n"
+
+
+def test_check_output_path_names_how_to_overwrite_a_read_only_file(tmp_path):
+    out = tmp_path / "calibration.json"
+    out.write_text("{}")
+    out.chmod(0o444)
+    with pytest.raises(InputError, match=r"calibration\.json is read-only \(mode 0444\); make it writable \(chmod u\+w"):
+        check_output_path(out, "--out", {})
+
+
+def test_write_atomically_syncs_the_new_file_to_disk_before_moving_it_into_place(tmp_path, monkeypatch):
+    import os
+
+    events: list[str] = []
+    real_fsync, real_replace = os.fsync, Path.replace
+    monkeypatch.setattr(os, "fsync", lambda fd: (events.append("fsync"), real_fsync(fd))[1])
+    monkeypatch.setattr(Path, "replace", lambda self, target: (events.append("replace"), real_replace(self, target))[1])
+    write_atomically(tmp_path / "pred.csv", lambda fh: fh.write("name,openset\n"))
+    assert events[:2] == ["fsync", "replace"] and (tmp_path / "pred.csv").read_text() == "name,openset\n"
+
+
 def test_check_output_path_refuses_a_link_to_an_input(tmp_path):
     labels = tmp_path / "dev.csv"
     labels.write_text("name,openset\n")
