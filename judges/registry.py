@@ -241,6 +241,7 @@ def judges_from_config(path: str | Path) -> list[Judge]:
 
 
 _PATH_KEYS = ("path", "model", "repo", "checkpoint", "python", "wheel_dir")
+_PATH_TABLES = ("adapters",)  # tables whose every value is a path (LMDeploy's LoRA name -> folder)
 
 
 def _relative_to_file(value: str) -> bool:
@@ -252,7 +253,9 @@ def _resolve_paths(params: dict[str, Any], base: Path) -> dict[str, Any]:
     """``./relative`` paths made absolute against ``base``, in nested tables too (a two-stage judge's stages)."""
     out = dict(params)
     for key, value in out.items():
-        if isinstance(value, dict):
+        if isinstance(value, dict) and key in _PATH_TABLES:
+            out[key] = {k: str((base / v).resolve()) if isinstance(v, str) and _relative_to_file(v) else v for k, v in value.items()}
+        elif isinstance(value, dict):
             out[key] = _resolve_paths(value, base)
         elif key in _PATH_KEYS and isinstance(value, str) and _relative_to_file(value):
             out[key] = str((base / value).resolve())

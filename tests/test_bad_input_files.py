@@ -156,6 +156,15 @@ def test_dot_relative_paths_in_a_config_are_relative_to_the_file_in_nested_table
                             "stage": {"checkpoint": str(folder / "ckpt")}}
 
 
+def test_dot_relative_lora_adapter_folders_in_a_config_are_relative_to_the_file(tmp_path, monkeypatch):
+    monkeypatch.setitem(registry._REGISTRY, "recorder", _Recorder)
+    (folder := tmp_path / "configs").mkdir()
+    (folder / "judges.toml").write_text('[[judge]]\ntype = "recorder"\nname = "r"\n'
+                                        'adapters = { mer = "./lora/mer", other = "/abs/lora", hub = "org/lora" }\n', encoding="utf-8")
+    (judge,) = judges_from_config(folder / "judges.toml")
+    assert judge.params == {"adapters": {"mer": str(folder / "lora" / "mer"), "other": "/abs/lora", "hub": "org/lora"}}
+
+
 def test_a_bare_path_starting_with_a_dot_is_left_as_written_like_any_bare_path(tmp_path, monkeypatch):
     monkeypatch.setitem(registry._REGISTRY, "recorder", _Recorder)
     (folder := tmp_path / "configs").mkdir()
