@@ -9,7 +9,7 @@ found on disk and run with ``ai-edge-litert``'s interpreter.
 
 In each sampled frame the largest face (the speaker, in MER clips) is
 classified; the class probabilities are averaged over the frames that show a
-face, and the classes above ``threshold`` become words
+face (if at least ``min_face_share`` of them do), and the classes above ``threshold`` become words
 (:data:`~judges.closed_set_words.FER2013_WORDS`; "neutral" becomes none).
 A video with no face gives an empty verdict that says so in ``raw``
 (``error`` stays ``None``: nothing failed); an unreadable video gives an
@@ -18,6 +18,7 @@ error verdict.
 from __future__ import annotations
 
 import importlib.util
+import math
 import threading
 import time
 from collections.abc import Sequence
@@ -65,7 +66,9 @@ class FaceJudge(Judge):
 
     ``threshold`` is the mean probability a class needs to be said, at most
     ``max_words`` words, most probable first; ``Verdict.scores`` holds those
-    probabilities and ``raw`` the whole averaged distribution.
+    probabilities and ``raw`` the whole averaged distribution. A face must
+    show in at least ``min_face_share`` of the sampled frames (2 of 8 by
+    default): a lone detection is as likely a false face as the speaker's.
 
     >>> judge = FaceJudge(num_frames=8)                          # doctest: +SKIP
     >>> judge.judge(Clip.from_path("smiling.mp4")).words        # doctest: +SKIP
@@ -84,6 +87,7 @@ class FaceJudge(Judge):
         max_side: int = 640,
         min_face: float = 0.08,
         margin: float = 0.1,
+        min_face_share: float = 0.25,
     ):
         if not 0.0 < threshold < 1.0:
             raise InputError(f"threshold={threshold!r}: give a probability between 0 and 1, e.g. 0.3")
@@ -93,6 +97,8 @@ class FaceJudge(Judge):
             raise InputError(f"min_face={min_face!r}: give the smallest face as a fraction of the frame's shorter side, e.g. 0.08")
         if not isinstance(num_frames, int) or num_frames < 1:
             raise InputError(f"num_frames={num_frames!r}: give a whole number >= 1 (the face judge needs frames), e.g. 8")
+        if not 0.0 < min_face_share <= 1.0:
+            raise InputError(f"min_face_share={min_face_share!r}: give the share of sampled frames that must show a face, in (0, 1], e.g. 0.25")
         if not margin >= 0.0:
             raise InputError(f"margin={margin!r}: give the space around the face as a fraction of its size, >= 0, e.g. 0.1")
         for module in ("cv2", "ai_edge_litert"):
@@ -104,6 +110,7 @@ class FaceJudge(Judge):
         self.max_words = max_words
         self.min_face = float(min_face)
         self.margin = float(margin)
+        self.min_face_share = float(min_face_share)
         self.model_path = fer_model_path()
         self._lock = threading.Lock()
         self._cascade: Any = None
@@ -119,6 +126,7 @@ class FaceJudge(Judge):
             "max_words": self.max_words,
             "min_face": self.min_face,
             "margin": self.margin,
+            "min_face_share": self.min_face_share,
         }
 
     def judge_batch(self, clips: Sequence[Clip]) -> list[Verdict]:
@@ -143,6 +151,13 @@ class FaceJudge(Judge):
         found = [p for p in (self.expression(frame) for frame in frames) if p is not None]
         if not found:
             return Verdict(judge=self.name, clip=clip, raw=f"no face found in {len(frames)} frames")
+        needed = max(1, math.ceil(self.min_face_share * len(frames) - 1e-9))
+        if len(found) < needed:  # one detection in eight frames is as likely a false face as the speaker's
+            return Verdict(
+                judge=self.name,
+                clip=clip,
+                raw=f"face in {len(found)}/{len(frames)} frames: too few to read (min_face_share {self.min_face_share:g} needs {needed})",
+            )
         mean = np.mean(found, axis=0)
         ranked = sorted(zip(FER2013_CLASSES, mean.tolist()), key=lambda kv: -kv[1])
         said = [(FER2013_WORDS[c], p) for c, p in ranked if FER2013_WORDS[c] and p >= self.threshold][: self.max_words]

@@ -76,6 +76,20 @@ def test_expressions_are_averaged_over_frames_and_said_most_probable_first(judge
     assert verdict.raw.startswith("face in 2/3 frames")
 
 
+def test_a_face_found_in_too_few_frames_says_no_words_and_why(judge, monkeypatch):
+    per_frame = iter([probabilities(happy=0.99, neutral=0.01)] + [None] * 7)  # one detection in eight frames: a false face, often
+    monkeypatch.setattr(judge, "expression", lambda frame: next(per_frame))
+    verdict = judge.judge_frames([np.zeros((8, 8, 3), np.uint8)] * 8)
+    assert verdict.ok and verdict.words == []
+    assert verdict.raw == "face in 1/8 frames: too few to read (min_face_share 0.25 needs 2)"
+
+
+def test_a_face_in_a_quarter_of_the_frames_is_read(judge, monkeypatch):
+    per_frame = iter([probabilities(happy=0.99, neutral=0.01)] * 2 + [None] * 6)
+    monkeypatch.setattr(judge, "expression", lambda frame: next(per_frame))
+    assert judge.judge_frames([np.zeros((8, 8, 3), np.uint8)] * 8).words == ["happy"]
+
+
 def test_a_neutral_face_says_no_emotion_word(judge, monkeypatch):
     monkeypatch.setattr(judge, "expression", lambda frame: probabilities(neutral=0.9, happy=0.1))
     verdict = judge.judge_frames([np.zeros((8, 8, 3), np.uint8)])
@@ -116,7 +130,7 @@ def test_a_threshold_outside_zero_to_one_is_refused():
         FaceJudge(threshold=1.5)
 
 
-@pytest.mark.parametrize(("option", "value"), [("num_frames", 0), ("margin", -0.5)])
+@pytest.mark.parametrize(("option", "value"), [("num_frames", 0), ("margin", -0.5), ("min_face_share", 0.0)])
 def test_an_option_that_would_leave_every_clip_unjudged_is_refused(option, value):
     """num_frames=0 said nothing for every clip, a negative margin failed every one with an OpenCV assertion."""
     with pytest.raises(InputError, match=f"{option}={value}"):
