@@ -54,7 +54,11 @@ from judges.verdict_cache import VerdictCache
 __all__ = ["run_judges_ray", "RAY_KEYS"]
 
 PARQUET_FILE = "verdicts.parquet"
-ACTOR_RESTARTS = 2  # an actor whose process dies is restarted, its batch retried, this often; then the pool fails
+ACTOR_RESTARTS = 2  # an actor whose process dies is restarted, its batch retried, this often; then the batch is dropped
+DROPPED_BATCH = (
+    f"its batch was dropped: the judge's process died on it {ACTOR_RESTARTS + 1} times (a crash or out of memory; "
+    "Ray's log says why); judge it alone, or leave it out"
+)
 # Ray 2.60 deprecates map_batches(max_restarts=...) without a named replacement: the warning is for this call only.
 warnings.filterwarnings("ignore", message="`ray_remote_args` is deprecated", module=r"judges\.ray_runner")
 
@@ -222,11 +226,43 @@ def _materialise(source: dict[str, Any] | Judge) -> Judge:
 
 
 # -- the work -----------------------------------------------------------------------
+class _StartLedger:
+    """A pool's record of actors that began building their judge and have not finished: a Ray actor of 0 CPUs.
+
+    The pool's actors are restarted whenever their process dies, so that one clip
+    that kills its judge costs only its batch; an actor that dies while *building*
+    its judge (out of memory loading the weights) would then restart for ever.
+    Its restarts are counted here, and past ``ACTOR_RESTARTS`` the build is refused,
+    which fails the pool.
+    """
+
+    def __init__(self) -> None:
+        self.building: set[str] = set()
+        self.deaths: dict[str, int] = {}
+
+    def start(self, actor: str) -> int:
+        """Deaths of ``actor`` while building, counting a build it begun and never finished."""
+        if actor in self.building:
+            self.deaths[actor] = self.deaths.get(actor, 0) + 1
+        self.building.add(actor)
+        return self.deaths.get(actor, 0)
+
+    def done(self, actor: str) -> None:
+        self.building.discard(actor)
+
+
 class _JudgeActor:
     """A Ray Data callable class: builds its judge once per actor, then judges batch after batch."""
 
-    def __init__(self, source: dict[str, Any] | Judge):
-        self.judge = _materialise(source)
+    def __init__(self, source: bytes, ledger: Any):
+        import ray
+
+        actor = ray.get_runtime_context().get_actor_id()
+        deaths = ray.get(ledger.start.remote(actor))
+        if deaths > ACTOR_RESTARTS:
+            raise RuntimeError(f"the judge's process died {deaths} times while starting (a crash or out of memory loading it)")
+        self.judge = _materialise(ray.cloudpickle.loads(source))  # unpickled here, where a death is counted
+        ray.get(ledger.done.remote(actor))
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[str]]:
         clips = [_clip_from_row(text) for text in batch["clip"]]
@@ -278,6 +314,8 @@ class _ActorPool(Judge):
         self._stream: Iterator[dict[str, Any]] | None = None
         self._arrived: dict[str, Verdict] = {}
         self._failure: Exception | None = None
+        self._ended = False  # the dataset has streamed everything it will
+        self._ledger: Any = None
 
     def cache_identity(self) -> dict[str, Any]:
         return self._identity
@@ -289,32 +327,41 @@ class _ActorPool(Judge):
             if self._stream is None:
                 self._stream = self._start()
             for clip in clips:
-                while clip.name not in self._arrived:
+                while clip.name not in self._arrived and not self._ended:
                     block = next(self._stream, None)
                     if block is None:
-                        raise RuntimeError(f"the Ray dataset ended without clip {clip.name!r}")
+                        self._ended = True
+                        break
                     for name, text in zip(block["clip"], block["verdict"]):
                         self._arrived[str(name)] = Verdict.from_dict(json.loads(text))
         except Exception as exc:  # Ray's messages run to tracebacks in colour: keep the first line
-            first = re.sub(r"\x1b\[[0-9;]*m", "", str(exc)).strip().splitlines()[:1]
+            text = re.sub(r"\x1b\[[0-9;]*m", "", str(exc))
+            starting = re.search(r"the judge's process died \d+ times while starting[^\n]*", text)  # the ledger's refusal, deep in Ray's text
+            first = [starting[0]] if starting else text.strip().splitlines()[:1]
             self._failure = RayPoolError(f"{type(exc).__name__}: {first[0] if first else ''}".rstrip(": "))
             raise self._failure from exc
-        return [self._arrived.pop(clip.name) for clip in clips]
+        return [self._arrived.pop(clip.name, None) or Verdict.failed(self.name, clip.name, DROPPED_BATCH) for clip in clips]
 
     def _start(self) -> Iterator[dict[str, Any]]:
+        import ray
         import ray.data
 
         rows = [{"clip": _clip_row(clip)} for clip in self.todo]
+        self._ledger = ray.remote(num_cpus=0)(_StartLedger).remote()  # lives as long as this pool holds it
         judged = ray.data.from_items(rows, override_num_blocks=math.ceil(len(rows) / self._batch_size)).map_batches(
             _JudgeActor,
-            fn_constructor_args=(self._plan.source,),
+            fn_constructor_args=(ray.cloudpickle.dumps(self._plan.source), self._ledger),
             batch_size=self._batch_size,
             batch_format="numpy",
             compute=ray.data.ActorPoolStrategy(size=self._plan.actors),
-            max_restarts=ACTOR_RESTARTS,
+            # An actor whose process dies is always restarted (deaths while building its judge are counted by
+            # the ledger); the batch it died on is retried ACTOR_RESTARTS times, then dropped, and the dataset
+            # goes on: its clips get DROPPED_BATCH verdicts, the judge's other clips are still judged.
+            max_restarts=-1,
             max_task_retries=ACTOR_RESTARTS,
             **self._plan.options,
         )
+        judged.context.max_errored_blocks = -1
         return iter(judged.iter_batches(batch_size=None, batch_format="numpy"))
 
 
