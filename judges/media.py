@@ -153,20 +153,40 @@ def _segment_middles(total: int, count: int) -> list[int]:
     return [min(total - 1, int((i + 0.5) * total / count)) for i in range(count)]
 
 
+#: Flushing the decoder and restarting it at a keyframe costs about as much as decoding this many frames.
+_SEEK_COST = 4
+
+
 def _sample_frames(container: Any, num_frames: int, max_side: int | None) -> list[np.ndarray]:
+    """Frames ``_segment_middles(total, num_frames)`` of the stream, counted in display order from its first frame.
+
+    Each one is reached by seeking to the keyframe before it and decoding from
+    there, so the time grows with the number of frames picked, not the length
+    of the clip; picks close together are decoded in one run. A stream whose
+    packets lack timestamps, a seek that lands elsewhere or a decoder that
+    skips a frame falls back to decoding every frame from the start.
+    """
+    import av
+
     stream = container.streams.video[0]
-    total = stream.frames or _count_packets(container, stream)
+    try:
+        table = _FrameTable.read(container, stream)
+    except av.FFmpegError:
+        if not stream.frames:
+            raise
+        table = None  # a damaged tail: decode from the start as far as the picks go
+    total = stream.frames or (table.packets if table is not None else 0)
     if total == 0:
         return []
     wanted = _segment_middles(total, num_frames)
-    targets = set(wanted)
-    picked: dict[int, np.ndarray] = {}
-    container.seek(0, stream=stream)
-    for index, frame in enumerate(container.decode(stream)):
-        if index in targets:
-            picked[index] = _to_rgb(frame, max_side)
-            if len(picked) == len(targets):
-                break
+    picked = None
+    if table is not None and table.seekable(total):
+        try:
+            picked = _pick_by_seeking(container, stream, table, sorted(set(wanted)), max_side)
+        except av.FFmpegError:
+            picked = None  # decoding in order from the start raises it again if the damage is on its way
+    if picked is None:
+        picked = _pick_in_order(container, stream, set(wanted), max_side)
     if not picked:
         return []
     # Fewer frames decoded than the header promised (rare): reuse the nearest earlier frame.
@@ -174,9 +194,97 @@ def _sample_frames(container: Any, num_frames: int, max_side: int | None) -> lis
     return [picked[max((k for k in found if k <= i), default=found[0])] for i in wanted]
 
 
-def _count_packets(container: Any, stream: Any) -> int:
-    """Frames in a stream whose header does not say: count packets (demuxing only, no decoding)."""
-    return sum(1 for packet in container.demux(stream) if packet.size)
+def _pick_in_order(container: Any, stream: Any, targets: set[int], max_side: int | None) -> dict[int, np.ndarray]:
+    """Decode every frame from the start up to the last of ``targets`` (frame indices)."""
+    picked: dict[int, np.ndarray] = {}
+    container.seek(0, stream=stream)
+    for index, frame in enumerate(container.decode(stream)):
+        if index in targets:
+            picked[index] = _to_rgb(frame, max_side)
+            if len(picked) == len(targets):
+                break
+    return picked
+
+
+@dataclass
+class _FrameTable:
+    """The video packets in file (decoding) order: their timestamps and which are keyframes; read without decoding."""
+
+    pts: list[int | None]
+    keyframe: list[bool]
+    discard: bool
+
+    @classmethod
+    def read(cls, container: Any, stream: Any) -> "_FrameTable":
+        pts: list[int | None] = []
+        keyframe: list[bool] = []
+        discard = False
+        for packet in container.demux(stream):
+            if packet.size:
+                pts.append(packet.pts)
+                keyframe.append(bool(packet.is_keyframe))
+                discard = discard or bool(packet.is_discard)
+        return cls(pts, keyframe, discard)
+
+    @property
+    def packets(self) -> int:
+        return len(self.pts)
+
+    def seekable(self, total: int) -> bool:
+        """Whether frame ``i`` of a decode from the start is surely the packet with the ``i``-th smallest timestamp.
+
+        Every packet has its own timestamp, none is to be dropped (edit lists),
+        the header agrees on the count, and the first packet is a keyframe
+        shown first (a clip cut before its first keyframe decodes fewer frames).
+        """
+        if self.packets != total or self.discard or None in self.pts or not self.keyframe[0]:
+            return False
+        return len(set(self.pts)) == self.packets and self.pts[0] == min(self.pts)  # type: ignore[type-var]
+
+
+def _pick_by_seeking(container: Any, stream: Any, table: _FrameTable, targets: list[int], max_side: int | None) -> dict[int, np.ndarray] | None:
+    """The frames at display ranks ``targets`` (ascending), each decoded from the keyframe before it.
+
+    ``None`` when the decoder does not give frames as the table predicts (a seek
+    landing past its keyframe, a frame skipped or out of the table): the caller
+    then decodes every frame from the start.
+    """
+    import bisect
+
+    order = sorted(table.pts)  # display rank -> pts
+    rank = {pts: r for r, pts in enumerate(order)}
+    where = {pts: i for i, pts in enumerate(table.pts)}  # pts -> position in decoding order
+    keys = [i for i, key in enumerate(table.keyframe) if key]
+    picked: dict[int, np.ndarray] = {}
+    frames = None  # the decoder's frames since the last seek
+    last = -1  # display rank of the last frame decoded
+    may_seek = True
+    for target in targets:
+        # the last keyframe fed to the decoder before the target and shown no later than it (the first packet is one)
+        k = bisect.bisect_right(keys, where[order[target]]) - 1
+        while table.pts[keys[k]] > order[target]:  # type: ignore[operator]
+            k -= 1
+        start = rank[table.pts[keys[k]]]
+        if frames is None or (may_seek and start - last > _SEEK_COST):
+            container.seek(table.pts[keys[k]], stream=stream)  # backward, to that keyframe
+            frames = container.decode(stream)
+            last = -1
+        frame = None
+        for frame in frames:
+            r = rank.get(frame.pts)
+            if r is None or (last >= 0 and r != last + 1):
+                return None
+            if last < 0 and r != start:
+                if r > start:
+                    return None
+                may_seek = False  # landed before the keyframe: this container seeks coarsely, so go on in order
+            last = r
+            if r >= target:
+                break
+        if frame is None or last != target:
+            return None
+        picked[target] = _to_rgb(frame, max_side)
+    return picked
 
 
 def _to_rgb(frame: Any, max_side: int | None) -> np.ndarray:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["make_clip", "make_corrupt_clip", "TONE_HZ"]
+__all__ = ["make_clip", "make_corrupt_clip", "make_numbered_clip", "TONE_HZ"]
 
 #: Frequency of the sine tone in the audio track.
 TONE_HZ = 440.0
@@ -67,6 +67,47 @@ def _write_tone(out, stream, seconds: float, rate: int, stereo: bool) -> None:
         frame.time_base = Fraction(1, rate)
         out.mux(stream.encode(frame))
     out.mux(stream.encode(None))
+
+
+def make_numbered_clip(
+    path: str | Path,
+    frames: int,
+    gop: int = 12,
+    codec: str = "mpeg4",
+    fps: int = 25,
+    width: int = 64,
+    height: int = 48,
+    format: str | None = None,
+    pts: list[int] | None = None,
+    options: dict[str, str] | None = None,
+) -> Path:
+    """A silent video whose frames all differ (a diagonal ramp moving with time, the frame number in bars along the top).
+
+    ``gop``: a keyframe every ``gop`` frames; ``pts``: each frame's time in
+    milliseconds (a variable frame rate), else ``fps``; ``format`` and
+    ``options`` go to the muxer (e.g. ``"h264"`` for a raw stream without
+    timestamps, ``{"movflags": "faststart"}``).
+    """
+    import av
+
+    path = Path(path)
+    x, y = np.arange(width)[None, :], np.arange(height)[:, None]
+    with av.open(str(path), "w", format=format, options=options or {}) as out:
+        video = out.add_stream(codec, rate=fps)
+        video.width, video.height, video.pix_fmt = width, height, "yuv420p"
+        video.codec_context.gop_size = gop
+        if pts is not None:
+            video.time_base = Fraction(1, 1000)
+        for i in range(frames):
+            grey = ((2 * x + y + 3 * i) % 256).astype(np.uint8)
+            for bit in range(16):
+                grey[: height // 4, bit * width // 16:(bit + 1) * width // 16] = 255 * ((i >> bit) & 1)
+            frame = av.VideoFrame.from_ndarray(np.repeat(grey[:, :, None], 3, axis=2), format="rgb24")
+            if pts is not None:
+                frame.pts, frame.time_base = pts[i], Fraction(1, 1000)
+            out.mux(video.encode(frame))
+        out.mux(video.encode(None))
+    return path
 
 
 def make_corrupt_clip(path: str | Path) -> Path:

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from judges.errors import InputError
-from judges.media import Media, MediaSpec, decode_clip, encode_image, encode_wav
-from tests.media_fixtures import TONE_HZ, make_clip, make_corrupt_clip
+from judges.media import Media, MediaSpec, _sample_frames, _segment_middles, _to_rgb, decode_clip, encode_image, encode_wav
+from tests.media_fixtures import TONE_HZ, make_clip, make_corrupt_clip, make_numbered_clip
 
 
 @pytest.fixture(scope="module")
@@ -157,3 +157,89 @@ def test_frames_of_a_rotated_phone_video_are_turned_upright(tmp_path):
     frame = decode_clip(_portrait_phone_clip(tmp_path / "portrait.mp4"), num_frames=1).frames[0]
     assert frame.shape == (64, 32, 3)  # shown as 32 wide, 64 high
     assert frame[:24].mean() > 200 and frame[40:].mean() < 50  # turned clockwise: the stored left half is on top
+
+
+def _decode_every_frame(path, num_frames, max_side=None):
+    """The reference sampler: decode the whole stream in order, keep frames ``_segment_middles(total, num_frames)``.
+
+    ``total`` is the header's frame count, else the packet count; when fewer
+    frames decode than that, a pick past the end is the nearest earlier pick.
+    """
+    import av
+
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        total = stream.frames or sum(1 for packet in container.demux(stream) if packet.size)
+        container.seek(0, stream=stream)
+        decoded = [_to_rgb(frame, max_side) for frame in container.decode(stream)]
+    wanted = _segment_middles(total, num_frames)
+    found = [i for i in sorted(set(wanted)) if i < len(decoded)]
+    return [decoded[max((k for k in found if k <= i), default=found[0])] for i in wanted]
+
+
+def _same_frames(got, want):
+    return len(got) == len(want) and all(a.shape == b.shape and np.array_equal(a, b) for a, b in zip(got, want))
+
+
+@pytest.mark.parametrize("frames, gop, codec, suffix", [
+    (40, 1, "mpeg4", "mp4"),        # every frame a keyframe
+    (150, 12, "mpeg4", "mp4"),
+    (600, 250, "mpeg4", "mp4"),     # picks far apart inside long groups
+    (150, 12, "libx264", "mp4"),    # B-frames: decoding order is not display order
+    (300, 250, "libx264", "mkv"),
+    (90, 12, "mpeg4", "avi"),
+], ids=lambda v: str(v))
+@pytest.mark.parametrize("num_frames, max_side", [(8, None), (3, 32), (200, None)])
+def test_seeking_to_the_picks_gives_the_frames_decoding_every_frame_gives(tmp_path, frames, gop, codec, suffix, num_frames, max_side):
+    clip = make_numbered_clip(tmp_path / f"n.{suffix}", frames, gop=gop, codec=codec)
+    want = _decode_every_frame(clip, num_frames, max_side)
+    assert len({f.tobytes() for f in want}) == len(set(_segment_middles(frames, num_frames)))  # frames the test can tell apart
+    assert _same_frames(decode_clip(clip, num_frames=num_frames, max_side=max_side).frames, want)
+
+
+class _CountingContainer:
+    """A PyAV container that counts the frames decoded through it."""
+
+    def __init__(self, container):
+        self._container, self.decoded = container, 0
+
+    def __getattr__(self, name):
+        return getattr(self._container, name)
+
+    def decode(self, *args, **kwargs):
+        for frame in self._container.decode(*args, **kwargs):
+            self.decoded += 1
+            yield frame
+
+
+@pytest.mark.parametrize("gop, most", [(1, 8), (12, 8 * 12)])
+def test_sampling_a_long_clip_decodes_about_the_picked_frames_not_every_frame_before_them(tmp_path, gop, most):
+    # the sampler decoded every frame from the start to its last pick: ~15,000 frames to keep 8 of a 10-minute clip
+    import av
+
+    clip = make_numbered_clip(tmp_path / "long.mp4", 600, gop=gop)
+    with av.open(str(clip)) as container:
+        counting = _CountingContainer(container)
+        frames = _sample_frames(counting, 8, None)
+    assert _same_frames(frames, _decode_every_frame(clip, 8))
+    assert counting.decoded <= most
+
+
+def test_a_variable_frame_rate_clip_gives_the_frames_decoding_every_frame_gives(tmp_path):
+    times = [sum(40 if k % 3 else 90 for k in range(i)) for i in range(120)]  # 40 ms steps, every third one 90 ms
+    clip = make_numbered_clip(tmp_path / "vfr.mp4", 120, gop=12, pts=times)
+    assert _same_frames(decode_clip(clip, num_frames=8).frames, _decode_every_frame(clip, 8))
+
+
+def test_fewer_frames_than_the_header_promises_reuse_the_nearest_earlier_pick(tmp_path):
+    whole = make_numbered_clip(tmp_path / "whole.mp4", 100, gop=12, options={"movflags": "faststart"})  # header first
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(whole.read_bytes()[: int(whole.stat().st_size * 0.6)])  # the header promises 100 frames, ~half are there
+    frames = decode_clip(cut, num_frames=8).frames
+    assert _same_frames(frames, _decode_every_frame(cut, 8))
+    assert np.array_equal(frames[-1], frames[-2])
+
+
+def test_a_rotated_phone_video_gives_the_frames_decoding_every_frame_gives(tmp_path):
+    clip = _portrait_phone_clip(tmp_path / "portrait.mp4")
+    assert _same_frames(decode_clip(clip, num_frames=2, max_side=32).frames, _decode_every_frame(clip, 2, 32))
