@@ -196,8 +196,20 @@ def _sample_frames(container: Any, num_frames: int, max_side: int | None) -> lis
 
 def _pick_in_order(container: Any, stream: Any, targets: set[int], max_side: int | None) -> dict[int, np.ndarray]:
     """Decode every frame from the start up to the last of ``targets`` (frame indices)."""
+    import av
+
+    try:
+        container.seek(0, stream=stream)
+    except av.FFmpegError:
+        # a raw stream (.h264, .hevc) cannot seek, not even back to its start once its packets were counted: read the file again
+        with av.open(container.name) as again:
+            return _decode_from_here(again, again.streams.video[0], targets, max_side)
+    return _decode_from_here(container, stream, targets, max_side)
+
+
+def _decode_from_here(container: Any, stream: Any, targets: set[int], max_side: int | None) -> dict[int, np.ndarray]:
+    """Decode from where the container stands, keeping the frames whose index (counted from there) is in ``targets``."""
     picked: dict[int, np.ndarray] = {}
-    container.seek(0, stream=stream)
     for index, frame in enumerate(container.decode(stream)):
         if index in targets:
             picked[index] = _to_rgb(frame, max_side)

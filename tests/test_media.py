@@ -170,8 +170,8 @@ def _decode_every_frame(path, num_frames, max_side=None):
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
         total = stream.frames or sum(1 for packet in container.demux(stream) if packet.size)
-        container.seek(0, stream=stream)
-        decoded = [_to_rgb(frame, max_side) for frame in container.decode(stream)]
+    with av.open(str(path)) as container:  # opened again: a raw stream cannot seek back to its start
+        decoded = [_to_rgb(frame, max_side) for frame in container.decode(container.streams.video[0])]
     wanted = _segment_middles(total, num_frames)
     found = [i for i in sorted(set(wanted)) if i < len(decoded)]
     return [decoded[max((k for k in found if k <= i), default=found[0])] for i in wanted]
@@ -228,6 +228,12 @@ def test_sampling_a_long_clip_decodes_about_the_picked_frames_not_every_frame_be
 def test_a_variable_frame_rate_clip_gives_the_frames_decoding_every_frame_gives(tmp_path):
     times = [sum(40 if k % 3 else 90 for k in range(i)) for i in range(120)]  # 40 ms steps, every third one 90 ms
     clip = make_numbered_clip(tmp_path / "vfr.mp4", 120, gop=12, pts=times)
+    assert _same_frames(decode_clip(clip, num_frames=8).frames, _decode_every_frame(clip, 8))
+
+
+def test_a_raw_stream_without_timestamps_is_decoded_in_order(tmp_path):
+    # a raw .h264 file cannot seek back to its start after its packets were counted: 'cannot decode (Operation not permitted)'
+    clip = make_numbered_clip(tmp_path / "raw.h264", 100, gop=12, codec="libx264", format="h264")
     assert _same_frames(decode_clip(clip, num_frames=8).frames, _decode_every_frame(clip, 8))
 
 
