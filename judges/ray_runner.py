@@ -36,6 +36,7 @@ import json
 import math
 import os
 import re
+import socket
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -444,6 +445,7 @@ def _connect(address: str | None, num_cpus: int | None) -> None:
     if address is not None:
         if num_cpus is not None:
             raise InputError("num_cpus sizes a local cluster; drop it when joining one at address=...")
+        _check_listening(address)
         try:
             ray.init(address=address)
         except ConnectionError as exc:
@@ -454,6 +456,23 @@ def _connect(address: str | None, num_cpus: int | None) -> None:
                              "node's host:port (ray start --head prints it), or leave address out for a local cluster") from None
     else:
         ray.init(num_cpus=num_cpus, include_dashboard=False)
+
+
+_HOST_PORT = re.compile(r"(?P<host>\[[0-9A-Fa-f:.]+\]|[^:/\[\]]+):(?P<port>\d{1,5})")
+
+
+def _check_listening(address: str, timeout: float = 5.0) -> None:
+    """A ``host:port`` address where nothing listens is refused at once; ``ray.init`` would retry it for minutes."""
+    match = _HOST_PORT.fullmatch(address.strip())
+    if match is None:  # 'auto', 'local', ray://...: Ray's own business
+        return
+    host, port = match["host"].strip("[]"), int(match["port"])
+    try:
+        socket.create_connection((host, port), timeout=timeout).close()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise InputError(f"address={address!r}: nothing answers there ({reason}); start the cluster (ray start --head "
+                         "prints its address) or fix the host:port, or leave address out for a local cluster") from None
 
 
 def _import_ray() -> Any:

@@ -196,6 +196,18 @@ def test_joining_a_cluster_that_is_not_there_is_a_one_line_error(clips, monkeypa
         run_judges_ray([{"type": "replay", "name": "r", "labels": {}}], clips, address="auto", progress=False)
 
 
+def test_an_address_where_nothing_listens_is_refused_at_once_without_ray_retrying_it(clips, monkeypatch):
+    import socket
+
+    with socket.socket() as probe:  # a port nothing listens on: bound, then freed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setattr(ray, "is_initialized", lambda: False)
+    monkeypatch.setattr(ray, "init", lambda **kw: pytest.fail("ray.init retries an address with nothing there for minutes"))
+    with pytest.raises(InputError, match=rf"^address='127\.0\.0\.1:{port}': nothing answers there \(Connection refused\); start the cluster"):
+        run_judges_ray([{"type": "replay", "name": "r", "labels": {}}], clips, address=f"127.0.0.1:{port}", progress=False)
+
+
 def test_an_address_ray_cannot_read_is_a_one_line_error(clips, monkeypatch):
     monkeypatch.setattr(ray, "is_initialized", lambda: False)
     monkeypatch.setattr(ray, "init", lambda **kw: (_ for _ in ()).throw(ValueError("Invalid address format: head-node")))
