@@ -343,6 +343,13 @@ class _ActorPool(Judge):
             raise self._failure from exc
         return [self._arrived.pop(clip.name, None) or Verdict.failed(self.name, clip.name, DROPPED_BATCH) for clip in clips]
 
+    def store_arrived(self, cache: VerdictCache) -> None:
+        """Store the verdicts back from the cluster that the runner has not asked for yet (a run stopped early)."""
+        arrived = dict(self._arrived)  # a copy: the pool's own thread may still be adding to it
+        ready = [clip for clip in self.todo if clip.name in arrived]
+        if ready:
+            cache.put_many(self, ready, [arrived[clip.name] for clip in ready])
+
     def _start(self) -> Iterator[dict[str, Any]]:
         import ray
         import ray.data
@@ -384,7 +391,13 @@ def _run(
         cached = cache.get_many(pool, clips, retry_failed) if cache is not None else {}
         pool.todo = [clip for clip in clips if clip.name not in cached]
         pools.append(pool)
-    return run_judges(pools, clips, cache=cache, progress=progress, batch_size=batch_size, retry_failed=retry_failed)
+    try:
+        return run_judges(pools, clips, cache=cache, progress=progress, batch_size=batch_size, retry_failed=retry_failed)
+    except BaseException:  # Ctrl-C: what came back from the cluster ahead of its turn is kept too
+        if cache is not None:
+            for pool in pools:
+                pool.store_arrived(cache)
+        raise
 
 
 # -- Parquet -------------------------------------------------------------------------

@@ -353,6 +353,33 @@ def test_verdicts_back_from_the_cluster_before_its_pool_failed_are_kept():
     assert result["c1"].error == "judge 'm' raised RayPoolError: RuntimeError: node lost"
 
 
+def test_verdicts_back_from_the_cluster_ahead_of_their_turn_are_cached_when_the_run_is_interrupted(ray_cluster, tmp_path, monkeypatch):
+    import json
+
+    from judges.ray_runner import _ActorPool
+
+    def block(*names):
+        return {"clip": list(names), "verdict": [json.dumps(Verdict("m", c, words=["calm"]).to_dict()) for c in names]}
+
+    def interrupted(self):  # the second batch comes back first, then Ctrl-C
+        yield block("c3", "c4")
+        raise KeyboardInterrupt
+
+    cache, judge, names = tmp_path / "verdicts.sqlite", MarkingJudge("m", "unused"), ["c1", "c2", "c3", "c4"]
+    monkeypatch.setattr(_ActorPool, "_start", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        run_judges_ray([judge], names, cache=cache, progress=False, batch_size=2)
+    asked: list[str] = []
+
+    def resumed(self):
+        asked.extend(clip.name for clip in self.todo)
+        return iter([block(*asked)])
+
+    monkeypatch.setattr(_ActorPool, "_start", resumed)
+    result = run_judges_ray([judge], names, cache=cache, progress=False, batch_size=2)["m"]
+    assert asked == ["c1", "c2"] and all(v.ok for v in result.values())  # c3 and c4 came from the cache
+
+
 class SizingJudge(Judge):
     """Says how many bytes the clip's video has: it opens the file at the path it is given."""
 
