@@ -25,7 +25,7 @@ from ensemble.fuse_command import write_prediction_rows, write_predictions_csv
 from ensemble.fused_prediction import FusedPrediction
 from ensemble.output_files import check_output_path
 from ensemble.score_union_fuser import ScoreUnionFuser
-from judges.clip import Clip, read_subtitle_file
+from judges.clip import Clip, read_subtitle_file, sidecar_subtitle_path
 from judges.errors import InputError
 from judges.install_hints import install_hint
 from judges.verdict import Verdict
@@ -106,8 +106,7 @@ def _read_subtitle(path: Path) -> str:
 # -- judging and fusing ------------------------------------------------------------------
 def run(args: argparse.Namespace) -> int:
     clips = collect_clips(args)
-    inputs = {f"video {c.name}": c.video for c in clips}
-    inputs.update({"--config": args.config, "--calibration": args.calibration, "--names": args.names, "--subtitle": args.subtitle})
+    inputs = _inputs(args, clips) if args.cache or args.out else {}
     if args.cache:  # the cache is written too: never one of the inputs
         check_output_path(args.cache, "--cache", inputs)
     if args.out:
@@ -136,6 +135,20 @@ def run(args: argparse.Namespace) -> int:
         write_predictions_csv(args.out, preds)
     _summary(args, preds, verdicts, fusion)
     return 0
+
+
+def _inputs(args: argparse.Namespace, clips: Sequence[Clip]) -> dict[str, Path | str | None]:
+    """Every file the run reads, by what it is: the clips' videos and subtitles, the options' files, and the
+    files the judges config names (a replayed judge's outputs, a plugin)."""
+    from judges.registry import config_input_files
+
+    inputs: dict[str, Path | str | None] = {}
+    for c in clips:
+        if c.video is not None:
+            inputs[f"video {c.name}"] = c.video
+            inputs[f"the subtitle of {c.name}"] = sidecar_subtitle_path(c.video)
+    inputs.update({"--config": _config_path(args), "--calibration": args.calibration, "--names": args.names, "--subtitle": args.subtitle})
+    return {**inputs, **config_input_files(_config_path(args))}
 
 
 def _config_path(args: argparse.Namespace) -> Path:

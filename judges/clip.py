@@ -57,14 +57,18 @@ def read_sidecar_subtitle(video: Path) -> str | None:
     UTF-8 (a byte-order mark is dropped); any other encoding is a one-line
     error, as for ``--subtitle``, never silently garbled text.
     """
-    for suffix in SUBTITLE_SUFFIXES:
-        side = video.with_suffix(suffix)
-        if side.is_file():
-            text = read_subtitle_file(side)
-            if text is None:
-                raise InputError(f"{side}: subtitle of {video.name} is not UTF-8 text; save it as UTF-8")
-            return text
-    return None
+    side = sidecar_subtitle_path(video)
+    if side is None:
+        return None
+    text = read_subtitle_file(side)
+    if text is None:
+        raise InputError(f"{side}: subtitle of {video.name} is not UTF-8 text; save it as UTF-8")
+    return text
+
+
+def sidecar_subtitle_path(video: Path) -> Path | None:
+    """``clip.srt`` or ``clip.txt`` beside ``clip.mp4``, the first that exists, else None."""
+    return next((side for side in (video.with_suffix(s) for s in SUBTITLE_SUFFIXES) if side.is_file()), None)
 
 
 def read_subtitle_file(path: Path) -> str | None:

@@ -15,7 +15,7 @@ import importlib.util
 import inspect
 import sys
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ from judges.base import Judge
 from judges.errors import InputError
 from judges.text_files import read_text_file
 
-__all__ = ["register_judge", "build_judge", "judge_types", "judges_from_config", "load_config", "RAY_KEYS"]
+__all__ = ["register_judge", "build_judge", "judge_types", "judges_from_config", "load_config", "config_input_files", "RAY_KEYS"]
 
 _REGISTRY: dict[str, type[Judge]] = {}
 
@@ -123,23 +123,7 @@ def _parameter_hint(type_name: str, cls: type[Judge], params: dict[str, Any]) ->
 def load_config(path: str | Path) -> list[dict[str, Any]]:
     """The ``[[judge]]`` tables of a TOML (or YAML) judges file."""
     path = Path(path)
-    text = read_text_file(path, "judges config file")
-    if path.suffix in (".yaml", ".yml"):
-        try:
-            import yaml
-        except ImportError:
-            raise InputError(f"{path}: YAML configs need PyYAML (pip install pyyaml), or use TOML") from None
-        try:
-            data = yaml.safe_load(text) or {}
-        except yaml.YAMLError as exc:
-            raise InputError(f"{path}: not valid YAML: {_yaml_error(exc)}") from None
-    else:
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise InputError(f"{path}: not valid TOML: {exc}") from None
-    if not isinstance(data, dict):
-        raise InputError(f"{path}: expected a mapping of judges (a 'judge' key holding a list of tables), found a {type(data).__name__}")
+    data = _read_config(path)
     _import_plugins(data.get("plugins"), path)
     entries = data.get("judge") or data.get("judges")
     if not isinstance(entries, list) or not entries:
@@ -162,6 +146,56 @@ def load_config(path: str | Path) -> list[dict[str, Any]]:
     if repeated:  # before any judge is built: a model judge takes minutes to load
         raise InputError(f"{path}: judge names must be unique; repeated: {', '.join(repeated)}")
     return entries
+
+
+def _read_config(path: Path) -> dict[str, Any]:
+    """The parsed TOML (or YAML) judges file, plugins not imported."""
+    text = read_text_file(path, "judges config file")
+    if path.suffix in (".yaml", ".yml"):
+        try:
+            import yaml
+        except ImportError:
+            raise InputError(f"{path}: YAML configs need PyYAML (pip install pyyaml), or use TOML") from None
+        try:
+            data = yaml.safe_load(text) or {}
+        except yaml.YAMLError as exc:
+            raise InputError(f"{path}: not valid YAML: {_yaml_error(exc)}") from None
+    else:
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise InputError(f"{path}: not valid TOML: {exc}") from None
+    if not isinstance(data, dict):
+        raise InputError(f"{path}: expected a mapping of judges (a 'judge' key holding a list of tables), found a {type(data).__name__}")
+    return data
+
+
+def config_input_files(path: str | Path) -> dict[str, Path]:
+    """The files a judges config has read, by what they are: its plugins and its judges' path parameters,
+    resolved as the judges resolve them (a command's output written over one of them would destroy it)."""
+    path = Path(path)
+    data = _read_config(path)
+    base = path.resolve().parent
+    files: dict[str, Path] = {}
+    plugins = data.get("plugins")
+    for plugin in [plugins] if isinstance(plugins, str) else plugins if isinstance(plugins, list) else []:
+        if isinstance(plugin, str) and (plugin.endswith(".py") or _relative_to_file(plugin)):
+            files[f"plugin {plugin!r} of {path}"] = Path(plugin) if Path(plugin).is_absolute() else base / plugin
+    entries = data.get("judge") or data.get("judges")
+    for i, entry in enumerate(entries if isinstance(entries, list) else []):
+        if isinstance(entry, dict):
+            for key, value in _path_values(_resolve_paths(entry, base)):
+                files[f"the {key} of {_describe(entry, i)} in {path}"] = Path(value)
+    return files
+
+
+def _path_values(params: dict[Any, Any]) -> Iterator[tuple[Any, str]]:
+    """``(key, value)`` of every path parameter of a judge's table, nested tables included."""
+    for key, value in params.items():
+        if isinstance(value, dict):
+            yield from _path_values(value)
+        elif key in _PATH_KEYS and isinstance(value, str) and value:
+            yield key, value
 
 
 def _import_plugins(plugins: object, path: Path) -> None:

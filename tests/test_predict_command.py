@@ -507,3 +507,38 @@ def test_min_support_with_a_calibration_is_refused_before_any_judge_runs(tmp_pat
     code = main(["predict", "--names", str(split), "--calibration", str(tmp_path / "calibration.json"), "--min-support", "0.5"])
     err = capsys.readouterr().err.strip()
     assert code == 2 and err.startswith("cojudge predict: error: --min-support is for the untrained fusion") and "\n" not in err
+
+
+def test_predict_refuses_to_write_over_a_file_a_judge_of_the_config_reads(capsys, tmp_path):
+    """A replayed judge's output file (or a plugin) named in --config is an input: --out or --cache there is refused."""
+    stored = tmp_path / "m-openset.csv"
+    stored.write_text('name,openset\nc1,"[\'happy\']"\n', encoding="utf-8")
+    plugin = tmp_path / "my_judge.py"
+    plugin.write_text("", encoding="utf-8")
+    config = tmp_path / "judges.toml"
+    config.write_text('plugins = ["./my_judge.py"]\n\n[[judge]]\ntype = "replay"\nname = "m"\npath = "./m-openset.csv"\n', encoding="utf-8")
+    for target in (stored, plugin):
+        before = target.read_bytes()
+        for option in ("--out", "--cache"):
+            err = one_line_error(capsys, "c1", "--config", config, option, target)
+            assert f"{option} {target} is the same file as" in err
+            assert target.read_bytes() == before
+
+
+def test_predict_refuses_to_write_over_the_default_judges_config(capsys, replay_config, monkeypatch):
+    import judges.default_judges
+
+    monkeypatch.setattr(judges.default_judges, "DEFAULT_CPU_CONFIG", replay_config)  # a copy stands in: never the package's file
+    before = replay_config.read_bytes()
+    assert "the same file as --config" in one_line_error(capsys, "c1", "--out", replay_config)
+    assert replay_config.read_bytes() == before
+
+
+def test_predict_refuses_to_write_over_the_subtitle_beside_a_video(capsys, replay_config, tmp_path):
+    video = tmp_path / "clip.mp4"
+    video.write_bytes(b"\x00\x00\x00\x18ftypmp42")
+    subtitle = tmp_path / "clip.srt"
+    subtitle.write_text("1\n00:00:00,000 --> 00:00:01,000\nhello\n", encoding="utf-8")
+    before = subtitle.read_bytes()
+    assert "the same file as the subtitle of clip" in one_line_error(capsys, video, "--config", replay_config, "--out", subtitle)
+    assert subtitle.read_bytes() == before
