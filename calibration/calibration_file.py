@@ -16,6 +16,7 @@ from ensemble.fuser import OOV_POLICIES, Fuser
 from ensemble.output_files import write_atomically
 from judges.clip_hash import identity_json_value
 from judges.errors import InputError
+from judges.text_files import check_input_file
 
 __all__ = ["save_calibration", "load_calibration", "judges_on_other_files", "FORMAT_VERSION"]
 
@@ -76,8 +77,7 @@ def save_calibration(path: str | Path, fuser: Fuser, judges: list[dict[str, Any]
 def load_calibration(path: str | Path, wheel=None) -> tuple[Fuser, dict[str, Any]]:
     """A fitted :class:`Fuser` and the file's data (judges, strategy, tuning report...)."""
     path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: no such calibration file; make one with 'cojudge tune'")
+    check_input_file(path, "calibration file", "; make one with 'cojudge tune'")
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))  # a byte order mark, if an editor added one, dropped
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:

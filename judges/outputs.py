@@ -11,6 +11,7 @@ import numpy as np
 
 from judges.errors import InputError
 from judges.label_text import parse_labels
+from judges.text_files import check_input_file
 
 __all__ = ["read_judge_output", "read_reasons", "JUDGE_OUTPUT_SUFFIXES"]
 
@@ -20,8 +21,7 @@ JUDGE_OUTPUT_SUFFIXES = (".npz", ".csv", ".jsonl")
 def read_judge_output(path: str | Path, parse: Callable[[object], list[str]] = parse_labels) -> dict[str, list[str]]:
     """Sample name -> emotion words, from a ``.npz``, ``.csv`` or ``.jsonl`` file; ``parse`` reads one sample's label text."""
     path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: no such judge-output file")
+    check_input_file(path, "judge-output file")
     suffix = path.suffix.lower()
     if suffix == ".npz":
         out = _read_npz(path, parse)
@@ -39,8 +39,7 @@ def read_judge_output(path: str | Path, parse: Callable[[object], list[str]] = p
 def read_reasons(path: str | Path) -> dict[str, str]:
     """Sample name -> free-text description, from a ``*-reason.jsonl`` file."""
     path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: no such description file")
+    check_input_file(path, "description file")
     return _read_jsonl(path, "reason", lambda v: "" if v is None else str(v))
 
 
@@ -79,8 +78,7 @@ def read_label_csv(path: str | Path, column: str = "openset", unique: bool = Fal
                    parse: Callable[[object], list[str]] = parse_labels) -> dict[str, list[str]]:
     """``name,openset`` CSV (the official MER2024 format) -> name -> words; ``unique``: refuse a name given twice."""
     path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: no such CSV file")
+    check_input_file(path, "CSV file")
     try:
         with path.open(newline="", encoding="utf-8-sig") as fh:
             reader = csv.DictReader(fh, strict=True)  # a quote never closed is an error, not every later row in one field

@@ -388,3 +388,38 @@ def test_a_type_error_inside_a_judges_constructor_is_not_blamed_on_its_parameter
         build_judge("buggy", name="b")
     assert "bad parameters" not in str(caught.value)
     assert isinstance(caught.value.__cause__, TypeError)  # the judge's own traceback is kept for its author
+
+
+# -- a folder or a pipe where a file is due -----------------------------------------------------
+@pytest.mark.parametrize("read", [read_split, read_labels, read_judge_output, read_reasons, load_config],
+                         ids=lambda f: f.__name__)
+def test_a_folder_given_as_an_input_file_is_named_a_folder_not_missing(tmp_path, read):
+    with pytest.raises(InputError, match="is a folder") as caught:
+        read(tmp_path)
+    assert "no such" not in one_line(caught)
+
+
+def test_a_folder_given_as_the_calibration_file_is_named_a_folder_not_missing(tmp_path):
+    from calibration.calibration_file import load_calibration
+
+    with pytest.raises(InputError, match="is a folder") as caught:
+        load_calibration(tmp_path)
+    assert "no such" not in one_line(caught)
+
+
+def test_split_and_labels_can_be_read_from_a_named_pipe_as_shell_process_substitution_gives_them(tmp_path):
+    import os
+    import threading
+
+    for read, text, expected in ((read_split, "c1\nc2\n", ["c1", "c2"]),
+                                 (read_labels, "name,openset\nc1,\"['happy']\"\n", {"c1": ["happy"]})):
+        fifo = tmp_path / f"{read.__name__}.fifo"
+        os.mkfifo(fifo)
+        writer = threading.Thread(target=fifo.write_text, args=(text,), kwargs={"encoding": "utf-8"})
+        writer.start()
+        try:
+            assert read(fifo) == expected
+        finally:
+            if writer.is_alive():  # the reader refused the pipe: let the writer finish
+                fifo.open("r").close()
+            writer.join()
