@@ -86,8 +86,12 @@ class EmotionWheel:
         directory = Path(directory)
         if not directory.is_dir():
             raise InputError(f"{directory}: no emotion-wheel folder; set MEROV_DATA or pass --wheel-dir")
+        named = format_file in FORMAT_FILES
         format_file = FORMAT_FILES.get(format_file, format_file)
         missing = [f for f in _REQUIRED + (format_file,) if not (directory / f).is_file()]
+        if missing == [format_file] and not named:  # a misspelt table name reads as a missing file
+            raise InputError(f"{directory}: no word-form table {format_file!r} in this emotion-wheel folder; "
+                             f"give {' or '.join(repr(n) for n in FORMAT_FILES)}, or a file name in the folder")
         if missing:
             raise InputError(f"{directory}: emotion-wheel folder lacks {', '.join(missing)}; it needs wheel1..5.xlsx, synonym.xlsx and {format_file}")
         wheel_classes: dict[tuple[str, str], dict[str, str]] = {}

@@ -59,6 +59,15 @@ def test_a_word_forms_table_missing_from_the_wheel_folder_is_one_line_error(caps
     assert code == 2 and "nosuch.csv" in err and err.count("\n") == 0
 
 
+def test_a_misspelt_word_forms_name_lists_the_named_tables(capsys, data_root):
+    code = main(["evaluate", "--labels", str(data_root / "ovmerd/labels/dev.csv"),
+                 "--pred", str(data_root / "ovmerd/outputs/AffectGPT/checkpoint_000030_loss_0.602-openset.npz"),
+                 "--word-forms", "mer2025"])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and err.count("\n") == 0
+    assert "mer2025" in err and "official" in err and "mer2026" in err
+
+
 def test_json_scores_are_given_to_four_decimals(capsys, data_root):
     main(["evaluate", "--labels", str(data_root / "ovmerd/labels/dev.csv"),
           "--pred", str(data_root / "ovmerd/outputs/AffectGPT/checkpoint_000030_loss_0.602-openset.npz"),
