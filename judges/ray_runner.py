@@ -47,7 +47,7 @@ from judges.base import Judge
 from judges.clip import Clip
 from judges.errors import InputError
 from judges.install_hints import install_hint
-from judges.registry import RAY_KEYS, _resolve_paths, build_judge, load_config
+from judges.registry import _BUILTIN_MODULES, RAY_KEYS, _resolve_paths, build_judge, judge_types, load_config
 from judges.runner import _checked_clips, _judge_batch, run_judges
 from judges.verdict import Verdict
 from judges.verdict_cache import VerdictCache
@@ -155,6 +155,9 @@ def _plan(item: Mapping[str, Any] | Judge, number: int) -> _Plan:
     if not isinstance(item, Mapping) or not isinstance(item.get("type"), str):
         raise InputError(f"judge #{number} ({item!r}) is neither a Judge nor a config entry with a 'type'; "
                          "write {'type': 'replay', 'name': ..., ...}")
+    if item["type"] not in _BUILTIN_MODULES and item["type"] in judge_types():  # registered here only, by a plugin
+        raise InputError(f"judge #{number}: type {item['type']!r} comes from a plugin, which Ray's workers do not import; "
+                         "run this judge with the local runner (run_judges, or cojudge predict without --backend ray)")
     config = {k: v for k, v in item.items() if k not in RAY_KEYS}
     actors = item.get("ray_concurrency", 1)
     if not isinstance(actors, int) or isinstance(actors, bool) or actors < 1:

@@ -394,3 +394,17 @@ def test_a_relative_video_path_is_read_from_the_callers_folder_not_the_workers(r
     (tmp_path / "clip.mp4").write_bytes(b"0123456789")
     result = run_judges_ray([SizingJudge()], ["clip.mp4"], progress=False)["sizing"]["clip"]
     assert (result.words, result.error) == (["10"], None)
+
+
+def test_a_plugin_judge_type_is_refused_before_ray_starts_pointing_to_the_local_runner(tmp_path):
+    """Ray's workers do not import a config's plugins: say so, not 'unknown judge type ... list its file in plugins'."""
+    (tmp_path / "my_plugin_judge.py").write_text(
+        "from judges.base import Judge\nfrom judges.registry import register_judge\n\n"
+        "@register_judge('walk-plugin-type')\nclass PluginJudge(Judge):\n"
+        "    def __init__(self, name='p'):\n        self.name = name\n"
+        "    def judge_batch(self, clips):\n        return []\n", encoding="utf-8")
+    config = tmp_path / "judges.toml"
+    config.write_text('plugins = ["./my_plugin_judge.py"]\n\n[[judge]]\ntype = "walk-plugin-type"\nname = "p"\n', encoding="utf-8")
+    with pytest.raises(InputError, match="local runner") as caught:
+        run_judges_ray(config, ["c1"], address="ray://nowhere.invalid:1")  # refused before any connection
+    assert "\n" not in str(caught.value) and "walk-plugin-type" in str(caught.value)
