@@ -18,7 +18,7 @@ from pathlib import Path
 from judges.errors import InputError
 from judges.label_text import parse_labels
 
-__all__ = ["EmotionWheel", "load_wheel", "WHEELS", "LEVELS", "METRIC_NAMES", "LEVEL1_METRICS"]
+__all__ = ["EmotionWheel", "load_wheel", "wheel_input_files", "WHEELS", "LEVELS", "METRIC_NAMES", "LEVEL1_METRICS"]
 
 WHEELS = ("wheel1", "wheel2", "wheel3", "wheel4", "wheel5")
 LEVELS = ("level1", "level2")
@@ -236,3 +236,17 @@ def load_wheel(directory: str | Path | None = None, format_file: str = "format.c
 
         directory = wheel_dir()
     return _load_cached(str(Path(directory).resolve()), format_file)
+
+
+def wheel_input_files(directory: str | Path | None = None, format_file: str = "format.csv") -> dict[str, Path]:
+    """The emotion-wheel files a command reads from ``directory`` (default: the data folder's), by what they are,
+    so that its outputs can refuse them; none when there is no data folder (the wheel is then not read)."""
+    if directory is None:
+        from calibration.data_paths import wheel_dir
+
+        try:
+            directory = wheel_dir()
+        except InputError:
+            return {}
+    names = _REQUIRED + (FORMAT_FILES.get(format_file, format_file),)
+    return {f"the emotion wheel's {name}": Path(directory) / name for name in names}

@@ -7,7 +7,7 @@ import sys
 import time
 
 from calibration.calibration_file import save_calibration
-from calibration.emotion_wheel import load_wheel
+from calibration.emotion_wheel import load_wheel, wheel_input_files
 from calibration.labels import check_names, read_labels, read_split
 from calibration.objectives import Objective
 from calibration.tuning import STRATEGIES, check_folds, check_grid, check_labels, default_grid, make_voter, tune_table
@@ -68,7 +68,8 @@ def run(args: argparse.Namespace) -> int:
     labels = read_labels(args.labels)
     names = check_names(read_split(args.names), labels, args.labels) if args.names else list(labels)
     files = judge_files(args)
-    check_output_path(args.out, "--out", {**judge_file_inputs(files), "--labels": args.labels, "--names": args.names})
+    check_output_path(args.out, "--out", {**judge_file_inputs(files), "--labels": args.labels, "--names": args.names,
+                                          **wheel_input_files(args.wheel_dir)})
     # bad options and labels fail here, before the judges' words are read and embedded
     voter = make_voter(args.strategy)
     grid = check_grid(voter, parse_grid(args.grid) if args.grid else default_grid(args.strategy))

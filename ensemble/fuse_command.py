@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from calibration.calibration_file import judges_on_other_files, load_calibration
+from calibration.emotion_wheel import wheel_input_files
 from calibration.labels import read_split
 from ensemble.judge_args import add_judge_arguments, judge_file_inputs, judge_files
 from ensemble.output_files import check_output_path, write_atomically
@@ -40,7 +41,7 @@ def write_predictions_csv(path: str | Path, predictions) -> Path:
 
 def run(args: argparse.Namespace) -> int:
     files = judge_files(args)
-    inputs = {**judge_file_inputs(files), "--calibration": args.calibration, "--names": args.names}
+    inputs = {**judge_file_inputs(files), "--calibration": args.calibration, "--names": args.names, **wheel_input_files()}
     out = check_output_path(args.out, "--out", inputs)
     details = check_output_path(args.details, "--details", {**inputs, "--out": out}) if args.details else None
     fuser, data = load_calibration(args.calibration)

@@ -138,8 +138,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _inputs(args: argparse.Namespace, clips: Sequence[Clip]) -> dict[str, Path | str | None]:
-    """Every file the run reads, by what it is: the clips' videos and subtitles, the options' files, and the
-    files the judges config names (a replayed judge's outputs, a plugin)."""
+    """Every file the run reads, by what it is: the clips' videos and subtitles, the options' files, the
+    files the judges config names (a replayed judge's outputs, a plugin) and the emotion wheel's."""
+    from calibration.emotion_wheel import wheel_input_files
     from judges.registry import config_input_files
 
     inputs: dict[str, Path | str | None] = {}
@@ -148,7 +149,7 @@ def _inputs(args: argparse.Namespace, clips: Sequence[Clip]) -> dict[str, Path |
             inputs[f"video {c.name}"] = c.video
             inputs[f"the subtitle of {c.name}"] = sidecar_subtitle_path(c.video)
     inputs.update({"--config": _config_path(args), "--calibration": args.calibration, "--names": args.names, "--subtitle": args.subtitle})
-    return {**inputs, **config_input_files(_config_path(args))}
+    return {**inputs, **config_input_files(_config_path(args)), **wheel_input_files()}
 
 
 def _config_path(args: argparse.Namespace) -> Path:

@@ -419,3 +419,26 @@ def test_fuse_gives_a_warning_as_one_line_of_its_own(calibration, two_judges, tm
     assert main(_fuse(path, two_judges, "--out", str(tmp_path / "pred.csv"))) == 0
     warned = [line for line in capsys.readouterr().err.splitlines() if "embedding model" in line]
     assert len(warned) == 1 and warned[0].startswith("cojudge fuse: warning: ") and warned[0].endswith("or re-run 'cojudge tune'")
+
+
+def test_tune_fuse_and_predict_refuse_to_write_over_the_emotion_wheel_files_they_read(two_judges, data_root, tmp_path, capsys, monkeypatch):
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(data_root / "emotion_wheel", data / "emotion_wheel")
+    monkeypatch.setenv("MEROV_DATA", str(data))
+    wheel = data / "emotion_wheel"
+    before = {f.name: f.read_bytes() for f in wheel.iterdir()}
+    labels = str(data_root / "ovmerd/labels/dev.csv")
+    tune = ["tune", "--labels", labels, "--judge", two_judges[0], "--grid", "C=0.1", "--grid", "lam=0.5", "--folds", "2"]
+    for argv in (tune + ["--out", str(wheel / "format.csv")],
+                 tune + ["--wheel-dir", str(wheel), "--out", str(wheel / "synonym.xlsx")],
+                 ["predict", "c1", "--out", str(wheel / "wheel1.xlsx")]):
+        assert main(argv) == 2, argv
+        assert "emotion wheel" in _one_line_error(capsys)
+    cal = tmp_path / "cal.json"
+    assert main(tune + ["--out", str(cal)]) == 0
+    capsys.readouterr()
+    assert main(_fuse(cal, two_judges[:1], "--out", str(wheel / "format.csv"))) == 2
+    assert "emotion wheel" in _one_line_error(capsys)
+    assert {f.name: f.read_bytes() for f in wheel.iterdir()} == before
