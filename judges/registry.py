@@ -85,7 +85,7 @@ def build_judge(type_name: str, **params: Any) -> Judge:
         return cls(**params)
     except TypeError as exc:
         if not fits:
-            raise InputError(f"judge type {type_name!r}: bad parameters {sorted(params)}: {exc}{_parameter_hint(type_name, cls, params)}") from None
+            raise InputError(f"judge type {type_name!r} does not take the parameters given ({', '.join(sorted(params))}): {exc}{_parameter_hint(type_name, cls, params)}") from None
         # the parameters fit the signature: the constructor's own code raised (its traceback kept as the cause)
         raise InputError(f"judge type {type_name!r}: building {cls.__name__} raised TypeError: {' '.join(str(exc).split())}") from exc
     except InputError:
