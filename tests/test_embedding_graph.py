@@ -87,6 +87,15 @@ def test_cache_folder_comes_from_the_environment(tmp_path, monkeypatch):
     assert EmbeddingCache().path.parent == tmp_path / "here"
 
 
+def test_without_merov_cache_the_cache_folder_follows_xdg_cache_home_as_the_demo_clip_does(tmp_path, monkeypatch):
+    from judges.demo_clip import demo_cache_dir
+
+    monkeypatch.delenv("MEROV_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert EmbeddingCache().path.parent == tmp_path / "xdg" / "merov-cojudge" / "embeddings"
+    assert demo_cache_dir() == tmp_path / "xdg" / "merov-cojudge"
+
+
 def test_an_unusable_cache_folder_is_a_clear_error(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
