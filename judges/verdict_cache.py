@@ -65,6 +65,20 @@ def _stored_verdict(text: object, clip: str) -> Verdict | None:
     return verdict
 
 
+def _check_is_sqlite(path: Path) -> None:
+    """A file that is there, not empty and not SQLite is refused: SQLite would take a file shorter than its
+    header (a stray 1-byte file, a wrong path) as a new database and write over it."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(16)
+    except (FileNotFoundError, IsADirectoryError):
+        return
+    except OSError:
+        return  # unreadable: sqlite's own error names it
+    if head and head != b"SQLite format 3\x00":
+        raise InputError(f"{path}: not a verdict cache (not a SQLite file); delete it or use another cache path")
+
+
 class VerdictCache:
     """Verdicts in a sqlite file, keyed by (judge identity hash, clip key).
 
@@ -95,6 +109,7 @@ class VerdictCache:
             raise InputError(f"{self.path}: folder {self.path.parent} does not exist; create it or pick another cache path")
         if self.path.is_dir():
             raise InputError(f"{self.path}: is a folder; give a cache file path, e.g. {self.path / 'verdicts.sqlite'}")
+        _check_is_sqlite(self.path)
         self._lock = threading.RLock()
         self._digests: dict[tuple[str, int, int], str] = {}
         self._conn = self._connect()

@@ -218,6 +218,21 @@ def test_a_file_that_is_not_a_cache_is_an_input_error(tmp_path):
         VerdictCache(path)
 
 
+@pytest.mark.parametrize("text", ["x", "name,openset\n"])
+def test_a_short_file_that_is_not_a_cache_is_refused_and_left_as_it_was(tmp_path, text):
+    path = tmp_path / "pred.csv"  # a wrong path given as the cache: SQLite took a file shorter than its header as a new database
+    path.write_text(text)
+    with pytest.raises(InputError, match=r"pred\.csv: not a verdict cache \(not a SQLite file\)"):
+        VerdictCache(path)
+    assert path.read_text() == text
+
+
+def test_an_empty_file_becomes_a_verdict_cache(tmp_path):
+    path = tmp_path / "verdicts.sqlite"
+    path.touch()  # e.g. made by mktemp
+    assert VerdictCache(path).stats()["verdicts"] == 0
+
+
 def test_a_cache_damaged_inside_is_a_one_line_error_naming_the_file(tmp_path):
     path, judge, clips = tmp_path / "c.sqlite", PromptedJudge(), [Clip(f"s{i}") for i in range(3000)]
     with VerdictCache(path) as cache:
