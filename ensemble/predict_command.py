@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import os
 import sys
 import warnings
 from collections.abc import Mapping, Sequence
@@ -212,8 +213,18 @@ def _fuse(args, verdicts, clips, untrained, calibration) -> tuple[list[FusedPred
 
 
 def _untrained_name(fuser: ScoreUnionFuser) -> str:
-    matching = "by emotion class" if fuser.uses_wheel else "by spelling (no emotion-wheel files found: set MEROV_DATA)"
+    matching = "by emotion class" if fuser.uses_wheel else f"by spelling ({_no_wheel_reason()})"
     return f"untrained score-weighted union, support >= {fuser.threshold:g}, words matched {matching}"
+
+
+def _no_wheel_reason() -> str:
+    """Why no emotion-wheel files were found, with the fix: MEROV_DATA unset, or set to a folder without them."""
+    from calibration.data_paths import ENV_VAR
+
+    where = os.environ.get(ENV_VAR)
+    if where:
+        return f"no emotion-wheel files found: {ENV_VAR}={where} has no emotion_wheel/ folder"
+    return f"no emotion-wheel files found: set {ENV_VAR}"
 
 
 def _warn_unused(configured: Sequence[str], calibrated: Sequence[str]) -> None:

@@ -542,3 +542,12 @@ def test_predict_refuses_to_write_over_the_subtitle_beside_a_video(capsys, repla
     before = subtitle.read_bytes()
     assert "the same file as the subtitle of clip" in one_line_error(capsys, video, "--config", replay_config, "--out", subtitle)
     assert subtitle.read_bytes() == before
+
+
+def test_an_untrained_fusion_without_wheel_files_says_merov_data_points_nowhere_when_it_is_set(tmp_path, monkeypatch):
+    from ensemble.predict_command import _no_wheel_reason
+
+    monkeypatch.setenv("MEROV_DATA", str(tmp_path / "missing"))
+    assert _no_wheel_reason() == f"no emotion-wheel files found: MEROV_DATA={tmp_path / 'missing'} has no emotion_wheel/ folder"
+    monkeypatch.delenv("MEROV_DATA")
+    assert _no_wheel_reason() == "no emotion-wheel files found: set MEROV_DATA"
