@@ -185,11 +185,18 @@ def test_fuse_writes_a_clip_no_judge_answered_with_no_words_and_warns(calibratio
     assert "warning: 1 clip(s) no judge answered, written with no words: nobody" in capsys.readouterr().err
 
 
-def test_fuse_refuses_names_none_of_which_any_judge_answered_and_writes_nothing(calibration, panel, tmp_path, capsys, data_root):
-    labels = data_root / "ovmerd/labels/dev.csv"  # a labels CSV given as the split by mistake
-    assert _fuse(calibration, panel, tmp_path / "pred.csv", "--names", labels) == 2
+def test_fuse_refuses_names_none_of_which_any_judge_answered_and_writes_nothing(calibration, panel, tmp_path, capsys):
+    (tmp_path / "other.txt").write_text("clip_of_another_dataset\nanother_one\n", encoding="utf-8")  # another dataset's split
+    assert _fuse(calibration, panel, tmp_path / "pred.csv", "--names", tmp_path / "other.txt") == 2
     err = capsys.readouterr().err.strip()
-    assert "none of its 233 names (first: 'name,openset') is in any judge's output" in err and "\n" not in err
+    assert "none of its 2 names (first: 'clip_of_another_dataset') is in any judge's output" in err and "\n" not in err
+    assert not (tmp_path / "pred.csv").exists()
+
+
+def test_fuse_refuses_a_labels_csv_given_as_the_split_and_writes_nothing(calibration, panel, tmp_path, capsys, data_root):
+    assert _fuse(calibration, panel, tmp_path / "pred.csv", "--names", data_root / "ovmerd/labels/dev.csv") == 2
+    err = capsys.readouterr().err.strip()
+    assert "dev.csv: a CSV (first line 'name,openset'), not a split file" in err and "\n" not in err
     assert not (tmp_path / "pred.csv").exists()
 
 
