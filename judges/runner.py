@@ -24,6 +24,7 @@ import numbers
 import queue
 import threading
 import time
+import warnings
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -96,6 +97,21 @@ def _checked_judges(judges: Sequence[Judge]) -> list[Judge]:
     return judges
 
 
+def _warn_default_identity(judge: Judge) -> None:
+    """Warn when a judge with settings keeps the default cache identity (name and class): a cache would replay
+    verdicts made with other settings. Built-in judges all name their settings."""
+    if type(judge).cache_identity is not Judge.cache_identity:
+        return
+    settings = sorted(k for k in vars(judge) if not k.startswith("_") and k != "name")
+    if settings:
+        warnings.warn(
+            f"judge {judge.name!r} ({type(judge).__name__}) keeps the default cache_identity() (its name and class), so "
+            f"cached verdicts are replayed even after its settings ({', '.join(settings)}) change; override cache_identity() "
+            "to include them (README, 'Adding a judge')",
+            stacklevel=4,
+        )
+
+
 def _checked_clips(clips: Iterable[Clip | str | Path]) -> list[Clip]:
     if isinstance(clips, (str, Path, Clip)):
         raise InputError(f"clips={clips!r}: give a list of clips, video paths or sample names")
@@ -118,6 +134,8 @@ def _run(
     batch_timeout: float | None = None,
 ) -> dict[str, dict[str, Verdict]]:
     if cache is not None:
+        for judge in judges:
+            _warn_default_identity(judge)
         cache.digest_videos(clips, progress)
     found: dict[str, dict[str, Verdict]] = {
         judge.name: cache.get_many(judge, clips, retry_failed) if cache is not None else {} for judge in judges

@@ -552,3 +552,25 @@ def test_a_judge_within_batch_timeout_is_not_affected():
 def test_a_batch_timeout_that_is_not_a_positive_number_is_an_input_error(timeout):
     with pytest.raises(InputError, match="batch_timeout="):
         run_judges([CountingJudge("a")], CLIPS, progress=False, batch_timeout=timeout)
+
+
+class SettingsJudge(Judge):
+    """A user's judge with a setting that changes its words, and the default cache identity."""
+
+    def __init__(self, name: str, word: str):
+        self.name = name
+        self.word = word
+
+    def judge_batch(self, clips):
+        return [Verdict(self.name, clip.name, words=[self.word]) for clip in clips]
+
+
+def test_a_judge_with_settings_and_the_default_cache_identity_is_warned_about_when_a_cache_is_used(tmp_path):
+    with pytest.warns(UserWarning, match=r"judge 'mine' \(SettingsJudge\) keeps the default cache_identity\(\) .*settings \(word\)"):
+        run_judges([SettingsJudge("mine", "calm")], ["c1"], cache=tmp_path / "v.sqlite", progress=False)
+
+
+def test_no_cache_identity_warning_without_a_cache_or_for_a_judge_naming_its_settings(tmp_path, recwarn):
+    run_judges([SettingsJudge("mine", "calm")], ["c1"], progress=False)
+    run_judges([CountingJudge("counted")], ["c1"], cache=tmp_path / "v.sqlite", progress=False)
+    assert not [w for w in recwarn if "cache_identity" in str(w.message)]
