@@ -39,6 +39,9 @@ class MarkingJudge(Judge):
         return [Verdict.failed(self.name, clip.name, "model said nothing") if clip.name in self.fail_on
                 else Verdict(self.name, clip.name, words=["calm"]) for clip in clips]
 
+    def cache_identity(self):
+        return {**super().cache_identity(), "fail_on": sorted(self.fail_on)}
+
 
 class FlakyServerJudge(Judge):
     """Raises for any batch holding a clip in ``breaks_on``, like a server that drops some requests."""
