@@ -237,46 +237,63 @@ class _StartLedger:
     that kills its judge costs only its batch; an actor that dies while *building*
     its judge (out of memory loading the weights) would then restart for ever.
     Its restarts are counted here, and past ``ACTOR_RESTARTS`` the build is refused,
-    which fails the pool.
+    which fails the pool. The ledger also knows which actors built their judge
+    once: one that cannot build it again after a restart must not fail its
+    creation, which Ray Data waits on for ever (see :class:`_JudgeActor`).
     """
 
     def __init__(self) -> None:
         self.building: set[str] = set()
         self.deaths: dict[str, int] = {}
+        self.built: set[str] = set()
 
-    def start(self, actor: str) -> int:
-        """Deaths of ``actor`` while building, counting a build it begun and never finished."""
+    def start(self, actor: str) -> tuple[int, bool]:
+        """Deaths of ``actor`` while building (counting a build it begun and never finished), and whether it built once."""
         if actor in self.building:
             self.deaths[actor] = self.deaths.get(actor, 0) + 1
         self.building.add(actor)
-        return self.deaths.get(actor, 0)
+        return self.deaths.get(actor, 0), actor in self.built
 
     def done(self, actor: str) -> None:
         self.building.discard(actor)
+        self.built.add(actor)
 
 
 class _JudgeActor:
     """A Ray Data callable class: builds its judge once per actor, then judges batch after batch."""
 
-    def __init__(self, source: bytes, ledger: Any):
+    def __init__(self, source: bytes, ledger: Any, name: str):
         import ray
 
         actor = ray.get_runtime_context().get_actor_id()
-        deaths = ray.get(ledger.start.remote(actor))
-        if deaths > ACTOR_RESTARTS:
-            raise RuntimeError(f"the judge's process died {deaths} times while starting (a crash or out of memory loading it)")
-        self.judge = _materialise(ray.cloudpickle.loads(source))  # unpickled here, where a death is counted
+        deaths, restarted = ray.get(ledger.start.remote(actor))
+        self.judge: Judge | None = None
+        self.name, self.problem = name, ""
+        try:
+            if deaths > ACTOR_RESTARTS:
+                raise RuntimeError(f"the judge's process died {deaths} times while starting (a crash or out of memory loading it)")
+            self.judge = _materialise(ray.cloudpickle.loads(source))  # unpickled here, where a death is counted
+        except Exception as exc:
+            if not restarted:
+                raise  # the pool fails to start: Ray Data reports it
+            # A restarted actor whose creation fails is dead for good, yet Ray Data waits for it to come back
+            # and the dataset never ends: it lives on instead, giving its batches error verdicts.
+            self.problem = f"its judge could not start again after its process died: {type(exc).__name__}: {exc}"
         ray.get(ledger.done.remote(actor))
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[str]]:
         clips = [_clip_from_row(text) for text in batch["clip"]]
-        verdicts = _judge_batch(self.judge, clips)  # a raising or contract-breaking judge -> error verdicts
+        if self.judge is None:
+            verdicts = [Verdict.failed(self.name, clip.name, self.problem) for clip in clips]
+        else:
+            verdicts = _judge_batch(self.judge, clips)  # a raising or contract-breaking judge -> error verdicts
         return {"clip": [clip.name for clip in clips],
                 "verdict": [json.dumps(v.to_dict(), ensure_ascii=False) for v in verdicts]}
 
     def __del__(self) -> None:
         try:
-            self.judge.close()
+            if self.judge is not None:
+                self.judge.close()
         except Exception:
             pass
 
@@ -361,7 +378,7 @@ class _ActorPool(Judge):
         self._ledger = ray.remote(num_cpus=0)(_StartLedger).remote()  # lives as long as this pool holds it
         judged = ray.data.from_items(rows, override_num_blocks=math.ceil(len(rows) / self._batch_size)).map_batches(
             _JudgeActor,
-            fn_constructor_args=(ray.cloudpickle.dumps(self._plan.source), self._ledger),
+            fn_constructor_args=(ray.cloudpickle.dumps(self._plan.source), self._ledger, self.name),
             batch_size=self._batch_size,
             batch_format="numpy",
             compute=ray.data.ActorPoolStrategy(size=self._plan.actors),

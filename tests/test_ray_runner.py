@@ -340,6 +340,44 @@ def test_a_judge_whose_process_dies_while_starting_fails_its_pool_after_a_few_re
     assert all(v.ok for v in result["chat-univi"].values())
 
 
+class CannotRestart(Judge):
+    """Its process dies on ``crash_on`` (writing ``marker``); once ``marker`` exists, an actor building it
+    raises (``mode='raise'``: the model cannot be loaded now) or dies (``mode='exit'``: out of memory loading it)."""
+
+    def __init__(self, name: str, marker: str, crash_on: str, driver_pid: int, mode: str):
+        self.name, self.marker, self.crash_on, self.driver_pid, self.mode = name, marker, crash_on, driver_pid, mode
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        if os.getpid() != state["driver_pid"] and os.path.exists(state["marker"]):
+            if state["mode"] == "raise":
+                raise RuntimeError("cannot load the model now")
+            os._exit(1)
+
+    def judge_batch(self, clips):
+        if any(clip.name == self.crash_on for clip in clips):
+            open(self.marker, "a", encoding="utf-8").close()
+            os._exit(1)
+        return [Verdict(self.name, clip.name, words=["calm"]) for clip in clips]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["raise", "exit"])
+def test_an_actor_that_cannot_rebuild_its_judge_after_a_crash_gives_error_verdicts_instead_of_a_run_that_never_ends(
+        ray_cluster, clips, tmp_path, mode):
+    judge = CannotRestart("fragile", str(tmp_path / "crashed"), clips[2], os.getpid(), mode)
+    done: dict[str, dict] = {}
+    run = threading.Thread(target=lambda: done.update(run_judges_ray([judge], clips[:6], progress=False, batch_size=2)),
+                           daemon=True)
+    run.start()
+    run.join(timeout=150)  # Ray Data waited for the actor, dead for good, to come back: the run never ended
+    assert "fragile" in done, "the run did not end"
+    failed = {clip: v.error for clip, v in done["fragile"].items() if not v.ok}
+    reason = "cannot load the model now" if mode == "raise" else "the judge's process died 3 times while starting"
+    assert clips[2] in failed and all("its judge could not start again after its process died" in e and reason in e
+                                      for e in failed.values())
+
+
 def test_verdicts_back_from_the_cluster_before_its_pool_failed_are_kept():
     import json
 
