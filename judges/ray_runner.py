@@ -363,6 +363,14 @@ class _ActorPool(Judge):
             raise self._failure from exc
         return [self._arrived.pop(clip.name, None) or Verdict.failed(self.name, clip.name, DROPPED_BATCH) for clip in clips]
 
+    def close(self) -> None:
+        """End the ledger actor now: Ray Data's reference cycles would keep it, a worker process, until a garbage collection."""
+        if self._ledger is not None:
+            import ray
+
+            ray.kill(self._ledger)
+            self._ledger = None
+
     def store_arrived(self, cache: VerdictCache) -> None:
         """Store the verdicts back from the cluster that the runner has not asked for yet (a run stopped early)."""
         arrived = dict(self._arrived)  # a copy: the pool's own thread may still be adding to it
@@ -418,6 +426,9 @@ def _run(
             for pool in pools:
                 pool.store_arrived(cache)
         raise
+    finally:
+        for pool in pools:
+            pool.close()
 
 
 # -- Parquet -------------------------------------------------------------------------

@@ -340,6 +340,27 @@ def test_a_judge_whose_process_dies_while_starting_fails_its_pool_after_a_few_re
     assert all(v.ok for v in result["chat-univi"].values())
 
 
+def live_ledgers() -> int:
+    return sum(a["State"] != "DEAD" and "_StartLedger" in str(a.get("ActorClassName") or a.get("ClassName"))
+               for a in ray._private.state.actors().values())
+
+
+def test_a_run_leaves_no_ledger_actor_behind(ray_cluster, configs, clips):
+    import gc
+    import time
+
+    gc.disable()  # the ledger went with the pool's reference cycles only: it lived, a worker process, until a collection
+    try:
+        before = live_ledgers()
+        run_judges_ray(configs[:2], clips[:4], progress=False)
+        deadline = time.monotonic() + 10
+        while live_ledgers() > before and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert live_ledgers() == before
+    finally:
+        gc.enable()
+
+
 class CannotRestart(Judge):
     """Its process dies on ``crash_on`` (writing ``marker``); once ``marker`` exists, an actor building it
     raises (``mode='raise'``: the model cannot be loaded now) or dies (``mode='exit'``: out of memory loading it)."""
