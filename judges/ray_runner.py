@@ -240,19 +240,25 @@ class _StartLedger:
     which fails the pool. The ledger also knows which actors built their judge
     once: one that cannot build it again after a restart must not fail its
     creation, which Ray Data waits on for ever (see :class:`_JudgeActor`).
+    The ledger is itself restarted if its process dies (a dead ledger would fail
+    every later restart), its record lost: it counts from naught again, and takes
+    every restarted actor for one that built its judge.
     """
 
     def __init__(self) -> None:
+        import ray
+
         self.building: set[str] = set()
         self.deaths: dict[str, int] = {}
         self.built: set[str] = set()
+        self.reborn = ray.get_runtime_context().was_current_actor_reconstructed
 
-    def start(self, actor: str) -> tuple[int, bool]:
+    def start(self, actor: str, restarted: bool) -> tuple[int, bool]:
         """Deaths of ``actor`` while building (counting a build it begun and never finished), and whether it built once."""
         if actor in self.building:
             self.deaths[actor] = self.deaths.get(actor, 0) + 1
         self.building.add(actor)
-        return self.deaths.get(actor, 0), actor in self.built
+        return self.deaths.get(actor, 0), actor in self.built or (self.reborn and restarted)
 
     def done(self, actor: str) -> None:
         self.building.discard(actor)
@@ -265,8 +271,9 @@ class _JudgeActor:
     def __init__(self, source: bytes, ledger: Any, name: str):
         import ray
 
-        actor = ray.get_runtime_context().get_actor_id()
-        deaths, restarted = ray.get(ledger.start.remote(actor))
+        context = ray.get_runtime_context()
+        actor = context.get_actor_id()
+        deaths, restarted = ray.get(ledger.start.remote(actor, context.was_current_actor_reconstructed))
         self.judge: Judge | None = None
         self.name, self.problem = name, ""
         try:
@@ -383,7 +390,7 @@ class _ActorPool(Judge):
         import ray.data
 
         rows = [{"clip": _clip_row(clip)} for clip in self.todo]
-        self._ledger = ray.remote(num_cpus=0)(_StartLedger).remote()  # lives as long as this pool holds it
+        self._ledger = ray.remote(num_cpus=0, max_restarts=-1, max_task_retries=-1)(_StartLedger).remote()  # ended by close()
         judged = ray.data.from_items(rows, override_num_blocks=math.ceil(len(rows) / self._batch_size)).map_batches(
             _JudgeActor,
             fn_constructor_args=(ray.cloudpickle.dumps(self._plan.source), self._ledger, self.name),

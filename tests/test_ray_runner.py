@@ -5,6 +5,7 @@ import dataclasses
 import os
 import sys
 import threading
+import time
 
 import pytest
 
@@ -397,6 +398,30 @@ def test_an_actor_that_cannot_rebuild_its_judge_after_a_crash_gives_error_verdic
     reason = "cannot load the model now" if mode == "raise" else "the judge's process died 3 times while starting"
     assert clips[2] in failed and all("its judge could not start again after its process died" in e and reason in e
                                       for e in failed.values())
+
+
+@pytest.mark.slow
+def test_a_ledger_whose_process_dies_mid_run_does_not_cost_the_clips_judged_after_it(ray_cluster, clips, tmp_path, monkeypatch):
+    from judges.ray_runner import _ActorPool
+
+    marker = tmp_path / "calls.txt"
+    judge = CrashingJudge("crashing", str(marker), crash_on=clips[4], crashes=1)  # dies once, then answers
+    start = _ActorPool._start
+
+    def start_then_lose_the_ledger(self):
+        stream = start(self)
+
+        def lose():  # as its node going or the OOM killer would, when the judge's actor dies
+            while clips[4] not in calls(marker):
+                time.sleep(0.01)
+            ray.kill(self._ledger, no_restart=False)
+
+        threading.Thread(target=lose, daemon=True).start()
+        return stream
+
+    monkeypatch.setattr(_ActorPool, "_start", start_then_lose_the_ledger)
+    result = run_judges_ray([judge], clips[:8], progress=False, batch_size=2)["crashing"]
+    assert {clip: v.error for clip, v in result.items() if not v.ok} == {}  # was: clips[4:] 'dropped, died 3 times'
 
 
 def test_verdicts_back_from_the_cluster_before_its_pool_failed_are_kept():
