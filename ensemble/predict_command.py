@@ -149,8 +149,10 @@ def _inputs(args: argparse.Namespace, clips: Sequence[Clip]) -> dict[str, Path |
         if c.video is not None:
             inputs[f"video {c.name}"] = c.video
             inputs[f"the subtitle of {c.name}"] = sidecar_subtitle_path(c.video)
-    inputs.update({"--config": _config_path(args), "--calibration": args.calibration, "--names": args.names, "--subtitle": args.subtitle})
-    return {**inputs, **config_input_files(_config_path(args)), **wheel_input_files()}
+    config = _config_path(args)
+    inputs.update({"--config": config, "--calibration": args.calibration, "--names": args.names, "--subtitle": args.subtitle})
+    judged = config_input_files(config) if config.is_file() else {}  # a pipe (<(...)) gives its text once: to the run
+    return {**inputs, **judged, **wheel_input_files()}
 
 
 def _config_path(args: argparse.Namespace) -> Path:

@@ -551,3 +551,21 @@ def test_an_untrained_fusion_without_wheel_files_says_merov_data_points_nowhere_
     assert _no_wheel_reason() == f"no emotion-wheel files found: MEROV_DATA={tmp_path / 'missing'} has no emotion_wheel/ folder"
     monkeypatch.delenv("MEROV_DATA")
     assert _no_wheel_reason() == "no emotion-wheel files found: set MEROV_DATA"
+
+
+
+def test_a_judges_config_read_from_a_pipe_is_read_once_with_out_and_cache(capsys, replay_config, tmp_path):
+    """`--config <(...)`: the pipe gives its text once; the check of what --out may not overwrite read it up front,
+    and the run then found an empty config ('no judges')."""
+    import os
+
+    read_end, write_end = os.pipe()  # what a shell's <(...) hands over: /dev/fd/N
+    os.write(write_end, replay_config.read_bytes())
+    os.close(write_end)
+    try:
+        code, out, err = cojudge(capsys, "c1", "--config", f"/dev/fd/{read_end}", "--format", "csv",
+                                 "--out", tmp_path / "pred.csv", "--cache", tmp_path / "verdicts.sqlite", "--quiet")
+    finally:
+        os.close(read_end)
+    assert code == 0 and err.startswith("judged 1 clip(s) with 2 judge(s)")
+    assert (tmp_path / "pred.csv").read_text(encoding="utf-8").startswith("name,openset")
