@@ -251,7 +251,7 @@ class _StartLedger:
         self.building: set[str] = set()
         self.deaths: dict[str, int] = {}
         self.built: set[str] = set()
-        self.reborn = ray.get_runtime_context().was_current_actor_reconstructed
+        self.reborn = _was_restarted(ray.get_runtime_context())
 
     def start(self, actor: str, restarted: bool) -> tuple[int, bool]:
         """Deaths of ``actor`` while building (counting a build it begun and never finished), and whether it built once."""
@@ -265,6 +265,13 @@ class _StartLedger:
         self.built.add(actor)
 
 
+def _was_restarted(context: Any) -> bool:
+    """Whether this Ray actor was restarted; Ray 2.60's own property uses a deprecated API, warning in every actor's log."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return bool(context.was_current_actor_reconstructed)
+
+
 class _JudgeActor:
     """A Ray Data callable class: builds its judge once per actor, then judges batch after batch."""
 
@@ -273,7 +280,7 @@ class _JudgeActor:
 
         context = ray.get_runtime_context()
         actor = context.get_actor_id()
-        deaths, restarted = ray.get(ledger.start.remote(actor, context.was_current_actor_reconstructed))
+        deaths, restarted = ray.get(ledger.start.remote(actor, _was_restarted(context)))
         self.judge: Judge | None = None
         self.name, self.problem = name, ""
         try:
