@@ -31,7 +31,7 @@ def read_split(path: str | Path) -> list[str]:
             names.append(line)
     if not names:
         raise InputError(f"{path}: the split file lists no names")
-    if names[0].lower().startswith("name,") or all("," in n for n in names):  # a labels or predictions CSV
+    if names[0].lower().startswith("name,"):  # a labels or predictions CSV (its header); names may hold commas
         raise InputError(f"{path}: a CSV (first line {names[0][:60]!r}), not a split file; give a file of clip names, "
                          "one per line (e.g. ovmerd/splits/dev.txt)")
     dupes = sorted({n for n in names if names.count(n) > 1})

@@ -190,12 +190,17 @@ def test_a_name_listed_twice_in_a_split_is_refused(tmp_path):
         read_split(split)
 
 
-@pytest.mark.parametrize("text", ["name,openset\nc1,happy\nc2,sad\n", "c1,happy\nc2,\"sad, calm\"\n"])
-def test_a_labels_csv_given_as_a_split_file_is_refused_not_read_as_names(tmp_path, text):
+def test_a_labels_csv_given_as_a_split_file_is_refused_not_read_as_names(tmp_path):
     split = tmp_path / "dev.csv"
-    split.write_text(text, encoding="utf-8")
+    split.write_text("name,openset\nc1,happy\nc2,sad\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"dev\.csv: a CSV \(first line '.*'\), not a split file; give a file of clip names"):
         read_split(split)
+
+
+def test_clip_names_holding_commas_are_a_split_file_s_names(tmp_path):
+    split = tmp_path / "split.txt"
+    split.write_text("interview, part 1\ninterview, part 2\n", encoding="utf-8")
+    assert read_split(split) == ["interview, part 1", "interview, part 2"]
 
 
 def test_a_split_of_only_comments_and_blanks_is_refused(tmp_path):
