@@ -57,8 +57,8 @@ __all__ = ["run_judges_ray", "RAY_KEYS"]
 PARQUET_FILE = "verdicts.parquet"
 ACTOR_RESTARTS = 2  # an actor whose process dies is restarted, its batch retried, this often; then the batch is dropped
 DROPPED_BATCH = (
-    f"its batch was dropped: the judge's process died on it {ACTOR_RESTARTS + 1} times (a crash or out of memory; "
-    "Ray's log says why); judge it alone, or leave it out"
+    f"its batch failed {ACTOR_RESTARTS + 1} times on Ray and was dropped (usually the judge's process dying on it: "
+    "a crash or out of memory; Ray's log says why); judge it alone, or leave it out"
 )
 # Ray 2.60 deprecates map_batches(max_restarts=...) without a named replacement: the warning is for this call only.
 warnings.filterwarnings("ignore", message="`ray_remote_args` is deprecated", module=r"judges\.ray_runner")
@@ -525,6 +525,9 @@ def _check_listening(address: str, timeout: float = 5.0) -> None:
     if match is None:  # 'auto', 'local', ray://...: Ray's own business
         return
     host, port = match["host"].strip("[]"), int(match["port"])
+    if not 0 < port < 65536:
+        raise InputError(f"address={address!r}: {port} is not a port (1-65535); give the head node's host:port "
+                         "(ray start --head prints it), or leave address out for a local cluster")
     try:
         socket.create_connection((host, port), timeout=timeout).close()
     except OSError as exc:

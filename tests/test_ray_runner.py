@@ -212,6 +212,13 @@ def test_an_address_where_nothing_listens_is_refused_at_once_without_ray_retryin
         run_judges_ray([{"type": "replay", "name": "r", "labels": {}}], clips, address=f"127.0.0.1:{port}", progress=False)
 
 
+def test_an_address_with_a_port_out_of_range_says_so(clips, monkeypatch):
+    monkeypatch.setattr(ray, "is_initialized", lambda: False)
+    monkeypatch.setattr(ray, "init", lambda **kw: pytest.fail("not an address to try"))
+    with pytest.raises(InputError, match=r"^address='localhost:99999': 99999 is not a port \(1-65535\)"):
+        run_judges_ray([{"type": "replay", "name": "r", "labels": {}}], clips, address="localhost:99999", progress=False)
+
+
 def test_an_address_ray_cannot_read_is_a_one_line_error(clips, monkeypatch):
     monkeypatch.setattr(ray, "is_initialized", lambda: False)
     monkeypatch.setattr(ray, "init", lambda **kw: (_ for _ in ()).throw(ValueError("Invalid address format: head-node")))
@@ -312,8 +319,8 @@ def test_a_clip_that_kills_its_judge_every_time_costs_only_its_batch_after_a_few
     result = run_judges_ray([judge], clips[:8], progress=False, batch_size=2)["crashing"]
     assert calls(marker).count(clips[2]) <= 3  # Ray Data's default restarts the actor and retries the batch forever
     assert [v.ok for v in result.values()] == [True, True, False, False, True, True, True, True]  # the batches after it too
-    assert result[clips[2]].error == f"its batch was dropped: the judge's process died on it 3 times (a crash or out of memory; " \
-                                     "Ray's log says why); judge it alone, or leave it out"
+    assert result[clips[2]].error == "its batch failed 3 times on Ray and was dropped (usually the judge's process dying on it: " \
+                                     "a crash or out of memory; Ray's log says why); judge it alone, or leave it out"
 
 
 class DiesWhileStarting(Judge):
