@@ -487,6 +487,11 @@ def _write_parquet(path: Path, verdicts: list[Verdict]) -> None:
     partial = path.with_name(f".{path.name}.{os.getpid()}.partial")  # another run writing the same out_dir has its own
     try:
         pq.write_table(table, partial)
+        fd = os.open(partial, os.O_RDONLY)
+        try:
+            os.fsync(fd)  # on disk before the rename: a power cut leaves the old file or the new one
+        finally:
+            os.close(fd)
         os.replace(partial, path)
     except BaseException:
         partial.unlink(missing_ok=True)

@@ -502,3 +502,14 @@ def test_a_plugin_judge_type_is_refused_before_ray_starts_pointing_to_the_local_
     with pytest.raises(InputError, match="local runner") as caught:
         run_judges_ray(config, ["c1"], address="ray://nowhere.invalid:1")  # refused before any connection
     assert "\n" not in str(caught.value) and "walk-plugin-type" in str(caught.value)
+
+
+def test_a_parquet_file_is_synced_to_disk_before_it_is_renamed_into_place(tmp_path, monkeypatch):
+    from judges.ray_runner import _write_parquet
+
+    events: list[str] = []
+    real_fsync, real_replace = os.fsync, os.replace
+    monkeypatch.setattr(os, "fsync", lambda fd: (events.append("fsync"), real_fsync(fd))[1])
+    monkeypatch.setattr(os, "replace", lambda a, b: (events.append("replace"), real_replace(a, b))[1])
+    _write_parquet(tmp_path / "verdicts.parquet", [Verdict("m", "c1", words=["calm"])])
+    assert events == ["fsync", "replace"] and (tmp_path / "verdicts.parquet").stat().st_size > 0
