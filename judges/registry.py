@@ -179,8 +179,9 @@ def config_input_files(path: str | Path) -> dict[str, Path]:
     files: dict[str, Path] = {}
     plugins = data.get("plugins")
     for plugin in [plugins] if isinstance(plugins, str) else plugins if isinstance(plugins, list) else []:
-        if isinstance(plugin, str) and (plugin.endswith(".py") or _relative_to_file(plugin)):
-            files[f"plugin {plugin!r} of {path}"] = Path(plugin) if Path(plugin).is_absolute() else base / plugin
+        file = _plugin_file(plugin, path) if isinstance(plugin, str) else None
+        if file is not None:
+            files[f"plugin {plugin!r} of {path}"] = file
     entries = data.get("judge") or data.get("judges")
     for i, entry in enumerate(entries if isinstance(entries, list) else []):
         if isinstance(entry, dict):
@@ -198,6 +199,13 @@ def _path_values(params: dict[Any, Any]) -> Iterator[tuple[Any, str]]:
             yield key, value
 
 
+def _plugin_file(plugin: str, config: Path) -> Path | None:
+    """The file a config's plugin names (``./my_judge.py``, relative to the config), or None for a module name."""
+    if not (plugin.endswith(".py") or _relative_to_file(plugin)):
+        return None
+    return Path(plugin) if Path(plugin).is_absolute() else (config.resolve().parent / plugin).resolve()
+
+
 def _import_plugins(plugins: object, path: Path) -> None:
     """Import the config's ``plugins`` (``./file.py`` beside the config, or a module name), so that the judge
     types they register with ``@register_judge`` can be built. Top-level key: ``plugins = ["./my_judge.py"]``."""
@@ -208,8 +216,8 @@ def _import_plugins(plugins: object, path: Path) -> None:
     if not isinstance(plugins, list) or not all(isinstance(p, str) and p.strip() for p in plugins):
         raise InputError(f"{path}: plugins = {plugins!r}: give a list of Python files or module names, e.g. plugins = [\"./my_judge.py\"]")
     for plugin in plugins:
-        if plugin.endswith(".py") or _relative_to_file(plugin):
-            file = Path(plugin) if Path(plugin).is_absolute() else (path.resolve().parent / plugin).resolve()
+        file = _plugin_file(plugin, path)
+        if file is not None:
             if not file.is_file():
                 raise InputError(f"{path}: plugin {plugin!r}: no such file ({file}); paths are relative to the config file")
             module_name = f"merov_cojudge_plugin_{file.stem}_{hashlib.sha256(str(file).encode()).hexdigest()[:8]}"
