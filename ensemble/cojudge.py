@@ -199,7 +199,7 @@ class CoJudge:
         from calibration.calibration_file import load_calibration
 
         judges = _judges(judges, "CoJudge.load")
-        fuser, data = load_calibration(path)
+        fuser, _ = load_calibration(path)
         by_name = {j.name: j for j in judges}
         missing = [n for n in fuser.judges_ if n not in by_name]
         if missing:

@@ -71,10 +71,8 @@ def _check_is_sqlite(path: Path) -> None:
     try:
         with path.open("rb") as fh:
             head = fh.read(16)
-    except (FileNotFoundError, IsADirectoryError):
-        return
     except OSError:
-        return  # unreadable: sqlite's own error names it
+        return  # not there yet, or unreadable: sqlite creates it, or its own error names it
     if head and head != b"SQLite format 3\x00":
         raise InputError(f"{path}: not a verdict cache (not a SQLite file); delete it or use another cache path")
 
