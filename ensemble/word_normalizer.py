@@ -2,7 +2,8 @@
 
 Three steps, each only as aggressive as the emotion wheel allows:
 
-1. cleaning: Unicode NFKC, lower case, underscores to spaces, whitespace squeezed,
+1. cleaning: invisible characters (zero-width space, soft hyphen, controls) dropped,
+   Unicode NFKC, lower case, underscores to spaces, whitespace squeezed,
    surrounding quotes/punctuation and a leading article stripped;
 2. word forms: a form of the wheel's ``format.csv`` (``happy``, ``angrily``) becomes its
    label lemma, the alphabetically first label as the official metric picks it, but only
@@ -62,6 +63,9 @@ _SPACES = re.compile(r"\s+")
 _HYPHEN_SPACES = re.compile(r"\s*-\s*")
 _REPEATED_PUNCT = re.compile(r"([^\w\s])\1+")
 _SURROGATES = re.compile("[\ud800-\udfff]")
+#: Characters that show nothing and are no letter: control codes (not spacing), the soft hyphen, zero-width
+#: space, direction marks, word joiner, byte-order mark. Zero-width (non-)joiners are kept inside emoji.
+_INVISIBLE = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\u00ad\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
 def _readings(word: str) -> list[tuple[bool, str]]:
@@ -84,8 +88,8 @@ def _same_stem(a: str, b: str) -> bool:
 
 
 def _is_edge_junk(ch: str) -> bool:
-    """Punctuation, quotes and separators that may surround a word (emoji and letters are kept)."""
-    return ch.isspace() or unicodedata.category(ch)[0] in "PZ"
+    """Punctuation, quotes, separators and zero-width joiners that may surround a word (emoji and letters are kept)."""
+    return ch.isspace() or ch in "\u200c\u200d" or unicodedata.category(ch)[0] in "PZ"
 
 
 class WordNormalizer:
@@ -149,6 +153,7 @@ class WordNormalizer:
         if word is None:
             return ""
         text = _SURROGATES.sub("", str(word))  # half an emoji (a cut "\\ud83d" escape): no text can be stored or embedded with it
+        text = _INVISIBLE.sub("", text)  # "hap\\u200bpy" (pasted from a web page) reads as "happy"
         text = unicodedata.normalize("NFKC", text).lower().replace("_", " ")
         text = text.translate(_APOSTROPHES)
         start, end = 0, len(text)

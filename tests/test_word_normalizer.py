@@ -145,3 +145,10 @@ def test_odd_input_never_raises(norm, odd):
 def test_any_text_normalises_to_a_string_without_surrounding_spaces(norm, text):
     out = norm.normalize(text)
     assert isinstance(out, str) and out == out.strip()
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\ufeff", "\u00ad", "\u2060", "\u200e", "\x00", "\u200d"])
+def test_invisible_characters_in_or_around_a_word_are_dropped(norm, invisible):
+    assert norm.normalize(f"{invisible}happy") == norm.normalize(f"happy{invisible}") == norm.normalize("happy")
+    if invisible != "\u200d":  # a zero-width joiner inside a word joins emoji: kept there
+        assert norm.normalize(f"hap{invisible}py") == norm.normalize("happy")
