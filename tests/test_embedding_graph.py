@@ -536,3 +536,20 @@ def test_attach_oov_answers_in_the_order_the_words_were_given(cache, norm):
     graph = EmotionGraph(cache=cache, normalizer=norm)
     assert list(graph.attach_oov(["gratitude", "tension"]).items()) == [("gratitude", "thankful"), ("tension", "tense")]
     assert list(graph.attach_oov(w for w in ["tension", "gratitude", "tension"])) == ["tension", "gratitude"]
+
+
+def test_a_model_folder_whose_pooling_or_dense_module_changed_in_place_gets_its_own_cached_rows(tmp_path):
+    folder = tmp_path / "my-model"
+    (folder / "1_Pooling").mkdir(parents=True)
+    (folder / "2_Dense").mkdir()
+    (folder / "config.json").write_text("{}", encoding="utf-8")
+    (folder / "model.safetensors").write_bytes(b"\x01" * 4096)
+    (folder / "modules.json").write_text('[{"path": ""}, {"path": "1_Pooling"}, {"path": "2_Dense"}]', encoding="utf-8")
+    (folder / "1_Pooling" / "config.json").write_text('{"pooling_mode_mean_tokens": true}', encoding="utf-8")
+    (folder / "2_Dense" / "model.safetensors").write_bytes(b"\x01" * 4096)
+    ids = [EmbeddingCache(folder, cache_dir=tmp_path / "cache").model_id]
+    (folder / "1_Pooling" / "config.json").write_text('{"pooling_mode_cls_token": true}', encoding="utf-8")
+    ids.append(EmbeddingCache(folder, cache_dir=tmp_path / "cache").model_id)
+    (folder / "2_Dense" / "model.safetensors").write_bytes(b"\x02" * 4096)  # same size, other weights
+    ids.append(EmbeddingCache(folder, cache_dir=tmp_path / "cache").model_id)
+    assert len(set(ids)) == 3 and all(i.startswith(str(folder.resolve())) for i in ids)
