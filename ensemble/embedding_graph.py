@@ -256,9 +256,10 @@ class EmotionGraph(BaseEstimator):
         return self._normalizer
 
     def _readable_rows(self, words: list[str]) -> np.ndarray:
-        """Embeddings, with zero rows (similar to nothing) for words the model cannot read: those all embed alike."""
+        """Embeddings, with zero rows (similar to nothing) for words the model cannot read, those all embed alike,
+        and for the blank word (``cluster(None)``), which is no word."""
         embedder = self._embedder()
-        readable = ~np.asarray(embedder.unreadable(words), dtype=bool).reshape(-1)
+        readable = ~np.asarray(embedder.unreadable(words), dtype=bool).reshape(-1) & np.array([bool(w) for w in words], dtype=bool)
         return embedder.embed(words) * readable[:, None]
 
     def _embedder(self) -> EmbeddingCache:

@@ -553,3 +553,11 @@ def test_a_model_folder_whose_pooling_or_dense_module_changed_in_place_gets_its_
     (folder / "2_Dense" / "model.safetensors").write_bytes(b"\x02" * 4096)  # same size, other weights
     ids.append(EmbeddingCache(folder, cache_dir=tmp_path / "cache").model_id)
     assert len(set(ids)) == 3 and all(i.startswith(str(folder.resolve())) for i in ids)
+
+
+@pytest.mark.slow
+def test_a_blank_word_placed_later_joins_no_fitted_cluster_even_at_a_low_threshold(make_graph):
+    graph = make_graph(["impressed", "calm", "angry"], threshold=0.45)  # "" embeds at cosine 0.50 to "impressed"
+    blank = graph.cluster(None)
+    assert blank == graph.cluster("") == graph.cluster("  ")
+    assert graph.clusters_[blank] == {""}
