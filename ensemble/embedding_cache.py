@@ -29,6 +29,8 @@ __all__ = ["EmbeddingCache", "CACHE_ENV_VAR", "model_id_for"]
 
 CACHE_ENV_VAR = "MEROV_CACHE"
 _SQL_CHUNK = 500
+#: Texts embedded between two writes to the file (a few seconds of CPU for all-MiniLM-L6-v2).
+_WRITE_CHUNK = 1024
 _NOT_BUILT = object()  # the token reader is built on first need
 
 
@@ -153,10 +155,12 @@ class EmbeddingCache:
             if wanted:
                 found = self._read_rows(wanted)
                 missing = [t for t in wanted if t not in found]
-                computed = self._compute(missing) if missing else {}
-                self._check_width(found, computed)
-                if computed:
-                    self._write_rows(computed)
+                computed: dict[str, np.ndarray] = {}
+                for start in range(0, len(missing), _WRITE_CHUNK):  # stored chunk by chunk: an interrupted run keeps its work
+                    part = self._compute(missing[start:start + _WRITE_CHUNK])
+                    self._check_width(found, computed, part)
+                    self._write_rows(part)
+                    computed.update(part)
                 self._memory.update(found)
                 self._memory.update(computed)
             if not texts:

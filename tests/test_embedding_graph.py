@@ -570,3 +570,24 @@ def test_a_model_folder_that_does_not_exist_is_a_one_line_error_naming_it(tmp_pa
     model = where.format(tmp=tmp_path)
     with pytest.raises(InputError, match=f"^{re.escape(model)}: no such model folder; pass a sentence-transformers model folder"):
         EmbeddingCache(model, cache_dir=tmp_path / "cache").embed(["happy"])
+
+
+def test_an_interrupted_embedding_run_keeps_the_rows_it_computed_before(tmp_path, monkeypatch):
+    import ensemble.embedding_cache
+
+    class DyingModel(OnesModel):
+        calls = 0
+
+        def encode(self, texts, **kwargs):
+            DyingModel.calls += 1
+            if DyingModel.calls == 2:
+                raise KeyboardInterrupt
+            return super().encode(texts, **kwargs)
+
+    monkeypatch.setattr(ensemble.embedding_cache, "_WRITE_CHUNK", 4)
+    words = [f"word {i}" for i in range(10)]
+    with pytest.raises(KeyboardInterrupt):
+        EmbeddingCache(DyingModel(), cache_dir=tmp_path, model_id="ones").embed(words)
+    again = EmbeddingCache(OnesModel(), cache_dir=tmp_path, model_id="ones")
+    again.embed(words)
+    assert again.n_computed == 6  # the first 4 were kept
