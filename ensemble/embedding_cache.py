@@ -137,7 +137,7 @@ class EmbeddingCache:
         if batch_size < 1:
             raise InputError(f"EmbeddingCache: batch_size must be >= 1, got {batch_size}")
         self.batch_size = batch_size
-        self.cache_dir = self._resolve_dir(cache_dir)
+        self.cache_dir, self._setting = self._resolve_dir(cache_dir)
         self.path = self.cache_dir / "embeddings.sqlite"
         self._memory: dict[str, np.ndarray] = {}
         self._lock = threading.RLock()
@@ -207,6 +207,7 @@ class EmbeddingCache:
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
+        state.setdefault("_setting", f"${CACHE_ENV_VAR}")  # pickled before errors named the setting
         self.__dict__.update(state)
         self._lock = threading.RLock()
 
@@ -277,7 +278,8 @@ class EmbeddingCache:
 
     # -- storage -------------------------------------------------------------------------
     @staticmethod
-    def _resolve_dir(cache_dir: str | Path | None) -> Path:
+    def _resolve_dir(cache_dir: str | Path | None) -> tuple[Path, str]:
+        """The cache folder, created, and the setting that names it (``cache_dir`` or ``$MEROV_CACHE``), for errors."""
         if cache_dir is not None:
             where, how = Path(cache_dir), "cache_dir"
         elif os.environ.get(CACHE_ENV_VAR):
@@ -289,13 +291,13 @@ class EmbeddingCache:
             where.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise InputError(f"{where}: cannot create the embedding cache folder ({exc.strerror}); point {how} to a writable folder") from None
-        return where
+        return where, how
 
     def _connect(self) -> sqlite3.Connection:
         try:
             return sqlite3.connect(self.path, timeout=60)
         except sqlite3.Error as exc:
-            raise InputError(f"{self.path}: cannot open the embedding cache ({exc}); point ${CACHE_ENV_VAR} to a writable folder") from None
+            raise InputError(f"{self.path}: cannot open the embedding cache ({exc}); point {self._setting} to a writable folder") from None
 
     @contextmanager
     def _database(self) -> Iterator[sqlite3.Connection]:
@@ -303,8 +305,11 @@ class EmbeddingCache:
         try:
             with closing(self._connect()) as db, db:
                 yield db
-        except sqlite3.OperationalError as exc:  # locked for too long, read-only, disk full
-            raise InputError(f"{self.path}: cannot use the embedding cache ({exc}); point ${CACHE_ENV_VAR} to a writable folder") from None
+        except sqlite3.OperationalError as exc:  # locked for too long, read-only, disk full; or another program's table
+            if str(exc).startswith(("no such column", "table embeddings has no column")):
+                raise InputError(f"{self.path}: not an embedding cache of this program (its embeddings table is another's: {exc}); "
+                                 f"point {self._setting} to another folder, or delete the file") from None
+            raise InputError(f"{self.path}: cannot use the embedding cache ({exc}); point {self._setting} to a writable folder") from None
         except sqlite3.DatabaseError as exc:  # not a database, or a damaged one
             raise InputError(f"{self.path}: unusable embedding cache ({exc}); delete the file, it is rebuilt on demand") from None
 

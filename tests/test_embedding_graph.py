@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from contextlib import closing
 
 import numpy as np
 import pytest
@@ -120,6 +121,15 @@ def test_a_cache_file_damaged_after_its_first_page_is_a_one_line_error_naming_it
     cache.path.write_bytes(data[:4096] + b"\xff" * (len(data) - 4096))  # the table is still declared, its rows are garbage
     with pytest.raises(InputError, match="unusable embedding cache .*delete the file"):
         EmbeddingCache(OnesModel(), cache_dir=tmp_path, model_id="ones").embed(words[:3])
+
+
+def test_a_cache_file_holding_another_programs_embeddings_table_is_a_one_line_error_naming_the_setting(tmp_path):
+    import sqlite3
+
+    with closing(sqlite3.connect(tmp_path / "embeddings.sqlite")) as db, db:
+        db.execute("CREATE TABLE embeddings (id INTEGER PRIMARY KEY, vec BLOB)")
+    with pytest.raises(InputError, match=r"not an embedding cache of this program .*point cache_dir to another folder"):
+        EmbeddingCache(OnesModel(), cache_dir=tmp_path, model_id="ones").embed(["joy"])
 
 
 def test_a_damaged_cached_row_is_computed_again_not_used(tmp_path):
