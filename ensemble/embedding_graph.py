@@ -293,7 +293,7 @@ def _nearest_agreeing(
     m = min(_CANDIDATES, len(entries))
     chosen: list[int | None] = []
     for start in range(0, len(texts), _BLOCK):
-        sims = queries[start:start + _BLOCK] @ matrix.T
+        sims = _without_blank_rows(queries[start:start + _BLOCK] @ matrix.T, queries[start:start + _BLOCK], matrix)
         top = np.argpartition(-sims, m - 1, axis=1)[:, :m]
         top_sims = np.take_along_axis(sims, top, axis=1)
         order = np.argsort(-top_sims, axis=1, kind="stable")
@@ -309,6 +309,14 @@ def _nearest_agreeing(
     return chosen
 
 
+def _without_blank_rows(sims: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """``sims`` with -inf where either side is a zero row (a word the model cannot read, or none): similar to
+    nothing, even at a threshold of 0 or below, where its cosine of 0 would otherwise pass."""
+    sims[~left.any(axis=1)] = -np.inf
+    sims[:, ~right.any(axis=1)] = -np.inf
+    return sims
+
+
 def _knn_edges(embeddings: np.ndarray, threshold: float, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Undirected edges (i < j, similarity) between each row and its ``k`` most similar rows at or above ``threshold``."""
     n = len(embeddings)
@@ -318,7 +326,7 @@ def _knn_edges(embeddings: np.ndarray, threshold: float, k: int) -> tuple[np.nda
     k = min(k, n - 1)
     found_i, found_j, found_s = [], [], []
     for start in range(0, n, _BLOCK):
-        sims = embeddings[start:start + _BLOCK] @ embeddings.T
+        sims = _without_blank_rows(embeddings[start:start + _BLOCK] @ embeddings.T, embeddings[start:start + _BLOCK], embeddings)
         rows = np.arange(len(sims))
         sims[rows, start + rows] = -np.inf
         top = np.argpartition(-sims, k - 1, axis=1)[:, :k]

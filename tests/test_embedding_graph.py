@@ -490,6 +490,12 @@ def test_a_word_the_model_cannot_read_is_never_attached_to_a_wheel_word(cache, n
     assert graph.attach_oov(["😡", "惋惜", "gratitude"], min_similarity=0.3) == {"gratitude": "thankful"}
 
 
+def test_words_the_model_cannot_read_join_no_cluster_even_at_a_threshold_of_zero(make_graph):
+    graph = make_graph(["happy", "sad", "😀", "惋惜"], threshold=0.0, include_vocabulary=False)
+    assert {"😀"} in graph.clusters_ and {"惋惜"} in graph.clusters_
+    assert graph.cluster("😡") not in {graph.cluster(w) for w in ["happy", "sad", "😀", "惋惜"]}
+
+
 def test_only_words_that_are_all_unknown_tokens_are_unreadable(cache):
     assert cache.unreadable(["快乐", "😀", "我很开心", "don’t care", "happy", ""]) == [True, True, False, False, False, False]
 
