@@ -36,8 +36,11 @@ _WORD_CHARS = re.compile(r"^[^\W\d_]+(?:[' -][^\W\d_]+)*$")
 # Not emotion words: a clause with a pronoun subject ("I don't know", "I'm sorry", "she smiles"), a non-answer.
 _NOT_A_LABEL = re.compile(
     r"^(?:i|i'm|i've|i'd|we|you|he|she|it|it's|they|this|that|there)\b"
-    r"|^(?:unknown|undetermined|indeterminate|hard to say|(?:cannot|can't) (?:determine|tell|say))$"
+    r"|^(?:unknown|undetermined|indeterminate|unclear|hard to say|(?:cannot|can't) (?:determine|tell|say)"
+    r"|not (?:sure|clear|certain|applicable|determinable))$"
 )
+# A denied emotion ("not angry", "no fear", "neither happy nor sad", "no clear emotion"): no emotion felt.
+_DENIED = re.compile(r"^(?:not|no|none|never|neither|nor|without)\b")
 _JSON_KEY = re.compile(r'"[^"\n]*"\s*:')
 _SNIPPET = 60
 
@@ -47,7 +50,8 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
 
     ``error`` is ``None`` for a usable answer (including an explicit "none",
     which gives no words) and a short reason otherwise (empty, or nothing in it
-    reads as an emotion word).
+    reads as an emotion word). A denied emotion ("not angry", "no clear
+    emotion") is no word; an answer of only denials is "none".
     """
     answer = "" if text is None else str(text)
     answer = _json_values(_FENCE.sub(" ", _THINK.sub(" ", answer)).replace("**", "").strip())
@@ -57,17 +61,23 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
     if body.lower().strip("[]() ") in _NONE_ANSWERS:
         return [], None
     words: list[str] = []
-    rejected = 0
+    rejected = denied = 0
     for part in parse_labels(body):
         for piece in _CONJUNCTION.split(part):
             piece = piece.strip(" .!?*`-")
             if not piece:
                 continue
-            if _WORD_CHARS.match(piece) and len(piece.split()) <= MAX_WORDS_PER_LABEL and not _NOT_A_LABEL.match(piece.replace("\u2019", "'")):
-                if piece not in words and piece not in _NONE_ANSWERS:
-                    words.append(piece)
-            else:
+            label = piece.replace("\u2019", "'")
+            if not _WORD_CHARS.match(piece) or _NOT_A_LABEL.match(label):
                 rejected += 1
+            elif piece in _NONE_ANSWERS or _DENIED.match(label):
+                denied += 1
+            elif len(piece.split()) > MAX_WORDS_PER_LABEL:
+                rejected += 1
+            elif piece not in words:
+                words.append(piece)
+    if not words and denied and not rejected:  # "no clear emotion", "neither happy nor sad"
+        return [], None
     if not words or rejected > len(words):
         return [], f"unparseable answer: {_snippet(answer)!r}"
     return words, None

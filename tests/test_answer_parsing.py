@@ -137,3 +137,22 @@ def test_a_refusal_or_a_non_answer_is_an_error_not_an_emotion_word(answer):
 
 def test_a_clause_with_a_pronoun_subject_is_not_an_emotion_word():
     assert words_from_answer("happy, she smiles") == (["happy"], None)
+
+
+@pytest.mark.parametrize(
+    "answer, words",
+    [("happy and not angry", ["happy"]), ("relieved, no fear", ["relieved"]), ("happy, without anxiety", ["happy"])],
+)
+def test_a_negated_emotion_is_not_an_emotion_word(answer, words):
+    assert words_from_answer(answer) == (words, None)
+
+
+@pytest.mark.parametrize("answer", ["no clear emotion", "No emotion detected.", "None detected", "neither happy nor sad", "none, nothing"])
+def test_an_answer_that_only_denies_emotions_is_no_words_and_no_error(answer):
+    assert words_from_answer(answer) == ([], None)
+
+
+@pytest.mark.parametrize("answer", ["not sure", "Not clear.", "Not applicable"])
+def test_a_doubting_non_answer_is_an_error_not_an_emotion_word(answer):
+    words, error = words_from_answer(answer)
+    assert words == [] and error.startswith("unparseable answer:")
