@@ -42,6 +42,7 @@ _NOT_A_LABEL = re.compile(
 # A denied emotion ("not angry", "no fear", "neither happy nor sad", "no clear emotion"): no emotion felt.
 _DENIED = re.compile(r"^(?:not|no|none|never|neither|nor|without)\b")
 _JSON_KEY = re.compile(r'"[^"\n]*"\s*:')
+_QUOTE = re.compile(r'(?<!\\)"')
 _SNIPPET = 60
 
 
@@ -54,11 +55,12 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
     emotion") is no word; an answer of only denials is "none".
     """
     answer = "" if text is None else str(text)
-    answer = _json_values(_FENCE.sub(" ", _THINK.sub(" ", answer)).replace("**", "").strip())
+    shown = _FENCE.sub(" ", _THINK.sub(" ", answer)).replace("**", "").strip()  # what an error quotes
+    answer = _json_values(shown)
     if not answer:
         return [], "empty answer"
     body = _PREFIX.sub("", answer, count=1).strip().rstrip(".!").strip()
-    if body.lower().strip("[]() ") in _NONE_ANSWERS:
+    if body.lower().strip("[]() ") in _NONE_ANSWERS or "".join(body.split()) == "[]":
         return [], None
     words: list[str] = []
     rejected = denied = 0
@@ -79,7 +81,7 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
     if not words and denied and not rejected:  # "no clear emotion", "neither happy nor sad"
         return [], None
     if not words or rejected > len(words):
-        return [], f"unparseable answer: {_snippet(answer)!r}"
+        return [], f"unparseable answer: {_snippet(shown)!r}"
     return words, None
 
 
@@ -109,7 +111,9 @@ def _json_values(answer: str) -> str:
         return answer
     try:
         data = json.loads(answer)
-    except ValueError:  # cut short by the token limit: drop the keys
+    except ValueError:  # cut short by the token limit: drop the keys, and the last word if its string is unfinished
+        if len(_QUOTE.findall(answer)) % 2:
+            answer = answer[: max(answer.rfind('"'), answer.rfind(","))]
         return _JSON_KEY.sub(", ", answer)
     if not isinstance(data, dict) or not any(isinstance(v, (str, list)) for v in data.values()):
         return answer  # {"happy": 0.9}: the keys are the words

@@ -156,3 +156,13 @@ def test_an_answer_that_only_denies_emotions_is_no_words_and_no_error(answer):
 def test_a_doubting_non_answer_is_an_error_not_an_emotion_word(answer):
     words, error = words_from_answer(answer)
     assert words == [] and error.startswith("unparseable answer:")
+
+
+@pytest.mark.parametrize("answer", ["[]", "```json\n[]\n```", "[ ]"])
+def test_an_empty_json_list_is_no_emotion_not_an_error(answer):
+    assert words_from_answer(answer) == ([], None)
+
+
+@pytest.mark.parametrize("answer", ['{"emotions": ["happy", "relieved", "exci', '{"emotions": "happy, relieved, exci'])
+def test_a_json_answer_cut_short_loses_its_unfinished_last_word(answer):
+    assert words_from_answer(answer) == (["happy", "relieved"], None)
