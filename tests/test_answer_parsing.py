@@ -166,3 +166,12 @@ def test_an_empty_json_list_is_no_emotion_not_an_error(answer):
 @pytest.mark.parametrize("answer", ['{"emotions": ["happy", "relieved", "exci', '{"emotions": "happy, relieved, exci'])
 def test_a_json_answer_cut_short_loses_its_unfinished_last_word(answer):
     assert words_from_answer(answer) == (["happy", "relieved"], None)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    ["happy (mostly), relieved", "happy (0.8), relieved (0.2)", "happy（开心）, relieved", "happy, relieved (the person smiles, then sighs)",
+     "Emotion words (English, lower case): happy, relieved"],
+)
+def test_a_remark_in_brackets_after_a_word_is_dropped_not_the_word(answer):
+    assert words_from_answer(answer) == (["happy", "relieved"], None)
