@@ -29,7 +29,10 @@ MAX_WORDS_PER_LABEL = 3
 _THINK = re.compile(r"<think>.*?(</think>|$)", re.DOTALL | re.IGNORECASE)
 _FENCE = re.compile(r"```[a-zA-Z]*")
 # A lead-in ("Sure, here are the emotions:", "Emotion words:") up to its colon, on the first line.
-_PREFIX = re.compile(r"^\s*[\w ,!'\u2019]{0,40}?\b(emotions?|words?|labels?|answer|output|feel(?:s|ings?)?)\s*(are|is)?\s*[:\uff1a]", re.IGNORECASE)
+# Chinese too: "情绪：", "这个人的情绪是：" (emotion / feeling, "is").
+_PREFIX = re.compile(
+    r"^\s*[\w ,!'\u2019]{0,40}?(?:\b(?:emotions?|words?|labels?|answer|output|feel(?:s|ings?)?)|\u60c5\u7eea|\u60c5\u611f)"
+    r"\s*(?:are|is|\u662f)?\s*[:\uff1a]", re.IGNORECASE)
 # A remark in brackets after a word ("happy (mostly)", "sad (0.8)", "happy（开心）"), not a whole bracketed answer.
 _REMARK = re.compile(r"(?<=\S)[ \t]*[(\uff08][^()\uff08\uff09\n]*[)\uff09]")
 _NONE_ANSWERS = {"none", "no emotion", "no emotions", "null", "n/a", "[]", "nothing"}
@@ -61,14 +64,14 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
     answer = _json_values(shown)
     if not answer:
         return [], "empty answer"
-    body = _PREFIX.sub("", _REMARK.sub("", answer), count=1).strip().rstrip(".!").strip()
+    body = _PREFIX.sub("", _REMARK.sub("", answer), count=1).strip().rstrip(".!\u3002\uff01").strip()
     if body.lower().strip("[]() ") in _NONE_ANSWERS or "".join(body.split()) == "[]":
         return [], None
     words: list[str] = []
     rejected = denied = 0
     for part in parse_labels(body):
         for piece in _CONJUNCTION.split(part):
-            piece = piece.strip(" .!?*`-")
+            piece = piece.strip(" .!?*`-\u3002\uff01\uff1f")
             if not piece:
                 continue
             label = piece.replace("\u2019", "'")

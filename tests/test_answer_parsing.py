@@ -175,3 +175,8 @@ def test_a_json_answer_cut_short_loses_its_unfinished_last_word(answer):
 )
 def test_a_remark_in_brackets_after_a_word_is_dropped_not_the_word(answer):
     assert words_from_answer(answer) == (["happy", "relieved"], None)
+
+
+@pytest.mark.parametrize("answer", ["开心、兴奋。", "开心，兴奋！", "情绪：开心，兴奋", "这个人的情绪是：开心、兴奋。"])
+def test_a_chinese_answer_keeps_every_word(answer):
+    assert words_from_answer(answer) == (["开心", "兴奋"], None)
