@@ -33,14 +33,23 @@ _FENCE = re.compile(r"```[a-zA-Z]*")
 _PREFIX = re.compile(
     r"^\s*[\w ,!'\u2019]{0,40}?(?:\b(?:emotions?|words?|labels?|answer|output|feel(?:s|ings?)?)|\u60c5\u7eea|\u60c5\u611f)"
     r"\s*(?:are|is|\u662f)?\s*[:\uff1a]", re.IGNORECASE)
+# A heading line over the list ("Emotions\n", "### Detected emotions\n").
+_HEADING = re.compile(r"^\s*#*\s*(?:the\s+)?(?:\w+\s+)?(?:emotions?|emotion words|labels?|answer|output)[ \t]*(?=[\r\n])", re.IGNORECASE)
+# A pleasantry before the answer ("Sure, ...", "Certainly! ...").
+_PLEASANTRY = re.compile(r"^\s*(?:sure|okay|ok|certainly|of course|alright|absolutely)\s*[,.!:]\s*", re.IGNORECASE)
+# An explanation after the answer, from its own line on ("Reasoning: the person smiles, then sighs").
+_EXPLANATION = re.compile(r"[\r\n]\s*#*\s*(?:explanations?|reasons?|reasoning|rationale|justification|notes?|analysis)\s*[:\uff1a].*",
+                          re.IGNORECASE | re.DOTALL)
 # A remark in brackets after a word ("happy (mostly)", "sad (0.8)", "happy（开心）"), not a whole bracketed answer.
 _REMARK = re.compile(r"(?<=\S)[ \t]*[(\uff08][^()\uff08\uff09\n]*[)\uff09]")
 _NONE_ANSWERS = {"none", "no emotion", "no emotions", "null", "n/a", "[]", "nothing"}
-_CONJUNCTION = re.compile(r"\s+(?:and|or|&)\s+|^(?:and|or)\s+")
+_CONJUNCTION = re.compile(r"\s+(?:and|or|&|but(?: also)?)\s+|^(?:and|or|but(?: also)?)\s+")
+_FILLER = {"etc", "and so on"}
 _WORD_CHARS = re.compile(r"^[^\W\d_]+(?:[' -][^\W\d_]+)*$")
-# Not emotion words: a clause with a pronoun subject ("I don't know", "I'm sorry", "she smiles"), a non-answer.
+# Not emotion words: a clause with a pronoun subject ("I don't know", "I'm sorry", "she smiles", "the person smiles"),
+# a non-answer.
 _NOT_A_LABEL = re.compile(
-    r"^(?:i|i'm|i've|i'd|we|you|he|she|it|it's|they|this|that|there)\b"
+    r"^(?:i|i'm|i've|i'd|we|you|he|she|it|it's|they|this|that|there|the)\b"
     r"|^(?:unknown|undetermined|indeterminate|unclear|hard to say|(?:cannot|can't) (?:determine|tell|say)"
     r"|not (?:sure|clear|certain|applicable|determinable))$"
 )
@@ -64,15 +73,19 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
     answer = _json_values(shown)
     if not answer:
         return [], "empty answer"
-    body = _PREFIX.sub("", _REMARK.sub("", answer), count=1).strip().rstrip(".!\u3002\uff01").strip()
+    answer = _PLEASANTRY.sub("", _EXPLANATION.sub("", _REMARK.sub("", answer)), count=1)
+    body = _PREFIX.sub("", _HEADING.sub("", answer, count=1), count=1).strip().rstrip(".!\u3002\uff01").strip()
     if body.lower().strip("[]() ") in _NONE_ANSWERS or "".join(body.split()) == "[]":
         return [], None
     words: list[str] = []
     rejected = denied = 0
     for part in parse_labels(body):
+        if _NOT_A_LABEL.match(part.replace("\u2019", "'")):  # a clause: "the person is happy and relieved" is no list
+            rejected += 1
+            continue
         for piece in _CONJUNCTION.split(part):
             piece = piece.strip(" .!?*`-\u3002\uff01\uff1f")
-            if not piece:
+            if not piece or piece in _FILLER:
                 continue
             label = piece.replace("\u2019", "'")
             if not _WORD_CHARS.match(piece) or _NOT_A_LABEL.match(label):

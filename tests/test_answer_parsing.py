@@ -180,3 +180,20 @@ def test_a_remark_in_brackets_after_a_word_is_dropped_not_the_word(answer):
 @pytest.mark.parametrize("answer", ["开心、兴奋。", "开心，兴奋！", "情绪：开心，兴奋", "这个人的情绪是：开心、兴奋。"])
 def test_a_chinese_answer_keeps_every_word(answer):
     assert words_from_answer(answer) == (["开心", "兴奋"], None)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    ["happy, relieved.\nThe person smiles.", "happy, relieved\n\nReasoning: the person smiles, then sighs.",
+     "happy, relieved\nExplanation: she smiles, and then sighs, and then laughs.", "Emotions\nhappy, relieved",
+     "**Emotions**\n- happy\n- relieved", "Sure, happy, relieved", "Okay. happy, relieved", "Certainly! happy, relieved",
+     "happy, relieved, etc.", "happy, but also relieved"],
+)
+def test_lead_ins_headings_and_explanations_give_no_words(answer):
+    assert words_from_answer(answer) == (["happy", "relieved"], None)
+
+
+@pytest.mark.parametrize("answer", ["The person is happy and relieved.", "The emotions of the main character are happy and relieved."])
+def test_a_sentence_is_not_read_for_the_half_after_its_and(answer):
+    words, error = words_from_answer(answer)
+    assert words == [] and error.startswith("unparseable answer:")
