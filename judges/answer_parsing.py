@@ -21,7 +21,7 @@ import re
 from judges.label_text import parse_labels
 from judges.verdict import Verdict
 
-__all__ = ["words_from_answer", "strip_thinking", "verdict_from_answer", "MAX_WORDS_PER_LABEL"]
+__all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "verdict_from_answer", "MAX_WORDS_PER_LABEL"]
 
 #: A label longer than this many words is a sentence, not an emotion word.
 MAX_WORDS_PER_LABEL = 3
@@ -55,6 +55,7 @@ _NOT_A_LABEL = re.compile(
 )
 # A denied emotion ("not angry", "no fear", "neither happy nor sad", "no clear emotion"): no emotion felt.
 _DENIED = re.compile(r"^(?:not|no|none|never|neither|nor|without)\b")
+_LAST_ITEM = re.compile(r"[^,;/\n\uff0c\u3001\uff1b]*$")
 _JSON_KEY = re.compile(r'"[^"\n]*"\s*:')
 _QUOTE = re.compile(r'(?<!\\)"')
 _SNIPPET = 60
@@ -106,6 +107,13 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
 def strip_thinking(text: str) -> str:
     """``text`` without a reasoning model's ``<think>`` block (an unfinished one runs to the end), stripped."""
     return _THINK.sub(" ", text).strip()
+
+
+def without_unfinished_word(text: str) -> str:
+    """An answer cut off by the token limit without its thinking and its last item, which may be a word cut in two
+    (``"happy, relieved, exci"`` -> ``"happy, relieved,"``); an item closed by a quote or bracket is kept."""
+    text = strip_thinking(text)
+    return text if text.endswith(('"', "'", "]", "}", ")")) else _LAST_ITEM.sub("", text)
 
 
 def verdict_from_answer(judge: str, clip: str, text: str, mode: str, seconds: float = 0.0) -> Verdict:

@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from judges import prompts
-from judges.answer_parsing import verdict_from_answer, words_from_answer
+from judges.answer_parsing import strip_thinking, verdict_from_answer, without_unfinished_word, words_from_answer
 from judges.base import MODALITIES, Judge
 from judges.clip import Clip
 from judges.errors import InputError
@@ -158,9 +158,15 @@ class OpenAIJudge(Judge):
     def _judge_one(self, clip: Clip) -> Verdict:
         start = time.perf_counter()
         try:
-            text = self.chat(self.content_for(clip))
+            text, cut = self._complete(self.content_for(clip))
         except (InputError, _RequestFailed) as exc:
             return Verdict.failed(self.name, clip.name, str(exc), seconds=time.perf_counter() - start)
+        if cut and not strip_thinking(text):
+            return Verdict.failed(self.name, clip.name, self._cut_off(), seconds=time.perf_counter() - start, raw=text)
+        if cut and self.mode == "labels":
+            verdict = verdict_from_answer(self.name, clip.name, without_unfinished_word(text), self.mode, time.perf_counter() - start)
+            verdict.raw = text
+            return verdict
         return verdict_from_answer(self.name, clip.name, text, self.mode, time.perf_counter() - start)
 
     def extract(self, description: str | None, subtitle: str | None = None, clip: str = "") -> Verdict:
@@ -168,16 +174,26 @@ class OpenAIJudge(Judge):
         start = time.perf_counter()
         prompt = prompts.render(prompts.EXTRACT_LABELS, description=description or "", subtitle=subtitle)
         try:
-            text = self.chat([{"type": "text", "text": prompt}])
+            text, cut = self._complete([{"type": "text", "text": prompt}])
         except _RequestFailed as exc:
             return Verdict.failed(self.name, clip, str(exc), seconds=time.perf_counter() - start)
-        words, error = words_from_answer(text)
+        if cut and not strip_thinking(text):
+            return Verdict.failed(self.name, clip, self._cut_off(), seconds=time.perf_counter() - start, raw=text)
+        words, error = words_from_answer(without_unfinished_word(text) if cut else text)
         return Verdict(self.name, clip, words=words, raw=text, description=description, seconds=time.perf_counter() - start, error=error)
 
     # -- HTTP -----------------------------------------------------------------
 
+    def _cut_off(self) -> str:
+        return (f"the answer was cut off at max_tokens={self.max_tokens} before any emotion word "
+                "(a reasoning model's thinking counts too); raise max_tokens")
+
     def chat(self, content: list[dict[str, Any]]) -> str:
         """One chat completion for a user message of ``content`` parts; its text, or :class:`_RequestFailed`."""
+        return self._complete(content)[0]
+
+    def _complete(self, content: list[dict[str, Any]]) -> tuple[str, bool]:
+        """:meth:`chat`'s text, and whether the server cut it off at ``max_tokens`` (``finish_reason`` "length")."""
         body = {
             **self.extra_body,
             "model": self.model,
@@ -251,16 +267,18 @@ def _read_body(response: http.client.HTTPResponse, deadline: float) -> bytes:
     return b"".join(chunks)
 
 
-def _answer_text(payload: bytes) -> str:
-    """The assistant text of a chat-completions response body."""
+def _answer_text(payload: bytes) -> tuple[str, bool]:
+    """The assistant text of a chat-completions response body, and whether it was cut off at the token limit."""
     try:
-        message = json.loads(payload)["choices"][0]["message"]
+        choice = json.loads(payload)["choices"][0]
+        message = choice["message"]
         content = message.get("content") or ""
+        cut = choice.get("finish_reason") == "length"
     except (ValueError, KeyError, IndexError, TypeError, AttributeError):
         raise _RequestFailed(f"not a chat-completions response: {_snippet(payload.decode('utf-8', 'replace'))!r}") from None
     if isinstance(content, list):  # some servers answer in parts
         content = "".join(str(part.get("text") or "") for part in content if isinstance(part, dict))
-    return str(content).strip()
+    return str(content).strip(), cut
 
 
 def _snippet(text: str) -> str:

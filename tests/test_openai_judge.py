@@ -370,3 +370,23 @@ def test_a_describer_that_neither_sees_nor_hears_is_refused():
     """With modalities ["text"] it was sent only 'describe the facial expressions... in this clip': no media, no subtitle."""
     with pytest.raises(InputError, match=r"mode='describe' needs 'video' or 'audio' in modalities"):
         OpenAIJudge(model="m", base_url="http://127.0.0.1:1/v1", mode="describe", modalities=("text",))
+
+
+def cut_off(text: str | None) -> dict:
+    """A completion that hit ``max_tokens``."""
+    return {"choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "length"}]}
+
+
+def test_an_answer_cut_off_at_max_tokens_loses_its_unfinished_last_word():
+    with FakeChatServer([(200, cut_off("happy, relieved, exci"), 0.0)]) as server:
+        judge = judge_for(server, modalities=("text",))
+        verdicts = [judge.judge(Clip("c1", subtitle="hi")), judge.extract("She smiles.", clip="c1")]
+    assert [(v.words, v.error) for v in verdicts] == [(["happy", "relieved"], None)] * 2
+
+
+@pytest.mark.parametrize("text", ["<think>She smiles; is she happy, or", None, ""])
+def test_an_answer_cut_off_before_any_word_says_to_raise_max_tokens(text):
+    with FakeChatServer([(200, cut_off(text), 0.0)]) as server:
+        judge = judge_for(server, modalities=("text",), max_tokens=16)
+        verdicts = [judge.judge(Clip("c1", subtitle="hi")), judge.extract("She smiles.", clip="c1")]
+    assert all(v.words == [] and "max_tokens=16" in v.error for v in verdicts)
