@@ -3,12 +3,13 @@
 Frames go as base64 ``image_url`` data URLs, audio as a base64 WAV
 ``input_audio`` part (when the judge's ``modalities`` include audio), the
 subtitle in the prompt text. Requests run on a bounded thread pool; a
-connection error, timeout, 429 or 5xx is retried with exponential backoff, a
-4xx is not. Standard library only (``urllib``).
+connection error, timeout, 429 or 5xx is retried with exponential backoff (or
+the longer wait its ``Retry-After`` asks for), a 4xx is not. Standard library only (``urllib``).
 """
 from __future__ import annotations
 
 import base64
+import email.utils
 import http.client
 import json
 import os
@@ -207,9 +208,11 @@ class OpenAIJudge(Judge):
             headers["Authorization"] = f"Bearer {self._api_key}"
         url = f"{self.base_url}/chat/completions"
         problem = ""
+        asked = 0.0  # the wait a 429 or 503 asked for (Retry-After)
         for attempt in range(self.max_retries + 1):
             if attempt:
-                time.sleep(min(self.backoff * 2 ** (attempt - 1), 60.0))
+                time.sleep(min(max(self.backoff * 2 ** (attempt - 1), asked), 60.0))
+            asked = 0.0
             try:
                 with self._slots:
                     request = urllib.request.Request(url, data=data, headers=headers, method="POST")
@@ -225,6 +228,7 @@ class OpenAIJudge(Judge):
                 problem = f"HTTP {exc.code} from {url}: {detail}"
                 if exc.code != 429 and exc.code < 500:
                     raise _RequestFailed(problem) from None
+                asked = _retry_after(exc.headers)
             except (TimeoutError, socket.timeout):
                 problem = f"no answer from {url} within {self.timeout:g} s"
             except (urllib.error.URLError, ConnectionError, http.client.HTTPException, OSError) as exc:
@@ -265,6 +269,19 @@ def _read_body(response: http.client.HTTPResponse, deadline: float) -> bytes:
     if response.length:  # the connection closed before the promised length
         raise http.client.IncompleteRead(b"".join(chunks), response.length)
     return b"".join(chunks)
+
+
+def _retry_after(headers: Any) -> float:
+    """Seconds a ``Retry-After`` header asks to wait (a number or an HTTP date); 0 if none or unreadable."""
+    value = (headers.get("Retry-After") if headers is not None else None) or ""
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, email.utils.parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return 0.0
 
 
 def _answer_text(payload: bytes) -> tuple[str, bool]:

@@ -390,3 +390,35 @@ def test_an_answer_cut_off_before_any_word_says_to_raise_max_tokens(text):
         judge = judge_for(server, modalities=("text",), max_tokens=16)
         verdicts = [judge.judge(Clip("c1", subtitle="hi")), judge.extract("She smiles.", clip="c1")]
     assert all(v.words == [] and "max_tokens=16" in v.error for v in verdicts)
+
+
+def test_a_429_waits_as_long_as_its_retry_after_header_asks():
+    times: list[float] = []
+
+    class RateLimited(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 (http.server's naming)
+            self.rfile.read(int(self.headers["Content-Length"]))
+            times.append(time.monotonic())
+            status, data = (429, b'{"error": {"message": "rate limited"}}') if len(times) == 1 else (200, json.dumps(completion("calm")).encode())
+            self.send_response(status)
+            if status == 429:
+                self.send_header("Retry-After", "1")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), RateLimited)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    try:
+        judge = OpenAIJudge(model="m", base_url=f"http://127.0.0.1:{httpd.server_address[1]}/v1", api_key_env=None,
+                            modalities=("text",), max_retries=1, backoff=0.01, timeout=5)
+        verdict = judge.judge(Clip("c1", subtitle="hi"))
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert (verdict.words, verdict.error) == (["calm"], None)
+    assert times[1] - times[0] >= 0.95
