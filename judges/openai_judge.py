@@ -287,7 +287,7 @@ def _retry_after(headers: Any) -> float:
 def _answer_text(payload: bytes) -> tuple[str, bool]:
     """The assistant text of a chat-completions response body, and whether it was cut off at the token limit."""
     try:
-        choice = json.loads(payload)["choices"][0]
+        choice = json.loads(payload.decode("utf-8", "replace"))["choices"][0]  # a stray byte costs a word, not the answer
         message = choice["message"]
         content = message.get("content") or ""
         cut = choice.get("finish_reason") == "length"

@@ -16,7 +16,7 @@ from judges.openai_judge import OpenAIJudge
 from judges.registry import build_judge
 from tests.media_fixtures import make_clip
 
-Reply = tuple[int, object, float]  # status, body (dict -> JSON, str -> as is), delay in seconds
+Reply = tuple[int, object, float]  # status, body (dict -> JSON, str or bytes -> as is), delay in seconds
 
 
 def completion(text: str) -> dict:
@@ -53,7 +53,7 @@ class FakeChatServer:
                 try:
                     status, payload, delay = server.reply(body) if server.reply else server.script[min(index, len(server.script) - 1)]
                     time.sleep(delay)
-                    data = payload.encode() if isinstance(payload, str) else json.dumps(payload).encode()
+                    data = payload if isinstance(payload, bytes) else payload.encode() if isinstance(payload, str) else json.dumps(payload).encode()
                     # no longer active before the reply goes out: the client may send its next request at once
                     with server.lock:
                         server.active -= 1
@@ -422,3 +422,10 @@ def test_a_429_waits_as_long_as_its_retry_after_header_asks():
         httpd.server_close()
     assert (verdict.words, verdict.error) == (["calm"], None)
     assert times[1] - times[0] >= 0.95
+
+
+def test_a_stray_non_utf8_byte_in_an_answer_does_not_lose_the_answer():
+    body = b'{"choices": [{"message": {"role": "assistant", "content": "happy, relieved, \xff"}}]}'
+    with FakeChatServer([(200, body, 0.0)]) as server:
+        verdict = judge_for(server, modalities=("text",)).judge(Clip("c1", subtitle="hi"))
+    assert (verdict.words, verdict.error) == (["happy", "relieved"], None)
