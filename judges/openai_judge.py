@@ -295,7 +295,8 @@ def _answer_text(payload: bytes) -> tuple[str, bool]:
         raise _RequestFailed(f"not a chat-completions response: {_snippet(payload.decode('utf-8', 'replace'))!r}") from None
     if isinstance(content, list):  # some servers answer in parts
         content = "".join(str(part.get("text") or "") for part in content if isinstance(part, dict))
-    return str(content).strip(), cut
+    # a lone surrogate ("\ud83d", half an emoji) is no text: it could be neither stored nor printed
+    return str(content).encode("utf-8", "replace").decode("utf-8").strip(), cut
 
 
 def _snippet(text: str) -> str:

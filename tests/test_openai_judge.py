@@ -429,3 +429,12 @@ def test_a_stray_non_utf8_byte_in_an_answer_does_not_lose_the_answer():
     with FakeChatServer([(200, body, 0.0)]) as server:
         verdict = judge_for(server, modalities=("text",)).judge(Clip("c1", subtitle="hi"))
     assert (verdict.words, verdict.error) == (["happy", "relieved"], None)
+
+
+def test_half_an_emoji_in_an_answer_is_dropped_and_the_verdict_can_be_cached(tmp_path):
+    from judges.runner import run_judges
+
+    body = b'{"choices": [{"message": {"role": "assistant", "content": "happy \\ud83d, relieved"}}]}'  # a lone surrogate
+    with FakeChatServer([(200, body, 0.0)]) as server:
+        verdicts = run_judges([judge_for(server, modalities=("text",))], [Clip("c1", subtitle="hi")], cache=tmp_path / "v.sqlite", progress=False)
+    assert (verdicts["test-model"]["c1"].words, verdicts["test-model"]["c1"].error) == (["happy", "relieved"], None)
