@@ -73,6 +73,7 @@ class CoJudge:
         max_workers: int | None = None,
         batch_size: int = 8,
         batch_timeout: float | None = None,
+        retry_failed: bool = False,
     ) -> None:
         judges = _judges(judges, "CoJudge")
         if not judges:
@@ -98,6 +99,7 @@ class CoJudge:
         self.max_workers = max_workers
         self.batch_size = batch_size
         self.batch_timeout = batch_timeout
+        self.retry_failed = retry_failed
         self.tuning_ = None
         self.last_verdicts_: dict[str, dict[str, Verdict]] = {}
 
@@ -108,7 +110,7 @@ class CoJudge:
 
         clips = _clips(items, "run")
         self.last_verdicts_ = run_judges(self.judges, clips, cache=self.cache, progress=self.progress, max_workers=self.max_workers,
-                                        batch_size=self.batch_size, batch_timeout=self.batch_timeout)
+                                        batch_size=self.batch_size, batch_timeout=self.batch_timeout, retry_failed=self.retry_failed)
         return self.last_verdicts_
 
     # -- learning ----------------------------------------------------------------------

@@ -52,6 +52,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="table (readable), json (one object per clip, with every judge's verdict) or csv (name,openset for 'cojudge evaluate')")
     p.add_argument("--out", help="also write the name,openset CSV here")
     p.add_argument("--cache", metavar="FILE", help="verdict cache (sqlite): judged clips are not judged again")
+    p.add_argument("--retry-failed", action="store_true", help="judge again the clips whose cached verdict is a failure")
     p.add_argument("--backend", choices=("local", "ray"), default="local", help="run the judges here (default) or on Ray (" + RAY_INSTALL_HINT + ")")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(predict_usage=p.format_usage())
@@ -177,7 +178,7 @@ def _run_local(args, clips, progress, untrained):
             return cojudge.last_verdicts_, preds, f"calibrated {cojudge.strategy} fusion ({args.calibration})"
         from judges.runner import run_judges
 
-        verdicts = run_judges(judges, clips, cache=args.cache, progress=progress)
+        verdicts = run_judges(judges, clips, cache=args.cache, progress=progress, retry_failed=args.retry_failed)
         return verdicts, untrained.predict(verdicts, [c.name for c in clips]), _untrained_name(untrained)
     finally:
         for judge in judges:
@@ -194,7 +195,7 @@ def _run_ray(args, clips, progress) -> dict[str, dict[str, Verdict]]:
     config = _config_path(args)
     if not config.is_file():
         raise InputError(f"{config}: no such judges config file")
-    return run_judges_ray(str(config), clips, cache=args.cache, progress=progress)
+    return run_judges_ray(str(config), clips, cache=args.cache, progress=progress, retry_failed=args.retry_failed)
 
 
 def _fuse(args, verdicts, clips, untrained, calibration) -> tuple[list[FusedPrediction], str]:

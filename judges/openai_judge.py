@@ -38,7 +38,12 @@ _SNIPPET = 200
 
 
 class _RequestFailed(Exception):
-    """A request that failed for good (after retries, or a 4xx): the message goes into the verdict."""
+    """A request that failed (after retries, or a 4xx): the message goes into the verdict. ``transient``: the
+    server was unreachable, slow or overloaded (not cached, so the next run asks again)."""
+
+    def __init__(self, message: str, transient: bool = False):
+        super().__init__(message)
+        self.transient = transient
 
 
 @register_judge("openai")
@@ -161,7 +166,8 @@ class OpenAIJudge(Judge):
         try:
             text, cut = self._complete(self.content_for(clip))
         except (InputError, _RequestFailed) as exc:
-            return Verdict.failed(self.name, clip.name, str(exc), seconds=time.perf_counter() - start)
+            return Verdict.failed(self.name, clip.name, str(exc), seconds=time.perf_counter() - start,
+                                  transient=getattr(exc, "transient", False))
         if cut and not strip_thinking(text):
             return Verdict.failed(self.name, clip.name, self._cut_off(), seconds=time.perf_counter() - start, raw=text)
         if cut and self.mode == "labels":
@@ -177,7 +183,7 @@ class OpenAIJudge(Judge):
         try:
             text, cut = self._complete([{"type": "text", "text": prompt}])
         except _RequestFailed as exc:
-            return Verdict.failed(self.name, clip, str(exc), seconds=time.perf_counter() - start)
+            return Verdict.failed(self.name, clip, str(exc), seconds=time.perf_counter() - start, transient=exc.transient)
         if cut and not strip_thinking(text):
             return Verdict.failed(self.name, clip, self._cut_off(), seconds=time.perf_counter() - start, raw=text)
         words, error = words_from_answer(without_unfinished_word(text) if cut else text)
@@ -238,7 +244,8 @@ class OpenAIJudge(Judge):
                 else:
                     problem = f"cannot reach {url}: {_snippet(str(reason))}; is the server running?"
         tries = self.max_retries + 1
-        raise _RequestFailed(f"{problem} (gave up after {tries} {'try' if tries == 1 else 'tries'})")
+        raise _RequestFailed(f"{problem} (gave up after {tries} {'try' if tries == 1 else 'tries'}; not cached, the next run asks again)",
+                             transient=True)
 
     def cache_identity(self) -> dict[str, Any]:
         return {

@@ -65,7 +65,8 @@ class TwoStageJudge(Judge):
 
     def _second_stage(self, clip: Clip, first: Verdict) -> Verdict:
         if not first.ok:
-            return Verdict.failed(self.name, clip.name, f"stage 1 ({self.describer.name}): {first.error}", first.seconds, first.raw)
+            return Verdict.failed(self.name, clip.name, f"stage 1 ({self.describer.name}): {first.error}", first.seconds, first.raw,
+                                  transient=first.transient)
         if not (first.description or "").strip():
             return Verdict.failed(self.name, clip.name, f"stage 1 ({self.describer.name}) gave no description", first.seconds, first.raw)
         second = self.extractor.extract(first.description, clip.subtitle, clip=clip.name)
@@ -79,6 +80,7 @@ class TwoStageJudge(Judge):
             description=first.description,
             seconds=first.seconds + second.seconds,
             error=error,
+            transient=not second.ok and second.transient,
         )
 
     def cache_identity(self) -> dict[str, Any]:

@@ -18,7 +18,9 @@ class Verdict:
     confidence per word; ``description`` holds a free-text clue description
     (stage one of a two-stage judge). ``error`` is set, and ``words`` empty,
     when the clip failed: a failure is a verdict, never an exception, so the
-    other judges' work stands.
+    other judges' work stands. ``transient`` marks a failure that may not
+    happen again (a server down or overloaded, a timeout): it is not cached,
+    so the next run asks again.
     """
 
     judge: str
@@ -29,6 +31,7 @@ class Verdict:
     description: str | None = None
     seconds: float = 0.0
     error: str | None = None
+    transient: bool = False
 
     @property
     def ok(self) -> bool:
@@ -42,8 +45,8 @@ class Verdict:
         return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
 
     @classmethod
-    def failed(cls, judge: str, clip: str, error: str, seconds: float = 0.0, raw: str = "") -> "Verdict":
-        return cls(judge=judge, clip=clip, words=[], raw=raw, seconds=seconds, error=error)
+    def failed(cls, judge: str, clip: str, error: str, seconds: float = 0.0, raw: str = "", transient: bool = False) -> "Verdict":
+        return cls(judge=judge, clip=clip, words=[], raw=raw, seconds=seconds, error=error, transient=transient)
 
     @classmethod
     def from_exception(cls, judge: str, clip: str, exc: BaseException, seconds: float = 0.0) -> "Verdict":

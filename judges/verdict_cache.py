@@ -255,7 +255,8 @@ class VerdictCache:
         self.put_many(judge, [clip], [verdict])
 
     def put_many(self, judge: Judge, clips: Sequence[Clip], verdicts: Sequence[Verdict]) -> None:
-        """Store one verdict per clip (same order) in one committed transaction."""
+        """Store one verdict per clip (same order) in one committed transaction; a transient failure (a server
+        down, a timeout) is not stored, so the next run asks again."""
         if len(clips) != len(verdicts):
             raise ValueError(f"put_many: {len(clips)} clips but {len(verdicts)} verdicts")
         judge_id, identity = self._identity(judge)
@@ -263,7 +264,10 @@ class VerdictCache:
         rows = [
             (judge_id, self.clip_key(clip), judge.name, clip.name, int(v.ok), json.dumps(v.to_dict(), ensure_ascii=False), now)
             for clip, v in zip(clips, verdicts)
+            if v.ok or not v.transient
         ]
+        if not rows:
+            return
         with self._locked():
             try:
                 self._conn.execute("BEGIN IMMEDIATE")

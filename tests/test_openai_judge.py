@@ -438,3 +438,26 @@ def test_half_an_emoji_in_an_answer_is_dropped_and_the_verdict_can_be_cached(tmp
     with FakeChatServer([(200, body, 0.0)]) as server:
         verdicts = run_judges([judge_for(server, modalities=("text",))], [Clip("c1", subtitle="hi")], cache=tmp_path / "v.sqlite", progress=False)
     assert (verdicts["test-model"]["c1"].words, verdicts["test-model"]["c1"].error) == (["happy", "relieved"], None)
+
+
+def test_a_server_that_was_overloaded_is_asked_again_on_the_next_cached_run(tmp_path):
+    from judges.runner import run_judges
+
+    clips = [Clip("c1", subtitle="hi")]
+    with FakeChatServer([(503, "busy", 0.0), (200, completion("happy"), 0.0)]) as server:
+        judge = judge_for(server, modalities=("text",), max_retries=0)
+        first = run_judges([judge], clips, cache=tmp_path / "v.sqlite", progress=False)["test-model"]["c1"]
+        second = run_judges([judge], clips, cache=tmp_path / "v.sqlite", progress=False)["test-model"]["c1"]
+    assert first.transient and "HTTP 503" in first.error and "not cached" in first.error
+    assert (second.words, second.error, len(server.requests)) == (["happy"], None, 2)
+
+
+def test_a_client_error_is_cached_and_not_asked_again(tmp_path):
+    from judges.runner import run_judges
+
+    clips = [Clip("c1", subtitle="hi")]
+    with FakeChatServer([(400, {"error": "bad model"}, 0.0)]) as server:
+        judge = judge_for(server, modalities=("text",), max_retries=0)
+        for _ in range(2):
+            verdict = run_judges([judge], clips, cache=tmp_path / "v.sqlite", progress=False)["test-model"]["c1"]
+    assert not verdict.transient and "HTTP 400" in verdict.error and len(server.requests) == 1

@@ -569,3 +569,18 @@ def test_a_judges_config_read_from_a_pipe_is_read_once_with_out_and_cache(capsys
         os.close(read_end)
     assert code == 0 and err.startswith("judged 1 clip(s) with 2 judge(s)")
     assert (tmp_path / "pred.csv").read_text(encoding="utf-8").startswith("name,openset")
+
+
+def test_retry_failed_judges_again_a_clip_whose_cached_verdict_is_a_failure(capsys, tmp_path):
+    from tests.test_openai_judge import FakeChatServer, completion
+
+    video = make_clip(tmp_path / "clip.mp4", seconds=0.5, width=32, height=32, fps=4)
+    with FakeChatServer([(400, {"error": "model not loaded"}, 0.0), (200, completion("happy"), 0.0)]) as server:
+        config = tmp_path / "judges.toml"
+        config.write_text(f'[[judge]]\ntype = "openai"\nname = "llm"\nmodel = "m"\nbase_url = "{server.url}"\n'
+                          'api_key_env = ""\nnum_frames = 1\nmax_retries = 0\n', encoding="utf-8")
+        runs = [cojudge(capsys, "--config", config, "--cache", tmp_path / "v.sqlite", "--format", "json", video, *extra)
+                for extra in ([], [], ["--retry-failed"])]
+    said = [json_lines(out)["clip"]["verdicts"]["llm"] for _, out, _ in runs]
+    assert "HTTP 400" in said[0]["error"] and said[1] == said[0]  # the second run replays the cached failure
+    assert (said[2]["words"], said[2]["error"], len(server.requests)) == (["happy"], None, 2)

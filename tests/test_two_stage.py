@@ -94,6 +94,27 @@ def test_an_llm_extractor_failure_is_a_stage_two_error():
     assert verdict.error.startswith("stage 2 (llm): HTTP 400")
 
 
+class DownDescriber(ScriptedDescriber):
+    """A stage one whose server is down: every clip fails, transiently."""
+
+    def judge_batch(self, clips: Sequence[Clip]) -> list[Verdict]:
+        return [Verdict.failed(self.name, c.name, "cannot reach the server", transient=True) for c in clips]
+
+
+def test_a_transient_stage_one_failure_is_a_transient_verdict():
+    verdict = TwoStageJudge(DownDescriber({}), lexical()).judge(Clip("c1"))
+    assert verdict.transient and verdict.error == "stage 1 (describer): cannot reach the server"
+
+
+def test_a_transient_stage_two_failure_is_a_transient_verdict():
+    from judges.openai_judge import OpenAIJudge
+
+    with FakeChatServer([(503, "busy", 0.0)]) as server:
+        extractor = OpenAIJudge(model="m", base_url=server.url, api_key_env=None, name="llm", max_retries=0)
+        verdict = TwoStageJudge(ScriptedDescriber({"c1": "sad"}), extractor).judge(Clip("c1"))
+    assert verdict.transient and verdict.error.startswith("stage 2 (llm): HTTP 503")
+
+
 def test_an_extractor_without_extract_is_refused():
     with pytest.raises(InputError, match="no extract"):
         TwoStageJudge(ScriptedDescriber({}), ScriptedDescriber({}))

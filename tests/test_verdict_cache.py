@@ -174,6 +174,13 @@ def test_failed_verdicts_are_stored_and_left_out_with_retry_failed(cache):
     assert cache.get_many(judge, [clip], retry_failed=True) == {}
 
 
+def test_a_transient_failure_is_not_stored_so_the_next_run_asks_again(cache):
+    judge = PromptedJudge(prompt_version="transient")
+    clips = [Clip("t1"), Clip("t2")]
+    cache.put_many(judge, clips, [Verdict.failed("j", "t1", "server down", transient=True), Verdict.failed("j", "t2", "corrupt video")])
+    assert list(cache.get_many(judge, clips)) == ["t2"]
+
+
 def test_retry_failed_still_gives_the_successful_verdicts(cache):
     judge = PromptedJudge()
     cache.put_many(judge, [Clip("s1"), Clip("s2")], [Verdict("j", "s1", words=["sad"]), Verdict.failed("j", "s2", "timeout")])
