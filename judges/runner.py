@@ -323,10 +323,15 @@ def _contract_problem(judge: Judge, batch: list[Clip], verdicts: object) -> str 
             return (f"judge {judge.name!r} returned score {bad!r:.40} for clip {clip.name!r}; "
                     "scores must map words to numbers (confidences, e.g. 0-1), None meaning no score")
         try:  # what the cache stores; checked here so that it fails this batch, not the whole run
-            json.dumps(verdict.to_dict(), ensure_ascii=False)
+            text = json.dumps(verdict.to_dict(), ensure_ascii=False)
         except (TypeError, ValueError) as exc:
             return (f"judge {judge.name!r} returned a verdict for clip {clip.name!r} that is not JSON ({exc}); "
                     "words must be str and scores float")
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:  # a lone surrogate ("\ud83d", half an emoji): SQLite refuses it
+            return (f"judge {judge.name!r} returned a verdict for clip {clip.name!r} whose text is not valid Unicode "
+                    f"({exc.object[exc.start:exc.end]!r}, half an emoji?); drop lone surrogates from its text")
     return None
 
 

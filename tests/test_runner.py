@@ -222,6 +222,20 @@ def test_a_verdict_that_is_not_json_becomes_an_error_verdict_and_the_other_judge
         assert len(cache.get_many(CountingJudge("fine"), [Clip(name) for name in CLIPS])) == 3
 
 
+class HalfEmojiJudge(CountingJudge):
+    """Answers a word holding a lone surrogate, half an emoji, which no UTF-8 file can store."""
+
+    def judge_batch(self, clips):
+        return [Verdict(self.name, clip.name, words=["happy \ud83d"]) for clip in clips]
+
+
+def test_a_verdict_with_half_an_emoji_becomes_an_error_verdict_and_the_run_goes_on(cache_path):
+    out = run_judges([HalfEmojiJudge("half"), CountingJudge("fine")], CLIPS, cache=cache_path, progress=False)
+    assert all("not valid Unicode" in verdict.error for verdict in out["half"].values())
+    with VerdictCache(cache_path) as cache:
+        assert len(cache.get_many(CountingJudge("fine"), [Clip(name) for name in CLIPS])) == 3
+
+
 class OddScoresJudge(CountingJudge):
     """Scores its words with text, NaN or a list instead of numbers, one kind per clip."""
 
