@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 
 from judges.label_text import parse_labels
 from judges.verdict import Verdict
@@ -58,6 +59,8 @@ _DENIED = re.compile(r"^(?:not|no|none|never|neither|nor|without)\b")
 _LAST_ITEM = re.compile(r"[^,;/\n\uff0c\u3001\uff1b]*$")
 _JSON_KEY = re.compile(r'"[^"\n]*"\s*:')
 _QUOTE = re.compile(r'(?<!\\)"')
+# Separators models use beside commas and lines: "happy | sad", "happy + sad", inline numbering "1. happy 2. sad".
+_OTHER_SEPARATORS = re.compile(r"\s*\|\s*|\s+\+\s+|(?<=[^\W\d_])\s+\d{1,2}[.)]\s+")
 _SNIPPET = 60
 
 
@@ -75,10 +78,12 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
     if not answer:
         return [], "empty answer"
     answer = _PLEASANTRY.sub("", _EXPLANATION.sub("", _REMARK.sub("", answer)), count=1)
+    answer = _OTHER_SEPARATORS.sub(", ", "".join(", " if _is_symbol(ch) else ch for ch in answer))  # "happy 😊 sad": two words
     body = _PREFIX.sub("", _HEADING.sub("", answer, count=1), count=1).strip().rstrip(".!\u3002\uff01").strip()
     if body.lower().strip("[]() ") in _NONE_ANSWERS or "".join(body.split()) == "[]":
         return [], None
     words: list[str] = []
+    seen: set[str] = set()
     rejected = denied = 0
     for part in parse_labels(body):
         if _NOT_A_LABEL.match(part.replace("\u2019", "'")):  # a clause: "the person is happy and relieved" is no list
@@ -95,13 +100,19 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
                 denied += 1
             elif len(piece.split()) > MAX_WORDS_PER_LABEL:
                 rejected += 1
-            elif piece not in words:
+            elif piece not in seen:
+                seen.add(piece)
                 words.append(piece)
     if not words and denied and not rejected:  # "no clear emotion", "neither happy nor sad"
         return [], None
     if not words or rejected > len(words):
         return [], f"unparseable answer: {_snippet(shown)!r}"
     return words, None
+
+
+def _is_symbol(ch: str) -> bool:
+    """An emoji or pictograph beside a word ("happy 😊"), or the joiner and variation marks that build one."""
+    return unicodedata.category(ch) == "So" or ch in "\u200d\ufe0f\ufe0e" or 0x1F3FB <= ord(ch) <= 0x1F3FF
 
 
 def strip_thinking(text: str) -> str:

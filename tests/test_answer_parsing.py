@@ -197,3 +197,10 @@ def test_lead_ins_headings_and_explanations_give_no_words(answer):
 def test_a_sentence_is_not_read_for_the_half_after_its_and(answer):
     words, error = words_from_answer(answer)
     assert words == [] and error.startswith("unparseable answer:")
+
+
+@pytest.mark.parametrize("answer", ["1. happy 2. relieved", "happy | relieved", "happy|relieved", "happy + relieved",
+                                    "happy 😊, relieved", "happy 😊 relieved 😌", "😊 happy, relieved 👍🏽"])
+def test_other_separators_and_emoji_beside_the_words_lose_no_word(answer):
+    assert words_from_answer(answer) == (["happy", "relieved"], None)
+
