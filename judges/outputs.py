@@ -88,6 +88,10 @@ def read_label_csv(path: str | Path, column: str = "openset", unique: bool = Fal
                 raise InputError(f"{path}: missing column(s) {', '.join(missing)}; expected a header 'name,{column}' (found: {', '.join(fields) or 'nothing'})")
             out: dict[str, list[str]] = {}
             for lineno, row in enumerate(reader, start=2):
+                extra = row.pop(None, [])  # cells beyond the header's columns: an unquoted cell that holds commas
+                if any(v.strip() for v in extra):
+                    raise InputError(f"{path}:{lineno}: {len(row) + len(extra)} cells but the header names {len(row)} columns; "
+                                     f"quote the {column} cell if it holds commas (s1,\"['happy', 'sad']\")")
                 row = {(k or "").strip(): v for k, v in row.items()}
                 name = (row.get("name") or "").strip()
                 if not name:

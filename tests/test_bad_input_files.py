@@ -286,6 +286,15 @@ def test_a_csv_row_without_a_name_is_located(tmp_path):
     refuse_file(tmp_path, "p.csv", "name,openset\ns1,happy\n,sad\n", r"p\.csv:3: empty 'name'", load=read_judge_output)
 
 
+def test_a_csv_row_with_more_cells_than_the_header_is_located_not_cut_to_its_first_word(tmp_path):
+    # f"{name},{words}" writes a Python list unquoted: s1,['happy', 'sad'] is 3 cells; 'sad' was silently dropped
+    text = "name,openset\ns1,['happy', 'sad']\n"
+    for load in (read_judge_output, read_labels):
+        refuse_file(tmp_path, "p.csv", text, r"p\.csv:2: 3 cells but the header names 2 columns; quote the openset cell", load=load)
+    (tmp_path / "p.csv").write_text("name,openset\ns1,happy,,\n", encoding="utf-8")  # empty cells after the last column are nothing
+    assert read_judge_output(tmp_path / "p.csv") == {"s1": ["happy"]}
+
+
 def test_a_csv_quote_never_closed_is_located_not_read_as_one_row_to_the_end(tmp_path):
     text = 'name,openset\ns1,happy\ns2,"sad\ns3,angry\ns4,calm\n'
     refuse_file(tmp_path, "p.csv", text, r"p\.csv:3: malformed CSV: unexpected end of data", load=read_judge_output)
