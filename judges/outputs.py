@@ -87,7 +87,8 @@ def read_label_csv(path: str | Path, column: str = "openset", unique: bool = Fal
             if missing:
                 raise InputError(f"{path}: missing column(s) {', '.join(missing)}; expected a header 'name,{column}' (found: {', '.join(fields) or 'nothing'})")
             out: dict[str, list[str]] = {}
-            for lineno, row in enumerate(reader, start=2):
+            for row in reader:
+                lineno = reader.line_num  # the file's line, blank lines and cells holding line breaks counted
                 extra = row.pop(None, [])  # cells beyond the header's columns: an unquoted cell that holds commas
                 if any(v.strip() for v in extra):
                     raise InputError(f"{path}:{lineno}: {len(row) + len(extra)} cells but the header names {len(row)} columns; "

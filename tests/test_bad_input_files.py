@@ -286,6 +286,11 @@ def test_a_csv_row_without_a_name_is_located(tmp_path):
     refuse_file(tmp_path, "p.csv", "name,openset\ns1,happy\n,sad\n", r"p\.csv:3: empty 'name'", load=read_judge_output)
 
 
+def test_a_csv_error_names_the_line_in_the_file_after_blank_lines(tmp_path):
+    # the csv module skips blank lines; the row count put the error a line above the row without a name
+    refuse_file(tmp_path, "p.csv", "name,openset\ns1,happy\n\ns2,sad\n,angry\n", r"p\.csv:5: empty 'name'", load=read_judge_output)
+
+
 def test_a_csv_row_with_more_cells_than_the_header_is_located_not_cut_to_its_first_word(tmp_path):
     # f"{name},{words}" writes a Python list unquoted: s1,['happy', 'sad'] is 3 cells; 'sad' was silently dropped
     text = "name,openset\ns1,['happy', 'sad']\n"
