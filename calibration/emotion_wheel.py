@@ -56,12 +56,14 @@ def _read_xlsx(path: Path) -> list[dict[str, object]]:
 
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        try:  # a read-only sheet's XML is parsed here, row by row
+            rows = list(wb.worksheets[0].iter_rows(values_only=True)) if wb.worksheets else None
+        finally:
+            wb.close()
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError) as exc:  # SyntaxError: XML that does not parse
         raise InputError(f"{path}: unreadable xlsx ({exc}); download the wheel files again") from None
-    try:
-        rows = list(wb.worksheets[0].iter_rows(values_only=True))
-    finally:
-        wb.close()
+    if rows is None:
+        raise InputError(f"{path}: unreadable xlsx (no worksheet in it); download the wheel files again")
     if not rows:
         raise InputError(f"{path}: empty sheet")
     header = [str(h).strip() if h is not None else "" for h in rows[0]]

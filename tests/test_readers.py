@@ -345,3 +345,37 @@ def test_a_wheel_folder_that_does_not_exist_is_named_as_such(tmp_path):
 
     with pytest.raises(InputError, match="no emotion-wheel folder"):
         EmotionWheel.load(tmp_path / "absent")
+
+
+def _rezip(path, member, data):
+    """``path`` (a zip) with ``member`` replaced by ``data``, or left out when ``data`` is None."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as src:
+        items = [(info, src.read(info.filename)) for info in src.infolist()]
+    with zipfile.ZipFile(path, "w") as out:
+        for info, content in items:
+            if info.filename != member:
+                out.writestr(info, content)
+            elif data is not None:
+                out.writestr(info, data)
+
+
+@pytest.mark.parametrize(
+    ("member", "data"),
+    [
+        pytest.param("xl/worksheets/sheet1.xml", b"<worksheet><sheetData><row>", id="sheet cut short"),
+        pytest.param("xl/worksheets/sheet1.xml", None, id="sheet missing"),
+        pytest.param("xl/styles.xml", b"<styleSheet", id="styles cut short"),
+        pytest.param("[Content_Types].xml", b"garbage", id="manifest not XML"),
+    ],
+)
+def test_a_wheel_xlsx_damaged_inside_its_zip_is_a_one_line_error_naming_it(tmp_path, member, data):
+    # a download cut short is caught by zipfile; an xlsx whose XML is damaged gave a ParseError or IndexError traceback
+    from calibration.emotion_wheel import EmotionWheel
+
+    folder = _toy_wheel_folder(tmp_path)
+    _rezip(folder / "wheel2.xlsx", member, data)
+    with pytest.raises(InputError, match=r"wheel2\.xlsx: unreadable xlsx .*download the wheel files again") as caught:
+        EmotionWheel.load(folder)
+    assert "\n" not in str(caught.value)
