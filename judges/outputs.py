@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import zipfile
 from collections.abc import Callable
@@ -79,32 +80,41 @@ def read_label_csv(path: str | Path, column: str = "openset", unique: bool = Fal
     """``name,openset`` CSV (the official MER2024 format) -> name -> words; ``unique``: refuse a name given twice."""
     path = Path(path)
     check_input_file(path, "CSV file")
+    text = _csv_text(path)
     try:
-        with path.open(newline="", encoding="utf-8-sig") as fh:
-            reader = csv.DictReader(fh, strict=True)  # a quote never closed is an error, not every later row in one field
-            fields = [f.strip() for f in (reader.fieldnames or [])]
-            missing = [c for c in ("name", column) if c not in fields]
-            if missing:
-                raise InputError(f"{path}: missing column(s) {', '.join(missing)}; expected a header 'name,{column}' (found: {', '.join(fields) or 'nothing'})")
-            out: dict[str, list[str]] = {}
-            for row in reader:
-                lineno = reader.line_num  # the file's line, blank lines and cells holding line breaks counted
-                extra = row.pop(None, [])  # cells beyond the header's columns: an unquoted cell that holds commas
-                if any(v.strip() for v in extra):
-                    raise InputError(f"{path}:{lineno}: {len(row) + len(extra)} cells but the header names {len(row)} columns; "
-                                     f"quote the {column} cell if it holds commas (s1,\"['happy', 'sad']\")")
-                row = {(k or "").strip(): v for k, v in row.items()}
-                name = (row.get("name") or "").strip()
-                if not name:
-                    raise InputError(f"{path}:{lineno}: empty 'name'")
-                if unique and name in out:
-                    raise InputError(f"{path}:{lineno}: clip {name!r} is listed twice; keep one row per clip")
-                out[name] = parse(row.get(column))
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not UTF-8 text; save the CSV as UTF-8") from None
+        reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)  # a quote never closed is an error, not every later row in one field
+        fields = [f.strip() for f in (reader.fieldnames or [])]
+        missing = [c for c in ("name", column) if c not in fields]
+        if missing:
+            raise InputError(f"{path}: missing column(s) {', '.join(missing)}; expected a header 'name,{column}' (found: {', '.join(fields) or 'nothing'})")
+        out: dict[str, list[str]] = {}
+        for row in reader:
+            lineno = reader.line_num  # the file's line, blank lines and cells holding line breaks counted
+            extra = row.pop(None, [])  # cells beyond the header's columns: an unquoted cell that holds commas
+            if any(v.strip() for v in extra):
+                raise InputError(f"{path}:{lineno}: {len(row) + len(extra)} cells but the header names {len(row)} columns; "
+                                 f"quote the {column} cell if it holds commas (s1,\"['happy', 'sad']\")")
+            row = {(k or "").strip(): v for k, v in row.items()}
+            name = (row.get("name") or "").strip()
+            if not name:
+                raise InputError(f"{path}:{lineno}: empty 'name'")
+            if unique and name in out:
+                raise InputError(f"{path}:{lineno}: clip {name!r} is listed twice; keep one row per clip")
+            out[name] = parse(row.get(column))
     except csv.Error as exc:  # the row after the last one read
         raise InputError(f"{path}:{reader.line_num + 1}: malformed CSV: {exc}; check the quotes (\") on this line") from None
     return out
+
+
+def _csv_text(path: Path) -> str:
+    """The text of a CSV file, read once (it may be a pipe); a spreadsheet, an archive or bytes that are not UTF-8 are refused."""
+    data = path.read_bytes()
+    if data[:4] == b"PK\x03\x04" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # zip (.xlsx, .npz), OLE (.xls)
+        raise InputError(f"{path}: a spreadsheet or zip archive (an Excel .xlsx or .xls, a .npz?), not CSV text; save it as 'CSV UTF-8'")
+    try:
+        return data.decode("utf-8-sig")  # a byte order mark (Excel's 'CSV UTF-8') is no part of the text
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8 text; save the CSV as UTF-8") from None
 
 
 def _read_jsonl(path: Path, key: str, convert) -> dict:

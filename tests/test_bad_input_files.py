@@ -48,6 +48,19 @@ def test_a_latin1_jsonl_judge_output_names_the_file_and_line(tmp_path):
     one_line(caught)
 
 
+@pytest.mark.parametrize("read", [read_labels, read_judge_output])
+def test_an_excel_workbook_given_as_a_csv_is_named_a_spreadsheet_not_text_in_another_encoding(tmp_path, read):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(("name", "openset"))
+    book.active.append(("s1", "['happy']"))
+    book.save(tmp_path / "labels.csv")  # an .xlsx under a .csv name: 'save the CSV as UTF-8' sent the user after encodings
+    with pytest.raises(InputError, match=r"labels\.csv: a spreadsheet or zip archive .*not CSV text; save it as 'CSV UTF-8'") as caught:
+        read(tmp_path / "labels.csv")
+    one_line(caught)
+
+
 def test_a_binary_judges_config_is_not_utf8_text(tmp_path):
     path = tmp_path / "judges.toml"
     path.write_bytes(b"\xff\xfe[[judge]]\n")
