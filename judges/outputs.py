@@ -113,8 +113,9 @@ def _csv_text(path: Path) -> str:
         raise InputError(f"{path}: a spreadsheet or zip archive (an Excel .xlsx or .xls, a .npz?), not CSV text; save it as 'CSV UTF-8'")
     try:
         return data.decode("utf-8-sig")  # a byte order mark (Excel's 'CSV UTF-8') is no part of the text
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not UTF-8 text; save the CSV as UTF-8") from None
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError(f"{path}:{line}: not UTF-8 text; save the CSV as UTF-8") from None
 
 
 def _read_jsonl(path: Path, key: str, convert) -> dict:

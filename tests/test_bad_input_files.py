@@ -48,6 +48,14 @@ def test_a_latin1_jsonl_judge_output_names_the_file_and_line(tmp_path):
     one_line(caught)
 
 
+def test_a_csv_with_one_cell_not_in_utf8_names_its_line_as_the_jsonl_reader_does(tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_bytes(b"name,openset\ns1,happy\n" + "s2,\"['tr\u00e9s content']\"\n".encode("latin-1") + b"s3,sad\n")
+    with pytest.raises(InputError, match=r"p\.csv:3: not UTF-8 text") as caught:
+        read_judge_output(path)
+    one_line(caught)
+
+
 @pytest.mark.parametrize("read", [read_labels, read_judge_output])
 def test_an_excel_workbook_given_as_a_csv_is_named_a_spreadsheet_not_text_in_another_encoding(tmp_path, read):
     import openpyxl
