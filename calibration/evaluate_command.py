@@ -37,7 +37,8 @@ def run(args: argparse.Namespace) -> int:
     preds = read_judge_output(args.pred, parse=official_words)
     names = check_names(read_split(args.names), labels, args.labels) if args.names else list(labels)
     if not any(preds.get(n) is not None for n in names):
-        raise InputError(f"{args.pred}: has a prediction for none of the {len(names)} evaluated clips; is it the right file for {args.labels}?")
+        raise InputError(f"{args.pred}: has a prediction for none of the {len(names)} evaluated clips (its names are like "
+                         f"{next(iter(preds))!r}, the clips' like {names[0]!r}); is it the right file for {args.labels}?")
     wheel = load_wheel(args.wheel_dir, args.word_forms)
     scores = evaluate(labels, preds, names, wheel=wheel)
     if scores.n == 0:

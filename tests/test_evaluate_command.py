@@ -118,3 +118,14 @@ def test_a_slash_joined_prediction_is_one_unknown_word_as_the_official_code_read
     out = json.loads(capsys.readouterr().out)
     assert code == 0 and out["n"] == 2
     assert out["l1_f"] == pytest.approx(2 * 0.5 * 0.5 / (0.5 + 0.5) * 100)
+
+
+def test_predictions_named_with_a_file_extension_are_refused_showing_a_name_of_each_file(capsys, tmp_path, data_root):
+    # the names differ only by '.mp4': 'is it the right file?' alone sent the user after another file
+    labels, pred = tmp_path / "labels.csv", tmp_path / "pred.csv"
+    labels.write_text("name,openset\nsample_00000001,\"['happy']\"\n")
+    pred.write_text("name,openset\nsample_00000001.mp4,[happy]\n")
+    code = main(["evaluate", "--labels", str(labels), "--pred", str(pred), "--wheel-dir", str(data_root / "emotion_wheel")])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and err.count("\n") == 0
+    assert "'sample_00000001.mp4'" in err and "'sample_00000001'" in err
