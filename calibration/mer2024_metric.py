@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 import numpy as np
 
 from calibration.ew_metric import official_words
+from judges.errors import InputError
 
 __all__ = ["mer2024_scores"]
 
@@ -41,6 +42,9 @@ def mer2024_scores(
         return out
 
     names = list(labels) if names is None else list(names)
+    unlabelled = [n for n in names if n not in labels]
+    if unlabelled:
+        raise InputError(f"mer2024_scores: {len(unlabelled)} name(s) have no label, e.g. {unlabelled[0]!r}; score only labelled clips")
     ps, rs = [], []
     for name in names:
         gt = groups(labels[name])

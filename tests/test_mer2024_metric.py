@@ -25,3 +25,10 @@ def test_labels_given_as_the_official_text_are_read_as_their_words():
     # MER2024's CSV holds "['happy', 'sad']"; it is two words, not the letters of a string
     scores = mer2024_scores({"s": "['happy', 'sad']"}, {"s": "[joyful]"}, {"joyful": "happy"})
     assert scores == {"precision": 100.0, "recall": 50.0, "avg": 75.0, "n": 1}
+
+
+def test_names_without_a_label_are_a_one_line_error_as_in_the_ew_metric():
+    from judges.errors import InputError
+
+    with pytest.raises(InputError, match=r"1 name\(s\) have no label, e\.g\. 't'"):
+        mer2024_scores({"s": ["happy"]}, {"s": ["happy"], "t": ["sad"]}, {}, names=["s", "t"])
