@@ -87,6 +87,9 @@ def read_label_csv(path: str | Path, column: str = "openset", unique: bool = Fal
         missing = [c for c in ("name", column) if c not in fields]
         if missing:
             raise InputError(f"{path}: missing column(s) {', '.join(missing)}; expected a header 'name,{column}' (found: {', '.join(fields) or 'nothing'})")
+        twice = [c for c in ("name", column) if fields.count(c) > 1]  # the csv module would read the last one only
+        if twice:
+            raise InputError(f"{path}: the header names column {twice[0]!r} twice; keep one")
         out: dict[str, list[str]] = {}
         for row in reader:
             lineno = reader.line_num  # the file's line, blank lines and cells holding line breaks counted

@@ -312,6 +312,13 @@ def test_a_csv_error_names_the_line_in_the_file_after_blank_lines(tmp_path):
     refuse_file(tmp_path, "p.csv", "name,openset\ns1,happy\n\ns2,sad\n,angry\n", r"p\.csv:5: empty 'name'", load=read_judge_output)
 
 
+def test_a_csv_header_naming_the_openset_column_twice_is_refused_not_read_from_the_last(tmp_path):
+    # two files pasted side by side: the second 'openset' column silently replaced the first
+    text = "name,openset,openset\ns1,happy,sad\n"
+    for load in (read_judge_output, read_labels):
+        refuse_file(tmp_path, "p.csv", text, r"p\.csv: the header names column 'openset' twice; keep one", load=load)
+
+
 def test_a_csv_row_with_more_cells_than_the_header_is_located_not_cut_to_its_first_word(tmp_path):
     # f"{name},{words}" writes a Python list unquoted: s1,['happy', 'sad'] is 3 cells; 'sad' was silently dropped
     text = "name,openset\ns1,['happy', 'sad']\n"
