@@ -117,7 +117,7 @@ def evaluate(
     """EW scores of ``predictions`` against ``labels`` over ``names`` (default: every labelled name).
 
     A name with no prediction counts as an empty prediction (it scores 0) and is
-    counted in ``missing``; the caller decides whether to warn. A label or prediction
+    counted in ``missing`` (unless the metric skips it anyway); the caller decides whether to warn. A label or prediction
     may be a list of words or the official text form (see :func:`official_words`).
     """
     wheel = wheel or load_wheel()
@@ -125,12 +125,12 @@ def evaluate(
     unlabelled = [n for n in names if n not in labels]
     if unlabelled:
         raise InputError(f"evaluate: {len(unlabelled)} name(s) have no label, e.g. {unlabelled[0]!r}; score only labelled clips")
-    missing = sum(1 for n in names if predictions.get(n) is None)
     # as the official code: a text split on commas and quotes, lower-cased, stripped, duplicates collapsed
     gts = {n: set(official_words(labels[n])) for n in names}
     preds = {n: set(official_words(predictions.get(n))) for n in names}
     f, p, r = {}, {}, {}
     n_scored = 0
+    scored: set[str] = set()  # names whose ground truth maps to something under some metric
     for metric in metrics:
         table = wheel.lookup(metric)
         ps, rs = [], []
@@ -141,8 +141,10 @@ def evaluate(
             if pr is not None:
                 ps.append(pr[0])
                 rs.append(pr[1])
+                scored.add(name)
         mp = float(np.mean(ps)) if ps else 0.0
         mr = float(np.mean(rs)) if rs else 0.0
         p[metric], r[metric], f[metric] = mp, mr, f_from_pr(mp, mr)
         n_scored = max(n_scored, len(ps))
+    missing = sum(1 for n in scored if predictions.get(n) is None)
     return EWScores(f=f, p=p, r=r, n=n_scored, missing=missing)

@@ -72,6 +72,12 @@ def test_missing_prediction_counts_as_empty_and_is_reported(wheel):
     assert scores.as_dict()["wheel1_level1"] == pytest.approx(2 * 0.5 * 0.5 / 1.0 * 100)
 
 
+def test_a_missing_prediction_for_a_clip_the_metric_skips_is_not_reported_as_scored_empty(wheel):
+    # 'b' has no ground truth on the wheel, so it is skipped either way; the warning said it was scored as empty
+    scores = evaluate({"a": ["happy"], "b": ["zzzblorp"]}, {"a": ["happy"]}, wheel=wheel)
+    assert scores.missing == 0 and scores.n == 1 and scores.as_dict()["l1_f"] == pytest.approx(100.0)
+
+
 def test_out_of_vocabulary_words_are_dropped(wheel):
     with_oov = evaluate({"s": ["happy"]}, {"s": ["happy", "zzzblorp"]}, wheel=wheel).as_dict()
     assert with_oov["l1_f"] == pytest.approx(100.0)
