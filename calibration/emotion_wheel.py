@@ -86,6 +86,8 @@ class EmotionWheel:
     @classmethod
     def load(cls, directory: str | Path, format_file: str = "format.csv") -> "EmotionWheel":
         directory = Path(directory)
+        if directory.is_file():
+            raise InputError(f"{directory}: a file, not an emotion-wheel folder; give the folder that holds wheel1..5.xlsx (--wheel-dir)")
         if not directory.is_dir():
             raise InputError(f"{directory}: no emotion-wheel folder; set MEROV_DATA or pass --wheel-dir")
         named = format_file in FORMAT_FILES
@@ -94,6 +96,8 @@ class EmotionWheel:
         if missing == [format_file] and not named:  # a misspelt table name reads as a missing file
             raise InputError(f"{directory}: no word-form table {format_file!r} in this emotion-wheel folder; "
                              f"give {' or '.join(repr(n) for n in FORMAT_FILES)}, or a file name in the folder")
+        if missing and (directory / "emotion_wheel").is_dir():  # the data folder given for the wheel folder inside it
+            raise InputError(f"{directory}: not an emotion-wheel folder, but it holds one; give {directory / 'emotion_wheel'}")
         if missing:
             raise InputError(f"{directory}: emotion-wheel folder lacks {', '.join(missing)}; it needs wheel1..5.xlsx, synonym.xlsx and {format_file}")
         wheel_classes: dict[tuple[str, str], dict[str, str]] = {}

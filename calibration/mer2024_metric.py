@@ -26,13 +26,18 @@ def mer2024_scores(
     """Set-level precision, recall and their mean (percent) under ``group``.
 
     ``group(word)`` gives a word's group id; ``None`` (or absent from a dict) keeps the word as
-    its own group. Samples whose ground truth is empty are skipped; an empty prediction scores 0.
+    its own group. Words reach ``group`` lower-cased, as the metric reads them; a dict's words and
+    group ids are lower-cased too, so ``{"Joyful": "Happy"}`` groups ``joyful`` with ``happy``. Samples whose ground truth is empty are skipped; an empty prediction scores 0.
     A label or prediction may be a list of words or the official text form (``"['happy', 'sad']"``).
 
     >>> mer2024_scores({"s": ["happy"]}, {"s": ["joyful", "sad"]}, {"joyful": "happy"})
     {'precision': 50.0, 'recall': 100.0, 'avg': 75.0, 'n': 1}
     """
-    lookup = group.get if isinstance(group, Mapping) else group
+    if isinstance(group, Mapping):
+        lowered = {_lower(k): None if v is None else _lower(v) for k, v in group.items()}
+        lookup = lowered.get
+    else:
+        lookup = group
 
     def groups(words: Iterable[str] | str | None) -> set[str]:
         out = set()
@@ -57,3 +62,8 @@ def mer2024_scores(
     p = 100 * float(np.mean(ps)) if ps else 0.0
     r = 100 * float(np.mean(rs)) if rs else 0.0
     return {"precision": p, "recall": r, "avg": (p + r) / 2, "n": len(ps)}
+
+
+def _lower(word: object) -> str:
+    """A grouping's word or id as the metric reads words: stripped, lower-cased."""
+    return str(word).strip().lower()

@@ -14,6 +14,10 @@ from judges.errors import InputError
 from judges.label_text import parse_labels
 from judges.text_files import check_input_file
 
+# A prediction cell may list thousands of words; the csv module's default cap (131,072 characters) is for a
+# line-noise guard, not for data, and refused such a cell as "field larger than field limit".
+csv.field_size_limit(max(csv.field_size_limit(), 1 << 30))
+
 __all__ = ["read_judge_output", "read_reasons", "JUDGE_OUTPUT_SUFFIXES"]
 
 JUDGE_OUTPUT_SUFFIXES = (".npz", ".csv", ".jsonl")
@@ -135,7 +139,14 @@ def _read_jsonl(path: Path, key: str, convert) -> dict:
                 record = json.loads(line)
                 if not isinstance(record, dict) or "name" not in record or key not in record:
                     raise InputError(f"{path}:{lineno}: needs keys 'name' and '{key}'")
-                out[str(record["name"])] = convert(record[key])
+                name, value = record["name"], record[key]
+                if isinstance(name, bool) or not isinstance(name, (str, int)) or not str(name).strip():
+                    raise InputError(f"{path}:{lineno}: 'name' is {json.dumps(name)[:40]}; give the clip's name as a string")
+                if key == "labels" and not (value is None or isinstance(value, str)
+                                            or isinstance(value, list) and all(isinstance(v, str) for v in value)):
+                    raise InputError(f"{path}:{lineno}: 'labels' is {json.dumps(value)[:40]}; give a list of words "
+                                     "([\"happy\", \"sad\"]), their text (\"happy, sad\") or null")
+                out[str(name)] = convert(value)
             except json.JSONDecodeError as exc:
                 raise InputError(f"{path}:{lineno}: not JSON ({exc.msg}); each line must be an object like {{\"name\": ..., \"{key}\": ...}}") from None
             except RecursionError:

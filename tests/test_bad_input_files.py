@@ -338,6 +338,14 @@ def test_a_jsonl_line_without_labels_is_located(tmp_path):
     refuse_file(tmp_path, "p.jsonl", text, r"p\.jsonl:2: needs keys 'name' and 'labels'", load=read_judge_output)
 
 
+@pytest.mark.parametrize("line, found", [('{"name": null, "labels": ["happy"]}', "'name' is null"),
+                                         ('{"name": "", "labels": ["happy"]}', "'name' is \"\""),
+                                         ('{"name": "b", "labels": {"happy": 1}}', "'labels' is {\"happy\": 1}"),
+                                         ('{"name": "b", "labels": [["happy"]]}', "'labels' is \\[\\[\"happy\"\\]\\]")])
+def test_a_jsonl_line_whose_name_or_labels_are_of_the_wrong_kind_is_located_not_read_loosely(tmp_path, line, found):
+    refuse_file(tmp_path, "p.jsonl", '{"name": "a", "labels": []}\n' + line + "\n", r"p\.jsonl:2: " + found, load=read_judge_output)
+
+
 def test_a_zero_d_npz_array_is_an_input_error(tmp_path):
     path = tmp_path / "p.npz"
     np.savez(path, filenames=np.array("x"), fileitems=np.array("y"))

@@ -32,3 +32,7 @@ def test_names_without_a_label_are_a_one_line_error_as_in_the_ew_metric():
 
     with pytest.raises(InputError, match=r"1 name\(s\) have no label, e\.g\. 't'"):
         mer2024_scores({"s": ["happy"]}, {"s": ["happy"], "t": ["sad"]}, {}, names=["s", "t"])
+
+
+def test_a_grouping_dict_in_another_case_groups_the_lower_cased_words():
+    assert mer2024_scores({"s": ["happy"]}, {"s": ["Joyful", "sad"]}, {" Joyful": "HAPPY"})["precision"] == 50.0

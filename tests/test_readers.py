@@ -35,6 +35,13 @@ def test_reads_csv_and_jsonl_judge_outputs(tmp_path):
     assert read_judge_output(jl) == {"s1": ["happy"]}
 
 
+def test_a_csv_cell_longer_than_the_csv_modules_default_limit_is_read(tmp_path):
+    words = [f"word{i}" for i in range(30000)]  # about 300,000 characters, over the 131,072 default
+    path = tmp_path / "p.csv"
+    path.write_text('name,openset\ns1,"' + ", ".join(words) + '"\n', encoding="utf-8")
+    assert read_judge_output(path)["s1"] == words
+
+
 @pytest.mark.parametrize("file_name", ["p.csv", "p.jsonl", "p.npz"])
 def test_a_judge_output_file_with_no_samples_is_refused_not_read_as_no_answers(tmp_path, file_name):
     path = tmp_path / file_name
@@ -345,6 +352,22 @@ def test_a_wheel_folder_that_does_not_exist_is_named_as_such(tmp_path):
 
     with pytest.raises(InputError, match="no emotion-wheel folder"):
         EmotionWheel.load(tmp_path / "absent")
+
+
+def test_a_file_given_as_the_wheel_folder_is_named_a_file(tmp_path):
+    from calibration.emotion_wheel import EmotionWheel
+
+    (tmp_path / "wheel1.xlsx").write_bytes(b"")
+    with pytest.raises(InputError, match=r"wheel1\.xlsx: a file, not an emotion-wheel folder; give the folder"):
+        EmotionWheel.load(tmp_path / "wheel1.xlsx")
+
+
+def test_the_data_folder_given_as_the_wheel_folder_names_the_wheel_folder_inside_it(tmp_path):
+    from calibration.emotion_wheel import EmotionWheel
+
+    (tmp_path / "emotion_wheel").mkdir()
+    with pytest.raises(InputError, match=r"not an emotion-wheel folder, but it holds one; give .*emotion_wheel$"):
+        EmotionWheel.load(tmp_path)
 
 
 def _rezip(path, member, data):
