@@ -67,6 +67,9 @@ def _read_npz(path: Path, parse: Callable[[object], list[str]] = parse_labels) -
         raise InputError(f"{path}: unreadable npz ({exc}); is the file complete?") from None
     if names.ndim != 1 or items.ndim != 1:
         raise InputError(f"{path}: 'filenames' and 'fileitems' must be 1-D arrays, one entry per sample (shapes found: {names.shape} and {items.shape})")
+    if items.dtype.kind in "biufc":  # numbers where words are due: class indices, scores
+        raise InputError(f"{path}: 'fileitems' holds numbers ({items.dtype}), not emotion words; "
+                         "save each sample's words as text (np.array([\"happy, sad\", ...]))")
     if len(names) != len(items):
         raise InputError(f"{path}: 'filenames' has {len(names)} entries but 'fileitems' has {len(items)}")
     try:  # byte strings (dtype 'S') are UTF-8 text, not str(b'...')

@@ -346,6 +346,13 @@ def test_a_jsonl_line_whose_name_or_labels_are_of_the_wrong_kind_is_located_not_
     refuse_file(tmp_path, "p.jsonl", '{"name": "a", "labels": []}\n' + line + "\n", r"p\.jsonl:2: " + found, load=read_judge_output)
 
 
+def test_a_npz_whose_fileitems_are_numbers_is_refused_not_scored_as_unknown_words(tmp_path):
+    path = tmp_path / "p.npz"
+    np.savez(path, filenames=np.array(["a", "b"]), fileitems=np.array([3, 5]))
+    with pytest.raises(InputError, match=r"p\.npz: 'fileitems' holds numbers \(int64\), not emotion words"):
+        read_judge_output(path)
+
+
 def test_a_zero_d_npz_array_is_an_input_error(tmp_path):
     path = tmp_path / "p.npz"
     np.savez(path, filenames=np.array("x"), fileitems=np.array("y"))
