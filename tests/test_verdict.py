@@ -8,7 +8,7 @@ from judges.verdict import Verdict
 def test_to_dict_lists_every_field_with_unset_ones_as_none():
     assert Verdict("j", "s1", words=["sad"]).to_dict() == {
         "judge": "j", "clip": "s1", "words": ["sad"], "raw": "", "scores": None,
-        "description": None, "seconds": 0.0, "error": None,
+        "description": None, "seconds": 0.0, "error": None, "transient": False,
     }
 
 
