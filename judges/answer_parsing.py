@@ -22,7 +22,12 @@ import unicodedata
 from judges.label_text import parse_labels
 from judges.verdict import Verdict
 
-__all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "verdict_from_answer", "MAX_WORDS_PER_LABEL"]
+__all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "verdict_from_answer", "MAX_WORDS_PER_LABEL",
+           "PARSER_VERSION"]
+
+#: Bump whenever a change here reads some answer differently: the judges that parse answers put it in their
+#: cache identity, as they do the prompt version, so words read by an older parser are never replayed.
+PARSER_VERSION = "2026-11-22.1"
 
 #: A label longer than this many words is a sentence, not an emotion word.
 MAX_WORDS_PER_LABEL = 3

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from judges import prompts
-from judges.answer_parsing import verdict_from_answer
+from judges.answer_parsing import PARSER_VERSION, verdict_from_answer
 from judges.base import Judge
 from judges.clip import Clip
 from judges.errors import InputError
@@ -139,6 +139,7 @@ class GenerativeJudge(Judge):
             **super().cache_identity(),
             "mode": self.mode,
             "prompt_version": prompts.PROMPT_VERSION,
+            "parser_version": PARSER_VERSION,
             "media": self.media_spec.as_dict(),
             "use_subtitle": self.use_subtitle,
         }

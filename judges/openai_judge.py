@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from judges import prompts
-from judges.answer_parsing import strip_thinking, verdict_from_answer, without_unfinished_word, words_from_answer
+from judges.answer_parsing import PARSER_VERSION, strip_thinking, verdict_from_answer, without_unfinished_word, words_from_answer
 from judges.base import MODALITIES, Judge
 from judges.clip import Clip
 from judges.errors import InputError
@@ -255,6 +255,7 @@ class OpenAIJudge(Judge):
             "mode": self.mode,
             "modalities": sorted(self.modalities),
             "prompt_version": prompts.PROMPT_VERSION,
+            "parser_version": PARSER_VERSION,
             "media": self.media_spec.as_dict(),
             "temperature": self.temperature,
             "max_tokens": self.max_tokens,

@@ -250,6 +250,12 @@ def test_cache_identity_names_server_model_prompt_media_and_mode():
     assert "prompt_version" in ident and "secret" not in json.dumps(ident)
 
 
+def test_cache_identity_names_the_answer_parser_version_so_words_read_by_an_older_parser_are_not_replayed():
+    from judges.answer_parsing import PARSER_VERSION
+
+    assert OpenAIJudge(model="m", base_url="http://127.0.0.1:1/v1").cache_identity()["parser_version"] == PARSER_VERSION
+
+
 def test_registered_as_openai():
     judge = build_judge("openai", model="m", base_url="http://127.0.0.1:1/v1", name="srv")
     assert isinstance(judge, OpenAIJudge) and judge.name == "srv"

@@ -15,6 +15,7 @@ import pytest
 
 from judges.clip import Clip
 from judges.errors import InputError
+from judges.answer_parsing import PARSER_VERSION
 from judges.prompts import PROMPT_VERSION
 from judges.registry import build_judge
 from tests.media_fixtures import make_clip, make_corrupt_clip
@@ -308,6 +309,7 @@ def test_cache_identity_names_model_revision_prompt_media_and_mode(checkpoints, 
     assert identity["model"] == str(checkpoints["qwen2_audio"].resolve())
     assert identity["revision"].startswith("sha256:")
     assert identity["prompt_version"] == PROMPT_VERSION
+    assert identity["parser_version"] == PARSER_VERSION
     assert identity["media"] == {"num_frames": 0, "sample_rate": 16000, "max_side": None}
     assert identity["mode"] == "labels"
 
