@@ -46,6 +46,11 @@ class _RequestFailed(Exception):
         self.transient = transient
 
 
+class _ServerBusy(Exception):
+    """A response with status 200 whose body is an error object (some servers report overload or a failed
+    generation so): retried, as a 5xx is."""
+
+
 @register_judge("openai")
 class OpenAIJudge(Judge):
     """Judges clips through an OpenAI-compatible ``/chat/completions`` endpoint.
@@ -226,6 +231,8 @@ class OpenAIJudge(Judge):
                     with urllib.request.urlopen(request, timeout=self.timeout) as response:
                         payload = _read_body(response, deadline)
                 return _answer_text(payload)
+            except _ServerBusy as exc:  # a 200 carrying an error object: retried as a 5xx is
+                problem = f"the server at {url} answered with an error: {exc}"
             except urllib.error.HTTPError as exc:
                 try:
                     detail = _snippet(exc.read().decode("utf-8", "replace"))
@@ -295,7 +302,10 @@ def _retry_after(headers: Any) -> float:
 def _answer_text(payload: bytes) -> tuple[str, bool]:
     """The assistant text of a chat-completions response body, and whether it was cut off at the token limit."""
     try:
-        choice = json.loads(payload.decode("utf-8", "replace"))["choices"][0]  # a stray byte costs a word, not the answer
+        body = json.loads(payload.decode("utf-8", "replace"))  # a stray byte costs a word, not the answer
+        if isinstance(body, dict) and body.get("error") and not body.get("choices"):  # {"error": {"message": "overloaded"}}
+            raise _ServerBusy(_snippet(json.dumps(body["error"], ensure_ascii=False)))
+        choice = body["choices"][0]
         message = choice["message"]
         content = message.get("content") or ""
         cut = choice.get("finish_reason") == "length"

@@ -467,3 +467,13 @@ def test_a_client_error_is_cached_and_not_asked_again(tmp_path):
         for _ in range(2):
             verdict = run_judges([judge], clips, cache=tmp_path / "v.sqlite", progress=False)["test-model"]["c1"]
     assert not verdict.transient and "HTTP 400" in verdict.error and len(server.requests) == 1
+
+
+def test_an_error_object_sent_with_status_200_is_retried_and_then_transient():
+    busy = (200, {"error": {"message": "model overloaded", "code": 503}}, 0.0)
+    with FakeChatServer([busy, (200, completion("calm"), 0.0)]) as server:
+        verdict = judge_for(server, modalities=("text",), max_retries=1).judge(Clip("c1", subtitle="hi"))
+    assert (verdict.words, verdict.error, len(server.requests)) == (["calm"], None, 2)
+    with FakeChatServer([busy]) as server:
+        verdict = judge_for(server, modalities=("text",), max_retries=1).judge(Clip("c1", subtitle="hi"))
+    assert verdict.transient and "answered with an error" in verdict.error and "model overloaded" in verdict.error
