@@ -4,7 +4,8 @@ PyAV only (no OpenCV, no torchvision). Frames are sampled uniformly, one from
 the middle of each of ``num_frames`` equal segments (the InternVL / Qwen-VL
 video recipe); audio is resampled to mono float32. A missing or corrupt file
 raises :class:`~judges.errors.InputError`; a file without an audio stream
-gives ``audio=None`` so an audio judge can report that clip as failed.
+gives ``audio=None`` so an audio judge can report that clip as failed. A cover
+picture attached to an audio file (a song's, a podcast's) is not video: no frames.
 
     >>> media = decode_clip("clip.mp4", num_frames=8)          # doctest: +SKIP
     >>> len(media.frames), media.frames[0].shape, media.audio.dtype  # doctest: +SKIP
@@ -116,13 +117,14 @@ def decode_clip(
         raise InputError(f"{path}: no such media file; check the path")
     try:
         with av.open(str(path)) as container:
-            has_video = bool(container.streams.video)
+            video = _video_stream(container)
+            has_video = video is not None
             has_audio = bool(container.streams.audio)
             if not has_video and not has_audio:
                 raise InputError(f"{path}: has no video or audio stream; give a video or audio file")
             duration = _duration(container)
-            fps = float(container.streams.video[0].average_rate or 0.0) if has_video else 0.0
-            frames = _sample_frames(container, num_frames, max_side) if has_video and num_frames > 0 else []
+            fps = float(video.average_rate or 0.0) if video is not None else 0.0
+            frames = _sample_frames(container, num_frames, max_side, video) if video is not None and num_frames > 0 else []
         audio = None
         if has_audio and with_audio:
             with av.open(str(path)) as container:
@@ -132,6 +134,15 @@ def decode_clip(
     if has_video and num_frames > 0 and not frames:
         raise InputError(f"{path}: the video stream has no decodable frames; check the file is a complete video")
     return Media(frames=frames, audio=audio, sample_rate=sample_rate, duration=duration, fps=fps)
+
+
+#: ffmpeg's AV_DISPOSITION_ATTACHED_PIC: a cover picture (a song's, a podcast's), not video of the clip.
+_ATTACHED_PIC = 0x0400
+
+
+def _video_stream(container: Any) -> Any:
+    """The first video stream that is not an attached cover picture, or None."""
+    return next((s for s in container.streams.video if not int(getattr(s, "disposition", 0) or 0) & _ATTACHED_PIC), None)
 
 
 def _duration(container: Any) -> float:
@@ -157,7 +168,7 @@ def _segment_middles(total: int, count: int) -> list[int]:
 _SEEK_COST = 4
 
 
-def _sample_frames(container: Any, num_frames: int, max_side: int | None) -> list[np.ndarray]:
+def _sample_frames(container: Any, num_frames: int, max_side: int | None, stream: Any = None) -> list[np.ndarray]:
     """Frames ``_segment_middles(total, num_frames)`` of the stream, counted in display order from its first frame.
 
     Each one is reached by seeking to the keyframe before it and decoding from
@@ -168,7 +179,7 @@ def _sample_frames(container: Any, num_frames: int, max_side: int | None) -> lis
     """
     import av
 
-    stream = container.streams.video[0]
+    stream = container.streams.video[0] if stream is None else stream
     try:
         table = _FrameTable.read(container, stream)
     except av.FFmpegError:
@@ -203,7 +214,7 @@ def _pick_in_order(container: Any, stream: Any, targets: set[int], max_side: int
     except av.FFmpegError:
         # a raw stream (.h264, .hevc) cannot seek, not even back to its start once its packets were counted: read the file again
         with av.open(container.name) as again:
-            return _decode_from_here(again, again.streams.video[0], targets, max_side)
+            return _decode_from_here(again, again.streams[stream.index], targets, max_side)
     return _decode_from_here(container, stream, targets, max_side)
 
 

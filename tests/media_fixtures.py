@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["make_clip", "make_corrupt_clip", "make_numbered_clip", "TONE_HZ"]
+__all__ = ["make_audio_with_cover", "make_clip", "make_corrupt_clip", "make_numbered_clip", "TONE_HZ"]
 
 #: Frequency of the sine tone in the audio track.
 TONE_HZ = 440.0
@@ -107,6 +107,32 @@ def make_numbered_clip(
                 frame.pts, frame.time_base = pts[i], Fraction(1, 1000)
             out.mux(video.encode(frame))
         out.mux(video.encode(None))
+    return path
+
+
+def make_audio_with_cover(path: str | Path, picture: np.ndarray, seconds: float = 1.0, rate: int = 44100) -> Path:
+    """An audio file (AAC tone in .mp4) carrying ``picture`` (HxWx3 uint8) as its cover art, as songs and podcasts do.
+
+    The picture is a one-frame MJPEG stream marked as an attached picture.
+    """
+    import io
+
+    import av
+    from PIL import Image
+
+    path = Path(path)
+    jpeg = io.BytesIO()
+    Image.fromarray(picture).save(jpeg, format="JPEG")
+    jpeg.seek(0)
+    with av.open(jpeg, format="image2pipe") as cover, av.open(str(path), "w", format="mp4") as out:
+        audio = out.add_stream("aac", rate=rate, layout="mono")
+        art = out.add_stream_from_template(cover.streams.video[0])
+        art.disposition = av.stream.Disposition.attached_pic
+        for packet in cover.demux(cover.streams.video[0]):
+            if packet.size:
+                packet.stream = art
+                out.mux(packet)
+        _write_tone(out, audio, seconds, rate, stereo=False)
     return path
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from judges.errors import InputError
 from judges.media import Media, MediaSpec, _sample_frames, _segment_middles, _to_rgb, decode_clip, encode_image, encode_wav
-from tests.media_fixtures import TONE_HZ, make_clip, make_corrupt_clip, make_numbered_clip
+from tests.media_fixtures import TONE_HZ, make_audio_with_cover, make_clip, make_corrupt_clip, make_numbered_clip
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +64,13 @@ def test_audio_keeps_the_tone_frequency(clip):
 def test_a_video_without_audio_gives_audio_none(silent_clip):
     media = decode_clip(silent_clip)
     assert media.audio is None and len(media.frames) == 8
+
+
+def test_the_cover_picture_of_an_audio_file_is_no_video(tmp_path):
+    # a song or podcast's cover art is a one-picture 'video' stream: the face judge read the cover's face as the speaker's
+    song = make_audio_with_cover(tmp_path / "song.mp4", np.full((64, 64, 3), 200, np.uint8))
+    media = decode_clip(song, num_frames=8)
+    assert media.frames == [] and media.audio is not None and media.fps == 0.0
 
 
 def test_duration_and_fps_come_from_the_file(clip):
