@@ -337,7 +337,9 @@ def _decode_audio(container: Any, sample_rate: int) -> np.ndarray | None:
         chunks.append(out.to_ndarray().reshape(-1))
     if not chunks:
         return None
-    return np.ascontiguousarray(np.concatenate(chunks), dtype=np.float32)
+    audio = np.ascontiguousarray(np.concatenate(chunks), dtype=np.float32)
+    # a float track's NaN/inf samples (and what resampling smears them over) are damage: silence, not a signal
+    return np.nan_to_num(audio, copy=False, nan=0.0, posinf=0.0, neginf=0.0)
 
 
 def encode_image(frame: np.ndarray, format: str = "jpeg", quality: int = 90) -> bytes:

@@ -61,6 +61,26 @@ def test_audio_keeps_the_tone_frequency(clip):
     assert abs(peak_hz - TONE_HZ) < 5
 
 
+def test_nan_samples_in_a_float_audio_track_become_silence(tmp_path):
+    # a float WAV with a few NaN/inf samples (a normalised-by-zero pipeline): Whisper heard only '!!!!!!!' in 40 s, not the speech
+    from fractions import Fraction
+
+    import av
+
+    tone = (0.5 * np.sin(2 * np.pi * TONE_HZ * np.arange(16000) / 16000)).astype(np.float32)
+    tone[1000:1100], tone[5000] = np.nan, np.inf
+    path = tmp_path / "float.wav"
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("pcm_f32le", rate=16000, layout="mono")
+        frame = av.AudioFrame.from_ndarray(tone[None, :], format="flt", layout="mono")
+        frame.sample_rate, frame.pts, frame.time_base = 16000, 0, Fraction(1, 16000)
+        out.mux(stream.encode(frame))
+        out.mux(stream.encode(None))
+    audio = decode_clip(path).audio
+    assert len(audio) == 16000 and np.isfinite(audio).all()
+    assert not audio[1000:1100].any() and np.abs(audio[2000:4000]).max() > 0.4
+
+
 def test_a_video_without_audio_gives_audio_none(silent_clip):
     media = decode_clip(silent_clip)
     assert media.audio is None and len(media.frames) == 8
