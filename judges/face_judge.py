@@ -138,6 +138,8 @@ class FaceJudge(Judge):
             return Verdict.failed(self.name, clip.name, "no video file for this clip; give the clip's video path")
         try:
             frames = self.spec.decode(clip.video).frames
+            # a clip with fewer frames than num_frames repeats some (the same arrays): each counts once
+            frames = list({id(frame): frame for frame in frames}.values())
             verdict = self.judge_frames(frames, clip.name)
         except Exception as exc:  # a model failure on one clip must not sink the others
             return Verdict.from_exception(self.name, clip.name, exc, seconds=time.perf_counter() - start)

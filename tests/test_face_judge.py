@@ -62,6 +62,31 @@ def test_an_undecodable_video_gives_an_error_verdict(judge, tmp_path):
     assert "broken.mp4" in verdict.error
 
 
+def _video_of(path, pictures):
+    """An mp4 whose frames are ``pictures`` (HxWx3 uint8, one size), at 25 fps."""
+    import av
+
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("mpeg4", rate=25)
+        stream.height, stream.width = pictures[0].shape[:2]
+        stream.pix_fmt = "yuv420p"
+        for picture in pictures:
+            out.mux(stream.encode(av.VideoFrame.from_ndarray(picture, format="rgb24")))
+        out.mux(stream.encode(None))
+    return path
+
+
+def test_a_clip_shorter_than_the_sample_counts_each_frame_once(judge, astronaut, tmp_path):
+    # 5 frames sampled as 8 repeat three of them: the one face (a false face, often) was counted twice,
+    # 'face in 2/8 frames', and passed min_face_share; a single picture read as 'face in 8/8 frames'
+    grey = np.full_like(astronaut, 128)
+    verdict = judge.judge(Clip.from_path(_video_of(tmp_path / "five.mp4", [astronaut] + [grey] * 4)))
+    assert verdict.ok and verdict.words == []
+    assert verdict.raw == "face in 1/5 frames: too few to read (min_face_share 0.25 needs 2)"
+    still = judge.judge(Clip.from_path(_video_of(tmp_path / "still.mp4", [astronaut])))
+    assert still.words == ["happy"] and still.raw.startswith("face in 1/1 frames;")
+
+
 def test_a_clip_without_a_video_gives_an_error_verdict(judge):
     verdict = judge.judge(Clip(name="no-video", subtitle="hello"))
     assert not verdict.ok and "no video file" in verdict.error
