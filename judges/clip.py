@@ -60,7 +60,7 @@ def read_sidecar_subtitle(video: Path) -> str | None:
     side = sidecar_subtitle_path(video)
     if side is None:
         return None
-    text = read_subtitle_file(side)
+    text = read_subtitle_file(side, what=f"subtitle of {video.name}")
     if text is None:
         raise InputError(f"{side}: subtitle of {video.name} is not UTF-8 text; save it as UTF-8")
     return text
@@ -71,11 +71,16 @@ def sidecar_subtitle_path(video: Path) -> Path | None:
     return next((side for side in (video.with_suffix(s) for s in SUBTITLE_SUFFIXES) if side.is_file()), None)
 
 
-def read_subtitle_file(path: Path) -> str | None:
+def read_subtitle_file(path: Path, what: str = "subtitle") -> str | None:
     """The spoken text of a subtitle file (an ``.srt``'s cues, else the plain text), or None if it is not
-    UTF-8 text (a byte-order mark is dropped; UTF-16's zero bytes are not text)."""
+    UTF-8 text (a byte-order mark is dropped; UTF-16's zero bytes are not text). A file that cannot be
+    read (its permissions) is a one-line :class:`InputError` naming it as ``what``."""
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the {what} ({exc.strerror or exc}); check you may read it (its permissions)") from None
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return None
     if "\x00" in text:

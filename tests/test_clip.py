@@ -73,3 +73,22 @@ def test_a_sidecar_subtitle_not_in_utf8_is_a_one_line_error_not_garbled_text(vid
     with pytest.raises(InputError, match=r"clip\.srt: subtitle of clip\.mp4 is not UTF-8 text") as info:
         Clip.from_path(video)
     assert "\n" not in str(info.value)
+
+
+def test_a_sidecar_subtitle_the_user_may_not_read_is_a_one_line_error(video, monkeypatch):
+    # a .srt owned by another user (mode 600): PermissionError's traceback ended 'cojudge predict'
+    from pathlib import Path
+
+    side = video.with_suffix(".srt")
+    side.write_text("I did it!", encoding="utf-8")
+    real = Path.read_bytes
+
+    def refuse(self):
+        if self == side:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    with pytest.raises(InputError, match=r"clip\.srt: cannot read the subtitle of clip\.mp4 \(Permission denied\)") as info:
+        Clip.from_path(video)
+    assert "\n" not in str(info.value)
