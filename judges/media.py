@@ -13,6 +13,7 @@ picture attached to an audio file (a song's, a podcast's) is not video: no frame
 """
 from __future__ import annotations
 
+import errno
 import importlib.util
 import io
 import wave
@@ -130,6 +131,8 @@ def decode_clip(
             with av.open(str(path)) as container:
                 audio = _decode_audio(container, sample_rate)
     except av.FFmpegError as exc:
+        if exc.errno == errno.EACCES:  # the file is fine, the reader may not open it (a decoder's EPERM is damaged data)
+            raise InputError(f"{path}: cannot read it ({_short(exc)}); check you may read it (its permissions)") from None
         raise InputError(f"{path}: cannot decode ({_short(exc)}); check the file is a complete video") from None
     if has_video and num_frames > 0 and not frames:
         raise InputError(f"{path}: the video stream has no decodable frames; check the file is a complete video")

@@ -115,6 +115,28 @@ def test_a_corrupt_file_is_a_one_line_input_error(tmp_path):
     assert "\n" not in str(info.value)
 
 
+def test_a_video_the_user_may_not_read_says_so_not_that_it_is_incomplete(clip, monkeypatch):
+    # a video of mode 600 owned by another user: 'cannot decode (Permission denied); check the file is a complete video'
+    import errno
+
+    import av
+
+    def refuse(path, *args, **kwargs):
+        raise av.error.PermissionError(errno.EACCES, "Permission denied", str(path))
+
+    monkeypatch.setattr(av, "open", refuse)
+    with pytest.raises(InputError) as info:
+        decode_clip(clip)
+    assert str(info.value) == f"{clip}: cannot read it (Permission denied); check you may read it (its permissions)"
+
+    def damaged(path, *args, **kwargs):  # the AAC decoder's EPERM on damaged data is no permission problem
+        raise av.error.PermissionError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(av, "open", damaged)
+    with pytest.raises(InputError, match="cannot decode"):
+        decode_clip(clip)
+
+
 def test_a_truncated_file_is_an_input_error(tmp_path, clip):
     cut = tmp_path / "cut.mp4"
     cut.write_bytes(clip.read_bytes()[:2000])
