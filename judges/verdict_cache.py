@@ -211,7 +211,10 @@ class VerdictCache:
                 "SELECT sha256 FROM file_digests WHERE path = ? AND size = ? AND mtime_ns = ?", memo_key
             ).fetchone()
         if row is None:
-            digest = sha256_file(resolved)
+            try:
+                digest = sha256_file(resolved)
+            except OSError as exc:  # stat() worked, reading does not: mode 600 and another owner, a dead network share
+                raise InputError(f"{path}: cannot read the video ({exc.strerror or exc}); check you may read it (its permissions)") from None
             with self._locked():
                 self._conn.execute("INSERT OR REPLACE INTO file_digests VALUES (?, ?, ?, ?)", (*memo_key, digest))
         else:

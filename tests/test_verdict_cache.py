@@ -286,6 +286,17 @@ def test_a_missing_video_is_an_input_error(cache, tmp_path):
         cache.clip_key(Clip("s1", video=tmp_path / "gone.mp4"))
 
 
+def test_a_video_the_user_may_not_read_is_a_one_line_error_not_a_traceback(cache, video, monkeypatch):
+    # mode 600, another owner: stat() works, open() does not; PermissionError's traceback ended 'cojudge predict --cache'
+    def refuse(path):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(verdict_cache_module, "sha256_file", refuse)
+    with pytest.raises(InputError) as info:
+        cache.clip_key(Clip("s1", video=video))
+    assert str(info.value) == f"{video}: cannot read the video (Permission denied); check you may read it (its permissions)"
+
+
 def test_an_identity_that_is_not_json_is_an_input_error(cache):
     judge = PromptedJudge(prompt_version=object())
     with pytest.raises(InputError, match="cache_identity"):
