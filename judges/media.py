@@ -333,12 +333,21 @@ def _decode_audio(container: Any, sample_rate: int) -> np.ndarray | None:
     stream = container.streams.audio[0]
     resampler = av.AudioResampler(format="flt", layout="mono", rate=sample_rate)
     chunks = []
-    for frame in container.decode(stream):
-        for out in resampler.resample(frame):
-            chunks.append(out.to_ndarray().reshape(-1))
+    damage = None
+    for packet in container.demux(stream):
+        try:
+            frames = packet.decode()
+        except av.FFmpegError as exc:  # a damaged packet costs its few milliseconds, as in any player; not the clip
+            damage = damage or exc
+            continue
+        for frame in frames:
+            for out in resampler.resample(frame):
+                chunks.append(out.to_ndarray().reshape(-1))
     for out in resampler.resample(None):
         chunks.append(out.to_ndarray().reshape(-1))
     if not chunks:
+        if damage is not None:
+            raise damage  # nothing decodes: not audio we can use
         return None
     audio = np.ascontiguousarray(np.concatenate(chunks), dtype=np.float32)
     # a float track's NaN/inf samples (and what resampling smears them over) are damage: silence, not a signal

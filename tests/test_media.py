@@ -137,6 +137,30 @@ def test_a_video_the_user_may_not_read_says_so_not_that_it_is_incomplete(clip, m
         decode_clip(clip)
 
 
+def _damage_audio_packets(clip, out, which):
+    """A copy of ``clip`` with the audio packets at positions ``which`` (in file order) overwritten by zeros."""
+    import av
+
+    with av.open(str(clip)) as container:
+        packets = [(p.pos, p.size) for p in container.demux(container.streams.audio[0]) if p.size]
+    data = bytearray(clip.read_bytes())
+    for pos, size in [packets[i] for i in which(len(packets))]:
+        data[pos:pos + size] = bytes(size)
+    out.write_bytes(bytes(data))
+    return out
+
+
+def test_a_damaged_audio_packet_costs_its_few_milliseconds_not_the_clips_audio(tmp_path, clip):
+    # one zeroed AAC packet in 88 (23 ms; a bit error, a bad sector): 'cannot decode (Invalid data ...)' for the whole clip,
+    # so speech-text failed on a file every player plays
+    glitch = _damage_audio_packets(clip, tmp_path / "glitch.mp4", lambda n: [n // 2])
+    media = decode_clip(glitch, num_frames=2)
+    assert abs(len(media.audio) / 16000 - 2.0) < 0.1 and len(media.frames) == 2
+    garbage = _damage_audio_packets(clip, tmp_path / "garbage.mp4", range)  # no packet decodes: still an error
+    with pytest.raises(InputError, match="cannot decode"):
+        decode_clip(garbage, num_frames=2)
+
+
 def test_a_truncated_file_is_an_input_error(tmp_path, clip):
     cut = tmp_path / "cut.mp4"
     cut.write_bytes(clip.read_bytes()[:2000])
