@@ -331,8 +331,8 @@ def _decode_audio(container: Any, sample_rate: int) -> np.ndarray | None:
     import av
 
     stream = container.streams.audio[0]
-    resampler = av.AudioResampler(format="flt", layout="mono", rate=sample_rate)
-    chunks = []
+    resampler, setup = None, None
+    chunks: list[np.ndarray] = []
     damage = None
     for packet in container.demux(stream):
         try:
@@ -341,10 +341,14 @@ def _decode_audio(container: Any, sample_rate: int) -> np.ndarray | None:
             damage = damage or exc
             continue
         for frame in frames:
+            # joined recordings change rate or channels midway; a resampler takes one input format only
+            if (frame.format.name, frame.layout.name, frame.sample_rate) != setup:
+                _drain(resampler, chunks)
+                resampler = av.AudioResampler(format="flt", layout="mono", rate=sample_rate)
+                setup = (frame.format.name, frame.layout.name, frame.sample_rate)
             for out in resampler.resample(frame):
                 chunks.append(out.to_ndarray().reshape(-1))
-    for out in resampler.resample(None):
-        chunks.append(out.to_ndarray().reshape(-1))
+    _drain(resampler, chunks)
     if not chunks:
         if damage is not None:
             raise damage  # nothing decodes: not audio we can use
@@ -352,6 +356,13 @@ def _decode_audio(container: Any, sample_rate: int) -> np.ndarray | None:
     audio = np.ascontiguousarray(np.concatenate(chunks), dtype=np.float32)
     # a float track's NaN/inf samples (and what resampling smears them over) are damage: silence, not a signal
     return np.nan_to_num(audio, copy=False, nan=0.0, posinf=0.0, neginf=0.0)
+
+
+def _drain(resampler: Any, chunks: list[np.ndarray]) -> None:
+    """Append what ``resampler`` still holds (none: nothing) to ``chunks``."""
+    if resampler is not None:
+        for out in resampler.resample(None):
+            chunks.append(out.to_ndarray().reshape(-1))
 
 
 def encode_image(frame: np.ndarray, format: str = "jpeg", quality: int = 90) -> bytes:

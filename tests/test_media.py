@@ -161,6 +161,32 @@ def test_a_damaged_audio_packet_costs_its_few_milliseconds_not_the_clips_audio(t
         decode_clip(garbage, num_frames=2)
 
 
+def test_audio_whose_rate_and_channels_change_midway_is_decoded_whole(tmp_path):
+    # joined recordings (cat a.mp2 b.mp2, a broadcast's stereo advert in a 5.1 programme) change format midway:
+    # the resampler refused the first new frame, 'ValueError: Frame does not match AudioResampler setup.', and the clip failed
+    from fractions import Fraction
+
+    import av
+
+    def part(rate, layout):
+        path = tmp_path / f"{rate}.mp2"
+        with av.open(str(path), "w", format="mp2") as out:
+            stream = out.add_stream("mp2", rate=rate, layout=layout)
+            tone = (0.5 * np.sin(2 * np.pi * TONE_HZ * np.arange(rate) / rate) * 32767).astype(np.int16)
+            for start in range(0, rate, 1152):
+                piece = np.repeat(tone[start:start + 1152], 2 if layout == "stereo" else 1)[None, :]
+                frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(piece), format="s16", layout=layout)
+                frame.sample_rate, frame.pts, frame.time_base = rate, start, Fraction(1, rate)
+                out.mux(stream.encode(frame))
+            out.mux(stream.encode(None))
+        return path.read_bytes()
+
+    joined = tmp_path / "joined.mp2"
+    joined.write_bytes(part(44100, "stereo") + part(22050, "mono"))  # one second each
+    audio = decode_clip(joined).audio
+    assert abs(len(audio) / 16000 - 2.0) < 0.15
+
+
 def test_a_truncated_file_is_an_input_error(tmp_path, clip):
     cut = tmp_path / "cut.mp4"
     cut.write_bytes(clip.read_bytes()[:2000])
