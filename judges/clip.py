@@ -54,15 +54,15 @@ def refuse_a_single_name(names: object, owner: str) -> None:
 def read_sidecar_subtitle(video: Path) -> str | None:
     """Text of ``clip.srt`` or ``clip.txt`` beside ``clip.mp4``, if one exists.
 
-    UTF-8 (a byte-order mark is dropped); any other encoding is a one-line
-    error, as for ``--subtitle``, never silently garbled text.
+    UTF-8 (a byte-order mark is dropped), or Chinese in GBK; any other encoding is a
+    one-line error, as for ``--subtitle``, never silently garbled text.
     """
     side = sidecar_subtitle_path(video)
     if side is None:
         return None
     text = read_subtitle_file(side, what=f"subtitle of {video.name}")
     if text is None:
-        raise InputError(f"{side}: subtitle of {video.name} is not UTF-8 text; save it as UTF-8")
+        raise InputError(f"{side}: subtitle of {video.name} is not UTF-8 text (nor Chinese in GBK); save it as UTF-8")
     return text
 
 
@@ -73,7 +73,8 @@ def sidecar_subtitle_path(video: Path) -> Path | None:
 
 def read_subtitle_file(path: Path, what: str = "subtitle") -> str | None:
     """The spoken text of a subtitle file (an ``.srt``'s cues, else the plain text), or None if it is not
-    UTF-8 text (a byte-order mark is dropped; UTF-16's zero bytes are not text). A file that cannot be
+    UTF-8 text (a byte-order mark is dropped; UTF-16's zero bytes are not text) nor Chinese in GBK/GB18030,
+    the encoding of many Chinese subtitles (MER's clips are Chinese). A file that cannot be
     read (its permissions) is a one-line :class:`InputError` naming it as ``what``."""
     try:
         data = path.read_bytes()
@@ -82,10 +83,25 @@ def read_subtitle_file(path: Path, what: str = "subtitle") -> str | None:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return None
+        text = _chinese_text(data)
+        if text is None:
+            return None
     if "\x00" in text:
         return None
     return srt_to_text(text) if path.suffix.lower() == ".srt" else text.strip()
+
+
+def _chinese_text(data: bytes) -> str | None:
+    """``data`` read as GB18030 (GBK's superset) if it decodes and reads as Chinese: at least half of its letters
+    CJK ideographs or punctuation. Text in another encoding (Latin-1 'été') also decodes now and then, but as a
+    few stray ideographs among Latin letters, so it is refused rather than garbled."""
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+    letters = [ch for ch in text if ch.isalpha() or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"]
+    chinese = sum(1 for ch in letters if "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef")
+    return text if letters and chinese * 2 >= len(letters) else None
 
 
 def srt_to_text(srt: str) -> str:

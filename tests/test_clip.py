@@ -67,12 +67,19 @@ def test_coerce_refuses_a_video_path_that_does_not_exist(tmp_path):
         Clip.coerce(tmp_path / "missing.mp4")
 
 
-@pytest.mark.parametrize("encoding", ["gbk", "utf-16"])
-def test_a_sidecar_subtitle_not_in_utf8_is_a_one_line_error_not_garbled_text(video, encoding):
-    video.with_suffix(".srt").write_bytes("1\n00:00:00,000 --> 00:00:02,000\n我今天很开心\n".encode(encoding))
+@pytest.mark.parametrize("encoding, text", [("utf-16", "我今天很开心"), ("cp1252", "Je suis très ému, été comme hiver"),
+                                           ("cp1252", "ÉTÉ ÉMU")])
+def test_a_sidecar_subtitle_not_in_utf8_is_a_one_line_error_not_garbled_text(video, encoding, text):
+    video.with_suffix(".srt").write_bytes(f"1\n00:00:00,000 --> 00:00:02,000\n{text}\n".encode(encoding))
     with pytest.raises(InputError, match=r"clip\.srt: subtitle of clip\.mp4 is not UTF-8 text") as info:
         Clip.from_path(video)
     assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030"])
+def test_a_chinese_sidecar_subtitle_in_gbk_is_read(video, encoding):
+    video.with_suffix(".srt").write_bytes("1\n00:00:00,000 --> 00:00:02,000\n我今天很开心！Hello。\n".encode(encoding))
+    assert Clip.from_path(video).subtitle == "我今天很开心！Hello。"
 
 
 def test_a_sidecar_subtitle_the_user_may_not_read_is_a_one_line_error(video, monkeypatch):
