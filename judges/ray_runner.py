@@ -216,11 +216,36 @@ def _identify(plans: list[_Plan]) -> list[tuple[str, dict[str, Any]]]:
     try:
         described = dict(zip(pending, ray.get(list(pending.values()))))
     except RayTaskError as exc:
+        exc = _first_failure(list(pending.values())) or exc
         if isinstance(exc.cause, InputError):
             raise InputError(str(exc.cause)) from None
-        raise
+        raise exc from None
     return [described[i] if i in described else (plan.source.name, plan.source.cache_identity())
             for i, plan in enumerate(plans)]
+
+
+def _first_failure(probes: list[Any]) -> Any:
+    """After a probe failed: stop those still running, read every outcome, and give the first failure in config order.
+
+    Each failure is read: one left unread is printed by Ray as an "Unhandled error" traceback after the
+    one-line error. A probe still running is not awaited (it may be loading a model for minutes), so
+    which judge is named when several fail depends on which failures are back by then.
+    """
+    import ray
+    from ray.exceptions import RayError, RayTaskError
+
+    _, running = ray.wait(probes, num_returns=len(probes), timeout=0)
+    for probe in running:  # a model still loading for a run that will not happen
+        ray.cancel(probe, force=True)
+    first = None
+    for probe in probes:
+        try:
+            ray.get(probe)
+        except RayTaskError as exc:
+            first = first or exc
+        except RayError:  # cancelled above
+            pass
+    return first
 
 
 def _materialise(source: dict[str, Any] | Judge) -> Judge:

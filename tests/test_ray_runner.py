@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import os
 import sys
 import threading
@@ -171,6 +172,21 @@ def test_a_bad_judge_config_is_a_one_line_input_error(ray_cluster, clips):
     with pytest.raises(InputError, match=r"^unknown judge type 'replai'; did you mean 'replay'") as caught:
         run_judges_ray([{"type": "replai", "name": "x"}], clips, progress=False)
     assert "\n" not in str(caught.value)
+
+
+@pytest.mark.slow
+def test_judges_that_cannot_be_built_give_one_line_and_no_ray_traceback(ray_cluster, clips, monkeypatch):
+    unread = []  # failures nobody read: Ray prints each as an 'Unhandled error' traceback after the one-line error
+    monkeypatch.setattr(ray._private.worker, "_unhandled_error_handler", unread.append)
+    bad = [{"type": "replay", "name": name, "path": f"/nonexistent/{name}.npz"} for name in ("first", "second", "third")]
+    for _ in range(3):  # which probe fails first is up to Ray
+        with pytest.raises(InputError, match=r"^/nonexistent/(first|second|third)\.npz: no such judge-output file$"):
+            run_judges_ray(bad, clips, progress=False)
+    gc.collect()  # the probes' references go: an unread failure among them is reported now
+    deadline = time.monotonic() + 5
+    while not unread and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert unread == []
 
 
 @pytest.mark.slow
