@@ -60,8 +60,6 @@ DROPPED_BATCH = (
     f"its batch failed {ACTOR_RESTARTS + 1} times on Ray and was dropped (usually the judge's process dying on it: "
     "a crash or out of memory; Ray's log says why); judge it alone, or leave it out"
 )
-# Ray 2.60 deprecates map_batches(max_restarts=...) without a named replacement: the warning is for this call only.
-warnings.filterwarnings("ignore", message="`ray_remote_args` is deprecated", module=r"judges\.ray_runner")
 
 
 def run_judges_ray(
@@ -573,6 +571,9 @@ def _import_ray() -> Any:
         import ray.data  # noqa: F401
     except ImportError:
         raise InputError("run_judges_ray needs Ray Data; install it with: " + install_hint("ray")) from None
+    # Ray 2.60 deprecates map_batches(max_restarts=...) without a named replacement: the warning is for this call
+    # only. Set after importing Ray, whose own filter for its deprecations goes in front of any set before it.
+    warnings.filterwarnings("ignore", message="`ray_remote_args` is deprecated", module=r"judges\.ray_runner")
     return ray
 
 

@@ -7,10 +7,12 @@ import os
 import sys
 import threading
 import time
+import warnings
 
 import pytest
 
 import ray  # [dev] includes [ray]: a missing Ray is a failed install, not a skip
+from ray.util.annotations import RayDeprecationWarning
 
 from judges.base import Judge  # noqa: E402
 from judges.errors import InputError  # noqa: E402
@@ -187,6 +189,16 @@ def test_judges_that_cannot_be_built_give_one_line_and_no_ray_traceback(ray_clus
     while not unread and time.monotonic() < deadline:
         time.sleep(0.1)
     assert unread == []
+
+
+@pytest.mark.slow
+def test_ray_datas_deprecation_warning_about_the_runners_own_call_is_not_shown(ray_cluster, configs, clips):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.resetwarnings()  # a user's filters, not pytest's ignore::DeprecationWarning
+        # what `import ray` adds, in front, when it comes after judges.ray_runner (cojudge predict --backend ray does so)
+        warnings.filterwarnings("module", category=RayDeprecationWarning)
+        run_judges_ray(configs[:1], clips[:2], progress=False)
+    assert [str(w.message) for w in caught if "ray_remote_args" in str(w.message)] == []
 
 
 @pytest.mark.slow
