@@ -426,7 +426,9 @@ class _ActorPool(Judge):
             fn_constructor_args=(ray.cloudpickle.dumps(self._plan.source), self._ledger, self.name),
             batch_size=self._batch_size,
             batch_format="numpy",
-            compute=ray.data.ActorPoolStrategy(size=self._plan.actors),
+            # One batch at a time per actor: a batch queued behind one that kills the process would fail with it,
+            # and each such death would cost that innocent batch one of its retries (and, after three, its clips).
+            compute=ray.data.ActorPoolStrategy(size=self._plan.actors, max_tasks_in_flight_per_actor=1),
             # An actor whose process dies is always restarted (deaths while building its judge are counted by
             # the ledger); the batch it died on is retried ACTOR_RESTARTS times, then dropped, and the dataset
             # goes on: its clips get DROPPED_BATCH verdicts, the judge's other clips are still judged.
