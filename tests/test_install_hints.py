@@ -39,3 +39,10 @@ def test_hint_installs_the_checkout_not_a_pypi_name(extra: str) -> None:
 
 def test_fer_hint_pins_the_version_setup_cfg_names() -> None:
     assert FER_HINT.split()[-1] in (ROOT / "setup.cfg").read_text(encoding="utf-8")
+
+
+def test_hint_outside_a_checkout_installs_the_wheel_with_the_extra(monkeypatch) -> None:
+    import judges.install_hints as hints
+
+    monkeypatch.setattr(hints, "_runs_from_checkout", lambda: False)
+    assert hints.install_hint("cpu").startswith("pip install 'merov_cojudge-<version>-py3-none-any.whl[cpu]' (the wheel")
