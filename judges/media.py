@@ -39,6 +39,14 @@ def require_media(judge: str) -> None:
             raise InputError(f"judge {judge!r} decodes video and audio with {package}, which is not installed: {install_hint('media')}")
 
 
+def _media_module(module: str, package: str, use: str) -> Any:
+    """``module`` imported, or a one-line error naming the ``[media]`` extra (a direct call without it)."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise InputError(f"{use} needs {package}, which is not installed: {install_hint('media')}") from None
+
+
 @dataclass(frozen=True)
 class MediaSpec:
     """How a judge samples a clip; hashable, and part of the judge's ``cache_identity()``.
@@ -94,7 +102,7 @@ class Media:
 
     def images(self) -> list[Any]:
         """The frames as PIL images (what image-text processors and LMDeploy take)."""
-        from PIL import Image
+        Image = _media_module("PIL.Image", "pillow", "Media.images()")
 
         return [Image.fromarray(frame) for frame in self.frames]
 
@@ -111,7 +119,7 @@ def decode_clip(
     Raises :class:`InputError` (one line) when the file is missing, unreadable
     or has neither a video nor an audio stream.
     """
-    import av
+    av = _media_module("av", "av", "decoding a clip")
 
     path = Path(path)
     if not path.is_file():
@@ -367,7 +375,7 @@ def _drain(resampler: Any, chunks: list[np.ndarray]) -> None:
 
 def encode_image(frame: np.ndarray, format: str = "jpeg", quality: int = 90) -> bytes:
     """A frame (HxWx3 uint8) as JPEG or PNG bytes, e.g. for a base64 data URL."""
-    from PIL import Image
+    Image = _media_module("PIL.Image", "pillow", "encode_image()")
 
     fmt = format.lower()
     if fmt in ("jpg", "jpeg"):

@@ -348,3 +348,19 @@ def test_fewer_frames_than_the_header_promises_reuse_the_nearest_earlier_pick(tm
 def test_a_rotated_phone_video_gives_the_frames_decoding_every_frame_gives(tmp_path):
     clip = _portrait_phone_clip(tmp_path / "portrait.mp4")
     assert _same_frames(decode_clip(clip, num_frames=2, max_side=32).frames, _decode_every_frame(clip, 2, 32))
+
+
+@pytest.mark.parametrize("call", ["decode_clip", "images", "encode_image"])
+def test_media_calls_without_the_media_extra_give_its_install_hint(monkeypatch, tmp_path, call):
+    import sys
+
+    from judges import media
+
+    monkeypatch.setitem(sys.modules, "av", None)  # an import of it fails, as when PyAV is not installed
+    monkeypatch.setitem(sys.modules, "PIL.Image", None)
+    frame = np.zeros((4, 4, 3), dtype=np.uint8)
+    run = {"decode_clip": lambda: media.decode_clip(tmp_path / "clip.mp4"),
+           "images": lambda: media.Media(frames=[frame]).images(),
+           "encode_image": lambda: media.encode_image(frame)}[call]
+    with pytest.raises(InputError, match=r"needs (av|pillow), which is not installed: pip install"):
+        run()
