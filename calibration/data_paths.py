@@ -21,17 +21,23 @@ def find_data_root() -> Path | None:
     env = os.environ.get(ENV_VAR)
     if env:
         return Path(env).expanduser()
-    for candidate in (Path.cwd() / ".." / "shared", _REPO.parent / "shared", Path.cwd() / "shared"):
+    for candidate in _candidates():
         if (candidate / "emotion_wheel").is_dir() or (candidate / "ovmerd").is_dir():
             return candidate.resolve()
     return None
+
+
+def _candidates() -> list[Path]:
+    """Where the data folder is looked for without ``$MEROV_DATA``, in order."""
+    return [Path.cwd() / ".." / "shared", _REPO.parent / "shared", Path.cwd() / "shared"]
 
 
 def data_root() -> Path:
     """The data folder; a clear error when there is none."""
     root = find_data_root()
     if root is None or not root.is_dir():
-        where = f"${ENV_VAR}={os.environ[ENV_VAR]}" if os.environ.get(ENV_VAR) else "../shared"
+        where = (f"${ENV_VAR}={os.environ[ENV_VAR]}" if os.environ.get(ENV_VAR)
+                 else " nor ".join(dict.fromkeys(str(c.resolve()) for c in _candidates())))  # the same folder once
         raise InputError(
             f"no data folder at {where}; set {ENV_VAR} to the folder holding emotion_wheel/ and ovmerd/ (see README, 'Data')"
         )

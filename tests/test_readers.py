@@ -402,3 +402,18 @@ def test_a_wheel_xlsx_damaged_inside_its_zip_is_a_one_line_error_naming_it(tmp_p
     with pytest.raises(InputError, match=r"wheel2\.xlsx: unreadable xlsx .*download the wheel files again") as caught:
         EmotionWheel.load(folder)
     assert "\n" not in str(caught.value)
+
+
+def test_without_merov_data_the_error_names_every_folder_looked_in(tmp_path, monkeypatch):
+    import calibration.data_paths as paths
+
+    monkeypatch.delenv("MEROV_DATA", raising=False)
+    (tmp_path / "work").mkdir()
+    monkeypatch.chdir(tmp_path / "work")
+    monkeypatch.setattr(paths, "_REPO", tmp_path / "checkout" / "merov")
+    with pytest.raises(InputError) as caught:
+        paths.data_root()
+    message = str(caught.value)
+    for folder in (tmp_path / "shared", tmp_path / "checkout" / "shared", tmp_path / "work" / "shared"):
+        assert f"{folder}" in message
+    assert message.startswith(f"no data folder at {tmp_path / 'shared'} nor ")
