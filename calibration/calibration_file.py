@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import warnings
 import platform
 from collections.abc import Mapping
@@ -191,5 +192,5 @@ def judges_on_other_files(data: dict[str, Any], files: Mapping[str, Path]) -> li
 
 
 def _tail(path: str | Path) -> str:
-    """A judge file's folder and name: the model and the run, without where the data was kept."""
-    return "/".join(Path(path).parts[-2:])
+    """A judge file's folder and name: the model and the run, without where the data was kept (a relative path from its cwd)."""
+    return "/".join(Path(os.path.abspath(path)).parts[-2:])

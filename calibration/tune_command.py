@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 
@@ -90,7 +91,8 @@ def run(args: argparse.Namespace) -> int:
     result = tune_table(fuser, table, labels, grid, objective, folds=args.folds, repeats=args.repeats, smooth=not args.no_smooth)
     fuser.voter.set_params(**result.best_params)
     fuser.fit_table(table, labels)
-    judges = [{"name": n, "type": "replay", "path": str(p)} for n, p in files.items()]
+    # absolute: a path relative to the judge's own folder would lose the model's name, which fuse checks
+    judges = [{"name": n, "type": "replay", "path": os.path.abspath(p)} for n, p in files.items()]
     tuning = {**result.summary(), "folds": args.folds, "repeats": args.repeats, "n_clips": len(names), "grid": grid}
     save_calibration(args.out, fuser, judges, args.strategy, {"tuning": tuning})
     elapsed = time.perf_counter() - started

@@ -94,6 +94,25 @@ def test_fuse_warns_when_a_judge_comes_from_another_file_than_at_tuning(calibrat
     assert "judge c was tuned on Chat-UniVi/" in err and "judge a" not in err
 
 
+def test_a_judge_tuned_by_a_path_relative_to_its_folder_keeps_its_folder_for_the_other_file_warning(data_root, tmp_path, monkeypatch, capsys):
+    outputs = data_root.resolve() / "ovmerd" / "outputs"
+    run = "output-reason-7b-nosubtitle-addsub-eng-openset.npz"  # every baseline model's file has this name
+    cal = tmp_path / "cal.json"
+    monkeypatch.chdir(outputs / "Chat-UniVi")
+    assert main(["tune", "--labels", str(data_root.resolve() / "ovmerd/labels/dev.csv"), "--judge", f"a={run}", "--grid", "C=0.1",
+                 "--grid", "lam=0.5", "--oov", "drop", "--folds", "2", "--out", str(cal), "--format", "json"]) == 0
+    assert json.loads(cal.read_text())["judges"][0]["path"] == str(outputs / "Chat-UniVi" / run)
+    capsys.readouterr()
+    monkeypatch.chdir(outputs / "Otter")  # another model's file of the same name
+    assert main(_fuse(cal, [f"a={run}"], "--out", str(tmp_path / "otter.csv"))) == 0
+    assert "judge a was tuned on Chat-UniVi/" in capsys.readouterr().err
+    assert main(_fuse(cal, [f"a={outputs / 'Chat-UniVi' / run}"], "--out", str(tmp_path / "same.csv"))) == 0  # the very file
+    assert "tuned on" not in capsys.readouterr().err
+    monkeypatch.chdir(outputs / "Chat-UniVi")
+    assert main(_fuse(cal, [f"a={run}"], "--out", str(tmp_path / "again.csv"))) == 0  # the very file, as at tuning
+    assert "tuned on" not in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("damage", ["drop voter", "drop wheel", "bad class", "unknown parameter", "drop state", "fewer judges", "lam out of range",
                                     "judges as bare names", "drop strategy", "reliability feature switched off", "coefficients cut short",
                                     "fewer classes", "similarity not a number"])
