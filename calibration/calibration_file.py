@@ -6,7 +6,7 @@ import math
 import os
 import warnings
 import platform
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -15,11 +15,11 @@ import numpy as np
 
 from ensemble.fuser import OOV_POLICIES, Fuser
 from ensemble.output_files import write_atomically
-from judges.clip_hash import identity_json_value
+from judges.clip_hash import identity_hash, identity_json_value
 from judges.errors import InputError
 from judges.text_files import check_input_file
 
-__all__ = ["save_calibration", "load_calibration", "judges_on_other_files", "FORMAT_VERSION"]
+__all__ = ["save_calibration", "load_calibration", "judges_on_other_files", "judges_with_other_answers", "answers_digest", "FORMAT_VERSION"]
 
 FORMAT_VERSION = 1
 _PACKAGES = ("merov-cojudge", "numpy", "scikit-learn", "sentence-transformers", "networkx")
@@ -188,6 +188,23 @@ def judges_on_other_files(data: dict[str, Any], files: Mapping[str, Path]) -> li
         replayed = judge.get("type") == "replay" or judge.get("class") == "ReplayJudge"  # cojudge tune / CoJudge.save
         if replayed and isinstance(tuned, str) and tuned and name in files and _tail(tuned) != _tail(files[name]):
             out.append((name, _tail(tuned), Path(files[name])))
+    return out
+
+
+def answers_digest(answers: Mapping[str, Sequence[str]]) -> str:
+    """sha256 of a judge's answers (clip -> words), as a replay judge's identity records them (its ``labels``)."""
+    return identity_hash({str(n): [str(w) for w in words] for n, words in answers.items()})
+
+
+def judges_with_other_answers(data: dict[str, Any], outputs: Mapping[str, Mapping[str, Sequence[str]]]) -> list[tuple[str, str | None]]:
+    """(name, tuned file's folder/name or None) for replayed judges whose given answers differ from those tuned on (the
+    file's ``labels`` digest): another model's output saved under the tuned folder/name, or the judge on other clips."""
+    out = []
+    for judge in data.get("judges", []):
+        name, tuned, path = judge.get("name"), judge.get("labels"), judge.get("path")
+        replayed = judge.get("type") == "replay" or judge.get("class") == "ReplayJudge"
+        if replayed and isinstance(tuned, str) and name in outputs and answers_digest(outputs[name]) != tuned:
+            out.append((name, _tail(path) if isinstance(path, str) and path else None))
     return out
 
 

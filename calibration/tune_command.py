@@ -7,7 +7,7 @@ import os
 import sys
 import time
 
-from calibration.calibration_file import save_calibration
+from calibration.calibration_file import answers_digest, save_calibration
 from calibration.emotion_wheel import load_wheel, wheel_input_files
 from calibration.labels import check_names, read_labels, read_split
 from calibration.objectives import Objective
@@ -92,7 +92,8 @@ def run(args: argparse.Namespace) -> int:
     fuser.voter.set_params(**result.best_params)
     fuser.fit_table(table, labels)
     # absolute: a path relative to the judge's own folder would lose the model's name, which fuse checks
-    judges = [{"name": n, "type": "replay", "path": os.path.abspath(p)} for n, p in files.items()]
+    # and what it answered: fuse warns when a file of the same folder/name holds other answers (another model's)
+    judges = [{"name": n, "type": "replay", "path": os.path.abspath(p), "labels": answers_digest(outputs[n])} for n, p in files.items()]
     tuning = {**result.summary(), "folds": args.folds, "repeats": args.repeats, "n_clips": len(names), "grid": grid}
     save_calibration(args.out, fuser, judges, args.strategy, {"tuning": tuning})
     elapsed = time.perf_counter() - started

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from calibration.calibration_file import judges_on_other_files, load_calibration
+from calibration.calibration_file import judges_on_other_files, judges_with_other_answers, load_calibration
 from calibration.emotion_wheel import wheel_input_files
 from calibration.labels import read_split
 from ensemble.judge_args import add_judge_arguments, judge_file_inputs, judge_files
@@ -45,7 +45,8 @@ def run(args: argparse.Namespace) -> int:
     out = check_output_path(args.out, "--out", inputs)
     details = check_output_path(args.details, "--details", {**inputs, "--out": out}) if args.details else None
     fuser, data = load_calibration(args.calibration)
-    for name, tuned, given in judges_on_other_files(data, files):
+    moved = judges_on_other_files(data, files)
+    for name, tuned, given in moved:
         print(f"warning: judge {name} was tuned on {tuned}, now given {given}; fine for the same judge on other clips, "
               "wrong for another model (its weights are the tuned judge's)", file=sys.stderr)
     missing = [n for n in fuser.judges_ if n not in files]
@@ -55,6 +56,10 @@ def run(args: argparse.Namespace) -> int:
     if extra:
         print(f"warning: ignoring judge(s) not in the calibration: {', '.join(extra)}", file=sys.stderr)
     outputs = {n: read_judge_output(files[n]) for n in fuser.judges_}
+    for name, tuned in judges_with_other_answers(data, outputs):
+        if name not in {m[0] for m in moved}:  # warned about already
+            print(f"warning: judge {name}'s file {files[name]} holds other answers than the {tuned or 'file'} it was tuned on; fine for "
+                  "the same judge on other clips, wrong for another model (its weights are the tuned judge's)", file=sys.stderr)
     names = read_split(args.names) if args.names else sorted({n for out in outputs.values() for n in out})
     if args.names and not any(n in out for out in outputs.values() for n in names):
         raise InputError(f"--names {args.names}: none of its {len(names)} names (first: {names[0]!r}) is in any judge's output; "

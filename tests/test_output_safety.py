@@ -94,6 +94,22 @@ def test_fuse_warns_when_a_judge_comes_from_another_file_than_at_tuning(calibrat
     assert "judge c was tuned on Chat-UniVi/" in err and "judge a" not in err
 
 
+def test_fuse_warns_when_a_judges_file_of_the_tuned_folder_and_name_holds_other_answers(calibration, two_judges, data_root, tmp_path, capsys):
+    outputs = data_root / "ovmerd" / "outputs"
+    run = "output-reason-7b-nosubtitle-addsub-eng-openset.npz"
+    (tmp_path / "moved" / "Chat-UniVi").mkdir(parents=True)
+    (tmp_path / "other" / "Chat-UniVi").mkdir(parents=True)
+    moved = tmp_path / "moved" / "Chat-UniVi" / run  # the tuned file on another machine
+    moved.write_bytes((outputs / "Chat-UniVi" / run).read_bytes())
+    other = tmp_path / "other" / "Chat-UniVi" / run  # another model's answers saved under the tuned name
+    other.write_bytes((outputs / "VideoChat2" / run).read_bytes())
+    assert main(_fuse(calibration, [two_judges[0], f"c={moved}"], "--out", str(tmp_path / "moved.csv"))) == 0
+    assert "warning" not in capsys.readouterr().err
+    assert main(_fuse(calibration, [two_judges[0], f"c={other}"], "--out", str(tmp_path / "other.csv"))) == 0
+    err = capsys.readouterr().err
+    assert f"judge c's file {other} holds other answers than the Chat-UniVi/{run} it was tuned on" in err and "judge a" not in err
+
+
 def test_a_judge_tuned_by_a_path_relative_to_its_folder_keeps_its_folder_for_the_other_file_warning(data_root, tmp_path, monkeypatch, capsys):
     outputs = data_root.resolve() / "ovmerd" / "outputs"
     run = "output-reason-7b-nosubtitle-addsub-eng-openset.npz"  # every baseline model's file has this name
