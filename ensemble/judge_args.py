@@ -38,7 +38,7 @@ def judge_files(args: argparse.Namespace) -> dict[str, Path]:
 
     for spec in args.judge:
         name, sep, path = spec.partition("=")
-        if not sep:
+        if not sep or (not Path(path).exists() and Path(spec).is_file()):  # a bare path with '=' in it (runs/lr=0.1/p.npz)
             path, name = spec, judge_name_for(Path(spec))
         if not name or not path:
             raise InputError(f"--judge {spec!r}: write NAME=PATH, e.g. --judge affectgpt=outputs/affectgpt-openset.npz")

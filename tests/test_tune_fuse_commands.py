@@ -11,7 +11,7 @@ import pytest
 
 from calibration.tune_command import parse_grid
 from ensemble.cli import main
-from ensemble.judge_args import add_judge_arguments, judge_files
+from ensemble.judge_args import add_judge_arguments, judge_files, judge_name_for
 from judges.errors import InputError
 from judges.outputs import read_judge_output
 
@@ -118,6 +118,15 @@ def _judge_files(argv: list[str]) -> dict[str, Path]:
 )
 def test_a_judge_given_as_a_bare_path_is_named_after_its_folder_and_file(path, name):
     assert _judge_files(["--judge", path]) == {name: Path(path)}
+
+
+@pytest.mark.parametrize("relative", ["run=2/p.csv", "lr=0.1-openset.npz"])
+def test_a_judge_given_as_a_bare_path_with_an_equals_sign_is_that_file(tmp_path, monkeypatch, relative):
+    monkeypatch.chdir(tmp_path)
+    Path(relative).parent.mkdir(parents=True, exist_ok=True)
+    Path(relative).write_text("name,openset\n")
+    assert _judge_files(["--judge", relative]) == {judge_name_for(Path(relative)): Path(relative)}
+    assert _judge_files(["--judge", f"x={relative}"]) == {"x": Path(relative)}  # NAME=PATH as ever
 
 
 def test_judge_glob_adds_the_matching_files_in_name_order(tmp_path):
