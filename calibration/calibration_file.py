@@ -126,6 +126,9 @@ def _check_entries(data: dict[str, Any]) -> None:
         raise ValueError("'fusion' must be an object (oov, min_similarity, embedding_model)")
     if fusion.get("oov", "attach") not in OOV_POLICIES:
         raise ValueError(f"fusion oov {fusion['oov']!r} is not one of {', '.join(OOV_POLICIES)}")
+    model = fusion.get("embedding_model")
+    if model is not None and not isinstance(model, str):
+        raise ValueError(f"fusion embedding_model {model!r} is not a model name or folder (or null for the default)")
     similarity = fusion.get("min_similarity")
     if similarity is not None and (isinstance(similarity, bool) or not isinstance(similarity, (int, float))):
         raise ValueError(f"fusion min_similarity {similarity!r} is not a number")
