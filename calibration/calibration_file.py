@@ -95,12 +95,23 @@ def load_calibration(path: str | Path, wheel=None) -> tuple[Fuser, dict[str, Any
     except (KeyError, TypeError, ValueError, AttributeError, ImportError, IndexError) as exc:
         what = f"missing {exc}" if isinstance(exc, KeyError) else f"{type(exc).__name__}: {exc}"
         raise InputError(f"{path}: damaged calibration file ({what}); re-run 'cojudge tune' to make a new one") from None
+    _check_strategy(path, data, fuser)
     tuned = [j.get("name") for j in data.get("judges", []) if isinstance(j, dict)]
     if tuned and tuned != fuser.judges_:
         raise InputError(f"{path}: damaged calibration file (its judges {tuned[:5]} differ from its voter's {fuser.judges_[:5]}); "
                          "re-run 'cojudge tune' to make a new one")
     _warn_if_embedding_model_changed(path, data, fuser)
     return fuser, data
+
+
+def _check_strategy(path: Path, data: dict[str, Any], fuser: Fuser) -> None:
+    """The strategy the file names is its voter's: an edited strategy would be reported, not used."""
+    from calibration.tuning import STRATEGIES, strategy_of
+
+    strategy, voters = data["strategy"], strategy_of(fuser.voter_)
+    if strategy in STRATEGIES and voters is not None and strategy != voters:
+        raise InputError(f"{path}: its strategy {strategy!r} is not its voter's ({type(fuser.voter_).__name__}: {voters!r}); "
+                         f"the strategy is learnt, not set: run 'cojudge tune --strategy {strategy}' for a {strategy} calibration")
 
 
 def _warn_if_embedding_model_changed(path: Path, data: dict[str, Any], fuser: Fuser) -> None:

@@ -203,6 +203,12 @@ def test_a_calibration_of_another_format_version_asks_for_a_new_tuning(calibrati
         load_calibration(path)
 
 
+def test_a_calibration_whose_strategy_is_edited_to_another_than_its_voters_is_refused(calibration, tmp_path):
+    path = _altered(calibration, tmp_path, lambda data: data.update(strategy="majority"))  # its voter is still the stacked one
+    with pytest.raises(InputError, match=r"strategy 'majority' is not its voter's \(StackedVoter: 'stacked'\).*cojudge tune --strategy majority"):
+        load_calibration(path)
+
+
 def test_a_voter_class_from_outside_merov_cojudge_is_refused(calibration, tmp_path):
     path = _altered(calibration, tmp_path, lambda data: data["voter"].update({"class": "collections:OrderedDict"}))
     with pytest.raises(InputError, match="is not one of merov-cojudge's"):
