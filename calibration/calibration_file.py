@@ -85,8 +85,12 @@ def load_calibration(path: str | Path, wheel=None) -> tuple[Fuser, dict[str, Any
         raise InputError(f"{path}: not a calibration file (invalid JSON: {exc})") from None
     if not isinstance(data, dict) or data.get("format") != "merov-cojudge calibration":
         raise InputError(f"{path}: not a merov-cojudge calibration file; make one with 'cojudge tune'")
-    if data.get("format_version") != FORMAT_VERSION:
-        raise InputError(f"{path}: calibration format {data.get('format_version')} is not supported (expected {FORMAT_VERSION}); re-run 'cojudge tune'")
+    version = data.get("format_version")
+    if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:  # a newer merov-cojudge's
+        raise InputError(f"{path}: calibration format {version} is not supported by this merov-cojudge: format_version {version} is newer "
+                         f"than it reads ({FORMAT_VERSION}); upgrade merov-cojudge, or re-run 'cojudge tune' with this one")
+    if version != FORMAT_VERSION or isinstance(version, bool):  # as written: '1' (text) is not 1
+        raise InputError(f"{path}: calibration format_version {version!r} is not supported (expected {FORMAT_VERSION}); re-run 'cojudge tune'")
     try:
         _check_entries(data)
         fuser = _fuser_from(data, wheel, path)

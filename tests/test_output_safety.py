@@ -209,6 +209,18 @@ def test_a_calibration_whose_strategy_is_edited_to_another_than_its_voters_is_re
         load_calibration(path)
 
 
+def test_a_calibration_of_a_newer_format_says_to_upgrade(calibration, tmp_path):
+    path = _altered(calibration, tmp_path, lambda data: data.update(format_version=2))
+    with pytest.raises(InputError, match=r"format_version 2 is newer than it reads \(1\); upgrade merov-cojudge"):
+        load_calibration(path)
+
+
+def test_a_format_version_edited_into_text_is_shown_as_text_not_as_the_expected_number(calibration, tmp_path):
+    path = _altered(calibration, tmp_path, lambda data: data.update(format_version="1"))
+    with pytest.raises(InputError, match=r"calibration format_version '1' is not supported \(expected 1\)"):
+        load_calibration(path)
+
+
 def test_a_voter_class_from_outside_merov_cojudge_is_refused(calibration, tmp_path):
     path = _altered(calibration, tmp_path, lambda data: data["voter"].update({"class": "collections:OrderedDict"}))
     with pytest.raises(InputError, match="is not one of merov-cojudge's"):
