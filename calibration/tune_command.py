@@ -108,6 +108,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"\nprecision-recall curve (cross-validated, level 1) as {result.knob} moves:")
         print(f"{result.knob:>10}{'l1_p':>8}{'l1_r':>8}{result.objective:>8}{'words':>7}")
         for pt in result.pr_curve:
-            print(f"{pt[result.knob]:>10.2f}{100 * pt['l1_p']:>8.2f}{100 * pt['l1_r']:>8.2f}{100 * pt['score']:>8.2f}{pt['words_per_clip']:>7.2f}")
+            print(f"{pt[result.knob]:>10g}{100 * pt['l1_p']:>8.2f}{100 * pt['l1_r']:>8.2f}{100 * pt['score']:>8.2f}{pt['words_per_clip']:>7.2f}")
     print(f"\nwrote {args.out}", file=sys.stderr)
     return 0
