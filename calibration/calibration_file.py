@@ -194,17 +194,22 @@ def _fuser_from(data: dict[str, Any], wheel, path: Path) -> Fuser:
     return fuser
 
 
-def judges_on_other_files(data: dict[str, Any], files: Mapping[str, Path]) -> list[tuple[str, str, Path]]:
+def judges_on_other_files(data: dict[str, Any], files: Mapping[str, Path],
+                          outputs: Mapping[str, Mapping[str, Sequence[str]]] | None = None) -> list[tuple[str, str, Path]]:
     """(name, tuned file, given file) for replayed judges given another file (folder/name) than at tuning.
 
     Fusing is right for the same judge on new clips (another file name, same model is
     possible), wrong for another model under a tuned judge's name: the caller warns.
+    A file whose ``outputs`` are the very answers tuned on (its recorded digest) is the
+    tuned one, moved or renamed.
     """
     out = []
     for judge in data.get("judges", []):
-        name, tuned = judge.get("name"), judge.get("path")
+        name, tuned, digest = judge.get("name"), judge.get("path"), judge.get("labels")
         replayed = judge.get("type") == "replay" or judge.get("class") == "ReplayJudge"  # cojudge tune / CoJudge.save
         if replayed and isinstance(tuned, str) and tuned and name in files and _tail(tuned) != _tail(files[name]):
+            if outputs is not None and name in outputs and isinstance(digest, str) and answers_digest(outputs[name]) == digest:
+                continue
             out.append((name, _tail(tuned), Path(files[name])))
     return out
 

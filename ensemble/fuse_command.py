@@ -45,10 +45,6 @@ def run(args: argparse.Namespace) -> int:
     out = check_output_path(args.out, "--out", inputs)
     details = check_output_path(args.details, "--details", {**inputs, "--out": out}) if args.details else None
     fuser, data = load_calibration(args.calibration)
-    moved = judges_on_other_files(data, files)
-    for name, tuned, given in moved:
-        print(f"warning: judge {name} was tuned on {tuned}, now given {given}; fine for the same judge on other clips, "
-              "wrong for another model (its weights are the tuned judge's)", file=sys.stderr)
     missing = [n for n in fuser.judges_ if n not in files]
     if missing:
         raise InputError(f"{args.calibration} was tuned with judge(s) {', '.join(missing[:5])} not given here; give --judge NAME=PATH for each of: {', '.join(fuser.judges_)}")
@@ -56,6 +52,10 @@ def run(args: argparse.Namespace) -> int:
     if extra:
         print(f"warning: ignoring judge(s) not in the calibration: {', '.join(extra)}", file=sys.stderr)
     outputs = {n: read_judge_output(files[n]) for n in fuser.judges_}
+    moved = judges_on_other_files(data, files, outputs)
+    for name, tuned, given in moved:
+        print(f"warning: judge {name} was tuned on {tuned}, now given {given}; fine for the same judge on other clips, "
+              "wrong for another model (its weights are the tuned judge's)", file=sys.stderr)
     for name, tuned in judges_with_other_answers(data, outputs):
         if name not in {m[0] for m in moved}:  # warned about already
             print(f"warning: judge {name}'s file {files[name]} holds other answers than the {tuned or 'file'} it was tuned on; fine for "

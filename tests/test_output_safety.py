@@ -110,6 +110,14 @@ def test_fuse_warns_when_a_judges_file_of_the_tuned_folder_and_name_holds_other_
     assert f"judge c's file {other} holds other answers than the Chat-UniVi/{run} it was tuned on" in err and "judge a" not in err
 
 
+def test_fuse_does_not_warn_about_a_judges_file_renamed_elsewhere_with_the_answers_it_was_tuned_on(calibration, two_judges, data_root, tmp_path, capsys):
+    renamed = tmp_path / "judges" / "chatunivi.npz"  # the files gathered into one folder on another machine
+    renamed.parent.mkdir()
+    renamed.write_bytes((data_root / "ovmerd/outputs/Chat-UniVi/output-reason-7b-nosubtitle-addsub-eng-openset.npz").read_bytes())
+    assert main(_fuse(calibration, [two_judges[0], f"c={renamed}"], "--out", str(tmp_path / "pred.csv"))) == 0
+    assert "warning" not in capsys.readouterr().err
+
+
 def test_a_judge_tuned_by_a_path_relative_to_its_folder_keeps_its_folder_for_the_other_file_warning(data_root, tmp_path, monkeypatch, capsys):
     outputs = data_root.resolve() / "ovmerd" / "outputs"
     run = "output-reason-7b-nosubtitle-addsub-eng-openset.npz"  # every baseline model's file has this name
