@@ -28,7 +28,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--strategy", default="stacked", help=f"voting strategy: {', '.join(STRATEGIES)} (default: stacked)")
     p.add_argument("--objective", default="l1_f", help="what to maximise: l1_f (default), m_avg, or f<beta> e.g. f0.5")
     p.add_argument("--grid", action="append", default=[], metavar="PARAM=V1,V2",
-                   help="search these values of a voter parameter instead of the default grid; repeatable")
+                   help="search these values of a voter parameter; the --grid options replace the whole default grid "
+                        "(a parameter they leave out keeps its default, untuned); repeatable")
     p.add_argument("--folds", type=int, default=5, help="cross-validation folds (default 5)")
     p.add_argument("--repeats", type=int, default=1, help="cross-validation repeats (default 1)")
     p.add_argument("--no-smooth", action="store_true",
@@ -74,6 +75,12 @@ def run(args: argparse.Namespace) -> int:
     # bad options and labels fail here, before the judges' words are read and embedded
     voter = make_voter(args.strategy)
     grid = check_grid(voter, parse_grid(args.grid) if args.grid else default_grid(args.strategy))
+    untuned = sorted(set(default_grid(args.strategy)) - set(grid))
+    if args.grid and untuned:  # --grid replaces the default grid: what it leaves out is not searched
+        one = len(untuned) == 1
+        print(f"note: --grid replaces the default grid, so {', '.join(untuned)} {'keeps its default' if one else 'keep their defaults'} "
+              f"({', '.join(f'{k}={voter.get_params()[k]!r}' for k in untuned)}) and {'is' if one else 'are'} not tuned; "
+              f"add --grid {untuned[0]}=... to search {'it' if one else 'them'} too", file=sys.stderr)
     objective = Objective(args.objective)
     check_folds(args.folds, args.repeats, len(names))
     fuser = Fuser(voter, oov=args.oov, wheel=load_wheel(args.wheel_dir))

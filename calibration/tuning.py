@@ -188,7 +188,7 @@ def tune_table(
     """Cross-validate every grid point on ``table``'s clips; the caller refits on all of them.
 
     With ``smooth``, the decision knob (``lam`` or ``threshold``) is chosen by the mean
-    score of the grid point and its two neighbours on the knob's grid (then by its own
+    score of the grid point and its two neighbours on the knob's grid (one at either end; then by its own
     score): fold noise makes single points jagged by about half a point of F, and a
     neighbourhood's mean picks a setting that holds up better on unseen clips (over five
     fold seeds of the nested cross-validation: +0.1 level-1 F on average, see README).

@@ -100,6 +100,14 @@ def test_the_precision_recall_curve_shows_each_knob_value_as_given_not_rounded_i
     assert [row.split()[0] for row in table] == ["0.5", "0.505", "0.51"]
 
 
+def test_a_grid_that_leaves_out_a_default_parameter_says_it_is_not_tuned(panel, data_root, tmp_path, capsys, dev_names):
+    (tmp_path / "split.txt").write_text("\n".join(dev_names[:20]) + "\n", encoding="utf-8")
+    assert main(["tune", "--labels", str(data_root / "ovmerd/labels/dev.csv"), "--names", str(tmp_path / "split.txt"), "--judge", panel[0],
+                 "--grid", "C=0.1", "--folds", "2", "--oov", "drop", "--out", str(tmp_path / "c.json")]) == 0
+    assert "note: --grid replaces the default grid, so lam keeps its default (lam=0.5) and is not tuned; add --grid lam=..." \
+        in capsys.readouterr().err
+
+
 def test_tune_warns_about_a_judge_that_answered_few_clips(panel, data_root, tmp_path, capsys, dev_names):
     sparse = tmp_path / "sparse.csv"
     sparse.write_text(f"name,openset\n{dev_names[0]},\"['happy']\"\n", encoding="utf-8")
