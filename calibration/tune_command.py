@@ -94,6 +94,13 @@ def run(args: argparse.Namespace) -> int:
             print(f"warning: judge {name} answered only {len(answered)} of the {len(names)} tuning clips; its weights rest on those", file=sys.stderr)
         if not any(out[n] for n in answered):
             print(f"warning: judge {name} named no emotion word on any tuning clip; it adds nothing to the fusion", file=sys.stderr)
+    same: dict[str, str] = {}
+    for name, out in outputs.items():  # one file (or one model's answers) given under two names votes twice
+        digest = answers_digest({n: out[n] for n in names if out.get(n) is not None})
+        if digest in same:
+            print(f"warning: judges {same[digest]} and {name} give the same answers on every tuning clip (the same file twice?); "
+                  "their votes count twice", file=sys.stderr)
+        same.setdefault(digest, name)
     table = fuser.table(outputs, names, judges=list(files))
     result = tune_table(fuser, table, labels, grid, objective, folds=args.folds, repeats=args.repeats, smooth=not args.no_smooth)
     fuser.voter.set_params(**result.best_params)

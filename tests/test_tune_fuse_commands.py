@@ -108,6 +108,15 @@ def test_a_grid_that_leaves_out_a_default_parameter_says_it_is_not_tuned(panel, 
         in capsys.readouterr().err
 
 
+def test_tune_warns_when_one_file_is_given_under_two_names(panel, data_root, tmp_path, capsys, dev_names):
+    (tmp_path / "split.txt").write_text("\n".join(dev_names[:20]) + "\n", encoding="utf-8")
+    path = panel[0].split("=", 1)[1]
+    assert main(["tune", "--labels", str(data_root / "ovmerd/labels/dev.csv"), "--names", str(tmp_path / "split.txt"),
+                 "--judge", f"a={path}", "--judge", f"b={path}", "--grid", "C=0.1", "--grid", "lam=0.5", "--folds", "2",
+                 "--oov", "drop", "--out", str(tmp_path / "c.json")]) == 0
+    assert "warning: judges a and b give the same answers on every tuning clip (the same file twice?)" in capsys.readouterr().err
+
+
 def test_tune_warns_about_a_judge_that_answered_few_clips(panel, data_root, tmp_path, capsys, dev_names):
     sparse = tmp_path / "sparse.csv"
     sparse.write_text(f"name,openset\n{dev_names[0]},\"['happy']\"\n", encoding="utf-8")
