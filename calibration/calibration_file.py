@@ -31,8 +31,20 @@ def _versions() -> dict[str, str]:
         try:
             out[pkg] = metadata.version(pkg)
         except metadata.PackageNotFoundError:
-            out[pkg] = "not installed"
+            out[pkg] = _checkout_version() if pkg == "merov-cojudge" else "not installed"
     return out
+
+
+def _checkout_version() -> str:
+    """This package's version when it runs from a source checkout that was not pip-installed (its setup.cfg)."""
+    import configparser
+
+    config = configparser.ConfigParser()
+    try:
+        config.read(Path(__file__).resolve().parents[1] / "setup.cfg", encoding="utf-8")
+        return f"{config['metadata']['version']} (source checkout, not installed)"
+    except (KeyError, configparser.Error, OSError):
+        return "not installed"
 
 
 def _clean(value: Any) -> Any:

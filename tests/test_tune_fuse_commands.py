@@ -360,3 +360,13 @@ def test_the_console_script_exits_at_once_after_an_interrupt_whatever_a_judge_th
     started = time.monotonic()
     done = subprocess.run([sys.executable, "-c", script], cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True, timeout=50)
     assert done.returncode == 130 and time.monotonic() - started < 40, done.stderr[-300:]
+
+
+def test_the_calibration_records_this_packages_version_even_from_a_checkout_not_installed(calibration):
+    from importlib import metadata
+
+    version = json.loads(calibration.read_text())["versions"]["merov-cojudge"]
+    try:
+        assert version == metadata.version("merov-cojudge")
+    except metadata.PackageNotFoundError:
+        assert version.endswith("(source checkout, not installed)") and version[0].isdigit()
