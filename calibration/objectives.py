@@ -28,6 +28,8 @@ class Objective:
         if name not in ("l1_f", "m_avg") and not match:
             raise InputError(f"unknown objective {name!r}; use l1_f, m_avg, or f<beta> such as f0.5 or f2")
         self.beta = float(match.group(1)) if match else None
+        if self.beta is not None and self.beta == 0:  # F-beta at beta 0 is precision alone: one sure word a clip
+            raise InputError(f"objective {name!r}: F-beta needs beta > 0 (f0 is precision alone); use e.g. f0.5 to favour precision")
         self.metrics = METRIC_NAMES if name == "m_avg" else LEVEL1_METRICS
 
     def scores(self, labels: Mapping[str, Sequence[str]], preds: Mapping[str, Sequence[str] | None], names: Sequence[str], wheel: EmotionWheel) -> EWScores:

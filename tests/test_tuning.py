@@ -115,6 +115,12 @@ def test_an_f_beta_objective_is_zero_when_precision_and_recall_are():
     assert Objective("f2").value(_level1_scores(p=0.0, r=0.0)) == 0.0
 
 
+@pytest.mark.parametrize("name", ["f0", "f0.0", "f00"])
+def test_an_f_beta_objective_with_beta_zero_is_refused_as_precision_alone(name):
+    with pytest.raises(InputError, match=r"F-beta needs beta > 0 \(f0 is precision alone\)"):
+        Objective(name)
+
+
 def test_an_unknown_objective_is_refused():
     with pytest.raises(InputError, match="unknown objective 'recall'"):
         Objective("recall")
