@@ -159,6 +159,8 @@ def _check_entries(data: dict[str, Any]) -> None:
     similarity = fusion.get("min_similarity")
     if similarity is not None and (isinstance(similarity, bool) or not isinstance(similarity, (int, float))):
         raise ValueError(f"fusion min_similarity {similarity!r} is not a number")
+    if similarity is not None and not -1 <= similarity <= 1:  # a cosine: above 1 nothing is ever attached
+        raise ValueError(f"fusion min_similarity {similarity!r} is not a cosine similarity in [-1, 1]")
 
 
 def _check_state(fuser: Fuser) -> None:

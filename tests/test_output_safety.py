@@ -139,7 +139,7 @@ def test_a_judge_tuned_by_a_path_relative_to_its_folder_keeps_its_folder_for_the
 
 @pytest.mark.parametrize("damage", ["drop voter", "drop wheel", "bad class", "unknown parameter", "drop state", "fewer judges", "lam out of range",
                                     "judges as bare names", "drop strategy", "reliability feature switched off", "coefficients cut short",
-                                    "fewer classes", "similarity not a number", "embedding model not a name"])
+                                    "fewer classes", "similarity not a number", "similarity above 1", "embedding model not a name"])
 def test_a_damaged_calibration_file_is_a_one_line_error(calibration, two_judges, tmp_path, capsys, damage):
     data = json.loads(calibration.read_text())
     if damage == "drop voter":
@@ -166,6 +166,8 @@ def test_a_damaged_calibration_file_is_a_one_line_error(calibration, two_judges,
         data["voter"]["state"]["n_classes_"] = 7
     elif damage == "similarity not a number":
         data["fusion"]["min_similarity"] = "high"
+    elif damage == "similarity above 1":
+        data["fusion"]["min_similarity"] = 5
     elif damage == "embedding model not a name":
         data["fusion"].update(oov="attach", embedding_model=5)
     else:
