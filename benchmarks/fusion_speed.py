@@ -24,6 +24,7 @@ from calibration.labels import read_labels, read_split
 from calibration.tuning import make_voter
 from ensemble.fuser import Fuser
 from ensemble.judge_args import judge_name_for
+from judges.errors import InputError
 from judges.outputs import read_judge_output
 
 REPO = Path(__file__).resolve().parent.parent
@@ -77,4 +78,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except InputError as exc:  # no data folder, a file it cannot read: one line naming it and the fix
+        sys.exit(f"{Path(__file__).name}: error: {exc}")

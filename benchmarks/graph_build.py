@@ -27,6 +27,7 @@ from calibration.emotion_wheel import load_wheel  # noqa: E402
 from ensemble.embedding_cache import EmbeddingCache  # noqa: E402
 from ensemble.embedding_graph import DEFAULT_MIN_SIMILARITY, EmotionGraph  # noqa: E402
 from ensemble.word_normalizer import WordNormalizer  # noqa: E402
+from judges.errors import InputError  # noqa: E402
 from judges.outputs import read_judge_output  # noqa: E402
 
 
@@ -149,4 +150,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except InputError as exc:  # no data folder, a file it cannot read: one line naming it and the fix
+        sys.exit(f"{Path(__file__).name}: error: {exc}")

@@ -20,6 +20,7 @@ from calibration.data_paths import data_root  # noqa: E402
 from calibration.emotion_wheel import load_wheel  # noqa: E402
 from calibration.ew_metric import evaluate, official_words  # noqa: E402
 from calibration.labels import read_labels, read_split  # noqa: E402
+from judges.errors import InputError  # noqa: E402
 from judges.lexical_extractor import DEFAULT_STOPLIST, LexicalExtractor  # noqa: E402
 from judges.outputs import read_judge_output, read_reasons  # noqa: E402
 
@@ -76,4 +77,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    try:
+        raise SystemExit(main())
+    except InputError as exc:  # no data folder, a file it cannot read: one line naming it and the fix
+        sys.exit(f"{Path(__file__).name}: error: {exc}")
