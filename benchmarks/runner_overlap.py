@@ -62,6 +62,9 @@ class HttpJudge(Judge):
         self.name = name
         self.url = url
 
+    def cache_identity(self) -> dict[str, Any]:
+        return {**super().cache_identity(), "url": self.url}
+
     def judge_batch(self, clips: Sequence[Clip]) -> list[Verdict]:
         out = []
         for clip in clips:

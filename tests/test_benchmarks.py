@@ -66,3 +66,13 @@ def test_a_benchmark_without_the_research_data_says_where_to_set_it_in_one_line(
                           capture_output=True, text=True, timeout=120)
     assert done.returncode != 0 and "Traceback" not in done.stderr, done.stderr[-800:]
     assert done.stderr.strip().splitlines()[-1].startswith(f"{script}.py: error: no data folder at $MEROV_DATA="), done.stderr[-300:]
+
+
+def test_runner_overlap_prints_its_figures_without_warning_about_its_own_judges(tmp_path):
+    # its HTTP judges kept the default cache_identity(), so the cached runs printed three warnings
+    # telling the user to fix the benchmark's code
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, str(REPO / "benchmarks" / "runner_overlap.py"), "--clips", "2", "--delays", "1,2,3", "--video-kib", "1"],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-500:]
+    assert "fully cached run" in done.stdout and "Warning" not in done.stderr, done.stderr[-500:]
