@@ -1,10 +1,11 @@
 """OpenAIJudge against a real chat-completions HTTP server on 127.0.0.1, started by the tests."""
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -91,6 +92,20 @@ class FakeChatServer:
         self.thread.join(timeout=5)
 
 
+@contextlib.contextmanager
+def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """A real HTTP server on 127.0.0.1 answering with ``handler`` (quietly); its chat-completions base URL."""
+    handler.log_message = lambda self, *args: None
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/v1"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
 @pytest.fixture(scope="module")
 def video(tmp_path_factory):
     return make_clip(tmp_path_factory.mktemp("clips") / "clip.mp4", seconds=1.0, width=64, height=48, fps=8)
@@ -175,21 +190,11 @@ def test_a_server_trickling_its_answer_is_cut_off_at_the_timeout_per_request():
             except (BrokenPipeError, ConnectionResetError):
                 pass
 
-        def log_message(self, *args):
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Trickle)
-    httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-    try:
-        judge = OpenAIJudge(model="m", base_url=f"http://127.0.0.1:{httpd.server_address[1]}/v1", api_key_env=None,
-                            modalities=("text",), max_retries=0, timeout=1.0)
+    with serving(Trickle) as url:
+        judge = OpenAIJudge(model="m", base_url=url, api_key_env=None, modalities=("text",), max_retries=0, timeout=1.0)
         start = time.perf_counter()
         verdict = judge.judge(Clip("c1", subtitle="hi"))
         elapsed = time.perf_counter() - start
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
     assert "within 1 s" in verdict.error and elapsed < 2.5
 
 
@@ -339,19 +344,9 @@ def test_a_server_error_whose_body_is_cut_off_is_retried_not_raised():
             self.wfile.write(data)
             self.close_connection = True
 
-        def log_message(self, *args):
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), CutOff)
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        judge = OpenAIJudge(model="m", base_url=f"http://127.0.0.1:{httpd.server_address[1]}/v1", api_key_env=None,
-                            modalities=("text",), backoff=0.01, timeout=5.0)
+    with serving(CutOff) as url:
+        judge = OpenAIJudge(model="m", base_url=url, api_key_env=None, modalities=("text",), backoff=0.01, timeout=5.0)
         verdict = judge.judge(Clip("c1", subtitle="hi"))
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
     assert (verdict.words, verdict.error, len(calls)) == (["sad"], None, 2)
 
 
@@ -413,19 +408,9 @@ def test_a_429_waits_as_long_as_its_retry_after_header_asks():
             self.end_headers()
             self.wfile.write(data)
 
-        def log_message(self, *args):
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), RateLimited)
-    httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-    try:
-        judge = OpenAIJudge(model="m", base_url=f"http://127.0.0.1:{httpd.server_address[1]}/v1", api_key_env=None,
-                            modalities=("text",), max_retries=1, backoff=0.01, timeout=5)
+    with serving(RateLimited) as url:
+        judge = OpenAIJudge(model="m", base_url=url, api_key_env=None, modalities=("text",), max_retries=1, backoff=0.01, timeout=5)
         verdict = judge.judge(Clip("c1", subtitle="hi"))
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
     assert (verdict.words, verdict.error) == (["calm"], None)
     assert times[1] - times[0] >= 0.95
 
