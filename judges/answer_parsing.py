@@ -27,7 +27,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "ve
 
 #: Bump whenever a change here reads some answer differently: the judges that parse answers put it in their
 #: cache identity, as they do the prompt version, so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-22.1"
+PARSER_VERSION = "2026-11-22.2"
 
 #: A label longer than this many words is a sentence, not an emotion word.
 MAX_WORDS_PER_LABEL = 3
@@ -46,8 +46,9 @@ _PLEASANTRY = re.compile(r"^\s*(?:sure|okay|ok|certainly|of course|alright|absol
 # An explanation after the answer, from its own line on ("Reasoning: the person smiles, then sighs").
 _EXPLANATION = re.compile(r"[\r\n]\s*#*\s*(?:explanations?|reasons?|reasoning|rationale|justification|notes?|analysis)\s*[:\uff1a].*",
                           re.IGNORECASE | re.DOTALL)
-# A remark in brackets after a word ("happy (mostly)", "sad (0.8)", "happy（开心）"), not a whole bracketed answer.
-_REMARK = re.compile(r"(?<=\S)[ \t]*[(\uff08][^()\uff08\uff09\n]*[)\uff09]")
+# A remark in brackets after a word ("happy (mostly)", "sad (0.8)", "happy（开心）"), not a whole bracketed answer
+# ("Emotions: (happy, sad)") nor a bracketed word in the list ("(happy), (sad)").
+_REMARK = re.compile(r"(?<=[^\W_])[ \t]*[(\uff08][^()\uff08\uff09\n]*[)\uff09]")
 _NONE_ANSWERS = {"none", "no emotion", "no emotions", "null", "n/a", "[]", "nothing"}
 _CONJUNCTION = re.compile(r"\s+(?:and|or|&|but(?: also)?)\s+|^(?:and|or|but(?: also)?)\s+")
 _FILLER = {"etc", "and so on"}

@@ -204,3 +204,8 @@ def test_a_sentence_is_not_read_for_the_half_after_its_and(answer):
 def test_other_separators_and_emoji_beside_the_words_lose_no_word(answer):
     assert words_from_answer(answer) == (["happy", "relieved"], None)
 
+
+
+@pytest.mark.parametrize("answer", ["Emotions: (happy, relieved)", "Answer: (happy, relieved)", "(happy), (relieved)", "happy, (relieved)"])
+def test_a_bracketed_list_or_word_after_a_colon_or_comma_is_the_answer_not_a_remark(answer):
+    assert words_from_answer(answer) == (["happy", "relieved"], None)
