@@ -27,7 +27,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "ve
 
 #: Bump whenever a change here reads some answer differently: the judges that parse answers put it in their
 #: cache identity, as they do the prompt version, so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-22.2"
+PARSER_VERSION = "2026-11-22.3"
 
 #: A label longer than this many words is a sentence, not an emotion word.
 MAX_WORDS_PER_LABEL = 3
@@ -51,7 +51,7 @@ _EXPLANATION = re.compile(r"[\r\n]\s*#*\s*(?:explanations?|reasons?|reasoning|ra
 _REMARK = re.compile(r"(?<=[^\W_])[ \t]*[(\uff08][^()\uff08\uff09\n]*[)\uff09]")
 _NONE_ANSWERS = {"none", "no emotion", "no emotions", "null", "n/a", "[]", "nothing"}
 _CONJUNCTION = re.compile(r"\s+(?:and|or|&|but(?: also)?)\s+|^(?:and|or|but(?: also)?)\s+")
-_FILLER = {"etc", "and so on"}
+_FILLER = {"etc", "so on"}  # "and so on" is "so on" once its "and" is split off
 _WORD_CHARS = re.compile(r"^[^\W\d_]+(?:[' -][^\W\d_]+)*$")
 # Not emotion words: a clause with a pronoun subject ("I don't know", "I'm sorry", "she smiles", "the person smiles"),
 # a non-answer.

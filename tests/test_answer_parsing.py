@@ -209,3 +209,8 @@ def test_other_separators_and_emoji_beside_the_words_lose_no_word(answer):
 @pytest.mark.parametrize("answer", ["Emotions: (happy, relieved)", "Answer: (happy, relieved)", "(happy), (relieved)", "happy, (relieved)"])
 def test_a_bracketed_list_or_word_after_a_colon_or_comma_is_the_answer_not_a_remark(answer):
     assert words_from_answer(answer) == (["happy", "relieved"], None)
+
+
+@pytest.mark.parametrize("answer", ["happy, relieved, and so on", "happy, relieved and so on", "happy, relieved, so on"])
+def test_and_so_on_after_the_list_gives_no_word(answer):
+    assert words_from_answer(answer) == (["happy", "relieved"], None)
