@@ -27,7 +27,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "ve
 
 #: Bump whenever a change here reads some answer differently: the judges that parse answers put it in their
 #: cache identity, as they do the prompt version, so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-22.3"
+PARSER_VERSION = "2026-11-22.4"
 
 #: A label longer than this many words is a sentence, not an emotion word.
 MAX_WORDS_PER_LABEL = 3
@@ -62,6 +62,8 @@ _NOT_A_LABEL = re.compile(
 )
 # A denied emotion ("not angry", "no fear", "neither happy nor sad", "no clear emotion"): no emotion felt.
 _DENIED = re.compile(r"^(?:not|no|none|never|neither|nor|without)\b")
+# No denial: "not only happy but also proud", "not just happy", "no doubt happy" say the word.
+_AFFIRMED = re.compile(r"^(?:not (?:only|just|merely|simply)|no doubt)\s+")
 _LAST_ITEM = re.compile(r"[^,;/\n\uff0c\u3001\uff1b]*$")
 _JSON_KEY = re.compile(r'"[^"\n]*"\s*:')
 _QUOTE = re.compile(r'(?<!\\)"')
@@ -99,6 +101,7 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
             piece = piece.strip(" .!?*`-\u3002\uff01\uff1f")
             if not piece or piece in _FILLER:
                 continue
+            piece = _AFFIRMED.sub("", piece)
             label = piece.replace("\u2019", "'")
             if not _WORD_CHARS.match(piece) or _NOT_A_LABEL.match(label):
                 rejected += 1

@@ -214,3 +214,8 @@ def test_a_bracketed_list_or_word_after_a_colon_or_comma_is_the_answer_not_a_rem
 @pytest.mark.parametrize("answer", ["happy, relieved, and so on", "happy, relieved and so on", "happy, relieved, so on"])
 def test_and_so_on_after_the_list_gives_no_word(answer):
     assert words_from_answer(answer) == (["happy", "relieved"], None)
+
+
+@pytest.mark.parametrize("answer", ["not only happy but also relieved", "not just happy, but relieved", "no doubt happy, relieved"])
+def test_not_only_and_no_doubt_affirm_the_word_they_do_not_deny_it(answer):
+    assert words_from_answer(answer) == (["happy", "relieved"], None)
