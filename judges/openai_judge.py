@@ -173,10 +173,11 @@ class OpenAIJudge(Judge):
         except (InputError, _RequestFailed) as exc:
             return Verdict.failed(self.name, clip.name, str(exc), seconds=time.perf_counter() - start,
                                   transient=getattr(exc, "transient", False))
-        if cut and not strip_thinking(text):
+        kept = without_unfinished_word(text) if self.mode == "labels" else strip_thinking(text)
+        if cut and not kept.strip():  # nothing left once the word cut in two is dropped ("happ", "<think>... happ")
             return Verdict.failed(self.name, clip.name, self._cut_off(), seconds=time.perf_counter() - start, raw=text)
         if cut and self.mode == "labels":
-            verdict = verdict_from_answer(self.name, clip.name, without_unfinished_word(text), self.mode, time.perf_counter() - start)
+            verdict = verdict_from_answer(self.name, clip.name, kept, self.mode, time.perf_counter() - start)
             verdict.raw = text
             return verdict
         return verdict_from_answer(self.name, clip.name, text, self.mode, time.perf_counter() - start)
@@ -189,7 +190,7 @@ class OpenAIJudge(Judge):
             text, cut = self._complete([{"type": "text", "text": prompt}])
         except _RequestFailed as exc:
             return Verdict.failed(self.name, clip, str(exc), seconds=time.perf_counter() - start, transient=exc.transient)
-        if cut and not strip_thinking(text):
+        if cut and not without_unfinished_word(text).strip():
             return Verdict.failed(self.name, clip, self._cut_off(), seconds=time.perf_counter() - start, raw=text)
         words, error = words_from_answer(without_unfinished_word(text) if cut else text)
         return Verdict(self.name, clip, words=words, raw=text, description=description, seconds=time.perf_counter() - start, error=error)

@@ -393,6 +393,14 @@ def test_an_answer_cut_off_before_any_word_says_to_raise_max_tokens(text):
     assert all(v.words == [] and "max_tokens=16" in v.error for v in verdicts)
 
 
+@pytest.mark.parametrize("text", ["happ", "<think>She smiles.</think>\nhapp", "Emotions: happ"])
+def test_an_answer_whose_only_word_is_cut_in_two_says_to_raise_max_tokens(text):
+    with FakeChatServer([(200, cut_off(text), 0.0)]) as server:
+        judge = judge_for(server, modalities=("text",), max_tokens=16)
+        verdicts = [judge.judge(Clip("c1", subtitle="hi")), judge.extract("She smiles.", clip="c1")]
+    assert all(v.words == [] and "max_tokens=16" in v.error for v in verdicts)
+
+
 def test_a_429_waits_as_long_as_its_retry_after_header_asks():
     times: list[float] = []
 
