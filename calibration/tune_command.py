@@ -96,7 +96,10 @@ def run(args: argparse.Namespace) -> int:
             print(f"warning: judge {name} named no emotion word on any tuning clip; it adds nothing to the fusion", file=sys.stderr)
     same: dict[str, str] = {}
     for name, out in outputs.items():  # one file (or one model's answers) given under two names votes twice
-        digest = answers_digest({n: out[n] for n in names if out.get(n) is not None})
+        answers = {n: out[n] for n in names if out.get(n) is not None}
+        if not any(answers.values()):  # no word at all: warned about above
+            continue
+        digest = answers_digest(answers)
         if digest in same:
             print(f"warning: judges {same[digest]} and {name} give the same answers on every tuning clip (the same file twice?); "
                   "their votes count twice", file=sys.stderr)

@@ -27,7 +27,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "ve
 
 #: Bump whenever a change here reads some answer differently: the judges that parse answers put it in their
 #: cache identity, as they do the prompt version, so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-22.4"
+PARSER_VERSION = "2026-11-22.5"
 
 #: A label longer than this many words is a sentence, not an emotion word.
 MAX_WORDS_PER_LABEL = 3
@@ -62,6 +62,11 @@ _NOT_A_LABEL = re.compile(
 )
 # A denied emotion ("not angry", "no fear", "neither happy nor sad", "no clear emotion"): no emotion felt.
 _DENIED = re.compile(r"^(?:not|no|none|never|neither|nor|without)\b")
+# The same in Chinese: "没有..." (no ...), and "无" only as "(no) emotion", since it begins emotion words too
+# (无奈 helpless, 无聊 bored).
+_DENIED_ZH = re.compile("^(?:\u6ca1\u6709.*|\u65e0(?:\u660e\u663e|\u7279\u522b|\u4efb\u4f55)?\u7684?(?:\u60c5\u7eea|\u60c5\u611f|\u8868\u60c5)?)$")
+# "Cannot judge / determine / tell" in Chinese: a non-answer.
+_UNSURE_ZH = re.compile("^(?:\u65e0\u6cd5|\u4e0d\u80fd|\u96be\u4ee5)(?:\u5224\u65ad|\u786e\u5b9a|\u8bc6\u522b|\u8bf4)$")
 # No denial: "not only happy but also proud", "not just happy", "no doubt happy" say the word.
 _AFFIRMED = re.compile(r"^(?:not (?:only|just|merely|simply)|no doubt)\s+")
 _LAST_ITEM = re.compile(r"[^,;/\n\uff0c\u3001\uff1b]*$")
@@ -103,9 +108,9 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
                 continue
             piece = _AFFIRMED.sub("", piece)
             label = piece.replace("\u2019", "'")
-            if not _WORD_CHARS.match(piece) or _NOT_A_LABEL.match(label):
+            if not _WORD_CHARS.match(piece) or _NOT_A_LABEL.match(label) or _UNSURE_ZH.match(piece):
                 rejected += 1
-            elif piece in _NONE_ANSWERS or _DENIED.match(label):
+            elif piece in _NONE_ANSWERS or _DENIED.match(label) or _DENIED_ZH.match(piece):
                 denied += 1
             elif len(piece.split()) > MAX_WORDS_PER_LABEL:
                 rejected += 1

@@ -92,16 +92,22 @@ def read_subtitle_file(path: Path, what: str = "subtitle") -> str | None:
 
 
 def _chinese_text(data: bytes) -> str | None:
-    """``data`` read as GB18030 (GBK's superset) if it decodes and reads as Chinese: at least half of its letters
-    CJK ideographs or punctuation. Text in another encoding (Latin-1 'été') also decodes now and then, but as a
-    few stray ideographs among Latin letters, so it is refused rather than garbled."""
+    """``data`` read as GB18030 (GBK's superset) if it decodes and reads as Chinese. Text in another encoding
+    (Latin-1 'élan') also decodes now and then, but as stray ideographs glued inside Latin words, one for each
+    accented letter; Chinese comes in runs of its own, beside English lines or words at most now and then
+    ("我用iPhone拍的"). So the text is taken when at most half of its ideographs touch a Latin letter."""
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError:
         return None
-    letters = [ch for ch in text if ch.isalpha() or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"]
-    chinese = sum(1 for ch in letters if "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef")
-    return text if letters and chinese * 2 >= len(letters) else None
+    hanzi = [i for i, ch in enumerate(text) if _is_chinese(ch)]
+    glued = sum(1 for i in hanzi if any(0 <= j < len(text) and text[j].isascii() and text[j].isalpha() for j in (i - 1, i + 1)))
+    return text if hanzi and glued * 2 <= len(hanzi) else None
+
+
+def _is_chinese(ch: str) -> bool:
+    """A CJK ideograph, or CJK or full-width punctuation."""
+    return "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
 
 
 def srt_to_text(srt: str) -> str:

@@ -219,3 +219,14 @@ def test_and_so_on_after_the_list_gives_no_word(answer):
 @pytest.mark.parametrize("answer", ["not only happy but also relieved", "not just happy, but relieved", "no doubt happy, relieved"])
 def test_not_only_and_no_doubt_affirm_the_word_they_do_not_deny_it(answer):
     assert words_from_answer(answer) == (["happy", "relieved"], None)
+
+
+@pytest.mark.parametrize("answer, expected", [("没有情绪", ([], None)), ("无明显情绪。", ([], None)), ("情绪：无", ([], None)),
+                                              ("开心，没有愤怒", (["开心"], None)), ("无奈、无聊", (["无奈", "无聊"], None))])
+def test_a_chinese_denial_is_no_word_but_chinese_words_beginning_with_wu_are_kept(answer, expected):
+    assert words_from_answer(answer) == expected
+
+
+def test_a_chinese_cannot_judge_is_a_non_answer():
+    words, error = words_from_answer("无法判断")
+    assert words == [] and error.startswith("unparseable answer")

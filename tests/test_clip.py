@@ -68,12 +68,18 @@ def test_coerce_refuses_a_video_path_that_does_not_exist(tmp_path):
 
 
 @pytest.mark.parametrize("encoding, text", [("utf-16", "我今天很开心"), ("cp1252", "Je suis très ému, été comme hiver"),
-                                           ("cp1252", "ÉTÉ ÉMU")])
+                                           ("cp1252", "ÉTÉ ÉMU"), ("cp1252", "élan, élégant, Ãtre"), ("latin-1", "Überglücklich")])
 def test_a_sidecar_subtitle_not_in_utf8_is_a_one_line_error_not_garbled_text(video, encoding, text):
     video.with_suffix(".srt").write_bytes(f"1\n00:00:00,000 --> 00:00:02,000\n{text}\n".encode(encoding))
     with pytest.raises(InputError, match=r"clip\.srt: subtitle of clip\.mp4 is not UTF-8 text") as info:
         Clip.from_path(video)
     assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("text", ["我们终于到家了\nWe finally made it home\n太好了！\nThat's wonderful!", "我用iPhone拍的视频，太好看了"])
+def test_a_gbk_subtitle_mixing_chinese_with_english_is_read(video, text):
+    video.with_suffix(".txt").write_bytes(text.encode("gbk"))
+    assert Clip.from_path(video).subtitle == text
 
 
 @pytest.mark.parametrize("encoding", ["gbk", "gb18030"])
