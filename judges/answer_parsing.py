@@ -27,7 +27,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "ve
 
 #: Bump whenever a change here reads some answer differently: the judges that parse answers put it in their
 #: cache identity, as they do the prompt version, so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-22.5"
+PARSER_VERSION = "2026-11-22.6"
 
 #: A label longer than this many words is a sentence, not an emotion word.
 MAX_WORDS_PER_LABEL = 3
@@ -38,7 +38,11 @@ _FENCE = re.compile(r"```[a-zA-Z]*")
 # Chinese too: "情绪：", "这个人的情绪是：" (emotion / feeling, "is").
 _PREFIX = re.compile(
     r"^\s*[\w ,!'\u2019]{0,40}?(?:\b(?:emotions?|words?|labels?|answer|output|feel(?:s|ings?)?)|\u60c5\u7eea|\u60c5\u611f)"
-    r"\s*(?:are|is|\u662f)?\s*[:\uff1a]", re.IGNORECASE)
+    r"(?:\s+[\w'\u2019]+){0,5}?\s*(?:are|is|\u662f)?\s*[:\uff1a]", re.IGNORECASE)  # "The emotions expressed are:"
+# An item's own label at the start of its line ("Emotion 1: happy", "Label 2 - sad").
+_ITEM_LABEL = re.compile(r"^[ \t]*(?:emotion|label|word)\s*\d+\s*[:\uff1a.)-]\s*", re.IGNORECASE | re.MULTILINE)
+# A score after a word ("happy: 0.9", "sad=30%"): the word is the answer.
+_SCORE = re.compile(r"(?<=[^\W\d_])[ \t]*[:=\uff1a][ \t]*\d+(?:\.\d+)?%?")
 # A heading line over the list ("Emotions\n", "### Detected emotions\n").
 _HEADING = re.compile(r"^\s*#*\s*(?:the\s+)?(?:\w+\s+)?(?:emotions?|emotion words|labels?|answer|output)[ \t]*(?=[\r\n])", re.IGNORECASE)
 # A pleasantry before the answer ("Sure, ...", "Certainly! ...").
@@ -73,7 +77,7 @@ _LAST_ITEM = re.compile(r"[^,;/\n\uff0c\u3001\uff1b]*$")
 _JSON_KEY = re.compile(r'"[^"\n]*"\s*:')
 _QUOTE = re.compile(r'(?<!\\)"')
 # Separators models use beside commas and lines: "happy | sad", "happy + sad", inline numbering "1. happy 2. sad".
-_OTHER_SEPARATORS = re.compile(r"\s*\|\s*|\s+\+\s+|(?<=[^\W\d_])\s+\d{1,2}[.)]\s+")
+_OTHER_SEPARATORS = re.compile(r"\s*[|\u2022\u00b7]\s*|\s+[+\u2013\u2014]\s+|(?<=[^\W\d_])\s+\d{1,2}[.)]\s+")
 _SNIPPET = 60
 
 
@@ -91,6 +95,7 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
     if not answer:
         return [], "empty answer"
     answer = _PLEASANTRY.sub("", _EXPLANATION.sub("", _REMARK.sub("", answer)), count=1)
+    answer = _SCORE.sub("", _ITEM_LABEL.sub("", answer))
     answer = _OTHER_SEPARATORS.sub(", ", "".join(", " if _is_symbol(ch) else ch for ch in answer))  # "happy 😊 sad": two words
     body = _PREFIX.sub("", _HEADING.sub("", answer, count=1), count=1).strip().rstrip(".!\u3002\uff01").strip()
     if body.lower().strip("[]() ") in _NONE_ANSWERS or "".join(body.split()) == "[]":

@@ -230,3 +230,10 @@ def test_a_chinese_denial_is_no_word_but_chinese_words_beginning_with_wu_are_kep
 def test_a_chinese_cannot_judge_is_a_non_answer():
     words, error = words_from_answer("无法判断")
     assert words == [] and error.startswith("unparseable answer")
+
+
+@pytest.mark.parametrize("answer", ["The emotions expressed are: happy, relieved", "The words that best describe it are: happy, relieved",
+                                    "happy: 0.9, relieved: 0.1", "happy=70%, relieved=30%", "Emotion 1: happy\nEmotion 2: relieved",
+                                    "happy — relieved", "happy • relieved", "happy · relieved"])
+def test_longer_lead_ins_scores_item_labels_dashes_and_bullets_lose_no_word(answer):
+    assert words_from_answer(answer) == (["happy", "relieved"], None)
