@@ -33,6 +33,15 @@ def test_negated_mentions_are_dropped(extractor, text):
     assert extractor.extract_words(text) == []
 
 
+@pytest.mark.parametrize("text", ["There is no sign of fear or anxiety.", "She doesn't seem angry or sad.", "He shows no anger, nor sadness."])
+def test_a_negation_reaches_every_item_of_an_or_list(extractor, text):
+    assert extractor.extract_words(text) == []
+
+
+def test_an_or_list_outside_a_negation_is_read(extractor):
+    assert extractor.extract_words("She may be angry or sad.") == ["angry", "sad"]
+
+
 def test_negation_stops_at_a_clause_boundary(extractor):
     assert extractor.extract_words("He is not sad, but angry.") == ["angry"]
 
