@@ -56,6 +56,18 @@ def test_loading_without_a_calibrated_judge_is_an_error(fitted, judges, tmp_path
         CoJudge.load(path, judges[1:])
 
 
+def test_loading_with_a_replayed_judge_serving_other_answers_warns(fitted, judges, outputs_dir, tmp_path):
+    import warnings
+
+    path = fitted.save(tmp_path / "calibration.json")
+    other = ReplayJudge("AffectGPT", outputs_dir / "Otter/output-reason-7b-nosubtitle-addsub-eng-openset.npz")
+    with pytest.warns(UserWarning, match="judge AffectGPT serves other answers than the ones .* was calibrated on"):
+        CoJudge.load(path, [other, *judges[1:]], progress=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        CoJudge.load(path, judges, progress=False)  # the same files: no warning
+
+
 def test_fit_refuses_unlabelled_clips(judges, dev_labels):
     with pytest.raises(InputError, match="no label"):
         CoJudge(judges, progress=False).fit(["sample_unlabelled"], dev_labels)
