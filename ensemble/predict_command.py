@@ -172,7 +172,7 @@ def _run_local(args, clips, progress, untrained):
         if args.calibration:
             from ensemble.cojudge import CoJudge
 
-            cojudge = CoJudge.load(args.calibration, judges, cache=args.cache, progress=progress)
+            cojudge = CoJudge.load(args.calibration, judges, cache=args.cache, progress=progress, retry_failed=args.retry_failed)
             _warn_unused([j.name for j in judges], cojudge.fuser.judges_)
             preds = cojudge.predict_many(clips)
             return cojudge.last_verdicts_, preds, f"calibrated {cojudge.strategy} fusion ({args.calibration})"

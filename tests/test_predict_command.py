@@ -477,6 +477,22 @@ def test_with_a_calibration_predict_gives_what_cojudge_fuse_gives_on_the_stored_
     assert predicted == read_judge_output(folder / "fused.csv")
 
 
+def test_retry_failed_with_a_calibration_judges_a_cached_failure_again(capsys, calibrated, tmp_path):
+    from judges.clip import Clip
+    from judges.replay import ReplayJudge
+    from judges.verdict_cache import VerdictCache
+
+    folder, judges = calibrated
+    clip = (folder / "rest.txt").read_text(encoding="utf-8").split()[0]
+    with VerdictCache(tmp_path / "v.sqlite") as cache:  # a failure stored by an earlier run
+        cache.put(ReplayJudge("affectgpt", judges["affectgpt"]), Clip(clip), Verdict.failed("affectgpt", clip, "server was down"))
+    runs = [cojudge(capsys, clip, "--config", folder / "judges.toml", "--calibration", folder / "cal.json", "--cache",
+                    tmp_path / "v.sqlite", "--format", "json", *extra) for extra in ([], ["--retry-failed"])]
+    said = [json_lines(out)[clip]["verdicts"]["affectgpt"] for _, out, _ in runs]
+    assert said[0]["error"] == "server was down"
+    assert said[1]["error"] is None and said[1]["words"]
+
+
 def test_a_calibration_whose_judges_are_not_configured_is_a_one_line_error(capsys, calibrated):
     folder, _ = calibrated
     err = one_line_error(capsys, "--names", folder / "rest.txt", "--config", folder / "one.toml", "--calibration", folder / "cal.json")
