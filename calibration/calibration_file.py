@@ -6,7 +6,7 @@ import math
 import os
 import warnings
 import platform
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -15,11 +15,11 @@ import numpy as np
 
 from ensemble.fuser import OOV_POLICIES, Fuser
 from ensemble.output_files import write_atomically
-from judges.clip_hash import identity_hash, identity_json_value
+from judges.clip_hash import identity_json_value
 from judges.errors import InputError
 from judges.text_files import check_input_file
 
-__all__ = ["save_calibration", "load_calibration", "judges_on_other_files", "judges_with_other_answers", "answers_digest", "FORMAT_VERSION"]
+__all__ = ["save_calibration", "load_calibration", "judges_on_other_files", "judges_with_other_answers", "FORMAT_VERSION"]
 
 FORMAT_VERSION = 1
 _PACKAGES = ("merov-cojudge", "numpy", "scikit-learn", "sentence-transformers", "networkx")
@@ -209,40 +209,39 @@ def _fuser_from(data: dict[str, Any], wheel, path: Path) -> Fuser:
 
 
 def judges_on_other_files(data: dict[str, Any], files: Mapping[str, Path],
-                          outputs: Mapping[str, Mapping[str, Sequence[str]]] | None = None) -> list[tuple[str, str, Path]]:
+                          digests: Mapping[str, str] | None = None) -> list[tuple[str, str, Path]]:
     """(name, tuned file, given file) for replayed judges given another file (folder/name) than at tuning.
 
     Fusing is right for the same judge on new clips (another file name, same model is
     possible), wrong for another model under a tuned judge's name: the caller warns.
-    A file whose ``outputs`` are the very answers tuned on (its recorded digest) is the
-    tuned one, moved or renamed.
+    A file whose answers' digest (``digests``: name -> :func:`~judges.replay.answers_digest`)
+    is the one recorded at tuning is the tuned file, moved or renamed.
     """
     out = []
     for judge in data.get("judges", []):
-        name, tuned, digest = judge.get("name"), judge.get("path"), judge.get("labels")
-        replayed = judge.get("type") == "replay" or judge.get("class") == "ReplayJudge"  # cojudge tune / CoJudge.save
-        if replayed and isinstance(tuned, str) and tuned and name in files and _tail(tuned) != _tail(files[name]):
-            if outputs is not None and name in outputs and isinstance(digest, str) and answers_digest(outputs[name]) == digest:
+        name, tuned = judge.get("name"), judge.get("path")
+        if _replayed(judge) and isinstance(tuned, str) and tuned and name in files and _tail(tuned) != _tail(files[name]):
+            if digests is not None and isinstance(judge.get("labels"), str) and digests.get(name) == judge["labels"]:
                 continue
             out.append((name, _tail(tuned), Path(files[name])))
     return out
 
 
-def answers_digest(answers: Mapping[str, Sequence[str]]) -> str:
-    """sha256 of a judge's answers (clip -> words), as a replay judge's identity records them (its ``labels``)."""
-    return identity_hash({str(n): [str(w) for w in words] for n, words in answers.items()})
-
-
-def judges_with_other_answers(data: dict[str, Any], outputs: Mapping[str, Mapping[str, Sequence[str]]]) -> list[tuple[str, str | None]]:
-    """(name, tuned file's folder/name or None) for replayed judges whose given answers differ from those tuned on (the
-    file's ``labels`` digest): another model's output saved under the tuned folder/name, or the judge on other clips."""
+def judges_with_other_answers(data: dict[str, Any], digests: Mapping[str, str]) -> list[tuple[str, str | None]]:
+    """(name, tuned file's folder/name or None) for replayed judges whose given answers (``digests``: name ->
+    :func:`~judges.replay.answers_digest`) differ from those tuned on (the file's ``labels``): another model's
+    output saved under the tuned folder/name, or the judge on other clips."""
     out = []
     for judge in data.get("judges", []):
         name, tuned, path = judge.get("name"), judge.get("labels"), judge.get("path")
-        replayed = judge.get("type") == "replay" or judge.get("class") == "ReplayJudge"
-        if replayed and isinstance(tuned, str) and name in outputs and answers_digest(outputs[name]) != tuned:
+        if _replayed(judge) and isinstance(tuned, str) and isinstance(digests.get(name), str) and digests[name] != tuned:
             out.append((name, _tail(path) if isinstance(path, str) and path else None))
     return out
+
+
+def _replayed(judge: Mapping[str, Any]) -> bool:
+    """Whether a calibration's judge entry is a replayed stored output (as cojudge tune or CoJudge.save records it)."""
+    return judge.get("type") == "replay" or judge.get("class") == "ReplayJudge"
 
 
 def _tail(path: str | Path) -> str:

@@ -7,7 +7,7 @@ import os
 import sys
 import time
 
-from calibration.calibration_file import answers_digest, save_calibration
+from calibration.calibration_file import save_calibration
 from calibration.emotion_wheel import load_wheel, wheel_input_files
 from calibration.labels import check_names, read_labels, read_split
 from calibration.objectives import Objective
@@ -17,6 +17,7 @@ from ensemble.judge_args import add_judge_arguments, judge_file_inputs, judge_fi
 from ensemble.output_files import check_output_path
 from judges.errors import InputError
 from judges.outputs import read_judge_output
+from judges.replay import answers_digest
 
 __all__ = ["add_arguments", "run", "parse_grid"]
 

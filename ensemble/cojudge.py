@@ -198,7 +198,7 @@ class CoJudge:
     @classmethod
     def load(cls, path: str | Path, judges: Sequence[Judge], **kwargs: Any) -> "CoJudge":
         """A fitted CoJudge from a calibration file and the same judges (matched by name)."""
-        from calibration.calibration_file import load_calibration
+        from calibration.calibration_file import judges_with_other_answers, load_calibration
 
         judges = _judges(judges, "CoJudge.load")
         fuser, data = load_calibration(path)
@@ -206,10 +206,8 @@ class CoJudge:
         missing = [n for n in fuser.judges_ if n not in by_name]
         if missing:
             raise InputError(f"{path}: calibrated with judge(s) {', '.join(missing)} that were not given; give all of: {', '.join(fuser.judges_)}")
-        recorded = {j.get("name"): j.get("labels") for j in data.get("judges", []) if isinstance(j, Mapping)}
-        for name in fuser.judges_:  # a replayed judge whose stored answers are not those it was calibrated on
-            given = by_name[name].cache_identity().get("labels")
-            if recorded.get(name) and given and given != recorded[name]:
-                warnings.warn(f"judge {name} serves other answers than the ones {path} was calibrated on; fine for the same "
-                              "judge on other clips, wrong for another model (its weights are the calibrated judge's)", stacklevel=2)
+        digests = {n: by_name[n].cache_identity().get("labels") for n in fuser.judges_}  # a replayed judge's answers
+        for name, _ in judges_with_other_answers(data, digests):
+            warnings.warn(f"judge {name} serves other answers than the ones {path} was calibrated on; fine for the same "
+                          "judge on other clips, wrong for another model (its weights are the calibrated judge's)", stacklevel=2)
         return cls([by_name[n] for n in fuser.judges_], fuser=fuser, **kwargs)

@@ -15,6 +15,7 @@ from ensemble.output_files import check_output_path, write_atomically
 from judges.errors import InputError
 from judges.label_text import format_labels
 from judges.outputs import read_judge_output
+from judges.replay import answers_digest
 
 __all__ = ["add_arguments", "run", "write_predictions_csv", "write_prediction_rows"]
 
@@ -52,12 +53,14 @@ def run(args: argparse.Namespace) -> int:
     if extra:
         print(f"warning: ignoring judge(s) not in the calibration: {', '.join(extra)}", file=sys.stderr)
     outputs = {n: read_judge_output(files[n]) for n in fuser.judges_}
-    moved = judges_on_other_files(data, files, outputs)
+    digests = {n: answers_digest(out) for n, out in outputs.items()}
+    moved = judges_on_other_files(data, files, digests)
     for name, tuned, given in moved:
         print(f"warning: judge {name} was tuned on {tuned}, now given {given}; fine for the same judge on other clips, "
               "wrong for another model (its weights are the tuned judge's)", file=sys.stderr)
-    for name, tuned in judges_with_other_answers(data, outputs):
-        if name not in {m[0] for m in moved}:  # warned about already
+    warned = {name for name, _, _ in moved}
+    for name, tuned in judges_with_other_answers(data, digests):
+        if name not in warned:
             print(f"warning: judge {name}'s file {files[name]} holds other answers than the {tuned or 'file'} it was tuned on; fine for "
                   "the same judge on other clips, wrong for another model (its weights are the tuned judge's)", file=sys.stderr)
     names = read_split(args.names) if args.names else sorted({n for out in outputs.values() for n in out})

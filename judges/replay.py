@@ -13,7 +13,13 @@ from judges.outputs import read_judge_output
 from judges.registry import register_judge
 from judges.verdict import Verdict
 
-__all__ = ["ReplayJudge"]
+__all__ = ["ReplayJudge", "answers_digest"]
+
+
+def answers_digest(answers: Mapping[str, Sequence[str]]) -> str:
+    """sha256 of a judge's answers (clip -> words): what a replay judge serves, in its cache identity (``labels``)
+    and in a calibration file, so that another model's output saved under the same path is told apart."""
+    return identity_hash({str(n): [str(w) for w in words] for n, words in answers.items()})
 
 
 @register_judge("replay")
@@ -37,7 +43,7 @@ class ReplayJudge(Judge):
         self.path = None if path is None else str(path)
         self.labels: dict[str, list[str]] = dict(labels) if labels is not None else read_judge_output(path)
         # what it serves, not just where from: an output rewritten at the same path is another judge's answer
-        self._labels_digest = identity_hash({str(n): [str(w) for w in words] for n, words in self.labels.items()})
+        self._labels_digest = answers_digest(self.labels)
 
     def judge_batch(self, clips: Sequence[Clip]) -> list[Verdict]:
         out = []
