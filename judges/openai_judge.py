@@ -173,14 +173,12 @@ class OpenAIJudge(Judge):
         except (InputError, _RequestFailed) as exc:
             return Verdict.failed(self.name, clip.name, str(exc), seconds=time.perf_counter() - start,
                                   transient=getattr(exc, "transient", False))
-        kept = without_unfinished_word(text) if self.mode == "labels" else strip_thinking(text)
-        if cut and not kept.strip():  # nothing left once the word cut in two is dropped ("happ", "<think>... happ")
+        readable = _readable(text, cut, self.mode == "labels")
+        if readable is None:
             return Verdict.failed(self.name, clip.name, self._cut_off(), seconds=time.perf_counter() - start, raw=text)
-        if cut and self.mode == "labels":
-            verdict = verdict_from_answer(self.name, clip.name, kept, self.mode, time.perf_counter() - start)
-            verdict.raw = text
-            return verdict
-        return verdict_from_answer(self.name, clip.name, text, self.mode, time.perf_counter() - start)
+        verdict = verdict_from_answer(self.name, clip.name, readable, self.mode, time.perf_counter() - start)
+        verdict.raw = text  # as the model gave it, cut or not
+        return verdict
 
     def extract(self, description: str | None, subtitle: str | None = None, clip: str = "") -> Verdict:
         """Stage two, text only: the emotion words in a clue description combined with the subtitle."""
@@ -190,9 +188,10 @@ class OpenAIJudge(Judge):
             text, cut = self._complete([{"type": "text", "text": prompt}])
         except _RequestFailed as exc:
             return Verdict.failed(self.name, clip, str(exc), seconds=time.perf_counter() - start, transient=exc.transient)
-        if cut and not without_unfinished_word(text).strip():
+        readable = _readable(text, cut, labels=True)
+        if readable is None:
             return Verdict.failed(self.name, clip, self._cut_off(), seconds=time.perf_counter() - start, raw=text)
-        words, error = words_from_answer(without_unfinished_word(text) if cut else text)
+        words, error = words_from_answer(readable)
         return Verdict(self.name, clip, words=words, raw=text, description=description, seconds=time.perf_counter() - start, error=error)
 
     # -- HTTP -----------------------------------------------------------------
@@ -285,6 +284,15 @@ def _read_body(response: http.client.HTTPResponse, deadline: float) -> bytes:
     if response.length:  # the connection closed before the promised length
         raise http.client.IncompleteRead(b"".join(chunks), response.length)
     return b"".join(chunks)
+
+
+def _readable(text: str, cut: bool, labels: bool) -> str | None:
+    """The part of an answer to read: all of it; or, cut off at ``max_tokens``, without its thinking and (asked for
+    ``labels``) its unfinished last word ("happy, exci"); None when nothing is left ("happ", "<think>...")."""
+    if not cut:
+        return text
+    kept = without_unfinished_word(text) if labels else strip_thinking(text)
+    return kept if kept.strip() else None
 
 
 def _retry_after(headers: Any) -> float:
