@@ -7,6 +7,7 @@ import os
 import sqlite3
 import threading
 import time
+import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -110,6 +111,7 @@ class VerdictCache:
         _check_is_sqlite(self.path)
         self._lock = threading.RLock()
         self._digests: dict[tuple[str, int, int], str] = {}
+        self._warned: set[str] = set()  # unreadable-video problems already warned about
         self._conn = self._connect()
 
     def _connect(self) -> sqlite3.Connection:
@@ -195,10 +197,31 @@ class VerdictCache:
         return clip_key(clip.name, digest, clip.subtitle)
 
     def digest_videos(self, clips: Sequence[Clip], progress: bool = False) -> None:
-        """Hash the clips' videos not hashed yet, with a progress bar: a first run with a cache reads every video once."""
-        videos = [clip.video for clip in clips if clip.video is not None and self._memo_key(clip.video) not in self._digests]
+        """Hash the clips' videos not hashed yet, with a progress bar: a first run with a cache reads every video once.
+
+        A video that cannot be read (gone since the run began, or not readable by this user) does not stop the run: it
+        is warned about, and its clip is judged as without a cache (its judges' verdicts say why it failed) and not stored.
+        """
+        unreadable: list[str] = []
+        videos = []
+        for clip in clips:
+            if clip.video is None:
+                continue
+            try:
+                if self._memo_key(clip.video) not in self._digests:
+                    videos.append(clip.video)
+            except InputError as exc:
+                unreadable.append(str(exc))
         for video in tqdm(videos, desc="hashing videos", unit="video", disable=not progress or len(videos) < 2, leave=False):
-            self.file_digest(video)
+            try:
+                self.file_digest(video)
+            except InputError as exc:
+                unreadable.append(str(exc))
+        unreadable = [problem for problem in unreadable if problem not in self._warned]
+        self._warned.update(unreadable)
+        if unreadable:  # once per video: the Ray runner hashes before, and again through, the local runner
+            warnings.warn(f"{len(unreadable)} clip(s) judged without the verdict cache, nothing of them stored: {unreadable[0]}",
+                          stacklevel=3)
 
     def file_digest(self, path: str | Path) -> str:
         """sha256 of a file, read again only when its (path, size, mtime) changed."""
@@ -233,10 +256,18 @@ class VerdictCache:
         return resolved, st.st_size, st.st_mtime_ns
 
     # -- verdicts -----------------------------------------------------------
+    def _key_if_readable(self, clip: Clip) -> str | None:
+        """The clip's cache key, or None if its video cannot be read: such a clip is neither looked up nor stored."""
+        try:
+            return self.clip_key(clip)
+        except InputError:
+            return None
+
     def get_many(self, judge: Judge, clips: Iterable[Clip], retry_failed: bool = False) -> dict[str, Verdict]:
-        """Stored verdicts of ``judge`` for ``clips``, by clip name (failed ones left out if ``retry_failed``)."""
+        """Stored verdicts of ``judge`` for ``clips``, by clip name (failed ones left out if ``retry_failed``; a
+        clip whose video cannot be read is never found)."""
         judge_id = self.judge_id(judge)
-        by_key = {self.clip_key(clip): clip.name for clip in clips}
+        by_key = {key: clip.name for clip in clips if (key := self._key_if_readable(clip)) is not None}
         keys = list(by_key)
         found: dict[str, Verdict] = {}
         with self._locked():
@@ -259,15 +290,15 @@ class VerdictCache:
 
     def put_many(self, judge: Judge, clips: Sequence[Clip], verdicts: Sequence[Verdict]) -> None:
         """Store one verdict per clip (same order) in one committed transaction; a transient failure (a server
-        down, a timeout) is not stored, so the next run asks again."""
+        down, a timeout) is not stored, so the next run asks again, nor is a clip whose video cannot be read."""
         if len(clips) != len(verdicts):
             raise ValueError(f"put_many: {len(clips)} clips but {len(verdicts)} verdicts")
         judge_id, identity = self._identity(judge)
         now = time.time()
         rows = [
-            (judge_id, self.clip_key(clip), judge.name, clip.name, int(v.ok), json.dumps(v.to_dict(), ensure_ascii=False), now)
+            (judge_id, key, judge.name, clip.name, int(v.ok), json.dumps(v.to_dict(), ensure_ascii=False), now)
             for clip, v in zip(clips, verdicts)
-            if v.ok or not v.transient
+            if (v.ok or not v.transient) and (key := self._key_if_readable(clip)) is not None
         ]
         if not rows:
             return

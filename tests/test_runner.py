@@ -19,6 +19,7 @@ from judges.clip import Clip
 from judges.errors import InputError
 from judges.replay import ReplayJudge
 import judges.runner as runner_module
+import judges.verdict_cache as verdict_cache_module
 from judges.runner import run_judges
 from judges.verdict import Verdict
 from judges.verdict_cache import VerdictCache
@@ -285,6 +286,43 @@ def test_an_edited_video_recomputes_only_that_clip(tmp_path, cache_path):
     again = CountingJudge("j")
     run_judges([again], videos, cache=cache_path, progress=False)
     assert again.calls == ["s2"]
+
+
+def test_a_video_that_cannot_be_read_is_judged_without_the_cache_and_the_run_goes_on(tmp_path, cache_path, monkeypatch):
+    # root reads any file, so refusing s2 as a mode-600 video of another owner does; before, the run stopped here (exit 2)
+    videos = [tmp_path / f"{name}.mp4" for name in CLIPS]
+    for path in videos:
+        path.write_bytes(path.name.encode())
+
+    def refuse_s2(path, _read=verdict_cache_module.sha256_file):
+        if Path(path).name == "s2.mp4":
+            raise PermissionError(13, "Permission denied", str(path))
+        return _read(path)
+
+    monkeypatch.setattr(verdict_cache_module, "sha256_file", refuse_s2)
+    judge = CountingJudge("j")
+    with pytest.warns(UserWarning, match=r"1 clip\(s\) judged without the verdict cache, nothing of them stored: .*s2\.mp4: "
+                                         r"cannot read the video \(Permission denied\)"):
+        out = run_judges([judge], videos, cache=cache_path, progress=False)
+    assert (judge.calls, list(out["j"])) == (CLIPS, CLIPS)
+    again = CountingJudge("j")
+    with pytest.warns(UserWarning, match="s2.mp4"):
+        run_judges([again], videos, cache=cache_path, progress=False)
+    assert again.calls == ["s2"]  # the others came from the cache; s2 was never stored
+
+
+def test_a_video_that_cannot_be_read_is_warned_about_once_per_cache(tmp_path, cache_path, monkeypatch):
+    video = tmp_path / "s1.mp4"
+    video.write_bytes(b"s1")
+
+    def refuse(path):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(verdict_cache_module, "sha256_file", refuse)
+    with VerdictCache(cache_path) as cache, pytest.warns(UserWarning) as caught:
+        cache.digest_videos([Clip.coerce(video)])
+        cache.digest_videos([Clip.coerce(video)])  # as the Ray runner does, before and through the local runner
+    assert len(caught) == 1
 
 
 def test_a_replayed_output_rewritten_at_the_same_path_is_served_afresh(tmp_path, cache_path):
