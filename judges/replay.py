@@ -1,6 +1,7 @@
 """A judge that serves stored outputs by sample name: real judges, replayed."""
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,8 @@ class ReplayJudge(Judge):
         if (path is None) == (labels is None):
             raise InputError('a replay judge serves a stored output: give path = "<its .npz, .csv or .jsonl file>" (or, in Python, labels=; not both)')
         self.name = name
-        self.path = None if path is None else str(path)
+        # absolute, so that a calibration file saved with this judge names the file wherever it is loaded from
+        self.path = None if path is None else os.path.abspath(path)
         self.labels: dict[str, list[str]] = dict(labels) if labels is not None else read_judge_output(path)
         # what it serves, not just where from: an output rewritten at the same path is another judge's answer
         self._labels_digest = answers_digest(self.labels)

@@ -50,6 +50,14 @@ def test_calibration_file_reproduces_predictions(fitted, judges, dev_names, tmp_
     assert [p.to_dict() for p in reloaded.predict_many(names)] == [p.to_dict() for p in fitted.predict_many(names)]
 
 
+def test_a_replay_judge_given_a_relative_path_keeps_the_absolute_path_a_saved_calibration_records(outputs_dir, monkeypatch, tmp_path):
+    # before, CoJudge.save recorded "AffectGPT/x.npz" as given: read from another folder, it named no file
+    monkeypatch.chdir(outputs_dir)
+    judge = ReplayJudge("AffectGPT", FILES[0])
+    monkeypatch.chdir(tmp_path)
+    assert judge.path == str(outputs_dir / FILES[0])
+
+
 def test_loading_without_a_calibrated_judge_is_an_error(fitted, judges, tmp_path):
     path = fitted.save(tmp_path / "calibration.json")
     with pytest.raises(InputError, match="AffectGPT"):
