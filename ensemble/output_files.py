@@ -64,7 +64,27 @@ def check_output_path(path: PathLike, option: str, inputs: Mapping[str, PathLike
     if not os.access(parent, os.W_OK):
         raise InputError(f"{option} {path}: folder {parent} is not writable; choose a writable path")
     _check_not_read_only(path, option)
+    _check_can_create(path, option)
     return path
+
+
+def _check_can_create(path: Path, option: str) -> None:
+    """Create and remove the temporary file :func:`write_atomically` will write: a folder that refuses new files though
+    its mode allows them (a read-only mount, ``/proc``, root on a network share) fails now, not after the work."""
+    tmp = _temporary(_target(path))
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # left by a run of the same pid that was killed: write_atomically replaces it
+        return
+    except OSError as exc:
+        raise InputError(f"{option} {path}: cannot create a file in {tmp.parent} ({exc.strerror}); choose a writable path") from None
+    os.close(fd)
+    tmp.unlink(missing_ok=True)
+
+
+def _temporary(target: Path) -> Path:
+    """The temporary file beside ``target`` that is written, then renamed into place (another run has its own)."""
+    return target.with_name(f"{target.name}.{os.getpid()}.tmp")
 
 
 def _check_not_read_only(path: Path, option: str) -> None:
@@ -155,7 +175,7 @@ def write_atomically(path: PathLike, write: Callable[[IO[str]], None], newline: 
         return path
     target = _target(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")  # another run writing the same file has its own
+    tmp = _temporary(target)
     try:
         with tmp.open("w", newline=newline, encoding="utf-8") as fh:
             write(fh)
@@ -165,6 +185,9 @@ def write_atomically(path: PathLike, write: Callable[[IO[str]], None], newline: 
             shutil.copymode(target, tmp)  # a private (0600) file stays private, a shared one shared
         tmp.replace(target)
         _sync_folder(target.parent)
+    except OSError as exc:  # the disk filled up, the share went away: the old file, if any, is untouched
+        tmp.unlink(missing_ok=True)
+        raise InputError(f"{path}: cannot write it ({exc.strerror or exc}); free some space or choose another path") from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

@@ -341,6 +341,31 @@ def test_write_atomically_leaves_the_old_file_when_writing_fails(tmp_path):
     assert path.read_text() == "old" and list(tmp_path.iterdir()) == [path]
 
 
+def test_a_disk_that_fills_up_while_writing_is_a_one_line_error_and_the_old_file_stays(tmp_path):
+    path = tmp_path / "pred.csv"
+    path.write_text("old")
+
+    def fill(fh) -> None:
+        fh.write("half")
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(InputError, match=r"pred\.csv: cannot write it \(No space left on device\); free some space or choose another path"):
+        write_atomically(path, fill)
+    assert path.read_text() == "old" and list(tmp_path.iterdir()) == [path]
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
+def test_check_output_path_refuses_a_folder_that_creates_no_files_though_its_mode_allows_it():
+    # /proc is mode 555, but root passes os.access: before, tune ran its minute and then died with a traceback
+    with pytest.raises(InputError, match=r"--out /proc/calibration\.json: cannot create a file in /proc \("):
+        check_output_path("/proc/calibration.json", "--out", {})
+
+
+def test_check_output_path_leaves_no_file_behind(tmp_path):
+    check_output_path(tmp_path / "pred.csv", "--out", {})
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_write_atomically_keeps_the_permissions_of_the_file_it_replaces(tmp_path):
     path = tmp_path / "calibration.json"
     path.write_text("old")
