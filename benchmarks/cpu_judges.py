@@ -18,6 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmark_arguments import positive_float, positive_int, run_script
 from judges.clip import Clip
 from judges.demo_clip import make_demo_clip
 from judges.face_judge import FaceJudge
@@ -48,8 +49,8 @@ def time_judge(judge, clip: Clip, repeats: int) -> tuple[float, float, list[str]
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--seconds", type=positive_float, default=10.0)
+    parser.add_argument("--repeats", type=positive_int, default=3)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
@@ -71,4 +72,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_script(main, __file__)

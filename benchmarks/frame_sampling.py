@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmark_arguments import positive_float, positive_int, run_script
 from judges.media import _pick_in_order, _segment_middles, decode_clip
 
 
@@ -77,16 +78,14 @@ def size(text: str) -> tuple[int, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=300.0, help="clip length (default 300)")
-    parser.add_argument("--fps", type=int, default=25)
+    parser.add_argument("--seconds", type=positive_float, default=300.0, help="clip length (default 300)")
+    parser.add_argument("--fps", type=positive_int, default=25)
     parser.add_argument("--size", type=size, default=(320, 240), help="WIDTHxHEIGHT (default 320x240)")
-    parser.add_argument("--gop", type=int, default=250, help="a keyframe every this many frames (default 250)")
+    parser.add_argument("--gop", type=positive_int, default=250, help="a keyframe every this many frames (default 250)")
     parser.add_argument("--codec", default="libx264", help="PyAV encoder (default libx264; mpeg4 also works)")
-    parser.add_argument("--frames", type=int, default=8, help="frames to sample (default 8)")
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--frames", type=positive_int, default=8, help="frames to sample (default 8)")
+    parser.add_argument("--repeats", type=positive_int, default=3)
     args = parser.parse_args()
-    if args.seconds <= 0 or args.fps <= 0 or args.gop <= 0 or args.frames <= 0 or args.repeats <= 0:
-        parser.error("--seconds, --fps, --gop, --frames and --repeats must be positive")
     width, height = args.size
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
@@ -105,4 +104,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_script(main, __file__)

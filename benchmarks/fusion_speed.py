@@ -20,13 +20,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmark_arguments import run_script
 from calibration.calibration_file import load_calibration, save_calibration
 from calibration.data_paths import ENV_VAR, data_root, ovmerd_dir
 from calibration.labels import read_labels, read_split
 from calibration.tuning import make_voter
 from ensemble.fuser import Fuser
 from ensemble.judge_args import judge_name_for
-from judges.errors import InputError
 from judges.outputs import read_judge_output
 
 REPO = Path(__file__).resolve().parent.parent
@@ -91,7 +91,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except InputError as exc:  # no data folder, a file it cannot read: one line naming it and the fix
-        sys.exit(f"{Path(__file__).name}: error: {exc}")
+    run_script(main, __file__)

@@ -22,12 +22,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmark_arguments import positive_int, run_script  # noqa: E402
 from calibration.data_paths import ovmerd_dir  # noqa: E402
 from calibration.emotion_wheel import load_wheel  # noqa: E402
 from ensemble.embedding_cache import EmbeddingCache  # noqa: E402
 from ensemble.embedding_graph import DEFAULT_MIN_SIMILARITY, EmotionGraph  # noqa: E402
 from ensemble.word_normalizer import WordNormalizer  # noqa: E402
-from judges.errors import InputError  # noqa: E402
 from judges.outputs import read_judge_output  # noqa: E402
 
 
@@ -117,8 +117,8 @@ def timed_fit(words: list[str], cache: EmbeddingCache, norm: WordNormalizer, met
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--words", type=int, default=10_000, help="graph size (distinct normalised words)")
-    parser.add_argument("--threads", type=int, default=2, help="torch CPU threads")
+    parser.add_argument("--words", type=positive_int, default=10_000, help="graph size (distinct normalised words)")
+    parser.add_argument("--threads", type=positive_int, default=2, help="torch CPU threads")
     parser.add_argument("--skip-report", action="store_true", help="only time the graph build")
     parser.add_argument("--ew", action="store_true", help="also score attach_oov with the EW metric on dev (slow)")
     args = parser.parse_args()
@@ -150,7 +150,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except InputError as exc:  # no data folder, a file it cannot read: one line naming it and the fix
-        sys.exit(f"{Path(__file__).name}: error: {exc}")
+    run_script(main, __file__)

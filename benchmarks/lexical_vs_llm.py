@@ -16,11 +16,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmark_arguments import non_negative_int, run_script  # noqa: E402
 from calibration.data_paths import data_root  # noqa: E402
 from calibration.emotion_wheel import load_wheel  # noqa: E402
 from calibration.ew_metric import evaluate, official_words  # noqa: E402
 from calibration.labels import read_labels, read_split  # noqa: E402
-from judges.errors import InputError  # noqa: E402
 from judges.lexical_extractor import DEFAULT_STOPLIST, LexicalExtractor  # noqa: E402
 from judges.outputs import read_judge_output, read_reasons  # noqa: E402
 
@@ -36,10 +36,10 @@ def runs(outputs: Path) -> list[tuple[str, Path, Path]]:
     return found
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--data", type=Path, help="data folder (default: $MEROV_DATA or ../shared)")
-    p.add_argument("--window", type=int, default=3, help="negation window in words")
+    p.add_argument("--window", type=non_negative_int, default=3, help="negation window in words")
     p.add_argument("--stoplist", default=",".join(sorted(DEFAULT_STOPLIST)), help="comma-separated forms to skip ('' for none)")
     args = p.parse_args(argv)
     root = args.data or data_root()
@@ -73,11 +73,7 @@ def main(argv: list[str] | None = None) -> int:
               f"window={args.window}, stoplist: {len(stoplist)} forms")
     print(f"lexical extraction: {described} descriptions in {seconds:.2f} s "
           f"({1000 * seconds / max(described, 1):.2f} ms each)")
-    return 0
 
 
 if __name__ == "__main__":
-    try:
-        raise SystemExit(main())
-    except InputError as exc:  # no data folder, a file it cannot read: one line naming it and the fix
-        sys.exit(f"{Path(__file__).name}: error: {exc}")
+    run_script(main, __file__)

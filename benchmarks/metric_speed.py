@@ -5,14 +5,12 @@
 from __future__ import annotations
 
 import argparse
-import sys
 import time
-from pathlib import Path
 
+from benchmark_arguments import run_script
 from calibration.data_paths import ovmerd_dir, wheel_dir
 from calibration.emotion_wheel import load_wheel
 from calibration.ew_metric import evaluate
-from judges.errors import InputError
 from judges.outputs import read_judge_output
 
 
@@ -37,7 +35,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except InputError as exc:  # no data folder, a file it cannot read: one line naming it and the fix
-        sys.exit(f"{Path(__file__).name}: error: {exc}")
+    run_script(main, __file__)

@@ -26,6 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmark_arguments import positive_float, positive_int, run_script
 from judges.demo_clip import make_demo_clip
 
 TEXT = (
@@ -53,8 +54,8 @@ def predict(video: Path, *extra: str) -> tuple[float, float, dict]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--seconds", type=positive_float, default=10.0)
+    parser.add_argument("--repeats", type=positive_int, default=3)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         video = make_demo_clip(Path(tmp) / "bench.mp4", text=TEXT, seconds=args.seconds, size=(1280, 720))
@@ -75,4 +76,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_script(main, __file__)

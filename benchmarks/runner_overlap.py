@@ -27,6 +27,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from benchmark_arguments import positive_int, run_script, whole_numbers
 from judges.base import Judge
 from judges.clip import Clip
 from judges.runner import run_judges
@@ -92,11 +93,11 @@ def cpu_model() -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clips", type=int, default=40)
-    parser.add_argument("--delays", default="50,100,150", help="milliseconds per request, one per judge")
-    parser.add_argument("--video-kib", type=int, default=1024, help="size of each dummy clip file")
+    parser.add_argument("--clips", type=positive_int, default=40)
+    parser.add_argument("--delays", type=whole_numbers, default="50,100,150", help="milliseconds per request, one per judge")
+    parser.add_argument("--video-kib", type=positive_int, default=1024, help="size of each dummy clip file")
     args = parser.parse_args()
-    delays = [int(d) / 1000 for d in args.delays.split(",")]
+    delays = [d / 1000 for d in args.delays]
 
     print(f"machine: nproc={os.cpu_count()} (usable {len(os.sched_getaffinity(0))}), CPU {cpu_model()}, "
           f"Python {platform.python_version()}")
@@ -143,4 +144,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_script(main, __file__)

@@ -21,6 +21,7 @@ from typing import Any
 
 import ray
 
+from benchmark_arguments import positive_int, run_script
 from calibration.data_paths import find_data_root
 from judges.outputs import read_judge_output
 from judges.ray_runner import run_judges_ray
@@ -79,9 +80,9 @@ def fusion_cost(data: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clips", type=int, default=1000)
-    parser.add_argument("--batch-size", type=int, default=8)
-    parser.add_argument("--ray-cpus", type=int, default=2)
+    parser.add_argument("--clips", type=positive_int, default=1000)
+    parser.add_argument("--batch-size", type=positive_int, default=8)
+    parser.add_argument("--ray-cpus", type=positive_int, default=2)
     args = parser.parse_args()
     data = find_data_root()
     if data is None:
@@ -131,4 +132,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_script(main, __file__)
