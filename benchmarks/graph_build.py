@@ -2,7 +2,8 @@
 
 Prints (1) the judge outputs' vocabulary figures: distinct words, share of word tokens out of
 the wheel vocabulary before and after normalisation; (2) where ``attach_oov`` puts the 30 most
-frequent out-of-vocabulary words; (3) the time to build an ``EmotionGraph`` of 10,000 words
+frequent out-of-vocabulary words; (3) why 0.75 for graph edges (wheel labels that similar mostly share an M2 wheel word; the
+judges' words' clusters stay small); (4) the time to build an ``EmotionGraph`` of 10,000 words
 (wheel forms + judge words + synthetic "x and y" phrases), embedding included, with a cold
 cache, a warm on-disk cache and a warm in-memory cache. Target: under a minute on 2 CPU cores.
 The phrases bridge two meanings each, so the cluster sizes printed there are not typical.
@@ -64,6 +65,33 @@ def report(counts: Counter, n_files: int, norm: WordNormalizer, cache: Embedding
         sim = float(cache.embed([norm.normalize(word)])[0] @ cache.embed([norm.clean(target)])[0])
         mark = target if word in kept else f"- ({target})"
         print(f"  {word:22s} {oov[word]:5d}  ->  {mark:28s} cos {sim:.2f}")
+
+
+def threshold_check(counts: Counter, norm: WordNormalizer, cache: EmbeddingCache) -> None:
+    """Why 0.75 for graph edges: how often two wheel labels that similar map to the same M2 wheel word, and how big
+    the connected components of the judges' words grow as the threshold falls."""
+    import numpy as np
+    from sklearn.metrics import roc_auc_score
+
+    wheel = norm.wheel
+    labels = sorted({label for found in wheel.form_to_labels.values() for label in found})
+    m2 = wheel.lookup("m2")
+    vectors = cache.embed([norm.clean(label) for label in labels])
+    upper = np.triu_indices(len(labels), 1)
+    similarity = (vectors @ vectors.T)[upper]
+    mapped = [m2.get(label) for label in labels]
+    same = np.array([mapped[i] is not None and mapped[i] == mapped[j] for i, j in zip(*upper)])
+    shares = ", ".join(f"{same[similarity >= t].mean():.0%} at {t}" for t in (0.65, 0.7, 0.75, 0.8))
+    print(f"wheel labels: {len(labels)}; pairs at cosine >= t mapping to the same M2 wheel word: {shares} "
+          f"(AUC of the cosine for it {roc_auc_score(same, similarity):.2f}, base rate {same.mean():.2%})")
+    words = sorted(counts)
+    for threshold in (0.55, 0.65, 0.75):
+        sizes = []
+        for lexical, method in ((False, "components"), (True, "components"), (False, "louvain")):
+            graph = EmotionGraph(threshold=threshold, lexical_edges=lexical, method=method, cache=cache, normalizer=norm).fit(words)
+            sizes.append(len(graph.clusters_[0]))
+        print(f"  judges' words, threshold {threshold}: largest cluster {sizes[0]} words (embedding edges, connected "
+              f"components), {sizes[1]} with the lemma and M2 edges too, {sizes[2]} by Louvain")
 
 
 def ew_effect(norm: WordNormalizer, cache: EmbeddingCache) -> None:
@@ -132,6 +160,7 @@ def main() -> None:
         if not args.skip_report:
             report_cache = EmbeddingCache(cache_dir=Path(tmp) / "report")
             report(counts, n_files, norm, report_cache)
+            threshold_check(counts, norm, report_cache)
             if args.ew:
                 ew_effect(norm, report_cache)
         words = benchmark_words(counts, norm, args.words)
