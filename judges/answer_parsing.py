@@ -27,7 +27,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "ve
 
 #: Bump whenever a change here reads some answer differently: the judges that parse answers put it in their
 #: cache identity, as they do the prompt version, so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-22.6"
+PARSER_VERSION = "2026-11-22.7"
 
 #: A label longer than this many words is a sentence, not an emotion word.
 MAX_WORDS_PER_LABEL = 3
@@ -43,6 +43,11 @@ _PREFIX = re.compile(
 _ITEM_LABEL = re.compile(r"^[ \t]*(?:emotion|label|word)\s*\d+\s*[:\uff1a.)-]\s*", re.IGNORECASE | re.MULTILINE)
 # A score after a word ("happy: 0.9", "sad=30%"): the word is the answer.
 _SCORE = re.compile(r"(?<=[^\W\d_])[ \t]*[:=\uff1a][ \t]*\d+(?:\.\d+)?%?")
+# A lead-in sentence without a colon ("The emotions are", "The main emotions expressed in the clip include",
+# "The person's emotion is"): dropped only when every item after it reads as a word.
+_SENTENCE_LEAD_IN = re.compile(
+    r"^(?:the\s+)?(?:[\w'\u2019]+\s+){0,3}?(?:emotions?|emotional states?|feelings?)(?:\s+[\w'\u2019]+){0,5}?"
+    r"\s+(?:are|is|include|includes|would be|seem to be|seems to be|appear to be|appears to be)(?:\s+(?:one|those|that) of)?\s+", re.IGNORECASE)
 # A heading line over the list ("Emotions\n", "### Detected emotions\n").
 _HEADING = re.compile(r"^\s*#*\s*(?:the\s+)?(?:\w+\s+)?(?:emotions?|emotion words|labels?|answer|output)[ \t]*(?=[\r\n])", re.IGNORECASE)
 # A pleasantry before the answer ("Sure, ...", "Certainly! ...").
@@ -61,7 +66,7 @@ _WORD_CHARS = re.compile(r"^[^\W\d_]+(?:[' -][^\W\d_]+)*$")
 # a non-answer.
 _NOT_A_LABEL = re.compile(
     r"^(?:i|i'm|i've|i'd|we|you|he|she|it|it's|they|this|that|there|the)\b"
-    r"|^(?:unknown|undetermined|indeterminate|unclear|hard to say|(?:cannot|can't) (?:determine|tell|say)"
+    r"|^(?:unknown|undetermined|indeterminate|unclear|hard to (?:say|tell|read|determine|judge)|(?:cannot|can't) (?:determine|tell|say)"
     r"|not (?:sure|clear|certain|applicable|determinable))$"
 )
 # A denied emotion ("not angry", "no fear", "neither happy nor sad", "no clear emotion"): no emotion felt.
@@ -100,6 +105,21 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
     body = _PREFIX.sub("", _HEADING.sub("", answer, count=1), count=1).strip().rstrip(".!\u3002\uff01").strip()
     if body.lower().strip("[]() ") in _NONE_ANSWERS or "".join(body.split()) == "[]":
         return [], None
+    words, rejected, denied = _read_list(body)
+    lead_in = _SENTENCE_LEAD_IN.match(body)
+    if lead_in:  # "The emotions are happy and relieved.": the list after it, if every item of it reads
+        after = _read_list(body[lead_in.end():])
+        if (after[0] or after[2]) and not after[1]:
+            words, rejected, denied = after
+    if not words and denied and not rejected:  # "no clear emotion", "neither happy nor sad"
+        return [], None
+    if not words or rejected > len(words):
+        return [], f"unparseable answer: {_snippet(shown)!r}"
+    return words, None
+
+
+def _read_list(body: str) -> tuple[list[str], int, int]:
+    """The words of a list, and how many of its items were not words (clauses, noise) or were denied."""
     words: list[str] = []
     seen: set[str] = set()
     rejected = denied = 0
@@ -122,11 +142,7 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
             elif piece not in seen:
                 seen.add(piece)
                 words.append(piece)
-    if not words and denied and not rejected:  # "no clear emotion", "neither happy nor sad"
-        return [], None
-    if not words or rejected > len(words):
-        return [], f"unparseable answer: {_snippet(shown)!r}"
-    return words, None
+    return words, rejected, denied
 
 
 def _is_symbol(ch: str) -> bool:
