@@ -147,6 +147,7 @@ def test_cli_tune_refuses_a_bad_option_before_building_the_vote_table(files, tmp
     assert code == 2 and named in capsys.readouterr().err
 
 
+@pytest.mark.usefixtures("data_root")  # the emotion wheel
 def test_evaluate_with_no_label_on_the_wheel_is_an_error(files, tmp_path, capsys):
     labels = _csv(tmp_path / "oov.csv", {f"c{i}": "['xyzzy']" for i in range(8)})
     code = main(["evaluate", "--labels", labels, "--pred", files["a"]])
@@ -161,6 +162,7 @@ def test_evaluate_prediction_covering_no_clip_is_an_error(files, tmp_path, capsy
     assert code == 2 and "other.csv" in err and "none of the 8" in err
 
 
+@pytest.mark.usefixtures("data_root")  # the emotion wheel
 def test_evaluate_prediction_covering_some_clips_only_warns(files, tmp_path, capsys):
     pred = _csv(tmp_path / "some.csv", {"c0": "['happy']"})
     assert main(["evaluate", "--labels", files["labels"], "--pred", pred]) == 0
@@ -178,18 +180,21 @@ def test_cojudge_predict_of_a_non_clip_says_what_it_accepts(cojudge, item):
         cojudge.predict(item)
 
 
+@pytest.mark.usefixtures("data_root")  # the emotion wheel
 def test_cojudge_fit_refuses_labels_that_are_not_a_mapping(cojudge):
     _, labels = toy_outputs()
     with pytest.raises(InputError, match="labels must map each sample name to its list of words"):
         cojudge.fit(list(labels), list(labels))
 
 
+@pytest.mark.usefixtures("data_root")  # the emotion wheel
 def test_cojudge_fit_refuses_string_labels(cojudge):
     _, labels = toy_outputs()
     with pytest.raises(InputError, match="give a list of emotion words"):
         cojudge.fit(list(labels), {n: w[0] for n, w in labels.items()}, folds=2)
 
 
+@pytest.mark.usefixtures("data_root")  # the emotion wheel
 def test_cojudge_fit_refuses_an_unknown_objective_before_the_judges_run(cojudge, monkeypatch):
     def judging(*args, **kwargs):
         raise AssertionError("the judges ran before the objective was checked")

@@ -12,6 +12,8 @@ from judges.replay import ReplayJudge
 from judges.verdict_cache import VerdictCache
 from tests.core_fixtures import toy_outputs
 
+pytestmark = pytest.mark.usefixtures("data_root")  # real judges' outputs and the emotion wheel
+
 FILES = ["AffectGPT/checkpoint_000030_loss_0.602-openset.npz", "Chat-UniVi/output-reason-7b-nosubtitle-addsub-eng-openset.npz",
          "VideoChat2/output-reason-7b-nosubtitle-addsub-eng-openset.npz"]
 
