@@ -47,7 +47,7 @@ _SCORE = re.compile(r"(?<=[^\W\d_])[ \t]*[:=\uff1a][ \t]*\d+(?:\.\d+)?%?")
 # "The person's emotion is"): dropped only when every item after it reads as a word.
 _SENTENCE_LEAD_IN = re.compile(
     r"^(?:the\s+)?(?:[\w'\u2019]+\s+){0,3}?(?:emotions?|emotional states?|feelings?)(?:\s+[\w'\u2019]+){0,5}?"
-    r"\s+(?:are|is|include|includes|would be|seem to be|seems to be|appear to be|appears to be)(?:\s+(?:one|those|that) of)?\s+", re.IGNORECASE)
+    r"\s+(?:are|is|include|includes|would be|seem to be|seems to be|appear to be|appears to be)(?:\s+(?:one|those|that|a mix|a mixture|a combination|a blend) of)?\s+", re.IGNORECASE)
 # A heading line over the list ("Emotions\n", "### Detected emotions\n").
 _HEADING = re.compile(r"^\s*#*\s*(?:the\s+)?(?:\w+\s+)?(?:emotions?|emotion words|labels?|answer|output)[ \t]*(?=[\r\n])", re.IGNORECASE)
 # A pleasantry before the answer ("Sure, ...", "Certainly! ...").

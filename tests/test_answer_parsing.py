@@ -201,7 +201,8 @@ def test_a_sentence_is_not_read_for_the_half_after_its_and(answer):
 
 @pytest.mark.parametrize("answer", ["The emotions are happy and relieved.", "The emotions of the main character are happy and relieved.",
                                     "The main emotions expressed in the clip include happy, relieved", "Emotions are happy, relieved",
-                                    "The person's feelings are happy and relieved", "The emotional state is one of happy and relieved."])
+                                    "The person's feelings are happy and relieved", "The emotional state is one of happy and relieved.",
+                                    "The emotion displayed is a mix of happy and relieved."])
 def test_a_lead_in_sentence_without_a_colon_gives_the_list_after_it(answer):
     # small models answer so; it was an error ("unparseable answer"), or the word "emotions are happy"
     assert words_from_answer(answer) == (["happy", "relieved"], None)
