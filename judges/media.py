@@ -6,6 +6,8 @@ video recipe); audio is resampled to mono float32. A missing or corrupt file
 raises :class:`~judges.errors.InputError`; a file without an audio stream
 gives ``audio=None`` so an audio judge can report that clip as failed. A cover
 picture attached to an audio file (a song's, a podcast's) is not video: no frames.
+A truncated file (a download cut off) is decoded as far as it goes, with a
+:class:`TruncatedMediaWarning` naming it, once per file and process.
 
     >>> media = decode_clip("clip.mp4", num_frames=8)          # doctest: +SKIP
     >>> len(media.frames), media.frames[0].shape, media.audio.dtype  # doctest: +SKIP
@@ -16,6 +18,9 @@ from __future__ import annotations
 import errno
 import importlib.util
 import io
+import os
+import threading
+import warnings
 import wave
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -26,7 +31,11 @@ import numpy as np
 from judges.errors import InputError
 from judges.install_hints import install_hint
 
-__all__ = ["Media", "MediaSpec", "decode_clip", "encode_image", "encode_wav", "require_media"]
+__all__ = ["Media", "MediaSpec", "TruncatedMediaWarning", "decode_clip", "encode_image", "encode_wav", "require_media"]
+
+
+class TruncatedMediaWarning(UserWarning):
+    """A clip whose video or audio stops well before the length its container declares; it is judged on what decodes."""
 
 
 def require_media(judge: str) -> None:
@@ -91,7 +100,9 @@ class Media:
     """A decoded clip: ``frames`` (HxWx3 uint8 RGB), ``audio`` (float32 mono, or None).
 
     ``duration`` is in seconds, ``fps`` is the video's average frame rate (0.0
-    without video).
+    without video). ``truncated`` is ``(seconds decoded, seconds declared)``
+    when what was decoded stops well before the container's declared length
+    (a download cut off), else None.
     """
 
     frames: list[np.ndarray] = field(default_factory=list)
@@ -99,6 +110,13 @@ class Media:
     sample_rate: int = 16000
     duration: float = 0.0
     fps: float = 0.0
+    truncated: tuple[float, float] | None = None
+
+    def truncation_note(self) -> str:
+        """For a judge's ``raw`` text: ``"decoded 4.9 s of the 10.0 s declared (a truncated file?)"``, or ``""``."""
+        if self.truncated is None:
+            return ""
+        return f"decoded {self.truncated[0]:.1f} s of the {self.truncated[1]:.1f} s declared (a truncated file?)"
 
     def images(self) -> list[Any]:
         """The frames as PIL images (what image-text processors and LMDeploy take)."""
@@ -117,7 +135,11 @@ def decode_clip(
     """Decode ``num_frames`` uniformly sampled frames and mono audio at ``sample_rate``.
 
     Raises :class:`InputError` (one line) when the file is missing, unreadable
-    or has neither a video nor an audio stream.
+    or has neither a video nor an audio stream. A stream that stops well short
+    of the length the container declares (MP4/MOV, Matroska/WebM, FLAC: those
+    whose header says it) is decoded as far as it goes, with a one-line
+    :class:`TruncatedMediaWarning` naming the file (once per file and process),
+    and ``Media.truncated`` set.
     """
     av = _media_module("av", "av", "decoding a clip")
 
@@ -133,18 +155,97 @@ def decode_clip(
                 raise InputError(f"{path}: has no video or audio stream; give a video or audio file")
             duration = _duration(container)
             fps = float(video.average_rate or 0.0) if video is not None else 0.0
-            frames = _sample_frames(container, num_frames, max_side, video) if video is not None and num_frames > 0 else []
+            reached: list[_Reach] = []
+            frames = []
+            if video is not None and num_frames > 0:
+                frames, end = _frames_and_end(container, num_frames, max_side, video)
+                reached.append(_Reach(end, _declared_end(container, video), 1.5 / fps if fps else 0.0))
         audio = None
         if has_audio and with_audio:
             with av.open(str(path)) as container:
-                audio = _decode_audio(container, sample_rate)
+                audio, end = _decode_audio(container, sample_rate)
+                reached.append(_Reach(end, _declared_end(container, container.streams.audio[0]), 0.0))
     except av.FFmpegError as exc:
         if exc.errno == errno.EACCES:  # the file is fine, the reader may not open it (a decoder's EPERM is damaged data)
             raise InputError(f"{path}: cannot read it ({_short(exc)}); check you may read it (its permissions)") from None
         raise InputError(f"{path}: cannot decode ({_short(exc)}); check the file is a complete video") from None
     if has_video and num_frames > 0 and not frames:
         raise InputError(f"{path}: the video stream has no decodable frames; check the file is a complete video")
-    return Media(frames=frames, audio=audio, sample_rate=sample_rate, duration=duration, fps=fps)
+    truncated = _truncation(reached)
+    if truncated is not None:
+        _warn_truncated(path, truncated)
+    return Media(frames=frames, audio=audio, sample_rate=sample_rate, duration=duration, fps=fps, truncated=truncated)
+
+
+# -- a truncated file: the streams stop before the length the header declares -------------------------
+#: Containers whose header declares the length (ffmpeg only estimates it for others: an MP3 without
+#: a Xing header, ADTS AAC, an AVI whose index was cut off, from the bit rate or the file's size).
+_DECLARING_FORMATS = frozenset({"mov", "mp4", "matroska", "webm", "flac"})
+#: A stream ending this much before its declared end was cut: normal files end within a few milliseconds
+#: of it (audio priming and padding, rounding); a frame interval more for a video without packet durations.
+_CUT_SECONDS, _CUT_SHARE = 0.15, 0.02
+
+_warned: set[tuple[str, int, int]] = set()
+_warned_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class _Reach:
+    """How far a stream's packets go (``end``) and where the header says it ends (``declared``), in seconds."""
+
+    end: float | None
+    declared: tuple[float, float] | None  # (start, end)
+    slack: float  # seconds that may be missing from its end in a complete file (a frame interval)
+
+
+def _declared_end(container: Any, stream: Any) -> tuple[float, float] | None:
+    """``(start, end)`` of ``stream`` in seconds as the container's header declares them; None where it only estimates."""
+    if not _DECLARING_FORMATS.intersection((container.format.name or "").split(",")):
+        return None
+    origin = (container.start_time or 0) / 1_000_000
+    if stream.duration and stream.time_base:
+        start = float((stream.start_time or 0) * stream.time_base)
+        return start, start + float(stream.duration * stream.time_base)
+    tag = (stream.metadata or {}).get("DURATION")  # Matroska: each track's own length, as its tags say
+    if tag:
+        try:
+            hours, minutes, seconds = tag.split(":")
+            return origin, origin + int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+        except ValueError:
+            pass
+    if container.duration:
+        return origin, origin + container.duration / 1_000_000
+    return None
+
+
+def _truncation(reached: list[_Reach]) -> tuple[float, float] | None:
+    """``(seconds decoded, seconds declared)`` of the stream cut shortest, if any stops well before its declared end."""
+    cut = []
+    for r in reached:
+        if r.end is None or r.declared is None:
+            continue
+        start, declared = r.declared
+        length = declared - start
+        if length > 0 and declared - r.end > max(_CUT_SECONDS, _CUT_SHARE * length, r.slack):
+            cut.append((max(0.0, r.end - start), length))
+    return min(cut, key=lambda c: c[0] / c[1]) if cut else None
+
+
+def _warn_truncated(path: Path, truncated: tuple[float, float]) -> None:
+    """One :class:`TruncatedMediaWarning` per file (its path, size and time) and process: judges decoding the same
+    clip (frames for one, audio for another) do not repeat it."""
+    try:
+        stat = path.stat()
+        key = (os.path.abspath(path), stat.st_size, stat.st_mtime_ns)
+    except OSError:
+        key = (os.path.abspath(path), -1, -1)
+    with _warned_lock:
+        if key in _warned:
+            return
+        _warned.add(key)
+    got, declared = truncated
+    warnings.warn(f"{path}: decoded {got:.1f} s of the {declared:.1f} s its container declares (a truncated or damaged file?); "
+                  "judged on what decodes", TruncatedMediaWarning, stacklevel=3)
 
 
 #: ffmpeg's AV_DISPOSITION_ATTACHED_PIC: a cover picture (a song's, a podcast's), not video of the clip.
@@ -188,15 +289,24 @@ def _sample_frames(container: Any, num_frames: int, max_side: int | None, stream
     packets lack timestamps, a seek that lands elsewhere or a decoder that
     skips a frame falls back to decoding every frame from the start.
     """
+    return _frames_and_end(container, num_frames, max_side, stream)[0]
+
+
+def _frames_and_end(container: Any, num_frames: int, max_side: int | None, stream: Any = None) -> tuple[list[np.ndarray], float | None]:
+    """:func:`_sample_frames`, and the time (seconds) the stream's packets reach: where a truncated file stops."""
+    stream = container.streams.video[0] if stream is None else stream
+    table = _FrameTable.read(container, stream)
+    end = table.end_seconds(stream)
+    if table.error is not None:
+        if not stream.frames:
+            raise table.error
+        table = None  # a damaged tail: decode from the start as far as the picks go
+    return _pick_frames(container, num_frames, max_side, stream, table), end
+
+
+def _pick_frames(container: Any, num_frames: int, max_side: int | None, stream: Any, table: "_FrameTable | None") -> list[np.ndarray]:
     import av
 
-    stream = container.streams.video[0] if stream is None else stream
-    try:
-        table = _FrameTable.read(container, stream)
-    except av.FFmpegError:
-        if not stream.frames:
-            raise
-        table = None  # a damaged tail: decode from the start as far as the picks go
     total = stream.frames or (table.packets if table is not None else 0)
     if total == 0:
         return []
@@ -230,13 +340,28 @@ def _pick_in_order(container: Any, stream: Any, targets: set[int], max_side: int
 
 
 def _decode_from_here(container: Any, stream: Any, targets: set[int], max_side: int | None) -> dict[int, np.ndarray]:
-    """Decode from where the container stands, keeping the frames whose index (counted from there) is in ``targets``."""
+    """Decode from where the container stands, keeping the frames whose index (counted from there) is in ``targets``.
+
+    A packet the demuxer marks incomplete (the last one of a truncated file) that does not decode is
+    skipped: the frames before it are the clip's (H.264's decoder refuses it; MPEG-4's conceals it).
+    """
+    import av
+
     picked: dict[int, np.ndarray] = {}
-    for index, frame in enumerate(container.decode(stream)):
-        if index in targets:
-            picked[index] = _to_rgb(frame, max_side)
-            if len(picked) == len(targets):
-                break
+    index = 0
+    for packet in container.demux(stream):
+        try:
+            frames = packet.decode()
+        except av.FFmpegError:
+            if not packet.is_corrupt:
+                raise
+            continue
+        for frame in frames:
+            if index in targets:
+                picked[index] = _to_rgb(frame, max_side)
+                if len(picked) == len(targets):
+                    return picked
+            index += 1
     return picked
 
 
@@ -247,18 +372,29 @@ class _FrameTable:
     pts: list[int | None]
     keyframe: list[bool]
     discard: bool
+    end: int | None = None  # the largest pts + duration: how far the packets reach
+    error: Exception | None = None  # what stopped the reading before the end of the file (a damaged tail)
 
     @classmethod
     def read(cls, container: Any, stream: Any) -> "_FrameTable":
-        pts: list[int | None] = []
-        keyframe: list[bool] = []
-        discard = False
-        for packet in container.demux(stream):
-            if packet.size:
-                pts.append(packet.pts)
-                keyframe.append(bool(packet.is_keyframe))
-                discard = discard or bool(packet.is_discard)
-        return cls(pts, keyframe, discard)
+        import av
+
+        table = cls([], [], False)
+        try:
+            for packet in container.demux(stream):
+                if packet.size:
+                    table.pts.append(packet.pts)
+                    table.keyframe.append(bool(packet.is_keyframe))
+                    table.discard = table.discard or bool(packet.is_discard)
+                    if packet.pts is not None:
+                        reach = packet.pts + (packet.duration or 0)
+                        table.end = reach if table.end is None else max(table.end, reach)
+        except av.FFmpegError as exc:
+            table.error = exc
+        return table
+
+    def end_seconds(self, stream: Any) -> float | None:
+        return float(self.end * stream.time_base) if self.end is not None and stream.time_base else None
 
     @property
     def packets(self) -> int:
@@ -335,19 +471,24 @@ def _to_rgb(frame: Any, max_side: int | None) -> np.ndarray:
     return np.ascontiguousarray(np.rot90(rgb, k=turns)) if turns else rgb
 
 
-def _decode_audio(container: Any, sample_rate: int) -> np.ndarray | None:
+def _decode_audio(container: Any, sample_rate: int) -> tuple[np.ndarray | None, float | None]:
+    """The first audio stream as mono float32 at ``sample_rate``, and the time (seconds) its decoded packets reach."""
     import av
 
     stream = container.streams.audio[0]
     resampler, setup = None, None
     chunks: list[np.ndarray] = []
     damage = None
+    end = None
     for packet in container.demux(stream):
         try:
             frames = packet.decode()
         except av.FFmpegError as exc:  # a damaged packet costs its few milliseconds, as in any player; not the clip
             damage = damage or exc
             continue
+        if packet.size and packet.pts is not None and packet.time_base:
+            reach = float((packet.pts + (packet.duration or 0)) * packet.time_base)
+            end = reach if end is None else max(end, reach)
         for frame in frames:
             # joined recordings change rate or channels midway; a resampler takes one input format only
             if (frame.format.name, frame.layout.name, frame.sample_rate) != setup:
@@ -360,10 +501,10 @@ def _decode_audio(container: Any, sample_rate: int) -> np.ndarray | None:
     if not chunks:
         if damage is not None:
             raise damage  # nothing decodes: not audio we can use
-        return None
+        return None, end
     audio = np.ascontiguousarray(np.concatenate(chunks), dtype=np.float32)
     # a float track's NaN/inf samples (and what resampling smears them over) are damage: silence, not a signal
-    return np.nan_to_num(audio, copy=False, nan=0.0, posinf=0.0, neginf=0.0)
+    return np.nan_to_num(audio, copy=False, nan=0.0, posinf=0.0, neginf=0.0), end
 
 
 def _drain(resampler: Any, chunks: list[np.ndarray]) -> None:

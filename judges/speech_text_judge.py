@@ -79,13 +79,17 @@ class SpeechTextJudge(Judge):
         return verdict
 
     def _judge_speech(self, clip: Clip) -> Verdict:
-        audio = self.spec.decode(clip.video).audio
+        media = self.spec.decode(clip.video)
+        audio = media.audio
         if audio is None:
             return Verdict(judge=self.name, clip=clip.name, raw="no audio track to listen to")
         transcript = self.speech.transcribe(audio)
         if not transcript:
-            return Verdict(judge=self.name, clip=clip.name, raw=f"no speech heard in {len(audio) / self.spec.sample_rate:.1f} s of audio")
-        verdict = self.text_judge.judge_text(transcript, clip.name)
-        verdict.description = transcript
-        verdict.raw = f"from speech; {verdict.raw}"
+            verdict = Verdict(judge=self.name, clip=clip.name, raw=f"no speech heard in {len(audio) / self.spec.sample_rate:.1f} s of audio")
+        else:
+            verdict = self.text_judge.judge_text(transcript, clip.name)
+            verdict.description = transcript
+            verdict.raw = f"from speech; {verdict.raw}"
+        if media.truncated:  # kept with the verdict, for a cached re-run that does not decode (nor warn) again
+            verdict.raw = f"{media.truncation_note()}; {verdict.raw}"
         return verdict

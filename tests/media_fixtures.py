@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["make_audio_with_cover", "make_clip", "make_corrupt_clip", "make_numbered_clip", "TONE_HZ"]
+__all__ = ["make_audio_with_cover", "make_clip", "make_corrupt_clip", "make_numbered_clip", "make_truncated_copy", "TONE_HZ"]
 
 #: Frequency of the sine tone in the audio track.
 TONE_HZ = 440.0
@@ -140,4 +140,23 @@ def make_corrupt_clip(path: str | Path) -> Path:
     """A file named like a video that holds no decodable media."""
     path = Path(path)
     path.write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 8)
+    return path
+
+
+def make_truncated_copy(source: str | Path, path: str | Path, share: float) -> Path:
+    """``source`` (an MP4) as a download cut off after ``share`` of its bytes: its header (moov) first, as a
+    streamed file has it, so the container still declares the whole length."""
+    import av
+
+    path = Path(path)
+    whole = path.with_name(f"{path.stem}.whole.mp4")
+    with av.open(str(source)) as given, av.open(str(whole), "w", options={"movflags": "faststart"}) as out:
+        streams = {s.index: out.add_stream_from_template(s) for s in given.streams}
+        for packet in given.demux():
+            if packet.dts is not None:
+                packet.stream = streams[packet.stream.index]
+                out.mux(packet)
+    data = whole.read_bytes()
+    whole.unlink()
+    path.write_bytes(data[: int(len(data) * share)])
     return path

@@ -10,8 +10,9 @@ from judges.closed_set_words import FER2013_CLASSES, FER2013_WORDS
 from judges.demo_clip import make_demo_clip
 from judges.errors import InputError
 from judges.face_judge import FaceJudge
+from judges.media import TruncatedMediaWarning
 from judges.registry import build_judge
-from tests.media_fixtures import make_clip, make_corrupt_clip
+from tests.media_fixtures import make_clip, make_corrupt_clip, make_truncated_copy
 
 
 @pytest.fixture(scope="module")
@@ -48,6 +49,16 @@ def test_a_video_of_the_astronaut_reads_happy(judge, tmp_path):
     verdict = judge.judge(Clip.from_path(video))
     assert verdict.ok and verdict.words[0] == "happy"
     assert "face in 8/8 frames" in verdict.raw
+
+
+@pytest.mark.slow
+def test_a_truncated_video_is_read_from_what_decodes_and_its_verdict_says_so(judge, tmp_path):
+    # a cached verdict is replayed without decoding (nor warning) again: the verdict itself keeps it
+    whole = make_demo_clip(tmp_path / "astronaut.mp4", text="", seconds=4.0)
+    with pytest.warns(TruncatedMediaWarning):
+        verdict = judge.judge(Clip.from_path(make_truncated_copy(whole, tmp_path / "cut.mp4", 0.5)))
+    assert verdict.ok and verdict.words[0] == "happy"
+    assert verdict.raw.startswith("decoded ") and "of the 4.0 s declared (a truncated file?); face in " in verdict.raw
 
 
 def test_a_video_without_a_face_gives_an_empty_verdict_saying_so(judge, tmp_path):

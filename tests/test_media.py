@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 import io
+import warnings
 import wave
 
 import numpy as np
 import pytest
 
 from judges.errors import InputError
-from judges.media import Media, MediaSpec, _sample_frames, _segment_middles, _to_rgb, decode_clip, encode_image, encode_wav
-from tests.media_fixtures import TONE_HZ, make_audio_with_cover, make_clip, make_corrupt_clip, make_numbered_clip
+from judges.media import Media, MediaSpec, TruncatedMediaWarning, _sample_frames, _segment_middles, _to_rgb, decode_clip, encode_image, encode_wav
+from tests.media_fixtures import TONE_HZ, make_audio_with_cover, make_clip, make_corrupt_clip, make_numbered_clip, make_truncated_copy
 
 
 @pytest.fixture(scope="module")
@@ -340,9 +341,102 @@ def test_fewer_frames_than_the_header_promises_reuse_the_nearest_earlier_pick(tm
     whole = make_numbered_clip(tmp_path / "whole.mp4", 100, gop=12, options={"movflags": "faststart"})  # header first
     cut = tmp_path / "cut.mp4"
     cut.write_bytes(whole.read_bytes()[: int(whole.stat().st_size * 0.6)])  # the header promises 100 frames, ~half are there
-    frames = decode_clip(cut, num_frames=8).frames
+    with pytest.warns(TruncatedMediaWarning):
+        frames = decode_clip(cut, num_frames=8).frames
     assert _same_frames(frames, _decode_every_frame(cut, 8))
     assert np.array_equal(frames[-1], frames[-2])
+
+
+# -- a truncated file (a download cut off, its header first): judged on what decodes, and said so --------------
+def _truncation_warnings(caught) -> list[str]:
+    return [str(w.message) for w in caught if issubclass(w.category, TruncatedMediaWarning)]
+
+
+@pytest.fixture(scope="module")
+def ten_seconds(tmp_path_factory):
+    return make_clip(tmp_path_factory.mktemp("whole") / "ten.mp4", seconds=10, width=64, height=48)
+
+
+@pytest.mark.parametrize("share", [0.5, 0.9])
+def test_a_clip_cut_off_is_decoded_as_far_as_it_goes_with_a_warning_naming_the_file(tmp_path, ten_seconds, share):
+    cut = make_truncated_copy(ten_seconds, tmp_path / "cut.mp4", share)
+    with pytest.warns(TruncatedMediaWarning) as caught:
+        media = decode_clip(cut, num_frames=8)
+    (message,) = _truncation_warnings(caught)
+    assert message.startswith(f"{cut}: decoded ") and "of the 10.0 s its container declares" in message
+    assert message.endswith("(a truncated or damaged file?); judged on what decodes") and "\n" not in message
+    assert len(media.frames) == 8 and media.audio is not None
+    got, declared = media.truncated
+    assert declared == pytest.approx(10.0) and got < share * 10 + 0.5
+    assert media.truncation_note() == f"decoded {got:.1f} s of the 10.0 s declared (a truncated file?)"
+
+
+def test_frames_only_decoding_of_a_truncated_clip_warns(tmp_path, ten_seconds):
+    cut = make_truncated_copy(ten_seconds, tmp_path / "cut.mp4", 0.5)
+    with pytest.warns(TruncatedMediaWarning):
+        media = decode_clip(cut, num_frames=8, with_audio=False)
+    assert media.truncated is not None and media.audio is None
+
+
+def test_audio_only_decoding_of_a_truncated_clip_warns(tmp_path, ten_seconds):
+    cut = make_truncated_copy(ten_seconds, tmp_path / "cut.mp4", 0.5)
+    with pytest.warns(TruncatedMediaWarning):
+        media = decode_clip(cut, num_frames=0)
+    assert media.truncated is not None and media.frames == []
+    assert abs(len(media.audio) / media.sample_rate - media.truncated[0]) < 0.1
+
+
+def test_a_truncated_clip_warns_once_though_two_judges_decode_it(tmp_path, ten_seconds):
+    # the face judge decodes the frames, the speech judge the audio: one file, one warning
+    cut = make_truncated_copy(ten_seconds, tmp_path / "cut.mp4", 0.5)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        first = MediaSpec(num_frames=8, sample_rate=None).decode(cut)
+        second = MediaSpec(num_frames=0).decode(cut)
+    assert len(_truncation_warnings(caught)) == 1
+    assert first.truncated is not None and second.truncated is not None
+
+
+def test_a_truncated_h264_clip_is_judged_on_the_frames_before_the_cut(tmp_path):
+    # H.264's decoder refuses the cut-off last packet: the whole clip was 'cannot decode (Invalid data found ...)'
+    whole = make_numbered_clip(tmp_path / "whole.mp4", 250, gop=25, codec="libx264")
+    cut = make_truncated_copy(whole, tmp_path / "cut.mp4", 0.9)
+    with pytest.warns(TruncatedMediaWarning):
+        frames = decode_clip(cut, num_frames=8).frames
+    assert len(frames) == 8
+
+
+@pytest.mark.parametrize("codec", ["mpeg4", "libx264"])
+@pytest.mark.parametrize("frames", [1, 25, 82, 253])
+def test_a_complete_video_never_warns_of_truncation(tmp_path, codec, frames):
+    clip = make_numbered_clip(tmp_path / "whole.mp4", frames, gop=12, codec=codec)
+    for made in (clip, make_truncated_copy(clip, tmp_path / "header_first.mp4", 1.0)):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            assert decode_clip(made, num_frames=8).truncated is None
+        assert _truncation_warnings(caught) == []
+
+
+@pytest.mark.parametrize("seconds, with_audio, stereo, rate", [(1, True, True, 44100), (3.3, True, False, 16000), (7, True, True, 48000),
+                                                               (2, False, True, 44100), (10, True, False, 22050)])
+def test_a_complete_clip_with_or_without_audio_never_warns_of_truncation(tmp_path, seconds, with_audio, stereo, rate):
+    clip = make_clip(tmp_path / "whole.mp4", seconds=seconds, width=64, height=48, with_audio=with_audio, stereo=stereo, audio_rate=rate)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for num_frames in (8, 0):
+            assert decode_clip(clip, num_frames=num_frames).truncated is None
+    assert _truncation_warnings(caught) == []
+
+
+@pytest.mark.parametrize("seconds", [None, 3.3, 7.0])
+def test_the_demo_clip_never_warns_of_truncation(tmp_path, seconds):
+    from judges.demo_clip import make_demo_clip
+
+    clip = make_demo_clip(tmp_path / "demo.mp4", seconds=seconds, size=(160, 120))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert decode_clip(clip, num_frames=8).truncated is None
+    assert _truncation_warnings(caught) == []
 
 
 def test_a_rotated_phone_video_gives_the_frames_decoding_every_frame_gives(tmp_path):

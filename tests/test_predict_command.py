@@ -15,7 +15,7 @@ from ensemble.score_union_fuser import ScoreUnionFuser
 from judges.errors import InputError
 from judges.outputs import read_judge_output
 from judges.verdict import Verdict
-from tests.media_fixtures import make_clip, make_corrupt_clip
+from tests.media_fixtures import make_clip, make_corrupt_clip, make_truncated_copy
 
 AFFECTGPT = "AffectGPT/checkpoint_000060_loss_0.480-openset.npz"
 SALMONN = "SALMONN/output-reason-7b-subtitle-eng-openset.npz"
@@ -416,6 +416,19 @@ def test_a_corrupt_video_and_a_silent_faceless_one_are_reported_with_reasons_not
     assert clips["mute"]["error"] is None and clips["mute"]["words"] == []
     assert {j: v["raw"] for j, v in clips["mute"]["verdicts"].items()} == {
         "face": "no face found in 8 frames", "speech-text": "no audio track to listen to"}
+
+
+def test_a_truncated_video_is_judged_with_one_warning_line_naming_it(capsys, tmp_path):
+    # the face and the speech judge decode the same cut-off download: one line, and each verdict says so
+    whole = make_clip(tmp_path / "whole.mp4", seconds=6, width=64, height=48)
+    cut = make_truncated_copy(whole, tmp_path / "cut.mp4", 0.5)
+    code, out, err = cojudge(capsys, cut, "--format", "json")
+    warned = [line for line in err.splitlines() if "truncated" in line]
+    assert code == 0 and len(warned) == 1
+    assert warned[0].startswith(f"cojudge predict: warning: {cut}: decoded ")
+    assert warned[0].endswith("of the 6.0 s its container declares (a truncated or damaged file?); judged on what decodes")
+    verdicts = json_lines(out)["cut"]["verdicts"]
+    assert all(v["error"] is None and "s declared (a truncated file?); " in v["raw"] for v in verdicts.values())
 
 
 def test_a_subtitle_file_is_read_for_the_one_video_given(capsys, broken_media, tmp_path):

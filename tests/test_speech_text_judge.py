@@ -8,9 +8,10 @@ import pytest
 from judges.clip import Clip
 from judges.demo_clip import make_demo_clip
 from judges.errors import InputError
+from judges.media import TruncatedMediaWarning
 from judges.registry import build_judge
 from judges.speech_text_judge import SpeechTextJudge
-from tests.media_fixtures import make_clip, make_corrupt_clip
+from tests.media_fixtures import make_clip, make_corrupt_clip, make_truncated_copy
 
 ANGRY = "I am furious. This is outrageous and I hate it!"
 
@@ -55,6 +56,14 @@ def test_a_tone_without_speech_gives_an_empty_verdict_saying_so(judge, tmp_path)
     verdict = judge.judge(Clip.from_path(make_clip(tmp_path / "tone.mp4", seconds=2.0)))
     assert verdict.ok and verdict.words == []
     assert verdict.raw.startswith("no speech heard")
+
+
+def test_truncated_audio_is_heard_as_far_as_it_goes_and_the_verdict_says_so(judge, tmp_path):
+    whole = make_clip(tmp_path / "tone.mp4", seconds=6.0, width=64, height=48)
+    with pytest.warns(TruncatedMediaWarning):
+        verdict = judge.judge(Clip.from_path(make_truncated_copy(whole, tmp_path / "cut.mp4", 0.5)))
+    assert verdict.ok and verdict.words == []
+    assert verdict.raw.startswith("decoded ") and "of the 6.0 s declared (a truncated file?); no speech heard in " in verdict.raw
 
 
 def test_a_subtitle_is_read_instead_of_transcribing(judge):
