@@ -48,6 +48,8 @@ _SCORE = re.compile(r"(?<=[^\W\d_])[ \t]*[:=\uff1a][ \t]*\d+(?:\.\d+)?%?")
 _SENTENCE_LEAD_IN = re.compile(
     r"^(?:the\s+)?(?:[\w'\u2019]+\s+){0,3}?(?:emotions?|emotional states?|feelings?)(?:\s+[\w'\u2019]+){0,5}?"
     r"\s+(?:are|is|include|includes|would be|seem to be|seems to be|appear to be|appears to be)(?:\s+(?:one|those|that|a mix|a mixture|a combination|a blend) of)?\s+", re.IGNORECASE)
+# A verb in an item after such a lead-in: the lead-in ended too soon ("The emotions which are | shown are happy").
+_VERB_IN_ITEM = re.compile(r"\b(?:is|are)\b")
 # A heading line over the list ("Emotions\n", "### Detected emotions\n").
 _HEADING = re.compile(r"^\s*#*\s*(?:the\s+)?(?:\w+\s+)?(?:emotions?|emotion words|labels?|answer|output)[ \t]*(?=[\r\n])", re.IGNORECASE)
 # A pleasantry before the answer ("Sure, ...", "Certainly! ...").
@@ -66,7 +68,7 @@ _WORD_CHARS = re.compile(r"^[^\W\d_]+(?:[' -][^\W\d_]+)*$")
 # a non-answer.
 _NOT_A_LABEL = re.compile(
     r"^(?:i|i'm|i've|i'd|we|you|he|she|it|it's|they|this|that|there|the)\b"
-    r"|^(?:unknown|undetermined|indeterminate|unclear|hard to (?:say|tell|read|determine|judge)|(?:cannot|can't) (?:determine|tell|say)"
+    r"|^(?:unknown|undetermined|indeterminate|unclear|(?:hard|difficult|impossible) to (?:say|tell|read|determine|judge)|(?:cannot|can't) (?:determine|tell|say)"
     r"|not (?:sure|clear|certain|applicable|determinable))$"
 )
 # A denied emotion ("not angry", "no fear", "neither happy nor sad", "no clear emotion"): no emotion felt.
@@ -109,7 +111,7 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
     lead_in = _SENTENCE_LEAD_IN.match(body)
     if lead_in:  # "The emotions are happy and relieved.": the list after it, if every item of it reads
         after = _read_list(body[lead_in.end():])
-        if (after[0] or after[2]) and not after[1]:
+        if (after[0] or after[2]) and not after[1] and not any(_VERB_IN_ITEM.search(word) for word in after[0]):
             words, rejected, denied = after
     if not words and denied and not rejected:  # "no clear emotion", "neither happy nor sad"
         return [], None

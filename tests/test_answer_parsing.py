@@ -215,6 +215,15 @@ def test_a_lead_in_sentence_followed_by_no_plain_list_is_still_an_error(answer):
     assert words == [] and error.startswith("unparseable answer:")
 
 
+@pytest.mark.parametrize("answer", ["The emotion is difficult to determine.", "The emotions are difficult to read.",
+                                    "The emotion is impossible to tell.", "The emotions which are shown are happy and sad.",
+                                    "The emotion that is shown is happy."])
+def test_a_lead_in_sentence_does_not_make_a_non_answer_or_a_clause_a_word(answer):
+    # they gave the words 'difficult to determine', 'shown are happy', 'shown is happy': junk where the answer was an error
+    words, error = words_from_answer(answer)
+    assert words == [] and error.startswith("unparseable answer:")
+
+
 def test_a_lead_in_sentence_denying_every_emotion_is_no_emotion():
     assert words_from_answer("The emotions are neither happy nor sad.") == ([], None)
 
