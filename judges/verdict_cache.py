@@ -112,6 +112,7 @@ class VerdictCache:
         self._lock = threading.RLock()
         self._digests: dict[tuple[str, int, int], str] = {}
         self._warned: set[str] = set()  # unreadable-video problems already warned about
+        self._unreadable: set[str] = set()  # videos that could not be hashed this run: never looked up nor stored
         self._conn = self._connect()
 
     def _connect(self) -> sqlite3.Connection:
@@ -203,6 +204,7 @@ class VerdictCache:
         is warned about, and its clip is judged as without a cache (its judges' verdicts say why it failed) and not stored.
         """
         unreadable: list[str] = []
+        self._unreadable = set()
         videos = []
         for clip in clips:
             if clip.video is None:
@@ -212,11 +214,13 @@ class VerdictCache:
                     videos.append(clip.video)
             except InputError as exc:
                 unreadable.append(str(exc))
+                self._unreadable.add(str(clip.video))
         for video in tqdm(videos, desc="hashing videos", unit="video", disable=not progress or len(videos) < 2, leave=False):
             try:
                 self.file_digest(video)
             except InputError as exc:
                 unreadable.append(str(exc))
+                self._unreadable.add(str(video))
         unreadable = [problem for problem in unreadable if problem not in self._warned]
         self._warned.update(unreadable)
         if unreadable:  # once per video: the Ray runner hashes before, and again through, the local runner
@@ -257,7 +261,11 @@ class VerdictCache:
 
     # -- verdicts -----------------------------------------------------------
     def _key_if_readable(self, clip: Clip) -> str | None:
-        """The clip's cache key, or None if its video cannot be read: such a clip is neither looked up nor stored."""
+        """The clip's cache key, or None if its video cannot be read, or could not when this run hashed the videos (its
+        verdict says it failed to read it, even if the file is back by the time it is stored): such a clip is neither
+        looked up nor stored."""
+        if clip.video is not None and str(clip.video) in self._unreadable:
+            return None
         try:
             return self.clip_key(clip)
         except InputError:

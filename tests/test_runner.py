@@ -325,6 +325,21 @@ def test_a_video_that_cannot_be_read_is_warned_about_once_per_cache(tmp_path, ca
     assert len(caught) == 1
 
 
+def test_a_video_unreadable_when_hashed_stores_nothing_even_if_it_is_back_when_its_verdict_comes(tmp_path, cache_path):
+    # the warning says "nothing of them stored": the failure was stored under the file's new digest, replayed next run
+    video = tmp_path / "s1.mp4"
+
+    class ComesBack(CountingJudge):
+        def judge_batch(self, clips):
+            video.write_bytes(b"s1")  # the share came back while the clip was judged
+            return [Verdict.failed(self.name, c.name, "cannot read the video") for c in clips]
+
+    with pytest.warns(UserWarning, match="nothing of them stored"):
+        run_judges([judge := ComesBack("j")], [Clip(name="s1", video=str(video))], cache=cache_path, progress=False)
+    with VerdictCache(cache_path) as cache:
+        assert cache.get_many(judge, [Clip(name="s1", video=str(video))]) == {}
+
+
 def test_a_replayed_output_rewritten_at_the_same_path_is_served_afresh(tmp_path, cache_path):
     output = tmp_path / "judge-openset.csv"
     output.write_text("name,openset\ns1,happy\n", encoding="utf-8")
