@@ -48,6 +48,14 @@ _SCORE = re.compile(r"(?<=[^\W\d_])[ \t]*[:=\uff1a][ \t]*\d+(?:\.\d+)?%?")
 _SENTENCE_LEAD_IN = re.compile(
     r"^(?:the\s+)?(?:[\w'\u2019]+\s+){0,3}?(?:emotions?|emotional states?|feelings?)(?:\s+[\w'\u2019]+){0,5}?"
     r"\s+(?:are|is|include|includes|would be|seem to be|seems to be|appear to be|appears to be)(?:\s+(?:one|those|that|a mix|a mixture|a combination|a blend) of)?\s+", re.IGNORECASE)
+# Words that describe the emotions rather than name one ("The emotions are complex.", "The feeling of joy is
+# evident."): a lead-in sentence followed by only these is no list.
+_DESCRIBING = frozenset({"evident", "mixed", "difficult", "complex", "subjective", "subtle", "ambiguous", "absent", "strong",
+                         "intense", "clear", "obvious", "apparent", "visible", "present", "noticeable", "palpable", "varied",
+                         "various", "hidden", "genuine", "real", "unclear", "hard to see", "different"})
+# A hedge before a word ("probably sadness", "most likely anger", "either happy or sad"): the word is the answer.
+_HEDGE = re.compile(r"^(?:most likely|likely|probably|possibly|perhaps|maybe|clearly|obviously|apparently|definitely|mainly"
+                    r"|mostly|primarily|predominantly|either|something like)\s+")
 # A verb in an item after such a lead-in: the lead-in ended too soon ("The emotions which are | shown are happy").
 _VERB_IN_ITEM = re.compile(r"\b(?:is|are)\b")
 # A heading line over the list ("Emotions\n", "### Detected emotions\n").
@@ -61,8 +69,9 @@ _EXPLANATION = re.compile(r"[\r\n]\s*#*\s*(?:explanations?|reasons?|reasoning|ra
 # ("Emotions: (happy, sad)") nor a bracketed word in the list ("(happy), (sad)").
 _REMARK = re.compile(r"(?<=[^\W_])[ \t]*[(\uff08][^()\uff08\uff09\n]*[)\uff09]")
 _NONE_ANSWERS = {"none", "no emotion", "no emotions", "null", "n/a", "[]", "nothing"}
-_CONJUNCTION = re.compile(r"\s+(?:and|or|&|but(?: also)?)\s+|^(?:and|or|but(?: also)?)\s+")
-_FILLER = {"etc", "so on"}  # "and so on" is "so on" once its "and" is split off
+_CONJUNCTION = re.compile(r"\s+(?:and|or|&|but(?: also)?)\s+|(?<!\bnot)\s+yet\s+|^(?:and|or|but(?: also)?)\s+")
+# "and so on" is "so on" once its "and" is split off
+_FILLER = {"etc", "so on", "so forth", "many more", "more", "others", "respectively"}
 _WORD_CHARS = re.compile(r"^[^\W\d_]+(?:[' -][^\W\d_]+)*$")
 # Not emotion words: a clause with a pronoun subject ("I don't know", "I'm sorry", "she smiles", "the person smiles"),
 # a non-answer.
@@ -107,12 +116,17 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
     body = _PREFIX.sub("", _HEADING.sub("", answer, count=1), count=1).strip().rstrip(".!\u3002\uff01").strip()
     if body.lower().strip("[]() ") in _NONE_ANSWERS or "".join(body.split()) == "[]":
         return [], None
-    words, rejected, denied = _read_list(body)
     lead_in = _SENTENCE_LEAD_IN.match(body)
-    if lead_in:  # "The emotions are happy and relieved.": the list after it, if every item of it reads
-        after = _read_list(body[lead_in.end():])
-        if (after[0] or after[2]) and not after[1] and not any(_VERB_IN_ITEM.search(word) for word in after[0]):
-            words, rejected, denied = after
+    if lead_in:  # "The emotions are happy and relieved.": the list after it, if every item of it reads; else a sentence
+        rest = body[lead_in.end():]
+        if rest.lower().strip("[]() ") in _NONE_ANSWERS:  # "The emotion is none."
+            return [], None
+        words, rejected, denied = _read_list(rest)
+        if (rejected or any(_VERB_IN_ITEM.search(word) for word in words) or (words and set(words) <= _DESCRIBING)
+                or not (words or denied)):
+            return [], f"unparseable answer: {_snippet(shown)!r}"
+    else:
+        words, rejected, denied = _read_list(body)
     if not words and denied and not rejected:  # "no clear emotion", "neither happy nor sad"
         return [], None
     if not words or rejected > len(words):
@@ -133,7 +147,7 @@ def _read_list(body: str) -> tuple[list[str], int, int]:
             piece = piece.strip(" .!?*`-\u3002\uff01\uff1f")
             if not piece or piece in _FILLER:
                 continue
-            piece = _AFFIRMED.sub("", piece)
+            piece = _HEDGE.sub("", _AFFIRMED.sub("", piece))
             label = piece.replace("\u2019", "'")
             if not _WORD_CHARS.match(piece) or _NOT_A_LABEL.match(label) or _UNSURE_ZH.match(piece):
                 rejected += 1

@@ -224,6 +224,31 @@ def test_a_lead_in_sentence_does_not_make_a_non_answer_or_a_clause_a_word(answer
     assert words == [] and error.startswith("unparseable answer:")
 
 
+@pytest.mark.parametrize("answer", ["The emotions are complex.", "Emotions are subjective.", "The feeling of joy is evident.",
+                                    "The emotions are strong and clear.", "The emotion is mixed."])
+def test_a_lead_in_sentence_describing_the_emotions_without_naming_one_is_an_error_not_a_word(answer):
+    # 'complex', 'evident', 'strong' were taken for the clip's emotion words
+    words, error = words_from_answer(answer)
+    assert words == [] and error.startswith("unparseable answer:")
+
+
+@pytest.mark.parametrize("answer", ["The emotion is probably happy or relieved.", "The emotions are most likely happy and relieved.",
+                                    "The emotion is either happy or relieved.", "happy, but mostly relieved"])
+def test_a_hedge_before_a_word_is_not_part_of_the_word(answer):
+    assert words_from_answer(answer) == (["happy", "relieved"], None)
+
+
+@pytest.mark.parametrize("answer", ["happy yet relieved", "The emotions are happy and relieved, respectively.",
+                                    "happy, relieved, and many more", "happy, relieved and so forth"])
+def test_yet_joins_two_words_and_list_endings_are_no_words(answer):
+    assert words_from_answer(answer) == (["happy", "relieved"], None)
+
+
+@pytest.mark.parametrize("answer", ["The emotion is none.", "The emotion is N/A."])
+def test_a_lead_in_sentence_before_none_is_no_emotion(answer):
+    assert words_from_answer(answer) == ([], None)
+
+
 def test_a_lead_in_sentence_denying_every_emotion_is_no_emotion():
     assert words_from_answer("The emotions are neither happy nor sad.") == ([], None)
 
