@@ -13,6 +13,7 @@ up front, with the option and the fix named.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -27,6 +28,7 @@ from judges.errors import InputError
 __all__ = ["check_output_path", "write_atomically"]
 
 PathLike = str | os.PathLike
+_NAME_MAX = 255  # bytes in a file name, on Linux and macOS file systems
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -83,8 +85,11 @@ def _check_can_create(path: Path, option: str) -> None:
 
 
 def _temporary(target: Path) -> Path:
-    """The temporary file beside ``target`` that is written, then renamed into place (another run has its own)."""
-    return target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    """The temporary file beside ``target`` that is written, then renamed into place (another run has its own); the
+    target's name is shortened in it when the two would pass the 255-byte limit of a file name."""
+    suffix = f".{os.getpid()}.tmp"
+    name = target.name.encode()[: _NAME_MAX - len(suffix)].decode(errors="ignore")
+    return target.with_name(name + suffix)
 
 
 def _check_not_read_only(path: Path, option: str) -> None:
@@ -160,8 +165,17 @@ def write_atomically(path: PathLike, write: Callable[[IO[str]], None], newline: 
     """Call ``write`` on a temporary file beside ``path``, then move it into place: no half-written file.
 
     A file replaced keeps its permissions; a link's file is replaced and the link kept; a pipe or device is written into as it is.
+    A write that fails (a full disk, a share gone, a closed pipe) is a one-line :class:`InputError`; the old file stays.
     """
     path = Path(path)
+    try:
+        return _write(path, write, newline)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write it ({exc.strerror or exc}); check its disk has room and you may write there, "
+                         "or choose another path") from None
+
+
+def _write(path: Path, write: Callable[[IO[str]], None], newline: str | None) -> Path:
     fd = _own_fd(path)
     if fd is not None:  # written through the descriptor itself: after what the command printed, at its offset
         sys.stdout.flush()
@@ -185,10 +199,8 @@ def write_atomically(path: PathLike, write: Callable[[IO[str]], None], newline: 
             shutil.copymode(target, tmp)  # a private (0600) file stays private, a shared one shared
         tmp.replace(target)
         _sync_folder(target.parent)
-    except OSError as exc:  # the disk filled up, the share went away: the old file, if any, is untouched
-        tmp.unlink(missing_ok=True)
-        raise InputError(f"{path}: cannot write it ({exc.strerror or exc}); free some space or choose another path") from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
+    except BaseException:  # Ctrl-C too; the old file, if any, is untouched
+        with contextlib.suppress(OSError):  # a folder of that name is not ours to remove
+            tmp.unlink(missing_ok=True)
         raise
     return path

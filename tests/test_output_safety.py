@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import stat
 from pathlib import Path
 
@@ -349,7 +350,7 @@ def test_a_disk_that_fills_up_while_writing_is_a_one_line_error_and_the_old_file
         fh.write("half")
         raise OSError(28, "No space left on device")
 
-    with pytest.raises(InputError, match=r"pred\.csv: cannot write it \(No space left on device\); free some space or choose another path"):
+    with pytest.raises(InputError, match=r"pred\.csv: cannot write it \(No space left on device\); check its disk has room"):
         write_atomically(path, fill)
     assert path.read_text() == "old" and list(tmp_path.iterdir()) == [path]
 
@@ -364,6 +365,29 @@ def test_check_output_path_refuses_a_folder_that_creates_no_files_though_its_mod
 def test_check_output_path_leaves_no_file_behind(tmp_path):
     check_output_path(tmp_path / "pred.csv", "--out", {})
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_device_that_is_full_is_a_one_line_error():
+    # a device is written into, not replaced: that branch raised the raw OSError
+    with pytest.raises(InputError, match=r"/dev/full: cannot write it \(No space left on device\)"):
+        write_atomically("/dev/full", lambda fh: fh.write("x" * 100_000))
+
+
+def test_an_output_name_at_the_file_name_limit_is_written_though_its_temporary_name_would_pass_it(tmp_path):
+    # the temporary file's name adds '.<pid>.tmp': a 250-character name was refused as 'File name too long'
+    path = tmp_path / ("p" * 246 + ".csv")
+    check_output_path(path, "--out", {})
+    write_atomically(path, lambda fh: fh.write("ok"))
+    assert path.read_text() == "ok" and list(tmp_path.iterdir()) == [path]
+
+
+def test_a_folder_named_as_the_temporary_file_is_left_alone_and_the_error_is_the_write_s(tmp_path):
+    path = tmp_path / "pred.csv"
+    (tmp_path / f"pred.csv.{os.getpid()}.tmp").mkdir()
+    with pytest.raises(InputError, match=r"pred\.csv: cannot write it \(Is a directory\)"):
+        write_atomically(path, lambda fh: fh.write("x"))
+    assert (tmp_path / f"pred.csv.{os.getpid()}.tmp").is_dir() and not path.exists()
 
 
 def test_write_atomically_keeps_the_permissions_of_the_file_it_replaces(tmp_path):
