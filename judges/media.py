@@ -1,9 +1,10 @@
 """Decode a clip into what multimodal models eat: a few RGB frames and 16 kHz mono audio.
 
 PyAV only (no OpenCV, no torchvision). Frames are sampled uniformly, one from
-the middle of each of ``num_frames`` equal segments (the InternVL / Qwen-VL
-video recipe); audio is resampled to mono float32. A missing or corrupt file
-raises :class:`~judges.errors.InputError`; a file without an audio stream
+the middle of each of ``num_frames`` equal segments of the frames shown (the
+InternVL / Qwen-VL video recipe; the frames an MP4 edit list hides, as in a
+clip cut by stream copy, do not count); audio is resampled to mono float32. A
+missing or corrupt file raises :class:`~judges.errors.InputError`; a file without an audio stream
 gives ``audio=None`` so an audio judge can report that clip as failed. A cover
 picture attached to an audio file (a song's, a podcast's) is not video: no frames.
 A truncated file (a download cut off) is decoded as far as it goes, with a
@@ -297,17 +298,22 @@ def _frames_and_end(container: Any, num_frames: int, max_side: int | None, strea
     stream = container.streams.video[0] if stream is None else stream
     table = _FrameTable.read(container, stream)
     end = table.end_seconds(stream)
+    total = stream.frames or table.packets
+    if table.discard:
+        # an edit list (a clip cut by stream copy): the header counts the frames decoded before (after) the cut but not
+        # shown, whose packets the demuxer marks; the picks are the middles of what a player shows
+        total = table.shown if table.error is None else max(1, total - (table.packets - table.shown))
     if table.error is not None:
         if not stream.frames:
             raise table.error
         table = None  # a damaged tail: decode from the start as far as the picks go
-    return _pick_frames(container, num_frames, max_side, stream, table), end
+    return _pick_frames(container, num_frames, max_side, stream, table, total), end
 
 
-def _pick_frames(container: Any, num_frames: int, max_side: int | None, stream: Any, table: "_FrameTable | None") -> list[np.ndarray]:
+def _pick_frames(container: Any, num_frames: int, max_side: int | None, stream: Any, table: "_FrameTable | None", total: int) -> list[np.ndarray]:
+    """Frames ``_segment_middles(total, num_frames)`` of those the decoder gives (the shown ones), counted from the start."""
     import av
 
-    total = stream.frames or (table.packets if table is not None else 0)
     if total == 0:
         return []
     wanted = _segment_middles(total, num_frames)
@@ -371,7 +377,8 @@ class _FrameTable:
 
     pts: list[int | None]
     keyframe: list[bool]
-    discard: bool
+    discard: bool  # some packets are decoded but not shown (an edit list: a clip cut by stream copy)
+    shown: int = 0  # the packets not marked so: the frames the decoder gives
     end: int | None = None  # the largest pts + duration: how far the packets reach
     error: Exception | None = None  # what stopped the reading before the end of the file (a damaged tail)
 
@@ -386,6 +393,7 @@ class _FrameTable:
                     table.pts.append(packet.pts)
                     table.keyframe.append(bool(packet.is_keyframe))
                     table.discard = table.discard or bool(packet.is_discard)
+                    table.shown += not packet.is_discard
                     if packet.pts is not None:
                         reach = packet.pts + (packet.duration or 0)
                         table.end = reach if table.end is None else max(table.end, reach)

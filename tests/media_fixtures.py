@@ -10,7 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["make_audio_with_cover", "make_clip", "make_corrupt_clip", "make_numbered_clip", "make_truncated_copy", "TONE_HZ"]
+__all__ = ["make_audio_with_cover", "make_clip", "make_corrupt_clip", "make_numbered_clip", "make_stream_copy_cut", "make_truncated_copy",
+           "TONE_HZ"]
 
 #: Frequency of the sine tone in the audio track.
 TONE_HZ = 440.0
@@ -159,4 +160,40 @@ def make_truncated_copy(source: str | Path, path: str | Path, share: float) -> P
     data = whole.read_bytes()
     whole.unlink()
     path.write_bytes(data[: int(len(data) * share)])
+    return path
+
+
+def make_stream_copy_cut(source: str | Path, path: str | Path, seconds: float, keep: float | None = None) -> Path:
+    """``source`` (an MP4) from ``seconds`` on, as ``ffmpeg -ss seconds -i source -c copy path`` writes it: each stream's
+    packets from the keyframe before the cut, the cut at time 0, so an edit list hides the frames decoded before it.
+
+    ``keep``: the edit list shows only this many seconds (a phone's trim, hiding the frames after it too).
+    """
+    import struct
+
+    import av
+
+    path = Path(path)
+    with av.open(str(source)) as given, av.open(str(path), "w") as out:
+        packets = [p for p in given.demux() if p.size]
+        kept = []
+        for stream in given.streams:
+            copy = out.add_stream_from_template(stream)
+            shift = round(seconds / stream.time_base)
+            own = [p for p in packets if p.stream.index == stream.index]
+            first = max(i for i, p in enumerate(own) if p.is_keyframe and p.pts <= shift)
+            for packet in own[first:]:
+                packet.pts, packet.dts, packet.stream = packet.pts - shift, packet.dts - shift, copy
+                kept.append(packet)
+        for packet in sorted(kept, key=lambda p: float(p.dts * p.time_base)):
+            out.mux(packet)
+    if keep is not None:
+        data = bytearray(path.read_bytes())
+        mvhd = data.find(b"mvhd")
+        (timescale,) = struct.unpack(">I", data[mvhd + 16:mvhd + 20])  # version 0: version/flags, created, modified, timescale
+        at = data.find(b"elst")
+        while at >= 0:  # version 0, one entry: segment duration (movie timescale), media time, rate
+            data[at + 12:at + 16] = struct.pack(">I", round(keep * timescale))
+            at = data.find(b"elst", at + 4)
+        path.write_bytes(bytes(data))
     return path

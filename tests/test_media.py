@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import math
 import warnings
 import wave
 
@@ -10,7 +11,8 @@ import pytest
 
 from judges.errors import InputError
 from judges.media import Media, MediaSpec, TruncatedMediaWarning, _sample_frames, _segment_middles, _to_rgb, decode_clip, encode_image, encode_wav
-from tests.media_fixtures import TONE_HZ, make_audio_with_cover, make_clip, make_corrupt_clip, make_numbered_clip, make_truncated_copy
+from tests.media_fixtures import (TONE_HZ, make_audio_with_cover, make_clip, make_corrupt_clip, make_numbered_clip, make_stream_copy_cut,
+                                  make_truncated_copy)
 
 
 @pytest.fixture(scope="module")
@@ -458,3 +460,49 @@ def test_media_calls_without_the_media_extra_give_its_install_hint(monkeypatch, 
            "encode_image": lambda: media.encode_image(frame)}[call]
     with pytest.raises(InputError, match=r"needs (av|pillow), which is not installed: pip install"):
         run()
+
+
+# -- a clip cut by stream copy: an MP4 edit list hides the frames decoded from the keyframe before the cut ------------
+def _frame_number(frame) -> int:
+    """The number :func:`make_numbered_clip` writes in bars along the top of its frame."""
+    height, width = frame.shape[:2]
+    return sum(1 << bit for bit in range(16) if frame[: height // 4, bit * width // 16:(bit + 1) * width // 16].mean() > 128)
+
+
+def _shown_frames(path):
+    """Every frame a player shows, in order; and whether the file's packets hide some (an edit list)."""
+    import av
+
+    with av.open(str(path)) as container:
+        hidden = sum(1 for packet in container.demux(container.streams.video[0]) if packet.size and packet.is_discard)
+    with av.open(str(path)) as container:
+        return [_to_rgb(frame, None) for frame in container.decode(container.streams.video[0])], hidden
+
+
+@pytest.mark.parametrize("codec, gop, frames, cut, keep", [
+    ("mpeg4", 12, 100, 2.3, None),
+    ("libx264", 50, 100, 2.4, None),     # B-frames; the cut 10 frames past a keyframe
+    ("libx264", 250, 300, 5.0, None),    # 125 frames decoded before the first one shown
+    ("libx264", 50, 100, 2.4, 1.2),      # a trim hiding frames at the end too
+], ids=lambda v: str(v))
+def test_a_clip_cut_by_stream_copy_is_sampled_over_the_frames_a_player_shows(tmp_path, codec, gop, frames, cut, keep):
+    # the header's frame count holds the hidden frames: the picks leaned to the end, the last ones the same frame
+    whole = make_numbered_clip(tmp_path / "whole.mp4", frames, gop=gop, codec=codec)
+    clip = make_stream_copy_cut(whole, tmp_path / "cut.mp4", cut, keep)
+    shown, hidden = _shown_frames(clip)
+    assert hidden > 0 and _frame_number(shown[0]) == math.ceil(round(cut * 25, 6))  # a real edit list: the first frame shown is the cut
+    assert keep is None or len(shown) == round(keep * 25)
+    got = decode_clip(clip, num_frames=8).frames
+    assert [_frame_number(f) for f in got] == [_frame_number(shown[0]) + i for i in _segment_middles(len(shown), 8)]
+    assert _same_frames(got, [shown[i] for i in _segment_middles(len(shown), 8)])
+
+
+@pytest.mark.parametrize("cut", [2.3, 7.7])
+def test_a_clip_cut_by_stream_copy_lasts_what_it_shows_and_is_no_truncated_file(tmp_path, cut):
+    clip = make_stream_copy_cut(make_clip(tmp_path / "whole.mp4", seconds=10, width=64, height=48), tmp_path / "cut.mp4", cut)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        media = decode_clip(clip, num_frames=8)
+    assert _truncation_warnings(caught) == [] and media.truncated is None
+    assert media.duration == pytest.approx(10 - cut, abs=0.05)
+    assert len(media.audio) / media.sample_rate == pytest.approx(10 - cut, abs=0.05)
