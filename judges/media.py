@@ -32,7 +32,7 @@ import numpy as np
 from judges.errors import InputError
 from judges.install_hints import install_hint
 
-__all__ = ["Media", "MediaSpec", "TruncatedMediaWarning", "decode_clip", "encode_image", "encode_wav", "require_media"]
+__all__ = ["DECODING_VERSION", "Media", "MediaSpec", "TruncatedMediaWarning", "decode_clip", "encode_image", "encode_wav", "require_media"]
 
 
 class TruncatedMediaWarning(UserWarning):
@@ -57,6 +57,12 @@ def _media_module(module: str, package: str, use: str) -> Any:
         raise InputError(f"{use} needs {package}, which is not installed: {install_hint('media')}") from None
 
 
+#: Bump whenever a change here gives some clip other frames or audio (which frames are picked, what decodes): the
+#: judges put it in their cache identity with the spec, so verdicts on frames sampled the old way are not replayed.
+#: 2026-11-22.1: a clip cut by stream copy is sampled over the frames shown; a truncated H.264 clip decodes.
+DECODING_VERSION = "2026-11-22.1"
+
+
 @dataclass(frozen=True)
 class MediaSpec:
     """How a judge samples a clip; hashable, and part of the judge's ``cache_identity()``.
@@ -67,7 +73,7 @@ class MediaSpec:
 
     >>> spec = MediaSpec(num_frames=4, max_side=448)
     >>> spec.as_dict()
-    {'num_frames': 4, 'sample_rate': 16000, 'max_side': 448}
+    {'num_frames': 4, 'sample_rate': 16000, 'max_side': 448, 'decoding': '2026-11-22.1'}
     """
 
     num_frames: int = 8
@@ -83,7 +89,8 @@ class MediaSpec:
             raise InputError(f"max_side={self.max_side!r}: give a pixel size >= 16, or None to keep frames as decoded")
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The spec and :data:`DECODING_VERSION`: what a judge's cache identity holds of how it sees a clip."""
+        return {**asdict(self), "decoding": DECODING_VERSION}
 
     def decode(self, path: str | Path) -> "Media":
         """Decode ``path`` as this spec says."""

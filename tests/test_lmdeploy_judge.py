@@ -19,6 +19,7 @@ import pytest
 from judges.clip import Clip
 from judges.errors import InputError
 from judges.lmdeploy_judge import LMDeployJudge
+from judges.media import DECODING_VERSION
 from judges.prompts import PROMPT_VERSION
 from judges.registry import build_judge
 from tests.media_fixtures import make_clip, make_corrupt_clip
@@ -248,7 +249,7 @@ def test_cache_identity_names_model_backend_adapter_prompt_and_media(lmdeploy, t
     assert identity["model"] == str(tmp_path.resolve()) and identity["revision"].startswith("sha256:")
     assert (identity["backend"], identity["adapter"], identity["adapter_path"]) == ("pytorch", "mer", "/lora/mer")
     assert identity["prompt_version"] == PROMPT_VERSION
-    assert identity["media"] == {"num_frames": 4, "sample_rate": None, "max_side": 448}
+    assert identity["media"] == {"num_frames": 4, "sample_rate": None, "max_side": 448, "decoding": DECODING_VERSION}
 
 
 def test_close_closes_the_pipeline(lmdeploy):

@@ -506,3 +506,14 @@ def test_a_clip_cut_by_stream_copy_lasts_what_it_shows_and_is_no_truncated_file(
     assert _truncation_warnings(caught) == [] and media.truncated is None
     assert media.duration == pytest.approx(10 - cut, abs=0.05)
     assert len(media.audio) / media.sample_rate == pytest.approx(10 - cut, abs=0.05)
+
+
+def test_a_new_decoding_version_is_a_new_cache_identity_for_the_judges_that_sample_frames(monkeypatch):
+    # a clip cut by stream copy now gives other frames: verdicts on its old picks must not be replayed
+    from judges import media as media_module
+    from judges.face_judge import FaceJudge
+
+    judge = FaceJudge()
+    before = judge.cache_identity()
+    monkeypatch.setattr(media_module, "DECODING_VERSION", "a later one")
+    assert judge.cache_identity()["media"]["decoding"] == "a later one" and judge.cache_identity() != before

@@ -15,6 +15,7 @@ import pytest
 
 from judges.clip import Clip
 from judges.errors import InputError
+from judges.media import DECODING_VERSION
 from judges.answer_parsing import PARSER_VERSION
 from judges.prompts import PROMPT_VERSION
 from judges.registry import build_judge
@@ -310,7 +311,7 @@ def test_cache_identity_names_model_revision_prompt_media_and_mode(checkpoints, 
     assert identity["revision"].startswith("sha256:")
     assert identity["prompt_version"] == PROMPT_VERSION
     assert identity["parser_version"] == PARSER_VERSION
-    assert identity["media"] == {"num_frames": 0, "sample_rate": 16000, "max_side": None}
+    assert identity["media"] == {"num_frames": 0, "sample_rate": 16000, "max_side": None, "decoding": DECODING_VERSION}
     assert identity["mode"] == "labels"
 
 
