@@ -53,9 +53,10 @@ _SENTENCE_LEAD_IN = re.compile(
 _DESCRIBING = frozenset({"evident", "mixed", "difficult", "complex", "subjective", "subtle", "ambiguous", "absent", "strong",
                          "intense", "clear", "obvious", "apparent", "visible", "present", "noticeable", "palpable", "varied",
                          "various", "hidden", "genuine", "real", "unclear", "hard to see", "different"})
-# A hedge before a word ("probably sadness", "most likely anger", "either happy or sad"): the word is the answer.
+# A hedge before a word ("probably sadness", "most likely anger", "either happy or sad", "a sense of relief", "of shock"):
+# the word is the answer.
 _HEDGE = re.compile(r"^(?:most likely|likely|probably|possibly|perhaps|maybe|clearly|obviously|apparently|definitely|mainly"
-                    r"|mostly|primarily|predominantly|either|something like)\s+")
+                    r"|mostly|primarily|predominantly|either|something like|(?:a )?(?:sense|feelings?) of|of)\s+")
 # A verb in an item after such a lead-in: the lead-in ended too soon ("The emotions which are | shown are happy").
 _VERB_IN_ITEM = re.compile(r"\b(?:is|are)\b")
 # A heading line over the list ("Emotions\n", "### Detected emotions\n").

@@ -233,7 +233,8 @@ def test_a_lead_in_sentence_describing_the_emotions_without_naming_one_is_an_err
 
 
 @pytest.mark.parametrize("answer", ["The emotion is probably happy or relieved.", "The emotions are most likely happy and relieved.",
-                                    "The emotion is either happy or relieved.", "happy, but mostly relieved"])
+                                    "The emotion is either happy or relieved.", "happy, but mostly relieved",
+                                    "The emotions are of happy and relieved.", "a sense of happy, a feeling of relieved"])
 def test_a_hedge_before_a_word_is_not_part_of_the_word(answer):
     assert words_from_answer(answer) == (["happy", "relieved"], None)
 
