@@ -115,24 +115,24 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
     answer = _SCORE.sub("", _ITEM_LABEL.sub("", answer))
     answer = _OTHER_SEPARATORS.sub(", ", "".join(", " if _is_symbol(ch) else ch for ch in answer))  # "happy 😊 sad": two words
     body = _PREFIX.sub("", _HEADING.sub("", answer, count=1), count=1).strip().rstrip(".!\u3002\uff01").strip()
-    if body.lower().strip("[]() ") in _NONE_ANSWERS or "".join(body.split()) == "[]":
-        return [], None
+    # "The emotions are happy and relieved.": the list after the lead-in, if every item of it reads; else a sentence
     lead_in = _SENTENCE_LEAD_IN.match(body)
-    if lead_in:  # "The emotions are happy and relieved.": the list after it, if every item of it reads; else a sentence
-        rest = body[lead_in.end():]
-        if rest.lower().strip("[]() ") in _NONE_ANSWERS:  # "The emotion is none."
-            return [], None
-        words, rejected, denied = _read_list(rest)
-        if (rejected or any(_VERB_IN_ITEM.search(word) for word in words) or (words and set(words) <= _DESCRIBING)
-                or not (words or denied)):
-            return [], f"unparseable answer: {_snippet(shown)!r}"
-    else:
-        words, rejected, denied = _read_list(body)
+    listed = body[lead_in.end():] if lead_in else body
+    if _says_none(listed) or "".join(body.split()) == "[]":  # "none", "The emotion is none."
+        return [], None
+    words, rejected, denied = _read_list(listed)
+    if lead_in and (rejected or any(_VERB_IN_ITEM.search(word) for word in words) or (words and set(words) <= _DESCRIBING)):
+        return [], f"unparseable answer: {_snippet(shown)!r}"
     if not words and denied and not rejected:  # "no clear emotion", "neither happy nor sad"
         return [], None
     if not words or rejected > len(words):
         return [], f"unparseable answer: {_snippet(shown)!r}"
     return words, None
+
+
+def _says_none(text: str) -> bool:
+    """An explicit "no emotion" answer ("none", "N/A", "[none]")."""
+    return text.lower().strip("[]() ") in _NONE_ANSWERS
 
 
 def _read_list(body: str) -> tuple[list[str], int, int]:
