@@ -112,7 +112,7 @@ class VerdictCache:
         self._lock = threading.RLock()
         self._digests: dict[tuple[str, int, int], str] = {}
         self._warned: set[str] = set()  # unreadable-video problems already warned about
-        self._unreadable: set[str] = set()  # videos that could not be hashed this run: never looked up nor stored
+        self._unreadable: dict[str, str] = {}  # video -> why it could not be hashed this run: never looked up nor stored
         self._conn = self._connect()
 
     def _connect(self) -> sqlite3.Connection:
@@ -203,8 +203,7 @@ class VerdictCache:
         A video that cannot be read (gone since the run began, or not readable by this user) does not stop the run: it
         is warned about, and its clip is judged as without a cache (its judges' verdicts say why it failed) and not stored.
         """
-        unreadable: list[str] = []
-        self._unreadable = set()
+        self._unreadable = {}
         videos = []
         for clip in clips:
             if clip.video is None:
@@ -213,15 +212,13 @@ class VerdictCache:
                 if self._memo_key(clip.video) not in self._digests:
                     videos.append(clip.video)
             except InputError as exc:
-                unreadable.append(str(exc))
-                self._unreadable.add(str(clip.video))
+                self._unreadable[str(clip.video)] = str(exc)
         for video in tqdm(videos, desc="hashing videos", unit="video", disable=not progress or len(videos) < 2, leave=False):
             try:
                 self.file_digest(video)
             except InputError as exc:
-                unreadable.append(str(exc))
-                self._unreadable.add(str(video))
-        unreadable = [problem for problem in unreadable if problem not in self._warned]
+                self._unreadable[str(video)] = str(exc)
+        unreadable = [problem for problem in self._unreadable.values() if problem not in self._warned]
         self._warned.update(unreadable)
         if unreadable:  # once per video: the Ray runner hashes before, and again through, the local runner
             warnings.warn(f"{len(unreadable)} clip(s) judged without the verdict cache, nothing of them stored: {unreadable[0]}",
