@@ -141,8 +141,7 @@ class FaceJudge(Judge):
             # a clip with fewer frames than num_frames repeats some (the same arrays): each counts once
             frames = list({id(frame): frame for frame in media.frames}.values())
             verdict = self.judge_frames(frames, clip.name)
-            if media.truncated:  # kept with the verdict, for a cached re-run that does not decode (nor warn) again
-                verdict.raw = f"{media.truncation_note()}; {verdict.raw}"
+            verdict.raw = media.noted(verdict.raw)
         except Exception as exc:  # a model failure on one clip must not sink the others
             return Verdict.from_exception(self.name, clip.name, exc, seconds=time.perf_counter() - start)
         verdict.seconds = time.perf_counter() - start

@@ -126,6 +126,11 @@ class Media:
             return ""
         return f"decoded {self.truncated[0]:.1f} s of the {self.truncated[1]:.1f} s declared (a truncated file?)"
 
+    def noted(self, raw: str) -> str:
+        """A judge's ``raw`` text on this clip, the truncation note in front if it was cut short: kept with the verdict
+        for a cached re-run, which neither decodes nor warns again."""
+        return f"{self.truncation_note()}; {raw}" if self.truncated else raw
+
     def images(self) -> list[Any]:
         """The frames as PIL images (what image-text processors and LMDeploy take)."""
         Image = _media_module("PIL.Image", "pillow", "Media.images()")
@@ -166,7 +171,7 @@ def decode_clip(
             reached: list[_Reach] = []
             frames = []
             if video is not None and num_frames > 0:
-                frames, end = _frames_and_end(container, num_frames, max_side, video)
+                frames, end = _sample_frames(container, num_frames, max_side, video)
                 reached.append(_Reach(end, _declared_end(container, video), 1.5 / fps if fps else 0.0))
         audio = None
         if has_audio and with_audio:
@@ -288,8 +293,9 @@ def _segment_middles(total: int, count: int) -> list[int]:
 _SEEK_COST = 4
 
 
-def _sample_frames(container: Any, num_frames: int, max_side: int | None, stream: Any = None) -> list[np.ndarray]:
-    """Frames ``_segment_middles(total, num_frames)`` of the stream, counted in display order from its first frame.
+def _sample_frames(container: Any, num_frames: int, max_side: int | None, stream: Any = None) -> tuple[list[np.ndarray], float | None]:
+    """Frames ``_segment_middles(total, num_frames)`` of the stream, counted in display order from its first frame, and
+    the time (seconds) the stream's packets reach: where a truncated file stops.
 
     Each one is reached by seeking to the keyframe before it and decoding from
     there, so the time grows with the number of frames picked, not the length
@@ -297,11 +303,6 @@ def _sample_frames(container: Any, num_frames: int, max_side: int | None, stream
     packets lack timestamps, a seek that lands elsewhere or a decoder that
     skips a frame falls back to decoding every frame from the start.
     """
-    return _frames_and_end(container, num_frames, max_side, stream)[0]
-
-
-def _frames_and_end(container: Any, num_frames: int, max_side: int | None, stream: Any = None) -> tuple[list[np.ndarray], float | None]:
-    """:func:`_sample_frames`, and the time (seconds) the stream's packets reach: where a truncated file stops."""
     stream = container.streams.video[0] if stream is None else stream
     table = _FrameTable.read(container, stream)
     end = table.end_seconds(stream)

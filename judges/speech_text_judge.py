@@ -90,6 +90,5 @@ class SpeechTextJudge(Judge):
             verdict = self.text_judge.judge_text(transcript, clip.name)
             verdict.description = transcript
             verdict.raw = f"from speech; {verdict.raw}"
-        if media.truncated:  # kept with the verdict, for a cached re-run that does not decode (nor warn) again
-            verdict.raw = f"{media.truncation_note()}; {verdict.raw}"
+        verdict.raw = media.noted(verdict.raw)
         return verdict

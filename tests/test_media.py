@@ -322,7 +322,7 @@ def test_sampling_a_long_clip_decodes_about_the_picked_frames_not_every_frame_be
     clip = make_numbered_clip(tmp_path / "long.mp4", 600, gop=gop)
     with av.open(str(clip)) as container:
         counting = _CountingContainer(container)
-        frames = _sample_frames(counting, 8, None)
+        frames, _ = _sample_frames(counting, 8, None)
     assert _same_frames(frames, _decode_every_frame(clip, 8))
     assert counting.decoded <= most
 
