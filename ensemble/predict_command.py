@@ -101,7 +101,7 @@ def _read_subtitle(path: Path) -> str:
         raise InputError(f"--subtitle {path}: no such file; give the subtitle's path (.srt or plain text)")
     text = read_subtitle_file(path)
     if text is None:
-        raise InputError(f"--subtitle {path}: not UTF-8 text (nor Chinese in GBK); give the subtitle as a UTF-8 .srt or plain-text file")
+        raise InputError(f"--subtitle {path}: not UTF-8 text (nor Chinese in GBK or Big5); give the subtitle as a UTF-8 .srt or plain-text file")
     return text
 
 

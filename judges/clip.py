@@ -1,6 +1,7 @@
 """A clip to be judged: a name, and whatever media and text we have for it."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,7 +55,7 @@ def refuse_a_single_name(names: object, owner: str) -> None:
 def read_sidecar_subtitle(video: Path) -> str | None:
     """Text of ``clip.srt`` or ``clip.txt`` beside ``clip.mp4``, if one exists.
 
-    UTF-8 (a byte-order mark is dropped), or Chinese in GBK; any other encoding is a
+    UTF-8 (a byte-order mark is dropped), or Chinese in GBK or Big5; any other encoding is a
     one-line error, as for ``--subtitle``, never silently garbled text.
     """
     side = sidecar_subtitle_path(video)
@@ -62,7 +63,7 @@ def read_sidecar_subtitle(video: Path) -> str | None:
         return None
     text = read_subtitle_file(side, what=f"subtitle of {video.name}")
     if text is None:
-        raise InputError(f"{side}: subtitle of {video.name} is not UTF-8 text (nor Chinese in GBK); save it as UTF-8")
+        raise InputError(f"{side}: subtitle of {video.name} is not UTF-8 text (nor Chinese in GBK or Big5); save it as UTF-8")
     return text
 
 
@@ -74,7 +75,7 @@ def sidecar_subtitle_path(video: Path) -> Path | None:
 def read_subtitle_file(path: Path, what: str = "subtitle") -> str | None:
     """The spoken text of a subtitle file (an ``.srt``'s cues, else the plain text), or None if it is not
     UTF-8 text (a byte-order mark is dropped; UTF-16's zero bytes are not text) nor Chinese in GBK/GB18030,
-    the encoding of many Chinese subtitles (MER's clips are Chinese). A file that cannot be
+    the encoding of many Chinese subtitles (MER's clips are Chinese), or Big5. A file that cannot be
     read (its permissions) is a one-line :class:`InputError` naming it as ``what``."""
     try:
         data = path.read_bytes()
@@ -92,12 +93,32 @@ def read_subtitle_file(path: Path, what: str = "subtitle") -> str | None:
 
 
 def _chinese_text(data: bytes) -> str | None:
-    """``data`` read as GB18030 (GBK's superset) if it decodes and reads as Chinese. Text in another encoding
-    (Latin-1 'élan') also decodes now and then, but as stray ideographs glued inside Latin words, one for each
-    accented letter; Chinese comes in runs of its own, beside English lines or words at most now and then
-    ("我用iPhone拍的"). So the text is taken when at most half of its ideographs touch a Latin letter."""
+    """``data`` read as Chinese: GB18030 (GBK's superset, mainland subtitles), else Big5 (Taiwan's and Hong Kong's).
+
+    Big5 bytes also decode as GB18030, but into a jumble (我很開心 -> "и秨み") of kana, Cyrillic and private-use
+    characters that Chinese text does not hold; such a reading gives way to a clean Big5 one. Text in another
+    encoding (Latin-1 'élan') also decodes now and then, but as stray ideographs glued inside Latin words, one
+    for each accented letter; Chinese comes in runs of its own, beside English lines or words at most now and
+    then ("我用iPhone拍的"). So a reading is taken when at most half of its ideographs touch a Latin letter."""
+    mainland = _decoded_chinese(data, "gb18030")
+    if mainland is not None and not _JUMBLE.search(mainland):
+        return mainland
+    traditional = _decoded_chinese(data, "big5hkscs")
+    if traditional is not None and not _JUMBLE.search(traditional):
+        return traditional
+    return mainland
+
+
+#: Characters a wrong Chinese decoding is full of: private use, CJK Extension A and compatibility ideographs,
+#: kana, bopomofo, Cyrillic, Greek, box drawing, enclosed and squared CJK signs.
+_JUMBLE = re.compile("[\ue000-\uf8ff\u3400-\u4dbf\uf900-\ufaff\u3040-\u30ff\u3100-\u312f\u0370-\u04ff"
+                     "\u2500-\u257f\u2460-\u24ff\u3200-\u33ff]")
+
+
+def _decoded_chinese(data: bytes, encoding: str) -> str | None:
+    """``data`` decoded as ``encoding`` if it decodes and its ideographs are not glued inside Latin words."""
     try:
-        text = data.decode("gb18030")
+        text = data.decode(encoding)
     except UnicodeDecodeError:
         return None
     hanzi = [i for i, ch in enumerate(text) if _is_chinese(ch)]

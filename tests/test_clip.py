@@ -88,6 +88,19 @@ def test_a_chinese_sidecar_subtitle_in_gbk_is_read(video, encoding):
     assert Clip.from_path(video).subtitle == "我今天很开心！Hello。"
 
 
+@pytest.mark.parametrize("text", ["我今天很開心，真的太高興了", "謝謝你", "我們終於到家了\nWe finally made it home\n太好了！"])
+def test_a_traditional_chinese_subtitle_in_big5_is_read_not_garbled(video, text):
+    """Big5 bytes also decode as GB18030, into a jumble of kana and private-use characters ("и秨み")."""
+    video.with_suffix(".txt").write_bytes(text.encode("big5"))
+    assert Clip.from_path(video).subtitle == text
+
+
+@pytest.mark.parametrize("text", ["α粒子让我很紧张", "这首歌叫さくら，很好听"])
+def test_a_gbk_subtitle_with_a_greek_or_kana_letter_is_still_read_as_gbk(video, text):
+    video.with_suffix(".txt").write_bytes(text.encode("gbk"))
+    assert Clip.from_path(video).subtitle == text
+
+
 def test_a_sidecar_subtitle_the_user_may_not_read_is_a_one_line_error(video, monkeypatch):
     # a .srt owned by another user (mode 600): PermissionError's traceback ended 'cojudge predict'
     from pathlib import Path
