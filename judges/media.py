@@ -149,8 +149,8 @@ def decode_clip(
 
     Raises :class:`InputError` (one line) when the file is missing, unreadable
     or has neither a video nor an audio stream. A stream that stops well short
-    of the length the container declares (MP4/MOV, Matroska/WebM, FLAC: those
-    whose header says it) is decoded as far as it goes, with a one-line
+    of the length the container declares (MP4/MOV, Matroska/WebM, AVI, FLAC:
+    those whose header says it) is decoded as far as it goes, with a one-line
     :class:`TruncatedMediaWarning` naming the file (once per file and process),
     and ``Media.truncated`` set.
     """
@@ -192,8 +192,11 @@ def decode_clip(
 
 # -- a truncated file: the streams stop before the length the header declares -------------------------
 #: Containers whose header declares the length (ffmpeg only estimates it for others: an MP3 without
-#: a Xing header, ADTS AAC, an AVI whose index was cut off, from the bit rate or the file's size).
+#: a Xing header, ADTS AAC, WAV, from the bit rate or the file's size). An AVI declares each stream's
+#: length in its stream header (``dwLength``, which ffmpeg gives as ``frames``), not in its duration,
+#: which ffmpeg reads off the index at the file's end, or estimates when that index was cut off.
 _DECLARING_FORMATS = frozenset({"mov", "mp4", "matroska", "webm", "flac"})
+_AVI = "avi"
 #: A stream ending this much before its declared end was cut: normal files end within a few milliseconds
 #: of it (audio priming and padding, rounding); a frame interval more for a video without packet durations.
 _CUT_SECONDS, _CUT_SHARE = 0.15, 0.02
@@ -213,7 +216,13 @@ class _Reach:
 
 def _declared_end(container: Any, stream: Any) -> tuple[float, float] | None:
     """``(start, end)`` of ``stream`` in seconds as the container's header declares them; None where it only estimates."""
-    if not _DECLARING_FORMATS.intersection((container.format.name or "").split(",")):
+    formats = (container.format.name or "").split(",")
+    if _AVI in formats:
+        if not stream.frames or not stream.time_base:
+            return None
+        start = float((stream.start_time or 0) * stream.time_base)
+        return start, start + float(stream.frames * stream.time_base)
+    if not _DECLARING_FORMATS.intersection(formats):
         return None
     origin = (container.start_time or 0) / 1_000_000
     if stream.duration and stream.time_base:

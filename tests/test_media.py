@@ -408,6 +408,40 @@ def test_a_truncated_h264_clip_is_judged_on_the_frames_before_the_cut(tmp_path):
     assert len(frames) == 8
 
 
+@pytest.mark.parametrize("video_only", [False, True])
+def test_an_avi_cut_off_warns_by_the_length_its_stream_headers_declare(tmp_path, video_only):
+    """An AVI's duration comes from its index, at the end of the file: a cut file loses it, and seems complete."""
+    if video_only:
+        whole = make_numbered_clip(tmp_path / "whole.avi", 150, gop=12, codec="mpeg4")  # 6 s at 25 fps
+    else:
+        whole = make_clip(tmp_path / "whole.avi", seconds=6, width=64, height=48)
+    cut = tmp_path / "cut.avi"
+    cut.write_bytes(whole.read_bytes()[: int(whole.stat().st_size * 0.6)])
+    with pytest.warns(TruncatedMediaWarning, match="its container declares"):
+        media = decode_clip(cut, num_frames=8)
+    got, declared = media.truncated
+    assert declared == pytest.approx(6.0, abs=0.15) and got < 5
+
+
+@pytest.mark.parametrize("codec, frames", [("mpeg4", 1), ("mpeg4", 82), ("libx264", 253)])
+def test_a_complete_avi_never_warns_of_truncation(tmp_path, codec, frames):
+    clip = make_numbered_clip(tmp_path / "whole.avi", frames, gop=12, codec=codec)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert decode_clip(clip, num_frames=8).truncated is None
+    assert _truncation_warnings(caught) == []
+
+
+@pytest.mark.parametrize("seconds, stereo, rate", [(1, True, 44100), (3.3, False, 16000), (10, True, 48000)])
+def test_a_complete_avi_with_audio_never_warns_of_truncation(tmp_path, seconds, stereo, rate):
+    clip = make_clip(tmp_path / "whole.avi", seconds=seconds, width=64, height=48, stereo=stereo, audio_rate=rate)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for num_frames in (8, 0):
+            assert decode_clip(clip, num_frames=num_frames).truncated is None
+    assert _truncation_warnings(caught) == []
+
+
 @pytest.mark.parametrize("codec", ["mpeg4", "libx264"])
 @pytest.mark.parametrize("frames", [1, 25, 82, 253])
 def test_a_complete_video_never_warns_of_truncation(tmp_path, codec, frames):
