@@ -149,8 +149,8 @@ def decode_clip(
 
     Raises :class:`InputError` (one line) when the file is missing, unreadable
     or has neither a video nor an audio stream. A stream that stops well short
-    of the length the container declares (MP4/MOV, Matroska/WebM, AVI, FLAC:
-    those whose header says it) is decoded as far as it goes, with a one-line
+    of the length the container declares (MP4/MOV, Matroska/WebM, AVI, FLAC,
+    WAV: those whose header says it) is decoded as far as it goes, with a one-line
     :class:`TruncatedMediaWarning` naming the file (once per file and process),
     and ``Media.truncated`` set.
     """
@@ -192,11 +192,12 @@ def decode_clip(
 
 # -- a truncated file: the streams stop before the length the header declares -------------------------
 #: Containers whose header declares the length (ffmpeg only estimates it for others: an MP3 without
-#: a Xing header, ADTS AAC, WAV, from the bit rate or the file's size). An AVI declares each stream's
+#: a Xing header, ADTS AAC, from the bit rate or the file's size). An AVI declares each stream's
 #: length in its stream header (``dwLength``, which ffmpeg gives as ``frames``), not in its duration,
-#: which ffmpeg reads off the index at the file's end, or estimates when that index was cut off.
+#: which ffmpeg reads off the index at the file's end, or estimates when that index was cut off. A WAV
+#: declares its data chunk's size, which ffmpeg trims to the file's: it is read from the file itself.
 _DECLARING_FORMATS = frozenset({"mov", "mp4", "matroska", "webm", "flac"})
-_AVI = "avi"
+_AVI, _WAV = "avi", "wav"
 #: A stream ending this much before its declared end was cut: normal files end within a few milliseconds
 #: of it (audio priming and padding, rounding); a frame interval more for a video without packet durations.
 _CUT_SECONDS, _CUT_SHARE = 0.15, 0.02
@@ -222,6 +223,9 @@ def _declared_end(container: Any, stream: Any) -> tuple[float, float] | None:
             return None
         start = float((stream.start_time or 0) * stream.time_base)
         return start, start + float(stream.frames * stream.time_base)
+    if _WAV in formats:
+        seconds = _wav_data_seconds(container.name)
+        return (0.0, seconds) if seconds else None
     if not _DECLARING_FORMATS.intersection(formats):
         return None
     origin = (container.start_time or 0) / 1_000_000
@@ -237,6 +241,32 @@ def _declared_end(container: Any, stream: Any) -> tuple[float, float] | None:
             pass
     if container.duration:
         return origin, origin + container.duration / 1_000_000
+    return None
+
+
+def _wav_data_seconds(path: str) -> float | None:
+    """Seconds of sound a RIFF WAV file's header declares (its data chunk's size over its byte rate), or None where it
+    declares none: a size left at 0 or 0xFFFFFFFF by a writer that streamed it, RF64, or a header that does not parse."""
+    try:
+        with open(path, "rb") as handle:
+            if handle.read(12)[8:] != b"WAVE":
+                return None
+            byte_rate = None
+            for _ in range(64):  # chunks before the data: fmt, LIST, fact, bext...
+                header = handle.read(8)
+                if len(header) < 8:
+                    return None
+                kind, size = header[:4], int.from_bytes(header[4:], "little")
+                if kind == b"fmt ":
+                    fmt = handle.read(size)
+                    byte_rate = int.from_bytes(fmt[8:12], "little") if len(fmt) >= 12 else None
+                    handle.seek(size % 2, os.SEEK_CUR)
+                elif kind == b"data":
+                    return size / byte_rate if byte_rate and 0 < size < 0xFFFFFFFF else None
+                else:
+                    handle.seek(size + size % 2, os.SEEK_CUR)  # chunks are padded to an even size
+    except OSError:
+        return None
     return None
 
 

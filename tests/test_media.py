@@ -423,6 +423,57 @@ def test_an_avi_cut_off_warns_by_the_length_its_stream_headers_declare(tmp_path,
     assert declared == pytest.approx(6.0, abs=0.15) and got < 5
 
 
+def _tone_wav(path, seconds: float, rate: int = 16000, codec: str = "pcm_s16le", channels: int = 1):
+    """A WAV written by ffmpeg's muxer (a LIST chunk before the data), or by Python's ``wave`` (``codec=None``)."""
+    import av
+
+    tone = (0.3 * np.sin(2 * np.pi * 440 * np.arange(int(seconds * rate)) / rate)).astype(np.float32)
+    if codec is None:
+        path.write_bytes(encode_wav(tone, rate))
+        return path
+    layout = "mono" if channels == 1 else "stereo"
+    with av.open(str(path), "w", format="wav") as out:
+        stream = out.add_stream(codec, rate=rate, layout=layout)
+        frame = av.AudioFrame.from_ndarray(np.tile(tone, (channels, 1)), format="fltp", layout=layout)
+        frame.sample_rate = rate
+        for packet in stream.encode(frame):
+            out.mux(packet)
+        out.mux(stream.encode(None))
+    return path
+
+
+@pytest.mark.parametrize("codec", [None, "pcm_s16le"])
+def test_a_wav_cut_off_warns_by_the_size_its_data_chunk_declares(tmp_path, codec):
+    """ffmpeg trims a WAV's declared size to the file's: a cut file seems complete to it."""
+    whole = _tone_wav(tmp_path / "whole.wav", 5.0, codec=codec)
+    cut = tmp_path / "cut.wav"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    with pytest.warns(TruncatedMediaWarning, match="of the 5.0 s its container declares"):
+        media = decode_clip(cut, num_frames=8)
+    assert media.truncated[0] == pytest.approx(2.5, abs=0.05)
+
+
+@pytest.mark.parametrize("seconds, rate, codec, channels", [(5.0, 16000, None, 1), (0.3, 8000, "pcm_s16le", 1),
+                                                            (3.3, 44100, "pcm_s16le", 2), (2.0, 48000, "pcm_f32le", 2)])
+def test_a_complete_wav_never_warns_of_truncation(tmp_path, seconds, rate, codec, channels):
+    clip = _tone_wav(tmp_path / "whole.wav", seconds, rate, codec, channels)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert decode_clip(clip, num_frames=8).truncated is None
+    assert _truncation_warnings(caught) == []
+
+
+def test_a_streamed_wav_that_declares_no_size_never_warns(tmp_path):
+    data = bytearray(_tone_wav(tmp_path / "whole.wav", 2.0, codec=None).read_bytes())
+    data[40:44] = (0xFFFFFFFF).to_bytes(4, "little")  # the data chunk's size, as a writer to a pipe leaves it
+    streamed = tmp_path / "streamed.wav"
+    streamed.write_bytes(bytes(data[: len(data) // 2]))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert decode_clip(streamed, num_frames=8).truncated is None
+    assert _truncation_warnings(caught) == []
+
+
 @pytest.mark.parametrize("codec, frames", [("mpeg4", 1), ("mpeg4", 82), ("libx264", 253)])
 def test_a_complete_avi_never_warns_of_truncation(tmp_path, codec, frames):
     clip = make_numbered_clip(tmp_path / "whole.avi", frames, gop=12, codec=codec)
