@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ensemble.fused_prediction import FusedPrediction
+from ensemble.output_files import check_output_path
 from ensemble.fuser import Fuser, check_voter
 from judges.base import Judge
 from judges.clip import Clip
@@ -182,8 +183,19 @@ class CoJudge:
         by_name = self._check_fitted()
         # the judges the fusion was fitted with, in its order: others given to CoJudge are not part of it
         judges = [{"name": n, **by_name[n].cache_identity()} for n in self.fuser.judges_]
+        check_output_path(path, "CoJudge.save:", self._input_files(judges))  # as 'cojudge tune --out': never over what it read
         extra = {} if self.tuning_ is None else {"tuning": self.tuning_.summary()}
         return save_calibration(path, self.fuser, judges, self.strategy, extra)
+
+    def _input_files(self, judges: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+        """The files this CoJudge reads, by what they are: each judge's files (a replayed output, a checkpoint: the
+        identity's values that name a file), the verdict cache and the emotion wheel's; a calibration written over
+        one of them would destroy it."""
+        from calibration.emotion_wheel import wheel_input_files
+
+        files: dict[str, Any] = {f"judge {j['name']}'s {key}": value for j in judges for key, value in j.items()
+                                 if isinstance(value, str) and key != "name" and os.path.isfile(value)}
+        return {**files, "the verdict cache": self.cache, **wheel_input_files()}
 
     def _check_fitted(self) -> dict[str, Judge]:
         """The judges by name, once the fusion is fitted and every judge it was fitted with is here."""

@@ -210,6 +210,17 @@ def test_cojudge_save_to_a_folder_is_an_error(cojudge, tmp_path):
         cojudge.save(tmp_path)
 
 
+@pytest.mark.usefixtures("data_root")  # the emotion wheel
+def test_cojudge_save_over_a_replayed_judges_output_is_refused_and_leaves_it_intact(cojudge, files):
+    # CoJudge.save(path) wrote the calibration JSON over the .npz/.csv the judge replays, as 'cojudge tune --out' never does
+    _, labels = toy_outputs()
+    cojudge.fit(list(labels), labels, folds=2)
+    before = open(files["a"], "rb").read()
+    with pytest.raises(InputError, match=r"CoJudge\.save: .*a\.csv is the same file as judge a's path; writing it would destroy that"):
+        cojudge.save(files["a"])
+    assert open(files["a"], "rb").read() == before
+
+
 def test_min_support_error_names_the_option():
     with pytest.raises(InputError, match=r"min_support/threshold=5.0: .*\[0, 1\]"):
         ScoreUnionFuser(threshold=5.0).fit()
