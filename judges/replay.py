@@ -10,6 +10,7 @@ from judges.base import Judge
 from judges.clip import Clip
 from judges.clip_hash import identity_hash
 from judges.errors import InputError
+from judges.label_text import parse_labels
 from judges.outputs import read_judge_output
 from judges.registry import register_judge
 from judges.verdict import Verdict
@@ -21,6 +22,25 @@ def answers_digest(answers: Mapping[str, Sequence[str]]) -> str:
     """sha256 of a judge's answers (clip -> words): what a replay judge serves, in its cache identity (``labels``)
     and in a calibration file, so that another model's output saved under the same path is told apart."""
     return identity_hash({str(n): [str(w) for w in words] for n, words in answers.items()})
+
+
+def _answers(labels: object) -> dict[str, list[str]]:
+    """In-memory answers (``labels=``, or a config's ``labels = {...}``) as the file readers give them: clip -> words.
+
+    A clip's words given as text (``"happy, sad"``) are read as a file's label text is, not letter by letter;
+    ``None`` is a clip with no stored answer, as in the fusion's outputs.
+    """
+    if not isinstance(labels, Mapping):
+        raise InputError(f"labels={labels!r:.60}: give a mapping of clip name -> words, e.g. {{\"clip1\": [\"happy\", \"sad\"]}}")
+    out: dict[str, list[str]] = {}
+    for name, words in labels.items():
+        if isinstance(words, str):
+            out[str(name)] = parse_labels(words)
+        elif isinstance(words, (list, tuple)) and all(isinstance(w, str) for w in words):
+            out[str(name)] = list(words)
+        elif words is not None:
+            raise InputError(f"the words of {name!r} are {words!r:.60}: give a list of words ([\"happy\", \"sad\"]) or their text (\"happy, sad\")")
+    return out
 
 
 @register_judge("replay")
@@ -43,7 +63,7 @@ class ReplayJudge(Judge):
         self.name = name
         # absolute, so that a calibration file saved with this judge names the file wherever it is loaded from
         self.path = None if path is None else os.path.abspath(path)
-        self.labels: dict[str, list[str]] = dict(labels) if labels is not None else read_judge_output(path)
+        self.labels: dict[str, list[str]] = _answers(labels) if labels is not None else read_judge_output(path)
         # what it serves, not just where from: an output rewritten at the same path is another judge's answer
         self._labels_digest = answers_digest(self.labels)
 

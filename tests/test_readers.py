@@ -10,6 +10,7 @@ from calibration.labels import check_names, read_labels, read_split
 from judges.clip import Clip
 from judges.errors import InputError
 from judges.outputs import read_judge_output, read_reasons
+from judges.registry import judges_from_config
 from judges.replay import ReplayJudge
 from judges.runner import run_judges
 from judges.verdict import Verdict
@@ -171,6 +172,28 @@ def test_a_replay_judge_is_not_changed_by_later_edits_of_its_labels_or_verdicts(
     labels["c1"] = ["sad"]
     judge.judge(Clip("c1")).words.append("angry")
     assert judge.judge(Clip("c1")).words == ["happy"]
+
+
+def test_a_clips_stored_words_given_as_text_are_read_as_words_not_letters(tmp_path):
+    # labels={"c1": "happy, sad"} (or labels = { c1 = "happy, sad" } in a config) answered 'h', 'a', 'p', ... silently
+    config = tmp_path / "judges.toml"
+    config.write_text('[[judge]]\ntype = "replay"\nname = "toy"\nlabels = { c1 = "happy, sad" }\n', encoding="utf-8")
+    (from_config,) = judges_from_config(config)
+    for judge in (ReplayJudge("toy", labels={"c1": "happy, sad"}), from_config):
+        assert judge.judge(Clip("c1")).words == ["happy", "sad"]
+
+
+def test_a_clip_stored_as_none_is_one_the_judge_did_not_answer():
+    verdict = ReplayJudge("toy", labels={"c1": None}).judge(Clip("c1"))
+    assert not verdict.ok and "no stored output for 'c1'" in verdict.error
+
+
+@pytest.mark.parametrize("labels, found", [({"c1": [1, 2]}, r"the words of 'c1' are \[1, 2\]"),
+                                           ("happy", "labels='happy'"), (["c1"], r"labels=\['c1'\]")])
+def test_stored_words_that_are_not_text_or_labels_that_are_not_a_mapping_are_refused(labels, found):
+    with pytest.raises(InputError, match=found + ".*give") as caught:
+        ReplayJudge("toy", labels=labels)
+    assert "\n" not in str(caught.value)
 
 
 # -- split and label files: what is read, what is refused ---------------------------------------
