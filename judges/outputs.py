@@ -73,9 +73,20 @@ def _read_npz(path: Path, parse: Callable[[object], list[str]] = parse_labels) -
     if len(names) != len(items):
         raise InputError(f"{path}: 'filenames' has {len(names)} entries but 'fileitems' has {len(items)}")
     try:  # byte strings (dtype 'S') are UTF-8 text, not str(b'...')
-        return {_text(n): parse(_text(i)) for n, i in zip(names, items)}
+        out: dict[str, list[str]] = {}
+        for k, (n, i) in enumerate(zip(names, items), start=1):
+            _add_answer(out, _text(n), parse(_text(i)), f"{path}: entry {k}")
+        return out
     except UnicodeDecodeError:
         raise InputError(f"{path}: byte strings that are not UTF-8 text; save 'filenames' and 'fileitems' as str arrays") from None
+
+
+def _add_answer(out: dict, name: str, answer: object, where: str) -> None:
+    """``out[name] = answer``; a clip given again with another answer is refused (``where``: its file and line or entry),
+    as neither can be told to be the right one. The same answer again (a resumed run's repeat) is harmless."""
+    if name in out and out[name] != answer:
+        raise InputError(f"{where}: clip {name!r} is given twice with different answers; keep one per clip")
+    out[name] = answer
 
 
 def _text(value: object) -> str:
@@ -110,7 +121,7 @@ def read_label_csv(path: str | Path, column: str = "openset", unique: bool = Fal
                 raise InputError(f"{path}:{lineno}: empty 'name'")
             if unique and name in out:
                 raise InputError(f"{path}:{lineno}: clip {name!r} is listed twice; keep one row per clip")
-            out[name] = parse(row.get(column))
+            _add_answer(out, name, parse(row.get(column)), f"{path}:{lineno}")
     except csv.Error as exc:  # the row after the last one read
         raise InputError(f"{path}:{reader.line_num + 1}: malformed CSV: {exc}; check the quotes (\") on this line") from None
     return out
@@ -149,7 +160,7 @@ def _read_jsonl(path: Path, key: str, convert) -> dict:
                                             or isinstance(value, list) and all(isinstance(v, str) for v in value)):
                     raise InputError(f"{path}:{lineno}: 'labels' is {json.dumps(value)[:40]}; give a list of words "
                                      "([\"happy\", \"sad\"]), their text (\"happy, sad\") or null")
-                out[str(name)] = convert(value)
+                _add_answer(out, str(name), convert(value), f"{path}:{lineno}")
             except json.JSONDecodeError as exc:
                 raise InputError(f"{path}:{lineno}: not JSON ({exc.msg}); each line must be an object like {{\"name\": ..., \"{key}\": ...}}") from None
             except RecursionError:

@@ -369,6 +369,32 @@ def test_a_npz_that_is_not_a_zip_says_so_not_pickled(tmp_path, content):
     assert "pickled" not in one_line(caught)
 
 
+def _write_output(path, rows):
+    """A judge output of ``rows`` (name, words text) in the format its suffix names."""
+    if path.suffix == ".npz":
+        np.savez(path, filenames=np.array([n for n, _ in rows]), fileitems=np.array([w for _, w in rows]))
+    elif path.suffix == ".csv":
+        path.write_text("name,openset\n" + "".join(f'{n},"{w}"\n' for n, w in rows), encoding="utf-8")
+    else:
+        path.write_text("".join(f'{{"name": "{n}", "labels": "{w}"}}\n' for n, w in rows), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("file_name, where", [("p.npz", r"p\.npz: entry 3"), ("p.csv", r"p\.csv:4"), ("p.jsonl", r"p\.jsonl:3")])
+def test_a_clip_answered_twice_with_different_words_is_refused_not_read_from_the_last(tmp_path, file_name, where):
+    # two runs' outputs concatenated: the last answer silently replaced the first, and the scores changed
+    path = _write_output(tmp_path / file_name, [("s1", "happy"), ("s2", "sad"), ("s1", "angry")])
+    with pytest.raises(InputError, match=where + r": clip 's1' is given twice with different answers; keep one per clip") as caught:
+        read_judge_output(path)
+    one_line(caught)
+
+
+@pytest.mark.parametrize("file_name", ["p.npz", "p.csv", "p.jsonl"])
+def test_a_clip_answered_twice_with_the_same_words_is_read_once(tmp_path, file_name):
+    path = _write_output(tmp_path / file_name, [("s1", "happy"), ("s2", "sad"), ("s1", "happy")])
+    assert read_judge_output(path) == {"s1": ["happy"], "s2": ["sad"]}
+
+
 def test_a_deeply_nested_jsonl_line_is_located(tmp_path):
     text = '{"name": "a", "labels": []}\n{"name": "b", "labels": ' + "[" * 100_000 + "\n"
     refuse_file(tmp_path, "p.jsonl", text, r"p\.jsonl:2: JSON nested too deeply", load=read_judge_output)

@@ -115,7 +115,6 @@ def test_dev_labels_have_232_clips(dev_labels, dev_names):
         pytest.param("P.CSV", "name,openset\ns1,happy\n", "utf-8", {"s1": ["happy"]}, id="upper-case suffix"),
         pytest.param("p.csv", "name, openset\ns1,happy\n", "utf-8", {"s1": ["happy"]}, id="spaces after the header's commas"),
         pytest.param("p.csv", "name,openset\ns1,happy\n", "utf-8-sig", {"s1": ["happy"]}, id="byte order mark"),
-        pytest.param("p.csv", "name,openset\ns1,happy\ns1,sad\n", "utf-8", {"s1": ["sad"]}, id="a clip twice: the later row"),
         pytest.param("p.jsonl", '{"name": "s1", "labels": ["happy"]}\n\n  \n{"name": "s2", "labels": []}\n', "utf-8",
                      {"s1": ["happy"], "s2": []}, id="blank jsonl lines skipped"),
         pytest.param("p.jsonl", '{"name": 7, "labels": ["happy"]}\n', "utf-8", {"7": ["happy"]}, id="numeric jsonl name as text"),
