@@ -40,6 +40,9 @@ def judge_files(args: argparse.Namespace) -> dict[str, Path]:
         name, sep, path = spec.partition("=")
         if not sep or (not Path(path).exists() and Path(spec).is_file()):  # a bare path with '=' in it (runs/lr=0.1/p.npz)
             path, name = spec, judge_name_for(Path(spec))
+        name = name.strip()  # 'a = p.npz': spaces around '=' are layout, not part of the name (fuse matches names exactly)
+        if not Path(path).exists():
+            path = path.strip()
         if not name or not path:
             raise InputError(f"--judge {spec!r}: write NAME=PATH, e.g. --judge affectgpt=outputs/affectgpt-openset.npz")
         add(name, Path(path))

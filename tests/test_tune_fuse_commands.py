@@ -154,6 +154,14 @@ def test_a_judge_given_as_a_bare_path_with_an_equals_sign_is_that_file(tmp_path,
     assert _judge_files(["--judge", f"x={relative}"]) == {"x": Path(relative)}  # NAME=PATH as ever
 
 
+@pytest.mark.parametrize("spec", ["a =p.csv", "a = p.csv", " a=p.csv"])
+def test_spaces_around_a_judges_name_and_path_are_not_part_of_them(tmp_path, monkeypatch, spec):
+    # 'a =p.csv' was a judge named 'a ': tune saved it so, and fuse said judge 'a' was not given
+    monkeypatch.chdir(tmp_path)
+    Path("p.csv").write_text("name,openset\n")
+    assert _judge_files(["--judge", spec]) == {"a": Path("p.csv")}
+
+
 def test_judge_glob_adds_the_matching_files_in_name_order(tmp_path):
     for stem in ("e", "b", "d", "a", "c"):
         (tmp_path / f"{stem}.csv").write_text("name,openset\n")
