@@ -54,6 +54,8 @@ class GenerativeJudge(Judge):
             raise InputError(f"mode={mode!r}: use one of {', '.join(MODES)}")
         if not isinstance(batch_size, int) or batch_size < 1:
             raise InputError(f"batch_size={batch_size!r}: give a whole number >= 1")
+        if not isinstance(use_subtitle, bool):  # "false" (quoted in a config) would read as true
+            raise InputError(f"use_subtitle={use_subtitle!r}: give true or false (unquoted)")
         if self.hears == "video" and media_spec.num_frames < 1:
             raise InputError(f"num_frames={media_spec.num_frames!r}: a vision model needs at least 1 frame")
         require_media(self.name)

@@ -51,6 +51,13 @@ def test_a_batch_size_below_one_is_refused():
         Scripted(batch_size=0)
 
 
+@pytest.mark.parametrize("value", ["false", "no", 0])
+def test_a_use_subtitle_that_is_not_true_or_false_is_refused_not_read_as_true(value):
+    # use_subtitle = "false" (quoted, in a TOML config) was a non-empty string: the subtitle was used
+    with pytest.raises(InputError, match=f"use_subtitle={value!r}: give true or false"):
+        Scripted(use_subtitle=value)
+
+
 def test_a_vision_model_needs_at_least_one_frame():
     with pytest.raises(InputError, match="num_frames"):
         Scripted(hears="video", num_frames=0)

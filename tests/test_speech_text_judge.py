@@ -82,6 +82,12 @@ def test_an_undecodable_video_gives_an_error_verdict(judge, tmp_path):
     assert not verdict.ok and "broken.mp4" in verdict.error
 
 
+def test_a_use_subtitle_given_as_text_is_refused_not_read_as_true():
+    # use_subtitle = "false" in a TOML config was bool("false"), True: the subtitle was read instead of the speech
+    with pytest.raises(InputError, match="use_subtitle='false': give true or false"):
+        build_judge("speech-text", name="s", use_subtitle="false")
+
+
 def test_speech_text_is_a_registered_audio_and_text_judge():
     judge = build_judge("speech-text", name="s")
     assert isinstance(judge, SpeechTextJudge)
