@@ -166,6 +166,13 @@ def test_a_threshold_outside_zero_to_one_is_refused():
         FaceJudge(threshold=1.5)
 
 
+@pytest.mark.parametrize("option", ["threshold", "min_face", "margin", "min_face_share"])
+def test_an_option_given_as_text_is_refused_by_its_name_not_blamed_on_the_judge(option):
+    # threshold = "0.3" (quoted in a config) said: building FaceJudge raised TypeError: '<' not supported ... 'str'
+    with pytest.raises(InputError, match=f"^{option}='0.3': give a number"):
+        FaceJudge(**{option: "0.3"})
+
+
 @pytest.mark.parametrize(("option", "value"), [("num_frames", 0), ("margin", -0.5), ("min_face_share", 0.0)])
 def test_an_option_that_would_leave_every_clip_unjudged_is_refused(option, value):
     """num_frames=0 said nothing for every clip, a negative margin failed every one with an OpenCV assertion."""

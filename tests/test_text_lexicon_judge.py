@@ -227,6 +227,12 @@ def test_a_max_words_below_one_is_refused():
         TextLexiconJudge(max_words=0)
 
 
+def test_a_relative_threshold_given_as_text_is_refused_by_its_name():
+    # relative_threshold = "0.6" (quoted in a config) said: building TextLexiconJudge raised TypeError: '<' not supported ...
+    with pytest.raises(InputError, match="^relative_threshold='0.6': give a fraction of the top category's weight"):
+        TextLexiconJudge(relative_threshold="0.6")
+
+
 @pytest.mark.parametrize("changed", [{"relative_threshold": 0.5}, {"max_words": 2}])
 def test_cache_identity_changes_with_the_options_that_change_the_words(changed):
     assert TextLexiconJudge(**changed).cache_identity() != TextLexiconJudge().cache_identity()
