@@ -96,6 +96,14 @@ def test_a_judge_name_that_is_not_text_is_refused_with_how_to_quote_it(tmp_path)
                 r'judges\.toml: judge #1: name = 5 is not text; write it as a string, e\.g\. name = "5"', load=judges_from_config)
 
 
+@pytest.mark.parametrize("value", ["5", "[\"a.npz\"]", "true"])
+def test_a_path_parameter_that_is_not_text_names_the_judge_and_the_key(tmp_path, value):
+    # path = 5 said: building ReplayJudge raised TypeError: expected str, bytes or os.PathLike object, not int
+    refuse_file(tmp_path, "judges.toml", f'[[judge]]\ntype = "replay"\nname = "r"\npath = {value}\n',
+                r"judges\.toml: judge 'r': path = .* is not a path; write it as a quoted string: path = \"\.\.\.\"$",
+                load=judges_from_config)
+
+
 def test_a_yaml_parameter_name_that_is_not_text_names_the_judge_and_the_key(tmp_path):
     refuse_file(tmp_path, "judges.yaml", "judge:\n  - type: replay\n    name: r\n    1: x\n",
                 r"judges\.yaml: judge 'r': parameter name 1 is not text", load=judges_from_config)
