@@ -97,6 +97,8 @@ def _clip(item: str) -> Clip:
 
 
 def _read_subtitle(path: Path) -> str:
+    if path.is_dir():
+        raise InputError(f"--subtitle {path}: is a folder, not a subtitle file; give the subtitle's path (.srt or plain text)")
     if not path.is_file():
         raise InputError(f"--subtitle {path}: no such file; give the subtitle's path (.srt or plain text)")
     text = read_subtitle_file(path)

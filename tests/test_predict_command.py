@@ -342,6 +342,13 @@ def test_a_folder_given_as_a_video_is_a_one_line_error_naming_the_folder(capsys,
         assert "is a folder" in one_line_error(capsys, item)
 
 
+def test_a_folder_given_as_the_subtitle_is_named_a_folder_not_missing(capsys, replay_config, tmp_path):
+    (tmp_path / "clip.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42")
+    (tmp_path / "subs").mkdir()
+    error = one_line_error(capsys, tmp_path / "clip.mp4", "--config", replay_config, "--subtitle", tmp_path / "subs")
+    assert "is a folder, not a subtitle file" in error and "no such" not in error
+
+
 def test_a_subtitle_with_nul_characters_is_a_one_line_error(capsys, replay_config, tmp_path):
     (tmp_path / "clip.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42")
     (tmp_path / "sub.txt").write_bytes(b"hello\x00world")
