@@ -152,7 +152,8 @@ def _read_jsonl(path: Path, key: str, convert) -> dict:
             try:
                 record = json.loads(line)
                 if not isinstance(record, dict) or "name" not in record or key not in record:
-                    raise InputError(f"{path}:{lineno}: needs keys 'name' and '{key}'")
+                    found = (", ".join(map(str, record)) or "no keys") if isinstance(record, dict) else f"a JSON {type(record).__name__}"
+                    raise InputError(f"{path}:{lineno}: needs keys 'name' and '{key}' (found: {found[:80]})")
                 name, value = record["name"], record[key]
                 if isinstance(name, bool) or not isinstance(name, (str, int)) or not str(name).strip():
                     raise InputError(f"{path}:{lineno}: 'name' is {json.dumps(name)[:40]}; give the clip's name as a string")

@@ -346,6 +346,13 @@ def test_a_jsonl_line_without_labels_is_located(tmp_path):
     refuse_file(tmp_path, "p.jsonl", text, r"p\.jsonl:2: needs keys 'name' and 'labels'", load=read_judge_output)
 
 
+def test_a_description_file_given_as_a_judge_output_names_the_keys_it_has(tmp_path):
+    # a --judge-glob over a model's folder took its -reason.jsonl too, and said only: needs keys 'name' and 'labels'
+    text = '{"name": "a", "reason": "The emotion is joy."}\n'
+    refuse_file(tmp_path, "p-reason.jsonl", text, r"p-reason\.jsonl:1: needs keys 'name' and 'labels' \(found: name, reason\)$",
+                load=read_judge_output)
+
+
 @pytest.mark.parametrize("line, found", [('{"name": null, "labels": ["happy"]}', "'name' is null"),
                                          ('{"name": "", "labels": ["happy"]}', "'name' is \"\""),
                                          ('{"name": "b", "labels": {"happy": 1}}', "'labels' is {\"happy\": 1}"),
