@@ -227,6 +227,15 @@ def test_fuse_writes_a_clip_no_judge_answered_with_no_words_and_warns(calibratio
     assert "warning: 1 clip(s) no judge answered, written with no words: nobody" in capsys.readouterr().err
 
 
+def test_fuse_warns_about_a_judge_that_answered_few_of_the_clips_fused(calibration, panel, tmp_path, capsys, data_root):
+    # a judge given another dataset's file answered none of the clips: they were fused without it, with no word said
+    (tmp_path / "other.csv").write_text("name,openset\nclip_of_another_dataset,happy\n", encoding="utf-8")
+    given = [*panel[:2], f"videochat2={tmp_path / 'other.csv'}"]
+    assert _fuse(calibration, given, tmp_path / "pred.csv", "--names", data_root / "ovmerd/splits/dev.txt") == 0
+    assert (f"warning: judge videochat2 answered only 0 of the 232 clips fused (is {tmp_path / 'other.csv'} the right file?); "
+            "the clips it did not answer are fused without it") in capsys.readouterr().err
+
+
 def test_fuse_refuses_names_none_of_which_any_judge_answered_and_writes_nothing(calibration, panel, tmp_path, capsys):
     (tmp_path / "other.txt").write_text("clip_of_another_dataset\nanother_one\n", encoding="utf-8")  # another dataset's split
     assert _fuse(calibration, panel, tmp_path / "pred.csv", "--names", tmp_path / "other.txt") == 2
