@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from ensemble.fused_prediction import FusedPrediction
-from ensemble.output_files import check_output_path
 from ensemble.fuser import Fuser, check_voter
+from ensemble.output_files import check_output_path
 from judges.base import Judge
 from judges.clip import Clip
 from judges.errors import InputError
