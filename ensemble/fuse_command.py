@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     fuser, data = load_calibration(args.calibration)
     missing = [n for n in fuser.judges_ if n not in files]
     if missing:
-        raise InputError(f"{args.calibration} was tuned with judge(s) {', '.join(missing[:5])} not given here; give --judge NAME=PATH for each of: {', '.join(fuser.judges_)}")
+        raise InputError(f"{args.calibration} was tuned with judge(s) {', '.join(missing)} not given here; give --judge NAME=PATH for each of: {', '.join(fuser.judges_)}")
     extra = [n for n in files if n not in fuser.judges_]
     if extra:
         print(f"warning: ignoring judge(s) not in the calibration: {', '.join(extra)}", file=sys.stderr)

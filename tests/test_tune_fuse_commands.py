@@ -74,6 +74,19 @@ def test_fuse_without_a_calibrated_judge_is_one_line_error(calibration, panel, t
     assert code == 2 and "chatunivi" in err and err.count("\n") == 0
 
 
+def test_fuse_names_every_calibrated_judge_that_is_missing_not_only_the_first_five(data_root, tmp_path, capsys):
+    checkpoints = sorted((data_root / "ovmerd" / "outputs" / "AffectGPT").glob("*-openset.npz"))[:7]
+    specs = [f"ckpt{i}={path}" for i, path in enumerate(checkpoints)]
+    calibration = tmp_path / "calibration.json"
+    tune = ["tune", "--labels", str(data_root / "ovmerd/labels/dev.csv"), "--grid", "C=0.1", "--grid", "lam=0.5",
+            "--oov", "drop", "--out", str(calibration)]
+    assert main(tune + [arg for spec in specs for arg in ("--judge", spec)]) == 0
+    capsys.readouterr()
+    code = main(["fuse", "--calibration", str(calibration), "--judge", specs[0], "--out", str(tmp_path / "p.csv")])
+    missing = capsys.readouterr().err.split(" not given here")[0]
+    assert code == 2 and all(f"ckpt{i}" in missing for i in range(1, 7)) and "ckpt0" not in missing
+
+
 def test_unknown_strategy_suggests_the_right_one(panel, data_root, tmp_path, capsys):
     code = main(["tune", "--labels", str(data_root / "ovmerd/labels/dev.csv"), "--judge", panel[0], "--strategy", "stacking", "--out", str(tmp_path / "c.json")])
     assert code == 2 and "did you mean 'stacked'" in capsys.readouterr().err
