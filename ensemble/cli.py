@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import importlib
 import os
 import sys
@@ -28,11 +29,11 @@ SUMMARIES: dict[str, str] = {
 }
 
 
-def build_parser(command: str | None = None) -> tuple[argparse.ArgumentParser, dict[str, object]]:
-    """The parser; only ``command``'s module is imported (all of them when ``command`` is None)."""
+def build_parser(command: str | None = None) -> tuple[argparse.ArgumentParser, dict[str, object], dict[str, argparse.ArgumentParser]]:
+    """The parser, the commands' modules and their own parsers; only ``command``'s module is imported (all when None)."""
     parser = argparse.ArgumentParser(prog="cojudge", description="Co-judgment for open-vocabulary multimodal emotion recognition.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    modules = {}
+    modules, parsers = {}, {}
     for name, module_name in COMMANDS.items():
         if command is not None and name != command:
             sub.add_parser(name, help=SUMMARIES[name], add_help=False)
@@ -41,19 +42,21 @@ def build_parser(command: str | None = None) -> tuple[argparse.ArgumentParser, d
         doc = (module.__doc__ or SUMMARIES[name]).strip().splitlines()[0]
         p = sub.add_parser(name, help=SUMMARIES[name], description=doc)
         module.add_arguments(p)
-        modules[name] = module
-    return parser, modules
+        modules[name], parsers[name] = module, p
+    return parser, modules, parsers
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     chosen = next((a for a in argv if not a.startswith("-")), None)
     try:
-        parser, modules = build_parser(chosen if chosen in COMMANDS else None)
+        parser, modules, parsers = build_parser(chosen if chosen in COMMANDS else None)
     except KeyboardInterrupt:  # Ctrl-C while the command's libraries import (seconds): nothing was done yet
         print(f"cojudge{' ' + chosen if chosen in COMMANDS else ''}: interrupted; no output file was written", file=sys.stderr)
         return 130
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        _refuse_unknown_arguments(parsers.get(args.command) or parser, unknown)
     if not args.command:
         parser.print_help()
         return 2
@@ -72,6 +75,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `cojudge ... | head`: the reader has what it wanted; stop quietly, as shell tools do
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nor fail again flushing at exit
         return 141
+
+
+def _refuse_unknown_arguments(parser: argparse.ArgumentParser, unknown: list[str]) -> None:
+    """Exit (status 2) naming the arguments ``parser`` (the command's own) does not take, with the option meant.
+
+    argparse reports them as the top-level parser's (``cojudge: error:``, a usage listing only COMMAND),
+    which says neither which command refused them nor what it takes.
+    """
+    options = [o for action in parser._actions for o in action.option_strings if o.startswith("--")]
+    meant = [close[0] for arg in unknown if arg.startswith("--")
+             for close in [difflib.get_close_matches(arg.split("=")[0], options, n=1, cutoff=0.75)] if close]
+    hint = f" (did you mean {', '.join(dict.fromkeys(meant))}?)" if meant else f"; see {parser.prog} --help"
+    parser.error(f"unrecognized arguments: {' '.join(unknown)}{hint}")
 
 
 def entry() -> None:

@@ -239,3 +239,11 @@ def test_a_max_words_of_zero_is_refused():
 def test_an_unknown_wheel_name_is_refused():
     with pytest.raises(InputError, match="wheel='mywheel'"):
         ScoreUnionFuser(wheel="mywheel").fit()
+
+
+def test_an_option_a_command_does_not_take_is_refused_by_that_command_with_the_option_meant(capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(["predict", "--min_support", "0.3", "clip.mp4"])
+    err = capsys.readouterr().err
+    assert exited.value.code == 2 and err.startswith("usage: cojudge predict ")
+    assert err.strip().endswith("cojudge predict: error: unrecognized arguments: --min_support (did you mean --min-support?)")
