@@ -37,7 +37,7 @@ class TwoStageJudge(Judge):
     ...     extractor={"type": "lexical"},
     ... )  # doctest: +SKIP
     >>> judge.judge(Clip.from_path("clip.mp4")).words  # doctest: +SKIP
-    ['frowning', 'angry']
+    ['angry', 'frustrated']
     """
 
     def __init__(self, describer: Judge | Mapping[str, Any], extractor: Any, name: str | None = None):
