@@ -78,7 +78,8 @@ def run(args: argparse.Namespace) -> int:
         write_atomically(details, lambda fh: fh.writelines(json.dumps(p.to_dict()) + "\n" for p in preds))
     failed = [p.name for p in preds if not p.ok]
     n_words = sum(len(p.words) for p in preds if p.ok) / max(1, len(preds) - len(failed))
-    print(f"fused {len(preds)} clips with {len(fuser.judges_)} judges ({data['strategy']}); {n_words:.2f} words per clip; wrote {args.out}", file=sys.stderr)
+    wrote = args.out if details is None else f"{args.out} and {args.details}"
+    print(f"fused {len(preds)} clips with {len(fuser.judges_)} judges ({data['strategy']}); {n_words:.2f} words per clip; wrote {wrote}", file=sys.stderr)
     if failed:
         print(f"warning: {len(failed)} clip(s) no judge answered, written with no words: {', '.join(failed[:10])}{' ...' if len(failed) > 10 else ''}", file=sys.stderr)
     return 0

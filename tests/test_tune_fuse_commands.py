@@ -272,6 +272,11 @@ def test_fuse_details_give_each_clips_confidences_and_supporting_judges(calibrat
     assert clip["words"] and set(clip["confidence"]) == set(clip["support"]) == set(clip["words"])
 
 
+def test_fuse_says_it_wrote_the_details_file_too(calibration, panel, tmp_path, capsys):
+    assert _fuse(calibration, panel, tmp_path / "pred.csv", "--details", tmp_path / "details.jsonl") == 0
+    assert f"wrote {tmp_path / 'pred.csv'} and {tmp_path / 'details.jsonl'}" in capsys.readouterr().err
+
+
 def test_fuse_does_not_read_a_judge_that_is_not_in_the_calibration(calibration, panel, tmp_path, capsys):
     (tmp_path / "notes.txt").write_text("not a judge output", encoding="utf-8")
     assert _fuse(calibration, [*panel, f"other={tmp_path / 'notes.txt'}"], tmp_path / "pred.csv") == 0
