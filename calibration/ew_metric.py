@@ -16,7 +16,7 @@ import numpy as np
 from calibration.emotion_wheel import METRIC_NAMES, WHEELS, EmotionWheel, load_wheel
 from judges.errors import InputError
 
-__all__ = ["EWScores", "evaluate", "official_words", "sample_precision_recall", "f_from_pr", "SCORE_KEYS"]
+__all__ = ["EWScores", "evaluate", "level1_f_of_classes", "official_words", "sample_precision_recall", "f_from_pr", "SCORE_KEYS"]
 
 #: The keys of :meth:`EWScores.as_dict`, in order.
 SCORE_KEYS = METRIC_NAMES + ("l1_f", "l1_p", "l1_r", "l2_f", "m_avg", "n")
@@ -105,6 +105,32 @@ def sample_precision_recall(gt: set[str], pred: set[str]) -> tuple[float, float]
         return 0.0, 0.0
     hit = len(gt & pred)
     return hit / len(pred), hit / len(gt)
+
+
+def level1_f_of_classes(pred: np.ndarray, gt: np.ndarray, wheel_of: np.ndarray) -> float:
+    """Level-1 F averaged over the wheels (a fraction), as :func:`evaluate` gives it, from class indicators instead
+    of words: ``pred`` and ``gt`` are samples x (wheel, level-1 class) pairs, ``wheel_of`` each pair's wheel index
+    (see :class:`ensemble.class_space.ClassSpace`). Per wheel, a sample whose ground truth has no class there is
+    skipped and an empty prediction scores 0, as in :func:`evaluate`.
+
+    >>> wheel_of = np.array([0, 0, 1, 2, 3, 4])         # two classes in the first wheel, one in each other
+    >>> gt = np.array([[1, 0, 1, 1, 1, 1]])
+    >>> pred = np.array([[1, 1, 1, 1, 0, 0]])            # first wheel P 0.5 R 1; two right; two wheels left empty
+    >>> round(level1_f_of_classes(pred, gt, wheel_of), 4)   # (2/3 + 1 + 1 + 0 + 0) / 5
+    0.5333
+    """
+    pred, gt, wheel_of = np.asarray(pred) > 0, np.asarray(gt) > 0, np.asarray(wheel_of)
+    fs = []
+    for w in range(len(WHEELS)):
+        cols = wheel_of == w
+        g, p = gt[:, cols], pred[:, cols]
+        scored = g.any(axis=1)
+        hits = (g & p).sum(axis=1)[scored]
+        said = p.sum(axis=1)[scored]
+        mp = float(np.mean(np.where(said > 0, hits / np.maximum(said, 1), 0.0))) if scored.any() else 0.0
+        mr = float(np.mean(hits / g.sum(axis=1)[scored])) if scored.any() else 0.0
+        fs.append(f_from_pr(mp, mr))
+    return float(np.mean(fs))
 
 
 def evaluate(

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -175,6 +176,27 @@ class VoteTable:
         votes = np.zeros((n, m, k), dtype=np.float32)
         votes[hit_i, hit_j, hit_k] = 1.0
         return cls(names, judges, votes, answered, candidates, space)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """(samples, judges, classes). With ``len`` and ``table[rows]`` it lets scikit-learn's splitters and
+        ``GridSearchCV`` cut a table into folds as they cut an array."""
+        return self.votes.shape
+
+    def __getitem__(self, rows: Any) -> "VoteTable":
+        """The samples at ``rows`` (indices, a boolean mask or a slice), as :meth:`subset`; ``table[rows, ...]``,
+        the form scikit-learn indexes arrays with, too."""
+        if isinstance(rows, tuple) and len(rows) == 2 and rows[1] is Ellipsis:
+            rows = rows[0]
+        if isinstance(rows, slice):
+            rows = np.arange(len(self.names))[rows]
+        if isinstance(rows, (int, np.integer)) or np.ndim(rows) != 1:
+            raise InputError(f"VoteTable[{rows!r:.40}]: give the samples' indices, a boolean mask or a slice (a table of "
+                             "one sample is table[[i]])")
+        return self.subset(rows)
 
     def subset(self, rows: Sequence[int] | np.ndarray) -> "VoteTable":
         """The samples at ``rows``: indices, or a boolean mask over the samples (as numpy indexes)."""

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator
 
+from calibration.ew_metric import level1_f_of_classes
 from ensemble.vote_table import Candidate, VoteTable
 from ensemble.word_selection import select_by_threshold, select_expected_f_batch
 from judges.errors import InputError
@@ -122,6 +123,19 @@ class ClassVoter(BaseEstimator):
     def predict(self, table: VoteTable) -> list[list[str]]:
         """Per sample, the chosen emotion words."""
         return [[c.word for c, _ in row] for row in self.select(table)]
+
+    def score(self, table: VoteTable, Y: np.ndarray) -> float:
+        """The headline metric of :meth:`predict` on ``table`` against ``Y`` (true class indicators, as ``fit`` takes
+        them): level-1 F of the EW metric averaged over the wheels, a fraction (0.6855 for 68.55). It is what
+        scikit-learn's ``GridSearchCV`` and ``cross_val_score`` maximise when given no ``scoring``."""
+        Y = np.asarray(Y, dtype=np.float64)
+        if Y.shape != (len(table.names), len(table.space)):
+            raise InputError(f"{type(self).__name__}.score: targets have shape {Y.shape}, expected {(len(table.names), len(table.space))}")
+        said = np.zeros_like(Y)
+        for i, row in enumerate(self.select(table)):
+            for candidate, _ in row:
+                said[i, list(candidate.signature)] = 1.0
+        return level1_f_of_classes(said, Y, table.space.wheel_of)
 
     # -- persistence -----------------------------------------------------------------
     def state(self) -> dict[str, Any]:

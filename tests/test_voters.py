@@ -243,3 +243,74 @@ def test_a_level2_class_space_counts_votes_in_the_level2_classes(wheel):
 def test_a_class_space_uses_the_wheel_it_is_given(data_root):
     fixed = load_wheel(data_root / "emotion_wheel", "mer2026")
     assert ClassSpace(fixed).wheel is fixed
+
+
+# -- scikit-learn's model selection: a vote table is cut like an array, a voter scores itself ------------------
+@pytest.fixture(scope="module")
+def panel_a(wheel, dev_labels, dev_names, outputs_dir):
+    """Panel A (the ten nosubtitle-addsub baselines) on the dev clips, words normalised, out-of-vocabulary words dropped."""
+    from ensemble.vote_table import WordMapper
+    from ensemble.word_normalizer import WordNormalizer
+    from judges.outputs import read_judge_output
+
+    files = sorted(outputs_dir.glob("*/*-nosubtitle-addsub-eng-openset.npz"))
+    outputs = {f"{f.parent.name}:{f.name}": read_judge_output(f) for f in files}
+    space = ClassSpace(wheel)
+    table = VoteTable.build(outputs, dev_names, space, mapper=WordMapper(space, WordNormalizer(wheel)))
+    return table, space.targets(dev_labels, dev_names)
+
+
+def test_a_voters_score_is_the_official_level1_f_of_the_words_it_predicts(panel_a, wheel, dev_labels, dev_names):
+    from calibration.emotion_wheel import LEVEL1_METRICS
+    from calibration.ew_metric import evaluate
+
+    table, Y = panel_a
+    voter = StackedVoter().fit(table.subset(range(150)), Y[:150])
+    rest = table.subset(range(150, len(dev_names)))
+    official = evaluate(dev_labels, dict(zip(rest.names, voter.predict(rest))), rest.names, wheel=wheel, metrics=LEVEL1_METRICS)
+    assert voter.score(rest, Y[150:]) == pytest.approx(official.l1_f, abs=1e-12)
+
+
+def test_cross_val_score_fits_and_scores_each_fold_of_a_vote_table(panel_a):
+    from sklearn.model_selection import KFold, cross_val_score
+
+    table, Y = panel_a
+    folds = KFold(4, shuffle=True, random_state=0)
+    by_hand = [StackedVoter().fit(table.subset(train), Y[train]).score(table.subset(test), Y[test]) for train, test in folds.split(Y)]
+    assert cross_val_score(StackedVoter(), table, Y, cv=folds) == pytest.approx(by_hand, abs=1e-12)
+
+
+def test_grid_search_cv_tunes_a_voter_on_a_vote_table(panel_a):
+    from sklearn.model_selection import GridSearchCV, KFold
+
+    table, Y = panel_a
+    search = GridSearchCV(StackedVoter(), {"lam": [0.3, 0.5, 0.7]}, cv=KFold(3, shuffle=True, random_state=0)).fit(table, Y)
+    assert search.best_params_["lam"] in (0.3, 0.5, 0.7) and 0.5 < search.best_score_ < 1
+    assert search.best_estimator_.judges_ == table.judges and len(search.predict(table)) == len(table)
+
+
+@pytest.mark.parametrize("rows", [[3, 1], np.array([3, 1]), slice(1, 4, 2)])
+def test_a_vote_table_is_indexed_by_sample_like_an_array(toy, rows):
+    table, _, _ = toy
+    picked = np.arange(len(table))[rows]
+    for got in (table[rows], table[rows, ...]):  # the second: how scikit-learn indexes arrays
+        assert got.names == [table.names[i] for i in picked] and np.array_equal(got.votes, table.votes[picked])
+    assert len(table) == len(table.names) and table.shape == table.votes.shape
+
+
+def test_a_vote_table_is_cut_by_a_boolean_mask(toy):
+    table, _, _ = toy
+    mask = np.arange(len(table)) % 2 == 0
+    assert table[mask].names == table.names[::2]
+
+
+def test_a_single_index_into_a_vote_table_is_a_one_line_error(toy):
+    table, _, _ = toy
+    with pytest.raises(InputError, match=r"a table of one sample is table\[\[i\]\]"):
+        table[0]
+
+
+def test_score_refuses_targets_of_another_shape(toy):
+    table, _, Y = toy
+    with pytest.raises(InputError, match="targets have shape"):
+        StackedVoter().fit(table, Y).score(table, Y[:3])
