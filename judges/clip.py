@@ -1,7 +1,9 @@
 """A clip to be judged: a name, and whatever media and text we have for it."""
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,23 +98,59 @@ def _chinese_text(data: bytes) -> str | None:
     """``data`` read as Chinese: GB18030 (GBK's superset, mainland subtitles), else Big5 (Taiwan's and Hong Kong's).
 
     Big5 bytes also decode as GB18030, but into a jumble (我很開心 -> "и秨み") of kana, Cyrillic and private-use
-    characters that Chinese text does not hold; such a reading gives way to a clean Big5 one. Text in another
-    encoding (Latin-1 'élan') also decodes now and then, but as stray ideographs glued inside Latin words, one
-    for each accented letter; Chinese comes in runs of its own, beside English lines or words at most now and
+    characters; GBK bytes also decode as Big5, into rare ideographs ("第①步" -> "菴Ｋ祭"). A GB18030 reading free
+    of such characters is taken; one holding them (as a GBK text with "α", "①", "㎡" or kana does too) gives way
+    only to a Big5 reading made of more of the characters Big5 text is made of (:func:`_plausibility`). Text in
+    another encoding (Latin-1 'élan') also decodes now and then, but as stray ideographs glued inside Latin words,
+    one for each accented letter; Chinese comes in runs of its own, beside English lines or words at most now and
     then ("我用iPhone拍的"). So a reading is taken when at most half of its ideographs touch a Latin letter."""
     mainland = _decoded_chinese(data, "gb18030")
     if mainland is not None and not _JUMBLE.search(mainland):
         return mainland
     traditional = _decoded_chinese(data, "big5hkscs")
-    if traditional is not None and not _JUMBLE.search(traditional):
-        return traditional
-    return mainland
+    if traditional is None or (mainland is not None and _plausibility(traditional, "big5hkscs") <= _plausibility(mainland, "gb18030")):
+        return mainland
+    return traditional
 
 
 #: Characters a wrong Chinese decoding is full of: private use, CJK Extension A and compatibility ideographs,
 #: kana, bopomofo, Cyrillic, Greek, box drawing, enclosed and squared CJK signs.
 _JUMBLE = re.compile("[\ue000-\uf8ff\u3400-\u4dbf\uf900-\ufaff\u3040-\u30ff\u3100-\u312f\u0370-\u04ff"
                      "\u2500-\u257f\u2460-\u24ff\u3200-\u33ff]")
+
+
+def _plausibility(text: str, encoding: str) -> int:
+    """How much ``text`` looks like a text written in ``encoding``: +1 for each character of the part of the
+    code most text uses (its symbols, and GB2312's 3,755 level-1 ideographs or Big5's 5,401 frequent ones), 0 for
+    ASCII and the second-level ideographs, -1 for any other character (private use, extensions, HKSCS)."""
+    usual, rare = _usual_characters(encoding)
+    return sum(1 if ch in usual else -1 for ch in text if not ch.isascii() and ch not in rare)
+
+
+@functools.cache
+def _usual_characters(encoding: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(characters texts in ``encoding`` are mostly made of, its second-level ideographs), as ``encoding`` decodes them."""
+    if encoding == "gb18030":  # GB2312's symbol rows and level-1 ideographs, GBK's added symbols; level-2 ideographs
+        usual = _decoded_pairs(encoding, [*range(0xA1, 0xAA), *range(0xB0, 0xD8)], range(0xA1, 0xFF))
+        usual |= _decoded_pairs(encoding, [0xA8, 0xA9], range(0x40, 0xA1))
+        rare = _decoded_pairs(encoding, range(0xD8, 0xF8), range(0xA1, 0xFF))
+    else:  # Big5: symbols and frequent ideographs (A140-C67E); less frequent ideographs (C940-F9D5)
+        trails = [*range(0x40, 0x7F), *range(0xA1, 0xFF)]
+        usual = _decoded_pairs(encoding, range(0xA1, 0xC7), trails) - _decoded_pairs(encoding, [0xC6], range(0xA1, 0xFF))
+        rare = _decoded_pairs(encoding, range(0xC9, 0xFA), trails)
+    return frozenset(usual), frozenset(rare - usual)
+
+
+def _decoded_pairs(encoding: str, leads: Iterable[int], trails: Iterable[int]) -> set[str]:
+    """The characters the two-byte codes ``lead trail`` decode to in ``encoding`` (those that decode)."""
+    out = set()
+    for lead in leads:
+        for trail in trails:
+            try:
+                out.add(bytes((lead, trail)).decode(encoding))
+            except UnicodeDecodeError:
+                pass
+    return out
 
 
 def _decoded_chinese(data: bytes, encoding: str) -> str | None:

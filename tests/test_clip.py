@@ -101,6 +101,22 @@ def test_a_gbk_subtitle_with_a_greek_or_kana_letter_is_still_read_as_gbk(video, 
     assert Clip.from_path(video).subtitle == text
 
 
+@pytest.mark.parametrize("text", ["第①步 打开电脑\n第②步 登录账号", "这套房子有120㎡ 价格不贵", "β测试 已经开始了",
+                                  "莫斯科 Москва 冬天很冷", "他说 さようなら 就走了"])
+def test_a_gbk_subtitle_with_a_circled_digit_unit_greek_cyrillic_or_kana_and_no_full_width_comma_is_read_as_gbk(video, text):
+    """These signs are among those a Big5 file read as GB18030 is full of, and GBK bytes decode as Big5 too, into
+    rare ideographs ("第①步" -> "菴Ｋ祭"): such a GB18030 reading gives way only to a Big5 reading that looks more like Big5 text."""
+    video.with_suffix(".txt").write_bytes(text.encode("gbk"))
+    assert Clip.from_path(video).subtitle == text
+
+
+@pytest.mark.parametrize("text", ["這首歌叫さくら，很好聽", "α粒子讓我很緊張", "第①步：打開電腦", "這間房子有120㎡，價格不貴"])
+def test_a_big5_subtitle_with_kana_greek_or_signs_is_read_as_big5(video, text):
+    """Its Big5 reading holds the same kana or signs a wrong reading is full of: the one more like its encoding's text wins."""
+    video.with_suffix(".txt").write_bytes(text.encode("big5hkscs"))
+    assert Clip.from_path(video).subtitle == text
+
+
 def test_a_sidecar_subtitle_the_user_may_not_read_is_a_one_line_error(video, monkeypatch):
     # a .srt owned by another user (mode 600): PermissionError's traceback ended 'cojudge predict'
     from pathlib import Path
