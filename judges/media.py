@@ -172,12 +172,12 @@ def decode_clip(
             frames = []
             if video is not None and num_frames > 0:
                 frames, end = _sample_frames(container, num_frames, max_side, video)
-                reached.append(_Reach(end, _declared_end(container, video), 1.5 / fps if fps else 0.0))
+                reached.append(_Reach(end, _declared_end(container, video), max(1.5 / fps if fps else 0.0, _counted_slack(container, video))))
         audio = None
         if has_audio and with_audio:
             with av.open(str(path)) as container:
                 audio, end = _decode_audio(container, sample_rate)
-                reached.append(_Reach(end, _declared_end(container, container.streams.audio[0]), 0.0))
+                reached.append(_Reach(end, _declared_end(container, container.streams.audio[0]), _counted_slack(container, container.streams.audio[0])))
     except av.FFmpegError as exc:
         if exc.errno == errno.EACCES:  # the file is fine, the reader may not open it (a decoder's EPERM is damaged data)
             raise InputError(f"{path}: cannot read it ({_short(exc)}); check you may read it (its permissions)") from None
@@ -242,6 +242,15 @@ def _declared_end(container: Any, stream: Any) -> tuple[float, float] | None:
     if container.duration:
         return origin, origin + container.duration / 1_000_000
     return None
+
+
+def _counted_slack(container: Any, stream: Any) -> float:
+    """Seconds an AVI stream's declared length (a count of its chunks) may run past the packets of a complete file:
+    a variable-rate audio stream (FLAC, say) counts in packets, its last chunk may be the encoder's empty flush and
+    its packets carry no duration, so they reach two packets short. 0 for other containers."""
+    if _AVI not in (container.format.name or "").split(",") or not stream.time_base:
+        return 0.0
+    return 2.5 * float(stream.time_base)
 
 
 def _wav_data_seconds(path: str) -> float | None:

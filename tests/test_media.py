@@ -474,6 +474,46 @@ def test_a_streamed_wav_that_declares_no_size_never_warns(tmp_path):
     assert _truncation_warnings(caught) == []
 
 
+def _flac_avi(path, seconds: float, rate: int, with_video: bool):
+    """FLAC audio in an AVI, as ffmpeg writes it: its length counts chunks, an empty flush chunk last, its packets without
+    durations (ffmpeg refuses to write some lengths: EINVAL at 2 s of 22.05 kHz, 6 s of 44.1 kHz)."""
+    import av
+
+    tone = (0.3 * np.sin(2 * np.pi * 440 * np.arange(int(seconds * rate)) / rate)).astype(np.float32)[None, :]
+    with av.open(str(path), "w", format="avi") as out:
+        video = out.add_stream("mpeg4", rate=25) if with_video else None
+        audio = out.add_stream("flac", rate=rate, layout="mono")
+        if video is not None:
+            video.width, video.height, video.pix_fmt = 64, 48, "yuv420p"
+            for i in range(int(seconds * 25)):
+                out.mux(video.encode(av.VideoFrame.from_ndarray(np.full((48, 64, 3), i % 256, np.uint8), format="rgb24")))
+            out.mux(video.encode(None))
+        for k in range(0, tone.shape[1], 1024):
+            frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(tone[:, k : k + 1024]), format="fltp", layout="mono")
+            frame.sample_rate, frame.pts = rate, k
+            out.mux(audio.encode(frame))
+        out.mux(audio.encode(None))
+    return path
+
+
+@pytest.mark.parametrize("seconds, rate, with_video", [(3.0, 44100, False), (3.3, 44100, True), (1.0, 16000, False), (2.0, 16000, True)])
+def test_a_complete_avi_with_flac_audio_never_warns_of_truncation(tmp_path, seconds, rate, with_video):
+    """Its declared length ran two packets (0.21 s at 44.1 kHz) past what its packets reach: it warned as cut."""
+    clip = _flac_avi(tmp_path / "whole.avi", seconds, rate, with_video)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert decode_clip(clip, num_frames=8 if with_video else 0).truncated is None
+    assert _truncation_warnings(caught) == []
+
+
+def test_an_avi_with_flac_audio_cut_off_still_warns(tmp_path):
+    whole = _flac_avi(tmp_path / "whole.avi", 5.0, 44100, False)
+    cut = tmp_path / "cut.avi"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    with pytest.warns(TruncatedMediaWarning, match="its container declares"):
+        decode_clip(cut, num_frames=0)
+
+
 @pytest.mark.parametrize("codec, frames", [("mpeg4", 1), ("mpeg4", 82), ("libx264", 253)])
 def test_a_complete_avi_never_warns_of_truncation(tmp_path, codec, frames):
     clip = make_numbered_clip(tmp_path / "whole.avi", frames, gop=12, codec=codec)
