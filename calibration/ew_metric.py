@@ -120,6 +120,9 @@ def level1_f_of_classes(pred: np.ndarray, gt: np.ndarray, wheel_of: np.ndarray) 
     0.5333
     """
     pred, gt, wheel_of = np.asarray(pred) > 0, np.asarray(gt) > 0, np.asarray(wheel_of)
+    if pred.shape != gt.shape or gt.ndim != 2 or wheel_of.shape != gt.shape[1:]:
+        raise InputError(f"level1_f_of_classes: pred {pred.shape}, gt {gt.shape} and wheel_of {wheel_of.shape} do not match; give samples x classes "
+                         "indicators for both and one wheel index per class")
     fs = []
     for w in range(len(WHEELS)):
         cols = wheel_of == w

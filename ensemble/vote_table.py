@@ -201,10 +201,15 @@ class VoteTable:
     def subset(self, rows: Sequence[int] | np.ndarray) -> "VoteTable":
         """The samples at ``rows``: indices, or a boolean mask over the samples (as numpy indexes)."""
         rows = np.asarray(rows)
+        n = len(self.names)
         if rows.dtype == bool:
-            if rows.shape != (len(self.names),):
-                raise InputError(f"VoteTable.subset: a mask of {rows.shape} for {len(self.names)} samples; give one True/False per sample, or indices")
+            if rows.shape != (n,):
+                raise InputError(f"VoteTable.subset: a mask of {rows.shape} for {n} samples; give one True/False per sample, or indices")
             rows = np.flatnonzero(rows)
+        elif rows.size and (rows.ndim != 1 or not np.issubdtype(rows.dtype, np.integer)):
+            raise InputError(f"VoteTable.subset: rows {rows.tolist()!r:.60} are not sample indices; give whole numbers, a boolean mask or a slice")
+        elif rows.size and not (-n <= rows.min() and rows.max() < n):
+            raise InputError(f"VoteTable.subset: row {rows.max() if rows.max() >= n else rows.min()} is out of range for a table of {n} samples")
         rows = [int(r) for r in rows.astype(int)]
         return VoteTable([self.names[r] for r in rows], self.judges, self.votes[rows], self.answered[rows], [self.candidates[r] for r in rows], self.space)
 

@@ -92,12 +92,7 @@ class ClassVoter(BaseEstimator):
         if not table.judges:
             raise InputError(f"{type(self).__name__}.fit: the vote table has no judges to learn from; give at least one judge's outputs")
         if Y is not None:
-            Y = np.asarray(Y, dtype=np.float64)
-            if Y.shape != (len(table.names), len(table.space)):
-                raise InputError(f"{type(self).__name__}.fit: targets have shape {Y.shape}, expected {(len(table.names), len(table.space))}")
-            if not ((Y >= 0) & (Y <= 1)).all():  # NaN fails both
-                raise InputError(f"{type(self).__name__}.fit: targets must be class indicators in [0, 1] (NaN, counts or negatives are not); "
-                                 "make them with ClassSpace.targets(labels, names)")
+            Y = self._checked_targets(table, Y, "fit")
         self.judges_ = list(table.judges)
         self.n_classes_ = len(table.space)
         self._fit(table, Y)
@@ -126,11 +121,10 @@ class ClassVoter(BaseEstimator):
 
     def score(self, table: VoteTable, Y: np.ndarray) -> float:
         """The headline metric of :meth:`predict` on ``table`` against ``Y`` (true class indicators, as ``fit`` takes
-        them): level-1 F of the EW metric averaged over the wheels, a fraction (0.6855 for 68.55). It is what
-        scikit-learn's ``GridSearchCV`` and ``cross_val_score`` maximise when given no ``scoring``."""
-        Y = np.asarray(Y, dtype=np.float64)
-        if Y.shape != (len(table.names), len(table.space)):
-            raise InputError(f"{type(self).__name__}.score: targets have shape {Y.shape}, expected {(len(table.names), len(table.space))}")
+        them): the EW metric's F averaged over the wheels at the level of the table's classes, a fraction (0.6855 for
+        68.55): ``l1_f`` for the default :class:`~ensemble.class_space.ClassSpace`, ``l2_f`` for one of level-2
+        classes. It is what scikit-learn's ``GridSearchCV`` and ``cross_val_score`` maximise when given no ``scoring``."""
+        Y = self._checked_targets(table, Y, "score")
         said = np.zeros_like(Y)
         for i, row in enumerate(self.select(table)):
             for candidate, _ in row:
@@ -170,6 +164,16 @@ class ClassVoter(BaseEstimator):
             problem = None if name in skip else self.param_problem(name, value)
             if problem:
                 raise InputError(f"{type(self).__name__}: {problem}, got {value!r}")
+
+    def _checked_targets(self, table: VoteTable, Y: Any, method: str) -> np.ndarray:
+        """``Y`` as class indicators for ``table``'s samples, or a one-line error naming ``method``."""
+        Y = np.asarray(Y, dtype=np.float64)
+        if Y.shape != (len(table.names), len(table.space)):
+            raise InputError(f"{type(self).__name__}.{method}: targets have shape {Y.shape}, expected {(len(table.names), len(table.space))}")
+        if not ((Y >= 0) & (Y <= 1)).all():  # NaN fails both
+            raise InputError(f"{type(self).__name__}.{method}: targets must be class indicators in [0, 1] (NaN, counts or negatives are not); "
+                             "make them with ClassSpace.targets(labels, names)")
+        return Y
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "judges_"):

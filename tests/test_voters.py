@@ -6,6 +6,7 @@ import pytest
 from sklearn.base import clone
 
 from calibration.emotion_wheel import WHEELS, load_wheel
+from calibration.ew_metric import level1_f_of_classes
 from ensemble.class_space import ClassSpace
 from ensemble.dawid_skene_voter import DawidSkeneVoter
 from ensemble.majority_voter import MajorityVoter
@@ -314,3 +315,54 @@ def test_score_refuses_targets_of_another_shape(toy):
     table, _, Y = toy
     with pytest.raises(InputError, match="targets have shape"):
         StackedVoter().fit(table, Y).score(table, Y[:3])
+
+
+@pytest.mark.parametrize("bad", [np.nan, 2.0, -1.0])
+def test_score_refuses_targets_that_are_not_class_indicators_as_fit_does(toy, bad):
+    """NaN targets scored 0.0 and counts scored as indicators, silently."""
+    table, _, Y = toy
+    voter = StackedVoter().fit(table, Y)
+    Y = Y.copy()
+    Y[0, 0] = bad
+    with pytest.raises(InputError, match=r"StackedVoter.score: targets must be class indicators in \[0, 1\]"):
+        voter.score(table, Y)
+
+
+@pytest.mark.parametrize("rows, message", [([1.7], "are not sample indices"), (["a"], "are not sample indices"),
+                                           ([0, 10], "row 10 is out of range"),
+                                           ([-10], "row -10 is out of range")])
+def test_a_vote_table_refuses_rows_that_are_not_sample_indices(toy, rows, message):
+    """table[[1.7]] was sample 1, silently; an index past the end an IndexError, a name a ValueError."""
+    table, _, _ = toy
+    with pytest.raises(InputError, match=message):
+        table[rows]
+    with pytest.raises(InputError, match=message):
+        table.subset(rows)
+
+
+def test_a_vote_table_takes_negative_indices_and_no_rows(toy):
+    table, _, _ = toy
+    assert table[[-1]].names == table.names[-1:] and table[[]].names == [] and len(table[[]]) == 0
+
+
+def test_level1_f_of_classes_refuses_indicators_of_another_shape():
+    with pytest.raises(InputError, match="do not match"):
+        level1_f_of_classes(np.zeros((3, 5)), np.zeros((3, 6)), np.zeros(6, dtype=int))
+
+
+def test_a_voters_score_on_a_level2_table_is_the_official_level2_f(wheel, dev_labels, dev_names, outputs_dir):
+    """score gives the F at the level of the table's classes: l2_f for a level-2 class space, not l1_f."""
+    from calibration.ew_metric import evaluate
+    from ensemble.vote_table import WordMapper
+    from ensemble.word_normalizer import WordNormalizer
+    from judges.outputs import read_judge_output
+
+    files = sorted(outputs_dir.glob("*/*-nosubtitle-addsub-eng-openset.npz"))
+    outputs = {f"{f.parent.name}:{f.name}": read_judge_output(f) for f in files}
+    space = ClassSpace(wheel, level="level2")
+    table = VoteTable.build(outputs, dev_names, space, mapper=WordMapper(space, WordNormalizer(wheel)))
+    Y = space.targets(dev_labels, dev_names)
+    voter = DawidSkeneVoter().fit(table[:150], Y[:150])
+    rest = table[150:]
+    official = evaluate(dev_labels, dict(zip(rest.names, voter.predict(rest))), rest.names, wheel=wheel)
+    assert voter.score(rest, Y[150:]) == pytest.approx(official.l2_f, abs=1e-12) != pytest.approx(official.l1_f, abs=1e-3)
