@@ -290,6 +290,15 @@ def test_grid_search_cv_tunes_a_voter_on_a_vote_table(panel_a):
     assert search.best_estimator_.judges_ == table.judges and len(search.predict(table)) == len(table)
 
 
+def test_a_grid_search_nests_in_an_outer_cross_validation(panel_a):
+    from sklearn.model_selection import GridSearchCV, KFold, cross_val_score
+
+    table, Y = panel_a
+    search = GridSearchCV(StackedVoter(), {"lam": [0.4, 0.6]}, cv=KFold(3, shuffle=True, random_state=0))
+    scores = cross_val_score(search, table, Y, cv=KFold(3, shuffle=True, random_state=1))
+    assert len(scores) == 3 and all(0.5 < s < 1 for s in scores)
+
+
 @pytest.mark.parametrize("rows", [[3, 1], np.array([3, 1]), slice(1, 4, 2)])
 def test_a_vote_table_is_indexed_by_sample_like_an_array(toy, rows):
     table, _, _ = toy
