@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import warnings
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -74,19 +75,37 @@ def _read_npz(path: Path, parse: Callable[[object], list[str]] = parse_labels) -
         raise InputError(f"{path}: 'filenames' has {len(names)} entries but 'fileitems' has {len(items)}")
     try:  # byte strings (dtype 'S') are UTF-8 text, not str(b'...')
         out: dict[str, list[str]] = {}
+        repeats = _Repeats(path, "entries")
         for k, (n, i) in enumerate(zip(names, items), start=1):
-            _add_answer(out, _text(n), parse(_text(i)), f"{path}: entry {k}")
+            repeats.add(out, _text(n), parse(_text(i)), k)
+        repeats.warn()
         return out
     except UnicodeDecodeError:
         raise InputError(f"{path}: byte strings that are not UTF-8 text; save 'filenames' and 'fileitems' as str arrays") from None
 
 
-def _add_answer(out: dict, name: str, answer: object, where: str) -> None:
-    """``out[name] = answer``; a clip given again with another answer is refused (``where``: its file and line or entry),
-    as neither can be told to be the right one. The same answer again (a resumed run's repeat) is harmless."""
-    if name in out and out[name] != answer:
-        raise InputError(f"{where}: clip {name!r} is given twice with different answers; keep one per clip")
-    out[name] = answer
+class _Repeats:
+    """Answers by clip, the last one kept for a clip given again (as the official MER2024 code reads a file, and as a
+    resumed run that re-judged a clip means); a clip given again with another answer is warned about once per file."""
+
+    def __init__(self, path: Path, unit: str) -> None:
+        self.path, self.unit = path, unit  # "lines" or "entries": what the positions count
+        self.changed: list[tuple[str, int, int]] = []  # clip, its earlier position, its later one
+        self.where: dict[str, int] = {}
+
+    def add(self, out: dict, name: str, answer: object, position: int) -> None:
+        if out.get(name) and out[name] != answer:  # no words (null, [], a failed clip) then an answer: no conflict
+            self.changed.append((name, self.where[name], position))
+        out[name] = answer
+        self.where[name] = position
+
+    def warn(self) -> None:
+        if self.changed:
+            name, first, later = self.changed[0]
+            clips = f"{len(self.changed)} clip(s) are" if len(self.changed) > 1 else "a clip is"
+            warnings.warn(f"{self.path}: {clips} given again with another answer ({name!r}: {self.unit} {first} and {later}); "
+                          "the last answer is used, as the official MER2024 code reads it; keep one per clip if the earlier one is meant",
+                          stacklevel=3)
 
 
 def _text(value: object) -> str:
@@ -109,6 +128,7 @@ def read_label_csv(path: str | Path, column: str = "openset", unique: bool = Fal
         if twice:
             raise InputError(f"{path}: the header names column {twice[0]!r} twice; keep one")
         out: dict[str, list[str]] = {}
+        repeats = _Repeats(path, "lines")
         for row in reader:
             lineno = reader.line_num  # the file's line, blank lines and cells holding line breaks counted
             extra = row.pop(None, [])  # cells beyond the header's columns: an unquoted cell that holds commas
@@ -121,9 +141,10 @@ def read_label_csv(path: str | Path, column: str = "openset", unique: bool = Fal
                 raise InputError(f"{path}:{lineno}: empty 'name'")
             if unique and name in out:
                 raise InputError(f"{path}:{lineno}: clip {name!r} is listed twice; keep one row per clip")
-            _add_answer(out, name, parse(row.get(column)), f"{path}:{lineno}")
+            repeats.add(out, name, parse(row.get(column)), lineno)
     except csv.Error as exc:  # the row after the last one read
         raise InputError(f"{path}:{reader.line_num + 1}: malformed CSV: {exc}; check the quotes (\") on this line") from None
+    repeats.warn()
     return out
 
 
@@ -140,7 +161,8 @@ def _csv_text(path: Path) -> str:
 
 
 def _read_jsonl(path: Path, key: str, convert) -> dict:
-    out = {}
+    out: dict = {}
+    repeats = _Repeats(path, "lines")
     with path.open("rb") as fh:
         for lineno, raw in enumerate(fh, start=1):
             try:
@@ -161,9 +183,10 @@ def _read_jsonl(path: Path, key: str, convert) -> dict:
                                             or isinstance(value, list) and all(isinstance(v, str) for v in value)):
                     raise InputError(f"{path}:{lineno}: 'labels' is {json.dumps(value)[:40]}; give a list of words "
                                      "([\"happy\", \"sad\"]), their text (\"happy, sad\") or null")
-                _add_answer(out, str(name), convert(value), f"{path}:{lineno}")
+                repeats.add(out, str(name), convert(value), lineno)
             except json.JSONDecodeError as exc:
                 raise InputError(f"{path}:{lineno}: not JSON ({exc.msg}); each line must be an object like {{\"name\": ..., \"{key}\": ...}}") from None
             except RecursionError:
                 raise InputError(f"{path}:{lineno}: JSON nested too deeply; each line must be an object like {{\"name\": ..., \"{key}\": [...]}}") from None
+    repeats.warn()
     return out

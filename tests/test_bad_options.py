@@ -169,6 +169,20 @@ def test_evaluate_prediction_covering_some_clips_only_warns(files, tmp_path, cap
     assert "7 of 8 samples have no prediction" in capsys.readouterr().err
 
 
+@pytest.mark.usefixtures("data_root")  # the emotion wheel
+def test_evaluate_scores_a_clip_given_twice_by_its_last_answer_as_the_official_code_does(files, tmp_path, capsys):
+    # the official MER2024 code keeps a file's last entry for a clip; evaluate refused such a file
+    once = _csv(tmp_path / "once.csv", {"c0": "['sad']"})
+    twice = tmp_path / "twice.csv"
+    twice.write_text("name,openset\nc0,['happy']\nc0,['sad']\n", encoding="utf-8")
+    assert main(["evaluate", "--labels", files["labels"], "--pred", once, "--format", "json"]) == 0
+    expected = capsys.readouterr().out
+    assert main(["evaluate", "--labels", files["labels"], "--pred", str(twice), "--format", "json"]) == 0
+    out, err = capsys.readouterr()
+    assert out == expected
+    assert "cojudge evaluate: warning: " in err and "twice.csv: a clip is given again with another answer ('c0': lines 2 and 3)" in err
+
+
 @pytest.fixture()
 def cojudge(files):
     return CoJudge([ReplayJudge("a", files["a"]), ReplayJudge("b", files["b"])], strategy="majority", progress=False)
