@@ -55,6 +55,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"cojudge{' ' + chosen if chosen in COMMANDS else ''}: interrupted; no output file was written", file=sys.stderr)
         return 130
     args, unknown = parser.parse_known_args(argv)
+    if unknown and args.command and argv.index(args.command) > 0:  # cojudge takes no option of its own but --help
+        _refuse_options_before_the_command(parser, argv[: argv.index(args.command)], args.command)
     if unknown:
         _refuse_unknown_arguments(parsers.get(args.command) or parser, unknown)
     if not args.command:
@@ -88,6 +90,12 @@ def _refuse_unknown_arguments(parser: argparse.ArgumentParser, unknown: list[str
              for close in [difflib.get_close_matches(arg.split("=")[0], options, n=1, cutoff=0.75)] if close]
     hint = f" (did you mean {', '.join(dict.fromkeys(meant))}?)" if meant else f"; see {parser.prog} --help"
     parser.error(f"unrecognized arguments: {' '.join(unknown)}{hint}")
+
+
+def _refuse_options_before_the_command(parser: argparse.ArgumentParser, before: list[str], command: str) -> None:
+    """Exit (status 2) naming the arguments given before ``command``: its options are taken after it only, so they are
+    not its unknown options (``--quiet predict`` said 'unrecognized arguments: --quiet (did you mean --quiet?)')."""
+    parser.error(f"unrecognized arguments: {' '.join(before)}; give a command's options after it: cojudge {command} {' '.join(before)} ...")
 
 
 def entry() -> None:

@@ -261,3 +261,13 @@ def test_an_option_a_command_does_not_take_is_refused_by_that_command_with_the_o
     err = capsys.readouterr().err
     assert exited.value.code == 2 and err.startswith("usage: cojudge predict ")
     assert err.strip().endswith("cojudge predict: error: unrecognized arguments: --min_support (did you mean --min-support?)")
+
+
+def test_a_commands_option_given_before_the_command_is_refused_by_cojudge_saying_where_it_goes(capsys):
+    # 'cojudge --quiet predict clip.mp4' said: cojudge predict: error: unrecognized arguments: --quiet (did you mean --quiet?)
+    with pytest.raises(SystemExit) as exited:
+        main(["--quiet", "predict", "clip.mp4"])
+    err = capsys.readouterr().err
+    assert exited.value.code == 2 and err.startswith("usage: cojudge [-h] COMMAND ...")
+    assert err.strip().endswith("cojudge: error: unrecognized arguments: --quiet; give a command's options after it: "
+                                "cojudge predict --quiet ...")
