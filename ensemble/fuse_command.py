@@ -67,11 +67,14 @@ def run(args: argparse.Namespace) -> int:
     if args.names and not any(n in out for out in outputs.values() for n in names):
         raise InputError(f"--names {args.names}: none of its {len(names)} names (first: {names[0]!r}) is in any judge's output; "
                          "give the split file of these outputs' clips, one name per line")
-    for name, answers in outputs.items():  # as tune warns: a wrong file's judge would be left out of most clips, silently
+    for name, answers in outputs.items():  # as tune warns: a judge left out of most clips, silently, may be a wrong file
         answered = sum(answers.get(n) is not None for n in names)
-        if answered < len(names) / 2:
-            print(f"warning: judge {name} answered only {answered} of the {len(names)} clips fused (is {files[name]} the right file?); "
-                  "the clips it did not answer are fused without it", file=sys.stderr)
+        if not answered:
+            print(f"warning: judge {name} answered none of the {len(names)} clips fused (is {files[name]} the right file?); "
+                  "they are fused without it", file=sys.stderr)
+        elif answered < len(names) / 2:  # a judge may skip clips (audio-only on silent ones) or cover part of the split
+            print(f"warning: judge {name} answered only {answered} of the {len(names)} clips fused ({files[name]} has no answer for "
+                  "the others); those are fused without it", file=sys.stderr)
     preds = fuser.predict(outputs, names)
     write_predictions_csv(out, preds)
     if details is not None:

@@ -245,8 +245,24 @@ def test_fuse_warns_about_a_judge_that_answered_few_of_the_clips_fused(calibrati
     (tmp_path / "other.csv").write_text("name,openset\nclip_of_another_dataset,happy\n", encoding="utf-8")
     given = [*panel[:2], f"videochat2={tmp_path / 'other.csv'}"]
     assert _fuse(calibration, given, tmp_path / "pred.csv", "--names", data_root / "ovmerd/splits/dev.txt") == 0
-    assert (f"warning: judge videochat2 answered only 0 of the 232 clips fused (is {tmp_path / 'other.csv'} the right file?); "
-            "the clips it did not answer are fused without it") in capsys.readouterr().err
+    assert (f"warning: judge videochat2 answered none of the 232 clips fused (is {tmp_path / 'other.csv'} the right file?); "
+            "they are fused without it") in capsys.readouterr().err
+
+
+def test_fuse_warns_about_a_judge_that_answered_few_clips_without_calling_its_file_wrong(calibration, panel, tmp_path, capsys,
+                                                                                       data_root):
+    # a judge that skips clips (audio-only on silent ones) or covers part of the split: its file is the right one;
+    # the warning asked 'is it the right file?' all the same
+    name, path = panel[2].split("=", 1)
+    dev = (data_root / "ovmerd/splits/dev.txt").read_text(encoding="utf-8").split()
+    answers = read_judge_output(path)
+    (tmp_path / "part.csv").write_text("name,openset\n" + "".join(f'{n},"{answers[n]}"\n' for n in dev[:10]), encoding="utf-8")
+    assert _fuse(calibration, [*panel[:2], f"{name}=" + str(tmp_path / "part.csv")], tmp_path / "pred.csv",
+                 "--names", data_root / "ovmerd/splits/dev.txt") == 0
+    err = capsys.readouterr().err
+    assert (f"warning: judge {name} answered only 10 of the 232 clips fused ({tmp_path / 'part.csv'} has no answer for the others); "
+            "those are fused without it") in err
+    assert "right file" not in err
 
 
 def test_fuse_refuses_names_none_of_which_any_judge_answered_and_writes_nothing(calibration, panel, tmp_path, capsys):
