@@ -27,13 +27,17 @@ def answers_digest(answers: Mapping[str, Sequence[str]]) -> str:
 def _answers(labels: object) -> dict[str, list[str]]:
     """In-memory answers (``labels=``, or a config's ``labels = {...}``) as the file readers give them: clip -> words.
 
-    A clip's words given as text (``"happy, sad"``) are read as a file's label text is, not letter by letter;
-    ``None`` is a clip with no stored answer, as in the fusion's outputs.
+    A clip's words given as text (``"happy, sad"``) are read as a file's label text is, not letter by letter; a list,
+    tuple, set or NumPy array of words is taken as it is; ``None`` is a clip with no stored answer, as in the fusion's outputs.
     """
     if not isinstance(labels, Mapping):
         raise InputError(f"labels={labels!r:.60}: give a mapping of clip name -> words, e.g. {{\"clip1\": [\"happy\", \"sad\"]}}")
     out: dict[str, list[str]] = {}
     for name, words in labels.items():
+        if hasattr(words, "tolist") and not isinstance(words, str):  # a NumPy array of words (np.load's), as a list
+            words = words.tolist()
+        if isinstance(words, (set, frozenset)):  # no order of its own: sorted, so that the judge's identity is stable
+            words = sorted(words) if all(isinstance(w, str) for w in words) else list(words)
         if isinstance(words, str):
             out[str(name)] = parse_labels(words)
         elif isinstance(words, (list, tuple)) and all(isinstance(w, str) for w in words):

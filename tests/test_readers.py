@@ -182,6 +182,13 @@ def test_a_clips_stored_words_given_as_text_are_read_as_words_not_letters(tmp_pa
         assert judge.judge(Clip("c1")).words == ["happy", "sad"]
 
 
+@pytest.mark.parametrize("words", [("happy", "sad"), np.array(["happy", "sad"]), {"sad", "happy"}, frozenset({"happy", "sad"})],
+                         ids=["tuple", "numpy array", "set", "frozenset"])
+def test_a_clips_stored_words_given_as_any_collection_of_words_are_served_as_they_were_before(words):
+    # labels={"c1": np.array([...])} (from np.load) or a set of words worked, then were refused as 'not a list of words'
+    assert sorted(ReplayJudge("toy", labels={"c1": words}).judge(Clip("c1")).words) == ["happy", "sad"]
+
+
 def test_a_clip_stored_as_none_is_one_the_judge_did_not_answer():
     verdict = ReplayJudge("toy", labels={"c1": None}).judge(Clip("c1"))
     assert not verdict.ok and "no stored output for 'c1'" in verdict.error
