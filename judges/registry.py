@@ -138,7 +138,8 @@ def load_config(path: str | Path) -> list[dict[str, Any]]:
         if not isinstance(entry["type"], str):
             raise InputError(f"{path}: {_describe(entry, i)}: type = {entry['type']!r} is not a type name; "
                              f"write it as a string, e.g. type = \"replay\" (known types: {', '.join(judge_types())})")
-        odd = next((key for key in _PATH_KEYS if key in entry and not isinstance(entry[key], (str, type(None)))), None)
+        builtin = entry["type"] in _BUILTIN_MODULES  # a plugin's judge gives its parameters its own meaning (model = 3)
+        odd = next((key for key in _PATH_KEYS if builtin and key in entry and not isinstance(entry[key], (str, type(None)))), None)
         if odd:  # else the judge's constructor fails on it: "building ReplayJudge raised TypeError: expected str, ..., not int"
             raise InputError(f"{path}: {_describe(entry, i)}: {odd} = {entry[odd]!r} is not a path; write it as a quoted string: {odd} = \"...\"")
         if "name" in entry and not isinstance(entry["name"], str):  # TOML/YAML read `name = 5` as a number

@@ -68,3 +68,16 @@ def test_a_plugin_that_cannot_be_imported_is_a_one_line_error_naming_it_and_why(
 def test_an_unknown_judge_type_points_to_plugins(tmp_path):
     with pytest.raises(InputError, match=r"unknown judge type 'keywrd'.*list its file in the config's plugins"):
         build_judge("keywrd")
+
+
+def test_a_plugins_judge_may_take_a_parameter_named_like_a_path_that_is_not_text(tmp_path):
+    # a built-in judge's model or path is a file; a plugin's 'model = 3' was refused as 'model = 3 is not a path'
+    (tmp_path / "versioned.py").write_text(
+        "from judges.base import Judge\nfrom judges.registry import register_judge\n\n"
+        "@register_judge('versioned-plugin-judge')\nclass Versioned(Judge):\n"
+        "    def __init__(self, name='v', model=1):\n        self.name, self.model = name, model\n\n"
+        "    def judge_batch(self, clips):\n        return []\n", encoding="utf-8")
+    config = tmp_path / "judges.toml"
+    config.write_text('plugins = ["./versioned.py"]\n[[judge]]\ntype = "versioned-plugin-judge"\nname = "v"\nmodel = 3\n', encoding="utf-8")
+    (judge,) = judges_from_config(config)
+    assert judge.model == 3
