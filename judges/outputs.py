@@ -108,6 +108,14 @@ class _Repeats:
                           stacklevel=3)
 
 
+def _json_kind(value: object) -> str:
+    """What a JSON value is, in JSON's words: "a JSON array", "null", ... (Python's 'NoneType', 'str' mean nothing there)."""
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)
+    kind = "string" if isinstance(value, str) else "array" if isinstance(value, list) else "number"
+    return f"a JSON {kind}"
+
+
 def _text(value: object) -> str:
     return value.decode("utf-8") if isinstance(value, bytes) else str(value)
 
@@ -174,7 +182,7 @@ def _read_jsonl(path: Path, key: str, convert) -> dict:
             try:
                 record = json.loads(line)
                 if not isinstance(record, dict) or "name" not in record or key not in record:
-                    found = (", ".join(map(str, record)) or "no keys") if isinstance(record, dict) else f"a JSON {type(record).__name__}"
+                    found = (", ".join(map(str, record)) or "no keys") if isinstance(record, dict) else _json_kind(record)
                     raise InputError(f"{path}:{lineno}: needs keys 'name' and '{key}' (found: {found[:80]})")
                 name, value = record["name"], record[key]
                 if isinstance(name, bool) or not isinstance(name, (str, int)) or not str(name).strip():

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import sqlite3
 
 import numpy as np
@@ -350,6 +351,14 @@ def test_a_description_file_given_as_a_judge_output_names_the_keys_it_has(tmp_pa
     # a --judge-glob over a model's folder took its -reason.jsonl too, and said only: needs keys 'name' and 'labels'
     text = '{"name": "a", "reason": "The emotion is joy."}\n'
     refuse_file(tmp_path, "p-reason.jsonl", text, r"p-reason\.jsonl:1: needs keys 'name' and 'labels' \(found: name, reason\)$",
+                load=read_judge_output)
+
+
+@pytest.mark.parametrize("line, found", [("null", "null"), ('"happy"', "a JSON string"), ('["a", ["happy"]]', "a JSON array"),
+                                         ("7", "a JSON number"), ("true", "true")])
+def test_a_jsonl_line_that_is_not_an_object_is_named_in_jsons_words(tmp_path, line, found):
+    # a line 'null' said '(found: a JSON NoneType)', '"happy"' '(found: a JSON str)': Python's type names
+    refuse_file(tmp_path, "p.jsonl", line + "\n", rf"p\.jsonl:1: needs keys 'name' and 'labels' \(found: {re.escape(found)}\)$",
                 load=read_judge_output)
 
 
