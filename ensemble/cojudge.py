@@ -195,7 +195,8 @@ class CoJudge:
 
         files: dict[str, Any] = {f"judge {j['name']}'s {key}": value for j in judges for key, value in j.items()
                                  if isinstance(value, str) and key != "name" and os.path.isfile(value)}
-        return {**files, "the verdict cache": self.cache, **wheel_input_files()}
+        wheel = self.fuser.space().wheel  # the wheel it was fitted with, which need not be the data folder's
+        return {**files, "the verdict cache": self.cache, **wheel_input_files(wheel.directory, wheel.format_file)}
 
     def _check_fitted(self) -> dict[str, Judge]:
         """The judges by name, once the fusion is fitted and every judge it was fitted with is here."""

@@ -235,6 +235,26 @@ def test_cojudge_save_over_a_replayed_judges_output_is_refused_and_leaves_it_int
     assert open(files["a"], "rb").read() == before
 
 
+def test_cojudge_save_refuses_the_files_of_the_wheel_it_was_fitted_with_not_only_the_data_folders(files, data_root, tmp_path):
+    # a fusion fitted with a wheel of its own: save() guarded the data folder's wheel files and wrote over the ones it used
+    import shutil
+
+    from calibration.emotion_wheel import load_wheel
+
+    wheel_dir = tmp_path / "my_wheel"
+    shutil.copytree(data_root / "emotion_wheel", wheel_dir)
+    for f in wheel_dir.iterdir():
+        f.chmod(0o644)  # a wheel of one's own is writable: only the check can keep it
+    fuser = Fuser(MajorityVoter(), wheel=load_wheel(wheel_dir))
+    cojudge = CoJudge([ReplayJudge("a", files["a"]), ReplayJudge("b", files["b"])], fuser=fuser, progress=False)
+    _, labels = toy_outputs()
+    cojudge.fit(list(labels), labels, folds=2)
+    before = (wheel_dir / "format.csv").read_bytes()
+    with pytest.raises(InputError, match=r"CoJudge\.save: .*format\.csv is the same file as the emotion wheel's format\.csv"):
+        cojudge.save(wheel_dir / "format.csv")
+    assert (wheel_dir / "format.csv").read_bytes() == before
+
+
 def test_min_support_error_names_the_option():
     with pytest.raises(InputError, match=r"min_support/threshold=5.0: .*\[0, 1\]"):
         ScoreUnionFuser(threshold=5.0).fit()
