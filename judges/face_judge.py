@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import importlib.util
 import math
+import numbers
 import threading
 import time
 from collections.abc import Sequence
@@ -90,7 +91,7 @@ class FaceJudge(Judge):
         min_face_share: float = 0.25,
     ):
         for option, value in {"threshold": threshold, "min_face": min_face, "margin": margin, "min_face_share": min_face_share}.items():
-            if isinstance(value, bool) or not isinstance(value, (int, float)):  # "0.3", quoted in a config: named, not a TypeError below
+            if isinstance(value, bool) or not isinstance(value, numbers.Real):  # "0.3", quoted in a config: named, not a TypeError below
                 raise InputError(f"{option}={value!r}: give a number (unquoted in a config)")
         if not 0.0 < threshold < 1.0:
             raise InputError(f"threshold={threshold!r}: give a probability between 0 and 1, e.g. 0.3")

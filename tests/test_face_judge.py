@@ -173,6 +173,13 @@ def test_an_option_given_as_text_is_refused_by_its_name_not_blamed_on_the_judge(
         FaceJudge(**{option: "0.3"})
 
 
+@pytest.mark.parametrize("option", ["threshold", "min_face", "margin", "min_face_share"])
+def test_an_option_given_as_a_numpy_number_is_taken_as_the_number_it_is(option):
+    # np.float32(0.3) (a grid's value, an array's item) worked, then was refused: 'give a number (unquoted in a config)'
+    judge = FaceJudge(**{option: np.float32(0.3)})
+    assert judge.cache_identity()[option] == pytest.approx(0.3)
+
+
 @pytest.mark.parametrize(("option", "value"), [("num_frames", 0), ("margin", -0.5), ("min_face_share", 0.0)])
 def test_an_option_that_would_leave_every_clip_unjudged_is_refused(option, value):
     """num_frames=0 said nothing for every clip, a negative margin failed every one with an OpenCV assertion."""

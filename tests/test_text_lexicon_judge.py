@@ -233,6 +233,13 @@ def test_a_relative_threshold_given_as_text_is_refused_by_its_name():
         TextLexiconJudge(relative_threshold="0.6")
 
 
+def test_a_relative_threshold_given_as_a_numpy_number_is_taken_as_the_number_it_is():
+    # np.float32(0.6) worked, then was refused: 'relative_threshold=np.float32(0.6): give a fraction ...'
+    import numpy as np
+
+    assert TextLexiconJudge(relative_threshold=np.float32(0.6)).cache_identity()["relative_threshold"] == pytest.approx(0.6)
+
+
 @pytest.mark.parametrize("changed", [{"relative_threshold": 0.5}, {"max_words": 2}])
 def test_cache_identity_changes_with_the_options_that_change_the_words(changed):
     assert TextLexiconJudge(**changed).cache_identity() != TextLexiconJudge().cache_identity()
