@@ -57,8 +57,9 @@ def refuse_a_single_name(names: object, owner: str) -> None:
 def read_sidecar_subtitle(video: Path) -> str | None:
     """Text of ``clip.srt`` or ``clip.txt`` beside ``clip.mp4``, if one exists.
 
-    UTF-8 (a byte-order mark is dropped), or Chinese in GBK or Big5; any other encoding is a
-    one-line error, as for ``--subtitle``, never silently garbled text.
+    UTF-8 (a byte-order mark is dropped), or Chinese in GBK or Big5; another encoding (Latin-1, UTF-16) is a
+    one-line error, as for ``--subtitle``. Korean and Japanese legacy encodings (EUC-KR, Shift-JIS) also decode
+    as Chinese and are not told apart: such subtitles must be UTF-8.
     """
     side = sidecar_subtitle_path(video)
     if side is None:
