@@ -172,12 +172,12 @@ def decode_clip(
             frames = []
             if video is not None and num_frames > 0:
                 frames, end = _sample_frames(container, num_frames, max_side, video)
-                reached.append(_Reach(end, _declared_end(container, video), max(1.5 / fps if fps else 0.0, _counted_slack(container, video))))
+                reached.append(_reach(container, video, end))
         audio = None
         if has_audio and with_audio:
             with av.open(str(path)) as container:
                 audio, end = _decode_audio(container, sample_rate)
-                reached.append(_Reach(end, _declared_end(container, container.streams.audio[0]), _counted_slack(container, container.streams.audio[0])))
+                reached.append(_reach(container, container.streams.audio[0], end))
     except av.FFmpegError as exc:
         if exc.errno == errno.EACCES:  # the file is fine, the reader may not open it (a decoder's EPERM is damaged data)
             raise InputError(f"{path}: cannot read it ({_short(exc)}); check you may read it (its permissions)") from None
@@ -215,9 +215,26 @@ class _Reach:
     slack: float  # seconds that may be missing from its end in a complete file (a frame interval)
 
 
+def _reach(container: Any, stream: Any, end: float | None) -> _Reach:
+    """``stream``'s reach, its packets ending at ``end``. The slack is a frame interval and a half for a video (whose
+    packets may carry no duration); for an AVI, at least two and a half of the stream's chunks: a variable-rate audio
+    stream (FLAC, say) counts its length in packets, its last chunk may be the encoder's empty flush and its packets
+    carry no duration, so a complete one reaches two packets short of it."""
+    rate = float(stream.average_rate or 0.0) if stream.type == "video" else 0.0
+    slack = 1.5 / rate if rate else 0.0
+    if _AVI in _format_names(container) and stream.time_base:
+        slack = max(slack, 2.5 * float(stream.time_base))
+    return _Reach(end, _declared_end(container, stream), slack)
+
+
+def _format_names(container: Any) -> list[str]:
+    """The container's format names: ffmpeg gives one demuxer several (``"mov,mp4,m4a,3gp,3g2,mj2"``)."""
+    return (container.format.name or "").split(",")
+
+
 def _declared_end(container: Any, stream: Any) -> tuple[float, float] | None:
     """``(start, end)`` of ``stream`` in seconds as the container's header declares them; None where it only estimates."""
-    formats = (container.format.name or "").split(",")
+    formats = _format_names(container)
     if _AVI in formats:
         if not stream.frames or not stream.time_base:
             return None
@@ -242,15 +259,6 @@ def _declared_end(container: Any, stream: Any) -> tuple[float, float] | None:
     if container.duration:
         return origin, origin + container.duration / 1_000_000
     return None
-
-
-def _counted_slack(container: Any, stream: Any) -> float:
-    """Seconds an AVI stream's declared length (a count of its chunks) may run past the packets of a complete file:
-    a variable-rate audio stream (FLAC, say) counts in packets, its last chunk may be the encoder's empty flush and
-    its packets carry no duration, so they reach two packets short. 0 for other containers."""
-    if _AVI not in (container.format.name or "").split(",") or not stream.time_base:
-        return 0.0
-    return 2.5 * float(stream.time_base)
 
 
 def _wav_data_seconds(path: str) -> float | None:
