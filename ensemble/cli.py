@@ -55,8 +55,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"cojudge{' ' + chosen if chosen in COMMANDS else ''}: interrupted; no output file was written", file=sys.stderr)
         return 130
     args, unknown = parser.parse_known_args(argv)
-    if unknown and args.command and argv.index(args.command) > 0:  # cojudge takes no option of its own but --help
-        _refuse_options_before_the_command(parser, argv[: argv.index(args.command)], args.command)
+    before = argv[: argv.index(args.command)] if args.command else []  # cojudge takes no option of its own but --help
+    if unknown and before:
+        _refuse_options_before_the_command(parser, before, args.command)
     if unknown:
         _refuse_unknown_arguments(parsers.get(args.command) or parser, unknown)
     if not args.command:
