@@ -13,9 +13,26 @@ from ensemble.vote_table import Candidate, VoteTable
 from ensemble.word_selection import select_by_threshold, select_expected_f_batch
 from judges.errors import InputError
 
-__all__ = ["ClassVoter", "DECISIONS", "Rule"]
+__all__ = ["ClassVoter", "DECISIONS", "Rule", "WordLists"]
 
 DECISIONS = ("threshold", "expected_f")
+
+
+class WordLists(list):
+    """What ``predict`` returns: per sample, its list of words; a list, that numpy reads as one word list per sample.
+
+    ``np.asarray`` of it is a 1-D object array of ``n_samples`` lists, as scikit-learn expects of ``predict``, so
+    ``cross_val_predict`` can join the folds' predictions. A plain list of lists is read as a 2-D array of words
+    when every sample has as many words, and refused when they differ.
+    """
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        if copy is False:
+            raise ValueError("WordLists: an array of word lists is always a new array; give copy=None or copy=True")
+        out = np.empty(len(self), dtype=object)
+        for i, words in enumerate(self):  # one by one: a slice assignment would broadcast the lists
+            out[i] = words
+        return out if dtype is None else out.astype(dtype)
 
 
 @dataclass(frozen=True)
@@ -115,9 +132,9 @@ class ClassVoter(BaseEstimator):
             return select_expected_f_batch(proba, table.candidates, table.space.wheel_of, self.lam, self.max_words)
         return [select_by_threshold(proba[i], cands, self.threshold, self.max_words) for i, cands in enumerate(table.candidates)]
 
-    def predict(self, table: VoteTable) -> list[list[str]]:
-        """Per sample, the chosen emotion words."""
-        return [[c.word for c, _ in row] for row in self.select(table)]
+    def predict(self, table: VoteTable) -> WordLists:
+        """Per sample, the chosen emotion words (a list of word lists, read by numpy as a 1-D array of them)."""
+        return WordLists([c.word for c, _ in row] for row in self.select(table))
 
     def score(self, table: VoteTable, Y: np.ndarray) -> float:
         """The headline metric of :meth:`predict` on ``table`` against ``Y`` (true class indicators, as ``fit`` takes

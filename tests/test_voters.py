@@ -111,6 +111,16 @@ def test_a_refitted_or_reloaded_stacked_voter_predicts_from_its_new_reliability_
     np.testing.assert_allclose(voter.load_state(other).predict_proba(table), StackedVoter().load_state(other).predict_proba(table))
 
 
+@pytest.mark.parametrize("cls", ALL)
+def test_predicted_words_are_a_list_that_numpy_reads_as_one_word_list_per_clip(cls, toy):
+    # every toy clip gets one word: numpy read the plain list of lists as an (8, 1) array of words
+    table, _, Y = toy
+    words = cls(threshold=0.6).fit(table, Y).predict(table)
+    assert isinstance(words, list) and all(len(w) == 1 for w in words)
+    as_array = np.asarray(words)
+    assert as_array.shape == (len(table),) and as_array.dtype == object and as_array.tolist() == words
+
+
 def test_predicting_with_other_judges_is_an_error(toy):
     table, _, Y = toy
     voter = MajorityVoter().fit(table)
@@ -279,6 +289,19 @@ def test_cross_val_score_fits_and_scores_each_fold_of_a_vote_table(panel_a):
     folds = KFold(4, shuffle=True, random_state=0)
     by_hand = [StackedVoter().fit(table.subset(train), Y[train]).score(table.subset(test), Y[test]) for train, test in folds.split(Y)]
     assert cross_val_score(StackedVoter(), table, Y, cv=folds) == pytest.approx(by_hand, abs=1e-12)
+
+
+def test_cross_val_predict_gives_each_clip_the_words_of_the_fold_that_held_it_out(panel_a):
+    # numpy could not join the folds' lists of word lists ("inhomogeneous shape"): cross_val_predict raised ValueError
+    from sklearn.model_selection import KFold, cross_val_predict
+
+    table, Y = panel_a
+    by_hand: list[list[str] | None] = [None] * len(table)
+    for train, test in KFold(5).split(Y):  # what cv=5 means for an estimator that is not a classifier
+        for i, words in zip(test, StackedVoter().fit(table[train], Y[train]).predict(table[test])):
+            by_hand[i] = words
+    predicted = cross_val_predict(StackedVoter(), table, Y, cv=5)
+    assert predicted.shape == (len(table),) and predicted.tolist() == by_hand
 
 
 def test_grid_search_cv_tunes_a_voter_on_a_vote_table(panel_a):
