@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator
+from sklearn.exceptions import NotFittedError
 
 from calibration.ew_metric import level1_f_of_classes
 from ensemble.vote_table import Candidate, VoteTable
@@ -75,6 +76,11 @@ class Rule:
             elif self.low is not None:
                 text += f" {'>' if self.above else '>='} {self.low:g}"
         return text + (" or None" if self.none_ok else "")
+
+
+class VoterNotFittedError(InputError, NotFittedError):
+    """A voter used before ``fit``: a one-line :class:`InputError` for the CLI, and scikit-learn's ``NotFittedError``
+    for code that catches it (as ``check_is_fitted`` raises it)."""
 
 
 class ClassVoter(BaseEstimator):
@@ -194,7 +200,7 @@ class ClassVoter(BaseEstimator):
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "judges_"):
-            raise InputError(f"{type(self).__name__} is not fitted; call fit(table, Y) or load a calibration file")
+            raise VoterNotFittedError(f"{type(self).__name__} is not fitted; call fit(table, Y) or load a calibration file")
 
     def _check_table(self, table: VoteTable) -> None:
         self._check_fitted()

@@ -165,6 +165,18 @@ def test_unfitted_voter_says_so(toy):
         StackedVoter().predict(toy[0])
 
 
+@pytest.mark.parametrize("cls", ALL)
+@pytest.mark.parametrize("method", ["predict", "predict_proba", "score", "state"])
+def test_an_unfitted_voter_raises_sklearns_not_fitted_error(cls, method, toy):
+    # it raised only InputError, which code written for scikit-learn (except NotFittedError) does not catch
+    from sklearn.exceptions import NotFittedError
+
+    table, _, Y = toy
+    args = {"predict": (table,), "predict_proba": (table,), "score": (table, Y), "state": ()}[method]
+    with pytest.raises(NotFittedError, match=rf"^{cls.__name__} is not fitted; call fit\(table, Y\)"):
+        getattr(cls(), method)(*args)
+
+
 def test_stacked_features_are_the_classs_own_votes_then_panel_shares_then_reliability(toy):
     table, _, Y = toy
     n_judges, n_classes = len(table.judges), Y.shape[1]
