@@ -39,6 +39,7 @@ class StackedVoter(ClassVoter):
     """
 
     _state_attrs = ("coef_", "intercept_", "constant_", "reliability_")
+    needs_labels = True
     param_rules = {**ClassVoter.param_rules, "C": Rule("number", 0, above=True), "share_features": Rule("flag"), "reliability_feature": Rule("flag"),
                    "reliability_scale": Rule("number", 0)}
 
@@ -88,8 +89,7 @@ class StackedVoter(ClassVoter):
         return np.hstack(parts)
 
     def _fit(self, table: VoteTable, Y: np.ndarray | None) -> None:
-        if Y is None:
-            raise ValueError("StackedVoter learns from labels: call fit(table, Y)")
+        assert Y is not None  # fit refuses a call without labels (needs_labels)
         self._note_features()
         self.reliability_ = DawidSkeneVoter().fit(table, Y).state() if self.reliability_feature else None
         share = self._shared_features(table)

@@ -105,6 +105,8 @@ class ClassVoter(BaseEstimator):
     }
     #: Fitted attributes saved to, and restored from, a calibration file.
     _state_attrs: tuple[str, ...] = ()
+    #: ``fit`` refuses to run without ``Y`` (checked before anything fitted is touched)
+    needs_labels: bool = False
 
     # -- fitting ---------------------------------------------------------------------
     def fit(self, table: VoteTable, Y: np.ndarray | None = None) -> "ClassVoter":
@@ -114,6 +116,9 @@ class ClassVoter(BaseEstimator):
             raise InputError(f"{type(self).__name__}.fit: the vote table has no clips to learn from; fit on at least one labelled clip")
         if not table.judges:
             raise InputError(f"{type(self).__name__}.fit: the vote table has no judges to learn from; give at least one judge's outputs")
+        if Y is None and self.needs_labels:
+            raise InputError(f"{type(self).__name__}.fit: it learns from labels, and got none; call fit(table, Y) with "
+                             "Y = table.space.targets(labels, table.names)")
         if Y is not None:
             Y = self._checked_targets(table, Y, "fit")
         self.judges_ = list(table.judges)

@@ -89,6 +89,16 @@ def test_dawid_skene_runs_without_labels(toy):
     assert words[0] == ["happy"]
 
 
+def test_fitting_a_stacked_voter_without_labels_is_a_one_line_error_that_keeps_its_fit(toy):
+    # it raised a bare ValueError after taking the new table's judges: the old fit then refused its own judges
+    table, _, Y = toy
+    voter = StackedVoter().fit(table, Y)
+    before = voter.predict_proba(table)
+    with pytest.raises(InputError, match=r"StackedVoter.fit: it learns from labels, and got none; call fit\(table, Y\)"):
+        voter.fit(table.judge_subset(["good", "noisy"]))
+    np.testing.assert_array_equal(voter.predict_proba(table), before)
+
+
 def test_stacked_voter_drops_the_noisy_judges_extra_words(toy):
     table, _, Y = toy
     words = StackedVoter(C=1.0, lam=0.6).fit(table, Y).predict(table)
