@@ -112,6 +112,7 @@ class ClassVoter(BaseEstimator):
     def fit(self, table: VoteTable, Y: np.ndarray | None = None) -> "ClassVoter":
         """Learn from ``table`` (the judges' votes) and ``Y`` (true class indicators, samples x classes)."""
         self._check_params()
+        self._check_is_table(table, "fit")
         if not table.names:
             raise InputError(f"{type(self).__name__}.fit: the vote table has no clips to learn from; fit on at least one labelled clip")
         if not table.judges:
@@ -152,6 +153,7 @@ class ClassVoter(BaseEstimator):
         them): the EW metric's F averaged over the wheels at the level of the table's classes, a fraction (0.6855 for
         68.55): ``l1_f`` for the default :class:`~ensemble.class_space.ClassSpace`, ``l2_f`` for one of level-2
         classes. It is what scikit-learn's ``GridSearchCV`` and ``cross_val_score`` maximise when given no ``scoring``."""
+        self._check_is_table(table, "score")
         Y = self._checked_targets(table, Y, "score")
         said = np.zeros_like(Y)
         for i, row in enumerate(self.select(table)):
@@ -207,7 +209,14 @@ class ClassVoter(BaseEstimator):
         if not hasattr(self, "judges_"):
             raise VoterNotFittedError(f"{type(self).__name__} is not fitted; call fit(table, Y) or load a calibration file")
 
+    def _check_is_table(self, table: Any, method: str = "") -> None:
+        """A one-line error for what is not a vote table (e.g. its ``votes`` array, or the judges' outputs)."""
+        if not isinstance(table, VoteTable):
+            where = f"{type(self).__name__}.{method}" if method else type(self).__name__
+            raise InputError(f"{where}: takes a VoteTable, got {type(table).__name__}; build one with Fuser().table(outputs, names)")
+
     def _check_table(self, table: VoteTable) -> None:
+        self._check_is_table(table)
         self._check_fitted()
         if list(table.judges) != self.judges_:
             raise InputError(f"{type(self).__name__}: fitted on judges {self.judges_}, got {list(table.judges)}; use the same judges in the same order")

@@ -131,6 +131,17 @@ def test_predicted_words_are_a_list_that_numpy_reads_as_one_word_list_per_clip(c
     assert as_array.shape == (len(table),) and as_array.dtype == object and as_array.tolist() == words
 
 
+@pytest.mark.parametrize("cls", ALL)
+@pytest.mark.parametrize("method", ["fit", "predict", "predict_proba", "score"])
+def test_a_voter_given_something_other_than_a_vote_table_says_how_to_build_one(cls, method, toy):
+    # the table's votes array (numeric X, as scikit-learn estimators take) raised AttributeError: no attribute 'names'
+    table, _, Y = toy
+    voter = cls() if method == "fit" else cls().fit(table, Y)
+    args = (table.votes, Y) if method in ("fit", "score") else (table.votes,)
+    with pytest.raises(InputError, match=rf"^{cls.__name__}(\.{method})?: takes a VoteTable, got ndarray; build one with Fuser\(\)\.table"):
+        getattr(voter, method)(*args)
+
+
 def test_predicting_with_other_judges_is_an_error(toy):
     table, _, Y = toy
     voter = MajorityVoter().fit(table)
