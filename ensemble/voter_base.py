@@ -133,6 +133,13 @@ class ClassVoter(BaseEstimator):
     def predict_proba(self, table: VoteTable) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    @property
+    def classes_(self) -> np.ndarray:
+        """The columns of :meth:`predict_proba`: indices into the table's ``space.classes``, as scikit-learn's multi-label
+        classifiers number theirs (``cross_val_predict(..., method="predict_proba")`` reads them)."""
+        self._check_fitted()
+        return np.arange(self.n_classes_)
+
     # -- deciding --------------------------------------------------------------------
     def select(self, table: VoteTable, proba: np.ndarray | None = None) -> list[list[tuple[Candidate, float]]]:
         """Per sample, the chosen candidate words with their confidences, best first."""

@@ -181,6 +181,13 @@ def test_a_decision_parameter_set_after_fitting_is_checked_when_deciding(param, 
         voter.predict(table)
 
 
+@pytest.mark.parametrize("cls", ALL)
+def test_a_fitted_voter_numbers_its_probability_columns_in_classes_and_an_unfitted_one_has_none(cls, toy):
+    table, _, Y = toy
+    assert not hasattr(cls(), "classes_")
+    assert cls().fit(table, Y).classes_.tolist() == list(range(len(table.space)))
+
+
 def test_unfitted_voter_says_so(toy):
     with pytest.raises(InputError, match="not fitted"):
         StackedVoter().predict(toy[0])
@@ -335,6 +342,17 @@ def test_cross_val_predict_gives_each_clip_the_words_of_the_fold_that_held_it_ou
             by_hand[i] = words
     predicted = cross_val_predict(StackedVoter(), table, Y, cv=5)
     assert predicted.shape == (len(table),) and predicted.tolist() == by_hand
+
+
+def test_cross_val_predict_gives_each_clip_its_class_probabilities_from_the_fold_that_held_it_out(panel_a):
+    # it raised AttributeError: 'StackedVoter' object has no attribute 'classes_'
+    from sklearn.model_selection import KFold, cross_val_predict
+
+    table, Y = panel_a
+    by_hand = np.empty_like(Y)
+    for train, test in KFold(5).split(Y):
+        by_hand[test] = StackedVoter().fit(table[train], Y[train]).predict_proba(table[test])
+    np.testing.assert_allclose(cross_val_predict(StackedVoter(), table, Y, cv=5, method="predict_proba"), by_hand, rtol=1e-12)
 
 
 def test_grid_search_cv_tunes_a_voter_on_a_vote_table(panel_a):
