@@ -20,6 +20,7 @@ class DawidSkeneVoter(ClassVoter):
     per class), and ``smoothing`` pseudo-counts keep them off 0 and 1.
     Fitted: ``sensitivity_``, ``false_alarm_`` (judges x classes), ``prior_`` (classes).
 
+    >>> from ensemble import DawidSkeneVoter
     >>> from ensemble.class_space import ClassSpace
     >>> from ensemble.vote_table import VoteTable
     >>> space, names = ClassSpace(), ["s1", "s2", "s3"]

@@ -15,6 +15,7 @@ class MajorityVoter(ClassVoter):
     With n judges, ``threshold = k / n`` is k-of-n voting. The class "probability" is the
     vote share; nothing is learned.
 
+    >>> from ensemble import MajorityVoter
     >>> from ensemble.class_space import ClassSpace
     >>> from ensemble.vote_table import VoteTable
     >>> outputs = {"a": {"s1": ["happy"], "s2": ["sad", "angry"]},

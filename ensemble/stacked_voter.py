@@ -25,7 +25,9 @@ class StackedVoter(ClassVoter):
     Fitted: ``coef_`` (classes x features), ``intercept_``, ``constant_`` (classes seen with
     one outcome only get that outcome's rate), ``reliability_`` (the Dawid-Skene state).
 
+    >>> from ensemble import StackedVoter
     >>> from ensemble.class_space import ClassSpace
+    >>> from ensemble.vote_table import VoteTable
     >>> space, names = ClassSpace(), ["s1", "s2", "s3"]
     >>> outputs = {"a": {"s1": ["happy"], "s2": ["sad", "angry"], "s3": ["happy"]},
     ...            "b": {"s1": ["happy", "worried"], "s2": ["sad"], "s3": ["sad"]}}

@@ -17,6 +17,7 @@ class WeightedVoter(ClassVoter):
     ``fit``; ``power`` sharpens the gap between good and poor judges. The class score is
     the weighted vote share among answering judges (``weights_`` fitted).
 
+    >>> from ensemble import WeightedVoter
     >>> from ensemble.class_space import ClassSpace
     >>> from ensemble.vote_table import VoteTable
     >>> space, names = ClassSpace(), ["s1", "s2", "s3"]

@@ -39,6 +39,17 @@ def test_voters_follow_sklearn_conventions(cls):
 
 
 @pytest.mark.parametrize("cls", ALL)
+def test_each_voters_docstring_example_runs_on_its_own_as_pasted_into_a_session(cls, wheel):
+    # doctests run in the module's namespace: StackedVoter's example used VoteTable without importing it
+    import doctest
+
+    (example,) = doctest.DocTestFinder(recurse=False).find(cls, cls.__name__, globs={})
+    assert example.examples
+    result = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS).run(example, out=lambda _: None)
+    assert result.failed == 0
+
+
+@pytest.mark.parametrize("cls", ALL)
 def test_probabilities_are_per_sample_and_class(cls, toy):
     table, labels, Y = toy
     proba = cls().fit(table, Y).predict_proba(table)
