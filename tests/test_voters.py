@@ -39,6 +39,28 @@ def test_voters_follow_sklearn_conventions(cls):
 
 
 @pytest.mark.parametrize("cls", ALL)
+def test_every_parameter_round_trips_through_clone_and_set_params_and_shows_in_repr(cls):
+    unusual = {"threshold": 0.37, "lam": 0.33, "max_words": 4, "power": 3.0, "smoothing": 0.5, "pooling": 2.0, "em_iterations": 7,
+               "C": 0.7, "share_features": False, "reliability_feature": False, "reliability_scale": 0.2}
+    defaults = cls().get_params()
+    params = {k: unusual.get(k, "threshold" if defaults[k] == "expected_f" else "expected_f") for k in defaults}
+    voter = cls(**params)
+    assert clone(voter).get_params() == params and cls().set_params(**params).get_params() == params
+    assert all(f"{k}={v!r}" in " ".join(repr(voter).split()) for k, v in params.items())
+
+
+@pytest.mark.parametrize("cls", ALL)
+def test_a_pickled_fitted_voter_predicts_what_it_did(cls, toy):
+    import pickle
+
+    table, _, Y = toy
+    voter = cls(threshold=0.3).fit(table, Y)
+    restored = pickle.loads(pickle.dumps(voter))
+    assert restored.predict(table) == voter.predict(table)
+    np.testing.assert_array_equal(restored.predict_proba(table), voter.predict_proba(table))
+
+
+@pytest.mark.parametrize("cls", ALL)
 def test_each_voters_docstring_example_runs_on_its_own_as_pasted_into_a_session(cls, wheel):
     # doctests run in the module's namespace: StackedVoter's example used VoteTable without importing it
     import doctest
