@@ -60,7 +60,8 @@ def _media_module(module: str, package: str, use: str) -> Any:
 #: Bump whenever a change here gives some clip other frames or audio (which frames are picked, what decodes): the
 #: judges put it in their cache identity with the spec, so verdicts on frames sampled the old way are not replayed.
 #: 2026-11-22.1: a clip cut by stream copy is sampled over the frames shown; a truncated H.264 clip decodes.
-DECODING_VERSION = "2026-11-22.1"
+#: 2026-11-23.1: a variable-frame-rate AVI (empty chunks between its frames) decodes, sampled over the frames it holds.
+DECODING_VERSION = "2026-11-23.1"
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ class MediaSpec:
 
     >>> spec = MediaSpec(num_frames=4, max_side=448)
     >>> spec.as_dict()
-    {'num_frames': 4, 'sample_rate': 16000, 'max_side': 448, 'decoding': '2026-11-22.1'}
+    {'num_frames': 4, 'sample_rate': 16000, 'max_side': 448, 'decoding': '2026-11-23.1'}
     """
 
     num_frames: int = 8
@@ -363,6 +364,10 @@ def _sample_frames(container: Any, num_frames: int, max_side: int | None, stream
     table = _FrameTable.read(container, stream)
     end = table.end_seconds(stream)
     total = stream.frames or table.packets
+    if stream.frames and table.skips_ticks() and _AVI in _format_names(container):
+        # an AVI counts its length in ticks of its time base, a frame each at a constant rate; at a variable one (ffmpeg
+        # writes a 1 ms time base) the ticks between frames are empty chunks the demuxer skips: frames are what it holds
+        total = table.packets
     if table.discard:
         # an edit list (a clip cut by stream copy): the header counts the frames decoded before (after) the cut but not
         # shown, whose packets the demuxer marks; the picks are the middles of what a player shows
@@ -471,6 +476,12 @@ class _FrameTable:
     @property
     def packets(self) -> int:
         return len(self.pts)
+
+    def skips_ticks(self) -> bool:
+        """Whether the packets' timestamps leave ticks of the time base between them: an AVI's empty chunks."""
+        if not self.pts or None in self.pts:
+            return False
+        return max(self.pts) - min(self.pts) + 1 > self.packets  # type: ignore[type-var,operator]
 
     def seekable(self, total: int) -> bool:
         """Whether frame ``i`` of a decode from the start is surely the packet with the ``i``-th smallest timestamp.

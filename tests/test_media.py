@@ -333,6 +333,18 @@ def test_a_variable_frame_rate_clip_gives_the_frames_decoding_every_frame_gives(
     assert _same_frames(decode_clip(clip, num_frames=8).frames, _decode_every_frame(clip, 8))
 
 
+def test_a_variable_frame_rate_avi_is_sampled_over_the_frames_it_holds(tmp_path):
+    # its header counts 1 ms ticks (6800), empty chunks between the 120 frames: 'the video stream has no decodable frames'
+    import av
+
+    times = [sum(40 if k % 3 else 90 for k in range(i)) for i in range(120)]
+    clip = make_numbered_clip(tmp_path / "vfr.avi", 120, gop=12, pts=times)
+    with av.open(str(clip)) as container:
+        decoded = [_to_rgb(frame, None) for frame in container.decode(container.streams.video[0])]
+        assert container.streams.video[0].frames > 10 * len(decoded) == 1200
+    assert _same_frames(decode_clip(clip, num_frames=8).frames, [decoded[i] for i in _segment_middles(120, 8)])
+
+
 def test_a_raw_stream_without_timestamps_is_decoded_in_order(tmp_path):
     # a raw .h264 file cannot seek back to its start after its packets were counted: 'cannot decode (Operation not permitted)'
     clip = make_numbered_clip(tmp_path / "raw.h264", 100, gop=12, codec="libx264", format="h264")
@@ -421,6 +433,24 @@ def test_an_avi_cut_off_warns_by_the_length_its_stream_headers_declare(tmp_path,
         media = decode_clip(cut, num_frames=8)
     got, declared = media.truncated
     assert declared == pytest.approx(6.0, abs=0.15) and got < 5
+
+
+@pytest.mark.parametrize("suffix, codec", [("avi", "mpeg4"), ("mp4", "mpeg4"), ("mkv", "libx264"), ("webm", "libvpx")])
+def test_a_variable_frame_rate_clip_warns_when_cut_and_not_when_complete(tmp_path, suffix, codec):
+    times = [n * 40 + (n * 13 if n > 30 else 0) for n in range(75)]  # 25 fps, then each frame 13 ms later than the last
+    whole = make_numbered_clip(tmp_path / f"whole.{suffix}", 75, gop=12, codec=codec, pts=times)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert decode_clip(whole, num_frames=8).truncated is None
+    assert _truncation_warnings(caught) == []
+    if suffix == "mp4":
+        cut = make_truncated_copy(whole, tmp_path / "cut.mp4", 0.5)
+    else:  # half its frames: an AVI's index of 1 ms ticks, at its end, is most of the file
+        data = whole.read_bytes()
+        cut = tmp_path / f"cut.{suffix}"
+        cut.write_bytes(data[: (data.find(b"idx1") if suffix == "avi" else len(data)) // 2])
+    with pytest.warns(TruncatedMediaWarning, match="its container declares"):
+        assert len(decode_clip(cut, num_frames=8).frames) == 8
 
 
 def _tone_wav(path, seconds: float, rate: int = 16000, codec: str = "pcm_s16le", channels: int = 1):
