@@ -151,7 +151,8 @@ def decode_clip(
     Raises :class:`InputError` (one line) when the file is missing, unreadable
     or has neither a video nor an audio stream. A stream that stops well short
     of the length the container declares (MP4/MOV, Matroska/WebM, AVI, FLAC,
-    WAV: those whose header says it) is decoded as far as it goes, with a one-line
+    WAV, an MP3 with a Xing/Info or VBRI header: those whose header says it;
+    not ADTS AAC, MPEG-TS, an MP3 without such a header) is decoded as far as it goes, with a one-line
     :class:`TruncatedMediaWarning` naming the file (once per file and process),
     and ``Media.truncated`` set.
     """
@@ -192,13 +193,13 @@ def decode_clip(
 
 
 # -- a truncated file: the streams stop before the length the header declares -------------------------
-#: Containers whose header declares the length (ffmpeg only estimates it for others: an MP3 without
-#: a Xing header, ADTS AAC, from the bit rate or the file's size). An AVI declares each stream's
-#: length in its stream header (``dwLength``, which ffmpeg gives as ``frames``), not in its duration,
-#: which ffmpeg reads off the index at the file's end, or estimates when that index was cut off. A WAV
-#: declares its data chunk's size, which ffmpeg trims to the file's: it is read from the file itself.
+#: Containers whose header declares the length (ffmpeg only estimates it for others: ADTS AAC and MPEG-TS,
+#: which declare none, from the bit rate or the file's size). An AVI declares each stream's length in its
+#: stream header (``dwLength``, which ffmpeg gives as ``frames``), not in its duration, which ffmpeg reads off
+#: the index at the file's end, or estimates when that index was cut off. WAV and MP3 declare a length
+#: ffmpeg does not tell from its own estimate: it is read from the file itself (:data:`_FILE_DECLARED`).
 _DECLARING_FORMATS = frozenset({"mov", "mp4", "matroska", "webm", "flac"})
-_AVI, _WAV = "avi", "wav"
+_AVI = "avi"
 #: A stream ending this much before its declared end was cut: normal files end within a few milliseconds
 #: of it (audio priming and padding, rounding); a frame interval more for a video without packet durations.
 _CUT_SECONDS, _CUT_SHARE = 0.15, 0.02
@@ -241,8 +242,9 @@ def _declared_end(container: Any, stream: Any) -> tuple[float, float] | None:
             return None
         start = float((stream.start_time or 0) * stream.time_base)
         return start, start + float(stream.frames * stream.time_base)
-    if _WAV in formats:
-        seconds = _wav_data_seconds(container.name)
+    reader = next((_FILE_DECLARED[name] for name in formats if name in _FILE_DECLARED), None)
+    if reader is not None:
+        seconds = reader(container.name)
         return (0.0, seconds) if seconds else None
     if not _DECLARING_FORMATS.intersection(formats):
         return None
@@ -286,6 +288,52 @@ def _wav_data_seconds(path: str) -> float | None:
     except OSError:
         return None
     return None
+
+
+#: MPEG audio sample rates by the header's version bits (0: MPEG-2.5, 2: MPEG-2, 3: MPEG-1) and rate index.
+_MPEG_RATES = {0: (11025, 12000, 8000), 2: (22050, 24000, 16000), 3: (44100, 48000, 32000)}
+
+
+def _mp3_header_seconds(path: str) -> float | None:
+    """Seconds an MP3's first frame declares in a Xing/Info or VBRI header (its frame count by the samples in a frame),
+    when the file holds fewer bytes than that header says its frames take (a cut file), else None: no such header
+    (ffmpeg then estimates the length from the bit rate and the file's size: a cut file's estimate is cut too), no
+    byte count in it, or as many bytes as it declares (a complete file, whatever its frame count says)."""
+    try:
+        with open(path, "rb") as handle:
+            start, head = 0, handle.read(10)
+            while len(head) == 10 and head[:3] == b"ID3":  # ID3v2 tags before the audio, each its syncsafe size
+                start += 10 + (head[6] & 0x7F) * 2**21 + (head[7] & 0x7F) * 2**14 + (head[8] & 0x7F) * 2**7 + (head[9] & 0x7F)
+                start += 10 if head[5] & 0x10 else 0  # a footer
+                handle.seek(start)
+                head = handle.read(10)
+            handle.seek(start)
+            frame = handle.read(64)
+            audio_bytes = os.fstat(handle.fileno()).st_size - start
+    except OSError:
+        return None
+    if len(frame) < 64 or frame[0] != 0xFF or frame[1] & 0xE0 != 0xE0:
+        return None
+    version, layer, rate_index, mono = frame[1] >> 3 & 3, frame[1] >> 1 & 3, frame[2] >> 2 & 3, frame[3] >> 6 == 3
+    if layer != 1 or version == 1 or rate_index == 3:  # Layer III only; reserved values
+        return None
+    at = 4 + ((17 if mono else 32) if version == 3 else (9 if mono else 17))  # past the frame header and side information
+    frames = size = 0
+    if frame[at:at + 4] in (b"Xing", b"Info"):
+        flags, at = int.from_bytes(frame[at + 4:at + 8], "big"), at + 8
+        if flags & 1:
+            frames, at = int.from_bytes(frame[at:at + 4], "big"), at + 4
+        if flags & 2:
+            size = int.from_bytes(frame[at:at + 4], "big")
+    elif frame[36:40] == b"VBRI" and frame[40:42] == b"\x00\x01":  # version 1, delay, quality, bytes, frames
+        size, frames = int.from_bytes(frame[46:50], "big"), int.from_bytes(frame[50:54], "big")
+    if not frames or not size or audio_bytes >= size:
+        return None
+    return frames * (1152 if version == 3 else 576) / _MPEG_RATES[version][rate_index]
+
+
+#: Container format -> the reader of the length its file declares, where ffmpeg gives none or mixes it with estimates.
+_FILE_DECLARED = {"wav": _wav_data_seconds, "mp3": _mp3_header_seconds}
 
 
 def _truncation(reached: list[_Reach]) -> tuple[float, float] | None:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["make_audio_with_cover", "make_clip", "make_corrupt_clip", "make_numbered_clip", "make_stream_copy_cut", "make_truncated_copy",
-           "TONE_HZ"]
+__all__ = ["make_audio_with_cover", "make_clip", "make_corrupt_clip", "make_numbered_clip", "make_stream_copy_cut", "make_tone_file",
+           "make_truncated_copy", "TONE_HZ"]
 
 #: Frequency of the sine tone in the audio track.
 TONE_HZ = 440.0
@@ -108,6 +108,46 @@ def make_numbered_clip(
                 frame.pts, frame.time_base = pts[i], Fraction(1, 1000)
             out.mux(video.encode(frame))
         out.mux(video.encode(None))
+    return path
+
+
+def make_tone_file(
+    path: str | Path,
+    seconds: float,
+    codec: str = "libmp3lame",
+    rate: int = 44100,
+    stereo: bool = False,
+    video_seconds: float = 0.0,
+    format: str | None = None,
+    options: dict[str, str] | None = None,
+) -> Path:
+    """A :data:`TONE_HZ` tone of ``seconds`` in any audio ``codec`` (MP3 by default: ``.mp3``, ``.aac`` for ADTS,
+    ``.flv``, ``.ts``), with ``video_seconds`` of FLV1 video at 25 fps if given.
+
+    ``options`` go to the audio encoder (``{"b": "320k"}``; a variable bit rate: ``{"flags": "+qscale",
+    "global_quality": "472"}``); ``format`` to the muxer (its name: ``"adts"``).
+    """
+    import av
+
+    path = Path(path)
+    layout = "stereo" if stereo else "mono"
+    with av.open(str(path), "w", format=format) as out:
+        audio = out.add_stream(codec, rate=rate, layout=layout, options=options or {})
+        if video_seconds:
+            video = out.add_stream("flv", rate=25)
+            video.width, video.height, video.pix_fmt = 64, 48, "yuv420p"
+            for i in range(round(video_seconds * 25)):
+                out.mux(video.encode(av.VideoFrame.from_ndarray(np.full((48, 64, 3), 8 * i % 256, np.uint8), format="rgb24")))
+            out.mux(video.encode(None))
+        audio.codec_context.open(strict=False)  # its sample format and frame size
+        context = audio.codec_context
+        resampler = av.AudioResampler(format=context.format.name, layout=layout, rate=rate, frame_size=context.frame_size or 1024)
+        tone = (0.5 * np.sin(2 * np.pi * TONE_HZ * np.arange(round(seconds * rate)) / rate)).astype(np.float32)
+        frame = av.AudioFrame.from_ndarray(np.tile(tone, (2 if stereo else 1, 1)), format="fltp", layout=layout)
+        frame.sample_rate, frame.pts, frame.time_base = rate, 0, Fraction(1, rate)
+        for piece in [*resampler.resample(frame), *resampler.resample(None)]:
+            out.mux(audio.encode(piece))
+        out.mux(audio.encode(None))
     return path
 
 

@@ -12,7 +12,7 @@ import pytest
 from judges.errors import InputError
 from judges.media import Media, MediaSpec, TruncatedMediaWarning, _sample_frames, _segment_middles, _to_rgb, decode_clip, encode_image, encode_wav
 from tests.media_fixtures import (TONE_HZ, make_audio_with_cover, make_clip, make_corrupt_clip, make_numbered_clip, make_stream_copy_cut,
-                                  make_truncated_copy)
+                                  make_tone_file, make_truncated_copy)
 
 
 @pytest.fixture(scope="module")
@@ -502,6 +502,74 @@ def test_a_streamed_wav_that_declares_no_size_never_warns(tmp_path):
         warnings.simplefilter("always")
         assert decode_clip(streamed, num_frames=8).truncated is None
     assert _truncation_warnings(caught) == []
+
+
+# -- an MP3 declares a length ffmpeg does not tell from its own estimate; ADTS and MPEG-TS declare none -----------------
+def _cut_copy(path, share):
+    """``path`` cut off after ``share`` of its bytes, beside it."""
+    cut = path.with_name(f"cut{path.suffix}")
+    cut.write_bytes(path.read_bytes()[: int(path.stat().st_size * share)])
+    return cut
+
+
+_VBR = {"flags": "+qscale", "global_quality": "472"}  # LAME's -V 4: a Xing header, not Info
+
+
+def _vbri_mp3(path, seconds: float = 3.0):
+    """An MP3 whose first frame holds a Fraunhofer VBRI header in place of LAME's Info header (same byte and frame count)."""
+    data = bytearray(make_tone_file(path, seconds).read_bytes())
+    info = data.index(b"Info")  # 4 header + 17 side information bytes into the first frame (MPEG-1 mono)
+    frame = info - 21
+    flags = int.from_bytes(data[info + 4:info + 8], "big")
+    assert flags & 3 == 3
+    frames, size = data[info + 8:info + 12], data[info + 12:info + 16]
+    data[info:info + 16] = bytes(16)
+    data[frame + 36:frame + 54] = b"VBRI" + (1).to_bytes(2, "big") + bytes(4) + size + frames
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize("header", ["info", "xing", "vbri"])
+def test_an_mp3_cut_off_warns_by_the_frames_its_header_frame_declares(tmp_path, header):
+    # a cut MP3 was judged on what decodes without a warning: ffmpeg reads its header's length, as it estimates one without it
+    if header == "vbri":
+        whole = _vbri_mp3(tmp_path / "whole.mp3")
+    else:
+        whole = make_tone_file(tmp_path / "whole.mp3", 3.0, options=_VBR if header == "xing" else None)
+        assert header.capitalize().encode() in whole.read_bytes()[:200]
+    with pytest.warns(TruncatedMediaWarning, match="of the 3.0 s its container declares"):
+        media = decode_clip(_cut_copy(whole, 0.5), num_frames=8)
+    assert media.truncated[0] == pytest.approx(len(media.audio) / media.sample_rate, abs=0.1) and media.truncated[0] < 2
+
+
+@pytest.mark.parametrize("seconds, rate, stereo, options", [(3.0, 44100, False, None), (1.3, 16000, False, None), (2.2, 22050, True, None),
+                                                            (0.4, 8000, False, None), (2.0, 48000, True, {"b": "320k"}), (2.0, 44100, True, _VBR)])
+def test_a_complete_mp3_never_warns_of_truncation(tmp_path, seconds, rate, stereo, options):
+    whole = make_tone_file(tmp_path / "whole.mp3", seconds, rate=rate, stereo=stereo, options=options)
+    tagged = tmp_path / "tagged.mp3"  # an ID3v1 tag after the audio
+    tagged.write_bytes(whole.read_bytes() + b"TAG" + b"title".ljust(125, b"\x00"))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for clip in (whole, tagged, _vbri_mp3(tmp_path / "vbri.mp3", seconds)):
+            assert decode_clip(clip, num_frames=8).truncated is None
+    assert _truncation_warnings(caught) == []
+
+
+@pytest.mark.parametrize("kind", ["adts", "mpegts", "mp3 without a header frame"])
+def test_a_format_that_declares_no_length_is_judged_on_what_decodes_without_a_warning_cut_or_not(tmp_path, kind):
+    """ffmpeg estimates their length from the bit rate and the file's size, a cut file's too: nothing tells it was cut."""
+    if kind == "adts":
+        whole = make_tone_file(tmp_path / "whole.aac", 3.0, codec="aac", format="adts")
+    elif kind == "mpegts":
+        whole = make_tone_file(tmp_path / "whole.ts", 3.0, codec="aac")
+    else:
+        whole = tmp_path / "whole.mp3"
+        whole.write_bytes(make_tone_file(tmp_path / "info.mp3", 3.0).read_bytes().replace(b"Info", bytes(4), 1))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert decode_clip(whole, num_frames=8).truncated is None
+        cut = decode_clip(_cut_copy(whole, 0.5), num_frames=8)
+    assert _truncation_warnings(caught) == [] and cut.truncated is None and len(cut.audio) / cut.sample_rate < 2
 
 
 def _flac_avi(path, seconds: float, rate: int, with_video: bool):
