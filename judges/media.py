@@ -19,7 +19,9 @@ from __future__ import annotations
 import errno
 import importlib.util
 import io
+import math
 import os
+import struct
 import threading
 import warnings
 import wave
@@ -151,8 +153,9 @@ def decode_clip(
     Raises :class:`InputError` (one line) when the file is missing, unreadable
     or has neither a video nor an audio stream. A stream that stops well short
     of the length the container declares (MP4/MOV, Matroska/WebM, AVI, FLAC,
-    WAV, an MP3 with a Xing/Info or VBRI header: those whose header says it;
-    not ADTS AAC, MPEG-TS, an MP3 without such a header) is decoded as far as it goes, with a one-line
+    WAV, an MP3 with a Xing/Info or VBRI header, an FLV with a duration in its
+    onMetaData: those whose header says it; not ADTS AAC, MPEG-TS, an MP3
+    without such a header) is decoded as far as it goes, with a one-line
     :class:`TruncatedMediaWarning` naming the file (once per file and process),
     and ``Media.truncated`` set.
     """
@@ -196,10 +199,10 @@ def decode_clip(
 #: Containers whose header declares the length (ffmpeg only estimates it for others: ADTS AAC and MPEG-TS,
 #: which declare none, from the bit rate or the file's size). An AVI declares each stream's length in its
 #: stream header (``dwLength``, which ffmpeg gives as ``frames``), not in its duration, which ffmpeg reads off
-#: the index at the file's end, or estimates when that index was cut off. WAV and MP3 declare a length
+#: the index at the file's end, or estimates when that index was cut off. WAV, MP3 and FLV declare a length
 #: ffmpeg does not tell from its own estimate: it is read from the file itself (:data:`_FILE_DECLARED`).
 _DECLARING_FORMATS = frozenset({"mov", "mp4", "matroska", "webm", "flac"})
-_AVI = "avi"
+_AVI, _FLV = "avi", "flv"
 #: A stream ending this much before its declared end was cut: normal files end within a few milliseconds
 #: of it (audio priming and padding, rounding); a frame interval more for a video without packet durations.
 _CUT_SECONDS, _CUT_SHARE = 0.15, 0.02
@@ -215,6 +218,7 @@ class _Reach:
     end: float | None
     declared: tuple[float, float] | None  # (start, end)
     slack: float  # seconds that may be missing from its end in a complete file (a frame interval)
+    of_file: bool = False  # ``declared`` is the file's length (an FLV's), which its streams need not each reach
 
 
 def _reach(container: Any, stream: Any, end: float | None) -> _Reach:
@@ -226,7 +230,7 @@ def _reach(container: Any, stream: Any, end: float | None) -> _Reach:
     slack = 1.5 / rate if rate else 0.0
     if _AVI in _format_names(container) and stream.time_base:
         slack = max(slack, 2.5 * float(stream.time_base))
-    return _Reach(end, _declared_end(container, stream), slack)
+    return _Reach(end, _declared_end(container, stream), slack, of_file=_FLV in _format_names(container))
 
 
 def _format_names(container: Any) -> list[str]:
@@ -332,12 +336,48 @@ def _mp3_header_seconds(path: str) -> float | None:
     return frames * (1152 if version == 3 else 576) / _MPEG_RATES[version][rate_index]
 
 
+def _flv_metadata_seconds(path: str) -> float | None:
+    """Seconds an FLV's onMetaData declares (its ``duration``), when the file does not end with a whole tag (each tag
+    is followed by its size: a complete file ends with its last one's), else None: a complete file (its streams need
+    not last as long as the longest: the duration is the file's, not each stream's), or one declaring none (0, as a
+    live recording or a writer to a pipe leaves it)."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(9)
+            if len(head) < 9 or head[:3] != b"FLV":
+                return None
+            handle.seek(int.from_bytes(head[5:9], "big") + 4)  # past the header and the first (0) tag size
+            tag = handle.read(11)
+            if len(tag) < 11 or tag[0] & 0x1F != 18:  # the script tag, first as every writer puts it
+                return None
+            script = handle.read(int.from_bytes(tag[1:4], "big"))
+            total = handle.seek(0, os.SEEK_END)
+            handle.seek(max(0, total - 4))
+            last = int.from_bytes(handle.read(4), "big")
+            if 11 < last <= total - 4:
+                handle.seek(total - 4 - last)
+                tail = handle.read(11)
+                if tail[0] & 0x1F in (8, 9, 18) and int.from_bytes(tail[1:4], "big") == last - 11 and tail[8:11] == bytes(3):
+                    return None
+    except OSError:
+        return None
+    at = script.find(b"\x00\x08duration\x00")  # the key, then an AMF0 number: a big-endian double
+    if at < 0 or len(script) < at + 19:
+        return None
+    (seconds,) = struct.unpack(">d", script[at + 11:at + 19])
+    return seconds if math.isfinite(seconds) and seconds > 0 else None
+
+
 #: Container format -> the reader of the length its file declares, where ffmpeg gives none or mixes it with estimates.
-_FILE_DECLARED = {"wav": _wav_data_seconds, "mp3": _mp3_header_seconds}
+_FILE_DECLARED = {"wav": _wav_data_seconds, "mp3": _mp3_header_seconds, _FLV: _flv_metadata_seconds}
 
 
 def _truncation(reached: list[_Reach]) -> tuple[float, float] | None:
-    """``(seconds decoded, seconds declared)`` of the stream cut shortest, if any stops well before its declared end."""
+    """``(seconds decoded, seconds declared)`` of the stream cut shortest, if any stops well before its declared end.
+    Streams sharing the file's declared length are one: the one reaching furthest tells how far the file goes."""
+    shared = [r for r in reached if r.of_file and r.end is not None]
+    if shared:
+        reached = [r for r in reached if not r.of_file] + [max(shared, key=lambda r: r.end or 0.0)]
     cut = []
     for r in reached:
         if r.end is None or r.declared is None:

@@ -504,7 +504,7 @@ def test_a_streamed_wav_that_declares_no_size_never_warns(tmp_path):
     assert _truncation_warnings(caught) == []
 
 
-# -- an MP3 declares a length ffmpeg does not tell from its own estimate; ADTS and MPEG-TS declare none -----------------
+# -- MP3 and FLV declare a length ffmpeg does not tell from its own estimate; ADTS and MPEG-TS declare none -------------
 def _cut_copy(path, share):
     """``path`` cut off after ``share`` of its bytes, beside it."""
     cut = path.with_name(f"cut{path.suffix}")
@@ -552,6 +552,26 @@ def test_a_complete_mp3_never_warns_of_truncation(tmp_path, seconds, rate, stere
         warnings.simplefilter("always")
         for clip in (whole, tagged, _vbri_mp3(tmp_path / "vbri.mp3", seconds)):
             assert decode_clip(clip, num_frames=8).truncated is None
+    assert _truncation_warnings(caught) == []
+
+
+@pytest.mark.parametrize("video_seconds", [0.0, 1.4, 2.6])
+def test_an_flv_cut_off_warns_by_the_duration_its_metadata_declares(tmp_path, video_seconds):
+    # ffmpeg gives onMetaData's duration as the file's: a cut FLV was judged on what decodes without a warning
+    whole = make_tone_file(tmp_path / "whole.flv", 2.0, codec="aac", video_seconds=video_seconds)
+    declared = max(2.0, video_seconds)
+    with pytest.warns(TruncatedMediaWarning, match=f"of the {declared:.1f} s its container declares"):
+        media = decode_clip(_cut_copy(whole, 0.5), num_frames=8)
+    assert media.truncated[0] < declared * 0.7
+
+
+@pytest.mark.parametrize("video_seconds", [0.0, 1.4, 2.0, 2.6])  # the audio (2 s) longer, as long, shorter
+def test_a_complete_flv_never_warns_of_truncation_though_its_streams_differ_in_length(tmp_path, video_seconds):
+    clip = make_tone_file(tmp_path / "whole.flv", 2.0, codec="aac", video_seconds=video_seconds)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for num_frames, with_audio in ((8, True), (8, False), (0, True)):
+            assert decode_clip(clip, num_frames=num_frames, with_audio=with_audio).truncated is None
     assert _truncation_warnings(caught) == []
 
 
