@@ -112,6 +112,7 @@ def load_calibration(path: str | Path, wheel=None) -> tuple[Fuser, dict[str, Any
         what = f"missing {exc}" if isinstance(exc, KeyError) else f"{type(exc).__name__}: {exc}"
         raise InputError(f"{path}: damaged calibration file ({what}); re-run 'cojudge tune' to make a new one") from None
     _check_strategy(path, data, fuser)
+    _check_level(path, data, fuser)
     tuned = [j.get("name") for j in data.get("judges", []) if isinstance(j, dict)]
     if tuned and tuned != fuser.judges_:
         raise InputError(f"{path}: damaged calibration file (its judges {tuned[:5]} differ from its voter's {fuser.judges_[:5]}); "
@@ -125,7 +126,10 @@ def _check_strategy(path: Path, data: dict[str, Any], fuser: Fuser) -> None:
     from calibration.tuning import STRATEGIES, strategy_of
 
     strategy, voters = data["strategy"], strategy_of(fuser.voter_)
-    if strategy in STRATEGIES and voters is not None and strategy != voters:
+    if voters is not None and strategy not in STRATEGIES:  # a voter no strategy names (not one of ours) is named freely
+        raise InputError(f"{path}: its strategy {strategy!r} is not one of {', '.join(STRATEGIES)}; its voter "
+                         f"({type(fuser.voter_).__name__}) is {voters!r}: write \"strategy\": \"{voters}\", or re-run 'cojudge tune'")
+    if voters is not None and strategy != voters:
         raise InputError(f"{path}: its strategy {strategy!r} is not its voter's ({type(fuser.voter_).__name__}: {voters!r}); "
                          f"the strategy is learnt, not set: run 'cojudge tune --strategy {strategy}' for a {strategy} calibration")
 
@@ -148,6 +152,13 @@ def _check_entries(data: dict[str, Any]) -> None:
     judges = data.get("judges", [])
     if not isinstance(judges, list) or not all(isinstance(j, dict) for j in judges):
         raise ValueError("'judges' must list one object (name, type, path) per judge")
+    for judge in filter(_replayed, judges):  # a path or answers' digest that is not text would silently turn off fuse's other-file warnings
+        odd = next((k for k in ("path", "labels") if k in judge and not isinstance(judge[k], str)), None)
+        if odd is not None:
+            raise ValueError(f"the {odd} {judge[odd]!r} of judge {judge.get('name')!r} is not text")
+    model_id = data.get("embedding_model_id")
+    if model_id is not None and not isinstance(model_id, str):  # a number would silently turn off the other-model warning
+        raise ValueError(f"embedding_model_id {model_id!r} is not a model's name (or null when unknown words are dropped)")
     fusion = data["fusion"]
     if not isinstance(fusion, dict):
         raise ValueError("'fusion' must be an object (oov, min_similarity, embedding_model)")
@@ -161,6 +172,14 @@ def _check_entries(data: dict[str, Any]) -> None:
         raise ValueError(f"fusion min_similarity {similarity!r} is not a number")
     if similarity is not None and not -1 <= similarity <= 1:  # a cosine: above 1 nothing is ever attached
         raise ValueError(f"fusion min_similarity {similarity!r} is not a cosine similarity in [-1, 1]")
+
+
+def _check_level(path: Path, data: dict[str, Any], fuser: Fuser) -> None:
+    """The wheel level the file names is the one its fusion counts votes at: an edited level would be reported, not used."""
+    level, counted = data["wheel"].get("level"), fuser.space().level
+    if level != counted:
+        raise InputError(f"{path}: its wheel level {level!r} is not the level its fusion counts votes at; the only allowed value is "
+                         f"{counted!r}: write \"level\": \"{counted}\", or re-run 'cojudge tune'")
 
 
 def _check_state(fuser: Fuser) -> None:

@@ -140,7 +140,8 @@ def test_a_judge_tuned_by_a_path_relative_to_its_folder_keeps_its_folder_for_the
 
 @pytest.mark.parametrize("damage", ["drop voter", "drop wheel", "bad class", "unknown parameter", "drop state", "fewer judges", "lam out of range",
                                     "judges as bare names", "drop strategy", "reliability feature switched off", "coefficients cut short",
-                                    "fewer classes", "similarity not a number", "similarity above 1", "embedding model not a name"])
+                                    "fewer classes", "similarity not a number", "similarity above 1", "embedding model not a name",
+                                    "embedding model id not a name", "judge path not a name"])
 def test_a_damaged_calibration_file_is_a_one_line_error(calibration, two_judges, tmp_path, capsys, damage):
     data = json.loads(calibration.read_text())
     if damage == "drop voter":
@@ -171,6 +172,10 @@ def test_a_damaged_calibration_file_is_a_one_line_error(calibration, two_judges,
         data["fusion"]["min_similarity"] = 5
     elif damage == "embedding model not a name":
         data["fusion"].update(oov="attach", embedding_model=5)
+    elif damage == "embedding model id not a name":
+        data["embedding_model_id"] = 5
+    elif damage == "judge path not a name":
+        data["judges"][0]["path"] = 5
     else:
         data["voter"]["state"]["judges_"] = ["a"]
     damaged = tmp_path / "damaged.json"
@@ -217,6 +222,20 @@ def test_a_calibration_of_another_format_version_asks_for_a_new_tuning(calibrati
 def test_a_calibration_whose_strategy_is_edited_to_another_than_its_voters_is_refused(calibration, tmp_path):
     path = _altered(calibration, tmp_path, lambda data: data.update(strategy="majority"))  # its voter is still the stacked one
     with pytest.raises(InputError, match=r"strategy 'majority' is not its voter's \(StackedVoter: 'stacked'\).*cojudge tune --strategy majority"):
+        load_calibration(path)
+
+
+def test_a_calibration_whose_strategy_is_edited_to_an_unknown_name_is_refused_with_the_allowed_ones(calibration, tmp_path):
+    path = _altered(calibration, tmp_path, lambda data: data.update(strategy="stacking"))
+    with pytest.raises(InputError, match=r"altered.json: its strategy 'stacking' is not one of majority, weighted, dawid-skene, stacked; "
+                                         r"its voter \(StackedVoter\) is 'stacked'"):
+        load_calibration(path)
+
+
+@pytest.mark.parametrize("level", [3, "1", "level2", None])
+def test_a_calibration_whose_wheel_level_is_edited_is_refused_with_the_allowed_one(calibration, tmp_path, level):
+    path = _altered(calibration, tmp_path, lambda data: data["wheel"].update(level=level))
+    with pytest.raises(InputError, match=rf"altered.json: its wheel level {level!r} is not the level .* the only allowed value is 'level1'"):
         load_calibration(path)
 
 
