@@ -95,11 +95,11 @@ class FaceJudge(Judge):
                 raise InputError(f"{option}={value!r}: give a number (unquoted in a config)")
         if not 0.0 < threshold < 1.0:
             raise InputError(f"threshold={threshold!r}: give a probability between 0 and 1, e.g. 0.3")
-        if not isinstance(max_words, int) or max_words < 1:
+        if isinstance(max_words, bool) or not isinstance(max_words, int) or max_words < 1:
             raise InputError(f"max_words={max_words!r}: give a whole number, 1 or more")
         if not 0.0 < min_face < 1.0:
             raise InputError(f"min_face={min_face!r}: give the smallest face as a fraction of the frame's shorter side, e.g. 0.08")
-        if not isinstance(num_frames, int) or num_frames < 1:
+        if isinstance(num_frames, bool) or not isinstance(num_frames, int) or num_frames < 1:
             raise InputError(f"num_frames={num_frames!r}: give a whole number >= 1 (the face judge needs frames), e.g. 8")
         if not 0.0 < min_face_share <= 1.0:
             raise InputError(f"min_face_share={min_face_share!r}: give the share of sampled frames that must show a face, in (0, 1], e.g. 0.25")

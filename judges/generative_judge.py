@@ -52,7 +52,7 @@ class GenerativeJudge(Judge):
         """Check and store the options every generative judge shares."""
         if mode not in MODES:
             raise InputError(f"mode={mode!r}: use one of {', '.join(MODES)}")
-        if not isinstance(batch_size, int) or batch_size < 1:
+        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
             raise InputError(f"batch_size={batch_size!r}: give a whole number >= 1")
         if not isinstance(use_subtitle, bool):  # "false" (quoted in a config) would read as true
             raise InputError(f"use_subtitle={use_subtitle!r}: give true or false (unquoted)")

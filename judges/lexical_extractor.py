@@ -95,7 +95,7 @@ class LexicalExtractor(Judge):
     ):
         if path is not None and descriptions is not None:
             raise InputError("lexical extractor: give path= (a *-reason.jsonl) or descriptions=, not both")
-        if not isinstance(negation_window, int) or negation_window < 0:
+        if isinstance(negation_window, bool) or not isinstance(negation_window, int) or negation_window < 0:
             raise InputError(f"negation_window={negation_window!r}: give a whole number of words >= 0, e.g. 3")
         self.name = name
         self.path = None if path is None else str(path)

@@ -77,7 +77,7 @@ class LMDeployJudge(GenerativeJudge):
         )
         if backend not in BACKENDS:
             raise InputError(f"backend={backend!r}: use one of {', '.join(BACKENDS)}")
-        if not isinstance(tp, int) or tp < 1:
+        if isinstance(tp, bool) or not isinstance(tp, int) or tp < 1:
             raise InputError(f"tp={tp!r}: give the number of GPUs for tensor parallelism (a whole number >= 1)")
         self.backend = backend
         self.tp = tp

@@ -84,11 +84,11 @@ class MediaSpec:
     max_side: int | None = None
 
     def __post_init__(self) -> None:
-        if not isinstance(self.num_frames, int) or self.num_frames < 0:
+        if isinstance(self.num_frames, bool) or not isinstance(self.num_frames, int) or self.num_frames < 0:
             raise InputError(f"num_frames={self.num_frames!r}: give a whole number >= 0")
-        if self.sample_rate is not None and (not isinstance(self.sample_rate, int) or self.sample_rate <= 0):
+        if self.sample_rate is not None and (isinstance(self.sample_rate, bool) or not isinstance(self.sample_rate, int) or self.sample_rate <= 0):
             raise InputError(f"sample_rate={self.sample_rate!r}: give a positive whole number of Hz, e.g. 16000")
-        if self.max_side is not None and (not isinstance(self.max_side, int) or self.max_side < 16):
+        if self.max_side is not None and (isinstance(self.max_side, bool) or not isinstance(self.max_side, int) or self.max_side < 16):
             raise InputError(f"max_side={self.max_side!r}: give a pixel size >= 16, or None to keep frames as decoded")
 
     def as_dict(self) -> dict[str, Any]:

@@ -12,6 +12,7 @@ import base64
 import email.utils
 import http.client
 import json
+import numbers
 import os
 import socket
 import threading
@@ -98,14 +99,19 @@ class OpenAIJudge(Judge):
             raise InputError(f"modalities={sorted(mods)}: choose from {', '.join(sorted(MODALITIES))}")
         if mode == "describe" and not mods & {"video", "audio"}:  # it would describe a clip it was never sent
             raise InputError(f"mode='describe' needs 'video' or 'audio' in modalities (given: {sorted(mods)}); a text-only judge can be the extractor")
-        if not isinstance(max_concurrency, int) or max_concurrency < 1:
+        if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int) or max_concurrency < 1:
             raise InputError(f"max_concurrency={max_concurrency!r}: give a whole number >= 1")
-        if not isinstance(max_retries, int) or max_retries < 0:
+        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
             raise InputError(f"max_retries={max_retries!r}: give a whole number >= 0")
+        for option, value in {"backoff": backoff, "timeout": timeout, "temperature": temperature}.items():
+            if isinstance(value, bool) or not isinstance(value, numbers.Real):  # "30", quoted in a config: named, not a TypeError
+                raise InputError(f"{option}={value!r}: give a number (unquoted in a config)")
         if not backoff >= 0:
             raise InputError(f"backoff={backoff!r}: give the first retry's wait in seconds, >= 0")
-        if not timeout or timeout <= 0:
+        if not timeout > 0:
             raise InputError(f"timeout={timeout!r}: give a positive number of seconds")
+        if max_tokens is not None and (isinstance(max_tokens, bool) or not isinstance(max_tokens, int) or max_tokens < 1):
+            raise InputError(f"max_tokens={max_tokens!r}: give a whole number >= 1, or leave it out (64 for words, 512 for a description)")
         self.model = model
         self.base_url = str(base_url).rstrip("/")
         self.name = name or model

@@ -86,7 +86,7 @@ def run_judges_ray(
     """
     plans = _plans(judge_configs)
     clips = _checked_clips(clips)
-    if not isinstance(batch_size, int) or batch_size < 1:
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
         raise InputError(f"batch_size={batch_size!r}: give a whole number of clips per batch, 1 or more")
     if cache is not None and not isinstance(cache, (VerdictCache, str, Path)):
         raise InputError(f"cache={cache!r}: give a VerdictCache, a path to a cache file, or None")
@@ -526,7 +526,7 @@ def _write_parquet(path: Path, verdicts: list[Verdict]) -> None:
 def _connect(address: str | None, num_cpus: int | None) -> None:
     """Join Ray at ``address``, keep the session already open here, or start a local cluster."""
     ray = _import_ray()
-    if num_cpus is not None and (not isinstance(num_cpus, int) or num_cpus < 1):
+    if num_cpus is not None and (isinstance(num_cpus, bool) or not isinstance(num_cpus, int) or num_cpus < 1):
         raise InputError(f"num_cpus={num_cpus!r}: give the local cluster's CPU count, a whole number >= 1, or None for all")
     if ray.is_initialized():
         return

@@ -67,9 +67,9 @@ def run_judges(
     clips = _checked_clips(clips)
     if batch_timeout is not None and (isinstance(batch_timeout, bool) or not isinstance(batch_timeout, (int, float)) or not batch_timeout > 0):
         raise InputError(f"batch_timeout={batch_timeout!r}: give the seconds a judge may take on one batch, > 0, or None for no limit")
-    if not isinstance(batch_size, int) or batch_size < 1:
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
         raise InputError(f"batch_size={batch_size!r}: give a whole number of clips per batch, 1 or more")
-    if max_workers is not None and (not isinstance(max_workers, int) or max_workers < 1):
+    if max_workers is not None and (isinstance(max_workers, bool) or not isinstance(max_workers, int) or max_workers < 1):
         raise InputError(f"max_workers={max_workers!r}: give a whole number, 1 or more, or None for one per judge")
     if cache is None or isinstance(cache, VerdictCache):
         return _run(judges, clips, cache, progress, max_workers, batch_size, retry_failed, batch_timeout)

@@ -62,7 +62,7 @@ class SpeechToText:
     sample_rate = 16000
 
     def __init__(self, model_path: str | Path | None = None, beam_size: int = 1, cpu_threads: int = 2, vad: bool = True):
-        if not isinstance(beam_size, int) or beam_size < 1:
+        if isinstance(beam_size, bool) or not isinstance(beam_size, int) or beam_size < 1:
             raise InputError(f"beam_size={beam_size!r}: give a whole number, 1 (greedy, fastest) or more")
         if not isinstance(cpu_threads, int) or isinstance(cpu_threads, bool) or cpu_threads < 0:
             raise InputError(f"cpu_threads={cpu_threads!r}: give a whole number of threads, e.g. 2 (0: CTranslate2 chooses)")

@@ -114,7 +114,7 @@ class TextLexiconJudge(Judge):
     def __init__(self, name: str = "text-lexicon", relative_threshold: float = 0.6, max_words: int = 3):
         if isinstance(relative_threshold, bool) or not isinstance(relative_threshold, numbers.Real) or not 0.0 < relative_threshold <= 1.0:
             raise InputError(f"relative_threshold={relative_threshold!r}: give a fraction of the top category's weight, e.g. 0.6")
-        if not isinstance(max_words, int) or max_words < 1:
+        if isinstance(max_words, bool) or not isinstance(max_words, int) or max_words < 1:
             raise InputError(f"max_words={max_words!r}: give a whole number, 1 or more")
         # the lexicons' packages are checked now, not at the first clip (an error verdict per clip, then cached)
         _package_file("nrclex", "data", "nrc_en.json")

@@ -265,6 +265,41 @@ def test_a_true_or_false_min_support_is_refused_not_read_as_a_number():
         ScoreUnionFuser(threshold=True).fit()
 
 
+def _build(where: str, **options):
+    """``where`` ("module:Class" or "module:function") called with ``options``."""
+    import importlib
+
+    module, name = where.split(":")
+    return getattr(importlib.import_module(module), name)(**options)
+
+
+@pytest.mark.parametrize("where, options", [
+    ("judges.face_judge:FaceJudge", {"max_words": True}),
+    ("judges.face_judge:FaceJudge", {"num_frames": True}),
+    ("judges.text_lexicon_judge:TextLexiconJudge", {"max_words": True}),
+    ("judges.lexical_extractor:LexicalExtractor", {"name": "x", "descriptions": {}, "negation_window": True}),
+    ("judges.media:MediaSpec", {"num_frames": True}),
+    ("judges.media:MediaSpec", {"sample_rate": True}),
+    ("judges.openai_judge:OpenAIJudge", {"model": "m", "max_concurrency": True}),
+    ("judges.openai_judge:OpenAIJudge", {"model": "m", "max_retries": True}),
+    ("judges.openai_judge:OpenAIJudge", {"model": "m", "max_tokens": True}),
+    ("judges.openai_judge:OpenAIJudge", {"model": "m", "timeout": True}),
+    ("judges.openai_judge:OpenAIJudge", {"model": "m", "backoff": True}),
+    ("judges.openai_judge:OpenAIJudge", {"model": "m", "temperature": "0.2"}),
+    ("judges.lmdeploy_judge:LMDeployJudge", {"model": "m", "tp": True}),
+    ("judges.speech_to_text:SpeechToText", {"beam_size": True}),
+    ("judges.runner:run_judges", {"judges": [ReplayJudge("a", labels={"c": ["happy"]})], "clips": ["c"], "batch_size": True}),
+    ("judges.runner:run_judges", {"judges": [ReplayJudge("a", labels={"c": ["happy"]})], "clips": ["c"], "max_workers": True}),
+    ("judges.ray_runner:run_judges_ray", {"judge_configs": [{"type": "replay", "name": "a", "labels": {"c": ["happy"]}}], "clips": ["c"],
+                                          "batch_size": True}),
+])
+def test_a_true_or_false_or_text_is_refused_where_a_judge_option_wants_a_number(where, options):
+    # bool is an int in Python: `max_words = true` in a TOML config was taken as 1 (and batch_size=True as 1 clip a batch)
+    option, value = list(options.items())[-1]
+    with pytest.raises(InputError, match=f"^{option}={value!r}: give "):
+        _build(where, **options)
+
+
 def test_a_max_words_of_zero_is_refused():
     with pytest.raises(InputError, match="max_words=0"):
         ScoreUnionFuser(max_words=0).fit()

@@ -51,6 +51,11 @@ def test_a_batch_size_below_one_is_refused():
         Scripted(batch_size=0)
 
 
+def test_a_true_batch_size_is_refused_not_read_as_one_clip_a_batch():
+    with pytest.raises(InputError, match="batch_size=True: give a whole number"):
+        Scripted(batch_size=True)
+
+
 @pytest.mark.parametrize("value", ["false", "no", 0])
 def test_a_use_subtitle_that_is_not_true_or_false_is_refused_not_read_as_true(value):
     # use_subtitle = "false" (quoted, in a TOML config) was a non-empty string: the subtitle was used
