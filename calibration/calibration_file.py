@@ -19,7 +19,7 @@ from judges.clip_hash import identity_json_value
 from judges.errors import InputError
 from judges.text_files import check_input_file
 
-__all__ = ["save_calibration", "load_calibration", "judges_on_other_files", "judges_with_other_answers", "FORMAT_VERSION"]
+__all__ = ["save_calibration", "load_calibration", "calibration_wheel_files", "judges_on_other_files", "judges_with_other_answers", "FORMAT_VERSION"]
 
 FORMAT_VERSION = 1
 _PACKAGES = ("merov-cojudge", "numpy", "scikit-learn", "sentence-transformers", "networkx")
@@ -119,6 +119,26 @@ def load_calibration(path: str | Path, wheel=None) -> tuple[Fuser, dict[str, Any
                          "re-run 'cojudge tune' to make a new one")
     _warn_if_embedding_model_changed(path, data, fuser)
     return fuser, data
+
+
+def calibration_wheel_files(path: str | Path) -> dict[str, Path]:
+    """The emotion-wheel files a calibration file's fusion reads, by what they are, for outputs to refuse: its
+    recorded wheel folder (e.g. tuned with ``--wheel-dir``), else the data folder's, with its word-form table.
+
+    None when the file is not a readable calibration (or a pipe, read once: by the load), which loading reports.
+    """
+    from calibration.emotion_wheel import wheel_input_files
+
+    path = Path(path)
+    try:
+        wheel = json.loads(path.read_text(encoding="utf-8-sig"))["wheel"] if path.is_file() else None
+        directory, word_forms = wheel["directory"], wheel["word_forms"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    if not isinstance(directory, str) or not isinstance(word_forms, str):
+        return {}
+    files = wheel_input_files(directory if Path(directory).is_dir() else None, word_forms)  # as load_calibration finds it
+    return {f"{what} (read by the calibration's fusion)": file for what, file in files.items()}
 
 
 def _check_strategy(path: Path, data: dict[str, Any], fuser: Fuser) -> None:

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from calibration.calibration_file import judges_on_other_files, judges_with_other_answers, load_calibration
+from calibration.calibration_file import calibration_wheel_files, judges_on_other_files, judges_with_other_answers, load_calibration
 from calibration.emotion_wheel import wheel_input_files
 from calibration.labels import read_split
 from ensemble.judge_args import add_judge_arguments, judge_file_inputs, judge_files
@@ -42,7 +42,8 @@ def write_predictions_csv(path: str | Path, predictions) -> Path:
 
 def run(args: argparse.Namespace) -> int:
     files = judge_files(args)
-    inputs = {**judge_file_inputs(files), "--calibration": args.calibration, "--names": args.names, **wheel_input_files()}
+    inputs = {**judge_file_inputs(files), "--calibration": args.calibration, "--names": args.names, **wheel_input_files(),
+              **calibration_wheel_files(args.calibration)}
     out = check_output_path(args.out, "--out", inputs)
     details = check_output_path(args.details, "--details", {**inputs, "--out": out}) if args.details else None
     fuser, data = load_calibration(args.calibration)

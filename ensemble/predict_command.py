@@ -143,7 +143,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _inputs(args: argparse.Namespace, clips: Sequence[Clip]) -> dict[str, Path | str | None]:
     """Every file the run reads, by what it is: the clips' videos and subtitles, the options' files, the
-    files the judges config names (a replayed judge's outputs, a plugin) and the emotion wheel's."""
+    files the judges config names (a replayed judge's outputs, a plugin) and the emotion wheel's (the data
+    folder's, and the one the calibration's fusion reads)."""
+    from calibration.calibration_file import calibration_wheel_files
     from calibration.emotion_wheel import wheel_input_files
     from judges.registry import config_input_files
 
@@ -155,7 +157,8 @@ def _inputs(args: argparse.Namespace, clips: Sequence[Clip]) -> dict[str, Path |
     config = _config_path(args)
     inputs.update({"--config": config, "--calibration": args.calibration, "--names": args.names, "--subtitle": args.subtitle})
     judged = config_input_files(config) if config.is_file() else {}  # a pipe (<(...)) gives its text once: to the run
-    return {**inputs, **judged, **wheel_input_files()}
+    calibrated = calibration_wheel_files(args.calibration) if args.calibration else {}
+    return {**inputs, **judged, **wheel_input_files(), **calibrated}
 
 
 def _config_path(args: argparse.Namespace) -> Path:

@@ -575,3 +575,24 @@ def test_tune_fuse_and_predict_refuse_to_write_over_the_emotion_wheel_files_they
     assert main(_fuse(cal, two_judges[:1], "--out", str(wheel / "format.csv"))) == 2
     assert "emotion wheel" in _one_line_error(capsys)
     assert {f.name: f.read_bytes() for f in wheel.iterdir()} == before
+
+
+def test_fuse_and_predict_refuse_to_write_over_the_wheel_files_of_a_calibration_tuned_with_wheel_dir(two_judges, data_root, tmp_path, capsys):
+    import shutil
+
+    wheel = tmp_path / "my_wheel"
+    shutil.copytree(data_root / "emotion_wheel", wheel)
+    for f in wheel.iterdir():
+        f.chmod(0o644)  # writable, as a user's own copy is: only the input guard stands in the way
+    before = {f.name: f.read_bytes() for f in wheel.iterdir()}
+    cal = tmp_path / "cal.json"
+    assert main(["tune", "--labels", str(data_root / "ovmerd/labels/dev.csv"), "--judge", two_judges[0], "--grid", "C=0.1", "--grid", "lam=0.5",
+                 "--oov", "drop", "--folds", "2", "--wheel-dir", str(wheel), "--out", str(cal)]) == 0
+    config = tmp_path / "replay.toml"
+    config.write_text(f'[[judge]]\ntype = "replay"\nname = "a"\npath = "{two_judges[0].split("=", 1)[1]}"\n')
+    capsys.readouterr()
+    for argv in (_fuse(cal, two_judges[:1], "--out", str(wheel / "wheel1.xlsx")),
+                 ["predict", "sample_00000000", "--config", str(config), "--calibration", str(cal), "--out", str(wheel / "synonym.xlsx")]):
+        assert main(argv) == 2, argv
+        assert "is the same file as the emotion wheel's" in _one_line_error(capsys)
+    assert {f.name: f.read_bytes() for f in wheel.iterdir()} == before
