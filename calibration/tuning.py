@@ -23,7 +23,7 @@ from ensemble.vote_table import VoteTable
 from ensemble.voter_base import DECISIONS, Rule
 from judges.errors import InputError
 
-__all__ = ["TuningResult", "tune_table", "default_grid", "STRATEGIES", "make_voter", "strategy_of", "check_folds", "check_labels", "check_grid", "check_unique_names"]
+__all__ = ["TuningResult", "tune_table", "default_grid", "STRATEGIES", "make_voter", "strategy_of", "check_folds", "MAX_REPEATS", "check_labels", "check_grid", "check_unique_names"]
 
 
 def _thresholds() -> list[float]:
@@ -67,7 +67,10 @@ def default_grid(strategy: str) -> dict[str, list[Any]]:
     return {k: list(v) for k, v in STRATEGIES[strategy][1].items()}
 
 
-_FOLDS, _REPEATS = Rule("whole", 2), Rule("whole", 1)
+#: Cross-validation repeats average out how the clips fell into folds: that noise shrinks as 1/sqrt(repeats), to 3% of
+#: one repeat's at 1000, while the run grows linearly (hours on a panel); a larger count is a typo, not a choice.
+MAX_REPEATS = 1000
+_FOLDS, _REPEATS = Rule("whole", 2), Rule("whole", 1, MAX_REPEATS)
 
 
 def check_folds(folds: Any, repeats: Any, n: int, names: tuple[str, str] = ("folds", "repeats")) -> None:
@@ -75,7 +78,8 @@ def check_folds(folds: Any, repeats: Any, n: int, names: tuple[str, str] = ("fol
     if not _FOLDS.allows(folds):
         raise InputError(f"{names[0]}={folds!r}: cross-validation needs a whole number of folds, 2 or more (e.g. 5)")
     if not _REPEATS.allows(repeats):
-        raise InputError(f"{names[1]}={repeats!r}: give a whole number of cross-validation repeats, 1 or more")
+        raise InputError(f"{names[1]}={repeats!r}: give a whole number of cross-validation repeats, 1 or more and at most {MAX_REPEATS} "
+                         "(each repeat costs as much as the first, and at 1000 the fold-split noise repeats average out is down to 3% of one repeat's)")
     if n < folds:
         fix = f"use {names[0]} between 2 and {n}" if n >= 2 else "cross-validation needs at least 2"
         raise InputError(f"{names[0]}={folds} but there are only {n} labelled clip(s) to split: {fix}, or label more clips")

@@ -50,6 +50,12 @@ def test_repeats_below_one_is_refused(wheel, repeats):
         _tune(wheel, repeats=repeats)
 
 
+def test_more_repeats_than_any_honest_use_needs_is_refused_not_run_for_days(wheel):
+    # cojudge tune --repeats 1000000000 ran on, printing nothing, until Ctrl-C
+    with pytest.raises(InputError, match="repeats=1001: .*at most 1000"):
+        _tune(wheel, repeats=1001)
+
+
 def test_more_folds_than_clips_is_refused(wheel):
     with pytest.raises(InputError, match="folds=9 but there are only 8 labelled clip"):
         _tune(wheel, folds=9)
