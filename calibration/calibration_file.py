@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import warnings
 import platform
 from collections.abc import Mapping
 from importlib import metadata
@@ -18,6 +17,7 @@ from ensemble.output_files import write_atomically
 from judges.clip_hash import identity_json_value
 from judges.errors import InputError
 from judges.text_files import check_input_file
+from judges.user_warnings import warn_user
 
 __all__ = ["save_calibration", "load_calibration", "calibration_wheel_files", "judges_on_other_files", "judges_with_other_answers", "FORMAT_VERSION"]
 
@@ -161,8 +161,8 @@ def _warn_if_embedding_model_changed(path: Path, data: dict[str, Any], fuser: Fu
         return
     current = fuser.embedding_model_id()
     if current != tuned:
-        warnings.warn(f"{path} was tuned with embedding model {tuned}, but {current} is used now, so out-of-vocabulary words may "
-                      "attach to other wheel words; install the tuned model, or re-run 'cojudge tune'", UserWarning, stacklevel=3)
+        warn_user(f"{path} was tuned with embedding model {tuned}, but {current} is used now, so out-of-vocabulary words may "
+                  "attach to other wheel words; install the tuned model, or re-run 'cojudge tune'")
 
 
 def _check_entries(data: dict[str, Any]) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import warnings
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -14,6 +13,7 @@ import numpy as np
 from judges.errors import InputError
 from judges.label_text import parse_labels
 from judges.text_files import check_input_file
+from judges.user_warnings import warn_user
 
 # A prediction cell may list thousands of words; the csv module's default cap (131,072 characters) is for a
 # line-noise guard, not for data, and refused such a cell as "field larger than field limit".
@@ -103,9 +103,8 @@ class _Repeats:
         if self.changed:
             name, first, later = self.changed[0]
             clips = f"{len(self.changed)} clip(s) are" if len(self.changed) > 1 else "a clip is"
-            warnings.warn(f"{self.path}: {clips} given again with another answer ({name!r}: {self.unit} {first} and {later}); "
-                          "the last answer is used, as the official MER2024 code reads it; keep one per clip if the earlier one is meant",
-                          stacklevel=3)
+            warn_user(f"{self.path}: {clips} given again with another answer ({name!r}: {self.unit} {first} and {later}); "
+                      "the last answer is used, as the official MER2024 code reads it; keep one per clip if the earlier one is meant")
 
 
 def _json_kind(value: object) -> str:

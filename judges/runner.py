@@ -24,7 +24,6 @@ import numbers
 import queue
 import threading
 import time
-import warnings
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -33,6 +32,7 @@ from tqdm.auto import tqdm
 from judges.base import Judge
 from judges.clip import Clip
 from judges.errors import InputError
+from judges.user_warnings import warn_user
 from judges.verdict import Verdict
 from judges.verdict_cache import VerdictCache
 
@@ -104,11 +104,10 @@ def _warn_default_identity(judge: Judge) -> None:
         return
     settings = sorted(k for k in vars(judge) if not k.startswith("_") and k != "name")
     if settings:
-        warnings.warn(
+        warn_user(
             f"judge {judge.name!r} ({type(judge).__name__}) keeps the default cache_identity() (its name and class), so "
             f"cached verdicts are replayed even after its settings ({', '.join(settings)}) change; override cache_identity() "
-            "to include them (README, 'Adding a judge')",
-            stacklevel=4,
+            "to include them (README, 'Adding a judge')"
         )
 
 

@@ -7,7 +7,6 @@ import os
 import sqlite3
 import threading
 import time
-import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +18,7 @@ from judges.base import Judge
 from judges.clip import Clip
 from judges.clip_hash import clip_key, identity_hash, sha256_file
 from judges.errors import InputError
+from judges.user_warnings import warn_user
 from judges.verdict import Verdict
 
 __all__ = ["VerdictCache"]
@@ -221,8 +221,7 @@ class VerdictCache:
         unreadable = [problem for problem in self._unreadable.values() if problem not in self._warned]
         self._warned.update(unreadable)
         if unreadable:  # once per video: the Ray runner hashes before, and again through, the local runner
-            warnings.warn(f"{len(unreadable)} clip(s) judged without the verdict cache, nothing of them stored: {unreadable[0]}",
-                          stacklevel=3)
+            warn_user(f"{len(unreadable)} clip(s) judged without the verdict cache, nothing of them stored: {unreadable[0]}")
 
     def file_digest(self, path: str | Path) -> str:
         """sha256 of a file, read again only when its (path, size, mtime) changed."""

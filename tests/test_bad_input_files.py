@@ -14,6 +14,7 @@ from judges.base import Judge
 from judges.errors import InputError
 from judges.outputs import read_judge_output, read_reasons
 from judges.registry import build_judge, judge_types, judges_from_config, load_config, register_judge
+from judges.replay import ReplayJudge
 from judges.verdict_cache import VerdictCache
 
 
@@ -413,6 +414,17 @@ def test_a_clip_answered_again_with_other_words_is_read_from_the_last_answer_wit
                                          "the last answer is used") as caught:
         assert read_judge_output(path) == {"s1": ["angry"], "s2": ["sad"]}
     assert len(caught) == 1 and "\n" not in str(caught[0].message)
+
+
+def test_the_answered_again_warning_of_a_replayed_judges_file_points_at_the_users_line(tmp_path):
+    # it pointed at judges/replay.py, which reads the file for ReplayJudge
+    import warnings
+
+    path = _write_output(tmp_path / "p.csv", [("s1", "happy"), ("s1", "angry")])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ReplayJudge("a", path)
+    assert [w.filename for w in caught] == [__file__]
 
 
 def test_several_clips_answered_again_are_counted_in_one_warning(tmp_path):

@@ -541,6 +541,21 @@ def test_loading_a_calibration_tuned_with_another_embedding_model_warns_that_wor
         load_calibration(path)
 
 
+def test_the_embedding_model_warning_of_cojudge_load_points_at_the_users_line(calibration, two_judges, tmp_path):
+    # it pointed at ensemble/cojudge.py, which loads the calibration file for CoJudge.load
+    import warnings
+
+    from ensemble.cojudge import CoJudge
+    from judges.replay import ReplayJudge
+
+    path = _tuned_with_embedding_model(calibration, tmp_path, "another-model")
+    judges = [ReplayJudge(*spec.split("=", 1)) for spec in two_judges]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        CoJudge.load(path, judges)
+    assert [w.filename for w in caught if "embedding model" in str(w.message)] == [__file__]
+
+
 def test_loading_a_calibration_with_the_embedding_model_it_was_tuned_with_does_not_warn(calibration, tmp_path, recwarn):
     path = _tuned_with_embedding_model(calibration, tmp_path, Fuser(oov="attach").embedding_model_id())
     load_calibration(path)

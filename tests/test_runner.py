@@ -325,6 +325,27 @@ def test_a_video_that_cannot_be_read_is_warned_about_once_per_cache(tmp_path, ca
     assert len(caught) == 1
 
 
+def test_the_unreadable_video_warning_points_at_the_users_call_whichever_entry_point_it_came_through(tmp_path, monkeypatch):
+    # it pointed at judges/runner.py (a fixed stacklevel), from run_judges and from CoJudge.run alike
+    import warnings
+
+    from ensemble.cojudge import CoJudge
+
+    video = tmp_path / "s1.mp4"
+    video.write_bytes(b"s1")
+
+    def refuse(path):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(verdict_cache_module, "sha256_file", refuse)
+    for n, run in enumerate([lambda cache: run_judges([CountingJudge("j")], [video], cache=cache, progress=False),
+                             lambda cache: CoJudge([CountingJudge("j")], cache=cache, progress=False).run([video])]):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            run(tmp_path / f"v{n}.sqlite")
+        assert [(w.filename, "verdict cache" in str(w.message)) for w in caught] == [(__file__, True)]
+
+
 def test_a_video_unreadable_when_hashed_stores_nothing_even_if_it_is_back_when_its_verdict_comes(tmp_path, cache_path):
     # the warning says "nothing of them stored": the failure was stored under the file's new digest, replayed next run
     video = tmp_path / "s1.mp4"
@@ -635,6 +656,18 @@ class SettingsJudge(Judge):
 def test_a_judge_with_settings_and_the_default_cache_identity_is_warned_about_when_a_cache_is_used(tmp_path):
     with pytest.warns(UserWarning, match=r"judge 'mine' \(SettingsJudge\) keeps the default cache_identity\(\) .*settings \(word\)"):
         run_judges([SettingsJudge("mine", "calm")], ["c1"], cache=tmp_path / "v.sqlite", progress=False)
+
+
+def test_the_cache_identity_warning_points_at_the_users_call_of_cojudge_run(tmp_path):
+    # it pointed at ensemble/cojudge.py, whose run() calls run_judges (stacklevel=4 was right from run_judges only)
+    import warnings
+
+    from ensemble.cojudge import CoJudge
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        CoJudge([SettingsJudge("mine", "calm")], cache=tmp_path / "v.sqlite", progress=False).run(["c1"])
+    assert [(w.filename, "cache_identity" in str(w.message)) for w in caught] == [(__file__, True)]
 
 
 def test_no_cache_identity_warning_without_a_cache_or_for_a_judge_naming_its_settings(tmp_path, recwarn):
