@@ -117,6 +117,8 @@ class AffectGPTJudge(Judge):
         if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
             raise InputError(f"timeout={timeout!r}: give AffectGPT's time limit per batch in seconds, > 0, e.g. 7200")
         self.timeout = float(timeout)
+        if not isinstance(keep_workdir, bool):  # "false" (quoted in a config) would read as true and keep every batch's frames
+            raise InputError(f"keep_workdir={keep_workdir!r}: give true or false (unquoted)")
         self.env = {str(k): str(v) for k, v in (env or {}).items()}
         self.extractor = None if extractor is None else build_extractor(extractor)
         self.work_root = None if work_root is None else str(work_root)

@@ -66,6 +66,8 @@ class SpeechToText:
             raise InputError(f"beam_size={beam_size!r}: give a whole number, 1 (greedy, fastest) or more")
         if not isinstance(cpu_threads, int) or isinstance(cpu_threads, bool) or cpu_threads < 0:
             raise InputError(f"cpu_threads={cpu_threads!r}: give a whole number of threads, e.g. 2 (0: CTranslate2 chooses)")
+        if not isinstance(vad, bool):  # "false" would read as true
+            raise InputError(f"vad={vad!r}: give True or False")
         if importlib.util.find_spec("faster_whisper") is None:  # now, not as an error verdict per clip
             raise InputError(f"speech to text needs faster-whisper; install it with: {INSTALL_HINT}")
         self.model_path = Path(model_path) if model_path is not None else bundled_model_path()
@@ -73,7 +75,7 @@ class SpeechToText:
             raise InputError(f"{self.model_path}: not a CTranslate2 Whisper model folder (no model.bin); give the folder holding model.bin")
         self.beam_size = beam_size
         self.cpu_threads = cpu_threads
-        self.vad = bool(vad)
+        self.vad = vad
 
     def identity(self) -> dict[str, Any]:
         """What changes a transcript, for a judge's ``cache_identity()``."""

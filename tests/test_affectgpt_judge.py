@@ -142,6 +142,13 @@ def test_a_timeout_that_is_not_a_positive_number_of_seconds_is_refused(fake_repo
         affectgpt(fake_repo, timeout=timeout)
 
 
+@pytest.mark.parametrize("value", ["false", "no", 0])
+def test_a_keep_workdir_that_is_not_true_or_false_is_refused_not_read_as_true(fake_repo, value):
+    # keep_workdir = "false" (quoted in a TOML config) was a non-empty string: every batch's frames were kept on disk
+    with pytest.raises(InputError, match=f"keep_workdir={value!r}: give true or false"):
+        affectgpt(fake_repo, keep_workdir=value)
+
+
 def test_cache_identity_names_checkpoint_and_command(fake_repo):
     ident = affectgpt(fake_repo).cache_identity()
     assert ident["checkpoint"].endswith("checkpoint_000030_loss_0.602.pth") and "inference_hybird.py" in ident["commands"][0]

@@ -115,3 +115,11 @@ def test_cpu_threads_that_are_not_a_whole_number_are_refused_when_the_judge_is_b
     """Not an error verdict per clip (cached) with CTranslate2's multi-line TypeError, nor silently truncated."""
     with pytest.raises(InputError, match="cpu_threads="):
         SpeechTextJudge(cpu_threads=threads)
+
+
+@pytest.mark.parametrize("value", ["false", 0])
+def test_a_vad_that_is_not_true_or_false_is_refused_not_read_as_true(value):
+    from judges.speech_to_text import SpeechToText
+
+    with pytest.raises(InputError, match=f"vad={value!r}: give True or False"):
+        SpeechToText(vad=value)
