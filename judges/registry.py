@@ -226,6 +226,8 @@ def _import_plugins(plugins: object, path: Path) -> None:
                 raise InputError(f"{path}: plugin {plugin!r}: no such file ({file}); paths are relative to the config file")
             module_name = f"merov_cojudge_plugin_{file.stem}_{hashlib.sha256(str(file).encode()).hexdigest()[:8]}"
             spec = importlib.util.spec_from_file_location(module_name, file)
+            if spec is None or spec.loader is None:  # Python loads a file as a module by its suffix: .py (or a compiled one)
+                raise InputError(f"{path}: plugin {plugin!r}: {file.name} is not a Python file; give the plugin's .py file")
             module = importlib.util.module_from_spec(spec)
             sys.modules[module_name] = module
             try:

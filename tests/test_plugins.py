@@ -56,9 +56,11 @@ def test_a_misspelt_parameter_of_a_plugins_judge_gets_did_you_mean(plugin_config
     ("./nowhere.py", r"plugin './nowhere.py': no such file"),
     ("./broken.py", r"plugin './broken.py' failed to import: RuntimeError: no model here"),
     ("no_such_module_here", r"plugin 'no_such_module_here': cannot import it"),
+    ("./my_judge.txt", r"plugin './my_judge.txt': my_judge.txt is not a Python file; give the plugin's .py file"),
 ])
 def test_a_plugin_that_cannot_be_imported_is_a_one_line_error_naming_it_and_why(tmp_path, plugin, problem):
     (tmp_path / "broken.py").write_text("raise RuntimeError('no model here')\n", encoding="utf-8")
+    (tmp_path / "my_judge.txt").write_text("x = 1\n", encoding="utf-8")  # a plugin saved without .py (a .py.txt download)
     config = tmp_path / "judges.toml"
     config.write_text(f'plugins = ["{plugin}"]\n[[judge]]\ntype = "keyword"\n', encoding="utf-8")
     with pytest.raises(InputError, match=problem):
