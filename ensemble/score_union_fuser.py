@@ -143,7 +143,8 @@ class ScoreUnionFuser(BaseEstimator):
     def _vocabulary(self):
         """(ClassSpace, WordNormalizer), or (None, None) for spelling-only matching; built once."""
         if getattr(self, "_built_for", _UNSET) is not self.wheel:
-            wheel = _auto_wheel() if isinstance(self.wheel, str) and self.wheel == "auto" else self.wheel
+            self._check_wheel()  # uses_wheel comes here without predict's check
+            wheel = _auto_wheel() if isinstance(self.wheel, str) else self.wheel
             if wheel is None:
                 self._vocab = (None, None)
             else:
@@ -158,6 +159,10 @@ class ScoreUnionFuser(BaseEstimator):
             raise InputError(f"min_support/threshold={self.threshold!r}: the support a word needs must be in [0, 1], e.g. 0.25")
         if self.max_words is not None and (not isinstance(self.max_words, int) or self.max_words < 1):
             raise InputError(f"max_words={self.max_words!r}: give a whole number, 1 or more, or None for no cap")
+        self._check_wheel()
+
+    def _check_wheel(self) -> None:
+        """An EmotionWheel, "auto" or None: another name would be read as a wheel."""
         if isinstance(self.wheel, str) and self.wheel != "auto":
             raise InputError(f"wheel={self.wheel!r}: give an EmotionWheel, 'auto' or None")
 

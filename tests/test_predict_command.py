@@ -176,6 +176,12 @@ def test_a_words_support_lists_its_judges_in_the_order_they_are_given():
     assert pred.support == {"sad": ["b", "a"]}
 
 
+def test_asking_whether_a_fuser_with_an_unknown_wheel_name_uses_the_wheel_names_the_choices():
+    # it went on to build the emotion classes from the name: AttributeError: 'str' object has no attribute 'classes'
+    with pytest.raises(InputError, match=r"wheel='Auto': give an EmotionWheel, 'auto' or None"):
+        ScoreUnionFuser(wheel="Auto").uses_wheel
+
+
 def test_setting_another_wheel_takes_effect(wheel):
     fuser = ScoreUnionFuser(wheel=wheel)
     assert fuser.uses_wheel
