@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from calibration.emotion_wheel import EmotionWheel
 from ensemble.fuser import OOV_POLICIES, Fuser
 from ensemble.output_files import write_atomically
 from judges.clip_hash import identity_json_value
@@ -87,7 +88,7 @@ def save_calibration(path: str | Path, fuser: Fuser, judges: list[dict[str, Any]
     return write_atomically(path, lambda fh: fh.write(text))
 
 
-def load_calibration(path: str | Path, wheel=None) -> tuple[Fuser, dict[str, Any]]:
+def load_calibration(path: str | Path, wheel: EmotionWheel | None = None) -> tuple[Fuser, dict[str, Any]]:
     """A fitted :class:`Fuser` and the file's data (judges, strategy, tuning report...)."""
     path = Path(path)
     check_input_file(path, "calibration file", "; make one with 'cojudge tune'")
@@ -223,7 +224,7 @@ def _restorable(module: str) -> bool:
     return module.startswith("ensemble.")
 
 
-def _fuser_from(data: dict[str, Any], wheel, path: Path) -> Fuser:
+def _fuser_from(data: dict[str, Any], wheel: EmotionWheel | None, path: Path) -> Fuser:
     import importlib
 
     module, cls = data["voter"]["class"].split(":")
@@ -266,7 +267,7 @@ def judges_on_other_files(data: dict[str, Any], files: Mapping[str, Path],
     return out
 
 
-def judges_with_other_answers(data: dict[str, Any], digests: Mapping[str, str]) -> list[tuple[str, str | None]]:
+def judges_with_other_answers(data: dict[str, Any], digests: Mapping[str, str | None]) -> list[tuple[str, str | None]]:
     """(name, tuned file's folder/name or None) for replayed judges whose given answers (``digests``: name ->
     :func:`~judges.replay.answers_digest`) differ from those tuned on (the file's ``labels``): another model's
     output saved under the tuned folder/name, or the judge on other clips."""

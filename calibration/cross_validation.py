@@ -21,7 +21,7 @@ from sklearn.base import clone
 from sklearn.model_selection import RepeatedKFold
 
 from calibration.ew_metric import evaluate
-from calibration.emotion_wheel import LEVEL1_METRICS
+from calibration.emotion_wheel import LEVEL1_METRICS, EmotionWheel
 from calibration.tuning import check_folds, check_grid, check_labels, check_unique_names, tune_table
 from ensemble.fuser import Fuser, JudgeOutputs
 from ensemble.vote_table import VoteTable
@@ -30,7 +30,7 @@ from judges.errors import InputError
 __all__ = ["CrossValidation", "cross_validate", "best_single_judge", "mapped_outputs"]
 
 
-def best_single_judge(outputs: JudgeOutputs, labels: Mapping[str, Sequence[str]], names: Sequence[str], wheel) -> tuple[str, float]:
+def best_single_judge(outputs: JudgeOutputs, labels: Mapping[str, Sequence[str]], names: Sequence[str], wheel: EmotionWheel) -> tuple[str, float]:
     """The judge with the highest level-1 F on ``names``, and that score."""
     scored = [(evaluate(labels, out, names, wheel=wheel, metrics=LEVEL1_METRICS).l1_f, judge) for judge, out in outputs.items()]
     score, judge = max(scored, key=lambda t: (t[0], t[1]))

@@ -113,9 +113,9 @@ class EmotionWheel:
                     wheel_words.update(l3s)
         label_to_wheelwords = cls._read_synonyms(directory / "synonym.xlsx", wheel_words)
         form_to_labels = cls._read_formats(directory / format_file)
-        wheel = cls(directory, format_file, form_to_labels, label_to_wheelwords, frozenset(wheel_words), wheel_classes)
-        wheel._build_lookups()
-        return wheel
+        loaded = cls(directory, format_file, form_to_labels, label_to_wheelwords, frozenset(wheel_words), wheel_classes)
+        loaded._build_lookups()
+        return loaded
 
     # -- reading -----------------------------------------------------------
     @staticmethod

@@ -33,6 +33,7 @@ def mer2024_scores(
     >>> mer2024_scores({"s": ["happy"]}, {"s": ["joyful", "sad"]}, {"joyful": "happy"})
     {'precision': 50.0, 'recall': 100.0, 'avg': 75.0, 'n': 1}
     """
+    lookup: Callable[[str], str | None]
     if isinstance(group, Mapping):
         lowered = {_lower(k): None if v is None else _lower(v) for k, v in group.items()}
         lookup = lowered.get

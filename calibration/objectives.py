@@ -27,7 +27,7 @@ class Objective:
         match = re.fullmatch(r"f(\d+(?:\.\d+)?)", name)
         if name not in ("l1_f", "m_avg") and not match:
             raise InputError(f"unknown objective {name!r}; use l1_f, m_avg, or f<beta> such as f0.5 or f2")
-        self.beta = float(match.group(1)) if match else None
+        self.beta: float | None = float(match.group(1)) if match else None
         if self.beta is not None and self.beta == 0:  # F-beta at beta 0 is precision alone: one sure word a clip
             raise InputError(f"objective {name!r}: F-beta needs beta > 0 (f0 is precision alone); use e.g. f0.5 to favour precision")
         self.metrics = METRIC_NAMES if name == "m_avg" else LEVEL1_METRICS
@@ -39,10 +39,11 @@ class Objective:
         """The objective, as a fraction."""
         if self.name == "l1_f":
             return scores.l1_f
-        if self.name == "m_avg":
+        if self.name == "m_avg" or self.beta is None:  # no beta: the name is one of the two above
             return scores.m_avg
         p, r, b2 = scores.l1_p, scores.l1_r, self.beta**2
         return 0.0 if p + r == 0 else (1 + b2) * p * r / (b2 * p + r)
 
-    def __call__(self, labels, preds, names, wheel) -> float:
+    def __call__(self, labels: Mapping[str, Sequence[str]], preds: Mapping[str, Sequence[str] | None], names: Sequence[str],
+                 wheel: EmotionWheel) -> float:
         return self.value(self.scores(labels, preds, names, wheel))

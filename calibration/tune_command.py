@@ -42,7 +42,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=("table", "json"), default="table", help="table (readable, default: the choice and the precision-recall curve) or json (the tuning summary as the calibration file stores it: scores as fractions, 0-1, where the table shows percent)")
 
 
-def _value(text: str):
+def _value(text: str) -> int | float | bool | str | None:
     for convert in (int, float):
         try:
             return convert(text)
@@ -108,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
         same.setdefault(digest, name)
     table = fuser.table(outputs, names, judges=list(files))
     result = tune_table(fuser, table, labels, grid, objective, folds=args.folds, repeats=args.repeats, smooth=not args.no_smooth)
-    fuser.voter.set_params(**result.best_params)
+    voter.set_params(**result.best_params)  # the fuser's voter
     fuser.fit_table(table, labels)
     # absolute: a path relative to the judge's own folder would lose the model's name, which fuse checks
     # and what it answered: fuse warns when a file of the same folder/name holds other answers (another model's)

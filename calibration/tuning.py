@@ -18,9 +18,10 @@ from sklearn.base import clone
 from sklearn.model_selection import KFold, RepeatedKFold
 
 from calibration.objectives import Objective
+from ensemble.class_space import ClassSpace
 from ensemble.fuser import Fuser
 from ensemble.vote_table import VoteTable
-from ensemble.voter_base import DECISIONS, Rule
+from ensemble.voter_base import DECISIONS, ClassVoter, Rule
 from judges.errors import InputError
 
 __all__ = ["TuningResult", "tune_table", "default_grid", "STRATEGIES", "make_voter", "strategy_of", "check_folds", "MAX_REPEATS", "check_labels", "check_grid", "check_unique_names"]
@@ -43,7 +44,7 @@ STRATEGIES: dict[str, tuple[str, dict[str, list[Any]]]] = {
 }
 
 
-def make_voter(strategy: str, **params: Any):
+def make_voter(strategy: str, **params: Any) -> ClassVoter:
     """A voter of a named strategy ("did you mean" on a typo)."""
     import difflib
     import importlib
@@ -94,7 +95,7 @@ def check_unique_names(names: Sequence[str]) -> None:
                          "would inflate the cross-validated score; give each clip once")
 
 
-def check_labels(labels: Any, names: Sequence[str], space) -> None:
+def check_labels(labels: Any, names: Sequence[str], space: ClassSpace) -> None:
     """Refuse labels tuning cannot learn from: not a mapping, names without a label, a label that is not a list of words, or no word on the emotion wheel."""
     if not isinstance(labels, Mapping):
         raise InputError(f"labels must map each sample name to its list of words, e.g. {{'sample_00000007': ['happy']}}; got a {type(labels).__name__}")
@@ -110,7 +111,7 @@ def check_labels(labels: Any, names: Sequence[str], space) -> None:
                          "check the labels file (name,openset with words like ['happy'])")
 
 
-def check_grid(voter, grid: Mapping[str, Any]) -> dict[str, list[Any]]:
+def check_grid(voter: ClassVoter, grid: Mapping[str, Any]) -> dict[str, list[Any]]:
     """``grid`` as lists of values, every one valid for ``voter`` (an error names the parameter and its range)."""
     if not isinstance(grid, Mapping):
         raise InputError(f"grid must map parameter names to lists of values, e.g. {{'threshold': [0.3, 0.5]}}; got a {type(grid).__name__}")
@@ -228,7 +229,7 @@ def tune_table(
                 records.setdefault(_grid_key({**mp, **dp}), []).append(
                     (objective.value(scores), scores.l1_p, scores.l1_r, n_words)
                 )
-    results = []
+    results: list[dict[str, Any]] = []
     for key, vals in records.items():
         arr = np.array(vals)
         results.append({"params": dict(key), "score": float(arr[:, 0].mean()), "std": float(arr[:, 0].std()),

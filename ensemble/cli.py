@@ -7,7 +7,9 @@ import importlib
 import os
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from types import ModuleType
+from typing import TextIO
 
 from judges.errors import InputError
 
@@ -29,11 +31,12 @@ SUMMARIES: dict[str, str] = {
 }
 
 
-def build_parser(command: str | None = None) -> tuple[argparse.ArgumentParser, dict[str, object], dict[str, argparse.ArgumentParser]]:
+def build_parser(command: str | None = None) -> tuple[argparse.ArgumentParser, dict[str, ModuleType], dict[str, argparse.ArgumentParser]]:
     """The parser, the commands' modules and their own parsers; only ``command``'s module is imported (all when None)."""
     parser = argparse.ArgumentParser(prog="cojudge", description="Co-judgment for open-vocabulary multimodal emotion recognition.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    modules, parsers = {}, {}
+    modules: dict[str, ModuleType] = {}
+    parsers: dict[str, argparse.ArgumentParser] = {}
     for name, module_name in COMMANDS.items():
         if command is not None and name != command:
             sub.add_parser(name, help=SUMMARIES[name], add_help=False)
@@ -115,10 +118,11 @@ def entry() -> None:
     sys.exit(code)
 
 
-def _one_line_warning(command: str):
+def _one_line_warning(command: str) -> Callable[..., None]:
     """Warnings as the commands' own ``warning:`` lines, without the source line a script would show."""
 
-    def show(message, category, filename, lineno, file=None, line=None) -> None:
+    def show(message: Warning | str, category: type[Warning], filename: str, lineno: int, file: TextIO | None = None,
+             line: str | None = None) -> None:
         print(f"cojudge {command}: warning: {' '.join(str(message).split())}", file=sys.stderr)
 
     return show

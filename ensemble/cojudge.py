@@ -5,7 +5,7 @@ import os
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ensemble.fused_prediction import FusedPrediction
 from ensemble.fuser import Fuser, check_voter
@@ -14,6 +14,10 @@ from judges.base import Judge
 from judges.clip import Clip
 from judges.errors import InputError
 from judges.verdict import Verdict
+
+if TYPE_CHECKING:  # imported where used, as calibration.tuning imports this package
+    from calibration.objectives import Objective
+    from calibration.tuning import TuningResult
 
 __all__ = ["CoJudge", "verdicts_to_outputs"]
 
@@ -101,7 +105,7 @@ class CoJudge:
         self.batch_size = batch_size
         self.batch_timeout = batch_timeout
         self.retry_failed = retry_failed
-        self.tuning_ = None
+        self.tuning_: TuningResult | None = None
         self.last_verdicts_: dict[str, dict[str, Verdict]] = {}
 
     # -- running judges ----------------------------------------------------------------
@@ -121,7 +125,7 @@ class CoJudge:
         labels: Mapping[str, Sequence[str]],
         tune: bool = True,
         grid: Mapping[str, Sequence[Any]] | None = None,
-        objective: str = "l1_f",
+        objective: str | Objective = "l1_f",
         folds: int = 5,
     ) -> "CoJudge":
         """Run the judges on labelled ``samples``, tune the voter by cross-validation, and learn it."""
@@ -136,7 +140,7 @@ class CoJudge:
             # bad options fail here, before the judges run
             if grid is None and self.strategy not in STRATEGIES:
                 raise InputError(f"CoJudge.fit: the voter {self.strategy} has no default grid; give grid={{...}}, or tune=False")
-            grid = check_grid(self.fuser.voter, default_grid(self.strategy) if grid is None else grid)
+            grid = check_grid(self.fuser.unfitted_voter(), default_grid(self.strategy) if grid is None else grid)
             objective = Objective(objective) if isinstance(objective, str) else objective
             check_folds(folds, 1, len(clips))
         outputs = verdicts_to_outputs(self.run(clips))
@@ -153,8 +157,8 @@ class CoJudge:
         # the tuned parameters go to the fitted voter only: the voter given, and so a later fit, stay as they were
         untuned, self.tuning_ = self.fuser.voter, None
         if tune:
-            self.tuning_ = tune_table(self.fuser, table, labels, grid, objective, folds=folds)
-            self.fuser.voter = clone(untuned).set_params(**self.tuning_.best_params)
+            self.tuning_ = tuning = tune_table(self.fuser, table, labels, grid, objective, folds=folds)
+            self.fuser.voter = clone(untuned).set_params(**tuning.best_params)
         try:
             self.fuser.fit_table(table, labels)
         finally:
@@ -184,7 +188,7 @@ class CoJudge:
         # the judges the fusion was fitted with, in its order: others given to CoJudge are not part of it
         judges = [{"name": n, **by_name[n].cache_identity()} for n in self.fuser.judges_]
         check_output_path(path, "CoJudge.save:", self._input_files(judges))  # as 'cojudge tune --out': never over what it read
-        extra = {} if self.tuning_ is None else {"tuning": self.tuning_.summary()}
+        extra: dict[str, Any] = {} if self.tuning_ is None else {"tuning": self.tuning_.summary()}
         return save_calibration(path, self.fuser, judges, self.strategy, extra)
 
     def _input_files(self, judges: Sequence[Mapping[str, Any]]) -> dict[str, Any]:

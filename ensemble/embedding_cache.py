@@ -230,7 +230,7 @@ class EmbeddingCache:
             unk_token = json.loads(spec.read_text(encoding="utf-8")).get("model", {}).get("unk_token")
             unk = None if unk_token is None else fast.token_to_id(unk_token)
             return None if unk is None else (lambda text: fast.encode(text, add_special_tokens=False).ids, unk)
-        slow = getattr(self._model(), "tokenizer", None)
+        slow: Any = getattr(self._model(), "tokenizer", None)  # a transformers tokenizer; unk_token_id is None without one
         unk = getattr(slow, "unk_token_id", None)
         return None if unk is None else (lambda text: slow(text, add_special_tokens=False)["input_ids"], unk)
 

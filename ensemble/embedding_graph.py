@@ -11,8 +11,8 @@ embeds like every other such word, so it gets no embedding edge and is never att
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from typing import Any, TypeVar
 
 import networkx as nx
 import numpy as np
@@ -21,6 +21,8 @@ from sklearn.base import BaseEstimator
 from ensemble.embedding_cache import EmbeddingCache
 from ensemble.word_normalizer import WordNormalizer
 from judges.errors import InputError
+
+_Word = TypeVar("_Word", bound=Hashable)  # what attach_oov is given (a word, or anything else: left unattached)
 
 __all__ = ["EmotionGraph", "DEFAULT_MIN_SIMILARITY"]
 
@@ -183,15 +185,15 @@ class EmotionGraph(BaseEstimator):
         return self.attach_oov([word], vocabulary, min_similarity).get(word)
 
     def attach_oov(
-        self, words: Iterable[object], vocabulary: Iterable[str] | None = None, min_similarity: float = DEFAULT_MIN_SIMILARITY
-    ) -> dict[object, str]:
+        self, words: Iterable[_Word], vocabulary: Iterable[str] | None = None, min_similarity: float = DEFAULT_MIN_SIMILARITY
+    ) -> dict[_Word, str]:
         """:meth:`nearest_in_vocabulary` for many words at once: word -> entry in the words' order, unattached words left out."""
         if isinstance(words, str) or isinstance(vocabulary, str):
             raise InputError("EmotionGraph.attach_oov: words and vocabulary are lists of words, not one string")
         norm = self._norm()
         entries, matrix, lexical = self._vocabulary_index(vocabulary)
-        attached: dict[object, str] = {}
-        pending: dict[str, list[object]] = {}
+        attached: dict[_Word, str] = {}
+        pending: dict[str, list[_Word]] = {}
         unique = list(dict.fromkeys(words))
         for word in unique:
             node = norm.normalize(word)
@@ -285,7 +287,8 @@ class EmotionGraph(BaseEstimator):
 
 
 def _nearest_agreeing(
-    texts: list[str], queries: np.ndarray, entries: list[str], matrix: np.ndarray, min_similarity: float, contradicts
+    texts: list[str], queries: np.ndarray, entries: list[str], matrix: np.ndarray, min_similarity: float,
+    contradicts: Callable[[str, str], bool],
 ) -> list[int | None]:
     """Per query, the index of its most similar entry at or above ``min_similarity`` that it does not contradict."""
     if not len(entries) or not len(texts):

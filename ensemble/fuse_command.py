@@ -5,11 +5,14 @@ import argparse
 import csv
 import json
 import sys
+from collections.abc import Iterable
 from pathlib import Path
+from typing import IO
 
 from calibration.calibration_file import calibration_wheel_files, judges_on_other_files, judges_with_other_answers, load_calibration
 from calibration.emotion_wheel import wheel_input_files
 from calibration.labels import read_split
+from ensemble.fused_prediction import FusedPrediction
 from ensemble.judge_args import add_judge_arguments, judge_file_inputs, judge_files
 from ensemble.output_files import check_output_path, write_atomically
 from judges.errors import InputError
@@ -28,14 +31,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--details", help="also write JSONL with each clip's confidences and supporting judges")
 
 
-def write_prediction_rows(fh, predictions, lineterminator: str = "\r\n") -> None:
+def write_prediction_rows(fh: IO[str], predictions: Iterable[FusedPrediction], lineterminator: str = "\r\n") -> None:
     """``name,openset`` rows to an open text file; a clip no judge answered gets an empty list."""
     writer = csv.writer(fh, lineterminator=lineterminator)
     writer.writerow(["name", "openset"])
     writer.writerows([p.name, format_labels(p.words)] for p in predictions)
 
 
-def write_predictions_csv(path: str | Path, predictions) -> Path:
+def write_predictions_csv(path: str | Path, predictions: Iterable[FusedPrediction]) -> Path:
     """The ``name,openset`` CSV, written whole or not at all (the caller reports unanswered clips)."""
     return write_atomically(path, lambda fh: write_prediction_rows(fh, predictions), newline="")
 
@@ -60,9 +63,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"warning: judge {name} was tuned on {tuned}, now given {given}; fine for the same judge on other clips, "
               "wrong for another model (its weights are the tuned judge's)", file=sys.stderr)
     warned = {name for name, _, _ in moved}
-    for name, tuned in judges_with_other_answers(data, digests):
+    for name, tuned_file in judges_with_other_answers(data, digests):
         if name not in warned:
-            print(f"warning: judge {name}'s file {files[name]} holds other answers than the {tuned or 'file'} it was tuned on; fine for "
+            print(f"warning: judge {name}'s file {files[name]} holds other answers than the {tuned_file or 'file'} it was tuned on; fine for "
                   "the same judge on other clips, wrong for another model (its weights are the tuned judge's)", file=sys.stderr)
     names = read_split(args.names) if args.names else sorted({n for out in outputs.values() for n in out})
     if args.names and not any(n in out for out in outputs.values() for n in names):

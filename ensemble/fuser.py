@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator, clone
 
+from calibration.emotion_wheel import EmotionWheel
 from ensemble.class_space import ClassSpace
 from ensemble.fused_prediction import FusedPrediction
 from ensemble.stacked_voter import StackedVoter
@@ -47,13 +48,15 @@ class Fuser(BaseEstimator):
     'no judge answered this clip'
     """
 
+    _mapper_for: dict[str, Any]  # what the cached mapper was built from: mapper() builds it again when that changes
+
     def __init__(
         self,
         voter: ClassVoter | None = None,
         oov: str = "attach",
         min_similarity: float | None = None,
         embedding_model: str | None = None,
-        wheel=None,
+        wheel: EmotionWheel | None = None,
     ) -> None:
         self.voter = voter
         self.oov = oov
@@ -131,7 +134,7 @@ class Fuser(BaseEstimator):
         if answered.any() and not answered.all():
             # a clip no judge answered is reported at predict time, never guessed: learning from its empty votes
             # would only teach the voter that silence means its labels
-            table = table.subset(answered)
+            table = table.subset(answered)  # type: ignore[arg-type]  # a 2-D array's any(axis=1) is an array; NumPy's stubs say maybe a scalar
         self.voter_ = voter.fit(table, self.space().targets(labels, table.names))
         self.judges_ = list(table.judges)
         self.mapping_ = self._mapping()

@@ -161,7 +161,7 @@ def _sync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def write_atomically(path: PathLike, write: Callable[[IO[str]], None], newline: str | None = None) -> Path:
+def write_atomically(path: PathLike, write: Callable[[IO[str]], object], newline: str | None = None) -> Path:
     """Call ``write`` on a temporary file beside ``path``, then move it into place: no half-written file.
 
     A file replaced keeps its permissions; a link's file is replaced and the link kept; a pipe or device is written into as it is.
@@ -175,7 +175,7 @@ def write_atomically(path: PathLike, write: Callable[[IO[str]], None], newline: 
                          "or choose another path") from None
 
 
-def _write(path: Path, write: Callable[[IO[str]], None], newline: str | None) -> Path:
+def _write(path: Path, write: Callable[[IO[str]], object], newline: str | None) -> Path:
     fd = _own_fd(path)
     if fd is not None:  # written through the descriptor itself: after what the command printed, at its offset
         sys.stdout.flush()

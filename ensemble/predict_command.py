@@ -21,6 +21,7 @@ import sys
 import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ensemble.fuse_command import write_prediction_rows, write_predictions_csv
 from ensemble.fused_prediction import FusedPrediction
@@ -30,6 +31,9 @@ from judges.clip import Clip, read_subtitle_file, sidecar_subtitle_path
 from judges.errors import InputError
 from judges.install_hints import install_hint
 from judges.verdict import Verdict
+
+if TYPE_CHECKING:  # imported where used: only a --calibration needs the fitted fusion
+    from ensemble.fuser import Fuser
 
 __all__ = ["add_arguments", "run"]
 
@@ -169,7 +173,9 @@ def _config_path(args: argparse.Namespace) -> Path:
     return DEFAULT_CPU_CONFIG
 
 
-def _run_local(args, clips, progress, untrained):
+def _run_local(
+    args: argparse.Namespace, clips: Sequence[Clip], progress: bool, untrained: ScoreUnionFuser
+) -> tuple[dict[str, dict[str, Verdict]], list[FusedPrediction], str]:
     from judges.registry import judges_from_config
 
     judges = judges_from_config(_config_path(args))
@@ -190,7 +196,7 @@ def _run_local(args, clips, progress, untrained):
             judge.close()
 
 
-def _run_ray(args, clips, progress) -> dict[str, dict[str, Verdict]]:
+def _run_ray(args: argparse.Namespace, clips: Sequence[Clip], progress: bool) -> dict[str, dict[str, Verdict]]:
     if importlib.util.find_spec("ray") is None:
         raise InputError(f"--backend ray needs Ray, which is not installed; install it with: {RAY_INSTALL_HINT}")
     try:
@@ -203,7 +209,13 @@ def _run_ray(args, clips, progress) -> dict[str, dict[str, Verdict]]:
     return run_judges_ray(str(config), clips, cache=args.cache, progress=progress, retry_failed=args.retry_failed)
 
 
-def _fuse(args, verdicts, clips, untrained, calibration) -> tuple[list[FusedPrediction], str]:
+def _fuse(
+    args: argparse.Namespace,
+    verdicts: Mapping[str, Mapping[str, Verdict]],
+    clips: Sequence[Clip],
+    untrained: ScoreUnionFuser,
+    calibration: tuple[Fuser, dict[str, Any]] | None,
+) -> tuple[list[FusedPrediction], str]:
     """Fusion of verdicts computed elsewhere (the Ray backend), as CoJudge.predict_many does it."""
     names = [c.name for c in clips]
     if calibration is None:
@@ -296,12 +308,12 @@ def _cut(text: str | None) -> str:
     return text if len(text) <= RAW_WIDTH else text[: RAW_WIDTH - 3] + "..."
 
 
-def _columns(rows: list[tuple[str, ...]]) -> list[str]:
+def _columns(rows: Sequence[tuple[str, ...]]) -> list[str]:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
     return ["  " + "  ".join(c.ljust(w) for c, w in zip(r, widths)) + "  " + r[-1] for r in rows]
 
 
-def _summary(args, preds: list[FusedPrediction], verdicts, fusion: str) -> None:
+def _summary(args: argparse.Namespace, preds: list[FusedPrediction], verdicts: Mapping[str, Mapping[str, Verdict]], fusion: str) -> None:
     failed = [p.name for p in preds if not p.ok]
     print(f"judged {len(preds)} clip(s) with {len(verdicts)} judge(s); fusion: {fusion}" + (f"; wrote {args.out}" if args.out else ""), file=sys.stderr)
     if failed:

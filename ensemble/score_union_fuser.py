@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sklearn.base import BaseEstimator
 
@@ -34,6 +35,10 @@ from ensemble.word_normalizer import WordNormalizer
 from judges.clip import refuse_a_single_name
 from judges.errors import InputError
 from judges.verdict import Verdict
+
+if TYPE_CHECKING:  # imported when a wheel is used: spelling-only matching needs neither
+    from calibration.emotion_wheel import EmotionWheel
+    from ensemble.class_space import ClassSpace
 
 __all__ = ["ScoreUnionFuser"]
 
@@ -74,12 +79,12 @@ class ScoreUnionFuser(BaseEstimator):
     (['happy'], 0.75, ['face', 'speech'])
     """
 
-    def __init__(self, threshold: float = 0.25, max_words: int | None = None, wheel="auto") -> None:
+    def __init__(self, threshold: float = 0.25, max_words: int | None = None, wheel: EmotionWheel | str | None = "auto") -> None:
         self.threshold = threshold
         self.max_words = max_words
         self.wheel = wheel
 
-    def fit(self, verdicts: Verdicts | None = None, y=None) -> "ScoreUnionFuser":
+    def fit(self, verdicts: Verdicts | None = None, y: object = None) -> "ScoreUnionFuser":
         """Nothing to learn; checks the parameters and returns ``self``."""
         self._check_params()
         return self
@@ -131,7 +136,7 @@ class ScoreUnionFuser(BaseEstimator):
         """(grouping key, spelling shown) of a judge's word."""
         space, normalizer = self._vocabulary()
         cleaned = WordNormalizer.clean(raw)
-        if space is None:
+        if space is None or normalizer is None:  # both or neither
             return ("spelling", cleaned), cleaned
         word = normalizer.normalize(cleaned)
         signature = space.signature(word)
@@ -140,13 +145,13 @@ class ScoreUnionFuser(BaseEstimator):
         shown = cleaned if space.signature(cleaned) == signature else word
         return ("classes", signature), shown
 
-    def _vocabulary(self):
+    def _vocabulary(self) -> tuple[ClassSpace | None, WordNormalizer | None]:
         """(ClassSpace, WordNormalizer), or (None, None) for spelling-only matching; built once."""
         if getattr(self, "_built_for", _UNSET) is not self.wheel:
             self._check_wheel()  # uses_wheel comes here without predict's check
             wheel = _auto_wheel() if isinstance(self.wheel, str) else self.wheel
             if wheel is None:
-                self._vocab = (None, None)
+                self._vocab: tuple[ClassSpace | None, WordNormalizer | None] = (None, None)
             else:
                 from ensemble.class_space import ClassSpace
 
@@ -175,7 +180,7 @@ def _score(verdict: Verdict, word: str) -> float:
     return min(1.0, max(0.0, float(value)))
 
 
-def _auto_wheel():
+def _auto_wheel() -> EmotionWheel | None:
     """The data folder's emotion wheel, or ``None`` when there is no data folder."""
     from calibration.data_paths import find_data_root
     from calibration.emotion_wheel import load_wheel

@@ -78,6 +78,7 @@ class StackedVoter(ClassVoter):
         """The Dawid-Skene model behind the reliability feature, rebuilt only when ``reliability_`` changes."""
         cached = getattr(self, "_reliability_cache", None)
         if cached is None or cached[0] is not self.reliability_:
+            assert self.reliability_ is not None  # fitted whenever the reliability feature is on, the one caller's case
             cached = self._reliability_cache = (self.reliability_, DawidSkeneVoter().load_state(self.reliability_))
         return cached[1]
 

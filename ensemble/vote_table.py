@@ -3,12 +3,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ensemble.class_space import ClassSpace
 from judges.errors import InputError
+
+if TYPE_CHECKING:  # imported where built (Fuser.mapper): the graph needs networkx and a sentence embedder
+    from ensemble.embedding_graph import EmotionGraph
+    from ensemble.word_normalizer import WordNormalizer
 
 __all__ = ["VoteTable", "Candidate", "WordMapper"]
 
@@ -21,7 +25,8 @@ class WordMapper:
     for what 'thankful' means. A word it cannot place is kept as it is: it votes for no class.
     """
 
-    def __init__(self, space: ClassSpace, normalizer=None, graph=None, min_similarity: float | None = None) -> None:
+    def __init__(self, space: ClassSpace, normalizer: WordNormalizer | None = None, graph: EmotionGraph | None = None,
+                 min_similarity: float | None = None) -> None:
         self.space = space
         self.normalizer = normalizer
         self.graph = graph

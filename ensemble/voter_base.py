@@ -62,7 +62,7 @@ class Rule:
             return False
         if self.low is not None and (value <= self.low if self.above else value < self.low):
             return False
-        return self.high is None or value <= self.high
+        return self.high is None or bool(value <= self.high)
 
     def describe(self) -> str:
         if self.kind == "flag":

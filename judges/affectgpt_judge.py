@@ -31,7 +31,7 @@ import signal
 import subprocess
 import tempfile
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -173,6 +173,7 @@ class AffectGPTJudge(Judge):
             writer = csv.writer(fh)
             writer.writerow(["name", "video", "subtitle"])
             for clip in clips:
+                assert clip.video is not None  # judge_batch runs only the clips with a video
                 writer.writerow([clip.name, str(Path(clip.video).resolve()), clip.subtitle or ""])
         env = {**os.environ, "MEROV_CLIPS_CSV": values["clips_csv"], "MEROV_OUTPUT_DIR": values["output_dir"], **self.env}
         log = workdir / "affectgpt.log"
@@ -230,6 +231,7 @@ class AffectGPTJudge(Judge):
             elif description is None:
                 out[clip.name] = Verdict.failed(self.name, clip.name, f"AffectGPT wrote no description for {clip.name!r}", seconds)
             else:
+                assert self.extractor is not None  # no labels and no extractor returned above
                 second = self.extractor.extract(description, clip.subtitle, clip=clip.name)
                 out[clip.name] = Verdict(
                     self.name, clip.name, words=second.words, raw=second.raw, scores=second.scores,
@@ -252,7 +254,7 @@ class AffectGPTJudge(Judge):
         }
 
 
-def _newest(folder: Path, pattern: str, read) -> Any:
+def _newest(folder: Path, pattern: str, read: Callable[[Path], Any]) -> Any:
     files = sorted(folder.rglob(pattern), key=lambda p: p.stat().st_mtime)
     return read(files[-1]) if files else None
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import Any
 
 from judges.clip import Clip
 from judges.verdict import Verdict
@@ -23,9 +23,9 @@ class Judge(ABC):
     """
 
     name: str = "judge"
-    modalities: ClassVar[frozenset[str]] = frozenset()
+    modalities: frozenset[str] = frozenset()  # set on the class; a judge built of others (two-stage) sets its own
     #: Prefer threads (I/O-bound, e.g. HTTP) or its own process (a GPU model).
-    concurrency: ClassVar[str] = "thread"
+    concurrency: str = "thread"
 
     @abstractmethod
     def judge_batch(self, clips: Sequence[Clip]) -> list[Verdict]:

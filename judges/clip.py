@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -36,7 +37,7 @@ class Clip:
         return cls(name=name or path.stem, video=path, subtitle=subtitle)
 
     @classmethod
-    def coerce(cls, item: "Clip | str | Path") -> "Clip":
+    def coerce(cls, item: "Clip | str | os.PathLike[str]") -> "Clip":
         """Accept a Clip, a video path, or a bare sample name (for replayed judges)."""
         if isinstance(item, Clip):
             return item
@@ -87,9 +88,10 @@ def read_subtitle_file(path: Path, what: str = "subtitle") -> str | None:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = _chinese_text(data)
-        if text is None:
+        chinese = _chinese_text(data)
+        if chinese is None:
             return None
+        text = chinese
     if "\x00" in text:
         return None
     return srt_to_text(text) if path.suffix.lower() == ".srt" else text.strip()

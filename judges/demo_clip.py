@@ -20,13 +20,18 @@ import subprocess
 import tempfile
 import warnings
 import wave
+from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
 from judges.errors import InputError
 from judges.install_hints import install_hint
+
+if TYPE_CHECKING:
+    import av
 
 __all__ = ["make_demo_clip", "DEMO_TEXT"]
 
@@ -135,7 +140,7 @@ def _checked_image(image: np.ndarray) -> np.ndarray:
     return image
 
 
-def _frames(picture: np.ndarray, count: int, size: tuple[int, int]):
+def _frames(picture: np.ndarray, count: int, size: tuple[int, int]) -> Iterator[np.ndarray]:
     """``count`` frames of ``picture`` at ``size``, zooming in slowly toward the centre."""
     from PIL import Image
 
@@ -155,7 +160,7 @@ def _write_mp4(path: Path, picture: np.ndarray, seconds: float, speech: np.ndarr
     import av
 
     with av.open(str(path), "w", format="mp4") as out:
-        codec = "libx264" if "libx264" in av.codecs_available else "mpeg4"
+        codec: Literal["libx264", "mpeg4"] = "libx264" if "libx264" in av.codecs_available else "mpeg4"
         video = out.add_stream(codec, rate=FPS)
         (video.width, video.height), video.pix_fmt = size, "yuv420p"
         if codec == "libx264":
@@ -164,7 +169,7 @@ def _write_mp4(path: Path, picture: np.ndarray, seconds: float, speech: np.ndarr
         for frame in _frames(picture, max(1, round(seconds * FPS)), size):
             out.mux(video.encode(av.VideoFrame.from_ndarray(frame, format="rgb24")))
         out.mux(video.encode(None))
-        if audio is not None:
+        if audio is not None and speech is not None:  # audio: only with speech
             _write_audio(out, audio, _audio_track(speech, rate, seconds), rate)
 
 
@@ -177,7 +182,7 @@ def _audio_track(speech: np.ndarray, rate: int, seconds: float) -> np.ndarray:
     return track
 
 
-def _write_audio(out, stream, track: np.ndarray, rate: int) -> None:
+def _write_audio(out: av.container.OutputContainer, stream: av.AudioStream, track: np.ndarray, rate: int) -> None:
     import av
 
     chunk = 1024  # the AAC encoder's frame size

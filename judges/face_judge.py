@@ -167,7 +167,7 @@ class FaceJudge(Judge):
             )
         mean = np.mean(found, axis=0)
         ranked = sorted(zip(FER2013_CLASSES, mean.tolist()), key=lambda kv: -kv[1])
-        said = [(FER2013_WORDS[c], p) for c, p in ranked if FER2013_WORDS[c] and p >= self.threshold][: self.max_words]
+        said = [(word, p) for c, p in ranked if (word := FER2013_WORDS[c]) and p >= self.threshold][: self.max_words]
         distribution = ", ".join(f"{c} {p:.2f}" for c, p in ranked)
         return Verdict(
             judge=self.name,
@@ -247,7 +247,7 @@ class FaceJudge(Judge):
 
             with self._lock:
                 if self._interpreter is None:
-                    self._cascade = cv2.CascadeClassifier(str(Path(cv2.data.haarcascades) / HAAR_CASCADE_FILE))
+                    self._cascade = cv2.CascadeClassifier(str(Path(cv2.data.haarcascades) / HAAR_CASCADE_FILE))  # type: ignore[attr-defined]  # cv2.data exists; OpenCV's stubs omit it
                     if self._cascade.empty():
                         raise InputError(f"OpenCV's {HAAR_CASCADE_FILE} did not load; reinstall with: {CPU_INSTALL_HINT}")
                     interpreter = Interpreter(model_path=str(self.model_path), num_threads=1)

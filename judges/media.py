@@ -174,7 +174,7 @@ def decode_clip(
             duration = _duration(container)
             fps = float(video.average_rate or 0.0) if video is not None else 0.0
             reached: list[_Reach] = []
-            frames = []
+            frames: list[np.ndarray] = []
             if video is not None and num_frames > 0:
                 frames, end = _sample_frames(container, num_frames, max_side, video)
                 reached.append(_reach(container, video, end))
@@ -460,11 +460,10 @@ def _sample_frames(container: Any, num_frames: int, max_side: int | None, stream
         # an edit list (a clip cut by stream copy): the header counts the frames decoded before (after) the cut but not
         # shown, whose packets the demuxer marks; the picks are the middles of what a player shows
         total = table.shown if table.error is None else max(1, total - (table.packets - table.shown))
-    if table.error is not None:
-        if not stream.frames:
-            raise table.error
-        table = None  # a damaged tail: decode from the start as far as the picks go
-    return _pick_frames(container, num_frames, max_side, stream, table, total), end
+    if table.error is not None and not stream.frames:
+        raise table.error
+    # a damaged tail: no table, decode from the start as far as the picks go
+    return _pick_frames(container, num_frames, max_side, stream, None if table.error is not None else table, total), end
 
 
 def _pick_frames(container: Any, num_frames: int, max_side: int | None, stream: Any, table: "_FrameTable | None", total: int) -> list[np.ndarray]:
@@ -580,7 +579,7 @@ class _FrameTable:
         """
         if self.packets != total or self.discard or None in self.pts or not self.keyframe[0]:
             return False
-        return len(set(self.pts)) == self.packets and self.pts[0] == min(self.pts)  # type: ignore[type-var]
+        return len(set(self.pts)) == self.packets and self.pts[0] == min(self.pts)  # type: ignore[type-var]  # no None, checked above
 
 
 def _pick_by_seeking(container: Any, stream: Any, table: _FrameTable, targets: list[int], max_side: int | None) -> dict[int, np.ndarray] | None:
@@ -592,7 +591,7 @@ def _pick_by_seeking(container: Any, stream: Any, table: _FrameTable, targets: l
     """
     import bisect
 
-    order = sorted(table.pts)  # display rank -> pts
+    order = sorted(table.pts)  # type: ignore[type-var]  # display rank -> pts; no pts is None in a seekable() table
     rank = {pts: r for r, pts in enumerate(order)}
     where = {pts: i for i, pts in enumerate(table.pts)}  # pts -> position in decoding order
     keys = [i for i, key in enumerate(table.keyframe) if key]
@@ -603,7 +602,7 @@ def _pick_by_seeking(container: Any, stream: Any, table: _FrameTable, targets: l
     for target in targets:
         # the last keyframe fed to the decoder before the target and shown no later than it (the first packet is one)
         k = bisect.bisect_right(keys, where[order[target]]) - 1
-        while table.pts[keys[k]] > order[target]:  # type: ignore[operator]
+        while table.pts[keys[k]] > order[target]:  # type: ignore[operator]  # no pts is None in a seekable() table
             k -= 1
         start = rank[table.pts[keys[k]]]
         if frames is None or (may_seek and start - last > _SEEK_COST):
@@ -662,7 +661,7 @@ def _decode_audio(container: Any, sample_rate: int) -> tuple[np.ndarray | None, 
             end = reach if end is None else max(end, reach)
         for frame in frames:
             # joined recordings change rate or channels midway; a resampler takes one input format only
-            if (frame.format.name, frame.layout.name, frame.sample_rate) != setup:
+            if resampler is None or (frame.format.name, frame.layout.name, frame.sample_rate) != setup:  # None: the first frame
                 _drain(resampler, chunks)
                 resampler = av.AudioResampler(format="flt", layout="mono", rate=sample_rate)
                 setup = (frame.format.name, frame.layout.name, frame.sample_rate)

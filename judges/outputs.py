@@ -7,6 +7,7 @@ import json
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -167,7 +168,7 @@ def _csv_text(path: Path) -> str:
         raise InputError(f"{path}:{line}: not UTF-8 text; save the CSV as UTF-8") from None
 
 
-def _read_jsonl(path: Path, key: str, convert) -> dict:
+def _read_jsonl(path: Path, key: str, convert: Callable[[Any], Any]) -> dict:
     out: dict = {}
     repeats = _Repeats(path, "lines")
     with path.open("rb") as fh:

@@ -123,7 +123,8 @@ class _Plan:
     num_gpus: float = 0.0
 
     @property
-    def options(self) -> dict[str, float]:
+    def options(self) -> dict[str, Any]:
+        """Ray's resource options, as keyword arguments of ``.options()`` and ``map_batches``."""
         return {"num_cpus": self.num_cpus, "num_gpus": self.num_gpus}
 
 
@@ -218,7 +219,7 @@ def _identify(plans: list[_Plan]) -> list[tuple[str, dict[str, Any]]]:
         if isinstance(exc.cause, InputError):
             raise InputError(str(exc.cause)) from None
         raise exc from None
-    return [described[i] if i in described else (plan.source.name, plan.source.cache_identity())
+    return [(plan.source.name, plan.source.cache_identity()) if isinstance(plan.source, Judge) else described[i]
             for i, plan in enumerate(plans)]
 
 
@@ -398,7 +399,8 @@ class _ActorPool(Judge):
             first = [starting[0]] if starting else text.strip().splitlines()[:1]
             self._failure = RayPoolError(f"{type(exc).__name__}: {first[0] if first else ''}".rstrip(": "))
             raise self._failure from exc
-        return [self._arrived.pop(clip.name, None) or Verdict.failed(self.name, clip.name, DROPPED_BATCH) for clip in clips]
+        return [arrived if (arrived := self._arrived.pop(clip.name, None)) is not None else Verdict.failed(self.name, clip.name, DROPPED_BATCH)
+                for clip in clips]
 
     def close(self) -> None:
         """End the ledger actor now: Ray Data's reference cycles would keep it, a worker process, until a garbage collection."""

@@ -139,9 +139,9 @@ def load_config(path: str | Path) -> list[dict[str, Any]]:
             raise InputError(f"{path}: {_describe(entry, i)}: type = {entry['type']!r} is not a type name; "
                              f"write it as a string, e.g. type = \"replay\" (known types: {', '.join(judge_types())})")
         builtin = entry["type"] in _BUILTIN_MODULES  # a plugin's judge gives its parameters its own meaning (model = 3)
-        odd = next((key for key in _PATH_KEYS if builtin and key in entry and not isinstance(entry[key], (str, type(None)))), None)
-        if odd:  # else the judge's constructor fails on it: "building ReplayJudge raised TypeError: expected str, ..., not int"
-            raise InputError(f"{path}: {_describe(entry, i)}: {odd} = {entry[odd]!r} is not a path; write it as a quoted string: {odd} = \"...\"")
+        not_path = next((key for key in _PATH_KEYS if builtin and key in entry and not isinstance(entry[key], (str, type(None)))), None)
+        if not_path:  # else the judge's constructor fails on it: "building ReplayJudge raised TypeError: expected str, ..., not int"
+            raise InputError(f"{path}: {_describe(entry, i)}: {not_path} = {entry[not_path]!r} is not a path; write it as a quoted string: {not_path} = \"...\"")
         if "name" in entry and not isinstance(entry["name"], str):  # TOML/YAML read `name = 5` as a number
             raise InputError(f"{path}: judge #{i + 1}: name = {entry['name']!r} is not text; write it as a string, "
                              f"e.g. name = \"{entry['name']}\"")

@@ -67,7 +67,12 @@ class ReplayJudge(Judge):
         self.name = name
         # absolute, so that a calibration file saved with this judge names the file wherever it is loaded from
         self.path = None if path is None else os.path.abspath(path)
-        self.labels: dict[str, list[str]] = _answers(labels) if labels is not None else read_judge_output(path)
+        self.labels: dict[str, list[str]]
+        if labels is not None:
+            self.labels = _answers(labels)
+        else:
+            assert path is not None  # one of the two is given (checked above)
+            self.labels = read_judge_output(path)
         # what it serves, not just where from: an output rewritten at the same path is another judge's answer
         self._labels_digest = answers_digest(self.labels)
 

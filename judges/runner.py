@@ -114,12 +114,12 @@ def _warn_default_identity(judge: Judge) -> None:
 def _checked_clips(clips: Iterable[Clip | str | Path]) -> list[Clip]:
     if isinstance(clips, (str, Path, Clip)):
         raise InputError(f"clips={clips!r}: give a list of clips, video paths or sample names")
-    clips = [Clip.coerce(item) for item in clips]
-    names = [clip.name for clip in clips]
+    checked = [Clip.coerce(item) for item in clips]
+    names = [clip.name for clip in checked]
     if len(set(names)) != len(names):
         repeated = sorted({name for name in names if names.count(name) > 1})
         raise InputError(f"clip names must be unique; repeated: {', '.join(repeated[:5])}; rename or drop the duplicates")
-    return clips
+    return checked
 
 
 def _run(
@@ -289,6 +289,7 @@ class _Flights:
 def _judge_batch(judge: Judge, batch: list[Clip]) -> list[Verdict]:
     """The judge's verdicts for a batch, or one error verdict per clip if it raised or broke the contract."""
     start = time.perf_counter()
+    problem: str | None
     try:
         verdicts = judge.judge_batch(batch)
     except Exception as exc:

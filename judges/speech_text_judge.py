@@ -68,27 +68,28 @@ class SpeechTextJudge(Judge):
 
     def _judge_clip(self, clip: Clip) -> Verdict:
         start = time.perf_counter()
-        if self.use_subtitle and (clip.subtitle or "").strip():
-            verdict = self.text_judge.judge_text(clip.subtitle, clip.name)
+        subtitle = clip.subtitle or ""
+        if self.use_subtitle and subtitle.strip():
+            verdict = self.text_judge.judge_text(subtitle, clip.name)
             verdict.raw = f"from the subtitle; {verdict.raw}"
         elif clip.video is None:
             return Verdict.failed(self.name, clip.name, "no video file and no subtitle for this clip; give one of them")
         else:
             try:
-                verdict = self._judge_speech(clip)
+                verdict = self._judge_speech(clip, clip.video)
             except Exception as exc:  # a model failure on one clip must not sink the others
                 return Verdict.from_exception(self.name, clip.name, exc, seconds=time.perf_counter() - start)
         verdict.seconds = time.perf_counter() - start
         return verdict
 
-    def _judge_speech(self, clip: Clip) -> Verdict:
-        media = self.spec.decode(clip.video)
+    def _judge_speech(self, clip: Clip, video: Path) -> Verdict:
+        media = self.spec.decode(video)
         audio = media.audio
         if audio is None:
             return Verdict(judge=self.name, clip=clip.name, raw="no audio track to listen to")
         transcript = self.speech.transcribe(audio)
         if not transcript:
-            verdict = Verdict(judge=self.name, clip=clip.name, raw=f"no speech heard in {len(audio) / self.spec.sample_rate:.1f} s of audio")
+            verdict = Verdict(judge=self.name, clip=clip.name, raw=f"no speech heard in {len(audio) / SpeechToText.sample_rate:.1f} s of audio")
         else:
             verdict = self.text_judge.judge_text(transcript, clip.name)
             verdict.description = transcript

@@ -112,7 +112,8 @@ class TextLexiconJudge(Judge):
     modalities = frozenset({"text"})
 
     def __init__(self, name: str = "text-lexicon", relative_threshold: float = 0.6, max_words: int = 3):
-        if isinstance(relative_threshold, bool) or not isinstance(relative_threshold, numbers.Real) or not 0.0 < relative_threshold <= 1.0:
+        # float named beside numbers.Real for mypy, which does not know that a float is a Real
+        if isinstance(relative_threshold, bool) or not isinstance(relative_threshold, (float, numbers.Real)) or not 0.0 < relative_threshold <= 1.0:
             raise InputError(f"relative_threshold={relative_threshold!r}: give a fraction of the top category's weight, e.g. 0.6")
         if isinstance(max_words, bool) or not isinstance(max_words, int) or max_words < 1:
             raise InputError(f"max_words={max_words!r}: give a whole number, 1 or more")
@@ -141,10 +142,11 @@ class TextLexiconJudge(Judge):
     def judge_batch(self, clips: Sequence[Clip]) -> list[Verdict]:
         out = []
         for clip in clips:
-            if not (clip.subtitle or "").strip():
+            subtitle = clip.subtitle or ""
+            if not subtitle.strip():
                 out.append(Verdict(judge=self.name, clip=clip.name, raw="no subtitle to read; give the clip's subtitle"))
                 continue
-            out.append(self.judge_text(clip.subtitle, clip.name))
+            out.append(self.judge_text(subtitle, clip.name))
         return out
 
     def judge_text(self, text: str, clip: str = "text") -> Verdict:
@@ -165,8 +167,9 @@ class TextLexiconJudge(Judge):
         for lexicon, categories, _, _ in parts:
             names = DUTIR_WORDS if lexicon == "DUTIR" else NRC_WORDS
             for category, weight in categories.items():
-                if names.get(category):
-                    weights[names[category]] += weight
+                word = names.get(category)
+                if word:
+                    weights[word] += weight
         ranked = weights.most_common()
         total = sum(w for _, w in ranked)
         said = [(word, w) for word, w in ranked if w >= self.relative_threshold * ranked[0][1]][: self.max_words] if ranked else []
@@ -188,7 +191,8 @@ class TextLexiconJudge(Judge):
         """``[("NRC", category weights, words counted, words negated)]`` for the text's English words."""
         tokens = tokenize(text)
         weights: Counter[str] = Counter()
-        counted, negated = [], []
+        counted: list[str] = []
+        negated: list[str] = []
         for token, is_negated in zip(tokens, self._negation.negated(tokens)):
             if token in NEGATORS:  # a negator is no evidence itself, though NRC files "absence" under fear and sadness
                 continue
@@ -206,7 +210,9 @@ class TextLexiconJudge(Judge):
         with NRC when ``latin``, under the same negation ("我不是很 happy"), else skipped."""
         weights: Counter[str] = Counter()
         english: Counter[str] = Counter()
-        counted, english_counted, negated = [], [], []
+        counted: list[str] = []
+        english_counted: list[str] = []
+        negated: list[str] = []
         reach = 0
         tokens = _jieba_cut(_NOT.sub(" not", to_simplified(text)))
         for i, token in enumerate(tokens):
@@ -250,7 +256,7 @@ def _count(word: str, categories: Sequence[str], weights: Counter[str], counted:
     """``word`` as evidence for its ``categories`` (the broad ones weigh less), noted for the verdict's ``raw``."""
     counted.append(f"{word} ({'/'.join(categories)})")
     for category in categories:
-        weights[category] += BROAD_CATEGORIES.get(category, 1.0)
+        weights[category] += BROAD_CATEGORIES.get(category, 1.0)  # type: ignore[assignment]  # a Counter counts floats too; typeshed says int
 
 
 def english_categories(word: str) -> tuple[str, ...]:

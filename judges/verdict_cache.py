@@ -56,6 +56,8 @@ def _table_columns(conn: sqlite3.Connection) -> dict[str, list[str]]:
 
 def _stored_verdict(text: object, clip: str) -> Verdict | None:
     """A stored row's verdict, or None if the row is damaged (not the JSON of a verdict on ``clip``)."""
+    if not isinstance(text, (str, bytes)):
+        return None
     try:
         data = json.loads(text)
         verdict = Verdict.from_dict(data) if isinstance(data, dict) else None
