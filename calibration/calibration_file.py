@@ -126,13 +126,15 @@ def calibration_wheel_files(path: str | Path) -> dict[str, Path]:
     """The emotion-wheel files a calibration file's fusion reads, by what they are, for outputs to refuse: its
     recorded wheel folder (e.g. tuned with ``--wheel-dir``), else the data folder's, with its word-form table.
 
-    None when the file is not a readable calibration (or a pipe, read once: by the load), which loading reports.
+    Empty when the file is not a readable calibration (or a pipe, read once: by the load), which loading reports.
     """
     from calibration.emotion_wheel import wheel_input_files
 
     path = Path(path)
+    if not path.is_file():
+        return {}
     try:
-        wheel = json.loads(path.read_text(encoding="utf-8-sig"))["wheel"] if path.is_file() else None
+        wheel = json.loads(path.read_text(encoding="utf-8-sig"))["wheel"]
         directory, word_forms = wheel["directory"], wheel["word_forms"]
     except (OSError, ValueError, KeyError, TypeError):
         return {}
