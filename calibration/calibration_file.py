@@ -176,9 +176,10 @@ def _check_entries(data: dict[str, Any]) -> None:
     if not isinstance(judges, list) or not all(isinstance(j, dict) for j in judges):
         raise ValueError("'judges' must list one object (name, type, path) per judge")
     for judge in filter(_replayed, judges):  # a path or answers' digest that is not text would silently turn off fuse's other-file warnings
-        odd = next((k for k in ("path", "labels") if k in judge and not isinstance(judge[k], str)), None)
+        # a path is null for answers given in Python (ReplayJudge(name, labels=...)): it names no file
+        odd = next((k for k in ("path", "labels") if k in judge and not isinstance(judge[k], str) and not (k == "path" and judge[k] is None)), None)
         if odd is not None:
-            raise ValueError(f"the {odd} {judge[odd]!r} of judge {judge.get('name')!r} is not text")
+            raise ValueError(f"the {odd} {judge[odd]!r} of judge {judge.get('name')!r} is not text" + (" (or null)" if odd == "path" else ""))
     model_id = data.get("embedding_model_id")
     if model_id is not None and not isinstance(model_id, str):  # a number would silently turn off the other-model warning
         raise ValueError(f"embedding_model_id {model_id!r} is not a model's name (or null when unknown words are dropped)")

@@ -161,6 +161,16 @@ def test_a_loaded_cojudge_keeps_the_strategy_and_only_the_calibrated_judges_in_o
     assert [judge.name for judge in reloaded.judges] == ["good", "noisy", "lazy"]
 
 
+def test_a_calibration_of_replay_judges_given_their_answers_in_python_loads(tmp_path):
+    # ReplayJudge(name, labels=...) has no file: its calibration entry's path is null, which loading refused as "not text"
+    outputs, labels = toy_outputs()
+    judges = [ReplayJudge(n, labels={c: w for c, w in out.items() if w is not None}) for n, out in outputs.items()]
+    cojudge = CoJudge(judges, strategy="majority", progress=False).fit(list(labels), labels, tune=False)
+    path = cojudge.save(tmp_path / "calibration.json")
+    reloaded = CoJudge.load(path, judges, progress=False)
+    assert [p.to_dict() for p in reloaded.predict_many(list(labels))] == [p.to_dict() for p in cojudge.predict_many(list(labels))]
+
+
 def test_predicting_before_fitting_says_how_to_fit_before_any_judge_runs():
     cojudge, labels = toy_cojudge()
     with pytest.raises(InputError, match=r"CoJudge is not fitted; call fit\(samples, labels\)"):
