@@ -427,6 +427,23 @@ def test_the_answered_again_warning_of_a_replayed_judges_file_points_at_the_user
     assert [w.filename for w in caught] == [__file__]
 
 
+def test_the_answered_again_warning_points_at_the_users_line_when_merov_cojudge_is_imported_through_a_symlink(tmp_path):
+    # its own frames were told by their resolved file paths: imported through a symlinked folder (a checkout, a venv),
+    # none matched, and the warning pointed at judges/outputs.py
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    linked = tmp_path / "linked"
+    linked.symlink_to(Path(__file__).resolve().parents[1], target_is_directory=True)
+    path = _write_output(tmp_path / "p.csv", [("s1", "happy"), ("s1", "angry")])
+    script = tmp_path / "user.py"
+    script.write_text(f"from judges.replay import ReplayJudge\nReplayJudge('a', {str(path)!r})\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, "-W", "always", str(script)], capture_output=True, text=True, check=True,
+                         env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(linked)}, cwd=tmp_path)
+    assert run.stderr.startswith(f"{script}:2: UserWarning: {path}: a clip is given again"), run.stderr
+
+
 def test_several_clips_answered_again_are_counted_in_one_warning(tmp_path):
     path = _write_output(tmp_path / "p.csv", [("s1", "happy"), ("s2", "sad"), ("s1", "angry"), ("s2", "calm")])
     with pytest.warns(UserWarning, match=r"2 clip\(s\) are given again with another answer \('s1': lines 2 and 4\)") as caught:
