@@ -20,7 +20,8 @@ DECISIONS = ("threshold", "expected_f")
 
 
 class WordLists(list):
-    """What ``predict`` returns: per sample, its list of words; a list, that numpy reads as one word list per sample.
+    """What ``predict`` returns: per sample, its list of words; a list, that numpy reads as one word list per sample
+    (as it reads a slice, a join, a repeat or a copy of it, which are ``WordLists`` too).
 
     ``np.asarray`` of it is a 1-D object array of ``n_samples`` lists, as scikit-learn expects of ``predict``, so
     ``cross_val_predict`` can join the folds' predictions. A plain list of lists is read as a 2-D array of words
@@ -34,6 +35,27 @@ class WordLists(list):
         for i, words in enumerate(self):  # one by one: a slice assignment would broadcast the lists
             out[i] = words
         return out if dtype is None else out.astype(dtype)
+
+    # a slice, a join, a repeat and a copy of the predictions are predictions too (list's own would be plain lists)
+    def __getitem__(self, index: Any) -> Any:
+        got = super().__getitem__(index)
+        return WordLists(got) if isinstance(index, slice) else got
+
+    def __add__(self, other: Any) -> WordLists:
+        return WordLists(super().__add__(other))
+
+    def __radd__(self, other: Any) -> WordLists:
+        if not isinstance(other, list):
+            return NotImplemented
+        return WordLists(other + list(self))
+
+    def __mul__(self, times: Any) -> WordLists:
+        return WordLists(super().__mul__(times))
+
+    __rmul__ = __mul__
+
+    def copy(self) -> WordLists:
+        return WordLists(self)
 
 
 @dataclass(frozen=True)

@@ -175,6 +175,17 @@ def test_a_voter_given_something_other_than_a_vote_table_says_how_to_build_one(c
         getattr(voter, method)(*args)
 
 
+@pytest.mark.parametrize("how", ["a slice", "joined", "joined after a list", "copied", "repeated"])
+def test_predicted_words_sliced_joined_or_copied_are_still_read_by_numpy_as_one_word_list_per_clip(toy, how):
+    # a slice, a join or a copy was a plain list: numpy read it as a 2-D array of words again
+    table, _, Y = toy
+    words = MajorityVoter(threshold=0.6).fit(table, Y).predict(table)
+    part = {"a slice": lambda: words[2:5], "joined": lambda: words + [["calm"]], "joined after a list": lambda: [["calm"]] + words,
+            "copied": words.copy, "repeated": lambda: words * 2}[how]()
+    as_array = np.asarray(part)
+    assert part == list(part) and as_array.shape == (len(part),) and as_array.tolist() == list(part)
+
+
 def test_predicting_with_other_judges_is_an_error(toy):
     table, _, Y = toy
     voter = MajorityVoter().fit(table)
