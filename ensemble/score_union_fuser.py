@@ -162,7 +162,7 @@ class ScoreUnionFuser(BaseEstimator):
     def _check_params(self) -> None:
         if not isinstance(self.threshold, (int, float)) or isinstance(self.threshold, bool) or not 0.0 <= self.threshold <= 1.0:
             raise InputError(f"min_support/threshold={self.threshold!r}: the support a word needs must be in [0, 1], e.g. 0.25")
-        if self.max_words is not None and (not isinstance(self.max_words, int) or self.max_words < 1):
+        if self.max_words is not None and (isinstance(self.max_words, bool) or not isinstance(self.max_words, int) or self.max_words < 1):
             raise InputError(f"max_words={self.max_words!r}: give a whole number, 1 or more, or None for no cap")
         self._check_wheel()
 

@@ -311,6 +311,12 @@ def test_a_max_words_of_zero_is_refused():
         ScoreUnionFuser(max_words=0).fit()
 
 
+def test_a_true_or_false_max_words_of_the_untrained_fusion_is_refused_not_read_as_one():
+    # bool is an int in Python: ScoreUnionFuser(max_words=True) kept one word a clip
+    with pytest.raises(InputError, match=r"^max_words=True: give a whole number"):
+        ScoreUnionFuser(max_words=True).fit()
+
+
 def test_an_unknown_wheel_name_is_refused():
     with pytest.raises(InputError, match="wheel='mywheel'"):
         ScoreUnionFuser(wheel="mywheel").fit()
