@@ -28,8 +28,13 @@ def find_data_root() -> Path | None:
 
 
 def _candidates() -> list[Path]:
-    """Where the data folder is looked for without ``$MEROV_DATA``, in order."""
-    return [Path.cwd() / ".." / "shared", _REPO.parent / "shared", Path.cwd() / "shared"]
+    """Where the data folder is looked for without ``$MEROV_DATA``, in order.
+
+    ``../shared`` beside the checkout only when the code runs from one (its setup.cfg beside the package
+    folders): installed from a wheel, that folder would be one inside the environment (``lib/python3.X/shared``).
+    """
+    beside_checkout = [_REPO.parent / "shared"] if (_REPO / "setup.cfg").is_file() else []
+    return [Path.cwd() / ".." / "shared", *beside_checkout, Path.cwd() / "shared"]
 
 
 def data_root() -> Path:

@@ -440,9 +440,28 @@ def test_without_merov_data_the_error_names_every_folder_looked_in(tmp_path, mon
     (tmp_path / "work").mkdir()
     monkeypatch.chdir(tmp_path / "work")
     monkeypatch.setattr(paths, "_REPO", tmp_path / "checkout" / "merov")
+    (tmp_path / "checkout" / "merov").mkdir(parents=True)
+    (tmp_path / "checkout" / "merov" / "setup.cfg").write_text("[metadata]\nname = merov-cojudge\n", encoding="utf-8")
     with pytest.raises(InputError) as caught:
         paths.data_root()
     message = str(caught.value)
     for folder in (tmp_path / "shared", tmp_path / "checkout" / "shared", tmp_path / "work" / "shared"):
         assert f"{folder}" in message
     assert message.startswith(f"no data folder at {tmp_path / 'shared'} nor ")
+
+
+def test_installed_from_a_wheel_the_data_folder_is_not_looked_for_inside_the_environment(tmp_path, monkeypatch):
+    # the error named <venv>/lib/python3.11/shared, "../shared beside the checkout" where there is no checkout
+    import calibration.data_paths as paths
+
+    monkeypatch.delenv("MEROV_DATA", raising=False)
+    (tmp_path / "work").mkdir()
+    monkeypatch.chdir(tmp_path / "work")
+    site_packages = tmp_path / "venv" / "lib" / "python3.11" / "site-packages"
+    (site_packages / "calibration").mkdir(parents=True)  # the package folders, no setup.cfg beside them
+    (tmp_path / "venv" / "lib" / "python3.11" / "shared" / "ovmerd").mkdir(parents=True)
+    monkeypatch.setattr(paths, "_REPO", site_packages)
+    assert paths.find_data_root() is None
+    with pytest.raises(InputError) as caught:
+        paths.data_root()
+    assert str(caught.value).startswith(f"no data folder at {tmp_path / 'shared'} nor {tmp_path / 'work' / 'shared'}; set MEROV_DATA")
