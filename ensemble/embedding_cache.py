@@ -237,9 +237,14 @@ class EmbeddingCache:
     def _model(self) -> Any:
         with self._lock:
             if self._loaded is None:
-                from sentence_transformers import SentenceTransformer
-
-                from transformers.utils import logging as hf_logging
+                try:
+                    from sentence_transformers import SentenceTransformer
+                    from transformers.utils import logging as hf_logging
+                except ImportError as exc:  # a required dependency: an install made with --no-deps, or no torch
+                    cause = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                    raise InputError(f"embedding words needs sentence-transformers, which cannot be imported ({cause}); "
+                                     "install torch==2.13.0, then pip install sentence-transformers (README, main job), "
+                                     "or tune with --oov drop, which embeds nothing") from None
 
                 local = Path(self._source).is_dir()
                 if _names_a_path(self._source) and not Path(self._source).expanduser().exists():  # else read as a hub id: "Repo id must use alphanumeric chars"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from contextlib import closing
 
 import numpy as np
@@ -586,6 +587,16 @@ def test_a_model_folder_that_does_not_exist_is_a_one_line_error_naming_it(tmp_pa
     model = where.format(tmp=tmp_path)
     with pytest.raises(InputError, match=f"^{re.escape(model)}: no such model folder; pass a sentence-transformers model folder"):
         EmbeddingCache(model, cache_dir=tmp_path / "cache").embed(["happy"])
+
+
+def test_without_sentence_transformers_embedding_is_a_one_line_error_saying_what_to_install(tmp_path, monkeypatch):
+    # an install made with --no-deps, or a torch that cannot be imported: a ModuleNotFoundError traceback mid-tune
+    monkeypatch.setitem(sys.modules, "sentence_transformers", None)  # import raises ImportError
+    with pytest.raises(InputError) as caught:
+        EmbeddingCache(cache_dir=tmp_path / "cache").embed(["happy"])
+    message = str(caught.value)
+    assert message.startswith("embedding words needs sentence-transformers, which cannot be imported (")
+    assert "pip install sentence-transformers" in message and "--oov drop" in message and "\n" not in message
 
 
 def test_an_interrupted_embedding_run_keeps_the_rows_it_computed_before(tmp_path, monkeypatch):
