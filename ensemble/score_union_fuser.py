@@ -34,6 +34,7 @@ from ensemble.fused_prediction import FusedPrediction
 from ensemble.word_normalizer import WordNormalizer
 from judges.clip import refuse_a_single_name
 from judges.errors import InputError
+from judges.option_values import is_number, is_whole_number
 from judges.verdict import Verdict
 
 if TYPE_CHECKING:  # imported when a wheel is used: spelling-only matching needs neither
@@ -160,9 +161,9 @@ class ScoreUnionFuser(BaseEstimator):
         return self._vocab
 
     def _check_params(self) -> None:
-        if not isinstance(self.threshold, (int, float)) or isinstance(self.threshold, bool) or not 0.0 <= self.threshold <= 1.0:
+        if not is_number(self.threshold) or not 0.0 <= self.threshold <= 1.0:
             raise InputError(f"min_support/threshold={self.threshold!r}: the support a word needs must be in [0, 1], e.g. 0.25")
-        if self.max_words is not None and (isinstance(self.max_words, bool) or not isinstance(self.max_words, int) or self.max_words < 1):
+        if self.max_words is not None and (not is_whole_number(self.max_words) or self.max_words < 1):
             raise InputError(f"max_words={self.max_words!r}: give a whole number, 1 or more, or None for no cap")
         self._check_wheel()
 

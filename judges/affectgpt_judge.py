@@ -41,6 +41,7 @@ from judges.base import Judge
 from judges.checkpoint_revision import file_revision
 from judges.clip import Clip
 from judges.errors import InputError
+from judges.option_values import is_number
 from judges.outputs import read_judge_output, read_reasons
 from judges.registry import register_judge
 from judges.two_stage import build_extractor
@@ -114,7 +115,7 @@ class AffectGPTJudge(Judge):
         self.name = name
         self.cfg_path = cfg_path
         self.dataset = dataset
-        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
+        if not is_number(timeout) or not timeout > 0:
             raise InputError(f"timeout={timeout!r}: give AffectGPT's time limit per batch in seconds, > 0, e.g. 7200")
         self.timeout = float(timeout)
         if not isinstance(keep_workdir, bool):  # "false" (quoted in a config) would read as true and keep every batch's frames

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import importlib.util
 import math
-import numbers
 import threading
 import time
 from collections.abc import Sequence
@@ -34,6 +33,7 @@ from judges.closed_set_words import FER2013_CLASSES, FER2013_WORDS
 from judges.errors import InputError
 from judges.install_hints import FER_HINT, install_hint
 from judges.media import MediaSpec, require_media
+from judges.option_values import is_number, is_whole_number
 from judges.registry import register_judge
 from judges.verdict import Verdict
 
@@ -91,15 +91,15 @@ class FaceJudge(Judge):
         min_face_share: float = 0.25,
     ):
         for option, value in {"threshold": threshold, "min_face": min_face, "margin": margin, "min_face_share": min_face_share}.items():
-            if isinstance(value, bool) or not isinstance(value, numbers.Real):  # "0.3", quoted in a config: named, not a TypeError below
+            if not is_number(value):  # "0.3", quoted in a config: named, not a TypeError below
                 raise InputError(f"{option}={value!r}: give a number (unquoted in a config)")
         if not 0.0 < threshold < 1.0:
             raise InputError(f"threshold={threshold!r}: give a probability between 0 and 1, e.g. 0.3")
-        if isinstance(max_words, bool) or not isinstance(max_words, int) or max_words < 1:
+        if not is_whole_number(max_words) or max_words < 1:
             raise InputError(f"max_words={max_words!r}: give a whole number, 1 or more")
         if not 0.0 < min_face < 1.0:
             raise InputError(f"min_face={min_face!r}: give the smallest face as a fraction of the frame's shorter side, e.g. 0.08")
-        if isinstance(num_frames, bool) or not isinstance(num_frames, int) or num_frames < 1:
+        if not is_whole_number(num_frames) or num_frames < 1:
             raise InputError(f"num_frames={num_frames!r}: give a whole number >= 1 (the face judge needs frames), e.g. 8")
         if not 0.0 < min_face_share <= 1.0:
             raise InputError(f"min_face_share={min_face_share!r}: give the share of sampled frames that must show a face, in (0, 1], e.g. 0.25")
@@ -111,7 +111,7 @@ class FaceJudge(Judge):
         self.name = name
         self.spec = MediaSpec(num_frames=num_frames, sample_rate=None, max_side=max_side)
         self.threshold = float(threshold)
-        self.max_words = max_words
+        self.max_words = int(max_words)
         self.min_face = float(min_face)
         self.margin = float(margin)
         self.min_face_share = float(min_face_share)

@@ -19,6 +19,7 @@ from judges.base import Judge
 from judges.clip import Clip
 from judges.errors import InputError
 from judges.media import Media, MediaSpec, require_media
+from judges.option_values import is_whole_number
 from judges.verdict import Verdict
 
 __all__ = ["GenerativeJudge", "MODES"]
@@ -52,7 +53,7 @@ class GenerativeJudge(Judge):
         """Check and store the options every generative judge shares."""
         if mode not in MODES:
             raise InputError(f"mode={mode!r}: use one of {', '.join(MODES)}")
-        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        if not is_whole_number(batch_size) or batch_size < 1:
             raise InputError(f"batch_size={batch_size!r}: give a whole number >= 1")
         if not isinstance(use_subtitle, bool):  # "false" (quoted in a config) would read as true
             raise InputError(f"use_subtitle={use_subtitle!r}: give true or false (unquoted)")
@@ -61,7 +62,7 @@ class GenerativeJudge(Judge):
         require_media(self.name)
         self.mode = mode
         self.media_spec = media_spec
-        self.batch_size = batch_size
+        self.batch_size = int(batch_size)
         self.use_subtitle = use_subtitle
         self.modalities = frozenset({self.hears} | ({"text"} if mode == "labels" and use_subtitle else set()))
 
@@ -70,12 +71,12 @@ class GenerativeJudge(Judge):
 
         Checked when the judge is built: a bad value would fail every clip's generation, and the failures be cached.
         """
-        if max_new_tokens is not None and (isinstance(max_new_tokens, bool) or not isinstance(max_new_tokens, int) or max_new_tokens < 1):
+        if max_new_tokens is not None and (not is_whole_number(max_new_tokens) or max_new_tokens < 1):
             raise InputError(f"max_new_tokens={max_new_tokens!r}: give a whole number >= 1, or leave it out (48 for words, 256 for a description)")
-        if isinstance(seed, bool) or not isinstance(seed, int):
+        if not is_whole_number(seed):
             raise InputError(f"seed={seed!r}: give a whole number, e.g. 0")
-        self.max_new_tokens = max_new_tokens or (48 if self.mode == "labels" else 256)
-        self.seed = seed
+        self.max_new_tokens = int(max_new_tokens or (48 if self.mode == "labels" else 256))
+        self.seed = int(seed)
 
     @abstractmethod
     def generate(self, items: list[tuple[Clip, Media]]) -> list[str]:

@@ -21,6 +21,7 @@ from judges.clip import Clip
 from judges.clip_hash import identity_hash
 from judges.errors import InputError
 from judges.negation import BOUNDARY_PUNCTUATION, NEGATION_RULES, NEGATORS, NegationScope
+from judges.option_values import is_whole_number
 from judges.outputs import read_reasons
 from judges.registry import register_judge
 from judges.verdict import Verdict
@@ -95,13 +96,13 @@ class LexicalExtractor(Judge):
     ):
         if path is not None and descriptions is not None:
             raise InputError("lexical extractor: give path= (a *-reason.jsonl) or descriptions=, not both")
-        if isinstance(negation_window, bool) or not isinstance(negation_window, int) or negation_window < 0:
+        if not is_whole_number(negation_window) or negation_window < 0:
             raise InputError(f"negation_window={negation_window!r}: give a whole number of words >= 0, e.g. 3")
         self.name = name
         self.path = None if path is None else str(path)
         self.wheel_dir = None if wheel_dir is None else str(wheel_dir)
         self.stoplist = frozenset(w.lower() for w in stoplist)
-        self.negation = NegationScope(window=negation_window)
+        self.negation = NegationScope(window=int(negation_window))
         self._descriptions = dict(descriptions) if descriptions is not None else read_reasons(path) if path is not None else None
         # what it serves, not just where from: a description file rewritten at the same path is another run's
         self._descriptions_sha256 = None if self._descriptions is None else identity_hash(

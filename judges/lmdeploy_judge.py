@@ -23,6 +23,7 @@ from judges.generative_judge import GenerativeJudge
 from judges.media import Media, MediaSpec, encode_image
 from judges.registry import register_judge
 from judges.checkpoint_revision import checkpoint_revision
+from judges.option_values import is_whole_number
 
 __all__ = ["LMDeployJudge"]
 
@@ -77,10 +78,10 @@ class LMDeployJudge(GenerativeJudge):
         )
         if backend not in BACKENDS:
             raise InputError(f"backend={backend!r}: use one of {', '.join(BACKENDS)}")
-        if isinstance(tp, bool) or not isinstance(tp, int) or tp < 1:
+        if not is_whole_number(tp) or tp < 1:
             raise InputError(f"tp={tp!r}: give the number of GPUs for tensor parallelism (a whole number >= 1)")
         self.backend = backend
-        self.tp = tp
+        self.tp = int(tp)
         self.adapters = dict(adapters or {})
         self.adapter = _pick_adapter(self.adapters, adapter, backend)
         self.adapter_revision = _adapter_revision(self.adapters.get(self.adapter)) if self.adapter else None

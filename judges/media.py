@@ -33,6 +33,7 @@ import numpy as np
 
 from judges.errors import InputError
 from judges.install_hints import install_hint
+from judges.option_values import is_whole_number
 
 __all__ = ["DECODING_VERSION", "Media", "MediaSpec", "TruncatedMediaWarning", "decode_clip", "encode_image", "encode_wav", "require_media"]
 
@@ -84,12 +85,15 @@ class MediaSpec:
     max_side: int | None = None
 
     def __post_init__(self) -> None:
-        if isinstance(self.num_frames, bool) or not isinstance(self.num_frames, int) or self.num_frames < 0:
+        if not is_whole_number(self.num_frames) or self.num_frames < 0:
             raise InputError(f"num_frames={self.num_frames!r}: give a whole number >= 0")
-        if self.sample_rate is not None and (isinstance(self.sample_rate, bool) or not isinstance(self.sample_rate, int) or self.sample_rate <= 0):
+        if self.sample_rate is not None and (not is_whole_number(self.sample_rate) or self.sample_rate <= 0):
             raise InputError(f"sample_rate={self.sample_rate!r}: give a positive whole number of Hz, e.g. 16000")
-        if self.max_side is not None and (isinstance(self.max_side, bool) or not isinstance(self.max_side, int) or self.max_side < 16):
+        if self.max_side is not None and (not is_whole_number(self.max_side) or self.max_side < 16):
             raise InputError(f"max_side={self.max_side!r}: give a pixel size >= 16, or None to keep frames as decoded")
+        for field in ("num_frames", "sample_rate", "max_side"):  # np.int64(8) as 8: the cache identity is JSON
+            if getattr(self, field) is not None:
+                object.__setattr__(self, field, int(getattr(self, field)))
 
     def as_dict(self) -> dict[str, Any]:
         """The spec and :data:`DECODING_VERSION`: what a judge's cache identity holds of how it sees a clip."""

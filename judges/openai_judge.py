@@ -12,7 +12,6 @@ import base64
 import email.utils
 import http.client
 import json
-import numbers
 import os
 import socket
 import threading
@@ -29,6 +28,7 @@ from judges.base import MODALITIES, Judge
 from judges.clip import Clip
 from judges.errors import InputError
 from judges.media import MediaSpec, encode_image, encode_wav, require_media
+from judges.option_values import is_number, is_whole_number
 from judges.registry import register_judge
 from judges.verdict import Verdict
 
@@ -99,18 +99,18 @@ class OpenAIJudge(Judge):
             raise InputError(f"modalities={sorted(mods)}: choose from {', '.join(sorted(MODALITIES))}")
         if mode == "describe" and not mods & {"video", "audio"}:  # it would describe a clip it was never sent
             raise InputError(f"mode='describe' needs 'video' or 'audio' in modalities (given: {sorted(mods)}); a text-only judge can be the extractor")
-        if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int) or max_concurrency < 1:
+        if not is_whole_number(max_concurrency) or max_concurrency < 1:
             raise InputError(f"max_concurrency={max_concurrency!r}: give a whole number >= 1")
-        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+        if not is_whole_number(max_retries) or max_retries < 0:
             raise InputError(f"max_retries={max_retries!r}: give a whole number >= 0")
         for option, value in {"backoff": backoff, "timeout": timeout, "temperature": temperature}.items():
-            if isinstance(value, bool) or not isinstance(value, numbers.Real):  # "30", quoted in a config: named, not a TypeError
+            if not is_number(value):  # "30", quoted in a config: named, not a TypeError
                 raise InputError(f"{option}={value!r}: give a number (unquoted in a config)")
         if not backoff >= 0:
             raise InputError(f"backoff={backoff!r}: give the first retry's wait in seconds, >= 0")
         if not timeout > 0:
             raise InputError(f"timeout={timeout!r}: give a positive number of seconds")
-        if max_tokens is not None and (isinstance(max_tokens, bool) or not isinstance(max_tokens, int) or max_tokens < 1):
+        if max_tokens is not None and (not is_whole_number(max_tokens) or max_tokens < 1):
             raise InputError(f"max_tokens={max_tokens!r}: give a whole number >= 1, or leave it out (64 for words, 512 for a description)")
         self.model = model
         self.base_url = str(base_url).rstrip("/")
@@ -124,12 +124,12 @@ class OpenAIJudge(Judge):
         )
         if self.media_spec.num_frames or self.media_spec.sample_rate:
             require_media(self.name)
-        self.max_concurrency = max_concurrency
+        self.max_concurrency = int(max_concurrency)
         self.timeout = float(timeout)
-        self.max_retries = max_retries
+        self.max_retries = int(max_retries)
         self.backoff = float(backoff)
         self.temperature = temperature
-        self.max_tokens = max_tokens or (64 if mode == "labels" else 512)
+        self.max_tokens = int(max_tokens or (64 if mode == "labels" else 512))
         self.extra_body = dict(extra_body or {})
         self._api_key = api_key or (os.environ.get(api_key_env) if api_key_env else None)
         self._slots = threading.BoundedSemaphore(max_concurrency)

@@ -47,6 +47,7 @@ from judges.base import Judge
 from judges.clip import Clip
 from judges.errors import InputError
 from judges.install_hints import install_hint
+from judges.option_values import is_number, is_whole_number
 from judges.registry import _BUILTIN_MODULES, RAY_KEYS, _resolve_paths, build_judge, judge_types, load_config
 from judges.runner import _checked_clips, _judge_batch, run_judges
 from judges.verdict import Verdict
@@ -86,8 +87,9 @@ def run_judges_ray(
     """
     plans = _plans(judge_configs)
     clips = _checked_clips(clips)
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+    if not is_whole_number(batch_size) or batch_size < 1:
         raise InputError(f"batch_size={batch_size!r}: give a whole number of clips per batch, 1 or more")
+    batch_size = int(batch_size)
     if cache is not None and not isinstance(cache, (VerdictCache, str, Path)):
         raise InputError(f"cache={cache!r}: give a VerdictCache, a path to a cache file, or None")
     if out_dir is not None:  # made now: a file in the way is found before the run, not after it
@@ -159,18 +161,18 @@ def _plan(item: Mapping[str, Any] | Judge, number: int) -> _Plan:
                          "run this judge with the local runner (run_judges, or cojudge predict without --backend ray)")
     config = {k: v for k, v in item.items() if k not in RAY_KEYS}
     actors = item.get("ray_concurrency", 1)
-    if not isinstance(actors, int) or isinstance(actors, bool) or actors < 1:
+    if not is_whole_number(actors) or actors < 1:
         raise InputError(f"judge #{number}: ray_concurrency={actors!r}; give the number of actors, a whole number >= 1")
     resources = {}
     for key, default in (("num_cpus", 1.0), ("num_gpus", 0.0)):
         value = item.get(key, default)
-        if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+        if not is_number(value) or value < 0:
             raise InputError(f"judge #{number}: {key}={value!r}; give a number >= 0 per actor (fractions allowed)")
         if key == "num_gpus" and value > 1 and value != int(value):
             raise InputError(f"judge #{number}: num_gpus={value!r}; Ray shares a GPU only below 1 (e.g. 0.5): "
                              "give a whole number of GPUs per actor above that")
         resources[key] = float(value)
-    return _Plan(config, actors, **resources)
+    return _Plan(config, int(actors), **resources)
 
 
 def _check_resources(plans: list[_Plan]) -> None:
@@ -528,7 +530,7 @@ def _write_parquet(path: Path, verdicts: list[Verdict]) -> None:
 def _connect(address: str | None, num_cpus: int | None) -> None:
     """Join Ray at ``address``, keep the session already open here, or start a local cluster."""
     ray = _import_ray()
-    if num_cpus is not None and (isinstance(num_cpus, bool) or not isinstance(num_cpus, int) or num_cpus < 1):
+    if num_cpus is not None and (not is_whole_number(num_cpus) or num_cpus < 1):
         raise InputError(f"num_cpus={num_cpus!r}: give the local cluster's CPU count, a whole number >= 1, or None for all")
     if ray.is_initialized():
         return
@@ -545,7 +547,7 @@ def _connect(address: str | None, num_cpus: int | None) -> None:
             raise InputError(f"address={address!r}: Ray cannot use it ({_first_sentence(exc)}); give 'auto' or the head "
                              "node's host:port (ray start --head prints it), or leave address out for a local cluster") from None
     else:
-        ray.init(num_cpus=num_cpus, include_dashboard=False)
+        ray.init(num_cpus=None if num_cpus is None else int(num_cpus), include_dashboard=False)
 
 
 _HOST_PORT = re.compile(r"(?P<host>\[[0-9A-Fa-f:.]+\]|[^:/\[\]]+):(?P<port>\d{1,5})")

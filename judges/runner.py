@@ -32,6 +32,7 @@ from tqdm.auto import tqdm
 from judges.base import Judge
 from judges.clip import Clip
 from judges.errors import InputError
+from judges.option_values import is_number, is_whole_number
 from judges.user_warnings import warn_user
 from judges.verdict import Verdict
 from judges.verdict_cache import VerdictCache
@@ -65,12 +66,14 @@ def run_judges(
     """
     judges = _checked_judges(judges)
     clips = _checked_clips(clips)
-    if batch_timeout is not None and (isinstance(batch_timeout, bool) or not isinstance(batch_timeout, (int, float)) or not batch_timeout > 0):
+    if batch_timeout is not None and (not is_number(batch_timeout) or not batch_timeout > 0):
         raise InputError(f"batch_timeout={batch_timeout!r}: give the seconds a judge may take on one batch, > 0, or None for no limit")
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+    if not is_whole_number(batch_size) or batch_size < 1:
         raise InputError(f"batch_size={batch_size!r}: give a whole number of clips per batch, 1 or more")
-    if max_workers is not None and (isinstance(max_workers, bool) or not isinstance(max_workers, int) or max_workers < 1):
+    if max_workers is not None and (not is_whole_number(max_workers) or max_workers < 1):
         raise InputError(f"max_workers={max_workers!r}: give a whole number, 1 or more, or None for one per judge")
+    batch_size, max_workers = int(batch_size), None if max_workers is None else int(max_workers)  # np.int64(8) as 8
+    batch_timeout = None if batch_timeout is None else float(batch_timeout)
     if cache is None or isinstance(cache, VerdictCache):
         return _run(judges, clips, cache, progress, max_workers, batch_size, retry_failed, batch_timeout)
     if not isinstance(cache, (str, Path)):

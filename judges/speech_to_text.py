@@ -18,6 +18,7 @@ import numpy as np
 
 from judges.errors import InputError
 from judges.install_hints import install_hint
+from judges.option_values import is_whole_number
 
 __all__ = ["SpeechToText"]
 
@@ -62,9 +63,9 @@ class SpeechToText:
     sample_rate = 16000
 
     def __init__(self, model_path: str | Path | None = None, beam_size: int = 1, cpu_threads: int = 2, vad: bool = True):
-        if isinstance(beam_size, bool) or not isinstance(beam_size, int) or beam_size < 1:
+        if not is_whole_number(beam_size) or beam_size < 1:
             raise InputError(f"beam_size={beam_size!r}: give a whole number, 1 (greedy, fastest) or more")
-        if not isinstance(cpu_threads, int) or isinstance(cpu_threads, bool) or cpu_threads < 0:
+        if not is_whole_number(cpu_threads) or cpu_threads < 0:
             raise InputError(f"cpu_threads={cpu_threads!r}: give a whole number of threads, e.g. 2 (0: CTranslate2 chooses)")
         if not isinstance(vad, bool):  # "false" would read as true
             raise InputError(f"vad={vad!r}: give True or False")
@@ -73,8 +74,8 @@ class SpeechToText:
         self.model_path = Path(model_path) if model_path is not None else bundled_model_path()
         if not (self.model_path / "model.bin").is_file():
             raise InputError(f"{self.model_path}: not a CTranslate2 Whisper model folder (no model.bin); give the folder holding model.bin")
-        self.beam_size = beam_size
-        self.cpu_threads = cpu_threads
+        self.beam_size = int(beam_size)
+        self.cpu_threads = int(cpu_threads)
         self.vad = vad
 
     def identity(self) -> dict[str, Any]:

@@ -30,7 +30,6 @@ from __future__ import annotations
 import functools
 import importlib.util
 import json
-import numbers
 import pickle
 import re
 import time
@@ -46,6 +45,7 @@ from judges.errors import InputError
 from judges.install_hints import install_hint
 from judges.lexical_extractor import tokenize
 from judges.negation import BOUNDARY_WORDS, NEGATION_RULES, NEGATORS, NegationScope
+from judges.option_values import is_number, is_whole_number
 from judges.registry import register_judge
 from judges.verdict import Verdict
 
@@ -112,10 +112,9 @@ class TextLexiconJudge(Judge):
     modalities = frozenset({"text"})
 
     def __init__(self, name: str = "text-lexicon", relative_threshold: float = 0.6, max_words: int = 3):
-        # float named beside numbers.Real for mypy, which does not know that a float is a Real
-        if isinstance(relative_threshold, bool) or not isinstance(relative_threshold, (float, numbers.Real)) or not 0.0 < relative_threshold <= 1.0:
+        if not is_number(relative_threshold) or not 0.0 < relative_threshold <= 1.0:
             raise InputError(f"relative_threshold={relative_threshold!r}: give a fraction of the top category's weight, e.g. 0.6")
-        if isinstance(max_words, bool) or not isinstance(max_words, int) or max_words < 1:
+        if not is_whole_number(max_words) or max_words < 1:
             raise InputError(f"max_words={max_words!r}: give a whole number, 1 or more")
         # the lexicons' packages are checked now, not at the first clip (an error verdict per clip, then cached)
         _package_file("nrclex", "data", "nrc_en.json")
@@ -125,7 +124,7 @@ class TextLexiconJudge(Judge):
                 raise _missing(module)
         self.name = name
         self.relative_threshold = float(relative_threshold)
-        self.max_words = max_words
+        self.max_words = int(max_words)
         self._negation = NegationScope()
 
     def cache_identity(self) -> dict[str, Any]:

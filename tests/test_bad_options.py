@@ -1,6 +1,10 @@
 """Bad options and labels are one-line ``InputError``s, raised before any fitting."""
 from __future__ import annotations
 
+import json
+import re
+
+import numpy as np
 import pytest
 
 from calibration.cross_validation import cross_validate
@@ -304,6 +308,67 @@ def test_a_true_or_false_or_text_is_refused_where_a_judge_option_wants_a_number(
     option, value = list(options.items())[-1]
     with pytest.raises(InputError, match=f"^{option}={value!r}: give "):
         _build(where, **options)
+
+
+_REPLAY_RUN = {"judges": [ReplayJudge("a", labels={"c": ["happy"]})], "clips": ["c"], "progress": False}
+_WHOLE_NUMBER_OPTIONS = [
+    ("judges.face_judge:FaceJudge", {"max_words": 3}),
+    ("judges.face_judge:FaceJudge", {"num_frames": 8}),
+    ("judges.face_judge:FaceJudge", {"max_side": 640}),
+    ("judges.text_lexicon_judge:TextLexiconJudge", {"max_words": 3}),
+    ("judges.lexical_extractor:LexicalExtractor", {"name": "x", "descriptions": {}, "negation_window": 3}),
+    ("judges.media:MediaSpec", {"num_frames": 8}),
+    ("judges.media:MediaSpec", {"sample_rate": 16000}),
+    ("judges.media:MediaSpec", {"max_side": 448}),
+    ("judges.openai_judge:OpenAIJudge", {"model": "m", "max_concurrency": 4}),
+    ("judges.openai_judge:OpenAIJudge", {"model": "m", "max_retries": 3}),
+    ("judges.openai_judge:OpenAIJudge", {"model": "m", "max_tokens": 64}),
+    ("judges.speech_to_text:SpeechToText", {"beam_size": 1}),
+    ("judges.speech_to_text:SpeechToText", {"cpu_threads": 2}),
+    ("judges.runner:run_judges", {**_REPLAY_RUN, "batch_size": 8}),
+    ("judges.runner:run_judges", {**_REPLAY_RUN, "max_workers": 2}),
+]
+
+
+@pytest.mark.parametrize("where, options", _WHOLE_NUMBER_OPTIONS)
+def test_a_numpy_integer_is_taken_where_a_judge_option_wants_a_whole_number(where, options):
+    # np.int64(8), a value from a grid or an array, was refused ("give a whole number"), as the voters' parameters take it
+    option, value = list(options.items())[-1]
+    built = _build(where, **{**options, option: np.int64(value)})
+    if where == "judges.media:MediaSpec":  # kept as 8: the spec is part of a judge's JSON cache identity
+        assert json.dumps(built.as_dict()) == json.dumps(_build(where, **options).as_dict())
+
+
+@pytest.mark.parametrize("where, options", _WHOLE_NUMBER_OPTIONS)
+@pytest.mark.parametrize("number", [8.5, 8.0, np.float32(8)])
+def test_a_float_is_refused_where_a_judge_option_wants_a_whole_number(where, options, number):
+    # 8.0 too, as the voters' whole-number parameters refuse it: a float where a count is due is a mistake to name
+    option = list(options)[-1]
+    with pytest.raises(InputError, match=f"^{re.escape(f'{option}={number!r}')}: give "):
+        _build(where, **{**options, option: number})
+
+
+@pytest.mark.parametrize("where, options", [
+    ("judges.face_judge:FaceJudge", {"threshold": 0.3}),
+    ("judges.text_lexicon_judge:TextLexiconJudge", {"relative_threshold": 0.5}),
+    ("judges.openai_judge:OpenAIJudge", {"model": "m", "timeout": 30.0}),
+    ("judges.runner:run_judges", {**_REPLAY_RUN, "batch_timeout": 30.0}),
+])
+def test_a_numpy_float_is_taken_where_a_judge_option_wants_a_number(where, options):
+    # run_judges(batch_timeout=np.float32(30)) was refused while the face judge's threshold took it
+    option, value = list(options.items())[-1]
+    _build(where, **{**options, option: np.float32(value)})
+
+
+def test_a_score_union_fuser_takes_numpy_numbers_as_the_voters_do():
+    # max_words=np.int64(3) was refused ("give a whole number") and threshold=np.float32(0.25) ("must be in [0, 1]")
+    ScoreUnionFuser(threshold=np.float32(0.25), max_words=np.int64(3)).fit()
+
+
+def test_a_true_or_false_max_words_is_refused_by_the_score_union_fuser():
+    # max_words=True was taken as 1, as the judges' max_words once was
+    with pytest.raises(InputError, match="^max_words=True: give a whole number"):
+        ScoreUnionFuser(max_words=True).fit()
 
 
 def test_a_max_words_of_zero_is_refused():
