@@ -26,6 +26,7 @@ from calibration.tuning import check_folds, check_grid, check_labels, check_uniq
 from ensemble.fuser import Fuser, JudgeOutputs
 from ensemble.vote_table import VoteTable
 from judges.errors import InputError
+from judges.option_values import check_flags
 
 __all__ = ["CrossValidation", "cross_validate", "best_single_judge", "mapped_outputs"]
 
@@ -96,6 +97,7 @@ def cross_validate(
     (``read_judge_output(path, parse=official_words)``, as ``cojudge evaluate`` reads them); default ``outputs``.
     The fusion reads ``outputs``, whose parsing may be more lenient (``'worried/uneasy'`` as two words).
     """
+    check_flags(smooth=smooth, progress=progress)
     names = list(names)
     single_outputs = outputs if single_outputs is None else single_outputs
     missing = sorted(set(outputs) - set(single_outputs))

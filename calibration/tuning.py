@@ -23,6 +23,7 @@ from ensemble.fuser import Fuser
 from ensemble.vote_table import VoteTable
 from ensemble.voter_base import DECISIONS, ClassVoter, Rule
 from judges.errors import InputError
+from judges.option_values import check_flags
 
 __all__ = ["TuningResult", "tune_table", "default_grid", "STRATEGIES", "make_voter", "strategy_of", "check_folds", "MAX_REPEATS", "check_labels", "check_grid", "check_unique_names"]
 
@@ -199,6 +200,7 @@ def tune_table(
     fold seeds of the nested cross-validation: +0.1 level-1 F on average, see README).
     ``best_score`` is the chosen point's own cross-validated score.
     """
+    check_flags(smooth=smooth)  # "false" would smooth
     objective = objective if isinstance(objective, Objective) else Objective(objective)
     voter = fuser.unfitted_voter()
     grid = check_grid(voter, grid or {})

@@ -13,6 +13,7 @@ from ensemble.output_files import check_output_path
 from judges.base import Judge
 from judges.clip import Clip
 from judges.errors import InputError
+from judges.option_values import check_flags
 from judges.verdict import Verdict
 
 if TYPE_CHECKING:  # imported where used, as calibration.tuning imports this package
@@ -83,6 +84,7 @@ class CoJudge:
         judges = _judges(judges, "CoJudge")
         if not judges:
             raise InputError("CoJudge needs at least one judge")
+        check_flags(progress=progress, retry_failed=retry_failed)  # here, not at the first run: "false" would retry every failure
         self.judges = judges
         from calibration.tuning import make_voter, strategy_of
 
@@ -134,6 +136,7 @@ class CoJudge:
         from calibration.objectives import Objective
         from calibration.tuning import STRATEGIES, check_folds, check_grid, check_labels, default_grid, tune_table
 
+        check_flags(tune=tune)  # "false" would tune
         clips = _clips(samples, "fit")
         check_labels(labels, [c.name for c in clips], self.fuser.space())
         if tune:

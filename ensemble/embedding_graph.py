@@ -280,6 +280,8 @@ class EmotionGraph(BaseEstimator):
             raise InputError(f"EmotionGraph: k (neighbours kept per word) must be an integer >= 1, got {self.k!r}")
         if not (isinstance(self.lexical_edges, bool) or self.lexical_edges in ("lemma", "synonym")):
             raise InputError(f"EmotionGraph: lexical_edges must be True, False, 'lemma' or 'synonym', got {self.lexical_edges!r}")
+        if not isinstance(self.include_vocabulary, bool):  # "false" would add the whole vocabulary
+            raise InputError(f"EmotionGraph: include_vocabulary must be True or False, got {self.include_vocabulary!r}")
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "graph_"):

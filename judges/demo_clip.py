@@ -29,6 +29,7 @@ import numpy as np
 
 from judges.errors import InputError
 from judges.install_hints import install_hint
+from judges.option_values import check_flags
 
 if TYPE_CHECKING:
     import av
@@ -69,6 +70,7 @@ def make_demo_clip(
     """
     if len(size) != 2 or any(not isinstance(v, int) or v < 16 or v % 2 for v in size):
         raise InputError(f"size={size!r}: give (width, height) as even whole numbers of pixels, e.g. (640, 480)")
+    check_flags(force=force)
     if seconds is not None and not (isinstance(seconds, (int, float)) and 0 < seconds < math.inf):
         raise InputError(f"seconds={seconds!r}: give the clip's length as a positive number of seconds, e.g. 4, or None for the speech's length")
     path = Path(path) if path is not None else demo_cache_dir() / f"demo-v{DEMO_VERSION}.mp4"

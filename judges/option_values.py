@@ -1,15 +1,18 @@
-"""Which values a numeric option takes: Python's or NumPy's numbers, never a bool.
+"""Which values an option takes: a number is Python's or NumPy's, never a bool; a flag is a bool, never a number or text.
 
 ``isinstance(value, int)`` is wrong both ways for an option: a bool is an int in Python (``max_words = true`` in a
 TOML config would be 1), and a NumPy integer (``np.int64(8)``, a value from a grid or an array) is not one. The
-judges, the runners and the score-union fuser check their options with these, as the voters' ``Rule`` does.
+judges, the runners and the score-union fuser check their numbers with these, as the voters' ``Rule`` does. A flag
+read for its truth takes a quoted ``"false"`` (a non-empty string) as true, so flags are checked to be bools.
 """
 from __future__ import annotations
 
 import numbers
 from typing import TypeGuard
 
-__all__ = ["is_number", "is_whole_number"]
+from judges.errors import InputError
+
+__all__ = ["check_flags", "is_number", "is_whole_number"]
 
 
 def is_whole_number(value: object) -> TypeGuard[int]:
@@ -20,3 +23,10 @@ def is_whole_number(value: object) -> TypeGuard[int]:
 def is_number(value: object) -> TypeGuard[float]:
     """An int, a float or a NumPy number, not a bool (nor a quoted "0.3" from a config)."""
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def check_flags(**flags: object) -> None:
+    """Refuse, as a one-line :class:`InputError`, any of ``flags`` (name -> value) that is not True or False."""
+    for name, value in flags.items():
+        if not isinstance(value, bool):  # "false" would read as true, 0 and 1 are counts
+            raise InputError(f"{name}={value!r}: give True or False")

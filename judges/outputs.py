@@ -13,6 +13,7 @@ import numpy as np
 
 from judges.errors import InputError
 from judges.label_text import parse_labels
+from judges.option_values import check_flags
 from judges.text_files import check_input_file
 from judges.user_warnings import warn_user
 
@@ -123,6 +124,7 @@ def _text(value: object) -> str:
 def read_label_csv(path: str | Path, column: str = "openset", unique: bool = False,
                    parse: Callable[[object], list[str]] = parse_labels) -> dict[str, list[str]]:
     """``name,openset`` CSV (the official MER2024 format) -> name -> words; ``unique``: refuse a name given twice."""
+    check_flags(unique=unique)
     path = Path(path)
     check_input_file(path, "CSV file")
     text = _csv_text(path)

@@ -47,7 +47,7 @@ from judges.base import Judge
 from judges.clip import Clip
 from judges.errors import InputError
 from judges.install_hints import install_hint
-from judges.option_values import is_number, is_whole_number
+from judges.option_values import check_flags, is_number, is_whole_number
 from judges.registry import _BUILTIN_MODULES, RAY_KEYS, _resolve_paths, build_judge, judge_types, load_config
 from judges.runner import _checked_clips, _judge_batch, run_judges
 from judges.verdict import Verdict
@@ -90,6 +90,7 @@ def run_judges_ray(
     if not is_whole_number(batch_size) or batch_size < 1:
         raise InputError(f"batch_size={batch_size!r}: give a whole number of clips per batch, 1 or more")
     batch_size = int(batch_size)
+    check_flags(progress=progress, retry_failed=retry_failed)
     if cache is not None and not isinstance(cache, (VerdictCache, str, Path)):
         raise InputError(f"cache={cache!r}: give a VerdictCache, a path to a cache file, or None")
     if out_dir is not None:  # made now: a file in the way is found before the run, not after it

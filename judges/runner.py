@@ -32,7 +32,7 @@ from tqdm.auto import tqdm
 from judges.base import Judge
 from judges.clip import Clip
 from judges.errors import InputError
-from judges.option_values import is_number, is_whole_number
+from judges.option_values import check_flags, is_number, is_whole_number
 from judges.user_warnings import warn_user
 from judges.verdict import Verdict
 from judges.verdict_cache import VerdictCache
@@ -74,6 +74,7 @@ def run_judges(
         raise InputError(f"max_workers={max_workers!r}: give a whole number, 1 or more, or None for one per judge")
     batch_size, max_workers = int(batch_size), None if max_workers is None else int(max_workers)  # np.int64(8) as 8
     batch_timeout = None if batch_timeout is None else float(batch_timeout)
+    check_flags(progress=progress, retry_failed=retry_failed)
     if cache is None or isinstance(cache, VerdictCache):
         return _run(judges, clips, cache, progress, max_workers, batch_size, retry_failed, batch_timeout)
     if not isinstance(cache, (str, Path)):

@@ -12,7 +12,7 @@ from calibration.labels import read_labels, read_split
 from judges import registry
 from judges.base import Judge
 from judges.errors import InputError
-from judges.outputs import read_judge_output, read_reasons
+from judges.outputs import read_judge_output, read_label_csv, read_reasons
 from judges.registry import build_judge, judge_types, judges_from_config, load_config, register_judge
 from judges.replay import ReplayJudge
 from judges.verdict_cache import VerdictCache
@@ -478,6 +478,14 @@ def test_a_clip_listed_twice_in_the_labels_is_named(tmp_path):
     path.write_text("name,openset\nc1,happy\nc2,sad\nc1,angry\nc2,calm\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"labels\.csv:4: clip 'c1' is listed twice"):
         read_labels(path)
+
+
+def test_a_unique_that_is_not_true_or_false_is_refused_not_read_as_true(tmp_path):
+    # unique="false" (a non-empty string) refused this file's repeated clip
+    path = tmp_path / "labels.csv"
+    path.write_text("name,openset\nc1,happy\nc1,angry\n", encoding="utf-8")
+    with pytest.raises(InputError, match="^unique='false': give True or False$"):
+        read_label_csv(path, unique="false")
 
 
 # -- the sqlite verdict cache -------------------------------------------------------------------

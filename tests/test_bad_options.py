@@ -371,6 +371,45 @@ def test_a_true_or_false_max_words_is_refused_by_the_score_union_fuser():
         ScoreUnionFuser(max_words=True).fit()
 
 
+@pytest.mark.parametrize("where, options", [
+    ("judges.runner:run_judges", {**_REPLAY_RUN, "progress": True}),
+    ("judges.runner:run_judges", {**_REPLAY_RUN, "retry_failed": False}),
+    ("judges.ray_runner:run_judges_ray", {"judge_configs": [{"type": "replay", "name": "a", "labels": {"c": ["happy"]}}], "clips": ["c"],
+                                          "progress": True}),
+    ("judges.ray_runner:run_judges_ray", {"judge_configs": [{"type": "replay", "name": "a", "labels": {"c": ["happy"]}}], "clips": ["c"],
+                                          "retry_failed": False}),
+    ("ensemble.cojudge:CoJudge", {"judges": [ReplayJudge("a", labels={"c": ["happy"]})], "progress": True}),
+    ("ensemble.cojudge:CoJudge", {"judges": [ReplayJudge("a", labels={"c": ["happy"]})], "retry_failed": False}),
+])
+@pytest.mark.parametrize("value", ["false", 0, 1])
+def test_a_quoted_false_or_a_number_is_refused_where_a_run_wants_true_or_false(where, options, value):
+    # retry_failed="false" (a non-empty string) was read as true and judged every cached failure again
+    option = list(options)[-1]
+    with pytest.raises(InputError, match=f"^{option}={value!r}: give True or False$"):
+        _build(where, **{**options, option: value})
+
+
+@pytest.mark.usefixtures("data_root")  # the emotion wheel
+def test_cojudge_fit_refuses_a_tune_that_is_not_true_or_false_before_the_judges_run(cojudge, monkeypatch):
+    # tune="false" was read as true: the fusion was tuned
+    monkeypatch.setattr(CoJudge, "run", lambda self, clips: pytest.fail("the judges ran"))
+    _, labels = toy_outputs()
+    with pytest.raises(InputError, match="^tune='false': give True or False$"):
+        cojudge.fit(list(labels), labels, tune="false", folds=2)
+
+
+def test_tuning_refuses_a_smooth_that_is_not_true_or_false(wheel):
+    with pytest.raises(InputError, match="^smooth='false': give True or False$"):
+        _tune(wheel, smooth="false")
+
+
+@pytest.mark.parametrize("flag", ["smooth", "progress"])
+def test_cross_validate_refuses_a_flag_that_is_not_true_or_false(wheel, flag):
+    outputs, labels = toy_outputs()
+    with pytest.raises(InputError, match=f"^{flag}=0: give True or False$"):
+        cross_validate(Fuser(MajorityVoter(), oov="drop", wheel=wheel), outputs, labels, list(labels), folds=2, repeats=1, **{flag: 0})
+
+
 def test_a_max_words_of_zero_is_refused():
     with pytest.raises(InputError, match="max_words=0"):
         ScoreUnionFuser(max_words=0).fit()

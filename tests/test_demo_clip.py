@@ -55,6 +55,15 @@ def test_a_picture_that_is_not_rgb_is_refused(tmp_path):
         make_demo_clip(tmp_path / "bad.mp4", text="", image=np.zeros((4, 4)))
 
 
+@pytest.mark.parametrize("force", ["false", 0])
+def test_a_force_that_is_not_true_or_false_is_refused_and_the_clip_kept(tmp_path, force):
+    # force="false" (a non-empty string) was read as true and the clip made again
+    (tmp_path / "c.mp4").write_bytes(b"made before")
+    with pytest.raises(InputError, match=f"^force={force!r}: give True or False$"):
+        make_demo_clip(tmp_path / "c.mp4", force=force)
+    assert (tmp_path / "c.mp4").read_bytes() == b"made before"
+
+
 @pytest.mark.parametrize("seconds", [-1.0, 0.0, float("nan"), float("inf")])
 def test_a_length_that_is_not_a_positive_number_of_seconds_is_a_one_line_error(tmp_path, seconds):
     with pytest.raises(InputError, match="seconds="):

@@ -396,7 +396,8 @@ def test_unfitted_graph_is_a_clear_error(norm):
 @pytest.mark.parametrize(
     ("params", "message"),
     [({"method": "kmeans"}, "unknown method"), ({"threshold": 2}, "threshold"), ({"k": 0}, "neighbours"),
-     ({"lexical_edges": "both"}, "lexical_edges")],
+     ({"lexical_edges": "both"}, "lexical_edges"),
+     ({"include_vocabulary": "false"}, "include_vocabulary must be True or False, got 'false'")],
 )
 def test_bad_parameters_are_clear_errors(norm, params, message):
     with pytest.raises(InputError, match=message):
