@@ -168,8 +168,12 @@ class ScoreUnionFuser(BaseEstimator):
         self._check_wheel()
 
     def _check_wheel(self) -> None:
-        """An EmotionWheel, "auto" or None: another name would be read as a wheel."""
-        if isinstance(self.wheel, str) and self.wheel != "auto":
+        """An EmotionWheel, "auto" or None: another name, or another value (5), would be read as a wheel."""
+        if self.wheel is None or (isinstance(self.wheel, str) and self.wheel == "auto"):
+            return
+        from calibration.emotion_wheel import EmotionWheel  # here: spelling-only matching does without it
+
+        if not isinstance(self.wheel, EmotionWheel):
             raise InputError(f"wheel={self.wheel!r}: give an EmotionWheel, 'auto' or None")
 
 

@@ -426,6 +426,13 @@ def test_an_unknown_wheel_name_is_refused():
         ScoreUnionFuser(wheel="mywheel").fit()
 
 
+@pytest.mark.parametrize("wheel", [5, ["wheel1"], np.zeros(2)])
+def test_a_wheel_that_is_neither_a_wheel_nor_a_name_is_refused_naming_the_choices(wheel):
+    # wheel=5 passed the check and failed in ClassSpace: AttributeError: 'int' object has no attribute 'classes'
+    with pytest.raises(InputError, match=f"^{re.escape(f'wheel={wheel!r}')}: give an EmotionWheel, 'auto' or None$"):
+        ScoreUnionFuser(wheel=wheel).fit()
+
+
 def test_an_option_a_command_does_not_take_is_refused_by_that_command_with_the_option_meant(capsys):
     with pytest.raises(SystemExit) as exited:
         main(["predict", "--min_support", "0.3", "clip.mp4"])
