@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from ensemble.fused_prediction import FusedPrediction
 from ensemble.fuser import Fuser, check_voter
 from ensemble.output_files import check_output_path
+from ensemble.voter_base import VoterNotFittedError
 from judges.base import Judge
 from judges.clip import Clip
 from judges.errors import InputError
@@ -208,7 +209,7 @@ class CoJudge:
     def _check_fitted(self) -> dict[str, Judge]:
         """The judges by name, once the fusion is fitted and every judge it was fitted with is here."""
         if not hasattr(self.fuser, "voter_"):
-            raise InputError("CoJudge is not fitted; call fit(samples, labels) first, or CoJudge.load(calibration_file, judges)")
+            raise VoterNotFittedError("CoJudge is not fitted; call fit(samples, labels) first, or CoJudge.load(calibration_file, judges)")
         by_name = {j.name: j for j in self.judges}
         missing = [n for n in self.fuser.judges_ if n not in by_name]
         if missing:

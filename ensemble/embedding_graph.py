@@ -19,6 +19,7 @@ import numpy as np
 from sklearn.base import BaseEstimator
 
 from ensemble.embedding_cache import EmbeddingCache
+from ensemble.voter_base import VoterNotFittedError
 from ensemble.word_normalizer import WordNormalizer
 from judges.errors import InputError
 
@@ -285,7 +286,7 @@ class EmotionGraph(BaseEstimator):
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "graph_"):
-            raise InputError("EmotionGraph is not fitted yet; call fit(words) first")
+            raise VoterNotFittedError("EmotionGraph is not fitted yet; call fit(words) first")
 
 
 def _nearest_agreeing(

@@ -12,7 +12,7 @@ from ensemble.class_space import ClassSpace
 from ensemble.fused_prediction import FusedPrediction
 from ensemble.stacked_voter import StackedVoter
 from ensemble.vote_table import VoteTable, WordMapper
-from ensemble.voter_base import ClassVoter
+from ensemble.voter_base import ClassVoter, VoterNotFittedError
 from judges.clip import refuse_a_single_name
 from judges.errors import InputError
 
@@ -172,7 +172,7 @@ class Fuser(BaseEstimator):
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "voter_"):
-            raise InputError("Fuser is not fitted; call fit(outputs, labels) or load a calibration file")
+            raise VoterNotFittedError("Fuser is not fitted; call fit(outputs, labels) or load a calibration file")
 
     def describe(self) -> dict[str, Any]:
         """Parameters that define this fusion, for the calibration file."""

@@ -101,8 +101,8 @@ class Rule:
 
 
 class VoterNotFittedError(InputError, NotFittedError):
-    """A voter used before ``fit``: a one-line :class:`InputError` for the CLI, and scikit-learn's ``NotFittedError``
-    for code that catches it (as ``check_is_fitted`` raises it)."""
+    """A voter, or a ``Fuser``, ``CoJudge`` or ``EmotionGraph``, used before ``fit``: a one-line :class:`InputError`
+    for the CLI, and scikit-learn's ``NotFittedError`` for code that catches it (as ``check_is_fitted`` raises it)."""
 
 
 class ClassVoter(BaseEstimator):

@@ -178,6 +178,15 @@ def test_predicting_before_fitting_says_how_to_fit_before_any_judge_runs():
     assert [judge.batches for judge in cojudge.judges] == [[], [], []]
 
 
+def test_an_unfitted_cojudge_raises_sklearns_not_fitted_error_as_its_voter_does():
+    # it raised only InputError, which code written for scikit-learn (except NotFittedError) does not catch
+    from sklearn.exceptions import NotFittedError
+
+    cojudge, _ = toy_cojudge()
+    with pytest.raises(NotFittedError, match=r"^CoJudge is not fitted; call fit\(samples, labels\)"):
+        cojudge.predict("c0")
+
+
 def test_a_fusion_fitted_on_some_of_the_judges_saves_a_file_that_loads_with_all_of_them(tmp_path):
     from ensemble.fuser import Fuser
     from ensemble.majority_voter import MajorityVoter

@@ -393,6 +393,15 @@ def test_unfitted_graph_is_a_clear_error(norm):
         EmotionGraph(normalizer=norm).cluster("happy")
 
 
+@pytest.mark.parametrize("method, args", [("cluster", ("happy",)), ("representative", (0,))])
+def test_an_unfitted_graph_raises_sklearns_not_fitted_error_as_the_voters_do(norm, method, args):
+    # it raised only InputError, which code written for scikit-learn (except NotFittedError) does not catch
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError, match=r"^EmotionGraph is not fitted yet; call fit\(words\) first$"):
+        getattr(EmotionGraph(normalizer=norm), method)(*args)
+
+
 @pytest.mark.parametrize(
     ("params", "message"),
     [({"method": "kmeans"}, "unknown method"), ({"threshold": 2}, "threshold"), ({"k": 0}, "neighbours"),

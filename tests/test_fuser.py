@@ -299,6 +299,17 @@ def test_predicting_before_fitting_says_so(wheel):
         Fuser(MajorityVoter(), oov="drop", wheel=wheel).predict({"a": {"s": ["angry"]}}, ["s"])
 
 
+@pytest.mark.parametrize("method", ["predict", "predict_table"])
+def test_an_unfitted_fuser_raises_sklearns_not_fitted_error_as_its_voters_do(wheel, method):
+    # it raised only InputError, which code written for scikit-learn (except NotFittedError) does not catch
+    from sklearn.exceptions import NotFittedError
+
+    fuser = Fuser(MajorityVoter(), oov="drop", wheel=wheel)
+    args = {"predict": ({"a": {"s": ["angry"]}}, ["s"]), "predict_table": (fuser.table({"a": {"s": ["angry"]}}, ["s"]),)}[method]
+    with pytest.raises(NotFittedError, match=r"^Fuser is not fitted; call fit\(outputs, labels\)"):
+        getattr(fuser, method)(*args)
+
+
 def test_the_description_rebuilds_the_same_fusion(wheel):
     fuser = Fuser(MajorityVoter(), oov="drop", min_similarity=0.8, embedding_model="some/model", wheel=wheel)
     rebuilt = Fuser(MajorityVoter(), wheel=wheel, **fuser.describe())
