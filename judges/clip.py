@@ -38,7 +38,11 @@ class Clip:
 
     @classmethod
     def coerce(cls, item: "Clip | str | os.PathLike[str]") -> "Clip":
-        """Accept a Clip, a video path, or a bare sample name (for replayed judges)."""
+        """Accept a Clip, a video path, or a bare sample name (for replayed judges).
+
+        A name without a suffix is the name as given when it is a ``str`` ('./x' stays './x'), else its path's
+        (an ``os.DirEntry`` is read as the ``Path`` of its file, not named by its repr).
+        """
         if isinstance(item, Clip):
             return item
         path = Path(item)
@@ -46,7 +50,7 @@ class Clip:
             return cls.from_path(path)
         if path.suffix:
             raise InputError(f"{path}: no such video file; check the path")
-        return cls(name=str(item))
+        return cls(name=item if isinstance(item, str) else str(path))
 
 
 def refuse_a_single_name(names: object, owner: str) -> None:

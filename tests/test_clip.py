@@ -1,6 +1,9 @@
 """Clip: a name, an optional video, an optional subtitle (given or read from a sidecar file)."""
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
 from judges.clip import Clip, srt_to_text
@@ -60,6 +63,24 @@ def test_coerce_turns_a_bare_name_into_a_name_only_clip_even_if_a_folder_has_tha
     monkeypatch.chdir(tmp_path)
     (tmp_path / "sample_1").mkdir()
     assert Clip.coerce("sample_1") == Clip("sample_1")
+
+
+@pytest.mark.parametrize("file", ["sample_1", "clip.mp4"])
+def test_coerce_reads_a_dir_entry_as_the_path_of_its_file(tmp_path, monkeypatch, file):
+    # os.scandir's entry of a file without a suffix was named by its repr: Clip(name="<DirEntry 'sample_1'>")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / file).write_bytes(b"not decoded here")
+    for folder in (".", str(tmp_path)):
+        [entry] = os.scandir(folder)
+        assert Clip.coerce(entry) == Clip.coerce(Path(entry.path))
+    [entry] = os.scandir(".")
+    assert Clip.coerce(entry).name == Path(file).stem  # sample_1, clip
+
+
+def test_coerce_keeps_a_str_sample_name_as_given(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "x").write_bytes(b"")
+    assert [Clip.coerce(name).name for name in ("./x", "x", "sample_00000001")] == ["./x", "x", "sample_00000001"]
 
 
 def test_coerce_refuses_a_video_path_that_does_not_exist(tmp_path):
