@@ -22,6 +22,7 @@ from ensemble.embedding_cache import EmbeddingCache
 from ensemble.voter_base import VoterNotFittedError
 from ensemble.word_normalizer import WordNormalizer
 from judges.errors import InputError
+from judges.option_values import is_whole_number
 
 _Word = TypeVar("_Word", bound=Hashable)  # what attach_oov is given (a word, or anything else: left unattached)
 
@@ -277,7 +278,7 @@ class EmotionGraph(BaseEstimator):
             raise InputError(f"EmotionGraph: unknown method {self.method!r}; use one of {', '.join(_METHODS)}")
         if not -1.0 <= float(self.threshold) <= 1.0:
             raise InputError(f"EmotionGraph: threshold is a cosine similarity in [-1, 1], got {self.threshold}")
-        if not isinstance(self.k, (int, np.integer)) or self.k < 1:
+        if not is_whole_number(self.k) or self.k < 1:
             raise InputError(f"EmotionGraph: k (neighbours kept per word) must be an integer >= 1, got {self.k!r}")
         if not (isinstance(self.lexical_edges, bool) or self.lexical_edges in ("lemma", "synonym")):
             raise InputError(f"EmotionGraph: lexical_edges must be True, False, 'lemma' or 'synonym', got {self.lexical_edges!r}")

@@ -29,7 +29,7 @@ import numpy as np
 
 from judges.errors import InputError
 from judges.install_hints import install_hint
-from judges.option_values import check_flags
+from judges.option_values import check_flags, is_number, is_whole_number
 
 if TYPE_CHECKING:
     import av
@@ -68,11 +68,12 @@ def make_demo_clip(
     ``seconds`` is the length (default: the speech plus a pause, at least 3 s);
     ``size`` is (width, height) in pixels, even numbers.
     """
-    if len(size) != 2 or any(not isinstance(v, int) or v < 16 or v % 2 for v in size):
+    if not isinstance(size, (tuple, list)) or len(size) != 2 or any(not is_whole_number(v) or v < 16 or v % 2 for v in size):
         raise InputError(f"size={size!r}: give (width, height) as even whole numbers of pixels, e.g. (640, 480)")
     check_flags(force=force)
-    if seconds is not None and not (isinstance(seconds, (int, float)) and 0 < seconds < math.inf):
+    if seconds is not None and not (is_number(seconds) and 0 < seconds < math.inf):
         raise InputError(f"seconds={seconds!r}: give the clip's length as a positive number of seconds, e.g. 4, or None for the speech's length")
+    size, seconds = (int(size[0]), int(size[1])), None if seconds is None else float(seconds)  # np.int64 as int, for PyAV
     path = Path(path) if path is not None else demo_cache_dir() / f"demo-v{DEMO_VERSION}.mp4"
     sidecar = path.with_suffix(".txt")
     espeak = shutil.which("espeak-ng")

@@ -2,8 +2,9 @@
 
 ``isinstance(value, int)`` is wrong both ways for an option: a bool is an int in Python (``max_words = true`` in a
 TOML config would be 1), and a NumPy integer (``np.int64(8)``, a value from a grid or an array) is not one. The
-judges, the runners and the score-union fuser check their numbers with these, as the voters' ``Rule`` does. A flag
-read for its truth takes a quoted ``"false"`` (a non-empty string) as true, so flags are checked to be bools.
+judges, the runners, the score-union fuser, the emotion graph and the demo clip check their numbers with these, as
+the voters' ``Rule`` does. A flag read for its truth takes a quoted ``"false"`` (a non-empty string) as true, so
+flags are checked to be bools.
 """
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """The demo clip a new user co-judges first: made once, a smiling face saying something happy."""
 from __future__ import annotations
 
+import re
 import shutil
 
 import numpy as np
@@ -64,7 +65,20 @@ def test_a_force_that_is_not_true_or_false_is_refused_and_the_clip_kept(tmp_path
     assert (tmp_path / "c.mp4").read_bytes() == b"made before"
 
 
-@pytest.mark.parametrize("seconds", [-1.0, 0.0, float("nan"), float("inf")])
+def test_numpy_numbers_are_taken_for_the_size_and_the_length(tmp_path):
+    # size=(np.int64(64), np.int64(48)) and seconds=np.float32(1) were refused, as the judges' options once refused them
+    video = make_demo_clip(tmp_path / "c.mp4", text="", size=(np.int64(64), np.int64(48)), seconds=np.float32(1))
+    assert Clip.from_path(video).video == video
+
+
+@pytest.mark.parametrize("size", [(True, 48), (64.0, 48), 640])
+def test_a_size_that_is_not_two_even_whole_numbers_is_a_one_line_error(tmp_path, size):
+    # (True, 48) was read as a width of 1 pixel and refused only for being small; 640 was a TypeError (len of an int)
+    with pytest.raises(InputError, match=f"^{re.escape(f'size={size!r}')}: give \\(width, height\\)"):
+        make_demo_clip(tmp_path / "c.mp4", size=size)
+
+
+@pytest.mark.parametrize("seconds", [-1.0, 0.0, float("nan"), float("inf"), True])
 def test_a_length_that_is_not_a_positive_number_of_seconds_is_a_one_line_error(tmp_path, seconds):
     with pytest.raises(InputError, match="seconds="):
         make_demo_clip(tmp_path / "c.mp4", seconds=seconds)

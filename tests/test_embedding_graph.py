@@ -404,7 +404,7 @@ def test_an_unfitted_graph_raises_sklearns_not_fitted_error_as_the_voters_do(nor
 
 @pytest.mark.parametrize(
     ("params", "message"),
-    [({"method": "kmeans"}, "unknown method"), ({"threshold": 2}, "threshold"), ({"k": 0}, "neighbours"),
+    [({"method": "kmeans"}, "unknown method"), ({"threshold": 2}, "threshold"), ({"k": 0}, "neighbours"), ({"k": True}, "neighbours"),
      ({"lexical_edges": "both"}, "lexical_edges"),
      ({"include_vocabulary": "false"}, "include_vocabulary must be True or False, got 'false'")],
 )
