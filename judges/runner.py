@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import math
 import numbers
+import os
 import queue
 import threading
 import time
@@ -116,7 +117,7 @@ def _warn_default_identity(judge: Judge) -> None:
 
 
 def _checked_clips(clips: Iterable[Clip | str | Path]) -> list[Clip]:
-    if isinstance(clips, (str, Path, Clip)):
+    if isinstance(clips, (str, os.PathLike, Clip)):  # a Path, or os.scandir's DirEntry
         raise InputError(f"clips={clips!r}: give a list of clips, video paths or sample names")
     checked = [Clip.coerce(item) for item in clips]
     names = [clip.name for clip in checked]

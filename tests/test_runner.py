@@ -437,6 +437,14 @@ def test_one_clip_name_instead_of_a_list_is_an_input_error():
         run_judges([CountingJudge("j")], "s1", progress=False)
 
 
+def test_one_dir_entry_instead_of_a_list_is_an_input_error(tmp_path):
+    # a DirEntry (from os.scandir) is a path, as a Path is: it was a TypeError ('posix.DirEntry' object is not iterable)
+    (tmp_path / "s1").write_bytes(b"")
+    [entry] = os.scandir(tmp_path)
+    with pytest.raises(InputError, match=r"^clips=<DirEntry 's1'>: give a list of clips"):
+        run_judges([CountingJudge("j")], entry, progress=False)
+
+
 def test_no_judges_is_an_input_error():
     with pytest.raises(InputError, match="no judges given"):
         run_judges([], CLIPS, progress=False)
