@@ -15,6 +15,7 @@ import numpy as np
 from calibration.emotion_wheel import EmotionWheel
 from ensemble.fuser import OOV_POLICIES, Fuser
 from ensemble.output_files import write_atomically
+from ensemble.voter_classes import class_spec, is_class_spec, voter_class
 from judges.clip_hash import identity_json_value
 from judges.errors import InputError
 from judges.text_files import check_input_file
@@ -68,16 +69,14 @@ def save_calibration(path: str | Path, fuser: Fuser, judges: list[dict[str, Any]
     """Write the fitted ``fuser`` with its ``judges`` (name + how to rebuild them) and metadata."""
     fuser._check_fitted()
     voter = fuser.voter_
-    if not _restorable(type(voter).__module__):  # load_calibration would refuse the file: the tuning would be lost
-        raise InputError(f"{type(voter).__name__} ({type(voter).__module__}) cannot be saved in a calibration file: loading one builds "
-                         "only merov-cojudge's own voters (ensemble.*); keep the fitted fusion with pickle, or use one of its strategies")
+    found_by = class_spec(type(voter))  # before any file is written: a class load_calibration cannot import is refused
     params = {k: v for k, v in voter.get_params().items()}
     data = {
         "format": "merov-cojudge calibration",
         "format_version": FORMAT_VERSION,
         "judges": judges,
         "strategy": strategy,
-        "voter": {"class": f"{type(voter).__module__}:{type(voter).__name__}", "params": params, "state": voter.state()},
+        "voter": {"class": found_by, "params": params, "state": voter.state()},
         "fusion": fuser.describe(),
         "embedding_model_id": fuser.embedding_model_id(),
         "wheel": {"directory": str(fuser.space().wheel.directory), "word_forms": fuser.space().wheel.format_file, "level": fuser.space().level},
@@ -222,18 +221,12 @@ def _check_state(fuser: Fuser) -> None:
         raise ValueError("its fitted state does not give one probability per class")
 
 
-def _restorable(module: str) -> bool:
-    """Whether a voter class of ``module`` is one a calibration file may name (never code from elsewhere)."""
-    return module.startswith("ensemble.")
-
-
 def _fuser_from(data: dict[str, Any], wheel: EmotionWheel | None, path: Path) -> Fuser:
-    import importlib
-
-    module, cls = data["voter"]["class"].split(":")
-    if not _restorable(module):
-        raise InputError(f"{path}: voter class {data['voter']['class']!r} is not one of merov-cojudge's")
-    voter = getattr(importlib.import_module(module), cls)(**data["voter"]["params"])
+    spec = data["voter"]["class"]
+    if not isinstance(spec, str) or not is_class_spec(spec):
+        raise ValueError(f"voter class {spec!r} is not a module:Class name")
+    # a strategy of one's own is imported again from its module or file; only a ClassVoter subclass is built
+    voter = voter_class(spec, f"{path}: its voter class")(**data["voter"]["params"])
     try:
         voter._check_params()
     except InputError as exc:

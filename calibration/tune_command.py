@@ -26,7 +26,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--labels", required=True, help="ground truth CSV (name,openset) of the tuning clips")
     add_judge_arguments(p)
     p.add_argument("--names", help="split file: tune on these names only (default: every labelled name)")
-    p.add_argument("--strategy", default="stacked", help=f"voting strategy: {', '.join(STRATEGIES)} (default: stacked)")
+    p.add_argument("--strategy", default="stacked", help=f"voting strategy: {', '.join(STRATEGIES)} (default: stacked), or one of your "
+                   "own as module:Class or path/to/file.py:Class, which needs --grid (README, 'Adding a voting strategy')")
     p.add_argument("--objective", default="l1_f", help="what to maximise: l1_f (default), m_avg, or f<beta> e.g. f0.5")
     p.add_argument("--grid", action="append", default=[], metavar="PARAM=V1,V2",
                    help="search these values of a voter parameter; the --grid options replace the whole default grid "
@@ -77,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     # bad options and labels fail here, before the judges' words are read and embedded
     voter = make_voter(args.strategy)
     grid = check_grid(voter, parse_grid(args.grid) if args.grid else default_grid(args.strategy))
-    untuned = sorted(set(default_grid(args.strategy)) - set(grid))
+    untuned = sorted(set(default_grid(args.strategy)) - set(grid)) if args.strategy in STRATEGIES else []
     if args.grid and untuned:  # --grid replaces the default grid: what it leaves out is not searched
         one = len(untuned) == 1
         print(f"note: --grid replaces the default grid, so {', '.join(untuned)} {'keeps its default' if one else 'keep their defaults'} "

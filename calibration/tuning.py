@@ -22,6 +22,7 @@ from ensemble.class_space import ClassSpace
 from ensemble.fuser import Fuser
 from ensemble.vote_table import VoteTable
 from ensemble.voter_base import DECISIONS, ClassVoter, Rule
+from ensemble.voter_classes import is_class_spec, voter_class
 from judges.errors import InputError
 from judges.option_values import check_flags
 
@@ -46,14 +47,18 @@ STRATEGIES: dict[str, tuple[str, dict[str, list[Any]]]] = {
 
 
 def make_voter(strategy: str, **params: Any) -> ClassVoter:
-    """A voter of a named strategy ("did you mean" on a typo)."""
+    """A voter of a named strategy ("did you mean" on a typo), or of one's own: ``module:Class`` or ``file.py:Class``
+    (see :mod:`ensemble.voter_classes`)."""
     import difflib
     import importlib
 
+    if isinstance(strategy, str) and is_class_spec(strategy):
+        return voter_class(strategy)(**params)
     if strategy not in STRATEGIES:
         close = difflib.get_close_matches(strategy, list(STRATEGIES), n=1)
         hint = f"did you mean {close[0]!r}? " if close else ""
-        raise InputError(f"unknown strategy {strategy!r}; {hint}known: {', '.join(STRATEGIES)}")
+        raise InputError(f"unknown strategy {strategy!r}; {hint}known: {', '.join(STRATEGIES)}, "
+                         "or one of your own as module:Class or path/to/file.py:Class")
     module, cls = STRATEGIES[strategy][0].split(":")
     return getattr(importlib.import_module(module), cls)(**params)
 
@@ -65,6 +70,10 @@ def strategy_of(voter: Any) -> str | None:
 
 
 def default_grid(strategy: str) -> dict[str, list[Any]]:
+    """The search grid of a built-in strategy (a strategy of one's own has none: give its grid)."""
+    if isinstance(strategy, str) and is_class_spec(strategy):
+        raise InputError(f"strategy {strategy!r} is one of your own, and has no default grid; give its grid, "
+                         "e.g. --grid threshold=0.3,0.5,0.7 (grid={'threshold': [0.3, 0.5, 0.7]} from Python)")
     make_voter(strategy)
     return {k: list(v) for k, v in STRATEGIES[strategy][1].items()}
 

@@ -62,6 +62,9 @@ class CoJudge:
 
     ``fit`` tunes the fusion on labelled clips by cross-validation and learns it;
     ``predict`` answers for one video (or a stored sample name, for replayed judges).
+    The voting strategy is ``strategy``: a built-in name (default ``"stacked"``), or one of your own as
+    ``"module:Class"`` or ``"path/to/file.py:Class"``; or give the voter itself as ``fuser=Fuser(voter)``
+    (README, 'Adding a voting strategy').
 
     >>> from judges.replay import ReplayJudge
     >>> judges = [ReplayJudge("a", "outputs/a-openset.npz"), ReplayJudge("b", "outputs/b-openset.npz")]  # doctest: +SKIP

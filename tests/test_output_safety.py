@@ -251,9 +251,9 @@ def test_a_format_version_edited_into_text_is_shown_as_text_not_as_the_expected_
         load_calibration(path)
 
 
-def test_a_voter_class_from_outside_merov_cojudge_is_refused(calibration, tmp_path):
+def test_a_voter_class_that_is_not_a_voting_strategy_is_refused_not_built(calibration, tmp_path):
     path = _altered(calibration, tmp_path, lambda data: data["voter"].update({"class": "collections:OrderedDict"}))
-    with pytest.raises(InputError, match="is not one of merov-cojudge's"):
+    with pytest.raises(InputError, match="its voter class 'collections:OrderedDict': OrderedDict is not a voting strategy"):
         load_calibration(path)
 
 

@@ -1,0 +1,94 @@
+"""Voting strategies of one's own: a voter class named ``module:Class`` or ``file.py:Class``, and the name that finds it again.
+
+    make_voter("./top_share.py:TopShareVoter")     # calibration.tuning: a built-in name, or one of these
+    voter_class("my_lab.voters:TopShareVoter")     # the class, imported
+
+A calibration file records its voter's class this way (:func:`class_spec`), so that loading it, in another
+process, imports the same module or file again.
+"""
+from __future__ import annotations
+
+import difflib
+import hashlib
+import importlib
+import importlib.util
+import inspect
+import sys
+from pathlib import Path
+
+from ensemble.voter_base import ClassVoter
+from judges.errors import InputError
+
+__all__ = ["voter_class", "class_spec", "is_class_spec"]
+
+#: Modules imported from a strategy's file are named so (the file's stem and a digest of its path)
+_FILE_MODULE_PREFIX = "merov_cojudge_voter_"
+
+
+def is_class_spec(strategy: str) -> bool:
+    """Whether ``strategy`` names a class (``module:Class``, ``file.py:Class``) rather than a built-in strategy."""
+    return ":" in strategy
+
+
+def voter_class(spec: str, where: str = "strategy") -> type[ClassVoter]:
+    """The :class:`ClassVoter` subclass ``spec`` names: ``module:Class`` (a module on the Python path) or
+    ``path/to/file.py:Class``; ``where`` (e.g. ``--strategy``) starts the one-line error of a bad one."""
+    target, _, name = spec.rpartition(":")  # rpartition: a Windows path has a colon of its own
+    named = f"{where} {spec!r}"
+    if not target or not name:
+        raise InputError(f"{named}: name the class as module:Class or path/to/file.py:Class, e.g. ./top_share.py:TopShareVoter")
+    module = _import_file(target, named) if target.endswith(".py") else _import_module(target, named)
+    found = getattr(module, name, None)
+    if found is None:
+        voters = [n for n, v in vars(module).items() if inspect.isclass(v) and issubclass(v, ClassVoter) and v is not ClassVoter]
+        close = difflib.get_close_matches(name, voters, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise InputError(f"{named}: {target} has no class {name!r}; {hint}its voters: {', '.join(voters) or 'none'}")
+    if not (inspect.isclass(found) and issubclass(found, ClassVoter)):
+        raise InputError(f"{named}: {name} is not a voting strategy; a strategy subclasses ensemble.voter_base.ClassVoter "
+                         "(README, 'Adding a voting strategy')")
+    return found
+
+
+def class_spec(cls: type[ClassVoter]) -> str:
+    """What :func:`voter_class` finds ``cls`` again by: ``module:Class``, or the absolute ``file.py:Class`` of a class
+    imported from a file; a one-line error for a class no other process can import (a script's, a function's)."""
+    if cls.__qualname__ != cls.__name__ or cls.__module__ == "__main__":
+        where = "the script that runs" if cls.__module__ == "__main__" else "a function or a class"
+        raise InputError(f"{cls.__name__} ({cls.__module__}) cannot be saved in a calibration file: it is defined in {where}, "
+                         "where loading the file cannot import it again; put it at the top level of a file of its own (my_voter.py) "
+                         "and use it from there (README, 'Adding a voting strategy')")
+    if cls.__module__.startswith(_FILE_MODULE_PREFIX):
+        return f"{sys.modules[cls.__module__].__file__}:{cls.__name__}"
+    return f"{cls.__module__}:{cls.__name__}"
+
+
+def _import_module(name: str, where: str) -> object:
+    try:
+        return importlib.import_module(name)
+    except ImportError as exc:
+        raise InputError(f"{where}: cannot import module {name!r} ({exc}); put its folder on the Python path (PYTHONPATH), "
+                         "or name its file: path/to/file.py:Class") from None
+    except Exception as exc:  # the module's own error, its traceback kept as the cause
+        raise InputError(f"{where}: module {name!r} failed to import: {type(exc).__name__}: {' '.join(str(exc).split())}") from exc
+
+
+def _import_file(target: str, where: str) -> object:
+    """The module of a strategy's file, imported once per process (a second import would make another class)."""
+    file = Path(target).resolve()
+    if not file.is_file():
+        raise InputError(f"{where}: no such file ({file}); give the path of the strategy's .py file")
+    module_name = f"{_FILE_MODULE_PREFIX}{file.stem}_{hashlib.sha256(str(file).encode()).hexdigest()[:8]}"
+    if module_name in sys.modules:
+        return sys.modules[module_name]
+    spec = importlib.util.spec_from_file_location(module_name, file)
+    if spec is None or spec.loader is None:
+        raise InputError(f"{where}: {file.name} is not a Python file; give the strategy's .py file")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module  # before running it: a dataclass or pickle looks its module up there
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:  # the file's own error, its traceback kept as the cause
+        sys.modules.pop(module_name, None)
+        raise InputError(f"{where}: {file.name} failed to import: {type(exc).__name__}: {' '.join(str(exc).split())}") from exc
+    return module

@@ -1,0 +1,215 @@
+"""A voting strategy of one's own: README's 'Adding a voting strategy' example, in a file outside the package, used
+wherever a built-in strategy is (a vote table, scikit-learn, tuning, CoJudge, a calibration file, the CLI)."""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from calibration.calibration_file import load_calibration
+from calibration.tuning import make_voter, tune_table
+from ensemble.class_space import ClassSpace
+from ensemble.cojudge import CoJudge
+from ensemble.fuser import Fuser
+from ensemble.voter_base import ClassVoter
+from judges.errors import InputError
+from judges.label_text import format_labels
+from judges.outputs import read_judge_output
+from judges.replay import ReplayJudge
+from tests.core_fixtures import toy_outputs, toy_table
+
+REPO = Path(__file__).resolve().parents[1]
+GRID = {"threshold": [0.3, 0.5, 0.7]}
+
+
+def _readme_blocks(language: str) -> list[str]:
+    section = (REPO / "README.md").read_text(encoding="utf-8").split("## Adding a voting strategy", 1)[1].split("\n## ", 1)[0]
+    return re.findall(rf"```{language}\n(.*?)```", section, flags=re.S)
+
+
+@pytest.fixture
+def voter_file(tmp_path) -> Path:
+    """README's example strategy, written to a file of its own (a module name unique to the test: precision_voter)."""
+    path = tmp_path / "precision_voter.py"
+    path.write_text(_readme_blocks("python")[0], encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def voter_module(voter_file, monkeypatch) -> Iterator[type[ClassVoter]]:
+    """The example imported as a module on the Python path, as a researcher's own package would be."""
+    monkeypatch.syspath_prepend(str(voter_file.parent))
+    monkeypatch.delitem(sys.modules, "precision_voter", raising=False)
+    import precision_voter
+
+    yield precision_voter.PrecisionVoter
+    monkeypatch.delitem(sys.modules, "precision_voter", raising=False)
+
+
+@pytest.fixture(scope="module")
+def toy(wheel):
+    space = ClassSpace(wheel)
+    table, labels = toy_table(space)
+    return table, labels, space.targets(labels, table.names)
+
+
+def _replayed() -> tuple[list[ReplayJudge], dict[str, list[str]]]:
+    outputs, labels = toy_outputs()
+    return [ReplayJudge(n, labels={c: w for c, w in out.items() if w is not None}) for n, out in outputs.items()], labels
+
+
+def _env(data_root: Path, *path: Path) -> dict[str, str]:
+    return {**os.environ, "MEROV_DATA": str(data_root), "PYTHONPATH": os.pathsep.join(map(str, (REPO, *path)))}
+
+
+def test_the_readmes_voter_learns_its_judges_precision_and_predicts_on_a_vote_table(voter_module, toy):
+    table, labels, Y = toy
+    voter = voter_module(threshold=0.5).fit(table, Y)
+    assert voter.weights_.argmax() == table.judges.index("good") and voter.weights_.argmin() == table.judges.index("noisy")
+    assert voter.predict(table) == [labels[n] for n in table.names]  # the noisy judge's extra words are outvoted
+
+
+def test_the_readmes_voter_is_tuned_by_grid_search_cv_on_a_vote_table(voter_module, toy):
+    from sklearn.model_selection import GridSearchCV, KFold
+
+    table, _, Y = toy
+    search = GridSearchCV(voter_module(), GRID, cv=KFold(2, shuffle=True, random_state=0)).fit(table, Y)
+    assert search.best_params_["threshold"] in GRID["threshold"] and search.best_score_ == 1.0
+
+
+def test_tune_table_tunes_the_readmes_voter_on_a_vote_table_with_a_grid(voter_module, toy):
+    table, labels, _ = toy
+    result = tune_table(Fuser(voter_module(), oov="drop"), table, labels, GRID, folds=2)
+    assert result.best_params["threshold"] in GRID["threshold"] and [p["threshold"] for p in result.pr_curve] == GRID["threshold"]
+
+
+@pytest.mark.parametrize("named", ["module", "file"])
+def test_a_strategy_named_module_colon_class_or_file_colon_class_builds_that_voter(named, voter_file, voter_module):
+    spec = "precision_voter:PrecisionVoter" if named == "module" else f"{voter_file}:PrecisionVoter"
+    voter = make_voter(spec, prior=2.0)
+    assert type(voter).__name__ == "PrecisionVoter" and voter.prior == 2.0
+
+
+def test_a_misspelt_class_of_a_strategy_file_gets_did_you_mean(voter_file):
+    with pytest.raises(InputError, match=r"has no class 'PrecisonVoter'; did you mean 'PrecisionVoter'\?"):
+        make_voter(f"{voter_file}:PrecisonVoter")
+
+
+@pytest.mark.parametrize("spec, problem", [
+    ("no_such_voters_module:MyVoter", r"cannot import module 'no_such_voters_module' .*put its folder on the Python path"),
+    ("./no_such_voter.py:MyVoter", r"no such file .*no_such_voter\.py"),
+    ("collections:OrderedDict", r"OrderedDict is not a voting strategy; a strategy subclasses ensemble\.voter_base\.ClassVoter"),
+])
+def test_a_strategy_that_names_no_importable_voter_class_is_a_one_line_error_naming_it(spec, problem):
+    with pytest.raises(InputError, match=problem) as caught:
+        make_voter(spec)
+    assert "\n" not in str(caught.value)
+
+
+def test_a_cojudge_given_a_strategy_file_records_it_and_another_process_loads_the_calibration(voter_file, data_root, tmp_path):
+    judges, labels = _replayed()
+    cojudge = CoJudge(judges, strategy=f"{voter_file}:PrecisionVoter", progress=False).fit(list(labels), labels, folds=2, grid=GRID)
+    path = cojudge.save(tmp_path / "calibration.json")
+    assert json.loads(path.read_text(encoding="utf-8"))["voter"]["class"] == f"{voter_file}:PrecisionVoter"
+    script = tmp_path / "load.py"
+    script.write_text(textwrap.dedent("""
+        from ensemble.cojudge import CoJudge
+        from judges.replay import ReplayJudge
+        from tests.core_fixtures import toy_outputs
+
+        outputs, labels = toy_outputs()
+        judges = [ReplayJudge(n, labels={c: w for c, w in out.items() if w is not None}) for n, out in outputs.items()]
+        cojudge = CoJudge.load("calibration.json", judges, progress=False)
+        print(type(cojudge.fuser.voter_).__name__, [p.words for p in cojudge.predict_many(list(labels))])
+    """), encoding="utf-8")
+    run = subprocess.run([sys.executable, str(script)], cwd=tmp_path, env=_env(data_root), capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == f"PrecisionVoter {[p.words for p in cojudge.predict_many(list(labels))]}"
+
+
+def test_a_calibration_whose_voter_module_cannot_be_imported_is_a_one_line_error_naming_the_module(voter_module, tmp_path):
+    judges, labels = _replayed()
+    cojudge = CoJudge(judges, fuser=Fuser(voter_module(), oov="drop"), progress=False).fit(list(labels), labels, tune=False)
+    path = cojudge.save(tmp_path / "calibration.json")
+    assert json.loads(path.read_text(encoding="utf-8"))["voter"]["class"] == "precision_voter:PrecisionVoter"
+    sys.modules.pop("precision_voter")
+    sys.path.remove(str(tmp_path))  # as in a process started elsewhere, without the module's folder on its path
+    with pytest.raises(InputError, match=r"calibration\.json: its voter class 'precision_voter:PrecisionVoter': cannot import module "
+                                         r"'precision_voter' .*put its folder on the Python path"):
+        load_calibration(path)
+
+
+def _write_csv(path: Path, answers: dict[str, list[str] | None]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["name", "openset"])
+        writer.writerows([name, format_labels(words)] for name, words in answers.items() if words is not None)
+
+
+def _cojudge(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "ensemble.cli", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture
+def judge_files(tmp_path) -> list[str]:
+    outputs, labels = toy_outputs()
+    _write_csv(tmp_path / "labels.csv", labels)
+    args = ["--labels", "labels.csv"]
+    for name, answers in outputs.items():
+        _write_csv(tmp_path / f"{name}.csv", answers)
+        args += ["--judge", f"{name}={name}.csv"]
+    return args
+
+
+def test_cojudge_tune_with_a_strategy_file_writes_a_calibration_that_cojudge_fuse_uses(voter_file, judge_files, data_root, tmp_path):
+    env = _env(data_root)
+    tuned = _cojudge("tune", *judge_files, "--oov", "drop", "--folds", "2", "--strategy", "./precision_voter.py:PrecisionVoter",
+                     "--grid", "threshold=0.3,0.5,0.7", "--out", "calibration.json", cwd=tmp_path, env=env)
+    assert tuned.returncode == 0, tuned.stderr
+    assert tuned.stdout.startswith("tuned ./precision_voter.py:PrecisionVoter on 8 clips x 3 judges")
+    judges = [a for a in judge_files[2:] if a != "--judge"]
+    fused = _cojudge("fuse", "--calibration", "calibration.json", *(x for j in judges for x in ("--judge", j)), "--out", "fused.csv",
+                     cwd=tmp_path, env=env)
+    assert fused.returncode == 0, fused.stderr
+    _, labels = toy_outputs()
+    assert read_judge_output(tmp_path / "fused.csv") == labels  # the noisy judge's extra words are outvoted
+
+
+def test_cojudge_tune_with_a_strategy_of_ones_own_and_no_grid_asks_for_one(voter_file, judge_files, data_root, tmp_path):
+    run = _cojudge("tune", *judge_files, "--oov", "drop", "--folds", "2", "--strategy", "./precision_voter.py:PrecisionVoter",
+                   "--out", "calibration.json", cwd=tmp_path, env=_env(data_root))
+    assert run.returncode == 2 and run.stderr.count("\n") == 1
+    assert "is one of your own, and has no default grid; give its grid, e.g. --grid threshold=0.3,0.5,0.7" in run.stderr
+    assert not (tmp_path / "calibration.json").exists()
+
+
+def test_a_strategy_module_on_the_python_path_is_found_by_cojudge_fuse_in_another_process(voter_file, judge_files, data_root, tmp_path):
+    env = _env(data_root, voter_file.parent)
+    tuned = _cojudge("tune", *judge_files, "--oov", "drop", "--folds", "2", "--strategy", "precision_voter:PrecisionVoter",
+                     "--grid", "threshold=0.5", "--out", "calibration.json", cwd=tmp_path, env=env)
+    assert tuned.returncode == 0, tuned.stderr
+    judges = [a for a in judge_files[2:] if a != "--judge"]
+    fused = _cojudge("fuse", "--calibration", "calibration.json", *(x for j in judges for x in ("--judge", j)), "--out", "fused.csv",
+                     cwd=tmp_path, env=env)
+    assert fused.returncode == 0 and "(precision_voter:PrecisionVoter)" in fused.stderr, fused.stderr
+    assert read_judge_output(tmp_path / "fused.csv") == toy_outputs()[1]
+
+
+def test_saving_a_voter_defined_in_the_script_that_runs_is_refused_naming_where_to_put_it(tmp_path):
+    from ensemble.majority_voter import MajorityVoter
+
+    script_voter = type("ScriptVoter", (MajorityVoter,), {"__module__": "__main__"})  # as a class a script or notebook defines
+    judges, labels = _replayed()
+    cojudge = CoJudge(judges, fuser=Fuser(script_voter(), oov="drop"), progress=False).fit(list(labels), labels, tune=False)
+    with pytest.raises(InputError, match=r"ScriptVoter \(__main__\) cannot be saved in a calibration file: it is defined in the script "
+                                         r"that runs, .*put it at the top level of a file of its own"):
+        cojudge.save(tmp_path / "calibration.json")
+    assert not (tmp_path / "calibration.json").exists()
