@@ -84,7 +84,19 @@ def save_calibration(path: str | Path, fuser: Fuser, judges: list[dict[str, Any]
         **(extra or {}),
     }
     text = json.dumps(_clean(data), indent=1, sort_keys=False)
+    _check_reloads(json.loads(text), fuser)
     return write_atomically(path, lambda fh: fh.write(text))
+
+
+def _check_reloads(data: dict[str, Any], fuser: Fuser) -> None:
+    """The file about to be written loads again, as :func:`load_calibration` reads it: a voter of one's own whose
+    ``_state_attrs`` leave out a fitted attribute that ``predict_proba`` reads would write a file no load can use."""
+    try:
+        _fuser_from(data, fuser.space().wheel, Path("<unsaved>"))
+    except (InputError, KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        raise InputError(f"{type(fuser.voter_).__name__} cannot be saved in a calibration file: rebuilt from its parameters and state it "
+                         f"fails ({type(exc).__name__}: {' '.join(str(exc).split())}); list every fitted attribute its predict_proba "
+                         "reads in its _state_attrs") from None
 
 
 def load_calibration(path: str | Path, wheel: EmotionWheel | None = None) -> tuple[Fuser, dict[str, Any]]:

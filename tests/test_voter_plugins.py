@@ -213,3 +213,15 @@ def test_saving_a_voter_defined_in_the_script_that_runs_is_refused_naming_where_
                                          r"that runs, .*put it at the top level of a file of its own"):
         cojudge.save(tmp_path / "calibration.json")
     assert not (tmp_path / "calibration.json").exists()
+
+
+def test_saving_a_voter_whose_state_attrs_leave_out_what_predict_proba_reads_is_refused_before_any_file_is_written(voter_file, tmp_path):
+    forgetful = tmp_path / "forgetful_voter.py"
+    forgetful.write_text(voter_file.read_text(encoding="utf-8").replace('_state_attrs = ("weights_",)', "_state_attrs = ()"), encoding="utf-8")
+    judges, labels = _replayed()
+    cojudge = CoJudge(judges, strategy=f"{forgetful}:PrecisionVoter", progress=False).fit(list(labels), labels, tune=False)
+    with pytest.raises(InputError, match=r"PrecisionVoter cannot be saved in a calibration file: rebuilt from its parameters and state it "
+                                         r"fails \(AttributeError: .*weights_.*\); list every fitted attribute its predict_proba reads "
+                                         r"in its _state_attrs"):
+        cojudge.save(tmp_path / "calibration.json")
+    assert not (tmp_path / "calibration.json").exists()
