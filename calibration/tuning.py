@@ -52,7 +52,11 @@ def make_voter(strategy: str, **params: Any) -> ClassVoter:
     import difflib
     import importlib
 
-    if isinstance(strategy, str) and is_class_spec(strategy):
+    if not isinstance(strategy, str):  # else a TypeError from difflib ('MajorityVoter' object is not iterable)
+        fix = "; a voter object goes in fuser=Fuser(voter)" if isinstance(strategy, ClassVoter) else ""
+        raise InputError(f"strategy={strategy!r}: give a strategy's name ({', '.join(STRATEGIES)}) or one of your own as module:Class "
+                         f"or path/to/file.py:Class{fix}")
+    if is_class_spec(strategy):
         return voter_class(strategy)(**params)
     if strategy not in STRATEGIES:
         close = difflib.get_close_matches(strategy, list(STRATEGIES), n=1)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -245,6 +246,15 @@ def test_a_strategy_that_contradicts_the_fusers_voter_is_refused():
 
     with pytest.raises(InputError, match=r"strategy='stacked' but the fuser's voter is a MajorityVoter \('majority'\)"):
         CoJudge([ReplayJudge("a", labels={"c0": ["happy"]})], fuser=Fuser(MajorityVoter()), strategy="stacked")
+
+
+@pytest.mark.parametrize("strategy, fix", [("voter", r"; a voter object goes in fuser=Fuser\(voter\)$"), (5, r"path/to/file\.py:Class$")])
+def test_a_strategy_that_is_not_a_name_is_a_one_line_error_saying_what_to_give(strategy, fix):
+    from ensemble.majority_voter import MajorityVoter
+
+    strategy = MajorityVoter() if strategy == "voter" else strategy
+    with pytest.raises(InputError, match=rf"strategy={re.escape(repr(strategy))}: give a strategy's name \(majority, .*\) or one of your own.*{fix}"):
+        CoJudge([ReplayJudge("a", labels={"c0": ["happy"]})], strategy=strategy)
 
 
 def test_tuning_a_voter_no_strategy_names_asks_for_a_grid():
