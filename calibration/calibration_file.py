@@ -15,13 +15,13 @@ import numpy as np
 from calibration.emotion_wheel import EmotionWheel
 from ensemble.fuser import OOV_POLICIES, Fuser
 from ensemble.output_files import write_atomically
-from ensemble.voter_classes import class_spec, is_class_spec, voter_class
+from ensemble.voter_classes import class_spec, is_class_spec, spec_file, voter_class
 from judges.clip_hash import identity_json_value
 from judges.errors import InputError
 from judges.text_files import check_input_file
 from judges.user_warnings import warn_user
 
-__all__ = ["save_calibration", "load_calibration", "calibration_wheel_files", "judges_on_other_files", "judges_with_other_answers", "FORMAT_VERSION"]
+__all__ = ["save_calibration", "load_calibration", "calibration_wheel_files", "judges_on_other_files", "judges_with_other_answers", "calibration_strategy_file", "FORMAT_VERSION"]
 
 FORMAT_VERSION = 1
 _PACKAGES = ("merov-cojudge", "numpy", "scikit-learn", "sentence-transformers", "networkx")
@@ -153,6 +153,20 @@ def calibration_wheel_files(path: str | Path) -> dict[str, Path]:
         return {}
     files = wheel_input_files(directory if Path(directory).is_dir() else None, word_forms)  # as load_calibration finds it
     return {f"{what} (read by the calibration's fusion)": file for what, file in files.items()}
+
+
+def calibration_strategy_file(path: str | Path) -> dict[str, Path]:
+    """The file of the voting strategy of one's own a calibration file's fusion imports (``file.py:Class``), by what it
+    is, for outputs to refuse; empty for a module's or a built-in voter, or a file that is not a readable calibration."""
+    path = Path(path)
+    if not path.is_file():
+        return {}
+    try:
+        spec = json.loads(path.read_text(encoding="utf-8-sig"))["voter"]["class"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    file = spec_file(spec)
+    return {} if file is None else {"the voting strategy's file (read by the calibration's fusion)": file}
 
 
 def _check_strategy(path: Path, data: dict[str, Any], fuser: Fuser) -> None:

@@ -15,6 +15,7 @@ from calibration.tuning import MAX_REPEATS, STRATEGIES, check_folds, check_grid,
 from ensemble.fuser import OOV_POLICIES, Fuser
 from ensemble.judge_args import add_judge_arguments, judge_file_inputs, judge_files
 from ensemble.output_files import check_output_path
+from ensemble.voter_classes import spec_file
 from judges.errors import InputError
 from judges.outputs import read_judge_output
 from judges.replay import answers_digest
@@ -74,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
     names = check_names(read_split(args.names), labels, args.labels) if args.names else list(labels)
     files = judge_files(args)
     check_output_path(args.out, "--out", {**judge_file_inputs(files), "--labels": args.labels, "--names": args.names,
-                                          **wheel_input_files(args.wheel_dir)})
+                                          "--strategy": spec_file(args.strategy), **wheel_input_files(args.wheel_dir)})
     # bad options and labels fail here, before the judges' words are read and embedded
     voter = make_voter(args.strategy)
     grid = check_grid(voter, parse_grid(args.grid) if args.grid else default_grid(args.strategy))

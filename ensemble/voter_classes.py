@@ -19,7 +19,7 @@ from pathlib import Path
 from ensemble.voter_base import ClassVoter
 from judges.errors import InputError
 
-__all__ = ["voter_class", "class_spec", "is_class_spec"]
+__all__ = ["voter_class", "class_spec", "is_class_spec", "spec_file"]
 
 #: Modules imported from a strategy's file are named so (the file's stem and a digest of its path)
 _FILE_MODULE_PREFIX = "merov_cojudge_voter_"
@@ -28,6 +28,14 @@ _FILE_MODULE_PREFIX = "merov_cojudge_voter_"
 def is_class_spec(strategy: str) -> bool:
     """Whether ``strategy`` names a class (``module:Class``, ``file.py:Class``) rather than a built-in strategy."""
     return ":" in strategy
+
+
+def spec_file(spec: object) -> Path | None:
+    """The strategy file ``spec`` names (``path/to/file.py:Class``, resolved), for outputs to refuse; None for another spec."""
+    if not isinstance(spec, str) or not is_class_spec(spec):
+        return None
+    target = spec.rpartition(":")[0]
+    return Path(target).resolve() if target.endswith(".py") else None
 
 
 def voter_class(spec: str, where: str = "strategy") -> type[ClassVoter]:

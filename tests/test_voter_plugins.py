@@ -225,3 +225,38 @@ def test_saving_a_voter_whose_state_attrs_leave_out_what_predict_proba_reads_is_
                                          r"in its _state_attrs"):
         cojudge.save(tmp_path / "calibration.json")
     assert not (tmp_path / "calibration.json").exists()
+
+
+def test_tune_refuses_to_write_its_calibration_over_its_strategy_file(voter_file, judge_files, tmp_path, monkeypatch, capsys):
+    from ensemble.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    before = voter_file.read_text(encoding="utf-8")
+    code = main(["tune", *judge_files, "--oov", "drop", "--folds", "2", "--strategy", "./precision_voter.py:PrecisionVoter",
+                 "--grid", "threshold=0.5", "--out", "precision_voter.py"])
+    err = capsys.readouterr().err
+    assert code == 2 and "--out precision_voter.py is the same file as --strategy; writing it would destroy that" in err
+    assert voter_file.read_text(encoding="utf-8") == before
+
+
+def test_fuse_refuses_to_write_over_the_strategy_file_its_calibration_imports(voter_file, judge_files, tmp_path, monkeypatch, capsys):
+    from ensemble.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["tune", *judge_files, "--oov", "drop", "--folds", "2", "--strategy", "./precision_voter.py:PrecisionVoter",
+                 "--grid", "threshold=0.5", "--out", "calibration.json"]) == 0
+    before = voter_file.read_text(encoding="utf-8")
+    capsys.readouterr()
+    code = main(["fuse", "--calibration", "calibration.json", *judge_files[2:], "--out", "precision_voter.py"])
+    err = capsys.readouterr().err
+    assert code == 2 and "is the same file as the voting strategy's file (read by the calibration's fusion)" in err
+    assert voter_file.read_text(encoding="utf-8") == before
+
+
+def test_cojudge_save_refuses_to_write_over_its_strategy_file(voter_file):
+    judges, labels = _replayed()
+    cojudge = CoJudge(judges, strategy=f"{voter_file}:PrecisionVoter", progress=False).fit(list(labels), labels, tune=False)
+    before = voter_file.read_text(encoding="utf-8")
+    with pytest.raises(InputError, match=r"CoJudge\.save: .*precision_voter\.py is the same file as the strategy's file"):
+        cojudge.save(voter_file)
+    assert voter_file.read_text(encoding="utf-8") == before
