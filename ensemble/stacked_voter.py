@@ -8,6 +8,7 @@ from ensemble.batched_logistic import fit_logistic_batch
 from ensemble.dawid_skene_voter import DawidSkeneVoter
 from ensemble.vote_table import VoteTable
 from ensemble.voter_base import ClassVoter, Rule
+from judges.errors import InputError
 
 __all__ = ["StackedVoter"]
 
@@ -78,7 +79,9 @@ class StackedVoter(ClassVoter):
         """The Dawid-Skene model behind the reliability feature, rebuilt only when ``reliability_`` changes."""
         cached = getattr(self, "_reliability_cache", None)
         if cached is None or cached[0] is not self.reliability_:
-            assert self.reliability_ is not None  # fitted whenever the reliability feature is on, the one caller's case
+            if self.reliability_ is None:  # fitted whenever the feature is on; a state loaded from elsewhere may lack it
+                raise InputError(f"{type(self).__name__}: its state has no reliability_ for the reliability feature it was fitted with; "
+                                 "fit it again or load a whole state")
             cached = self._reliability_cache = (self.reliability_, DawidSkeneVoter().load_state(self.reliability_))
         return cached[1]
 

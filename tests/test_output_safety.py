@@ -141,7 +141,7 @@ def test_a_judge_tuned_by_a_path_relative_to_its_folder_keeps_its_folder_for_the
 @pytest.mark.parametrize("damage", ["drop voter", "drop wheel", "bad class", "unknown parameter", "drop state", "fewer judges", "lam out of range",
                                     "judges as bare names", "drop strategy", "reliability feature switched off", "coefficients cut short",
                                     "fewer classes", "similarity not a number", "similarity above 1", "embedding model not a name",
-                                    "embedding model id not a name", "judge path not a name"])
+                                    "embedding model id not a name", "judge path not a name", "reliability state null"])
 def test_a_damaged_calibration_file_is_a_one_line_error(calibration, two_judges, tmp_path, capsys, damage):
     data = json.loads(calibration.read_text())
     if damage == "drop voter":
@@ -176,6 +176,8 @@ def test_a_damaged_calibration_file_is_a_one_line_error(calibration, two_judges,
         data["embedding_model_id"] = 5
     elif damage == "judge path not a name":
         data["judges"][0]["path"] = 5
+    elif damage == "reliability state null":
+        data["voter"]["state"]["reliability_"] = None
     else:
         data["voter"]["state"]["judges_"] = ["a"]
     damaged = tmp_path / "damaged.json"
