@@ -12,7 +12,7 @@ judges is not confused with the gain of mapping one judge's words.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -116,7 +116,7 @@ def cross_validate(
     wheel = table.space.wheel
     mapped = mapped_outputs(table)
     fused, single, single_names, words, chosen, single_mapped, mapped_names = [], [], [], [], [], [], []
-    splits = list(RepeatedKFold(n_splits=folds, n_repeats=repeats, random_state=seed).split(np.arange(len(names))))
+    splits: Iterable[tuple[np.ndarray, np.ndarray]] = list(RepeatedKFold(n_splits=folds, n_repeats=repeats, random_state=seed).split(np.arange(len(names))))
     if progress:
         from tqdm.auto import tqdm
 

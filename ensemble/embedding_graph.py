@@ -102,7 +102,7 @@ class EmotionGraph(BaseEstimator):
             nodes.update(norm.normalize(form) for form in norm.wheel.vocabulary)
         self.words_ = sorted(nodes)
         self.embeddings_ = self._readable_rows(self.words_)
-        self.graph_ = nx.Graph()
+        self.graph_: nx.Graph[str] = nx.Graph()
         self.graph_.add_nodes_from(self.words_)
         rows, cols, sims = _knn_edges(self.embeddings_, self.threshold, self.k)
         self.graph_.add_edges_from(
@@ -121,6 +121,7 @@ class EmotionGraph(BaseEstimator):
         return self
 
     def _communities(self) -> list[set[str]]:
+        found: Iterable[Iterable[str]]
         if self.method == "components":
             found = nx.connected_components(self.graph_)
         elif self.method == "louvain":

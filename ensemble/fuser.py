@@ -134,7 +134,7 @@ class Fuser(BaseEstimator):
         if answered.any() and not answered.all():
             # a clip no judge answered is reported at predict time, never guessed: learning from its empty votes
             # would only teach the voter that silence means its labels
-            table = table.subset(answered)  # type: ignore[arg-type]  # a 2-D array's any(axis=1) is an array; NumPy's stubs say maybe a scalar
+            table = table.subset(answered)  # type: ignore[arg-type, unused-ignore]  # a 2-D array's any(axis=1) is an array; NumPy's stubs say maybe a scalar (unused-ignore: a NumPy whose stubs know it)
         self.voter_ = voter.fit(table, self.space().targets(labels, table.names))
         self.judges_ = list(table.judges)
         self.mapping_ = self._mapping()

@@ -247,7 +247,7 @@ class FaceJudge(Judge):
 
             with self._lock:
                 if self._interpreter is None:
-                    self._cascade = cv2.CascadeClassifier(str(Path(cv2.data.haarcascades) / HAAR_CASCADE_FILE))  # type: ignore[attr-defined]  # cv2.data exists; OpenCV's stubs omit it
+                    self._cascade = cv2.CascadeClassifier(str(Path(cv2.data.haarcascades) / HAAR_CASCADE_FILE))  # type: ignore[attr-defined, unused-ignore]  # cv2.data exists; OpenCV's stubs omit it (unused-ignore: an OpenCV whose stubs have it)
                     if self._cascade.empty():
                         raise InputError(f"OpenCV's {HAAR_CASCADE_FILE} did not load; reinstall with: {CPU_INSTALL_HINT}")
                     interpreter = Interpreter(model_path=str(self.model_path), num_threads=1)
