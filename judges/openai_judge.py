@@ -128,7 +128,7 @@ class OpenAIJudge(Judge):
         self.timeout = float(timeout)
         self.max_retries = int(max_retries)
         self.backoff = float(backoff)
-        self.temperature = temperature
+        self.temperature = float(temperature)  # np.float32(0.2) as 0.2: the request and the cache identity are JSON
         self.max_tokens = int(max_tokens or (64 if mode == "labels" else 512))
         self.extra_body = dict(extra_body or {})
         self._api_key = api_key or (os.environ.get(api_key_env) if api_key_env else None)

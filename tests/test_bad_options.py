@@ -360,6 +360,23 @@ def test_a_numpy_float_is_taken_where_a_judge_option_wants_a_number(where, optio
     _build(where, **{**options, option: np.float32(value)})
 
 
+@pytest.mark.parametrize("where, options", [
+    ("judges.face_judge:FaceJudge", {"threshold": 0.3}),
+    ("judges.face_judge:FaceJudge", {"margin": 0.1}),
+    ("judges.text_lexicon_judge:TextLexiconJudge", {"relative_threshold": 0.5}),
+    ("judges.openai_judge:OpenAIJudge", {"model": "m", "temperature": 0.2}),
+])
+def test_a_numpy_float_judge_option_is_kept_as_a_float_in_the_judges_cache_identity(where, options):
+    # OpenAIJudge(temperature=np.float32(0.2)) was taken, then every cached run refused it: "cache_identity() must hold
+    # only JSON values ...: float32 value np.float32(0.2) is not JSON" (and the request's JSON could not hold it either)
+    from judges.clip_hash import identity_hash
+
+    option, value = list(options.items())[-1]
+    built = _build(where, **{**options, option: np.float32(value)})
+    assert identity_hash(built.cache_identity())
+    assert type(built.cache_identity()[option]) is float
+
+
 def test_a_score_union_fuser_takes_numpy_numbers_as_the_voters_do():
     # max_words=np.int64(3) was refused ("give a whole number") and threshold=np.float32(0.25) ("must be in [0, 1]")
     ScoreUnionFuser(threshold=np.float32(0.25), max_words=np.int64(3)).fit()
