@@ -282,6 +282,13 @@ def test_a_fractional_gpu_count_above_one_is_refused_before_ray_starts():
         run_judges_ray([{"type": "replay", "name": "x", "labels": {}, "num_gpus": 1.5}], ["c1"], progress=False)
 
 
+@pytest.mark.parametrize("key, value", [("num_gpus", float("inf")), ("num_gpus", float("nan")), ("num_cpus", float("nan"))])
+def test_an_infinite_or_nan_resource_count_is_refused_before_ray_starts(key, value):
+    # num_gpus = inf (a TOML float) ended in OverflowError: cannot convert float infinity to integer; nan went on to Ray
+    with pytest.raises(InputError, match=rf"^judge #1: {key}={value!r}; give a number >= 0 per actor"):
+        run_judges_ray([{"type": "replay", "name": "x", "labels": {}, key: value}], ["c1"], progress=False)
+
+
 def test_a_judge_that_cannot_be_pickled_must_be_given_as_a_config():
     judge = MarkingJudge("locked", "unused")
     judge.lock = threading.Lock()
