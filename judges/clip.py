@@ -41,10 +41,13 @@ class Clip:
         """Accept a Clip, a video path, or a bare sample name (for replayed judges).
 
         A name without a suffix is the name as given when it is a ``str`` ('./x' stays './x'), else its path's
-        (an ``os.DirEntry`` is read as the ``Path`` of its file, not named by its repr).
+        (an ``os.DirEntry`` is read as the ``Path`` of its file, not named by its repr). Anything else (a number,
+        None, bytes or a bytes path) is a one-line :class:`InputError`.
         """
         if isinstance(item, Clip):
             return item
+        if not isinstance(item, (str, os.PathLike)) or not isinstance(os.fspath(item), str):  # 5, None, bytes
+            raise InputError(f"clip {item!r}: give a Clip, a video path or a sample name (text)")
         path = Path(item)
         if path.suffix and path.exists():
             return cls.from_path(path)

@@ -83,6 +83,17 @@ def test_coerce_keeps_a_str_sample_name_as_given(tmp_path, monkeypatch):
     assert [Clip.coerce(name).name for name in ("./x", "x", "sample_00000001")] == ["./x", "x", "sample_00000001"]
 
 
+@pytest.mark.parametrize("item", [5, None, b"sample_1", "bytes entry"])
+def test_coerce_refuses_what_is_neither_a_clip_a_path_nor_a_name_as_a_one_line_error(tmp_path, item):
+    # run_judges(judges, [5]) ended in a TypeError traceback ('expected str, bytes or os.PathLike object, not int'),
+    # as did bytes and os.scandir(b"folder")'s entries ('argument should be a str object or an os.PathLike object ...')
+    if item == "bytes entry":
+        (tmp_path / "sample_1").write_bytes(b"")
+        [item] = os.scandir(os.fsencode(tmp_path))
+    with pytest.raises(InputError, match=r"^clip .*: give a Clip, a video path or a sample name \(text\)$"):
+        Clip.coerce(item)
+
+
 def test_coerce_refuses_a_video_path_that_does_not_exist(tmp_path):
     with pytest.raises(InputError, match="no such video file"):
         Clip.coerce(tmp_path / "missing.mp4")
