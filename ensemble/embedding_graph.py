@@ -22,7 +22,7 @@ from ensemble.embedding_cache import EmbeddingCache
 from ensemble.voter_base import VoterNotFittedError
 from ensemble.word_normalizer import WordNormalizer
 from judges.errors import InputError
-from judges.option_values import is_whole_number
+from judges.option_values import is_number, is_whole_number
 
 _Word = TypeVar("_Word", bound=Hashable)  # what attach_oov is given (a word, or anything else: left unattached)
 
@@ -277,8 +277,8 @@ class EmotionGraph(BaseEstimator):
     def _check_params(self) -> None:
         if self.method not in _METHODS:
             raise InputError(f"EmotionGraph: unknown method {self.method!r}; use one of {', '.join(_METHODS)}")
-        if not -1.0 <= float(self.threshold) <= 1.0:
-            raise InputError(f"EmotionGraph: threshold is a cosine similarity in [-1, 1], got {self.threshold}")
+        if not is_number(self.threshold) or not -1.0 <= self.threshold <= 1.0:  # not "0.5", None or True
+            raise InputError(f"EmotionGraph: threshold is a cosine similarity in [-1, 1], got {self.threshold!r}")
         if not is_whole_number(self.k) or self.k < 1:
             raise InputError(f"EmotionGraph: k (neighbours kept per word) must be an integer >= 1, got {self.k!r}")
         if not (isinstance(self.lexical_edges, bool) or self.lexical_edges in ("lemma", "synonym")):

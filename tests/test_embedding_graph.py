@@ -413,6 +413,13 @@ def test_bad_parameters_are_clear_errors(norm, params, message):
         EmotionGraph(normalizer=norm, **params).fit(["happy"])
 
 
+@pytest.mark.parametrize("threshold", ["high", "0.5", None, True, float("nan")])
+def test_a_threshold_that_is_not_a_number_is_a_one_line_error(norm, threshold):
+    # 'high' was a ValueError traceback (float() of it), '0.5' a UFuncTypeError after embedding, None a TypeError; True was 1.0
+    with pytest.raises(InputError, match=rf"^EmotionGraph: threshold is a cosine similarity in \[-1, 1\], got {re.escape(repr(threshold))}$"):
+        EmotionGraph(normalizer=norm, threshold=threshold).fit(["happy"])
+
+
 def test_fit_refuses_a_single_string(norm):
     with pytest.raises(InputError, match="list of words"):
         EmotionGraph(normalizer=norm).fit("happy")
