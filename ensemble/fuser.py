@@ -15,6 +15,7 @@ from ensemble.vote_table import VoteTable, WordMapper
 from ensemble.voter_base import ClassVoter, VoterNotFittedError
 from judges.clip import refuse_a_single_name
 from judges.errors import InputError
+from judges.option_values import is_number
 
 __all__ = ["Fuser", "JudgeOutputs", "OOV_POLICIES", "check_voter"]
 
@@ -81,6 +82,9 @@ class Fuser(BaseEstimator):
     def mapper(self) -> WordMapper:
         if self.oov not in OOV_POLICIES:
             raise InputError(f"Fuser: oov must be one of {', '.join(OOV_POLICIES)}, got {self.oov!r}")
+        similarity = self.min_similarity  # a calibration file holds only a cosine, or null for the default
+        if similarity is not None and (not is_number(similarity) or not -1 <= similarity <= 1):
+            raise InputError(f"Fuser: min_similarity must be a cosine similarity in [-1, 1] or None, got {similarity!r}")
         built_for = self._mapping()
         mapper = getattr(self, "_mapper", None)
         if mapper is None or mapper.space is not self.space() or self._mapper_for != built_for:

@@ -191,6 +191,16 @@ def test_min_similarity_is_the_bar_an_out_of_vocabulary_word_must_reach_to_vote(
     assert strict.table({"a": {"s": ["gratitude"]}}, ["s"]).votes.sum() == 0
 
 
+
+@pytest.mark.parametrize("value", ["high", True, 5, float("nan")])
+def test_a_min_similarity_that_is_not_a_cosine_is_a_one_line_error_before_any_embedding(wheel, value):
+    # 'high' was a UFuncTypeError traceback after embedding; 5 and True were fitted and saved into a calibration file that
+    # loading refuses as damaged ('min_similarity 5 is not a cosine similarity in [-1, 1]'), nan saved as null (the default)
+    fuser = Fuser(MajorityVoter(threshold=0.5), oov="attach", min_similarity=value, wheel=wheel)
+    with pytest.raises(InputError, match=r"^Fuser: min_similarity must be a cosine similarity in \[-1, 1\] or None, got "):
+        fuser.table({"a": {"s": ["gratitude"]}}, ["s"])
+
+
 # -- the fuser as an estimator ---------------------------------------------------------------------
 def test_by_default_every_answered_clip_is_predicted_in_name_order(fitted):
     fuser, outputs, _ = fitted
