@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 
 from calibration.emotion_wheel import WHEELS, EmotionWheel, load_wheel
+from judges.errors import InputError
 
 __all__ = ["ClassSpace"]
 
@@ -24,6 +25,8 @@ class ClassSpace:
     """
 
     def __init__(self, wheel: EmotionWheel | None = None, level: str = "level1") -> None:
+        if wheel is not None and not isinstance(wheel, EmotionWheel):  # Fuser(wheel=5), or 'auto' (the score-union fuser's word)
+            raise InputError(f"wheel={wheel!r}: give an EmotionWheel (calibration.emotion_wheel.load_wheel()) or None for the data folder's")
         self.wheel = wheel if wheel is not None else load_wheel()
         self.level = level
         self.classes: list[tuple[str, str]] = [(w, c) for w in WHEELS for c in self.wheel.classes(w, level)]

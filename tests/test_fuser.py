@@ -201,6 +201,15 @@ def test_a_min_similarity_that_is_not_a_cosine_is_a_one_line_error_before_any_em
         fuser.table({"a": {"s": ["gratitude"]}}, ["s"])
 
 
+
+@pytest.mark.parametrize("wheel", [5, "auto", "wheel1"])
+def test_a_wheel_that_is_not_an_emotion_wheel_is_a_one_line_error(wheel):
+    # Fuser(wheel=5) or wheel='auto' (the score-union fuser's word) failed in ClassSpace: AttributeError: 'int' object has no attribute 'classes'
+    outputs, labels = toy_outputs()
+    with pytest.raises(InputError, match=r"^wheel=.*: give an EmotionWheel \(calibration\.emotion_wheel\.load_wheel\(\)\) or None for the data folder's$"):
+        Fuser(wheel=wheel).fit(outputs, labels)
+
+
 # -- the fuser as an estimator ---------------------------------------------------------------------
 def test_by_default_every_answered_clip_is_predicted_in_name_order(fitted):
     fuser, outputs, _ = fitted
