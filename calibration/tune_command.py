@@ -11,7 +11,7 @@ from calibration.calibration_file import save_calibration
 from calibration.emotion_wheel import load_wheel, wheel_input_files
 from calibration.labels import check_names, read_labels, read_split
 from calibration.objectives import Objective
-from calibration.tuning import MAX_REPEATS, STRATEGIES, check_folds, check_grid, check_labels, default_grid, make_voter, tune_table
+from calibration.tuning import MAX_REPEATS, STRATEGIES, check_folds, check_grid, check_labels, default_grid, make_voter, strategy_of, tune_table
 from ensemble.fuser import OOV_POLICIES, Fuser
 from ensemble.judge_args import add_judge_arguments, judge_file_inputs, judge_files
 from ensemble.output_files import check_output_path
@@ -78,8 +78,9 @@ def run(args: argparse.Namespace) -> int:
                                           "--strategy": spec_file(args.strategy), **wheel_input_files(args.wheel_dir)})
     # bad options and labels fail here, before the judges' words are read and embedded
     voter = make_voter(args.strategy)
-    grid = check_grid(voter, parse_grid(args.grid) if args.grid else default_grid(args.strategy))
-    untuned = sorted(set(default_grid(args.strategy)) - set(grid)) if args.strategy in STRATEGIES else []
+    strategy = strategy_of(voter) or args.strategy  # a built-in voter named module:Class is its strategy: a file that loads again
+    grid = check_grid(voter, parse_grid(args.grid) if args.grid else default_grid(strategy))
+    untuned = sorted(set(default_grid(strategy)) - set(grid)) if strategy in STRATEGIES else []
     if args.grid and untuned:  # --grid replaces the default grid: what it leaves out is not searched
         one = len(untuned) == 1
         print(f"note: --grid replaces the default grid, so {', '.join(untuned)} {'keeps its default' if one else 'keep their defaults'} "
@@ -116,13 +117,13 @@ def run(args: argparse.Namespace) -> int:
     # and what it answered: fuse warns when a file of the same folder/name holds other answers (another model's)
     judges = [{"name": n, "type": "replay", "path": os.path.abspath(p), "labels": answers_digest(outputs[n])} for n, p in files.items()]
     tuning = {**result.summary(), "folds": args.folds, "repeats": args.repeats, "n_clips": len(names), "grid": grid}
-    save_calibration(args.out, fuser, judges, args.strategy, {"tuning": tuning})
+    save_calibration(args.out, fuser, judges, strategy, {"tuning": tuning})
     elapsed = time.perf_counter() - started
     if args.format == "json":
         print(json.dumps({**tuning, "out": args.out, "seconds": round(elapsed, 2)}))
         return 0
     cv = f"{args.folds}-fold CV" + (f" x {args.repeats} repeats" if args.repeats > 1 else "")
-    print(f"tuned {args.strategy} on {len(names)} clips x {len(files)} judges ({cv}, {elapsed:.1f}s)")
+    print(f"tuned {strategy} on {len(names)} clips x {len(files)} judges ({cv}, {elapsed:.1f}s)")
     how = f" (the {result.knob} whose grid neighbourhood scores best)" if result.smoothed else ""
     print(f"chose {result.best_params}: cross-validated {result.objective} {100 * result.best_score:.2f}{how}")
     if result.pr_curve:

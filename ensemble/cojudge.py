@@ -95,6 +95,7 @@ class CoJudge:
         if fuser is None or fuser.voter is None:  # a Fuser() left to its default voter gets the strategy's
             strategy = strategy or "stacked"
             voter = make_voter(strategy)
+            strategy = strategy_of(voter) or strategy  # a built-in voter named module:Class is saved as its strategy, which loads
             fuser = Fuser(voter) if fuser is None else fuser.set_params(voter=voter)
         else:  # the strategy is the given voter's: saved, tuned and shown as what it is
             check_voter(fuser.voter)

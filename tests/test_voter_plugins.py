@@ -260,3 +260,23 @@ def test_cojudge_save_refuses_to_write_over_its_strategy_file(voter_file):
     with pytest.raises(InputError, match=r"CoJudge\.save: .*precision_voter\.py is the same file as the strategy's file"):
         cojudge.save(voter_file)
     assert voter_file.read_text(encoding="utf-8") == before
+
+
+def test_a_built_in_voter_named_module_colon_class_is_recorded_as_its_strategy_and_its_calibration_loads(tmp_path):
+    judges, labels = _replayed()
+    cojudge = CoJudge(judges, strategy="ensemble.majority_voter:MajorityVoter", progress=False).fit(list(labels), labels, folds=2, grid=GRID)
+    assert cojudge.strategy == "majority"
+    path = cojudge.save(tmp_path / "calibration.json")
+    assert json.loads(path.read_text(encoding="utf-8"))["strategy"] == "majority"
+    assert type(CoJudge.load(path, judges, progress=False).fuser.voter_).__name__ == "MajorityVoter"
+
+
+def test_cojudge_tune_with_a_built_in_voter_named_module_colon_class_tunes_that_strategy_and_fuse_uses_it(judge_files, tmp_path, monkeypatch, capsys):
+    from ensemble.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["tune", *judge_files, "--oov", "drop", "--folds", "2", "--strategy", "ensemble.majority_voter:MajorityVoter",
+                 "--out", "calibration.json"]) == 0  # the majority strategy's default grid
+    assert capsys.readouterr().out.startswith("tuned majority on 8 clips")
+    assert json.loads((tmp_path / "calibration.json").read_text(encoding="utf-8"))["strategy"] == "majority"
+    assert main(["fuse", "--calibration", "calibration.json", *judge_files[2:], "--out", "fused.csv"]) == 0, capsys.readouterr().err
