@@ -7,7 +7,7 @@ import os
 import platform
 from collections.abc import Mapping
 from importlib import metadata
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 from typing import Any
 
 import numpy as np
@@ -165,8 +165,20 @@ def calibration_strategy_file(path: str | Path) -> dict[str, Path]:
         spec = json.loads(path.read_text(encoding="utf-8-sig"))["voter"]["class"]
     except (OSError, ValueError, KeyError, TypeError):
         return {}
-    file = spec_file(spec)
+    file = spec_file(_strategy_spec(spec, path)) if isinstance(spec, str) else None
     return {} if file is None else {"the voting strategy's file (read by the calibration's fusion)": file}
+
+
+def _strategy_spec(spec: str, path: Path) -> str:
+    """The voter class ``spec`` a calibration file at ``path`` records, its strategy's file found again: where it was tuned,
+    else the file of that name beside the calibration (both moved together, to another folder or machine); as recorded
+    when neither is there, or for a module's class."""
+    file = spec_file(spec)
+    if file is None or file.is_file():
+        return spec
+    target, _, name = spec.rpartition(":")
+    beside = path.resolve().parent / PureWindowsPath(target).name  # the name of a path recorded on Windows too
+    return f"{beside}:{name}" if beside.is_file() else spec
 
 
 def _check_strategy(path: Path, data: dict[str, Any], fuser: Fuser) -> None:
@@ -252,6 +264,12 @@ def _fuser_from(data: dict[str, Any], wheel: EmotionWheel | None, path: Path) ->
     if not isinstance(spec, str) or not is_class_spec(spec):
         raise ValueError(f"voter class {spec!r} is not a module:Class name")
     # a strategy of one's own is imported again from its module or file; only a ClassVoter subclass is built
+    spec = _strategy_spec(spec, path)
+    file = spec_file(spec)
+    if file is not None and not file.is_file():
+        recorded = spec.rpartition(":")[0]
+        raise InputError(f"{path}: its voting strategy's file {recorded} is gone: put {PureWindowsPath(recorded).name} beside {path}, "
+                         "or back where it was tuned")
     voter = voter_class(spec, f"{path}: its voter class")(**data["voter"]["params"])
     try:
         voter._check_params()

@@ -280,3 +280,41 @@ def test_cojudge_tune_with_a_built_in_voter_named_module_colon_class_tunes_that_
     assert capsys.readouterr().out.startswith("tuned majority on 8 clips")
     assert json.loads((tmp_path / "calibration.json").read_text(encoding="utf-8"))["strategy"] == "majority"
     assert main(["fuse", "--calibration", "calibration.json", *judge_files[2:], "--out", "fused.csv"]) == 0, capsys.readouterr().err
+
+
+def _shared_elsewhere(voter_file: Path, tmp_path: Path) -> Path:
+    """A calibration tuned with ``voter_file``, moved with it to another folder (as a researcher shares both): its path there."""
+    judges, labels = _replayed()
+    CoJudge(judges, strategy=f"{voter_file}:PrecisionVoter", progress=False).fit(list(labels), labels, tune=False).save(tmp_path / "calibration.json")
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (tmp_path / "calibration.json").rename(shared / "calibration.json")
+    voter_file.rename(shared / voter_file.name)
+    return shared / "calibration.json"
+
+
+def test_a_calibration_moved_with_its_strategy_file_imports_the_file_of_that_name_beside_it(voter_file, tmp_path):
+    moved = _shared_elsewhere(voter_file, tmp_path)
+    fuser, _ = load_calibration(moved)
+    assert type(fuser.voter_).__name__ == "PrecisionVoter"
+    assert Path(sys.modules[type(fuser.voter_).__module__].__file__) == moved.parent / "precision_voter.py"
+
+
+def test_a_calibration_whose_strategy_file_is_neither_where_it_was_tuned_nor_beside_it_says_where_to_put_it(voter_file, tmp_path):
+    moved = _shared_elsewhere(voter_file, tmp_path)
+    (moved.parent / "precision_voter.py").unlink()
+    with pytest.raises(InputError, match=r"calibration\.json: its voting strategy's file .*precision_voter\.py is gone: put precision_voter\.py "
+                                         r"beside .*calibration\.json, or back where it was tuned") as caught:
+        load_calibration(moved)
+    assert "\n" not in str(caught.value)
+
+
+def test_fuse_refuses_to_write_over_the_strategy_file_beside_a_moved_calibration(voter_file, judge_files, tmp_path, monkeypatch, capsys):
+    from ensemble.cli import main
+
+    moved = _shared_elsewhere(voter_file, tmp_path)
+    monkeypatch.chdir(tmp_path)
+    before = (moved.parent / "precision_voter.py").read_text(encoding="utf-8")
+    code = main(["fuse", "--calibration", str(moved), *judge_files[2:], "--out", "shared/precision_voter.py"])
+    assert code == 2 and "is the same file as the voting strategy's file" in capsys.readouterr().err
+    assert (moved.parent / "precision_voter.py").read_text(encoding="utf-8") == before
