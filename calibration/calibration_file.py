@@ -263,6 +263,13 @@ def _fuser_from(data: dict[str, Any], wheel: EmotionWheel | None, path: Path) ->
     spec = data["voter"]["class"]
     if not isinstance(spec, str) or not is_class_spec(spec):
         raise ValueError(f"voter class {spec!r} is not a module:Class name")
+    from calibration.tuning import STRATEGIES
+
+    strategy = data.get("strategy")
+    if isinstance(strategy, str) and strategy in STRATEGIES and spec not in {cls for cls, _ in STRATEGIES.values()}:
+        # checked before any import: a built-in strategy's file runs no code from outside merov-cojudge
+        raise ValueError(f"its strategy {strategy!r} is built in, but its voter class {spec!r} is not merov-cojudge's "
+                         f"({STRATEGIES[strategy][0]}); nothing was imported")
     # a strategy of one's own is imported again from its module or file; only a ClassVoter subclass is built
     spec = _strategy_spec(spec, path)
     file = spec_file(spec)

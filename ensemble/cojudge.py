@@ -90,7 +90,7 @@ class CoJudge:
             raise InputError("CoJudge needs at least one judge")
         check_flags(progress=progress, retry_failed=retry_failed)  # here, not at the first run: "false" would retry every failure
         self.judges = judges
-        from calibration.tuning import make_voter, strategy_of
+        from calibration.tuning import STRATEGIES, make_voter, strategy_of
 
         if fuser is None or fuser.voter is None:  # a Fuser() left to its default voter gets the strategy's
             strategy = strategy or "stacked"
@@ -100,8 +100,10 @@ class CoJudge:
         else:  # the strategy is the given voter's: saved, tuned and shown as what it is
             check_voter(fuser.voter)
             named = strategy_of(fuser.voter)
-            if strategy is not None and named is not None and strategy != named:
-                raise InputError(f"CoJudge: strategy={strategy!r} but the fuser's voter is a {type(fuser.voter).__name__} ({named!r}); "
+            # a built-in name over a voter of one's own would be saved as that strategy, with a class that is not its voter's
+            if strategy is not None and (named is not None or strategy in STRATEGIES) and strategy != named:
+                mine = repr(named) if named is not None else "one of your own"
+                raise InputError(f"CoJudge: strategy={strategy!r} but the fuser's voter is a {type(fuser.voter).__name__} ({mine}); "
                                  "leave strategy out, or give a matching voter")
             strategy = named or strategy or type(fuser.voter).__name__
         self.strategy = strategy
@@ -224,7 +226,8 @@ class CoJudge:
 
     @classmethod
     def load(cls, path: str | Path, judges: Sequence[Judge], **kwargs: Any) -> "CoJudge":
-        """A fitted CoJudge from a calibration file and the same judges (matched by name)."""
+        """A fitted CoJudge from a calibration file and the same judges (matched by name); a file tuned with a voting
+        strategy of one's own imports its module or file again (runs its code): load files you trust."""
         from calibration.calibration_file import judges_with_other_answers, load_calibration
 
         judges = _judges(judges, "CoJudge.load")

@@ -48,7 +48,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--demo", action="store_true", help="make the bundled demo clip (a smiling face saying something happy) in the cache folder and judge it")
     p.add_argument("--names", metavar="SPLIT", help="file of sample names, one per line, for replayed judges (type = \"replay\")")
     p.add_argument("--config", help="judges config (TOML/YAML [[judge]] tables; default: the CPU judges, judges/default_judges.toml)")
-    p.add_argument("--calibration", help="calibration JSON from 'cojudge tune' (default: untrained score-weighted union of the judges' words)")
+    p.add_argument("--calibration", help="calibration JSON from 'cojudge tune' (default: untrained score-weighted union of the judges' words); "
+                   "one tuned with a strategy of your own imports its module or file, running its code: use files you trust")
     p.add_argument("--min-support", type=float, default=None,
                    help=f"untrained fusion only: support a word needs, 0-1 (default {ScoreUnionFuser().threshold:g})")
     p.add_argument("--subtitle", metavar="FILE", help="subtitle (.srt or plain text) of the one video given")

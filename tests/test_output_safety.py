@@ -254,7 +254,8 @@ def test_a_format_version_edited_into_text_is_shown_as_text_not_as_the_expected_
 
 
 def test_a_voter_class_that_is_not_a_voting_strategy_is_refused_not_built(calibration, tmp_path):
-    path = _altered(calibration, tmp_path, lambda data: data["voter"].update({"class": "collections:OrderedDict"}))
+    # a strategy of one's own: a built-in strategy's file naming another class is refused before any import
+    path = _altered(calibration, tmp_path, lambda data: data.update(strategy="mine") or data["voter"].update({"class": "collections:OrderedDict"}))
     with pytest.raises(InputError, match="its voter class 'collections:OrderedDict': OrderedDict is not a voting strategy"):
         load_calibration(path)
 

@@ -318,3 +318,24 @@ def test_fuse_refuses_to_write_over_the_strategy_file_beside_a_moved_calibration
     code = main(["fuse", "--calibration", str(moved), *judge_files[2:], "--out", "shared/precision_voter.py"])
     assert code == 2 and "is the same file as the voting strategy's file" in capsys.readouterr().err
     assert (moved.parent / "precision_voter.py").read_text(encoding="utf-8") == before
+
+
+def test_a_calibration_of_a_built_in_strategy_whose_voter_class_is_not_merov_cojudges_is_refused_without_importing_it(tmp_path):
+    judges, labels = _replayed()
+    path = CoJudge(judges, strategy="majority", progress=False).fit(list(labels), labels, tune=False).save(tmp_path / "calibration.json")
+    (tmp_path / "planted.py").write_text("import pathlib\npathlib.Path(__file__).with_name('ran').touch()\n"
+                                         "from ensemble.majority_voter import MajorityVoter\n", encoding="utf-8")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["voter"]["class"] = f"{tmp_path / 'planted.py'}:MajorityVoter"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(InputError, match=r"calibration\.json: damaged calibration file \(ValueError: its strategy 'majority' is built in, "
+                                         r"but its voter class .*planted\.py:MajorityVoter' is not merov-cojudge's .*\); re-run 'cojudge tune'"):
+        load_calibration(path)
+    assert not (tmp_path / "ran").exists()
+
+
+def test_a_cojudge_given_a_built_in_strategys_name_and_a_voter_of_ones_own_is_refused(voter_module):
+    judges, _ = _replayed()
+    with pytest.raises(InputError, match=r"CoJudge: strategy='majority' but the fuser's voter is a PrecisionVoter \(one of your own\); "
+                                         r"leave strategy out, or give a matching voter"):
+        CoJudge(judges, strategy="majority", fuser=Fuser(voter_module()))
