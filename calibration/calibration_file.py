@@ -5,7 +5,8 @@ import json
 import math
 import os
 import platform
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path, PureWindowsPath
 from typing import Any
@@ -15,6 +16,7 @@ import numpy as np
 from calibration.emotion_wheel import EmotionWheel
 from ensemble.fuser import OOV_POLICIES, Fuser
 from ensemble.output_files import write_atomically
+from ensemble.voter_base import StrategyCodeError, strategy_code
 from ensemble.voter_classes import class_spec, is_class_spec, spec_file, voter_class
 from judges.clip_hash import identity_json_value
 from judges.errors import InputError
@@ -252,11 +254,31 @@ def _check_state(fuser: Fuser) -> None:
         raise ValueError(f"the voter has {fuser.voter_.n_classes_} classes, the wheel {n}")
     probe = VoteTable.build({j: {"probe": []} for j in fuser.judges_}, ["probe"], fuser.space(), judges=fuser.judges_)
     try:
-        proba = np.asarray(fuser.voter_.predict_proba(probe), dtype=np.float64)
+        with _code_failures(type(fuser.voter_), "predict_proba"):
+            proba = np.asarray(fuser.voter_.predict_proba(probe), dtype=np.float64)
+    except StrategyCodeError:  # not the file's fault
+        raise
     except InputError as exc:  # parts of the state disagree (e.g. the stacked voter's reliability model and its judges)
         raise ValueError(str(exc)) from None
     if proba.shape != (1, n) or not np.isfinite(proba).all():
         raise ValueError("its fitted state does not give one probability per class")
+
+
+#: What a damaged file's entries make a voter raise (a missing state attribute, a parameter renamed or of another type)
+_DAMAGE = (KeyError, TypeError, ValueError, AttributeError, IndexError)
+
+
+@contextmanager
+def _code_failures(cls: type, method: str) -> Iterator[None]:
+    """Rebuilding a voter: a damaged file's errors (:data:`_DAMAGE`, reported as such) pass; any other error is its code's,
+    a one-line error naming a strategy of one's own and the method (:func:`ensemble.voter_base.strategy_code`)."""
+    try:
+        yield
+    except (InputError, *_DAMAGE):
+        raise
+    except Exception:
+        with strategy_code(cls, method):
+            raise
 
 
 def _fuser_from(data: dict[str, Any], wheel: EmotionWheel | None, path: Path) -> Fuser:
@@ -277,7 +299,9 @@ def _fuser_from(data: dict[str, Any], wheel: EmotionWheel | None, path: Path) ->
         recorded = spec.rpartition(":")[0]
         raise InputError(f"{path}: its voting strategy's file {recorded} is gone: put {PureWindowsPath(recorded).name} beside {path}, "
                          "or back where it was tuned")
-    voter = voter_class(spec, f"{path}: its voter class")(**data["voter"]["params"])
+    cls = voter_class(spec, f"{path}: its voter class")
+    with _code_failures(cls, "__init__"):
+        voter = cls(**data["voter"]["params"])
     try:
         voter._check_params()
     except InputError as exc:

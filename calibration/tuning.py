@@ -21,7 +21,7 @@ from calibration.objectives import Objective
 from ensemble.class_space import ClassSpace
 from ensemble.fuser import Fuser
 from ensemble.vote_table import VoteTable
-from ensemble.voter_base import DECISIONS, ClassVoter, Rule
+from ensemble.voter_base import DECISIONS, ClassVoter, Rule, strategy_code
 from ensemble.voter_classes import is_class_spec, voter_class
 from judges.errors import InputError
 from judges.option_values import check_flags
@@ -57,7 +57,9 @@ def make_voter(strategy: str, **params: Any) -> ClassVoter:
         raise InputError(f"strategy={strategy!r}: give a strategy's name ({', '.join(STRATEGIES)}) or one of your own as module:Class "
                          f"or path/to/file.py:Class{fix}")
     if is_class_spec(strategy):
-        return voter_class(strategy)(**params)
+        found = voter_class(strategy)
+        with strategy_code(found, "__init__"):
+            return found(**params)
     if strategy not in STRATEGIES:
         close = difflib.get_close_matches(strategy, list(STRATEGIES), n=1)
         hint = f"did you mean {close[0]!r}? " if close else ""
@@ -235,7 +237,7 @@ def tune_table(
             fold_fuser.voter = clone(voter).set_params(**mp)
             fold_fuser._space = fuser.space()
             fold_fuser.fit_table(tr_table, labels)
-            proba = fold_fuser.voter_.predict_proba(te_table)
+            proba = fold_fuser.voter_._proba(te_table)  # a strategy of one's own's failure: one line naming it
             for dp in decision_points:
                 fold_fuser.voter_.set_params(**dp)
                 preds = {p.name: p.words for p in fold_fuser.predict_table(te_table, proba)}

@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import math
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +17,7 @@ from ensemble.vote_table import Candidate, VoteTable
 from ensemble.word_selection import select_by_threshold, select_expected_f_batch
 from judges.errors import InputError
 
-__all__ = ["ClassVoter", "DECISIONS", "Rule", "WordLists"]
+__all__ = ["ClassVoter", "DECISIONS", "Rule", "WordLists", "strategy_code", "StrategyCodeError"]
 
 DECISIONS = ("threshold", "expected_f")
 
@@ -100,6 +103,40 @@ class Rule:
         return text + (" or None" if self.none_ok else "")
 
 
+#: The packages whose voters are merov-cojudge's own: their errors are left as they are
+_OWN_PACKAGES = ("ensemble", "calibration", "judges")
+
+
+def _of_ones_own(cls: type) -> bool:
+    """Whether ``cls`` is a voting strategy of one's own (defined outside merov-cojudge's packages)."""
+    return cls.__module__.partition(".")[0] not in _OWN_PACKAGES
+
+
+def _strategy_label(cls: type) -> str:
+    """A strategy of one's own as its one-line errors name it: the class and its file (or module)."""
+    return f"{cls.__name__} ({getattr(sys.modules.get(cls.__module__), '__file__', None) or cls.__module__})"
+
+
+class StrategyCodeError(InputError):
+    """A voting strategy of one's own failed in its own code (:func:`strategy_code`): a one-line error naming it."""
+
+
+@contextmanager
+def strategy_code(cls: type, method: str) -> Iterator[None]:
+    """Run ``method`` of a voting strategy of one's own: an error of its code (not an InputError) becomes a one-line
+    InputError naming the strategy and the method, its traceback kept as the cause; merov-cojudge's voters are left alone."""
+    if not _of_ones_own(cls):
+        yield
+        return
+    try:
+        yield
+    except InputError:
+        raise
+    except Exception as exc:
+        raise StrategyCodeError(f"voting strategy {_strategy_label(cls)}: its {method} failed: {type(exc).__name__}: {' '.join(str(exc).split())}; "
+                         "fix the strategy's code (call it from Python for the traceback)") from exc
+
+
 class VoterNotFittedError(InputError, NotFittedError):
     """A voter, or a ``Fuser``, ``CoJudge`` or ``EmotionGraph``, used before ``fit``: a one-line :class:`InputError`
     for the CLI, and scikit-learn's ``NotFittedError`` for code that catches it (as ``check_is_fitted`` raises it)."""
@@ -146,7 +183,8 @@ class ClassVoter(BaseEstimator):
             Y = self._checked_targets(table, Y, "fit")
         self.judges_ = list(table.judges)
         self.n_classes_ = len(table.space)
-        self._fit(table, Y)
+        with strategy_code(type(self), "_fit"):
+            self._fit(table, Y)
         return self
 
     def _fit(self, table: VoteTable, Y: np.ndarray | None) -> None:
@@ -154,6 +192,21 @@ class ClassVoter(BaseEstimator):
 
     def predict_proba(self, table: VoteTable) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def _proba(self, table: VoteTable) -> np.ndarray:
+        """:meth:`predict_proba`, as the fusion and tuning call it: a strategy of one's own whose code fails, or that gives
+        other than one finite probability per clip and class, is a one-line error naming it (not a traceback further on)."""
+        if not _of_ones_own(type(self)):
+            return self.predict_proba(table)
+        with strategy_code(type(self), "predict_proba"):
+            proba = np.asarray(self.predict_proba(table), dtype=np.float64)  # a ragged list or text fails here, as its error
+        shape = (len(table.names), len(table.space))
+        fix = f"it must give one probability per clip and class, a finite array of shape {shape}"
+        if proba.shape != shape:
+            raise StrategyCodeError(f"voting strategy {_strategy_label(type(self))}: its predict_proba gave an array of shape {proba.shape}; {fix}")
+        if not np.isfinite(proba).all():
+            raise StrategyCodeError(f"voting strategy {_strategy_label(type(self))}: its predict_proba gave NaN or infinite probabilities; {fix}")
+        return proba
 
     @property
     def classes_(self) -> np.ndarray:
@@ -168,7 +221,7 @@ class ClassVoter(BaseEstimator):
         self._check_table(table)
         # the decision parameters may be set after fitting (no refit needed): checked here too
         self._check_params(skip=tuple(k for k in self.get_params() if k not in self.decision_params))
-        proba = self.predict_proba(table) if proba is None else proba
+        proba = self._proba(table) if proba is None else proba
         if self.decision == "expected_f":
             return select_expected_f_batch(proba, table.candidates, table.space.wheel_of, self.lam, self.max_words)
         return [select_by_threshold(proba[i], cands, self.threshold, self.max_words) for i, cands in enumerate(table.candidates)]

@@ -339,3 +339,77 @@ def test_a_cojudge_given_a_built_in_strategys_name_and_a_voter_of_ones_own_is_re
     with pytest.raises(InputError, match=r"CoJudge: strategy='majority' but the fuser's voter is a PrecisionVoter \(one of your own\); "
                                          r"leave strategy out, or give a matching voter"):
         CoJudge(judges, strategy="majority", fuser=Fuser(voter_module()))
+
+
+FAULTY = '''
+from __future__ import annotations
+
+import numpy as np
+
+from ensemble.majority_voter import MajorityVoter
+
+
+class InitFails(MajorityVoter):
+    def __init__(self, threshold=0.5, decision="threshold", lam=0.5, max_words=None):
+        raise RuntimeError("no GPU here")
+
+
+class FitFails(MajorityVoter):
+    def _fit(self, table, Y):
+        raise ZeroDivisionError("fit went wrong")
+
+
+class ProbaFails(MajorityVoter):
+    def predict_proba(self, table):
+        raise RuntimeError("boom in proba")
+
+
+class WrongShape(MajorityVoter):
+    def predict_proba(self, table):
+        return np.zeros((len(table.names), 2))
+
+
+class NotFinite(MajorityVoter):
+    def predict_proba(self, table):
+        return np.full((len(table.names), len(table.space)), np.nan)
+'''
+
+
+@pytest.mark.parametrize("cls, problem", [
+    ("InitFails", r"InitFails \(.*faulty_voters\.py\): its __init__ failed: RuntimeError: no GPU here; fix the strategy's code"),
+    ("FitFails", r"FitFails \(.*faulty_voters\.py\): its _fit failed: ZeroDivisionError: fit went wrong; fix the strategy's code"),
+    ("ProbaFails", r"ProbaFails \(.*faulty_voters\.py\): its predict_proba failed: RuntimeError: boom in proba; fix the strategy's code"),
+    ("WrongShape", r"WrongShape \(.*faulty_voters\.py\): its predict_proba gave an array of shape \(\d+, 2\); it must give one "
+                   r"probability per clip and class, a finite array of shape \(\d+, \d+\)"),
+    ("NotFinite", r"NotFinite \(.*faulty_voters\.py\): its predict_proba gave NaN or infinite probabilities; it must give"),
+])
+def test_cojudge_tune_with_a_strategy_whose_own_code_fails_is_a_one_line_error_naming_it_and_the_method(
+        cls, problem, judge_files, tmp_path, monkeypatch, capsys):
+    from ensemble.cli import main
+
+    (tmp_path / "faulty_voters.py").write_text(FAULTY, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code = main(["tune", *judge_files, "--oov", "drop", "--folds", "2", "--strategy", f"./faulty_voters.py:{cls}", "--grid", "threshold=0.5",
+                 "--out", "calibration.json"])
+    err = capsys.readouterr().err
+    assert code == 2 and re.search(problem, err) and err.count("\n") == 1, err
+    assert not (tmp_path / "calibration.json").exists()
+
+
+def test_cojudge_fuse_with_a_strategy_file_whose_predict_proba_now_fails_is_a_one_line_error_naming_it(
+        voter_file, judge_files, tmp_path, monkeypatch, capsys):
+    from ensemble.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["tune", *judge_files, "--oov", "drop", "--folds", "2", "--strategy", "./precision_voter.py:PrecisionVoter",
+                 "--grid", "threshold=0.5", "--out", "calibration.json"]) == 0
+    capsys.readouterr()
+    voter_file.write_text(voter_file.read_text(encoding="utf-8").replace("self._check_table(table)", 'raise RuntimeError("edited")'),
+                          encoding="utf-8")
+    for module in [m for m in sys.modules if m.startswith("merov_cojudge_voter_precision_voter")]:
+        monkeypatch.delitem(sys.modules, module)  # as in the next process, after the edit
+    code = main(["fuse", "--calibration", "calibration.json", *judge_files[2:], "--out", "fused.csv"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1, err
+    assert re.search(r"PrecisionVoter \(.*precision_voter\.py\): its predict_proba failed: RuntimeError: edited", err), err
+    assert not (tmp_path / "fused.csv").exists()
