@@ -244,6 +244,15 @@ class ClassVoter(BaseEstimator):
         return level1_f_of_classes(said, Y, table.space.wheel_of)
 
     # -- persistence -----------------------------------------------------------------
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        """Pickled by the file of a strategy imported from one (``file.py:Class``), which another process (a joblib
+        worker of ``GridSearchCV(n_jobs=2)``, a later load) imports again; other voters as scikit-learn pickles them."""
+        from ensemble.voter_classes import class_spec, is_file_class, voter_from_file
+
+        if not is_file_class(type(self)):
+            return super().__reduce_ex__(protocol)
+        return voter_from_file, (class_spec(type(self)),), self.__getstate__()
+
     def state(self) -> dict[str, Any]:
         """Everything fitted, as JSON-ready data."""
         self._check_fitted()

@@ -19,7 +19,7 @@ from pathlib import Path
 from ensemble.voter_base import ClassVoter
 from judges.errors import InputError
 
-__all__ = ["voter_class", "class_spec", "is_class_spec", "spec_file"]
+__all__ = ["voter_class", "class_spec", "is_class_spec", "spec_file", "is_file_class", "voter_from_file"]
 
 #: Modules imported from a strategy's file are named so (the file's stem and a digest of its path)
 _FILE_MODULE_PREFIX = "merov_cojudge_voter_"
@@ -66,9 +66,21 @@ def class_spec(cls: type[ClassVoter]) -> str:
         raise InputError(f"{cls.__name__} ({cls.__module__}) cannot be saved in a calibration file: it is defined in {where}, "
                          "where loading the file cannot import it again; put it at the top level of a file of its own (my_voter.py) "
                          "and use it from there (README, 'Adding a voting strategy')")
-    if cls.__module__.startswith(_FILE_MODULE_PREFIX):
+    if is_file_class(cls):
         return f"{sys.modules[cls.__module__].__file__}:{cls.__name__}"
     return f"{cls.__module__}:{cls.__name__}"
+
+
+def is_file_class(cls: type) -> bool:
+    """Whether ``cls`` was imported from a strategy's file (``file.py:Class``), under a module name no other process knows."""
+    return cls.__module__.startswith(_FILE_MODULE_PREFIX)
+
+
+def voter_from_file(spec: str) -> ClassVoter:
+    """An empty voter of the class ``spec`` (``/abs/file.py:Class``) names, its file imported if this process has not yet:
+    what unpickling a voter from a strategy's file starts from (its state is restored after)."""
+    cls = voter_class(spec, "unpickled voter")
+    return cls.__new__(cls)
 
 
 def _import_module(name: str, where: str) -> object:

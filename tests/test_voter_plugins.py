@@ -413,3 +413,25 @@ def test_cojudge_fuse_with_a_strategy_file_whose_predict_proba_now_fails_is_a_on
     assert code == 2 and err.count("\n") == 1, err
     assert re.search(r"PrecisionVoter \(.*precision_voter\.py\): its predict_proba failed: RuntimeError: edited", err), err
     assert not (tmp_path / "fused.csv").exists()
+
+
+def test_a_voter_from_a_strategy_file_unpickles_in_a_process_that_never_imported_the_file(voter_file, toy, tmp_path):
+    import pickle
+
+    table, _, Y = toy
+    voter = make_voter(f"{voter_file}:PrecisionVoter").fit(table, Y)
+    (tmp_path / "voter.pickle").write_bytes(pickle.dumps(voter))
+    script = "import pickle, sys; v = pickle.load(open(sys.argv[1], 'rb')); print(type(v).__name__, v.weights_.round(3).tolist())"
+    run = subprocess.run([sys.executable, "-c", script, str(tmp_path / "voter.pickle")], env=_env(REPO), capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == f"PrecisionVoter {voter.weights_.round(3).tolist()}"
+
+
+def test_grid_search_cv_runs_a_voter_from_a_strategy_file_in_parallel_workers(voter_file, toy):
+    from sklearn.model_selection import GridSearchCV, KFold
+
+    table, _, Y = toy
+    search = GridSearchCV(make_voter(f"{voter_file}:PrecisionVoter"), GRID, cv=KFold(2, shuffle=True, random_state=0), n_jobs=2,
+                          error_score="raise").fit(table, Y)
+    assert search.best_score_ == 1.0
