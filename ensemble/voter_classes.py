@@ -52,6 +52,8 @@ def voter_class(spec: str, where: str = "strategy") -> type[ClassVoter]:
         close = difflib.get_close_matches(name, voters, n=1)
         hint = f"did you mean {close[0]!r}? " if close else ""
         raise InputError(f"{named}: {target} has no class {name!r}; {hint}its voters: {', '.join(voters) or 'none'}")
+    if found is ClassVoter:  # its predict_proba is abstract: a fit that then fails
+        raise InputError(f"{named}: ClassVoter is the base of the voting strategies, not one; name your subclass of it")
     if not (inspect.isclass(found) and issubclass(found, ClassVoter)):
         raise InputError(f"{named}: {name} is not a voting strategy; a strategy subclasses ensemble.voter_base.ClassVoter "
                          "(README, 'Adding a voting strategy')")

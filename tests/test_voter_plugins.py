@@ -107,6 +107,7 @@ def test_a_misspelt_class_of_a_strategy_file_gets_did_you_mean(voter_file):
     ("no_such_voters_module:MyVoter", r"cannot import module 'no_such_voters_module' .*put its folder on the Python path"),
     ("./no_such_voter.py:MyVoter", r"no such file .*no_such_voter\.py"),
     ("collections:OrderedDict", r"OrderedDict is not a voting strategy; a strategy subclasses ensemble\.voter_base\.ClassVoter"),
+    ("ensemble.voter_base:ClassVoter", r"ClassVoter is the base of the voting strategies, not one; name your subclass of it"),
 ])
 def test_a_strategy_that_names_no_importable_voter_class_is_a_one_line_error_naming_it(spec, problem):
     with pytest.raises(InputError, match=problem) as caught:
