@@ -5,6 +5,7 @@ import json
 import math
 import os
 import platform
+import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from importlib import metadata
@@ -17,7 +18,7 @@ from calibration.emotion_wheel import EmotionWheel
 from ensemble.fuser import OOV_POLICIES, Fuser
 from ensemble.output_files import write_atomically
 from ensemble.voter_base import StrategyCodeError, strategy_code
-from ensemble.voter_classes import class_spec, is_class_spec, spec_file, voter_class
+from ensemble.voter_classes import class_spec, is_class_spec, source_digest, spec_file, voter_class
 from judges.clip_hash import identity_json_value
 from judges.errors import InputError
 from judges.text_files import check_input_file
@@ -78,7 +79,7 @@ def save_calibration(path: str | Path, fuser: Fuser, judges: list[dict[str, Any]
         "format_version": FORMAT_VERSION,
         "judges": judges,
         "strategy": strategy,
-        "voter": {"class": found_by, "params": params, "state": voter.state()},
+        "voter": {"class": found_by, "params": params, "state": voter.state(), **_source(type(voter))},
         "fusion": fuser.describe(),
         "embedding_model_id": fuser.embedding_model_id(),
         "wheel": {"directory": str(fuser.space().wheel.directory), "word_forms": fuser.space().wheel.format_file, "level": fuser.space().level},
@@ -88,6 +89,12 @@ def save_calibration(path: str | Path, fuser: Fuser, judges: list[dict[str, Any]
     text = json.dumps(_clean(data), indent=1, sort_keys=False)
     _check_reloads(json.loads(text), fuser)
     return write_atomically(path, lambda fh: fh.write(text))
+
+
+def _source(cls: type) -> dict[str, str]:
+    """What a strategy of one's own's file holds (its sha256), for loading to tell an edit; nothing for a built-in voter."""
+    digest = source_digest(cls)
+    return {} if digest is None else {"source_sha256": digest}
 
 
 def _check_reloads(data: dict[str, Any], fuser: Fuser) -> None:
@@ -132,6 +139,7 @@ def load_calibration(path: str | Path, wheel: EmotionWheel | None = None) -> tup
         raise InputError(f"{path}: damaged calibration file (its judges {tuned[:5]} differ from its voter's {fuser.judges_[:5]}); "
                          "re-run 'cojudge tune' to make a new one")
     _warn_if_embedding_model_changed(path, data, fuser)
+    _warn_if_strategy_edited(path, data, fuser)
     return fuser, data
 
 
@@ -205,6 +213,16 @@ def _warn_if_embedding_model_changed(path: Path, data: dict[str, Any], fuser: Fu
     if current != tuned:
         warn_user(f"{path} was tuned with embedding model {tuned}, but {current} is used now, so out-of-vocabulary words may "
                   "attach to other wheel words; install the tuned model, or re-run 'cojudge tune'")
+
+
+def _warn_if_strategy_edited(path: Path, data: dict[str, Any], fuser: Fuser) -> None:
+    """A strategy of one's own whose file changed since tuning may fuse otherwise than the tuned one (a renamed class or
+    state is an error; an edit of its logic is not): the file records its sha256."""
+    tuned, now = data["voter"].get("source_sha256"), source_digest(type(fuser.voter_))
+    if isinstance(tuned, str) and now is not None and now != tuned:
+        file = getattr(sys.modules.get(type(fuser.voter_).__module__), "__file__", None)
+        warn_user(f"{path}: its voting strategy's file {file} has changed since it was tuned, so its fusion may differ from the tuned "
+                  "one; re-run 'cojudge tune' if the edit changed how it votes")
 
 
 def _check_entries(data: dict[str, Any]) -> None:

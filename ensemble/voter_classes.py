@@ -19,7 +19,7 @@ from pathlib import Path
 from ensemble.voter_base import ClassVoter
 from judges.errors import InputError
 
-__all__ = ["voter_class", "class_spec", "is_class_spec", "spec_file", "is_file_class", "voter_from_file"]
+__all__ = ["voter_class", "class_spec", "is_class_spec", "spec_file", "is_file_class", "voter_from_file", "source_digest"]
 
 #: Modules imported from a strategy's file are named so (the file's stem and a digest of its path)
 _FILE_MODULE_PREFIX = "merov_cojudge_voter_"
@@ -83,6 +83,18 @@ def voter_from_file(spec: str) -> ClassVoter:
     what unpickling a voter from a strategy's file starts from (its state is restored after)."""
     cls = voter_class(spec, "unpickled voter")
     return cls.__new__(cls)
+
+
+def source_digest(cls: type) -> str | None:
+    """The sha256 of the file a strategy of one's own is defined in (its module's, or its strategy file), for a calibration
+    to tell an edit after tuning; None for merov-cojudge's voters or a class without a readable file."""
+    if cls.__module__.partition(".")[0] in ("ensemble", "calibration", "judges"):
+        return None
+    file = getattr(sys.modules.get(cls.__module__), "__file__", None)
+    try:
+        return hashlib.sha256(Path(file).read_bytes()).hexdigest() if file else None
+    except OSError:
+        return None
 
 
 def _import_module(name: str, where: str) -> object:

@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 import textwrap
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -436,3 +437,16 @@ def test_grid_search_cv_runs_a_voter_from_a_strategy_file_in_parallel_workers(vo
     search = GridSearchCV(make_voter(f"{voter_file}:PrecisionVoter"), GRID, cv=KFold(2, shuffle=True, random_state=0), n_jobs=2,
                           error_score="raise").fit(table, Y)
     assert search.best_score_ == 1.0
+
+
+def test_loading_a_calibration_whose_strategy_file_was_edited_since_tuning_warns_that_its_fusion_may_differ(voter_file, tmp_path):
+    judges, labels = _replayed()
+    path = CoJudge(judges, strategy=f"{voter_file}:PrecisionVoter", progress=False).fit(list(labels), labels, tune=False).save(
+        tmp_path / "calibration.json")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        load_calibration(path)  # as tuned: no warning
+    voter_file.write_text(voter_file.read_text(encoding="utf-8").replace("2 * self.prior", "3 * self.prior"), encoding="utf-8")
+    with pytest.warns(UserWarning, match=r"calibration\.json: its voting strategy's file .*precision_voter\.py has changed since it was "
+                                         r"tuned, so its fusion may differ from the tuned one; re-run 'cojudge tune'"):
+        load_calibration(path)
