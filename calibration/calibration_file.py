@@ -172,8 +172,13 @@ def calibration_strategy_file(path: str | Path) -> dict[str, Path]:
     if not path.is_file():
         return {}
     try:
-        spec = json.loads(path.read_text(encoding="utf-8-sig"))["voter"]["class"]
-    except (OSError, ValueError, KeyError, TypeError):
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        spec, strategy = data["voter"]["class"], data.get("strategy")
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+    from calibration.tuning import STRATEGIES
+
+    if isinstance(strategy, str) and strategy in STRATEGIES:  # a built-in voter's: nothing of the file's is looked up (loading refuses another)
         return {}
     file = spec_file(_strategy_spec(spec, path)) if isinstance(spec, str) else None
     return {} if file is None else {"the voting strategy's file (read by the calibration's fusion)": file}

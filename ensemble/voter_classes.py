@@ -31,11 +31,20 @@ def is_class_spec(strategy: str) -> bool:
 
 
 def spec_file(spec: object) -> Path | None:
-    """The strategy file ``spec`` names (``path/to/file.py:Class``, resolved), for outputs to refuse; None for another spec."""
+    """The strategy file ``spec`` names, for outputs to refuse: ``path/to/file.py:Class`` resolved, or the file of the
+    module of ``module:Class`` on the Python path (found, not run: only a dotted name's parent packages are imported,
+    as importing it would); None for another spec or a module that is not found."""
     if not isinstance(spec, str) or not is_class_spec(spec):
         return None
     target = spec.rpartition(":")[0]
-    return Path(target).resolve() if target.endswith(".py") else None
+    if target.endswith(".py"):
+        return Path(target).resolve()
+    try:
+        found = importlib.util.find_spec(target)
+    except (ImportError, ValueError):  # importing it reports that
+        return None
+    origin = getattr(found, "origin", None)
+    return Path(origin).resolve() if origin and Path(origin).is_file() else None
 
 
 def voter_class(spec: str, where: str = "strategy") -> type[ClassVoter]:

@@ -450,3 +450,28 @@ def test_loading_a_calibration_whose_strategy_file_was_edited_since_tuning_warns
     with pytest.warns(UserWarning, match=r"calibration\.json: its voting strategy's file .*precision_voter\.py has changed since it was "
                                          r"tuned, so its fusion may differ from the tuned one; re-run 'cojudge tune'"):
         load_calibration(path)
+
+
+def test_tune_refuses_to_write_its_calibration_over_the_file_of_a_strategy_module(voter_module, judge_files, tmp_path, monkeypatch, capsys):
+    from ensemble.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    before = (tmp_path / "precision_voter.py").read_text(encoding="utf-8")
+    code = main(["tune", *judge_files, "--oov", "drop", "--folds", "2", "--strategy", "precision_voter:PrecisionVoter",
+                 "--grid", "threshold=0.5", "--out", "precision_voter.py"])
+    assert code == 2 and "--out precision_voter.py is the same file as --strategy; writing it would destroy that" in capsys.readouterr().err
+    assert (tmp_path / "precision_voter.py").read_text(encoding="utf-8") == before
+
+
+def test_fuse_refuses_to_write_over_the_file_of_the_strategy_module_its_calibration_imports(voter_module, judge_files, tmp_path, monkeypatch,
+                                                                                            capsys):
+    from ensemble.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["tune", *judge_files, "--oov", "drop", "--folds", "2", "--strategy", "precision_voter:PrecisionVoter",
+                 "--grid", "threshold=0.5", "--out", "calibration.json"]) == 0
+    before = (tmp_path / "precision_voter.py").read_text(encoding="utf-8")
+    capsys.readouterr()
+    code = main(["fuse", "--calibration", "calibration.json", *judge_files[2:], "--out", "precision_voter.py"])
+    assert code == 2 and "is the same file as the voting strategy's file (read by the calibration's fusion)" in capsys.readouterr().err
+    assert (tmp_path / "precision_voter.py").read_text(encoding="utf-8") == before
