@@ -203,15 +203,16 @@ class CoJudge:
 
     def _input_files(self, judges: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         """The files this CoJudge reads, by what they are: each judge's files (a replayed output, a checkpoint: the
-        identity's values that name a file), the verdict cache, the emotion wheel's and its strategy's file (given as
-        ``file.py:Class``); a calibration written over one of them would destroy it."""
+        identity's values that name a file), the verdict cache, the emotion wheel's and its strategy's file (its voter's
+        class's file, given as ``file.py:Class``, ``module:Class`` or in the fuser); a calibration written over one of them
+        would destroy it."""
         from calibration.emotion_wheel import wheel_input_files
-        from ensemble.voter_classes import spec_file
+        from ensemble.voter_classes import source_file
 
         files: dict[str, Any] = {f"judge {j['name']}'s {key}": value for j in judges for key, value in j.items()
                                  if isinstance(value, str) and key != "name" and os.path.isfile(value)}
         wheel = self.fuser.space().wheel  # the wheel it was fitted with, which need not be the data folder's
-        return {**files, "the verdict cache": self.cache, "the strategy's file": spec_file(self.strategy),
+        return {**files, "the verdict cache": self.cache, "the strategy's file": source_file(type(self.fuser.voter_)),
                 **wheel_input_files(wheel.directory, wheel.format_file)}
 
     def _check_fitted(self) -> dict[str, Judge]:

@@ -19,7 +19,7 @@ from pathlib import Path
 from ensemble.voter_base import ClassVoter
 from judges.errors import InputError
 
-__all__ = ["voter_class", "class_spec", "is_class_spec", "spec_file", "is_file_class", "voter_from_file", "source_digest"]
+__all__ = ["voter_class", "class_spec", "is_class_spec", "spec_file", "is_file_class", "voter_from_file", "source_file", "source_digest"]
 
 #: Modules imported from a strategy's file are named so (the file's stem and a digest of its path)
 _FILE_MODULE_PREFIX = "merov_cojudge_voter_"
@@ -94,14 +94,19 @@ def voter_from_file(spec: str) -> ClassVoter:
     return cls.__new__(cls)
 
 
-def source_digest(cls: type) -> str | None:
-    """The sha256 of the file a strategy of one's own is defined in (its module's, or its strategy file), for a calibration
-    to tell an edit after tuning; None for merov-cojudge's voters or a class without a readable file."""
+def source_file(cls: type) -> Path | None:
+    """The file a strategy of one's own is defined in (its module's, or its strategy file); None for merov-cojudge's voters."""
     if cls.__module__.partition(".")[0] in ("ensemble", "calibration", "judges"):
         return None
     file = getattr(sys.modules.get(cls.__module__), "__file__", None)
+    return Path(file).resolve() if file else None
+
+
+def source_digest(cls: type) -> str | None:
+    """The sha256 of :func:`source_file`, for a calibration to tell an edit after tuning; None without a readable file."""
+    file = source_file(cls)
     try:
-        return hashlib.sha256(Path(file).read_bytes()).hexdigest() if file else None
+        return hashlib.sha256(file.read_bytes()).hexdigest() if file else None
     except OSError:
         return None
 

@@ -475,3 +475,12 @@ def test_fuse_refuses_to_write_over_the_file_of_the_strategy_module_its_calibrat
     code = main(["fuse", "--calibration", "calibration.json", *judge_files[2:], "--out", "precision_voter.py"])
     assert code == 2 and "is the same file as the voting strategy's file (read by the calibration's fusion)" in capsys.readouterr().err
     assert (tmp_path / "precision_voter.py").read_text(encoding="utf-8") == before
+
+
+def test_cojudge_save_refuses_to_write_over_the_file_of_a_voter_given_in_its_fuser(voter_module, voter_file):
+    judges, labels = _replayed()
+    cojudge = CoJudge(judges, fuser=Fuser(voter_module(), oov="drop"), progress=False).fit(list(labels), labels, tune=False)
+    before = voter_file.read_text(encoding="utf-8")
+    with pytest.raises(InputError, match=r"CoJudge\.save: .*precision_voter\.py is the same file as the strategy's file"):
+        cojudge.save(voter_file)
+    assert voter_file.read_text(encoding="utf-8") == before
