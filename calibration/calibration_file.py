@@ -1,6 +1,7 @@
 """One JSON file with everything needed to reproduce a fused prediction."""
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -196,6 +197,20 @@ def _strategy_spec(spec: str, path: Path) -> str:
     return f"{beside}:{name}" if beside.is_file() else spec
 
 
+def _check_beside(path: Path, data: dict[str, Any], recorded: str, file: Path) -> None:
+    """The file of that name beside the calibration, found for a strategy's file that is gone, is the tuned one (its sha256
+    as recorded) before it is imported: another file of that name (a shared download folder's) would run code the
+    calibration never named."""
+    tuned = data["voter"].get("source_sha256")
+    try:
+        found = hashlib.sha256(file.read_bytes()).hexdigest()
+    except OSError:  # importing it reports that
+        return
+    if isinstance(tuned, str) and found != tuned:
+        raise InputError(f"{path}: its voting strategy's file {recorded} is gone, and {file} beside it is not the file it was tuned "
+                         f"with (another sha256); nothing was imported: put the tuned {file.name} beside {path}, or re-run 'cojudge tune'")
+
+
 def _check_strategy(path: Path, data: dict[str, Any], fuser: Fuser) -> None:
     """The strategy the file names is its voter's: an edited strategy would be reported, not used."""
     from calibration.tuning import STRATEGIES, strategy_of
@@ -316,12 +331,13 @@ def _fuser_from(data: dict[str, Any], wheel: EmotionWheel | None, path: Path) ->
         raise ValueError(f"its strategy {strategy!r} is built in, but its voter class {spec!r} is not merov-cojudge's "
                          f"({STRATEGIES[strategy][0]}); nothing was imported")
     # a strategy of one's own is imported again from its module or file; only a ClassVoter subclass is built
-    spec = _strategy_spec(spec, path)
+    recorded, spec = spec.rpartition(":")[0], _strategy_spec(spec, path)
     file = spec_file(spec)
     if file is not None and not file.is_file():
-        recorded = spec.rpartition(":")[0]
         raise InputError(f"{path}: its voting strategy's file {recorded} is gone: put {PureWindowsPath(recorded).name} beside {path}, "
                          "or back where it was tuned")
+    if file is not None and spec.rpartition(":")[0] != recorded:
+        _check_beside(path, data, recorded, file)
     cls = voter_class(spec, f"{path}: its voter class")
     with _code_failures(cls, "__init__"):
         voter = cls(**data["voter"]["params"])

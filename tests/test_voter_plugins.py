@@ -311,6 +311,18 @@ def test_a_calibration_whose_strategy_file_is_neither_where_it_was_tuned_nor_bes
     assert "\n" not in str(caught.value)
 
 
+def test_a_calibration_whose_strategy_file_is_gone_refuses_another_file_of_that_name_beside_it_without_importing_it(voter_file, tmp_path):
+    moved = _shared_elsewhere(voter_file, tmp_path)
+    marker = tmp_path / "ran"
+    beside = moved.parent / "precision_voter.py"  # another file of that name in the folder (a shared download folder's)
+    beside.write_text(beside.read_text(encoding="utf-8") + f"\nopen({str(marker)!r}, 'w').close()\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"calibration\.json: its voting strategy's file .*precision_voter\.py is gone, and .*shared.precision_voter\.py "
+                                         r"beside it is not the file it was tuned with \(another sha256\); nothing was imported: put the tuned "
+                                         r"precision_voter\.py beside .*calibration\.json, or re-run 'cojudge tune'") as caught:
+        load_calibration(moved)
+    assert "\n" not in str(caught.value) and not marker.exists()
+
+
 def test_fuse_refuses_to_write_over_the_strategy_file_beside_a_moved_calibration(voter_file, judge_files, tmp_path, monkeypatch, capsys):
     from ensemble.cli import main
 
