@@ -58,6 +58,7 @@ def make_voter(strategy: str, **params: Any) -> ClassVoter:
                          f"or path/to/file.py:Class{fix}")
     if is_class_spec(strategy):
         found = voter_class(strategy)
+        _check_param_names(strategy, found, params)  # a caller's misspelt keyword is not the strategy's code failing
         with strategy_code(found, "__init__"):
             return found(**params)
     if strategy not in STRATEGIES:
@@ -67,6 +68,19 @@ def make_voter(strategy: str, **params: Any) -> ClassVoter:
                          "or one of your own as module:Class or path/to/file.py:Class")
     module, cls = STRATEGIES[strategy][0].split(":")
     return getattr(importlib.import_module(module), cls)(**params)
+
+
+def _check_param_names(strategy: str, cls: type[ClassVoter], params: Mapping[str, Any]) -> None:
+    """Every keyword in ``params`` is a parameter of ``cls``'s ``__init__`` (one taking ``**kwargs`` is not checked)."""
+    import inspect
+
+    signature = inspect.signature(cls.__init__)
+    if any(p.kind is p.VAR_KEYWORD for p in signature.parameters.values()):
+        return
+    names = [n for n, p in signature.parameters.items() if n != "self" and p.kind is not p.VAR_POSITIONAL]
+    unknown = [k for k in params if k not in names]
+    if unknown:
+        raise InputError(f"strategy {strategy!r}: {cls.__name__} has no parameter(s) {', '.join(unknown)}; it has {', '.join(sorted(names))}")
 
 
 def strategy_of(voter: Any) -> str | None:
