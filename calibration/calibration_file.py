@@ -6,7 +6,6 @@ import json
 import math
 import os
 import platform
-import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from importlib import metadata
@@ -19,7 +18,7 @@ from calibration.emotion_wheel import EmotionWheel
 from ensemble.fuser import OOV_POLICIES, Fuser
 from ensemble.output_files import write_atomically
 from ensemble.voter_base import StrategyCodeError, strategy_code
-from ensemble.voter_classes import class_spec, is_class_spec, source_digest, spec_file, voter_class
+from ensemble.voter_classes import class_spec, is_class_spec, source_digest, source_file, spec_file, voter_class
 from judges.clip_hash import identity_json_value
 from judges.errors import InputError
 from judges.text_files import check_input_file
@@ -202,13 +201,19 @@ def _check_beside(path: Path, data: dict[str, Any], recorded: str, file: Path) -
     as recorded) before it is imported: another file of that name (a shared download folder's) would run code the
     calibration never named."""
     tuned = data["voter"].get("source_sha256")
-    try:
-        found = hashlib.sha256(file.read_bytes()).hexdigest()
-    except OSError:  # importing it reports that
-        return
-    if isinstance(tuned, str) and found != tuned:
+    if isinstance(tuned, str) and not _is_tuned_source(file, tuned):
         raise InputError(f"{path}: its voting strategy's file {recorded} is gone, and {file} beside it is not the file it was tuned "
                          f"with (another sha256); nothing was imported: put the tuned {file.name} beside {path}, or re-run 'cojudge tune'")
+
+
+def _is_tuned_source(file: Path, tuned: str) -> bool:
+    """Whether ``file`` holds the source whose sha256 is ``tuned``, its line endings aside (git converts them between
+    Windows and Linux); True when it cannot be read (importing it reports that)."""
+    try:
+        text = file.read_bytes().replace(b"\r\n", b"\n")
+    except OSError:
+        return True
+    return tuned in {hashlib.sha256(v).hexdigest() for v in (text, text.replace(b"\n", b"\r\n"))}
 
 
 def _check_strategy(path: Path, data: dict[str, Any], fuser: Fuser) -> None:
@@ -238,9 +243,8 @@ def _warn_if_embedding_model_changed(path: Path, data: dict[str, Any], fuser: Fu
 def _warn_if_strategy_edited(path: Path, data: dict[str, Any], fuser: Fuser) -> None:
     """A strategy of one's own whose file changed since tuning may fuse otherwise than the tuned one (a renamed class or
     state is an error; an edit of its logic is not): the file records its sha256."""
-    tuned, now = data["voter"].get("source_sha256"), source_digest(type(fuser.voter_))
-    if isinstance(tuned, str) and now is not None and now != tuned:
-        file = getattr(sys.modules.get(type(fuser.voter_).__module__), "__file__", None)
+    tuned, file = data["voter"].get("source_sha256"), source_file(type(fuser.voter_))
+    if isinstance(tuned, str) and file is not None and not _is_tuned_source(file, tuned):
         warn_user(f"{path}: its voting strategy's file {file} has changed since it was tuned, so its fusion may differ from the tuned "
                   "one; re-run 'cojudge tune' if the edit changed how it votes")
 

@@ -318,6 +318,16 @@ def test_a_calibration_whose_strategy_file_is_neither_where_it_was_tuned_nor_bes
     assert "\n" not in str(caught.value)
 
 
+def test_a_calibration_moved_with_its_strategy_file_whose_line_endings_were_converted_imports_it_beside_it(voter_file, tmp_path):
+    moved = _shared_elsewhere(voter_file, tmp_path)
+    beside = moved.parent / "precision_voter.py"  # shared through git between Windows and Linux: CRLF line endings
+    beside.write_bytes(beside.read_bytes().replace(b"\n", b"\r\n"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the same code: not 'has changed since it was tuned'
+        fuser, _ = load_calibration(moved)
+    assert Path(sys.modules[type(fuser.voter_).__module__].__file__) == beside
+
+
 def test_a_calibration_whose_strategy_file_is_gone_refuses_another_file_of_that_name_beside_it_without_importing_it(voter_file, tmp_path):
     moved = _shared_elsewhere(voter_file, tmp_path)
     marker = tmp_path / "ran"
