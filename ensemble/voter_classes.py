@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ensemble.voter_base import ClassVoter
 from judges.errors import InputError
+from judges.file_modules import file_module_name, run_file_module
 
 __all__ = ["voter_class", "class_spec", "is_class_spec", "spec_file", "is_file_class", "voter_from_file", "source_file", "source_digest"]
 
@@ -126,17 +127,7 @@ def _import_file(target: str, where: str) -> object:
     file = Path(target).resolve()
     if not file.is_file():
         raise InputError(f"{where}: no such file ({file}); give the path of the strategy's .py file")
-    module_name = f"{_FILE_MODULE_PREFIX}{file.stem}_{hashlib.sha256(str(file).encode()).hexdigest()[:8]}"
+    module_name = file_module_name(_FILE_MODULE_PREFIX, file)
     if module_name in sys.modules:
         return sys.modules[module_name]
-    spec = importlib.util.spec_from_file_location(module_name, file)
-    if spec is None or spec.loader is None:
-        raise InputError(f"{where}: {file.name} is not a Python file; give the strategy's .py file")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[module_name] = module  # before running it: a dataclass or pickle looks its module up there
-    try:
-        spec.loader.exec_module(module)
-    except Exception as exc:  # the file's own error, its traceback kept as the cause
-        sys.modules.pop(module_name, None)
-        raise InputError(f"{where}: {file.name} failed to import: {type(exc).__name__}: {' '.join(str(exc).split())}") from exc
-    return module
+    return run_file_module(file, module_name, where, f"{where}: {file.name}", "strategy")

@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import difflib
-import hashlib
 import importlib
-import importlib.util
 import inspect
-import sys
 import tomllib
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -21,6 +18,7 @@ from typing import Any
 
 from judges.base import Judge
 from judges.errors import InputError
+from judges.file_modules import file_module_name, run_file_module
 from judges.text_files import read_text_file
 
 __all__ = ["register_judge", "build_judge", "judge_types", "judges_from_config", "load_config", "config_input_files", "RAY_KEYS"]
@@ -224,17 +222,8 @@ def _import_plugins(plugins: object, path: Path) -> None:
         if file is not None:
             if not file.is_file():
                 raise InputError(f"{path}: plugin {plugin!r}: no such file ({file}); paths are relative to the config file")
-            module_name = f"merov_cojudge_plugin_{file.stem}_{hashlib.sha256(str(file).encode()).hexdigest()[:8]}"
-            spec = importlib.util.spec_from_file_location(module_name, file)
-            if spec is None or spec.loader is None:  # Python loads a file as a module by its suffix: .py (or a compiled one)
-                raise InputError(f"{path}: plugin {plugin!r}: {file.name} is not a Python file; give the plugin's .py file")
-            module = importlib.util.module_from_spec(spec)
-            sys.modules[module_name] = module
-            try:
-                spec.loader.exec_module(module)
-            except Exception as exc:  # the plugin's own error, its traceback kept as the cause
-                sys.modules.pop(module_name, None)
-                raise InputError(f"{path}: plugin {plugin!r} failed to import: {type(exc).__name__}: {' '.join(str(exc).split())}") from exc
+            named = f"{path}: plugin {plugin!r}"
+            run_file_module(file, file_module_name("merov_cojudge_plugin_", file), named, named, "plugin")
         else:
             try:
                 importlib.import_module(plugin)
