@@ -18,7 +18,7 @@ import numpy as np
 
 from judges.errors import InputError
 from judges.install_hints import install_hint
-from judges.option_values import is_whole_number
+from judges.option_values import check_flags, is_whole_number
 
 __all__ = ["SpeechToText"]
 
@@ -67,8 +67,7 @@ class SpeechToText:
             raise InputError(f"beam_size={beam_size!r}: give a whole number, 1 (greedy, fastest) or more")
         if not is_whole_number(cpu_threads) or cpu_threads < 0:
             raise InputError(f"cpu_threads={cpu_threads!r}: give a whole number of threads, e.g. 2 (0: CTranslate2 chooses)")
-        if not isinstance(vad, bool):  # "false" would read as true
-            raise InputError(f"vad={vad!r}: give True or False")
+        check_flags(vad=vad)  # "false" would read as true
         if importlib.util.find_spec("faster_whisper") is None:  # now, not as an error verdict per clip
             raise InputError(f"speech to text needs faster-whisper; install it with: {INSTALL_HINT}")
         self.model_path = Path(model_path) if model_path is not None else bundled_model_path()
