@@ -151,13 +151,10 @@ def calibration_wheel_files(path: str | Path) -> dict[str, Path]:
     """
     from calibration.emotion_wheel import wheel_input_files
 
-    path = Path(path)
-    if not path.is_file():
-        return {}
     try:
-        wheel = json.loads(path.read_text(encoding="utf-8-sig"))["wheel"]
+        wheel = _peek(Path(path))["wheel"]
         directory, word_forms = wheel["directory"], wheel["word_forms"]
-    except (OSError, ValueError, KeyError, TypeError):
+    except (KeyError, TypeError):
         return {}
     if not isinstance(directory, str) or not isinstance(word_forms, str):
         return {}
@@ -169,12 +166,10 @@ def calibration_strategy_file(path: str | Path) -> dict[str, Path]:
     """The file of the voting strategy of one's own a calibration file's fusion imports (``file.py:Class``), by what it
     is, for outputs to refuse; empty for a module's or a built-in voter, or a file that is not a readable calibration."""
     path = Path(path)
-    if not path.is_file():
-        return {}
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        data = _peek(path)
         spec, strategy = data["voter"]["class"], data.get("strategy")
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (KeyError, TypeError, AttributeError):
         return {}
     from calibration.tuning import STRATEGIES
 
@@ -182,6 +177,17 @@ def calibration_strategy_file(path: str | Path) -> dict[str, Path]:
         return {}
     file = spec_file(_strategy_spec(spec, path)) if isinstance(spec, str) else None
     return {} if file is None else {"the voting strategy's file (read by the calibration's fusion)": file}
+
+
+def _peek(path: Path) -> Any:
+    """A calibration file's JSON, read for the outputs its commands refuse; None when it is not a readable file (or a
+    pipe, read once: by the load), which loading reports."""
+    if not path.is_file():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError):
+        return None
 
 
 def _strategy_spec(spec: str, path: Path) -> str:
