@@ -16,6 +16,7 @@ from calibration.ew_metric import level1_f_of_classes
 from ensemble.vote_table import Candidate, VoteTable
 from ensemble.word_selection import select_by_threshold, select_expected_f_batch
 from judges.errors import InputError
+from judges.own_code import is_own_module
 
 __all__ = ["ClassVoter", "DECISIONS", "Rule", "WordLists", "strategy_code", "StrategyCodeError"]
 
@@ -103,13 +104,9 @@ class Rule:
         return text + (" or None" if self.none_ok else "")
 
 
-#: The packages whose voters are merov-cojudge's own: their errors are left as they are
-_OWN_PACKAGES = ("ensemble", "calibration", "judges")
-
-
 def _of_ones_own(cls: type) -> bool:
     """Whether ``cls`` is a voting strategy of one's own (defined outside merov-cojudge's packages)."""
-    return cls.__module__.partition(".")[0] not in _OWN_PACKAGES
+    return not is_own_module(cls.__module__)  # merov-cojudge's voters: their errors are left as they are
 
 
 def _strategy_label(cls: type) -> str:

@@ -19,6 +19,7 @@ from pathlib import Path
 from ensemble.voter_base import ClassVoter
 from judges.errors import InputError
 from judges.file_modules import file_module_name, run_file_module
+from judges.own_code import is_own_module
 
 __all__ = ["voter_class", "class_spec", "is_class_spec", "spec_file", "is_file_class", "voter_from_file", "source_file", "source_digest"]
 
@@ -97,7 +98,7 @@ def voter_from_file(spec: str) -> ClassVoter:
 
 def source_file(cls: type) -> Path | None:
     """The file a strategy of one's own is defined in (its module's, or its strategy file); None for merov-cojudge's voters."""
-    if cls.__module__.partition(".")[0] in ("ensemble", "calibration", "judges"):
+    if is_own_module(cls.__module__):
         return None
     file = getattr(sys.modules.get(cls.__module__), "__file__", None)
     return Path(file).resolve() if file else None

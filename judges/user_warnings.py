@@ -12,10 +12,9 @@ import sys
 import types
 import warnings
 
-__all__ = ["warn_user"]
+from judges.own_code import is_own_module
 
-#: merov-cojudge's packages: a frame of a module in one of them is ours, not the user's
-_OURS = frozenset({"judges", "ensemble", "calibration"})
+__all__ = ["warn_user"]
 
 
 def _is_ours(frame: types.FrameType) -> bool:
@@ -23,7 +22,7 @@ def _is_ours(frame: types.FrameType) -> bool:
     not a docstring example, which doctest runs in its module's namespace: that is the user's line."""
     spec = frame.f_globals.get("__spec__")
     module = getattr(spec, "name", None) or frame.f_globals.get("__name__") or ""
-    return module.partition(".")[0] in _OURS and not frame.f_code.co_filename.startswith("<doctest ")
+    return is_own_module(module) and not frame.f_code.co_filename.startswith("<doctest ")
 
 
 def warn_user(message: str, category: type[Warning] = UserWarning) -> None:
