@@ -21,6 +21,7 @@ from ensemble.voter_base import StrategyCodeError, strategy_code
 from ensemble.voter_classes import class_spec, is_class_spec, source_digest, source_file, spec_file, voter_class
 from judges.clip_hash import identity_json_value
 from judges.errors import InputError
+from judges.option_values import is_number
 from judges.text_files import check_input_file
 from judges.user_warnings import warn_user
 
@@ -279,7 +280,7 @@ def _check_entries(data: dict[str, Any]) -> None:
     if model is not None and not isinstance(model, str):
         raise ValueError(f"fusion embedding_model {model!r} is not a model name or folder (or null for the default)")
     similarity = fusion.get("min_similarity")
-    if similarity is not None and (isinstance(similarity, bool) or not isinstance(similarity, (int, float))):
+    if similarity is not None and not is_number(similarity):
         raise ValueError(f"fusion min_similarity {similarity!r} is not a number")
     if similarity is not None and not -1 <= similarity <= 1:  # a cosine: above 1 nothing is ever attached
         raise ValueError(f"fusion min_similarity {similarity!r} is not a cosine similarity in [-1, 1]")

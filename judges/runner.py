@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import math
-import numbers
 import os
 import queue
 import threading
@@ -349,6 +348,6 @@ def _bad_score(scores: object) -> object | None:
     for value in scores.values():
         if value is None:
             continue
-        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+        if not is_number(value) or not math.isfinite(value):
             return value
     return None
