@@ -25,7 +25,7 @@ from judges.option_values import is_number
 from judges.text_files import check_input_file
 from judges.user_warnings import warn_user
 
-__all__ = ["save_calibration", "load_calibration", "calibration_wheel_files", "judges_on_other_files", "judges_with_other_answers", "calibration_strategy_file", "FORMAT_VERSION"]
+__all__ = ["save_calibration", "load_calibration", "calibration_input_files", "judges_on_other_files", "judges_with_other_answers", "FORMAT_VERSION"]
 
 FORMAT_VERSION = 1
 _PACKAGES = ("merov-cojudge", "numpy", "scikit-learn", "sentence-transformers", "networkx")
@@ -144,16 +144,29 @@ def load_calibration(path: str | Path, wheel: EmotionWheel | None = None) -> tup
     return fuser, data
 
 
-def calibration_wheel_files(path: str | Path) -> dict[str, Path]:
-    """The emotion-wheel files a calibration file's fusion reads, by what they are, for outputs to refuse: its
-    recorded wheel folder (e.g. tuned with ``--wheel-dir``), else the data folder's, with its word-form table.
+def calibration_input_files(path: str | Path) -> dict[str, Path]:
+    """The files a calibration file's fusion reads, by what they are, for outputs to refuse: the emotion-wheel files
+    (its recorded wheel folder, e.g. tuned with ``--wheel-dir``, else the data folder's, with its word-form table) and
+    the file of a voting strategy of one's own (``file.py:Class``, or a ``module:Class``'s module file).
 
     Empty when the file is not a readable calibration (or a pipe, read once: by the load), which loading reports.
     """
+    path = Path(path)
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError):
+        return {}
+    return {**_wheel_files(data), **_strategy_file(data, path)}
+
+
+def _wheel_files(data: Any) -> dict[str, Path]:
+    """The emotion-wheel files a calibration file's JSON ``data`` names; empty when it names none."""
     from calibration.emotion_wheel import wheel_input_files
 
     try:
-        wheel = _peek(Path(path))["wheel"]
+        wheel = data["wheel"]
         directory, word_forms = wheel["directory"], wheel["word_forms"]
     except (KeyError, TypeError):
         return {}
@@ -163,12 +176,10 @@ def calibration_wheel_files(path: str | Path) -> dict[str, Path]:
     return {f"{what} (read by the calibration's fusion)": file for what, file in files.items()}
 
 
-def calibration_strategy_file(path: str | Path) -> dict[str, Path]:
-    """The file of the voting strategy of one's own a calibration file's fusion imports (``file.py:Class``), by what it
-    is, for outputs to refuse; empty for a module's or a built-in voter, or a file that is not a readable calibration."""
-    path = Path(path)
+def _strategy_file(data: Any, path: Path) -> dict[str, Path]:
+    """The file of the voting strategy of one's own that a calibration file's JSON ``data`` (at ``path``) names; empty
+    for a built-in voter's, a module's not found, or none."""
     try:
-        data = _peek(path)
         spec, strategy = data["voter"]["class"], data.get("strategy")
     except (KeyError, TypeError, AttributeError):
         return {}
@@ -178,17 +189,6 @@ def calibration_strategy_file(path: str | Path) -> dict[str, Path]:
         return {}
     file = spec_file(_strategy_spec(spec, path)) if isinstance(spec, str) else None
     return {} if file is None else {"the voting strategy's file (read by the calibration's fusion)": file}
-
-
-def _peek(path: Path) -> Any:
-    """A calibration file's JSON, read for the outputs its commands refuse; None when it is not a readable file (or a
-    pipe, read once: by the load), which loading reports."""
-    if not path.is_file():
-        return None
-    try:
-        return json.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, ValueError):
-        return None
 
 
 def _strategy_spec(spec: str, path: Path) -> str:

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO
 
-from calibration.calibration_file import calibration_strategy_file, calibration_wheel_files, judges_on_other_files, judges_with_other_answers, load_calibration
+from calibration.calibration_file import calibration_input_files, judges_on_other_files, judges_with_other_answers, load_calibration
 from calibration.emotion_wheel import wheel_input_files
 from calibration.labels import read_split
 from ensemble.fused_prediction import FusedPrediction
@@ -47,7 +47,7 @@ def write_predictions_csv(path: str | Path, predictions: Iterable[FusedPredictio
 def run(args: argparse.Namespace) -> int:
     files = judge_files(args)
     inputs = {**judge_file_inputs(files), "--calibration": args.calibration, "--names": args.names, **wheel_input_files(),
-              **calibration_wheel_files(args.calibration), **calibration_strategy_file(args.calibration)}
+              **calibration_input_files(args.calibration)}
     out = check_output_path(args.out, "--out", inputs)
     details = check_output_path(args.details, "--details", {**inputs, "--out": out}) if args.details else None
     fuser, data = load_calibration(args.calibration)

@@ -150,7 +150,7 @@ def _inputs(args: argparse.Namespace, clips: Sequence[Clip]) -> dict[str, Path |
     """Every file the run reads, by what it is: the clips' videos and subtitles, the options' files, the
     files the judges config names (a replayed judge's outputs, a plugin), the emotion wheel's (the data
     folder's, and the one the calibration's fusion reads) and the calibration's voting strategy file."""
-    from calibration.calibration_file import calibration_strategy_file, calibration_wheel_files
+    from calibration.calibration_file import calibration_input_files
     from calibration.emotion_wheel import wheel_input_files
     from judges.registry import config_input_files
 
@@ -162,7 +162,7 @@ def _inputs(args: argparse.Namespace, clips: Sequence[Clip]) -> dict[str, Path |
     config = _config_path(args)
     inputs.update({"--config": config, "--calibration": args.calibration, "--names": args.names, "--subtitle": args.subtitle})
     judged = config_input_files(config) if config.is_file() else {}  # a pipe (<(...)) gives its text once: to the run
-    calibrated = {**calibration_wheel_files(args.calibration), **calibration_strategy_file(args.calibration)} if args.calibration else {}
+    calibrated = calibration_input_files(args.calibration) if args.calibration else {}
     return {**inputs, **judged, **wheel_input_files(), **calibrated}
 
 
