@@ -15,11 +15,13 @@ answer with none as an error, so a garbled reply is never taken for "no emotion"
 """
 from __future__ import annotations
 
+import ast
 import json
 import re
 import unicodedata
 
 from judges.label_text import parse_labels
+from judges.option_values import is_number
 from judges.verdict import Verdict
 
 __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "verdict_from_answer", "MAX_WORDS_PER_LABEL",
@@ -27,7 +29,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "ve
 
 #: Bump whenever a change here reads some answer differently: the judges that parse answers put it in their
 #: cache identity, as they do the prompt version, so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-22.7"
+PARSER_VERSION = "2026-11-23.1"
 
 #: A label longer than this many words is a sentence, not an emotion word.
 MAX_WORDS_PER_LABEL = 3
@@ -192,22 +194,53 @@ def verdict_from_answer(judge: str, clip: str, text: str, mode: str, seconds: fl
 
 
 def _json_values(answer: str) -> str:
-    """A JSON object answer (``{"emotions": ["happy"]}``, JSON mode) as its string values, comma-joined; else ``answer``.
+    """A JSON answer (``{"emotions": ["happy"]}``, JSON mode; a Python dict or list, single-quoted, as models also write
+    it) as its string values, comma-joined; else ``answer``.
 
-    Its keys name fields, not emotions.
+    Keys name fields, not emotions, except in an object of only scores (``{"happy": 0.9}``), whose keys are the words;
+    nested objects (``[{"label": "happy", "score": 0.9}]``) are read the same way. Text after the value is an
+    explanation, not words.
     """
-    if not answer.startswith("{"):
+    if not answer.startswith(("{", "[")):
         return answer
     try:
-        data = json.loads(answer)
-    except ValueError:  # cut short by the token limit: drop the keys, and the last word if its string is unfinished
+        data, end = json.JSONDecoder().raw_decode(answer)
+    except ValueError:
+        data, end = _python_literal(answer), len(answer)
+    except RecursionError:
+        return answer
+    if data is None:
+        if answer.startswith("["):
+            return answer  # "[happy, sad]": a list that parse_labels reads
+        # cut short by the token limit: drop the keys, and the last word if its string is unfinished
         if len(_QUOTE.findall(answer)) % 2:
             answer = answer[: max(answer.rfind('"'), answer.rfind(","))]
         return _JSON_KEY.sub(", ", answer)
-    if not isinstance(data, dict) or not any(isinstance(v, (str, list)) for v in data.values()):
-        return answer  # {"happy": 0.9}: the keys are the words
-    values = [v for value in data.values() for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)]
-    return ", ".join(values) or "none"
+    words = _strings_in(data)
+    if not words and answer[end:].strip():
+        return answer  # "[1] happy": numbering, not a JSON answer of no words
+    return ", ".join(words) or "none"
+
+
+def _python_literal(answer: str) -> object:
+    """``answer`` read as a Python literal (``{'emotions': ['happy']}``), or None when it is none."""
+    try:
+        return ast.literal_eval(answer)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return None
+
+
+def _strings_in(data: object) -> list[str]:
+    """The words of a parsed JSON value: its strings, and the keys of an object holding only scores."""
+    if isinstance(data, str):
+        return [data]
+    if isinstance(data, (list, tuple, set, frozenset)):
+        return [word for item in data for word in _strings_in(item)]
+    if isinstance(data, dict):
+        if data and all(is_number(value) for value in data.values()):
+            return [str(key) for key in data]  # {"happy": 0.9}: the keys are the words
+        return [word for value in data.values() for word in _strings_in(value)]
+    return []  # numbers, true/false, null: no word
 
 
 def _snippet(text: str) -> str:

@@ -158,6 +158,21 @@ def test_a_doubting_non_answer_is_an_error_not_an_emotion_word(answer):
     assert words == [] and error.startswith("unparseable answer:")
 
 
+@pytest.mark.parametrize(
+    "answer",
+    ['{"emotions": [{"label": "happy", "score": 0.9}, {"label": "relieved", "score": 0.4}]}',
+     '[{"emotion": "happy"}, {"emotion": "relieved"}]', '{"emotions": {"happy": 0.9, "relieved": 0.4}}',
+     "```python\n{'emotions': ['happy', 'relieved']}\n```", '{"emotions": ["happy", "relieved"]}\nThe person smiles, then sighs.'],
+)
+def test_a_nested_or_single_quoted_json_answer_gives_its_words_not_its_keys_nor_no_emotion(answer):
+    # the first was read as no emotion, the others gave the key 'emotion(s)' as a word
+    assert words_from_answer(answer) == (["happy", "relieved"], None)
+
+
+def test_a_json_answer_whose_emotions_are_null_is_no_emotion_not_its_key():
+    assert words_from_answer('{"emotions": null}') == ([], None)
+
+
 @pytest.mark.parametrize("answer", ["[]", "```json\n[]\n```", "[ ]"])
 def test_an_empty_json_list_is_no_emotion_not_an_error(answer):
     assert words_from_answer(answer) == ([], None)
