@@ -29,7 +29,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "ve
 
 #: Bump whenever a change here reads some answer differently: the judges that parse answers put it in their
 #: cache identity, as they do the prompt version, so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-23.1"
+PARSER_VERSION = "2026-11-23.2"
 
 #: A label longer than this many words is a sentence, not an emotion word.
 MAX_WORDS_PER_LABEL = 3
@@ -55,10 +55,14 @@ _SENTENCE_LEAD_IN = re.compile(
 _DESCRIBING = frozenset({"evident", "mixed", "difficult", "complex", "subjective", "subtle", "ambiguous", "absent", "strong",
                          "intense", "clear", "obvious", "apparent", "visible", "present", "noticeable", "palpable", "varied",
                          "various", "hidden", "genuine", "real", "unclear", "hard to see", "different"})
-# A hedge before a word ("probably sadness", "most likely anger", "either happy or sad", "a sense of relief", "of shock"):
-# the word is the answer.
+# A hedge before a word ("probably sadness", "most likely anger", "either happy or sad", "a sense of relief", "of shock",
+# "maybe a hint of sadness", "a mix of joy", "seems tired", "not happy, rather annoyed"): the word is the answer.
 _HEDGE = re.compile(r"^(?:most likely|likely|probably|possibly|perhaps|maybe|clearly|obviously|apparently|definitely|mainly"
-                    r"|mostly|primarily|predominantly|either|something like|(?:a )?(?:sense|feelings?) of|of)\s+")
+                    r"|mostly|primarily|predominantly|overall|rather|instead|either|something like|(?:seems|appears|looks)(?: to be)?"
+                    r"|(?:an? )?(?:sense|feelings?|hint|touch|tinge|trace|note|mix|mixture|combination|blend) of|of)\s+")
+# An intensity before a word ("a little bit nervous"): part of the word, but not counted against MAX_WORDS_PER_LABEL.
+_GRADE = re.compile(r"^(?:a (?:little )?bit|a little|a tad|slightly|somewhat|very|quite|really|extremely|deeply|mildly|fairly"
+                    r"|pretty|so|too)\s+")
 # A verb in an item after such a lead-in: the lead-in ended too soon ("The emotions which are | shown are happy").
 _VERB_IN_ITEM = re.compile(r"\b(?:is|are)\b")
 # A heading line over the list ("Emotions\n", "### Detected emotions\n").
@@ -150,13 +154,15 @@ def _read_list(body: str) -> tuple[list[str], int, int]:
             piece = piece.strip(" .!?*`-\u3002\uff01\uff1f")
             if not piece or piece in _FILLER:
                 continue
-            piece = _HEDGE.sub("", _AFFIRMED.sub("", piece))
+            piece = _AFFIRMED.sub("", piece)
+            while (unhedged := _HEDGE.sub("", piece, count=1)) != piece:  # "maybe a hint of sadness"
+                piece = unhedged
             label = piece.replace("\u2019", "'")
             if not _WORD_CHARS.match(piece) or _NOT_A_LABEL.match(label) or _UNSURE_ZH.match(piece):
                 rejected += 1
             elif piece in _NONE_ANSWERS or _DENIED.match(label) or _DENIED_ZH.match(piece):
                 denied += 1
-            elif len(piece.split()) > MAX_WORDS_PER_LABEL:
+            elif len(_GRADE.sub("", piece).split()) > MAX_WORDS_PER_LABEL:
                 rejected += 1
             elif piece not in seen:
                 seen.add(piece)

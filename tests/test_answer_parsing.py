@@ -254,6 +254,19 @@ def test_a_hedge_before_a_word_is_not_part_of_the_word(answer):
     assert words_from_answer(answer) == (["happy", "relieved"], None)
 
 
+@pytest.mark.parametrize("answer", ["happy, maybe a hint of relieved", "a touch of happy, a tinge of relieved",
+                                    "a mix of happy and relieved", "a mixture of happy and relieved", "seems happy, looks relieved",
+                                    "not sad, rather happy; relieved"])
+def test_a_hint_a_mix_or_a_seeming_before_a_word_is_not_part_of_the_word(answer):
+    # 'a hint of ...', 'a mix of ...' were four words, so an error or a word silently lost; 'rather happy', 'seems happy' kept
+    assert words_from_answer(answer) == (["happy", "relieved"], None)
+
+
+def test_an_intensity_before_a_word_does_not_make_it_too_long_to_be_a_word():
+    # 'a little bit nervous' was four words, silently dropped from the list
+    assert words_from_answer("happy, and a little bit nervous") == (["happy", "a little bit nervous"], None)
+
+
 @pytest.mark.parametrize("answer", ["happy yet relieved", "The emotions are happy and relieved, respectively.",
                                     "happy, relieved, and many more", "happy, relieved and so forth"])
 def test_yet_joins_two_words_and_list_endings_are_no_words(answer):
