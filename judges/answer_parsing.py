@@ -29,7 +29,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "ve
 
 #: Bump whenever a change here reads some answer differently: the judges that parse answers put it in their
 #: cache identity, as they do the prompt version, so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-23.2"
+PARSER_VERSION = "2026-11-23.3"
 
 #: A label longer than this many words is a sentence, not an emotion word.
 MAX_WORDS_PER_LABEL = 3
@@ -76,7 +76,12 @@ _EXPLANATION = re.compile(r"[\r\n]\s*#*\s*(?:explanations?|reasons?|reasoning|ra
 # ("Emotions: (happy, sad)") nor a bracketed word in the list ("(happy), (sad)").
 _REMARK = re.compile(r"(?<=[^\W_])[ \t]*[(\uff08][^()\uff08\uff09\n]*[)\uff09]")
 _NONE_ANSWERS = {"none", "no emotion", "no emotions", "null", "n/a", "[]", "nothing"}
-_CONJUNCTION = re.compile(r"\s+(?:and|or|&|but(?: also)?)\s+|(?<!\bnot)\s+yet\s+|^(?:and|or|but(?: also)?)\s+")
+# A word contrasted away ("calm rather than angry", "calm instead of angry"): read as "calm but not angry".
+_CONTRAST = re.compile(r"(?:^|\s+)(?:rather than|instead of)\s+")
+_CONJUNCTION = re.compile(r"\s+(?:and|or|nor|&|but(?: also)?)\s+|(?<!\bnot)\s+yet\s+|^(?:and|or|but(?: also)?)\s+")
+# The same, keeping each joiner: "or" after a denial carries it on ("not angry or sad", "no fear or anxiety"), as in
+# judges.negation.
+_JOINED = re.compile(f"({_CONJUNCTION.pattern})")
 # "and so on" is "so on" once its "and" is split off
 _FILLER = {"etc", "so on", "so forth", "many more", "more", "others", "respectively"}
 _WORD_CHARS = re.compile(r"^[^\W\d_]+(?:[' -][^\W\d_]+)*$")
@@ -150,7 +155,7 @@ def _read_list(body: str) -> tuple[list[str], int, int]:
         if _NOT_A_LABEL.match(part.replace("\u2019", "'")):  # a clause: "the person is happy and relieved" is no list
             rejected += 1
             continue
-        for piece in _CONJUNCTION.split(part):
+        for piece in _pieces(part):
             piece = piece.strip(" .!?*`-\u3002\uff01\uff1f")
             if not piece or piece in _FILLER:
                 continue
@@ -168,6 +173,19 @@ def _read_list(body: str) -> tuple[list[str], int, int]:
                 seen.add(piece)
                 words.append(piece)
     return words, rejected, denied
+
+
+def _pieces(part: str) -> list[str]:
+    """The words one item joins ("happy and relieved"), a contrasted word denied ("calm rather than angry": "not angry")
+    and a denial carried on by "or" ("not angry or sad": "not sad" too)."""
+    split = _JOINED.split(_CONTRAST.sub(" but not ", part).strip())
+    pieces = [split[0]]
+    for joiner, piece in zip(split[1::2], split[2::2]):
+        before = pieces[-1]
+        if joiner.strip() in ("or", "nor") and _DENIED.match(before) and not _AFFIRMED.match(before):
+            piece = "not " + piece
+        pieces.append(piece)
+    return pieces
 
 
 def _is_symbol(ch: str) -> bool:

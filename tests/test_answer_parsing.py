@@ -147,6 +147,19 @@ def test_a_negated_emotion_is_not_an_emotion_word(answer, words):
     assert words_from_answer(answer) == (words, None)
 
 
+@pytest.mark.parametrize("answer", ["happy rather than angry", "happy instead of angry", "happy, rather than angry",
+                                    "The emotion is happy rather than angry."])
+def test_a_word_contrasted_away_with_rather_than_or_instead_of_is_denied(answer):
+    # these were errors ('unparseable answer'), or 'than angry' a word
+    assert words_from_answer(answer) == (["happy"], None)
+
+
+@pytest.mark.parametrize("answer", ["happy, not angry or sad", "no fear or anxiety, happy", "happy instead of angry or sad"])
+def test_a_denial_carries_on_over_or(answer):
+    # 'sad', 'anxiety' were kept as emotions felt
+    assert words_from_answer(answer) == (["happy"], None)
+
+
 @pytest.mark.parametrize("answer", ["no clear emotion", "No emotion detected.", "None detected", "neither happy nor sad", "none, nothing"])
 def test_an_answer_that_only_denies_emotions_is_no_words_and_no_error(answer):
     assert words_from_answer(answer) == ([], None)
