@@ -29,7 +29,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "ve
 
 #: Bump whenever a change here reads some answer differently: the judges that parse answers put it in their
 #: cache identity, as they do the prompt version, so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-23.3"
+PARSER_VERSION = "2026-11-23.4"
 
 #: A label longer than this many words is a sentence, not an emotion word.
 MAX_WORDS_PER_LABEL = 3
@@ -41,6 +41,9 @@ _FENCE = re.compile(r"```[a-zA-Z]*")
 _PREFIX = re.compile(
     r"^\s*[\w ,!'\u2019]{0,40}?(?:\b(?:emotions?|words?|labels?|answer|output|feel(?:s|ings?)?)|\u60c5\u7eea|\u60c5\u611f)"
     r"(?:\s+[\w'\u2019]+){0,5}?\s*(?:are|is|\u662f)?\s*[:\uff1a]", re.IGNORECASE)  # "The emotions expressed are:"
+# The same with an arrow, an equals sign or a dash for the colon, right after the word: "Emotions -> happy", "Emotions - happy".
+_ARROW_PREFIX = re.compile(r"^\s*(?:the\s+)?(?:\w+\s+){0,2}?(?:emotions?|emotion words|feelings?|labels?|answer|output)"
+                           r"\s*(?:->|=>|[=\u2192\u21d2\u2013\u2014-])\s+", re.IGNORECASE)
 # An item's own label at the start of its line ("Emotion 1: happy", "Label 2 - sad").
 _ITEM_LABEL = re.compile(r"^[ \t]*(?:emotion|label|word)\s*\d+\s*[:\uff1a.)-]\s*", re.IGNORECASE | re.MULTILINE)
 # A score after a word ("happy: 0.9", "sad=30%"): the word is the answer.
@@ -105,7 +108,10 @@ _LAST_ITEM = re.compile(r"[^,;/\n\uff0c\u3001\uff1b]*$")
 _JSON_KEY = re.compile(r'"[^"\n]*"\s*:')
 _QUOTE = re.compile(r'(?<!\\)"')
 # Separators models use beside commas and lines: "happy | sad", "happy + sad", inline numbering "1. happy 2. sad".
-_OTHER_SEPARATORS = re.compile(r"\s*[|\u2022\u00b7]\s*|\s+[+\u2013\u2014]\s+|(?<=[^\W\d_])\s+\d{1,2}[.)]\s+")
+# "frustrated -> angry", "frustrated → angry": two words; "happy and/or sad": "happy or sad".
+_OTHER_SEPARATORS = re.compile(r"\s*[|\u2022\u00b7]\s*|\s+[+\u2013\u2014]\s+|(?<=[^\W\d_])\s+\d{1,2}[.)]\s+"
+                               r"|\s*(?:->|=>|[\u2192\u21d2])\s*")
+_AND_OR = re.compile(r"\s+and/or\s+", re.IGNORECASE)
 _SNIPPET = 60
 
 
@@ -124,8 +130,9 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
         return [], "empty answer"
     answer = _PLEASANTRY.sub("", _EXPLANATION.sub("", _REMARK.sub("", answer)), count=1)
     answer = _SCORE.sub("", _ITEM_LABEL.sub("", answer))
-    answer = _OTHER_SEPARATORS.sub(", ", "".join(", " if _is_symbol(ch) else ch for ch in answer))  # "happy 😊 sad": two words
-    body = _PREFIX.sub("", _HEADING.sub("", answer, count=1), count=1).strip().rstrip(".!\u3002\uff01").strip()
+    answer = _AND_OR.sub(" or ", "".join(", " if _is_symbol(ch) else ch for ch in answer))  # "happy 😊 sad": two words
+    answer = _ARROW_PREFIX.sub("", _PREFIX.sub("", _HEADING.sub("", answer, count=1), count=1), count=1)
+    body = _OTHER_SEPARATORS.sub(", ", answer).strip().rstrip(".!\u2026\u3002\uff01").strip()
     # "The emotions are happy and relieved.": the list after the lead-in, if every item of it reads; else a sentence
     lead_in = _SENTENCE_LEAD_IN.match(body)
     listed = body[lead_in.end():] if lead_in else body
@@ -156,7 +163,7 @@ def _read_list(body: str) -> tuple[list[str], int, int]:
             rejected += 1
             continue
         for piece in _pieces(part):
-            piece = piece.strip(" .!?*`-\u3002\uff01\uff1f")
+            piece = piece.strip(" .!?*`-\u2026\u3002\uff01\uff1f")
             if not piece or piece in _FILLER:
                 continue
             piece = _AFFIRMED.sub("", piece)

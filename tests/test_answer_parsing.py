@@ -302,6 +302,14 @@ def test_other_separators_and_emoji_beside_the_words_lose_no_word(answer):
 
 
 
+@pytest.mark.parametrize("answer", ["happy, relieved…", "happy and/or relieved", "happy → relieved", "happy -> relieved",
+                                    "Emotions -> happy, relieved", "Emotions — happy, relieved", "Emotions - happy, relieved",
+                                    "Emotions = happy, relieved"])
+def test_an_ellipsis_and_or_arrows_and_a_lead_in_ending_in_a_dash_lose_no_word_and_add_none(answer):
+    # 'happy…' was an error, 'happy and' a word, arrows an error, and these lead-ins lost 'happy' or gave 'emotions'
+    assert words_from_answer(answer) == (["happy", "relieved"], None)
+
+
 @pytest.mark.parametrize("answer", ["Emotions: (happy, relieved)", "Answer: (happy, relieved)", "(happy), (relieved)", "happy, (relieved)"])
 def test_a_bracketed_list_or_word_after_a_colon_or_comma_is_the_answer_not_a_remark(answer):
     assert words_from_answer(answer) == (["happy", "relieved"], None)
