@@ -29,7 +29,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "ve
 
 #: Bump whenever a change here reads some answer differently: the judges that parse answers put it in their
 #: cache identity, as they do the prompt version, so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-23.4"
+PARSER_VERSION = "2026-11-23.5"
 
 #: A label longer than this many words is a sentence, not an emotion word.
 MAX_WORDS_PER_LABEL = 3
@@ -72,6 +72,9 @@ _VERB_IN_ITEM = re.compile(r"\b(?:is|are)\b")
 _HEADING = re.compile(r"^\s*#*\s*(?:the\s+)?(?:\w+\s+)?(?:emotions?|emotion words|labels?|answer|output)[ \t]*(?=[\r\n])", re.IGNORECASE)
 # A pleasantry before the answer ("Sure, ...", "Certainly! ...").
 _PLEASANTRY = re.compile(r"^\s*(?:sure|okay|ok|certainly|of course|alright|absolutely)\s*[,.!:]\s*", re.IGNORECASE)
+# An apology before a refusal ("Sorry, I can't help with that.", "Unfortunately, as an AI, I cannot watch videos."): the
+# refusal is the answer, not the emotion word "sorry".
+_APOLOGY = re.compile(r"^\s*(?:sorry|i'm sorry|i am sorry|apologies|unfortunately)\s*[,.!:]\s*(?=(?:i|i'm|as an?)\b)", re.IGNORECASE)
 # An explanation after the answer, from its own line on ("Reasoning: the person smiles, then sighs").
 _EXPLANATION = re.compile(r"[\r\n]\s*#*\s*(?:explanations?|reasons?|reasoning|rationale|justification|notes?|analysis)\s*[:\uff1a].*",
                           re.IGNORECASE | re.DOTALL)
@@ -91,7 +94,7 @@ _WORD_CHARS = re.compile(r"^[^\W\d_]+(?:[' -][^\W\d_]+)*$")
 # Not emotion words: a clause with a pronoun subject ("I don't know", "I'm sorry", "she smiles", "the person smiles"),
 # a non-answer.
 _NOT_A_LABEL = re.compile(
-    r"^(?:i|i'm|i've|i'd|we|you|he|she|it|it's|they|this|that|there|the)\b"
+    r"^(?:i|i'm|i've|i'd|we|you|he|she|it|it's|they|this|that|there|the|as an(?: ai)?)\b"
     r"|^(?:unknown|undetermined|indeterminate|unclear|(?:hard|difficult|impossible) to (?:say|tell|read|determine|judge)|(?:cannot|can't) (?:determine|tell|say)"
     r"|not (?:sure|clear|certain|applicable|determinable))$"
 )
@@ -128,7 +131,7 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
     answer = _json_values(shown)
     if not answer:
         return [], "empty answer"
-    answer = _PLEASANTRY.sub("", _EXPLANATION.sub("", _REMARK.sub("", answer)), count=1)
+    answer = _APOLOGY.sub("", _PLEASANTRY.sub("", _EXPLANATION.sub("", _REMARK.sub("", answer)), count=1), count=1)
     answer = _SCORE.sub("", _ITEM_LABEL.sub("", answer))
     answer = _AND_OR.sub(" or ", "".join(", " if _is_symbol(ch) else ch for ch in answer))  # "happy 😊 sad": two words
     answer = _ARROW_PREFIX.sub("", _PREFIX.sub("", _HEADING.sub("", answer, count=1), count=1), count=1)

@@ -135,6 +135,18 @@ def test_a_refusal_or_a_non_answer_is_an_error_not_an_emotion_word(answer):
     assert words == [] and error.startswith("unparseable answer:")
 
 
+@pytest.mark.parametrize("answer", ["As an AI, I cannot watch videos.", "Sorry, I can't help with that.",
+                                    "Unfortunately, I cannot determine the emotions.", "Sorry. I am unable to view the video."])
+def test_a_refusal_opening_with_an_apology_or_as_an_ai_is_an_error_not_the_word_sorry(answer):
+    # these gave the emotion words 'as an ai', 'sorry', 'unfortunately'
+    words, error = words_from_answer(answer)
+    assert words == [] and error.startswith("unparseable answer:")
+
+
+def test_sorry_in_a_list_of_words_is_still_an_emotion_word():
+    assert words_from_answer("Sorry, ashamed") == (["sorry", "ashamed"], None)
+
+
 def test_a_clause_with_a_pronoun_subject_is_not_an_emotion_word():
     assert words_from_answer("happy, she smiles") == (["happy"], None)
 
