@@ -29,7 +29,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "ve
 
 #: Bump whenever a change here reads some answer differently: the judges that parse answers put it in their
 #: cache identity, as they do the prompt version, so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-23.5"
+PARSER_VERSION = "2026-11-23.6"
 
 #: A label longer than this many words is a sentence, not an emotion word.
 MAX_WORDS_PER_LABEL = 3
@@ -37,9 +37,9 @@ MAX_WORDS_PER_LABEL = 3
 _THINK = re.compile(r"<think>.*?(</think>|$)", re.DOTALL | re.IGNORECASE)
 _FENCE = re.compile(r"```[a-zA-Z]*")
 # A lead-in ("Sure, here are the emotions:", "Emotion words:") up to its colon, on the first line.
-# Chinese too: "情绪：", "这个人的情绪是：" (emotion / feeling, "is").
+# Chinese too: "情绪：", "情緒：", "答案：", "这个人的情绪是：" (emotion / feeling, answer, "is").
 _PREFIX = re.compile(
-    r"^\s*[\w ,!'\u2019]{0,40}?(?:\b(?:emotions?|words?|labels?|answer|output|feel(?:s|ings?)?)|\u60c5\u7eea|\u60c5\u611f)"
+    r"^\s*[\w ,!'\u2019]{0,40}?(?:\b(?:emotions?|words?|labels?|answer|output|feel(?:s|ings?)?)|\u60c5\u7eea|\u60c5\u7dd2|\u60c5\u611f|\u7b54\u6848)"
     r"(?:\s+[\w'\u2019]+){0,5}?\s*(?:are|is|\u662f)?\s*[:\uff1a]", re.IGNORECASE)  # "The emotions expressed are:"
 # The same with an arrow, an equals sign or a dash for the colon, right after the word: "Emotions -> happy", "Emotions - happy".
 _ARROW_PREFIX = re.compile(r"^\s*(?:the\s+)?(?:\w+\s+){0,2}?(?:emotions?|emotion words|feelings?|labels?|answer|output)"
@@ -100,11 +100,21 @@ _NOT_A_LABEL = re.compile(
 )
 # A denied emotion ("not angry", "no fear", "neither happy nor sad", "no clear emotion"): no emotion felt.
 _DENIED = re.compile(r"^(?:not|no|none|never|neither|nor|without)\b")
-# The same in Chinese: "没有..." (no ...), and "无" only as "(no) emotion", since it begins emotion words too
+# The same in Chinese: "没有..."/"沒有..." (no ...), and "无"/"無" only as "(no) emotion", since it begins emotion words too
 # (无奈 helpless, 无聊 bored).
-_DENIED_ZH = re.compile("^(?:\u6ca1\u6709.*|\u65e0(?:\u660e\u663e|\u7279\u522b|\u4efb\u4f55)?\u7684?(?:\u60c5\u7eea|\u60c5\u611f|\u8868\u60c5)?)$")
-# "Cannot judge / determine / tell" in Chinese: a non-answer.
-_UNSURE_ZH = re.compile("^(?:\u65e0\u6cd5|\u4e0d\u80fd|\u96be\u4ee5)(?:\u5224\u65ad|\u786e\u5b9a|\u8bc6\u522b|\u8bf4)$")
+_DENIED_ZH = re.compile("^(?:(?:\u6ca1\u6709|\u6c92\u6709).*|(?:\u65e0|\u7121)(?:\u660e\u663e|\u660e\u986f|\u7279\u522b|\u7279\u5225|\u4efb\u4f55)?\u7684?(?:\u60c5\u7eea|\u60c5\u7dd2|\u60c5\u611f|\u8868\u60c5)?)$")
+# "Cannot judge / determine / tell (the emotion)" in Chinese, simplified or traditional: a non-answer.
+_UNSURE_ZH = re.compile("^(?:\u65e0\u6cd5|\u7121\u6cd5|\u4e0d\u80fd|\u96be\u4ee5|\u96e3\u4ee5)(?:\u5224\u65ad|\u5224\u65b7|\u786e\u5b9a|\u78ba\u5b9a|\u8bc6\u522b|\u8b58\u5225|\u8bf4|\u8aaa).*$")
+# Chinese joiners between two words of two characters or more ("开心和兴奋", "開心與興奮", "开心或者紧张"), not inside one
+# ("平和" calm, "不可或缺"); and a "but", "and also" or hedge ("maybe", "seems") opening an item ("但有点紧张", "可能是开心").
+_JOINER_ZH = re.compile("(?<=[\u3400-\u9fff]{2})(?:\u4ee5\u53ca|\u6216\u8005|\u548c|\u4e0e|\u8207|\u53ca|\u6216)(?=[\u3400-\u9fff]{2})")
+_OR_ZH = ("\u6216\u8005", "\u6216")
+_OPENER_ZH = re.compile("^(?:\u4f46\u662f|\u4f46|\u4e0d\u8fc7|\u4e0d\u904e|\u800c\u4e14|\u5e76\u4e14|\u4e26\u4e14|\u540c\u65f6|\u540c\u6642|\u53ef\u80fd\u662f|\u53ef\u80fd|\u4e5f\u8bb8|\u4e5f\u8a31|\u6216\u8bb8|\u6216\u8a31|\u5927\u6982|\u4f3c\u4e4e|\u597d\u50cf)(?=.{2})")
+# A Chinese lead-in sentence without a colon ("情绪是开心和兴奋", "这个人的情绪是开心"): as _SENTENCE_LEAD_IN.
+_SENTENCE_LEAD_IN_ZH = re.compile("^[\u3400-\u9fff]{0,6}?(?:\u60c5\u7eea|\u60c5\u7dd2|\u60c5\u611f)(?:\u4e3b\u8981)?(?:\u662f|\u4e3a|\u70ba)")
+#: A Chinese item longer than this many characters is a sentence ("这个人看起来很开心"), not an emotion word.
+_MAX_HAN_PER_LABEL = 8
+_HAN = re.compile("[\u3400-\u9fff]")
 # No denial: "not only happy but also proud", "not just happy", "no doubt happy" say the word.
 _AFFIRMED = re.compile(r"^(?:not (?:only|just|merely|simply)|no doubt)\s+")
 _LAST_ITEM = re.compile(r"[^,;/\n\uff0c\u3001\uff1b]*$")
@@ -137,7 +147,7 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
     answer = _ARROW_PREFIX.sub("", _PREFIX.sub("", _HEADING.sub("", answer, count=1), count=1), count=1)
     body = _OTHER_SEPARATORS.sub(", ", answer).strip().rstrip(".!\u2026\u3002\uff01").strip()
     # "The emotions are happy and relieved.": the list after the lead-in, if every item of it reads; else a sentence
-    lead_in = _SENTENCE_LEAD_IN.match(body)
+    lead_in = _SENTENCE_LEAD_IN.match(body) or _SENTENCE_LEAD_IN_ZH.match(body)
     listed = body[lead_in.end():] if lead_in else body
     if _says_none(listed) or "".join(body.split()) == "[]":  # "none", "The emotion is none."
         return [], None
@@ -169,7 +179,7 @@ def _read_list(body: str) -> tuple[list[str], int, int]:
             piece = piece.strip(" .!?*`-\u2026\u3002\uff01\uff1f")
             if not piece or piece in _FILLER:
                 continue
-            piece = _AFFIRMED.sub("", piece)
+            piece = _OPENER_ZH.sub("", _AFFIRMED.sub("", piece))
             while (unhedged := _HEDGE.sub("", piece, count=1)) != piece:  # "maybe a hint of sadness"
                 piece = unhedged
             label = piece.replace("\u2019", "'")
@@ -177,7 +187,7 @@ def _read_list(body: str) -> tuple[list[str], int, int]:
                 rejected += 1
             elif piece in _NONE_ANSWERS or _DENIED.match(label) or _DENIED_ZH.match(piece):
                 denied += 1
-            elif len(_GRADE.sub("", piece).split()) > MAX_WORDS_PER_LABEL:
+            elif len(_GRADE.sub("", piece).split()) > MAX_WORDS_PER_LABEL or len(_HAN.findall(piece)) > _MAX_HAN_PER_LABEL:
                 rejected += 1
             elif piece not in seen:
                 seen.add(piece)
@@ -187,12 +197,13 @@ def _read_list(body: str) -> tuple[list[str], int, int]:
 
 def _pieces(part: str) -> list[str]:
     """The words one item joins ("happy and relieved"), a contrasted word denied ("calm rather than angry": "not angry")
-    and a denial carried on by "or" ("not angry or sad": "not sad" too)."""
+    and a denial carried on by "or" ("not angry or sad": "not sad" too); Chinese too ("开心和兴奋", "没有愤怒或悲伤")."""
+    part = _JOINER_ZH.sub(lambda joiner: " or " if joiner[0] in _OR_ZH else " and ", part)
     split = _JOINED.split(_CONTRAST.sub(" but not ", part).strip())
     pieces = [split[0]]
     for joiner, piece in zip(split[1::2], split[2::2]):
         before = pieces[-1]
-        if joiner.strip() in ("or", "nor") and _DENIED.match(before) and not _AFFIRMED.match(before):
+        if joiner.strip() in ("or", "nor") and (_DENIED.match(before) or _DENIED_ZH.match(before)) and not _AFFIRMED.match(before):
             piece = "not " + piece
         pieces.append(piece)
     return pieces

@@ -343,6 +343,28 @@ def test_a_chinese_denial_is_no_word_but_chinese_words_beginning_with_wu_are_kep
     assert words_from_answer(answer) == expected
 
 
+@pytest.mark.parametrize("answer, expected", [("情緒：開心，興奮", ["開心", "興奮"]), ("開心與興奮", ["開心", "興奮"]),
+                                              ("答案：开心、兴奋", ["开心", "兴奋"]), ("开心和兴奋", ["开心", "兴奋"]),
+                                              ("开心，但兴奋", ["开心", "兴奋"]), ("可能是开心，也许兴奋", ["开心", "兴奋"]),
+                                              ("情绪是开心和兴奋", ["开心", "兴奋"])])
+def test_a_chinese_answer_traditional_or_joined_with_and_but_or_a_hedge_keeps_each_word_alone(answer, expected):
+    # '情緒：開心' was dropped (a traditional lead-in), '答案：' made an error, '开心和兴奋', '但兴奋', '可能是开心' were one word each
+    assert words_from_answer(answer) == (expected, None)
+
+
+@pytest.mark.parametrize("answer, expected", [("沒有情緒", []), ("無明顯情緒", []), ("開心，沒有憤怒", ["開心"]),
+                                              ("没有愤怒或悲伤，开心", ["开心"]), ("平和、心平气和", ["平和", "心平气和"])])
+def test_a_traditional_chinese_denial_and_a_denial_over_or_are_no_words_and_words_holding_he_stay_whole(answer, expected):
+    assert words_from_answer(answer) == (expected, None)
+
+
+@pytest.mark.parametrize("answer", ["无法判断情绪", "無法判斷", "这个人看起来很开心。"])
+def test_a_chinese_cannot_judge_or_sentence_is_an_error_not_a_word(answer):
+    # these were each taken for one emotion word
+    words, error = words_from_answer(answer)
+    assert words == [] and error.startswith("unparseable answer")
+
+
 def test_a_chinese_cannot_judge_is_a_non_answer():
     words, error = words_from_answer("无法判断")
     assert words == [] and error.startswith("unparseable answer")
