@@ -29,7 +29,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "ve
 
 #: Bump whenever a change here reads some answer differently: the judges that parse answers put it in their
 #: cache identity, as they do the prompt version, so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-23.6"
+PARSER_VERSION = "2026-11-23.7"
 
 #: A label longer than this many words is a sentence, not an emotion word.
 MAX_WORDS_PER_LABEL = 3
@@ -72,6 +72,16 @@ _VERB_IN_ITEM = re.compile(r"\b(?:is|are)\b")
 _HEADING = re.compile(r"^\s*#*\s*(?:the\s+)?(?:\w+\s+)?(?:emotions?|emotion words|labels?|answer|output)[ \t]*(?=[\r\n])", re.IGNORECASE)
 # A pleasantry before the answer ("Sure, ...", "Certainly! ...").
 _PLEASANTRY = re.compile(r"^\s*(?:sure|okay|ok|certainly|of course|alright|absolutely)\s*[,.!:]\s*", re.IGNORECASE)
+# A discourse opener before the answer ("In summary: ...", "Overall, ...", "In conclusion, the emotions are ...", "I'd say
+# ...", "Here you go: ...", "Based on the video, ..."): no word.
+_OPENER = re.compile(r"^\s*(?:in (?:summary|conclusion|short|brief)|overall|to (?:summarize|summarise|sum up|conclude)|all in all"
+                     r"|based on (?:the|this) (?:video|clip|audio|subtitles?|description|information)|here you go|here it is"
+                     r"|i (?:think|believe|would say|guess)|i'd say|my (?:answer|guess)(?: is)?)\s*(?:[,:\uff1a]\s*|\s(?=\w))",
+                     re.IGNORECASE)
+# A field name opening an item ("Primary emotion: anger; secondary emotion: sadness", "Main: happy\nOther emotions: sad"):
+# the word is after it.
+_FIELD = re.compile(r"^(?:(?:primary|secondary|tertiary|main|dominant|other|additional|underlying|overall|possible|likely"
+                    r"|detected|final)(?:\s+(?:emotions?|feelings?))?|emotions?|feelings?)\s*[:\uff1a]\s*")
 # An apology before a refusal ("Sorry, I can't help with that.", "Unfortunately, as an AI, I cannot watch videos."): the
 # refusal is the answer, not the emotion word "sorry".
 _APOLOGY = re.compile(r"^\s*(?:sorry|i'm sorry|i am sorry|apologies|unfortunately)\s*[,.!:]\s*(?=(?:i|i'm|as an?)\b)", re.IGNORECASE)
@@ -142,6 +152,7 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
     if not answer:
         return [], "empty answer"
     answer = _APOLOGY.sub("", _PLEASANTRY.sub("", _EXPLANATION.sub("", _REMARK.sub("", answer)), count=1), count=1)
+    answer = _OPENER.sub("", answer, count=1)
     answer = _SCORE.sub("", _ITEM_LABEL.sub("", answer))
     answer = _AND_OR.sub(" or ", "".join(", " if _is_symbol(ch) else ch for ch in answer))  # "happy 😊 sad": two words
     answer = _ARROW_PREFIX.sub("", _PREFIX.sub("", _HEADING.sub("", answer, count=1), count=1), count=1)
@@ -172,6 +183,7 @@ def _read_list(body: str) -> tuple[list[str], int, int]:
     seen: set[str] = set()
     rejected = denied = 0
     for part in parse_labels(body):
+        part = _FIELD.sub("", part)
         if _NOT_A_LABEL.match(part.replace("\u2019", "'")):  # a clause: "the person is happy and relieved" is no list
             rejected += 1
             continue

@@ -264,6 +264,21 @@ def test_a_lead_in_sentence_does_not_make_a_non_answer_or_a_clause_a_word(answer
     assert words == [] and error.startswith("unparseable answer:")
 
 
+@pytest.mark.parametrize("answer", ["In summary: happy, relieved", "I think: happy, relieved", "I'd say happy, relieved",
+                                    "Here you go: happy, relieved", "In conclusion, the emotions are happy and relieved.",
+                                    "Overall, happy and relieved"])
+def test_a_discourse_opener_before_the_answer_is_no_word_and_takes_none_with_it(answer):
+    # the first word was silently lost with the opener ('in summary: happy'), or the opener was a word ('in conclusion')
+    assert words_from_answer(answer) == (["happy", "relieved"], None)
+
+
+@pytest.mark.parametrize("answer", ["Primary emotion: happy; secondary emotion: relieved", "Main emotion: happy\nOther emotions: relieved",
+                                    "Primary: happy\nSecondary: relieved"])
+def test_a_field_name_opening_each_item_is_dropped_not_its_word(answer):
+    # 'relieved' was silently lost, or the answer an error
+    assert words_from_answer(answer) == (["happy", "relieved"], None)
+
+
 @pytest.mark.parametrize("answer", ["The emotions are complex.", "Emotions are subjective.", "The feeling of joy is evident.",
                                     "The emotions are strong and clear.", "The emotion is mixed."])
 def test_a_lead_in_sentence_describing_the_emotions_without_naming_one_is_an_error_not_a_word(answer):
