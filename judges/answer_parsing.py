@@ -29,7 +29,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "ve
 
 #: Bump whenever a change here reads some answer differently: the judges that parse answers put it in their
 #: cache identity, as they do the prompt version, so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-23.7"
+PARSER_VERSION = "2026-11-23.8"
 
 #: A label longer than this many words is a sentence, not an emotion word.
 MAX_WORDS_PER_LABEL = 3
@@ -106,7 +106,8 @@ _WORD_CHARS = re.compile(r"^[^\W\d_]+(?:[' -][^\W\d_]+)*$")
 _NOT_A_LABEL = re.compile(
     r"^(?:i|i'm|i've|i'd|we|you|he|she|it|it's|they|this|that|there|the|as an(?: ai)?)\b"
     r"|^(?:unknown|undetermined|indeterminate|unclear|(?:hard|difficult|impossible) to (?:say|tell|read|determine|judge)|(?:cannot|can't) (?:determine|tell|say)"
-    r"|not (?:sure|clear|certain|applicable|determinable))$"
+    r"|not (?:(?:very|clearly|easily|really|entirely|quite) )?(?:sure|clear|certain|applicable|determinable|visible|discernible|apparent"
+    r"|evident|obvious|detectable|readable|identifiable|shown))$"
 )
 # A denied emotion ("not angry", "no fear", "neither happy nor sad", "no clear emotion"): no emotion felt.
 _DENIED = re.compile(r"^(?:not|no|none|never|neither|nor|without)\b")

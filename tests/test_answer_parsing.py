@@ -177,7 +177,8 @@ def test_an_answer_that_only_denies_emotions_is_no_words_and_no_error(answer):
     assert words_from_answer(answer) == ([], None)
 
 
-@pytest.mark.parametrize("answer", ["not sure", "Not clear.", "Not applicable"])
+@pytest.mark.parametrize("answer", ["not sure", "Not clear.", "Not applicable", "not clearly visible", "Not evident.",
+                                    "Emotions: not really discernible"])
 def test_a_doubting_non_answer_is_an_error_not_an_emotion_word(answer):
     words, error = words_from_answer(answer)
     assert words == [] and error.startswith("unparseable answer:")
