@@ -29,7 +29,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "ve
 
 #: Bump whenever a change here reads some answer differently: the judges that parse answers put it in their
 #: cache identity, as they do the prompt version, so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-23.8"
+PARSER_VERSION = "2026-11-23.9"
 
 #: A label longer than this many words is a sentence, not an emotion word.
 MAX_WORDS_PER_LABEL = 3
@@ -70,8 +70,11 @@ _GRADE = re.compile(r"^(?:a (?:little )?bit|a little|a tad|slightly|somewhat|ver
 _VERB_IN_ITEM = re.compile(r"\b(?:is|are)\b")
 # A heading line over the list ("Emotions\n", "### Detected emotions\n").
 _HEADING = re.compile(r"^\s*#*\s*(?:the\s+)?(?:\w+\s+)?(?:emotions?|emotion words|labels?|answer|output)[ \t]*(?=[\r\n])", re.IGNORECASE)
-# A pleasantry before the answer ("Sure, ...", "Certainly! ...").
-_PLEASANTRY = re.compile(r"^\s*(?:sure|okay|ok|certainly|of course|alright|absolutely)\s*[,.!:]\s*", re.IGNORECASE)
+# A pleasantry before the answer ("Sure, ...", "Certainly! ...", "Okay. ...", "OK, here they are: ..."); "ok", "okay" and
+# "alright" only before a full stop or a lead-in, since they name a state too ("Ok, fine": two words).
+_PLEASANTRY = re.compile(r"^\s*(?:(?:sure|certainly|of course|absolutely)\s*[,.!:]"
+                         r"|(?:okay|ok|alright)\s*(?:[.!:]|,(?=\s*(?:here|so|let|the|i|based|well|sure|now|then|these|this)\b)))\s*",
+                         re.IGNORECASE)
 # A discourse opener before the answer ("In summary: ...", "Overall, ...", "In conclusion, the emotions are ...", "I'd say
 # ...", "Here you go: ...", "Based on the video, ..."): no word.
 _OPENER = re.compile(r"^\s*(?:in (?:summary|conclusion|short|brief)|overall|to (?:summarize|summarise|sum up|conclude)|all in all"

@@ -234,6 +234,14 @@ def test_lead_ins_headings_and_explanations_give_no_words(answer):
     assert words_from_answer(answer) == (["happy", "relieved"], None)
 
 
+@pytest.mark.parametrize("answer, expected", [("Ok, fine", ["ok", "fine"]), ("okay, calm", ["okay", "calm"]),
+                                              ("OK, here are the emotions: happy, sad", ["happy", "sad"]),
+                                              ("Okay, the emotions are happy and sad.", ["happy", "sad"])])
+def test_ok_before_a_comma_is_a_word_unless_a_lead_in_follows(answer, expected):
+    # 'Ok, fine' gave only 'fine'
+    assert words_from_answer(answer) == (expected, None)
+
+
 @pytest.mark.parametrize("answer", ["The person is happy and relieved.", "She smiles and then feels relieved."])
 def test_a_sentence_is_not_read_for_the_half_after_its_and(answer):
     words, error = words_from_answer(answer)
