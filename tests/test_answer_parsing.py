@@ -242,6 +242,20 @@ def test_ok_before_a_comma_is_a_word_unless_a_lead_in_follows(answer, expected):
     assert words_from_answer(answer) == (expected, None)
 
 
+@pytest.mark.parametrize("answer", ["1. Happy: the person smiles.\n2. Relieved: they sigh.",
+                                    "**Happy** - the person is smiling\n**Relieved** - she exhales",
+                                    "Sure! Here are the emotions:\n\n1. **Happy**: The speaker laughs at the joke.\n"
+                                    "2. **Relieved**: Her shoulders drop as the news sinks in.\n\nThese suggest good news."])
+def test_a_list_of_words_each_explained_on_its_line_gives_the_words(answer):
+    # these were errors ('unparseable answer'): a chat model's usual list lost every word
+    assert words_from_answer(answer) == (["happy", "relieved"], None)
+
+
+def test_a_field_name_explained_on_its_line_is_not_taken_for_a_word():
+    words, error = words_from_answer("Emotion: the person seems happy")
+    assert words == [] and error.startswith("unparseable answer:")
+
+
 @pytest.mark.parametrize("answer", ["The person is happy and relieved.", "She smiles and then feels relieved."])
 def test_a_sentence_is_not_read_for_the_half_after_its_and(answer):
     words, error = words_from_answer(answer)
