@@ -11,8 +11,9 @@ Three steps, each only as aggressive as the emotion wheel allows:
    ``excited`` would become ``excitable``, which three wheels put in another class);
 3. out-of-vocabulary words: leading intensity or hedge words (``slightly``, ``very``,
    ``a bit``, ``possibly``, ``feeling``...) are dropped and a light suffix lemmatiser
-   (-ness, -ly, -ed, -ing, -ment, -ful, -ion, -ity, plural -s/-es) is tried; a result is
-   kept only if it is in the vocabulary, else the cleaned word stays as it is.
+   (-ness, -ly, -ed, -ing, -ment, -ful, -ion, -ity, plural -s/-es) is tried, then, for a British
+   spelling the vocabulary lacks (``honoured``, ``criticised``, ``paralyse``), the American one; a
+   result is kept only if it is in the vocabulary, else the cleaned word stays as it is.
 """
 from __future__ import annotations
 
@@ -55,6 +56,12 @@ _SUFFIX_RULES = (
     ("ity", "e"), ("ity", ""),
     ("ies", "y"), ("es", ""), ("s", ""),
 )
+#: British spellings and their American ones, tried last, for words the vocabulary spells the American way only.
+_BRITISH = (
+    (re.compile(r"our(?=(?:ed|ing|s|able|ably|ful|less|ite|ly)?\b)"), "or"),  # honoured, humour
+    (re.compile(r"(?<=\w\w)is(?=(?:e|ed|es|ing|ation|ations)\b)"), "iz"),  # criticised, demoralising
+    (re.compile(r"ys(?=(?:e|ed|es|ing)\b)"), "yz"),  # paralysed
+)
 _NEGATIONS = ("not ", "no ", "non-", "non", "out of ", "lack of ", "without ", "un", "dis", "in", "im", "ir", "il", "mis")
 _NEUTRAL_PREFIXES = ("in ", "with ", "full of ")
 _DOUBLED = re.compile(r"([bdgklmnprt])\1$")
@@ -80,6 +87,13 @@ def _readings(word: str) -> list[tuple[bool, str]]:
     if word.endswith("less") and len(word) > 6:
         found.append((False, word[:-4]))
     return found
+
+
+def _american(word: str) -> str:
+    """``word`` in American spelling (``honoured`` -> ``honored``, ``criticised`` -> ``criticized``); else ``word``."""
+    for british, american in _BRITISH:
+        word = british.sub(american, word)
+    return word
 
 
 def _same_stem(a: str, b: str) -> bool:
@@ -179,7 +193,8 @@ class WordNormalizer:
         return text
 
     def _candidates(self, text: str) -> Iterator[str]:
-        """Spellings to look up, most faithful first: the word, its hyphen variants, without modifiers, lemmatised."""
+        """Spellings to look up, most faithful first: the word, its hyphen variants, without modifiers, lemmatised, and
+        last in American spelling."""
         stripped = [text]
         while True:
             head = next((m for m in _MODIFIERS if stripped[-1].startswith(m)), None)
@@ -195,6 +210,11 @@ class WordNormalizer:
                 yield variant.replace(" ", "-")
         for variant in stripped:
             yield from self._lemmatise(variant)
+        for variant in stripped:  # "honoured" -> "honored", only if nothing above is in the vocabulary
+            american = _american(variant)
+            if american != variant:
+                yield american
+                yield from self._lemmatise(american)
 
     @staticmethod
     def _lemmatise(word: str) -> Iterator[str]:

@@ -106,6 +106,14 @@ def test_a_rule_that_adds_letters_never_leaves_the_bare_stem(norm):
     assert norm.normalize("agreeably") == "agreeably" != norm.normalize("agree")
 
 
+@pytest.mark.parametrize(("british", "american"), [("honoured", "honored"), ("criticised", "criticized"),
+                                                   ("slightly demoralised", "demoralized"), ("honour", "honor")])
+def test_a_british_spelling_the_vocabulary_lacks_finds_the_american_one(norm, british, american):
+    # they stayed out of vocabulary, so a judge saying 'honoured' never voted with one saying 'honored'
+    assert british not in norm.wheel.vocabulary and norm.normalize(british) == norm.normalize(american)
+    assert norm.in_vocabulary(british)
+
+
 def test_suffix_rules_apply_to_the_word_left_after_intensity_words(norm):
     assert norm.normalize("slight tension") == norm.normalize("tense")
 
