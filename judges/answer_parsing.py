@@ -29,7 +29,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "ve
 
 #: Bump whenever a change here reads some answer differently: the judges that parse answers put it in their
 #: cache identity, as they do the prompt version, so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-23.10"
+PARSER_VERSION = "2026-11-23.11"
 
 #: A label longer than this many words is a sentence, not an emotion word.
 MAX_WORDS_PER_LABEL = 3
@@ -83,7 +83,9 @@ _EXPLAINED = re.compile(r"^([ \t]*(?:\d{1,2}[.)]|[-*\u2022])?[ \t]*([^\W\d_]+(?:
                         r"|on|at)\b)\S+(?:[ \t]+\S+)+[ \t]*$", re.MULTILINE | re.IGNORECASE)
 # A discourse opener before the answer ("In summary: ...", "Overall, ...", "In conclusion, the emotions are ...", "I'd say
 # ...", "Here you go: ...", "Based on the video, ..."): no word.
-_OPENER = re.compile(r"^\s*(?:in (?:summary|conclusion|short|brief)|overall|to (?:summarize|summarise|sum up|conclude)|all in all"
+_OPENER = re.compile(r"^\s*(?:in (?:summary|conclusion|short|brief|this case)|overall|to (?:summarize|summarise|sum up|conclude)|all in all"
+                     r"|first(?:ly)?|second(?:ly)?|third(?:ly)?|finally|lastly|additionally|moreover|furthermore|however|therefore"
+                     r"|thus|hence"
                      r"|based on (?:the|this) (?:video|clip|audio|subtitles?|description|information)|here you go|here it is"
                      r"|i (?:think|believe|would say|guess)|i'd say|my (?:answer|guess)(?: is)?)\s*(?:[,:\uff1a]\s*|\s(?=\w))",
                      re.IGNORECASE)
@@ -108,12 +110,12 @@ _CONJUNCTION = re.compile(r"\s+(?:and|or|nor|&|but(?: also)?)\s+|(?<!\bnot)\s+ye
 # judges.negation.
 _JOINED = re.compile(f"({_CONJUNCTION.pattern})")
 # "and so on" is "so on" once its "and" is split off
-_FILLER = {"etc", "so on", "so forth", "many more", "more", "others", "respectively"}
+_FILLER = {"etc", "so on", "so forth", "many more", "more", "others", "respectively", "and", "or", "but"}  # "happy, sad, and"
 _WORD_CHARS = re.compile(r"^[^\W\d_]+(?:[' -][^\W\d_]+)*$")
-# Not emotion words: a clause with a pronoun subject ("I don't know", "I'm sorry", "she smiles", "the person smiles"),
-# a non-answer.
+# Not emotion words: a clause with a pronoun subject or a possessive ("I don't know", "I'm sorry", "she smiles", "the person
+# smiles", "their expressions show joy"), a non-answer.
 _NOT_A_LABEL = re.compile(
-    r"^(?:i|i'm|i've|i'd|we|you|he|she|it|it's|they|this|that|there|the|as an(?: ai)?)\b"
+    r"^(?:i|i'm|i've|i'd|we|you|he|she|it|it's|they|this|that|there|the|as an(?: ai)?|his|her|their|its|my|our|your|these|those)\b"
     r"|^(?:unknown|undetermined|indeterminate|unclear|(?:hard|difficult|impossible) to (?:say|tell|read|determine|judge)|(?:cannot|can't) (?:determine|tell|say)"
     r"|not (?:(?:very|clearly|easily|really|entirely|quite) )?(?:sure|clear|certain|applicable|determinable|visible|discernible|apparent"
     r"|evident|obvious|detectable|readable|identifiable|shown))$"

@@ -256,6 +256,20 @@ def test_a_field_name_explained_on_its_line_is_not_taken_for_a_word():
     assert words == [] and error.startswith("unparseable answer:")
 
 
+@pytest.mark.parametrize("answer", ["Their expressions and body movements indicate positive emotions, possibly due to the pleasant "
+                                    "atmosphere and shared activity.",
+                                    "Secondly, the video clues mention that he feels cold and uncomfortable.",
+                                    "In this case, I can predict that the individual is likely experiencing a mixture of emotions."])
+def test_a_sentence_opening_with_a_possessive_or_a_discourse_word_gives_no_fragment_as_a_word(answer):
+    # these gave 'their expressions', 'shared activity', 'secondly', 'in this case' as emotion words
+    words, error = words_from_answer(answer)
+    assert words == [] and error.startswith("unparseable answer:")
+
+
+def test_a_dangling_and_at_the_end_is_no_word():
+    assert words_from_answer("happy, relieved, and") == (["happy", "relieved"], None)
+
+
 @pytest.mark.parametrize("answer", ["The person is happy and relieved.", "She smiles and then feels relieved."])
 def test_a_sentence_is_not_read_for_the_half_after_its_and(answer):
     words, error = words_from_answer(answer)
