@@ -2,7 +2,8 @@
 
 A word is negated when a negator ("not", "no", "never", "without", "n't"
 contractions, "lack of"...) stands at most ``window`` words before it in the
-same clause, or after an "or"/"nor" it covers ("no sign of fear or anxiety"). Punctuation and contrast
+same clause, not counting words such as "visible", "signs", "of" ("no visible signs of distress"), or after an
+"or"/"nor" it covers ("no sign of fear or anxiety"). Punctuation and contrast
 words ("but", "however", "although") end a negation's reach, so "not sad, but angry" negates only "sad".
 """
 from __future__ import annotations
@@ -23,7 +24,7 @@ NEGATORS = frozenset(
     }
 )
 #: Version of these rules, part of the cache identity of the judges that use them: a change recomputes.
-NEGATION_RULES = 3
+NEGATION_RULES = 4
 #: Negator pairs that do not negate what follows ("not only happy but also excited"); their second
 #: word belongs to the idiom and counts as covered ("no doubt happy" mentions no doubt).
 NON_NEGATING = frozenset({("not", "only"), ("not", "just"), ("no", "doubt"), ("not", "merely")})
@@ -31,6 +32,10 @@ NON_NEGATING = frozenset({("not", "only"), ("not", "just"), ("no", "doubt"), ("n
 CONTRAST_NEGATORS = frozenset({("rather", "than"), ("instead", "of")})
 #: Words that carry a negation on to the next item of a list: "not angry or sad", "neither happy nor sad".
 DISTRIBUTIVE = frozenset({"or", "nor"})
+#: Words between a negator and what it negates that do not use up its reach: "no visible signs of distress",
+#: "without any obvious sign of anger" negate as "no distress" does.
+TRANSPARENT = frozenset({"any", "visible", "obvious", "apparent", "noticeable", "outward", "overt", "sign", "signs", "trace",
+                         "traces", "hint", "hints", "evidence", "indication", "indications", "of"})
 BOUNDARY_WORDS = frozenset({"but", "however", "although", "though", "yet", "while", "whereas", "which", "who", "because", "so"})
 BOUNDARY_PUNCTUATION = frozenset(".,;:!?()[]\"")
 
@@ -58,7 +63,8 @@ class NegationScope:
                 continue
             if reach > 0:
                 out[i] = True
-                reach -= 1
+                if token not in TRANSPARENT:
+                    reach -= 1
             if token in DISTRIBUTIVE and i and out[i - 1]:  # "no sign of fear or anxiety": on to the next item too
                 reach = self.window
             nxt = tokens[i + 1] if i + 1 < len(tokens) else ""

@@ -46,6 +46,13 @@ def test_negation_stops_at_a_clause_boundary(extractor):
     assert extractor.extract_words("He is not sad, but angry.") == ["angry"]
 
 
+@pytest.mark.parametrize("text", ["He is calm, with no visible signs of distress or agitation.",
+                                  "He is calm, without any obvious sign of anger."])
+def test_words_like_visible_signs_of_do_not_use_up_a_negation_s_reach(extractor, text):
+    # 'distress', 'agitation', 'anger' were kept as emotions shown
+    assert extractor.extract_words(text) == ["calm"]
+
+
 def test_negation_reaches_only_a_few_words(extractor):
     assert extractor.extract_words("She did not say a single word about her plans and looks happy") == ["happy"]
 
