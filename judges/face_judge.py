@@ -92,7 +92,7 @@ class FaceJudge(Judge):
     ):
         for option, value in {"threshold": threshold, "min_face": min_face, "margin": margin, "min_face_share": min_face_share}.items():
             if not is_number(value):  # "0.3", quoted in a config: named, not a TypeError below
-                raise InputError(f"{option}={value!r}: give a number (unquoted in a config)")
+                raise InputError(f"{option}={value!r}: give a finite number (unquoted in a config)")
         if not 0.0 < threshold < 1.0:
             raise InputError(f"threshold={threshold!r}: give a probability between 0 and 1, e.g. 0.3")
         if not is_whole_number(max_words) or max_words < 1:

@@ -105,7 +105,7 @@ class OpenAIJudge(Judge):
             raise InputError(f"max_retries={max_retries!r}: give a whole number >= 0")
         for option, value in {"backoff": backoff, "timeout": timeout, "temperature": temperature}.items():
             if not is_number(value):  # "30", quoted in a config: named, not a TypeError
-                raise InputError(f"{option}={value!r}: give a number (unquoted in a config)")
+                raise InputError(f"{option}={value!r}: give a finite number (unquoted in a config)")
         if not backoff >= 0:
             raise InputError(f"backoff={backoff!r}: give the first retry's wait in seconds, >= 0")
         if not timeout > 0:

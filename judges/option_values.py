@@ -1,13 +1,15 @@
-"""Which values an option takes: a number is Python's or NumPy's, never a bool; a flag is a bool, never a number or text.
+"""Which values an option takes: a number is Python's or NumPy's, finite, never a bool; a flag is a bool, never a number or text.
 
 ``isinstance(value, int)`` is wrong both ways for an option: a bool is an int in Python (``max_words = true`` in a
 TOML config would be 1), and a NumPy integer (``np.int64(8)``, a value from a grid or an array) is not one. The
 judges, the runners, the score-union fuser, the emotion graph and the demo clip check their numbers with these, as
-the voters' ``Rule`` does. A flag read for its truth takes a quoted ``"false"`` (a non-empty string) as true, so
-flags are checked to be bools.
+the voters' ``Rule`` does. Nor is nan, inf or -inf any option's number, as for the voters: ``temperature=nan`` or
+``timeout=inf`` is a mistake to name, not a value to send. A flag read for its truth takes a quoted ``"false"`` (a
+non-empty string) as true, so flags are checked to be bools.
 """
 from __future__ import annotations
 
+import math
 import numbers
 from typing import TypeGuard
 
@@ -22,8 +24,8 @@ def is_whole_number(value: object) -> TypeGuard[int]:
 
 
 def is_number(value: object) -> TypeGuard[float]:
-    """An int, a float or a NumPy number, not a bool (nor a quoted "0.3" from a config)."""
-    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+    """A finite int, float or NumPy number, not a bool (nor a quoted "0.3" from a config, nor nan or inf)."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def check_flags(**flags: object) -> None:

@@ -360,6 +360,30 @@ def test_a_numpy_float_is_taken_where_a_judge_option_wants_a_number(where, optio
     _build(where, **{**options, option: np.float32(value)})
 
 
+_FLOAT_OPTIONS = [  # every float option of a judge or a run (AffectGPT's timeout, the demo clip's seconds: their own tests)
+    ("judges.face_judge:FaceJudge", {"threshold": 0.3}),
+    ("judges.face_judge:FaceJudge", {"min_face": 0.08}),
+    ("judges.face_judge:FaceJudge", {"margin": 0.1}),
+    ("judges.face_judge:FaceJudge", {"min_face_share": 0.25}),
+    ("judges.text_lexicon_judge:TextLexiconJudge", {"relative_threshold": 0.6}),
+    ("judges.speech_text_judge:SpeechTextJudge", {"relative_threshold": 0.6}),
+    ("judges.openai_judge:OpenAIJudge", {"model": "m", "timeout": 120.0}),
+    ("judges.openai_judge:OpenAIJudge", {"model": "m", "backoff": 1.0}),
+    ("judges.openai_judge:OpenAIJudge", {"model": "m", "temperature": 0.0}),
+    ("judges.runner:run_judges", {**_REPLAY_RUN, "batch_timeout": 30.0}),
+]
+
+
+@pytest.mark.parametrize("where, options", _FLOAT_OPTIONS)
+@pytest.mark.parametrize("number", [float("nan"), float("inf"), float("-inf"), np.float32("nan")])
+def test_nan_or_an_infinity_is_refused_where_a_judge_or_run_option_wants_a_number(where, options, number):
+    # OpenAIJudge(temperature=nan) was taken, and sent to the server as NaN (not JSON); timeout=inf, backoff=inf,
+    # FaceJudge(margin=inf) and run_judges(batch_timeout=inf) were taken too
+    option = list(options)[-1]
+    with pytest.raises(InputError, match=f"^{re.escape(f'{option}={number!r}')}: "):
+        _build(where, **{**options, option: number})
+
+
 @pytest.mark.parametrize("where, options", [
     ("judges.face_judge:FaceJudge", {"threshold": 0.3}),
     ("judges.face_judge:FaceJudge", {"margin": 0.1}),

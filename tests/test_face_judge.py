@@ -169,7 +169,7 @@ def test_a_threshold_outside_zero_to_one_is_refused():
 @pytest.mark.parametrize("option", ["threshold", "min_face", "margin", "min_face_share"])
 def test_an_option_given_as_text_is_refused_by_its_name_not_blamed_on_the_judge(option):
     # threshold = "0.3" (quoted in a config) said: building FaceJudge raised TypeError: '<' not supported ... 'str'
-    with pytest.raises(InputError, match=f"^{option}='0.3': give a number"):
+    with pytest.raises(InputError, match=f"^{option}='0.3': give a finite number"):
         FaceJudge(**{option: "0.3"})
 
 
