@@ -22,7 +22,7 @@ from ensemble.embedding_cache import EmbeddingCache
 from ensemble.voter_base import VoterNotFittedError
 from ensemble.word_normalizer import WordNormalizer
 from judges.errors import InputError
-from judges.option_values import is_number, is_whole_number
+from judges.option_values import is_flag, is_number, is_whole_number
 
 _Word = TypeVar("_Word", bound=Hashable)  # what attach_oov is given (a word, or anything else: left unattached)
 
@@ -281,9 +281,9 @@ class EmotionGraph(BaseEstimator):
             raise InputError(f"EmotionGraph: threshold is a cosine similarity in [-1, 1], got {self.threshold!r}")
         if not is_whole_number(self.k) or self.k < 1:
             raise InputError(f"EmotionGraph: k (neighbours kept per word) must be an integer >= 1, got {self.k!r}")
-        if not (isinstance(self.lexical_edges, bool) or self.lexical_edges in ("lemma", "synonym")):
+        if not (is_flag(self.lexical_edges) or self.lexical_edges in ("lemma", "synonym")):
             raise InputError(f"EmotionGraph: lexical_edges must be True, False, 'lemma' or 'synonym', got {self.lexical_edges!r}")
-        if not isinstance(self.include_vocabulary, bool):  # "false" would add the whole vocabulary
+        if not is_flag(self.include_vocabulary):  # "false" would add the whole vocabulary
             raise InputError(f"EmotionGraph: include_vocabulary must be True or False, got {self.include_vocabulary!r}")
 
     def _check_fitted(self) -> None:

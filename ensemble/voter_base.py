@@ -16,6 +16,7 @@ from calibration.ew_metric import level1_f_of_classes
 from ensemble.vote_table import Candidate, VoteTable
 from ensemble.word_selection import select_by_threshold, select_expected_f_batch
 from judges.errors import InputError
+from judges.option_values import is_flag
 from judges.own_code import is_own_module
 
 __all__ = ["ClassVoter", "DECISIONS", "Rule", "WordLists", "strategy_code", "StrategyCodeError"]
@@ -78,10 +79,10 @@ class Rule:
         if value is None:
             return self.none_ok
         if self.kind == "flag":
-            return isinstance(value, (bool, np.bool_))
+            return is_flag(value)
         if self.kind == "choice":
             return isinstance(value, str) and value in self.choices
-        if isinstance(value, (bool, np.bool_)):
+        if is_flag(value):
             return False
         kinds = (int, np.integer) if self.kind == "whole" else (int, float, np.integer, np.floating)
         if not isinstance(value, kinds) or not math.isfinite(value):

@@ -41,7 +41,7 @@ from judges.base import Judge
 from judges.checkpoint_revision import file_revision
 from judges.clip import Clip
 from judges.errors import InputError
-from judges.option_values import is_number
+from judges.option_values import is_flag, is_number
 from judges.outputs import read_judge_output, read_reasons
 from judges.registry import register_judge
 from judges.two_stage import build_extractor
@@ -118,12 +118,12 @@ class AffectGPTJudge(Judge):
         if not is_number(timeout) or not timeout > 0:
             raise InputError(f"timeout={timeout!r}: give AffectGPT's time limit per batch in seconds, > 0, e.g. 7200")
         self.timeout = float(timeout)
-        if not isinstance(keep_workdir, bool):  # "false" (quoted in a config) would read as true and keep every batch's frames
+        if not is_flag(keep_workdir):  # "false" (quoted in a config) would read as true and keep every batch's frames
             raise InputError(f"keep_workdir={keep_workdir!r}: give true or false (unquoted)")
         self.env = {str(k): str(v) for k, v in (env or {}).items()}
         self.extractor = None if extractor is None else build_extractor(extractor)
         self.work_root = None if work_root is None else str(work_root)
-        self.keep_workdir = keep_workdir
+        self.keep_workdir = bool(keep_workdir)
         self._running: set[subprocess.Popen] = set()  # runs in flight, stopped by close()
 
     # -- running -----------------------------------------------------------------

@@ -19,7 +19,7 @@ from judges.base import Judge
 from judges.clip import Clip
 from judges.errors import InputError
 from judges.media import Media, MediaSpec, require_media
-from judges.option_values import is_whole_number
+from judges.option_values import is_flag, is_whole_number
 from judges.verdict import Verdict
 
 __all__ = ["GenerativeJudge", "MODES"]
@@ -55,7 +55,7 @@ class GenerativeJudge(Judge):
             raise InputError(f"mode={mode!r}: use one of {', '.join(MODES)}")
         if not is_whole_number(batch_size) or batch_size < 1:
             raise InputError(f"batch_size={batch_size!r}: give a whole number >= 1")
-        if not isinstance(use_subtitle, bool):  # "false" (quoted in a config) would read as true
+        if not is_flag(use_subtitle):  # "false" (quoted in a config) would read as true
             raise InputError(f"use_subtitle={use_subtitle!r}: give true or false (unquoted)")
         if self.hears == "video" and media_spec.num_frames < 1:
             raise InputError(f"num_frames={media_spec.num_frames!r}: a vision model needs at least 1 frame")
@@ -63,7 +63,7 @@ class GenerativeJudge(Judge):
         self.mode = mode
         self.media_spec = media_spec
         self.batch_size = int(batch_size)
-        self.use_subtitle = use_subtitle
+        self.use_subtitle = bool(use_subtitle)  # np.True_ as True: the cache identity is JSON
         self.modalities = frozenset({self.hears} | ({"text"} if mode == "labels" and use_subtitle else set()))
 
     def generation_limits(self, max_new_tokens: int | None, seed: int) -> None:

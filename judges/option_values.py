@@ -1,11 +1,14 @@
-"""Which values an option takes: a number is Python's or NumPy's, finite, never a bool; a flag is a bool, never a number or text.
+"""Which values an option takes: a number is Python's or NumPy's, finite, never a bool; a flag is Python's or NumPy's
+bool, never a number or text.
 
 ``isinstance(value, int)`` is wrong both ways for an option: a bool is an int in Python (``max_words = true`` in a
 TOML config would be 1), and a NumPy integer (``np.int64(8)``, a value from a grid or an array) is not one. The
 judges, the runners, the score-union fuser, the emotion graph and the demo clip check their numbers with these, as
 the voters' ``Rule`` does. Nor is nan, inf or -inf any option's number, as for the voters: ``temperature=nan`` or
 ``timeout=inf`` is a mistake to name, not a value to send. A flag read for its truth takes a quoted ``"false"`` (a
-non-empty string) as true, so flags are checked to be bools.
+non-empty string) as true, so flags are checked to be bools: ``True``, ``False`` or NumPy's ``np.True_`` and
+``np.False_`` (a flag from an array or a comparison, a bool to a NumPy user, as the voters' flags take it), never
+0 or 1.
 """
 from __future__ import annotations
 
@@ -13,9 +16,11 @@ import math
 import numbers
 from typing import TypeGuard
 
+import numpy as np
+
 from judges.errors import InputError
 
-__all__ = ["check_flags", "is_number", "is_whole_number"]
+__all__ = ["check_flags", "is_flag", "is_number", "is_whole_number"]
 
 
 def is_whole_number(value: object) -> TypeGuard[int]:
@@ -28,8 +33,13 @@ def is_number(value: object) -> TypeGuard[float]:
     return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
 
 
+def is_flag(value: object) -> TypeGuard[bool | np.bool_]:
+    """True or False, Python's or NumPy's (``np.True_``); not 0 or 1, nor a quoted "false"."""
+    return isinstance(value, (bool, np.bool_))
+
+
 def check_flags(**flags: object) -> None:
-    """Refuse, as a one-line :class:`InputError`, any of ``flags`` (name -> value) that is not True or False."""
+    """Refuse, as a one-line :class:`InputError`, any of ``flags`` (name -> value) that is not True or False (:func:`is_flag`)."""
     for name, value in flags.items():
-        if not isinstance(value, bool):  # "false" would read as true, 0 and 1 are counts
+        if not is_flag(value):  # "false" would read as true, 0 and 1 are counts
             raise InputError(f"{name}={value!r}: give True or False")

@@ -19,6 +19,7 @@ from judges.base import Judge
 from judges.clip import Clip
 from judges.errors import InputError
 from judges.media import MediaSpec, require_media
+from judges.option_values import is_flag
 from judges.registry import register_judge
 from judges.speech_to_text import SpeechToText
 from judges.text_lexicon_judge import TextLexiconJudge
@@ -50,11 +51,11 @@ class SpeechTextJudge(Judge):
         relative_threshold: float = 0.6,
         max_words: int = 3,
     ):
-        if not isinstance(use_subtitle, bool):  # "false" (quoted in a config) would read as true
+        if not is_flag(use_subtitle):  # "false" (quoted in a config) would read as true
             raise InputError(f"use_subtitle={use_subtitle!r}: give true or false (unquoted)")
         require_media(name)
         self.name = name
-        self.use_subtitle = use_subtitle
+        self.use_subtitle = bool(use_subtitle)  # np.True_ as True: the cache identity is JSON
         self.speech = SpeechToText(model_path=model, beam_size=beam_size, cpu_threads=cpu_threads)
         self.text_judge = TextLexiconJudge(name=name, relative_threshold=relative_threshold, max_words=max_words)
         self.spec = MediaSpec(num_frames=0, sample_rate=SpeechToText.sample_rate)

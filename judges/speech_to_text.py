@@ -75,7 +75,7 @@ class SpeechToText:
             raise InputError(f"{self.model_path}: not a CTranslate2 Whisper model folder (no model.bin); give the folder holding model.bin")
         self.beam_size = int(beam_size)
         self.cpu_threads = int(cpu_threads)
-        self.vad = vad
+        self.vad = bool(vad)  # np.True_ as True: the cache identity is JSON
 
     def identity(self) -> dict[str, Any]:
         """What changes a transcript, for a judge's ``cache_identity()``."""

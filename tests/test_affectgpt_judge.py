@@ -6,6 +6,7 @@ import textwrap
 import threading
 import time
 
+import numpy as np
 import pytest
 
 from judges.affectgpt_judge import AffectGPTJudge
@@ -141,6 +142,11 @@ def test_a_timeout_that_is_not_a_positive_finite_number_of_seconds_is_refused(fa
     inf was taken, as no other judge's option takes it."""
     with pytest.raises(InputError, match="timeout="):
         affectgpt(fake_repo, timeout=timeout)
+
+
+def test_a_numpy_bool_keep_workdir_is_taken_as_true_or_false(fake_repo):
+    # np.False_ was refused ("give true or false") while the voters' flags took it
+    assert affectgpt(fake_repo, keep_workdir=np.False_).keep_workdir is False
 
 
 @pytest.mark.parametrize("value", ["false", "no", 0])

@@ -430,6 +430,40 @@ def test_a_quoted_false_or_a_number_is_refused_where_a_run_wants_true_or_false(w
         _build(where, **{**options, option: value})
 
 
+@pytest.mark.parametrize("where, options", [
+    ("judges.runner:run_judges", {**_REPLAY_RUN, "progress": True}),
+    ("judges.runner:run_judges", {**_REPLAY_RUN, "retry_failed": False}),
+    ("ensemble.cojudge:CoJudge", {"judges": [ReplayJudge("a", labels={"c": ["happy"]})], "progress": True}),
+    ("ensemble.cojudge:CoJudge", {"judges": [ReplayJudge("a", labels={"c": ["happy"]})], "retry_failed": False}),
+    ("judges.speech_to_text:SpeechToText", {"vad": True}),
+    ("judges.speech_text_judge:SpeechTextJudge", {"use_subtitle": True}),
+])
+@pytest.mark.parametrize("value", [np.True_, np.False_])
+def test_a_numpy_bool_is_taken_where_a_run_or_a_judge_wants_true_or_false(where, options, value):
+    # run_judges(progress=np.True_) was refused ("give True or False") while a voter's flag took it
+    option = list(options)[-1]
+    _build(where, **{**options, option: value})
+
+
+@pytest.mark.parametrize("where, options, identity", [
+    ("judges.speech_text_judge:SpeechTextJudge", {"use_subtitle": False}, lambda judge: judge.cache_identity()["use_subtitle"]),
+    ("judges.speech_to_text:SpeechToText", {"vad": False}, lambda speech: speech.identity()["vad"]),
+])
+def test_a_numpy_bool_judge_flag_is_kept_as_a_bool_in_the_judges_cache_identity(where, options, identity):
+    # as a NumPy float option is kept as a float: np.False_ is not JSON, and the cache identity is
+    from judges.clip_hash import identity_hash
+
+    option = list(options)[-1]
+    built = _build(where, **{option: np.False_})
+    assert type(identity(built)) is bool
+    if where.endswith("SpeechTextJudge"):
+        assert identity_hash(built.cache_identity()) == identity_hash(_build(where, **options).cache_identity())
+
+
+def test_tuning_takes_a_numpy_bool_smooth(wheel):
+    assert _tune(wheel, smooth=np.False_, grid={"threshold": [0.4, 0.5]}).smoothed is False
+
+
 @pytest.mark.usefixtures("data_root")  # the emotion wheel
 def test_cojudge_fit_refuses_a_tune_that_is_not_true_or_false_before_the_judges_run(cojudge, monkeypatch):
     # tune="false" was read as true: the fusion was tuned

@@ -413,6 +413,13 @@ def test_bad_parameters_are_clear_errors(norm, params, message):
         EmotionGraph(normalizer=norm, **params).fit(["happy"])
 
 
+def test_numpy_bools_are_taken_as_the_graphs_flags(make_graph):
+    # lexical_edges=np.False_ and include_vocabulary=np.False_ were refused ("must be True or False")
+    flags = {"lexical_edges": False, "include_vocabulary": False}
+    numpy = make_graph(["scared", "afraid", "happy"], **{k: np.bool_(v) for k, v in flags.items()})
+    assert numpy.clusters_ == make_graph(["scared", "afraid", "happy"], **flags).clusters_
+
+
 @pytest.mark.parametrize("threshold", ["high", "0.5", None, True, float("nan")])
 def test_a_threshold_that_is_not_a_number_is_a_one_line_error(norm, threshold):
     # 'high' was a ValueError traceback (float() of it), '0.5' a UFuncTypeError after embedding, None a TypeError; True was 1.0
