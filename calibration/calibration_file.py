@@ -22,7 +22,7 @@ from ensemble.voter_classes import class_spec, is_class_spec, source_digest, sou
 from judges.clip_hash import identity_json_value
 from judges.errors import InputError
 from judges.option_values import is_number
-from judges.text_files import check_input_file
+from judges.text_files import check_input_file, user_path
 from judges.user_warnings import warn_user
 
 __all__ = ["save_calibration", "load_calibration", "calibration_input_files", "judges_on_other_files", "judges_with_other_answers", "FORMAT_VERSION"]
@@ -111,7 +111,7 @@ def _check_reloads(data: dict[str, Any], fuser: Fuser) -> None:
 
 def load_calibration(path: str | Path, wheel: EmotionWheel | None = None) -> tuple[Fuser, dict[str, Any]]:
     """A fitted :class:`Fuser` and the file's data (judges, strategy, tuning report...)."""
-    path = Path(path)
+    path = user_path(path)
     check_input_file(path, "calibration file", "; make one with 'cojudge tune'")
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))  # a byte order mark, if an editor added one, dropped
@@ -151,7 +151,7 @@ def calibration_input_files(path: str | Path) -> dict[str, Path]:
 
     Empty when the file is not a readable calibration (or a pipe, read once: by the load), which loading reports.
     """
-    path = Path(path)
+    path = user_path(path)
     if not path.is_file():
         return {}
     try:

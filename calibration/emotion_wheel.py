@@ -17,6 +17,7 @@ from pathlib import Path
 
 from judges.errors import InputError
 from judges.label_text import parse_labels
+from judges.text_files import user_path
 
 __all__ = ["EmotionWheel", "load_wheel", "wheel_input_files", "WHEELS", "LEVELS", "METRIC_NAMES", "LEVEL1_METRICS"]
 
@@ -85,7 +86,7 @@ class EmotionWheel:
 
     @classmethod
     def load(cls, directory: str | Path, format_file: str = "format.csv") -> "EmotionWheel":
-        directory = Path(directory)
+        directory = user_path(directory)
         if directory.is_file():
             raise InputError(f"{directory}: a file, not an emotion-wheel folder; give the folder that holds wheel1..5.xlsx (--wheel-dir)")
         if not directory.is_dir():
@@ -241,7 +242,7 @@ def load_wheel(directory: str | Path | None = None, format_file: str = "format.c
         from calibration.data_paths import wheel_dir
 
         directory = wheel_dir()
-    return _load_cached(str(Path(directory).resolve()), format_file)
+    return _load_cached(str(user_path(directory).resolve()), format_file)
 
 
 def wheel_input_files(directory: str | Path | None = None, format_file: str = "format.csv") -> dict[str, Path]:
@@ -255,4 +256,4 @@ def wheel_input_files(directory: str | Path | None = None, format_file: str = "f
         except InputError:
             return {}
     names = _REQUIRED + (FORMAT_FILES.get(format_file, format_file),)
-    return {f"the emotion wheel's {name}": Path(directory) / name for name in names}
+    return {f"the emotion wheel's {name}": user_path(directory) / name for name in names}

@@ -7,7 +7,7 @@ from pathlib import Path
 from judges.errors import InputError
 from judges.label_text import parse_labels
 from judges.outputs import read_label_csv
-from judges.text_files import read_text_file
+from judges.text_files import read_text_file, user_path
 
 __all__ = ["read_labels", "read_split", "check_names"]
 
@@ -22,7 +22,7 @@ def read_labels(path: str | Path, parse: Callable[[object], list[str]] = parse_l
 
 def read_split(path: str | Path) -> list[str]:
     """Sample names of a split file, one per line, order kept, blanks and ``#`` comments skipped."""
-    path = Path(path)
+    path = user_path(path)
     text = read_text_file(path, "split file")
     names = []
     for line in text.splitlines():

@@ -15,6 +15,7 @@ from judges.base import Judge
 from judges.clip import Clip
 from judges.errors import InputError
 from judges.option_values import check_flags
+from judges.text_files import user_path
 from judges.verdict import Verdict
 
 if TYPE_CHECKING:  # imported where used, as calibration.tuning imports this package
@@ -192,8 +193,8 @@ class CoJudge:
         """Write the calibration file (judges, strategy, parameters, fitted state, versions)."""
         from calibration.calibration_file import save_calibration
 
-        if Path(path).is_dir():
-            raise InputError(f"CoJudge.save: {path} is a folder; give the calibration file's name, e.g. {Path(path) / 'calibration.json'}")
+        if user_path(path).is_dir():
+            raise InputError(f"CoJudge.save: {path} is a folder; give the calibration file's name, e.g. {user_path(path) / 'calibration.json'}")
         by_name = self._check_fitted()
         # the judges the fusion was fitted with, in its order: others given to CoJudge are not part of it
         judges = [{"name": n, **by_name[n].cache_identity()} for n in self.fuser.judges_]

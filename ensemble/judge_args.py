@@ -7,6 +7,7 @@ from pathlib import Path
 
 from judges.errors import InputError
 from judges.outputs import JUDGE_OUTPUT_SUFFIXES
+from judges.text_files import user_path
 
 __all__ = ["add_judge_arguments", "judge_files", "judge_name_for", "judge_file_inputs"]
 
@@ -38,16 +39,16 @@ def judge_files(args: argparse.Namespace) -> dict[str, Path]:
 
     for spec in args.judge:
         name, sep, path = spec.partition("=")
-        if not sep or (not Path(path).exists() and Path(spec).is_file()):  # a bare path with '=' in it (runs/lr=0.1/p.npz)
-            path, name = spec, judge_name_for(Path(spec))
+        if not sep or (not user_path(path).exists() and user_path(spec).is_file()):  # a bare path with '=' in it (runs/lr=0.1/p.npz)
+            path, name = spec, judge_name_for(user_path(spec))
         name = name.strip()  # 'a = p.npz': spaces around '=' are layout, not part of the name (fuse matches names exactly)
-        if not Path(path).exists():
+        if not user_path(path).exists():
             path = path.strip()
         if not name or not path:
             raise InputError(f"--judge {spec!r}: write NAME=PATH, e.g. --judge affectgpt=outputs/affectgpt-openset.npz")
-        add(name, Path(path))
+        add(name, user_path(path))
     for pattern in args.judge_glob:
-        matches = sorted(glob.glob(pattern))
+        matches = sorted(glob.glob(str(user_path(pattern))))  # a quoted '~/runs/*.npz' too
         if not matches:
             raise InputError(f"--judge-glob {pattern!r} matches no file")
         for m in matches:

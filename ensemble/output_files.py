@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import IO
 
 from judges.errors import InputError
+from judges.text_files import user_path
 
 __all__ = ["check_output_path", "write_atomically"]
 
@@ -44,13 +45,14 @@ def _same_file(a: Path, b: Path) -> bool:
 def check_output_path(path: PathLike, option: str, inputs: Mapping[str, PathLike | None]) -> Path:
     """``path``, once it is sure it can be written and is none of ``inputs`` (what -> path).
 
-    Creates the missing parent folders, as the writers would have.
+    Creates the missing parent folders, as the writers would have. ``~`` is the home folder, in ``path`` and ``inputs``
+    (:func:`judges.text_files.user_path`).
     """
-    path = Path(path)
+    path = user_path(path)
     if path.is_dir():
         raise InputError(f"{option} {path} is a folder; give a file name, e.g. {path / 'out'}{path.suffix or ''}")
     for what, other in inputs.items():
-        if other is not None and _same_file(path, Path(other)):
+        if other is not None and _same_file(path, user_path(other)):
             raise InputError(f"{option} {path} is the same file as {what}; writing it would destroy that: choose another file")
     if _is_stream(path):
         if not os.access(path, os.W_OK):
@@ -167,7 +169,7 @@ def write_atomically(path: PathLike, write: Callable[[IO[str]], object], newline
     A file replaced keeps its permissions; a link's file is replaced and the link kept; a pipe or device is written into as it is.
     A write that fails (a full disk, a share gone, a closed pipe) is a one-line :class:`InputError`; the old file stays.
     """
-    path = Path(path)
+    path = user_path(path)
     try:
         return _write(path, write, newline)
     except OSError as exc:

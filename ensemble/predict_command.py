@@ -30,6 +30,7 @@ from ensemble.score_union_fuser import ScoreUnionFuser
 from judges.clip import Clip, read_subtitle_file, sidecar_subtitle_path
 from judges.errors import InputError
 from judges.install_hints import install_hint
+from judges.text_files import user_path
 from judges.verdict import Verdict
 
 if TYPE_CHECKING:  # imported where used: only a --calibration needs the fitted fusion
@@ -85,13 +86,13 @@ def collect_clips(args: argparse.Namespace) -> list[Clip]:
         if len(videos) != 1 or len(items) != 1:
             raise InputError(f"--subtitle {args.subtitle} is for a single video, but {len(items)} clip(s) were given ({len(videos)} video(s)); "
                              "give one video, or put each video's subtitle beside it (clip.mp4 -> clip.srt or clip.txt)")
-        items = [Clip(videos[0].name, videos[0].video, _read_subtitle(Path(args.subtitle)))]
+        items = [Clip(videos[0].name, videos[0].video, _read_subtitle(user_path(args.subtitle)))]
     return items
 
 
 def _clip(item: str) -> Clip:
     """A video file; a folder is an error; else, if it cannot be a path (no suffix, no folder), a sample name for replayed judges."""
-    path = Path(item)
+    path = user_path(item) if Path(item).suffix or "/" in item else Path(item)  # a name ('~x') is no path to expand
     if path.is_file():
         return Clip.from_path(path)
     if path.is_dir():
@@ -168,7 +169,7 @@ def _inputs(args: argparse.Namespace, clips: Sequence[Clip]) -> dict[str, Path |
 
 def _config_path(args: argparse.Namespace) -> Path:
     if args.config:
-        return Path(args.config)
+        return user_path(args.config)
     from judges.default_judges import DEFAULT_CPU_CONFIG
 
     return DEFAULT_CPU_CONFIG

@@ -20,6 +20,7 @@ from ensemble.voter_base import ClassVoter
 from judges.errors import InputError
 from judges.file_modules import file_module_name, run_file_module
 from judges.own_code import is_own_module
+from judges.text_files import user_path
 
 __all__ = ["voter_class", "class_spec", "is_class_spec", "spec_file", "is_file_class", "voter_from_file", "source_file", "source_digest"]
 
@@ -40,7 +41,7 @@ def spec_file(spec: object) -> Path | None:
         return None
     target = spec.rpartition(":")[0]
     if target.endswith(".py"):
-        return Path(target).resolve()
+        return user_path(target).resolve()
     try:
         found = importlib.util.find_spec(target)
     except (ImportError, ValueError):  # importing it reports that
@@ -125,7 +126,7 @@ def _import_module(name: str, where: str) -> object:
 
 def _import_file(target: str, where: str) -> object:
     """The module of a strategy's file, imported once per process (a second import would make another class)."""
-    file = Path(target).resolve()
+    file = user_path(target).resolve()
     if not file.is_file():
         raise InputError(f"{where}: no such file ({file}); give the path of the strategy's .py file")
     module_name = file_module_name(_FILE_MODULE_PREFIX, file)

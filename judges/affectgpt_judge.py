@@ -44,6 +44,7 @@ from judges.errors import InputError
 from judges.option_values import is_flag, is_number
 from judges.outputs import read_judge_output, read_reasons
 from judges.registry import register_judge
+from judges.text_files import user_path
 from judges.two_stage import build_extractor
 from judges.verdict import Verdict
 
@@ -122,7 +123,7 @@ class AffectGPTJudge(Judge):
             raise InputError(f"keep_workdir={keep_workdir!r}: give true or false (unquoted)")
         self.env = {str(k): str(v) for k, v in (env or {}).items()}
         self.extractor = None if extractor is None else build_extractor(extractor)
-        self.work_root = None if work_root is None else str(work_root)
+        self.work_root = None if work_root is None else str(user_path(work_root))
         self.keep_workdir = bool(keep_workdir)
         self._running: set[subprocess.Popen] = set()  # runs in flight, stopped by close()
 

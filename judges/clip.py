@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from judges.errors import InputError
+from judges.text_files import user_path
 
 __all__ = ["Clip"]
 
@@ -29,7 +30,7 @@ class Clip:
     @classmethod
     def from_path(cls, video: str | Path, subtitle: str | None = None, name: str | None = None) -> "Clip":
         """A clip for a video file; the subtitle is given, or read from a sidecar ``.srt``/``.txt``."""
-        path = Path(video)
+        path = user_path(video)
         if not path.is_file():
             raise InputError(f"{path}: no such video file; check the path")
         if subtitle is None:
@@ -48,7 +49,7 @@ class Clip:
             return item
         if not isinstance(item, (str, os.PathLike)) or not isinstance(os.fspath(item), str):  # 5, None, bytes
             raise InputError(f"clip {item!r}: give a Clip, a video path or a sample name (text)")
-        path = Path(item)
+        path = user_path(item) if Path(item).suffix else Path(item)  # a name ('~x') is no path to expand
         if path.suffix and path.exists():
             return cls.from_path(path)
         if path.suffix:

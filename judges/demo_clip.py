@@ -30,6 +30,7 @@ import numpy as np
 from judges.errors import InputError
 from judges.install_hints import install_hint
 from judges.option_values import check_flags, is_number, is_whole_number
+from judges.text_files import user_path
 
 if TYPE_CHECKING:
     import av
@@ -74,7 +75,7 @@ def make_demo_clip(
     if seconds is not None and not (is_number(seconds) and 0 < seconds < math.inf):
         raise InputError(f"seconds={seconds!r}: give the clip's length as a positive number of seconds, e.g. 4, or None for the speech's length")
     size, seconds = (int(size[0]), int(size[1])), None if seconds is None else float(seconds)  # np.int64 as int, for PyAV
-    path = Path(path) if path is not None else demo_cache_dir() / f"demo-v{DEMO_VERSION}.mp4"
+    path = user_path(path) if path is not None else demo_cache_dir() / f"demo-v{DEMO_VERSION}.mp4"
     sidecar = path.with_suffix(".txt")
     espeak = shutil.which("espeak-ng")
     stale_fallback = sidecar.is_file() and espeak is not None and bool(text)

@@ -34,6 +34,7 @@ import numpy as np
 from judges.errors import InputError
 from judges.install_hints import install_hint
 from judges.option_values import is_whole_number
+from judges.text_files import user_path
 
 __all__ = ["DECODING_VERSION", "Media", "MediaSpec", "TruncatedMediaWarning", "decode_clip", "encode_image", "encode_wav", "require_media"]
 
@@ -165,7 +166,7 @@ def decode_clip(
     """
     av = _media_module("av", "av", "decoding a clip")
 
-    path = Path(path)
+    path = user_path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such media file; check the path")
     try:

@@ -14,7 +14,7 @@ import numpy as np
 from judges.errors import InputError
 from judges.label_text import parse_labels
 from judges.option_values import check_flags
-from judges.text_files import check_input_file
+from judges.text_files import check_input_file, user_path
 from judges.user_warnings import warn_user
 
 # A prediction cell may list thousands of words; the csv module's default cap (131,072 characters) is for a
@@ -28,7 +28,7 @@ JUDGE_OUTPUT_SUFFIXES = (".npz", ".csv", ".jsonl")
 
 def read_judge_output(path: str | Path, parse: Callable[[object], list[str]] = parse_labels) -> dict[str, list[str]]:
     """Sample name -> emotion words, from a ``.npz``, ``.csv`` or ``.jsonl`` file; ``parse`` reads one sample's label text."""
-    path = Path(path)
+    path = user_path(path)
     check_input_file(path, "judge-output file")
     suffix = path.suffix.lower()
     if suffix == ".npz":
@@ -46,7 +46,7 @@ def read_judge_output(path: str | Path, parse: Callable[[object], list[str]] = p
 
 def read_reasons(path: str | Path) -> dict[str, str]:
     """Sample name -> free-text description, from a ``*-reason.jsonl`` file."""
-    path = Path(path)
+    path = user_path(path)
     check_input_file(path, "description file")
     return _read_jsonl(path, "reason", lambda v: "" if v is None else str(v))
 
@@ -125,7 +125,7 @@ def read_label_csv(path: str | Path, column: str = "openset", unique: bool = Fal
                    parse: Callable[[object], list[str]] = parse_labels) -> dict[str, list[str]]:
     """``name,openset`` CSV (the official MER2024 format) -> name -> words; ``unique``: refuse a name given twice."""
     check_flags(unique=unique)
-    path = Path(path)
+    path = user_path(path)
     check_input_file(path, "CSV file")
     text = _csv_text(path)
     try:

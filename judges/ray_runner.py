@@ -51,6 +51,7 @@ from judges.option_values import check_flags, is_number, is_whole_number
 from judges.registry import _BUILTIN_MODULES, RAY_KEYS, _resolve_paths, build_judge, judge_types, load_config
 from judges.runner import _checked_clips, _judge_batch, run_judges
 from judges.verdict import Verdict
+from judges.text_files import user_path
 from judges.verdict_cache import VerdictCache
 
 __all__ = ["run_judges_ray", "RAY_KEYS"]
@@ -93,9 +94,10 @@ def run_judges_ray(
     check_flags(progress=progress, retry_failed=retry_failed)
     if cache is not None and not isinstance(cache, (VerdictCache, str, Path)):
         raise InputError(f"cache={cache!r}: give a VerdictCache, a path to a cache file, or None")
+    out_dir = None if out_dir is None else user_path(out_dir)
     if out_dir is not None:  # made now: a file in the way is found before the run, not after it
         try:
-            Path(out_dir).mkdir(parents=True, exist_ok=True)
+            out_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise InputError(f"out_dir={str(out_dir)!r}: cannot be made a folder ({exc.strerror}); "
                              f"give a folder for the {PARQUET_FILE} files") from None
@@ -103,7 +105,7 @@ def run_judges_ray(
     _check_resources(plans)
     identities = _identify(plans)
     if out_dir is not None:
-        _check_folders(Path(out_dir), [name for name, _ in identities])
+        _check_folders(out_dir, [name for name, _ in identities])
     if cache is None or isinstance(cache, VerdictCache):
         found = _run(plans, identities, clips, cache, progress, batch_size, retry_failed)
     else:
@@ -111,7 +113,7 @@ def run_judges_ray(
             found = _run(plans, identities, clips, opened, progress, batch_size, retry_failed)
     if out_dir is not None:
         for name, verdicts in found.items():
-            _write_parquet(Path(out_dir) / _folder_name(name) / PARQUET_FILE, list(verdicts.values()))
+            _write_parquet(out_dir / _folder_name(name) / PARQUET_FILE, list(verdicts.values()))
     return found
 
 
@@ -133,7 +135,7 @@ class _Plan:
 
 def _plans(judge_configs: Sequence[Mapping[str, Any] | Judge] | str | Path) -> list[_Plan]:
     if isinstance(judge_configs, (str, Path)):
-        base = Path(judge_configs).resolve().parent
+        base = user_path(judge_configs).resolve().parent
         judge_configs = [{"type": e["type"], **_resolve_paths({k: v for k, v in e.items() if k != "type"}, base)}
                          for e in load_config(judge_configs)]
     items = list(judge_configs) if isinstance(judge_configs, Iterable) and not isinstance(judge_configs, Mapping) else None

@@ -19,7 +19,7 @@ from typing import Any
 from judges.base import Judge
 from judges.errors import InputError
 from judges.file_modules import file_module_name, run_file_module
-from judges.text_files import read_text_file
+from judges.text_files import read_text_file, user_path
 
 __all__ = ["register_judge", "build_judge", "judge_types", "judges_from_config", "load_config", "config_input_files", "RAY_KEYS"]
 
@@ -120,7 +120,7 @@ def _parameter_hint(type_name: str, cls: type[Judge], params: dict[str, Any]) ->
 
 def load_config(path: str | Path) -> list[dict[str, Any]]:
     """The ``[[judge]]`` tables of a TOML (or YAML) judges file."""
-    path = Path(path)
+    path = user_path(path)
     data = _read_config(path)
     _import_plugins(data.get("plugins"), path)
     entries = data.get("judge") or data.get("judges")
@@ -175,7 +175,7 @@ def _read_config(path: Path) -> dict[str, Any]:
 def config_input_files(path: str | Path) -> dict[str, Path]:
     """The files a judges config has read, by what they are: its plugins and its judges' path parameters,
     resolved as the judges resolve them (a command's output written over one of them would destroy it)."""
-    path = Path(path)
+    path = user_path(path)
     data = _read_config(path)
     base = path.resolve().parent
     files: dict[str, Path] = {}
@@ -202,10 +202,11 @@ def _path_values(params: dict[Any, Any]) -> Iterator[tuple[Any, str]]:
 
 
 def _plugin_file(plugin: str, config: Path) -> Path | None:
-    """The file a config's plugin names (``./my_judge.py``, relative to the config), or None for a module name."""
+    """The file a config's plugin names (``./my_judge.py``, relative to the config; ``~/my_judge.py``), or None for a module name."""
     if not (plugin.endswith(".py") or _relative_to_file(plugin)):
         return None
-    return Path(plugin) if Path(plugin).is_absolute() else (config.resolve().parent / plugin).resolve()
+    file = user_path(plugin)
+    return file if file.is_absolute() else (config.resolve().parent / plugin).resolve()
 
 
 def _import_plugins(plugins: object, path: Path) -> None:
@@ -256,7 +257,7 @@ def judges_from_config(path: str | Path) -> list[Judge]:
 
     Ray's scheduling keys (:data:`RAY_KEYS`) are skipped: one config serves both runners.
     """
-    base = Path(path).resolve().parent
+    base = user_path(path).resolve().parent
     judges: list[Judge] = []
     try:
         for i, entry in enumerate(load_config(path)):

@@ -13,6 +13,7 @@ from judges.errors import InputError
 from judges.label_text import parse_labels
 from judges.outputs import read_judge_output
 from judges.registry import register_judge
+from judges.text_files import user_path
 from judges.verdict import Verdict
 
 __all__ = ["ReplayJudge", "answers_digest"]
@@ -66,7 +67,7 @@ class ReplayJudge(Judge):
             raise InputError('a replay judge serves a stored output: give path = "<its .npz, .csv or .jsonl file>" (or, in Python, labels=; not both)')
         self.name = name
         # absolute, so that a calibration file saved with this judge names the file wherever it is loaded from
-        self.path = None if path is None else os.path.abspath(path)
+        self.path = None if path is None else os.path.abspath(user_path(path))
         self.labels: dict[str, list[str]]
         if labels is not None:
             self.labels = _answers(labels)

@@ -19,6 +19,7 @@ import numpy as np
 from judges.errors import InputError
 from judges.install_hints import install_hint
 from judges.option_values import check_flags, is_whole_number
+from judges.text_files import user_path
 
 __all__ = ["SpeechToText"]
 
@@ -70,7 +71,7 @@ class SpeechToText:
         check_flags(vad=vad)  # "false" would read as true
         if importlib.util.find_spec("faster_whisper") is None:  # now, not as an error verdict per clip
             raise InputError(f"speech to text needs faster-whisper; install it with: {INSTALL_HINT}")
-        self.model_path = Path(model_path) if model_path is not None else bundled_model_path()
+        self.model_path = user_path(model_path) if model_path is not None else bundled_model_path()
         if not (self.model_path / "model.bin").is_file():
             raise InputError(f"{self.model_path}: not a CTranslate2 Whisper model folder (no model.bin); give the folder holding model.bin")
         self.beam_size = int(beam_size)

@@ -1,11 +1,26 @@
-"""Reading the small text files users write by hand: split lists and judge configs."""
+"""The paths users give and the small text files they write by hand (split lists, judge configs).
+
+A path a user gives, to the Python API or on the command line, is taken as a shell takes it: a leading ``~`` is
+their home folder (:func:`user_path`), whether the shell expanded it (``--out ~/cal.json``) or not (a quoted
+``"~/x.py:Cls"``, ``--out=~/cal.json``, ``CoJudge.load("~/cal.json")``).
+"""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from judges.errors import InputError
 
-__all__ = ["read_text_file", "check_input_file"]
+__all__ = ["read_text_file", "check_input_file", "user_path"]
+
+
+def user_path(path: str | os.PathLike[str]) -> Path:
+    """``path`` with a leading ``~`` (``~user``) expanded to the home folder, as :meth:`pathlib.Path.expanduser` does;
+    an unknown ``~user`` is a one-line error, not written to or read from a folder named ``~user``."""
+    try:
+        return Path(path).expanduser()
+    except RuntimeError:  # "Could not determine home directory"
+        raise InputError(f"{path}: {Path(path).parts[0]} is no user's home folder here; write the path in full") from None
 
 
 def read_text_file(path: str | Path, what: str) -> str:
@@ -27,8 +42,9 @@ def check_input_file(path: str | Path, what: str, fix: str = "") -> Path:
     """``path``, once it is sure it names something to read: a file, or a pipe (``<(...)`` in a shell).
 
     A missing path is ``no such <what>`` (then ``fix``); a folder is named a folder, not said to be missing.
+    ``~`` is the home folder (:func:`user_path`).
     """
-    path = Path(path)
+    path = user_path(path)
     if path.is_dir():
         raise InputError(f"{path}: is a folder, not a {what}; give the file's path")
     if not path.exists():

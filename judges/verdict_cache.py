@@ -18,6 +18,7 @@ from judges.base import Judge
 from judges.clip import Clip
 from judges.clip_hash import clip_key, identity_hash, sha256_file
 from judges.errors import InputError
+from judges.text_files import user_path
 from judges.user_warnings import warn_user
 from judges.verdict import Verdict
 
@@ -105,7 +106,7 @@ class VerdictCache:
     """
 
     def __init__(self, path: str | Path):
-        self.path = Path(path)
+        self.path = user_path(path)
         if not self.path.parent.is_dir():
             raise InputError(f"{self.path}: folder {self.path.parent} does not exist; create it or pick another cache path")
         if self.path.is_dir():

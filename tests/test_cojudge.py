@@ -200,6 +200,24 @@ def test_a_fusion_fitted_on_some_of_the_judges_saves_a_file_that_loads_with_all_
     assert [p.to_dict() for p in reloaded.predict_many(list(labels))] == [p.to_dict() for p in cojudge.predict_many(list(labels))]
 
 
+def test_a_calibration_saved_and_loaded_under_a_tilde_is_the_file_in_the_home_folder(tmp_path, monkeypatch):
+    # CoJudge.save("~/calibration.json") wrote ./~/calibration.json, in a folder named '~' it made in the working folder,
+    # and CoJudge.load("~/calibration.json") said "no such calibration file"
+    from ensemble.fuser import Fuser
+    from ensemble.majority_voter import MajorityVoter
+
+    home, work = tmp_path / "home", tmp_path / "work"
+    home.mkdir(), work.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(work)
+    outputs, labels = toy_outputs()
+    cojudge, _ = toy_cojudge(fuser=Fuser(MajorityVoter(), oov="drop").fit(outputs, labels))
+    assert cojudge.save("~/calibration.json") == home / "calibration.json"
+    assert not (work / "~").exists()
+    reloaded = CoJudge.load("~/calibration.json", cojudge.judges, progress=False)
+    assert [p.words for p in reloaded.predict_many(list(labels))] == [p.words for p in cojudge.predict_many(list(labels))]
+
+
 def test_fitting_again_does_not_depend_on_an_earlier_fit_nor_change_the_voter_given():
     from ensemble.fuser import Fuser
     from ensemble.majority_voter import MajorityVoter

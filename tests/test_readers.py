@@ -275,6 +275,26 @@ def test_MEROV_DATA_may_start_with_a_tilde(tmp_path, monkeypatch):
     assert find_data_root() == tmp_path / "data"
 
 
+def test_a_replayed_judges_file_and_a_split_file_given_under_a_tilde_are_read_from_the_home_folder(tmp_path, monkeypatch):
+    # ReplayJudge("r", "~/out.csv") said "~/out.csv: no such judge-output file", as a shell-quoted "~/..." did
+    from calibration.labels import read_split
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.chdir(tmp_path.parent)
+    (tmp_path / "out.csv").write_text('name,openset\nc1,"happy"\n', encoding="utf-8")
+    (tmp_path / "split.txt").write_text("c1\n", encoding="utf-8")
+    judge = ReplayJudge("r", "~/out.csv")
+    assert judge.path == str(tmp_path / "out.csv") and judge.judge(Clip("c1")).words == ["happy"]
+    assert read_split("~/split.txt") == ["c1"]
+
+
+def test_a_tilde_naming_no_users_home_folder_is_a_one_line_error():
+    from judges.text_files import user_path
+
+    with pytest.raises(InputError, match=r"^~no-such-user-merov/x\.csv: ~no-such-user-merov is no user's home folder here; write the path in full$"):
+        user_path("~no-such-user-merov/x.csv")
+
+
 def test_MEROV_DATA_naming_no_folder_is_refused(tmp_path, monkeypatch):
     from calibration.data_paths import data_root
 

@@ -236,6 +236,22 @@ def test_saving_a_voter_whose_state_attrs_leave_out_what_predict_proba_reads_is_
     assert not (tmp_path / "calibration.json").exists()
 
 
+def test_a_strategy_file_and_an_output_named_under_a_quoted_tilde_are_in_the_home_folder(voter_file, judge_files, tmp_path, monkeypatch,
+                                                                                       capsys):
+    # --strategy "~/precision_voter.py:PrecisionVoter" (quoted: the shell leaves the ~) said "no such file
+    # (/.../~/precision_voter.py)", and --out=~/calibration.json (no shell expands a ~ after --out=) wrote ./~/calibration.json
+    from ensemble.cli import main
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    assert type(make_voter("~/precision_voter.py:PrecisionVoter")).__name__ == "PrecisionVoter"
+    code = main(["tune", *judge_files, "--oov", "drop", "--folds", "2", "--strategy", "~/precision_voter.py:PrecisionVoter",
+                 "--grid", "threshold=0.5", "--out=~/calibration.json"])
+    assert code == 0, capsys.readouterr().err
+    assert (tmp_path / "calibration.json").is_file() and not (tmp_path / "~").exists()
+    assert load_calibration("~/calibration.json")[1]["voter"]["class"] == f"{voter_file}:PrecisionVoter"
+
+
 def test_tune_refuses_to_write_its_calibration_over_its_strategy_file(voter_file, judge_files, tmp_path, monkeypatch, capsys):
     from ensemble.cli import main
 
