@@ -115,6 +115,11 @@ def _strategy_label(cls: type) -> str:
     return f"{cls.__name__} ({getattr(sys.modules.get(cls.__module__), '__file__', None) or cls.__module__})"
 
 
+#: How far outside [0, 1] a strategy of one's own's probability may fall by rounding (a weighted share summed in
+#: another order than its weights: 1.0000000000000002)
+_ROUNDING = 1e-9
+
+
 class StrategyCodeError(InputError):
     """A voting strategy of one's own failed in its own code (:func:`strategy_code`): a one-line error naming it."""
 
@@ -193,7 +198,8 @@ class ClassVoter(BaseEstimator):
 
     def _proba(self, table: VoteTable) -> np.ndarray:
         """:meth:`predict_proba`, as the fusion and tuning call it: a strategy of one's own whose code fails, or that gives
-        other than one finite probability per clip and class, is a one-line error naming it (not a traceback further on)."""
+        other than one finite probability in [0, 1] per clip and class (a rounding error's worth outside passes), is a
+        one-line error naming it (not a traceback further on, nor words chosen on scores that are no probabilities)."""
         if not _of_ones_own(type(self)):
             return self.predict_proba(table)
         with strategy_code(type(self), "predict_proba"):
@@ -204,6 +210,10 @@ class ClassVoter(BaseEstimator):
             raise StrategyCodeError(f"voting strategy {_strategy_label(type(self))}: its predict_proba gave an array of shape {proba.shape}; {fix}")
         if not np.isfinite(proba).all():
             raise StrategyCodeError(f"voting strategy {_strategy_label(type(self))}: its predict_proba gave NaN or infinite probabilities; {fix}")
+        outside = proba[(proba < -_ROUNDING) | (proba > 1 + _ROUNDING)]
+        if outside.size:
+            raise StrategyCodeError(f"voting strategy {_strategy_label(type(self))}: its predict_proba gave {float(outside[0])!r}, "
+                                    "not a probability (outside [0, 1]); it must give one probability per clip and class, each in [0, 1]")
         return proba
 
     @property

@@ -419,6 +419,11 @@ class WrongShape(MajorityVoter):
 class NotFinite(MajorityVoter):
     def predict_proba(self, table):
         return np.full((len(table.names), len(table.space)), np.nan)
+
+
+class NotAProbability(MajorityVoter):
+    def predict_proba(self, table):
+        return 3 * super().predict_proba(table) - 1  # -1 to 2, finite: a score, not a probability
 '''
 
 
@@ -429,6 +434,8 @@ class NotFinite(MajorityVoter):
     ("WrongShape", r"WrongShape \(.*faulty_voters\.py\): its predict_proba gave an array of shape \(\d+, 2\); it must give one "
                    r"probability per clip and class, a finite array of shape \(\d+, \d+\)"),
     ("NotFinite", r"NotFinite \(.*faulty_voters\.py\): its predict_proba gave NaN or infinite probabilities; it must give"),
+    ("NotAProbability", r"NotAProbability \(.*faulty_voters\.py\): its predict_proba gave -1\.0, not a probability \(outside \[0, 1\]\); "
+                        r"it must give one probability per clip and class, each in \[0, 1\]$"),
 ])
 def test_cojudge_tune_with_a_strategy_whose_own_code_fails_is_a_one_line_error_naming_it_and_the_method(
         cls, problem, judge_files, tmp_path, monkeypatch, capsys):
@@ -441,6 +448,21 @@ def test_cojudge_tune_with_a_strategy_whose_own_code_fails_is_a_one_line_error_n
     err = capsys.readouterr().err
     assert code == 2 and re.search(problem, err) and err.count("\n") == 1, err
     assert not (tmp_path / "calibration.json").exists()
+
+
+def test_a_strategys_probability_a_rounding_error_above_one_is_taken(toy, tmp_path):
+    # a weighted share summed in another order than its weights can come out 1.0000000000000002
+    table, _, Y = toy
+    (tmp_path / "rounding_voter.py").write_text(textwrap.dedent('''
+        from ensemble.majority_voter import MajorityVoter
+
+
+        class RoundingAbove(MajorityVoter):
+            def predict_proba(self, table):
+                return super().predict_proba(table) * (1 + 1e-12)
+    '''), encoding="utf-8")
+    voter = make_voter(f"{tmp_path / 'rounding_voter.py'}:RoundingAbove").fit(table, Y)
+    assert voter.predict(table) == make_voter("majority").fit(table, Y).predict(table)
 
 
 def test_cojudge_fuse_with_a_strategy_file_whose_predict_proba_now_fails_is_a_one_line_error_naming_it(
