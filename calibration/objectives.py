@@ -1,6 +1,7 @@
 """What tuning maximises: ``l1_f`` (default), ``m_avg``, or ``f<beta>`` on level-1 P and R."""
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 
@@ -30,6 +31,9 @@ class Objective:
         self.beta: float | None = float(match.group(1)) if match else None
         if self.beta is not None and self.beta == 0:  # F-beta at beta 0 is precision alone: one sure word a clip
             raise InputError(f"objective {name!r}: F-beta needs beta > 0 (f0 is precision alone); use e.g. f0.5 to favour precision")
+        if self.beta is not None and not math.isfinite(self.beta * self.beta):  # f1e400 digits: inf, or beta**2 overflows
+            raise InputError(f"objective {name!r}: beta is too large to weigh by (its square is not a finite number); "
+                             "use e.g. f2 to favour recall")
         self.metrics = METRIC_NAMES if name == "m_avg" else LEVEL1_METRICS
 
     def scores(self, labels: Mapping[str, Sequence[str]], preds: Mapping[str, Sequence[str] | None], names: Sequence[str], wheel: EmotionWheel) -> EWScores:

@@ -121,6 +121,14 @@ def test_an_f_beta_objective_with_beta_zero_is_refused_as_precision_alone(name):
         Objective(name)
 
 
+@pytest.mark.parametrize("name", ["f" + "9" * 400, "f1" + "0" * 200])
+def test_an_f_beta_objective_whose_beta_squared_is_not_finite_is_refused(name):
+    # --objective f999...9 (400 digits) read beta as inf, and its value at P = 0.5, R = 1 was nan; f1 and 200 zeros
+    # was taken, and its value raised OverflowError (a traceback where tuning scores a fold)
+    with pytest.raises(InputError, match=r"beta is too large to weigh by \(its square is not a finite number\); use e\.g\. f2"):
+        Objective(name)
+
+
 def test_an_unknown_objective_is_refused():
     with pytest.raises(InputError, match="unknown objective 'recall'"):
         Objective("recall")
