@@ -112,7 +112,8 @@ class AffectGPTJudge(Judge):
         if _EPOCH.search(self.checkpoint.name) is None and any("{epoch}" in c for c in self.commands):
             raise InputError(f"checkpoint={checkpoint}: AffectGPT finds its checkpoint by the epoch in the name, and this name has "
                              "none; keep AffectGPT's checkpoint_0000NN_loss_X.pth name, or give a command= without {epoch}")
-        self.python = python
+        # a command ('python') or a path: only a leading ~ is expanded, as user_path would turn './python' into a name on PATH
+        self.python = str(user_path(python)) if python.startswith("~") else python
         self.name = name
         self.cfg_path = cfg_path
         self.dataset = dataset

@@ -183,6 +183,20 @@ def test_cache_identity_changes_when_the_checkpoint_is_retrained_in_place(fake_r
     assert affectgpt(fake_repo).cache_identity() != before
 
 
+def test_a_python_under_a_tilde_is_the_interpreter_in_the_home_folder(fake_repo, videos, tmp_path, monkeypatch):
+    # python="~/miniconda3/envs/affectgpt/bin/python", as the class's own example writes it, failed every batch:
+    # "AffectGPT command '~/bin/python' cannot run (No such file or directory)"
+    home = tmp_path / "home"
+    (home / "bin").mkdir(parents=True)
+    (home / "bin" / "python").write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n', encoding="utf-8")
+    (home / "bin" / "python").chmod(0o755)
+    monkeypatch.setenv("HOME", str(home))
+    judge = AffectGPTJudge(repo=fake_repo, checkpoint=CHECKPOINT, python="~/bin/python", cfg_path="train_configs/mercaptionplus_face.yaml",
+                           timeout=60, work_root=tmp_path / "runs")
+    (a,) = judge.judge_batch([Clip("a", videos[0], subtitle="happy")])
+    assert a.error is None and a.words == ["happy"]
+
+
 def test_a_work_root_that_does_not_exist_yet_is_made_for_the_runs(fake_repo, videos, tmp_path):
     root = tmp_path / "not" / "yet"
     (a,) = affectgpt(fake_repo, work_root=root, keep_workdir=True).judge_batch([Clip("a", videos[0], subtitle="happy")])
