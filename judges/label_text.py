@@ -36,7 +36,7 @@ def parse_labels(text: object) -> list[str]:
     words = []
     for part in _SPLIT.split(s):
         part = _NUMBERING.sub("", part)
-        part = " ".join(part.strip().strip("[]().:").split()).lower()
+        part = " ".join(part.strip().strip("[]().:!\u2026\u3002\uff01").split()).lower()
         if part and part not in _NONE:
             words.append(part)
     return words

@@ -48,3 +48,14 @@ def test_lists_are_parsed_item_by_item():
 
 def test_format_round_trips():
     assert parse_labels(format_labels(["happy", "self-deprecating"])) == ["happy", "self-deprecating"]
+
+
+@pytest.mark.parametrize("text, words", [("happy…, sad!", ["happy", "sad"]), ("开心。", ["开心"]), ("Excited！", ["excited"])])
+def test_a_closing_ellipsis_or_exclamation_mark_is_not_part_of_the_word(text, words):
+    # 'happy…' and 'sad!' came back with the mark
+    assert parse_labels(text) == words
+
+
+def test_a_question_mark_is_kept_so_stored_outputs_read_as_before():
+    # a SALMONN answer quotes its subtitle, 'Who the hell is it?'; fused words of the stored outputs must not move
+    assert parse_labels("who is it?") == ["who is it?"]
