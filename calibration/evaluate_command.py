@@ -44,8 +44,9 @@ def run(args: argparse.Namespace) -> int:
     if scores.n == 0:
         raise InputError(f"no clip's ground truth maps to the emotion wheel: check the labels file {args.labels} "
                          "(its openset words are all empty or out of the wheel's vocabulary)")
-    if scores.missing:
-        print(f"warning: {args.pred}: {scores.missing} of {len(names)} samples have no prediction; scored as empty", file=sys.stderr)
+    if scores.missing:  # counted among the scored clips only: one the metric skips is not scored as empty
+        print(f"warning: {args.pred}: {scores.missing} of the {scores.n} scored samples have no prediction; scored as empty",
+              file=sys.stderr)
     result = scores.as_dict()
     if args.format == "json":
         print(json.dumps({k: (round(v, 4) if isinstance(v, float) else v) for k, v in result.items()}))

@@ -176,7 +176,17 @@ def test_evaluate_prediction_covering_no_clip_is_an_error(files, tmp_path, capsy
 def test_evaluate_prediction_covering_some_clips_only_warns(files, tmp_path, capsys):
     pred = _csv(tmp_path / "some.csv", {"c0": "['happy']"})
     assert main(["evaluate", "--labels", files["labels"], "--pred", pred]) == 0
-    assert "7 of 8 samples have no prediction" in capsys.readouterr().err
+    assert "7 of the 8 scored samples have no prediction" in capsys.readouterr().err
+
+
+@pytest.mark.usefixtures("data_root")  # the emotion wheel
+def test_evaluate_counts_missing_predictions_out_of_the_scored_clips_not_every_clip(files, tmp_path, capsys):
+    # a clip whose ground truth maps to nothing is skipped, not scored as empty: on the dev split (232 clips, 231
+    # scored) a prediction for one clip warned '230 of 232 samples have no prediction', though 231 of the 232 had none
+    labels = _csv(tmp_path / "labels.csv", {"c0": "['happy']", "c1": "['sad']", "c2": "['angry']", "c3": "['xyzzy']"})
+    pred = _csv(tmp_path / "some.csv", {"c0": "['happy']"})
+    assert main(["evaluate", "--labels", labels, "--pred", pred]) == 0
+    assert "2 of the 3 scored samples have no prediction; scored as empty" in capsys.readouterr().err
 
 
 @pytest.mark.usefixtures("data_root")  # the emotion wheel
