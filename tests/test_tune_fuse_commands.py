@@ -5,6 +5,7 @@ import argparse
 import contextlib
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -173,6 +174,16 @@ def test_spaces_around_a_judges_name_and_path_are_not_part_of_them(tmp_path, mon
     monkeypatch.chdir(tmp_path)
     Path("p.csv").write_text("name,openset\n")
     assert _judge_files(["--judge", spec]) == {"a": Path("p.csv")}
+
+
+def test_judge_glob_help_names_a_file_as_the_command_names_it():
+    # the help said '<folder>:<file stem>', but the stem of ckpt30-openset.npz is ckpt30-openset and the judge is ckpt30
+    parser = argparse.ArgumentParser()
+    add_judge_arguments(parser)
+    help_text = next(action.help for action in parser._actions if action.dest == "judge_glob")
+    example = re.search(r"e\.g\. (\S+) is '([^']+)'", help_text)
+    assert example is not None, help_text
+    assert judge_name_for(Path(example[1])) == example[2]
 
 
 def test_judge_glob_adds_the_matching_files_in_name_order(tmp_path):
