@@ -192,6 +192,17 @@ def test_cojudge_tune_with_a_strategy_file_writes_a_calibration_that_cojudge_fus
     assert read_judge_output(tmp_path / "fused.csv") == labels  # the noisy judge's extra words are outvoted
 
 
+def test_the_readmes_usage_example_runs_as_written_once_its_data_paths_are_filled_in(voter_file, data_root, tmp_path):
+    # it used judges, outputs, names and labels that neither it nor the README defined: NameError on its first line of use
+    data = {"dev.txt": data_root / "ovmerd/splits/dev.txt", "dev.csv": data_root / "ovmerd/labels/dev.csv"}
+    usage = re.sub(r'"\.\.\./([^"]+)"', lambda m: repr(str(data.get(m[1], data_root / "ovmerd/outputs" / m[1]))),
+                   _readme_blocks("python")[1])
+    run = subprocess.run([sys.executable, "-c", usage], cwd=tmp_path, env=_env(data_root, tmp_path), capture_output=True,
+                         text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert (tmp_path / "calibration.json").is_file()
+
+
 def test_cojudge_tune_with_a_strategy_of_ones_own_and_no_grid_asks_for_one(voter_file, judge_files, data_root, tmp_path):
     run = _cojudge("tune", *judge_files, "--oov", "drop", "--folds", "2", "--strategy", "./precision_voter.py:PrecisionVoter",
                    "--out", "calibration.json", cwd=tmp_path, env=_env(data_root))
