@@ -8,6 +8,7 @@ inline backend (Agg underneath): no display is needed.
 """
 from __future__ import annotations
 
+import configparser
 import sys
 from pathlib import Path
 
@@ -36,6 +37,15 @@ def execute(nb: nbformat.NotebookNode, kernel_specs: KernelSpecManager) -> None:
     """Run every cell in place from the repo root; a failing cell raises ``CellExecutionError``."""
     km = KernelManager(kernel_name="python3", kernel_spec_manager=kernel_specs)
     NotebookClient(nb, km=km, timeout=900, resources={"metadata": {"path": str(REPO)}}).execute()
+
+
+def test_the_readme_says_how_to_install_the_jupyter_it_opens_the_notebooks_in():
+    # [dev] brings nbclient and ipykernel, no Jupyter front end: after the README's steps 'jupyter lab' was not found
+    section = (REPO / "README.md").read_text(encoding="utf-8").split("## Ablation notebooks", 1)[1].split("\n## ", 1)[0]
+    extras = configparser.ConfigParser()
+    extras.read(REPO / "setup.cfg", encoding="utf-8")
+    dev = extras["options.extras_require"]["dev"]
+    assert "Open them in Jupyter" not in section or "pip install jupyterlab" in section or "jupyterlab" in dev
 
 
 def test_the_four_ablation_notebooks_exist():
