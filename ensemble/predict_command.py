@@ -55,7 +55,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help=f"untrained fusion only: support a word needs, 0-1 (default {ScoreUnionFuser().threshold:g})")
     p.add_argument("--subtitle", metavar="FILE", help="subtitle (.srt or plain text) of the one video given")
     p.add_argument("--format", choices=("table", "json", "csv"), default="table",
-                   help="table (readable), json (one object per clip, with every judge's verdict) or csv (name,openset for 'cojudge evaluate')")
+                   help="table (readable, the default), json (one object per clip, with every judge's verdict) or csv (name,openset for 'cojudge evaluate')")
     p.add_argument("--out", help="also write the name,openset CSV here")
     p.add_argument("--cache", metavar="FILE", help="verdict cache (sqlite): judged clips are not judged again")
     p.add_argument("--retry-failed", action="store_true", help="judge again the clips whose cached verdict is a failure")
