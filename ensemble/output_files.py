@@ -24,12 +24,12 @@ from pathlib import Path
 from typing import IO
 
 from judges.errors import InputError
+from judges.temp_files import remove_stale_temporaries, temporary_path
 from judges.text_files import user_path
 
 __all__ = ["check_output_path", "write_atomically"]
 
 PathLike = str | os.PathLike
-_NAME_MAX = 255  # bytes in a file name, on Linux and macOS file systems
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -75,7 +75,7 @@ def check_output_path(path: PathLike, option: str, inputs: Mapping[str, PathLike
 def _check_can_create(path: Path, option: str) -> None:
     """Create and remove the temporary file :func:`write_atomically` will write: a folder that refuses new files though
     its mode allows them (a read-only mount, ``/proc``, root on a network share) fails now, not after the work."""
-    tmp = _temporary(_target(path))
+    tmp = temporary_path(_target(path))
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:  # left by a run of the same pid that was killed: write_atomically replaces it
@@ -84,14 +84,6 @@ def _check_can_create(path: Path, option: str) -> None:
         raise InputError(f"{option} {path}: cannot create a file in {tmp.parent} ({exc.strerror}); choose a writable path") from None
     os.close(fd)
     tmp.unlink(missing_ok=True)
-
-
-def _temporary(target: Path) -> Path:
-    """The temporary file beside ``target`` that is written, then renamed into place (another run has its own); the
-    target's name is shortened in it when the two would pass the 255-byte limit of a file name."""
-    suffix = f".{os.getpid()}.tmp"
-    name = target.name.encode()[: _NAME_MAX - len(suffix)].decode(errors="ignore")
-    return target.with_name(name + suffix)
 
 
 def _check_not_read_only(path: Path, option: str) -> None:
@@ -166,6 +158,8 @@ def _sync_folder(folder: Path) -> None:
 def write_atomically(path: PathLike, write: Callable[[IO[str]], object], newline: str | None = None) -> Path:
     """Call ``write`` on a temporary file beside ``path``, then move it into place: no half-written file.
 
+    The temporary files of writes of ``path`` killed before their rename are removed (see :mod:`judges.temp_files`).
+
     A file replaced keeps its permissions; a link's file is replaced and the link kept; a pipe or device is written into as it is.
     A write that fails (a full disk, a share gone, a closed pipe) is a one-line :class:`InputError`; the old file stays.
     """
@@ -191,7 +185,8 @@ def _write(path: Path, write: Callable[[IO[str]], object], newline: str | None) 
         return path
     target = _target(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _temporary(target)
+    remove_stale_temporaries(target)  # those of a write killed before it could rename its file
+    tmp = temporary_path(target)
     try:
         with tmp.open("w", newline=newline, encoding="utf-8") as fh:
             write(fh)

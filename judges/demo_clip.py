@@ -30,6 +30,7 @@ import numpy as np
 from judges.errors import InputError
 from judges.install_hints import install_hint
 from judges.option_values import check_flags, is_number, is_whole_number
+from judges.temp_files import remove_stale_temporaries, temporary_path
 from judges.text_files import user_path
 
 if TYPE_CHECKING:
@@ -97,7 +98,8 @@ def make_demo_clip(
             stacklevel=2,
         )
     length = seconds or max(MIN_SECONDS, (len(speech) / rate if speech is not None else 0.0) + 2 * LEAD_SECONDS)
-    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp{path.suffix}")
+    remove_stale_temporaries(path)  # those of a run killed while writing the clip
+    tmp = temporary_path(path)
     try:
         _write_mp4(tmp, picture, length, speech, rate, size)
         os.replace(tmp, path)

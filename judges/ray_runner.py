@@ -50,6 +50,7 @@ from judges.install_hints import install_hint
 from judges.option_values import check_flags, is_number, is_whole_number
 from judges.registry import _BUILTIN_MODULES, RAY_KEYS, _resolve_paths, build_judge, judge_types, load_config
 from judges.runner import _checked_clips, _judge_batch, run_judges
+from judges.temp_files import remove_stale_temporaries, temporary_path
 from judges.verdict import Verdict
 from judges.text_files import user_path
 from judges.verdict_cache import VerdictCache
@@ -505,7 +506,8 @@ def _check_folders(out_dir: Path, names: list[str]) -> None:
 
 
 def _write_parquet(path: Path, verdicts: list[Verdict]) -> None:
-    """One row per verdict, written to a temporary file and renamed, so a reader never sees half a file."""
+    """One row per verdict, written to a temporary file and renamed, so a reader never sees half a file (the
+    temporary files of runs killed while writing it are removed, see :mod:`judges.temp_files`)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -516,7 +518,8 @@ def _write_parquet(path: Path, verdicts: list[Verdict]) -> None:
     ])
     path.parent.mkdir(parents=True, exist_ok=True)
     table = pa.Table.from_pylist([v.to_dict() for v in verdicts], schema=schema)
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")  # another run writing the same out_dir has its own
+    remove_stale_temporaries(path)  # those of a run killed while writing it
+    partial = temporary_path(path)  # another run writing the same out_dir has its own
     try:
         pq.write_table(table, partial)
         fd = os.open(partial, os.O_RDONLY)

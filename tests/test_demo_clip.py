@@ -1,8 +1,11 @@
 """The demo clip a new user co-judges first: made once, a smiling face saying something happy."""
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -15,6 +18,7 @@ from judges.face_judge import FaceJudge
 from judges.media import decode_clip
 from judges.registry import load_config
 from judges.speech_text_judge import SpeechTextJudge
+from judges.temp_files import temporary_path
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +45,17 @@ def test_the_default_location_is_the_cache_folder(monkeypatch, tmp_path):
     monkeypatch.setenv("MEROV_CACHE", str(tmp_path / "cache"))
     monkeypatch.setattr("judges.demo_clip._write_mp4", lambda path, *a: path.write_bytes(b"mp4"))
     assert make_demo_clip(text="").parent == tmp_path / "cache"
+
+
+def test_a_demo_clip_left_half_written_by_a_killed_run_is_removed_when_the_clip_is_made(monkeypatch, tmp_path):
+    monkeypatch.setattr("judges.demo_clip._write_mp4", lambda path, *a: path.write_bytes(b"mp4"))
+    path = tmp_path / "demo.mp4"
+    ended = subprocess.Popen([sys.executable, "-c", ""])
+    ended.wait()
+    left = temporary_path(path).with_name(temporary_path(path).name.replace(f".{os.getpid()}.", f".{ended.pid}."))
+    left.write_bytes(b"half an mp4")  # what a run killed while writing the clip leaves
+    make_demo_clip(path, text="")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.mp4"]
 
 
 def test_without_espeak_the_words_go_to_a_subtitle_with_a_warning(monkeypatch, tmp_path):

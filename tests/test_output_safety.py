@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,7 @@ from ensemble.cli import main
 from ensemble.fuser import Fuser
 from ensemble.output_files import check_output_path, write_atomically
 from judges.errors import InputError
+from judges.temp_files import _host, temporary_path
 
 
 @pytest.fixture(scope="module")
@@ -397,7 +401,7 @@ def test_a_device_that_is_full_is_a_one_line_error():
 
 
 def test_an_output_name_at_the_file_name_limit_is_written_though_its_temporary_name_would_pass_it(tmp_path):
-    # the temporary file's name adds '.<pid>.tmp': a 250-character name was refused as 'File name too long'
+    # the temporary file's name adds '.<host>.<pid>.tmp': a 250-character name was refused as 'File name too long'
     path = tmp_path / ("p" * 246 + ".csv")
     check_output_path(path, "--out", {})
     write_atomically(path, lambda fh: fh.write("ok"))
@@ -406,10 +410,10 @@ def test_an_output_name_at_the_file_name_limit_is_written_though_its_temporary_n
 
 def test_a_folder_named_as_the_temporary_file_is_left_alone_and_the_error_is_the_write_s(tmp_path):
     path = tmp_path / "pred.csv"
-    (tmp_path / f"pred.csv.{os.getpid()}.tmp").mkdir()
+    temporary_path(path).mkdir()
     with pytest.raises(InputError, match=r"pred\.csv: cannot write it \(Is a directory\)"):
         write_atomically(path, lambda fh: fh.write("x"))
-    assert (tmp_path / f"pred.csv.{os.getpid()}.tmp").is_dir() and not path.exists()
+    assert temporary_path(path).is_dir() and not path.exists()
 
 
 def test_write_atomically_keeps_the_permissions_of_the_file_it_replaces(tmp_path):
@@ -420,13 +424,41 @@ def test_write_atomically_keeps_the_permissions_of_the_file_it_replaces(tmp_path
     assert path.read_text() == "new" and stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
+def _temporary_of(path: Path, pid: int, host: str | None = None) -> Path:
+    """The temporary file that process ``pid`` (of machine ``host``, default this one) writes ``path`` through."""
+    ours = temporary_path(path)
+    name = ours.name.replace(f".{os.getpid()}.tmp", f".{pid}.tmp")
+    return ours.with_name(name if host is None else name.replace(f".{_host()}.", f".{host}."))
+
+
+def _dead_pid() -> int:
+    """The id of a process that has ended."""
+    done = subprocess.Popen([sys.executable, "-c", ""])
+    done.wait()
+    return done.pid
+
+
 def test_write_atomically_leaves_alone_the_temporary_file_of_another_run_writing_the_same_output(tmp_path):
     path = tmp_path / "pred.csv"
-    others = [tmp_path / "pred.csv.tmp", tmp_path / "pred.csv.999999.tmp"]  # another cojudge, half-way through writing pred.csv
+    others = [_temporary_of(path, os.getppid()),  # another cojudge, alive, half-way through writing pred.csv
+              _temporary_of(path, _dead_pid(), host="other-machine"),  # one on another machine sharing the folder
+              _temporary_of(tmp_path / "other.csv", _dead_pid()),  # a killed write of another file
+              tmp_path / "pred.csv.tmp", tmp_path / "pred.csv.999999.tmp"]  # not named as ours are
     for other in others:
         other.write_text("name,openset\nhalf")
     write_atomically(path, lambda fh: fh.write("name,openset\n"))
     assert path.read_text() == "name,openset\n" and all(other.read_text() == "name,openset\nhalf" for other in others)
+
+
+def test_the_temporary_file_of_a_write_killed_midway_is_removed_by_the_next_write_of_that_file(tmp_path):
+    path = tmp_path / "pred.csv"
+    killed = ("import os, signal, sys\nfrom ensemble.output_files import write_atomically\n"
+              "def write(fh):\n    fh.write('name,openset\\nhalf')\n    fh.flush()\n    os.kill(os.getpid(), signal.SIGKILL)\n"
+              "write_atomically(sys.argv[1], write)\n")
+    run = subprocess.run([sys.executable, "-c", killed, str(path)], env={**os.environ, "PYTHONPATH": os.getcwd()})
+    assert run.returncode == -signal.SIGKILL and len(list(tmp_path.iterdir())) == 1 and not path.exists()
+    write_atomically(path, lambda fh: fh.write("name,openset\n"))  # before: the killed run's file stayed, one more per kill
+    assert list(tmp_path.iterdir()) == [path] and path.read_text() == "name,openset\n"
 
 
 def test_fuse_refuses_a_read_only_out_before_fusing_and_leaves_it(calibration, two_judges, tmp_path, capsys):

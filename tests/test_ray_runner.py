@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import os
+import subprocess
 import sys
 import threading
 import time
@@ -154,7 +155,10 @@ def test_out_dir_holds_one_parquet_file_per_judge_with_every_verdict(ray_cluster
 def test_out_dir_leaves_alone_the_partial_file_of_another_run_writing_the_same_folder(ray_cluster, tmp_path):
     import pandas as pd
 
-    other = tmp_path / "out" / "m" / ".verdicts.parquet.partial"  # another run, half-way through writing m's verdicts
+    from judges.temp_files import temporary_path
+
+    ours = temporary_path(tmp_path / "out" / "m" / "verdicts.parquet")
+    other = ours.with_name(ours.name.replace(f".{os.getpid()}.", f".{os.getppid()}."))  # another run, alive, half-way through writing m's verdicts
     other.parent.mkdir(parents=True)
     other.write_bytes(b"PAR1 half")
     run_judges_ray([{"type": "replay", "name": "m", "labels": {"c1": ["happy"]}}], ["c1"], out_dir=tmp_path / "out", progress=False)
@@ -537,6 +541,19 @@ def test_a_plugin_judge_type_is_refused_before_ray_starts_pointing_to_the_local_
     with pytest.raises(InputError, match="local runner") as caught:
         run_judges_ray(config, ["c1"], address="ray://nowhere.invalid:1")  # refused before any connection
     assert "\n" not in str(caught.value) and "walk-plugin-type" in str(caught.value)
+
+
+def test_a_parquet_file_left_half_written_by_a_killed_run_is_removed_when_the_file_is_next_written(tmp_path):
+    from judges.ray_runner import _write_parquet
+    from judges.temp_files import temporary_path
+
+    path = tmp_path / "verdicts.parquet"
+    ended = subprocess.Popen([sys.executable, "-c", ""])
+    ended.wait()
+    left = temporary_path(path).with_name(temporary_path(path).name.replace(f".{os.getpid()}.", f".{ended.pid}."))
+    left.write_bytes(b"PAR1 half")  # what a run killed while writing the file leaves
+    _write_parquet(path, [Verdict("m", "c1", words=["calm"])])
+    assert [p.name for p in tmp_path.iterdir()] == ["verdicts.parquet"]
 
 
 def test_a_parquet_file_is_synced_to_disk_before_it_is_renamed_into_place(tmp_path, monkeypatch):
