@@ -23,7 +23,6 @@ import math
 import os
 import struct
 import threading
-import warnings
 import wave
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -35,6 +34,7 @@ from judges.errors import InputError
 from judges.install_hints import install_hint
 from judges.option_values import is_whole_number
 from judges.text_files import user_path
+from judges.user_warnings import warn_user
 
 __all__ = ["DECODING_VERSION", "Media", "MediaSpec", "TruncatedMediaWarning", "decode_clip", "encode_image", "encode_wav", "require_media"]
 
@@ -407,8 +407,8 @@ def _warn_truncated(path: Path, truncated: tuple[float, float]) -> None:
             return
         _warned.add(key)
     got, declared = truncated
-    warnings.warn(f"{path}: decoded {got:.1f} s of the {declared:.1f} s its container declares (a truncated or damaged file?); "
-                  "judged on what decodes", TruncatedMediaWarning, stacklevel=3)
+    warn_user(f"{path}: decoded {got:.1f} s of the {declared:.1f} s its container declares (a truncated or damaged file?); "
+              "judged on what decodes", TruncatedMediaWarning)
 
 
 #: ffmpeg's AV_DISPOSITION_ATTACHED_PIC: a cover picture (a song's, a podcast's), not video of the clip.

@@ -30,6 +30,7 @@ from judges.errors import InputError
 from judges.media import MediaSpec, encode_image, encode_wav, require_media
 from judges.option_values import is_number, is_whole_number
 from judges.registry import register_judge
+from judges.user_warnings import with_call_site
 from judges.verdict import Verdict
 
 __all__ = ["OpenAIJudge"]
@@ -170,7 +171,7 @@ class OpenAIJudge(Judge):
         if len(clips) <= 1:
             return [self._judge_one(clip) for clip in clips]
         with ThreadPoolExecutor(max_workers=min(self.max_concurrency, len(clips)), thread_name_prefix=f"openai-{self.name}") as pool:
-            return list(pool.map(self._judge_one, clips))
+            return list(pool.map(with_call_site(self._judge_one), clips))  # its warnings (a truncated video): the run's line
 
     def _judge_one(self, clip: Clip) -> Verdict:
         start = time.perf_counter()

@@ -33,7 +33,7 @@ from judges.base import Judge
 from judges.clip import Clip
 from judges.errors import InputError
 from judges.option_values import check_flags, is_number, is_whole_number
-from judges.user_warnings import warn_user
+from judges.user_warnings import warn_user, with_call_site
 from judges.verdict import Verdict
 from judges.verdict_cache import VerdictCache
 
@@ -157,7 +157,8 @@ def _run(
         bar.update(sum(map(len, found.values())))
         for judge in busy:
             args = (judge, todo[judge.name], batch_size, outbox, stop, flights)
-            threading.Thread(target=_work, args=args, name=f"judge-{judge.name}", daemon=True).start()
+            # with the user's line that started the run: a judge's warnings in its thread point there
+            threading.Thread(target=with_call_site(_work), args=args, name=f"judge-{judge.name}", daemon=True).start()
         pending = len(busy)
         try:
             while pending:

@@ -17,6 +17,7 @@ from judges.base import Judge
 from judges.clip import Clip
 from judges.errors import InputError
 from judges.registry import build_judge, register_judge
+from judges.user_warnings import with_call_site
 from judges.verdict import Verdict
 
 __all__ = ["TwoStageJudge", "build_extractor"]
@@ -61,7 +62,7 @@ class TwoStageJudge(Judge):
         if workers == 1:
             return [self._second_stage(clip, first) for clip, first in zip(clips, described)]
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"extract-{self.name}") as pool:
-            return list(pool.map(self._second_stage, clips, described))
+            return list(pool.map(with_call_site(self._second_stage), clips, described))  # its warnings: the run's line
 
     def _second_stage(self, clip: Clip, first: Verdict) -> Verdict:
         if not first.ok:

@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import contextlib
 import json
+import linecache
 import threading
 import time
+import warnings
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -13,9 +16,11 @@ import pytest
 from judges import prompts
 from judges.clip import Clip
 from judges.errors import InputError
+from judges.media import TruncatedMediaWarning
 from judges.openai_judge import OpenAIJudge
 from judges.registry import build_judge
-from tests.media_fixtures import make_clip
+from judges.runner import run_judges
+from tests.media_fixtures import make_clip, make_truncated_copy
 
 Reply = tuple[int, object, float]  # status, body (dict -> JSON, str or bytes -> as is), delay in seconds
 
@@ -218,6 +223,41 @@ def test_concurrency_is_bounded(video):
     assert [v.clip for v in verdicts] == [c.name for c in clips]
     assert all(v.words == ["calm"] for v in verdicts)
     assert server.max_active == 3
+
+
+@pytest.fixture(scope="module")
+def whole(tmp_path_factory):
+    return make_clip(tmp_path_factory.mktemp("whole") / "whole.mp4", seconds=6.0, width=64, height=48, fps=8)
+
+
+@pytest.fixture
+def truncated(whole, tmp_path):
+    """Two videos cut short, new to each test (a file's truncation is warned about once per process)."""
+    return [make_truncated_copy(whole, tmp_path / f"cut{i}.mp4", 0.5) for i in range(2)]
+
+
+def _truncation_warnings(caught: list[warnings.WarningMessage]) -> list[tuple[str, str]]:
+    """Where each truncated-video warning points: its file and that line's text."""
+    return [(w.filename, linecache.getline(w.filename, w.lineno).strip())
+            for w in caught if issubclass(w.category, TruncatedMediaWarning)]
+
+
+@pytest.mark.parametrize("batch_size", [1, 2], ids=["judged-in-the-runners-thread", "judged-in-request-threads"])
+def test_a_truncated_videos_warning_points_at_the_line_that_started_the_run(truncated, batch_size):
+    # it pointed at threading.py (the runner's thread) or concurrent/futures/thread.py (the judge's requests)
+    clips = [Clip.from_path(path) for path in truncated]
+    with FakeChatServer() as server, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        run_judges([judge_for(server, max_concurrency=2)], clips, batch_size=batch_size, progress=False)  # the line
+    assert _truncation_warnings(caught) == [(__file__, "run_judges([judge_for(server, max_concurrency=2)], clips, "
+                                                       "batch_size=batch_size, progress=False)  # the line")] * 2
+
+
+def test_a_warning_in_a_thread_that_calls_a_judge_directly_points_at_the_judge_not_at_the_thread_machinery(truncated):
+    with FakeChatServer() as server, warnings.catch_warnings(record=True) as caught, ThreadPoolExecutor(1) as pool:
+        warnings.simplefilter("always")
+        list(pool.map(judge_for(server).judge, [Clip.from_path(truncated[0])]))  # no line of the caller's on that thread
+    assert [where.rsplit("/", 2)[-2:] for where, _ in _truncation_warnings(caught)] == [["judges", "base.py"]]
 
 
 def test_describe_mode_returns_the_description(video):
