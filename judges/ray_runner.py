@@ -328,11 +328,10 @@ class _JudgeActor:
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[str]]:
         clips = [_clip_from_row(text) for text in batch["clip"]]
         if self.judge is None:
-            verdicts = [Verdict.failed(self.name, clip.name, self.problem) for clip in clips]
+            texts = [Verdict.failed(self.name, clip.name, self.problem).to_json() for clip in clips]
         else:
-            verdicts = _judge_batch(self.judge, clips)  # a raising or contract-breaking judge -> error verdicts
-        return {"clip": [clip.name for clip in clips],
-                "verdict": [json.dumps(v.to_dict(), ensure_ascii=False) for v in verdicts]}
+            texts = _judge_batch(self.judge, clips).texts  # a raising or contract-breaking judge -> error verdicts
+        return {"clip": [clip.name for clip in clips], "verdict": texts}
 
     def __del__(self) -> None:
         try:

@@ -18,7 +18,6 @@ without pickling.
 """
 from __future__ import annotations
 
-import json
 import math
 import os
 import queue
@@ -26,6 +25,7 @@ import threading
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from tqdm.auto import tqdm
 
@@ -187,9 +187,9 @@ def _run(
                     pending -= 1
                     continue
                 if cache is not None:
-                    cache.put_many(judge, batch, outcome)
-                found[judge.name].update((clip.name, verdict) for clip, verdict in zip(batch, outcome))
-                failed += sum(not verdict.ok for verdict in outcome)
+                    cache.put_many(judge, batch, outcome.verdicts, outcome.texts)
+                found[judge.name].update((clip.name, verdict) for clip, verdict in zip(batch, outcome.verdicts))
+                failed += sum(not verdict.ok for verdict in outcome.verdicts)
                 bar.update(len(batch))
                 if failed:
                     bar.set_postfix(failed=failed, refresh=False)
@@ -208,7 +208,7 @@ def _store_finished(cache: VerdictCache, outbox: queue.Queue) -> None:
         except queue.Empty:
             return
         if batch is not None:
-            cache.put_many(judge, batch, outcome)
+            cache.put_many(judge, batch, outcome.verdicts, outcome.texts)
 
 
 def _work(
@@ -230,10 +230,10 @@ def _work(
                 if stop.is_set():
                     return
                 flights.start(judge.name)
-                verdicts = _judge_batch(judge, batch)
+                judged = _judge_batch(judge, batch)
             finally:
                 flights.end(judge)
-            outbox.put((judge, batch, verdicts))
+            outbox.put((judge, batch, judged))
         outbox.put((judge, None, None))
     except BaseException as exc:  # KeyboardInterrupt or SystemExit inside a judge stops the whole run
         outbox.put((judge, None, exc))
@@ -291,24 +291,34 @@ class _Flights:
         return late
 
 
-def _judge_batch(judge: Judge, batch: list[Clip]) -> list[Verdict]:
+class _Judged(NamedTuple):
+    """A batch's verdicts and each one's :meth:`Verdict.to_json`, made once: to check it can be stored, then to store it."""
+
+    verdicts: list[Verdict]
+    texts: list[str]
+
+
+def _judge_batch(judge: Judge, batch: list[Clip]) -> _Judged:
     """The judge's verdicts for a batch, or one error verdict per clip if it raised or broke the contract."""
     start = time.perf_counter()
+    texts: list[str] = []
     problem: str | None
     try:
         verdicts = judge.judge_batch(batch)
     except Exception as exc:
         problem = f"judge {judge.name!r} raised {type(exc).__name__}: {exc}"
     else:
-        problem = _contract_problem(judge, batch, verdicts)
+        problem = _contract_problem(judge, batch, verdicts, texts)
     if problem is None:
-        return list(verdicts)
+        return _Judged(list(verdicts), texts)
     seconds = (time.perf_counter() - start) / len(batch)
-    return [Verdict.failed(judge.name, clip.name, problem, seconds=seconds) for clip in batch]
+    failed = [Verdict.failed(judge.name, clip.name, problem, seconds=seconds) for clip in batch]
+    return _Judged(failed, [verdict.to_json() for verdict in failed])
 
 
-def _contract_problem(judge: Judge, batch: list[Clip], verdicts: object) -> str | None:
-    """Why ``verdicts`` is not one Verdict per clip of ``batch`` in order, or None if it is."""
+def _contract_problem(judge: Judge, batch: list[Clip], verdicts: object, texts: list[str]) -> str | None:
+    """Why ``verdicts`` is not one Verdict per clip of ``batch`` in order, or None if it is; each verdict's JSON,
+    made to check it, is appended to ``texts``."""
     if not isinstance(verdicts, (list, tuple)):
         return f"judge {judge.name!r}: judge_batch returned {type(verdicts).__name__}, not a list of Verdict"
     if len(verdicts) != len(batch):
@@ -328,7 +338,7 @@ def _contract_problem(judge: Judge, batch: list[Clip], verdicts: object) -> str 
             return (f"judge {judge.name!r} returned score {bad!r:.40} for clip {clip.name!r}; "
                     "scores must map words to numbers (confidences, e.g. 0-1), None meaning no score")
         try:  # what the cache stores; checked here so that it fails this batch, not the whole run
-            text = json.dumps(verdict.to_dict(), ensure_ascii=False)
+            text = verdict.to_json()
         except (TypeError, ValueError) as exc:
             return (f"judge {judge.name!r} returned a verdict for clip {clip.name!r} that is not JSON ({exc}); "
                     "words must be str and scores float")
@@ -337,6 +347,7 @@ def _contract_problem(judge: Judge, batch: list[Clip], verdicts: object) -> str 
         except UnicodeEncodeError as exc:  # a lone surrogate ("\ud83d", half an emoji): SQLite refuses it
             return (f"judge {judge.name!r} returned a verdict for clip {clip.name!r} whose text is not valid Unicode "
                     f"({exc.object[exc.start:exc.end]!r}, half an emoji?); drop lone surrogates from its text")
+        texts.append(text)
     return None
 
 

@@ -1,6 +1,7 @@
 """What a judge says about one clip."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -44,6 +45,10 @@ class Verdict:
         out["words"] = list(self.words) if isinstance(self.words, (list, tuple)) else self.words
         out["scores"] = dict(self.scores) if isinstance(self.scores, dict) else self.scores
         return out
+
+    def to_json(self) -> str:
+        """Every field as JSON, text as it is (not \\u-escaped): what the verdict cache stores, byte for byte."""
+        return json.dumps(self.to_dict(), ensure_ascii=False)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Verdict":

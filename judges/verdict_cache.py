@@ -295,16 +295,22 @@ class VerdictCache:
         """Store one verdict, committed before returning."""
         self.put_many(judge, [clip], [verdict])
 
-    def put_many(self, judge: Judge, clips: Sequence[Clip], verdicts: Sequence[Verdict]) -> None:
+    def put_many(self, judge: Judge, clips: Sequence[Clip], verdicts: Sequence[Verdict], texts: Sequence[str] | None = None) -> None:
         """Store one verdict per clip (same order) in one committed transaction; a transient failure (a server
-        down, a timeout) is not stored, so the next run asks again, nor is a clip whose video cannot be read."""
-        if len(clips) != len(verdicts):
-            raise ValueError(f"put_many: {len(clips)} clips but {len(verdicts)} verdicts")
+        down, a timeout) is not stored, so the next run asks again, nor is a clip whose video cannot be read.
+
+        ``texts`` are the verdicts' :meth:`Verdict.to_json`, when already made (the runner makes them checking the
+        verdicts can be stored); by default they are made here.
+        """
+        if len(clips) != len(verdicts) or (texts is not None and len(texts) != len(verdicts)):
+            given = "" if texts is None else f" and {len(texts)} texts"
+            raise ValueError(f"put_many: {len(clips)} clips but {len(verdicts)} verdicts{given}")
+        made: Sequence[str | None] = [None] * len(verdicts) if texts is None else texts
         judge_id, identity = self._identity(judge)
         now = time.time()
         rows = [
-            (judge_id, key, judge.name, clip.name, int(v.ok), json.dumps(v.to_dict(), ensure_ascii=False), now)
-            for clip, v in zip(clips, verdicts)
+            (judge_id, key, judge.name, clip.name, int(v.ok), v.to_json() if text is None else text, now)
+            for clip, v, text in zip(clips, verdicts, made)
             if (v.ok or not v.transient) and (key := self._key_if_readable(clip)) is not None
         ]
         if not rows:

@@ -223,6 +223,15 @@ def test_a_verdict_that_is_not_json_becomes_an_error_verdict_and_the_other_judge
         assert len(cache.get_many(CountingJudge("fine"), [Clip(name) for name in CLIPS])) == 3
 
 
+def test_each_new_verdict_is_turned_into_json_once_to_be_checked_and_stored(cache_path, monkeypatch):
+    # it was turned into JSON twice: once to check it could be stored, once to store it
+    calls = []
+    to_dict = Verdict.to_dict
+    monkeypatch.setattr(Verdict, "to_dict", lambda self: (calls.append(self.clip), to_dict(self))[1])
+    run_judges([CountingJudge("a"), CountingJudge("b")], CLIPS, cache=cache_path, progress=False)
+    assert sorted(calls) == sorted(CLIPS * 2)
+
+
 class HalfEmojiJudge(CountingJudge):
     """Answers a word holding a lone surrogate, half an emoji, which no UTF-8 file can store."""
 
@@ -485,11 +494,11 @@ def test_an_interrupt_leaves_the_cache_consistent_and_resumable(cache_path):
 class SlowFirstStoreCache(VerdictCache):
     """Takes a second over its first store, so that other batches finish while the run is busy."""
 
-    def put_many(self, judge, clips, verdicts):
+    def put_many(self, judge, clips, verdicts, texts=None):
         if not getattr(self, "stored_once", False):
             self.stored_once = True
             time.sleep(1.0)
-        super().put_many(judge, clips, verdicts)
+        super().put_many(judge, clips, verdicts, texts)
 
 
 class AfterSignalJudge(CountingJudge):

@@ -15,6 +15,7 @@ from judges.base import Judge
 from judges.clip import Clip
 from judges.clip_hash import clip_key, identity_hash, sha256_file
 from judges.errors import InputError
+from judges.runner import run_judges
 from judges.verdict import Verdict
 from judges.verdict_cache import VerdictCache
 
@@ -165,6 +166,31 @@ def test_a_video_is_hashed_once_across_reopenings(tmp_path, video, monkeypatch):
     with VerdictCache(tmp_path / "c.sqlite") as second:
         assert second.clip_key(Clip("s1", video=video)) == key
     assert len(hashed) == 1
+
+
+class RelievedJudge(PromptedJudge):
+    """Says, in French with an emoji and scores, that the person is relieved."""
+
+    def judge_batch(self, clips):
+        return [Verdict(self.name, clip.name, words=["soulagé", "calm"], raw="Soulagé 😌", scores={"soulagé": 0.75, "calm": 0.5},
+                        seconds=1.5) for clip in clips]
+
+
+STORED_TEXT = ('{"judge": "j", "clip": "s1", "words": ["soulagé", "calm"], "raw": "Soulagé 😌", "scores": {"soulagé": 0.75, '
+               '"calm": 0.5}, "description": null, "seconds": 1.5, "error": null, "transient": false}')
+
+
+@pytest.mark.parametrize("store", ["put", "run_judges"])
+def test_a_verdict_is_stored_as_the_json_of_its_fields_with_its_text_as_it_is_byte_for_byte(tmp_path, store):
+    # the format every cache written so far holds: a run must keep writing exactly this, whichever way it stores
+    judge, path = RelievedJudge(), tmp_path / "verdicts.sqlite"
+    if store == "put":
+        with VerdictCache(path) as cache:
+            cache.put(judge, Clip("s1"), judge.judge(Clip("s1")))
+    else:
+        run_judges([judge], ["s1"], cache=path, progress=False)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT verdict FROM verdicts").fetchall() == [(STORED_TEXT,)]
 
 
 def test_failed_verdicts_are_stored_and_left_out_with_retry_failed(cache):
