@@ -32,11 +32,13 @@ load per run, also when every verdict is already cached).
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
 import re
 import socket
+import threading
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -58,6 +60,7 @@ from judges.verdict_cache import VerdictCache
 __all__ = ["run_judges_ray", "RAY_KEYS"]
 
 PARQUET_FILE = "verdicts.parquet"
+STOP_SECONDS = 10.0  # how long a stopped run waits for its pools' threads to leave Ray Data's stream once it is stopped
 ACTOR_RESTARTS = 2  # an actor whose process dies is restarted, its batch retried, this often; then the batch is dropped
 DROPPED_BATCH = (
     f"its batch failed {ACTOR_RESTARTS + 1} times on Ray and was dropped (usually the judge's process dying on it: "
@@ -380,6 +383,8 @@ class _ActorPool(Judge):
         self._failure: Exception | None = None
         self._ended = False  # the dataset has streamed everything it will
         self._ledger: Any = None
+        self._dataset: Any = None  # the running ray.data.Dataset, whose executor close() stops
+        self._pulling = threading.Lock()  # held by the pool's thread while it waits on the stream
 
     def cache_identity(self) -> dict[str, Any]:
         return self._identity
@@ -392,7 +397,8 @@ class _ActorPool(Judge):
                 self._stream = self._start()
             for clip in clips:
                 while clip.name not in self._arrived and not self._ended:
-                    block = next(self._stream, None)
+                    with self._pulling:
+                        block = next(self._stream, None)
                     if block is None:
                         self._ended = True
                         break
@@ -408,7 +414,19 @@ class _ActorPool(Judge):
                 for clip in clips]
 
     def close(self) -> None:
-        """End the ledger actor now: Ray Data's reference cycles would keep it, a worker process, until a garbage collection."""
+        """Stop the dataset if it still runs (a run ended by Ctrl-C or an error), while Ray is up: left running, its
+        executor thread deadlocked the interpreter's exit once Ray had shut down, so Ctrl-C never ended the program.
+        Then end the ledger actor now: Ray Data's reference cycles would keep it, a worker process, until a garbage collection."""
+        with contextlib.suppress(Exception):  # clean-up, often on the way out of a Ctrl-C: it must not replace that
+            # Ray Data's handle, set once the first batch is back (before that, nothing can stop it), None once it ended
+            executor = getattr(self._dataset, "_current_executor", None)
+            if executor is not None:
+                executor.shutdown(force=True)  # the stream then ends, and the pool's thread stops waiting on it
+            if self._stream is not None and self._pulling.acquire(timeout=STOP_SECONDS if executor is not None else 0):
+                try:
+                    getattr(self._stream, "close", lambda: None)()  # its own clean-up now, not at the interpreter's exit
+                finally:
+                    self._pulling.release()
         if self._ledger is not None:
             import ray
 
@@ -444,6 +462,7 @@ class _ActorPool(Judge):
             **self._plan.options,
         )
         judged.context.max_errored_blocks = -1
+        self._dataset = judged
         return iter(judged.iter_batches(batch_size=None, batch_format="numpy"))
 
 

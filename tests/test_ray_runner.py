@@ -4,11 +4,13 @@ from __future__ import annotations
 import dataclasses
 import gc
 import os
+import signal
 import subprocess
 import sys
 import threading
 import time
 import warnings
+from pathlib import Path
 
 import pytest
 
@@ -16,12 +18,14 @@ import ray  # [dev] includes [ray]: a missing Ray is a failed install, not a ski
 from ray.util.annotations import RayDeprecationWarning
 
 from judges.base import Judge  # noqa: E402
+from judges.clip import Clip  # noqa: E402
 from judges.errors import InputError  # noqa: E402
 from judges.outputs import read_judge_output  # noqa: E402
 from judges.ray_runner import RAY_KEYS, run_judges_ray  # noqa: E402
 from judges.registry import build_judge  # noqa: E402
 from judges.runner import run_judges  # noqa: E402
 from judges.verdict import Verdict  # noqa: E402
+from judges.verdict_cache import VerdictCache  # noqa: E402
 
 # The test judges below travel to Ray workers by value: the workers cannot import this test module.
 ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])
@@ -511,6 +515,57 @@ def test_verdicts_back_from_the_cluster_ahead_of_their_turn_are_cached_when_the_
     monkeypatch.setattr(_ActorPool, "_start", resumed)
     result = run_judges_ray([judge], names, cache=cache, progress=False, batch_size=2)["m"]
     assert asked == ["c1", "c2"] and all(v.ok for v in result.values())  # c3 and c4 came from the cache
+
+
+class PacedJudge(MarkingJudge):
+    """MarkingJudge that takes ``seconds`` over each batch, as a model would, and marks its clips once judged."""
+
+    def __init__(self, name: str, marker: str, seconds: float):
+        super().__init__(name, marker)
+        self.seconds = seconds
+
+    def judge_batch(self, clips):
+        time.sleep(self.seconds)
+        return super().judge_batch(clips)
+
+
+RAY_CHILD = """
+import sys
+sys.path.insert(0, {repo!r})
+from judges.ray_runner import run_judges_ray
+from tests.test_ray_runner import PacedJudge
+run_judges_ray([PacedJudge("paced", {marker!r}, 0.3)], {clips!r}, cache={cache!r}, num_cpus=1, progress=False, batch_size=2)
+"""
+
+
+@pytest.mark.slow
+def test_ctrl_c_ends_a_ray_run_with_its_verdicts_stored_and_the_next_run_judges_only_the_rest(ray_cluster, tmp_path):
+    # Ctrl-C never ended the program: Ray Data's executor, left running, deadlocked the interpreter's exit
+    clips, marker, cache = [f"c{i:02d}" for i in range(40)], tmp_path / "calls.txt", tmp_path / "verdicts.sqlite"
+    script = RAY_CHILD.format(repo=str(Path(__file__).resolve().parents[1]), marker=str(marker), clips=clips, cache=str(cache))
+    env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"}  # its own local cluster, not this test's
+    with (tmp_path / "stderr.txt").open("w") as log:
+        child = subprocess.Popen([sys.executable, "-c", script], env=env, stderr=log)
+        try:
+            deadline = time.monotonic() + 180
+            while len(calls(marker)) < 6:  # three batches judged
+                assert child.poll() is None and time.monotonic() < deadline, "the Ray run ended or stalled before 3 batches"
+                time.sleep(0.05)
+            child.send_signal(signal.SIGINT)
+            child.wait(timeout=90)
+        finally:
+            if child.poll() is None:
+                child.kill()
+                child.wait()
+                pytest.fail("Ctrl-C did not end the Ray run within 90 s")
+    judged = calls(marker)
+    with VerdictCache(cache) as opened:
+        stored = opened.get_many(PacedJudge("paced", "", 0.0), [Clip(name) for name in clips])
+    assert len(stored) >= 2 and set(stored) <= set(judged) and len(judged) < len(clips)
+
+    result = run_judges_ray([PacedJudge("paced", str(marker), 0.0)], clips, cache=cache, progress=False, batch_size=2)["paced"]
+    assert sorted(calls(marker)[len(judged):]) == sorted(set(clips) - set(stored))  # those lost in flight, and the rest
+    assert all(verdict.ok for verdict in result.values())
 
 
 class SizingJudge(Judge):
