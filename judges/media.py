@@ -92,9 +92,9 @@ class MediaSpec:
             raise InputError(f"sample_rate={self.sample_rate!r}: give a positive whole number of Hz, e.g. 16000")
         if self.max_side is not None and (not is_whole_number(self.max_side) or self.max_side < 16):
             raise InputError(f"max_side={self.max_side!r}: give a pixel size >= 16, or None to keep frames as decoded")
-        for field in ("num_frames", "sample_rate", "max_side"):  # np.int64(8) as 8: the cache identity is JSON
-            if getattr(self, field) is not None:
-                object.__setattr__(self, field, int(getattr(self, field)))
+        for name in ("num_frames", "sample_rate", "max_side"):  # np.int64(8) as 8: the cache identity is JSON
+            if getattr(self, name) is not None:
+                object.__setattr__(self, name, int(getattr(self, name)))
 
     def as_dict(self) -> dict[str, Any]:
         """The spec and :data:`DECODING_VERSION`: what a judge's cache identity holds of how it sees a clip."""
