@@ -56,7 +56,9 @@ class Verdict:
 
     @classmethod
     def failed(cls, judge: str, clip: str, error: str, seconds: float = 0.0, raw: str = "", transient: bool = False) -> "Verdict":
-        return cls(judge=judge, clip=clip, words=[], raw=raw, seconds=seconds, error=error, transient=transient)
+        """A failure record; half an emoji (a lone surrogate, as an exception or a server's message may quote one) is
+        kept as its escape, ``\\ud83d``, so that the record can be stored and the run goes on."""
+        return cls(judge=judge, clip=clip, words=[], raw=_storable(raw), seconds=seconds, error=_storable(error), transient=transient)
 
     @classmethod
     def from_exception(cls, judge: str, clip: str, exc: BaseException, seconds: float = 0.0) -> "Verdict":
@@ -66,3 +68,8 @@ class Verdict:
 
 
 _FIELDS = tuple(f.name for f in fields(Verdict))
+
+
+def _storable(text: str) -> str:
+    """``text`` with any lone surrogate written as its backslash escape: UTF-8 (and so SQLite) refuses it as it is."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8") if isinstance(text, str) else text

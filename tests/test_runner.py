@@ -246,6 +246,21 @@ def test_a_verdict_with_half_an_emoji_becomes_an_error_verdict_and_the_run_goes_
         assert len(cache.get_many(CountingJudge("fine"), [Clip(name) for name in CLIPS])) == 3
 
 
+class HalfEmojiErrorJudge(CountingJudge):
+    """Raises an error whose message quotes half an emoji, as a model's garbled reply may."""
+
+    def judge_batch(self, clips):
+        raise RuntimeError("model said \ud83d")
+
+
+def test_an_error_quoting_half_an_emoji_is_stored_escaped_and_the_run_goes_on(cache_path):
+    # the run stopped with UnicodeEncodeError when the failure record was stored, losing the other judge's verdicts
+    out = run_judges([HalfEmojiErrorJudge("half"), CountingJudge("fine")], CLIPS, cache=cache_path, progress=False)
+    assert all(verdict.error == "judge 'half' raised RuntimeError: model said \\ud83d" for verdict in out["half"].values())
+    with VerdictCache(cache_path) as cache:
+        assert len(cache.get_many(CountingJudge("fine"), [Clip(name) for name in CLIPS])) == 3
+
+
 class OddScoresJudge(CountingJudge):
     """Scores its words with text, NaN or a list instead of numbers, one kind per clip."""
 
