@@ -55,14 +55,18 @@ INTERNVL_TEMPLATE = (
 def tiny_tokenizer(**extra):
     """A byte-level tokenizer (256 byte tokens, no merges) plus the chat and media special tokens."""
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers
-    from transformers import PreTrainedTokenizerFast
+    from transformers import PreTrainedTokenizerFast, Qwen2TokenizerFast
+
+    if int(transformers.__version__.split(".")[0]) < 5:  # transformers 4's Qwen2-VL processor takes a Qwen2 tokenizer only
+        PreTrainedTokenizerFast = Qwen2TokenizerFast  # noqa: N806
 
     vocab = {ch: i for i, ch in enumerate(sorted(pre_tokenizers.ByteLevel.alphabet()))}
     backend = Tokenizer(models.BPE(vocab=vocab, merges=[]))
     backend.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     backend.decoder = decoders.ByteLevel()
     backend.add_special_tokens(SPECIAL_TOKENS)
-    return PreTrainedTokenizerFast(tokenizer_object=backend, eos_token="<|im_end|>", pad_token="<|endoftext|>", **extra)
+    return PreTrainedTokenizerFast(tokenizer_object=backend, eos_token="<|im_end|>", pad_token="<|endoftext|>",
+                                   model_input_names=["input_ids", "attention_mask"], **extra)  # as Qwen2's and InternLM's
 
 
 def tiny_text_config(tokenizer, model_type: str = "qwen2", **extra) -> dict:
@@ -130,7 +134,11 @@ def build_qwen2_audio(folder: Path, answer: str | None = None) -> Path:
 
 def build_qwen2_vl(folder: Path) -> Path:
     from transformers import Qwen2VLConfig, Qwen2VLForConditionalGeneration
-    from transformers.models.qwen2_vl.image_processing_pil_qwen2_vl import Qwen2VLImageProcessorPil
+
+    try:  # transformers 5: the PIL processor (its default one needs torchvision)
+        from transformers.models.qwen2_vl.image_processing_pil_qwen2_vl import Qwen2VLImageProcessorPil
+    except ImportError:  # transformers 4: the default one is PIL-based
+        from transformers import Qwen2VLImageProcessor as Qwen2VLImageProcessorPil
 
     tokenizer = tiny_tokenizer()
     ids = tokenizer.convert_tokens_to_ids
@@ -148,7 +156,11 @@ def build_qwen2_vl(folder: Path) -> Path:
 
 def build_internvl(folder: Path, answer: str | None = None) -> Path:
     from transformers import InternVLConfig, InternVLForConditionalGeneration
-    from transformers.models.got_ocr2.image_processing_pil_got_ocr2 import GotOcr2ImageProcessorPil
+
+    try:  # as in build_qwen2_vl
+        from transformers.models.got_ocr2.image_processing_pil_got_ocr2 import GotOcr2ImageProcessorPil
+    except ImportError:
+        from transformers import GotOcr2ImageProcessor as GotOcr2ImageProcessorPil
 
     image_tokens = {"start_image_token": "<img>", "end_image_token": "</img>", "context_image_token": "<IMG_CONTEXT>", "video_token": "<video>"}
     tokenizer = tiny_tokenizer(extra_special_tokens=image_tokens)
