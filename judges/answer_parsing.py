@@ -29,7 +29,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "ve
 
 #: Bump whenever a change here reads some answer differently: the judges that parse answers put it in their
 #: cache identity, as they do the prompt version, so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-23.11"
+PARSER_VERSION = "2026-11-23.12"
 
 #: A label longer than this many words is a sentence, not an emotion word.
 MAX_WORDS_PER_LABEL = 3
@@ -77,10 +77,18 @@ _PLEASANTRY = re.compile(r"^\s*(?:(?:sure|certainly|of course|absolutely)\s*[,.!
                          re.IGNORECASE)
 # A word explained on its own line ("1. Happy: the person smiles.", "- Relieved - she sighs and sits back"): the word is
 # the answer, the explanation (a phrase with a pronoun, article, verb "to be" or preposition) is not; a field name
-# ("Emotion: the person is happy") is no word, and a word after a word ("Anxious: nervous, worried") no explanation.
+# ("Emotion: the person is happy") or a heading (_ASPECT) is no word, and a word after a word ("Anxious: nervous, worried") no explanation.
 _EXPLAINED = re.compile(r"^([ \t]*(?:\d{1,2}[.)]|[-*\u2022])?[ \t]*([^\W\d_]+(?:[ '-][^\W\d_]+){0,2}))[ \t]*(?::|[ \t]-)[ \t]*"
                         r"(?=[^\n]*\b(?:the|a|an|is|are|was|were|he|she|they|his|her|their|its|it|this|that|with|of|in|to|as|from|by"
                         r"|on|at)\b)\S+(?:[ \t]+\S+)+[ \t]*$", re.MULTILINE | re.IGNORECASE)
+# A heading naming what a line describes, not how anyone feels ("Facial expressions: she smiles", "Video description: a man
+# sits", "Note: the light is dim", "In the video: ..."): such a line is a sentence, not an explained word. "Content" alone is
+# an emotion ("Content: she relaxes"), after a word a heading ("Subtitle content: ...").
+_ASPECT = re.compile(r"\b(?:video|audio|clip|subtitles?|captions?|(?<=\w )content|descriptions?|summary|overview|analysis|conclusions?"
+                     r"|explanations?|reasons?|reasoning|rationale|notes?|context|environment(?:al)?|setting|scene|background"
+                     r"|predict(?:ion|ions|ed)|observations?|expressions?|language|movements?|gestures?|posture|tone|voice|speech"
+                     r"|face|faces|eyes|state|factors|clues?|keywords?|vocabulary|verdict|results?|response|output|step|man|woman"
+                     r"|person|people|individual|character|speaker|clothing|appearance|evidence|accuracy)\b", re.IGNORECASE)
 # A discourse opener before the answer ("In summary: ...", "Overall, ...", "In conclusion, the emotions are ...", "I'd say
 # ...", "Here you go: ...", "Based on the video, ..."): no word.
 _OPENER = re.compile(r"^\s*(?:in (?:summary|conclusion|short|brief|this case)|overall|to (?:summarize|summarise|sum up|conclude)|all in all"
@@ -168,7 +176,7 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
     answer = _SCORE.sub("", _ITEM_LABEL.sub("", answer))
     answer = _AND_OR.sub(" or ", "".join(", " if _is_symbol(ch) else ch for ch in answer))  # "happy 😊 sad": two words
     answer = _ARROW_PREFIX.sub("", _PREFIX.sub("", _HEADING.sub("", answer, count=1), count=1), count=1)
-    answer = _EXPLAINED.sub(lambda m: m[0] if _FIELD.match(m[2] + ":") else m[1], answer)
+    answer = _EXPLAINED.sub(lambda m: m[0] if _FIELD.match(m[2] + ":") or _ASPECT.search(m[2]) else m[1], answer)
     body = _OTHER_SEPARATORS.sub(", ", answer).strip().rstrip(".!\u2026\u3002\uff01").strip()
     # "The emotions are happy and relieved.": the list after the lead-in, if every item of it reads; else a sentence
     lead_in = _SENTENCE_LEAD_IN.match(body) or _SENTENCE_LEAD_IN_ZH.match(body)

@@ -256,6 +256,20 @@ def test_a_field_name_explained_on_its_line_is_not_taken_for_a_word():
     assert words == [] and error.startswith("unparseable answer:")
 
 
+@pytest.mark.parametrize("answer", ["Summary: the person is happy", "Note: The man's facial expressions are neutral.",
+                                    "In the video: the man is smiling at the camera",
+                                    "Video Description: The video shows a woman in a room.\nFacial expressions: she smiles at "
+                                    "the camera.\nBody language: her arms are crossed.\nSubtitle content: she says she is tired."])
+def test_a_heading_explained_on_its_line_is_not_taken_for_a_word(answer):
+    # a description under headings gave 'summary', 'note', 'in the video', 'video description', 'facial expressions'... as words
+    words, error = words_from_answer(answer)
+    assert words == [] and error.startswith("unparseable answer:")
+
+
+def test_content_alone_explained_on_its_line_is_the_emotion_word():
+    assert words_from_answer("Content: she leans back and smiles.") == (["content"], None)
+
+
 @pytest.mark.parametrize("answer", ["Their expressions and body movements indicate positive emotions, possibly due to the pleasant "
                                     "atmosphere and shared activity.",
                                     "Secondly, the video clues mention that he feels cold and uncomfortable.",
