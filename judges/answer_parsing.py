@@ -90,12 +90,13 @@ _ASPECT = re.compile(r"\b(?:video|audio|clip|subtitles?|captions?|(?<=\w )conten
                      r"|face|faces|eyes|state|factors|clues?|keywords?|vocabulary|verdict|results?|response|output|step|man|woman"
                      r"|person|people|individual|character|speaker|clothing|appearance|evidence|accuracy)\b", re.IGNORECASE)
 # A discourse opener before the answer ("In summary: ...", "Overall, ...", "In conclusion, the emotions are ...", "I'd say
-# ...", "Here you go: ...", "Based on the video, ..."): no word.
-_OPENER = re.compile(r"^\s*(?:in (?:summary|conclusion|short|brief|this case)|overall|to (?:summarize|summarise|sum up|conclude)|all in all"
-                     r"|first(?:ly)?|second(?:ly)?|third(?:ly)?|finally|lastly|additionally|moreover|furthermore|however|therefore"
-                     r"|thus|hence"
-                     r"|based on (?:the|this) (?:video|clip|audio|subtitles?|description|information)|here you go|here it is"
-                     r"|i (?:think|believe|would say|guess)|i'd say|my (?:answer|guess)(?: is)?)\s*(?:[,:\uff1a]\s*|\s(?=\w))",
+# ...", "Here you go: ...", "Based on the video, ..."): no word. "Based on ..." only before its comma or colon, since it
+# goes on in a sentence ("Based on the information provided, I cannot ...").
+_OPENER = re.compile(r"^\s*(?:(?:in (?:summary|conclusion|short|brief|this case)|overall|to (?:summarize|summarise|sum up|conclude)"
+                     r"|all in all|first(?:ly)?|second(?:ly)?|third(?:ly)?|finally|lastly|additionally|moreover|furthermore|however"
+                     r"|therefore|thus|hence|here you go|here it is"
+                     r"|i (?:think|believe|would say|guess)|i'd say|my (?:answer|guess)(?: is)?)\s*(?:[,:\uff1a]\s*|\s(?=\w))"
+                     r"|based on (?:the|this) (?:video|clip|audio|subtitles?|description|information)\s*[,:\uff1a]\s*)",
                      re.IGNORECASE)
 # A field name opening an item ("Primary emotion: anger; secondary emotion: sadness", "Main: happy\nOther emotions: sad"):
 # the word is after it.
@@ -172,7 +173,8 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
     if not answer:
         return [], "empty answer"
     answer = _APOLOGY.sub("", _PLEASANTRY.sub("", _EXPLANATION.sub("", _REMARK.sub("", answer)), count=1), count=1)
-    answer = _OPENER.sub("", answer, count=1)
+    opener = _OPENER.match(answer)
+    answer = answer[opener.end():] if opener else answer
     answer = _SCORE.sub("", _ITEM_LABEL.sub("", answer))
     answer = _AND_OR.sub(" or ", "".join(", " if _is_symbol(ch) else ch for ch in answer))  # "happy 😊 sad": two words
     answer = _ARROW_PREFIX.sub("", _PREFIX.sub("", _HEADING.sub("", answer, count=1), count=1), count=1)
@@ -184,6 +186,8 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
     if _says_none(listed) or "".join(body.split()) == "[]":  # "none", "The emotion is none."
         return [], None
     words, rejected, denied = _read_list(listed)
+    if opener and rejected:  # "Based on the video, the person smiles, ...": the opener begins a sentence, no list
+        rejected += 1
     if lead_in and (rejected or any(_VERB_IN_ITEM.search(word) for word in words) or (words and set(words) <= _DESCRIBING)):
         return [], f"unparseable answer: {_snippet(shown)!r}"
     if not words and denied and not rejected:  # "no clear emotion", "neither happy nor sad"

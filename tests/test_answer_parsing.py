@@ -323,6 +323,22 @@ def test_a_discourse_opener_before_the_answer_is_no_word_and_takes_none_with_it(
     assert words_from_answer(answer) == (["happy", "relieved"], None)
 
 
+@pytest.mark.parametrize("answer", ["Based on the video: happy, relieved", "Based on the clip, happy and relieved"])
+def test_based_on_the_video_before_its_comma_or_colon_is_an_opener(answer):
+    assert words_from_answer(answer) == (["happy", "relieved"], None)
+
+
+@pytest.mark.parametrize("answer", ["Based on the information provided, I cannot confidently determine the exact emotion, but she "
+                                    "appears to be happy, smiling, and content.",
+                                    "Based on the video, the person in it is feeling upset. Their facial expression, body language, "
+                                    "and the subtitle content suggest that they are sad and uncomfortable."])
+def test_an_opener_before_a_sentence_leaves_it_a_sentence_not_a_list(answer):
+    # these gave 'provided', 'smiling', 'content' and 'body language', 'uncomfortable': dropping the opener had left one
+    # non-word fewer than the sentence's stray words
+    words, error = words_from_answer(answer)
+    assert words == [] and error.startswith("unparseable answer:")
+
+
 @pytest.mark.parametrize("answer", ["Primary emotion: happy; secondary emotion: relieved", "Main emotion: happy\nOther emotions: relieved",
                                     "Primary: happy\nSecondary: relieved"])
 def test_a_field_name_opening_each_item_is_dropped_not_its_word(answer):
