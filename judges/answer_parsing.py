@@ -279,7 +279,8 @@ def _json_values(answer: str) -> str:
     """A JSON answer (``{"emotions": ["happy"]}``, JSON mode; a Python dict or list, single-quoted, as models also write
     it) as its string values, comma-joined; else ``answer``.
 
-    Keys name fields, not emotions, except in an object of only scores (``{"happy": 0.9}``), whose keys are the words;
+    Keys name fields, not emotions, except in an object of only scores (``{"happy": 0.9}``), whose keys are the words,
+    and in one of only flags (``{"happy": true, "sad": false}``), whose keys set true are;
     nested objects (``[{"label": "happy", "score": 0.9}]``) are read the same way. Text after the value is an
     explanation, not words.
     """
@@ -313,7 +314,8 @@ def _python_literal(answer: str) -> object:
 
 
 def _strings_in(data: object) -> list[str]:
-    """The words of a parsed JSON value: its strings, and the keys of an object holding only scores."""
+    """The words of a parsed JSON value: its strings, the keys of an object holding only scores, and the keys set true in
+    an object holding only flags."""
     if isinstance(data, str):
         return [data]
     if isinstance(data, (list, tuple, set, frozenset)):
@@ -321,6 +323,8 @@ def _strings_in(data: object) -> list[str]:
     if isinstance(data, dict):
         if data and all(is_number(value) for value in data.values()):
             return [str(key) for key in data]  # {"happy": 0.9}: the keys are the words
+        if data and all(isinstance(value, bool) for value in data.values()):
+            return [str(key) for key, value in data.items() if value]  # {"happy": true, "sad": false}: the keys set true
         return [word for value in data.values() for word in _strings_in(value)]
     return []  # numbers, true/false, null: no word
 

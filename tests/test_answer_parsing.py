@@ -199,6 +199,14 @@ def test_a_json_answer_whose_emotions_are_null_is_no_emotion_not_its_key():
     assert words_from_answer('{"emotions": null}') == ([], None)
 
 
+@pytest.mark.parametrize("answer", ['{"happy": true, "relieved": true, "sad": false}',
+                                    '{"emotions": {"happy": true, "sad": false, "relieved": true}}',
+                                    "{'happy': True, 'sad': False, 'relieved': True}"])
+def test_a_json_object_of_flags_gives_the_keys_set_true(answer):
+    # these were read as no emotion, with no error: every word silently lost
+    assert words_from_answer(answer) == (["happy", "relieved"], None)
+
+
 @pytest.mark.parametrize("answer", ["[]", "```json\n[]\n```", "[ ]"])
 def test_an_empty_json_list_is_no_emotion_not_an_error(answer):
     assert words_from_answer(answer) == ([], None)
