@@ -137,8 +137,15 @@ _DENIED_ZH = re.compile("^(?:(?:\u6ca1\u6709|\u6c92\u6709).*|(?:\u65e0|\u7121)(?
 # "Cannot judge / determine / tell (the emotion)" in Chinese, simplified or traditional: a non-answer.
 _UNSURE_ZH = re.compile("^(?:\u65e0\u6cd5|\u7121\u6cd5|\u4e0d\u80fd|\u96be\u4ee5|\u96e3\u4ee5)(?:\u5224\u65ad|\u5224\u65b7|\u786e\u5b9a|\u78ba\u5b9a|\u8bc6\u522b|\u8b58\u5225|\u8bf4|\u8aaa).*$")
 # Chinese joiners between two words of two characters or more ("开心和兴奋", "開心與興奮", "开心或者紧张"), not inside one
-# ("平和" calm, "不可或缺"); and a "but", "and also" or hedge ("maybe", "seems") opening an item ("但有点紧张", "可能是开心").
-_JOINER_ZH = re.compile("(?<=[\u3400-\u9fff]{2})(?:\u4ee5\u53ca|\u6216\u8005|\u548c|\u4e0e|\u8207|\u53ca|\u6216)(?=[\u3400-\u9fff]{2})")
+# ("平和" calm, "心态平和乐观", "比较温和友善", "一团和气", "不可或缺", "参与感", "来不及", "或许": the character before or after makes
+# the joiner part of a word); and a "but", "and also" or hedge ("maybe", "seems") opening an item ("但有点紧张", "可能是开心").
+_JOINER_ZH = re.compile("(?<=[\u3400-\u9fff]{2})(?:\u4ee5\u53ca|\u6216\u8005"
+                        "|(?<![\u5e73\u6e29\u6eab\u67d4\u968f\u96a8\u7965\u8c26\u8b19\u7f13\u7de9\u6696\u4eb2\u89aa\u8c03\u8abf\u9644\u6c14\u6c23"
+                        "\u4e2d\u9971\u98fd\u5171\u603b\u7e3d\u8bb2\u8b1b\u56e2\u5718])\u548c"  # 和, not in 平和, 温和, 一团和气...
+                        "|(?<![\u53c2\u53c3\u7ed9\u7d66\u8d4b\u8ce6])[\u4e0e\u8207]"  # 与, not in 参与, 给与
+                        "|(?<![\u4e0d\u6d89\u666e\u6ce2\u4f01])\u53ca"  # 及, not in 来不及, 涉及
+                        "|(?<!\u53ef)\u6216(?![\u8bb8\u8a31]))"  # 或, not in 不可或缺, 或许
+                        "(?=[\u3400-\u9fff]{2})")
 _OR_ZH = ("\u6216\u8005", "\u6216")
 _OPENER_ZH = re.compile("^(?:\u4f46\u662f|\u4f46|\u4e0d\u8fc7|\u4e0d\u904e|\u800c\u4e14|\u5e76\u4e14|\u4e26\u4e14|\u540c\u65f6|\u540c\u6642|\u53ef\u80fd\u662f|\u53ef\u80fd|\u4e5f\u8bb8|\u4e5f\u8a31|\u6216\u8bb8|\u6216\u8a31|\u5927\u6982|\u4f3c\u4e4e|\u597d\u50cf)(?=.{2})")
 # A Chinese lead-in sentence without a colon ("情绪是开心和兴奋", "这个人的情绪是开心"): as _SENTENCE_LEAD_IN.

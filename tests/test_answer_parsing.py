@@ -448,6 +448,12 @@ def test_a_traditional_chinese_denial_and_a_denial_over_or_are_no_words_and_word
     assert words_from_answer(answer) == (expected, None)
 
 
+@pytest.mark.parametrize("answer", ["心态平和乐观", "比较温和友善", "很平和开心", "不可或缺的快乐", "一团和气的样子", "开心或许紧张"])
+def test_a_chinese_joiner_that_is_part_of_a_word_does_not_split_the_answer(answer):
+    # 平和, 温和, 一团和气, 不可或缺, 或许 were cut in two: '心态平', '比较温', '很平', '不可', '许紧张' became words
+    assert words_from_answer(answer) == ([answer], None)
+
+
 @pytest.mark.parametrize("answer", ["无法判断情绪", "無法判斷", "这个人看起来很开心。"])
 def test_a_chinese_cannot_judge_or_sentence_is_an_error_not_a_word(answer):
     # these were each taken for one emotion word
