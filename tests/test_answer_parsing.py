@@ -377,6 +377,13 @@ def test_a_hint_a_mix_or_a_seeming_before_a_word_is_not_part_of_the_word(answer)
     assert words_from_answer(answer) == (["happy", "relieved"], None)
 
 
+@pytest.mark.parametrize("answer", ["A mix of emotions.", "a mixture of feelings", "a combination of emotions"])
+def test_a_mix_of_emotions_names_no_emotion_and_is_an_error(answer):
+    # the hedge left 'emotions' (or 'feelings'), taken for the clip's emotion word
+    words, error = words_from_answer(answer)
+    assert words == [] and error.startswith("unparseable answer:")
+
+
 def test_an_intensity_before_a_word_does_not_make_it_too_long_to_be_a_word():
     # 'a little bit nervous' was four words, silently dropped from the list
     assert words_from_answer("happy, and a little bit nervous") == (["happy", "a little bit nervous"], None)
