@@ -2,8 +2,9 @@
 
 A word is negated when a negator ("not", "no", "never", "without", "n't"
 contractions, "lack of"...) stands at most ``window`` words before it in the
-same clause, not counting words such as "visible", "signs", "of" ("no visible signs of distress"), or after an
-"or"/"nor" it covers ("no sign of fear or anxiety"). Punctuation and contrast
+same clause, not counting words such as "visible", "signs" and an "of" that leads on from the negator or a show of
+feeling ("no visible signs of distress", "lack of joy", "no sounds of distress"; an "of" after another word counts:
+"not ashamed of her joy" negates no emotion), or after an "or"/"nor" it covers ("no sign of fear or anxiety"). Punctuation and contrast
 words ("but", "however", "although") end a negation's reach, so "not sad, but angry" negates only "sad".
 """
 from __future__ import annotations
@@ -24,7 +25,7 @@ NEGATORS = frozenset(
     }
 )
 #: Version of these rules, part of the cache identity of the judges that use them: a change recomputes.
-NEGATION_RULES = 4
+NEGATION_RULES = 5
 #: Negator pairs that do not negate what follows ("not only happy but also excited"); their second
 #: word belongs to the idiom and counts as covered ("no doubt happy" mentions no doubt).
 NON_NEGATING = frozenset({("not", "only"), ("not", "just"), ("no", "doubt"), ("not", "merely")})
@@ -35,7 +36,12 @@ DISTRIBUTIVE = frozenset({"or", "nor"})
 #: Words between a negator and what it negates that do not use up its reach: "no visible signs of distress",
 #: "without any obvious sign of anger" negate as "no distress" does.
 TRANSPARENT = frozenset({"any", "visible", "obvious", "apparent", "noticeable", "outward", "overt", "sign", "signs", "trace",
-                         "traces", "hint", "hints", "evidence", "indication", "indications", "of"})
+                         "traces", "hint", "hints", "evidence", "indication", "indications"})
+#: Nouns naming a show of feeling: an "of" after one of them, as after a negator or a word of TRANSPARENT, does not use
+#: up a negator's reach ("no sounds of distress", "lack of joy"). After any other word it does: there it leads on to
+#: what is not negated ("not ashamed of her joy", "never tired of being happy", "not aware of his anger").
+SHOWN_BY = frozenset({"feeling", "feelings", "sound", "sounds", "expression", "expressions", "display", "displays",
+                      "indicator", "indicators", "presence"})
 BOUNDARY_WORDS = frozenset({"but", "however", "although", "though", "yet", "while", "whereas", "which", "who", "because", "so"})
 BOUNDARY_PUNCTUATION = frozenset(".,;:!?()[]\"")
 
@@ -63,7 +69,7 @@ class NegationScope:
                 continue
             if reach > 0:
                 out[i] = True
-                if token not in TRANSPARENT:
+                if not (token in TRANSPARENT or (token == "of" and i and self._leads_on(tokens[i - 1]))):
                     reach -= 1
             if token in DISTRIBUTIVE and i and out[i - 1]:  # "no sign of fear or anxiety": on to the next item too
                 reach = self.window
@@ -74,6 +80,11 @@ class NegationScope:
                 reach = self.window
                 out[i] = False
         return out
+
+    @classmethod
+    def _leads_on(cls, before_of: str) -> bool:
+        """Whether an "of" after ``before_of`` stands between a negator and what it negates ("lack of", "sign of")."""
+        return before_of in TRANSPARENT or before_of in SHOWN_BY or cls._is_negator(before_of, "of")
 
     @staticmethod
     def _is_negator(token: str, nxt: str) -> bool:

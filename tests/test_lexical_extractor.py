@@ -53,6 +53,18 @@ def test_words_like_visible_signs_of_do_not_use_up_a_negation_s_reach(extractor,
     assert extractor.extract_words(text) == ["calm"]
 
 
+@pytest.mark.parametrize("text, words", [("She is not ashamed of her joy.", ["joy"]), ("He is never tired of being happy.", ["happy"]),
+                                         ("She was not aware of his anger.", ["anger"])])
+def test_an_of_after_a_word_that_is_no_sign_of_feeling_uses_up_a_negation_s_reach(extractor, text, words):
+    # every 'of' was passed over, as in 'no signs of distress': the emotion these sentences show was read as denied
+    assert extractor.extract_words(text) == words
+
+
+@pytest.mark.parametrize("text", ["He is calm, with no audible sounds of distress.", "He is calm, with a lack of any indicators of distress."])
+def test_an_of_after_a_show_of_feeling_or_a_negator_does_not_use_up_a_negation_s_reach(extractor, text):
+    assert extractor.extract_words(text) == ["calm"]
+
+
 def test_negation_reaches_only_a_few_words(extractor):
     assert extractor.extract_words("She did not say a single word about her plans and looks happy") == ["happy"]
 
