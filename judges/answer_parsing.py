@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import ast
 import json
+import numbers
 import re
 import unicodedata
 
 from judges.label_text import parse_labels
-from judges.option_values import is_number
 from judges.verdict import Verdict
 
 __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "verdict_from_answer", "MAX_WORDS_PER_LABEL",
@@ -328,12 +328,18 @@ def _strings_in(data: object) -> list[str]:
     if isinstance(data, (list, tuple, set, frozenset)):
         return [word for item in data for word in _strings_in(item)]
     if isinstance(data, dict):
-        if data and all(is_number(value) for value in data.values()):
+        if data and all(_is_score(value) for value in data.values()):
             return [str(key) for key in data]  # {"happy": 0.9}: the keys are the words
         if data and all(isinstance(value, bool) for value in data.values()):
             return [str(key) for key, value in data.items() if value]  # {"happy": true, "sad": false}: the keys set true
         return [word for value in data.values() for word in _strings_in(value)]
     return []  # numbers, true/false, null: no word
+
+
+def _is_score(value: object) -> bool:
+    """A number as a model writes a score, NaN, Infinity and one too large for a float too (not true/false): unlike an
+    option's number (:func:`judges.option_values.is_number`), it is only read as saying its key is a word."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
 def _snippet(text: str) -> str:

@@ -195,6 +195,14 @@ def test_a_nested_or_single_quoted_json_answer_gives_its_words_not_its_keys_nor_
     assert words_from_answer(answer) == (["happy", "relieved"], None)
 
 
+@pytest.mark.parametrize("answer", ['{"happy": 0.9, "relieved": NaN}', '{"happy": 1e999, "relieved": 0.1}',
+                                    '{"happy": 0.9, "relieved": 1' + "0" * 400 + '}'])
+def test_a_json_object_of_scores_gives_its_keys_whatever_numbers_the_scores_are(answer):
+    # NaN and Infinity (json reads 1e999 so) gave no word, as if the model had seen no emotion; a score too large for a
+    # float raised OverflowError: an object is one of scores whatever its numbers, as before options refused nan and inf
+    assert words_from_answer(answer) == (["happy", "relieved"], None)
+
+
 def test_a_json_answer_whose_emotions_are_null_is_no_emotion_not_its_key():
     assert words_from_answer('{"emotions": null}') == ([], None)
 
