@@ -29,8 +29,14 @@ def is_whole_number(value: object) -> TypeGuard[int]:
 
 
 def is_number(value: object) -> TypeGuard[float]:
-    """A finite int, float or NumPy number, not a bool (nor a quoted "0.3" from a config, nor nan or inf)."""
-    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
+    """A finite int, float or NumPy number, not a bool (nor a quoted "0.3" from a config, nor nan or inf, nor an int
+    too large for a float: ``10**400``, which every option reads as a float)."""
+    if not isinstance(value, numbers.Real) or isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int beyond a float's range
+        return False
 
 
 def is_flag(value: object) -> TypeGuard[bool | np.bool_]:

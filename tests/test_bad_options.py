@@ -394,6 +394,14 @@ def test_nan_or_an_infinity_is_refused_where_a_judge_or_run_option_wants_a_numbe
         _build(where, **{**options, option: number})
 
 
+@pytest.mark.parametrize("where, options", _FLOAT_OPTIONS)
+def test_a_number_too_large_for_a_float_is_refused_where_a_judge_or_run_option_wants_a_number(where, options):
+    # 10**400 raised OverflowError (int too large to convert to float) where checking for nan and inf, a traceback
+    option = list(options)[-1]
+    with pytest.raises(InputError, match=f"^{option}=10{{400}}: "):
+        _build(where, **{**options, option: 10**400})
+
+
 @pytest.mark.parametrize("where, options", [
     ("judges.face_judge:FaceJudge", {"threshold": 0.3}),
     ("judges.face_judge:FaceJudge", {"margin": 0.1}),
