@@ -116,8 +116,14 @@ def _strategy_label(cls: type) -> str:
 
 
 #: How far outside [0, 1] a strategy of one's own's probability may fall by rounding (a weighted share summed in
-#: another order than its weights: 1.0000000000000002)
+#: another order than its weights: 1.0000000000000002); more for a coarser float it computes in (:func:`_rounding`)
 _ROUNDING = 1e-9
+
+
+def _rounding(dtype: np.dtype) -> float:
+    """How far outside [0, 1] a probability computed in ``dtype`` may fall by rounding: :data:`_ROUNDING`, or a few units
+    in the last place of a coarser float (float32's weighted share comes out 1.0000001)."""
+    return max(_ROUNDING, 4 * float(np.finfo(dtype).eps)) if np.issubdtype(dtype, np.floating) else _ROUNDING
 
 
 class StrategyCodeError(InputError):
@@ -203,14 +209,16 @@ class ClassVoter(BaseEstimator):
         if not _of_ones_own(type(self)):
             return self.predict_proba(table)
         with strategy_code(type(self), "predict_proba"):
-            proba = np.asarray(self.predict_proba(table), dtype=np.float64)  # a ragged list or text fails here, as its error
+            given = np.asarray(self.predict_proba(table))  # a ragged list fails here, as its error
+            proba = given.astype(np.float64)  # text too
         shape = (len(table.names), len(table.space))
         fix = f"it must give one probability per clip and class, a finite array of shape {shape}"
         if proba.shape != shape:
             raise StrategyCodeError(f"voting strategy {_strategy_label(type(self))}: its predict_proba gave an array of shape {proba.shape}; {fix}")
         if not np.isfinite(proba).all():
             raise StrategyCodeError(f"voting strategy {_strategy_label(type(self))}: its predict_proba gave NaN or infinite probabilities; {fix}")
-        outside = proba[(proba < -_ROUNDING) | (proba > 1 + _ROUNDING)]
+        rounding = _rounding(given.dtype)
+        outside = proba[(proba < -rounding) | (proba > 1 + rounding)]
         if outside.size:
             raise StrategyCodeError(f"voting strategy {_strategy_label(type(self))}: its predict_proba gave {float(outside[0])!r}, "
                                     "not a probability (outside [0, 1]); it must give one probability per clip and class, each in [0, 1]")

@@ -476,6 +476,23 @@ def test_a_strategys_probability_a_rounding_error_above_one_is_taken(toy, tmp_pa
     assert voter.predict(table) == make_voter("majority").fit(table, Y).predict(table)
 
 
+def test_a_float32_strategys_probability_a_rounding_error_above_one_is_taken(toy, tmp_path):
+    # a float32 weighted share comes out 1.0000001192092896, which was refused as 'not a probability (outside [0, 1])'
+    table, _, Y = toy
+    (tmp_path / "float32_voter.py").write_text(textwrap.dedent('''
+        import numpy as np
+
+        from ensemble.majority_voter import MajorityVoter
+
+
+        class Float32Above(MajorityVoter):
+            def predict_proba(self, table):
+                return (super().predict_proba(table) * np.float32(1.0000001)).astype(np.float32)
+    '''), encoding="utf-8")
+    voter = make_voter(f"{tmp_path / 'float32_voter.py'}:Float32Above").fit(table, Y)
+    assert voter.predict(table) == make_voter("majority").fit(table, Y).predict(table)
+
+
 def test_cojudge_fuse_with_a_strategy_file_whose_predict_proba_now_fails_is_a_one_line_error_naming_it(
         voter_file, judge_files, tmp_path, monkeypatch, capsys):
     from ensemble.cli import main
