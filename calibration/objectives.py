@@ -31,6 +31,9 @@ class Objective:
         self.beta: float | None = float(match.group(1)) if match else None
         if self.beta is not None and self.beta == 0:  # F-beta at beta 0 is precision alone: one sure word a clip
             raise InputError(f"objective {name!r}: F-beta needs beta > 0 (f0 is precision alone); use e.g. f0.5 to favour precision")
+        if self.beta is not None and self.beta * self.beta == 0:  # f0.(200 zeros)1: beta squared is 0, precision alone as f0
+            raise InputError(f"objective {name!r}: beta is too small to weigh by (its square is 0, precision alone, as f0); "
+                             "use e.g. f0.5 to favour precision")
         if self.beta is not None and not math.isfinite(self.beta * self.beta):  # f1e400 digits: inf, or beta**2 overflows
             raise InputError(f"objective {name!r}: beta is too large to weigh by (its square is not a finite number); "
                              "use e.g. f2 to favour recall")

@@ -129,6 +129,12 @@ def test_an_f_beta_objective_whose_beta_squared_is_not_finite_is_refused(name):
         Objective(name)
 
 
+def test_an_f_beta_objective_whose_beta_squared_is_zero_is_refused_as_precision_alone():
+    # f0 was refused, but f0.(199 zeros)1 was taken: beta squared underflows to 0, and its value is precision alone
+    with pytest.raises(InputError, match=r"beta is too small to weigh by \(its square is 0, precision alone, as f0\); use e\.g\. f0\.5"):
+        Objective("f0." + "0" * 199 + "1")
+
+
 def test_an_unknown_objective_is_refused():
     with pytest.raises(InputError, match="unknown objective 'recall'"):
         Objective("recall")
