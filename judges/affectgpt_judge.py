@@ -86,7 +86,7 @@ class AffectGPTJudge(Judge):
         self,
         repo: str | Path,
         checkpoint: str | Path,
-        python: str = "python",
+        python: str | Path = "python",
         name: str = "affectgpt",
         cfg_path: str | None = None,
         dataset: str = "MEROVClips",
@@ -113,7 +113,11 @@ class AffectGPTJudge(Judge):
             raise InputError(f"checkpoint={checkpoint}: AffectGPT finds its checkpoint by the epoch in the name, and this name has "
                              "none; keep AffectGPT's checkpoint_0000NN_loss_X.pth name, or give a command= without {epoch}")
         # a command ('python') or a path: only a leading ~ is expanded, as user_path would turn './python' into a name on PATH
-        self.python = str(user_path(python)) if python.startswith("~") else python
+        interpreter = os.fspath(python) if isinstance(python, os.PathLike) else python
+        if not isinstance(interpreter, str):
+            raise InputError(f"python={python!r}: give the interpreter of AffectGPT's environment, a command or a path, "
+                             "e.g. ~/miniconda3/envs/affectgpt/bin/python")
+        self.python = str(user_path(interpreter)) if interpreter.startswith("~") else interpreter
         self.name = name
         self.cfg_path = cfg_path
         self.dataset = dataset

@@ -5,6 +5,7 @@ import sys
 import textwrap
 import threading
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -195,6 +196,20 @@ def test_a_python_under_a_tilde_is_the_interpreter_in_the_home_folder(fake_repo,
                            timeout=60, work_root=tmp_path / "runs")
     (a,) = judge.judge_batch([Clip("a", videos[0], subtitle="happy")])
     assert a.error is None and a.words == ["happy"]
+
+
+def test_a_python_given_as_a_path_object_is_the_interpreter(fake_repo, videos, tmp_path):
+    # python=Path(sys.executable) ran before a leading ~ was expanded, then raised AttributeError: 'PosixPath' object
+    # has no attribute 'startswith'
+    judge = AffectGPTJudge(repo=fake_repo, checkpoint=CHECKPOINT, python=Path(sys.executable), cfg_path="train_configs/mercaptionplus_face.yaml",
+                           timeout=60, work_root=tmp_path / "runs")
+    (a,) = judge.judge_batch([Clip("a", videos[0], subtitle="happy")])
+    assert a.error is None and a.words == ["happy"]
+
+
+def test_a_python_that_is_neither_text_nor_a_path_is_a_one_line_error(fake_repo):
+    with pytest.raises(InputError, match=r"^python=5: give the interpreter of AffectGPT's environment, a command or a path"):
+        AffectGPTJudge(repo=fake_repo, checkpoint=CHECKPOINT, python=5, cfg_path="train_configs/mercaptionplus_face.yaml")
 
 
 def test_a_work_root_that_does_not_exist_yet_is_made_for_the_runs(fake_repo, videos, tmp_path):
