@@ -1,7 +1,6 @@
 """What every voting strategy shares: estimate per-class probabilities, then choose words."""
 from __future__ import annotations
 
-import math
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,7 +15,7 @@ from calibration.ew_metric import level1_f_of_classes
 from ensemble.vote_table import Candidate, VoteTable
 from ensemble.word_selection import select_by_threshold, select_expected_f_batch
 from judges.errors import InputError
-from judges.option_values import is_flag
+from judges.option_values import is_flag, is_number, is_whole_number
 from judges.own_code import is_own_module
 
 __all__ = ["ClassVoter", "DECISIONS", "Rule", "WordLists", "strategy_code", "StrategyCodeError"]
@@ -82,10 +81,7 @@ class Rule:
             return is_flag(value)
         if self.kind == "choice":
             return isinstance(value, str) and value in self.choices
-        if is_flag(value):
-            return False
-        kinds = (int, np.integer) if self.kind == "whole" else (int, float, np.integer, np.floating)
-        if not isinstance(value, kinds) or not math.isfinite(value):
+        if not (is_whole_number(value) if self.kind == "whole" else is_number(value)):  # not a bool, nan, inf or 10**400
             return False
         if self.low is not None and (value <= self.low if self.above else value < self.low):
             return False

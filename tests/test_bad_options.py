@@ -95,6 +95,17 @@ def test_voter_fit_checks_its_parameters(wheel):
         _tune(wheel, StackedVoter(C=-1), grid={"lam": [0.5]})
 
 
+def test_a_voter_number_too_large_for_a_float_is_refused_in_one_line(wheel):
+    # StackedVoter(C=10**400) raised OverflowError from math.isfinite
+    with pytest.raises(InputError, match="StackedVoter: C must be a number > 0, got 1000"):
+        _tune(wheel, StackedVoter(C=10**400), grid={"lam": [0.5]})
+
+
+def test_a_voter_whole_number_too_large_for_a_float_is_still_a_count(wheel):
+    # StackedVoter(max_words=10**400) raised OverflowError; as a word limit it is no limit
+    _tune(wheel, StackedVoter(max_words=10**400), grid={"lam": [0.5]})
+
+
 def test_cross_validate_refuses_bad_inner_folds(wheel):
     outputs, labels = toy_outputs()
     fuser = Fuser(MajorityVoter(), oov="drop", wheel=wheel)
