@@ -29,7 +29,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "ve
 
 #: Bump whenever a change here reads some answer differently: the judges that parse answers put it in their
 #: cache identity, as they do the prompt version, so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-23.12"
+PARSER_VERSION = "2026-11-23.13"
 
 #: A label longer than this many words is a sentence, not an emotion word.
 MAX_WORDS_PER_LABEL = 3
@@ -163,6 +163,21 @@ _QUOTE = re.compile(r'(?<!\\)"')
 _OTHER_SEPARATORS = re.compile(r"\s*[|\u2022\u00b7]\s*|\s+[+\u2013\u2014]\s+|(?<=[^\W\d_])\s+\d{1,2}[.)]\s+"
                                r"|\s*(?:->|=>|[\u2192\u21d2])\s*")
 _AND_OR = re.compile(r"\s+and/or\s+", re.IGNORECASE)
+# A word before a colon with more words after it ("Anxious: nervous, worried", "Anxious: nervous and worried"): each is a
+# word, unless the head names a field ("Mood: happy", "Intensity: high") or what a line describes (_ASPECT).
+_HEADED = re.compile(r"^([^\W\d_]+(?:[ '-][^\W\d_]+){0,2})[ \t]*:[ \t]*(?=\S)")
+_FIELD_HEAD = re.compile(r"^(?:answers?|outputs?|results?|labels?|words?|moods?|sentiments?|intensity|confidence|certainty"
+                         r"|valence|arousal|polarity|categor(?:y|ies)|types?|levels?|degree|scores?|rating|class)$")
+# JSON keys naming the answer ("emotion", "emotions", "primary_emotion", "detectedLabels", "answer", "情绪"), and beside
+# one a key naming only a rank ("second", "other"): in an object holding one, the other keys ("confidence", "reason") hold
+# no words.
+_ANSWER_KEY_WORDS = frozenset({"emotion", "emotions", "label", "labels", "word", "words", "answer", "answers", "feeling",
+                               "feelings", "output", "outputs", "result", "results"})
+_RANK_KEY_WORDS = frozenset({"primary", "secondary", "tertiary", "first", "second", "third", "main", "dominant", "other",
+                             "additional"})
+_ANSWER_KEY_ZH = re.compile("\u60c5\u7eea|\u60c5\u7dd2|\u60c5\u611f|\u7b54\u6848|\u6807\u7b7e|\u6a19\u7c64")
+# A key saying whether its object's emotion is there ({"emotion": "sad", "present": false}): set false, no word.
+_PRESENCE_KEY = re.compile(r"^(?:is[_ ]?)?(?:present|detected|shown|visible|expressed|felt|observed)$", re.IGNORECASE)
 _SNIPPET = 60
 
 
@@ -214,8 +229,7 @@ def _read_list(body: str) -> tuple[list[str], int, int]:
     words: list[str] = []
     seen: set[str] = set()
     rejected = denied = 0
-    for part in parse_labels(body):
-        part = _FIELD.sub("", part)
+    for part in [part for item in parse_labels(body) for part in _around_colon(_FIELD.sub("", item))]:
         if _NOT_A_LABEL.match(part.replace("\u2019", "'")):  # a clause: "the person is happy and relieved" is no list
             rejected += 1
             continue
@@ -237,6 +251,15 @@ def _read_list(body: str) -> tuple[list[str], int, int]:
                 seen.add(piece)
                 words.append(piece)
     return words, rejected, denied
+
+
+def _around_colon(item: str) -> list[str]:
+    """An item as the words on each side of its colon ("anxious: nervous" -> "anxious", "nervous"), or whole when what is
+    before the colon is no word ("mood: happy", "facial expression: smiling" stay one item, no word)."""
+    head = _HEADED.match(item)
+    if not head or _FIELD_HEAD.match(head[1]) or _ASPECT.search(head[1]) or _NOT_A_LABEL.match(head[1].replace("\u2019", "'")):
+        return [item]
+    return [head[1], item[head.end():]]
 
 
 def _pieces(part: str) -> list[str]:
@@ -286,7 +309,10 @@ def _json_values(answer: str) -> str:
     """A JSON answer (``{"emotions": ["happy"]}``, JSON mode; a Python dict or list, single-quoted, as models also write
     it) as its string values, comma-joined; else ``answer``.
 
-    Keys name fields, not emotions, except in an object of only scores (``{"happy": 0.9}``), whose keys are the words,
+    Keys name fields, not emotions: in an object with keys naming the answer (``emotion(s)``, ``label(s)``,
+    ``word(s)``, ``answer``, ``feeling(s)``, ``output``, ``result``, ``情绪``...), only their values are words
+    (``{"emotion": "happy", "confidence": "high"}``: "happy"), none when a key such as ``present`` says false;
+    otherwise every string value is, except in an object of only scores (``{"happy": 0.9}``), whose keys are the words,
     and in one of only flags (``{"happy": true, "sad": false}``), whose keys set true are;
     nested objects (``[{"label": "happy", "score": 0.9}]``) are read the same way. Text after the value is an
     explanation, not words.
@@ -321,8 +347,9 @@ def _python_literal(answer: str) -> object:
 
 
 def _strings_in(data: object) -> list[str]:
-    """The words of a parsed JSON value: its strings, the keys of an object holding only scores, and the keys set true in
-    an object holding only flags."""
+    """The words of a parsed JSON value: its strings (in an object with keys naming the answer, only theirs, and none
+    when a presence key is false), the keys of an object holding only scores, and the keys set true in an object holding
+    only flags."""
     if isinstance(data, str):
         return [data]
     if isinstance(data, (list, tuple, set, frozenset)):
@@ -332,8 +359,28 @@ def _strings_in(data: object) -> list[str]:
             return [str(key) for key in data]  # {"happy": 0.9}: the keys are the words
         if data and all(isinstance(value, bool) for value in data.values()):
             return [str(key) for key, value in data.items() if value]  # {"happy": true, "sad": false}: the keys set true
+        if any(_names_the_answer(key) for key in data):  # {"emotion": "happy", "confidence": "high"}: only the emotion
+            if any(_PRESENCE_KEY.match(str(key)) and value is False for key, value in data.items()):
+                return []  # {"emotion": "sad", "present": false}: the model says it is not there
+            return [word for key in data if _names_the_answer(key) or _ranks_the_answer(key) for word in _strings_in(data[key])]
         return [word for value in data.values() for word in _strings_in(value)]
     return []  # numbers, true/false, null: no word
+
+
+def _names_the_answer(key: object) -> bool:
+    """A JSON key naming the answer: "emotions", "primary_emotion", "detectedLabels", "情绪"."""
+    return not _ANSWER_KEY_WORDS.isdisjoint(_key_words(key)) or bool(_ANSWER_KEY_ZH.search(str(key)))
+
+
+def _ranks_the_answer(key: object) -> bool:
+    """A JSON key naming only a rank ("second", "other"): beside a key naming the answer, another answer."""
+    words = _key_words(key)
+    return bool(words) and set(words) <= _RANK_KEY_WORDS
+
+
+def _key_words(key: object) -> list[str]:
+    """The words of a JSON key, lower-cased: "primaryEmotion", "primary_emotion", "primary-emotion" -> primary, emotion."""
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", str(key)).lower().replace("_", " ").replace("-", " ").split()
 
 
 def _is_score(value: object) -> bool:

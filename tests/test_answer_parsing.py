@@ -116,6 +116,28 @@ def test_a_json_object_answer_gives_its_values_not_its_keys(answer):
     assert words_from_answer(answer) == (["happy", "relieved"], None)
 
 
+@pytest.mark.parametrize(
+    "answer",
+    ['{"emotion": "happy", "confidence": "high", "reason": "she smiles"}', '{"emotions": ["happy"], "intensity": "mild"}',
+     '{"primaryEmotion": "happy", "explanation": "smiling"}', '{"result": {"label": "happy", "note": "bright"}}'],
+)
+def test_a_json_object_with_a_key_naming_the_answer_gives_only_that_keys_words(answer):
+    # the other fields' strings were read as emotion words too: 'high', 'she smiles', 'mild', 'smiling', 'bright'
+    assert words_from_answer(answer) == (["happy"], None)
+
+
+@pytest.mark.parametrize("answer", ['[{"emotion": "sad", "present": false}]',
+                                    '{"emotions": [{"label": "sad", "detected": false}]}'])
+def test_a_json_emotion_said_not_present_is_no_emotion_not_its_word(answer):
+    # gave 'sad', the emotion the model said was not there
+    assert words_from_answer(answer) == ([], None)
+
+
+def test_a_json_emotion_said_present_is_kept_beside_one_said_not_present():
+    answer = '{"emotions": [{"label": "happy", "present": true}, {"label": "sad", "present": false}]}'
+    assert words_from_answer(answer) == (["happy"], None)
+
+
 def test_a_json_object_with_an_empty_list_is_no_emotion_not_its_key():
     assert words_from_answer('{"emotions": []}') == ([], None)
 
@@ -265,6 +287,18 @@ def test_ok_before_a_comma_is_a_word_unless_a_lead_in_follows(answer, expected):
 def test_a_list_of_words_each_explained_on_its_line_gives_the_words(answer):
     # these were errors ('unparseable answer'): a chat model's usual list lost every word
     assert words_from_answer(answer) == (["happy", "relieved"], None)
+
+
+@pytest.mark.parametrize("answer", ["Anxious: nervous, worried", "Anxious: nervous and worried", "1. Anxious: nervous, worried"])
+def test_a_word_before_a_colon_and_the_words_after_it_are_all_words(answer):
+    # gave only 'worried' ('anxious: nervous' was noise), or 'anxious: nervous and worried' an error
+    assert words_from_answer(answer) == (["anxious", "nervous", "worried"], None)
+
+
+@pytest.mark.parametrize("answer", ["Mood: happy", "Intensity: high", "Facial expression: smiling"])
+def test_a_field_name_or_heading_before_a_colon_is_not_taken_for_a_word(answer):
+    words, error = words_from_answer(answer)
+    assert words == [] and error.startswith("unparseable answer:")
 
 
 def test_a_field_name_explained_on_its_line_is_not_taken_for_a_word():
