@@ -153,8 +153,8 @@ _SENTENCE_LEAD_IN_ZH = re.compile("^[\u3400-\u9fff]{0,6}?(?:\u60c5\u7eea|\u60c5\
 #: A Chinese item longer than this many characters is a sentence ("这个人看起来很开心"), not an emotion word.
 _MAX_HAN_PER_LABEL = 8
 _HAN = re.compile("[\u3400-\u9fff]")
-# No denial: "not only happy but also proud", "not just happy", "no doubt happy" say the word.
-_AFFIRMED = re.compile(r"^(?:not (?:only|just|merely|simply)|no doubt)\s+")
+# No denial: "not only happy but also proud", "not just happy", "no doubt happy", "without a doubt happy" say the word.
+_AFFIRMED = re.compile(r"^(?:not (?:only|just|merely|simply)|no doubt|without (?:(?:a|any) )?doubt)\s+")
 _LAST_ITEM = re.compile(r"[^,;/\n\uff0c\u3001\uff1b]*$")
 _JSON_KEY = re.compile(r'"[^"\n]*"\s*:')
 _QUOTE = re.compile(r'(?<!\\)"')

@@ -25,10 +25,11 @@ NEGATORS = frozenset(
     }
 )
 #: Version of these rules, part of the cache identity of the judges that use them: a change recomputes.
-NEGATION_RULES = 5
-#: Negator pairs that do not negate what follows ("not only happy but also excited"); their second
-#: word belongs to the idiom and counts as covered ("no doubt happy" mentions no doubt).
-NON_NEGATING = frozenset({("not", "only"), ("not", "just"), ("no", "doubt"), ("not", "merely")})
+NEGATION_RULES = 6
+#: Idioms opening with a negator that do not negate what follows ("not only happy but also excited", "without a doubt
+#: happy"); their words after the negator belong to the idiom and count as covered ("no doubt happy" mentions no doubt).
+NON_NEGATING = frozenset({("not", "only"), ("not", "just"), ("no", "doubt"), ("not", "merely"), ("without", "doubt"),
+                          ("without", "a", "doubt"), ("without", "any", "doubt")})
 #: Words after which what follows is contrasted, not negated ("calm rather than angry" negates "angry").
 CONTRAST_NEGATORS = frozenset({("rather", "than"), ("instead", "of")})
 #: Words that carry a negation on to the next item of a list: "not angry or sad", "neither happy nor sad".
@@ -74,12 +75,18 @@ class NegationScope:
             if token in DISTRIBUTIVE and i and out[i - 1]:  # "no sign of fear or anxiety": on to the next item too
                 reach = self.window
             nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
-            if (token, nxt) in NON_NEGATING:
-                out[i + 1] = True
+            idiom = self._idiom_at(tokens, i)
+            if idiom:
+                out[i + 1:i + idiom] = [True] * (idiom - 1)
             elif self._is_negator(token, nxt):
                 reach = self.window
                 out[i] = False
         return out
+
+    @staticmethod
+    def _idiom_at(tokens: Sequence[str], i: int) -> int:
+        """How many words a NON_NEGATING idiom starting at ``tokens[i]`` spans ("without a doubt": 3), 0 if none does."""
+        return max((len(idiom) for idiom in NON_NEGATING if tuple(tokens[i:i + len(idiom)]) == idiom), default=0)
 
     @classmethod
     def _leads_on(cls, before_of: str) -> bool:

@@ -476,6 +476,12 @@ def test_not_only_and_no_doubt_affirm_the_word_they_do_not_deny_it(answer):
     assert words_from_answer(answer) == (["happy", "relieved"], None)
 
 
+@pytest.mark.parametrize("answer", ["without a doubt happy, relieved", "without any doubt happy, relieved", "without doubt happy, relieved"])
+def test_without_a_doubt_affirms_the_word_as_no_doubt_does(answer):
+    # 'happy' was read as denied: only 'relieved'
+    assert words_from_answer(answer) == (["happy", "relieved"], None)
+
+
 @pytest.mark.parametrize("answer, expected", [("没有情绪", ([], None)), ("无明显情绪。", ([], None)), ("情绪：无", ([], None)),
                                               ("开心，没有愤怒", (["开心"], None)), ("无奈、无聊", (["无奈", "无聊"], None))])
 def test_a_chinese_denial_is_no_word_but_chinese_words_beginning_with_wu_are_kept(answer, expected):

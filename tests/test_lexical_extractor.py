@@ -102,6 +102,12 @@ def test_the_doubt_of_no_doubt_is_the_idiom_not_an_emotion(extractor):
     assert NegationScope().negated(["no", "doubt", "happy"]) == [False, True, False]
 
 
+@pytest.mark.parametrize("sentence", ["She is without a doubt happy.", "She is without any doubt happy.", "She is without doubt happy."])
+def test_without_a_doubt_affirms_as_no_doubt_does(extractor, sentence):
+    # 'happy' was negated by 'without', the idiom read as a denial
+    assert extractor.extract_words(sentence) == ["happy"]
+
+
 def test_not_only_does_not_negate(extractor):
     assert extractor.extract_words("She is not only happy but also excited") == ["happy", "excited"]
 
