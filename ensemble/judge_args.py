@@ -17,15 +17,16 @@ def add_judge_arguments(p: argparse.ArgumentParser) -> None:
                    help="a judge's stored output (.npz, .csv or .jsonl, as 'cojudge evaluate --pred' reads); repeat for each judge")
     p.add_argument("--judge-glob", action="append", default=[], metavar="PATTERN",
                    help="add every file matching PATTERN as a judge named '<folder>:<file name less -openset.npz, "
-                        "else less .npz, .csv or .jsonl>', e.g. outputs/AffectGPT/ckpt30-openset.npz is 'AffectGPT:ckpt30'")
+                        "else less .npz, .csv or .jsonl, in any case>', e.g. outputs/AffectGPT/ckpt30-openset.npz is 'AffectGPT:ckpt30'")
 
 
 def judge_name_for(path: Path) -> str:
-    """A stored output's judge name: its folder and its file name less ``-openset.npz`` (else less its extension),
-    as ``--judge-glob`` names it and as a calibration tuned so lists its judges."""
+    """A stored output's judge name: its folder and its file name less ``-openset.npz`` (else less its extension), in
+    any case as the reader takes them (``X.NPZ``: ``X``), as ``--judge-glob`` names it and as a calibration tuned so lists
+    its judges."""
     stem = path.name
     for suffix in ("-openset.npz",) + JUDGE_OUTPUT_SUFFIXES:
-        if stem.endswith(suffix):
+        if stem.lower().endswith(suffix):
             stem = stem[: -len(suffix)]
             break
     return f"{path.parent.name}:{stem}" if path.parent.name else stem

@@ -153,6 +153,8 @@ def _judge_files(argv: list[str]) -> dict[str, Path]:
         pytest.param("runs/p.jsonl", "runs:p", id="jsonl suffix taken off"),
         pytest.param("p.csv", "p", id="no folder: the stem alone"),
         pytest.param("runs/p.jsonl.npz", "runs:p.jsonl", id="only the last suffix taken off"),
+        pytest.param("runs/X.NPZ", "runs:X", id="an upper-case suffix taken off, as the reader takes it"),
+        pytest.param("runs/ckpt-OpenSet.Npz", "runs:ckpt", id="-openset.npz in any case taken off"),
     ],
 )
 def test_a_judge_given_as_a_bare_path_is_named_after_its_folder_and_file(path, name):
