@@ -89,7 +89,11 @@ class CoJudge:
         judges = _judges(judges, "CoJudge")
         if not judges:
             raise InputError("CoJudge needs at least one judge")
-        check_flags(progress=progress, retry_failed=retry_failed)  # here, not at the first run: "false" would retry every failure
+        from judges.runner import check_run_settings
+
+        # here, not at the first run: batch_size=0, cache=5 or retry_failed="false" (which would retry every failure)
+        # are refused before any work
+        batch_size, max_workers, batch_timeout = check_run_settings(batch_size, max_workers, batch_timeout, progress, retry_failed, cache)
         self.judges = judges
         from calibration.tuning import STRATEGIES, make_voter, strategy_of
 

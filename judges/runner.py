@@ -37,7 +37,7 @@ from judges.user_warnings import warn_user, with_call_site
 from judges.verdict import Verdict
 from judges.verdict_cache import VerdictCache
 
-__all__ = ["run_judges"]
+__all__ = ["run_judges", "check_run_settings"]
 
 CONCURRENCY_KINDS = ("thread", "process")
 
@@ -66,21 +66,28 @@ def run_judges(
     """
     judges = _checked_judges(judges)
     clips = _checked_clips(clips)
+    batch_size, max_workers, batch_timeout = check_run_settings(batch_size, max_workers, batch_timeout, progress, retry_failed, cache)
+    if cache is None or isinstance(cache, VerdictCache):
+        return _run(judges, clips, cache, progress, max_workers, batch_size, retry_failed, batch_timeout)
+    with VerdictCache(cache) as opened:
+        return _run(judges, clips, opened, progress, max_workers, batch_size, retry_failed, batch_timeout)
+
+
+def check_run_settings(batch_size: object, max_workers: object, batch_timeout: object, progress: object, retry_failed: object,
+                       cache: object) -> tuple[int, int | None, float | None]:
+    """``(batch_size, max_workers, batch_timeout)`` as a run uses them (``np.int64(8)`` as 8), or a one-line
+    :class:`InputError` naming the first bad setting: :func:`run_judges` asks it before any judge runs, ``CoJudge`` when
+    it is built."""
     if batch_timeout is not None and (not is_number(batch_timeout) or not batch_timeout > 0):
         raise InputError(f"batch_timeout={batch_timeout!r}: give the seconds a judge may take on one batch, > 0, or None for no limit")
     if not is_whole_number(batch_size) or batch_size < 1:
         raise InputError(f"batch_size={batch_size!r}: give a whole number of clips per batch, 1 or more")
     if max_workers is not None and (not is_whole_number(max_workers) or max_workers < 1):
         raise InputError(f"max_workers={max_workers!r}: give a whole number, 1 or more, or None for one per judge")
-    batch_size, max_workers = int(batch_size), None if max_workers is None else int(max_workers)  # np.int64(8) as 8
-    batch_timeout = None if batch_timeout is None else float(batch_timeout)
     check_flags(progress=progress, retry_failed=retry_failed)
-    if cache is None or isinstance(cache, VerdictCache):
-        return _run(judges, clips, cache, progress, max_workers, batch_size, retry_failed, batch_timeout)
-    if not isinstance(cache, (str, Path)):
+    if cache is not None and not isinstance(cache, (VerdictCache, str, Path)):
         raise InputError(f"cache={cache!r}: give a VerdictCache, a path to a cache file, or None")
-    with VerdictCache(cache) as opened:
-        return _run(judges, clips, opened, progress, max_workers, batch_size, retry_failed, batch_timeout)
+    return int(batch_size), None if max_workers is None else int(max_workers), None if batch_timeout is None else float(batch_timeout)
 
 
 def _checked_judges(judges: Sequence[Judge]) -> list[Judge]:

@@ -348,6 +348,8 @@ _WHOLE_NUMBER_OPTIONS = [
     ("judges.speech_to_text:SpeechToText", {"cpu_threads": 2}),
     ("judges.runner:run_judges", {**_REPLAY_RUN, "batch_size": 8}),
     ("judges.runner:run_judges", {**_REPLAY_RUN, "max_workers": 2}),
+    ("ensemble.cojudge:CoJudge", {"judges": [ReplayJudge("a", labels={"c": ["happy"]})], "batch_size": 8}),
+    ("ensemble.cojudge:CoJudge", {"judges": [ReplayJudge("a", labels={"c": ["happy"]})], "max_workers": 2}),
 ]
 
 
@@ -392,6 +394,7 @@ _FLOAT_OPTIONS = [  # every float option of a judge or a run (AffectGPT's timeou
     ("judges.openai_judge:OpenAIJudge", {"model": "m", "backoff": 1.0}),
     ("judges.openai_judge:OpenAIJudge", {"model": "m", "temperature": 0.0}),
     ("judges.runner:run_judges", {**_REPLAY_RUN, "batch_timeout": 30.0}),
+    ("ensemble.cojudge:CoJudge", {"judges": [ReplayJudge("a", labels={"c": ["happy"]})], "batch_timeout": 30.0}),
 ]
 
 

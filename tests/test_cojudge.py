@@ -332,6 +332,19 @@ def test_a_voter_that_is_not_a_class_voter_is_refused_before_any_judge_runs():
     assert [judge.batches for judge in cojudge.judges] == [[], [], []]
 
 
+@pytest.mark.parametrize("setting, message", [
+    ({"batch_size": 0}, "batch_size=0: give a whole number"),
+    ({"max_workers": 0}, "max_workers=0: give a whole number"),
+    ({"batch_timeout": 0}, "batch_timeout=0: give the seconds"),
+    ({"cache": 5}, "cache=5: give a VerdictCache"),
+])
+def test_a_bad_run_setting_is_refused_when_the_cojudge_is_built(setting, message):
+    # CoJudge(judges, batch_size=0) was built, and refused only when fit, run or predict_many first ran the judges
+    cojudge, _ = toy_cojudge()
+    with pytest.raises(InputError, match=f"^{message}"):
+        CoJudge(cojudge.judges, strategy="majority", progress=False, **setting)
+
+
 @pytest.mark.parametrize("judges", [ReplayJudge("a", labels={"c0": ["happy"]}), "judges.toml"])
 def test_one_judge_or_a_config_path_instead_of_a_list_of_judges_is_a_one_line_error(judges, tmp_path):
     with pytest.raises(InputError, match=r"CoJudge: give a list of judges"):
