@@ -29,7 +29,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "ve
 
 #: Bump whenever a change here reads some answer differently: the judges that parse answers put it in their
 #: cache identity, as they do the prompt version, so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-23.13"
+PARSER_VERSION = "2026-11-23.14"
 
 #: A label longer than this many words is a sentence, not an emotion word.
 MAX_WORDS_PER_LABEL = 3
@@ -84,7 +84,7 @@ _EXPLAINED = re.compile(r"^([ \t]*(?:\d{1,2}[.)]|[-*\u2022])?[ \t]*([^\W\d_]+(?:
 # A heading naming what a line describes, not how anyone feels ("Facial expressions: she smiles", "Video description: a man
 # sits", "Note: the light is dim", "In the video: ..."): such a line is a sentence, not an explained word. "Content" alone is
 # an emotion ("Content: she relaxes"), after a word a heading ("Subtitle content: ...").
-_ASPECT = re.compile(r"\b(?:video|audio|clip|subtitles?|captions?|(?<=\w )content|descriptions?|summary|overview|analysis|conclusions?"
+_ASPECT = re.compile(r"\b(?:video|visuals?|audio|acoustic|vocal|text|textual|modality|clip|subtitles?|captions?|(?<=\w )content|descriptions?|summary|overview|analysis|conclusions?"
                      r"|explanations?|reasons?|reasoning|rationale|notes?|context|environment(?:al)?|setting|scene|background"
                      r"|predict(?:ion|ions|ed)|observations?|expressions?|language|movements?|gestures?|posture|tone|voice|speech"
                      r"|face|faces|eyes|state|factors|clues?|keywords?|vocabulary|verdict|results?|response|output|step|man|woman"
@@ -168,6 +168,8 @@ _AND_OR = re.compile(r"\s+and/or\s+", re.IGNORECASE)
 _HEADED = re.compile(r"^([^\W\d_]+(?:[ '-][^\W\d_]+){0,2})[ \t]*:[ \t]*(?=\S)")
 _FIELD_HEAD = re.compile(r"^(?:answers?|outputs?|results?|labels?|words?|moods?|sentiments?|intensity|confidence|certainty"
                          r"|valence|arousal|polarity|categor(?:y|ies)|types?|levels?|degree|scores?|rating|class)$")
+# Of those, the heads that name the answer itself ("Mood: happy", "Result: sad, tired"): the words after them are the answer.
+_ANSWER_HEAD = re.compile(r"^(?:answers?|outputs?|results?|labels?|words?|moods?|sentiments?|categor(?:y|ies)|class)$")
 # JSON keys naming the answer ("emotion", "emotions", "primary_emotion", "detectedLabels", "answer", "情绪"), and beside
 # one a key naming only a rank ("second", "other"): in an object holding one, the other keys ("confidence", "reason") hold
 # no words.
@@ -200,7 +202,8 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
     answer = _SCORE.sub("", _ITEM_LABEL.sub("", answer))
     answer = _AND_OR.sub(" or ", "".join(", " if _is_symbol(ch) else ch for ch in answer))  # "happy 😊 sad": two words
     answer = _ARROW_PREFIX.sub("", _PREFIX.sub("", _HEADING.sub("", answer, count=1), count=1), count=1)
-    answer = _EXPLAINED.sub(lambda m: m[0] if _FIELD.match(m[2] + ":") or _ASPECT.search(m[2]) else m[1], answer)
+    answer = _EXPLAINED.sub(lambda m: m[0] if _FIELD.match(m[2] + ":") or _FIELD_HEAD.match(m[2].lower()) or _ASPECT.search(m[2])
+                            else m[1], answer)
     body = _OTHER_SEPARATORS.sub(", ", answer).strip().rstrip(".!\u2026\u3002\uff01").strip()
     # "The emotions are happy and relieved.": the list after the lead-in, if every item of it reads; else a sentence
     lead_in = _SENTENCE_LEAD_IN.match(body) or _SENTENCE_LEAD_IN_ZH.match(body)
@@ -257,6 +260,8 @@ def _around_colon(item: str) -> list[str]:
     """An item as the words on each side of its colon ("anxious: nervous" -> "anxious", "nervous"), or whole when what is
     before the colon is no word ("mood: happy", "facial expression: smiling" stay one item, no word)."""
     head = _HEADED.match(item)
+    if head and _ANSWER_HEAD.match(head[1]):
+        return [item[head.end():]]
     if not head or _FIELD_HEAD.match(head[1]) or _ASPECT.search(head[1]) or _NOT_A_LABEL.match(head[1].replace("\u2019", "'")):
         return [item]
     return [head[1], item[head.end():]]

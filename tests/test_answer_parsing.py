@@ -295,8 +295,23 @@ def test_a_word_before_a_colon_and_the_words_after_it_are_all_words(answer):
     assert words_from_answer(answer) == (["anxious", "nervous", "worried"], None)
 
 
-@pytest.mark.parametrize("answer", ["Mood: happy", "Intensity: high", "Facial expression: smiling"])
+@pytest.mark.parametrize("answer", ["Intensity: high", "Facial expression: smiling", "Visual: smiling, Audio: shaky voice"])
 def test_a_field_name_or_heading_before_a_colon_is_not_taken_for_a_word(answer):
+    # 'Visual: smiling, Audio: shaky voice' gave 'visual' and 'smiling'
+    words, error = words_from_answer(answer)
+    assert words == [] and error.startswith("unparseable answer:")
+
+
+@pytest.mark.parametrize("answer, words", [("Mood: happy", ["happy"]), ("Result: sad, tired", ["sad", "tired"]),
+                                           ("Sentiment: negative", ["negative"])])
+def test_the_words_after_a_head_naming_the_answer_are_the_answer(answer, words):
+    # 'Mood: happy' was an error
+    assert words_from_answer(answer) == (words, None)
+
+
+@pytest.mark.parametrize("answer", ["Mood: the man is happy", "Intensity: the man is very angry"])
+def test_a_field_name_explained_on_its_line_is_not_an_explained_word(answer):
+    # gave 'mood' and 'intensity' as the emotion words
     words, error = words_from_answer(answer)
     assert words == [] and error.startswith("unparseable answer:")
 
