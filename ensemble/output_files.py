@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import IO
 
 from judges.errors import InputError
-from judges.temp_files import remove_stale_temporaries, temporary_path
+from judges.temp_files import held_temporary, remove_stale_temporaries, temporary_path
 from judges.text_files import user_path
 
 __all__ = ["check_output_path", "write_atomically"]
@@ -188,13 +188,14 @@ def _write(path: Path, write: Callable[[IO[str]], object], newline: str | None) 
     remove_stale_temporaries(target)  # those of a write killed before it could rename its file
     tmp = temporary_path(target)
     try:
-        with tmp.open("w", newline=newline, encoding="utf-8") as fh:
-            write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())  # on disk before the rename: a power cut leaves the old file or the new one, never an empty one
-        if target.exists():
-            shutil.copymode(target, tmp)  # a private (0600) file stays private, a shared one shared
-        tmp.replace(target)
+        with held_temporary(target):  # locked while written: another process's sweep leaves it
+            with tmp.open("w", newline=newline, encoding="utf-8") as fh:
+                write(fh)
+                fh.flush()
+                os.fsync(fh.fileno())  # on disk before the rename: a power cut leaves the old file or the new one, never an empty one
+            if target.exists():
+                shutil.copymode(target, tmp)  # a private (0600) file stays private, a shared one shared
+            tmp.replace(target)
         _sync_folder(target.parent)
     except BaseException:  # Ctrl-C too; the old file, if any, is untouched
         with contextlib.suppress(OSError):  # a folder of that name is not ours to remove

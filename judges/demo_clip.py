@@ -30,7 +30,7 @@ import numpy as np
 from judges.errors import InputError
 from judges.install_hints import install_hint
 from judges.option_values import check_flags, is_number, is_whole_number
-from judges.temp_files import remove_stale_temporaries, temporary_path
+from judges.temp_files import held_temporary, remove_stale_temporaries, temporary_path
 from judges.text_files import user_path
 
 if TYPE_CHECKING:
@@ -101,8 +101,9 @@ def make_demo_clip(
     remove_stale_temporaries(path)  # those of a run killed while writing the clip
     tmp = temporary_path(path)
     try:
-        _write_mp4(tmp, picture, length, speech, rate, size)
-        os.replace(tmp, path)
+        with held_temporary(path):  # locked while written: another process's sweep leaves it
+            _write_mp4(tmp, picture, length, speech, rate, size)
+            os.replace(tmp, path)
     except OSError as exc:  # a read-only cache folder, a full disk (PyAV's errors are OSErrors too)
         raise InputError(f"cannot write the demo clip {path} ({exc.strerror or exc}); set MEROV_CACHE to a folder you can write to") from None
     finally:

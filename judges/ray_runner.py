@@ -52,7 +52,7 @@ from judges.install_hints import install_hint
 from judges.option_values import check_flags, is_number, is_whole_number
 from judges.registry import _BUILTIN_MODULES, RAY_KEYS, _resolve_paths, build_judge, judge_types, load_config
 from judges.runner import _checked_clips, _judge_batch, run_judges
-from judges.temp_files import remove_stale_temporaries, temporary_path
+from judges.temp_files import held_temporary, remove_stale_temporaries, temporary_path
 from judges.verdict import Verdict
 from judges.text_files import user_path
 from judges.verdict_cache import VerdictCache
@@ -539,13 +539,14 @@ def _write_parquet(path: Path, verdicts: list[Verdict]) -> None:
     remove_stale_temporaries(path)  # those of a run killed while writing it
     partial = temporary_path(path)  # another run writing the same out_dir has its own
     try:
-        pq.write_table(table, partial)
-        fd = os.open(partial, os.O_RDONLY)
-        try:
-            os.fsync(fd)  # on disk before the rename: a power cut leaves the old file or the new one
-        finally:
-            os.close(fd)
-        os.replace(partial, path)
+        with held_temporary(path):  # locked while written: another process's sweep leaves it
+            pq.write_table(table, partial)
+            fd = os.open(partial, os.O_RDONLY)
+            try:
+                os.fsync(fd)  # on disk before the rename: a power cut leaves the old file or the new one
+            finally:
+                os.close(fd)
+            os.replace(partial, path)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise

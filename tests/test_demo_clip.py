@@ -58,6 +58,19 @@ def test_a_demo_clip_left_half_written_by_a_killed_run_is_removed_when_the_clip_
     assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.mp4"]
 
 
+def test_a_demo_clip_being_made_keeps_its_temporary_file_though_another_process_takes_its_pid_for_a_dead_one(monkeypatch, tmp_path):
+    from tests.test_output_safety import sweep_from_another_container
+
+    path = tmp_path / "demo.mp4"
+
+    def write_mp4(tmp, *args):
+        tmp.write_bytes(b"mp4")
+        sweep_from_another_container(path)  # a container with the same host name making the clip: it removed the file
+
+    monkeypatch.setattr("judges.demo_clip._write_mp4", write_mp4)
+    assert make_demo_clip(path, text="").read_bytes() == b"mp4"
+
+
 def test_without_espeak_the_words_go_to_a_subtitle_with_a_warning(monkeypatch, tmp_path):
     monkeypatch.setattr("judges.demo_clip.shutil.which", lambda name: None)
     with pytest.warns(UserWarning, match="espeak-ng is not installed"):

@@ -416,6 +416,16 @@ def test_a_folder_named_as_the_temporary_file_is_left_alone_and_the_error_is_the
     assert temporary_path(path).is_dir() and not path.exists()
 
 
+def test_a_link_named_as_the_temporary_file_is_not_followed_and_the_file_it_points_to_is_left_alone(tmp_path):
+    # it was followed: the file it points to was overwritten, and the output became the link
+    path, other = tmp_path / "pred.csv", tmp_path / "notes.txt"
+    other.write_text("not ours\n")
+    temporary_path(path).symlink_to(other)
+    with pytest.raises(InputError, match=r"pred\.csv: cannot write it"):
+        write_atomically(path, lambda fh: fh.write("name,openset\n"))
+    assert other.read_text() == "not ours\n" and not path.exists()
+
+
 def test_write_atomically_keeps_the_permissions_of_the_file_it_replaces(tmp_path):
     path = tmp_path / "calibration.json"
     path.write_text("old")
@@ -448,6 +458,35 @@ def test_write_atomically_leaves_alone_the_temporary_file_of_another_run_writing
         other.write_text("name,openset\nhalf")
     write_atomically(path, lambda fh: fh.write("name,openset\n"))
     assert path.read_text() == "name,openset\n" and all(other.read_text() == "name,openset\nhalf" for other in others)
+
+
+SWEEP_FROM_ANOTHER_CONTAINER = """
+import sys
+from pathlib import Path
+import judges.temp_files as temp_files
+temp_files._running = lambda pid: False  # its processes are numbered apart: the writer's pid is none it knows
+temp_files.remove_stale_temporaries(Path(sys.argv[1]))
+"""
+
+
+def sweep_from_another_container(target: Path) -> None:
+    """What a write of ``target`` does first in another container with this host name: remove the temporary
+    files of ``target`` whose process it cannot see running."""
+    subprocess.run([sys.executable, "-c", SWEEP_FROM_ANOTHER_CONTAINER, str(target)], check=True,
+                   env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+
+
+def test_a_write_under_way_keeps_its_temporary_file_though_another_process_takes_its_pid_for_a_dead_one(tmp_path):
+    # a container with the same host name writing the same output removed it: 'cannot write it (No such file or directory)'
+    path = tmp_path / "pred.csv"
+
+    def write(fh):
+        fh.write("name,openset\n")
+        fh.flush()
+        sweep_from_another_container(path)
+
+    write_atomically(path, write)
+    assert path.read_text() == "name,openset\n"
 
 
 def test_the_temporary_file_of_a_write_killed_midway_is_removed_by_the_next_write_of_that_file(tmp_path):

@@ -611,6 +611,23 @@ def test_a_parquet_file_left_half_written_by_a_killed_run_is_removed_when_the_fi
     assert [p.name for p in tmp_path.iterdir()] == ["verdicts.parquet"]
 
 
+def test_a_parquet_file_being_written_keeps_its_temporary_file_though_another_process_takes_its_pid_for_a_dead_one(tmp_path, monkeypatch):
+    import pyarrow.parquet as pq
+
+    from judges.ray_runner import _write_parquet
+    from tests.test_output_safety import sweep_from_another_container
+
+    path, write_table = tmp_path / "verdicts.parquet", pq.write_table
+
+    def write_then_sweep(table, where):
+        write_table(table, where)
+        sweep_from_another_container(path)  # a container with the same host name writing the same out_dir: it removed it
+
+    monkeypatch.setattr(pq, "write_table", write_then_sweep)
+    _write_parquet(path, [Verdict("m", "c1", words=["calm"])])
+    assert pq.read_table(path).column("clip").to_pylist() == ["c1"]
+
+
 def test_a_parquet_file_is_synced_to_disk_before_it_is_renamed_into_place(tmp_path, monkeypatch):
     from judges.ray_runner import _write_parquet
 
