@@ -53,6 +53,7 @@ from judges.option_values import check_flags, is_number, is_whole_number
 from judges.registry import _BUILTIN_MODULES, RAY_KEYS, _resolve_paths, build_judge, judge_types, load_config
 from judges.runner import _checked_clips, _judge_batch, run_judges
 from judges.temp_files import held_temporary, remove_stale_temporaries, temporary_path
+from judges.user_warnings import warn_user
 from judges.verdict import Verdict
 from judges.text_files import user_path
 from judges.verdict_cache import VerdictCache
@@ -415,7 +416,8 @@ class _ActorPool(Judge):
 
     def close(self) -> None:
         """Stop the dataset if it still runs (a run ended by Ctrl-C or an error), while Ray is up: left running, its
-        executor thread deadlocked the interpreter's exit once Ray had shut down, so Ctrl-C never ended the program.
+        executor thread deadlocked the interpreter's exit once Ray had shut down, so Ctrl-C never ended the program
+        (a dataset it cannot stop, through Ray Data's private ``_current_executor``, is a RuntimeWarning saying so).
         Then end the ledger actor now: Ray Data's reference cycles would keep it, a worker process, until a garbage collection."""
         with contextlib.suppress(Exception):  # clean-up, often on the way out of a Ctrl-C: it must not replace that
             # Ray Data's handle, set once the first batch is back (before that, nothing can stop it), None once it ended
@@ -427,6 +429,10 @@ class _ActorPool(Judge):
                     getattr(self._stream, "close", lambda: None)()  # its own clean-up now, not at the interpreter's exit
                 finally:
                     self._pulling.release()
+            elif self._stream is not None:  # still waited on: a Ray whose Dataset has no _current_executor to stop it
+                warn_user(f"judge {self.name!r}: could not stop its Ray Data dataset (Ray {_import_ray().__version__} has no "
+                          "Dataset._current_executor, or it did not stop), so the program may not end once Ray shuts down: "
+                          "press Ctrl-C again (what the cache holds stays)", RuntimeWarning)
         if self._ledger is not None:
             import ray
 

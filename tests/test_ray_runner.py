@@ -568,6 +568,17 @@ def test_ctrl_c_ends_a_ray_run_with_its_verdicts_stored_and_the_next_run_judges_
     assert all(verdict.ok for verdict in result.values())
 
 
+def test_a_stopped_run_that_cannot_stop_its_ray_data_dataset_says_to_press_ctrl_c_again():
+    # Ray Data's private Dataset._current_executor, which stops it, missing (a Ray that renamed it): the program
+    # hung at its exit after Ctrl-C, saying nothing
+    from judges.ray_runner import _ActorPool
+
+    pool = _ActorPool("paced", {}, None, 2)
+    pool._dataset, pool._stream = object(), iter([])  # a dataset without the attribute, its stream still waited on
+    with pool._pulling, pytest.warns(RuntimeWarning, match=r"^judge .paced.: could not stop its Ray Data dataset .*press Ctrl-C again"):
+        pool.close()
+
+
 class SizingJudge(Judge):
     """Says how many bytes the clip's video has: it opens the file at the path it is given."""
 
