@@ -81,13 +81,12 @@ def warn_user(message: str, category: type[Warning] = UserWarning) -> None:
 
 
 def _call_site(frame: types.FrameType) -> _CallSite | None:
-    """The line that work started from ``frame`` is for: the one this thread's work was handed, else the user's."""
-    carried = getattr(_carried, "site", None)
-    if carried is not None:
-        return carried
+    """The line that work started from ``frame`` is for: the innermost user's line on this thread's stack, as
+    :func:`warn_user` picks (a run started by a user's judge inside another run: that judge's line), else, in a
+    worker thread with none, the line its own work was handed."""
     user, _ = _user_frame(frame)
     if _is_thread_start(user):
-        return None
+        return getattr(_carried, "site", None)
     return _CallSite(user.f_code.co_filename, user.f_lineno, user.f_globals)
 
 

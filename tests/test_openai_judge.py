@@ -14,12 +14,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from judges import prompts
+from judges.base import Judge
 from judges.clip import Clip
 from judges.errors import InputError
 from judges.media import TruncatedMediaWarning
 from judges.openai_judge import OpenAIJudge
 from judges.registry import build_judge
 from judges.runner import run_judges
+from judges.verdict import Verdict
 from tests.media_fixtures import make_clip, make_truncated_copy
 
 Reply = tuple[int, object, float]  # status, body (dict -> JSON, str or bytes -> as is), delay in seconds
@@ -251,6 +253,28 @@ def test_a_truncated_videos_warning_points_at_the_line_that_started_the_run(trun
         run_judges([judge_for(server, max_concurrency=2)], clips, batch_size=batch_size, progress=False)  # the line
     assert _truncation_warnings(caught) == [(__file__, "run_judges([judge_for(server, max_concurrency=2)], clips, "
                                                        "batch_size=batch_size, progress=False)  # the line")] * 2
+
+
+class RunInsideJudge(Judge):
+    """A user's judge whose judge_batch runs an OpenAI judge on ``clips`` itself, in the outer run's thread."""
+
+    name = "outer"
+
+    def __init__(self, server: FakeChatServer, clips: list[Clip], batch_size: int):
+        self.server, self.clips, self.batch_size = server, clips, batch_size
+
+    def judge_batch(self, clips):
+        run_judges([judge_for(self.server, max_concurrency=2)], self.clips, batch_size=self.batch_size, progress=False)  # inner
+        return [Verdict(self.name, clip.name, words=["calm"]) for clip in clips]
+
+
+@pytest.mark.parametrize("batch_size", [1, 2], ids=["judged-in-the-runners-thread", "judged-in-request-threads"])
+def test_a_warning_in_a_run_started_by_a_users_judge_inside_another_run_points_at_that_judges_line(truncated, batch_size):
+    # it pointed at the outer run's line, where a warning raised without threads points at the judge's
+    with FakeChatServer() as server, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        run_judges([RunInsideJudge(server, [Clip.from_path(path) for path in truncated], batch_size)], ["c1"], progress=False)
+    assert [line.endswith("progress=False)  # inner") for _, line in _truncation_warnings(caught)] == [True, True]
 
 
 def test_a_warning_in_a_thread_that_calls_a_judge_directly_points_at_the_judge_not_at_the_thread_machinery(truncated):
