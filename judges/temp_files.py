@@ -18,6 +18,7 @@ removed only if its lock can be taken, which the kernel frees when its process d
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 import socket
@@ -34,8 +35,14 @@ _TEMPORARY = re.compile(r"\.(?P<name>.+)\.(?P<host>[A-Za-z0-9-]+)\.(?P<pid>[0-9]
 
 
 def _host() -> str:
-    """This machine's name as one dot-free word, so that a temporary name says which machine's process wrote it."""
-    return re.sub(r"[^A-Za-z0-9-]", "-", socket.gethostname())[:32] or "host"
+    """This machine's name as one dot-free word of up to 32 characters, so that a temporary name says which machine's
+    process wrote it. A name changed to fit (a dot, more than 32 characters) ends in a hash of the whole name, so that
+    two machines never come out as one ('node-1.lab' and 'node-1-lab'; pods named alike up to their last characters)."""
+    name = socket.gethostname()
+    word = re.sub(r"[^A-Za-z0-9-]", "-", name)
+    if word == name and 0 < len(word) <= 32:
+        return word
+    return f"{word[:23]}-{hashlib.sha256(name.encode(errors='surrogateescape')).hexdigest()[:8]}"
 
 
 def _name(target: str, host: str, pid: int) -> str:

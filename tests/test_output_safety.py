@@ -489,6 +489,17 @@ def test_a_write_under_way_keeps_its_temporary_file_though_another_process_takes
     assert path.read_text() == "name,openset\n"
 
 
+@pytest.mark.parametrize("names", [("node-1.lab", "node-1-lab"), ("merov-cojudge-worker-7f9c8d6b5d-x7k2p", "merov-cojudge-worker-7f9c8d6b5d-x9q4w")],
+                         ids=["a-dot-and-a-dash", "alike-up-to-the-33rd-character"])
+def test_two_machines_write_an_output_through_temporary_files_of_their_own(monkeypatch, names):
+    # they were named as one machine: each took the other's temporary files for its own, its pids for its own processes
+    temporaries = []
+    for name in names:
+        monkeypatch.setattr("judges.temp_files.socket.gethostname", lambda: name)
+        temporaries.append(temporary_path(Path("out/pred.csv")))
+    assert temporaries[0] != temporaries[1] and all(len(t.name.split(".")[-3]) <= 32 for t in temporaries)
+
+
 def test_the_temporary_file_of_a_write_killed_midway_is_removed_by_the_next_write_of_that_file(tmp_path):
     path = tmp_path / "pred.csv"
     killed = ("import os, signal, sys\nfrom ensemble.output_files import write_atomically\n"
