@@ -29,7 +29,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "ve
 
 #: Bump whenever a change here reads some answer differently: the judges that parse answers put it in their
 #: cache identity, as they do the prompt version, so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-23.14"
+PARSER_VERSION = "2026-11-23.15"
 
 #: A label longer than this many words is a sentence, not an emotion word.
 MAX_WORDS_PER_LABEL = 3
@@ -170,6 +170,11 @@ _FIELD_HEAD = re.compile(r"^(?:answers?|outputs?|results?|labels?|words?|moods?|
                          r"|valence|arousal|polarity|categor(?:y|ies)|types?|levels?|degree|scores?|rating|class)$")
 # Of those, the heads that name the answer itself ("Mood: happy", "Result: sad, tired"): the words after them are the answer.
 _ANSWER_HEAD = re.compile(r"^(?:answers?|outputs?|results?|labels?|words?|moods?|sentiments?|categor(?:y|ies)|class)$")
+# A word's value in a checklist ("Happy: yes", "Sad: no", "Angry: absent", "Calm: high"): says whether (and how strongly) the
+# word is felt, and is no word itself; a value saying absent denies the word ("Sad: no": not sad).
+_SAID_PRESENT = re.compile(r"^(?:yes|true|present|detected|shown|visible|high|medium|moderate|low|mild|slight|strong|weak)$",
+                           re.IGNORECASE)
+_SAID_ABSENT = re.compile(r"^(?:no|false|absent|none|not (?:present|detected|shown|visible))$", re.IGNORECASE)
 # JSON keys naming the answer ("emotion", "emotions", "primary_emotion", "detectedLabels", "answer", "情绪"), and beside
 # one a key naming only a rank ("second", "other"): in an object holding one, the other keys ("confidence", "reason") hold
 # no words.
@@ -258,12 +263,18 @@ def _read_list(body: str) -> tuple[list[str], int, int]:
 
 def _around_colon(item: str) -> list[str]:
     """An item as the words on each side of its colon ("anxious: nervous" -> "anxious", "nervous"), or whole when what is
-    before the colon is no word ("mood: happy", "facial expression: smiling" stay one item, no word)."""
+    before the colon is no word ("mood: happy", "facial expression: smiling" stay one item, no word); a checklist's value
+    after a word is no word ("happy: yes" -> "happy", "sad: no" -> "not sad")."""
     head = _HEADED.match(item)
     if head and _ANSWER_HEAD.match(head[1]):
         return [item[head.end():]]
     if not head or _FIELD_HEAD.match(head[1]) or _ASPECT.search(head[1]) or _NOT_A_LABEL.match(head[1].replace("\u2019", "'")):
         return [item]
+    value = item[head.end():].strip(" .!")
+    if _SAID_PRESENT.match(value):  # "happy: yes"
+        return [head[1]]
+    if _SAID_ABSENT.match(value):  # "sad: no"
+        return ["not " + head[1]]
     return [head[1], item[head.end():]]
 
 

@@ -295,6 +295,14 @@ def test_a_word_before_a_colon_and_the_words_after_it_are_all_words(answer):
     assert words_from_answer(answer) == (["anxious", "nervous", "worried"], None)
 
 
+@pytest.mark.parametrize("answer, words", [("Happy: yes", ["happy"]), ("Happy: Yes\nSad: No\nAngry: No", ["happy"]),
+                                           ("Happy: present, Sad: absent", ["happy"]), ("Angry: not present", []),
+                                           ("Happy: true, Angry: false", ["happy"]), ("Sad: low", ["sad"])])
+def test_a_checklist_value_after_a_word_says_whether_it_is_felt_and_is_no_word(answer, words):
+    # 'Sad: no' gave 'sad', the emotion said absent, and 'Happy: yes' the word 'yes' beside 'happy'
+    assert words_from_answer(answer) == (words, None)
+
+
 @pytest.mark.parametrize("answer", ["Intensity: high", "Facial expression: smiling", "Visual: smiling, Audio: shaky voice"])
 def test_a_field_name_or_heading_before_a_colon_is_not_taken_for_a_word(answer):
     # 'Visual: smiling, Audio: shaky voice' gave 'visual' and 'smiling'
