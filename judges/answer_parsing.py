@@ -29,7 +29,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "ve
 
 #: Bump whenever a change here reads some answer differently: the judges that parse answers put it in their
 #: cache identity, as they do the prompt version, so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-23.15"
+PARSER_VERSION = "2026-11-23.16"
 
 #: A label longer than this many words is a sentence, not an emotion word.
 MAX_WORDS_PER_LABEL = 3
@@ -175,14 +175,22 @@ _ANSWER_HEAD = re.compile(r"^(?:answers?|outputs?|results?|labels?|words?|moods?
 _SAID_PRESENT = re.compile(r"^(?:yes|true|present|detected|shown|visible|high|medium|moderate|low|mild|slight|strong|weak)$",
                            re.IGNORECASE)
 _SAID_ABSENT = re.compile(r"^(?:no|false|absent|none|not (?:present|detected|shown|visible))$", re.IGNORECASE)
-# JSON keys naming the answer ("emotion", "emotions", "primary_emotion", "detectedLabels", "answer", "情绪"), and beside
-# one a key naming only a rank ("second", "other"): in an object holding one, the other keys ("confidence", "reason") hold
-# no words.
-_ANSWER_KEY_WORDS = frozenset({"emotion", "emotions", "label", "labels", "word", "words", "answer", "answers", "feeling",
-                               "feelings", "output", "outputs", "result", "results"})
+# JSON keys naming the answer ("emotion", "emotions", "primary_emotion", "detectedLabels", "emotional_state", "情绪"): a
+# word naming the answer, with only ranks and qualifiers beside it, not a property of the answer ("emotion_intensity",
+# "label_confidence"); and beside one a key naming only a rank ("second", "other"): in an object holding one, the other keys
+# ("confidence", "reason") hold no words.
+_ANSWER_KEY_WORDS = frozenset({"emotion", "emotions", "emotional", "label", "labels", "word", "words", "answer", "answers",
+                               "feeling", "feelings", "output", "outputs", "result", "results"})
 _RANK_KEY_WORDS = frozenset({"primary", "secondary", "tertiary", "first", "second", "third", "main", "dominant", "other",
                              "additional"})
-_ANSWER_KEY_ZH = re.compile("\u60c5\u7eea|\u60c5\u7dd2|\u60c5\u611f|\u7b54\u6848|\u6807\u7b7e|\u6a19\u7c64")
+_QUALIFIER_KEY_WORDS = frozenset({"detected", "identified", "recognized", "recognised", "predicted", "observed", "expressed",
+                                  "perceived", "present", "final", "overall", "top", "key", "core", "likely", "possible",
+                                  "underlying", "list", "state", "states"})
+# 情绪 / 情緒 / 情感 (emotion), 答案 (answer), 标签 / 標籤 (label), after 主要 / 次要 / 其他 (main, secondary, other), before 词 / 列表
+# (words, list); not 情绪强度 (emotion intensity).
+_ANSWER_KEY_ZH = re.compile("(?:\u4e3b\u8981|\u6b21\u8981|\u5176\u4ed6|\u5176\u5b83)?"
+                            "(?:\u60c5\u7eea|\u60c5\u7dd2|\u60c5\u611f|\u7b54\u6848|\u6807\u7b7e|\u6a19\u7c64)"
+                            "(?:\u8bcd|\u8a5e|\u5217\u8868)?")
 # A key saying whether its object's emotion is there ({"emotion": "sad", "present": false}): set false, no word.
 _PRESENCE_KEY = re.compile(r"^(?:is[_ ]?)?(?:present|detected|shown|visible|expressed|felt|observed)$", re.IGNORECASE)
 _SNIPPET = 60
@@ -326,8 +334,9 @@ def _json_values(answer: str) -> str:
     it) as its string values, comma-joined; else ``answer``.
 
     Keys name fields, not emotions: in an object with keys naming the answer (``emotion(s)``, ``label(s)``,
-    ``word(s)``, ``answer``, ``feeling(s)``, ``output``, ``result``, ``情绪``...), only their values are words
-    (``{"emotion": "happy", "confidence": "high"}``: "happy"), none when a key such as ``present`` says false;
+    ``word(s)``, ``answer``, ``feeling(s)``, ``output``, ``result``, ``情绪``..., ranked or qualified as in
+    ``primary_emotion`` or ``emotions_detected``, not a property of it as ``emotion_intensity``), only their values are
+    words (``{"emotion": "happy", "confidence": "high"}``: "happy"), none when a key such as ``present`` says false;
     otherwise every string value is, except in an object of only scores (``{"happy": 0.9}``), whose keys are the words,
     and in one of only flags (``{"happy": true, "sad": false}``), whose keys set true are;
     nested objects (``[{"label": "happy", "score": 0.9}]``) are read the same way. Text after the value is an
@@ -384,8 +393,11 @@ def _strings_in(data: object) -> list[str]:
 
 
 def _names_the_answer(key: object) -> bool:
-    """A JSON key naming the answer: "emotions", "primary_emotion", "detectedLabels", "情绪"."""
-    return not _ANSWER_KEY_WORDS.isdisjoint(_key_words(key)) or bool(_ANSWER_KEY_ZH.search(str(key)))
+    """A JSON key naming the answer: "emotions", "primary_emotion", "detectedLabels", "情绪"; not one naming a property of
+    it ("emotion_intensity", "label_confidence")."""
+    words = set(_key_words(key))
+    return ((not _ANSWER_KEY_WORDS.isdisjoint(words) and words <= _ANSWER_KEY_WORDS | _RANK_KEY_WORDS | _QUALIFIER_KEY_WORDS)
+            or bool(_ANSWER_KEY_ZH.fullmatch(str(key).strip())))
 
 
 def _ranks_the_answer(key: object) -> bool:

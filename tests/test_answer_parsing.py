@@ -126,6 +126,18 @@ def test_a_json_object_with_a_key_naming_the_answer_gives_only_that_keys_words(a
     assert words_from_answer(answer) == (["happy"], None)
 
 
+@pytest.mark.parametrize(
+    "answer",
+    ['{"emotion": "happy", "emotion_intensity": "high"}', '{"label": "happy", "label_confidence": "high"}',
+     '{"emotional_state": "happy", "emotion_intensity": "high"}', '{"answer": "happy", "answer_reasoning": "smiles"}',
+     '{"\u60c5\u7eea": "happy", "\u60c5\u7eea\u5f3a\u5ea6": "high"}'],
+)
+def test_a_json_key_naming_a_property_of_the_answer_holds_no_words(answer):
+    # 'emotion_intensity', 'label_confidence' (and 情绪强度) were taken for keys naming the answer, so 'high' was a word,
+    # and beside 'emotional_state' the only one: 'high' without 'happy'
+    assert words_from_answer(answer) == (["happy"], None)
+
+
 @pytest.mark.parametrize("answer", ['[{"emotion": "sad", "present": false}]',
                                     '{"emotions": [{"label": "sad", "detected": false}]}'])
 def test_a_json_emotion_said_not_present_is_no_emotion_not_its_word(answer):
