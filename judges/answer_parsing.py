@@ -29,7 +29,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "ve
 
 #: Bump whenever a change here reads some answer differently: the judges that parse answers put it in their
 #: cache identity, as they do the prompt version, so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-23.16"
+PARSER_VERSION = "2026-11-23.17"
 
 #: A label longer than this many words is a sentence, not an emotion word.
 MAX_WORDS_PER_LABEL = 3
@@ -164,7 +164,8 @@ _OTHER_SEPARATORS = re.compile(r"\s*[|\u2022\u00b7]\s*|\s+[+\u2013\u2014]\s+|(?<
                                r"|\s*(?:->|=>|[\u2192\u21d2])\s*")
 _AND_OR = re.compile(r"\s+and/or\s+", re.IGNORECASE)
 # A word before a colon with more words after it ("Anxious: nervous, worried", "Anxious: nervous and worried"): each is a
-# word, unless the head names a field ("Mood: happy", "Intensity: high") or what a line describes (_ASPECT).
+# word, unless the head names a field ("Mood: happy", "Intensity: high", by its last word "Confidence level: high") or what a
+# line describes (_ASPECT).
 _HEADED = re.compile(r"^([^\W\d_]+(?:[ '-][^\W\d_]+){0,2})[ \t]*:[ \t]*(?=\S)")
 _FIELD_HEAD = re.compile(r"^(?:answers?|outputs?|results?|labels?|words?|moods?|sentiments?|intensity|confidence|certainty"
                          r"|valence|arousal|polarity|categor(?:y|ies)|types?|levels?|degree|scores?|rating|class)$")
@@ -215,7 +216,7 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
     answer = _SCORE.sub("", _ITEM_LABEL.sub("", answer))
     answer = _AND_OR.sub(" or ", "".join(", " if _is_symbol(ch) else ch for ch in answer))  # "happy 😊 sad": two words
     answer = _ARROW_PREFIX.sub("", _PREFIX.sub("", _HEADING.sub("", answer, count=1), count=1), count=1)
-    answer = _EXPLAINED.sub(lambda m: m[0] if _FIELD.match(m[2] + ":") or _FIELD_HEAD.match(m[2].lower()) or _ASPECT.search(m[2])
+    answer = _EXPLAINED.sub(lambda m: m[0] if _FIELD.match(m[2] + ":") or _FIELD_HEAD.match(_head_noun(m[2])) or _ASPECT.search(m[2])
                             else m[1], answer)
     body = _OTHER_SEPARATORS.sub(", ", answer).strip().rstrip(".!\u2026\u3002\uff01").strip()
     # "The emotions are happy and relieved.": the list after the lead-in, if every item of it reads; else a sentence
@@ -274,9 +275,10 @@ def _around_colon(item: str) -> list[str]:
     before the colon is no word ("mood: happy", "facial expression: smiling" stay one item, no word); a checklist's value
     after a word is no word ("happy: yes" -> "happy", "sad: no" -> "not sad")."""
     head = _HEADED.match(item)
-    if head and _ANSWER_HEAD.match(head[1]):
+    if head and _ANSWER_HEAD.match(_head_noun(head[1])):  # "mood: happy", "primary mood: happy"
         return [item[head.end():]]
-    if not head or _FIELD_HEAD.match(head[1]) or _ASPECT.search(head[1]) or _NOT_A_LABEL.match(head[1].replace("\u2019", "'")):
+    if (not head or _FIELD_HEAD.match(_head_noun(head[1])) or _ASPECT.search(head[1])
+            or _NOT_A_LABEL.match(head[1].replace("\u2019", "'"))):
         return [item]
     value = item[head.end():].strip(" .!")
     if _SAID_PRESENT.match(value):  # "happy: yes"
@@ -284,6 +286,12 @@ def _around_colon(item: str) -> list[str]:
     if _SAID_ABSENT.match(value):  # "sad: no"
         return ["not " + head[1]]
     return [head[1], item[head.end():]]
+
+
+def _head_noun(head: str) -> str:
+    """The last word of a line's head, lower-cased, which says what the head names: "Confidence level" -> "level",
+    "Primary mood" -> "mood"."""
+    return re.split(r"[ '-]", head.lower())[-1]
 
 
 def _pieces(part: str) -> list[str]:

@@ -315,23 +315,26 @@ def test_a_checklist_value_after_a_word_says_whether_it_is_felt_and_is_no_word(a
     assert words_from_answer(answer) == (words, None)
 
 
-@pytest.mark.parametrize("answer", ["Intensity: high", "Facial expression: smiling", "Visual: smiling, Audio: shaky voice"])
+@pytest.mark.parametrize("answer", ["Intensity: high", "Facial expression: smiling", "Visual: smiling, Audio: shaky voice",
+                                    "Confidence level: high", "Intensity level: high"])
 def test_a_field_name_or_heading_before_a_colon_is_not_taken_for_a_word(answer):
-    # 'Visual: smiling, Audio: shaky voice' gave 'visual' and 'smiling'
+    # 'Visual: smiling, Audio: shaky voice' gave 'visual' and 'smiling', 'Confidence level: high' 'confidence level', 'high'
     words, error = words_from_answer(answer)
     assert words == [] and error.startswith("unparseable answer:")
 
 
 @pytest.mark.parametrize("answer, words", [("Mood: happy", ["happy"]), ("Result: sad, tired", ["sad", "tired"]),
-                                           ("Sentiment: negative", ["negative"])])
+                                           ("Sentiment: negative", ["negative"]), ("Primary mood: happy", ["happy"]),
+                                           ("Dominant sentiment: negative", ["negative"])])
 def test_the_words_after_a_head_naming_the_answer_are_the_answer(answer, words):
-    # 'Mood: happy' was an error
+    # 'Mood: happy' was an error; 'Primary mood: happy' gave 'primary mood' beside 'happy'
     assert words_from_answer(answer) == (words, None)
 
 
-@pytest.mark.parametrize("answer", ["Emotion: the person seems happy", "Mood: the man is happy", "Intensity: the man is very angry"])
+@pytest.mark.parametrize("answer", ["Emotion: the person seems happy", "Mood: the man is happy", "Intensity: the man is very angry",
+                                    "Confidence level: the man is sure"])
 def test_a_field_name_explained_on_its_line_is_not_taken_for_a_word(answer):
-    # 'Mood: ...' and 'Intensity: ...' gave 'mood' and 'intensity' as the emotion words
+    # 'Mood: ...', 'Intensity: ...' and 'Confidence level: ...' gave 'mood', 'intensity', 'confidence level' as the emotion words
     words, error = words_from_answer(answer)
     assert words == [] and error.startswith("unparseable answer:")
 
