@@ -49,9 +49,9 @@ from judges.base import Judge
 from judges.clip import Clip
 from judges.errors import InputError
 from judges.install_hints import install_hint
-from judges.option_values import check_flags, is_number, is_whole_number
+from judges.option_values import is_number, is_whole_number
 from judges.registry import _BUILTIN_MODULES, RAY_KEYS, _resolve_paths, build_judge, judge_types, load_config
-from judges.runner import _checked_clips, _judge_batch, run_judges
+from judges.runner import _checked_clips, _judge_batch, check_run_settings, run_judges
 from judges.temp_files import held_temporary, remove_stale_temporaries, temporary_path
 from judges.user_warnings import warn_user
 from judges.verdict import Verdict
@@ -93,12 +93,7 @@ def run_judges_ray(
     """
     plans = _plans(judge_configs)
     clips = _checked_clips(clips)
-    if not is_whole_number(batch_size) or batch_size < 1:
-        raise InputError(f"batch_size={batch_size!r}: give a whole number of clips per batch, 1 or more")
-    batch_size = int(batch_size)
-    check_flags(progress=progress, retry_failed=retry_failed)
-    if cache is not None and not isinstance(cache, (VerdictCache, str, Path)):
-        raise InputError(f"cache={cache!r}: give a VerdictCache, a path to a cache file, or None")
+    batch_size = check_run_settings(batch_size, None, None, progress, retry_failed, cache)[0]  # as run_judges checks them
     out_dir = None if out_dir is None else user_path(out_dir)
     if out_dir is not None:  # made now: a file in the way is found before the run, not after it
         try:

@@ -648,3 +648,16 @@ def test_a_parquet_file_is_synced_to_disk_before_it_is_renamed_into_place(tmp_pa
     monkeypatch.setattr(os, "replace", lambda a, b: (events.append("replace"), real_replace(a, b))[1])
     _write_parquet(tmp_path / "verdicts.parquet", [Verdict("m", "c1", words=["calm"])])
     assert events == ["fsync", "replace"] and (tmp_path / "verdicts.parquet").stat().st_size > 0
+
+
+@pytest.mark.parametrize("setting", [{"batch_size": 0}, {"batch_size": 8.5}, {"cache": 5}, {"retry_failed": "false"},
+                                     {"progress": 1}])
+def test_a_bad_run_setting_is_refused_with_run_judges_own_line_before_ray_starts(setting, tmp_path):
+    # the Ray runner kept its own copy of run_judges' checks, free to drift from judges.runner.check_run_settings
+    marker = tmp_path / "calls.txt"
+    with pytest.raises(InputError) as local:
+        run_judges([MarkingJudge("m", str(marker))], ["c1"], **{"progress": False, **setting})
+    with pytest.raises(InputError) as on_ray:
+        run_judges_ray([MarkingJudge("m", str(marker))], ["c1"], **{"progress": False, **setting})
+    assert str(on_ray.value) == str(local.value) and "\n" not in str(on_ray.value)
+    assert not marker.exists()
