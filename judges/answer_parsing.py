@@ -29,7 +29,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "ve
 
 #: Bump whenever a change here reads some answer differently: the judges that parse answers put it in their
 #: cache identity, as they do the prompt version, so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-23.17"
+PARSER_VERSION = "2026-11-23.18"
 
 #: A label longer than this many words is a sentence, not an emotion word.
 MAX_WORDS_PER_LABEL = 3
@@ -173,9 +173,12 @@ _FIELD_HEAD = re.compile(r"^(?:answers?|outputs?|results?|labels?|words?|moods?|
 _ANSWER_HEAD = re.compile(r"^(?:answers?|outputs?|results?|labels?|words?|moods?|sentiments?|categor(?:y|ies)|class)$")
 # A word's value in a checklist ("Happy: yes", "Sad: no", "Angry: absent", "Calm: high"): says whether (and how strongly) the
 # word is felt, and is no word itself; a value saying absent denies the word ("Sad: no": not sad).
-_SAID_PRESENT = re.compile(r"^(?:yes|true|present|detected|shown|visible|high|medium|moderate|low|mild|slight|strong|weak)$",
-                           re.IGNORECASE)
-_SAID_ABSENT = re.compile(r"^(?:no|false|absent|none|not (?:present|detected|shown|visible))$", re.IGNORECASE)
+_SAID_PRESENT = re.compile(r"^(?:yes|true|present|detected|shown|visible|observed|likely|maybe|possibly|probably"
+                           r"|(?:very |quite |fairly |rather )?(?:high|medium|moderate|low|mild|slight|strong|weak))$", re.IGNORECASE)
+_SAID_ABSENT = re.compile(r"^(?:no|false|absent|none|unlikely|not(?: [^\W\d_]+){1,2})$", re.IGNORECASE)  # "not at all"
+# The same on a line explaining a word ("Sad: not at all, she smiles", "Angry: not present in the video").
+_EXPLAINED_ABSENT = re.compile(r"^(?:(?:no|none|absent)(?=[ \t]*[,.;]|[ \t]*$)|not (?:at all|really|in the slightest|present"
+                               r"|detected|shown|visible|observed|expressed|felt|evident|apparent)\b)", re.IGNORECASE)
 # JSON keys naming the answer ("emotion", "emotions", "primary_emotion", "detectedLabels", "emotional_state", "情绪"): a
 # word naming the answer, with only ranks and qualifiers beside it, not a property of the answer ("emotion_intensity",
 # "label_confidence"); and beside one a key naming only a rank ("second", "other"): in an object holding one, the other keys
@@ -216,8 +219,7 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
     answer = _SCORE.sub("", _ITEM_LABEL.sub("", answer))
     answer = _AND_OR.sub(" or ", "".join(", " if _is_symbol(ch) else ch for ch in answer))  # "happy 😊 sad": two words
     answer = _ARROW_PREFIX.sub("", _PREFIX.sub("", _HEADING.sub("", answer, count=1), count=1), count=1)
-    answer = _EXPLAINED.sub(lambda m: m[0] if _FIELD.match(m[2] + ":") or _FIELD_HEAD.match(_head_noun(m[2])) or _ASPECT.search(m[2])
-                            else m[1], answer)
+    answer = _EXPLAINED.sub(_explained_word, answer)
     body = _OTHER_SEPARATORS.sub(", ", answer).strip().rstrip(".!\u2026\u3002\uff01").strip()
     # "The emotions are happy and relieved.": the list after the lead-in, if every item of it reads; else a sentence
     lead_in = _SENTENCE_LEAD_IN.match(body) or _SENTENCE_LEAD_IN_ZH.match(body)
@@ -234,6 +236,17 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
     if not words or rejected > len(words):
         return [], f"unparseable answer: {_snippet(shown)!r}"
     return words, None
+
+
+def _explained_word(line: re.Match[str]) -> str:
+    """A line explaining a word as the word ("Happy: the person smiles" -> "Happy"), denied when the line says it is not
+    there ("Sad: not at all, she smiles" -> "not Sad"); a field name or heading's line as it is."""
+    if _FIELD.match(line[2] + ":") or _FIELD_HEAD.match(_head_noun(line[2])) or _ASPECT.search(line[2]):
+        return line[0]
+    explanation = line[0][line.end(1) - line.start(0):].lstrip(" \t:-")
+    if _EXPLAINED_ABSENT.match(explanation):  # "1. Sad: not at all" -> "1. not Sad"
+        return line[1][: line.start(2) - line.start(0)] + "not " + line[2]
+    return line[1]
 
 
 def _says_none(text: str) -> bool:

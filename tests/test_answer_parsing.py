@@ -309,9 +309,13 @@ def test_a_word_before_a_colon_and_the_words_after_it_are_all_words(answer):
 
 @pytest.mark.parametrize("answer, words", [("Happy: yes", ["happy"]), ("Happy: Yes\nSad: No\nAngry: No", ["happy"]),
                                            ("Happy: present, Sad: absent", ["happy"]), ("Angry: not present", []),
-                                           ("Happy: true, Angry: false", ["happy"]), ("Sad: low", ["sad"])])
+                                           ("Happy: true, Angry: false", ["happy"]), ("Sad: low", ["sad"]),
+                                           ("Happy: very high\nSad: not at all", ["happy"]), ("Fear: unlikely", []),
+                                           ("Angry: not present in the video", []), ("1. Sad: no, she smiles throughout", []),
+                                           ("Calm: no sign of anger at all", ["calm"])])
 def test_a_checklist_value_after_a_word_says_whether_it_is_felt_and_is_no_word(answer, words):
-    # 'Sad: no' gave 'sad', the emotion said absent, and 'Happy: yes' the word 'yes' beside 'happy'
+    # 'Sad: no' gave 'sad', the emotion said absent, and 'Happy: yes' the word 'yes' beside 'happy'; 'Sad: not at all'
+    # (an explained word) gave 'sad'
     assert words_from_answer(answer) == (words, None)
 
 
