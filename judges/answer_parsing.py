@@ -15,20 +15,18 @@ answer with none as an error, so a garbled reply is never taken for "no emotion"
 """
 from __future__ import annotations
 
-import ast
-import json
-import numbers
 import re
 import unicodedata
 
+from judges.json_answers import json_answer_text
 from judges.label_text import parse_labels
 from judges.verdict import Verdict
 
 __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "verdict_from_answer", "MAX_WORDS_PER_LABEL",
            "PARSER_VERSION"]
 
-#: Bump whenever a change here reads some answer differently: the judges that parse answers put it in their
-#: cache identity, as they do the prompt version, so words read by an older parser are never replayed.
+#: Bump whenever a change here (or in judges.json_answers) reads some answer differently: the judges that parse answers
+#: put it in their cache identity, as they do the prompt version, so words read by an older parser are never replayed.
 PARSER_VERSION = "2026-11-23.18"
 
 #: A label longer than this many words is a sentence, not an emotion word.
@@ -156,8 +154,6 @@ _HAN = re.compile("[\u3400-\u9fff]")
 # No denial: "not only happy but also proud", "not just happy", "no doubt happy", "without a doubt happy" say the word.
 _AFFIRMED = re.compile(r"^(?:not (?:only|just|merely|simply)|no doubt|without (?:(?:a|any) )?doubt)\s+")
 _LAST_ITEM = re.compile(r"[^,;/\n\uff0c\u3001\uff1b]*$")
-_JSON_KEY = re.compile(r'"[^"\n]*"\s*:')
-_QUOTE = re.compile(r'(?<!\\)"')
 # Separators models use beside commas and lines: "happy | sad", "happy + sad", inline numbering "1. happy 2. sad".
 # "frustrated -> angry", "frustrated → angry": two words; "happy and/or sad": "happy or sad".
 _OTHER_SEPARATORS = re.compile(r"\s*[|\u2022\u00b7]\s*|\s+[+\u2013\u2014]\s+|(?<=[^\W\d_])\s+\d{1,2}[.)]\s+"
@@ -179,24 +175,6 @@ _SAID_ABSENT = re.compile(r"^(?:no|false|absent|none|unlikely|not(?: [^\W\d_]+){
 # The same on a line explaining a word ("Sad: not at all, she smiles", "Angry: not present in the video").
 _EXPLAINED_ABSENT = re.compile(r"^(?:(?:no|none|absent)(?=[ \t]*[,.;]|[ \t]*$)|not (?:at all|really|in the slightest|present"
                                r"|detected|shown|visible|observed|expressed|felt|evident|apparent)\b)", re.IGNORECASE)
-# JSON keys naming the answer ("emotion", "emotions", "primary_emotion", "detectedLabels", "emotional_state", "情绪"): a
-# word naming the answer, with only ranks and qualifiers beside it, not a property of the answer ("emotion_intensity",
-# "label_confidence"); and beside one a key naming only a rank ("second", "other"): in an object holding one, the other keys
-# ("confidence", "reason") hold no words.
-_ANSWER_KEY_WORDS = frozenset({"emotion", "emotions", "emotional", "label", "labels", "word", "words", "answer", "answers",
-                               "feeling", "feelings", "output", "outputs", "result", "results"})
-_RANK_KEY_WORDS = frozenset({"primary", "secondary", "tertiary", "first", "second", "third", "main", "dominant", "other",
-                             "additional"})
-_QUALIFIER_KEY_WORDS = frozenset({"detected", "identified", "recognized", "recognised", "predicted", "observed", "expressed",
-                                  "perceived", "present", "final", "overall", "top", "key", "core", "likely", "possible",
-                                  "underlying", "list", "state", "states"})
-# 情绪 / 情緒 / 情感 (emotion), 答案 (answer), 标签 / 標籤 (label), after 主要 / 次要 / 其他 (main, secondary, other), before 词 / 列表
-# (words, list); not 情绪强度 (emotion intensity).
-_ANSWER_KEY_ZH = re.compile("(?:\u4e3b\u8981|\u6b21\u8981|\u5176\u4ed6|\u5176\u5b83)?"
-                            "(?:\u60c5\u7eea|\u60c5\u7dd2|\u60c5\u611f|\u7b54\u6848|\u6807\u7b7e|\u6a19\u7c64)"
-                            "(?:\u8bcd|\u8a5e|\u5217\u8868)?")
-# A key saying whether its object's emotion is there ({"emotion": "sad", "present": false}): set false, no word.
-_PRESENCE_KEY = re.compile(r"^(?:is[_ ]?)?(?:present|detected|shown|visible|expressed|felt|observed)$", re.IGNORECASE)
 _SNIPPET = 60
 
 
@@ -210,7 +188,7 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
     """
     answer = "" if text is None else str(text)
     shown = _FENCE.sub(" ", _THINK.sub(" ", answer)).replace("**", "").strip()  # what an error quotes
-    answer = _json_values(shown)
+    answer = json_answer_text(shown)
     if not answer:
         return [], "empty answer"
     answer = _APOLOGY.sub("", _PLEASANTRY.sub("", _EXPLANATION.sub("", _REMARK.sub("", answer)), count=1), count=1)
@@ -348,94 +326,6 @@ def verdict_from_answer(judge: str, clip: str, text: str, mode: str, seconds: fl
         return Verdict(judge=judge, clip=clip, raw=text, description=description, seconds=seconds)
     words, error = words_from_answer(text)
     return Verdict(judge=judge, clip=clip, words=words, raw=text, seconds=seconds, error=error)
-
-
-def _json_values(answer: str) -> str:
-    """A JSON answer (``{"emotions": ["happy"]}``, JSON mode; a Python dict or list, single-quoted, as models also write
-    it) as its string values, comma-joined; else ``answer``.
-
-    Keys name fields, not emotions: in an object with keys naming the answer (``emotion(s)``, ``label(s)``,
-    ``word(s)``, ``answer``, ``feeling(s)``, ``output``, ``result``, ``情绪``..., ranked or qualified as in
-    ``primary_emotion`` or ``emotions_detected``, not a property of it as ``emotion_intensity``), only their values are
-    words (``{"emotion": "happy", "confidence": "high"}``: "happy"), none when a key such as ``present`` says false;
-    otherwise every string value is, except in an object of only scores (``{"happy": 0.9}``), whose keys are the words,
-    and in one of only flags (``{"happy": true, "sad": false}``), whose keys set true are;
-    nested objects (``[{"label": "happy", "score": 0.9}]``) are read the same way. Text after the value is an
-    explanation, not words.
-    """
-    if not answer.startswith(("{", "[")):
-        return answer
-    try:
-        data, end = json.JSONDecoder().raw_decode(answer)
-    except ValueError:
-        data, end = _python_literal(answer), len(answer)
-    except RecursionError:
-        return answer
-    if data is None:
-        if answer.startswith("["):
-            return answer  # "[happy, sad]": a list that parse_labels reads
-        # cut short by the token limit: drop the keys, and the last word if its string is unfinished
-        if len(_QUOTE.findall(answer)) % 2:
-            answer = answer[: max(answer.rfind('"'), answer.rfind(","))]
-        return _JSON_KEY.sub(", ", answer)
-    words = _strings_in(data)
-    if not words and answer[end:].strip():
-        return answer  # "[1] happy": numbering, not a JSON answer of no words
-    return ", ".join(words) or "none"
-
-
-def _python_literal(answer: str) -> object:
-    """``answer`` read as a Python literal (``{'emotions': ['happy']}``), or None when it is none."""
-    try:
-        return ast.literal_eval(answer)
-    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-        return None
-
-
-def _strings_in(data: object) -> list[str]:
-    """The words of a parsed JSON value: its strings (in an object with keys naming the answer, only theirs, and none
-    when a presence key is false), the keys of an object holding only scores, and the keys set true in an object holding
-    only flags."""
-    if isinstance(data, str):
-        return [data]
-    if isinstance(data, (list, tuple, set, frozenset)):
-        return [word for item in data for word in _strings_in(item)]
-    if isinstance(data, dict):
-        if data and all(_is_score(value) for value in data.values()):
-            return [str(key) for key in data]  # {"happy": 0.9}: the keys are the words
-        if data and all(isinstance(value, bool) for value in data.values()):
-            return [str(key) for key, value in data.items() if value]  # {"happy": true, "sad": false}: the keys set true
-        if any(_names_the_answer(key) for key in data):  # {"emotion": "happy", "confidence": "high"}: only the emotion
-            if any(_PRESENCE_KEY.match(str(key)) and value is False for key, value in data.items()):
-                return []  # {"emotion": "sad", "present": false}: the model says it is not there
-            return [word for key in data if _names_the_answer(key) or _ranks_the_answer(key) for word in _strings_in(data[key])]
-        return [word for value in data.values() for word in _strings_in(value)]
-    return []  # numbers, true/false, null: no word
-
-
-def _names_the_answer(key: object) -> bool:
-    """A JSON key naming the answer: "emotions", "primary_emotion", "detectedLabels", "情绪"; not one naming a property of
-    it ("emotion_intensity", "label_confidence")."""
-    words = set(_key_words(key))
-    return ((not _ANSWER_KEY_WORDS.isdisjoint(words) and words <= _ANSWER_KEY_WORDS | _RANK_KEY_WORDS | _QUALIFIER_KEY_WORDS)
-            or bool(_ANSWER_KEY_ZH.fullmatch(str(key).strip())))
-
-
-def _ranks_the_answer(key: object) -> bool:
-    """A JSON key naming only a rank ("second", "other"): beside a key naming the answer, another answer."""
-    words = _key_words(key)
-    return bool(words) and set(words) <= _RANK_KEY_WORDS
-
-
-def _key_words(key: object) -> list[str]:
-    """The words of a JSON key, lower-cased: "primaryEmotion", "primary_emotion", "primary-emotion" -> primary, emotion."""
-    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", str(key)).lower().replace("_", " ").replace("-", " ").split()
-
-
-def _is_score(value: object) -> bool:
-    """A number as a model writes a score, NaN, Infinity and one too large for a float too (not true/false): unlike an
-    option's number (:func:`judges.option_values.is_number`), it is only read as saying its key is a word."""
-    return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
 def _snippet(text: str) -> str:

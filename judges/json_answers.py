@@ -1,0 +1,127 @@
+"""A JSON answer's emotion words: what a chat model in JSON mode (or writing a Python dict) answers, read as a list.
+
+Keys name fields, not emotions; an object's keys that name the answer (``emotion``, ``primary_emotion``, ``情绪``) say
+which values are words, and an object of only scores or only flags has its keys for words.
+
+    >>> json_answer_text('{"emotion": "happy", "confidence": "high", "reason": "she smiles"}')
+    'happy'
+    >>> json_answer_text('[{"label": "happy", "score": 0.9}, {"label": "sad", "score": 0.1}]')
+    'happy, sad'
+"""
+from __future__ import annotations
+
+import ast
+import json
+import numbers
+import re
+
+__all__ = ["json_answer_text"]
+
+_JSON_KEY = re.compile(r'"[^"\n]*"\s*:')
+_QUOTE = re.compile(r'(?<!\\)"')
+# JSON keys naming the answer ("emotion", "emotions", "primary_emotion", "detectedLabels", "emotional_state", "情绪"): a
+# word naming the answer, with only ranks and qualifiers beside it, not a property of the answer ("emotion_intensity",
+# "label_confidence"); and beside one a key naming only a rank ("second", "other"): in an object holding one, the other keys
+# ("confidence", "reason") hold no words.
+_ANSWER_KEY_WORDS = frozenset({"emotion", "emotions", "emotional", "label", "labels", "word", "words", "answer", "answers",
+                               "feeling", "feelings", "output", "outputs", "result", "results"})
+_RANK_KEY_WORDS = frozenset({"primary", "secondary", "tertiary", "first", "second", "third", "main", "dominant", "other",
+                             "additional"})
+_QUALIFIER_KEY_WORDS = frozenset({"detected", "identified", "recognized", "recognised", "predicted", "observed", "expressed",
+                                  "perceived", "present", "final", "overall", "top", "key", "core", "likely", "possible",
+                                  "underlying", "list", "state", "states"})
+# 情绪 / 情緒 / 情感 (emotion), 答案 (answer), 标签 / 標籤 (label), after 主要 / 次要 / 其他 (main, secondary, other), before 词 / 列表
+# (words, list); not 情绪强度 (emotion intensity).
+_ANSWER_KEY_ZH = re.compile("(?:\u4e3b\u8981|\u6b21\u8981|\u5176\u4ed6|\u5176\u5b83)?"
+                            "(?:\u60c5\u7eea|\u60c5\u7dd2|\u60c5\u611f|\u7b54\u6848|\u6807\u7b7e|\u6a19\u7c64)"
+                            "(?:\u8bcd|\u8a5e|\u5217\u8868)?")
+# A key saying whether its object's emotion is there ({"emotion": "sad", "present": false}): set false, no word.
+_PRESENCE_KEY = re.compile(r"^(?:is[_ ]?)?(?:present|detected|shown|visible|expressed|felt|observed)$", re.IGNORECASE)
+
+
+def json_answer_text(answer: str) -> str:
+    """A JSON answer (``{"emotions": ["happy"]}``, JSON mode; a Python dict or list, single-quoted, as models also write
+    it) as its string values, comma-joined; else ``answer``.
+
+    Keys name fields, not emotions: in an object with keys naming the answer (``emotion(s)``, ``label(s)``,
+    ``word(s)``, ``answer``, ``feeling(s)``, ``output``, ``result``, ``情绪``..., ranked or qualified as in
+    ``primary_emotion`` or ``emotions_detected``, not a property of it as ``emotion_intensity``), only their values are
+    words (``{"emotion": "happy", "confidence": "high"}``: "happy"), none when a key such as ``present`` says false;
+    otherwise every string value is, except in an object of only scores (``{"happy": 0.9}``), whose keys are the words,
+    and in one of only flags (``{"happy": true, "sad": false}``), whose keys set true are;
+    nested objects (``[{"label": "happy", "score": 0.9}]``) are read the same way. Text after the value is an
+    explanation, not words.
+    """
+    if not answer.startswith(("{", "[")):
+        return answer
+    try:
+        data, end = json.JSONDecoder().raw_decode(answer)
+    except ValueError:
+        data, end = _python_literal(answer), len(answer)
+    except RecursionError:
+        return answer
+    if data is None:
+        if answer.startswith("["):
+            return answer  # "[happy, sad]": a list that parse_labels reads
+        # cut short by the token limit: drop the keys, and the last word if its string is unfinished
+        if len(_QUOTE.findall(answer)) % 2:
+            answer = answer[: max(answer.rfind('"'), answer.rfind(","))]
+        return _JSON_KEY.sub(", ", answer)
+    words = _strings_in(data)
+    if not words and answer[end:].strip():
+        return answer  # "[1] happy": numbering, not a JSON answer of no words
+    return ", ".join(words) or "none"
+
+
+def _python_literal(answer: str) -> object:
+    """``answer`` read as a Python literal (``{'emotions': ['happy']}``), or None when it is none."""
+    try:
+        return ast.literal_eval(answer)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return None
+
+
+def _strings_in(data: object) -> list[str]:
+    """The words of a parsed JSON value: its strings (in an object with keys naming the answer, only theirs, and none
+    when a presence key is false), the keys of an object holding only scores, and the keys set true in an object holding
+    only flags."""
+    if isinstance(data, str):
+        return [data]
+    if isinstance(data, (list, tuple, set, frozenset)):
+        return [word for item in data for word in _strings_in(item)]
+    if isinstance(data, dict):
+        if data and all(_is_score(value) for value in data.values()):
+            return [str(key) for key in data]  # {"happy": 0.9}: the keys are the words
+        if data and all(isinstance(value, bool) for value in data.values()):
+            return [str(key) for key, value in data.items() if value]  # {"happy": true, "sad": false}: the keys set true
+        if any(_names_the_answer(key) for key in data):  # {"emotion": "happy", "confidence": "high"}: only the emotion
+            if any(_PRESENCE_KEY.match(str(key)) and value is False for key, value in data.items()):
+                return []  # {"emotion": "sad", "present": false}: the model says it is not there
+            return [word for key in data if _names_the_answer(key) or _ranks_the_answer(key) for word in _strings_in(data[key])]
+        return [word for value in data.values() for word in _strings_in(value)]
+    return []  # numbers, true/false, null: no word
+
+
+def _names_the_answer(key: object) -> bool:
+    """A JSON key naming the answer: "emotions", "primary_emotion", "detectedLabels", "情绪"; not one naming a property of
+    it ("emotion_intensity", "label_confidence")."""
+    words = set(_key_words(key))
+    return ((not _ANSWER_KEY_WORDS.isdisjoint(words) and words <= _ANSWER_KEY_WORDS | _RANK_KEY_WORDS | _QUALIFIER_KEY_WORDS)
+            or bool(_ANSWER_KEY_ZH.fullmatch(str(key).strip())))
+
+
+def _ranks_the_answer(key: object) -> bool:
+    """A JSON key naming only a rank ("second", "other"): beside a key naming the answer, another answer."""
+    words = _key_words(key)
+    return bool(words) and set(words) <= _RANK_KEY_WORDS
+
+
+def _key_words(key: object) -> list[str]:
+    """The words of a JSON key, lower-cased: "primaryEmotion", "primary_emotion", "primary-emotion" -> primary, emotion."""
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", str(key)).lower().replace("_", " ").replace("-", " ").split()
+
+
+def _is_score(value: object) -> bool:
+    """A number as a model writes a score, NaN, Infinity and one too large for a float too (not true/false): unlike an
+    option's number (:func:`judges.option_values.is_number`), it is only read as saying its key is a word."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
