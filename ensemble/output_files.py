@@ -13,7 +13,6 @@ up front, with the option and the fix named.
 """
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import shutil
@@ -24,7 +23,7 @@ from pathlib import Path
 from typing import IO
 
 from judges.errors import InputError
-from judges.temp_files import held_temporary, remove_stale_temporaries, temporary_path
+from judges.temp_files import held_temporary, temporary_path
 from judges.text_files import user_path
 
 __all__ = ["check_output_path", "write_atomically"]
@@ -185,20 +184,15 @@ def _write(path: Path, write: Callable[[IO[str]], object], newline: str | None) 
         return path
     target = _target(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_temporaries(target)  # those of a write killed before it could rename its file
-    tmp = temporary_path(target)
-    try:
-        with held_temporary(target):  # locked while written: another process's sweep leaves it
-            with tmp.open("w", newline=newline, encoding="utf-8") as fh:
-                write(fh)
-                fh.flush()
-                os.fsync(fh.fileno())  # on disk before the rename: a power cut leaves the old file or the new one, never an empty one
-            if target.exists():
-                shutil.copymode(target, tmp)  # a private (0600) file stays private, a shared one shared
-            tmp.replace(target)
-        _sync_folder(target.parent)
-    except BaseException:  # Ctrl-C too; the old file, if any, is untouched
-        with contextlib.suppress(OSError):  # a folder of that name is not ours to remove
-            tmp.unlink(missing_ok=True)
-        raise
+    # locked while written, so another process's sweep leaves it; removed if the write fails (Ctrl-C too), the old file,
+    # if any, untouched; those of writes killed before their rename removed first
+    with held_temporary(target) as tmp:
+        with tmp.open("w", newline=newline, encoding="utf-8") as fh:
+            write(fh)
+            fh.flush()
+            os.fsync(fh.fileno())  # on disk before the rename: a power cut leaves the old file or the new one, never an empty one
+        if target.exists():
+            shutil.copymode(target, tmp)  # a private (0600) file stays private, a shared one shared
+        tmp.replace(target)
+    _sync_folder(target.parent)
     return path

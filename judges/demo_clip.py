@@ -30,7 +30,7 @@ import numpy as np
 from judges.errors import InputError
 from judges.install_hints import install_hint
 from judges.option_values import check_flags, is_number, is_whole_number
-from judges.temp_files import held_temporary, remove_stale_temporaries, temporary_path
+from judges.temp_files import held_temporary
 from judges.text_files import user_path
 
 if TYPE_CHECKING:
@@ -98,16 +98,12 @@ def make_demo_clip(
             stacklevel=2,
         )
     length = seconds or max(MIN_SECONDS, (len(speech) / rate if speech is not None else 0.0) + 2 * LEAD_SECONDS)
-    remove_stale_temporaries(path)  # those of a run killed while writing the clip
-    tmp = temporary_path(path)
     try:
-        with held_temporary(path):  # locked while written: another process's sweep leaves it
+        with held_temporary(path) as tmp:  # locked while written; removed if the write fails
             _write_mp4(tmp, picture, length, speech, rate, size)
             os.replace(tmp, path)
     except OSError as exc:  # a read-only cache folder, a full disk (PyAV's errors are OSErrors too)
         raise InputError(f"cannot write the demo clip {path} ({exc.strerror or exc}); set MEROV_CACHE to a folder you can write to") from None
-    finally:
-        tmp.unlink(missing_ok=True)
     if speech is None:
         sidecar.write_text(text + "\n", encoding="utf-8")
     else:

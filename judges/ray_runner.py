@@ -52,7 +52,7 @@ from judges.install_hints import install_hint
 from judges.option_values import is_number, is_whole_number
 from judges.registry import _BUILTIN_MODULES, RAY_KEYS, _resolve_paths, build_judge, judge_types, load_config
 from judges.runner import _checked_clips, _judge_batch, check_run_settings, run_judges
-from judges.temp_files import held_temporary, remove_stale_temporaries, temporary_path
+from judges.temp_files import held_temporary
 from judges.user_warnings import warn_user
 from judges.verdict import Verdict
 from judges.text_files import user_path
@@ -537,20 +537,14 @@ def _write_parquet(path: Path, verdicts: list[Verdict]) -> None:
     ])
     path.parent.mkdir(parents=True, exist_ok=True)
     table = pa.Table.from_pylist([v.to_dict() for v in verdicts], schema=schema)
-    remove_stale_temporaries(path)  # those of a run killed while writing it
-    partial = temporary_path(path)  # another run writing the same out_dir has its own
-    try:
-        with held_temporary(path):  # locked while written: another process's sweep leaves it
-            pq.write_table(table, partial)
-            fd = os.open(partial, os.O_RDONLY)
-            try:
-                os.fsync(fd)  # on disk before the rename: a power cut leaves the old file or the new one
-            finally:
-                os.close(fd)
-            os.replace(partial, path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+    with held_temporary(path) as partial:  # another run writing the same out_dir has its own; removed if this fails
+        pq.write_table(table, partial)
+        fd = os.open(partial, os.O_RDONLY)
+        try:
+            os.fsync(fd)  # on disk before the rename: a power cut leaves the old file or the new one
+        finally:
+            os.close(fd)
+        os.replace(partial, path)
 
 
 def _connect(address: str | None, num_cpus: int | None) -> None:

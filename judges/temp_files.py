@@ -62,11 +62,18 @@ def temporary_path(target: Path) -> Path:
 def held_temporary(target: Path) -> Iterator[Path]:
     """This process's temporary file for ``target`` (:func:`temporary_path`), created and locked until the block ends:
     no other process's sweep removes it while it is written. Write it by its path (it stays the same file) and rename
-    it within the block. A file system without locks is written all the same, unlocked."""
+    it within the block; if the block fails (Ctrl-C too), it is removed. The temporary files of writes of ``target``
+    killed before their rename are removed first (:func:`remove_stale_temporaries`). A file system without locks is
+    written all the same, unlocked."""
+    remove_stale_temporaries(target)
     tmp = temporary_path(target)
     fd = _open_locked(tmp)
     try:
         yield tmp
+    except BaseException:
+        with contextlib.suppress(OSError):  # still locked: no sweep races the removal
+            tmp.unlink(missing_ok=True)
+        raise
     finally:
         os.close(fd)
 
