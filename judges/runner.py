@@ -18,7 +18,6 @@ without pickling.
 """
 from __future__ import annotations
 
-import math
 import os
 import queue
 import threading
@@ -367,6 +366,6 @@ def _bad_score(scores: object) -> object | None:
     for value in scores.values():
         if value is None:
             continue
-        if not is_number(value) or not math.isfinite(value):
+        if not is_number(value):  # finite, not a bool
             return value
     return None
