@@ -13,7 +13,6 @@ audio track and the words go into a ``.txt`` subtitle beside it (which
 """
 from __future__ import annotations
 
-import math
 import os
 import shutil
 import subprocess
@@ -73,7 +72,7 @@ def make_demo_clip(
     if not isinstance(size, (tuple, list)) or len(size) != 2 or any(not is_whole_number(v) or v < 16 or v % 2 for v in size):
         raise InputError(f"size={size!r}: give (width, height) as even whole numbers of pixels, e.g. (640, 480)")
     check_flags(force=force)
-    if seconds is not None and not (is_number(seconds) and 0 < seconds < math.inf):
+    if seconds is not None and not (is_number(seconds) and seconds > 0):  # is_number: finite
         raise InputError(f"seconds={seconds!r}: give the clip's length as a positive number of seconds, e.g. 4, or None for the speech's length")
     size, seconds = (int(size[0]), int(size[1])), None if seconds is None else float(seconds)  # np.int64 as int, for PyAV
     path = user_path(path) if path is not None else demo_cache_dir() / f"demo-v{DEMO_VERSION}.mp4"

@@ -169,7 +169,7 @@ def _plan(item: Mapping[str, Any] | Judge, number: int) -> _Plan:
     resources = {}
     for key, default in (("num_cpus", 1.0), ("num_gpus", 0.0)):
         value = item.get(key, default)
-        if not is_number(value) or not 0 <= value < math.inf:  # nan and inf too: Ray cannot place them
+        if not is_number(value) or value < 0:  # is_number refuses nan and inf too: Ray cannot place them
             raise InputError(f"judge #{number}: {key}={value!r}; give a number >= 0 per actor (fractions allowed)")
         if key == "num_gpus" and value > 1 and value != int(value):
             raise InputError(f"judge #{number}: num_gpus={value!r}; Ray shares a GPU only below 1 (e.g. 0.5): "
