@@ -33,7 +33,7 @@ from judges.closed_set_words import FER2013_CLASSES, FER2013_WORDS
 from judges.errors import InputError
 from judges.install_hints import FER_HINT, install_hint
 from judges.media import MediaSpec, require_media
-from judges.option_values import is_number, is_whole_number
+from judges.option_values import check_numbers, is_whole_number
 from judges.registry import register_judge
 from judges.verdict import Verdict
 
@@ -90,9 +90,7 @@ class FaceJudge(Judge):
         margin: float = 0.1,
         min_face_share: float = 0.25,
     ):
-        for option, value in {"threshold": threshold, "min_face": min_face, "margin": margin, "min_face_share": min_face_share}.items():
-            if not is_number(value):  # "0.3", quoted in a config: named, not a TypeError below
-                raise InputError(f"{option}={value!r}: give a finite number (unquoted in a config)")
+        check_numbers(threshold=threshold, min_face=min_face, margin=margin, min_face_share=min_face_share)
         if not 0.0 < threshold < 1.0:
             raise InputError(f"threshold={threshold!r}: give a probability between 0 and 1, e.g. 0.3")
         if not is_whole_number(max_words) or max_words < 1:

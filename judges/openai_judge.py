@@ -28,7 +28,7 @@ from judges.base import MODALITIES, Judge
 from judges.clip import Clip
 from judges.errors import InputError
 from judges.media import MediaSpec, encode_image, encode_wav, require_media
-from judges.option_values import is_number, is_whole_number
+from judges.option_values import check_numbers, is_whole_number
 from judges.registry import register_judge
 from judges.user_warnings import with_call_site
 from judges.verdict import Verdict
@@ -104,9 +104,7 @@ class OpenAIJudge(Judge):
             raise InputError(f"max_concurrency={max_concurrency!r}: give a whole number >= 1")
         if not is_whole_number(max_retries) or max_retries < 0:
             raise InputError(f"max_retries={max_retries!r}: give a whole number >= 0")
-        for option, value in {"backoff": backoff, "timeout": timeout, "temperature": temperature}.items():
-            if not is_number(value):  # "30", quoted in a config: named, not a TypeError
-                raise InputError(f"{option}={value!r}: give a finite number (unquoted in a config)")
+        check_numbers(backoff=backoff, timeout=timeout, temperature=temperature)
         if not backoff >= 0:
             raise InputError(f"backoff={backoff!r}: give the first retry's wait in seconds, >= 0")
         if not timeout > 0:

@@ -20,7 +20,7 @@ import numpy as np
 
 from judges.errors import InputError
 
-__all__ = ["check_flags", "is_flag", "is_number", "is_whole_number"]
+__all__ = ["check_flags", "check_numbers", "is_flag", "is_number", "is_whole_number"]
 
 
 def is_whole_number(value: object) -> TypeGuard[int]:
@@ -49,3 +49,11 @@ def check_flags(**flags: object) -> None:
     for name, value in flags.items():
         if not is_flag(value):  # "false" would read as true, 0 and 1 are counts
             raise InputError(f"{name}={value!r}: give True or False")
+
+
+def check_numbers(**options: object) -> None:
+    """Refuse, as a one-line :class:`InputError`, any of ``options`` (name -> value) that is not a finite number
+    (:func:`is_number`): a quoted "0.3" from a config is named, not a TypeError further on."""
+    for name, value in options.items():
+        if not is_number(value):
+            raise InputError(f"{name}={value!r}: give a finite number (unquoted in a config)")
