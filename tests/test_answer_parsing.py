@@ -563,3 +563,11 @@ def test_a_chinese_cannot_judge_is_a_non_answer():
                                     "happy — relieved", "happy • relieved", "happy · relieved"])
 def test_longer_lead_ins_scores_item_labels_dashes_and_bullets_lose_no_word(answer):
     assert words_from_answer(answer) == (["happy", "relieved"], None)
+
+
+@pytest.mark.parametrize("answer, words", [("Surprise - shock", ["surprise", "shock"]), ("surprise – shock", ["surprise", "shock"]),
+                                           ("happy - relieved - calm", ["happy", "relieved", "calm"]),
+                                           ("light-hearted - self-conscious", ["light-hearted", "self-conscious"])])
+def test_a_spaced_hyphen_between_words_separates_them_as_a_spaced_dash_does_and_a_hyphen_inside_a_word_does_not(answer, words):
+    # 'Surprise - shock' was an error ('unparseable answer') while 'surprise – shock' (en dash) gave both words
+    assert words_from_answer(answer) == (words, None)
