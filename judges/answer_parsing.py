@@ -192,6 +192,7 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
     answer = json_answer_text(shown)
     if not answer:
         return [], "empty answer"
+    answer = answer.replace("\uff1a", ":")  # a full-width colon ("情绪：开心", "Anxious：紧张") reads as a colon
     answer = _APOLOGY.sub("", _PLEASANTRY.sub("", _EXPLANATION.sub("", _REMARK.sub("", answer)), count=1), count=1)
     opener = _OPENER.match(answer)
     answer = answer[opener.end():] if opener else answer

@@ -571,3 +571,13 @@ def test_longer_lead_ins_scores_item_labels_dashes_and_bullets_lose_no_word(answ
 def test_a_spaced_hyphen_between_words_separates_them_as_a_spaced_dash_does_and_a_hyphen_inside_a_word_does_not(answer, words):
     # 'Surprise - shock' was an error ('unparseable answer') while 'surprise – shock' (en dash) gave both words
     assert words_from_answer(answer) == (words, None)
+
+
+@pytest.mark.parametrize("answer, words", [("Anxious：紧张", ["anxious", "紧张"]), ("Emotions: 开心：高兴", ["开心", "高兴"]),
+                                           ("紧张：焦虑，不安", ["紧张", "焦虑", "不安"]), ("情绪：开心", ["开心"]),
+                                           ("Happy：the person smiles", ["happy"]), ("Happy：yes，Sad：no", ["happy"])])
+def test_a_full_width_colon_reads_as_an_ascii_colon(answer, words):
+    # the full-width colon (U+FF1A) was not split as ':' is: 'Anxious：紧张' and 'Emotions: 开心：高兴' were errors, and
+    # '紧张：焦虑，不安' gave only '不安'
+    assert words_from_answer(answer) == (words, None)
+    assert words_from_answer(answer.replace("：", ": ")) == (words, None)
