@@ -69,9 +69,11 @@ _VERB_IN_ITEM = re.compile(r"\b(?:is|are)\b")
 # A heading line over the list ("Emotions\n", "### Detected emotions\n").
 _HEADING = re.compile(r"^\s*#*\s*(?:the\s+)?(?:\w+\s+)?(?:emotions?|emotion words|labels?|answer|output)[ \t]*(?=[\r\n])", re.IGNORECASE)
 # A pleasantry before the answer ("Sure, ...", "Certainly! ...", "Okay. ...", "OK, here they are: ..."); "ok", "okay" and
-# "alright" only before a full stop or a lead-in, since they name a state too ("Ok, fine": two words).
+# "alright" only before a full stop, a lead-in or a list of two words or more ("OK, happy, relieved", "Okay, happy and
+# relieved"), since they name a state too ("Ok, fine": two words). None of them is a word of the emotion wheel.
 _PLEASANTRY = re.compile(r"^\s*(?:(?:sure|certainly|of course|absolutely)\s*[,.!:]"
-                         r"|(?:okay|ok|alright)\s*(?:[.!:]|,(?=\s*(?:here|so|let|the|i|based|well|sure|now|then|these|this)\b)))\s*",
+                         r"|(?:okay|ok|alright)\s*(?:[.!:]|,(?=\s*(?:here|so|let|the|i|based|well|sure|now|then|these|this)\b)"
+                         r"|,(?=\s*[^\W\d_][^\n,;]*?(?:[,;]|\s(?:and|&)\s)\s*[^\W\d_])))\s*",
                          re.IGNORECASE)
 # A word explained on its own line ("1. Happy: the person smiles.", "- Relieved - she sighs and sits back"): the word is
 # the answer, the explanation (a phrase with a pronoun, article, verb "to be" or preposition) is not; a field name

@@ -287,9 +287,17 @@ def test_lead_ins_headings_and_explanations_give_no_words(answer):
 @pytest.mark.parametrize("answer, expected", [("Ok, fine", ["ok", "fine"]), ("okay, calm", ["okay", "calm"]),
                                               ("OK, here are the emotions: happy, sad", ["happy", "sad"]),
                                               ("Okay, the emotions are happy and sad.", ["happy", "sad"])])
-def test_ok_before_a_comma_is_a_word_unless_a_lead_in_follows(answer, expected):
+def test_ok_before_a_comma_and_one_word_is_a_word_unless_a_lead_in_follows(answer, expected):
     # 'Ok, fine' gave only 'fine'
     assert words_from_answer(answer) == (expected, None)
+
+
+@pytest.mark.parametrize("answer", ["OK, happy, relieved", "Okay, happy and relieved", "okay, happy; relieved", "OK,\nhappy, relieved",
+                                    "Alright, happy, relieved"])
+def test_ok_before_a_list_of_two_words_or_more_is_an_acknowledgement_not_a_word(answer):
+    # 'OK, happy, relieved' gave 'ok' as the clip's first emotion word; 'ok' and 'okay' are no words of the emotion wheel,
+    # and the stored answers opening with them acknowledge the prompt ('OK. This is the transcript...', 'Okay then.')
+    assert words_from_answer(answer) == (["happy", "relieved"], None)
 
 
 @pytest.mark.parametrize("answer", ["1. Happy: the person smiles.\n2. Relieved: they sigh.",
