@@ -37,6 +37,10 @@ _ANSWER_KEY_ZH = re.compile("(?:\u4e3b\u8981|\u6b21\u8981|\u5176\u4ed6|\u5176\u5
                             "(?:\u8bcd|\u8a5e|\u5217\u8868)?")
 # A key saying whether its object's emotion is there ({"emotion": "sad", "present": false}): set false, no word.
 _PRESENCE_KEY = re.compile(r"^(?:is[_ ]?)?(?:present|detected|shown|visible|expressed|felt|observed)$", re.IGNORECASE)
+# In an object held by a key naming the answer ({"emotions": [{"name": "happy", "confidence": "high"}]}), the key naming the
+# emotion, the first of these (in this order) holding words ({"type": "happy", "value": 0.8}: "type"); its other fields
+# (confidence, intensity, reason) hold no words.
+_ITEM_NAME_KEYS = ("name", "value", "type", "category")
 
 
 def json_answer_text(answer: str) -> str:
@@ -49,8 +53,9 @@ def json_answer_text(answer: str) -> str:
     words (``{"emotion": "happy", "confidence": "high"}``: "happy"), none when a key such as ``present`` says false;
     otherwise every string value is, except in an object of only scores (``{"happy": 0.9}``), whose keys are the words,
     and in one of only flags (``{"happy": true, "sad": false}``), whose keys set true are;
-    nested objects (``[{"label": "happy", "score": 0.9}]``) are read the same way. Text after the value is an
-    explanation, not words.
+    nested objects (``[{"label": "happy", "score": 0.9}]``) are read the same way, and in one held by a key naming the
+    answer (``{"emotions": [{"name": "happy", "confidence": "high"}]}``) only its ``name`` (else ``value``, ``type``,
+    ``category``) holds words. Text after the value is an explanation, not words.
     """
     if not answer.startswith(("{", "[")):
         return answer
@@ -67,7 +72,7 @@ def json_answer_text(answer: str) -> str:
         if len(_QUOTE.findall(answer)) % 2:
             answer = answer[: max(answer.rfind('"'), answer.rfind(","))]
         return _JSON_KEY.sub(", ", answer)
-    words = _strings_in(data)
+    words = _strings_in(data, held=False)
     if not words and answer[end:].strip():
         return answer  # "[1] happy": numbering, not a JSON answer of no words
     return ", ".join(words) or "none"
@@ -81,25 +86,42 @@ def _python_literal(answer: str) -> object:
         return None
 
 
-def _strings_in(data: object) -> list[str]:
+def _strings_in(data: object, held: bool) -> list[str]:
     """The words of a parsed JSON value: its strings (in an object with keys naming the answer, only theirs, and none
-    when a presence key is false), the keys of an object holding only scores, and the keys set true in an object holding
-    only flags."""
+    when a presence key is false; in an object ``held`` by such a key, only its name's), the keys of an object holding
+    only scores, and the keys set true in an object holding only flags."""
     if isinstance(data, str):
         return [data]
     if isinstance(data, (list, tuple, set, frozenset)):
-        return [word for item in data for word in _strings_in(item)]
+        return [word for item in data for word in _strings_in(item, held)]
     if isinstance(data, dict):
         if data and all(_is_score(value) for value in data.values()):
             return [str(key) for key in data]  # {"happy": 0.9}: the keys are the words
         if data and all(isinstance(value, bool) for value in data.values()):
             return [str(key) for key, value in data.items() if value]  # {"happy": true, "sad": false}: the keys set true
         if any(_names_the_answer(key) for key in data):  # {"emotion": "happy", "confidence": "high"}: only the emotion
-            if any(_PRESENCE_KEY.match(str(key)) and value is False for key, value in data.items()):
+            if _said_absent(data):
                 return []  # {"emotion": "sad", "present": false}: the model says it is not there
-            return [word for key in data if _names_the_answer(key) or _ranks_the_answer(key) for word in _strings_in(data[key])]
-        return [word for value in data.values() for word in _strings_in(value)]
+            return [word for key in data if _names_the_answer(key) or _ranks_the_answer(key) for word in _strings_in(data[key], True)]
+        named = _item_name_words(data) if held else []
+        if named:  # {"emotions": [{"name": "happy", "confidence": "high"}]}: only the name
+            return [] if _said_absent(data) else named
+        return [word for value in data.values() for word in _strings_in(value, False)]
     return []  # numbers, true/false, null: no word
+
+
+def _item_name_words(data: dict) -> list[str]:
+    """The words of an object's first key naming its emotion that holds any ("name", else "value", "type", "category")."""
+    for wanted in _ITEM_NAME_KEYS:
+        for key, value in data.items():
+            if str(key).lower() == wanted and (words := _strings_in(value, False)):
+                return words
+    return []
+
+
+def _said_absent(data: dict) -> bool:
+    """An object whose presence key is false ({"emotion": "sad", "present": false}): its emotion is not there."""
+    return any(_PRESENCE_KEY.match(str(key)) and value is False for key, value in data.items())
 
 
 def _names_the_answer(key: object) -> bool:

@@ -150,6 +150,17 @@ def test_a_json_emotion_said_present_is_kept_beside_one_said_not_present():
     assert words_from_answer(answer) == (["happy"], None)
 
 
+@pytest.mark.parametrize(
+    "answer",
+    ['{"emotions": [{"name": "happy", "confidence": "high"}]}', '{"emotions": [{"type": "happy", "intensity": "mild", "value": 0.8}]}',
+     '{"emotion": {"name": "happy", "note": "bright"}}', '{"emotions": [{"category": "positive", "name": "happy"}]}',
+     '{"emotions": [{"name": "happy", "confidence": "high"}, {"name": "sad", "present": false}]}'],
+)
+def test_an_object_held_by_a_json_key_naming_the_answer_gives_only_its_name(answer):
+    # its other fields were read as emotion words: 'high', 'mild', 'bright', 'positive' (and the absent 'sad')
+    assert words_from_answer(answer) == (["happy"], None)
+
+
 def test_a_json_object_with_an_empty_list_is_no_emotion_not_its_key():
     assert words_from_answer('{"emotions": []}') == ([], None)
 
