@@ -35,8 +35,10 @@ _QUALIFIER_KEY_WORDS = frozenset({"detected", "identified", "recognized", "recog
 _ANSWER_KEY_ZH = re.compile("(?:\u4e3b\u8981|\u6b21\u8981|\u5176\u4ed6|\u5176\u5b83)?"
                             "(?:\u60c5\u7eea|\u60c5\u7dd2|\u60c5\u611f|\u7b54\u6848|\u6807\u7b7e|\u6a19\u7c64)"
                             "(?:\u8bcd|\u8a5e|\u5217\u8868)?")
-# A key saying whether its object's emotion is there ({"emotion": "sad", "present": false}): set false, no word.
+# A key saying whether its object's emotion is there ({"emotion": "sad", "present": false}): set false, no word; also after
+# a word naming the answer when set true or false ("emotion_present", "emotionDetected"; "emotions_detected": [...] is the answer).
 _PRESENCE_KEY = re.compile(r"^(?:is[_ ]?)?(?:present|detected|shown|visible|expressed|felt|observed)$", re.IGNORECASE)
+_PRESENCE_KEY_WORDS = frozenset({"present", "detected", "shown", "visible", "expressed", "felt", "observed"})
 # In an object held by a key naming the answer ({"emotions": [{"name": "happy", "confidence": "high"}]}), the key naming the
 # emotion, the first of these (in this order) holding words ({"type": "happy", "value": 0.8}: "type"); its other fields
 # (confidence, intensity, reason) hold no words.
@@ -50,7 +52,8 @@ def json_answer_text(answer: str) -> str:
     Keys name fields, not emotions: in an object with keys naming the answer (``emotion(s)``, ``label(s)``,
     ``word(s)``, ``answer``, ``feeling(s)``, ``output``, ``result``, ``情绪``..., ranked or qualified as in
     ``primary_emotion`` or ``emotions_detected``, not a property of it as ``emotion_intensity``), only their values are
-    words (``{"emotion": "happy", "confidence": "high"}``: "happy"), none when a key such as ``present`` says false;
+    words (``{"emotion": "happy", "confidence": "high"}``: "happy"), none when a key such as ``present``,
+    ``is_present`` or ``emotion_present`` says false;
     otherwise every string value is, except in an object of only scores (``{"happy": 0.9}``), whose keys are the words,
     and in one of only flags (``{"happy": true, "sad": false}``), whose keys set true are;
     nested objects (``[{"label": "happy", "score": 0.9}]``) are read the same way, and in one held by a key naming the
@@ -120,8 +123,17 @@ def _item_name_words(data: dict) -> list[str]:
 
 
 def _said_absent(data: dict) -> bool:
-    """An object whose presence key is false ({"emotion": "sad", "present": false}): its emotion is not there."""
-    return any(_PRESENCE_KEY.match(str(key)) and value is False for key, value in data.items())
+    """An object whose presence key is false ({"emotion": "sad", "present": false}, "emotion_present": false): its
+    emotion is not there."""
+    return any(value is False and _is_presence_key(key) for key, value in data.items())
+
+
+def _is_presence_key(key: object) -> bool:
+    """A key saying whether an emotion is there: "present", "is_present", "detected", "emotion_present", "emotionDetected",
+    "emotion_is_present" (a presence word after only "is" and words naming the answer)."""
+    words = _key_words(key)
+    return bool(_PRESENCE_KEY.match(str(key))) or (
+        len(words) > 1 and words[-1] in _PRESENCE_KEY_WORDS and set(words[:-1]) <= _ANSWER_KEY_WORDS | {"is"})
 
 
 def _names_the_answer(key: object) -> bool:

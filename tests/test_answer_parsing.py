@@ -150,6 +150,19 @@ def test_a_json_emotion_said_present_is_kept_beside_one_said_not_present():
     assert words_from_answer(answer) == (["happy"], None)
 
 
+@pytest.mark.parametrize("answer, words", [('{"emotion": "sad", "emotion_present": false}', []),
+                                           ('{"emotion": "sad", "emotionDetected": false}', []),
+                                           ('{"emotion_is_present": false, "emotion": "sad"}', []),
+                                           ('{"emotion": "sad", "emotion_present": true}', ["sad"]),
+                                           ('{"emotions": [{"label": "sad", "emotion_present": false}, '
+                                            '{"label": "happy", "emotion_present": true}]}', ["happy"]),
+                                           ('{"emotions_detected": ["happy", "sad"]}', ["happy", "sad"])])
+def test_a_json_presence_key_after_the_answer_word_says_whether_the_emotion_is_there(answer, words):
+    # 'emotion_present': false (and 'emotionDetected', 'emotion_is_present') gave 'sad', the emotion said absent, as only
+    # bare 'present' / 'is_present' / 'detected' were read so; a list under 'emotions_detected' is still the answer
+    assert words_from_answer(answer) == (words, None)
+
+
 @pytest.mark.parametrize(
     "answer",
     ['{"emotions": [{"name": "happy", "confidence": "high"}]}', '{"emotions": [{"type": "happy", "intensity": "mild", "value": 0.8}]}',
