@@ -64,6 +64,17 @@ _HEDGE = re.compile(r"^(?:most likely|likely|probably|possibly|perhaps|maybe|cle
 # An intensity before a word ("a little bit nervous"): part of the word, but not counted against MAX_WORDS_PER_LABEL.
 _GRADE = re.compile(r"^(?:a (?:little )?bit|a little|a tad|slightly|somewhat|very|quite|really|extremely|deeply|mildly|fairly"
                     r"|pretty|so|too)\s+")
+# A possessive opening the answer ("Her happiness is obvious.", "His anger and frustration", "The woman's sadness", "The
+# speaker's joy and relief"): the words it owns are the answer when each is one word naming no aspect (_owned_words); not a
+# pronoun's contraction ("It's", "She's", "That's").
+_POSSESSIVE = re.compile(r"^(?:his|her|their|(?:the\s+)?(?:[^\W\d_]+\s+){0,2}?"
+                         r"(?!(?:it|that|there|here|he|she|what|who|where|how|let|this|one)['\u2019]s\b)"
+                         r"[^\W\d_]+(?:['\u2019]s|(?<=s)['\u2019]))\s+", re.IGNORECASE)
+# A verb and a word saying the emotion shows, ending such an answer ("... is obvious", "... are evident", "... seems very
+# clear"); not one doubting it ("... is absent", "... is unclear": a sentence, as before).
+_SHOWN = re.compile(r"\s+(?:is|are|was|were|seems?|appears?|looks?)(?:\s+to\s+be)?(?:\s+(?:very|quite|so|clearly|fairly|rather"
+                    r"|really|particularly))?\s+(?:evident|obvious|clear|apparent|visible|present|noticeable|palpable|strong"
+                    r"|intense|genuine|real|subtle)$", re.IGNORECASE)
 # A verb in an item after such a lead-in: the lead-in ended too soon ("The emotions which are | shown are happy").
 _VERB_IN_ITEM = re.compile(r"\b(?:is|are)\b")
 # A heading line over the list ("Emotions\n", "### Detected emotions\n").
@@ -206,6 +217,9 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
     # "The emotions are happy and relieved.": the list after the lead-in, if every item of it reads; else a sentence
     lead_in = _SENTENCE_LEAD_IN.match(body) or _SENTENCE_LEAD_IN_ZH.match(body)
     listed = body[lead_in.end():] if lead_in else body
+    possessive = None if lead_in else _POSSESSIVE.match(body)
+    if possessive and (owned := _owned_words(body[possessive.end():])):  # "Her happiness is obvious."
+        return owned, None
     if _says_none(listed) or "".join(body.split()) == "[]":  # "none", "The emotion is none."
         return [], None
     words, rejected, denied = _read_list(listed)
@@ -218,6 +232,16 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
     if not words or rejected > len(words):
         return [], f"unparseable answer: {_snippet(shown)!r}"
     return words, None
+
+
+def _owned_words(text: str) -> list[str]:
+    """The words of what follows a possessive ("happiness is obvious" -> happiness, "joy and relief" -> joy, relief), or
+    none when any item is no single word or names an aspect ("face lights up", "tone", "expressions and body movements
+    indicate ..."): then the answer is a sentence, read as any other."""
+    words, rejected, _ = _read_list(_SHOWN.sub("", text, count=1))
+    if rejected or any(len(_GRADE.sub("", word).split()) > 1 or _ASPECT.search(word) or word in _DESCRIBING for word in words):
+        return []
+    return words
 
 
 def _explained_word(line: re.Match[str]) -> str:

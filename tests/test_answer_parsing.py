@@ -399,6 +399,22 @@ def test_a_sentence_opening_with_a_possessive_or_a_discourse_word_gives_no_fragm
     assert words == [] and error.startswith("unparseable answer:")
 
 
+@pytest.mark.parametrize("answer, words", [("Her happiness is obvious.", ["happiness"]), ("His anger and frustration", ["anger", "frustration"]),
+                                           ("The woman's sadness", ["sadness"]), ("The speaker's joy and relief", ["joy", "relief"]),
+                                           ("Their joy and relief are evident.", ["joy", "relief"])])
+def test_a_possessive_opening_the_answer_owns_the_words_it_names(answer, words):
+    # these were errors ('unparseable answer'): the possessive made the item a clause
+    assert words_from_answer(answer) == (words, None)
+
+
+@pytest.mark.parametrize("answer", ["Her face lights up as she hears the news.", "The person's facial expression and tone of voice",
+                                    "Her happiness is evident from her smile.", "His fear is absent.", "It's happy",
+                                    "She's happy and relieved"])
+def test_a_possessive_before_a_sentence_an_aspect_or_a_doubt_and_a_pronoun_contraction_give_no_fragment_as_a_word(answer):
+    words, error = words_from_answer(answer)
+    assert words == [] and error.startswith("unparseable answer:")
+
+
 def test_a_dangling_and_at_the_end_is_no_word():
     assert words_from_answer("happy, relieved, and") == (["happy", "relieved"], None)
 
