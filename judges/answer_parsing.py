@@ -66,9 +66,9 @@ _GRADE = re.compile(r"^(?:a (?:little )?bit|a little|a tad|slightly|somewhat|ver
                     r"|pretty|so|too)\s+")
 # A possessive opening the answer ("Her happiness is obvious.", "His anger and frustration", "The woman's sadness", "The
 # speaker's joy and relief"): the words it owns are the answer when each is one word naming no aspect (_owned_words); not a
-# pronoun's contraction ("It's", "She's", "That's").
+# pronoun's contraction ("It's", "She's", "That's"; "Nobody's happy" denies the word).
 _POSSESSIVE = re.compile(r"^(?:his|her|their|(?:the\s+)?(?:[^\W\d_]+\s+){0,2}?"
-                         r"(?!(?:it|that|there|here|he|she|what|who|where|how|let|this|one)['\u2019]s\b)"
+                         r"(?!(?:it|that|there|here|he|she|what|who|where|how|let|this|one|nobody|nothing|none|neither)['\u2019]s\b)"
                          r"[^\W\d_]+(?:['\u2019]s|(?<=s)['\u2019]))\s+", re.IGNORECASE)
 # A verb and a word saying the emotion shows, ending such an answer ("... is obvious", "... are evident", "... seems very
 # clear"); not one doubting it ("... is absent", "... is unclear": a sentence, as before).
@@ -140,8 +140,8 @@ _NOT_A_LABEL = re.compile(
     r"|not (?:(?:very|clearly|easily|really|entirely|quite) )?(?:sure|clear|certain|applicable|determinable|visible|discernible|apparent"
     r"|evident|obvious|detectable|readable|identifiable|shown))$"
 )
-# A denied emotion ("not angry", "no fear", "neither happy nor sad", "no clear emotion"): no emotion felt.
-_DENIED = re.compile(r"^(?:not|no|none|never|neither|nor|without)\b")
+# A denied emotion ("not angry", "no fear", "neither happy nor sad", "no clear emotion", "nobody's happy"): no emotion felt.
+_DENIED = re.compile(r"^(?:not|no|none|never|neither|nor|without|nobody|nothing)\b")
 # The same in Chinese: "没有..."/"沒有..." (no ...), and "无"/"無" only as "(no) emotion", since it begins emotion words too
 # (无奈 helpless, 无聊 bored).
 _DENIED_ZH = re.compile("^(?:(?:\u6ca1\u6709|\u6c92\u6709).*|(?:\u65e0|\u7121)(?:\u660e\u663e|\u660e\u986f|\u7279\u522b|\u7279\u5225|\u4efb\u4f55)?\u7684?(?:\u60c5\u7eea|\u60c5\u7dd2|\u60c5\u611f|\u8868\u60c5)?)$")

@@ -415,6 +415,13 @@ def test_a_possessive_before_a_sentence_an_aspect_or_a_doubt_and_a_pronoun_contr
     assert words == [] and error.startswith("unparseable answer:")
 
 
+@pytest.mark.parametrize("answer", ["Nobody's happy", "Nothing's funny here"])
+def test_a_denying_pronouns_contraction_is_no_possessive_and_does_not_say_the_word(answer):
+    # "Nobody's happy" gave 'happy', read as a possessive owning the word
+    words, _ = words_from_answer(answer)
+    assert words == []
+
+
 def test_a_dangling_and_at_the_end_is_no_word():
     assert words_from_answer("happy, relieved, and") == (["happy", "relieved"], None)
 
