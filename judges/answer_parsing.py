@@ -168,9 +168,9 @@ _HAN = re.compile("[\u3400-\u9fff]")
 _AFFIRMED = re.compile(r"^(?:not (?:only|just|merely|simply)|no doubt|without (?:(?:a|any) )?doubt)\s+")
 _LAST_ITEM = re.compile(r"[^,;/\n\uff0c\u3001\uff1b]*$")
 # Separators models use beside commas and lines: "happy | sad", "happy + sad", inline numbering "1. happy 2. sad", a
-# spaced dash ("surprise – shock", "surprise - shock"; not "light-hearted"). "frustrated -> angry", "frustrated → angry":
+# spaced dash ("surprise – shock", "surprise - shock", "surprise -- shock"; not "light-hearted"). "frustrated -> angry", "frustrated → angry":
 # two words; "happy and/or sad": "happy or sad".
-_OTHER_SEPARATORS = re.compile(r"\s*[|\u2022\u00b7]\s*|\s+[+\u2013\u2014-]\s+|(?<=[^\W\d_])\s+\d{1,2}[.)]\s+"
+_OTHER_SEPARATORS = re.compile(r"\s*[|\u2022\u00b7]\s*|\s+(?:[+\u2013\u2014-]|--)\s+|(?<=[^\W\d_])\s+\d{1,2}[.)]\s+"
                                r"|\s*(?:->|=>|[\u2192\u21d2])\s*")
 _AND_OR = re.compile(r"\s+and/or\s+", re.IGNORECASE)
 # A word before a colon with more words after it ("Anxious: nervous, worried", "Anxious: nervous and worried"): each is a

@@ -621,6 +621,7 @@ def test_longer_lead_ins_scores_item_labels_dashes_and_bullets_lose_no_word(answ
 
 
 @pytest.mark.parametrize("answer, words", [("Surprise - shock", ["surprise", "shock"]), ("surprise – shock", ["surprise", "shock"]),
+                                           ("Surprise -- shock", ["surprise", "shock"]),
                                            ("happy - relieved - calm", ["happy", "relieved", "calm"]),
                                            ("light-hearted - self-conscious", ["light-hearted", "self-conscious"])])
 def test_a_spaced_hyphen_between_words_separates_them_as_a_spaced_dash_does_and_a_hyphen_inside_a_word_does_not(answer, words):
