@@ -65,7 +65,8 @@ def _media_module(module: str, package: str, use: str) -> Any:
 #: judges put it in their cache identity with the spec, so verdicts on frames sampled the old way are not replayed.
 #: 2026-11-22.1: a clip cut by stream copy is sampled over the frames shown; a truncated H.264 clip decodes.
 #: 2026-11-23.1: a variable-frame-rate AVI (empty chunks between its frames) decodes, sampled over the frames it holds.
-DECODING_VERSION = "2026-11-23.1"
+#: 2026-11-23.2: a truncated clip is sampled over the frames it holds, not over the length its header declares.
+DECODING_VERSION = "2026-11-23.2"
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ class MediaSpec:
 
     >>> spec = MediaSpec(num_frames=4, max_side=448)
     >>> spec.as_dict()
-    {'num_frames': 4, 'sample_rate': 16000, 'max_side': 448, 'decoding': '2026-11-23.1'}
+    {'num_frames': 4, 'sample_rate': 16000, 'max_side': 448, 'decoding': '2026-11-23.2'}
     """
 
     num_frames: int = 8
@@ -451,7 +452,8 @@ def _sample_frames(container: Any, num_frames: int, max_side: int | None, stream
     there, so the time grows with the number of frames picked, not the length
     of the clip; picks close together are decoded in one run. A stream whose
     packets lack timestamps, a seek that lands elsewhere or a decoder that
-    skips a frame falls back to decoding every frame from the start.
+    skips a frame falls back to decoding every frame from the start. A file cut
+    short (:class:`TruncatedMediaWarning`) is sampled over the frames it holds.
     """
     stream = container.streams.video[0] if stream is None else stream
     table = _FrameTable.read(container, stream)
@@ -461,6 +463,9 @@ def _sample_frames(container: Any, num_frames: int, max_side: int | None, stream
         # an AVI counts its length in ticks of its time base, a frame each at a constant rate; at a variable one (ffmpeg
         # writes a 1 ms time base) the ticks between frames are empty chunks the demuxer skips: frames are what it holds
         total = table.packets
+    if table.packets and _truncation([_reach(container, stream, end)]) is not None:
+        # a cut file (a download cut off): its header counts the frames it had; the picks are the middles of those it holds
+        total = min(total, table.packets)
     if table.discard:
         # an edit list (a clip cut by stream copy): the header counts the frames decoded before (after) the cut but not
         # shown, whose packets the demuxer marks; the picks are the middles of what a player shows
