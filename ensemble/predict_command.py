@@ -27,7 +27,7 @@ from ensemble.fuse_command import write_prediction_rows, write_predictions_csv
 from ensemble.fused_prediction import FusedPrediction
 from ensemble.output_files import check_output_path
 from ensemble.score_union_fuser import ScoreUnionFuser
-from judges.clip import Clip, read_subtitle_file, sidecar_subtitle_path
+from judges.clip import SUBTITLE_SUFFIXES, Clip, read_subtitle_file, sidecar_subtitle_path
 from judges.errors import InputError
 from judges.install_hints import install_hint
 from judges.text_files import user_path
@@ -45,7 +45,8 @@ RAW_WIDTH = 130  # a judge's raw text is cut to this many characters in the tabl
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("videos", nargs="*", metavar="VIDEO",
-                   help="video files (a .srt/.txt beside a video is its subtitle); a bare name without a file is a sample name for replayed judges")
+                   help="video files (a .srt/.txt beside a video is its subtitle, read with it when given too, as clips/* gives it); "
+                        "a bare name without a file is a sample name for replayed judges")
     p.add_argument("--demo", action="store_true", help="make the bundled demo clip (a smiling face saying something happy) in the cache folder and judge it")
     p.add_argument("--names", metavar="SPLIT", help="file of sample names, one per line, for replayed judges (type = \"replay\")")
     p.add_argument("--config", help="judges config (TOML/YAML [[judge]] tables; default: the CPU judges, judges/default_judges.toml)")
@@ -67,7 +68,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 # -- what to judge ---------------------------------------------------------------------
 def collect_clips(args: argparse.Namespace) -> list[Clip]:
     """The clips named on the command line: videos, the demo clip, sample names."""
-    items: list[Clip] = [_clip(item) for item in args.videos]
+    beside = _subtitles_beside_given_videos(args.videos)
+    items: list[Clip] = [_clip(item) for item in args.videos if item not in beside]
     if args.demo:
         from judges.demo_clip import make_demo_clip
 
@@ -88,6 +90,17 @@ def collect_clips(args: argparse.Namespace) -> list[Clip]:
                              "give one video, or put each video's subtitle beside it (clip.mp4 -> clip.srt or clip.txt)")
         items = [Clip(videos[0].name, videos[0].video, _read_subtitle(user_path(args.subtitle)))]
     return items
+
+
+def _subtitles_beside_given_videos(items: Sequence[str]) -> set[str]:
+    """The items that are a subtitle (``clip.srt``, ``clip.txt``) beside another item's video (``clip.mp4``), as
+    ``cojudge predict clips/*`` gives them: each is read with its video, not judged as a clip of the same name."""
+    def stem(item: str) -> Path:
+        return user_path(item).absolute().with_suffix("")
+
+    subtitles = {item for item in items if Path(item).suffix in SUBTITLE_SUFFIXES}
+    videos = {stem(item) for item in items if item not in subtitles and Path(item).suffix}
+    return {item for item in subtitles if stem(item) in videos}
 
 
 def _clip(item: str) -> Clip:

@@ -348,6 +348,22 @@ def test_a_folder_given_as_a_video_is_a_one_line_error_naming_the_folder(capsys,
         assert "is a folder" in one_line_error(capsys, item)
 
 
+def test_a_subtitle_given_beside_its_video_as_a_folders_listing_gives_it_is_read_with_the_video_not_judged(tmp_path, monkeypatch):
+    # `cojudge predict clips/*` gave clip.srt as a clip of its own: 'clip names must be unique; repeated: clip'
+    import argparse
+
+    from ensemble.predict_command import collect_clips
+
+    make_clip(tmp_path / "clip.mp4", seconds=0.2, width=32, height=32, with_audio=False)
+    make_clip(tmp_path / "other.mp4", seconds=0.2, width=32, height=32, with_audio=False)
+    (tmp_path / "clip.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\nI am so happy\n", encoding="utf-8")
+    (tmp_path / "other.txt").write_text("I am sad", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    listing = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.iterdir())  # clip.mp4 clip.srt other.mp4 other.txt
+    clips = collect_clips(argparse.Namespace(videos=listing, demo=False, names=None, subtitle=None))
+    assert [(c.name, c.subtitle) for c in clips] == [("clip", "I am so happy"), ("other", "I am sad")]
+
+
 def test_a_folder_given_as_the_subtitle_is_named_a_folder_not_missing(capsys, replay_config, tmp_path):
     (tmp_path / "clip.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42")
     (tmp_path / "subs").mkdir()
