@@ -128,8 +128,15 @@ def _checked_clips(clips: Iterable[Clip | str | Path]) -> list[Clip]:
     names = [clip.name for clip in checked]
     if len(set(names)) != len(names):
         repeated = sorted({name for name in names if names.count(name) > 1})
-        raise InputError(f"clip names must be unique; repeated: {', '.join(repeated[:5])}; rename or drop the duplicates")
+        raise InputError(f"clip names must be unique; repeated: {', '.join(_named(name, checked) for name in repeated[:5])}; "
+                         "rename or drop the duplicates")
     return checked
+
+
+def _named(name: str, clips: Sequence[Clip]) -> str:
+    """``name``, and the videos of the clips so named (``clip (a/clip.mp4, b/clip.mp4)``): which files to rename."""
+    videos = [str(clip.video) for clip in clips if clip.name == name and clip.video is not None]
+    return f"{name} ({', '.join(videos)})" if videos else name
 
 
 def _run(

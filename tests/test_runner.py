@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -438,6 +439,14 @@ def test_duplicate_judge_names_are_an_input_error():
 def test_duplicate_clip_names_are_an_input_error():
     with pytest.raises(InputError, match="repeated: s1"):
         run_judges([CountingJudge("j")], ["s1", "s1"], progress=False)
+
+
+def test_videos_of_the_same_name_are_an_input_error_naming_their_files(tmp_path):
+    # 'repeated: clip' left the user to find which of a folder's files were named alike
+    for video in (tmp_path / "clip.mp4", tmp_path / "clip.mkv"):
+        video.write_bytes(b"")
+    with pytest.raises(InputError, match=re.escape(f"repeated: clip ({tmp_path / 'clip.mp4'}, {tmp_path / 'clip.mkv'});")):
+        run_judges([CountingJudge("j")], [tmp_path / "clip.mp4", tmp_path / "clip.mkv"], progress=False)
 
 
 def test_a_batch_size_below_one_is_an_input_error():
