@@ -29,10 +29,11 @@ class Clip:
 
     @classmethod
     def from_path(cls, video: str | Path, subtitle: str | None = None, name: str | None = None) -> "Clip":
-        """A clip for a video file; the subtitle is given, or read from a sidecar ``.srt``/``.txt``."""
+        """A clip for a video file; the subtitle is given, or read from a sidecar ``.srt``/``.txt``. A missing file, a
+        folder or a broken symbolic link is a one-line :class:`InputError` saying which."""
         path = user_path(video)
         if not path.is_file():
-            raise InputError(f"{path}: no such video file; check the path")
+            raise InputError(not_a_video_file(path))
         if subtitle is None:
             subtitle = read_sidecar_subtitle(path)
         return cls(name=name or path.stem, video=path, subtitle=subtitle)
@@ -50,11 +51,18 @@ class Clip:
         if not isinstance(item, (str, os.PathLike)) or not isinstance(os.fspath(item), str):  # 5, None, bytes
             raise InputError(f"clip {item!r}: give a Clip, a video path or a sample name (text)")
         path = user_path(item) if Path(item).suffix else Path(item)  # a name ('~x') is no path to expand
-        if path.suffix and path.exists():
-            return cls.from_path(path)
         if path.suffix:
-            raise InputError(f"{path}: no such video file; check the path")
+            return cls.from_path(path)
         return cls(name=item if isinstance(item, str) else str(path))
+
+
+def not_a_video_file(path: Path) -> str:
+    """Why ``path``, which is no file, cannot be a clip's video, and the fix: a folder, a broken link, or nothing."""
+    if path.is_dir():
+        return f"{path}: is a folder, not a video; give the videos in it, e.g. {path / '*.mp4'}"
+    if path.is_symlink():
+        return f"{path}: is a symbolic link to {os.readlink(path)}, which does not exist; fix the link or give the video's own path"
+    return f"{path}: no such video file; check the path"
 
 
 def refuse_a_single_name(names: object, owner: str) -> None:

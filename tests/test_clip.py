@@ -59,6 +59,22 @@ def test_a_missing_video_file_is_an_input_error(tmp_path):
         Clip.from_path(tmp_path / "missing.mp4")
 
 
+def test_a_folder_named_like_a_video_is_named_a_folder_not_missing(tmp_path):
+    # CoJudge.predict("x.mp4") on a folder said 'x.mp4: no such video file; check the path'
+    (tmp_path / "x.mp4").mkdir()
+    for call in (Clip.from_path, Clip.coerce):
+        with pytest.raises(InputError, match=r"x\.mp4: is a folder, not a video; give the videos in it"):
+            call(tmp_path / "x.mp4")
+
+
+def test_a_broken_symbolic_link_is_named_a_link_to_a_missing_file(tmp_path):
+    # it was 'no such video file', though the link is listed in its folder
+    (tmp_path / "clip.mp4").symlink_to(tmp_path / "gone.mp4")
+    for call in (Clip.from_path, Clip.coerce):
+        with pytest.raises(InputError, match=f"clip\\.mp4: is a symbolic link to {tmp_path / 'gone.mp4'}, which does not exist; "):
+            call(tmp_path / "clip.mp4")
+
+
 def test_coerce_turns_a_bare_name_into_a_name_only_clip_even_if_a_folder_has_that_name(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "sample_1").mkdir()

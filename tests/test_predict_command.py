@@ -364,6 +364,12 @@ def test_a_subtitle_given_beside_its_video_as_a_folders_listing_gives_it_is_read
     assert [(c.name, c.subtitle) for c in clips] == [("clip", "I am so happy"), ("other", "I am sad")]
 
 
+def test_a_broken_symbolic_link_given_as_a_video_is_a_one_line_error_naming_the_link(capsys, tmp_path):
+    (tmp_path / "clip.mp4").symlink_to(tmp_path / "moved" / "clip.mp4")
+    error = one_line_error(capsys, tmp_path / "clip.mp4")
+    assert f"is a symbolic link to {tmp_path / 'moved' / 'clip.mp4'}, which does not exist; fix the link" in error
+
+
 def test_a_folder_given_as_the_subtitle_is_named_a_folder_not_missing(capsys, replay_config, tmp_path):
     (tmp_path / "clip.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42")
     (tmp_path / "subs").mkdir()
