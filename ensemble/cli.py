@@ -87,12 +87,19 @@ def _refuse_unknown_arguments(parser: argparse.ArgumentParser, unknown: list[str
     """Exit (status 2) naming the arguments ``parser`` (the command's own) does not take, with the option meant.
 
     argparse reports them as the top-level parser's (``cojudge: error:``, a usage listing only COMMAND),
-    which says neither which command refused them nor what it takes.
+    which says neither which command refused them nor what it takes. A file whose name starts with '-'
+    (``-clip.mp4``, as ``clips/*`` run in the folder gives it) is one of them: the hint says how to give it.
     """
     options = [o for action in parser._actions for o in action.option_strings if o.startswith("--")]
     meant = [close[0] for arg in unknown if arg.startswith("--")
              for close in [difflib.get_close_matches(arg.split("=")[0], options, n=1, cutoff=0.75)] if close]
-    hint = f" (did you mean {', '.join(dict.fromkeys(meant))}?)" if meant else f"; see {parser.prog} --help"
+    files = [arg for arg in unknown if os.path.lexists(arg)]  # '-clip.mp4', from a folder's listing: read as an option
+    if files:
+        hint = f"; {files[0]} is a file, read as an option for its leading '-': give it as ./{files[0]}, or give the files after --"
+    elif meant:
+        hint = f" (did you mean {', '.join(dict.fromkeys(meant))}?)"
+    else:
+        hint = f"; see {parser.prog} --help"
     parser.error(f"unrecognized arguments: {' '.join(unknown)}{hint}")
 
 

@@ -548,6 +548,18 @@ def test_an_option_a_command_does_not_take_is_refused_by_that_command_with_the_o
     assert err.strip().endswith("cojudge predict: error: unrecognized arguments: --min_support (did you mean --min-support?)")
 
 
+def test_a_video_whose_name_starts_with_a_dash_is_refused_saying_how_to_give_it(capsys, tmp_path, monkeypatch):
+    # 'cojudge predict *' in a folder holding -clip.mp4 said: unrecognized arguments: -clip.mp4; see cojudge predict --help
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "-clip.mp4").write_bytes(b"")
+    with pytest.raises(SystemExit) as exited:
+        main(["predict", "-clip.mp4", "other.mp4"])
+    err = capsys.readouterr().err
+    assert exited.value.code == 2 and err.strip().endswith(
+        "cojudge predict: error: unrecognized arguments: -clip.mp4; -clip.mp4 is a file, read as an option for its leading '-': "
+        "give it as ./-clip.mp4, or give the files after --")
+
+
 def test_a_commands_option_given_before_the_command_is_refused_by_cojudge_saying_where_it_goes(capsys):
     # 'cojudge --quiet predict clip.mp4' said: cojudge predict: error: unrecognized arguments: --quiet (did you mean --quiet?)
     with pytest.raises(SystemExit) as exited:
