@@ -13,7 +13,8 @@ from judges.text_files import user_path
 
 __all__ = ["Clip"]
 
-SUBTITLE_SUFFIXES = (".srt", ".txt")
+#: A sidecar subtitle's suffixes, in the order they are looked for; upper case too, as cameras and Windows tools name files.
+SUBTITLE_SUFFIXES = (".srt", ".SRT", ".txt", ".TXT")
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ def read_sidecar_subtitle(video: Path) -> str | None:
 
 
 def sidecar_subtitle_path(video: Path) -> Path | None:
-    """``clip.srt`` or ``clip.txt`` beside ``clip.mp4``, the first that exists, else None."""
+    """``clip.srt`` or ``clip.txt`` (or ``CLIP.SRT``, ``CLIP.TXT``) beside ``clip.mp4``, the first that exists, else None."""
     return next((side for side in (video.with_suffix(s) for s in SUBTITLE_SUFFIXES) if side.is_file()), None)
 
 

@@ -45,6 +45,14 @@ def test_a_sidecar_srt_is_preferred_to_a_sidecar_txt(video):
     assert Clip.from_path(video).subtitle == "I did it! Really."
 
 
+@pytest.mark.parametrize("video_name, subtitle_name", [("CLIP.MP4", "CLIP.SRT"), ("clip.mp4", "clip.TXT")])
+def test_a_sidecar_with_an_upper_case_suffix_is_read_as_the_subtitle(tmp_path, video_name, subtitle_name):
+    # CLIP.SRT beside CLIP.MP4 (a camera's names) was not read: the speech judge transcribed the audio instead
+    (tmp_path / video_name).write_bytes(b"not decoded here")
+    (tmp_path / subtitle_name).write_text(SRT if subtitle_name.endswith("SRT") else "I did it! Really.", encoding="utf-8")
+    assert Clip.from_path(tmp_path / video_name).subtitle == "I did it! Really."
+
+
 def test_a_given_empty_subtitle_is_kept_not_replaced_by_the_sidecar(video):
     video.with_suffix(".txt").write_text("from the txt", encoding="utf-8")
     assert Clip.from_path(video, subtitle="").subtitle == ""
