@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from judges.errors import InputError
-from judges.text_files import user_path
+from judges.text_files import path_text, user_path
 
 __all__ = ["Clip"]
 
@@ -31,13 +31,14 @@ class Clip:
     @classmethod
     def from_path(cls, video: str | Path, subtitle: str | None = None, name: str | None = None) -> "Clip":
         """A clip for a video file; the subtitle is given, or read from a sidecar ``.srt``/``.txt``. A missing file, a
-        folder or a broken symbolic link is a one-line :class:`InputError` saying which."""
+        folder or a broken symbolic link is a one-line :class:`InputError` saying which. The name is the file's stem,
+        bytes that are not UTF-8 written as ``\\xNN`` (:func:`~judges.text_files.path_text`): a name is stored as text."""
         path = user_path(video)
         if not path.is_file():
             raise InputError(not_a_video_file(path))
         if subtitle is None:
             subtitle = read_sidecar_subtitle(path)
-        return cls(name=name or path.stem, video=path, subtitle=subtitle)
+        return cls(name=name or path_text(path.stem), video=path, subtitle=subtitle)
 
     @classmethod
     def coerce(cls, item: "Clip | str | os.PathLike[str]") -> "Clip":

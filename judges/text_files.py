@@ -11,7 +11,7 @@ from pathlib import Path
 
 from judges.errors import InputError
 
-__all__ = ["read_text_file", "check_input_file", "user_path"]
+__all__ = ["read_text_file", "check_input_file", "path_text", "user_path"]
 
 
 def user_path(path: str | os.PathLike[str]) -> Path:
@@ -21,6 +21,16 @@ def user_path(path: str | os.PathLike[str]) -> Path:
         return Path(path).expanduser()
     except RuntimeError:  # "Could not determine home directory"
         raise InputError(f"{path}: {Path(path).parts[0]} is no user's home folder here; write the path in full") from None
+
+
+def path_text(path: str | os.PathLike[str]) -> str:
+    """``path`` as text UTF-8 takes (and so SQLite, JSON, a CSV file): a file name whose bytes are not UTF-8 (a zip
+    made on Windows, a GBK name), which Python holds as lone surrogates, has those bytes written as ``\\xNN`` escapes.
+
+    >>> path_text(os.fsdecode(b"\\xe9motion.mp4"))
+    '\\\\xe9motion.mp4'
+    """
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def read_text_file(path: str | Path, what: str) -> str:

@@ -18,7 +18,7 @@ from judges.base import Judge
 from judges.clip import Clip
 from judges.clip_hash import clip_key, identity_hash, sha256_file
 from judges.errors import InputError
-from judges.text_files import user_path
+from judges.text_files import path_text, user_path
 from judges.user_warnings import warn_user
 from judges.verdict import Verdict
 
@@ -232,9 +232,10 @@ class VerdictCache:
         resolved = memo_key[0]
         if memo_key in self._digests:
             return self._digests[memo_key]
+        stored = (path_text(resolved), *memo_key[1:])  # a file name that is not UTF-8 is stored escaped: SQLite takes UTF-8 only
         with self._locked():
             row = self._conn.execute(
-                "SELECT sha256 FROM file_digests WHERE path = ? AND size = ? AND mtime_ns = ?", memo_key
+                "SELECT sha256 FROM file_digests WHERE path = ? AND size = ? AND mtime_ns = ?", stored
             ).fetchone()
         if row is None:
             try:
@@ -242,7 +243,7 @@ class VerdictCache:
             except OSError as exc:  # stat() worked, reading does not: mode 600 and another owner, a dead network share
                 raise InputError(f"{path}: cannot read the video ({exc.strerror or exc}); check you may read it (its permissions)") from None
             with self._locked():
-                self._conn.execute("INSERT OR REPLACE INTO file_digests VALUES (?, ?, ?, ?)", (*memo_key, digest))
+                self._conn.execute("INSERT OR REPLACE INTO file_digests VALUES (?, ?, ?, ?)", (*stored, digest))
         else:
             digest = row[0]
         self._digests[memo_key] = digest

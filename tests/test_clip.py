@@ -83,6 +83,14 @@ def test_a_broken_symbolic_link_is_named_a_link_to_a_missing_file(tmp_path):
             call(tmp_path / "clip.mp4")
 
 
+def test_a_video_whose_file_name_is_not_utf8_is_named_with_those_bytes_escaped(tmp_path):
+    # its name held lone surrogates, which the runner refused: every clip of its batch failed, the good ones too
+    video = tmp_path / os.fsdecode(b"\xe9motion.mp4")  # a Latin-1 name, as a zip made on Windows gives it
+    video.write_bytes(b"not decoded here")
+    clip = Clip.from_path(video)
+    assert clip.name == "\\xe9motion" and clip.video == video
+
+
 def test_coerce_turns_a_bare_name_into_a_name_only_clip_even_if_a_folder_has_that_name(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "sample_1").mkdir()

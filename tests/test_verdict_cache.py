@@ -168,6 +168,15 @@ def test_a_video_is_hashed_once_across_reopenings(tmp_path, video, monkeypatch):
     assert len(hashed) == 1
 
 
+def test_a_video_whose_file_name_is_not_utf8_is_hashed_and_its_verdict_stored(tmp_path):
+    # SQLite refused its path: UnicodeEncodeError: 'utf-8' codec can't encode character '\udce9' ... surrogates not allowed
+    video = tmp_path / os.fsdecode(b"\xe9motion.mp4")
+    video.write_bytes(b"first video bytes")
+    with VerdictCache(tmp_path / "c.sqlite") as cache:
+        run_judges([PromptedJudge()], [video], cache=cache, progress=False)
+        assert cache.stats()["verdicts"] == 1 and cache.stats()["hashed_files"] == 1
+
+
 class RelievedJudge(PromptedJudge):
     """Says, in French with an emoji and scores, that the person is relieved."""
 
