@@ -75,7 +75,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         cache = getattr(args, "cache", None)
-        kept = f"the verdicts judged so far are kept in {cache}: run it again to resume" if cache else "no output file was written"
+        kept = (f"the verdicts judged so far are kept in {cache}: run it again to resume" if cache
+                else "no output file was written" + ("; give --cache FILE to keep verdicts across runs" if hasattr(args, "cache") else ""))
         print(f"cojudge {args.command}: interrupted; {kept}", file=sys.stderr)
         return 130
     except BrokenPipeError:  # `cojudge ... | head`: the reader has what it wanted; stop quietly, as shell tools do

@@ -394,6 +394,19 @@ def test_an_interrupted_predict_with_a_cache_names_it_for_resuming(monkeypatch, 
     assert str(cache) in capsys.readouterr().err
 
 
+def test_an_interrupted_predict_without_a_cache_says_how_to_keep_verdicts_next_time(monkeypatch, capsys):
+    # it said only 'no output file was written': the judging done was lost with no word on how to keep it
+    import ensemble.predict_command
+
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ensemble.predict_command, "run", interrupted)
+    assert main(["predict", "clip1"]) == 130
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no output file was written" in err and "--cache FILE" in err
+
+
 def test_ctrl_c_while_a_command_imports_its_libraries_is_one_line_not_a_traceback(monkeypatch, capsys):
     """Start-up (scikit-learn, pandas...) takes seconds; Ctrl-C then is exit 130 with one line, as later."""
     import types
