@@ -31,11 +31,14 @@ class Clip:
     @classmethod
     def from_path(cls, video: str | Path, subtitle: str | None = None, name: str | None = None) -> "Clip":
         """A clip for a video file; the subtitle is given, or read from a sidecar ``.srt``/``.txt``. A missing file, a
-        folder or a broken symbolic link is a one-line :class:`InputError` saying which. The name is the file's stem,
+        folder, a broken symbolic link or a subtitle file is a one-line :class:`InputError` saying which. The name is the file's stem,
         bytes that are not UTF-8 written as ``\\xNN`` (:func:`~judges.text_files.path_text`): a name is stored as text."""
         path = user_path(video)
         if not path.is_file():
             raise InputError(not_a_video_file(path))
+        if path.suffix in SUBTITLE_SUFFIXES:  # no media stream: every media judge would fail on it
+            raise InputError(f"{path}: is a subtitle, not a video; give the video beside it ({path.stem}.mp4...), "
+                             "which reads it as its subtitle")
         if subtitle is None:
             subtitle = read_sidecar_subtitle(path)
         return cls(name=name or path_text(path.stem), video=path, subtitle=subtitle)
