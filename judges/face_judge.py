@@ -155,7 +155,7 @@ class FaceJudge(Judge):
             return Verdict(judge=self.name, clip=clip, raw="no frames to look at")
         found = [p for p in (self.expression(frame) for frame in frames) if p is not None]
         if not found:
-            return Verdict(judge=self.name, clip=clip, raw=f"no face found in {len(frames)} frames")
+            return Verdict(judge=self.name, clip=clip, raw=f"no face found in {len(frames)} frame{'' if len(frames) == 1 else 's'}")
         needed = max(1, math.ceil(self.min_face_share * len(frames) - 1e-9))
         if len(found) < needed:  # one detection in eight frames is as likely a false face as the speaker's
             return Verdict(

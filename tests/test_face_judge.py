@@ -67,6 +67,11 @@ def test_a_video_without_a_face_gives_an_empty_verdict_saying_so(judge, tmp_path
     assert verdict.raw == "no face found in 8 frames"
 
 
+def test_a_single_frame_without_a_face_is_said_in_the_singular(judge):
+    # it said 'no face found in 1 frames'
+    assert judge.judge_frames([np.full((48, 64, 3), 128, dtype=np.uint8)], clip="still").raw == "no face found in 1 frame"
+
+
 def test_an_undecodable_video_gives_an_error_verdict(judge, tmp_path):
     verdict = judge.judge(Clip(name="broken", video=make_corrupt_clip(tmp_path / "broken.mp4")))
     assert not verdict.ok and verdict.words == []
