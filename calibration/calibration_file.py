@@ -352,6 +352,7 @@ def _fuser_from(data: dict[str, Any], wheel: EmotionWheel | None, path: Path) ->
     cls = voter_class(spec, f"{path}: its voter class")
     with _code_failures(cls, "__init__"):
         voter = cls(**data["voter"]["params"])
+    voter.check_conventions()  # a strategy file edited since tuning: its own error, not a damaged calibration
     try:
         voter._check_params()
     except InputError as exc:

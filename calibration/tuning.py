@@ -60,7 +60,9 @@ def make_voter(strategy: str, **params: Any) -> ClassVoter:
         found = voter_class(strategy)
         _check_param_names(strategy, found, params)  # a caller's misspelt keyword is not the strategy's code failing
         with strategy_code(found, "__init__"):
-            return found(**params)
+            voter = found(**params)
+        voter.check_conventions()  # before any work: what get_params, clone and tuning need of it
+        return voter
     if strategy not in STRATEGIES:
         close = difflib.get_close_matches(strategy, list(STRATEGIES), n=1)
         hint = f"did you mean {close[0]!r}? " if close else ""

@@ -25,10 +25,12 @@ OOV_POLICIES = ("attach", "drop")
 
 
 def check_voter(voter: object) -> None:
-    """Refuse a voter that cannot choose words: the fusion calls a :class:`ClassVoter`'s ``select``, tuning its ``param_problem``."""
+    """Refuse a voter that cannot choose words (the fusion calls a :class:`ClassVoter`'s ``select``, tuning its ``param_problem``),
+    or that breaks scikit-learn's rules for its parameters (:meth:`ClassVoter.check_conventions`)."""
     if not isinstance(voter, ClassVoter):
         raise InputError(f"Fuser: the voter {type(voter).__name__} is not a ClassVoter; subclass ensemble.voter_base.ClassVoter "
                          "(implement _fit and predict_proba), which chooses the words from its probabilities")
+    voter.check_conventions()  # a strategy of one's own that scikit-learn's get_params or clone refuse: before any work
 
 
 class Fuser(BaseEstimator):

@@ -1,6 +1,7 @@
 """What every voting strategy shares: estimate per-class probabilities, then choose words."""
 from __future__ import annotations
 
+import inspect
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -122,6 +123,16 @@ def _rounding(dtype: np.dtype) -> float:
     return max(_ROUNDING, 4 * float(np.finfo(dtype).eps)) if np.issubdtype(dtype, np.floating) else _ROUNDING
 
 
+def _same(now: Any, given: Any) -> bool:
+    """Whether a parameter's value after ``_fit`` is the one given (the same object, or an equal value of the same type)."""
+    if now is given:
+        return True
+    try:
+        return type(now) is type(given) and bool(now == given)
+    except Exception:  # an array's ambiguous truth value, an odd __eq__
+        return False
+
+
 class StrategyCodeError(InputError):
     """A voting strategy of one's own failed in its own code (:func:`strategy_code`): a one-line error naming it."""
 
@@ -175,6 +186,7 @@ class ClassVoter(BaseEstimator):
     # -- fitting ---------------------------------------------------------------------
     def fit(self, table: VoteTable, Y: np.ndarray | None = None) -> "ClassVoter":
         """Learn from ``table`` (the judges' votes) and ``Y`` (true class indicators, samples x classes)."""
+        self.check_conventions()
         self._check_params()
         self._check_is_table(table, "fit")
         if not table.names:
@@ -188,8 +200,12 @@ class ClassVoter(BaseEstimator):
             Y = self._checked_targets(table, Y, "fit")
         self.judges_ = list(table.judges)
         self.n_classes_ = len(table.space)
+        own = _of_ones_own(type(self))
+        given, known = (self.get_params(deep=False), set(vars(self))) if own else ({}, set())
         with strategy_code(type(self), "_fit"):
             self._fit(table, Y)
+        if own:
+            self._check_fit_kept_its_parameters(given, known)
         return self
 
     def _fit(self, table: VoteTable, Y: np.ndarray | None) -> None:
@@ -255,6 +271,75 @@ class ClassVoter(BaseEstimator):
                 said[i, list(candidate.signature)] = 1.0
         return level1_f_of_classes(said, Y, table.space.wheel_of)
 
+    # -- scikit-learn's rules, for a strategy of one's own -------------------------------
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """scikit-learn's ``get_params``; a strategy of one's own whose ``__init__`` keeps them from being read (a parameter
+        stored under another name, ``**kwargs``) is a one-line error naming the rule, not an AttributeError further on."""
+        if _of_ones_own(type(self)):
+            self._refuse(self._signature_problem())
+        return super().get_params(deep=deep)
+
+    def __sklearn_clone__(self) -> "ClassVoter":
+        """scikit-learn's ``clone`` (``GridSearchCV``, ``cross_val_score``, tuning); a strategy of one's own that it refuses
+        (an ``__init__`` that changes a parameter) is a one-line error naming the rule, not a RuntimeError."""
+        if not _of_ones_own(type(self)):
+            return super().__sklearn_clone__()
+        self._refuse(self._signature_problem())
+        try:
+            return super().__sklearn_clone__()
+        except RuntimeError as exc:  # "Cannot clone object X, as the constructor either does not set or modifies parameter p"
+            name = str(exc).rpartition(" parameter ")[2] or "?"
+            self._refuse(f"scikit-learn's clone refused it: its __init__ changes its parameter {name}; store every parameter unchanged "
+                         "under its own name (check or convert it in _fit)", exc)
+            raise
+
+    def check_conventions(self) -> None:
+        """Refuse, in one line naming the rule, a strategy of one's own that breaks scikit-learn's rules for an estimator's
+        parameters (README, 'Adding a voting strategy'): each taken by name with a default, kept unchanged under its own name,
+        the decision parameters among them. merov-cojudge's own voters are not checked."""
+        if _of_ones_own(type(self)):
+            self.__sklearn_clone__()  # what scikit-learn asks of it, its refusal named
+
+    def _signature_problem(self) -> str | None:
+        """What in a strategy's ``__init__`` keeps scikit-learn's ``get_params`` from reading its parameters, or None."""
+        try:
+            parameters = inspect.signature(type(self).__init__).parameters
+        except (TypeError, ValueError):
+            return None
+        variadic = next((p for p in parameters.values() if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)), None)
+        if variadic is not None:
+            stars = "*" if variadic.kind is variadic.VAR_POSITIONAL else "**"
+            return (f"its __init__ takes {stars}{variadic.name}; take every parameter by name, with a default (scikit-learn's get_params "
+                    "and clone read them from the signature)")
+        names = [n for n in parameters if n != "self"]
+        missing = [n for n in ClassVoter.decision_params if n not in names]
+        if missing:
+            return (f"its __init__ lacks the decision parameter(s) {', '.join(missing)}; keep them, with their defaults: the base "
+                    "class chooses the words with them")
+        unkept = next((n for n in names if not hasattr(self, n)), None)
+        if unkept is not None:
+            return (f"its __init__ does not keep its parameter {unkept} as self.{unkept}; store every parameter unchanged under "
+                    "its own name (scikit-learn's get_params and clone read it there)")
+        return None
+
+    def _check_fit_kept_its_parameters(self, given: dict[str, Any], known: set[str]) -> None:
+        """Refuse a ``_fit`` that changed a parameter (tuning sets them: a learnt value would silently replace the tuned one)
+        or stored what it learnt in a public attribute without the trailing ``_`` of scikit-learn's fitted attributes."""
+        for name, value in given.items():
+            now = getattr(self, name, None)
+            if not _same(now, value):
+                self._refuse(f"its _fit changed its parameter {name} ({value!r} -> {now!r}); keep what it learns in attributes ending "
+                             f"in _ (self.{name}_), and leave the parameters as given: tuning sets them")
+        stored = next((k for k in vars(self) if k not in known and not k.startswith("_") and not k.endswith("_")), None)
+        if stored is not None:
+            self._refuse(f"its _fit stored {stored!r}, which is no fitted attribute; name what it learns with a trailing _ "
+                         f"(self.{stored}_), and list what predict_proba reads in _state_attrs")
+
+    def _refuse(self, problem: str | None, cause: BaseException | None = None) -> None:
+        """A one-line :class:`StrategyCodeError` naming this strategy of one's own and ``problem`` (nothing when None)."""
+        if problem is not None:
+            raise StrategyCodeError(f"voting strategy {_strategy_label(type(self))}: {problem}") from cause
+
     # -- persistence -----------------------------------------------------------------
     def __reduce_ex__(self, protocol: Any) -> Any:
         """Pickled by the file of a strategy imported from one (``file.py:Class``), which another process (a joblib
@@ -310,7 +395,10 @@ class ClassVoter(BaseEstimator):
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "judges_"):
-            raise VoterNotFittedError(f"{type(self).__name__} is not fitted; call fit(table, Y) or load a calibration file")
+            overridden = type(self).fit is not ClassVoter.fit and _of_ones_own(type(self))
+            hint = (f"; {type(self).__name__} overrides fit: implement _fit(table, Y) instead, and leave fit to ClassVoter, which checks "
+                    "the table and sets judges_ and n_classes_") if overridden else ""
+            raise VoterNotFittedError(f"{type(self).__name__} is not fitted; call fit(table, Y) or load a calibration file{hint}")
 
     def _check_is_table(self, table: Any, method: str = "") -> None:
         """A one-line error for what is not a vote table (e.g. its ``votes`` array, or the judges' outputs)."""

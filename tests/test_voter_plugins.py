@@ -21,6 +21,7 @@ from ensemble.class_space import ClassSpace
 from ensemble.cojudge import CoJudge
 from ensemble.fuser import Fuser
 from ensemble.voter_base import ClassVoter
+from ensemble.voter_classes import voter_class
 from judges.errors import InputError
 from judges.label_text import format_labels
 from judges.outputs import read_judge_output
@@ -459,6 +460,97 @@ def test_cojudge_tune_with_a_strategy_whose_own_code_fails_is_a_one_line_error_n
     err = capsys.readouterr().err
     assert code == 2 and re.search(problem, err) and err.count("\n") == 1, err
     assert not (tmp_path / "calibration.json").exists()
+
+
+RULE_BREAKING = """
+from __future__ import annotations
+
+import numpy as np
+
+from ensemble.majority_voter import MajorityVoter
+
+
+class ParamRenamed(MajorityVoter):
+    def __init__(self, threshold=0.5, prior=1.0, decision="threshold", lam=0.5, max_words=None):
+        self.threshold, self._prior, self.decision, self.lam, self.max_words = threshold, prior, decision, lam, max_words
+
+
+class ParamChanged(MajorityVoter):
+    def __init__(self, threshold=0.5, prior=1.0, decision="threshold", lam=0.5, max_words=None):
+        self.threshold, self.prior, self.decision, self.lam, self.max_words = threshold, prior + 1, decision, lam, max_words
+
+
+class TakesKwargs(MajorityVoter):
+    def __init__(self, **params):
+        self.threshold, self.decision, self.lam, self.max_words = 0.5, "threshold", 0.5, None
+
+
+class NoDecisionParams(MajorityVoter):
+    def __init__(self, prior=1.0):
+        self.prior = prior
+
+
+class FitSetsAParameter(MajorityVoter):
+    def _fit(self, table, Y):
+        self.threshold = 0.05
+
+
+class FitKeepsPublicState(MajorityVoter):
+    def _fit(self, table, Y):
+        self.weights = np.ones(len(table.judges))
+"""
+
+
+@pytest.mark.parametrize("cls, problem", [
+    ("ParamRenamed", r"ParamRenamed \(.*rule_breaking\.py\): its __init__ does not keep its parameter prior as self\.prior; store "
+                     r"every parameter unchanged under its own name"),
+    ("ParamChanged", r"ParamChanged \(.*rule_breaking\.py\): scikit-learn's clone refused it: its __init__ changes its parameter prior; "
+                     r"store every parameter unchanged under its own name"),
+    ("TakesKwargs", r"TakesKwargs \(.*rule_breaking\.py\): its __init__ takes \*\*params; take every parameter by name, with a default"),
+    ("NoDecisionParams", r"NoDecisionParams \(.*rule_breaking\.py\): its __init__ lacks the decision parameter\(s\) decision, threshold, "
+                         r"lam, max_words; keep them"),
+    ("FitSetsAParameter", r"FitSetsAParameter \(.*rule_breaking\.py\): its _fit changed its parameter threshold \(0\.5 -> 0\.05\); keep "
+                          r"what it learns in attributes ending in _"),
+    ("FitKeepsPublicState", r"FitKeepsPublicState \(.*rule_breaking\.py\): its _fit stored 'weights', which is no fitted attribute; "
+                            r"name what it learns with a trailing _ \(self\.weights_\)"),
+])
+def test_cojudge_tune_with_a_strategy_that_breaks_scikit_learns_rules_is_a_one_line_error_naming_the_rule(
+        cls, problem, judge_files, tmp_path, monkeypatch, capsys):
+    from ensemble.cli import main
+
+    (tmp_path / "rule_breaking.py").write_text(RULE_BREAKING, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code = main(["tune", *judge_files, "--oov", "drop", "--folds", "2", "--strategy", f"./rule_breaking.py:{cls}", "--grid", "threshold=0.5",
+                 "--out", "calibration.json"])
+    err = capsys.readouterr().err
+    assert code == 2 and re.search(problem, err) and err.count("\n") == 1, err
+    assert not (tmp_path / "calibration.json").exists()
+
+
+@pytest.mark.parametrize("cls, rule", [("ParamRenamed", "does not keep its parameter prior"), ("ParamChanged", "changes its parameter prior"),
+                                       ("TakesKwargs", r"takes \*\*params")])
+def test_scikit_learns_clone_of_a_strategy_that_breaks_its_rules_is_a_one_line_error_naming_the_rule(cls, rule, tmp_path):
+    from sklearn.base import clone
+
+    (tmp_path / "rule_breaking.py").write_text(RULE_BREAKING, encoding="utf-8")
+    voter = voter_class(f"{tmp_path / 'rule_breaking.py'}:{cls}")()  # built by the author's own code, as GridSearchCV is given it
+    with pytest.raises(InputError, match=rf"^voting strategy {cls} \(.*\): .*{rule}"):
+        clone(voter)
+
+
+def test_a_strategy_that_overrides_fit_is_told_to_implement_fit_underscore_when_used_unfitted(toy, tmp_path):
+    table, _, Y = toy
+    (tmp_path / "own_fit.py").write_text(textwrap.dedent('''
+        from ensemble.majority_voter import MajorityVoter
+
+
+        class OwnFit(MajorityVoter):
+            def fit(self, table, Y=None):
+                return self
+    '''), encoding="utf-8")
+    voter = make_voter(f"{tmp_path / 'own_fit.py'}:OwnFit").fit(table, Y)
+    with pytest.raises(InputError, match=r"OwnFit is not fitted; .*OwnFit overrides fit: implement _fit\(table, Y\) instead"):
+        voter.predict(table)
 
 
 def test_a_strategys_probability_a_rounding_error_above_one_is_taken(toy, tmp_path):
