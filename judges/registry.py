@@ -42,13 +42,19 @@ _BUILTIN_MODULES: dict[str, str] = {
 
 
 def register_judge(name: str) -> Callable[[type[Judge]], type[Judge]]:
-    """Class decorator registering a judge type under ``name``."""
+    """Class decorator registering a judge type under ``name``; a built-in type's name, or one another class has taken,
+    is refused (a ``ValueError``, which a config's plugin reports in one line)."""
 
     def decorate(cls: type[Judge]) -> type[Judge]:
+        builtin = _BUILTIN_MODULES.get(name)
+        if builtin is not None and cls.__module__ != builtin:  # else whichever was imported first would take the name
+            raise ValueError(f"judge type {name!r} is a built-in type ({builtin}); register {cls.__name__} under a name of its own, "
+                             f"e.g. 'my-{name}'")
         existing = _REGISTRY.get(name)
         redefined = existing is not None and (existing.__module__, existing.__qualname__) == (cls.__module__, cls.__qualname__)
         if existing is not None and existing is not cls and not redefined:  # a re-run notebook cell or a reload replaces its class
-            raise ValueError(f"judge type {name!r} is already registered by {existing.__name__}")
+            raise ValueError(f"judge type {name!r} is already registered by {existing.__name__} ({existing.__module__}); register "
+                             f"{cls.__name__} under another name")
         _REGISTRY[name] = cls
         return cls
 

@@ -281,6 +281,15 @@ def test_a_redefined_judge_class_replaces_its_earlier_self_as_a_rerun_notebook_c
     assert registry._REGISTRY["mine"] is second
 
 
+def test_a_judge_of_ones_own_registered_under_a_built_in_types_name_is_refused_before_that_type_is_loaded(monkeypatch):
+    # 'face' was taken silently while judges.face_judge was not imported yet (and 'replay' refused once it was)
+    monkeypatch.setattr(registry, "_REGISTRY", {})
+    with pytest.raises(ValueError, match=r"judge type 'face' is a built-in type \(judges\.face_judge\); register _Recorder under a name "
+                                         r"of its own, e.g\. 'my-face'"):
+        register_judge("face")(_Recorder)
+    assert "face" not in registry._REGISTRY
+
+
 def test_registering_another_class_under_a_taken_name_is_refused(monkeypatch):
     monkeypatch.setattr(registry, "_REGISTRY", {"recorder": _Recorder})
     with pytest.raises(ValueError, match="judge type 'recorder' is already registered by _Recorder"):
