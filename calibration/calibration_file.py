@@ -132,6 +132,10 @@ def load_calibration(path: str | Path, wheel: EmotionWheel | None = None) -> tup
         raise
     except (KeyError, TypeError, ValueError, AttributeError, ImportError, IndexError) as exc:
         what = f"missing {exc}" if isinstance(exc, KeyError) else f"{type(exc).__name__}: {exc}"
+        edited = _edited_strategy_file(path, data)
+        if edited is not None:  # the file is as written: the strategy it loads into is not (a parameter or state renamed)
+            raise InputError(f"{path}: its voting strategy's file {edited} has changed since it was tuned, and the calibration no "
+                             f"longer loads into it ({what}); put back the tuned file, or re-run 'cojudge tune'") from None
         raise InputError(f"{path}: damaged calibration file ({what}); re-run 'cojudge tune' to make a new one") from None
     _check_strategy(path, data, fuser)
     _check_level(path, data, fuser)
@@ -245,6 +249,17 @@ def _warn_if_embedding_model_changed(path: Path, data: dict[str, Any], fuser: Fu
     if current != tuned:
         warn_user(f"{path} was tuned with embedding model {tuned}, but {current} is used now, so out-of-vocabulary words may "
                   "attach to other wheel words; install the tuned model, or re-run 'cojudge tune'")
+
+
+def _edited_strategy_file(path: Path, data: dict[str, Any]) -> Path | None:
+    """The file of the calibration's strategy of one's own when it is not the one it was tuned with (its recorded sha256),
+    else None (a built-in strategy, no digest recorded, a file not found, or entries too damaged to tell)."""
+    try:
+        spec, tuned = data["voter"]["class"], data["voter"].get("source_sha256")
+        file = spec_file(_strategy_spec(spec, path)) if isinstance(spec, str) and isinstance(tuned, str) else None
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+    return file if file is not None and file.is_file() and not _is_tuned_source(file, tuned) else None
 
 
 def _warn_if_strategy_edited(path: Path, data: dict[str, Any], fuser: Fuser) -> None:

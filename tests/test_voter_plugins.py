@@ -639,6 +639,27 @@ def test_loading_a_calibration_whose_strategy_file_was_edited_since_tuning_warns
         load_calibration(path)
 
 
+@pytest.mark.parametrize("edits, problem", [
+    ((("prior: float = 1.0, ", ""), ("self.prior = prior", "self.prior_ = 1.0")), r"TypeError: PrecisionVoter\.__init__\(\) got an unexpected keyword argument 'prior'"),
+    ((("weights_", "w_"),), r"missing 'w_'"),
+])
+def test_a_calibration_whose_strategy_file_was_edited_so_that_it_no_longer_loads_names_the_edited_file_not_a_damaged_calibration(
+        voter_file, tmp_path, monkeypatch, edits, problem):
+    judges, labels = _replayed()
+    path = CoJudge(judges, strategy=f"{voter_file}:PrecisionVoter", progress=False).fit(list(labels), labels, tune=False).save(
+        tmp_path / "calibration.json")
+    source = voter_file.read_text(encoding="utf-8")
+    for old, new in edits:
+        source = source.replace(old, new)
+    voter_file.write_text(source, encoding="utf-8")
+    for module in [m for m in sys.modules if m.startswith("merov_cojudge_voter_precision_voter")]:
+        monkeypatch.delitem(sys.modules, module)  # as in the next process, after the edit
+    with pytest.raises(InputError, match=rf"calibration\.json: its voting strategy's file .*precision_voter\.py has changed since it "
+                                         rf"was tuned, and the calibration no longer loads into it \({problem}\); put back the tuned "
+                                         r"file, or re-run 'cojudge tune'"):
+        load_calibration(path)
+
+
 def test_tune_refuses_to_write_its_calibration_over_the_file_of_a_strategy_module(voter_module, judge_files, tmp_path, monkeypatch, capsys):
     from ensemble.cli import main
 
