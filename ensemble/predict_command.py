@@ -151,9 +151,9 @@ def run(args: argparse.Namespace) -> int:
         preds, fusion = _fuse(args, verdicts, clips, untrained, calibration)
     else:
         verdicts, preds, fusion = _run_local(args, clips, progress, untrained)
-    _print(args.format, preds, verdicts, fusion)
-    if args.out:
+    if args.out:  # before stdout: a reader that stops early (`| head`) ends the printing, never the judged clips' file
         write_predictions_csv(args.out, preds)
+    _print(args.format, preds, verdicts, fusion)
     _summary(args, preds, verdicts, fusion)
     return 0
 

@@ -5,7 +5,11 @@ import csv
 import importlib.util
 import io
 import json
+import os
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from sklearn.base import clone
@@ -222,6 +226,17 @@ def test_csv_on_stdout_and_out_file_are_name_openset_that_the_output_reader_read
     assert list(csv.reader(io.StringIO(out)))[0] == ["name", "openset"]
     assert read_judge_output(tmp_path / "stdout.csv") == read_judge_output(tmp_path / "pred.csv") == {
         "c1": ["happy", "tense"], "c2": ["sad", "angry"]}
+
+
+def test_the_out_file_is_written_when_the_reader_of_stdout_stops_early(replay_config, tmp_path):
+    # `cojudge predict ... --out pred.csv | head -3`: the judged clips were lost with the pipe (exit 141, no pred.csv)
+    repo = Path(__file__).resolve().parents[1]
+    argv = [sys.executable, "-m", "ensemble.cli", "predict", "c1", "c2", "--config", str(replay_config), "--out", str(tmp_path / "pred.csv")]
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=repo, env={**os.environ, "PYTHONPATH": str(repo)})
+    proc.stdout.close()  # `| head -0`: the reader is gone before the table is printed
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 141 and "Traceback" not in err, err
+    assert read_judge_output(tmp_path / "pred.csv") == {"c1": ["happy", "tense"], "c2": ["sad", "angry"]}
 
 
 def test_csv_on_stdout_ends_lines_with_a_plain_newline(capsys, replay_config):
