@@ -416,6 +416,26 @@ def judges_with_other_answers(data: dict[str, Any], digests: Mapping[str, str | 
     return out
 
 
+def judges_built_otherwise(data: dict[str, Any], identities: Mapping[str, Mapping[str, Any]]) -> list[tuple[str, list[str]]]:
+    """(name, settings that differ) for judges other than replayed ones whose given identity (``identities``: name ->
+    ``{"name": ..., **judge.cache_identity()}``) is not the one recorded at calibration (``CoJudge.save``): a judge built
+    with another model, prompt or keyword list, whose calibrated weights are another judge's. Replayed judges are told
+    by their answers (:func:`judges_with_other_answers`)."""
+    out: list[tuple[str, list[str]]] = []
+    for judge in data.get("judges", []):
+        name = judge.get("name") if isinstance(judge, dict) else None
+        if not isinstance(name, str):
+            continue
+        given = identities.get(name)
+        if given is None or _replayed(judge) or given.get("class") == "ReplayJudge":
+            continue
+        now = _clean(dict(given))  # as the file stores it: paths and sets as text and sorted lists
+        differ = sorted(k for k in set(judge) | set(now) if judge.get(k) != now.get(k))
+        if differ:
+            out.append((name, differ))
+    return out
+
+
 def _replayed(judge: Mapping[str, Any]) -> bool:
     """Whether a calibration's judge entry is a replayed stored output (as cojudge tune or CoJudge.save records it)."""
     return judge.get("type") == "replay" or judge.get("class") == "ReplayJudge"

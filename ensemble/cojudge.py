@@ -232,9 +232,10 @@ class CoJudge:
 
     @classmethod
     def load(cls, path: str | Path, judges: Sequence[Judge], **kwargs: Any) -> "CoJudge":
-        """A fitted CoJudge from a calibration file and the same judges (matched by name); a file tuned with a voting
-        strategy of one's own imports its module or file again (runs its code): load files you trust."""
-        from calibration.calibration_file import judges_with_other_answers, load_calibration
+        """A fitted CoJudge from a calibration file and the same judges (matched by name; a judge built otherwise than at
+        calibration, its ``cache_identity()`` another, is warned about); a file tuned with a voting strategy of one's own
+        imports its module or file again (runs its code): load files you trust."""
+        from calibration.calibration_file import judges_built_otherwise, judges_with_other_answers, load_calibration
 
         judges = _judges(judges, "CoJudge.load")
         fuser, data = load_calibration(path)
@@ -246,4 +247,8 @@ class CoJudge:
         for name, _ in judges_with_other_answers(data, digests):
             warnings.warn(f"judge {name} serves other answers than the ones {path} was calibrated on; fine for the same "
                           "judge on other clips, wrong for another model (its weights are the calibrated judge's)", stacklevel=2)
+        identities = {n: {"name": n, **by_name[n].cache_identity()} for n in fuser.judges_}  # as save records them
+        for name, differ in judges_built_otherwise(data, identities):
+            warnings.warn(f"judge {name} is not built as when {path} was calibrated (its {', '.join(differ)} differ); its weights are "
+                          "the calibrated judge's: build it as then, or calibrate again", stacklevel=2)
         return cls([by_name[n] for n in fuser.judges_], fuser=fuser, **kwargs)

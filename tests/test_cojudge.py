@@ -3,13 +3,16 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 
 import pytest
 
 from calibration.tuning import default_grid
 from ensemble.cojudge import CoJudge
+from judges.base import Judge
 from judges.errors import InputError
 from judges.replay import ReplayJudge
+from judges.verdict import Verdict
 from judges.verdict_cache import VerdictCache
 from tests.core_fixtures import toy_outputs
 
@@ -170,6 +173,33 @@ def test_a_calibration_of_replay_judges_given_their_answers_in_python_loads(tmp_
     path = cojudge.save(tmp_path / "calibration.json")
     reloaded = CoJudge.load(path, judges, progress=False)
     assert [p.to_dict() for p in reloaded.predict_many(list(labels))] == [p.to_dict() for p in cojudge.predict_many(list(labels))]
+
+
+class _Keyword(Judge):
+    """A judge of one's own with a setting that changes its answers (as README's keyword judge)."""
+
+    def __init__(self, name: str = "kw", keywords: dict[str, str] | None = None) -> None:
+        self.name, self.keywords = name, dict(keywords or {"c0": "happy"})
+
+    def judge_batch(self, clips):
+        return [Verdict(self.name, c.name, words=[self.keywords[c.name]] if c.name in self.keywords else []) for c in clips]
+
+    def cache_identity(self):
+        return {**super().cache_identity(), "keywords": self.keywords}
+
+
+def test_loading_with_a_judge_of_ones_own_built_with_other_settings_than_calibrated_warns_naming_them(tmp_path):
+    # its calibrated weights were used for a judge built otherwise (another keyword list, model or prompt), silently
+    outputs, labels = toy_outputs()
+    replayed = [ReplayJudge(n, labels={c: w for c, w in out.items() if w is not None}) for n, out in outputs.items()]
+    cojudge = CoJudge([*replayed, _Keyword(keywords={c: "happy" for c in labels})], strategy="majority", progress=False)
+    path = cojudge.fit(list(labels), labels, tune=False).save(tmp_path / "calibration.json")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        CoJudge.load(path, [*replayed, _Keyword(keywords={c: "happy" for c in labels})], progress=False)  # as calibrated: no warning
+    with pytest.warns(UserWarning, match=r"judge kw is not built as when .*calibration\.json was calibrated \(its keywords differ\); "
+                                         r"its weights are the calibrated judge's: build it as then, or calibrate again"):
+        CoJudge.load(path, [*replayed, _Keyword(keywords={"c0": "sad"})], progress=False)
 
 
 def test_predicting_before_fitting_says_how_to_fit_before_any_judge_runs():
