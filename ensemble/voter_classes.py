@@ -22,7 +22,7 @@ from judges.file_modules import file_module_name, run_file_module
 from judges.own_code import is_own_module
 from judges.text_files import user_path
 
-__all__ = ["voter_class", "class_spec", "is_class_spec", "spec_file", "is_file_class", "voter_from_file", "source_file", "source_digest"]
+__all__ = ["voter_class", "file_voters", "class_spec", "is_class_spec", "spec_file", "is_file_class", "voter_from_file", "source_file", "source_digest"]
 
 #: Modules imported from a strategy's file are named so (the file's stem and a digest of its path)
 _FILE_MODULE_PREFIX = "merov_cojudge_voter_"
@@ -70,6 +70,14 @@ def voter_class(spec: str, where: str = "strategy") -> type[ClassVoter]:
         raise InputError(f"{named}: {name} is not a voting strategy; a strategy subclasses ensemble.voter_base.ClassVoter "
                          "(README, 'Adding a voting strategy')")
     return found
+
+
+def file_voters(target: str, where: str = "strategy") -> list[str]:
+    """The voting strategies defined in the strategy file ``target`` (imported, as naming one of them would), by name."""
+    module = _import_file(target, f"{where} {target!r}")
+    module_name = getattr(module, "__name__", None)
+    return [n for n, v in vars(module).items()
+            if inspect.isclass(v) and issubclass(v, ClassVoter) and v is not ClassVoter and v.__module__ == module_name]
 
 
 def class_spec(cls: type[ClassVoter]) -> str:

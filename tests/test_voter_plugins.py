@@ -112,6 +112,13 @@ def test_a_misspelt_class_of_a_strategy_file_gets_did_you_mean(voter_file):
         make_voter(f"{voter_file}:PrecisonVoter")
 
 
+def test_a_strategy_file_named_without_its_class_is_told_to_add_it(voter_file):
+    # it was 'unknown strategy ...; known: majority, ...', a list the file could not be in
+    with pytest.raises(InputError, match=rf"strategy '{re.escape(str(voter_file))}' names a file but not its class; name it as "
+                                         rf"{re.escape(str(voter_file))}:Class, e.g\. {re.escape(str(voter_file))}:PrecisionVoter"):
+        make_voter(str(voter_file))
+
+
 @pytest.mark.parametrize("spec, problem", [
     ("no_such_voters_module:MyVoter", r"cannot import module 'no_such_voters_module' .*put its folder on the Python path"),
     ("./no_such_voter.py:MyVoter", r"no such file .*no_such_voter\.py"),
