@@ -17,7 +17,7 @@ import numpy as np
 from calibration.emotion_wheel import EmotionWheel
 from ensemble.fuser import OOV_POLICIES, Fuser
 from ensemble.output_files import write_atomically
-from ensemble.voter_base import StrategyCodeError, strategy_code
+from ensemble.voter_base import ClassVoter, StrategyCodeError, strategy_code
 from ensemble.voter_classes import class_spec, is_class_spec, source_digest, source_file, spec_file, voter_class
 from judges.clip_hash import identity_json_value
 from judges.errors import InputError
@@ -75,12 +75,13 @@ def save_calibration(path: str | Path, fuser: Fuser, judges: list[dict[str, Any]
     voter = fuser.voter_
     found_by = class_spec(type(voter))  # before any file is written: a class load_calibration cannot import is refused
     params = {k: v for k, v in voter.get_params().items()}
+    state = _storable_state(voter)
     data = {
         "format": "merov-cojudge calibration",
         "format_version": FORMAT_VERSION,
         "judges": judges,
         "strategy": strategy,
-        "voter": {"class": found_by, "params": params, "state": voter.state(), **_source(type(voter))},
+        "voter": {"class": found_by, "params": params, "state": state, **_source(type(voter))},
         "fusion": fuser.describe(),
         "embedding_model_id": fuser.embedding_model_id(),
         "wheel": {"directory": str(fuser.space().wheel.directory), "word_forms": fuser.space().wheel.format_file, "level": fuser.space().level},
@@ -90,6 +91,42 @@ def save_calibration(path: str | Path, fuser: Fuser, judges: list[dict[str, Any]
     text = json.dumps(_clean(data), indent=1, sort_keys=False)
     _check_reloads(json.loads(text), fuser)
     return write_atomically(path, lambda fh: fh.write(text))
+
+
+def _storable_state(voter: ClassVoter) -> dict[str, Any]:
+    """The fitted voter's :meth:`~ensemble.voter_base.ClassVoter.state`, or a one-line error naming a ``_state_attrs`` entry
+    it did not set, or one a calibration file cannot hold (an object JSON cannot write, or a list that loading, which reads
+    every list as one float array, cannot read back), before any file is written."""
+    cannot = f"{type(voter).__name__} cannot be saved in a calibration file:"
+    unset = next((attr for attr in voter._state_attrs if not hasattr(voter, attr)), None)
+    if unset is not None:
+        raise InputError(f"{cannot} its _state_attrs names {unset}, which its _fit did not set; list the fitted attributes "
+                         "predict_proba reads")
+    state = voter.state()
+    for attr in voter._state_attrs:
+        value = _clean(state[attr])
+        odd = _not_json(value)
+        if odd is not None:
+            kind = "is" if odd is value else "holds"
+            raise InputError(f"{cannot} its fitted {attr} {kind} a {type(odd).__name__}, which a calibration file (JSON) cannot hold; "
+                             "keep what predict_proba reads as numbers, text, lists, dicts or numpy arrays (a model's fitted "
+                             "coefficients, not the model)")
+        if isinstance(value, list):
+            try:
+                np.asarray(value, dtype=np.float64)
+            except (TypeError, ValueError):
+                raise InputError(f"{cannot} its fitted {attr} is a list that loading cannot read back: a list in _state_attrs comes "
+                                 "back as one float array; keep it as a numpy array of numbers, or a dict of them") from None
+    return state
+
+
+def _not_json(value: Any) -> Any:
+    """The first part of ``value`` (itself, or a member of its lists and dicts) that JSON cannot write, else None."""
+    if isinstance(value, dict):
+        return next((odd for odd in map(_not_json, value.values()) if odd is not None), None)
+    if isinstance(value, list):
+        return next((odd for odd in map(_not_json, value) if odd is not None), None)
+    return None if value is None or isinstance(value, (str, int, float, bool)) else value
 
 
 def _source(cls: type) -> dict[str, str]:

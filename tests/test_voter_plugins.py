@@ -255,6 +255,50 @@ def test_saving_a_voter_whose_state_attrs_leave_out_what_predict_proba_reads_is_
     assert not (tmp_path / "calibration.json").exists()
 
 
+UNSAVABLE_STATE = """
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+from ensemble.majority_voter import MajorityVoter
+
+
+class KeepsAModel(MajorityVoter):
+    _state_attrs = ("model_",)
+
+    def _fit(self, table, Y):
+        self.model_ = LogisticRegression()
+
+
+class NamesAnUnsetState(MajorityVoter):
+    _state_attrs = ("weights_",)
+
+
+class KeepsRaggedArrays(MajorityVoter):
+    _state_attrs = ("weights_",)
+
+    def _fit(self, table, Y):
+        self.weights_ = [np.ones(3), np.zeros(2)]
+"""
+
+
+@pytest.mark.parametrize("cls, problem", [
+    ("KeepsAModel", r"its fitted model_ is a LogisticRegression, which a calibration file \(JSON\) cannot hold; keep what "
+                    r"predict_proba reads as numbers, text, lists, dicts or numpy arrays \(a model's fitted coefficients, not the model\)"),
+    ("NamesAnUnsetState", r"its _state_attrs names weights_, which its _fit did not set; list the fitted attributes predict_proba reads"),
+    ("KeepsRaggedArrays", r"its fitted weights_ is a list that loading cannot read back: a list in _state_attrs comes back as one "
+                          r"float array; keep it as a numpy array of numbers, or a dict of them"),
+])
+def test_saving_a_voter_whose_state_a_calibration_file_cannot_hold_is_refused_naming_the_attribute(cls, problem, tmp_path):
+    # a model object raised json's TypeError, an unset entry getattr's AttributeError (tracebacks); ragged arrays were told to
+    # 'list every fitted attribute in _state_attrs'
+    (tmp_path / "unsavable.py").write_text(UNSAVABLE_STATE, encoding="utf-8")
+    judges, labels = _replayed()
+    cojudge = CoJudge(judges, strategy=f"{tmp_path / 'unsavable.py'}:{cls}", progress=False).fit(list(labels), labels, tune=False)
+    with pytest.raises(InputError, match=rf"^{cls} cannot be saved in a calibration file: {problem}$"):
+        cojudge.save(tmp_path / "calibration.json")
+    assert not (tmp_path / "calibration.json").exists()
+
+
 def test_a_strategy_file_and_an_output_named_under_a_quoted_tilde_are_in_the_home_folder(voter_file, judge_files, tmp_path, monkeypatch,
                                                                                        capsys):
     # --strategy "~/precision_voter.py:PrecisionVoter" (quoted: the shell leaves the ~) said "no such file
