@@ -11,6 +11,7 @@ import contextlib
 import difflib
 import importlib
 import inspect
+import sys
 import tomllib
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -51,14 +52,22 @@ def register_judge(name: str) -> Callable[[type[Judge]], type[Judge]]:
             raise ValueError(f"judge type {name!r} is a built-in type ({builtin}); register {cls.__name__} under a name of its own, "
                              f"e.g. 'my-{name}'")
         existing = _REGISTRY.get(name)
-        redefined = existing is not None and (existing.__module__, existing.__qualname__) == (cls.__module__, cls.__qualname__)
-        if existing is not None and existing is not cls and not redefined:  # a re-run notebook cell or a reload replaces its class
+        # a re-run notebook cell, a reload, or one file imported both as a module and as a config's plugin: the same class again
+        redefined = existing is not None and existing.__qualname__ == cls.__qualname__ and (
+            existing.__module__ == cls.__module__ or _source_file(existing) == _source_file(cls) is not None)
+        if existing is not None and existing is not cls and not redefined:
             raise ValueError(f"judge type {name!r} is already registered by {existing.__name__} ({existing.__module__}); register "
                              f"{cls.__name__} under another name")
         _REGISTRY[name] = cls
         return cls
 
     return decorate
+
+
+def _source_file(cls: type) -> Path | None:
+    """The file ``cls``'s module was run from, resolved (None for a class without one)."""
+    file = getattr(sys.modules.get(cls.__module__), "__file__", None)
+    return Path(file).resolve() if file else None
 
 
 def judge_types() -> list[str]:

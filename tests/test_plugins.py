@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -39,6 +40,21 @@ def test_the_readmes_judge_listed_as_a_config_plugin_is_built_and_judges(plugin_
 def test_reading_a_plugin_config_twice_is_no_error(plugin_config):
     judges_from_config(plugin_config)
     assert [j.name for j in judges_from_config(plugin_config)] == ["kw"]
+
+
+@pytest.mark.parametrize("config_first", [False, True])
+def test_a_plugin_imported_as_a_module_and_listed_in_a_config_is_one_judge_type(plugin_config, monkeypatch, config_first):
+    # both routes of the README at once: the config's import of the file refused the type its module had registered
+    monkeypatch.syspath_prepend(str(plugin_config.parent))
+    monkeypatch.delitem(sys.modules, "my_judge", raising=False)
+    if config_first:
+        judges_from_config(plugin_config)
+    import my_judge
+
+    (judge,) = judges_from_config(plugin_config)
+    assert type(judge).__qualname__ == my_judge.KeywordJudge.__qualname__ == "KeywordJudge"
+    assert build_judge("keyword", name="k").name == "k"
+    monkeypatch.delitem(sys.modules, "my_judge", raising=False)
 
 
 def test_the_plugins_judge_keys_its_cache_on_its_keywords(plugin_config):
