@@ -312,20 +312,25 @@ class _Judged(NamedTuple):
 
 
 def _judge_batch(judge: Judge, batch: list[Clip]) -> _Judged:
-    """The judge's verdicts for a batch, or one error verdict per clip if it raised or broke the contract."""
+    """The judge's verdicts for a batch, or one error verdict per clip if it raised or broke the contract (those of a broken
+    contract not cached: the judge's code must change)."""
     start = time.perf_counter()
     texts: list[str] = []
     problem: str | None
+    broke_contract = False
     try:
         verdicts = judge.judge_batch(batch)
     except Exception as exc:
         problem = f"judge {judge.name!r} raised {type(exc).__name__}: {exc}"
     else:
         problem = _contract_problem(judge, batch, verdicts, texts)
+        broke_contract = problem is not None
     if problem is None:
         return _Judged(list(verdicts), texts)
     seconds = (time.perf_counter() - start) / len(batch)
-    failed = [Verdict.failed(judge.name, clip.name, problem, seconds=seconds) for clip in batch]
+    # a broken contract is a bug in the judge's code, not the clips' answer: not cached (transient), so the mended judge
+    # judges them again; a judge that raises may fail on a clip, and that failure is cached as the judge's own would be
+    failed = [Verdict.failed(judge.name, clip.name, problem, seconds=seconds, transient=broke_contract) for clip in batch]
     return _Judged(failed, [verdict.to_json() for verdict in failed])
 
 

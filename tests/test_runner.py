@@ -290,6 +290,16 @@ def test_words_given_as_one_string_become_error_verdicts_not_letters():
     assert all("words" in verdict.error and "list of str" in verdict.error for verdict in out["text"].values())
 
 
+def test_verdicts_that_break_the_judges_contract_are_not_cached_so_the_judge_once_fixed_judges_those_clips(cache_path):
+    # a bug in judge_batch's code (words as one string) was cached as each clip's verdict: the fixed judge replayed it
+    broken = CountingJudge("j")
+    broken.judge_batch = lambda clips: [Verdict("j", clip.name, words="calm") for clip in clips]
+    assert not any(v.ok for v in run_judges([broken], CLIPS, cache=cache_path, progress=False)["j"].values())
+    fixed = CountingJudge("j")  # the same judge (its cache identity), its code mended
+    assert all(v.words == ["calm"] for v in run_judges([fixed], CLIPS, cache=cache_path, progress=False)["j"].values())
+    assert fixed.calls == CLIPS
+
+
 def test_verdicts_out_of_order_become_error_verdicts():
     out = run_judges([ReversingJudge("rev")], CLIPS, progress=False)
     assert all("order" in verdict.error for verdict in out["rev"].values())
