@@ -204,7 +204,37 @@ def config_input_files(path: str | Path) -> dict[str, Path]:
         if isinstance(entry, dict):
             for key, value in _path_values(_resolve_paths(entry, base)):
                 files[f"the {key} of {_describe(entry, i)} in {path}"] = Path(value)
+            if entry.get("type") not in _BUILTIN_MODULES:  # a plugin's judge names its files as it likes (reasons = "...")
+                for key, file in _named_files(entry, base):
+                    label = f"the {key} of {_describe(entry, i)} in {path}"
+                    files[label if files.get(label, file) == file else f"{label} ({file})"] = file
     return files
+
+
+def _named_files(params: dict[Any, Any], base: Path) -> Iterator[tuple[Any, Path]]:
+    """``(key, file)`` of every text parameter of a plugin's judge, nested tables and lists included, that names an
+    existing file: as written (from the working folder, where the judge opens it) or, written ``./x``, beside the config."""
+    for key, value in params.items():
+        values = value if isinstance(value, list) else [value]
+        for item in values:
+            if isinstance(item, dict):
+                yield from _named_files(item, base)
+            elif isinstance(item, str) and item.strip() and key != "type":
+                for file in _existing_files(item, base):
+                    yield key, file
+
+
+def _existing_files(text: str, base: Path) -> list[Path]:
+    """The existing files ``text`` may name (as written, and ``./x`` beside the config at ``base``), resolved; none for
+    text that is no path (a prompt, ``~nobody/x``, a NUL)."""
+    found = []
+    try:
+        for file in (user_path(text), base / text if _relative_to_file(text) else None):
+            if file is not None and file.is_file():
+                found.append(file.resolve())
+    except (InputError, OSError, ValueError):
+        return found
+    return found
 
 
 def _path_values(params: dict[Any, Any]) -> Iterator[tuple[Any, str]]:

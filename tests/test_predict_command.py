@@ -604,6 +604,28 @@ def test_predict_refuses_to_write_over_a_file_a_judge_of_the_config_reads(capsys
             assert target.read_bytes() == before
 
 
+def test_predict_refuses_to_write_over_a_file_a_plugins_judge_is_given_under_a_name_of_its_own(capsys, tmp_path, monkeypatch):
+    # a plugin's 'reasons = "..."' is no path key merov-cojudge knows: --out wrote the fused CSV over the judge's input
+    reasons = tmp_path / "reasons.jsonl"
+    reasons.write_text('{"name": "c1", "reason": "happy"}\n', encoding="utf-8")
+    (tmp_path / "reasons_judge.py").write_text(
+        "from judges.base import Judge\nfrom judges.registry import register_judge\nfrom judges.verdict import Verdict\n\n\n"
+        "@register_judge('reasons-file-judge')\nclass Reasons(Judge):\n"
+        "    def __init__(self, name='r', reasons=None, settings=None):\n        self.name, self.reasons = name, reasons\n\n"
+        "    def judge_batch(self, clips):\n        return [Verdict(self.name, c.name, words=['happy']) for c in clips]\n",
+        encoding="utf-8")
+    config = tmp_path / "judges.toml"
+    config.write_text('plugins = ["./reasons_judge.py"]\n\n[[judge]]\ntype = "reasons-file-judge"\nname = "r"\n'
+                      f'reasons = "{reasons}"\n\n[[judge]]\ntype = "reasons-file-judge"\nname = "s"\nsettings = {{ reasons = "./reasons.jsonl" }}\n',
+                      encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    for option in ("--out", "--cache"):
+        for target in (reasons, "reasons.jsonl"):
+            err = one_line_error(capsys, "c1", "--config", config, option, target)
+            assert f"{option} {target} is the same file as" in err and "reasons" in err, err
+    assert reasons.read_text(encoding="utf-8") == '{"name": "c1", "reason": "happy"}\n'
+
+
 def test_predict_refuses_to_write_over_the_default_judges_config(capsys, replay_config, monkeypatch):
     import judges.default_judges
 
