@@ -57,15 +57,15 @@ def tiny_tokenizer(**extra):
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers
     from transformers import PreTrainedTokenizerFast, Qwen2TokenizerFast
 
-    if int(transformers.__version__.split(".")[0]) < 5:  # transformers 4's Qwen2-VL processor takes a Qwen2 tokenizer only
-        PreTrainedTokenizerFast = Qwen2TokenizerFast  # noqa: N806
+    # transformers 4's Qwen2-VL processor takes a Qwen2 tokenizer only
+    tokenizer_class = Qwen2TokenizerFast if int(transformers.__version__.split(".")[0]) < 5 else PreTrainedTokenizerFast
 
     vocab = {ch: i for i, ch in enumerate(sorted(pre_tokenizers.ByteLevel.alphabet()))}
     backend = Tokenizer(models.BPE(vocab=vocab, merges=[]))
     backend.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     backend.decoder = decoders.ByteLevel()
     backend.add_special_tokens(SPECIAL_TOKENS)
-    return PreTrainedTokenizerFast(tokenizer_object=backend, eos_token="<|im_end|>", pad_token="<|endoftext|>",
+    return tokenizer_class(tokenizer_object=backend, eos_token="<|im_end|>", pad_token="<|endoftext|>",
                                    model_input_names=["input_ids", "attention_mask"], **extra)  # as Qwen2's and InternLM's
 
 
