@@ -198,14 +198,20 @@ class ClassVoter(BaseEstimator):
                              "Y = table.space.targets(labels, table.names)")
         if Y is not None:
             Y = self._checked_targets(table, Y, "fit")
+        own = _of_ones_own(type(self))
+        before = dict(vars(self)) if own else {}
         self.judges_ = list(table.judges)
         self.n_classes_ = len(table.space)
-        own = _of_ones_own(type(self))
         given, known = (self.get_params(deep=False), set(vars(self))) if own else ({}, set())
         with strategy_code(type(self), "_fit"):
             self._fit(table, Y)
         if own:
-            self._check_fit_kept_its_parameters(given, known)
+            try:
+                self._check_fit_kept_its_parameters(given, known)
+            except StrategyCodeError:  # left as it was before this fit: not fitted (predict refuses it), its parameters as given
+                self.__dict__.clear()
+                self.__dict__.update(before)
+                raise
         return self
 
     def _fit(self, table: VoteTable, Y: np.ndarray | None) -> None:

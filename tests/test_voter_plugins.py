@@ -589,6 +589,19 @@ def test_scikit_learns_clone_of_a_strategy_that_breaks_its_rules_is_a_one_line_e
         clone(voter)
 
 
+def test_a_strategy_refused_for_a_parameter_its_fit_changed_is_left_unfitted_with_the_parameter_as_given(toy, tmp_path):
+    # it was left fitted with the learnt threshold: predict ran on it, and a second fit (0.05 -> 0.05) passed silently
+    table, _, Y = toy
+    (tmp_path / "rule_breaking.py").write_text(RULE_BREAKING, encoding="utf-8")
+    voter = make_voter(f"{tmp_path / 'rule_breaking.py'}:FitSetsAParameter")
+    for _ in range(2):
+        with pytest.raises(InputError, match=r"its _fit changed its parameter threshold \(0\.5 -> 0\.05\)"):
+            voter.fit(table, Y)
+        assert voter.threshold == 0.5 and not hasattr(voter, "judges_")
+    with pytest.raises(InputError, match="FitSetsAParameter is not fitted"):
+        voter.predict(table)
+
+
 def test_a_strategy_that_overrides_fit_is_told_to_implement_fit_underscore_when_used_unfitted(toy, tmp_path):
     table, _, Y = toy
     (tmp_path / "own_fit.py").write_text(textwrap.dedent('''
