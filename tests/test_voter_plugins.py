@@ -516,8 +516,6 @@ def test_cojudge_tune_with_a_strategy_whose_own_code_fails_is_a_one_line_error_n
 RULE_BREAKING = """
 from __future__ import annotations
 
-import numpy as np
-
 from ensemble.majority_voter import MajorityVoter
 
 
@@ -546,9 +544,6 @@ class FitSetsAParameter(MajorityVoter):
         self.threshold = 0.05
 
 
-class FitKeepsPublicState(MajorityVoter):
-    def _fit(self, table, Y):
-        self.weights = np.ones(len(table.judges))
 """
 
 
@@ -562,8 +557,6 @@ class FitKeepsPublicState(MajorityVoter):
                          r"lam, max_words; keep them"),
     ("FitSetsAParameter", r"FitSetsAParameter \(.*rule_breaking\.py\): its _fit changed its parameter threshold \(0\.5 -> 0\.05\); keep "
                           r"what it learns in attributes ending in _"),
-    ("FitKeepsPublicState", r"FitKeepsPublicState \(.*rule_breaking\.py\): its _fit stored 'weights', which is no fitted attribute; "
-                            r"name what it learns with a trailing _ \(self\.weights_\)"),
 ])
 def test_cojudge_tune_with_a_strategy_that_breaks_scikit_learns_rules_is_a_one_line_error_naming_the_rule(
         cls, problem, judge_files, tmp_path, monkeypatch, capsys):
@@ -588,6 +581,30 @@ def test_scikit_learns_clone_of_a_strategy_that_breaks_its_rules_is_a_one_line_e
     with pytest.raises(InputError, match=rf"^voting strategy {cls} \(.*\): .*{rule}"):
         clone(voter)
 
+
+def test_a_strategy_whose_fit_keeps_a_public_attribute_is_fitted_saved_and_loaded(tmp_path):
+    # its _fit storing self.weights (not weights_) was refused at fit, though nothing here needs the trailing _
+    (tmp_path / "public_state.py").write_text(textwrap.dedent('''
+        import numpy as np
+
+        from ensemble.weighted_voter import WeightedVoter
+
+
+        class PublicWeights(WeightedVoter):
+            _state_attrs = ("weights",)
+
+            def _fit(self, table, Y):
+                super()._fit(table, Y)
+                self.weights, self.iterations = self.weights_, 1  # a fitted state and a diagnostic, named as the author likes
+
+            def predict_proba(self, table):
+                self.weights_ = self.weights
+                return super().predict_proba(table)
+    '''), encoding="utf-8")
+    judges, labels = _replayed()
+    cojudge = CoJudge(judges, strategy=f"{tmp_path / 'public_state.py'}:PublicWeights", progress=False).fit(list(labels), labels, tune=False)
+    loaded = CoJudge.load(cojudge.save(tmp_path / "calibration.json"), judges, progress=False)
+    assert [p.words for p in loaded.predict_many(list(labels))] == [p.words for p in cojudge.predict_many(list(labels))]
 
 def test_a_strategy_refused_for_a_parameter_its_fit_changed_is_left_unfitted_with_the_parameter_as_given(toy, tmp_path):
     # it was left fitted with the learnt threshold: predict ran on it, and a second fit (0.05 -> 0.05) passed silently
