@@ -152,7 +152,11 @@ def run(args: argparse.Namespace) -> int:
     else:
         verdicts, preds, fusion = _run_local(args, clips, progress, untrained)
     if args.out:  # before stdout: a reader that stops early (`| head`) ends the printing, never the judged clips' file
-        write_predictions_csv(args.out, preds)
+        try:
+            write_predictions_csv(args.out, preds)
+        except InputError:  # a full disk, a share gone while judging: the judged clips are printed all the same
+            _print(args.format, preds, verdicts, fusion)
+            raise
     _print(args.format, preds, verdicts, fusion)
     _summary(args, preds, verdicts, fusion)
     return 0

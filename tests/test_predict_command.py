@@ -239,6 +239,14 @@ def test_the_out_file_is_written_when_the_reader_of_stdout_stops_early(replay_co
     assert read_judge_output(tmp_path / "pred.csv") == {"c1": ["happy", "tense"], "c2": ["sad", "angry"]}
 
 
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full, a file every write to fails as a full disk")
+def test_the_judged_clips_are_printed_when_the_out_file_cannot_be_written(capsys, replay_config):
+    # with --out written before printing, a full disk lost the judged clips: only the error was printed
+    code, out, err = cojudge(capsys, "c1", "c2", "--config", replay_config, "--format", "csv", "--quiet", "--out", "/dev/full")
+    assert code == 2 and "/dev/full: cannot write it (No space left on device)" in err and len(err.strip().splitlines()) == 1, err
+    assert out == 'name,openset\nc1,"[\'happy\', \'tense\']"\nc2,"[\'sad\', \'angry\']"\n'
+
+
 def test_csv_on_stdout_ends_lines_with_a_plain_newline(capsys, replay_config):
     _, out, _ = cojudge(capsys, "c1", "--config", replay_config, "--format", "csv")
     assert out == 'name,openset\nc1,"[\'happy\', \'tense\']"\n'
