@@ -25,7 +25,6 @@ from ensemble.voter_base import DECISIONS, ClassVoter, Rule, strategy_code
 from ensemble.voter_classes import file_voters, is_class_spec, voter_class
 from judges.errors import InputError
 from judges.option_values import check_flags
-from judges.text_files import user_path
 
 __all__ = ["TuningResult", "tune_table", "default_grid", "STRATEGIES", "make_voter", "strategy_of", "check_folds", "MAX_REPEATS", "check_labels", "check_grid", "check_unique_names"]
 
@@ -65,7 +64,7 @@ def make_voter(strategy: str, **params: Any) -> ClassVoter:
         voter.check_conventions()  # before any work: what get_params, clone and tuning need of it
         return voter
     if strategy.endswith(".py"):  # a strategy's file, its class left out
-        voters = file_voters(strategy) if user_path(strategy).is_file() else []
+        voters = file_voters(strategy)  # a file not there: 'no such file', as with its class named
         raise InputError(f"strategy {strategy!r} names a file but not its class; name it as {strategy}:Class, e.g. "
                          f"{strategy}:{voters[0] if voters else 'MyVoter'}")
     if strategy not in STRATEGIES:

@@ -119,6 +119,11 @@ def test_a_strategy_file_named_without_its_class_is_told_to_add_it(voter_file):
         make_voter(str(voter_file))
 
 
+def test_a_strategy_file_named_without_its_class_that_is_not_there_is_no_such_file(tmp_path):
+    # it was told to add its class ('e.g. ...:MyVoter'), and only then that the file is not there
+    with pytest.raises(InputError, match=rf"^strategy '{re.escape(str(tmp_path / 'no_such_voter.py'))}': no such file \("):
+        make_voter(str(tmp_path / "no_such_voter.py"))
+
 @pytest.mark.parametrize("spec, problem", [
     ("no_such_voters_module:MyVoter", r"cannot import module 'no_such_voters_module' .*put its folder on the Python path"),
     ("./no_such_voter.py:MyVoter", r"no such file .*no_such_voter\.py"),
