@@ -109,15 +109,20 @@ _OPENER = re.compile(r"^\s*(?:(?:in (?:summary|conclusion|short|brief|this case)
                      r"|i (?:think|believe|would say|guess)|i'd say|my (?:answer|guess)(?: is)?)\s*(?:[,:\uff1a]\s*|\s(?=\w))"
                      r"|based on (?:the|this) (?:video|clip|audio|subtitles?|description|information)\s*[,:\uff1a]\s*)",
                      re.IGNORECASE)
-# A field name opening an item ("Primary emotion: anger; secondary emotion: sadness", "Main: happy\nOther emotions: sad"):
-# the word is after it.
+# A field name opening an item ("Primary emotion: anger; secondary emotion: sadness", "Main: happy\nOther emotions: sad"; in
+# Chinese "次要情绪：紧张" secondary emotion, "情绪标签：" emotion labels): the word is after it.
 _FIELD = re.compile(r"^(?:(?:primary|secondary|tertiary|main|dominant|other|additional|underlying|overall|possible|likely"
-                    r"|detected|final)(?:\s+(?:emotions?|feelings?))?|emotions?|feelings?)\s*[:\uff1a]\s*")
+                    r"|detected|final)(?:\s+(?:emotions?|feelings?))?|emotions?|feelings?"
+                    "|(?:\u4e3b\u8981|\u6b21\u8981|\u5176\u4ed6|\u5176\u5b83|\u53ef\u80fd\u7684?)?(?:\u60c5\u7eea|\u60c5\u7dd2|\u60c5\u611f)"
+                    "(?:\u6807\u7b7e|\u6a19\u7c64|\u8bcd|\u8a5e)?)\s*[:\uff1a]\s*")
 # An apology before a refusal ("Sorry, I can't help with that.", "Unfortunately, as an AI, I cannot watch videos."): the
 # refusal is the answer, not the emotion word "sorry".
 _APOLOGY = re.compile(r"^\s*(?:sorry|i'm sorry|i am sorry|apologies|unfortunately)\s*[,.!:]\s*(?=(?:i|i'm|as an?)\b)", re.IGNORECASE)
-# An explanation after the answer, from its own line on ("Reasoning: the person smiles, then sighs").
-_EXPLANATION = re.compile(r"[\r\n]\s*#*\s*(?:explanations?|reasons?|reasoning|rationale|justification|notes?|analysis)\s*[:\uff1a].*",
+# An explanation after the answer, from its own line on ("Reasoning: the person smiles, then sighs"; in Chinese "原因：她在笑"
+# reason, "注：仅供参考" note, "说明", "解释", "分析"...).
+_EXPLANATION = re.compile(r"[\r\n]\s*#*\s*(?:explanations?|reasons?|reasoning|rationale|justification|notes?|analysis"
+                          "|\u539f\u56e0|\u7406\u7531|\u89e3\u91ca|\u89e3\u91cb|\u8bf4\u660e|\u8aaa\u660e|\u6ce8|\u5907\u6ce8|\u5099\u8a3b"
+                          "|\u6ce8\u610f|\u4f9d\u636e|\u4f9d\u64da|\u5206\u6790)\s*[:\uff1a].*",
                           re.IGNORECASE | re.DOTALL)
 # A remark in brackets after a word ("happy (mostly)", "sad (0.8)", "happy（开心）"), not a whole bracketed answer
 # ("Emotions: (happy, sad)") nor a bracketed word in the list ("(happy), (sad)").
@@ -179,13 +184,38 @@ _AND_OR = re.compile(r"\s+and/or\s+", re.IGNORECASE)
 _HEADED = re.compile(r"^([^\W\d_]+(?:[ '-][^\W\d_]+){0,2})[ \t]*:[ \t]*(?=\S)")
 _FIELD_HEAD = re.compile(r"^(?:answers?|outputs?|results?|labels?|words?|moods?|sentiments?|intensity|confidence|certainty"
                          r"|valence|arousal|polarity|categor(?:y|ies)|types?|levels?|degree|scores?|rating|class)$")
-# Of those, the heads that name the answer itself ("Mood: happy", "Result: sad, tired"): the words after them are the answer.
-_ANSWER_HEAD = re.compile(r"^(?:answers?|outputs?|results?|labels?|words?|moods?|sentiments?|categor(?:y|ies)|class)$")
+# Of those, the heads that name the answer itself ("Mood: happy", "Result: sad, tired"; in Chinese "答：" answer, "总结：" summary,
+# "结论：" conclusion, "我认为：" I think, "可能是：" maybe, "好的：" OK) or its language ("English: happy", "中文：开心"): the words
+# after them are the answer.
+_ANSWER_HEAD = re.compile(r"^(?:answers?|outputs?|results?|labels?|words?|moods?|sentiments?|categor(?:y|ies)|class|english|chinese"
+                          "|\u7b54|\u56de\u7b54|\u603b\u7ed3|\u7e3d\u7d50|\u7efc\u4e0a|\u7d9c\u4e0a|\u603b\u4e4b|\u7e3d\u4e4b"
+                          "|\u7ed3\u8bba|\u7d50\u8ad6|\u7ed3\u679c|\u7d50\u679c|\u5224\u65ad|\u5224\u65b7|\u6807\u7b7e|\u6a19\u7c64"
+                          "|\u6211\u8ba4\u4e3a|\u6211\u8a8d\u70ba|\u6211\u89c9\u5f97|\u6211\u89ba\u5f97|\u53ef\u80fd\u662f?|\u597d\u7684|\u4e2d\u6587|\u82f1\u6587)$")
+# A Chinese head naming no word, as _FIELD_HEAD and _ASPECT in English: a property of the answer (强度 intensity, 倾向 tendency,
+# 极性 polarity), what a line describes (视频 video, 字幕 subtitles, 表情 expression, 语气 tone, 声音 voice, 人物 person, 男/女
+# man/woman, 他/她 he/she), an explanation (原因 reason, 注 note) or a speaker's words (她说 she says).
+_ASPECT_ZH = re.compile("(?:\u5f3a\u5ea6|\u5f37\u5ea6|\u7a0b\u5ea6|\u503e\u5411|\u50be\u5411|\u6781\u6027|\u6975\u6027|\u7f6e\u4fe1\u5ea6"
+                        "|\u7c7b\u522b|\u985e\u5225|\u7c7b\u578b|\u985e\u578b|\u89c6\u9891|\u8996\u983b|\u97f3\u9891|\u97f3\u983b|\u5b57\u5e55"
+                        "|\u5185\u5bb9|\u5167\u5bb9|\u63cf\u8ff0|\u573a\u666f|\u5834\u666f|\u80cc\u666f|\u73af\u5883|\u74b0\u5883|\u753b\u9762"
+                        "|\u756b\u9762|\u8868\u60c5|\u52a8\u4f5c|\u52d5\u4f5c|\u59ff\u6001|\u59ff\u614b|\u8bed\u6c14|\u8a9e\u6c23|\u8bed\u8c03"
+                        "|\u8a9e\u8abf|\u58f0\u97f3|\u8072\u97f3|\u4eba\u7269|\u8bf4\u8bdd\u4eba|\u8aaa\u8a71\u4eba|\u539f\u56e0|\u7406\u7531"
+                        "|\u89e3\u91ca|\u89e3\u91cb|\u8bf4\u660e|\u8aaa\u660e|\u5907\u6ce8|\u5099\u8a3b|\u6ce8\u610f|\u5206\u6790"
+                        "|\u8bf4|\u8aaa|\u9053)$|^(?:\u6ce8|\u7537|\u5973|\u4ed6|\u5979|\u7537\u4eba|\u5973\u4eba|\u7537\u5b50"
+                        "|\u5973\u5b50)$")
 # A word's value in a checklist ("Happy: yes", "Sad: no", "Angry: absent", "Calm: high"): says whether (and how strongly) the
 # word is felt, and is no word itself; a value saying absent denies the word ("Sad: no": not sad).
+# Chinese too: "开心：是" (yes), "开心：高" (high), "紧张：有点" (a little); "难过：否" (no), "紧张：没有" (none).
 _SAID_PRESENT = re.compile(r"^(?:yes|true|present|detected|shown|visible|observed|likely|maybe|possibly|probably"
-                           r"|(?:very |quite |fairly |rather )?(?:high|medium|moderate|low|mild|slight|strong|weak))$", re.IGNORECASE)
-_SAID_ABSENT = re.compile(r"^(?:no|false|absent|none|unlikely|not(?: [^\W\d_]+){1,2})$", re.IGNORECASE)  # "not at all"
+                           r"|(?:very |quite |fairly |rather )?(?:high|medium|moderate|low|mild|slight|strong|weak)"
+                           "|\u662f|\u6709|\u5b58\u5728|\u5f88?\u660e[\u663e\u986f]|\u9ad8|\u4e2d|\u4e2d\u7b49|\u4f4e|[\u8f83\u8f03][\u9ad8\u4f4e]"
+                           "|[\u5f3a\u5f37]\u70c8?|\u5f31|[\u8f7b\u8f15]\u5fae|\u6709[\u70b9\u9ede]|\u4e00[\u70b9\u9ede][\u70b9\u9ede]|\u4e00\u4e9b"
+                           "|\u975e\u5e38|\u53ef\u80fd)$", re.IGNORECASE)
+_SAID_ABSENT = re.compile(r"^(?:no|false|absent|none|unlikely|not(?: [^\W\d_]+){1,2}"  # "not at all"
+                          "|\u5426|\u65e0|\u7121|[\u6ca1\u6c92]\u6709|\u4e0d\u5b58\u5728|\u4e0d\u660e[\u663e\u986f]|\u4e0d\u662f)$", re.IGNORECASE)
+# A Chinese explanation after a word ("开心：她在笑" she laughs, "开心：因为她在笑" because...): a clause with a pronoun, a person
+# or a "because", "so", "-ing" (正在); no word, unlike Chinese words after a word ("紧张：焦虑，不安").
+_CLAUSE_ZH = re.compile("\u5979|(?<!\u5176)\u4ed6|\u5b83|\u6211|\u4f60|\u4eba\u7269|[\u8fd9\u9019\u4e00][\u4e2a\u500b]\u4eba|\u56e0[\u4e3a\u70ba]"
+                        "|\u7531[\u4e8e\u65bc]|\u6240\u4ee5|\u6b63\u5728")
 # The same on a line explaining a word ("Sad: not at all, she smiles", "Angry: not present in the video").
 _EXPLAINED_ABSENT = re.compile(r"^(?:(?:no|none|absent)(?=[ \t]*[,.;]|[ \t]*$)|not (?:at all|really|in the slightest|present"
                                r"|detected|shown|visible|observed|expressed|felt|evident|apparent)\b)", re.IGNORECASE)
@@ -292,15 +322,16 @@ def _read_list(body: str) -> tuple[list[str], int, int]:
 def _around_colon(item: str) -> list[str]:
     """An item as the words on each side of its colon ("anxious: nervous" -> "anxious", "nervous"), or whole when what is
     before the colon is no word ("mood: happy", "facial expression: smiling" stay one item, no word); a checklist's value
-    after a word is no word ("happy: yes" -> "happy", "sad: no" -> "not sad")."""
+    after a word is no word ("happy: yes" -> "happy", "sad: no" -> "not sad"), nor is a Chinese clause explaining it ("开心：她在笑"
+    -> "开心")."""
     head = _HEADED.match(item)
     if head and _ANSWER_HEAD.match(_head_noun(head[1])):  # "mood: happy", "primary mood: happy"
         return [item[head.end():]]
-    if (not head or _FIELD_HEAD.match(_head_noun(head[1])) or _ASPECT.search(head[1])
+    if (not head or _FIELD_HEAD.match(_head_noun(head[1])) or _ASPECT.search(head[1]) or _ASPECT_ZH.search(head[1])
             or _NOT_A_LABEL.match(head[1].replace("\u2019", "'"))):
         return [item]
-    value = item[head.end():].strip(" .!")
-    if _SAID_PRESENT.match(value):  # "happy: yes"
+    value = item[head.end():].strip(" .!\u3002\uff01")
+    if _SAID_PRESENT.match(value) or _CLAUSE_ZH.search(value):  # "happy: yes", "开心：她在笑" (she laughs)
         return [head[1]]
     if _SAID_ABSENT.match(value):  # "sad: no"
         return ["not " + head[1]]

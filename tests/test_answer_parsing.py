@@ -637,3 +637,30 @@ def test_a_full_width_colon_reads_as_an_ascii_colon(answer, words):
     # '紧张：焦虑，不安' gave only '不安'
     assert words_from_answer(answer) == (words, None)
     assert words_from_answer(answer.replace("：", ": ")) == (words, None)
+
+
+@pytest.mark.parametrize("answer, words", [("情绪：开心\n原因：她在笑", ["开心"]), ("开心、兴奋\n注：仅供参考", ["开心", "兴奋"]),
+                                           ("开心\n说明：人物面带微笑", ["开心"]), ("主要情绪：开心\n次要情绪：紧张", ["开心", "紧张"])])
+def test_a_chinese_explanation_line_or_field_name_before_a_full_width_colon_gives_no_word(answer, words):
+    # read as ':' the full-width colon made the head and its explanation words: '情绪：开心\n原因：她在笑' (reason: she laughs)
+    # gave 开心, 原因, 她在笑 where it gave 开心, and '次要情绪' (secondary emotion) became a word
+    assert words_from_answer(answer) == (words, None)
+
+
+@pytest.mark.parametrize("answer, words", [("开心：她在笑", ["开心"]), ("开心：因为她在笑", ["开心"]), ("Happy：她在笑", ["happy"]),
+                                           ("开心：是", ["开心"]), ("开心：高", ["开心"]), ("紧张：有点", ["紧张"]), ("难过：否", []),
+                                           ("紧张：没有", []), ("难过：无", []), ("总结：开心", ["开心"]), ("我认为：开心和兴奋", ["开心", "兴奋"]),
+                                           ("中文：开心；English：happy", ["开心", "happy"])])
+def test_a_chinese_checklist_value_explanation_or_lead_in_around_a_full_width_colon_is_no_word(answer, words):
+    # these gave the value, the clause or the lead-in as a word ('开心：是' gave 开心, 是 (yes); '难过：否' gave 难过, 否, the
+    # emotion said absent; '开心：她在笑' gave 她在笑 (she laughs)), as 'Happy: yes', 'Sad: no', 'Happy: she laughs' do not
+    assert words_from_answer(answer) == (words, None)
+
+
+@pytest.mark.parametrize("answer", ["面部表情：微笑", "情绪强度：高", "视频描述：一个人在笑", "男：愤怒，女：难过", "她说：我很开心",
+                                    "语气：平静"])
+def test_a_chinese_field_or_heading_before_a_full_width_colon_is_not_taken_for_a_word(answer):
+    # each gave its head as a word ('面部表情' facial expression, '情绪强度' emotion intensity, '男' man, '她说' she says), as
+    # 'Facial expression: smiling' and 'Intensity: high' do not
+    words, error = words_from_answer(answer)
+    assert words == [] and error.startswith("unparseable answer:")
