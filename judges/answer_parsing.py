@@ -178,6 +178,10 @@ _LAST_ITEM = re.compile(r"[^,;/\n\uff0c\u3001\uff1b]*$")
 _OTHER_SEPARATORS = re.compile(r"\s*[|\u2022\u00b7]\s*|\s+(?:[+\u2013\u2014-]|--)\s+|(?<=[^\W\d_])\s+\d{1,2}[.)]\s+"
                                r"|\s*(?:->|=>|[\u2192\u21d2])\s*")
 _AND_OR = re.compile(r"\s+and/or\s+", re.IGNORECASE)
+# A spaced hyphen opening an item's value ("Happy - yes", "Mood - happy"), which reads as a colon when the head names a field
+# or heading or the value is a checklist's (_hyphen_as_colon).
+_HYPHENED = re.compile(r"(?:^|(?<=[,;]))([ \t]*(?:(?:\d{1,2}[.)]|[-*\u2022])[ \t]+)?)([^\W\d_]+(?:[ '-][^\W\d_]+){0,2})"
+                       r"[ \t]+--?[ \t]+([^,;\n]*)", re.MULTILINE)
 # A word before a colon with more words after it ("Anxious: nervous, worried", "Anxious: nervous and worried"): each is a
 # word, unless the head names a field ("Mood: happy", "Intensity: high", by its last word "Confidence level: high") or what a
 # line describes (_ASPECT).
@@ -202,10 +206,11 @@ _ASPECT_ZH = re.compile("(?:\u5f3a\u5ea6|\u5f37\u5ea6|\u7a0b\u5ea6|\u503e\u5411|
                         "|\u89e3\u91ca|\u89e3\u91cb|\u8bf4\u660e|\u8aaa\u660e|\u5907\u6ce8|\u5099\u8a3b|\u6ce8\u610f|\u5206\u6790"
                         "|\u8bf4|\u8aaa|\u9053)$|^(?:\u6ce8|\u7537|\u5973|\u4ed6|\u5979|\u7537\u4eba|\u5973\u4eba|\u7537\u5b50"
                         "|\u5973\u5b50)$")
-# A word's value in a checklist ("Happy: yes", "Sad: no", "Angry: absent", "Calm: high"): says whether (and how strongly) the
+# A word's value in a checklist ("Happy: yes", "Happy: obvious", "Sad: no", "Angry: absent", "Calm: high"): says whether (and how strongly) the
 # word is felt, and is no word itself; a value saying absent denies the word ("Sad: no": not sad).
 # Chinese too: "开心：是" (yes), "开心：高" (high), "紧张：有点" (a little); "难过：否" (no), "紧张：没有" (none).
-_SAID_PRESENT = re.compile(r"^(?:yes|true|present|detected|shown|visible|observed|likely|maybe|possibly|probably"
+_SAID_PRESENT = re.compile(r"^(?:yes|true|present|detected|shown|visible|observed|evident|obvious|clear|apparent|noticeable"
+                           r"|definitely|certainly|likely|maybe|possibly|probably"
                            r"|(?:very |quite |fairly |rather )?(?:high|medium|moderate|low|mild|slight|strong|weak)"
                            "|\u662f|\u6709|\u5b58\u5728|\u5f88?\u660e[\u663e\u986f]|\u9ad8|\u4e2d|\u4e2d\u7b49|\u4f4e|[\u8f83\u8f03][\u9ad8\u4f4e]"
                            "|[\u5f3a\u5f37]\u70c8?|\u5f31|[\u8f7b\u8f15]\u5fae|\u6709[\u70b9\u9ede]|\u4e00[\u70b9\u9ede][\u70b9\u9ede]|\u4e00\u4e9b"
@@ -236,7 +241,8 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
     if not answer:
         return [], "empty answer"
     answer = answer.replace("\uff1a", ":")  # a full-width colon ("情绪：开心", "Anxious：紧张") reads as a colon
-    answer = _APOLOGY.sub("", _PLEASANTRY.sub("", _EXPLANATION.sub("", _REMARK.sub("", answer)), count=1), count=1)
+    answer = _HYPHENED.sub(_hyphen_as_colon, _REMARK.sub("", answer))  # "Happy - yes", "Mood - happy": a colon
+    answer = _APOLOGY.sub("", _PLEASANTRY.sub("", _EXPLANATION.sub("", answer), count=1), count=1)
     opener = _OPENER.match(answer)
     answer = answer[opener.end():] if opener else answer
     answer = _SCORE.sub("", _ITEM_LABEL.sub("", answer))
@@ -272,6 +278,19 @@ def _owned_words(text: str) -> list[str]:
     if rejected or any(len(_GRADE.sub("", word).split()) > 1 or _ASPECT.search(word) or word in _DESCRIBING for word in words):
         return []
     return words
+
+
+def _hyphen_as_colon(item: re.Match[str]) -> str:
+    """An item's spaced hyphen as a colon when it follows a field or heading ("Mood - happy", "Intensity - high", "Primary
+    emotion - happy", "Note - based on ...") or precedes a checklist value ("Happy - yes", "Angry - absent", "Sad - not at
+    all") or a Chinese clause ("开心 - 她在笑"), so the rules for those read it as they read "Mood: happy" or "Happy: yes"; else as it is, a separator ("Surprise -
+    shock", "Calm - not angry": two words)."""
+    head, value = item[2], item[3].strip(" .!")
+    if (_FIELD.match(head.lower() + ":") or _FIELD_HEAD.match(_head_noun(head)) or _ASPECT.search(head) or _SAID_PRESENT.match(value)
+            or _EXPLAINED_ABSENT.match(value) or (_SAID_ABSENT.match(value) and not value.lower().startswith("not "))
+            or _CLAUSE_ZH.search(value)):
+        return f"{item[1]}{head}: {item[3]}"
+    return item[0]
 
 
 def _explained_word(line: re.Match[str]) -> str:

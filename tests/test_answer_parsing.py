@@ -664,3 +664,22 @@ def test_a_chinese_field_or_heading_before_a_full_width_colon_is_not_taken_for_a
     # 'Facial expression: smiling' and 'Intensity: high' do not
     words, error = words_from_answer(answer)
     assert words == [] and error.startswith("unparseable answer:")
+
+
+@pytest.mark.parametrize("answer, words", [("Happy - yes", ["happy"]), ("Happy - high\nSad - low", ["happy", "sad"]), ("Happy - obvious", ["happy"]),
+                                           ("开心 - 她在笑", ["开心"]), ("Angry - absent", []),
+                                           ("Sad - not at all", []), ("Sad - not present", []), ("Mood - happy", ["happy"]),
+                                           ("Primary emotion - happy\nSecondary emotion - relieved", ["happy", "relieved"]),
+                                           ("Emotion words - joy, relief; reason - she smiles", ["joy", "relief"]),
+                                           ("happy, sad\n\nNote - based on facial cues only.", ["happy", "sad"])])
+def test_a_spaced_hyphen_after_a_field_or_heading_or_before_a_checklist_value_reads_as_a_colon(answer, words):
+    # read as a separator the hyphen made the value or head a word: 'Happy - yes' gave happy, yes; 'Angry - absent' gave
+    # angry, absent (the emotion said absent); 'Mood - happy' gave mood; a reason or note after the list added 'reason', 'note'
+    assert words_from_answer(answer) == (words, None)
+
+
+@pytest.mark.parametrize("answer", ["Intensity - high", "Confidence - high", "Facial expression - smiling"])
+def test_a_field_name_or_heading_before_a_spaced_hyphen_is_not_taken_for_a_word(answer):
+    # each gave its head and value as words ('intensity', 'high'), as 'Intensity: high' does not
+    words, error = words_from_answer(answer)
+    assert words == [] and error.startswith("unparseable answer:")
