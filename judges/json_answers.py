@@ -43,6 +43,9 @@ _PRESENCE_KEY_WORDS = frozenset({"present", "detected", "shown", "visible", "exp
 # emotion, the first of these (in this order) holding words ({"type": "happy", "value": 0.8}: "type"); its other fields
 # (confidence, intensity, reason) hold no words.
 _ITEM_NAME_KEYS = ("name", "value", "type", "category")
+# A string under such a key that names no emotion: blank, a score or a level ({"type": "happy", "value": "0.8"}, "value": "high").
+_NOT_A_NAME = re.compile(r"^\s*(?:[-+]?\d+(?:\.\d+)?\s*%?|yes|no|true|false|high|medium|moderate|low|mild|strong|weak)?\s*$",
+                         re.IGNORECASE)
 
 
 def json_answer_text(answer: str) -> str:
@@ -58,7 +61,8 @@ def json_answer_text(answer: str) -> str:
     and in one of only flags (``{"happy": true, "sad": false}``), whose keys set true are;
     nested objects (``[{"label": "happy", "score": 0.9}]``) are read the same way, and in one held by a key naming the
     answer (``{"emotions": [{"name": "happy", "confidence": "high"}]}``) only its ``name`` (else ``value``, ``type``,
-    ``category``) holds words. Text after the value is an explanation, not words.
+    ``category``; not a blank, a score or a level such as ``"0.8"`` or ``"high"``) holds words. Text after the value is an
+    explanation, not words.
     """
     if not answer.startswith(("{", "[")):
         return answer
@@ -114,10 +118,11 @@ def _strings_in(data: object, held: bool) -> list[str]:
 
 
 def _item_name_words(data: dict) -> list[str]:
-    """The words of an object's first key naming its emotion that holds any ("name", else "value", "type", "category")."""
+    """The words of an object's first key naming its emotion that holds any ("name", else "value", "type", "category"); a
+    blank string, a score or a level ("", "0.8", "high") is none."""
     for wanted in _ITEM_NAME_KEYS:
         for key, value in data.items():
-            if str(key).lower() == wanted and (words := _strings_in(value, False)):
+            if str(key).lower() == wanted and (words := [word for word in _strings_in(value, False) if not _NOT_A_NAME.match(word)]):
                 return words
     return []
 

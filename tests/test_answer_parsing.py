@@ -174,6 +174,14 @@ def test_an_object_held_by_a_json_key_naming_the_answer_gives_only_its_name(answ
     assert words_from_answer(answer) == (["happy"], None)
 
 
+@pytest.mark.parametrize("answer", ['{"emotions": [{"name": "", "value": "happy"}]}', '{"emotions": [{"value": "0.9", "type": "happy"}]}',
+                                    '{"emotions": [{"value": "high", "type": "happy"}]}', '{"emotions": [{"value": "yes", "type": "happy"}]}'])
+def test_a_blank_score_or_level_under_a_json_items_name_key_is_not_its_name(answer):
+    # taken for the item's name, '' gave no emotion, '0.9' made the answer an error, and 'high' and 'yes' were the word, where
+    # each gave happy before
+    assert words_from_answer(answer) == (["happy"], None)
+
+
 def test_a_json_object_with_an_empty_list_is_no_emotion_not_its_key():
     assert words_from_answer('{"emotions": []}') == ([], None)
 
