@@ -70,6 +70,13 @@ _GRADE = re.compile(r"^(?:a (?:little )?bit|a little|a tad|slightly|somewhat|ver
 _POSSESSIVE = re.compile(r"^(?:his|her|their|(?:the\s+)?(?:[^\W\d_]+\s+){0,2}?"
                          r"(?!(?:it|that|there|here|he|she|what|who|where|how|let|this|one|nobody|nothing|none|neither)['\u2019]s\b)"
                          r"[^\W\d_]+(?:['\u2019]s|(?<=s)['\u2019]))\s+", re.IGNORECASE)
+# What such a possessive owns that is no feeling, as _ASPECT names no word: a reaction, attitude or relationship, or what a face,
+# voice or body does ("His reaction: surprise", "Her attitude: dismissive", "Her smile", "Her tears", "Their argument").
+_NOT_A_FEELING = re.compile(r"\b(?:reactions?|attitudes?|behaviou?rs?|demeanou?r|manner|relationships?|interactions?|conversations?"
+                            r"|arguments?|fights?|bond|friendship|chemistry|words|smiles?|grins?|frowns?|scowls?|tears|laugh(?:s|ter)?"
+                            r"|sighs?|gasps?|shouts?|screams?|cheers|silence|glares?|stares?|gaze|looks?|glances?|blush(?:es)?|smirks?"
+                            r"|sneers?|pouts?|winces?|energy|performance|actions?|body|hands?|lips|mouth|cheeks|brows?|eyebrows?|jaw"
+                            r"|shoulders|breathing)\b", re.IGNORECASE)
 # A verb and a word saying the emotion shows, ending such an answer ("... is obvious", "... are evident", "... seems very
 # clear"); not one doubting it ("... is absent", "... is unclear": a sentence, as before).
 _SHOWN = re.compile(r"\s+(?:is|are|was|were|seems?|appears?|looks?)(?:\s+to\s+be)?(?:\s+(?:very|quite|so|clearly|fairly|rather"
@@ -272,10 +279,11 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
 
 def _owned_words(text: str) -> list[str]:
     """The words of what follows a possessive ("happiness is obvious" -> happiness, "joy and relief" -> joy, relief), or
-    none when any item is no single word or names an aspect ("face lights up", "tone", "expressions and body movements
-    indicate ..."): then the answer is a sentence, read as any other."""
+    none when any item is no single word or names an aspect or no feeling ("face lights up", "tone", "expressions and body
+    movements indicate ...", "reaction: surprise", "smile"): then the answer is a sentence, read as any other."""
     words, rejected, _ = _read_list(_SHOWN.sub("", text, count=1))
-    if rejected or any(len(_GRADE.sub("", word).split()) > 1 or _ASPECT.search(word) or word in _DESCRIBING for word in words):
+    if rejected or any(len(_GRADE.sub("", word).split()) > 1 or _ASPECT.search(word) or _NOT_A_FEELING.search(word)
+                       or word in _DESCRIBING for word in words):
         return []
     return words
 

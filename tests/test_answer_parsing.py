@@ -423,6 +423,14 @@ def test_a_possessive_before_a_sentence_an_aspect_or_a_doubt_and_a_pronoun_contr
     assert words == [] and error.startswith("unparseable answer:")
 
 
+@pytest.mark.parametrize("answer", ["His reaction: surprise", "Her attitude: dismissive", "Her reaction", "Her smile", "Her tears",
+                                    "Their argument"])
+def test_a_possessive_owning_a_reaction_an_attitude_or_what_a_face_does_gives_no_fragment_as_a_word(answer):
+    # read as owning words these gave 'reaction' (beside 'surprise'), 'attitude', 'smile', 'tears', 'argument': no feelings
+    words, error = words_from_answer(answer)
+    assert words == [] and error.startswith("unparseable answer:")
+
+
 @pytest.mark.parametrize("answer", ["Nobody's happy", "Nothing's funny here"])
 def test_a_denying_pronouns_contraction_is_no_possessive_and_does_not_say_the_word(answer):
     # "Nobody's happy" gave 'happy', read as a possessive owning the word
