@@ -1,6 +1,8 @@
 """words_from_answer: a model's free text -> emotion words, or a reason why not."""
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from judges.answer_parsing import words_from_answer
@@ -699,3 +701,12 @@ def test_a_field_name_or_heading_before_a_spaced_hyphen_is_not_taken_for_a_word(
     # each gave its head and value as words ('intensity', 'high'), as 'Intensity: high' does not
     words, error = words_from_answer(answer)
     assert words == [] and error.startswith("unparseable answer:")
+
+
+@pytest.mark.parametrize("answer, words", [("happy" + "\n" * 1500 + "sad", ["happy", "sad"]), ("Her joy" + " " * 20_000 + "is obvious", ["joy"])])
+def test_a_long_run_of_white_space_reads_as_one_and_is_read_at_once(answer, words):
+    # 1,500 blank lines took 46 s (the explanation rule's line start is cubic in a run), 20,000 spaces 11 s (every
+    # "\s+word" rule is quadratic in one); a broken model's 100 KB of them never finished
+    start = time.perf_counter()
+    assert words_from_answer(answer) == (words, None)
+    assert time.perf_counter() - start < 1.0
