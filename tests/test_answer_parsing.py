@@ -334,6 +334,14 @@ def test_ok_before_a_list_of_two_words_or_more_is_an_acknowledgement_not_a_word(
     assert words_from_answer(answer) == (["happy", "relieved"], None)
 
 
+@pytest.mark.parametrize("answer", ["OK, happy - relieved", "OK, happy -- relieved", "Okay, happy | relieved", "OK, happy / relieved",
+                                    "OK, happy – relieved", "OK, happy → relieved"])
+def test_ok_before_two_words_joined_by_another_separator_is_an_acknowledgement_too(answer):
+    # 'OK, happy - relieved' gave 'ok', 'happy', 'relieved' (the spaced hyphen separates the words, but the acknowledgement
+    # rule saw only commas, semicolons and 'and'); so did '|', '/', a dash and an arrow
+    assert words_from_answer(answer) == (["happy", "relieved"], None)
+
+
 @pytest.mark.parametrize("answer", ["1. Happy: the person smiles.\n2. Relieved: they sigh.",
                                     "**Happy** - the person is smiling\n**Relieved** - she exhales",
                                     "Sure! Here are the emotions:\n\n1. **Happy**: The speaker laughs at the joke.\n"
