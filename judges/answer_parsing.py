@@ -110,13 +110,15 @@ _ASPECT = re.compile(r"\b(?:video|visuals?|audio|acoustic|vocal|text|textual|mod
                      r"|face|faces|eyes|state|factors|clues?|keywords?|vocabulary|verdict|results?|response|output|step|man|woman"
                      r"|person|people|individual|character|speaker|clothing|appearance|evidence|accuracy)\b", re.IGNORECASE)
 # A discourse opener before the answer ("In summary: ...", "Overall, ...", "In conclusion, the emotions are ...", "I'd say
-# ...", "Here you go: ...", "Based on the video, ..."): no word. "Based on ..." only before its comma or colon, since it
-# goes on in a sentence ("Based on the information provided, I cannot ...").
+# ...", "Here you go: ...", "Based on the video, ...", "根据视频，..."): no word. "Based on ..." only before its comma or colon,
+# since it goes on in a sentence ("Based on the information provided, I cannot ...").
 _OPENER = re.compile(r"^\s*(?:(?:in (?:summary|conclusion|short|brief|this case)|overall|to (?:summarize|summarise|sum up|conclude)"
                      r"|all in all|first(?:ly)?|second(?:ly)?|third(?:ly)?|finally|lastly|additionally|moreover|furthermore|however"
                      r"|therefore|thus|hence|here you go|here it is"
                      r"|i (?:think|believe|would say|guess)|i'd say|my (?:answer|guess)(?: is)?)\s*(?:[,:\uff1a]\s*|\s(?=\w))"
-                     r"|based on (?:the|this) (?:video|clip|audio|subtitles?|description|information)\s*[,:\uff1a]\s*)",
+                     r"|based on (?:the|this) (?:video|clip|audio|subtitles?|description|information)\s*[,:\uff1a]\s*"
+                     "|(?:\u6839\u636e|\u6839\u64da)(?:\u89c6\u9891|\u8996\u983b|\u753b\u9762|\u756b\u9762|\u5b57\u5e55|\u63cf\u8ff0|\u4ee5\u4e0a)"
+                     "(?:\u5185\u5bb9|\u5167\u5bb9|\u4fe1\u606f)?\s*[,:\uff1a\uff0c]\s*)",
                      re.IGNORECASE)
 # A field name opening an item ("Primary emotion: anger; secondary emotion: sadness", "Main: happy\nOther emotions: sad"; in
 # Chinese "次要情绪：紧张" secondary emotion, "情绪标签：" emotion labels): the word is after it.

@@ -491,7 +491,8 @@ def test_a_discourse_opener_before_the_answer_is_no_word_and_takes_none_with_it(
     assert words_from_answer(answer) == (["happy", "relieved"], None)
 
 
-@pytest.mark.parametrize("answer", ["Based on the video: happy, relieved", "Based on the clip, happy and relieved"])
+@pytest.mark.parametrize("answer", ["Based on the video: happy, relieved", "Based on the clip, happy and relieved",
+                                    "根据视频：happy, relieved", "根据视频，情绪：happy, relieved"])
 def test_based_on_the_video_before_its_comma_or_colon_is_an_opener(answer):
     assert words_from_answer(answer) == (["happy", "relieved"], None)
 
