@@ -507,11 +507,16 @@ class NotAProbability(MajorityVoter):
 ])
 def test_cojudge_tune_with_a_strategy_whose_own_code_fails_is_a_one_line_error_naming_it_and_the_method(
         cls, problem, judge_files, tmp_path, monkeypatch, capsys):
+    _assert_tune_refuses(FAULTY, "faulty_voters.py", cls, problem, judge_files, tmp_path, monkeypatch, capsys)
+
+
+def _assert_tune_refuses(source, file_name, cls, problem, judge_files, tmp_path, monkeypatch, capsys):
+    """`cojudge tune --strategy ./<file_name>:<cls>` exits 2 with one line matching ``problem`` and writes no calibration."""
     from ensemble.cli import main
 
-    (tmp_path / "faulty_voters.py").write_text(FAULTY, encoding="utf-8")
+    (tmp_path / file_name).write_text(source, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    code = main(["tune", *judge_files, "--oov", "drop", "--folds", "2", "--strategy", f"./faulty_voters.py:{cls}", "--grid", "threshold=0.5",
+    code = main(["tune", *judge_files, "--oov", "drop", "--folds", "2", "--strategy", f"./{file_name}:{cls}", "--grid", "threshold=0.5",
                  "--out", "calibration.json"])
     err = capsys.readouterr().err
     assert code == 2 and re.search(problem, err) and err.count("\n") == 1, err
@@ -565,15 +570,7 @@ class FitSetsAParameter(MajorityVoter):
 ])
 def test_cojudge_tune_with_a_strategy_that_breaks_scikit_learns_rules_is_a_one_line_error_naming_the_rule(
         cls, problem, judge_files, tmp_path, monkeypatch, capsys):
-    from ensemble.cli import main
-
-    (tmp_path / "rule_breaking.py").write_text(RULE_BREAKING, encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    code = main(["tune", *judge_files, "--oov", "drop", "--folds", "2", "--strategy", f"./rule_breaking.py:{cls}", "--grid", "threshold=0.5",
-                 "--out", "calibration.json"])
-    err = capsys.readouterr().err
-    assert code == 2 and re.search(problem, err) and err.count("\n") == 1, err
-    assert not (tmp_path / "calibration.json").exists()
+    _assert_tune_refuses(RULE_BREAKING, "rule_breaking.py", cls, problem, judge_files, tmp_path, monkeypatch, capsys)
 
 
 @pytest.mark.parametrize("cls, rule", [("ParamRenamed", "does not keep its parameter prior"), ("ParamChanged", "changes its parameter prior"),
