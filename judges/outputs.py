@@ -79,7 +79,7 @@ def _read_npz(path: Path, parse: Callable[[object], list[str]] = parse_labels) -
         out: dict[str, list[str]] = {}
         repeats = _Repeats(path, "entries")
         for k, (n, i) in enumerate(zip(names, items), start=1):
-            repeats.add(out, _text(n), parse(_text(i)), k)
+            repeats.add(out, _text(n).strip(), parse(_text(i)), k)  # spaces around a name are layout, as in a CSV
         repeats.warn()
         return out
     except UnicodeDecodeError:
@@ -193,7 +193,7 @@ def _read_jsonl(path: Path, key: str, convert: Callable[[Any], Any]) -> dict:
                                             or isinstance(value, list) and all(isinstance(v, str) for v in value)):
                     raise InputError(f"{path}:{lineno}: 'labels' is {json.dumps(value)[:40]}; give a list of words "
                                      "([\"happy\", \"sad\"]), their text (\"happy, sad\") or null")
-                repeats.add(out, str(name), convert(value), lineno)
+                repeats.add(out, str(name).strip(), convert(value), lineno)  # ' clip1 ' is clip1, as in a CSV
             except json.JSONDecodeError as exc:
                 raise InputError(f"{path}:{lineno}: not JSON ({exc.msg}); each line must be an object like {{\"name\": ..., \"{key}\": ...}}") from None
             except RecursionError:

@@ -119,12 +119,23 @@ def test_dev_labels_have_232_clips(dev_labels, dev_names):
                      {"s1": ["happy"], "s2": []}, id="blank jsonl lines skipped"),
         pytest.param("p.jsonl", '{"name": 7, "labels": ["happy"]}\n', "utf-8", {"7": ["happy"]}, id="numeric jsonl name as text"),
         pytest.param("p.jsonl", '{"name": "s1", "labels": ["happy"]}\n', "utf-8-sig", {"s1": ["happy"]}, id="jsonl byte order mark"),
+        pytest.param("p.jsonl", '{"name": "s1", "labels": ["happy"]}\r\n{"name": "s2", "labels": "sad"}\r\n', "utf-8",
+                     {"s1": ["happy"], "s2": ["sad"]}, id="jsonl CRLF line ends"),
+        pytest.param("p.jsonl", '{"name": " s1 ", "labels": ["happy"]}\n', "utf-8", {"s1": ["happy"]},
+                     id="spaces around a jsonl name, as a CSV's"),
+        pytest.param("p.csv", "name,openset\n s1 ,happy\n", "utf-8", {"s1": ["happy"]}, id="spaces around a CSV name"),
     ],
 )
 def test_judge_output_files_written_these_ways_are_read(tmp_path, file_name, text, encoding, expected):
     path = tmp_path / file_name
     path.write_text(text, encoding=encoding)
     assert read_judge_output(path) == expected
+
+
+def test_spaces_around_a_npz_name_are_not_part_of_it_as_in_a_csv(tmp_path):
+    path = tmp_path / "p.npz"
+    np.savez(path, filenames=np.array([" s1", "s2 "]), fileitems=np.array(["happy", "sad"]))
+    assert read_judge_output(path) == {"s1": ["happy"], "s2": ["sad"]}
 
 
 def test_a_npz_of_byte_strings_is_read_as_text_not_as_their_repr(tmp_path):
