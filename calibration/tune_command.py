@@ -99,6 +99,11 @@ def run(args: argparse.Namespace) -> int:
             print(f"warning: judge {name} answered only {len(answered)} of the {len(names)} tuning clips; its weights rest on those", file=sys.stderr)
         if not any(out[n] for n in answered):
             print(f"warning: judge {name} named no emotion word on any tuning clip; it adds nothing to the fusion", file=sys.stderr)
+    unanswered = [n for n in names if all(out.get(n) is None for out in outputs.values())]
+    if unanswered:  # kept in the score (as evaluate counts a clip without a prediction), but never silently
+        print(f"warning: no judge answered {len(unanswered)} of the {len(names)} tuning clips (e.g. {unanswered[0]!r}); they are "
+              "left out of the fit and score 0 in the cross-validation: check the judges' files cover them, or tune on --names without them",
+              file=sys.stderr)
     same: dict[str, str] = {}
     for name, out in outputs.items():  # one file (or one model's answers) given under two names votes twice
         answers = {n: out[n] for n in names if out.get(n) is not None}

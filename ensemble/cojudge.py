@@ -169,6 +169,10 @@ class CoJudge:
                 first = self.last_verdicts_[judge][clips[0].name]
                 warnings.warn(f"judge {judge} answered none of the {len(clips)} clips ({first.clip}: {first.error}); "
                               "it adds nothing to the fusion: fix it and fit again, or leave it out", UserWarning, stacklevel=2)
+        unanswered = [name for name, row in zip(table.names, table.answered) if not row.any()]
+        if unanswered:  # left out of the fit and scored 0 by tuning, as `cojudge tune` says too
+            warnings.warn(f"no judge answered {len(unanswered)} of the {len(clips)} clips (e.g. {unanswered[0]!r}); they are left out "
+                          "of the fit and score 0 in the cross-validation", UserWarning, stacklevel=2)
         # the tuned parameters go to the fitted voter only: the voter given, and so a later fit, stay as they were
         untuned, self.tuning_ = self.fuser.voter, None
         if tune:

@@ -276,6 +276,12 @@ def test_fit_warns_about_a_judge_that_answered_none_of_the_clips_with_its_first_
         cojudge.fit(list(labels), labels, tune=False)
 
 
+def test_fit_warns_about_labelled_clips_no_judge_answered():
+    cojudge, labels = toy_cojudge()
+    with pytest.warns(UserWarning, match=r"no judge answered 1 of the 9 clips \(e.g. 'unjudged'\); they are left out of the fit"):
+        cojudge.fit([*labels, "unjudged"], {**labels, "unjudged": ["happy"]}, tune=False)
+
+
 def test_a_fuser_given_with_a_voter_sets_the_strategy_saved_in_the_calibration_file(tmp_path):
     from ensemble.fuser import Fuser
     from ensemble.majority_voter import MajorityVoter

@@ -139,6 +139,16 @@ def test_tune_warns_about_a_judge_that_answered_few_clips(panel, data_root, tmp_
     assert code == 0 and "judge sparse answered only 1 of the 232 tuning clips" in capsys.readouterr().err
 
 
+def test_tune_warns_about_labelled_clips_no_judge_answered(panel, data_root, tmp_path, capsys, dev_names):
+    part = tmp_path / "part.csv"  # one judge's file of all but the first two dev clips: no judge answered those
+    answers = read_judge_output(panel[0].split("=", 1)[1])
+    part.write_text("name,openset\n" + "".join(f"{n},\"{answers[n]}\"\n" for n in dev_names[2:]), encoding="utf-8")
+    code = main(["tune", "--labels", str(data_root / "ovmerd/labels/dev.csv"), "--judge", f"part={part}",
+                 "--grid", "C=0.1", "--grid", "lam=0.5", "--folds", "2", "--oov", "drop", "--out", str(tmp_path / "c.json")])
+    assert code == 0 and (f"warning: no judge answered 2 of the 232 tuning clips (e.g. {dev_names[0]!r}); they are left out of the fit "
+                          "and score 0 in the cross-validation") in capsys.readouterr().err
+
+
 # -- --judge and --judge-glob: which judges a command replays -----------------------------------
 def _judge_files(argv: list[str]) -> dict[str, Path]:
     parser = argparse.ArgumentParser()
