@@ -201,6 +201,16 @@ def test_evaluate_counts_missing_predictions_out_of_the_scored_clips_not_every_c
 
 
 @pytest.mark.usefixtures("data_root")  # the emotion wheel
+def test_evaluate_says_which_labelled_clips_it_does_not_score_because_their_truth_names_no_wheel_word(tmp_path, capsys):
+    # a user's own labels: an empty cell, Chinese words; n fell from 4 to 2 without a word
+    labels = _csv(tmp_path / "labels.csv", {"c0": "['happy']", "c1": "['sad']", "c2": "", "c3": "['开心', '伤心']"})
+    pred = _csv(tmp_path / "pred.csv", {"c0": "['happy']", "c1": "['sad']", "c2": "['sad']", "c3": "['happy']"})
+    assert main(["evaluate", "--labels", labels, "--pred", pred]) == 0
+    assert (f"note: {labels}: 2 of the 4 labelled clips are not scored: their ground truth names no emotion-wheel word "
+            "(e.g. 'c2': no words); the official metric skips such clips") in capsys.readouterr().err
+
+
+@pytest.mark.usefixtures("data_root")  # the emotion wheel
 def test_evaluate_scores_a_clip_given_twice_by_its_last_answer_as_the_official_code_does(files, tmp_path, capsys):
     # the official MER2024 code keeps a file's last entry for a clip; evaluate refused such a file
     once = _csv(tmp_path / "once.csv", {"c0": "['sad']"})
