@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 
 from calibration.emotion_wheel import load_wheel
@@ -11,7 +12,7 @@ from calibration.labels import check_names, read_labels, read_split
 from judges.errors import InputError
 from judges.outputs import read_judge_output
 
-__all__ = ["add_arguments", "run", "format_table"]
+__all__ = ["add_arguments", "run", "format_table", "note_unsplit_words"]
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -31,6 +32,22 @@ def format_table(scores: dict[str, float | int]) -> str:
     return "\n".join(lines)
 
 
+# separators the fusion's reading (judges.label_text) splits words at but the official one does not (commas and quotes only)
+_UNSPLIT = re.compile(r"[;\uff1b\uff0c\u3001/\n\t]")
+
+
+def note_unsplit_words(path: str, answers: dict[str, list[str]], names: list[str]) -> None:
+    """Say so when ``path`` joins words by a separator the official metric keeps inside one word ('mad; calm', '开心，伤心'):
+    each such text is one out-of-vocabulary word to the metric (so scores 0), where ``tune`` and ``fuse`` read several."""
+    clips = [(n, w) for n in names for w in answers.get(n) or () if _UNSPLIT.search(w)]
+    if clips:
+        count = len({n for n, _ in clips})
+        print(f"note: {path}: {count} clip(s) join words by ';', '/', a Chinese comma or a line break (e.g. {clips[0][0]!r}: "
+              f"{clips[0][1][:60]!r}), which the official metric does not split at: each such text is one unknown word there, "
+              "as the official code scores it (tune and fuse read the words apart); separate words by commas (['mad', 'calm'])",
+              file=sys.stderr)
+
+
 def run(args: argparse.Namespace) -> int:
     # the official reading of label texts: "[happy/content]" is one (unknown) word, as the reference scores it
     labels = read_labels(args.labels, parse=official_words)
@@ -40,6 +57,8 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"{args.pred}: has a prediction for none of the {len(names)} evaluated clips (its names are like "
                          f"{next(iter(preds))!r}, the clips' like {names[0]!r}); is it the right file for {args.labels}?")
     wheel = load_wheel(args.wheel_dir, args.word_forms)
+    note_unsplit_words(args.labels, labels, names)
+    note_unsplit_words(args.pred, preds, names)
     scores = evaluate(labels, preds, names, wheel=wheel)
     if scores.n == 0:
         raise InputError(f"no clip's ground truth maps to the emotion wheel: check the labels file {args.labels} "

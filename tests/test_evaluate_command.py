@@ -120,6 +120,19 @@ def test_a_slash_joined_prediction_is_one_unknown_word_as_the_official_code_read
     assert out["l1_f"] == pytest.approx(2 * 0.5 * 0.5 / (0.5 + 0.5) * 100)
 
 
+@pytest.mark.parametrize("joined", ["happy; sad", "happy，sad", "happy、sad"])
+def test_words_joined_by_a_separator_the_official_metric_keeps_are_scored_as_one_word_with_a_note(capsys, tmp_path, data_root, joined):
+    # a user's judge writing 'happy; sad' or Chinese commas scored 0 on that clip, silently, though tune and fuse read two words
+    labels, pred = tmp_path / "labels.csv", tmp_path / "pred.csv"
+    labels.write_text("name,openset\ns1,\"['happy', 'sad']\"\ns2,\"['sad']\"\n", encoding="utf-8")
+    pred.write_text(f"name,openset\ns1,{joined}\ns2,[sad]\n", encoding="utf-8")
+    code = main(["evaluate", "--labels", str(labels), "--pred", str(pred), "--format", "json"])
+    captured = capsys.readouterr()
+    assert code == 0 and json.loads(captured.out)["l1_f"] == pytest.approx(2 * 0.5 * 0.5 / (0.5 + 0.5) * 100)  # the official score
+    assert (f"note: {pred}: 1 clip(s) join words by ';', '/', a Chinese comma or a line break (e.g. 's1': {joined!r}), which the "
+            "official metric does not split at") in captured.err
+
+
 def test_predictions_named_with_a_file_extension_are_refused_showing_a_name_of_each_file(capsys, tmp_path, data_root):
     # the names differ only by '.mp4': 'is it the right file?' alone sent the user after another file
     labels, pred = tmp_path / "labels.csv", tmp_path / "pred.csv"
