@@ -1,4 +1,4 @@
-"""Honest estimate of the co-judgment on the three OV-MERD panels (issue: co-judgment core).
+"""Honest estimate of the co-judgment on the three OV-MERD panels, or on a panel of one's own (issue: co-judgment core).
 
 For each panel and strategy: repeated 5-fold x 4 cross-validation inside the dev split; in each
 outer fold the strategy's hyper-parameters are tuned by inner 5-fold CV on the training folds, and
@@ -8,6 +8,10 @@ baseline), and after the fusion's word mapping ("mapped", so the gain of fusing 
 confused with the gain of mapping one judge's words). Only dev labels are read.
 
     PYTHONPATH=. python benchmarks/panel_cross_validation.py [--strategies stacked,majority] [--panels A,B,C] [--oov attach,drop] [--seed 0,1,2,3,4]
+    PYTHONPATH=. python benchmarks/panel_cross_validation.py --labels my_labels.csv --judge a=a.npz --judge b=b.csv [--names my_split.txt]
+
+``--labels CSV --judge NAME=PATH ... [--names SPLIT]`` (or ``--judge-glob``) runs the same protocol on a panel of one's own
+(panel "own": one's own labels and judges' outputs, in any format ``cojudge tune`` reads) instead of the OV-MERD panels.
 
 ``--no-reliability`` runs the stacked voter without its reliability feature (the README table's rows so
 named). ``--shuffle-labels K`` is the null check: the dev labels are permuted across clips (seed K), so no
@@ -26,10 +30,10 @@ import numpy as np
 from calibration.cross_validation import cross_validate
 from calibration.data_paths import ovmerd_dir
 from calibration.ew_metric import official_words
-from calibration.labels import read_labels, read_split
+from calibration.labels import check_names, read_labels, read_split
 from calibration.tuning import check_folds, default_grid, make_voter
 from ensemble.fuser import OOV_POLICIES, Fuser
-from ensemble.judge_args import judge_name_for
+from ensemble.judge_args import add_judge_arguments, judge_file_inputs, judge_files, judge_name_for
 from ensemble.output_files import check_output_path
 from judges.errors import InputError
 from judges.outputs import read_judge_output
@@ -45,7 +49,10 @@ def panels(outputs_dir: Path) -> dict[str, list[Path]]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--strategies", default="stacked,majority,weighted,dawid-skene")
-    ap.add_argument("--panels", default="A,B,C", help="any of A, B, C, comma-separated")
+    ap.add_argument("--panels", help="any of A, B, C (OV-MERD's), comma-separated (default: all three)")
+    ap.add_argument("--labels", help="a panel of one's own: its ground truth CSV (name,openset), with --judge/--judge-glob")
+    ap.add_argument("--names", help="with --labels: cross-validate on these names only (split file; default: every labelled name)")
+    add_judge_arguments(ap)
     ap.add_argument("--oov", default="attach")
     ap.add_argument("--repeats", type=int, default=4)
     ap.add_argument("--inner-repeats", type=int, default=2)
@@ -56,7 +63,13 @@ def main() -> None:
     ap.add_argument("--no-reliability", action="store_true",
                     help="the stacked voter without its Dawid-Skene reliability feature (README's 'no reliability feature' rows)")
     args = ap.parse_args()
-    unknown = [p for p in args.panels.split(",") if p not in ("A", "B", "C")]
+    own = bool(args.labels or args.names or args.judge or args.judge_glob)
+    if own and not (args.labels and (args.judge or args.judge_glob)):
+        ap.error("a panel of one's own needs --labels CSV and its judges (--judge NAME=PATH, repeatable, or --judge-glob PATTERN)")
+    if own and args.panels:
+        ap.error("--panels names OV-MERD's panels; with --labels and --judge a panel of one's own is run instead: give one or the other")
+    args.panels = "own" if own else args.panels or "A,B,C"
+    unknown = [p for p in args.panels.split(",") if p not in ("A", "B", "C", "own")]
     if unknown:
         ap.error(f"--panels {args.panels}: unknown panel(s) {', '.join(unknown)}; give any of A, B, C, comma-separated")
     # every option is checked before the first run: a typo in the last strategy must not cost the runs before it
@@ -70,24 +83,35 @@ def main() -> None:
             raise InputError(f"--seed {args.seed}: give whole numbers, comma-separated, e.g. 0 or 0,1,2,3,4")
         check_folds(5, args.repeats, 5, ("folds", "--repeats"))
         check_folds(5, args.inner_repeats, 5, ("inner folds", "--inner-repeats"))
+        own_files = judge_files(args) if own else {}
         if args.jsonl:
-            check_output_path(args.jsonl, "--jsonl", {})
-        root = ovmerd_dir()
+            check_output_path(args.jsonl, "--jsonl", {**judge_file_inputs(own_files), "--labels": args.labels, "--names": args.names})
+        if own:  # read up front: a bad file of one's own is a one-line error, not a traceback after the runs before it
+            labels = read_labels(args.labels)
+            names = check_names(read_split(args.names), labels, args.labels) if args.names else list(labels)
+            own_outputs = {name: (read_judge_output(f), read_judge_output(f, parse=official_words)) for name, f in own_files.items()}
+        else:
+            root = ovmerd_dir()
     except InputError as exc:
         ap.error(str(exc))
-    labels = read_labels(root / "labels" / "dev.csv")
-    names = read_split(root / "splits" / "dev.txt")
+    if not own:
+        labels = read_labels(root / "labels" / "dev.csv")
+        names = read_split(root / "splits" / "dev.txt")
     if args.shuffle_labels is not None:
         shuffled = np.random.default_rng(args.shuffle_labels).permutation(names)
         labels = {name: labels[other] for name, other in zip(names, shuffled)}
         print(f"null check: labels permuted across the {len(names)} clips (seed {args.shuffle_labels})")
-    all_panels = panels(root / "outputs")
     seeds = [int(x) for x in str(args.seed).split(",")]
     print(f"{'panel':<6}{'judges':>7}{'strategy':>13}{'oov':>8}{'seed':>5}{'fused':>8}{'±':>6}{'single':>8}{'delta':>8}{'±':>6}{'min':>7}{'won':>7}{'mapped':>8}{'delta':>8}{'won':>7}{'words':>7}{'secs':>7}")
     means = []
     for panel in args.panels.split(","):
-        outputs = {judge_name_for(f): read_judge_output(f) for f in all_panels[panel]}
-        as_scored = {judge_name_for(f): read_judge_output(f, parse=official_words) for f in all_panels[panel]}  # the single judges' own score
+        if panel == "own":
+            outputs = {name: words for name, (words, _) in own_outputs.items()}
+            as_scored = {name: words for name, (_, words) in own_outputs.items()}  # the single judges' own score
+        else:
+            files = panels(root / "outputs")[panel]
+            outputs = {judge_name_for(f): read_judge_output(f) for f in files}
+            as_scored = {judge_name_for(f): read_judge_output(f, parse=official_words) for f in files}  # the single judges' own score
         for strategy in args.strategies.split(","):
             for oov in args.oov.split(","):
                 runs = []

@@ -55,6 +55,22 @@ def test_panel_cross_validation_refuses_a_bad_option_before_any_run(option, name
     assert named in done.stderr.strip().splitlines()[-1] and "no data folder" not in done.stderr
 
 
+def test_panel_cross_validation_runs_on_a_panel_of_ones_own_labels_and_judges(tmp_path, data_root):
+    # it read OV-MERD's dev labels and panels only: a researcher with a dataset of their own had no honest estimate
+    names = [f"clip_{i:02d}" for i in range(20)]
+    truth = {n: ("happy" if i % 2 else "sad") for i, n in enumerate(names)}
+    (tmp_path / "labels.csv").write_text("name,openset\n" + "".join(f"{n},['{w}']\n" for n, w in truth.items()), encoding="utf-8")
+    (tmp_path / "good.csv").write_text("name,openset\n" + "".join(f"{n},['{w}']\n" for n, w in truth.items()), encoding="utf-8")
+    (tmp_path / "poor.jsonl").write_text("".join(f'{{"name": "{n}", "labels": ["angry"]}}\n' for n in names), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(REPO), "MEROV_DATA": str(data_root)}
+    done = subprocess.run([sys.executable, str(REPO / "benchmarks" / "panel_cross_validation.py"), "--labels", "labels.csv",
+                           "--judge", "good=good.csv", "--judge", "poor=poor.jsonl", "--strategies", "majority", "--oov", "drop",
+                           "--repeats", "1", "--inner-repeats", "1"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-500:]
+    row = done.stdout.splitlines()[-1].split()
+    assert row[:5] == ["own", "2", "majority", "drop", "0"] and float(row[7]) == 100.0  # the best single judge: good
+
+
 @pytest.fixture(scope="module")
 def fusion_speed_run(tmp_path_factory, data_root):
     """fusion_speed.py's output, and the command line of every Python process started while it ran."""
