@@ -79,7 +79,10 @@ def _read_npz(path: Path, parse: Callable[[object], list[str]] = parse_labels) -
         out: dict[str, list[str]] = {}
         repeats = _Repeats(path, "entries")
         for k, (n, i) in enumerate(zip(names, items), start=1):
-            repeats.add(out, _text(n).strip(), parse(_text(i)), k)  # spaces around a name are layout, as in a CSV
+            name = _text(n).strip()  # spaces around a name are layout, as in a CSV
+            if not name:  # as a CSV row or JSONL line without a name: no clip is named ''
+                raise InputError(f"{path}: entry {k} of 'filenames' is empty; give every sample's name (one per 'fileitems' entry)")
+            repeats.add(out, name, parse(_text(i)), k)
         repeats.warn()
         return out
     except UnicodeDecodeError:

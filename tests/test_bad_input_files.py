@@ -322,6 +322,14 @@ def test_npz_arrays_of_different_lengths_are_an_input_error(tmp_path):
         read_judge_output(path)
 
 
+def test_a_npz_entry_without_a_name_is_located_as_a_csv_row_without_one(tmp_path):
+    # it was read as a clip named '', which no split lists: its answer was lost without a word
+    path = tmp_path / "p.npz"
+    np.savez(path, filenames=np.array(["s1", " "]), fileitems=np.array(["happy", "sad"]))
+    with pytest.raises(InputError, match=r"p\.npz: entry 2 of 'filenames' is empty; give every sample's name"):
+        read_judge_output(path)
+
+
 def test_a_csv_row_without_a_name_is_located(tmp_path):
     refuse_file(tmp_path, "p.csv", "name,openset\ns1,happy\n,sad\n", r"p\.csv:3: empty 'name'", load=read_judge_output)
 
