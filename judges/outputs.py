@@ -149,9 +149,11 @@ def read_label_csv(path: str | Path, column: str = "openset", unique: bool = Fal
                 raise InputError(f"{path}:{lineno}: {len(row) + len(extra)} cells but the header names {len(row)} columns; "
                                  f"quote the {column} cell if it holds commas (s1,\"['happy', 'sad']\")")
             row = {(k or "").strip(): v for k, v in row.items()}
-            name = (row.get("name") or "").strip()
+            name = (row.get("name") or "").strip().lstrip("\ufeff")
             if not name:
                 raise InputError(f"{path}:{lineno}: empty 'name'")
+            if name == "name" and (row.get(column) or "").strip() == column:  # `cat a.csv b.csv`: a clip 'name' saying 'openset'
+                raise InputError(f"{path}:{lineno}: the header 'name,{column}' again (files joined with their headers?); remove this line")
             if unique and name in out:
                 raise InputError(f"{path}:{lineno}: clip {name!r} is listed twice; keep one row per clip")
             repeats.add(out, name, parse(row.get(column)), lineno)

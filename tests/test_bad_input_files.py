@@ -330,6 +330,13 @@ def test_a_npz_entry_without_a_name_is_located_as_a_csv_row_without_one(tmp_path
         read_judge_output(path)
 
 
+@pytest.mark.parametrize("second_header", ["name,openset", "\ufeffname,openset"], ids=["plain", "byte order mark"])
+def test_a_csv_header_repeated_inside_the_file_is_refused_not_read_as_a_clip_named_name(tmp_path, second_header):
+    # `cat a.csv b.csv > all.csv` gave a clip 'name' whose word was 'openset'
+    refuse_file(tmp_path, "p.csv", f"name,openset\ns1,happy\n{second_header}\ns2,sad\n",
+                r"p\.csv:3: the header 'name,openset' again \(files joined with their headers\?\); remove this line", load=read_judge_output)
+
+
 def test_a_csv_row_without_a_name_is_located(tmp_path):
     refuse_file(tmp_path, "p.csv", "name,openset\ns1,happy\n,sad\n", r"p\.csv:3: empty 'name'", load=read_judge_output)
 
