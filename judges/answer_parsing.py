@@ -217,12 +217,14 @@ _ASPECT_ZH = re.compile("(?:\u5f3a\u5ea6|\u5f37\u5ea6|\u7a0b\u5ea6|\u503e\u5411|
                         "|\u89e3\u91ca|\u89e3\u91cb|\u8bf4\u660e|\u8aaa\u660e|\u5907\u6ce8|\u5099\u8a3b|\u6ce8\u610f|\u5206\u6790"
                         "|\u8bf4|\u8aaa|\u9053)$|^(?:\u6ce8|\u7537|\u5973|\u4ed6|\u5979|\u7537\u4eba|\u5973\u4eba|\u7537\u5b50"
                         "|\u5973\u5b50)$")
-# A word's value in a checklist ("Happy: yes", "Happy: obvious", "Sad: no", "Angry: absent", "Calm: high"): says whether (and how strongly) the
-# word is felt, and is no word itself; a value saying absent denies the word ("Sad: no": not sad).
+# A word's value in a checklist ("Happy: yes", "Happy: obvious", "Sad: no", "Angry: absent", "Calm: high", "Proud: slightly", "Angry:
+# very much"): says whether (and how strongly) the word is felt, and is no word itself; a value saying absent denies the word ("Sad: no": not sad).
 # Chinese too: "开心：是" (yes), "开心：高" (high), "紧张：有点" (a little); "难过：否" (no), "紧张：没有" (none).
 _SAID_PRESENT = re.compile(r"^(?:yes|true|present|detected|shown|visible|observed|evident|obvious|clear|apparent|noticeable"
                            r"|definitely|certainly|likely|maybe|possibly|probably"
                            r"|(?:very |quite |fairly |rather )?(?:high|medium|moderate|low|mild|slight|strong|weak)"
+                           r"|slightly|somewhat|mildly|moderately|strongly|highly|extremely|intensely|a (?:little )?bit|a little"
+                           r"|(?:very )?much|a lot"
                            "|\u662f|\u6709|\u5b58\u5728|\u5f88?\u660e[\u663e\u986f]|\u9ad8|\u4e2d|\u4e2d\u7b49|\u4f4e|[\u8f83\u8f03][\u9ad8\u4f4e]"
                            "|[\u5f3a\u5f37]\u70c8?|\u5f31|[\u8f7b\u8f15]\u5fae|\u6709[\u70b9\u9ede]|\u4e00[\u70b9\u9ede][\u70b9\u9ede]|\u4e00\u4e9b"
                            "|\u975e\u5e38|\u53ef\u80fd)$", re.IGNORECASE)

@@ -369,6 +369,14 @@ def test_a_checklist_value_after_a_word_says_whether_it_is_felt_and_is_no_word(a
     assert words_from_answer(answer) == (words, None)
 
 
+@pytest.mark.parametrize("answer, words", [("Proud - slightly", ["proud"]), ("Calm: a little\nAngry: very much", ["calm", "angry"]),
+                                           ("Happy: somewhat", ["happy"]), ("Sad - extremely", ["sad"])])
+def test_a_checklist_value_saying_how_much_a_word_is_felt_is_no_word(answer, words):
+    # 'Proud - slightly' gave proud, slightly (it was an error before the spaced hyphen read as a colon), and 'Angry: very
+    # much' gave 'very much' beside 'angry', as if a degree were an emotion
+    assert words_from_answer(answer) == (words, None)
+
+
 @pytest.mark.parametrize("answer", ["Intensity: high", "Facial expression: smiling", "Visual: smiling, Audio: shaky voice",
                                     "Confidence level: high", "Intensity level: high"])
 def test_a_field_name_or_heading_before_a_colon_is_not_taken_for_a_word(answer):
