@@ -230,10 +230,15 @@ _SAID_PRESENT = re.compile(r"^(?:yes|true|present|detected|shown|visible|observe
                            "|\u975e\u5e38|\u53ef\u80fd)$", re.IGNORECASE)
 _SAID_ABSENT = re.compile(r"^(?:no|false|absent|none|unlikely|not(?: [^\W\d_]+){1,2}"  # "not at all"
                           "|\u5426|\u65e0|\u7121|[\u6ca1\u6c92]\u6709|\u4e0d\u5b58\u5728|\u4e0d\u660e[\u663e\u986f]|\u4e0d\u662f)$", re.IGNORECASE)
-# A Chinese explanation after a word ("开心：她在笑" she laughs, "开心：因为她在笑" because...): a clause with a pronoun, a person
-# or a "because", "so", "-ing" (正在); no word, unlike Chinese words after a word ("紧张：焦虑，不安").
+# A Chinese explanation after a word ("开心：她在笑" she laughs, "开心：因为她在笑" because..., "兴奋：声音很高" her voice is high):
+# a clause with a pronoun, a person, a "because", "so", "-ing" (正在), a face, voice or body part (声音 voice, 语速 pace of
+# speech, 眼神 gaze, 眉头 brows, 双手 hands, 对方 the other one...) or between two characters a "very" (很) or a verb's
+# aspect (着 皱着, 了 叹了, 在 手在发抖; not in 沉着 calm, 执着, 不了, 自在 at ease, 在乎/在意 care); no word, unlike Chinese words
+# after a word ("紧张：焦虑，不安").
 _CLAUSE_ZH = re.compile("\u5979|(?<!\u5176)\u4ed6|\u5b83|\u6211|\u4f60|\u4eba\u7269|[\u8fd9\u9019\u4e00][\u4e2a\u500b]\u4eba|\u56e0[\u4e3a\u70ba]"
-                        "|\u7531[\u4e8e\u65bc]|\u6240\u4ee5|\u6b63\u5728")
+                        "|\u7531[\u4e8e\u65bc]|\u6240\u4ee5|\u6b63\u5728"
+                        "|\u58f0\u97f3|\u8072\u97f3|\u8bed\u6c14|\u8a9e\u6c23|\u8bed\u901f|\u8a9e\u901f|\u8bed\u8c03|\u8a9e\u8abf|\u773c\u795e|\u773c\u775b|\u773c\u7736|\u7709\u5934|\u7709\u982d|\u7709\u6bdb|\u5634\u89d2|\u53cc\u624b|\u96d9\u624b|\u8138\u4e0a|\u81c9\u4e0a|\u9762\u5e26|\u9762\u5e36|\u8868\u60c5|\u52a8\u4f5c|\u52d5\u4f5c|\u8eab\u4f53|\u8eab\u9ad4|\u4f4e\u5934|\u4f4e\u982d|\u5bf9\u65b9|\u5c0d\u65b9"
+                        "|(?<=[\u3400-\u9fff])(?:\u5f88|(?<![\u6c89\u6267\u57f7])\u7740|(?<!\u4e0d)\u4e86|(?<![\u81ea\u6b63])\u5728(?![\u4e4e\u610f]))(?=[\u3400-\u9fff])")
 # The same on a line explaining a word ("Sad: not at all, she smiles", "Angry: not present in the video").
 _EXPLAINED_ABSENT = re.compile(r"^(?:(?:no|none|absent)(?=[ \t]*[,.;]|[ \t]*$)|not (?:at all|really|in the slightest|present"
                                r"|detected|shown|visible|observed|expressed|felt|evident|apparent)\b)", re.IGNORECASE)

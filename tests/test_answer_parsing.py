@@ -692,6 +692,16 @@ def test_a_chinese_checklist_value_explanation_or_lead_in_around_a_full_width_co
     assert words_from_answer(answer) == (words, None)
 
 
+@pytest.mark.parametrize("answer, words", [("1. 兴奋：声音很高\n2. 悲伤：眼神低垂", ["兴奋", "悲伤"]), ("疑惑：皱着眉头", ["疑惑"]),
+                                           ("失望：叹了口气", ["失望"]), ("紧张：手在发抖", ["紧张"]), ("开心 - 面带微笑", ["开心"]),
+                                           ("平静：沉着冷静", ["平静", "沉着冷静"]), ("冷漠：不在乎", ["冷漠", "不在乎"])])
+def test_a_chinese_explanation_naming_a_face_voice_or_body_or_with_a_verbs_aspect_after_a_word_is_no_word(answer, words):
+    # once the full-width colon read as ':', these gave the explanation as a word ('声音很高' her voice is high, '眼神低垂'
+    # eyes cast down, '皱着眉头' frowning, '叹了口气' sighed, '手在发抖' hands shaking; they were errors before); words holding
+    # 着, 在 (沉着 calm, 不在乎 indifferent) are still words
+    assert words_from_answer(answer) == (words, None)
+
+
 @pytest.mark.parametrize("answer", ["面部表情：微笑", "情绪强度：高", "视频描述：一个人在笑", "男：愤怒，女：难过", "她说：我很开心",
                                     "语气：平静"])
 def test_a_chinese_field_or_heading_before_a_full_width_colon_is_not_taken_for_a_word(answer):
