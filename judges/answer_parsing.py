@@ -149,9 +149,11 @@ _JOINED = re.compile(f"({_CONJUNCTION.pattern})")
 _FILLER = {"etc", "so on", "so forth", "many more", "more", "others", "respectively", "and", "or", "but"}  # "happy, sad, and"
 _WORD_CHARS = re.compile(r"^[^\W\d_]+(?:[' -][^\W\d_]+)*$")
 # Not emotion words: a clause with a pronoun subject or a possessive ("I don't know", "I'm sorry", "she smiles", "the person
-# smiles", "their expressions show joy"), a non-answer, "emotions" itself (what is left of "a mix of emotions").
+# smiles", "everyone looks tense", "their expressions show joy"), a non-answer, "emotions" itself (what is left of "a mix of
+# emotions").
 _NOT_A_LABEL = re.compile(
-    r"^(?:i|i'm|i've|i'd|we|you|he|she|it|it's|they|this|that|there|the|as an(?: ai)?|his|her|their|its|my|our|your|these|those)\b"
+    r"^(?:i|i'm|i've|i'd|we|you|he|she|it|it's|they|this|that|there|the|as an(?: ai)?|his|her|their|its|my|our|your|these|those"
+    r"|every(?:one|body))\b"
     r"|^(?:unknown|undetermined|indeterminate|unclear|emotions?|feelings?|(?:hard|difficult|impossible) to (?:say|tell|read|determine|judge)|(?:cannot|can't) (?:determine|tell|say)"
     r"|not (?:(?:very|clearly|easily|really|entirely|quite) )?(?:sure|clear|certain|applicable|determinable|visible|discernible|apparent"
     r"|evident|obvious|detectable|readable|identifiable|shown))$"

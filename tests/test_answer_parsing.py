@@ -456,6 +456,18 @@ def test_a_denying_pronouns_contraction_is_no_possessive_and_does_not_say_the_wo
     assert words == []
 
 
+@pytest.mark.parametrize("answer, words", [("Happy - everyone smiles", ["happy"]), ("happy, everybody laughs", ["happy"])])
+def test_a_clause_whose_subject_is_everyone_is_no_word(answer, words):
+    # 'everybody laughs' was a word, as 'she laughs' is not; since the spaced hyphen separates words,
+    # "Nobody's calm here - everyone looks embarrassed." gave the word 'everyone looks embarrassed' (an error before)
+    assert words_from_answer(answer) == (words, None)
+
+
+def test_a_clause_after_a_denial_with_everyone_as_its_subject_gives_no_word():
+    words, error = words_from_answer("Nobody's calm here - everyone looks embarrassed.")
+    assert words == [] and error.startswith("unparseable answer:")
+
+
 def test_a_dangling_and_at_the_end_is_no_word():
     assert words_from_answer("happy, relieved, and") == (["happy", "relieved"], None)
 
