@@ -191,9 +191,10 @@ _LAST_ITEM = re.compile(r"[^,;/\n\uff0c\u3001\uff1b]*$")
 _OTHER_SEPARATORS = re.compile(r"\s*[|\u2022\u00b7]\s*|\s+(?:[+\u2013\u2014-]|--)\s+|(?<=[^\W\d_])\s+\d{1,2}[.)]\s+"
                                r"|\s*(?:->|=>|[\u2192\u21d2])\s*")
 _AND_OR = re.compile(r"\s+and/or\s+", re.IGNORECASE)
-# A spaced hyphen opening an item's value ("Happy - yes", "Mood - happy"), which reads as a colon when the head names a field
-# or heading or the value is a checklist's (_hyphen_as_colon).
-_HYPHENED = re.compile(r"(?:^|(?<=[,;]))([ \t]*(?:(?:\d{1,2}[.)]|[-*\u2022])[ \t]+)?)([^\W\d_]+(?:[ '-][^\W\d_]+){0,2})"
+# A spaced hyphen opening an item's value ("Happy - yes", "Mood - happy", "The boy's mood - happy"), which reads as a colon when
+# the head (after a possessive) names a field or heading or the value is a checklist's (_hyphen_as_colon).
+_HYPHENED = re.compile(r"(?:^|(?<=[,;]))([ \t]*(?:(?:\d{1,2}[.)]|[-*\u2022])[ \t]+)?"
+                       r"(?i:(?:his|her|their|the[ \t]+[^\W\d_]+(?:[ \t]+[^\W\d_]+)?['\u2019]s)[ \t]+)?)([^\W\d_]+(?:[ '-][^\W\d_]+){0,2})"
                        r"[ \t]+--?[ \t]+([^,;\n]*)", re.MULTILINE)
 # A word before a colon with more words after it ("Anxious: nervous, worried", "Anxious: nervous and worried"): each is a
 # word, unless the head names a field ("Mood: happy", "Intensity: high", by its last word "Confidence level: high") or what a

@@ -735,6 +735,18 @@ def test_a_spaced_hyphen_after_a_field_or_heading_or_before_a_checklist_value_re
     assert words_from_answer(answer) == (words, None)
 
 
+@pytest.mark.parametrize("answer, words", [("The boy's mood - happiness", ["happiness"]), ("The old man's mood - anger", ["anger"])])
+def test_a_spaced_hyphen_after_a_possessive_and_a_field_reads_as_a_colon(answer, words):
+    # 'The boy's mood - happiness' gave mood, happiness: with the possessive the head was too long to be read as 'mood'
+    # ('The boy's mood: happiness' gives happiness)
+    assert words_from_answer(answer) == (words, None)
+
+
+def test_a_spaced_hyphen_after_a_possessive_and_a_heading_reads_as_a_colon():
+    words, error = words_from_answer("The man's face - smiling")  # as "Facial expression - smiling": no word
+    assert words == [] and error.startswith("unparseable answer:")
+
+
 @pytest.mark.parametrize("answer", ["Intensity - high", "Confidence - high", "Facial expression - smiling"])
 def test_a_field_name_or_heading_before_a_spaced_hyphen_is_not_taken_for_a_word(answer):
     # each gave its head and value as words ('intensity', 'high'), as 'Intensity: high' does not
