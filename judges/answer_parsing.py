@@ -95,12 +95,15 @@ _PLEASANTRY = re.compile(r"^\s*(?:(?:sure|certainly|of course|absolutely)\s*[,.!
                          r"|,(?=\s*[^\W\d_][^\n,;]*?(?:[,;|/\u2022\u00b7]|\s(?:and|&|[+\u2013\u2014-]|--|->|=>|[\u2192\u21d2])\s)"
                          r"\s*[^\W\d_])))\s*",
                          re.IGNORECASE)
-# A word explained on its own line ("1. Happy: the person smiles.", "- Relieved - she sighs and sits back"): the word is
-# the answer, the explanation (a phrase with a pronoun, article, verb "to be" or preposition) is not; a field name
+# A word explained on its own line ("1. Happy: the person smiles.", "- Relieved - she sighs and sits back", "Fear - eyes
+# wide", "Joy - laughing openly"): the word is the answer, the explanation (a phrase with a pronoun, article, verb "to be" or
+# preposition, one naming a face, voice or body part, or an -ing word and its adverb) is not; a field name
 # ("Emotion: the person is happy") or a heading (_ASPECT) is no word, and a word after a word ("Anxious: nervous, worried") no explanation.
 _EXPLAINED = re.compile(r"^([ \t]*(?:\d{1,2}[.)]|[-*\u2022])?[ \t]*([^\W\d_]+(?:[ '-][^\W\d_]+){0,2}))[ \t]*(?::|[ \t]-)[ \t]*"
                         r"(?=[^\n]*\b(?:the|a|an|is|are|was|were|he|she|they|his|her|their|its|it|this|that|with|of|in|to|as|from|by"
-                        r"|on|at)\b)\S+(?:[ \t]+\S+)+[ \t]*$", re.MULTILINE | re.IGNORECASE)
+                        r"|on|at|eyes?|eyebrows?|brows?|chin|chest|head|hands?|arms?|fists?|shoulders?|lips|mouth|jaw|face|voice"
+                        r"|tone|gaze|forehead|cheeks|teeth|feet|foot|legs?|posture|[^\W\d_]+ing[ \t]+[^\W\d_]+ly)\b)\S+(?:[ \t]+\S+)+[ \t]*$",
+                        re.MULTILINE | re.IGNORECASE)
 # A heading naming what a line describes, not how anyone feels ("Facial expressions: she smiles", "Video description: a man
 # sits", "Note: the light is dim", "In the video: ..."): such a line is a sentence, not an explained word. "Content" alone is
 # an emotion ("Content: she relaxes"), after a word a heading ("Subtitle content: ...").

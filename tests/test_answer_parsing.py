@@ -667,6 +667,15 @@ def test_longer_lead_ins_scores_item_labels_dashes_and_bullets_lose_no_word(answ
     assert words_from_answer(answer) == (["happy", "relieved"], None)
 
 
+@pytest.mark.parametrize("answer, words", [("Fear - eyes wide, stepping back", ["fear"]), ("Joy - laughing openly", ["joy"]),
+                                           ("- Proud - Chin up, chest out.\n- Worried - Brows knitted together.", ["proud", "worried"]),
+                                           ("Fear: eyes wide, stepping back", ["fear"])])
+def test_a_word_explained_by_what_a_face_or_body_does_without_a_pronoun_gives_only_the_word(answer, words):
+    # since the spaced hyphen separates words these gave 'eyes wide', 'stepping back', 'laughing openly', 'chin up', 'chest
+    # out', 'brows knitted together' as emotion words (errors before), as the colon already did ('Fear: eyes wide, ...')
+    assert words_from_answer(answer) == (words, None)
+
+
 @pytest.mark.parametrize("answer, words", [("Surprise - shock", ["surprise", "shock"]), ("surprise – shock", ["surprise", "shock"]),
                                            ("Surprise -- shock", ["surprise", "shock"]),
                                            ("happy - relieved - calm", ["happy", "relieved", "calm"]),
