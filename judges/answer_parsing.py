@@ -248,8 +248,8 @@ _CLAUSE_ZH = re.compile("\u5979|(?<!\u5176)\u4ed6|\u5b83|\u6211|\u4f60|\u4eba\u7
 # The same on a line explaining a word ("Sad: not at all, she smiles", "Angry: not present in the video").
 _EXPLAINED_ABSENT = re.compile(r"^(?:(?:no|none|absent)(?=[ \t]*[,.;]|[ \t]*$)|not (?:at all|really|in the slightest|present"
                                r"|detected|shown|visible|observed|expressed|felt|evident|apparent)\b)", re.IGNORECASE)
-# A run of white space: read as one space, or one line break if it holds one (a broken model's thousands of spaces or blank
-# lines), the rules read the same, and their patterns around white space ("\s+and\s+", a line's "\s*#*\s*") stay linear in
+# A run of white space: read as one space, or one line break or tab if it holds one (a broken model's thousands of spaces or
+# blank lines; a tab separates words as a line break does: "happy\t\tsad" is two words), the rules read the same, and their patterns around white space ("\s+and\s+", a line's "\s*#*\s*") stay linear in
 # the answer's length rather than quadratic or cubic in the run's.
 _WHITE_RUN = re.compile(r"\s{2,}")
 _SNIPPET = 60
@@ -268,7 +268,7 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
     answer = json_answer_text(shown)
     if not answer:
         return [], "empty answer"
-    answer = _WHITE_RUN.sub(lambda run: "\n" if "\n" in run[0] or "\r" in run[0] else " ", answer)
+    answer = _WHITE_RUN.sub(_one_white, answer)
     answer = answer.replace("\uff1a", ":")  # a full-width colon ("情绪：开心", "Anxious：紧张") reads as a colon
     answer = _HYPHENED.sub(_hyphen_as_colon, _REMARK.sub("", answer))  # "Happy - yes", "Mood - happy": a colon
     answer = _APOLOGY.sub("", _PLEASANTRY.sub("", _EXPLANATION.sub("", answer), count=1), count=1)
@@ -297,6 +297,12 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
     if not words or rejected > len(words):
         return [], f"unparseable answer: {_snippet(shown)!r}"
     return words, None
+
+
+def _one_white(run: re.Match[str]) -> str:
+    """A run of white space as the one character that says as much: a line break if it holds one, else a tab if it holds one
+    (both separate words), else a space."""
+    return "\n" if "\n" in run[0] or "\r" in run[0] else "\t" if "\t" in run[0] else " "
 
 
 def _owned_words(text: str) -> list[str]:

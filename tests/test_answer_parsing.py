@@ -770,3 +770,11 @@ def test_a_long_run_of_white_space_reads_as_one_and_is_read_at_once(answer, word
     start = time.perf_counter()
     assert words_from_answer(answer) == (words, None)
     assert time.perf_counter() - start < 1.0
+
+
+@pytest.mark.parametrize("answer, words", [("happy\t\tsad", ["happy", "sad"]), ("happy \tsad", ["happy", "sad"]),
+                                           ("开心\t\t兴奋", ["开心", "兴奋"]), ("happy" + "\t" * 20_000 + "sad", ["happy", "sad"])])
+def test_a_run_of_white_space_holding_a_tab_separates_words_as_one_tab_does(answer, words):
+    # read as one space, the run merged the words a tab separates: 'happy\t\tsad' gave the one word 'happy sad' where
+    # 'happy\tsad' gives happy, sad (and did before runs of white space were collapsed)
+    assert words_from_answer(answer) == (words, None)
