@@ -132,9 +132,9 @@ _FIELD = re.compile(r"^(?:(?:primary|secondary|tertiary|main|dominant|other|addi
 # An apology before a refusal ("Sorry, I can't help with that.", "Unfortunately, as an AI, I cannot watch videos."): the
 # refusal is the answer, not the emotion word "sorry".
 _APOLOGY = re.compile(r"^\s*(?:sorry|i'm sorry|i am sorry|apologies|unfortunately)\s*[,.!:]\s*(?=(?:i|i'm|as an?)\b)", re.IGNORECASE)
-# An explanation after the answer, from its own line on ("Reasoning: the person smiles, then sighs"; in Chinese "原因：她在笑"
+# An explanation after the answer, from its own line on ("Reasoning: the person smiles, then sighs", "Evidence: ..."; in Chinese "原因：她在笑"
 # reason, "注：仅供参考" note, "说明", "解释", "分析"...).
-_EXPLANATION = re.compile(r"[\r\n]\s*#*\s*(?:explanations?|reasons?|reasoning|rationale|justification|notes?|analysis"
+_EXPLANATION = re.compile(r"[\r\n]\s*#*\s*(?:explanations?|reasons?|reasoning|rationale|justification|evidence|notes?|analysis"
                           "|\u539f\u56e0|\u7406\u7531|\u89e3\u91ca|\u89e3\u91cb|\u8bf4\u660e|\u8aaa\u660e|\u6ce8|\u5907\u6ce8|\u5099\u8a3b"
                           "|\u6ce8\u610f|\u4f9d\u636e|\u4f9d\u64da|\u5206\u6790)\s*[:\uff1a].*",
                           re.IGNORECASE | re.DOTALL)

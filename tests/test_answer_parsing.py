@@ -318,6 +318,14 @@ def test_lead_ins_headings_and_explanations_give_no_words(answer):
     assert words_from_answer(answer) == (["happy", "relieved"], None)
 
 
+@pytest.mark.parametrize("answer", ["happy, relieved\nEvidence: she smiles and then sighs",
+                                    "Primary emotion - happy\nSecondary emotion - relieved\nEvidence - she smiles and then sighs"])
+def test_an_evidence_line_after_the_answer_gives_no_words(answer):
+    # the evidence's last clause was a word: 'then sighs', 'sighs' (a spaced hyphen after 'Evidence' reads as a colon, as
+    # after 'Reason')
+    assert words_from_answer(answer) == (["happy", "relieved"], None)
+
+
 @pytest.mark.parametrize("answer, expected", [("Ok, fine", ["ok", "fine"]), ("okay, calm", ["okay", "calm"]),
                                               ("OK, here are the emotions: happy, sad", ["happy", "sad"]),
                                               ("Okay, the emotions are happy and sad.", ["happy", "sad"])])
