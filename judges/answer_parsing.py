@@ -86,13 +86,16 @@ _SHOWN = re.compile(r"\s+(?:is|are|was|were|seems?|appears?|looks?)(?:\s+to\s+be
 _VERB_IN_ITEM = re.compile(r"\b(?:is|are)\b")
 # A heading line over the list ("Emotions\n", "### Detected emotions\n").
 _HEADING = re.compile(r"^\s*#*\s*(?:the\s+)?(?:\w+\s+)?(?:emotions?|emotion words|labels?|answer|output)[ \t]*(?=[\r\n])", re.IGNORECASE)
-# A pleasantry before the answer ("Sure, ...", "Certainly! ...", "Okay. ...", "OK, here they are: ..."); "ok", "okay" and
-# "alright" only before a full stop, a lead-in or a list of two words or more ("OK, happy, relieved", "Okay, happy and
-# relieved", "OK, happy - relieved", "OK, happy | relieved"), since they name a state too ("Ok, fine": two words). None of them
-# is a word of the emotion wheel.
-_PLEASANTRY = re.compile(r"^\s*(?:(?:sure|certainly|of course|absolutely)\s*[,.!:]"
-                         r"|(?:okay|ok|alright)\s*(?:[.!:]|,(?=\s*(?:here|so|let|the|i|based|well|sure|now|then|these|this)\b)"
-                         r"|,(?=\s*[^\W\d_][^\n,;]*?(?:[,;|/\u2022\u00b7]|\s(?:and|&|[+\u2013\u2014-]|--|->|=>|[\u2192\u21d2])\s)"
+# A pleasantry before the answer ("Sure, ...", "Certainly! ...", "Okay. ...", "OK, here they are: ...", "Sure - ..."); "ok", "okay"
+# and "alright" only before a full stop, a lead-in or a list of two words or more ("OK, happy, relieved", "Okay, happy and
+# relieved", "OK, happy - relieved", "OK, happy | relieved", "OK - happy, relieved"), since they name a state too ("Ok, fine",
+# "OK - fine": two words). None of them is a word of the emotion wheel. A spaced dash after one is its comma.
+_PLEASANTRY_COMMA = r"(?:,|[ \t]+(?:--?|[\u2013\u2014])(?=[ \t]))"
+_PLEASANTRY = re.compile(r"^\s*(?:(?:sure|certainly|of course|absolutely)(?:\s*[,.!:]|[ \t]+(?:--?|[\u2013\u2014])(?=[ \t]))"
+                         r"|(?:okay|ok|alright)\s*(?:[.!:]|" + _PLEASANTRY_COMMA
+                         + r"(?=\s*(?:here|so|let|the|i|based|well|sure|now|then|these|this)\b)"
+                         r"|" + _PLEASANTRY_COMMA
+                         + r"(?=\s*[^\W\d_][^\n,;]*?(?:[,;|/\u2022\u00b7]|\s(?:and|&|[+\u2013\u2014-]|--|->|=>|[\u2192\u21d2])\s)"
                          r"\s*[^\W\d_])))\s*",
                          re.IGNORECASE)
 # A word explained on its own line ("1. Happy: the person smiles.", "- Relieved - she sighs and sits back", "Fear - eyes

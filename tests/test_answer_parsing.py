@@ -326,6 +326,15 @@ def test_an_evidence_line_after_the_answer_gives_no_words(answer):
     assert words_from_answer(answer) == (["happy", "relieved"], None)
 
 
+@pytest.mark.parametrize("answer, words", [("Sure - worried, lonely", ["worried", "lonely"]), ("OK - calm, hopeful", ["calm", "hopeful"]),
+                                           ("Certainly – happy, sad", ["happy", "sad"]), ("OK — calm, hopeful", ["calm", "hopeful"]),
+                                           ("OK - fine", ["ok", "fine"])])
+def test_a_pleasantry_before_a_spaced_dash_is_no_word_as_before_a_comma(answer, words):
+    # since the spaced hyphen separates words, 'Sure - worried, lonely' gave 'sure' and 'OK - calm, hopeful' 'ok' as the clip's
+    # first word (a spaced en or em dash already did); 'OK - fine' keeps both words, as 'Ok, fine' does
+    assert words_from_answer(answer) == (words, None)
+
+
 @pytest.mark.parametrize("answer, expected", [("Ok, fine", ["ok", "fine"]), ("okay, calm", ["okay", "calm"]),
                                               ("OK, here are the emotions: happy, sad", ["happy", "sad"]),
                                               ("Okay, the emotions are happy and sad.", ["happy", "sad"])])
