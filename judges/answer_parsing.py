@@ -57,9 +57,11 @@ _DESCRIBING = frozenset({"evident", "mixed", "difficult", "complex", "subjective
                          "intense", "clear", "obvious", "apparent", "visible", "present", "noticeable", "palpable", "varied",
                          "various", "hidden", "genuine", "real", "unclear", "hard to see", "different"})
 # A hedge before a word ("probably sadness", "most likely anger", "either happy or sad", "a sense of relief", "of shock",
-# "maybe a hint of sadness", "a mix of joy", "seems tired", "not happy, rather annoyed"): the word is the answer.
+# "maybe a hint of sadness", "a mix of joy", "seems tired", "not happy, rather annoyed", "not sad, just tired", "calm, though
+# not relieved"): the word is the answer.
 _HEDGE = re.compile(r"^(?:most likely|likely|probably|possibly|perhaps|maybe|clearly|obviously|apparently|definitely|mainly"
-                    r"|mostly|primarily|predominantly|overall|rather|instead|either|something like|(?:seems|appears|looks)(?: to be)?"
+                    r"|mostly|primarily|predominantly|overall|rather|instead|just|only|(?:al)?though|either|something like"
+                    r"|(?:seems|appears|looks)(?: to be)?"
                     r"|(?:an? )?(?:sense|feelings?|hint|touch|tinge|trace|note|mix|mixture|combination|blend) of|of)\s+")
 # An intensity before a word ("a little bit nervous"): part of the word, but not counted against MAX_WORDS_PER_LABEL.
 _GRADE = re.compile(r"^(?:a (?:little )?bit|a little|a tad|slightly|somewhat|very|quite|really|extremely|deeply|mildly|fairly"

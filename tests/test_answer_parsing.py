@@ -575,6 +575,14 @@ def test_a_hint_a_mix_or_a_seeming_before_a_word_is_not_part_of_the_word(answer)
     assert words_from_answer(answer) == (["happy", "relieved"], None)
 
 
+@pytest.mark.parametrize("answer, words", [("Not sad - just tired", ["tired"]), ("No anger, only relief", ["relief"]),
+                                           ("Calm - though not relieved", ["calm"]), ("Calm, although a bit tense", ["calm", "a bit tense"])])
+def test_just_only_and_though_before_a_word_are_not_part_of_it(answer, words):
+    # 'just tired', 'only relief' and 'though not relieved' were the words (the last one the emotion said absent), and
+    # 'although a bit tense' four words, silently dropped; with the spaced hyphen separating words these shapes became common
+    assert words_from_answer(answer) == (words, None)
+
+
 @pytest.mark.parametrize("answer", ["A mix of emotions.", "a mixture of feelings", "a combination of emotions"])
 def test_a_mix_of_emotions_names_no_emotion_and_is_an_error(answer):
     # the hedge left 'emotions' (or 'feelings'), taken for the clip's emotion word
