@@ -129,11 +129,12 @@ _OPENER = re.compile(r"^\s*(?:(?:in (?:summary|conclusion|short|brief|this case)
                      "(?:\u5185\u5bb9|\u5167\u5bb9|\u4fe1\u606f)?\s*[,:\uff1a\uff0c]\s*)",
                      re.IGNORECASE)
 # A field name opening an item ("Primary emotion: anger; secondary emotion: sadness", "Main: happy\nOther emotions: sad"; in
-# Chinese "次要情绪：紧张" secondary emotion, "情绪标签：" emotion labels): the word is after it.
+# Chinese "次要情绪：紧张" secondary emotion, "情绪标签：" emotion labels, "情绪状态" emotional state, "情绪判断" / "情绪识别结果"
+# emotion judgement / recognition result): the word is after it.
 _FIELD = re.compile(r"^(?:(?:primary|secondary|tertiary|main|dominant|other|additional|underlying|overall|possible|likely"
                     r"|detected|final)(?:\s+(?:emotions?|feelings?))?|emotions?|feelings?"
                     "|(?:\u4e3b\u8981|\u6b21\u8981|\u5176\u4ed6|\u5176\u5b83|\u53ef\u80fd\u7684?)?(?:\u60c5\u7eea|\u60c5\u7dd2|\u60c5\u611f)"
-                    "(?:\u6807\u7b7e|\u6a19\u7c64|\u8bcd|\u8a5e)?)\s*[:\uff1a]\s*")
+                    "(?:\u6807\u7b7e|\u6a19\u7c64|\u8bcd|\u8a5e|\u72b6\u6001|\u72c0\u614b|\u5224\u65ad|\u5224\u65b7|(?:\u8bc6\u522b|\u8b58\u5225)?(?:\u7ed3\u679c|\u7d50\u679c)|\u8bc6\u522b|\u8b58\u5225)?)\s*[:\uff1a]\s*")
 # An apology before a refusal ("Sorry, I can't help with that.", "Unfortunately, as an AI, I cannot watch videos."): the
 # refusal is the answer, not the emotion word "sorry".
 _APOLOGY = re.compile(r"^\s*(?:sorry|i'm sorry|i am sorry|apologies|unfortunately)\s*[,.!:]\s*(?=(?:i|i'm|as an?)\b)", re.IGNORECASE)

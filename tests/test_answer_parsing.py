@@ -728,6 +728,14 @@ def test_a_chinese_explanation_line_or_field_name_before_a_full_width_colon_give
     assert words_from_answer(answer) == (words, None)
 
 
+@pytest.mark.parametrize("answer, words", [("情绪判断：开心", ["开心"]), ("情绪状态：开心", ["开心"]), ("情绪识别结果：开心", ["开心"]),
+                                           ("情感状态：平静，放松", ["平静", "放松"])])
+def test_a_chinese_field_naming_the_emotion_state_or_judgement_before_a_full_width_colon_is_no_word(answer, words):
+    # once the full-width colon read as ':', '情绪判断' (emotion judgement), '情绪状态' (emotional state) and '情绪识别结果'
+    # (recognition result) became words beside the answer (they were errors before)
+    assert words_from_answer(answer) == (words, None)
+
+
 @pytest.mark.parametrize("answer, words", [("开心：她在笑", ["开心"]), ("开心：因为她在笑", ["开心"]), ("Happy：她在笑", ["happy"]),
                                            ("开心：是", ["开心"]), ("开心：高", ["开心"]), ("紧张：有点", ["紧张"]), ("难过：否", []),
                                            ("紧张：没有", []), ("难过：无", []), ("总结：开心", ["开心"]), ("我认为：开心和兴奋", ["开心", "兴奋"]),
