@@ -72,13 +72,14 @@ _GRADE = re.compile(r"^(?:a (?:little )?bit|a little|a tad|slightly|somewhat|ver
 _POSSESSIVE = re.compile(r"^(?:his|her|their|(?:the\s+)?(?:[^\W\d_]+\s+){0,2}?"
                          r"(?!(?:it|that|there|here|he|she|what|who|where|how|let|this|one|nobody|nothing|none|neither)['\u2019]s\b)"
                          r"[^\W\d_]+(?:['\u2019]s|(?<=s)['\u2019]))\s+", re.IGNORECASE)
-# What such a possessive owns that is no feeling, as _ASPECT names no word: a reaction, attitude or relationship, or what a face,
-# voice or body does ("His reaction: surprise", "Her attitude: dismissive", "Her smile", "Her tears", "Their argument").
+# What such a possessive owns that is no feeling, as _ASPECT names no word: a reaction, attitude or relationship, what a face,
+# voice or body does, or the field the answer fills ("His reaction: surprise", "Her attitude: dismissive", "Her smile", "Her
+# tears", "Their argument", "Her crying", "Their dancing", "Her mood"); a longing, yearning or craving is a feeling.
 _NOT_A_FEELING = re.compile(r"\b(?:reactions?|attitudes?|behaviou?rs?|demeanou?r|manner|relationships?|interactions?|conversations?"
                             r"|arguments?|fights?|bond|friendship|chemistry|words|smiles?|grins?|frowns?|scowls?|tears|laugh(?:s|ter)?"
                             r"|sighs?|gasps?|shouts?|screams?|cheers|silence|glares?|stares?|gaze|looks?|glances?|blush(?:es)?|smirks?"
                             r"|sneers?|pouts?|winces?|energy|performance|actions?|body|hands?|lips|mouth|cheeks|brows?|eyebrows?|jaw"
-                            r"|shoulders|breathing)\b", re.IGNORECASE)
+                            r"|shoulders|heart|moods?|sentiments?|(?!(?:long|yearn|crav)ing\b)[^\W\d_]{2,}ing)\b", re.IGNORECASE)
 # A verb and a word saying the emotion shows, ending such an answer ("... is obvious", "... are evident", "... seems very
 # clear"); not one doubting it ("... is absent", "... is unclear": a sentence, as before).
 _SHOWN = re.compile(r"\s+(?:is|are|was|were|seems?|appears?|looks?)(?:\s+to\s+be)?(?:\s+(?:very|quite|so|clearly|fairly|rather"

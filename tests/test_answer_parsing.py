@@ -466,6 +466,19 @@ def test_a_possessive_owning_a_reaction_an_attitude_or_what_a_face_does_gives_no
     assert words == [] and error.startswith("unparseable answer:")
 
 
+@pytest.mark.parametrize("answer", ["Her mood", "His mood", "Her crying", "Their dancing", "Her heart"])
+def test_a_possessive_owning_an_activity_or_the_field_the_answer_fills_gives_no_fragment_as_a_word(answer):
+    # read as owning words these gave 'mood', 'crying', 'dancing', 'heart' as the clip's emotion words
+    words, error = words_from_answer(answer)
+    assert words == [] and error.startswith("unparseable answer:")
+
+
+@pytest.mark.parametrize("answer, words", [("Her longing", ["longing"]), ("His craving and yearning", ["craving", "yearning"]),
+                                           ("Her mood: happy", ["happy"])])
+def test_a_possessive_owning_a_feeling_that_ends_in_ing_or_a_mood_field_with_its_word_gives_the_word(answer, words):
+    assert words_from_answer(answer) == (words, None)
+
+
 @pytest.mark.parametrize("answer", ["Nobody's happy", "Nothing's funny here"])
 def test_a_denying_pronouns_contraction_is_no_possessive_and_does_not_say_the_word(answer):
     # "Nobody's happy" gave 'happy', read as a possessive owning the word
