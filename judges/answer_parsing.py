@@ -201,11 +201,11 @@ _LAST_ITEM = re.compile(r"[^,;/\n\uff0c\u3001\uff1b]*$")
 _OTHER_SEPARATORS = re.compile(r"\s*[|\u2022\u00b7]\s*|\s+(?:[+\u2013\u2014-]|--)\s+|(?<=[^\W\d_])\s+\d{1,2}[.)]\s+"
                                r"|\s*(?:->|=>|[\u2192\u21d2])\s*")
 _AND_OR = re.compile(r"\s+and/or\s+", re.IGNORECASE)
-# A spaced hyphen opening an item's value ("Happy - yes", "Mood - happy", "The boy's mood - happy"), which reads as a colon when
-# the head (after a possessive) names a field or heading or the value is a checklist's (_hyphen_as_colon).
+# A spaced hyphen or dash opening an item's value ("Happy - yes", "Mood - happy", "Sad – no", "The boy's mood - happy"), which reads as a
+# colon when the head (after a possessive) names a field or heading or the value is a checklist's (_hyphen_as_colon).
 _HYPHENED = re.compile(r"(?:^|(?<=[,;]))([ \t]*(?:(?:\d{1,2}[.)]|[-*\u2022])[ \t]+)?"
                        r"(?i:(?:his|her|their|the[ \t]+[^\W\d_]+(?:[ \t]+[^\W\d_]+)?['\u2019]s)[ \t]+)?)([^\W\d_]+(?:[ '-][^\W\d_]+){0,2})"
-                       r"[ \t]+--?[ \t]+([^,;\n]*)", re.MULTILINE)
+                       r"[ \t]+(?:--?|[\u2013\u2014])[ \t]+([^,;\n]*)", re.MULTILINE)
 # A word before a colon with more words after it ("Anxious: nervous, worried", "Anxious: nervous and worried"): each is a
 # word, unless the head names a field ("Mood: happy", "Intensity: high", by its last word "Confidence level: high") or what a
 # line describes (_ASPECT).
@@ -324,10 +324,10 @@ def _owned_words(text: str) -> list[str]:
 
 
 def _hyphen_as_colon(item: re.Match[str]) -> str:
-    """An item's spaced hyphen as a colon when it follows a field or heading ("Mood - happy", "Intensity - high", "Primary
-    emotion - happy", "Note - based on ...") or precedes a checklist value ("Happy - yes", "Angry - absent", "Sad - not at
-    all") or a Chinese clause ("开心 - 她在笑"), so the rules for those read it as they read "Mood: happy" or "Happy: yes"; else as it is, a separator ("Surprise -
-    shock", "Calm - not angry": two words)."""
+    """An item's spaced hyphen or dash as a colon when it follows a field or heading ("Mood - happy", "Intensity - high",
+    "Primary emotion - happy", "Note - based on ...") or precedes a checklist value ("Happy - yes", "Angry - absent", "Sad –
+    no", "Sad - not at all") or a Chinese clause ("开心 - 她在笑"), so the rules for those read it as they read "Mood: happy"
+    or "Happy: yes"; else as it is, a separator ("Surprise - shock", "Calm - not angry": two words)."""
     head, value = item[2], item[3].strip(" .!")
     if (_FIELD.match(head.lower() + ":") or _FIELD_HEAD.match(_head_noun(head)) or _ASPECT.search(head) or _SAID_PRESENT.match(value)
             or _EXPLAINED_ABSENT.match(value) or (_SAID_ABSENT.match(value) and not value.lower().startswith("not "))

@@ -802,6 +802,15 @@ def test_a_spaced_hyphen_after_a_possessive_and_a_heading_reads_as_a_colon():
     assert words == [] and error.startswith("unparseable answer:")
 
 
+@pytest.mark.parametrize("answer, words", [("Happy — yes", ["happy"]), ("Happy – yes\nSad – no", ["happy"]),
+                                           ("Mood — happy", ["happy"]), ("Angry – absent", []), ("开心 — 她在笑", ["开心"]),
+                                           ("Surprise — shock", ["surprise", "shock"])])
+def test_a_spaced_en_or_em_dash_after_a_field_or_before_a_checklist_value_reads_as_a_colon_as_a_spaced_hyphen_does(answer, words):
+    # 'Happy — yes' gave happy, yes; 'Sad – no' gave sad (the emotion said absent); 'Mood — happy' gave mood; 'Angry –
+    # absent' gave angry, absent, where the same with a spaced hyphen gives happy; happy; happy; no word
+    assert words_from_answer(answer) == (words, None)
+
+
 @pytest.mark.parametrize("answer", ["Intensity - high", "Confidence - high", "Facial expression - smiling"])
 def test_a_field_name_or_heading_before_a_spaced_hyphen_is_not_taken_for_a_word(answer):
     # each gave its head and value as words ('intensity', 'high'), as 'Intensity: high' does not
