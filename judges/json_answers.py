@@ -43,9 +43,12 @@ _PRESENCE_KEY_WORDS = frozenset({"present", "detected", "shown", "visible", "exp
 # emotion, the first of these (in this order) holding words ({"type": "happy", "value": 0.8}: "type"); its other fields
 # (confidence, intensity, reason) hold no words.
 _ITEM_NAME_KEYS = ("name", "value", "type", "category")
-# A string under such a key that names no emotion: blank, a score or a level ({"type": "happy", "value": "0.8"}, "value": "high").
-_NOT_A_NAME = re.compile(r"^\s*(?:[-+]?\d+(?:\.\d+)?\s*%?|yes|no|true|false|high|medium|moderate|low|mild|strong|weak)?\s*$",
-                         re.IGNORECASE)
+# A string under such a key that names no emotion: blank or a dash, a score, a level or a rank ({"type": "happy", "value": "0.8"},
+# "value": "high", "very high", "-"; {"name": "primary", "value": "happy"}, {"name": "Emotion 1", "value": "happy"}).
+_NOT_A_NAME = re.compile(r"^\s*(?:[-+]?\d+(?:\.\d+)?\s*%?|[-\u2013\u2014]+|yes|no|true|false"
+                         r"|(?:very |quite |fairly |rather )?(?:high|medium|moderate|low|mild|strong|weak)"
+                         r"|primary|secondary|tertiary|first|second|third|main|dominant|other|additional"
+                         r"|(?:emotion|label|word)\s*#?\d+)?\s*$", re.IGNORECASE)
 
 
 def json_answer_text(answer: str) -> str:
@@ -61,7 +64,7 @@ def json_answer_text(answer: str) -> str:
     and in one of only flags (``{"happy": true, "sad": false}``), whose keys set true are;
     nested objects (``[{"label": "happy", "score": 0.9}]``) are read the same way, and in one held by a key naming the
     answer (``{"emotions": [{"name": "happy", "confidence": "high"}]}``) only its ``name`` (else ``value``, ``type``,
-    ``category``; not a blank, a score or a level such as ``"0.8"`` or ``"high"``) holds words. Text after the value is an
+    ``category``; not a blank, a score, a level or a rank such as ``"0.8"``, ``"high"`` or ``"primary"``) holds words. Text after the value is an
     explanation, not words.
     """
     if not answer.startswith(("{", "[")):
@@ -119,7 +122,7 @@ def _strings_in(data: object, held: bool) -> list[str]:
 
 def _item_name_words(data: dict) -> list[str]:
     """The words of an object's first key naming its emotion that holds any ("name", else "value", "type", "category"); a
-    blank string, a score or a level ("", "0.8", "high") is none."""
+    blank string, a score, a level or a rank ("", "0.8", "high", "primary", "Emotion 1") is none."""
     for wanted in _ITEM_NAME_KEYS:
         for key, value in data.items():
             if str(key).lower() == wanted and (words := [word for word in _strings_in(value, False) if not _NOT_A_NAME.match(word)]):

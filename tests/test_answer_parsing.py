@@ -184,6 +184,17 @@ def test_a_blank_score_or_level_under_a_json_items_name_key_is_not_its_name(answ
     assert words_from_answer(answer) == (["happy"], None)
 
 
+@pytest.mark.parametrize("answer, words", [('{"emotions": [{"name": "primary", "value": "happy"}, {"name": "secondary", "value": "sad"}]}',
+                                            ["happy", "sad"]),
+                                           ('{"emotions": [{"name": "Emotion 1", "value": "happy"}]}', ["happy"]),
+                                           ('{"emotions": [{"value": "very high", "type": "happy"}]}', ["happy"]),
+                                           ('{"emotions": [{"value": "-", "type": "happy"}]}', ["happy"])])
+def test_a_rank_an_item_label_a_graded_level_or_a_dash_under_a_json_items_name_key_is_not_its_name(answer, words):
+    # taken for the item's name, 'primary' and 'secondary' were the words (happy and sad lost), 'very high' the word, and
+    # 'Emotion 1' and '-' made the answer an error, where each gave its emotion before JSON items had names
+    assert words_from_answer(answer) == (words, None)
+
+
 def test_a_json_object_with_an_empty_list_is_no_emotion_not_its_key():
     assert words_from_answer('{"emotions": []}') == ([], None)
 
