@@ -192,6 +192,8 @@ def decode_clip(
     except av.FFmpegError as exc:
         if exc.errno == errno.EACCES:  # the file is fine, the reader may not open it (a decoder's EPERM is damaged data)
             raise InputError(f"{path}: cannot read it ({_short(exc)}); check you may read it (its permissions)") from None
+        if _is_empty(path):  # an interrupted copy or download: say so, not "invalid data"
+            raise InputError(f"{path}: is empty (0 bytes); copy or download the video again") from None
         raise InputError(f"{path}: cannot decode ({_short(exc)}); check the file is a complete video") from None
     if has_video and num_frames > 0 and not frames:
         raise InputError(f"{path}: the video stream has no decodable frames; check the file is a complete video")
@@ -237,6 +239,14 @@ def _reach(container: Any, stream: Any, end: float | None) -> _Reach:
     if _AVI in _format_names(container) and stream.time_base:
         slack = max(slack, 2.5 * float(stream.time_base))
     return _Reach(end, _declared_end(container, stream), slack, of_file=_FLV in _format_names(container))
+
+
+def _is_empty(path: Path) -> bool:
+    """Whether ``path`` holds no bytes at all (unreadable counts as not known to be empty)."""
+    try:
+        return path.stat().st_size == 0
+    except OSError:
+        return False
 
 
 def _format_names(container: Any) -> list[str]:

@@ -118,6 +118,13 @@ def test_a_corrupt_file_is_a_one_line_input_error(tmp_path):
     assert "\n" not in str(info.value)
 
 
+def test_an_empty_file_is_named_empty_not_undecodable(tmp_path):
+    # it said 'cannot decode (Invalid data found when processing input); check the file is a complete video'
+    (tmp_path / "empty.mp4").write_bytes(b"")
+    with pytest.raises(InputError, match=r"empty\.mp4: is empty \(0 bytes\); copy or download the video again$"):
+        decode_clip(tmp_path / "empty.mp4")
+
+
 def test_a_video_the_user_may_not_read_says_so_not_that_it_is_incomplete(clip, monkeypatch):
     # a video of mode 600 owned by another user: 'cannot decode (Permission denied); check the file is a complete video'
     import errno
