@@ -93,7 +93,7 @@ def read_sidecar_subtitle(video: Path) -> str | None:
 
 
 def sidecar_subtitle_path(video: Path) -> Path | None:
-    """``clip.srt`` or ``clip.txt`` (or ``CLIP.SRT``, ``CLIP.TXT``) beside ``clip.mp4``, the first that exists, else None."""
+    """``clip.srt``, ``clip.SRT``, ``clip.txt`` or ``clip.TXT`` beside ``clip.mp4`` (its stem as written), the first that exists, else None."""
     return next((side for side in (video.with_suffix(s) for s in SUBTITLE_SUFFIXES) if side.is_file()), None)
 
 
