@@ -1,11 +1,11 @@
 """Honest estimate of the co-judgment on the three OV-MERD panels, or on a panel of one's own (issue: co-judgment core).
 
-For each panel and strategy: repeated 5-fold x 4 cross-validation inside the dev split; in each
+For each panel and strategy: repeated 5-fold x 4 cross-validation inside the dev split (or the labelled clips of one's own panel); in each
 outer fold the strategy's hyper-parameters are tuned by inner 5-fold CV on the training folds, and
 the best single judge is chosen on the training folds too. Prints mean level-1 F (l1_f), its fold
 spread, and the paired delta against the best single judge: on its own words ("single", the
 baseline), and after the fusion's word mapping ("mapped", so the gain of fusing judges is not
-confused with the gain of mapping one judge's words). Only dev labels are read.
+confused with the gain of mapping one judge's words). Only dev labels are read (one's own with ``--labels``).
 
     PYTHONPATH=. python benchmarks/panel_cross_validation.py [--strategies stacked,majority] [--panels A,B,C] [--oov attach,drop] [--seed 0,1,2,3,4]
     PYTHONPATH=. python benchmarks/panel_cross_validation.py --labels my_labels.csv --judge a=a.npz --judge b=b.csv [--names my_split.txt]
@@ -14,7 +14,7 @@ confused with the gain of mapping one judge's words). Only dev labels are read.
 (panel "own": one's own labels and judges' outputs, in any format ``cojudge tune`` reads) instead of the OV-MERD panels.
 
 ``--no-reliability`` runs the stacked voter without its reliability feature (the README table's rows so
-named). ``--shuffle-labels K`` is the null check: the dev labels are permuted across clips (seed K), so no
+named). ``--shuffle-labels K`` is the null check: the labels are permuted across clips (seed K), so no
 judge's words say anything about a clip's labels; the fusion should fall to what class frequencies
 alone give, while the single judges fall to chance.
 """
