@@ -165,9 +165,11 @@ class ClassVoter(BaseEstimator):
     (samples x classes). The decision turns probabilities into words:
     ``decision="threshold"`` keeps candidate words whose confidence reaches
     ``threshold``; ``decision="expected_f"`` maximises the expected EW score with
-    the precision weight ``lam``. Those three parameters only change the
-    decision, never the fitted model (:attr:`decision_params`), so tuning them
-    needs no refit.
+    the precision weight ``lam``; ``max_words`` caps the words. These decision
+    parameters (:attr:`decision_params`) never change the fitted model, so
+    tuning them needs no refit. A strategy of one's own is held to
+    scikit-learn's rules for its parameters (:meth:`check_conventions`), and a
+    ``_fit`` that changes one is refused.
     """
 
     decision_params = ("decision", "threshold", "lam", "max_words")
@@ -185,7 +187,8 @@ class ClassVoter(BaseEstimator):
 
     # -- fitting ---------------------------------------------------------------------
     def fit(self, table: VoteTable, Y: np.ndarray | None = None) -> "ClassVoter":
-        """Learn from ``table`` (the judges' votes) and ``Y`` (true class indicators, samples x classes)."""
+        """Learn from ``table`` (the judges' votes) and ``Y`` (true class indicators, samples x classes). A strategy of one's own
+        whose ``_fit`` changed a parameter is refused, and left as it was before this call."""
         self.check_conventions()
         self._check_params()
         self._check_is_table(table, "fit")
