@@ -44,7 +44,8 @@ _BUILTIN_MODULES: dict[str, str] = {
 
 def register_judge(name: str) -> Callable[[type[Judge]], type[Judge]]:
     """Class decorator registering a judge type under ``name``; a built-in type's name, or one another class has taken,
-    is refused (a ``ValueError``, which a config's plugin reports in one line)."""
+    is refused (a ``ValueError``, which a config's plugin reports in one line). The same class again (a re-run notebook
+    cell, a reload, its file imported both as a module and as a config's plugin) replaces it."""
 
     def decorate(cls: type[Judge]) -> type[Judge]:
         builtin = _BUILTIN_MODULES.get(name)
