@@ -188,7 +188,7 @@ class ClassVoter(BaseEstimator):
     # -- fitting ---------------------------------------------------------------------
     def fit(self, table: VoteTable, Y: np.ndarray | None = None) -> "ClassVoter":
         """Learn from ``table`` (the judges' votes) and ``Y`` (true class indicators, samples x classes). A strategy of one's own
-        whose ``_fit`` changed a parameter is refused, and left as it was before this call."""
+        whose ``_fit`` changed a parameter is refused; a refused or failed fit leaves the voter as it was before this call."""
         self.check_conventions()
         self._check_params()
         self._check_is_table(table, "fit")
@@ -202,19 +202,19 @@ class ClassVoter(BaseEstimator):
         if Y is not None:
             Y = self._checked_targets(table, Y, "fit")
         own = _of_ones_own(type(self))
-        before = dict(vars(self)) if own else {}
-        self.judges_ = list(table.judges)
-        self.n_classes_ = len(table.space)
-        given = self.get_params(deep=False) if own else {}
-        with strategy_code(type(self), "_fit"):
-            self._fit(table, Y)
-        if own:
-            try:
+        before = dict(vars(self))
+        try:
+            self.judges_ = list(table.judges)
+            self.n_classes_ = len(table.space)
+            given = self.get_params(deep=False) if own else {}
+            with strategy_code(type(self), "_fit"):
+                self._fit(table, Y)
+            if own:
                 self._check_fit_kept_its_parameters(given)
-            except StrategyCodeError:  # left as it was before this fit: not fitted (predict refuses it), its parameters as given
-                self.__dict__.clear()
-                self.__dict__.update(before)
-                raise
+        except BaseException:  # left as it was before this fit (unfitted: predict refuses it), not half-fitted
+            self.__dict__.clear()
+            self.__dict__.update(before)
+            raise
         return self
 
     def _fit(self, table: VoteTable, Y: np.ndarray | None) -> None:

@@ -608,6 +608,7 @@ def test_a_strategy_whose_fit_keeps_a_public_attribute_is_fitted_saved_and_loade
     loaded = CoJudge.load(cojudge.save(tmp_path / "calibration.json"), judges, progress=False)
     assert [p.words for p in loaded.predict_many(list(labels))] == [p.words for p in cojudge.predict_many(list(labels))]
 
+
 def test_a_strategy_refused_for_a_parameter_its_fit_changed_is_left_unfitted_with_the_parameter_as_given(toy, tmp_path):
     # it was left fitted with the learnt threshold: predict ran on it, and a second fit (0.05 -> 0.05) passed silently
     table, _, Y = toy
@@ -619,6 +620,33 @@ def test_a_strategy_refused_for_a_parameter_its_fit_changed_is_left_unfitted_wit
         assert voter.threshold == 0.5 and not hasattr(voter, "judges_")
     with pytest.raises(InputError, match="FitSetsAParameter is not fitted"):
         voter.predict(table)
+
+
+def test_a_strategy_whose_fit_fails_is_left_unfitted_not_half_fitted(toy, tmp_path):
+    # judges_ and n_classes_ were set before _fit ran: after the error the voter passed as fitted, and predict ran on half a state
+    table, _, Y = toy
+    (tmp_path / "faulty_voters.py").write_text(FAULTY, encoding="utf-8")
+    voter = make_voter(f"{tmp_path / 'faulty_voters.py'}:FitFails")
+    with pytest.raises(InputError, match="its _fit failed: ZeroDivisionError"):
+        voter.fit(table, Y)
+    assert not hasattr(voter, "judges_")
+    with pytest.raises(InputError, match="FitFails is not fitted"):
+        voter.predict(table)
+
+
+def test_a_built_in_voter_whose_refit_fails_keeps_its_earlier_fit(toy, monkeypatch):
+    table, _, Y = toy
+    voter = make_voter("majority").fit(table, Y)
+    fitted = dict(vars(voter))
+
+    def fails(self, table, Y):
+        self.half_ = "set before failing"
+        raise MemoryError("out of memory")
+
+    monkeypatch.setattr(type(voter), "_fit", fails)
+    with pytest.raises(MemoryError):
+        voter.fit(table, Y)
+    assert vars(voter).keys() == fitted.keys() and voter.judges_ == fitted["judges_"]
 
 
 def test_a_strategy_that_overrides_fit_is_told_to_implement_fit_underscore_when_used_unfitted(toy, tmp_path):
