@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -85,10 +86,11 @@ def test_a_broken_symbolic_link_is_named_a_link_to_a_missing_file(tmp_path):
 
 def test_a_subtitle_file_given_as_the_video_is_named_a_subtitle(tmp_path):
     # it was judged as a clip: every media judge failed with 'has no video or audio stream'
-    (tmp_path / "clip.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\nhello\n", encoding="utf-8")
-    for call in (Clip.from_path, Clip.coerce):
-        with pytest.raises(InputError, match=r"clip\.srt: is a subtitle, not a video; give the video beside it"):
-            call(tmp_path / "clip.srt")
+    for name in ("clip.srt", "clip.Srt", "clip.TXT"):
+        (tmp_path / name).write_text("1\n00:00:00,000 --> 00:00:01,000\nhello\n", encoding="utf-8")
+        for call in (Clip.from_path, Clip.coerce):
+            with pytest.raises(InputError, match=f"{re.escape(name)}: is a subtitle, not a video; give the video beside it"):
+                call(tmp_path / name)
 
 
 def test_a_video_whose_file_name_is_not_utf8_is_named_with_those_bytes_escaped(tmp_path):
