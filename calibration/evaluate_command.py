@@ -7,7 +7,7 @@ import re
 import sys
 
 from calibration.emotion_wheel import load_wheel
-from calibration.ew_metric import METRIC_NAMES, SCORE_KEYS, evaluate, official_words
+from calibration.ew_metric import SCORE_KEYS, evaluate, official_words
 from calibration.labels import check_names, read_labels, read_split
 from judges.errors import InputError
 from judges.outputs import read_judge_output
@@ -64,9 +64,8 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"no clip's ground truth maps to the emotion wheel: check the labels file {args.labels} "
                          "(its openset words are all empty or out of the wheel's vocabulary)")
     # the official metric skips them; a user's own labels (Chinese words, an empty cell) should hear why n is smaller
-    unscored = [n for n in names if not any(w in wheel.lookup(m) for m in METRIC_NAMES for w in official_words(labels[n]))]
-    if unscored:
-        k, first = len(unscored), unscored[0]
+    if scores.skipped:
+        k, first = len(scores.skipped), scores.skipped[0]
         print(f"note: {args.labels}: {k} of the {len(names)} labelled clips {'is' if k == 1 else 'are'} not scored: "
               f"{'its' if k == 1 else 'their'} ground truth names "
               f"no emotion-wheel word (e.g. {first!r}: {', '.join(official_words(labels[first])) or 'no words'}); "

@@ -59,6 +59,8 @@ class EWScores:
     r: dict[str, float]
     n: int
     missing: int = 0
+    #: the evaluated names the metric skips (their ground truth maps to no wheel word under any metric)
+    skipped: tuple[str, ...] = ()
 
     def _mean(self, table: dict[str, float], level: str) -> float:
         return float(np.mean([self._get(table, f"{w}_{level}") for w in WHEELS]))
@@ -176,4 +178,5 @@ def evaluate(
         p[metric], r[metric], f[metric] = mp, mr, f_from_pr(mp, mr)
         n_scored = max(n_scored, len(ps))
     missing = sum(1 for n in scored if predictions.get(n) is None)
-    return EWScores(f=f, p=p, r=r, n=n_scored, missing=missing)
+    skipped = tuple(n for n in names if n not in scored)
+    return EWScores(f=f, p=p, r=r, n=n_scored, missing=missing, skipped=skipped)
