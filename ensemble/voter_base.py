@@ -293,8 +293,7 @@ class ClassVoter(BaseEstimator):
         (an ``__init__`` that changes a parameter) is a one-line error naming the rule, not a RuntimeError."""
         if not _of_ones_own(type(self)):
             return super().__sklearn_clone__()
-        self._refuse(self._signature_problem())
-        try:
+        try:  # clone reads get_params first, which refuses a signature it cannot read
             return super().__sklearn_clone__()
         except RuntimeError as exc:  # "Cannot clone object X, as the constructor either does not set or modifies parameter p"
             name = str(exc).rpartition(" parameter ")[2] or "?"
