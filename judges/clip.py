@@ -36,7 +36,7 @@ class Clip:
         path = user_path(video)
         if not path.is_file():
             raise InputError(not_a_video_file(path))
-        if path.suffix.lower() in (".srt", ".txt"):  # no media stream: every media judge would fail on it (clip.Srt too)
+        if path.suffix.lower() in SUBTITLE_SUFFIXES:  # no media stream: every media judge would fail on it (clip.Srt too)
             raise InputError(f"{path}: is a subtitle, not a video; give the video beside it ({path.stem}.mp4...), "
                              "which reads it as its subtitle")
         if subtitle is None:
