@@ -89,12 +89,14 @@ _SHOWN = re.compile(r"\s+(?:is|are|was|were|seems?|appears?|looks?)(?:\s+to\s+be
 _VERB_IN_ITEM = re.compile(r"\b(?:is|are)\b")
 # A heading line over the list ("Emotions\n", "### Detected emotions\n").
 _HEADING = re.compile(r"^\s*#*\s*(?:the\s+)?(?:\w+\s+)?(?:emotions?|emotion words|labels?|answer|output)[ \t]*(?=[\r\n])", re.IGNORECASE)
+# A spaced hyphen, double hyphen or dash ("OK - happy", "Mood -- happy", "Mood – happy"), the space after it not taken.
+_SPACED_DASH = r"[ \t]+(?:--?|[\u2013\u2014])(?=[ \t])"
 # A pleasantry before the answer ("Sure, ...", "Certainly! ...", "Okay. ...", "OK, here they are: ...", "Sure - ..."); "ok", "okay"
 # and "alright" only before a full stop, a lead-in or a list of two words or more ("OK, happy, relieved", "Okay, happy and
 # relieved", "OK, happy - relieved", "OK, happy | relieved", "OK - happy, relieved"), since they name a state too ("Ok, fine",
 # "OK - fine": two words). None of them is a word of the emotion wheel. A spaced dash after one is its comma.
-_PLEASANTRY_COMMA = r"(?:,|[ \t]+(?:--?|[\u2013\u2014])(?=[ \t]))"
-_PLEASANTRY = re.compile(r"^\s*(?:(?:sure|certainly|of course|absolutely)(?:\s*[,.!:]|[ \t]+(?:--?|[\u2013\u2014])(?=[ \t]))"
+_PLEASANTRY_COMMA = r"(?:,|" + _SPACED_DASH + r")"
+_PLEASANTRY = re.compile(r"^\s*(?:(?:sure|certainly|of course|absolutely)(?:\s*[,.!:]|" + _SPACED_DASH + r")"
                          r"|(?:okay|ok|alright)\s*(?:[.!:]|" + _PLEASANTRY_COMMA
                          + r"(?=\s*(?:here|so|let|the|i|based|well|sure|now|then|these|this)\b)"
                          r"|" + _PLEASANTRY_COMMA
@@ -205,7 +207,7 @@ _AND_OR = re.compile(r"\s+and/or\s+", re.IGNORECASE)
 # colon when the head (after a possessive) names a field or heading or the value is a checklist's (_hyphen_as_colon).
 _HYPHENED = re.compile(r"(?:^|(?<=[,;]))([ \t]*(?:(?:\d{1,2}[.)]|[-*\u2022])[ \t]+)?"
                        r"(?i:(?:his|her|their|the[ \t]+[^\W\d_]+(?:[ \t]+[^\W\d_]+)?['\u2019]s)[ \t]+)?)([^\W\d_]+(?:[ '-][^\W\d_]+){0,2})"
-                       r"[ \t]+(?:--?|[\u2013\u2014])[ \t]+([^,;\n]*)", re.MULTILINE)
+                       + _SPACED_DASH + r"[ \t]+([^,;\n]*)", re.MULTILINE)
 # A word before a colon with more words after it ("Anxious: nervous, worried", "Anxious: nervous and worried"): each is a
 # word, unless the head names a field ("Mood: happy", "Intensity: high", by its last word "Confidence level: high") or what a
 # line describes (_ASPECT).
