@@ -37,8 +37,8 @@ _ANSWER_KEY_ZH = re.compile("(?:\u4e3b\u8981|\u6b21\u8981|\u5176\u4ed6|\u5176\u5
                             "(?:\u8bcd|\u8a5e|\u5217\u8868)?")
 # A key saying whether its object's emotion is there ({"emotion": "sad", "present": false}): set false, no word; also after
 # a word naming the answer when set true or false ("emotion_present", "emotionDetected"; "emotions_detected": [...] is the answer).
-_PRESENCE_KEY = re.compile(r"^(?:is[_ ]?)?(?:present|detected|shown|visible|expressed|felt|observed)$", re.IGNORECASE)
-_PRESENCE_KEY_WORDS = frozenset({"present", "detected", "shown", "visible", "expressed", "felt", "observed"})
+_PRESENCE_KEY_WORDS = ("present", "detected", "shown", "visible", "expressed", "felt", "observed")
+_PRESENCE_KEY = re.compile(rf"^(?:is[_ ]?)?(?:{'|'.join(_PRESENCE_KEY_WORDS)})$", re.IGNORECASE)
 # In an object held by a key naming the answer ({"emotions": [{"name": "happy", "confidence": "high"}]}), the key naming the
 # emotion, the first of these (in this order) holding words ({"type": "happy", "value": 0.8}: "type"); its other fields
 # (confidence, intensity, reason) hold no words.
