@@ -182,8 +182,8 @@ def decode_clip(
             reached: list[_Reach] = []
             frames: list[np.ndarray] = []
             if video is not None and num_frames > 0:
-                frames, end = _sample_frames(container, num_frames, max_side, video)
-                reached.append(_reach(container, video, end))
+                frames, reach = _sample_frames(container, num_frames, max_side, video)
+                reached.append(reach)
         audio = None
         if has_audio and with_audio:
             with av.open(str(path)) as container:
@@ -454,9 +454,9 @@ def _segment_middles(total: int, count: int) -> list[int]:
 _SEEK_COST = 4
 
 
-def _sample_frames(container: Any, num_frames: int, max_side: int | None, stream: Any = None) -> tuple[list[np.ndarray], float | None]:
+def _sample_frames(container: Any, num_frames: int, max_side: int | None, stream: Any = None) -> tuple[list[np.ndarray], _Reach]:
     """Frames ``_segment_middles(total, num_frames)`` of the stream, counted in display order from its first frame, and
-    the time (seconds) the stream's packets reach: where a truncated file stops.
+    how far the stream's packets reach (:func:`_reach`): where a truncated file stops.
 
     Each one is reached by seeking to the keyframe before it and decoding from
     there, so the time grows with the number of frames picked, not the length
@@ -473,7 +473,8 @@ def _sample_frames(container: Any, num_frames: int, max_side: int | None, stream
         # an AVI counts its length in ticks of its time base, a frame each at a constant rate; at a variable one (ffmpeg
         # writes a 1 ms time base) the ticks between frames are empty chunks the demuxer skips: frames are what it holds
         total = table.packets
-    if table.packets and _truncation([_reach(container, stream, end)]) is not None:
+    reach = _reach(container, stream, end) if table.packets else None
+    if reach is not None and _truncation([reach]) is not None:
         # a cut file (a download cut off): its header counts the frames it had; the picks are the middles of those it holds
         total = min(total, table.packets)
     if table.discard:
@@ -483,7 +484,8 @@ def _sample_frames(container: Any, num_frames: int, max_side: int | None, stream
     if table.error is not None and not stream.frames:
         raise table.error
     # a damaged tail: no table, decode from the start as far as the picks go
-    return _pick_frames(container, num_frames, max_side, stream, None if table.error is not None else table, total), end
+    frames = _pick_frames(container, num_frames, max_side, stream, None if table.error is not None else table, total)
+    return frames, _reach(container, stream, end) if reach is None else reach
 
 
 def _pick_frames(container: Any, num_frames: int, max_side: int | None, stream: Any, table: "_FrameTable | None", total: int) -> list[np.ndarray]:
