@@ -56,10 +56,12 @@ class CrossValidation:
 
     @property
     def delta(self) -> np.ndarray:
+        """Per fold, the fusion's level-1 F minus the best single judge's."""
         return self.fused - self.single
 
     @property
     def delta_mapped(self) -> np.ndarray:
+        """Per fold, the fusion's level-1 F minus the best single judge's on its mapped words."""
         return self.fused - self.single_mapped
 
     def summary(self) -> dict[str, float]:

@@ -86,6 +86,7 @@ class EmotionWheel:
 
     @classmethod
     def load(cls, directory: str | Path, format_file: str = "format.csv") -> "EmotionWheel":
+        """Read the wheel files in ``directory`` (``format_file``: the word-form table); a missing one is a one-line error."""
         directory = user_path(directory)
         if directory.is_file():
             raise InputError(f"{directory}: a file, not an emotion-wheel folder; give the folder that holds wheel1..5.xlsx (--wheel-dir)")
@@ -220,6 +221,7 @@ class EmotionWheel:
         return out
 
     def in_vocabulary(self, word: str) -> bool:
+        """Whether the metric knows ``word`` (any case, spaces around it ignored)."""
         return word.lower().strip() in self.form_to_labels
 
     @property
@@ -228,6 +230,7 @@ class EmotionWheel:
         return sorted(self.form_to_labels)
 
     def classes(self, wheel: str, level: str = "level1") -> list[str]:
+        """The classes of one wheel at one level, sorted."""
         return sorted(set(self.wheel_classes[(wheel, level)].values()))
 
 

@@ -16,6 +16,7 @@ __all__ = ["add_arguments", "run", "format_table", "note_unsplit_words"]
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The options of ``cojudge evaluate``."""
     p.add_argument("--labels", required=True, help="ground truth CSV (name,openset)")
     p.add_argument("--pred", required=True, help="predictions: OV-MER .npz, name,openset .csv, or .jsonl")
     p.add_argument("--names", help="split file: score only these names (default: every labelled name)")
@@ -25,6 +26,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def format_table(scores: dict[str, float | int]) -> str:
+    """``EWScores.as_dict()`` as a two-column table, one metric a line (``--format table``)."""
     lines = [f"{'metric':<16}{'score':>8}"]
     for key in SCORE_KEYS:
         value = scores[key]
@@ -49,6 +51,7 @@ def note_unsplit_words(path: str, answers: dict[str, list[str]], names: list[str
 
 
 def run(args: argparse.Namespace) -> int:
+    """``cojudge evaluate``: print the EW scores of the predictions against the labels; the exit code."""
     # the official reading of label texts: "[happy/content]" is one (unknown) word, as the reference scores it
     labels = read_labels(args.labels, parse=official_words)
     preds = read_judge_output(args.pred, parse=official_words)

@@ -47,6 +47,7 @@ def official_words(value: object) -> list[str]:
 
 
 def f_from_pr(p: float, r: float) -> float:
+    """F = 2PR/(P+R), 0 when both are 0."""
     return 0.0 if p + r == 0 else 2 * p * r / (p + r)
 
 
@@ -74,22 +75,27 @@ class EWScores:
 
     @property
     def l1_f(self) -> float:
+        """Level-1 F, averaged over the wheels (the headline score)."""
         return self._mean(self.f, "level1")
 
     @property
     def l1_p(self) -> float:
+        """Level-1 precision, averaged over the wheels."""
         return self._mean(self.p, "level1")
 
     @property
     def l1_r(self) -> float:
+        """Level-1 recall, averaged over the wheels."""
         return self._mean(self.r, "level1")
 
     @property
     def l2_f(self) -> float:
+        """Level-2 F, averaged over the wheels."""
         return self._mean(self.f, "level2")
 
     @property
     def m_avg(self) -> float:
+        """F averaged over all 12 EW metrics (m1, m2, each wheel at each level)."""
         return float(np.mean([self._get(self.f, m) for m in METRIC_NAMES]))
 
     def as_dict(self) -> dict[str, float | int]:

@@ -40,6 +40,7 @@ class Objective:
         self.metrics = METRIC_NAMES if name == "m_avg" else LEVEL1_METRICS
 
     def scores(self, labels: Mapping[str, Sequence[str]], preds: Mapping[str, Sequence[str] | None], names: Sequence[str], wheel: EmotionWheel) -> EWScores:
+        """The EW scores this objective is computed from (level-1 ones only, unless ``m_avg``)."""
         return evaluate(labels, preds, names, wheel=wheel, metrics=self.metrics)
 
     def value(self, scores: EWScores) -> float:

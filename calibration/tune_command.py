@@ -24,6 +24,7 @@ __all__ = ["add_arguments", "run", "parse_grid"]
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The options of ``cojudge tune``."""
     p.add_argument("--labels", required=True, help="ground truth CSV (name,openset) of the tuning clips")
     add_judge_arguments(p)
     p.add_argument("--names", help="split file: tune on these names only (default: every labelled name)")
@@ -70,6 +71,7 @@ def parse_grid(specs: list[str]) -> dict[str, list]:
 
 
 def run(args: argparse.Namespace) -> int:
+    """``cojudge tune``: tune the fusion on the labelled clips and write the calibration file; the exit code."""
     started = time.perf_counter()
     labels = read_labels(args.labels)
     names = check_names(read_split(args.names), labels, args.labels) if args.names else list(labels)

@@ -50,6 +50,7 @@ def build_parser(command: str | None = None) -> tuple[argparse.ArgumentParser, d
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one ``cojudge`` subcommand on ``argv`` (default: the command line); the exit code, 2 for a one-line error."""
     argv = list(sys.argv[1:] if argv is None else argv)
     chosen = next((a for a in argv if not a.startswith("-")), None)
     try:

@@ -24,6 +24,7 @@ __all__ = ["add_arguments", "run", "write_predictions_csv", "write_prediction_ro
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The options of ``cojudge fuse``."""
     p.add_argument("--calibration", required=True, help="calibration JSON from 'cojudge tune' (one tuned with a strategy of your own imports its "
                    "module or file, running its code: use files you trust)")
     add_judge_arguments(p)
@@ -45,6 +46,7 @@ def write_predictions_csv(path: str | Path, predictions: Iterable[FusedPredictio
 
 
 def run(args: argparse.Namespace) -> int:
+    """``cojudge fuse``: fuse the stored outputs with the calibration, write the name,openset CSV (``--out``); the exit code."""
     files = judge_files(args)
     inputs = {**judge_file_inputs(files), "--calibration": args.calibration, "--names": args.names, **wheel_input_files(),
               **calibration_input_files(args.calibration)}

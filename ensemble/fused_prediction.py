@@ -26,7 +26,9 @@ class FusedPrediction:
 
     @property
     def ok(self) -> bool:
+        """Whether some judge answered the clip (``error`` is None); the answer may still hold no words."""
         return self.error is None
 
     def to_dict(self) -> dict[str, Any]:
+        """Every field, copied (what ``--format json`` prints, with the verdicts)."""
         return asdict(self)

@@ -77,11 +77,13 @@ class Fuser(BaseEstimator):
     # -- building blocks ---------------------------------------------------------------
     # both are built once, and again after set_params changes what they were built from
     def space(self) -> ClassSpace:
+        """The (wheel, class) pairs votes are counted in, from ``wheel`` (default: the data folder's)."""
         if getattr(self, "_space", None) is None or getattr(self, "_space_for", self.wheel) is not self.wheel:
             self._space, self._space_for = ClassSpace(self.wheel), self.wheel
         return self._space
 
     def mapper(self) -> WordMapper:
+        """What turns a judge's words into class votes, as ``oov``, ``min_similarity`` and ``embedding_model`` say."""
         if self.oov not in OOV_POLICIES:
             raise InputError(f"Fuser: oov must be one of {', '.join(OOV_POLICIES)}, got {self.oov!r}")
         similarity = self.min_similarity  # a calibration file holds only a cosine, or null for the default
@@ -135,6 +137,7 @@ class Fuser(BaseEstimator):
         return clone(self.voter)
 
     def fit_table(self, table: VoteTable, labels: Mapping[str, Sequence[str]]) -> "Fuser":
+        """:meth:`fit` on a vote table already built (tuning builds it once for every fold); clips no judge answered are left out."""
         voter = self.unfitted_voter()
         answered = table.answered.any(axis=1)
         if answered.any() and not answered.all():
@@ -160,6 +163,7 @@ class Fuser(BaseEstimator):
         return {"oov": self.oov, "min_similarity": self.min_similarity, "embedding_model": self.embedding_model}
 
     def predict_table(self, table: VoteTable, proba: np.ndarray | None = None) -> list[FusedPrediction]:
+        """:meth:`predict` on a vote table already built, with the voter's probabilities when already computed (``proba``)."""
         self._check_fitted()
         chosen = self.voter_.select(table, proba)
         out = []

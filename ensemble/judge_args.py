@@ -13,6 +13,7 @@ __all__ = ["add_judge_arguments", "judge_files", "judge_name_for", "judge_file_i
 
 
 def add_judge_arguments(p: argparse.ArgumentParser) -> None:
+    """The options naming the judges' stored outputs, shared by ``cojudge tune`` and ``cojudge fuse``."""
     p.add_argument("--judge", action="append", default=[], metavar="NAME=PATH",
                    help="a judge's stored output (.npz, .csv or .jsonl, as 'cojudge evaluate --pred' reads); repeat for each judge")
     p.add_argument("--judge-glob", action="append", default=[], metavar="PATTERN",

@@ -44,6 +44,7 @@ RAW_WIDTH = 130  # a judge's raw text is cut to this many characters in the tabl
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The options of ``cojudge predict``."""
     p.add_argument("videos", nargs="*", metavar="VIDEO",
                    help="video files (a .srt/.txt beside a video is its subtitle, read with it when given too, as clips/* gives it); "
                         "a bare name without a file is a sample name for replayed judges")
@@ -126,6 +127,7 @@ def _read_subtitle(path: Path) -> str:
 
 # -- judging and fusing ------------------------------------------------------------------
 def run(args: argparse.Namespace) -> int:
+    """``cojudge predict``: judge the clips, fuse the verdicts, print (and write) each clip's words; the exit code."""
     clips = collect_clips(args)
     inputs = _inputs(args, clips) if args.cache or args.out else {}
     if args.cache:  # the cache is written too: never one of the inputs

@@ -76,6 +76,7 @@ class Rule:
     choices: tuple[str, ...] = ()
 
     def allows(self, value: Any) -> bool:
+        """Whether ``value`` is one the parameter takes."""
         if value is None:
             return self.none_ok
         if self.kind == "flag":
@@ -89,6 +90,7 @@ class Rule:
         return self.high is None or bool(value <= self.high)
 
     def describe(self) -> str:
+        """The values allowed, as an error message says them ("a number in [0, 1]")."""
         if self.kind == "flag":
             text = "true or false"
         elif self.kind == "choice":
@@ -221,6 +223,7 @@ class ClassVoter(BaseEstimator):
         """Learn the probability model; the default learns nothing."""
 
     def predict_proba(self, table: VoteTable) -> np.ndarray:  # pragma: no cover - abstract
+        """Per clip, the probability of each (wheel, class) pair of ``table.space``: an array of clips x classes."""
         raise NotImplementedError
 
     def _proba(self, table: VoteTable) -> np.ndarray:

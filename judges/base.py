@@ -32,6 +32,7 @@ class Judge(ABC):
         """One verdict per clip, in order; a failed clip gives a verdict with ``error`` set."""
 
     def judge(self, clip: Clip) -> Verdict:
+        """The verdict on one clip: :meth:`judge_batch` of a batch of one."""
         return self.judge_batch([clip])[0]
 
     def cache_identity(self) -> dict[str, Any]:

@@ -36,6 +36,7 @@ class Verdict:
 
     @property
     def ok(self) -> bool:
+        """Whether the judge answered (``error`` is None); an answer may still hold no words."""
         return self.error is None
 
     def to_dict(self) -> dict[str, Any]:
@@ -52,6 +53,7 @@ class Verdict:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Verdict":
+        """The verdict :meth:`to_dict` gave (as the cache stores it); keys that are no field are ignored."""
         return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
 
     @classmethod

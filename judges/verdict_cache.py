@@ -344,6 +344,7 @@ class VerdictCache:
         }
 
     def close(self) -> None:
+        """Close the database file; the cache is not usable after."""
         with self._lock:
             self._conn.close()
 

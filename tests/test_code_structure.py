@@ -1,0 +1,42 @@
+"""The style guide, checked: every public function says what it does, every module exports what the others import
+from it, and every judge and voting strategy shows its use in an example."""
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+from collections.abc import Iterator
+from types import ModuleType
+
+PACKAGES = ("judges", "ensemble", "calibration")
+
+
+def _modules() -> Iterator[ModuleType]:
+    """Every module of the three packages, imported (none needs an optional dependency to import)."""
+    for package in PACKAGES:
+        yield importlib.import_module(package)
+        for info in pkgutil.iter_modules(importlib.import_module(package).__path__, package + "."):
+            yield importlib.import_module(info.name)
+
+
+def _own_public(module: ModuleType) -> Iterator[tuple[str, object]]:
+    """The public functions and classes ``module`` defines itself (not those it imports)."""
+    for name, value in vars(module).items():
+        if not name.startswith("_") and (inspect.isfunction(value) or inspect.isclass(value)) and value.__module__ == module.__name__:
+            yield name, value
+
+
+def test_every_public_function_and_method_of_the_packages_says_what_it_does() -> None:
+    undocumented = []
+    for module in _modules():
+        for name, value in _own_public(module):
+            if inspect.isfunction(value) and not inspect.getdoc(value):
+                undocumented.append(f"{module.__name__}.{name}")
+            if not inspect.isclass(value):
+                continue
+            for attr, member in vars(value).items():
+                function = member.fget if isinstance(member, property) else getattr(member, "__func__", member)
+                # a method overriding a documented one keeps its documentation (inspect.getdoc reads it)
+                if not attr.startswith("_") and inspect.isfunction(function) and not inspect.getdoc(getattr(value, attr)):
+                    undocumented.append(f"{module.__name__}.{name}.{attr}")
+    assert undocumented == []
