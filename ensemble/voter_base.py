@@ -172,6 +172,20 @@ class ClassVoter(BaseEstimator):
     tuning them needs no refit. A strategy of one's own is held to
     scikit-learn's rules for its parameters (:meth:`check_conventions`), and a
     ``_fit`` that changes one is refused.
+
+    >>> from ensemble.class_space import ClassSpace
+    >>> from ensemble.vote_table import VoteTable
+    >>> from ensemble.voter_base import ClassVoter
+    >>> class AnyJudge(ClassVoter):                  # a class is kept when any judge voted for it
+    ...     def __init__(self, threshold=0.5, decision="threshold", lam=0.5, max_words=None):
+    ...         self.threshold, self.decision, self.lam, self.max_words = threshold, decision, lam, max_words
+    ...
+    ...     def predict_proba(self, table):
+    ...         return table.votes.max(axis=1)       # clips x judges x classes -> clips x classes
+    >>> outputs = {"a": {"s1": ["happy"], "s2": ["sad"]}, "b": {"s1": ["worried"], "s2": ["sad"]}}
+    >>> table = VoteTable.build(outputs, ["s1", "s2"], ClassSpace())
+    >>> AnyJudge().fit(table).predict(table)
+    [['happy', 'worried'], ['sad']]
     """
 
     decision_params = ("decision", "threshold", "lam", "max_words")

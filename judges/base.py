@@ -19,7 +19,18 @@ class Judge(ABC):
     Subclasses set ``name`` and ``modalities`` and implement :meth:`judge_batch`.
     ``cache_identity`` names everything that changes a judge's answer (model
     revision, prompt version, media sampling), so cached verdicts are reused
-    only when they would be the same.
+    only when they would be the same. A new judge type is one file: such a
+    subclass, registered by name with :func:`judges.registry.register_judge`.
+
+    >>> from judges.base import Judge
+    >>> from judges.clip import Clip
+    >>> from judges.verdict import Verdict
+    >>> class AlwaysHappy(Judge):
+    ...     name = "always-happy"
+    ...     def judge_batch(self, clips):
+    ...         return [Verdict(self.name, clip.name, words=["happy"]) for clip in clips]
+    >>> AlwaysHappy().judge(Clip("clip1")).words
+    ['happy']
     """
 
     name: str = "judge"

@@ -56,6 +56,8 @@ class SpeechToText:
     ``model_path`` is a CTranslate2 Whisper folder (default: the bundled
     tiny.en); ``beam_size`` 1 is greedy decoding, fastest on a CPU.
 
+    >>> from judges.media import decode_clip
+    >>> media = decode_clip("happy_speech.mp4", num_frames=0)       # doctest: +SKIP
     >>> stt = SpeechToText()                                        # doctest: +SKIP
     >>> stt.transcribe(media.audio)                                 # doctest: +SKIP
     'I am so happy today, this is wonderful news.'

@@ -40,3 +40,12 @@ def test_every_public_function_and_method_of_the_packages_says_what_it_does() ->
                 if not attr.startswith("_") and inspect.isfunction(function) and not inspect.getdoc(getattr(value, attr)):
                     undocumented.append(f"{module.__name__}.{name}.{attr}")
     assert undocumented == []
+
+
+def test_every_judge_and_voting_strategy_shows_its_use_in_an_example() -> None:
+    from ensemble.voter_base import ClassVoter
+    from judges.base import Judge
+
+    without = [f"{module.__name__}.{name}" for module in _modules() for name, value in _own_public(module)
+               if inspect.isclass(value) and issubclass(value, (Judge, ClassVoter)) and ">>>" not in (value.__doc__ or "")]
+    assert without == []
