@@ -25,7 +25,8 @@ from judges.option_values import is_number
 from judges.text_files import check_input_file, user_path
 from judges.user_warnings import warn_user
 
-__all__ = ["save_calibration", "load_calibration", "calibration_input_files", "judges_on_other_files", "judges_with_other_answers", "FORMAT_VERSION"]
+__all__ = ["save_calibration", "load_calibration", "calibration_input_files", "judges_on_other_files", "judges_with_other_answers",
+           "judges_built_otherwise", "FORMAT_VERSION"]
 
 FORMAT_VERSION = 1
 _PACKAGES = ("merov-cojudge", "numpy", "scikit-learn", "sentence-transformers", "networkx")

@@ -19,7 +19,7 @@ from judges.errors import InputError
 from judges.option_values import is_flag, is_number, is_whole_number
 from judges.own_code import is_own_module
 
-__all__ = ["ClassVoter", "DECISIONS", "Rule", "WordLists", "strategy_code", "StrategyCodeError"]
+__all__ = ["ClassVoter", "DECISIONS", "Rule", "WordLists", "strategy_code", "StrategyCodeError", "VoterNotFittedError"]
 
 DECISIONS = ("threshold", "expected_f")
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from judges.errors import InputError
 from judges.text_files import path_text, user_path
 
-__all__ = ["Clip"]
+__all__ = ["Clip", "SUBTITLE_SUFFIXES", "read_subtitle_file", "refuse_a_single_name", "sidecar_subtitle_path"]
 
 #: A sidecar subtitle's suffixes, in the order they are looked for; upper case too, as cameras and Windows tools name files.
 SUBTITLE_SUFFIXES = (".srt", ".SRT", ".txt", ".TXT")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["NegationScope"]
+__all__ = ["NegationScope", "NEGATORS", "NEGATION_RULES", "BOUNDARY_WORDS", "BOUNDARY_PUNCTUATION"]
 
 NEGATORS = frozenset(
     {

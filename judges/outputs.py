@@ -21,7 +21,7 @@ from judges.user_warnings import warn_user
 # line-noise guard, not for data, and refused such a cell as "field larger than field limit".
 csv.field_size_limit(max(csv.field_size_limit(), 1 << 30))
 
-__all__ = ["read_judge_output", "read_reasons", "JUDGE_OUTPUT_SUFFIXES"]
+__all__ = ["read_judge_output", "read_reasons", "read_label_csv", "JUDGE_OUTPUT_SUFFIXES"]
 
 JUDGE_OUTPUT_SUFFIXES = (".npz", ".csv", ".jsonl")
 

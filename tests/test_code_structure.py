@@ -2,13 +2,16 @@
 from it, and every judge and voting strategy shows its use in an example."""
 from __future__ import annotations
 
+import ast
 import importlib
 import inspect
 import pkgutil
 from collections.abc import Iterator
+from pathlib import Path
 from types import ModuleType
 
 PACKAGES = ("judges", "ensemble", "calibration")
+REPO = Path(__file__).resolve().parent.parent
 
 
 def _modules() -> Iterator[ModuleType]:
@@ -49,3 +52,21 @@ def test_every_judge_and_voting_strategy_shows_its_use_in_an_example() -> None:
     without = [f"{module.__name__}.{name}" for module in _modules() for name, value in _own_public(module)
                if inspect.isclass(value) and issubclass(value, (Judge, ClassVoter)) and ">>>" not in (value.__doc__ or "")]
     assert without == []
+
+
+def test_every_public_name_a_module_imports_from_another_of_the_packages_is_in_that_modules_all() -> None:
+    unlisted = []
+    for path in sorted(p for package in PACKAGES for p in (REPO / package).glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] in PACKAGES):
+                continue
+            exported = getattr(importlib.import_module(node.module), "__all__", None)
+            unlisted += [f"{path.relative_to(REPO)}:{node.lineno}: {node.module}.{alias.name}" for alias in node.names
+                         if exported is not None and not alias.name.startswith("_") and alias.name not in exported]
+    assert unlisted == []
+
+
+def test_every_name_in_a_modules_all_is_public_and_defined_there() -> None:
+    wrong = [f"{module.__name__}.{name}" for module in _modules() for name in getattr(module, "__all__", ())
+             if name.startswith("_") or not hasattr(module, name)]
+    assert wrong == []
