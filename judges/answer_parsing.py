@@ -4,7 +4,8 @@ Models asked for "a comma-separated list of emotion words" answer
 ``"happy, relieved"``, but also ``"Emotions: happy and relieved."``,
 ``"none"``, a ``<think>`` block first, or (small or broken models) noise.
 :func:`words_from_answer` keeps what reads as emotion words and reports an
-answer with none as an error, so a garbled reply is never taken for "no emotion".
+answer with none as an error, so a garbled reply is never taken for "no emotion". Its Chinese-only patterns
+are in :mod:`judges.chinese_answer_patterns`.
 
     >>> words_from_answer("Emotions: Happy, relieved and a bit nervous.")
     (['happy', 'relieved', 'a bit nervous'], None)
@@ -18,6 +19,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from judges.chinese_answer_patterns import (ASPECT_ZH, CLAUSE_ZH, DENIED_ZH, HAN_CHARACTER, JOINER_ZH, MAX_HAN_PER_LABEL, OPENER_ZH,
+                                           OR_ZH, SENTENCE_LEAD_IN_ZH, UNSURE_ZH)
 from judges.json_answers import json_answer_text
 from judges.label_text import parse_labels
 from judges.verdict import Verdict
@@ -25,8 +28,9 @@ from judges.verdict import Verdict
 __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "verdict_from_answer", "MAX_WORDS_PER_LABEL",
            "PARSER_VERSION"]
 
-#: Bump whenever a change here (or in judges.json_answers) reads some answer differently: the judges that parse answers
-#: put it in their cache identity, as they do the prompt version, so words read by an older parser are never replayed.
+#: Bump whenever a change here (or in judges.json_answers or judges.chinese_answer_patterns) reads some answer differently:
+#: the judges that parse answers put it in their cache identity, as they do the prompt version, so words read by an older
+#: parser are never replayed.
 PARSER_VERSION = "2026-11-23.21"
 
 #: A label longer than this many words is a sentence, not an emotion word.
@@ -172,28 +176,6 @@ _NOT_A_LABEL = re.compile(
 )
 # A denied emotion ("not angry", "no fear", "neither happy nor sad", "no clear emotion", "nobody's happy"): no emotion felt.
 _DENIED = re.compile(r"^(?:not|no|none|never|neither|nor|without|nobody|nothing)\b")
-# The same in Chinese: "没有..."/"沒有..." (no ...), and "无"/"無" only as "(no) emotion", since it begins emotion words too
-# (无奈 helpless, 无聊 bored).
-_DENIED_ZH = re.compile("^(?:(?:\u6ca1\u6709|\u6c92\u6709).*|(?:\u65e0|\u7121)(?:\u660e\u663e|\u660e\u986f|\u7279\u522b|\u7279\u5225|\u4efb\u4f55)?\u7684?(?:\u60c5\u7eea|\u60c5\u7dd2|\u60c5\u611f|\u8868\u60c5)?)$")
-# "Cannot judge / determine / tell (the emotion)" in Chinese, simplified or traditional: a non-answer.
-_UNSURE_ZH = re.compile("^(?:\u65e0\u6cd5|\u7121\u6cd5|\u4e0d\u80fd|\u96be\u4ee5|\u96e3\u4ee5)(?:\u5224\u65ad|\u5224\u65b7|\u786e\u5b9a|\u78ba\u5b9a|\u8bc6\u522b|\u8b58\u5225|\u8bf4|\u8aaa).*$")
-# Chinese joiners between two words of two characters or more ("开心和兴奋", "開心與興奮", "开心或者紧张"), not inside one
-# ("平和" calm, "心态平和乐观", "比较温和友善", "一团和气", "不可或缺", "参与感", "来不及", "或许": the character before or after makes
-# the joiner part of a word); and a "but", "and also" or hedge ("maybe", "seems") opening an item ("但有点紧张", "可能是开心").
-_JOINER_ZH = re.compile("(?<=[\u3400-\u9fff]{2})(?:\u4ee5\u53ca|\u6216\u8005"
-                        "|(?<![\u5e73\u6e29\u6eab\u67d4\u968f\u96a8\u7965\u8c26\u8b19\u7f13\u7de9\u6696\u4eb2\u89aa\u8c03\u8abf\u9644\u6c14\u6c23"
-                        "\u4e2d\u9971\u98fd\u5171\u603b\u7e3d\u8bb2\u8b1b\u56e2\u5718])\u548c"  # 和, not in 平和, 温和, 一团和气...
-                        "|(?<![\u53c2\u53c3\u7ed9\u7d66\u8d4b\u8ce6])[\u4e0e\u8207]"  # 与, not in 参与, 给与
-                        "|(?<![\u4e0d\u6d89\u666e\u6ce2\u4f01])\u53ca"  # 及, not in 来不及, 涉及
-                        "|(?<!\u53ef)\u6216(?![\u8bb8\u8a31]))"  # 或, not in 不可或缺, 或许
-                        "(?=[\u3400-\u9fff]{2})")
-_OR_ZH = ("\u6216\u8005", "\u6216")
-_OPENER_ZH = re.compile("^(?:\u4f46\u662f|\u4f46|\u4e0d\u8fc7|\u4e0d\u904e|\u800c\u4e14|\u5e76\u4e14|\u4e26\u4e14|\u540c\u65f6|\u540c\u6642|\u53ef\u80fd\u662f|\u53ef\u80fd|\u4e5f\u8bb8|\u4e5f\u8a31|\u6216\u8bb8|\u6216\u8a31|\u5927\u6982|\u4f3c\u4e4e|\u597d\u50cf)(?=.{2})")
-# A Chinese lead-in sentence without a colon ("情绪是开心和兴奋", "这个人的情绪是开心"): as _SENTENCE_LEAD_IN.
-_SENTENCE_LEAD_IN_ZH = re.compile("^[\u3400-\u9fff]{0,6}?(?:\u60c5\u7eea|\u60c5\u7dd2|\u60c5\u611f)(?:\u4e3b\u8981)?(?:\u662f|\u4e3a|\u70ba)")
-#: A Chinese item longer than this many characters is a sentence ("这个人看起来很开心"), not an emotion word.
-_MAX_HAN_PER_LABEL = 8
-_HAN = re.compile("[\u3400-\u9fff]")
 # No denial: "not only happy but also proud", "not just happy", "no doubt happy", "without a doubt happy" say the word.
 _AFFIRMED = re.compile(r"^(?:not (?:only|just|merely|simply)|no doubt|without (?:(?:a|any) )?doubt)\s+")
 _LAST_ITEM = re.compile(r"[^,;/\n\uff0c\u3001\uff1b]*$")
@@ -221,17 +203,6 @@ _ANSWER_HEAD = re.compile(r"^(?:answers?|outputs?|results?|labels?|words?|moods?
                           "|\u7b54|\u56de\u7b54|\u603b\u7ed3|\u7e3d\u7d50|\u7efc\u4e0a|\u7d9c\u4e0a|\u603b\u4e4b|\u7e3d\u4e4b"
                           "|\u7ed3\u8bba|\u7d50\u8ad6|\u7ed3\u679c|\u7d50\u679c|\u5224\u65ad|\u5224\u65b7|\u6807\u7b7e|\u6a19\u7c64"
                           "|\u6211\u8ba4\u4e3a|\u6211\u8a8d\u70ba|\u6211\u89c9\u5f97|\u6211\u89ba\u5f97|\u53ef\u80fd\u662f?|\u597d\u7684|\u4e2d\u6587|\u82f1\u6587)$")
-# A Chinese head naming no word, as _FIELD_HEAD and _ASPECT in English: a property of the answer (强度 intensity, 倾向 tendency,
-# 极性 polarity), what a line describes (视频 video, 字幕 subtitles, 表情 expression, 语气 tone, 声音 voice, 人物 person, 男/女
-# man/woman, 他/她 he/she), an explanation (原因 reason, 注 note) or a speaker's words (她说 she says).
-_ASPECT_ZH = re.compile("(?:\u5f3a\u5ea6|\u5f37\u5ea6|\u7a0b\u5ea6|\u503e\u5411|\u50be\u5411|\u6781\u6027|\u6975\u6027|\u7f6e\u4fe1\u5ea6"
-                        "|\u7c7b\u522b|\u985e\u5225|\u7c7b\u578b|\u985e\u578b|\u89c6\u9891|\u8996\u983b|\u97f3\u9891|\u97f3\u983b|\u5b57\u5e55"
-                        "|\u5185\u5bb9|\u5167\u5bb9|\u63cf\u8ff0|\u573a\u666f|\u5834\u666f|\u80cc\u666f|\u73af\u5883|\u74b0\u5883|\u753b\u9762"
-                        "|\u756b\u9762|\u8868\u60c5|\u52a8\u4f5c|\u52d5\u4f5c|\u59ff\u6001|\u59ff\u614b|\u8bed\u6c14|\u8a9e\u6c23|\u8bed\u8c03"
-                        "|\u8a9e\u8abf|\u58f0\u97f3|\u8072\u97f3|\u4eba\u7269|\u8bf4\u8bdd\u4eba|\u8aaa\u8a71\u4eba|\u539f\u56e0|\u7406\u7531"
-                        "|\u89e3\u91ca|\u89e3\u91cb|\u8bf4\u660e|\u8aaa\u660e|\u5907\u6ce8|\u5099\u8a3b|\u6ce8\u610f|\u5206\u6790"
-                        "|\u8bf4|\u8aaa|\u9053)$|^(?:\u6ce8|\u7537|\u5973|\u4ed6|\u5979|\u7537\u4eba|\u5973\u4eba|\u7537\u5b50"
-                        "|\u5973\u5b50)$")
 # A word's value in a checklist ("Happy: yes", "Happy: obvious", "Sad: no", "Angry: absent", "Calm: high", "Proud: slightly", "Angry:
 # very much"): says whether (and how strongly) the word is felt, and is no word itself; a value saying absent denies the word ("Sad: no": not sad).
 # Chinese too: "开心：是" (yes), "开心：高" (high), "紧张：有点" (a little); "难过：否" (no), "紧张：没有" (none).
@@ -245,15 +216,6 @@ _SAID_PRESENT = re.compile(r"^(?:yes|true|present|detected|shown|visible|observe
                            "|\u975e\u5e38|\u53ef\u80fd)$", re.IGNORECASE)
 _SAID_ABSENT = re.compile(r"^(?:no|false|absent|none|unlikely|not(?: [^\W\d_]+){1,2}"  # "not at all"
                           "|\u5426|\u65e0|\u7121|[\u6ca1\u6c92]\u6709|\u4e0d\u5b58\u5728|\u4e0d\u660e[\u663e\u986f]|\u4e0d\u662f)$", re.IGNORECASE)
-# A Chinese explanation after a word ("开心：她在笑" she laughs, "开心：因为她在笑" because..., "兴奋：声音很高" her voice is high):
-# a clause with a pronoun, a person, a "because", "so", "-ing" (正在), a face, voice or body part (声音 voice, 语速 pace of
-# speech, 眼神 gaze, 眉头 brows, 双手 hands, 对方 the other one...) or between two characters a "very" (很) or a verb's
-# aspect (着 皱着, 了 叹了, 在 手在发抖; not in 沉着 calm, 执着, 不了, 自在 at ease, 在乎/在意 care); no word, unlike Chinese words
-# after a word ("紧张：焦虑，不安").
-_CLAUSE_ZH = re.compile("\u5979|(?<!\u5176)\u4ed6|\u5b83|\u6211|\u4f60|\u4eba\u7269|[\u8fd9\u9019\u4e00][\u4e2a\u500b]\u4eba|\u56e0[\u4e3a\u70ba]"
-                        "|\u7531[\u4e8e\u65bc]|\u6240\u4ee5|\u6b63\u5728"
-                        "|\u58f0\u97f3|\u8072\u97f3|\u8bed\u6c14|\u8a9e\u6c23|\u8bed\u901f|\u8a9e\u901f|\u8bed\u8c03|\u8a9e\u8abf|\u773c\u795e|\u773c\u775b|\u773c\u7736|\u7709\u5934|\u7709\u982d|\u7709\u6bdb|\u5634\u89d2|\u53cc\u624b|\u96d9\u624b|\u8138\u4e0a|\u81c9\u4e0a|\u9762\u5e26|\u9762\u5e36|\u8868\u60c5|\u52a8\u4f5c|\u52d5\u4f5c|\u8eab\u4f53|\u8eab\u9ad4|\u4f4e\u5934|\u4f4e\u982d|\u5bf9\u65b9|\u5c0d\u65b9"
-                        "|(?<=[\u3400-\u9fff])(?:\u5f88|(?<![\u6c89\u6267\u57f7])\u7740|(?<!\u4e0d)\u4e86|(?<![\u81ea\u6b63])\u5728(?![\u4e4e\u610f]))(?=[\u3400-\u9fff])")
 # The same on a line explaining a word ("Sad: not at all, she smiles", "Angry: not present in the video").
 _EXPLAINED_ABSENT = re.compile(r"^(?:(?:no|none|absent)(?=[ \t]*[,.;]|[ \t]*$)|not (?:at all|really|in the slightest|present"
                                r"|detected|shown|visible|observed|expressed|felt|evident|apparent)\b)", re.IGNORECASE)
@@ -289,7 +251,7 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
     answer = _EXPLAINED.sub(_explained_word, answer)
     body = _OTHER_SEPARATORS.sub(", ", answer).strip().rstrip(".!\u2026\u3002\uff01").strip()
     # "The emotions are happy and relieved.": the list after the lead-in, if every item of it reads; else a sentence
-    lead_in = _SENTENCE_LEAD_IN.match(body) or _SENTENCE_LEAD_IN_ZH.match(body)
+    lead_in = _SENTENCE_LEAD_IN.match(body) or SENTENCE_LEAD_IN_ZH.match(body)
     listed = body[lead_in.end():] if lead_in else body
     possessive = None if lead_in else _POSSESSIVE.match(body)
     if possessive and (owned := _owned_words(body[possessive.end():])):  # "Her happiness is obvious."
@@ -333,7 +295,7 @@ def _hyphen_as_colon(item: re.Match[str]) -> str:
     head, value = item[2], item[3].strip(" .!")
     if (_FIELD.match(head.lower() + ":") or _FIELD_HEAD.match(_head_noun(head)) or _ASPECT.search(head) or _SAID_PRESENT.match(value)
             or _EXPLAINED_ABSENT.match(value) or (_SAID_ABSENT.match(value) and not value.lower().startswith("not "))
-            or _CLAUSE_ZH.search(value)):
+            or CLAUSE_ZH.search(value)):
         return f"{item[1]}{head}: {item[3]}"
     return item[0]
 
@@ -367,15 +329,15 @@ def _read_list(body: str) -> tuple[list[str], int, int]:
             piece = piece.strip(" .!?*`-\u2026\u3002\uff01\uff1f")
             if not piece or piece in _FILLER:
                 continue
-            piece = _OPENER_ZH.sub("", _AFFIRMED.sub("", piece))
+            piece = OPENER_ZH.sub("", _AFFIRMED.sub("", piece))
             while (unhedged := _HEDGE.sub("", piece, count=1)) != piece:  # "maybe a hint of sadness"
                 piece = unhedged
             label = piece.replace("\u2019", "'")
-            if not _WORD_CHARS.match(piece) or _NOT_A_LABEL.match(label) or _UNSURE_ZH.match(piece):
+            if not _WORD_CHARS.match(piece) or _NOT_A_LABEL.match(label) or UNSURE_ZH.match(piece):
                 rejected += 1
-            elif piece in _NONE_ANSWERS or _DENIED.match(label) or _DENIED_ZH.match(piece):
+            elif piece in _NONE_ANSWERS or _DENIED.match(label) or DENIED_ZH.match(piece):
                 denied += 1
-            elif len(_GRADE.sub("", piece).split()) > MAX_WORDS_PER_LABEL or len(_HAN.findall(piece)) > _MAX_HAN_PER_LABEL:
+            elif len(_GRADE.sub("", piece).split()) > MAX_WORDS_PER_LABEL or len(HAN_CHARACTER.findall(piece)) > MAX_HAN_PER_LABEL:
                 rejected += 1
             elif piece not in seen:
                 seen.add(piece)
@@ -391,11 +353,11 @@ def _around_colon(item: str) -> list[str]:
     head = _HEADED.match(item)
     if head and _ANSWER_HEAD.match(_head_noun(head[1])):  # "mood: happy", "primary mood: happy"
         return [item[head.end():]]
-    if (not head or _FIELD_HEAD.match(_head_noun(head[1])) or _ASPECT.search(head[1]) or _ASPECT_ZH.search(head[1])
+    if (not head or _FIELD_HEAD.match(_head_noun(head[1])) or _ASPECT.search(head[1]) or ASPECT_ZH.search(head[1])
             or _NOT_A_LABEL.match(head[1].replace("\u2019", "'"))):
         return [item]
     value = item[head.end():].strip(" .!\u3002\uff01")
-    if _SAID_PRESENT.match(value) or _CLAUSE_ZH.search(value):  # "happy: yes", "开心：她在笑" (she laughs)
+    if _SAID_PRESENT.match(value) or CLAUSE_ZH.search(value):  # "happy: yes", "开心：她在笑" (she laughs)
         return [head[1]]
     if _SAID_ABSENT.match(value):  # "sad: no"
         return ["not " + head[1]]
@@ -411,12 +373,12 @@ def _head_noun(head: str) -> str:
 def _pieces(part: str) -> list[str]:
     """The words one item joins ("happy and relieved"), a contrasted word denied ("calm rather than angry": "not angry")
     and a denial carried on by "or" ("not angry or sad": "not sad" too); Chinese too ("开心和兴奋", "没有愤怒或悲伤")."""
-    part = _JOINER_ZH.sub(lambda joiner: " or " if joiner[0] in _OR_ZH else " and ", part)
+    part = JOINER_ZH.sub(lambda joiner: " or " if joiner[0] in OR_ZH else " and ", part)
     split = _JOINED.split(_CONTRAST.sub(" but not ", part).strip())
     pieces = [split[0]]
     for joiner, piece in zip(split[1::2], split[2::2]):
         before = pieces[-1]
-        if joiner.strip() in ("or", "nor") and (_DENIED.match(before) or _DENIED_ZH.match(before)) and not _AFFIRMED.match(before):
+        if joiner.strip() in ("or", "nor") and (_DENIED.match(before) or DENIED_ZH.match(before)) and not _AFFIRMED.match(before):
             piece = "not " + piece
         pieces.append(piece)
     return pieces
