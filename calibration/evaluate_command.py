@@ -73,6 +73,10 @@ def run(args: argparse.Namespace) -> int:
               f"{'its' if k == 1 else 'their'} ground truth names "
               f"no emotion-wheel word (e.g. {first!r}: {', '.join(official_words(labels[first])) or 'no words'}); "
               "the official metric skips such clips", file=sys.stderr)
+    unlabelled = [n for n in preds if n not in labels]  # a typo'd name, another split's clips: never scored, so said
+    if unlabelled:
+        print(f"note: {args.pred}: {len(unlabelled)} of its {len(preds)} clips {'has' if len(unlabelled) == 1 else 'have'} no label "
+              f"in {args.labels} (e.g. {unlabelled[0]!r}) and {'is' if len(unlabelled) == 1 else 'are'} not scored", file=sys.stderr)
     if scores.missing:  # counted among the scored clips only: one the metric skips is not scored as empty
         print(f"warning: {args.pred}: {scores.missing} of the {scores.n} scored samples have no prediction; scored as empty",
               file=sys.stderr)

@@ -191,6 +191,14 @@ def test_evaluate_prediction_covering_some_clips_only_warns(files, tmp_path, cap
 
 
 @pytest.mark.usefixtures("data_root")  # the emotion wheel
+def test_evaluate_notes_the_predicted_clips_it_does_not_score_for_want_of_a_label(files, tmp_path, capsys):
+    # a prediction for a misspelt clip name (or another split's clip) was dropped without a word
+    pred = _csv(tmp_path / "pred.csv", {"c0": "['happy']", "c1": "['sad']", "c_typo": "['angry']", "zzz": "['sad']"})
+    assert main(["evaluate", "--labels", files["labels"], "--pred", pred]) == 0
+    assert f"note: {pred}: 2 of its 4 clips have no label in {files['labels']} (e.g. 'c_typo') and are not scored" in capsys.readouterr().err
+
+
+@pytest.mark.usefixtures("data_root")  # the emotion wheel
 def test_evaluate_counts_missing_predictions_out_of_the_scored_clips_not_every_clip(files, tmp_path, capsys):
     # a clip whose ground truth maps to nothing is skipped, not scored as empty: on the dev split (232 clips, 231
     # scored) a prediction for one clip warned '230 of 232 samples have no prediction', though 231 of the 232 had none
