@@ -154,6 +154,10 @@ def read_label_csv(path: str | Path, column: str = "openset", unique: bool = Fal
                 raise InputError(f"{path}:{lineno}: empty 'name'")
             if name == "name" and (row.get(column) or "").strip() == column:  # `cat a.csv b.csv`: a clip 'name' saying 'openset'
                 raise InputError(f"{path}:{lineno}: the header 'name,{column}' again (files joined with their headers?); remove this line")
+            if row.get(column) is None:  # fewer cells than the header (a name alone, a line break left unquoted): no answer was written
+                cells = sum(v is not None for v in row.values())
+                raise InputError(f"{path}:{lineno}: {cells} cell(s) but the header names {len(row)} columns, so no {column} cell; "
+                                 f"write an empty one for no words ({name},) and quote a cell that holds a line break")
             if unique and name in out:
                 raise InputError(f"{path}:{lineno}: clip {name!r} is listed twice; keep one row per clip")
             repeats.add(out, name, parse(row.get(column)), lineno)

@@ -362,6 +362,16 @@ def test_a_csv_row_with_more_cells_than_the_header_is_located_not_cut_to_its_fir
     assert read_judge_output(tmp_path / "p.csv") == {"s1": ["happy"]}
 
 
+def test_a_csv_row_with_fewer_cells_than_the_header_is_located_not_read_as_an_empty_answer(tmp_path):
+    # a name alone (or the rest of an unquoted cell's line break: 'sad' below) was read as a clip with no words, scored 0
+    for text in ("name,openset\ns1,happy\ns2\n", "name,openset\ns1,happy\nsad\n"):
+        for load in (read_judge_output, read_labels):
+            refuse_file(tmp_path, "p.csv", text, r"p\.csv:3: 1 cell\(s\) but the header names 2 columns, so no openset cell; "
+                        r"write an empty one for no words", load=load)
+    (tmp_path / "p.csv").write_text("name,openset\ns1,happy\ns2,\n", encoding="utf-8")  # an empty cell: no words, as written
+    assert read_judge_output(tmp_path / "p.csv") == {"s1": ["happy"], "s2": []}
+
+
 def test_a_csv_quote_never_closed_is_located_not_read_as_one_row_to_the_end(tmp_path):
     text = 'name,openset\ns1,happy\ns2,"sad\ns3,angry\ns4,calm\n'
     refuse_file(tmp_path, "p.csv", text, r"p\.csv:3: malformed CSV: unexpected end of data", load=read_judge_output)
