@@ -194,7 +194,10 @@ def _read_jsonl(path: Path, key: str, convert: Callable[[Any], Any]) -> dict:
                 record = json.loads(line)
                 if not isinstance(record, dict) or "name" not in record or key not in record:
                     found = (", ".join(map(str, record)) or "no keys") if isinstance(record, dict) else _json_kind(record)
-                    raise InputError(f"{path}:{lineno}: needs keys 'name' and '{key}' (found: {found[:80]})")
+                    described = key == "labels" and isinstance(record, dict) and "reason" in record  # --judge-glob 'Model/*' took X-reason.jsonl
+                    fix = ("; it holds a judge's descriptions ('reason'), not its words: give the judge's words, for OV-MER outputs the "
+                           "-openset.npz beside the -reason.jsonl" if described else "")
+                    raise InputError(f"{path}:{lineno}: needs keys 'name' and '{key}' (found: {found[:80]}){fix}")
                 name, value = record["name"], record[key]
                 if isinstance(name, bool) or not isinstance(name, (str, int)) or not str(name).strip():
                     raise InputError(f"{path}:{lineno}: 'name' is {json.dumps(name)[:40]}; give the clip's name as a string")

@@ -382,11 +382,13 @@ def test_a_jsonl_line_without_labels_is_located(tmp_path):
     refuse_file(tmp_path, "p.jsonl", text, r"p\.jsonl:2: needs keys 'name' and 'labels'", load=read_judge_output)
 
 
-def test_a_description_file_given_as_a_judge_output_names_the_keys_it_has(tmp_path):
+def test_a_description_file_given_as_a_judge_output_names_the_keys_it_has_and_the_file_to_give(tmp_path):
     # a --judge-glob over a model's folder took its -reason.jsonl too, and said only: needs keys 'name' and 'labels'
+    # (then, naming the keys found, still not what to give instead)
     text = '{"name": "a", "reason": "The emotion is joy."}\n'
-    refuse_file(tmp_path, "p-reason.jsonl", text, r"p-reason\.jsonl:1: needs keys 'name' and 'labels' \(found: name, reason\)$",
-                load=read_judge_output)
+    refuse_file(tmp_path, "p-reason.jsonl", text, r"p-reason\.jsonl:1: needs keys 'name' and 'labels' \(found: name, reason\); it holds "
+                r"a judge's descriptions \('reason'\), not its words: give the judge's words, for OV-MER outputs the -openset\.npz "
+                r"beside the -reason\.jsonl$", load=read_judge_output)
 
 
 @pytest.mark.parametrize("line, found", [("null", "null"), ('"happy"', "a JSON string"), ('["a", ["happy"]]', "a JSON array"),
