@@ -38,7 +38,8 @@ def read_judge_output(path: str | Path, parse: Callable[[object], list[str]] = p
     elif suffix == ".jsonl":
         out = _read_jsonl(path, "labels", parse)
     else:
-        raise InputError(f"{path}: unknown judge-output format {suffix!r}; use .npz (OV-MER), .csv (name,openset) or .jsonl")
+        tsv = " (a tab-separated file: save it comma-separated, as .csv)" if suffix in (".tsv", ".tab") else ""
+        raise InputError(f"{path}: unknown judge-output format {suffix!r}; use .npz (OV-MER), .csv (name,openset) or .jsonl{tsv}")
     if not out:  # every clip would go unanswered, which no one means
         raise InputError(f"{path}: no samples in this judge-output file; is it complete (a run that stopped early, a header only)?")
     return out
@@ -136,7 +137,10 @@ def read_label_csv(path: str | Path, column: str = "openset", unique: bool = Fal
         fields = [f.strip() for f in (reader.fieldnames or [])]
         missing = [c for c in ("name", column) if c not in fields]
         if missing:
-            raise InputError(f"{path}: missing column(s) {', '.join(missing)}; expected a header 'name,{column}' (found: {', '.join(fields) or 'nothing'})")
+            apart = next((what for sep, what in (("\t", "tabs"), (";", "semicolons")) if len(fields) == 1 and sep in fields[0]), None)
+            fix = f": its header is separated by {apart}; save it comma-separated" if apart else ""  # a TSV, a European Excel's CSV
+            raise InputError(f"{path}: missing column(s) {', '.join(missing)}; expected a header 'name,{column}' "
+                             f"(found: {', '.join(fields) or 'nothing'}){fix}")
         twice = [c for c in ("name", column) if fields.count(c) > 1]  # the csv module would read the last one only
         if twice:
             raise InputError(f"{path}: the header names column {twice[0]!r} twice; keep one")

@@ -82,6 +82,22 @@ def test_csv_missing_columns_are_named(tmp_path):
         read_labels(path)
 
 
+@pytest.mark.parametrize("sep, apart", [("\t", "tabs"), (";", "semicolons")])
+def test_a_csv_separated_by_tabs_or_semicolons_is_told_to_be_saved_comma_separated(tmp_path, sep, apart):
+    # a TSV named .csv (or Excel's CSV in a locale whose list separator is ';') said only 'missing column(s) name, openset'
+    path = tmp_path / "pred.csv"
+    path.write_text(f"name{sep}openset\na{sep}happy\n")
+    with pytest.raises(InputError, match=f"missing column.*: its header is separated by {apart}; save it comma-separated$"):
+        read_judge_output(path)
+
+
+def test_a_tsv_file_is_told_to_be_saved_comma_separated_as_csv(tmp_path):
+    path = tmp_path / "pred.tsv"
+    path.write_text("name\topenset\na\thappy\n")
+    with pytest.raises(InputError, match=r"unknown judge-output format '\.tsv'.*\(a tab-separated file: save it comma-separated, as \.csv\)$"):
+        read_judge_output(path)
+
+
 def test_malformed_jsonl_line_is_located(tmp_path):
     path = tmp_path / "p.jsonl"
     path.write_text('{"name": "a", "labels": []}\n{not json\n')
