@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from types import ModuleType
 from typing import TextIO
 
+from ensemble.output_files import new_folders_removed_on_failure
 from judges.errors import InputError
 
 __all__ = ["main", "entry", "COMMANDS"]
@@ -68,9 +69,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), new_folders_removed_on_failure() as status:  # a refused run leaves no empty --out folder
             warnings.showwarning = _one_line_warning(args.command)
-            return int(modules[args.command].run(args) or 0)
+            return status(int(modules[args.command].run(args) or 0))
     except InputError as exc:
         print(f"cojudge {args.command}: error: {exc}", file=sys.stderr)
         return 2

@@ -18,7 +18,8 @@ import re
 import shutil
 import stat
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
@@ -26,7 +27,10 @@ from judges.errors import InputError
 from judges.temp_files import held_temporary, temporary_path
 from judges.text_files import user_path
 
-__all__ = ["check_output_path", "write_atomically"]
+__all__ = ["check_output_path", "write_atomically", "new_folders_removed_on_failure"]
+
+#: Folders :func:`check_output_path` created in this process, outermost first (:func:`new_folders_removed_on_failure`)
+_new_folders: list[Path] = []
 
 PathLike = str | os.PathLike
 
@@ -44,8 +48,8 @@ def _same_file(a: Path, b: Path) -> bool:
 def check_output_path(path: PathLike, option: str, inputs: Mapping[str, PathLike | None]) -> Path:
     """``path``, once it is sure it can be written and is none of ``inputs`` (what -> path).
 
-    Creates the missing parent folders, as the writers would have. ``~`` is the home folder, in ``path`` and ``inputs``
-    (:func:`judges.text_files.user_path`).
+    Creates the missing parent folders, as the writers would have (a command run in :func:`new_folders_removed_on_failure`
+    removes them again if it fails). ``~`` is the home folder, in ``path`` and ``inputs`` (:func:`judges.text_files.user_path`).
     """
     path = user_path(path)
     if path.is_dir():
@@ -58,8 +62,10 @@ def check_output_path(path: PathLike, option: str, inputs: Mapping[str, PathLike
             raise InputError(f"{option} {path} is not writable; choose a writable path")
         return path
     parent = _target(path).parent
+    missing = [folder for folder in (parent, *parent.parents) if not folder.exists()][::-1]
     try:
         parent.mkdir(parents=True, exist_ok=True)
+        _new_folders.extend(missing)
     except (FileExistsError, NotADirectoryError):
         raise InputError(f"{option} {path}: {_file_in_the_way(parent)} is a file, not a folder; choose another path") from None
     except OSError as exc:
@@ -69,6 +75,33 @@ def check_output_path(path: PathLike, option: str, inputs: Mapping[str, PathLike
     _check_not_read_only(path, option)
     _check_can_create(path, option)
     return path
+
+
+@contextmanager
+def new_folders_removed_on_failure() -> Iterator[Callable[[int], int]]:
+    """Around a command's run: the folders :func:`check_output_path` creates for its outputs (before any work) are removed
+    again, those still empty, when it fails (an error, Ctrl-C, or a non-zero status given to the function it yields, which
+    returns it), so a refused run leaves no empty folder behind; a folder holding anything (a written output) is kept."""
+    start, failed = len(_new_folders), False
+
+    def status(code: int) -> int:
+        nonlocal failed
+        failed = code != 0
+        return code
+
+    try:
+        yield status
+    except BaseException:
+        failed = True
+        raise
+    finally:
+        if failed:
+            for folder in reversed(_new_folders[start:]):  # the innermost first
+                try:
+                    folder.rmdir()
+                except OSError:  # not empty (an output written there), or gone
+                    pass
+        del _new_folders[start:]
 
 
 def _check_can_create(path: Path, option: str) -> None:

@@ -92,6 +92,20 @@ def test_fuse_creates_the_details_folder(calibration, two_judges, tmp_path):
     assert json.loads(details.read_text().splitlines()[0])["name"]
 
 
+def test_a_refused_run_leaves_no_folder_it_made_for_its_outputs(calibration, two_judges, tmp_path, capsys):
+    # the --out folders were made before any work, for the check that they can be written, and a refusal left them empty
+    out = tmp_path / "new" / "deeper" / "pred.csv"
+    code = main(_fuse(calibration, two_judges[:1], "--out", str(out), "--details", str(tmp_path / "other" / "d.jsonl")))
+    assert code == 2 and "not given here" in _one_line_error(capsys)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_a_refused_run_keeps_a_folder_that_was_there(calibration, two_judges, tmp_path, capsys):
+    (tmp_path / "mine").mkdir()
+    assert main(_fuse(calibration, two_judges[:1], "--out", str(tmp_path / "mine" / "new" / "pred.csv"))) == 2
+    assert [p.name for p in tmp_path.iterdir()] == ["mine"] and not any((tmp_path / "mine").iterdir())
+
+
 def test_fuse_warns_when_a_judge_comes_from_another_file_than_at_tuning(calibration, two_judges, data_root, tmp_path, capsys):
     other = data_root / "ovmerd/outputs/VideoChat2/output-reason-7b-nosubtitle-addsub-eng-openset.npz"
     assert main(_fuse(calibration, [two_judges[0], f"c={other}"], "--out", str(tmp_path / "pred.csv"))) == 0
