@@ -154,7 +154,8 @@ def load_calibration(path: str | Path, wheel: EmotionWheel | None = None) -> tup
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))  # a byte order mark, if an editor added one, dropped
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: not a calibration file (invalid JSON: {exc})") from None
+        raise InputError(f"{path}: not a calibration file (invalid JSON: {exc}); give the JSON file 'cojudge tune --out' wrote, "
+                         "or mend the JSON where it was edited by hand") from None
     if not isinstance(data, dict) or data.get("format") != "merov-cojudge calibration":
         raise InputError(f"{path}: not a merov-cojudge calibration file; make one with 'cojudge tune'")
     version = data.get("format_version")

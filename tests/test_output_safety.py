@@ -226,6 +226,16 @@ def test_json_that_is_not_a_calibration_file_is_refused_as_such(tmp_path):
         load_calibration(path)
 
 
+@pytest.mark.parametrize("text", [b"", b"name,openset\r\ns1,[happy]\r\n", b"PK\x03\x04\x86binary", b'{"format": "merov-cojudge calibration",}'])
+def test_a_file_that_is_not_json_given_as_the_calibration_says_which_file_to_give(tmp_path, text):
+    # fuse's predictions CSV, a judge's npz or a hand edit's stray comma said only 'not a calibration file (invalid JSON: ...)'
+    path = tmp_path / "cal.json"
+    path.write_bytes(text)
+    with pytest.raises(InputError, match=r"cal\.json: not a calibration file \(invalid JSON: .*\); give the JSON file 'cojudge tune --out' "
+                                         r"wrote, or mend the JSON where it was edited by hand$"):
+        load_calibration(path)
+
+
 def test_a_calibration_file_saved_back_with_a_byte_order_mark_still_loads(calibration, tmp_path):
     edited = tmp_path / "edited.json"
     edited.write_text(calibration.read_text(encoding="utf-8"), encoding="utf-8-sig")  # Notepad's "UTF-8"
