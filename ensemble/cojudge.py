@@ -48,13 +48,19 @@ def _clips(items: Any, method: str) -> list[Clip]:
 
 
 def _judges(judges: Any, method: str) -> list[Judge]:
-    """The judges given to ``method``: a list of Judge objects (never one judge, nor a config file's path)."""
+    """The judges given to ``method``: a list of Judge objects (never one judge, nor a config file's path), each under
+    a name of its own (verdicts, votes and the calibration file are kept by name: one of two alike would be lost)."""
     if isinstance(judges, (Judge, str, os.PathLike)) or not isinstance(judges, Iterable):
         raise InputError(f"{method}: give a list of judges, e.g. [judge] or judges_from_config(path); got {judges!r} ({type(judges).__name__})")
     judges = list(judges)
     odd = next((j for j in judges if not isinstance(j, Judge)), None)
     if odd is not None:
         raise InputError(f"{method}: {odd!r} ({type(odd).__name__}) is not a Judge; build judges with judges.registry.build_judge or judges_from_config")
+    names = [j.name for j in judges]
+    repeated = list(dict.fromkeys(n for n in names if names.count(n) > 1))
+    if repeated:
+        raise InputError(f"{method}: judge name(s) {', '.join(map(repr, repeated))} given more than once; give each judge once, "
+                         "under a name of its own")
     return judges
 
 

@@ -397,3 +397,17 @@ def test_fit_on_clips_no_judge_answered_is_a_one_line_error_as_in_fuser_fit(tmp_
     with pytest.raises(InputError, match=r"CoJudge.fit: no judge answered any of the 4 labelled clips \(e.g. 'x0': no stored output for 'x0'\)"):
         cojudge.fit(list(elsewhere), elsewhere, folds=2)
     assert not hasattr(cojudge.fuser, "voter_")
+
+
+@pytest.mark.parametrize("twice", ["the same judge", "two judges of one name"])
+def test_a_judge_list_with_a_name_given_twice_is_a_one_line_error_when_built_or_loaded(twice, tmp_path):
+    # CoJudge([a, a]) was built and failed only when fit ran the judges; CoJudge.load(path, [a, other_a]) kept the last
+    # one of the name silently, dropping the judge the file was calibrated with
+    cojudge, labels = toy_cojudge()
+    path = cojudge.fit(list(labels), labels, tune=False).save(tmp_path / "calibration.json")
+    good = cojudge.judges[0]
+    again = good if twice == "the same judge" else ReplayJudge("good", labels={"c0": ["sad"]})
+    with pytest.raises(InputError, match=r"^CoJudge: judge name\(s\) 'good' given more than once"):
+        CoJudge([good, again], strategy="majority")
+    with pytest.raises(InputError, match=r"^CoJudge.load: judge name\(s\) 'good' given more than once"):
+        CoJudge.load(path, [*cojudge.judges, again])
