@@ -219,7 +219,17 @@ class VoteTable:
         return VoteTable([self.names[r] for r in rows], self.judges, self.votes[rows], self.answered[rows], [self.candidates[r] for r in rows], self.space)
 
     def judge_subset(self, judges: Sequence[str]) -> "VoteTable":
-        """The same samples seen by fewer judges (candidates and their shown words recounted from their votes)."""
+        """The same samples seen by fewer judges (candidates and their shown words recounted from their votes);
+        ``judges`` is a list of the table's judge names, each once."""
+        if isinstance(judges, (str, bytes)) or not isinstance(judges, Iterable):
+            raise InputError(f"VoteTable.judge_subset: give a list of judge names, e.g. [{self.judges[0] if self.judges else 'judge'!r}]; got {judges!r}")
+        judges = list(judges)
+        unknown = [j for j in judges if j not in self.judges]
+        if unknown:
+            raise InputError(f"VoteTable.judge_subset: no judge {', '.join(map(repr, unknown))} in this table; its judges are {', '.join(self.judges)}")
+        repeated = list(dict.fromkeys(j for j in judges if judges.count(j) > 1))
+        if repeated:  # a judge twice would vote twice
+            raise InputError(f"VoteTable.judge_subset: judge(s) {', '.join(map(repr, repeated))} given more than once; give each judge once")
         idx = [self.judges.index(j) for j in judges]
         keep = set(judges)
         cands = [[sub for c in row if (sub := c.for_judges(keep)) is not None] for row in self.candidates]

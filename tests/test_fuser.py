@@ -168,6 +168,18 @@ def test_a_judge_subset_keeps_the_remaining_judges_own_answered_flags(wheel):
     assert only_b.answered.tolist() == [[False]] and only_b.unanswered == ["s"]
 
 
+@pytest.mark.parametrize("judges, message", [
+    (["c"], r"no judge 'c' in this table; its judges are a, b$"),
+    ("a", r"give a list of judge names, e\.g\. \['a'\]; got 'a'$"),
+    (["a", "a"], r"judge\(s\) 'a' given more than once; give each judge once$"),
+])
+def test_a_judge_subset_of_judges_not_in_the_table_or_given_twice_is_a_one_line_error(wheel, judges, message):
+    # ['c'] was ValueError "'c' is not in list", 'a' was read letter by letter, and ['a', 'a'] gave a table where a votes twice
+    table = _table(wheel, {"a": {"s": ["angry"]}, "b": {"s": ["sad"]}})
+    with pytest.raises(InputError, match=r"^VoteTable.judge_subset: " + message):
+        table.judge_subset(judges)
+
+
 def test_a_subset_by_a_boolean_mask_keeps_the_masked_samples(wheel):
     # the mask used to be read as the indices 0 and 1: [False, True, True] gave s1, s2, s2
     table = _table(wheel, {"a": {"s1": ["happy"], "s2": ["sad"], "s3": ["angry"]}}, ["s1", "s2", "s3"])
