@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 
 from calibration.emotion_wheel import WHEELS, EmotionWheel, load_wheel
+from judges.clip import refuse_a_single_name
 from judges.errors import InputError
 
 __all__ = ["ClassSpace"]
@@ -56,5 +57,13 @@ class ClassSpace:
         return out
 
     def targets(self, labels: Mapping[str, Sequence[str]], names: Sequence[str]) -> np.ndarray:
-        """Ground-truth class indicators, one row per name ("Happy" counts as the metric counts it: as happy)."""
+        """Ground-truth class indicators, one row per name ("Happy" counts as the metric counts it: as happy); every
+        name needs a label, a list of words."""
+        refuse_a_single_name(names, "ClassSpace.targets")
+        missing = [n for n in names if n not in labels]
+        if missing:
+            raise InputError(f"ClassSpace.targets: {len(missing)} clip(s) have no label, e.g. {missing[0]!r}; label them or use labelled clips only")
+        odd = next((n for n in names if isinstance(labels[n], (str, bytes))), None)
+        if odd is not None:  # read letter by letter, it would map to no class
+            raise InputError(f"ClassSpace.targets: the label of {odd!r} is {labels[odd]!r}: give a list of emotion words, e.g. {[labels[odd]]!r}")
         return np.vstack([self.indicator(labels[n]) for n in names]) if names else np.zeros((0, len(self)))

@@ -325,6 +325,17 @@ def test_the_targets_of_no_names_are_an_empty_table_with_a_column_per_class(spac
     assert space.targets({}, []).shape == (0, len(space))
 
 
+@pytest.mark.parametrize("labels, names, message", [
+    ({"s": ["happy"]}, ["s", "t"], r"1 clip\(s\) have no label, e\.g\. 't'; label them or use labelled clips only$"),
+    ({"s": "happy"}, ["s"], r"the label of 's' is 'happy': give a list of emotion words, e\.g\. \['happy'\]$"),
+    ({"s": ["happy"]}, "s", r"names is one string, 's'; give a list of clip names"),
+])
+def test_targets_of_clips_without_a_label_or_of_a_label_that_is_not_a_list_is_a_one_line_error(space, labels, names, message):
+    # a clip left out of the labels was a bare KeyError, and a label "happy" was read letter by letter: no class, silently
+    with pytest.raises(InputError, match=r"^ClassSpace.targets: " + message):
+        space.targets(labels, names)
+
+
 def test_each_class_knows_its_wheel(space, wheel):
     assert np.bincount(space.wheel_of).tolist() == [len(wheel.classes(w)) for w in WHEELS]  # 6, 7, 6, 6, 6
 
