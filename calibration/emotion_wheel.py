@@ -73,15 +73,18 @@ def _read_xlsx(path: Path) -> list[dict[str, object]]:
 
 @dataclass
 class EmotionWheel:
-    """The emotion-wheel tables and the per-metric word -> class lookups built from them."""
+    """The emotion-wheel tables and the per-metric word -> class lookups built from them.
+
+    Shown by where it was read from (``repr`` leaves out the tables: 300 kB of text in a notebook or a ``Fuser``'s repr).
+    """
 
     directory: Path
     format_file: str
-    form_to_labels: dict[str, list[str]]
-    label_to_wheelwords: dict[str, list[str]]
-    wheel_words: frozenset[str]
+    form_to_labels: dict[str, list[str]] = field(repr=False)
+    label_to_wheelwords: dict[str, list[str]] = field(repr=False)
+    wheel_words: frozenset[str] = field(repr=False)
     #: (wheel, level) -> wheel word -> class
-    wheel_classes: dict[tuple[str, str], dict[str, str]]
+    wheel_classes: dict[tuple[str, str], dict[str, str]] = field(repr=False)
     _lookup: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
 
     @classmethod

@@ -98,6 +98,11 @@ def test_wheel_tables_load_once(data_root):
 
 
 # -- the wheel's word lookups --------------------------------------------------------------------
+def test_a_wheel_shows_where_it_was_read_from_not_its_tables(wheel):
+    # its repr was 305,443 characters (every table), and so was any Fuser(wheel=wheel)'s, clipped by scikit-learn
+    assert repr(wheel) == f"EmotionWheel(directory={wheel.directory!r}, format_file='format.csv')"
+
+
 def test_map_words_ignores_case_and_surrounding_spaces(wheel):
     assert wheel.map_words([" Happy ", "FURIOUS"], "wheel1_level1") == {"happy", "mad"}
 
