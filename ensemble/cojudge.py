@@ -128,6 +128,19 @@ class CoJudge:
         self.tuning_: TuningResult | None = None
         self.last_verdicts_: dict[str, dict[str, Verdict]] = {}
 
+    def __repr__(self) -> str:
+        """Its judges, strategy and state: the fitted voter's parameters and, when tuned, the cross-validated score."""
+        names = ", ".join(repr(j.name) for j in self.judges)
+        cache = "" if self.cache is None else f", cache={str(self.cache)!r}"
+        voter = getattr(self.fuser, "voter_", None)
+        if voter is None:
+            state = "not fitted"
+        else:
+            state = f"fitted: {voter!r}"
+            if self.tuning_ is not None:
+                state += f", cross-validated {self.tuning_.objective} {self.tuning_.best_score:.4f}"
+        return f"CoJudge(judges=[{names}], strategy={self.strategy!r}{cache}; {state})"
+
     # -- running judges ----------------------------------------------------------------
     def run(self, items: Iterable[Clip | str | Path]) -> dict[str, dict[str, Verdict]]:
         """Every judge's verdict on every clip (cached; failures recorded, not fatal)."""

@@ -411,3 +411,13 @@ def test_a_judge_list_with_a_name_given_twice_is_a_one_line_error_when_built_or_
         CoJudge([good, again], strategy="majority")
     with pytest.raises(InputError, match=r"^CoJudge.load: judge name\(s\) 'good' given more than once"):
         CoJudge.load(path, [*cojudge.judges, again])
+
+
+def test_a_cojudge_shows_its_judges_strategy_and_whether_and_how_it_was_fitted():
+    # it was shown as <ensemble.cojudge.CoJudge object at 0x...>
+    cojudge, labels = toy_cojudge()
+    assert repr(cojudge) == "CoJudge(judges=['good', 'noisy', 'lazy'], strategy='majority'; not fitted)"
+    cojudge.fit(list(labels), labels, grid={"threshold": [0.6]}, folds=2)
+    assert re.fullmatch(r"CoJudge\(judges=\['good', 'noisy', 'lazy'\], strategy='majority'; "
+                        r"fitted: MajorityVoter\(threshold=0\.6\), cross-validated l1_f \d\.\d{4}\)", repr(cojudge))
+    assert repr(cojudge.fit(list(labels), labels, tune=False)).endswith("; fitted: MajorityVoter())")
