@@ -84,3 +84,16 @@ def test_notebook_runs_clean(path, kernel_specs, data_root, monkeypatch):
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(c.execution_count is not None for c in code)
     assert not [o for c in code for o in c.outputs if o.get("output_type") == "error"]
+
+
+def _code(name: str) -> list[str]:
+    return [c.source for c in nbformat.read(REPO / "notebooks" / name, as_version=4).cells if c.cell_type == "code"]
+
+
+def test_the_voting_notebooks_slow_cells_show_their_progress():
+    # its cross-validation of the four strategies (22 s on a warm cache, minutes under load) and its leave-one-judge-out
+    # loop (10 s) ran without a sign of life
+    code = _code("03_voting.ipynb")
+    cv_cells = [c for c in code if "cross_validate(" in c and "import" not in c]
+    assert cv_cells and all("progress=True" in c for c in cv_cells)
+    assert any("for judge in tqdm(table.judges" in c for c in code)
