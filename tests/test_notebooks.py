@@ -97,3 +97,37 @@ def test_the_voting_notebooks_slow_cells_show_their_progress():
     cv_cells = [c for c in code if "cross_validate(" in c and "import" not in c]
     assert cv_cells and all("progress=True" in c for c in cv_cells)
     assert any("for judge in tqdm(table.judges" in c for c in code)
+
+
+def _own_output(data_root: Path, tmp_path: Path) -> Path:
+    """A judge output of one's own, as the README says to give one: a ``name,openset`` CSV in a folder of its own."""
+    import csv
+
+    from judges.outputs import read_judge_output
+
+    words = read_judge_output(data_root / "ovmerd" / "outputs" / "SALMONN" / "output-reason-7b-nosubtitle-eng-openset.npz")
+    path = tmp_path / "mine" / "mine.csv"
+    path.parent.mkdir()
+    with path.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([("name", "openset"), *((n, ", ".join(w or ())) for n, w in words.items())])
+    return path
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name, add, printed", [
+    ("01_judges.ipynb", "files.append(Path({own!r}))", "nosubtitle-addsub is the best variant for 10 of 10 models"),
+    ("04_two_stage.ipynb", "runs.append((Path({own!r}), Path({reasons!r})))", "mean over 38 runs"),
+])
+def test_a_notebook_given_an_output_file_of_ones_own_runs_and_leaves_it_out_of_the_stored_runs_comparisons(
+        name, add, printed, kernel_specs, data_root, monkeypatch, tmp_path):
+    # README: 'put your output files in its file list'; 04 stopped at its plot (KeyError: 'mine.csv'), and 01 counted
+    # the file as an eleventh MLLM without any input variant ('best variant for 10 of 11 models', 'mine +nan')
+    monkeypatch.setenv("MEROV_DATA", str(data_root))
+    reasons = data_root / "ovmerd" / "outputs" / "SALMONN" / "output-reason-7b-nosubtitle-eng-reason.jsonl"
+    nb = nbformat.read(REPO / "notebooks" / name, as_version=4)
+    code = "from pathlib import Path\n" + add.format(own=str(_own_output(data_root, tmp_path)), reasons=str(reasons))
+    nb.cells.insert(2, nbformat.v4.new_code_cell(code))  # after the cell that lists the stored outputs
+    execute(nb, kernel_specs)
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.get("output_type") == "error"]
+    assert any(printed in o.get("text", "") for o in outputs)
