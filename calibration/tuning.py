@@ -198,13 +198,14 @@ def _smoothed_best(results: list[dict[str, Any]], knob: str, values: list[Any]) 
 
 @dataclass
 class TuningResult:
-    """The best parameters, their cross-validated score, every grid point, and the PR curve."""
+    """The best parameters, their cross-validated score, every grid point, and the PR curve (``repr`` shows the choice,
+    not every grid point: read ``results`` and ``pr_curve`` for them)."""
 
     best_params: dict[str, Any]
     best_score: float
     objective: str
-    results: list[dict[str, Any]] = field(default_factory=list)
-    pr_curve: list[dict[str, float]] = field(default_factory=list)
+    results: list[dict[str, Any]] = field(default_factory=list, repr=False)
+    pr_curve: list[dict[str, float]] = field(default_factory=list, repr=False)
     knob: str = ""
     #: the knob was chosen by its grid neighbourhood's mean score (see :func:`tune_table`)
     smoothed: bool = False
