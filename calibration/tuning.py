@@ -215,6 +215,23 @@ class TuningResult:
         return {"objective": self.objective, "cv_score": self.best_score, "best_params": self.best_params,
                 "knob_by_neighbourhood": self.smoothed, "pr_curve": self.pr_curve}
 
+    @classmethod
+    def from_summary(cls, record: Mapping[str, Any]) -> "TuningResult":
+        """The tuning a calibration file records (:meth:`summary`); it holds the choice and the PR curve, not every grid
+        point's scores, so ``results`` is empty. A record of the wrong shape is a ``ValueError`` naming the entry."""
+        if not isinstance(record, Mapping):
+            raise ValueError(f"tuning {record!r} is not a record")
+        params, score, objective, curve = record["best_params"], record["cv_score"], record["objective"], record["pr_curve"]
+        smoothed = record["knob_by_neighbourhood"]
+        for key, ok in (("best_params", isinstance(params, dict)), ("objective", isinstance(objective, str)),
+                        ("cv_score", isinstance(score, (int, float)) and not isinstance(score, bool)),
+                        ("pr_curve", isinstance(curve, list) and all(isinstance(row, dict) for row in curve)),
+                        ("knob_by_neighbourhood", isinstance(smoothed, bool))):
+            if not ok:
+                raise ValueError(f"tuning {key} {record[key]!r} is not what tuning records")
+        knobs = {k for row in curve for k in row} - {"l1_p", "l1_r", "score", "words_per_clip"}
+        return cls(dict(params), float(score), objective, [], [dict(row) for row in curve], knobs.pop() if len(knobs) == 1 else "", smoothed)
+
 
 def tune_table(
     fuser: Fuser,

@@ -126,6 +126,9 @@ class CoJudge:
         self.batch_timeout = batch_timeout
         self.retry_failed = retry_failed
         self.tuning_: TuningResult | None = None
+        #: the tuning report of the calibration file this CoJudge was loaded from, as written there (``cojudge tune`` adds its
+        #: folds, repeats and grid), with the tuning_ made of it: saved again as it was while tuning_ is that one
+        self._loaded_tuning: tuple[TuningResult, Any] | None = None
         self.last_verdicts_: dict[str, dict[str, Verdict]] = {}
 
     def __repr__(self) -> str:
@@ -227,6 +230,8 @@ class CoJudge:
         judges = [{"name": n, **by_name[n].cache_identity()} for n in self.fuser.judges_]
         check_output_path(path, "CoJudge.save:", self._input_files(judges))  # as 'cojudge tune --out': never over what it read
         extra: dict[str, Any] = {} if self.tuning_ is None else {"tuning": self.tuning_.summary()}
+        if self._loaded_tuning is not None and self._loaded_tuning[0] is self.tuning_:
+            extra = {"tuning": self._loaded_tuning[1]}
         return save_calibration(path, self.fuser, judges, self.strategy, extra)
 
     def _input_files(self, judges: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
@@ -257,8 +262,10 @@ class CoJudge:
     def load(cls, path: str | Path, judges: Sequence[Judge], **kwargs: Any) -> "CoJudge":
         """A fitted CoJudge from a calibration file and the same judges (matched by name; a judge built otherwise than at
         calibration, its ``cache_identity()`` another, is warned about); a file tuned with a voting strategy of one's own
-        imports its module or file again (runs its code): load files you trust."""
+        imports its module or file again (runs its code): load files you trust. ``tuning_`` is the file's tuning report
+        (the choice, its cross-validated score and the PR curve; not every grid point's scores), saved again as it was."""
         from calibration.calibration_file import judges_built_otherwise, judges_with_other_answers, load_calibration
+        from calibration.tuning import TuningResult
 
         judges = _judges(judges, "CoJudge.load")
         fuser, data = load_calibration(path)
@@ -274,4 +281,12 @@ class CoJudge:
         for name, differ in judges_built_otherwise(data, identities):
             warnings.warn(f"judge {name} is not built as when {path} was calibrated (its {', '.join(differ)} differ); its weights are "
                           "the calibrated judge's: build it as then, or calibrate again", stacklevel=2)
-        return cls([by_name[n] for n in fuser.judges_], fuser=fuser, **kwargs)
+        cojudge = cls([by_name[n] for n in fuser.judges_], fuser=fuser, **kwargs)
+        if data.get("tuning") is not None:
+            try:
+                cojudge.tuning_ = TuningResult.from_summary(data["tuning"])
+            except (KeyError, ValueError) as exc:
+                what = f"missing tuning {exc}" if isinstance(exc, KeyError) else str(exc)
+                raise InputError(f"{path}: damaged calibration file ({what}); re-run 'cojudge tune' to make a new one") from None
+            cojudge._loaded_tuning = (cojudge.tuning_, data["tuning"])
+        return cojudge

@@ -421,3 +421,36 @@ def test_a_cojudge_shows_its_judges_strategy_and_whether_and_how_it_was_fitted()
     assert re.fullmatch(r"CoJudge\(judges=\['good', 'noisy', 'lazy'\], strategy='majority'; "
                         r"fitted: MajorityVoter\(threshold=0\.6\), cross-validated l1_f \d\.\d{4}\)", repr(cojudge))
     assert repr(cojudge.fit(list(labels), labels, tune=False)).endswith("; fitted: MajorityVoter())")
+
+
+def test_a_loaded_cojudge_holds_the_files_tuning_report_and_saves_it_again_as_it_was(tmp_path):
+    # CoJudge.load left tuning_ None, though the file holds the report, and saving the loaded CoJudge dropped it
+    cojudge, labels = toy_cojudge()
+    path = cojudge.fit(list(labels), labels, grid={"threshold": [0.4, 0.6]}, folds=2).save(tmp_path / "calibration.json")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["tuning"]["folds"] = 2  # as 'cojudge tune' records its settings beside the report
+    path.write_text(json.dumps(data), encoding="utf-8")
+    loaded = CoJudge.load(path, cojudge.judges, progress=False)
+    tuned = cojudge.tuning_
+    assert (loaded.tuning_.best_params, loaded.tuning_.best_score, loaded.tuning_.pr_curve) == (tuned.best_params, tuned.best_score, tuned.pr_curve)
+    assert (loaded.tuning_.knob, loaded.tuning_.smoothed, loaded.tuning_.results) == ("threshold", tuned.smoothed, [])
+    again = loaded.save(tmp_path / "again.json")
+    assert json.loads(again.read_text(encoding="utf-8"))["tuning"] == data["tuning"]
+
+
+def test_a_loaded_cojudge_fitted_again_saves_its_new_tuning_report(tmp_path):
+    cojudge, labels = toy_cojudge()
+    path = cojudge.fit(list(labels), labels, grid={"threshold": [0.4]}, folds=2).save(tmp_path / "calibration.json")
+    loaded = CoJudge.load(path, cojudge.judges, progress=False).fit(list(labels), labels, grid={"threshold": [0.6]}, folds=2)
+    again = json.loads(loaded.save(tmp_path / "again.json").read_text(encoding="utf-8"))
+    assert again["tuning"]["best_params"] == {"threshold": 0.6}
+
+
+def test_a_calibration_file_with_a_damaged_tuning_report_is_a_one_line_error_when_loaded(tmp_path):
+    cojudge, labels = toy_cojudge()
+    path = cojudge.fit(list(labels), labels, grid={"threshold": [0.4]}, folds=2).save(tmp_path / "calibration.json")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["tuning"]["cv_score"] = "high"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(InputError, match=r"damaged calibration file \(tuning cv_score 'high' is not what tuning records\); re-run"):
+        CoJudge.load(path, cojudge.judges)
