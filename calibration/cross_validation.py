@@ -27,6 +27,7 @@ from ensemble.fuser import Fuser, JudgeOutputs
 from ensemble.vote_table import VoteTable
 from judges.errors import InputError
 from judges.option_values import check_flags
+from judges.user_warnings import warn_user
 
 __all__ = ["CrossValidation", "cross_validate", "best_single_judge", "mapped_outputs"]
 
@@ -98,6 +99,7 @@ def cross_validate(
     ``single_outputs`` are the judges' words as the metric reads them, for the best single judge's own score
     (``read_judge_output(path, parse=official_words)``, as ``cojudge evaluate`` reads them); default ``outputs``.
     The fusion reads ``outputs``, whose parsing may be more lenient (``'worried/uneasy'`` as two words).
+    A judge that answered none of ``names`` is warned about (it votes for nothing); none answering any is an error.
     """
     check_flags(smooth=smooth, progress=progress)
     names = list(names)
@@ -115,6 +117,13 @@ def cross_validate(
         check_folds(inner_folds, inner_repeats, smallest, ("inner_folds", "inner_repeats"))
     check_labels(labels, names, fuser.space())
     table = fuser.table(outputs, names)
+    if names and not table.answered.any():  # as Fuser.fit: every fold would learn from no votes and score 0
+        raise InputError(f"cross_validate: no judge answered any of the {len(names)} clips (e.g. {names[0]!r}); "
+                         "are the labels and the judges' outputs for the same clips?")
+    for j, judge in enumerate(table.judges):
+        if names and not table.answered[:, j].any():  # a file of other clips' names (video stems): it would vote for nothing, unseen
+            warn_user(f"judge {judge} answered none of the {len(names)} clips (e.g. {names[0]!r}); it adds nothing to the fusion "
+                      "and is never the best single judge: check that its file names the same clips")
     wheel = table.space.wheel
     mapped = mapped_outputs(table)
     fused, single, single_names, words, chosen, single_mapped, mapped_names = [], [], [], [], [], [], []

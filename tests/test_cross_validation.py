@@ -224,3 +224,16 @@ def test_equally_good_judges_give_the_same_best_judge_whatever_their_order(wheel
     same = {"c1": ["happy"], "c2": ["angry"]}
     for outputs in ({"a": same, "b": same}, {"b": same, "a": same}):
         assert best_single_judge(outputs, labels, list(labels), wheel) == ("b", pytest.approx(0.5))
+
+
+def test_a_judge_that_answered_none_of_the_clips_is_warned_about_and_none_answering_is_refused(dev_labels, dev_names, outputs_dir, wheel):
+    # a file of other clips' names (a CSV of video stems) was cross-validated as a silent judge, and a panel of only such
+    # files scored 0 in every fold, without a word
+    from judges.errors import InputError
+
+    affectgpt = read_judge_output(outputs_dir / "AffectGPT/checkpoint_000030_loss_0.602-openset.npz")
+    fuser = Fuser(StackedVoter(lam=0.5), oov="drop", wheel=wheel)
+    with pytest.warns(UserWarning, match=rf"^judge mine answered none of the {len(dev_names)} clips \(e\.g\. '{dev_names[0]}'\); it adds nothing"):
+        cross_validate(fuser, {"affectgpt": affectgpt, "mine": {"clip1": ["happy"]}}, dev_labels, dev_names, folds=2, repeats=1)
+    with pytest.raises(InputError, match=r"^cross_validate: no judge answered any of the \d+ clips"):
+        cross_validate(fuser, {"mine": {"clip1": ["happy"]}}, dev_labels, dev_names, folds=2, repeats=1)
