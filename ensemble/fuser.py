@@ -16,6 +16,7 @@ from ensemble.voter_base import ClassVoter, VoterNotFittedError
 from judges.clip import refuse_a_single_name
 from judges.errors import InputError
 from judges.option_values import is_number
+from judges.user_warnings import warn_user
 
 __all__ = ["Fuser", "JudgeOutputs", "OOV_POLICIES", "check_voter"]
 
@@ -127,6 +128,10 @@ class Fuser(BaseEstimator):
         if not table.answered.any():
             raise InputError(f"Fuser.fit: no judge answered any of the {len(names)} labelled clips (e.g. {names[0]!r}); "
                              "are the labels and the judges' outputs for the same clips?")
+        for j, judge in enumerate(table.judges):
+            if not table.answered[:, j].any():  # a file of other clips' names: fitted as a judge that never votes, unseen
+                warn_user(f"judge {judge} answered none of the {len(names)} labelled clips (e.g. {names[0]!r}); it adds nothing "
+                          "to the fusion: check that its outputs name the same clips, or leave it out")
         return self.fit_table(table, labels)
 
     def unfitted_voter(self) -> ClassVoter:

@@ -261,6 +261,13 @@ def test_fit_refuses_labels_it_cannot_learn_from_in_one_line(wheel, labels, name
         Fuser(StackedVoter(), oov="drop", wheel=wheel).fit(outputs, labels, names)
 
 
+def test_fit_warns_about_a_judge_that_answered_none_of_the_labelled_clips(wheel):
+    # outputs keyed by other names (video stems) were fitted as a judge that never votes, without a word
+    outputs, labels = toy_outputs()
+    with pytest.warns(UserWarning, match=r"^judge mine answered none of the 8 labelled clips \(e\.g\. 'c0'\); it adds nothing"):
+        Fuser(MajorityVoter(), oov="drop", wheel=wheel).fit({**outputs, "mine": {"clip1": ["happy"]}}, labels)
+
+
 def test_fitting_leaves_the_voter_given_unfitted(wheel):
     outputs, labels = toy_outputs()
     voter = MajorityVoter(threshold=0.5)
