@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from calibration.emotion_wheel import METRIC_NAMES, WHEELS, EmotionWheel, load_wheel
+from judges.clip import refuse_a_single_name
 from judges.errors import InputError
 
 __all__ = ["EWScores", "evaluate", "level1_f_of_classes", "official_words", "sample_precision_recall", "f_from_pr", "SCORE_KEYS"]
@@ -157,6 +158,7 @@ def evaluate(
     counted in ``missing`` (unless the metric skips it anyway); the caller decides whether to warn. A label or prediction
     may be a list of words or the official text form (see :func:`official_words`).
     """
+    refuse_a_single_name(names, "evaluate")  # read letter by letter, its letters had no label
     wheel = wheel or load_wheel()
     names = list(labels) if names is None else list(names)
     unlabelled = [n for n in names if n not in labels]

@@ -141,3 +141,11 @@ def test_scoring_a_name_without_a_label_is_a_one_line_error(wheel):
 
     with pytest.raises(InputError, match=r"evaluate: 1 name\(s\) have no label, e.g. 'b'"):
         evaluate({"a": ["happy"]}, {"a": ["happy"], "b": ["sad"]}, ["a", "b"], wheel=wheel)
+
+
+def test_scoring_one_name_given_as_a_string_says_to_give_a_list(wheel):
+    # evaluate(labels, preds, "a") read the name letter by letter: "1 name(s) have no label, e.g. 'a'", of a labelled clip
+    from judges.errors import InputError
+
+    with pytest.raises(InputError, match=r"^evaluate: names is one string, 'a'; give a list of clip names, e\.g\. \['a'\]"):
+        evaluate({"a": ["happy"]}, {"a": ["happy"]}, "a", wheel=wheel)
