@@ -34,6 +34,8 @@ __all__ = ["CrossValidation", "cross_validate", "best_single_judge", "mapped_out
 
 def best_single_judge(outputs: JudgeOutputs, labels: Mapping[str, Sequence[str]], names: Sequence[str], wheel: EmotionWheel) -> tuple[str, float]:
     """The judge with the highest level-1 F on ``names``, and that score."""
+    if not outputs:
+        raise InputError("best_single_judge: no judges' outputs to choose from; give {judge name: {clip name: words}} of one judge or more")
     scored = [(evaluate(labels, out, names, wheel=wheel, metrics=LEVEL1_METRICS).l1_f, judge) for judge, out in outputs.items()]
     score, judge = max(scored, key=lambda t: (t[0], t[1]))
     return judge, score

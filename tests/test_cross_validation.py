@@ -237,3 +237,11 @@ def test_a_judge_that_answered_none_of_the_clips_is_warned_about_and_none_answer
         cross_validate(fuser, {"affectgpt": affectgpt, "mine": {"clip1": ["happy"]}}, dev_labels, dev_names, folds=2, repeats=1)
     with pytest.raises(InputError, match=r"^cross_validate: no judge answered any of the \d+ clips"):
         cross_validate(fuser, {"mine": {"clip1": ["happy"]}}, dev_labels, dev_names, folds=2, repeats=1)
+
+
+def test_the_best_single_judge_of_no_judges_is_a_one_line_error(wheel):
+    # it was max()'s "ValueError: max() arg is an empty sequence"
+    from judges.errors import InputError
+
+    with pytest.raises(InputError, match=r"^best_single_judge: no judges' outputs to choose from"):
+        best_single_judge({}, {"c1": ["happy"]}, ["c1"], wheel)
