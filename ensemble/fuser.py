@@ -28,6 +28,9 @@ OOV_POLICIES = ("attach", "drop")
 def check_voter(voter: object) -> None:
     """Refuse a voter that cannot choose words (the fusion calls a :class:`ClassVoter`'s ``select``, tuning its ``param_problem``),
     or that breaks scikit-learn's rules for its parameters (:meth:`ClassVoter.check_conventions`)."""
+    if isinstance(voter, str):  # a strategy's name is CoJudge's strategy=, or make_voter's
+        raise InputError(f"Fuser: voter={voter!r} is a strategy's name, not a voter; give the voter itself, e.g. "
+                         f"Fuser(make_voter({voter!r})) with calibration.tuning.make_voter, or CoJudge(judges, strategy={voter!r})")
     if not isinstance(voter, ClassVoter):
         raise InputError(f"Fuser: the voter {type(voter).__name__} is not a ClassVoter; subclass ensemble.voter_base.ClassVoter "
                          "(implement _fit and predict_proba), which chooses the words from its probabilities")

@@ -384,6 +384,13 @@ def test_a_voter_that_is_not_a_class_voter_is_a_one_line_error_before_fitting(wh
         Fuser(Duck(), oov="drop", wheel=wheel).fit(outputs, {"s1": ["happy"], "s2": ["sad"]})
 
 
+def test_a_strategys_name_given_as_the_voter_says_how_to_give_the_voter_or_the_name(wheel):
+    # Fuser("stacked") said "the voter str is not a ClassVoter; subclass ensemble.voter_base.ClassVoter ..."
+    with pytest.raises(InputError, match=r"^Fuser: voter='stacked' is a strategy's name, not a voter; give the voter itself, "
+                                         r"e\.g\. Fuser\(make_voter\('stacked'\)\) .*, or CoJudge\(judges, strategy='stacked'\)$"):
+        Fuser("stacked", oov="drop", wheel=wheel).fit({"a": {"s1": ["happy"]}}, {"s1": ["happy"]})
+
+
 def test_predicting_after_changing_how_words_become_votes_asks_to_fit_again(wheel):
     outputs = {"a": {"s1": ["happy"], "s2": ["sad"]}, "b": {"s1": ["happy"], "s2": ["gratitude"]}}
     fuser = Fuser(MajorityVoter(), oov="drop", wheel=wheel).fit(outputs, {"s1": ["happy"], "s2": ["sad"]})
