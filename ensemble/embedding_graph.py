@@ -91,12 +91,24 @@ class EmotionGraph(BaseEstimator):
 
     # -- fitting ---------------------------------------------------------------------
     def fit(self, words: Iterable[object], y: None = None) -> "EmotionGraph":
-        """Build the graph and its clusters from every word the judges said (duplicates are votes)."""
+        """Build the graph and its clusters from every word the judges said (duplicates are votes), or from a mapping
+        of words to their votes (a ``Counter``: iterated, it would give each word once)."""
         self._check_params()
         if isinstance(words, str):
             raise InputError("EmotionGraph.fit: give a list of words, not one string (e.g. fit(['happy', 'sad']))")
         norm = self._norm()
-        self.counts_ = Counter(node for node in map(norm.normalize, words) if node)  # None or blank: no word
+        counts: Counter[str] = Counter()
+        if isinstance(words, Mapping):
+            for word, votes in words.items():
+                if not is_whole_number(votes) or votes < 0:
+                    raise InputError(f"EmotionGraph.fit: the word {word!r} has {votes!r} votes; give a whole number 0 or more per word "
+                                     "(a Counter of the judges' words), or the list of words")
+                node = norm.normalize(word)
+                if node and votes:  # None or blank: no word
+                    counts[node] += int(votes)
+        else:
+            counts.update(node for node in map(norm.normalize, words) if node)  # None or blank: no word
+        self.counts_ = counts
         nodes = set(self.counts_)
         if self.include_vocabulary:
             nodes.update(norm.normalize(form) for form in norm.wheel.vocabulary)

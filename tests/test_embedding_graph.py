@@ -250,6 +250,18 @@ def test_representative_is_the_most_voted_member(make_graph):
 
 
 @pytest.mark.slow
+def test_a_counter_of_words_fits_with_its_counts_as_votes(make_graph):
+    # fit(Counter) iterated its keys: every word got one vote, and the most voted representative was lost
+    from collections import Counter
+
+    graph = make_graph(Counter({"happy": 1, "joyful": 5}))
+    assert graph.counts_ == Counter({"joy": 5, "happiness": 1})
+    assert graph.representative(graph.cluster("happy")) == "joy"
+    with pytest.raises(InputError, match=r"^EmotionGraph.fit: the word 'happy' has -1 votes; give a whole number 0 or more"):
+        make_graph({"happy": -1})
+
+
+@pytest.mark.slow
 def test_representative_ties_prefer_vocabulary_words(make_graph):
     graph = make_graph(["sarcasm", "sarcastic"], lexical_edges=False)
     assert graph.cluster("sarcasm") == graph.cluster("sarcastic")
