@@ -193,7 +193,9 @@ class EmbeddingCache:
             row = db.execute("SELECT dim FROM embeddings WHERE model = ? LIMIT 1", (self.model_id,)).fetchone()
         if row:
             return int(row[0])
-        return int(self._model().get_sentence_embedding_dimension())
+        model = self._model()  # sentence-transformers 6 renamed the method, and warns (FutureWarning) at the old name
+        size = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        return int(size())
 
     def __repr__(self) -> str:
         return f"EmbeddingCache(model_id={self.model_id!r}, path={str(self.path)!r})"

@@ -86,6 +86,16 @@ def test_empty_input_gives_an_empty_matrix_of_the_model_width(cache):
     assert cache.embed([]).shape == (0, 384)
 
 
+def test_the_width_of_an_empty_cache_is_read_from_the_model_without_a_warning(tmp_path):
+    # sentence-transformers 6 warned "The `get_sentence_embedding_dimension` method has been renamed" on every
+    # EmotionGraph().fit([]) and embed([]) of a fresh cache
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert EmbeddingCache(cache_dir=tmp_path).dimension == 384
+
+
 def test_cache_folder_comes_from_the_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("MEROV_CACHE", str(tmp_path / "here"))
     assert EmbeddingCache().path.parent == tmp_path / "here"
