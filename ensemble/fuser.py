@@ -164,6 +164,10 @@ class Fuser(BaseEstimator):
         if fitted is not None and fitted != self._mapping():  # the voter learnt votes counted the fitted way
             changed = ", ".join(f"{k}={v!r} (fitted with {fitted[k]!r})" for k, v in self._mapping().items() if fitted[k] != v)
             raise InputError(f"Fuser: {changed}: the words would be counted otherwise than the voter learnt; fit again, or set it back")
+        unfitted = [j for j in outputs if j not in self.judges_]
+        if unfitted:  # the voter has no weight for them: fused without them, which a caller adding a judge would not expect
+            warn_user(f"judge(s) {', '.join(map(str, unfitted))} were not in the fit, so their outputs are not fused; fit again with "
+                      f"them to count their votes (fitted with: {', '.join(self.judges_)})")
         return self.predict_table(self.table(outputs, names, judges=self.judges_))
 
     def _mapping(self) -> dict[str, Any]:

@@ -218,6 +218,7 @@ def test_an_unfitted_cojudge_raises_sklearns_not_fitted_error_as_its_voter_does(
         cojudge.predict("c0")
 
 
+@pytest.mark.filterwarnings(r"ignore:judge\(s\) lazy were not in the fit")  # the CoJudge given all three runs lazy too
 def test_a_fusion_fitted_on_some_of_the_judges_saves_a_file_that_loads_with_all_of_them(tmp_path):
     from ensemble.fuser import Fuser
     from ensemble.majority_voter import MajorityVoter

@@ -268,6 +268,15 @@ def test_fit_warns_about_a_judge_that_answered_none_of_the_labelled_clips(wheel)
         Fuser(MajorityVoter(), oov="drop", wheel=wheel).fit({**outputs, "mine": {"clip1": ["happy"]}}, labels)
 
 
+def test_predicting_with_outputs_of_a_judge_not_in_the_fit_warns_that_they_are_not_fused(wheel):
+    # fit on judges a and b, predict with a, b and c: c was left out without a word
+    outputs, labels = toy_outputs()
+    fuser = Fuser(MajorityVoter(), oov="drop", wheel=wheel).fit(outputs, labels)
+    with pytest.warns(UserWarning, match=r"^judge\(s\) extra were not in the fit, so their outputs are not fused; fit again with them"):
+        preds = fuser.predict({**outputs, "extra": {"c0": ["sad"]}}, ["c0"])
+    assert "sad" not in preds[0].words
+
+
 def test_fitting_leaves_the_voter_given_unfitted(wheel):
     outputs, labels = toy_outputs()
     voter = MajorityVoter(threshold=0.5)
