@@ -60,6 +60,7 @@ class ClassSpace:
         """Ground-truth class indicators, one row per name ("Happy" counts as the metric counts it: as happy); every
         name needs a label, a list of words."""
         refuse_a_single_name(names, "ClassSpace.targets")
+        names = list(names)  # a NumPy array or pandas Index of names too, whose truth value is ambiguous
         missing = [n for n in names if n not in labels]
         if missing:
             raise InputError(f"ClassSpace.targets: {len(missing)} clip(s) have no label, e.g. {missing[0]!r}; label them or use labelled clips only")

@@ -336,6 +336,12 @@ def test_targets_of_clips_without_a_label_or_of_a_label_that_is_not_a_list_is_a_
         space.targets(labels, names)
 
 
+def test_targets_of_names_given_as_an_array_are_those_of_the_list(space):
+    # np.array(names) or a pandas Index was "ValueError: The truth value of an array ... is ambiguous"
+    labels = {"s": ["happy"], "t": ["sad"]}
+    np.testing.assert_array_equal(space.targets(labels, np.array(["s", "t"])), space.targets(labels, ["s", "t"]))
+
+
 def test_each_class_knows_its_wheel(space, wheel):
     assert np.bincount(space.wheel_of).tolist() == [len(wheel.classes(w)) for w in WHEELS]  # 6, 7, 6, 6, 6
 
