@@ -335,6 +335,30 @@ def _columns(rows: Sequence[tuple[str, ...]]) -> list[str]:
 def _summary(args: argparse.Namespace, preds: list[FusedPrediction], verdicts: Mapping[str, Mapping[str, Verdict]], fusion: str) -> None:
     failed = [p.name for p in preds if not p.ok]
     print(f"judged {len(preds)} clip(s) with {len(verdicts)} judge(s); fusion: {fusion}" + (f"; wrote {args.out}" if args.out else ""), file=sys.stderr)
+    for line in _judge_failures(verdicts, [p.name for p in preds], bool(args.cache)):
+        print(line, file=sys.stderr)
     if failed:
         print(f"warning: {len(failed)} clip(s) no judge answered (reported with no words, not guessed): "
               f"{', '.join(failed[:10])}{' ...' if len(failed) > 10 else ''}", file=sys.stderr)
+
+
+def _judge_failures(verdicts: Mapping[str, Mapping[str, Verdict]], names: Sequence[str], cached: bool) -> list[str]:
+    """One warning per judge that failed on some clips: how many, with a cache which of them the next run asks again,
+    and one clip's error (one the next run asks again, if any: a server down says so). Without it a judge whose server
+    went down mid-run was silent but for the table's rows, and wholly so with --format csv."""
+    lines = []
+    for judge, per in verdicts.items():
+        failures = [per[name] for name in names if name in per and not per[name].ok]
+        if not failures:
+            continue
+        transient = [v for v in failures if v.transient]
+        kept = len(failures) - len(transient)
+        what = []
+        if cached and transient:
+            what.append(f"{len(transient)} not cached: the next run asks again")
+        if cached and kept:
+            what.append(f"{kept} cached: --retry-failed asks again")
+        shown = (transient or failures)[0]
+        lines.append(f"warning: judge {judge} failed on {len(failures)} of {len(names)} clip(s)"
+                     f"{' (' + '; '.join(what) + ')' if what else ''}; {shown.clip}: {' '.join((shown.error or '').split())}")
+    return lines

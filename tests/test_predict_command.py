@@ -272,6 +272,22 @@ def test_the_warning_names_just_the_clips_no_judge_answered(capsys, replay_confi
     assert "warning: 1 clip(s) no judge answered (reported with no words, not guessed): nobody\n" in err
 
 
+def test_a_judge_whose_server_is_down_is_named_in_a_warning_even_when_another_judge_answered(capsys, tmp_path):
+    """With --format csv the table's rows are not printed: the warning is where a server gone down shows."""
+    config = tmp_path / "judges.toml"
+    config.write_text(
+        '[[judge]]\ntype = "replay"\nname = "one"\nlabels = { c1 = ["happy"] }\n\n'
+        '[[judge]]\ntype = "openai"\nname = "srv"\nmodel = "m"\nbase_url = "http://127.0.0.1:9/v1"\n'
+        'modalities = ["text"]\nmax_retries = 0\ntimeout = 2\n',
+        encoding="utf-8",
+    )
+    code, out, err = cojudge(capsys, "c1", "--config", config, "--format", "csv", "--cache", tmp_path / "v.sqlite")
+    assert code == 0 and out == "name,openset\nc1,['happy']\n"
+    warned = [line for line in err.splitlines() if line.startswith("warning: judge srv failed on 1 of 1 clip(s)")]
+    assert len(warned) == 1 and "(1 not cached: the next run asks again); c1: cannot reach" in warned[0], err
+    assert "is the server running?" in warned[0] and "no judge answered" not in err
+
+
 # -- bad input: one line, exit code 2 ---------------------------------------------------------
 def one_line_error(capsys, *argv: str) -> str:
     code, out, err = cojudge(capsys, *argv)
