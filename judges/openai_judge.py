@@ -4,7 +4,8 @@ Frames go as base64 ``image_url`` data URLs, audio as a base64 WAV
 ``input_audio`` part (when the judge's ``modalities`` include audio), the
 subtitle in the prompt text. Requests run on a bounded thread pool; a
 connection error, timeout, 429 or 5xx is retried with exponential backoff (or
-the longer wait its ``Retry-After`` asks for), a 4xx is not. Standard library only (``urllib``).
+the longer wait its ``Retry-After`` asks for), and so is a body that is no chat completion; a 4xx is
+not. Standard library only (``urllib``).
 """
 from __future__ import annotations
 
@@ -51,6 +52,11 @@ class _RequestFailed(Exception):
 class _ServerBusy(Exception):
     """A response with status 200 whose body is an error object (some servers report overload or a failed
     generation so): retried, as a 5xx is."""
+
+
+class _NotAnAnswer(Exception):
+    """A response with status 200 whose body is not a chat completion (cut off, garbled, a proxy's HTML page): the
+    transport's fault, not the model's answer on the clip, so retried, as a 5xx is, and never cached."""
 
 
 @register_judge("openai")
@@ -238,6 +244,8 @@ class OpenAIJudge(Judge):
                 return _answer_text(payload)
             except _ServerBusy as exc:  # a 200 carrying an error object: retried as a 5xx is
                 problem = f"the server at {url} answered with an error: {exc}"
+            except _NotAnAnswer as exc:
+                problem = f"{url} answered with something that is not a chat-completions response: {exc}"
             except urllib.error.HTTPError as exc:
                 try:
                     detail = _snippet(exc.read().decode("utf-8", "replace"))
@@ -324,7 +332,7 @@ def _answer_text(payload: bytes) -> tuple[str, bool]:
         content = message.get("content") or ""
         cut = choice.get("finish_reason") == "length"
     except (ValueError, KeyError, IndexError, TypeError, AttributeError):
-        raise _RequestFailed(f"not a chat-completions response: {_snippet(payload.decode('utf-8', 'replace'))!r}") from None
+        raise _NotAnAnswer(repr(_snippet(payload.decode("utf-8", "replace")))) from None
     if isinstance(content, list):  # some servers answer in parts
         content = "".join(str(part.get("text") or "") for part in content if isinstance(part, dict))
     # a lone surrogate ("\ud83d", half an emoji) is no text: it could be neither stored nor printed

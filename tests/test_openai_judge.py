@@ -526,6 +526,18 @@ def test_a_client_error_is_cached_and_not_asked_again(tmp_path):
     assert not verdict.transient and "HTTP 400" in verdict.error and len(server.requests) == 1
 
 
+@pytest.mark.parametrize("body", ['{"choices": [{"message": {"role": "assist', "<html>502 Bad Gateway</html>"])
+def test_a_body_that_is_no_chat_completion_is_retried_and_then_not_cached(tmp_path, body):
+    """A cut-off or garbled body is the transport's fault, not the model's answer: the next run asks again."""
+    clips = [Clip("c1", subtitle="hi")]
+    with FakeChatServer([(200, body, 0.0), (200, body, 0.0), (200, completion("happy"), 0.0)]) as server:
+        judge = judge_for(server, modalities=("text",), max_retries=1)
+        first = run_judges([judge], clips, cache=tmp_path / "v.sqlite", progress=False)["test-model"]["c1"]
+        second = run_judges([judge], clips, cache=tmp_path / "v.sqlite", progress=False)["test-model"]["c1"]
+    assert first.transient and "not a chat-completions response" in first.error and "not cached" in first.error
+    assert (second.words, second.error, len(server.requests)) == (["happy"], None, 3)
+
+
 def test_an_error_object_sent_with_status_200_is_retried_and_then_transient():
     busy = (200, {"error": {"message": "model overloaded", "code": 503}}, 0.0)
     with FakeChatServer([busy, (200, completion("calm"), 0.0)]) as server:
