@@ -20,13 +20,13 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from judges import prompts
 from judges.answer_parsing import PARSER_VERSION, strip_thinking, verdict_from_answer, without_unfinished_word, words_from_answer
 from judges.base import MODALITIES, Judge
 from judges.clip import Clip
+from judges.daemon_threads import map_on_daemon_threads
 from judges.errors import InputError
 from judges.media import MediaSpec, encode_image, encode_wav, require_media
 from judges.option_values import check_numbers, is_whole_number
@@ -174,8 +174,9 @@ class OpenAIJudge(Judge):
     def judge_batch(self, clips: Sequence[Clip]) -> list[Verdict]:
         if len(clips) <= 1:
             return [self._judge_one(clip) for clip in clips]
-        with ThreadPoolExecutor(max_workers=min(self.max_concurrency, len(clips)), thread_name_prefix=f"openai-{self.name}") as pool:
-            return list(pool.map(with_call_site(self._judge_one), clips))  # its warnings (a truncated video): the run's line
+        # daemon threads: a batch the runner gave up on (batch_timeout) must not hold the program's exit
+        return map_on_daemon_threads(with_call_site(self._judge_one), clips, workers=self.max_concurrency,
+                                     name=f"openai-{self.name}")  # its warnings (a truncated video): the run's line
 
     def _judge_one(self, clip: Clip) -> Verdict:
         start = time.perf_counter()

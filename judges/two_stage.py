@@ -10,11 +10,11 @@ LLM (:class:`~judges.openai_judge.OpenAIJudge`, prompt
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from judges.base import Judge
 from judges.clip import Clip
+from judges.daemon_threads import map_on_daemon_threads
 from judges.errors import InputError
 from judges.registry import build_judge, register_judge
 from judges.user_warnings import with_call_site
@@ -61,8 +61,9 @@ class TwoStageJudge(Judge):
         workers = max(1, min(int(getattr(self.extractor, "max_concurrency", 1)), len(clips)))
         if workers == 1:
             return [self._second_stage(clip, first) for clip, first in zip(clips, described)]
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"extract-{self.name}") as pool:
-            return list(pool.map(with_call_site(self._second_stage), clips, described))  # its warnings: the run's line
+        # daemon threads, as the describer's: a batch given up on (batch_timeout) does not hold the program's exit
+        return map_on_daemon_threads(with_call_site(self._second_stage), clips, described, workers=workers,
+                                     name=f"extract-{self.name}")  # its warnings: the run's line
 
     def _second_stage(self, clip: Clip, first: Verdict) -> Verdict:
         if not first.ok:

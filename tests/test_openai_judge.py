@@ -4,12 +4,16 @@ from __future__ import annotations
 import contextlib
 import json
 import linecache
+import subprocess
+import sys
+import textwrap
 import threading
 import time
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
@@ -24,6 +28,7 @@ from judges.runner import run_judges
 from judges.verdict import Verdict
 from tests.media_fixtures import make_clip, make_truncated_copy
 
+REPO = Path(__file__).resolve().parents[1]
 Reply = tuple[int, object, float]  # status, body (dict -> JSON, str or bytes -> as is), delay in seconds
 
 
@@ -216,6 +221,43 @@ def test_garbage_output_gives_an_error_verdict(video, reply):
     with FakeChatServer([(200, reply, 0.0)]) as server:
         verdict = judge_for(server, num_frames=1).judge(Clip("c1", video))
     assert not verdict.ok and verdict.words == []
+
+
+@pytest.mark.parametrize("two_stage", [False, True], ids=["judge", "two-stage extractor"])
+def test_a_batch_given_up_at_batch_timeout_does_not_hold_the_programs_exit(two_stage):
+    """The run returns at batch_timeout; the requests it gave up on (to a server that never answers, each allowed
+    20 s) must not keep the program alive after it."""
+    script = textwrap.dedent(f"""
+        import socket
+        from judges.clip import Clip
+        from judges.openai_judge import OpenAIJudge
+        from judges.two_stage import TwoStageJudge
+        from judges.verdict import Verdict
+        from judges.runner import run_judges
+
+        mute = socket.socket()  # listens, never answers
+        mute.bind(("127.0.0.1", 0))
+        mute.listen(16)
+        llm = OpenAIJudge(model="m", base_url=f"http://127.0.0.1:{{mute.getsockname()[1]}}/v1", api_key_env=None,
+                          modalities=("text",), timeout=20, max_retries=0, max_concurrency=2)
+
+        class Describer(OpenAIJudge):  # describes at once: only stage two asks the mute server
+            def judge_batch(self, clips):
+                return [Verdict(self.name, c.name, description="a frown") for c in clips]
+
+        judge = TwoStageJudge(Describer(model="d", mode="describe", modalities=("video",), num_frames=0), llm) if {two_stage} else llm
+        clips = [Clip(f"c{{i}}", subtitle="hi") for i in range(2)]
+        out = run_judges([judge], clips, progress=False, batch_timeout=0.5)
+        print("returned", "batch_timeout" in out[judge.name]["c0"].error, flush=True)
+    """)
+    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=REPO)
+    try:
+        assert process.stdout.readline().strip() == "returned True"
+        returned = time.monotonic()
+        process.wait(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 0 and time.monotonic() - returned < 10
 
 
 def test_concurrency_is_bounded(video):

@@ -1,0 +1,53 @@
+"""A judge's requests side by side on daemon threads, so that work a run gave up on never holds the program's exit.
+
+``concurrent.futures``' pool threads are joined when the interpreter exits: a
+batch the runner gave up on (``batch_timeout``) kept the program alive after
+``run_judges`` returned, until each of its requests had run out of its own
+timeout and retries (minutes with the defaults).
+
+    >>> map_on_daemon_threads(lambda a, b: a + b, [1, 2, 3], [10, 20, 30], workers=2, name="add")
+    [11, 22, 33]
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+__all__ = ["map_on_daemon_threads"]
+
+R = TypeVar("R")
+
+
+def map_on_daemon_threads(fn: Callable[..., R], *columns: Sequence[Any], workers: int, name: str) -> list[R]:
+    """``list(map(fn, *columns))`` on at most ``workers`` daemon threads (named ``name-0``...), results in order.
+
+    The first exception a call raises is raised here once the calls under way have ended; no new call starts after it.
+    """
+    calls = list(zip(*columns))
+    results: list[Any] = [None] * len(calls)
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+    order = iter(range(len(calls)))
+
+    def work() -> None:
+        while True:
+            with lock:
+                index = None if errors else next(order, None)
+            if index is None:
+                return
+            try:
+                results[index] = fn(*calls[index])
+            except BaseException as exc:  # raised in the caller's thread, as ThreadPoolExecutor.map does
+                with lock:
+                    errors.append(exc)
+                return
+
+    threads = [threading.Thread(target=work, name=f"{name}-{i}", daemon=True) for i in range(max(1, min(workers, len(calls))))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return results
