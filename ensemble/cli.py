@@ -129,11 +129,15 @@ def entry() -> None:
 
 
 def _one_line_warning(command: str) -> Callable[..., None]:
-    """Warnings as the commands' own ``warning:`` lines, without the source line a script would show."""
+    """Warnings as the commands' own ``warning:`` lines, without the source line a script would show; a progress bar
+    on stderr is cleared first and drawn again below, so a warning in mid-run starts a line of its own."""
 
     def show(message: Warning | str, category: type[Warning], filename: str, lineno: int, file: TextIO | None = None,
              line: str | None = None) -> None:
-        print(f"cojudge {command}: warning: {' '.join(str(message).split())}", file=sys.stderr)
+        from tqdm import tqdm
+
+        with tqdm.external_write_mode(file=sys.stderr):
+            print(f"cojudge {command}: warning: {' '.join(str(message).split())}", file=sys.stderr)
 
     return show
 

@@ -474,6 +474,22 @@ def test_a_word_whose_score_is_none_is_said_without_one_as_the_fusion_reads_it()
     assert _said(Verdict("a", "c", ["happy", "sad"], scores={"happy": 0.9, "sad": None})) == "happy 0.90, sad"
 
 
+def test_a_warning_in_mid_run_starts_a_line_of_its_own_not_the_progress_bars():
+    """A judge's warning (a truncated clip) printed while the bar was drawn was glued to its end."""
+    from tqdm.auto import tqdm
+
+    from ensemble.cli import _one_line_warning
+
+    stderr = io.StringIO()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sys, "stderr", stderr)
+        with tqdm(total=2, desc="judging", file=sys.stderr) as bar:
+            bar.update(1)
+            _one_line_warning("predict")("cut.mp4: decoded 4.9 s", UserWarning, "media.py", 1)
+    warned = [line for line in stderr.getvalue().split("\n") if "warning:" in line]
+    assert [line.split("\r")[-1] for line in warned] == ["cojudge predict: warning: cut.mp4: decoded 4.9 s"], warned
+
+
 # -- the CPU judges on real media --------------------------------------------------------------
 @pytest.fixture(scope="module")
 def broken_media(tmp_path_factory):
