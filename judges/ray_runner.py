@@ -424,10 +424,15 @@ class _ActorPool(Judge):
                     getattr(self._stream, "close", lambda: None)()  # its own clean-up now, not at the interpreter's exit
                 finally:
                     self._pulling.release()
-            elif self._stream is not None:  # still waited on: a Ray whose Dataset has no _current_executor to stop it
-                warn_user(f"judge {self.name!r}: could not stop its Ray Data dataset (Ray {_import_ray().__version__} has no "
-                          "Dataset._current_executor, or it did not stop), so the program may not end once Ray shuts down: "
-                          "press Ctrl-C again (what the cache holds stays)", RuntimeWarning)
+            elif self._stream is not None:  # still waited on: no executor to stop, or one that did not stop
+                if executor is not None:
+                    why = f"it did not stop within {STOP_SECONDS:g} s"
+                elif hasattr(self._dataset, "_current_executor"):  # Ray Data sets it once the first batch is back
+                    why = "no batch of it was back yet, and Ray Data gives no handle to stop it before that"
+                else:
+                    why = f"Ray {_import_ray().__version__} has no Dataset._current_executor"
+                warn_user(f"judge {self.name!r}: could not stop its Ray Data dataset ({why}), so the program may not end once Ray "
+                          "shuts down: press Ctrl-C again (what the cache holds stays)", RuntimeWarning)
         if self._ledger is not None:
             import ray
 

@@ -579,6 +579,23 @@ def test_a_stopped_run_that_cannot_stop_its_ray_data_dataset_says_to_press_ctrl_
         pool.close()
 
 
+def test_a_run_stopped_before_its_first_batch_came_back_does_not_blame_the_ray_version():
+    # Ray 2.60 has Dataset._current_executor, None until the first batch is back: Ctrl-C during a model's load said
+    # "Ray 2.60.0 has no Dataset._current_executor"
+    from types import SimpleNamespace
+
+    from judges.ray_runner import _ActorPool
+
+    pool = _ActorPool("paced", {}, None, 2)
+    pool._dataset, pool._stream = SimpleNamespace(_current_executor=None), iter([])  # its stream still waited on
+    with pool._pulling, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        pool.close()
+    assert [str(w.message) for w in caught] == [
+        "judge 'paced': could not stop its Ray Data dataset (no batch of it was back yet, and Ray Data gives no handle to "
+        "stop it before that), so the program may not end once Ray shuts down: press Ctrl-C again (what the cache holds stays)"]
+
+
 class SizingJudge(Judge):
     """Says how many bytes the clip's video has: it opens the file at the path it is given."""
 
