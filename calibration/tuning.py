@@ -218,11 +218,13 @@ class TuningResult:
     @classmethod
     def from_summary(cls, record: Mapping[str, Any]) -> "TuningResult":
         """The tuning a calibration file records (:meth:`summary`); it holds the choice and the PR curve, not every grid
-        point's scores, so ``results`` is empty. A record of the wrong shape is a ``ValueError`` naming the entry."""
+        point's scores, so ``results`` is empty. A record of the wrong shape is a ``ValueError`` naming the entry. A file
+        written before ``knob_by_neighbourhood`` was recorded (when tuning took the single best grid point) reads as not
+        smoothed."""
         if not isinstance(record, Mapping):
             raise ValueError(f"tuning {record!r} is not a record")
         params, score, objective, curve = record["best_params"], record["cv_score"], record["objective"], record["pr_curve"]
-        smoothed = record["knob_by_neighbourhood"]
+        smoothed = record.get("knob_by_neighbourhood", False)
         for key, ok in (("best_params", isinstance(params, dict)), ("objective", isinstance(objective, str)),
                         ("cv_score", isinstance(score, (int, float)) and not isinstance(score, bool)),
                         ("pr_curve", isinstance(curve, list) and all(isinstance(row, dict) for row in curve)),

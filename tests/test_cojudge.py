@@ -439,6 +439,20 @@ def test_a_loaded_cojudge_holds_the_files_tuning_report_and_saves_it_again_as_it
     assert json.loads(again.read_text(encoding="utf-8"))["tuning"] == data["tuning"]
 
 
+def test_a_calibration_file_written_before_tuning_recorded_knob_by_neighbourhood_loads_and_saves_again_as_it_was(tmp_path):
+    # files written before the knob's choice was recorded (format_version 1 too, and 'cojudge fuse' reads them) were refused
+    # by CoJudge.load, and so by 'cojudge predict --calibration': "damaged calibration file (missing tuning 'knob_by_neighbourhood')"
+    cojudge, labels = toy_cojudge()
+    path = cojudge.fit(list(labels), labels, grid={"threshold": [0.4, 0.6]}, folds=2).save(tmp_path / "calibration.json")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    del data["tuning"]["knob_by_neighbourhood"]
+    path.write_text(json.dumps(data), encoding="utf-8")
+    loaded = CoJudge.load(path, cojudge.judges, progress=False)
+    assert (loaded.tuning_.best_params, loaded.tuning_.smoothed) == (cojudge.tuning_.best_params, False)
+    again = loaded.save(tmp_path / "again.json")
+    assert json.loads(again.read_text(encoding="utf-8"))["tuning"] == data["tuning"]
+
+
 def test_a_loaded_cojudge_fitted_again_saves_its_new_tuning_report(tmp_path):
     cojudge, labels = toy_cojudge()
     path = cojudge.fit(list(labels), labels, grid={"threshold": [0.4]}, folds=2).save(tmp_path / "calibration.json")
