@@ -64,7 +64,10 @@ class ClassSpace:
         missing = [n for n in names if n not in labels]
         if missing:
             raise InputError(f"ClassSpace.targets: {len(missing)} clip(s) have no label, e.g. {missing[0]!r}; label them or use labelled clips only")
-        odd = next((n for n in names if isinstance(labels[n], (str, bytes))), None)
-        if odd is not None:  # read letter by letter, it would map to no class
-            raise InputError(f"ClassSpace.targets: the label of {odd!r} is {labels[odd]!r}: give a list of emotion words, e.g. {[labels[odd]]!r}")
+        # a string would be read letter by letter, into no class; None or pandas' NaN (an empty cell) is no list at all
+        odd = next((n for n in names if isinstance(labels[n], (str, bytes)) or not isinstance(labels[n], Iterable)), None)
+        if odd is not None:
+            label = labels[odd]
+            example = [label] if isinstance(label, str) else ["happy"]
+            raise InputError(f"ClassSpace.targets: the label of {odd!r} is {label!r}: give a list of emotion words, e.g. {example!r}")
         return np.vstack([self.indicator(labels[n]) for n in names]) if names else np.zeros((0, len(self)))

@@ -328,10 +328,13 @@ def test_the_targets_of_no_names_are_an_empty_table_with_a_column_per_class(spac
 @pytest.mark.parametrize("labels, names, message", [
     ({"s": ["happy"]}, ["s", "t"], r"1 clip\(s\) have no label, e\.g\. 't'; label them or use labelled clips only$"),
     ({"s": "happy"}, ["s"], r"the label of 's' is 'happy': give a list of emotion words, e\.g\. \['happy'\]$"),
+    ({"s": float("nan")}, ["s"], r"the label of 's' is nan: give a list of emotion words, e\.g\. \['happy'\]$"),
+    ({"s": None}, ["s"], r"the label of 's' is None: give a list of emotion words, e\.g\. \['happy'\]$"),
     ({"s": ["happy"]}, "s", r"names is one string, 's'; give a list of clip names"),
 ])
 def test_targets_of_clips_without_a_label_or_of_a_label_that_is_not_a_list_is_a_one_line_error(space, labels, names, message):
-    # a clip left out of the labels was a bare KeyError, and a label "happy" was read letter by letter: no class, silently
+    # a clip left out of the labels was a bare KeyError, a label "happy" was read letter by letter: no class, silently,
+    # and a label None or NaN (pandas' empty cell) was "TypeError: 'float' object is not iterable"
     with pytest.raises(InputError, match=r"^ClassSpace.targets: " + message):
         space.targets(labels, names)
 
