@@ -119,8 +119,14 @@ class VoteTable:
         mapper: WordMapper | None = None,
         judges: Sequence[str] | None = None,
     ) -> "VoteTable":
-        """Build from judge name -> sample name -> words (``None`` or absent: no verdict)."""
+        """Build from judge name -> sample name -> words (``None`` or absent: no verdict); ``judges``, the columns in
+        their order (default: every judge of ``outputs``), names each judge once."""
+        if isinstance(judges, (str, bytes)):  # read letter by letter, it would name no judge of outputs
+            raise InputError(f"judges={judges!r} is one string; give a list of judge names, e.g. {[judges]!r}")
         judges = list(outputs) if judges is None else list(judges)
+        repeated = list(dict.fromkeys(j for j in judges if judges.count(j) > 1))
+        if repeated:  # a judge twice would vote twice, as in judge_subset
+            raise InputError(f"judge(s) {', '.join(map(repr, repeated))} given more than once in judges; give each judge once")
         missing = [j for j in judges if j not in outputs]
         if missing:
             raise InputError(f"no outputs for judge(s) {', '.join(missing)}; give every judge the fusion was tuned with")

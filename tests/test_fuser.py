@@ -180,6 +180,17 @@ def test_a_judge_subset_of_judges_not_in_the_table_or_given_twice_is_a_one_line_
         table.judge_subset(judges)
 
 
+@pytest.mark.parametrize("judges, message", [
+    (["good", "good"], r"^judge\(s\) 'good' given more than once in judges; give each judge once$"),
+    ("good", r"^judges='good' is one string; give a list of judge names, e\.g\. \['good'\]$"),
+])
+def test_a_table_of_judges_given_twice_or_as_one_string_is_a_one_line_error(wheel, judges, message):
+    # Fuser.table(outputs, names, judges=['good', 'good']) gave a table where good votes twice (as judge_subset did), and
+    # judges='good' was read letter by letter: "no outputs for judge(s) g, o, o, d"
+    with pytest.raises(InputError, match=message):
+        Fuser(MajorityVoter(), oov="drop", wheel=wheel).table({"good": {"s": ["angry"]}, "bad": {"s": ["sad"]}}, ["s"], judges=judges)
+
+
 def test_a_vote_table_shows_its_size_judges_and_samples_in_one_line(wheel):
     # its repr was the dataclass's, every vote and candidate: 160,141 characters for 11 judges on the 232 dev clips
     outputs = {j: {f"s{i}": (["happy"] if j != "j9" or i else None) for i in range(5)} for j in (f"j{n}" for n in range(10))}
