@@ -196,14 +196,16 @@ class CoJudge:
             warnings.warn(f"no judge answered {len(unanswered)} of the {len(clips)} clips (e.g. {unanswered[0]!r}); they are left out "
                           "of the fit and score 0 in the cross-validation", UserWarning, stacklevel=2)
         # the tuned parameters go to the fitted voter only: the voter given, and so a later fit, stay as they were
-        untuned, self.tuning_ = self.fuser.voter, None
+        untuned = self.fuser.voter
+        tuning: TuningResult | None = None
         if tune:
-            self.tuning_ = tuning = tune_table(self.fuser, table, labels, grid, objective, folds=folds)
+            tuning = tune_table(self.fuser, table, labels, grid, objective, folds=folds)
             self.fuser.voter = clone(untuned).set_params(**tuning.best_params)
         try:
             self.fuser.fit_table(table, labels)
         finally:
             self.fuser.voter = untuned
+        self.tuning_ = tuning  # once the new fusion is fitted: a fit stopped on the way leaves the fusion and its report as they were
         return self
 
     # -- predicting ----------------------------------------------------------------------

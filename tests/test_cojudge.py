@@ -461,6 +461,25 @@ def test_a_loaded_cojudge_fitted_again_saves_its_new_tuning_report(tmp_path):
     assert again["tuning"]["best_params"] == {"threshold": 0.6}
 
 
+def test_a_loaded_cojudge_whose_new_fit_is_interrupted_while_tuning_keeps_the_files_tuning_report(tmp_path, monkeypatch):
+    # fit set tuning_ to None before tuning: a refit stopped there (Ctrl-C on a long tuning, a strategy of one's own
+    # failing) left the loaded fusion as it was but without its tuning report, and saving it dropped the file's
+    import calibration.tuning
+
+    cojudge, labels = toy_cojudge()
+    path = cojudge.fit(list(labels), labels, grid={"threshold": [0.4, 0.6]}, folds=2).save(tmp_path / "calibration.json")
+    loaded = CoJudge.load(path, cojudge.judges, progress=False)
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(calibration.tuning, "tune_table", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        loaded.fit(list(labels), labels, grid={"threshold": [0.6]}, folds=2)
+    again = loaded.save(tmp_path / "again.json")
+    assert json.loads(again.read_text(encoding="utf-8"))["tuning"] == json.loads(path.read_text(encoding="utf-8"))["tuning"]
+
+
 def test_a_calibration_file_with_a_damaged_tuning_report_is_a_one_line_error_when_loaded(tmp_path):
     cojudge, labels = toy_cojudge()
     path = cojudge.fit(list(labels), labels, grid={"threshold": [0.4]}, folds=2).save(tmp_path / "calibration.json")
