@@ -29,7 +29,7 @@ from judges.text_files import user_path
 
 __all__ = ["check_output_path", "write_atomically", "new_folders_removed_on_failure"]
 
-#: Folders :func:`check_output_path` created in this process, outermost first (:func:`new_folders_removed_on_failure`)
+#: Folders :func:`check_output_path` created (or began to create) in this process, outermost first (:func:`new_folders_removed_on_failure`)
 _new_folders: list[Path] = []
 
 PathLike = str | os.PathLike
@@ -62,10 +62,10 @@ def check_output_path(path: PathLike, option: str, inputs: Mapping[str, PathLike
             raise InputError(f"{option} {path} is not writable; choose a writable path")
         return path
     parent = _target(path).parent
-    missing = [folder for folder in (parent, *parent.parents) if not folder.exists()][::-1]
+    # noted before they are made: a mkdir that fails part way (a name too long, a full disk) has made the outer ones
+    _new_folders.extend(folder for folder in reversed([parent, *parent.parents]) if not folder.exists())
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        _new_folders.extend(missing)
     except (FileExistsError, NotADirectoryError):
         raise InputError(f"{option} {path}: {_file_in_the_way(parent)} is a file, not a folder; choose another path") from None
     except OSError as exc:

@@ -100,6 +100,14 @@ def test_a_refused_run_leaves_no_folder_it_made_for_its_outputs(calibration, two
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
+def test_an_output_folder_that_cannot_be_made_leaves_none_of_the_folders_made_before_it(calibration, two_judges, tmp_path, capsys):
+    # mkdir made 'new', then failed on the name too long for the file system: the refusal left 'new' behind
+    out = tmp_path / "new" / ("x" * 300) / "pred.csv"
+    assert main(_fuse(calibration, two_judges, "--out", str(out))) == 2
+    assert "cannot create its folder" in _one_line_error(capsys)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_refused_run_keeps_a_folder_that_was_there(calibration, two_judges, tmp_path, capsys):
     (tmp_path / "mine").mkdir()
     assert main(_fuse(calibration, two_judges[:1], "--out", str(tmp_path / "mine" / "new" / "pred.csv"))) == 2
