@@ -132,6 +132,7 @@ def read_label_csv(path: str | Path, column: str = "openset", unique: bool = Fal
     path = user_path(path)
     check_input_file(path, "CSV file")
     text = _csv_text(path)
+    fields: list[str] | None = None
     try:
         reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)  # a quote never closed is an error, not every later row in one field
         fields = [f.strip() for f in (reader.fieldnames or [])]
@@ -166,9 +167,22 @@ def read_label_csv(path: str | Path, column: str = "openset", unique: bool = Fal
                 raise InputError(f"{path}:{lineno}: clip {name!r} is listed twice; keep one row per clip")
             repeats.add(out, name, parse(row.get(column)), lineno)
     except csv.Error as exc:  # the row after the last one read
+        apart = _separator_of(text.partition("\n")[0].rstrip("\r")) if fields is None else None  # its header quoted: '"name";"openset"'
+        if apart:
+            raise InputError(f"{path}:1: the header is separated by {apart}, not commas; save it comma-separated") from None
         raise InputError(f"{path}:{reader.line_num + 1}: malformed CSV: {exc}; check the quotes (\") on this line") from None
     repeats.warn()
     return out
+
+
+def _separator_of(header: str) -> str | None:
+    """What parts a CSV's first line into a ``name`` column and others, ``"tabs"`` or ``"semicolons"``, else None: a TSV or
+    a semicolon CSV with its header quoted (R's ``write.csv2``, ``write.table(sep="\\t")``), which read by commas is malformed."""
+    for sep, what in (("\t", "tabs"), (";", "semicolons")):
+        cells = next(csv.reader([header], delimiter=sep), [])
+        if len(cells) > 1 and "name" in (c.strip() for c in cells):
+            return what
+    return None
 
 
 def _csv_text(path: Path) -> str:

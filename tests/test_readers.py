@@ -91,6 +91,15 @@ def test_a_csv_separated_by_tabs_or_semicolons_is_told_to_be_saved_comma_separat
         read_judge_output(path)
 
 
+@pytest.mark.parametrize("sep, apart", [("\t", "tabs"), (";", "semicolons")])
+def test_a_csv_separated_by_tabs_or_semicolons_with_its_header_quoted_is_told_to_be_saved_comma_separated(tmp_path, sep, apart):
+    # R's write.csv2 (and write.table) quotes the header: read by commas it said 'malformed CSV: ... check the quotes'
+    path = tmp_path / "pred.csv"
+    path.write_text(f'"name"{sep}"openset"\r\n"a"{sep}"happy"\r\n')
+    with pytest.raises(InputError, match=rf"pred\.csv:1: the header is separated by {apart}, not commas; save it comma-separated$"):
+        read_judge_output(path)
+
+
 def test_a_tsv_file_is_told_to_be_saved_comma_separated_as_csv(tmp_path):
     path = tmp_path / "pred.tsv"
     path.write_text("name\topenset\na\thappy\n")
