@@ -265,7 +265,8 @@ class CoJudge:
         """A fitted CoJudge from a calibration file and the same judges (matched by name; a judge built otherwise than at
         calibration, its ``cache_identity()`` another, is warned about); a file tuned with a voting strategy of one's own
         imports its module or file again (runs its code): load files you trust. ``tuning_`` is the file's tuning report
-        (the choice, its cross-validated score and the PR curve; not every grid point's scores), saved again as it was."""
+        (the choice, its cross-validated score and the PR curve; not every grid point's scores), saved again as it was, and
+        ``strategy`` the file's (a strategy of one's own as it was named at tuning)."""
         from calibration.calibration_file import judges_built_otherwise, judges_with_other_answers, load_calibration
         from calibration.tuning import TuningResult
 
@@ -283,6 +284,8 @@ class CoJudge:
         for name, differ in judges_built_otherwise(data, identities):
             warnings.warn(f"judge {name} is not built as when {path} was calibrated (its {', '.join(differ)} differ); its weights are "
                           "the calibrated judge's: build it as then, or calibrate again", stacklevel=2)
+        # the strategy as recorded ('./precision_voter.py:PrecisionVoter'), not its class's bare name: saved again as it was
+        kwargs.setdefault("strategy", data["strategy"])
         cojudge = cls([by_name[n] for n in fuser.judges_], fuser=fuser, **kwargs)
         if data.get("tuning") is not None:
             try:

@@ -157,6 +157,18 @@ def test_a_cojudge_given_a_strategy_file_records_it_and_another_process_loads_th
     assert run.stdout.strip() == f"PrecisionVoter {[p.words for p in cojudge.predict_many(list(labels))]}"
 
 
+def test_a_cojudge_loaded_from_a_strategy_files_calibration_keeps_the_recorded_strategy_and_saves_it_again(voter_file, tmp_path, monkeypatch):
+    # it was shown and saved again as the class's bare name, 'PrecisionVoter', losing how the strategy was named
+    monkeypatch.chdir(tmp_path)
+    judges, labels = _replayed()
+    cojudge = CoJudge(judges, strategy="./precision_voter.py:PrecisionVoter", progress=False).fit(list(labels), labels, folds=2, grid=GRID)
+    first = cojudge.save(tmp_path / "calibration.json")
+    loaded = CoJudge.load(first, judges, progress=False)
+    assert loaded.strategy == "./precision_voter.py:PrecisionVoter"
+    again = json.loads(loaded.save(tmp_path / "again.json").read_text(encoding="utf-8"))
+    assert again["strategy"] == json.loads(first.read_text(encoding="utf-8"))["strategy"] == "./precision_voter.py:PrecisionVoter"
+
+
 def test_a_calibration_whose_voter_module_cannot_be_imported_is_a_one_line_error_naming_the_module(voter_module, tmp_path):
     judges, labels = _replayed()
     cojudge = CoJudge(judges, fuser=Fuser(voter_module(), oov="drop"), progress=False).fit(list(labels), labels, tune=False)
