@@ -156,7 +156,8 @@ def evaluate(
 
     A name with no prediction counts as an empty prediction (it scores 0) and is
     counted in ``missing`` (unless the metric skips it anyway); the caller decides whether to warn. A label or prediction
-    may be a list of words or the official text form (see :func:`official_words`).
+    may be a list of words or the official text form (see :func:`official_words`). No name to score (an empty ``names``
+    or ``labels``) is an error, not a score of 0.
     """
     refuse_a_single_name(names, "evaluate")  # read letter by letter, its letters had no label
     wheel = wheel or load_wheel()
@@ -164,6 +165,9 @@ def evaluate(
     unlabelled = [n for n in names if n not in labels]
     if unlabelled:
         raise InputError(f"evaluate: {len(unlabelled)} name(s) have no label, e.g. {unlabelled[0]!r}; score only labelled clips")
+    if not names:  # else every score 0.0 with n=0, which reads as a prediction that got everything wrong
+        what = "labels is empty" if not labels else "names is empty"
+        raise InputError(f"evaluate: {what}, so no clip would be scored; give the names of labelled clips (names=None: every labelled one)")
     # as the official code: a text split on commas and quotes, lower-cased, stripped, duplicates collapsed
     gts = {n: set(official_words(labels[n])) for n in names}
     preds = {n: set(official_words(predictions.get(n))) for n in names}

@@ -143,6 +143,15 @@ def test_scoring_a_name_without_a_label_is_a_one_line_error(wheel):
         evaluate({"a": ["happy"]}, {"a": ["happy"], "b": ["sad"]}, ["a", "b"], wheel=wheel)
 
 
+@pytest.mark.parametrize("labels, names, what", [({"a": ["happy"]}, [], "names"), ({}, None, "labels")])
+def test_scoring_no_clip_at_all_is_a_one_line_error_not_a_score_of_zero(wheel, labels, names, what):
+    # it returned every score 0.0 with n=0, as if the predictions had all been wrong
+    from judges.errors import InputError
+
+    with pytest.raises(InputError, match=rf"^evaluate: {what} is empty, so no clip would be scored; give the names of labelled clips"):
+        evaluate(labels, {"a": ["happy"]}, names, wheel=wheel)
+
+
 def test_scoring_one_name_given_as_a_string_says_to_give_a_list(wheel):
     # evaluate(labels, preds, "a") read the name letter by letter: "1 name(s) have no label, e.g. 'a'", of a labelled clip
     from judges.errors import InputError
