@@ -1,6 +1,7 @@
 """Fuse many judges' emotion words into one answer per clip."""
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -117,7 +118,7 @@ class Fuser(BaseEstimator):
 
     # -- estimator -------------------------------------------------------------------
     def fit(self, outputs: JudgeOutputs, labels: Mapping[str, Sequence[str]], names: Sequence[str] | None = None) -> "Fuser":
-        """Learn the voter on ``names`` (default: every labelled name)."""
+        """Learn the voter on ``names`` (default: every labelled name; a clip named twice is refused)."""
         from calibration.tuning import check_labels
 
         refuse_a_single_name(names, "Fuser")
@@ -125,6 +126,9 @@ class Fuser(BaseEstimator):
             names = list(labels) if isinstance(labels, Mapping) else []
         names = list(names)
         check_labels(labels, names, self.space())
+        repeated = [n for n, c in Counter(names).items() if c > 1]
+        if repeated:  # its votes and labels would weigh twice in the fit, as CoJudge.fit and tuning refuse
+            raise InputError(f"Fuser.fit: clip(s) {', '.join(map(repr, repeated[:5]))} given more than once in names; give each clip once")
         if not names:
             raise InputError("Fuser.fit: no labelled clips to learn from; give labels such as {'sample_00000007': ['happy']}")
         table = self.table(outputs, names)

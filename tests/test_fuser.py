@@ -272,6 +272,13 @@ def test_fit_refuses_labels_it_cannot_learn_from_in_one_line(wheel, labels, name
         Fuser(StackedVoter(), oov="drop", wheel=wheel).fit(outputs, labels, names)
 
 
+def test_fit_refuses_a_clip_named_twice_in_names_naming_it(wheel):
+    # it was fitted as two clips: its votes and labels weighed twice
+    outputs, labels = toy_outputs()
+    with pytest.raises(InputError, match=r"^Fuser\.fit: clip\(s\) 'c1' given more than once in names; give each clip once$"):
+        Fuser(StackedVoter(), oov="drop", wheel=wheel).fit(outputs, labels, ["c0", "c1", "c2", "c1"])
+
+
 def test_fit_warns_about_a_judge_that_answered_none_of_the_labelled_clips(wheel):
     # outputs keyed by other names (video stems) were fitted as a judge that never votes, without a word
     outputs, labels = toy_outputs()
