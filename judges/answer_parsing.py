@@ -25,8 +25,8 @@ from judges.json_answers import json_answer_text
 from judges.label_text import parse_labels
 from judges.verdict import Verdict
 
-__all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "verdict_from_answer", "MAX_WORDS_PER_LABEL",
-           "PARSER_VERSION"]
+__all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "verdict_from_answer", "answer_error_hint",
+           "MAX_WORDS_PER_LABEL", "PARSER_VERSION"]
 
 #: Bump whenever a change here (or in judges.json_answers or judges.chinese_answer_patterns) reads some answer differently:
 #: the judges that parse answers put it in their cache identity, as they do the prompt version, so words read by an older
@@ -401,16 +401,35 @@ def without_unfinished_word(text: str) -> str:
     return text if text.endswith(('"', "'", "]", "}", ")")) else _LAST_ITEM.sub("", text)
 
 
-def verdict_from_answer(judge: str, clip: str, text: str, mode: str, seconds: float = 0.0) -> Verdict:
+def verdict_from_answer(judge: str, clip: str, text: str, mode: str, seconds: float = 0.0, token_limit: str | None = None) -> Verdict:
     """One model answer read as the judge's ``mode`` asks: emotion words (or a parse error), or, in
-    ``"describe"`` mode, a description without the model's thinking (none left: an error)."""
+    ``"describe"`` mode, a description without the model's thinking (none left: an error).
+
+    An error says what to do (:func:`answer_error_hint`); ``token_limit`` is the judge's option that may have cut the
+    answer short, as the user sets it (``"max_new_tokens=48"``), or None when the answer was not cut."""
     if mode == "describe":
         description = strip_thinking(text)
         if not description:
-            return Verdict.failed(judge, clip, "empty description", seconds=seconds, raw=text)
+            return Verdict.failed(judge, clip, answer_error_hint("empty description", text, token_limit), seconds=seconds, raw=text)
         return Verdict(judge=judge, clip=clip, raw=text, description=description, seconds=seconds)
     words, error = words_from_answer(text)
+    error = None if error is None else answer_error_hint(error, text, token_limit)
     return Verdict(judge=judge, clip=clip, words=words, raw=text, seconds=seconds, error=error)
+
+
+def answer_error_hint(error: str, text: str, token_limit: str | None = None) -> str:
+    """:func:`words_from_answer`'s ``error`` on ``text`` (or "empty description") with what to do about it: a model
+    stopped while thinking needs more tokens; one that gave no text, or no emotion words, does not follow the prompt
+    (not a chat/instruct model), or was cut short at ``token_limit`` (``"max_new_tokens=48"``; None: not cut)."""
+    name = token_limit.partition("=")[0] if token_limit else "its token limit"
+    at = f" at {token_limit}" if token_limit else ""
+    if any(not block[1] for block in _THINK.finditer(text)):  # a <think> never closed: the tokens ran out while thinking
+        return f"{error}; the model was still thinking when it stopped{at} (its <think> block never closed): raise {name}"
+    if error.startswith("empty"):
+        return f"{error}; the model gave no text: check that the judge's model is a chat (instruct) model that takes its input"
+    cut = f", or raise {name} if the answer was cut off{at}" if token_limit else ""
+    return (f"{error}; it names no emotion words: check that the model follows the prompt (a comma-separated list of emotion "
+            f"words; a chat/instruct model does){cut}")
 
 
 def _snippet(text: str) -> str:

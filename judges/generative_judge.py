@@ -135,7 +135,9 @@ class GenerativeJudge(Judge):
 
     def verdict(self, clip: str, text: str, seconds: float = 0.0) -> Verdict:
         """Read one answer: emotion words (or a parse error), or a description in describe mode."""
-        return verdict_from_answer(self.name, clip, (text or "").strip(), self.mode, seconds)
+        # the answer may have been cut at max_new_tokens (generate() does not say): its errors name the limit, when one is set
+        limit = getattr(self, "max_new_tokens", None)
+        return verdict_from_answer(self.name, clip, (text or "").strip(), self.mode, seconds, None if limit is None else f"max_new_tokens={limit}")
 
     def cache_identity(self) -> dict[str, Any]:
         return {

@@ -23,7 +23,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from judges import prompts
-from judges.answer_parsing import PARSER_VERSION, strip_thinking, verdict_from_answer, without_unfinished_word, words_from_answer
+from judges.answer_parsing import (PARSER_VERSION, answer_error_hint, strip_thinking, verdict_from_answer, without_unfinished_word,
+                                   words_from_answer)
 from judges.base import MODALITIES, Judge
 from judges.clip import Clip
 from judges.daemon_threads import map_on_daemon_threads
@@ -188,7 +189,8 @@ class OpenAIJudge(Judge):
         readable = _readable(text, cut, self.mode == "labels")
         if readable is None:
             return Verdict.failed(self.name, clip.name, self._cut_off(), seconds=time.perf_counter() - start, raw=text)
-        verdict = verdict_from_answer(self.name, clip.name, readable, self.mode, time.perf_counter() - start)
+        verdict = verdict_from_answer(self.name, clip.name, readable, self.mode, time.perf_counter() - start,
+                                      f"max_tokens={self.max_tokens}" if cut else None)
         verdict.raw = text  # as the model gave it, cut or not
         return verdict
 
@@ -204,6 +206,8 @@ class OpenAIJudge(Judge):
         if readable is None:
             return Verdict.failed(self.name, clip, self._cut_off(), seconds=time.perf_counter() - start, raw=text)
         words, error = words_from_answer(readable)
+        if error is not None:
+            error = answer_error_hint(error, readable, f"max_tokens={self.max_tokens}" if cut else None)
         return Verdict(self.name, clip, words=words, raw=text, description=description, seconds=time.perf_counter() - start, error=error)
 
     # -- HTTP -----------------------------------------------------------------

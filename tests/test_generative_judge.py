@@ -132,7 +132,7 @@ def test_a_generation_failure_is_told_on_one_line_of_at_most_200_characters_of_t
 @pytest.mark.parametrize("answer", ["", "  \n"])
 def test_an_empty_description_is_an_error(answer):
     verdict = Scripted(mode="describe", answers=lambda items: [answer]).judge(Clip("c", video="c.mp4"))
-    assert (verdict.description, verdict.error) == (None, "empty description")
+    assert verdict.description is None and verdict.error.startswith("empty description;")
 
 
 def test_a_description_is_kept_trimmed():
@@ -164,7 +164,32 @@ def test_a_describers_think_block_is_not_part_of_its_description():
 
 def test_a_describer_that_only_thought_gave_no_description():
     judge = Scripted(mode="describe", answers=lambda items: ["<think>Is she angry? Maybe sad" for _ in items])
-    assert judge.judge(Clip("c1", video="c1.mp4")).error == "empty description"
+    assert judge.judge(Clip("c1", video="c1.mp4")).error.startswith("empty description;")
+
+
+@pytest.mark.parametrize("mode, error", [("labels", "empty answer"), ("describe", "empty description")])
+def test_a_model_that_stopped_while_thinking_is_told_to_raise_max_new_tokens(mode, error):
+    # it was only 'empty answer' / 'empty description', with no hint that the tokens ran out while the model thought
+    judge = Scripted(mode=mode, answers=lambda items: ["<think>Is she angry? Maybe sad" for _ in items])
+    judge.max_new_tokens = 48
+    assert judge.judge(Clip("c1", video="c1.mp4")).error == (
+        f"{error}; the model was still thinking when it stopped at max_new_tokens=48 (its <think> block never closed): raise max_new_tokens")
+
+
+def test_a_model_that_gave_no_text_is_told_to_check_that_it_is_a_chat_model():
+    verdict = Scripted(answers=lambda items: ["" for _ in items]).judge(Clip("c1", video="c1.mp4"))
+    assert verdict.error == ("empty answer; the model gave no text: check that the judge's model is a chat (instruct) model that "
+                             "takes its input")
+
+
+def test_an_unparseable_answer_is_told_to_check_the_model_follows_the_prompt_or_raise_max_new_tokens():
+    judge = Scripted(answers=lambda items: ["The person in the video is sitting at a" for _ in items])
+    judge.max_new_tokens = 48
+    verdict = judge.judge(Clip("c1", video="c1.mp4"))
+    assert verdict.words == [] and verdict.error == (
+        "unparseable answer: 'The person in the video is sitting at a'; it names no emotion words: check that the model follows "
+        "the prompt (a comma-separated list of emotion words; a chat/instruct model does), or raise max_new_tokens if the answer "
+        "was cut off at max_new_tokens=48")
 
 
 def test_a_missing_pyav_is_a_one_line_error_when_the_judge_is_built(monkeypatch):

@@ -507,6 +507,17 @@ def test_an_answer_whose_only_word_is_cut_in_two_says_to_raise_max_tokens(text):
     assert all(v.words == [] and "max_tokens=16" in v.error for v in verdicts)
 
 
+def test_an_unparseable_answer_names_max_tokens_only_when_the_server_cut_it_off():
+    # it was only 'unparseable answer: ...', with no hint of the model or the token limit
+    sentence = "The person is sitting at a table,"
+    with FakeChatServer([(200, completion(sentence), 0.0), (200, cut_off(sentence + " she looks at the cam"), 0.0)]) as server:
+        judge = judge_for(server, modalities=("text",), max_tokens=16)
+        whole, cut = judge.judge(Clip("c1", subtitle="hi")), judge.judge(Clip("c2", subtitle="hi"))
+    assert whole.error == (f"unparseable answer: {sentence!r}; it names no emotion words: check that the model follows the prompt "
+                           "(a comma-separated list of emotion words; a chat/instruct model does)")
+    assert cut.error == whole.error + ", or raise max_tokens if the answer was cut off at max_tokens=16"
+
+
 def test_a_429_waits_as_long_as_its_retry_after_header_asks():
     times: list[float] = []
 
