@@ -201,8 +201,8 @@ class Fuser(BaseEstimator):
             raise VoterNotFittedError("Fuser is not fitted; call fit(outputs, labels) or load a calibration file")
 
     def describe(self) -> dict[str, Any]:
-        """Parameters that define this fusion, for the calibration file."""
-        return {"oov": self.oov, "min_similarity": self.min_similarity, "embedding_model": self.embedding_model}
+        """Parameters that define this fusion, for the calibration file: how words become votes (the voter is stored apart)."""
+        return self._mapping()
 
     def embedding_model_id(self) -> str | None:
         """Which embedding model attaches out-of-vocabulary words (``None`` when they are dropped)."""
