@@ -21,6 +21,7 @@ import unicodedata
 
 from judges.chinese_answer_patterns import (ASPECT_ZH, CLAUSE_ZH, DENIED_ZH, HAN_CHARACTER, JOINER_ZH, MAX_HAN_PER_LABEL, OPENER_ZH,
                                            OR_ZH, SENTENCE_LEAD_IN_ZH, UNSURE_ZH)
+from judges.errors import snippet
 from judges.json_answers import json_answer_text
 from judges.label_text import parse_labels
 from judges.verdict import Verdict
@@ -223,7 +224,7 @@ _EXPLAINED_ABSENT = re.compile(r"^(?:(?:no|none|absent)(?=[ \t]*[,.;]|[ \t]*$)|n
 # blank lines; a tab separates words as a line break does: "happy\t\tsad" is two words), the rules read the same, and their patterns around white space ("\s+and\s+", a line's "\s*#*\s*") stay linear in
 # the answer's length rather than quadratic or cubic in the run's.
 _WHITE_RUN = re.compile(r"\s{2,}")
-_SNIPPET = 60
+_SNIPPET = 60  # characters of an answer an 'unparseable answer' error quotes
 
 
 def words_from_answer(text: object) -> tuple[list[str], str | None]:
@@ -262,11 +263,11 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
     if opener and rejected:  # "Based on the video, the person smiles, ...": the opener begins a sentence, no list
         rejected += 1
     if lead_in and (rejected or any(_VERB_IN_ITEM.search(word) for word in words) or (words and set(words) <= _DESCRIBING)):
-        return [], f"unparseable answer: {_snippet(shown)!r}"
+        return [], f"unparseable answer: {snippet(shown, _SNIPPET)!r}"
     if not words and denied and not rejected:  # "no clear emotion", "neither happy nor sad"
         return [], None
     if not words or rejected > len(words):
-        return [], f"unparseable answer: {_snippet(shown)!r}"
+        return [], f"unparseable answer: {snippet(shown, _SNIPPET)!r}"
     return words, None
 
 
@@ -430,8 +431,3 @@ def answer_error_hint(error: str, text: str, token_limit: str | None = None) -> 
     cut = f", or raise {name} if the answer was cut off{at}" if token_limit else ""
     return (f"{error}; it names no emotion words: check that the model follows the prompt (a comma-separated list of emotion "
             f"words; a chat/instruct model does){cut}")
-
-
-def _snippet(text: str) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= _SNIPPET else flat[: _SNIPPET - 3] + "..."

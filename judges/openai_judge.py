@@ -28,7 +28,7 @@ from judges.answer_parsing import (PARSER_VERSION, answer_error_hint, strip_thin
 from judges.base import MODALITIES, Judge
 from judges.clip import Clip
 from judges.daemon_threads import map_on_daemon_threads
-from judges.errors import InputError
+from judges.errors import InputError, snippet
 from judges.media import MediaSpec, encode_image, encode_wav, require_media
 from judges.option_values import check_numbers, is_whole_number
 from judges.registry import register_judge
@@ -38,7 +38,7 @@ from judges.verdict import Verdict
 __all__ = ["OpenAIJudge"]
 
 MODES = ("labels", "describe")
-_SNIPPET = 200
+_SNIPPET = 200  # characters of a server's reply an error quotes: its message, past the JSON around it
 
 
 class _RequestFailed(Exception):
@@ -253,7 +253,7 @@ class OpenAIJudge(Judge):
                 problem = f"{url} answered with something that is not a chat-completions response: {exc}"
             except urllib.error.HTTPError as exc:
                 try:
-                    detail = _snippet(exc.read().decode("utf-8", "replace"))
+                    detail = snippet(exc.read().decode("utf-8", "replace"), _SNIPPET)
                 except (OSError, http.client.HTTPException):  # the error body itself was cut off
                     detail = "(its body was cut off)"
                 problem = f"HTTP {exc.code} from {url}: {detail}"
@@ -267,7 +267,7 @@ class OpenAIJudge(Judge):
                 if isinstance(reason, (TimeoutError, socket.timeout)):
                     problem = f"no answer from {url} within {self.timeout:g} s"
                 else:
-                    problem = f"cannot reach {url}: {_snippet(str(reason))}; is the server running?"
+                    problem = f"cannot reach {url}: {snippet(str(reason), _SNIPPET)}; is the server running?"
         tries = self.max_retries + 1
         raise _RequestFailed(f"{problem} (gave up after {tries} {'try' if tries == 1 else 'tries'}; not cached, the next run asks again)",
                              transient=True)
@@ -331,19 +331,14 @@ def _answer_text(payload: bytes) -> tuple[str, bool]:
     try:
         body = json.loads(payload.decode("utf-8", "replace"))  # a stray byte costs a word, not the answer
         if isinstance(body, dict) and body.get("error") and not body.get("choices"):  # {"error": {"message": "overloaded"}}
-            raise _ServerBusy(_snippet(json.dumps(body["error"], ensure_ascii=False)))
+            raise _ServerBusy(snippet(json.dumps(body["error"], ensure_ascii=False), _SNIPPET))
         choice = body["choices"][0]
         message = choice["message"]
         content = message.get("content") or ""
         cut = choice.get("finish_reason") == "length"
     except (ValueError, KeyError, IndexError, TypeError, AttributeError):
-        raise _NotAnAnswer(repr(_snippet(payload.decode("utf-8", "replace")))) from None
+        raise _NotAnAnswer(repr(snippet(payload.decode("utf-8", "replace"), _SNIPPET))) from None
     if isinstance(content, list):  # some servers answer in parts
         content = "".join(str(part.get("text") or "") for part in content if isinstance(part, dict))
     # a lone surrogate ("\ud83d", half an emoji) is no text: it could be neither stored nor printed
     return str(content).encode("utf-8", "replace").decode("utf-8").strip(), cut
-
-
-def _snippet(text: str) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= _SNIPPET else flat[: _SNIPPET - 3] + "..."

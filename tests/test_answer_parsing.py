@@ -102,6 +102,14 @@ def test_the_error_quotes_at_most_a_short_snippet():
     assert len(error) < 100
 
 
+def test_an_error_quotes_text_on_one_line_cut_to_its_limit_with_an_ellipsis():
+    # the answer parser and the OpenAI judge each had a copy of this, at 60 and 200 characters
+    from judges.errors import snippet
+
+    assert snippet("happy,\n\n  relieved", 60) == "happy, relieved"
+    assert snippet("x" * 30, 10) == "xxxxxxx..." and snippet("x" * 10, 10) == "x" * 10
+
+
 def test_non_english_emotion_words_are_kept():
     assert words_from_answer("开心, 愤怒")[0] == ["开心", "愤怒"]
 
