@@ -8,6 +8,7 @@ averaged over samples and F = 2PR/(P+R) is taken from the averages.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -157,7 +158,7 @@ def evaluate(
     A name with no prediction counts as an empty prediction (it scores 0) and is
     counted in ``missing`` (unless the metric skips it anyway); the caller decides whether to warn. A label or prediction
     may be a list of words or the official text form (see :func:`official_words`). No name to score (an empty ``names``
-    or ``labels``) is an error, not a score of 0.
+    or ``labels``) is an error, not a score of 0, as is a name given twice (it would count twice).
     """
     refuse_a_single_name(names, "evaluate")  # read letter by letter, its letters had no label
     wheel = wheel or load_wheel()
@@ -165,6 +166,9 @@ def evaluate(
     unlabelled = [n for n in names if n not in labels]
     if unlabelled:
         raise InputError(f"evaluate: {len(unlabelled)} name(s) have no label, e.g. {unlabelled[0]!r}; score only labelled clips")
+    repeated = [n for n, c in Counter(names).items() if c > 1]
+    if repeated:  # it would weigh twice in every mean
+        raise InputError(f"evaluate: clip(s) {', '.join(map(repr, repeated[:5]))} given more than once in names; give each clip once")
     if not names:  # else every score 0.0 with n=0, which reads as a prediction that got everything wrong
         what = "labels is empty" if not labels else "names is empty"
         raise InputError(f"evaluate: {what}, so no clip would be scored; give the names of labelled clips (names=None: every labelled one)")

@@ -152,6 +152,14 @@ def test_scoring_no_clip_at_all_is_a_one_line_error_not_a_score_of_zero(wheel, l
         evaluate(labels, {"a": ["happy"]}, names, wheel=wheel)
 
 
+def test_scoring_a_clip_named_twice_is_a_one_line_error_naming_it(wheel):
+    # it was scored twice, n=2 for one clip, weighing twice in every mean
+    from judges.errors import InputError
+
+    with pytest.raises(InputError, match=r"^evaluate: clip\(s\) 'a' given more than once in names; give each clip once$"):
+        evaluate({"a": ["happy"], "b": ["sad"]}, {"a": ["happy"]}, ["a", "b", "a"], wheel=wheel)
+
+
 def test_scoring_one_name_given_as_a_string_says_to_give_a_list(wheel):
     # evaluate(labels, preds, "a") read the name letter by letter: "1 name(s) have no label, e.g. 'a'", of a labelled clip
     from judges.errors import InputError
