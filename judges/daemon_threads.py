@@ -23,17 +23,20 @@ def map_on_daemon_threads(fn: Callable[..., R], *columns: Sequence[Any], workers
     """``list(map(fn, *columns))`` on at most ``workers`` daemon threads (named ``name-0``...), results in order.
 
     The first exception a call raises is raised here once the calls under way have ended; no new call starts after it.
+    Interrupted while it waits (Ctrl-C), it raises at once and no new call starts either, as a thread pool's ``map``
+    cancels the calls not started: the calls under way end on their own threads, which do not hold the program's exit.
     """
     calls = list(zip(*columns))
     results: list[Any] = [None] * len(calls)
     errors: list[BaseException] = []
     lock = threading.Lock()
     order = iter(range(len(calls)))
+    stop = threading.Event()  # the caller was interrupted: no new call
 
     def work() -> None:
         while True:
             with lock:
-                index = None if errors else next(order, None)
+                index = None if errors or stop.is_set() else next(order, None)
             if index is None:
                 return
             try:
@@ -44,10 +47,14 @@ def map_on_daemon_threads(fn: Callable[..., R], *columns: Sequence[Any], workers
                 return
 
     threads = [threading.Thread(target=work, name=f"{name}-{i}", daemon=True) for i in range(max(1, min(workers, len(calls))))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    except BaseException:  # Ctrl-C: the run stops now, and the rest of the calls are not made behind its back
+        stop.set()
+        raise
     if errors:
         raise errors[0]
     return results

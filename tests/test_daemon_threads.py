@@ -1,0 +1,31 @@
+"""A judge's requests side by side on daemon threads: what a thread pool's ``map`` did, without holding the exit."""
+from __future__ import annotations
+
+import signal
+import threading
+
+import pytest
+
+from judges.daemon_threads import map_on_daemon_threads
+
+
+def test_ctrl_c_while_it_waits_stops_at_once_and_starts_no_further_call():
+    """Ctrl-C during a run of ten calls on two threads: the calls under way (the first, and the second if its thread
+    had taken it) finish, the others are never made (they went on in the background, each a request to a server,
+    after the interrupted run had stopped)."""
+    started: list[int] = []
+    release = threading.Event()
+
+    def call(i: int) -> int:
+        started.append(i)
+        if i == 0:
+            signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
+        release.wait(10)
+        return i
+
+    with pytest.raises(KeyboardInterrupt):
+        map_on_daemon_threads(call, range(10), workers=2, name="ctrl-c")
+    release.set()
+    for thread in [t for t in threading.enumerate() if t.name.startswith("ctrl-c")]:
+        thread.join(10)
+    assert set(started) <= {0, 1}, started
