@@ -20,7 +20,8 @@ R = TypeVar("R")
 
 
 def map_on_daemon_threads(fn: Callable[..., R], *columns: Sequence[Any], workers: int, name: str) -> list[R]:
-    """``list(map(fn, *columns))`` on at most ``workers`` daemon threads (named ``name-0``...), results in order.
+    """``list(map(fn, *columns))`` on at most ``workers`` daemon threads, results in order; the threads are named
+    ``name_0``, ``name_1``..., as the thread pool this replaced named them.
 
     The first exception a call raises is raised here once the calls under way have ended; no new call starts after it.
     Interrupted while it waits (Ctrl-C), it raises at once and no new call starts either, as a thread pool's ``map``
@@ -46,7 +47,7 @@ def map_on_daemon_threads(fn: Callable[..., R], *columns: Sequence[Any], workers
                     errors.append(exc)
                 return
 
-    threads = [threading.Thread(target=work, name=f"{name}-{i}", daemon=True) for i in range(max(1, min(workers, len(calls))))]
+    threads = [threading.Thread(target=work, name=f"{name}_{i}", daemon=True) for i in range(max(1, min(workers, len(calls))))]
     try:
         for thread in threads:
             thread.start()

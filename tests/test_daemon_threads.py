@@ -26,6 +26,17 @@ def test_ctrl_c_while_it_waits_stops_at_once_and_starts_no_further_call():
     with pytest.raises(KeyboardInterrupt):
         map_on_daemon_threads(call, range(10), workers=2, name="ctrl-c")
     release.set()
-    for thread in [t for t in threading.enumerate() if t.name.startswith("ctrl-c")]:
+    for thread in [t for t in threading.enumerate() if t.name.startswith("ctrl-c_")]:
         thread.join(10)
     assert set(started) <= {0, 1}, started
+
+
+def test_its_threads_are_named_as_the_thread_pool_it_replaced_named_them():
+    """``openai-<judge>_0``, as before: a log's thread names or a stack dump read the same."""
+    release = threading.Barrier(2, timeout=10)  # both threads run a call
+
+    def name(_: int) -> str:
+        release.wait()
+        return threading.current_thread().name
+
+    assert sorted(map_on_daemon_threads(name, range(2), workers=2, name="openai-srv")) == ["openai-srv_0", "openai-srv_1"]
