@@ -2,6 +2,8 @@
 
 Bump :data:`PROMPT_VERSION` whenever a prompt's text changes: the verdict
 cache keys on it, so stale answers are never replayed for a new prompt.
+``tests/test_prompts.py`` pins a digest of the texts (and of what
+:func:`render` adds) to the version: an edit without a bump fails there.
 The wording follows the OV-MER two-stage recipe: describe the clues, then
 merge them with the subtitle and extract open-vocabulary emotion words.
 """
