@@ -5,12 +5,15 @@ Frames go as base64 ``image_url`` data URLs, audio as a base64 WAV
 subtitle in the prompt text. Requests run on a bounded thread pool; a
 connection error, timeout, 429 or 5xx is retried with exponential backoff (or
 the longer wait its ``Retry-After`` asks for), and so is a body that is no chat completion; a 4xx is
-not. Standard library only (``urllib``).
+not. Once ``max_unreachable`` (3) requests in a row could not reach the server at all, after their retries, the
+judge's other clips fail at once, not cached (one request is let through 30 s after the last miss, to find the
+server back). Standard library only (``urllib``).
 """
 from __future__ import annotations
 
 import base64
 import email.utils
+import errno
 import http.client
 import json
 import os
@@ -39,6 +42,7 @@ __all__ = ["OpenAIJudge"]
 
 MODES = ("labels", "describe")
 _SNIPPET = 200  # characters of a server's reply an error quotes: its message, past the JSON around it
+_ASK_AGAIN_AFTER = 30.0  # seconds after a server was last found unreachable that a judge which gave it up tries it once more
 
 
 class _RequestFailed(Exception):
@@ -48,6 +52,46 @@ class _RequestFailed(Exception):
     def __init__(self, message: str, transient: bool = False):
         super().__init__(message)
         self.transient = transient
+
+
+class _Reachability:
+    """How many requests in a row could not reach the server (after their retries): one judge's, shared by its
+    request threads, so it is counted under a lock.
+
+    A request that reaches the server (any answer, an HTTP error or a slow one too) sets the count back to 0. Once the
+    count reaches ``limit`` requests are refused, but for one every ``_ASK_AGAIN_AFTER`` seconds: a server back up is
+    found again, by the run under way or by a later one of the same judge (kept in a notebook, a ``CoJudge``).
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.lock = threading.Lock()
+        self.missed = 0
+        self.problem = ""  # the last request's reason, e.g. "[Errno 111] Connection refused"
+        self.last_try = 0.0  # time.monotonic() when a request last missed the server, or was let through to try it
+
+    def reached(self) -> None:
+        with self.lock:
+            self.missed = 0
+
+    def miss(self, problem: str) -> None:
+        with self.lock:
+            self.missed += 1
+            self.problem = problem
+            self.last_try = time.monotonic()
+
+    def refusal(self, claim: bool = True) -> tuple[int, str] | None:
+        """``(requests missed in a row, the last one's reason)`` if a request is not to be sent, else None: the server
+        not given up, or given up long enough ago to try it again (``claim``: this request is that try)."""
+        with self.lock:
+            if self.missed < self.limit:
+                return None
+            now = time.monotonic()
+            if now - self.last_try >= _ASK_AGAIN_AFTER:
+                if claim:
+                    self.last_try = now
+                return None
+            return self.missed, self.problem
 
 
 class _ServerBusy(Exception):
@@ -70,7 +114,15 @@ class OpenAIJudge(Judge):
     emotion words. ``api_key`` is given, or read from the environment variable
     named by ``api_key_env``; a local server needs none. A clip that fails
     (unreadable video, server error after retries, unparseable answer) gets a
-    verdict with ``error``.
+    verdict with ``error``. Once ``max_unreachable`` requests in a row could
+    not reach the server (connection refused, name not resolved, connect
+    timeout: not an HTTP error or a slow answer), each after its retries, the
+    judge stops asking: a server down mid-run would cost every remaining clip
+    all its retries and backoff. Its other clips fail at once with an error
+    saying so, not cached (the next run asks them again). A request that
+    reaches the server again sets the count back to 0: one under way, or the
+    one let through 30 s after the last miss (a server back up resumes a long
+    run, and a judge kept in a notebook asks again once it is started).
 
     >>> judge = OpenAIJudge(model="internvl2_5-8b", base_url="http://127.0.0.1:23333/v1")  # doctest: +SKIP
     >>> judge.judge(Clip.from_path("clip.mp4", subtitle="I did it!")).words  # doctest: +SKIP
@@ -94,6 +146,7 @@ class OpenAIJudge(Judge):
         timeout: float = 120.0,
         max_retries: int = 3,
         backoff: float = 1.0,
+        max_unreachable: int = 3,
         temperature: float = 0.0,
         max_tokens: int | None = None,
         extra_body: dict[str, Any] | None = None,
@@ -111,6 +164,9 @@ class OpenAIJudge(Judge):
             raise InputError(f"max_concurrency={max_concurrency!r}: give a whole number >= 1")
         if not is_whole_number(max_retries) or max_retries < 0:
             raise InputError(f"max_retries={max_retries!r}: give a whole number >= 0")
+        if not is_whole_number(max_unreachable) or max_unreachable < 1:
+            raise InputError(f"max_unreachable={max_unreachable!r}: give the whole number (>= 1) of requests in a row that "
+                             "cannot reach the server before the judge stops asking it")
         check_numbers(backoff=backoff, timeout=timeout, temperature=temperature)
         if not backoff >= 0:
             raise InputError(f"backoff={backoff!r}: give the first retry's wait in seconds, >= 0")
@@ -139,6 +195,7 @@ class OpenAIJudge(Judge):
         self.extra_body = dict(extra_body or {})
         self._api_key = api_key or (os.environ.get(api_key_env) if api_key_env else None)
         self._slots = threading.BoundedSemaphore(max_concurrency)
+        self._reachability = _Reachability(int(max_unreachable))
 
     # -- prompts and messages -------------------------------------------------
 
@@ -182,6 +239,7 @@ class OpenAIJudge(Judge):
     def _judge_one(self, clip: Clip) -> Verdict:
         start = time.perf_counter()
         try:
+            self._refuse_if_unreachable(claim=False)  # before decoding the clip's frames for a request that will not be sent
             text, cut = self._complete(self.content_for(clip))
         except (InputError, _RequestFailed) as exc:
             return Verdict.failed(self.name, clip.name, str(exc), seconds=time.perf_counter() - start,
@@ -220,8 +278,19 @@ class OpenAIJudge(Judge):
         """One chat completion for a user message of ``content`` parts; its text, or :class:`_RequestFailed`."""
         return self._complete(content)[0]
 
+    def _refuse_if_unreachable(self, claim: bool = True) -> None:
+        """:class:`_RequestFailed` (transient) if ``max_unreachable`` requests in a row could not reach the server
+        (unless it is time to try it again: ``claim``, this request is that try)."""
+        refusal = self._reachability.refusal(claim)
+        if refusal is not None:
+            missed, problem = refusal
+            raise _RequestFailed(f"not asked: the server at {self.base_url} has been unreachable for {missed} requests in a row "
+                                 f"({problem}); not cached, so the next run (with --cache) asks again: start the server and rerun",
+                                 transient=True)
+
     def _complete(self, content: list[dict[str, Any]]) -> tuple[str, bool]:
         """:meth:`chat`'s text, and whether the server cut it off at ``max_tokens`` (``finish_reason`` "length")."""
+        self._refuse_if_unreachable()
         body = {
             **self.extra_body,
             "model": self.model,
@@ -236,16 +305,25 @@ class OpenAIJudge(Judge):
         url = f"{self.base_url}/chat/completions"
         problem = ""
         asked = 0.0  # the wait a 429 or 503 asked for (Retry-After)
+        unreached: str | None = None  # why the last try could not reach the server at all, if it could not
         for attempt in range(self.max_retries + 1):
             if attempt:
                 time.sleep(min(max(self.backoff * 2 ** (attempt - 1), asked), 60.0))
             asked = 0.0
+            unreached = None
             try:
                 with self._slots:
                     request = urllib.request.Request(url, data=data, headers=headers, method="POST")
                     deadline = time.monotonic() + self.timeout
-                    with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                        payload = _read_body(response, deadline)
+                    try:
+                        with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                            payload = _read_body(response, deadline)
+                    except urllib.error.URLError as exc:
+                        unreached = _unreached(exc)
+                        raise
+                    finally:
+                        if unreached is None:
+                            self._reachability.reached()
                 return _answer_text(payload)
             except _ServerBusy as exc:  # a 200 carrying an error object: retried as a 5xx is
                 problem = f"the server at {url} answered with an error: {exc}"
@@ -268,6 +346,8 @@ class OpenAIJudge(Judge):
                     problem = f"no answer from {url} within {self.timeout:g} s"
                 else:
                     problem = f"cannot reach {url}: {snippet(str(reason), _SNIPPET)}; is the server running?"
+        if unreached is not None:
+            self._reachability.miss(unreached)
         tries = self.max_retries + 1
         raise _RequestFailed(f"{problem} (gave up after {tries} {'try' if tries == 1 else 'tries'}; not cached, the next run asks again)",
                              transient=True)
@@ -286,6 +366,20 @@ class OpenAIJudge(Judge):
             "max_tokens": self.max_tokens,
             "extra_body": self.extra_body,
         }
+
+
+def _unreached(exc: urllib.error.URLError) -> str | None:
+    """Why a request never reached the server (connection refused, no route, name not resolved, connect timeout), or
+    None if it did: an HTTP error, or a failure once connected. urllib raises the former as a ``URLError`` before any
+    answer."""
+    reason = exc.reason
+    if isinstance(exc, urllib.error.HTTPError) or not isinstance(reason, OSError):
+        return None
+    if isinstance(reason, TimeoutError):
+        return "connecting timed out"
+    if isinstance(reason, (ConnectionRefusedError, socket.gaierror)) or reason.errno in (errno.EHOSTUNREACH, errno.ENETUNREACH):
+        return snippet(str(reason), _SNIPPET)
+    return None
 
 
 def _read_body(response: http.client.HTTPResponse, deadline: float) -> bytes:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import json
 import linecache
+import socket
 import subprocess
 import sys
 import textwrap
@@ -25,7 +26,9 @@ from judges.media import TruncatedMediaWarning
 from judges.openai_judge import OpenAIJudge
 from judges.registry import build_judge
 from judges.runner import run_judges
+from judges.two_stage import TwoStageJudge
 from judges.verdict import Verdict
+from judges.verdict_cache import VerdictCache
 from tests.media_fixtures import make_clip, make_truncated_copy
 
 REPO = Path(__file__).resolve().parents[1]
@@ -414,7 +417,8 @@ def test_a_trailing_slash_on_the_base_url_does_not_change_the_judge():
     assert judge.cache_identity() == OpenAIJudge(model="m", base_url="http://127.0.0.1:1/v1").cache_identity()
 
 
-@pytest.mark.parametrize("option", [{"max_concurrency": 0}, {"timeout": -1.0}, {"base_url": "127.0.0.1:23333/v1"}])
+@pytest.mark.parametrize("option", [{"max_concurrency": 0}, {"timeout": -1.0}, {"base_url": "127.0.0.1:23333/v1"},
+                                    {"max_unreachable": 0}])
 def test_a_bad_option_is_refused_naming_it(option):
     params = {"base_url": "http://127.0.0.1:1/v1", **option}
     with pytest.raises(InputError, match=next(iter(option))):
@@ -599,3 +603,138 @@ def test_an_error_object_sent_with_status_200_is_retried_and_then_transient():
     with FakeChatServer([busy]) as server:
         verdict = judge_for(server, modalities=("text",), max_retries=1).judge(Clip("c1", subtitle="hi"))
     assert verdict.transient and "answered with an error" in verdict.error and "model overloaded" in verdict.error
+
+
+# -- a server that goes down mid-run: after max_unreachable requests in a row cannot reach it, the judge stops asking --
+
+
+def nothing_listening() -> str:
+    """The base URL of a port on 127.0.0.1 with nothing listening on it (connection refused)."""
+    with contextlib.closing(socket.socket()) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}/v1"
+
+
+def text_judge(base_url: str, **params) -> OpenAIJudge:
+    params = {"modalities": ("text",), "max_retries": 1, "backoff": 0.01, "timeout": 5.0, "max_concurrency": 1, **params}
+    return OpenAIJudge(model="m", base_url=base_url, api_key_env=None, **params)
+
+
+def lines(n: int) -> list[Clip]:
+    return [Clip(f"c{i}", subtitle=f"line {i}") for i in range(n)]
+
+
+def test_after_3_requests_in_a_row_cannot_reach_the_server_the_judge_stops_asking_it():
+    url = nothing_listening()
+    verdicts = text_judge(url, backoff=0.2).judge_batch(lines(6))
+    assert all("cannot reach" in v.error for v in verdicts[:3])
+    assert all(v.error.startswith(f"not asked: the server at {url} has been unreachable for 3 requests in a row") and
+               "Connection refused" in v.error and "start the server and rerun" in v.error for v in verdicts[3:])
+    assert all(v.seconds < 0.1 for v in verdicts[3:])  # no retries, no backoff
+
+
+def test_the_number_of_requests_in_a_row_is_max_unreachable():
+    verdicts = text_judge(nothing_listening(), max_unreachable=1).judge_batch(lines(3))
+    assert "cannot reach" in verdicts[0].error and all("unreachable for 1 requests in a row" in v.error for v in verdicts[1:])
+
+
+def test_clips_not_asked_because_the_server_was_unreachable_are_not_cached(tmp_path):
+    judge = text_judge(nothing_listening())
+    out = run_judges([judge], lines(5), cache=tmp_path / "v.sqlite", progress=False)["m"]
+    assert all(v.transient and "not cached" in v.error for v in out.values()) and "not asked" in out["c4"].error
+    with VerdictCache(tmp_path / "v.sqlite") as cache:
+        assert cache.get_many(judge, lines(5)) == {}
+
+
+def test_a_server_answering_500_is_still_asked_every_clip():
+    with FakeChatServer([(500, "boom", 0.0)] * 5 + [(200, completion("calm"), 0.0)]) as server:
+        verdicts = text_judge(server.url, max_retries=0).judge_batch(lines(6))
+    assert len(server.requests) == 6 and all("HTTP 500" in v.error for v in verdicts[:5]) and verdicts[5].words == ["calm"]
+
+
+def test_a_slow_server_is_still_asked_every_clip():
+    with FakeChatServer([(200, completion("calm"), 1.0)]) as server:
+        verdicts = text_judge(server.url, max_retries=0, timeout=0.2).judge_batch(lines(4))
+    assert len(server.requests) == 4 and all("within 0.2 s" in v.error for v in verdicts)
+
+
+def test_connecting_that_times_out_counts_as_unreachable():
+    full = socket.socket()  # a backlog of 0, filled by one connection never accepted: the next connect times out
+    full.bind(("127.0.0.1", 0))
+    full.listen(0)
+    filler = socket.create_connection(full.getsockname())
+    with full, filler:
+        verdicts = text_judge(f"http://127.0.0.1:{full.getsockname()[1]}/v1", max_retries=0, timeout=0.3).judge_batch(lines(4))
+    assert "unreachable for 3 requests in a row (connecting timed out)" in verdicts[3].error
+
+
+def test_a_request_that_reaches_the_server_again_sets_the_count_back_to_0():
+    down = nothing_listening()
+    with FakeChatServer([(200, completion("calm"), 0.0)]) as server:
+        judge = text_judge(down)
+        for base_url, n in [(down, 2), (server.url, 1), (down, 2), (server.url, 1)]:
+            judge.base_url = base_url  # the server down, up, down, up
+            judge.judge_batch(lines(n))
+    assert len(server.requests) == 2
+
+
+def test_the_count_is_shared_by_the_judges_request_threads():
+    verdicts = text_judge(nothing_listening(), max_concurrency=4, backoff=0.2).judge_batch(lines(40))
+    asked = sum("cannot reach" in v.error for v in verdicts)
+    assert 3 <= asked <= 3 + 4 and all("not asked" in v.error for v in verdicts if "cannot reach" not in v.error)
+
+
+class DyingServer(FakeChatServer):
+    """Answers "happy" ``answers`` times, then stops listening (before its last answer goes out): a server down mid-run."""
+
+    def __init__(self, answers: int):
+        def reply(body: dict) -> Reply:
+            if len(self.requests) == answers:
+                self.httpd.shutdown()
+                self.httpd.server_close()
+            return 200, completion("happy"), 0.0
+
+        super().__init__(reply=reply)
+
+    def __exit__(self, *exc) -> None:
+        self.thread.join(timeout=5)
+
+
+def test_a_run_whose_server_dies_keeps_the_clips_answered_before_and_caches_only_them(tmp_path):
+    with DyingServer(answers=4) as server:
+        judge = text_judge(server.url)
+        out = run_judges([judge], lines(10), cache=tmp_path / "v.sqlite", progress=False, batch_size=3)["m"]
+    assert list(out) == [clip.name for clip in lines(10)]
+    assert [out[f"c{i}"].words for i in range(4)] == [["happy"]] * 4
+    assert [v.error.split(":")[0] for v in list(out.values())[4:]] == ["cannot reach http"] * 3 + ["not asked"] * 3
+    with VerdictCache(tmp_path / "v.sqlite") as cache:
+        assert {name: v.words for name, v in cache.get_many(judge, lines(10)).items()} == {f"c{i}": ["happy"] for i in range(4)}
+
+
+class Describer(OpenAIJudge):
+    """Describes every clip at once ("A frown."), asking no server."""
+
+    def judge_batch(self, clips: list[Clip]) -> list[Verdict]:
+        return [Verdict(self.name, clip.name, description="A frown.") for clip in clips]
+
+
+def test_a_two_stage_extractor_whose_server_is_down_stops_asking_it():
+    describer = Describer(model="d", mode="describe", modalities=("video",), num_frames=0)
+    verdicts = TwoStageJudge(describer, text_judge(nothing_listening())).judge_batch(lines(5))
+    assert [v.transient for v in verdicts] == [True] * 5
+    assert all(v.error.startswith("stage 2 (m): not asked: the server at") for v in verdicts[3:])
+
+
+def test_a_judge_that_stopped_asking_tries_the_server_again_after_a_while(monkeypatch):
+    """A judge kept between runs (a notebook's CoJudge) finds its server again once it is started."""
+    monkeypatch.setattr("judges.openai_judge._ASK_AGAIN_AFTER", 0.3)
+    judge = text_judge(nothing_listening(), max_unreachable=1)
+    judge.judge_batch(lines(1))
+    with FakeChatServer([(200, completion("calm"), 0.0)]) as server:
+        judge.base_url = server.url  # the server started
+        refused = judge.judge_batch(lines(1))
+        time.sleep(0.3)
+        verdicts = judge.judge_batch(lines(3))
+    assert "not asked" in refused[0].error
+    assert [v.words for v in verdicts] == [["calm"]] * 3 and len(server.requests) == 3
