@@ -278,15 +278,22 @@ class OpenAIJudge(Judge):
         """One chat completion for a user message of ``content`` parts; its text, or :class:`_RequestFailed`."""
         return self._complete(content)[0]
 
+    def unreachable_error(self) -> str | None:
+        """The error a request would fail with now, unsent, its server having been unreachable for ``max_unreachable``
+        requests in a row; None if it would be sent. A two-stage judge asks it before its describer works for nothing."""
+        refusal = self._reachability.refusal(claim=False)
+        return None if refusal is None else self._unreachable_error(*refusal)
+
+    def _unreachable_error(self, missed: int, problem: str) -> str:
+        return (f"not asked: the server at {self.base_url} has been unreachable for {missed} requests in a row "
+                f"({problem}); not cached, so the next run (with --cache) asks again: start the server and rerun")
+
     def _refuse_if_unreachable(self, claim: bool = True) -> None:
         """:class:`_RequestFailed` (transient) if ``max_unreachable`` requests in a row could not reach the server
         (unless it is time to try it again: ``claim``, this request is that try)."""
         refusal = self._reachability.refusal(claim)
         if refusal is not None:
-            missed, problem = refusal
-            raise _RequestFailed(f"not asked: the server at {self.base_url} has been unreachable for {missed} requests in a row "
-                                 f"({problem}); not cached, so the next run (with --cache) asks again: start the server and rerun",
-                                 transient=True)
+            raise _RequestFailed(self._unreachable_error(*refusal), transient=True)
 
     def _complete(self, content: list[dict[str, Any]]) -> tuple[str, bool]:
         """:meth:`chat`'s text, and whether the server cut it off at ``max_tokens`` (``finish_reason`` "length")."""

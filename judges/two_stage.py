@@ -31,7 +31,10 @@ class TwoStageJudge(Judge):
     judges config file, where they are nested tables). The verdict has stage
     two's words and stage one's description; its time is both stages'. A
     stage-one failure (or an empty description) is the clip's error, and stage
-    two is not run for it.
+    two is not run for it. An extractor that says it would not ask its server
+    now (an OpenAI judge's ``unreachable_error()``: its server unreachable for
+    several requests in a row) fails the batch at once, transiently, with that
+    error: stage one is not run, its descriptions would be lost.
 
     >>> judge = TwoStageJudge(
     ...     describer={"type": "openai", "model": "internvl2_5-8b", "mode": "describe"},
@@ -57,6 +60,11 @@ class TwoStageJudge(Judge):
         self.concurrency = self.describer.concurrency
 
     def judge_batch(self, clips: Sequence[Clip]) -> list[Verdict]:
+        unreachable = getattr(self.extractor, "unreachable_error", None)
+        error = unreachable() if callable(unreachable) else None
+        if error is not None:  # stage two would not be asked: describing the clips would be work thrown away
+            return [Verdict.failed(self.name, clip.name, f"stage 2 ({getattr(self.extractor, 'name', 'extractor')}): {error}",
+                                   transient=True) for clip in clips]
         described = self.describer.judge_batch(clips)
         workers = max(1, min(int(getattr(self.extractor, "max_concurrency", 1)), len(clips)))
         if workers == 1:

@@ -115,6 +115,32 @@ def test_a_transient_stage_two_failure_is_a_transient_verdict():
     assert verdict.transient and verdict.error.startswith("stage 2 (llm): HTTP 503")
 
 
+class CountingDescriber(ScriptedDescriber):
+    """Describes from a table, and records the clips it was asked to describe."""
+
+    def __init__(self, descriptions: dict[str, str]):
+        super().__init__(descriptions)
+        self.asked: list[str] = []
+
+    def judge_batch(self, clips: Sequence[Clip]) -> list[Verdict]:
+        self.asked += [clip.name for clip in clips]
+        return super().judge_batch(clips)
+
+
+def test_stage_one_is_not_run_while_the_extractors_server_is_unreachable():
+    """Its descriptions would be lost: the extractor would not ask its server (down for max_unreachable requests in a row)."""
+    from judges.openai_judge import OpenAIJudge
+    from tests.test_openai_judge import nothing_listening
+
+    describer = CountingDescriber({"c1": "sad", "c2": "sad", "c3": "sad"})
+    extractor = OpenAIJudge(model="m", base_url=nothing_listening(), api_key_env=None, name="llm", max_retries=0, max_unreachable=1)
+    judge = TwoStageJudge(describer, extractor)
+    judge.judge(Clip("c1"))  # the request that finds the server down
+    verdicts = judge.judge_batch([Clip("c2"), Clip("c3")])
+    assert describer.asked == ["c1"]
+    assert all(v.transient and v.error.startswith("stage 2 (llm): not asked: the server at") for v in verdicts)
+
+
 def test_an_extractor_without_extract_is_refused():
     with pytest.raises(InputError, match="no extract"):
         TwoStageJudge(ScriptedDescriber({}), ScriptedDescriber({}))
