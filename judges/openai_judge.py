@@ -121,8 +121,10 @@ class OpenAIJudge(Judge):
     all its retries and backoff. Its other clips fail at once with an error
     saying so, not cached (the next run asks them again). A request that
     reaches the server again sets the count back to 0: one under way, or the
-    one let through 30 s after the last miss (a server back up resumes a long
-    run, and a judge kept in a notebook asks again once it is started).
+    one let through 30 s after the last miss (a server back up resumes a run
+    still going then; a judge kept in a notebook asks again 30 s after the
+    last miss, not sooner). A server still loading its model when the run
+    starts is unreachable too: start the run once it answers.
 
     >>> judge = OpenAIJudge(model="internvl2_5-8b", base_url="http://127.0.0.1:23333/v1")  # doctest: +SKIP
     >>> judge.judge(Clip.from_path("clip.mp4", subtitle="I did it!")).words  # doctest: +SKIP
@@ -286,7 +288,9 @@ class OpenAIJudge(Judge):
 
     def _unreachable_error(self, missed: int, problem: str) -> str:
         return (f"not asked: the server at {self.base_url} has been unreachable for {missed} requests in a row "
-                f"({problem}); not cached, so the next run (with --cache) asks again: start the server and rerun")
+                f"({problem}); not cached, so the next run (with --cache) asks again: start the server and rerun (one still "
+                f"loading its model refuses too: rerun once it answers; a rerun in this Python session, a notebook's, is "
+                f"not asked until {_ASK_AGAIN_AFTER:g} s after the last miss)")
 
     def _refuse_if_unreachable(self, claim: bool = True) -> None:
         """:class:`_RequestFailed` (transient) if ``max_unreachable`` requests in a row could not reach the server

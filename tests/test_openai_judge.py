@@ -738,3 +738,12 @@ def test_a_judge_that_stopped_asking_tries_the_server_again_after_a_while(monkey
         verdicts = judge.judge_batch(lines(3))
     assert "not asked" in refused[0].error
     assert [v.words for v in verdicts] == [["calm"]] * 3 and len(server.requests) == 3
+
+
+def test_a_clip_not_asked_says_a_rerun_in_the_same_session_waits_for_the_next_try():
+    # it said only 'start the server and rerun', and a notebook's rerun within 30 s was refused again, all of it
+    judge = text_judge(nothing_listening(), max_unreachable=1)
+    judge.judge_batch(lines(1))
+    [verdict] = judge.judge_batch(lines(1))
+    assert verdict.error.endswith("start the server and rerun (one still loading its model refuses too: rerun once it answers; "
+                                  "a rerun in this Python session, a notebook's, is not asked until 30 s after the last miss)")
