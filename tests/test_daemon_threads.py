@@ -23,9 +23,16 @@ def test_ctrl_c_while_it_waits_stops_at_once_and_starts_no_further_call():
         release.wait(10)
         return i
 
-    with pytest.raises(KeyboardInterrupt):
-        map_on_daemon_threads(call, range(10), workers=2, name="ctrl-c")
-    release.set()
+    # Python's own Ctrl-C handler, with SIGINT not blocked, whatever a library loaded by an earlier test left behind
+    handler = signal.signal(signal.SIGINT, signal.default_int_handler)
+    blocked = signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            map_on_daemon_threads(call, range(10), workers=2, name="ctrl-c")
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        signal.signal(signal.SIGINT, handler)
+        release.set()
     for thread in [t for t in threading.enumerate() if t.name.startswith("ctrl-c_")]:
         thread.join(10)
     assert set(started) <= {0, 1}, started
