@@ -8,14 +8,13 @@ averaged over samples and F = 2PR/(P+R) is taken from the averages.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
 from calibration.emotion_wheel import METRIC_NAMES, WHEELS, EmotionWheel, load_wheel
-from judges.clip import refuse_a_single_name
+from judges.clip import refuse_a_single_name, repeated_names
 from judges.errors import InputError
 
 __all__ = ["EWScores", "evaluate", "level1_f_of_classes", "official_words", "sample_precision_recall", "f_from_pr", "SCORE_KEYS"]
@@ -166,7 +165,7 @@ def evaluate(
     unlabelled = [n for n in names if n not in labels]
     if unlabelled:
         raise InputError(f"evaluate: {len(unlabelled)} name(s) have no label, e.g. {unlabelled[0]!r}; score only labelled clips")
-    repeated = [n for n, c in Counter(names).items() if c > 1]
+    repeated = repeated_names(names)
     if repeated:  # it would weigh twice in every mean
         raise InputError(f"evaluate: clip(s) {', '.join(map(repr, repeated[:5]))} given more than once in names; give each clip once")
     if not names:  # else every score 0.0 with n=0, which reads as a prediction that got everything wrong

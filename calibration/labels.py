@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
+from judges.clip import repeated_names
 from judges.errors import InputError
 from judges.label_text import parse_labels
 from judges.outputs import read_label_csv
@@ -34,7 +35,7 @@ def read_split(path: str | Path) -> list[str]:
     if names[0].lower().startswith("name,"):  # a labels or predictions CSV (its header); names may hold commas
         raise InputError(f"{path}: a CSV (first line {names[0][:60]!r}), not a split file; give a file of clip names, "
                          "one per line (e.g. ovmerd/splits/dev.txt)")
-    dupes = sorted({n for n in names if names.count(n) > 1})
+    dupes = sorted(repeated_names(names))
     if dupes:
         raise InputError(f"{path}: names listed twice: {', '.join(dupes[:5])}")
     return names

@@ -12,7 +12,7 @@ from ensemble.fuser import Fuser, check_voter
 from ensemble.output_files import check_output_path
 from ensemble.voter_base import VoterNotFittedError
 from judges.base import Judge
-from judges.clip import Clip
+from judges.clip import Clip, repeated_names
 from judges.errors import InputError
 from judges.option_values import check_flags
 from judges.text_files import user_path
@@ -57,7 +57,7 @@ def _judges(judges: Any, method: str) -> list[Judge]:
     if odd is not None:
         raise InputError(f"{method}: {odd!r} ({type(odd).__name__}) is not a Judge; build judges with judges.registry.build_judge or judges_from_config")
     names = [j.name for j in judges]
-    repeated = list(dict.fromkeys(n for n in names if names.count(n) > 1))
+    repeated = repeated_names(names)
     if repeated:
         raise InputError(f"{method}: judge name(s) {', '.join(map(repr, repeated))} given more than once; give each judge once, "
                          "under a name of its own")

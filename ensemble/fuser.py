@@ -1,7 +1,6 @@
 """Fuse many judges' emotion words into one answer per clip."""
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -14,7 +13,7 @@ from ensemble.fused_prediction import FusedPrediction
 from ensemble.stacked_voter import StackedVoter
 from ensemble.vote_table import VoteTable, WordMapper
 from ensemble.voter_base import ClassVoter, VoterNotFittedError
-from judges.clip import refuse_a_single_name
+from judges.clip import refuse_a_single_name, repeated_names
 from judges.errors import InputError
 from judges.option_values import is_number
 from judges.user_warnings import warn_user
@@ -126,7 +125,7 @@ class Fuser(BaseEstimator):
             names = list(labels) if isinstance(labels, Mapping) else []
         names = list(names)
         check_labels(labels, names, self.space())
-        repeated = [n for n, c in Counter(names).items() if c > 1]
+        repeated = repeated_names(names)
         if repeated:  # its votes and labels would weigh twice in the fit, as CoJudge.fit and tuning refuse
             raise InputError(f"Fuser.fit: clip(s) {', '.join(map(repr, repeated[:5]))} given more than once in names; give each clip once")
         if not names:

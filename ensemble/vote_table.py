@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ensemble.class_space import ClassSpace
+from judges.clip import repeated_names
 from judges.errors import InputError
 
 if TYPE_CHECKING:  # imported where built (Fuser.mapper): the graph needs networkx and a sentence embedder
@@ -124,7 +125,7 @@ class VoteTable:
         if isinstance(judges, (str, bytes)):  # read letter by letter, it would name no judge of outputs
             raise InputError(f"judges={judges!r} is one string; give a list of judge names, e.g. {[judges]!r}")
         judges = list(outputs) if judges is None else list(judges)
-        repeated = list(dict.fromkeys(j for j in judges if judges.count(j) > 1))
+        repeated = repeated_names(judges)
         if repeated:  # a judge twice would vote twice, as in judge_subset
             raise InputError(f"judge(s) {', '.join(map(repr, repeated))} given more than once in judges; give each judge once")
         missing = [j for j in judges if j not in outputs]
@@ -242,7 +243,7 @@ class VoteTable:
         unknown = [j for j in judges if j not in self.judges]
         if unknown:
             raise InputError(f"VoteTable.judge_subset: no judge {', '.join(map(repr, unknown))} in this table; its judges are {', '.join(self.judges)}")
-        repeated = list(dict.fromkeys(j for j in judges if judges.count(j) > 1))
+        repeated = repeated_names(judges)
         if repeated:  # a judge twice would vote twice
             raise InputError(f"VoteTable.judge_subset: judge(s) {', '.join(map(repr, repeated))} given more than once; give each judge once")
         idx = [self.judges.index(j) for j in judges]

@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +12,7 @@ from pathlib import Path
 from judges.errors import InputError
 from judges.text_files import path_text, user_path
 
-__all__ = ["Clip", "SUBTITLE_SUFFIXES", "read_subtitle_file", "refuse_a_single_name", "sidecar_subtitle_path"]
+__all__ = ["Clip", "SUBTITLE_SUFFIXES", "read_subtitle_file", "refuse_a_single_name", "repeated_names", "sidecar_subtitle_path"]
 
 #: A sidecar subtitle's suffixes, in the order they are looked for; upper case too, as cameras and Windows tools name files.
 SUBTITLE_SUFFIXES = (".srt", ".SRT", ".txt", ".TXT")
@@ -68,6 +69,11 @@ def not_a_video_file(path: Path) -> str:
     if path.is_symlink():
         return f"{path}: is a symbolic link to {os.readlink(path)}, which does not exist; fix the link or give the video's own path"
     return f"{path}: no such video file; check the path"
+
+
+def repeated_names(names: Iterable[str]) -> list[str]:
+    """The names given more than once, each once, in the order they first appear (in one pass: a run's clip list is long)."""
+    return [name for name, count in Counter(names).items() if count > 1]
 
 
 def refuse_a_single_name(names: object, owner: str) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from judges.base import Judge
+from judges.clip import repeated_names
 from judges.errors import InputError
 from judges.file_modules import file_module_name, run_file_module
 from judges.text_files import read_text_file, user_path
@@ -160,7 +161,7 @@ def load_config(path: str | Path) -> list[dict[str, Any]]:
             raise InputError(f"{path}: judge #{i + 1}: name = {entry['name']!r} is not text; write it as a string, "
                              f"e.g. name = \"{entry['name']}\"")
     named = [entry["name"] for entry in entries if "name" in entry]  # all text, checked above
-    repeated = sorted({name for name in named if named.count(name) > 1})
+    repeated = sorted(repeated_names(named))
     if repeated:  # before any judge is built: a model judge takes minutes to load
         raise InputError(f"{path}: judge names must be unique; repeated: {', '.join(repeated)}")
     return entries
@@ -313,7 +314,7 @@ def judges_from_config(path: str | Path) -> list[Judge]:
             except InputError as exc:
                 raise InputError(f"{path}: {_describe(entry, i)}: {exc}") from None
         names = [j.name for j in judges]
-        dupes = sorted({n for n in names if names.count(n) > 1})
+        dupes = sorted(repeated_names(names))
         if dupes:
             raise InputError(f"{path}: judge names must be unique; repeated: {', '.join(dupes)}")
     except BaseException:  # the judges built so far hold models (GPU memory) or servers: release them

@@ -29,7 +29,7 @@ from typing import NamedTuple
 from tqdm.auto import tqdm
 
 from judges.base import Judge
-from judges.clip import Clip
+from judges.clip import Clip, repeated_names
 from judges.errors import InputError
 from judges.option_values import check_flags, is_number, is_whole_number
 from judges.user_warnings import warn_user, with_call_site
@@ -101,7 +101,7 @@ def _checked_judges(judges: Sequence[Judge]) -> list[Judge]:
         if judge.concurrency not in CONCURRENCY_KINDS:
             raise InputError(f"judge {judge.name!r}: concurrency {judge.concurrency!r}; use 'thread' or 'process'")
     names = [judge.name for judge in judges]
-    repeated = sorted({name for name in names if names.count(name) > 1})
+    repeated = sorted(repeated_names(names))
     if repeated:
         raise InputError(f"judge names must be unique; repeated: {', '.join(repeated)}; give each judge its own name")
     return judges
@@ -127,7 +127,7 @@ def _checked_clips(clips: Iterable[Clip | str | Path]) -> list[Clip]:
     checked = [Clip.coerce(item) for item in clips]
     names = [clip.name for clip in checked]
     if len(set(names)) != len(names):
-        repeated = sorted({name for name in names if names.count(name) > 1})
+        repeated = sorted(repeated_names(names))
         raise InputError(f"clip names must be unique; repeated: {', '.join(_named(name, checked) for name in repeated[:5])}; "
                          "rename or drop the duplicates")
     return checked
