@@ -7,7 +7,8 @@ connection error, timeout, 429 or 5xx is retried with exponential backoff (or
 the longer wait its ``Retry-After`` asks for), and so is a body that is no chat completion; a 4xx is
 not. Once ``max_unreachable`` (3) requests in a row could not reach the server at all, after their retries, the
 judge's other clips fail at once, not cached (one request is let through 30 s after the last miss, to find the
-server back). Standard library only (``urllib``).
+server back); a server that has not answered the judge yet (one still loading its model) is given ``startup_wait``
+(300) seconds first. Standard library only (``urllib``).
 """
 from __future__ import annotations
 
@@ -60,38 +61,50 @@ class _Reachability:
 
     A request that reaches the server (any answer, an HTTP error or a slow one too) sets the count back to 0. Once the
     count reaches ``limit`` requests are refused, but for one every ``_ASK_AGAIN_AFTER`` seconds: a server back up is
-    found again, by the run under way or by a later one of the same judge (kept in a notebook, a ``CoJudge``).
+    found again, by the run under way or by a later one of the same judge (kept in a notebook, a ``CoJudge``). Until a
+    request has once reached the server, the count refuses nothing for ``startup_wait`` seconds after the first miss: a
+    server still loading its model refuses connections for a minute or two, and is waited for with each request's
+    retries; one never reached (a wrong URL) is given up then.
     """
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, startup_wait: float) -> None:
         self.limit = limit
+        self.startup_wait = startup_wait
         self.lock = threading.Lock()
         self.missed = 0
         self.problem = ""  # the last request's reason, e.g. "[Errno 111] Connection refused"
         self.last_try = 0.0  # time.monotonic() when a request last missed the server, or was let through to try it
+        self.answered = False  # a request has reached the server once: from then on a miss counts at once
+        self.first_miss: float | None = None  # time.monotonic() of the first miss, while none has reached it
 
     def reached(self) -> None:
         with self.lock:
             self.missed = 0
+            self.answered = True
 
     def miss(self, problem: str) -> None:
         with self.lock:
             self.missed += 1
             self.problem = problem
             self.last_try = time.monotonic()
+            if self.first_miss is None:
+                self.first_miss = self.last_try
 
-    def refusal(self, claim: bool = True) -> tuple[int, str] | None:
-        """``(requests missed in a row, the last one's reason)`` if a request is not to be sent, else None: the server
-        not given up, or given up long enough ago to try it again (``claim``: this request is that try)."""
+    def refusal(self, claim: bool = True) -> tuple[int, str, bool] | None:
+        """``(requests missed in a row, the last one's reason, whether the server ever answered)`` if a request is not
+        to be sent, else None: the server not given up (never answered, and ``startup_wait`` not over since the first
+        miss), or given up long enough ago to try it again (``claim``: this request is that try)."""
         with self.lock:
             if self.missed < self.limit:
                 return None
             now = time.monotonic()
+            if not self.answered and now - (self.first_miss or now) < self.startup_wait:
+                return None
             if now - self.last_try >= _ASK_AGAIN_AFTER:
                 if claim:
                     self.last_try = now
                 return None
-            return self.missed, self.problem
+            return self.missed, self.problem, self.answered
 
 
 class _ServerBusy(Exception):
@@ -123,8 +136,11 @@ class OpenAIJudge(Judge):
     reaches the server again sets the count back to 0: one under way, or the
     one let through 30 s after the last miss (a server back up resumes a run
     still going then; a judge kept in a notebook asks again 30 s after the
-    last miss, not sooner). A server still loading its model when the run
-    starts is unreachable too: start the run once it answers.
+    last miss, not sooner). The count stops nothing until a request has once
+    reached the server, for ``startup_wait`` seconds after the first miss: a
+    server still loading its model when the run starts is asked with each
+    clip's retries meanwhile; one never reached (a wrong ``base_url``) is
+    given up then, its error saying to check the URL.
 
     >>> judge = OpenAIJudge(model="internvl2_5-8b", base_url="http://127.0.0.1:23333/v1")  # doctest: +SKIP
     >>> judge.judge(Clip.from_path("clip.mp4", subtitle="I did it!")).words  # doctest: +SKIP
@@ -149,6 +165,7 @@ class OpenAIJudge(Judge):
         max_retries: int = 3,
         backoff: float = 1.0,
         max_unreachable: int = 3,
+        startup_wait: float = 300.0,
         temperature: float = 0.0,
         max_tokens: int | None = None,
         extra_body: dict[str, Any] | None = None,
@@ -169,7 +186,10 @@ class OpenAIJudge(Judge):
         if not is_whole_number(max_unreachable) or max_unreachable < 1:
             raise InputError(f"max_unreachable={max_unreachable!r}: give the whole number (>= 1) of requests in a row that "
                              "cannot reach the server before the judge stops asking it")
-        check_numbers(backoff=backoff, timeout=timeout, temperature=temperature)
+        check_numbers(backoff=backoff, timeout=timeout, temperature=temperature, startup_wait=startup_wait)
+        if not startup_wait >= 0:
+            raise InputError(f"startup_wait={startup_wait!r}: give the seconds, >= 0, a server that has not answered yet (still "
+                             "loading its model) is asked before the judge gives it up")
         if not backoff >= 0:
             raise InputError(f"backoff={backoff!r}: give the first retry's wait in seconds, >= 0")
         if not timeout > 0:
@@ -197,7 +217,7 @@ class OpenAIJudge(Judge):
         self.extra_body = dict(extra_body or {})
         self._api_key = api_key or (os.environ.get(api_key_env) if api_key_env else None)
         self._slots = threading.BoundedSemaphore(max_concurrency)
-        self._reachability = _Reachability(int(max_unreachable))
+        self._reachability = _Reachability(int(max_unreachable), float(startup_wait))
 
     # -- prompts and messages -------------------------------------------------
 
@@ -286,11 +306,16 @@ class OpenAIJudge(Judge):
         refusal = self._reachability.refusal(claim=False)
         return None if refusal is None else self._unreachable_error(*refusal)
 
-    def _unreachable_error(self, missed: int, problem: str) -> str:
-        return (f"not asked: the server at {self.base_url} has been unreachable for {missed} requests in a row "
-                f"({problem}); not cached, so the next run (with --cache) asks again: start the server and rerun (one still "
-                f"loading its model refuses too: rerun once it answers; a rerun in this Python session, a notebook's, is "
-                f"not asked until {_ASK_AGAIN_AFTER:g} s after the last miss)")
+    def _unreachable_error(self, missed: int, problem: str, answered: bool) -> str:
+        head = f"not asked: the server at {self.base_url} has been unreachable for {missed} requests in a row ({problem})"
+        if answered:
+            fix = "start the server and rerun"
+        else:  # never reached: a wrong URL, or a server slower to load than startup_wait
+            head += f" and has not answered once in the {self._reachability.startup_wait:g} s since the judge first missed it"
+            fix = ("check that base_url is the server's URL and that the server is running, and rerun (for one loading its model "
+                   "for longer, raise startup_wait)")
+        return (f"{head}; not cached, so the next run (with --cache) asks again: {fix} (a rerun in this Python session, a "
+                f"notebook's, is not asked until {_ASK_AGAIN_AFTER:g} s after the last miss)")
 
     def _refuse_if_unreachable(self, claim: bool = True) -> None:
         """:class:`_RequestFailed` (transient) if ``max_unreachable`` requests in a row could not reach the server

@@ -418,7 +418,7 @@ def test_a_trailing_slash_on_the_base_url_does_not_change_the_judge():
 
 
 @pytest.mark.parametrize("option", [{"max_concurrency": 0}, {"timeout": -1.0}, {"base_url": "127.0.0.1:23333/v1"},
-                                    {"max_unreachable": 0}])
+                                    {"max_unreachable": 0}, {"startup_wait": -1.0}, {"startup_wait": "300"}])
 def test_a_bad_option_is_refused_naming_it(option):
     params = {"base_url": "http://127.0.0.1:1/v1", **option}
     with pytest.raises(InputError, match=next(iter(option))):
@@ -617,7 +617,7 @@ def nothing_listening() -> str:
 
 
 def text_judge(base_url: str, **params) -> OpenAIJudge:
-    params = {"modalities": ("text",), "max_retries": 1, "backoff": 0.01, "timeout": 5.0, "max_concurrency": 1, **params}
+    params = {"modalities": ("text",), "max_retries": 1, "backoff": 0.01, "timeout": 5.0, "max_concurrency": 1, "startup_wait": 0, **params}
     return OpenAIJudge(model="m", base_url=base_url, api_key_env=None, **params)
 
 
@@ -626,12 +626,12 @@ def lines(n: int) -> list[Clip]:
 
 
 def test_after_3_requests_in_a_row_cannot_reach_the_server_the_judge_stops_asking_it():
-    url = nothing_listening()
-    verdicts = text_judge(url, backoff=0.2).judge_batch(lines(6))
-    assert all("cannot reach" in v.error for v in verdicts[:3])
-    assert all(v.error.startswith(f"not asked: the server at {url} has been unreachable for 3 requests in a row") and
-               "Connection refused" in v.error and "start the server and rerun" in v.error for v in verdicts[3:])
-    assert all(v.seconds < 0.1 for v in verdicts[3:])  # no retries, no backoff
+    with DyingServer(answers=1) as server:
+        verdicts = text_judge(server.url, backoff=0.2, startup_wait=300).judge_batch(lines(7))
+    assert verdicts[0].words == ["happy"] and all("cannot reach" in v.error for v in verdicts[1:4])
+    assert all(v.error.startswith(f"not asked: the server at {server.url} has been unreachable for 3 requests in a row") and
+               "Connection refused" in v.error and "start the server and rerun" in v.error for v in verdicts[4:])
+    assert all(v.seconds < 0.1 for v in verdicts[4:])  # no retries, no backoff
 
 
 def test_the_number_of_requests_in_a_row_is_max_unreachable():
@@ -745,5 +745,52 @@ def test_a_clip_not_asked_says_a_rerun_in_the_same_session_waits_for_the_next_tr
     judge = text_judge(nothing_listening(), max_unreachable=1)
     judge.judge_batch(lines(1))
     [verdict] = judge.judge_batch(lines(1))
-    assert verdict.error.endswith("start the server and rerun (one still loading its model refuses too: rerun once it answers; "
-                                  "a rerun in this Python session, a notebook's, is not asked until 30 s after the last miss)")
+    assert verdict.error.endswith("(a rerun in this Python session, a notebook's, is not asked until 30 s after the last miss)")
+
+
+# -- a server still starting: the count stops nothing until the server has once answered, for startup_wait seconds --
+
+
+@contextlib.contextmanager
+def server_starting_after(seconds: float) -> Iterator[tuple[str, FakeChatServer]]:
+    """A base URL refusing connections for ``seconds`` (a server loading its model), then answering "calm"; and its server."""
+    url = nothing_listening()
+    server = FakeChatServer([(200, completion("calm"), 0.0)])
+    handler = server.httpd.RequestHandlerClass
+    server.httpd.server_close()
+
+    def start() -> None:
+        time.sleep(seconds)
+        server.httpd = ThreadingHTTPServer(("127.0.0.1", int(url.split(":")[2].split("/")[0])), handler)
+        server.httpd.daemon_threads = True
+        server.thread = threading.Thread(target=server.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        server.thread.start()
+
+    starter = threading.Thread(target=start, daemon=True)
+    starter.start()
+    try:
+        yield url, server
+    finally:
+        starter.join()
+        server.__exit__()
+
+
+def test_a_server_still_loading_its_model_when_the_run_starts_is_waited_for_not_given_up():
+    # it was given up after 3 refused requests: every clip of the next 30 s failed at once, not asked
+    with server_starting_after(1.0) as (url, server):
+        verdicts = text_judge(url, backoff=0.3, startup_wait=300).judge_batch(lines(12))
+    assert not any("not asked" in (v.error or "") for v in verdicts)
+    assert verdicts[-1].words == ["calm"] and len(server.requests) >= 4
+
+
+def test_a_server_never_reached_is_given_up_after_startup_wait_with_an_error_saying_to_check_its_url():
+    url = nothing_listening()
+    start = time.monotonic()
+    verdicts = text_judge(url, backoff=0.1, startup_wait=0.6).judge_batch(lines(100))
+    assert time.monotonic() - start < 5.0  # 0.1 s a clip, each asked: 10 s
+    asked = [v for v in verdicts if "cannot reach" in v.error]
+    assert len(asked) >= 3 and verdicts[:len(asked)] == asked  # asked for 0.6 s, and 3 requests at least
+    assert verdicts[-1].error.startswith(f"not asked: the server at {url} has been unreachable for ")
+    assert ("and has not answered once in the 0.6 s since the judge first missed it; not cached, so the next run (with --cache) asks again: "
+            "check that base_url is the server's URL and that the server is running, and rerun (for one loading its model "
+            "for longer, raise startup_wait)") in verdicts[-1].error

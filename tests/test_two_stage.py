@@ -133,7 +133,8 @@ def test_stage_one_is_not_run_while_the_extractors_server_is_unreachable():
     from tests.test_openai_judge import nothing_listening
 
     describer = CountingDescriber({"c1": "sad", "c2": "sad", "c3": "sad"})
-    extractor = OpenAIJudge(model="m", base_url=nothing_listening(), api_key_env=None, name="llm", max_retries=0, max_unreachable=1)
+    extractor = OpenAIJudge(model="m", base_url=nothing_listening(), api_key_env=None, name="llm", max_retries=0, max_unreachable=1,
+                            startup_wait=0)
     judge = TwoStageJudge(describer, extractor)
     judge.judge(Clip("c1"))  # the request that finds the server down
     verdicts = judge.judge_batch([Clip("c2"), Clip("c3")])
