@@ -95,16 +95,24 @@ class _Reachability:
         to be sent, else None: the server not given up (never answered, and ``startup_wait`` not over since the first
         miss), or given up long enough ago to try it again (``claim``: this request is that try)."""
         with self.lock:
-            if self.missed < self.limit:
-                return None
             now = time.monotonic()
-            if not self.answered and now - (self.first_miss or now) < self.startup_wait:
+            if not self._gave_up(now):
                 return None
             if now - self.last_try >= _ASK_AGAIN_AFTER:
                 if claim:
                     self.last_try = now
                 return None
             return self.missed, self.problem, self.answered
+
+    def given_up(self) -> bool:
+        """Whether the server is given up (:meth:`refusal`), though the request that tries it again may be due."""
+        with self.lock:
+            return self._gave_up(time.monotonic())
+
+    def _gave_up(self, now: float) -> bool:
+        """``limit`` misses in a row, and the server once answered or ``startup_wait`` over since the first miss (under
+        the lock)."""
+        return self.missed >= self.limit and (self.answered or now - (self.first_miss or now) >= self.startup_wait)
 
 
 class _ServerBusy(Exception):
@@ -305,6 +313,12 @@ class OpenAIJudge(Judge):
         requests in a row; None if it would be sent. A two-stage judge asks it before its describer works for nothing."""
         refusal = self._reachability.refusal(claim=False)
         return None if refusal is None else self._unreachable_error(*refusal)
+
+    def server_given_up(self) -> bool:
+        """Whether the judge has given its server up (:meth:`unreachable_error`), though the one request that tries it
+        again may be due now (:meth:`unreachable_error` None): a two-stage judge then describes one clip for that
+        request, not a batch whose other extracts would not be asked."""
+        return self._reachability.given_up()
 
     def _unreachable_error(self, missed: int, problem: str, answered: bool) -> str:
         head = f"not asked: the server at {self.base_url} has been unreachable for {missed} requests in a row ({problem})"

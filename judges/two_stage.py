@@ -34,7 +34,10 @@ class TwoStageJudge(Judge):
     two is not run for it. An extractor that says it would not ask its server
     now (an OpenAI judge's ``unreachable_error()``: its server unreachable for
     several requests in a row) fails the batch at once, transiently, with that
-    error: stage one is not run, its descriptions would be lost.
+    error: stage one is not run, its descriptions would be lost. When such an
+    extractor's one request that tries its server again is due
+    (``server_given_up()``), one clip is described for it; the rest of the
+    batch is judged if the server answered, else failed as above.
 
     >>> judge = TwoStageJudge(
     ...     describer={"type": "openai", "model": "internvl2_5-8b", "mode": "describe"},
@@ -60,11 +63,24 @@ class TwoStageJudge(Judge):
         self.concurrency = self.describer.concurrency
 
     def judge_batch(self, clips: Sequence[Clip]) -> list[Verdict]:
-        unreachable = getattr(self.extractor, "unreachable_error", None)
-        error = unreachable() if callable(unreachable) else None
-        if error is not None:  # stage two would not be asked: describing the clips would be work thrown away
-            return [Verdict.failed(self.name, clip.name, f"stage 2 ({getattr(self.extractor, 'name', 'extractor')}): {error}",
-                                   transient=True) for clip in clips]
+        verdicts: list[Verdict] = []
+        clips = list(clips)
+        while clips:
+            unreachable = getattr(self.extractor, "unreachable_error", None)
+            error = unreachable() if callable(unreachable) else None
+            if error is not None:  # stage two would not be asked: describing the clips would be work thrown away
+                return verdicts + [Verdict.failed(self.name, clip.name, f"stage 2 ({getattr(self.extractor, 'name', 'extractor')}): "
+                                                  f"{error}", transient=True) for clip in clips]
+            given_up = getattr(self.extractor, "server_given_up", None)
+            if len(clips) > 1 and callable(given_up) and given_up():
+                # only the request that tries its server again would be asked: one clip for it, the rest once it answers
+                verdicts += self._both_stages(clips[:1])
+                clips = clips[1:]
+                continue
+            return verdicts + self._both_stages(clips)
+        return verdicts
+
+    def _both_stages(self, clips: Sequence[Clip]) -> list[Verdict]:
         described = self.describer.judge_batch(clips)
         workers = max(1, min(int(getattr(self.extractor, "max_concurrency", 1)), len(clips)))
         if workers == 1:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Sequence
 
 import pytest
@@ -10,11 +11,12 @@ from judges.base import Judge
 from judges.clip import Clip
 from judges.errors import InputError
 from judges.lexical_extractor import LexicalExtractor
+from judges.openai_judge import OpenAIJudge
 from judges.registry import judges_from_config, register_judge
 from judges.two_stage import TwoStageJudge
 from judges.verdict import Verdict
 from tests.media_fixtures import make_clip
-from tests.test_openai_judge import FakeChatServer, completion
+from tests.test_openai_judge import FakeChatServer, completion, nothing_listening
 
 
 class ScriptedDescriber(Judge):
@@ -140,6 +142,36 @@ def test_stage_one_is_not_run_while_the_extractors_server_is_unreachable():
     verdicts = judge.judge_batch([Clip("c2"), Clip("c3")])
     assert describer.asked == ["c1"]
     assert all(v.transient and v.error.startswith("stage 2 (llm): not asked: the server at") for v in verdicts)
+
+
+def given_up_extractor(monkeypatch: pytest.MonkeyPatch) -> OpenAIJudge:
+    """An OpenAI extractor that has given its server (nothing listening) up, and tries it again 0.3 s after a miss."""
+    monkeypatch.setattr("judges.openai_judge._ASK_AGAIN_AFTER", 0.3)
+    extractor = OpenAIJudge(model="m", base_url=nothing_listening(), api_key_env=None, name="llm", max_retries=0, max_unreachable=1,
+                            startup_wait=0)
+    extractor.extract("sad", clip="c0")  # the request that finds the server down
+    return extractor
+
+
+def test_when_the_extractors_server_is_tried_again_one_clip_is_described_for_that_try(monkeypatch):
+    # the whole batch was described, one extract let through and the other descriptions lost, every 30 s
+    describer = CountingDescriber({f"c{i}": "sad" for i in range(5)})
+    judge = TwoStageJudge(describer, given_up_extractor(monkeypatch))
+    time.sleep(0.35)
+    verdicts = judge.judge_batch([Clip(f"c{i}") for i in range(5)])
+    assert describer.asked == ["c0"] and "cannot reach" in verdicts[0].error
+    assert all(v.transient and v.description is None and "not asked" in v.error for v in verdicts[1:])
+
+
+def test_when_the_extractors_server_answers_that_try_the_rest_of_the_batch_is_judged(monkeypatch):
+    describer = CountingDescriber({f"c{i}": "sad" for i in range(5)})
+    extractor = given_up_extractor(monkeypatch)
+    judge = TwoStageJudge(describer, extractor)
+    time.sleep(0.35)
+    with FakeChatServer([(200, completion("sad"), 0.0)]) as server:
+        extractor.base_url = server.url  # the server back up
+        verdicts = judge.judge_batch([Clip(f"c{i}") for i in range(5)])
+    assert [v.words for v in verdicts] == [["sad"]] * 5 and describer.asked == [f"c{i}" for i in range(5)]
 
 
 def test_an_extractor_without_extract_is_refused():
