@@ -185,7 +185,7 @@ def _run(
                     problem = (f"judge {late.name!r} did not answer a batch within batch_timeout={batch_timeout:g} s; "
                                "not judged in this run (nothing cached: run again to retry, or raise batch_timeout)")
                     left = [clip for clip in todo[late.name] if clip.name not in found[late.name]]
-                    found[late.name].update((clip.name, Verdict.failed(late.name, clip.name, problem)) for clip in left)
+                    found[late.name].update((clip.name, Verdict.failed(late.name, clip.name, problem, transient=True)) for clip in left)
                     failed += len(left)
                     bar.update(len(left))
                     bar.set_postfix(failed=failed, refresh=False)

@@ -671,6 +671,16 @@ def test_a_judge_past_batch_timeout_is_given_up_and_the_run_goes_on_without_cach
         assert len(cache.get_many(quick, [Clip(n) for n in CLIPS])) == 3
 
 
+def test_the_clips_of_a_judge_given_up_at_batch_timeout_are_marked_transient_as_they_are_not_cached():
+    # they said 'nothing cached' but were not transient: cojudge predict --cache counted them '1 cached: --retry-failed'
+    release = threading.Event()
+    try:
+        out = run_judges([HeldJudge("hung", release)], CLIPS, progress=False, batch_size=1, batch_timeout=0.5)
+    finally:
+        release.set()
+    assert all(v.transient and "nothing cached" in v.error for v in out["hung"].values())
+
+
 def test_a_judge_given_up_frees_its_max_workers_slot_for_the_others():
     release = threading.Event()
     started = time.monotonic()
