@@ -61,6 +61,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", help="also write the name,openset CSV here")
     p.add_argument("--cache", metavar="FILE", help="verdict cache (sqlite): judged clips are not judged again")
     p.add_argument("--retry-failed", action="store_true", help="judge again the clips whose cached verdict is a failure")
+    p.add_argument("--batch-timeout", metavar="SECONDS",
+                   help="give up a judge that takes longer than this on one batch of clips (8): its clips left get errors, not "
+                        "cached, and the other judges go on (default: no limit; local backend only)")
     p.add_argument("--backend", choices=("local", "ray"), default="local", help="run the judges here (default) or on Ray (" + RAY_INSTALL_HINT + ")")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(predict_usage=p.format_usage())
@@ -139,6 +142,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"cojudge predict: {NO_INPUT_HINT}", file=sys.stderr)
         return 2
     progress = len(clips) > 1 and not args.quiet
+    batch_timeout = _batch_timeout(args)
     if args.calibration and args.min_support is not None:
         raise InputError(f"--min-support is for the untrained fusion; with --calibration {args.calibration} the fitted fusion "
                          "chooses the words: drop one of the two")
@@ -152,7 +156,7 @@ def run(args: argparse.Namespace) -> int:
         verdicts = _run_ray(args, clips, progress)
         preds, fusion = _fuse(args, verdicts, clips, untrained, calibration)
     else:
-        verdicts, preds, fusion = _run_local(args, clips, progress, untrained)
+        verdicts, preds, fusion = _run_local(args, clips, progress, untrained, batch_timeout)
     if args.out:  # before stdout: a reader that stops early (`| head`) ends the printing, never the judged clips' file
         try:
             write_predictions_csv(args.out, preds)
@@ -162,6 +166,24 @@ def run(args: argparse.Namespace) -> int:
     _print(args.format, preds, verdicts, fusion)
     _summary(args, preds, verdicts, fusion)
     return 0
+
+
+def _batch_timeout(args: argparse.Namespace) -> float | None:
+    """``--batch-timeout`` in seconds (None: not given), or a one-line :class:`InputError`: not a number > 0, or given
+    with ``--backend ray``, which has no batch timeout."""
+    if args.batch_timeout is None:
+        return None
+    if args.backend == "ray":
+        raise InputError(f"--batch-timeout {args.batch_timeout} is for --backend local: the Ray backend has no batch timeout; "
+                         "drop one of the two")
+    try:
+        seconds = float(args.batch_timeout)
+    except ValueError:
+        seconds = float("nan")
+    if not (0 < seconds < float("inf")):
+        raise InputError(f"--batch-timeout {args.batch_timeout}: give the seconds a judge may take on one batch, a number > 0 "
+                         "(leave it out for no limit)")
+    return seconds
 
 
 def _inputs(args: argparse.Namespace, clips: Sequence[Clip]) -> dict[str, Path | str | None]:
@@ -193,7 +215,7 @@ def _config_path(args: argparse.Namespace) -> Path:
 
 
 def _run_local(
-    args: argparse.Namespace, clips: Sequence[Clip], progress: bool, untrained: ScoreUnionFuser
+    args: argparse.Namespace, clips: Sequence[Clip], progress: bool, untrained: ScoreUnionFuser, batch_timeout: float | None
 ) -> tuple[dict[str, dict[str, Verdict]], list[FusedPrediction], str]:
     from judges.registry import judges_from_config
 
@@ -202,13 +224,15 @@ def _run_local(
         if args.calibration:
             from ensemble.cojudge import CoJudge
 
-            cojudge = CoJudge.load(args.calibration, judges, cache=args.cache, progress=progress, retry_failed=args.retry_failed)
+            cojudge = CoJudge.load(args.calibration, judges, cache=args.cache, progress=progress, retry_failed=args.retry_failed,
+                                   batch_timeout=batch_timeout)
             _warn_unused([j.name for j in judges], cojudge.fuser.judges_)
             preds = cojudge.predict_many(clips)
             return cojudge.last_verdicts_, preds, f"calibrated {cojudge.strategy} fusion ({args.calibration})"
         from judges.runner import run_judges
 
-        verdicts = run_judges(judges, clips, cache=args.cache, progress=progress, retry_failed=args.retry_failed)
+        verdicts = run_judges(judges, clips, cache=args.cache, progress=progress, retry_failed=args.retry_failed,
+                              batch_timeout=batch_timeout)
         return verdicts, untrained.predict(verdicts, [c.name for c in clips]), _untrained_name(untrained)
     finally:
         for judge in judges:

@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -288,12 +289,42 @@ def test_a_judge_whose_server_is_down_is_named_in_a_warning_even_when_another_ju
     assert "is the server running?" in warned[0] and "no judge answered" not in err
 
 
+def test_batch_timeout_gives_up_a_judge_whose_server_hangs_and_fuses_the_other_judges_words(capsys, tmp_path):
+    # cojudge predict had no --batch-timeout: a server that never answers held the run for its judge's timeout per clip
+    from tests.test_openai_judge import FakeChatServer, completion
+
+    with FakeChatServer([(200, completion("sad"), 8.0)]) as server:
+        config = tmp_path / "judges.toml"
+        config.write_text('[[judge]]\ntype = "replay"\nname = "one"\nlabels = { c1 = ["happy"] }\n\n'
+                          f'[[judge]]\ntype = "openai"\nname = "srv"\nmodel = "m"\nbase_url = "{server.url}"\n'
+                          'api_key_env = ""\nmodalities = ["text"]\nmax_retries = 0\ntimeout = 60\n', encoding="utf-8")
+        started = time.monotonic()
+        code, out, err = cojudge(capsys, "c1", "--config", config, "--format", "csv", "--cache", tmp_path / "v.sqlite",
+                                 "--batch-timeout", "0.5")
+        assert time.monotonic() - started < 7  # not the 8 s the server takes
+    assert code == 0 and out == "name,openset\nc1,['happy']\n"
+    assert ("warning: judge srv failed on 1 of 1 clip(s) (1 not cached: the next run asks again); c1: judge 'srv' did not "
+            "answer a batch within batch_timeout=0.5 s") in err
+
+
 # -- bad input: one line, exit code 2 ---------------------------------------------------------
 def one_line_error(capsys, *argv: str) -> str:
     code, out, err = cojudge(capsys, *argv)
     assert code == 2 and out == ""
     assert len(err.strip().splitlines()) == 1
     return err
+
+
+@pytest.mark.parametrize("seconds", ["0", "-1", "abc", "nan", "inf"])
+def test_a_batch_timeout_that_is_not_a_positive_number_is_a_one_line_error(capsys, replay_config, seconds):
+    err = one_line_error(capsys, "c1", "--config", replay_config, f"--batch-timeout={seconds}")
+    assert err.startswith(f"cojudge predict: error: --batch-timeout {seconds}: give the seconds a judge may take on one batch, "
+                          "a number > 0")
+
+
+def test_a_batch_timeout_with_the_ray_backend_is_a_one_line_error(capsys, replay_config):
+    err = one_line_error(capsys, "c1", "--config", replay_config, "--batch-timeout", "30", "--backend", "ray")
+    assert "--batch-timeout 30 is for --backend local: the Ray backend has no batch timeout" in err
 
 
 def test_a_cache_that_is_one_of_the_inputs_is_refused_and_left_alone(capsys, replay_config, tmp_path):
