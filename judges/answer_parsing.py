@@ -402,32 +402,45 @@ def without_unfinished_word(text: str) -> str:
     return text if text.endswith(('"', "'", "]", "}", ")")) else _LAST_ITEM.sub("", text)
 
 
-def verdict_from_answer(judge: str, clip: str, text: str, mode: str, seconds: float = 0.0, token_limit: str | None = None) -> Verdict:
+def verdict_from_answer(judge: str, clip: str, text: str, mode: str, seconds: float = 0.0, token_limit: str | None = None,
+                        cut: bool | None = None) -> Verdict:
     """One model answer read as the judge's ``mode`` asks: emotion words (or a parse error), or, in
     ``"describe"`` mode, a description without the model's thinking (none left: an error).
 
-    An error says what to do (:func:`answer_error_hint`); ``token_limit`` is the judge's option that may have cut the
-    answer short, as the user sets it (``"max_new_tokens=48"``), or None when the answer was not cut."""
+    An error says what to do (:func:`answer_error_hint`, which takes ``token_limit`` and ``cut``)."""
     if mode == "describe":
         description = strip_thinking(text)
         if not description:
-            return Verdict.failed(judge, clip, answer_error_hint("empty description", text, token_limit), seconds=seconds, raw=text)
+            return Verdict.failed(judge, clip, answer_error_hint("empty description", text, token_limit, cut), seconds=seconds, raw=text)
         return Verdict(judge=judge, clip=clip, raw=text, description=description, seconds=seconds)
     words, error = words_from_answer(text)
-    error = None if error is None else answer_error_hint(error, text, token_limit)
+    error = None if error is None else answer_error_hint(error, text, token_limit, cut)
     return Verdict(judge=judge, clip=clip, words=words, raw=text, seconds=seconds, error=error)
 
 
-def answer_error_hint(error: str, text: str, token_limit: str | None = None) -> str:
-    """:func:`words_from_answer`'s ``error`` on ``text`` (or "empty description") with what to do about it: a model
-    stopped while thinking needs more tokens; one that gave no text, or no emotion words, does not follow the prompt
-    (not a chat/instruct model), or was cut short at ``token_limit`` (``"max_new_tokens=48"``; None: not cut)."""
-    name = token_limit.partition("=")[0] if token_limit else "its token limit"
-    at = f" at {token_limit}" if token_limit else ""
+def answer_error_hint(error: str, text: str, token_limit: str | None = None, cut: bool | None = None) -> str:
+    """:func:`words_from_answer`'s ``error`` on ``text`` (or "empty description") with what to do about it, naming the
+    option that does it: a model stopped while thinking needs more tokens; one that thought and then said nothing ran
+    out of tokens or does not answer after thinking; one that gave no text, or no emotion words, does not follow the
+    prompt (not a chat/instruct model), or was cut short.
+
+    ``token_limit`` is the judge's option that bounds the answer, as the user sets it (``"max_new_tokens=48"``; None: it
+    has none); ``cut`` whether the answer was cut off there: True or False as the server said (an OpenAI
+    ``finish_reason``), None when not known (a local model's generate())."""
+    name = token_limit.partition("=")[0] if token_limit else "the judge's token limit"
+    at = f" at {token_limit}" if token_limit and cut is not False else ""
     if any(not block[1] for block in _THINK.finditer(text)):  # a <think> never closed: the tokens ran out while thinking
-        return f"{error}; the model was still thinking when it stopped{at} (its <think> block never closed): raise {name}"
+        now = f" (now {token_limit.partition('=')[2]})" if token_limit and cut is False else ""
+        return f"{error}; the model was still thinking when it stopped{at} (its <think> block never closed): raise {name}{now}"
+    if error.startswith("empty") and text.strip():  # all of it thinking, closed: nothing after </think>
+        said = f"{error}; the model's answer after its </think> was empty"
+        if cut:
+            return f"{said}: its thinking used up {token_limit or name}: raise {name}"
+        if cut is False:
+            return f"{said}, not cut off{' at ' + token_limit if token_limit else ''}: check that the model answers the prompt after its thinking"
+        return f"{said}: raise {name} if its thinking used it up{at}, or check that the model answers the prompt after its thinking"
     if error.startswith("empty"):
         return f"{error}; the model gave no text: check that the judge's model is a chat (instruct) model that takes its input"
-    cut = f", or raise {name} if the answer was cut off{at}" if token_limit else ""
+    hint = f", or raise {name} if the answer was cut off{at}" if token_limit and cut is not False else ""
     return (f"{error}; it names no emotion words: check that the model follows the prompt (a comma-separated list of emotion "
-            f"words; a chat/instruct model does){cut}")
+            f"words; a chat/instruct model does){hint}")

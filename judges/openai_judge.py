@@ -278,7 +278,7 @@ class OpenAIJudge(Judge):
         if readable is None:
             return Verdict.failed(self.name, clip.name, self._cut_off(), seconds=time.perf_counter() - start, raw=text)
         verdict = verdict_from_answer(self.name, clip.name, readable, self.mode, time.perf_counter() - start,
-                                      f"max_tokens={self.max_tokens}" if cut else None)
+                                      f"max_tokens={self.max_tokens}", cut)
         verdict.raw = text  # as the model gave it, cut or not
         return verdict
 
@@ -295,7 +295,7 @@ class OpenAIJudge(Judge):
             return Verdict.failed(self.name, clip, self._cut_off(), seconds=time.perf_counter() - start, raw=text)
         words, error = words_from_answer(readable)
         if error is not None:
-            error = answer_error_hint(error, readable, f"max_tokens={self.max_tokens}" if cut else None)
+            error = answer_error_hint(error, readable, f"max_tokens={self.max_tokens}", cut)
         return Verdict(self.name, clip, words=words, raw=text, description=description, seconds=time.perf_counter() - start, error=error)
 
     # -- HTTP -----------------------------------------------------------------

@@ -176,6 +176,16 @@ def test_a_model_that_stopped_while_thinking_is_told_to_raise_max_new_tokens(mod
         f"{error}; the model was still thinking when it stopped at max_new_tokens=48 (its <think> block never closed): raise max_new_tokens")
 
 
+@pytest.mark.parametrize("mode, error", [("labels", "empty answer"), ("describe", "empty description")])
+def test_a_model_that_thought_and_then_said_nothing_is_told_to_raise_max_new_tokens_or_check_it_answers_after_thinking(mode, error):
+    # it was told to check that the model is a chat (instruct) model
+    judge = Scripted(mode=mode, answers=lambda items: ["<think>Is she angry? Maybe sad.</think>" for _ in items])
+    judge.max_new_tokens = 48
+    assert judge.judge(Clip("c1", video="c1.mp4")).error == (
+        f"{error}; the model's answer after its </think> was empty: raise max_new_tokens if its thinking used it up at "
+        "max_new_tokens=48, or check that the model answers the prompt after its thinking")
+
+
 def test_a_model_that_gave_no_text_is_told_to_check_that_it_is_a_chat_model():
     verdict = Scripted(answers=lambda items: ["" for _ in items]).judge(Clip("c1", video="c1.mp4"))
     assert verdict.error == ("empty answer; the model gave no text: check that the judge's model is a chat (instruct) model that "

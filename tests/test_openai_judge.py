@@ -511,6 +511,25 @@ def test_an_answer_whose_only_word_is_cut_in_two_says_to_raise_max_tokens(text):
     assert all(v.words == [] and "max_tokens=16" in v.error for v in verdicts)
 
 
+@pytest.mark.parametrize("text", ["<think>She frowns: sad.</think>", "<think>She frowns: sad.</think>\n  "])
+def test_a_reasoning_model_that_thought_and_then_said_nothing_is_told_its_answer_after_think_was_empty(text):
+    # it was told to check that the model is an instruct model, though it had answered in its thinking
+    with FakeChatServer([(200, completion(text), 0.0)]) as server:
+        judge = judge_for(server, modalities=("text",), max_tokens=16)
+        verdicts = [judge.judge(Clip("c1", subtitle="hi")), judge.extract("She frowns.", clip="c1")]
+    assert [v.error for v in verdicts] == ["empty answer; the model's answer after its </think> was empty, not cut off at "
+                                           "max_tokens=16: check that the model answers the prompt after its thinking"] * 2
+
+
+def test_an_answer_whose_think_block_never_closed_names_max_tokens_though_the_server_did_not_say_it_was_cut_off():
+    # it said 'raise its token limit', naming no option
+    with FakeChatServer([(200, completion("<think>She frowns; is she sad, or"), 0.0)]) as server:
+        judge = judge_for(server, modalities=("text",), max_tokens=16)
+        verdicts = [judge.judge(Clip("c1", subtitle="hi")), judge.extract("She frowns.", clip="c1")]
+    assert [v.error for v in verdicts] == ["empty answer; the model was still thinking when it stopped (its <think> block never "
+                                           "closed): raise max_tokens (now 16)"] * 2
+
+
 def test_an_unparseable_answer_names_max_tokens_only_when_the_server_cut_it_off():
     # it was only 'unparseable answer: ...', with no hint of the model or the token limit
     sentence = "The person is sitting at a table,"
