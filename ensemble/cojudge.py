@@ -16,6 +16,7 @@ from judges.clip import Clip, repeated_names
 from judges.errors import InputError
 from judges.option_values import check_flags
 from judges.text_files import user_path
+from judges.user_warnings import warn_user
 from judges.verdict import Verdict
 
 if TYPE_CHECKING:  # imported where used, as calibration.tuning imports this package
@@ -265,8 +266,9 @@ class CoJudge:
         """A fitted CoJudge from a calibration file and the same judges (matched by name; a judge built otherwise than at
         calibration, its ``cache_identity()`` another, is warned about); a file tuned with a voting strategy of one's own
         imports its module or file again (runs its code): load files you trust. ``tuning_`` is the file's tuning report
-        (the choice, its cross-validated score and the PR curve; not every grid point's scores), saved again as it was, and
-        ``strategy`` the file's (a strategy of one's own as it was named at tuning)."""
+        (the choice, its cross-validated score and the PR curve; not every grid point's scores), saved again as it was; a
+        damaged report is warned about and left out (``tuning_`` None, no report saved), the fusion still used. ``strategy``
+        is the file's (a strategy of one's own as it was named at tuning)."""
         from calibration.calibration_file import judges_built_otherwise, judges_with_other_answers, load_calibration
         from calibration.tuning import TuningResult
 
@@ -290,8 +292,10 @@ class CoJudge:
         if data.get("tuning") is not None:
             try:
                 cojudge.tuning_ = TuningResult.from_summary(data["tuning"])
-            except (KeyError, ValueError) as exc:
-                what = f"missing tuning {exc}" if isinstance(exc, KeyError) else str(exc)
-                raise InputError(f"{path}: damaged calibration file ({what}); re-run 'cojudge tune' to make a new one") from None
-            cojudge._loaded_tuning = (cojudge.tuning_, data["tuning"])
+            except (KeyError, TypeError, ValueError) as exc:  # only the report: the fusion, checked by load_calibration, is used
+                what = f"missing tuning {exc}" if isinstance(exc, KeyError) else " ".join(str(exc).split())
+                warn_user(f"{path}: its tuning report is damaged ({what}); its fusion is intact and used, but tuning_ is None and "
+                          "saving this CoJudge writes no tuning report: re-run 'cojudge tune' for a new one")
+            else:
+                cojudge._loaded_tuning = (cojudge.tuning_, data["tuning"])
         return cojudge

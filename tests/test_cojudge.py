@@ -480,11 +480,33 @@ def test_a_loaded_cojudge_whose_new_fit_is_interrupted_while_tuning_keeps_the_fi
     assert json.loads(again.read_text(encoding="utf-8"))["tuning"] == json.loads(path.read_text(encoding="utf-8"))["tuning"]
 
 
-def test_a_calibration_file_with_a_damaged_tuning_report_is_a_one_line_error_when_loaded(tmp_path):
+@pytest.mark.parametrize(("key", "value", "what"), [("cv_score", "high", "tuning cv_score 'high' is not what tuning records"),
+                                                     ("best_params", None, "missing tuning 'best_params'")])  # None: key removed
+def test_a_calibration_file_with_a_damaged_tuning_report_loads_its_fusion_and_warns_once_that_the_report_is_left_out(tmp_path, key, value, what):
+    # a damaged report (the tuning part only) stopped CoJudge.load entirely, though 'cojudge fuse' loads the same file
     cojudge, labels = toy_cojudge()
     path = cojudge.fit(list(labels), labels, grid={"threshold": [0.4]}, folds=2).save(tmp_path / "calibration.json")
     data = json.loads(path.read_text(encoding="utf-8"))
-    data["tuning"]["cv_score"] = "high"
+    data["tuning"][key] = value
+    if value is None:
+        del data["tuning"][key]
     path.write_text(json.dumps(data), encoding="utf-8")
-    with pytest.raises(InputError, match=r"damaged calibration file \(tuning cv_score 'high' is not what tuning records\); re-run"):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        loaded = CoJudge.load(path, cojudge.judges, progress=False)
+    assert [str(w.message) for w in caught] == [
+        f"{path}: its tuning report is damaged ({what}); its fusion is intact and used, but tuning_ is None "
+        "and saving this CoJudge writes no tuning report: re-run 'cojudge tune' for a new one"]
+    assert loaded.tuning_ is None
+    assert [p.to_dict() for p in loaded.predict_many(list(labels))] == [p.to_dict() for p in cojudge.predict_many(list(labels))]
+    assert "tuning" not in json.loads(loaded.save(tmp_path / "again.json").read_text(encoding="utf-8"))
+
+
+def test_a_calibration_file_with_a_damaged_fusion_is_still_a_one_line_error_when_loaded(tmp_path):
+    cojudge, labels = toy_cojudge()
+    path = cojudge.fit(list(labels), labels, grid={"threshold": [0.4]}, folds=2).save(tmp_path / "calibration.json")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["fusion"]["min_similarity"] = "high"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(InputError, match=r"damaged calibration file \(ValueError: fusion min_similarity 'high' is not a number\); re-run"):
         CoJudge.load(path, cojudge.judges)
