@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ensemble.fused_prediction import FusedPrediction
-from ensemble.fuser import Fuser, check_voter
+from ensemble.fuser import Fuser, check_voter, warn_unfitted_judges
 from ensemble.output_files import check_output_path
 from ensemble.voter_base import VoterNotFittedError
 from judges.base import Judge
@@ -131,6 +131,8 @@ class CoJudge:
         #: folds, repeats and grid), with the tuning_ made of it: saved again as it was while tuning_ is that one
         self._loaded_tuning: tuple[TuningResult, Any] | None = None
         self.last_verdicts_: dict[str, dict[str, Verdict]] = {}
+        #: the sets of judges given but not fitted with that predict_many has warned about: once each, not on every call
+        self._warned_unfitted: set[frozenset[str]] = set()
 
     def __repr__(self) -> str:
         """Its judges, strategy and state: the fitted voter's parameters and, when tuned, the cross-validated score."""
@@ -215,11 +217,16 @@ class CoJudge:
         return self.predict_many([_clip(video_or_sample, "predict")])[0]
 
     def predict_many(self, items: Iterable[Clip | str | Path]) -> list[FusedPrediction]:
-        """Fused answers for many clips, in order; a clip no judge answered carries an ``error``."""
+        """Fused answers for many clips, in order; a clip no judge answered carries an ``error``. Judges given but not in
+        the fit run and count for nothing: warned about once per set of them, not on every call (a loop of calls)."""
         clips = _clips(items, "predict_many")
         self._check_fitted()  # before the judges run
         outputs = verdicts_to_outputs(self.run(clips))
-        return self.fuser.predict(outputs, [c.name for c in clips])
+        unfitted = [j for j in outputs if j not in self.fuser.judges_]
+        if unfitted and frozenset(unfitted) not in self._warned_unfitted:
+            self._warned_unfitted.add(frozenset(unfitted))
+            warn_unfitted_judges(unfitted, self.fuser.judges_)
+        return self.fuser.predict({j: outputs[j] for j in self.fuser.judges_}, [c.name for c in clips])
 
     # -- persistence -------------------------------------------------------------------
     def save(self, path: str | Path) -> Path:

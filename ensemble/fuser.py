@@ -18,7 +18,7 @@ from judges.errors import InputError
 from judges.option_values import is_number
 from judges.user_warnings import warn_user
 
-__all__ = ["Fuser", "JudgeOutputs", "OOV_POLICIES", "check_voter"]
+__all__ = ["Fuser", "JudgeOutputs", "OOV_POLICIES", "check_voter", "warn_unfitted_judges"]
 
 #: judge name -> sample name -> words (None or absent: the judge gave no verdict)
 JudgeOutputs = Mapping[str, Mapping[str, Sequence[str] | None]]
@@ -35,6 +35,13 @@ def check_voter(voter: object) -> None:
         raise InputError(f"Fuser: the voter {type(voter).__name__} is not a ClassVoter; subclass ensemble.voter_base.ClassVoter "
                          "(implement _fit and predict_proba), which chooses the words from its probabilities")
     voter.check_conventions()  # a strategy of one's own that scikit-learn's get_params or clone refuse: before any work
+
+
+def warn_unfitted_judges(unfitted: Sequence[str], fitted: Sequence[str]) -> None:
+    """Warn that the outputs of judges given but not among the ``fitted`` ones are not fused: the voter has no weight for
+    them, which a caller adding a judge would not expect."""
+    warn_user(f"judge(s) {', '.join(map(str, unfitted))} were not in the fit, so their outputs are not fused; fit again with "
+              f"them to count their votes (fitted with: {', '.join(fitted)})")
 
 
 class Fuser(BaseEstimator):
@@ -168,9 +175,8 @@ class Fuser(BaseEstimator):
             changed = ", ".join(f"{k}={v!r} (fitted with {fitted[k]!r})" for k, v in self._mapping().items() if fitted[k] != v)
             raise InputError(f"Fuser: {changed}: the words would be counted otherwise than the voter learnt; fit again, or set it back")
         unfitted = [j for j in outputs if j not in self.judges_]
-        if unfitted:  # the voter has no weight for them: fused without them, which a caller adding a judge would not expect
-            warn_user(f"judge(s) {', '.join(map(str, unfitted))} were not in the fit, so their outputs are not fused; fit again with "
-                      f"them to count their votes (fitted with: {', '.join(self.judges_)})")
+        if unfitted:
+            warn_unfitted_judges(unfitted, self.judges_)
         return self.predict_table(self.table(outputs, names, judges=self.judges_))
 
     def _mapping(self) -> dict[str, Any]:

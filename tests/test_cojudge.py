@@ -231,6 +231,22 @@ def test_a_fusion_fitted_on_some_of_the_judges_saves_a_file_that_loads_with_all_
     assert [p.to_dict() for p in reloaded.predict_many(list(labels))] == [p.to_dict() for p in cojudge.predict_many(list(labels))]
 
 
+def test_a_cojudge_given_a_judge_it_was_not_fitted_with_warns_once_for_a_loop_of_predictions():
+    # every predict_many call warned again: a loop of predict calls flooded the log with the same line
+    from ensemble.fuser import Fuser
+    from ensemble.majority_voter import MajorityVoter
+
+    outputs, labels = toy_outputs()
+    cojudge, _ = toy_cojudge(fuser=Fuser(MajorityVoter(), oov="drop").fit({n: outputs[n] for n in ("good", "noisy")}, labels))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for name in labels:
+            cojudge.predict(name)
+        cojudge.predict_many(list(labels))
+    assert [str(w.message) for w in caught] == ["judge(s) lazy were not in the fit, so their outputs are not fused; fit again with "
+                                                "them to count their votes (fitted with: good, noisy)"]
+
+
 def test_a_calibration_saved_and_loaded_under_a_tilde_is_the_file_in_the_home_folder(tmp_path, monkeypatch):
     # CoJudge.save("~/calibration.json") wrote ./~/calibration.json, in a folder named '~' it made in the working folder,
     # and CoJudge.load("~/calibration.json") said "no such calibration file"
