@@ -122,10 +122,9 @@ def cross_validate(
     if names and not table.answered.any():  # as Fuser.fit: every fold would learn from no votes and score 0
         raise InputError(f"cross_validate: no judge answered any of the {len(names)} clips (e.g. {names[0]!r}); "
                          "are the labels and the judges' outputs for the same clips?")
-    for j, judge in enumerate(table.judges):
-        if names and not table.answered[:, j].any():  # a file of other clips' names (video stems): it would vote for nothing, unseen
-            warn_user(f"judge {judge} answered none of the {len(names)} clips (e.g. {names[0]!r}); it adds nothing to the fusion "
-                      "and is never the best single judge: check that its file names the same clips")
+    for judge in table.silent_judges:  # a file of other clips' names (video stems): it would vote for nothing, unseen
+        warn_user(f"judge {judge} answered none of the {len(names)} clips (e.g. {names[0]!r}); it adds nothing to the fusion "
+                  "and is never the best single judge: check that its file names the same clips")
     wheel = table.space.wheel
     mapped = mapped_outputs(table)
     fused, single, single_names, words, chosen, single_mapped, mapped_names = [], [], [], [], [], [], []

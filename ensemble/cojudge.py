@@ -189,11 +189,10 @@ class CoJudge:
             first = self.last_verdicts_[self.judges[0].name][clips[0].name]
             raise InputError(f"CoJudge.fit: no judge answered any of the {len(clips)} labelled clips (e.g. {first.clip!r}: {first.error}); "
                              "are the labels and the judges for the same clips?")
-        for j, judge in enumerate(table.judges):
-            if clips and not table.answered[:, j].any():  # a server down, a wrong path: the fit would go on as if it were silent
-                first = self.last_verdicts_[judge][clips[0].name]
-                warnings.warn(f"judge {judge} answered none of the {len(clips)} clips ({first.clip}: {first.error}); "
-                              "it adds nothing to the fusion: fix it and fit again, or leave it out", UserWarning, stacklevel=2)
+        for judge in table.silent_judges:  # a server down, a wrong path: the fit would go on as if it were silent
+            first = self.last_verdicts_[judge][clips[0].name]
+            warnings.warn(f"judge {judge} answered none of the {len(clips)} clips ({first.clip}: {first.error}); "
+                          "it adds nothing to the fusion: fix it and fit again, or leave it out", UserWarning, stacklevel=2)
         unanswered = [name for name, row in zip(table.names, table.answered) if not row.any()]
         if unanswered:  # left out of the fit and scored 0 by tuning, as `cojudge tune` says too
             warnings.warn(f"no judge answered {len(unanswered)} of the {len(clips)} clips (e.g. {unanswered[0]!r}); they are left out "

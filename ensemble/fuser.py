@@ -141,10 +141,9 @@ class Fuser(BaseEstimator):
         if not table.answered.any():
             raise InputError(f"Fuser.fit: no judge answered any of the {len(names)} labelled clips (e.g. {names[0]!r}); "
                              "are the labels and the judges' outputs for the same clips?")
-        for j, judge in enumerate(table.judges):
-            if not table.answered[:, j].any():  # a file of other clips' names: fitted as a judge that never votes, unseen
-                warn_user(f"judge {judge} answered none of the {len(names)} labelled clips (e.g. {names[0]!r}); it adds nothing "
-                          "to the fusion: check that its outputs name the same clips, or leave it out")
+        for judge in table.silent_judges:  # a file of other clips' names: fitted as a judge that never votes, unseen
+            warn_user(f"judge {judge} answered none of the {len(names)} labelled clips (e.g. {names[0]!r}); it adds nothing "
+                      "to the fusion: check that its outputs name the same clips, or leave it out")
         return self.fit_table(table, labels)
 
     def unfitted_voter(self) -> ClassVoter:

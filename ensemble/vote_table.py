@@ -260,3 +260,11 @@ class VoteTable:
     def unanswered(self) -> list[str]:
         """Samples no judge answered: reported, never guessed."""
         return [n for n, row in zip(self.names, self.answered) if not row.any()]
+
+    @property
+    def silent_judges(self) -> list[str]:
+        """Judges that answered none of the samples (a server down, a file of other clips' names), in table order: they
+        vote for nothing, which fitting and cross-validation warn about. A table of no samples has none."""
+        if not self.names:
+            return []
+        return [j for j, column in zip(self.judges, self.answered.T) if not column.any()]

@@ -133,6 +133,14 @@ def test_only_clips_no_judge_answered_are_listed_as_unanswered(wheel):
     assert table.unanswered == ["t", "u"]
 
 
+def test_only_judges_that_answered_none_of_the_clips_are_listed_as_silent_in_table_order(wheel):
+    # a judge with no words on a clip answered it; one absent from every clip (or with None) did not
+    outputs = {"c": {"s": None}, "a": {"s": ["angry"], "t": None}, "b": {"t": []}, "d": {}}
+    table = _table(wheel, outputs, names=("s", "t"))
+    assert table.silent_judges == ["c", "d"]
+    assert table.subset([]).silent_judges == []  # no clips: nothing left unanswered
+
+
 def test_equally_said_spellings_of_one_meaning_show_the_shortest_before_the_alphabetically_first(wheel):
     assert ClassSpace(wheel).signature("angry") == ClassSpace(wheel).signature("mad")  # one meaning: one candidate
     table = _table(wheel, {"a": {"s": ["angry"]}, "b": {"s": ["mad"]}})
