@@ -14,7 +14,8 @@ __all__ = ["read_labels", "read_split", "check_names"]
 
 
 def read_labels(path: str | Path, parse: Callable[[object], list[str]] = parse_labels) -> dict[str, list[str]]:
-    """Ground truth in the official MER2024 format (CSV ``name,openset``); ``parse`` reads one label text."""
+    """Ground truth in the official MER2024 format (CSV ``name,openset``, its header read whatever its case, surrounding
+    spaces or byte order mark: a spreadsheet's ``Name,OpenSet``); ``parse`` reads one label text."""
     labels = read_label_csv(path, unique=True, parse=parse)
     if not labels:
         raise InputError(f"{path}: no labelled samples")

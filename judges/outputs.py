@@ -127,7 +127,10 @@ def _text(value: object) -> str:
 
 def read_label_csv(path: str | Path, column: str = "openset", unique: bool = False,
                    parse: Callable[[object], list[str]] = parse_labels) -> dict[str, list[str]]:
-    """``name,openset`` CSV (the official MER2024 format) -> name -> words; ``unique``: refuse a name given twice."""
+    """``name,openset`` CSV (the official MER2024 format) -> name -> words; ``unique``: refuse a name given twice.
+
+    The header's names are read as a spreadsheet shows them: case, surrounding spaces and a byte order mark aside
+    (``Name,OpenSet``); a column named twice that way (``name,Name``) is refused. ``column`` is lower case."""
     check_flags(unique=unique)
     path = user_path(path)
     check_input_file(path, "CSV file")
@@ -135,16 +138,17 @@ def read_label_csv(path: str | Path, column: str = "openset", unique: bool = Fal
     fields: list[str] | None = None
     try:
         reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)  # a quote never closed is an error, not every later row in one field
-        fields = [f.strip() for f in (reader.fieldnames or [])]
+        found = [f.strip() for f in (reader.fieldnames or [])]
+        fields = [f.lower() for f in found]  # 'Name,OpenSet' (a spreadsheet's header) is the same header
         missing = [c for c in ("name", column) if c not in fields]
         if missing:
             apart = next((what for sep, what in (("\t", "tabs"), (";", "semicolons")) if len(fields) == 1 and sep in fields[0]), None)
             fix = f": its header is separated by {apart}; save it comma-separated" if apart else ""  # a TSV, a European Excel's CSV
             raise InputError(f"{path}: missing column(s) {', '.join(missing)}; expected a header 'name,{column}' "
-                             f"(found: {', '.join(fields) or 'nothing'}){fix}")
+                             f"(found: {', '.join(found) or 'nothing'}){fix}")
         twice = [c for c in ("name", column) if fields.count(c) > 1]  # the csv module would read the last one only
         if twice:
-            raise InputError(f"{path}: the header names column {twice[0]!r} twice; keep one")
+            raise InputError(f"{path}: the header names column {twice[0]!r} twice; keep one (found: {', '.join(found)}; case is ignored)")
         out: dict[str, list[str]] = {}
         repeats = _Repeats(path, "lines")
         for row in reader:
@@ -153,11 +157,11 @@ def read_label_csv(path: str | Path, column: str = "openset", unique: bool = Fal
             if any(v.strip() for v in extra):
                 raise InputError(f"{path}:{lineno}: {len(row) + len(extra)} cells but the header names {len(row)} columns; "
                                  f"quote the {column} cell if it holds commas (s1,\"['happy', 'sad']\")")
-            row = {(k or "").strip(): v for k, v in row.items()}
+            row = {(k or "").strip().lower(): v for k, v in row.items()}
             name = (row.get("name") or "").strip().lstrip("\ufeff")
             if not name:
                 raise InputError(f"{path}:{lineno}: empty 'name'")
-            if name == "name" and (row.get(column) or "").strip() == column:  # `cat a.csv b.csv`: a clip 'name' saying 'openset'
+            if name.lower() == "name" and (row.get(column) or "").strip().lower() == column:  # `cat a.csv b.csv`: a clip 'name' saying 'openset'
                 raise InputError(f"{path}:{lineno}: the header 'name,{column}' again (files joined with their headers?); remove this line")
             if row.get(column) is None:  # fewer cells than the header (a name alone, a line break left unquoted): no answer was written
                 cells = sum(v is not None for v in row.values())
@@ -180,7 +184,7 @@ def _separator_of(header: str) -> str | None:
     a semicolon CSV with its header quoted (R's ``write.csv2``, ``write.table(sep="\\t")``), which read by commas is malformed."""
     for sep, what in (("\t", "tabs"), (";", "semicolons")):
         cells = next(csv.reader([header], delimiter=sep), [])
-        if len(cells) > 1 and "name" in (c.strip() for c in cells):
+        if len(cells) > 1 and "name" in (c.strip().lower() for c in cells):
             return what
     return None
 

@@ -353,6 +353,13 @@ def test_a_csv_header_naming_the_openset_column_twice_is_refused_not_read_from_t
         refuse_file(tmp_path, "p.csv", text, r"p\.csv: the header names column 'openset' twice; keep one", load=load)
 
 
+def test_a_csv_header_naming_the_name_column_twice_in_another_case_is_refused_not_read_from_either(tmp_path):
+    # the header's case is ignored ('Name,OpenSet' is read): 'name' and 'Name' are the same column, named twice
+    for load in (read_judge_output, read_labels):
+        refuse_file(tmp_path, "p.csv", "name,Name,openset\ns1,s2,happy\n",
+                    r"p\.csv: the header names column 'name' twice; keep one \(found: name, Name, openset; case is ignored\)$", load=load)
+
+
 def test_a_csv_row_with_more_cells_than_the_header_is_located_not_cut_to_its_first_word(tmp_path):
     # f"{name},{words}" writes a Python list unquoted: s1,['happy', 'sad'] is 3 cells; 'sad' was silently dropped
     text = "name,openset\ns1,['happy', 'sad']\n"

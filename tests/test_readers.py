@@ -287,6 +287,15 @@ def test_a_missing_split_file_is_refused(tmp_path):
         read_split(tmp_path / "absent.txt")
 
 
+@pytest.mark.parametrize("header", ["Name,OpenSet", "NAME,OPENSET", " name , openset ", "\ufeffName,Openset", '"Name","OpenSet"'],
+                         ids=["spreadsheet case", "capitals", "spaces around", "byte order mark and case", "quoted"])
+def test_a_labels_files_header_is_read_whatever_its_case_surrounding_spaces_or_byte_order_mark(tmp_path, header):
+    # 'Name,OpenSet' (a spreadsheet's) was refused: "missing column(s) name, openset ... (found: Name, OpenSet)"
+    path = tmp_path / "labels.csv"
+    path.write_text(f"{header}\r\ns1,\"['happy', 'relieved']\"\r\ns2,sad\r\n", encoding="utf-8")
+    assert read_labels(path) == {"s1": ["happy", "relieved"], "s2": ["sad"]}
+
+
 def test_a_labels_file_with_only_its_header_is_refused(tmp_path):
     path = tmp_path / "labels.csv"
     path.write_text("name,openset\n", encoding="utf-8")
