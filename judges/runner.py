@@ -36,7 +36,7 @@ from judges.user_warnings import warn_user, with_call_site
 from judges.verdict import Verdict
 from judges.verdict_cache import VerdictCache
 
-__all__ = ["run_judges", "check_run_settings"]
+__all__ = ["run_judges", "check_run_settings", "checked_clips", "guarded_judge_batch"]
 
 CONCURRENCY_KINDS = ("thread", "process")
 
@@ -64,7 +64,7 @@ def run_judges(
     thread judges running at once (default: all of them).
     """
     judges = _checked_judges(judges)
-    clips = _checked_clips(clips)
+    clips = checked_clips(clips)
     batch_size, max_workers, batch_timeout = check_run_settings(batch_size, max_workers, batch_timeout, progress, retry_failed, cache)
     if cache is None or isinstance(cache, VerdictCache):
         return _run(judges, clips, cache, progress, max_workers, batch_size, retry_failed, batch_timeout)
@@ -121,7 +121,9 @@ def _warn_default_identity(judge: Judge) -> None:
         )
 
 
-def _checked_clips(clips: Iterable[Clip | str | Path]) -> list[Clip]:
+def checked_clips(clips: Iterable[Clip | str | Path]) -> list[Clip]:
+    """The clips as :class:`Clip` objects, or an ``InputError`` before any judge runs (one path given for a list, clip names
+    repeated): the local and the Ray runner both check their clips with it, so both refuse the same input."""
     if isinstance(clips, (str, os.PathLike, Clip)):  # a Path, or os.scandir's DirEntry
         raise InputError(f"clips={clips!r}: give a list of clips, video paths or sample names")
     checked = [Clip.coerce(item) for item in clips]
@@ -243,7 +245,7 @@ def _work(
                 if stop.is_set():
                     return
                 flights.start(judge.name)
-                judged = _judge_batch(judge, batch)
+                judged = guarded_judge_batch(judge, batch)
             finally:
                 flights.end(judge)
             outbox.put((judge, batch, judged))
@@ -311,9 +313,10 @@ class _Judged(NamedTuple):
     texts: list[str]
 
 
-def _judge_batch(judge: Judge, batch: list[Clip]) -> _Judged:
+def guarded_judge_batch(judge: Judge, batch: list[Clip]) -> _Judged:
     """The judge's verdicts for a batch, or one error verdict per clip if it raised or broke the contract (those of a broken
-    contract not cached: the judge's code must change)."""
+    contract not cached: the judge's code must change). Both runners judge through it, so a failing judge costs its own
+    clips, never the run."""
     start = time.perf_counter()
     texts: list[str] = []
     problem: str | None

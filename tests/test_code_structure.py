@@ -70,3 +70,23 @@ def test_every_name_in_a_modules_all_is_public_and_defined_there() -> None:
     wrong = [f"{module.__name__}.{name}" for module in _modules() for name in getattr(module, "__all__", ())
              if name.startswith("_") or not hasattr(module, name)]
     assert wrong == []
+
+
+def test_no_module_uses_a_private_name_of_another_module() -> None:
+    """A name another module imports, or reads as ``module._name``, is part of the packages' internal API: it is public."""
+    borrowed = []
+    for path in sorted(p for folder in (*PACKAGES, "benchmarks") for p in (REPO / folder).glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        modules: set[str] = set()  # local names bound to a module of the packages
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] in PACKAGES:
+                borrowed += [f"{path.relative_to(REPO)}:{node.lineno}: {node.module}.{alias.name}" for alias in node.names
+                             if alias.name.startswith("_") and not alias.name.startswith("__")]
+                folder = REPO.joinpath(*node.module.split("."))
+                modules |= {alias.asname or alias.name for alias in node.names if (folder / f"{alias.name}.py").exists()}
+            elif isinstance(node, ast.Import):
+                modules |= {alias.asname or alias.name for alias in node.names if alias.name.split(".")[0] in PACKAGES}
+        borrowed += [f"{path.relative_to(REPO)}:{node.lineno}: {ast.unparse(node)}" for node in ast.walk(tree)
+                     if isinstance(node, ast.Attribute) and ast.unparse(node.value) in modules
+                     and node.attr.startswith("_") and not node.attr.startswith("__")]
+    assert borrowed == []

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from judges.errors import InputError
-from judges.media import Media, MediaSpec, TruncatedMediaWarning, _sample_frames, _segment_middles, _to_rgb, decode_clip, encode_image, encode_wav
+from judges.media import Media, MediaSpec, TruncatedMediaWarning, _sample_frames, _to_rgb, decode_clip, encode_image, encode_wav, segment_middles
 from tests.media_fixtures import (TONE_HZ, make_audio_with_cover, make_clip, make_corrupt_clip, make_numbered_clip, make_stream_copy_cut,
                                   make_tone_file, make_truncated_copy)
 
@@ -269,7 +269,7 @@ def test_frames_of_a_rotated_phone_video_are_turned_upright(tmp_path):
 
 
 def _decode_every_frame(path, num_frames, max_side=None):
-    """The reference sampler: decode the whole stream in order, keep frames ``_segment_middles(total, num_frames)``.
+    """The reference sampler: decode the whole stream in order, keep frames ``segment_middles(total, num_frames)``.
 
     ``total`` is the header's frame count, else the packet count; when fewer
     frames decode than that, a pick past the end is the nearest earlier pick.
@@ -281,7 +281,7 @@ def _decode_every_frame(path, num_frames, max_side=None):
         total = stream.frames or sum(1 for packet in container.demux(stream) if packet.size)
     with av.open(str(path)) as container:  # opened again: a raw stream cannot seek back to its start
         decoded = [_to_rgb(frame, max_side) for frame in container.decode(container.streams.video[0])]
-    wanted = _segment_middles(total, num_frames)
+    wanted = segment_middles(total, num_frames)
     found = [i for i in sorted(set(wanted)) if i < len(decoded)]
     return [decoded[max((k for k in found if k <= i), default=found[0])] for i in wanted]
 
@@ -302,7 +302,7 @@ def _same_frames(got, want):
 def test_seeking_to_the_picks_gives_the_frames_decoding_every_frame_gives(tmp_path, frames, gop, codec, suffix, num_frames, max_side):
     clip = make_numbered_clip(tmp_path / f"n.{suffix}", frames, gop=gop, codec=codec)
     want = _decode_every_frame(clip, num_frames, max_side)
-    assert len({f.tobytes() for f in want}) == len(set(_segment_middles(frames, num_frames)))  # frames the test can tell apart
+    assert len({f.tobytes() for f in want}) == len(set(segment_middles(frames, num_frames)))  # frames the test can tell apart
     assert _same_frames(decode_clip(clip, num_frames=num_frames, max_side=max_side).frames, want)
 
 
@@ -349,7 +349,7 @@ def test_a_variable_frame_rate_avi_is_sampled_over_the_frames_it_holds(tmp_path)
     with av.open(str(clip)) as container:
         decoded = [_to_rgb(frame, None) for frame in container.decode(container.streams.video[0])]
         assert container.streams.video[0].frames > 10 * len(decoded) == 1200
-    assert _same_frames(decode_clip(clip, num_frames=8).frames, [decoded[i] for i in _segment_middles(120, 8)])
+    assert _same_frames(decode_clip(clip, num_frames=8).frames, [decoded[i] for i in segment_middles(120, 8)])
 
 
 def test_a_raw_stream_without_timestamps_is_decoded_in_order(tmp_path):
@@ -369,7 +369,7 @@ def test_a_clip_cut_off_gives_the_middles_of_the_frames_it_holds_not_of_those_it
     with pytest.warns(TruncatedMediaWarning):
         frames = decode_clip(cut, num_frames=8).frames
     assert 40 < len(decoded) < 70
-    assert _same_frames(frames, [decoded[i] for i in _segment_middles(len(decoded), 8)])
+    assert _same_frames(frames, [decoded[i] for i in segment_middles(len(decoded), 8)])
 
 
 # -- a truncated file (a download cut off, its header first): judged on what decodes, and said so --------------
@@ -758,8 +758,8 @@ def test_a_clip_cut_by_stream_copy_is_sampled_over_the_frames_a_player_shows(tmp
     assert hidden > 0 and _frame_number(shown[0]) == math.ceil(round(cut * 25, 6))  # a real edit list: the first frame shown is the cut
     assert keep is None or len(shown) == round(keep * 25)
     got = decode_clip(clip, num_frames=8).frames
-    assert [_frame_number(f) for f in got] == [_frame_number(shown[0]) + i for i in _segment_middles(len(shown), 8)]
-    assert _same_frames(got, [shown[i] for i in _segment_middles(len(shown), 8)])
+    assert [_frame_number(f) for f in got] == [_frame_number(shown[0]) + i for i in segment_middles(len(shown), 8)]
+    assert _same_frames(got, [shown[i] for i in segment_middles(len(shown), 8)])
 
 
 @pytest.mark.parametrize("cut", [2.3, 7.7])
