@@ -19,9 +19,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from judges.chinese_answer_patterns import (ASPECT_ZH, CLAUSE_ZH, DENIED_ZH, HAN_CHARACTER, JOINER_ZH, MAX_HAN_PER_LABEL, OPENER_ZH,
+from judges.chinese_answer_patterns import (ASPECT_ZH, CLAUSE_ZH, DENIED_ZH, JOINER_ZH, MAX_HAN_PER_LABEL, OPENER_ZH,
                                            OR_ZH, SENTENCE_LEAD_IN_ZH, UNSURE_ZH)
 from judges.errors import snippet
+from judges.han_characters import HAN_CHARACTER
 from judges.json_answers import json_answer_text
 from judges.label_text import parse_labels
 from judges.verdict import Verdict
@@ -29,10 +30,10 @@ from judges.verdict import Verdict
 __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "verdict_from_answer", "answer_error_hint",
            "MAX_WORDS_PER_LABEL", "PARSER_VERSION"]
 
-#: Bump whenever a change here (or in judges.json_answers or judges.chinese_answer_patterns) reads some answer differently:
-#: the judges that parse answers put it in their cache identity, as they do the prompt version, so words read by an older
-#: parser are never replayed.
-PARSER_VERSION = "2026-11-23.21"
+#: Bump whenever a change here (or in judges.json_answers, judges.chinese_answer_patterns or judges.han_characters) reads
+#: some answer differently: the judges that parse answers put it in their cache identity, as they do the prompt version,
+#: so words read by an older parser are never replayed.
+PARSER_VERSION = "2026-11-23.22"
 
 #: A label longer than this many words is a sentence, not an emotion word.
 MAX_WORDS_PER_LABEL = 3

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["ASPECT_ZH", "CLAUSE_ZH", "DENIED_ZH", "HAN_CHARACTER", "JOINER_ZH", "MAX_HAN_PER_LABEL", "OPENER_ZH", "OR_ZH",
+from judges.han_characters import HAN
+
+__all__ = ["ASPECT_ZH", "CLAUSE_ZH", "DENIED_ZH", "JOINER_ZH", "MAX_HAN_PER_LABEL", "OPENER_ZH", "OR_ZH",
            "SENTENCE_LEAD_IN_ZH", "UNSURE_ZH"]
 
 # A denied emotion in Chinese: "没有..."/"沒有..." (no ...), and "无"/"無" only as "(no) emotion", since it begins emotion
@@ -20,20 +22,19 @@ UNSURE_ZH = re.compile("^(?:\u65e0\u6cd5|\u7121\u6cd5|\u4e0d\u80fd|\u96be\u4ee5|
 # Chinese joiners between two words of two characters or more ("开心和兴奋", "開心與興奮", "开心或者紧张"), not inside one
 # ("平和" calm, "心态平和乐观", "比较温和友善", "一团和气", "不可或缺", "参与感", "来不及", "或许": the character before or after makes
 # the joiner part of a word); and a "but", "and also" or hedge ("maybe", "seems") opening an item ("但有点紧张", "可能是开心").
-JOINER_ZH = re.compile("(?<=[\u3400-\u9fff]{2})(?:\u4ee5\u53ca|\u6216\u8005"
+JOINER_ZH = re.compile("(?<=[" + HAN + "]{2})(?:\u4ee5\u53ca|\u6216\u8005"
                        "|(?<![\u5e73\u6e29\u6eab\u67d4\u968f\u96a8\u7965\u8c26\u8b19\u7f13\u7de9\u6696\u4eb2\u89aa\u8c03\u8abf\u9644\u6c14\u6c23"
                        "\u4e2d\u9971\u98fd\u5171\u603b\u7e3d\u8bb2\u8b1b\u56e2\u5718])\u548c"  # 和, not in 平和, 温和, 一团和气...
                        "|(?<![\u53c2\u53c3\u7ed9\u7d66\u8d4b\u8ce6])[\u4e0e\u8207]"  # 与, not in 参与, 给与
                        "|(?<![\u4e0d\u6d89\u666e\u6ce2\u4f01])\u53ca"  # 及, not in 来不及, 涉及
                        "|(?<!\u53ef)\u6216(?![\u8bb8\u8a31]))"  # 或, not in 不可或缺, 或许
-                       "(?=[\u3400-\u9fff]{2})")
+                       "(?=[" + HAN + "]{2})")
 OR_ZH = ("\u6216\u8005", "\u6216")
 OPENER_ZH = re.compile("^(?:\u4f46\u662f|\u4f46|\u4e0d\u8fc7|\u4e0d\u904e|\u800c\u4e14|\u5e76\u4e14|\u4e26\u4e14|\u540c\u65f6|\u540c\u6642|\u53ef\u80fd\u662f|\u53ef\u80fd|\u4e5f\u8bb8|\u4e5f\u8a31|\u6216\u8bb8|\u6216\u8a31|\u5927\u6982|\u4f3c\u4e4e|\u597d\u50cf)(?=.{2})")
 # A Chinese lead-in sentence without a colon ("情绪是开心和兴奋", "这个人的情绪是开心"): as judges.answer_parsing's English one.
-SENTENCE_LEAD_IN_ZH = re.compile("^[\u3400-\u9fff]{0,6}?(?:\u60c5\u7eea|\u60c5\u7dd2|\u60c5\u611f)(?:\u4e3b\u8981)?(?:\u662f|\u4e3a|\u70ba)")
+SENTENCE_LEAD_IN_ZH = re.compile("^[" + HAN + "]{0,6}?(?:\u60c5\u7eea|\u60c5\u7dd2|\u60c5\u611f)(?:\u4e3b\u8981)?(?:\u662f|\u4e3a|\u70ba)")
 #: A Chinese item longer than this many characters is a sentence ("这个人看起来很开心"), not an emotion word.
 MAX_HAN_PER_LABEL = 8
-HAN_CHARACTER = re.compile("[\u3400-\u9fff]")
 # A Chinese head naming no word, as judges.answer_parsing's field and aspect heads in English: a property of the answer
 # (强度 intensity, 倾向 tendency, 极性 polarity), what a line describes (视频 video, 字幕 subtitles, 表情 expression, 语气 tone,
 # 声音 voice, 人物 person, 男/女 man/woman, 他/她 he/she), an explanation (原因 reason, 注 note) or a speaker's words (她说 she says).
@@ -53,4 +54,4 @@ ASPECT_ZH = re.compile("(?:\u5f3a\u5ea6|\u5f37\u5ea6|\u7a0b\u5ea6|\u503e\u5411|\
 CLAUSE_ZH = re.compile("\u5979|(?<!\u5176)\u4ed6|\u5b83|\u6211|\u4f60|\u4eba\u7269|[\u8fd9\u9019\u4e00][\u4e2a\u500b]\u4eba|\u56e0[\u4e3a\u70ba]"
                        "|\u7531[\u4e8e\u65bc]|\u6240\u4ee5|\u6b63\u5728"
                        "|\u58f0\u97f3|\u8072\u97f3|\u8bed\u6c14|\u8a9e\u6c23|\u8bed\u901f|\u8a9e\u901f|\u8bed\u8c03|\u8a9e\u8abf|\u773c\u795e|\u773c\u775b|\u773c\u7736|\u7709\u5934|\u7709\u982d|\u7709\u6bdb|\u5634\u89d2|\u53cc\u624b|\u96d9\u624b|\u8138\u4e0a|\u81c9\u4e0a|\u9762\u5e26|\u9762\u5e36|\u8868\u60c5|\u52a8\u4f5c|\u52d5\u4f5c|\u8eab\u4f53|\u8eab\u9ad4|\u4f4e\u5934|\u4f4e\u982d|\u5bf9\u65b9|\u5c0d\u65b9"
-                       "|(?<=[\u3400-\u9fff])(?:\u5f88|(?<![\u6c89\u6267\u57f7])\u7740|(?<!\u4e0d)\u4e86|(?<![\u81ea\u6b63])\u5728(?![\u4e4e\u610f]))(?=[\u3400-\u9fff])")
+                       "|(?<=[" + HAN + "])(?:\u5f88|(?<![\u6c89\u6267\u57f7])\u7740|(?<!\u4e0d)\u4e86|(?<![\u81ea\u6b63])\u5728(?![\u4e4e\u610f]))(?=[" + HAN + "])")

@@ -42,6 +42,7 @@ from judges.base import Judge
 from judges.clip import Clip
 from judges.closed_set_words import DUTIR_WORDS, NRC_WORDS
 from judges.errors import InputError
+from judges.han_characters import HAN_CHARACTER
 from judges.install_hints import install_hint
 from judges.lexical_extractor import tokenize
 from judges.negation import BOUNDARY_WORDS, NEGATION_RULES, NEGATORS, NegationScope
@@ -85,15 +86,14 @@ CHINESE_NEGATORS = frozenset({"不", "没", "没有", "无", "非", "莫", "勿"
                               "不要", "毫不", "并不", "从不", "从未", "绝不", "不太", "不怎么", "不再", "并非"})
 CHINESE_WINDOW = 3
 _CHINESE_BOUNDARY = re.compile(r"^[\s，。！？；：、,.!?;:…\"“”'‘’()（）]+$")
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
 _LATIN_TOKEN = re.compile(r"^[A-Za-z]+$")
 _NOT = re.compile(r"n['\u2019]t\b", re.IGNORECASE)  # "isn't" -> "is not" before jieba splits it at the apostrophe
 
 
 def is_chinese(text: str) -> bool:
-    """Whether ``text`` is mostly Chinese: more CJK characters than Latin words."""
-    return len(_CJK.findall(text)) > len(_LATIN_WORD.findall(text))
+    """Whether ``text`` is mostly Chinese: more Han characters (:data:`judges.han_characters.HAN_CHARACTER`) than Latin words."""
+    return len(HAN_CHARACTER.findall(text)) > len(_LATIN_WORD.findall(text))
 
 
 @register_judge("text-lexicon")
@@ -158,7 +158,7 @@ class TextLexiconJudge(Judge):
                 parts = self._chinese(text, latin=True)
             else:
                 parts = self._english(text)
-                if _CJK.search(text):
+                if HAN_CHARACTER.search(text):
                     parts += self._chinese(text, latin=False)
         except InputError as exc:
             return Verdict.failed(self.name, clip, str(exc), seconds=time.perf_counter() - start)

@@ -712,6 +712,13 @@ def test_a_chinese_cannot_judge_or_sentence_is_an_error_not_a_word(answer):
     assert words == [] and error.startswith("unparseable answer")
 
 
+def test_a_chinese_sentence_with_a_compatibility_ideograph_is_an_error_as_with_the_unified_one():
+    # U+F967 is 不 as a Korean encoding gives it, a Chinese character as the text-lexicon judge counts it: this nine-character
+    # sentence was taken for one emotion word, while the same sentence with U+4E0D is an error
+    words, error = words_from_answer("这个人看起来\uf967开心")
+    assert words == [] and error.startswith("unparseable answer")
+
+
 def test_a_chinese_cannot_judge_is_a_non_answer():
     words, error = words_from_answer("无法判断")
     assert words == [] and error.startswith("unparseable answer")
