@@ -37,7 +37,6 @@ import json
 import math
 import os
 import re
-import socket
 import threading
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -48,8 +47,8 @@ from typing import Any
 from judges.base import Judge
 from judges.clip import Clip
 from judges.errors import InputError
-from judges.install_hints import install_hint
 from judges.option_values import is_number, is_whole_number
+from judges.ray_cluster import connect, import_ray
 from judges.registry import BUILTIN_MODULES, RAY_KEYS, build_judge, judge_types, load_config, resolve_paths
 from judges.runner import check_run_settings, checked_clips, guarded_judge_batch, run_judges
 from judges.temp_files import held_temporary
@@ -101,7 +100,7 @@ def run_judges_ray(
         except OSError as exc:
             raise InputError(f"out_dir={str(out_dir)!r}: cannot be made a folder ({exc.strerror}); "
                              f"give a folder for the {PARQUET_FILE} files") from None
-    _connect(address, num_cpus)
+    connect(address, num_cpus)
     _check_resources(plans)
     identities = _identify(plans)
     if out_dir is not None:
@@ -147,7 +146,7 @@ def _plans(judge_configs: Sequence[Mapping[str, Any] | Judge] | str | Path) -> l
 
 def _plan(item: Mapping[str, Any] | Judge, number: int) -> _Plan:
     if isinstance(item, Judge):
-        _import_ray()
+        import_ray()
         import ray.cloudpickle
 
         try:
@@ -430,7 +429,7 @@ class _ActorPool(Judge):
                 elif hasattr(self._dataset, "_current_executor"):  # Ray Data sets it once the first batch is back
                     why = "no batch of it was back yet, and Ray Data gives no handle to stop it before that"
                 else:
-                    why = f"Ray {_import_ray().__version__} has no Dataset._current_executor"
+                    why = f"Ray {import_ray().__version__} has no Dataset._current_executor"
                 warn_user(f"judge {self.name!r}: could not stop its Ray Data dataset ({why}), so the program may not end once Ray "
                           "shuts down: press Ctrl-C again (what the cache holds stays)", RuntimeWarning)
         if self._ledger is not None:
@@ -452,6 +451,9 @@ class _ActorPool(Judge):
 
         rows = [{"clip": _clip_row(clip)} for clip in self.todo]
         self._ledger = ray.remote(num_cpus=0, max_restarts=-1, max_task_retries=-1)(_StartLedger).remote()  # ended by close()
+        # Ray 2.60 deprecates map_batches(max_restarts=...) without a named replacement: the warning is for this call
+        # only. Set after importing Ray, whose own filter for its deprecations goes in front of any set before it.
+        warnings.filterwarnings("ignore", message="`ray_remote_args` is deprecated", module=r"judges\.ray_runner")
         judged = ray.data.from_items(rows, override_num_blocks=math.ceil(len(rows) / self._batch_size)).map_batches(
             _JudgeActor,
             fn_constructor_args=(ray.cloudpickle.dumps(self._plan.source), self._ledger, self.name),
@@ -550,65 +552,3 @@ def _write_parquet(path: Path, verdicts: list[Verdict]) -> None:
         finally:
             os.close(fd)
         os.replace(partial, path)
-
-
-def _connect(address: str | None, num_cpus: int | None) -> None:
-    """Join Ray at ``address``, keep the session already open here, or start a local cluster."""
-    ray = _import_ray()
-    if num_cpus is not None and (not is_whole_number(num_cpus) or num_cpus < 1):
-        raise InputError(f"num_cpus={num_cpus!r}: give the local cluster's CPU count, a whole number >= 1, or None for all")
-    if ray.is_initialized():
-        return
-    if address is not None:
-        if num_cpus is not None:
-            raise InputError("num_cpus sizes a local cluster; drop it when joining one at address=...")
-        _check_listening(address)
-        try:
-            ray.init(address=address)
-        except ConnectionError as exc:
-            raise InputError(f"address={address!r}: no Ray cluster found there ({_first_sentence(exc)}); "
-                             "start one (ray start --head) or leave address out for a local cluster") from None
-        except ValueError as exc:  # not an address at all ('head-node' without a port), or ray:// without ray[client]
-            raise InputError(f"address={address!r}: Ray cannot use it ({_first_sentence(exc)}); give 'auto' or the head "
-                             "node's host:port (ray start --head prints it), or leave address out for a local cluster") from None
-    else:
-        ray.init(num_cpus=None if num_cpus is None else int(num_cpus), include_dashboard=False)
-
-
-_HOST_PORT = re.compile(r"(?P<host>\[[0-9A-Fa-f:.]+\]|[^:/\[\]]+):(?P<port>\d{1,5})")
-
-
-def _check_listening(address: str, timeout: float = 5.0) -> None:
-    """A ``host:port`` address where nothing listens is refused at once; ``ray.init`` would retry it for minutes."""
-    match = _HOST_PORT.fullmatch(address.strip())
-    if match is None:  # 'auto', 'local', ray://...: Ray's own business
-        return
-    host, port = match["host"].strip("[]"), int(match["port"])
-    if not 0 < port < 65536:
-        raise InputError(f"address={address!r}: {port} is not a port (1-65535); give the head node's host:port "
-                         "(ray start --head prints it), or leave address out for a local cluster")
-    try:
-        socket.create_connection((host, port), timeout=timeout).close()
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        raise InputError(f"address={address!r}: nothing answers there ({reason}); start the cluster (ray start --head "
-                         "prints its address) or fix the host:port, or leave address out for a local cluster") from None
-
-
-def _import_ray() -> Any:
-    """The ``ray`` module with Ray Data, or a one-line error saying how to install it."""
-    try:
-        import ray
-        import ray.data  # noqa: F401
-    except ImportError:
-        raise InputError("run_judges_ray needs Ray Data; install it with: " + install_hint("ray")) from None
-    # Ray 2.60 deprecates map_batches(max_restarts=...) without a named replacement: the warning is for this call
-    # only. Set after importing Ray, whose own filter for its deprecations goes in front of any set before it.
-    warnings.filterwarnings("ignore", message="`ray_remote_args` is deprecated", module=r"judges\.ray_runner")
-    return ray
-
-
-def _first_sentence(exc: BaseException) -> str:
-    """Ray's error reduced to its first sentence, on one line, for a one-line message."""
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text.split(". ")[0].rstrip(".")
