@@ -49,8 +49,8 @@ def time_judge(judge, clip: Clip, repeats: int) -> tuple[float, float, list[str]
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=positive_float, default=10.0)
-    parser.add_argument("--repeats", type=positive_int, default=3)
+    parser.add_argument("--seconds", type=positive_float, default=10.0, help="length of the generated clip in seconds (default 10)")
+    parser.add_argument("--repeats", type=positive_int, default=3, help="warm runs per judge after the cold one; their median is printed (default 3)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()

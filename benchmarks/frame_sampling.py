@@ -79,12 +79,12 @@ def size(text: str) -> tuple[int, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=positive_float, default=300.0, help="clip length (default 300)")
-    parser.add_argument("--fps", type=positive_int, default=25)
+    parser.add_argument("--fps", type=positive_int, default=25, help="frame rate of the generated clip (default 25)")
     parser.add_argument("--size", type=size, default=(320, 240), help="WIDTHxHEIGHT (default 320x240)")
     parser.add_argument("--gop", type=positive_int, default=250, help="a keyframe every this many frames (default 250)")
     parser.add_argument("--codec", default="libx264", help="PyAV encoder (default libx264; mpeg4 also works)")
     parser.add_argument("--frames", type=positive_int, default=8, help="frames to sample (default 8)")
-    parser.add_argument("--repeats", type=positive_int, default=3)
+    parser.add_argument("--repeats", type=positive_int, default=3, help="timed runs of each way; the median is printed (default 3)")
     args = parser.parse_args()
     width, height = args.size
     with tempfile.TemporaryDirectory() as tmp:

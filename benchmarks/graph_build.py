@@ -145,8 +145,8 @@ def timed_fit(words: list[str], cache: EmbeddingCache, norm: WordNormalizer, met
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--words", type=positive_int, default=10_000, help="graph size (distinct normalised words)")
-    parser.add_argument("--threads", type=positive_int, default=2, help="torch CPU threads")
+    parser.add_argument("--words", type=positive_int, default=10_000, help="graph size (distinct normalised words; default 10,000)")
+    parser.add_argument("--threads", type=positive_int, default=2, help="torch CPU threads (default 2)")
     parser.add_argument("--skip-report", action="store_true", help="only time the graph build")
     parser.add_argument("--ew", action="store_true", help="also score attach_oov with the EW metric on dev (slow)")
     args = parser.parse_args()

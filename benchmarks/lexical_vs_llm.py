@@ -38,9 +38,9 @@ def runs(outputs: Path) -> list[tuple[str, Path, Path]]:
 
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--data", type=Path, help="data folder (default: $MEROV_DATA or ../shared)")
-    p.add_argument("--window", type=non_negative_int, default=3, help="negation window in words")
-    p.add_argument("--stoplist", default=",".join(sorted(DEFAULT_STOPLIST)), help="comma-separated forms to skip ('' for none)")
+    p.add_argument("--data", type=Path, help="data folder (default: $MEROV_DATA, else a shared/ folder as README 'Data' says)")
+    p.add_argument("--window", type=non_negative_int, default=3, help="negation window in words (default 3, the extractor's; 0 turns negation off)")
+    p.add_argument("--stoplist", default=",".join(sorted(DEFAULT_STOPLIST)), help="comma-separated forms to skip ('' for none; default: the extractor's stoplist)")
     args = p.parse_args(argv)
     root = args.data or data_root()
     ovmerd = root / "ovmerd"

@@ -48,16 +48,17 @@ def panels(outputs_dir: Path) -> dict[str, list[Path]]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--strategies", default="stacked,majority,weighted,dawid-skene")
+    ap.add_argument("--strategies", default="stacked,majority,weighted,dawid-skene",
+                    help="voting strategies, comma-separated, as cojudge tune --strategy names them (default: the four built-in)")
     ap.add_argument("--panels", help="any of A, B, C (OV-MERD's), comma-separated (default: all three)")
     ap.add_argument("--labels", help="a panel of one's own: its ground truth CSV (name,openset), with --judge/--judge-glob")
     ap.add_argument("--names", help="with --labels: cross-validate on these names only (split file; default: every labelled name)")
     add_judge_arguments(ap)
-    ap.add_argument("--oov", default="attach")
-    ap.add_argument("--repeats", type=int, default=4)
-    ap.add_argument("--inner-repeats", type=int, default=2)
+    ap.add_argument("--oov", default="attach", help="out-of-vocabulary judge words: attach, drop, or both comma-separated (default attach)")
+    ap.add_argument("--repeats", type=int, default=4, help="repeats of the outer 5-fold cross-validation (default 4: 20 folds)")
+    ap.add_argument("--inner-repeats", type=int, default=2, help="repeats of the inner 5-fold tuning in each outer fold (default 2)")
     ap.add_argument("--no-smooth", action="store_true", help="choose the decision knob by its own inner score, not its neighbourhood's")
-    ap.add_argument("--seed", default="0", help="fold assignment(s), e.g. 0 or 0,1,2,3,4 (then also their means); report every seed you run")
+    ap.add_argument("--seed", default="0", help="fold assignment(s), e.g. 0 or 0,1,2,3,4 (then also their means; default 0); report every seed you run")
     ap.add_argument("--jsonl", help="append results to this file")
     ap.add_argument("--shuffle-labels", type=int, metavar="K", help="null check: permute the labels across clips (seed K) first")
     ap.add_argument("--no-reliability", action="store_true",

@@ -54,8 +54,8 @@ def predict(video: Path, *extra: str) -> tuple[float, float, dict]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=positive_float, default=10.0)
-    parser.add_argument("--repeats", type=positive_int, default=3)
+    parser.add_argument("--seconds", type=positive_float, default=10.0, help="length of the generated clip in seconds (default 10)")
+    parser.add_argument("--repeats", type=positive_int, default=3, help="fresh cojudge predict processes timed before the cached run (default 3)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         video = make_demo_clip(Path(tmp) / "bench.mp4", text=TEXT, seconds=args.seconds, size=(1280, 720))

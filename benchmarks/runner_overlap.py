@@ -93,9 +93,9 @@ def cpu_model() -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clips", type=positive_int, default=40)
-    parser.add_argument("--delays", type=whole_numbers, default="50,100,150", help="milliseconds per request, one per judge")
-    parser.add_argument("--video-kib", type=positive_int, default=1024, help="size of each dummy clip file")
+    parser.add_argument("--clips", type=positive_int, default=40, help="dummy clips each judge judges (default 40)")
+    parser.add_argument("--delays", type=whole_numbers, default="50,100,150", help="milliseconds per request, one per judge (default 50,100,150)")
+    parser.add_argument("--video-kib", type=positive_int, default=1024, help="size of each dummy clip file in KiB (default 1024)")
     args = parser.parse_args()
     delays = [d / 1000 for d in args.delays]
 

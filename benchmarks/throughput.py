@@ -80,9 +80,9 @@ def fusion_cost(data: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clips", type=positive_int, default=1000)
-    parser.add_argument("--batch-size", type=positive_int, default=8)
-    parser.add_argument("--ray-cpus", type=positive_int, default=2)
+    parser.add_argument("--clips", type=positive_int, default=1000, help="clip names, the stored ones cycled with suffixes (default 1000)")
+    parser.add_argument("--batch-size", type=positive_int, default=8, help="clips per judge_batch call, both runners (default 8)")
+    parser.add_argument("--ray-cpus", type=positive_int, default=2, help="CPUs of the local Ray cluster it starts (default 2)")
     args = parser.parse_args()
     data = find_data_root()
     if data is None:

@@ -1,6 +1,8 @@
-"""The benchmark scripts the README points to: each answers ``--help`` with its usage, without running."""
+"""The benchmark scripts the README points to: each answers ``--help`` with its usage, without running, and says there
+what each option sets and its default."""
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -121,3 +123,33 @@ def test_fusion_speed_times_a_freshly_loaded_fusion_not_only_one_whose_lookups_a
     stdout, _ = fusion_speed_run
     fuse_lines = [line for line in stdout.splitlines() if line.startswith("fuse ")]
     assert fuse_lines and "a freshly loaded fusion" in fuse_lines[0], stdout
+
+
+# prints, for the first ArgumentParser a script parses with, each option's flags, help text and whether it has a default
+# (none: None, a flag's False, a repeatable option's []), then stops
+_OPTIONS_OF = """
+import argparse, json, os, runpy, sys
+def options(parser, args=None, namespace=None):
+    print(json.dumps([[a.option_strings, a.help, not (a.default is None or a.default is False or a.default == [] or a.default == argparse.SUPPRESS)]
+                      for a in parser._actions if a.option_strings and a.dest != "help"]))
+    raise SystemExit(0)
+argparse.ArgumentParser.parse_args = options
+script = sys.argv[1]
+sys.path.insert(0, os.path.dirname(script))  # the scripts import benchmark_arguments beside them
+sys.argv = [script]
+runpy.run_path(script, run_name="__main__")
+"""
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.stem)
+def test_every_benchmark_option_says_in_its_help_what_it_sets_and_its_default(script, tmp_path):
+    # 'panel_cross_validation.py --help' listed '--repeats REPEATS' and '--inner-repeats INNER_REPEATS' bare: nothing
+    # said they were the outer and inner cross-validation repeats, nor that they default to 4 and 2
+    env = {**os.environ, "PYTHONPATH": str(REPO), "MEROV_DATA": str(tmp_path / "no-data-here")}
+    done = subprocess.run([sys.executable, "-c", _OPTIONS_OF, str(script)], cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-500:]
+    options = json.loads(done.stdout.strip().splitlines()[-1])
+    bare = [flags[0] for flags, help_text, _ in options if not help_text]
+    no_default = [flags[0] for flags, help_text, has_default in options if has_default and help_text and "default" not in help_text]
+    assert not bare, f"{script.name}: options without help: {bare}"
+    assert not no_default, f"{script.name}: options whose help does not give their default: {no_default}"
