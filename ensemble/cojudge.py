@@ -70,9 +70,15 @@ class CoJudge:
 
     ``fit`` tunes the fusion on labelled clips by cross-validation and learns it;
     ``predict`` answers for one video (or a stored sample name, for replayed judges).
+    ``judges`` are the judges, each under a name of its own (a name given twice is refused).
     The voting strategy is ``strategy``: a built-in name (default ``"stacked"``), or one of your own as
     ``"module:Class"`` or ``"path/to/file.py:Class"``; or give the voter itself as ``fuser=Fuser(voter)``
     (README, 'Adding a voting strategy').
+    The judges run as :func:`judges.runner.run_judges` runs them, with this object's ``cache`` (a verdict cache's
+    path, or a :class:`~judges.verdict_cache.VerdictCache`; default: none), ``progress`` (progress bars, default on),
+    ``max_workers`` (batches of ``concurrency = "thread"`` judges running at once, default all), ``batch_size``
+    (clips per batch, default 8), ``batch_timeout`` (seconds before a hung judge is given up, default none) and
+    ``retry_failed`` (judge cached failures again, default off); a bad one is refused here, before any work.
 
     >>> from judges.replay import ReplayJudge
     >>> judges = [ReplayJudge("a", "outputs/a-openset.npz"), ReplayJudge("b", "outputs/b-openset.npz")]  # doctest: +SKIP

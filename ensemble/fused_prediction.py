@@ -11,9 +11,10 @@ __all__ = ["FusedPrediction"]
 class FusedPrediction:
     """The co-judgment for one clip.
 
-    ``words`` are emotion words, best first; ``confidence[word]`` is the estimated
+    ``name`` is the clip's; ``words`` are emotion words, best first; ``confidence[word]`` is the estimated
     probability that the word's emotion classes are in the clip; ``support[word]``
-    lists the judges that said a word of the same meaning. ``error`` is set when no
+    lists the judges that said a word of the same meaning; ``judges_answered`` the judges
+    that gave the clip a verdict (words or none). ``error`` is set when no
     judge answered: such a clip is reported, never guessed.
     """
 

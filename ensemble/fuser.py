@@ -47,10 +47,13 @@ def warn_unfitted_judges(unfitted: Sequence[str], fitted: Sequence[str]) -> None
 class Fuser(BaseEstimator):
     """Judge outputs in, one fused list of words per clip out.
 
-    Words are normalised (spelling, word forms); with ``oov="attach"`` a word outside
+    Words are normalised (spelling, word forms); with ``oov="attach"`` (the default) a word outside
     the wheel vocabulary is attached to its nearest wheel word through the embedding
-    graph (cosine at least ``min_similarity``), else it is dropped from voting. Votes
-    are then counted per emotion class and the ``voter`` decides.
+    graph (cosine at least ``min_similarity``, default 0.65), else (``oov="drop"``) it is dropped
+    from voting. Votes are then counted per emotion class and the ``voter`` decides (default: a
+    :class:`~ensemble.stacked_voter.StackedVoter`). ``embedding_model`` is the sentence-transformers
+    folder or name that embeds words (default: the bundled all-MiniLM-L6-v2); ``wheel`` the
+    :class:`~calibration.emotion_wheel.EmotionWheel` (default: the data folder's).
 
     >>> outputs = {"a": {"s1": ["happy"], "s2": ["sad", "angry"], "s3": ["happy"]},
     ...            "b": {"s1": ["cheerful", "worried"], "s2": ["sad"], "s3": ["gratitude"]}}

@@ -90,3 +90,25 @@ def test_no_module_uses_a_private_name_of_another_module() -> None:
                      if isinstance(node, ast.Attribute) and ast.unparse(node.value) in modules
                      and node.attr.startswith("_") and not node.attr.startswith("__")]
     assert borrowed == []
+
+
+def test_every_class_the_ensemble_package_exports_names_each_parameter_it_takes_in_its_docstring() -> None:
+    # help(CoJudge) said nothing of cache, batch_size, batch_timeout or retry_failed, help(StackedVoter) nothing of C,
+    # help(FusedPrediction) nothing of judges_answered: what a user of the package's front door reads first
+    import re
+
+    import ensemble
+    from ensemble.voter_base import ClassVoter
+
+    def named(parameter: str, doc: str) -> bool:
+        return re.search(rf"``{re.escape(parameter)}(``|=|\[)", doc) is not None
+
+    unnamed = []
+    for name in ensemble.__all__:
+        cls = getattr(ensemble, name)
+        doc = inspect.getdoc(cls) or ""
+        for parameter in inspect.signature(cls).parameters:
+            # a voting strategy's decision parameters are the base class's, documented there once
+            if not named(parameter, doc) and not (issubclass(cls, ClassVoter) and named(parameter, inspect.getdoc(ClassVoter) or "")):
+                unnamed.append(f"{name}({parameter})")
+    assert unnamed == []
