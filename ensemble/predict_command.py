@@ -49,7 +49,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="video files (a .srt/.txt beside a video is its subtitle, read with it when given too, as clips/* gives it); "
                         "a bare name without a file is a sample name for replayed judges")
     p.add_argument("--demo", action="store_true", help="make the bundled demo clip (a smiling face saying something happy) in the cache folder and judge it")
-    p.add_argument("--names", metavar="SPLIT", help="file of sample names, one per line, for replayed judges (type = \"replay\")")
+    p.add_argument("--names", metavar="SPLIT", help="file of sample names, one per line, for judges that answer by sample name (type = \"replay\", or "
+                   "\"lexical\" with stored descriptions)")
     p.add_argument("--config", help="judges config (TOML/YAML [[judge]] tables; default: the CPU judges, judges/default_judges.toml)")
     p.add_argument("--calibration", help="calibration JSON from 'cojudge tune' (default: untrained score-weighted union of the judges' words); "
                    "one tuned with a strategy of your own imports its module or file, running its code: use files you trust")

@@ -102,7 +102,14 @@ def build_judge(type_name: str, **params: Any) -> Judge:
         return cls(**params)
     except TypeError as exc:
         if not fits:
-            raise InputError(f"judge type {type_name!r} does not take the parameters given ({', '.join(sorted(params))}): {exc}{_parameter_hint(type_name, cls, params)}") from None
+            unknown, needed = _unknown_parameters(cls, params), _missing_parameters(cls, params)
+            if unknown:
+                problem = f"does not take parameter{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}"
+            elif needed:
+                problem = f"needs parameter{'s' if len(needed) > 1 else ''} {', '.join(needed)}"
+            else:
+                problem = f"does not take the parameters given ({', '.join(sorted(params))})"
+            raise InputError(f"judge type {type_name!r} {problem}: {exc}{_parameter_hint(type_name, cls, params)}") from None
         # the parameters fit the signature: the constructor's own code raised (its traceback kept as the cause)
         raise InputError(f"judge type {type_name!r}: building {cls.__name__} raised TypeError: {' '.join(str(exc).split())}") from exc
     except InputError:
@@ -120,16 +127,40 @@ def _takes(cls: type[Judge], params: dict[str, Any]) -> bool:
     return True
 
 
-def _parameter_hint(type_name: str, cls: type[Judge], params: dict[str, Any]) -> str:
-    """``; did you mean 'x'?`` for a parameter the judge type does not take, else the ones it takes ('' if it takes any)."""
+def _known_parameters(cls: type[Judge]) -> list[str] | None:
+    """The keyword parameters ``cls`` takes, in order; None when any would do (``**kwargs``) or it cannot be read."""
     try:
         signature = inspect.signature(cls)
     except (TypeError, ValueError):
-        return ""
-    kinds = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+        return None
     if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in signature.parameters.values()):
+        return None
+    kinds = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+    return [name for name, p in signature.parameters.items() if p.kind in kinds]
+
+
+def _unknown_parameters(cls: type[Judge], params: dict[str, Any]) -> list[str]:
+    """The parameters given that ``cls`` does not take, sorted (none when that cannot be told: a missing one, say)."""
+    known = _known_parameters(cls)
+    return [] if known is None else sorted(key for key in params if key not in known)
+
+
+def _missing_parameters(cls: type[Judge], params: dict[str, Any]) -> list[str]:
+    """The parameters ``cls`` requires (no default) that were not given, in signature order ([] if it cannot be read)."""
+    try:
+        signature = inspect.signature(cls)
+    except (TypeError, ValueError):
+        return []
+    kinds = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+    return [name for name, p in signature.parameters.items()
+            if p.kind in kinds and p.default is inspect.Parameter.empty and name not in params]
+
+
+def _parameter_hint(type_name: str, cls: type[Judge], params: dict[str, Any]) -> str:
+    """``; did you mean 'x'?`` for a parameter the judge type does not take, else the ones it takes ('' if it takes any)."""
+    known = _known_parameters(cls)
+    if known is None:
         return ""
-    known = [name for name, p in signature.parameters.items() if p.kind in kinds]
     unknown = [key for key in params if key not in known]
     if not unknown:
         return ""

@@ -240,9 +240,21 @@ def test_judges_already_built_are_closed_when_a_later_entry_fails(tmp_path, monk
 
 
 def test_unknown_parameters_of_a_judge_type_are_an_input_error_naming_the_one_it_does_not_take():
-    with pytest.raises(InputError, match=r"^judge type 'replay' does not take the parameters given \(labels, name, temperature\): "
+    # it said "does not take the parameters given (labels, name, temperature)", as if name and labels were refused too
+    with pytest.raises(InputError, match=r"^judge type 'replay' does not take parameter temperature: "
                                          r".*unexpected keyword argument 'temperature'"):
         build_judge("replay", name="r", labels={}, temperature=0.2)
+
+
+def test_two_unknown_parameters_are_both_named_and_only_they():
+    with pytest.raises(InputError, match=r"^judge type 'replay' does not take parameters temperature, top_p: "):
+        build_judge("replay", name="r", labels={}, temperature=0.2, top_p=0.9)
+
+
+def test_a_missing_required_parameter_is_named_as_needed_not_the_given_ones_as_refused():
+    # it said "does not take the parameters given (name)" for an openai judge without its model
+    with pytest.raises(InputError, match=r"^judge type 'openai' needs parameter model: .*missing 1 required"):
+        build_judge("openai", name="o")
 
 
 def test_a_misspelt_parameter_gets_a_did_you_mean(tmp_path):
