@@ -7,8 +7,8 @@ connection error, timeout, 429 or 5xx is retried with exponential backoff (or
 the longer wait its ``Retry-After`` asks for), and so is a body that is no chat completion; a 4xx is
 not. Once ``max_unreachable`` (3) requests in a row could not reach the server at all, after their retries, the
 judge's other clips fail at once, not cached (one request is let through 30 s after the last miss, to find the
-server back); a server that has not answered the judge yet (one still loading its model) is given ``startup_wait``
-(300) seconds first. Standard library only (``urllib``).
+server back); a server that has not answered the judge yet and refuses connections (one still loading its model) is
+given ``startup_wait`` (300) seconds first. Standard library only (``urllib``).
 """
 from __future__ import annotations
 
@@ -62,9 +62,10 @@ class _Reachability:
     A request that reaches the server (any answer, an HTTP error or a slow one too) sets the count back to 0. Once the
     count reaches ``limit`` requests are refused, but for one every ``_ASK_AGAIN_AFTER`` seconds: a server back up is
     found again, by the run under way or by a later one of the same judge (kept in a notebook, a ``CoJudge``). Until a
-    request has once reached the server, the count refuses nothing for ``startup_wait`` seconds after the first miss: a
-    server still loading its model refuses connections for a minute or two, and is waited for with each request's
-    retries; one never reached (a wrong URL) is given up then.
+    request has once reached the server, refused connections refuse nothing for ``startup_wait`` seconds after the first
+    miss: a server still loading its model refuses connections for a minute or two, and is waited for with each
+    request's retries; one never reached (a wrong port) is given up then. A name not resolved, no route or a connect
+    timeout is no loading server's (a wrong host, a host that drops packets): it counts at once.
     """
 
     def __init__(self, limit: int, startup_wait: float) -> None:
@@ -76,24 +77,27 @@ class _Reachability:
         self.last_try = 0.0  # time.monotonic() when a request last missed the server, or was let through to try it
         self.answered = False  # a request has reached the server once: from then on a miss counts at once
         self.first_miss: float | None = None  # time.monotonic() of the first miss, while none has reached it
+        self.refused = False  # the last miss was a refused connection, as a server loading its model gives
 
     def reached(self) -> None:
         with self.lock:
             self.missed = 0
             self.answered = True
 
-    def miss(self, problem: str) -> None:
+    def miss(self, problem: str, refused: bool) -> None:
         with self.lock:
             self.missed += 1
             self.problem = problem
+            self.refused = refused
             self.last_try = time.monotonic()
             if self.first_miss is None:
                 self.first_miss = self.last_try
 
-    def refusal(self, claim: bool = True) -> tuple[int, str, bool] | None:
-        """``(requests missed in a row, the last one's reason, whether the server ever answered)`` if a request is not
-        to be sent, else None: the server not given up (never answered, and ``startup_wait`` not over since the first
-        miss), or given up long enough ago to try it again (``claim``: this request is that try)."""
+    def refusal(self, claim: bool = True) -> tuple[int, str, bool, bool] | None:
+        """``(requests missed in a row, the last one's reason, whether the server ever answered, whether the last miss
+        was a refused connection)`` if a request is not to be sent, else None: the server not given up (never answered,
+        refusing connections, and ``startup_wait`` not over since the first miss), or given up long enough ago to try it
+        again (``claim``: this request is that try)."""
         with self.lock:
             now = time.monotonic()
             if not self._gave_up(now):
@@ -102,7 +106,7 @@ class _Reachability:
                 if claim:
                     self.last_try = now
                 return None
-            return self.missed, self.problem, self.answered
+            return self.missed, self.problem, self.answered, self.refused
 
     def given_up(self) -> bool:
         """Whether the server is given up (:meth:`refusal`), though the request that tries it again may be due."""
@@ -110,9 +114,10 @@ class _Reachability:
             return self._gave_up(time.monotonic())
 
     def _gave_up(self, now: float) -> bool:
-        """``limit`` misses in a row, and the server once answered or ``startup_wait`` over since the first miss (under
-        the lock)."""
-        return self.missed >= self.limit and (self.answered or now - (self.first_miss or now) >= self.startup_wait)
+        """``limit`` misses in a row, and the server once answered, or the last miss no refused connection, or
+        ``startup_wait`` over since the first miss (under the lock)."""
+        return self.missed >= self.limit and (self.answered or not self.refused
+                                              or now - (self.first_miss or now) >= self.startup_wait)
 
 
 class _ServerBusy(Exception):
@@ -144,11 +149,13 @@ class OpenAIJudge(Judge):
     reaches the server again sets the count back to 0: one under way, or the
     one let through 30 s after the last miss (a server back up resumes a run
     still going then; a judge kept in a notebook asks again 30 s after the
-    last miss, not sooner). The count stops nothing until a request has once
-    reached the server, for ``startup_wait`` seconds after the first miss: a
-    server still loading its model when the run starts is asked with each
-    clip's retries meanwhile; one never reached (a wrong ``base_url``) is
-    given up then, its error saying to check the URL.
+    last miss, not sooner). Refused connections stop nothing until a request
+    has once reached the server, for ``startup_wait`` seconds after the first
+    miss: a server still loading its model when the run starts is asked with
+    each clip's retries meanwhile; one never reached (a wrong port in
+    ``base_url``) is given up then, its error saying to check the URL. A name
+    not resolved, no route or a connect timeout (a wrong host, a host that
+    drops packets) is no loading server's: it counts at once, as mid-run.
 
     >>> judge = OpenAIJudge(model="internvl2_5-8b", base_url="http://127.0.0.1:23333/v1")  # doctest: +SKIP
     >>> judge.judge(Clip.from_path("clip.mp4", subtitle="I did it!")).words  # doctest: +SKIP
@@ -320,14 +327,17 @@ class OpenAIJudge(Judge):
         request, not a batch whose other extracts would not be asked."""
         return self._reachability.given_up()
 
-    def _unreachable_error(self, missed: int, problem: str, answered: bool) -> str:
+    def _unreachable_error(self, missed: int, problem: str, answered: bool, refused: bool) -> str:
         head = f"not asked: the server at {self.base_url} has been unreachable for {missed} requests in a row ({problem})"
         if answered:
             fix = "start the server and rerun"
-        else:  # never reached: a wrong URL, or a server slower to load than startup_wait
+        elif refused:  # never reached: a wrong port, or a server slower to load than startup_wait
             head += f" and has not answered once in the {self._reachability.startup_wait:g} s since the judge first missed it"
             fix = ("check that base_url is the server's URL and that the server is running, and rerun (for one loading its model "
                    "for longer, raise startup_wait)")
+        else:  # never reached, and not refused as by a loading server: a wrong host, or one that drops packets
+            head += " and has not answered once"
+            fix = "check that base_url is the server's URL and that the server is running, and rerun"
         return (f"{head}; not cached, so the next run (with --cache) asks again: {fix} (a rerun in this Python session, a "
                 f"notebook's, is not asked until {_ASK_AGAIN_AFTER:g} s after the last miss)")
 
@@ -356,11 +366,13 @@ class OpenAIJudge(Judge):
         problem = ""
         asked = 0.0  # the wait a 429 or 503 asked for (Retry-After)
         unreached: str | None = None  # why the last try could not reach the server at all, if it could not
+        refused = False  # the last try's connection was refused (a server loading its model), not merely unreached
         for attempt in range(self.max_retries + 1):
             if attempt:
                 time.sleep(min(max(self.backoff * 2 ** (attempt - 1), asked), 60.0))
             asked = 0.0
             unreached = None
+            refused = False
             try:
                 with self._slots:
                     request = urllib.request.Request(url, data=data, headers=headers, method="POST")
@@ -370,6 +382,7 @@ class OpenAIJudge(Judge):
                             payload = _read_body(response, deadline)
                     except urllib.error.URLError as exc:
                         unreached = _unreached(exc)
+                        refused = isinstance(exc.reason, ConnectionRefusedError)
                         raise
                     finally:
                         if unreached is None:
@@ -397,7 +410,7 @@ class OpenAIJudge(Judge):
                 else:
                     problem = f"cannot reach {url}: {snippet(str(reason), _SNIPPET)}; is the server running?"
         if unreached is not None:
-            self._reachability.miss(unreached)
+            self._reachability.miss(unreached, refused)
         tries = self.max_retries + 1
         raise _RequestFailed(f"{problem} (gave up after {tries} {'try' if tries == 1 else 'tries'}; not cached, the next run asks again)",
                              transient=True)

@@ -813,3 +813,37 @@ def test_a_server_never_reached_is_given_up_after_startup_wait_with_an_error_say
     assert ("and has not answered once in the 0.6 s since the judge first missed it; not cached, so the next run (with --cache) asks again: "
             "check that base_url is the server's URL and that the server is running, and rerun (for one loading its model "
             "for longer, raise startup_wait)") in verdicts[-1].error
+
+
+@contextlib.contextmanager
+def url_not_refusing(cause: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A base URL that cannot be reached, not by a refused connection: its host name not resolved, or its connects
+    timing out (a backlog of 0, filled by one connection never accepted: a host that drops packets)."""
+    if cause == "name not resolved":
+        real = socket.getaddrinfo
+
+        def getaddrinfo(host: str, *args, **kwargs):
+            if host == "judge-server.invalid":
+                raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+            return real(host, *args, **kwargs)
+
+        monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+        yield "http://judge-server.invalid:23333/v1"
+        return
+    full = socket.socket()
+    full.bind(("127.0.0.1", 0))
+    full.listen(0)
+    with full, socket.create_connection(full.getsockname()):
+        yield f"http://127.0.0.1:{full.getsockname()[1]}/v1"
+
+
+@pytest.mark.parametrize("cause", ["name not resolved", "connecting timed out"])
+def test_only_a_refused_connection_is_waited_for_at_the_start_other_misses_give_the_server_up_at_once(cause, monkeypatch):
+    # a wrong host name, or a host dropping packets, is no server loading its model: it was asked for startup_wait
+    # (300 s by default, 310 s for a wrong host where it took 14 s), and a dropped-packets host for twice the time
+    with url_not_refusing(cause, monkeypatch) as url:
+        verdicts = text_judge(url, max_retries=0, timeout=0.3, startup_wait=300).judge_batch(lines(5))
+    assert [v.error.startswith("not asked") for v in verdicts] == [False] * 3 + [True] * 2
+    assert verdicts[-1].error.startswith(f"not asked: the server at {url} has been unreachable for 3 requests in a row (")
+    assert ("and has not answered once; not cached, so the next run (with --cache) asks again: check that base_url is the "
+            "server's URL and that the server is running, and rerun (a rerun") in verdicts[-1].error
