@@ -433,7 +433,7 @@ def answer_error_hint(error: str, text: str, token_limit: str | None = None, cut
     if any(not block[1] for block in _THINK.finditer(text)):  # a <think> never closed: the tokens ran out while thinking
         now = f" (now {token_limit.partition('=')[2]})" if token_limit and cut is False else ""
         return f"{error}; the model was still thinking when it stopped{at} (its <think> block never closed): raise {name}{now}"
-    if error.startswith("empty") and text.strip():  # all of it thinking, closed: nothing after </think>
+    if error.startswith("empty") and _THINK.search(text):  # a closed <think> block, then nothing after </think>
         said = f"{error}; the model's answer after its </think> was empty"
         if cut:
             return f"{said}: its thinking used up {token_limit or name}: raise {name}"

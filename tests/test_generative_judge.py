@@ -186,8 +186,10 @@ def test_a_model_that_thought_and_then_said_nothing_is_told_to_raise_max_new_tok
         "max_new_tokens=48, or check that the model answers the prompt after its thinking")
 
 
-def test_a_model_that_gave_no_text_is_told_to_check_that_it_is_a_chat_model():
-    verdict = Scripted(answers=lambda items: ["" for _ in items]).judge(Clip("c1", video="c1.mp4"))
+@pytest.mark.parametrize("answer", ["", "```\n```", "**"])
+def test_a_model_that_gave_no_text_is_told_to_check_that_it_is_a_chat_model(answer):
+    # an empty code fence or bold markup, no <think> in it, was told "the model's answer after its </think> was empty"
+    verdict = Scripted(answers=lambda items: [answer for _ in items]).judge(Clip("c1", video="c1.mp4"))
     assert verdict.error == ("empty answer; the model gave no text: check that the judge's model is a chat (instruct) model that "
                              "takes its input")
 
