@@ -234,6 +234,21 @@ class OpenAIJudge(Judge):
         self._slots = threading.BoundedSemaphore(max_concurrency)
         self._reachability = _Reachability(int(max_unreachable), float(startup_wait))
 
+    def __getstate__(self) -> dict[str, Any]:
+        """The judge as a copy for another process (a Ray actor): its locks stay here, and the copy starts with the
+        server not yet missed (it counts its own requests)."""
+        state = self.__dict__.copy()
+        reachability: _Reachability = state.pop("_reachability")
+        del state["_slots"]
+        state["_reachability_settings"] = (reachability.limit, reachability.startup_wait)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        limit, startup_wait = state.pop("_reachability_settings")
+        self.__dict__.update(state)
+        self._slots = threading.BoundedSemaphore(self.max_concurrency)
+        self._reachability = _Reachability(limit, startup_wait)
+
     # -- prompts and messages -------------------------------------------------
 
     def instruction(self, clip: Clip) -> str:

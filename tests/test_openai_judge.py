@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import json
 import linecache
+import pickle
 import socket
 import subprocess
 import sys
@@ -847,3 +848,19 @@ def test_only_a_refused_connection_is_waited_for_at_the_start_other_misses_give_
     assert verdicts[-1].error.startswith(f"not asked: the server at {url} has been unreachable for 3 requests in a row (")
     assert ("and has not answered once; not cached, so the next run (with --cache) asks again: check that base_url is the "
             "server's URL and that the server is running, and rerun (a rerun") in verdicts[-1].error
+
+
+def test_a_built_judge_pickles_for_another_process_and_its_copy_asks_the_server():
+    # a built judge given to run_judges_ray failed "cannot pickle '_thread.lock'", though the runner says HTTP judges ship
+    with FakeChatServer([(200, completion("calm"), 0.0)]) as server:
+        copy = pickle.loads(pickle.dumps(text_judge(server.url, max_concurrency=2)))
+        verdicts = copy.judge_batch(lines(2))
+    assert [v.words for v in verdicts] == [["calm"], ["calm"]] and copy.max_concurrency == 2
+
+
+def test_a_pickled_copy_keeps_the_breakers_settings_but_not_its_count():
+    judge = text_judge(nothing_listening(), max_unreachable=2)
+    judge.judge_batch(lines(3))  # given up here
+    copy = pickle.loads(pickle.dumps(judge))
+    verdicts = copy.judge_batch(lines(3))
+    assert "cannot reach" in verdicts[0].error and "unreachable for 2 requests in a row" in verdicts[2].error

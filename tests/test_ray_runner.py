@@ -304,6 +304,17 @@ def test_a_judge_that_cannot_be_pickled_must_be_given_as_a_config():
         run_judges_ray([judge], ["c1"], progress=False)
 
 
+def test_a_built_openai_judge_ships_to_ray_workers_and_asks_its_server(ray_cluster):
+    # it was refused: "judge 'm' cannot be shipped to Ray workers (TypeError: cannot pickle '_thread.lock' object)"
+    from judges.openai_judge import OpenAIJudge
+    from tests.test_openai_judge import FakeChatServer, completion
+
+    with FakeChatServer([(200, completion("calm"), 0.0)]) as server:
+        judge = OpenAIJudge(model="m", base_url=server.url, modalities=("text",), api_key_env=None, timeout=20.0)
+        verdicts = run_judges_ray([judge], [Clip("c1", subtitle="fine"), Clip("c2", subtitle="ok")], progress=False)["m"]
+    assert {name: v.words for name, v in verdicts.items()} == {"c1": ["calm"], "c2": ["calm"]} and len(server.requests) == 2
+
+
 def test_a_judge_object_without_ray_installed_gets_the_install_hint(monkeypatch):
     monkeypatch.setitem(sys.modules, "ray", None)
     with pytest.raises(InputError, match=r"run_judges_ray needs Ray Data; install it with: pip install -e '\.\[ray\]'"):
