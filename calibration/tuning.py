@@ -24,7 +24,7 @@ from ensemble.vote_table import VoteTable
 from ensemble.voter_base import DECISIONS, ClassVoter, Rule, strategy_code
 from ensemble.voter_classes import file_voters, is_class_spec, voter_class
 from judges.errors import InputError
-from judges.option_values import check_flags
+from judges.option_values import check_flags, is_number
 
 __all__ = ["TuningResult", "tune_table", "default_grid", "STRATEGIES", "make_voter", "strategy_of", "check_folds", "MAX_REPEATS", "check_labels", "check_grid", "check_unique_names"]
 
@@ -218,15 +218,15 @@ class TuningResult:
     @classmethod
     def from_summary(cls, record: Mapping[str, Any]) -> "TuningResult":
         """The tuning a calibration file records (:meth:`summary`); it holds the choice and the PR curve, not every grid
-        point's scores, so ``results`` is empty. A record of the wrong shape is a ``ValueError`` naming the entry. A file
-        written before ``knob_by_neighbourhood`` was recorded (when tuning took the single best grid point) reads as not
-        smoothed."""
+        point's scores, so ``results`` is empty. A record of the wrong shape is a ``ValueError`` naming the entry, a score
+        that is not a finite number too (``10**400``, which ``float`` cannot hold, or NaN). A file written before
+        ``knob_by_neighbourhood`` was recorded (when tuning took the single best grid point) reads as not smoothed."""
         if not isinstance(record, Mapping):
             raise ValueError(f"tuning {record!r} is not a record")
         params, score, objective, curve = record["best_params"], record["cv_score"], record["objective"], record["pr_curve"]
         smoothed = record.get("knob_by_neighbourhood", False)
         for key, ok in (("best_params", isinstance(params, dict)), ("objective", isinstance(objective, str)),
-                        ("cv_score", isinstance(score, (int, float)) and not isinstance(score, bool)),
+                        ("cv_score", is_number(score)),
                         ("pr_curve", isinstance(curve, list) and all(isinstance(row, dict) for row in curve)),
                         ("knob_by_neighbourhood", isinstance(smoothed, bool))):
             if not ok:
