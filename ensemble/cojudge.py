@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ensemble.fused_prediction import FusedPrediction
-from ensemble.fuser import Fuser, check_voter, warn_unfitted_judges
+from ensemble.fuser import Fuser, check_voter
 from ensemble.output_files import check_output_path
 from ensemble.voter_base import VoterNotFittedError
 from judges.base import Judge
@@ -137,7 +137,7 @@ class CoJudge:
         #: folds, repeats and grid), with the tuning_ made of it: saved again as it was while tuning_ is that one
         self._loaded_tuning: tuple[TuningResult, Any] | None = None
         self.last_verdicts_: dict[str, dict[str, Verdict]] = {}
-        #: the sets of judges given but not fitted with that predict_many has warned about: once each, not on every call
+        #: the sets of judges given but not fitted with that predict_many has warned about (and not run): once each
         self._warned_unfitted: set[frozenset[str]] = set()
 
     def __repr__(self) -> str:
@@ -156,10 +156,13 @@ class CoJudge:
     # -- running judges ----------------------------------------------------------------
     def run(self, items: Iterable[Clip | str | Path]) -> dict[str, dict[str, Verdict]]:
         """Every judge's verdict on every clip (cached; failures recorded, not fatal)."""
+        return self._run(self.judges, _clips(items, "run"))
+
+    def _run(self, judges: Sequence[Judge], clips: Sequence[Clip]) -> dict[str, dict[str, Verdict]]:
+        """``judges``' verdicts on ``clips`` with this CoJudge's run settings, kept as ``last_verdicts_``."""
         from judges.runner import run_judges
 
-        clips = _clips(items, "run")
-        self.last_verdicts_ = run_judges(self.judges, clips, cache=self.cache, progress=self.progress, max_workers=self.max_workers,
+        self.last_verdicts_ = run_judges(judges, clips, cache=self.cache, progress=self.progress, max_workers=self.max_workers,
                                         batch_size=self.batch_size, batch_timeout=self.batch_timeout, retry_failed=self.retry_failed)
         return self.last_verdicts_
 
@@ -222,16 +225,19 @@ class CoJudge:
         return self.predict_many([_clip(video_or_sample, "predict")])[0]
 
     def predict_many(self, items: Iterable[Clip | str | Path]) -> list[FusedPrediction]:
-        """Fused answers for many clips, in order; a clip no judge answered carries an ``error``. Judges given but not in
-        the fit run and count for nothing: warned about once per set of them, not on every call (a loop of calls)."""
+        """Fused answers for many clips, in order; a clip no judge answered carries an ``error``. Only the judges the
+        fusion was fitted with run (``last_verdicts_`` holds theirs), as ``CoJudge.load`` keeps only those: others given
+        would cost their time for votes that count for nothing. They are warned about once per set of them, not on every
+        call (a loop of calls)."""
         clips = _clips(items, "predict_many")
         self._check_fitted()  # before the judges run
-        outputs = verdicts_to_outputs(self.run(clips))
-        unfitted = [j for j in outputs if j not in self.fuser.judges_]
+        fitted = [j for j in self.judges if j.name in self.fuser.judges_]
+        unfitted = [j.name for j in self.judges if j.name not in self.fuser.judges_]
         if unfitted and frozenset(unfitted) not in self._warned_unfitted:
             self._warned_unfitted.add(frozenset(unfitted))
-            warn_unfitted_judges(unfitted, self.fuser.judges_)
-        return self.fuser.predict({j: outputs[j] for j in self.fuser.judges_}, [c.name for c in clips])
+            warn_user(f"judge(s) {', '.join(unfitted)} were not in the fit, so they are not run: their votes would not be fused; "
+                      f"fit again with them to count their votes (fitted with: {', '.join(self.fuser.judges_)})")
+        return self.fuser.predict(verdicts_to_outputs(self._run(fitted, clips)), [c.name for c in clips])
 
     # -- persistence -------------------------------------------------------------------
     def save(self, path: str | Path) -> Path:

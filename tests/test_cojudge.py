@@ -218,7 +218,7 @@ def test_an_unfitted_cojudge_raises_sklearns_not_fitted_error_as_its_voter_does(
         cojudge.predict("c0")
 
 
-@pytest.mark.filterwarnings(r"ignore:judge\(s\) lazy were not in the fit")  # the CoJudge given all three runs lazy too
+@pytest.mark.filterwarnings(r"ignore:judge\(s\) lazy were not in the fit")  # the CoJudge given all three is given lazy too
 def test_a_fusion_fitted_on_some_of_the_judges_saves_a_file_that_loads_with_all_of_them(tmp_path):
     from ensemble.fuser import Fuser
     from ensemble.majority_voter import MajorityVoter
@@ -243,8 +243,21 @@ def test_a_cojudge_given_a_judge_it_was_not_fitted_with_warns_once_for_a_loop_of
         for name in labels:
             cojudge.predict(name)
         cojudge.predict_many(list(labels))
-    assert [str(w.message) for w in caught] == ["judge(s) lazy were not in the fit, so their outputs are not fused; fit again with "
-                                                "them to count their votes (fitted with: good, noisy)"]
+    assert [str(w.message) for w in caught] == ["judge(s) lazy were not in the fit, so they are not run: their votes would not be "
+                                                "fused; fit again with them to count their votes (fitted with: good, noisy)"]
+
+
+@pytest.mark.filterwarnings(r"ignore:judge\(s\) lazy were not in the fit")
+def test_a_cojudge_given_a_judge_it_was_not_fitted_with_does_not_run_it_to_predict():
+    # it ran every judge given (a GPU model's time on every clip) for votes the fusion then set aside
+    from ensemble.fuser import Fuser
+    from ensemble.majority_voter import MajorityVoter
+
+    outputs, labels = toy_outputs()
+    cojudge, _ = toy_cojudge(fuser=Fuser(MajorityVoter(), oov="drop").fit({n: outputs[n] for n in ("good", "noisy")}, labels))
+    cojudge.predict_many(list(labels))
+    assert [(judge.name, sum(judge.batches)) for judge in cojudge.judges] == [("good", 8), ("noisy", 8), ("lazy", 0)]
+    assert list(cojudge.last_verdicts_) == ["good", "noisy"]
 
 
 def test_a_calibration_saved_and_loaded_under_a_tilde_is_the_file_in_the_home_folder(tmp_path, monkeypatch):
