@@ -1,6 +1,7 @@
 """Ground truth and splits: ``name,openset`` CSV and one-name-per-line split files."""
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
@@ -23,7 +24,8 @@ def read_labels(path: str | Path, parse: Callable[[object], list[str]] = parse_l
 
 
 def read_split(path: str | Path) -> list[str]:
-    """Sample names of a split file, one per line, order kept, blanks and ``#`` comments skipped."""
+    """Sample names of a split file, one per line, order kept, blanks and ``#`` comments skipped; a labels or
+    predictions CSV given instead (a header whose first column is ``name``, as :func:`read_labels` reads it) is refused."""
     path = user_path(path)
     text = read_text_file(path, "split file")
     names = []
@@ -33,13 +35,20 @@ def read_split(path: str | Path) -> list[str]:
             names.append(line)
     if not names:
         raise InputError(f"{path}: the split file lists no names")
-    if names[0].lower().startswith("name,"):  # a labels or predictions CSV (its header); names may hold commas
+    if _is_csv_header(names[0]):  # a labels or predictions CSV; names may hold commas
         raise InputError(f"{path}: a CSV (first line {names[0][:60]!r}), not a split file; give a file of clip names, "
                          "one per line (e.g. ovmerd/splits/dev.txt)")
     dupes = sorted(repeated_names(names))
     if dupes:
         raise InputError(f"{path}: names listed twice: {', '.join(dupes[:5])}")
     return names
+
+
+def _is_csv_header(line: str) -> bool:
+    """Whether a split file's first line is a CSV header whose first column is ``name`` as :func:`read_labels` reads it
+    (case, spaces around it and quotes aside: ``Name,OpenSet``, ``"name","openset"``); a clip name may hold commas."""
+    cells = next(csv.reader([line]), [])
+    return len(cells) > 1 and cells[0].strip().lower() == "name"
 
 
 def check_names(names: Iterable[str], known: Mapping[str, object], what: str) -> list[str]:

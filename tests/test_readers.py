@@ -269,6 +269,15 @@ def test_a_labels_csv_given_as_a_split_file_is_refused_not_read_as_names(tmp_pat
         read_split(split)
 
 
+@pytest.mark.parametrize("header", ['"name","openset"', "Name , OpenSet"], ids=["quoted", "spaces and case"])
+def test_a_labels_csv_given_as_a_split_file_is_refused_whatever_its_headers_quotes_spaces_or_case(tmp_path, header):
+    # read_labels reads these headers, but a split file beginning with one was read as clip names, the header among them
+    split = tmp_path / "dev.csv"
+    split.write_text(f"{header}\nc1,happy\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"dev\.csv: a CSV \(first line '.*'\), not a split file; give a file of clip names"):
+        read_split(split)
+
+
 def test_clip_names_holding_commas_are_a_split_file_s_names(tmp_path):
     split = tmp_path / "split.txt"
     split.write_text("interview, part 1\ninterview, part 2\n", encoding="utf-8")
