@@ -195,7 +195,12 @@ def _decoded_chinese(data: bytes, encoding: str) -> str | None:
 
 
 def _is_chinese(ch: str) -> bool:
-    """A CJK ideograph, or CJK or full-width punctuation."""
+    """A CJK ideograph, or CJK or full-width punctuation.
+
+    Narrower on purpose than :mod:`judges.han_characters` (which the answer parser and the text-lexicon judge share):
+    only the unified ideographs U+4E00-9FFF, which Chinese text is almost all made of. Extension A and the
+    compatibility ideographs are what a wrong decoding turns bytes into (:data:`_JUMBLE` counts them against a
+    reading), so they must not make a reading look Chinese here."""
     return "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
 
 
