@@ -157,14 +157,18 @@ def _missing_parameters(cls: type[Judge], params: dict[str, Any]) -> list[str]:
 
 
 def _parameter_hint(type_name: str, cls: type[Judge], params: dict[str, Any]) -> str:
-    """``; did you mean 'x'?`` for a parameter the judge type does not take, else the ones it takes ('' if it takes any)."""
+    """``; did you mean 'x'?`` for a parameter the judge type does not take, else the ones it takes ('' if it takes any).
+
+    A required parameter left out is the likelier meaning of a misspelt one: ``modle`` is ``model`` (missing), not
+    ``mode`` (a closer spelling, and optional)."""
     known = _known_parameters(cls)
     if known is None:
         return ""
     unknown = [key for key in params if key not in known]
     if not unknown:
         return ""
-    close = difflib.get_close_matches(unknown[0], known, n=1, cutoff=0.6)
+    close = (difflib.get_close_matches(unknown[0], _missing_parameters(cls, params), n=1, cutoff=0.6)
+             or difflib.get_close_matches(unknown[0], known, n=1, cutoff=0.6))
     return f"; did you mean {close[0]!r}?" if close else f"; {type_name} takes: {', '.join(known)}"
 
 

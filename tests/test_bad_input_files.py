@@ -257,6 +257,12 @@ def test_a_missing_required_parameter_is_named_as_needed_not_the_given_ones_as_r
         build_judge("openai", name="o")
 
 
+def test_a_misspelt_required_parameter_is_taken_for_the_missing_one_not_a_closer_optional_one():
+    # openai's modle = "..." was told "did you mean 'mode'?", an optional parameter spelt closer, while model was missing
+    with pytest.raises(InputError, match=r"^judge type 'openai' does not take parameter modle: .*; did you mean 'model'\?$"):
+        build_judge("openai", name="o", modle="qwen")
+
+
 def test_a_misspelt_parameter_gets_a_did_you_mean(tmp_path):
     refuse_file(tmp_path, "judges.toml", '[[judge]]\ntype = "face"\nname = "f"\ntreshold = 0.3\n',
                 r"judges\.toml: judge 'f': .*'treshold'; did you mean 'threshold'\?", load=judges_from_config)
