@@ -18,6 +18,7 @@ from judges.option_values import check_flags
 from judges.text_files import user_path
 from judges.user_warnings import warn_user
 from judges.verdict import Verdict
+from judges.verdict_cache import VerdictCache
 
 if TYPE_CHECKING:  # imported where used, as calibration.tuning imports this package
     from calibration.objectives import Objective
@@ -92,7 +93,7 @@ class CoJudge:
         judges: Sequence[Judge],
         fuser: Fuser | None = None,
         strategy: str | None = None,
-        cache: str | Path | None = None,
+        cache: VerdictCache | str | Path | None = None,
         progress: bool = True,
         max_workers: int | None = None,
         batch_size: int = 8,
@@ -143,7 +144,8 @@ class CoJudge:
     def __repr__(self) -> str:
         """Its judges, strategy and state: the fitted voter's parameters and, when tuned, the cross-validated score."""
         names = ", ".join(repr(j.name) for j in self.judges)
-        cache = "" if self.cache is None else f", cache={str(self.cache)!r}"
+        path = self.cache.path if isinstance(self.cache, VerdictCache) else self.cache
+        cache = "" if path is None else f", cache={str(path)!r}"
         voter = getattr(self.fuser, "voter_", None)
         if voter is None:
             state = "not fitted"
@@ -266,7 +268,8 @@ class CoJudge:
         files: dict[str, Any] = {f"judge {j['name']}'s {key}": value for j in judges for key, value in j.items()
                                  if isinstance(value, str) and key != "name" and os.path.isfile(value)}
         wheel = self.fuser.space().wheel  # the wheel it was fitted with, which need not be the data folder's
-        return {**files, "the verdict cache": self.cache, "the strategy's file": source_file(type(self.fuser.voter_)),
+        cache = self.cache.path if isinstance(self.cache, VerdictCache) else self.cache
+        return {**files, "the verdict cache": cache, "the strategy's file": source_file(type(self.fuser.voter_)),
                 **wheel_input_files(wheel.directory, wheel.format_file)}
 
     def _check_fitted(self) -> dict[str, Judge]:

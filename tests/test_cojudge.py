@@ -131,6 +131,16 @@ def test_the_judges_verdicts_are_kept_in_the_cojudges_cache(tmp_path):
         assert cache.stats()["verdicts"] == 3 * len(labels)
 
 
+def test_a_cojudge_given_an_open_verdict_cache_saves_its_calibration_and_refuses_to_save_over_the_cache(tmp_path):
+    # save() ended in "TypeError: expected str, bytes or os.PathLike object, not VerdictCache"
+    with VerdictCache(tmp_path / "verdicts.sqlite") as cache:
+        cojudge, labels = toy_cojudge(cache=cache)
+        cojudge.fit(list(labels), labels, tune=False)
+        assert cojudge.save(tmp_path / "calibration.json").is_file()
+        with pytest.raises(InputError, match="is the same file as the verdict cache"):
+            cojudge.save(tmp_path / "verdicts.sqlite")
+
+
 def test_fit_without_a_grid_tunes_over_the_strategys_default_grid():
     cojudge, labels = toy_cojudge()
     cojudge.fit(list(labels), labels, folds=2)
