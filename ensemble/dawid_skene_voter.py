@@ -15,7 +15,7 @@ class DawidSkeneVoter(ClassVoter):
     Each class is a binary "present?" question answered by every judge (Dawid and Skene's
     confusion model with two states). Rates are estimated from labels when ``fit`` gets
     ``Y``, or by expectation-maximisation from the votes alone when it does not (the
-    classic, unsupervised algorithm, started from the vote share, ``em_iterations`` rounds). Per-class rates are
+    classic, unsupervised algorithm, started from the vote share, ``em_iterations`` (20) rounds). Per-class rates are
     shrunk towards the judge's rates over all classes with weight ``pooling`` (few clips
     per class), and ``smoothing`` pseudo-counts keep them off 0 and 1.
     Fitted: ``sensitivity_``, ``false_alarm_`` (judges x classes), ``prior_`` (classes).

@@ -16,8 +16,8 @@ __all__ = ["StackedVoter"]
 class StackedVoter(ClassVoter):
     """One L2-regularised logistic regression per emotion class (scikit-learn's objective), on the judges' votes.
 
-    ``C`` is scikit-learn's inverse regularisation strength (smaller: weights shrunk harder).
-    Features for class k: each judge's vote for k, plus (``share_features``) the panel's vote share on every
+    ``C`` (0.1) is scikit-learn's inverse regularisation strength (smaller: weights shrunk harder).
+    Features for class k: each judge's vote for k, plus (``share_features``, on by default) the panel's vote share on every
     class (so confusions between classes are learned, e.g. a panel saying "worried" often
     means "anxious"), plus (``reliability_feature``) the log-odds of a Dawid-Skene model of
     the same votes, scaled by ``reliability_scale``: per judge and class hit and false-alarm
