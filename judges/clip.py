@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import html
 import os
 import re
 from collections import Counter
@@ -12,10 +13,11 @@ from pathlib import Path
 from judges.errors import InputError
 from judges.text_files import path_text, user_path
 
-__all__ = ["Clip", "SUBTITLE_SUFFIXES", "read_subtitle_file", "refuse_a_single_name", "repeated_names", "sidecar_subtitle_path"]
+__all__ = ["Clip", "SUBTITLE_SUFFIXES", "read_subtitle_file", "refuse_a_single_name", "repeated_names", "sidecar_subtitle_path",
+           "srt_to_text", "vtt_to_text"]
 
 #: A sidecar subtitle's suffixes, in the order they are looked for; upper case too, as cameras and Windows tools name files.
-SUBTITLE_SUFFIXES = (".srt", ".SRT", ".txt", ".TXT")
+SUBTITLE_SUFFIXES = (".srt", ".SRT", ".vtt", ".VTT", ".txt", ".TXT")
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,7 @@ class Clip:
 
     @classmethod
     def from_path(cls, video: str | Path, subtitle: str | None = None, name: str | None = None) -> "Clip":
-        """A clip for a video file; the subtitle is given, or read from a sidecar ``.srt``/``.txt``. A missing file, a
+        """A clip for a video file; the subtitle is given, or read from a sidecar ``.srt``/``.vtt``/``.txt``. A missing file, a
         folder, a broken symbolic link or a subtitle file is a one-line :class:`InputError` saying which. The name is the file's stem,
         bytes that are not UTF-8 written as ``\\xNN`` (:func:`~judges.text_files.path_text`): a name is stored as text."""
         path = user_path(video)
@@ -83,7 +85,7 @@ def refuse_a_single_name(names: object, owner: str) -> None:
 
 
 def read_sidecar_subtitle(video: Path) -> str | None:
-    """Text of ``clip.srt`` or ``clip.txt`` beside ``clip.mp4``, if one exists.
+    """Text of ``clip.srt``, ``clip.vtt`` or ``clip.txt`` beside ``clip.mp4``, if one exists.
 
     UTF-8 (a byte-order mark is dropped), or Chinese in GBK or Big5; another encoding (Latin-1, UTF-16) is a
     one-line error, as for ``--subtitle``. Korean and Japanese legacy encodings (EUC-KR, Shift-JIS) also decode
@@ -99,12 +101,13 @@ def read_sidecar_subtitle(video: Path) -> str | None:
 
 
 def sidecar_subtitle_path(video: Path) -> Path | None:
-    """``clip.srt``, ``clip.SRT``, ``clip.txt`` or ``clip.TXT`` beside ``clip.mp4`` (its stem as written), the first that exists, else None."""
+    """``clip.srt``, ``clip.vtt`` or ``clip.txt`` (or the suffix in upper case) beside ``clip.mp4`` (its stem as written), the first
+    that exists in that order, else None."""
     return next((side for side in (video.with_suffix(s) for s in SUBTITLE_SUFFIXES) if side.is_file()), None)
 
 
 def read_subtitle_file(path: Path, what: str = "subtitle") -> str | None:
-    """The spoken text of a subtitle file (an ``.srt``'s cues, else the plain text), or None if it is not
+    """The spoken text of a subtitle file (an ``.srt``'s or a WebVTT ``.vtt``'s cues, else the plain text), or None if it is not
     UTF-8 text (a byte-order mark is dropped; UTF-16's zero bytes are not text) nor Chinese in GBK/GB18030,
     the encoding of many Chinese subtitles (MER's clips are Chinese), or Big5. A file that cannot be
     read (its permissions) is a one-line :class:`InputError` naming it as ``what``."""
@@ -121,7 +124,10 @@ def read_subtitle_file(path: Path, what: str = "subtitle") -> str | None:
         text = chinese
     if "\x00" in text:
         return None
-    return srt_to_text(text) if path.suffix.lower() == ".srt" else text.strip()
+    suffix = path.suffix.lower()
+    if suffix == ".srt":
+        return srt_to_text(text)
+    return vtt_to_text(text) if suffix == ".vtt" else text.strip()
 
 
 def _chinese_text(data: bytes) -> str | None:
@@ -218,3 +224,23 @@ def srt_to_text(srt: str) -> str:
             continue
         lines.append(line)
     return " ".join(lines)
+
+
+def vtt_to_text(vtt: str) -> str:
+    """The spoken lines of a WebVTT file (a browser's and YouTube's subtitles), joined by spaces.
+
+    Only a cue's text is speech: the ``WEBVTT`` header, ``NOTE``/``STYLE``/``REGION`` blocks, cue identifiers and
+    timing lines with their settings (``align:start``) are not, nor the markup inside a cue (``<v Bob>``, ``<i>``,
+    ``<c.yellow>``, ``<00:00:01.500>``); entities (``&amp;``) are the characters they stand for.
+    """
+    spoken = []
+    for block in re.split(r"\n[ \t]*\n", "\n".join(vtt.splitlines())):
+        lines = block.split("\n")
+        timing = next((i for i, line in enumerate(lines) if "-->" in line), None)
+        if timing is None:  # the header, a NOTE, STYLE or REGION block: never spoken
+            continue
+        for line in lines[timing + 1:]:
+            text = " ".join(html.unescape(re.sub(r"<[^>]*>", "", line)).split())
+            if text:
+                spoken.append(text)
+    return " ".join(spoken)

@@ -7,10 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from judges.clip import Clip, srt_to_text
+from judges.clip import Clip, srt_to_text, vtt_to_text
 from judges.errors import InputError
 
 SRT = "1\n00:00:00,000 --> 00:00:02,000\n  I did it!  \n\n2\n00:00:02,000 --> 00:00:03,500\nReally.\n"
+#: A WebVTT file as browsers and YouTube give it: a header, a note, a styled cue with settings, a named cue, a speaker's voice tag.
+VTT = ("WEBVTT - made by hand\n\nNOTE checked 2024\n\nSTYLE\n::cue { color: yellow }\n\n"
+       "00:00.000 --> 00:02.000 align:start position:10%\n<i>I did it!</i>\n\n"
+       "intro\n00:00:02.000 --> 00:00:03.500\n<v Joy>Really &amp; truly.</v>\n")
 
 
 @pytest.fixture
@@ -27,6 +31,17 @@ def test_srt_to_text_keeps_only_the_spoken_lines_joined_by_spaces():
 def test_srt_to_text_keeps_a_spoken_line_that_is_only_a_number():
     srt = "1\n00:00:00,000 --> 00:00:01,000\nHow old are you?\n\n2\n00:00:01,000 --> 00:00:02,000\n42\n"
     assert srt_to_text(srt) == "How old are you? 42"
+
+
+def test_vtt_to_text_keeps_only_the_cues_text_not_header_notes_settings_or_voice_tags():
+    # --subtitle talk.vtt was read as plain text: 'WEBVTT', the timings and 'align:start' (NRC: start, anticipation) went to the judges
+    assert vtt_to_text(VTT) == "I did it! Really & truly."
+
+
+def test_a_sidecar_vtt_is_read_as_the_subtitle(video):
+    # clip.vtt beside clip.mp4 was not read: the speech judge transcribed the audio instead
+    video.with_suffix(".vtt").write_text(VTT, encoding="utf-8")
+    assert Clip.from_path(video).subtitle == "I did it! Really & truly."
 
 
 def test_a_sidecar_srt_is_read_as_the_subtitle(video):
@@ -86,7 +101,7 @@ def test_a_broken_symbolic_link_is_named_a_link_to_a_missing_file(tmp_path):
 
 def test_a_subtitle_file_given_as_the_video_is_named_a_subtitle(tmp_path):
     # it was judged as a clip: every media judge failed with 'has no video or audio stream'
-    for name in ("clip.srt", "clip.Srt", "clip.TXT"):
+    for name in ("clip.srt", "clip.Srt", "clip.TXT", "clip.vtt"):
         (tmp_path / name).write_text("1\n00:00:00,000 --> 00:00:01,000\nhello\n", encoding="utf-8")
         for call in (Clip.from_path, Clip.coerce):
             with pytest.raises(InputError, match=f"{re.escape(name)}: is a subtitle, not a video; give the video beside it"):

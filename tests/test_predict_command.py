@@ -434,6 +434,19 @@ def test_a_subtitle_given_beside_its_video_as_a_folders_listing_gives_it_is_read
     assert [(c.name, c.subtitle) for c in clips] == [("clip", "I am so happy"), ("other", "I am sad")]
 
 
+def test_a_vtt_subtitle_given_beside_its_video_as_a_folders_listing_gives_it_is_read_with_the_video_not_judged(tmp_path, monkeypatch):
+    # `cojudge predict clips/*` with talk.vtt beside talk.mp4 stopped: 'clip names must be unique; repeated: talk (talk.mp4, talk.vtt)'
+    import argparse
+
+    from ensemble.predict_command import collect_clips
+
+    make_clip(tmp_path / "talk.mp4", seconds=0.2, width=32, height=32, with_audio=False)
+    (tmp_path / "talk.vtt").write_text("WEBVTT\n\n00:00.000 --> 00:01.000\nI am so happy\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    clips = collect_clips(argparse.Namespace(videos=["talk.mp4", "talk.vtt"], demo=False, names=None, subtitle=None))
+    assert [(c.name, c.subtitle) for c in clips] == [("talk", "I am so happy")]
+
+
 def test_a_broken_symbolic_link_given_as_a_video_is_a_one_line_error_naming_the_link(capsys, tmp_path):
     (tmp_path / "clip.mp4").symlink_to(tmp_path / "moved" / "clip.mp4")
     error = one_line_error(capsys, tmp_path / "clip.mp4")
@@ -458,6 +471,14 @@ def test_a_subtitle_loses_its_byte_order_mark(tmp_path):
 
     (tmp_path / "sub.txt").write_bytes("\ufeffI am so happy".encode("utf-8"))
     assert _read_subtitle(tmp_path / "sub.txt") == "I am so happy"
+
+
+def test_a_vtt_subtitle_gives_the_judges_its_cues_text_only(tmp_path):
+    # it was read as plain text: "WEBVTT 00:00.000 --> 00:02.000 align:start I am so happy"
+    from ensemble.predict_command import _read_subtitle
+
+    (tmp_path / "talk.vtt").write_text("WEBVTT\n\n00:00.000 --> 00:02.000 align:start\n<v Joy>I am so happy</v>\n", encoding="utf-8")
+    assert _read_subtitle(tmp_path / "talk.vtt") == "I am so happy"
 
 
 def test_a_subtitle_with_an_upper_case_srt_suffix_is_read_as_srt(tmp_path):
