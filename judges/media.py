@@ -66,7 +66,8 @@ def _media_module(module: str, package: str, use: str) -> Any:
 #: 2026-11-22.1: a clip cut by stream copy is sampled over the frames shown; a truncated H.264 clip decodes.
 #: 2026-11-23.1: a variable-frame-rate AVI (empty chunks between its frames) decodes, sampled over the frames it holds.
 #: 2026-11-23.2: a truncated clip is sampled over the frames it holds, not over the length its header declares.
-DECODING_VERSION = "2026-11-23.2"
+#: 2026-11-23.3: a JPEG photo decodes (its frame was lost when the table of its packets had been read).
+DECODING_VERSION = "2026-11-23.3"
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ class MediaSpec:
 
     >>> spec = MediaSpec(num_frames=4, max_side=448)
     >>> spec.as_dict()
-    {'num_frames': 4, 'sample_rate': 16000, 'max_side': 448, 'decoding': '2026-11-23.2'}
+    {'num_frames': 4, 'sample_rate': 16000, 'max_side': 448, 'decoding': '2026-11-23.3'}
     """
 
     num_frames: int = 8
@@ -415,10 +416,14 @@ def pick_in_order(container: Any, stream: Any, targets: set[int], max_side: int 
     try:
         container.seek(0, stream=stream)
     except av.FFmpegError:
-        # a raw stream (.h264, .hevc) cannot seek, not even back to its start once its packets were counted: read the file again
+        picked = {}  # a raw stream (.h264, .hevc) cannot seek, not even back to its start once its packets were counted
+    else:
+        picked = _decode_from_here(container, stream, targets, max_side)
+    if not picked:
+        # read the file again: a raw stream's, and a JPEG photo's (ffmpeg's image2 demuxer seeks back, then gives no packet)
         with av.open(container.name) as again:
             return _decode_from_here(again, again.streams[stream.index], targets, max_side)
-    return _decode_from_here(container, stream, targets, max_side)
+    return picked
 
 
 def _decode_from_here(container: Any, stream: Any, targets: set[int], max_side: int | None) -> dict[int, np.ndarray]:

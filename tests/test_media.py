@@ -358,6 +358,21 @@ def test_a_raw_stream_without_timestamps_is_decoded_in_order(tmp_path):
     assert _same_frames(decode_clip(clip, num_frames=8).frames, _decode_every_frame(clip, 8))
 
 
+@pytest.mark.parametrize("suffix", [".jpg", ".JPEG", ".png"])
+def test_a_photo_is_a_clip_of_one_frame(tmp_path, suffix):
+    # a JPEG was 'the video stream has no decodable frames' (ffmpeg's image2 demuxer gives nothing after the seek back
+    # to its start), where a PNG, GIF or WebP was read: the face judge could not read a photo of a face
+    from PIL import Image
+
+    grey = np.random.default_rng(0).integers(0, 256, (48, 64, 1), dtype=np.uint8)  # a few kB: not taken for a JPEG stream
+    photo = np.repeat(grey, 3, axis=2)
+    path = tmp_path / f"face{suffix}"
+    Image.fromarray(photo).save(path, format="PNG" if suffix == ".png" else "JPEG")
+    frames = decode_clip(path, num_frames=8).frames
+    assert len(frames) == 8 and frames[0].shape == (48, 64, 3)
+    assert np.abs(frames[0].astype(int) - np.asarray(Image.open(path).convert("RGB"), dtype=int)).mean() < 8
+
+
 def test_a_clip_cut_off_gives_the_middles_of_the_frames_it_holds_not_of_those_its_header_promises(tmp_path):
     import av
 
