@@ -107,7 +107,8 @@ def sidecar_subtitle_path(video: Path) -> Path | None:
 
 
 def read_subtitle_file(path: Path, what: str = "subtitle") -> str | None:
-    """The spoken text of a subtitle file (an ``.srt``'s or a WebVTT ``.vtt``'s cues, else the plain text), or None if it is not
+    """The spoken text of a subtitle file (an ``.srt``'s or a WebVTT ``.vtt``'s cues, told by its suffix or its content: a
+    ``WEBVTT`` header, SRT timing lines in a ``.txt``; else the plain text), or None if it is not
     UTF-8 text (a byte-order mark is dropped; UTF-16's zero bytes are not text) nor Chinese in GBK/GB18030,
     the encoding of many Chinese subtitles (MER's clips are Chinese), or Big5. A file that cannot be
     read (its permissions) is a one-line :class:`InputError` naming it as ``what``."""
@@ -125,9 +126,15 @@ def read_subtitle_file(path: Path, what: str = "subtitle") -> str | None:
     if "\x00" in text:
         return None
     suffix = path.suffix.lower()
-    if suffix == ".srt":
+    if suffix == ".vtt" or text.lstrip().startswith("WEBVTT"):  # the header WebVTT requires: a .vtt saved as .srt or .txt
+        return vtt_to_text(text)
+    if suffix == ".srt" or _CUE_TIMING.search(text):  # an .srt saved as .txt: its numbers and timings are no speech either
         return srt_to_text(text)
-    return vtt_to_text(text) if suffix == ".vtt" else text.strip()
+    return text.strip()
+
+
+#: A cue's timing line, as SRT (``00:00:01,000 --> 00:00:02,500``) and WebVTT (``00:01.000 --> 00:02.500``) write it.
+_CUE_TIMING = re.compile(r"^[ \t]*(\d+:)?\d{1,2}:\d{2}[,.]\d{1,3}[ \t]*-->[ \t]*(\d+:)?\d{1,2}:\d{2}[,.]\d{1,3}", re.MULTILINE)
 
 
 def _chinese_text(data: bytes) -> str | None:

@@ -44,6 +44,18 @@ def test_a_sidecar_vtt_is_read_as_the_subtitle(video):
     assert Clip.from_path(video).subtitle == "I did it! Really & truly."
 
 
+@pytest.mark.parametrize("suffix, content", [(".txt", SRT), (".txt", VTT), (".srt", VTT)])
+def test_a_subtitle_saved_under_another_suffix_is_read_by_its_content(video, suffix, content):
+    # an .srt saved as clip.txt gave the judges "1 00:00:00,000 --> 00:00:02,000 I did it! ..." as if spoken
+    video.with_suffix(suffix).write_text(content, encoding="utf-8")
+    assert Clip.from_path(video).subtitle == ("I did it! Really." if content == SRT else "I did it! Really & truly.")
+
+
+def test_a_plain_text_subtitle_mentioning_an_arrow_or_a_time_is_kept_whole(video):
+    video.with_suffix(".txt").write_text("Meet me at 10:30 --> the usual place.\nWEBVTT is a format.", encoding="utf-8")
+    assert Clip.from_path(video).subtitle == "Meet me at 10:30 --> the usual place.\nWEBVTT is a format."
+
+
 def test_a_sidecar_srt_is_read_as_the_subtitle(video):
     video.with_suffix(".srt").write_text(SRT, encoding="utf-8")
     assert Clip.from_path(video).subtitle == "I did it! Really."
