@@ -34,7 +34,7 @@ class Clip:
     @classmethod
     def from_path(cls, video: str | Path, subtitle: str | None = None, name: str | None = None) -> "Clip":
         """A clip for a video file; the subtitle is given, or read from a sidecar ``.srt``/``.vtt``/``.txt``. A missing file, a
-        folder, a broken symbolic link or a subtitle file is a one-line :class:`InputError` saying which. The name is the file's stem,
+        folder, a pipe or device, a broken symbolic link or a subtitle file is a one-line :class:`InputError` saying which. The name is the file's stem,
         bytes that are not UTF-8 written as ``\\xNN`` (:func:`~judges.text_files.path_text`): a name is stored as text."""
         path = user_path(video)
         if not path.is_file():
@@ -65,9 +65,13 @@ class Clip:
 
 
 def not_a_video_file(path: Path) -> str:
-    """Why ``path``, which is no file, cannot be a clip's video, and the fix: a folder, a broken link, or nothing."""
+    """Why ``path``, which is no file, cannot be a clip's video, and the fix: a folder, a pipe or device, a broken link, or nothing."""
     if path.is_dir():
         return f"{path}: is a folder, not a video; give the videos in it, e.g. {path / '*.mp4'}"
+    if path.exists():  # a pipe (a shell's <(...), a FIFO) or a device: there, but read once, where each judge reads the video
+        kind = "pipe" if path.is_fifo() else "device" if path.is_char_device() or path.is_block_device() else "special file"
+        return (f"{path}: is a {kind}, not a video file; the judges each read the video (and its hash is read first): "
+                "save it to a file and give that file's path")
     if path.is_symlink():
         return f"{path}: is a symbolic link to {os.readlink(path)}, which does not exist; fix the link or give the video's own path"
     return f"{path}: no such video file; check the path"

@@ -111,6 +111,14 @@ def test_a_broken_symbolic_link_is_named_a_link_to_a_missing_file(tmp_path):
             call(tmp_path / "clip.mp4")
 
 
+def test_a_pipe_given_as_the_video_is_named_a_pipe_not_missing(tmp_path):
+    # a FIFO was 'no such video file', a shell's <(...) 'is a symbolic link to pipe:[...], which does not exist'
+    os.mkfifo(tmp_path / "clip.mp4")
+    for call in (Clip.from_path, Clip.coerce):
+        with pytest.raises(InputError, match=r"clip\.mp4: is a pipe, not a video file; .* save it to a file and give that file's path$"):
+            call(tmp_path / "clip.mp4")
+
+
 def test_a_subtitle_file_given_as_the_video_is_named_a_subtitle(tmp_path):
     # it was judged as a clip: every media judge failed with 'has no video or audio stream'
     for name in ("clip.srt", "clip.Srt", "clip.TXT", "clip.vtt"):

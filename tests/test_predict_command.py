@@ -453,6 +453,15 @@ def test_a_broken_symbolic_link_given_as_a_video_is_a_one_line_error_naming_the_
     assert f"is a symbolic link to {tmp_path / 'moved' / 'clip.mp4'}, which does not exist; fix the link" in error
 
 
+@pytest.mark.parametrize("kind", ["pipe", "device"])
+def test_a_pipe_or_device_given_as_a_video_is_a_one_line_error_naming_it(capsys, tmp_path, kind):
+    # 'cojudge predict fifo.mp4' and 'cojudge predict /dev/null' said 'no such video file; check the path'
+    if kind == "pipe":
+        os.mkfifo(tmp_path / "clip.mp4")
+    item = tmp_path / "clip.mp4" if kind == "pipe" else "/dev/null"
+    assert f"{item}: is a {kind}, not a video file; " in one_line_error(capsys, item)
+
+
 def test_a_folder_given_as_the_subtitle_is_named_a_folder_not_missing(capsys, replay_config, tmp_path):
     (tmp_path / "clip.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42")
     (tmp_path / "subs").mkdir()
