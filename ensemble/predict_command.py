@@ -46,7 +46,7 @@ RAW_WIDTH = 130  # a judge's raw text is cut to this many characters in the tabl
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """The options of ``cojudge predict``."""
     p.add_argument("videos", nargs="*", metavar="VIDEO",
-                   help="video files (a .srt/.vtt/.txt beside a video is its subtitle, read with it when given too, as clips/* gives it); "
+                   help="video files (a .srt/.vtt/.ass/.ssa/.txt beside a video is its subtitle, read with it when given too, as clips/* gives it); "
                         "a bare name without a file is a sample name for replayed judges")
     p.add_argument("--demo", action="store_true", help="make the bundled demo clip (a smiling face saying something happy) in the cache folder and judge it")
     p.add_argument("--names", metavar="SPLIT", help="file of sample names, one per line, for judges that answer by sample name (type = \"replay\", or "
@@ -56,7 +56,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    "one tuned with a strategy of your own imports its module or file, running its code: use files you trust")
     p.add_argument("--min-support", type=float, default=None,
                    help=f"untrained fusion only: support a word needs, 0-1 (default {ScoreUnionFuser().threshold:g})")
-    p.add_argument("--subtitle", metavar="FILE", help="subtitle (.srt, WebVTT .vtt or plain text) of the one video given")
+    p.add_argument("--subtitle", metavar="FILE", help="subtitle (.srt, WebVTT .vtt, ASS/SSA .ass or plain text) of the one video given")
     p.add_argument("--format", choices=("table", "json", "csv"), default="table",
                    help="table (readable, the default), json (one object per clip, with every judge's verdict) or csv (name,openset for 'cojudge evaluate')")
     p.add_argument("--out", help="also write the name,openset CSV here")
@@ -92,13 +92,13 @@ def collect_clips(args: argparse.Namespace) -> list[Clip]:
         videos = [c for c in items if c.video is not None]
         if len(videos) != 1 or len(items) != 1:
             raise InputError(f"--subtitle {args.subtitle} is for a single video, but {len(items)} clip(s) were given ({len(videos)} video(s)); "
-                             "give one video, or put each video's subtitle beside it (clip.mp4 -> clip.srt, clip.vtt or clip.txt)")
+                             "give one video, or put each video's subtitle beside it (clip.mp4 -> clip.srt, clip.vtt, clip.ass or clip.txt)")
         items = [Clip(videos[0].name, videos[0].video, _read_subtitle(user_path(args.subtitle)))]
     return items
 
 
 def _subtitles_beside_given_videos(items: Sequence[str]) -> set[str]:
-    """The items that are a subtitle (``clip.srt``, ``clip.vtt``, ``clip.txt``) beside another item's video (``clip.mp4``), as
+    """The items that are a subtitle (``clip.srt``, ``clip.vtt``, ``clip.ass``, ``clip.txt``...) beside another item's video (``clip.mp4``), as
     ``cojudge predict clips/*`` gives them: each is read with its video, not judged as a clip of the same name."""
     def stem(item: str) -> Path:
         return user_path(item).absolute().with_suffix("")
@@ -120,12 +120,12 @@ def _clip(item: str) -> Clip:
 
 def _read_subtitle(path: Path) -> str:
     if path.is_dir():
-        raise InputError(f"--subtitle {path}: is a folder, not a subtitle file; give the subtitle's path (.srt, .vtt or plain text)")
+        raise InputError(f"--subtitle {path}: is a folder, not a subtitle file; give the subtitle's path (.srt, .vtt, .ass or plain text)")
     if not path.is_file():
-        raise InputError(f"--subtitle {path}: no such file; give the subtitle's path (.srt, .vtt or plain text)")
+        raise InputError(f"--subtitle {path}: no such file; give the subtitle's path (.srt, .vtt, .ass or plain text)")
     text = read_subtitle_file(path)
     if text is None:
-        raise InputError(f"--subtitle {path}: not UTF-8 text (nor Chinese in GBK or Big5); give the subtitle as a UTF-8 .srt, .vtt or plain-text file")
+        raise InputError(f"--subtitle {path}: not UTF-8 text (nor Chinese in GBK or Big5); give the subtitle as a UTF-8 .srt, .vtt, .ass or plain-text file")
     return text
 
 

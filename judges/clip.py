@@ -14,10 +14,10 @@ from judges.errors import InputError
 from judges.text_files import path_text, user_path
 
 __all__ = ["Clip", "SUBTITLE_SUFFIXES", "read_subtitle_file", "refuse_a_single_name", "repeated_names", "sidecar_subtitle_path",
-           "srt_to_text", "vtt_to_text"]
+           "ass_to_text", "srt_to_text", "vtt_to_text"]
 
 #: A sidecar subtitle's suffixes, in the order they are looked for; upper case too, as cameras and Windows tools name files.
-SUBTITLE_SUFFIXES = (".srt", ".SRT", ".vtt", ".VTT", ".txt", ".TXT")
+SUBTITLE_SUFFIXES = (".srt", ".SRT", ".vtt", ".VTT", ".ass", ".ASS", ".ssa", ".SSA", ".txt", ".TXT")
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class Clip:
 
     @classmethod
     def from_path(cls, video: str | Path, subtitle: str | None = None, name: str | None = None) -> "Clip":
-        """A clip for a video file; the subtitle is given, or read from a sidecar ``.srt``/``.vtt``/``.txt``. A missing file, a
+        """A clip for a video file; the subtitle is given, or read from a sidecar ``.srt``/``.vtt``/``.ass``/``.ssa``/``.txt``. A missing file, a
         folder, a pipe or device, a broken symbolic link or a subtitle file is a one-line :class:`InputError` saying which. The name is the file's stem,
         bytes that are not UTF-8 written as ``\\xNN`` (:func:`~judges.text_files.path_text`): a name is stored as text."""
         path = user_path(video)
@@ -89,7 +89,7 @@ def refuse_a_single_name(names: object, owner: str) -> None:
 
 
 def read_sidecar_subtitle(video: Path) -> str | None:
-    """Text of ``clip.srt``, ``clip.vtt`` or ``clip.txt`` beside ``clip.mp4``, if one exists.
+    """Text of ``clip.srt``, ``clip.vtt``, ``clip.ass``, ``clip.ssa`` or ``clip.txt`` beside ``clip.mp4``, if one exists.
 
     UTF-8 (a byte-order mark is dropped), or Chinese in GBK or Big5; another encoding (Latin-1, UTF-16) is a
     one-line error, as for ``--subtitle``. Korean and Japanese legacy encodings (EUC-KR, Shift-JIS) also decode
@@ -105,14 +105,14 @@ def read_sidecar_subtitle(video: Path) -> str | None:
 
 
 def sidecar_subtitle_path(video: Path) -> Path | None:
-    """``clip.srt``, ``clip.vtt`` or ``clip.txt`` (or the suffix in upper case) beside ``clip.mp4`` (its stem as written), the first
+    """``clip.srt``, ``clip.vtt``, ``clip.ass``, ``clip.ssa`` or ``clip.txt`` (or the suffix in upper case) beside ``clip.mp4`` (its stem as written), the first
     that exists in that order, else None."""
     return next((side for side in (video.with_suffix(s) for s in SUBTITLE_SUFFIXES) if side.is_file()), None)
 
 
 def read_subtitle_file(path: Path, what: str = "subtitle") -> str | None:
-    """The spoken text of a subtitle file (an ``.srt``'s or a WebVTT ``.vtt``'s cues, told by its suffix or its content: a
-    ``WEBVTT`` header, SRT timing lines in a ``.txt``; else the plain text), or None if it is not
+    """The spoken text of a subtitle file (an ``.srt``'s, a WebVTT ``.vtt``'s or an ASS/SSA ``.ass``'s cues, told by its suffix
+    or its content: a ``WEBVTT`` or ``[Script Info]`` header, SRT timing lines in a ``.txt``; else the plain text), or None if it is not
     UTF-8 text (a byte-order mark is dropped; UTF-16's zero bytes are not text) nor Chinese in GBK/GB18030,
     the encoding of many Chinese subtitles (MER's clips are Chinese), or Big5. A file that cannot be
     read (its permissions) is a one-line :class:`InputError` naming it as ``what``."""
@@ -130,6 +130,8 @@ def read_subtitle_file(path: Path, what: str = "subtitle") -> str | None:
     if "\x00" in text:
         return None
     suffix = path.suffix.lower()
+    if suffix in (".ass", ".ssa") or text.lstrip().startswith("[Script Info]"):  # the section an ASS/SSA file starts with
+        return ass_to_text(text)
     if suffix == ".vtt" or text.lstrip().startswith("WEBVTT"):  # the header WebVTT requires: a .vtt saved as .srt or .txt
         return vtt_to_text(text)
     if suffix == ".srt" or _CUE_TIMING.search(text):  # an .srt saved as .txt: its numbers and timings are no speech either
@@ -254,4 +256,34 @@ def vtt_to_text(vtt: str) -> str:
             text = " ".join(html.unescape(re.sub(r"<[^>]*>", "", line)).split())
             if text:
                 spoken.append(text)
+    return " ".join(spoken)
+
+
+def ass_to_text(ass: str) -> str:
+    """The spoken lines of an ASS/SSA file (Aegisub's, and many Chinese subtitles'): the Text of each ``Dialogue:`` of its
+    ``[Events]``, joined by spaces.
+
+    Nothing else is speech: the script's info and styles (a style named ``Default`` read as disgust, fear and sadness),
+    ``Comment:`` lines, the fields before the Text (times, style, speaker), override tags (``{\\i1}``) and line breaks
+    (``\\N``, ``\\n``, ``\\h``). The Text is the last of the fields the section's ``Format:`` line names (10 by default).
+    """
+    spoken = []
+    fields = 10  # Layer (Marked in SSA), Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text
+    events = False
+    for line in ass.splitlines():
+        line = line.strip()
+        if line.startswith("["):
+            events = line.lower() == "[events]"
+            continue
+        key, _, value = line.partition(":")
+        if not events:
+            continue
+        if key.strip().lower() == "format":
+            fields = max(1, len(value.split(",")))
+        elif key.strip().lower() == "dialogue":
+            parts = value.split(",", fields - 1)
+            if len(parts) == fields:
+                text = re.sub(r"\\[Nnh]", " ", re.sub(r"\{[^}]*\}", "", parts[-1]))
+                if text.split():
+                    spoken.append(" ".join(text.split()))
     return " ".join(spoken)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from judges.clip import Clip, srt_to_text, vtt_to_text
+from judges.clip import Clip, ass_to_text, srt_to_text, vtt_to_text
 from judges.errors import InputError
 
 SRT = "1\n00:00:00,000 --> 00:00:02,000\n  I did it!  \n\n2\n00:00:02,000 --> 00:00:03,500\nReally.\n"
@@ -15,6 +15,12 @@ SRT = "1\n00:00:00,000 --> 00:00:02,000\n  I did it!  \n\n2\n00:00:02,000 --> 00
 VTT = ("WEBVTT - made by hand\n\nNOTE checked 2024\n\nSTYLE\n::cue { color: yellow }\n\n"
        "00:00.000 --> 00:02.000 align:start position:10%\n<i>I did it!</i>\n\n"
        "intro\n00:00:02.000 --> 00:00:03.500\n<v Joy>Really &amp; truly.</v>\n")
+#: An ASS file as Aegisub saves it: script info, a style named Default, a comment, dialogue with override tags and a line break.
+ASS = ("[Script Info]\nTitle: Default Aegisub file\nScriptType: v4.00+\n\n[V4+ Styles]\n"
+       "Format: Name, Fontname, Fontsize, PrimaryColour, Bold\nStyle: Default,Arial,48,&H00FFFFFF,0\n\n[Events]\n"
+       "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n"
+       "Comment: 0,0:00:00.00,0:00:01.00,Default,,0,0,0,,translator: check this, it sounds sad\n"
+       "Dialogue: 0,0:00:00.00,0:00:02.00,Default,Joy,0,0,0,,{\\i1}I did it!{\\i0}\\NReally, truly.\n")
 
 
 @pytest.fixture
@@ -36,6 +42,17 @@ def test_srt_to_text_keeps_a_spoken_line_that_is_only_a_number():
 def test_vtt_to_text_keeps_only_the_cues_text_not_header_notes_settings_or_voice_tags():
     # --subtitle talk.vtt was read as plain text: 'WEBVTT', the timings and 'align:start' (NRC: start, anticipation) went to the judges
     assert vtt_to_text(VTT) == "I did it! Really & truly."
+
+
+def test_ass_to_text_keeps_only_the_dialogue_text_not_script_info_styles_comments_or_tags():
+    # --subtitle talk.ass was read as plain text: its style 'Default' read as disgusted, fearful, sad
+    assert ass_to_text(ASS) == "I did it! Really, truly."
+
+
+@pytest.mark.parametrize("suffix", [".ass", ".SSA", ".txt"])
+def test_a_sidecar_ass_is_read_as_the_subtitle(video, suffix):
+    video.with_suffix(suffix).write_text(ASS, encoding="utf-8-sig")
+    assert Clip.from_path(video).subtitle == "I did it! Really, truly."
 
 
 def test_a_sidecar_vtt_is_read_as_the_subtitle(video):
@@ -121,7 +138,7 @@ def test_a_pipe_given_as_the_video_is_named_a_pipe_not_missing(tmp_path):
 
 def test_a_subtitle_file_given_as_the_video_is_named_a_subtitle(tmp_path):
     # it was judged as a clip: every media judge failed with 'has no video or audio stream'
-    for name in ("clip.srt", "clip.Srt", "clip.TXT", "clip.vtt"):
+    for name in ("clip.srt", "clip.Srt", "clip.TXT", "clip.vtt", "clip.ass"):
         (tmp_path / name).write_text("1\n00:00:00,000 --> 00:00:01,000\nhello\n", encoding="utf-8")
         for call in (Clip.from_path, Clip.coerce):
             with pytest.raises(InputError, match=f"{re.escape(name)}: is a subtitle, not a video; give the video beside it"):

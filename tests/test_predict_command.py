@@ -490,6 +490,17 @@ def test_a_vtt_subtitle_gives_the_judges_its_cues_text_only(tmp_path):
     assert _read_subtitle(tmp_path / "talk.vtt") == "I am so happy"
 
 
+def test_an_ass_subtitle_gives_the_judges_its_dialogue_only(capsys, broken_media, tmp_path):
+    # its script info and styles were judged as speech: a neutral line read 'disgusted, fearful, sad' (style 'Default')
+    (tmp_path / "talk.ass").write_text("[Script Info]\nTitle: Default Aegisub file\n\n[V4+ Styles]\nStyle: Default,Arial,48\n\n"
+                                       "[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n"
+                                       "Dialogue: 0,0:00:00.00,0:00:02.00,Default,,0,0,0,,We went home.\n", encoding="utf-8")
+    code, out, _ = cojudge(capsys, broken_media[1], "--subtitle", tmp_path / "talk.ass", "--format", "json")
+    mute = json_lines(out)["mute"]
+    assert code == 0 and mute["words"] == []
+    assert mute["verdicts"]["speech-text"]["raw"] == "from the subtitle; NRC: no emotion words"
+
+
 def test_a_subtitle_with_an_upper_case_srt_suffix_is_read_as_srt(tmp_path):
     from ensemble.predict_command import _read_subtitle
 
