@@ -31,6 +31,7 @@ from judges.clip import SUBTITLE_SUFFIXES, Clip, read_subtitle_file, sidecar_sub
 from judges.errors import InputError
 from judges.install_hints import install_hint
 from judges.text_files import user_path
+from judges.user_warnings import warn_user
 from judges.verdict import Verdict
 
 if TYPE_CHECKING:  # imported where used: only a --calibration needs the fitted fusion
@@ -119,6 +120,7 @@ def _clip(item: str) -> Clip:
 
 
 def _read_subtitle(path: Path) -> str:
+    """The text of ``--subtitle``, or a one-line error (a folder, missing, not text); a warning when it has none."""
     if path.is_dir():
         raise InputError(f"--subtitle {path}: is a folder, not a subtitle file; give the subtitle's path (.srt, .vtt, .ass or plain text)")
     if not path.is_file():
@@ -126,6 +128,8 @@ def _read_subtitle(path: Path) -> str:
     text = read_subtitle_file(path)
     if text is None:
         raise InputError(f"--subtitle {path}: not UTF-8 text (nor Chinese in GBK or Big5); give the subtitle as a UTF-8 .srt, .vtt, .ass or plain-text file")
+    if not text:  # given on purpose: say it counts for nothing (the speech judge listens instead), not silently
+        warn_user(f"--subtitle {path}: has no text to read (an empty file, or cues without words); the video is judged as without a subtitle")
     return text
 
 

@@ -501,6 +501,16 @@ def test_an_ass_subtitle_gives_the_judges_its_dialogue_only(capsys, broken_media
     assert mute["verdicts"]["speech-text"]["raw"] == "from the subtitle; NRC: no emotion words"
 
 
+@pytest.mark.parametrize("content", ["", "1\n00:00:00,000 --> 00:00:02,000\n\n"])
+def test_a_subtitle_without_text_is_warned_about_not_dropped_silently(tmp_path, content):
+    # --subtitle empty.srt was taken without a word: the speech judge transcribed the audio, the user none the wiser
+    from ensemble.predict_command import _read_subtitle
+
+    (tmp_path / "talk.srt").write_text(content, encoding="utf-8")
+    with pytest.warns(UserWarning, match=r"talk\.srt: has no text to read .*; the video is judged as without a subtitle"):
+        assert _read_subtitle(tmp_path / "talk.srt") == ""
+
+
 def test_a_subtitle_with_an_upper_case_srt_suffix_is_read_as_srt(tmp_path):
     from ensemble.predict_command import _read_subtitle
 
