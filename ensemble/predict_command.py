@@ -110,10 +110,13 @@ def _subtitles_beside_given_videos(items: Sequence[str]) -> set[str]:
 
 
 def _clip(item: str) -> Clip:
-    """A video file; a folder or a pipe is an error; else, if it cannot be a path (no suffix, no folder), a sample name for replayed judges."""
+    """A video file; a folder, a pipe or a pattern no file matched is an error; else, if it cannot be a path (no suffix, no folder), a
+    sample name for replayed judges."""
     path = user_path(item) if Path(item).suffix or "/" in item else Path(item)  # a name ('~x') is no path to expand
     if path.exists() or path.is_symlink():  # a folder, a pipe (<(...)) or a broken link: Clip.from_path says which
         return Clip.from_path(path)
+    if "*" in item or "?" in item:  # a shell gives a pattern that matches no file as it is
+        raise InputError(f"{item}: no file matches this pattern; check the folder, and the case of the names (*.mp4 does not match CLIP.MP4)")
     if path.suffix or "/" in item or "\\" in item:
         raise InputError(f"{item}: no such video file; check the path")
     return Clip(name=item)

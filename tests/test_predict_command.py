@@ -347,6 +347,13 @@ def test_a_missing_video_is_a_one_line_error(capsys, tmp_path):
     assert "no such video file" in one_line_error(capsys, tmp_path / "missing.mp4")
 
 
+def test_a_pattern_that_matched_no_file_is_named_a_pattern_with_the_case_to_check(capsys, tmp_path):
+    # 'cojudge predict clips/*.mp4' of a camera's CLIP0001.MP4 files said 'clips/*.mp4: no such video file; check the path'
+    (tmp_path / "CLIP0001.MP4").write_bytes(b"not decoded here")
+    error = one_line_error(capsys, f"{tmp_path}/*.mp4")
+    assert f"{tmp_path}/*.mp4: no file matches this pattern; check the folder, and the case of the names" in error
+
+
 def test_an_unreadable_config_is_a_one_line_error(capsys, tmp_path):
     (tmp_path / "bad.toml").write_text("[[judge]\ntype = ", encoding="utf-8")
     assert "not valid TOML" in one_line_error(capsys, "c1", "--config", tmp_path / "bad.toml")
