@@ -247,13 +247,16 @@ def vtt_to_text(vtt: str) -> str:
     ``<c.yellow>``, ``<00:00:01.500>``); entities (``&amp;``) are the characters they stand for.
     """
     spoken = []
-    for block in re.split(r"\n[ \t]*\n", "\n".join(vtt.splitlines())):
+    # blocks end at an empty line only: a line of spaces is a cue's (YouTube's captions start each cue with one)
+    for block in re.split(r"\n{2,}", "\n".join(vtt.splitlines())):
         lines = block.split("\n")
         timing = next((i for i, line in enumerate(lines) if "-->" in line), None)
         if timing is None:  # the header, a NOTE, STYLE or REGION block: never spoken
             continue
-        for line in lines[timing + 1:]:
-            text = " ".join(html.unescape(re.sub(r"<[^>]*>", "", line)).split())
+        for i in range(timing + 1, len(lines)):
+            if "-->" in lines[i] or (i + 1 < len(lines) and "-->" in lines[i + 1]):
+                continue  # the next cue's timing and identifier, after a 'blank' line of spaces
+            text = " ".join(html.unescape(re.sub(r"<[^>]*>", "", lines[i])).split())
             if text:
                 spoken.append(text)
     return " ".join(spoken)

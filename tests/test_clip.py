@@ -44,6 +44,18 @@ def test_vtt_to_text_keeps_only_the_cues_text_not_header_notes_settings_or_voice
     assert vtt_to_text(VTT) == "I did it! Really & truly."
 
 
+def test_vtt_to_text_keeps_the_words_after_a_line_of_spaces_in_a_cue():
+    # YouTube's captions start a cue with a line of one space: it was taken for the blank line ending the cue, and the
+    # cue's words, left without a timing, were dropped as if a note
+    vtt = "WEBVTT\n\n00:00:00.000 --> 00:00:02.000 align:start position:0%\n \nhi<00:00:00.500><c> everyone</c>\n"
+    assert vtt_to_text(vtt) == "hi everyone"
+
+
+def test_vtt_to_text_reads_cues_separated_by_a_line_of_spaces_without_their_timings_or_identifiers():
+    vtt = "WEBVTT\n\n1\n00:00.000 --> 00:02.000\nI did it!\n  \n2\n00:02.000 --> 00:03.000\nReally.\n"
+    assert vtt_to_text(vtt) == "I did it! Really."
+
+
 def test_ass_to_text_keeps_only_the_dialogue_text_not_script_info_styles_comments_or_tags():
     # --subtitle talk.ass was read as plain text: its style 'Default' read as disgusted, fearful, sad
     assert ass_to_text(ASS) == "I did it! Really, truly."
