@@ -244,21 +244,35 @@ def vtt_to_text(vtt: str) -> str:
 
     Only a cue's text is speech: the ``WEBVTT`` header, ``NOTE``/``STYLE``/``REGION`` blocks, cue identifiers and
     timing lines with their settings (``align:start``) are not, nor the markup inside a cue (``<v Bob>``, ``<i>``,
-    ``<c.yellow>``, ``<00:00:01.500>``); entities (``&amp;``) are the characters they stand for.
+    ``<c.yellow>``, ``<00:00:01.500>``); entities (``&amp;``) are the characters they stand for. In rolling captions
+    (a file with timestamps inside its cues, as YouTube's automatic captions), a cue's first lines that repeat the
+    previous cue's last ones are read once: there each line is shown again, still on screen, above the next one.
     """
-    spoken = []
+    cues: list[list[str]] = []
     # blocks end at an empty line only: a line of spaces is a cue's (YouTube's captions start each cue with one)
     for block in re.split(r"\n{2,}", "\n".join(vtt.splitlines())):
         lines = block.split("\n")
         timing = next((i for i, line in enumerate(lines) if "-->" in line), None)
         if timing is None:  # the header, a NOTE, STYLE or REGION block: never spoken
             continue
-        for i in range(timing + 1, len(lines)):
-            if "-->" in lines[i] or (i + 1 < len(lines) and "-->" in lines[i + 1]):
-                continue  # the next cue's timing and identifier, after a 'blank' line of spaces
+        for i in range(timing, len(lines)):
+            if "-->" in lines[i]:  # a cue starts (the next one, after a 'blank' line of spaces, too)
+                cues.append([])
+                continue
+            if i + 1 < len(lines) and "-->" in lines[i + 1]:
+                continue  # the next cue's identifier
             text = " ".join(html.unescape(re.sub(r"<[^>]*>", "", lines[i])).split())
             if text:
-                spoken.append(text)
+                cues[-1].append(text)
+    rolling = re.search(r"<(\d+:)?\d{2}:\d{2}\.\d{3}>", vtt) is not None
+    spoken: list[str] = []
+    previous: list[str] = []
+    for cue in cues:
+        shown = 0  # how many of its first lines are the previous cue's last ones, still on screen
+        if rolling:
+            shown = max(k for k in range(min(len(cue), len(previous)) + 1) if cue[:k] == previous[len(previous) - k:])
+        spoken.extend(cue[shown:])
+        previous = cue
     return " ".join(spoken)
 
 

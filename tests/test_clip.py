@@ -56,6 +56,22 @@ def test_vtt_to_text_reads_cues_separated_by_a_line_of_spaces_without_their_timi
     assert vtt_to_text(vtt) == "I did it! Really."
 
 
+def test_vtt_to_text_reads_each_line_of_youtube_rolling_captions_once():
+    # YouTube's automatic captions show each line again, still on screen, above the next (and in a 10 ms cue between):
+    # the judges were given every line two or three times
+    vtt = ("WEBVTT\nKind: captions\nLanguage: en\n\n"
+           "00:00:00.030 --> 00:00:02.330 align:start position:0%\n \nhi<00:00:00.539><c> everyone</c>\n\n"
+           "00:00:02.330 --> 00:00:02.340 align:start position:0%\nhi everyone\n \n\n"
+           "00:00:02.340 --> 00:00:05.300 align:start position:0%\nhi everyone\nso<00:00:02.490><c> happy</c>\n\n"
+           "00:00:05.300 --> 00:00:05.310 align:start position:0%\nso happy\n \n\n"
+           "00:00:05.310 --> 00:00:07.000 align:start position:0%\nso happy\nso<00:00:05.500><c> happy</c>\n")
+    assert vtt_to_text(vtt) == "hi everyone so happy so happy"
+
+
+def test_vtt_to_text_keeps_a_line_said_again_in_the_next_cue_of_ordinary_captions():
+    assert vtt_to_text("WEBVTT\n\n00:00.000 --> 00:01.000\nNo!\n\n00:01.000 --> 00:02.000\nNo!\n") == "No! No!"
+
+
 def test_ass_to_text_keeps_only_the_dialogue_text_not_script_info_styles_comments_or_tags():
     # --subtitle talk.ass was read as plain text: its style 'Default' read as disgusted, fearful, sad
     assert ass_to_text(ASS) == "I did it! Really, truly."
