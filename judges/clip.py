@@ -281,8 +281,9 @@ def ass_to_text(ass: str) -> str:
     ``[Events]``, joined by spaces.
 
     Nothing else is speech: the script's info and styles (a style named ``Default`` read as disgust, fear and sadness),
-    ``Comment:`` lines, the fields before the Text (times, style, speaker), override tags (``{\\i1}``) and line breaks
-    (``\\N``, ``\\n``, ``\\h``). The Text is the last of the fields the section's ``Format:`` line names (10 by default).
+    ``Comment:`` lines, the fields before the Text (times, style, speaker), override tags (``{\\i1}``), line breaks
+    (``\\N``, ``\\n``, ``\\h``) and drawings (a sign's shape after ``{\\p1}``: ``m 0 0 l 100 0 100 100``). The Text is the
+    last of the fields the section's ``Format:`` line names (10 by default).
     """
     spoken = []
     fields = 10  # Layer (Marked in SSA), Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text
@@ -300,7 +301,21 @@ def ass_to_text(ass: str) -> str:
         elif key.strip().lower() == "dialogue":
             parts = value.split(",", fields - 1)
             if len(parts) == fields:
-                text = re.sub(r"\\[Nnh]", " ", re.sub(r"\{[^}]*\}", "", parts[-1]))
+                text = re.sub(r"\\[Nnh]", " ", _ass_words(parts[-1]))
                 if text.split():
                     spoken.append(" ".join(text.split()))
     return " ".join(spoken)
+
+
+def _ass_words(text: str) -> str:
+    """An ASS event's Text without its override tags and drawings: ``{\\p1}`` (any scale but 0) makes what follows,
+    up to ``{\\p0}``, the drawing commands of a shape (fansubs draw signs so), not words."""
+    kept: list[str] = []
+    drawing = False
+    for piece in re.split(r"(\{[^}]*\})", text):
+        if piece.startswith("{") and piece.endswith("}"):
+            scales = re.findall(r"\\p(\d+)", piece)  # not \pos( or \pbo
+            drawing = int(scales[-1]) > 0 if scales else drawing
+        elif not drawing:
+            kept.append(piece)
+    return "".join(kept)

@@ -77,6 +77,14 @@ def test_ass_to_text_keeps_only_the_dialogue_text_not_script_info_styles_comment
     assert ass_to_text(ASS) == "I did it! Really, truly."
 
 
+def test_ass_to_text_drops_a_drawn_sign_but_keeps_the_words_after_it():
+    # fansubs draw signs as shapes ({\\p1} ... {\\p0}): their drawing commands were given to the judges as if spoken
+    ass = ("[Script Info]\nScriptType: v4.00+\n\n[Events]\n"
+           "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n"
+           "Dialogue: 0,0:00:00.00,0:00:02.00,Sign,,0,0,0,,{\\an7\\pos(10,10)\\p1}m 0 0 l 100 0 100 100 0 100{\\p0}So happy!\n")
+    assert ass_to_text(ass) == "So happy!"
+
+
 @pytest.mark.parametrize("suffix", [".ass", ".SSA", ".txt"])
 def test_a_sidecar_ass_is_read_as_the_subtitle(video, suffix):
     video.with_suffix(suffix).write_text(ASS, encoding="utf-8-sig")
