@@ -139,8 +139,9 @@ def read_subtitle_file(path: Path, what: str = "subtitle") -> str | None:
     return text.strip()
 
 
-#: A cue's timing line, as SRT (``00:00:01,000 --> 00:00:02,500``) and WebVTT (``00:01.000 --> 00:02.500``) write it.
-_CUE_TIMING = re.compile(r"^[ \t]*(\d+:)?\d{1,2}:\d{2}[,.]\d{1,3}[ \t]*-->[ \t]*(\d+:)?\d{1,2}:\d{2}[,.]\d{1,3}", re.MULTILINE)
+#: A cue's timing line, as SRT (``00:00:01,000 --> 00:00:02,500``) and WebVTT (``00:01.000 --> 00:02.500``) write it: the
+#: whole line. A plain-text transcript with the words on the timing's line is no SRT, and keeps its words.
+_CUE_TIMING = re.compile(r"^[ \t]*(\d+:)?\d{1,2}:\d{2}[,.]\d{1,3}[ \t]*-->[ \t]*(\d+:)?\d{1,2}:\d{2}[,.]\d{1,3}[ \t]*$", re.MULTILINE)
 
 
 def _chinese_text(data: bytes) -> str | None:

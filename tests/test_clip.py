@@ -109,6 +109,13 @@ def test_a_plain_text_subtitle_mentioning_an_arrow_or_a_time_is_kept_whole(video
     assert Clip.from_path(video).subtitle == "Meet me at 10:30 --> the usual place.\nWEBVTT is a format."
 
 
+def test_a_plain_text_transcript_with_timings_before_its_words_keeps_its_words(video):
+    # read as an SRT since e420693, every line holding a timing was dropped whole: the words went with it
+    video.with_suffix(".txt").write_text("00:00:01.000 --> 00:00:02.000 I am so happy\n00:00:02.000 --> 00:00:03.000 truly",
+                                         encoding="utf-8")
+    assert "I am so happy" in Clip.from_path(video).subtitle and "truly" in Clip.from_path(video).subtitle
+
+
 def test_a_sidecar_srt_is_read_as_the_subtitle(video):
     video.with_suffix(".srt").write_text(SRT, encoding="utf-8")
     assert Clip.from_path(video).subtitle == "I did it! Really."
