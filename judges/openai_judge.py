@@ -282,11 +282,16 @@ class OpenAIJudge(Judge):
     # -- judging --------------------------------------------------------------
 
     def judge_batch(self, clips: Sequence[Clip]) -> list[Verdict]:
+        verdicts: list[Verdict] = []
+        while len(clips) - len(verdicts) > 1 and self._reachability.given_up():
+            # only the request that tries the given-up server again is sent: that clip alone, the rest once it answers
+            verdicts.append(self._judge_one(clips[len(verdicts)]))
+        clips = clips[len(verdicts):]
         if len(clips) <= 1:
-            return [self._judge_one(clip) for clip in clips]
+            return verdicts + [self._judge_one(clip) for clip in clips]
         # daemon threads: a batch the runner gave up on (batch_timeout) must not hold the program's exit
-        return map_on_daemon_threads(with_call_site(self._judge_one), clips, workers=self.max_concurrency,
-                                     name=f"openai-{self.name}")  # its warnings (a truncated video): the run's line
+        return verdicts + map_on_daemon_threads(with_call_site(self._judge_one), clips, workers=self.max_concurrency,
+                                                name=f"openai-{self.name}")  # its warnings (a truncated video): the run's line
 
     def _judge_one(self, clip: Clip) -> Verdict:
         start = time.perf_counter()

@@ -760,6 +760,29 @@ def test_a_judge_that_stopped_asking_tries_the_server_again_after_a_while(monkey
     assert [v.words for v in verdicts] == [["calm"]] * 3 and len(server.requests) == 3
 
 
+def test_when_a_given_up_server_is_tried_again_the_rest_of_the_batch_waits_for_that_try(monkeypatch):
+    # with max_concurrency > 1 the batch's other requests were refused "not asked" while the one try was in flight,
+    # though the server was back: 1 of 6 clips judged every 30 s
+    monkeypatch.setattr("judges.openai_judge._ASK_AGAIN_AFTER", 0.3)
+    judge = text_judge(nothing_listening(), max_unreachable=1, max_concurrency=4)
+    judge.judge_batch(lines(1))
+    with FakeChatServer([(200, completion("calm"), 0.1)]) as server:
+        judge.base_url = server.url  # the server started
+        time.sleep(0.3)
+        verdicts = judge.judge_batch(lines(6))
+    assert [v.words for v in verdicts] == [["calm"]] * 6 and len(server.requests) == 6
+
+
+def test_a_given_up_server_not_yet_due_for_a_try_refuses_the_whole_batch_unsent(monkeypatch):
+    monkeypatch.setattr("judges.openai_judge._ASK_AGAIN_AFTER", 30.0)
+    judge = text_judge(nothing_listening(), max_unreachable=1, max_concurrency=4)
+    judge.judge_batch(lines(1))
+    with FakeChatServer([(200, completion("calm"), 0.0)]) as server:
+        judge.base_url = server.url
+        verdicts = judge.judge_batch(lines(6))
+    assert all(v.transient and "not asked" in v.error for v in verdicts) and server.requests == []
+
+
 def test_a_clip_not_asked_says_a_rerun_in_the_same_session_waits_for_the_next_try():
     # it said only 'start the server and rerun', and a notebook's rerun within 30 s was refused again, all of it
     judge = text_judge(nothing_listening(), max_unreachable=1)
