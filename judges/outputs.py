@@ -155,8 +155,9 @@ def read_label_csv(path: str | Path, column: str = "openset", unique: bool = Fal
             lineno = reader.line_num  # the file's line, blank lines and cells holding line breaks counted
             extra = row.pop(None, [])  # cells beyond the header's columns: an unquoted cell that holds commas
             if any(v.strip() for v in extra):
-                raise InputError(f"{path}:{lineno}: {len(row) + len(extra)} cells but the header names {len(row)} columns; "
+                raise InputError(f"{path}:{lineno}: {len(found) + len(extra)} cells but the header names {len(found)} columns; "
                                  f"quote the {column} cell if it holds commas (s1,\"['happy', 'sad']\")")
+            given = row  # by the header's names as written: 'Reason' and 'reason' are two columns
             row = {(k or "").strip().lower(): v for k, v in row.items()}
             name = (row.get("name") or "").strip().lstrip("\ufeff")
             if not name:
@@ -164,8 +165,8 @@ def read_label_csv(path: str | Path, column: str = "openset", unique: bool = Fal
             if name.lower() == "name" and (row.get(column) or "").strip().lower() == column:  # `cat a.csv b.csv`: a clip 'name' saying 'openset'
                 raise InputError(f"{path}:{lineno}: the header 'name,{column}' again (files joined with their headers?); remove this line")
             if row.get(column) is None:  # fewer cells than the header (a name alone, a line break left unquoted): no answer was written
-                cells = sum(v is not None for v in row.values())
-                raise InputError(f"{path}:{lineno}: {cells} cell(s) but the header names {len(row)} columns, so no {column} cell; "
+                cells = next((i for i, f in enumerate(reader.fieldnames or ()) if given.get(f) is None), len(found))  # missing: the last
+                raise InputError(f"{path}:{lineno}: {cells} cell(s) but the header names {len(found)} columns, so no {column} cell; "
                                  f"write an empty one for no words ({name},) and quote a cell that holds a line break")
             if unique and name in out:
                 raise InputError(f"{path}:{lineno}: clip {name!r} is listed twice; keep one row per clip")

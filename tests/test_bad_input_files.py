@@ -397,6 +397,13 @@ def test_a_csv_row_with_fewer_cells_than_the_header_is_located_not_read_as_an_em
     assert read_judge_output(tmp_path / "p.csv") == {"s1": ["happy"], "s2": []}
 
 
+def test_a_short_csv_rows_cell_count_counts_extra_columns_named_alike_in_another_case(tmp_path):
+    # 'Reason' and 'reason' were counted as one column: '2 cell(s) but the header names 3 columns'
+    text = "name,Reason,reason,openset\ns1,a,b,happy\ns2,a,b\n"
+    for load in (read_judge_output, read_labels):
+        refuse_file(tmp_path, "p.csv", text, r"p\.csv:3: 3 cell\(s\) but the header names 4 columns, so no openset cell", load=load)
+
+
 def test_a_csv_quote_never_closed_is_located_not_read_as_one_row_to_the_end(tmp_path):
     text = 'name,openset\ns1,happy\ns2,"sad\ns3,angry\ns4,calm\n'
     refuse_file(tmp_path, "p.csv", text, r"p\.csv:3: malformed CSV: unexpected end of data", load=read_judge_output)
