@@ -4,17 +4,19 @@ Decode each clip (:class:`~judges.media.MediaSpec`), turn a clip that cannot
 be fed into an error verdict, generate answers a batch at a time (judging a
 failed batch's clips one by one, so one bad clip cannot sink its neighbours),
 and read each answer as emotion words (mode ``"labels"``) or as a clue
-description (mode ``"describe"``, stage one of a two-stage judge).
+description (mode ``"describe"``, stage one of a two-stage judge); an answer
+cut off at ``max_new_tokens`` is read without its unfinished last word.
 """
 from __future__ import annotations
 
 import time
 from abc import abstractmethod
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from judges import prompts
-from judges.answer_parsing import PARSER_VERSION, verdict_from_answer
+from judges.answer_parsing import PARSER_VERSION, strip_thinking, verdict_from_answer, without_unfinished_word
 from judges.base import Judge
 from judges.clip import Clip
 from judges.errors import InputError
@@ -22,9 +24,24 @@ from judges.media import Media, MediaSpec, require_media
 from judges.option_values import is_flag, is_whole_number
 from judges.verdict import Verdict
 
-__all__ = ["GenerativeJudge", "MODES"]
+__all__ = ["Answer", "GenerativeJudge", "MODES"]
 
 MODES = ("labels", "describe")
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One clip's answer with what the engine said of how its generation ended (a plain ``str`` says nothing).
+
+    ``cut``: True when generation stopped at ``max_new_tokens`` (the last word may be cut in two), False when the
+    model ended it, None when not known. ``failure``: the engine's own error for this clip (its text is no answer):
+    the clip fails with it; ``transient`` when trying again may not fail (the engine was stopped), so it is not cached.
+    """
+
+    text: str
+    cut: bool | None = None
+    failure: str | None = None
+    transient: bool = False
 
 
 class GenerativeJudge(Judge):
@@ -32,7 +49,9 @@ class GenerativeJudge(Judge):
 
     A subclass sets ``name``, ``mode``, ``media_spec``, ``batch_size``,
     ``use_subtitle`` and ``hears`` (``"audio"`` or ``"video"``: what the
-    model takes), and returns one answer text per clip from :meth:`generate`.
+    model takes), and returns one answer per clip from :meth:`generate`: its
+    text, or an :class:`Answer` when the engine says the answer was cut off at
+    ``max_new_tokens`` or failed.
 
     >>> class Echo(GenerativeJudge):
     ...     def __init__(self):
@@ -79,8 +98,9 @@ class GenerativeJudge(Judge):
         self.seed = int(seed)
 
     @abstractmethod
-    def generate(self, items: list[tuple[Clip, Media]]) -> list[str]:
-        """One answer text per (clip, decoded media), in order; may raise for the whole batch."""
+    def generate(self, items: list[tuple[Clip, Media]]) -> list[str] | list[Answer]:
+        """One answer per (clip, decoded media), in order: its text, or an :class:`Answer` when the engine says how
+        generation ended; may raise for the whole batch."""
 
     def instruction(self, clip: Clip) -> str:
         """The task text for ``clip``: a clue description, or emotion words (with the subtitle if any)."""
@@ -122,7 +142,7 @@ class GenerativeJudge(Judge):
     def _judge_chunk(self, chunk: list[tuple[int, Clip, Media]]) -> list[Verdict]:
         start = time.perf_counter()
         try:
-            texts = self.generate([(clip, media) for _, clip, media in chunk])
+            texts: Sequence[str | Answer] = self.generate([(clip, media) for _, clip, media in chunk])
             if len(texts) != len(chunk):
                 raise RuntimeError(f"{len(texts)} answers for {len(chunk)} clips")
         except Exception as exc:  # a model failure on one batch must not sink the run
@@ -131,13 +151,37 @@ class GenerativeJudge(Judge):
             message = f"generation failed: {type(exc).__name__}: {' '.join(str(exc).split())[:200]}"
             return [Verdict.failed(self.name, chunk[0][1].name, message, seconds=time.perf_counter() - start)]
         seconds = (time.perf_counter() - start) / len(chunk)
-        return [self.verdict(clip.name, text, seconds) for (_, clip, _), text in zip(chunk, texts)]
+        verdicts = []
+        for (_, clip, _), answer in zip(chunk, texts):
+            if not isinstance(answer, Answer):
+                answer = Answer(answer)
+            if answer.failure is not None:
+                verdicts.append(Verdict.failed(self.name, clip.name, f"generation failed: {answer.failure}", seconds,
+                                               raw=answer.text or "", transient=answer.transient))
+            else:
+                verdicts.append(self.verdict(clip.name, answer.text, seconds, cut=answer.cut))
+        return verdicts
 
-    def verdict(self, clip: str, text: str, seconds: float = 0.0) -> Verdict:
-        """Read one answer: emotion words (or a parse error), or a description in describe mode."""
-        # the answer may have been cut at max_new_tokens (generate() does not say): its errors name the limit, when one is set
+    def verdict(self, clip: str, text: str, seconds: float = 0.0, cut: bool | None = None) -> Verdict:
+        """Read one answer: emotion words (or a parse error), or a description in describe mode.
+
+        ``cut`` (the engine said generation stopped at ``max_new_tokens``): the answer is read without its thinking and,
+        for words, without its last item, which may be a word cut in two ("happy, exci"); ``raw`` keeps it all.
+        """
+        # the answer may have been cut at max_new_tokens (None: generate() does not say): its errors name the limit, when one is set
         limit = getattr(self, "max_new_tokens", None)
-        return verdict_from_answer(self.name, clip, (text or "").strip(), self.mode, seconds, None if limit is None else f"max_new_tokens={limit}")
+        token_limit = None if limit is None else f"max_new_tokens={limit}"
+        text = (text or "").strip()
+        if not cut:
+            return verdict_from_answer(self.name, clip, text, self.mode, seconds, token_limit, cut)
+        readable = without_unfinished_word(text) if self.mode == "labels" else strip_thinking(text)
+        if not readable.strip():
+            return Verdict.failed(self.name, clip, f"the answer was cut off at {token_limit or 'the token limit'} before any "
+                                  f"{'emotion word' if self.mode == 'labels' else 'description'} (a reasoning model's "
+                                  "thinking counts too); raise max_new_tokens", seconds, raw=text)
+        verdict = verdict_from_answer(self.name, clip, readable, self.mode, seconds, token_limit, cut)
+        verdict.raw = text  # as the model gave it, cut or not
+        return verdict
 
     def cache_identity(self) -> dict[str, Any]:
         return {

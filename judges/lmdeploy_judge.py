@@ -6,8 +6,17 @@ adapters={...}), vision_config=VisionConfig(...))``, called on a batch of
 OpenAI-style messages with a greedy ``GenerationConfig(top_k=1, random_seed=...)``.
 Each clip's frames go in as images, introduced in the text as
 ``Frame1: <IMAGE_TOKEN>`` ... one tile each (``max_dynamic_patch=1``): the
-InternVL video recipe. lmdeploy is imported when the judge is built, so the
-rest of the package works without it.
+InternVL video recipe. Each ``Response`` is read by its ``finish_reason``:
+``"length"`` is an answer cut off at ``max_new_tokens`` (its last, maybe
+half, word is dropped), or, with no text and no token generated, a prompt that
+filled ``session_len``; any other reason but ``"stop"`` (``"error"``,
+``"abort"``) fails the clip with LMDeploy's message instead of reading that
+message as the answer. lmdeploy is imported when the judge is built, so the
+rest of the package works without it. Written against InternLM/lmdeploy's
+main branch as read for this judge: ``lmdeploy/messages.py`` (``Response``,
+the configs), ``lmdeploy/pipeline.py``, ``lmdeploy/serve/core/async_engine.py``
+(``GenOut``: finish reasons ``"error"`` and ``"abort"`` besides the documented
+two) and the video example of ``docs/en/multi_modal/internvl.md``.
 """
 from __future__ import annotations
 
@@ -19,7 +28,7 @@ from typing import Any
 from judges.clip import Clip
 from judges.errors import InputError
 from judges.install_hints import install_hint
-from judges.generative_judge import GenerativeJudge
+from judges.generative_judge import Answer, GenerativeJudge
 from judges.media import Media, MediaSpec, encode_image
 from judges.registry import register_judge
 from judges.checkpoint_revision import checkpoint_revision
@@ -118,13 +127,27 @@ class LMDeployJudge(GenerativeJudge):
             content.append({"type": "image_url", "image_url": {"max_dynamic_patch": self.max_dynamic_patch, "url": url}})
         return [{"role": "user", "content": content}]
 
-    def generate(self, items: list[tuple[Clip, Media]]) -> list[str]:
+    def generate(self, items: list[tuple[Clip, Media]]) -> list[Answer]:
         batch = [self.messages_for(clip, media) for clip, media in items]
         options: dict[str, Any] = {"gen_config": self.gen_config}
         if self.adapter is not None:
             options["adapter_name"] = self.adapter
         responses = self.pipe(batch, **options)
-        return [response.text for response in responses]
+        return [self.answer_of(response) for response in responses]
+
+    def answer_of(self, response: Any) -> Answer:
+        """One LMDeploy ``Response`` read by its ``finish_reason`` (see the module's docstring)."""
+        text = response.text or ""
+        reason = getattr(response, "finish_reason", None)
+        if reason == "length" and not text.strip() and not getattr(response, "generate_token_len", 0):
+            tokens = getattr(response, "input_token_len", None)
+            prompt = f"the prompt ({tokens} tokens)" if tokens else "the prompt"
+            return Answer(text, failure=f"{prompt} left no room to answer within LMDeploy's session_len: raise "
+                                        "session_len, or lower num_frames or max_dynamic_patch")
+        if reason not in (None, "stop", "length"):
+            said = " ".join(text.split())[:200] or "no message"
+            return Answer(text, failure=f"LMDeploy ended it with finish_reason={reason!r}: {said}", transient=reason == "abort")
+        return Answer(text, cut=None if reason is None else reason == "length")
 
     def cache_identity(self) -> dict[str, Any]:
         return {
@@ -138,6 +161,8 @@ class LMDeployJudge(GenerativeJudge):
             "max_dynamic_patch": self.max_dynamic_patch,
             "max_new_tokens": self.max_new_tokens,
             "seed": self.seed,
+            # verdicts cached before finish_reason was read (a cut word, an engine error's text as words) are not replayed
+            "reads_finish_reason": True,
         }
 
     def close(self) -> None:

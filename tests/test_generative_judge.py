@@ -15,7 +15,7 @@ import pytest
 from judges import generative_judge, prompts
 from judges.clip import Clip
 from judges.errors import InputError
-from judges.generative_judge import GenerativeJudge
+from judges.generative_judge import Answer, GenerativeJudge
 from judges.media import Media, MediaSpec
 
 ONE_FRAME = Media(frames=[np.zeros((4, 4, 3), dtype=np.uint8)], audio=np.zeros(160, dtype=np.float32))
@@ -211,3 +211,21 @@ def test_a_missing_pyav_is_a_one_line_error_when_the_judge_is_built(monkeypatch)
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "av" else real(name, *a))
     with pytest.raises(InputError, match=r"judge 'scripted' decodes video and audio with av.*\[media\]"):
         Scripted()
+
+
+def test_an_answer_its_engine_says_was_cut_off_is_read_without_its_unfinished_last_word():
+    judge = Scripted(answers=lambda items: [Answer("happy, relieved, exci", cut=True)])
+    verdict = judge.judge(Clip("c", video="c.mp4"))
+    assert (verdict.words, verdict.raw, verdict.error) == (["happy", "relieved"], "happy, relieved, exci", None)
+
+
+def test_an_answer_its_engine_says_ended_by_itself_is_read_whole():
+    verdict = Scripted(answers=lambda items: [Answer("happy, relieved, exci", cut=False)]).judge(Clip("c", video="c.mp4"))
+    assert verdict.words == ["happy", "relieved", "exci"]
+
+
+def test_an_answer_its_engine_failed_fails_that_clip_alone_with_the_engine_s_message():
+    answers = lambda items: [Answer("oops", failure="engine said no", transient=True), "calm"]  # noqa: E731
+    failed, ok = Scripted(batch_size=2, answers=answers).judge_batch([Clip("a", video="a.mp4"), Clip("b", video="b.mp4")])
+    assert (failed.error, failed.raw, failed.transient, failed.words) == ("generation failed: engine said no", "oops", True, [])
+    assert ok.words == ["calm"]

@@ -27,8 +27,12 @@ from tests.media_fixtures import make_clip, make_corrupt_clip
 
 @dataclass
 class Response:
+    """lmdeploy.messages.Response's fields that the judge reads; ``finish_reason`` as GenOut sets it."""
+
     text: str
-    finish_reason: str = "stop"
+    generate_token_len: int = 4
+    input_token_len: int = 2100
+    finish_reason: str | None = "stop"
 
 
 @dataclass
@@ -37,12 +41,13 @@ class FakePipeline:
     options: dict[str, Any]
     calls: list[dict[str, Any]] = field(default_factory=list)
     closed: bool = False
-    #: answer(messages) -> text; raising makes the whole batch fail, like an engine error.
+    #: answer(messages) -> text or a Response; raising makes the whole batch fail, like an engine error.
     answer: Any = None
 
     def __call__(self, prompts, gen_config=None, adapter_name=None):
         self.calls.append({"prompts": prompts, "gen_config": gen_config, "adapter_name": adapter_name})
-        return [Response(self.answer(messages)) for messages in prompts]
+        answers = [self.answer(messages) for messages in prompts]
+        return [a if isinstance(a, Response) else Response(a) for a in answers]
 
     def close(self):
         self.closed = True
@@ -208,6 +213,54 @@ def test_a_failing_batch_is_retried_clip_by_clip(lmdeploy, clips):
     assert verdicts[0].error == "generation failed: RuntimeError: CUDA out of memory"
     assert [v.words for v in verdicts[1:]] == [["calm"], ["calm"]]
     assert [len(call["prompts"]) for call in judge.pipe.calls] == [3, 1, 1, 1]
+
+
+def test_an_answer_cut_off_at_max_new_tokens_is_read_without_its_unfinished_last_word(lmdeploy, clips):
+    """finish_reason "length" was ignored: "Happy, relieved, anx" gave the half word 'anx' as an emotion."""
+    judge = LMDeployJudge("m")
+    judge.pipe.answer = lambda messages: Response("Happy, relieved, anx", generate_token_len=48, finish_reason="length")
+    verdict = judge.judge(clips["a"])
+    assert (verdict.words, verdict.raw, verdict.error) == (["happy", "relieved"], "Happy, relieved, anx", None)
+
+
+def test_an_answer_cut_off_before_any_whole_word_is_an_error_naming_max_new_tokens(lmdeploy, clips):
+    judge = LMDeployJudge("m", max_new_tokens=2)
+    judge.pipe.answer = lambda messages: Response("Happ", generate_token_len=2, finish_reason="length")
+    verdict = judge.judge(clips["a"])
+    assert verdict.words == [] and verdict.error.startswith("the answer was cut off at max_new_tokens=2 before any emotion word")
+
+
+def test_a_prompt_that_fills_session_len_fails_the_clip_saying_to_raise_session_len(lmdeploy, clips):
+    """LMDeploy answers '' with finish_reason "length" when the prompt leaves no room: it was 'not a chat model'."""
+    judge = LMDeployJudge("m")
+    judge.pipe.answer = lambda messages: Response("", generate_token_len=0, input_token_len=16500, finish_reason="length")
+    verdict = judge.judge(clips["a"])
+    assert verdict.error == ("generation failed: the prompt (16500 tokens) left no room to answer within LMDeploy's "
+                             "session_len: raise session_len, or lower num_frames or max_dynamic_patch")
+
+
+def test_an_engine_error_fails_the_clip_instead_of_being_read_as_its_emotion_words(lmdeploy, clips):
+    """LMDeploy's 'internal error happened, ...' (finish_reason "error") was the verdict ['internal error happened']."""
+    judge = LMDeployJudge("m", batch_size=2)
+    said = "internal error happened, status code ResponseType.INPUT_LENGTH_ERROR"
+    judge.pipe.answer = lambda messages: (
+        Response(said, generate_token_len=0, finish_reason="error") if "Not again." in text_of(messages) else "calm"
+    )
+    failed, ok = judge.judge_batch([clips["a"], clips["b"]])
+    assert failed.words == [] and not failed.transient
+    assert failed.error == f"generation failed: LMDeploy ended it with finish_reason='error': {said}"
+    assert ok.words == ["calm"] and len(judge.pipe.calls) == 1  # the other clip's answer stands, not asked again
+
+
+def test_verdicts_cached_before_finish_reason_was_read_are_not_replayed(lmdeploy):
+    assert LMDeployJudge("m").cache_identity()["reads_finish_reason"] is True
+
+
+def test_an_aborted_generation_fails_the_clip_as_transient_so_it_is_asked_again(lmdeploy, clips):
+    judge = LMDeployJudge("m")
+    judge.pipe.answer = lambda messages: Response("", generate_token_len=0, finish_reason="abort")
+    verdict = judge.judge(clips["a"])
+    assert verdict.transient and verdict.error == "generation failed: LMDeploy ended it with finish_reason='abort': no message"
 
 
 def test_describe_mode_sets_the_description(lmdeploy, clips):
