@@ -94,7 +94,12 @@ class LMDeployJudge(GenerativeJudge):
         self.adapters = dict(adapters or {})
         self.adapter = _pick_adapter(self.adapters, adapter, backend)
         self.adapter_revision = _adapter_revision(self.adapters.get(self.adapter)) if self.adapter else None
-        self.max_dynamic_patch = max_dynamic_patch
+        # LMDeploy's InternVL preprocessing takes an image's max_dynamic_patch only if it is a Python int: "1", 1.0 or a
+        # NumPy 1 silently fell back to the checkpoint's config.max_dynamic_patch tiles a frame (lmdeploy/vl/model/internvl.py)
+        if not is_whole_number(max_dynamic_patch) or max_dynamic_patch < 1:
+            raise InputError(f"max_dynamic_patch={max_dynamic_patch!r}: give a whole number of 448-pixel tiles per frame >= 1, "
+                             "e.g. 1 (the InternVL video recipe)")
+        self.max_dynamic_patch = int(max_dynamic_patch)
         self.generation_limits(max_new_tokens, seed)
         config = local / "config.json"
         self.revision = revision or (checkpoint_revision(local.resolve()) if config.is_file() else "unpinned")

@@ -14,6 +14,7 @@ import types
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pytest
 
 from judges.clip import Clip
@@ -170,6 +171,21 @@ def test_each_prompt_labels_frames_and_carries_one_single_tile_image_per_frame(l
     header, data = images[0]["image_url"]["url"].split(",", 1)
     assert header == "data:image/jpeg;base64"
     assert Image.open(io.BytesIO(base64.b64decode(data))).size == (96, 72)
+
+
+def test_a_numpy_max_dynamic_patch_reaches_lmdeploy_as_a_python_int(lmdeploy, clips):
+    """LMDeploy's InternVL preprocessing ignores a max_dynamic_patch that is not an int: np.int64(2) meant the checkpoint's default tiles."""
+    judge = LMDeployJudge("m", num_frames=1, max_dynamic_patch=np.int64(2))
+    judge.judge(clips["a"])
+    [image] = judge.pipe.calls[0]["prompts"][0][0]["content"][1:]
+    assert type(image["image_url"]["max_dynamic_patch"]) is int and image["image_url"]["max_dynamic_patch"] == 2
+
+
+@pytest.mark.parametrize("value", ["1", 1.0, 0, True])
+def test_a_max_dynamic_patch_that_is_not_a_whole_number_of_tiles_is_refused_when_built(lmdeploy, value):
+    with pytest.raises(InputError, match=f"max_dynamic_patch={value!r}: give a whole number of 448-pixel tiles"):
+        LMDeployJudge("m", max_dynamic_patch=value)
+    assert not lmdeploy.pipelines
 
 
 def test_clips_are_sent_in_batches_of_batch_size(lmdeploy, clips):
