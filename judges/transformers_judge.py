@@ -11,6 +11,9 @@ Mode ``"labels"`` asks for emotion words directly (:data:`judges.prompts.DIRECT_
 with the subtitle when the clip has one); mode ``"describe"`` asks for a clue
 description (``DESCRIBE_VIDEO`` / ``DESCRIBE_AUDIO``) and leaves ``words`` empty, so
 the judge can be stage one of a two-stage judge. Generation is greedy and seeded.
+``generate()`` stops at an end-of-sequence token of the checkpoint's generation
+config or at ``max_new_tokens``; an answer that ran to the limit without one was
+cut off, and is read without its unfinished last word ("happy, exci").
 """
 from __future__ import annotations
 
@@ -24,7 +27,7 @@ from judges.checkpoint_revision import checkpoint_revision
 from judges.clip import Clip
 from judges.errors import InputError
 from judges.install_hints import install_hint
-from judges.generative_judge import GenerativeJudge
+from judges.generative_judge import Answer, GenerativeJudge
 from judges.media import Media, MediaSpec
 from judges.registry import register_judge
 
@@ -116,7 +119,7 @@ class TransformersJudge(GenerativeJudge):
         messages = [{"role": "user", "content": content}]
         return self.processor.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
 
-    def generate(self, items: list[tuple[Clip, Media]]) -> list[str]:
+    def generate(self, items: list[tuple[Clip, Media]]) -> list[Answer]:
         torch = self._torch
         texts = [self.prompt_for(clip, len(media.frames)) for clip, media in items]
         if self.hears == "audio":
@@ -145,7 +148,13 @@ class TransformersJudge(GenerativeJudge):
                 pad_token_id=self.processor.tokenizer.pad_token_id,
             )
         new_tokens = out[:, inputs["input_ids"].shape[1]:]
-        return [t.strip() for t in self.processor.batch_decode(new_tokens, skip_special_tokens=True)]
+        texts = self.processor.batch_decode(new_tokens, skip_special_tokens=True)
+        stops = _stop_ids(self.model.generation_config)
+        ran_to_limit = new_tokens.shape[1] >= self.max_new_tokens
+        return [
+            Answer(text.strip(), cut=None if not stops else ran_to_limit and not stops.intersection(row.tolist()))
+            for text, row in zip(texts, new_tokens)
+        ]
 
     def cache_identity(self) -> dict[str, Any]:
         return {
@@ -155,12 +164,19 @@ class TransformersJudge(GenerativeJudge):
             "max_new_tokens": self.max_new_tokens,
             "dtype": str(self.dtype).removeprefix("torch."),
             "seed": self.seed,
+            "reads_cut_answers": True,  # verdicts cached before a cut answer lost its half word ('f' of "sad, f") are not replayed
         }
 
     def close(self) -> None:
         self.model = None
         if self.device.startswith("cuda"):
             self._torch.cuda.empty_cache()
+
+
+def _stop_ids(generation_config: Any) -> set[int]:
+    """The end-of-sequence token ids ``generate()`` stops at (an int or a list in the config); empty when none is set."""
+    eos = getattr(generation_config, "eos_token_id", None)
+    return {int(i) for i in (eos if isinstance(eos, (list, tuple)) else [eos]) if i is not None}
 
 
 # -- loading helpers -------------------------------------------------------------

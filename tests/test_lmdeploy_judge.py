@@ -268,10 +268,6 @@ def test_an_engine_error_fails_the_clip_instead_of_being_read_as_its_emotion_wor
     assert ok.words == ["calm"] and len(judge.pipe.calls) == 1  # the other clip's answer stands, not asked again
 
 
-def test_verdicts_cached_before_finish_reason_was_read_are_not_replayed(lmdeploy):
-    assert LMDeployJudge("m").cache_identity()["reads_finish_reason"] is True
-
-
 def test_an_aborted_generation_fails_the_clip_as_transient_so_it_is_asked_again(lmdeploy, clips):
     judge = LMDeployJudge("m")
     judge.pipe.answer = lambda messages: Response("", generate_token_len=0, finish_reason="abort")
@@ -319,6 +315,10 @@ def test_cache_identity_names_model_backend_adapter_prompt_and_media(lmdeploy, t
     assert (identity["backend"], identity["adapter"], identity["adapter_path"]) == ("pytorch", "mer", "/lora/mer")
     assert identity["prompt_version"] == PROMPT_VERSION
     assert identity["media"] == {"num_frames": 4, "sample_rate": None, "max_side": 448, "decoding": DECODING_VERSION}
+
+
+def test_verdicts_cached_before_finish_reason_was_read_are_not_replayed(lmdeploy):
+    assert LMDeployJudge("m").cache_identity()["reads_finish_reason"] is True
 
 
 def test_close_closes_the_pipeline(lmdeploy):

@@ -212,8 +212,8 @@ def internvl_judge(checkpoints):
     return TransformersJudge(checkpoints["internvl"], name="ivl", num_frames=3, max_new_tokens=8)
 
 
-#: What words_from_answer says of gibberish; random weights answer gibberish or nothing.
-PARSE_ERRORS = ("unparseable answer", "empty answer")
+#: What the judge says of gibberish; random weights answer gibberish or nothing, often up to max_new_tokens.
+PARSE_ERRORS = ("unparseable answer", "empty answer", "the answer was cut off at max_new_tokens")
 
 
 def assert_well_formed(verdict, judge: str, clip: str) -> None:
@@ -240,6 +240,21 @@ def test_a_list_answer_becomes_the_verdicts_words(checkpoints, clips, family):
     judge = TransformersJudge(checkpoints[f"{family}-sad"], name="wired", num_frames=2, max_new_tokens=8)
     verdict = judge.judge(clips["sound"])
     assert (verdict.words, verdict.raw, verdict.error) == (["sad"], "sad", None)
+
+
+@pytest.mark.slow
+def test_an_answer_cut_off_at_max_new_tokens_is_read_without_its_unfinished_last_word(tmp_path, clips):
+    """generate() stopping at the limit was not noticed: "sad, f" (cut from "sad, fit") gave the word 'f'."""
+    judge = TransformersJudge(build_internvl(tmp_path / "wired", answer="sad, fit"), num_frames=1, max_new_tokens=6)
+    verdict = judge.judge(clips["sound"])
+    assert (verdict.words, verdict.raw, verdict.error) == (["sad"], "sad, f", None)
+
+
+@pytest.mark.slow
+def test_an_answer_that_ends_before_max_new_tokens_is_read_whole(tmp_path, clips):
+    judge = TransformersJudge(build_internvl(tmp_path / "wired", answer="sad, fit"), num_frames=1, max_new_tokens=9)
+    verdict = judge.judge(clips["sound"])
+    assert (verdict.words, verdict.raw, verdict.error) == (["sad", "fit"], "sad, fit", None)
 
 
 @pytest.mark.slow
@@ -328,6 +343,10 @@ def test_cache_identity_names_model_revision_prompt_media_and_mode(checkpoints, 
 
 
 @pytest.mark.slow
+def test_verdicts_cached_before_cut_answers_were_noticed_are_not_replayed(audio_judge):
+    assert audio_judge.cache_identity()["reads_cut_answers"] is True
+
+
 def test_cache_identity_changes_with_frames_and_mode(checkpoints):
     a = TransformersJudge(checkpoints["internvl"], num_frames=2).cache_identity()
     b = TransformersJudge(checkpoints["internvl"], num_frames=4).cache_identity()
