@@ -89,6 +89,14 @@ class LMDeployJudge(GenerativeJudge):
             raise InputError(f"backend={backend!r}: use one of {', '.join(BACKENDS)}")
         if not is_whole_number(tp) or tp < 1:
             raise InputError(f"tp={tp!r}: give the number of GPUs for tensor parallelism (a whole number >= 1)")
+        # checked here, as tp: a plain-dataclass config (PytorchEngineConfig, VisionConfig) takes any value, and the engine
+        # fails on it deep inside; TurboMind's pydantic config fails with a traceback
+        if session_len is not None and (not is_whole_number(session_len) or session_len < 1):
+            raise InputError(f"session_len={session_len!r}: give the context length in tokens, a whole number >= 1 "
+                             "(e.g. 16384), or leave it out for the model's own")
+        if not is_whole_number(vision_batch_size) or vision_batch_size < 1:
+            raise InputError(f"vision_batch_size={vision_batch_size!r}: give the number of images the vision model "
+                             "encodes at once, a whole number >= 1, e.g. 8")
         self.backend = backend
         self.tp = int(tp)
         self.adapters = dict(adapters or {})
@@ -105,9 +113,9 @@ class LMDeployJudge(GenerativeJudge):
         self.revision = revision or (checkpoint_revision(local.resolve()) if config.is_file() else "unpinned")
 
         lmdeploy, self.image_token = _import_lmdeploy()
-        engine: dict[str, Any] = {"tp": tp}
+        engine: dict[str, Any] = {"tp": self.tp}
         if session_len is not None:
-            engine["session_len"] = session_len
+            engine["session_len"] = int(session_len)
         if revision is not None and not local.exists():  # a hub id: LMDeploy downloads the revision the cache is keyed on
             engine["revision"] = revision
         if backend == "pytorch":
@@ -116,7 +124,7 @@ class LMDeployJudge(GenerativeJudge):
             backend_config = lmdeploy.TurbomindEngineConfig(**engine)
         options: dict[str, Any] = {
             "backend_config": backend_config,
-            "vision_config": lmdeploy.VisionConfig(max_batch_size=vision_batch_size),
+            "vision_config": lmdeploy.VisionConfig(max_batch_size=int(vision_batch_size)),
         }
         if chat_template is not None:
             options["chat_template_config"] = lmdeploy.ChatTemplateConfig(model_name=chat_template)

@@ -303,6 +303,22 @@ def test_several_adapters_need_one_named(lmdeploy):
         LMDeployJudge("m", backend="pytorch", adapters={"a": "/a", "b": "/b"})
 
 
+@pytest.mark.parametrize("options", [{"session_len": "16k"}, {"session_len": 0}, {"vision_batch_size": "8"}, {"vision_batch_size": 0}])
+def test_engine_sizes_that_are_not_whole_numbers_are_refused_before_lmdeploy_is_started(lmdeploy, options):
+    """session_len='16k' went to LMDeploy as it was: a traceback from TurboMind's config, or the PyTorch engine failing later."""
+    name, value = next(iter(options.items()))
+    with pytest.raises(InputError, match=f"{name}={value!r}: give .* a whole number >= 1"):
+        LMDeployJudge("m", backend="pytorch", **options)
+    assert not lmdeploy.pipelines
+
+
+def test_numpy_engine_sizes_reach_lmdeploy_as_python_ints(lmdeploy):
+    LMDeployJudge("m", tp=np.int64(2), session_len=np.int64(16384), vision_batch_size=np.int64(4))
+    options = lmdeploy.pipelines[0].options
+    assert [type(v) for v in (options["backend_config"].tp, options["backend_config"].session_len,
+                              options["vision_config"].max_batch_size)] == [int, int, int]
+
+
 def test_an_unknown_backend_is_an_input_error(lmdeploy):
     with pytest.raises(InputError, match="backend='vllm'"):
         LMDeployJudge("m", backend="vllm")
