@@ -155,8 +155,9 @@ class LMDeployJudge(GenerativeJudge):
         if reason == "length" and not text.strip() and not getattr(response, "generate_token_len", 0):
             tokens = getattr(response, "input_token_len", None)
             prompt = f"the prompt ({tokens} tokens)" if tokens else "the prompt"
+            # not cached (transient): session_len is no part of the cache identity, so a rerun after raising it asks again
             return Answer(text, failure=f"{prompt} left no room to answer within LMDeploy's session_len: raise "
-                                        "session_len, or lower num_frames or max_dynamic_patch")
+                                        "session_len, or lower num_frames or max_dynamic_patch", transient=True)
         if reason not in (None, "stop", "length"):
             said = " ".join(text.split())[:200] or "no message"
             return Answer(text, failure=f"LMDeploy ended it with finish_reason={reason!r}: {said}", transient=reason == "abort")

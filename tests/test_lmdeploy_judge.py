@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 import sys
 import types
 from dataclasses import dataclass, field
@@ -253,6 +254,14 @@ def test_a_prompt_that_fills_session_len_fails_the_clip_saying_to_raise_session_
     verdict = judge.judge(clips["a"])
     assert verdict.error == ("generation failed: the prompt (16500 tokens) left no room to answer within LMDeploy's "
                              "session_len: raise session_len, or lower num_frames or max_dynamic_patch")
+
+
+def test_a_prompt_that_filled_session_len_is_not_cached_so_a_rerun_with_a_larger_session_len_asks_again(lmdeploy, clips):
+    # it was cached: session_len is no part of the cache identity, so raising it, as the error says, replayed the error
+    judge = LMDeployJudge("m")
+    judge.pipe.answer = lambda messages: Response("", generate_token_len=0, input_token_len=16500, finish_reason="length")
+    assert judge.judge(clips["a"]).transient
+    assert "session_len" not in json.dumps(LMDeployJudge("m", session_len=32768).cache_identity())
 
 
 def test_an_engine_error_fails_the_clip_instead_of_being_read_as_its_emotion_words(lmdeploy, clips):

@@ -347,6 +347,7 @@ def test_verdicts_cached_before_cut_answers_were_noticed_are_not_replayed(audio_
     assert audio_judge.cache_identity()["reads_cut_answers"] is True
 
 
+@pytest.mark.slow
 def test_cache_identity_changes_with_frames_and_mode(checkpoints):
     a = TransformersJudge(checkpoints["internvl"], num_frames=2).cache_identity()
     b = TransformersJudge(checkpoints["internvl"], num_frames=4).cache_identity()
