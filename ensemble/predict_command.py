@@ -47,7 +47,7 @@ RAW_WIDTH = 130  # a judge's raw text is cut to this many characters in the tabl
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """The options of ``cojudge predict``."""
     p.add_argument("videos", nargs="*", metavar="VIDEO",
-                   help="video files (a .srt/.vtt/.ass/.ssa/.txt beside a video is its subtitle, read with it when given too, as clips/* gives it); "
+                   help="video files (a .srt/.vtt/.ass/.ssa/.txt, in any case, beside a video is its subtitle, read with it when given too, as clips/* gives it); "
                         "a bare name without a file is a sample name for replayed judges")
     p.add_argument("--demo", action="store_true", help="make the bundled demo clip (a smiling face saying something happy) in the cache folder and judge it")
     p.add_argument("--names", metavar="SPLIT", help="file of sample names, one per line, for judges that answer by sample name (type = \"replay\", or "
@@ -99,12 +99,12 @@ def collect_clips(args: argparse.Namespace) -> list[Clip]:
 
 
 def _subtitles_beside_given_videos(items: Sequence[str]) -> set[str]:
-    """The items that are a subtitle (``clip.srt``, ``clip.vtt``, ``clip.ass``, ``clip.txt``...) beside another item's video (``clip.mp4``), as
+    """The items that are a subtitle (``clip.srt``, ``clip.vtt``, ``clip.ass``, ``clip.txt``..., the suffix in any case) beside another item's video (``clip.mp4``), as
     ``cojudge predict clips/*`` gives them: each is read with its video, not judged as a clip of the same name."""
     def stem(item: str) -> Path:
         return user_path(item).absolute().with_suffix("")
 
-    subtitles = {item for item in items if Path(item).suffix in SUBTITLE_SUFFIXES}
+    subtitles = {item for item in items if Path(item).suffix.lower() in SUBTITLE_SUFFIXES}  # clip.Srt too
     videos = {stem(item) for item in items if item not in subtitles and Path(item).suffix}
     return {item for item in subtitles if stem(item) in videos}
 

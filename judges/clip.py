@@ -5,6 +5,7 @@ import functools
 import html
 import os
 import re
+import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,7 +17,8 @@ from judges.text_files import path_text, user_path
 __all__ = ["Clip", "SUBTITLE_SUFFIXES", "read_subtitle_file", "refuse_a_single_name", "repeated_names", "sidecar_subtitle_path",
            "ass_to_text", "srt_to_text", "vtt_to_text"]
 
-#: A sidecar subtitle's suffixes, in the order they are looked for; upper case too, as cameras and Windows tools name files.
+#: A sidecar subtitle's suffixes, in the order they are looked for; upper case too, as cameras and Windows tools name files
+#: (a suffix in mixed case, ``clip.Srt``, is found in the folder's listing: :func:`sidecar_subtitle_path`).
 SUBTITLE_SUFFIXES = (".srt", ".SRT", ".vtt", ".VTT", ".ass", ".ASS", ".ssa", ".SSA", ".txt", ".TXT")
 
 
@@ -33,7 +35,7 @@ class Clip:
 
     @classmethod
     def from_path(cls, video: str | Path, subtitle: str | None = None, name: str | None = None) -> "Clip":
-        """A clip for a video file; the subtitle is given, or read from a sidecar ``.srt``/``.vtt``/``.ass``/``.ssa``/``.txt``. A missing file, a
+        """A clip for a video file; the subtitle is given, or read from a sidecar ``.srt``/``.vtt``/``.ass``/``.ssa``/``.txt`` (any case). A missing file, a
         folder, a pipe or device, a broken symbolic link or a subtitle file is a one-line :class:`InputError` saying which. The name is the file's stem,
         bytes that are not UTF-8 written as ``\\xNN`` (:func:`~judges.text_files.path_text`): a name is stored as text."""
         path = user_path(video)
@@ -89,7 +91,8 @@ def refuse_a_single_name(names: object, owner: str) -> None:
 
 
 def read_sidecar_subtitle(video: Path) -> str | None:
-    """Text of ``clip.srt``, ``clip.vtt``, ``clip.ass``, ``clip.ssa`` or ``clip.txt`` beside ``clip.mp4``, if one exists.
+    """Text of ``clip.srt``, ``clip.vtt``, ``clip.ass``, ``clip.ssa`` or ``clip.txt`` (the suffix in any case) beside ``clip.mp4``, if one exists
+    (:func:`sidecar_subtitle_path`).
 
     UTF-8 (a byte-order mark is dropped), or Chinese in GBK or Big5; another encoding (Latin-1, UTF-16) is a
     one-line error, as for ``--subtitle``. Korean and Japanese legacy encodings (EUC-KR, Shift-JIS) also decode
@@ -106,8 +109,52 @@ def read_sidecar_subtitle(video: Path) -> str | None:
 
 def sidecar_subtitle_path(video: Path) -> Path | None:
     """``clip.srt``, ``clip.vtt``, ``clip.ass``, ``clip.ssa`` or ``clip.txt`` (or the suffix in upper case) beside ``clip.mp4`` (its stem as written), the first
-    that exists in that order, else None."""
-    return next((side for side in (video.with_suffix(s) for s in SUBTITLE_SUFFIXES) if side.is_file()), None)
+    that exists in that order; else one whose suffix is in mixed case (``clip.Srt``), found in the folder's listing; else None."""
+    side = next((side for side in (video.with_suffix(s) for s in SUBTITLE_SUFFIXES) if side.is_file()), None)
+    if side is None:
+        names = _folder_subtitles(video.parent).get(video.stem)
+        side = video.parent / names[0] if names else None
+    return side
+
+
+#: A folder changed less than this long ago (ns) is listed again for each video: a file added within the same tick of a
+#: coarse clock (FAT's 2 s) would leave its time as it was, and a cached listing would miss it.
+_SETTLED_NS = 2_000_000_000
+
+
+def _folder_subtitles(folder: Path) -> dict[str, list[str]]:
+    """The subtitle files of ``folder`` (a suffix of :data:`SUBTITLE_SUFFIXES` in any case) by the stem they are named after, each
+    stem's in the order of those suffixes. Listed once for all the videos of a folder, until it changes: looking for each of
+    10,000 clips in its folder's listing would read the folder 10,000 times."""
+    try:
+        changed = folder.stat().st_mtime_ns
+    except OSError:
+        return {}
+    if time.time_ns() - changed < _SETTLED_NS:
+        return _listed_subtitles(folder)
+    return _cached_subtitles(folder.absolute(), changed)
+
+
+@functools.lru_cache(maxsize=8)
+def _cached_subtitles(folder: Path, changed_ns: int) -> dict[str, list[str]]:
+    """:func:`_listed_subtitles` of ``folder`` as it was when it last changed (``changed_ns``, its time: a new file changes it)."""
+    return _listed_subtitles(folder)
+
+
+def _listed_subtitles(folder: Path) -> dict[str, list[str]]:
+    """:func:`_folder_subtitles`, read from the folder now (nothing if it cannot be read)."""
+    order = {suffix: i for i, suffix in enumerate(dict.fromkeys(s.lower() for s in SUBTITLE_SUFFIXES))}
+    found: dict[str, list[tuple[int, str]]] = {}
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                stem, dot, suffix = entry.name.rpartition(".")
+                rank = order.get("." + suffix.lower())
+                if dot and stem and rank is not None and entry.is_file():
+                    found.setdefault(stem, []).append((rank, entry.name))
+    except OSError:
+        return {}
+    return {stem: [name for _, name in sorted(names)] for stem, names in found.items()}
 
 
 def read_subtitle_file(path: Path, what: str = "subtitle") -> str | None:

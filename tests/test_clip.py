@@ -141,6 +141,34 @@ def test_a_sidecar_with_an_upper_case_suffix_is_read_as_the_subtitle(tmp_path, v
     assert Clip.from_path(tmp_path / video_name).subtitle == "I did it! Really."
 
 
+@pytest.mark.parametrize("subtitle_name", ["clip.Srt", "clip.Vtt", "clip.sRT"])
+def test_a_sidecar_with_a_mixed_case_suffix_is_read_as_the_subtitle(video, subtitle_name):
+    # clip.Srt beside clip.mp4 was not read (only .srt and .SRT were looked for): the speech judge transcribed the audio instead
+    (video.parent / subtitle_name).write_text(SRT if subtitle_name != "clip.Vtt" else VTT, encoding="utf-8")
+    assert Clip.from_path(video).subtitle == ("I did it! Really & truly." if subtitle_name == "clip.Vtt" else "I did it! Really.")
+
+
+def test_a_folder_is_listed_once_for_all_its_videos_not_once_for_each(tmp_path, monkeypatch):
+    # a folder of 10,000 clips without subtitles would be read 10,000 times to look for clip.Srt
+    for name in ("a", "b", "c"):
+        (tmp_path / f"{name}.mp4").write_bytes(b"not decoded here")
+    (tmp_path / "c.Srt").write_text(SRT, encoding="utf-8")
+    os.utime(tmp_path, ns=(1_000_000_000, 1_000_000_000))  # a folder that has not changed for a while
+    real, listed = os.scandir, []
+    monkeypatch.setattr(os, "scandir", lambda path: listed.append(path) or real(path))
+    assert [Clip.from_path(tmp_path / f"{name}.mp4").subtitle for name in ("a", "b", "c")] == [None, None, "I did it! Really."]
+    assert len(listed) == 1
+
+
+def test_a_subtitle_added_after_its_folder_was_listed_is_found(tmp_path):
+    (tmp_path / "a.mp4").write_bytes(b"not decoded here")
+    os.utime(tmp_path, ns=(1_000_000_000, 1_000_000_000))
+    assert Clip.from_path(tmp_path / "a.mp4").subtitle is None
+    (tmp_path / "a.Srt").write_text(SRT, encoding="utf-8")
+    os.utime(tmp_path, ns=(2_000_000_000, 2_000_000_000))  # its time changed: the listing made before is not used again
+    assert Clip.from_path(tmp_path / "a.mp4").subtitle == "I did it! Really."
+
+
 def test_a_given_empty_subtitle_is_kept_not_replaced_by_the_sidecar(video):
     video.with_suffix(".txt").write_text("from the txt", encoding="utf-8")
     assert Clip.from_path(video, subtitle="").subtitle == ""

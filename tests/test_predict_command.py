@@ -454,6 +454,19 @@ def test_a_vtt_subtitle_given_beside_its_video_as_a_folders_listing_gives_it_is_
     assert [(c.name, c.subtitle) for c in clips] == [("talk", "I am so happy")]
 
 
+def test_a_subtitle_with_a_mixed_case_suffix_given_beside_its_video_is_read_with_the_video_not_judged(tmp_path, monkeypatch):
+    # `cojudge predict clips/*` with clip.Srt beside clip.mp4 stopped: 'clip.Srt: is a subtitle, not a video; give the video beside it (clip.mp4...)'
+    import argparse
+
+    from ensemble.predict_command import collect_clips
+
+    make_clip(tmp_path / "clip.mp4", seconds=0.2, width=32, height=32, with_audio=False)
+    (tmp_path / "clip.Srt").write_text("1\n00:00:00,000 --> 00:00:01,000\nI am so happy\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    clips = collect_clips(argparse.Namespace(videos=["clip.Srt", "clip.mp4"], demo=False, names=None, subtitle=None))
+    assert [(c.name, c.subtitle) for c in clips] == [("clip", "I am so happy")]
+
+
 def test_a_broken_symbolic_link_given_as_a_video_is_a_one_line_error_naming_the_link(capsys, tmp_path):
     (tmp_path / "clip.mp4").symlink_to(tmp_path / "moved" / "clip.mp4")
     error = one_line_error(capsys, tmp_path / "clip.mp4")
