@@ -57,7 +57,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    "one tuned with a strategy of your own imports its module or file, running its code: use files you trust")
     p.add_argument("--min-support", type=float, default=None,
                    help=f"untrained fusion only: support a word needs, 0-1 (default {ScoreUnionFuser().threshold:g})")
-    p.add_argument("--subtitle", metavar="FILE", help="subtitle (.srt, WebVTT .vtt, ASS/SSA .ass or plain text) of the one video given")
+    p.add_argument("--subtitle", metavar="FILE", help="subtitle (.srt, WebVTT .vtt, ASS/SSA .ass or plain text) of the one video given, "
+                   "read instead of the files beside it")
     p.add_argument("--format", choices=("table", "json", "csv"), default="table",
                    help="table (readable, the default), json (one object per clip, with every judge's verdict) or csv (name,openset for 'cojudge evaluate')")
     p.add_argument("--out", help="also write the name,openset CSV here")
@@ -75,7 +76,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def collect_clips(args: argparse.Namespace) -> list[Clip]:
     """The clips named on the command line: videos, the demo clip, sample names."""
     beside = _subtitles_beside_given_videos(args.videos)
-    items: list[Clip] = [_clip(item) for item in args.videos if item not in beside]
+    given = "" if args.subtitle else None  # --subtitle's text replaces it below: the files beside the video are not read
+    items: list[Clip] = [_clip(item, given) for item in args.videos if item not in beside]
     if args.demo:
         from judges.demo_clip import make_demo_clip
 
@@ -109,12 +111,12 @@ def _subtitles_beside_given_videos(items: Sequence[str]) -> set[str]:
     return {item for item in subtitles if stem(item) in videos}
 
 
-def _clip(item: str) -> Clip:
-    """A video file; a folder, a pipe or a pattern no file matched is an error; else, if it cannot be a path (no suffix, no folder), a
-    sample name for replayed judges."""
+def _clip(item: str, subtitle: str | None = None) -> Clip:
+    """A video file (with ``subtitle``, else the one beside it); a folder, a pipe or a pattern no file matched is an error; else, if it
+    cannot be a path (no suffix, no folder), a sample name for replayed judges."""
     path = user_path(item) if Path(item).suffix or "/" in item else Path(item)  # a name ('~x') is no path to expand
     if path.exists() or path.is_symlink():  # a folder, a pipe (<(...)) or a broken link: Clip.from_path says which
-        return Clip.from_path(path)
+        return Clip.from_path(path, subtitle)
     if "*" in item or "?" in item:  # a shell gives a pattern that matches no file as it is
         raise InputError(f"{item}: no file matches this pattern; check the folder, and the case of the names (*.mp4 does not match CLIP.MP4)")
     if path.suffix or "/" in item or "\\" in item:

@@ -482,6 +482,19 @@ def test_a_pipe_or_device_given_as_a_video_is_a_one_line_error_naming_it(capsys,
     assert f"{item}: is a {kind}, not a video file; " in one_line_error(capsys, item)
 
 
+def test_a_given_subtitle_is_read_instead_of_those_beside_the_video_which_are_not_read(tmp_path):
+    # a clip.srt in Latin-1 beside clip.mp4 stopped the run ('not UTF-8 text'), though --subtitle gave the one to read
+    import argparse
+
+    from ensemble.predict_command import collect_clips
+
+    make_clip(tmp_path / "clip.mp4", seconds=0.2, width=32, height=32, with_audio=False)
+    (tmp_path / "clip.srt").write_bytes("1\n00:00:00,000 --> 00:00:01,000\nJe suis très ému\n".encode("latin-1"))
+    (tmp_path / "chosen.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\nI am so happy\n", encoding="utf-8")
+    args = argparse.Namespace(videos=[str(tmp_path / "clip.mp4")], demo=False, names=None, subtitle=str(tmp_path / "chosen.srt"))
+    assert [(c.name, c.subtitle) for c in collect_clips(args)] == [("clip", "I am so happy")]
+
+
 def test_a_folder_given_as_the_subtitle_is_named_a_folder_not_missing(capsys, replay_config, tmp_path):
     (tmp_path / "clip.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42")
     (tmp_path / "subs").mkdir()
