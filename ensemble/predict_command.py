@@ -27,7 +27,7 @@ from ensemble.fuse_command import write_prediction_rows, write_predictions_csv
 from ensemble.fused_prediction import FusedPrediction
 from ensemble.output_files import check_output_path
 from ensemble.score_union_fuser import ScoreUnionFuser
-from judges.clip import SUBTITLE_SUFFIXES, Clip, read_subtitle_file, sidecar_subtitle_path
+from judges.clip import SUBTITLE_SUFFIXES, Clip, read_subtitle_file, sidecar_subtitle_paths, untagged_stem
 from judges.errors import InputError
 from judges.install_hints import install_hint
 from judges.text_files import user_path
@@ -47,7 +47,8 @@ RAW_WIDTH = 130  # a judge's raw text is cut to this many characters in the tabl
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """The options of ``cojudge predict``."""
     p.add_argument("videos", nargs="*", metavar="VIDEO",
-                   help="video files (a .srt/.vtt/.ass/.ssa/.txt, in any case, beside a video is its subtitle, read with it when given too, as clips/* gives it); "
+                   help="video files (a .srt/.vtt/.ass/.ssa/.txt, in any case, beside a video is its subtitle, read with it when given too, as clips/* gives it; "
+                        "else its one language-tagged subtitle, clip.en.srt); "
                         "a bare name without a file is a sample name for replayed judges")
     p.add_argument("--demo", action="store_true", help="make the bundled demo clip (a smiling face saying something happy) in the cache folder and judge it")
     p.add_argument("--names", metavar="SPLIT", help="file of sample names, one per line, for judges that answer by sample name (type = \"replay\", or "
@@ -101,14 +102,19 @@ def collect_clips(args: argparse.Namespace) -> list[Clip]:
 
 
 def _subtitles_beside_given_videos(items: Sequence[str]) -> set[str]:
-    """The items that are a subtitle (``clip.srt``, ``clip.vtt``, ``clip.ass``, ``clip.txt``..., the suffix in any case) beside another item's video (``clip.mp4``), as
-    ``cojudge predict clips/*`` gives them: each is read with its video, not judged as a clip of the same name."""
+    """The items that are a subtitle (``clip.srt``, ``clip.vtt``, ``clip.ass``, ``clip.txt``..., the suffix in any case, or language-tagged:
+    ``clip.en.srt``) beside another item's video (``clip.mp4``), as ``cojudge predict clips/*`` gives them: each is read with its video
+    (:func:`judges.clip.sidecar_subtitle_path`), not judged as a clip of the same name."""
     def stem(item: str) -> Path:
         return user_path(item).absolute().with_suffix("")
 
+    def named_after(item: str) -> list[Path]:  # clip.en.srt: clip.en.mp4's, else clip.mp4's
+        base = untagged_stem(stem(item).name)
+        return [stem(item)] if base is None else [stem(item), stem(item).with_name(base)]
+
     subtitles = {item for item in items if Path(item).suffix.lower() in SUBTITLE_SUFFIXES}  # clip.Srt too
     videos = {stem(item) for item in items if item not in subtitles and Path(item).suffix}
-    return {item for item in subtitles if stem(item) in videos}
+    return {item for item in subtitles if any(video in videos for video in named_after(item))}
 
 
 def _clip(item: str, subtitle: str | None = None) -> Clip:
@@ -208,7 +214,8 @@ def _inputs(args: argparse.Namespace, clips: Sequence[Clip]) -> dict[str, Path |
     for c in clips:
         if c.video is not None:
             inputs[f"video {c.name}"] = c.video
-            inputs[f"the subtitle of {c.name}"] = sidecar_subtitle_path(c.video)
+            sides = sidecar_subtitle_paths(c.video)  # several languages when --subtitle chose one
+            inputs.update({f"the subtitle of {c.name}" + (f" ({side.name})" if len(sides) > 1 else ""): side for side in sides})
     config = _config_path(args)
     inputs.update({"--config": config, "--calibration": args.calibration, "--names": args.names, "--subtitle": args.subtitle})
     judged = config_input_files(config) if config.is_file() else {}  # a pipe (<(...)) gives its text once: to the run

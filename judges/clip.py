@@ -15,7 +15,7 @@ from judges.errors import InputError
 from judges.text_files import path_text, user_path
 
 __all__ = ["Clip", "SUBTITLE_SUFFIXES", "read_subtitle_file", "refuse_a_single_name", "repeated_names", "sidecar_subtitle_path",
-           "ass_to_text", "srt_to_text", "vtt_to_text"]
+           "sidecar_subtitle_paths", "untagged_stem", "ass_to_text", "srt_to_text", "vtt_to_text"]
 
 #: A sidecar subtitle's suffixes, in the order they are looked for; upper case too, as cameras and Windows tools name files
 #: (a suffix in mixed case, ``clip.Srt``, is found in the folder's listing: :func:`sidecar_subtitle_path`).
@@ -35,14 +35,15 @@ class Clip:
 
     @classmethod
     def from_path(cls, video: str | Path, subtitle: str | None = None, name: str | None = None) -> "Clip":
-        """A clip for a video file; the subtitle is given, or read from a sidecar ``.srt``/``.vtt``/``.ass``/``.ssa``/``.txt`` (any case). A missing file, a
+        """A clip for a video file; the subtitle is given, or read from a sidecar ``.srt``/``.vtt``/``.ass``/``.ssa``/``.txt`` (any case; a
+        language-tagged one, ``clip.en.srt``, when it is the only one: :func:`sidecar_subtitle_path`). A missing file, a
         folder, a pipe or device, a broken symbolic link or a subtitle file is a one-line :class:`InputError` saying which. The name is the file's stem,
         bytes that are not UTF-8 written as ``\\xNN`` (:func:`~judges.text_files.path_text`): a name is stored as text."""
         path = user_path(video)
         if not path.is_file():
             raise InputError(not_a_video_file(path))
         if path.suffix.lower() in SUBTITLE_SUFFIXES:  # no media stream: every media judge would fail on it (clip.Srt too)
-            raise InputError(f"{path}: is a subtitle, not a video; give the video beside it ({path.stem}.mp4...), "
+            raise InputError(f"{path}: is a subtitle, not a video; give the video beside it ({untagged_stem(path.stem) or path.stem}.mp4...), "
                              "which reads it as its subtitle")
         if subtitle is None:
             subtitle = read_sidecar_subtitle(path)
@@ -91,8 +92,8 @@ def refuse_a_single_name(names: object, owner: str) -> None:
 
 
 def read_sidecar_subtitle(video: Path) -> str | None:
-    """Text of ``clip.srt``, ``clip.vtt``, ``clip.ass``, ``clip.ssa`` or ``clip.txt`` (the suffix in any case) beside ``clip.mp4``, if one exists
-    (:func:`sidecar_subtitle_path`).
+    """Text of ``clip.srt``, ``clip.vtt``, ``clip.ass``, ``clip.ssa`` or ``clip.txt`` (the suffix in any case) beside ``clip.mp4``, else of
+    the one language-tagged subtitle (``clip.en.srt``), if one exists (:func:`sidecar_subtitle_path`).
 
     UTF-8 (a byte-order mark is dropped), or Chinese in GBK or Big5; another encoding (Latin-1, UTF-16) is a
     one-line error, as for ``--subtitle``. Korean and Japanese legacy encodings (EUC-KR, Shift-JIS) also decode
@@ -108,13 +109,41 @@ def read_sidecar_subtitle(video: Path) -> str | None:
 
 
 def sidecar_subtitle_path(video: Path) -> Path | None:
-    """``clip.srt``, ``clip.vtt``, ``clip.ass``, ``clip.ssa`` or ``clip.txt`` (or the suffix in upper case) beside ``clip.mp4`` (its stem as written), the first
-    that exists in that order; else one whose suffix is in mixed case (``clip.Srt``), found in the folder's listing; else None."""
+    """The subtitle file of ``clip.mp4`` (:func:`sidecar_subtitle_paths`), else None. Subtitles in several languages beside it
+    (``clip.en.srt``, ``clip.zh-Hans.vtt``) and none untagged are a one-line :class:`InputError`: which one to read is not guessed."""
+    sides = sidecar_subtitle_paths(video)
+    if len(sides) > 1:
+        raise InputError(f"{video}: has subtitles in several languages beside it ({', '.join(side.name for side in sides)}) and no "
+                         f"{video.stem}.srt; give the one to read with --subtitle, or rename it to {video.stem}.srt "
+                         "(.vtt, .ass...: keeping its suffix)")
+    return sides[0] if sides else None
+
+
+def sidecar_subtitle_paths(video: Path) -> list[Path]:
+    """The files that may be the subtitle of ``clip.mp4`` (its stem as written): ``clip.srt``, ``clip.vtt``, ``clip.ass``, ``clip.ssa``
+    or ``clip.txt`` (or the suffix in upper case), the first that exists in that order; else one whose suffix is in mixed case
+    (``clip.Srt``); else each subtitle named with a language tag after the stem, as yt-dlp and players name them (``clip.en.srt``,
+    ``clip.zh-Hans.vtt``: :func:`untagged_stem`), but for one that is another file's own (``clip.en.srt`` of ``clip.en.mp4``)."""
     side = next((side for side in (video.with_suffix(s) for s in SUBTITLE_SUFFIXES) if side.is_file()), None)
-    if side is None:
-        names = _folder_subtitles(video.parent).get(video.stem)
-        side = video.parent / names[0] if names else None
-    return side
+    if side is not None:
+        return [side]
+    listing = _folder_listing(video.parent)
+    if video.stem in listing.subtitles:
+        return [video.parent / listing.subtitles[video.stem][0]]
+    return [video.parent / name for name in listing.tagged.get(video.stem, []) if name.rpartition(".")[0] not in listing.others]
+
+
+#: A language tag as yt-dlp and players put it between a subtitle's stem and suffix (``clip.en.srt``): ISO 639 (``en``, ``zh``,
+#: ``eng``), then a script and/or a region as BCP 47 writes them (``zh-Hans``, ``pt-BR``, ``es-419``, ``zh_CN``). Not any dotted
+#: word: ``interview.part1.srt`` is the subtitle of ``interview.part1.mp4``.
+_LANGUAGE_TAG = re.compile(r"[a-z]{2,3}([-_][A-Z][a-z]{3})?([-_]([A-Z]{2}|\d{3}))?")
+
+
+def untagged_stem(stem: str) -> str | None:
+    """The stem a language-tagged subtitle's stem is named after (``clip`` for ``clip.en``, ``clip.zh-Hans``), else None
+    (``interview.part1``, ``clip``)."""
+    base, dot, tag = stem.rpartition(".")
+    return base if dot and base and _LANGUAGE_TAG.fullmatch(tag) else None
 
 
 #: A folder changed less than this long ago (ns) is listed again for each video: a file added within the same tick of a
@@ -122,29 +151,40 @@ def sidecar_subtitle_path(video: Path) -> Path | None:
 _SETTLED_NS = 2_000_000_000
 
 
-def _folder_subtitles(folder: Path) -> dict[str, list[str]]:
-    """The subtitle files of ``folder`` (a suffix of :data:`SUBTITLE_SUFFIXES` in any case) by the stem they are named after, each
-    stem's in the order of those suffixes. Listed once for all the videos of a folder, until it changes: looking for each of
+@dataclass(frozen=True)
+class _FolderListing:
+    """A folder's subtitle files (a suffix of :data:`SUBTITLE_SUFFIXES` in any case) by the stem they are named after, each stem's
+    in the order of those suffixes; the first of each language-tagged stem's by the stem before the tag; the stems of its other
+    files (videos)."""
+
+    subtitles: dict[str, list[str]]
+    tagged: dict[str, list[str]]
+    others: frozenset[str]
+
+
+def _folder_listing(folder: Path) -> _FolderListing:
+    """:class:`_FolderListing` of ``folder``, listed once for all the videos of a folder, until it changes: looking for each of
     10,000 clips in its folder's listing would read the folder 10,000 times."""
     try:
         changed = folder.stat().st_mtime_ns
     except OSError:
-        return {}
+        return _FolderListing({}, {}, frozenset())
     if time.time_ns() - changed < _SETTLED_NS:
-        return _listed_subtitles(folder)
-    return _cached_subtitles(folder.absolute(), changed)
+        return _listed_folder(folder)
+    return _cached_folder(folder.absolute(), changed)
 
 
 @functools.lru_cache(maxsize=8)
-def _cached_subtitles(folder: Path, changed_ns: int) -> dict[str, list[str]]:
-    """:func:`_listed_subtitles` of ``folder`` as it was when it last changed (``changed_ns``, its time: a new file changes it)."""
-    return _listed_subtitles(folder)
+def _cached_folder(folder: Path, changed_ns: int) -> _FolderListing:
+    """:func:`_listed_folder` of ``folder`` as it was when it last changed (``changed_ns``, its time: a new file changes it)."""
+    return _listed_folder(folder)
 
 
-def _listed_subtitles(folder: Path) -> dict[str, list[str]]:
-    """:func:`_folder_subtitles`, read from the folder now (nothing if it cannot be read)."""
+def _listed_folder(folder: Path) -> _FolderListing:
+    """:func:`_folder_listing`, read from the folder now (nothing if it cannot be read)."""
     order = {suffix: i for i, suffix in enumerate(dict.fromkeys(s.lower() for s in SUBTITLE_SUFFIXES))}
     found: dict[str, list[tuple[int, str]]] = {}
+    others: set[str] = set()
     try:
         with os.scandir(folder) as entries:
             for entry in entries:
@@ -152,9 +192,17 @@ def _listed_subtitles(folder: Path) -> dict[str, list[str]]:
                 rank = order.get("." + suffix.lower())
                 if dot and stem and rank is not None and entry.is_file():
                     found.setdefault(stem, []).append((rank, entry.name))
+                elif dot and stem:
+                    others.add(stem)
     except OSError:
-        return {}
-    return {stem: [name for _, name in sorted(names)] for stem, names in found.items()}
+        return _FolderListing({}, {}, frozenset())
+    subtitles = {stem: [name for _, name in sorted(names)] for stem, names in found.items()}
+    tagged: dict[str, list[str]] = {}
+    for stem, names in subtitles.items():
+        base = untagged_stem(stem)
+        if base is not None:  # one file a language: clip.en.srt before clip.en.txt, as clip.srt before clip.txt
+            tagged.setdefault(base, []).append(names[0])
+    return _FolderListing(subtitles, {base: sorted(names) for base, names in tagged.items()}, frozenset(others))
 
 
 def read_subtitle_file(path: Path, what: str = "subtitle") -> str | None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from judges.clip import Clip, ass_to_text, srt_to_text, vtt_to_text
+from judges.clip import Clip, ass_to_text, srt_to_text, untagged_stem, vtt_to_text
 from judges.errors import InputError
 
 SRT = "1\n00:00:00,000 --> 00:00:02,000\n  I did it!  \n\n2\n00:00:02,000 --> 00:00:03,500\nReally.\n"
@@ -169,6 +169,63 @@ def test_a_subtitle_added_after_its_folder_was_listed_is_found(tmp_path):
     assert Clip.from_path(tmp_path / "a.mp4").subtitle == "I did it! Really."
 
 
+@pytest.mark.parametrize("subtitle_name", ["clip.en.srt", "clip.zh-Hans.vtt", "clip.en.ass", "clip.pt-BR.srt", "clip.eng.srt"])
+def test_the_one_language_tagged_subtitle_beside_a_video_is_read_as_its_subtitle(video, subtitle_name):
+    # clip.en.srt beside clip.mp4 (as yt-dlp and players name subtitles) was never read: the speech judge transcribed the audio instead
+    (video.parent / subtitle_name).write_text(VTT if subtitle_name.endswith(".vtt") else ASS if subtitle_name.endswith(".ass") else SRT,
+                                              encoding="utf-8")
+    assert Clip.from_path(video).subtitle == {".vtt": "I did it! Really & truly.", ".ass": "I did it! Really, truly."}.get(
+        Path(subtitle_name).suffix, "I did it! Really.")
+
+
+def test_an_untagged_sidecar_is_read_before_a_language_tagged_one(video):
+    video.with_suffix(".srt").write_text(SRT, encoding="utf-8")
+    (video.parent / "clip.en.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\nfrom the tagged one\n", encoding="utf-8")
+    (video.parent / "clip.zh.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\nfrom another\n", encoding="utf-8")
+    assert Clip.from_path(video).subtitle == "I did it! Really."
+
+
+def test_one_language_in_two_formats_is_read_as_untagged_ones_are_the_srt_before_the_txt(video):
+    (video.parent / "clip.en.txt").write_text("from the txt", encoding="utf-8")
+    (video.parent / "clip.en.srt").write_text(SRT, encoding="utf-8")
+    assert Clip.from_path(video).subtitle == "I did it! Really."
+
+
+def test_subtitles_in_several_languages_beside_a_video_are_a_one_line_error_naming_the_clip_and_the_files(video):
+    # they were never read; which one is meant is not guessed
+    (video.parent / "clip.en.srt").write_text(SRT, encoding="utf-8")
+    (video.parent / "clip.zh-Hans.vtt").write_text(VTT, encoding="utf-8")
+    with pytest.raises(InputError, match=r"clip\.mp4: has subtitles in several languages beside it \(clip\.en\.srt, clip\.zh-Hans\.vtt\) "
+                                         r"and no clip\.srt; give the one to read with --subtitle, or rename it to clip\.srt") as info:
+        Clip.from_path(video)
+    assert "\n" not in str(info.value)
+
+
+def test_a_video_whose_name_has_dots_reads_its_own_subtitle_and_leaves_its_namesakes_alone(tmp_path):
+    # interview.part1.srt is interview.part1.mp4's ('part1' is no language tag), not interview.mp4's
+    for name in ("interview.mp4", "interview.part1.mp4"):
+        (tmp_path / name).write_bytes(b"not decoded here")
+    (tmp_path / "interview.part1.srt").write_text(SRT, encoding="utf-8")
+    assert Clip.from_path(tmp_path / "interview.part1.mp4").subtitle == "I did it! Really."
+    assert Clip.from_path(tmp_path / "interview.mp4").subtitle is None
+
+
+def test_a_language_tagged_subtitle_of_another_video_is_not_read_as_this_ones(tmp_path):
+    # movie.en.srt beside movie.en.mp4 (a dubbed copy) is that video's own subtitle, not one of movie.mp4's languages
+    for name in ("movie.mp4", "movie.en.mp4"):
+        (tmp_path / name).write_bytes(b"not decoded here")
+    (tmp_path / "movie.en.srt").write_text(SRT, encoding="utf-8")
+    assert Clip.from_path(tmp_path / "movie.mp4").subtitle is None
+    assert Clip.from_path(tmp_path / "movie.en.mp4").subtitle == "I did it! Really."
+
+
+@pytest.mark.parametrize("stem, video_stem", [("clip.en", "clip"), ("clip.zh-Hans", "clip"), ("clip.pt-BR", "clip"), ("clip.es-419", "clip"),
+                                              ("clip.zh_CN", "clip"), ("a.b.eng", "a.b"), ("interview.part1", None), ("clip.final", None),
+                                              ("clip.2024", None), ("clip.EN", None), ("clip", None), (".en", None)])
+def test_a_language_tag_is_iso_639_with_a_script_or_region_not_any_dotted_word(stem, video_stem):
+    assert untagged_stem(stem) == video_stem
+
+
 def test_a_given_empty_subtitle_is_kept_not_replaced_by_the_sidecar(video):
     video.with_suffix(".txt").write_text("from the txt", encoding="utf-8")
     assert Clip.from_path(video, subtitle="").subtitle == ""
@@ -205,6 +262,13 @@ def test_a_pipe_given_as_the_video_is_named_a_pipe_not_missing(tmp_path):
     for call in (Clip.from_path, Clip.coerce):
         with pytest.raises(InputError, match=r"clip\.mp4: is a pipe, not a video file; .* save it to a file and give that file's path$"):
             call(tmp_path / "clip.mp4")
+
+
+def test_a_language_tagged_subtitle_given_as_the_video_names_the_video_that_reads_it(tmp_path):
+    # it said 'give the video beside it (clip.en.mp4...)': clip.mp4 reads it
+    (tmp_path / "clip.en.srt").write_text(SRT, encoding="utf-8")
+    with pytest.raises(InputError, match=r"clip\.en\.srt: is a subtitle, not a video; give the video beside it \(clip\.mp4\.\.\.\)"):
+        Clip.from_path(tmp_path / "clip.en.srt")
 
 
 def test_a_subtitle_file_given_as_the_video_is_named_a_subtitle(tmp_path):

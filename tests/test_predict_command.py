@@ -467,6 +467,32 @@ def test_a_subtitle_with_a_mixed_case_suffix_given_beside_its_video_is_read_with
     assert [(c.name, c.subtitle) for c in clips] == [("clip", "I am so happy")]
 
 
+def test_language_tagged_subtitles_given_beside_their_videos_are_read_with_them_not_judged(tmp_path, monkeypatch):
+    # `cojudge predict clips/*` stopped: 'clip.en.srt: is a subtitle, not a video; give the video beside it (clip.en.mp4...)'
+    import argparse
+
+    from ensemble.predict_command import collect_clips
+
+    for name in ("clip", "other", "interview.part1"):
+        make_clip(tmp_path / f"{name}.mp4", seconds=0.2, width=32, height=32, with_audio=False)
+    (tmp_path / "clip.en.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\nI am so happy\n", encoding="utf-8")
+    (tmp_path / "other.zh-Hans.vtt").write_text("WEBVTT\n\n00:00.000 --> 00:01.000\n我很难过\n", encoding="utf-8")
+    (tmp_path / "interview.part1.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\nI am calm\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    listing = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.iterdir())
+    clips = collect_clips(argparse.Namespace(videos=listing, demo=False, names=None, subtitle=None))
+    assert sorted((c.name, c.subtitle) for c in clips) == [("clip", "I am so happy"), ("interview.part1", "I am calm"), ("other", "我很难过")]
+
+
+def test_subtitles_in_several_languages_beside_a_given_video_stop_the_run_before_any_clip_is_judged(capsys, replay_config, tmp_path):
+    make_clip(tmp_path / "clip.mp4", seconds=0.2, width=32, height=32, with_audio=False)
+    for name in ("clip.en.srt", "clip.zh.srt"):
+        (tmp_path / name).write_text("1\n00:00:00,000 --> 00:00:01,000\nhello\n", encoding="utf-8")
+    error = one_line_error(capsys, *sorted(tmp_path.glob("clip*")), "--config", replay_config)
+    assert "clip.mp4: has subtitles in several languages beside it (clip.en.srt, clip.zh.srt)" in error
+    assert "give the one to read with --subtitle, or rename it to clip.srt" in error
+
+
 def test_a_broken_symbolic_link_given_as_a_video_is_a_one_line_error_naming_the_link(capsys, tmp_path):
     (tmp_path / "clip.mp4").symlink_to(tmp_path / "moved" / "clip.mp4")
     error = one_line_error(capsys, tmp_path / "clip.mp4")
@@ -493,6 +519,15 @@ def test_a_given_subtitle_is_read_instead_of_those_beside_the_video_which_are_no
     (tmp_path / "chosen.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\nI am so happy\n", encoding="utf-8")
     args = argparse.Namespace(videos=[str(tmp_path / "clip.mp4")], demo=False, names=None, subtitle=str(tmp_path / "chosen.srt"))
     assert [(c.name, c.subtitle) for c in collect_clips(args)] == [("clip", "I am so happy")]
+
+
+def test_a_given_subtitle_chooses_among_subtitles_in_several_languages_beside_the_video(capsys, replay_config, tmp_path):
+    make_clip(tmp_path / "clip.mp4", seconds=0.2, width=32, height=32, with_audio=False)
+    for name in ("clip.en.srt", "clip.zh.srt"):
+        (tmp_path / name).write_text("1\n00:00:00,000 --> 00:00:01,000\nhello\n", encoding="utf-8")
+    code, _, err = cojudge(capsys, tmp_path / "clip.mp4", "--subtitle", tmp_path / "clip.en.srt", "--config", replay_config,
+                           "--out", tmp_path / "pred.csv")
+    assert code == 0 and "several languages" not in err and (tmp_path / "pred.csv").is_file()
 
 
 def test_a_folder_given_as_the_subtitle_is_named_a_folder_not_missing(capsys, replay_config, tmp_path):
@@ -798,6 +833,16 @@ def test_predict_refuses_to_write_over_the_subtitle_beside_a_video(capsys, repla
     before = subtitle.read_bytes()
     assert "the same file as the subtitle of clip" in one_line_error(capsys, video, "--config", replay_config, "--out", subtitle)
     assert subtitle.read_bytes() == before
+
+
+def test_predict_refuses_to_write_over_any_of_the_subtitles_in_several_languages_beside_a_video(capsys, replay_config, tmp_path):
+    video = tmp_path / "clip.mp4"
+    video.write_bytes(b"\x00\x00\x00\x18ftypmp42")
+    for name in ("clip.en.srt", "clip.zh.srt"):
+        (tmp_path / name).write_text("1\n00:00:00,000 --> 00:00:01,000\nhello\n", encoding="utf-8")
+    error = one_line_error(capsys, video, "--subtitle", tmp_path / "clip.en.srt", "--config", replay_config, "--out", tmp_path / "clip.zh.srt")
+    assert "the same file as the subtitle of clip (clip.zh.srt)" in error
+    assert (tmp_path / "clip.zh.srt").read_text(encoding="utf-8") == "1\n00:00:00,000 --> 00:00:01,000\nhello\n"
 
 
 def test_an_untrained_fusion_without_wheel_files_says_merov_data_points_nowhere_when_it_is_set(tmp_path, monkeypatch):
