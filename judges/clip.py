@@ -169,7 +169,7 @@ def _folder_listing(folder: Path) -> _FolderListing:
         changed = folder.stat().st_mtime_ns
     except OSError:
         return _FolderListing({}, {}, frozenset())
-    if time.time_ns() - changed < _SETTLED_NS:
+    if 0 <= time.time_ns() - changed < _SETTLED_NS:  # a time ahead of this clock (a server's, skewed) is settled: a new file changes it
         return _listed_folder(folder)
     return _cached_folder(folder.absolute(), changed)
 

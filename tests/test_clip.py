@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -157,6 +158,18 @@ def test_a_folder_is_listed_once_for_all_its_videos_not_once_for_each(tmp_path, 
     real, listed = os.scandir, []
     monkeypatch.setattr(os, "scandir", lambda path: listed.append(path) or real(path))
     assert [Clip.from_path(tmp_path / f"{name}.mp4").subtitle for name in ("a", "b", "c")] == [None, None, "I did it! Really."]
+    assert len(listed) == 1
+
+
+def test_a_folder_whose_time_is_ahead_of_this_clock_is_listed_once_not_once_for_each_video(tmp_path, monkeypatch):
+    # a network share's clock ahead of this one: its folder counted as just changed, so it was read again for every video
+    for name in ("a", "b", "c"):
+        (tmp_path / f"{name}.mp4").write_bytes(b"not decoded here")
+    ahead = time.time_ns() + 3600 * 10**9
+    os.utime(tmp_path, ns=(ahead, ahead))
+    real, listed = os.scandir, []
+    monkeypatch.setattr(os, "scandir", lambda path: listed.append(path) or real(path))
+    assert [Clip.from_path(tmp_path / f"{name}.mp4").subtitle for name in ("a", "b", "c")] == [None, None, None]
     assert len(listed) == 1
 
 
