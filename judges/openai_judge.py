@@ -5,7 +5,8 @@ Frames go as base64 ``image_url`` data URLs, audio as a base64 WAV
 subtitle in the prompt text. Requests run on a bounded thread pool; a
 connection error, timeout, 429 or 5xx is retried with exponential backoff (or
 the longer wait its ``Retry-After`` asks for), and so is a body that is no chat completion; a 4xx is
-not. Once ``max_unreachable`` (3) requests in a row could not reach the server at all, after their retries, the
+not (but a 400 asking for ``max_completion_tokens`` instead of ``max_tokens`` is asked again so). Once
+``max_unreachable`` (3) requests in a row could not reach the server at all, after their retries, the
 judge's other clips fail at once, not cached (one request is let through 30 s after the last miss, to find the
 server back); a server that has not answered the judge yet and refuses connections (one still loading its model) is
 given ``startup_wait`` (300) seconds first. Standard library only (``urllib``).
@@ -48,11 +49,13 @@ _ASK_AGAIN_AFTER = 30.0  # seconds after a server was last found unreachable tha
 
 class _RequestFailed(Exception):
     """A request that failed (after retries, or a 4xx): the message goes into the verdict. ``transient``: the
-    server was unreachable, slow or overloaded (not cached, so the next run asks again)."""
+    server was unreachable, slow or overloaded (not cached, so the next run asks again). ``wants_max_completion_tokens``:
+    a 400 saying to send ``max_completion_tokens`` instead of ``max_tokens`` (OpenAI's reasoning models)."""
 
-    def __init__(self, message: str, transient: bool = False):
+    def __init__(self, message: str, transient: bool = False, wants_max_completion_tokens: bool = False):
         super().__init__(message)
         self.transient = transient
+        self.wants_max_completion_tokens = wants_max_completion_tokens
 
 
 class _Reachability:
@@ -229,6 +232,9 @@ class OpenAIJudge(Judge):
         self.backoff = float(backoff)
         self.temperature = float(temperature)  # np.float32(0.2) as 0.2: the request and the cache identity are JSON
         self.max_tokens = int(max_tokens or (64 if mode == "labels" else 512))
+        # the body field that carries max_tokens: "max_tokens", which vLLM, LMDeploy and Ollama read, until a server
+        # refuses it asking for "max_completion_tokens" (OpenAI's o-series and gpt-5 models); the same limit either way
+        self._token_limit_field = "max_tokens"
         self.extra_body = dict(extra_body or {})
         self._api_key = api_key or (os.environ.get(api_key_env) if api_key_env else None)
         self._slots = threading.BoundedSemaphore(max_concurrency)
@@ -369,14 +375,30 @@ class OpenAIJudge(Judge):
             raise _RequestFailed(self._unreachable_error(*refusal), transient=True)
 
     def _complete(self, content: list[dict[str, Any]]) -> tuple[str, bool]:
-        """:meth:`chat`'s text, and whether the server cut it off at ``max_tokens`` (``finish_reason`` "length")."""
+        """:meth:`chat`'s text, and whether the server cut it off at ``max_tokens`` (``finish_reason`` "length").
+
+        ``max_tokens`` goes as the body's ``max_tokens``; a server that refuses it with a 400 asking for
+        ``max_completion_tokens`` (OpenAI's reasoning models: "Unsupported parameter: 'max_tokens' ... Use
+        'max_completion_tokens' instead") is asked again with that field, and so is every later request of the judge.
+        """
+        field = self._token_limit_field
+        try:
+            return self._post(content, field)
+        except _RequestFailed as exc:
+            if not exc.wants_max_completion_tokens or field == "max_completion_tokens":
+                raise
+        self._token_limit_field = "max_completion_tokens"
+        return self._post(content, "max_completion_tokens")
+
+    def _post(self, content: list[dict[str, Any]], token_limit_field: str) -> tuple[str, bool]:
+        """One chat completion, with its retries: :meth:`_complete`, the token limit sent as ``token_limit_field``."""
         self._refuse_if_unreachable()
         body = {
             **self.extra_body,
             "model": self.model,
             "messages": [{"role": "user", "content": content}],
             "temperature": self.temperature,
-            "max_tokens": self.max_tokens,
+            token_limit_field: self.max_tokens,
         }
         data = json.dumps(body).encode("utf-8")
         headers = {"Content-Type": "application/json"}
@@ -414,12 +436,13 @@ class OpenAIJudge(Judge):
                 problem = f"{url} answered with something that is not a chat-completions response: {exc}"
             except urllib.error.HTTPError as exc:
                 try:
-                    detail = snippet(exc.read().decode("utf-8", "replace"), _SNIPPET)
+                    said = exc.read().decode("utf-8", "replace")
                 except (OSError, http.client.HTTPException):  # the error body itself was cut off
-                    detail = "(its body was cut off)"
-                problem = f"HTTP {exc.code} from {url}: {detail}"
+                    said = "(its body was cut off)"
+                problem = f"HTTP {exc.code} from {url}: {snippet(said, _SNIPPET)}"
                 if exc.code != 429 and exc.code < 500:
-                    raise _RequestFailed(problem) from None
+                    raise _RequestFailed(problem, wants_max_completion_tokens=exc.code == 400 and token_limit_field == "max_tokens"
+                                         and "max_completion_tokens" in said) from None
                 asked = _retry_after(exc.headers)
             except (TimeoutError, socket.timeout):
                 problem = f"no answer from {url} within {self.timeout:g} s"

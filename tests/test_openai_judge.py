@@ -175,6 +175,30 @@ def test_client_errors_are_not_retried(video):
     assert "HTTP 400" in verdict.error and "bad model" in verdict.error
 
 
+OPENAI_REFUSES_MAX_TOKENS = {"error": {  # api.openai.com's 400 to an o-series or gpt-5 model asked with max_tokens
+    "message": "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
+    "type": "invalid_request_error", "param": "max_tokens", "code": "unsupported_parameter"}}
+
+
+def test_a_server_refusing_max_tokens_for_max_completion_tokens_is_asked_again_with_it_and_so_are_later_clips():
+    """The 400 was every clip's cached error: extra_body could not help, the judge's max_tokens overrode it."""
+
+    def reasoning_model(body: dict) -> Reply:
+        return (400, OPENAI_REFUSES_MAX_TOKENS, 0.0) if "max_tokens" in body else (200, completion("calm"), 0.0)
+
+    with FakeChatServer(reply=reasoning_model) as server:
+        judge = judge_for(server, modalities=("text",), max_tokens=32)
+        verdicts = [judge.judge(Clip(name, subtitle="hi")) for name in ("c1", "c2")]
+    assert [(v.words, v.error) for v in verdicts] == [(["calm"], None)] * 2
+    assert [(body.get("max_tokens"), body.get("max_completion_tokens")) for body in server.requests] == [(32, None), (None, 32), (None, 32)]
+
+
+def test_a_400_naming_no_max_completion_tokens_is_not_asked_again():
+    with FakeChatServer([(400, {"error": {"message": "Unsupported parameter: 'max_tokens'", "param": "max_tokens"}}, 0.0)]) as server:
+        verdict = judge_for(server, modalities=("text",)).judge(Clip("c1", subtitle="hi"))
+    assert len(server.requests) == 1 and "HTTP 400" in verdict.error
+
+
 def test_retries_give_up_with_an_error_verdict(video):
     with FakeChatServer([(429, "slow down", 0.0)]) as server:
         verdict = judge_for(server, num_frames=1, max_retries=2).judge(Clip("c1", video))
