@@ -440,6 +440,9 @@ class OpenAIJudge(Judge):
                 except (OSError, http.client.HTTPException):  # the error body itself was cut off
                     said = "(its body was cut off)"
                 problem = f"HTTP {exc.code} from {url}: {snippet(said, _SNIPPET)}"
+                if exc.code == 400 and _error_param(said) == "temperature":  # OpenAI's reasoning models take only 1
+                    problem += (f" (the judge sent temperature={self.temperature:g}: set its temperature option to one the "
+                                "model takes, 1 for OpenAI's o-series and gpt-5 models)")
                 if exc.code != 429 and exc.code < 500:
                     raise _RequestFailed(problem, wants_max_completion_tokens=exc.code == 400 and token_limit_field == "max_tokens"
                                          and "max_completion_tokens" in said) from None
@@ -511,6 +514,19 @@ def _readable(text: str, cut: bool, labels: bool) -> str | None:
         return text
     kept = without_unfinished_word(text) if labels else strip_thinking(text)
     return kept if kept.strip() else None
+
+
+def _error_param(said: str) -> str | None:
+    """The request field an error body names as its cause: ``param`` of OpenAI's ``{"error": {...}}``, or of the
+    ``{"object": "error", ...}`` that vLLM and LMDeploy send; None if it names none."""
+    try:
+        body = json.loads(said)
+    except ValueError:
+        return None
+    error = body.get("error") if isinstance(body, dict) else None
+    fields = error if isinstance(error, dict) else body
+    param = fields.get("param") if isinstance(fields, dict) else None
+    return param if isinstance(param, str) else None
 
 
 def _retry_after(headers: Any) -> float:

@@ -199,6 +199,16 @@ def test_a_400_naming_no_max_completion_tokens_is_not_asked_again():
     assert len(server.requests) == 1 and "HTTP 400" in verdict.error
 
 
+def test_a_400_refusing_the_temperature_says_to_set_the_judges_temperature_option():
+    refused = {"error": {"message": "Unsupported value: 'temperature' does not support 0 with this model. Only the default (1) "
+                                    "value is supported.", "type": "invalid_request_error", "param": "temperature",
+                         "code": "unsupported_value"}}
+    with FakeChatServer([(400, refused, 0.0)]) as server:
+        verdict = judge_for(server, modalities=("text",)).judge(Clip("c1", subtitle="hi"))
+    assert verdict.error.endswith("(the judge sent temperature=0: set its temperature option to one the model takes, 1 for "
+                                  "OpenAI's o-series and gpt-5 models)")
+
+
 def test_retries_give_up_with_an_error_verdict(video):
     with FakeChatServer([(429, "slow down", 0.0)]) as server:
         verdict = judge_for(server, num_frames=1, max_retries=2).judge(Clip("c1", video))
