@@ -44,6 +44,10 @@ __all__ = ["OpenAIJudge"]
 
 MODES = ("labels", "describe")
 _SNIPPET = 200  # characters of a server's reply an error quotes: its message, past the JSON around it
+# finish_reason values saying the text is no answer: OpenAI's "content_filter", LMDeploy's "error" and "abort"
+# (lmdeploy/serve/openai/protocol.py, lmdeploy/serve/core/async_engine.py's GenOut)
+_NO_ANSWER = {"content_filter": "the server's content filter withheld it", "error": "the server failed to generate it",
+              "abort": "the server cancelled it"}
 _ASK_AGAIN_AFTER = 30.0  # seconds after a server was last found unreachable that a judge which gave it up tries it once more
 
 
@@ -543,7 +547,12 @@ def _retry_after(headers: Any) -> float:
 
 
 def _answer_text(payload: bytes) -> tuple[str, bool]:
-    """The assistant text of a chat-completions response body, and whether it was cut off at the token limit."""
+    """The assistant text of a chat-completions response body, and whether it was cut off at the token limit.
+
+    :class:`_RequestFailed` when the body says its text is no answer: ``finish_reason`` "content_filter" (OpenAI: the
+    content was withheld by its filters), "error" (LMDeploy: the text is the engine's error message, "internal error
+    happened, ..."), "abort" (LMDeploy: the request was cancelled; transient).
+    """
     try:
         body = json.loads(payload.decode("utf-8", "replace"))  # a stray byte costs a word, not the answer
         if isinstance(body, dict) and body.get("error") and not body.get("choices"):  # {"error": {"message": "overloaded"}}
@@ -551,10 +560,17 @@ def _answer_text(payload: bytes) -> tuple[str, bool]:
         choice = body["choices"][0]
         message = choice["message"]
         content = message.get("content") or ""
-        cut = choice.get("finish_reason") == "length"
+        reason = choice.get("finish_reason")
     except (ValueError, KeyError, IndexError, TypeError, AttributeError):
         raise _NotAnAnswer(repr(snippet(payload.decode("utf-8", "replace"), _SNIPPET))) from None
     if isinstance(content, list):  # some servers answer in parts
         content = "".join(str(part.get("text") or "") for part in content if isinstance(part, dict))
     # a lone surrogate ("\ud83d", half an emoji) is no text: it could be neither stored nor printed
-    return str(content).encode("utf-8", "replace").decode("utf-8").strip(), cut
+    text = str(content).encode("utf-8", "replace").decode("utf-8").strip()
+    if reason in _NO_ANSWER:
+        said = snippet(text, _SNIPPET) or "no message"
+        failure = f"the server ended the answer with finish_reason={reason!r} ({_NO_ANSWER[reason]}): {said}"
+        if reason == "abort":
+            raise _RequestFailed(f"{failure} (not cached, the next run asks again)", transient=True)
+        raise _RequestFailed(failure)
+    return text, reason == "length"

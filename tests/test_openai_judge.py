@@ -523,6 +523,35 @@ def cut_off(text: str | None) -> dict:
     return {"choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "length"}]}
 
 
+def finished(text: str | None, reason: str) -> dict:
+    """A completion the server ended with ``finish_reason`` ``reason``."""
+    return {"choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": reason}]}
+
+
+def test_an_engine_error_lmdeploy_ends_with_finish_reason_error_fails_the_clip_instead_of_being_its_words():
+    """LMDeploy's api_server answers 200 with the engine's message as the text: it was the verdict ['internal error happened']."""
+    said = "internal error happened, status code ResponseType.INPUT_LENGTH_ERROR"
+    with FakeChatServer([(200, finished(said, "error"), 0.0)]) as server:
+        verdict = judge_for(server, modalities=("text",)).judge(Clip("c1", subtitle="hi"))
+    assert (verdict.words, verdict.transient) == ([], False)
+    assert verdict.error == f"the server ended the answer with finish_reason='error' (the server failed to generate it): {said}"
+
+
+def test_an_answer_the_content_filter_withheld_fails_the_clip_instead_of_reading_what_was_left():
+    with FakeChatServer([(200, finished("Happy, ang", "content_filter"), 0.0)]) as server:
+        verdict = judge_for(server, modalities=("text",)).judge(Clip("c1", subtitle="hi"))
+    assert verdict.words == [] and "finish_reason='content_filter' (the server's content filter withheld it)" in verdict.error
+
+
+def test_an_answer_the_server_aborted_fails_the_clip_and_is_not_cached(tmp_path):
+    with FakeChatServer([(200, finished("", "abort"), 0.0), (200, completion("calm"), 0.0)]) as server:
+        judge = judge_for(server, modalities=("text",))
+        verdicts = [run_judges([judge], [Clip("c1", subtitle="hi")], cache=tmp_path / "v.sqlite", progress=False)["test-model"]["c1"]
+                    for _ in range(2)]
+    assert verdicts[0].transient and "finish_reason='abort'" in verdicts[0].error
+    assert (verdicts[1].words, len(server.requests)) == (["calm"], 2)
+
+
 def test_an_answer_cut_off_at_max_tokens_loses_its_unfinished_last_word():
     with FakeChatServer([(200, cut_off("happy, relieved, exci"), 0.0)]) as server:
         judge = judge_for(server, modalities=("text",))
