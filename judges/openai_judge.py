@@ -551,7 +551,8 @@ def _answer_text(payload: bytes) -> tuple[str, bool]:
 
     :class:`_RequestFailed` when the body says its text is no answer: ``finish_reason`` "content_filter" (OpenAI: the
     content was withheld by its filters), "error" (LMDeploy: the text is the engine's error message, "internal error
-    happened, ..."), "abort" (LMDeploy: the request was cancelled; transient).
+    happened, ..."), "abort" (LMDeploy: the request was cancelled; transient); or a ``refusal`` (OpenAI's message field
+    for a model that declines) with no content.
     """
     try:
         body = json.loads(payload.decode("utf-8", "replace"))  # a stray byte costs a word, not the answer
@@ -561,6 +562,7 @@ def _answer_text(payload: bytes) -> tuple[str, bool]:
         message = choice["message"]
         content = message.get("content") or ""
         reason = choice.get("finish_reason")
+        refusal = message.get("refusal")
     except (ValueError, KeyError, IndexError, TypeError, AttributeError):
         raise _NotAnAnswer(repr(snippet(payload.decode("utf-8", "replace"), _SNIPPET))) from None
     if isinstance(content, list):  # some servers answer in parts
@@ -573,4 +575,6 @@ def _answer_text(payload: bytes) -> tuple[str, bool]:
         if reason == "abort":
             raise _RequestFailed(f"{failure} (not cached, the next run asks again)", transient=True)
         raise _RequestFailed(failure)
+    if not text and isinstance(refusal, str) and refusal.strip():
+        raise _RequestFailed(f"the model refused to answer: {snippet(refusal, _SNIPPET)}")
     return text, reason == "length"

@@ -552,6 +552,14 @@ def test_an_answer_the_server_aborted_fails_the_clip_and_is_not_cached(tmp_path)
     assert (verdicts[1].words, len(server.requests)) == (["calm"], 2)
 
 
+def test_a_refusal_with_no_content_fails_saying_the_model_refused_not_that_it_is_no_chat_model():
+    refused = completion("")
+    refused["choices"][0]["message"].update(content=None, refusal="I'm sorry, I can't help with identifying that.")
+    with FakeChatServer([(200, refused, 0.0)]) as server:
+        verdict = judge_for(server, modalities=("text",)).judge(Clip("c1", subtitle="hi"))
+    assert verdict.error == "the model refused to answer: I'm sorry, I can't help with identifying that."
+
+
 def test_an_answer_cut_off_at_max_tokens_loses_its_unfinished_last_word():
     with FakeChatServer([(200, cut_off("happy, relieved, exci"), 0.0)]) as server:
         judge = judge_for(server, modalities=("text",))
