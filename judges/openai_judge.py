@@ -552,7 +552,9 @@ def _answer_text(payload: bytes) -> tuple[str, bool]:
     :class:`_RequestFailed` when the body says its text is no answer: ``finish_reason`` "content_filter" (OpenAI: the
     content was withheld by its filters), "error" (LMDeploy: the text is the engine's error message, "internal error
     happened, ..."), "abort" (LMDeploy: the request was cancelled; transient); or a ``refusal`` (OpenAI's message field
-    for a model that declines) with no content.
+    for a model that declines) with no content. No content but the thinking a server's reasoning parser split off
+    (``reasoning_content``: LMDeploy, SGLang, older vLLM; ``reasoning``: vLLM) is that thinking in a ``<think>`` block,
+    so the error says the model thought and then answered nothing, and the verdict's raw text keeps the thinking.
     """
     try:
         body = json.loads(payload.decode("utf-8", "replace"))  # a stray byte costs a word, not the answer
@@ -563,6 +565,7 @@ def _answer_text(payload: bytes) -> tuple[str, bool]:
         content = message.get("content") or ""
         reason = choice.get("finish_reason")
         refusal = message.get("refusal")
+        reasoning = message.get("reasoning_content") or message.get("reasoning")
     except (ValueError, KeyError, IndexError, TypeError, AttributeError):
         raise _NotAnAnswer(repr(snippet(payload.decode("utf-8", "replace"), _SNIPPET))) from None
     if isinstance(content, list):  # some servers answer in parts
@@ -577,4 +580,7 @@ def _answer_text(payload: bytes) -> tuple[str, bool]:
         raise _RequestFailed(failure)
     if not text and isinstance(refusal, str) and refusal.strip():
         raise _RequestFailed(f"the model refused to answer: {snippet(refusal, _SNIPPET)}")
+    if not text and isinstance(reasoning, str) and reasoning.strip():
+        thinking = reasoning.encode("utf-8", "replace").decode("utf-8").strip()
+        text = thinking if "</think>" in thinking else f"<think>{thinking}</think>"
     return text, reason == "length"

@@ -593,6 +593,20 @@ def test_a_reasoning_model_that_thought_and_then_said_nothing_is_told_its_answer
                                            "max_tokens=16: check that the model answers the prompt after its thinking"] * 2
 
 
+@pytest.mark.parametrize("field", ["reasoning_content", "reasoning"])
+def test_thinking_a_reasoning_parser_split_off_with_no_content_after_it_is_told_as_a_think_block_with_nothing_after(field):
+    """A server's reasoning parser (LMDeploy, SGLang: reasoning_content; vLLM: reasoning) leaves content null: the error
+    said to check that the model is a chat model, and the thinking was lost."""
+    thought = completion("")
+    thought["choices"][0]["message"].update(content=None, **{field: "She frowns: sad."})
+    with FakeChatServer([(200, thought, 0.0)]) as server:
+        judge = judge_for(server, modalities=("text",), max_tokens=16)
+        verdicts = [judge.judge(Clip("c1", subtitle="hi")), judge.extract("She frowns.", clip="c1")]
+    assert [(v.error, v.raw) for v in verdicts] == [("empty answer; the model's answer after its </think> was empty, not cut "
+                                                     "off at max_tokens=16: check that the model answers the prompt after its "
+                                                     "thinking", "<think>She frowns: sad.</think>")] * 2
+
+
 def test_an_answer_whose_think_block_never_closed_names_max_tokens_though_the_server_did_not_say_it_was_cut_off():
     # it said 'raise its token limit', naming no option
     with FakeChatServer([(200, completion("<think>She frowns; is she sad, or"), 0.0)]) as server:
