@@ -24,7 +24,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from judges import prompts
@@ -48,6 +48,10 @@ _SNIPPET = 200  # characters of a server's reply an error quotes: its message, p
 # (lmdeploy/serve/openai/protocol.py, lmdeploy/serve/core/async_engine.py's GenOut)
 _NO_ANSWER = {"content_filter": "the server's content filter withheld it", "error": "the server failed to generate it",
               "abort": "the server cancelled it"}
+# request fields the judge sets itself, which extra_body may not: how to set each instead
+_OWN_FIELDS = {"model": "use the model option", "messages": "the judge writes them from the clip",
+               "temperature": "use the temperature option", "max_tokens": "use the max_tokens option",
+               "max_completion_tokens": "use the max_tokens option (sent as max_completion_tokens to a server that asks for it)"}
 _ASK_AGAIN_AFTER = 30.0  # seconds after a server was last found unreachable that a judge which gave it up tries it once more
 
 
@@ -190,7 +194,7 @@ class OpenAIJudge(Judge):
         startup_wait: float = 300.0,
         temperature: float = 0.0,
         max_tokens: int | None = None,
-        extra_body: dict[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ):
         if mode not in MODES:
             raise InputError(f"mode={mode!r}: use one of {', '.join(MODES)}")
@@ -216,6 +220,11 @@ class OpenAIJudge(Judge):
             raise InputError(f"backoff={backoff!r}: give the first retry's wait in seconds, >= 0")
         if not timeout > 0:
             raise InputError(f"timeout={timeout!r}: give a positive number of seconds")
+        if extra_body is not None and not isinstance(extra_body, Mapping):
+            raise InputError(f"extra_body={extra_body!r}: give a table of request fields to add, e.g. {{top_p = 0.9}}")
+        if taken := sorted(_OWN_FIELDS.keys() & (extra_body or {}).keys()):
+            raise InputError(f"extra_body sets {', '.join(map(repr, taken))}, which the judge sets itself (it would replace "
+                             f"the value in every request): {'; '.join(_OWN_FIELDS[field] for field in taken)}")
         if max_tokens is not None and (not is_whole_number(max_tokens) or max_tokens < 1):
             raise InputError(f"max_tokens={max_tokens!r}: give a whole number >= 1, or leave it out (64 for words, 512 for a description)")
         self.model = model

@@ -422,6 +422,14 @@ def test_extra_body_fields_are_sent_with_the_request():
     assert server.requests[0]["top_p"] == 0.5
 
 
+@pytest.mark.parametrize("field, option", [("temperature", "temperature"), ("max_tokens", "max_tokens"),
+                                           ("max_completion_tokens", "max_tokens"), ("model", "model")])
+def test_an_extra_body_field_the_judge_sets_itself_is_refused_naming_the_option_to_use(field, option):
+    """extra_body={'temperature': 1} was sent as temperature 0 (the judge's), while the cache identity said 1."""
+    with pytest.raises(InputError, match=rf"^extra_body sets '{field}', which the judge sets itself .*: use the {option} option"):
+        OpenAIJudge(model="m", base_url="http://127.0.0.1:1/v1", modalities=("text",), extra_body={field: 1, "top_p": 0.5})
+
+
 def test_the_subtitle_is_withheld_when_text_is_not_a_modality(video):
     with FakeChatServer() as server:
         judge_for(server, num_frames=1, modalities=("video",)).judge(Clip("c1", video, subtitle="We finally made it home"))
