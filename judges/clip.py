@@ -13,6 +13,7 @@ from pathlib import Path
 
 from judges.errors import InputError
 from judges.text_files import path_text, user_path
+from judges.user_warnings import warn_user
 
 __all__ = ["Clip", "SUBTITLE_SUFFIXES", "read_subtitle_file", "refuse_a_single_name", "repeated_names", "sidecar_subtitle_path",
            "sidecar_subtitle_paths", "untagged_stem", "ass_to_text", "srt_to_text", "vtt_to_text"]
@@ -110,12 +111,14 @@ def read_sidecar_subtitle(video: Path) -> str | None:
 
 def sidecar_subtitle_path(video: Path) -> Path | None:
     """The subtitle file of ``clip.mp4`` (:func:`sidecar_subtitle_paths`), else None. Subtitles in several languages beside it
-    (``clip.en.srt``, ``clip.zh-Hans.vtt``) and none untagged are a one-line :class:`InputError`: which one to read is not guessed."""
+    (``clip.en.srt``, ``clip.fr.srt``) and none untagged are warned about, and None: which one to read is not guessed, and the
+    clip is judged without a subtitle, as before tagged ones were read (one clip of a run's 500 does not stop the others)."""
     sides = sidecar_subtitle_paths(video)
     if len(sides) > 1:
-        raise InputError(f"{video}: has subtitles in several languages beside it ({', '.join(side.name for side in sides)}) and no "
-                         f"{video.stem}.srt; give the one to read with --subtitle, or rename it to {video.stem}.srt "
-                         "(.vtt, .ass...: keeping its suffix)")
+        warn_user(f"{video}: has subtitles in several languages beside it ({', '.join(side.name for side in sides)}) and no "
+                  f"{video.stem}.srt, so it is judged without a subtitle; to read one, rename it to {video.stem}.srt "
+                  "(.vtt, .ass...: keeping its suffix), or give it as the subtitle (--subtitle, for a single video)")
+        return None
     return sides[0] if sides else None
 
 

@@ -484,13 +484,16 @@ def test_language_tagged_subtitles_given_beside_their_videos_are_read_with_them_
     assert sorted((c.name, c.subtitle) for c in clips) == [("clip", "I am so happy"), ("interview.part1", "I am calm"), ("other", "我很难过")]
 
 
-def test_subtitles_in_several_languages_beside_a_given_video_stop_the_run_before_any_clip_is_judged(capsys, replay_config, tmp_path):
-    make_clip(tmp_path / "clip.mp4", seconds=0.2, width=32, height=32, with_audio=False)
-    for name in ("clip.en.srt", "clip.zh.srt"):
+def test_subtitles_in_several_languages_beside_one_of_the_given_videos_do_not_stop_the_others(capsys, replay_config, tmp_path):
+    # `cojudge predict clips/*` stopped before judging any clip: 'c1.mp4: has subtitles in several languages beside it (...)',
+    # though yt-dlp's --sub-langs en,zh gives such folders, and that clip was judged without a subtitle before
+    for name in ("c1", "c2"):
+        make_clip(tmp_path / f"{name}.mp4", seconds=0.2, width=32, height=32, with_audio=False)
+    for name in ("c1.en.srt", "c1.zh.srt"):
         (tmp_path / name).write_text("1\n00:00:00,000 --> 00:00:01,000\nhello\n", encoding="utf-8")
-    error = one_line_error(capsys, *sorted(tmp_path.glob("clip*")), "--config", replay_config)
-    assert "clip.mp4: has subtitles in several languages beside it (clip.en.srt, clip.zh.srt)" in error
-    assert "give the one to read with --subtitle, or rename it to clip.srt" in error
+    code, out, err = cojudge(capsys, *sorted(tmp_path.glob("c[12]*")), "--config", replay_config, "--format", "csv")
+    assert code == 0 and [row.split(",")[0] for row in out.splitlines()[1:]] == ["c1", "c2"]
+    assert "c1.mp4: has subtitles in several languages beside it (c1.en.srt, c1.zh.srt) and no c1.srt, so it is judged without a subtitle" in err
 
 
 def test_a_broken_symbolic_link_given_as_a_video_is_a_one_line_error_naming_the_link(capsys, tmp_path):
