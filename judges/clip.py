@@ -186,7 +186,8 @@ def _cached_folder(folder: Path, changed_ns: int) -> _FolderListing:
 def _listed_folder(folder: Path) -> _FolderListing:
     """:func:`_folder_listing`, read from the folder now (nothing if it cannot be read)."""
     order = {suffix: i for i, suffix in enumerate(dict.fromkeys(s.lower() for s in SUBTITLE_SUFFIXES))}
-    found: dict[str, list[tuple[int, str]]] = {}
+    exact = {suffix: i for i, suffix in enumerate(SUBTITLE_SUFFIXES)}  # .srt before .SRT before .Srt, as looked for by name
+    found: dict[str, list[tuple[int, int, str]]] = {}
     others: set[str] = set()
     try:
         with os.scandir(folder) as entries:
@@ -194,12 +195,12 @@ def _listed_folder(folder: Path) -> _FolderListing:
                 stem, dot, suffix = entry.name.rpartition(".")
                 rank = order.get("." + suffix.lower())
                 if dot and stem and rank is not None and entry.is_file():
-                    found.setdefault(stem, []).append((rank, entry.name))
+                    found.setdefault(stem, []).append((rank, exact.get("." + suffix, len(exact)), entry.name))
                 elif dot and stem:
                     others.add(stem)
     except OSError:
         return _FolderListing({}, {}, frozenset())
-    subtitles = {stem: [name for _, name in sorted(names)] for stem, names in found.items()}
+    subtitles = {stem: [name for *_, name in sorted(names)] for stem, names in found.items()}
     tagged: dict[str, list[str]] = {}
     for stem, names in subtitles.items():
         base = untagged_stem(stem)

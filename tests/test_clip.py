@@ -204,6 +204,13 @@ def test_one_language_in_two_formats_is_read_as_untagged_ones_are_the_srt_before
     assert Clip.from_path(video).subtitle == "I did it! Really."
 
 
+def test_one_language_in_both_cases_is_read_as_untagged_ones_are_the_lower_case_suffix_first(video):
+    # clip.en.SRT was read before clip.en.srt (the listing sorted by name: upper case first), where clip.srt is read before clip.SRT
+    (video.parent / "clip.en.SRT").write_text("1\n00:00:00,000 --> 00:00:01,000\nfrom the upper case\n", encoding="utf-8")
+    (video.parent / "clip.en.srt").write_text(SRT, encoding="utf-8")
+    assert Clip.from_path(video).subtitle == "I did it! Really."
+
+
 def test_subtitles_in_several_languages_beside_a_video_are_warned_about_naming_the_files_and_the_clip_has_none(video):
     # they stopped the run (an InputError), though such a clip was judged without a subtitle before tagged ones were read;
     # which one is meant is not guessed
