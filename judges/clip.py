@@ -167,19 +167,23 @@ class _FolderListing:
 
 def _folder_listing(folder: Path) -> _FolderListing:
     """:class:`_FolderListing` of ``folder``, listed once for all the videos of a folder, until it changes: looking for each of
-    10,000 clips in its folder's listing would read the folder 10,000 times."""
+    10,000 clips in its folder's listing would read the folder 10,000 times. A change is told by its modification time and by
+    its status change time, which no one can set: ``tar x``, ``rsync -a`` and ``touch -r`` set the first back, and ``chmod``
+    leaves it."""
     try:
-        changed = folder.stat().st_mtime_ns
+        status = folder.stat()
     except OSError:
         return _FolderListing({}, {}, frozenset())
+    changed = status.st_mtime_ns
     if 0 <= time.time_ns() - changed < _SETTLED_NS:  # a time ahead of this clock (a server's, skewed) is settled: a new file changes it
         return _listed_folder(folder)
-    return _cached_folder(folder.absolute(), changed)
+    return _cached_folder(folder.absolute(), changed, status.st_ctime_ns)
 
 
 @functools.lru_cache(maxsize=8)
-def _cached_folder(folder: Path, changed_ns: int) -> _FolderListing:
-    """:func:`_listed_folder` of ``folder`` as it was when it last changed (``changed_ns``, its time: a new file changes it)."""
+def _cached_folder(folder: Path, changed_ns: int, status_changed_ns: int) -> _FolderListing:
+    """:func:`_listed_folder` of ``folder`` as it was when it last changed (``changed_ns`` and ``status_changed_ns``, its times: a new
+    file changes both)."""
     return _listed_folder(folder)
 
 

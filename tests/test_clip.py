@@ -182,6 +182,16 @@ def test_a_subtitle_added_after_its_folder_was_listed_is_found(tmp_path):
     assert Clip.from_path(tmp_path / "a.mp4").subtitle == "I did it! Really."
 
 
+def test_a_subtitle_added_after_its_folder_was_listed_is_found_though_the_folders_time_was_set_back(tmp_path):
+    # extracting subs.tar (or rsync -a) puts the folder's time back as it was: the listing made before was used, and clip.Srt missed
+    (tmp_path / "a.mp4").write_bytes(b"not decoded here")
+    os.utime(tmp_path, ns=(1_000_000_000, 1_000_000_000))
+    assert Clip.from_path(tmp_path / "a.mp4").subtitle is None
+    (tmp_path / "a.Srt").write_text(SRT, encoding="utf-8")
+    os.utime(tmp_path, ns=(1_000_000_000, 1_000_000_000))
+    assert Clip.from_path(tmp_path / "a.mp4").subtitle == "I did it! Really."
+
+
 @pytest.mark.parametrize("subtitle_name", ["clip.en.srt", "clip.zh-Hans.vtt", "clip.en.ass", "clip.pt-BR.srt", "clip.eng.srt"])
 def test_the_one_language_tagged_subtitle_beside_a_video_is_read_as_its_subtitle(video, subtitle_name):
     # clip.en.srt beside clip.mp4 (as yt-dlp and players name subtitles) was never read: the speech judge transcribed the audio instead
