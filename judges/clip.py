@@ -136,17 +136,37 @@ def sidecar_subtitle_paths(video: Path) -> list[Path]:
     return [video.parent / name for name in listing.tagged.get(video.stem, []) if name.rpartition(".")[0] not in listing.others]
 
 
-#: A language tag as yt-dlp and players put it between a subtitle's stem and suffix (``clip.en.srt``): ISO 639 (``en``, ``zh``,
-#: ``eng``), then a script and/or a region as BCP 47 writes them (``zh-Hans``, ``pt-BR``, ``es-419``, ``zh_CN``). Not any dotted
-#: word: ``interview.part1.srt`` is the subtitle of ``interview.part1.mp4``.
-_LANGUAGE_TAG = re.compile(r"[a-z]{2,3}([-_][A-Z][a-z]{3})?([-_]([A-Z]{2}|\d{3}))?")
+#: A language tag as yt-dlp and players put it between a subtitle's stem and suffix (``clip.en.srt``): a language's ISO 639-1 code
+#: (``en``, ``zh``) or its ISO 639-2 one (``eng``, ``fre``/``fra``: :data:`_LANGUAGE_CODES`), then a script and/or a region as BCP 47
+#: writes them (``zh-Hans``, ``pt-BR``, ``es-419``, ``zh_CN``). Not any dotted word: ``interview.part1.srt`` is the subtitle of
+#: ``interview.part1.mp4``, and ``clip.old.srt``, ``clip.log.txt`` are no language's.
+_LANGUAGE_TAG = re.compile(r"(?P<language>[a-z]{2,3})([-_][A-Z][a-z]{3})?([-_]([A-Z]{2}|\d{3}))?")
+
+#: The ISO 639-1 codes, and the ISO 639-2 codes (terminology and bibliographic) of the same languages: the codes subtitles are
+#: tagged with. Not ISO 639-3's 7,900, which make languages of English words (old, log, raw, cut, sad, mov, avi).
+_LANGUAGE_CODES = frozenset("""
+    aa ab ae af ak am an ar as av ay az ba be bg bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz ee el en eo es
+    et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki
+    kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no
+    nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg sh si sk sl sm sn so sq sr ss st su sv sw ta
+    te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu
+    aar abk afr aka alb amh ara arg arm asm ava ave aym aze bak bam baq bel ben bis bod bos bre bul bur cat ces cha che
+    chi chu chv cor cos cre cym cze dan deu div dut dzo ell eng epo est eus ewe fao fas fij fin fra fre fry ful geo ger
+    gla gle glg glv gre grn guj hat hau hbs heb her hin hmo hrv hun hye ibo ice ido iii iku ile ina ind ipk isl ita jav
+    jpn kal kan kas kat kau kaz khm kik kin kir kom kon kor kua kur lao lat lav lim lin lit ltz lub lug mac mah mal mao
+    mar may mkd mlg mlt mon mri msa mya nau nav nbl nde ndo nep nld nno nob nor nya oci oji ori orm oss pan per pli pol
+    por pus que roh ron rum run rus sag san sin slk slo slv sme smo sna snd som sot spa sqi srd srp ssw sun swa swe tah
+    tam tat tel tgk tgl tha tib tir ton tsn tso tuk tur twi uig ukr urd uzb ven vie vol wel wln wol xho yid yor zha zho
+    zul
+""".split())
 
 
 def untagged_stem(stem: str) -> str | None:
     """The stem a language-tagged subtitle's stem is named after (``clip`` for ``clip.en``, ``clip.zh-Hans``), else None
     (``interview.part1``, ``clip``)."""
     base, dot, tag = stem.rpartition(".")
-    return base if dot and base and _LANGUAGE_TAG.fullmatch(tag) else None
+    match = _LANGUAGE_TAG.fullmatch(tag)
+    return base if dot and base and match and match["language"] in _LANGUAGE_CODES else None
 
 
 #: A folder changed less than this long ago (ns) is listed again for each video: a file added within the same tick of a

@@ -249,6 +249,13 @@ def test_a_language_tagged_subtitle_of_another_video_is_not_read_as_this_ones(tm
     assert Clip.from_path(tmp_path / "movie.en.mp4").subtitle == "I did it! Really."
 
 
+@pytest.mark.parametrize("subtitle_name", ["clip.old.srt", "clip.log.txt", "clip.cut.srt", "clip.raw.txt", "clip.mov.srt"])
+def test_a_dotted_word_that_is_no_language_code_is_no_language_tag(video, subtitle_name):
+    # any two or three lower-case letters were a language: a backup (clip.old.srt) or a log (clip.log.txt) was read as the clip's speech
+    (video.parent / subtitle_name).write_text(SRT, encoding="utf-8")
+    assert Clip.from_path(video).subtitle is None
+
+
 @pytest.mark.parametrize("stem, video_stem", [("clip.en", "clip"), ("clip.zh-Hans", "clip"), ("clip.pt-BR", "clip"), ("clip.es-419", "clip"),
                                               ("clip.zh_CN", "clip"), ("a.b.eng", "a.b"), ("interview.part1", None), ("clip.final", None),
                                               ("clip.2024", None), ("clip.EN", None), ("clip", None), (".en", None)])
