@@ -9,7 +9,8 @@ Each clip's frames go in as images, introduced in the text as
 InternVL video recipe. Each ``Response`` is read by its ``finish_reason``:
 ``"length"`` is an answer cut off at ``max_new_tokens`` (its last, maybe
 half, word is dropped), or, with no text and no token generated, a prompt that
-filled ``session_len``; any other reason but ``"stop"`` (``"error"``,
+filled ``session_len``, as is ``"error"`` with LMDeploy's ``INPUT_LENGTH_ERROR``
+(a prompt longer than ``session_len``); any other reason but ``"stop"`` (``"error"``,
 ``"abort"``) fails the clip with LMDeploy's message instead of reading that
 message as the answer. lmdeploy is imported when the judge is built, so the
 rest of the package works without it. Written against InternLM/lmdeploy's
@@ -152,7 +153,7 @@ class LMDeployJudge(GenerativeJudge):
         """One LMDeploy ``Response`` read by its ``finish_reason`` (see the module's docstring)."""
         text = response.text or ""
         reason = getattr(response, "finish_reason", None)
-        if reason == "length" and not text.strip() and not getattr(response, "generate_token_len", 0):
+        if _prompt_too_long(text, reason, getattr(response, "generate_token_len", 0)):
             tokens = getattr(response, "input_token_len", None)
             prompt = f"the prompt ({tokens} tokens)" if tokens else "the prompt"
             # not cached (transient): session_len is no part of the cache identity, so a rerun after raising it asks again
@@ -183,6 +184,15 @@ class LMDeployJudge(GenerativeJudge):
         pipe, self.pipe = getattr(self, "pipe", None), None
         if pipe is not None and hasattr(pipe, "close"):
             pipe.close()
+
+
+def _prompt_too_long(text: str, reason: str | None, generated: int) -> bool:
+    """Whether LMDeploy ended a generation because the prompt did not fit ``session_len``: an empty ``"length"`` with no
+    token generated (the prompt and ``max_new_tokens`` past it), or ``"error"`` with its ``INPUT_LENGTH_ERROR`` status
+    (the prompt alone past it: "internal error happened, status code ResponseType.INPUT_LENGTH_ERROR")."""
+    if reason == "length":
+        return not text.strip() and not generated
+    return reason == "error" and "INPUT_LENGTH_ERROR" in text
 
 
 def _pick_adapter(adapters: dict[str, str], adapter: str | None, backend: str) -> str | None:

@@ -264,10 +264,22 @@ def test_a_prompt_that_filled_session_len_is_not_cached_so_a_rerun_with_a_larger
     assert "session_len" not in json.dumps(LMDeployJudge("m", session_len=32768).cache_identity())
 
 
+def test_a_prompt_longer_than_session_len_fails_the_clip_uncached_saying_to_raise_session_len(lmdeploy, clips):
+    """LMDeploy (its own test_backend_config_session_len) answers such a prompt with finish_reason "error" and the text
+    'internal error happened, status code ResponseType.INPUT_LENGTH_ERROR': that was a cached failure quoting it."""
+    judge = LMDeployJudge("m")
+    said = "internal error happened, status code ResponseType.INPUT_LENGTH_ERROR"
+    judge.pipe.answer = lambda messages: Response(said, generate_token_len=0, input_token_len=16500, finish_reason="error")
+    verdict = judge.judge(clips["a"])
+    assert verdict.transient and verdict.raw == said
+    assert verdict.error == ("generation failed: the prompt (16500 tokens) left no room to answer within LMDeploy's "
+                             "session_len: raise session_len, or lower num_frames or max_dynamic_patch")
+
+
 def test_an_engine_error_fails_the_clip_instead_of_being_read_as_its_emotion_words(lmdeploy, clips):
     """LMDeploy's 'internal error happened, ...' (finish_reason "error") was the verdict ['internal error happened']."""
     judge = LMDeployJudge("m", batch_size=2)
-    said = "internal error happened, status code ResponseType.INPUT_LENGTH_ERROR"
+    said = "internal error happened, status code ResponseType.INTERNAL_ENGINE_ERROR"
     judge.pipe.answer = lambda messages: (
         Response(said, generate_token_len=0, finish_reason="error") if "Not again." in text_of(messages) else "calm"
     )
