@@ -125,6 +125,29 @@ def _text(value: object) -> str:
     return value.decode("utf-8") if isinstance(value, bytes) else str(value)
 
 
+class _CountedRows:
+    """The csv reader under a ``csv.DictReader``, counting the cells of the row it read last: a short row's dict cannot
+    tell them when the header names a column twice as written ('name,,,openset': its blank names are one key, and the
+    missing cells' None overwrites the cell given under it)."""
+
+    def __init__(self, rows: Any) -> None:
+        self.rows = rows
+        self.cells = 0
+
+    def __iter__(self) -> _CountedRows:
+        return self
+
+    def __next__(self) -> list[str]:
+        row = next(self.rows)
+        self.cells = len(row)
+        return row
+
+    @property
+    def line_num(self) -> int:
+        """The file's line the last row ended on, as the csv reader counts it (``DictReader.line_num`` reads it here)."""
+        return self.rows.line_num
+
+
 def read_label_csv(path: str | Path, column: str = "openset", unique: bool = False,
                    parse: Callable[[object], list[str]] = parse_labels) -> dict[str, list[str]]:
     """``name,openset`` CSV (the official MER2024 format) -> name -> words; ``unique``: refuse a name given twice.
@@ -138,6 +161,7 @@ def read_label_csv(path: str | Path, column: str = "openset", unique: bool = Fal
     fields: list[str] | None = None
     try:
         reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)  # a quote never closed is an error, not every later row in one field
+        rows = reader.reader = _CountedRows(reader.reader)  # a short row's cells, which its dict cannot always tell
         found = [f.strip() for f in (reader.fieldnames or [])]
         fields = [f.lower() for f in found]  # 'Name,OpenSet' (a spreadsheet's header) is the same header
         missing = [c for c in ("name", column) if c not in fields]
@@ -157,7 +181,6 @@ def read_label_csv(path: str | Path, column: str = "openset", unique: bool = Fal
             if any(v.strip() for v in extra):
                 raise InputError(f"{path}:{lineno}: {len(found) + len(extra)} cells but the header names {len(found)} columns; "
                                  f"quote the {column} cell if it holds commas (s1,\"['happy', 'sad']\")")
-            given = row  # by the header's names as written: 'Reason' and 'reason' are two columns
             row = {(k or "").strip().lower(): v for k, v in row.items()}
             name = (row.get("name") or "").strip().lstrip("\ufeff")
             if not name:
@@ -165,8 +188,7 @@ def read_label_csv(path: str | Path, column: str = "openset", unique: bool = Fal
             if name.lower() == "name" and (row.get(column) or "").strip().lower() == column:  # `cat a.csv b.csv`: a clip 'name' saying 'openset'
                 raise InputError(f"{path}:{lineno}: the header 'name,{column}' again (files joined with their headers?); remove this line")
             if row.get(column) is None:  # fewer cells than the header (a name alone, a line break left unquoted): no answer was written
-                cells = next((i for i, f in enumerate(reader.fieldnames or ()) if given.get(f) is None), len(found))  # missing: the last
-                raise InputError(f"{path}:{lineno}: {cells} cell(s) but the header names {len(found)} columns, so no {column} cell; "
+                raise InputError(f"{path}:{lineno}: {rows.cells} cell(s) but the header names {len(found)} columns, so no {column} cell; "
                                  f"write an empty one for no words ({name},) and quote a cell that holds a line break")
             if unique and name in out:
                 raise InputError(f"{path}:{lineno}: clip {name!r} is listed twice; keep one row per clip")

@@ -404,6 +404,13 @@ def test_a_short_csv_rows_cell_count_counts_extra_columns_named_alike_in_another
         refuse_file(tmp_path, "p.csv", text, r"p\.csv:3: 3 cell\(s\) but the header names 4 columns, so no openset cell", load=load)
 
 
+def test_a_short_csv_rows_cell_count_counts_the_cells_under_blank_header_names(tmp_path):
+    # a spreadsheet's two unnamed columns ('name,,,openset') are one key of the row's dict: 's2,a' was '1 cell(s)'
+    text = "name,,,openset\ns1,a,b,happy\ns2,a\n"
+    for load in (read_judge_output, read_labels):
+        refuse_file(tmp_path, "p.csv", text, r"p\.csv:3: 2 cell\(s\) but the header names 4 columns, so no openset cell", load=load)
+
+
 def test_a_csv_quote_never_closed_is_located_not_read_as_one_row_to_the_end(tmp_path):
     text = 'name,openset\ns1,happy\ns2,"sad\ns3,angry\ns4,calm\n'
     refuse_file(tmp_path, "p.csv", text, r"p\.csv:3: malformed CSV: unexpected end of data", load=read_judge_output)
