@@ -426,8 +426,10 @@ def answer_error_hint(error: str, text: str, token_limit: str | None = None, cut
     prompt (not a chat/instruct model), or was cut short.
 
     ``token_limit`` is the judge's option that bounds the answer, as the user sets it (``"max_new_tokens=48"``; None: it
-    has none); ``cut`` whether the answer was cut off there: True or False as the server said (an OpenAI
-    ``finish_reason``, LMDeploy's), None when not known (a transformers model's generate())."""
+    has none); ``cut`` whether the answer was cut off there: True or False as the engine told (an OpenAI
+    ``finish_reason``, LMDeploy's; a transformers answer that ran to the limit without an end-of-sequence token), None
+    when not known (a generate() that returns plain text; a checkpoint whose generation config names no end-of-sequence
+    token)."""
     name = token_limit.partition("=")[0] if token_limit else "the judge's token limit"
     at = f" at {token_limit}" if token_limit and cut is not False else ""
     if any(not block[1] for block in _THINK.finditer(text)):  # a <think> never closed: the tokens ran out while thinking
