@@ -158,6 +158,8 @@ class GenerativeJudge(Judge):
             if answer.failure is not None:
                 verdicts.append(Verdict.failed(self.name, clip.name, f"generation failed: {answer.failure}", seconds,
                                                raw=answer.text or "", transient=answer.transient))
+            elif answer.cut is None:  # as before Answer: a subclass's verdict(clip, text, seconds) override still reads it
+                verdicts.append(self.verdict(clip.name, answer.text, seconds))
             else:
                 verdicts.append(self.verdict(clip.name, answer.text, seconds, cut=answer.cut))
         return verdicts
@@ -166,7 +168,8 @@ class GenerativeJudge(Judge):
         """Read one answer: emotion words (or a parse error), or a description in describe mode.
 
         ``cut`` (the engine said generation stopped at ``max_new_tokens``): the answer is read without its thinking and,
-        for words, without its last item, which may be a word cut in two ("happy, exci"); ``raw`` keeps it all.
+        for words, without its last item, which may be a word cut in two ("happy, exci"); ``raw`` keeps it all. A plain
+        text from :meth:`generate` is read with no ``cut`` passed, so a subclass's override without it still works.
         """
         # the answer may have been cut at max_new_tokens (None: generate() does not say): its errors name the limit, when one is set
         limit = getattr(self, "max_new_tokens", None)

@@ -219,6 +219,18 @@ def test_an_answer_its_engine_says_was_cut_off_is_read_without_its_unfinished_la
     assert (verdict.words, verdict.raw, verdict.error) == (["happy", "relieved"], "happy, relieved, exci", None)
 
 
+def test_a_subclass_overriding_verdict_as_before_answers_had_a_cut_still_reads_its_plain_answers():
+    # verdict() was called with cut=None for a plain text: an override taking (clip, text, seconds) raised TypeError
+    class Shouting(Scripted):
+        def verdict(self, clip, text, seconds=0.0):
+            verdict = super().verdict(clip, text, seconds)
+            verdict.words = [word.upper() for word in verdict.words]
+            return verdict
+
+    verdict = Shouting(answers=lambda items: ["happy, sad" for _ in items]).judge(Clip("c", video="c.mp4"))
+    assert (verdict.words, verdict.error) == (["HAPPY", "SAD"], None)
+
+
 def test_an_answer_its_engine_says_ended_by_itself_is_read_whole():
     verdict = Scripted(answers=lambda items: [Answer("happy, relieved, exci", cut=False)]).judge(Clip("c", video="c.mp4"))
     assert verdict.words == ["happy", "relieved", "exci"]
