@@ -19,6 +19,7 @@ import errno
 import http.client
 import json
 import os
+import re
 import socket
 import threading
 import time
@@ -458,7 +459,7 @@ class OpenAIJudge(Judge):
                                 "model takes, 1 for OpenAI's o-series and gpt-5 models)")
                 if exc.code != 429 and exc.code < 500:
                     raise _RequestFailed(problem, wants_max_completion_tokens=exc.code == 400 and token_limit_field == "max_tokens"
-                                         and "max_completion_tokens" in said) from None
+                                         and _asks_for_max_completion_tokens(said)) from None
                 asked = _retry_after(exc.headers)
             except (TimeoutError, socket.timeout):
                 problem = f"no answer from {url} within {self.timeout:g} s"
@@ -540,6 +541,14 @@ def _error_param(said: str) -> str | None:
     fields = error if isinstance(error, dict) else body
     param = fields.get("param") if isinstance(fields, dict) else None
     return param if isinstance(param, str) else None
+
+
+def _asks_for_max_completion_tokens(said: str) -> bool:
+    """Whether a 400's body refuses ``max_tokens`` for ``max_completion_tokens`` (OpenAI's reasoning models: "Unsupported
+    parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead."), not merely names
+    both fields, as vLLM's 400 to a prompt too long for its context does ("'max_tokens' or 'max_completion_tokens' is too
+    large: ..."): that one would be asked again for nothing, and the judge's later requests sent the other field."""
+    return "max_completion_tokens" in said and re.search(r"unsupported|not supported", said, re.IGNORECASE) is not None
 
 
 def _retry_after(headers: Any) -> float:

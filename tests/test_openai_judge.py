@@ -199,6 +199,21 @@ def test_a_400_naming_no_max_completion_tokens_is_not_asked_again():
     assert len(server.requests) == 1 and "HTTP 400" in verdict.error
 
 
+VLLM_MAX_TOKENS_TOO_LARGE = {"error": {  # vLLM's 400 to a prompt that leaves too little of its context for max_tokens
+    "message": "'max_tokens' or 'max_completion_tokens' is too large: 64. This model's maximum context length is 4096 tokens and "
+               "your request has 4090 input tokens (64 > 4096 - 4090). None", "type": "BadRequestError", "param": None, "code": 400}}
+
+
+@pytest.mark.parametrize("said", [VLLM_MAX_TOKENS_TOO_LARGE, {"error": {"message": "max_completion_tokens must be <= 4096"}}])
+def test_a_400_that_names_max_completion_tokens_without_refusing_max_tokens_is_not_asked_again_with_it(said):
+    """vLLM's 'too large' 400 had the clip asked again with max_completion_tokens, and every later clip sent it too."""
+    with FakeChatServer([(400, said, 0.0), (200, completion("calm"), 0.0)]) as server:
+        judge = judge_for(server, modalities=("text",))
+        verdicts = [judge.judge(Clip(name, subtitle="hi")) for name in ("c1", "c2")]
+    assert "HTTP 400" in verdicts[0].error and verdicts[1].words == ["calm"]
+    assert [sorted(key for key in body if key.endswith("tokens")) for body in server.requests] == [["max_tokens"]] * 2
+
+
 def test_a_400_refusing_the_temperature_says_to_set_the_judges_temperature_option():
     refused = {"error": {"message": "Unsupported value: 'temperature' does not support 0 with this model. Only the default (1) "
                                     "value is supported.", "type": "invalid_request_error", "param": "temperature",
