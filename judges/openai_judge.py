@@ -49,6 +49,9 @@ _SNIPPET = 200  # characters of a server's reply an error quotes: its message, p
 # (lmdeploy/serve/openai/protocol.py, lmdeploy/serve/core/async_engine.py's GenOut)
 _NO_ANSWER = {"content_filter": "the server's content filter withheld it", "error": "the server failed to generate it",
               "abort": "the server cancelled it"}
+# of those, the server's failures, not the model's answer on the clip, not cached: "error" comes of the server's state or
+# settings (an engine fault, a prompt past its session_len), no part of the cache identity, as a 5xx does; "abort" too
+_NOT_CACHED = {"error", "abort"}
 # request fields the judge sets itself, which extra_body may not: how to set each instead
 _OWN_FIELDS = {"model": "use the model option", "messages": "the judge writes them from the clip",
                "temperature": "use the temperature option", "max_tokens": "use the max_tokens option",
@@ -569,10 +572,11 @@ def _answer_text(payload: bytes) -> tuple[str, bool]:
 
     :class:`_RequestFailed` when the body says its text is no answer: ``finish_reason`` "content_filter" (OpenAI: the
     content was withheld by its filters), "error" (LMDeploy: the text is the engine's error message, "internal error
-    happened, ..."), "abort" (LMDeploy: the request was cancelled; transient); or a ``refusal`` (OpenAI's message field
-    for a model that declines) with no content. No content but the thinking a server's reasoning parser split off
-    (``reasoning_content``: LMDeploy, SGLang, older vLLM; ``reasoning``: vLLM) is that thinking in a ``<think>`` block,
-    so the error says the model thought and then answered nothing, and the verdict's raw text keeps the thinking.
+    happened, ..."; transient, as a 5xx), "abort" (LMDeploy: the request was cancelled; transient); or a ``refusal``
+    (OpenAI's message field for a model that declines) with no content. No content but the thinking a server's
+    reasoning parser split off (``reasoning_content``: LMDeploy, SGLang, older vLLM; ``reasoning``: vLLM) is that
+    thinking in a ``<think>`` block, so the error says the model thought and then answered nothing, and the verdict's
+    raw text keeps the thinking.
     """
     try:
         body = json.loads(payload.decode("utf-8", "replace"))  # a stray byte costs a word, not the answer
@@ -593,7 +597,7 @@ def _answer_text(payload: bytes) -> tuple[str, bool]:
     if reason in _NO_ANSWER:
         said = snippet(text, _SNIPPET) or "no message"
         failure = f"the server ended the answer with finish_reason={reason!r} ({_NO_ANSWER[reason]}): {said}"
-        if reason == "abort":
+        if reason in _NOT_CACHED:
             raise _RequestFailed(f"{failure} (not cached, the next run asks again)", transient=True)
         raise _RequestFailed(failure)
     if not text and isinstance(refusal, str) and refusal.strip():

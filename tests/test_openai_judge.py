@@ -556,8 +556,19 @@ def test_an_engine_error_lmdeploy_ends_with_finish_reason_error_fails_the_clip_i
     said = "internal error happened, status code ResponseType.INPUT_LENGTH_ERROR"
     with FakeChatServer([(200, finished(said, "error"), 0.0)]) as server:
         verdict = judge_for(server, modalities=("text",)).judge(Clip("c1", subtitle="hi"))
-    assert (verdict.words, verdict.transient) == ([], False)
-    assert verdict.error == f"the server ended the answer with finish_reason='error' (the server failed to generate it): {said}"
+    assert verdict.words == []
+    assert verdict.error.startswith(f"the server ended the answer with finish_reason='error' (the server failed to generate it): {said}")
+
+
+def test_an_engine_error_is_not_cached_so_the_run_after_fixing_the_server_asks_again(tmp_path):
+    """It was cached: raising the api_server's session_len (no part of the cache identity) replayed INPUT_LENGTH_ERROR."""
+    said = "internal error happened, status code ResponseType.INPUT_LENGTH_ERROR"
+    with FakeChatServer([(200, finished(said, "error"), 0.0), (200, completion("calm"), 0.0)]) as server:
+        judge = judge_for(server, modalities=("text",))
+        verdicts = [run_judges([judge], [Clip("c1", subtitle="hi")], cache=tmp_path / "v.sqlite", progress=False)["test-model"]["c1"]
+                    for _ in range(2)]
+    assert verdicts[0].transient and verdicts[0].error.endswith("(not cached, the next run asks again)")
+    assert (verdicts[1].words, len(server.requests)) == (["calm"], 2)
 
 
 def test_an_answer_the_content_filter_withheld_fails_the_clip_instead_of_reading_what_was_left():
