@@ -491,6 +491,9 @@ class OpenAIJudge(Judge):
             "temperature": self.temperature,
             "max_tokens": self.max_tokens,
             "extra_body": self.extra_body,
+            # verdicts cached before finish_reason was read (an engine error's text, a filtered answer's leftovers, as
+            # words) are not replayed
+            "reads_finish_reason": True,
         }
 
 

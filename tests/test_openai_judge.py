@@ -420,6 +420,12 @@ def test_cache_identity_names_the_answer_parser_version_so_words_read_by_an_olde
     assert OpenAIJudge(model="m", base_url="http://127.0.0.1:1/v1").cache_identity()["parser_version"] == PARSER_VERSION
 
 
+def test_verdicts_cached_before_finish_reason_was_read_are_not_replayed():
+    """An engine error's text ('internal error happened') and a filtered answer's leftovers ('happy', 'ang') were cached as
+    words before finish_reason 'error' and 'content_filter' were read: a rerun with --cache replayed them."""
+    assert OpenAIJudge(model="m", base_url="http://127.0.0.1:1/v1").cache_identity()["reads_finish_reason"] is True
+
+
 def test_registered_as_openai():
     judge = build_judge("openai", model="m", base_url="http://127.0.0.1:1/v1", name="srv")
     assert isinstance(judge, OpenAIJudge) and judge.name == "srv"
