@@ -46,7 +46,8 @@ __all__ = ["OpenAIJudge"]
 MODES = ("labels", "describe")
 _SNIPPET = 200  # characters of a server's reply an error quotes: its message, past the JSON around it
 # finish_reason values saying the text is no answer: OpenAI's "content_filter", LMDeploy's "error" and "abort"
-# (lmdeploy/serve/openai/protocol.py, lmdeploy/serve/core/async_engine.py's GenOut)
+# (lmdeploy/serve/openai/protocol.py, lmdeploy/serve/core/async_engine.py's GenOut), which vLLM's v1 engine sends too
+# (vllm/v1/engine/__init__.py's FINISH_REASON_STRINGS), as SGLang does "abort"
 _NO_ANSWER = {"content_filter": "the server's content filter withheld it", "error": "the server failed to generate it",
               "abort": "the server cancelled it"}
 # of those, the server's failures, not the model's answer on the clip, not cached: "error" comes of the server's state or
