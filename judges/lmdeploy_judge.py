@@ -12,7 +12,7 @@ half, word is dropped), or, with no text and no token generated, a prompt that
 filled ``session_len``, as is ``"error"`` with LMDeploy's ``INPUT_LENGTH_ERROR``
 (a prompt longer than ``session_len``); any other reason but ``"stop"`` (``"error"``,
 ``"abort"``) fails the clip with LMDeploy's message instead of reading that
-message as the answer. lmdeploy is imported when the judge is built, so the
+message as the answer, not cached (the engine's state, not the clip's answer). lmdeploy is imported when the judge is built, so the
 rest of the package works without it. Written against InternLM/lmdeploy's
 main branch as read for this judge: ``lmdeploy/messages.py`` (``Response``,
 the configs), ``lmdeploy/pipeline.py``, ``lmdeploy/serve/core/async_engine.py``
@@ -161,7 +161,10 @@ class LMDeployJudge(GenerativeJudge):
                                         "session_len, or lower num_frames or max_dynamic_patch", transient=True)
         if reason not in (None, "stop", "length"):
             said = " ".join(text.split())[:200] or "no message"
-            return Answer(text, failure=f"LMDeploy ended it with finish_reason={reason!r}: {said}", transient=reason == "abort")
+            # an engine fault or a cancelled request is the engine's state, not the clip's answer: not cached, as the
+            # openai judge's "error" and "abort"
+            return Answer(text, failure=f"LMDeploy ended it with finish_reason={reason!r}: {said}",
+                          transient=reason in ("error", "abort"))
         return Answer(text, cut=None if reason is None else reason == "length")
 
     def cache_identity(self) -> dict[str, Any]:

@@ -284,9 +284,17 @@ def test_an_engine_error_fails_the_clip_instead_of_being_read_as_its_emotion_wor
         Response(said, generate_token_len=0, finish_reason="error") if "Not again." in text_of(messages) else "calm"
     )
     failed, ok = judge.judge_batch([clips["a"], clips["b"]])
-    assert failed.words == [] and not failed.transient
+    assert failed.words == []
     assert failed.error == f"generation failed: LMDeploy ended it with finish_reason='error': {said}"
     assert ok.words == ["calm"] and len(judge.pipe.calls) == 1  # the other clip's answer stands, not asked again
+
+
+def test_an_engine_error_is_not_cached_so_the_next_run_asks_again(lmdeploy, clips):
+    # it was cached, though an engine fault is the engine's state, not the clip's answer (the openai judge's is not cached)
+    judge = LMDeployJudge("m")
+    judge.pipe.answer = lambda messages: Response("internal error happened, status code ResponseType.INTERNAL_ENGINE_ERROR",
+                                                  generate_token_len=0, finish_reason="error")
+    assert judge.judge(clips["a"]).transient
 
 
 def test_an_aborted_generation_fails_the_clip_as_transient_so_it_is_asked_again(lmdeploy, clips):
