@@ -327,7 +327,8 @@ class OpenAIJudge(Judge):
                                   transient=getattr(exc, "transient", False))
         readable = _readable(text, cut, self.mode == "labels")
         if readable is None:
-            return Verdict.failed(self.name, clip.name, self._cut_off(), seconds=time.perf_counter() - start, raw=text)
+            return Verdict.failed(self.name, clip.name, self._cut_off(self.mode == "labels"), seconds=time.perf_counter() - start,
+                                  raw=text)
         verdict = verdict_from_answer(self.name, clip.name, readable, self.mode, time.perf_counter() - start,
                                       f"max_tokens={self.max_tokens}", cut)
         verdict.raw = text  # as the model gave it, cut or not
@@ -343,7 +344,7 @@ class OpenAIJudge(Judge):
             return Verdict.failed(self.name, clip, str(exc), seconds=time.perf_counter() - start, transient=exc.transient)
         readable = _readable(text, cut, labels=True)
         if readable is None:
-            return Verdict.failed(self.name, clip, self._cut_off(), seconds=time.perf_counter() - start, raw=text)
+            return Verdict.failed(self.name, clip, self._cut_off(labels=True), seconds=time.perf_counter() - start, raw=text)
         words, error = words_from_answer(readable)
         if error is not None:
             error = answer_error_hint(error, readable, f"max_tokens={self.max_tokens}", cut)
@@ -351,8 +352,10 @@ class OpenAIJudge(Judge):
 
     # -- HTTP -----------------------------------------------------------------
 
-    def _cut_off(self) -> str:
-        return (f"the answer was cut off at max_tokens={self.max_tokens} before any emotion word "
+    def _cut_off(self, labels: bool) -> str:
+        """The error of an answer cut off at ``max_tokens`` with nothing readable left: no emotion word (``labels``), or
+        no description (stage one)."""
+        return (f"the answer was cut off at max_tokens={self.max_tokens} before any {'emotion word' if labels else 'description'} "
                 "(a reasoning model's thinking counts too); raise max_tokens")
 
     def chat(self, content: list[dict[str, Any]]) -> str:

@@ -552,6 +552,13 @@ def cut_off(text: str | None) -> dict:
     return {"choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "length"}]}
 
 
+def test_a_description_cut_off_in_its_thinking_is_told_no_description_was_left_not_no_emotion_word(video):
+    # stage one's error said 'cut off at max_tokens=512 before any emotion word', though it is asked for a description
+    with FakeChatServer([(200, cut_off("<think>She frowns, so maybe"), 0.0)]) as server:
+        verdict = judge_for(server, mode="describe", num_frames=1).judge(Clip("c1", video))
+    assert verdict.error.startswith("the answer was cut off at max_tokens=512 before any description (")
+
+
 def finished(text: str | None, reason: str) -> dict:
     """A completion the server ended with ``finish_reason`` ``reason``."""
     return {"choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": reason}]}
