@@ -125,29 +125,6 @@ def _text(value: object) -> str:
     return value.decode("utf-8") if isinstance(value, bytes) else str(value)
 
 
-class _CountedRows:
-    """The csv reader under a ``csv.DictReader``, counting the cells of the row it read last: a short row's dict cannot
-    tell them when the header names a column twice as written ('name,,,openset': its blank names are one key, and the
-    missing cells' None overwrites the cell given under it)."""
-
-    def __init__(self, rows: Any) -> None:
-        self.rows = rows
-        self.cells = 0
-
-    def __iter__(self) -> _CountedRows:
-        return self
-
-    def __next__(self) -> list[str]:
-        row = next(self.rows)
-        self.cells = len(row)
-        return row
-
-    @property
-    def line_num(self) -> int:
-        """The file's line the last row ended on, as the csv reader counts it (``DictReader.line_num`` reads it here)."""
-        return self.rows.line_num
-
-
 def read_label_csv(path: str | Path, column: str = "openset", unique: bool = False,
                    parse: Callable[[object], list[str]] = parse_labels) -> dict[str, list[str]]:
     """``name,openset`` CSV (the official MER2024 format) -> name -> words; ``unique``: refuse a name given twice.
@@ -159,10 +136,11 @@ def read_label_csv(path: str | Path, column: str = "openset", unique: bool = Fal
     check_input_file(path, "CSV file")
     text = _csv_text(path)
     fields: list[str] | None = None
+    rows = csv.reader(io.StringIO(text, newline=""), strict=True)  # a quote never closed is an error, not every later row in one field
+    read_to = 0  # the line the last row read ended on: a malformed row starts after it
     try:
-        reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)  # a quote never closed is an error, not every later row in one field
-        rows = reader.reader = _CountedRows(reader.reader)  # a short row's cells, which its dict cannot always tell
-        found = [f.strip() for f in (reader.fieldnames or [])]
+        found = [f.strip() for f in next(rows, [])]
+        read_to = rows.line_num
         fields = [f.lower() for f in found]  # 'Name,OpenSet' (a spreadsheet's header) is the same header
         missing = [c for c in ("name", column) if c not in fields]
         if missing:
@@ -170,34 +148,37 @@ def read_label_csv(path: str | Path, column: str = "openset", unique: bool = Fal
             fix = f": its header is separated by {apart}; save it comma-separated" if apart else ""  # a TSV, a European Excel's CSV
             raise InputError(f"{path}: missing column(s) {', '.join(missing)}; expected a header 'name,{column}' "
                              f"(found: {', '.join(found) or 'nothing'}){fix}")
-        twice = [c for c in ("name", column) if fields.count(c) > 1]  # the csv module would read the last one only
+        twice = [c for c in ("name", column) if fields.count(c) > 1]
         if twice:
             raise InputError(f"{path}: the header names column {twice[0]!r} twice; keep one (found: {', '.join(found)}; case is ignored)")
+        at = {c: fields.index(c) for c in ("name", column)}
         out: dict[str, list[str]] = {}
         repeats = _Repeats(path, "lines")
-        for row in reader:
-            lineno = reader.line_num  # the file's line, blank lines and cells holding line breaks counted
-            extra = row.pop(None, [])  # cells beyond the header's columns: an unquoted cell that holds commas
+        for cells in rows:
+            lineno = read_to = rows.line_num  # the file's line, blank lines and cells holding line breaks counted
+            if not cells:  # a blank line
+                continue
+            extra = cells[len(found):]  # cells beyond the header's columns: an unquoted cell that holds commas
             if any(v.strip() for v in extra):
-                raise InputError(f"{path}:{lineno}: {len(found) + len(extra)} cells but the header names {len(found)} columns; "
+                raise InputError(f"{path}:{lineno}: {len(cells)} cells but the header names {len(found)} columns; "
                                  f"quote the {column} cell if it holds commas (s1,\"['happy', 'sad']\")")
-            row = {(k or "").strip().lower(): v for k, v in row.items()}
-            name = (row.get("name") or "").strip().lstrip("\ufeff")
+            name = cells[at["name"]].strip().lstrip("\ufeff") if at["name"] < len(cells) else ""
+            answer = cells[at[column]] if at[column] < len(cells) else None
             if not name:
                 raise InputError(f"{path}:{lineno}: empty 'name'")
-            if name.lower() == "name" and (row.get(column) or "").strip().lower() == column:  # `cat a.csv b.csv`: a clip 'name' saying 'openset'
+            if name.lower() == "name" and (answer or "").strip().lower() == column:  # `cat a.csv b.csv`: a clip 'name' saying 'openset'
                 raise InputError(f"{path}:{lineno}: the header 'name,{column}' again (files joined with their headers?); remove this line")
-            if row.get(column) is None:  # fewer cells than the header (a name alone, a line break left unquoted): no answer was written
-                raise InputError(f"{path}:{lineno}: {rows.cells} cell(s) but the header names {len(found)} columns, so no {column} cell; "
+            if answer is None:  # fewer cells than the header (a name alone, a line break left unquoted): no answer was written
+                raise InputError(f"{path}:{lineno}: {len(cells)} cell(s) but the header names {len(found)} columns, so no {column} cell; "
                                  f"write an empty one for no words ({name},) and quote a cell that holds a line break")
             if unique and name in out:
                 raise InputError(f"{path}:{lineno}: clip {name!r} is listed twice; keep one row per clip")
-            repeats.add(out, name, parse(row.get(column)), lineno)
+            repeats.add(out, name, parse(answer), lineno)
     except csv.Error as exc:  # the row after the last one read
         apart = _separator_of(text.partition("\n")[0].rstrip("\r")) if fields is None else None  # its header quoted: '"name";"openset"'
         if apart:
             raise InputError(f"{path}:1: the header is separated by {apart}, not commas; save it comma-separated") from None
-        raise InputError(f"{path}:{reader.line_num + 1}: malformed CSV: {exc}; check the quotes (\") on this line") from None
+        raise InputError(f"{path}:{read_to + 1}: malformed CSV: {exc}; check the quotes (\") on this line") from None
     repeats.warn()
     return out
 

@@ -416,6 +416,12 @@ def test_a_csv_quote_never_closed_is_located_not_read_as_one_row_to_the_end(tmp_
     refuse_file(tmp_path, "p.csv", text, r"p\.csv:3: malformed CSV: unexpected end of data", load=read_judge_output)
 
 
+def test_a_csv_quote_never_closed_after_blank_lines_is_located_on_its_own_line(tmp_path):
+    # the csv module's DictReader kept the line number of the row before the blank lines: 'p.csv:3' for a row on line 5
+    text = 'name,openset\ns1,happy\n\n\ns2,"sad\ns3,angry\n'
+    refuse_file(tmp_path, "p.csv", text, r"p\.csv:5: malformed CSV: unexpected end of data", load=read_judge_output)
+
+
 def test_a_jsonl_line_without_labels_is_located(tmp_path):
     text = '{"name": "a", "labels": []}\n{"name": "b"}\n'
     refuse_file(tmp_path, "p.jsonl", text, r"p\.jsonl:2: needs keys 'name' and 'labels'", load=read_judge_output)
