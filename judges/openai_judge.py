@@ -580,7 +580,8 @@ def _answer_text(payload: bytes) -> tuple[str, bool]:
     :class:`_RequestFailed` when the body says its text is no answer: ``finish_reason`` "content_filter" (OpenAI: the
     content was withheld by its filters), "error" (LMDeploy: the text is the engine's error message, "internal error
     happened, ..."; transient, as a 5xx), "abort" (LMDeploy: the request was cancelled; transient); or a ``refusal``
-    (OpenAI's message field for a model that declines) with no content. No content but the thinking a server's
+    (OpenAI's message field for a model that declines) with no content; or no content and no token generated, cut off
+    (the prompt filled the server's context; transient). No content but the thinking a server's
     reasoning parser split off (``reasoning_content``: LMDeploy, SGLang, older vLLM; ``reasoning``: vLLM) is that
     thinking in a ``<think>`` block, so the error says the model thought and then answered nothing, and the verdict's
     raw text keeps the thinking.
@@ -595,6 +596,8 @@ def _answer_text(payload: bytes) -> tuple[str, bool]:
         reason = choice.get("finish_reason")
         refusal = message.get("refusal")
         reasoning = message.get("reasoning_content") or message.get("reasoning")
+        usage = body.get("usage")
+        generated = usage.get("completion_tokens") if isinstance(usage, dict) else None
     except (ValueError, KeyError, IndexError, TypeError, AttributeError):
         raise _NotAnAnswer(repr(snippet(payload.decode("utf-8", "replace"), _SNIPPET))) from None
     if isinstance(content, list):  # some servers answer in parts
@@ -607,6 +610,12 @@ def _answer_text(payload: bytes) -> tuple[str, bool]:
         if reason in _NOT_CACHED:
             raise _RequestFailed(f"{failure} (not cached, the next run asks again)", transient=True)
         raise _RequestFailed(failure)
+    if reason == "length" and not text and not reasoning and generated == 0:
+        # no token generated and cut off: the prompt alone filled the server's context (LMDeploy answers so past its
+        # --session-len), which is the server's setting, no part of the cache identity: not cached
+        raise _RequestFailed("the server generated no token (finish_reason 'length', completion_tokens 0): the prompt filled its "
+                             "context length; raise it on the server (LMDeploy's --session-len, vLLM's --max-model-len) or "
+                             "send less (num_frames, max_side) (not cached, the next run asks again)", transient=True)
     if not text and isinstance(refusal, str) and refusal.strip():
         raise _RequestFailed(f"the model refused to answer: {snippet(refusal, _SNIPPET)}")
     if not text and isinstance(reasoning, str) and reasoning.strip():

@@ -584,6 +584,27 @@ def test_an_engine_error_is_not_cached_so_the_run_after_fixing_the_server_asks_a
     assert (verdicts[1].words, len(server.requests)) == (["calm"], 2)
 
 
+def test_a_prompt_that_filled_the_servers_context_is_told_so_and_not_cached(tmp_path):
+    # LMDeploy's api_server answers a prompt past its --session-len with no text, 'length' and no token generated: it was
+    # told to raise max_tokens, and cached, so the run after raising --session-len replayed it
+    filled = cut_off("")
+    filled["usage"] = {"prompt_tokens": 16500, "completion_tokens": 0, "total_tokens": 16500}
+    with FakeChatServer([(200, filled, 0.0), (200, completion("calm"), 0.0)]) as server:
+        judge = judge_for(server, modalities=("text",))
+        verdicts = [run_judges([judge], [Clip("c1", subtitle="hi")], cache=tmp_path / "v.sqlite", progress=False)["test-model"]["c1"]
+                    for _ in range(2)]
+    assert verdicts[0].transient and "the prompt filled its context length; raise it on the server" in verdicts[0].error
+    assert (verdicts[1].words, len(server.requests)) == (["calm"], 2)
+
+
+def test_an_empty_answer_cut_off_after_generating_tokens_still_says_to_raise_max_tokens():
+    thought = cut_off("")
+    thought["usage"] = {"prompt_tokens": 100, "completion_tokens": 64, "total_tokens": 164}
+    with FakeChatServer([(200, thought, 0.0)]) as server:
+        verdict = judge_for(server, modalities=("text",)).judge(Clip("c1", subtitle="hi"))
+    assert "raise max_tokens" in verdict.error and "context length" not in verdict.error
+
+
 def test_an_answer_the_content_filter_withheld_fails_the_clip_instead_of_reading_what_was_left():
     with FakeChatServer([(200, finished("Happy, ang", "content_filter"), 0.0)]) as server:
         verdict = judge_for(server, modalities=("text",)).judge(Clip("c1", subtitle="hi"))
