@@ -62,7 +62,8 @@ _ASK_AGAIN_AFTER = 30.0  # seconds after a server was last found unreachable tha
 
 class _RequestFailed(Exception):
     """A request that failed (after retries, or a 4xx): the message goes into the verdict. ``transient``: the
-    server was unreachable, slow or overloaded (not cached, so the next run asks again). ``wants_max_completion_tokens``:
+    server's state or settings failed it, not the clip (unreachable, slow, overloaded, an engine error, a prompt past its
+    context length): not cached, so the next run asks again. ``wants_max_completion_tokens``:
     a 400 saying to send ``max_completion_tokens`` instead of ``max_tokens`` (OpenAI's reasoning models)."""
 
     def __init__(self, message: str, transient: bool = False, wants_max_completion_tokens: bool = False):
@@ -465,7 +466,13 @@ class OpenAIJudge(Judge):
                     problem += (f" (the judge sent temperature={self.temperature:g}: set its temperature option to one the "
                                 "model takes, 1 for OpenAI's o-series and gpt-5 models)")
                 if exc.code != 429 and exc.code < 500:
-                    raise _RequestFailed(problem, wants_max_completion_tokens=exc.code == 400 and token_limit_field == "max_tokens"
+                    too_long = exc.code == 400 and _says_prompt_too_long(said)
+                    if too_long:  # the server's context length is no part of the cache identity: raising it must ask again
+                        problem += (" (the prompt does not fit the server's context length: raise it on the server (vLLM's "
+                                    "--max-model-len, SGLang's --context-length) or send less (num_frames, max_side); "
+                                    "not cached, the next run asks again)")
+                    raise _RequestFailed(problem, transient=too_long,
+                                         wants_max_completion_tokens=exc.code == 400 and token_limit_field == "max_tokens"
                                          and _asks_for_max_completion_tokens(said)) from None
                 asked = _retry_after(exc.headers)
             except (TimeoutError, socket.timeout):
@@ -559,6 +566,14 @@ def _asks_for_max_completion_tokens(said: str) -> bool:
     both fields, as vLLM's 400 to a prompt too long for its context does ("'max_tokens' or 'max_completion_tokens' is too
     large: ..."): that one would be asked again for nothing, and the judge's later requests sent the other field."""
     return "max_completion_tokens" in said and re.search(r"unsupported|not supported", said, re.IGNORECASE) is not None
+
+
+def _says_prompt_too_long(said: str) -> bool:
+    """Whether a 400's body says the request does not fit the model's context length: vLLM's "This model's maximum context
+    length is 4096 tokens ...", SGLang's "The input (N tokens) is longer than the model's context length (M tokens)",
+    OpenAI's ``context_length_exceeded``. The context is the server's setting (``--max-model-len``), no part of the cache
+    identity, as LMDeploy's ``--session-len`` is."""
+    return re.search(r"context[ _]length", said, re.IGNORECASE) is not None
 
 
 def _retry_after(headers: Any) -> float:

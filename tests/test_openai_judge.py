@@ -214,6 +214,23 @@ def test_a_400_that_names_max_completion_tokens_without_refusing_max_tokens_is_n
     assert [sorted(key for key in body if key.endswith("tokens")) for body in server.requests] == [["max_tokens"]] * 2
 
 
+SGLANG_PROMPT_TOO_LONG = {"object": "error", "message": "The input (4200 tokens) is longer than the model's context length (4096 tokens).",
+                          "type": "BadRequestError", "param": None, "code": 400}
+
+
+@pytest.mark.parametrize("said", [VLLM_MAX_TOKENS_TOO_LARGE, SGLANG_PROMPT_TOO_LONG])
+def test_a_400_saying_the_prompt_does_not_fit_the_servers_context_is_not_cached(tmp_path, said):
+    """It was cached as other 4xx: the run after raising vLLM's --max-model-len (no part of the cache identity) replayed it."""
+    with FakeChatServer([(400, said, 0.0), (200, completion("calm"), 0.0)]) as server:
+        judge = judge_for(server, modalities=("text",))
+        verdicts = [run_judges([judge], [Clip("c1", subtitle="hi")], cache=tmp_path / "v.sqlite", progress=False)["test-model"]["c1"]
+                    for _ in range(2)]
+    assert verdicts[0].transient and "HTTP 400" in verdicts[0].error
+    assert verdicts[0].error.endswith("raise it on the server (vLLM's --max-model-len, SGLang's --context-length) or send less "
+                                      "(num_frames, max_side); not cached, the next run asks again)")
+    assert (verdicts[1].words, len(server.requests)) == (["calm"], 2)
+
+
 def test_a_400_refusing_the_temperature_says_to_set_the_judges_temperature_option():
     refused = {"error": {"message": "Unsupported value: 'temperature' does not support 0 with this model. Only the default (1) "
                                     "value is supported.", "type": "invalid_request_error", "param": "temperature",
