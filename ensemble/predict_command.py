@@ -78,7 +78,7 @@ def collect_clips(args: argparse.Namespace) -> list[Clip]:
     """The clips named on the command line: videos, the demo clip, sample names."""
     beside = _subtitles_beside_given_videos(args.videos)
     given = "" if args.subtitle else None  # --subtitle's text replaces it below: the files beside the video are not read
-    items: list[Clip] = [_clip(item, given) for item in args.videos if item not in beside]
+    items: list[Clip] = [_clip(item, given) for item in args.videos if item not in beside and not _stray_subtitle(item, args.videos)]
     if args.demo:
         from judges.demo_clip import make_demo_clip
 
@@ -99,6 +99,17 @@ def collect_clips(args: argparse.Namespace) -> list[Clip]:
                              "give one video, or put each video's subtitle beside it (clip.mp4 -> clip.srt, clip.vtt, clip.ass or clip.txt)")
         items = [Clip(videos[0].name, videos[0].video, _read_subtitle(user_path(args.subtitle)))]
     return items
+
+
+def _stray_subtitle(item: str, items: Sequence[str]) -> bool:
+    """Whether ``item``, one of several given, is a subtitle file of no video given (``notes.txt``, ``clip.old.srt`` in
+    ``clips/*``): warned about and left out, so one stray file does not stop a folder's run; given alone, it is the
+    error :meth:`Clip.from_path` gives (a subtitle, not a video)."""
+    if len(items) < 2 or Path(item).suffix.lower() not in SUBTITLE_SUFFIXES or not user_path(item).is_file():
+        return False
+    warn_user(f"{item}: a subtitle file, and no video of its name was given ({untagged_stem(Path(item).stem) or Path(item).stem}.mp4...), "
+              "so it is left out, not judged")
+    return True
 
 
 def _subtitles_beside_given_videos(items: Sequence[str]) -> set[str]:

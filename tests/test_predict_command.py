@@ -467,6 +467,35 @@ def test_a_subtitle_with_a_mixed_case_suffix_given_beside_its_video_is_read_with
     assert [(c.name, c.subtitle) for c in clips] == [("clip", "I am so happy")]
 
 
+def test_a_stray_subtitle_among_a_folders_files_is_warned_about_and_left_out_not_stopping_the_run(tmp_path, monkeypatch):
+    # `cojudge predict clips/*` with a notes.txt or clip.old.srt in the folder stopped: 'notes.txt: is a subtitle, not a video'
+    import argparse
+
+    from ensemble.predict_command import collect_clips
+
+    make_clip(tmp_path / "clip.mp4", seconds=0.2, width=32, height=32, with_audio=False)
+    (tmp_path / "clip.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\nI am so happy\n", encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("shot on a Tuesday", encoding="utf-8")
+    (tmp_path / "clip.old.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\nI am so sad\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    listing = sorted(p.name for p in tmp_path.iterdir())
+    with pytest.warns(UserWarning) as caught:
+        clips = collect_clips(argparse.Namespace(videos=listing, demo=False, names=None, subtitle=None))
+    assert [(c.name, c.subtitle) for c in clips] == [("clip", "I am so happy")]
+    assert sorted(str(w.message).split(":")[0] for w in caught) == ["clip.old.srt", "notes.txt"]
+    assert "clip.old.srt: a subtitle file, and no video of its name was given (clip.old.mp4...), so it is left out" in str(caught[0].message)
+
+
+def test_a_subtitle_given_alone_as_the_video_is_still_an_error(tmp_path):
+    import argparse
+
+    from ensemble.predict_command import collect_clips
+
+    (tmp_path / "clip.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\nI am so happy\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"clip\.srt: is a subtitle, not a video"):
+        collect_clips(argparse.Namespace(videos=[str(tmp_path / "clip.srt")], demo=False, names=None, subtitle=None))
+
+
 def test_language_tagged_subtitles_given_beside_their_videos_are_read_with_them_not_judged(tmp_path, monkeypatch):
     # `cojudge predict clips/*` stopped: 'clip.en.srt: is a subtitle, not a video; give the video beside it (clip.en.mp4...)'
     import argparse
