@@ -243,6 +243,7 @@ class AffectGPTJudge(Judge):
                 out[clip.name] = Verdict(
                     self.name, clip.name, words=second.words, raw=second.raw, scores=second.scores,
                     description=description, seconds=seconds + second.seconds, error=second.error,
+                    transient=not second.ok and second.transient,  # its server down: not cached, as the extractor said
                 )
         return out
 

@@ -13,6 +13,7 @@ import pytest
 from judges.affectgpt_judge import AffectGPTJudge
 from judges.clip import Clip
 from judges.errors import InputError
+from judges.verdict import Verdict
 
 # Parses the arguments AffectGPT's inference_hybird.py takes, reads the clip table
 # the judge writes, and saves what AffectGPT saves: <checkpoint>.npz holding a
@@ -92,6 +93,20 @@ def test_descriptions_without_labels_go_through_the_extractor(fake_repo, videos)
     judge = affectgpt(fake_repo, env={"FAKE_LABELS": "0"}, extractor={"type": "lexical", "vocabulary": ["worried"]})
     (verdict,) = judge.judge_batch([Clip("a", videos[0], subtitle="worried")])
     assert (verdict.words, verdict.description) == (["worried"], "The character's emotional state is worried.")
+
+
+class _ServerDownExtractor:
+    """An extractor whose server is down: a transient failure, which the next run asks again."""
+
+    def extract(self, description, subtitle=None, clip=""):
+        return Verdict.failed("llm", clip, "cannot reach the server; not cached, the next run asks again", transient=True)
+
+
+def test_an_extractor_failure_not_to_be_cached_is_not_cached(fake_repo, videos):
+    judge = affectgpt(fake_repo, env={"FAKE_LABELS": "0"}, extractor=_ServerDownExtractor())
+    (verdict,) = judge.judge_batch([Clip("a", videos[0], subtitle="sad")])
+    assert "cannot reach the server" in verdict.error and verdict.transient
+    assert verdict.description == "The character's emotional state is sad."
 
 
 def test_descriptions_without_labels_or_extractor_are_an_error(fake_repo, videos):
