@@ -56,6 +56,7 @@ DEFAULT_COMMAND = (
 )
 _EPOCH = re.compile(r"checkpoint_0*(\d+)")
 _LOG_TAIL = 5
+_NOT_CACHED = "not cached, the next run asks again"  # said by the error of a failed run
 
 
 @register_judge("affectgpt")
@@ -69,7 +70,8 @@ class AffectGPTJudge(Judge):
     {checkpoint} {checkpoint_dir} {checkpoint_name} {epoch} {cfg_path} {dataset}
     {workdir} {clips_csv} {output_dir}`` (also in the environment as
     ``MEROV_CLIPS_CSV`` and ``MEROV_OUTPUT_DIR``). A failed or timed-out run gives
-    every clip an error verdict naming the log file, which is kept.
+    every clip an error verdict naming the log file, which is kept; not cached
+    (transient): the run failed, not the clips, so the next run asks again.
 
     >>> judge = AffectGPTJudge(repo="~/AffectGPT/AffectGPT", python="~/miniconda3/envs/affectgpt/bin/python",
     ...                        checkpoint="output/mercaptionplus_face/ckpt/checkpoint_000030_loss_0.602.pth",
@@ -152,7 +154,9 @@ class AffectGPTJudge(Judge):
                 if not self.keep_workdir:
                     shutil.rmtree(workdir, ignore_errors=True)
             else:
-                results.update({c.name: Verdict.failed(self.name, c.name, error, seconds) for c in runnable})
+                # the run failed, not a clip (python=, env=, timeout=, AffectGPT's own setup or GPU memory, none of them in the
+                # cache identity): not cached, so the run after the fix asks again
+                results.update({c.name: Verdict.failed(self.name, c.name, error, seconds, transient=True) for c in runnable})
         return [results[c.name] for c in clips]
 
     def placeholders(self, workdir: Path) -> dict[str, str]:
@@ -188,7 +192,8 @@ class AffectGPTJudge(Judge):
             try:
                 argv = [part.format(**values) for part in shlex.split(template)]
             except (KeyError, IndexError, ValueError) as exc:
-                return f"AffectGPT command template {template!r} is invalid ({exc}); placeholders: {', '.join(sorted(values))}"
+                return (f"AffectGPT command template {template!r} is invalid ({exc}); placeholders: {', '.join(sorted(values))} "
+                        f"({_NOT_CACHED})")
             with open(log, "a", encoding="utf-8") as out:
                 out.write(f"$ {shlex.join(argv)}\n")
                 out.flush()
@@ -196,17 +201,18 @@ class AffectGPTJudge(Judge):
                     # Its own session, so a timeout ends AffectGPT's child processes too.
                     proc = subprocess.Popen(argv, cwd=self.repo, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
                 except OSError as exc:
-                    return f"AffectGPT command {argv[0]!r} cannot run ({exc.strerror or exc}); check python= and command=; see {log}"
+                    return (f"AffectGPT command {argv[0]!r} cannot run ({exc.strerror or exc}); check python= and command= "
+                            f"({_NOT_CACHED}); see {log}")
                 self._running.add(proc)
                 try:
                     returncode = proc.wait(timeout=self.timeout)
                 except subprocess.TimeoutExpired:
                     _kill_session(proc)
-                    return f"AffectGPT did not finish within {self.timeout:g} s; see {log}"
+                    return f"AffectGPT did not finish within {self.timeout:g} s; raise timeout= if it needs longer ({_NOT_CACHED}); see {log}"
                 finally:
                     self._running.discard(proc)
             if returncode != 0:
-                return f"AffectGPT exited with status {returncode}: {_tail(log)}; full log: {log}"
+                return f"AffectGPT exited with status {returncode}: {_tail(log)} ({_NOT_CACHED}); full log: {log}"
         return None
 
     def close(self) -> None:

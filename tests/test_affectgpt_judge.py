@@ -128,6 +128,16 @@ def test_a_run_past_its_timeout_is_an_error(fake_repo, videos):
     assert "did not finish within 0.5 s" in verdict.error
 
 
+@pytest.mark.parametrize("clip, params", [
+    ("explode", {}),  # AffectGPT crashed (its GPU out of memory)
+    ("a", {"command": "{python} -c 'import time; time.sleep(30)'", "timeout": 0.5}),  # timed out
+    ("a", {"command": "/no/such/env/bin/python -u inference_hybird.py"}),  # cannot start
+], ids=["crashed", "timed-out", "cannot-start"])
+def test_a_failed_run_is_the_run_s_failure_not_the_clips_so_it_is_not_cached(fake_repo, videos, clip, params):
+    (verdict,) = affectgpt(fake_repo, **params).judge_batch([Clip(clip, videos[0])])
+    assert verdict.transient and "not cached, the next run asks again" in verdict.error
+
+
 def test_a_clip_without_video_fails_alone(fake_repo, videos):
     no_video, ok = affectgpt(fake_repo).judge_batch([Clip("x"), Clip("a", videos[0], subtitle="calm")])
     assert "no video file" in no_video.error and ok.words == ["calm"]
