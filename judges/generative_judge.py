@@ -2,7 +2,8 @@
 
 Decode each clip (:class:`~judges.media.MediaSpec`), turn a clip that cannot
 be fed into an error verdict, generate answers a batch at a time (judging a
-failed batch's clips one by one, so one bad clip cannot sink its neighbours),
+failed batch's clips one by one, so one bad clip cannot sink its neighbours; a clip that fails alone for want of
+memory is not cached: the device's state, not the clip's),
 and read each answer as emotion words (mode ``"labels"``) or as a clue
 description (mode ``"describe"``, stage one of a two-stage judge); an answer
 cut off at ``max_new_tokens`` is read without its unfinished last word.
@@ -149,6 +150,11 @@ class GenerativeJudge(Judge):
             if len(chunk) > 1:  # find the clip at fault: judge them one by one
                 return [v for item in chunk for v in self._judge_chunk([item])]
             message = f"generation failed: {type(exc).__name__}: {' '.join(str(exc).split())[:200]}"
+            if _out_of_memory(exc):  # the device's state, not the clip's: batch_size is no part of the cache identity
+                less = "batch_size" if self.hears == "audio" else "batch_size, num_frames or max_side"
+                return [Verdict.failed(self.name, chunk[0][1].name, f"{message} (out of memory: free the device's memory "
+                                       f"or lower {less}; not cached, the next run asks again)",
+                                       seconds=time.perf_counter() - start, transient=True)]
             return [Verdict.failed(self.name, chunk[0][1].name, message, seconds=time.perf_counter() - start)]
         seconds = (time.perf_counter() - start) / len(chunk)
         verdicts = []
@@ -195,3 +201,11 @@ class GenerativeJudge(Judge):
             "media": self.media_spec.as_dict(),
             "use_subtitle": self.use_subtitle,
         }
+
+
+def _out_of_memory(exc: BaseException) -> bool:
+    """Whether generation failed for want of memory: ``torch.OutOfMemoryError`` (CUDA's), a ``MemoryError``, or an error
+    saying "out of memory" (older torch's CUDA error, Apple's "MPS backend out of memory"). The GPU's other work or the
+    batch made it fail, not the clip: asked again, it may fit."""
+    return (type(exc).__name__ == "OutOfMemoryError" or isinstance(exc, MemoryError)
+            or "out of memory" in str(exc).lower())

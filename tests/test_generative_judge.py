@@ -11,6 +11,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+import torch
 
 from judges import generative_judge, prompts
 from judges.clip import Clip
@@ -112,12 +113,30 @@ def test_more_answers_than_clips_is_a_generation_failure():
 def test_a_failing_batch_of_two_is_retried_clip_by_clip():
     def answers(items):
         if any(clip.name == "bad" for clip, _ in items):
-            raise RuntimeError("CUDA out of memory")
+            raise RuntimeError("shape mismatch in the vision tower")
         return ["calm" for _ in items]
 
     verdicts = Scripted(batch_size=2, answers=answers).judge_batch([Clip("bad", video="b.mp4"), Clip("good", video="g.mp4")])
     assert [(v.clip, v.words) for v in verdicts] == [("bad", []), ("good", ["calm"])]
-    assert verdicts[0].error == "generation failed: RuntimeError: CUDA out of memory"
+    assert verdicts[0].error == "generation failed: RuntimeError: shape mismatch in the vision tower"
+    assert not verdicts[0].transient  # the clip's own failure: cached
+
+
+@pytest.mark.parametrize("error", [torch.cuda.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB"),
+                                   RuntimeError("MPS backend out of memory (MPS allocated: 17.00 GB)"), MemoryError()],
+                         ids=["cuda", "mps", "host"])
+def test_a_clip_that_runs_out_of_memory_is_not_cached_and_told_how_to_fit(error):
+    def answers(items):
+        if len(items) > 1:  # the batch does not fit; one clip at a time does, but for "big"
+            raise error
+        if items[0][0].name == "big":
+            raise error
+        return ["calm"]
+
+    big, small = Scripted(batch_size=2, answers=answers).judge_batch([Clip("big", video="b.mp4"), Clip("small", video="s.mp4")])
+    assert small.words == ["calm"]
+    assert big.transient and "out of memory" in big.error and "lower batch_size, num_frames or max_side" in big.error
+    assert big.error.endswith("; not cached, the next run asks again)")
 
 
 def test_a_generation_failure_is_told_on_one_line_of_at_most_200_characters_of_the_exception():
