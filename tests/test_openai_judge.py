@@ -218,17 +218,24 @@ SGLANG_PROMPT_TOO_LONG = {"object": "error", "message": "The input (4200 tokens)
                           "type": "BadRequestError", "param": None, "code": 400}
 
 
-@pytest.mark.parametrize("said", [VLLM_MAX_TOKENS_TOO_LARGE, SGLANG_PROMPT_TOO_LONG])
-def test_a_400_saying_the_prompt_does_not_fit_the_servers_context_is_not_cached(tmp_path, said):
-    """It was cached as other 4xx: the run after raising vLLM's --max-model-len (no part of the cache identity) replayed it."""
-    with FakeChatServer([(400, said, 0.0), (200, completion("calm"), 0.0)]) as server:
+def two_cached_runs(first: Reply, tmp_path: Path) -> tuple[list[Verdict], int]:
+    """Clip c1 judged by two runs sharing a verdict cache, the server answering ``first`` and then "calm": the two
+    verdicts, and how many requests the server got (2 when the first verdict was not cached)."""
+    with FakeChatServer([first, (200, completion("calm"), 0.0)]) as server:
         judge = judge_for(server, modalities=("text",))
         verdicts = [run_judges([judge], [Clip("c1", subtitle="hi")], cache=tmp_path / "v.sqlite", progress=False)["test-model"]["c1"]
                     for _ in range(2)]
+    return verdicts, len(server.requests)
+
+
+@pytest.mark.parametrize("said", [VLLM_MAX_TOKENS_TOO_LARGE, SGLANG_PROMPT_TOO_LONG])
+def test_a_400_saying_the_prompt_does_not_fit_the_servers_context_is_not_cached(tmp_path, said):
+    """It was cached as other 4xx: the run after raising vLLM's --max-model-len (no part of the cache identity) replayed it."""
+    verdicts, requests = two_cached_runs((400, said, 0.0), tmp_path)
     assert verdicts[0].transient and "HTTP 400" in verdicts[0].error
     assert verdicts[0].error.endswith("raise it on the server (vLLM's --max-model-len, SGLang's --context-length) or send less "
                                       "(num_frames, max_side); not cached, the next run asks again)")
-    assert (verdicts[1].words, len(server.requests)) == (["calm"], 2)
+    assert (verdicts[1].words, requests) == (["calm"], 2)
 
 
 def test_a_400_refusing_the_temperature_says_to_set_the_judges_temperature_option():
@@ -593,12 +600,9 @@ def test_an_engine_error_lmdeploy_ends_with_finish_reason_error_fails_the_clip_i
 def test_an_engine_error_is_not_cached_so_the_run_after_fixing_the_server_asks_again(tmp_path):
     """It was cached: raising the api_server's session_len (no part of the cache identity) replayed INPUT_LENGTH_ERROR."""
     said = "internal error happened, status code ResponseType.INPUT_LENGTH_ERROR"
-    with FakeChatServer([(200, finished(said, "error"), 0.0), (200, completion("calm"), 0.0)]) as server:
-        judge = judge_for(server, modalities=("text",))
-        verdicts = [run_judges([judge], [Clip("c1", subtitle="hi")], cache=tmp_path / "v.sqlite", progress=False)["test-model"]["c1"]
-                    for _ in range(2)]
+    verdicts, requests = two_cached_runs((200, finished(said, "error"), 0.0), tmp_path)
     assert verdicts[0].transient and verdicts[0].error.endswith("(not cached, the next run asks again)")
-    assert (verdicts[1].words, len(server.requests)) == (["calm"], 2)
+    assert (verdicts[1].words, requests) == (["calm"], 2)
 
 
 def test_a_prompt_that_filled_the_servers_context_is_told_so_and_not_cached(tmp_path):
@@ -606,12 +610,9 @@ def test_a_prompt_that_filled_the_servers_context_is_told_so_and_not_cached(tmp_
     # told to raise max_tokens, and cached, so the run after raising --session-len replayed it
     filled = cut_off("")
     filled["usage"] = {"prompt_tokens": 16500, "completion_tokens": 0, "total_tokens": 16500}
-    with FakeChatServer([(200, filled, 0.0), (200, completion("calm"), 0.0)]) as server:
-        judge = judge_for(server, modalities=("text",))
-        verdicts = [run_judges([judge], [Clip("c1", subtitle="hi")], cache=tmp_path / "v.sqlite", progress=False)["test-model"]["c1"]
-                    for _ in range(2)]
+    verdicts, requests = two_cached_runs((200, filled, 0.0), tmp_path)
     assert verdicts[0].transient and "the prompt filled its context length; raise it on the server" in verdicts[0].error
-    assert (verdicts[1].words, len(server.requests)) == (["calm"], 2)
+    assert (verdicts[1].words, requests) == (["calm"], 2)
 
 
 def test_an_empty_answer_cut_off_after_generating_tokens_still_says_to_raise_max_tokens():
@@ -629,12 +630,9 @@ def test_an_answer_the_content_filter_withheld_fails_the_clip_instead_of_reading
 
 
 def test_an_answer_the_server_aborted_fails_the_clip_and_is_not_cached(tmp_path):
-    with FakeChatServer([(200, finished("", "abort"), 0.0), (200, completion("calm"), 0.0)]) as server:
-        judge = judge_for(server, modalities=("text",))
-        verdicts = [run_judges([judge], [Clip("c1", subtitle="hi")], cache=tmp_path / "v.sqlite", progress=False)["test-model"]["c1"]
-                    for _ in range(2)]
+    verdicts, requests = two_cached_runs((200, finished("", "abort"), 0.0), tmp_path)
     assert verdicts[0].transient and "finish_reason='abort'" in verdicts[0].error
-    assert (verdicts[1].words, len(server.requests)) == (["calm"], 2)
+    assert (verdicts[1].words, requests) == (["calm"], 2)
 
 
 def test_a_refusal_with_no_content_fails_saying_the_model_refused_not_that_it_is_no_chat_model():
