@@ -78,7 +78,8 @@ def collect_clips(args: argparse.Namespace) -> list[Clip]:
     """The clips named on the command line: videos, the demo clip, sample names."""
     beside = _subtitles_beside_given_videos(args.videos)
     given = "" if args.subtitle else None  # --subtitle's text replaces it below: the files beside the video are not read
-    items: list[Clip] = [_clip(item, given) for item in args.videos if item not in beside and not _stray_subtitle(item, args.videos)]
+    strays = _stray_subtitles(args.videos, beside)
+    items: list[Clip] = [_clip(item, given) for item in args.videos if item not in beside and item not in strays]
     if args.demo:
         from judges.demo_clip import make_demo_clip
 
@@ -101,15 +102,19 @@ def collect_clips(args: argparse.Namespace) -> list[Clip]:
     return items
 
 
-def _stray_subtitle(item: str, items: Sequence[str]) -> bool:
-    """Whether ``item``, one of several given, is a subtitle file of no video given (``notes.txt``, ``clip.old.srt`` in
-    ``clips/*``): warned about and left out, so one stray file does not stop a folder's run; given alone, it is the
-    error :meth:`Clip.from_path` gives (a subtitle, not a video)."""
-    if len(items) < 2 or Path(item).suffix.lower() not in SUBTITLE_SUFFIXES or not user_path(item).is_file():
-        return False
-    warn_user(f"{item}: a subtitle file, and no video of its name was given ({untagged_stem(Path(item).stem) or Path(item).stem}.mp4...), "
-              "so it is left out, not judged")
-    return True
+def _stray_subtitles(items: Sequence[str], beside: set[str]) -> set[str]:
+    """The items that are a subtitle file of no video given (``notes.txt``, ``clip.old.srt`` in ``clips/*``), each warned
+    about, to be left out, so one stray file does not stop a folder's run. None when nothing else was given (one
+    subtitle, the same one twice, a folder of subtitles only): then judging would be no run at all, and the first one is
+    the error :meth:`Clip.from_path` gives (a subtitle, not a video)."""
+    strays = [item for item in dict.fromkeys(items) if item not in beside and Path(item).suffix.lower() in SUBTITLE_SUFFIXES
+              and user_path(item).is_file()]
+    if len(strays) == len(set(items)):
+        return set()
+    for item in strays:
+        warn_user(f"{item}: a subtitle file, and no video of its name was given ({untagged_stem(Path(item).stem) or Path(item).stem}.mp4...), "
+                  "so it is left out, not judged")
+    return set(strays)
 
 
 def _subtitles_beside_given_videos(items: Sequence[str]) -> set[str]:

@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import pytest
@@ -494,6 +495,23 @@ def test_a_subtitle_given_alone_as_the_video_is_still_an_error(tmp_path):
     (tmp_path / "clip.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\nI am so happy\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"clip\.srt: is a subtitle, not a video"):
         collect_clips(argparse.Namespace(videos=[str(tmp_path / "clip.srt")], demo=False, names=None, subtitle=None))
+
+
+@pytest.mark.parametrize("given", [["clip.srt", "clip.srt"], ["clip.srt", "notes.TXT", "take2.en.vtt"]],
+                         ids=["the-same-subtitle-twice", "a-folder-of-subtitles-only"])
+def test_subtitles_given_with_no_video_are_the_error_not_an_empty_run(tmp_path, monkeypatch, given):
+    # each was warned about and left out, then the run stopped on the usage: 'give one or more videos ... try --demo'
+    import argparse
+
+    from ensemble.predict_command import collect_clips
+
+    for name in set(given):
+        (tmp_path / name).write_text("1\n00:00:00,000 --> 00:00:01,000\nI am so happy\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no 'left out' warning before the error
+        with pytest.raises(InputError, match=r"^clip\.srt: is a subtitle, not a video; give the video beside it \(clip\.mp4\.\.\.\)"):
+            collect_clips(argparse.Namespace(videos=given, demo=False, names=None, subtitle=None))
 
 
 def test_language_tagged_subtitles_given_beside_their_videos_are_read_with_them_not_judged(tmp_path, monkeypatch):
