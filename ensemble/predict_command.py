@@ -121,8 +121,9 @@ def _subtitles_beside_given_videos(items: Sequence[str]) -> set[str]:
     """The items that are a subtitle (``clip.srt``, ``clip.vtt``, ``clip.ass``, ``clip.txt``..., the suffix in any case, or language-tagged:
     ``clip.en.srt``) beside another item's video (``clip.mp4``), as ``cojudge predict clips/*`` gives them: each is read with its video
     (:func:`judges.clip.sidecar_subtitle_path`), not judged as a clip of the same name."""
-    def stem(item: str) -> Path:
-        return user_path(item).absolute().with_suffix("")
+    def stem(item: str) -> Path:  # its folder as the file system reaches it: clips/../clips/a.srt and lnk/a.srt are clips/a.mp4's
+        path = user_path(item).absolute()
+        return (Path(os.path.realpath(path.parent)) / path.name).with_suffix("")
 
     def named_after(item: str) -> list[Path]:  # clip.en.srt: clip.en.mp4's, else clip.mp4's
         base = untagged_stem(stem(item).name)

@@ -497,6 +497,24 @@ def test_a_subtitle_given_alone_as_the_video_is_still_an_error(tmp_path):
         collect_clips(argparse.Namespace(videos=[str(tmp_path / "clip.srt")], demo=False, names=None, subtitle=None))
 
 
+@pytest.mark.parametrize("subtitle", ["../clips/clip.srt", "../link/clip.srt"], ids=["through-dot-dot", "through-a-linked-folder"])
+def test_a_subtitle_given_through_another_path_to_its_videos_folder_is_read_with_it_not_warned_about(tmp_path, monkeypatch, subtitle):
+    # it was warned about as 'no video of its name was given ..., so it is left out', though clips/clip.mp4 read it
+    import argparse
+
+    from ensemble.predict_command import collect_clips
+
+    (tmp_path / "clips").mkdir()
+    make_clip(tmp_path / "clips" / "clip.mp4", seconds=0.2, width=32, height=32, with_audio=False)
+    (tmp_path / "clips" / "clip.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\nI am so happy\n", encoding="utf-8")
+    (tmp_path / "link").symlink_to(tmp_path / "clips")
+    monkeypatch.chdir(tmp_path / "clips")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        clips = collect_clips(argparse.Namespace(videos=[subtitle, "clip.mp4"], demo=False, names=None, subtitle=None))
+    assert [(c.name, c.subtitle) for c in clips] == [("clip", "I am so happy")]
+
+
 @pytest.mark.parametrize("given", [["clip.srt", "clip.srt"], ["clip.srt", "notes.TXT", "take2.en.vtt"]],
                          ids=["the-same-subtitle-twice", "a-folder-of-subtitles-only"])
 def test_subtitles_given_with_no_video_are_the_error_not_an_empty_run(tmp_path, monkeypatch, given):
