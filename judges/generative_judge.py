@@ -36,7 +36,8 @@ class Answer:
 
     ``cut``: True when generation stopped at ``max_new_tokens`` (the last word may be cut in two), False when the
     model ended it, None when not known. ``failure``: the engine's own error for this clip (its text is no answer):
-    the clip fails with it; ``transient`` when trying again may not fail (the engine was stopped), so it is not cached.
+    the clip fails with it; ``transient`` when trying again may not fail (the engine was stopped), so it is not cached
+    (without a ``failure`` it changes nothing: an answer is cached).
     """
 
     text: str
@@ -48,11 +49,15 @@ class Answer:
 class GenerativeJudge(Judge):
     """Base for model-backed judges: subclasses load a model and implement :meth:`generate`.
 
-    A subclass sets ``name``, ``mode``, ``media_spec``, ``batch_size``,
-    ``use_subtitle`` and ``hears`` (``"audio"`` or ``"video"``: what the
-    model takes), and returns one answer per clip from :meth:`generate`: its
-    text, or an :class:`Answer` when the engine says the answer was cut off at
-    ``max_new_tokens`` or failed.
+    A subclass sets ``name`` and ``hears`` (``"audio"`` or ``"video"``: what the
+    model takes), calls :meth:`setup` (``mode``, ``media_spec``, ``batch_size``,
+    ``use_subtitle``) and :meth:`generation_limits`, and returns one answer per
+    clip from :meth:`generate`: its text, or an :class:`Answer` when the engine
+    says how generation ended: ``cut`` at ``max_new_tokens`` (the last word is
+    dropped), or a ``failure`` (the clip fails; ``transient``: not cached, the
+    next run asks again). It extends :meth:`cache_identity` with its model,
+    ``max_new_tokens``, ``seed`` and any other setting that changes the answer:
+    the base names only the mode, prompt, parser, media and ``use_subtitle``.
 
     >>> class Echo(GenerativeJudge):
     ...     def __init__(self):

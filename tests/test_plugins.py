@@ -37,6 +37,21 @@ def test_the_readmes_judge_listed_as_a_config_plugin_is_built_and_judges(plugin_
     assert not out["kw"]["c2"].ok and "no subtitle" in out["kw"]["c2"].error
 
 
+def test_the_readmes_generative_judge_listed_as_a_config_plugin_judges_a_video(tmp_path):
+    # the README said nothing of GenerativeJudge, setup()/generation_limits(), Answer or what transient does to caching
+    from tests.media_fixtures import make_clip
+
+    (tmp_path / "bright_judge.py").write_text(_readme_blocks("python")[1], encoding="utf-8")
+    config = tmp_path / "judges.toml"
+    config.write_text('plugins = ["./bright_judge.py"]\n\n[[judge]]\ntype = "bright"\nnum_frames = 2\n', encoding="utf-8")
+    (judge,) = judges_from_config(config)
+    video = make_clip(tmp_path / "clip.mp4", seconds=0.4, width=32, height=32, with_audio=False)
+    out = run_judges([judge], [Clip.from_path(video), Clip("no-video")], progress=False)
+    assert out["bright"]["clip"].words in (["happy", "calm"], ["sad", "tired"])
+    assert out["bright"]["no-video"].error == "no-video: no video file; this judge needs the clip's media"
+    assert {"model", "max_new_tokens", "seed"} <= set(judge.cache_identity())
+
+
 def test_reading_a_plugin_config_twice_is_no_error(plugin_config):
     judges_from_config(plugin_config)
     assert [j.name for j in judges_from_config(plugin_config)] == ["kw"]
