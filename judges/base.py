@@ -37,6 +37,8 @@ class Judge(ABC):
     modalities: frozenset[str] = frozenset()  # set on the class; a judge built of others (two-stage) sets its own
     #: Prefer threads (I/O-bound, e.g. HTTP) or its own process (a GPU model).
     concurrency: str = "thread"
+    #: The settings :meth:`cache_identity` names (the runner warns of a subclass keeping it that has others).
+    _identity_names: frozenset[str] = frozenset({"name"})
 
     @abstractmethod
     def judge_batch(self, clips: Sequence[Clip]) -> list[Verdict]:

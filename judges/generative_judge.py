@@ -73,6 +73,8 @@ class GenerativeJudge(Judge):
 
     concurrency = "process"
     hears: str = "video"
+    #: The settings :meth:`cache_identity` names (batch_size changes no answer; modalities follow from mode and hears).
+    _identity_names = frozenset({"name", "mode", "media_spec", "use_subtitle", "batch_size", "modalities"})
 
     def setup(self, mode: str, media_spec: MediaSpec, batch_size: int = 1, use_subtitle: bool = True) -> None:
         """Check and store the options every generative judge shares."""

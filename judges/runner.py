@@ -108,14 +108,19 @@ def _checked_judges(judges: Sequence[Judge]) -> list[Judge]:
 
 
 def _warn_default_identity(judge: Judge) -> None:
-    """Warn when a judge with settings keeps the default cache identity (name and class): a cache would replay
-    verdicts made with other settings. Built-in judges all name their settings."""
-    if type(judge).cache_identity is not Judge.cache_identity:
+    """Warn when a judge with settings keeps a base class's cache identity (``Judge``'s: name and class;
+    ``GenerativeJudge``'s: its shared options, not the model's): a cache would replay verdicts made with other settings.
+    Built-in judges all name their settings."""
+    owner = next(cls for cls in type(judge).__mro__ if "cache_identity" in vars(cls))
+    named = vars(owner).get("_identity_names")  # set by a base whose identity names only its own options
+    if named is None:
         return
-    settings = sorted(k for k in vars(judge) if not k.startswith("_") and k != "name")
+    settings = sorted(k for k in vars(judge) if not k.startswith("_") and k not in named)
     if settings:
+        whose = "the default cache_identity() (its name and class)" if owner is Judge else \
+            f"{owner.__name__}'s cache_identity() (the options every such judge shares)"
         warn_user(
-            f"judge {judge.name!r} ({type(judge).__name__}) keeps the default cache_identity() (its name and class), so "
+            f"judge {judge.name!r} ({type(judge).__name__}) keeps {whose}, so "
             f"cached verdicts are replayed even after its settings ({', '.join(settings)}) change; override cache_identity() "
             "to include them (README, 'Adding a judge')"
         )

@@ -719,6 +719,25 @@ def test_a_judge_with_settings_and_the_default_cache_identity_is_warned_about_wh
         run_judges([SettingsJudge("mine", "calm")], ["c1"], cache=tmp_path / "v.sqlite", progress=False)
 
 
+def test_a_generative_judge_keeping_its_bases_cache_identity_is_warned_about_naming_its_own_settings(tmp_path):
+    # GenerativeJudge's identity names mode, prompt, media and use_subtitle, not the model: no warning was given
+    from judges.generative_judge import GenerativeJudge
+    from judges.media import MediaSpec
+
+    class ModelJudge(GenerativeJudge):
+        def __init__(self, model: str):
+            self.name, self.model = "gen", model
+            self.setup(mode="labels", media_spec=MediaSpec(num_frames=1))
+            self.generation_limits(None, 0)
+
+        def generate(self, items):
+            return ["happy" for _ in items]
+
+    with pytest.warns(UserWarning, match=r"judge 'gen' \(ModelJudge\) keeps GenerativeJudge's cache_identity\(\) .*"
+                                         r"settings \(max_new_tokens, model, seed\) change"):
+        run_judges([ModelJudge("m1")], ["c1"], cache=tmp_path / "v.sqlite", progress=False)
+
+
 def test_the_cache_identity_warning_points_at_the_users_call_of_cojudge_run(tmp_path):
     # it pointed at ensemble/cojudge.py, whose run() calls run_judges (stacklevel=4 was right from run_judges only)
     import warnings
