@@ -914,11 +914,18 @@ def test_a_two_stage_extractor_whose_server_is_down_stops_asking_it():
     assert all(v.error.startswith("stage 2 (m): not asked: the server at") for v in verdicts[3:])
 
 
+def given_up_judge(monkeypatch: pytest.MonkeyPatch, ask_again_after: float, **params) -> OpenAIJudge:
+    """A text judge that gave its server (nothing listening) up at its first miss, and tries it again ``ask_again_after``
+    seconds after a miss."""
+    monkeypatch.setattr("judges.openai_judge._ASK_AGAIN_AFTER", ask_again_after)
+    judge = text_judge(nothing_listening(), max_unreachable=1, **params)
+    judge.judge_batch(lines(1))
+    return judge
+
+
 def test_a_judge_that_stopped_asking_tries_the_server_again_after_a_while(monkeypatch):
     """A judge kept between runs (a notebook's CoJudge) finds its server again once it is started."""
-    monkeypatch.setattr("judges.openai_judge._ASK_AGAIN_AFTER", 0.3)
-    judge = text_judge(nothing_listening(), max_unreachable=1)
-    judge.judge_batch(lines(1))
+    judge = given_up_judge(monkeypatch, 0.3)
     with FakeChatServer([(200, completion("calm"), 0.0)]) as server:
         judge.base_url = server.url  # the server started
         refused = judge.judge_batch(lines(1))
@@ -931,9 +938,7 @@ def test_a_judge_that_stopped_asking_tries_the_server_again_after_a_while(monkey
 def test_when_a_given_up_server_is_tried_again_the_rest_of_the_batch_waits_for_that_try(monkeypatch):
     # with max_concurrency > 1 the batch's other requests were refused "not asked" while the one try was in flight,
     # though the server was back: 1 of 6 clips judged every 30 s
-    monkeypatch.setattr("judges.openai_judge._ASK_AGAIN_AFTER", 0.3)
-    judge = text_judge(nothing_listening(), max_unreachable=1, max_concurrency=4)
-    judge.judge_batch(lines(1))
+    judge = given_up_judge(monkeypatch, 0.3, max_concurrency=4)
     with FakeChatServer([(200, completion("calm"), 0.1)]) as server:
         judge.base_url = server.url  # the server started
         time.sleep(0.3)
@@ -942,9 +947,7 @@ def test_when_a_given_up_server_is_tried_again_the_rest_of_the_batch_waits_for_t
 
 
 def test_a_given_up_server_not_yet_due_for_a_try_refuses_the_whole_batch_unsent(monkeypatch):
-    monkeypatch.setattr("judges.openai_judge._ASK_AGAIN_AFTER", 30.0)
-    judge = text_judge(nothing_listening(), max_unreachable=1, max_concurrency=4)
-    judge.judge_batch(lines(1))
+    judge = given_up_judge(monkeypatch, 30.0, max_concurrency=4)
     with FakeChatServer([(200, completion("calm"), 0.0)]) as server:
         judge.base_url = server.url
         verdicts = judge.judge_batch(lines(6))

@@ -18,6 +18,7 @@ from sklearn.base import clone
 
 from ensemble.cli import main
 from ensemble.score_union_fuser import ScoreUnionFuser
+from judges.clip import Clip
 from judges.errors import InputError
 from judges.outputs import read_judge_output
 from judges.verdict import Verdict
@@ -426,54 +427,43 @@ def test_a_folder_given_as_a_video_is_a_one_line_error_naming_the_folder(capsys,
         assert "is a folder" in one_line_error(capsys, item)
 
 
-def test_a_subtitle_given_beside_its_video_as_a_folders_listing_gives_it_is_read_with_the_video_not_judged(tmp_path, monkeypatch):
-    # `cojudge predict clips/*` gave clip.srt as a clip of its own: 'clip names must be unique; repeated: clip'
+def collected(videos: list[str], subtitle: str | None = None) -> list[Clip]:
+    """The clips `cojudge predict VIDEOS [--subtitle SUBTITLE]` collects, before any judge runs."""
     import argparse
 
     from ensemble.predict_command import collect_clips
 
+    return collect_clips(argparse.Namespace(videos=videos, demo=False, names=None, subtitle=subtitle))
+
+
+def test_a_subtitle_given_beside_its_video_as_a_folders_listing_gives_it_is_read_with_the_video_not_judged(tmp_path, monkeypatch):
+    # `cojudge predict clips/*` gave clip.srt as a clip of its own: 'clip names must be unique; repeated: clip'
     make_clip(tmp_path / "clip.mp4", seconds=0.2, width=32, height=32, with_audio=False)
     make_clip(tmp_path / "other.mp4", seconds=0.2, width=32, height=32, with_audio=False)
     (tmp_path / "clip.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\nI am so happy\n", encoding="utf-8")
     (tmp_path / "other.txt").write_text("I am sad", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     listing = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.iterdir())  # clip.mp4 clip.srt other.mp4 other.txt
-    clips = collect_clips(argparse.Namespace(videos=listing, demo=False, names=None, subtitle=None))
+    clips = collected(listing)
     assert [(c.name, c.subtitle) for c in clips] == [("clip", "I am so happy"), ("other", "I am sad")]
 
 
-def test_a_vtt_subtitle_given_beside_its_video_as_a_folders_listing_gives_it_is_read_with_the_video_not_judged(tmp_path, monkeypatch):
-    # `cojudge predict clips/*` with talk.vtt beside talk.mp4 stopped: 'clip names must be unique; repeated: talk (talk.mp4, talk.vtt)'
-    import argparse
-
-    from ensemble.predict_command import collect_clips
-
-    make_clip(tmp_path / "talk.mp4", seconds=0.2, width=32, height=32, with_audio=False)
-    (tmp_path / "talk.vtt").write_text("WEBVTT\n\n00:00.000 --> 00:01.000\nI am so happy\n", encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    clips = collect_clips(argparse.Namespace(videos=["talk.mp4", "talk.vtt"], demo=False, names=None, subtitle=None))
-    assert [(c.name, c.subtitle) for c in clips] == [("talk", "I am so happy")]
-
-
-def test_a_subtitle_with_a_mixed_case_suffix_given_beside_its_video_is_read_with_the_video_not_judged(tmp_path, monkeypatch):
-    # `cojudge predict clips/*` with clip.Srt beside clip.mp4 stopped: 'clip.Srt: is a subtitle, not a video; give the video beside it (clip.mp4...)'
-    import argparse
-
-    from ensemble.predict_command import collect_clips
-
+@pytest.mark.parametrize("subtitle, text", [
+    # 'clip names must be unique; repeated: clip (clip.mp4, clip.vtt)'
+    ("clip.vtt", "WEBVTT\n\n00:00.000 --> 00:01.000\nI am so happy\n"),
+    # 'clip.Srt: is a subtitle, not a video; give the video beside it (clip.mp4...)'
+    ("clip.Srt", "1\n00:00:00,000 --> 00:00:01,000\nI am so happy\n"),
+])
+def test_a_vtt_or_mixed_case_subtitle_given_beside_its_video_is_read_with_the_video_not_judged(tmp_path, monkeypatch, subtitle, text):
+    # `cojudge predict clips/*` with each beside clip.mp4 stopped, with the error above
     make_clip(tmp_path / "clip.mp4", seconds=0.2, width=32, height=32, with_audio=False)
-    (tmp_path / "clip.Srt").write_text("1\n00:00:00,000 --> 00:00:01,000\nI am so happy\n", encoding="utf-8")
+    (tmp_path / subtitle).write_text(text, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    clips = collect_clips(argparse.Namespace(videos=["clip.Srt", "clip.mp4"], demo=False, names=None, subtitle=None))
-    assert [(c.name, c.subtitle) for c in clips] == [("clip", "I am so happy")]
+    assert [(c.name, c.subtitle) for c in collected([subtitle, "clip.mp4"])] == [("clip", "I am so happy")]
 
 
 def test_a_stray_subtitle_among_a_folders_files_is_warned_about_and_left_out_not_stopping_the_run(tmp_path, monkeypatch):
     # `cojudge predict clips/*` with a notes.txt or clip.old.srt in the folder stopped: 'notes.txt: is a subtitle, not a video'
-    import argparse
-
-    from ensemble.predict_command import collect_clips
-
     make_clip(tmp_path / "clip.mp4", seconds=0.2, width=32, height=32, with_audio=False)
     (tmp_path / "clip.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\nI am so happy\n", encoding="utf-8")
     (tmp_path / "notes.txt").write_text("shot on a Tuesday", encoding="utf-8")
@@ -481,29 +471,21 @@ def test_a_stray_subtitle_among_a_folders_files_is_warned_about_and_left_out_not
     monkeypatch.chdir(tmp_path)
     listing = sorted(p.name for p in tmp_path.iterdir())
     with pytest.warns(UserWarning) as caught:
-        clips = collect_clips(argparse.Namespace(videos=listing, demo=False, names=None, subtitle=None))
+        clips = collected(listing)
     assert [(c.name, c.subtitle) for c in clips] == [("clip", "I am so happy")]
     assert sorted(str(w.message).split(":")[0] for w in caught) == ["clip.old.srt", "notes.txt"]
     assert "clip.old.srt: a subtitle file, and no video of its name was given (clip.old.mp4...), so it is left out" in str(caught[0].message)
 
 
 def test_a_subtitle_given_alone_as_the_video_is_still_an_error(tmp_path):
-    import argparse
-
-    from ensemble.predict_command import collect_clips
-
     (tmp_path / "clip.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\nI am so happy\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"clip\.srt: is a subtitle, not a video"):
-        collect_clips(argparse.Namespace(videos=[str(tmp_path / "clip.srt")], demo=False, names=None, subtitle=None))
+        collected([str(tmp_path / "clip.srt")])
 
 
 @pytest.mark.parametrize("subtitle", ["../clips/clip.srt", "../link/clip.srt"], ids=["through-dot-dot", "through-a-linked-folder"])
 def test_a_subtitle_given_through_another_path_to_its_videos_folder_is_read_with_it_not_warned_about(tmp_path, monkeypatch, subtitle):
     # it was warned about as 'no video of its name was given ..., so it is left out', though clips/clip.mp4 read it
-    import argparse
-
-    from ensemble.predict_command import collect_clips
-
     (tmp_path / "clips").mkdir()
     make_clip(tmp_path / "clips" / "clip.mp4", seconds=0.2, width=32, height=32, with_audio=False)
     (tmp_path / "clips" / "clip.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\nI am so happy\n", encoding="utf-8")
@@ -511,7 +493,7 @@ def test_a_subtitle_given_through_another_path_to_its_videos_folder_is_read_with
     monkeypatch.chdir(tmp_path / "clips")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        clips = collect_clips(argparse.Namespace(videos=[subtitle, "clip.mp4"], demo=False, names=None, subtitle=None))
+        clips = collected([subtitle, "clip.mp4"])
     assert [(c.name, c.subtitle) for c in clips] == [("clip", "I am so happy")]
 
 
@@ -519,25 +501,17 @@ def test_a_subtitle_given_through_another_path_to_its_videos_folder_is_read_with
                          ids=["the-same-subtitle-twice", "a-folder-of-subtitles-only"])
 def test_subtitles_given_with_no_video_are_the_error_not_an_empty_run(tmp_path, monkeypatch, given):
     # each was warned about and left out, then the run stopped on the usage: 'give one or more videos ... try --demo'
-    import argparse
-
-    from ensemble.predict_command import collect_clips
-
     for name in set(given):
         (tmp_path / name).write_text("1\n00:00:00,000 --> 00:00:01,000\nI am so happy\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no 'left out' warning before the error
         with pytest.raises(InputError, match=r"^clip\.srt: is a subtitle, not a video; give the video beside it \(clip\.mp4\.\.\.\)"):
-            collect_clips(argparse.Namespace(videos=given, demo=False, names=None, subtitle=None))
+            collected(given)
 
 
 def test_language_tagged_subtitles_given_beside_their_videos_are_read_with_them_not_judged(tmp_path, monkeypatch):
     # `cojudge predict clips/*` stopped: 'clip.en.srt: is a subtitle, not a video; give the video beside it (clip.en.mp4...)'
-    import argparse
-
-    from ensemble.predict_command import collect_clips
-
     for name in ("clip", "other", "interview.part1"):
         make_clip(tmp_path / f"{name}.mp4", seconds=0.2, width=32, height=32, with_audio=False)
     (tmp_path / "clip.en.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\nI am so happy\n", encoding="utf-8")
@@ -545,7 +519,7 @@ def test_language_tagged_subtitles_given_beside_their_videos_are_read_with_them_
     (tmp_path / "interview.part1.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\nI am calm\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     listing = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.iterdir())
-    clips = collect_clips(argparse.Namespace(videos=listing, demo=False, names=None, subtitle=None))
+    clips = collected(listing)
     assert sorted((c.name, c.subtitle) for c in clips) == [("clip", "I am so happy"), ("interview.part1", "I am calm"), ("other", "我很难过")]
 
 
@@ -578,15 +552,11 @@ def test_a_pipe_or_device_given_as_a_video_is_a_one_line_error_naming_it(capsys,
 
 def test_a_given_subtitle_is_read_instead_of_those_beside_the_video_which_are_not_read(tmp_path):
     # a clip.srt in Latin-1 beside clip.mp4 stopped the run ('not UTF-8 text'), though --subtitle gave the one to read
-    import argparse
-
-    from ensemble.predict_command import collect_clips
-
     make_clip(tmp_path / "clip.mp4", seconds=0.2, width=32, height=32, with_audio=False)
     (tmp_path / "clip.srt").write_bytes("1\n00:00:00,000 --> 00:00:01,000\nJe suis très ému\n".encode("latin-1"))
     (tmp_path / "chosen.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\nI am so happy\n", encoding="utf-8")
-    args = argparse.Namespace(videos=[str(tmp_path / "clip.mp4")], demo=False, names=None, subtitle=str(tmp_path / "chosen.srt"))
-    assert [(c.name, c.subtitle) for c in collect_clips(args)] == [("clip", "I am so happy")]
+    assert [(c.name, c.subtitle) for c in collected([str(tmp_path / "clip.mp4")], subtitle=str(tmp_path / "chosen.srt"))] == [
+        ("clip", "I am so happy")]
 
 
 def test_a_given_subtitle_chooses_among_subtitles_in_several_languages_beside_the_video(capsys, replay_config, tmp_path):
@@ -799,7 +769,6 @@ def test_with_a_calibration_predict_gives_what_cojudge_fuse_gives_on_the_stored_
 
 
 def test_retry_failed_with_a_calibration_judges_a_cached_failure_again(capsys, calibrated, tmp_path):
-    from judges.clip import Clip
     from judges.replay import ReplayJudge
     from judges.verdict_cache import VerdictCache
 
