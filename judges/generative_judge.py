@@ -23,7 +23,7 @@ from judges.clip import Clip
 from judges.errors import InputError
 from judges.media import Media, MediaSpec, require_media
 from judges.option_values import is_flag, is_whole_number
-from judges.verdict import Verdict
+from judges.verdict import Verdict, out_of_memory
 
 __all__ = ["Answer", "GenerativeJudge", "MODES"]
 
@@ -157,7 +157,7 @@ class GenerativeJudge(Judge):
             if len(chunk) > 1:  # find the clip at fault: judge them one by one
                 return [v for item in chunk for v in self._judge_chunk([item])]
             message = f"generation failed: {type(exc).__name__}: {' '.join(str(exc).split())[:200]}"
-            if _out_of_memory(exc):  # the device's state, not the clip's: batch_size is no part of the cache identity
+            if out_of_memory(exc):  # the device's state, not the clip's: batch_size is no part of the cache identity
                 less = "batch_size" if self.hears == "audio" else "batch_size, num_frames or max_side"
                 return [Verdict.failed(self.name, chunk[0][1].name, f"{message} (out of memory: free the device's memory "
                                        f"or lower {less}; not cached, the next run asks again)",
@@ -208,11 +208,3 @@ class GenerativeJudge(Judge):
             "media": self.media_spec.as_dict(),
             "use_subtitle": self.use_subtitle,
         }
-
-
-def _out_of_memory(exc: BaseException) -> bool:
-    """Whether generation failed for want of memory: ``torch.OutOfMemoryError`` (CUDA's), a ``MemoryError``, or an error
-    saying "out of memory" (older torch's CUDA error, Apple's "MPS backend out of memory"). The GPU's other work or the
-    batch made it fail, not the clip: asked again, it may fit."""
-    return (type(exc).__name__ == "OutOfMemoryError" or isinstance(exc, MemoryError)
-            or "out of memory" in str(exc).lower())

@@ -7,7 +7,7 @@ from typing import Any
 
 from judges.errors import InputError
 
-__all__ = ["Verdict"]
+__all__ = ["Verdict", "out_of_memory"]
 
 
 @dataclass
@@ -66,7 +66,17 @@ class Verdict:
     def from_exception(cls, judge: str, clip: str, exc: BaseException, seconds: float = 0.0) -> "Verdict":
         """A failed verdict for an exception: a user mistake keeps its one-line message, anything else names its type."""
         message = str(exc) if isinstance(exc, InputError) else f"{type(exc).__name__}: {exc}"
+        if out_of_memory(exc):  # the machine's state, not the clip's: asked again, it may fit
+            return cls.failed(judge, clip, f"{message} (out of memory: free memory and rerun; not cached, the next run asks again)",
+                              seconds=seconds, transient=True)
         return cls.failed(judge, clip, message, seconds=seconds)
+
+
+def out_of_memory(exc: BaseException) -> bool:
+    """Whether ``exc`` is a want of memory: ``torch.OutOfMemoryError`` (CUDA's), a ``MemoryError``, or an error saying "out
+    of memory" (older torch's CUDA error, Apple's "MPS backend out of memory"). The device's other work or the batch made
+    it fail, not the clip: such a failure is not cached."""
+    return type(exc).__name__ == "OutOfMemoryError" or isinstance(exc, MemoryError) or "out of memory" in str(exc).lower()
 
 
 _FIELDS = tuple(f.name for f in fields(Verdict))

@@ -1,6 +1,8 @@
 """Verdict: one judge's opinion on one clip, as a dict and back; failures as verdicts."""
 from __future__ import annotations
 
+import pytest
+
 from judges.errors import InputError
 from judges.verdict import Verdict
 
@@ -32,4 +34,12 @@ def test_an_input_error_becomes_its_own_one_line_message():
 
 
 def test_any_other_exception_is_named_by_its_type():
-    assert Verdict.from_exception("j", "s1", RuntimeError("CUDA out of memory")).error == "RuntimeError: CUDA out of memory"
+    assert Verdict.from_exception("j", "s1", ValueError("bad shape (3, 4)")).error == "ValueError: bad shape (3, 4)"
+
+
+@pytest.mark.parametrize("exc", [RuntimeError("CUDA out of memory. Tried to allocate 2.00 GiB"), MemoryError(),
+                                 RuntimeError("MPS backend out of memory")])
+def test_an_exception_for_want_of_memory_is_not_cached_and_says_so(exc):
+    # it was cached as the clip's failure (the face and speech-text judges): the run after freeing memory replayed it
+    verdict = Verdict.from_exception("j", "s1", exc)
+    assert verdict.transient and verdict.error.endswith("(out of memory: free memory and rerun; not cached, the next run asks again)")
