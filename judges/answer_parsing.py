@@ -27,8 +27,8 @@ from judges.json_answers import json_answer_text
 from judges.label_text import parse_labels
 from judges.verdict import Verdict
 
-__all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "verdict_from_answer", "answer_error_hint",
-           "MAX_WORDS_PER_LABEL", "PARSER_VERSION"]
+__all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "readable_answer", "cut_off_error", "verdict_from_answer",
+           "answer_error_hint", "MAX_WORDS_PER_LABEL", "PARSER_VERSION"]
 
 #: Bump whenever a change here (or in judges.json_answers, judges.chinese_answer_patterns or judges.han_characters) reads
 #: some answer differently: the judges that parse answers put it in their cache identity, as they do the prompt version,
@@ -403,12 +403,41 @@ def without_unfinished_word(text: str) -> str:
     return text if text.endswith(('"', "'", "]", "}", ")")) else _LAST_ITEM.sub("", text)
 
 
+def readable_answer(text: str, cut: bool | None, labels: bool) -> str | None:
+    """The part of an answer to read: all of it; or, ``cut`` off at the token limit, without its thinking and (asked for
+    ``labels``) its unfinished last word ("happy, exci"); None when nothing is left ("happ", "<think>...")."""
+    if not cut:
+        return text
+    kept = without_unfinished_word(text) if labels else strip_thinking(text)
+    return kept if kept.strip() else None
+
+
+def cut_off_error(token_limit: str | None, labels: bool) -> str:
+    """The error of an answer cut off at ``token_limit`` (``"max_tokens=64"``) with nothing readable left
+    (:func:`readable_answer` None): no emotion word (``labels``), or no description."""
+    name = token_limit.partition("=")[0] if token_limit else "the judge's token limit"
+    return (f"the answer was cut off at {token_limit or 'the token limit'} before any {'emotion word' if labels else 'description'} "
+            f"(a reasoning model's thinking counts too); raise {name}")
+
+
 def verdict_from_answer(judge: str, clip: str, text: str, mode: str, seconds: float = 0.0, token_limit: str | None = None,
                         cut: bool | None = None) -> Verdict:
     """One model answer read as the judge's ``mode`` asks: emotion words (or a parse error), or, in
     ``"describe"`` mode, a description without the model's thinking (none left: an error).
 
-    An error says what to do (:func:`answer_error_hint`, which takes ``token_limit`` and ``cut``)."""
+    An answer ``cut`` off at ``token_limit`` is read as :func:`readable_answer` leaves it (nothing left:
+    :func:`cut_off_error`); ``raw`` keeps it as given. An error says what to do (:func:`answer_error_hint`, which takes
+    ``token_limit`` and ``cut``)."""
+    readable = readable_answer(text, cut, labels=mode != "describe")
+    if readable is None:
+        return Verdict.failed(judge, clip, cut_off_error(token_limit, labels=mode != "describe"), seconds=seconds, raw=text)
+    verdict = _read_answer(judge, clip, readable, mode, seconds, token_limit, cut)
+    verdict.raw = text  # as the model gave it, cut or not
+    return verdict
+
+
+def _read_answer(judge: str, clip: str, text: str, mode: str, seconds: float, token_limit: str | None, cut: bool | None) -> Verdict:
+    """:func:`verdict_from_answer` of the part of the answer to read."""
     if mode == "describe":
         description = strip_thinking(text)
         if not description:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from judges import prompts
-from judges.answer_parsing import PARSER_VERSION, strip_thinking, verdict_from_answer, without_unfinished_word
+from judges.answer_parsing import PARSER_VERSION, verdict_from_answer
 from judges.base import Judge
 from judges.clip import Clip
 from judges.errors import InputError
@@ -187,17 +187,7 @@ class GenerativeJudge(Judge):
         # the answer may have been cut at max_new_tokens (None: generate() does not say): its errors name the limit, when one is set
         limit = getattr(self, "max_new_tokens", None)
         token_limit = None if limit is None else f"max_new_tokens={limit}"
-        text = (text or "").strip()
-        if not cut:
-            return verdict_from_answer(self.name, clip, text, self.mode, seconds, token_limit, cut)
-        readable = without_unfinished_word(text) if self.mode == "labels" else strip_thinking(text)
-        if not readable.strip():
-            return Verdict.failed(self.name, clip, f"the answer was cut off at {token_limit or 'the token limit'} before any "
-                                  f"{'emotion word' if self.mode == 'labels' else 'description'} (a reasoning model's "
-                                  "thinking counts too); raise max_new_tokens", seconds, raw=text)
-        verdict = verdict_from_answer(self.name, clip, readable, self.mode, seconds, token_limit, cut)
-        verdict.raw = text  # as the model gave it, cut or not
-        return verdict
+        return verdict_from_answer(self.name, clip, (text or "").strip(), self.mode, seconds, token_limit, cut)
 
     def cache_identity(self) -> dict[str, Any]:
         return {

@@ -29,7 +29,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from judges import prompts
-from judges.answer_parsing import (PARSER_VERSION, answer_error_hint, strip_thinking, verdict_from_answer, without_unfinished_word,
+from judges.answer_parsing import (PARSER_VERSION, answer_error_hint, cut_off_error, readable_answer, verdict_from_answer,
                                    words_from_answer)
 from judges.base import MODALITIES, Judge
 from judges.clip import Clip
@@ -326,14 +326,7 @@ class OpenAIJudge(Judge):
         except (InputError, _RequestFailed) as exc:
             return Verdict.failed(self.name, clip.name, str(exc), seconds=time.perf_counter() - start,
                                   transient=getattr(exc, "transient", False))
-        readable = _readable(text, cut, self.mode == "labels")
-        if readable is None:
-            return Verdict.failed(self.name, clip.name, self._cut_off(self.mode == "labels"), seconds=time.perf_counter() - start,
-                                  raw=text)
-        verdict = verdict_from_answer(self.name, clip.name, readable, self.mode, time.perf_counter() - start,
-                                      f"max_tokens={self.max_tokens}", cut)
-        verdict.raw = text  # as the model gave it, cut or not
-        return verdict
+        return verdict_from_answer(self.name, clip.name, text, self.mode, time.perf_counter() - start, f"max_tokens={self.max_tokens}", cut)
 
     def extract(self, description: str | None, subtitle: str | None = None, clip: str = "") -> Verdict:
         """Stage two, text only: the emotion words in a clue description combined with the subtitle."""
@@ -343,21 +336,16 @@ class OpenAIJudge(Judge):
             text, cut = self._complete([{"type": "text", "text": prompt}])
         except _RequestFailed as exc:
             return Verdict.failed(self.name, clip, str(exc), seconds=time.perf_counter() - start, transient=exc.transient)
-        readable = _readable(text, cut, labels=True)
+        readable = readable_answer(text, cut, labels=True)
         if readable is None:
-            return Verdict.failed(self.name, clip, self._cut_off(labels=True), seconds=time.perf_counter() - start, raw=text)
+            return Verdict.failed(self.name, clip, cut_off_error(f"max_tokens={self.max_tokens}", labels=True),
+                                  seconds=time.perf_counter() - start, raw=text)
         words, error = words_from_answer(readable)
         if error is not None:
             error = answer_error_hint(error, readable, f"max_tokens={self.max_tokens}", cut)
         return Verdict(self.name, clip, words=words, raw=text, description=description, seconds=time.perf_counter() - start, error=error)
 
     # -- HTTP -----------------------------------------------------------------
-
-    def _cut_off(self, labels: bool) -> str:
-        """The error of an answer cut off at ``max_tokens`` with nothing readable left: no emotion word (``labels``), or
-        no description (stage one)."""
-        return (f"the answer was cut off at max_tokens={self.max_tokens} before any {'emotion word' if labels else 'description'} "
-                "(a reasoning model's thinking counts too); raise max_tokens")
 
     def chat(self, content: list[dict[str, Any]]) -> str:
         """One chat completion for a user message of ``content`` parts; its text, or :class:`_RequestFailed`."""
@@ -536,15 +524,6 @@ def _read_body(response: http.client.HTTPResponse, deadline: float) -> bytes:
     if response.length:  # the connection closed before the promised length
         raise http.client.IncompleteRead(b"".join(chunks), response.length)
     return b"".join(chunks)
-
-
-def _readable(text: str, cut: bool, labels: bool) -> str | None:
-    """The part of an answer to read: all of it; or, cut off at ``max_tokens``, without its thinking and (asked for
-    ``labels``) its unfinished last word ("happy, exci"); None when nothing is left ("happ", "<think>...")."""
-    if not cut:
-        return text
-    kept = without_unfinished_word(text) if labels else strip_thinking(text)
-    return kept if kept.strip() else None
 
 
 def _error_param(said: str) -> str | None:
