@@ -132,7 +132,7 @@ def sidecar_subtitle_paths(video: Path) -> list[Path]:
         return [side]
     listing = _folder_listing(video.parent)
     if video.stem in listing.subtitles:
-        return [video.parent / listing.subtitles[video.stem][0]]
+        return [video.parent / listing.subtitles[video.stem]]
     return [video.parent / name for name in listing.tagged.get(video.stem, []) if name.rpartition(".")[0] not in listing.others]
 
 
@@ -176,11 +176,11 @@ _SETTLED_NS = 2_000_000_000
 
 @dataclass(frozen=True)
 class _FolderListing:
-    """A folder's subtitle files (a suffix of :data:`SUBTITLE_SUFFIXES` in any case) by the stem they are named after, each stem's
-    in the order of those suffixes; the first of each language-tagged stem's by the stem before the tag; the stems of its other
-    files (videos)."""
+    """A folder's subtitle file (a suffix of :data:`SUBTITLE_SUFFIXES` in any case) by the stem it is named after, the first of
+    each stem's in the order of those suffixes; those of the language-tagged stems by the stem before the tag; the stems of its
+    other files (videos)."""
 
-    subtitles: dict[str, list[str]]
+    subtitles: dict[str, str]
     tagged: dict[str, list[str]]
     others: frozenset[str]
 
@@ -207,29 +207,32 @@ def _cached_folder(folder: Path, changed_ns: int, status_changed_ns: int) -> _Fo
     return _listed_folder(folder)
 
 
+#: A subtitle suffix's rank in :data:`SUBTITLE_SUFFIXES`' order, any case; and as written, .srt before .SRT before .Srt.
+_SUFFIX_RANK = {suffix: i for i, suffix in enumerate(dict.fromkeys(s.lower() for s in SUBTITLE_SUFFIXES))}
+_EXACT_SUFFIX_RANK = {suffix: i for i, suffix in enumerate(SUBTITLE_SUFFIXES)}
+
+
 def _listed_folder(folder: Path) -> _FolderListing:
     """:func:`_folder_listing`, read from the folder now (nothing if it cannot be read)."""
-    order = {suffix: i for i, suffix in enumerate(dict.fromkeys(s.lower() for s in SUBTITLE_SUFFIXES))}
-    exact = {suffix: i for i, suffix in enumerate(SUBTITLE_SUFFIXES)}  # .srt before .SRT before .Srt, as looked for by name
     found: dict[str, list[tuple[int, int, str]]] = {}
     others: set[str] = set()
     try:
         with os.scandir(folder) as entries:
             for entry in entries:
                 stem, dot, suffix = entry.name.rpartition(".")
-                rank = order.get("." + suffix.lower())
+                rank = _SUFFIX_RANK.get("." + suffix.lower())
                 if dot and stem and rank is not None and entry.is_file():
-                    found.setdefault(stem, []).append((rank, exact.get("." + suffix, len(exact)), entry.name))
+                    found.setdefault(stem, []).append((rank, _EXACT_SUFFIX_RANK.get("." + suffix, len(_EXACT_SUFFIX_RANK)), entry.name))
                 elif dot and stem:
                     others.add(stem)
     except OSError:
         return _FolderListing({}, {}, frozenset())
-    subtitles = {stem: [name for *_, name in sorted(names)] for stem, names in found.items()}
+    subtitles = {stem: min(names)[-1] for stem, names in found.items()}
     tagged: dict[str, list[str]] = {}
-    for stem, names in subtitles.items():
+    for stem, name in subtitles.items():
         base = untagged_stem(stem)
         if base is not None:  # one file a language: clip.en.srt before clip.en.txt, as clip.srt before clip.txt
-            tagged.setdefault(base, []).append(names[0])
+            tagged.setdefault(base, []).append(name)
     return _FolderListing(subtitles, {base: sorted(names) for base, names in tagged.items()}, frozenset(others))
 
 
