@@ -126,8 +126,9 @@ def _subtitles_beside_given_videos(items: Sequence[str]) -> set[str]:
         return (Path(os.path.realpath(path.parent)) / path.name).with_suffix("")
 
     def named_after(item: str) -> list[Path]:  # clip.en.srt: clip.en.mp4's, else clip.mp4's
-        base = untagged_stem(stem(item).name)
-        return [stem(item)] if base is None else [stem(item), stem(item).with_name(base)]
+        own = stem(item)
+        base = untagged_stem(own.name)
+        return [own] if base is None else [own, own.with_name(base)]
 
     subtitles = {item for item in items if Path(item).suffix.lower() in SUBTITLE_SUFFIXES}  # clip.Srt too
     videos = {stem(item) for item in items if item not in subtitles and Path(item).suffix}
