@@ -127,16 +127,23 @@ def _takes(cls: type[Judge], params: dict[str, Any]) -> bool:
     return True
 
 
-def _known_parameters(cls: type[Judge]) -> list[str] | None:
-    """The keyword parameters ``cls`` takes, in order; None when any would do (``**kwargs``) or it cannot be read."""
+def _signature_parameters(cls: type[Judge]) -> list[inspect.Parameter] | None:
+    """The parameters of ``cls``'s constructor, in order; None when its signature cannot be read."""
     try:
-        signature = inspect.signature(cls)
+        return list(inspect.signature(cls).parameters.values())
     except (TypeError, ValueError):
         return None
-    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in signature.parameters.values()):
+
+
+_KEYWORD_KINDS = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+
+
+def _known_parameters(cls: type[Judge]) -> list[str] | None:
+    """The keyword parameters ``cls`` takes, in order; None when any would do (``**kwargs``) or it cannot be read."""
+    parameters = _signature_parameters(cls)
+    if parameters is None or any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters):
         return None
-    kinds = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
-    return [name for name, p in signature.parameters.items() if p.kind in kinds]
+    return [p.name for p in parameters if p.kind in _KEYWORD_KINDS]
 
 
 def _unknown_parameters(cls: type[Judge], params: dict[str, Any]) -> list[str]:
@@ -147,13 +154,8 @@ def _unknown_parameters(cls: type[Judge], params: dict[str, Any]) -> list[str]:
 
 def _missing_parameters(cls: type[Judge], params: dict[str, Any]) -> list[str]:
     """The parameters ``cls`` requires (no default) that were not given, in signature order ([] if it cannot be read)."""
-    try:
-        signature = inspect.signature(cls)
-    except (TypeError, ValueError):
-        return []
-    kinds = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
-    return [name for name, p in signature.parameters.items()
-            if p.kind in kinds and p.default is inspect.Parameter.empty and name not in params]
+    return [p.name for p in _signature_parameters(cls) or []
+            if p.kind in _KEYWORD_KINDS and p.default is inspect.Parameter.empty and p.name not in params]
 
 
 def _parameter_hint(type_name: str, cls: type[Judge], params: dict[str, Any]) -> str:
