@@ -215,8 +215,8 @@ def test_dev_l1_f_on_stored_affectgpt_descriptions_stays_above_floor(extractor, 
     assert lexical >= 100 * evaluate(dev_labels, stored, dev_names, wheel=wheel).l1_f
 
 
-def test_readme_quotes_the_lexical_precision_and_recall_on_chat_univi_reasonings(extractor, outputs_dir, dev_labels, dev_names, wheel):
-    """README, 'Two-stage extraction': the words per clip, recall and precision on Chat-UniVi nosubtitle-addsub."""
+def test_the_judges_page_quotes_the_lexical_precision_and_recall_on_chat_univi_reasonings(extractor, outputs_dir, dev_labels, dev_names, wheel):
+    """docs/judges.md, 'Two-stage extraction': the words per clip, recall and precision on Chat-UniVi nosubtitle-addsub."""
     import re
     from pathlib import Path
 
@@ -227,9 +227,9 @@ def test_readme_quotes_the_lexical_precision_and_recall_on_chat_univi_reasonings
     preds = {n: extractor.extract_words(reasons[n]) for n in dev_names}
     s = evaluate(dev_labels, preds, dev_names, wheel=wheel)
     words = sum(len(w) for w in preds.values()) / len(preds)
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-    quoted = re.search(r"\(about (\d+): recall (\d+), precision (\d+) on Chat-UniVi\)", readme)
-    assert quoted, "README no longer quotes the lexical extractor's recall and precision on Chat-UniVi"
+    page = (Path(__file__).resolve().parent.parent / "docs" / "judges.md").read_text(encoding="utf-8")
+    quoted = re.search(r"\(about (\d+): recall (\d+), precision (\d+) on Chat-UniVi\)", page)
+    assert quoted, "docs/judges.md no longer quotes the lexical extractor's recall and precision on Chat-UniVi"
     assert [int(g) for g in quoted.groups()] == [round(words), round(100 * s.l1_r), round(100 * s.l1_p)]
 
 
