@@ -1,7 +1,8 @@
-"""What the distributions built from this checkout hold: a source user gets the files the README runs, a wheel
+"""What the distributions built from this checkout hold: a source user gets the files the README (and its docs/ pages) runs, a wheel
 user the package data the code reads."""
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -39,13 +40,26 @@ def _build(kind: str, tracked: list[str], tmp_path: Path) -> Path:
     return out / done.stdout.strip().splitlines()[-1]
 
 
-def test_the_sdist_holds_every_tracked_file_a_source_user_runs(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def sdist_files(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
+    """The paths (inside its top folder) of the files an sdist built from the tracked files holds."""
+    with tarfile.open(_build("sdist", _tracked_files(), tmp_path_factory.mktemp("sdist"))) as sdist:
+        return {name.split("/", 1)[1] for name in sdist.getnames() if "/" in name}
+
+
+def test_the_sdist_holds_every_tracked_file_a_source_user_runs(sdist_files: set[str]) -> None:
     # MANIFEST.in left out benchmarks/ and notebooks/, which the README runs and tests/ (shipped) tests
-    tracked = _tracked_files()
-    with tarfile.open(_build("sdist", tracked, tmp_path)) as sdist:
-        shipped = {name.split("/", 1)[1] for name in sdist.getnames() if "/" in name}
-    missing = sorted(set(tracked) - NOT_FOR_SOURCE_USERS - shipped)
+    missing = sorted(set(_tracked_files()) - NOT_FOR_SOURCE_USERS - sdist_files)
     assert not missing, f"MANIFEST.in leaves out {missing}"
+
+
+def test_the_sdist_holds_the_docs_pages_and_every_file_the_readme_and_they_link_to(sdist_files: set[str]) -> None:
+    # the README's reference sections moved to docs/*.md, which MANIFEST.in did not name
+    pages = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
+    linked = {(page.parent / target.partition("#")[0]).resolve().relative_to(REPO).as_posix()
+              for page in pages for target in re.findall(r"\]\(([^)\s#:]+)(?:#[^)]*)?\)", page.read_text(encoding="utf-8"))}
+    missing = sorted(({p.relative_to(REPO).as_posix() for p in pages} | linked) - sdist_files)
+    assert len(pages) > 1 and not missing, f"the sdist leaves out {missing}"
 
 
 def test_the_wheel_holds_the_default_judges_config_and_the_cojudge_command(tmp_path: Path) -> None:
