@@ -53,7 +53,9 @@ def make_voter(strategy: str, **params: Any) -> ClassVoter:
     import importlib
 
     if not isinstance(strategy, str):  # else a TypeError from difflib ('MajorityVoter' object is not iterable)
-        fix = "; a voter object goes in fuser=Fuser(voter)" if isinstance(strategy, ClassVoter) else ""
+        fix = ("; a voter object goes in fuser=Fuser(voter)" if isinstance(strategy, ClassVoter)
+               else f"; a voter class goes in as a voter, fuser=Fuser({strategy.__name__}())"
+               if isinstance(strategy, type) and issubclass(strategy, ClassVoter) else "")
         raise InputError(f"strategy={strategy!r}: give a strategy's name ({', '.join(STRATEGIES)}) or one of your own as module:Class "
                          f"or path/to/file.py:Class{fix}")
     if is_class_spec(strategy):

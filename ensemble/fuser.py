@@ -31,6 +31,9 @@ def check_voter(voter: object) -> None:
     if isinstance(voter, str):  # a strategy's name is CoJudge's strategy=, or make_voter's
         raise InputError(f"Fuser: voter={voter!r} is a strategy's name, not a voter; give the voter itself, e.g. "
                          f"Fuser(make_voter({voter!r})) with calibration.tuning.make_voter, or CoJudge(judges, strategy={voter!r})")
+    if isinstance(voter, type) and issubclass(voter, ClassVoter):  # else 'the voter type is not a ClassVoter'
+        raise InputError(f"Fuser: voter={voter.__name__} is a voter class, not a voter; give an instance of it, e.g. "
+                         f"Fuser({voter.__name__}())")
     if not isinstance(voter, ClassVoter):
         raise InputError(f"Fuser: the voter {type(voter).__name__} is not a ClassVoter; subclass ensemble.voter_base.ClassVoter "
                          "(implement _fit and predict_proba), which chooses the words from its probabilities")

@@ -342,11 +342,12 @@ def test_a_strategy_that_contradicts_the_fusers_voter_is_refused():
         CoJudge([ReplayJudge("a", labels={"c0": ["happy"]})], fuser=Fuser(MajorityVoter()), strategy="stacked")
 
 
-@pytest.mark.parametrize("strategy, fix", [("voter", r"; a voter object goes in fuser=Fuser\(voter\)$"), (5, r"path/to/file\.py:Class$")])
+@pytest.mark.parametrize("strategy, fix", [("voter", r"; a voter object goes in fuser=Fuser\(voter\)$"), (5, r"path/to/file\.py:Class$"),
+                                            ("voter class", r"; a voter class goes in as a voter, fuser=Fuser\(MajorityVoter\(\)\)$")])
 def test_a_strategy_that_is_not_a_name_is_a_one_line_error_saying_what_to_give(strategy, fix):
     from ensemble.majority_voter import MajorityVoter
 
-    strategy = MajorityVoter() if strategy == "voter" else strategy
+    strategy = {"voter": MajorityVoter(), "voter class": MajorityVoter}.get(strategy, strategy)
     with pytest.raises(InputError, match=rf"strategy={re.escape(repr(strategy))}: give a strategy's name \(majority, .*\) or one of your own.*{fix}"):
         CoJudge([ReplayJudge("a", labels={"c0": ["happy"]})], strategy=strategy)
 

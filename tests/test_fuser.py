@@ -426,6 +426,13 @@ def test_a_strategys_name_given_as_the_voter_says_how_to_give_the_voter_or_the_n
         Fuser("stacked", oov="drop", wheel=wheel).fit({"a": {"s1": ["happy"]}}, {"s1": ["happy"]})
 
 
+def test_a_voter_class_given_as_the_voter_says_to_give_an_instance_of_it(wheel):
+    # Fuser(StackedVoter) said "the voter type is not a ClassVoter; subclass ensemble.voter_base.ClassVoter ..."
+    with pytest.raises(InputError, match=r"^Fuser: voter=StackedVoter is a voter class, not a voter; give an instance of it, "
+                                         r"e\.g\. Fuser\(StackedVoter\(\)\)$"):
+        Fuser(StackedVoter, oov="drop", wheel=wheel).fit({"a": {"s1": ["happy"]}}, {"s1": ["happy"]})
+
+
 def test_predicting_after_changing_how_words_become_votes_asks_to_fit_again(wheel):
     outputs = {"a": {"s1": ["happy"], "s2": ["sad"]}, "b": {"s1": ["happy"], "s2": ["gratitude"]}}
     fuser = Fuser(MajorityVoter(), oov="drop", wheel=wheel).fit(outputs, {"s1": ["happy"], "s2": ["sad"]})
