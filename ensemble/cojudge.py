@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from ensemble.fused_prediction import FusedPrediction
 from ensemble.fuser import Fuser, check_voter
 from ensemble.output_files import check_output_path
-from ensemble.voter_base import VoterNotFittedError
+from ensemble.voter_base import ClassVoter, VoterNotFittedError
 from judges.base import Judge
 from judges.clip import Clip, repeated_names
 from judges.errors import InputError
@@ -66,6 +66,18 @@ def _judges(judges: Any, method: str) -> list[Judge]:
     return judges
 
 
+def _check_fuser(fuser: object) -> None:
+    """Refuse a ``fuser=`` that is not a :class:`Fuser`, before any work (not an ``AttributeError`` from its missing
+    ``voter``); a voter given there, or its class, is told to go inside one."""
+    if fuser is None or isinstance(fuser, Fuser):
+        return
+    if isinstance(fuser, ClassVoter) or (isinstance(fuser, type) and issubclass(fuser, ClassVoter)):
+        given, voter = (fuser.__name__, f"{fuser.__name__}()") if isinstance(fuser, type) else (repr(fuser), repr(fuser))
+        raise InputError(f"CoJudge: fuser={given} is a voter, not a Fuser; give fuser=Fuser({voter}) (ensemble.Fuser)")
+    raise InputError(f"CoJudge: fuser={fuser!r:.60} ({type(fuser).__name__}) is not a Fuser; give fuser=Fuser(voter) "
+                     "(ensemble.Fuser), or leave it out")
+
+
 class CoJudge:
     """Several judges, one answer: runs the judges (in parallel, cached) and fuses their words.
 
@@ -111,6 +123,7 @@ class CoJudge:
         self.judges = judges
         from calibration.tuning import STRATEGIES, make_voter, strategy_of
 
+        _check_fuser(fuser)
         if fuser is None or fuser.voter is None:  # a Fuser() left to its default voter gets the strategy's
             strategy = strategy or "stacked"
             voter = make_voter(strategy)

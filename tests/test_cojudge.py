@@ -409,6 +409,24 @@ def test_a_voter_that_is_not_a_class_voter_is_refused_before_any_judge_runs():
     assert [judge.batches for judge in cojudge.judges] == [[], [], []]
 
 
+@pytest.mark.parametrize("voter", ["instance", "class"])
+def test_a_voter_given_as_the_fuser_says_to_give_it_inside_a_fuser_before_any_judge_runs(voter):
+    # CoJudge(judges, fuser=MajorityVoter()) was an AttributeError: 'MajorityVoter' object has no attribute 'voter'
+    from ensemble.majority_voter import MajorityVoter
+
+    cojudge, _ = toy_cojudge()
+    given, inside = ("MajorityVoter", "MajorityVoter()") if voter == "class" else ("MajorityVoter(threshold=0.3)",) * 2
+    with pytest.raises(InputError, match=rf"^CoJudge: fuser={re.escape(given)} is a voter, not a Fuser; give "
+                                         rf"fuser=Fuser\({re.escape(inside)}\) \(ensemble\.Fuser\)$"):
+        CoJudge(cojudge.judges, fuser=MajorityVoter if voter == "class" else MajorityVoter(threshold=0.3), progress=False)
+    assert [judge.batches for judge in cojudge.judges] == [[], [], []]
+
+
+def test_a_fuser_that_is_not_a_fuser_nor_a_voter_is_a_one_line_error():
+    with pytest.raises(InputError, match=r"^CoJudge: fuser='stacked' \(str\) is not a Fuser; give fuser=Fuser\(voter\)"):
+        CoJudge([ReplayJudge("a", labels={"c0": ["happy"]})], fuser="stacked")
+
+
 @pytest.mark.parametrize("setting, message", [
     ({"batch_size": 0}, "batch_size=0: give a whole number"),
     ({"max_workers": 0}, "max_workers=0: give a whole number"),
