@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import inspect
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -406,8 +406,17 @@ class ClassVoter(BaseEstimator):
                 raise InputError(f"{type(self).__name__}: {problem}, got {value!r}")
 
     def _checked_targets(self, table: VoteTable, Y: Any, method: str) -> np.ndarray:
-        """``Y`` as class indicators for ``table``'s samples, or a one-line error naming ``method``."""
-        Y = np.asarray(Y, dtype=np.float64)
+        """``Y`` as class indicators for ``table``'s samples, or a one-line error naming ``method`` (labels given as they are
+        read, clip -> words, or anything else not numbers, are told how to make the indicators)."""
+        make = "make them with Y = table.space.targets(labels, table.names)"
+        if isinstance(Y, Mapping):  # read_labels' clip -> words: np.asarray failed with "float() argument must be ... not 'dict'"
+            raise InputError(f"{type(self).__name__}.{method}: Y is a {type(Y).__name__} (labels by clip?), not class indicators "
+                             f"(clips x classes); {make}")
+        try:
+            Y = np.asarray(Y, dtype=np.float64)
+        except (TypeError, ValueError):  # words, word lists, a DataFrame of label texts
+            raise InputError(f"{type(self).__name__}.{method}: Y is a {type(Y).__name__} that is not numbers, not class indicators "
+                             f"(clips x classes); {make}") from None
         if Y.shape != (len(table.names), len(table.space)):
             raise InputError(f"{type(self).__name__}.{method}: targets have shape {Y.shape}, expected {(len(table.names), len(table.space))}")
         if not ((Y >= 0) & (Y <= 1)).all():  # NaN fails both

@@ -215,6 +215,17 @@ def test_targets_that_are_not_class_indicators_are_refused_not_learnt(cls, bad, 
         cls().fit(table, wrong)
 
 
+@pytest.mark.parametrize("given", ["labels", "word lists", "label texts"])
+def test_labels_given_instead_of_class_indicators_say_how_to_make_them(given, toy):
+    # fit(table, labels) was a TypeError: float() argument must be a string or a real number, not 'dict'
+    table, labels, _ = toy
+    Y = {"labels": labels, "word lists": [labels[n] for n in table.names],
+         "label texts": [", ".join(labels[n]) for n in table.names]}[given]
+    with pytest.raises(InputError, match=r"^StackedVoter\.fit: Y is a (dict|list) .*not class indicators \(clips x classes\); "
+                                         r"make them with Y = table\.space\.targets\(labels, table\.names\)$"):
+        StackedVoter().fit(table, Y)
+
+
 @pytest.mark.parametrize(("param", "value"), [("decision", "expected-f"), ("threshold", 5), ("lam", "0.5"), ("max_words", 0)])
 def test_a_decision_parameter_set_after_fitting_is_checked_when_deciding(param, value, toy):
     # the decision parameters are meant to be changed on a fitted voter (no refit): a typo must not silently
