@@ -11,7 +11,7 @@ from calibration.emotion_wheel import EmotionWheel
 from ensemble.class_space import ClassSpace
 from ensemble.fused_prediction import FusedPrediction
 from ensemble.stacked_voter import StackedVoter
-from ensemble.vote_table import VoteTable, WordMapper
+from ensemble.vote_table import VoteTable, WordMapper, check_outputs
 from ensemble.voter_base import ClassVoter, VoterNotFittedError
 from judges.clip import refuse_a_single_name, repeated_names
 from judges.errors import InputError
@@ -124,6 +124,7 @@ class Fuser(BaseEstimator):
     def table(self, outputs: JudgeOutputs, names: Sequence[str] | None = None, judges: Sequence[str] | None = None) -> VoteTable:
         """The vote table of ``outputs`` on ``names`` (default: every name any judge answered)."""
         refuse_a_single_name(names, "Fuser")
+        check_outputs(outputs)  # before its clip names are gathered: a path's would be its letters
         if names is None:
             names = sorted({n for out in outputs.values() for n in out})
         return VoteTable.build(outputs, names, self.space(), self.mapper(), judges=judges)

@@ -1,6 +1,7 @@
 """Who voted for what: per sample, per judge, per emotion class; and the candidate words."""
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -15,7 +16,21 @@ if TYPE_CHECKING:  # imported where built (Fuser.mapper): the graph needs networ
     from ensemble.embedding_graph import EmotionGraph
     from ensemble.word_normalizer import WordNormalizer
 
-__all__ = ["VoteTable", "Candidate", "WordMapper"]
+__all__ = ["VoteTable", "Candidate", "WordMapper", "check_outputs"]
+
+
+def check_outputs(outputs: object) -> None:
+    """Refuse judges' outputs that are not judge name -> clip name -> words, in one line: a judge's output file's path
+    given in place of its words (``{judge: path}``, the paths ``read_judge_output`` reads) is told to read it first
+    (else ``'str' object has no attribute 'get'``)."""
+    fix = "give {judge name: {clip name: words}}, e.g. {judge: read_judge_output(path)} with judges.outputs.read_judge_output"
+    if not isinstance(outputs, Mapping):
+        raise InputError(f"the judges' outputs are a {type(outputs).__name__}, not a mapping of judge name -> its words by clip; {fix}")
+    for judge, out in outputs.items():
+        if isinstance(out, (str, os.PathLike)):
+            raise InputError(f"judge {judge!r}: its outputs are a path ({str(out)!r}), not its words by clip; read the file first: {fix}")
+        if not isinstance(out, Mapping):
+            raise InputError(f"judge {judge!r}: its outputs are a {type(out).__name__}, not a mapping of clip name -> words; {fix}")
 
 
 class WordMapper:
@@ -122,6 +137,7 @@ class VoteTable:
     ) -> "VoteTable":
         """Build from judge name -> sample name -> words (``None`` or absent: no verdict); ``judges``, the columns in
         their order (default: every judge of ``outputs``), names each judge once."""
+        check_outputs(outputs)
         if isinstance(judges, (str, bytes)):  # read letter by letter, it would name no judge of outputs
             raise InputError(f"judges={judges!r} is one string; give a list of judge names, e.g. {[judges]!r}")
         judges = list(outputs) if judges is None else list(judges)

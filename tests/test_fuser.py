@@ -108,6 +108,23 @@ def test_a_judges_words_that_are_not_a_list_are_a_one_line_error(wheel, words):
         Fuser(MajorityVoter(), oov="drop", wheel=wheel).table(outputs, ["s1", "s2"])
 
 
+@pytest.mark.parametrize("path", ["outputs/a-openset.npz", "pathlib"])
+def test_a_judges_output_file_path_given_for_its_words_says_to_read_the_file_first(wheel, path):
+    # Fuser().fit({"a": path}, labels) was an AttributeError: 'str' object has no attribute 'get'
+    from pathlib import Path
+
+    path = Path("outputs/a-openset.npz") if path == "pathlib" else path
+    with pytest.raises(InputError, match=r"^judge 'a': its outputs are a path \('outputs/a-openset\.npz'\), not its words by clip; read the "
+                                         r"file first: .*\{judge: read_judge_output\(path\)\}"):
+        Fuser(MajorityVoter(), oov="drop", wheel=wheel).fit({"a": path}, {"s1": ["happy"]})
+
+
+def test_judges_outputs_that_are_not_a_mapping_by_judge_are_a_one_line_error(wheel):
+    # a list of the judges' outputs was a TypeError: unhashable type: 'dict'
+    with pytest.raises(InputError, match=r"^the judges' outputs are a list, not a mapping of judge name -> its words by clip"):
+        Fuser(MajorityVoter(), oov="drop", wheel=wheel).table([{"s1": ["happy"]}])
+
+
 def test_a_judges_words_that_are_a_missing_value_say_to_give_none_for_no_verdict(wheel):
     outputs = {"a": {"s1": ["happy"], "s2": float("nan")}, "b": {"s1": ["happy"], "s2": ["sad"]}}
     with pytest.raises(InputError, match=r"judge 'a' on 's2': its words are NaN \(a missing value\); give None for no verdict"):
