@@ -135,15 +135,18 @@ def check_unique_names(names: Sequence[str]) -> None:
 
 def check_labels(labels: Any, names: Sequence[str], space: ClassSpace) -> None:
     """Refuse labels tuning cannot learn from: not a mapping, names without a label, a label that is not a list of words, or no word on the emotion wheel."""
-    if not isinstance(labels, Mapping):
-        raise InputError(f"labels must map each sample name to its list of words, e.g. {{'sample_00000007': ['happy']}}; got a {type(labels).__name__}")
+    read = "calibration.labels.read_labels(path) reads a name,openset CSV so"
+    if not isinstance(labels, Mapping):  # a DataFrame of the CSV, its path: said how to read it, not only what to give
+        raise InputError(f"labels must map each sample name to its list of words, e.g. {{'sample_00000007': ['happy']}}; got a "
+                         f"{type(labels).__name__}: {read}")
     missing = [n for n in names if n not in labels]
     if missing:
         raise InputError(f"{len(missing)} clip(s) have no label, e.g. {missing[0]!r}; label them or use labelled clips only")
     for name in names:
         words = labels[name]
         if isinstance(words, str) or not isinstance(words, (Sequence, np.ndarray)) or not all(isinstance(w, str) for w in words):
-            raise InputError(f"the label of {name!r} is {words!r}: give a list of emotion words, e.g. ['happy']")
+            text = f" ({read}, its label texts parsed)" if isinstance(words, str) else ""  # a CSV's text, not parsed
+            raise InputError(f"the label of {name!r} is {words!r}: give a list of emotion words, e.g. ['happy']{text}")
     if names and not space.targets(labels, names).any():
         raise InputError(f"no clip's ground truth maps to the emotion wheel (all {len(names)} labels are empty or out of its vocabulary): "
                          "check the labels file (name,openset with words like ['happy'])")

@@ -147,6 +147,27 @@ def test_tuning_on_string_labels_is_refused(wheel):
         _tune(wheel, labels={n: w[0] for n, w in labels.items()})
 
 
+@pytest.mark.parametrize("given", ["DataFrame", "path"])
+def test_labels_given_as_a_dataframe_or_a_path_say_how_to_read_the_labels_file(wheel, given, tmp_path):
+    # 'got a DataFrame' said what to give, not how a researcher holding pandas' read_csv of the labels gets it
+    import pandas as pd
+
+    _, labels = toy_outputs()
+    rows = pd.DataFrame({"name": list(labels), "openset": [str(w) for w in labels.values()]})
+    given_labels = rows if given == "DataFrame" else tmp_path / "labels.csv"
+    with pytest.raises(InputError, match=r"^labels must map each sample name to its list of words, .*; got a \w+: "
+                                         r"calibration\.labels\.read_labels\(path\) reads a name,openset CSV so$"):
+        _tune(wheel, labels=given_labels)
+
+
+def test_labels_given_as_the_csvs_texts_say_to_read_the_file_with_read_labels(wheel):
+    # a dict of the CSV's cells ("['happy', 'sad']") was told only to give lists of words
+    _, labels = toy_outputs()
+    with pytest.raises(InputError, match=r"^the label of 'c0' is \"\['happy'\]\": give a list of emotion words, e\.g\. \['happy'\] "
+                                         r"\(calibration\.labels\.read_labels\(path\) reads a name,openset CSV so, its label texts parsed\)$"):
+        _tune(wheel, labels={n: str(w) for n, w in labels.items()})
+
+
 @pytest.mark.parametrize("option, named", [(["--folds", "0"], "folds=0"), (["--repeats", "0"], "repeats=0"),
                                            (["--grid", "lam=abc"], "lam='abc'"), (["--grid", "C=-1"], "C=-1")])
 def test_cli_tune_bad_option_is_one_line_error(files, tmp_path, capsys, option, named):
