@@ -25,6 +25,7 @@ from calibration.emotion_wheel import LEVEL1_METRICS, EmotionWheel
 from calibration.tuning import check_folds, check_grid, check_labels, check_unique_names, tune_table
 from ensemble.fuser import Fuser, JudgeOutputs
 from ensemble.vote_table import VoteTable
+from judges.clip import name_like
 from judges.errors import InputError
 from judges.option_values import check_flags
 from judges.user_warnings import warn_user
@@ -120,10 +121,14 @@ def cross_validate(
     check_labels(labels, names, fuser.space())
     table = fuser.table(outputs, names)
     if names and not table.answered.any():  # as Fuser.fit: every fold would learn from no votes and score 0
-        raise InputError(f"cross_validate: no judge answered any of the {len(names)} clips (e.g. {names[0]!r}); "
+        like = name_like((n for out in outputs.values() for n in out), names[0])
+        shown = f"; the judges' outputs name clips like {like!r}" if like is not None else ""
+        raise InputError(f"cross_validate: no judge answered any of the {len(names)} clips (e.g. {names[0]!r}{shown}); "
                          "are the labels and the judges' outputs for the same clips?")
     for judge in table.silent_judges:  # a file of other clips' names (video stems): it would vote for nothing, unseen
-        warn_user(f"judge {judge} answered none of the {len(names)} clips (e.g. {names[0]!r}); it adds nothing to the fusion "
+        like = name_like(outputs[judge], names[0])
+        shown = f"; its file names clips like {like!r}" if like is not None else ""
+        warn_user(f"judge {judge} answered none of the {len(names)} clips (e.g. {names[0]!r}{shown}); it adds nothing to the fusion "
                   "and is never the best single judge: check that its file names the same clips")
     wheel = table.space.wheel
     mapped = mapped_outputs(table)

@@ -15,7 +15,7 @@ from judges.errors import InputError
 from judges.text_files import path_text, user_path
 from judges.user_warnings import warn_user
 
-__all__ = ["Clip", "SUBTITLE_SUFFIXES", "read_subtitle_file", "refuse_a_single_name", "repeated_names", "sidecar_subtitle_path",
+__all__ = ["Clip", "SUBTITLE_SUFFIXES", "name_like", "read_subtitle_file", "refuse_a_single_name", "repeated_names", "sidecar_subtitle_path",
            "sidecar_subtitle_paths", "untagged_stem", "ass_to_text", "srt_to_text", "vtt_to_text"]
 
 #: A sidecar subtitle's suffixes, in the order they are looked for; upper case too, as cameras and Windows tools name files
@@ -84,6 +84,21 @@ def not_a_video_file(path: Path) -> str:
 def repeated_names(names: Iterable[str]) -> list[str]:
     """The names given more than once, each once, in the order they first appear (in one pass: a run's clip list is long)."""
     return [name for name, count in Counter(names).items() if count > 1]
+
+
+def name_like(names: Iterable[object], name: str, or_first: bool = True) -> str | None:
+    """One of ``names`` to show beside ``name``, which none of them is: the one that is ``name`` but for its case, a folder
+    or a file suffix (``SAMPLE_1``, ``videos/sample_1.mp4`` for ``sample_1``) when there is one, else (``or_first``: when
+    the two sides share no clip at all) the first; else None. An error that shows both names shows why they did not match."""
+    def key(n: object) -> str:
+        return os.path.splitext(os.path.basename(str(n).strip()))[0].lower()
+
+    first = None
+    for other in names:
+        if key(other) == key(name):
+            return str(other)
+        first = str(other) if first is None else first
+    return first if or_first else None
 
 
 def refuse_a_single_name(names: object, owner: str) -> None:

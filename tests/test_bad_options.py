@@ -168,6 +168,22 @@ def test_labels_given_as_the_csvs_texts_say_to_read_the_file_with_read_labels(wh
         _tune(wheel, labels={n: str(w) for n, w in labels.items()})
 
 
+@pytest.mark.parametrize("named", ["C{}", "c{}.mp4"])
+def test_labels_named_otherwise_than_the_clips_show_the_labels_name_for_the_same_clip(wheel, named):
+    # '8 clip(s) have no label, e.g. 'c0'' did not show that the labels call it 'C0' (or 'c0.mp4')
+    _, labels = toy_outputs()
+    renamed = {named.format(n[1:]): words for n, words in labels.items()}
+    with pytest.raises(InputError, match=rf"^8 clip\(s\) have no label, e\.g\. 'c0' \(the labels name clips like "
+                                         rf"{re.escape(repr(named.format(0)))}\); label them or use labelled clips only$"):
+        _tune(wheel, labels=renamed)
+
+
+def test_some_clips_without_a_label_are_named_without_a_labelled_clip_beside_them(wheel):
+    _, labels = toy_outputs()
+    with pytest.raises(InputError, match=r"^1 clip\(s\) have no label, e\.g\. 'c7'; label them or use labelled clips only$"):
+        _tune(wheel, labels={n: w for n, w in labels.items() if n != "c7"})
+
+
 @pytest.mark.parametrize("option, named", [(["--folds", "0"], "folds=0"), (["--repeats", "0"], "repeats=0"),
                                            (["--grid", "lam=abc"], "lam='abc'"), (["--grid", "C=-1"], "C=-1")])
 def test_cli_tune_bad_option_is_one_line_error(files, tmp_path, capsys, option, named):

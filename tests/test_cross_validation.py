@@ -233,9 +233,11 @@ def test_a_judge_that_answered_none_of_the_clips_is_warned_about_and_none_answer
 
     affectgpt = read_judge_output(outputs_dir / "AffectGPT/checkpoint_000030_loss_0.602-openset.npz")
     fuser = Fuser(StackedVoter(lam=0.5), oov="drop", wheel=wheel)
-    with pytest.warns(UserWarning, match=rf"^judge mine answered none of the {len(dev_names)} clips \(e\.g\. '{dev_names[0]}'\); it adds nothing"):
+    with pytest.warns(UserWarning, match=rf"^judge mine answered none of the {len(dev_names)} clips \(e\.g\. '{dev_names[0]}'; its file names "
+                                         r"clips like 'clip1'\); it adds nothing"):
         cross_validate(fuser, {"affectgpt": affectgpt, "mine": {"clip1": ["happy"]}}, dev_labels, dev_names, folds=2, repeats=1)
-    with pytest.raises(InputError, match=r"^cross_validate: no judge answered any of the \d+ clips"):
+    with pytest.raises(InputError, match=r"^cross_validate: no judge answered any of the \d+ clips \(e\.g\. '\w+'; the judges' outputs name "
+                                         r"clips like 'clip1'\)"):
         cross_validate(fuser, {"mine": {"clip1": ["happy"]}}, dev_labels, dev_names, folds=2, repeats=1)
 
 

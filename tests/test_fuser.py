@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -289,7 +290,7 @@ def test_fit_learns_from_the_names_given_only(wheel):
     ({"c0": ["happy"]}, ["c0", "c1"], "no label"),
     ({}, None, "no labelled clips"),
     # labels of other clips than the judges' (another split): the voter learnt from clips with no vote at all
-    ({"t0": ["happy"], "t1": ["angry"]}, None, r"no judge answered any of the 2 labelled clips \(e.g. 't0'\)"),
+    ({"t0": ["happy"], "t1": ["angry"]}, None, r"no judge answered any of the 2 labelled clips \(e.g. 't0'; the judges' outputs name clips like 'c0'\)"),
 ])
 def test_fit_refuses_labels_it_cannot_learn_from_in_one_line(wheel, labels, names, message):
     outputs, _ = toy_outputs()
@@ -307,8 +308,20 @@ def test_fit_refuses_a_clip_named_twice_in_names_naming_it(wheel):
 def test_fit_warns_about_a_judge_that_answered_none_of_the_labelled_clips(wheel):
     # outputs keyed by other names (video stems) were fitted as a judge that never votes, without a word
     outputs, labels = toy_outputs()
-    with pytest.warns(UserWarning, match=r"^judge mine answered none of the 8 labelled clips \(e\.g\. 'c0'\); it adds nothing"):
+    with pytest.warns(UserWarning, match=r"^judge mine answered none of the 8 labelled clips \(e\.g\. 'c0'; its outputs name clips like "
+                                         r"'clip1'\); it adds nothing"):
         Fuser(MajorityVoter(), oov="drop", wheel=wheel).fit({**outputs, "mine": {"clip1": ["happy"]}}, labels)
+
+
+@pytest.mark.parametrize("named", ["C{}.mp4", "videos/c{}.mp4", "C{}"])
+def test_fit_on_labels_named_otherwise_than_the_outputs_shows_the_outputs_name_for_the_same_clip(wheel, named):
+    # 'no judge answered any of the 8 labelled clips (e.g. 'C0.mp4')' did not show that the outputs call it 'c0'
+    outputs, labels = toy_outputs()
+    renamed = {named.format(n[1:]): words for n, words in reversed(list(labels.items()))}
+    first = next(iter(renamed))
+    with pytest.raises(InputError, match=rf"^Fuser\.fit: no judge answered any of the 8 labelled clips \(e\.g\. {re.escape(repr(first))}; "
+                                         rf"the judges' outputs name clips like 'c7'\); are the labels"):
+        Fuser(MajorityVoter(), oov="drop", wheel=wheel).fit(outputs, renamed)
 
 
 def test_predicting_with_outputs_of_a_judge_not_in_the_fit_warns_that_they_are_not_fused(wheel):
