@@ -343,6 +343,11 @@ class VerdictCache:
             "hashed_files": files,
         }
 
+    def __reduce__(self) -> tuple[type["VerdictCache"], tuple[Path]]:
+        """Pickled as its path (its connection and lock cannot be): unpickled, it opens the same file again, as each process
+        opens its own, so a pickled ``CoJudge`` given an open cache (``cache=VerdictCache(...)``) pickles, not a ``TypeError``."""
+        return (type(self), (self.path,))
+
     def close(self) -> None:
         """Close the database file; the cache is not usable after."""
         with self._lock:

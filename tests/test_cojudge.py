@@ -141,6 +141,19 @@ def test_a_cojudge_given_an_open_verdict_cache_saves_its_calibration_and_refuses
             cojudge.save(tmp_path / "verdicts.sqlite")
 
 
+def test_a_fitted_cojudge_given_an_open_verdict_cache_pickles_and_predicts_as_before(tmp_path):
+    # pickle.dumps(cojudge) was a TypeError: cannot pickle '_thread.RLock' object
+    import pickle
+
+    outputs, labels = toy_outputs()
+    judges = [ReplayJudge(name, labels={n: w for n, w in out.items() if w is not None}) for name, out in outputs.items()]
+    with VerdictCache(tmp_path / "verdicts.sqlite") as cache:
+        cojudge = CoJudge(judges, strategy="majority", cache=cache, progress=False).fit(list(labels), labels, tune=False)
+        again = pickle.loads(pickle.dumps(cojudge))
+        assert [p.words for p in again.predict_many(list(labels))] == [p.words for p in cojudge.predict_many(list(labels))]
+        again.cache.close()
+
+
 def test_fit_without_a_grid_tunes_over_the_strategys_default_grid():
     cojudge, labels = toy_cojudge()
     cojudge.fit(list(labels), labels, folds=2)

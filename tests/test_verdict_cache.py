@@ -61,6 +61,17 @@ def test_verdicts_survive_reopening_the_file(tmp_path):
         assert second.get_many(judge, [clip])["s1"].words == ["sad"]
 
 
+def test_a_pickled_cache_opens_the_same_file_again_with_its_verdicts(tmp_path):
+    # pickle.dumps(cache) was a TypeError: cannot pickle '_thread.RLock' object (so was a CoJudge holding one)
+    import pickle
+
+    judge, clip = PromptedJudge(), Clip("s1")
+    with VerdictCache(tmp_path / "c.sqlite") as first:
+        first.put(judge, clip, Verdict("j", "s1", words=["sad"]))
+        with pickle.loads(pickle.dumps(first)) as again:
+            assert again.path == first.path and again.get_many(judge, [clip])["s1"].words == ["sad"]
+
+
 def test_a_new_prompt_version_misses(cache):
     clip = Clip("s1")
     cache.put(PromptedJudge(prompt_version="v1"), clip, Verdict("j", "s1", words=["sad"]))
