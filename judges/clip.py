@@ -366,10 +366,15 @@ def _is_chinese(ch: str) -> bool:
 
 
 def srt_to_text(srt: str) -> str:
-    """The spoken lines of an SRT file, without indices and timings.
+    """The spoken lines of an SRT file, without indices, timings and markup.
 
     A cue's index is the number just before its timing line; a spoken line that is
-    only a number ("42") is speech and stays.
+    only a number ("42") is speech and stays. Markup is what SRT readers (ffmpeg, VLC) render
+    and do not show: the formatting tags ``<i>``, ``<b>``, ``<u>``, ``<s>``, ``<font ...>`` and ``<br>``
+    (any case), ASS override tags (``{\\an8}``, ``{\\i1}``, from subtitle sites and ASS conversions) and
+    ASS line breaks (``\\N``); a ``<`` that opens no such tag is speech ("I <3 you", "a < b").
+    Entities ending in ``;`` (``&amp;``, ``&#39;``; files converted from TTML carry them) are the
+    characters they stand for.
     """
     rows = [line.strip() for line in srt.splitlines()]
     rows = [line for line in rows if line]
@@ -377,8 +382,24 @@ def srt_to_text(srt: str) -> str:
     for i, line in enumerate(rows):
         if "-->" in line or (line.isdigit() and i + 1 < len(rows) and "-->" in rows[i + 1]):
             continue
-        lines.append(line)
+        text = " ".join(_srt_words(line).split())
+        if text:
+            lines.append(text)
     return " ".join(lines)
+
+
+#: The markup of an SRT cue line: a formatting tag SRT readers render or an ASS override block, removed (``wonder<i>ful</i>``
+#: is one word); a line break (``<br>``, ASS's ``\\N`` and ``\\n``) or ASS hard space (``\\h``), read as a space.
+_SRT_MARKUP = re.compile(r"</?[bius]>|<font(\s[^<>]*)?>|</font\s*>|\{\\[^{}]*\}", re.IGNORECASE)
+_SRT_BREAK = re.compile(r"<br\s*/?>|\\[Nnh]", re.IGNORECASE)
+
+#: An entity as HTML and TTML write it, its ``;`` included: ``&amp;``, ``&#39;``, ``&#x2019;``.
+_ENTITY = re.compile(r"&(#\d+|#x[0-9a-f]+|[a-z]+\d*);", re.IGNORECASE)
+
+
+def _srt_words(line: str) -> str:
+    """An SRT cue line without its markup (:data:`_SRT_MARKUP`; a space for a line break), its entities decoded."""
+    return _ENTITY.sub(lambda m: html.unescape(m[0]), _SRT_BREAK.sub(" ", _SRT_MARKUP.sub("", line)))
 
 
 def vtt_to_text(vtt: str) -> str:

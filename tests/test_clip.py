@@ -40,6 +40,24 @@ def test_srt_to_text_keeps_a_spoken_line_that_is_only_a_number():
     assert srt_to_text(srt) == "How old are you? 42"
 
 
+def test_a_sidecar_srt_is_read_without_its_formatting_tags_override_tags_or_entities(video):
+    # SRT from subtitle sites and ffmpeg conversions: '<i>', '<font color="#ffff00">', '{\\an8}' and '&amp;' reached the judges' prompt as speech
+    video.with_suffix(".srt").write_bytes(
+        b'1\r\n00:00:01,000 --> 00:00:02,000\r\n{\\an8}<i>I did it!</i>\r\n<font color="#ffff00">Really</font> &amp; <B>truly</B>.\r\n\r\n'
+        b"2\r\n00:00:02,000 --> 00:00:03,000\r\n{\\i1}So won<u>der</u>ful{\\i0}<br/>it&#39;s true\\Nnow\r\n")
+    assert Clip.from_path(video).subtitle == "I did it! Really & truly. So wonderful it's true now"
+
+
+@pytest.mark.parametrize("speech", ["I <3 you", "a < b and c > d", "<<Bonjour>>", "AT&T and R&D", "&lt;i&gt; is a tag"])
+def test_srt_to_text_keeps_a_less_than_sign_or_ampersand_that_is_speech_not_markup(speech):
+    expected = "<i> is a tag" if speech.startswith("&lt;") else speech
+    assert srt_to_text(f"1\n00:00:00,000 --> 00:00:01,000\n{speech}\n") == expected
+
+
+def test_srt_to_text_drops_a_cue_line_that_is_only_markup():
+    assert srt_to_text("1\n00:00:00,000 --> 00:00:01,000\n{\\an8}\n<i></i>\nHello\n") == "Hello"
+
+
 def test_vtt_to_text_keeps_only_the_cues_text_not_header_notes_settings_or_voice_tags():
     # --subtitle talk.vtt was read as plain text: 'WEBVTT', the timings and 'align:start' (NRC: start, anticipation) went to the judges
     assert vtt_to_text(VTT) == "I did it! Really & truly."
