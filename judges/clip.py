@@ -1,6 +1,7 @@
 """A clip to be judged: a name, and whatever media and text we have for it."""
 from __future__ import annotations
 
+import codecs
 import functools
 import html
 import os
@@ -111,9 +112,9 @@ def read_sidecar_subtitle(video: Path) -> str | None:
     """Text of ``clip.srt``, ``clip.vtt``, ``clip.ass``, ``clip.ssa`` or ``clip.txt`` (the suffix in any case) beside ``clip.mp4``, else of
     the one language-tagged subtitle (``clip.en.srt``), if one exists (:func:`sidecar_subtitle_path`).
 
-    UTF-8 (a byte-order mark is dropped), or Chinese in GBK or Big5; another encoding (Latin-1, UTF-16) is a
-    one-line error, as for ``--subtitle``. Korean and Japanese legacy encodings (EUC-KR, Shift-JIS) also decode
-    as Chinese and are not told apart: such subtitles must be UTF-8.
+    UTF-8 (a byte-order mark is dropped), UTF-16 with its byte-order mark, or Chinese in GBK or Big5; another encoding
+    (Latin-1, UTF-16 without the mark) is a one-line error, as for ``--subtitle``. Korean and Japanese legacy encodings
+    (EUC-KR, Shift-JIS) also decode as Chinese and are not told apart: such subtitles must be UTF-8.
     """
     side = sidecar_subtitle_path(video)
     if side is None:
@@ -254,15 +255,18 @@ def _listed_folder(folder: Path) -> _FolderListing:
 def read_subtitle_file(path: Path, what: str = "subtitle") -> str | None:
     """The spoken text of a subtitle file (an ``.srt``'s, a WebVTT ``.vtt``'s or an ASS/SSA ``.ass``'s cues, told by its suffix
     or its content: a ``WEBVTT`` or ``[Script Info]`` header, SRT timing lines in a ``.txt``; else the plain text), or None if it is not
-    UTF-8 text (a byte-order mark is dropped; UTF-16's zero bytes are not text) nor Chinese in GBK/GB18030,
-    the encoding of many Chinese subtitles (MER's clips are Chinese), or Big5. A file that cannot be
-    read (its permissions) is a one-line :class:`InputError` naming it as ``what``."""
+    UTF-8 text (a byte-order mark is dropped), nor UTF-16 starting with its byte-order mark (little- or big-endian: Notepad's
+    "Unicode", Windows subtitle editors'), nor Chinese in GBK/GB18030, the encoding of many Chinese subtitles (MER's clips
+    are Chinese), or Big5. UTF-16 without the mark is not read (its zero bytes are not text; its byte order is not guessed), nor
+    UTF-32, which ffmpeg's subtitle reader does not take either (its mark reads as UTF-16's, then a zero character). A file that
+    cannot be read (its permissions) is a one-line :class:`InputError` naming it as ``what``."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read the {what} ({exc.strerror or exc}); check you may read it (its permissions)") from None
     try:
-        text = data.decode("utf-8-sig")
+        # UTF-16 by its byte-order mark, as ffmpeg's subtitle reader takes it: the mark tells the byte order, and is dropped
+        text = data.decode("utf-16") if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else data.decode("utf-8-sig")
     except UnicodeDecodeError:
         chinese = _chinese_text(data)
         if chinese is None:

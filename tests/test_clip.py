@@ -383,13 +383,23 @@ def test_coerce_refuses_a_video_path_that_does_not_exist(tmp_path):
         Clip.coerce(tmp_path / "missing.mp4")
 
 
-@pytest.mark.parametrize("encoding, text", [("utf-16", "我今天很开心"), ("cp1252", "Je suis très ému, été comme hiver"),
+@pytest.mark.parametrize("encoding, text", [("utf-16-le", "我今天很开心"), ("utf-16-be", "I am happy"), ("utf-32", "I am happy"),
+                                           ("cp1252", "Je suis très ému, été comme hiver"),
                                            ("cp1252", "ÉTÉ ÉMU"), ("cp1252", "élan, élégant, Ãtre"), ("latin-1", "Überglücklich")])
 def test_a_sidecar_subtitle_not_in_utf8_is_a_one_line_error_not_garbled_text(video, encoding, text):
     video.with_suffix(".srt").write_bytes(f"1\n00:00:00,000 --> 00:00:02,000\n{text}\n".encode(encoding))
     with pytest.raises(InputError, match=r"clip\.srt: subtitle of clip\.mp4 is not UTF-8 text") as info:
         Clip.from_path(video)
     assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("encoding, mark", [("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff")])
+@pytest.mark.parametrize("suffix", [".srt", ".txt"])
+def test_a_sidecar_subtitle_in_utf16_with_its_byte_order_mark_is_read(video, encoding, mark, suffix):
+    # Notepad's "Unicode" and Windows subtitle editors save UTF-16 with a byte-order mark: it was refused ('not UTF-8 text')
+    text = "1\r\n00:00:00,000 --> 00:00:02,000\r\n我今天很开心! I did it.\r\n" if suffix == ".srt" else "我今天很开心! I did it."
+    video.with_suffix(suffix).write_bytes(mark + text.encode(encoding))
+    assert Clip.from_path(video).subtitle == "我今天很开心! I did it."
 
 
 @pytest.mark.parametrize("text", ["我们终于到家了\nWe finally made it home\n太好了！\nThat's wonderful!", "我用iPhone拍的视频，太好看了"])

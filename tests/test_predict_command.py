@@ -588,6 +588,14 @@ def test_a_subtitle_loses_its_byte_order_mark(tmp_path):
     assert _read_subtitle(tmp_path / "sub.txt") == "I am so happy"
 
 
+def test_a_given_subtitle_in_utf16_with_its_byte_order_mark_is_read(tmp_path):
+    # --subtitle talk.srt saved by Notepad as "Unicode" said '--subtitle talk.srt: not UTF-8 text'
+    from ensemble.predict_command import _read_subtitle
+
+    (tmp_path / "talk.srt").write_bytes("1\r\n00:00:00,000 --> 00:00:02,000\r\nI am so happy\r\n".encode("utf-16"))
+    assert _read_subtitle(tmp_path / "talk.srt") == "I am so happy"
+
+
 def test_a_vtt_subtitle_gives_the_judges_its_cues_text_only(tmp_path):
     # it was read as plain text: "WEBVTT 00:00.000 --> 00:02.000 align:start I am so happy"
     from ensemble.predict_command import _read_subtitle
