@@ -27,7 +27,7 @@ from ensemble.fuse_command import write_prediction_rows, write_predictions_csv
 from ensemble.fused_prediction import FusedPrediction
 from ensemble.output_files import check_output_path
 from ensemble.score_union_fuser import ScoreUnionFuser
-from judges.clip import SUBTITLE_SUFFIXES, Clip, read_subtitle_file, sidecar_subtitle_paths, untagged_stem
+from judges.clip import SUBTITLE_SUFFIXES, Clip, read_subtitle_file, sidecar_subtitle_paths, subtitle_tags, untagged_stem
 from judges.errors import InputError
 from judges.install_hints import install_hint
 from judges.text_files import user_path
@@ -48,7 +48,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     """The options of ``cojudge predict``."""
     p.add_argument("videos", nargs="*", metavar="VIDEO",
                    help="video files (a .srt/.vtt/.ass/.ssa/.txt, in any case, beside a video is its subtitle, read with it when given too, as clips/* gives it; "
-                        "else its one language-tagged subtitle, clip.en.srt); "
+                        "else its one language-tagged subtitle, clip.en.srt, clip.en-orig.vtt, clip.en.sdh.srt, the one flagged default "
+                        "if several, never a forced one, clip.en.forced.srt); "
                         "a bare name without a file is a sample name for replayed judges")
     p.add_argument("--demo", action="store_true", help="make the bundled demo clip (a smiling face saying something happy) in the cache folder and judge it")
     p.add_argument("--names", metavar="SPLIT", help="file of sample names, one per line, for judges that answer by sample name (type = \"replay\", or "
@@ -118,17 +119,17 @@ def _stray_subtitles(items: Sequence[str], beside: set[str]) -> set[str]:
 
 
 def _subtitles_beside_given_videos(items: Sequence[str]) -> set[str]:
-    """The items that are a subtitle (``clip.srt``, ``clip.vtt``, ``clip.ass``, ``clip.txt``..., the suffix in any case, or language-tagged:
-    ``clip.en.srt``) beside another item's video (``clip.mp4``), as ``cojudge predict clips/*`` gives them: each is read with its video
-    (:func:`judges.clip.sidecar_subtitle_path`), not judged as a clip of the same name."""
+    """The items that are a subtitle (``clip.srt``, ``clip.vtt``, ``clip.ass``, ``clip.txt``..., the suffix in any case, or tagged with a
+    language and/or flags: ``clip.en.srt``, ``clip.en.forced.srt``) beside another item's video (``clip.mp4``), as ``cojudge predict clips/*``
+    gives them: each is read with its video (:func:`judges.clip.sidecar_subtitle_path`; a forced one is not, and its video says so),
+    not judged as a clip of the same name."""
     def stem(item: str) -> Path:  # its folder as the file system reaches it: clips/../clips/a.srt and lnk/a.srt are clips/a.mp4's
         path = user_path(item).absolute()
         return (Path(os.path.realpath(path.parent)) / path.name).with_suffix("")
 
-    def named_after(item: str) -> list[Path]:  # clip.en.srt: clip.en.mp4's, else clip.mp4's
+    def named_after(item: str) -> list[Path]:  # clip.en.srt: clip.en.mp4's, else clip.mp4's; clip.en.forced.srt: clip.en.forced.mp4's...
         own = stem(item)
-        base = untagged_stem(own.name)
-        return [own] if base is None else [own, own.with_name(base)]
+        return [own, *(own.with_name(tag.video_stem) for tag in subtitle_tags(own.name))]
 
     subtitles = {item for item in items if Path(item).suffix.lower() in SUBTITLE_SUFFIXES}  # clip.Srt too
     videos = {stem(item) for item in items if item not in subtitles and Path(item).suffix}

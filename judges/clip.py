@@ -16,8 +16,8 @@ from judges.errors import InputError
 from judges.text_files import path_text, user_path
 from judges.user_warnings import warn_user
 
-__all__ = ["Clip", "SUBTITLE_SUFFIXES", "name_like", "read_subtitle_file", "refuse_a_single_name", "repeated_names", "sidecar_subtitle_path",
-           "sidecar_subtitle_paths", "untagged_stem", "ass_to_text", "srt_to_text", "vtt_to_text"]
+__all__ = ["Clip", "SUBTITLE_SUFFIXES", "SubtitleTag", "name_like", "read_subtitle_file", "refuse_a_single_name", "repeated_names",
+           "sidecar_subtitle_path", "sidecar_subtitle_paths", "subtitle_tags", "untagged_stem", "ass_to_text", "srt_to_text", "vtt_to_text"]
 
 #: A sidecar subtitle's suffixes, in the order they are looked for; upper case too, as cameras and Windows tools name files
 #: (a suffix in mixed case, ``clip.Srt``, is found in the folder's listing: :func:`sidecar_subtitle_path`).
@@ -38,7 +38,7 @@ class Clip:
     @classmethod
     def from_path(cls, video: str | Path, subtitle: str | None = None, name: str | None = None) -> "Clip":
         """A clip for a video file; the subtitle is given, or read from a sidecar ``.srt``/``.vtt``/``.ass``/``.ssa``/``.txt`` (any case; a
-        language-tagged one, ``clip.en.srt``, when it is the only one: :func:`sidecar_subtitle_path`). A missing file, a
+        language-tagged one, ``clip.en.srt``, when it is the only one, never a forced one: :func:`sidecar_subtitle_path`). A missing file, a
         folder, a pipe or device, a broken symbolic link or a subtitle file is a one-line :class:`InputError` saying which. The name is the file's stem,
         bytes that are not UTF-8 written as ``\\xNN`` (:func:`~judges.text_files.path_text`): a name is stored as text."""
         path = user_path(video)
@@ -128,35 +128,75 @@ def read_sidecar_subtitle(video: Path) -> str | None:
 def sidecar_subtitle_path(video: Path) -> Path | None:
     """The subtitle file of ``clip.mp4`` (:func:`sidecar_subtitle_paths`), else None. Subtitles in several languages beside it
     (``clip.en.srt``, ``clip.fr.srt``) and none untagged are warned about, and None: which one to read is not guessed, and the
-    clip is judged without a subtitle, as before tagged ones were read (one clip of a run's 500 does not stop the others)."""
-    sides = sidecar_subtitle_paths(video)
+    clip is judged without a subtitle, as before tagged ones were read (one clip of a run's 500 does not stop the others).
+    A forced subtitle that is the only one (``clip.en.forced.srt``) is warned about too, and None: it is not the speech."""
+    sides, forced = _sidecar_subtitle_choice(video)
     if len(sides) > 1:
         warn_user(f"{video}: has subtitles in several languages beside it ({', '.join(side.name for side in sides)}) and no "
                   f"{video.stem}.srt, so it is judged without a subtitle; to read one, rename it to {video.stem}.srt "
                   "(.vtt, .ass...: keeping its suffix), or give it as the subtitle (--subtitle, for a single video)")
         return None
+    if not sides and forced:
+        warn_user(f"{video}: its only subtitle beside it, {', '.join(side.name for side in forced)}, is forced (only what is said in "
+                  "another language or written on screen), not its speech, so it is judged without a subtitle; to read it anyway, "
+                  "give it as the subtitle (--subtitle, for a single video)")
     return sides[0] if sides else None
 
 
 def sidecar_subtitle_paths(video: Path) -> list[Path]:
     """The files that may be the subtitle of ``clip.mp4`` (its stem as written): ``clip.srt``, ``clip.vtt``, ``clip.ass``, ``clip.ssa``
     or ``clip.txt`` (or the suffix in upper case), the first that exists in that order; else one whose suffix is in mixed case
-    (``clip.Srt``); else each subtitle named with a language tag after the stem, as yt-dlp and players name them (``clip.en.srt``,
-    ``clip.zh-Hans.vtt``: :func:`untagged_stem`), but for one that is another file's own (``clip.en.srt`` of ``clip.en.mp4``)."""
+    (``clip.Srt``); else those named with a language tag and/or flags after the stem, as yt-dlp, Plex and Jellyfin name them
+    (``clip.en.srt``, ``clip.zh-Hans.vtt``, ``clip.en-orig.vtt``, ``clip.en.sdh.srt``, ``clip.default.srt``: :func:`subtitle_tags`),
+    but for one that is another file's own (``clip.en.srt`` of ``clip.en.mp4``): of those, not a forced one (``clip.en.forced.srt``:
+    only what is said in another language or written on screen, not the speech); the ones flagged ``default``, if any (the one
+    a player shows); one a language, the plain one before yt-dlp's ``-orig`` (the same automatic captions, or the uploader's own
+    beside them) and before one for the hearing impaired (``sdh``, ``cc``, ``hi``: the same speech, and its sounds)."""
+    return _sidecar_subtitle_choice(video)[0]
+
+
+def _sidecar_subtitle_choice(video: Path) -> tuple[list[Path], list[Path]]:
+    """(:func:`sidecar_subtitle_paths`, the forced subtitles of ``video`` left out of them)."""
     side = next((side for side in (video.with_suffix(s) for s in SUBTITLE_SUFFIXES) if side.is_file()), None)
     if side is not None:
-        return [side]
+        return [side], []
     listing = _folder_listing(video.parent)
     if video.stem in listing.subtitles:
-        return [video.parent / listing.subtitles[video.stem]]
-    return [video.parent / name for name in listing.tagged.get(video.stem, []) if name.rpartition(".")[0] not in listing.others]
+        return [video.parent / listing.subtitles[video.stem]], []
+    tags: dict[str, SubtitleTag] = {}
+    for name in listing.tagged.get(video.stem, []):
+        readings = subtitle_tags(name.rpartition(".")[0])
+        longer = [name.rpartition(".")[0], *(tag.video_stem for tag in readings if len(tag.video_stem) > len(video.stem))]
+        if any(stem in listing.others for stem in longer):
+            continue  # clip.en.srt beside clip.en.mp4, clip.en.forced.srt too: that video's own
+        tags[name] = next(tag for tag in readings if tag.video_stem == video.stem)
+    forced = sorted(name for name, tag in tags.items() if tag.flags & _FORCED_FLAGS)
+    speech = {name: tag for name, tag in tags.items() if name not in forced}
+    if any(_DEFAULT_FLAG in tag.flags for tag in speech.values()):
+        speech = {name: tag for name, tag in speech.items() if _DEFAULT_FLAG in tag.flags}
+    best: dict[str | None, tuple[bool, bool, str]] = {}  # a language's (is -orig, is for the hearing impaired, name), the least
+    for name, tag in speech.items():
+        language = tag.language.removesuffix("-orig") if tag.language else None
+        rank = (tag.language != language, bool(tag.flags & _HEARING_FLAGS), name)
+        best[language] = min(best.get(language, rank), rank)
+    return sorted(video.parent / rank[-1] for rank in best.values()), [video.parent / name for name in forced]
 
 
 #: A language tag as yt-dlp and players put it between a subtitle's stem and suffix (``clip.en.srt``): a language's ISO 639-1 code
 #: (``en``, ``zh``) or its ISO 639-2 one (``eng``, ``fre``/``fra``: :data:`_LANGUAGE_CODES`), then a script and/or a region as BCP 47
-#: writes them (``zh-Hans``, ``pt-BR``, ``es-419``, ``zh_CN``). Not any dotted word: ``interview.part1.srt`` is the subtitle of
-#: ``interview.part1.mp4``, and ``clip.old.srt``, ``clip.log.txt`` are no language's.
-_LANGUAGE_TAG = re.compile(r"(?P<language>[a-z]{2,3})([-_][A-Z][a-z]{3})?([-_]([A-Z]{2}|\d{3}))?")
+#: writes them (``zh-Hans``, ``pt-BR``, ``es-419``, ``zh_CN``; the region in lower case too, ``zh-cn``, ``pt-br``), then yt-dlp's
+#: ``-orig`` (``en-orig``: YouTube's automatic captions in the language spoken). Not any dotted word: ``interview.part1.srt`` is
+#: the subtitle of ``interview.part1.mp4``, and ``clip.old.srt``, ``clip.log.txt`` are no language's.
+_LANGUAGE_TAG = re.compile(r"(?P<language>[a-z]{2,3})([-_][A-Z][a-z]{3})?([-_]([A-Za-z]{2}|\d{3}))?(-orig)?")
+
+#: The flags Jellyfin (10.9+) reads after a subtitle's stem, before or after its language or alone (``clip.en.sdh.srt``,
+#: ``clip.default.srt``, ``clip.default.en.forced.ass``; Plex libraries name ``forced`` and ``sdh`` ones so): the stream a player shows by
+#: default; a forced one (only what is said in another language, or written on screen); one for the hearing impaired (the
+#: speech, and its sounds: ``[sobbing]``). ``hi`` is also Hindi's code: alone it is the language, with another one the flag.
+_DEFAULT_FLAG = "default"
+_FORCED_FLAGS = frozenset({"forced", "foreign"})
+_HEARING_FLAGS = frozenset({"sdh", "cc", "hi"})
+_FLAGS = _FORCED_FLAGS | _HEARING_FLAGS | {_DEFAULT_FLAG}
 
 #: The ISO 639-1 codes, and the ISO 639-2 codes (terminology and bibliographic) of the same languages: the codes subtitles are
 #: tagged with. Not ISO 639-3's 7,900, which make languages of English words (old, log, raw, cut, sad, mov, avi).
@@ -177,12 +217,52 @@ _LANGUAGE_CODES = frozenset("""
 """.split())
 
 
+@dataclass(frozen=True)
+class SubtitleTag:
+    """One reading of a subtitle's stem: the stem of the video it is named after, then its language (None: not named) and flags."""
+
+    video_stem: str
+    language: str | None
+    flags: frozenset[str]
+
+
+def subtitle_tags(stem: str) -> list[SubtitleTag]:
+    """Each reading of a subtitle's ``stem`` as a video's stem then a language tag (:data:`_LANGUAGE_TAG`) and/or flags
+    (:data:`_FLAGS`), the longest video stem first: ``clip.en.forced`` is clip.en's forced subtitle, or clip's forced English
+    one; none for ``interview.part1``, ``clip.old`` or ``clip``."""
+    parts = stem.split(".")
+    readings = []
+    for cut in range(len(parts) - 1, 0, -1):
+        tag = _read_tag(parts[cut:])
+        if tag is None:
+            break
+        if any(parts[:cut]):  # '.en' names no video
+            readings.append(SubtitleTag(".".join(parts[:cut]), *tag))
+    return readings
+
+
+def _read_tag(words: list[str]) -> tuple[str | None, frozenset[str]] | None:
+    """(language, flags) that ``words`` name, flags in any order and at most one language, else None."""
+    language = None
+    flags = set()
+    for word in words:
+        match = _LANGUAGE_TAG.fullmatch(word)
+        if word in _FLAGS:
+            flags.add(word)
+        elif language is None and match and match["language"] in _LANGUAGE_CODES:
+            language = word
+        else:
+            return None
+    if language is None and "hi" in flags:  # clip.hi.srt: Hindi, as Jellyfin reads it
+        language, flags = "hi", flags - {"hi"}
+    return language, frozenset(flags)
+
+
 def untagged_stem(stem: str) -> str | None:
-    """The stem a language-tagged subtitle's stem is named after (``clip`` for ``clip.en``, ``clip.zh-Hans``), else None
-    (``interview.part1``, ``clip``)."""
-    base, dot, tag = stem.rpartition(".")
-    match = _LANGUAGE_TAG.fullmatch(tag)
-    return base if dot and base and match and match["language"] in _LANGUAGE_CODES else None
+    """The stem of the video a subtitle's stem is named after, its language tag and flags left out (``clip`` for ``clip.en``,
+    ``clip.zh-Hans``, ``clip.en.forced``: :func:`subtitle_tags`), else None (``interview.part1``, ``clip``)."""
+    readings = subtitle_tags(stem)
+    return readings[-1].video_stem if readings else None
 
 
 #: A folder changed less than this long ago (ns) is listed again for each video: a file added within the same tick of a
@@ -193,8 +273,8 @@ _SETTLED_NS = 2_000_000_000
 @dataclass(frozen=True)
 class _FolderListing:
     """A folder's subtitle file (a suffix of :data:`SUBTITLE_SUFFIXES` in any case) by the stem it is named after, the first of
-    each stem's in the order of those suffixes; those of the language-tagged stems by the stem before the tag; the stems of its
-    other files (videos)."""
+    each stem's in the order of those suffixes; those of the tagged stems by each video stem they may be named after
+    (:func:`subtitle_tags`); the stems of its other files (videos)."""
 
     subtitles: dict[str, str]
     tagged: dict[str, list[str]]
@@ -245,10 +325,9 @@ def _listed_folder(folder: Path) -> _FolderListing:
         return _FolderListing({}, {}, frozenset())
     subtitles = {stem: min(names)[-1] for stem, names in found.items()}
     tagged: dict[str, list[str]] = {}
-    for stem, name in subtitles.items():
-        base = untagged_stem(stem)
-        if base is not None:  # one file a language: clip.en.srt before clip.en.txt, as clip.srt before clip.txt
-            tagged.setdefault(base, []).append(name)
+    for stem, name in subtitles.items():  # one file a tag: clip.en.srt before clip.en.txt, as clip.srt before clip.txt
+        for reading in subtitle_tags(stem):  # clip.en.forced.srt: clip.en's, else clip's
+            tagged.setdefault(reading.video_stem, []).append(name)
     return _FolderListing(subtitles, {base: sorted(names) for base, names in tagged.items()}, frozenset(others))
 
 

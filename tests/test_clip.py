@@ -4,11 +4,12 @@ from __future__ import annotations
 import os
 import re
 import time
+import warnings
 from pathlib import Path
 
 import pytest
 
-from judges.clip import Clip, ass_to_text, srt_to_text, untagged_stem, vtt_to_text
+from judges.clip import Clip, ass_to_text, srt_to_text, subtitle_tags, untagged_stem, vtt_to_text
 from judges.errors import InputError
 
 SRT = "1\n00:00:00,000 --> 00:00:02,000\n  I did it!  \n\n2\n00:00:02,000 --> 00:00:03,500\nReally.\n"
@@ -219,6 +220,57 @@ def test_the_one_language_tagged_subtitle_beside_a_video_is_read_as_its_subtitle
         Path(subtitle_name).suffix, "I did it! Really.")
 
 
+@pytest.mark.parametrize("subtitle_name", ["clip.en-orig.vtt", "clip.zh-cn.srt", "clip.pt-br.srt", "clip.en.sdh.srt", "clip.en.cc.srt",
+                                           "clip.eng.hi.srt", "clip.default.srt", "clip.default.en.srt", "clip.sdh.srt"])
+def test_a_subtitle_named_as_yt_dlp_plex_or_jellyfin_name_them_is_read_as_the_videos_subtitle(video, subtitle_name):
+    # yt-dlp's original-language captions (en-orig), a region in lower case, Plex's and Jellyfin's flags (sdh, cc, hi, default):
+    # none was read, and the speech judge transcribed the audio instead
+    (video.parent / subtitle_name).write_text(VTT if subtitle_name.endswith(".vtt") else SRT, encoding="utf-8")
+    assert Clip.from_path(video).subtitle == ("I did it! Really & truly." if subtitle_name.endswith(".vtt") else "I did it! Really.")
+
+
+def test_a_forced_subtitle_is_not_read_as_the_speech_the_plain_one_of_its_language_is(video):
+    # a forced subtitle holds only what is said in another language or written on screen: with clip.en.srt it made two 'languages'
+    (video.parent / "clip.en.srt").write_text(SRT, encoding="utf-8")
+    (video.parent / "clip.en.forced.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\n[sign] Exit\n", encoding="utf-8")
+    assert Clip.from_path(video).subtitle == "I did it! Really."
+
+
+@pytest.mark.parametrize("subtitle_name", ["clip.en.forced.srt", "clip.foreign.srt"])
+def test_a_forced_subtitle_alone_beside_a_video_is_warned_about_and_the_clip_has_none(video, subtitle_name):
+    # read as the clip's speech, it would stop the speech judge from transcribing the audio, for a line or two of signs
+    (video.parent / subtitle_name).write_text("1\n00:00:00,000 --> 00:00:01,000\n[sign] Exit\n", encoding="utf-8")
+    with pytest.warns(UserWarning, match=rf"clip\.mp4: its only subtitle beside it, {re.escape(subtitle_name)}, is forced .*, not its "
+                                         r"speech, so it is judged without a subtitle; to read it anyway, give it as the subtitle"):
+        assert Clip.from_path(video).subtitle is None
+
+
+@pytest.mark.parametrize("names", [("clip.en.sdh.srt", "clip.en.srt"), ("clip.en-orig.vtt", "clip.en.vtt"), ("clip.en.hi.srt", "clip.en.srt")])
+def test_of_one_language_the_plain_subtitle_is_read_before_its_sdh_or_original_captions_one(video, names):
+    # yt-dlp's --sub-langs 'en.*' gives clip.en.vtt and clip.en-orig.vtt: taken for two languages, neither was read
+    for name in names:
+        (video.parent / name).write_text("WEBVTT\n\n00:00.000 --> 00:01.000\nfrom " + name + "\n", encoding="utf-8")
+    assert Clip.from_path(video).subtitle == "from " + names[1]
+
+
+def test_of_subtitles_in_several_languages_the_one_flagged_default_is_read(video):
+    for name in ("clip.en.srt", "clip.fr.default.srt", "clip.de.srt"):
+        (video.parent / name).write_text(f"1\n00:00:00,000 --> 00:00:01,000\nfrom {name}\n", encoding="utf-8")
+    assert Clip.from_path(video).subtitle == "from clip.fr.default.srt"
+
+
+def test_a_flagged_subtitle_of_a_video_whose_name_ends_in_a_language_is_that_videos_not_warned_about_for_another(tmp_path):
+    # clip.en.forced.srt beside clip.en.mp4 is that video's forced subtitle, not clip.mp4's English one
+    for name in ("clip.mp4", "clip.en.mp4"):
+        (tmp_path / name).write_bytes(b"not decoded here")
+    (tmp_path / "clip.en.forced.srt").write_text(SRT, encoding="utf-8")
+    (tmp_path / "clip.en.sdh.srt").write_text(SRT, encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert Clip.from_path(tmp_path / "clip.mp4").subtitle is None
+    assert Clip.from_path(tmp_path / "clip.en.mp4").subtitle == "I did it! Really."
+
+
 def test_an_untagged_sidecar_is_read_before_a_language_tagged_one(video):
     video.with_suffix(".srt").write_text(SRT, encoding="utf-8")
     (video.parent / "clip.en.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\nfrom the tagged one\n", encoding="utf-8")
@@ -276,9 +328,20 @@ def test_a_dotted_word_that_is_no_language_code_is_no_language_tag(video, subtit
 
 @pytest.mark.parametrize("stem, video_stem", [("clip.en", "clip"), ("clip.zh-Hans", "clip"), ("clip.pt-BR", "clip"), ("clip.es-419", "clip"),
                                               ("clip.zh_CN", "clip"), ("a.b.eng", "a.b"), ("interview.part1", None), ("clip.final", None),
-                                              ("clip.2024", None), ("clip.EN", None), ("clip", None), (".en", None)])
-def test_a_language_tag_is_iso_639_with_a_script_or_region_not_any_dotted_word(stem, video_stem):
+                                              ("clip.2024", None), ("clip.EN", None), ("clip", None), (".en", None), ("clip.en-orig", "clip"),
+                                              ("clip.zh-cn", "clip"), ("clip.en.forced", "clip"), ("clip.default.en.sdh", "clip"),
+                                              ("clip.default", "clip"), ("clip.old.forced", "clip.old"), ("clip.en.fr", "clip.en"),
+                                              (".forced", None)])
+def test_a_language_tag_is_iso_639_with_a_script_or_region_and_or_flags_not_any_dotted_word(stem, video_stem):
     assert untagged_stem(stem) == video_stem
+
+
+@pytest.mark.parametrize("stem, language, flags", [("clip.hi", "hi", set()), ("clip.en.hi", "en", {"hi"}), ("clip.hi.en", "en", {"hi"}),
+                                                    ("clip.hi.sdh", "hi", {"sdh"})])
+def test_hi_alone_is_hindi_and_beside_another_language_the_hearing_impaired_flag(stem, language, flags):
+    # as Jellyfin reads it: clip.eng.hi.srt was Hindi, the subtitle of a video named clip.eng
+    [*_, tag] = subtitle_tags(stem)
+    assert (tag.video_stem, tag.language, tag.flags) == ("clip", language, flags)
 
 
 def test_a_given_empty_subtitle_is_kept_not_replaced_by_the_sidecar(video):
