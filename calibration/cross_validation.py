@@ -121,12 +121,12 @@ def cross_validate(
     check_labels(labels, names, fuser.space())
     table = fuser.table(outputs, names)
     if names and not table.answered.any():  # as Fuser.fit: every fold would learn from no votes and score 0
-        like = name_like((n for out in outputs.values() for n in out), names[0])
+        like = name_like((n for judge in outputs for n in outputs[judge].keys()), names[0])
         shown = f"; the judges' outputs name clips like {like!r}" if like is not None else ""
         raise InputError(f"cross_validate: no judge answered any of the {len(names)} clips (e.g. {names[0]!r}{shown}); "
                          "are the labels and the judges' outputs for the same clips?")
     for judge in table.silent_judges:  # a file of other clips' names (video stems): it would vote for nothing, unseen
-        like = name_like(outputs[judge], names[0])
+        like = name_like(outputs[judge].keys(), names[0])
         shown = f"; its file names clips like {like!r}" if like is not None else ""
         warn_user(f"judge {judge} answered none of the {len(names)} clips (e.g. {names[0]!r}{shown}); it adds nothing to the fusion "
                   "and is never the best single judge: check that its file names the same clips")

@@ -146,12 +146,12 @@ class Fuser(BaseEstimator):
             raise InputError("Fuser.fit: no labelled clips to learn from; give labels such as {'sample_00000007': ['happy']}")
         table = self.table(outputs, names)
         if not table.answered.any():
-            like = name_like((n for out in outputs.values() for n in out), names[0])
+            like = name_like((n for judge in outputs for n in outputs[judge].keys()), names[0])
             shown = f"; the judges' outputs name clips like {like!r}" if like is not None else ""
             raise InputError(f"Fuser.fit: no judge answered any of the {len(names)} labelled clips (e.g. {names[0]!r}{shown}); "
                              "are the labels and the judges' outputs for the same clips?")
         for judge in table.silent_judges:  # a file of other clips' names: fitted as a judge that never votes, unseen
-            like = name_like(outputs[judge], names[0])
+            like = name_like(outputs[judge].keys(), names[0])
             shown = f"; its outputs name clips like {like!r}" if like is not None else ""
             warn_user(f"judge {judge} answered none of the {len(names)} labelled clips (e.g. {names[0]!r}{shown}); it adds nothing "
                       "to the fusion: check that its outputs name the same clips, or leave it out")

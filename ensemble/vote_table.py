@@ -19,17 +19,23 @@ if TYPE_CHECKING:  # imported where built (Fuser.mapper): the graph needs networ
 __all__ = ["VoteTable", "Candidate", "WordMapper", "check_outputs"]
 
 
+def _keyed(value: object) -> bool:
+    """Whether ``value`` is looked up by name as :meth:`VoteTable.build` looks it up: a mapping, or a pandas Series or
+    DataFrame (``.get`` and ``.keys``, as ``pd.Series(read_judge_output(path))`` or ``pd.DataFrame(outputs)`` are)."""
+    return isinstance(value, Mapping) or (callable(getattr(value, "get", None)) and callable(getattr(value, "keys", None)))
+
+
 def check_outputs(outputs: object) -> None:
     """Refuse judges' outputs that are not judge name -> clip name -> words, in one line: a judge's output file's path
     given in place of its words (``{judge: path}``, the paths ``read_judge_output`` reads) is told to read it first
-    (else ``'str' object has no attribute 'get'``)."""
+    (else ``'str' object has no attribute 'get'``). A pandas Series or DataFrame by name is taken, as a mapping is."""
     fix = "give {judge name: {clip name: words}}, e.g. {judge: read_judge_output(path)} with judges.outputs.read_judge_output"
-    if not isinstance(outputs, Mapping):
+    if not _keyed(outputs):
         raise InputError(f"the judges' outputs are a {type(outputs).__name__}, not a mapping of judge name -> its words by clip; {fix}")
-    for judge, out in outputs.items():
+    for judge, out in outputs.items():  # type: ignore[attr-defined]
         if isinstance(out, (str, os.PathLike)):
             raise InputError(f"judge {judge!r}: its outputs are a path ({str(out)!r}), not its words by clip; read the file first: {fix}")
-        if not isinstance(out, Mapping):
+        if not _keyed(out):
             raise InputError(f"judge {judge!r}: its outputs are a {type(out).__name__}, not a mapping of clip name -> words; {fix}")
 
 

@@ -126,6 +126,32 @@ def test_judges_outputs_that_are_not_a_mapping_by_judge_are_a_one_line_error(whe
         Fuser(MajorityVoter(), oov="drop", wheel=wheel).table([{"s1": ["happy"]}])
 
 
+@pytest.mark.parametrize("given", ["Series by judge", "DataFrame"])
+def test_judges_outputs_as_pandas_series_or_a_dataframe_are_fused_as_the_same_dicts_are(wheel, given):
+    # pandas outputs by name (.get) were fused before check_outputs, then refused as 'not a mapping of clip name -> words'
+    import pandas as pd
+
+    outputs, labels = toy_outputs()
+    series = {judge: pd.Series(out, dtype=object) for judge, out in outputs.items()}
+    pandas_outputs = series if given == "Series by judge" else pd.DataFrame(series)
+    fuser = Fuser(MajorityVoter(), oov="drop", wheel=wheel)
+    expected = [p.words for p in fuser.fit(outputs, labels).predict(outputs, list(labels))]
+    assert [p.words for p in fuser.fit(pandas_outputs, labels).predict(pandas_outputs, list(labels))] == expected
+
+
+@pytest.mark.parametrize("given", ["Series by judge", "DataFrame"])
+def test_pandas_outputs_of_other_clips_name_their_clips_beside_the_labelled_ones(wheel, given):
+    # the message read a Series' words as its clip names ('['happy']'), a DataFrame's .values as a method (a TypeError)
+    import pandas as pd
+
+    outputs, _ = toy_outputs()
+    series = {judge: pd.Series(out, dtype=object) for judge, out in outputs.items()}
+    pandas_outputs = series if given == "Series by judge" else pd.DataFrame(series)
+    with pytest.raises(InputError, match=r"^Fuser\.fit: no judge answered any of the 1 labelled clips \(e\.g\. 't0'; the judges' outputs name "
+                                         r"clips like 'c0'\)"):
+        Fuser(MajorityVoter(), oov="drop", wheel=wheel).fit(pandas_outputs, {"t0": ["happy"]})
+
+
 def test_a_judges_words_that_are_a_missing_value_say_to_give_none_for_no_verdict(wheel):
     outputs = {"a": {"s1": ["happy"], "s2": float("nan")}, "b": {"s1": ["happy"], "s2": ["sad"]}}
     with pytest.raises(InputError, match=r"judge 'a' on 's2': its words are NaN \(a missing value\); give None for no verdict"):
