@@ -407,11 +407,14 @@ class ClassVoter(BaseEstimator):
 
     def _checked_targets(self, table: VoteTable, Y: Any, method: str) -> np.ndarray:
         """``Y`` as class indicators for ``table``'s samples, or a one-line error naming ``method`` (labels given as they are
-        read, clip -> words, or anything else not numbers, are told how to make the indicators)."""
+        read, clip -> words, or anything else not numbers, are told how to make the indicators; sparse ones, to make them dense)."""
         make = "make them with Y = table.space.targets(labels, table.names)"
         if isinstance(Y, Mapping):  # read_labels' clip -> words: np.asarray failed with "float() argument must be ... not 'dict'"
             raise InputError(f"{type(self).__name__}.{method}: Y is a {type(Y).__name__} (labels by clip?), not class indicators "
                              f"(clips x classes); {make}")
+        if callable(getattr(Y, "toarray", None)):  # scipy sparse: numbers, but np.asarray makes an object array of it
+            raise InputError(f"{type(self).__name__}.{method}: Y is a sparse {type(Y).__name__}; give the class indicators as a dense "
+                             "array, Y.toarray()")
         try:
             Y = np.asarray(Y, dtype=np.float64)
         except (TypeError, ValueError):  # words, word lists, a DataFrame of label texts

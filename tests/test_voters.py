@@ -226,6 +226,19 @@ def test_labels_given_instead_of_class_indicators_say_how_to_make_them(given, to
         StackedVoter().fit(table, Y)
 
 
+@pytest.mark.parametrize("method", ["fit", "score"])
+def test_sparse_class_indicators_are_told_to_be_made_dense_not_called_not_numbers(method, toy):
+    # a csr_matrix Y (MultiLabelBinarizer(sparse_output=True)) was 'Y is a csr_matrix that is not numbers ... make them with
+    # Y = table.space.targets(labels, table.names)', though it holds the indicators
+    from scipy.sparse import csr_matrix
+
+    table, _, Y = toy
+    voter = StackedVoter().fit(table, Y) if method == "score" else StackedVoter()
+    with pytest.raises(InputError, match=rf"^StackedVoter\.{method}: Y is a sparse csr_matrix; give the class indicators as a dense "
+                                         r"array, Y\.toarray\(\)$"):
+        getattr(voter, method)(table, csr_matrix(Y))
+
+
 @pytest.mark.parametrize(("param", "value"), [("decision", "expected-f"), ("threshold", 5), ("lam", "0.5"), ("max_words", 0)])
 def test_a_decision_parameter_set_after_fitting_is_checked_when_deciding(param, value, toy):
     # the decision parameters are meant to be changed on a fitted voter (no refit): a typo must not silently
