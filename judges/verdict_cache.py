@@ -7,7 +7,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -94,7 +94,8 @@ class VerdictCache:
     file is in WAL mode with ``synchronous=NORMAL``, which survives a killed
     process (only a power cut may lose the last commits). One connection per
     cache object, guarded by a lock, so threads may share it; processes each
-    open their own.
+    open their own: a pickled cache is its absolute path, opened where it is
+    unpickled at its first use.
 
     >>> import tempfile
     >>> from judges.replay import ReplayJudge
@@ -105,18 +106,39 @@ class VerdictCache:
     ['happy']
     """
 
+    _connection: sqlite3.Connection | None
+
     def __init__(self, path: str | Path):
-        self.path = user_path(path)
+        self._start(user_path(path))
+        self._connection = self._open()
+
+    def _start(self, path: Path) -> None:
+        """Everything but the connection: the lock guarding it, the memos of this process."""
+        self.path = path
+        self._lock = threading.RLock()
+        self._connection = None  # opened by __init__, or at first use once unpickled
+        self._closed = False
+        self._digests: dict[tuple[str, int, int], str] = {}
+        self._warned: set[str] = set()  # unreadable-video problems already warned about
+        self._unreadable: dict[str, str] = {}  # video -> why it could not be hashed this run: never looked up nor stored
+
+    def _open(self) -> sqlite3.Connection:
+        """The checked connection to :attr:`path` (created if new), or a one-line error naming the fix."""
         if not self.path.parent.is_dir():
             raise InputError(f"{self.path}: folder {self.path.parent} does not exist; create it or pick another cache path")
         if self.path.is_dir():
             raise InputError(f"{self.path}: is a folder; give a cache file path, e.g. {self.path / 'verdicts.sqlite'}")
         _check_is_sqlite(self.path)
-        self._lock = threading.RLock()
-        self._digests: dict[tuple[str, int, int], str] = {}
-        self._warned: set[str] = set()  # unreadable-video problems already warned about
-        self._unreadable: dict[str, str] = {}  # video -> why it could not be hashed this run: never looked up nor stored
-        self._conn = self._connect()
+        return self._connect()
+
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        """The connection (use it under the lock), opened now if this cache was unpickled and not used yet."""
+        if self._closed:
+            raise InputError(f"{self.path}: this verdict cache was closed; open it again with VerdictCache({str(self.path)!r})")
+        if self._connection is None:
+            self._connection = self._open()
+        return self._connection
 
     def _connect(self) -> sqlite3.Connection:
         try:
@@ -343,15 +365,20 @@ class VerdictCache:
             "hashed_files": files,
         }
 
-    def __reduce__(self) -> tuple[type["VerdictCache"], tuple[Path]]:
-        """Pickled as its path (its connection and lock cannot be): unpickled, it opens the same file again, as each process
-        opens its own, so a pickled ``CoJudge`` given an open cache (``cache=VerdictCache(...)``) pickles, not a ``TypeError``."""
-        return (type(self), (self.path,))
+    def __reduce__(self) -> tuple[Callable[[type[VerdictCache], Path], VerdictCache], tuple[type[VerdictCache], Path]]:
+        """Pickled as its absolute path (its connection and lock cannot be), so a pickled ``CoJudge`` given an open cache
+        (``cache=VerdictCache(...)``) pickles. Unpickled, it opens that file at its first use, as each process opens its
+        own: unpickling creates no file, in another folder or on another machine too, and an unused copy never does. An
+        in-memory cache (``':memory:'``) unpickles empty, as a new one."""
+        memory = str(self.path) == ":memory:"
+        return (_unpickled, (type(self), self.path if memory else self.path.absolute()))
 
     def close(self) -> None:
         """Close the database file; the cache is not usable after."""
         with self._lock:
-            self._conn.close()
+            if self._connection is not None:
+                self._connection.close()
+            self._closed = True
 
     def __enter__(self) -> "VerdictCache":
         return self
@@ -361,3 +388,10 @@ class VerdictCache:
 
     def __repr__(self) -> str:
         return f"VerdictCache({str(self.path)!r})"
+
+
+def _unpickled(cls: type[VerdictCache], path: Path) -> VerdictCache:
+    """A pickled cache again, its file not opened until it is used (:meth:`VerdictCache.__reduce__`)."""
+    cache = cls.__new__(cls)
+    cache._start(path)
+    return cache

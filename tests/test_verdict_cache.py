@@ -72,6 +72,66 @@ def test_a_pickled_cache_opens_the_same_file_again_with_its_verdicts(tmp_path):
             assert again.path == first.path and again.get_many(judge, [clip])["s1"].words == ["sad"]
 
 
+def test_a_cache_pickled_with_a_relative_path_opens_the_same_file_from_another_working_folder(tmp_path, monkeypatch):
+    # unpickled in another folder (a worker process's), 'c.sqlite' was a new empty cache there: every verdict judged again
+    import pickle
+
+    judge, clip = PromptedJudge(), Clip("s1")
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path)
+    with VerdictCache("c.sqlite") as first:
+        first.put(judge, clip, Verdict("j", "s1", words=["sad"]))
+        pickled = pickle.dumps(first)
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    with pickle.loads(pickled) as again:
+        assert again.get_many(judge, [clip])["s1"].words == ["sad"]
+    assert os.listdir(tmp_path / "elsewhere") == []
+
+
+def test_unpickling_a_cache_opens_no_file_until_the_cache_is_used(tmp_path):
+    # unpickling created the cache file again, or, its folder gone (another machine), refused to unpickle a fitted CoJudge
+    import pickle
+    import shutil
+
+    folder = tmp_path / "run"
+    folder.mkdir()
+    with VerdictCache(folder / "c.sqlite") as first:
+        pickled = pickle.dumps(first)
+    shutil.rmtree(folder)
+    again = pickle.loads(pickled)
+    assert not folder.exists()
+    with pytest.raises(InputError, match=r"c\.sqlite: folder .*run does not exist; create it or pick another cache path$"):
+        again.stats()
+
+
+def test_threads_first_using_an_unpickled_cache_at_once_lose_nothing(tmp_path):
+    import pickle
+
+    judge = PromptedJudge()
+    with VerdictCache(tmp_path / "c.sqlite") as first:
+        again = pickle.loads(pickle.dumps(first))
+
+    def write(thread: int) -> None:
+        for i in range(10):
+            again.put(judge, Clip(f"t{thread}-{i}"), Verdict("j", f"t{thread}-{i}", words=["calm"]))
+
+    threads = [threading.Thread(target=write, args=(t,)) for t in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert again.stats()["verdicts"] == 40
+    again.close()
+
+
+def test_a_closed_cache_used_again_says_to_open_it_again(tmp_path):
+    # was sqlite3.ProgrammingError: Cannot operate on a closed database.
+    cache = VerdictCache(tmp_path / "c.sqlite")
+    cache.close()
+    with pytest.raises(InputError, match=r"c\.sqlite: this verdict cache was closed; open it again with VerdictCache\('.*c\.sqlite'\)$"):
+        cache.get_many(PromptedJudge(), [Clip("s1")])
+
+
 def test_a_new_prompt_version_misses(cache):
     clip = Clip("s1")
     cache.put(PromptedJudge(prompt_version="v1"), clip, Verdict("j", "s1", words=["sad"]))
