@@ -89,14 +89,18 @@ def repeated_names(names: Iterable[str]) -> list[str]:
 
 def name_like(names: Iterable[object], name: str, or_first: bool = True) -> str | None:
     """One of ``names`` to show beside ``name``, which none of them is: the one that is ``name`` but for its case, a folder
-    or a file suffix (``SAMPLE_1``, ``videos/sample_1.mp4`` for ``sample_1``) when there is one, else (``or_first``: when
-    the two sides share no clip at all) the first; else None. An error that shows both names shows why they did not match."""
-    def key(n: object) -> str:
-        return os.path.splitext(os.path.basename(str(n).strip()))[0].lower()
+    or a file suffix on one side (``SAMPLE_1``, ``videos/sample_1.mp4`` for ``sample_1``) when there is one, else (``or_first``:
+    when the two sides share no clip at all) the first; else None. An error that shows both names shows why they did not
+    match. Two clips whose names differ after a dot (``interview.part1``, ``interview.part2``) are not alike."""
+    def forms(n: object) -> tuple[str, str]:  # the name without its folder and case; that without its suffix
+        base = os.path.basename(str(n).strip()).lower()
+        return base, os.path.splitext(base)[0]
 
+    base, stem = forms(name)
     first = None
     for other in names:
-        if key(other) == key(name):
+        other_base, other_stem = forms(other)
+        if base == other_base or stem == other_base or base == other_stem:
             return str(other)
         first = str(other) if first is None else first
     return first if or_first else None

@@ -184,6 +184,16 @@ def test_some_clips_without_a_label_are_named_without_a_labelled_clip_beside_the
         _tune(wheel, labels={n: w for n, w in labels.items() if n != "c7"})
 
 
+def test_a_clip_without_a_label_is_not_shown_beside_a_labelled_clip_whose_name_differs_after_a_dot(wheel):
+    # 'interview.part1' (the stem of interview.part1.mp4) was shown with "(the labels name clips like 'interview.part2')",
+    # as if the labels named the same clip otherwise
+    from calibration.tuning import check_labels
+    from ensemble.class_space import ClassSpace
+
+    with pytest.raises(InputError, match=r"^1 clip\(s\) have no label, e\.g\. 'interview\.part1'; label them or use labelled clips only$"):
+        check_labels({"interview.part2": ["happy"]}, ["interview.part1", "interview.part2"], ClassSpace(wheel))
+
+
 @pytest.mark.parametrize("option, named", [(["--folds", "0"], "folds=0"), (["--repeats", "0"], "repeats=0"),
                                            (["--grid", "lam=abc"], "lam='abc'"), (["--grid", "C=-1"], "C=-1")])
 def test_cli_tune_bad_option_is_one_line_error(files, tmp_path, capsys, option, named):
