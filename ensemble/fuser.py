@@ -126,7 +126,7 @@ class Fuser(BaseEstimator):
         refuse_a_single_name(names, "Fuser")
         check_outputs(outputs)  # before its clip names are gathered: a path's would be its letters
         if names is None:
-            names = sorted({n for out in outputs.values() for n in out})
+            names = sorted({n for judge in outputs for n in outputs[judge].keys()})  # a pandas Series iterates its words
         return VoteTable.build(outputs, names, self.space(), self.mapper(), judges=judges)
 
     # -- estimator -------------------------------------------------------------------

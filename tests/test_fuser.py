@@ -140,6 +140,18 @@ def test_judges_outputs_as_pandas_series_or_a_dataframe_are_fused_as_the_same_di
 
 
 @pytest.mark.parametrize("given", ["Series by judge", "DataFrame"])
+def test_predicting_from_pandas_outputs_without_names_predicts_every_clip_they_name(wheel, given):
+    # was a TypeError (unhashable type: 'list'): the clips were gathered by iterating each Series, its words
+    import pandas as pd
+
+    outputs, labels = toy_outputs()
+    series = {judge: pd.Series(out, dtype=object) for judge, out in outputs.items()}
+    pandas_outputs = series if given == "Series by judge" else pd.DataFrame(series)
+    fuser = Fuser(MajorityVoter(), oov="drop", wheel=wheel).fit(outputs, labels)
+    assert [(p.name, p.words) for p in fuser.predict(pandas_outputs)] == [(p.name, p.words) for p in fuser.predict(outputs)]
+
+
+@pytest.mark.parametrize("given", ["Series by judge", "DataFrame"])
 def test_pandas_outputs_of_other_clips_name_their_clips_beside_the_labelled_ones(wheel, given):
     # the message read a Series' words as its clip names ('['happy']'), a DataFrame's .values as a method (a TypeError)
     import pandas as pd
