@@ -461,7 +461,8 @@ def srt_to_text(srt: str) -> str:
     (any case), ASS override tags (``{\\an8}``, ``{\\i1}``, from subtitle sites and ASS conversions) and
     ASS line breaks (``\\N``); a ``<`` that opens no such tag is speech ("I <3 you", "a < b").
     Entities ending in ``;`` (``&amp;``, ``&#39;``; files converted from TTML carry them) are the
-    characters they stand for.
+    characters they stand for. A line without markup is kept as written (its spaces too), as before markup was read:
+    the verdict cache key holds the subtitle text, and such a clip is not judged again.
     """
     rows = [line.strip() for line in srt.splitlines()]
     rows = [line for line in rows if line]
@@ -469,7 +470,9 @@ def srt_to_text(srt: str) -> str:
     for i, line in enumerate(rows):
         if "-->" in line or (line.isdigit() and i + 1 < len(rows) and "-->" in rows[i + 1]):
             continue
-        text = " ".join(_srt_words(line).split())
+        text = _srt_words(line)
+        if text != line:  # where markup was, one space; a line without it is kept as written, and so its clip's cache key
+            text = " ".join(text.split())
         if text:
             lines.append(text)
     return " ".join(lines)

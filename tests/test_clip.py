@@ -59,6 +59,12 @@ def test_srt_to_text_drops_a_cue_line_that_is_only_markup():
     assert srt_to_text("1\n00:00:00,000 --> 00:00:01,000\n{\\an8}\n<i></i>\nHello\n") == "Hello"
 
 
+def test_srt_to_text_keeps_a_line_without_markup_as_written_so_its_clip_is_not_judged_again():
+    # its spaces were squeezed ('I am  so happy' -> 'I am so happy'), which changed the verdict cache key (it holds the
+    # subtitle text) of every clip whose .srt has a double space or a tab, though it holds no markup: all were judged again
+    assert srt_to_text("1\n00:00:00,000 --> 00:00:01,000\nI am  so happy.\tReally\n") == "I am  so happy.\tReally"
+
+
 def test_vtt_to_text_keeps_only_the_cues_text_not_header_notes_settings_or_voice_tags():
     # --subtitle talk.vtt was read as plain text: 'WEBVTT', the timings and 'align:start' (NRC: start, anticipation) went to the judges
     assert vtt_to_text(VTT) == "I did it! Really & truly."
