@@ -10,6 +10,7 @@ import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from html.entities import html5 as html5_entities
 from pathlib import Path
 
 from judges.errors import InputError
@@ -489,7 +490,15 @@ _ENTITY = re.compile(r"&(#\d+|#x[0-9a-f]+|[a-z]+\d*);", re.IGNORECASE)
 
 def _srt_words(line: str) -> str:
     """An SRT cue line without its markup (:data:`_SRT_MARKUP`; a space for a line break), its entities decoded."""
-    return _ENTITY.sub(lambda m: html.unescape(m[0]), _SRT_BREAK.sub(" ", _SRT_MARKUP.sub("", line)))
+    return _ENTITY.sub(_entity_character, _SRT_BREAK.sub(" ", _SRT_MARKUP.sub("", line)))
+
+
+def _entity_character(entity: re.Match[str]) -> str:
+    """The character(s) an :data:`_ENTITY` stands for, or it as written when it names none: ``&notice;`` is not ``&not;`` then
+    ``ice;`` (as :func:`html.unescape` reads a name starting with one of HTML's entities that may lack their ``;``)."""
+    if entity[1].startswith("#") or f"{entity[1]};" in html5_entities:
+        return html.unescape(entity[0])
+    return entity[0]
 
 
 def vtt_to_text(vtt: str) -> str:

@@ -55,6 +55,11 @@ def test_srt_to_text_keeps_a_less_than_sign_or_ampersand_that_is_speech_not_mark
     assert srt_to_text(f"1\n00:00:00,000 --> 00:00:01,000\n{speech}\n") == expected
 
 
+def test_srt_to_text_keeps_a_word_after_an_ampersand_that_only_starts_with_an_entitys_name():
+    # '&notice;' and '&copyright;' were read as '&not;' then 'ice;' ('¬ice;') and '&copy;' then 'right;' ('©right;')
+    assert srt_to_text("1\n00:00:00,000 --> 00:00:01,000\n&notice; &copyright; &amp; &eacute;\n") == "&notice; &copyright; & é"
+
+
 def test_srt_to_text_drops_a_cue_line_that_is_only_markup():
     assert srt_to_text("1\n00:00:00,000 --> 00:00:01,000\n{\\an8}\n<i></i>\nHello\n") == "Hello"
 
