@@ -142,9 +142,10 @@ def sidecar_subtitle_path(video: Path) -> Path | None:
                   "(.vtt, .ass...: keeping its suffix), or give it as the subtitle (--subtitle, for a single video)")
         return None
     if not sides and forced:
-        warn_user(f"{video}: its only subtitle beside it, {', '.join(side.name for side in forced)}, is forced (only what is said in "
-                  "another language or written on screen), not its speech, so it is judged without a subtitle; to read it anyway, "
-                  "give it as the subtitle (--subtitle, for a single video)")
+        one = len(forced) == 1
+        warn_user(f"{video}: its only {'subtitle' if one else 'subtitles'} beside it, {', '.join(side.name for side in forced)}, "
+                  f"{'is' if one else 'are'} forced (only what is said in another language or written on screen), not its speech, so it "
+                  f"is judged without a subtitle; to read {'it' if one else 'one'} anyway, give it as the subtitle (--subtitle, for a single video)")
     return sides[0] if sides else None
 
 

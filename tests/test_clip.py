@@ -256,6 +256,15 @@ def test_a_forced_subtitle_alone_beside_a_video_is_warned_about_and_the_clip_has
         assert Clip.from_path(video).subtitle is None
 
 
+def test_forced_subtitles_alone_beside_a_video_are_warned_about_as_several(video):
+    # the warning said 'its only subtitle beside it, clip.en.forced.srt, clip.fr.forced.srt, is forced', as of one
+    for name in ("clip.en.forced.srt", "clip.fr.forced.srt"):
+        (video.parent / name).write_text("1\n00:00:00,000 --> 00:00:01,000\n[sign] Exit\n", encoding="utf-8")
+    with pytest.warns(UserWarning, match=r"clip\.mp4: its only subtitles beside it, clip\.en\.forced\.srt, clip\.fr\.forced\.srt, are forced .*; "
+                                         r"to read one anyway, give it as the subtitle"):
+        assert Clip.from_path(video).subtitle is None
+
+
 @pytest.mark.parametrize("names", [("clip.en.sdh.srt", "clip.en.srt"), ("clip.en-orig.vtt", "clip.en.vtt"), ("clip.en.hi.srt", "clip.en.srt")])
 def test_of_one_language_the_plain_subtitle_is_read_before_its_sdh_or_original_captions_one(video, names):
     # yt-dlp's --sub-langs 'en.*' gives clip.en.vtt and clip.en-orig.vtt: taken for two languages, neither was read
