@@ -157,7 +157,7 @@ def _read_subtitle(path: Path) -> str:
         raise InputError(f"--subtitle {path}: no such file; give the subtitle's path (.srt, .vtt, .ass or plain text)")
     text = read_subtitle_file(path)
     if text is None:
-        raise InputError(f"--subtitle {path}: not UTF-8 text (nor Chinese in GBK or Big5); give the subtitle as a UTF-8 .srt, .vtt, .ass or plain-text file")
+        raise InputError(f"--subtitle {path}: not UTF-8 text (nor UTF-16 with its byte-order mark, nor Chinese in GBK or Big5); give the subtitle as a UTF-8 .srt, .vtt, .ass or plain-text file")
     if not text:  # given on purpose: say it counts for nothing (the speech judge listens instead), not silently
         warn_user(f"--subtitle {path}: has no text to read (an empty file, or cues without words); the video is judged as without a subtitle")
     return text

@@ -126,7 +126,7 @@ def read_sidecar_subtitle(video: Path) -> str | None:
         return None
     text = read_subtitle_file(side, what=f"subtitle of {video.name}")
     if text is None:
-        raise InputError(f"{side}: subtitle of {video.name} is not UTF-8 text (nor Chinese in GBK or Big5); save it as UTF-8")
+        raise InputError(f"{side}: subtitle of {video.name} is not UTF-8 text (nor UTF-16 with its byte-order mark, nor Chinese in GBK or Big5); save it as UTF-8")
     return text
 
 

@@ -476,6 +476,15 @@ def test_a_sidecar_subtitle_not_in_utf8_is_a_one_line_error_not_garbled_text(vid
     assert "\n" not in str(info.value)
 
 
+def test_a_sidecar_subtitle_in_utf16_cut_short_is_refused_naming_the_encodings_read(video):
+    # a UTF-16 file cut off mid-character ('clip.srt: subtitle of clip.mp4 is not UTF-8 text (nor Chinese in GBK or Big5)') was
+    # refused without saying UTF-16 is read, so its owner could not tell the file, not its encoding, was at fault
+    video.with_suffix(".srt").write_bytes("1\n00:00:00,000 --> 00:00:02,000\nI am so happy\n".encode("utf-16")[:-1])
+    with pytest.raises(InputError, match=r"clip\.srt: subtitle of clip\.mp4 is not UTF-8 text \(nor UTF-16 with its byte-order mark, nor "
+                                         r"Chinese in GBK or Big5\); save it as UTF-8$"):
+        Clip.from_path(video)
+
+
 @pytest.mark.parametrize("encoding, mark", [("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff")])
 @pytest.mark.parametrize("suffix", [".srt", ".txt"])
 def test_a_sidecar_subtitle_in_utf16_with_its_byte_order_mark_is_read(video, encoding, mark, suffix):

@@ -610,6 +610,14 @@ def test_a_given_subtitle_in_utf16_with_its_byte_order_mark_is_read(tmp_path):
     assert _read_subtitle(tmp_path / "talk.srt") == "I am so happy"
 
 
+def test_a_given_subtitle_that_cannot_be_read_is_refused_naming_the_encodings_read(capsys, replay_config, tmp_path):
+    # UTF-32 (which ffmpeg does not read either) was refused as 'not UTF-8 text (nor Chinese in GBK or Big5)', as if UTF-16 were not read
+    (tmp_path / "clip.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42")
+    (tmp_path / "talk.srt").write_bytes("1\n00:00:00,000 --> 00:00:02,000\nI am so happy\n".encode("utf-32"))
+    error = one_line_error(capsys, tmp_path / "clip.mp4", "--config", replay_config, "--subtitle", tmp_path / "talk.srt")
+    assert "talk.srt: not UTF-8 text (nor UTF-16 with its byte-order mark, nor Chinese in GBK or Big5); give the subtitle as a UTF-8" in error
+
+
 def test_a_vtt_subtitle_gives_the_judges_its_cues_text_only(tmp_path):
     # it was read as plain text: "WEBVTT 00:00.000 --> 00:02.000 align:start I am so happy"
     from ensemble.predict_command import _read_subtitle
