@@ -107,19 +107,10 @@ def test_unpickling_a_cache_opens_no_file_until_the_cache_is_used(tmp_path):
 def test_threads_first_using_an_unpickled_cache_at_once_lose_nothing(tmp_path):
     import pickle
 
-    judge = PromptedJudge()
     with VerdictCache(tmp_path / "c.sqlite") as first:
         again = pickle.loads(pickle.dumps(first))
 
-    def write(thread: int) -> None:
-        for i in range(10):
-            again.put(judge, Clip(f"t{thread}-{i}"), Verdict("j", f"t{thread}-{i}", words=["calm"]))
-
-    threads = [threading.Thread(target=write, args=(t,)) for t in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    write_from_four_threads(again, 10)
     assert again.stats()["verdicts"] == 40
     again.close()
 
@@ -310,10 +301,16 @@ def test_stats_count_one_identity_for_many_clips_and_the_hashed_videos(cache, vi
 
 
 def test_threads_writing_at_once_lose_nothing(cache):
+    write_from_four_threads(cache, 25)
+    assert cache.stats()["verdicts"] == 100
+
+
+def write_from_four_threads(cache: VerdictCache, per_thread: int) -> None:
+    """Four threads each storing ``per_thread`` verdicts of one judge in ``cache`` at once."""
     judge = PromptedJudge()
 
     def write(thread: int) -> None:
-        for i in range(25):
+        for i in range(per_thread):
             cache.put(judge, Clip(f"t{thread}-{i}"), Verdict("j", f"t{thread}-{i}", words=["calm"]))
 
     threads = [threading.Thread(target=write, args=(t,)) for t in range(4)]
@@ -321,7 +318,6 @@ def test_threads_writing_at_once_lose_nothing(cache):
         thread.start()
     for thread in threads:
         thread.join()
-    assert cache.stats()["verdicts"] == 100
 
 
 def test_a_file_that_is_not_a_cache_is_an_input_error(tmp_path):
