@@ -207,9 +207,9 @@ def load_config(path: str | Path) -> list[dict[str, Any]]:
 
 
 def _read_config(path: Path) -> dict[str, Any]:
-    """The parsed TOML (or YAML) judges file, plugins not imported."""
+    """The parsed TOML (or YAML: ``.yaml``/``.yml``, in any case, as Windows tools may save it) judges file, plugins not imported."""
     text = read_text_file(path, "judges config file")
-    if path.suffix in (".yaml", ".yml"):
+    if path.suffix.lower() in (".yaml", ".yml"):
         try:
             import yaml
         except ImportError:

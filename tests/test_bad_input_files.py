@@ -84,6 +84,14 @@ def test_malformed_yaml_config_gives_the_line_and_column(tmp_path):
     refuse_file(tmp_path, "judges.yaml", "judge: [\n", r"judges\.yaml: not valid YAML: .* at line 2, column 1")
 
 
+@pytest.mark.parametrize("file_name", ["judges.YAML", "judges.YML", "judges.Yml"])
+def test_a_yaml_config_is_read_as_yaml_whatever_the_case_of_its_suffix(tmp_path, file_name):
+    # judges.YML was read as TOML: "not valid TOML: Expected '=' after a key"
+    path = tmp_path / file_name
+    path.write_text("judge:\n  - type: replay\n    name: r\n    path: x.csv\n", encoding="utf-8")
+    assert load_config(path) == [{"type": "replay", "name": "r", "path": "x.csv"}]
+
+
 @pytest.mark.parametrize("text", ["- type: face\n", "just a string\n"])
 def test_a_yaml_config_that_is_not_a_mapping_is_refused(tmp_path, text):
     refuse_file(tmp_path, "judges.yaml", text, "expected a mapping of judges")
