@@ -9,7 +9,7 @@ not (but a 400 asking for ``max_completion_tokens`` instead of ``max_tokens`` is
 ``max_unreachable`` (3) requests in a row could not reach the server at all, after their retries, the
 judge's other clips fail at once, not cached (one request is let through 30 s after the last miss, to find the
 server back); a server that has not answered the judge yet and refuses connections (one still loading its model) is
-given ``startup_wait`` (300) seconds first. Standard library only (``urllib``).
+given ``startup_wait`` (300) seconds first, a warning saying so once. Standard library only (``urllib``).
 """
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ from judges.errors import InputError, snippet
 from judges.media import MediaSpec, encode_image, encode_wav, require_media
 from judges.option_values import check_numbers, is_whole_number
 from judges.registry import register_judge
-from judges.user_warnings import with_call_site
+from judges.user_warnings import warn_user, with_call_site
 from judges.verdict import Verdict
 
 __all__ = ["OpenAIJudge"]
@@ -95,6 +95,7 @@ class _Reachability:
         self.answered = False  # a request has reached the server once: from then on a miss counts at once
         self.first_miss: float | None = None  # time.monotonic() of the first miss, while none has reached it
         self.refused = False  # the last miss was a refused connection, as a server loading its model gives
+        self.warned = False  # the user was told the judge waits for a server that refuses connections (once per judge)
 
     def reached(self) -> None:
         with self.lock:
@@ -109,6 +110,15 @@ class _Reachability:
             self.last_try = time.monotonic()
             if self.first_miss is None:
                 self.first_miss = self.last_try
+
+    def first_refusal(self) -> bool:
+        """Whether a refused connection is the first of a server never reached that is waited for (``startup_wait`` > 0):
+        True once, for one request thread only, so the judge says so in one line, not once per clip, batch or thread."""
+        with self.lock:
+            if self.answered or self.warned or not self.startup_wait:
+                return False
+            self.warned = True
+            return True
 
     def refusal(self, claim: bool = True) -> tuple[int, str, bool, bool] | None:
         """``(requests missed in a row, the last one's reason, whether the server ever answered, whether the last miss
@@ -169,10 +179,11 @@ class OpenAIJudge(Judge):
     last miss, not sooner). Refused connections stop nothing until a request
     has once reached the server, for ``startup_wait`` seconds after the first
     miss: a server still loading its model when the run starts is asked with
-    each clip's retries meanwhile; one never reached (a wrong port in
-    ``base_url``) is given up then, its error saying to check the URL. A name
-    not resolved, no route or a connect timeout (a wrong host, a host that
-    drops packets) is no loading server's: it counts at once, as mid-run.
+    each clip's retries meanwhile, a warning saying so at its first refused
+    connection (once per judge, none with ``startup_wait=0``); one never reached
+    (a wrong port in ``base_url``) is given up then, its error saying to check
+    the URL. A name not resolved, no route or a connect timeout (a wrong host, a
+    host that drops packets) is no loading server's: it counts at once, as mid-run.
 
     >>> judge = OpenAIJudge(model="internvl2_5-8b", base_url="http://127.0.0.1:23333/v1")  # doctest: +SKIP
     >>> judge.judge(Clip.from_path("clip.mp4", subtitle="I did it!")).words  # doctest: +SKIP
@@ -261,7 +272,8 @@ class OpenAIJudge(Judge):
 
     def __getstate__(self) -> dict[str, Any]:
         """The judge as a copy for another process (a Ray actor): its locks stay here, and the copy starts with the
-        server not yet missed (it counts its own requests)."""
+        server not yet missed (it counts its own requests) nor warned about (its wait for a server refusing connections
+        starts afresh, and it says so once itself)."""
         state = self.__dict__.copy()
         reachability: _Reachability = state.pop("_reachability")
         del state["_slots"]
@@ -362,6 +374,13 @@ class OpenAIJudge(Judge):
         again may be due now (:meth:`unreachable_error` None): a two-stage judge then describes one clip for that
         request, not a batch whose other extracts would not be asked."""
         return self._reachability.given_up()
+
+    def _warn_waiting(self, reason: str) -> None:
+        """Say, once, that the server refuses connections and is waited for: else a wrong port looks like a run that
+        hangs, its progress bar still for ``startup_wait`` seconds."""
+        warn_user(f"judge {self.name!r}: the server at {self.base_url} refuses connections ({reason}); waiting up to "
+                  f"{self._reachability.startup_wait:g} s for it to start (a server loading its model) before giving it up; "
+                  "if the address is wrong, check base_url and its port (startup_wait = 0 gives up without waiting)")
 
     def _unreachable_error(self, missed: int, problem: str, answered: bool, refused: bool) -> str:
         head = f"not asked: the server at {self.base_url} has been unreachable for {missed} requests in a row ({problem})"
@@ -471,6 +490,8 @@ class OpenAIJudge(Judge):
                     problem = f"no answer from {url} within {self.timeout:g} s"
                 else:
                     problem = f"cannot reach {url}: {snippet(str(reason), _SNIPPET)}; is the server running?"
+                if refused and self._reachability.first_refusal():
+                    self._warn_waiting(snippet(str(reason), _SNIPPET))
         if unreached is not None:
             self._reachability.miss(unreached, refused)
         tries = self.max_retries + 1

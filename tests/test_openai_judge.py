@@ -1058,3 +1058,66 @@ def test_a_pickled_copy_keeps_the_breakers_settings_but_not_its_count():
     copy = pickle.loads(pickle.dumps(judge))
     verdicts = copy.judge_batch(lines(3))
     assert "cannot reach" in verdicts[0].error and "unreachable for 2 requests in a row" in verdicts[2].error
+
+
+# -- a server refusing connections before it has answered: the judge says once that it waits, and for how long --
+
+
+def waiting_warnings(caught: list[warnings.WarningMessage]) -> list[str]:
+    """The messages of the warnings saying a judge waits for a server that refuses connections."""
+    return [str(w.message) for w in caught if "refuses connections" in str(w.message)]
+
+
+def test_a_server_refusing_connections_is_warned_about_once_naming_the_judge_its_url_the_wait_and_the_fix(tmp_path):
+    # a wrong port was waited for startup_wait seconds (300 by default) with nothing said, the progress bar still
+    url = nothing_listening()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")  # a repeat at the same line would show too
+        run_judges([text_judge(url, max_concurrency=4, startup_wait=0.5)], lines(40), progress=False, batch_size=8)
+    assert waiting_warnings(caught) == [
+        f"judge 'm': the server at {url} refuses connections ([Errno 111] Connection refused); waiting up to 0.5 s for it to "
+        "start (a server loading its model) before giving it up; if the address is wrong, check base_url and its port "
+        "(startup_wait = 0 gives up without waiting)"]
+
+
+def test_a_server_started_late_is_warned_about_once_while_it_is_waited_for():
+    with server_starting_after(1.0) as (url, server), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        verdicts = text_judge(url, backoff=0.3, max_concurrency=2, startup_wait=300).judge_batch(lines(12))
+    assert verdicts[-1].words == ["calm"] and len(waiting_warnings(caught)) == 1
+
+
+def test_a_server_that_answers_at_once_is_not_warned_about():
+    with FakeChatServer([(200, completion("calm"), 0.0)]) as server, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        text_judge(server.url, startup_wait=300).judge_batch(lines(3))
+    assert waiting_warnings(caught) == []
+
+
+def test_a_judge_with_startup_wait_0_does_not_warn_of_a_wait_it_does_not_make():
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        text_judge(nothing_listening(), startup_wait=0).judge_batch(lines(4))
+    assert waiting_warnings(caught) == []
+
+
+def test_a_pickled_copy_of_a_judge_that_warned_warns_once_itself_as_its_wait_starts_afresh():
+    # a copy for a Ray actor counts its own misses and waits startup_wait again: the user is told of that wait once
+    judge = text_judge(nothing_listening(), startup_wait=0.3)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        judge.judge_batch(lines(2))
+        copy = pickle.loads(pickle.dumps(judge))
+        judge.judge_batch(lines(2))
+        copy.judge_batch(lines(2))
+        copy.judge_batch(lines(2))
+    assert len(waiting_warnings(caught)) == 2
+
+
+def test_a_two_stage_extractor_refusing_connections_is_warned_about_once_in_a_run_of_many_batches():
+    describer = Describer(model="d", mode="describe", modalities=("video",), num_frames=0)
+    extractor = text_judge(nothing_listening(), name="extract", max_concurrency=4, startup_wait=0.5)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        run_judges([TwoStageJudge(describer, extractor)], lines(24), progress=False, batch_size=4)
+    assert [message.split(":")[0] for message in waiting_warnings(caught)] == ["judge 'extract'"]
