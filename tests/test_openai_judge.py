@@ -289,7 +289,8 @@ def test_a_server_trickling_its_answer_is_cut_off_at_the_timeout_per_request():
 
 def test_an_unreachable_server_gives_an_error_verdict():
     judge = OpenAIJudge(model="m", base_url="http://127.0.0.1:9/v1", modalities=("text",), max_retries=0, timeout=2)
-    verdict = judge.judge(Clip("c1", subtitle="hi"))
+    with pytest.warns(UserWarning, match="refuses connections"):  # it waits for a server still starting, and says so
+        verdict = judge.judge(Clip("c1", subtitle="hi"))
     assert not verdict.ok and "cannot reach" in verdict.error
 
 
@@ -991,7 +992,7 @@ def server_starting_after(seconds: float) -> Iterator[tuple[str, FakeChatServer]
 
 def test_a_server_still_loading_its_model_when_the_run_starts_is_waited_for_not_given_up():
     # it was given up after 3 refused requests: every clip of the next 30 s failed at once, not asked
-    with server_starting_after(1.0) as (url, server):
+    with server_starting_after(1.0) as (url, server), pytest.warns(UserWarning, match="waiting up to 300 s"):
         verdicts = text_judge(url, backoff=0.3, startup_wait=300).judge_batch(lines(12))
     assert not any("not asked" in (v.error or "") for v in verdicts)
     assert verdicts[-1].words == ["calm"] and len(server.requests) >= 4
@@ -1000,7 +1001,8 @@ def test_a_server_still_loading_its_model_when_the_run_starts_is_waited_for_not_
 def test_a_server_never_reached_is_given_up_after_startup_wait_with_an_error_saying_to_check_its_url():
     url = nothing_listening()
     start = time.monotonic()
-    verdicts = text_judge(url, backoff=0.1, startup_wait=0.6).judge_batch(lines(100))
+    with pytest.warns(UserWarning, match="waiting up to 0.6 s"):
+        verdicts = text_judge(url, backoff=0.1, startup_wait=0.6).judge_batch(lines(100))
     assert time.monotonic() - start < 5.0  # 0.1 s a clip, each asked: 10 s
     asked = [v for v in verdicts if "cannot reach" in v.error]
     assert len(asked) >= 3 and verdicts[:len(asked)] == asked  # asked for 0.6 s, and 3 requests at least
