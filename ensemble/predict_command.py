@@ -48,7 +48,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     """The options of ``cojudge predict``."""
     p.add_argument("videos", nargs="*", metavar="VIDEO",
                    help="video files (a .srt/.vtt/.ass/.ssa/.txt, in any case, beside a video is its subtitle, read with it when given too, as clips/* gives it; "
-                        "else its one language-tagged subtitle, clip.en.srt, clip.en-orig.vtt, clip.en.sdh.srt, the one flagged default "
+                        "else its one language-tagged subtitle, clip.en.srt, clip.en-orig.vtt, clip.en.sdh.srt (tags in any case), the one flagged default "
                         "if several, never a forced one, clip.en.forced.srt); "
                         "a bare name without a file is a sample name for replayed judges")
     p.add_argument("--demo", action="store_true", help="make the bundled demo clip (a smiling face saying something happy) in the cache folder and judge it")

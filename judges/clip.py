@@ -153,7 +153,8 @@ def sidecar_subtitle_paths(video: Path) -> list[Path]:
     """The files that may be the subtitle of ``clip.mp4`` (its stem as written): ``clip.srt``, ``clip.vtt``, ``clip.ass``, ``clip.ssa``
     or ``clip.txt`` (or the suffix in upper case), the first that exists in that order; else one whose suffix is in mixed case
     (``clip.Srt``); else those named with a language tag and/or flags after the stem, as yt-dlp, Plex and Jellyfin name them
-    (``clip.en.srt``, ``clip.zh-Hans.vtt``, ``clip.en-orig.vtt``, ``clip.en.sdh.srt``, ``clip.default.srt``: :func:`subtitle_tags`),
+    (``clip.en.srt``, ``clip.zh-Hans.vtt``, ``clip.en-orig.vtt``, ``clip.en.sdh.srt``, ``clip.default.srt``, in any case, ``clip.EN.srt``:
+    :func:`subtitle_tags`),
     but for one that is another file's own (``clip.en.srt`` of ``clip.en.mp4``): of those, not a forced one (``clip.en.forced.srt``:
     only what is said in another language or written on screen, not the speech); the ones flagged ``default``, if any (the one
     a player shows); one a language, the plain one before yt-dlp's ``-orig`` (the same automatic captions, or the uploader's own
@@ -180,23 +181,33 @@ def _sidecar_subtitle_choice(video: Path) -> tuple[list[Path], list[Path]]:
     speech = {name: tag for name, tag in tags.items() if name not in forced}
     if any(_DEFAULT_FLAG in tag.flags for tag in speech.values()):
         speech = {name: tag for name, tag in speech.items() if _DEFAULT_FLAG in tag.flags}
-    best: dict[str | None, tuple[bool, bool, str]] = {}  # a language's (is -orig, is for the hearing impaired, name), the least
+    best: dict[str | None, tuple[bool, bool, str, str, str]] = {}  # a language's (is -orig, is for the hearing impaired, name order, name)
     for name, tag in speech.items():
-        language = tag.language.removesuffix("-orig") if tag.language else None
-        rank = (tag.language != language, bool(tag.flags & _HEARING_FLAGS), name)
+        match = _LANGUAGE_TAG.fullmatch(tag.language) if tag.language else None
+        language = tag.language.lower().removesuffix("-orig") if tag.language else None  # EN is en
+        rank = (bool(match and match["orig"]), bool(tag.flags & _HEARING_FLAGS), *_name_order(name), name)
         best[language] = min(best.get(language, rank), rank)
     return sorted(video.parent / rank[-1] for rank in best.values()), [video.parent / name for name in forced]
 
 
+def _name_order(name: str) -> tuple[str, str]:
+    """Names in any case, then lower case before upper: of one language, ``clip.en.srt`` before ``clip.EN.srt``, as ``clip.srt``
+    is read before ``clip.SRT``."""
+    return name.lower(), name.swapcase()
+
+
 #: A language tag as yt-dlp and players put it between a subtitle's stem and suffix (``clip.en.srt``): a language's ISO 639-1 code
 #: (``en``, ``zh``) or its ISO 639-2 one (``eng``, ``fre``/``fra``: :data:`_LANGUAGE_CODES`), then a script and/or a region as BCP 47
-#: writes them (``zh-Hans``, ``pt-BR``, ``es-419``, ``zh_CN``; the region in lower case too, ``zh-cn``, ``pt-br``), then yt-dlp's
-#: ``-orig`` (``en-orig``: YouTube's automatic captions in the language spoken). Not any dotted word: ``interview.part1.srt`` is
-#: the subtitle of ``interview.part1.mp4``, and ``clip.old.srt``, ``clip.log.txt`` are no language's.
-_LANGUAGE_TAG = re.compile(r"(?P<language>[a-z]{2,3})([-_][A-Z][a-z]{3})?([-_]([A-Za-z]{2}|\d{3}))?(-orig)?")
+#: writes them (``zh-Hans``, ``pt-BR``, ``es-419``, ``zh_CN``), then yt-dlp's ``-orig`` (``en-orig``: YouTube's automatic captions
+#: in the language spoken). In any case, as BCP 47 tags are and as Jellyfin reads them (``EN``, ``zh-hans``, ``pt-br``). Not any
+#: dotted word: ``interview.part1.srt`` is the subtitle of ``interview.part1.mp4``, and ``clip.old.srt``, ``clip.OLD.srt``,
+#: ``clip.log.txt`` are no language's.
+_LANGUAGE_TAG = re.compile(r"(?P<language>[a-z]{2,3})(?:[-_](?P<script>(?!orig$)[a-z]{4}))?(?:[-_](?P<region>[a-z]{2}|\d{3}))?"
+                           r"(?P<orig>-orig)?", re.IGNORECASE)
 
 #: The flags Jellyfin (10.9+) reads after a subtitle's stem, before or after its language or alone (``clip.en.sdh.srt``,
-#: ``clip.default.srt``, ``clip.default.en.forced.ass``; Plex libraries name ``forced`` and ``sdh`` ones so): the stream a player shows by
+#: ``clip.default.srt``, ``clip.default.en.forced.ass``; in any case, ``clip.en.FORCED.srt``, as Jellyfin matches them; Plex libraries
+#: name ``forced`` and ``sdh`` ones so): the stream a player shows by
 #: default; a forced one (only what is said in another language, or written on screen); one for the hearing impaired (the
 #: speech, and its sounds: ``[sobbing]``). ``hi`` is also Hindi's code: alone it is the language, with another one the flag.
 _DEFAULT_FLAG = "default"
@@ -234,7 +245,7 @@ class SubtitleTag:
 
 def subtitle_tags(stem: str) -> list[SubtitleTag]:
     """Each reading of a subtitle's ``stem`` as a video's stem then a language tag (:data:`_LANGUAGE_TAG`) and/or flags
-    (:data:`_FLAGS`), the longest video stem first: ``clip.en.forced`` is clip.en's forced subtitle, or clip's forced English
+    (:data:`_FLAGS`), in any case, the longest video stem first: ``clip.en.forced`` is clip.en's forced subtitle, or clip's forced English
     one; none for ``interview.part1``, ``clip.old`` or ``clip``."""
     parts = stem.split(".")
     readings = []
@@ -248,14 +259,15 @@ def subtitle_tags(stem: str) -> list[SubtitleTag]:
 
 
 def _read_tag(words: list[str]) -> tuple[str | None, frozenset[str]] | None:
-    """(language, flags) that ``words`` name, flags in any order and at most one language, else None."""
+    """(language as written, flags in lower case) that ``words`` name, in any case, flags in any order and at most one language,
+    else None."""
     language = None
     flags = set()
     for word in words:
         match = _LANGUAGE_TAG.fullmatch(word)
-        if word in _FLAGS:
-            flags.add(word)
-        elif language is None and match and match["language"] in _LANGUAGE_CODES:
+        if word.lower() in _FLAGS:
+            flags.add(word.lower())
+        elif language is None and match and match["language"].lower() in _LANGUAGE_CODES:
             language = word
         else:
             return None

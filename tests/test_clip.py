@@ -240,6 +240,20 @@ def test_a_subtitle_named_as_yt_dlp_plex_or_jellyfin_name_them_is_read_as_the_vi
     assert Clip.from_path(video).subtitle == ("I did it! Really & truly." if subtitle_name.endswith(".vtt") else "I did it! Really.")
 
 
+@pytest.mark.parametrize("subtitle_name", ["clip.EN.srt", "clip.Eng.srt", "clip.en.SDH.srt", "clip.DEFAULT.srt", "clip.zh-hans.srt",
+                                           "clip.PT-BR.srt", "clip.en-ORIG.vtt"])
+def test_a_language_tag_or_flag_in_upper_or_mixed_case_is_read_as_in_lower_case(video, subtitle_name):
+    # BCP 47 tags are read in any case, and Jellyfin matches languages and flags so: clip.EN.srt was no language's, never read
+    (video.parent / subtitle_name).write_text(VTT if subtitle_name.endswith(".vtt") else SRT, encoding="utf-8")
+    assert Clip.from_path(video).subtitle == ("I did it! Really & truly." if subtitle_name.endswith(".vtt") else "I did it! Really.")
+
+
+def test_of_one_language_in_two_cases_the_lower_case_tag_is_read_first(video):
+    for name in ("clip.EN.srt", "clip.en.srt"):
+        (video.parent / name).write_text(f"1\n00:00:00,000 --> 00:00:01,000\nfrom {name}\n", encoding="utf-8")
+    assert Clip.from_path(video).subtitle == "from clip.en.srt"
+
+
 def test_a_forced_subtitle_is_not_read_as_the_speech_the_plain_one_of_its_language_is(video):
     # a forced subtitle holds only what is said in another language or written on screen: with clip.en.srt it made two 'languages'
     (video.parent / "clip.en.srt").write_text(SRT, encoding="utf-8")
@@ -247,7 +261,7 @@ def test_a_forced_subtitle_is_not_read_as_the_speech_the_plain_one_of_its_langua
     assert Clip.from_path(video).subtitle == "I did it! Really."
 
 
-@pytest.mark.parametrize("subtitle_name", ["clip.en.forced.srt", "clip.foreign.srt"])
+@pytest.mark.parametrize("subtitle_name", ["clip.en.forced.srt", "clip.foreign.srt", "clip.en.FORCED.srt"])
 def test_a_forced_subtitle_alone_beside_a_video_is_warned_about_and_the_clip_has_none(video, subtitle_name):
     # read as the clip's speech, it would stop the speech judge from transcribing the audio, for a line or two of signs
     (video.parent / subtitle_name).write_text("1\n00:00:00,000 --> 00:00:01,000\n[sign] Exit\n", encoding="utf-8")
@@ -339,7 +353,8 @@ def test_a_language_tagged_subtitle_of_another_video_is_not_read_as_this_ones(tm
     assert Clip.from_path(tmp_path / "movie.en.mp4").subtitle == "I did it! Really."
 
 
-@pytest.mark.parametrize("subtitle_name", ["clip.old.srt", "clip.log.txt", "clip.cut.srt", "clip.raw.txt", "clip.mov.srt"])
+@pytest.mark.parametrize("subtitle_name", ["clip.old.srt", "clip.log.txt", "clip.cut.srt", "clip.raw.txt", "clip.mov.srt", "clip.OLD.srt",
+                                           "clip.Final.srt"])
 def test_a_dotted_word_that_is_no_language_code_is_no_language_tag(video, subtitle_name):
     # any two or three lower-case letters were a language: a backup (clip.old.srt) or a log (clip.log.txt) was read as the clip's speech
     (video.parent / subtitle_name).write_text(SRT, encoding="utf-8")
@@ -348,7 +363,7 @@ def test_a_dotted_word_that_is_no_language_code_is_no_language_tag(video, subtit
 
 @pytest.mark.parametrize("stem, video_stem", [("clip.en", "clip"), ("clip.zh-Hans", "clip"), ("clip.pt-BR", "clip"), ("clip.es-419", "clip"),
                                               ("clip.zh_CN", "clip"), ("a.b.eng", "a.b"), ("interview.part1", None), ("clip.final", None),
-                                              ("clip.2024", None), ("clip.EN", None), ("clip", None), (".en", None), ("clip.en-orig", "clip"),
+                                              ("clip.2024", None), ("clip.EN", "clip"), ("clip.OLD", None), ("clip", None), (".en", None), ("clip.en-orig", "clip"),
                                               ("clip.zh-cn", "clip"), ("clip.en.forced", "clip"), ("clip.default.en.sdh", "clip"),
                                               ("clip.default", "clip"), ("clip.old.forced", "clip.old"), ("clip.en.fr", "clip.en"),
                                               (".forced", None)])

@@ -537,6 +537,19 @@ def test_flagged_subtitles_given_beside_their_video_are_read_or_left_with_it_not
     assert [str(w.message).split(":")[0] for w in caught] == ["other.mp4"] and "is forced" in str(caught[0].message)
 
 
+def test_subtitles_tagged_in_upper_case_given_beside_their_video_are_read_or_left_with_it_not_warned_about_as_strays(tmp_path, monkeypatch):
+    # `cojudge predict clips/*` warned 'clip.en.FORCED.srt: a subtitle file, and no video of its name was given (clip.en.FORCED.mp4...)'
+    for name in ("clip", "other"):
+        (tmp_path / f"{name}.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42")
+    (tmp_path / "clip.EN.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\nI am so happy\n", encoding="utf-8")
+    (tmp_path / "other.en.FORCED.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\n[sign] Exit\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    with pytest.warns(UserWarning) as caught:
+        clips = collected(sorted(p.name for p in tmp_path.iterdir()))
+    assert [(c.name, c.subtitle) for c in clips] == [("clip", "I am so happy"), ("other", None)]
+    assert [str(w.message).split(":")[0] for w in caught] == ["other.mp4"] and "is forced" in str(caught[0].message)
+
+
 def test_subtitles_in_several_languages_beside_one_of_the_given_videos_do_not_stop_the_others(capsys, replay_config, tmp_path):
     # `cojudge predict clips/*` stopped before judging any clip: 'c1.mp4: has subtitles in several languages beside it (...)',
     # though yt-dlp's --sub-langs en,zh gives such folders, and that clip was judged without a subtitle before
