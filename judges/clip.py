@@ -157,8 +157,10 @@ def sidecar_subtitle_paths(video: Path) -> list[Path]:
     :func:`subtitle_tags`),
     but for one that is another file's own (``clip.en.srt`` of ``clip.en.mp4``): of those, not a forced one (``clip.en.forced.srt``:
     only what is said in another language or written on screen, not the speech); the ones flagged ``default``, if any (the one
-    a player shows); one a language, the plain one before yt-dlp's ``-orig`` (the same automatic captions, or the uploader's own
-    beside them) and before one for the hearing impaired (``sdh``, ``cc``, ``hi``: the same speech, and its sounds)."""
+    a player shows); of one language, however its tag writes it (``en``, ``EN``, ``eng``, ``en-US``: the same speech), the plain one
+    before yt-dlp's ``-orig`` (the same automatic captions, or the uploader's own beside them) and before one for the hearing
+    impaired (``sdh``, ``cc``, ``hi``: the same speech, and its sounds), then the language alone before it with a script or region,
+    then by name, lower case first (``clip.en.srt`` before ``clip.en-US.srt``, ``clip.eng.srt``, ``clip.EN.srt``)."""
     return _sidecar_subtitle_choice(video)[0]
 
 
@@ -181,11 +183,12 @@ def _sidecar_subtitle_choice(video: Path) -> tuple[list[Path], list[Path]]:
     speech = {name: tag for name, tag in tags.items() if name not in forced}
     if any(_DEFAULT_FLAG in tag.flags for tag in speech.values()):
         speech = {name: tag for name, tag in speech.items() if _DEFAULT_FLAG in tag.flags}
-    best: dict[str | None, tuple[bool, bool, str, str, str]] = {}  # a language's (is -orig, is for the hearing impaired, name order, name)
-    for name, tag in speech.items():
+    best: dict[str | None, tuple[bool, bool, bool, str, str, str]] = {}  # a language's (is -orig, is for the hearing impaired,
+    for name, tag in speech.items():                                    # has a script or region, name order, name), the least
         match = _LANGUAGE_TAG.fullmatch(tag.language) if tag.language else None
-        language = tag.language.lower().removesuffix("-orig") if tag.language else None  # EN is en
-        rank = (bool(match and match["orig"]), bool(tag.flags & _HEARING_FLAGS), *_name_order(name), name)
+        language = _LANGUAGES[match["language"].lower()] if match else None  # en, EN, eng, en-US, en-orig: one language
+        rank = (bool(match and match["orig"]), bool(tag.flags & _HEARING_FLAGS), bool(match and (match["script"] or match["region"])),
+                *_name_order(name), name)
         best[language] = min(best.get(language, rank), rank)
     return sorted(video.parent / rank[-1] for rank in best.values()), [video.parent / name for name in forced]
 
@@ -197,7 +200,7 @@ def _name_order(name: str) -> tuple[str, str]:
 
 
 #: A language tag as yt-dlp and players put it between a subtitle's stem and suffix (``clip.en.srt``): a language's ISO 639-1 code
-#: (``en``, ``zh``) or its ISO 639-2 one (``eng``, ``fre``/``fra``: :data:`_LANGUAGE_CODES`), then a script and/or a region as BCP 47
+#: (``en``, ``zh``) or its ISO 639-2 one (``eng``, ``fre``/``fra``: :data:`_LANGUAGES`), then a script and/or a region as BCP 47
 #: writes them (``zh-Hans``, ``pt-BR``, ``es-419``, ``zh_CN``), then yt-dlp's ``-orig`` (``en-orig``: YouTube's automatic captions
 #: in the language spoken). In any case, as BCP 47 tags are and as Jellyfin reads them (``EN``, ``zh-hans``, ``pt-br``). Not any
 #: dotted word: ``interview.part1.srt`` is the subtitle of ``interview.part1.mp4``, and ``clip.old.srt``, ``clip.OLD.srt``,
@@ -215,23 +218,25 @@ _FORCED_FLAGS = frozenset({"forced", "foreign"})
 _HEARING_FLAGS = frozenset({"sdh", "cc", "hi"})
 _FLAGS = _FORCED_FLAGS | _HEARING_FLAGS | {_DEFAULT_FLAG}
 
-#: The ISO 639-1 codes, and the ISO 639-2 codes (terminology and bibliographic) of the same languages: the codes subtitles are
-#: tagged with. Not ISO 639-3's 7,900, which make languages of English words (old, log, raw, cut, sad, mov, avi).
-_LANGUAGE_CODES = frozenset("""
-    aa ab ae af ak am an ar as av ay az ba be bg bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz ee el en eo es
-    et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki
-    kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no
-    nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg sh si sk sl sm sn so sq sr ss st su sv sw ta
-    te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu
-    aar abk afr aka alb amh ara arg arm asm ava ave aym aze bak bam baq bel ben bis bod bos bre bul bur cat ces cha che
-    chi chu chv cor cos cre cym cze dan deu div dut dzo ell eng epo est eus ewe fao fas fij fin fra fre fry ful geo ger
-    gla gle glg glv gre grn guj hat hau hbs heb her hin hmo hrv hun hye ibo ice ido iii iku ile ina ind ipk isl ita jav
-    jpn kal kan kas kat kau kaz khm kik kin kir kom kon kor kua kur lao lat lav lim lin lit ltz lub lug mac mah mal mao
-    mar may mkd mlg mlt mon mri msa mya nau nav nbl nde ndo nep nld nno nob nor nya oci oji ori orm oss pan per pli pol
-    por pus que roh ron rum run rus sag san sin slk slo slv sme smo sna snd som sot spa sqi srd srp ssw sun swa swe tah
-    tam tat tel tgk tgl tha tib tir ton tsn tso tuk tur twi uig ukr urd uzb ven vie vol wel wln wol xho yid yor zha zho
-    zul
-""".split())
+#: Each language's codes: its ISO 639-1 one, then its ISO 639-2 ones (terminology, bibliographic): the codes subtitles are tagged
+#: with, by the language they name (``eng`` is ``en``). Not ISO 639-3's 7,900, which make languages of English words (old, log,
+#: raw, cut, sad, mov, avi).
+_LANGUAGES = {code: codes.split()[0] for codes in """
+    aa aar, ab abk, ae ave, af afr, ak aka, am amh, an arg, ar ara, as asm, av ava, ay aym, az aze, ba bak, be bel, bg bul,
+    bi bis, bm bam, bn ben, bo bod tib, br bre, bs bos, ca cat, ce che, ch cha, co cos, cr cre, cs ces cze, cu chu, cv chv,
+    cy cym wel, da dan, de deu ger, dv div, dz dzo, ee ewe, el ell gre, en eng, eo epo, es spa, et est, eu eus baq, fa fas
+    per, ff ful, fi fin, fj fij, fo fao, fr fra fre, fy fry, ga gle, gd gla, gl glg, gn grn, gu guj, gv glv, ha hau, he heb,
+    hi hin, ho hmo, hr hrv, ht hat, hu hun, hy hye arm, hz her, ia ina, id ind, ie ile, ig ibo, ii iii, ik ipk, io ido, is
+    isl ice, it ita, iu iku, ja jpn, jv jav, ka kat geo, kg kon, ki kik, kj kua, kk kaz, kl kal, km khm, kn kan, ko kor, kr
+    kau, ks kas, ku kur, kv kom, kw cor, ky kir, la lat, lb ltz, lg lug, li lim, ln lin, lo lao, lt lit, lu lub, lv lav, mg
+    mlg, mh mah, mi mri mao, mk mkd mac, ml mal, mn mon, mr mar, ms msa may, mt mlt, my mya bur, na nau, nb nob, nd nde, ne
+    nep, ng ndo, nl nld dut, nn nno, no nor, nr nbl, nv nav, ny nya, oc oci, oj oji, om orm, or ori, os oss, pa pan, pi pli,
+    pl pol, ps pus, pt por, qu que, rm roh, rn run, ro ron rum, ru rus, rw kin, sa san, sc srd, sd snd, se sme, sg sag, sh
+    hbs, si sin, sk slk slo, sl slv, sm smo, sn sna, so som, sq sqi alb, sr srp, ss ssw, st sot, su sun, sv swe, sw swa, ta
+    tam, te tel, tg tgk, th tha, ti tir, tk tuk, tl tgl, tn tsn, to ton, tr tur, ts tso, tt tat, tw twi, ty tah, ug uig, uk
+    ukr, ur urd, uz uzb, ve ven, vi vie, vo vol, wa wln, wo wol, xh xho, yi yid, yo yor, za zha, zh zho chi, zu zul
+""".split(",") for code in codes.split()}
+_LANGUAGE_CODES = frozenset(_LANGUAGES)
 
 
 @dataclass(frozen=True)

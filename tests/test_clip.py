@@ -287,6 +287,18 @@ def test_of_one_language_the_plain_subtitle_is_read_before_its_sdh_or_original_c
     assert Clip.from_path(video).subtitle == "from " + names[1]
 
 
+@pytest.mark.parametrize("names, read", [(("clip.eng.srt", "clip.en.srt"), "clip.en.srt"), (("clip.en-US.srt", "clip.en.srt"), "clip.en.srt"),
+                                         (("clip.fr-CA.srt", "clip.fre.srt"), "clip.fre.srt"), (("clip.ger.srt", "clip.deu.srt"), "clip.deu.srt"),
+                                         (("clip.zh-Hant.srt", "clip.zh-Hans.srt"), "clip.zh-Hans.srt")])
+def test_one_language_written_two_ways_is_one_language_the_tag_without_a_script_or_region_read_first(video, names, read):
+    # clip.en.srt beside clip.eng.srt (or clip.en-US.srt) was warned about as 'subtitles in several languages', and neither was read
+    for name in names:
+        (video.parent / name).write_text(f"1\n00:00:00,000 --> 00:00:01,000\nfrom {name}\n", encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert Clip.from_path(video).subtitle == "from " + read
+
+
 def test_of_subtitles_in_several_languages_the_one_flagged_default_is_read(video):
     for name in ("clip.en.srt", "clip.fr.default.srt", "clip.de.srt"):
         (video.parent / name).write_text(f"1\n00:00:00,000 --> 00:00:01,000\nfrom {name}\n", encoding="utf-8")
