@@ -157,7 +157,8 @@ def sidecar_subtitle_paths(video: Path) -> list[Path]:
     :func:`subtitle_tags`),
     but for one that is another file's own (``clip.en.srt`` of ``clip.en.mp4``): of those, not a forced one (``clip.en.forced.srt``:
     only what is said in another language or written on screen, not the speech); the ones flagged ``default``, if any (the one
-    a player shows); of one language, however its tag writes it (``en``, ``EN``, ``eng``, ``en-US``: the same speech), the plain one
+    a player shows); of one language, however its tag writes it (``en``, ``EN``, ``eng``, ``en-US``: the same speech), with those
+    that name no language beside only it (``clip.sdh.srt`` beside ``clip.en.srt``: not another language), the plain one
     before yt-dlp's ``-orig`` (the same automatic captions, or the uploader's own beside them) and before one for the hearing
     impaired (``sdh``, ``cc``, ``hi``: the same speech, and its sounds), then the language alone before it with a script or region,
     then by name, lower case first (``clip.en.srt`` before ``clip.en-US.srt``, ``clip.eng.srt``, ``clip.EN.srt``)."""
@@ -190,6 +191,10 @@ def _sidecar_subtitle_choice(video: Path) -> tuple[list[Path], list[Path]]:
         rank = (bool(match and match["orig"]), bool(tag.flags & _HEARING_FLAGS), bool(match and (match["script"] or match["region"])),
                 *_name_order(name), name)
         best[language] = min(best.get(language, rank), rank)
+    if None in best and len(best) == 2:  # clip.sdh.srt beside clip.en.srt: it names no language, so not a second one
+        unknown = best.pop(None)
+        [language] = best
+        best[language] = min(best[language], unknown)
     return sorted(video.parent / rank[-1] for rank in best.values()), [video.parent / name for name in forced]
 
 

@@ -299,6 +299,24 @@ def test_one_language_written_two_ways_is_one_language_the_tag_without_a_script_
         assert Clip.from_path(video).subtitle == "from " + read
 
 
+@pytest.mark.parametrize("names, read", [(("clip.sdh.srt", "clip.en.srt"), "clip.en.srt"), (("clip.cc.srt", "clip.en.sdh.srt"), "clip.cc.srt"),
+                                         (("clip.sdh.srt", "clip.fr-CA.srt"), "clip.fr-CA.srt")])
+def test_a_subtitle_that_names_no_language_beside_those_of_one_language_is_of_that_language(video, names, read):
+    # clip.sdh.srt beside clip.en.srt was warned about as 'subtitles in several languages', though it names none, and neither was read
+    for name in names:
+        (video.parent / name).write_text(f"1\n00:00:00,000 --> 00:00:01,000\nfrom {name}\n", encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert Clip.from_path(video).subtitle == "from " + read
+
+
+def test_a_subtitle_that_names_no_language_beside_those_of_several_is_warned_about_with_them(video):
+    for name in ("clip.sdh.srt", "clip.en.srt", "clip.fr.srt"):
+        (video.parent / name).write_text(SRT, encoding="utf-8")
+    with pytest.warns(UserWarning, match=r"clip\.mp4: has subtitles in several languages beside it \(clip\.en\.srt, clip\.fr\.srt, clip\.sdh\.srt\)"):
+        assert Clip.from_path(video).subtitle is None
+
+
 def test_of_subtitles_in_several_languages_the_one_flagged_default_is_read(video):
     for name in ("clip.en.srt", "clip.fr.default.srt", "clip.de.srt"):
         (video.parent / name).write_text(f"1\n00:00:00,000 --> 00:00:01,000\nfrom {name}\n", encoding="utf-8")
