@@ -26,7 +26,7 @@ from calibration.tuning import check_folds, check_grid, check_labels, check_uniq
 from ensemble.fuser import Fuser, JudgeOutputs
 from ensemble.vote_table import VoteTable
 from judges.clip import name_like
-from judges.errors import InputError
+from judges.errors import InputError, listed
 from judges.option_values import check_flags
 from judges.user_warnings import warn_user
 
@@ -109,7 +109,7 @@ def cross_validate(
     single_outputs = outputs if single_outputs is None else single_outputs
     missing = sorted(set(outputs) - set(single_outputs))
     if missing:
-        raise InputError(f"cross_validate: single_outputs lacks judge(s) {', '.join(missing)}; give every judge of outputs, read as the metric reads them")
+        raise InputError(f"cross_validate: single_outputs lacks judge(s) {listed(missing)}; give every judge of outputs, read as the metric reads them")
     single_outputs = {judge: single_outputs[judge] for judge in outputs}  # the panel's judges only
     check_unique_names(names)
     check_folds(folds, repeats, len(names))

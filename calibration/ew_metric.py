@@ -15,7 +15,7 @@ import numpy as np
 
 from calibration.emotion_wheel import METRIC_NAMES, WHEELS, EmotionWheel, load_wheel
 from judges.clip import refuse_a_single_name, repeated_names
-from judges.errors import InputError
+from judges.errors import InputError, listed
 
 __all__ = ["EWScores", "evaluate", "level1_f_of_classes", "official_words", "sample_precision_recall", "f_from_pr", "SCORE_KEYS"]
 
@@ -167,7 +167,7 @@ def evaluate(
         raise InputError(f"evaluate: {len(unlabelled)} name(s) have no label, e.g. {unlabelled[0]!r}; score only labelled clips")
     repeated = repeated_names(names)
     if repeated:  # it would weigh twice in every mean
-        raise InputError(f"evaluate: clip(s) {', '.join(map(repr, repeated[:5]))} given more than once in names; give each clip once")
+        raise InputError(f"evaluate: clip(s) {listed(map(repr, repeated))} given more than once in names; give each clip once")
     if not names:  # else every score 0.0 with n=0, which reads as a prediction that got everything wrong
         what = "labels is empty" if not labels else "names is empty"
         raise InputError(f"evaluate: {what}, so no clip would be scored; give the names of labelled clips (names=None: every labelled one)")

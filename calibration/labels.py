@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from judges.clip import repeated_names
-from judges.errors import InputError
+from judges.errors import InputError, listed
 from judges.label_text import parse_labels
 from judges.outputs import read_label_csv
 from judges.text_files import read_text_file, user_path
@@ -40,7 +40,7 @@ def read_split(path: str | Path) -> list[str]:
                          "one per line (e.g. ovmerd/splits/dev.txt)")
     dupes = sorted(repeated_names(names))
     if dupes:
-        raise InputError(f"{path}: names listed twice: {', '.join(dupes[:5])}")
+        raise InputError(f"{path}: names listed twice: {listed(dupes)}")
     return names
 
 
@@ -56,6 +56,5 @@ def check_names(names: Iterable[str], known: Mapping[str, object], what: str) ->
     names = list(names)
     unknown = [n for n in names if n not in known]
     if unknown:
-        shown = ", ".join(unknown[:5]) + (f" (+{len(unknown) - 5} more)" if len(unknown) > 5 else "")
-        raise InputError(f"{len(unknown)} name(s) not in {what}: {shown}; is it the right split for these labels?")
+        raise InputError(f"{len(unknown)} name(s) not in {what}: {listed(unknown)}; is it the right split for these labels?")
     return names

@@ -12,7 +12,7 @@ from types import ModuleType
 from typing import TextIO
 
 from ensemble.output_files import new_folders_removed_on_failure
-from judges.errors import InputError
+from judges.errors import InputError, listed
 
 __all__ = ["main", "entry", "COMMANDS"]
 
@@ -103,7 +103,7 @@ def _refuse_unknown_arguments(parser: argparse.ArgumentParser, unknown: list[str
         hint = f" (did you mean {', '.join(dict.fromkeys(meant))}?)"
     else:
         hint = f"; see {parser.prog} --help"
-    parser.error(f"unrecognized arguments: {' '.join(unknown)}{hint}")
+    parser.error(f"unrecognized arguments: {listed(unknown)}{hint}")
 
 
 def _refuse_options_before_the_command(parser: argparse.ArgumentParser, before: list[str], command: str) -> None:

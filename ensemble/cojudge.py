@@ -13,7 +13,7 @@ from ensemble.output_files import check_output_path
 from ensemble.voter_base import ClassVoter, VoterNotFittedError
 from judges.base import Judge
 from judges.clip import Clip, repeated_names
-from judges.errors import InputError
+from judges.errors import InputError, listed
 from judges.option_values import check_flags
 from judges.text_files import user_path
 from judges.user_warnings import warn_user
@@ -250,8 +250,8 @@ class CoJudge:
         unfitted = [j.name for j in self.judges if j.name not in self.fuser.judges_]
         if unfitted and frozenset(unfitted) not in self._warned_unfitted:
             self._warned_unfitted.add(frozenset(unfitted))
-            warn_user(f"judge(s) {', '.join(unfitted)} were not in the fit, so they are not run: their votes would not be fused; "
-                      f"fit again with them to count their votes (fitted with: {', '.join(self.fuser.judges_)})")
+            warn_user(f"judge(s) {listed(unfitted)} were not in the fit, so they are not run: their votes would not be fused; "
+                      f"fit again with them to count their votes (fitted with: {listed(self.fuser.judges_)})")
         return self.fuser.predict(verdicts_to_outputs(self._run(fitted, clips)), [c.name for c in clips])
 
     # -- persistence -------------------------------------------------------------------
@@ -292,7 +292,7 @@ class CoJudge:
         by_name = {j.name: j for j in self.judges}
         missing = [n for n in self.fuser.judges_ if n not in by_name]
         if missing:
-            raise InputError(f"CoJudge: its fusion was fitted with judge(s) {', '.join(missing)} that it was not given; give all of: {', '.join(self.fuser.judges_)}")
+            raise InputError(f"CoJudge: its fusion was fitted with judge(s) {listed(missing)} that it was not given; give all {len(self.fuser.judges_)} it was fitted with")
         return by_name
 
     @classmethod
@@ -311,7 +311,7 @@ class CoJudge:
         by_name = {j.name: j for j in judges}
         missing = [n for n in fuser.judges_ if n not in by_name]
         if missing:
-            raise InputError(f"{path}: calibrated with judge(s) {', '.join(missing)} that were not given; give all of: {', '.join(fuser.judges_)}")
+            raise InputError(f"{path}: calibrated with judge(s) {listed(missing)} that were not given; give all {len(fuser.judges_)} it was calibrated with")
         digests = {n: by_name[n].cache_identity().get("labels") for n in fuser.judges_}  # a replayed judge's answers
         for name, _ in judges_with_other_answers(data, digests):
             warnings.warn(f"judge {name} serves other answers than the ones {path} was calibrated on; fine for the same "

@@ -15,7 +15,7 @@ from calibration.labels import read_split
 from ensemble.fused_prediction import FusedPrediction
 from ensemble.judge_args import add_judge_arguments, judge_file_inputs, judge_files
 from ensemble.output_files import check_output_path, write_atomically
-from judges.errors import InputError
+from judges.errors import InputError, listed
 from judges.label_text import format_labels
 from judges.outputs import read_judge_output
 from judges.replay import answers_digest
@@ -45,6 +45,13 @@ def write_predictions_csv(path: str | Path, predictions: Iterable[FusedPredictio
     return write_atomically(path, lambda fh: write_prediction_rows(fh, predictions), newline="")
 
 
+def _judges_not_given(missing: list[str], tuned: list[str]) -> str:
+    """The tuned judges a run lacks, each named once ("37 judge(s), none of them given here (a, b ... and 32 more)")."""
+    if len(missing) == len(tuned):
+        return f"{len(tuned)} judge(s), none of them given here ({listed(tuned)})"
+    return f"{len(tuned)} judge(s), {len(missing)} of them not given here ({listed(missing)})"
+
+
 def run(args: argparse.Namespace) -> int:
     """``cojudge fuse``: fuse the stored outputs with the calibration, write the name,openset CSV (``--out``); the exit code."""
     files = judge_files(args)
@@ -55,10 +62,11 @@ def run(args: argparse.Namespace) -> int:
     fuser, data = load_calibration(args.calibration)
     missing = [n for n in fuser.judges_ if n not in files]
     if missing:
-        raise InputError(f"{args.calibration} was tuned with judge(s) {', '.join(missing)} not given here; give --judge NAME=PATH for each of: {', '.join(fuser.judges_)}")
+        raise InputError(f"{args.calibration} was tuned with {_judges_not_given(missing, fuser.judges_)}; "
+                         "give --judge NAME=PATH (or --judge-glob PATTERN) for each judge it was tuned with (its \"judges\" list them all, with their files)")
     extra = [n for n in files if n not in fuser.judges_]
     if extra:
-        print(f"warning: ignoring judge(s) not in the calibration: {', '.join(extra)}", file=sys.stderr)
+        print(f"warning: ignoring judge(s) not in the calibration: {listed(extra)}", file=sys.stderr)
     outputs = {n: read_judge_output(files[n]) for n in fuser.judges_}
     digests = {n: answers_digest(out) for n, out in outputs.items()}
     moved = judges_on_other_files(data, files, digests)
@@ -91,5 +99,5 @@ def run(args: argparse.Namespace) -> int:
     wrote = args.out if details is None else f"{args.out} and {args.details}"
     print(f"fused {len(preds)} clips with {len(fuser.judges_)} judges ({data['strategy']}); {n_words:.2f} words per clip; wrote {wrote}", file=sys.stderr)
     if failed:
-        print(f"warning: {len(failed)} clip(s) no judge answered, written with no words: {', '.join(failed[:10])}{' ...' if len(failed) > 10 else ''}", file=sys.stderr)
+        print(f"warning: {len(failed)} clip(s) no judge answered, written with no words: {listed(failed)}", file=sys.stderr)
     return 0

@@ -14,7 +14,7 @@ from ensemble.stacked_voter import StackedVoter
 from ensemble.vote_table import VoteTable, WordMapper, check_outputs
 from ensemble.voter_base import ClassVoter, VoterNotFittedError
 from judges.clip import name_like, refuse_a_single_name, repeated_names
-from judges.errors import InputError
+from judges.errors import InputError, listed
 from judges.option_values import is_number
 from judges.user_warnings import warn_user
 
@@ -43,8 +43,8 @@ def check_voter(voter: object) -> None:
 def warn_unfitted_judges(unfitted: Sequence[str], fitted: Sequence[str]) -> None:
     """Warn that the outputs of judges given but not among the ``fitted`` ones are not fused: the voter has no weight for
     them, which a caller adding a judge would not expect."""
-    warn_user(f"judge(s) {', '.join(map(str, unfitted))} were not in the fit, so their outputs are not fused; fit again with "
-              f"them to count their votes (fitted with: {', '.join(fitted)})")
+    warn_user(f"judge(s) {listed(unfitted)} were not in the fit, so their outputs are not fused; fit again with "
+              f"them to count their votes (fitted with: {listed(fitted)})")
 
 
 class Fuser(BaseEstimator):
@@ -141,7 +141,7 @@ class Fuser(BaseEstimator):
         check_labels(labels, names, self.space())
         repeated = repeated_names(names)
         if repeated:  # its votes and labels would weigh twice in the fit, as CoJudge.fit and tuning refuse
-            raise InputError(f"Fuser.fit: clip(s) {', '.join(map(repr, repeated[:5]))} given more than once in names; give each clip once")
+            raise InputError(f"Fuser.fit: clip(s) {listed(map(repr, repeated))} given more than once in names; give each clip once")
         if not names:
             raise InputError("Fuser.fit: no labelled clips to learn from; give labels such as {'sample_00000007': ['happy']}")
         table = self.table(outputs, names)

@@ -28,7 +28,7 @@ from ensemble.fused_prediction import FusedPrediction
 from ensemble.output_files import check_output_path
 from ensemble.score_union_fuser import ScoreUnionFuser
 from judges.clip import SUBTITLE_SUFFIXES, Clip, read_subtitle_file, sidecar_subtitle_paths, subtitle_tags, untagged_stem
-from judges.errors import InputError
+from judges.errors import InputError, listed
 from judges.install_hints import install_hint
 from judges.text_files import user_path
 from judges.user_warnings import warn_user
@@ -304,8 +304,8 @@ def _fuse(
     fuser, data = calibration
     missing = [n for n in fuser.judges_ if n not in verdicts]
     if missing:
-        raise InputError(f"{args.calibration}: calibrated with judge(s) {', '.join(missing)} that {_config_path(args)} does not configure; "
-                         f"configure all of: {', '.join(fuser.judges_)}")
+        raise InputError(f"{args.calibration}: calibrated with judge(s) {listed(missing)} that {_config_path(args)} does not configure; "
+                         f"configure all {len(fuser.judges_)} it was calibrated with")
     _warn_unused(list(verdicts), fuser.judges_)
     outputs = verdicts_to_outputs({n: verdicts[n] for n in fuser.judges_})
     return fuser.predict(outputs, names), f"calibrated {data.get('strategy', 'stacked')} fusion ({args.calibration})"
@@ -329,7 +329,7 @@ def _no_wheel_reason() -> str:
 def _warn_unused(configured: Sequence[str], calibrated: Sequence[str]) -> None:
     unused = [n for n in configured if n not in calibrated]
     if unused:
-        print(f"warning: judge(s) {', '.join(unused)} are not in the calibration and were not used", file=sys.stderr)
+        print(f"warning: judge(s) {listed(unused)} are not in the calibration and were not used", file=sys.stderr)
 
 
 # -- output ----------------------------------------------------------------------------
@@ -399,7 +399,7 @@ def _summary(args: argparse.Namespace, preds: list[FusedPrediction], verdicts: M
         print(line, file=sys.stderr)
     if failed:
         print(f"warning: {len(failed)} clip(s) no judge answered (reported with no words, not guessed): "
-              f"{', '.join(failed[:10])}{' ...' if len(failed) > 10 else ''}", file=sys.stderr)
+              f"{listed(failed)}", file=sys.stderr)
 
 
 def _judge_failures(verdicts: Mapping[str, Mapping[str, Verdict]], names: Sequence[str], cached: bool) -> list[str]:

@@ -10,7 +10,7 @@ import numpy as np
 
 from ensemble.class_space import ClassSpace
 from judges.clip import repeated_names
-from judges.errors import InputError
+from judges.errors import InputError, listed
 
 if TYPE_CHECKING:  # imported where built (Fuser.mapper): the graph needs networkx and a sentence embedder
     from ensemble.embedding_graph import EmotionGraph
@@ -152,7 +152,7 @@ class VoteTable:
             raise InputError(f"judge(s) {', '.join(map(repr, repeated))} given more than once in judges; give each judge once")
         missing = [j for j in judges if j not in outputs]
         if missing:
-            raise InputError(f"no outputs for judge(s) {', '.join(missing)}; give every judge the fusion was tuned with")
+            raise InputError(f"no outputs for judge(s) {listed(missing)}; give every judge the fusion was tuned with")
         names = list(names)
         for judge in judges:
             for name in names:
@@ -264,7 +264,7 @@ class VoteTable:
         judges = list(judges)
         unknown = [j for j in judges if j not in self.judges]
         if unknown:
-            raise InputError(f"VoteTable.judge_subset: no judge {', '.join(map(repr, unknown))} in this table; its judges are {', '.join(self.judges)}")
+            raise InputError(f"VoteTable.judge_subset: no judge {listed(map(repr, unknown))} in this table; its judges are {listed(self.judges)}")
         repeated = repeated_names(judges)
         if repeated:  # a judge twice would vote twice
             raise InputError(f"VoteTable.judge_subset: judge(s) {', '.join(map(repr, repeated))} given more than once; give each judge once")

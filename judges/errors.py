@@ -1,7 +1,13 @@
-"""The one exception type for user mistakes: bad files, bad names, bad options; and :func:`snippet`, how an error quotes text."""
+"""The one exception type for user mistakes: bad files, bad names, bad options; :func:`snippet`, how an error quotes text,
+and :func:`listed`, how a message names the items of a collection (judges, clips, files) however many there are."""
 from __future__ import annotations
 
-__all__ = ["InputError", "snippet"]
+from collections.abc import Iterable
+
+__all__ = ["InputError", "snippet", "listed", "LISTED"]
+
+#: How many items a message names before "and N more".
+LISTED = 5
 
 
 class InputError(ValueError):
@@ -17,3 +23,12 @@ def snippet(text: str, limit: int) -> str:
     one-line error quotes a model's answer or a server's reply, however long or many-lined."""
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 3] + "..."
+
+
+def listed(items: Iterable[object], limit: int = LISTED) -> str:
+    """``items`` joined by ", ", the first ``limit`` of them then "and N more": how an error or a warning names judges, clips
+    or files, so that 37 judges (or 2000 clips) keep it one readable line ("a, b, c, d, e and 32 more")."""
+    texts = [str(item) for item in items]
+    if len(texts) <= limit:
+        return ", ".join(texts)
+    return f"{', '.join(texts[:limit])} and {len(texts) - limit} more"

@@ -19,7 +19,7 @@ from typing import Any
 
 from judges.base import Judge
 from judges.clip import repeated_names
-from judges.errors import InputError
+from judges.errors import InputError, listed
 from judges.file_modules import file_module_name, run_file_module
 from judges.text_files import read_text_file, user_path
 
@@ -202,7 +202,7 @@ def load_config(path: str | Path) -> list[dict[str, Any]]:
     named = [entry["name"] for entry in entries if "name" in entry]  # all text, checked above
     repeated = sorted(repeated_names(named))
     if repeated:  # before any judge is built: a model judge takes minutes to load
-        raise InputError(f"{path}: judge names must be unique; repeated: {', '.join(repeated)}")
+        raise InputError(f"{path}: judge names must be unique; repeated: {listed(repeated)}")
     return entries
 
 
@@ -355,7 +355,7 @@ def judges_from_config(path: str | Path) -> list[Judge]:
         names = [j.name for j in judges]
         dupes = sorted(repeated_names(names))
         if dupes:
-            raise InputError(f"{path}: judge names must be unique; repeated: {', '.join(dupes)}")
+            raise InputError(f"{path}: judge names must be unique; repeated: {listed(dupes)}")
     except BaseException:  # the judges built so far hold models (GPU memory) or servers: release them
         for judge in judges:
             with contextlib.suppress(Exception):  # the error that stopped the build is the one to report

@@ -30,7 +30,7 @@ from tqdm.auto import tqdm
 
 from judges.base import Judge
 from judges.clip import Clip, repeated_names
-from judges.errors import InputError
+from judges.errors import InputError, listed
 from judges.option_values import check_flags, is_number, is_whole_number
 from judges.user_warnings import warn_user, with_call_site
 from judges.verdict import Verdict
@@ -103,7 +103,7 @@ def _checked_judges(judges: Sequence[Judge]) -> list[Judge]:
     names = [judge.name for judge in judges]
     repeated = sorted(repeated_names(names))
     if repeated:
-        raise InputError(f"judge names must be unique; repeated: {', '.join(repeated)}; give each judge its own name")
+        raise InputError(f"judge names must be unique; repeated: {listed(repeated)}; give each judge its own name")
     return judges
 
 
@@ -135,7 +135,7 @@ def checked_clips(clips: Iterable[Clip | str | Path]) -> list[Clip]:
     names = [clip.name for clip in checked]
     if len(set(names)) != len(names):
         repeated = sorted(repeated_names(names))
-        raise InputError(f"clip names must be unique; repeated: {', '.join(_named(name, checked) for name in repeated[:5])}; "
+        raise InputError(f"clip names must be unique; repeated: {listed(_named(name, checked) for name in repeated)}; "
                          "rename or drop the duplicates")
     return checked
 

@@ -17,7 +17,7 @@ from tqdm.auto import tqdm
 from judges.base import Judge
 from judges.clip import Clip
 from judges.clip_hash import clip_key, identity_hash, sha256_file
-from judges.errors import InputError
+from judges.errors import InputError, listed
 from judges.text_files import path_text, user_path
 from judges.user_warnings import warn_user
 from judges.verdict import Verdict
@@ -170,7 +170,7 @@ class VerdictCache:
         found, ours = _table_columns(conn), _schema_columns()
         foreign = sorted(set(found) - set(ours))
         if foreign:
-            raise InputError(f"{self.path}: a sqlite database of another application (it holds {', '.join(foreign[:5])}); "
+            raise InputError(f"{self.path}: a sqlite database of another application (it holds {listed(foreign)}); "
                              "left untouched; give a new file as the verdict cache")
         for name, columns in found.items():
             if columns != ours[name]:

@@ -44,6 +44,15 @@ def test_bad_prediction_file_is_one_line_error(capsys, data_root, tmp_path, pred
     assert err.count("\n") == 0 and pred_name in err and "Traceback" not in err
 
 
+def test_split_names_not_in_the_labels_are_named_the_first_five_then_how_many_more(capsys, data_root, tmp_path):
+    split = tmp_path / "split.txt"
+    split.write_text("".join(f"typo{i}\n" for i in range(7)), encoding="utf-8")
+    code = main(["evaluate", "--labels", str(data_root / "ovmerd/labels/dev.csv"),
+                 "--pred", str(data_root / "ovmerd/outputs/AffectGPT/checkpoint_000030_loss_0.602-openset.npz"), "--names", str(split)])
+    err = capsys.readouterr().err
+    assert code == 2 and "7 name(s) not in " in err and ": typo0, typo1, typo2, typo3, typo4 and 2 more; is it the right split" in err
+
+
 def test_wheel_dir_missing_files_is_one_line_error(capsys, data_root, tmp_path):
     code = main(["evaluate", "--labels", str(data_root / "ovmerd/labels/dev.csv"),
                  "--pred", str(data_root / "ovmerd/outputs/AffectGPT/checkpoint_000030_loss_0.602-openset.npz"),

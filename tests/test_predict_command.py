@@ -275,6 +275,12 @@ def test_the_warning_names_just_the_clips_no_judge_answered(capsys, replay_confi
     assert "warning: 1 clip(s) no judge answered (reported with no words, not guessed): nobody\n" in err
 
 
+def test_the_warning_names_the_first_five_clips_no_judge_answered_then_how_many_more(capsys, replay_config):
+    _, _, err = cojudge(capsys, "c1", *(f"nobody{i}" for i in range(12)), "--config", replay_config, "--format", "csv")
+    assert ("warning: 12 clip(s) no judge answered (reported with no words, not guessed): nobody0, nobody1, nobody2, nobody3, "
+            "nobody4 and 7 more\n") in err
+
+
 def test_a_judge_whose_server_is_down_is_named_in_a_warning_even_when_another_judge_answered(capsys, tmp_path):
     """With --format csv the table's rows are not printed: the warning is where a server gone down shows."""
     config = tmp_path / "judges.toml"

@@ -75,7 +75,7 @@ def test_fuse_without_a_calibrated_judge_is_one_line_error(calibration, panel, t
     assert code == 2 and "chatunivi" in err and err.count("\n") == 0
 
 
-def test_fuse_names_every_calibrated_judge_that_is_missing_not_only_the_first_five(data_root, tmp_path, capsys):
+def test_fuse_names_the_first_five_missing_calibrated_judges_then_how_many_more(data_root, tmp_path, capsys):
     checkpoints = sorted((data_root / "ovmerd" / "outputs" / "AffectGPT").glob("*-openset.npz"))[:7]
     specs = [f"ckpt{i}={path}" for i, path in enumerate(checkpoints)]
     calibration = tmp_path / "calibration.json"
@@ -84,8 +84,19 @@ def test_fuse_names_every_calibrated_judge_that_is_missing_not_only_the_first_fi
     assert main(tune + [arg for spec in specs for arg in ("--judge", spec)]) == 0
     capsys.readouterr()
     code = main(["fuse", "--calibration", str(calibration), "--judge", specs[0], "--out", str(tmp_path / "p.csv")])
-    missing = capsys.readouterr().err.split(" not given here")[0]
-    assert code == 2 and all(f"ckpt{i}" in missing for i in range(1, 7)) and "ckpt0" not in missing
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1
+    assert "tuned with 7 judge(s), 6 of them not given here (ckpt1, ckpt2, ckpt3, ckpt4, ckpt5 and 1 more)" in err
+    assert '(its "judges" list them all, with their files)' in err
+
+
+def test_fuse_given_none_of_the_calibrated_judges_names_each_of_them_once(calibration, data_root, tmp_path, capsys):
+    # 37 judges were listed twice on one line: once as the missing ones, once as the ones to give
+    other = data_root / "ovmerd/outputs/Otter/output-reason-7b-subtitle-eng-openset.npz"
+    code = main(["fuse", "--calibration", str(calibration), "--judge", f"otter={other}", "--out", str(tmp_path / "p.csv")])
+    err = capsys.readouterr().err
+    assert code == 2 and "tuned with 3 judge(s), none of them given here (affectgpt, chatunivi, videochat2)" in err
+    assert err.count("chatunivi") == 1
 
 
 def test_unknown_strategy_suggests_the_right_one(panel, data_root, tmp_path, capsys):
@@ -261,6 +272,13 @@ def test_fuse_writes_a_clip_no_judge_answered_with_no_words_and_warns(calibratio
     assert _fuse(calibration, panel, tmp_path / "pred.csv", "--names", tmp_path / "split.txt") == 0
     assert read_judge_output(tmp_path / "pred.csv")["nobody"] == []
     assert "warning: 1 clip(s) no judge answered, written with no words: nobody" in capsys.readouterr().err
+
+
+def test_fuse_names_the_first_five_clips_no_judge_answered_then_how_many_more(calibration, panel, tmp_path, capsys, dev_names):
+    (tmp_path / "split.txt").write_text(dev_names[0] + "".join(f"\nnobody{i}" for i in range(7)) + "\n", encoding="utf-8")
+    assert _fuse(calibration, panel, tmp_path / "pred.csv", "--names", tmp_path / "split.txt") == 0
+    assert ("warning: 7 clip(s) no judge answered, written with no words: nobody0, nobody1, nobody2, nobody3, nobody4 "
+            "and 2 more\n") in capsys.readouterr().err
 
 
 def test_fuse_warns_about_a_judge_that_answered_few_of_the_clips_fused(calibration, panel, tmp_path, capsys, data_root):
