@@ -4,11 +4,11 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import sys
 
 from calibration.emotion_wheel import load_wheel
 from calibration.ew_metric import SCORE_KEYS, evaluate, official_words
 from calibration.labels import check_names, read_labels, read_split
+from ensemble.cli import report
 from judges.errors import InputError
 from judges.outputs import read_judge_output
 
@@ -44,10 +44,9 @@ def note_unsplit_words(path: str, answers: dict[str, list[str]], names: list[str
     clips = [(n, w) for n in names for w in answers.get(n) or () if _UNSPLIT.search(w)]
     if clips:
         count = len({n for n, _ in clips})
-        print(f"note: {path}: {count} clip(s) join words by ';', '/', a Chinese comma or a line break (e.g. {clips[0][0]!r}: "
+        report("evaluate", "note", f"{path}: {count} clip(s) join words by ';', '/', a Chinese comma or a line break (e.g. {clips[0][0]!r}: "
               f"{clips[0][1][:60]!r}), which the official metric does not split at: each such text is one unknown word there, "
-              "as the official code scores it (tune and fuse read the words apart); separate words by commas (['mad', 'calm'])",
-              file=sys.stderr)
+              "as the official code scores it (tune and fuse read the words apart); separate words by commas (['mad', 'calm'])")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -69,17 +68,16 @@ def run(args: argparse.Namespace) -> int:
     # the official metric skips them; a user's own labels (Chinese words, an empty cell) should hear why n is smaller
     if scores.skipped:
         k, first = len(scores.skipped), scores.skipped[0]
-        print(f"note: {args.labels}: {k} of the {len(names)} labelled clips {'is' if k == 1 else 'are'} not scored: "
+        report("evaluate", "note", f"{args.labels}: {k} of the {len(names)} labelled clips {'is' if k == 1 else 'are'} not scored: "
               f"{'its' if k == 1 else 'their'} ground truth names "
               f"no emotion-wheel word (e.g. {first!r}: {', '.join(official_words(labels[first])) or 'no words'}); "
-              "the official metric skips such clips", file=sys.stderr)
+              "the official metric skips such clips")
     unlabelled = [n for n in preds if n not in labels]  # a typo'd name, another split's clips: never scored, so said
     if unlabelled:
-        print(f"note: {args.pred}: {len(unlabelled)} of its {len(preds)} clips {'has' if len(unlabelled) == 1 else 'have'} no label "
-              f"in {args.labels} (e.g. {unlabelled[0]!r}) and {'is' if len(unlabelled) == 1 else 'are'} not scored", file=sys.stderr)
+        report("evaluate", "note", f"{args.pred}: {len(unlabelled)} of its {len(preds)} clips {'has' if len(unlabelled) == 1 else 'have'} no label "
+              f"in {args.labels} (e.g. {unlabelled[0]!r}) and {'is' if len(unlabelled) == 1 else 'are'} not scored")
     if scores.missing:  # counted among the scored clips only: one the metric skips is not scored as empty
-        print(f"warning: {args.pred}: {scores.missing} of the {scores.n} scored samples have no prediction; scored as empty",
-              file=sys.stderr)
+        report("evaluate", "warning", f"{args.pred}: {scores.missing} of the {scores.n} scored samples have no prediction; scored as empty")
     result = scores.as_dict()
     if args.format == "json":
         print(json.dumps({k: (round(v, 4) if isinstance(v, float) else v) for k, v in result.items()}))

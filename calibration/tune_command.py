@@ -12,6 +12,7 @@ from calibration.emotion_wheel import load_wheel, wheel_input_files
 from calibration.labels import check_names, read_labels, read_split
 from calibration.objectives import Objective
 from calibration.tuning import MAX_REPEATS, STRATEGIES, check_folds, check_grid, check_labels, default_grid, make_voter, strategy_of, tune_table
+from ensemble.cli import report
 from ensemble.fuser import OOV_POLICIES, Fuser
 from ensemble.judge_args import add_judge_arguments, judge_file_inputs, judge_files
 from ensemble.output_files import check_output_path
@@ -85,9 +86,9 @@ def run(args: argparse.Namespace) -> int:
     untuned = sorted(set(default_grid(strategy)) - set(grid)) if strategy in STRATEGIES else []
     if args.grid and untuned:  # --grid replaces the default grid: what it leaves out is not searched
         one = len(untuned) == 1
-        print(f"note: --grid replaces the default grid, so {', '.join(untuned)} {'keeps its default' if one else 'keep their defaults'} "
+        report("tune", "note", f"--grid replaces the default grid, so {', '.join(untuned)} {'keeps its default' if one else 'keep their defaults'} "
               f"({', '.join(f'{k}={voter.get_params()[k]!r}' for k in untuned)}) and {'is' if one else 'are'} not tuned; "
-              f"add --grid {untuned[0]}=... to search {'it' if one else 'them'} too", file=sys.stderr)
+              f"add --grid {untuned[0]}=... to search {'it' if one else 'them'} too")
     objective = Objective(args.objective)
     check_folds(args.folds, args.repeats, len(names))
     fuser = Fuser(voter, oov=args.oov, wheel=load_wheel(args.wheel_dir))
@@ -98,14 +99,13 @@ def run(args: argparse.Namespace) -> int:
         if not answered:
             raise InputError(f"judge {name} ({files[name]}) answered none of the {len(names)} tuning clips; is it the right file?")
         if len(answered) < len(names) / 2:
-            print(f"warning: judge {name} answered only {len(answered)} of the {len(names)} tuning clips; its weights rest on those", file=sys.stderr)
+            report("tune", "warning", f"judge {name} answered only {len(answered)} of the {len(names)} tuning clips; its weights rest on those")
         if not any(out[n] for n in answered):
-            print(f"warning: judge {name} named no emotion word on any tuning clip; it adds nothing to the fusion", file=sys.stderr)
+            report("tune", "warning", f"judge {name} named no emotion word on any tuning clip; it adds nothing to the fusion")
     unanswered = [n for n in names if all(out.get(n) is None for out in outputs.values())]
     if unanswered:  # kept in the score (as evaluate counts a clip without a prediction), but never silently
-        print(f"warning: no judge answered {len(unanswered)} of the {len(names)} tuning clips (e.g. {unanswered[0]!r}); they are "
-              "left out of the fit and score 0 in the cross-validation: check the judges' files cover them, or tune on --names without them",
-              file=sys.stderr)
+        report("tune", "warning", f"no judge answered {len(unanswered)} of the {len(names)} tuning clips (e.g. {unanswered[0]!r}); they are "
+              "left out of the fit and score 0 in the cross-validation: check the judges' files cover them, or tune on --names without them")
     same: dict[str, str] = {}
     for name, out in outputs.items():  # one file (or one model's answers) given under two names votes twice
         answers = {n: out[n] for n in names if out.get(n) is not None}
@@ -113,8 +113,8 @@ def run(args: argparse.Namespace) -> int:
             continue
         digest = answers_digest(answers)
         if digest in same:
-            print(f"warning: judges {same[digest]} and {name} give the same answers on every tuning clip (the same file twice?); "
-                  "their votes count twice", file=sys.stderr)
+            report("tune", "warning", f"judges {same[digest]} and {name} give the same answers on every tuning clip (the same file twice?); "
+                  "their votes count twice")
         same.setdefault(digest, name)
     table = fuser.table(outputs, names, judges=list(files))
     result = tune_table(fuser, table, labels, grid, objective, folds=args.folds, repeats=args.repeats, smooth=not args.no_smooth)

@@ -9,12 +9,12 @@ import sys
 import warnings
 from collections.abc import Callable, Sequence
 from types import ModuleType
-from typing import TextIO
+from typing import Literal, TextIO
 
 from ensemble.output_files import new_folders_removed_on_failure
 from judges.errors import InputError, listed
 
-__all__ = ["main", "entry", "COMMANDS"]
+__all__ = ["main", "entry", "report", "COMMANDS"]
 
 #: Subcommand -> module with ``add_arguments(parser)`` and ``run(args) -> int``.
 COMMANDS: dict[str, str] = {
@@ -73,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             warnings.showwarning = _one_line_warning(args.command)
             return status(int(modules[args.command].run(args) or 0))
     except InputError as exc:
-        print(f"cojudge {args.command}: error: {exc}", file=sys.stderr)
+        report(args.command, "error", str(exc))
         return 2
     except KeyboardInterrupt:
         cache = getattr(args, "cache", None)
@@ -128,16 +128,22 @@ def entry() -> None:
     sys.exit(code)
 
 
+def report(command: str, kind: Literal["error", "warning", "note"], message: str) -> None:
+    """One line on stderr, ``cojudge COMMAND: KIND: message``, as argparse starts its errors: every error, warning and note
+    of a command (its own, an ``InputError``, a Python warning) so starts, for a user who greps a log of several commands'
+    runs for ``: warning:``. A progress bar on stderr is cleared first and drawn again below, so the line is one of its own."""
+    from tqdm import tqdm
+
+    with tqdm.external_write_mode(file=sys.stderr):
+        print(f"cojudge {command}: {kind}: {message}", file=sys.stderr)
+
+
 def _one_line_warning(command: str) -> Callable[..., None]:
-    """Warnings as the commands' own ``warning:`` lines, without the source line a script would show; a progress bar
-    on stderr is cleared first and drawn again below, so a warning in mid-run starts a line of its own."""
+    """Warnings as the commands' own ``warning:`` lines (:func:`report`), without the source line a script would show."""
 
     def show(message: Warning | str, category: type[Warning], filename: str, lineno: int, file: TextIO | None = None,
              line: str | None = None) -> None:
-        from tqdm import tqdm
-
-        with tqdm.external_write_mode(file=sys.stderr):
-            print(f"cojudge {command}: warning: {' '.join(str(message).split())}", file=sys.stderr)
+        report(command, "warning", " ".join(str(message).split()))
 
     return show
 

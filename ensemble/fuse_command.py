@@ -12,6 +12,7 @@ from typing import IO
 from calibration.calibration_file import calibration_input_files, judges_on_other_files, judges_with_other_answers, load_calibration
 from calibration.emotion_wheel import wheel_input_files
 from calibration.labels import read_split
+from ensemble.cli import report
 from ensemble.fused_prediction import FusedPrediction
 from ensemble.judge_args import add_judge_arguments, judge_file_inputs, judge_files
 from ensemble.output_files import check_output_path, write_atomically
@@ -66,18 +67,18 @@ def run(args: argparse.Namespace) -> int:
                          "give --judge NAME=PATH (or --judge-glob PATTERN) for each judge it was tuned with (its \"judges\" list them all, with their files)")
     extra = [n for n in files if n not in fuser.judges_]
     if extra:
-        print(f"warning: ignoring judge(s) not in the calibration: {listed(extra)}", file=sys.stderr)
+        report("fuse", "warning", f"ignoring judge(s) not in the calibration: {listed(extra)}")
     outputs = {n: read_judge_output(files[n]) for n in fuser.judges_}
     digests = {n: answers_digest(out) for n, out in outputs.items()}
     moved = judges_on_other_files(data, files, digests)
     for name, tuned, given in moved:
-        print(f"warning: judge {name} was tuned on {tuned}, now given {given}; fine for the same judge on other clips, "
-              "wrong for another model (its weights are the tuned judge's)", file=sys.stderr)
+        report("fuse", "warning", f"judge {name} was tuned on {tuned}, now given {given}; fine for the same judge on other clips, "
+              "wrong for another model (its weights are the tuned judge's)")
     warned = {name for name, _, _ in moved}
     for name, tuned_file in judges_with_other_answers(data, digests):
         if name not in warned:
-            print(f"warning: judge {name}'s file {files[name]} holds other answers than the {tuned_file or 'file'} it was tuned on; fine for "
-                  "the same judge on other clips, wrong for another model (its weights are the tuned judge's)", file=sys.stderr)
+            report("fuse", "warning", f"judge {name}'s file {files[name]} holds other answers than the {tuned_file or 'file'} it was tuned on; fine for "
+                  "the same judge on other clips, wrong for another model (its weights are the tuned judge's)")
     names = read_split(args.names) if args.names else sorted({n for out in outputs.values() for n in out})
     if args.names and not any(n in out for out in outputs.values() for n in names):
         raise InputError(f"--names {args.names}: none of its {len(names)} names (first: {names[0]!r}) is in any judge's output; "
@@ -85,11 +86,11 @@ def run(args: argparse.Namespace) -> int:
     for name, answers in outputs.items():  # as tune warns: a judge left out of most clips, silently, may be a wrong file
         answered = sum(answers.get(n) is not None for n in names)
         if not answered:
-            print(f"warning: judge {name} answered none of the {len(names)} clips fused (is {files[name]} the right file?); "
-                  "they are fused without it", file=sys.stderr)
+            report("fuse", "warning", f"judge {name} answered none of the {len(names)} clips fused (is {files[name]} the right file?); "
+                  "they are fused without it")
         elif answered < len(names) / 2:  # a judge may skip clips (audio-only on silent ones) or cover part of the split
-            print(f"warning: judge {name} answered only {answered} of the {len(names)} clips fused ({files[name]} has no answer for "
-                  "the others); those are fused without it", file=sys.stderr)
+            report("fuse", "warning", f"judge {name} answered only {answered} of the {len(names)} clips fused ({files[name]} has no answer for "
+                  "the others); those are fused without it")
     preds = fuser.predict(outputs, names)
     write_predictions_csv(out, preds)
     if details is not None:
@@ -99,5 +100,5 @@ def run(args: argparse.Namespace) -> int:
     wrote = args.out if details is None else f"{args.out} and {args.details}"
     print(f"fused {len(preds)} clips with {len(fuser.judges_)} judges ({data['strategy']}); {n_words:.2f} words per clip; wrote {wrote}", file=sys.stderr)
     if failed:
-        print(f"warning: {len(failed)} clip(s) no judge answered, written with no words: {listed(failed)}", file=sys.stderr)
+        report("fuse", "warning", f"{len(failed)} clip(s) no judge answered, written with no words: {listed(failed)}")
     return 0

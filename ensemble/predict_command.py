@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ensemble.cli import report
 from ensemble.fuse_command import write_prediction_rows, write_predictions_csv
 from ensemble.fused_prediction import FusedPrediction
 from ensemble.output_files import check_output_path
@@ -88,7 +89,7 @@ def collect_clips(args: argparse.Namespace) -> list[Clip]:
             warnings.simplefilter("always")
             demo = make_demo_clip()
         for w in caught:
-            print(f"note: {w.message}", file=sys.stderr)
+            report("predict", "note", str(w.message))
         items.append(Clip.from_path(demo))
     if args.names:
         from calibration.labels import read_split
@@ -174,7 +175,7 @@ def run(args: argparse.Namespace) -> int:
         check_output_path(args.out, "--out", {**inputs, "--cache": args.cache})
     if not clips:
         print(args.predict_usage.rstrip(), file=sys.stderr)
-        print(f"cojudge predict: {NO_INPUT_HINT}", file=sys.stderr)
+        report("predict", "error", NO_INPUT_HINT)
         return 2
     progress = len(clips) > 1 and not args.quiet
     batch_timeout = _batch_timeout(args)
@@ -329,7 +330,7 @@ def _no_wheel_reason() -> str:
 def _warn_unused(configured: Sequence[str], calibrated: Sequence[str]) -> None:
     unused = [n for n in configured if n not in calibrated]
     if unused:
-        print(f"warning: judge(s) {listed(unused)} are not in the calibration and were not used", file=sys.stderr)
+        report("predict", "warning", f"judge(s) {listed(unused)} are not in the calibration and were not used")
 
 
 # -- output ----------------------------------------------------------------------------
@@ -396,14 +397,14 @@ def _summary(args: argparse.Namespace, preds: list[FusedPrediction], verdicts: M
     failed = [p.name for p in preds if not p.ok]
     print(f"judged {len(preds)} clip(s) with {len(verdicts)} judge(s); fusion: {fusion}" + (f"; wrote {args.out}" if args.out else ""), file=sys.stderr)
     for line in _judge_failures(verdicts, [p.name for p in preds], bool(args.cache)):
-        print(line, file=sys.stderr)
+        report("predict", "warning", line)
     if failed:
-        print(f"warning: {len(failed)} clip(s) no judge answered (reported with no words, not guessed): "
-              f"{listed(failed)}", file=sys.stderr)
+        report("predict", "warning", f"{len(failed)} clip(s) no judge answered (reported with no words, not guessed): "
+              f"{listed(failed)}")
 
 
 def _judge_failures(verdicts: Mapping[str, Mapping[str, Verdict]], names: Sequence[str], cached: bool) -> list[str]:
-    """One warning per judge that failed on some clips: how many, with a cache which of them the next run asks again,
+    """One warning (its text) per judge that failed on some clips: how many, with a cache which of them the next run asks again,
     and one clip's error (one the next run asks again, if any: a server down says so). Without it a judge whose server
     went down mid-run was silent but for the table's rows, and wholly so with --format csv."""
     lines = []
@@ -419,6 +420,6 @@ def _judge_failures(verdicts: Mapping[str, Mapping[str, Verdict]], names: Sequen
         if cached and kept:
             what.append(f"{kept} cached: --retry-failed asks again")
         shown = (transient or failures)[0]
-        lines.append(f"warning: judge {judge} failed on {len(failures)} of {len(names)} clip(s)"
+        lines.append(f"judge {judge} failed on {len(failures)} of {len(names)} clip(s)"
                      f"{' (' + '; '.join(what) + ')' if what else ''}; {shown.clip}: {' '.join((shown.error or '').split())}")
     return lines

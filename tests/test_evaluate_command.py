@@ -159,6 +159,16 @@ def test_words_joined_by_a_separator_the_official_metric_keeps_are_scored_as_one
             "official metric does not split at") in captured.err
 
 
+def test_every_note_and_warning_line_starts_with_cojudge_evaluate_as_its_errors_do(capsys, tmp_path, data_root):
+    # they started 'note:' and 'warning:', its errors and Python warnings 'cojudge evaluate: error:' and 'cojudge evaluate: warning:'
+    labels, pred = tmp_path / "labels.csv", tmp_path / "pred.csv"
+    labels.write_text("name,openset\ns1,\"['happy', 'sad']\"\ns2,\"['sad']\"\ns3,\"['angry']\"\n", encoding="utf-8")
+    pred.write_text("name,openset\ns1,happy; sad\ns2,[sad]\ntypo,[sad]\n", encoding="utf-8")  # joined words, an unlabelled clip, s3 missing
+    assert main(["evaluate", "--labels", str(labels), "--pred", str(pred)]) == 0
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 3 and all(line.startswith(("cojudge evaluate: note: ", "cojudge evaluate: warning: ")) for line in lines), lines
+
+
 def test_predictions_named_with_a_file_extension_are_refused_showing_a_name_of_each_file(capsys, tmp_path, data_root):
     # the names differ only by '.mp4': 'is it the right file?' alone sent the user after another file
     labels, pred = tmp_path / "labels.csv", tmp_path / "pred.csv"

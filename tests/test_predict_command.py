@@ -275,6 +275,11 @@ def test_the_warning_names_just_the_clips_no_judge_answered(capsys, replay_confi
     assert "warning: 1 clip(s) no judge answered (reported with no words, not guessed): nobody\n" in err
 
 
+def test_its_own_warnings_start_with_cojudge_predict_as_its_errors_and_python_warnings_do(capsys, replay_config):
+    _, _, err = cojudge(capsys, "c1", "nobody", "--config", replay_config, "--format", "csv")
+    assert "\ncojudge predict: warning: 1 clip(s) no judge answered" in err
+
+
 def test_the_warning_names_the_first_five_clips_no_judge_answered_then_how_many_more(capsys, replay_config):
     _, _, err = cojudge(capsys, "c1", *(f"nobody{i}" for i in range(12)), "--config", replay_config, "--format", "csv")
     assert ("warning: 12 clip(s) no judge answered (reported with no words, not guessed): nobody0, nobody1, nobody2, nobody3, "
@@ -292,7 +297,7 @@ def test_a_judge_whose_server_is_down_is_named_in_a_warning_even_when_another_ju
     )
     code, out, err = cojudge(capsys, "c1", "--config", config, "--format", "csv", "--cache", tmp_path / "v.sqlite")
     assert code == 0 and out == "name,openset\nc1,['happy']\n"
-    warned = [line for line in err.splitlines() if line.startswith("warning: judge srv failed on 1 of 1 clip(s)")]
+    warned = [line for line in err.splitlines() if line.startswith("cojudge predict: warning: judge srv failed on 1 of 1 clip(s)")]
     assert len(warned) == 1 and "(1 not cached: the next run asks again); c1: cannot reach" in warned[0], err
     assert "is the server running?" in warned[0] and "no judge answered" not in err
 
@@ -349,6 +354,12 @@ def test_no_input_prints_the_usage_and_points_to_the_demo(capsys):
     code, _, err = cojudge(capsys)
     assert code == 2
     assert err.startswith("usage: cojudge predict") and "cojudge predict --demo" in err
+
+
+def test_no_input_is_an_error_line_as_argparse_words_its_own(capsys):
+    # 'cojudge predict: give one or more videos ...': exit code 2 and no 'error:', unlike every other refused run
+    _, _, err = cojudge(capsys)
+    assert err.splitlines()[-1].startswith("cojudge predict: error: give one or more videos")
 
 
 def test_a_missing_video_is_a_one_line_error(capsys, tmp_path):
@@ -784,7 +795,7 @@ def test_without_espeak_the_demo_says_so_in_one_note_line(capsys, monkeypatch, t
     monkeypatch.setattr("judges.demo_clip._write_mp4", lambda path, *a: path.write_bytes(b"mp4"))
     _, _, err = cojudge(capsys, "--demo", "--config", replay_config, "--format", "csv")
     notes = [line for line in err.splitlines() if "espeak-ng" in line]
-    assert len(notes) == 1 and notes[0].startswith("note: espeak-ng is not installed")
+    assert len(notes) == 1 and notes[0].startswith("cojudge predict: note: espeak-ng is not installed")
 
 
 # -- a calibration from 'cojudge tune', replayed judges -----------------------------------------

@@ -129,7 +129,7 @@ def test_a_grid_that_leaves_out_a_default_parameter_says_it_is_not_tuned(panel, 
     (tmp_path / "split.txt").write_text("\n".join(dev_names[:20]) + "\n", encoding="utf-8")
     assert main(["tune", "--labels", str(data_root / "ovmerd/labels/dev.csv"), "--names", str(tmp_path / "split.txt"), "--judge", panel[0],
                  "--grid", "C=0.1", "--folds", "2", "--oov", "drop", "--out", str(tmp_path / "c.json")]) == 0
-    assert "note: --grid replaces the default grid, so lam keeps its default (lam=0.5) and is not tuned; add --grid lam=..." \
+    assert "cojudge tune: note: --grid replaces the default grid, so lam keeps its default (lam=0.5) and is not tuned; add --grid lam=..." \
         in capsys.readouterr().err
 
 
@@ -338,6 +338,12 @@ def test_fuse_does_not_read_a_judge_that_is_not_in_the_calibration(calibration, 
     (tmp_path / "notes.txt").write_text("not a judge output", encoding="utf-8")
     assert _fuse(calibration, [*panel, f"other={tmp_path / 'notes.txt'}"], tmp_path / "pred.csv") == 0
     assert "warning: ignoring judge(s) not in the calibration: other" in capsys.readouterr().err
+
+
+def test_fuse_warnings_start_with_cojudge_fuse_as_its_errors_do(calibration, panel, tmp_path, capsys):
+    (tmp_path / "notes.txt").write_text("not a judge output", encoding="utf-8")
+    assert _fuse(calibration, [*panel, f"other={tmp_path / 'notes.txt'}"], tmp_path / "pred.csv") == 0
+    assert capsys.readouterr().err.startswith("cojudge fuse: warning: ignoring judge(s) not in the calibration: other\n")
 
 
 # -- --grid PARAM=V1,V2: the values tune searches -----------------------------------------------
