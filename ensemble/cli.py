@@ -91,14 +91,20 @@ def _refuse_unknown_arguments(parser: argparse.ArgumentParser, unknown: list[str
 
     argparse reports them as the top-level parser's (``cojudge: error:``, a usage listing only COMMAND),
     which says neither which command refused them nor what it takes. A file whose name starts with '-'
-    (``-clip.mp4``, as ``clips/*`` run in the folder gives it) is one of them: the hint says how to give it.
+    (``-clip.mp4``, as ``clips/*`` run in the folder gives it) is one of them: the hint says how to give it. Other files
+    are a pattern the shell expanded (``--judge-glob outputs/*/*.npz`` unquoted: the option takes the first file only):
+    the hint says to quote it.
     """
     options = [o for action in parser._actions for o in action.option_strings if o.startswith("--")]
     meant = [close[0] for arg in unknown if arg.startswith("--")
              for close in [difflib.get_close_matches(arg.split("=")[0], options, n=1, cutoff=0.75)] if close]
-    files = [arg for arg in unknown if os.path.lexists(arg)]  # '-clip.mp4', from a folder's listing: read as an option
-    if files:
-        hint = f"; {files[0]} is a file, read as an option for its leading '-': give it as ./{files[0]}, or give the files after --"
+    files = [arg for arg in unknown if os.path.lexists(arg)]
+    dashed = [arg for arg in files if arg.startswith("-")]  # '-clip.mp4', from a folder's listing: read as an option
+    if dashed:
+        hint = f"; {dashed[0]} is a file, read as an option for its leading '-': give it as ./{dashed[0]}, or give the files after --"
+    elif files:
+        hint = (f"; {len(files)} of them {'is a file' if len(files) == 1 else 'are files'}, as a pattern the shell expanded gives them: "
+                f"quote the pattern ({'--judge-glob ' if '--judge-glob' in options else ''}'folder/*.npz') so that the option gets it whole")
     elif meant:
         hint = f" (did you mean {', '.join(dict.fromkeys(meant))}?)"
     else:

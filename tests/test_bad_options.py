@@ -627,6 +627,21 @@ def test_a_video_whose_name_starts_with_a_dash_is_refused_saying_how_to_give_it(
         "give it as ./-clip.mp4, or give the files after --")
 
 
+def test_an_unquoted_judge_glob_the_shell_expanded_is_refused_naming_five_files_and_saying_to_quote_it(capsys, tmp_path, monkeypatch):
+    # 'cojudge fuse --judge-glob outputs/*.npz' unquoted listed every file the shell gave after the first, then told to give
+    # each as ./FILE 'for its leading -', which none had
+    monkeypatch.chdir(tmp_path)
+    files = [f"j{i}.npz" for i in range(8)]
+    for name in files:
+        (tmp_path / name).write_bytes(b"")
+    with pytest.raises(SystemExit) as exited:
+        main(["fuse", "--calibration", "c.json", "--out", "p.csv", "--judge-glob", *files])
+    err = capsys.readouterr().err
+    assert exited.value.code == 2 and err.strip().endswith(
+        "cojudge fuse: error: unrecognized arguments: j1.npz, j2.npz, j3.npz, j4.npz, j5.npz and 2 more; 7 of them are files, as a "
+        "pattern the shell expanded gives them: quote the pattern (--judge-glob 'folder/*.npz') so that the option gets it whole")
+
+
 def test_a_commands_option_given_before_the_command_is_refused_by_cojudge_saying_where_it_goes(capsys):
     # 'cojudge --quiet predict clip.mp4' said: cojudge predict: error: unrecognized arguments: --quiet (did you mean --quiet?)
     with pytest.raises(SystemExit) as exited:
