@@ -292,22 +292,23 @@ def test_of_one_language_the_plain_subtitle_is_read_before_its_sdh_or_original_c
                                          (("clip.zh-Hant.srt", "clip.zh-Hans.srt"), "clip.zh-Hans.srt")])
 def test_one_language_written_two_ways_is_one_language_the_tag_without_a_script_or_region_read_first(video, names, read):
     # clip.en.srt beside clip.eng.srt (or clip.en-US.srt) was warned about as 'subtitles in several languages', and neither was read
-    for name in names:
-        (video.parent / name).write_text(f"1\n00:00:00,000 --> 00:00:01,000\nfrom {name}\n", encoding="utf-8")
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        assert Clip.from_path(video).subtitle == "from " + read
+    assert subtitle_read_among(video, names) == "from " + read
 
 
 @pytest.mark.parametrize("names, read", [(("clip.sdh.srt", "clip.en.srt"), "clip.en.srt"), (("clip.cc.srt", "clip.en.sdh.srt"), "clip.cc.srt"),
                                          (("clip.sdh.srt", "clip.fr-CA.srt"), "clip.fr-CA.srt")])
 def test_a_subtitle_that_names_no_language_beside_those_of_one_language_is_of_that_language(video, names, read):
     # clip.sdh.srt beside clip.en.srt was warned about as 'subtitles in several languages', though it names none, and neither was read
+    assert subtitle_read_among(video, names) == "from " + read
+
+
+def subtitle_read_among(video, names) -> str | None:
+    """The subtitle ``video`` is judged with when the SRT files ``names`` (each saying "from NAME") are beside it; a warning fails."""
     for name in names:
         (video.parent / name).write_text(f"1\n00:00:00,000 --> 00:00:01,000\nfrom {name}\n", encoding="utf-8")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        assert Clip.from_path(video).subtitle == "from " + read
+        return Clip.from_path(video).subtitle
 
 
 def test_a_subtitle_that_names_no_language_beside_those_of_several_is_warned_about_with_them(video):

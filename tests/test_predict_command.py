@@ -540,30 +540,19 @@ def test_language_tagged_subtitles_given_beside_their_videos_are_read_with_them_
     assert sorted((c.name, c.subtitle) for c in clips) == [("clip", "I am so happy"), ("interview.part1", "I am calm"), ("other", "我很难过")]
 
 
-def test_flagged_subtitles_given_beside_their_video_are_read_or_left_with_it_not_warned_about_as_strays(tmp_path, monkeypatch):
+@pytest.mark.parametrize("sdh, forced", [("clip.en.sdh.srt", "other.en.forced.srt"), ("clip.EN.srt", "other.en.FORCED.srt")])
+def test_flagged_subtitles_given_beside_their_video_are_read_or_left_with_it_not_warned_about_as_strays(tmp_path, monkeypatch, sdh, forced):
     # `cojudge predict clips/*` warned 'clip.en.sdh.srt: a subtitle file, and no video of its name was given (clip.en.sdh.mp4...)'
-    # and judged clip.mp4 without it; a forced one was warned about the same way, as if no video's
+    # and judged clip.mp4 without it; a forced one was warned about the same way, as if no video's; so were tags and flags in
+    # upper case ('clip.en.FORCED.srt: ... (clip.en.FORCED.mp4...)')
     for name in ("clip", "other"):
         (tmp_path / f"{name}.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42")
-    (tmp_path / "clip.en.sdh.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\nI am so happy [laughs]\n", encoding="utf-8")
-    (tmp_path / "other.en.forced.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\n[sign] Exit\n", encoding="utf-8")
+    (tmp_path / sdh).write_text("1\n00:00:00,000 --> 00:00:01,000\nI am so happy [laughs]\n", encoding="utf-8")
+    (tmp_path / forced).write_text("1\n00:00:00,000 --> 00:00:01,000\n[sign] Exit\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     with pytest.warns(UserWarning) as caught:
         clips = collected(sorted(p.name for p in tmp_path.iterdir()))
     assert [(c.name, c.subtitle) for c in clips] == [("clip", "I am so happy [laughs]"), ("other", None)]
-    assert [str(w.message).split(":")[0] for w in caught] == ["other.mp4"] and "is forced" in str(caught[0].message)
-
-
-def test_subtitles_tagged_in_upper_case_given_beside_their_video_are_read_or_left_with_it_not_warned_about_as_strays(tmp_path, monkeypatch):
-    # `cojudge predict clips/*` warned 'clip.en.FORCED.srt: a subtitle file, and no video of its name was given (clip.en.FORCED.mp4...)'
-    for name in ("clip", "other"):
-        (tmp_path / f"{name}.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42")
-    (tmp_path / "clip.EN.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\nI am so happy\n", encoding="utf-8")
-    (tmp_path / "other.en.FORCED.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\n[sign] Exit\n", encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    with pytest.warns(UserWarning) as caught:
-        clips = collected(sorted(p.name for p in tmp_path.iterdir()))
-    assert [(c.name, c.subtitle) for c in clips] == [("clip", "I am so happy"), ("other", None)]
     assert [str(w.message).split(":")[0] for w in caught] == ["other.mp4"] and "is forced" in str(caught[0].message)
 
 
