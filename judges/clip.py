@@ -157,8 +157,8 @@ def sidecar_subtitle_paths(video: Path) -> list[Path]:
     :func:`subtitle_tags`),
     but for one that is another file's own (``clip.en.srt`` of ``clip.en.mp4``): of those, not a forced one (``clip.en.forced.srt``:
     only what is said in another language or written on screen, not the speech); the ones flagged ``default``, if any (the one
-    a player shows); of one language, however its tag writes it (``en``, ``EN``, ``eng``, ``en-US``: the same speech), with those
-    that name no language beside only it (``clip.sdh.srt`` beside ``clip.en.srt``: not another language), the plain one
+    a player shows); of one language, however its tag writes it (``en``, ``EN``, ``eng``, ``en-US``; ``nb`` or ``no``: the same speech,
+    :data:`_SAME_SPEECH`), with those that name no language beside only it (``clip.sdh.srt`` beside ``clip.en.srt``: not another language), the plain one
     before yt-dlp's ``-orig`` (the same automatic captions, or the uploader's own beside them) and before one for the hearing
     impaired (``sdh``, ``cc``, ``hi``: the same speech, and its sounds), then the language alone before it with a script or region,
     then by name, lower case first (``clip.en.srt`` before ``clip.en-US.srt``, ``clip.eng.srt``, ``clip.EN.srt``)."""
@@ -187,7 +187,8 @@ def _sidecar_subtitle_choice(video: Path) -> tuple[list[Path], list[Path]]:
     best: dict[str | None, tuple[bool, bool, bool, str, str, str]] = {}  # a language's (is -orig, is for the hearing impaired,
     for name, tag in speech.items():                                    # has a script or region, name order, name), the least
         match = _LANGUAGE_TAG.fullmatch(tag.language) if tag.language else None
-        language = _LANGUAGES[match["language"].lower()] if match else None  # en, EN, eng, en-US, en-orig: one language
+        code = _LANGUAGES[match["language"].lower()] if match else None  # en, EN, eng, en-US, en-orig: one language
+        language = _SAME_SPEECH.get(code, code) if code else None  # nb, nn, no: Norwegian, one speech
         rank = (bool(match and match["orig"]), bool(tag.flags & _HEARING_FLAGS), bool(match and (match["script"] or match["region"])),
                 *_name_order(name), name)
         best[language] = min(best.get(language, rank), rank)
@@ -242,6 +243,11 @@ _LANGUAGES = {code: codes.split()[0] for codes in """
     ukr, ur urd, uz uzb, ve ven, vi vie, vo vol, wa wln, wo wol, xh xho, yi yid, yo yor, za zha, zh zho chi, zu zul
 """.split(",") for code in codes.split()}
 _LANGUAGE_CODES = frozenset(_LANGUAGES)
+
+#: The languages one speech is tagged with under several ISO 639-1 codes, a macrolanguage and its members, by the
+#: macrolanguage's code: Norwegian (``no``) written as Bokmål (``nb``) or Nynorsk (``nn``), Serbo-Croatian (``sh``) as Serbian,
+#: Croatian or Bosnian (``sr``, ``hr``, ``bs``); two of them beside a video are one language, as ``zh-Hans`` and ``zh-Hant`` are.
+_SAME_SPEECH = {"nb": "no", "nn": "no", "sr": "sh", "hr": "sh", "bs": "sh"}
 
 
 @dataclass(frozen=True)

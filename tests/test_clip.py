@@ -295,6 +295,14 @@ def test_one_language_written_two_ways_is_one_language_the_tag_without_a_script_
     assert subtitle_read_among(video, names) == "from " + read
 
 
+
+@pytest.mark.parametrize("names, read", [(("clip.no.srt", "clip.nb.srt"), "clip.nb.srt"), (("clip.nn.srt", "clip.nor.srt"), "clip.nn.srt"),
+                                         (("clip.sr.srt", "clip.hr.srt"), "clip.hr.srt"), (("clip.sh.srt", "clip.srp.srt"), "clip.sh.srt"),
+                                         (("clip.bs.srt", "clip.hbs.srt"), "clip.bs.srt")])
+def test_one_speech_tagged_as_a_macrolanguage_or_its_members_is_one_language_read_by_name(video, names, read):
+    # clip.nb.srt beside clip.no.srt (both Norwegian) was warned about as 'subtitles in several languages', and neither was read
+    assert subtitle_read_among(video, names) == "from " + read
+
 @pytest.mark.parametrize("names, read", [(("clip.sdh.srt", "clip.en.srt"), "clip.en.srt"), (("clip.cc.srt", "clip.en.sdh.srt"), "clip.cc.srt"),
                                          (("clip.sdh.srt", "clip.fr-CA.srt"), "clip.fr-CA.srt")])
 def test_a_subtitle_that_names_no_language_beside_those_of_one_language_is_of_that_language(video, names, read):
