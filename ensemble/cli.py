@@ -64,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if unknown and before:
         _refuse_options_before_the_command(parser, before, args.command)
     if unknown:
-        _refuse_unknown_arguments(parsers.get(args.command) or parser, unknown)
+        _refuse_unknown_arguments(parsers.get(args.command) or parser, unknown, argv)
     if not args.command:
         parser.print_help()
         return 2
@@ -86,14 +86,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 141
 
 
-def _refuse_unknown_arguments(parser: argparse.ArgumentParser, unknown: list[str]) -> None:
+def _refuse_unknown_arguments(parser: argparse.ArgumentParser, unknown: list[str], argv: Sequence[str] = ()) -> None:
     """Exit (status 2) naming the arguments ``parser`` (the command's own) does not take, with the option meant.
 
     argparse reports them as the top-level parser's (``cojudge: error:``, a usage listing only COMMAND),
     which says neither which command refused them nor what it takes. A file whose name starts with '-'
     (``-clip.mp4``, as ``clips/*`` run in the folder gives it) is one of them: the hint says how to give it. Other files
-    are a pattern the shell expanded (``--judge-glob outputs/*/*.npz`` unquoted: the option takes the first file only):
-    the hint says to quote it.
+    are a pattern the shell expanded after an option that takes one path (``argv``, the command line, tells which): for
+    ``--judge-glob outputs/*/*.npz`` unquoted the hint says to quote it, for ``--labels a*.csv`` that the option takes one file.
     """
     options = [o for action in parser._actions for o in action.option_strings if o.startswith("--")]
     meant = [close[0] for arg in unknown if arg.startswith("--")
@@ -103,13 +103,29 @@ def _refuse_unknown_arguments(parser: argparse.ArgumentParser, unknown: list[str
     if dashed:
         hint = f"; {dashed[0]} is a file, read as an option for its leading '-': give it as ./{dashed[0]}, or give the files after --"
     elif files:
-        hint = (f"; {len(files)} of them {'is a file' if len(files) == 1 else 'are files'}, as a pattern the shell expanded gives them: "
-                f"quote the pattern ({'--judge-glob ' if '--judge-glob' in options else ''}'folder/*.npz') so that the option gets it whole")
+        hint = f"; {len(files)} of them {'is a file' if len(files) == 1 else 'are files'}, " + _expanded_pattern_hint(parser, files[0], argv)
     elif meant:
         hint = f" (did you mean {', '.join(dict.fromkeys(meant))}?)"
     else:
         hint = f"; see {parser.prog} --help"
     parser.error(f"unrecognized arguments: {listed(unknown)}{hint}")
+
+
+def _expanded_pattern_hint(parser: argparse.ArgumentParser, stray: str, argv: Sequence[str]) -> str:
+    """What to do about ``stray``, a file no option took. After an option whose value is a file too, it is the rest of a
+    pattern the shell expanded, of which the option took the first file: ``--judge-glob`` wants the pattern quoted, an option
+    taking one path (``--labels``) one file."""
+    before = list(argv)[: list(argv).index(stray)] if stray in argv else []
+    options = [i for i, arg in enumerate(before) if arg.startswith("-")]
+    given = before[options[-1]:][:2] if options else []  # ['--labels', 'a1.csv'] (or ['--labels=a1.csv', ...])
+    option, value = ((given[0].split("=", 1) + given[1:] + [None])[:2] if given else [None, None])
+    action = parser._option_string_actions.get(option or "")
+    if action is not None and action.nargs is None and value is not None and os.path.lexists(value):
+        if option == "--judge-glob":
+            return ("as a pattern the shell expanded gives them: quote the pattern (--judge-glob 'folder/*.npz') so that the "
+                    "option gets it whole")
+        return f"as a pattern the shell expanded gives them: {option} takes one file; give one"
+    return f"which no option takes: give each file after its option (see {parser.prog} --help)"
 
 
 def _refuse_options_before_the_command(parser: argparse.ArgumentParser, before: list[str], command: str) -> None:

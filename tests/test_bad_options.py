@@ -642,6 +642,32 @@ def test_an_unquoted_judge_glob_the_shell_expanded_is_refused_naming_five_files_
         "pattern the shell expanded gives them: quote the pattern (--judge-glob 'folder/*.npz') so that the option gets it whole")
 
 
+def test_an_unquoted_pattern_given_to_an_option_of_one_file_is_refused_saying_it_takes_one_file(capsys, tmp_path, monkeypatch):
+    # 'cojudge evaluate --labels a*.csv' (a1.csv, a2.csv) was told to quote the pattern, as --judge-glob's: --labels 'a*.csv'
+    # is then no file at all
+    monkeypatch.chdir(tmp_path)
+    for name in ("a1.csv", "a2.csv"):
+        (tmp_path / name).write_bytes(b"")
+    with pytest.raises(SystemExit) as exited:
+        main(["evaluate", "--labels", "a1.csv", "a2.csv", "--pred", "p.csv"])
+    err = capsys.readouterr().err
+    assert exited.value.code == 2 and err.strip().endswith(
+        "cojudge evaluate: error: unrecognized arguments: a2.csv; 1 of them is a file, as a pattern the shell expanded gives "
+        "them: --labels takes one file; give one")
+
+
+def test_a_file_after_an_option_that_takes_no_file_is_refused_saying_to_give_it_after_its_option(capsys, tmp_path, monkeypatch):
+    # 'cojudge evaluate ... --format json a2.csv' was told to quote a pattern ('folder/*.npz'), as if --format took files
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a2.csv").write_bytes(b"")
+    with pytest.raises(SystemExit) as exited:
+        main(["evaluate", "--labels", "l.csv", "--pred", "p.csv", "--format", "json", "a2.csv"])
+    err = capsys.readouterr().err
+    assert exited.value.code == 2 and err.strip().endswith(
+        "cojudge evaluate: error: unrecognized arguments: a2.csv; 1 of them is a file, which no option takes: give each file "
+        "after its option (see cojudge evaluate --help)")
+
+
 def test_a_commands_option_given_before_the_command_is_refused_by_cojudge_saying_where_it_goes(capsys):
     # 'cojudge --quiet predict clip.mp4' said: cojudge predict: error: unrecognized arguments: --quiet (did you mean --quiet?)
     with pytest.raises(SystemExit) as exited:
