@@ -57,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         parser, modules, parsers = build_parser(chosen if chosen in COMMANDS else None)
     except KeyboardInterrupt:  # Ctrl-C while the command's libraries import (seconds): nothing was done yet
-        print(f"cojudge{' ' + chosen if chosen in COMMANDS else ''}: interrupted; no output file was written", file=sys.stderr)
+        print(f"cojudge{' ' + chosen if chosen in COMMANDS else ''}: error: interrupted; no output file was written", file=sys.stderr)
         return 130
     args, unknown = parser.parse_known_args(argv)
     before = argv[: argv.index(args.command)] if args.command else []  # cojudge takes no option of its own but --help
@@ -79,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         cache = getattr(args, "cache", None)
         kept = (f"the verdicts judged so far are kept in {cache}: run it again to resume" if cache
                 else "no output file was written" + ("; give --cache FILE to keep verdicts across runs" if hasattr(args, "cache") else ""))
-        print(f"cojudge {args.command}: interrupted; {kept}", file=sys.stderr)
+        report(args.command, "error", f"interrupted; {kept}")
         return 130
     except BrokenPipeError:  # `cojudge ... | head`: the reader has what it wanted; stop quietly, as shell tools do
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nor fail again flushing at exit

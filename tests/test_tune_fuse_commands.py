@@ -416,6 +416,18 @@ def test_an_interrupted_tune_does_not_claim_its_work_is_kept_in_a_cache(monkeypa
     assert code == 130 and "interrupted" in err and "cache" not in err
 
 
+def test_an_interrupted_command_says_so_on_an_error_line_as_its_other_errors(monkeypatch, tmp_path, capsys):
+    # it said 'cojudge tune: interrupted; ...': the one line of a command's stderr that a grep for ': error:' missed
+    import calibration.tune_command
+
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(calibration.tune_command, "run", interrupted)
+    assert main(["tune", "--labels", "dev.csv", "--judge", "a=a.npz", "--out", str(tmp_path / "cal.json")]) == 130
+    assert capsys.readouterr().err == "cojudge tune: error: interrupted; no output file was written\n"
+
+
 def test_an_interrupted_predict_with_a_cache_names_it_for_resuming(monkeypatch, tmp_path, capsys):
     import ensemble.predict_command
 
@@ -453,7 +465,7 @@ def test_ctrl_c_while_a_command_imports_its_libraries_is_one_line_not_a_tracebac
     monkeypatch.setattr(ensemble.cli, "importlib", types.SimpleNamespace(import_module=interrupted))
     assert main(["tune", "--labels", "dev.csv", "--judge", "a=a.npz", "--out", "cal.json"]) == 130
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and err.startswith("cojudge tune: interrupted") and "no output file was written" in err
+    assert err.count("\n") == 1 and err.startswith("cojudge tune: error: interrupted") and "no output file was written" in err
 
 
 def test_the_console_script_exits_at_once_after_an_interrupt_whatever_a_judge_thread_still_runs():
