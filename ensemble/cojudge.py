@@ -292,7 +292,8 @@ class CoJudge:
         by_name = {j.name: j for j in self.judges}
         missing = [n for n in self.fuser.judges_ if n not in by_name]
         if missing:
-            raise InputError(f"CoJudge: its fusion was fitted with judge(s) {listed(missing)} that it was not given; give all {len(self.fuser.judges_)} it was fitted with")
+            raise InputError(f"CoJudge: its fusion was fitted with judge(s) {listed(missing)} that it was not given; give all {len(self.fuser.judges_)} it was fitted with "
+                             "(its fuser.judges_ lists them all)")
         return by_name
 
     @classmethod
@@ -311,7 +312,8 @@ class CoJudge:
         by_name = {j.name: j for j in judges}
         missing = [n for n in fuser.judges_ if n not in by_name]
         if missing:
-            raise InputError(f"{path}: calibrated with judge(s) {listed(missing)} that were not given; give all {len(fuser.judges_)} it was calibrated with")
+            raise InputError(f"{path}: calibrated with judge(s) {listed(missing)} that were not given; give all {len(fuser.judges_)} it was calibrated with "
+                             "(its \"judges\" lists them all)")
         digests = {n: by_name[n].cache_identity().get("labels") for n in fuser.judges_}  # a replayed judge's answers
         for name, _ in judges_with_other_answers(data, digests):
             warnings.warn(f"judge {name} serves other answers than the ones {path} was calibrated on; fine for the same "

@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     missing = [n for n in fuser.judges_ if n not in files]
     if missing:
         raise InputError(f"{args.calibration} was tuned with {_judges_not_given(missing, fuser.judges_)}; "
-                         "give --judge NAME=PATH (or --judge-glob PATTERN) for each judge it was tuned with (its \"judges\" list them all, with their files)")
+                         "give --judge NAME=PATH (or --judge-glob PATTERN) for each judge it was tuned with (its \"judges\" lists them all, with their files)")
     extra = [n for n in files if n not in fuser.judges_]
     if extra:
         report("fuse", "warning", f"ignoring judge(s) not in the calibration: {listed(extra)}")

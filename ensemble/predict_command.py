@@ -306,7 +306,7 @@ def _fuse(
     missing = [n for n in fuser.judges_ if n not in verdicts]
     if missing:
         raise InputError(f"{args.calibration}: calibrated with judge(s) {listed(missing)} that {_config_path(args)} does not configure; "
-                         f"configure all {len(fuser.judges_)} it was calibrated with")
+                         f"configure all {len(fuser.judges_)} it was calibrated with (its \"judges\" lists them all)")
     _warn_unused(list(verdicts), fuser.judges_)
     outputs = verdicts_to_outputs({n: verdicts[n] for n in fuser.judges_})
     return fuser.predict(outputs, names), f"calibrated {data.get('strategy', 'stacked')} fusion ({args.calibration})"

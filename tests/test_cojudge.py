@@ -70,6 +70,14 @@ def test_loading_without_a_calibrated_judge_is_an_error(fitted, judges, tmp_path
         CoJudge.load(path, judges[1:])
 
 
+def test_loading_without_calibrated_judges_says_the_files_judges_lists_them_all(tmp_path):
+    # it said 'give all 3 it was calibrated with', the judges past the fifth named nowhere in the message
+    cojudge, labels = toy_cojudge()
+    path = cojudge.fit(list(labels), labels, tune=False).save(tmp_path / "calibration.json")
+    with pytest.raises(InputError, match=r'give all 3 it was calibrated with \(its "judges" lists them all\)$'):
+        CoJudge.load(path, cojudge.judges[:1])
+
+
 def test_loading_with_a_replayed_judge_serving_other_answers_warns(fitted, judges, outputs_dir, tmp_path):
     import warnings
 

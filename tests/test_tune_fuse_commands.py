@@ -87,7 +87,7 @@ def test_fuse_names_the_first_five_missing_calibrated_judges_then_how_many_more(
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1
     assert "tuned with 7 judge(s), 6 of them not given here (ckpt1, ckpt2, ckpt3, ckpt4, ckpt5 and 1 more)" in err
-    assert '(its "judges" list them all, with their files)' in err
+    assert '(its "judges" lists them all, with their files)' in err
 
 
 def test_fuse_given_none_of_the_calibrated_judges_names_each_of_them_once(calibration, data_root, tmp_path, capsys):
