@@ -619,10 +619,7 @@ def test_a_video_whose_name_starts_with_a_dash_is_refused_saying_how_to_give_it(
     # 'cojudge predict *' in a folder holding -clip.mp4 said: unrecognized arguments: -clip.mp4; see cojudge predict --help
     monkeypatch.chdir(tmp_path)
     (tmp_path / "-clip.mp4").write_bytes(b"")
-    with pytest.raises(SystemExit) as exited:
-        main(["predict", "-clip.mp4", "other.mp4"])
-    err = capsys.readouterr().err
-    assert exited.value.code == 2 and err.strip().endswith(
+    assert refused(capsys, ["predict", "-clip.mp4", "other.mp4"]).endswith(
         "cojudge predict: error: unrecognized arguments: -clip.mp4; -clip.mp4 is a file, read as an option for its leading '-': "
         "give it as ./-clip.mp4, or give the files after --")
 
@@ -634,10 +631,7 @@ def test_an_unquoted_judge_glob_the_shell_expanded_is_refused_naming_five_files_
     files = [f"j{i}.npz" for i in range(8)]
     for name in files:
         (tmp_path / name).write_bytes(b"")
-    with pytest.raises(SystemExit) as exited:
-        main(["fuse", "--calibration", "c.json", "--out", "p.csv", "--judge-glob", *files])
-    err = capsys.readouterr().err
-    assert exited.value.code == 2 and err.strip().endswith(
+    assert refused(capsys, ["fuse", "--calibration", "c.json", "--out", "p.csv", "--judge-glob", *files]).endswith(
         "cojudge fuse: error: unrecognized arguments: j1.npz, j2.npz, j3.npz, j4.npz, j5.npz and 2 more; 7 of them are files, as a "
         "pattern the shell expanded gives them: quote the pattern (--judge-glob 'folder/*.npz') so that the option gets it whole")
 
@@ -648,10 +642,7 @@ def test_an_unquoted_pattern_given_to_an_option_of_one_file_is_refused_saying_it
     monkeypatch.chdir(tmp_path)
     for name in ("a1.csv", "a2.csv"):
         (tmp_path / name).write_bytes(b"")
-    with pytest.raises(SystemExit) as exited:
-        main(["evaluate", "--labels", "a1.csv", "a2.csv", "--pred", "p.csv"])
-    err = capsys.readouterr().err
-    assert exited.value.code == 2 and err.strip().endswith(
+    assert refused(capsys, ["evaluate", "--labels", "a1.csv", "a2.csv", "--pred", "p.csv"]).endswith(
         "cojudge evaluate: error: unrecognized arguments: a2.csv; 1 of them is a file, as a pattern the shell expanded gives "
         "them: --labels takes one file; give one")
 
@@ -660,10 +651,7 @@ def test_a_file_after_an_option_that_takes_no_file_is_refused_saying_to_give_it_
     # 'cojudge evaluate ... --format json a2.csv' was told to quote a pattern ('folder/*.npz'), as if --format took files
     monkeypatch.chdir(tmp_path)
     (tmp_path / "a2.csv").write_bytes(b"")
-    with pytest.raises(SystemExit) as exited:
-        main(["evaluate", "--labels", "l.csv", "--pred", "p.csv", "--format", "json", "a2.csv"])
-    err = capsys.readouterr().err
-    assert exited.value.code == 2 and err.strip().endswith(
+    assert refused(capsys, ["evaluate", "--labels", "l.csv", "--pred", "p.csv", "--format", "json", "a2.csv"]).endswith(
         "cojudge evaluate: error: unrecognized arguments: a2.csv; 1 of them is a file, which no option takes: give each file "
         "after its option (see cojudge evaluate --help)")
 
@@ -676,3 +664,11 @@ def test_a_commands_option_given_before_the_command_is_refused_by_cojudge_saying
     assert exited.value.code == 2 and err.startswith("usage: cojudge [-h] COMMAND ...")
     assert err.strip().endswith("cojudge: error: unrecognized arguments: --quiet; give a command's options after it: "
                                 "cojudge predict --quiet ...")
+
+
+def refused(capsys, argv: list[str]) -> str:
+    """The stripped stderr of ``cojudge ARGV``, which must exit with status 2 (a usage error)."""
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    assert exited.value.code == 2
+    return capsys.readouterr().err.strip()
