@@ -45,4 +45,18 @@ def test_hint_outside_a_checkout_installs_the_wheel_with_the_extra(monkeypatch) 
     import judges.install_hints as hints
 
     monkeypatch.setattr(hints, "_runs_from_checkout", lambda: False)
+    monkeypatch.setattr(hints.metadata, "version", lambda name: "0.1.0" if name == "merov-cojudge" else "?")
+    assert hints.install_hint("cpu").startswith("pip install 'merov_cojudge-0.1.0-py3-none-any.whl[cpu]' (the wheel")
+
+
+def test_hint_outside_a_checkout_without_installed_metadata_names_the_version_as_a_placeholder(monkeypatch) -> None:
+    # from a wheel the hint said merov_cojudge-<version>-..., a file name no pip command finds; <version> is left only
+    # when no distribution is installed to read it from
+    import judges.install_hints as hints
+
+    def not_installed(name: str) -> str:
+        raise hints.metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(hints, "_runs_from_checkout", lambda: False)
+    monkeypatch.setattr(hints.metadata, "version", not_installed)
     assert hints.install_hint("cpu").startswith("pip install 'merov_cojudge-<version>-py3-none-any.whl[cpu]' (the wheel")
