@@ -40,7 +40,8 @@ def read_split(path: str | Path) -> list[str]:
                          "one per line (e.g. ovmerd/splits/dev.txt)")
     dupes = sorted(repeated_names(names))
     if dupes:
-        raise InputError(f"{path}: names listed twice: {listed(dupes)}")
+        raise InputError(f"{path}: names listed twice: {listed(dupes)}; keep each name once (sort {path.name} | uniq -d lists "
+                         "every repeated one)")
     return names
 
 

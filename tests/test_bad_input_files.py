@@ -42,10 +42,12 @@ def test_a_latin1_split_file_is_not_utf8_text(tmp_path):
     assert str(path) in one_line(caught)
 
 
-def test_a_split_file_naming_many_clips_twice_names_the_first_five_then_how_many_more(tmp_path):
+def test_a_split_file_naming_many_clips_twice_names_the_first_five_then_how_many_more_and_how_to_list_them_all(tmp_path):
+    # it said 'names listed twice: c0, c1, c2, c3, c4 and 2 more', naming no fix nor where the other two are
     path = tmp_path / "split.txt"
     path.write_text("".join(f"c{i}\nc{i}\n" for i in range(7)), encoding="utf-8")
-    with pytest.raises(InputError, match=r"split\.txt: names listed twice: c0, c1, c2, c3, c4 and 2 more$") as caught:
+    with pytest.raises(InputError, match=r"split\.txt: names listed twice: c0, c1, c2, c3, c4 and 2 more; keep each name once "
+                                         r"\(sort split\.txt \| uniq -d lists every repeated one\)$") as caught:
         read_split(path)
     one_line(caught)
 
