@@ -24,8 +24,8 @@ from calibration.ew_metric import evaluate
 from calibration.emotion_wheel import LEVEL1_METRICS, EmotionWheel
 from calibration.tuning import check_folds, check_grid, check_labels, check_unique_names, tune_table
 from ensemble.fuser import Fuser, JudgeOutputs
-from ensemble.vote_table import VoteTable
-from judges.clip import name_like
+from ensemble.vote_table import VoteTable, clip_names
+from judges.clip import shown_name_like
 from judges.errors import InputError, listed
 from judges.option_values import check_flags
 from judges.user_warnings import warn_user
@@ -121,13 +121,11 @@ def cross_validate(
     check_labels(labels, names, fuser.space())
     table = fuser.table(outputs, names)
     if names and not table.answered.any():  # as Fuser.fit: every fold would learn from no votes and score 0
-        like = name_like((n for judge in outputs for n in outputs[judge].keys()), names[0])
-        shown = f"; the judges' outputs name clips like {like!r}" if like is not None else ""
+        shown = shown_name_like(clip_names(outputs), names[0], "; the judges' outputs name clips like {!r}")
         raise InputError(f"cross_validate: no judge answered any of the {len(names)} clips (e.g. {names[0]!r}{shown}); "
                          "are the labels and the judges' outputs for the same clips?")
     for judge in table.silent_judges:  # a file of other clips' names (video stems): it would vote for nothing, unseen
-        like = name_like(outputs[judge].keys(), names[0])
-        shown = f"; its file names clips like {like!r}" if like is not None else ""
+        shown = shown_name_like(outputs[judge].keys(), names[0], "; its file names clips like {!r}")
         warn_user(f"judge {judge} answered none of the {len(names)} clips (e.g. {names[0]!r}{shown}); it adds nothing to the fusion "
                   "and is never the best single judge: check that its file names the same clips")
     wheel = table.space.wheel

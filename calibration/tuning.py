@@ -23,7 +23,7 @@ from ensemble.fuser import Fuser
 from ensemble.vote_table import VoteTable
 from ensemble.voter_base import DECISIONS, ClassVoter, Rule, strategy_code
 from ensemble.voter_classes import file_voters, is_class_spec, voter_class
-from judges.clip import name_like
+from judges.clip import shown_name_like
 from judges.errors import InputError
 from judges.option_values import check_flags, is_number
 
@@ -142,8 +142,8 @@ def check_labels(labels: Any, names: Sequence[str], space: ClassSpace) -> None:
                          f"{type(labels).__name__}: {read}")
     missing = [n for n in names if n not in labels]
     if missing:
-        like = name_like(labels, missing[0], or_first=len(missing) == len(names))  # 'SAMPLE_1' or 'sample_1.mp4' for 'sample_1'
-        shown = f" (the labels name clips like {like!r})" if like is not None else ""
+        # 'SAMPLE_1' or 'sample_1.mp4' for 'sample_1'
+        shown = shown_name_like(labels, missing[0], " (the labels name clips like {!r})", or_first=len(missing) == len(names))
         raise InputError(f"{len(missing)} clip(s) have no label, e.g. {missing[0]!r}{shown}; label them or use labelled clips only")
     for name in names:
         words = labels[name]

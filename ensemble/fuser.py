@@ -11,9 +11,9 @@ from calibration.emotion_wheel import EmotionWheel
 from ensemble.class_space import ClassSpace
 from ensemble.fused_prediction import FusedPrediction
 from ensemble.stacked_voter import StackedVoter
-from ensemble.vote_table import VoteTable, WordMapper, check_outputs
+from ensemble.vote_table import VoteTable, WordMapper, check_outputs, clip_names
 from ensemble.voter_base import ClassVoter, VoterNotFittedError
-from judges.clip import name_like, refuse_a_single_name, repeated_names
+from judges.clip import refuse_a_single_name, repeated_names, shown_name_like
 from judges.errors import InputError, listed
 from judges.option_values import is_number
 from judges.user_warnings import warn_user
@@ -126,7 +126,7 @@ class Fuser(BaseEstimator):
         refuse_a_single_name(names, "Fuser")
         check_outputs(outputs)  # before its clip names are gathered: a path's would be its letters
         if names is None:
-            names = sorted({n for judge in outputs for n in outputs[judge].keys()})  # a pandas Series iterates its words
+            names = sorted(clip_names(outputs))
         return VoteTable.build(outputs, names, self.space(), self.mapper(), judges=judges)
 
     # -- estimator -------------------------------------------------------------------
@@ -146,13 +146,11 @@ class Fuser(BaseEstimator):
             raise InputError("Fuser.fit: no labelled clips to learn from; give labels such as {'sample_00000007': ['happy']}")
         table = self.table(outputs, names)
         if not table.answered.any():
-            like = name_like((n for judge in outputs for n in outputs[judge].keys()), names[0])
-            shown = f"; the judges' outputs name clips like {like!r}" if like is not None else ""
+            shown = shown_name_like(clip_names(outputs), names[0], "; the judges' outputs name clips like {!r}")
             raise InputError(f"Fuser.fit: no judge answered any of the {len(names)} labelled clips (e.g. {names[0]!r}{shown}); "
                              "are the labels and the judges' outputs for the same clips?")
         for judge in table.silent_judges:  # a file of other clips' names: fitted as a judge that never votes, unseen
-            like = name_like(outputs[judge].keys(), names[0])
-            shown = f"; its outputs name clips like {like!r}" if like is not None else ""
+            shown = shown_name_like(outputs[judge].keys(), names[0], "; its outputs name clips like {!r}")
             warn_user(f"judge {judge} answered none of the {len(names)} labelled clips (e.g. {names[0]!r}{shown}); it adds nothing "
                       "to the fusion: check that its outputs name the same clips, or leave it out")
         return self.fit_table(table, labels)

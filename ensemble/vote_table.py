@@ -16,13 +16,19 @@ if TYPE_CHECKING:  # imported where built (Fuser.mapper): the graph needs networ
     from ensemble.embedding_graph import EmotionGraph
     from ensemble.word_normalizer import WordNormalizer
 
-__all__ = ["VoteTable", "Candidate", "WordMapper", "check_outputs"]
+__all__ = ["VoteTable", "Candidate", "WordMapper", "check_outputs", "clip_names"]
 
 
 def _keyed(value: object) -> bool:
     """Whether ``value`` is looked up by name as :meth:`VoteTable.build` looks it up: a mapping, or a pandas Series or
     DataFrame (``.get`` and ``.keys``, as ``pd.Series(read_judge_output(path))`` or ``pd.DataFrame(outputs)`` are)."""
     return isinstance(value, Mapping) or (callable(getattr(value, "get", None)) and callable(getattr(value, "keys", None)))
+
+
+def clip_names(outputs: Mapping[str, Any]) -> list[str]:
+    """The clip names the judges' outputs name, each once, in the order first given: by key, as :meth:`VoteTable.build`
+    looks them up (a pandas Series iterates its words, not its clips)."""
+    return list(dict.fromkeys(n for judge in outputs for n in outputs[judge].keys()))
 
 
 def check_outputs(outputs: object) -> None:

@@ -17,7 +17,7 @@ from judges.errors import InputError
 from judges.text_files import path_text, user_path
 from judges.user_warnings import warn_user
 
-__all__ = ["Clip", "SUBTITLE_SUFFIXES", "SubtitleTag", "name_like", "read_subtitle_file", "refuse_a_single_name", "repeated_names",
+__all__ = ["Clip", "SUBTITLE_SUFFIXES", "SubtitleTag", "name_like", "shown_name_like", "read_subtitle_file", "refuse_a_single_name", "repeated_names",
            "sidecar_subtitle_path", "sidecar_subtitle_paths", "subtitle_tags", "untagged_stem", "ass_to_text", "srt_to_text", "vtt_to_text"]
 
 #: A sidecar subtitle's suffixes, in the order they are looked for; upper case too, as cameras and Windows tools name files
@@ -105,6 +105,13 @@ def name_like(names: Iterable[object], name: str, or_first: bool = True) -> str 
             return str(other)
         first = str(other) if first is None else first
     return first if or_first else None
+
+
+def shown_name_like(names: Iterable[object], name: str, said: str, or_first: bool = True) -> str:
+    """``said`` with the name :func:`name_like` finds put in (``"; its file names clips like {!r}"``), or "" when it finds none:
+    the part of an error or warning that shows the other side's name for ``name``."""
+    like = name_like(names, name, or_first)
+    return said.format(like) if like is not None else ""
 
 
 def refuse_a_single_name(names: object, owner: str) -> None:
