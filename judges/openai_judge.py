@@ -29,8 +29,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from judges import prompts
-from judges.answer_parsing import (PARSER_VERSION, answer_error_hint, cut_off_error, readable_answer, verdict_from_answer,
-                                   words_from_answer)
+from judges.answer_parsing import PARSER_VERSION, readable_answer, verdict_from_answer
 from judges.base import MODALITIES, Judge
 from judges.clip import Clip
 from judges.daemon_threads import map_on_daemon_threads
@@ -348,14 +347,10 @@ class OpenAIJudge(Judge):
             text, cut = self._complete([{"type": "text", "text": prompt}])
         except _RequestFailed as exc:
             return Verdict.failed(self.name, clip, str(exc), seconds=time.perf_counter() - start, transient=exc.transient)
-        readable = readable_answer(text, cut, labels=True)
-        if readable is None:
-            return Verdict.failed(self.name, clip, cut_off_error(f"max_tokens={self.max_tokens}", labels=True),
-                                  seconds=time.perf_counter() - start, raw=text)
-        words, error = words_from_answer(readable)
-        if error is not None:
-            error = answer_error_hint(error, readable, f"max_tokens={self.max_tokens}", cut)
-        return Verdict(self.name, clip, words=words, raw=text, description=description, seconds=time.perf_counter() - start, error=error)
+        verdict = verdict_from_answer(self.name, clip, text, "labels", time.perf_counter() - start, f"max_tokens={self.max_tokens}", cut)
+        if readable_answer(text, cut, labels=True) is not None:  # none on the failure of an answer cut off before any word
+            verdict.description = description
+        return verdict
 
     # -- HTTP -----------------------------------------------------------------
 
