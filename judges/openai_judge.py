@@ -477,9 +477,7 @@ class OpenAIJudge(Judge):
                                          wants_max_completion_tokens=exc.code == 400 and token_limit_field == "max_tokens"
                                          and _asks_for_max_completion_tokens(said)) from None
                 asked = _retry_after(exc.headers)
-            except (TimeoutError, socket.timeout):
-                problem = f"no answer from {url} within {self.timeout:g} s"
-            except (urllib.error.URLError, ConnectionError, http.client.HTTPException, OSError) as exc:
+            except (urllib.error.URLError, ConnectionError, http.client.HTTPException, OSError) as exc:  # a timeout is an OSError
                 reason = getattr(exc, "reason", exc)
                 if isinstance(reason, (TimeoutError, socket.timeout)):
                     problem = f"no answer from {url} within {self.timeout:g} s"
