@@ -371,8 +371,8 @@ def _sample_frames(container: Any, num_frames: int, max_side: int | None, stream
         # an AVI counts its length in ticks of its time base, a frame each at a constant rate; at a variable one (ffmpeg
         # writes a 1 ms time base) the ticks between frames are empty chunks the demuxer skips: frames are what it holds
         total = table.packets
-    reach = _reach(container, stream, end) if table.packets else None
-    if reach is not None and _truncation([reach]) is not None:
+    reach = _reach(container, stream, end)
+    if _truncation([reach]) is not None:  # no packet: no end, no truncation
         # a cut file (a download cut off): its header counts the frames it had; the picks are the middles of those it holds
         total = min(total, table.packets)
     if table.discard:
@@ -383,7 +383,7 @@ def _sample_frames(container: Any, num_frames: int, max_side: int | None, stream
         raise table.error
     # a damaged tail: no table, decode from the start as far as the picks go
     frames = _pick_frames(container, num_frames, max_side, stream, None if table.error is not None else table, total)
-    return frames, _reach(container, stream, end) if reach is None else reach
+    return frames, reach
 
 
 def _pick_frames(container: Any, num_frames: int, max_side: int | None, stream: Any, table: "_FrameTable | None", total: int) -> list[np.ndarray]:
