@@ -28,9 +28,10 @@ from ensemble.fuse_command import write_prediction_rows, write_predictions_csv
 from ensemble.fused_prediction import FusedPrediction
 from ensemble.output_files import check_output_path
 from ensemble.score_union_fuser import ScoreUnionFuser
-from judges.clip import SUBTITLE_SUFFIXES, Clip, read_subtitle_file, sidecar_subtitle_paths, subtitle_tags, untagged_stem
+from judges.clip import Clip
 from judges.errors import InputError, listed
 from judges.install_hints import install_hint
+from judges.subtitles import SUBTITLE_SUFFIXES, read_subtitle_file, sidecar_subtitle_paths, subtitle_tags, untagged_stem
 from judges.text_files import user_path
 from judges.user_warnings import warn_user
 from judges.verdict import Verdict
@@ -122,7 +123,7 @@ def _stray_subtitles(items: Sequence[str], beside: set[str]) -> set[str]:
 def _subtitles_beside_given_videos(items: Sequence[str]) -> set[str]:
     """The items that are a subtitle (``clip.srt``, ``clip.vtt``, ``clip.ass``, ``clip.txt``..., the suffix in any case, or tagged with a
     language and/or flags: ``clip.en.srt``, ``clip.en.forced.srt``) beside another item's video (``clip.mp4``), as ``cojudge predict clips/*``
-    gives them: each is read with its video (:func:`judges.clip.sidecar_subtitle_path`; a forced one is not, and its video says so),
+    gives them: each is read with its video (:func:`judges.subtitles.sidecar_subtitle_path`; a forced one is not, and its video says so),
     not judged as a clip of the same name."""
     def stem(item: str) -> Path:  # its folder as the file system reaches it: clips/../clips/a.srt and lnk/a.srt are clips/a.mp4's
         path = user_path(item).absolute()

@@ -6,7 +6,7 @@ them reads as Chinese the other does too: the CJK Unified Ideographs (U+4E00-9FF
 CJK Compatibility Ideographs (U+F900-FAFF: a Korean or Japanese encoding's duplicates of unified ideographs, such as
 U+F967 for 不, and twelve unified ideographs of their own, such as U+FA11 﨑). Not the Yijing hexagram symbols between
 Extension A and the unified block (U+4DC0-4DFF), which are symbols, nor the rarely used supplementary-plane extensions.
-The subtitle-encoding guesser (:func:`judges.clip.read_subtitle_file`'s Chinese decoding) counts only the unified
+The subtitle-encoding guesser (:func:`judges.subtitles.read_subtitle_file`'s Chinese decoding) counts only the unified
 ideographs on purpose: there, Extension A and compatibility ideographs are signs of a wrong decoding.
 A change here reads some answers and subtitles differently: bump :data:`judges.answer_parsing.PARSER_VERSION` and the
 text-lexicon judge's ``rules``.

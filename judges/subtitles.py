@@ -1,0 +1,523 @@
+"""A clip's subtitle: the sidecar file beside its video (``clip.srt``, a language-tagged ``clip.en.srt``) and its spoken text
+(SRT, WebVTT, ASS/SSA or plain text; UTF-8, UTF-16 with its byte-order mark, or Chinese in GBK or Big5)."""
+from __future__ import annotations
+
+import codecs
+import functools
+import html
+import os
+import re
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from html.entities import html5 as html5_entities
+from pathlib import Path
+
+from judges.errors import InputError
+from judges.user_warnings import warn_user
+
+__all__ = ["SUBTITLE_SUFFIXES", "SubtitleTag", "read_sidecar_subtitle", "read_subtitle_file", "sidecar_subtitle_path", "sidecar_subtitle_paths",
+           "subtitle_tags", "untagged_stem", "ass_to_text", "srt_to_text", "vtt_to_text"]
+
+#: A sidecar subtitle's suffixes, in the order they are looked for; upper case too, as cameras and Windows tools name files
+#: (a suffix in mixed case, ``clip.Srt``, is found in the folder's listing: :func:`sidecar_subtitle_path`).
+SUBTITLE_SUFFIXES = (".srt", ".SRT", ".vtt", ".VTT", ".ass", ".ASS", ".ssa", ".SSA", ".txt", ".TXT")
+
+
+def read_sidecar_subtitle(video: Path) -> str | None:
+    """Text of ``clip.srt``, ``clip.vtt``, ``clip.ass``, ``clip.ssa`` or ``clip.txt`` (the suffix in any case) beside ``clip.mp4``, else of
+    the one language-tagged subtitle (``clip.en.srt``), if one exists (:func:`sidecar_subtitle_path`).
+
+    UTF-8 (a byte-order mark is dropped), UTF-16 with its byte-order mark, or Chinese in GBK or Big5; another encoding
+    (Latin-1, UTF-16 without the mark) is a one-line error, as for ``--subtitle``. Korean and Japanese legacy encodings
+    (EUC-KR, Shift-JIS) also decode as Chinese and are not told apart: such subtitles must be UTF-8.
+    """
+    side = sidecar_subtitle_path(video)
+    if side is None:
+        return None
+    text = read_subtitle_file(side, what=f"subtitle of {video.name}")
+    if text is None:
+        raise InputError(f"{side}: subtitle of {video.name} is not UTF-8 text (nor UTF-16 with its byte-order mark, nor Chinese in GBK or Big5); save it as UTF-8")
+    return text
+
+
+def sidecar_subtitle_path(video: Path) -> Path | None:
+    """The subtitle file of ``clip.mp4`` (:func:`sidecar_subtitle_paths`), else None. Subtitles in several languages beside it
+    (``clip.en.srt``, ``clip.fr.srt``) and none untagged are warned about, and None: which one to read is not guessed, and the
+    clip is judged without a subtitle, as before tagged ones were read (one clip of a run's 500 does not stop the others).
+    A forced subtitle that is the only one (``clip.en.forced.srt``) is warned about too, and None: it is not the speech."""
+    sides, forced = _sidecar_subtitle_choice(video)
+    if len(sides) > 1:
+        warn_user(f"{video}: has subtitles in several languages beside it ({', '.join(side.name for side in sides)}) and no "
+                  f"{video.stem}.srt, so it is judged without a subtitle; to read one, rename it to {video.stem}.srt "
+                  "(.vtt, .ass...: keeping its suffix), or give it as the subtitle (--subtitle, for a single video)")
+        return None
+    if not sides and forced:
+        one = len(forced) == 1
+        warn_user(f"{video}: its only {'subtitle' if one else 'subtitles'} beside it, {', '.join(side.name for side in forced)}, "
+                  f"{'is' if one else 'are'} forced (only what is said in another language or written on screen), not its speech, so it "
+                  f"is judged without a subtitle; to read {'it' if one else 'one'} anyway, give it as the subtitle (--subtitle, for a single video)")
+    return sides[0] if sides else None
+
+
+def sidecar_subtitle_paths(video: Path) -> list[Path]:
+    """The files that may be the subtitle of ``clip.mp4`` (its stem as written): ``clip.srt``, ``clip.vtt``, ``clip.ass``, ``clip.ssa``
+    or ``clip.txt`` (or the suffix in upper case), the first that exists in that order; else one whose suffix is in mixed case
+    (``clip.Srt``); else those named with a language tag and/or flags after the stem, as yt-dlp, Plex and Jellyfin name them
+    (``clip.en.srt``, ``clip.zh-Hans.vtt``, ``clip.en-orig.vtt``, ``clip.en.sdh.srt``, ``clip.default.srt``, in any case, ``clip.EN.srt``:
+    :func:`subtitle_tags`),
+    but for one that is another file's own (``clip.en.srt`` of ``clip.en.mp4``): of those, not a forced one (``clip.en.forced.srt``:
+    only what is said in another language or written on screen, not the speech); the ones flagged ``default``, if any (the one
+    a player shows); of one language, however its tag writes it (``en``, ``EN``, ``eng``, ``en-US``; ``nb`` or ``no``: the same speech,
+    :data:`_SAME_SPEECH`), with those that name no language beside only it (``clip.sdh.srt`` beside ``clip.en.srt``: not another language), the plain one
+    before yt-dlp's ``-orig`` (the same automatic captions, or the uploader's own beside them) and before one for the hearing
+    impaired (``sdh``, ``cc``, ``hi``: the same speech, and its sounds), then the language alone before it with a script or region,
+    then by name, lower case first (``clip.en.srt`` before ``clip.en-US.srt``, ``clip.eng.srt``, ``clip.EN.srt``)."""
+    return _sidecar_subtitle_choice(video)[0]
+
+
+def _sidecar_subtitle_choice(video: Path) -> tuple[list[Path], list[Path]]:
+    """(:func:`sidecar_subtitle_paths`, the forced subtitles of ``video`` left out of them)."""
+    side = next((side for side in (video.with_suffix(s) for s in SUBTITLE_SUFFIXES) if side.is_file()), None)
+    if side is not None:
+        return [side], []
+    listing = _folder_listing(video.parent)
+    if video.stem in listing.subtitles:
+        return [video.parent / listing.subtitles[video.stem]], []
+    tags: dict[str, SubtitleTag] = {}
+    for name in listing.tagged.get(video.stem, []):
+        readings = subtitle_tags(name.rpartition(".")[0])
+        longer = [name.rpartition(".")[0], *(tag.video_stem for tag in readings if len(tag.video_stem) > len(video.stem))]
+        if any(stem in listing.others for stem in longer):
+            continue  # clip.en.srt beside clip.en.mp4, clip.en.forced.srt too: that video's own
+        tags[name] = next(tag for tag in readings if tag.video_stem == video.stem)
+    forced = sorted(name for name, tag in tags.items() if tag.flags & _FORCED_FLAGS)
+    speech = {name: tag for name, tag in tags.items() if name not in forced}
+    if any(_DEFAULT_FLAG in tag.flags for tag in speech.values()):
+        speech = {name: tag for name, tag in speech.items() if _DEFAULT_FLAG in tag.flags}
+    best: dict[str | None, tuple[bool, bool, bool, str, str, str]] = {}  # a language's (is -orig, is for the hearing impaired,
+    for name, tag in speech.items():                                    # has a script or region, name order, name), the least
+        match = _LANGUAGE_TAG.fullmatch(tag.language) if tag.language else None
+        code = _LANGUAGES[match["language"].lower()] if match else None  # en, EN, eng, en-US, en-orig: one language
+        language = _SAME_SPEECH.get(code, code) if code else None  # nb, nn, no: Norwegian, one speech
+        rank = (bool(match and match["orig"]), bool(tag.flags & _HEARING_FLAGS), bool(match and (match["script"] or match["region"])),
+                *_name_order(name), name)
+        best[language] = min(best.get(language, rank), rank)
+    if None in best and len(best) == 2:  # clip.sdh.srt beside clip.en.srt: it names no language, so not a second one
+        unknown = best.pop(None)
+        [language] = best
+        best[language] = min(best[language], unknown)
+    return sorted(video.parent / rank[-1] for rank in best.values()), [video.parent / name for name in forced]
+
+
+def _name_order(name: str) -> tuple[str, str]:
+    """Names in any case, then lower case before upper: of one language, ``clip.en.srt`` before ``clip.EN.srt``, as ``clip.srt``
+    is read before ``clip.SRT``."""
+    return name.lower(), name.swapcase()
+
+
+#: A language tag as yt-dlp and players put it between a subtitle's stem and suffix (``clip.en.srt``): a language's ISO 639-1 code
+#: (``en``, ``zh``) or its ISO 639-2 one (``eng``, ``fre``/``fra``: :data:`_LANGUAGES`), then a script and/or a region as BCP 47
+#: writes them (``zh-Hans``, ``pt-BR``, ``es-419``, ``zh_CN``), then yt-dlp's ``-orig`` (``en-orig``: YouTube's automatic captions
+#: in the language spoken). In any case, as BCP 47 tags are and as Jellyfin reads them (``EN``, ``zh-hans``, ``pt-br``). Not any
+#: dotted word: ``interview.part1.srt`` is the subtitle of ``interview.part1.mp4``, and ``clip.old.srt``, ``clip.OLD.srt``,
+#: ``clip.log.txt`` are no language's.
+_LANGUAGE_TAG = re.compile(r"(?P<language>[a-z]{2,3})(?:[-_](?P<script>(?!orig$)[a-z]{4}))?(?:[-_](?P<region>[a-z]{2}|\d{3}))?"
+                           r"(?P<orig>-orig)?", re.IGNORECASE)
+
+#: The flags Jellyfin (10.9+) reads after a subtitle's stem, before or after its language or alone (``clip.en.sdh.srt``,
+#: ``clip.default.srt``, ``clip.default.en.forced.ass``; in any case, ``clip.en.FORCED.srt``, as Jellyfin matches them; Plex libraries
+#: name ``forced`` and ``sdh`` ones so): the stream a player shows by
+#: default; a forced one (only what is said in another language, or written on screen); one for the hearing impaired (the
+#: speech, and its sounds: ``[sobbing]``). ``hi`` is also Hindi's code: alone it is the language, with another one the flag.
+_DEFAULT_FLAG = "default"
+_FORCED_FLAGS = frozenset({"forced", "foreign"})
+_HEARING_FLAGS = frozenset({"sdh", "cc", "hi"})
+_FLAGS = _FORCED_FLAGS | _HEARING_FLAGS | {_DEFAULT_FLAG}
+
+#: Each language's codes: its ISO 639-1 one, then its ISO 639-2 ones (terminology, bibliographic): the codes subtitles are tagged
+#: with, by the language they name (``eng`` is ``en``). Not ISO 639-3's 7,900, which make languages of English words (old, log,
+#: raw, cut, sad, mov, avi).
+_LANGUAGES = {code: codes.split()[0] for codes in """
+    aa aar, ab abk, ae ave, af afr, ak aka, am amh, an arg, ar ara, as asm, av ava, ay aym, az aze, ba bak, be bel, bg bul,
+    bi bis, bm bam, bn ben, bo bod tib, br bre, bs bos, ca cat, ce che, ch cha, co cos, cr cre, cs ces cze, cu chu, cv chv,
+    cy cym wel, da dan, de deu ger, dv div, dz dzo, ee ewe, el ell gre, en eng, eo epo, es spa, et est, eu eus baq, fa fas
+    per, ff ful, fi fin, fj fij, fo fao, fr fra fre, fy fry, ga gle, gd gla, gl glg, gn grn, gu guj, gv glv, ha hau, he heb,
+    hi hin, ho hmo, hr hrv, ht hat, hu hun, hy hye arm, hz her, ia ina, id ind, ie ile, ig ibo, ii iii, ik ipk, io ido, is
+    isl ice, it ita, iu iku, ja jpn, jv jav, ka kat geo, kg kon, ki kik, kj kua, kk kaz, kl kal, km khm, kn kan, ko kor, kr
+    kau, ks kas, ku kur, kv kom, kw cor, ky kir, la lat, lb ltz, lg lug, li lim, ln lin, lo lao, lt lit, lu lub, lv lav, mg
+    mlg, mh mah, mi mri mao, mk mkd mac, ml mal, mn mon, mr mar, ms msa may, mt mlt, my mya bur, na nau, nb nob, nd nde, ne
+    nep, ng ndo, nl nld dut, nn nno, no nor, nr nbl, nv nav, ny nya, oc oci, oj oji, om orm, or ori, os oss, pa pan, pi pli,
+    pl pol, ps pus, pt por, qu que, rm roh, rn run, ro ron rum, ru rus, rw kin, sa san, sc srd, sd snd, se sme, sg sag, sh
+    hbs, si sin, sk slk slo, sl slv, sm smo, sn sna, so som, sq sqi alb, sr srp, ss ssw, st sot, su sun, sv swe, sw swa, ta
+    tam, te tel, tg tgk, th tha, ti tir, tk tuk, tl tgl, tn tsn, to ton, tr tur, ts tso, tt tat, tw twi, ty tah, ug uig, uk
+    ukr, ur urd, uz uzb, ve ven, vi vie, vo vol, wa wln, wo wol, xh xho, yi yid, yo yor, za zha, zh zho chi, zu zul
+""".split(",") for code in codes.split()}
+_LANGUAGE_CODES = frozenset(_LANGUAGES)
+
+#: The languages one speech is tagged with under several ISO 639-1 codes, a macrolanguage and its members, by the
+#: macrolanguage's code: Norwegian (``no``) written as Bokmål (``nb``) or Nynorsk (``nn``), Serbo-Croatian (``sh``) as Serbian,
+#: Croatian or Bosnian (``sr``, ``hr``, ``bs``); two of them beside a video are one language, as ``zh-Hans`` and ``zh-Hant`` are.
+_SAME_SPEECH = {"nb": "no", "nn": "no", "sr": "sh", "hr": "sh", "bs": "sh"}
+
+
+@dataclass(frozen=True)
+class SubtitleTag:
+    """One reading of a subtitle's stem: the stem of the video it is named after, then its language (None: not named) and flags."""
+
+    video_stem: str
+    language: str | None
+    flags: frozenset[str]
+
+
+def subtitle_tags(stem: str) -> list[SubtitleTag]:
+    """Each reading of a subtitle's ``stem`` as a video's stem then a language tag (:data:`_LANGUAGE_TAG`) and/or flags
+    (:data:`_FLAGS`), in any case, the longest video stem first: ``clip.en.forced`` is clip.en's forced subtitle, or clip's forced English
+    one; none for ``interview.part1``, ``clip.old`` or ``clip``."""
+    parts = stem.split(".")
+    readings = []
+    for cut in range(len(parts) - 1, 0, -1):
+        tag = _read_tag(parts[cut:])
+        if tag is None:
+            break
+        if any(parts[:cut]):  # '.en' names no video
+            readings.append(SubtitleTag(".".join(parts[:cut]), *tag))
+    return readings
+
+
+def _read_tag(words: list[str]) -> tuple[str | None, frozenset[str]] | None:
+    """(language as written, flags in lower case) that ``words`` name, in any case, flags in any order and at most one language,
+    else None."""
+    language = None
+    flags = set()
+    for word in words:
+        match = _LANGUAGE_TAG.fullmatch(word)
+        if word.lower() in _FLAGS:
+            flags.add(word.lower())
+        elif language is None and match and match["language"].lower() in _LANGUAGE_CODES:
+            language = word
+        else:
+            return None
+    if language is None and "hi" in flags:  # clip.hi.srt: Hindi, as Jellyfin reads it
+        language, flags = "hi", flags - {"hi"}
+    return language, frozenset(flags)
+
+
+def untagged_stem(stem: str) -> str | None:
+    """The stem of the video a subtitle's stem is named after, its language tag and flags left out (``clip`` for ``clip.en``,
+    ``clip.zh-Hans``, ``clip.en.forced``: :func:`subtitle_tags`), else None (``interview.part1``, ``clip``)."""
+    readings = subtitle_tags(stem)
+    return readings[-1].video_stem if readings else None
+
+
+#: A folder changed less than this long ago (ns) is listed again for each video: a file added within the same tick of a
+#: coarse clock (FAT's 2 s) would leave its time as it was, and a cached listing would miss it.
+_SETTLED_NS = 2_000_000_000
+
+
+@dataclass(frozen=True)
+class _FolderListing:
+    """A folder's subtitle file (a suffix of :data:`SUBTITLE_SUFFIXES` in any case) by the stem it is named after, the first of
+    each stem's in the order of those suffixes; those of the tagged stems by each video stem they may be named after
+    (:func:`subtitle_tags`); the stems of its other files (videos)."""
+
+    subtitles: dict[str, str]
+    tagged: dict[str, list[str]]
+    others: frozenset[str]
+
+
+def _folder_listing(folder: Path) -> _FolderListing:
+    """:class:`_FolderListing` of ``folder``, listed once for all the videos of a folder, until it changes: looking for each of
+    10,000 clips in its folder's listing would read the folder 10,000 times. A change is told by its modification time and by
+    its status change time, which no one can set: ``tar x``, ``rsync -a`` and ``touch -r`` set the first back, and ``chmod``
+    leaves it."""
+    try:
+        status = folder.stat()
+    except OSError:
+        return _FolderListing({}, {}, frozenset())
+    changed = status.st_mtime_ns
+    if 0 <= time.time_ns() - changed < _SETTLED_NS:  # a time ahead of this clock (a server's, skewed) is settled: a new file changes it
+        return _listed_folder(folder)
+    return _cached_folder(folder.absolute(), changed, status.st_ctime_ns)
+
+
+@functools.lru_cache(maxsize=8)
+def _cached_folder(folder: Path, changed_ns: int, status_changed_ns: int) -> _FolderListing:
+    """:func:`_listed_folder` of ``folder`` as it was when it last changed (``changed_ns`` and ``status_changed_ns``, its times: a new
+    file changes both)."""
+    return _listed_folder(folder)
+
+
+#: A subtitle suffix's rank in :data:`SUBTITLE_SUFFIXES`' order, any case; and as written, .srt before .SRT before .Srt.
+_SUFFIX_RANK = {suffix: i for i, suffix in enumerate(dict.fromkeys(s.lower() for s in SUBTITLE_SUFFIXES))}
+_EXACT_SUFFIX_RANK = {suffix: i for i, suffix in enumerate(SUBTITLE_SUFFIXES)}
+
+
+def _listed_folder(folder: Path) -> _FolderListing:
+    """:func:`_folder_listing`, read from the folder now (nothing if it cannot be read)."""
+    found: dict[str, list[tuple[int, int, str]]] = {}
+    others: set[str] = set()
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                stem, dot, suffix = entry.name.rpartition(".")
+                rank = _SUFFIX_RANK.get("." + suffix.lower())
+                if dot and stem and rank is not None and entry.is_file():
+                    found.setdefault(stem, []).append((rank, _EXACT_SUFFIX_RANK.get("." + suffix, len(_EXACT_SUFFIX_RANK)), entry.name))
+                elif dot and stem:
+                    others.add(stem)
+    except OSError:
+        return _FolderListing({}, {}, frozenset())
+    subtitles = {stem: min(names)[-1] for stem, names in found.items()}
+    tagged: dict[str, list[str]] = {}
+    for stem, name in subtitles.items():  # one file a tag: clip.en.srt before clip.en.txt, as clip.srt before clip.txt
+        for reading in subtitle_tags(stem):  # clip.en.forced.srt: clip.en's, else clip's
+            tagged.setdefault(reading.video_stem, []).append(name)
+    return _FolderListing(subtitles, {base: sorted(names) for base, names in tagged.items()}, frozenset(others))
+
+
+def read_subtitle_file(path: Path, what: str = "subtitle") -> str | None:
+    """The spoken text of a subtitle file (an ``.srt``'s, a WebVTT ``.vtt``'s or an ASS/SSA ``.ass``'s cues, told by its suffix
+    or its content: a ``WEBVTT`` or ``[Script Info]`` header, SRT timing lines in a ``.txt``; else the plain text), or None if it is not
+    UTF-8 text (a byte-order mark is dropped), nor UTF-16 starting with its byte-order mark (little- or big-endian: Notepad's
+    "Unicode", Windows subtitle editors'), nor Chinese in GBK/GB18030, the encoding of many Chinese subtitles (MER's clips
+    are Chinese), or Big5. UTF-16 without the mark is not read (its zero bytes are not text; its byte order is not guessed), nor
+    UTF-32, which ffmpeg's subtitle reader does not take either (its mark reads as UTF-16's, then a zero character). A file that
+    cannot be read (its permissions) is a one-line :class:`InputError` naming it as ``what``."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the {what} ({exc.strerror or exc}); check you may read it (its permissions)") from None
+    try:
+        # UTF-16 by its byte-order mark, as ffmpeg's subtitle reader takes it: the mark tells the byte order, and is dropped
+        text = data.decode("utf-16") if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        chinese = _chinese_text(data)
+        if chinese is None:
+            return None
+        text = chinese
+    if "\x00" in text:
+        return None
+    suffix = path.suffix.lower()
+    if suffix in (".ass", ".ssa") or text.lstrip().startswith("[Script Info]"):  # the section an ASS/SSA file starts with
+        return ass_to_text(text)
+    if suffix == ".vtt" or text.lstrip().startswith("WEBVTT"):  # the header WebVTT requires: a .vtt saved as .srt or .txt
+        return vtt_to_text(text)
+    if suffix == ".srt" or _CUE_TIMING.search(text):  # an .srt saved as .txt: its numbers and timings are no speech either
+        return srt_to_text(text)
+    return text.strip()
+
+
+#: A cue's timing line, as SRT (``00:00:01,000 --> 00:00:02,500``) and WebVTT (``00:01.000 --> 00:02.500``) write it: the
+#: whole line. A plain-text transcript with the words on the timing's line is no SRT, and keeps its words.
+_CUE_TIMING = re.compile(r"^[ \t]*(\d+:)?\d{1,2}:\d{2}[,.]\d{1,3}[ \t]*-->[ \t]*(\d+:)?\d{1,2}:\d{2}[,.]\d{1,3}[ \t]*$", re.MULTILINE)
+
+
+def _chinese_text(data: bytes) -> str | None:
+    """``data`` read as Chinese: GB18030 (GBK's superset, mainland subtitles), else Big5 (Taiwan's and Hong Kong's).
+
+    Big5 bytes also decode as GB18030, but into a jumble (我很開心 -> "и秨み") of kana, Cyrillic and private-use
+    characters; GBK bytes also decode as Big5, into rare ideographs ("第①步" -> "菴Ｋ祭"). A GB18030 reading free
+    of such characters is taken; one holding them (as a GBK text with "α", "①", "㎡" or kana does too) gives way
+    only to a Big5 reading made of more of the characters Big5 text is made of (:func:`_plausibility`). Text in
+    another encoding (Latin-1 'élan') also decodes now and then, but as stray ideographs glued inside Latin words,
+    one for each accented letter; Chinese comes in runs of its own, beside English lines or words at most now and
+    then ("我用iPhone拍的"). So a reading is taken when at most half of its ideographs touch a Latin letter."""
+    mainland = _decoded_chinese(data, "gb18030")
+    if mainland is not None and not _JUMBLE.search(mainland):
+        return mainland
+    traditional = _decoded_chinese(data, "big5hkscs")
+    if traditional is None or (mainland is not None and _plausibility(traditional, "big5hkscs") <= _plausibility(mainland, "gb18030")):
+        return mainland
+    return traditional
+
+
+#: Characters a wrong Chinese decoding is full of: private use, CJK Extension A and compatibility ideographs,
+#: kana, bopomofo, Cyrillic, Greek, box drawing, enclosed and squared CJK signs.
+_JUMBLE = re.compile("[\ue000-\uf8ff\u3400-\u4dbf\uf900-\ufaff\u3040-\u30ff\u3100-\u312f\u0370-\u04ff"
+                     "\u2500-\u257f\u2460-\u24ff\u3200-\u33ff]")
+
+
+def _plausibility(text: str, encoding: str) -> int:
+    """How much ``text`` looks like a text written in ``encoding``: +1 for each character of the part of the
+    code most text uses (its symbols, and GB2312's 3,755 level-1 ideographs or Big5's 5,401 frequent ones), 0 for
+    ASCII and the second-level ideographs, -1 for any other character (private use, extensions, HKSCS)."""
+    usual, rare = _usual_characters(encoding)
+    return sum(1 if ch in usual else -1 for ch in text if not ch.isascii() and ch not in rare)
+
+
+@functools.cache
+def _usual_characters(encoding: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(characters texts in ``encoding`` are mostly made of, its second-level ideographs), as ``encoding`` decodes them."""
+    if encoding == "gb18030":  # GB2312's symbol rows and level-1 ideographs, GBK's added symbols; level-2 ideographs
+        usual = _decoded_pairs(encoding, [*range(0xA1, 0xAA), *range(0xB0, 0xD8)], range(0xA1, 0xFF))
+        usual |= _decoded_pairs(encoding, [0xA8, 0xA9], range(0x40, 0xA1))
+        rare = _decoded_pairs(encoding, range(0xD8, 0xF8), range(0xA1, 0xFF))
+    else:  # Big5: symbols and frequent ideographs (A140-C67E); less frequent ideographs (C940-F9D5)
+        trails = [*range(0x40, 0x7F), *range(0xA1, 0xFF)]
+        usual = _decoded_pairs(encoding, range(0xA1, 0xC7), trails) - _decoded_pairs(encoding, [0xC6], range(0xA1, 0xFF))
+        rare = _decoded_pairs(encoding, range(0xC9, 0xFA), trails)
+    return frozenset(usual), frozenset(rare - usual)
+
+
+def _decoded_pairs(encoding: str, leads: Iterable[int], trails: Iterable[int]) -> set[str]:
+    """The characters the two-byte codes ``lead trail`` decode to in ``encoding`` (those that decode)."""
+    out = set()
+    for lead in leads:
+        for trail in trails:
+            try:
+                out.add(bytes((lead, trail)).decode(encoding))
+            except UnicodeDecodeError:
+                pass
+    return out
+
+
+def _decoded_chinese(data: bytes, encoding: str) -> str | None:
+    """``data`` decoded as ``encoding`` if it decodes and its ideographs are not glued inside Latin words."""
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    hanzi = [i for i, ch in enumerate(text) if _is_chinese(ch)]
+    glued = sum(1 for i in hanzi if any(0 <= j < len(text) and text[j].isascii() and text[j].isalpha() for j in (i - 1, i + 1)))
+    return text if hanzi and glued * 2 <= len(hanzi) else None
+
+
+def _is_chinese(ch: str) -> bool:
+    """A CJK ideograph, or CJK or full-width punctuation.
+
+    Narrower on purpose than :mod:`judges.han_characters` (which the answer parser and the text-lexicon judge share):
+    only the unified ideographs U+4E00-9FFF, which Chinese text is almost all made of. Extension A and the
+    compatibility ideographs are what a wrong decoding turns bytes into (:data:`_JUMBLE` counts them against a
+    reading), so they must not make a reading look Chinese here."""
+    return "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
+
+
+def srt_to_text(srt: str) -> str:
+    """The spoken lines of an SRT file, without indices, timings and markup.
+
+    A cue's index is the number just before its timing line; a spoken line that is
+    only a number ("42") is speech and stays. Markup is what SRT readers (ffmpeg, VLC) render
+    and do not show: the formatting tags ``<i>``, ``<b>``, ``<u>``, ``<s>``, ``<font ...>`` and ``<br>``
+    (any case), ASS override tags (``{\\an8}``, ``{\\i1}``, from subtitle sites and ASS conversions) and
+    ASS line breaks (``\\N``); a ``<`` that opens no such tag is speech ("I <3 you", "a < b").
+    Entities ending in ``;`` (``&amp;``, ``&#39;``; files converted from TTML carry them) are the
+    characters they stand for. A line without markup is kept as written (its spaces too), as before markup was read:
+    the verdict cache key holds the subtitle text, and such a clip is not judged again.
+    """
+    rows = [line.strip() for line in srt.splitlines()]
+    rows = [line for line in rows if line]
+    lines = []
+    for i, line in enumerate(rows):
+        if "-->" in line or (line.isdigit() and i + 1 < len(rows) and "-->" in rows[i + 1]):
+            continue
+        text = _srt_words(line)
+        if text != line:  # where markup was, one space; a line without it is kept as written, and so its clip's cache key
+            text = " ".join(text.split())
+        if text:
+            lines.append(text)
+    return " ".join(lines)
+
+
+#: The markup of an SRT cue line: a formatting tag SRT readers render or an ASS override block, removed (``wonder<i>ful</i>``
+#: is one word); a line break (``<br>``, ASS's ``\\N`` and ``\\n``) or ASS hard space (``\\h``), read as a space.
+_SRT_MARKUP = re.compile(r"</?[bius]>|<font(\s[^<>]*)?>|</font\s*>|\{\\[^{}]*\}", re.IGNORECASE)
+_SRT_BREAK = re.compile(r"<br\s*/?>|\\[Nnh]", re.IGNORECASE)
+
+#: An entity as HTML and TTML write it, its ``;`` included: ``&amp;``, ``&#39;``, ``&#x2019;``.
+_ENTITY = re.compile(r"&(#\d+|#x[0-9a-f]+|[a-z]+\d*);", re.IGNORECASE)
+
+
+def _srt_words(line: str) -> str:
+    """An SRT cue line without its markup (:data:`_SRT_MARKUP`; a space for a line break), its entities decoded."""
+    return _ENTITY.sub(_entity_character, _SRT_BREAK.sub(" ", _SRT_MARKUP.sub("", line)))
+
+
+def _entity_character(entity: re.Match[str]) -> str:
+    """The character(s) an :data:`_ENTITY` stands for, or it as written when it names none: ``&notice;`` is not ``&not;`` then
+    ``ice;`` (as :func:`html.unescape` reads a name starting with one of HTML's entities that may lack their ``;``)."""
+    if entity[1].startswith("#") or f"{entity[1]};" in html5_entities:
+        return html.unescape(entity[0])
+    return entity[0]
+
+
+def vtt_to_text(vtt: str) -> str:
+    """The spoken lines of a WebVTT file (a browser's and YouTube's subtitles), joined by spaces.
+
+    Only a cue's text is speech: the ``WEBVTT`` header, ``NOTE``/``STYLE``/``REGION`` blocks, cue identifiers and
+    timing lines with their settings (``align:start``) are not, nor the markup inside a cue (``<v Bob>``, ``<i>``,
+    ``<c.yellow>``, ``<00:00:01.500>``); entities (``&amp;``) are the characters they stand for. In rolling captions
+    (a file with timestamps inside its cues, as YouTube's automatic captions), a cue's first lines that repeat the
+    previous cue's last ones are read once: there each line is shown again, still on screen, above the next one.
+    """
+    cues: list[list[str]] = []
+    # blocks end at an empty line only: a line of spaces is a cue's (YouTube's captions start each cue with one)
+    for block in re.split(r"\n{2,}", "\n".join(vtt.splitlines())):
+        lines = block.split("\n")
+        timing = next((i for i, line in enumerate(lines) if "-->" in line), None)
+        if timing is None:  # the header, a NOTE, STYLE or REGION block: never spoken
+            continue
+        for i in range(timing, len(lines)):
+            if "-->" in lines[i]:  # a cue starts (the next one, after a 'blank' line of spaces, too)
+                cues.append([])
+                continue
+            if i + 1 < len(lines) and "-->" in lines[i + 1]:
+                continue  # the next cue's identifier
+            text = " ".join(html.unescape(re.sub(r"<[^>]*>", "", lines[i])).split())
+            if text:
+                cues[-1].append(text)
+    rolling = re.search(r"<(\d+:)?\d{2}:\d{2}\.\d{3}>", vtt) is not None
+    spoken: list[str] = []
+    previous: list[str] = []
+    for cue in cues:
+        shown = 0  # how many of its first lines are the previous cue's last ones, still on screen
+        if rolling:
+            shown = max(k for k in range(min(len(cue), len(previous)) + 1) if cue[:k] == previous[len(previous) - k:])
+        spoken.extend(cue[shown:])
+        previous = cue
+    return " ".join(spoken)
+
+
+def ass_to_text(ass: str) -> str:
+    """The spoken lines of an ASS/SSA file (Aegisub's, and many Chinese subtitles'): the Text of each ``Dialogue:`` of its
+    ``[Events]``, joined by spaces.
+
+    Nothing else is speech: the script's info and styles (a style named ``Default`` read as disgust, fear and sadness),
+    ``Comment:`` lines, the fields before the Text (times, style, speaker), override tags (``{\\i1}``), line breaks
+    (``\\N``, ``\\n``, ``\\h``) and drawings (a sign's shape after ``{\\p1}``: ``m 0 0 l 100 0 100 100``). The Text is the
+    last of the fields the section's ``Format:`` line names (10 by default).
+    """
+    spoken = []
+    fields = 10  # Layer (Marked in SSA), Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text
+    events = False
+    for line in ass.splitlines():
+        line = line.strip()
+        if line.startswith("["):
+            events = line.lower() == "[events]"
+            continue
+        key, _, value = line.partition(":")
+        if not events:
+            continue
+        if key.strip().lower() == "format":
+            fields = max(1, len(value.split(",")))
+        elif key.strip().lower() == "dialogue":
+            parts = value.split(",", fields - 1)
+            if len(parts) == fields:
+                text = re.sub(r"\\[Nnh]", " ", _ass_words(parts[-1]))
+                if text.split():
+                    spoken.append(" ".join(text.split()))
+    return " ".join(spoken)
+
+
+def _ass_words(text: str) -> str:
+    """An ASS event's Text without its override tags and drawings: ``{\\p1}`` (any scale but 0) makes what follows,
+    up to ``{\\p0}``, the drawing commands of a shape (fansubs draw signs so), not words."""
+    kept: list[str] = []
+    drawing = False
+    for piece in re.split(r"(\{[^}]*\})", text):
+        if piece.startswith("{") and piece.endswith("}"):
+            scales = re.findall(r"\\p(\d+)", piece)  # not \pos( or \pbo
+            drawing = int(scales[-1]) > 0 if scales else drawing
+        elif not drawing:
+            kept.append(piece)
+    return "".join(kept)
