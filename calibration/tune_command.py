@@ -17,7 +17,7 @@ from ensemble.fuser import OOV_POLICIES, Fuser
 from ensemble.judge_args import add_judge_arguments, judge_file_inputs, judge_files
 from ensemble.output_files import check_output_path
 from ensemble.voter_classes import spec_file
-from judges.errors import InputError
+from judges.errors import InputError, listed
 from judges.outputs import read_judge_output
 from judges.replay import answers_digest
 
@@ -94,14 +94,21 @@ def run(args: argparse.Namespace) -> int:
     fuser = Fuser(voter, oov=args.oov, wheel=load_wheel(args.wheel_dir))
     check_labels(labels, names, fuser.space())
     outputs = {name: read_judge_output(path) for name, path in files.items()}
+    few: dict[str, int] = {}  # judges that answered under half the clips: one warning line for all of them, not one each
     for name, out in outputs.items():
         answered = [n for n in names if out.get(n) is not None]
         if not answered:
             raise InputError(f"judge {name} ({files[name]}) answered none of the {len(names)} tuning clips; is it the right file?")
         if len(answered) < len(names) / 2:
-            report("tune", "warning", f"judge {name} answered only {len(answered)} of the {len(names)} tuning clips; its weights rest on those")
+            few[name] = len(answered)
         if not any(out[n] for n in answered):
             report("tune", "warning", f"judge {name} named no emotion word on any tuning clip; it adds nothing to the fusion")
+    if len(few) == 1:
+        [(name, count)] = few.items()
+        report("tune", "warning", f"judge {name} answered only {count} of the {len(names)} tuning clips; its weights rest on those")
+    elif few:
+        report("tune", "warning", f"{len(few)} judges answered under half of the {len(names)} tuning clips: "
+              f"{listed(f'{n} ({c})' for n, c in few.items())}; their weights rest on those they answered")
     unanswered = [n for n in names if all(out.get(n) is None for out in outputs.values())]
     if unanswered:  # kept in the score (as evaluate counts a clip without a prediction), but never silently
         report("tune", "warning", f"no judge answered {len(unanswered)} of the {len(names)} tuning clips (e.g. {unanswered[0]!r}); they are "

@@ -83,14 +83,22 @@ def run(args: argparse.Namespace) -> int:
     if args.names and not any(n in out for out in outputs.values() for n in names):
         raise InputError(f"--names {args.names}: none of its {len(names)} names (first: {names[0]!r}) is in any judge's output; "
                          "give the split file of these outputs' clips, one name per line")
-    for name, answers in outputs.items():  # as tune warns: a judge left out of most clips, silently, may be a wrong file
-        answered = sum(answers.get(n) is not None for n in names)
-        if not answered:
-            report("fuse", "warning", f"judge {name} answered none of the {len(names)} clips fused (is {files[name]} the right file?); "
-                  "they are fused without it")
-        elif answered < len(names) / 2:  # a judge may skip clips (audio-only on silent ones) or cover part of the split
-            report("fuse", "warning", f"judge {name} answered only {answered} of the {len(names)} clips fused ({files[name]} has no answer for "
-                  "the others); those are fused without it")
+    # as tune warns: a judge left out of most clips, silently, may be a wrong file; many such judges make one line, not one each
+    answered = {name: sum(answers.get(n) is not None for n in names) for name, answers in outputs.items()}
+    silent = [name for name, count in answered.items() if not count]
+    few = [name for name, count in answered.items() if 0 < count < len(names) / 2]  # a judge may skip clips or cover part of the split
+    if len(silent) == 1:
+        report("fuse", "warning", f"judge {silent[0]} answered none of the {len(names)} clips fused (is {files[silent[0]]} the right file?); "
+              "they are fused without it")
+    elif silent:
+        report("fuse", "warning", f"{len(silent)} judges answered none of the {len(names)} clips fused: {listed(silent)} (are their files "
+              "the right ones?); the clips are fused without them")
+    if len(few) == 1:
+        report("fuse", "warning", f"judge {few[0]} answered only {answered[few[0]]} of the {len(names)} clips fused ({files[few[0]]} has no "
+              "answer for the others); those are fused without it")
+    elif few:
+        report("fuse", "warning", f"{len(few)} judges answered under half of the {len(names)} clips fused: "
+              f"{listed(f'{n} ({answered[n]})' for n in few)} (their files have no answer for the others); those are fused without them")
     preds = fuser.predict(outputs, names)
     write_predictions_csv(out, preds)
     if details is not None:

@@ -150,6 +150,19 @@ def test_tune_warns_about_a_judge_that_answered_few_clips(panel, data_root, tmp_
     assert code == 0 and "judge sparse answered only 1 of the 232 tuning clips" in capsys.readouterr().err
 
 
+
+def test_tune_names_the_judges_that_answered_few_clips_in_one_warning_line(panel, data_root, tmp_path, capsys, dev_names):
+    # 37 judges covering part of the split printed 37 lines, one per judge
+    for i, name in enumerate(("sparse", "thin")):
+        (tmp_path / f"{name}.csv").write_text(f"name,openset\n{dev_names[i]},\"['happy']\"\n", encoding="utf-8")
+    code = main(["tune", "--labels", str(data_root / "ovmerd/labels/dev.csv"), "--judge", panel[0], "--judge", f"sparse={tmp_path / 'sparse.csv'}",
+                 "--judge", f"thin={tmp_path / 'thin.csv'}", "--grid", "C=0.1", "--grid", "lam=0.5", "--folds", "2",
+                 "--out", str(tmp_path / "c.json"), "--format", "json"])
+    err = capsys.readouterr().err
+    assert code == 0 and "answered only" not in err
+    assert ("warning: 2 judges answered under half of the 232 tuning clips: sparse (1), thin (1); their weights rest on those they "
+            "answered\n") in err
+
 def test_tune_warns_about_labelled_clips_no_judge_answered(panel, data_root, tmp_path, capsys, dev_names):
     part = tmp_path / "part.csv"  # one judge's file of all but the first two dev clips: no judge answered those
     answers = read_judge_output(panel[0].split("=", 1)[1])
@@ -305,6 +318,26 @@ def test_fuse_warns_about_a_judge_that_answered_few_clips_without_calling_its_fi
             "those are fused without it") in err
     assert "right file" not in err
 
+
+
+def test_fuse_names_the_judges_that_answered_none_of_the_clips_in_one_warning_line(calibration, panel, tmp_path, capsys, data_root):
+    (tmp_path / "other.csv").write_text("name,openset\nclip_of_another_dataset,happy\n", encoding="utf-8")
+    given = [panel[0], *(spec.split("=", 1)[0] + f"={tmp_path / 'other.csv'}" for spec in panel[1:])]
+    assert _fuse(calibration, given, tmp_path / "pred.csv", "--names", data_root / "ovmerd/splits/dev.txt") == 0
+    err = capsys.readouterr().err
+    assert err.count("answered none") == 1
+    assert ("warning: 2 judges answered none of the 232 clips fused: chatunivi, videochat2 (are their files the right ones?); "
+            "the clips are fused without them\n") in err
+
+
+def test_fuse_names_the_judges_that_answered_few_clips_in_one_warning_line(calibration, panel, tmp_path, capsys, dev_names):
+    # a split most of whose names no judge answered: each of the three judges got a line of its own
+    (tmp_path / "split.txt").write_text("\n".join([*dev_names[:10], *(f"missing{i}" for i in range(30))]) + "\n", encoding="utf-8")
+    assert _fuse(calibration, panel, tmp_path / "pred.csv", "--names", tmp_path / "split.txt") == 0
+    err = capsys.readouterr().err
+    assert "answered only" not in err
+    assert ("warning: 3 judges answered under half of the 40 clips fused: affectgpt (10), chatunivi (10), videochat2 (10) "
+            "(their files have no answer for the others); those are fused without them\n") in err
 
 def test_fuse_refuses_names_none_of_which_any_judge_answered_and_writes_nothing(calibration, panel, tmp_path, capsys):
     (tmp_path / "other.txt").write_text("clip_of_another_dataset\nanother_one\n", encoding="utf-8")  # another dataset's split
