@@ -15,7 +15,8 @@ from judges.base import Judge
 from judges.clip import Clip, repeated_names
 from judges.errors import InputError, listed
 from judges.option_values import check_flags
-from judges.text_files import user_path
+from judges.replay import ReplayJudge
+from judges.text_files import path_text, user_path
 from judges.user_warnings import warn_user
 from judges.verdict import Verdict
 from judges.verdict_cache import VerdictCache
@@ -35,18 +36,27 @@ def verdicts_to_outputs(verdicts: Mapping[str, Mapping[str, Verdict]]) -> dict[s
 _CLIP_KINDS = "a Clip, a video path or a sample name (str)"
 
 
-def _clip(item: Any, method: str) -> Clip:
-    """One clip given to ``method``, or an error saying what it accepts."""
+def _clip(item: Any, method: str, judges: Sequence[Judge]) -> Clip:
+    """One clip given to ``method``, or an error saying what it accepts. A video file name that is no file, given to replay
+    judges only, is an error saying they take sample names: 'no such video file; check the path' sent the user to look
+    for a video they never needed."""
     if not isinstance(item, (Clip, str, os.PathLike)):
         raise InputError(f"CoJudge.{method}: a clip is {_CLIP_KINDS}, got {item!r} ({type(item).__name__})")
-    return Clip.coerce(item)
+    try:
+        return Clip.coerce(item)
+    except InputError:
+        path = user_path(item) if not isinstance(item, Clip) else None
+        if path is None or path.exists() or path.is_symlink() or not judges or not all(isinstance(j, ReplayJudge) for j in judges):
+            raise
+        raise InputError(f"CoJudge.{method}: {item}: no such video file, and replay judges take sample names, not videos: "
+                         f"give {path_text(path.stem)!r} (the name without its folder and file suffix)") from None
 
 
-def _clips(items: Any, method: str) -> list[Clip]:
+def _clips(items: Any, method: str, judges: Sequence[Judge]) -> list[Clip]:
     """The clips of ``items`` (a list of clips, never one bare name read letter by letter)."""
     if isinstance(items, (Clip, str, os.PathLike)) or not isinstance(items, Iterable):
         raise InputError(f"CoJudge.{method}: give a list of clips, each {_CLIP_KINDS}; got {items!r} ({type(items).__name__})")
-    return [_clip(i, method) for i in items]
+    return [_clip(i, method, judges) for i in items]
 
 
 def _judges(judges: Any, method: str) -> list[Judge]:
@@ -171,7 +181,7 @@ class CoJudge:
     # -- running judges ----------------------------------------------------------------
     def run(self, items: Iterable[Clip | str | Path]) -> dict[str, dict[str, Verdict]]:
         """Every judge's verdict on every clip (cached; failures recorded, not fatal)."""
-        return self._run(self.judges, _clips(items, "run"))
+        return self._run(self.judges, _clips(items, "run", self.judges))
 
     def _run(self, judges: Sequence[Judge], clips: Sequence[Clip]) -> dict[str, dict[str, Verdict]]:
         """``judges``' verdicts on ``clips`` with this CoJudge's run settings, kept as ``last_verdicts_``."""
@@ -198,7 +208,7 @@ class CoJudge:
         from calibration.tuning import STRATEGIES, check_folds, check_grid, check_labels, default_grid, tune_table
 
         check_flags(tune=tune)  # "false" would tune
-        clips = _clips(samples, "fit")
+        clips = _clips(samples, "fit", self.judges)
         check_labels(labels, [c.name for c in clips], self.fuser.space())
         if tune:
             # bad options fail here, before the judges run
@@ -237,14 +247,14 @@ class CoJudge:
     # -- predicting ----------------------------------------------------------------------
     def predict(self, video_or_sample: Clip | str | Path) -> FusedPrediction:
         """The fused answer for one clip."""
-        return self.predict_many([_clip(video_or_sample, "predict")])[0]
+        return self.predict_many([_clip(video_or_sample, "predict", self.judges)])[0]
 
     def predict_many(self, items: Iterable[Clip | str | Path]) -> list[FusedPrediction]:
         """Fused answers for many clips, in order; a clip no judge answered carries an ``error``. Only the judges the
         fusion was fitted with run (``last_verdicts_`` holds theirs), as ``CoJudge.load`` keeps only those: others given
         would cost their time for votes that count for nothing. They are warned about once per set of them, not on every
         call (a loop of calls)."""
-        clips = _clips(items, "predict_many")
+        clips = _clips(items, "predict_many", self.judges)
         self._check_fitted()  # before the judges run
         fitted = [j for j in self.judges if j.name in self.fuser.judges_]
         unfitted = [j.name for j in self.judges if j.name not in self.fuser.judges_]

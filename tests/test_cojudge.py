@@ -126,6 +126,29 @@ def test_predict_many_of_a_bare_name_or_a_number_says_to_give_a_list(items):
         cojudge.predict_many(items)
 
 
+
+def test_fit_on_video_file_names_given_to_replay_judges_says_they_take_sample_names(tmp_path):
+    # it said 'c0.mp4: no such video file; check the path', sending the user to look for a video replay judges never read
+    cojudge, labels = toy_cojudge()
+    with pytest.raises(InputError, match=r"^CoJudge\.fit: .*c0\.mp4: no such video file, and replay judges take sample names, not videos: "
+                                         r"give 'c0' \(the name without its folder and file suffix\)$"):
+        cojudge.fit([str(tmp_path / f"{n}.mp4") for n in labels], labels)
+
+
+def test_predict_of_a_video_file_name_given_to_replay_judges_says_they_take_sample_names(tmp_path):
+    cojudge, labels = toy_cojudge()
+    cojudge.fit(list(labels), labels, tune=False)
+    with pytest.raises(InputError, match=r"CoJudge\.predict: .*c0\.mp4: no such video file, and replay judges take sample names"):
+        cojudge.predict(tmp_path / "c0.mp4")
+
+
+def test_a_missing_video_file_given_to_a_panel_with_a_live_judge_is_still_no_such_video_file(tmp_path):
+    outputs, labels = toy_outputs()
+    replayed = [ReplayJudge(n, labels={c: w for c, w in out.items() if w is not None}) for n, out in outputs.items()]
+    cojudge = CoJudge([*replayed, _Keyword(keywords={c: "happy" for c in labels})], strategy="majority", progress=False)
+    with pytest.raises(InputError, match=r"c0\.mp4: no such video file; check the path$"):
+        cojudge.fit([str(tmp_path / "c0.mp4")], labels)
+
 def test_the_judges_run_in_batches_of_the_cojudges_batch_size():
     cojudge, labels = toy_cojudge(batch_size=3)
     cojudge.run(list(labels))
