@@ -130,8 +130,12 @@ def _expanded_pattern_hint(parser: argparse.ArgumentParser, stray: str, argv: Se
 
 def _refuse_options_before_the_command(parser: argparse.ArgumentParser, before: list[str], command: str) -> None:
     """Exit (status 2) naming the arguments given before ``command``: its options are taken after it only, so they are
-    not its unknown options (``--quiet predict`` said 'unrecognized arguments: --quiet (did you mean --quiet?)')."""
-    parser.error(f"unrecognized arguments: {' '.join(before)}; give a command's options after it: cojudge {command} {' '.join(before)} ...")
+    not its unknown options (``--quiet predict`` said 'unrecognized arguments: --quiet (did you mean --quiet?)'). Below
+    cojudge's usage, the error line starts ``cojudge COMMAND: error:`` as the command's other errors do (``parser.error``
+    wrote ``cojudge: error:``, which a grep of a log for ``cojudge predict: error`` missed)."""
+    parser.print_usage(sys.stderr)
+    parser.exit(2, f"cojudge {command}: error: unrecognized arguments: {' '.join(before)}; give a command's options after it: "
+                   f"cojudge {command} {' '.join(before)} ...\n")
 
 
 def entry() -> None:

@@ -662,8 +662,13 @@ def test_a_commands_option_given_before_the_command_is_refused_by_cojudge_saying
         main(["--quiet", "predict", "clip.mp4"])
     err = capsys.readouterr().err
     assert exited.value.code == 2 and err.startswith("usage: cojudge [-h] COMMAND ...")
-    assert err.strip().endswith("cojudge: error: unrecognized arguments: --quiet; give a command's options after it: "
-                                "cojudge predict --quiet ...")
+    assert err.strip().endswith("unrecognized arguments: --quiet; give a command's options after it: cojudge predict --quiet ...")
+
+
+def test_an_option_given_before_the_command_is_an_error_line_naming_the_command_as_its_other_errors_do(capsys):
+    # 'cojudge --quiet predict clip.mp4' said 'cojudge: error: ...', 'cojudge predict clip.mp4 --bogus' 'cojudge predict: error: ...'
+    assert refused(capsys, ["--quiet", "predict", "clip.mp4"]).splitlines()[-1].startswith(
+        "cojudge predict: error: unrecognized arguments: --quiet;")
 
 
 def refused(capsys, argv: list[str]) -> str:
