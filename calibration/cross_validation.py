@@ -23,12 +23,10 @@ from sklearn.model_selection import RepeatedKFold
 from calibration.ew_metric import evaluate
 from calibration.emotion_wheel import LEVEL1_METRICS, EmotionWheel
 from calibration.tuning import check_folds, check_grid, check_labels, check_unique_names, tune_table
-from ensemble.fuser import Fuser, JudgeOutputs
-from ensemble.vote_table import VoteTable, clip_names
-from judges.clip import shown_name_like
+from ensemble.fuser import Fuser, JudgeOutputs, check_answered
+from ensemble.vote_table import VoteTable
 from judges.errors import InputError, listed
 from judges.option_values import check_flags
-from judges.user_warnings import warn_user
 
 __all__ = ["CrossValidation", "cross_validate", "best_single_judge", "mapped_outputs"]
 
@@ -120,14 +118,8 @@ def cross_validate(
         check_folds(inner_folds, inner_repeats, smallest, ("inner_folds", "inner_repeats"))
     check_labels(labels, names, fuser.space())
     table = fuser.table(outputs, names)
-    if names and not table.answered.any():  # as Fuser.fit: every fold would learn from no votes and score 0
-        shown = shown_name_like(clip_names(outputs), names[0], "; the judges' outputs name clips like {!r}")
-        raise InputError(f"cross_validate: no judge answered any of the {len(names)} clips (e.g. {names[0]!r}{shown}); "
-                         "are the labels and the judges' outputs for the same clips?")
-    for judge in table.silent_judges:  # a file of other clips' names (video stems): it would vote for nothing, unseen
-        shown = shown_name_like(outputs[judge].keys(), names[0], "; its file names clips like {!r}")
-        warn_user(f"judge {judge} answered none of the {len(names)} clips (e.g. {names[0]!r}{shown}); it adds nothing to the fusion "
-                  "and is never the best single judge: check that its file names the same clips")
+    check_answered(table, outputs, "cross_validate", "clips", "its file names",  # as Fuser.fit: every fold would score 0
+                   "it adds nothing to the fusion and is never the best single judge: check that its file names the same clips")
     wheel = table.space.wheel
     mapped = mapped_outputs(table)
     fused, single, single_names, words, chosen, single_mapped, mapped_names = [], [], [], [], [], [], []

@@ -11,14 +11,14 @@ from calibration.emotion_wheel import EmotionWheel
 from ensemble.class_space import ClassSpace
 from ensemble.fused_prediction import FusedPrediction
 from ensemble.stacked_voter import StackedVoter
-from ensemble.vote_table import VoteTable, WordMapper, check_outputs, clip_names
+from ensemble.vote_table import VoteTable, WordMapper, clip_names
 from ensemble.voter_base import ClassVoter, VoterNotFittedError
 from judges.clip import refuse_a_single_name, repeated_names, shown_name_like
 from judges.errors import InputError, listed
 from judges.option_values import is_number
 from judges.user_warnings import warn_user
 
-__all__ = ["Fuser", "JudgeOutputs", "OOV_POLICIES", "check_voter", "warn_unfitted_judges"]
+__all__ = ["Fuser", "JudgeOutputs", "OOV_POLICIES", "check_answered", "check_voter", "warn_unfitted_judges"]
 
 #: judge name -> sample name -> words (None or absent: the judge gave no verdict)
 JudgeOutputs = Mapping[str, Mapping[str, Sequence[str] | None]]
@@ -38,6 +38,21 @@ def check_voter(voter: object) -> None:
         raise InputError(f"Fuser: the voter {type(voter).__name__} is not a ClassVoter; subclass ensemble.voter_base.ClassVoter "
                          "(implement _fit and predict_proba), which chooses the words from its probabilities")
     voter.check_conventions()  # a strategy of one's own that scikit-learn's get_params or clone refuse: before any work
+
+
+def check_answered(table: VoteTable, outputs: JudgeOutputs, owner: str, clips: str, its: str, advice: str) -> None:
+    """Refuse a vote table no judge answered any clip of (a fusion learnt from no votes would answer nothing) and warn
+    about each judge that answered none (it would vote for nothing, unseen), showing the outputs' names beside the
+    table's: ``Fuser.fit``'s and ``cross_validate``'s check. ``owner`` starts the error, ``clips`` names the clips
+    ("labelled clips"), ``its`` says what names a judge's clips ("its outputs name"), ``advice`` ends the warning."""
+    names = table.names
+    if names and not table.answered.any():
+        shown = shown_name_like(clip_names(outputs), names[0], "; the judges' outputs name clips like {!r}")
+        raise InputError(f"{owner}: no judge answered any of the {len(names)} {clips} (e.g. {names[0]!r}{shown}); "
+                         "are the labels and the judges' outputs for the same clips?")
+    for judge in table.silent_judges:
+        shown = shown_name_like(outputs[judge].keys(), names[0], f"; {its} clips like {{!r}}")
+        warn_user(f"judge {judge} answered none of the {len(names)} {clips} (e.g. {names[0]!r}{shown}); {advice}")
 
 
 def warn_unfitted_judges(unfitted: Sequence[str], fitted: Sequence[str]) -> None:
@@ -124,9 +139,6 @@ class Fuser(BaseEstimator):
     def table(self, outputs: JudgeOutputs, names: Sequence[str] | None = None, judges: Sequence[str] | None = None) -> VoteTable:
         """The vote table of ``outputs`` on ``names`` (default: every name any judge answered)."""
         refuse_a_single_name(names, "Fuser")
-        check_outputs(outputs)  # before its clip names are gathered: a path's would be its letters
-        if names is None:
-            names = sorted(clip_names(outputs))
         return VoteTable.build(outputs, names, self.space(), self.mapper(), judges=judges)
 
     # -- estimator -------------------------------------------------------------------
@@ -145,14 +157,8 @@ class Fuser(BaseEstimator):
         if not names:
             raise InputError("Fuser.fit: no labelled clips to learn from; give labels such as {'sample_00000007': ['happy']}")
         table = self.table(outputs, names)
-        if not table.answered.any():
-            shown = shown_name_like(clip_names(outputs), names[0], "; the judges' outputs name clips like {!r}")
-            raise InputError(f"Fuser.fit: no judge answered any of the {len(names)} labelled clips (e.g. {names[0]!r}{shown}); "
-                             "are the labels and the judges' outputs for the same clips?")
-        for judge in table.silent_judges:  # a file of other clips' names: fitted as a judge that never votes, unseen
-            shown = shown_name_like(outputs[judge].keys(), names[0], "; its outputs name clips like {!r}")
-            warn_user(f"judge {judge} answered none of the {len(names)} labelled clips (e.g. {names[0]!r}{shown}); it adds nothing "
-                      "to the fusion: check that its outputs name the same clips, or leave it out")
+        check_answered(table, outputs, "Fuser.fit", "labelled clips", "its outputs name",  # a file of other clips' names, say
+                       "it adds nothing to the fusion: check that its outputs name the same clips, or leave it out")
         return self.fit_table(table, labels)
 
     def unfitted_voter(self) -> ClassVoter:

@@ -142,14 +142,17 @@ class VoteTable:
     def build(
         cls,
         outputs: Mapping[str, Mapping[str, Sequence[str] | None]],
-        names: Sequence[str],
+        names: Sequence[str] | None,
         space: ClassSpace,
         mapper: WordMapper | None = None,
         judges: Sequence[str] | None = None,
     ) -> "VoteTable":
-        """Build from judge name -> sample name -> words (``None`` or absent: no verdict); ``judges``, the columns in
-        their order (default: every judge of ``outputs``), names each judge once."""
-        check_outputs(outputs)
+        """Build from judge name -> sample name -> words (``None`` or absent: no verdict) on ``names`` (None: every clip
+        a judge named, sorted); ``judges``, the columns in their order (default: every judge of ``outputs``), names each
+        judge once."""
+        check_outputs(outputs)  # before its clip names are gathered: a path's would be its letters
+        if names is None:
+            names = sorted(clip_names(outputs))
         if isinstance(judges, (str, bytes)):  # read letter by letter, it would name no judge of outputs
             raise InputError(f"judges={judges!r} is one string; give a list of judge names, e.g. {[judges]!r}")
         judges = list(outputs) if judges is None else list(judges)

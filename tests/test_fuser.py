@@ -126,6 +126,19 @@ def test_judges_outputs_that_are_not_a_mapping_by_judge_are_a_one_line_error(whe
         Fuser(MajorityVoter(), oov="drop", wheel=wheel).table([{"s1": ["happy"]}])
 
 
+def test_a_fusers_vote_table_checks_the_judges_outputs_once(wheel, monkeypatch):
+    # Fuser.table checked them, then VoteTable.build again: every check (and every clip name's look-up) ran twice
+    import ensemble.fuser as fuser_module
+    import ensemble.vote_table as vote_table
+
+    checked = []
+    real = vote_table.check_outputs
+    for module in (vote_table, fuser_module):  # wherever it is called from
+        monkeypatch.setattr(module, "check_outputs", lambda outputs: (checked.append(outputs), real(outputs)), raising=False)
+    outputs, _ = toy_outputs()
+    table = Fuser(MajorityVoter(), oov="drop", wheel=wheel).table(outputs)
+    assert len(checked) == 1 and table.names == sorted({n for out in outputs.values() for n in out})
+
 @pytest.mark.parametrize("given", ["Series by judge", "DataFrame"])
 def test_judges_outputs_as_pandas_series_or_a_dataframe_are_fused_as_the_same_dicts_are(wheel, given):
     # pandas outputs by name (.get) were fused before check_outputs, then refused as 'not a mapping of clip name -> words'
