@@ -35,6 +35,12 @@ def expected_recall_share(proba: np.ndarray, wheel_of: np.ndarray) -> np.ndarray
     return proba * (others @ _WEIGHTS)
 
 
+#: How far below the threshold a confidence may fall by rounding and still reach it: 7 of 10 judges' share 0.7 averaged
+#: over a word's three classes is 0.6999999999999998, and k-of-n voting keeps that word (distinct vote shares of up to
+#: a thousand judges differ by far more)
+_ROUNDING = 1e-9
+
+
 def candidate_confidence(proba: np.ndarray, cand: Candidate) -> float:
     """Mean probability of the classes a candidate word maps to."""
     return float(sum(proba[k] for k in cand.signature) / len(cand.signature))
@@ -43,12 +49,13 @@ def candidate_confidence(proba: np.ndarray, cand: Candidate) -> float:
 def select_by_threshold(
     proba: np.ndarray, candidates: Sequence[Candidate], threshold: float, max_words: int | None = None
 ) -> list[tuple[Candidate, float]]:
-    """Candidates whose confidence reaches ``threshold``, best first, skipping ones that add no new class."""
+    """Candidates whose confidence reaches ``threshold`` (a rounding error below it counts), best first, skipping ones
+    that add no new class."""
     scored = sorted(((candidate_confidence(proba, c), c) for c in candidates), key=lambda t: (-t[0], t[1].word))
     chosen: list[tuple[Candidate, float]] = []
     covered: set[int] = set()
     for conf, cand in scored:
-        if conf < threshold or (max_words is not None and len(chosen) >= max_words):
+        if conf < threshold - _ROUNDING or (max_words is not None and len(chosen) >= max_words):
             break
         if set(cand.signature) <= covered:
             continue

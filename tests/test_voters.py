@@ -91,6 +91,15 @@ def test_majority_threshold_trades_recall_for_precision(toy):
     assert sum(map(len, loose)) > sum(map(len, strict))
 
 
+def test_k_of_n_keeps_a_word_exactly_k_judges_said_though_its_classes_mean_rounds_below_k_over_n(space):
+    # 7 of 10 judges: each of the word's three classes has share 0.7, whose float mean is 0.6999999999999998
+    assert len(space.signature("absurd")) == 3
+    outputs = {f"j{i}": {"s1": ["absurd"] if i < 7 else []} for i in range(10)}
+    table = VoteTable.build(outputs, ["s1"], space)
+    assert MajorityVoter(threshold=0.7).fit(table).predict(table) == [["absurd"]]
+    assert MajorityVoter(threshold=0.8).fit(table).predict(table) == [[]]
+
+
 def test_weighted_voter_trusts_the_precise_judge_more(toy):
     table, _, Y = toy
     voter = WeightedVoter().fit(table, Y)
