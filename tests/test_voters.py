@@ -131,6 +131,93 @@ def test_dawid_skene_runs_without_labels(toy):
     assert words[0] == ["happy"]
 
 
+class _Classes:
+    """A class space of ``n`` classes, as the voters' fitting reads one (its size): synthetic votes need no wheel."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def __len__(self) -> int:
+        return self.n
+
+
+def _synthetic_panel(
+    seed: int = 0, clips: int = 300, classes: int = 20, missing: float = 0.0
+) -> tuple[VoteTable, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Votes drawn from known rates: 8 judges with hit rates 0.3-0.9 and false-alarm rates 0.2-0.01 (each judge better
+    than the last), class priors 0.05-0.4, a share ``missing`` of (clip, judge) verdicts absent. Returns the table, the
+    true class indicators and the true hit rates, false-alarm rates and priors."""
+    rng = np.random.default_rng(seed)
+    hit, false_alarm = np.linspace(0.3, 0.9, 8), np.linspace(0.2, 0.01, 8)
+    prior = rng.uniform(0.05, 0.4, classes)
+    Y = (rng.random((clips, classes)) < prior).astype(np.float64)
+    rate = np.where(Y[:, None, :] == 1, hit[None, :, None], false_alarm[None, :, None])
+    answered = rng.random((clips, 8)) >= missing
+    votes = ((rng.random(rate.shape) < rate) & answered[:, :, None]).astype(np.float32)
+    table = VoteTable([f"c{i}" for i in range(clips)], [f"j{j}" for j in range(8)], votes, answered, [[] for _ in range(clips)],
+                      _Classes(classes))
+    return table, Y, hit, false_alarm, prior
+
+
+def _log_likelihood(voter: DawidSkeneVoter, table: VoteTable) -> float:
+    """The log-probability of the votes under a fitted Dawid-Skene model, each class of each clip present or not."""
+    V, A = table.votes.astype(np.float64), table.answered[:, :, None]
+    s, f, p = voter.sensitivity_, voter.false_alarm_, voter.prior_
+    present = np.log(p) + (A * (V * np.log(s) + (1 - V) * np.log1p(-s))).sum(axis=1)
+    absent = np.log1p(-p) + (A * (V * np.log(f) + (1 - V) * np.log1p(-f))).sum(axis=1)
+    return float(np.logaddexp(present, absent).sum())
+
+
+@pytest.mark.parametrize("labelled", [True, False], ids=["from labels", "by EM from the votes alone"])
+def test_dawid_skene_recovers_each_judges_known_hit_and_false_alarm_rates_and_the_class_priors(labelled):
+    table, Y, hit, false_alarm, prior = _synthetic_panel(missing=0.1)
+    voter = DawidSkeneVoter(pooling=0, smoothing=1e-6, em_iterations=50).fit(table, Y if labelled else None)
+    np.testing.assert_allclose(voter.sensitivity_.mean(axis=1), hit, atol=0.04)
+    np.testing.assert_allclose(voter.false_alarm_.mean(axis=1), false_alarm, atol=0.01)
+    np.testing.assert_allclose(voter.prior_, prior, atol=0.08)
+    assert ((voter.predict_proba(table) > 0.5) == Y).mean() > 0.97
+
+
+def test_dawid_skene_em_never_lowers_the_likelihood_of_the_votes():
+    table, _, _, _, _ = _synthetic_panel(seed=1, missing=0.2)
+    fits = [_log_likelihood(DawidSkeneVoter(pooling=0, smoothing=1e-9, em_iterations=n).fit(table), table) for n in range(1, 16)]
+    assert np.all(np.diff(fits) >= -1e-6) and fits[-1] > fits[0]
+
+
+@pytest.mark.parametrize("labelled", [True, False], ids=["from labels", "by EM from the votes alone"])
+def test_an_adversarial_judges_vote_for_a_class_counts_against_it(labelled):
+    table, Y, _, _, _ = _synthetic_panel(seed=2)
+    table.votes[:, 7] = 1 - table.votes[:, 7]  # the best judge, j7, now says what is absent: hit rate 0.1, false alarms 0.99
+    voter = DawidSkeneVoter().fit(table, Y if labelled else None)
+    assert (voter.sensitivity_[7] < voter.false_alarm_[7]).all()
+    said, silent = table[[0]], table[[0]]
+    said.votes[:, 7], silent.votes[:, 7] = 1, 0
+    assert (voter.predict_proba(said) < voter.predict_proba(silent)).all()
+
+
+def test_dawid_skene_gives_finite_probabilities_for_a_class_no_judge_names_and_judges_that_name_all_or_nothing():
+    table, Y, _, _, _ = _synthetic_panel(seed=3)
+    table.votes[:, :, 0], table.votes[:, 1], table.votes[:, 2] = 0, 1, 0
+    for targets in (Y, None, np.zeros_like(Y)):
+        voter = DawidSkeneVoter().fit(table, targets)
+        assert np.isfinite(voter.predict_proba(table)).all()
+        yes_no = np.log(voter.sensitivity_ / voter.false_alarm_)  # what a judge's vote moves the log-odds by
+        if targets is not None and targets.any():  # a judge that names everything, or nothing, tells nothing
+            assert np.abs(yes_no[1]).max() < 0.1 and np.abs(np.log((1 - voter.sensitivity_[2]) / (1 - voter.false_alarm_[2]))).max() < 0.1
+
+
+def test_dawid_skene_fits_on_a_single_clip():
+    table, Y, _, _, _ = _synthetic_panel(seed=4)
+    for targets in (Y[[0]], None):
+        assert np.isfinite(DawidSkeneVoter().fit(table[[0]], targets).predict_proba(table[[0]])).all()
+
+
+def test_weighted_voter_weighs_judges_in_the_order_of_their_accuracy():
+    table, Y, _, _, _ = _synthetic_panel(seed=5)
+    weights = WeightedVoter().fit(table, Y).weights_
+    assert (np.diff(weights) > 0).all()
+
+
 def test_fitting_a_stacked_voter_without_labels_is_a_one_line_error_that_keeps_its_fit(toy):
     # it raised a bare ValueError after taking the new table's judges: the old fit then refused its own judges
     table, _, Y = toy
