@@ -15,7 +15,8 @@ class WeightedVoter(ClassVoter):
     ``F1_j`` is how well judge j's class votes match the ground truth on the fitting
     clips (micro F1 over samples and classes, ``smoothing`` pseudo-counts), learned by
     ``fit``; ``power`` sharpens the gap between good and poor judges. The class score is
-    the weighted vote share among answering judges (``weights_`` fitted).
+    the weighted vote share among answering judges (``weights_`` fitted). It learns from labels:
+    ``fit`` without ``Y`` is a one-line error (equal weights are :class:`MajorityVoter`).
 
     >>> from ensemble import WeightedVoter
     >>> from ensemble.class_space import ClassSpace
@@ -33,6 +34,7 @@ class WeightedVoter(ClassVoter):
     """
 
     _state_attrs = ("weights_",)
+    needs_labels = True
     param_rules = {**ClassVoter.param_rules, "power": Rule("number", 0), "smoothing": Rule("number", 0)}
 
     def __init__(self, threshold: float = 0.4, power: float = 2.0, smoothing: float = 1.0, decision: str = "threshold", lam: float = 0.5, max_words: int | None = None) -> None:
@@ -44,9 +46,7 @@ class WeightedVoter(ClassVoter):
         self.max_words = max_words
 
     def _fit(self, table: VoteTable, Y: np.ndarray | None) -> None:
-        if Y is None:
-            self.weights_ = np.ones(len(table.judges))
-            return
+        assert Y is not None  # fit refuses a call without labels (needs_labels)
         answered = table.answered[:, :, None]
         hits = np.einsum("njk,nk->j", table.votes, Y)
         said = table.votes.sum(axis=(0, 2))

@@ -107,6 +107,13 @@ def test_weighted_voter_trusts_the_precise_judge_more(toy):
     assert voter.weights_[good] > voter.weights_[noisy]
 
 
+def test_fitting_a_weighted_voter_without_labels_is_a_one_line_error_not_equal_weights(toy):
+    # it gave every judge weight 1 without a word: majority voting at the weighted voter's threshold
+    table, _, _ = toy
+    with pytest.raises(InputError, match=r"WeightedVoter.fit: it learns from labels, and got none; call fit\(table, Y\)"):
+        WeightedVoter().fit(table)
+
+
 def test_a_judge_that_answered_no_clip_gets_no_weight_even_without_smoothing(space):
     outputs, labels = toy_outputs()
     names = list(labels)
