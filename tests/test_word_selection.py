@@ -118,3 +118,23 @@ def test_expected_f_adds_no_word_that_gains_nothing_even_when_precision_does_not
     # lam = 0: only expected recall counts, and a class that cannot be in the ground truth adds none
     proba, cands, wheel_of = _one_wheel([0.9, 0.0])
     assert [c.word for c, _ in select_expected_f(proba, cands, wheel_of, 0.0)] == ["w0"]
+
+
+def test_the_threshold_rule_keeps_a_word_that_adds_a_new_class_beside_one_already_chosen():
+    # 'both' repeats w0's class but adds class 1, so it says something new
+    cands = [Candidate("w0", (0,), ["j"]), Candidate("both", (0, 1), ["j"])]
+    assert [c.word for c, _ in select_by_threshold(np.array([0.9, 0.8]), cands, 0.5)] == ["w0", "both"]
+
+
+def test_expected_f_gives_each_chosen_word_the_mean_probability_of_its_classes():
+    proba, wheel_of = np.array([0.9, 0.5]), np.zeros(2, dtype=np.int64)
+    chosen = select_expected_f(proba, [Candidate("both", (0, 1), ["j"])], wheel_of, 0.5)
+    assert [(c.word, conf) for c, conf in chosen] == [("both", pytest.approx(0.7))]
+
+
+def test_expected_f_counts_every_class_a_word_adds_in_its_wheels_expected_precision():
+    # after 'both' (two classes, 0.9 each) E[precision] is 1.8 / 2; w2 brings it to 2.6 / 3, a loss of 0.033 that its
+    # recall share (about 0.3) outweighs at lam 0.5. Counting 'both' as one class (1.8 / 1) would keep w2 out.
+    proba, wheel_of = np.array([0.9, 0.9, 0.8]), np.zeros(3, dtype=np.int64)
+    cands = [Candidate("both", (0, 1), ["j"]), Candidate("w2", (2,), ["j"])]
+    assert [c.word for c, _ in select_expected_f(proba, cands, wheel_of, 0.5)] == ["both", "w2"]
