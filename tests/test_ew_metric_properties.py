@@ -78,6 +78,10 @@ def test_a_missing_prediction_for_a_clip_the_metric_skips_is_not_reported_as_sco
     assert scores.missing == 0 and scores.n == 1 and scores.as_dict()["l1_f"] == pytest.approx(100.0)
 
 
+def test_a_clip_whose_ground_truth_maps_to_no_wheel_word_is_listed_as_skipped(wheel):
+    assert evaluate({"a": ["happy"], "b": ["zzzblorp"]}, {"a": ["happy"], "b": ["sad"]}, wheel=wheel).skipped == ("b",)
+
+
 def test_out_of_vocabulary_words_are_dropped(wheel):
     with_oov = evaluate({"s": ["happy"]}, {"s": ["happy", "zzzblorp"]}, wheel=wheel).as_dict()
     assert with_oov["l1_f"] == pytest.approx(100.0)
@@ -123,6 +127,13 @@ def test_a_label_given_as_the_official_text_is_read_as_its_words(wheel):
     # the official CSV form "['happy', 'sad']" is two words, not the letters of a string
     scores = evaluate({"s": "['happy', 'sad']"}, {"s": "[Happy, sad]"}, wheel=wheel)
     assert scores.n == 1 and scores.l1_f == pytest.approx(1.0)
+
+
+def test_a_missing_value_read_from_a_table_is_no_words():
+    # pandas reads an empty cell as NaN; it is no words, not the word 'nan'
+    from calibration.ew_metric import official_words
+
+    assert official_words(float("nan")) == []
 
 
 def test_a_score_asked_of_metrics_not_computed_is_a_one_line_error_saying_so(wheel):
