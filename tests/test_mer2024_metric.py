@@ -17,6 +17,12 @@ def test_grouping_function_and_empty_prediction():
     assert scores["recall"] == pytest.approx(50.0)
 
 
+def test_precision_and_recall_are_means_over_samples():
+    # one hit in three samples: 100, 0, 0 average to 33.3 (their median would be 0)
+    scores = mer2024_scores({"a": ["happy"], "b": ["sad"], "c": ["angry"]}, {"a": ["happy"], "b": ["x"], "c": ["y"]}, {})
+    assert scores["precision"] == pytest.approx(100 / 3) and scores["recall"] == pytest.approx(100 / 3)
+
+
 def test_samples_with_empty_ground_truth_are_skipped():
     assert mer2024_scores({"a": [], "b": ["sad"]}, {"a": ["x"], "b": ["sad"]}, {})["n"] == 1
 
