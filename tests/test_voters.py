@@ -100,6 +100,17 @@ def test_k_of_n_keeps_a_word_exactly_k_judges_said_though_its_classes_mean_round
     assert MajorityVoter(threshold=0.8).fit(table).predict(table) == [[]]
 
 
+def test_majority_by_default_keeps_a_word_half_the_judges_said(space):
+    table = VoteTable.build({"a": {"s": ["happy"]}, "b": {"s": ["sad"]}}, ["s"], space)
+    assert sorted(MajorityVoter().fit(table).predict(table)[0]) == ["happy", "sad"]
+
+
+def test_majority_shares_count_only_the_judges_that_answered_the_clip(space):
+    # b gave no verdict on s, so a's word is said by every answering judge
+    table = VoteTable.build({"a": {"s": ["happy"]}, "b": {"s": None}}, ["s"], space)
+    assert MajorityVoter(threshold=1.0).fit(table).predict(table) == [["happy"]]
+
+
 def test_weighted_voter_trusts_the_precise_judge_more(toy):
     table, _, Y = toy
     voter = WeightedVoter().fit(table, Y)
@@ -124,6 +135,21 @@ def test_a_judge_that_answered_no_clip_gets_no_weight_even_without_smoothing(spa
     alone = VoteTable.build(outputs, names, space)
     assert voter.predict(with_absent) == WeightedVoter(smoothing=0).fit(alone, Y).predict(alone)
 
+
+def test_a_judge_is_not_counted_wrong_on_clips_it_gave_no_verdict_on(space):
+    # b answered s1 only, rightly: as reliable as a, right on both
+    labels = {"s1": ["happy"], "s2": ["sad"]}
+    table = VoteTable.build({"a": dict(labels), "b": {"s1": ["happy"], "s2": None}}, list(labels), space)
+    voter = WeightedVoter(smoothing=0).fit(table, space.targets(labels, list(labels)))
+    assert voter.weights_.tolist() == [1.0, 1.0]
+
+
+def test_a_class_every_answering_judge_voted_for_has_weighted_share_one_however_small_their_weights(space):
+    # both judges miss 'sad', so their weights are (2 * 2 + 1) / (2 + 4 + 2) squared, 0.39 each: their sum is below 1
+    labels = {"s1": ["happy", "sad"], "s2": ["happy", "sad"]}
+    table = VoteTable.build({j: {n: ["happy"] for n in labels} for j in "ab"}, list(labels), space)
+    proba = WeightedVoter().fit(table, space.targets(labels, list(labels))).predict_proba(table)
+    np.testing.assert_allclose(proba[:, list(space.signature("happy"))], 1.0)
 
 def test_dawid_skene_learns_false_alarm_rates(toy, space):
     table, _, Y = toy
