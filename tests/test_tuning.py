@@ -150,6 +150,15 @@ def test_an_unknown_objective_is_refused():
         Objective("recall")
 
 
+def test_an_f_beta_objective_with_text_after_its_beta_is_refused_not_read_as_that_beta():
+    with pytest.raises(InputError, match="unknown objective 'f2x'"):
+        Objective("f2x")
+
+
+def test_the_default_objective_is_the_headline_level1_f():
+    assert Objective().name == "l1_f"
+
+
 def test_a_knob_value_given_twice_in_the_grid_does_not_change_its_neighbours():
     # --grid threshold=0.3,0.5,0.5,0.7 must choose as threshold=0.3,0.5,0.7 (0.5's neighbours are 0.3 and 0.7)
     curve = {0.3: 0.70, 0.5: 0.74, 0.7: 0.60}
