@@ -305,6 +305,12 @@ def test_a_labels_files_header_is_read_whatever_its_case_surrounding_spaces_or_b
     assert read_labels(path) == {"s1": ["happy", "relieved"], "s2": ["sad"]}
 
 
+def test_a_labels_file_is_read_with_the_label_parser_given(tmp_path):
+    path = tmp_path / "labels.csv"
+    path.write_text("name,openset\ns1,happy\n", encoding="utf-8")
+    assert read_labels(path, parse=lambda text: [str(text).upper()]) == {"s1": ["HAPPY"]}
+
+
 def test_a_labels_file_with_only_its_header_is_refused(tmp_path):
     path = tmp_path / "labels.csv"
     path.write_text("name,openset\n", encoding="utf-8")
