@@ -15,6 +15,10 @@ from ensemble.vote_table import Candidate
 
 __all__ = ["candidate_confidence", "select_by_threshold", "select_expected_f", "select_expected_f_batch", "expected_recall_share"]
 
+#: Clips whose words :func:`select_expected_f_batch` chooses at once: big enough that numpy, not Python, does the
+#: work, small enough that its arrays (clips x candidates x classes) stay a few megabytes whatever the number of clips.
+BLOCK_CLIPS = 512
+
 # Gauss-Legendre nodes on [0, 1]: exact for the polynomials below (degree < 16 classes a wheel)
 _NODES, _WEIGHTS = np.polynomial.legendre.leggauss(8)
 _NODES, _WEIGHTS = (_NODES + 1) / 2, _WEIGHTS / 2
@@ -80,8 +84,21 @@ def select_expected_f_batch(
     E[recall] = sum(E[1{c in G} / |G|]) (:func:`expected_recall_share`). Each step adds, in
     every sample still gaining, the candidate with the largest gain; equal gains go to the
     alphabetically first word, so the choice is deterministic. Vectorised over samples and
-    candidates: a step costs the same for 1 or 1,000 clips.
+    candidates, a block of :data:`BLOCK_CLIPS` clips at a time: each clip's choice is its own, and one
+    array for all clips, as wide as the clip with the most candidates and stepped as often as the
+    clip that takes the most words, grew faster than the clips did.
     """
+    out: list[list[tuple[Candidate, float]]] = []
+    for start in range(0, len(proba), BLOCK_CLIPS):
+        stop = start + BLOCK_CLIPS
+        out.extend(_select_expected_f_block(proba[start:stop], candidates[start:stop], wheel_of, lam, max_words))
+    return out
+
+
+def _select_expected_f_block(
+    proba: np.ndarray, candidates: Sequence[Sequence[Candidate]], wheel_of: np.ndarray, lam: float, max_words: int | None
+) -> list[list[tuple[Candidate, float]]]:
+    """:func:`select_expected_f_batch` on one block of clips, all at once."""
     n, n_classes = proba.shape
     out: list[list[tuple[Candidate, float]]] = [[] for _ in range(n)]
     width = max((len(c) for c in candidates), default=0)

@@ -138,3 +138,39 @@ def test_expected_f_counts_every_class_a_word_adds_in_its_wheels_expected_precis
     proba, wheel_of = np.array([0.9, 0.9, 0.8]), np.zeros(3, dtype=np.int64)
     cands = [Candidate("both", (0, 1), ["j"]), Candidate("w2", (2,), ["j"])]
     assert [c.word for c, _ in select_expected_f(proba, cands, wheel_of, 0.5)] == ["both", "w2"]
+
+
+def _many_clips(n: int) -> tuple[np.ndarray, list[list[Candidate]], np.ndarray]:
+    """``n`` clips over 5 wheels of 2 classes, each clip with 10 candidate words, one per class."""
+    wheel_of = np.repeat(np.arange(5), 2)
+    proba = np.random.default_rng(0).random((n, len(wheel_of)))
+    cands = [[Candidate(f"w{k}", (k,), ["j"]) for k in range(len(wheel_of))] for _ in range(n)]
+    return proba, cands, wheel_of
+
+
+def test_choosing_words_for_many_clips_holds_no_more_memory_than_for_a_few_hundred():
+    import tracemalloc
+
+    from ensemble.word_selection import select_expected_f_batch
+
+    def peak(n: int) -> int:
+        proba, cands, wheel_of = _many_clips(n)
+        tracemalloc.start()
+        try:
+            select_expected_f_batch(proba, cands, wheel_of, 0.5, max_words=1)  # one step: the arrays, not the steps, are measured
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    assert peak(4000) < 2 * peak(500)  # one clips x candidates x classes array for all 4,000 clips: 8 times
+
+
+def test_choosing_words_for_many_clips_at_once_chooses_for_each_as_for_it_alone():
+    from ensemble.word_selection import BLOCK_CLIPS, select_expected_f_batch
+
+    proba, cands, wheel_of = _many_clips(BLOCK_CLIPS + 3)
+    cands[-1] = cands[-1][:2]  # a clip of fewer candidates than the others, in a block of its own
+    together = select_expected_f_batch(proba, cands, wheel_of, 0.5, max_words=4)
+    for i in (0, BLOCK_CLIPS - 1, BLOCK_CLIPS, BLOCK_CLIPS + 2):
+        alone = select_expected_f(proba[i], cands[i], wheel_of, 0.5, max_words=4)
+        assert [(c.word, conf) for c, conf in together[i]] == [(c.word, conf) for c, conf in alone]
