@@ -36,7 +36,7 @@ def read_judge_output(path: str | Path, parse: Callable[[object], list[str]] = p
     elif suffix == ".csv":
         out = read_label_csv(path, parse=parse)
     elif suffix == ".jsonl":
-        out = _read_jsonl(path, "labels", parse)
+        out = _read_jsonl(path, "labels", _SharedWords(parse))
     else:
         tsv = " (a tab-separated file: save it comma-separated, as .csv)" if suffix in (".tsv", ".tab") else ""
         raise InputError(f"{path}: unknown judge-output format {suffix!r}; use .npz (OV-MER), .csv (name,openset) or .jsonl{tsv}")
@@ -76,6 +76,7 @@ def _read_npz(path: Path, parse: Callable[[object], list[str]] = parse_labels) -
                          "save each sample's words as text (np.array([\"happy, sad\", ...]))")
     if len(names) != len(items):
         raise InputError(f"{path}: 'filenames' has {len(names)} entries but 'fileitems' has {len(items)}")
+    parse = _SharedWords(parse)
     try:  # byte strings (dtype 'S') are UTF-8 text, not str(b'...')
         out: dict[str, list[str]] = {}
         repeats = _Repeats(path, "entries")
@@ -88,6 +89,25 @@ def _read_npz(path: Path, parse: Callable[[object], list[str]] = parse_labels) -
         return out
     except UnicodeDecodeError:
         raise InputError(f"{path}: byte strings that are not UTF-8 text; save 'filenames' and 'fileitems' as str arrays") from None
+
+
+class _SharedWords:
+    """``parse`` once per distinct label text of a file, each word one shared string: a lab's file of 50,000 clips
+    says the same few hundred words (and often the same texts) again and again, which read one string per word
+    said held 900 MB for 37 such files; each clip still gets a list of its own."""
+
+    def __init__(self, parse: Callable[[object], list[str]]) -> None:
+        self.parse = parse
+        self.texts: dict[str, list[str]] = {}
+        self.words: dict[str, str] = {}
+
+    def __call__(self, value: object) -> list[str]:
+        if not isinstance(value, str):  # a JSON list of words, null: nothing to look up by
+            return [self.words.setdefault(w, w) if isinstance(w, str) else w for w in self.parse(value)]
+        words = self.texts.get(value)
+        if words is None:
+            words = self.texts[value] = [self.words.setdefault(w, w) if isinstance(w, str) else w for w in self.parse(value)]
+        return list(words)
 
 
 class _Repeats:
@@ -135,6 +155,7 @@ def read_label_csv(path: str | Path, column: str = "openset", unique: bool = Fal
     path = user_path(path)
     check_input_file(path, "CSV file")
     text = _csv_text(path)
+    parse = _SharedWords(parse)
     fields: list[str] | None = None
     rows = csv.reader(io.StringIO(text, newline=""), strict=True)  # a quote never closed is an error, not every later row in one field
     read_to = 0  # the line the last row read ended on: a malformed row starts after it

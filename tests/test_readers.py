@@ -36,6 +36,20 @@ def test_reads_csv_and_jsonl_judge_outputs(tmp_path):
     assert read_judge_output(jl) == {"s1": ["happy"]}
 
 
+@pytest.mark.parametrize("file_name, text", [
+    ("out.csv", "name,openset\na,\"['happy', 'sad']\"\nb,\"['happy', 'sad']\"\nc,\"['sad', 'happy']\"\n"),
+    ("out.jsonl", '{"name": "a", "labels": "happy, sad"}\n{"name": "b", "labels": "happy, sad"}\n{"name": "c", "labels": ["sad", "happy"]}\n'),
+])
+def test_a_word_said_on_many_clips_is_held_once_each_clip_keeping_a_list_of_its_own(tmp_path, file_name, text):
+    path = tmp_path / file_name
+    path.write_text(text)
+    out = read_judge_output(path)
+    assert out == {"a": ["happy", "sad"], "b": ["happy", "sad"], "c": ["sad", "happy"]}
+    assert out["a"][0] is out["b"][0] is out["c"][1]  # one string, not one per clip: 50,000 clips' words fit in memory
+    out["a"].append("angry")
+    assert out["b"] == ["happy", "sad"]
+
+
 def test_a_csv_cell_longer_than_the_csv_modules_default_limit_is_read(tmp_path):
     words = [f"word{i}" for i in range(30000)]  # about 300,000 characters, over the 131,072 default
     path = tmp_path / "p.csv"
