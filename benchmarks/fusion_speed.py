@@ -6,7 +6,11 @@
    as a user types it, in a fresh process (start-up, imports, reading the files and the wheel included);
 3. (see benchmarks/graph_build.py for the 10,000-word embedding graph).
 
-    PYTHONPATH=. python benchmarks/fusion_speed.py
+With ``--clips N``, only the lab-scale figures instead: N clips (each given the 37 judges' words on one of the 332
+OV-MERD clips, drawn at random), read from the judges' npz files, then fused by the fusion fitted on dev, just loaded:
+wall seconds and the process's peak memory (RSS) after each step.
+
+    PYTHONPATH=. python benchmarks/fusion_speed.py [--clips 50000]
 """
 from __future__ import annotations
 
@@ -14,19 +18,24 @@ import argparse
 import json
 import os
 import platform
+import random
+import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from benchmark_arguments import run_script
+import numpy as np
+
+from benchmark_arguments import positive_int, run_script
 from calibration.calibration_file import load_calibration, save_calibration
 from calibration.data_paths import ENV_VAR, data_root, ovmerd_dir
 from calibration.labels import read_labels, read_split
 from calibration.tuning import make_voter
 from ensemble.fuser import Fuser
 from ensemble.judge_args import judge_name_for
+from judges.label_text import format_labels
 from judges.outputs import read_judge_output
 
 REPO = Path(__file__).resolve().parent.parent
@@ -52,8 +61,38 @@ def time_tune(args: list[str]) -> tuple[float, dict]:
     return elapsed, json.loads(done.stdout)
 
 
+def peak_rss_mb() -> float:
+    """The process's peak resident memory so far, in MB (Linux reports kB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def time_lab_scale(fuser: Fuser, files: list[Path], clips: list[str], n: int) -> None:
+    """Print the seconds and peak memory of reading and fusing ``n`` synthetic clips x the judges of ``files``."""
+    rng = random.Random(0)
+    drawn = [rng.choice(clips) for _ in range(n)]  # the real clip whose answers each synthetic one repeats
+    names = [f"lab_{i:07d}" for i in range(n)]
+    with tempfile.TemporaryDirectory() as tmp:
+        written = []
+        for f in files:
+            answers = read_judge_output(f)
+            rows = [(name, answers[real]) for name, real in zip(names, drawn) if answers.get(real) is not None]
+            written.append(Path(tmp) / f.parent.name / f.name)
+            written[-1].parent.mkdir(exist_ok=True)
+            np.savez(written[-1], filenames=np.array([r[0] for r in rows]), fileitems=np.array([format_labels(r[1]) for r in rows]))
+        started = time.perf_counter()
+        outputs = {judge_name_for(f): read_judge_output(f) for f in written}
+        print(f"read {len(written)} npz files of {n} clips: {time.perf_counter() - started:.1f} s, peak RSS {peak_rss_mb():.0f} MB")
+    started = time.perf_counter()
+    preds = fuser.predict(outputs, names)
+    elapsed = time.perf_counter() - started
+    print(f"fuse {n} clips x {len(outputs)} judges, a freshly loaded fusion, embedding cache warm: {elapsed:.1f} s, "
+          f"{1000 * elapsed / n:.2f} ms/clip, peak RSS {peak_rss_mb():.0f} MB; {sum(len(p.words) for p in preds) / n:.2f} words/clip")
+
+
 def main() -> None:
-    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()  # no options; --help says what it measures
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clips", type=positive_int, help="time reading and fusing this many synthetic clips instead (lab scale, e.g. 50000)")
+    args = parser.parse_args()
     root = ovmerd_dir().resolve()
     labels = read_labels(root / "labels" / "dev.csv")
     names = read_split(root / "splits" / "dev.txt")
@@ -64,6 +103,13 @@ def main() -> None:
     # the 332 OV-MERD clips (dev + test names; no test label is read)
     clips = names + read_split(root / "splits" / "test.txt")
     fuser.predict(outputs, clips)  # every judge word's embedding is now in the on-disk cache
+    if args.clips:
+        with tempfile.TemporaryDirectory() as tmp:  # as 'cojudge fuse' meets it: just loaded
+            saved = save_calibration(Path(tmp) / "calibration.json", fuser, [{"name": n, "type": "replay", "path": str(f)} for n, f in zip(outputs, files)], "stacked")
+            loaded, _ = load_calibration(saved)
+        del outputs
+        time_lab_scale(loaded, files, clips, args.clips)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         # as 'cojudge fuse' or CoJudge meets it: a fitted fusion just loaded, its word lookups not yet memoised
         saved = save_calibration(Path(tmp) / "calibration.json", fuser, [{"name": n, "type": "replay", "path": str(f)} for n, f in zip(outputs, files)], "stacked")

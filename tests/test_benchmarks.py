@@ -97,6 +97,17 @@ def test_fusion_speed_times_cojudge_tune_as_a_user_runs_it_in_a_fresh_process(fu
     assert "s end to end" in stdout.splitlines()[-1], stdout
 
 
+def test_fusion_speed_with_clips_prints_the_seconds_and_peak_memory_of_reading_and_fusing_that_many_clips(tmp_path, data_root):
+    # it timed the 332 OV-MERD clips only: what a lab's 50,000 clips cost, and what grew faster than they did, went unseen
+    env = {**os.environ, "PYTHONPATH": str(REPO), "MEROV_DATA": str(data_root)}
+    done = subprocess.run([sys.executable, str(REPO / "benchmarks" / "fusion_speed.py"), "--clips", "40"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-500:]
+    read, fuse = done.stdout.splitlines()[-2:]
+    assert read.startswith("read 37 npz files of 40 clips: ") and "peak RSS" in read, done.stdout
+    assert fuse.startswith("fuse 40 clips x 37 judges") and "ms/clip, peak RSS" in fuse, done.stdout
+
+
 @pytest.mark.parametrize("script", ["fusion_speed", "metric_speed", "graph_build", "lexical_vs_llm"])
 def test_a_benchmark_without_the_research_data_says_where_to_set_it_in_one_line(script, tmp_path):
     # from a fresh clone without MEROV_DATA, these ended in a 15-line InputError traceback
