@@ -15,8 +15,8 @@ from judges.base import Judge
 from judges.clip import Clip, repeated_names
 from judges.errors import InputError, listed
 from judges.option_values import check_flags
-from judges.replay import ReplayJudge
-from judges.text_files import path_text, user_path
+from judges.replay import ReplayJudge, sample_name_instead
+from judges.text_files import user_path
 from judges.user_warnings import warn_user
 from judges.verdict import Verdict
 from judges.verdict_cache import VerdictCache
@@ -38,8 +38,7 @@ _CLIP_KINDS = "a Clip, a video path or a sample name (str)"
 
 def _clip(item: Any, method: str, judges: Sequence[Judge]) -> Clip:
     """One clip given to ``method``, or an error saying what it accepts. A video file name that is no file, given to replay
-    judges only, is an error saying they take sample names: 'no such video file; check the path' sent the user to look
-    for a video they never needed."""
+    judges only, is an error saying they take sample names, and which (:func:`judges.replay.sample_name_instead`)."""
     if not isinstance(item, (Clip, str, os.PathLike)):
         raise InputError(f"CoJudge.{method}: a clip is {_CLIP_KINDS}, got {item!r} ({type(item).__name__})")
     try:
@@ -48,8 +47,8 @@ def _clip(item: Any, method: str, judges: Sequence[Judge]) -> Clip:
         path = user_path(item) if not isinstance(item, Clip) else None
         if path is None or path.exists() or path.is_symlink() or not judges or not all(isinstance(j, ReplayJudge) for j in judges):
             raise
-        raise InputError(f"CoJudge.{method}: {item}: no such video file, and replay judges take sample names, not videos: "
-                         f"give {path_text(path.stem)!r} (the name without its folder and file suffix)") from None
+        raise InputError(f"CoJudge.{method}: " + sample_name_instead(item, path, "as Clip({name}): as text, a name with a dot "
+                                                                     "is read as a video file's")) from None
 
 
 def _clips(items: Any, method: str, judges: Sequence[Judge]) -> list[Clip]:

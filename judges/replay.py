@@ -13,16 +13,27 @@ from judges.errors import InputError
 from judges.label_text import parse_labels
 from judges.outputs import read_judge_output
 from judges.registry import register_judge
-from judges.text_files import user_path
+from judges.text_files import path_text, user_path
 from judges.verdict import Verdict
 
-__all__ = ["ReplayJudge", "answers_digest"]
+__all__ = ["ReplayJudge", "answers_digest", "sample_name_instead"]
 
 
 def answers_digest(answers: Mapping[str, Sequence[str]]) -> str:
     """sha256 of a judge's answers (clip -> words): what a replay judge serves, in its cache identity (``labels``)
     and in a calibration file, so that another model's output saved under the same path is told apart."""
     return identity_hash({str(n): [str(w) for w in words] for n, words in answers.items()})
+
+
+def sample_name_instead(item: object, path: Path, dotted: str) -> str:
+    """The error for ``item``, a video path that is no file (``path``), given to replay judges only: they take sample
+    names, and the one to give is the file's stem ('no such video file; check the path' sent the user to look for a video
+    they never needed). A stem with a dot of its own (``clip.en``), given as text, is read as a file's name again:
+    ``dotted`` says where to give it instead, ``{name}`` in it standing for the quoted name."""
+    name = path_text(path.stem)
+    where = f" {dotted.format(name=repr(name))}" if Path(name).suffix else ""
+    return (f"{item}: no such video file, and replay judges take sample names, not videos: give {name!r} "
+            f"(the name without its folder and file suffix){where}")
 
 
 def _answers(labels: object) -> dict[str, list[str]]:

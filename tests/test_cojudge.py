@@ -10,6 +10,7 @@ import pytest
 from calibration.tuning import default_grid
 from ensemble.cojudge import CoJudge
 from judges.base import Judge
+from judges.clip import Clip
 from judges.errors import InputError
 from judges.replay import ReplayJudge
 from judges.verdict import Verdict
@@ -126,7 +127,6 @@ def test_predict_many_of_a_bare_name_or_a_number_says_to_give_a_list(items):
         cojudge.predict_many(items)
 
 
-
 def test_fit_on_video_file_names_given_to_replay_judges_says_they_take_sample_names(tmp_path):
     # it said 'c0.mp4: no such video file; check the path', sending the user to look for a video replay judges never read
     cojudge, labels = toy_cojudge()
@@ -148,6 +148,18 @@ def test_a_missing_video_file_given_to_a_panel_with_a_live_judge_is_still_no_suc
     cojudge = CoJudge([*replayed, _Keyword(keywords={c: "happy" for c in labels})], strategy="majority", progress=False)
     with pytest.raises(InputError, match=r"c0\.mp4: no such video file; check the path$"):
         cojudge.fit([str(tmp_path / "c0.mp4")], labels)
+
+
+def test_a_sample_name_with_a_dot_given_as_its_video_file_is_told_to_be_given_as_a_clip_which_then_works(tmp_path):
+    # it said "give 'c0.en'", and predict('c0.en') is read as a video file again: "... give 'c0'", another clip's name
+    replay = ReplayJudge("one", labels={"c0.en": ["happy"], "c1": ["sad"]})
+    cojudge = CoJudge([replay], strategy="majority", progress=False).fit(["c1", Clip("c0.en")], {"c1": ["sad"], "c0.en": ["happy"]}, tune=False)
+    with pytest.raises(InputError, match=r"c0\.en\.mp4: no such video file, and replay judges take sample names, not videos: give 'c0\.en' "
+                                         r"\(the name without its folder and file suffix\) as Clip\('c0\.en'\): as text, a name with a dot "
+                                         r"is read as a video file's$"):
+        cojudge.predict(str(tmp_path / "c0.en.mp4"))
+    assert cojudge.predict(Clip("c0.en")).words == ["happy"]
+
 
 def test_the_judges_run_in_batches_of_the_cojudges_batch_size():
     cojudge, labels = toy_cojudge(batch_size=3)
