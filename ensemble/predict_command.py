@@ -82,7 +82,8 @@ def collect_clips(args: argparse.Namespace) -> list[Clip]:
     beside = _subtitles_beside_given_videos(args.videos)
     given = "" if args.subtitle else None  # --subtitle's text replaces it below: the files beside the video are not read
     strays = _stray_subtitles(args.videos, beside)
-    items: list[Clip] = [_clip(item, given) for item in args.videos if item not in beside and item not in strays]
+    config = user_path(args.config) if getattr(args, "config", None) else None  # the default judges take videos
+    items: list[Clip] = [_clip(item, given, config) for item in args.videos if item not in beside and item not in strays]
     if args.demo:
         from judges.demo_clip import make_demo_clip
 
@@ -138,17 +139,36 @@ def _subtitles_beside_given_videos(items: Sequence[str]) -> set[str]:
     return {item for item in subtitles if any(video in videos for video in named_after(item))}
 
 
-def _clip(item: str, subtitle: str | None = None) -> Clip:
+def _clip(item: str, subtitle: str | None = None, config: Path | None = None) -> Clip:
     """A video file (with ``subtitle``, else the one beside it); a folder, a pipe or a pattern no file matched is an error; else, if it
-    cannot be a path (no suffix, no folder), a sample name for replayed judges."""
+    cannot be a path (no suffix, no folder), a sample name for replayed judges. A path that is no file, given to the replay judges of
+    ``config`` only, is an error saying they take sample names, and which (:func:`judges.replay.sample_name_instead`)."""
     path = user_path(item) if Path(item).suffix or "/" in item else Path(item)  # a name ('~x') is no path to expand
     if path.exists() or path.is_symlink():  # a folder, a pipe (<(...)) or a broken link: Clip.from_path says which
         return Clip.from_path(path, subtitle)
     if "*" in item or "?" in item:  # a shell gives a pattern that matches no file as it is
         raise InputError(f"{item}: no file matches this pattern; check the folder, and the case of the names (*.mp4 does not match CLIP.MP4)")
     if path.suffix or "/" in item or "\\" in item:
+        if config is not None and _replays_only(config):
+            from judges.replay import sample_name_instead
+
+            raise InputError(sample_name_instead(item, path, "in a --names file: on the command line, a name with a dot is read as a video file's"))
         raise InputError(f"{item}: no such video file; check the path")
     return Clip(name=item)
+
+
+def _replays_only(config: Path) -> bool:
+    """Whether every judge of ``config`` is a replay judge (its plugins not imported); False when it cannot tell: a pipe
+    (``<(...)``) gives its text once, to the run, and a config it cannot read is the run's own error."""
+    from judges.registry import config_judge_types
+
+    if not config.is_file():
+        return False
+    try:
+        types = config_judge_types(config)
+    except InputError:
+        return False
+    return bool(types) and all(t == "replay" for t in types)
 
 
 def _read_subtitle(path: Path) -> str:

@@ -23,8 +23,8 @@ from judges.errors import InputError, listed
 from judges.file_modules import file_module_name, run_file_module
 from judges.text_files import read_text_file, user_path
 
-__all__ = ["register_judge", "build_judge", "judge_types", "judges_from_config", "load_config", "config_input_files", "RAY_KEYS",
-           "BUILTIN_MODULES", "resolve_paths"]
+__all__ = ["register_judge", "build_judge", "judge_types", "judges_from_config", "load_config", "config_judge_types", "config_input_files",
+           "RAY_KEYS", "BUILTIN_MODULES", "resolve_paths"]
 
 _REGISTRY: dict[str, type[Judge]] = {}
 
@@ -204,6 +204,14 @@ def load_config(path: str | Path) -> list[dict[str, Any]]:
     if repeated:  # before any judge is built: a model judge takes minutes to load
         raise InputError(f"{path}: judge names must be unique; repeated: {listed(repeated)}")
     return entries
+
+
+def config_judge_types(path: str | Path) -> list[object]:
+    """The ``type`` of each ``[[judge]]`` table of a judges file (None where a table has none), read without importing its
+    plugins or building a judge: what kind of clips its judges take (replay judges: sample names), before a run."""
+    data = _read_config(user_path(path))
+    entries = data.get("judge") or data.get("judges")
+    return [entry.get("type") if isinstance(entry, dict) else None for entry in entries] if isinstance(entries, list) else []
 
 
 def _read_config(path: Path) -> dict[str, Any]:

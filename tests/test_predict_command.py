@@ -417,6 +417,31 @@ def test_a_missing_path_without_a_suffix_is_a_one_line_error_not_a_sample_name(c
     assert "no such video file" in one_line_error(capsys, "clips/c1", "--config", replay_config)
 
 
+def test_a_video_file_name_given_to_replay_judges_is_told_to_give_its_sample_name_which_then_works(capsys, replay_config):
+    # it said 'c1.mp4: no such video file; check the path', sending the user to look for a video replay judges never read
+    assert one_line_error(capsys, "c1.mp4", "--config", replay_config).endswith(
+        "cojudge predict: error: c1.mp4: no such video file, and replay judges take sample names, not videos: give 'c1' "
+        "(the name without its folder and file suffix)\n")
+    code, out, _ = cojudge(capsys, "c1", "--config", replay_config, "--format", "csv")
+    assert code == 0 and out.splitlines()[1].startswith("c1,")
+
+
+def test_a_sample_name_with_a_dot_given_as_its_video_file_to_replay_judges_is_told_to_be_given_in_a_names_file(capsys, tmp_path):
+    config = tmp_path / "judges.toml"
+    config.write_text('[[judge]]\ntype = "replay"\nname = "one"\nlabels = { "c1.en" = ["happy"] }\n', encoding="utf-8")
+    assert "give 'c1.en' (the name without its folder and file suffix) in a --names file: on the command line, a name with a dot is read " \
+           "as a video file's" in one_line_error(capsys, "c1.en.mp4", "--config", config)
+    (tmp_path / "names.txt").write_text("c1.en\n", encoding="utf-8")
+    code, out, _ = cojudge(capsys, "--names", tmp_path / "names.txt", "--config", config, "--format", "csv")
+    assert code == 0 and out.splitlines()[1] == "c1.en,['happy']"
+
+
+def test_a_missing_video_given_to_a_config_with_a_judge_that_reads_videos_is_still_no_such_video_file(capsys, replay_config, tmp_path):
+    config = tmp_path / "mixed.toml"
+    config.write_text(replay_config.read_text(encoding="utf-8") + '\n[[judge]]\ntype = "face"\nname = "face"\n', encoding="utf-8")
+    assert one_line_error(capsys, "c1.mp4", "--config", config).endswith("c1.mp4: no such video file; check the path\n")
+
+
 def test_a_description_or_raw_text_of_several_lines_stays_on_its_row_of_the_table(capsys, tmp_path, wheel):
     """Stored descriptions often hold paragraphs; every table line after the clip's first stays indented."""
     reasons = tmp_path / "m-reason.jsonl"
