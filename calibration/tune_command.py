@@ -12,7 +12,7 @@ from calibration.emotion_wheel import load_wheel, wheel_input_files
 from calibration.labels import check_names, read_labels, read_split
 from calibration.objectives import Objective
 from calibration.tuning import MAX_REPEATS, STRATEGIES, check_folds, check_grid, check_labels, default_grid, make_voter, strategy_of, tune_table
-from ensemble.cli import report
+from ensemble.cli import report, report_judges
 from ensemble.fuser import OOV_POLICIES, Fuser
 from ensemble.judge_args import add_judge_arguments, judge_file_inputs, judge_files
 from ensemble.output_files import check_output_path
@@ -95,6 +95,7 @@ def run(args: argparse.Namespace) -> int:
     check_labels(labels, names, fuser.space())
     outputs = {name: read_judge_output(path) for name, path in files.items()}
     few: dict[str, int] = {}  # judges that answered under half the clips: one warning line for all of them, not one each
+    mute: list[str] = []  # and those that named no emotion word
     for name, out in outputs.items():
         answered = [n for n in names if out.get(n) is not None]
         if not answered:
@@ -102,13 +103,13 @@ def run(args: argparse.Namespace) -> int:
         if len(answered) < len(names) / 2:
             few[name] = len(answered)
         if not any(out[n] for n in answered):
-            report("tune", "warning", f"judge {name} named no emotion word on any tuning clip; it adds nothing to the fusion")
-    if len(few) == 1:
-        [(name, count)] = few.items()
-        report("tune", "warning", f"judge {name} answered only {count} of the {len(names)} tuning clips; its weights rest on those")
-    elif few:
-        report("tune", "warning", f"{len(few)} judges answered under half of the {len(names)} tuning clips: "
-              f"{listed(f'{n} ({c})' for n, c in few.items())}; their weights rest on those they answered")
+            mute.append(name)
+    report_judges("tune", [f"judge {name} answered only {count} of the {len(names)} tuning clips" for name, count in few.items()],
+                  f"{len(few)} judges answered under half of the {len(names)} tuning clips: {listed(f'{n} ({c})' for n, c in few.items())}",
+                  "its weights rest on those", "their weights rest on those they answered")
+    report_judges("tune", [f"judge {name} named no emotion word on any tuning clip" for name in mute],
+                  f"{len(mute)} judges named no emotion word on any tuning clip: {listed(mute)}",
+                  "it adds nothing to the fusion", "they add nothing to the fusion")
     unanswered = [n for n in names if all(out.get(n) is None for out in outputs.values())]
     if unanswered:  # kept in the score (as evaluate counts a clip without a prediction), but never silently
         report("tune", "warning", f"no judge answered {len(unanswered)} of the {len(names)} tuning clips (e.g. {unanswered[0]!r}); they are "

@@ -164,6 +164,16 @@ def report(command: str, kind: Literal["error", "warning", "note"], message: str
         print(f"cojudge {command}: {kind}: {message}", file=sys.stderr)
 
 
+def report_judges(command: str, each: Sequence[str], together: str, advice_one: str, advice_many: str) -> None:
+    """One warning (:func:`report`) for what ``each`` says of its judges: its one line and ``advice_one`` when it names one
+    judge, else ``together`` (the judges named through :func:`~judges.errors.listed`) and ``advice_many``: fusing 37
+    judges' files of new clips gave 37 lines of the same advice."""
+    if len(each) == 1:
+        report(command, "warning", f"{each[0]}; {advice_one}")
+    elif each:
+        report(command, "warning", f"{together}; {advice_many}")
+
+
 def _one_line_warning(command: str) -> Callable[..., None]:
     """Warnings as the commands' own ``warning:`` lines (:func:`report`), without the source line a script would show."""
 

@@ -12,7 +12,7 @@ from typing import IO
 from calibration.calibration_file import calibration_input_files, judges_on_other_files, judges_with_other_answers, load_calibration
 from calibration.emotion_wheel import wheel_input_files
 from calibration.labels import read_split
-from ensemble.cli import report
+from ensemble.cli import report, report_judges
 from ensemble.fused_prediction import FusedPrediction
 from ensemble.judge_args import add_judge_arguments, judge_file_inputs, judge_files
 from ensemble.output_files import check_output_path, write_atomically
@@ -53,6 +53,11 @@ def _judges_not_given(missing: list[str], tuned: list[str]) -> str:
     return f"{len(tuned)} judge(s), {len(missing)} of them not given here ({listed(missing)})"
 
 
+#: the advice of a judge given another file than at tuning, for one judge and for several
+_TUNED_ELSEWHERE = ("fine for the same judge on other clips, wrong for another model (its weights are the tuned judge's)",
+                    "fine for the same judges on other clips, wrong for other models (their weights are the tuned judges')")
+
+
 def run(args: argparse.Namespace) -> int:
     """``cojudge fuse``: fuse the stored outputs with the calibration, write the name,openset CSV (``--out``); the exit code."""
     files = judge_files(args)
@@ -71,14 +76,16 @@ def run(args: argparse.Namespace) -> int:
     outputs = {n: read_judge_output(files[n]) for n in fuser.judges_}
     digests = {n: answers_digest(out) for n, out in outputs.items()}
     moved = judges_on_other_files(data, files, digests)
-    for name, tuned, given in moved:
-        report("fuse", "warning", f"judge {name} was tuned on {tuned}, now given {given}; fine for the same judge on other clips, "
-              "wrong for another model (its weights are the tuned judge's)")
     warned = {name for name, _, _ in moved}
-    for name, tuned_file in judges_with_other_answers(data, digests):
-        if name not in warned:
-            report("fuse", "warning", f"judge {name}'s file {files[name]} holds other answers than the {tuned_file or 'file'} it was tuned on; fine for "
-                  "the same judge on other clips, wrong for another model (its weights are the tuned judge's)")
+    other = [(name, tuned_file) for name, tuned_file in judges_with_other_answers(data, digests) if name not in warned]
+    # fusing a new batch of clips gives every judge another file: one line for all of them, not one each
+    report_judges("fuse", [f"judge {name} was tuned on {tuned}, now given {given}" for name, tuned, given in moved],
+                 f"{len(moved)} judges were tuned on other files than given now: "
+                 f"{listed(f'{name} ({tuned}, now {given})' for name, tuned, given in moved)}", *_TUNED_ELSEWHERE)
+    report_judges("fuse", [f"judge {name}'s file {files[name]} holds other answers than the {tuned_file or 'file'} it was tuned on"
+                  for name, tuned_file in other],
+                 f"{len(other)} judges' files hold other answers than those they were tuned on: {listed(name for name, _ in other)}",
+                 *_TUNED_ELSEWHERE)
     names = read_split(args.names) if args.names else sorted({n for out in outputs.values() for n in out})
     if args.names and not any(n in out for out in outputs.values() for n in names):
         raise InputError(f"--names {args.names}: none of its {len(names)} names (first: {names[0]!r}) is in any judge's output; "
@@ -87,18 +94,14 @@ def run(args: argparse.Namespace) -> int:
     answered = {name: sum(answers.get(n) is not None for n in names) for name, answers in outputs.items()}
     silent = [name for name, count in answered.items() if not count]
     few = [name for name, count in answered.items() if 0 < count < len(names) / 2]  # a judge may skip clips or cover part of the split
-    if len(silent) == 1:
-        report("fuse", "warning", f"judge {silent[0]} answered none of the {len(names)} clips fused (is {files[silent[0]]} the right file?); "
-              "they are fused without it")
-    elif silent:
-        report("fuse", "warning", f"{len(silent)} judges answered none of the {len(names)} clips fused: {listed(silent)} (are their files "
-              "the right ones?); the clips are fused without them")
-    if len(few) == 1:
-        report("fuse", "warning", f"judge {few[0]} answered only {answered[few[0]]} of the {len(names)} clips fused ({files[few[0]]} has no "
-              "answer for the others); those are fused without it")
-    elif few:
-        report("fuse", "warning", f"{len(few)} judges answered under half of the {len(names)} clips fused: "
-              f"{listed(f'{n} ({answered[n]})' for n in few)} (their files have no answer for the others); those are fused without them")
+    report_judges("fuse", [f"judge {name} answered none of the {len(names)} clips fused (is {files[name]} the right file?)" for name in silent],
+                 f"{len(silent)} judges answered none of the {len(names)} clips fused: {listed(silent)} (are their files the right ones?)",
+                 "they are fused without it", "the clips are fused without them")
+    report_judges("fuse", [f"judge {name} answered only {answered[name]} of the {len(names)} clips fused ({files[name]} has no answer for the others)"
+                  for name in few],
+                 f"{len(few)} judges answered under half of the {len(names)} clips fused: "
+                 f"{listed(f'{n} ({answered[n]})' for n in few)} (their files have no answer for the others)",
+                 "those are fused without it", "those are fused without them")
     preds = fuser.predict(outputs, names)
     write_predictions_csv(out, preds)
     if details is not None:

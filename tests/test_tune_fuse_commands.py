@@ -43,7 +43,6 @@ def test_calibration_file_holds_what_reproduces_the_fusion(calibration):
     assert data["tuning"]["pr_curve"] and "versions" in data and data["fusion"]["oov"] == "drop"
 
 
-
 def test_calibration_file_is_strict_json_with_missing_values_as_null(calibration):
     def refuse(name):
         raise ValueError(f"{name} is not JSON")
@@ -55,6 +54,7 @@ def test_calibration_file_is_strict_json_with_missing_values_as_null(calibration
 
 def test_calibration_file_names_no_embedding_model_when_unknown_words_are_dropped(calibration):
     assert json.loads(calibration.read_text())["embedding_model_id"] is None
+
 
 def test_fuse_writes_csv_that_evaluate_reads(calibration, panel, data_root, tmp_path, capsys, dev_names):
     out = tmp_path / "pred.csv"
@@ -150,7 +150,6 @@ def test_tune_warns_about_a_judge_that_answered_few_clips(panel, data_root, tmp_
     assert code == 0 and "judge sparse answered only 1 of the 232 tuning clips" in capsys.readouterr().err
 
 
-
 def test_tune_names_the_judges_that_answered_few_clips_in_one_warning_line(panel, data_root, tmp_path, capsys, dev_names):
     # 37 judges covering part of the split printed 37 lines, one per judge
     for i, name in enumerate(("sparse", "thin")):
@@ -162,6 +161,19 @@ def test_tune_names_the_judges_that_answered_few_clips_in_one_warning_line(panel
     assert code == 0 and "answered only" not in err
     assert ("warning: 2 judges answered under half of the 232 tuning clips: sparse (1), thin (1); their weights rest on those they "
             "answered\n") in err
+
+
+def test_tune_names_the_judges_that_named_no_emotion_word_in_one_warning_line(panel, data_root, tmp_path, capsys, dev_names):
+    # each printed a line of its own, as the judges that answered few clips did
+    for name in ("mute", "quiet"):
+        (tmp_path / f"{name}.csv").write_text("name,openset\n" + "".join(f"{n},\"[]\"\n" for n in dev_names), encoding="utf-8")
+    code = main(["tune", "--labels", str(data_root / "ovmerd/labels/dev.csv"), "--judge", panel[0], "--judge", f"mute={tmp_path / 'mute.csv'}",
+                 "--judge", f"quiet={tmp_path / 'quiet.csv'}", "--grid", "C=0.1", "--grid", "lam=0.5", "--folds", "2",
+                 "--out", str(tmp_path / "c.json"), "--format", "json"])
+    err = capsys.readouterr().err
+    assert code == 0 and err.count("named no emotion word") == 1
+    assert "warning: 2 judges named no emotion word on any tuning clip: mute, quiet; they add nothing to the fusion\n" in err
+
 
 def test_tune_warns_about_labelled_clips_no_judge_answered(panel, data_root, tmp_path, capsys, dev_names):
     part = tmp_path / "part.csv"  # one judge's file of all but the first two dev clips: no judge answered those
@@ -319,7 +331,6 @@ def test_fuse_warns_about_a_judge_that_answered_few_clips_without_calling_its_fi
     assert "right file" not in err
 
 
-
 def test_fuse_names_the_judges_that_answered_none_of_the_clips_in_one_warning_line(calibration, panel, tmp_path, capsys, data_root):
     (tmp_path / "other.csv").write_text("name,openset\nclip_of_another_dataset,happy\n", encoding="utf-8")
     given = [panel[0], *(spec.split("=", 1)[0] + f"={tmp_path / 'other.csv'}" for spec in panel[1:])]
@@ -338,6 +349,16 @@ def test_fuse_names_the_judges_that_answered_few_clips_in_one_warning_line(calib
     assert "answered only" not in err
     assert ("warning: 3 judges answered under half of the 40 clips fused: affectgpt (10), chatunivi (10), videochat2 (10) "
             "(their files have no answer for the others); those are fused without them\n") in err
+
+
+def test_fuse_names_the_judges_given_other_files_than_at_tuning_in_one_warning_line(calibration, panel, tmp_path, capsys):
+    # fusing a new batch of clips gives every judge another file: each judge got the same advice on a line of its own
+    swapped = [panel[0], "chatunivi=" + panel[2].split("=", 1)[1], "videochat2=" + panel[1].split("=", 1)[1]]
+    assert _fuse(calibration, swapped, tmp_path / "pred.csv") == 0
+    err = capsys.readouterr().err
+    assert err.count("tuned on") == 1 and "warning: 2 judges were tuned on other files than given now: chatunivi (Chat-UniVi/" in err
+    assert "fine for the same judges on other clips, wrong for other models (their weights are the tuned judges')\n" in err
+
 
 def test_fuse_refuses_names_none_of_which_any_judge_answered_and_writes_nothing(calibration, panel, tmp_path, capsys):
     (tmp_path / "other.txt").write_text("clip_of_another_dataset\nanother_one\n", encoding="utf-8")  # another dataset's split
