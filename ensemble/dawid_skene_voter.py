@@ -8,6 +8,11 @@ from ensemble.voter_base import ClassVoter, Rule
 
 __all__ = ["DawidSkeneVoter"]
 
+#: How far from 0 and 1 :meth:`DawidSkeneVoter.predict_proba` keeps a rate or prior before taking its log: a
+#: ``smoothing`` too small to move a judge's perfect hit rate off 1 in floating point (1e-17 on a few clips) gave
+#: log(0) and NaN probabilities; at the default settings every rate is at least 1 / (clips + 12), far inside
+_RATE_MARGIN = 1e-15
+
 
 class DawidSkeneVoter(ClassVoter):
     """Per judge and class: P(vote | class present) and P(vote | class absent); Bayes combines them.
@@ -83,7 +88,8 @@ class DawidSkeneVoter(ClassVoter):
         self._check_table(table)
         V = table.votes
         A = table.answered[:, :, None]
-        yes = np.log(self.sensitivity_)[None] * V + np.log1p(-self.sensitivity_)[None] * (1 - V)
-        no = np.log(self.false_alarm_)[None] * V + np.log1p(-self.false_alarm_)[None] * (1 - V)
-        logit = np.log(self.prior_) - np.log1p(-self.prior_) + ((yes - no) * A).sum(axis=1)
+        sens, fa, prior = (np.clip(x, _RATE_MARGIN, 1 - _RATE_MARGIN) for x in (self.sensitivity_, self.false_alarm_, self.prior_))
+        yes = np.log(sens)[None] * V + np.log1p(-sens)[None] * (1 - V)
+        no = np.log(fa)[None] * V + np.log1p(-fa)[None] * (1 - V)
+        logit = np.log(prior) - np.log1p(-prior) + ((yes - no) * A).sum(axis=1)
         return 1.0 / (1.0 + np.exp(-np.clip(logit, -50, 50)))

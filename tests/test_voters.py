@@ -239,6 +239,15 @@ def test_dawid_skene_gives_finite_probabilities_for_a_class_no_judge_names_and_j
             assert np.abs(yes_no[1]).max() < 0.1 and np.abs(np.log((1 - voter.sensitivity_[2]) / (1 - voter.false_alarm_[2]))).max() < 0.1
 
 
+@pytest.mark.parametrize("labelled", [True, False], ids=["from labels", "by EM from the votes alone"])
+def test_dawid_skene_gives_finite_probabilities_when_a_smoothing_too_small_to_matter_leaves_a_rate_at_exactly_one(labelled):
+    # 1e-17 pseudo-counts cannot move a perfect judge's hit rate off 1.0 in floating point: log(1 - 1) gave NaN
+    table, Y, _, _, _ = _synthetic_panel(seed=6)
+    table.votes[:, 7] = Y  # j7 names every class present, and nothing else
+    voter = DawidSkeneVoter(smoothing=1e-17, pooling=0).fit(table, Y if labelled else None)
+    assert np.isfinite(voter.predict_proba(table)).all()
+
+
 def test_dawid_skene_fits_on_a_single_clip():
     table, Y, _, _, _ = _synthetic_panel(seed=4)
     for targets in (Y[[0]], None):
