@@ -27,7 +27,8 @@ JUDGE_OUTPUT_SUFFIXES = (".npz", ".csv", ".jsonl")
 
 
 def read_judge_output(path: str | Path, parse: Callable[[object], list[str]] = parse_labels) -> dict[str, list[str]]:
-    """Sample name -> emotion words, from a ``.npz``, ``.csv`` or ``.jsonl`` file; ``parse`` reads one sample's label text."""
+    """Sample name -> emotion words, from a ``.npz``, ``.csv`` or ``.jsonl`` file; ``parse`` reads one sample's label text
+    (once per distinct text of the file)."""
     path = user_path(path)
     check_input_file(path, "judge-output file")
     suffix = path.suffix.lower()
@@ -94,19 +95,30 @@ def _read_npz(path: Path, parse: Callable[[object], list[str]] = parse_labels) -
 class _SharedWords:
     """``parse`` once per distinct label text of a file, each word one shared string: a lab's file of 50,000 clips
     says the same few hundred words (and often the same texts) again and again, which read one string per word
-    said held 900 MB for 37 such files; each clip still gets a list of its own."""
+    said held 900 MB for 37 such files; each clip still gets a list of its own. What a parser of one's own gives
+    other than a list (None: no verdict; a string, which the fusion refuses) is kept as it gave it, not read
+    item by item."""
 
     def __init__(self, parse: Callable[[object], list[str]]) -> None:
         self.parse = parse
         self.texts: dict[str, list[str]] = {}
         self.words: dict[str, str] = {}
 
+    def _shared(self, value: object) -> list[str]:
+        words = self.parse(value)
+        if not isinstance(words, list):
+            return words
+        return [self.words.setdefault(w, w) if isinstance(w, str) else w for w in words]
+
     def __call__(self, value: object) -> list[str]:
         if not isinstance(value, str):  # a JSON list of words, null: nothing to look up by
-            return [self.words.setdefault(w, w) if isinstance(w, str) else w for w in self.parse(value)]
+            return self._shared(value)
         words = self.texts.get(value)
         if words is None:
-            words = self.texts[value] = [self.words.setdefault(w, w) if isinstance(w, str) else w for w in self.parse(value)]
+            words = self._shared(value)
+            if not isinstance(words, list):  # not cached: what a list copy would change
+                return words
+            self.texts[value] = words
         return list(words)
 
 

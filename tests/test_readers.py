@@ -50,6 +50,17 @@ def test_a_word_said_on_many_clips_is_held_once_each_clip_keeping_a_list_of_its_
     assert out["b"] == ["happy", "sad"]
 
 
+@pytest.mark.parametrize("file_name, text", [
+    ("out.csv", "name,openset\na,happy\nb,ERROR\n"),
+    ("out.jsonl", '{"name": "a", "labels": "happy"}\n{"name": "b", "labels": "ERROR"}\n'),
+])
+def test_a_label_parser_of_ones_own_that_gives_other_than_a_list_is_kept_as_it_gave_it_not_read_item_by_item(tmp_path, file_name, text):
+    # None is no verdict on the clip; a string is refused by the fusion ("not a list of words"), not split into letters
+    path = tmp_path / file_name
+    path.write_text(text)
+    assert read_judge_output(path, parse=lambda t: None if t == "ERROR" else str(t)) == {"a": "happy", "b": None}
+
+
 def test_a_csv_cell_longer_than_the_csv_modules_default_limit_is_read(tmp_path):
     words = [f"word{i}" for i in range(30000)]  # about 300,000 characters, over the 131,072 default
     path = tmp_path / "p.csv"
