@@ -14,7 +14,7 @@ from typing import Literal, TextIO
 from ensemble.output_files import new_folders_removed_on_failure
 from judges.errors import InputError, listed
 
-__all__ = ["main", "entry", "report", "COMMANDS"]
+__all__ = ["main", "entry", "report", "report_judges", "COMMANDS"]
 
 #: Subcommand -> module with ``add_arguments(parser)`` and ``run(args) -> int``.
 COMMANDS: dict[str, str] = {

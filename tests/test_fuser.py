@@ -139,6 +139,7 @@ def test_a_fusers_vote_table_checks_the_judges_outputs_once(wheel, monkeypatch):
     table = Fuser(MajorityVoter(), oov="drop", wheel=wheel).table(outputs)
     assert len(checked) == 1 and table.names == sorted({n for out in outputs.values() for n in out})
 
+
 @pytest.mark.parametrize("given", ["Series by judge", "DataFrame"])
 def test_judges_outputs_as_pandas_series_or_a_dataframe_are_fused_as_the_same_dicts_are(wheel, given):
     # pandas outputs by name (.get) were fused before check_outputs, then refused as 'not a mapping of clip name -> words'
@@ -300,7 +301,6 @@ def test_min_similarity_is_the_bar_an_out_of_vocabulary_word_must_reach_to_vote(
     assert strict.table({"a": {"s": ["gratitude"]}}, ["s"]).votes.sum() == 0
 
 
-
 @pytest.mark.parametrize("value", ["high", True, 5, float("nan")])
 def test_a_min_similarity_that_is_not_a_cosine_is_a_one_line_error_before_any_embedding(wheel, value):
     # 'high' was a UFuncTypeError traceback after embedding; 5 and True were fitted and saved into a calibration file that
@@ -308,7 +308,6 @@ def test_a_min_similarity_that_is_not_a_cosine_is_a_one_line_error_before_any_em
     fuser = Fuser(MajorityVoter(threshold=0.5), oov="attach", min_similarity=value, wheel=wheel)
     with pytest.raises(InputError, match=r"^Fuser: min_similarity must be a cosine similarity in \[-1, 1\] or None, got "):
         fuser.table({"a": {"s": ["gratitude"]}}, ["s"])
-
 
 
 @pytest.mark.parametrize("wheel", [5, "auto", "wheel1"])

@@ -99,7 +99,6 @@ def test_the_untrained_fuser_follows_sklearn_conventions():
     assert clone(fuser).get_params() == {"threshold": 0.4, "max_words": 2, "wheel": None}
 
 
-
 def test_a_judge_saying_one_meaning_twice_backs_it_with_its_best_score(wheel):
     fuser = ScoreUnionFuser(threshold=0.5, wheel=wheel)
     pred = fuser.predict_clip({"a": verdict("a", ["joyful", "happy"], {"joyful": 0.9, "happy": 0.3})}, "c")
@@ -963,7 +962,6 @@ def test_an_untrained_fusion_without_wheel_files_says_merov_data_points_nowhere_
     assert _no_wheel_reason() == f"no emotion-wheel files found: MEROV_DATA={tmp_path / 'missing'} has no emotion_wheel/ folder"
     monkeypatch.delenv("MEROV_DATA")
     assert _no_wheel_reason() == "no emotion-wheel files found: set MEROV_DATA"
-
 
 
 def test_a_judges_config_read_from_a_pipe_is_read_once_with_out_and_cache(capsys, replay_config, tmp_path):

@@ -151,6 +151,7 @@ def test_a_class_every_answering_judge_voted_for_has_weighted_share_one_however_
     proba = WeightedVoter().fit(table, space.targets(labels, list(labels))).predict_proba(table)
     np.testing.assert_allclose(proba[:, list(space.signature("happy"))], 1.0)
 
+
 def test_dawid_skene_learns_false_alarm_rates(toy, space):
     table, _, Y = toy
     voter = DawidSkeneVoter().fit(table, Y)

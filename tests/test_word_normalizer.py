@@ -110,6 +110,7 @@ def test_a_suffix_rule_is_not_tried_when_it_would_leave_a_stem_of_two_letters(no
     # 'seed' less '-ed' plus 'e' is 'see', a wheel word: too short a stem to trust
     assert norm.normalize("seed") == "seed"
 
+
 @pytest.mark.parametrize(("british", "american"), [("honoured", "honored"), ("criticised", "criticized"),
                                                    ("slightly demoralised", "demoralized"), ("honour", "honor")])
 def test_a_british_spelling_the_vocabulary_lacks_finds_the_american_one(norm, british, american):
