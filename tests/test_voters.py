@@ -256,6 +256,32 @@ def test_dawid_skene_fits_on_a_single_clip():
         assert np.isfinite(DawidSkeneVoter().fit(table[[0]], targets).predict_proba(table[[0]])).all()
 
 
+def test_dawid_skene_gives_a_clip_among_many_the_probabilities_it_gives_that_clip_alone():
+    from ensemble.dawid_skene_voter import BLOCK_CLIPS
+
+    table, Y, _, _, _ = _synthetic_panel(seed=6, clips=BLOCK_CLIPS + 3, missing=0.1)
+    voter = DawidSkeneVoter().fit(table, Y)
+    together = voter.predict_proba(table)
+    for i in (0, BLOCK_CLIPS - 1, BLOCK_CLIPS, BLOCK_CLIPS + 2):
+        assert np.array_equal(together[i], voter.predict_proba(table[[i]])[0])
+
+
+def test_dawid_skene_probabilities_of_many_clips_hold_no_clips_x_judges_x_classes_arrays():
+    import tracemalloc
+
+    def peak(clips: int) -> int:
+        table, Y, _, _, _ = _synthetic_panel(seed=7, clips=clips)
+        voter = DawidSkeneVoter().fit(table[:300], Y[:300])
+        tracemalloc.start()
+        try:
+            voter.predict_proba(table)
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    assert peak(4000) < 3 * peak(500)  # float64 clips x judges x classes temporaries for all 4,000 clips: 8 times
+
+
 def test_weighted_voter_weighs_judges_in_the_order_of_their_accuracy():
     table, Y, _, _, _ = _synthetic_panel(seed=5)
     weights = WeightedVoter().fit(table, Y).weights_
