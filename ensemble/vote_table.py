@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -43,6 +44,30 @@ def check_outputs(outputs: object) -> None:
             raise InputError(f"judge {judge!r}: its outputs are a path ({str(out)!r}), not its words by clip; read the file first: {fix}")
         if not _keyed(out):
             raise InputError(f"judge {judge!r}: its outputs are a {type(out).__name__}, not a mapping of clip name -> words; {fix}")
+
+
+def _checked_words(outputs: Mapping[str, Mapping[str, Any]], judges: list[str], names: list[str]) -> list[list[Any]]:
+    """Per judge (in ``judges``' order), its words on each of ``names`` (None: no verdict), each looked up once; a value
+    that is no list of words is a one-line error naming the judge and the clip, before any is counted."""
+    said = []
+    for judge in judges:
+        get = outputs[judge].get
+        column = [get(name) for name in names]
+        for name, words in zip(names, column):
+            if words is None or type(words) is list and all(type(w) is str for w in words):  # the readers' words: nothing to refuse
+                continue
+            if isinstance(words, float) and words != words:  # pandas' missing value
+                raise InputError(f"judge {judge!r} on {name!r}: its words are NaN (a missing value); give None for no verdict, "
+                                 "or a list of words, e.g. ['happy']")
+            if isinstance(words, (str, bytes)) or not isinstance(words, Iterable):
+                raise InputError(f"judge {judge!r} on {name!r}: its words are {words!r}, not a list of words; give e.g. {[str(words)]!r}")
+            if isinstance(words, (list, tuple, np.ndarray)):
+                odd = next((w for w in words if w is not None and not isinstance(w, str)), None)
+                if odd is not None:
+                    raise InputError(f"judge {judge!r} on {name!r}: its words hold {odd!r} ({type(odd).__name__}), not a word; "
+                                     "give one list of words per clip, e.g. ['happy', 'relieved']")
+        said.append(column)
+    return said
 
 
 class WordMapper:
@@ -163,34 +188,22 @@ class VoteTable:
         if missing:
             raise InputError(f"no outputs for judge(s) {listed(missing)}; give every judge the fusion was tuned with")
         names = list(names)
-        for judge in judges:
-            for name in names:
-                words = outputs[judge].get(name)
-                if isinstance(words, float) and words != words:  # pandas' missing value
-                    raise InputError(f"judge {judge!r} on {name!r}: its words are NaN (a missing value); give None for no verdict, "
-                                     "or a list of words, e.g. ['happy']")
-                if words is not None and (isinstance(words, (str, bytes)) or not isinstance(words, Iterable)):
-                    raise InputError(f"judge {judge!r} on {name!r}: its words are {words!r}, not a list of words; give e.g. {[str(words)]!r}")
-                if isinstance(words, (list, tuple, np.ndarray)):
-                    odd = next((w for w in words if w is not None and not isinstance(w, str)), None)
-                    if odd is not None:
-                        raise InputError(f"judge {judge!r} on {name!r}: its words hold {odd!r} ({type(odd).__name__}), not a word; "
-                                         "give one list of words per clip, e.g. ['happy', 'relieved']")
+        said = _checked_words(outputs, judges, names)
         mapper = mapper or WordMapper(space)
-        mapper.prepare([w for j in judges for n in names for w in (outputs[j].get(n) or ())])
+        mapper.prepare([w for column in said for words in column if words for w in words])
         n, m, k = len(names), len(judges), len(space)
         answered = np.zeros((n, m), dtype=bool)
-        hit_i: list[int] = []
-        hit_j: list[int] = []
-        hit_k: list[int] = []
+        # the votes to set, as machine integers (a list held an int object per vote): a word's (sample, judge) row of
+        # votes, i * m + j, once per word, for this many classes, these ones
+        hit_row, hit_len, hit_k = array("q"), array("q"), array("q")
         # per distinct raw word: its classes, and the word shown for it (one a judge said,
         # when that spelling means exactly the same classes)
         resolved: dict[str, tuple[tuple[int, ...], str]] = {}
         candidates: list[list[Candidate]] = []
-        for i, name in enumerate(names):
+        for i in range(n):
             groups: dict[tuple[int, ...], Candidate] = {}
             for j, judge in enumerate(judges):
-                words = outputs[judge].get(name)
+                words = said[j][i]
                 if words is None:
                     continue
                 answered[i, j] = True
@@ -206,8 +219,8 @@ class VoteTable:
                     if not sig or shown in seen:
                         continue
                     seen.add(shown)
-                    hit_i.extend([i] * len(sig))
-                    hit_j.extend([j] * len(sig))
+                    hit_row.append(i * m + j)
+                    hit_len.append(len(sig))
                     hit_k.extend(sig)
                     cand = groups.get(sig)
                     if cand is None:
@@ -217,7 +230,8 @@ class VoteTable:
                 cand.choose_word()
             candidates.append(list(groups.values()))
         votes = np.zeros((n, m, k), dtype=np.float32)
-        votes[hit_i, hit_j, hit_k] = 1.0
+        votes.reshape(n * m, k)[np.repeat(np.frombuffer(hit_row, dtype=np.int64), np.frombuffer(hit_len, dtype=np.int64)),
+                                np.frombuffer(hit_k, dtype=np.int64)] = 1.0
         return cls(names, judges, votes, answered, candidates, space)
 
     def __len__(self) -> int:

@@ -140,6 +140,43 @@ def test_a_fusers_vote_table_checks_the_judges_outputs_once(wheel, monkeypatch):
     assert len(checked) == 1 and table.names == sorted({n for out in outputs.values() for n in out})
 
 
+def test_a_vote_table_looks_up_each_judges_words_on_each_clip_once(wheel):
+    # they were looked up three times: to check them, to map every word said, to count the votes
+    from collections import Counter
+
+    class Counted(dict):
+        looked_up: Counter = Counter()
+
+        def get(self, key, default=None):
+            self.looked_up[key] += 1
+            return super().get(key, default)
+
+    outputs = {"a": Counted(s1=["happy"], s2=["sad"]), "b": Counted(s1=["cheerful"])}
+    Fuser(MajorityVoter(), oov="drop", wheel=wheel).table(outputs, ["s1", "s2"])
+    assert Counted.looked_up == {"s1": 2, "s2": 2}  # by judges a and b
+
+
+def test_building_a_vote_table_of_many_clips_peaks_under_one_and_a_half_times_what_it_holds(wheel):
+    # the votes to set were three lists of int objects, one entry per class voted: 1.77 times the table at its peak
+    import random
+    import tracemalloc
+
+    from ensemble.vote_table import VoteTable, WordMapper
+
+    rng, space = random.Random(0), ClassSpace(wheel)
+    vocab = ["happy", "sad", "angry", "worried", "surprised", "calm", "disgusted", "cheerful", "anxious", "frustrated"]
+    outputs = {f"j{j}": {f"c{i}": rng.sample(vocab, 3) for i in range(3000)} for j in range(10)}
+    mapper = WordMapper(space)
+    mapper.prepare(vocab)
+    tracemalloc.start()
+    try:
+        table = VoteTable.build(outputs, None, space, mapper)
+        held, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(table) == 3000 and peak < 1.5 * held
+
+
 @pytest.mark.parametrize("given", ["Series by judge", "DataFrame"])
 def test_judges_outputs_as_pandas_series_or_a_dataframe_are_fused_as_the_same_dicts_are(wheel, given):
     # pandas outputs by name (.get) were fused before check_outputs, then refused as 'not a mapping of clip name -> words'
