@@ -48,12 +48,14 @@ def check_outputs(outputs: object) -> None:
 
 def _checked_words(outputs: Mapping[str, Mapping[str, Any]], judges: list[str], names: list[str]) -> list[list[Any]]:
     """Per judge (in ``judges``' order), its words on each of ``names`` (None: no verdict), each looked up once; a value
-    that is no list of words is a one-line error naming the judge and the clip, before any is counted."""
+    that is no list of words is a one-line error naming the judge and the clip, before any is counted. Words given
+    otherwise than as a list (a tuple, numpy array, pandas Series, generator) are read once into one: a generator
+    read to map the words would have none left to vote with, and an array's truth value is ambiguous."""
     said = []
     for judge in judges:
         get = outputs[judge].get
         column = [get(name) for name in names]
-        for name, words in zip(names, column):
+        for i, (name, words) in enumerate(zip(names, column)):
             if words is None or type(words) is list and all(type(w) is str for w in words):  # the readers' words: nothing to refuse
                 continue
             if isinstance(words, float) and words != words:  # pandas' missing value
@@ -61,11 +63,12 @@ def _checked_words(outputs: Mapping[str, Mapping[str, Any]], judges: list[str], 
                                  "or a list of words, e.g. ['happy']")
             if isinstance(words, (str, bytes)) or not isinstance(words, Iterable):
                 raise InputError(f"judge {judge!r} on {name!r}: its words are {words!r}, not a list of words; give e.g. {[str(words)]!r}")
-            if isinstance(words, (list, tuple, np.ndarray)):
-                odd = next((w for w in words if w is not None and not isinstance(w, str)), None)
-                if odd is not None:
-                    raise InputError(f"judge {judge!r} on {name!r}: its words hold {odd!r} ({type(odd).__name__}), not a word; "
-                                     "give one list of words per clip, e.g. ['happy', 'relieved']")
+            if not isinstance(words, list):
+                words = column[i] = list(words)
+            odd = next((w for w in words if w is not None and not isinstance(w, str)), None)
+            if odd is not None:
+                raise InputError(f"judge {judge!r} on {name!r}: its words hold {odd!r} ({type(odd).__name__}), not a word; "
+                                 "give one list of words per clip, e.g. ['happy', 'relieved']")
         said.append(column)
     return said
 

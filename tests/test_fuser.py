@@ -156,6 +156,27 @@ def test_a_vote_table_looks_up_each_judges_words_on_each_clip_once(wheel):
     assert Counted.looked_up == {"s1": 2, "s2": 2}  # by judges a and b
 
 
+@pytest.mark.parametrize("given", ["numpy array", "pandas Series", "generator", "generator per look-up"])
+def test_a_judges_words_given_otherwise_than_as_a_list_vote_as_the_list_does(wheel, given):
+    # an array or a Series was a ValueError traceback (its truth value is ambiguous); a generator was read by the word
+    # mapping and left none to vote with, silently, and so was one made afresh per look-up once words were looked up once
+    import pandas as pd
+
+    class Lazy(dict):
+        def get(self, key, default=None):
+            words = super().get(key, default)
+            return None if words is None else (w for w in words)
+
+    said = {"a": {"s1": ["happy", "sad"], "s2": ["angry"]}, "b": {"s1": ["cheerful"]}}
+    make = {"numpy array": np.array, "pandas Series": pd.Series, "generator": lambda words: (w for w in words)}.get(given)
+    outputs = ({judge: Lazy(out) for judge, out in said.items()} if make is None
+               else {judge: {name: make(words) for name, words in out.items()} for judge, out in said.items()})
+    fuser = Fuser(MajorityVoter(), oov="drop", wheel=wheel)
+    expected, table = fuser.table(said, ["s1", "s2"]), fuser.table(outputs, ["s1", "s2"])
+    assert table.votes.sum() > 0 and np.array_equal(table.votes, expected.votes)
+    assert [[c.word for c in clip] for clip in table.candidates] == [[c.word for c in clip] for clip in expected.candidates]
+
+
 def test_building_a_vote_table_of_many_clips_peaks_under_one_and_a_half_times_what_it_holds(wheel):
     # the votes to set were three lists of int objects, one entry per class voted: 1.77 times the table at its peak
     import random
