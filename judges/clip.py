@@ -1,6 +1,6 @@
 """A clip to be judged: a name, and whatever media and text we have for it; and how clip names are checked and shown.
 
-Its sidecar subtitle is found and read by :mod:`judges.subtitles`, whose names stay importable from here.
+Its sidecar subtitle is found and read by :mod:`judges.subtitles`.
 """
 from __future__ import annotations
 
@@ -11,12 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from judges.errors import InputError
-from judges.subtitles import (SUBTITLE_SUFFIXES, SubtitleTag, ass_to_text, read_sidecar_subtitle, read_subtitle_file,
-                              sidecar_subtitle_path, sidecar_subtitle_paths, srt_to_text, subtitle_tags, untagged_stem, vtt_to_text)
+from judges.subtitles import SUBTITLE_SUFFIXES, read_sidecar_subtitle, untagged_stem
 from judges.text_files import path_text, user_path
 
-__all__ = ["Clip", "SUBTITLE_SUFFIXES", "SubtitleTag", "name_like", "shown_name_like", "read_subtitle_file", "refuse_a_single_name", "repeated_names",
-           "sidecar_subtitle_path", "sidecar_subtitle_paths", "subtitle_tags", "untagged_stem", "ass_to_text", "srt_to_text", "vtt_to_text"]
+__all__ = ["Clip", "name_like", "shown_name_like", "refuse_a_single_name", "repeated_names"]
 
 
 @dataclass(frozen=True)

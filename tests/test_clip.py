@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from judges.clip import Clip, ass_to_text, srt_to_text, subtitle_tags, untagged_stem, vtt_to_text
+from judges.clip import Clip
 from judges.errors import InputError
+from judges.subtitles import ass_to_text, srt_to_text, subtitle_tags, untagged_stem, vtt_to_text
 
 SRT = "1\n00:00:00,000 --> 00:00:02,000\n  I did it!  \n\n2\n00:00:02,000 --> 00:00:03,500\nReally.\n"
 #: A WebVTT file as browsers and YouTube give it: a header, a note, a styled cue with settings, a named cue, a speaker's voice tag.
