@@ -282,6 +282,62 @@ def test_dawid_skene_probabilities_of_many_clips_hold_no_clips_x_judges_x_classe
     assert peak(4000) < 3 * peak(500)  # float64 clips x judges x classes temporaries for all 4,000 clips: 8 times
 
 
+def _rates_by_hand(table: VoteTable, T: np.ndarray, smoothing: float, pooling: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The docstring's rates, counted clip by clip against class indicators (or posteriors) ``T``: each judge's hits and
+    false alarms on the clips it answered, plus ``smoothing`` pseudo-counts, shrunk with weight ``pooling`` towards its
+    rate pooled over all classes; the priors are the smoothed class frequencies."""
+    n_judges, n_classes = table.votes.shape[1:]
+    sens, fa = np.zeros((n_judges, n_classes)), np.zeros((n_judges, n_classes))
+    for j in range(n_judges):
+        said = table.votes[:, j, :].astype(np.float64)[table.answered[:, j]]
+        present = T[table.answered[:, j]]
+        hits, present_n = (present * said).sum(axis=0), present.sum(axis=0)
+        alarms, absent_n = ((1 - present) * said).sum(axis=0), (1 - present).sum(axis=0)
+        hit_pool = (hits.sum() + smoothing) / (present_n.sum() + 2 * smoothing)
+        fa_pool = (alarms.sum() + smoothing) / (absent_n.sum() + 2 * smoothing)
+        sens[j] = (hits + pooling * hit_pool + smoothing) / (present_n + pooling + 2 * smoothing)
+        fa[j] = (alarms + pooling * fa_pool + smoothing) / (absent_n + pooling + 2 * smoothing)
+    prior = (T.sum(axis=0) + smoothing) / (len(T) + 2 * smoothing)
+    return sens, fa, prior
+
+
+def test_dawid_skene_rates_from_labels_are_smoothed_counts_shrunk_towards_the_judges_rate_over_all_classes():
+    table, Y, _, _, _ = _synthetic_panel(seed=8, clips=60, classes=5, missing=0.2)
+    voter = DawidSkeneVoter(smoothing=0.7, pooling=3.0).fit(table, Y)
+    for fitted, by_hand in zip((voter.sensitivity_, voter.false_alarm_, voter.prior_), _rates_by_hand(table, Y, 0.7, 3.0)):
+        np.testing.assert_allclose(fitted, by_hand, rtol=1e-12)
+
+
+@pytest.mark.parametrize("rounds", [1, 2, 3])
+def test_each_em_round_refits_the_rates_to_the_last_rounds_posteriors_starting_from_the_vote_share(rounds):
+    table, _, _, _, _ = _synthetic_panel(seed=9, clips=60, classes=5, missing=0.2)
+    T, model = table.vote_share(), DawidSkeneVoter().fit(table)  # model: fitted, its rates set by hand below
+    for _ in range(rounds - 1):
+        model.sensitivity_, model.false_alarm_, model.prior_ = _rates_by_hand(table, T, 1.0, 10.0)
+        T = model.predict_proba(table)
+    voter = DawidSkeneVoter(em_iterations=rounds).fit(table)
+    for fitted, by_hand in zip((voter.sensitivity_, voter.false_alarm_, voter.prior_), _rates_by_hand(table, T, 1.0, 10.0)):
+        np.testing.assert_allclose(fitted, by_hand, rtol=1e-9)
+
+
+def test_dawid_skene_runs_twenty_em_rounds_by_default():
+    table, _, _, _, _ = _synthetic_panel(seed=10, clips=60, classes=5)
+    assert DawidSkeneVoter().fit(table).state() == DawidSkeneVoter(em_iterations=20).fit(table).state()
+    assert DawidSkeneVoter().fit(table).state() != DawidSkeneVoter(em_iterations=19).fit(table).state()
+
+
+def test_dawid_skene_posterior_is_bayes_rule_on_the_fitted_rates_however_close_to_0_or_1_they_are():
+    # rates 1e-9 from 0 and 1 are used as fitted: only those a rounding error from 0 or 1 are kept off them
+    table, Y, _, _, _ = _synthetic_panel(seed=11, clips=40, classes=4, missing=0.2)
+    voter = DawidSkeneVoter(smoothing=1e-6, pooling=0).fit(table, Y)
+    sens, fa, prior = voter.sensitivity_, voter.false_alarm_, voter.prior_
+    assert min(sens.min(), fa.min(), 1 - sens.max(), 1 - fa.max()) < 1e-6
+    V, A = table.votes.astype(np.float64), table.answered[:, :, None]
+    present = prior * np.prod(np.where(A, np.where(V == 1, sens, 1 - sens), 1.0), axis=1)
+    absent = (1 - prior) * np.prod(np.where(A, np.where(V == 1, fa, 1 - fa), 1.0), axis=1)
+    np.testing.assert_allclose(voter.predict_proba(table), present / (present + absent), rtol=1e-6, atol=1e-12)
+
+
 def test_weighted_voter_weighs_judges_in_the_order_of_their_accuracy():
     table, Y, _, _, _ = _synthetic_panel(seed=5)
     weights = WeightedVoter().fit(table, Y).weights_
