@@ -555,6 +555,23 @@ def test_the_reliability_scale_changes_the_stacked_fit(toy):
     assert not np.allclose(weak.predict_proba(table), strong.predict_proba(table))
 
 
+@pytest.mark.parametrize("C", [0.1, 10.0])
+def test_the_batched_logistic_fit_finds_each_classs_scikit_learn_l2_logistic_regression(C):
+    from sklearn.linear_model import LogisticRegression
+
+    from ensemble.batched_logistic import fit_logistic_batch
+
+    # three classes on their own features, one nearly separable (|z| well past 3) and one rare (intercept far from 0)
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(3, 80, 4))
+    Y = np.stack([X[0] @ [3.0, -2.0, 0.0, 1.0] > 0, X[1, :, 0] + rng.normal(size=80) > 0.5, X[2, :, 1] > 1.2], axis=1).astype(float)
+    coef, intercept = fit_logistic_batch(X, Y, C)
+    for k in range(3):
+        reference = LogisticRegression(C=C, tol=1e-12, max_iter=10_000).fit(X[k], Y[:, k])
+        np.testing.assert_allclose(coef[k], reference.coef_[0], atol=1e-5)
+        np.testing.assert_allclose(intercept[k], reference.intercept_[0], atol=1e-5)
+
+
 # -- the class space votes are counted in -------------------------------------------------------
 def test_an_indicator_marks_a_class_once_however_many_words_reach_it(space):
     # happy and joyful reach the same class on each of the five wheels
