@@ -525,6 +525,22 @@ def test_a_class_never_seen_in_training_gets_its_smoothed_rate_not_a_coin_flip(t
     np.testing.assert_allclose(voter.predict_proba(table)[:, unseen], 0.5 / (len(Y) + 1.0))
 
 
+def test_a_class_every_training_clip_has_gets_its_smoothed_rate_not_certainty(toy):
+    table, _, Y = toy
+    k = int(np.flatnonzero(Y.any(axis=0) & ~Y.all(axis=0))[0])
+    always = Y.copy()
+    always[:, k] = 1.0
+    voter = StackedVoter().fit(table, always)
+    np.testing.assert_allclose(voter.predict_proba(table)[:, k], (len(Y) + 0.5) / (len(Y) + 1.0))
+
+
+def test_the_stacked_voters_defaults_are_the_ones_an_untuned_fusion_uses():
+    # Fuser's default voter is StackedVoter() (C 0.1 as its docstring says); tuning searches C and lam around these, and
+    # keeps reliability_scale at its default (docs/results.md: chosen on the dev clips)
+    assert StackedVoter().get_params() == {"C": 0.1, "lam": 0.5, "share_features": True, "reliability_feature": True,
+                                           "reliability_scale": 0.1, "decision": "expected_f", "threshold": 0.5, "max_words": None}
+
+
 def test_stacked_probability_is_the_logistic_of_votes_shares_and_scaled_label_fitted_dawid_skene_log_odds(toy):
     table, _, Y = toy
     voter = StackedVoter(C=1.0, reliability_scale=0.3).fit(table, Y)
