@@ -64,6 +64,10 @@ def test_out_of_vocabulary_words_vote_after_attachment(wheel):
     assert dropped.votes.sum() == 0
 
 
+def test_by_default_out_of_vocabulary_words_are_attached_and_vote(wheel):
+    assert Fuser(MajorityVoter(threshold=0.5), wheel=wheel).table({"a": {"s": ["gratitude"]}}, ["s"]).votes.sum() > 0
+
+
 def test_a_word_ending_in_half_an_emoji_votes_for_its_word(wheel):
     # a model cut mid-emoji: JSON's "\\ud83d" escape reads as a lone surrogate, which the embedding cache cannot store
     broken = json.loads('"sad \\ud83d"')
@@ -359,6 +363,11 @@ def test_min_similarity_is_the_bar_an_out_of_vocabulary_word_must_reach_to_vote(
     assert strict.table({"a": {"s": ["gratitude"]}}, ["s"]).votes.sum() == 0
 
 
+def test_a_min_similarity_of_minus_one_a_cosine_too_attaches_every_out_of_vocabulary_word(wheel):
+    lenient = Fuser(MajorityVoter(threshold=0.5), oov="attach", min_similarity=-1.0, wheel=wheel)
+    assert lenient.table({"a": {"s": ["gratitude", "xqzv"]}}, ["s"]).votes.sum() > 0
+
+
 @pytest.mark.parametrize("value", ["high", True, 5, float("nan")])
 def test_a_min_similarity_that_is_not_a_cosine_is_a_one_line_error_before_any_embedding(wheel, value):
     # 'high' was a UFuncTypeError traceback after embedding; 5 and True were fitted and saved into a calibration file that
@@ -504,6 +513,13 @@ def test_confidences_are_given_to_four_decimals(fitted):
     fuser, outputs, _ = fitted
     confidences = [c for p in fuser.predict(outputs) for c in p.confidence.values()]
     assert confidences and all(c == round(c, 4) for c in confidences)
+
+
+def test_a_confidence_is_the_probability_rounded_to_four_decimals_not_fewer(wheel):
+    outputs = {"a": {"s": ["angry"]}}
+    fuser = Fuser(MajorityVoter(threshold=0.1), oov="drop", wheel=wheel).fit(outputs, {"s": ["angry"]})
+    table = fuser.table(outputs, ["s"])
+    assert fuser.predict_table(table, np.full_like(table.vote_share(), 0.123456))[0].confidence == {"angry": 0.1235}
 
 
 def test_predict_table_decides_on_the_probabilities_it_is_given(wheel):
