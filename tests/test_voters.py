@@ -609,6 +609,7 @@ def test_the_targets_of_no_names_are_an_empty_table_with_a_column_per_class(spac
     ({"s": "happy"}, ["s"], r"the label of 's' is 'happy': give a list of emotion words, e\.g\. \['happy'\]$"),
     ({"s": float("nan")}, ["s"], r"the label of 's' is nan: give a list of emotion words, e\.g\. \['happy'\]$"),
     ({"s": None}, ["s"], r"the label of 's' is None: give a list of emotion words, e\.g\. \['happy'\]$"),
+    ({"s": b"happy"}, ["s"], r"the label of 's' is b'happy': give a list of emotion words, e\.g\. \['happy'\]$"),
     ({"s": ["happy"]}, "s", r"names is one string, 's'; give a list of clip names"),
 ])
 def test_targets_of_clips_without_a_label_or_of_a_label_that_is_not_a_list_is_a_one_line_error(space, labels, names, message):
@@ -626,6 +627,12 @@ def test_targets_of_names_given_as_an_array_are_those_of_the_list(space):
 
 def test_each_class_knows_its_wheel(space, wheel):
     assert np.bincount(space.wheel_of).tolist() == [len(wheel.classes(w)) for w in WHEELS]  # 6, 7, 6, 6, 6
+
+
+def test_classes_are_numbered_wheel_by_wheel_in_the_wheels_order_as_stored_fits_number_their_rows(space, wheel):
+    # a calibration file keeps a voter's per-class arrays by these numbers: renumbering would give each class another's fit
+    assert space.classes == [(w, c) for w in WHEELS for c in wheel.classes(w, "level1")]
+    assert (np.diff(space.wheel_of) >= 0).all()
 
 
 def test_a_level2_class_space_counts_votes_in_the_level2_classes(wheel):
