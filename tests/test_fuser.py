@@ -43,6 +43,18 @@ def test_words_come_with_confidence_and_supporting_judges(fitted):
     assert set(pred.support["happy"]) == {"good", "noisy", "lazy"}
 
 
+def test_a_predictions_dict_is_a_copy_that_changing_leaves_the_prediction_as_it_was(fitted):
+    fuser, outputs, _ = fitted
+    pred = fuser.predict(outputs, ["c0"])[0]
+    before = (list(pred.words), dict(pred.confidence), {w: list(j) for w, j in pred.support.items()}, list(pred.judges_answered))
+    d = pred.to_dict()
+    d["words"].append("sad")
+    d["confidence"].clear()
+    d["support"]["happy"].append("x")
+    d["judges_answered"].pop()
+    assert (pred.words, pred.confidence, pred.support, pred.judges_answered) == before
+
+
 def test_output_words_are_ones_a_judge_said(wheel):
     outputs = {"a": {"s": ["Joyful"]}, "b": {"s": ["joyful", "happy"]}}
     fuser = Fuser(MajorityVoter(threshold=0.5), oov="drop", wheel=wheel).fit(outputs, {"s": ["happy"]})
