@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from judges.label_text import format_labels, parse_labels
@@ -44,6 +46,22 @@ def test_an_apostrophe_between_letters_is_part_of_the_word_not_a_quote(text, wor
 
 def test_lists_are_parsed_item_by_item():
     assert parse_labels(["Happy", "sad, angry"]) == ["happy", "sad", "angry"]
+
+
+@pytest.mark.parametrize("given", [tuple, np.array, pd.Series], ids=["tuple", "numpy array", "pandas Series"])
+def test_a_tuple_array_or_series_of_texts_is_parsed_item_by_item_as_the_list_is(given):
+    # read by their printed form, a tuple's or an array's items would come escaped ('happy\\nsad'), a Series with its index
+    texts = ["1. happy\n2. sad", "angry"]
+    assert parse_labels(given(texts)) == parse_labels(texts) == ["happy", "sad", "angry"]
+
+
+@pytest.mark.parametrize("text", ["{happy, sad}", "［happy，sad］"])
+def test_braces_and_full_width_brackets_around_the_list_are_not_part_of_its_words(text):
+    assert parse_labels(text) == ["happy", "sad"]
+
+
+def test_a_none_among_the_words_is_no_word():
+    assert parse_labels("[happy, none, null, sad]") == ["happy", "sad"]
 
 
 def test_format_round_trips():
