@@ -22,6 +22,7 @@ from judges.label_text import format_labels, parse_labels
         ("- happy\n- sad", ["happy", "sad"]),
         ("", []),
         ("None", []),
+        ("No emotion", []),
         ("[]", []),
         (None, []),
         (math.nan, []),
@@ -62,6 +63,10 @@ def test_braces_and_full_width_brackets_around_the_list_are_not_part_of_its_word
 
 def test_a_none_among_the_words_is_no_word():
     assert parse_labels("[happy, none, null, sad]") == ["happy", "sad"]
+
+
+def test_format_writes_the_official_csv_form_of_a_label_list():
+    assert format_labels(["happy", "excited"]) == "['happy', 'excited']"
 
 
 def test_format_round_trips():
