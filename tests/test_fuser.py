@@ -55,6 +55,13 @@ def test_a_predictions_dict_is_a_copy_that_changing_leaves_the_prediction_as_it_
     assert (pred.words, pred.confidence, pred.support, pred.judges_answered) == before
 
 
+def test_a_predictions_words_come_best_first(wheel):
+    outputs = {"a": {"s": ["sad", "angry"]}, "b": {"s": ["angry"]}}
+    fuser = Fuser(MajorityVoter(threshold=0.3), oov="drop", wheel=wheel).fit(outputs, {"s": ["angry"]})
+    pred = fuser.predict(outputs, ["s"])[0]
+    assert pred.words == ["angry", "sad"] and pred.confidence == {"angry": 1.0, "sad": 0.5}
+
+
 def test_output_words_are_ones_a_judge_said(wheel):
     outputs = {"a": {"s": ["Joyful"]}, "b": {"s": ["joyful", "happy"]}}
     fuser = Fuser(MajorityVoter(threshold=0.5), oov="drop", wheel=wheel).fit(outputs, {"s": ["happy"]})
@@ -460,6 +467,10 @@ def test_predicting_with_outputs_of_a_judge_not_in_the_fit_warns_that_they_are_n
     with pytest.warns(UserWarning, match=r"^judge\(s\) extra were not in the fit, so their outputs are not fused; fit again with them"):
         preds = fuser.predict({**outputs, "extra": {"c0": ["sad"]}}, ["c0"])
     assert "sad" not in preds[0].words
+
+
+def test_a_fuser_given_no_voter_learns_a_default_stacked_voter(wheel):
+    assert Fuser(wheel=wheel).unfitted_voter().get_params() == StackedVoter().get_params()
 
 
 def test_fitting_leaves_the_voter_given_unfitted(wheel):
