@@ -589,6 +589,11 @@ def test_the_batched_logistic_fit_finds_each_classs_scikit_learn_l2_logistic_reg
 
 
 # -- the class space votes are counted in -------------------------------------------------------
+def test_a_word_spelt_otherwise_than_the_wheel_has_no_classes_not_an_error(space):
+    # the wheel's words are lower-case: a caller lower-cases first, as indicator does
+    assert space.signature("Happy") == () and space.signature("happy")
+
+
 def test_an_indicator_marks_a_class_once_however_many_words_reach_it(space):
     # happy and joyful reach the same class on each of the five wheels
     row = space.indicator(["happy", "joyful", "happy"])
