@@ -21,6 +21,7 @@ from judges.label_text import format_labels, parse_labels
         ("9. happy\n10. excited", ["happy", "excited"]),
         ("  happy ,   very   excited  ", ["happy", "very excited"]),
         ("- happy\n- sad", ["happy", "sad"]),
+        ("\u2022 happy\n\u2022 sad", ["happy", "sad"]),
         ("", []),
         ("None", []),
         ("No emotion", []),
