@@ -71,6 +71,7 @@ def test_more_folds_than_clips_is_refused(wheel):
     ({"C": [0.1, -1]}, "grid C=-1: StackedVoter's C must be a number > 0"),
     ({"max_words": [0]}, "grid max_words=0: StackedVoter's max_words must be a whole number >= 1"),
     ({"lam": 0.5}, "grid lam=0.5: give a list of values"),
+    ({"lam": []}, "grid lam: no values to try; give at least one"),
 ])
 def test_bad_grid_values_are_refused_before_fitting(wheel, grid, message):
     with pytest.raises(InputError, match=message):
