@@ -75,6 +75,16 @@ def test_with_smoothing_the_chosen_point_has_the_best_neighbourhood(wheel):
     assert result.best_score == chosen["score"]
 
 
+def test_the_best_score_is_the_chosen_points_own_cross_validated_score_not_its_neighbourhoods_mean(wheel):
+    # 0.6 is chosen (its one neighbour 0.4 adds a wrong word where 'lazy' said nothing), and scored on its own
+    outputs, labels = toy_outputs()
+    fuser = Fuser(MajorityVoter(), oov="drop", wheel=wheel)
+    result = tune_table(fuser, fuser.table(outputs, list(labels)), labels, {"threshold": [0.2, 0.4, 0.6]}, folds=2)
+    chosen = next(r for r in result.results if r["params"] == result.best_params)
+    assert result.best_params == {"threshold": 0.6} and chosen["smoothed_score"] < chosen["score"]
+    assert result.best_score == chosen["score"] == 1.0
+
+
 @pytest.mark.parametrize("repeats, objective", [(1, "l1_f"), (2, "l1_f"), (1, "m_avg")])
 def test_every_grid_points_score_is_its_mean_over_the_seeded_folds_with_its_own_parameters(wheel, dev_labels, dev_names, outputs_dir, repeats, objective):
     import numpy as np
@@ -169,6 +179,14 @@ def test_a_knob_value_given_twice_in_the_grid_does_not_change_its_neighbours():
     assert twice["smoothed_score"] == once["smoothed_score"] == pytest.approx(0.72)
 
 
+def test_a_knobs_neighbours_are_the_next_values_up_and_down_whatever_order_the_grid_lists_them_in():
+    # --grid threshold=0.7,0.3,0.5 must choose as threshold=0.3,0.5,0.7: 0.5's neighbours are 0.3 and 0.7, not 0.3 alone
+    curve = {0.3: 0.60, 0.5: 0.70, 0.7: 0.72}
+    rows = [{"params": {"threshold": t}, "score": s} for t, s in curve.items()]
+    best = _smoothed_best([dict(r) for r in rows], "threshold", [0.7, 0.3, 0.5])
+    assert best["params"] == {"threshold": 0.7} and best["smoothed_score"] == pytest.approx(0.71)
+
+
 def test_a_fuser_left_to_its_default_voter_is_tuned_as_the_stacked_voter_it_fits(wheel):
     from ensemble.stacked_voter import StackedVoter
 
@@ -225,3 +243,16 @@ def test_with_a_threshold_decision_the_threshold_is_the_knob_of_a_stacked_voter(
     result = tune_table(fuser, fuser.table(outputs, list(labels)), labels, {"C": [0.1], "threshold": [0.3, 0.5, 0.7]}, folds=2)
     assert result.knob == "threshold"
     assert [c["threshold"] for c in result.pr_curve] == [0.3, 0.5, 0.7]
+
+
+def test_the_default_threshold_grid_runs_from_0_05_to_0_95_in_steps_of_0_05_and_the_stacked_grid_has_30_points():
+    # an end of the grid is averaged with its one neighbour only, so the default reaches past the thresholds tuning picks;
+    # docs/results.md times the stacked voter's default grid of 30 points (3 C x 10 lam)
+    from calibration.tuning import default_grid
+
+    thresholds = [round(0.05 * k, 3) for k in range(1, 20)]
+    for strategy in ("majority", "weighted", "dawid-skene"):
+        assert default_grid(strategy)["threshold"] == thresholds, strategy
+    stacked = default_grid("stacked")
+    assert stacked["lam"] == [round(0.3 + 0.05 * k, 3) for k in range(10)]
+    assert len(stacked["C"]) * len(stacked["lam"]) == 30
