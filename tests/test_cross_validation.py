@@ -69,6 +69,17 @@ def test_a_clip_named_twice_is_refused_before_it_can_sit_in_a_training_and_its_h
         tune_table(fuser, fuser.table(outputs, twice), dev_labels, {"lam": [0.5]})
 
 
+def test_cross_validate_without_a_grid_refuses_a_clip_named_twice_too(wheel):
+    # with no inner tuning, nothing but cross_validate's own check stands between a clip and both sides of a fold
+    from ensemble.majority_voter import MajorityVoter
+    from judges.errors import InputError
+    from tests.core_fixtures import toy_outputs
+
+    outputs, labels = toy_outputs()
+    with pytest.raises(InputError, match="1 clip\\(s\\) given more than once, e.g. 'c0'"):
+        cross_validate(Fuser(MajorityVoter(), oov="drop", wheel=wheel), outputs, labels, list(labels) + ["c0"], folds=2, repeats=1)
+
+
 class _ReadLog(Mapping):
     """Labels that remember which clips were read, and in which phase of the protocol."""
 
@@ -154,6 +165,36 @@ def test_each_outer_fold_fits_the_fusion_with_its_inner_choice(monkeypatch, dev_
     assert len(cv.fused) == 4 and fitted_lams == [0.8] * 4 and [p["lam"] for p in cv.chosen_params] == [0.8] * 4
 
 
+def test_each_outer_folds_inner_tuning_is_seeded_by_the_seed_plus_1000_plus_the_folds_number(monkeypatch, wheel):
+    # the nested estimate of docs/results.md is reproduced from --seed alone: every fold's inner split is seeded apart
+    import calibration.cross_validation as cv_module
+    from ensemble.majority_voter import MajorityVoter
+    from tests.core_fixtures import toy_outputs
+
+    seeds, real_tune = [], cv_module.tune_table
+
+    def tune(*args, **kwargs):
+        seeds.append(kwargs["seed"])
+        return real_tune(*args, **kwargs)
+
+    monkeypatch.setattr(cv_module, "tune_table", tune)
+    outputs, labels = toy_outputs()
+    cross_validate(Fuser(MajorityVoter(), oov="drop", wheel=wheel), outputs, labels, list(labels), grid={"threshold": [0.5]},
+                   folds=2, repeats=2, inner_folds=2, seed=5)
+    assert seeds == [1005, 1006, 1007, 1008]
+
+
+def test_words_per_clip_counts_a_held_out_clip_the_fusion_says_nothing_on_as_none(wheel):
+    # 'lazy' answers c0-c3 with one word each and says nothing on c4-c7: half a word per clip, whatever the split
+    from ensemble.majority_voter import MajorityVoter
+    from tests.core_fixtures import toy_outputs
+
+    outputs, labels = toy_outputs()
+    cv = cross_validate(Fuser(MajorityVoter(), oov="drop", wheel=wheel), {"lazy": outputs["lazy"]}, labels, list(labels),
+                        folds=2, repeats=3)
+    assert cv.words_per_clip.mean() == pytest.approx(0.5) and cv.summary()["words_per_clip"] == pytest.approx(0.5)
+
+
 def test_folds_won_counts_strict_wins_and_delta_min_is_the_worst_fold():
     import numpy as np
 
@@ -206,6 +247,19 @@ def test_single_outputs_without_one_of_the_panels_judges_is_refused(dev_labels, 
     outputs = {"affectgpt": read_judge_output(outputs_dir / "AffectGPT/checkpoint_000030_loss_0.602-openset.npz")}
     with pytest.raises(InputError, match="single_outputs lacks judge"):
         cross_validate(Fuser(StackedVoter(lam=0.5), oov="drop", wheel=wheel), outputs, dev_labels, dev_names, folds=2, repeats=1, single_outputs={})
+
+
+def test_a_judge_only_single_outputs_holds_is_never_the_best_single_judge(wheel):
+    # the baseline is the panel's best judge: a better one outside the panel, in single_outputs only, is left out
+    from ensemble.majority_voter import MajorityVoter
+    from tests.core_fixtures import toy_outputs
+
+    outputs, labels = toy_outputs()
+    panel = {"noisy": outputs["noisy"], "lazy": outputs["lazy"]}
+    cv = cross_validate(Fuser(MajorityVoter(), oov="drop", wheel=wheel), panel, labels, list(labels), folds=2, repeats=1,
+                        single_outputs={**panel, "oracle": labels})
+    assert len(cv.single_names) == 2 and set(cv.single_names) <= set(panel)
+    assert cv.single.max() < 1.0  # the oracle's perfect score is not the baseline
 
 
 def test_the_summary_spreads_are_those_of_the_fused_single_and_delta_scores_per_fold():
