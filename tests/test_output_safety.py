@@ -167,7 +167,8 @@ def test_a_judge_tuned_by_a_path_relative_to_its_folder_keeps_its_folder_for_the
 @pytest.mark.parametrize("damage", ["drop voter", "drop wheel", "bad class", "unknown parameter", "drop state", "fewer judges", "lam out of range",
                                     "judges as bare names", "drop strategy", "reliability feature switched off", "coefficients cut short",
                                     "fewer classes", "similarity not a number", "similarity above 1", "embedding model not a name",
-                                    "embedding model id not a name", "judge path not a name", "reliability state null"])
+                                    "embedding model id not a name", "judge path not a name", "reliability state null",
+                                    "intercept null"])
 def test_a_damaged_calibration_file_is_a_one_line_error(calibration, two_judges, tmp_path, capsys, damage):
     data = json.loads(calibration.read_text())
     if damage == "drop voter":
@@ -204,6 +205,8 @@ def test_a_damaged_calibration_file_is_a_one_line_error(calibration, two_judges,
         data["judges"][0]["path"] = 5
     elif damage == "reliability state null":
         data["voter"]["state"]["reliability_"] = None
+    elif damage == "intercept null":  # as a NaN is written: the voter would give NaN probabilities
+        data["voter"]["state"]["intercept_"][0] = None
     else:
         data["voter"]["state"]["judges_"] = ["a"]
     damaged = tmp_path / "damaged.json"
@@ -286,6 +289,33 @@ def test_a_calibration_of_a_newer_format_says_to_upgrade(calibration, tmp_path):
 def test_a_format_version_edited_into_text_is_shown_as_text_not_as_the_expected_number(calibration, tmp_path):
     path = _altered(calibration, tmp_path, lambda data: data.update(format_version="1"))
     with pytest.raises(InputError, match=r"calibration format_version '1' is not supported \(expected 1\)"):
+        load_calibration(path)
+
+
+def test_a_format_version_edited_into_true_is_refused_not_read_as_the_number_1(calibration, tmp_path):
+    # True == 1 in Python: a JSON true is no format version
+    path = _altered(calibration, tmp_path, lambda data: data.update(format_version=True))
+    with pytest.raises(InputError, match=r"calibration format_version True is not supported \(expected 1\)"):
+        load_calibration(path)
+
+
+@pytest.mark.parametrize("similarity", [-1, -0.5, 1])
+def test_a_calibration_whose_min_similarity_is_any_cosine_from_minus_1_to_1_loads(calibration, tmp_path, similarity):
+    path = _altered(calibration, tmp_path, lambda data: data["fusion"].update(min_similarity=similarity))
+    fuser, _ = load_calibration(path)
+    assert fuser.describe()["min_similarity"] == similarity
+
+
+def test_a_calibration_whose_class_count_is_not_the_wheels_is_damaged_even_for_a_voter_whose_votes_do_not_read_it(tmp_path, wheel):
+    # the majority voter's probabilities come from the votes alone, so only the class count check tells this edit
+    from ensemble.majority_voter import MajorityVoter
+    from tests.core_fixtures import toy_outputs
+
+    outputs, labels = toy_outputs()
+    fuser = Fuser(MajorityVoter(), oov="drop", wheel=wheel).fit(outputs, labels)
+    saved = save_calibration(tmp_path / "c.json", fuser, [{"name": j} for j in outputs], "majority")
+    path = _altered(saved, tmp_path, lambda data: data["voter"]["state"].update(n_classes_=7))
+    with pytest.raises(InputError, match=r"damaged calibration file \(ValueError: the voter has 7 classes, the wheel 31\)"):
         load_calibration(path)
 
 
