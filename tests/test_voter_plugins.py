@@ -424,6 +424,18 @@ def test_a_calibration_moved_with_its_strategy_file_whose_line_endings_were_conv
     assert Path(sys.modules[type(fuser.voter_).__module__].__file__) == beside
 
 
+def test_a_calibration_tuned_with_a_crlf_strategy_file_loads_it_without_warning_when_it_comes_back_with_lf_line_endings(voter_file, tmp_path):
+    # tuned on Windows (its sha256 is of the CRLF bytes), shared through git to Linux: the same code
+    voter_file.write_bytes(voter_file.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))
+    moved = _shared_elsewhere(voter_file, tmp_path)
+    beside = moved.parent / "precision_voter.py"
+    beside.write_bytes(beside.read_bytes().replace(b"\r\n", b"\n"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # not 'has changed since it was tuned'
+        fuser, _ = load_calibration(moved)
+    assert Path(sys.modules[type(fuser.voter_).__module__].__file__) == beside
+
+
 def test_a_calibration_whose_strategy_file_is_gone_refuses_another_file_of_that_name_beside_it_without_importing_it(voter_file, tmp_path):
     moved = _shared_elsewhere(voter_file, tmp_path)
     marker = tmp_path / "ran"
