@@ -460,6 +460,15 @@ def test_a_word_form_of_several_names_takes_the_alphabetically_first(toy_wheel):
     assert toy_wheel.lookup("m1")["pining"] == "blue"
 
 
+def test_a_word_form_table_saved_with_a_byte_order_mark_reads_as_without_one(toy_wheel, tmp_path):
+    # Excel's "CSV UTF-8" starts the file with one: its header must still be name,format
+    from calibration.emotion_wheel import EmotionWheel
+
+    folder = _toy_wheel_folder(tmp_path)
+    (folder / "format.csv").write_bytes("\ufeff".encode("utf-8") + (folder / "format.csv").read_bytes())
+    assert EmotionWheel.load(folder).form_to_labels == toy_wheel.form_to_labels
+
+
 @pytest.mark.parametrize(
     ("damage", "pattern"),
     [
