@@ -15,6 +15,8 @@ from ensemble.fuser import Fuser
 from ensemble.majority_voter import MajorityVoter
 from ensemble.score_union_fuser import ScoreUnionFuser
 from ensemble.stacked_voter import StackedVoter
+from ensemble.voter_base import DECISIONS, Rule
+from ensemble.word_selection import select_by_threshold
 from judges.errors import InputError
 from judges.replay import ReplayJudge
 from tests.core_fixtures import toy_outputs
@@ -72,6 +74,7 @@ def test_more_folds_than_clips_is_refused(wheel):
     ({"max_words": [0]}, "grid max_words=0: StackedVoter's max_words must be a whole number >= 1"),
     ({"lam": 0.5}, "grid lam=0.5: give a list of values"),
     ({"lam": []}, "grid lam: no values to try; give at least one"),
+    ({"lam": {0.4: 0.6}}, r"grid lam=\{0.4: 0.6\}: give a list of values"),  # a mapping's keys are not the values meant
 ])
 def test_bad_grid_values_are_refused_before_fitting(wheel, grid, message):
     with pytest.raises(InputError, match=message):
@@ -91,9 +94,34 @@ def test_a_grid_over_a_knob_the_decision_does_not_use_is_refused_not_reported_as
     _tune(wheel, voter, grid={**grid, "decision": ["threshold", "expected_f"]})  # a grid over both decisions uses it
 
 
+class _RelativeShareVoter(MajorityVoter):
+    """A strategy of one's own with a decision of its own: the threshold applies to each clip's shares over its top share."""
+
+    param_rules = {**MajorityVoter.param_rules, "decision": Rule("choice", choices=(*DECISIONS, "relative"))}
+
+    def select(self, table, proba=None):
+        if self.decision != "relative":
+            return super().select(table, proba)
+        proba = self._proba(table) if proba is None else proba
+        relative = proba / np.maximum(proba.max(axis=1, keepdims=True), 1e-12)
+        return [select_by_threshold(relative[i], cands, self.threshold, self.max_words) for i, cands in enumerate(table.candidates)]
+
+
+def test_a_grid_over_the_threshold_of_a_voter_deciding_by_a_decision_of_its_own_is_tuned_not_refused(wheel):
+    # only merov-cojudge's decisions are known to leave a knob unread; a strategy's own may read it
+    result = _tune(wheel, _RelativeShareVoter(decision="relative"), grid={"threshold": [0.3, 0.6]})
+    assert result.knob == "threshold" and len(result.pr_curve) == 2
+
+
 def test_voter_fit_checks_its_parameters(wheel):
     with pytest.raises(InputError, match="StackedVoter: C must be a number > 0, got -1"):
         _tune(wheel, StackedVoter(C=-1), grid={"lam": [0.5]})
+
+
+def test_a_voters_own_value_of_a_model_parameter_the_grid_searches_is_not_checked_as_the_grid_replaces_it(wheel):
+    # StackedVoter(C=-1) is refused when fitted with it (above), but tuned over C=[0.1] it is never used
+    result = _tune(wheel, StackedVoter(C=-1), grid={"C": [0.1]})
+    assert result.best_params == {"C": 0.1}
 
 
 def test_a_voter_number_too_large_for_a_float_is_refused_in_one_line(wheel):
@@ -147,6 +175,13 @@ def test_tuning_on_string_labels_is_refused(wheel):
     with pytest.raises(InputError, match=r"the label of 'c0' is 'happy': give a list of emotion words"):
         _tune(wheel, labels={n: w[0] for n, w in labels.items()})
 
+
+@pytest.mark.parametrize("label", [["happy", 5], [b"happy"]], ids=["a number among its words", "bytes"])
+def test_tuning_on_a_label_holding_a_word_that_is_not_text_is_refused(wheel, label):
+    # else tuning ran, ClassSpace.targets skipping such a word: the clip learnt from its other words, or as having none
+    _, labels = toy_outputs()
+    with pytest.raises(InputError, match=rf"^the label of 'c0' is {re.escape(repr(label))}: give a list of emotion words"):
+        _tune(wheel, labels={**labels, "c0": label})
 
 @pytest.mark.parametrize("given", ["DataFrame", "path"])
 def test_labels_given_as_a_dataframe_or_a_path_say_how_to_read_the_labels_file(wheel, given, tmp_path):
