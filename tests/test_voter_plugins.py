@@ -608,6 +608,14 @@ def test_scikit_learns_clone_of_a_strategy_that_breaks_its_rules_is_a_one_line_e
         clone(voter)
 
 
+@pytest.mark.parametrize("cls, rule", [("ParamRenamed", "does not keep its parameter prior"), ("TakesKwargs", r"takes \*\*params")])
+def test_make_voter_of_a_strategy_that_breaks_scikit_learns_rules_is_a_one_line_error_naming_the_rule(cls, rule, tmp_path):
+    # before any work: not a voter handed on to fail in a Fuser, a grid search or a fit
+    (tmp_path / "rule_breaking.py").write_text(RULE_BREAKING, encoding="utf-8")
+    with pytest.raises(InputError, match=rf"^voting strategy {cls} \(.*\): .*{rule}"):
+        make_voter(f"{tmp_path / 'rule_breaking.py'}:{cls}")
+
+
 def test_a_strategy_whose_fit_keeps_a_public_attribute_is_fitted_saved_and_loaded(tmp_path):
     # its _fit storing self.weights (not weights_) was refused at fit, though nothing here needs the trailing _
     (tmp_path / "public_state.py").write_text(textwrap.dedent('''
