@@ -163,6 +163,16 @@ def test_cross_validate_refuses_a_clip_without_a_label(wheel):
         cross_validate(Fuser(MajorityVoter(), oov="drop", wheel=wheel), outputs, unlabelled, list(labels), folds=2, repeats=1)
 
 
+@pytest.mark.parametrize("change, message", [
+    (lambda labels: {n: ["xyzzy"] for n in labels}, "no clip's ground truth maps to the emotion wheel"),  # every fold would score 0
+    (lambda labels: {**labels, "c3": ["happy", 5]}, r"the label of 'c3' is \['happy', 5\]: give a list of emotion words"),
+    (lambda labels: list(labels), "labels must map each sample name to its list of words"),  # not a TypeError from a fold
+], ids=["no wheel word", "a word that is not text", "a list"])
+def test_cross_validate_without_a_grid_refuses_the_labels_tuning_refuses_before_any_fold(wheel, change, message):
+    outputs, labels = toy_outputs()
+    with pytest.raises(InputError, match="^" + message):
+        cross_validate(Fuser(MajorityVoter(), oov="drop", wheel=wheel), outputs, change(labels), list(labels), folds=2, repeats=1)
+
 @pytest.mark.parametrize("word", ["xyzzy", None])
 def test_tuning_on_labels_with_no_wheel_word_is_refused(wheel, word):
     _, labels = toy_outputs()

@@ -165,6 +165,17 @@ def test_each_outer_fold_fits_the_fusion_with_its_inner_choice(monkeypatch, dev_
     assert len(cv.fused) == 4 and fitted_lams == [0.8] * 4 and [p["lam"] for p in cv.chosen_params] == [0.8] * 4
 
 
+def test_a_grid_whose_values_are_a_generator_is_searched_in_every_outer_fold(wheel):
+    # read once, up front: the second fold's inner tuning found no values to try
+    from ensemble.majority_voter import MajorityVoter
+    from tests.core_fixtures import toy_outputs
+
+    outputs, labels = toy_outputs()
+    cv = cross_validate(Fuser(MajorityVoter(), oov="drop", wheel=wheel), outputs, labels, list(labels),
+                        grid={"threshold": (t for t in (0.4, 0.6))}, folds=2, repeats=1, inner_folds=2)
+    assert len(cv.chosen_params) == 2 and all(p["threshold"] in (0.4, 0.6) for p in cv.chosen_params)
+
+
 def test_each_outer_folds_inner_tuning_is_seeded_by_the_seed_plus_1000_plus_the_folds_number(monkeypatch, wheel):
     # the nested estimate of docs/results.md is reproduced from --seed alone: every fold's inner split is seeded apart
     import calibration.cross_validation as cv_module
