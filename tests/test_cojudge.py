@@ -596,8 +596,9 @@ def test_a_loaded_cojudge_whose_new_fit_is_interrupted_while_tuning_keeps_the_fi
 
 @pytest.mark.parametrize(("key", "value", "what"), [("cv_score", "high", "tuning cv_score 'high' is not what tuning records"),
                                                      ("cv_score", 10**400, f"tuning cv_score {10**400} is not what tuning records"),
-                                                     ("best_params", None, "missing tuning 'best_params'")],  # None: key removed
-                         ids=["a score in words", "a score too large for a float", "a key missing"])
+                                                     ("best_params", None, "missing tuning 'best_params'"),  # None: key removed
+                                                     ("pr_curve", [1, 2], "tuning pr_curve [1, 2] is not what tuning records")],
+                         ids=["a score in words", "a score too large for a float", "a key missing", "a curve of numbers"])
 def test_a_calibration_file_with_a_damaged_tuning_report_loads_its_fusion_and_warns_once_that_the_report_is_left_out(tmp_path, key, value, what):
     # a damaged report (the tuning part only) stopped CoJudge.load entirely, though 'cojudge fuse' loads the same file
     cojudge, labels = toy_cojudge()

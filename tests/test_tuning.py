@@ -256,3 +256,12 @@ def test_the_default_threshold_grid_runs_from_0_05_to_0_95_in_steps_of_0_05_and_
     stacked = default_grid("stacked")
     assert stacked["lam"] == [round(0.3 + 0.05 * k, 3) for k in range(10)]
     assert len(stacked["C"]) * len(stacked["lam"]) == 30
+
+
+def test_changing_a_default_grid_one_was_given_leaves_the_next_one_as_it_was():
+    from calibration.tuning import default_grid
+
+    grid = default_grid("weighted")
+    grid["threshold"].append(0.99)
+    grid["power"].clear()
+    assert default_grid("weighted")["threshold"][-1] == 0.95 and default_grid("weighted")["power"] == [1.0, 2.0, 4.0]
