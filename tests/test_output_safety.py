@@ -168,7 +168,7 @@ def test_a_judge_tuned_by_a_path_relative_to_its_folder_keeps_its_folder_for_the
                                     "judges as bare names", "drop strategy", "reliability feature switched off", "coefficients cut short",
                                     "fewer classes", "similarity not a number", "similarity above 1", "embedding model not a name",
                                     "embedding model id not a name", "judge path not a name", "reliability state null",
-                                    "intercept null"])
+                                    "intercept null", "oov not a policy"])
 def test_a_damaged_calibration_file_is_a_one_line_error(calibration, two_judges, tmp_path, capsys, damage):
     data = json.loads(calibration.read_text())
     if damage == "drop voter":
@@ -205,6 +205,8 @@ def test_a_damaged_calibration_file_is_a_one_line_error(calibration, two_judges,
         data["judges"][0]["path"] = 5
     elif damage == "reliability state null":
         data["voter"]["state"]["reliability_"] = None
+    elif damage == "oov not a policy":
+        data["fusion"]["oov"] = "keep"
     elif damage == "intercept null":  # as a NaN is written: the voter would give NaN probabilities
         data["voter"]["state"]["intercept_"][0] = None
     else:
@@ -356,6 +358,22 @@ def test_a_calibration_reloads_the_word_forms_file_it_was_fitted_with(tmp_path, 
     reloaded, _ = load_calibration(path)
     assert reloaded.space().wheel.format_file == "format-mer2026.csv"
 
+def test_values_in_a_tuple_are_saved_as_those_in_a_list_are(tmp_path, wheel):
+    # a judge's record holding a tuple (its files, its settings): paths as text, numpy numbers as JSON's, NaN as null
+    import numpy as np
+
+    from ensemble.majority_voter import MajorityVoter
+    from tests.core_fixtures import toy_outputs
+
+    outputs, labels = toy_outputs()
+    fuser = Fuser(MajorityVoter(), oov="drop", wheel=wheel).fit(outputs, labels)
+    given = (Path("/data/run.npz"), np.int64(3), float("nan"))
+    judges = [{"name": j, "tuple": given, "list": list(given)} for j in outputs]
+    path = save_calibration(tmp_path / "c.json", fuser, judges, "majority")
+    saved = json.loads(path.read_text(encoding="utf-8"))["judges"][0]
+    assert saved["tuple"] == saved["list"] == ["/data/run.npz", 3, None]
+
+
 def test_a_calibration_tuned_on_a_numpy_grid_is_saved_with_plain_json_numbers(tmp_path, wheel):
     import numpy as np
 
@@ -411,6 +429,14 @@ def test_a_replayed_judge_recorded_without_a_text_path_is_not_compared():
 def test_only_replayed_judges_are_checked_for_another_file():
     data = {"judges": [{"name": "a", "type": "openai", "path": "/data/AffectGPT/run.npz"}]}
     assert judges_on_other_files(data, {"a": Path("/data/VideoChat2/run.npz")}) == []
+
+
+@pytest.mark.parametrize("path", [None, ""], ids=["null", "empty"])
+def test_a_replayed_judge_recorded_without_a_file_is_not_reported_as_given_another_file(path):
+    # answers given in Python name no file to compare: an empty path is not the working folder's
+    data = {"judges": [{"name": "a", "type": "replay", "path": path}]}
+    assert judges_on_other_files(data, {"a": Path("/data/VideoChat2/run.npz")}) == []
+
 
 def test_check_output_path_refuses_a_folder(tmp_path):
     with pytest.raises(InputError, match="is a folder"):
