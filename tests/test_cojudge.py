@@ -268,6 +268,38 @@ def test_loading_with_a_judge_of_ones_own_built_with_other_settings_than_calibra
         CoJudge.load(path, [*replayed, _Keyword(keywords={"c0": "sad"})], progress=False)
 
 
+class _Versioned(_Keyword):
+    """A keyword judge whose identity names a version only once one is set (a setting added after calibrating)."""
+
+    def __init__(self, name: str = "kw", keywords: dict[str, str] | None = None, version: str | None = None) -> None:
+        super().__init__(name, keywords)
+        self.version = version
+
+    def cache_identity(self):
+        return {**super().cache_identity(), **({"version": self.version} if self.version else {})}
+
+
+def test_loading_with_a_judge_whose_identity_names_a_setting_the_calibration_does_not_warns_naming_it(tmp_path):
+    outputs, labels = toy_outputs()
+    replayed = [ReplayJudge(n, labels={c: w for c, w in out.items() if w is not None}) for n, out in outputs.items()]
+    path = CoJudge([*replayed, _Versioned()], strategy="majority", progress=False).fit(list(labels), labels, tune=False).save(
+        tmp_path / "calibration.json")
+    with pytest.warns(UserWarning, match=r"judge kw is not built as when .*calibration\.json was calibrated \(its version differ\)"):
+        CoJudge.load(path, [*replayed, _Versioned(version="2")], progress=False)
+
+
+def test_loading_with_a_calibrated_judges_stored_answers_replayed_in_its_place_does_not_warn_that_it_is_built_otherwise(tmp_path):
+    # judged live at calibration, its answers kept and replayed later: replayed judges are told by their answers
+    outputs, labels = toy_outputs()
+    replayed = [ReplayJudge(n, labels={c: w for c, w in out.items() if w is not None}) for n, out in outputs.items()]
+    path = CoJudge([*replayed, _Keyword()], strategy="majority", progress=False).fit(list(labels), labels, tune=False).save(
+        tmp_path / "calibration.json")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        CoJudge.load(path, [*replayed, ReplayJudge("kw", labels={"c0": ["happy"]})], progress=False)
+    assert not [w for w in caught if "not built as when" in str(w.message)]
+
+
 def test_predicting_before_fitting_says_how_to_fit_before_any_judge_runs():
     cojudge, labels = toy_cojudge()
     with pytest.raises(InputError, match=r"CoJudge is not fitted; call fit\(samples, labels\)"):
