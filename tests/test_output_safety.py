@@ -334,6 +334,14 @@ def test_a_calibration_listing_its_judges_in_another_order_than_its_voter_is_dam
         load_calibration(path)
 
 
+def test_the_files_a_built_in_strategys_calibration_reads_are_its_wheel_files_only(calibration):
+    # merov-cojudge's own voter module is no input of the user's to guard
+    from calibration.calibration_file import calibration_input_files
+
+    files = calibration_input_files(calibration)
+    assert len(files) == 7 and all(what.startswith("the emotion wheel's ") for what in files)
+
+
 def test_a_calibration_whose_wheel_folder_is_gone_uses_the_data_folders_wheel(calibration, tmp_path, data_root):
     path = _altered(calibration, tmp_path, lambda data: data["wheel"].update(directory=str(tmp_path / "moved")))
     fuser, _ = load_calibration(path)
