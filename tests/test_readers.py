@@ -456,8 +456,22 @@ def test_a_form_table_name_is_a_word_form_of_itself(toy_wheel):
     assert toy_wheel.lookup("m1")["zeal"] == "zeal"
 
 
+def test_the_vocabulary_lists_every_form_and_name_alphabetically_not_in_the_tables_order(toy_wheel):
+    # the lexical extractor keeps the first form of those that tokenise alike: an order of its own, not the file's
+    assert toy_wheel.vocabulary == ["blue", "lonesome", "pining", "pleased", "pleases", "wistful", "zeal", "zealous"]
+
+
 def test_a_word_form_of_several_names_takes_the_alphabetically_first(toy_wheel):
     assert toy_wheel.lookup("m1")["pining"] == "blue"
+
+
+@pytest.mark.parametrize("format_file, table", [("official", "format.csv"), ("mer2026", "format-mer2026.csv"), ("mine.csv", "mine.csv")])
+def test_the_wheel_files_a_command_reads_name_the_word_form_table_a_short_name_stands_for(tmp_path, format_file, table):
+    # what outputs refuse to write over: --word-forms mer2026 reads format-mer2026.csv, not a file called mer2026
+    from calibration.emotion_wheel import wheel_input_files
+
+    files = set(wheel_input_files(tmp_path, format_file).values())
+    assert tmp_path / table in files and {tmp_path / "synonym.xlsx", tmp_path / "wheel5.xlsx"} <= files and len(files) == 7
 
 
 def test_a_word_form_table_saved_with_a_byte_order_mark_reads_as_without_one(toy_wheel, tmp_path):
