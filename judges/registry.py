@@ -179,7 +179,7 @@ def load_config(path: str | Path) -> list[dict[str, Any]]:
     path = user_path(path)
     data = _read_config(path)
     _import_plugins(data.get("plugins"), path)
-    entries = data.get("judge") or data.get("judges")
+    entries = _judge_tables(data)
     if not isinstance(entries, list) or not entries:
         raise InputError(f"{path}: no judges; write one [[judge]] table per judge with a 'type' key")
     for i, entry in enumerate(entries):
@@ -210,8 +210,14 @@ def config_judge_types(path: str | Path) -> list[object]:
     """The ``type`` of each ``[[judge]]`` table of a judges file (None where a table has none), read without importing its
     plugins or building a judge: what kind of clips its judges take (replay judges: sample names), before a run."""
     data = _read_config(user_path(path))
-    entries = data.get("judge") or data.get("judges")
+    entries = _judge_tables(data)
     return [entry.get("type") if isinstance(entry, dict) else None for entry in entries] if isinstance(entries, list) else []
+
+
+def _judge_tables(data: dict[str, Any]) -> Any:
+    """What a parsed judges file holds under ``judge`` (TOML's ``[[judge]]``), or else ``judges``: a list of tables when
+    the file is right; the callers check it."""
+    return data.get("judge") or data.get("judges")
 
 
 def _read_config(path: Path) -> dict[str, Any]:
@@ -248,7 +254,7 @@ def config_input_files(path: str | Path) -> dict[str, Path]:
         file = _plugin_file(plugin, path) if isinstance(plugin, str) else None
         if file is not None:
             files[f"plugin {plugin!r} of {path}"] = file
-    entries = data.get("judge") or data.get("judges")
+    entries = _judge_tables(data)
     for i, entry in enumerate(entries if isinstance(entries, list) else []):
         if isinstance(entry, dict):
             for key, value in _path_values(resolve_paths(entry, base)):
