@@ -1,6 +1,7 @@
 """What a judge says about one clip."""
 from __future__ import annotations
 
+import errno
 import json
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -73,10 +74,16 @@ class Verdict:
 
 
 def out_of_memory(exc: BaseException) -> bool:
-    """Whether ``exc`` is a want of memory: ``torch.OutOfMemoryError`` (CUDA's), a ``MemoryError``, or an error saying "out
-    of memory" (older torch's CUDA error, Apple's "MPS backend out of memory"). The device's other work or the batch made
-    it fail, not the clip: such a failure is not cached."""
-    return type(exc).__name__ == "OutOfMemoryError" or isinstance(exc, MemoryError) or "out of memory" in str(exc).lower()
+    """Whether ``exc`` is a want of memory: ``torch.OutOfMemoryError`` (CUDA's), a ``MemoryError``, an ``OSError`` with
+    errno ENOMEM, or an error saying "out of memory" (older torch's CUDA error, Apple's "MPS backend out of memory") or
+    "can't allocate memory" (torch's CPU allocator: a ``RuntimeError`` ending "Error code 12 (Cannot allocate memory)").
+    The device's other work or the batch made it fail, not the clip: such a failure is not cached."""
+    if type(exc).__name__ == "OutOfMemoryError" or isinstance(exc, MemoryError):
+        return True
+    if isinstance(exc, OSError) and exc.errno == errno.ENOMEM:
+        return True
+    said = str(exc).lower()
+    return "out of memory" in said or "can't allocate memory" in said
 
 
 _FIELDS = tuple(f.name for f in fields(Verdict))

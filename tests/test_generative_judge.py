@@ -139,6 +139,18 @@ def test_a_clip_that_runs_out_of_memory_is_not_cached_and_told_how_to_fit(error)
     assert big.error.endswith("; not cached, the next run asks again)")
 
 
+def test_torchs_own_cpu_allocation_failure_is_out_of_memory_not_the_clips_failure():
+    # torch's CPU allocator raises a RuntimeError ("DefaultCPUAllocator: can't allocate memory ... Error code 12"), which
+    # was cached as the clip's failure: a rerun with more free memory replayed it
+    def answers(items):
+        torch.empty(2 ** 62, dtype=torch.uint8)  # 4 EiB: more than any machine can give
+        return ["calm" for _ in items]
+
+    (verdict,) = Scripted(batch_size=1, answers=answers).judge_batch([Clip("c", video="c.mp4")])
+    assert "can't allocate memory" in verdict.error and verdict.transient
+    assert verdict.error.endswith("; not cached, the next run asks again)")
+
+
 def test_a_generation_failure_is_told_on_one_line_of_at_most_200_characters_of_the_exception():
     def answers(items):
         raise RuntimeError("line one\nline two " + "x" * 300)

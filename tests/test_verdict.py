@@ -1,6 +1,8 @@
 """Verdict: one judge's opinion on one clip, as a dict and back; failures as verdicts."""
 from __future__ import annotations
 
+import errno
+
 import pytest
 
 from judges.errors import InputError
@@ -38,7 +40,13 @@ def test_any_other_exception_is_named_by_its_type():
 
 
 @pytest.mark.parametrize("exc", [RuntimeError("CUDA out of memory. Tried to allocate 2.00 GiB"), MemoryError(),
-                                 RuntimeError("MPS backend out of memory")])
+                                 RuntimeError("MPS backend out of memory"),
+                                 # torch's CPU allocator, as torch 2.13 words it
+                                 RuntimeError("[enforce fail at alloc_cpu.cpp:127] err == 0. DefaultCPUAllocator: can't "
+                                              "allocate memory: you tried to allocate 35184372088832 bytes. Error code 12 "
+                                              "(Cannot allocate memory)"),
+                                 OSError(errno.ENOMEM, "Cannot allocate memory")],
+                         ids=["cuda", "host", "mps", "torch-cpu", "enomem"])
 def test_an_exception_for_want_of_memory_is_not_cached_and_says_so(exc):
     # it was cached as the clip's failure (the face and speech-text judges): the run after freeing memory replayed it
     verdict = Verdict.from_exception("j", "s1", exc)
