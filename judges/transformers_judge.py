@@ -14,6 +14,10 @@ the judge can be stage one of a two-stage judge. Generation is greedy and seeded
 ``generate()`` stops at an end-of-sequence token of the checkpoint's generation
 config or at ``max_new_tokens``; an answer that ran to the limit without one was
 cut off, and is read without its unfinished last word ("happy, exci").
+A clip whose prompt (frames or audio, instruction, subtitle) leaves less than
+``max_new_tokens`` of the model's context (``max_position_embeddings`` of
+``config.json``, stretched by its rope scaling: :func:`context_limit`) fails
+before generating: past it the model answers garbage, with no error.
 """
 from __future__ import annotations
 
@@ -29,9 +33,10 @@ from judges.errors import InputError
 from judges.install_hints import install_hint
 from judges.generative_judge import Answer, GenerativeJudge
 from judges.media import Media, MediaSpec
+from judges.option_values import is_number, is_whole_number
 from judges.registry import register_judge
 
-__all__ = ["TransformersJudge"]
+__all__ = ["TransformersJudge", "context_limit"]
 
 INSTALL_HINT = install_hint("hf")
 
@@ -59,8 +64,9 @@ class TransformersJudge(GenerativeJudge):
 
     The model loads once, at construction, on CUDA in bfloat16 when a GPU is
     there, else on CPU in float32. A clip that cannot be judged (unreadable
-    video, no audio for an audio model, an empty or unparseable answer) gets a
-    verdict with ``error``; the other clips are still judged.
+    video, no audio for an audio model, a prompt that leaves no room for
+    ``max_new_tokens`` in the model's context, an empty or unparseable answer)
+    gets a verdict with ``error``; the other clips are still judged.
 
     >>> judge = TransformersJudge("/models/Qwen2-Audio-7B-Instruct", name="qwen-audio")  # doctest: +SKIP
     >>> judge.judge(Clip.from_path("clip.mp4")).words  # doctest: +SKIP
@@ -94,6 +100,8 @@ class TransformersJudge(GenerativeJudge):
         self.setup(mode=mode, media_spec=spec, batch_size=batch_size, use_subtitle=use_subtitle)
         self.generation_limits(max_new_tokens, seed)
         self.revision = revision or checkpoint_revision(self.path)
+        # the revision hashes config.json: a cached prompt-too-long failure is not replayed once the limit is raised there
+        self.context = context_limit(_read_json(self.path / "config.json"))
 
         torch, transformers = _import_backend()
         self._torch = torch
@@ -135,6 +143,11 @@ class TransformersJudge(GenerativeJudge):
             inputs = self.processor(
                 text=texts, images=[media.images() for _, media in items], padding=True, return_tensors="pt", **extra
             )
+        too_long = self._too_long(items, inputs)
+        if too_long:  # those clips fail; the others of the batch are prompted again without them
+            fit = [i for i in range(len(items)) if i not in too_long]
+            answers = too_long | (dict(zip(fit, self.generate([items[i] for i in fit]))) if fit else {})
+            return [answers[i] for i in range(len(items))]
         inputs = inputs.to(self.device)
         for key, value in inputs.items():
             if torch.is_floating_point(value):
@@ -155,6 +168,42 @@ class TransformersJudge(GenerativeJudge):
             Answer(text.strip(), cut=None if not stops else ran_to_limit and not stops.intersection(row.tolist()))
             for text, row in zip(texts, new_tokens)
         ]
+
+    def _too_long(self, items: list[tuple[Clip, Media]], inputs: Any) -> dict[int, Answer]:
+        """The failures, by position in ``items``, of the prompts that leave less than ``max_new_tokens`` of the context.
+
+        A prompt's length is its tokens once the processor has put each frame's (or the audio's) tokens in, padding
+        left out. Cached: the clip (its video and subtitle) and the settings that shape the prompt (num_frames,
+        max_side, use_subtitle, max_new_tokens, the checkpoint's revision) are all in the cache key, so the same ones
+        give the same failure and a change of any asks again.
+        """
+        if self.context is None:  # the checkpoint states no limit
+            return {}
+        limit, source = self.context
+        mask = inputs.get("attention_mask")
+        lengths = mask.sum(dim=1).tolist() if mask is not None else [inputs["input_ids"].shape[1]] * len(items)
+        failures = {}
+        for i, ((clip, _), length) in enumerate(zip(items, lengths)):
+            if length + self.max_new_tokens > limit:
+                failures[i] = Answer("", failure=(
+                    f"the prompt is {length} tokens, and with max_new_tokens={self.max_new_tokens} it runs past the "
+                    f"model's context of {limit} ({source}); {self._shorter(clip)} (cached: this clip "
+                    f"with these settings always gives this prompt; changing one asks again)"))
+        return failures
+
+    def _shorter(self, clip: Clip) -> str:
+        """How to make ``clip``'s prompt fit: the settings that shorten it here."""
+        fixes = []
+        if self.hears == "video":
+            fixes.append(f"num_frames={self.media_spec.num_frames}")
+            if self.model_type != "internvl":  # InternVL resizes every frame to one size: max_side changes no count
+                max_side = self.media_spec.max_side
+                fixes.append(f"max_side={max_side}" if max_side is not None else "max_side (unset: frames keep their size)")
+        fixes.append(f"max_new_tokens={self.max_new_tokens}")
+        hint = f"lower {', '.join(fixes[:-1])} or {fixes[-1]}" if len(fixes) > 1 else f"lower {fixes[0]}"
+        if self.mode == "labels" and self.use_subtitle and clip.subtitle:
+            hint += ", or shorten the subtitle (use_subtitle=false leaves it out)"
+        return hint
 
     def cache_identity(self) -> dict[str, Any]:
         return {
@@ -177,6 +226,46 @@ def _stop_ids(generation_config: Any) -> set[int]:
     """The end-of-sequence token ids ``generate()`` stops at (an int or a list in the config); empty when none is set."""
     eos = getattr(generation_config, "eos_token_id", None)
     return {int(i) for i in (eos if isinstance(eos, (list, tuple)) else [eos]) if i is not None}
+
+
+#: Rope types whose config states the stretched context as max_position_embeddings (factor: how far it was stretched).
+_STRETCHED_ALREADY = frozenset({"llama3", "longrope", "su"})
+
+
+def context_limit(config: dict[str, Any]) -> tuple[int, str] | None:
+    """The most tokens (prompt and answer) the checkpoint's text model takes, and where it was read; None if unstated.
+
+    The text model's settings are ``text_config`` (Qwen2-Audio, InternVL-hf, Qwen2-VL saved by transformers 5) or
+    ``llm_config`` (InternVL's own format) when the config has one, else its top level (Qwen2-VL, Qwen2.5-VL as
+    published), as transformers reads them. Rope scaling stretches the context by its ``factor`` as transformers
+    applies it: linear and dynamic scale ``max_position_embeddings``, YaRN ``original_max_position_embeddings``
+    (``max_position_embeddings`` when absent); llama3 and longrope configs state the stretched length already. The
+    larger of the stretched length and ``max_position_embeddings`` counts, so no prompt the config allows is refused.
+
+    >>> context_limit({"max_position_embeddings": 32768, "rope_scaling": {"type": "yarn", "factor": 4}})
+    (131072, 'config.json: max_position_embeddings 32768 x4, yarn rope scaling')
+    """
+    where = next((key for key in ("text_config", "llm_config") if isinstance(config.get(key), dict)), None)
+    section = config[where] if where else config
+    positions = section.get("max_position_embeddings")
+    if not is_whole_number(positions) or positions < 1:
+        return None
+    prefix = f"config.json: {where}." if where else "config.json: "
+    stated = (int(positions), f"{prefix}max_position_embeddings {positions}")
+    rope = section.get("rope_parameters") or section.get("rope_scaling")  # transformers 5 saves the first, 4 the second
+    rope = rope if isinstance(rope, dict) else {}
+    kind, factor = rope.get("rope_type") or rope.get("type"), rope.get("factor")
+    if kind in _STRETCHED_ALREADY or not is_number(factor) or factor <= 1:
+        return stated
+    base, base_name = int(positions), "max_position_embeddings"
+    if kind == "yarn":  # transformers takes the text config's own original (where Phi-3 keeps it) over the rope's
+        original = section.get("original_max_position_embeddings", rope.get("original_max_position_embeddings"))
+        if is_whole_number(original) and original > 0:
+            base, base_name = int(original), "original_max_position_embeddings"
+    stretched = int(base * factor)
+    if stretched <= positions:
+        return stated
+    return stretched, f"{prefix}{base_name} {base} x{factor:g}, {kind} rope scaling"
 
 
 # -- loading helpers -------------------------------------------------------------

@@ -70,13 +70,13 @@ def tiny_tokenizer(**extra):
 
 
 def tiny_text_config(tokenizer, model_type: str = "qwen2", **extra) -> dict:
+    """The text model's settings; ``extra`` adds to them or replaces them (``max_position_embeddings``, 2048 here)."""
     ids = tokenizer.convert_tokens_to_ids
     return dict(
         model_type=model_type, hidden_size=32, intermediate_size=64, num_hidden_layers=1,
         num_attention_heads=2, num_key_value_heads=1, vocab_size=len(tokenizer), max_position_embeddings=2048,
         bos_token_id=ids("<|endoftext|>"), eos_token_id=ids("<|im_end|>"), pad_token_id=ids("<|endoftext|>"),
-        **extra,
-    )  # fmt: skip
+    ) | extra  # fmt: skip
 
 
 def wire_answer(model, tokenizer, answer: str) -> None:
@@ -132,7 +132,8 @@ def build_qwen2_audio(folder: Path, answer: str | None = None) -> Path:
     return folder
 
 
-def build_qwen2_vl(folder: Path) -> Path:
+def build_qwen2_vl(folder: Path, **text) -> Path:
+    """A tiny Qwen2-VL checkpoint; ``text``: text model settings."""
     from transformers import Qwen2VLConfig, Qwen2VLForConditionalGeneration
 
     try:  # transformers 5: the PIL processor (its default one needs torchvision)
@@ -143,7 +144,7 @@ def build_qwen2_vl(folder: Path) -> Path:
     tokenizer = tiny_tokenizer()
     ids = tokenizer.convert_tokens_to_ids
     config = Qwen2VLConfig(
-        text_config=tiny_text_config(tokenizer, "qwen2_vl_text", rope_scaling={"type": "mrope", "mrope_section": [2, 3, 3]}),
+        text_config=tiny_text_config(tokenizer, "qwen2_vl_text", rope_scaling={"type": "mrope", "mrope_section": [2, 3, 3]}, **text),
         vision_config=dict(depth=1, embed_dim=16, hidden_size=32, num_heads=2, mlp_ratio=2, patch_size=14),
         image_token_id=ids("<|image_pad|>"), video_token_id=ids("<|video_pad|>"),
         vision_start_token_id=ids("<|vision_start|>"), vision_end_token_id=ids("<|vision_end|>"),
@@ -154,7 +155,8 @@ def build_qwen2_vl(folder: Path) -> Path:
     return save_checkpoint(folder, model, tokenizer, images, QWEN_VL_TEMPLATE)
 
 
-def build_internvl(folder: Path, answer: str | None = None) -> Path:
+def build_internvl(folder: Path, answer: str | None = None, **text) -> Path:
+    """A tiny InternVL-hf checkpoint (each frame: <img>, 4 <IMG_CONTEXT>, </img>); ``text``: text model settings."""
     from transformers import InternVLConfig, InternVLForConditionalGeneration
 
     try:  # as in build_qwen2_vl
@@ -165,7 +167,7 @@ def build_internvl(folder: Path, answer: str | None = None) -> Path:
     image_tokens = {"start_image_token": "<img>", "end_image_token": "</img>", "context_image_token": "<IMG_CONTEXT>", "video_token": "<video>"}
     tokenizer = tiny_tokenizer(extra_special_tokens=image_tokens)
     config = InternVLConfig(
-        text_config=tiny_text_config(tokenizer),
+        text_config=tiny_text_config(tokenizer, **text),
         vision_config=dict(hidden_size=16, num_hidden_layers=1, num_attention_heads=2, intermediate_size=32, image_size=56, patch_size=14),
         image_token_id=tokenizer.convert_tokens_to_ids("<IMG_CONTEXT>"),
         image_seq_length=4,  # (56 / 14) ** 2 patches * 0.5 ** 2 pixel shuffle
@@ -255,6 +257,135 @@ def test_an_answer_that_ends_before_max_new_tokens_is_read_whole(tmp_path, clips
     judge = TransformersJudge(build_internvl(tmp_path / "wired", answer="sad, fit"), num_frames=1, max_new_tokens=9)
     verdict = judge.judge(clips["sound"])
     assert (verdict.words, verdict.raw, verdict.error) == (["sad", "fit"], "sad, fit", None)
+
+
+def internvl_prompt_tokens(judge: TransformersJudge, clip: Clip, frames: int) -> int:
+    """The tokens of ``clip``'s prompt as the tiny InternVL reads it: a token a byte (or special token), and each
+    frame's one <IMG_CONTEXT> placeholder put in as <img>, 4 <IMG_CONTEXT> and </img>."""
+    return len(judge.processor.tokenizer(judge.prompt_for(clip, frames)).input_ids) + 5 * frames
+
+
+def count_generate_calls(judge: TransformersJudge, monkeypatch) -> list[int]:
+    """Record each call of the judge's model.generate (still run): the list grows by one a call."""
+    calls: list[int] = []
+    generate = judge.model.generate
+    monkeypatch.setattr(judge.model, "generate", lambda *args, **kwargs: calls.append(1) or generate(*args, **kwargs))
+    return calls
+
+
+@pytest.mark.slow
+def test_a_prompt_that_leaves_less_than_max_new_tokens_of_the_context_fails_before_generating(
+    tmp_path, internvl_judge, clips, monkeypatch
+):
+    """A tiny InternVL with 32 positions fed 16 frames generated garbage, cached as a normal verdict."""
+    prompt = internvl_prompt_tokens(internvl_judge, clips["sound"], 2)
+    limit = prompt + 8 - 1
+    judge = TransformersJudge(build_internvl(tmp_path / "short", answer="sad", max_position_embeddings=limit),
+                              num_frames=2, max_new_tokens=8)
+    calls = count_generate_calls(judge, monkeypatch)
+    verdict = judge.judge(clips["sound"])
+    assert calls == [] and verdict.words == [] and "\n" not in verdict.error
+    assert f"the prompt is {prompt} tokens, and with max_new_tokens=8 it runs past the model's context of {limit} " \
+           f"(config.json: text_config.max_position_embeddings {limit})" in verdict.error
+    assert "lower num_frames=2 or max_new_tokens=8, or shorten the subtitle" in verdict.error
+
+
+@pytest.mark.slow
+def test_a_prompt_that_leaves_exactly_max_new_tokens_of_the_context_is_judged(tmp_path, internvl_judge, clips):
+    limit = internvl_prompt_tokens(internvl_judge, clips["sound"], 2) + 8
+    judge = TransformersJudge(build_internvl(tmp_path / "fits", answer="sad", max_position_embeddings=limit),
+                              num_frames=2, max_new_tokens=8)
+    verdict = judge.judge(clips["sound"])
+    assert (verdict.words, verdict.error) == (["sad"], None)
+
+
+@pytest.mark.slow
+def test_yarn_rope_scaling_stretches_the_context_by_its_factor(tmp_path, internvl_judge, clips):
+    """Qwen2.5-VL's recipe for long inputs: rope_scaling {"type": "yarn", "factor": 4, "original_max_position_embeddings": 32768}."""
+    needed = internvl_prompt_tokens(internvl_judge, clips["sound"], 2) + 8
+    half = (needed + 1) // 2  # the prompt does not fit in max_position_embeddings, it does in twice that
+    yarn = {"type": "yarn", "factor": 2.0, "original_max_position_embeddings": half}
+    judge = TransformersJudge(build_internvl(tmp_path / "yarn", answer="sad", max_position_embeddings=half, rope_scaling=yarn),
+                              num_frames=2, max_new_tokens=8)
+    assert judge.context[0] == 2 * half
+    verdict = judge.judge(clips["sound"])
+    assert (verdict.words, verdict.error) == (["sad"], None)
+
+
+@pytest.mark.slow
+def test_a_checkpoint_whose_config_states_no_context_length_is_judged_as_before(tmp_path, internvl_judge, clips):
+    limit = internvl_prompt_tokens(internvl_judge, clips["sound"], 2)  # too short, were it stated
+    folder = build_internvl(tmp_path / "unstated", answer="sad", max_position_embeddings=limit)
+    config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    del config["text_config"]["max_position_embeddings"]
+    (folder / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    judge = TransformersJudge(folder, num_frames=2, max_new_tokens=8)
+    verdict = judge.judge(clips["sound"])
+    assert judge.context is None and (verdict.words, verdict.error) == (["sad"], None)
+
+
+@pytest.mark.slow
+def test_a_prompt_too_long_fails_alone_and_the_rest_of_its_batch_is_judged(tmp_path, internvl_judge, clips):
+    limit = internvl_prompt_tokens(internvl_judge, clips["sound"], 2) + 8
+    long = Clip("long-subtitle", video=clips["sound"].video, subtitle=clips["sound"].subtitle + " Really, truly!")
+    judge = TransformersJudge(build_internvl(tmp_path / "fits", answer="sad", max_position_embeddings=limit),
+                              num_frames=2, max_new_tokens=8, batch_size=2)
+    verdicts = judge.judge_batch([long, clips["sound"]])
+    assert "runs past the model's context" in verdicts[0].error
+    assert (verdicts[1].clip, verdicts[1].words, verdicts[1].error) == ("sound", ["sad"], None)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("max_side", "named"), [(448, "max_side=448"), (None, "max_side (unset: frames keep their size)")])
+def test_for_qwen2_vl_a_prompt_too_long_names_max_side_too(tmp_path, clips, max_side, named):
+    """Qwen2-VL's tokens a frame grow with its size; InternVL resizes every frame to one size (its message leaves
+    max_side out, see above)."""
+    folder = build_qwen2_vl(tmp_path / "short-vl", max_position_embeddings=64)
+    judge = TransformersJudge(folder, num_frames=2, max_side=max_side, max_new_tokens=8)
+    assert f"lower num_frames=2, {named} or max_new_tokens=8" in judge.judge(clips["sound"]).error
+
+
+@pytest.mark.slow
+def test_a_prompt_too_long_is_cached_and_fewer_frames_judge_the_clip_again(tmp_path, internvl_judge, clips):
+    """The clip and the settings that make the prompt (num_frames here) are the cache key: the failure is the same on
+    every rerun, and a change asks again."""
+    from judges.verdict_cache import VerdictCache
+
+    limit = internvl_prompt_tokens(internvl_judge, clips["sound"], 2) + 8 - 1  # two frames overflow, one fits
+    folder = build_internvl(tmp_path / "short", answer="sad", max_position_embeddings=limit)
+    two, one = (TransformersJudge(folder, name="ivl", num_frames=n, max_new_tokens=8) for n in (2, 1))
+    with VerdictCache(tmp_path / "verdicts.sqlite") as cache:
+        cache.put(two, clips["sound"], two.judge(clips["sound"]))
+        assert "runs past the model's context" in cache.get_many(two, [clips["sound"]])["sound"].error
+        assert cache.get_many(one, [clips["sound"]]) == {}
+    assert one.judge(clips["sound"]).words == ["sad"]
+
+
+@pytest.mark.parametrize(("config", "limit"), [
+    ({"max_position_embeddings": 128000, "rope_scaling": {"type": "mrope", "mrope_section": [16, 24, 24]}}, 128000),
+    ({"max_position_embeddings": 128000, "rope_scaling": {"type": "yarn", "mrope_section": [16, 24, 24], "factor": 4,
+                                                          "original_max_position_embeddings": 32768}}, 131072),
+    ({"text_config": {"max_position_embeddings": 32768, "rope_parameters": {"rope_type": "yarn", "factor": 4.0}}}, 131072),
+    ({"llm_config": {"max_position_embeddings": 32768, "rope_scaling": {"type": "dynamic", "factor": 2.0}}}, 65536),
+    ({"text_config": {"max_position_embeddings": 8192, "rope_scaling": {"rope_type": "linear", "factor": 2}}}, 16384),
+    ({"text_config": {"max_position_embeddings": 131072, "rope_scaling": {"rope_type": "llama3", "factor": 8.0,
+                                                                          "original_max_position_embeddings": 8192}}}, 131072),
+    ({"text_config": {"max_position_embeddings": 8192}, "max_position_embeddings": 32}, 8192),
+    ({"max_position_embeddings": 4096, "rope_scaling": {"type": "video_rope", "factor": None}}, 4096),
+], ids=["qwen2.5-vl-mrope", "qwen2.5-vl-yarn", "text-config-yarn", "internvl-chat-dynamic", "linear", "llama3",
+        "text-config-first", "factor-null"])  # fmt: skip
+def test_the_context_limit_is_max_position_embeddings_stretched_by_rope_scaling(config, limit):
+    from judges.transformers_judge import context_limit
+
+    assert context_limit(config)[0] == limit
+
+
+@pytest.mark.parametrize("config", [{"model_type": "qwen2_vl"}, {"text_config": {}, "max_position_embeddings": 32768}])
+def test_a_config_without_max_position_embeddings_for_its_text_model_states_no_context_limit(config):
+    """transformers reads a text_config's settings, never the top level's, when there is one."""
+    from judges.transformers_judge import context_limit
+
+    assert context_limit(config) is None
 
 
 @pytest.mark.slow
