@@ -35,14 +35,16 @@ from judges.clip import Clip
 from judges.daemon_threads import map_on_daemon_threads
 from judges.errors import InputError, snippet
 from judges.media import MediaSpec, encode_image, encode_wav, require_media
-from judges.option_values import check_numbers, is_whole_number
+from judges.option_values import check_numbers, is_number, is_whole_number
 from judges.registry import register_judge
 from judges.user_warnings import warn_user, with_call_site
 from judges.verdict import Verdict
 
-__all__ = ["OpenAIJudge"]
+__all__ = ["OpenAIJudge", "SERVER_TEMPERATURE"]
 
 MODES = ("labels", "describe")
+# the temperature option's value (a config's; None in Python) for a request with no temperature: the server's default
+SERVER_TEMPERATURE = "server"
 _SNIPPET = 200  # characters of a server's reply an error quotes: its message, past the JSON around it
 # finish_reason values saying the text is no answer: OpenAI's "content_filter", LMDeploy's "error" and "abort"
 # (lmdeploy/serve/openai/protocol.py, lmdeploy/serve/core/async_engine.py's GenOut), which vLLM's v1 engine sends too
@@ -54,7 +56,7 @@ _NO_ANSWER = {"content_filter": "the server's content filter withheld it", "erro
 _NOT_CACHED = {"error", "abort"}
 # request fields the judge sets itself, which extra_body may not: how to set each instead
 _OWN_FIELDS = {"model": "use the model option", "messages": "the judge writes them from the clip",
-               "temperature": "use the temperature option", "max_tokens": "use the max_tokens option",
+               "temperature": f"use the temperature option ({SERVER_TEMPERATURE!r} sends none)", "max_tokens": "use the max_tokens option",
                "max_completion_tokens": "use the max_tokens option (sent as max_completion_tokens to a server that asks for it)"}
 _ASK_AGAIN_AFTER = 30.0  # seconds after a server was last found unreachable that a judge which gave it up tries it once more
 
@@ -184,6 +186,11 @@ class OpenAIJudge(Judge):
     the URL. A name not resolved, no route or a connect timeout (a wrong host, a
     host that drops packets) is no loading server's: it counts at once, as mid-run.
 
+    ``temperature`` is sent with every request (default 0); ``None``, or
+    ``"server"`` in a config, sends none, so the server uses its model's
+    default: for a model that refuses the field (OpenAI's o-series) or takes
+    only its default value. The cache identity names it (``"server"``).
+
     >>> judge = OpenAIJudge(model="internvl2_5-8b", base_url="http://127.0.0.1:23333/v1")  # doctest: +SKIP
     >>> judge.judge(Clip.from_path("clip.mp4", subtitle="I did it!")).words  # doctest: +SKIP
     ['happy', 'proud']
@@ -208,7 +215,7 @@ class OpenAIJudge(Judge):
         backoff: float = 1.0,
         max_unreachable: int = 3,
         startup_wait: float = 300.0,
-        temperature: float = 0.0,
+        temperature: float | str | None = 0.0,
         max_tokens: int | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ):
@@ -228,7 +235,12 @@ class OpenAIJudge(Judge):
         if not is_whole_number(max_unreachable) or max_unreachable < 1:
             raise InputError(f"max_unreachable={max_unreachable!r}: give the whole number (>= 1) of requests in a row that "
                              "cannot reach the server before the judge stops asking it")
-        check_numbers(backoff=backoff, timeout=timeout, temperature=temperature, startup_wait=startup_wait)
+        check_numbers(backoff=backoff, timeout=timeout, startup_wait=startup_wait)
+        if isinstance(temperature, str) and temperature == SERVER_TEMPERATURE:
+            temperature = None
+        if temperature is not None and not is_number(temperature):
+            raise InputError(f"temperature={temperature!r}: give a finite number (unquoted in a config), or "
+                             f"{SERVER_TEMPERATURE!r} (None in Python) to send none and let the server use its model's default")
         if not startup_wait >= 0:
             raise InputError(f"startup_wait={startup_wait!r}: give the seconds, >= 0, a server that has not answered yet (still "
                              "loading its model) is asked before the judge gives it up")
@@ -259,7 +271,8 @@ class OpenAIJudge(Judge):
         self.timeout = float(timeout)
         self.max_retries = int(max_retries)
         self.backoff = float(backoff)
-        self.temperature = float(temperature)  # np.float32(0.2) as 0.2: the request and the cache identity are JSON
+        # np.float32(0.2) as 0.2: the request and the cache identity are JSON; None: no temperature sent
+        self.temperature = None if temperature is None else float(temperature)
         self.max_tokens = int(max_tokens or (64 if mode == "labels" else 512))
         # the body field that carries max_tokens: "max_tokens", which vLLM, LMDeploy and Ollama read, until a server
         # refuses it asking for "max_completion_tokens" (OpenAI's o-series and gpt-5 models); the same limit either way
@@ -417,13 +430,7 @@ class OpenAIJudge(Judge):
     def _post(self, content: list[dict[str, Any]], token_limit_field: str) -> tuple[str, bool]:
         """One chat completion, with its retries: :meth:`_complete`, the token limit sent as ``token_limit_field``."""
         self._refuse_if_unreachable()
-        body = {
-            **self.extra_body,
-            "model": self.model,
-            "messages": [{"role": "user", "content": content}],
-            "temperature": self.temperature,
-            token_limit_field: self.max_tokens,
-        }
+        body = {**self._settings_fields(token_limit_field), "messages": [{"role": "user", "content": content}]}
         data = json.dumps(body).encode("utf-8")
         headers = {"Content-Type": "application/json"}
         if self._api_key:
@@ -464,9 +471,8 @@ class OpenAIJudge(Judge):
                 except (OSError, http.client.HTTPException):  # the error body itself was cut off
                     said = "(its body was cut off)"
                 problem = f"HTTP {exc.code} from {url}: {snippet(said, _SNIPPET)}"
-                if exc.code == 400 and _error_param(said) == "temperature":  # OpenAI's reasoning models take only 1
-                    problem += (f" (the judge sent temperature={self.temperature:g}: set its temperature option to one the "
-                                "model takes, 1 for OpenAI's o-series and gpt-5 models)")
+                if exc.code == 400 and _error_param(said) == "temperature":  # OpenAI's reasoning models take only 1, or none
+                    problem += self._temperature_hint(said)
                 if exc.code != 429 and exc.code < 500:
                     too_long = exc.code == 400 and _says_prompt_too_long(said)
                     if too_long:  # the server's context length is no part of the cache identity: raising it must ask again
@@ -491,6 +497,24 @@ class OpenAIJudge(Judge):
         raise _RequestFailed(f"{problem} (gave up after {tries} {'try' if tries == 1 else 'tries'}; not cached, the next run asks again)",
                              transient=True)
 
+    def _settings_fields(self, token_limit_field: str) -> dict[str, Any]:
+        """The request's fields but its messages: the judge's settings, the same for every clip; no temperature with
+        ``temperature=None`` (the server's default)."""
+        fields = {**self.extra_body, "model": self.model, token_limit_field: self.max_tokens}
+        if self.temperature is not None:
+            fields["temperature"] = self.temperature
+        return fields
+
+    def _temperature_hint(self, said: str) -> str:
+        """What a 400 naming ``temperature`` as its cause ends with: the option to set, and to what."""
+        server = f'temperature = "{SERVER_TEMPERATURE}" (None in Python)'
+        if self.temperature is None:
+            return f" (the judge sent no temperature, as {server} says: set its temperature option to a number the model takes)"
+        if _refuses_the_field(said):  # OpenAI's o-series: "Unsupported parameter: 'temperature' is not supported with this model."
+            return f" (the judge sent temperature={self.temperature:g}, a field the model refuses: set {server} to send none)"
+        return (f" (the judge sent temperature={self.temperature:g}: set its temperature option to one the model takes, 1 for "
+                f"OpenAI's o-series and gpt-5 models, or {server} to send none and let the server use its default)")
+
     def cache_identity(self) -> dict[str, Any]:
         return {
             **super().cache_identity(),
@@ -501,7 +525,8 @@ class OpenAIJudge(Judge):
             "prompt_version": prompts.PROMPT_VERSION,
             "parser_version": PARSER_VERSION,
             "media": self.media_spec.as_dict(),
-            "temperature": self.temperature,
+            # a number as sent (the identity of verdicts cached before "server" was an option), or "server": none sent
+            "temperature": SERVER_TEMPERATURE if self.temperature is None else self.temperature,
             "max_tokens": self.max_tokens,
             "extra_body": self.extra_body,
             # verdicts cached before finish_reason was read (an engine error's text, a filtered answer's leftovers, as
@@ -559,6 +584,13 @@ def _asks_for_max_completion_tokens(said: str) -> bool:
     both fields, as vLLM's 400 to a prompt too long for its context does ("'max_tokens' or 'max_completion_tokens' is too
     large: ..."): that one would be asked again for nothing, and the judge's later requests sent the other field."""
     return "max_completion_tokens" in said and re.search(r"unsupported|not supported", said, re.IGNORECASE) is not None
+
+
+def _refuses_the_field(said: str) -> bool:
+    """Whether a 400's body refuses the field it names whatever its value (OpenAI's o-series to a temperature: "Unsupported
+    parameter: 'temperature' is not supported with this model.", code ``unsupported_parameter``), not the value sent
+    (gpt-5's "Unsupported value: 'temperature' does not support 0 with this model. Only the default (1) value is supported.")."""
+    return re.search(r"unsupported[ _]parameter", said, re.IGNORECASE) is not None
 
 
 def _says_prompt_too_long(said: str) -> bool:

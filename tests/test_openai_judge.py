@@ -238,14 +238,72 @@ def test_a_400_saying_the_prompt_does_not_fit_the_servers_context_is_not_cached(
     assert (verdicts[1].words, requests) == (["calm"], 2)
 
 
+OPENAI_REFUSES_TEMPERATURE_0 = {"error": {  # api.openai.com's 400 to a gpt-5 model asked at temperature 0
+    "message": "Unsupported value: 'temperature' does not support 0 with this model. Only the default (1) value is supported.",
+    "type": "invalid_request_error", "param": "temperature", "code": "unsupported_value"}}
+OPENAI_REFUSES_TEMPERATURE = {"error": {  # api.openai.com's 400 to an o-series model asked with any temperature
+    "message": "Unsupported parameter: 'temperature' is not supported with this model.",
+    "type": "invalid_request_error", "param": "temperature", "code": "unsupported_parameter"}}
+
+
 def test_a_400_refusing_the_temperature_says_to_set_the_judges_temperature_option():
-    refused = {"error": {"message": "Unsupported value: 'temperature' does not support 0 with this model. Only the default (1) "
-                                    "value is supported.", "type": "invalid_request_error", "param": "temperature",
-                         "code": "unsupported_value"}}
-    with FakeChatServer([(400, refused, 0.0)]) as server:
+    with FakeChatServer([(400, OPENAI_REFUSES_TEMPERATURE_0, 0.0)]) as server:
         verdict = judge_for(server, modalities=("text",)).judge(Clip("c1", subtitle="hi"))
     assert verdict.error.endswith("(the judge sent temperature=0: set its temperature option to one the model takes, 1 for "
-                                  "OpenAI's o-series and gpt-5 models)")
+                                  "OpenAI's o-series and gpt-5 models, or temperature = \"server\" (None in Python) to send none "
+                                  "and let the server use its default)")
+
+
+def test_a_400_refusing_the_temperature_field_itself_says_to_send_none():
+    """The hint said to set a temperature the model takes: an o-series model takes none, so no number could help."""
+    with FakeChatServer([(400, OPENAI_REFUSES_TEMPERATURE, 0.0)]) as server:
+        verdict = judge_for(server, modalities=("text",)).judge(Clip("c1", subtitle="hi"))
+    assert verdict.error.endswith("(the judge sent temperature=0, a field the model refuses: set temperature = \"server\" "
+                                  "(None in Python) to send none)")
+
+
+def refuses_any_temperature(body: dict) -> Reply:
+    """An o-series model: any request with a temperature is refused."""
+    return (400, OPENAI_REFUSES_TEMPERATURE, 0.0) if "temperature" in body else (200, completion("calm"), 0.0)
+
+
+@pytest.mark.parametrize("temperature", [None, "server"])
+def test_temperature_none_or_server_sends_no_temperature_so_a_model_refusing_the_field_is_judged(temperature):
+    with FakeChatServer(reply=refuses_any_temperature) as server:
+        verdict = judge_for(server, modalities=("text",), temperature=temperature).judge(Clip("c1", subtitle="hi"))
+    assert (verdict.words, verdict.error, len(server.requests)) == (["calm"], None, 1)
+
+
+def test_temperature_server_is_read_from_a_judges_config_file(tmp_path):
+    from judges.registry import judges_from_config
+
+    config = tmp_path / "judges.toml"
+    config.write_text('[[judge]]\ntype = "openai"\nmodel = "o3"\nbase_url = "http://127.0.0.1:1/v1"\nmodalities = ["text"]\n'
+                      'temperature = "server"\n')
+    (judge,) = judges_from_config(config)
+    assert isinstance(judge, OpenAIJudge) and judge.temperature is None and judge.cache_identity()["temperature"] == "server"
+
+
+@pytest.mark.parametrize("temperature", ["Server", "default", "0.2", ""])
+def test_a_temperature_that_is_neither_a_number_nor_server_is_refused_naming_both(temperature):
+    with pytest.raises(InputError, match=rf"^temperature={temperature!r}: give a finite number \(unquoted in a config\), or "
+                                         r"'server' \(None in Python\) to send none"):
+        OpenAIJudge(model="m", base_url="http://127.0.0.1:1/v1", temperature=temperature)
+
+
+def test_a_numeric_temperature_keeps_the_cache_identity_it_had_before_server_was_an_option():
+    """Verdicts cached at temperature 0 (the identity's float, 0.0: canonical JSON tells it from 0) must keep replaying."""
+    identities = [OpenAIJudge(model="m", base_url="http://127.0.0.1:1/v1", **given).cache_identity()["temperature"]
+                  for given in ({}, {"temperature": 1})]
+    assert [(value, type(value)) for value in identities] == [(0.0, float), (1.0, float)]
+
+
+def test_a_verdict_asked_without_temperature_is_not_replayed_as_one_asked_at_0_nor_the_other_way(tmp_path):
+    cache = tmp_path / "v.sqlite"
+    with FakeChatServer(reply=lambda body: (200, completion("calm" if "temperature" in body else "sad"), 0.0)) as server:
+        runs = [run_judges([judge_for(server, modalities=("text",), temperature=temperature)], [Clip("c1", subtitle="hi")],
+                           cache=cache, progress=False)["test-model"]["c1"].words for temperature in (0.0, None, 0.0, "server")]
+    assert (runs, len(server.requests)) == ([["calm"], ["sad"], ["calm"], ["sad"]], 2)
 
 
 def test_retries_give_up_with_an_error_verdict(video):
