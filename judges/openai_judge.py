@@ -5,7 +5,8 @@ Frames go as base64 ``image_url`` data URLs, audio as a base64 WAV
 subtitle in the prompt text. Requests run on a bounded thread pool; a
 connection error, timeout, 429 or 5xx is retried with exponential backoff (or
 the longer wait its ``Retry-After`` asks for), and so is a body that is no chat completion; a 4xx is
-not (but a 400 asking for ``max_completion_tokens`` instead of ``max_tokens`` is asked again so). Once
+not (but a 400 asking for ``max_completion_tokens`` instead of ``max_tokens`` is asked again so; after a 4xx refusing
+one of the judge's settings, its later requests with the same settings are not sent). Once
 ``max_unreachable`` (3) requests in a row could not reach the server at all, after their retries, the
 judge's other clips fail at once, not cached (one request is let through 30 s after the last miss, to find the
 server back); a server that has not answered the judge yet and refuses connections (one still loading its model) is
@@ -58,6 +59,8 @@ _NOT_CACHED = {"error", "abort"}
 _OWN_FIELDS = {"model": "use the model option", "messages": "the judge writes them from the clip",
                "temperature": f"use the temperature option ({SERVER_TEMPERATURE!r} sends none)", "max_tokens": "use the max_tokens option",
                "max_completion_tokens": "use the max_tokens option (sent as max_completion_tokens to a server that asks for it)"}
+# of those, the ones a 4xx may name as its cause (its param) that are the judge's settings, the same for every clip
+_SETTING_FIELDS = _OWN_FIELDS.keys() - {"messages"}
 _ASK_AGAIN_AFTER = 30.0  # seconds after a server was last found unreachable that a judge which gave it up tries it once more
 
 
@@ -191,6 +194,21 @@ class OpenAIJudge(Judge):
     default: for a model that refuses the field (OpenAI's o-series) or takes
     only its default value. The cache identity names it (``"server"``).
 
+    A 4xx refusing one of the judge's settings, not the clip (its ``param``
+    a field sent the same in every request: ``temperature``, the token
+    limit, ``model``, an ``extra_body`` field; not a prompt past the
+    server's context length, which the clip's size makes), would be every
+    clip's answer: a hosted API's user would pay for each refusal. Once one
+    arrives, the judge's later requests with the same settings are not sent
+    (those in flight then are the server's answers): their clips fail at
+    once with the refusal, saying it was on an earlier clip. The refusal
+    itself is cached, as other 4xx (the settings are in the cache identity,
+    so the rerun after changing them asks again); the clips not asked are
+    not, the server never having answered them: a rerun with the settings
+    unchanged asks one more clip (a server fixed since, say one restarted
+    with other options, answers it and the rest), a rerun with them changed
+    asks every clip anyway.
+
     >>> judge = OpenAIJudge(model="internvl2_5-8b", base_url="http://127.0.0.1:23333/v1")  # doctest: +SKIP
     >>> judge.judge(Clip.from_path("clip.mp4", subtitle="I did it!")).words  # doctest: +SKIP
     ['happy', 'proud']
@@ -277,6 +295,8 @@ class OpenAIJudge(Judge):
         # the body field that carries max_tokens: "max_tokens", which vLLM, LMDeploy and Ollama read, until a server
         # refuses it asking for "max_completion_tokens" (OpenAI's o-series and gpt-5 models); the same limit either way
         self._token_limit_field = "max_tokens"
+        # (the settings, :meth:`_settings_fields`, of the last request a server refused for one of them; its error)
+        self._refused_settings: tuple[dict[str, Any], str] | None = None
         self.extra_body = dict(extra_body or {})
         self._api_key = api_key or (os.environ.get(api_key_env) if api_key_env else None)
         self._slots = threading.BoundedSemaphore(max_concurrency)
@@ -346,6 +366,7 @@ class OpenAIJudge(Judge):
         start = time.perf_counter()
         try:
             self._refuse_if_unreachable(claim=False)  # before decoding the clip's frames for a request that will not be sent
+            self._refuse_if_refused_before(self._settings_fields(self._token_limit_field))
             text, cut = self._complete(self.content_for(clip))
         except (InputError, _RequestFailed) as exc:
             return Verdict.failed(self.name, clip.name, str(exc), seconds=time.perf_counter() - start,
@@ -430,7 +451,8 @@ class OpenAIJudge(Judge):
     def _post(self, content: list[dict[str, Any]], token_limit_field: str) -> tuple[str, bool]:
         """One chat completion, with its retries: :meth:`_complete`, the token limit sent as ``token_limit_field``."""
         self._refuse_if_unreachable()
-        body = {**self._settings_fields(token_limit_field), "messages": [{"role": "user", "content": content}]}
+        fields = self._settings_fields(token_limit_field)
+        body = {**fields, "messages": [{"role": "user", "content": content}]}
         data = json.dumps(body).encode("utf-8")
         headers = {"Content-Type": "application/json"}
         if self._api_key:
@@ -446,8 +468,9 @@ class OpenAIJudge(Judge):
             asked = 0.0
             unreached = None
             refused = False
-            try:
-                with self._slots:
+            with self._slots:  # held until the answer is read: a refused setting is noted before a waiting request is sent
+                try:
+                    self._refuse_if_refused_before(fields)  # refused while this request waited for its slot
                     request = urllib.request.Request(url, data=data, headers=headers, method="POST")
                     deadline = time.monotonic() + self.timeout
                     try:
@@ -460,42 +483,51 @@ class OpenAIJudge(Judge):
                     finally:
                         if unreached is None:
                             self._reachability.reached()
-                return _answer_text(payload)
-            except _ServerBusy as exc:  # a 200 carrying an error object: retried as a 5xx is
-                problem = f"the server at {url} answered with an error: {exc}"
-            except _NotAnAnswer as exc:
-                problem = f"{url} answered with something that is not a chat-completions response: {exc}"
-            except urllib.error.HTTPError as exc:
-                try:
-                    said = exc.read().decode("utf-8", "replace")
-                except (OSError, http.client.HTTPException):  # the error body itself was cut off
-                    said = "(its body was cut off)"
-                problem = f"HTTP {exc.code} from {url}: {snippet(said, _SNIPPET)}"
-                if exc.code == 400 and _error_param(said) == "temperature":  # OpenAI's reasoning models take only 1, or none
-                    problem += self._temperature_hint(said)
-                if exc.code != 429 and exc.code < 500:
-                    too_long = exc.code == 400 and _says_prompt_too_long(said)
-                    if too_long:  # the server's context length is no part of the cache identity: raising it must ask again
-                        problem += (" (the prompt does not fit the server's context length: raise it on the server (vLLM's "
-                                    "--max-model-len, SGLang's --context-length) or send less (num_frames, max_side); "
-                                    "not cached, the next run asks again)")
-                    raise _RequestFailed(problem, transient=too_long,
-                                         wants_max_completion_tokens=exc.code == 400 and token_limit_field == "max_tokens"
-                                         and _asks_for_max_completion_tokens(said)) from None
-                asked = _retry_after(exc.headers)
-            except (urllib.error.URLError, ConnectionError, http.client.HTTPException, OSError) as exc:  # a timeout is an OSError
-                reason = getattr(exc, "reason", exc)
-                if isinstance(reason, (TimeoutError, socket.timeout)):
-                    problem = f"no answer from {url} within {self.timeout:g} s"
-                else:
-                    problem = f"cannot reach {url}: {snippet(str(reason), _SNIPPET)}; is the server running?"
-                if refused and self._reachability.first_refusal():
-                    self._warn_waiting(snippet(str(reason), _SNIPPET))
+                    return _answer_text(payload)
+                except _ServerBusy as exc:  # a 200 carrying an error object: retried as a 5xx is
+                    problem = f"the server at {url} answered with an error: {exc}"
+                except _NotAnAnswer as exc:
+                    problem = f"{url} answered with something that is not a chat-completions response: {exc}"
+                except urllib.error.HTTPError as exc:
+                    try:
+                        said = exc.read().decode("utf-8", "replace")
+                    except (OSError, http.client.HTTPException):  # the error body itself was cut off
+                        said = "(its body was cut off)"
+                    problem = f"HTTP {exc.code} from {url}: {snippet(said, _SNIPPET)}"
+                    if exc.code == 400 and _error_param(said) == "temperature":  # OpenAI's reasoning models take only 1, or none
+                        problem += self._temperature_hint(said)
+                    if exc.code != 429 and exc.code < 500:
+                        too_long = exc.code == 400 and _says_prompt_too_long(said)
+                        if too_long:  # the server's context length is no part of the cache identity: raising it must ask again
+                            problem += (" (the prompt does not fit the server's context length: raise it on the server (vLLM's "
+                                        "--max-model-len, SGLang's --context-length) or send less (num_frames, max_side); "
+                                        "not cached, the next run asks again)")
+                        wants = exc.code == 400 and token_limit_field == "max_tokens" and _asks_for_max_completion_tokens(said)
+                        if not (too_long or wants) and _error_param(said) in _SETTING_FIELDS | self.extra_body.keys():
+                            self._refused_settings = (fields, problem)  # every clip's answer: the later ones are not sent
+                        raise _RequestFailed(problem, transient=too_long, wants_max_completion_tokens=wants) from None
+                    asked = _retry_after(exc.headers)
+                except (urllib.error.URLError, ConnectionError, http.client.HTTPException, OSError) as exc:  # a timeout is an OSError
+                    reason = getattr(exc, "reason", exc)
+                    if isinstance(reason, (TimeoutError, socket.timeout)):
+                        problem = f"no answer from {url} within {self.timeout:g} s"
+                    else:
+                        problem = f"cannot reach {url}: {snippet(str(reason), _SNIPPET)}; is the server running?"
+                    if refused and self._reachability.first_refusal():
+                        self._warn_waiting(snippet(str(reason), _SNIPPET))
         if unreached is not None:
             self._reachability.miss(unreached, refused)
         tries = self.max_retries + 1
         raise _RequestFailed(f"{problem} (gave up after {tries} {'try' if tries == 1 else 'tries'}; not cached, the next run asks again)",
                              transient=True)
+
+    def _refuse_if_refused_before(self, fields: dict[str, Any]) -> None:
+        """:class:`_RequestFailed` (transient: the server was not asked) if the server refused a request with these very
+        settings (``fields``) for one of them: the class docstring says why it is not cached."""
+        refused = self._refused_settings
+        if refused is not None and refused[0] == fields:
+            raise _RequestFailed(f"not asked, the server having refused the same settings on an earlier clip: {refused[1]}; "
+                                 "not cached, so the next run (with --cache) asks again", transient=True)
 
     def _settings_fields(self, token_limit_field: str) -> dict[str, Any]:
         """The request's fields but its messages: the judge's settings, the same for every clip; no temperature with

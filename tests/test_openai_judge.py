@@ -306,6 +306,123 @@ def test_a_verdict_asked_without_temperature_is_not_replayed_as_one_asked_at_0_n
     assert (runs, len(server.requests)) == ([["calm"], ["sad"], ["calm"], ["sad"]], 2)
 
 
+# -- a 4xx refusing one of the judge's settings: the judge's later requests with the same settings are not sent --
+
+
+def refuses_temperature_0(body: dict) -> Reply:
+    """A gpt-5 model: a request at temperature 0 is refused, one without a temperature answered."""
+    return (400, OPENAI_REFUSES_TEMPERATURE_0, 0.0) if body.get("temperature") == 0 else (200, completion("calm"), 0.0)
+
+
+def test_after_the_server_refuses_the_temperature_the_judges_other_clips_fail_unsent_with_the_refusal():
+    with FakeChatServer(reply=refuses_any_temperature) as server:
+        verdicts = judge_for(server, modalities=("text",), max_concurrency=1).judge_batch(lines(5))
+    assert len(server.requests) == 1 and verdicts[0].error.startswith(f"HTTP 400 from {server.url}/chat/completions")
+    assert all(v.error == f"not asked, the server having refused the same settings on an earlier clip: {verdicts[0].error}; "
+                          "not cached, so the next run (with --cache) asks again" for v in verdicts[1:])
+
+
+def test_requests_in_flight_when_a_setting_is_refused_are_the_servers_answers_and_no_later_one_is_sent():
+    with FakeChatServer(reply=lambda body: (400, OPENAI_REFUSES_TEMPERATURE, 0.3)) as server:
+        verdicts = judge_for(server, modalities=("text",), max_concurrency=3).judge_batch(lines(8))
+    answered = [v for v in verdicts if v.error.startswith("HTTP 400")]
+    assert (len(server.requests), len(answered)) == (3, 3) and not any(v.transient for v in answered)
+    assert all(v.transient and v.error.startswith("not asked") for v in verdicts if v not in answered)
+
+
+def test_requests_waiting_for_a_free_slot_when_a_setting_is_refused_are_not_sent():
+    """Threads of the user's own (or a two-stage judge's extracts) past the first check wait for the one slot."""
+    with FakeChatServer(reply=lambda body: (400, OPENAI_REFUSES_TEMPERATURE, 0.3)) as server:
+        judge = judge_for(server, modalities=("text",), max_concurrency=1)
+        with ThreadPoolExecutor(4) as pool:
+            verdicts = list(pool.map(judge.judge, lines(4)))
+    assert len(server.requests) == 1 and sum(v.error.startswith("not asked") for v in verdicts) == 3
+
+
+def test_a_clip_after_a_refused_setting_is_failed_before_its_video_is_read(video, tmp_path):
+    """Decoding a clip's frames for a request that will not be sent is time thrown away: the missing file is not looked at."""
+    with FakeChatServer(reply=refuses_any_temperature) as server:
+        verdicts = judge_for(server, num_frames=2, max_concurrency=1).judge_batch([Clip("c1", video), Clip("c2", tmp_path / "gone.mp4")])
+    assert len(server.requests) == 1 and verdicts[1].error.startswith("not asked, the server having refused the same settings")
+
+
+def test_requests_waiting_with_max_tokens_when_the_server_asks_for_max_completion_tokens_are_asked_again_with_it():
+    """That 400 names max_tokens, a setting, but is the recoverable switch: no waiting request fails as refused unsent."""
+
+    def reasoning_model(body: dict) -> Reply:
+        return (400, OPENAI_REFUSES_MAX_TOKENS, 0.2) if "max_tokens" in body else (200, completion("calm"), 0.0)
+
+    with FakeChatServer(reply=reasoning_model) as server:
+        judge = judge_for(server, modalities=("text",), max_concurrency=1)
+        with ThreadPoolExecutor(3) as pool:
+            verdicts = list(pool.map(judge.judge, lines(3)))
+    assert [(v.words, v.error) for v in verdicts] == [(["calm"], None)] * 3
+
+@pytest.mark.parametrize("params, said", [
+    ({"extra_body": {"top_k": 20}}, {"error": {"message": "Unrecognized request argument supplied: top_k", "param": "top_k"}}),
+    ({}, {"error": {"message": "Unsupported parameter: 'max_tokens'", "param": "max_tokens"}}),
+    ({}, {"error": {"message": "The model `test-model` does not exist.", "param": "model", "code": "model_not_found"}}),
+])
+def test_a_4xx_naming_another_of_the_judges_settings_also_stops_its_later_requests(params, said):
+    with FakeChatServer([(400, said, 0.0)]) as server:
+        verdicts = judge_for(server, modalities=("text",), max_concurrency=1, **params).judge_batch(lines(3))
+    assert len(server.requests) == 1 and all(v.error.startswith("not asked") for v in verdicts[1:])
+
+
+@pytest.mark.parametrize("said", [
+    {"error": {"message": "Invalid image data", "param": "messages", "code": "invalid_image"}},  # the clip's frames
+    {"error": {"message": "This model's maximum context length is 4096 tokens ...", "param": "max_tokens"}},  # its size
+    {"error": "bad request"},  # naming no field
+])
+def test_a_4xx_not_naming_one_of_the_judges_settings_still_asks_every_clip(said):
+    with FakeChatServer([(400, said, 0.0)]) as server:
+        verdicts = judge_for(server, modalities=("text",), max_concurrency=1).judge_batch(lines(3))
+    assert len(server.requests) == 3 and all(v.error.startswith("HTTP 400") for v in verdicts)
+
+
+def test_a_model_refusing_max_tokens_and_then_the_temperature_costs_two_requests_not_two_a_clip():
+    """OpenAI's o-series with the defaults: the max_completion_tokens switch is asked again, the temperature is not."""
+
+    def o_series(body: dict) -> Reply:
+        return (400, OPENAI_REFUSES_MAX_TOKENS if "max_tokens" in body else OPENAI_REFUSES_TEMPERATURE, 0.0)
+
+    with FakeChatServer(reply=o_series) as server:
+        verdicts = judge_for(server, modalities=("text",), max_concurrency=1).judge_batch(lines(4))
+    assert [sorted(key for key in body if key.endswith("tokens")) for body in server.requests] == [["max_tokens"], ["max_completion_tokens"]]
+    assert "a field the model refuses" in verdicts[0].error and all(v.error.startswith("not asked") for v in verdicts[1:])
+
+
+def test_clips_not_asked_after_a_refused_setting_are_not_cached_so_a_server_fixed_since_answers_them(tmp_path):
+    """The refusal itself is the server's answer, cached; the clips never sent are asked by the next run."""
+    fixed = threading.Event()
+    with FakeChatServer(reply=lambda body: (200, completion("calm"), 0.0) if fixed.is_set() else refuses_temperature_0(body)) as server:
+        def run() -> list[Verdict]:
+            judge = judge_for(server, modalities=("text",), max_concurrency=1)
+            return list(run_judges([judge], lines(3), cache=tmp_path / "v.sqlite", progress=False)["test-model"].values())
+
+        first = run()
+        fixed.set()  # the server restarted with a model that takes temperature 0
+        second = run()
+    assert [v.transient for v in first] == [False, True, True] and len(server.requests) == 3
+    assert [v.error or v.words for v in second] == [first[0].error, ["calm"], ["calm"]]
+
+
+def test_a_judge_kept_in_a_notebook_whose_temperature_is_set_to_none_after_a_refusal_asks_again():
+    """Only requests with the very settings refused are not sent: the fix the error names works on the same judge."""
+    with FakeChatServer(reply=refuses_any_temperature) as server:
+        judge = judge_for(server, modalities=("text",), max_concurrency=1)
+        judge.judge_batch(lines(2))
+        judge.temperature = None
+        verdicts = judge.judge_batch(lines(2))
+    assert len(server.requests) == 3 and [v.words for v in verdicts] == [["calm"]] * 2
+
+def test_the_rerun_with_temperature_server_after_a_refusal_asks_every_clip(tmp_path):
+    with FakeChatServer(reply=refuses_temperature_0) as server:
+        runs = [run_judges([judge_for(server, modalities=("text",), max_concurrency=1, temperature=temperature)], lines(3),
+                           cache=tmp_path / "v.sqlite", progress=False)["test-model"] for temperature in (0.0, "server")]
+    assert len(server.requests) == 4 and [v.words for v in runs[1].values()] == [["calm"]] * 3
+
+
 def test_retries_give_up_with_an_error_verdict(video):
     with FakeChatServer([(429, "slow down", 0.0)]) as server:
         verdict = judge_for(server, num_frames=1, max_retries=2).judge(Clip("c1", video))
