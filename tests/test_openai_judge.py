@@ -262,6 +262,14 @@ def test_a_400_refusing_the_temperature_field_itself_says_to_send_none():
                                   "(None in Python) to send none)")
 
 
+def test_a_400_naming_the_temperature_a_judge_did_not_send_says_to_set_a_number():
+    """The hint quoted the temperature sent: with none sent (temperature "server") it has none to quote."""
+    required = {"error": {"message": "temperature is required for this model", "param": "temperature"}}
+    with FakeChatServer([(400, required, 0.0)]) as server:
+        verdict = judge_for(server, modalities=("text",), temperature="server").judge(Clip("c1", subtitle="hi"))
+    assert verdict.error.endswith('(the judge sent no temperature, as temperature = "server" (None in Python) says: set its '
+                                  "temperature option to a number the model takes)")
+
 def refuses_any_temperature(body: dict) -> Reply:
     """An o-series model: any request with a temperature is refused."""
     return (400, OPENAI_REFUSES_TEMPERATURE, 0.0) if "temperature" in body else (200, completion("calm"), 0.0)
