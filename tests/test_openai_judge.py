@@ -331,7 +331,13 @@ def test_after_the_server_refuses_the_temperature_the_judges_other_clips_fail_un
 
 
 def test_requests_in_flight_when_a_setting_is_refused_are_the_servers_answers_and_no_later_one_is_sent():
-    with FakeChatServer(reply=lambda body: (400, OPENAI_REFUSES_TEMPERATURE, 0.3)) as server:
+    all_sent = threading.Barrier(3, timeout=5)  # the server answers once the judge's 3 request threads have all asked
+
+    def refuses_after_all_sent(body: dict) -> Reply:
+        all_sent.wait()
+        return 400, OPENAI_REFUSES_TEMPERATURE, 0.0
+
+    with FakeChatServer(reply=refuses_after_all_sent) as server:
         verdicts = judge_for(server, modalities=("text",), max_concurrency=3).judge_batch(lines(8))
     answered = [v for v in verdicts if v.error.startswith("HTTP 400")]
     assert (len(server.requests), len(answered)) == (3, 3) and not any(v.transient for v in answered)
