@@ -305,7 +305,7 @@ class OpenAIJudge(Judge):
     def __getstate__(self) -> dict[str, Any]:
         """The judge as a copy for another process (a Ray actor): its locks stay here, and the copy starts with the
         server not yet missed (it counts its own requests) nor warned about (its wait for a server refusing connections
-        starts afresh, and it says so once itself)."""
+        starts afresh, and it says so once itself); settings the server refused stay so, their requests unsent."""
         state = self.__dict__.copy()
         reachability: _Reachability = state.pop("_reachability")
         del state["_slots"]

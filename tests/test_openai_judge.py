@@ -1251,6 +1251,13 @@ def test_a_pickled_copy_keeps_the_breakers_settings_but_not_its_count():
     assert "cannot reach" in verdicts[0].error and "unreachable for 2 requests in a row" in verdicts[2].error
 
 
+def test_a_pickled_copy_of_a_judge_whose_settings_were_refused_does_not_send_them_either():
+    with FakeChatServer(reply=refuses_any_temperature) as server:
+        judge = text_judge(server.url)
+        judge.judge(Clip("c1", subtitle="hi"))
+        verdict = pickle.loads(pickle.dumps(judge)).judge(Clip("c2", subtitle="hi"))
+    assert len(server.requests) == 1 and verdict.error.startswith("not asked, the server having refused the same settings")
+
 # -- a server refusing connections before it has answered: the judge says once that it waits, and for how long --
 
 
