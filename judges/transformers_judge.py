@@ -22,6 +22,7 @@ before generating: past it the model answers garbage, with no error.
 from __future__ import annotations
 
 import inspect
+import itertools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -172,24 +173,43 @@ class TransformersJudge(GenerativeJudge):
     def _too_long(self, items: list[tuple[Clip, Media]], inputs: Any) -> dict[int, Answer]:
         """The failures, by position in ``items``, of the prompts that leave less than ``max_new_tokens`` of the context.
 
-        A prompt's length is its tokens once the processor has put each frame's (or the audio's) tokens in, padding
-        left out. Cached: the clip (its video and subtitle) and the settings that shape the prompt (num_frames,
+        A prompt's length is what :meth:`_prompt_lengths` counts once the processor has put each frame's (or the
+        audio's) tokens in. Cached: the clip (its video and subtitle) and the settings that shape the prompt (num_frames,
         max_side, use_subtitle, max_new_tokens, the checkpoint's revision) are all in the cache key, so the same ones
         give the same failure and a change of any asks again.
         """
         if self.context is None:  # the checkpoint states no limit
             return {}
         limit, source = self.context
-        mask = inputs.get("attention_mask")
-        lengths = mask.sum(dim=1).tolist() if mask is not None else [inputs["input_ids"].shape[1]] * len(items)
+        size = ("takes {} positions (M-RoPE: a frame takes as many as its longest side's patches)"
+                if self.model_type in _MROPE else "is {} tokens")
         failures = {}
-        for i, ((clip, _), length) in enumerate(zip(items, lengths)):
+        for i, ((clip, _), length) in enumerate(zip(items, self._prompt_lengths(items, inputs))):
             if length + self.max_new_tokens > limit:
                 failures[i] = Answer("", failure=(
-                    f"the prompt is {length} tokens, and with max_new_tokens={self.max_new_tokens} it runs past the "
+                    f"the prompt {size.format(length)}, and with max_new_tokens={self.max_new_tokens} it runs past the "
                     f"model's context of {limit} ({source}); {self._shorter(clip)} (cached: this clip "
                     f"with these settings always gives this prompt; changing one asks again)"))
         return failures
+
+    def _prompt_lengths(self, items: list[tuple[Clip, Media]], inputs: Any) -> list[int]:
+        """How much of the context each prompt of the batch takes: its tokens, padding left out; for Qwen2-VL and
+        Qwen2.5-VL its positions, which M-RoPE gives a frame fewer of.
+
+        M-RoPE numbers a frame's t x h x w merged patches by (time, row, column), so the frame spans max(t, h, w)
+        positions, not t * h * w, and the text after it goes on from there (as the model's ``get_rope_index``; a 1080p
+        frame at Qwen2-VL's own pixel limits is 2,691 tokens at 69 positions). Positions, not tokens, are what
+        ``max_position_embeddings`` bounds.
+        """
+        mask = inputs.get("attention_mask")
+        lengths = mask.sum(dim=1).tolist() if mask is not None else [inputs["input_ids"].shape[1]] * len(items)
+        if self.model_type in _MROPE:
+            merge = self.processor.image_processor.merge_size
+            grids = iter(inputs["image_grid_thw"].tolist())  # every frame of the batch, in order
+            for row, (_, media) in enumerate(items):
+                for t, h, w in itertools.islice(grids, len(media.frames)):
+                    lengths[row] -= t * (h // merge) * (w // merge) - max(t, h // merge, w // merge)
+        return lengths
 
     def _shorter(self, clip: Clip) -> str:
         """How to make ``clip``'s prompt fit: the settings that shorten it here."""
@@ -227,6 +247,9 @@ def _stop_ids(generation_config: Any) -> set[int]:
     eos = getattr(generation_config, "eos_token_id", None)
     return {int(i) for i in (eos if isinstance(eos, (list, tuple)) else [eos]) if i is not None}
 
+
+#: Families whose M-RoPE numbers a frame's tokens by (time, row, column): the frame takes fewer positions than tokens.
+_MROPE = frozenset({"qwen2_vl", "qwen2_5_vl"})
 
 #: Rope types whose config states the stretched context as max_position_embeddings (factor: how far it was stretched).
 _STRETCHED_ALREADY = frozenset({"llama3", "longrope", "su"})

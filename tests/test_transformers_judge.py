@@ -345,6 +345,44 @@ def test_for_qwen2_vl_a_prompt_too_long_names_max_side_too(tmp_path, clips, max_
     assert f"lower num_frames=2, {named} or max_new_tokens=8" in judge.judge(clips["sound"]).error
 
 
+def qwen2_vl_prompt_size(judge: TransformersJudge, clip: Clip) -> tuple[int, int]:
+    """(tokens, positions) of ``clip``'s prompt as the judge feeds it, its positions as the model's own
+    get_rope_index numbers them (M-RoPE: the last position + 1)."""
+    import inspect
+
+    media = judge.decode(clip)
+    inputs = judge.processor(text=[judge.prompt_for(clip, len(media.frames))], images=[media.images()], return_tensors="pt")
+    accepted = inspect.signature(judge.model.model.get_rope_index).parameters  # transformers 5 takes mm_token_type_ids too
+    positions, _ = judge.model.model.get_rope_index(**{k: v for k, v in inputs.items() if k in accepted})
+    return int(inputs["attention_mask"].sum()), int(positions.max()) + 1
+
+
+@pytest.mark.slow
+def test_for_qwen2_vl_a_prompt_that_fits_in_m_rope_positions_is_judged_though_its_tokens_do_not(tmp_path, clips, monkeypatch):
+    """M-RoPE numbers a frame's tokens by (time, row, column), so a frame of 3 x 3 merged patches is 9 tokens at 3
+    positions; counting tokens refused prompts the model reads well within its positions."""
+    tokens, positions = qwen2_vl_prompt_size(TransformersJudge(build_qwen2_vl(tmp_path / "probe"), num_frames=2), clips["sound"])
+    assert positions < tokens  # with max_new_tokens, its tokens overflow the limit below, its positions fit exactly
+    judge = TransformersJudge(build_qwen2_vl(tmp_path / "fits", max_position_embeddings=positions + 8), num_frames=2,
+                              max_new_tokens=8)
+    calls = count_generate_calls(judge, monkeypatch)
+    verdict = judge.judge(clips["sound"])
+    assert calls == [1] and "context" not in (verdict.error or "")
+
+
+@pytest.mark.slow
+def test_for_qwen2_vl_a_prompt_whose_m_rope_positions_leave_less_than_max_new_tokens_fails(tmp_path, clips, monkeypatch):
+    _, positions = qwen2_vl_prompt_size(TransformersJudge(build_qwen2_vl(tmp_path / "probe"), num_frames=2), clips["sound"])
+    limit = positions + 8 - 1
+    judge = TransformersJudge(build_qwen2_vl(tmp_path / "short", max_position_embeddings=limit), num_frames=2,
+                              max_new_tokens=8)
+    calls = count_generate_calls(judge, monkeypatch)
+    verdict = judge.judge(clips["sound"])
+    assert calls == []
+    assert f"the prompt takes {positions} positions (M-RoPE: a frame takes as many as its longest side's patches), " \
+           f"and with max_new_tokens=8 it runs past the model's context of {limit}" in verdict.error
+
+
 @pytest.mark.slow
 def test_a_prompt_too_long_is_cached_and_fewer_frames_judge_the_clip_again(tmp_path, internvl_judge, clips):
     """The clip and the settings that make the prompt (num_frames here) are the cache key: the failure is the same on
