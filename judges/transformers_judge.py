@@ -101,7 +101,6 @@ class TransformersJudge(GenerativeJudge):
         self.setup(mode=mode, media_spec=spec, batch_size=batch_size, use_subtitle=use_subtitle)
         self.generation_limits(max_new_tokens, seed)
         self.revision = revision or checkpoint_revision(self.path)
-        # the revision hashes config.json: a cached prompt-too-long failure is not replayed once the limit is raised there
         self.context = context_limit(_read_json(self.path / "config.json"))
 
         torch, transformers = _import_backend()
@@ -174,9 +173,9 @@ class TransformersJudge(GenerativeJudge):
         """The failures, by position in ``items``, of the prompts that leave less than ``max_new_tokens`` of the context.
 
         A prompt's length is what :meth:`_prompt_lengths` counts once the processor has put each frame's (or the
-        audio's) tokens in. Cached: the clip (its video and subtitle) and the settings that shape the prompt (num_frames,
-        max_side, use_subtitle, max_new_tokens, the checkpoint's revision) are all in the cache key, so the same ones
-        give the same failure and a change of any asks again.
+        audio's) tokens in. Not cached (transient), as LMDeploy's ``session_len`` failure: the limit is read from
+        ``config.json``, which the cache identity's revision leaves out when it is a hub snapshot's commit or given as
+        ``revision``, so raising it there (Qwen's advice for long inputs) must ask again; checking costs no generation.
         """
         if self.context is None:  # the checkpoint states no limit
             return {}
@@ -188,8 +187,8 @@ class TransformersJudge(GenerativeJudge):
             if length + self.max_new_tokens > limit:
                 failures[i] = Answer("", failure=(
                     f"the prompt {size.format(length)}, and with max_new_tokens={self.max_new_tokens} it runs past the "
-                    f"model's context of {limit} ({source}); {self._shorter(clip)} (cached: this clip "
-                    f"with these settings always gives this prompt; changing one asks again)"))
+                    f"model's context of {limit} ({source}); {self._shorter(clip)} (not cached, the next run asks "
+                    f"again)"), transient=True)
         return failures
 
     def _prompt_lengths(self, items: list[tuple[Clip, Media]], inputs: Any) -> list[int]:

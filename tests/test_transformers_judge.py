@@ -384,19 +384,24 @@ def test_for_qwen2_vl_a_prompt_whose_m_rope_positions_leave_less_than_max_new_to
 
 
 @pytest.mark.slow
-def test_a_prompt_too_long_is_cached_and_fewer_frames_judge_the_clip_again(tmp_path, internvl_judge, clips):
-    """The clip and the settings that make the prompt (num_frames here) are the cache key: the failure is the same on
-    every rerun, and a change asks again."""
+def test_a_prompt_too_long_is_not_cached_so_raising_the_limit_in_a_hub_snapshots_config_judges_the_clip(tmp_path, internvl_judge, clips):
+    """A hub snapshot's revision is its commit, which editing its config.json (Qwen's advice for long inputs) leaves
+    as it was: a cached failure was replayed after the limit was raised."""
     from judges.verdict_cache import VerdictCache
 
-    limit = internvl_prompt_tokens(internvl_judge, clips["sound"], 2) + 8 - 1  # two frames overflow, one fits
-    folder = build_internvl(tmp_path / "short", answer="sad", max_position_embeddings=limit)
-    two, one = (TransformersJudge(folder, name="ivl", num_frames=n, max_new_tokens=8) for n in (2, 1))
+    prompt = internvl_prompt_tokens(internvl_judge, clips["sound"], 2)
+    folder = build_internvl(tmp_path / "models--org--tiny" / "snapshots" / ("a1" * 20), answer="sad", max_position_embeddings=prompt)
+    short = TransformersJudge(folder, name="ivl", num_frames=2, max_new_tokens=8)
+    verdict = short.judge(clips["sound"])
+    assert verdict.transient and "not cached, the next run asks again" in verdict.error
+    config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    config["text_config"]["max_position_embeddings"] = prompt + 8
+    (folder / "config.json").write_text(json.dumps(config), encoding="utf-8")
     with VerdictCache(tmp_path / "verdicts.sqlite") as cache:
-        cache.put(two, clips["sound"], two.judge(clips["sound"]))
-        assert "runs past the model's context" in cache.get_many(two, [clips["sound"]])["sound"].error
-        assert cache.get_many(one, [clips["sound"]]) == {}
-    assert one.judge(clips["sound"]).words == ["sad"]
+        cache.put(short, clips["sound"], verdict)
+        raised = TransformersJudge(folder, name="ivl", num_frames=2, max_new_tokens=8)
+        assert raised.revision == short.revision and cache.get_many(raised, [clips["sound"]]) == {}
+    assert raised.judge(clips["sound"]).words == ["sad"]
 
 
 @pytest.mark.parametrize(("config", "limit"), [
