@@ -187,7 +187,7 @@ class TransformersJudge(GenerativeJudge):
             if length + self.max_new_tokens > limit:
                 failures[i] = Answer("", failure=(
                     f"the prompt {size.format(length)}, and with max_new_tokens={self.max_new_tokens} it runs past the "
-                    f"model's context of {limit} ({source}); {self._shorter(clip)} (not cached, the next run asks "
+                    f"model's context of {limit} ({source}); {self._shorter(clip, length, limit)} (not cached, the next run asks "
                     f"again)"), transient=True)
         return failures
 
@@ -210,19 +210,21 @@ class TransformersJudge(GenerativeJudge):
                     lengths[row] -= t * (h // merge) * (w // merge) - max(t, h // merge, w // merge)
         return lengths
 
-    def _shorter(self, clip: Clip) -> str:
-        """How to make ``clip``'s prompt fit: the settings that shorten it here."""
+    def _shorter(self, clip: Clip, length: int, limit: int) -> str:
+        """How to make ``clip``'s prompt of ``length`` fit ``limit``: the settings that shorten it here, and
+        ``max_new_tokens`` only when the prompt alone leaves room for an answer."""
         fixes = []
         if self.hears == "video":
             fixes.append(f"num_frames={self.media_spec.num_frames}")
             if self.model_type != "internvl":  # InternVL resizes every frame to one size: max_side changes no count
                 max_side = self.media_spec.max_side
                 fixes.append(f"max_side={max_side}" if max_side is not None else "max_side (unset: frames keep their size)")
-        fixes.append(f"max_new_tokens={self.max_new_tokens}")
-        hint = f"lower {', '.join(fixes[:-1])} or {fixes[-1]}" if len(fixes) > 1 else f"lower {fixes[0]}"
+        if length < limit:
+            fixes.append(f"max_new_tokens={self.max_new_tokens} (to {limit - length} at most)")
+        hints = [f"lower {', '.join(fixes[:-1])} or {fixes[-1]}" if len(fixes) > 1 else f"lower {fixes[0]}"] if fixes else []
         if self.mode == "labels" and self.use_subtitle and clip.subtitle:
-            hint += ", or shorten the subtitle (use_subtitle=false leaves it out)"
-        return hint
+            hints.append("shorten the subtitle (use_subtitle=false leaves it out)")
+        return ", or ".join(hints) or "nothing of this judge's settings shortens it: use a checkpoint with a longer context"
 
     def cache_identity(self) -> dict[str, Any]:
         return {

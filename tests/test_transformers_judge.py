@@ -114,13 +114,14 @@ def save_checkpoint(folder: Path, model, tokenizer, preprocessor, chat_template:
     return folder
 
 
-def build_qwen2_audio(folder: Path, answer: str | None = None) -> Path:
+def build_qwen2_audio(folder: Path, answer: str | None = None, **text) -> Path:
+    """A tiny Qwen2-Audio checkpoint; ``text``: text model settings."""
     from transformers import Qwen2AudioConfig, Qwen2AudioForConditionalGeneration, Qwen2AudioProcessor, WhisperFeatureExtractor
 
     tokenizer = tiny_tokenizer()
     config = Qwen2AudioConfig(
         audio_config=dict(d_model=16, encoder_layers=1, encoder_attention_heads=2, encoder_ffn_dim=32, num_mel_bins=128),
-        text_config=tiny_text_config(tokenizer),
+        text_config=tiny_text_config(tokenizer, **text),
         audio_token_index=tokenizer.convert_tokens_to_ids("<|AUDIO|>"),
     )
     torch.manual_seed(0)
@@ -287,7 +288,28 @@ def test_a_prompt_that_leaves_less_than_max_new_tokens_of_the_context_fails_befo
     assert calls == [] and verdict.words == [] and "\n" not in verdict.error
     assert f"the prompt is {prompt} tokens, and with max_new_tokens=8 it runs past the model's context of {limit} " \
            f"(config.json: text_config.max_position_embeddings {limit})" in verdict.error
-    assert "lower num_frames=2 or max_new_tokens=8, or shorten the subtitle" in verdict.error
+    assert "lower num_frames=2 or max_new_tokens=8 (to 7 at most), or shorten the subtitle" in verdict.error
+
+
+@pytest.mark.slow
+def test_a_prompt_that_alone_fills_the_context_is_not_told_to_lower_max_new_tokens(tmp_path, internvl_judge, clips):
+    """No max_new_tokens makes room for an answer when the prompt itself takes all of the context."""
+    limit = internvl_prompt_tokens(internvl_judge, clips["sound"], 2)
+    judge = TransformersJudge(build_internvl(tmp_path / "full", max_position_embeddings=limit), num_frames=2, max_new_tokens=8)
+    assert "; lower num_frames=2, or shorten the subtitle (use_subtitle=false leaves it out) (not cached" in judge.judge(clips["sound"]).error
+
+
+@pytest.mark.slow
+def test_an_audio_prompt_that_only_a_longer_context_holds_fails_saying_so(tmp_path, clips):
+    """Qwen2-Audio's prompt counts the tokens its processor puts in for the audio: with no subtitle, no setting of the
+    judge shortens it (the audio is cut at 30 s already)."""
+    unsubtitled = Clip("unsubtitled", video=clips["sound"].video)
+    text_only = TransformersJudge(build_qwen2_audio(tmp_path / "probe"))
+    limit = len(text_only.processor.tokenizer(text_only.prompt_for(unsubtitled)).input_ids) + 8  # the audio's one placeholder
+    judge = TransformersJudge(build_qwen2_audio(tmp_path / "short", max_position_embeddings=limit), max_new_tokens=8)
+    error = judge.judge(unsubtitled).error
+    assert f"runs past the model's context of {limit} " in error
+    assert "; nothing of this judge's settings shortens it: use a checkpoint with a longer context (not cached" in error
 
 
 @pytest.mark.slow
@@ -342,7 +364,7 @@ def test_for_qwen2_vl_a_prompt_too_long_names_max_side_too(tmp_path, clips, max_
     max_side out, see above)."""
     folder = build_qwen2_vl(tmp_path / "short-vl", max_position_embeddings=64)
     judge = TransformersJudge(folder, num_frames=2, max_side=max_side, max_new_tokens=8)
-    assert f"lower num_frames=2, {named} or max_new_tokens=8" in judge.judge(clips["sound"]).error
+    assert f"; lower num_frames=2 or {named}, or shorten the subtitle" in judge.judge(clips["sound"]).error
 
 
 def qwen2_vl_prompt_size(judge: TransformersJudge, clip: Clip) -> tuple[int, int]:
