@@ -257,11 +257,10 @@ _STRETCHED_ALREADY = frozenset({"llama3", "longrope", "su"})
 
 
 def context_limit(config: dict[str, Any]) -> tuple[int, str] | None:
-    """The most tokens (prompt and answer) the checkpoint's text model takes, and where it was read; None if unstated.
+    """The most positions (prompt and answer) the checkpoint's text model takes, and where it was read; None if unstated.
 
-    The text model's settings are ``text_config`` (Qwen2-Audio, InternVL-hf, Qwen2-VL saved by transformers 5) or
-    ``llm_config`` (InternVL's own format) when the config has one, else its top level (Qwen2-VL, Qwen2.5-VL as
-    published), as transformers reads them. Rope scaling stretches the context by its ``factor`` as transformers
+    The text model's settings are ``text_config`` (Qwen2-Audio, InternVL-hf, Qwen2-VL saved by transformers 5) when
+    the config has one, else its top level (Qwen2-VL, Qwen2.5-VL as published), as transformers reads them. Rope scaling stretches the context by its ``factor`` as transformers
     applies it: linear and dynamic scale ``max_position_embeddings``, YaRN ``original_max_position_embeddings``
     (``max_position_embeddings`` when absent); llama3 and longrope configs state the stretched length already. The
     larger of the stretched length and ``max_position_embeddings`` counts, so no prompt the config allows is refused.
@@ -269,7 +268,7 @@ def context_limit(config: dict[str, Any]) -> tuple[int, str] | None:
     >>> context_limit({"max_position_embeddings": 32768, "rope_scaling": {"type": "yarn", "factor": 4}})
     (131072, 'config.json: max_position_embeddings 32768 x4, yarn rope scaling')
     """
-    where = next((key for key in ("text_config", "llm_config") if isinstance(config.get(key), dict)), None)
+    where = "text_config" if isinstance(config.get("text_config"), dict) else None
     section = config[where] if where else config
     positions = section.get("max_position_embeddings")
     if not is_whole_number(positions) or positions < 1:

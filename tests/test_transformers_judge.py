@@ -431,13 +431,13 @@ def test_a_prompt_too_long_is_not_cached_so_raising_the_limit_in_a_hub_snapshots
     ({"max_position_embeddings": 128000, "rope_scaling": {"type": "yarn", "mrope_section": [16, 24, 24], "factor": 4,
                                                           "original_max_position_embeddings": 32768}}, 131072),
     ({"text_config": {"max_position_embeddings": 32768, "rope_parameters": {"rope_type": "yarn", "factor": 4.0}}}, 131072),
-    ({"llm_config": {"max_position_embeddings": 32768, "rope_scaling": {"type": "dynamic", "factor": 2.0}}}, 65536),
+    ({"text_config": {"max_position_embeddings": 32768, "rope_scaling": {"type": "dynamic", "factor": 2.0}}}, 65536),
     ({"text_config": {"max_position_embeddings": 8192, "rope_scaling": {"rope_type": "linear", "factor": 2}}}, 16384),
     ({"text_config": {"max_position_embeddings": 131072, "rope_scaling": {"rope_type": "llama3", "factor": 8.0,
                                                                           "original_max_position_embeddings": 8192}}}, 131072),
     ({"text_config": {"max_position_embeddings": 8192}, "max_position_embeddings": 32}, 8192),
     ({"max_position_embeddings": 4096, "rope_scaling": {"type": "video_rope", "factor": None}}, 4096),
-], ids=["qwen2.5-vl-mrope", "qwen2.5-vl-yarn", "text-config-yarn", "internvl-chat-dynamic", "linear", "llama3",
+], ids=["qwen2.5-vl-mrope", "qwen2.5-vl-yarn", "text-config-yarn", "dynamic", "linear", "llama3",
         "text-config-first", "factor-null"])  # fmt: skip
 def test_the_context_limit_is_max_position_embeddings_stretched_by_rope_scaling(config, limit):
     from judges.transformers_judge import context_limit
@@ -445,9 +445,11 @@ def test_the_context_limit_is_max_position_embeddings_stretched_by_rope_scaling(
     assert context_limit(config)[0] == limit
 
 
-@pytest.mark.parametrize("config", [{"model_type": "qwen2_vl"}, {"text_config": {}, "max_position_embeddings": 32768}])
+@pytest.mark.parametrize("config", [{"model_type": "qwen2_vl"}, {"text_config": {}, "max_position_embeddings": 32768},
+                                    {"model_type": "internvl", "llm_config": {"max_position_embeddings": 32}}])
 def test_a_config_without_max_position_embeddings_for_its_text_model_states_no_context_limit(config):
-    """transformers reads a text_config's settings, never the top level's, when there is one."""
+    """transformers reads a text_config's settings, never the top level's, when there is one, and no llm_config (the
+    original InternVL's, model_type internvl_chat, which this judge refuses) for these families."""
     from judges.transformers_judge import context_limit
 
     assert context_limit(config) is None
