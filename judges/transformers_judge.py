@@ -187,8 +187,8 @@ class TransformersJudge(GenerativeJudge):
             if length + self.max_new_tokens > limit:
                 failures[i] = Answer("", failure=(
                     f"the prompt {size.format(length)}, and with max_new_tokens={self.max_new_tokens} it runs past the "
-                    f"model's context of {limit} ({source}); {self._shorter(clip, length, limit)} (not cached, the next run asks "
-                    f"again)"), transient=True)
+                    f"model's context of {limit} ({source}); {self._shorter(clip, length, limit)} "
+                    "(not cached, the next run asks again)"), transient=True)
         return failures
 
     def _prompt_lengths(self, items: list[tuple[Clip, Media]], inputs: Any) -> list[int]:
@@ -260,10 +260,11 @@ def context_limit(config: dict[str, Any]) -> tuple[int, str] | None:
     """The most positions (prompt and answer) the checkpoint's text model takes, and where it was read; None if unstated.
 
     The text model's settings are ``text_config`` (Qwen2-Audio, InternVL-hf, Qwen2-VL saved by transformers 5) when
-    the config has one, else its top level (Qwen2-VL, Qwen2.5-VL as published), as transformers reads them. Rope scaling stretches the context by its ``factor`` as transformers
-    applies it: linear and dynamic scale ``max_position_embeddings``, YaRN ``original_max_position_embeddings``
-    (``max_position_embeddings`` when absent); llama3 and longrope configs state the stretched length already. The
-    larger of the stretched length and ``max_position_embeddings`` counts, so no prompt the config allows is refused.
+    the config has one, else its top level (Qwen2-VL, Qwen2.5-VL as published), as transformers reads them. Rope
+    scaling stretches the context by its ``factor`` as transformers applies it: linear and dynamic scale
+    ``max_position_embeddings``, YaRN ``original_max_position_embeddings`` (``max_position_embeddings`` when absent);
+    llama3 and longrope configs state the stretched length already. The larger of the stretched length and
+    ``max_position_embeddings`` counts, so no prompt the config allows is refused.
 
     >>> context_limit({"max_position_embeddings": 32768, "rope_scaling": {"type": "yarn", "factor": 4}})
     (131072, 'config.json: max_position_embeddings 32768 x4, yarn rope scaling')
