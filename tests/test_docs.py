@@ -53,3 +53,11 @@ def test_every_relative_link_reaches_a_file_and_heading_of_the_checkout(source: 
         elif anchor and path.suffix == ".md" and anchor not in _anchors(path):
             broken.append(target)
     assert not broken, f"{source.relative_to(REPO)}: links that lead nowhere: {broken}"
+
+
+@pytest.mark.parametrize("source", [REPO / "README.md", *PAGES], ids=lambda p: p.name)
+def test_headings_go_down_one_level_at_a_time(source: Path) -> None:
+    """A '###' right under the '#' title renders, but nests the page's sections wrongly in GitHub's outline."""
+    headings = re.findall(r"^(#+) (.+)$", _prose(source), flags=re.M)
+    skips = [title for (above, _), (level, title) in zip(headings, headings[1:]) if len(level) > len(above) + 1]
+    assert not skips, f"{source.relative_to(REPO)}: headings more than one level below the one before: {skips}"
