@@ -295,8 +295,9 @@ class OpenAIJudge(Judge):
         # the body field that carries max_tokens: "max_tokens", which vLLM, LMDeploy and Ollama read, until a server
         # refuses it asking for "max_completion_tokens" (OpenAI's o-series and gpt-5 models); the same limit either way
         self._token_limit_field = "max_tokens"
-        # (the settings, :meth:`_settings_fields`, of the last request a server refused for one of them; its error)
-        self._refused_settings: tuple[dict[str, Any], str] | None = None
+        # (the settings of the last request a server refused for one of them, as JSON (:meth:`_settings_fields`: a copy,
+        # not extra_body's own nested tables, which a notebook may edit in place); its error)
+        self._refused_settings: tuple[str, str] | None = None
         self.extra_body = dict(extra_body or {})
         self._api_key = api_key or (os.environ.get(api_key_env) if api_key_env else None)
         self._slots = threading.BoundedSemaphore(max_concurrency)
@@ -504,7 +505,7 @@ class OpenAIJudge(Judge):
                                         "not cached, the next run asks again)")
                         wants = exc.code == 400 and token_limit_field == "max_tokens" and _asks_for_max_completion_tokens(said)
                         if not (too_long or wants) and _error_param(said) in _SETTING_FIELDS | self.extra_body.keys():
-                            self._refused_settings = (fields, problem)  # every clip's answer: the later ones are not sent
+                            self._refused_settings = (_as_json(fields), problem)  # every clip's answer: the later ones are not sent
                         raise _RequestFailed(problem, transient=too_long, wants_max_completion_tokens=wants) from None
                     asked = _retry_after(exc.headers)
                 except (urllib.error.URLError, ConnectionError, http.client.HTTPException, OSError) as exc:  # a timeout is an OSError
@@ -525,7 +526,7 @@ class OpenAIJudge(Judge):
         """:class:`_RequestFailed` (transient: the server was not asked) if the server refused a request with these very
         settings (``fields``) for one of them: the class docstring says why it is not cached."""
         refused = self._refused_settings
-        if refused is not None and refused[0] == fields:
+        if refused is not None and refused[0] == _as_json(fields):
             raise _RequestFailed(f"not asked, the server having refused the same settings on an earlier clip: {refused[1]}; "
                                  "not cached, so the next run (with --cache) asks again", transient=True)
 
@@ -565,6 +566,12 @@ class OpenAIJudge(Judge):
             # words) are not replayed
             "reads_finish_reason": True,
         }
+
+
+def _as_json(fields: Mapping[str, Any]) -> str:
+    """``fields`` as canonical JSON: a snapshot of request settings that a later in-place edit of a nested table does not
+    change."""
+    return json.dumps(fields, sort_keys=True, ensure_ascii=False)
 
 
 def _unreached(exc: urllib.error.URLError) -> str | None:

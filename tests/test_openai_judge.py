@@ -430,6 +430,23 @@ def test_a_judge_kept_in_a_notebook_whose_temperature_is_set_to_none_after_a_ref
         verdicts = judge.judge_batch(lines(2))
     assert len(server.requests) == 3 and [v.words for v in verdicts] == [["calm"]] * 2
 
+def test_a_judge_kept_in_a_notebook_whose_extra_body_table_is_edited_in_place_after_a_refusal_asks_again():
+    """The refused settings were kept as the request's own dict, sharing extra_body's nested tables: the edit changed them
+    too, so the fixed request still matched the refused one and was not sent."""
+
+    def refuses_thinking(body: dict) -> Reply:
+        if body["chat_template_kwargs"]["enable_thinking"]:
+            return 400, {"error": {"message": "thinking is not supported", "param": "chat_template_kwargs"}}, 0.0
+        return 200, completion("calm"), 0.0
+
+    with FakeChatServer(reply=refuses_thinking) as server:
+        judge = judge_for(server, modalities=("text",), extra_body={"chat_template_kwargs": {"enable_thinking": True}})
+        judge.judge(Clip("c1", subtitle="hi"))
+        judge.extra_body["chat_template_kwargs"]["enable_thinking"] = False
+        verdict = judge.judge(Clip("c2", subtitle="hi"))
+    assert (verdict.words, verdict.error, len(server.requests)) == (["calm"], None, 2)
+
+
 def test_the_rerun_with_temperature_server_after_a_refusal_asks_every_clip(tmp_path):
     with FakeChatServer(reply=refuses_temperature_0) as server:
         runs = [run_judges([judge_for(server, modalities=("text",), max_concurrency=1, temperature=temperature)], lines(3),
