@@ -6,7 +6,8 @@ subtitle in the prompt text. Requests run on a bounded thread pool; a
 connection error, timeout, 429 or 5xx is retried with exponential backoff (or
 the longer wait its ``Retry-After`` asks for), and so is a body that is no chat completion; a 4xx is
 not (but a 400 asking for ``max_completion_tokens`` instead of ``max_tokens`` is asked again so; after a 4xx refusing
-one of the judge's settings, its later requests with the same settings are not sent). Once
+one of the judge's settings, or a 401 or 403 refusing its API key, not cached, its later requests sent the same are not
+sent). Once
 ``max_unreachable`` (3) requests in a row could not reach the server at all, after their retries, the
 judge's other clips fail at once, not cached (one request is let through 30 s after the last miss, to find the
 server back); a server that has not answered the judge yet and refuses connections (one still loading its model) is
@@ -17,6 +18,7 @@ from __future__ import annotations
 import base64
 import email.utils
 import errno
+import hashlib
 import http.client
 import json
 import os
@@ -209,6 +211,15 @@ class OpenAIJudge(Judge):
     with other options, answers it and the rest), a rerun with them changed
     asks every clip anyway.
 
+    A 401 or 403 is the account's state, not the clip's answer: a wrong or
+    missing key, or (a 403) a model the account may not use. It is not
+    cached (the key is no part of the cache identity: a cached 401 would be
+    replayed to the rerun with the right key), its error says which key was
+    sent (``api_key``, or the environment variable ``api_key_env`` names, and
+    whether that was set) and what to check, and, as a refused setting, it
+    stops the judge's later requests with the same key, URL and settings:
+    their clips fail at once, not cached either.
+
     >>> judge = OpenAIJudge(model="internvl2_5-8b", base_url="http://127.0.0.1:23333/v1")  # doctest: +SKIP
     >>> judge.judge(Clip.from_path("clip.mp4", subtitle="I did it!")).words  # doctest: +SKIP
     ['happy', 'proud']
@@ -295,18 +306,32 @@ class OpenAIJudge(Judge):
         # the body field that carries max_tokens: "max_tokens", which vLLM, LMDeploy and Ollama read, until a server
         # refuses it asking for "max_completion_tokens" (OpenAI's o-series and gpt-5 models); the same limit either way
         self._token_limit_field = "max_tokens"
-        # (the settings of the last request a server refused for one of them, as JSON (:meth:`_settings_fields`: a copy,
-        # not extra_body's own nested tables, which a notebook may edit in place); its error)
-        self._refused_settings: tuple[str, str] | None = None
+        # the last request a server refused for one of its settings or its API key: what was sent (:meth:`_sent_as`, as
+        # JSON: a copy, not extra_body's own nested tables, which a notebook may edit in place), its error, and what was
+        # refused ("settings" or "API key"); later requests sent the same are not sent
+        self._refused: tuple[str, str, str] | None = None
         self.extra_body = dict(extra_body or {})
-        self._api_key = api_key or (os.environ.get(api_key_env) if api_key_env else None)
+        from_env = os.environ.get(api_key_env) if api_key_env else None
+        self._api_key = api_key or from_env
+        # where the key came from, for the error of a 401 or 403: what to check (never the key itself)
+        if api_key:
+            self._key_source = "the judge sent its api_key option: check it"
+        elif from_env:
+            self._key_source = f"the judge sent the environment variable {api_key_env} (api_key_env): check its value"
+        elif api_key_env:
+            state = "being empty" if from_env is not None else "not being set"
+            self._key_source = (f"the judge sent no key, the environment variable {api_key_env} (api_key_env) {state} when it "
+                                "was built: set it, or give api_key")
+        else:
+            self._key_source = ("the judge sent no key, having neither api_key nor api_key_env: give api_key, or api_key_env "
+                                "naming the environment variable that holds it")
         self._slots = threading.BoundedSemaphore(max_concurrency)
         self._reachability = _Reachability(int(max_unreachable), float(startup_wait))
 
     def __getstate__(self) -> dict[str, Any]:
         """The judge as a copy for another process (a Ray actor): its locks stay here, and the copy starts with the
         server not yet missed (it counts its own requests) nor warned about (its wait for a server refusing connections
-        starts afresh, and it says so once itself); settings the server refused stay so, their requests unsent."""
+        starts afresh, and it says so once itself); settings or a key the server refused stay so, their requests unsent."""
         state = self.__dict__.copy()
         reachability: _Reachability = state.pop("_reachability")
         del state["_slots"]
@@ -495,6 +520,10 @@ class OpenAIJudge(Judge):
                     except (OSError, http.client.HTTPException):  # the error body itself was cut off
                         said = "(its body was cut off)"
                     problem = f"HTTP {exc.code} from {url}: {snippet(said, _SNIPPET)}"
+                    if exc.code in (401, 403):  # the account's state (a wrong key, a model it may not use), not the clip's
+                        problem += self._key_hint(exc.code)
+                        self._refused = (self._sent_as(fields), problem, "API key")  # every clip's answer: later ones not sent
+                        raise _RequestFailed(f"{problem}; not cached, so the next run (with --cache) asks again", transient=True) from None
                     if exc.code == 400 and _error_param(said) == "temperature":  # OpenAI's reasoning models take only 1, or none
                         problem += self._temperature_hint(said)
                     if exc.code != 429 and exc.code < 500:
@@ -505,7 +534,7 @@ class OpenAIJudge(Judge):
                                         "not cached, the next run asks again)")
                         wants = exc.code == 400 and token_limit_field == "max_tokens" and _asks_for_max_completion_tokens(said)
                         if not (too_long or wants) and _error_param(said) in _SETTING_FIELDS | self.extra_body.keys():
-                            self._refused_settings = (_as_json(fields), problem)  # every clip's answer: the later ones are not sent
+                            self._refused = (self._sent_as(fields), problem, "settings")  # every clip's answer: later ones not sent
                         raise _RequestFailed(problem, transient=too_long, wants_max_completion_tokens=wants) from None
                     asked = _retry_after(exc.headers)
                 except (urllib.error.URLError, ConnectionError, http.client.HTTPException, OSError) as exc:  # a timeout is an OSError
@@ -523,12 +552,27 @@ class OpenAIJudge(Judge):
                              transient=True)
 
     def _refuse_if_refused_before(self, fields: dict[str, Any]) -> None:
-        """:class:`_RequestFailed` (transient: the server was not asked) if the server refused a request with these very
-        settings (``fields``) for one of them: the class docstring says why it is not cached."""
-        refused = self._refused_settings
-        if refused is not None and refused[0] == _as_json(fields):
-            raise _RequestFailed(f"not asked, the server having refused the same settings on an earlier clip: {refused[1]}; "
+        """:class:`_RequestFailed` (transient: the server was not asked) if the server refused a request sent as this one
+        would be (these settings, ``fields``, to this URL with this key) for one of its settings or its API key: the class
+        docstring says why it is not cached."""
+        refused = self._refused
+        if refused is not None and refused[0] == self._sent_as(fields):
+            raise _RequestFailed(f"not asked, the server having refused the same {refused[2]} on an earlier clip: {refused[1]}; "
                                  "not cached, so the next run (with --cache) asks again", transient=True)
+
+    def _sent_as(self, fields: dict[str, Any]) -> str:
+        """What a request with these settings (``fields``) sends but its messages, as canonical JSON: the URL, the settings,
+        and a digest of the API key (not the key: the record is kept, pickled, with the judge)."""
+        key = hashlib.sha256(self._api_key.encode("utf-8")).hexdigest() if self._api_key else None
+        return _as_json({"url": self.base_url, "settings": fields, "key": key})
+
+    def _key_hint(self, status: int) -> str:
+        """What a 401 or 403 ends with: the key the judge sent (its option, or the environment variable named, set or
+        not) and what to check; for a 403, also whether the account may use the model."""
+        if status == 401:
+            return f" (the server refused the API key: {self._key_source})"
+        return (f" (the server refused the API key, or its account's use of model {self.model!r}: {self._key_source}, and "
+                "that the account may use the model)")
 
     def _settings_fields(self, token_limit_field: str) -> dict[str, Any]:
         """The request's fields but its messages: the judge's settings, the same for every clip; no temperature with

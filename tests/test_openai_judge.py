@@ -454,6 +454,98 @@ def test_the_rerun_with_temperature_server_after_a_refusal_asks_every_clip(tmp_p
     assert len(server.requests) == 4 and [v.words for v in runs[1].values()] == [["calm"]] * 3
 
 
+# -- a 401 or 403: the account's state, not the clip's answer: not cached, and not sent again with the same key --
+
+OPENAI_WRONG_KEY = {"error": {  # api.openai.com's 401 to a wrong key
+    "message": "Incorrect API key provided: sk-wrong. You can find your API key at https://platform.openai.com/account/api-keys.",
+    "type": "invalid_request_error", "param": None, "code": "invalid_api_key"}}
+
+
+@contextlib.contextmanager
+def key_checking_server(status: int = 401, body: dict = OPENAI_WRONG_KEY) -> Iterator[tuple[str, list[str]]]:
+    """A server answering ``status`` unless the request carries ``Bearer sk-right``; its URL and the keys it was sent."""
+    keys: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 (http.server's naming)
+            self.rfile.read(int(self.headers["Content-Length"]))
+            keys.append(self.headers.get("Authorization", ""))
+            answer = completion("calm") if keys[-1] == "Bearer sk-right" else body
+            data = json.dumps(answer).encode()
+            self.send_response(200 if answer is not body else status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+    with serving(Handler) as url:
+        yield url, keys
+
+
+def key_judge(url: str, **params) -> OpenAIJudge:
+    params.setdefault("api_key_env", None)
+    return OpenAIJudge(model="test-model", base_url=url, modalities=("text",), max_concurrency=1, backoff=0.01, **params)
+
+
+def test_a_401_is_not_cached_so_the_rerun_with_the_right_key_is_answered(tmp_path, monkeypatch):
+    """The key is no part of the cache identity: a cached 401 was replayed to the rerun with the right key, unasked."""
+    with key_checking_server() as (url, keys):
+        runs = []
+        for key in ("sk-wrong", "sk-right"):
+            monkeypatch.setenv("MEROV_TEST_KEY", key)
+            judge = key_judge(url, api_key_env="MEROV_TEST_KEY")
+            runs.append(run_judges([judge], lines(1), cache=tmp_path / "v.sqlite", progress=False)["test-model"]["c0"])
+    assert runs[0].transient and runs[1].words == ["calm"] and keys == ["Bearer sk-wrong", "Bearer sk-right"]
+
+
+def test_after_a_401_the_judges_other_clips_are_not_sent_with_the_same_key():
+    with key_checking_server() as (url, keys):
+        verdicts = key_judge(url, api_key="sk-wrong").judge_batch(lines(5))
+    assert len(keys) == 1 and verdicts[0].error.startswith(f"HTTP 401 from {url}/chat/completions")
+    assert all(v.transient and v.error == f"not asked, the server having refused the same API key on an earlier clip: "
+                                          f"{verdicts[0].error}" for v in verdicts[1:])
+
+
+@pytest.mark.parametrize("given, source", [
+    ({"api_key": "sk-wrong"}, "the judge sent its api_key option: check it"),
+    ({"api_key_env": "MEROV_TEST_KEY"}, "the judge sent the environment variable MEROV_TEST_KEY (api_key_env): check its value"),
+    ({"api_key_env": "MEROV_UNSET_KEY"}, "the judge sent no key, the environment variable MEROV_UNSET_KEY (api_key_env) not "
+                                         "being set when it was built: set it, or give api_key"),
+    ({"api_key_env": "MEROV_EMPTY_KEY"}, "the judge sent no key, the environment variable MEROV_EMPTY_KEY (api_key_env) being "
+                                         "empty when it was built: set it, or give api_key"),
+    ({}, "the judge sent no key, having neither api_key nor api_key_env: give api_key, or api_key_env naming the environment "
+         "variable that holds it"),
+])
+def test_a_401_says_which_key_the_judge_sent_and_what_to_check(given, source, monkeypatch):
+    monkeypatch.setenv("MEROV_TEST_KEY", "sk-wrong")
+    monkeypatch.setenv("MEROV_EMPTY_KEY", "")
+    monkeypatch.delenv("MEROV_UNSET_KEY", raising=False)
+    with key_checking_server() as (url, keys):
+        verdict = key_judge(url, **given).judge(Clip("c1", subtitle="hi"))
+    assert verdict.error.endswith(f"(the server refused the API key: {source}); not cached, so the next run (with --cache) asks again")
+
+
+def test_a_403_says_to_check_the_key_and_that_the_account_may_use_the_model():
+    denied = {"error": {"message": "You are not allowed to sample from this model", "type": "invalid_request_error",
+                        "param": None, "code": None}}
+    with key_checking_server(403, denied) as (url, keys):
+        verdicts = key_judge(url, api_key="sk-wrong").judge_batch(lines(3))
+    assert len(keys) == 1 and verdicts[0].transient and verdicts[0].error.endswith(
+        "(the server refused the API key, or its account's use of model 'test-model': the judge sent its api_key option: "
+        "check it, and that the account may use the model); not cached, so the next run (with --cache) asks again")
+    assert all(v.error.startswith("not asked, the server having refused the same API key") for v in verdicts[1:])
+
+
+def test_a_judge_whose_key_was_refused_asks_again_once_its_model_changes():
+    """A 403 may refuse the account the model, not the key: the request for another model is not the one refused."""
+    with key_checking_server(403) as (url, keys):
+        judge = key_judge(url, api_key="sk-wrong")
+        judge.judge(Clip("c1", subtitle="hi"))
+        judge.model = "another-model"
+        verdict = judge.judge(Clip("c2", subtitle="hi"))
+    assert len(keys) == 2 and verdict.error.startswith("HTTP 403")
+
+
 def test_retries_give_up_with_an_error_verdict(video):
     with FakeChatServer([(429, "slow down", 0.0)]) as server:
         verdict = judge_for(server, num_frames=1, max_retries=2).judge(Clip("c1", video))
