@@ -424,6 +424,12 @@ class OpenAIJudge(Judge):
         refusal = self._reachability.refusal(claim=False)
         return None if refusal is None else self._unreachable_error(*refusal)
 
+    def refused_error(self) -> str | None:
+        """The error a request would fail with now, unsent, the server having refused one sent the same (its settings, or
+        its API key: a 4xx naming a setting, a 401 or 403) on an earlier clip; None if it would be sent. A two-stage judge
+        asks it, as :meth:`unreachable_error`, before its describer works for nothing."""
+        return self._refused_error(self._settings_fields(self._token_limit_field))
+
     def server_given_up(self) -> bool:
         """Whether the judge has given its server up (:meth:`unreachable_error`), though the one request that tries it
         again may be due now (:meth:`unreachable_error` None): a two-stage judge then describes one clip for that
@@ -555,10 +561,17 @@ class OpenAIJudge(Judge):
         """:class:`_RequestFailed` (transient: the server was not asked) if the server refused a request sent as this one
         would be (these settings, ``fields``, to this URL with this key) for one of its settings or its API key: the class
         docstring says why it is not cached."""
+        error = self._refused_error(fields)
+        if error is not None:
+            raise _RequestFailed(error, transient=True)
+
+    def _refused_error(self, fields: dict[str, Any]) -> str | None:
+        """The error of :meth:`_refuse_if_refused_before`, or None if a request with these settings would be sent."""
         refused = self._refused
-        if refused is not None and refused[0] == self._sent_as(fields):
-            raise _RequestFailed(f"not asked, the server having refused the same {refused[2]} on an earlier clip: {refused[1]}; "
-                                 "not cached, so the next run (with --cache) asks again", transient=True)
+        if refused is None or refused[0] != self._sent_as(fields):
+            return None
+        return (f"not asked, the server having refused the same {refused[2]} on an earlier clip: {refused[1]}; not cached, so "
+                "the next run (with --cache) asks again")
 
     def _sent_as(self, fields: dict[str, Any]) -> str:
         """What a request with these settings (``fields``) sends but its messages, as canonical JSON: the URL, the settings,

@@ -39,6 +39,14 @@ class TwoStageJudge(Judge):
     (``server_given_up()``), one clip is described for it; the rest of the
     batch is judged if the server answered, else failed as above.
 
+    So with an extractor that says its server refused it (an OpenAI judge's
+    ``refused_error()``: a 4xx naming one of its settings, a 401 or 403 to
+    its key): every later clip fails at once, transiently, with that error,
+    undescribed. To find that out before a batch is described, such an
+    extractor's first batches are judged one clip first, then the rest,
+    until one of its extracts has been answered. Either method is optional:
+    an extractor of one's own without them is asked for every clip.
+
     >>> judge = TwoStageJudge(
     ...     describer={"type": "openai", "model": "internvl2_5-8b", "mode": "describe"},
     ...     extractor={"type": "lexical"},
@@ -61,24 +69,42 @@ class TwoStageJudge(Judge):
         self.name = name or f"{self.describer.name}+{getattr(self.extractor, 'name', 'extractor')}"
         self.modalities = frozenset(self.describer.modalities) | frozenset(getattr(self.extractor, "modalities", ()))
         self.concurrency = self.describer.concurrency
+        # an extract answered, words and all: from then on the extractor has no refusal to find, so a batch is described
+        # at once, not one clip first (:meth:`judge_batch`)
+        self._extractor_answered = False
 
     def judge_batch(self, clips: Sequence[Clip]) -> list[Verdict]:
         verdicts: list[Verdict] = []
         clips = list(clips)
+        # an extractor that can say its server refused it (refused_error) and has not answered yet: one clip first, to find
+        # out before the batch is described; once per batch, so a describer failing every clip does not make it one by one
+        refusable = callable(getattr(self.extractor, "refused_error", None))
+        probe = refusable and not self._extractor_answered
         while clips:
-            unreachable = getattr(self.extractor, "unreachable_error", None)
-            error = unreachable() if callable(unreachable) else None
+            error = self._not_asked_error()
             if error is not None:  # stage two would not be asked: describing the clips would be work thrown away
                 return verdicts + [Verdict.failed(self.name, clip.name, f"stage 2 ({getattr(self.extractor, 'name', 'extractor')}): "
                                                   f"{error}", transient=True) for clip in clips]
             given_up = getattr(self.extractor, "server_given_up", None)
-            if len(clips) > 1 and callable(given_up) and given_up():
-                # only the request that tries its server again would be asked: one clip for it, the rest once it answers
+            if len(clips) > 1 and (probe or callable(given_up) and given_up()):
+                # only the request that tries its server again would be asked, or the first may be refused: one clip for
+                # it, the rest once it answers
+                probe = False
                 verdicts += self._both_stages(clips[:1])
                 clips = clips[1:]
                 continue
             return verdicts + self._both_stages(clips)
         return verdicts
+
+    def _not_asked_error(self) -> str | None:
+        """The error the extractor says its request would fail with now, unsent: ``unreachable_error()`` (its server given
+        up), else ``refused_error()`` (its server refused its settings or key); None if it would ask, or says neither."""
+        for method in ("unreachable_error", "refused_error"):
+            says = getattr(self.extractor, method, None)
+            error = says() if callable(says) else None
+            if error is not None:
+                return error
+        return None
 
     def _both_stages(self, clips: Sequence[Clip]) -> list[Verdict]:
         described = self.describer.judge_batch(clips)
@@ -96,6 +122,8 @@ class TwoStageJudge(Judge):
         if not (first.description or "").strip():
             return Verdict.failed(self.name, clip.name, f"stage 1 ({self.describer.name}) gave no description", first.seconds, first.raw)
         second = self.extractor.extract(first.description, clip.subtitle, clip=clip.name)
+        if second.ok:
+            self._extractor_answered = True
         error = None if second.ok else f"stage 2 ({getattr(self.extractor, 'name', 'extractor')}): {second.error}"
         return Verdict(
             judge=self.name,

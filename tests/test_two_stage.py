@@ -1,9 +1,10 @@
 """TwoStageJudge: stage one's description, stage two's words."""
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import pytest
 
@@ -13,10 +14,12 @@ from judges.errors import InputError
 from judges.lexical_extractor import LexicalExtractor
 from judges.openai_judge import OpenAIJudge
 from judges.registry import judges_from_config, register_judge
+from judges.runner import run_judges
 from judges.two_stage import TwoStageJudge
 from judges.verdict import Verdict
 from tests.media_fixtures import make_clip
-from tests.test_openai_judge import FakeChatServer, completion, nothing_listening
+from tests.test_openai_judge import (OPENAI_REFUSES_TEMPERATURE, FakeChatServer, completion, key_checking_server,
+                                       nothing_listening)
 
 
 class ScriptedDescriber(Judge):
@@ -172,6 +175,92 @@ def test_when_the_extractors_server_answers_that_try_the_rest_of_the_batch_is_ju
         extractor.base_url = server.url  # the server back up
         verdicts = judge.judge_batch([Clip(f"c{i}") for i in range(5)])
     assert [v.words for v in verdicts] == [["sad"]] * 5 and describer.asked == [f"c{i}" for i in range(5)]
+
+
+# -- an extractor whose server refused its settings or key: the describer is not asked for descriptions to lose --
+
+
+@pytest.fixture(scope="module")
+def video(tmp_path_factory):
+    return make_clip(tmp_path_factory.mktemp("clips") / "clip.mp4", seconds=0.5, width=32, height=32, with_audio=False)
+
+
+def clips_of(video, n: int) -> list[Clip]:
+    return [Clip(f"c{i}", video, subtitle=f"line {i}") for i in range(n)]
+
+
+def describer_at(url: str) -> OpenAIJudge:
+    return OpenAIJudge(model="vlm", base_url=url, api_key_env=None, name="vlm", mode="describe", modalities=("video",),
+                       num_frames=1, backoff=0.01)
+
+
+def refused_extractor(kind: str, url: str) -> OpenAIJudge:
+    """An extractor its server refuses: for its temperature (an o-series model), or for its key (a 401)."""
+    key = {"api_key": "sk-wrong"} if kind == "key" else {}
+    return OpenAIJudge(model="m", base_url=url, api_key_env=None, name="llm", modalities=("text",), backoff=0.01, **key)
+
+
+@contextlib.contextmanager
+def refusing_server(kind: str) -> Iterator[tuple[str, Callable[[], int]]]:
+    """A server refusing every request, for its temperature or its key; yields the URL, then a count of its requests."""
+    if kind == "key":
+        with key_checking_server() as (url, keys):
+            yield url, lambda: len(keys)
+    else:
+        with FakeChatServer([(400, OPENAI_REFUSES_TEMPERATURE, 0.0)]) as server:
+            yield server.url, lambda: len(server.requests)
+
+
+@pytest.mark.parametrize("kind", ["settings", "key"])
+def test_stage_one_is_not_run_for_a_later_batch_once_the_extractor_was_refused(kind, video):
+    with FakeChatServer([(200, completion("He frowns."), 0.0)]) as describing, refusing_server(kind) as (url, extracts):
+        judge = TwoStageJudge(describer_at(describing.url), refused_extractor(kind, url))
+        judge.judge(clips_of(video, 1)[0])
+        verdicts = judge.judge_batch(clips_of(video, 5))
+        asked = (len(describing.requests), extracts())
+    assert asked == (1, 1)
+    refused = "settings" if kind == "settings" else "API key"
+    assert all(v.transient and v.error.startswith(f"stage 2 (llm): not asked, the server having refused the same {refused}")
+               for v in verdicts)
+
+
+@pytest.mark.parametrize("kind", ["settings", "key"])
+def test_a_refused_extractor_costs_one_description_of_a_batch_not_the_batch(kind, video):
+    """One batch of 6 clips (the runner's default batch holds 8): 6 descriptions were made, 5 of them thrown away."""
+    with FakeChatServer([(200, completion("He frowns."), 0.0)]) as describing, refusing_server(kind) as (url, extracts):
+        judge = TwoStageJudge(describer_at(describing.url), refused_extractor(kind, url))
+        verdicts = run_judges([judge], clips_of(video, 6), progress=False)[judge.name]
+        asked = (len(describing.requests), extracts())
+    assert asked == (1, 1) and all(v.error.startswith("stage 2 (llm): not asked") for v in list(verdicts.values())[1:])
+
+
+class BatchRecordingDescriber(ScriptedDescriber):
+    """Describes every clip as "sad", and records the size of each batch it was given."""
+
+    def __init__(self) -> None:
+        super().__init__({})
+        self.batches: list[int] = []
+
+    def judge_batch(self, clips: Sequence[Clip]) -> list[Verdict]:
+        self.batches.append(len(clips))
+        return [Verdict(self.name, c.name, description="sad", raw="sad") for c in clips]
+
+
+def test_once_the_extractor_has_answered_a_batch_is_described_at_once():
+    """The one clip described first is the price of finding a refusal; an extractor that answered has none to find."""
+    describer = BatchRecordingDescriber()
+    with FakeChatServer([(200, completion("sad"), 0.0)]) as server:
+        extractor = OpenAIJudge(model="m", base_url=server.url, api_key_env=None, modalities=("text",), backoff=0.01)
+        judge = TwoStageJudge(describer, extractor)
+        verdicts = judge.judge_batch([Clip(f"c{i}") for i in range(4)]) + judge.judge_batch([Clip(f"d{i}") for i in range(4)])
+    assert describer.batches == [1, 3, 4] and [v.words for v in verdicts] == [["sad"]] * 8
+
+
+def test_an_extractor_without_refused_error_has_its_batch_described_at_once():
+    """A judge of one's own as extractor (the lexical one too) cannot say it was refused: nothing to find out first."""
+    describer = BatchRecordingDescriber()
+    TwoStageJudge(describer, SlowExtractor()).judge_batch([Clip(f"c{i}") for i in range(4)])
+    assert describer.batches == [4]
 
 
 def test_an_extractor_without_extract_is_refused():
