@@ -198,8 +198,9 @@ class OpenAIJudge(Judge):
 
     A 4xx refusing one of the judge's settings, not the clip (its ``param``
     a field sent the same in every request: ``temperature``, the token
-    limit, ``model``, an ``extra_body`` field; not a prompt past the
-    server's context length, which the clip's size makes), would be every
+    limit, ``model``, an ``extra_body`` field; or a 404, no such model or
+    path, which names none; not a prompt past the server's context length,
+    which the clip's size makes), would be every
     clip's answer: a hosted API's user would pay for each refusal. Once one
     arrives, the judge's later requests with the same settings are not sent
     (those in flight then are the server's answers): their clips fail at
@@ -529,7 +530,8 @@ class OpenAIJudge(Judge):
                     if exc.code in (401, 403):  # the account's state (a wrong key, a model it may not use), not the clip's
                         problem += self._key_hint(exc.code)
                         self._refused = (self._sent_as(fields), problem, "API key")  # every clip's answer: later ones not sent
-                        raise _RequestFailed(f"{problem}; not cached, so the next run (with --cache) asks again", transient=True) from None
+                        raise _RequestFailed(f"{problem}; not cached, so the next run (with --cache) asks again",
+                                             transient=True) from None
                     if exc.code == 400 and _error_param(said) == "temperature":  # OpenAI's reasoning models take only 1, or none
                         problem += self._temperature_hint(said)
                     if exc.code != 429 and exc.code < 500:
@@ -539,7 +541,9 @@ class OpenAIJudge(Judge):
                                         "--max-model-len, SGLang's --context-length) or send less (num_frames, max_side); "
                                         "not cached, the next run asks again)")
                         wants = exc.code == 400 and token_limit_field == "max_tokens" and _asks_for_max_completion_tokens(said)
-                        if not (too_long or wants) and _error_param(said) in _SETTING_FIELDS | self.extra_body.keys():
+                        # a 404 (no such model: vLLM's and LMDeploy's name no param; a wrong path in base_url) is no clip's
+                        setting = _error_param(said) in _SETTING_FIELDS | self.extra_body.keys()
+                        if not (too_long or wants) and (setting or exc.code == 404):
                             self._refused = (self._sent_as(fields), problem, "settings")  # every clip's answer: later ones not sent
                         raise _RequestFailed(problem, transient=too_long, wants_max_completion_tokens=wants) from None
                     asked = _retry_after(exc.headers)

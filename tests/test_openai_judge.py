@@ -384,6 +384,19 @@ def test_a_4xx_naming_another_of_the_judges_settings_also_stops_its_later_reques
 
 
 @pytest.mark.parametrize("said", [
+    # a vLLM server's 404 to a model it does not serve: it names no param
+    {"object": "error", "message": "The model `test-model` does not exist.", "type": "NotFoundError", "param": None, "code": 404},
+    {"detail": "Not Found"},  # FastAPI's 404 to a base_url with a wrong path (".../v1/v1")
+])
+def test_a_404_also_stops_the_judges_later_requests(said):
+    """The URL and the model are the same for every clip: a 404 is every clip's answer, though it names no param."""
+    with FakeChatServer([(404, said, 0.0)]) as server:
+        verdicts = judge_for(server, modalities=("text",), max_concurrency=1).judge_batch(lines(3))
+    assert len(server.requests) == 1 and all(v.error.startswith("not asked, the server having refused the same settings")
+                                             for v in verdicts[1:])
+
+
+@pytest.mark.parametrize("said", [
     {"error": {"message": "Invalid image data", "param": "messages", "code": "invalid_image"}},  # the clip's frames
     {"error": {"message": "This model's maximum context length is 4096 tokens ...", "param": "max_tokens"}},  # its size
     {"error": "bad request"},  # naming no field
