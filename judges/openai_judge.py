@@ -5,10 +5,9 @@ Frames go as base64 ``image_url`` data URLs, audio as a base64 WAV
 subtitle in the prompt text. Requests run on a bounded thread pool; a
 connection error, timeout, 429 or 5xx is retried with exponential backoff (or
 the longer wait its ``Retry-After`` asks for), and so is a body that is no chat completion; a 4xx is
-not (but a 400 asking for ``max_completion_tokens`` instead of ``max_tokens`` is asked again so; after a 4xx refusing
-one of the judge's settings, or a 401 or 403 refusing its API key, not cached, its later requests sent the same are not
-sent). Once
-``max_unreachable`` (3) requests in a row could not reach the server at all, after their retries, the
+not (but a 400 asking for ``max_completion_tokens`` instead of ``max_tokens`` is asked again so). After a 4xx refusing
+one of the judge's settings (or a 404: no such model), or a 401 or 403 refusing its API key (not cached), its later
+requests sent the same are not sent. Once ``max_unreachable`` (3) requests in a row could not reach the server at all, after their retries, the
 judge's other clips fail at once, not cached (one request is let through 30 s after the last miss, to find the
 server back); a server that has not answered the judge yet and refuses connections (one still loading its model) is
 given ``startup_wait`` (300) seconds first, a warning saying so once. Standard library only (``urllib``).
@@ -541,7 +540,7 @@ class OpenAIJudge(Judge):
                                         "--max-model-len, SGLang's --context-length) or send less (num_frames, max_side); "
                                         "not cached, the next run asks again)")
                         wants = exc.code == 400 and token_limit_field == "max_tokens" and _asks_for_max_completion_tokens(said)
-                        # a 404 (no such model: vLLM's and LMDeploy's name no param; a wrong path in base_url) is no clip's
+                        # a 404 (no such model: vLLM's and LMDeploy's name no param; a wrong path in base_url) is no clip's either
                         setting = _error_param(said) in _SETTING_FIELDS | self.extra_body.keys()
                         if not (too_long or wants) and (setting or exc.code == 404):
                             self._refused = (self._sent_as(fields), problem, "settings")  # every clip's answer: later ones not sent
