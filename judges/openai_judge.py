@@ -279,6 +279,11 @@ class OpenAIJudge(Judge):
             raise InputError(f"timeout={timeout!r}: give a positive number of seconds")
         if extra_body is not None and not isinstance(extra_body, Mapping):
             raise InputError(f"extra_body={extra_body!r}: give a table of request fields to add, e.g. {{top_p = 0.9}}")
+        try:  # sent as JSON with every request, and part of the cache identity
+            json.dumps(dict(extra_body or {}), allow_nan=False)
+        except (TypeError, ValueError) as exc:
+            raise InputError(f"extra_body={extra_body!r}: not JSON ({exc}); give plain numbers, strings, booleans, lists and "
+                             "tables (float(x) for a NumPy number)") from None
         if taken := sorted(_OWN_FIELDS.keys() & (extra_body or {}).keys()):
             raise InputError(f"extra_body sets {', '.join(map(repr, taken))}, which the judge sets itself (it would replace "
                              f"the value in every request): {'; '.join(_OWN_FIELDS[field] for field in taken)}")

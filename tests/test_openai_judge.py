@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from judges import prompts
@@ -785,6 +786,15 @@ def test_an_extra_body_field_the_judge_sets_itself_is_refused_naming_the_option_
     """extra_body={'temperature': 1} was sent as temperature 0 (the judge's), while the cache identity said 1."""
     with pytest.raises(InputError, match=rf"^extra_body sets '{field}', which the judge sets itself .*: use the {option} option"):
         OpenAIJudge(model="m", base_url="http://127.0.0.1:1/v1", modalities=("text",), extra_body={field: 1, "top_p": 0.5})
+
+
+@pytest.mark.parametrize("extra_body", [{"top_p": np.float32(0.9)}, {"top_p": float("nan")},
+                                        {"chat_template_kwargs": {"enable_thinking": object()}}])
+def test_an_extra_body_value_that_is_not_json_is_refused_when_the_judge_is_built(extra_body):
+    """A NumPy number was a TypeError at the first request, stopping the run; a nan went out as NaN, which is no JSON."""
+    with pytest.raises(InputError, match=r"^extra_body=.*: not JSON \(.*\); give plain numbers, strings, booleans, lists and "
+                                         r"tables \(float\(x\) for a NumPy number\)$"):
+        OpenAIJudge(model="m", base_url="http://127.0.0.1:1/v1", modalities=("text",), extra_body=extra_body)
 
 
 def test_the_subtitle_is_withheld_when_text_is_not_a_modality(video):
