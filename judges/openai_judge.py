@@ -195,11 +195,11 @@ class OpenAIJudge(Judge):
     default: for a model that refuses the field (OpenAI's o-series) or takes
     only its default value. The cache identity names it (``"server"``).
 
-    A 4xx refusing one of the judge's settings, not the clip (its ``param``
-    a field sent the same in every request: ``temperature``, the token
-    limit, ``model``, an ``extra_body`` field; or a 404, no such model or
-    path, which names none; not a prompt past the server's context length,
-    which the clip's size makes), would be every
+    A 4xx refusing one of the judge's settings, not the clip (its ``param``,
+    or the field LMDeploy's message names, a field sent the same in every
+    request: ``temperature``, the token limit, ``model``, an ``extra_body``
+    field; or a 404, no such model or path, which names none; not a prompt
+    past the server's context length, which the clip's size makes), would be every
     clip's answer: a hosted API's user would pay for each refusal. Once one
     arrives, the judge's later requests with the same settings are not sent
     (those in flight then are the server's answers): their clips fail at
@@ -671,15 +671,21 @@ def _read_body(response: http.client.HTTPResponse, deadline: float) -> bytes:
 
 def _error_param(said: str) -> str | None:
     """The request field an error body names as its cause: ``param`` of OpenAI's ``{"error": {...}}``, or of the
-    ``{"object": "error", ...}`` that vLLM and LMDeploy send; None if it names none."""
+    ``{"object": "error", ...}`` that vLLM and LMDeploy send; else the field LMDeploy's message names, its param empty
+    ("The temperature `3.0` must be in [0, 2]", its api_server's check_request); None if it names none."""
     try:
         body = json.loads(said)
     except ValueError:
         return None
     error = body.get("error") if isinstance(body, dict) else None
     fields = error if isinstance(error, dict) else body
-    param = fields.get("param") if isinstance(fields, dict) else None
-    return param if isinstance(param, str) else None
+    if not isinstance(fields, dict):
+        return None
+    param, message = fields.get("param"), fields.get("message")
+    if isinstance(param, str):
+        return param
+    named = re.match(r"The (\w+) `", message) if isinstance(message, str) else None
+    return named.group(1) if named else None
 
 
 def _asks_for_max_completion_tokens(said: str) -> bool:

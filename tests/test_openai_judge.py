@@ -408,6 +408,18 @@ def test_a_4xx_not_naming_one_of_the_judges_settings_still_asks_every_clip(said)
     assert len(server.requests) == 3 and all(v.error.startswith("HTTP 400") for v in verdicts)
 
 
+# LMDeploy's api_server (check_request in lmdeploy/serve/openai/api_server.py) names the field in its message, not in param
+LMDEPLOY_REFUSES_TEMPERATURE = {"object": "error", "message": "The temperature `3.0` must be in [0, 2]",
+                                "type": "invalid_request_error", "param": None, "code": 400}
+
+
+def test_lmdeploys_400_naming_the_temperature_in_its_message_also_stops_the_judges_later_requests():
+    with FakeChatServer([(400, LMDEPLOY_REFUSES_TEMPERATURE, 0.0)]) as server:
+        verdicts = judge_for(server, modalities=("text",), max_concurrency=1, temperature=3).judge_batch(lines(3))
+    assert len(server.requests) == 1 and "(the judge sent temperature=3: set its temperature option" in verdicts[0].error
+    assert all(v.error.startswith("not asked, the server having refused the same settings") for v in verdicts[1:])
+
+
 def test_a_model_refusing_max_tokens_and_then_the_temperature_costs_two_requests_not_two_a_clip():
     """OpenAI's o-series with the defaults: the max_completion_tokens switch is asked again, the temperature is not."""
 
