@@ -7,9 +7,9 @@ connection error, timeout, 429 or 5xx is retried with exponential backoff (or
 the longer wait its ``Retry-After`` asks for), and so is a body that is no chat completion; a 4xx is
 not (but a 400 asking for ``max_completion_tokens`` instead of ``max_tokens`` is asked again so). After a 4xx refusing
 one of the judge's settings (or a 404: no such model), or a 401 or 403 refusing its API key (not cached), its later
-requests sent the same are not sent. Once ``max_unreachable`` (3) requests in a row could not reach the server at all, after their retries, the
-judge's other clips fail at once, not cached (one request is let through 30 s after the last miss, to find the
-server back); a server that has not answered the judge yet and refuses connections (one still loading its model) is
+requests sent the same are not sent. Once ``max_unreachable`` (3) requests in a row could not reach the server at
+all, after their retries, the judge's other clips fail at once, not cached (one request is let through 30 s after
+the last miss, to find the server back); a server that has not answered the judge yet and refuses connections (one still loading its model) is
 given ``startup_wait`` (300) seconds first, a warning saying so once. Standard library only (``urllib``).
 """
 from __future__ import annotations
@@ -431,7 +431,7 @@ class OpenAIJudge(Judge):
 
     def refused_error(self) -> str | None:
         """The error a request would fail with now, unsent, the server having refused one sent the same (its settings, or
-        its API key: a 4xx naming a setting, a 401 or 403) on an earlier clip; None if it would be sent. A two-stage judge
+        its API key: a 4xx naming a setting, a 404, a 401 or 403) on an earlier clip; None if it would be sent. A two-stage judge
         asks it, as :meth:`unreachable_error`, before its describer works for nothing."""
         return self._refused_error(self._settings_fields(self._token_limit_field))
 

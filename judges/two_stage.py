@@ -40,8 +40,8 @@ class TwoStageJudge(Judge):
     batch is judged if the server answered, else failed as above.
 
     So with an extractor that says its server refused it (an OpenAI judge's
-    ``refused_error()``: a 4xx naming one of its settings, a 401 or 403 to
-    its key): every later clip fails at once, transiently, with that error,
+    ``refused_error()``: a 4xx naming one of its settings, a 404 to its
+    model, a 401 or 403 to its key): every later clip fails at once, transiently, with that error,
     undescribed. To find that out before a batch is described, such an
     extractor's first batches are judged one clip first, then the rest,
     until one of its extracts has been answered. Either method is optional:
