@@ -44,7 +44,8 @@ class TwoStageJudge(Judge):
     model, a 401 or 403 to its key): every later clip fails at once, transiently, with that error,
     undescribed. To find that out before a batch is described, such an
     extractor's first batches are judged one clip first, then the rest,
-    until one of its extracts has been answered. Either method is optional:
+    until one of its extracts has been answered (with words or without: not a
+    transient failure). Either method is optional:
     an extractor of one's own without them is asked for every clip.
 
     >>> judge = TwoStageJudge(
@@ -69,8 +70,8 @@ class TwoStageJudge(Judge):
         self.name = name or f"{self.describer.name}+{getattr(self.extractor, 'name', 'extractor')}"
         self.modalities = frozenset(self.describer.modalities) | frozenset(getattr(self.extractor, "modalities", ()))
         self.concurrency = self.describer.concurrency
-        # an extract answered, words and all: from then on the extractor has no refusal to find, so a batch is described
-        # at once, not one clip first (:meth:`judge_batch`)
+        # an extract answered (not transient: with words, or none): from then on the extractor has no refusal to find, so a
+        # batch is described at once, not one clip first (:meth:`judge_batch`)
         self._extractor_answered = False
 
     def judge_batch(self, clips: Sequence[Clip]) -> list[Verdict]:
@@ -122,7 +123,7 @@ class TwoStageJudge(Judge):
         if not (first.description or "").strip():
             return Verdict.failed(self.name, clip.name, f"stage 1 ({self.describer.name}) gave no description", first.seconds, first.raw)
         second = self.extractor.extract(first.description, clip.subtitle, clip=clip.name)
-        if second.ok:
+        if not second.transient:  # the server's answer (words or none): it took the settings and key, or refused_error says so
             self._extractor_answered = True
         error = None if second.ok else f"stage 2 ({getattr(self.extractor, 'name', 'extractor')}): {second.error}"
         return Verdict(

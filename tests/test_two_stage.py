@@ -256,6 +256,17 @@ def test_once_the_extractor_has_answered_a_batch_is_described_at_once():
     assert describer.batches == [1, 3, 4] and [v.words for v in verdicts] == [["sad"]] * 8
 
 
+def test_once_the_extractor_has_answered_without_words_a_batch_is_described_at_once():
+    """An answer with no emotion word is the server's answer all the same: it accepted the extractor's settings and key,
+    so the later batches have no refusal to find (they were judged one clip first each, 2 x 0.3 s a batch measured)."""
+    describer = BatchRecordingDescriber()
+    with FakeChatServer([(200, completion(""), 0.0)]) as server:
+        extractor = OpenAIJudge(model="m", base_url=server.url, api_key_env=None, modalities=("text",), backoff=0.01)
+        judge = TwoStageJudge(describer, extractor)
+        verdicts = judge.judge_batch([Clip(f"c{i}") for i in range(4)]) + judge.judge_batch([Clip(f"d{i}") for i in range(4)])
+    assert describer.batches == [1, 3, 4] and not any(v.ok or v.transient for v in verdicts)
+
+
 def test_an_extractor_without_refused_error_has_its_batch_described_at_once():
     """A judge of one's own as extractor (the lexical one too) cannot say it was refused: nothing to find out first."""
     describer = BatchRecordingDescriber()
