@@ -6,7 +6,7 @@ subtitle in the prompt text. Requests run on a bounded thread pool; a
 connection error, timeout, 429 or 5xx is retried with exponential backoff (or
 the longer wait its ``Retry-After`` asks for), and so is a body that is no chat completion; a 4xx is
 not (but a 400 asking for ``max_completion_tokens`` instead of ``max_tokens`` is asked again so). After a 4xx refusing
-one of the judge's settings (or a 404: no such model), or a 401 or 403 refusing its API key (not cached), its later
+one of the judge's settings (or a 404: no such model), or a 401 refusing its API key (not cached, as a 403), its later
 requests sent the same are not sent. Once ``max_unreachable`` (3) requests in a row could not reach the server at
 all, after their retries, the judge's other clips fail at once, not cached (one request is let through 30 s after
 the last miss, to find the server back); a server that has not answered the judge yet and refuses connections (one still loading its model) is
@@ -211,14 +211,16 @@ class OpenAIJudge(Judge):
     with other options, answers it and the rest), a rerun with them changed
     asks every clip anyway.
 
-    A 401 or 403 is the account's state, not the clip's answer: a wrong or
-    missing key, or (a 403) a model the account may not use. It is not
-    cached (the key is no part of the cache identity: a cached 401 would be
-    replayed to the rerun with the right key), its error says which key was
-    sent (``api_key``, or the environment variable ``api_key_env`` names, and
-    whether that was set) and what to check, and, as a refused setting, it
-    stops the judge's later requests with the same key, URL and settings:
-    their clips fail at once, not cached either.
+    A 401 or 403 is mostly the account's state, not the clip's answer: a
+    wrong or missing key, or (a 403) a model the account may not use. It is
+    not cached (the key is no part of the cache identity: a cached 401 would
+    be replayed to the rerun with the right key), and its error says which
+    key was sent (``api_key``, or the environment variable ``api_key_env``
+    names, and whether that was set) and what to check. A 401, as a refused
+    setting, stops the judge's later requests with the same key, URL and
+    settings: their clips fail at once, not cached either. A 403 does not:
+    it may refuse one clip's content (OpenRouter's moderation sends one), and
+    the clips after it are asked.
 
     >>> judge = OpenAIJudge(model="internvl2_5-8b", base_url="http://127.0.0.1:23333/v1")  # doctest: +SKIP
     >>> judge.judge(Clip.from_path("clip.mp4", subtitle="I did it!")).words  # doctest: +SKIP
@@ -431,7 +433,7 @@ class OpenAIJudge(Judge):
 
     def refused_error(self) -> str | None:
         """The error a request would fail with now, unsent, the server having refused one sent the same (its settings, or
-        its API key: a 4xx naming a setting, a 404, a 401 or 403) on an earlier clip; None if it would be sent. A two-stage judge
+        its API key: a 4xx naming a setting, a 404, a 401) on an earlier clip; None if it would be sent. A two-stage judge
         asks it, as :meth:`unreachable_error`, before its describer works for nothing."""
         return self._refused_error(self._settings_fields(self._token_limit_field))
 
@@ -531,9 +533,10 @@ class OpenAIJudge(Judge):
                     except (OSError, http.client.HTTPException):  # the error body itself was cut off
                         said = "(its body was cut off)"
                     problem = f"HTTP {exc.code} from {url}: {snippet(said, _SNIPPET)}"
-                    if exc.code in (401, 403):  # the account's state (a wrong key, a model it may not use), not the clip's
+                    if exc.code in (401, 403):  # the account's state (a wrong key, a model it may not use), or a 403 to the clip
                         problem += self._key_hint(exc.code)
-                        self._refused = (self._sent_as(fields), problem, "API key")  # every clip's answer: later ones not sent
+                        if exc.code == 401:  # the key, every clip's answer: later ones not sent (a 403 may be one clip's content)
+                            self._refused = (self._sent_as(fields), problem, "API key")
                         raise _RequestFailed(f"{problem}; not cached, so the next run (with --cache) asks again",
                                              transient=True) from None
                     if exc.code == 400 and _error_param(said) == "temperature":  # OpenAI's reasoning models take only 1, or none
@@ -589,11 +592,11 @@ class OpenAIJudge(Judge):
 
     def _key_hint(self, status: int) -> str:
         """What a 401 or 403 ends with: the key the judge sent (its option, or the environment variable named, set or
-        not) and what to check; for a 403, also whether the account may use the model."""
+        not) and what to check; for a 403, also whether the account may use the model, or a filter refused the clip."""
         if status == 401:
             return f" (the server refused the API key: {self._key_source})"
-        return (f" (the server refused the API key, or its account's use of model {self.model!r}: {self._key_source}, and "
-                "that the account may use the model)")
+        return (f" (the server refused the API key, its account's use of model {self.model!r}, or this clip's content (a "
+                f"moderation filter's 403, as its message would say): {self._key_source}, and that the account may use the model)")
 
     def _settings_fields(self, token_limit_field: str) -> dict[str, Any]:
         """The request's fields but its messages: the judge's settings, the same for every clip; no temperature with

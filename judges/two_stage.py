@@ -41,7 +41,7 @@ class TwoStageJudge(Judge):
 
     So with an extractor that says its server refused it (an OpenAI judge's
     ``refused_error()``: a 4xx naming one of its settings, a 404 to its
-    model, a 401 or 403 to its key): every later clip fails at once, transiently, with that error,
+    model, a 401 to its key): every later clip fails at once, transiently, with that error,
     undescribed. To find that out before a batch is described, such an
     extractor's first batches are judged one clip first, then the rest,
     until one of its extracts has been answered (with words or without: not a

@@ -551,25 +551,50 @@ def test_a_401_says_which_key_the_judge_sent_and_what_to_check(given, source, mo
     assert verdict.error.endswith(f"(the server refused the API key: {source}); not cached, so the next run (with --cache) asks again")
 
 
-def test_a_403_says_to_check_the_key_and_that_the_account_may_use_the_model():
+def test_a_403_says_to_check_the_key_that_the_account_may_use_the_model_or_the_clips_content():
     denied = {"error": {"message": "You are not allowed to sample from this model", "type": "invalid_request_error",
                         "param": None, "code": None}}
     with key_checking_server(403, denied) as (url, keys):
         verdicts = key_judge(url, api_key="sk-wrong").judge_batch(lines(3))
-    assert len(keys) == 1 and verdicts[0].transient and verdicts[0].error.endswith(
-        "(the server refused the API key, or its account's use of model 'test-model': the judge sent its api_key option: "
-        "check it, and that the account may use the model); not cached, so the next run (with --cache) asks again")
-    assert all(v.error.startswith("not asked, the server having refused the same API key") for v in verdicts[1:])
+    assert len(keys) == 3 and all(v.transient and v.error.endswith(
+        "(the server refused the API key, its account's use of model 'test-model', or this clip's content (a moderation "
+        "filter's 403, as its message would say): the judge sent its api_key option: check it, and that the account may use "
+        "the model); not cached, so the next run (with --cache) asks again") for v in verdicts)
+
+
+# OpenRouter's 403 to an input its moderation flagged (openrouter.ai/docs/errors: "403: Your chosen model requires
+# moderation and your input was flagged"), in the shape of its error body and moderation metadata
+OPENROUTER_FLAGGED = {"error": {"code": 403, "message": "openai/gpt-4o requires moderation on OpenAI. Your input was flagged "
+                                "for \"violence/graphic\". No credits were charged.",
+                                "metadata": {"reasons": ["violence/graphic"], "flagged_input": "...he stabs...",
+                                             "provider_name": "OpenAI", "model_slug": "openai/gpt-4o"}}}
+
+
+def test_a_403_to_one_clips_content_does_not_stop_the_judges_other_clips():
+    """A moderation filter's 403 refuses the clip, not the key: the other clips are asked and answered."""
+    asked: list[str] = []
+
+    def reply(body: dict) -> Reply:
+        text = body["messages"][0]["content"][-1]["text"]
+        asked.append(text)
+        return (403, OPENROUTER_FLAGGED, 0.0) if "stabs" in text else (200, completion("calm"), 0.0)
+
+    clips = [Clip("c0", subtitle="he stabs him")] + [Clip(f"c{i}", subtitle=f"line {i}") for i in range(1, 5)]
+    with FakeChatServer(reply=reply) as server:
+        verdicts = OpenAIJudge(model="openai/gpt-4o", base_url=server.url, api_key="sk-or", modalities=("text",),
+                               max_concurrency=1, backoff=0.01).judge_batch(clips)
+    assert len(asked) == 5 and verdicts[0].transient and verdicts[0].error.startswith("HTTP 403")
+    assert [v.words for v in verdicts[1:]] == [["calm"]] * 4
 
 
 def test_a_judge_whose_key_was_refused_asks_again_once_its_model_changes():
-    """A 403 may refuse the account the model, not the key: the request for another model is not the one refused."""
-    with key_checking_server(403) as (url, keys):
+    """The refusal is of the request sent, its model with it: the request for another model is not the one refused."""
+    with key_checking_server(401) as (url, keys):
         judge = key_judge(url, api_key="sk-wrong")
         judge.judge(Clip("c1", subtitle="hi"))
         judge.model = "another-model"
         verdict = judge.judge(Clip("c2", subtitle="hi"))
-    assert len(keys) == 2 and verdict.error.startswith("HTTP 403")
+    assert len(keys) == 2 and verdict.error.startswith("HTTP 401")
 
 
 def test_retries_give_up_with_an_error_verdict(video):
