@@ -6,8 +6,8 @@ subtitle in the prompt text. Requests run on a bounded thread pool; a
 connection error, timeout, 429 or 5xx is retried with exponential backoff (or
 the longer wait its ``Retry-After`` asks for), and so is a body that is no chat completion; a 4xx is
 not (but a 400 asking for ``max_completion_tokens`` instead of ``max_tokens`` is asked again so). After a 4xx refusing
-one of the judge's settings (or a 404: no such model), or a 401 refusing its API key (not cached, as a 403), its later
-requests sent the same are not sent. Once ``max_unreachable`` (3) requests in a row could not reach the server at
+one of the judge's settings (or a 404: no such model; not cached), or a 401 refusing its API key (not cached, as a
+403), its later requests sent the same are not sent. Once ``max_unreachable`` (3) requests in a row could not reach the server at
 all, after their retries, the judge's other clips fail at once, not cached (one request is let through 30 s after
 the last miss, to find the server back); a server that has not answered the judge yet and refuses connections (one still loading its model) is
 given ``startup_wait`` (300) seconds first, a warning saying so once. Standard library only (``urllib``).
@@ -205,7 +205,9 @@ class OpenAIJudge(Judge):
     (those in flight then are the server's answers): their clips fail at
     once with the refusal, saying it was on an earlier clip. The refusal
     itself is cached, as other 4xx (the settings are in the cache identity,
-    so the rerun after changing them asks again); the clips not asked are
+    so the rerun after changing them asks again), but for a 404: the models
+    a server serves are its state (a proxy whose nodes still load answers
+    one), no part of the cache identity; the clips not asked are
     not, the server never having answered them: a rerun with the settings
     unchanged asks one more clip (a server fixed since, say one restarted
     with other options, answers it and the rest), a rerun with them changed
@@ -548,10 +550,13 @@ class OpenAIJudge(Judge):
                                         "--max-model-len, SGLang's --context-length) or send less (num_frames, max_side); "
                                         "not cached, the next run asks again)")
                         wants = exc.code == 400 and token_limit_field == "max_tokens" and _asks_for_max_completion_tokens(said)
-                        # a 404 (no such model: vLLM's and LMDeploy's name no param; a wrong path in base_url) is no clip's either
+                        # a 404 (no such model: vLLM's names no param; a wrong path in base_url) is no clip's either
                         setting = _error_param(said) in _SETTING_FIELDS | self.extra_body.keys()
                         if not (too_long or wants) and (setting or exc.code == 404):
                             self._refused = (self._sent_as(fields), problem, "settings")  # every clip's answer: later ones not sent
+                        if exc.code == 404:  # the server's state (the models it serves: a proxy's nodes still loading): not cached
+                            raise _RequestFailed(f"{problem}; not cached, so the next run (with --cache) asks again",
+                                                 transient=True) from None
                         raise _RequestFailed(problem, transient=too_long, wants_max_completion_tokens=wants) from None
                     asked = _retry_after(exc.headers)
                 except (urllib.error.URLError, ConnectionError, http.client.HTTPException, OSError) as exc:  # a timeout is an OSError

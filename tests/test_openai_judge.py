@@ -397,6 +397,21 @@ def test_a_404_also_stops_the_judges_later_requests(said):
                                              for v in verdicts[1:])
 
 
+# LMDeploy's proxy (check_request_model in lmdeploy/serve/proxy/proxy.py) to a model none of its nodes serves yet: the
+# nodes of docs/scale-out.md register with it once their model has loaded, or join mid-run
+LMDEPLOY_PROXY_NO_SUCH_MODEL = {"object": "error", "message": "The model `test-model` does not exist.",
+                                "type": "invalid_request_error", "param": None, "code": 404}
+
+
+def test_a_404_is_not_cached_so_the_rerun_once_the_server_serves_the_model_is_answered(tmp_path):
+    """Whether the server serves the model is its state (a proxy whose nodes still load), no part of the cache identity."""
+    with FakeChatServer([(404, LMDEPLOY_PROXY_NO_SUCH_MODEL, 0.0), (200, completion("calm"), 0.0)]) as server:
+        runs = [run_judges([judge_for(server, modalities=("text",), max_concurrency=1)], lines(3), cache=tmp_path / "v.sqlite",
+                           progress=False)["test-model"] for _ in range(2)]
+    assert runs[0]["c0"].transient and runs[0]["c0"].error.endswith("; not cached, so the next run (with --cache) asks again")
+    assert [v.words for v in runs[1].values()] == [["calm"]] * 3 and len(server.requests) == 4
+
+
 @pytest.mark.parametrize("said", [
     {"error": {"message": "Invalid image data", "param": "messages", "code": "invalid_image"}},  # the clip's frames
     {"error": {"message": "This model's maximum context length is 4096 tokens ...", "param": "max_tokens"}},  # its size
