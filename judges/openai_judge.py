@@ -170,7 +170,9 @@ class OpenAIJudge(Judge):
     asks for a clue description (stage one of a two-stage judge).
     :meth:`extract` is the text-only stage two: description + subtitle ->
     emotion words. ``api_key`` is given, or read from the environment variable
-    named by ``api_key_env``; a local server needs none. A clip that fails
+    named by ``api_key_env`` (and read again where a pickled copy, a Ray
+    actor's, runs: such a key is no part of the pickle); a local server needs
+    none. A clip that fails
     (unreadable video, server error after retries, unparseable answer) gets a
     verdict with ``error``. Once ``max_unreachable`` requests in a row could
     not reach the server (connection refused, name not resolved, connect
@@ -320,28 +322,45 @@ class OpenAIJudge(Judge):
         # refused ("settings" or "API key"); later requests sent the same are not sent
         self._refused: tuple[str, str, str] | None = None
         self.extra_body = dict(extra_body or {})
-        from_env = os.environ.get(api_key_env) if api_key_env else None
+        self.api_key_env = api_key_env
+        # a key given as api_key travels with a pickled copy (nowhere else to read it); one read from api_key_env does not
+        self._key_given = bool(api_key)
+        self._take_key(api_key, copy=False)
+        self._slots = threading.BoundedSemaphore(max_concurrency)
+        self._reachability = _Reachability(int(max_unreachable), float(startup_wait))
+
+    def _take_key(self, api_key: str | None, copy: bool) -> None:
+        """Set the key the judge sends, ``api_key`` or else the environment variable ``api_key_env`` names, read now, and
+        what a 401 or 403 says of it, what to check (never the key itself); ``copy``: read where a pickled copy runs."""
+        env = self.api_key_env
+        from_env = os.environ.get(env) if env else None
         self._api_key = api_key or from_env
-        # where the key came from, for the error of a 401 or 403: what to check (never the key itself)
+        where = "where this copy of the judge runs" if copy else "when it was built"
         if api_key:
             self._key_source = "the judge sent its api_key option: check it"
         elif from_env:
-            self._key_source = f"the judge sent the environment variable {api_key_env} (api_key_env): check its value"
-        elif api_key_env:
+            check = f", read {where}: check its value there" if copy else ": check its value"
+            self._key_source = f"the judge sent the environment variable {env} (api_key_env){check}"
+        elif env:
             state = "being empty" if from_env is not None else "not being set"
-            self._key_source = (f"the judge sent no key, the environment variable {api_key_env} (api_key_env) {state} when it "
-                                "was built: set it, or give api_key")
+            fix = "set it, or give api_key"
+            if copy:
+                where += " (a pickled copy, a Ray worker's, reads it there, not where the judge was built)"
+                fix = "set it there (on a Ray cluster, ray.init's runtime_env={'env_vars': {...}}), or give api_key"
+            self._key_source = f"the judge sent no key, the environment variable {env} (api_key_env) {state} {where}: {fix}"
         else:
             self._key_source = ("the judge sent no key, having neither api_key nor api_key_env: give api_key, or api_key_env "
                                 "naming the environment variable that holds it")
-        self._slots = threading.BoundedSemaphore(max_concurrency)
-        self._reachability = _Reachability(int(max_unreachable), float(startup_wait))
 
     def __getstate__(self) -> dict[str, Any]:
         """The judge as a copy for another process (a Ray actor): its locks stay here, and the copy starts with the
         server not yet missed (it counts its own requests) nor warned about (its wait for a server refusing connections
-        starts afresh, and it says so once itself); settings or a key the server refused stay so, their requests unsent."""
+        starts afresh, and it says so once itself); settings or a key the server refused stay so, their requests unsent.
+        A key read from ``api_key_env`` is left out (the pickle may sit in Ray's object store, spill files or logs): the
+        copy reads the variable again where it runs; one given as ``api_key`` travels, having nowhere else to be read."""
         state = self.__dict__.copy()
+        if not self._key_given:
+            state["_api_key"] = state["_key_source"] = None
         reachability: _Reachability = state.pop("_reachability")
         del state["_slots"]
         state["_reachability_settings"] = (reachability.limit, reachability.startup_wait)
@@ -350,6 +369,8 @@ class OpenAIJudge(Judge):
     def __setstate__(self, state: dict[str, Any]) -> None:
         limit, startup_wait = state.pop("_reachability_settings")
         self.__dict__.update(state)
+        if not self._key_given:
+            self._take_key(None, copy=True)
         self._slots = threading.BoundedSemaphore(self.max_concurrency)
         self._reachability = _Reachability(limit, startup_wait)
 

@@ -1442,6 +1442,54 @@ def test_a_pickled_copy_of_a_judge_whose_settings_were_refused_does_not_send_the
         verdict = pickle.loads(pickle.dumps(judge)).judge(Clip("c2", subtitle="hi"))
     assert len(server.requests) == 1 and verdict.error.startswith("not asked, the server having refused the same settings")
 
+
+# -- a pickled copy (a Ray actor's) and the API key: one read from the environment is read again where the copy runs --
+
+
+def test_a_pickled_judge_whose_key_came_from_the_environment_does_not_carry_it(monkeypatch):
+    """The pickle goes to Ray's object store (and may be spilled to disk, or logged): the key stays out of it."""
+    monkeypatch.setenv("MEROV_TEST_KEY", "sk-right-0123456789")
+    data = pickle.dumps(key_judge("http://127.0.0.1:1/v1", api_key_env="MEROV_TEST_KEY"))
+    assert b"sk-right-0123456789" not in data and b"MEROV_TEST_KEY" in data
+
+
+def test_a_pickled_copy_reads_the_key_from_the_environment_where_it_runs(monkeypatch):
+    monkeypatch.setenv("MEROV_TEST_KEY", "sk-wrong")
+    data = pickle.dumps(key_judge("http://127.0.0.1:1/v1", api_key_env="MEROV_TEST_KEY"))
+    monkeypatch.setenv("MEROV_TEST_KEY", "sk-right")  # the worker's environment: another machine's, or Ray's runtime_env
+    with key_checking_server() as (url, keys):
+        copy = pickle.loads(data)
+        copy.base_url = url
+        verdict = copy.judge(Clip("c1", subtitle="hi"))
+    assert keys == ["Bearer sk-right"] and verdict.words == ["calm"]
+
+
+def test_a_pickled_copy_where_the_variable_is_not_set_says_so_in_its_401(monkeypatch):
+    monkeypatch.setenv("MEROV_TEST_KEY", "sk-right")
+    data = pickle.dumps(key_judge("http://127.0.0.1:1/v1", api_key_env="MEROV_TEST_KEY"))
+    monkeypatch.delenv("MEROV_TEST_KEY")
+    with key_checking_server() as (url, keys):
+        copy = pickle.loads(data)
+        copy.base_url = url
+        verdict = copy.judge(Clip("c1", subtitle="hi"))
+    assert keys == [""] and verdict.error.endswith(
+        "(the server refused the API key: the judge sent no key, the environment variable MEROV_TEST_KEY (api_key_env) not "
+        "being set where this copy of the judge runs (a pickled copy, a Ray worker's, reads it there, not where the judge was "
+        "built): set it there (on a Ray cluster, ray.init's runtime_env={'env_vars': {...}}), or give api_key); not cached, "
+        "so the next run (with --cache) asks again")
+
+
+def test_a_pickled_copy_whose_key_was_given_as_api_key_carries_it(monkeypatch):
+    """An api_key given explicitly has nowhere else to be read: it travels with the copy."""
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    data = pickle.dumps(key_judge("http://127.0.0.1:1/v1", api_key="sk-right", api_key_env="OPENAI_API_KEY"))
+    with key_checking_server() as (url, keys):
+        copy = pickle.loads(data)
+        copy.base_url = url
+        verdict = copy.judge(Clip("c1", subtitle="hi"))
+    assert keys == ["Bearer sk-right"] and verdict.words == ["calm"]
+
+
 # -- a server refusing connections before it has answered: the judge says once that it waits, and for how long --
 
 
