@@ -734,10 +734,11 @@ def _refuses_the_field(said: str) -> bool:
 
 def _says_prompt_too_long(said: str) -> bool:
     """Whether a 400's body says the request does not fit the model's context length: vLLM's "This model's maximum context
-    length is 4096 tokens ...", SGLang's "The input (N tokens) is longer than the model's context length (M tokens)",
-    OpenAI's ``context_length_exceeded``. The context is the server's setting (``--max-model-len``), no part of the cache
-    identity, as LMDeploy's ``--session-len`` is."""
-    return re.search(r"context[ _]length", said, re.IGNORECASE) is not None
+    length is 4096 tokens ...", or, to a prompt whose frames' tokens pass it, "The decoder prompt (length 8825) is longer
+    than the maximum model length of 8192. ..."; SGLang's "The input (N tokens) is longer than the model's context length
+    (M tokens)", OpenAI's ``context_length_exceeded``. The context is the server's setting (``--max-model-len``), no part of
+    the cache identity, as LMDeploy's ``--session-len`` is."""
+    return re.search(r"context[ _]length|maximum model length", said, re.IGNORECASE) is not None
 
 
 def _retry_after(headers: Any) -> float:

@@ -217,6 +217,10 @@ def test_a_400_that_names_max_completion_tokens_without_refusing_max_tokens_is_n
 
 SGLANG_PROMPT_TOO_LONG = {"object": "error", "message": "The input (4200 tokens) is longer than the model's context length (4096 tokens).",
                           "type": "BadRequestError", "param": None, "code": 400}
+# vLLM's 400 to a prompt whose frames' tokens pass its --max-model-len (_validate_model_input of its v1 engine's processor)
+VLLM_DECODER_PROMPT_TOO_LONG = {"object": "error", "message": "The decoder prompt (length 8825) is longer than the maximum model "
+                                "length of 8192. Make sure that `max_model_len` is no smaller than the number of text tokens "
+                                "plus multimodal tokens.", "type": "BadRequestError", "param": None, "code": 400}
 
 
 def two_cached_runs(first: Reply, tmp_path: Path) -> tuple[list[Verdict], int]:
@@ -229,7 +233,7 @@ def two_cached_runs(first: Reply, tmp_path: Path) -> tuple[list[Verdict], int]:
     return verdicts, len(server.requests)
 
 
-@pytest.mark.parametrize("said", [VLLM_MAX_TOKENS_TOO_LARGE, SGLANG_PROMPT_TOO_LONG])
+@pytest.mark.parametrize("said", [VLLM_MAX_TOKENS_TOO_LARGE, SGLANG_PROMPT_TOO_LONG, VLLM_DECODER_PROMPT_TOO_LONG])
 def test_a_400_saying_the_prompt_does_not_fit_the_servers_context_is_not_cached(tmp_path, said):
     """It was cached as other 4xx: the run after raising vLLM's --max-model-len (no part of the cache identity) replayed it."""
     verdicts, requests = two_cached_runs((400, said, 0.0), tmp_path)
