@@ -608,7 +608,8 @@ class OpenAIJudge(Judge):
         if refused is None or refused[0] != self._sent_as(fields):
             return None
         return (f"not asked, the server having refused the same {refused[2]} on an earlier clip: {refused[1]}; not cached, so "
-                "the next run (with --cache) asks again")
+                "the next run (with --cache) asks again, the judge built anew (this judge object, as a notebook keeps it, asks "
+                "again only once its settings change)")
 
     def _sent_as(self, fields: dict[str, Any]) -> str:
         """What a request with these settings (``fields``) sends but its messages, as canonical JSON: the URL, the settings,

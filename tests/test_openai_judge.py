@@ -332,7 +332,18 @@ def test_after_the_server_refuses_the_temperature_the_judges_other_clips_fail_un
         verdicts = judge_for(server, modalities=("text",), max_concurrency=1).judge_batch(lines(5))
     assert len(server.requests) == 1 and verdicts[0].error.startswith(f"HTTP 400 from {server.url}/chat/completions")
     assert all(v.error == f"not asked, the server having refused the same settings on an earlier clip: {verdicts[0].error}; "
-                          "not cached, so the next run (with --cache) asks again" for v in verdicts[1:])
+                          "not cached, so the next run (with --cache) asks again, the judge built anew (this judge object, as a "
+                          "notebook keeps it, asks again only once its settings change)" for v in verdicts[1:])
+
+
+def test_a_judge_kept_after_a_refusal_says_its_own_rerun_does_not_ask_again_until_built_anew(tmp_path):
+    """Not cached, so the next run asks again: not this judge object's, which keeps the refusal (a notebook's rerun)."""
+    with FakeChatServer([(404, LMDEPLOY_PROXY_NO_SUCH_MODEL, 0.0), (200, completion("calm"), 0.0)]) as server:
+        judge = judge_for(server, modalities=("text",), max_concurrency=1)
+        runs = [run_judges([judge], lines(2), cache=tmp_path / "v.sqlite", progress=False)["test-model"] for _ in range(2)]
+    assert len(server.requests) == 1 and runs[1]["c0"].error.endswith(
+        "; not cached, so the next run (with --cache) asks again, the judge built anew (this judge object, as a notebook "
+        "keeps it, asks again only once its settings change)")
 
 
 def test_requests_in_flight_when_a_setting_is_refused_are_the_servers_answers_and_no_later_one_is_sent():
@@ -548,7 +559,8 @@ def test_after_a_401_the_judges_other_clips_are_not_sent_with_the_same_key():
         verdicts = key_judge(url, api_key="sk-wrong").judge_batch(lines(5))
     assert len(keys) == 1 and verdicts[0].error.startswith(f"HTTP 401 from {url}/chat/completions")
     assert all(v.transient and v.error == f"not asked, the server having refused the same API key on an earlier clip: "
-                                          f"{verdicts[0].error}" for v in verdicts[1:])
+                                          f"{verdicts[0].error}, the judge built anew (this judge object, as a notebook keeps "
+                                          "it, asks again only once its settings change)" for v in verdicts[1:])
 
 
 @pytest.mark.parametrize("given, source", [
