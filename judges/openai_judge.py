@@ -356,7 +356,7 @@ class OpenAIJudge(Judge):
         """The judge as a copy for another process (a Ray actor): its locks stay here, and the copy starts with the
         server not yet missed (it counts its own requests) nor warned about (its wait for a server refusing connections
         starts afresh, and it says so once itself); settings or a key the server refused stay so, their requests unsent.
-        A key read from ``api_key_env`` is left out (the pickle may sit in Ray's object store, spill files or logs): the
+        A key read from ``api_key_env`` is left out (the pickle sits in Ray's object store, which may spill it to disk): the
         copy reads the variable again where it runs; one given as ``api_key`` travels, having nowhere else to be read."""
         state = self.__dict__.copy()
         if not self._key_given:
