@@ -754,3 +754,35 @@ def test_no_cache_identity_warning_without_a_cache_or_for_a_judge_naming_its_set
     run_judges([SettingsJudge("mine", "calm")], ["c1"], progress=False)
     run_judges([CountingJudge("counted")], ["c1"], cache=tmp_path / "v.sqlite", progress=False)
     assert not [w for w in recwarn if "cache_identity" in str(w.message)]
+
+
+def test_the_progress_bar_counts_the_failed_verdicts_found_in_the_cache(capsys, cache_path):
+    run_judges([CountingJudge("a", fail_on=("s1",))], CLIPS, cache=cache_path, progress=False)
+    run_judges([CountingJudge("a", fail_on=("s1",)), CountingJudge("b")], CLIPS, cache=cache_path, progress=True)
+    assert "failed=1" in capsys.readouterr().err
+
+
+def test_one_clip_instead_of_a_list_is_an_input_error():
+    with pytest.raises(InputError, match=r"^clips=.*: give a list of clips"):
+        run_judges([CountingJudge("j")], Clip("s1"), progress=False)
+
+
+def test_clip_names_repeated_without_videos_are_named_alone():
+    with pytest.raises(InputError, match=r"repeated: s1; rename"):
+        run_judges([CountingJudge("j")], [Clip("s1"), Clip("s1")], progress=False)
+
+
+class PrivateStateJudge(Judge):
+    """A user's judge holding only private state (a client, a memo) beside its name: no settings to name."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self._memo: dict[str, list[str]] = {}
+
+    def judge_batch(self, clips):
+        return [Verdict(self.name, clip.name, words=["calm"]) for clip in clips]
+
+
+def test_a_judges_private_attributes_are_not_taken_for_settings_its_cache_identity_misses(tmp_path, recwarn):
+    run_judges([PrivateStateJudge("mine")], ["c1"], cache=tmp_path / "v.sqlite", progress=False)
+    assert not [w for w in recwarn if "cache_identity" in str(w.message)]
