@@ -786,3 +786,23 @@ class PrivateStateJudge(Judge):
 def test_a_judges_private_attributes_are_not_taken_for_settings_its_cache_identity_misses(tmp_path, recwarn):
     run_judges([PrivateStateJudge("mine")], ["c1"], cache=tmp_path / "v.sqlite", progress=False)
     assert not [w for w in recwarn if "cache_identity" in str(w.message)]
+
+
+def test_an_answer_coming_after_its_judge_was_given_up_at_batch_timeout_is_neither_used_nor_stored(cache_path):
+    # the run goes on (the quick judge works for ~1.2 s) while the slow judge's first answer comes, late, at ~0.5 s
+    clips = [f"s{i}" for i in range(12)]
+    slow, quick = CountingJudge("slow", delay=0.5), CountingJudge("quick", delay=0.1)
+    out = run_judges([slow, quick], clips, cache=cache_path, progress=False, batch_size=1, batch_timeout=0.3)
+    assert slow.calls == ["s0"] and len(quick.calls) == 12  # the late answer was made during the run
+    assert not any(v.ok for v in out["slow"].values())
+    with VerdictCache(cache_path) as cache:
+        assert cache.get_many(slow, [Clip(n) for n in clips]) == {}
+
+
+def test_a_judge_given_up_at_batch_timeout_gives_its_max_workers_slot_back_once():
+    # its slot goes to the others when it is given up; its late batch ending must not free a second one
+    PeakJudge.peak = 0
+    slow = CountingJudge("slow", delay=1.0)
+    peaks = [PeakJudge(f"j{i}", delay=0.1) for i in range(2)]
+    run_judges([slow, *peaks], [f"s{i}" for i in range(8)], progress=False, max_workers=1, batch_size=1, batch_timeout=0.4)
+    assert slow.calls[:1] == ["s0"] and PeakJudge.peak == 1
