@@ -806,3 +806,24 @@ def test_a_judge_given_up_at_batch_timeout_gives_its_max_workers_slot_back_once(
     peaks = [PeakJudge(f"j{i}", delay=0.1) for i in range(2)]
     run_judges([slow, *peaks], [f"s{i}" for i in range(8)], progress=False, max_workers=1, batch_size=1, batch_timeout=0.4)
     assert slow.calls[:1] == ["s0"] and PeakJudge.peak == 1
+
+
+def test_the_failures_of_a_judge_that_raises_are_cached_as_its_own_failures_would_be(cache_path):
+    # not transient: like a failure the judge reports itself, it is judged again only with retry_failed
+    judge = RaisingJudge("down")
+    out = run_judges([judge], CLIPS, cache=cache_path, progress=False)
+    assert not any(v.transient for v in out["down"].values())
+    with VerdictCache(cache_path) as cache:
+        stored = cache.get_many(judge, [Clip(n) for n in CLIPS])
+    assert sorted(stored) == CLIPS and all("raised ConnectionError: server went away" in v.error for v in stored.values())
+
+
+def test_a_judge_past_a_short_batch_timeout_is_given_up_within_a_fraction_of_a_second():
+    # the run looks for late judges every quarter of batch_timeout (at most every second), not only every second
+    release = threading.Event()
+    started = time.monotonic()
+    try:
+        out = run_judges([HeldJudge("hung", release)], ["s1"], progress=False, batch_timeout=0.2)
+    finally:
+        release.set()
+    assert time.monotonic() - started < 0.8 and not out["hung"]["s1"].ok
