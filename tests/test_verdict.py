@@ -51,3 +51,21 @@ def test_an_exception_for_want_of_memory_is_not_cached_and_says_so(exc):
     # it was cached as the clip's failure (the face and speech-text judges): the run after freeing memory replayed it
     verdict = Verdict.from_exception("j", "s1", exc)
     assert verdict.transient and verdict.error.endswith("(out of memory: free memory and rerun; not cached, the next run asks again)")
+
+
+def test_a_failure_with_an_empty_message_is_still_a_failure():
+    # ok means no error was set, not a non-empty one: an exception without a message is a failure too
+    assert Verdict.from_exception("j", "s1", InputError("")).ok is False
+
+
+def test_to_dict_copies_the_words_and_scores_so_changing_it_leaves_the_verdict_as_it_was():
+    verdict = Verdict("j", "s1", words=["happy"], scores={"happy": 0.9})
+    data = verdict.to_dict()
+    data["words"].append("sad")
+    data["scores"]["sad"] = 0.1
+    assert (verdict.words, verdict.scores) == (["happy"], {"happy": 0.9})
+
+
+def test_a_failed_verdicts_raw_text_quoting_half_an_emoji_is_kept_as_its_escape():
+    verdict = Verdict.failed("j", "s1", "no words", raw="smiles \ud83d")
+    assert verdict.raw == "smiles \\ud83d" and verdict.to_json().encode("utf-8")
