@@ -827,3 +827,9 @@ def test_a_judge_past_a_short_batch_timeout_is_given_up_within_a_fraction_of_a_s
     finally:
         release.set()
     assert time.monotonic() - started < 0.8 and not out["hung"]["s1"].ok
+
+
+def test_replayed_words_stored_again_in_another_order_are_served_in_that_order_not_from_the_cache(cache_path):
+    run_judges([ReplayJudge("r", labels={"s1": ["happy", "sad"]})], ["s1"], cache=cache_path, progress=False)
+    out = run_judges([ReplayJudge("r", labels={"s1": ["sad", "happy"]})], ["s1"], cache=cache_path, progress=False)
+    assert out["r"]["s1"].words == ["sad", "happy"]
