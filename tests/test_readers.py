@@ -250,6 +250,12 @@ def test_a_clips_stored_words_given_as_any_collection_of_words_are_served_as_the
     assert sorted(ReplayJudge("toy", labels={"c1": words}).judge(Clip("c1")).words) == ["happy", "sad"]
 
 
+def test_a_clips_stored_words_given_as_a_set_are_served_sorted_so_the_judges_identity_is_the_same_every_run():
+    # a set's order of strings changes from one Python process to the next (hash randomisation)
+    words = {"happy", "sad", "angry", "calm", "tense", "bored", "proud", "afraid"}
+    assert ReplayJudge("toy", labels={"c1": words}).judge(Clip("c1")).words == sorted(words)
+
+
 def test_a_clip_stored_as_none_is_one_the_judge_did_not_answer():
     verdict = ReplayJudge("toy", labels={"c1": None}).judge(Clip("c1"))
     assert not verdict.ok and "no stored output for 'c1'" in verdict.error
