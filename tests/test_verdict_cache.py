@@ -157,6 +157,16 @@ def test_the_file_records_each_judge_identity_readably(cache, tmp_path):
     assert (name, json.loads(identity)) == ("j", {"name": "j", "class": "PromptedJudge", "prompt_version": "v7"})
 
 
+def test_a_judge_identity_holding_a_path_is_stored_and_recorded_as_its_text(cache, tmp_path):
+    judge = PromptedJudge(prompt_version=tmp_path / "prompt.txt")  # a Path, as a judge's identity may name its model folder
+    cache.put(judge, Clip("s1"), Verdict("j", "s1", words=["sad"]))
+    assert cache.get_many(judge, [Clip("s1")])["s1"].words == ["sad"]
+    with sqlite3.connect(tmp_path / "verdicts.sqlite") as conn:
+        ((identity,),) = conn.execute("SELECT identity FROM judge_identities").fetchall()
+    conn.close()
+    assert json.loads(identity)["prompt_version"] == str(tmp_path / "prompt.txt")
+
+
 def test_the_file_is_in_wal_mode(cache, tmp_path):
     with sqlite3.connect(tmp_path / "verdicts.sqlite") as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
@@ -354,7 +364,8 @@ def test_a_cache_damaged_inside_is_a_one_line_error_naming_the_file(tmp_path):
         cache.get_many(judge, clips)
 
 
-@pytest.mark.parametrize("damaged", ['{"judge": "j", "clip": "s', '{"words": ["sad"]}', '[1, 2]', '{"judge": "j", "clip": "s1", "words": 5}'])
+@pytest.mark.parametrize("damaged", ['{"judge": "j", "clip": "s', '{"words": ["sad"]}', '[1, 2]', '{"judge": "j", "clip": "s1", "words": 5}',
+                                     '{"judge": "j", "clip": "s1", "words": ["sad", 5]}', '{"judge": "j", "clip": "s2", "words": ["sad"]}'])
 def test_a_damaged_stored_verdict_is_judged_again_and_the_others_are_kept(tmp_path, damaged):
     path, judge, clips = tmp_path / "c.sqlite", PromptedJudge(), [Clip("s1"), Clip("s2")]
     with VerdictCache(path) as cache:
@@ -412,3 +423,22 @@ def test_a_cache_that_cannot_be_created_is_a_one_line_error_not_called_damaged(t
                                          r"make the file and its folder writable") as caught:
         VerdictCache(tmp_path / "new.sqlite")
     assert "delete" not in str(caught.value)
+
+
+def test_a_video_unreadable_in_one_run_is_looked_up_and_stored_in_the_next_run_of_the_same_cache(cache, video, monkeypatch):
+    # what digest_videos found unreadable holds for its own run only: the file may be readable again by the next
+    refused = {"now": True}
+
+    def refuse_once(path, _read=verdict_cache_module.sha256_file):
+        if refused["now"]:
+            raise PermissionError(13, "Permission denied", str(path))
+        return _read(path)
+
+    monkeypatch.setattr(verdict_cache_module, "sha256_file", refuse_once)
+    clip, judge = Clip.coerce(video), PromptedJudge()
+    with pytest.warns(UserWarning, match="cannot read the video"):
+        cache.digest_videos([clip])
+    refused["now"] = False
+    cache.digest_videos([clip])
+    cache.put(judge, clip, Verdict("j", clip.name, words=["sad"]))
+    assert cache.get_many(judge, [clip])[clip.name].words == ["sad"]
