@@ -644,6 +644,14 @@ def test_videos_are_hashed_for_the_cache_under_a_progress_bar_of_their_own(tmp_p
     assert "hashing videos" in capsys.readouterr().err and list(out["j"]) == ["v1", "v2"]
 
 
+def test_one_video_is_hashed_without_a_progress_bar_of_its_own(tmp_path, cache_path, capsys):
+    video = tmp_path / "v1.mp4"
+    video.write_bytes(b"v1" * 1000)
+    run_judges([CountingJudge("j")], [video], cache=cache_path, progress=True)
+    err = capsys.readouterr().err
+    assert "judging" in err and "hashing videos" not in err
+
+
 def test_a_cache_that_cannot_be_written_is_a_one_line_error_before_any_judging(cache_path, monkeypatch):
     with VerdictCache(cache_path) as keeper:  # open, as another run would hold it: the file stays in WAL mode
         run_judges([CountingJudge("j")], ["s1"], cache=keeper, progress=False)

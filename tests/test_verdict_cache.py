@@ -142,6 +142,13 @@ def test_put_many_with_fewer_verdicts_than_clips_is_refused(cache):
     assert cache.stats()["verdicts"] == 0
 
 
+def test_put_many_with_fewer_texts_than_verdicts_is_refused(cache):
+    verdicts = [Verdict("j", "s1", words=["sad"]), Verdict("j", "s2", words=["calm"])]
+    with pytest.raises(ValueError, match="2 clips but 2 verdicts and 1 texts"):
+        cache.put_many(PromptedJudge(), [Clip("s1"), Clip("s2")], verdicts, [verdicts[0].to_json()])
+    assert cache.stats()["verdicts"] == 0
+
+
 def test_a_put_the_database_refuses_leaves_the_cache_usable(cache):
     with pytest.raises(sqlite3.IntegrityError):
         cache.put(PromptedJudge(name=None), Clip("s1"), Verdict("j", "s1", words=["sad"]))
