@@ -686,3 +686,66 @@ def test_split_and_labels_can_be_read_from_a_named_pipe_as_shell_process_substit
             if writer.is_alive():  # the reader refused the pipe, or the writer is just ending: let it finish, never wait for one
                 os.close(os.open(fifo, os.O_RDONLY | os.O_NONBLOCK))
             writer.join()
+
+
+# -- registry: specifications added by the judge-side mutation check ----------------------------------
+def test_classes_of_one_name_from_two_modules_without_files_are_not_taken_for_one_class_redefined(monkeypatch):
+    # no source file to compare (classes made by exec or in a module built in memory): another module's class is refused
+    monkeypatch.setattr(registry, "_REGISTRY", {})
+    first, second = (type("Mine", (_Recorder,), {"__module__": module, "__qualname__": "Mine"}) for module in ("memory_a", "memory_b"))
+    register_judge("mine")(first)
+    with pytest.raises(ValueError, match="judge type 'mine' is already registered by Mine"):
+        register_judge("mine")(second)
+
+
+def test_a_misspelt_judge_type_gets_did_you_mean():
+    with pytest.raises(InputError, match=r"^unknown judge type 'replya'; did you mean 'replay'"):
+        build_judge("replya", name="r")
+
+
+class _Options(Judge):
+    """Takes a required model and any options besides."""
+
+    def __init__(self, name: str, model: str, **options):
+        self.name, self.model, self.options = name, model, options
+
+    def judge_batch(self, clips):  # pragma: no cover - never run
+        return []
+
+
+def test_a_missing_parameter_of_a_judge_taking_any_options_is_named_as_needed_not_the_options_as_refused(monkeypatch):
+    monkeypatch.setitem(registry._REGISTRY, "options", _Options)
+    with pytest.raises(InputError, match=r"^judge type 'options' needs parameter model: "):
+        build_judge("options", name="o", temperature=0.2)
+
+
+def test_an_empty_yaml_config_is_refused_as_one_without_judges(tmp_path):
+    refuse_file(tmp_path, "judges.yaml", "# nothing yet\n", r"judges\.yaml: no judges; write one \[\[judge\]\] table per judge")
+
+
+@pytest.mark.parametrize("written", [".", ".."])
+def test_a_path_written_as_dot_or_dot_dot_is_relative_to_the_config_file(tmp_path, written):
+    assert registry.resolve_paths({"model": written}, tmp_path / "configs") == {"model": str((tmp_path / "configs" / written).resolve())}
+
+
+def test_a_judge_with_an_empty_name_is_named_by_its_number_in_an_error(tmp_path):
+    refuse_file(tmp_path, "judges.toml", '[[judge]]\ntype = "replay"\nname = ""\npath = 3\n', r"judges\.toml: judge #1: path = 3 is not a path")
+
+
+class _DefaultNamed(_Recorder):
+    """A judge type whose judges are all named 'same' unless given a name."""
+
+    def __init__(self, name: str = "same", **params):
+        super().__init__(name, **params)
+
+
+def test_judges_left_to_the_same_default_name_in_one_config_are_refused(tmp_path, monkeypatch):
+    monkeypatch.setitem(registry._REGISTRY, "default-named", _DefaultNamed)
+    refuse_file(tmp_path, "judges.toml", '[[judge]]\ntype = "default-named"\n' * 2,
+                r"judges\.toml: judge names must be unique; repeated: same", load=judges_from_config)
+
+
+def test_the_types_of_a_config_are_read_with_none_for_an_entry_that_is_not_a_table(tmp_path):
+    path = tmp_path / "judges.toml"
+    path.write_text('judge = [1, { type = "replay" }]\n', encoding="utf-8")
+    assert registry.config_judge_types(path) == [None, "replay"]
