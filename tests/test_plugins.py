@@ -114,3 +114,25 @@ def test_a_plugins_judge_may_take_a_parameter_named_like_a_path_that_is_not_text
     config.write_text('plugins = ["./versioned.py"]\n[[judge]]\ntype = "versioned-plugin-judge"\nname = "v"\nmodel = 3\n', encoding="utf-8")
     (judge,) = judges_from_config(config)
     assert judge.model == 3
+
+
+def _write_plugin(folder: Path, file_name: str, type_name: str) -> None:
+    (folder / file_name).write_text(
+        "from judges.base import Judge\nfrom judges.registry import register_judge\n\n"
+        f"@register_judge({type_name!r})\nclass Plain(Judge):\n"
+        "    def __init__(self, name='p'):\n        self.name = name\n\n"
+        "    def judge_batch(self, clips):\n        return []\n", encoding="utf-8")
+
+
+def test_a_plugin_named_by_its_py_file_alone_is_the_file_beside_the_config(tmp_path):
+    _write_plugin(tmp_path, "bare_plugin_file.py", "bare-file-plugin-judge")
+    config = tmp_path / "judges.toml"
+    config.write_text('plugins = ["bare_plugin_file.py"]\n[[judge]]\ntype = "bare-file-plugin-judge"\n', encoding="utf-8")
+    assert [judge.name for judge in judges_from_config(config)] == ["p"]
+
+
+def test_one_plugin_given_as_text_not_a_list_is_imported(tmp_path):
+    _write_plugin(tmp_path, "single_plugin.py", "single-text-plugin-judge")
+    config = tmp_path / "judges.toml"
+    config.write_text('plugins = "./single_plugin.py"\n[[judge]]\ntype = "single-text-plugin-judge"\n', encoding="utf-8")
+    assert [judge.name for judge in judges_from_config(config)] == ["p"]
