@@ -256,6 +256,18 @@ def test_a_clips_stored_words_given_as_a_set_are_served_sorted_so_the_judges_ide
     assert ReplayJudge("toy", labels={"c1": words}).judge(Clip("c1")).words == sorted(words)
 
 
+def test_a_clip_named_by_a_number_in_labels_is_served_under_its_text():
+    # clip names are text; np.load or a YAML mapping may give 1 for the clip named '1'
+    assert ReplayJudge("toy", labels={1: ["happy"]}).judge(Clip("1")).words == ["happy"]
+
+
+def test_a_replay_judge_given_both_a_path_and_labels_is_refused(tmp_path):
+    output = tmp_path / "judge-openset.csv"
+    output.write_text("name,openset\nc1,sad\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"give path = .* \(or, in Python, labels=; not both\)"):
+        ReplayJudge("toy", path=output, labels={"c1": ["happy"]})
+
+
 def test_a_clip_stored_as_none_is_one_the_judge_did_not_answer():
     verdict = ReplayJudge("toy", labels={"c1": None}).judge(Clip("c1"))
     assert not verdict.ok and "no stored output for 'c1'" in verdict.error
