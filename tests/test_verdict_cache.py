@@ -247,6 +247,18 @@ def test_a_video_is_hashed_once_across_reopenings(tmp_path, video, monkeypatch):
     assert len(hashed) == 1
 
 
+def test_a_video_named_by_a_relative_and_by_its_absolute_path_is_hashed_once(tmp_path, video, monkeypatch):
+    hashed = []
+    real = verdict_cache_module.sha256_file
+    monkeypatch.setattr(verdict_cache_module, "sha256_file", lambda path: hashed.append(path) or real(path))
+    monkeypatch.chdir(video.parent)
+    with VerdictCache(tmp_path / "c.sqlite") as cache:
+        cache.file_digest(video.name)
+    with VerdictCache(tmp_path / "c.sqlite") as cache:
+        cache.file_digest(video)
+    assert len(hashed) == 1
+
+
 def test_a_video_whose_file_name_is_not_utf8_is_hashed_and_its_verdict_stored(tmp_path):
     # SQLite refused its path: UnicodeEncodeError: 'utf-8' codec can't encode character '\udce9' ... surrogates not allowed
     video = tmp_path / os.fsdecode(b"\xe9motion.mp4")
