@@ -398,6 +398,18 @@ def test_a_damaged_stored_verdict_is_judged_again_and_the_others_are_kept(tmp_pa
         assert cache.get_many(judge, clips)["s1"].words == ["sad"]
 
 
+def test_a_stored_verdict_held_as_a_blob_of_its_json_is_served(tmp_path):
+    # SQLite gives bytes for a BLOB: a row whose text another tool wrote as one is read, not judged again
+    path, judge = tmp_path / "c.sqlite", PromptedJudge()
+    with VerdictCache(path) as cache:
+        cache.put(judge, Clip("s1"), Verdict("j", "s1", words=["sad"]))
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE verdicts SET verdict = CAST(verdict AS BLOB)")
+    conn.close()
+    with VerdictCache(path) as cache:
+        assert cache.get_many(judge, [Clip("s1")]) == {"s1": Verdict("j", "s1", words=["sad"])}
+
+
 def test_a_cache_of_another_format_version_is_an_input_error(tmp_path):
     path = tmp_path / "c.sqlite"
     VerdictCache(path).close()
