@@ -749,3 +749,29 @@ def test_the_types_of_a_config_are_read_with_none_for_an_entry_that_is_not_a_tab
     path = tmp_path / "judges.toml"
     path.write_text('judge = [1, { type = "replay" }]\n', encoding="utf-8")
     assert registry.config_judge_types(path) == [None, "replay"]
+
+
+def test_the_files_of_a_config_include_a_plugin_judges_dot_relative_file_beside_the_config(tmp_path, monkeypatch):
+    folder = tmp_path / "configs"
+    folder.mkdir()
+    (folder / "reasons.csv").write_text("name,reason\n", encoding="utf-8")
+    path = folder / "judges.toml"
+    path.write_text('[[judge]]\ntype = "my-plugin-type"\nname = "mine"\nreasons = "./reasons.csv"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # not the config's folder
+    assert registry.config_input_files(path) == {f"the reasons of judge 'mine' in {path}": (folder / "reasons.csv").resolve()}
+
+
+def test_the_files_of_a_config_include_the_paths_of_a_judges_nested_tables(tmp_path):
+    path = tmp_path / "judges.toml"
+    path.write_text('[[judge]]\ntype = "two-stage"\nname = "ts"\n[judge.describer]\ntype = "replay"\nname = "d"\npath = "./d.csv"\n',
+                    encoding="utf-8")
+    assert list(registry.config_input_files(path).values()) == [(tmp_path / "d.csv").resolve()]
+
+
+def test_the_type_of_a_plugins_judge_is_not_taken_for_a_file_it_reads(tmp_path, monkeypatch):
+    # a file in the working folder that happens to share the type's name is no input of the judge
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mine").write_text("notes\n", encoding="utf-8")
+    path = tmp_path / "judges.toml"
+    path.write_text('[[judge]]\ntype = "mine"\nname = "m"\n', encoding="utf-8")
+    assert registry.config_input_files(path) == {}
