@@ -5,7 +5,8 @@ import time
 
 import pytest
 
-from judges.answer_parsing import words_from_answer
+from judges.answer_parsing import verdict_from_answer, without_unfinished_word, words_from_answer
+from judges.chinese_answer_patterns import MAX_HAN_PER_LABEL
 
 
 def test_a_comma_list_gives_its_words_lower_cased():
@@ -210,7 +211,8 @@ def test_a_json_object_with_an_empty_list_is_no_emotion_not_its_key():
 @pytest.mark.parametrize(
     "answer",
     ["Sure, here are the emotions: happy, sad", "Sure! Here are the emotions: happy, sad", "Emotion words: happy, sad",
-     "The character's feelings are: happy, sad", "The main character feels: happy, sad"],
+     "The character's feelings are: happy, sad", "The main character feels: happy, sad",
+     "From the video, the most evident emotions: happy, sad"],
 )
 def test_a_lead_in_ending_in_a_colon_is_dropped_not_read_as_a_word(answer):
     assert words_from_answer(answer) == (["happy", "sad"], None)
@@ -643,7 +645,8 @@ def test_a_lead_in_sentence_denying_every_emotion_is_no_emotion():
 
 
 @pytest.mark.parametrize("answer", ["1. happy 2. relieved", "happy | relieved", "happy|relieved", "happy + relieved",
-                                    "happy 😊, relieved", "happy 😊 relieved 😌", "😊 happy, relieved 👍🏽"])
+                                    "happy 😊, relieved", "happy 😊 relieved 😌", "😊 happy, relieved 👍🏽",
+                                    "happy 👍🏿 relieved"])
 def test_other_separators_and_emoji_beside_the_words_lose_no_word(answer):
     assert words_from_answer(answer) == (["happy", "relieved"], None)
 
@@ -699,13 +702,15 @@ def test_a_traditional_chinese_denial_and_a_denial_over_or_are_no_words_and_word
     assert words_from_answer(answer) == (expected, None)
 
 
-@pytest.mark.parametrize("answer", ["心态平和乐观", "比较温和友善", "很平和开心", "不可或缺的快乐", "一团和气的样子", "开心或许紧张"])
+@pytest.mark.parametrize("answer", ["心态平和乐观", "比较温和友善", "很平和开心", "不可或缺的快乐", "一团和气的样子", "开心或许紧张", "宽和友善", "积极参与其中",
+                                    "来不及反应"])
 def test_a_chinese_joiner_that_is_part_of_a_word_does_not_split_the_answer(answer):
     # 平和, 温和, 一团和气, 不可或缺, 或许 were cut in two: '心态平', '比较温', '很平', '不可', '许紧张' became words
+    # (宽和, 参与, 来不及: a mutant splitting them, '宽', '积极参', '来不', survived the tests)
     assert words_from_answer(answer) == ([answer], None)
 
 
-@pytest.mark.parametrize("answer", ["无法判断情绪", "無法判斷", "这个人看起来很开心。"])
+@pytest.mark.parametrize("answer", ["无法判断情绪", "無法判斷", "难以判断", "这个人看起来很开心。"])
 def test_a_chinese_cannot_judge_or_sentence_is_an_error_not_a_word(answer):
     # these were each taken for one emotion word
     words, error = words_from_answer(answer)
@@ -778,7 +783,8 @@ def test_a_chinese_field_naming_the_emotion_state_or_judgement_before_a_full_wid
 @pytest.mark.parametrize("answer, words", [("开心：她在笑", ["开心"]), ("开心：因为她在笑", ["开心"]), ("Happy：她在笑", ["happy"]),
                                            ("开心：是", ["开心"]), ("开心：高", ["开心"]), ("紧张：有点", ["紧张"]), ("难过：否", []),
                                            ("紧张：没有", []), ("难过：无", []), ("总结：开心", ["开心"]), ("我认为：开心和兴奋", ["开心", "兴奋"]),
-                                           ("中文：开心；English：happy", ["开心", "happy"])])
+                                           ("中文：开心；English：happy", ["开心", "happy"]),
+                                           ("难过：因为失败", ["难过"])])
 def test_a_chinese_checklist_value_explanation_or_lead_in_around_a_full_width_colon_is_no_word(answer, words):
     # these gave the value, the clause or the lead-in as a word ('开心：是' gave 开心, 是 (yes); '难过：否' gave 难过, 否, the
     # emotion said absent; '开心：她在笑' gave 她在笑 (she laughs)), as 'Happy: yes', 'Sad: no', 'Happy: she laughs' do not
@@ -858,4 +864,68 @@ def test_a_long_run_of_white_space_reads_as_one_and_is_read_at_once(answer, word
 def test_a_run_of_white_space_holding_a_tab_separates_words_as_one_tab_does(answer, words):
     # read as one space, the run merged the words a tab separates: 'happy\t\tsad' gave the one word 'happy sad' where
     # 'happy\tsad' gives happy, sad (and did before runs of white space were collapsed)
+    assert words_from_answer(answer) == (words, None)
+
+
+def test_an_empty_list_after_a_lead_in_is_no_emotion_though_it_holds_a_space():
+    assert words_from_answer("Emotions: [ ]") == ([], None)
+
+
+def test_a_chinese_item_as_long_as_the_limit_is_still_a_word():
+    answer = "又开心又有点紧张"
+    assert len(answer) == MAX_HAN_PER_LABEL
+    assert words_from_answer(answer) == ([answer], None)
+
+
+@pytest.mark.parametrize("answer", ["not only happy or relieved", "no doubt happy or relieved"])
+def test_an_or_after_not_only_or_no_doubt_carries_no_denial_on_to_the_next_word(answer):
+    assert words_from_answer(answer) == (["happy", "relieved"], None)
+
+
+def test_an_answer_cut_off_after_a_closing_bracket_keeps_its_last_item():
+    assert without_unfinished_word("happy, relieved (mostly)") == "happy, relieved (mostly)"
+
+
+def test_an_answer_cut_off_in_a_list_of_one_word_a_line_loses_only_its_last_line():
+    assert without_unfinished_word("happy\nrelieved\nexci") == "happy\nrelieved\n"
+
+
+def test_a_description_cut_off_at_the_token_limit_keeps_its_last_word():
+    verdict = verdict_from_answer("j", "c", "She smiles, then", "describe", token_limit="max_tokens=8", cut=True)
+    assert (verdict.description, verdict.error) == ("She smiles, then", None)
+
+
+def test_an_explanation_under_a_markdown_heading_after_the_answer_gives_no_words():
+    answer = "happy, relieved\n### Reasoning: the man smiles and then he cries"
+    assert words_from_answer(answer) == (["happy", "relieved"], None)
+
+
+def test_a_word_then_a_spaced_hyphen_and_a_denied_word_gives_the_word_not_its_denial():
+    assert words_from_answer("Calm - not angry") == (["calm"], None)
+
+
+def test_not_yet_before_a_word_denies_it_and_is_no_joiner():
+    assert words_from_answer("calm, not yet angry") == (["calm"], None)
+
+
+def test_a_json_object_without_a_key_naming_the_answer_gives_all_its_strings_a_type_key_included():
+    assert words_from_answer('{"type": "joy", "mood": "relieved"}') == (["joy", "relieved"], None)
+
+
+def test_a_json_items_name_key_comes_before_its_value_key_whichever_is_written_first():
+    assert words_from_answer('{"emotions": [{"value": "happy", "name": "joy"}]}') == (["joy"], None)
+
+
+def test_a_json_presence_key_set_to_null_does_not_say_the_emotion_is_absent():
+    assert words_from_answer('{"emotion": "sad", "present": null}') == (["sad"], None)
+
+
+def test_brackets_nested_too_deep_for_a_json_reader_are_an_unparseable_answer_not_a_crash():
+    words, error = words_from_answer("[" * 100_000)
+    assert words == [] and error.startswith("unparseable answer")
+
+
+@pytest.mark.parametrize("answer, words", [("这个人的情绪是开心", ["开心"]), ("视频中人物的情绪是开心和兴奋", ["开心", "兴奋"]),
+                                           ("情绪主要是开心", ["开心"])])
+def test_a_chinese_lead_in_naming_whose_emotion_it_is_gives_the_list_after_it(answer, words):
     assert words_from_answer(answer) == (words, None)
