@@ -26,6 +26,7 @@ def extractor(data_root):
         "She doesn't seem angry.",
         "Neither happy nor sad.",
         "She is barely happy.",
+        "She is hardly happy.",
         "She doesnt seem angry.",
     ],
 )
@@ -47,7 +48,7 @@ def test_negation_stops_at_a_clause_boundary(extractor):
 
 
 @pytest.mark.parametrize("text", ["He is calm, with no visible signs of distress or agitation.",
-                                  "He is calm, without any obvious sign of anger."])
+                                  "He is calm, without any obvious sign of anger.", "He is calm, with no evidence of real anger."])
 def test_words_like_visible_signs_of_do_not_use_up_a_negation_s_reach(extractor, text):
     # 'distress', 'agitation', 'anger' were kept as emotions shown
     assert extractor.extract_words(text) == ["calm"]
@@ -91,6 +92,28 @@ def test_a_negator_inside_a_negation_is_not_itself_negated_and_opens_its_own_rea
 
 def test_what_follows_rather_than_is_contrasted_away(extractor):
     assert extractor.extract_words("She seems calm rather than angry.") == ["calm"]
+
+
+def test_what_follows_instead_of_is_contrasted_away(extractor):
+    assert extractor.extract_words("She seems calm instead of angry.") == ["calm"]
+
+
+def test_a_negation_scope_reaches_three_words_by_default():
+    assert NegationScope().negated(["not", "at", "all", "happy"])[-1] is True
+    assert NegationScope().negated(["not", "at", "all", "very", "happy"])[-1] is False
+
+
+def test_an_or_carries_a_negation_on_with_its_whole_reach():
+    assert NegationScope(window=3).negated(["not", "angry", "or", "very", "sad"]) == [False, True, True, True, True]
+
+
+def test_an_of_right_after_a_negator_does_not_use_up_its_reach():
+    assert NegationScope(window=1).negated(["lack", "of", "joy"]) == [False, True, True]
+
+
+def test_a_semicolon_ends_a_negation_s_reach():
+    wide = LexicalExtractor(vocabulary=["tired", "happy"], stoplist=(), negation_window=5)
+    assert wide.extract_words("He is not tired; happy") == ["happy"]
 
 
 def test_no_doubt_does_not_negate(extractor):
