@@ -351,10 +351,11 @@ def test_npz_items_that_are_not_one_per_sample_are_an_input_error(tmp_path):
         read_judge_output(path)
 
 
-def test_npz_arrays_of_different_lengths_are_an_input_error(tmp_path):
+@pytest.mark.parametrize("names, items", [(["a", "b"], ["happy"]), (["a"], ["happy", "sad"])])
+def test_npz_arrays_of_different_lengths_are_an_input_error(tmp_path, names, items):
     path = tmp_path / "p.npz"
-    np.savez(path, filenames=np.array(["a", "b"]), fileitems=np.array(["happy"]))
-    with pytest.raises(InputError, match="'filenames' has 2 entries but 'fileitems' has 1"):
+    np.savez(path, filenames=np.array(names), fileitems=np.array(items))
+    with pytest.raises(InputError, match=f"'filenames' has {len(names)} entries but 'fileitems' has {len(items)}"):
         read_judge_output(path)
 
 
@@ -403,6 +404,20 @@ def test_a_csv_row_with_more_cells_than_the_header_is_located_not_cut_to_its_fir
         refuse_file(tmp_path, "p.csv", text, r"p\.csv:2: 3 cells but the header names 2 columns; quote the openset cell", load=load)
     (tmp_path / "p.csv").write_text("name,openset\ns1,happy,,\n", encoding="utf-8")  # empty cells after the last column are nothing
     assert read_judge_output(tmp_path / "p.csv") == {"s1": ["happy"]}
+
+
+def test_cells_of_only_spaces_after_the_last_column_are_nothing(tmp_path):
+    (tmp_path / "p.csv").write_text("name,openset\ns1,happy, , \n", encoding="utf-8")
+    assert read_judge_output(tmp_path / "p.csv") == {"s1": ["happy"]}
+
+
+def test_a_clip_named_name_whose_answer_is_not_the_column_name_is_read_as_a_clip(tmp_path):
+    (tmp_path / "p.csv").write_text("name,openset\nname,happy\n", encoding="utf-8")
+    assert read_judge_output(tmp_path / "p.csv") == {"name": ["happy"]}
+
+
+def test_a_csv_header_of_one_quoted_name_never_closed_is_malformed_not_tab_separated(tmp_path):
+    refuse_file(tmp_path, "p.csv", '"name\n', r"p\.csv:1: malformed CSV: unexpected end of data", load=read_judge_output)
 
 
 def test_a_csv_row_with_fewer_cells_than_the_header_is_located_not_read_as_an_empty_answer(tmp_path):
@@ -464,6 +479,7 @@ def test_a_jsonl_line_that_is_not_an_object_is_named_in_jsons_words(tmp_path, li
 
 @pytest.mark.parametrize("line, found", [('{"name": null, "labels": ["happy"]}', "'name' is null"),
                                          ('{"name": "", "labels": ["happy"]}', "'name' is \"\""),
+                                         ('{"name": true, "labels": ["happy"]}', "'name' is true"),
                                          ('{"name": "b", "labels": {"happy": 1}}', "'labels' is {\"happy\": 1}"),
                                          ('{"name": "b", "labels": [["happy"]]}', "'labels' is \\[\\[\"happy\"\\]\\]")])
 def test_a_jsonl_line_whose_name_or_labels_are_of_the_wrong_kind_is_located_not_read_loosely(tmp_path, line, found):
@@ -474,6 +490,13 @@ def test_a_npz_whose_fileitems_are_numbers_is_refused_not_scored_as_unknown_word
     path = tmp_path / "p.npz"
     np.savez(path, filenames=np.array(["a", "b"]), fileitems=np.array([3, 5]))
     with pytest.raises(InputError, match=r"p\.npz: 'fileitems' holds numbers \(int64\), not emotion words"):
+        read_judge_output(path)
+
+
+def test_a_npz_whose_fileitems_are_true_or_false_is_refused_as_numbers_are(tmp_path):
+    path = tmp_path / "p.npz"
+    np.savez(path, filenames=np.array(["a", "b"]), fileitems=np.array([True, False]))
+    with pytest.raises(InputError, match=r"p\.npz: 'fileitems' holds numbers \(bool\), not emotion words"):
         read_judge_output(path)
 
 

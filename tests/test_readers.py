@@ -125,10 +125,11 @@ def test_a_csv_separated_by_tabs_or_semicolons_with_its_header_quoted_is_told_to
         read_judge_output(path)
 
 
-def test_a_tsv_file_is_told_to_be_saved_comma_separated_as_csv(tmp_path):
-    path = tmp_path / "pred.tsv"
+@pytest.mark.parametrize("suffix", [".tsv", ".tab"])
+def test_a_tsv_file_is_told_to_be_saved_comma_separated_as_csv(tmp_path, suffix):
+    path = tmp_path / f"pred{suffix}"
     path.write_text("name\topenset\na\thappy\n")
-    with pytest.raises(InputError, match=r"unknown judge-output format '\.tsv'.*\(a tab-separated file: save it comma-separated, as \.csv\)$"):
+    with pytest.raises(InputError, match=rf"unknown judge-output format '\{suffix}'.*\(a tab-separated file: save it comma-separated, as \.csv\)$"):
         read_judge_output(path)
 
 
