@@ -21,8 +21,8 @@ _JSON_KEY = re.compile(r'"[^"\n]*"\s*:')
 _QUOTE = re.compile(r'(?<!\\)"')
 # JSON keys naming the answer ("emotion", "emotions", "primary_emotion", "detectedLabels", "emotional_state", "情绪"): a
 # word naming the answer, with only ranks and qualifiers beside it, not a property of the answer ("emotion_intensity",
-# "label_confidence"); and beside one a key naming only a rank ("second", "other"): in an object holding one, the other keys
-# ("confidence", "reason") hold no words.
+# "label_confidence"); and a key naming only a rank ("primary", "second", "other"): in an object holding either, the other
+# keys ("confidence", "reason") hold no words.
 _ANSWER_KEY_WORDS = frozenset({"emotion", "emotions", "emotional", "label", "labels", "word", "words", "answer", "answers",
                                "feeling", "feelings", "output", "outputs", "result", "results"})
 _RANK_KEY_WORDS = frozenset({"primary", "secondary", "tertiary", "first", "second", "third", "main", "dominant", "other",
@@ -57,8 +57,8 @@ def json_answer_text(answer: str) -> str:
 
     Keys name fields, not emotions: in an object with keys naming the answer (``emotion(s)``, ``label(s)``,
     ``word(s)``, ``answer``, ``feeling(s)``, ``output``, ``result``, ``情绪``..., ranked or qualified as in
-    ``primary_emotion`` or ``emotions_detected``, not a property of it as ``emotion_intensity``), only their values are
-    words (``{"emotion": "happy", "confidence": "high"}``: "happy"), none when a key such as ``present``,
+    ``primary_emotion`` or ``emotions_detected``, not a property of it as ``emotion_intensity``; or only a rank, as
+    ``primary`` or ``second``), only their values are words (``{"emotion": "happy", "confidence": "high"}``: "happy"), none when a key such as ``present``,
     ``is_present`` or ``emotion_present`` says false;
     otherwise every string value is, except in an object of only scores (``{"happy": 0.9}``), whose keys are the words,
     and in one of only flags (``{"happy": true, "sad": false}``), whose keys set true are;
@@ -109,7 +109,8 @@ def _strings_in(data: object, held: bool) -> list[str]:
             return [str(key) for key in data]  # {"happy": 0.9}: the keys are the words
         if data and all(isinstance(value, bool) for value in data.values()):
             return [str(key) for key, value in data.items() if value]  # {"happy": true, "sad": false}: the keys set true
-        if any(_names_the_answer(key) for key in data):  # {"emotion": "happy", "confidence": "high"}: only the emotion
+        # {"emotion": "happy", "confidence": "high"}, {"primary": "happy", "intensity": "strong"}: only the emotion
+        if any(_names_the_answer(key) or _ranks_the_answer(key) for key in data):
             if _said_absent(data):
                 return []  # {"emotion": "sad", "present": false}: the model says it is not there
             return [word for key in data if _names_the_answer(key) or _ranks_the_answer(key) for word in _strings_in(data[key], True)]
@@ -153,7 +154,8 @@ def _names_the_answer(key: object) -> bool:
 
 
 def _ranks_the_answer(key: object) -> bool:
-    """A JSON key naming only a rank ("second", "other"): beside a key naming the answer, another answer."""
+    """A JSON key naming only a rank ("primary", "second", "other"): an answer, as a key naming the answer is; its object's
+    other keys ("confidence", "intensity") hold no words."""
     words = _key_words(key)
     return bool(words) and set(words) <= _RANK_KEY_WORDS
 

@@ -929,3 +929,10 @@ def test_brackets_nested_too_deep_for_a_json_reader_are_an_unparseable_answer_no
                                            ("情绪主要是开心", ["开心"])])
 def test_a_chinese_lead_in_naming_whose_emotion_it_is_gives_the_list_after_it(answer, words):
     assert words_from_answer(answer) == (words, None)
+
+
+@pytest.mark.parametrize("answer, words", [('{"primary": "happy", "secondary": "relieved", "confidence": "high"}', ["happy", "relieved"]),
+                                           ('{"main": "happy", "intensity": "strong"}', ["happy"])])
+def test_a_json_object_whose_keys_rank_the_emotions_gives_only_their_words_not_its_levels(answer, words):
+    # with no key naming the answer beside them, every string was a word: 'high', 'strong'
+    assert words_from_answer(answer) == (words, None)
