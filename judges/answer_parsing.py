@@ -33,7 +33,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: Bump whenever a change here (or in judges.json_answers, judges.chinese_answer_patterns or judges.han_characters) reads
 #: some answer differently: the judges that parse answers put it in their cache identity, as they do the prompt version,
 #: so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-24.1"
+PARSER_VERSION = "2026-11-24.2"
 
 #: A label longer than this many words is a sentence, not an emotion word.
 MAX_WORDS_PER_LABEL = 3
@@ -255,8 +255,8 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
     # "The emotions are happy and relieved.": the list after the lead-in, if every item of it reads; else a sentence
     lead_in = _SENTENCE_LEAD_IN.match(body) or SENTENCE_LEAD_IN_ZH.match(body)
     listed = body[lead_in.end():] if lead_in else body
-    possessive = None if lead_in else _POSSESSIVE.match(body)
-    if possessive and (owned := _owned_words(body[possessive.end():])):  # "Her happiness is obvious."
+    possessive = _POSSESSIVE.match(listed)  # after a lead-in too: "The emotion is Anna's sadness."
+    if possessive and (owned := _owned_words(listed[possessive.end():])):  # "Her happiness is obvious."
         return owned, None
     if _says_none(listed) or "".join(body.split()) == "[]":  # "none", "The emotion is none."
         return [], None

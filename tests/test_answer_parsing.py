@@ -936,3 +936,11 @@ def test_a_chinese_lead_in_naming_whose_emotion_it_is_gives_the_list_after_it(an
 def test_a_json_object_whose_keys_rank_the_emotions_gives_only_their_words_not_its_levels(answer, words):
     # with no key naming the answer beside them, every string was a word: 'high', 'strong'
     assert words_from_answer(answer) == (words, None)
+
+
+@pytest.mark.parametrize("answer, words", [("The emotion is Anna's sadness.", ["sadness"]),
+                                           ("The emotions are John's joy and relief", ["joy", "relief"]),
+                                           ("The emotions are her happiness and relief", ["happiness", "relief"])])
+def test_a_possessive_after_a_lead_in_sentence_owns_the_words_it_names_as_it_does_opening_the_answer(answer, words):
+    # the possessive was kept in the word ("anna's sadness", "john's joy") or made the answer an error
+    assert words_from_answer(answer) == (words, None)
