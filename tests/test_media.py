@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import io
 import math
+import struct
 import warnings
 import wave
 
 import numpy as np
 import pytest
 
+from judges.declared_length import flv_metadata_seconds, mp3_header_seconds, wav_data_seconds
 from judges.errors import InputError
 from judges.media import Media, MediaSpec, TruncatedMediaWarning, _sample_frames, _to_rgb, decode_clip, encode_image, encode_wav, segment_middles
 from tests.media_fixtures import (TONE_HZ, make_audio_with_cover, make_clip, make_corrupt_clip, make_numbered_clip, make_stream_copy_cut,
@@ -610,6 +612,109 @@ def test_a_complete_flv_never_warns_of_truncation_though_its_streams_differ_in_l
         for num_frames, with_audio in ((8, True), (8, False), (0, True)):
             assert decode_clip(clip, num_frames=num_frames, with_audio=with_audio).truncated is None
     assert _truncation_warnings(caught) == []
+
+
+# -- the readers of the length a file declares, on real files' bytes ----------------------------------------------------
+def _riff(*chunks):
+    """A RIFF WAVE file of ``chunks`` ((kind, payload) pairs), each padded to an even size as RIFF pads them."""
+    body = b"".join(kind + len(data).to_bytes(4, "little") + data + bytes(len(data) % 2) for kind, data in chunks)
+    return b"RIFF" + (4 + len(body)).to_bytes(4, "little") + b"WAVE" + body
+
+
+_PCM_8K_MONO = struct.pack("<HHIIHH", 1, 1, 8000, 16000, 2, 16)  # 16-bit PCM, 8 kHz mono: 16,000 bytes a second
+
+
+def test_a_wav_declares_its_data_size_over_its_byte_rate_past_chunks_of_odd_size(tmp_path):
+    path = tmp_path / "cut.wav"
+    path.write_bytes(_riff((b"fmt ", _PCM_8K_MONO + b"\x00"), (b"LIST", b"INFO!"), (b"data", bytes(32000)))[:1000])
+    assert wav_data_seconds(path) == 2.0
+
+
+def test_a_wav_whose_data_size_is_left_at_zero_declares_no_length(tmp_path):
+    path = tmp_path / "streamed.wav"
+    path.write_bytes(_riff((b"fmt ", _PCM_8K_MONO), (b"data", b"")) + bytes(16000))
+    assert wav_data_seconds(path) is None
+
+
+@pytest.mark.parametrize("rate", [44100, 16000, 8000])  # MPEG-1 (1152 samples a frame), MPEG-2 and MPEG-2.5 (576)
+def test_an_mp3_cut_off_declares_the_length_its_header_frame_counts_at_every_mpeg_version(tmp_path, rate):
+    whole = make_tone_file(tmp_path / "whole.mp3", 3.0, rate=rate)
+    assert mp3_header_seconds(_cut_copy(whole, 0.5)) == pytest.approx(3.0, abs=0.2)
+
+
+def test_an_mp3_holding_as_many_bytes_as_its_header_frame_declares_is_complete(tmp_path):
+    whole = make_tone_file(tmp_path / "whole.mp3", 3.0)
+    data = whole.read_bytes()
+    info = data.index(b"Info")
+    assert len(data) - (info - 21) == int.from_bytes(data[info + 12:info + 16], "big")  # the audio, to the byte
+    assert mp3_header_seconds(whole) is None
+
+
+def _syncsafe(size: int) -> bytes:
+    return bytes((size >> shift) & 0x7F for shift in (21, 14, 7, 0))
+
+
+def test_an_mp3_cut_off_after_several_id3v2_tags_one_long_with_a_footer_declares_its_length(tmp_path):
+    audio = make_tone_file(tmp_path / "whole.mp3", 3.0).read_bytes()  # opens with ffmpeg's own ID3v2 tag
+    tag = b"ID3\x04\x00\x10" + _syncsafe(300) + bytes(300) + b"3DI\x04\x00\x10" + _syncsafe(300)  # flags 0x10: a footer
+    path = tmp_path / "tagged.mp3"
+    path.write_bytes(tag + audio[: len(audio) // 2])
+    assert mp3_header_seconds(path) == pytest.approx(3.0, abs=0.2)
+
+
+def test_an_mp3_header_frame_without_a_frame_count_declares_no_length(tmp_path):
+    data = bytearray(make_tone_file(tmp_path / "whole.mp3", 3.0).read_bytes())
+    info = data.index(b"Info")
+    data[info + 4:info + 8] = (2).to_bytes(4, "big")  # the Xing flags: a byte count but no frame count
+    path = tmp_path / "cut.mp3"
+    path.write_bytes(bytes(data[: len(data) // 2]))
+    assert mp3_header_seconds(path) is None
+
+
+def test_an_mp3_frame_of_the_reserved_mpeg_version_declares_no_length(tmp_path):
+    data = bytearray(_vbri_mp3(tmp_path / "whole.mp3").read_bytes())
+    frame = data.index(b"VBRI") - 36
+    data[frame + 1] = data[frame + 1] & ~0x18 | 0x08  # the version bits 01, which no MPEG version has: no sample rate
+    path = tmp_path / "cut.mp3"
+    path.write_bytes(bytes(data[: len(data) // 2]))
+    assert mp3_header_seconds(path) is None
+
+
+def test_a_vbri_header_of_another_version_declares_no_length(tmp_path):
+    data = bytearray(_vbri_mp3(tmp_path / "whole.mp3").read_bytes())
+    vbri = data.index(b"VBRI")
+    data[vbri + 4:vbri + 6] = (2).to_bytes(2, "big")
+    path = tmp_path / "cut.mp3"
+    path.write_bytes(bytes(data[: len(data) // 2]))
+    assert mp3_header_seconds(path) is None
+
+
+@pytest.mark.parametrize("duration", [0.0, math.inf])
+def test_an_flv_cut_off_whose_metadata_says_a_duration_of_zero_or_infinity_declares_no_length(tmp_path, duration):
+    data = bytearray(make_tone_file(tmp_path / "whole.flv", 2.0, codec="aac").read_bytes())
+    at = data.index(b"\x00\x08duration\x00") + 11
+    data[at:at + 8] = struct.pack(">d", duration)
+    path = tmp_path / "cut.flv"
+    path.write_bytes(bytes(data[: len(data) // 2]))
+    assert flv_metadata_seconds(path) is None
+
+
+def test_a_complete_flv_ending_with_a_script_tag_declares_no_length(tmp_path):
+    whole = make_tone_file(tmp_path / "whole.flv", 2.0, codec="aac").read_bytes()
+    payload = b"\x02\x00\x0aonLastData\x05"  # an AMF0 string and null, as a writer's closing metadata
+    tag = bytes([18]) + len(payload).to_bytes(3, "big") + bytes(7) + payload
+    path = tmp_path / "closed.flv"
+    path.write_bytes(whole + tag + len(tag).to_bytes(4, "big"))
+    assert flv_metadata_seconds(path) is None
+
+
+def test_an_flv_whose_last_bytes_only_look_like_a_whole_tag_declares_its_duration(tmp_path):
+    data = bytearray(make_tone_file(tmp_path / "whole.flv", 2.0, codec="aac").read_bytes())
+    last = int.from_bytes(data[-4:], "big")
+    data[len(data) - 4 - last + 8] = 1  # the stream id every tag holds as 0
+    path = tmp_path / "odd.flv"
+    path.write_bytes(bytes(data))
+    assert flv_metadata_seconds(path) == pytest.approx(2.0, abs=0.1)
 
 
 @pytest.mark.parametrize("kind", ["adts", "mpegts", "mp3 without a header frame"])
