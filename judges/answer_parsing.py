@@ -33,7 +33,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: Bump whenever a change here (or in judges.json_answers, judges.chinese_answer_patterns or judges.han_characters) reads
 #: some answer differently: the judges that parse answers put it in their cache identity, as they do the prompt version,
 #: so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-24.2"
+PARSER_VERSION = "2026-11-24.3"
 
 #: A label longer than this many words is a sentence, not an emotion word.
 MAX_WORDS_PER_LABEL = 3

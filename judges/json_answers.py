@@ -76,8 +76,8 @@ def json_answer_text(answer: str) -> str:
     except RecursionError:
         return answer
     if data is None:
-        if answer.startswith("["):
-            return answer  # "[happy, sad]": a list that parse_labels reads
+        if answer.startswith("[") and not len(_QUOTE.findall(answer)) % 2:
+            return answer  # "[happy, sad]": a list that parse_labels reads; '["happy", "exci' is cut short, as below
         # cut short by the token limit: drop the keys, and the last word if its string is unfinished
         if len(_QUOTE.findall(answer)) % 2:
             answer = answer[: max(answer.rfind('"'), answer.rfind(","))]

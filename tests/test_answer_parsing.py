@@ -309,8 +309,10 @@ def test_an_empty_json_list_is_no_emotion_not_an_error(answer):
     assert words_from_answer(answer) == ([], None)
 
 
-@pytest.mark.parametrize("answer", ['{"emotions": ["happy", "relieved", "exci', '{"emotions": "happy, relieved, exci'])
+@pytest.mark.parametrize("answer", ['{"emotions": ["happy", "relieved", "exci', '{"emotions": "happy, relieved, exci',
+                                    '["happy", "relieved", "exci'])
 def test_a_json_answer_cut_short_loses_its_unfinished_last_word(answer):
+    # a JSON list cut short kept its unfinished word ('exci') when the engine did not say it was cut
     assert words_from_answer(answer) == (["happy", "relieved"], None)
 
 
