@@ -335,7 +335,7 @@ def test_a_chinese_answer_keeps_every_word(answer):
     ["happy, relieved.\nThe person smiles.", "happy, relieved\n\nReasoning: the person smiles, then sighs.",
      "happy, relieved\nExplanation: she smiles, and then sighs, and then laughs.", "Emotions\nhappy, relieved",
      "**Emotions**\n- happy\n- relieved", "Sure, happy, relieved", "Okay. happy, relieved", "Certainly! happy, relieved",
-     "happy, relieved, etc.", "happy, but also relieved"],
+     "happy, relieved, etc.", "happy, but also relieved", "Output\nhappy, relieved"],
 )
 def test_lead_ins_headings_and_explanations_give_no_words(answer):
     assert words_from_answer(answer) == (["happy", "relieved"], None)
@@ -402,7 +402,7 @@ def test_a_word_before_a_colon_and_the_words_after_it_are_all_words(answer):
                                            ("Happy: true, Angry: false", ["happy"]), ("Sad: low", ["sad"]),
                                            ("Happy: very high\nSad: not at all", ["happy"]), ("Fear: unlikely", []),
                                            ("Angry: not present in the video", []), ("1. Sad: no, she smiles throughout", []),
-                                           ("Calm: no sign of anger at all", ["calm"])])
+                                           ("Calm: no sign of anger at all", ["calm"]), ("Happy: yes\nSad: not evident in the video", ["happy"])])
 def test_a_checklist_value_after_a_word_says_whether_it_is_felt_and_is_no_word(answer, words):
     # 'Sad: no' gave 'sad', the emotion said absent, and 'Happy: yes' the word 'yes' beside 'happy'; 'Sad: not at all'
     # (an explained word) gave 'sad'
@@ -467,7 +467,7 @@ def test_a_sentence_opening_with_a_possessive_or_a_discourse_word_gives_no_fragm
 
 @pytest.mark.parametrize("answer, words", [("Her happiness is obvious.", ["happiness"]), ("His anger and frustration", ["anger", "frustration"]),
                                            ("The woman's sadness", ["sadness"]), ("The speaker's joy and relief", ["joy", "relief"]),
-                                           ("Their joy and relief are evident.", ["joy", "relief"])])
+                                           ("Their joy and relief are evident.", ["joy", "relief"]), ("Her sadness is subtle", ["sadness"])])
 def test_a_possessive_opening_the_answer_owns_the_words_it_names(answer, words):
     # these were errors ('unparseable answer'): the possessive made the item a clause
     assert words_from_answer(answer) == (words, None)
@@ -582,7 +582,7 @@ def test_an_opener_before_a_sentence_leaves_it_a_sentence_not_a_list(answer):
 
 
 @pytest.mark.parametrize("answer", ["Primary emotion: happy; secondary emotion: relieved", "Main emotion: happy\nOther emotions: relieved",
-                                    "Primary: happy\nSecondary: relieved"])
+                                    "Primary: happy\nSecondary: relieved", "Final: happy, relieved"])
 def test_a_field_name_opening_each_item_is_dropped_not_its_word(answer):
     # 'relieved' was silently lost, or the answer an error
     assert words_from_answer(answer) == (["happy", "relieved"], None)
@@ -632,7 +632,7 @@ def test_an_intensity_before_a_word_does_not_make_it_too_long_to_be_a_word():
 
 
 @pytest.mark.parametrize("answer", ["happy yet relieved", "The emotions are happy and relieved, respectively.",
-                                    "happy, relieved, and many more", "happy, relieved and so forth"])
+                                    "happy, relieved, and many more", "happy, relieved and so forth", "happy, relieved, and others"])
 def test_yet_joins_two_words_and_list_endings_are_no_words(answer):
     assert words_from_answer(answer) == (["happy", "relieved"], None)
 
@@ -672,7 +672,8 @@ def test_and_so_on_after_the_list_gives_no_word(answer):
     assert words_from_answer(answer) == (["happy", "relieved"], None)
 
 
-@pytest.mark.parametrize("answer", ["not only happy but also relieved", "not just happy, but relieved", "no doubt happy, relieved"])
+@pytest.mark.parametrize("answer", ["not only happy but also relieved", "not just happy, but relieved", "no doubt happy, relieved",
+                                    "not simply happy but relieved"])
 def test_not_only_and_no_doubt_affirm_the_word_they_do_not_deny_it(answer):
     assert words_from_answer(answer) == (["happy", "relieved"], None)
 
@@ -733,7 +734,8 @@ def test_a_chinese_cannot_judge_is_a_non_answer():
 
 @pytest.mark.parametrize("answer", ["The emotions expressed are: happy, relieved", "The words that best describe it are: happy, relieved",
                                     "happy: 0.9, relieved: 0.1", "happy=70%, relieved=30%", "Emotion 1: happy\nEmotion 2: relieved",
-                                    "happy — relieved", "happy • relieved", "happy · relieved"])
+                                    "happy — relieved", "happy • relieved", "happy · relieved",
+                                    "Word 1: happy\nWord 2: relieved"])
 def test_longer_lead_ins_scores_item_labels_dashes_and_bullets_lose_no_word(answer):
     assert words_from_answer(answer) == (["happy", "relieved"], None)
 
@@ -785,7 +787,7 @@ def test_a_chinese_field_naming_the_emotion_state_or_judgement_before_a_full_wid
 @pytest.mark.parametrize("answer, words", [("开心：她在笑", ["开心"]), ("开心：因为她在笑", ["开心"]), ("Happy：她在笑", ["happy"]),
                                            ("开心：是", ["开心"]), ("开心：高", ["开心"]), ("紧张：有点", ["紧张"]), ("难过：否", []),
                                            ("紧张：没有", []), ("难过：无", []), ("总结：开心", ["开心"]), ("我认为：开心和兴奋", ["开心", "兴奋"]),
-                                           ("中文：开心；English：happy", ["开心", "happy"]),
+                                           ("中文：开心；English：happy", ["开心", "happy"]), ("我觉得：开心", ["开心"]),
                                            ("难过：因为失败", ["难过"])])
 def test_a_chinese_checklist_value_explanation_or_lead_in_around_a_full_width_colon_is_no_word(answer, words):
     # these gave the value, the clause or the lead-in as a word ('开心：是' gave 开心, 是 (yes); '难过：否' gave 难过, 否, the
@@ -946,3 +948,21 @@ def test_a_json_object_whose_keys_rank_the_emotions_gives_only_their_words_not_i
 def test_a_possessive_after_a_lead_in_sentence_owns_the_words_it_names_as_it_does_opening_the_answer(answer, words):
     # the possessive was kept in the word ("anna's sadness", "john's joy") or made the answer an error
     assert words_from_answer(answer) == (words, None)
+
+
+@pytest.mark.parametrize("answer", ["happy, relieved\nAccuracy: high", "happy, relieved\nRating: high"])
+def test_a_field_line_after_the_answer_with_a_level_for_its_value_gives_no_word(answer):
+    assert words_from_answer(answer) == (["happy", "relieved"], None)
+
+
+def test_too_before_a_feeling_of_three_words_is_its_intensity_not_a_fourth_word():
+    assert words_from_answer("sad, too tired to care") == (["sad", "too tired to care"], None)
+
+
+def test_inline_numbering_past_nine_separates_the_words_as_below_ten():
+    answer = "1. happy 2. sad 3. tired 4. calm 5. bored 6. angry 7. proud 8. shy 9. glad 10. relieved"
+    assert words_from_answer(answer)[0][-2:] == ["glad", "relieved"]
+
+
+def test_a_lead_in_ending_in_a_spaced_en_dash_is_dropped_not_counted_as_noise():
+    assert words_from_answer("The emotions – happy, she smiles") == (["happy"], None)
