@@ -797,7 +797,8 @@ def test_a_chinese_checklist_value_explanation_or_lead_in_around_a_full_width_co
 
 @pytest.mark.parametrize("answer, words", [("1. 兴奋：声音很高\n2. 悲伤：眼神低垂", ["兴奋", "悲伤"]), ("疑惑：皱着眉头", ["疑惑"]),
                                            ("失望：叹了口气", ["失望"]), ("紧张：手在发抖", ["紧张"]), ("开心 - 面带微笑", ["开心"]),
-                                           ("平静：沉着冷静", ["平静", "沉着冷静"]), ("冷漠：不在乎", ["冷漠", "不在乎"])])
+                                           ("平静：沉着冷静", ["平静", "沉着冷静"]), ("冷漠：不在乎", ["冷漠", "不在乎"]),
+                                           ("说不出的难过：她哭了", ["说不出的难过"])])
 def test_a_chinese_explanation_naming_a_face_voice_or_body_or_with_a_verbs_aspect_after_a_word_is_no_word(answer, words):
     # once the full-width colon read as ':', these gave the explanation as a word ('声音很高' her voice is high, '眼神低垂'
     # eyes cast down, '皱着眉头' frowning, '叹了口气' sighed, '手在发抖' hands shaking; they were errors before); words holding
