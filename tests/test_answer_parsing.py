@@ -967,3 +967,7 @@ def test_inline_numbering_past_nine_separates_the_words_as_below_ten():
 
 def test_a_lead_in_ending_in_a_spaced_en_dash_is_dropped_not_counted_as_noise():
     assert words_from_answer("The emotions – happy, she smiles") == (["happy"], None)
+
+
+def test_a_json_key_of_only_a_qualifier_beside_the_key_naming_the_answer_holds_no_words():
+    assert words_from_answer('{"emotion": "happy", "overall": "positive"}') == (["happy"], None)
