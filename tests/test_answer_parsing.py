@@ -425,6 +425,27 @@ def test_a_field_name_or_heading_before_a_colon_is_not_taken_for_a_word(answer):
     assert words == [] and error.startswith("unparseable answer:")
 
 
+@pytest.mark.parametrize("answer, words", [("happy, sad\nConfidence: 0.9", ["happy", "sad"]), ("Happy\nIntensity: 7", ["happy"]),
+                                           ("happy, sad\nScore: 80%", ["happy", "sad"]), ("happy\nConfidence level: 9/10", ["happy"]),
+                                           ("happy\nArousal: 0.7\nValence: -0.5", ["happy"]), ("Emotions: happy, sad. Confidence: 0.9", ["happy", "sad"]),
+                                           ("开心\n强度：8", ["开心"])])
+def test_a_field_line_with_a_number_after_the_words_gives_no_word(answer, words):
+    # the score after 'Confidence:' was stripped as a word's, so 'confidence', 'intensity', 'score', 'confidence level' and
+    # '强度' (intensity) were read as emotion words beside the answer's, and 'sad. Confidence' lost 'sad'
+    assert words_from_answer(answer) == (words, None)
+
+
+def test_field_lines_with_numbers_are_no_noise_outweighing_the_word():
+    # 'intensity' and 'confidence' were words; read as noise (as 'Intensity: high' is) they would make the answer an error
+    assert words_from_answer("happy\nIntensity: 0.7\nConfidence: 0.9") == (["happy"], None)
+
+
+def test_a_field_line_with_a_number_alone_is_an_error_not_a_word():
+    # gave the word 'confidence'
+    words, error = words_from_answer("Confidence: 0.9")
+    assert words == [] and error.startswith("unparseable answer:")
+
+
 @pytest.mark.parametrize("answer, words", [("Mood: happy", ["happy"]), ("Result: sad, tired", ["sad", "tired"]),
                                            ("Sentiment: negative", ["negative"]), ("Primary mood: happy", ["happy"]),
                                            ("Dominant sentiment: negative", ["negative"])])
