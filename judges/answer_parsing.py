@@ -33,7 +33,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: Bump whenever a change here (or in judges.json_answers, judges.chinese_answer_patterns or judges.han_characters) reads
 #: some answer differently: the judges that parse answers put it in their cache identity, as they do the prompt version,
 #: so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-24.4"
+PARSER_VERSION = "2026-11-24.5"
 
 #: A label longer than this many words is a sentence, not an emotion word.
 MAX_WORDS_PER_LABEL = 3
@@ -122,6 +122,9 @@ _EXPLAINED = re.compile(r"^([ \t]*(?:\d{1,2}[.)]|[-*\u2022])?[ \t]*([^\W\d_]+(?:
                         r"|on|at|eyes?|eyebrows?|brows?|chin|chest|head|hands?|arms?|fists?|shoulders?|lips|mouth|jaw|face|voice"
                         r"|tone|gaze|forehead|cheeks|teeth|feet|foot|legs?|posture|[^\W\d_]+ing[ \t]+[^\W\d_]+ly)\b)\S+(?:[ \t]+\S+)+[ \t]*$",
                         re.MULTILINE | re.IGNORECASE)
+# A checklist's value and the next word's item on the same line, after an explained word's colon ("a little, Sad: very much"
+# after "Happy:"): the line is a checklist, each item a word and its value, not one word and its explanation.
+_CHECKLIST_LINE = re.compile(r"^([^,;]*?)[ \t.!]*([,;][ \t]*)(?=[^\W\d_]+(?:[ '-][^\W\d_]+){0,2}[ \t]*:)(.*)$")
 # A heading naming what a line describes, not how anyone feels ("Facial expressions: she smiles", "Video description: a man
 # sits", "Note: the light is dim", "In the video: ..."): such a line is a sentence, not an explained word. "Content" alone is
 # an emotion ("Content: she relaxes"), after a word a heading ("Subtitle content: ...").
@@ -315,10 +318,15 @@ def _hyphen_as_colon(item: re.Match[str]) -> str:
 
 def _explained_word(line: re.Match[str]) -> str:
     """A line explaining a word as the word ("Happy: the person smiles" -> "Happy"), denied when the line says it is not
-    there ("Sad: not at all, she smiles" -> "not Sad"); a field name or heading's line as it is."""
+    there ("Sad: not at all, she smiles" -> "not Sad"); a field name or heading's line as it is; a checklist on one line as
+    its first word and the rest, which the list rules read ("Happy: a little, Sad: not at all" -> "Happy, Sad: not at all")."""
     if _FIELD.match(line[2] + ":") or _FIELD_HEAD.match(_head_noun(line[2])) or _ASPECT.search(line[2]):
         return line[0]
     explanation = line[0][line.end(1) - line.start(0):].lstrip(" \t:-")
+    checklist = _CHECKLIST_LINE.match(explanation)
+    if checklist and (_SAID_PRESENT.match(checklist[1]) or _SAID_ABSENT.match(checklist[1])):  # "Happy: a little, Sad: a lot"
+        word = ("not " if _SAID_ABSENT.match(checklist[1]) else "") + line[2]
+        return line[1][: line.start(2) - line.start(0)] + word + checklist[2] + checklist[3]  # the rest read as a list
     if _EXPLAINED_ABSENT.match(explanation):  # "1. Sad: not at all" -> "1. not Sad"
         return line[1][: line.start(2) - line.start(0)] + "not " + line[2]
     return line[1]

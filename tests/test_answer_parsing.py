@@ -417,6 +417,19 @@ def test_a_checklist_value_saying_how_much_a_word_is_felt_is_no_word(answer, wor
     assert words_from_answer(answer) == (words, None)
 
 
+@pytest.mark.parametrize("answer, words", [("Happy: a little, Sad: very much", ["happy", "sad"]), ("happy: a lot; sad: a lot", ["happy", "sad"]),
+                                           ("Happy: yes, Sad: a little", ["happy", "sad"]),
+                                           ("Happy: a bit; Sad: no; Angry: a lot", ["happy", "angry"])])
+def test_a_checklist_on_one_line_gives_each_word_felt(answer, words):
+    # a value with 'a' ('a little', 'a lot') anywhere on the line made it one word explained, so only its first word was read
+    assert words_from_answer(answer) == (words, None)
+
+
+def test_a_word_said_absent_first_on_a_checklist_line_does_not_hide_the_next():
+    # 'Sad: not at all' was read as the line's explanation, denying sad and dropping 'Happy: a lot' with it
+    assert words_from_answer("Sad: not at all, Happy: a lot") == (["happy"], None)
+
+
 @pytest.mark.parametrize("answer", ["Intensity: high", "Facial expression: smiling", "Visual: smiling, Audio: shaky voice",
                                     "Confidence level: high", "Intensity level: high"])
 def test_a_field_name_or_heading_before_a_colon_is_not_taken_for_a_word(answer):
