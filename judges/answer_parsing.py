@@ -33,7 +33,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: Bump whenever a change here (or in judges.json_answers, judges.chinese_answer_patterns or judges.han_characters) reads
 #: some answer differently: the judges that parse answers put it in their cache identity, as they do the prompt version,
 #: so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-24.5"
+PARSER_VERSION = "2026-11-24.6"
 
 #: A label longer than this many words is a sentence, not an emotion word.
 MAX_WORDS_PER_LABEL = 3
@@ -62,7 +62,7 @@ _SENTENCE_LEAD_IN = re.compile(
     r"^(?:the\s+)?(?:[\w'\u2019]+\s+){0,3}?(?:emotions?|emotional states?|feelings?)(?:\s+[\w'\u2019]+){0,5}?"
     r"\s+(?:are|is|include|includes|would be|seem to be|seems to be|appear to be|appears to be)(?:\s+(?:one|those|that|a mix|a mixture|a combination|a blend) of)?\s+", re.IGNORECASE)
 # Words that describe the emotions rather than name one ("The emotions are complex.", "The feeling of joy is
-# evident."): a lead-in sentence followed by only these is no list.
+# evident."): a lead-in sentence, or a lead-in up to its colon ("Emotions: mixed"), followed by only these is no list.
 _DESCRIBING = frozenset({"evident", "mixed", "difficult", "complex", "subjective", "subtle", "ambiguous", "absent", "strong",
                          "intense", "clear", "obvious", "apparent", "visible", "present", "noticeable", "palpable", "varied",
                          "various", "hidden", "genuine", "real", "unclear", "hard to see", "different"})
@@ -256,7 +256,8 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
     answer = answer[opener.end():] if opener else answer
     answer = _SCORE.sub("", _FIELD_SCORE.sub(_field_score, _ITEM_LABEL.sub("", answer)))
     answer = _AND_OR.sub(" or ", "".join(", " if _is_symbol(ch) else ch for ch in answer))  # "happy 😊 sad": two words
-    answer = _ARROW_PREFIX.sub("", _PREFIX.sub("", _HEADING.sub("", answer, count=1), count=1), count=1)
+    unheaded = _ARROW_PREFIX.sub("", _PREFIX.sub("", _HEADING.sub("", answer, count=1), count=1), count=1)
+    headed, answer = unheaded != answer, unheaded  # "Emotions: ...", "Emotions -> ...", "Emotions\n..."
     answer = _EXPLAINED.sub(_explained_word, answer)
     body = _OTHER_SEPARATORS.sub(", ", answer).strip().rstrip(".!\u2026\u3002\uff01").strip()
     # "The emotions are happy and relieved.": the list after the lead-in, if every item of it reads; else a sentence
@@ -271,6 +272,8 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
     if opener and rejected:  # "Based on the video, the person smiles, ...": the opener begins a sentence, no list
         rejected += 1
     if lead_in and (rejected or any(_VERB_IN_ITEM.search(word) for word in words) or (words and set(words) <= _DESCRIBING)):
+        return [], f"unparseable answer: {snippet(shown, _SNIPPET)!r}"
+    if headed and words and set(words) <= _DESCRIBING:  # "Emotions: mixed", as "The emotions are mixed."
         return [], f"unparseable answer: {snippet(shown, _SNIPPET)!r}"
     if not words and denied and not rejected:  # "no clear emotion", "neither happy nor sad"
         return [], None

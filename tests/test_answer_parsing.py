@@ -630,6 +630,14 @@ def test_a_lead_in_sentence_describing_the_emotions_without_naming_one_is_an_err
     assert words == [] and error.startswith("unparseable answer:")
 
 
+@pytest.mark.parametrize("answer", ["Emotions: mixed", "Emotions: complex", "Feelings: strong and clear", "Emotions - mixed",
+                                    "Emotions\nmixed"])
+def test_a_lead_in_with_a_colon_describing_the_emotions_without_naming_one_is_an_error_not_a_word(answer):
+    # 'mixed', 'complex', 'strong', 'clear' were taken for the clip's emotion words, though 'The emotions are mixed.' was an error
+    words, error = words_from_answer(answer)
+    assert words == [] and error.startswith("unparseable answer:")
+
+
 @pytest.mark.parametrize("answer", ["The emotion is probably happy or relieved.", "The emotions are most likely happy and relieved.",
                                     "The emotion is either happy or relieved.", "happy, but mostly relieved",
                                     "The emotions are of happy and relieved.", "a sense of happy, a feeling of relieved"])
