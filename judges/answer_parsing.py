@@ -33,7 +33,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: Bump whenever a change here (or in judges.json_answers, judges.chinese_answer_patterns or judges.han_characters) reads
 #: some answer differently: the judges that parse answers put it in their cache identity, as they do the prompt version,
 #: so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-24.6"
+PARSER_VERSION = "2026-11-24.7"
 
 #: A label longer than this many words is a sentence, not an emotion word.
 MAX_WORDS_PER_LABEL = 3
@@ -90,10 +90,10 @@ _NOT_A_FEELING = re.compile(r"\b(?:reactions?|attitudes?|behaviou?rs?|demeanou?r
                             r"|sighs?|gasps?|shouts?|screams?|cheers|silence|glares?|stares?|gaze|looks?|glances?|blush(?:es)?|smirks?"
                             r"|sneers?|pouts?|winces?|energy|performance|actions?|body|hands?|lips|mouth|cheeks|brows?|eyebrows?|jaw"
                             r"|shoulders|heart|moods?|sentiments?|(?!(?:long|yearn|crav)ing\b)[^\W\d_]{2,}ing)\b", re.IGNORECASE)
-# A verb and a word saying the emotion shows, ending such an answer ("... is obvious", "... are evident", "... seems very
-# clear"); not one doubting it ("... is absent", "... is unclear": a sentence, as before).
-_SHOWN = re.compile(r"\s+(?:is|are|was|were|seems?|appears?|looks?)(?:\s+to\s+be)?(?:\s+(?:very|quite|so|clearly|fairly|rather"
-                    r"|really|particularly))?\s+(?:evident|obvious|clear|apparent|visible|present|noticeable|palpable|strong"
+# A verb (or a comma standing for it) and a word saying the emotion shows, ending such an answer ("... is obvious", "... are
+# evident", "... seems very clear", "..., evident"); not one doubting it ("... is absent", "... is unclear": a sentence, as before).
+_SHOWN = re.compile(r"(?:[ \t]*,[ \t]*|\s+(?:is|are|was|were|seems?|appears?|looks?)(?:\s+to\s+be)?\s+)(?:(?:very|quite|so|clearly"
+                    r"|fairly|rather|really|particularly)\s+)?(?:evident|obvious|clear|apparent|visible|present|noticeable|palpable|strong"
                     r"|intense|genuine|real|subtle)$", re.IGNORECASE)
 # A verb in an item after such a lead-in: the lead-in ended too soon ("The emotions which are | shown are happy").
 _VERB_IN_ITEM = re.compile(r"\b(?:is|are)\b")

@@ -507,6 +507,13 @@ def test_a_possessive_opening_the_answer_owns_the_words_it_names(answer, words):
     assert words_from_answer(answer) == (words, None)
 
 
+@pytest.mark.parametrize("answer, words", [("Her anger, evident", ["anger"]), ("His joy and relief, evident", ["joy", "relief"]),
+                                           ("Her anger, very clear", ["anger"]), ("The woman's sadness, palpable.", ["sadness"])])
+def test_a_possessive_owning_a_word_then_a_comma_and_a_word_saying_it_shows_gives_the_owned_word(answer, words):
+    # 'evident' was read as the emotion word and the owned word lost; 'very clear' was read beside 'anger'
+    assert words_from_answer(answer) == (words, None)
+
+
 @pytest.mark.parametrize("answer", ["Her face lights up as she hears the news.", "The person's facial expression and tone of voice",
                                     "Her happiness is evident from her smile.", "His fear is absent.", "It's happy",
                                     "She's happy and relieved"])
