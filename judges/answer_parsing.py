@@ -33,7 +33,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: Bump whenever a change here (or in judges.json_answers, judges.chinese_answer_patterns or judges.han_characters) reads
 #: some answer differently: the judges that parse answers put it in their cache identity, as they do the prompt version,
 #: so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-24.7"
+PARSER_VERSION = "2026-11-24.8"
 
 #: A label longer than this many words is a sentence, not an emotion word.
 MAX_WORDS_PER_LABEL = 3
@@ -62,7 +62,8 @@ _SENTENCE_LEAD_IN = re.compile(
     r"^(?:the\s+)?(?:[\w'\u2019]+\s+){0,3}?(?:emotions?|emotional states?|feelings?)(?:\s+[\w'\u2019]+){0,5}?"
     r"\s+(?:are|is|include|includes|would be|seem to be|seems to be|appear to be|appears to be)(?:\s+(?:one|those|that|a mix|a mixture|a combination|a blend) of)?\s+", re.IGNORECASE)
 # Words that describe the emotions rather than name one ("The emotions are complex.", "The feeling of joy is
-# evident."): a lead-in sentence, or a lead-in up to its colon ("Emotions: mixed"), followed by only these is no list.
+# evident."): a lead-in sentence, or a lead-in up to its colon ("Emotions: mixed"), followed by only these is no list, nor
+# is a sentence beside them ("Her smile, evident", "Her anger, absent", as "Her anger is absent").
 _DESCRIBING = frozenset({"evident", "mixed", "difficult", "complex", "subjective", "subtle", "ambiguous", "absent", "strong",
                          "intense", "clear", "obvious", "apparent", "visible", "present", "noticeable", "palpable", "varied",
                          "various", "hidden", "genuine", "real", "unclear", "hard to see", "different"})
@@ -273,7 +274,7 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
         rejected += 1
     if lead_in and (rejected or any(_VERB_IN_ITEM.search(word) for word in words) or (words and set(words) <= _DESCRIBING)):
         return [], f"unparseable answer: {snippet(shown, _SNIPPET)!r}"
-    if headed and words and set(words) <= _DESCRIBING:  # "Emotions: mixed", as "The emotions are mixed."
+    if (headed or rejected) and words and set(words) <= _DESCRIBING:  # "Emotions: mixed", "Her smile, evident"
         return [], f"unparseable answer: {snippet(shown, _SNIPPET)!r}"
     if not words and denied and not rejected:  # "no clear emotion", "neither happy nor sad"
         return [], None

@@ -514,6 +514,13 @@ def test_a_possessive_owning_a_word_then_a_comma_and_a_word_saying_it_shows_give
     assert words_from_answer(answer) == (words, None)
 
 
+@pytest.mark.parametrize("answer", ["Her anger, absent", "Her smile, evident", "The person smiles, evident"])
+def test_a_word_describing_the_emotions_beside_a_sentence_is_an_error_not_a_word(answer):
+    # 'absent' and 'evident' were taken for the emotion words, though 'Her anger is absent' was an error
+    words, error = words_from_answer(answer)
+    assert words == [] and error.startswith("unparseable answer:")
+
+
 @pytest.mark.parametrize("answer", ["Her face lights up as she hears the news.", "The person's facial expression and tone of voice",
                                     "Her happiness is evident from her smile.", "His fear is absent.", "It's happy",
                                     "She's happy and relieved"])
