@@ -33,7 +33,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: Bump whenever a change here (or in judges.json_answers, judges.chinese_answer_patterns or judges.han_characters) reads
 #: some answer differently: the judges that parse answers put it in their cache identity, as they do the prompt version,
 #: so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-24.8"
+PARSER_VERSION = "2026-11-24.9"
 
 #: A label longer than this many words is a sentence, not an emotion word.
 MAX_WORDS_PER_LABEL = 3
@@ -372,12 +372,15 @@ def _read_list(body: str) -> tuple[list[str], int, int]:
 
 def _around_colon(item: str) -> list[str]:
     """An item as the words on each side of its colon ("anxious: nervous" -> "anxious", "nervous"), or whole when what is
-    before the colon is no word ("mood: happy", "facial expression: smiling" stay one item, no word); a checklist's value
+    before the colon is no word ("mood: happy", "facial expression: smiling" stay one item, no word), or as nothing when a
+    field's value is a level ("intensity: high": no word, and no noise beside the answer's words); a checklist's value
     after a word is no word ("happy: yes" -> "happy", "sad: no" -> "not sad"), nor is a Chinese clause explaining it ("开心：她在笑"
     -> "开心")."""
     head = _HEADED.match(item)
     if head and _ANSWER_HEAD.match(_head_noun(head[1])):  # "mood: happy", "primary mood: happy"
         return [item[head.end():]]
+    if head and _FIELD_HEAD.match(_head_noun(head[1])) and _SAID_PRESENT.match(item[head.end():].strip(" .!\u3002\uff01")):
+        return []  # "intensity: high", "confidence: very high": a property of the answer, no word and no noise
     if (not head or _FIELD_HEAD.match(_head_noun(head[1])) or _ASPECT.search(head[1]) or ASPECT_ZH.search(head[1])
             or _NOT_A_LABEL.match(head[1].replace("\u2019", "'"))):
         return [item]

@@ -453,6 +453,12 @@ def test_field_lines_with_numbers_are_no_noise_outweighing_the_word():
     assert words_from_answer("happy\nIntensity: 0.7\nConfidence: 0.9") == (["happy"], None)
 
 
+@pytest.mark.parametrize("answer", ["happy\nConfidence: high\nIntensity: high", "happy, Confidence: very high, Intensity: medium"])
+def test_field_lines_with_a_level_are_no_noise_outweighing_the_word(answer):
+    # read as noise, two of them beside one word made the answer an error, while 'Intensity: 7' beside it gives no noise
+    assert words_from_answer(answer) == (["happy"], None)
+
+
 def test_a_field_line_with_a_number_alone_is_an_error_not_a_word():
     # gave the word 'confidence'
     words, error = words_from_answer("Confidence: 0.9")
