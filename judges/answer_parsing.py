@@ -33,7 +33,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: Bump whenever a change here (or in judges.json_answers, judges.chinese_answer_patterns or judges.han_characters) reads
 #: some answer differently: the judges that parse answers put it in their cache identity, as they do the prompt version,
 #: so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-24.9"
+PARSER_VERSION = "2026-11-24.10"
 
 #: A label longer than this many words is a sentence, not an emotion word.
 MAX_WORDS_PER_LABEL = 3
@@ -52,10 +52,11 @@ _ARROW_PREFIX = re.compile(r"^\s*(?:the\s+)?(?:\w+\s+){0,2}?(?:emotions?|emotion
 _ITEM_LABEL = re.compile(r"^[ \t]*(?:emotion|label|word)\s*\d+\s*[:\uff1a.)-]\s*", re.IGNORECASE | re.MULTILINE)
 # A score after a word ("happy: 0.9", "sad=30%"): the word is the answer.
 _SCORE = re.compile(r"(?<=[^\W\d_])[ \t]*[:=\uff1a][ \t]*\d+(?:\.\d+)?%?")
-# A number after a field or heading, as an item of its own ("Confidence: 0.9", "Intensity: 7/10", "Score: 80%", "Valence: -0.5",
-# "强度：8" intensity): a property of the answer, no word and no noise; read before _SCORE, which would leave the field's name.
-_FIELD_SCORE = re.compile(r"(?:^|(?<=[,;\n])|(?<=[.!][ \t]))([ \t]*(?:[-*\u2022][ \t]*)?([^\W\d_]+(?:[ '-][^\W\d_]+){0,2})[ \t]*"
-                          r"[:=][ \t]*[-+]?\d+(?:\.\d+)?(?:%|[ \t]*/[ \t]*\d+(?:\.\d+)?)?[.!]?[ \t]*)(?=[,;\n]|$)", re.MULTILINE)
+# A field or heading whose value is a number, as an item of its own ("Confidence: 0.9", "Intensity: 7/10", "Score: 80%",
+# "Confidence: 90 percent", "Intensity: 8/10 - strong", "Valence: -0.5", "强度：8" intensity): a property of the answer, no word
+# and no noise; read before _SCORE, which would leave the field's name.
+_FIELD_SCORE = re.compile(r"(?:^|(?<=[,;\n\t\uff0c\u3001\uff1b])|(?<=[.!][ \t]))[ \t]*(?:[-*\u2022][ \t]*)?"
+                          r"([^\W\d_]+(?:[ '-][^\W\d_]+){0,2})[ \t]*[:=][ \t]*[-+]?\d[^,;\n\t\uff0c\u3001\uff1b]*", re.MULTILINE)
 # A lead-in sentence without a colon ("The emotions are", "The main emotions expressed in the clip include",
 # "The person's emotion is"): dropped only when every item after it reads as a word.
 _SENTENCE_LEAD_IN = re.compile(
@@ -301,9 +302,9 @@ def _owned_words(text: str) -> list[str]:
 
 
 def _field_score(item: re.Match[str]) -> str:
-    """A field's or heading's number as nothing ("Confidence: 0.9", "Intensity: 7/10"); a word's score as it is, for _SCORE to
-    read ("happy: 0.9" -> "happy")."""
-    head = item[2]
+    """A field's or heading's number as nothing ("Confidence: 0.9", "Intensity: 8/10 - strong"); a word's score as it is, for
+    _SCORE to read ("happy: 0.9" -> "happy")."""
+    head = item[1]
     return "" if _FIELD_HEAD.match(_head_noun(head)) or _ASPECT.search(head) or ASPECT_ZH.search(head) else item[0]
 
 

@@ -448,6 +448,13 @@ def test_a_field_line_with_a_number_after_the_words_gives_no_word(answer, words)
     assert words_from_answer(answer) == (words, None)
 
 
+@pytest.mark.parametrize("answer, words", [("happy\nConfidence: 90 percent", ["happy"]), ("happy\nIntensity: 8/10 - strong", ["happy"]),
+                                           ("开心，强度：8", ["开心"])])
+def test_a_field_item_whose_value_begins_with_a_number_gives_no_word_whatever_follows_the_number(answer, words):
+    # 'confidence percent', 'intensity' and 'strong' were read as words; after a Chinese comma '强度' (intensity) was
+    assert words_from_answer(answer) == (words, None)
+
+
 def test_field_lines_with_numbers_are_no_noise_outweighing_the_word():
     # 'intensity' and 'confidence' were words; read as noise (as 'Intensity: high' is) they would make the answer an error
     assert words_from_answer("happy\nIntensity: 0.7\nConfidence: 0.9") == (["happy"], None)
