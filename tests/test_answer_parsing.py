@@ -456,7 +456,7 @@ def test_a_field_item_whose_value_begins_with_a_number_gives_no_word_whatever_fo
 
 
 def test_field_lines_with_numbers_are_no_noise_outweighing_the_word():
-    # 'intensity' and 'confidence' were words; read as noise (as 'Intensity: high' is) they would make the answer an error
+    # 'intensity' and 'confidence' were words; read as noise instead, two of them beside one word would make the answer an error
     assert words_from_answer("happy\nIntensity: 0.7\nConfidence: 0.9") == (["happy"], None)
 
 
