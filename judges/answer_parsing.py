@@ -125,8 +125,10 @@ _EXPLAINED = re.compile(r"^([ \t]*(?:\d{1,2}[.)]|[-*\u2022])?[ \t]*([^\W\d_]+(?:
                         r"|tone|gaze|forehead|cheeks|teeth|feet|foot|legs?|posture|[^\W\d_]+ing[ \t]+[^\W\d_]+ly)\b)\S+(?:[ \t]+\S+)+[ \t]*$",
                         re.MULTILINE | re.IGNORECASE)
 # A checklist's value and the next word's item on the same line, after an explained word's colon ("a little, Sad: very much"
-# after "Happy:"): the line is a checklist, each item a word and its value, not one word and its explanation.
-_CHECKLIST_LINE = re.compile(r"^([^,;]*?)[ \t.!]*([,;][ \t]*)(?=[^\W\d_]+(?:[ '-][^\W\d_]+){0,2}[ \t]*:)(.*)$")
+# after "Happy:"): the line is a checklist, each item a word and its value, not one word and its explanation. The value
+# runs to the first comma (its trailing " .!" stripped in _explained_word: a lazy value before "[ .!]*" was quadratic in a
+# run of dots).
+_CHECKLIST_LINE = re.compile(r"^([^,;]*)([,;][ \t]*)(?=[^\W\d_]+(?:[ '-][^\W\d_]+){0,2}[ \t]*:)(.*)$")
 # A heading naming what a line describes, not how anyone feels ("Facial expressions: she smiles", "Video description: a man
 # sits", "Note: the light is dim", "In the video: ..."): such a line is a sentence, not an explained word. "Content" alone is
 # an emotion ("Content: she relaxes"), after a word a heading ("Subtitle content: ...").
@@ -329,8 +331,9 @@ def _explained_word(line: re.Match[str]) -> str:
         return line[0]
     explanation = line[0][line.end(1) - line.start(0):].lstrip(" \t:-")
     checklist = _CHECKLIST_LINE.match(explanation)
-    if checklist and (_SAID_PRESENT.match(checklist[1]) or _SAID_ABSENT.match(checklist[1])):  # "Happy: a little, Sad: a lot"
-        word = ("not " if _SAID_ABSENT.match(checklist[1]) else "") + line[2]
+    value = checklist[1].rstrip(" \t.!") if checklist else ""
+    if checklist and (_SAID_PRESENT.match(value) or _SAID_ABSENT.match(value)):  # "Happy: a little, Sad: a lot"
+        word = ("not " if _SAID_ABSENT.match(value) else "") + line[2]
         return line[1][: line.start(2) - line.start(0)] + word + checklist[2] + checklist[3]  # the rest read as a list
     if _EXPLAINED_ABSENT.match(explanation):  # "1. Sad: not at all" -> "1. not Sad"
         return line[1][: line.start(2) - line.start(0)] + "not " + line[2]

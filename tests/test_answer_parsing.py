@@ -933,6 +933,15 @@ def test_a_long_run_of_white_space_reads_as_one_and_is_read_at_once(answer, word
     assert time.perf_counter() - start < 1.0
 
 
+@pytest.mark.parametrize("answer", ["Happy: the " + ". " * 10_000 + "end", "Happy: the " + "!" * 20_000 + " end"])
+def test_a_long_run_of_dots_or_bangs_explaining_a_word_is_read_at_once(answer):
+    # the one-line checklist rule's lazy value before its "[ .!]*" was quadratic in such a run: 20,000 of them took 2 s,
+    # 100,000 50 s (a broken model's repeated punctuation)
+    start = time.perf_counter()
+    assert words_from_answer(answer) == (["happy"], None)
+    assert time.perf_counter() - start < 1.0
+
+
 @pytest.mark.parametrize("answer, words", [("happy\t\tsad", ["happy", "sad"]), ("happy \tsad", ["happy", "sad"]),
                                            ("开心\t\t兴奋", ["开心", "兴奋"]), ("happy" + "\t" * 20_000 + "sad", ["happy", "sad"])])
 def test_a_run_of_white_space_holding_a_tab_separates_words_as_one_tab_does(answer, words):
