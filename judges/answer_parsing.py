@@ -259,6 +259,7 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
     opener = _OPENER.match(answer)
     answer = answer[opener.end():] if opener else answer
     answer = _SCORE.sub("", _FIELD_SCORE.sub(_field_score, _ITEM_LABEL.sub("", answer)))
+    answer = _WHITE_RUN.sub(_one_white, answer)  # the lines of fields dropped leave a run ("Confidence: 0.9\n" repeated)
     answer = _AND_OR.sub(" or ", "".join(", " if _is_symbol(ch) else ch for ch in answer))  # "happy 😊 sad": two words
     unheaded = _ARROW_PREFIX.sub("", _PREFIX.sub("", _HEADING.sub("", answer, count=1), count=1), count=1)
     headed, answer = unheaded != answer, unheaded  # "Emotions: ...", "Emotions -> ...", "Emotions\n..."
