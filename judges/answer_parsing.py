@@ -33,7 +33,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: Bump whenever a change here (or in judges.json_answers, judges.chinese_answer_patterns or judges.han_characters) reads
 #: some answer differently: the judges that parse answers put it in their cache identity, as they do the prompt version,
 #: so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-24.10"
+PARSER_VERSION = "2026-11-24.11"
 
 #: A label longer than this many words is a sentence, not an emotion word.
 MAX_WORDS_PER_LABEL = 3
@@ -55,6 +55,8 @@ _SCORE = re.compile(r"(?<=[^\W\d_])[ \t]*[:=\uff1a][ \t]*\d+(?:\.\d+)?%?")
 # A field or heading whose value is a number, as an item of its own ("Confidence: 0.9", "Intensity: 7/10", "Score: 80%",
 # "Confidence: 90 percent", "Intensity: 8/10 - strong", "Valence: -0.5", "强度：8" intensity): a property of the answer, no word
 # and no noise; read before _SCORE, which would leave the field's name.
+# A field name that names a feeling too (the emotion wheel's "confident"): a word among scored words.
+_FIELD_FEELINGS = frozenset({"confidence"})
 _FIELD_SCORE = re.compile(r"(?:^|(?<=[,;\n\t\uff0c\u3001\uff1b])|(?<=[.!][ \t]))[ \t]*(?:[-*\u2022][ \t]*)?"
                           r"([^\W\d_]+(?:[ '-][^\W\d_]+){0,2})[ \t]*[:=][ \t]*[-+]?\d[^,;\n\t\uff0c\u3001\uff1b]*", re.MULTILINE)
 # A lead-in sentence without a colon ("The emotions are", "The main emotions expressed in the clip include",
@@ -258,7 +260,7 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
     answer = _APOLOGY.sub("", _PLEASANTRY.sub("", _EXPLANATION.sub("", answer), count=1), count=1)
     opener = _OPENER.match(answer)
     answer = answer[opener.end():] if opener else answer
-    answer = _SCORE.sub("", _FIELD_SCORE.sub(_field_score, _ITEM_LABEL.sub("", answer)))
+    answer = _SCORE.sub("", "\n".join(map(_without_field_scores, _ITEM_LABEL.sub("", answer).split("\n"))))
     answer = _WHITE_RUN.sub(_one_white, answer)  # the lines of fields dropped leave a run ("Confidence: 0.9\n" repeated)
     answer = _AND_OR.sub(" or ", "".join(", " if _is_symbol(ch) else ch for ch in answer))  # "happy 😊 sad": two words
     unheaded = _ARROW_PREFIX.sub("", _PREFIX.sub("", _HEADING.sub("", answer, count=1), count=1), count=1)
@@ -304,11 +306,18 @@ def _owned_words(text: str) -> list[str]:
     return words
 
 
-def _field_score(item: re.Match[str]) -> str:
-    """A field's or heading's number as nothing ("Confidence: 0.9", "Intensity: 8/10 - strong"); a word's score as it is, for
-    _SCORE to read ("happy: 0.9" -> "happy")."""
-    head = item[1]
-    return "" if _FIELD_HEAD.match(_head_noun(head)) or _ASPECT.search(head) or ASPECT_ZH.search(head) else item[0]
+def _without_field_scores(line: str) -> str:
+    """A line without its fields' and headings' numbers ("Confidence: 0.9", "Intensity: 8/10 - strong"), keeping words'
+    scores for _SCORE to read ("happy: 0.9" -> "happy"); a field name that names a feeling too is a word's in a line scoring
+    other words ("Pride: 0.9, Confidence: 0.8": pride, confidence, as {"pride": 0.9, "confidence": 0.8} reads)."""
+    scores_words = any(not _names_field(item[1]) for item in _FIELD_SCORE.finditer(line))
+    return _FIELD_SCORE.sub(lambda item: item[0] if not _names_field(item[1]) or (scores_words and item[1].lower() in _FIELD_FEELINGS)
+                            else "", line)
+
+
+def _names_field(head: str) -> bool:
+    """Whether an item's head names a field or heading ("Confidence", "Confidence level", "Video", "强度" intensity), no word."""
+    return bool(_FIELD_HEAD.match(_head_noun(head)) or _ASPECT.search(head) or ASPECT_ZH.search(head))
 
 
 def _hyphen_as_colon(item: re.Match[str]) -> str:

@@ -455,6 +455,19 @@ def test_a_field_item_whose_value_begins_with_a_number_gives_no_word_whatever_fo
     assert words_from_answer(answer) == (words, None)
 
 
+@pytest.mark.parametrize("answer, words", [("Pride: 0.9, Confidence: 0.8", ["pride", "confidence"]),
+                                           ("joy: 0.8, confidence: 0.6", ["joy", "confidence"])])
+def test_confidence_scored_in_a_line_of_scored_words_is_a_word(answer, words):
+    # the field rule took it for the answer's confidence and dropped it, though {"pride": 0.9, "confidence": 0.8} gives both
+    # and the wheel has confidence (confident)
+    assert words_from_answer(answer) == (words, None)
+
+
+@pytest.mark.parametrize("answer", ["happy\nConfidence: 0.8", "Emotion: happy, Confidence: 0.8", "Happy: 90%\nConfidence: 80%"])
+def test_confidence_scored_beside_words_without_a_score_on_its_line_is_the_answers_confidence(answer):
+    assert words_from_answer(answer) == (["happy"], None)
+
+
 def test_field_lines_with_numbers_are_no_noise_outweighing_the_word():
     # 'intensity' and 'confidence' were words; read as noise instead, two of them beside one word would make the answer an error
     assert words_from_answer("happy\nIntensity: 0.7\nConfidence: 0.9") == (["happy"], None)
