@@ -33,7 +33,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: Bump whenever a change here (or in judges.json_answers, judges.chinese_answer_patterns or judges.han_characters) reads
 #: some answer differently: the judges that parse answers put it in their cache identity, as they do the prompt version,
 #: so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-24.11"
+PARSER_VERSION = "2026-11-24.12"
 
 #: A label longer than this many words is a sentence, not an emotion word.
 MAX_WORDS_PER_LABEL = 3
@@ -50,15 +50,19 @@ _ARROW_PREFIX = re.compile(r"^\s*(?:the\s+)?(?:\w+\s+){0,2}?(?:emotions?|emotion
                            r"\s*(?:->|=>|[=\u2192\u21d2\u2013\u2014-])\s+", re.IGNORECASE)
 # An item's own label at the start of its line ("Emotion 1: happy", "Label 2 - sad").
 _ITEM_LABEL = re.compile(r"^[ \t]*(?:emotion|label|word)\s*\d+\s*[:\uff1a.)-]\s*", re.IGNORECASE | re.MULTILINE)
+# Not a number but a numbered list's first item after a colon ("Emotions: 1. happy, 2. sad", "Answer: 1) happy 2) sad").
+_FIRST_ITEM = r"(?!1[.)][ \t]*[^\W\d_])"
+# A numbered list's number opening an item's value ("Result: 1. happy").
+_LIST_NUMBER = re.compile(r"^\d{1,2}[.)][ \t]*(?=[^\W\d_])")
 # A score after a word ("happy: 0.9", "sad=30%"): the word is the answer.
-_SCORE = re.compile(r"(?<=[^\W\d_])[ \t]*[:=\uff1a][ \t]*\d+(?:\.\d+)?%?")
+_SCORE = re.compile(r"(?<=[^\W\d_])[ \t]*[:=\uff1a][ \t]*" + _FIRST_ITEM + r"\d+(?:\.\d+)?%?")
 # A field or heading whose value is a number, as an item of its own ("Confidence: 0.9", "Intensity: 7/10", "Score: 80%",
 # "Confidence: 90 percent", "Intensity: 8/10 - strong", "Valence: -0.5", "强度：8" intensity): a property of the answer, no word
 # and no noise; read before _SCORE, which would leave the field's name.
 # A field name that names a feeling too (the emotion wheel's "confident"): a word among scored words.
 _FIELD_FEELINGS = frozenset({"confidence"})
 _FIELD_SCORE = re.compile(r"(?:^|(?<=[,;\n\t\uff0c\u3001\uff1b])|(?<=[.!][ \t]))[ \t]*(?:[-*\u2022][ \t]*)?"
-                          r"([^\W\d_]+(?:[ '-][^\W\d_]+){0,2})[ \t]*[:=][ \t]*[-+]?\d[^,;\n\t\uff0c\u3001\uff1b]*", re.MULTILINE)
+                          r"([^\W\d_]+(?:[ '-][^\W\d_]+){0,2})[ \t]*[:=][ \t]*" + _FIRST_ITEM + r"[-+]?\d[^,;\n\t\uff0c\u3001\uff1b]*", re.MULTILINE)
 # A lead-in sentence without a colon ("The emotions are", "The main emotions expressed in the clip include",
 # "The person's emotion is"): dropped only when every item after it reads as a word.
 _SENTENCE_LEAD_IN = re.compile(
@@ -391,8 +395,8 @@ def _around_colon(item: str) -> list[str]:
     after a word is no word ("happy: yes" -> "happy", "sad: no" -> "not sad"), nor is a Chinese clause explaining it ("开心：她在笑"
     -> "开心")."""
     head = _HEADED.match(item)
-    if head and _ANSWER_HEAD.match(_head_noun(head[1])):  # "mood: happy", "primary mood: happy"
-        return [item[head.end():]]
+    if head and _ANSWER_HEAD.match(_head_noun(head[1])):  # "mood: happy", "primary mood: happy", "result: 1. happy"
+        return [_LIST_NUMBER.sub("", item[head.end():])]
     if head and _FIELD_HEAD.match(_head_noun(head[1])) and _SAID_PRESENT.match(item[head.end():].strip(" .!\u3002\uff01")):
         return []  # "intensity: high", "confidence: very high": a property of the answer, no word and no noise
     if (not head or _FIELD_HEAD.match(_head_noun(head[1])) or _ASPECT.search(head[1]) or ASPECT_ZH.search(head[1])

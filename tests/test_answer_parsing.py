@@ -468,6 +468,16 @@ def test_confidence_scored_beside_words_without_a_score_on_its_line_is_the_answe
     assert words_from_answer(answer) == (["happy"], None)
 
 
+@pytest.mark.parametrize("answer, words", [("Emotions: 1. happy, 2. relieved", ["happy", "relieved"]),
+                                           ("Answer: 1. happy 2. relieved", ["happy", "relieved"]),
+                                           ("Labels: 1) joy; 2) relief", ["joy", "relief"]), ("Result: 1. happy\n2. relieved", ["happy", "relieved"]),
+                                           ("情绪：1. 开心，2. 放松", ["开心", "放松"])])
+def test_a_numbered_list_begun_after_a_colon_on_the_same_line_gives_its_first_word(answer, words):
+    # its '1' was read as the head's score and stripped with the colon, so 'Emotions. happy' was noise and the first word lost
+    # (or, after an answer field, 'Answer: 1. happy' dropped as a field's number and the answer an error)
+    assert words_from_answer(answer) == (words, None)
+
+
 def test_field_lines_with_numbers_are_no_noise_outweighing_the_word():
     # 'intensity' and 'confidence' were words; read as noise instead, two of them beside one word would make the answer an error
     assert words_from_answer("happy\nIntensity: 0.7\nConfidence: 0.9") == (["happy"], None)
