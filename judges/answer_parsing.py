@@ -19,8 +19,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from judges.chinese_answer_patterns import (ASPECT_ZH, CLAUSE_ZH, DENIED_ZH, JOINER_ZH, MAX_HAN_PER_LABEL, OPENER_ZH,
-                                           OR_ZH, SENTENCE_LEAD_IN_ZH, UNSURE_ZH)
+from judges.chinese_answer_patterns import (ASPECT_ZH, CLAUSE_ZH, DENIED_ZH, FIELD_ZH, JOINER_ZH, MAX_HAN_PER_LABEL,
+                                           OPENER_ZH, OR_ZH, SENTENCE_LEAD_IN_ZH, UNSURE_ZH)
 from judges.errors import snippet
 from judges.han_characters import HAN_CHARACTER
 from judges.json_answers import json_answer_text
@@ -33,7 +33,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: Bump whenever a change here (or in judges.json_answers, judges.chinese_answer_patterns or judges.han_characters) reads
 #: some answer differently: the judges that parse answers put it in their cache identity, as they do the prompt version,
 #: so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-24.12"
+PARSER_VERSION = "2026-11-24.13"
 
 #: A label longer than this many words is a sentence, not an emotion word.
 MAX_WORDS_PER_LABEL = 3
@@ -397,8 +397,9 @@ def _around_colon(item: str) -> list[str]:
     head = _HEADED.match(item)
     if head and _ANSWER_HEAD.match(_head_noun(head[1])):  # "mood: happy", "primary mood: happy", "result: 1. happy"
         return [_LIST_NUMBER.sub("", item[head.end():])]
-    if head and _FIELD_HEAD.match(_head_noun(head[1])) and _SAID_PRESENT.match(item[head.end():].strip(" .!\u3002\uff01")):
-        return []  # "intensity: high", "confidence: very high": a property of the answer, no word and no noise
+    if (head and (_FIELD_HEAD.match(_head_noun(head[1])) or FIELD_ZH.search(head[1]))
+            and _SAID_PRESENT.match(item[head.end():].strip(" .!\u3002\uff01"))):
+        return []  # "intensity: high", "confidence: very high", "强度：高": a property of the answer, no word and no noise
     if (not head or _FIELD_HEAD.match(_head_noun(head[1])) or _ASPECT.search(head[1]) or ASPECT_ZH.search(head[1])
             or _NOT_A_LABEL.match(head[1].replace("\u2019", "'"))):
         return [item]

@@ -11,7 +11,7 @@ import re
 
 from judges.han_characters import HAN
 
-__all__ = ["ASPECT_ZH", "CLAUSE_ZH", "DENIED_ZH", "JOINER_ZH", "MAX_HAN_PER_LABEL", "OPENER_ZH", "OR_ZH",
+__all__ = ["ASPECT_ZH", "CLAUSE_ZH", "DENIED_ZH", "FIELD_ZH", "JOINER_ZH", "MAX_HAN_PER_LABEL", "OPENER_ZH", "OR_ZH",
            "SENTENCE_LEAD_IN_ZH", "UNSURE_ZH"]
 
 # A denied emotion in Chinese: "没有..."/"沒有..." (no ...), and "无"/"無" only as "(no) emotion", since it begins emotion
@@ -46,6 +46,9 @@ ASPECT_ZH = re.compile("(?:\u5f3a\u5ea6|\u5f37\u5ea6|\u7a0b\u5ea6|\u503e\u5411|\
                        "|\u89e3\u91ca|\u89e3\u91cb|\u8bf4\u660e|\u8aaa\u660e|\u5907\u6ce8|\u5099\u8a3b|\u6ce8\u610f|\u5206\u6790"
                        "|\u8bf4|\u8aaa|\u9053)$|^(?:\u6ce8|\u7537|\u5973|\u4ed6|\u5979|\u7537\u4eba|\u5973\u4eba|\u7537\u5b50"
                        "|\u5973\u5b50)$")
+# Of those, a property of the answer (强度 intensity, 程度 degree, 置信度 confidence, 极性 polarity, 倾向 tendency), as
+# judges.answer_parsing's field heads: with a level ("强度：高" high) no word and no noise.
+FIELD_ZH = re.compile("(?:\u5f3a\u5ea6|\u5f37\u5ea6|\u7a0b\u5ea6|\u7f6e\u4fe1\u5ea6|\u6781\u6027|\u6975\u6027|\u503e\u5411|\u50be\u5411)$")
 # A Chinese explanation after a word ("开心：她在笑" she laughs, "开心：因为她在笑" because..., "兴奋：声音很高" her voice is high):
 # a clause with a pronoun, a person, a "because", "so", "-ing" (正在), a face, voice or body part (声音 voice, 语速 pace of
 # speech, 眼神 gaze, 眉头 brows, 双手 hands, 对方 the other one...) or between two characters a "very" (很) or a verb's

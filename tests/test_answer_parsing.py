@@ -489,6 +489,18 @@ def test_field_lines_with_a_level_are_no_noise_outweighing_the_word(answer):
     assert words_from_answer(answer) == (["happy"], None)
 
 
+@pytest.mark.parametrize("answer", ["情绪：开心，强度：高，置信度：高", "开心\n强度：高\n置信度：中等"])
+def test_chinese_field_lines_with_a_level_are_no_noise_outweighing_the_word(answer):
+    # 强度 (intensity) and 置信度 (confidence) with 高 (high) were read as noise, two of them beside one word an error, while
+    # 'Intensity: high, Confidence: high' and '强度：8' beside it gave none
+    assert words_from_answer(answer) == (["开心"], None)
+
+
+def test_a_chinese_field_line_with_a_level_alone_is_an_error_not_a_word():
+    words, error = words_from_answer("强度：高")
+    assert words == [] and error.startswith("unparseable answer:")
+
+
 def test_a_field_line_with_a_number_alone_is_an_error_not_a_word():
     # gave the word 'confidence'
     words, error = words_from_answer("Confidence: 0.9")
