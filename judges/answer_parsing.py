@@ -33,7 +33,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: Bump whenever a change here (or in judges.json_answers, judges.chinese_answer_patterns or judges.han_characters) reads
 #: some answer differently: the judges that parse answers put it in their cache identity, as they do the prompt version,
 #: so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-24.13"
+PARSER_VERSION = "2026-11-24.14"
 
 #: A label longer than this many words is a sentence, not an emotion word.
 MAX_WORDS_PER_LABEL = 3
@@ -74,6 +74,10 @@ _SENTENCE_LEAD_IN = re.compile(
 _DESCRIBING = frozenset({"evident", "mixed", "difficult", "complex", "subjective", "subtle", "ambiguous", "absent", "strong",
                          "intense", "clear", "obvious", "apparent", "visible", "present", "noticeable", "palpable", "varied",
                          "various", "hidden", "genuine", "real", "unclear", "hard to see", "different"})
+# A remark in brackets after such a word names the emotions it describes ("Emotions: mixed (happy and sad)", "complex (anger
+# and guilt)"): its words are the answer's, not a remark to drop (_REMARK).
+_DESCRIBED_REMARK = re.compile(r"\b(" + "|".join(sorted(_DESCRIBING, key=len, reverse=True)) + r")[ \t]*[(\uff08]"
+                               r"(?=[^()\uff08\uff09\n]*[^\W\d_])([^()\uff08\uff09\n]*)[)\uff09]", re.IGNORECASE)
 # A hedge before a word ("probably sadness", "most likely anger", "either happy or sad", "a sense of relief", "of shock",
 # "maybe a hint of sadness", "a mix of joy", "seems tired", "not happy, rather annoyed", "not sad, just tired", "calm, though
 # not relieved"): the word is the answer.
@@ -260,7 +264,8 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
         return [], "empty answer"
     answer = _WHITE_RUN.sub(_one_white, answer)
     answer = answer.replace("\uff1a", ":")  # a full-width colon ("情绪：开心", "Anxious：紧张") reads as a colon
-    answer = _HYPHENED.sub(_hyphen_as_colon, _REMARK.sub("", answer))  # "Happy - yes", "Mood - happy": a colon
+    answer = _REMARK.sub("", _DESCRIBED_REMARK.sub(r"\1, \2", answer))  # "happy (mostly)"; "mixed (happy and sad)": its words
+    answer = _HYPHENED.sub(_hyphen_as_colon, answer)  # "Happy - yes", "Mood - happy": a colon
     answer = _APOLOGY.sub("", _PLEASANTRY.sub("", _EXPLANATION.sub("", answer), count=1), count=1)
     opener = _OPENER.match(answer)
     answer = answer[opener.end():] if opener else answer

@@ -501,6 +501,13 @@ def test_a_chinese_field_line_with_a_level_alone_is_an_error_not_a_word():
     assert words == [] and error.startswith("unparseable answer:")
 
 
+@pytest.mark.parametrize("answer, words", [("Emotions: mixed (happy and sad)", ["mixed", "happy", "sad"]),
+                                           ("The emotions are complex (anger and guilt).", ["complex", "anger", "guilt"])])
+def test_the_words_in_brackets_after_a_word_describing_the_emotions_are_the_answers(answer, words):
+    # dropped as a remark, they left only the describing word: an error since 'Emotions: mixed' is one (gave 'mixed' before)
+    assert words_from_answer(answer) == (words, None)
+
+
 def test_a_field_line_with_a_number_alone_is_an_error_not_a_word():
     # gave the word 'confidence'
     words, error = words_from_answer("Confidence: 0.9")
