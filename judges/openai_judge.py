@@ -15,6 +15,7 @@ given ``startup_wait`` (300) seconds first, a warning saying so once. Standard l
 from __future__ import annotations
 
 import base64
+import copy
 import email.utils
 import errno
 import hashlib
@@ -369,10 +370,24 @@ class OpenAIJudge(Judge):
     def __setstate__(self, state: dict[str, Any]) -> None:
         limit, startup_wait = state.pop("_reachability_settings")
         self.__dict__.update(state)
-        if not self._key_given:
+        if self._key_source is None:  # left out of the pickle: read where this copy runs
             self._take_key(None, copy=True)
         self._slots = threading.BoundedSemaphore(self.max_concurrency)
         self._reachability = _Reachability(limit, startup_wait)
+
+    def __copy__(self) -> OpenAIJudge:
+        """A copy in this process (``copy.copy``), as a pickled one (its own slots, its own count of misses) but keeping the
+        key this judge holds: no other process to read the variable in, where it may have been unset or changed since."""
+        return self._copy_with_key(self.__getstate__())
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> OpenAIJudge:
+        """:meth:`__copy__`, its tables (``extra_body``) copied too."""
+        return self._copy_with_key(copy.deepcopy(self.__getstate__(), memo))
+
+    def _copy_with_key(self, state: dict[str, Any]) -> OpenAIJudge:
+        copied = type(self).__new__(type(self))
+        copied.__setstate__({**state, "_api_key": self._api_key, "_key_source": self._key_source})
+        return copied
 
     # -- prompts and messages -------------------------------------------------
 

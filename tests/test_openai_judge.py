@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import json
 import linecache
 import pickle
@@ -1504,6 +1505,26 @@ def test_a_pickled_copy_whose_key_was_given_as_api_key_carries_it(monkeypatch):
         copy.base_url = url
         verdict = copy.judge(Clip("c1", subtitle="hi"))
     assert keys == ["Bearer sk-right"] and verdict.words == ["calm"]
+
+
+@pytest.mark.parametrize("copier", [copy.copy, copy.deepcopy])
+def test_a_copy_in_the_same_process_keeps_the_key_read_from_the_environment(monkeypatch, copier):
+    # copy.copy and copy.deepcopy went through __getstate__, so the copy read the variable again: unset (or changed) since
+    # the judge was built, the copy sent no key, its 401 saying it ran in a Ray worker
+    monkeypatch.setenv("MEROV_TEST_KEY", "sk-right")
+    judge = key_judge("http://127.0.0.1:1/v1", api_key_env="MEROV_TEST_KEY")
+    monkeypatch.delenv("MEROV_TEST_KEY")
+    with key_checking_server() as (url, keys):
+        copied = copier(judge)
+        copied.base_url = url
+        verdict = copied.judge(Clip("c1", subtitle="hi"))
+    assert keys == ["Bearer sk-right"] and verdict.words == ["calm"]
+
+
+def test_a_deep_copy_has_its_own_extra_body_and_request_slots():
+    judge = key_judge("http://127.0.0.1:1/v1", extra_body={"top_p": 0.9})
+    copied = copy.deepcopy(judge)
+    assert copied.extra_body == {"top_p": 0.9} and copied.extra_body is not judge.extra_body and copied._slots is not judge._slots
 
 
 # -- a server refusing connections before it has answered: the judge says once that it waits, and for how long --
