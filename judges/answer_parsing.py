@@ -33,7 +33,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: Bump whenever a change here (or in judges.json_answers, judges.chinese_answer_patterns or judges.han_characters) reads
 #: some answer differently: the judges that parse answers put it in their cache identity, as they do the prompt version,
 #: so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-24.14"
+PARSER_VERSION = "2026-11-24.15"
 
 #: A label longer than this many words is a sentence, not an emotion word.
 MAX_WORDS_PER_LABEL = 3
@@ -61,8 +61,8 @@ _SCORE = re.compile(r"(?<=[^\W\d_])[ \t]*[:=\uff1a][ \t]*" + _FIRST_ITEM + r"\d+
 # and no noise; read before _SCORE, which would leave the field's name.
 # A field name that names a feeling too (the emotion wheel's "confident"): a word among scored words.
 _FIELD_FEELINGS = frozenset({"confidence"})
-_FIELD_SCORE = re.compile(r"(?:^|(?<=[,;\n\t\uff0c\u3001\uff1b])|(?<=[.!][ \t]))[ \t]*(?:[-*\u2022][ \t]*)?"
-                          r"([^\W\d_]+(?:[ '-][^\W\d_]+){0,2})[ \t]*[:=][ \t]*" + _FIRST_ITEM + r"[-+]?\d[^,;\n\t\uff0c\u3001\uff1b]*", re.MULTILINE)
+_FIELD_SCORE = re.compile(r"(?:^|(?<=[,;\n\t\uff0c\u3001\uff1b|\u2022\u00b7])|(?<=[.!][ \t]))[ \t]*(?:[-*\u2022][ \t]*)?"
+                          r"([^\W\d_]+(?:[ '-][^\W\d_]+){0,2})[ \t]*[:=][ \t]*" + _FIRST_ITEM + r"[-+]?\d[^,;\n\t\uff0c\u3001\uff1b|\u2022\u00b7]*", re.MULTILINE)
 # A lead-in sentence without a colon ("The emotions are", "The main emotions expressed in the clip include",
 # "The person's emotion is"): dropped only when every item after it reads as a word.
 _SENTENCE_LEAD_IN = re.compile(

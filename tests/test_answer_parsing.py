@@ -478,6 +478,13 @@ def test_a_numbered_list_begun_after_a_colon_on_the_same_line_gives_its_first_wo
     assert words_from_answer(answer) == (words, None)
 
 
+@pytest.mark.parametrize("answer", ["Emotions: happy, sad | Confidence: 0.9", "happy, sad \u2022 Intensity: 7/10 | Confidence: 90%"])
+def test_a_field_item_with_a_number_after_a_bar_or_bullet_gives_no_word(answer):
+    # a bar or bullet separates items as a comma does, but the field rule looked for its item after a comma, so 'confidence'
+    # and 'intensity' were read as emotion words
+    assert words_from_answer(answer) == (["happy", "sad"], None)
+
+
 def test_field_lines_with_numbers_are_no_noise_outweighing_the_word():
     # 'intensity' and 'confidence' were words; read as noise instead, two of them beside one word would make the answer an error
     assert words_from_answer("happy\nIntensity: 0.7\nConfidence: 0.9") == (["happy"], None)
