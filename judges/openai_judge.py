@@ -358,7 +358,8 @@ class OpenAIJudge(Judge):
         server not yet missed (it counts its own requests) nor warned about (its wait for a server refusing connections
         starts afresh, and it says so once itself); settings or a key the server refused stay so, their requests unsent.
         A key read from ``api_key_env`` is left out (the pickle sits in Ray's object store, which may spill it to disk): the
-        copy reads the variable again where it runs; one given as ``api_key`` travels, having nowhere else to be read."""
+        copy reads the variable again where it runs; one given as ``api_key`` travels, having nowhere else to be read. A copy
+        in this process (``copy.copy``, ``copy.deepcopy``) keeps the key (:meth:`__copy__`)."""
         state = self.__dict__.copy()
         if not self._key_given:
             state["_api_key"] = state["_key_source"] = None
@@ -385,6 +386,7 @@ class OpenAIJudge(Judge):
         return self._copy_with_key(copy.deepcopy(self.__getstate__(), memo))
 
     def _copy_with_key(self, state: dict[str, Any]) -> OpenAIJudge:
+        """A judge built from ``state`` (:meth:`__getstate__`'s) holding this judge's key and what a 401 says of it."""
         copied = type(self).__new__(type(self))
         copied.__setstate__({**state, "_api_key": self._api_key, "_key_source": self._key_source})
         return copied
