@@ -33,7 +33,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: Bump whenever a change here (or in judges.json_answers, judges.chinese_answer_patterns or judges.han_characters) reads
 #: some answer differently: the judges that parse answers put it in their cache identity, as they do the prompt version,
 #: so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-24.15"
+PARSER_VERSION = "2026-11-24.16"
 
 #: A label longer than this many words is a sentence, not an emotion word.
 MAX_WORDS_PER_LABEL = 3
@@ -54,8 +54,9 @@ _ITEM_LABEL = re.compile(r"^[ \t]*(?:emotion|label|word)\s*\d+\s*[:\uff1a.)-]\s*
 _FIRST_ITEM = r"(?!1[.)][ \t]*[^\W\d_])"
 # A numbered list's number opening an item's value ("Result: 1. happy").
 _LIST_NUMBER = re.compile(r"^\d{1,2}[.)][ \t]*(?=[^\W\d_])")
-# A score after a word ("happy: 0.9", "sad=30%"): the word is the answer.
-_SCORE = re.compile(r"(?<=[^\W\d_])[ \t]*[:=\uff1a][ \t]*" + _FIRST_ITEM + r"\d+(?:\.\d+)?%?")
+# A score after a word ("happy: 0.9", "sad=30%", "happy: 90 percent"): the word is the answer.
+_SCORE = re.compile(r"(?<=[^\W\d_])[ \t]*[:=\uff1a][ \t]*" + _FIRST_ITEM + r"\d+(?:\.\d+)?(?:%|[ \t]*per[ \t]?cent\b)?",
+                    re.IGNORECASE)
 # A field or heading whose value is a number, as an item of its own ("Confidence: 0.9", "Intensity: 7/10", "Score: 80%",
 # "Confidence: 90 percent", "Intensity: 8/10 - strong", "Valence: -0.5", "强度：8" intensity): a property of the answer, no word
 # and no noise; read before _SCORE, which would leave the field's name.

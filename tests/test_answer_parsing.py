@@ -455,6 +455,13 @@ def test_a_field_item_whose_value_begins_with_a_number_gives_no_word_whatever_fo
     assert words_from_answer(answer) == (words, None)
 
 
+@pytest.mark.parametrize("answer, words", [("Happy: 90 percent", ["happy"]), ("Happy: 90 per cent", ["happy"]),
+                                           ("sad: 30 Percent, calm: 70 percent", ["sad", "calm"])])
+def test_a_words_score_written_as_percent_is_its_score_not_part_of_the_word(answer, words):
+    # 'happy percent' was read, as '90%' was not
+    assert words_from_answer(answer) == (words, None)
+
+
 @pytest.mark.parametrize("answer, words", [("Pride: 0.9, Confidence: 0.8", ["pride", "confidence"]),
                                            ("joy: 0.8, confidence: 0.6", ["joy", "confidence"])])
 def test_confidence_scored_in_a_line_of_scored_words_is_a_word(answer, words):
