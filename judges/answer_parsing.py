@@ -406,8 +406,7 @@ def _around_colon(item: str) -> list[str]:
     if (head and (_FIELD_HEAD.match(_head_noun(head[1])) or FIELD_ZH.search(head[1]))
             and _SAID_PRESENT.match(item[head.end():].strip(" .!\u3002\uff01"))):
         return []  # "intensity: high", "confidence: very high", "强度：高": a property of the answer, no word and no noise
-    if (not head or _FIELD_HEAD.match(_head_noun(head[1])) or _ASPECT.search(head[1]) or ASPECT_ZH.search(head[1])
-            or _NOT_A_LABEL.match(head[1].replace("\u2019", "'"))):
+    if not head or _names_field(head[1]) or _NOT_A_LABEL.match(head[1].replace("\u2019", "'")):
         return [item]
     value = item[head.end():].strip(" .!\u3002\uff01")
     if _SAID_PRESENT.match(value) or CLAUSE_ZH.search(value):  # "happy: yes", "开心：她在笑" (she laughs)
