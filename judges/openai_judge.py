@@ -573,13 +573,14 @@ class OpenAIJudge(Judge):
                     except (OSError, http.client.HTTPException):  # the error body itself was cut off
                         said = "(its body was cut off)"
                     problem = f"HTTP {exc.code} from {url}: {snippet(said, _SNIPPET)}"
+                    param = _error_param(said)  # the request field the server names as the cause, if any
                     if exc.code in (401, 403):  # the account's state (a wrong key, a model it may not use), or a 403 to the clip
                         problem += self._key_hint(exc.code)
                         if exc.code == 401:  # the key, every clip's answer: later ones not sent (a 403 may be one clip's content)
                             self._refused = (self._sent_as(fields), problem, "API key")
                         raise _RequestFailed(f"{problem}; not cached, so the next run (with --cache) asks again",
                                              transient=True) from None
-                    if exc.code == 400 and _error_param(said) == "temperature":  # OpenAI's reasoning models take only 1, or none
+                    if exc.code == 400 and param == "temperature":  # OpenAI's reasoning models take only 1, or none
                         problem += self._temperature_hint(said)
                     if exc.code != 429 and exc.code < 500:
                         too_long = exc.code == 400 and _says_prompt_too_long(said)
@@ -589,7 +590,7 @@ class OpenAIJudge(Judge):
                                         "not cached, the next run asks again)")
                         wants = exc.code == 400 and token_limit_field == "max_tokens" and _asks_for_max_completion_tokens(said)
                         # a 404 (no such model: vLLM's names no param; a wrong path in base_url) is no clip's either
-                        setting = _error_param(said) in _SETTING_FIELDS | self.extra_body.keys()
+                        setting = param in _SETTING_FIELDS | self.extra_body.keys()
                         if not (too_long or wants) and (setting or exc.code == 404):
                             self._refused = (self._sent_as(fields), problem, "settings")  # every clip's answer: later ones not sent
                         if exc.code == 404:  # the server's state (the models it serves: a proxy's nodes still loading): not cached
