@@ -250,6 +250,7 @@ class AffectGPTJudge(Judge):
                     self.name, clip.name, words=second.words, raw=second.raw, scores=second.scores,
                     description=description, seconds=seconds + second.seconds, error=second.error,
                     transient=not second.ok and second.transient,  # its server down: not cached, as the extractor said
+                    reading=second.reading,  # an LLM extractor's answer, read again when the parser changes
                 )
         return out
 

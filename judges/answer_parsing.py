@@ -28,12 +28,17 @@ from judges.label_text import parse_labels
 from judges.verdict import Verdict
 
 __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "readable_answer", "cut_off_error", "verdict_from_answer",
-           "answer_error_hint", "MAX_WORDS_PER_LABEL", "PARSER_VERSION"]
+           "read_again", "answer_error_hint", "MAX_WORDS_PER_LABEL", "PARSER_VERSION", "READ_AGAIN"]
 
 #: Bump whenever a change here (or in judges.json_answers, judges.chinese_answer_patterns or judges.han_characters) reads
-#: some answer differently: the judges that parse answers put it in their cache identity, as they do the prompt version,
-#: so words read by an older parser are never replayed.
+#: some answer differently: a verdict records the version that read it (``Verdict.reading``), and a cached one read by
+#: another is read again from its answer (:func:`read_again`), so words read by an older parser are never replayed.
 PARSER_VERSION = "2026-11-24.16"
+
+#: What a judge names as its parser version in ``cache_identity()`` when its cached verdicts are read again by
+#: :func:`read_again` (the judges that read answers with :func:`verdict_from_answer` alone): a parser change then asks
+#: its model nothing again. A judge that reads answers its own way names :data:`PARSER_VERSION` instead.
+READ_AGAIN = "read again from the answer"
 
 #: A label longer than this many words is a sentence, not an emotion word.
 MAX_WORDS_PER_LABEL = 3
@@ -480,10 +485,47 @@ def verdict_from_answer(judge: str, clip: str, text: str, mode: str, seconds: fl
     ``token_limit`` and ``cut``)."""
     readable = readable_answer(text, cut, labels=mode != "describe")
     if readable is None:
-        return Verdict.failed(judge, clip, cut_off_error(token_limit, labels=mode != "describe"), seconds=seconds, raw=text)
-    verdict = _read_answer(judge, clip, readable, mode, seconds, token_limit, cut)
-    verdict.raw = text  # as the model gave it, cut or not
+        verdict = Verdict.failed(judge, clip, cut_off_error(token_limit, labels=mode != "describe"), seconds=seconds, raw=text)
+    else:
+        verdict = _read_answer(judge, clip, readable, mode, seconds, token_limit, cut)
+        verdict.raw = text  # as the model gave it, cut or not
+    verdict.reading = {"parser": PARSER_VERSION, "mode": mode, "token_limit": token_limit, "cut": cut}
     return verdict
+
+
+def read_again(verdict: Verdict) -> Verdict | None:
+    """``verdict`` as this parser reads its answer, so that a parser change costs no model a second run.
+
+    The verdict itself when this parser read it, or when it was not read from an answer (``reading`` None: a request that
+    failed, a judge that reads no text); else a new verdict read from ``raw`` as its ``reading`` says (mode, token limit,
+    cut off or not), with the old one's judge, clip, time and, but in describe mode, description; a ``"stage"`` in the
+    reading (a two-stage judge's ``"stage 2 (extractor)"``) leads its error. None, to ask the model again, when the
+    reading is damaged, or was of stage one of two (``"then"``) and now gives a description: stage two never saw it.
+    """
+    reading = verdict.reading
+    if reading is None or (isinstance(reading, dict) and reading.get("parser") == PARSER_VERSION):
+        return verdict
+    if not _valid_reading(reading):
+        return None
+    mode, stage = reading["mode"], reading.get("stage")
+    fresh = verdict_from_answer(verdict.judge, verdict.clip, verdict.raw, mode, verdict.seconds, reading["token_limit"], reading["cut"])
+    if fresh.ok and reading.get("then"):
+        return None
+    if stage and fresh.error is not None:
+        fresh.error = f"{stage}: {fresh.error}"
+    if mode != "describe":
+        fresh.description = verdict.description
+    fresh.reading = {**reading, "parser": PARSER_VERSION}
+    return fresh
+
+
+def _valid_reading(reading: object) -> bool:
+    """Whether ``reading`` is one :func:`verdict_from_answer` records (a cache row's may be damaged or hand-edited)."""
+    if not isinstance(reading, dict) or not {"parser", "mode", "token_limit", "cut"} <= reading.keys():
+        return False
+    return (isinstance(reading["parser"], str) and reading["mode"] in ("labels", "describe")
+            and (reading["token_limit"] is None or isinstance(reading["token_limit"], str))
+            and (reading["cut"] is None or isinstance(reading["cut"], bool)) and isinstance(reading.get("stage", ""), str))
 
 
 def _read_answer(judge: str, clip: str, text: str, mode: str, seconds: float, token_limit: str | None, cut: bool | None) -> Verdict:

@@ -118,14 +118,17 @@ class TwoStageJudge(Judge):
 
     def _second_stage(self, clip: Clip, first: Verdict) -> Verdict:
         if not first.ok:
-            return Verdict.failed(self.name, clip.name, f"stage 1 ({self.describer.name}): {first.error}", first.seconds, first.raw,
-                                  transient=first.transient)
+            stage = f"stage 1 ({self.describer.name})"
+            failed = Verdict.failed(self.name, clip.name, f"{stage}: {first.error}", first.seconds, first.raw, transient=first.transient)
+            if first.reading is not None:  # its answer unreadable: a new parser may read a description, then stage two is due
+                failed.reading = {**first.reading, "stage": stage, "then": "stage 2"}
+            return failed
         if not (first.description or "").strip():
             return Verdict.failed(self.name, clip.name, f"stage 1 ({self.describer.name}) gave no description", first.seconds, first.raw)
         second = self.extractor.extract(first.description, clip.subtitle, clip=clip.name)
         if not second.transient:  # the server's answer (words or none): it took the settings and key, or refused_error says so
             self._extractor_answered = True
-        error = None if second.ok else f"stage 2 ({getattr(self.extractor, 'name', 'extractor')}): {second.error}"
+        stage = f"stage 2 ({getattr(self.extractor, 'name', 'extractor')})"
         return Verdict(
             judge=self.name,
             clip=clip.name,
@@ -134,8 +137,9 @@ class TwoStageJudge(Judge):
             scores=second.scores,
             description=first.description,
             seconds=first.seconds + second.seconds,
-            error=error,
+            error=None if second.ok else f"{stage}: {second.error}",
             transient=not second.ok and second.transient,
+            reading=None if second.reading is None else {**second.reading, "stage": stage},
         )
 
     def cache_identity(self) -> dict[str, Any]:

@@ -22,7 +22,12 @@ class Verdict:
     when the clip failed: a failure is a verdict, never an exception, so the
     other judges' work stands. ``transient`` marks a failure that may not
     happen again (a server down or overloaded, a timeout): it is not cached,
-    so the next run asks again.
+    so the next run asks again. ``reading`` says how ``raw`` was read (the
+    answer parser's version and what it was told: mode, token limit, whether
+    the answer was cut off), for a verdict read from a model's answer
+    (:func:`judges.answer_parsing.verdict_from_answer`), else None: a cached
+    verdict read by an older parser is read again from ``raw``
+    (:func:`judges.answer_parsing.read_again`), not asked again.
     """
 
     judge: str
@@ -34,6 +39,7 @@ class Verdict:
     seconds: float = 0.0
     error: str | None = None
     transient: bool = False
+    reading: dict[str, Any] | None = None
 
     @property
     def ok(self) -> bool:
@@ -46,6 +52,7 @@ class Verdict:
         out = {name: getattr(self, name) for name in _FIELDS}
         out["words"] = list(self.words) if isinstance(self.words, (list, tuple)) else self.words
         out["scores"] = dict(self.scores) if isinstance(self.scores, dict) else self.scores
+        out["reading"] = dict(self.reading) if isinstance(self.reading, dict) else self.reading
         return out
 
     def to_json(self) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 
 from tqdm.auto import tqdm
 
+from judges.answer_parsing import read_again
 from judges.base import Judge
 from judges.clip import Clip
 from judges.clip_hash import clip_key, identity_hash, sha256_file
@@ -295,23 +296,38 @@ class VerdictCache:
 
     def get_many(self, judge: Judge, clips: Iterable[Clip], retry_failed: bool = False) -> dict[str, Verdict]:
         """Stored verdicts of ``judge`` for ``clips``, by clip name (failed ones left out if ``retry_failed``; a
-        clip whose video cannot be read is never found)."""
+        clip whose video cannot be read is never found).
+
+        A verdict read from a model's answer by an older answer parser is read again from that answer
+        (:func:`~judges.answer_parsing.read_again`) and stored so; one it cannot serve so is not found, and asked again.
+        """
         judge_id = self.judge_id(judge)
-        by_key = {key: clip.name for clip in clips if (key := self._key_if_readable(clip)) is not None}
+        by_key = {key: clip for clip in clips if (key := self._key_if_readable(clip)) is not None}
         keys = list(by_key)
         found: dict[str, Verdict] = {}
+        read: list[tuple[Clip, Verdict]] = []  # verdicts read again: stored back, so the next run need not
         with self._locked():
             for start in range(0, len(keys), _QUERY_CHUNK):
                 chunk = keys[start : start + _QUERY_CHUNK]
                 marks = ",".join("?" * len(chunk))
                 rows = self._conn.execute(
-                    f"SELECT clip_key, ok, verdict FROM verdicts WHERE judge_id = ? AND clip_key IN ({marks})",
+                    f"SELECT clip_key, verdict FROM verdicts WHERE judge_id = ? AND clip_key IN ({marks})",
                     (judge_id, *chunk),
                 ).fetchall()
-                for key, ok, text in rows:
-                    verdict = _stored_verdict(text, by_key[key])
-                    if verdict is not None and (ok or not retry_failed):  # a damaged row is judged again and replaced
-                        found[by_key[key]] = verdict
+                for key, text in rows:
+                    clip = by_key[key]
+                    stored = _stored_verdict(text, clip.name)
+                    verdict = None if stored is None else read_again(stored)  # a damaged row is judged again and replaced
+                    if verdict is None or (retry_failed and not verdict.ok):
+                        continue
+                    found[clip.name] = verdict
+                    if verdict is not stored:
+                        read.append((clip, verdict))
+        if read:
+            try:
+                self.put_many(judge, [clip for clip, _ in read], [verdict for _, verdict in read])
+            except InputError:
+                pass  # a cache that cannot be written (read-only): the verdicts are read again next time too
         return found
 
     def put(self, judge: Judge, clip: Clip, verdict: Verdict) -> None:

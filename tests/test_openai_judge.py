@@ -820,12 +820,6 @@ def test_cache_identity_names_server_model_prompt_media_and_mode():
     assert "prompt_version" in ident and "secret" not in json.dumps(ident)
 
 
-def test_cache_identity_names_the_answer_parser_version_so_words_read_by_an_older_parser_are_not_replayed():
-    from judges.answer_parsing import PARSER_VERSION
-
-    assert OpenAIJudge(model="m", base_url="http://127.0.0.1:1/v1").cache_identity()["parser_version"] == PARSER_VERSION
-
-
 def test_verdicts_cached_before_finish_reason_was_read_are_not_replayed():
     """An engine error's text ('internal error happened') and a filtered answer's leftovers ('happy', 'ang') were cached as
     words before finish_reason 'error' and 'content_filter' were read: a rerun with --cache replayed them."""

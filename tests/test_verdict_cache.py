@@ -277,7 +277,7 @@ class RelievedJudge(PromptedJudge):
 
 
 STORED_TEXT = ('{"judge": "j", "clip": "s1", "words": ["soulagé", "calm"], "raw": "Soulagé 😌", "scores": {"soulagé": 0.75, '
-               '"calm": 0.5}, "description": null, "seconds": 1.5, "error": null, "transient": false}')
+               '"calm": 0.5}, "description": null, "seconds": 1.5, "error": null, "transient": false, "reading": null}')
 
 
 @pytest.mark.parametrize("store", ["put", "run_judges"])
