@@ -510,6 +510,17 @@ def test_a_voter_given_as_the_fuser_says_to_give_it_inside_a_fuser_before_any_ju
     assert [judge.batches for judge in cojudge.judges] == [[], [], []]
 
 
+def test_the_fuser_class_given_as_the_fuser_says_to_give_an_instance_of_it_before_any_judge_runs():
+    # CoJudge(judges, fuser=Fuser) said "fuser=<class 'ensemble.fuser.Fuser'> (type) is not a Fuser", though it is the class
+    from ensemble.fuser import Fuser
+
+    cojudge, _ = toy_cojudge()
+    with pytest.raises(InputError, match=r"^CoJudge: fuser=Fuser is the Fuser class, not a Fuser; give an instance of it, "
+                                         r"fuser=Fuser\(voter\) \(e\.g\. Fuser\(MajorityVoter\(\)\)\), or leave it out$"):
+        CoJudge(cojudge.judges, fuser=Fuser, progress=False)
+    assert [judge.batches for judge in cojudge.judges] == [[], [], []]
+
+
 def test_a_fuser_that_is_not_a_fuser_nor_a_voter_is_a_one_line_error():
     with pytest.raises(InputError, match=r"^CoJudge: fuser='stacked' \(str\) is not a Fuser; give fuser=Fuser\(voter\)"):
         CoJudge([ReplayJudge("a", labels={"c0": ["happy"]})], fuser="stacked")
