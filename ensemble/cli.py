@@ -54,11 +54,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one ``cojudge`` subcommand on ``argv`` (default: the command line); the exit code, 2 for a one-line error."""
     argv = list(sys.argv[1:] if argv is None else argv)
     chosen = next((a for a in argv if not a.startswith("-")), None)
+    command = chosen if chosen in COMMANDS else None
+    if command is None and argv and argv[0].startswith("-"):  # '--format csv tune': argparse took the option's value for the
+        command = next((a for a in argv if a in COMMANDS), None)  # command ("invalid choice: 'csv'"); refused below, as '--quiet tune'
     try:
-        parser, modules, parsers = build_parser(chosen if chosen in COMMANDS else None)
+        parser, modules, parsers = build_parser(command)
     except KeyboardInterrupt:  # Ctrl-C while the command's libraries import (seconds): nothing was done yet
-        print(f"cojudge{' ' + chosen if chosen in COMMANDS else ''}: error: interrupted; no output file was written", file=sys.stderr)
+        print(f"cojudge{' ' + command if command else ''}: error: interrupted; no output file was written", file=sys.stderr)
         return 130
+    if command is not None and command != chosen:
+        early = argv[: argv.index(command)]
+        if not {"-h", "--help"} & set(early):  # cojudge's own option, --help, argparse shows as it comes to it
+            _refuse_options_before_the_command(parser, early, command)
     args, unknown = parser.parse_known_args(argv)
     before = argv[: argv.index(args.command)] if args.command else []  # cojudge takes no option of its own but --help
     if unknown and before:

@@ -717,6 +717,14 @@ def test_an_option_given_before_the_command_is_an_error_line_naming_the_command_
         "cojudge predict: error: unrecognized arguments: --quiet;")
 
 
+def test_an_option_and_its_value_given_before_the_command_are_refused_saying_where_they_go(capsys):
+    # 'cojudge --quiet --format csv tune ...' said "cojudge: error: argument COMMAND: invalid choice: 'csv'": the option's value
+    # was taken for the command
+    assert refused(capsys, ["--quiet", "--format", "csv", "tune", "--labels", "l.csv"]).splitlines()[-1] == (
+        "cojudge tune: error: unrecognized arguments: --quiet --format csv; give a command's options after it: "
+        "cojudge tune --quiet --format csv ...")
+
+
 def refused(capsys, argv: list[str]) -> str:
     """The stripped stderr of ``cojudge ARGV``, which must exit with status 2 (a usage error)."""
     with pytest.raises(SystemExit) as exited:
