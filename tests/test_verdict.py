@@ -12,12 +12,13 @@ from judges.verdict import Verdict
 def test_to_dict_lists_every_field_with_unset_ones_as_none():
     assert Verdict("j", "s1", words=["sad"]).to_dict() == {
         "judge": "j", "clip": "s1", "words": ["sad"], "raw": "", "scores": None,
-        "description": None, "seconds": 0.0, "error": None, "transient": False,
+        "description": None, "seconds": 0.0, "error": None, "transient": False, "reading": None,
     }
 
 
 def test_from_dict_gives_back_every_field_of_to_dict():
-    verdict = Verdict("j", "s1", words=["happy"], raw="happy", scores={"happy": 0.9}, description="smiles", seconds=1.5, error=None)
+    verdict = Verdict("j", "s1", words=["happy"], raw="happy", scores={"happy": 0.9}, description="smiles", seconds=1.5, error=None,
+                      reading={"parser": "2026-11-24.16", "mode": "labels", "token_limit": None, "cut": None})
     assert Verdict.from_dict(verdict.to_dict()) == verdict
 
 
