@@ -12,7 +12,7 @@ from ensemble.fuser import Fuser, check_voter
 from ensemble.output_files import check_output_path
 from ensemble.voter_base import ClassVoter, VoterNotFittedError
 from judges.base import Judge
-from judges.clip import Clip, repeated_names
+from judges.clip import Clip, built_clips, repeated_names
 from judges.errors import InputError, listed
 from judges.option_values import check_flags
 from judges.replay import ReplayJudge, sample_name_instead
@@ -52,10 +52,11 @@ def _clip(item: Any, method: str, judges: Sequence[Judge]) -> Clip:
 
 
 def _clips(items: Any, method: str, judges: Sequence[Judge]) -> list[Clip]:
-    """The clips of ``items`` (a list of clips, never one bare name read letter by letter)."""
+    """The clips of ``items`` (a list of clips, never one bare name read letter by letter); those that cannot be used, all
+    named in one error (:func:`~judges.clip.built_clips`)."""
     if isinstance(items, (Clip, str, os.PathLike)) or not isinstance(items, Iterable):
         raise InputError(f"CoJudge.{method}: give a list of clips, each {_CLIP_KINDS}; got {items!r} ({type(items).__name__})")
-    return [_clip(i, method, judges) for i in items]
+    return built_clips(items, lambda item: _clip(item, method, judges))
 
 
 def _judges(judges: Any, method: str) -> list[Judge]:

@@ -28,7 +28,7 @@ from ensemble.fuse_command import write_prediction_rows, write_predictions_csv
 from ensemble.fused_prediction import FusedPrediction
 from ensemble.output_files import check_output_path
 from ensemble.score_union_fuser import ScoreUnionFuser
-from judges.clip import Clip
+from judges.clip import Clip, built_clips
 from judges.errors import InputError, listed
 from judges.install_hints import install_hint
 from judges.subtitles import SUBTITLE_SUFFIXES, read_subtitle_file, sidecar_subtitle_paths, subtitle_tags, untagged_stem
@@ -83,7 +83,8 @@ def collect_clips(args: argparse.Namespace) -> list[Clip]:
     given = "" if args.subtitle else None  # --subtitle's text replaces it below: the files beside the video are not read
     strays = _stray_subtitles(args.videos, beside)
     config = user_path(args.config) if getattr(args, "config", None) else None  # the default judges take videos
-    items: list[Clip] = [_clip(item, given, config) for item in args.videos if item not in beside and item not in strays]
+    items = built_clips([item for item in args.videos if item not in beside and item not in strays],
+                        lambda item: _clip(item, given, config))  # every bad one named in one error
     if args.demo:
         from judges.demo_clip import make_demo_clip
 

@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
-from judges.errors import InputError
+from judges.errors import LISTED, InputError
 from judges.subtitles import SUBTITLE_SUFFIXES, read_sidecar_subtitle, untagged_stem
 from judges.text_files import path_text, user_path
 
-__all__ = ["Clip", "name_like", "shown_name_like", "refuse_a_single_name", "repeated_names"]
+__all__ = ["Clip", "built_clips", "name_like", "shown_name_like", "refuse_a_single_name", "repeated_names"]
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,34 @@ class Clip:
         if path.suffix:
             return cls.from_path(path)
         return cls(name=item if isinstance(item, str) else str(path))
+
+
+_Item = TypeVar("_Item")
+
+
+def built_clips(items: Iterable[_Item], build: Callable[[_Item], Clip]) -> list[Clip]:
+    """``build`` of each of ``items`` (a folder's videos, a list of paths), or, after trying them all, one :class:`InputError`
+    for the items it refused (a missing video, a sidecar subtitle that is not UTF-8 or cannot be read...): how many, and each
+    one's own message (once for a file given twice), the first :data:`~judges.errors.LISTED` then "and N more", on one line,
+    so a folder of 500 clips with 3 bad ones is mended in one round, not in three runs each stopping at the next. One refused
+    item's error is its own, as before. ``cojudge predict``, :class:`~ensemble.cojudge.CoJudge` and
+    :func:`~judges.runner.run_judges` all build their clips with it, before any judge runs."""
+    clips: list[Clip] = []
+    refused: dict[str, InputError] = {}  # by message: a file given twice is one problem
+    given = 0
+    for item in items:
+        given += 1
+        try:
+            clips.append(build(item))
+        except InputError as exc:
+            refused.setdefault(str(exc), exc)
+    if len(refused) == 1:
+        raise next(iter(refused.values()))
+    if refused:
+        shown = " | ".join(list(refused)[:LISTED])
+        more = f" | and {len(refused) - LISTED} more" if len(refused) > LISTED else ""
+        raise InputError(f"{len(refused)} of {given} clips cannot be used (nothing was judged); fix them all, then run again: {shown}{more}")
+    return clips
 
 
 def not_a_video_file(path: Path) -> str:

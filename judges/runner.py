@@ -29,7 +29,7 @@ from typing import NamedTuple
 from tqdm.auto import tqdm
 
 from judges.base import Judge
-from judges.clip import Clip, repeated_names
+from judges.clip import Clip, built_clips, repeated_names
 from judges.errors import InputError, listed
 from judges.option_values import check_flags, is_number, is_whole_number
 from judges.user_warnings import warn_user, with_call_site
@@ -127,11 +127,12 @@ def _warn_default_identity(judge: Judge) -> None:
 
 
 def checked_clips(clips: Iterable[Clip | str | Path]) -> list[Clip]:
-    """The clips as :class:`Clip` objects, or an ``InputError`` before any judge runs (one path given for a list, clip names
-    repeated): the local and the Ray runner both check their clips with it, so both refuse the same input."""
+    """The clips as :class:`Clip` objects, or an ``InputError`` before any judge runs (one path given for a list; the clips that
+    cannot be used, all named in one error: :func:`~judges.clip.built_clips`; clip names repeated): the local and the Ray
+    runner both check their clips with it, so both refuse the same input."""
     if isinstance(clips, (str, os.PathLike, Clip)):  # a Path, or os.scandir's DirEntry
         raise InputError(f"clips={clips!r}: give a list of clips, video paths or sample names")
-    checked = [Clip.coerce(item) for item in clips]
+    checked = built_clips(clips, Clip.coerce)  # every bad one named in one error
     names = [clip.name for clip in checked]
     if len(set(names)) != len(names):
         repeated = sorted(repeated_names(names))

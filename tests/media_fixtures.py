@@ -10,8 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["make_audio_with_cover", "make_clip", "make_corrupt_clip", "make_numbered_clip", "make_stream_copy_cut", "make_tone_file",
-           "make_truncated_copy", "TONE_HZ"]
+__all__ = ["make_audio_with_cover", "make_clip", "make_corrupt_clip", "make_folder_with_latin1_subtitles", "make_numbered_clip",
+           "make_stream_copy_cut", "make_tone_file", "make_truncated_copy", "TONE_HZ"]
 
 #: Frequency of the sine tone in the audio track.
 TONE_HZ = 440.0
@@ -182,6 +182,18 @@ def make_corrupt_clip(path: str | Path) -> Path:
     path = Path(path)
     path.write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 8)
     return path
+
+
+def make_folder_with_latin1_subtitles(folder: str | Path, names: tuple[str, ...] = ("a", "b", "c"),
+                                      latin1: tuple[str, ...] = ("a", "c")) -> list[Path]:
+    """A folder of tiny real videos, ``NAME.mp4`` for each of ``names``, those of ``latin1`` with a sidecar ``NAME.srt`` saved
+    in Latin-1 with accented letters (not UTF-8: each such clip is refused); the videos, in ``names``' order."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    videos = [make_clip(folder / f"{name}.mp4", seconds=0.2, width=32, height=32, with_audio=False) for name in names]
+    for name in latin1:
+        (folder / f"{name}.srt").write_bytes("1\n00:00:00,000 --> 00:00:01,000\nJe suis très ému\n".encode("latin-1"))
+    return videos
 
 
 def make_truncated_copy(source: str | Path, path: str | Path, share: float) -> Path:

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from judges.clip import Clip
+from judges.clip import Clip, built_clips
 from judges.errors import InputError
 from judges.subtitles import ass_to_text, srt_to_text, subtitle_tags, untagged_stem, vtt_to_text
+from tests.media_fixtures import make_folder_with_latin1_subtitles
 
 SRT = "1\n00:00:00,000 --> 00:00:02,000\n  I did it!  \n\n2\n00:00:02,000 --> 00:00:03,500\nReally.\n"
 #: A WebVTT file as browsers and YouTube give it: a header, a note, a styled cue with settings, a named cue, a speaker's voice tag.
@@ -607,3 +608,61 @@ def test_a_sidecar_subtitle_the_user_may_not_read_is_a_one_line_error(video, mon
     with pytest.raises(InputError, match=r"clip\.srt: cannot read the subtitle of clip\.mp4 \(Permission denied\)") as info:
         Clip.from_path(video)
     assert "\n" not in str(info.value)
+
+
+# -- the clips of a folder: every one that cannot be used, named in one error -------------------------------------------
+NOT_UTF8 = "is not UTF-8 text (nor UTF-16 with its byte-order mark, nor Chinese in GBK or Big5); save it as UTF-8"
+
+
+def test_a_folder_with_two_subtitles_not_in_utf8_names_both_in_one_error(tmp_path):
+    # it named a.srt only: once it was mended the next run stopped at c.srt, one run per bad clip of a folder of 500
+    videos = make_folder_with_latin1_subtitles(tmp_path, names=("a", "b", "c"), latin1=("a", "c"))
+    with pytest.raises(InputError) as info:
+        built_clips(videos, Clip.coerce)
+    assert str(info.value) == ("2 of 3 clips cannot be used (nothing was judged); fix them all, then run again: "
+                               f"{tmp_path / 'a.srt'}: subtitle of a.mp4 {NOT_UTF8} | {tmp_path / 'c.srt'}: subtitle of c.mp4 {NOT_UTF8}")
+
+
+def test_clips_refused_for_different_reasons_are_each_named_by_their_own_error(tmp_path, monkeypatch):
+    latin1, unreadable, good = make_folder_with_latin1_subtitles(tmp_path, names=("a", "b", "c"), latin1=("a",))
+    unreadable.with_suffix(".srt").write_text("I did it!", encoding="utf-8")
+    real = Path.read_bytes
+
+    def refuse(self):  # b.srt is another user's (mode 600)
+        if self == unreadable.with_suffix(".srt"):
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    bad = [latin1, unreadable, tmp_path / "gone.mp4"]
+    with pytest.raises(InputError) as info:
+        built_clips([*bad, good], Clip.coerce)
+    alone = []
+    for item in bad:
+        with pytest.raises(InputError) as own:
+            Clip.coerce(item)
+        alone.append(str(own.value))
+    assert str(info.value) == f"3 of 4 clips cannot be used (nothing was judged); fix them all, then run again: {' | '.join(alone)}"
+
+
+def test_more_clips_refused_than_an_error_lists_are_counted_after_the_first_five(tmp_path):
+    missing = [tmp_path / f"gone{i}.mp4" for i in range(8)]
+    with pytest.raises(InputError) as info:
+        built_clips(missing, Clip.coerce)
+    error = str(info.value)
+    assert error.startswith(f"8 of 8 clips cannot be used (nothing was judged); fix them all, then run again: {missing[0]}: no such video file")
+    assert error.endswith(f"{missing[4]}: no such video file; check the path | and 3 more")
+    assert "\n" not in error
+
+
+def test_one_clip_refused_among_good_ones_is_its_own_error(tmp_path):
+    videos = make_folder_with_latin1_subtitles(tmp_path, names=("a", "b", "c"), latin1=("b",))
+    own = f"{tmp_path / 'b.srt'}: subtitle of b.mp4 {NOT_UTF8}"
+    with pytest.raises(InputError, match=f"^{re.escape(own)}$"):
+        built_clips(videos, Clip.coerce)
+
+
+def test_a_missing_video_given_twice_is_named_once(tmp_path):
+    missing = tmp_path / "gone.mp4"
+    with pytest.raises(InputError, match=f"^{re.escape(str(missing))}: no such video file; check the path$"):
+        built_clips([missing, missing], Clip.coerce)

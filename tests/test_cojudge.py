@@ -16,6 +16,7 @@ from judges.replay import ReplayJudge
 from judges.verdict import Verdict
 from judges.verdict_cache import VerdictCache
 from tests.core_fixtures import toy_outputs
+from tests.media_fixtures import make_folder_with_latin1_subtitles
 
 pytestmark = pytest.mark.usefixtures("data_root")  # real judges' outputs and the emotion wheel
 
@@ -130,8 +131,8 @@ def test_predict_many_of_a_bare_name_or_a_number_says_to_give_a_list(items):
 def test_fit_on_video_file_names_given_to_replay_judges_says_they_take_sample_names(tmp_path):
     # it said 'c0.mp4: no such video file; check the path', sending the user to look for a video replay judges never read
     cojudge, labels = toy_cojudge()
-    with pytest.raises(InputError, match=r"^CoJudge\.fit: .*c0\.mp4: no such video file, and replay judges take sample names, not videos: "
-                                         r"give 'c0' \(the name without its folder and file suffix\)$"):
+    with pytest.raises(InputError, match=r"CoJudge\.fit: \S*c0\.mp4: no such video file, and replay judges take sample names, not videos: "
+                                         r"give 'c0' \(the name without its folder and file suffix\) \| "):  # each clip's, in one error
         cojudge.fit([str(tmp_path / f"{n}.mp4") for n in labels], labels)
 
 
@@ -148,6 +149,14 @@ def test_a_missing_video_file_given_to_a_panel_with_a_live_judge_is_still_no_suc
     cojudge = CoJudge([*replayed, _Keyword(keywords={c: "happy" for c in labels})], strategy="majority", progress=False)
     with pytest.raises(InputError, match=r"c0\.mp4: no such video file; check the path$"):
         cojudge.fit([str(tmp_path / "c0.mp4")], labels)
+
+
+def test_fit_on_a_folder_with_several_subtitles_not_in_utf8_is_one_error_naming_each(tmp_path):
+    # it named a.srt only, and the next fit c.srt: one fit per bad clip
+    cojudge = CoJudge([_Keyword(keywords={"a": "happy", "b": "sad", "c": "happy"})], strategy="majority", progress=False)
+    with pytest.raises(InputError, match=r"^2 of 3 clips cannot be used \(nothing was judged\); fix them all, then run again: "
+                                         r".*a\.srt: subtitle of a\.mp4 is not UTF-8 .* \| .*c\.srt: subtitle of c\.mp4 is not UTF-8 "):
+        cojudge.fit(make_folder_with_latin1_subtitles(tmp_path), {"a": ["happy"], "b": ["sad"], "c": ["happy"]}, tune=False)
 
 
 def test_a_sample_name_with_a_dot_given_as_its_video_file_is_told_to_be_given_as_a_clip_which_then_works(tmp_path):

@@ -22,7 +22,7 @@ from judges.clip import Clip
 from judges.errors import InputError
 from judges.outputs import read_judge_output
 from judges.verdict import Verdict
-from tests.media_fixtures import make_clip, make_corrupt_clip, make_truncated_copy
+from tests.media_fixtures import make_clip, make_corrupt_clip, make_folder_with_latin1_subtitles, make_truncated_copy
 
 AFFECTGPT = "AffectGPT/checkpoint_000060_loss_0.480-openset.npz"
 SALMONN = "SALMONN/output-reason-7b-subtitle-eng-openset.npz"
@@ -538,6 +538,18 @@ def test_a_subtitle_given_through_another_path_to_its_videos_folder_is_read_with
     assert [(c.name, c.subtitle) for c in clips] == [("clip", "I am so happy")]
 
 
+def test_a_folder_with_several_bad_clips_is_one_line_error_naming_each(capsys, tmp_path):
+    # `cojudge predict clips/*` named a.srt only, and the next run gone.mp4, then c.srt: one run per bad clip of the folder
+    make_folder_with_latin1_subtitles(tmp_path / "clips", names=("a", "b", "c"), latin1=("a", "c"))
+    given = sorted(str(path) for path in (tmp_path / "clips").iterdir())
+    err = one_line_error(capsys, *given, str(tmp_path / "gone.mp4"))
+    clips = tmp_path / "clips"
+    assert err == ("cojudge predict: error: 3 of 4 clips cannot be used (nothing was judged); fix them all, then run again: "
+                   f"{clips / 'a.srt'}: subtitle of a.mp4 is not UTF-8 text (nor UTF-16 with its byte-order mark, nor Chinese in GBK or Big5); "
+                   f"save it as UTF-8 | {clips / 'c.srt'}: subtitle of c.mp4 is not UTF-8 text (nor UTF-16 with its byte-order mark, nor "
+                   f"Chinese in GBK or Big5); save it as UTF-8 | {tmp_path / 'gone.mp4'}: no such video file; check the path\n")
+
+
 @pytest.mark.parametrize("given", [["clip.srt", "clip.srt"], ["clip.srt", "notes.TXT", "take2.en.vtt"]],
                          ids=["the-same-subtitle-twice", "a-folder-of-subtitles-only"])
 def test_subtitles_given_with_no_video_are_the_error_not_an_empty_run(tmp_path, monkeypatch, given):
@@ -547,8 +559,8 @@ def test_subtitles_given_with_no_video_are_the_error_not_an_empty_run(tmp_path, 
     monkeypatch.chdir(tmp_path)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no 'left out' warning before the error
-        with pytest.raises(InputError, match=r"^clip\.srt: is a subtitle, not a video; give the video beside it \(clip\.mp4\.\.\.\)"):
-            collected(given)
+        with pytest.raises(InputError, match=r"clip\.srt: is a subtitle, not a video; give the video beside it \(clip\.mp4\.\.\.\)"):
+            collected(given)  # each subtitle's error, in one
 
 
 def test_language_tagged_subtitles_given_beside_their_videos_are_read_with_them_not_judged(tmp_path, monkeypatch):

@@ -24,6 +24,7 @@ import judges.verdict_cache as verdict_cache_module
 from judges.runner import run_judges
 from judges.verdict import Verdict
 from judges.verdict_cache import VerdictCache
+from tests.media_fixtures import make_folder_with_latin1_subtitles
 
 REPO = Path(__file__).resolve().parents[1]
 CLIPS = ["s1", "s2", "s3"]
@@ -457,6 +458,15 @@ def test_videos_of_the_same_name_are_an_input_error_naming_their_files(tmp_path)
         video.write_bytes(b"")
     with pytest.raises(InputError, match=re.escape(f"repeated: clip ({tmp_path / 'clip.mp4'}, {tmp_path / 'clip.mkv'});")):
         run_judges([CountingJudge("j")], [tmp_path / "clip.mp4", tmp_path / "clip.mkv"], progress=False)
+
+
+def test_a_folder_with_several_subtitles_not_in_utf8_is_one_error_naming_each_before_any_judge_runs(tmp_path):
+    # it named a.srt only, and the next run c.srt: one run per bad clip
+    judge = CountingJudge("j")
+    with pytest.raises(InputError, match=r"^2 of 3 clips cannot be used \(nothing was judged\); fix them all, then run again: "
+                                         r".*a\.srt: subtitle of a\.mp4 is not UTF-8 .* \| .*c\.srt: subtitle of c\.mp4 is not UTF-8 "):
+        run_judges([judge], make_folder_with_latin1_subtitles(tmp_path), progress=False)
+    assert judge.calls == []
 
 
 def test_a_batch_size_below_one_is_an_input_error():
