@@ -585,9 +585,7 @@ class OpenAIJudge(Judge):
                     if exc.code != 429 and exc.code < 500:
                         too_long = exc.code == 400 and _says_prompt_too_long(said)
                         if too_long:  # the server's context length is no part of the cache identity: raising it must ask again
-                            problem += (" (the prompt does not fit the server's context length: raise it on the server (vLLM's "
-                                        "--max-model-len, SGLang's --context-length) or send less (num_frames, max_side); "
-                                        "not cached, the next run asks again)")
+                            problem += f" ({self._context_hint(said)}; not cached, the next run asks again)"
                         wants = exc.code == 400 and token_limit_field == "max_tokens" and _asks_for_max_completion_tokens(said)
                         # a 404 (no such model: vLLM's names no param; a wrong path in base_url) is no clip's either
                         setting = param in _SETTING_FIELDS | self.extra_body.keys()
@@ -660,6 +658,21 @@ class OpenAIJudge(Judge):
             return f" (the judge sent temperature={self.temperature:g}, a field the model refuses: set {server} to send none)"
         return (f" (the judge sent temperature={self.temperature:g}: set its temperature option to one the model takes, 1 for "
                 f"OpenAI's o-series and gpt-5 models, or {server} to send none and let the server use its default)")
+
+    def _context_hint(self, said: str) -> str:
+        """What to do about a 400 saying the request does not fit the server's context (:func:`_says_prompt_too_long`), with
+        the numbers it gives: when the prompt fits but leaves less than ``max_tokens`` for the answer (vLLM's "'max_tokens'
+        ... is too large"), lowering ``max_tokens`` is a fix too, and to how much is said."""
+        numbers = _context_numbers(said)
+        on_server, less = "on the server (vLLM's --max-model-len, SGLang's --context-length)", "send less (num_frames, max_side)"
+        if numbers is None:
+            return f"the prompt does not fit the server's context length: raise it {on_server} or {less}"
+        context, prompt = numbers
+        if prompt >= context:
+            return f"the prompt, {prompt} tokens, does not fit the server's context length of {context}: raise it {on_server} or {less}"
+        return (f"the prompt, {prompt} tokens, leaves {context - prompt} of the server's context length of {context} for the "
+                f"answer, less than max_tokens={self.max_tokens}: lower max_tokens to at most {context - prompt}, raise the "
+                f"context length {on_server} or {less}")
 
     def cache_identity(self) -> dict[str, Any]:
         return {
@@ -758,6 +771,25 @@ def _says_prompt_too_long(said: str) -> bool:
     (M tokens)", OpenAI's ``context_length_exceeded``. The context is the server's setting (``--max-model-len``), no part of
     the cache identity, as LMDeploy's ``--session-len`` is."""
     return re.search(r"context[ _]length|maximum model length", said, re.IGNORECASE) is not None
+
+
+_CONTEXT_NUMBERS = [re.compile(pattern, re.DOTALL) for pattern in (  # the 400s _says_prompt_too_long knows, with their numbers
+    # vLLM: "This model's maximum context length is 4096 tokens and your request has 4090 input tokens (64 > 4096 - 4090)"
+    r"maximum context length is (?P<context>\d+) tokens.*?request has (?P<prompt>\d+) input tokens",
+    # older vLLM: "This model's maximum context length is 4096 tokens. However, you requested 5000 tokens (1000 in the messages, ..."
+    r"maximum context length is (?P<context>\d+) tokens.*?\((?P<prompt>\d+) in the messages",
+    # vLLM: "The decoder prompt (length 8825) is longer than the maximum model length of 8192."
+    r"prompt \(length (?P<prompt>\d+)\) is longer than the maximum model length of (?P<context>\d+)",
+    # SGLang: "The input (4200 tokens) is longer than the model's context length (4096 tokens)."
+    r"input \((?P<prompt>\d+) tokens\) is longer than the model's context length \((?P<context>\d+) tokens\)",
+)]
+
+
+def _context_numbers(said: str) -> tuple[int, int] | None:
+    """(the server's context length, the prompt's tokens) as a 400 saying the request does not fit gives them; None if it
+    gives them in no form known here."""
+    found = next((m for pattern in _CONTEXT_NUMBERS if (m := pattern.search(said))), None)
+    return None if found is None else (int(found["context"]), int(found["prompt"]))
 
 
 def _retry_after(headers: Any) -> float:

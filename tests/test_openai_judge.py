@@ -234,14 +234,34 @@ def two_cached_runs(first: Reply, tmp_path: Path) -> tuple[list[Verdict], int]:
     return verdicts, len(server.requests)
 
 
-@pytest.mark.parametrize("said", [VLLM_MAX_TOKENS_TOO_LARGE, SGLANG_PROMPT_TOO_LONG, VLLM_DECODER_PROMPT_TOO_LONG])
+@pytest.mark.parametrize("said", [VLLM_MAX_TOKENS_TOO_LARGE, SGLANG_PROMPT_TOO_LONG, VLLM_DECODER_PROMPT_TOO_LONG,
+                                  {"error": {"message": "context_length_exceeded"}}])
 def test_a_400_saying_the_prompt_does_not_fit_the_servers_context_is_not_cached(tmp_path, said):
     """It was cached as other 4xx: the run after raising vLLM's --max-model-len (no part of the cache identity) replayed it."""
     verdicts, requests = two_cached_runs((400, said, 0.0), tmp_path)
     assert verdicts[0].transient and "HTTP 400" in verdicts[0].error
-    assert verdicts[0].error.endswith("raise it on the server (vLLM's --max-model-len, SGLang's --context-length) or send less "
+    assert verdicts[0].error.endswith("on the server (vLLM's --max-model-len, SGLang's --context-length) or send less "
                                       "(num_frames, max_side); not cached, the next run asks again)")
     assert (verdicts[1].words, requests) == (["calm"], 2)
+
+
+VLLM_OLDER_PROMPT_TOO_LONG = {"error": {"message": "This model's maximum context length is 4096 tokens. However, you requested "
+                                        "5000 tokens (1000 in the messages, 4000 in the completion). Please reduce the length of "
+                                        "the messages or completion.", "type": "BadRequestError", "param": None, "code": 400}}
+
+
+@pytest.mark.parametrize(("said", "told"), [
+    (VLLM_MAX_TOKENS_TOO_LARGE, "the prompt, 4090 tokens, leaves 6 of the server's context length of 4096 for the answer, less "
+                                "than max_tokens=64: lower max_tokens to at most 6, raise the context length on the server"),
+    (VLLM_OLDER_PROMPT_TOO_LONG, "the prompt, 1000 tokens, leaves 3096 of the server's context length of 4096 for the answer, "
+                                 "less than max_tokens=64: lower max_tokens to at most 3096, raise the context length on the server"),
+    (SGLANG_PROMPT_TOO_LONG, "the prompt, 4200 tokens, does not fit the server's context length of 4096: raise it on the server"),
+    (VLLM_DECODER_PROMPT_TOO_LONG, "the prompt, 8825 tokens, does not fit the server's context length of 8192: raise it on the server"),
+])
+def test_a_400_saying_the_request_does_not_fit_the_servers_context_names_its_numbers_and_fixes(said, told):
+    with FakeChatServer([(400, said, 0.0)]) as server:
+        verdict = judge_for(server, modalities=("text",)).judge(Clip("c1", subtitle="hi"))
+    assert f"({told} (vLLM's --max-model-len, SGLang's --context-length) or send less (num_frames, max_side); not cached" in verdict.error
 
 
 OPENAI_REFUSES_TEMPERATURE_0 = {"error": {  # api.openai.com's 400 to a gpt-5 model asked at temperature 0
