@@ -778,6 +778,8 @@ _CONTEXT_NUMBERS = [re.compile(pattern, re.DOTALL) for pattern in (  # the 400s 
     r"maximum context length is (?P<context>\d+) tokens.*?request has (?P<prompt>\d+) input tokens",
     # older vLLM: "This model's maximum context length is 4096 tokens. However, you requested 5000 tokens (1000 in the messages, ..."
     r"maximum context length is (?P<context>\d+) tokens.*?\((?P<prompt>\d+) in the messages",
+    # older vLLM, to a prompt alone too long: "... However, you requested 5000 tokens in the messages, Please reduce ..."
+    r"maximum context length is (?P<context>\d+) tokens.*?you requested (?P<prompt>\d+) tokens in the messages",
     # vLLM: "The decoder prompt (length 8825) is longer than the maximum model length of 8192."
     r"prompt \(length (?P<prompt>\d+)\) is longer than the maximum model length of (?P<context>\d+)",
     # SGLang: "The input (4200 tokens) is longer than the model's context length (4096 tokens)."

@@ -255,6 +255,9 @@ VLLM_OLDER_PROMPT_TOO_LONG = {"error": {"message": "This model's maximum context
                                 "than max_tokens=64: lower max_tokens to at most 6, raise the context length on the server"),
     (VLLM_OLDER_PROMPT_TOO_LONG, "the prompt, 1000 tokens, leaves 3096 of the server's context length of 4096 for the answer, "
                                  "less than max_tokens=64: lower max_tokens to at most 3096, raise the context length on the server"),
+    ({"error": {"message": "This model's maximum context length is 4096 tokens. However, you requested 5000 tokens in the "
+                           "messages, Please reduce the length of the messages."}},
+     "the prompt, 5000 tokens, does not fit the server's context length of 4096: raise it on the server"),
     (SGLANG_PROMPT_TOO_LONG, "the prompt, 4200 tokens, does not fit the server's context length of 4096: raise it on the server"),
     (VLLM_DECODER_PROMPT_TOO_LONG, "the prompt, 8825 tokens, does not fit the server's context length of 8192: raise it on the server"),
 ])
