@@ -33,7 +33,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: Bump whenever a change here (or in judges.json_answers, judges.chinese_answer_patterns or judges.han_characters) reads
 #: some answer differently: a verdict records the version that read it (``Verdict.reading``), and a cached one read by
 #: another is read again from its answer (:func:`read_again`), so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-24.16"
+PARSER_VERSION = "2026-11-24.17"
 
 #: What a judge names as its parser version in ``cache_identity()`` when its cached verdicts are read again by
 #: :func:`read_again` (the judges that read answers with :func:`verdict_from_answer` alone): a parser change then asks
@@ -140,6 +140,9 @@ _EXPLAINED = re.compile(r"^([ \t]*(?:\d{1,2}[.)]|[-*\u2022])?[ \t]*([^\W\d_]+(?:
                         r"|on|at|eyes?|eyebrows?|brows?|chin|chest|head|hands?|arms?|fists?|shoulders?|lips|mouth|jaw|face|voice"
                         r"|tone|gaze|forehead|cheeks|teeth|feet|foot|legs?|posture|[^\W\d_]+ing[ \t]+[^\W\d_]+ly)\b)\S+(?:[ \t]+\S+)+[ \t]*$",
                         re.MULTILINE | re.IGNORECASE)
+# A numbered list's next item after a comma or semicolon on the same line ("1. Happy - she smiles, 2. Relieved - she sighs"):
+# read from its own line, so that the explanation _EXPLAINED reads after a word ends where the next item begins.
+_NEXT_NUMBERED_ITEM = re.compile(r"[,;][ \t]*(?=\d{1,2}[.)][ \t]*[^\W\d_])")
 # A checklist's value and the next word's item on the same line, after an explained word's colon ("a little, Sad: very much"
 # after "Happy:"): the line is a checklist, each item a word and its value, not one word and its explanation. The value
 # runs to the first comma (its trailing " .!" stripped in _explained_word: a lazy value before "[ .!]*" was quadratic in a
@@ -280,7 +283,7 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
     answer = _AND_OR.sub(" or ", "".join(", " if _is_symbol(ch) else ch for ch in answer))  # "happy 😊 sad": two words
     unheaded = _ARROW_PREFIX.sub("", _PREFIX.sub("", _HEADING.sub("", answer, count=1), count=1), count=1)
     headed, answer = unheaded != answer, unheaded  # "Emotions: ...", "Emotions -> ...", "Emotions\n..."
-    answer = _EXPLAINED.sub(_explained_word, answer)
+    answer = _EXPLAINED.sub(_explained_word, _NEXT_NUMBERED_ITEM.sub("\n", answer))  # "1. Happy - she smiles, 2. Sad - ..."
     body = _OTHER_SEPARATORS.sub(", ", answer).strip().rstrip(".!\u2026\u3002\uff01").strip()
     # "The emotions are happy and relieved.": the list after the lead-in, if every item of it reads; else a sentence
     lead_in = _SENTENCE_LEAD_IN.match(body) or SENTENCE_LEAD_IN_ZH.match(body)

@@ -391,6 +391,13 @@ def test_a_list_of_words_each_explained_on_its_line_gives_the_words(answer):
     assert words_from_answer(answer) == (["happy", "relieved"], None)
 
 
+@pytest.mark.parametrize("answer", ["Emotions: 1. Happy - she smiles, 2. Relieved - she sighs",
+                                    "1. Happy: the person smiles, 2. Relieved: they sigh", "1) Happy - she smiles; 2) Relieved - she sighs"])
+def test_a_numbered_list_of_words_each_explained_on_one_line_gives_every_word(answer):
+    # gave only 'happy': its explanation ran to the end of the line, over the next numbered item
+    assert words_from_answer(answer) == (["happy", "relieved"], None)
+
+
 @pytest.mark.parametrize("answer", ["Anxious: nervous, worried", "Anxious: nervous and worried", "1. Anxious: nervous, worried"])
 def test_a_word_before_a_colon_and_the_words_after_it_are_all_words(answer):
     # gave only 'worried' ('anxious: nervous' was noise), or 'anxious: nervous and worried' an error
