@@ -33,7 +33,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: Bump whenever a change here (or in judges.json_answers, judges.chinese_answer_patterns or judges.han_characters) reads
 #: some answer differently: a verdict records the version that read it (``Verdict.reading``), and a cached one read by
 #: another is read again from its answer (:func:`read_again`), so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-24.17"
+PARSER_VERSION = "2026-11-24.18"
 
 #: What a judge names as its parser version in ``cache_identity()`` when its cached verdicts are read again by
 #: :func:`read_again` (the judges that read answers with :func:`verdict_from_answer` alone): a parser change then asks
@@ -109,10 +109,12 @@ _NOT_A_FEELING = re.compile(r"\b(?:reactions?|attitudes?|behaviou?rs?|demeanou?r
                             r"|sneers?|pouts?|winces?|energy|performance|actions?|body|hands?|lips|mouth|cheeks|brows?|eyebrows?|jaw"
                             r"|shoulders|heart|moods?|sentiments?|(?!(?:long|yearn|crav)ing\b)[^\W\d_]{2,}ing)\b", re.IGNORECASE)
 # A verb (or a comma standing for it) and a word saying the emotion shows, ending such an answer ("... is obvious", "... are
-# evident", "... seems very clear", "..., evident"); not one doubting it ("... is absent", "... is unclear": a sentence, as before).
-_SHOWN = re.compile(r"(?:[ \t]*,[ \t]*|\s+(?:is|are|was|were|seems?|appears?|looks?)(?:\s+to\s+be)?\s+)(?:(?:very|quite|so|clearly"
-                    r"|fairly|rather|really|particularly)\s+)?(?:evident|obvious|clear|apparent|visible|present|noticeable|palpable|strong"
-                    r"|intense|genuine|real|subtle)$", re.IGNORECASE)
+# evident", "... seems very clear", "..., evident", "..., strong and clear"); not one doubting it ("... is absent", "... is unclear":
+# a sentence, as before).
+_SHOWN_WORD = (r"(?:(?:very|quite|so|clearly|fairly|rather|really|particularly)\s+)?(?:evident|obvious|clear|apparent|visible|present"
+               r"|noticeable|palpable|strong|intense|genuine|real|subtle)")
+_SHOWN = re.compile(r"(?:[ \t]*,[ \t]*|\s+(?:is|are|was|were|seems?|appears?|looks?)(?:\s+to\s+be)?\s+)" + _SHOWN_WORD
+                    + r"(?:\s+and\s+" + _SHOWN_WORD + r")?$", re.IGNORECASE)
 # A verb in an item after such a lead-in: the lead-in ended too soon ("The emotions which are | shown are happy").
 _VERB_IN_ITEM = re.compile(r"\b(?:is|are)\b")
 # A heading line over the list ("Emotions\n", "### Detected emotions\n").

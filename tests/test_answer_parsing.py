@@ -590,6 +590,13 @@ def test_a_possessive_owning_a_word_then_a_comma_and_a_word_saying_it_shows_give
     assert words_from_answer(answer) == (words, None)
 
 
+@pytest.mark.parametrize("answer, words", [("Her anger, strong and clear", ["anger"]), ("Her anger is strong and clear", ["anger"]),
+                                           ("His joy and relief, very clear and strong", ["joy", "relief"])])
+def test_a_possessive_owning_a_word_then_two_words_saying_it_shows_joined_by_and_gives_the_owned_word(answer, words):
+    # an error (no emotion word), though 'Her anger, evident' gave 'anger'
+    assert words_from_answer(answer) == (words, None)
+
+
 @pytest.mark.parametrize("answer", ["Her anger, absent", "Her smile, evident", "The person smiles, evident"])
 def test_a_word_describing_the_emotions_beside_a_sentence_is_an_error_not_a_word(answer):
     # 'absent' and 'evident' were taken for the emotion words, though 'Her anger is absent' was an error
