@@ -432,6 +432,15 @@ def test_a_checklist_on_one_line_gives_each_word_felt(answer, words):
     assert words_from_answer(answer) == (words, None)
 
 
+@pytest.mark.parametrize("answer, words", [("Happy: a little. Sad: a lot.", ["happy", "sad"]),
+                                           ("Happy: yes. Sad: no. Angry: very much.", ["happy", "angry"]),
+                                           ("1. Happy: slightly. 2. Sad: a lot.", ["happy", "sad"]),
+                                           ("Emotions: Happy: a little. Sad: a lot.", ["happy", "sad"])])
+def test_a_checklist_on_one_line_whose_items_end_in_full_stops_gives_each_word_felt(answer, words):
+    # gave only the first word: the full stop did not end its item as a comma does, so the rest was one unreadable item
+    assert words_from_answer(answer) == (words, None)
+
+
 def test_a_word_said_absent_first_on_a_checklist_line_does_not_hide_the_next():
     # 'Sad: not at all' was read as the line's explanation, denying sad and dropping 'Happy: a lot' with it
     assert words_from_answer("Sad: not at all, Happy: a lot") == (["happy"], None)
