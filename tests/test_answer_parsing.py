@@ -531,10 +531,30 @@ def test_a_chinese_field_line_with_a_level_alone_is_an_error_not_a_word():
     assert words == [] and error.startswith("unparseable answer:")
 
 
-@pytest.mark.parametrize("answer, words", [("Emotions: mixed (happy and sad)", ["mixed", "happy", "sad"]),
+@pytest.mark.parametrize("answer, words", [("Emotions: mixed (happy and sad)", ["happy", "sad"]),
                                            ("The emotions are complex (anger and guilt).", ["complex", "anger", "guilt"])])
 def test_the_words_in_brackets_after_a_word_describing_the_emotions_are_the_answers(answer, words):
     # dropped as a remark, they left only the describing word: an error since 'Emotions: mixed' is one (gave 'mixed' before)
+    assert words_from_answer(answer) == (words, None)
+
+
+@pytest.mark.parametrize("answer, words", [("happy, mixed", ["happy"]), ("happy and very mixed", ["happy"]),
+                                           ("Emotions: mixed, happy, sad", ["happy", "sad"])])
+def test_mixed_beside_emotion_words_describes_them_and_is_no_word(answer, words):
+    # 'mixed' was read as an emotion word beside them, though 'Emotions: mixed' alone was an error
+    assert words_from_answer(answer) == (words, None)
+
+
+@pytest.mark.parametrize("answer", ["mixed", "Mixed.", "very mixed"])
+def test_mixed_alone_names_no_emotion_and_is_an_error(answer):
+    # gave the word 'mixed', though 'Emotions: mixed' was an error
+    words, error = words_from_answer(answer)
+    assert words == [] and error.startswith("unparseable answer:")
+
+
+@pytest.mark.parametrize("answer, words", [("mixed feelings", ["mixed feelings"]), ("happy, mixed emotions", ["happy", "mixed emotions"])])
+def test_mixed_feelings_or_mixed_emotions_name_a_state_and_stay_a_word(answer, words):
+    # unlike 'mixed' alone: ambivalence is felt, so the judge's phrase is kept for the wheel and the fuser to weigh
     assert words_from_answer(answer) == (words, None)
 
 
