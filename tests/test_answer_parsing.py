@@ -685,6 +685,12 @@ def test_a_dangling_and_at_the_end_is_no_word():
     assert words_from_answer("happy, relieved, and") == (["happy", "relieved"], None)
 
 
+@pytest.mark.parametrize("answer", ["开心，但是", "开心，而且。", "开心、不過", "开心\n但是"])
+def test_a_dangling_chinese_conjunction_is_no_word(answer):
+    # gave the conjunction (但是 but, 而且 and also, 不過 however) as a word beside 开心, as 'happy, relieved, and' does not
+    assert words_from_answer(answer) == (["开心"], None)
+
+
 @pytest.mark.parametrize("answer", ["The person is happy and relieved.", "She smiles and then feels relieved."])
 def test_a_sentence_is_not_read_for_the_half_after_its_and(answer):
     words, error = words_from_answer(answer)
