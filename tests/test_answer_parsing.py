@@ -864,6 +864,18 @@ def test_a_chinese_denial_is_no_word_but_chinese_words_beginning_with_wu_are_kep
     assert words_from_answer(answer) == expected
 
 
+@pytest.mark.parametrize("answer, words", [("平静：其他情绪不明显", ["平静"]), ("平静，其他情绪不明显", ["平静"]),
+                                           ("開心：其他情緒不明顯", ["開心"]), ("开心：愤怒不明显", ["开心"])])
+def test_a_chinese_item_saying_emotions_are_not_evident_denies_them_and_is_no_word(answer, words):
+    # '其他情绪不明显' (other emotions not evident) was read as an emotion word beside the answer's
+    assert words_from_answer(answer) == (words, None)
+
+
+def test_a_chinese_answer_saying_only_that_the_emotion_is_not_evident_is_no_emotion():
+    # gave the word 情绪不明显 (emotion not evident), which English reads as 'no clear emotion' does: none
+    assert words_from_answer("情绪不明显") == ([], None)
+
+
 @pytest.mark.parametrize("answer, expected", [("情緒：開心，興奮", ["開心", "興奮"]), ("開心與興奮", ["開心", "興奮"]),
                                               ("答案：开心、兴奋", ["开心", "兴奋"]), ("开心和兴奋", ["开心", "兴奋"]),
                                               ("开心，但兴奋", ["开心", "兴奋"]), ("可能是开心，也许兴奋", ["开心", "兴奋"]),
