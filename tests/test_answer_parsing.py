@@ -1001,6 +1001,19 @@ def test_a_chinese_field_or_heading_before_a_full_width_colon_is_not_taken_for_a
     assert words == [] and error.startswith("unparseable answer:")
 
 
+@pytest.mark.parametrize("answer, words", [("霸道：蛮横", ["霸道", "蛮横"]), ("厚道：友善", ["厚道", "友善"])])
+def test_a_chinese_word_ending_in_dao_before_a_full_width_colon_is_a_word_not_a_speakers_says(answer, words):
+    # an error: a head ending in 道 was read as 'says' (她笑道 she says laughing), though 霸道 (domineering) and 厚道 (kind)
+    # are words, read with the words after them as 'Anxious: nervous' is
+    assert words_from_answer(answer) == (words, None)
+
+
+@pytest.mark.parametrize("answer", ["她笑道：我很开心", "他道：我很开心"])
+def test_a_chinese_speaker_or_verb_of_speaking_before_dao_is_a_speakers_words_not_a_word(answer):
+    words, error = words_from_answer(answer)
+    assert words == [] and error.startswith("unparseable answer:")
+
+
 @pytest.mark.parametrize("answer, words", [("Happy - yes", ["happy"]), ("Happy - high\nSad - low", ["happy", "sad"]), ("Happy - obvious", ["happy"]),
                                            ("开心 - 她在笑", ["开心"]), ("Angry - absent", []),
                                            ("Sad - not at all", []), ("Sad - not present", []), ("Mood - happy", ["happy"]),
