@@ -527,12 +527,13 @@ def read_again(verdict: Verdict) -> Verdict | None:
     failed, a judge that reads no text); else a new verdict read from ``raw`` as its ``reading`` says (mode, token limit,
     cut off or not), with the old one's judge, clip, time and, but in describe mode, description; a ``"stage"`` in the
     reading (a two-stage judge's ``"stage 2 (extractor)"``) leads its error. None, to ask the model again, when the
-    reading is damaged, or was of stage one of two (``"then"``) and now gives a description: stage two never saw it.
+    reading (or the answer it read, ``raw``) is damaged, or was of stage one of two (``"then"``) and now gives a
+    description: stage two never saw it.
     """
     reading = verdict.reading
     if reading is None or (isinstance(reading, dict) and reading.get("parser") == PARSER_VERSION):
         return verdict
-    if not _valid_reading(reading):
+    if not _valid_reading(reading) or not isinstance(verdict.raw, str):
         return None
     mode, stage = reading["mode"], reading.get("stage")
     fresh = verdict_from_answer(verdict.judge, verdict.clip, verdict.raw, mode, verdict.seconds, reading["token_limit"], reading["cut"])

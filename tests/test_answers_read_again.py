@@ -226,3 +226,13 @@ def test_a_verdict_read_again_into_a_failure_is_left_out_when_failures_are_retri
     monkeypatch.setattr(answer_parsing, "words_from_answer", lambda text: ([], "no emotion words"))
     assert cache.get_many(judge, clips[:1], retry_failed=True) == {}
     assert cache.get_many(judge, clips[:1])["c1"].error.startswith("no emotion words")
+
+
+@pytest.mark.parametrize("raw", [None, 5, ["happy"]])
+def test_a_cached_verdict_whose_answer_is_no_text_is_asked_again_not_a_crash(tmp_path, clips, raw):
+    judge = HappyModel()
+    cache = VerdictCache(tmp_path / "verdicts.sqlite")
+    damaged = read_by_old_parser(verdict_from_answer(judge.name, "c1", "happy, reliev", "labels", 0.0, "max_new_tokens=8", True))
+    damaged.raw = raw  # a hand-edited row
+    cache.put(judge, clips[0], damaged)
+    assert cache.get_many(judge, clips[:1]) == {}
