@@ -16,8 +16,10 @@ are in :mod:`judges.chinese_answer_patterns`.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
+from typing import Any
 
 from judges.chinese_answer_patterns import (ASPECT_ZH, CLAUSE_ZH, DENIED_ZH, FIELD_ZH, FILLER_ZH, JOINER_ZH, MAX_HAN_PER_LABEL,
                                            OPENER_ZH, OR_ZH, SENTENCE_LEAD_IN_ZH, UNSURE_ZH)
@@ -526,15 +528,25 @@ def read_again(verdict: Verdict) -> Verdict | None:
     The verdict itself when this parser read it, or when it was not read from an answer (``reading`` None: a request that
     failed, a judge that reads no text); else a new verdict read from ``raw`` as its ``reading`` says (mode, token limit,
     cut off or not), with the old one's judge, clip, time and, but in describe mode, description; a ``"stage"`` in the
-    reading (a two-stage judge's ``"stage 2 (extractor)"``) leads its error. None, to ask the model again, when the
-    reading (or the answer it read, ``raw``) is damaged, or was of stage one of two (``"then"``) and now gives a
-    description: stage two never saw it.
+    reading (a two-stage judge's ``"stage 2 (extractor)"``) leads its error. A two-stage verdict's reading also holds the
+    describer's answer (``"described"``: its raw text, token limit and cut), whose description stage two was given;
+    with no ``"mode"``, stage two read no answer (a lexical extractor): its words stand as they are. None, to ask the
+    model again, when the reading (or the answer it read, ``raw``) is damaged, when the describer's answer now reads as
+    another description or none (stage two would be given that), or when the reading was of stage one of two
+    (``"then"``) and now gives a description: stage two never saw it.
     """
     reading = verdict.reading
     if reading is None or (isinstance(reading, dict) and reading.get("parser") == PARSER_VERSION):
         return verdict
     if not _valid_reading(reading) or not isinstance(verdict.raw, str):
         return None
+    described = reading.get("described")
+    if described is not None:
+        first = verdict_from_answer(verdict.judge, verdict.clip, described["raw"], "describe", 0.0, described["token_limit"], described["cut"])
+        if first.description != verdict.description:
+            return None
+    if "mode" not in reading:
+        return dataclasses.replace(verdict, reading={**reading, "parser": PARSER_VERSION})
     mode, stage = reading["mode"], reading.get("stage")
     fresh = verdict_from_answer(verdict.judge, verdict.clip, verdict.raw, mode, verdict.seconds, reading["token_limit"], reading["cut"])
     if fresh.ok and reading.get("then"):
@@ -548,12 +560,22 @@ def read_again(verdict: Verdict) -> Verdict | None:
 
 
 def _valid_reading(reading: object) -> bool:
-    """Whether ``reading`` is one :func:`verdict_from_answer` records (a cache row's may be damaged or hand-edited)."""
-    if not isinstance(reading, dict) or not {"parser", "mode", "token_limit", "cut"} <= reading.keys():
+    """Whether ``reading`` is one :func:`verdict_from_answer` records, or a two-stage judge makes of it (a cache row's
+    may be damaged or hand-edited)."""
+    if not isinstance(reading, dict) or not isinstance(reading.get("parser"), str) or not isinstance(reading.get("stage", ""), str):
         return False
-    return (isinstance(reading["parser"], str) and reading["mode"] in ("labels", "describe")
-            and (reading["token_limit"] is None or isinstance(reading["token_limit"], str))
-            and (reading["cut"] is None or isinstance(reading["cut"], bool)) and isinstance(reading.get("stage", ""), str))
+    described = reading.get("described")
+    if described is not None and not (isinstance(described, dict) and isinstance(described.get("raw"), str) and _valid_limit(described)):
+        return False
+    if "mode" not in reading:
+        return described is not None  # a two-stage verdict whose extractor read no answer: only its description was read
+    return reading["mode"] in ("labels", "describe") and _valid_limit(reading)
+
+
+def _valid_limit(reading: dict[str, Any]) -> bool:
+    """Whether ``reading`` holds a ``token_limit`` and ``cut`` as :func:`verdict_from_answer` takes them."""
+    return ({"token_limit", "cut"} <= reading.keys() and (reading["token_limit"] is None or isinstance(reading["token_limit"], str))
+            and (reading["cut"] is None or isinstance(reading["cut"], bool)))
 
 
 def _read_answer(judge: str, clip: str, text: str, mode: str, seconds: float, token_limit: str | None, cut: bool | None) -> Verdict:

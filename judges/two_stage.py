@@ -129,6 +129,10 @@ class TwoStageJudge(Judge):
         if not second.transient:  # the server's answer (words or none): it took the settings and key, or refused_error says so
             self._extractor_answered = True
         stage = f"stage 2 ({getattr(self.extractor, 'name', 'extractor')})"
+        reading = None if second.reading is None else {**second.reading, "stage": stage}
+        if first.reading is not None:  # the description read from the describer's answer: a new parser may read another
+            described = {"raw": first.raw, "token_limit": first.reading.get("token_limit"), "cut": first.reading.get("cut")}
+            reading = {"parser": first.reading.get("parser"), **(reading or {}), "described": described}
         return Verdict(
             judge=self.name,
             clip=clip.name,
@@ -139,7 +143,7 @@ class TwoStageJudge(Judge):
             seconds=first.seconds + second.seconds,
             error=None if second.ok else f"{stage}: {second.error}",
             transient=not second.ok and second.transient,
-            reading=None if second.reading is None else {**second.reading, "stage": stage},
+            reading=reading,
         )
 
     def cache_identity(self) -> dict[str, Any]:

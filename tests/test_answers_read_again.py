@@ -12,6 +12,7 @@ from judges import answer_parsing
 from judges.answer_parsing import PARSER_VERSION, READ_AGAIN, read_again, verdict_from_answer
 from judges.clip import Clip
 from judges.errors import InputError
+from judges.lexical_extractor import LexicalExtractor
 from judges.openai_judge import OpenAIJudge
 from judges.runner import run_judges
 from judges.two_stage import TwoStageJudge
@@ -87,7 +88,9 @@ def test_an_extracts_description_is_kept_when_its_words_are_read_again():
 @pytest.mark.parametrize("reading", ["labels", {"parser": OLD, "mode": "sing", "token_limit": None, "cut": None},
                                      {"parser": OLD, "mode": "labels", "cut": None},
                                      {"parser": OLD, "mode": "labels", "token_limit": 8, "cut": None},
-                                     {"parser": OLD, "mode": "labels", "token_limit": None, "cut": "yes"}])
+                                     {"parser": OLD, "mode": "labels", "token_limit": None, "cut": "yes"}, {"parser": OLD},
+                                     {"parser": OLD, "described": "She frowns."},
+                                     {"parser": OLD, "described": {"raw": None, "token_limit": None, "cut": None}}])
 def test_a_damaged_reading_asks_the_model_again(reading):
     verdict = Verdict("j", "c1", ["happy"], raw="happy", reading=reading)
     assert read_again(verdict) is None
@@ -236,3 +239,60 @@ def test_a_cached_verdict_whose_answer_is_no_text_is_asked_again_not_a_crash(tmp
     damaged.raw = raw  # a hand-edited row
     cache.put(judge, clips[0], damaged)
     assert cache.get_many(judge, clips[:1]) == {}
+
+
+@pytest.fixture
+def parser_dropping_thinking_tags(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A parser of another version that drops ``<thinking>`` blocks too, so that it reads some descriptions otherwise."""
+    strip = answer_parsing.strip_thinking
+    monkeypatch.setattr(answer_parsing, "PARSER_VERSION", "2099-01-01.1")
+    monkeypatch.setattr(answer_parsing, "strip_thinking", lambda text: strip(text.replace("<thinking>", "<think>").replace("</thinking>", "</think>")))
+
+
+def described_and_extracted(tmp_path: Path, description: str, extractor: object) -> Verdict:
+    """A two-stage verdict on one clip whose describer answered ``description``, read by an older parser."""
+    video = tmp_path / "c1.mp4"
+    video.write_bytes(b"not decoded: the describer's media is canned")
+    verdict = TwoStageJudge(AnswerDescriber(description), extractor).judge(Clip("c1", video))
+    assert verdict.ok and verdict.reading is not None
+    verdict.reading = {**verdict.reading, "parser": OLD}
+    return verdict
+
+
+@pytest.mark.parametrize("extractor", [AnswerExtractor("sad"), LexicalExtractor(vocabulary=["angry", "sad"], stoplist=())],
+                         ids=["llm", "lexical"])
+def test_a_two_stage_verdict_whose_description_a_new_parser_reads_otherwise_is_asked_again(tmp_path, extractor, request):
+    old = described_and_extracted(tmp_path, "<thinking>angry?</thinking> She looks sad.", extractor)
+    request.getfixturevalue("parser_dropping_thinking_tags")
+    assert read_again(old) is None  # stage two would be given "She looks sad." now, not the thinking with it
+
+
+def test_a_two_stage_verdict_whose_description_a_new_parser_reads_alike_keeps_its_lexical_words(tmp_path, parser_dropping_thinking_tags):
+    old = described_and_extracted(tmp_path, "<think>angry?</think> She looks sad.", LexicalExtractor(vocabulary=["angry", "sad"], stoplist=()))
+    fresh = read_again(old)
+    assert fresh is not None and (fresh.words, fresh.description) == (["sad"], "She looks sad.")
+    assert fresh.reading["parser"] == "2099-01-01.1"
+
+
+class ThinkingDescriber(AnswerDescriber):
+    """A describer model that thinks in ``<thinking>`` tags, counting the clips it is asked about."""
+
+    def __init__(self):
+        self.asked = 0
+        super().__init__("<thinking>angry?</thinking> She looks sad.")
+        self.answers = self.answer
+
+    def answer(self, items):
+        self.asked += len(items)
+        return ["<thinking>angry?</thinking> She looks sad." for _ in items]
+
+
+def test_a_two_stage_run_after_a_parser_that_reads_descriptions_otherwise_gives_what_a_fresh_run_gives(tmp_path, clips, request):
+    def judge() -> TwoStageJudge:
+        return TwoStageJudge(ThinkingDescriber(), LexicalExtractor(vocabulary=["angry", "sad"], stoplist=()))
+
+    run_judges([judge()], clips, cache=tmp_path / "verdicts.sqlite", progress=False)
+    request.getfixturevalue("parser_dropping_thinking_tags")
+    cached = run_judges([judge()], clips, cache=tmp_path / "verdicts.sqlite", progress=False)["scripted+lexical"]
+    fresh = run_judges([judge()], clips, progress=False)["scripted+lexical"]
+    assert [cached[c.name].words for c in clips] == [fresh[c.name].words for c in clips] == [["sad"]] * 2
