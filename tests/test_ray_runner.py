@@ -17,6 +17,8 @@ import pytest
 import ray  # [dev] includes [ray]: a missing Ray is a failed install, not a skip
 from ray.util.annotations import RayDeprecationWarning
 
+from judges import answer_parsing  # noqa: E402
+from judges.answer_parsing import verdict_from_answer  # noqa: E402
 from judges.base import Judge  # noqa: E402
 from judges.clip import Clip  # noqa: E402
 from judges.errors import InputError  # noqa: E402
@@ -143,6 +145,31 @@ def test_failed_verdicts_are_kept_unless_retry_failed(ray_cluster, clips, tmp_pa
     assert len(calls(marker)) == 6
     run_judges_ray([judge], clips[:6], cache=cache, retry_failed=True, progress=False)
     assert calls(marker)[6:] == clips[:2]
+
+
+class AnsweringJudge(Judge):
+    """Reads one model answer per clip with the answer parser (cut off at its token limit), noting each clip asked in
+    ``marker``; its identity does not name the parser's version, as a live judge's does not."""
+
+    def __init__(self, marker: str):
+        self.name, self.marker = "answering", marker
+
+    def judge_batch(self, clips):
+        with open(self.marker, "a", encoding="utf-8") as handle:
+            handle.writelines(f"{clip.name} {os.getpid()}\n" for clip in clips)
+        return [verdict_from_answer(self.name, clip.name, "Happy, reliev", "labels", 0.0, "max_tokens=8", True) for clip in clips]
+
+
+@pytest.mark.slow
+def test_verdicts_judged_on_the_cluster_are_read_again_after_a_parser_change_not_asked_again(ray_cluster, tmp_path, monkeypatch):
+    cache, marker = tmp_path / "verdicts.sqlite", tmp_path / "calls.txt"
+    run_judges_ray([AnsweringJudge(str(marker))], ["c1", "c2"], cache=cache, progress=False)
+    read = answer_parsing.words_from_answer
+    monkeypatch.setattr(answer_parsing, "PARSER_VERSION", "2099-01-01.1")  # in this process, where the cache is read
+    monkeypatch.setattr(answer_parsing, "words_from_answer", lambda text: ([w.upper() for w in read(text)[0]], read(text)[1]))
+    again = run_judges_ray([AnsweringJudge(str(marker))], ["c1", "c2"], cache=cache, progress=False)["answering"]
+    assert sorted(calls(marker)) == ["c1", "c2"]
+    assert [again[c].words for c in ("c1", "c2")] == [["HAPPY"], ["HAPPY"]]  # "reliev", cut off, still left out
 
 
 @pytest.mark.slow
