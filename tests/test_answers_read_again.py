@@ -296,3 +296,16 @@ def test_a_two_stage_run_after_a_parser_that_reads_descriptions_otherwise_gives_
     cached = run_judges([judge()], clips, cache=tmp_path / "verdicts.sqlite", progress=False)["scripted+lexical"]
     fresh = run_judges([judge()], clips, progress=False)["scripted+lexical"]
     assert [cached[c.name].words for c in clips] == [fresh[c.name].words for c in clips] == [["sad"]] * 2
+
+
+def test_a_failure_read_again_into_words_is_served_when_failures_are_retried(tmp_path, clips, monkeypatch):
+    judge = HappyModel()
+    cache = VerdictCache(tmp_path / "verdicts.sqlite")
+    old = verdict_from_answer(judge.name, "c1", "I cannot tell.", "labels")
+    assert not old.ok
+    cache.put(judge, clips[0], read_by_old_parser(old))
+    monkeypatch.setattr(answer_parsing, "PARSER_VERSION", "2099-01-01.1")
+    monkeypatch.setattr(answer_parsing, "words_from_answer", lambda text: (["unsure"], None))
+    assert cache.get_many(judge, clips[:1], retry_failed=True)["c1"].words == ["unsure"]
+    with sqlite3.connect(cache.path) as conn:
+        assert conn.execute("SELECT ok FROM verdicts").fetchall() == [(1,)]  # stored so: its ok column too
