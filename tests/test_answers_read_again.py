@@ -288,14 +288,18 @@ class ThinkingDescriber(AnswerDescriber):
 
 
 def test_a_two_stage_run_after_a_parser_that_reads_descriptions_otherwise_gives_what_a_fresh_run_gives(tmp_path, clips, request):
+    describers: list[ThinkingDescriber] = []
+
     def judge() -> TwoStageJudge:
-        return TwoStageJudge(ThinkingDescriber(), LexicalExtractor(vocabulary=["angry", "sad"], stoplist=()))
+        describers.append(ThinkingDescriber())
+        return TwoStageJudge(describers[-1], LexicalExtractor(vocabulary=["angry", "sad"], stoplist=()))
 
     run_judges([judge()], clips, cache=tmp_path / "verdicts.sqlite", progress=False)
     request.getfixturevalue("parser_dropping_thinking_tags")
     cached = run_judges([judge()], clips, cache=tmp_path / "verdicts.sqlite", progress=False)["scripted+lexical"]
     fresh = run_judges([judge()], clips, progress=False)["scripted+lexical"]
     assert [cached[c.name].words for c in clips] == [fresh[c.name].words for c in clips] == [["sad"]] * 2
+    assert describers[1].asked == 2  # described again: stage two is given the description the new parser reads
 
 
 def test_a_failure_read_again_into_words_is_served_when_failures_are_retried(tmp_path, clips, monkeypatch):
