@@ -25,7 +25,8 @@ class Verdict:
     so the next run asks again. ``reading`` says how ``raw`` was read (the
     answer parser's version and what it was told: mode, token limit, whether
     the answer was cut off), for a verdict read from a model's answer
-    (:func:`judges.answer_parsing.verdict_from_answer`), else None: a cached
+    (:func:`judges.answer_parsing.verdict_from_answer`; a two-stage verdict's
+    also holds its describer's answer, ``"described"``), else None: a cached
     verdict read by an older parser is read again from ``raw``
     (:func:`judges.answer_parsing.read_again`), not asked again.
     """
