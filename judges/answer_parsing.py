@@ -30,7 +30,7 @@ from judges.label_text import parse_labels
 from judges.verdict import Verdict
 
 __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "readable_answer", "cut_off_error", "verdict_from_answer",
-           "read_again", "answer_error_hint", "MAX_WORDS_PER_LABEL", "PARSER_VERSION", "READ_AGAIN"]
+           "read_again", "parser_identity", "answer_error_hint", "MAX_WORDS_PER_LABEL", "PARSER_VERSION", "READ_AGAIN"]
 
 #: Bump whenever a change here (or in judges.json_answers, judges.chinese_answer_patterns or judges.han_characters) reads
 #: some answer differently: a verdict records the version that read it (``Verdict.reading``), and a cached one read by
@@ -39,7 +39,8 @@ PARSER_VERSION = "2026-11-24.23"
 
 #: What a judge names as its parser version in ``cache_identity()`` when its cached verdicts are read again by
 #: :func:`read_again` (the judges that read answers with :func:`verdict_from_answer` alone): a parser change then asks
-#: its model nothing again. A judge that reads answers its own way names :data:`PARSER_VERSION` instead.
+#: its model nothing again. A judge that reads answers its own way names :data:`PARSER_VERSION` instead
+#: (:func:`parser_identity`).
 READ_AGAIN = "read again from the answer"
 
 #: A label longer than this many words is a sentence, not an emotion word.
@@ -557,6 +558,15 @@ def read_again(verdict: Verdict) -> Verdict | None:
         fresh.description = verdict.description
     fresh.reading = {**reading, "parser": PARSER_VERSION}
     return fresh
+
+
+def parser_identity(judge: object, base: type, methods: tuple[str, ...]) -> str:
+    """What ``judge`` names as its parser version in ``cache_identity()``: :data:`READ_AGAIN` when its class takes every
+    one of ``methods`` (those between a model's answer and its verdict) from ``base``, whose verdicts
+    :func:`read_again` reads as they were made; else :data:`PARSER_VERSION`: a subclass reading answers its own way
+    (dropping a word after :func:`verdict_from_answer`) would lose that in a reading again, so its verdicts are asked
+    again after a parser change instead."""
+    return READ_AGAIN if all(getattr(type(judge), name) is getattr(base, name) for name in methods) else PARSER_VERSION
 
 
 def _valid_reading(reading: object) -> bool:

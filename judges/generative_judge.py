@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from judges import prompts
-from judges.answer_parsing import PARSER_VERSION, READ_AGAIN, verdict_from_answer
+from judges.answer_parsing import parser_identity, verdict_from_answer
 from judges.base import Judge
 from judges.clip import Clip
 from judges.errors import InputError
@@ -194,8 +194,8 @@ class GenerativeJudge(Judge):
             **super().cache_identity(),
             "mode": self.mode,
             "prompt_version": prompts.PROMPT_VERSION,
-            # verdicts read by verdict() alone are read again when the parser changes; a subclass's own reading is not
-            "parser_version": READ_AGAIN if type(self).verdict is GenerativeJudge.verdict else PARSER_VERSION,
+            # read again when the parser changes, but for a subclass reading its answers its own way
+            "parser_version": parser_identity(self, GenerativeJudge, ("judge_batch", "_judge_chunk", "verdict")),
             "media": self.media_spec.as_dict(),
             "use_subtitle": self.use_subtitle,
         }

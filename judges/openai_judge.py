@@ -32,7 +32,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from judges import prompts
-from judges.answer_parsing import READ_AGAIN, readable_answer, verdict_from_answer
+from judges.answer_parsing import parser_identity, readable_answer, verdict_from_answer
 from judges.base import MODALITIES, Judge
 from judges.clip import Clip
 from judges.daemon_threads import map_on_daemon_threads
@@ -682,7 +682,8 @@ class OpenAIJudge(Judge):
             "mode": self.mode,
             "modalities": sorted(self.modalities),
             "prompt_version": prompts.PROMPT_VERSION,
-            "parser_version": READ_AGAIN,  # its answers are read again when the parser changes, not asked again
+            # read again when the parser changes, but for a subclass reading its answers its own way
+            "parser_version": parser_identity(self, OpenAIJudge, ("judge_batch", "_judge_one", "extract")),
             "media": self.media_spec.as_dict(),
             # a number as sent (the identity of verdicts cached before "server" was an option), or "server": none sent
             "temperature": SERVER_TEMPERATURE if self.temperature is None else self.temperature,

@@ -163,8 +163,30 @@ class OwnReading(Scripted):
         return verdict
 
 
-def test_a_generative_judge_reading_answers_its_own_way_names_the_parser_version():
-    assert OwnReading().cache_identity()["parser_version"] == PARSER_VERSION
+class FirstWordOnly(Scripted):
+    """The same, its words cut after the base judged the batch."""
+
+    def judge_batch(self, clips):
+        verdicts = super().judge_batch(clips)
+        for verdict in verdicts:
+            verdict.words = verdict.words[:1]
+        return verdicts
+
+
+class ExtractsFirstWordOnly(OpenAIJudge):
+    """An OpenAI-compatible extractor keeping the first word of each answer."""
+
+    def extract(self, description, subtitle=None, clip=""):
+        verdict = super().extract(description, subtitle, clip)
+        verdict.words = verdict.words[:1]
+        return verdict
+
+
+@pytest.mark.parametrize("judge", [OwnReading(), FirstWordOnly(),
+                                   ExtractsFirstWordOnly(model="m", base_url="http://127.0.0.1:1/v1", api_key_env=None)],
+                         ids=["verdict", "judge_batch", "extract"])
+def test_a_judge_reading_answers_its_own_way_names_the_parser_version_so_a_parser_change_asks_it_again(judge):
+    assert judge.cache_identity()["parser_version"] == PARSER_VERSION
 
 
 class HappyModel(Scripted):
