@@ -441,6 +441,13 @@ def test_a_checklist_on_one_line_whose_items_end_in_full_stops_gives_each_word_f
     assert words_from_answer(answer) == (words, None)
 
 
+@pytest.mark.parametrize("answer", ["Happy: yes. Sad: no. Reason: the person smiles, laughs and jokes.",
+                                    "Happy: yes; Sad: no. Justification: she smiles, laughs."])
+def test_an_explanation_after_a_checklist_on_one_line_with_full_stops_is_no_word(answer):
+    # the full stop before 'Reason:' read as a comma made the explanation's 'laughs' and 'jokes' words of the list
+    assert words_from_answer(answer) == (["happy"], None)
+
+
 def test_a_word_said_absent_first_on_a_checklist_line_does_not_hide_the_next():
     # 'Sad: not at all' was read as the line's explanation, denying sad and dropping 'Happy: a lot' with it
     assert words_from_answer("Sad: not at all, Happy: a lot") == (["happy"], None)
