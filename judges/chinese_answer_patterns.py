@@ -43,14 +43,17 @@ MAX_HAN_PER_LABEL = 8
 # A Chinese head naming no word, as judges.answer_parsing's field and aspect heads in English: a property of the answer
 # (强度 intensity, 倾向 tendency, 极性 polarity), what a line describes (视频 video, 字幕 subtitles, 表情 expression, 语气 tone,
 # 声音 voice, 人物 person, 男/女 man/woman, 他/她 he/she), an explanation (原因 reason, 注 note) or a speaker's words (她说 she says;
-# 道 "says" only after a speaker or a verb of speaking, 她道, 笑道, 喊道, not in a word: 霸道 domineering, 厚道 kind).
+# 道 "says" only after a speaker, a verb of speaking or how it is said, 她道, 笑道, 喊道, 字幕写道 the subtitle writes, 低声道 says
+# softly, 自言自语道, 怒道 says angrily, or in a head opening with a pronoun, 她冷冷道; not in a word: 霸道 domineering, 厚道 kind).
 ASPECT_ZH = re.compile("(?:\u5f3a\u5ea6|\u5f37\u5ea6|\u7a0b\u5ea6|\u503e\u5411|\u50be\u5411|\u6781\u6027|\u6975\u6027|\u7f6e\u4fe1\u5ea6"
                        "|\u7c7b\u522b|\u985e\u5225|\u7c7b\u578b|\u985e\u578b|\u89c6\u9891|\u8996\u983b|\u97f3\u9891|\u97f3\u983b|\u5b57\u5e55"
                        "|\u5185\u5bb9|\u5167\u5bb9|\u63cf\u8ff0|\u573a\u666f|\u5834\u666f|\u80cc\u666f|\u73af\u5883|\u74b0\u5883|\u753b\u9762"
                        "|\u756b\u9762|\u8868\u60c5|\u52a8\u4f5c|\u52d5\u4f5c|\u59ff\u6001|\u59ff\u614b|\u8bed\u6c14|\u8a9e\u6c23|\u8bed\u8c03"
                        "|\u8a9e\u8abf|\u58f0\u97f3|\u8072\u97f3|\u4eba\u7269|\u8bf4\u8bdd\u4eba|\u8aaa\u8a71\u4eba|\u539f\u56e0|\u7406\u7531"
                        "|\u89e3\u91ca|\u89e3\u91cb|\u8bf4\u660e|\u8aaa\u660e|\u5907\u6ce8|\u5099\u8a3b|\u6ce8\u610f|\u5206\u6790"
-                       "|\u8bf4|\u8aaa|(?<=[\u4ed6\u5979\u6211\u4f60\u8bf4\u8aaa\u7b11\u558a\u95ee\u554f\u7b54\u53eb\u9a82\u7f75\u53f9\u5606\u54ed])\u9053)$"
+                       "|\u8bf4|\u8aaa|(?<=[\u4ed6\u5979\u6211\u4f60\u8bf4\u8aaa\u7b11\u558a\u95ee\u554f\u7b54\u53eb\u9a82\u7f75\u53f9\u5606\u54ed"
+                       "\u5199\u5beb\u58f0\u8072\u8bed\u8a9e\u6012\u56de\u543c\u56b7\u5ff5\u5531])\u9053)$"  # 写 声 语 怒 回 吼 嚷 念 唱
+                       "|^[\u4ed6\u5979\u6211\u4f60][" + HAN + "]*\u9053$"  # 他/她/我/你...道
                        "|^(?:\u6ce8|\u7537|\u5973|\u4ed6|\u5979|\u7537\u4eba|\u5973\u4eba|\u7537\u5b50"
                        "|\u5973\u5b50)$")
 # Of those, a property of the answer (强度 intensity, 程度 degree, 置信度 confidence, 极性 polarity, 倾向 tendency), as
