@@ -22,7 +22,7 @@ import unicodedata
 from typing import Any
 
 from judges.chinese_answer_patterns import (ASPECT_ZH, CLAUSE_ZH, DENIED_ZH, FIELD_ZH, FILLER_ZH, JOINER_ZH, MAX_HAN_PER_LABEL,
-                                           OPENER_ZH, OR_ZH, SENTENCE_LEAD_IN_ZH, UNSURE_ZH)
+                                           OPENER_ZH, OR_ZH, SENTENCE_LEAD_IN_ZH, UNSHOWN_ZH, UNSURE_ZH)
 from judges.errors import snippet
 from judges.han_characters import HAN_CHARACTER
 from judges.json_answers import json_answer_text
@@ -35,7 +35,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: Bump whenever a change here (or in judges.json_answers, judges.chinese_answer_patterns or judges.han_characters) reads
 #: some answer differently: a verdict records the version that read it (``Verdict.reading``), and a cached one read by
 #: another is read again from its answer (:func:`read_again`), so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-24.25"
+PARSER_VERSION = "2026-11-24.26"
 
 #: What a judge names as its parser version in ``cache_identity()`` when its cached verdicts are read again by
 #: :func:`read_again` (the judges that read answers with :func:`verdict_from_answer` alone): a parser change then asks
@@ -409,7 +409,7 @@ def _read_list(body: str) -> tuple[list[str], int, int]:
             rejected += 1
             continue
         for piece in _pieces(part):
-            piece = piece.strip(" .!?*`-\u2026\u3002\uff01\uff1f")
+            piece = UNSHOWN_ZH.sub("", piece.strip(" .!?*`-\u2026\u3002\uff01\uff1f"))  # "开心但不明显": 开心, not denied
             if not piece or piece in _FILLER or piece in FILLER_ZH:  # "happy, sad, and", "开心，但是"
                 continue
             piece = OPENER_ZH.sub("", _AFFIRMED.sub("", piece))

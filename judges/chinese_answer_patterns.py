@@ -12,12 +12,17 @@ import re
 from judges.han_characters import HAN
 
 __all__ = ["ASPECT_ZH", "CLAUSE_ZH", "DENIED_ZH", "FIELD_ZH", "FILLER_ZH", "JOINER_ZH", "MAX_HAN_PER_LABEL", "OPENER_ZH", "OR_ZH",
-           "SENTENCE_LEAD_IN_ZH", "UNSURE_ZH"]
+           "SENTENCE_LEAD_IN_ZH", "UNSHOWN_ZH", "UNSURE_ZH"]
 
 # A denied emotion in Chinese: "没有..."/"沒有..." (no ...), "...不明显" (... not evident: "其他情绪不明显" other emotions not
 # evident, "愤怒不明显"), and "无"/"無" only as "(no) emotion", since it begins emotion words too (无奈 helpless, 无聊 bored).
 DENIED_ZH = re.compile("^(?:(?:\u6ca1\u6709|\u6c92\u6709).*|.+\u4e0d\u660e[\u663e\u986f]"
                        "|(?:\u65e0|\u7121)(?:\u660e\u663e|\u660e\u986f|\u7279\u522b|\u7279\u5225|\u4efb\u4f55)?\u7684?(?:\u60c5\u7eea|\u60c5\u7dd2|\u60c5\u611f|\u8868\u60c5)?)$")
+# A "but not evident" after a word ("开心但不明显" happy but not evident, "有点紧张，但不太明显", "紧张，但表现不明显" but it does not
+# show): the word is felt, only not shown clearly, as English "happy but not obvious" gives happy; dropped before DENIED_ZH,
+# which reads "...不明显" without it as a denial ("愤怒不明显" anger not evident).
+UNSHOWN_ZH = re.compile("(?:\u4f46\u662f?|\u5374|\u537b|\u53ea\u662f|\u4e0d\u8fc7|\u4e0d\u904e)(?:\u5e76|\u4e26)?"
+                        "(?:\u8868\u73b0|\u8868\u73fe)?\u4e0d(?:\u592a|\u5f88|\u662f\u5f88|\u662f\u592a)?\u660e[\u663e\u986f]$")
 # "Cannot judge / determine / tell (the emotion)" in Chinese, simplified or traditional: a non-answer.
 UNSURE_ZH = re.compile("^(?:\u65e0\u6cd5|\u7121\u6cd5|\u4e0d\u80fd|\u96be\u4ee5|\u96e3\u4ee5)(?:\u5224\u65ad|\u5224\u65b7|\u786e\u5b9a|\u78ba\u5b9a|\u8bc6\u522b|\u8b58\u5225|\u8bf4|\u8aaa).*$")
 # Chinese joiners between two words of two characters or more ("开心和兴奋", "開心與興奮", "开心或者紧张"), not inside one
