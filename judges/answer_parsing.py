@@ -21,7 +21,7 @@ import re
 import unicodedata
 from typing import Any
 
-from judges.chinese_answer_patterns import (ASPECT_ZH, CLAUSE_ZH, DENIED_ZH, FIELD_ZH, FILLER_ZH, JOINER_ZH, MAX_HAN_PER_LABEL,
+from judges.chinese_answer_patterns import (ASPECT_ZH, CLAUSE_ZH, DENIED_ZH, FIELD_ZH, FILLER_ZH, HEDGE_ZH, JOINER_ZH, MAX_HAN_PER_LABEL,
                                            OPENER_ZH, OR_ZH, SENTENCE_LEAD_IN_ZH, UNSHOWN_ZH, UNSURE_ZH)
 from judges.errors import snippet
 from judges.han_characters import HAN_CHARACTER
@@ -35,7 +35,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: Bump whenever a change here (or in judges.json_answers, judges.chinese_answer_patterns or judges.han_characters) reads
 #: some answer differently: a verdict records the version that read it (``Verdict.reading``), and a cached one read by
 #: another is read again from its answer (:func:`read_again`), so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-24.26"
+PARSER_VERSION = "2026-11-24.27"
 
 #: What a judge names as its parser version in ``cache_identity()`` when its cached verdicts are read again by
 #: :func:`read_again` (the judges that read answers with :func:`verdict_from_answer` alone): a parser change then asks
@@ -98,6 +98,10 @@ _HEDGE = re.compile(r"^(?:most likely|likely|probably|possibly|perhaps|maybe|cle
                     r"|mostly|primarily|predominantly|overall|rather|instead|just|only|(?:al)?though|either|something like"
                     r"|(?:seems|appears|looks)(?: to be)?"
                     r"|(?:an? )?(?:sense|feelings?|hint|touch|tinge|trace|note|mix|mixture|combination|blend) of|of)\s+")
+# Such a hedge left alone after a word ("happy, maybe", "happy, sad, possibly"; "开心，可能": HEDGE_ZH): it names no emotion, so
+# a list skips it, and an answer of it alone ("maybe") is an error.
+_HEDGE_ALONE = frozenset({"most likely", "likely", "probably", "possibly", "perhaps", "maybe", "clearly", "obviously", "apparently",
+                          "definitely", "mainly", "mostly", "primarily", "predominantly"})
 # An intensity before a word ("a little bit nervous"): part of the word, but not counted against MAX_WORDS_PER_LABEL.
 _GRADE = re.compile(r"^(?:a (?:little )?bit|a little|a tad|slightly|somewhat|very|quite|really|extremely|deeply|mildly|fairly"
                     r"|pretty|so|too)\s+")
@@ -410,7 +414,7 @@ def _read_list(body: str) -> tuple[list[str], int, int]:
             continue
         for piece in _pieces(part):
             piece = UNSHOWN_ZH.sub("", piece.strip(" .!?*`-\u2026\u3002\uff01\uff1f"))  # "开心但不明显": 开心, not denied
-            if not piece or piece in _FILLER or piece in FILLER_ZH:  # "happy, sad, and", "开心，但是"
+            if not piece or piece in _FILLER or piece in FILLER_ZH or piece in _HEDGE_ALONE or piece in HEDGE_ZH:  # "happy, sad, and", "开心，但是"
                 continue
             piece = OPENER_ZH.sub("", _AFFIRMED.sub("", piece))
             while (unhedged := _HEDGE.sub("", piece, count=1)) != piece:  # "maybe a hint of sadness"

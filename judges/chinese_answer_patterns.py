@@ -11,7 +11,7 @@ import re
 
 from judges.han_characters import HAN
 
-__all__ = ["ASPECT_ZH", "CLAUSE_ZH", "DENIED_ZH", "FIELD_ZH", "FILLER_ZH", "JOINER_ZH", "MAX_HAN_PER_LABEL", "OPENER_ZH", "OR_ZH",
+__all__ = ["ASPECT_ZH", "CLAUSE_ZH", "DENIED_ZH", "FIELD_ZH", "FILLER_ZH", "HEDGE_ZH", "JOINER_ZH", "MAX_HAN_PER_LABEL", "OPENER_ZH", "OR_ZH",
            "SENTENCE_LEAD_IN_ZH", "UNSHOWN_ZH", "UNSURE_ZH"]
 
 # A denied emotion in Chinese: "没有..."/"沒有..." (no ...), "...不明显" (... not evident: "其他情绪不明显" other emotions not
@@ -41,6 +41,10 @@ OPENER_ZH = re.compile("^(?:\u4f46\u662f|\u4f46|\u4e0d\u8fc7|\u4e0d\u904e|\u800c
 # "but" are: no word. The same words opening an item before a word are OPENER_ZH's ("但是有点紧张").
 FILLER_ZH = frozenset({"\u4f46\u662f", "\u4f46", "\u4e0d\u8fc7", "\u4e0d\u904e", "\u800c\u4e14", "\u5e76\u4e14", "\u4e26\u4e14",
                        "\u540c\u65f6", "\u540c\u6642", "\u4ee5\u53ca", "\u6216\u8005", "\u548c", "\u6216"})
+# A hedge left alone after a word ("开心，可能" happy, maybe; "开心，也许"), as English "happy, maybe": no word. The same words opening
+# an item before a word are OPENER_ZH's ("可能是开心").
+HEDGE_ZH = frozenset({"\u53ef\u80fd", "\u53ef\u80fd\u662f", "\u4e5f\u8bb8", "\u4e5f\u8a31", "\u6216\u8bb8", "\u6216\u8a31",
+                      "\u5927\u6982", "\u4f3c\u4e4e", "\u597d\u50cf"})
 # A Chinese lead-in sentence without a colon ("情绪是开心和兴奋", "这个人的情绪是开心"): as judges.answer_parsing's English one.
 SENTENCE_LEAD_IN_ZH = re.compile("^[" + HAN + "]{0,6}?(?:\u60c5\u7eea|\u60c5\u7dd2|\u60c5\u611f)(?:\u4e3b\u8981)?(?:\u662f|\u4e3a|\u70ba)")
 #: A Chinese item longer than this many characters is a sentence ("这个人看起来很开心"), not an emotion word.

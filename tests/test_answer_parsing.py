@@ -698,6 +698,19 @@ def test_a_dangling_chinese_conjunction_is_no_word(answer):
     assert words_from_answer(answer) == (["开心"], None)
 
 
+@pytest.mark.parametrize("answer, words", [("happy, maybe", ["happy"]), ("Happy, sad, possibly.", ["happy", "sad"]),
+                                           ("happy, perhaps, sad", ["happy", "sad"]), ("开心，可能", ["开心"]), ("开心、也许", ["开心"])])
+def test_a_hedge_left_alone_beside_words_is_no_word(answer, words):
+    # gave the hedge (maybe, possibly, perhaps, 可能, 也许) as an emotion word beside the answer's
+    assert words_from_answer(answer) == (words, None)
+
+
+@pytest.mark.parametrize("answer", ["maybe", "可能"])
+def test_a_hedge_alone_is_an_error_not_a_word(answer):
+    words, error = words_from_answer(answer)
+    assert words == [] and error.startswith("unparseable answer:")
+
+
 @pytest.mark.parametrize("answer", ["The person is happy and relieved.", "She smiles and then feels relieved."])
 def test_a_sentence_is_not_read_for_the_half_after_its_and(answer):
     words, error = words_from_answer(answer)
