@@ -35,7 +35,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: Bump whenever a change here (or in judges.json_answers, judges.chinese_answer_patterns or judges.han_characters) reads
 #: some answer differently: a verdict records the version that read it (``Verdict.reading``), and a cached one read by
 #: another is read again from its answer (:func:`read_again`), so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-24.27"
+PARSER_VERSION = "2026-11-24.28"
 
 #: What a judge names as its parser version in ``cache_identity()`` when its cached verdicts are read again by
 #: :func:`read_again` (the judges that read answers with :func:`verdict_from_answer` alone): a parser change then asks
@@ -335,10 +335,13 @@ def _one_white(run: re.Match[str]) -> str:
 
 
 def _owned_words(text: str) -> list[str]:
-    """The words of what follows a possessive ("happiness is obvious" -> happiness, "joy and relief" -> joy, relief), or
+    """The words of what follows a possessive ("happiness is obvious" -> happiness, "joy and relief" -> joy, relief, "anger,
+    strong and sad" -> anger, sad), or
     none when any item is no single word or names an aspect or no feeling ("face lights up", "tone", "expressions and body
     movements indicate ...", "reaction: surprise", "smile"): then the answer is a sentence, read as any other."""
     words, rejected, _ = _read_list(_SHOWN.sub("", text, count=1))
+    # a word saying the owned word shows, before another word ("anger, strong and sad"): no word of its own
+    words = words[:1] + [word for word in words[1:] if not re.fullmatch(_SHOWN_WORD, word, re.IGNORECASE)]
     if rejected or any(len(_GRADE.sub("", word).split()) > 1 or _ASPECT.search(word) or _NOT_A_FEELING.search(word)
                        or word in _DESCRIBING for word in words):
         return []

@@ -633,6 +633,13 @@ def test_a_possessive_owning_a_word_then_two_words_saying_it_shows_joined_by_and
     assert words_from_answer(answer) == (words, None)
 
 
+@pytest.mark.parametrize("answer, words", [("Her anger, strong and sad", ["anger", "sad"]), ("Her anger, strong, sad", ["anger", "sad"]),
+                                           ("His joy, clear, and relief", ["joy", "relief"])])
+def test_a_possessive_owning_a_word_then_a_word_saying_it_shows_and_another_word_gives_both_words(answer, words):
+    # gave the word saying it shows ('strong', 'clear') as an emotion word and lost the owned one ('anger', 'joy')
+    assert words_from_answer(answer) == (words, None)
+
+
 @pytest.mark.parametrize("answer", ["Her anger, absent", "Her smile, evident", "The person smiles, evident"])
 def test_a_word_describing_the_emotions_beside_a_sentence_is_an_error_not_a_word(answer):
     # 'absent' and 'evident' were taken for the emotion words, though 'Her anger is absent' was an error
