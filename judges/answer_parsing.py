@@ -35,7 +35,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: Bump whenever a change here (or in judges.json_answers, judges.chinese_answer_patterns or judges.han_characters) reads
 #: some answer differently: a verdict records the version that read it (``Verdict.reading``), and a cached one read by
 #: another is read again from its answer (:func:`read_again`), so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-24.28"
+PARSER_VERSION = "2026-11-24.29"
 
 #: What a judge names as its parser version in ``cache_identity()`` when its cached verdicts are read again by
 #: :func:`read_again` (the judges that read answers with :func:`verdict_from_answer` alone): a parser change then asks
@@ -82,11 +82,11 @@ _SENTENCE_LEAD_IN = re.compile(
 # is a sentence beside them ("Her smile, evident", "Her anger, absent", as "Her anger is absent").
 _DESCRIBING = frozenset({"evident", "mixed", "difficult", "complex", "subjective", "subtle", "ambiguous", "absent", "strong",
                          "intense", "clear", "obvious", "apparent", "visible", "present", "noticeable", "palpable", "varied",
-                         "various", "hidden", "genuine", "real", "unclear", "hard to see", "different"})
-# Of those, the one that describes the emotions wherever it stands ("mixed", "happy, mixed"): no word in any list, where the
-# others may be words of the emotion wheel ("strong", "intense", "present", "absent"). "Mixed feelings" and "mixed emotions"
-# name a state (ambivalence), so they stay words.
-_DESCRIBING_ONLY = frozenset({"mixed"})
+                         "various", "hidden", "genuine", "real", "unclear", "hard to see", "different", "diverse", "multifaceted"})
+# Of those, the ones that describe the emotions wherever they stand ("mixed", "happy, mixed", "complex", "The emotional state is
+# likely complex and diverse."): no word in any list, where the others may be words of the emotion wheel ("strong", "intense",
+# "present", "absent"). "Mixed feelings" and "mixed emotions" name a state (ambivalence), so they stay words.
+_DESCRIBING_ONLY = frozenset({"mixed", "complex", "diverse", "multifaceted"})
 # A remark in brackets after such a word names the emotions it describes ("Emotions: mixed (happy and sad)", "complex (anger
 # and guilt)"): its words are the answer's, not a remark to drop (_REMARK).
 _DESCRIBED_REMARK = re.compile(r"\b(" + "|".join(sorted(_DESCRIBING, key=len, reverse=True)) + r")[ \t]*[(\uff08]"
@@ -422,7 +422,7 @@ def _read_list(body: str) -> tuple[list[str], int, int]:
             piece = OPENER_ZH.sub("", _AFFIRMED.sub("", piece))
             while (unhedged := _HEDGE.sub("", piece, count=1)) != piece:  # "maybe a hint of sadness"
                 piece = unhedged
-            if _GRADE.sub("", piece) in _DESCRIBING_ONLY:  # "happy, mixed", "very mixed": it names no emotion
+            if _GRADE.sub("", piece) in _DESCRIBING_ONLY:  # "happy, mixed", "very mixed", "complex": it names no emotion
                 continue
             label = piece.replace("\u2019", "'")
             if not _WORD_CHARS.match(piece) or _NOT_A_LABEL.match(label) or UNSURE_ZH.match(piece):

@@ -539,7 +539,7 @@ def test_a_chinese_field_line_with_a_level_alone_is_an_error_not_a_word():
 
 
 @pytest.mark.parametrize("answer, words", [("Emotions: mixed (happy and sad)", ["happy", "sad"]),
-                                           ("The emotions are complex (anger and guilt).", ["complex", "anger", "guilt"])])
+                                           ("The emotions are complex (anger and guilt).", ["anger", "guilt"])])
 def test_the_words_in_brackets_after_a_word_describing_the_emotions_are_the_answers(answer, words):
     # dropped as a remark, they left only the describing word: an error since 'Emotions: mixed' is one (gave 'mixed' before)
     assert words_from_answer(answer) == (words, None)
@@ -555,6 +555,21 @@ def test_mixed_beside_emotion_words_describes_them_and_is_no_word(answer, words)
 @pytest.mark.parametrize("answer", ["mixed", "Mixed.", "very mixed"])
 def test_mixed_alone_names_no_emotion_and_is_an_error(answer):
     # gave the word 'mixed', though 'Emotions: mixed' was an error
+    words, error = words_from_answer(answer)
+    assert words == [] and error.startswith("unparseable answer:")
+
+
+@pytest.mark.parametrize("answer, words", [("sad, complex, tense", ["sad", "tense"]), ("happy and very complex", ["happy"]),
+                                           ("Emotions: diverse, anxious", ["anxious"])])
+def test_complex_diverse_or_multifaceted_beside_emotion_words_describes_them_and_is_no_word(answer, words):
+    # 'complex' was read as an emotion word beside them, as 'mixed' was
+    assert words_from_answer(answer) == (words, None)
+
+
+@pytest.mark.parametrize("answer", ["complex", "Complex.", "Her emotional state is likely complex and diverse.",
+                                    "The emotions are complex and multifaceted"])
+def test_complex_alone_or_a_sentence_calling_the_emotions_complex_and_diverse_is_an_error(answer):
+    # gave complex (and diverse, multifaceted) as the clip's emotion words, though 'The emotions are complex.' was an error
     words, error = words_from_answer(answer)
     assert words == [] and error.startswith("unparseable answer:")
 
