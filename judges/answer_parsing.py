@@ -35,7 +35,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: Bump whenever a change here (or in judges.json_answers, judges.chinese_answer_patterns or judges.han_characters) reads
 #: some answer differently: a verdict records the version that read it (``Verdict.reading``), and a cached one read by
 #: another is read again from its answer (:func:`read_again`), so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-24.29"
+PARSER_VERSION = "2026-11-24.30"
 
 #: What a judge names as its parser version in ``cache_identity()`` when its cached verdicts are read again by
 #: :func:`read_again` (the judges that read answers with :func:`verdict_from_answer` alone): a parser change then asks
@@ -240,7 +240,7 @@ _HYPHENED = re.compile(r"(?:^|(?<=[,;]))([ \t]*(?:(?:\d{1,2}[.)]|[-*\u2022])[ \t
 # line describes (_ASPECT).
 _HEADED = re.compile(r"^([^\W\d_]+(?:[ '-][^\W\d_]+){0,2})[ \t]*:[ \t]*(?=\S)")
 _FIELD_HEAD = re.compile(r"^(?:answers?|outputs?|results?|labels?|words?|moods?|sentiments?|intensity|confidence|certainty"
-                         r"|valence|arousal|polarity|categor(?:y|ies)|types?|levels?|degree|scores?|rating|class)$")
+                         r"|valence|arousal|energy|polarity|categor(?:y|ies)|types?|levels?|degree|scores?|rating|class)$")
 # Of those, the heads that name the answer itself ("Mood: happy", "Result: sad, tired"; in Chinese "答：" answer, "总结：" summary,
 # "结论：" conclusion, "我认为：" I think, "可能是：" maybe, "好的：" OK) or its language ("English: happy", "中文：开心"): the words
 # after them are the answer.

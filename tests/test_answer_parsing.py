@@ -454,7 +454,7 @@ def test_a_word_said_absent_first_on_a_checklist_line_does_not_hide_the_next():
 
 
 @pytest.mark.parametrize("answer", ["Intensity: high", "Facial expression: smiling", "Visual: smiling, Audio: shaky voice",
-                                    "Confidence level: high", "Intensity level: high"])
+                                    "Confidence level: high", "Intensity level: high", "Energy: high"])
 def test_a_field_name_or_heading_before_a_colon_is_not_taken_for_a_word(answer):
     # 'Visual: smiling, Audio: shaky voice' gave 'visual' and 'smiling', 'Confidence level: high' 'confidence level', 'high'
     words, error = words_from_answer(answer)
@@ -524,6 +524,12 @@ def test_field_lines_with_numbers_are_no_noise_outweighing_the_word():
 def test_field_lines_with_a_level_are_no_noise_outweighing_the_word(answer):
     # read as noise, two of them beside one word made the answer an error, while 'Intensity: 7' beside it gives no noise
     assert words_from_answer(answer) == (["happy"], None)
+
+
+@pytest.mark.parametrize("answer", ["Mood: low, Energy: high.", "Mood: low\nEnergy: high"])
+def test_an_energy_field_with_a_level_beside_a_mood_is_no_word(answer):
+    # gave 'energy' beside the mood's 'low', as 'Arousal: high' does not
+    assert words_from_answer(answer) == (["low"], None)
 
 
 @pytest.mark.parametrize("answer", ["情绪：开心，强度：高，置信度：高", "开心\n强度：高\n置信度：中等"])
