@@ -35,7 +35,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: Bump whenever a change here (or in judges.json_answers, judges.chinese_answer_patterns or judges.han_characters) reads
 #: some answer differently: a verdict records the version that read it (``Verdict.reading``), and a cached one read by
 #: another is read again from its answer (:func:`read_again`), so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-24.30"
+PARSER_VERSION = "2026-11-24.31"
 
 #: What a judge names as its parser version in ``cache_identity()`` when its cached verdicts are read again by
 #: :func:`read_again` (the judges that read answers with :func:`verdict_from_answer` alone): a parser change then asks
@@ -265,12 +265,16 @@ _SAID_ABSENT = re.compile(r"^(?:no|false|absent|none|unlikely|not(?: [^\W\d_]+){
 _EXPLAINED_ABSENT = re.compile(r"^(?:(?:no|none|absent)(?=[ \t]*[,.;]|[ \t]*$)|not (?:at all|really|in the slightest|present"
                                r"|detected|shown|visible|observed|expressed|felt|evident|apparent)\b)", re.IGNORECASE)
 # A full stop after a word's checklist value before the next item on its line ("Happy: a little. Sad: a lot.", "Happy: yes. Sad:
-# no."): a line break, as in a checklist on lines, so that an explanation after it ("... Sad: no. Reason: she smiles, laughs")
-# is dropped as on its own line, not read as the list's items (a comma made "laughs" a word); after a field's or heading's
-# value ("Mood: low. Energy: high.") or any other value ("Happy: she smiles. Sad: no.") a full stop ends a sentence, as before. The value runs from its colon to
-# the next colon at most, so the pattern is linear in the answer's length.
-_CHECKLIST_STOP = re.compile(r"(?:^|(?<=[,;.:]))([ \t]*(?:\d{1,2}[.)][ \t]*)?([^\W\d_]+(?:[ '-][^\W\d_]+){0,2})[ \t]*:[ \t]*"
-                             r"([^\W\d_][^\n.:,;]*))\.(?=[ \t]+(?:\d{1,2}[.)][ \t]*)?[^\W\d_]+(?:[ '-][^\W\d_]+){0,2}[ \t]*:)", re.MULTILINE)
+# no.", with a spaced dash for the colon "Happy - a little. Sad - a lot."): a line break, as in a checklist on lines, so that
+# an explanation after it ("... Sad: no. Reason: she smiles, laughs") is dropped as on its own line, not read as the list's
+# items (a comma made "laughs" a word); after a field's or heading's value ("Mood: low. Energy: high.") or any other value
+# ("Happy: she smiles. Sad: no.") a full stop ends a sentence, as before. Read before _HYPHENED, which reads the last dash
+# item on its line as "Sad: a lot". The value runs from its colon or dash to the next punctuation or spaced dash at most, so
+# the pattern is linear in the answer's length.
+_CHECKLIST_SEPARATOR = r"(?:[ \t]*:|" + _SPACED_DASH + r")"
+_CHECKLIST_STOP = re.compile(r"(?:^|(?<=[,;.:]))([ \t]*(?:\d{1,2}[.)][ \t]*)?([^\W\d_]+(?:[ '-][^\W\d_]+){0,2})" + _CHECKLIST_SEPARATOR
+                             + r"[ \t]*([^\W\d_](?:[^\n.:,;\u2013\u2014-]|(?<![ \t])-)*))\.(?=[ \t]+(?:\d{1,2}[.)][ \t]*)?[^\W\d_]+(?:[ '-][^\W\d_]+){0,2}"
+                             + _CHECKLIST_SEPARATOR + ")", re.MULTILINE)
 # A run of white space: read as one space, or one line break or tab if it holds one (a broken model's thousands of spaces or
 # blank lines; a tab separates words as a line break does: "happy\t\tsad" is two words), the rules read the same, and their patterns around white space ("\s+and\s+", a line's "\s*#*\s*") stay linear in
 # the answer's length rather than quadratic or cubic in the run's.
@@ -294,8 +298,8 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
     answer = _WHITE_RUN.sub(_one_white, answer)
     answer = answer.replace("\uff1a", ":")  # a full-width colon ("情绪：开心", "Anxious：紧张") reads as a colon
     answer = _REMARK.sub("", _DESCRIBED_REMARK.sub(r"\1, \2", answer))  # "happy (mostly)"; "mixed (happy and sad)": its words
+    answer = _CHECKLIST_STOP.sub(_checklist_stop, answer)  # "Happy: a little. Sad: a lot.", "Happy - yes. Sad - no.": a line break
     answer = _HYPHENED.sub(_hyphen_as_colon, answer)  # "Happy - yes", "Mood - happy": a colon
-    answer = _CHECKLIST_STOP.sub(_checklist_stop, answer)  # "Happy: a little. Sad: a lot.": a line break
     answer = _APOLOGY.sub("", _PLEASANTRY.sub("", _EXPLANATION.sub("", answer), count=1), count=1)
     opener = _OPENER.match(answer)
     answer = answer[opener.end():] if opener else answer
@@ -377,11 +381,12 @@ def _hyphen_as_colon(item: re.Match[str]) -> str:
 
 def _checklist_stop(item: re.Match[str]) -> str:
     """A word's checklist item's full stop as a line break ("Happy: a little. Sad: a lot." as "Happy: a little" and
-    "Sad: a lot." on two lines); a field's or heading's ("Mood: low.") or one with any other value ("Happy: she smiles.") as it is."""
+    "Sad: a lot." on two lines), its dash as a colon ("Happy - a little." as "Happy: a little", wherever the item stands); a
+    field's or heading's ("Mood: low.") or one with any other value ("Happy: she smiles.") as it is."""
     value = item[3].strip()
     if _names_field(item[2]) or _ANSWER_HEAD.match(_head_noun(item[2])) or not (_SAID_PRESENT.match(value) or _SAID_ABSENT.match(value)):
         return item[0]
-    return item[1] + "\n"
+    return f"{item[1][: item.start(2) - item.start(1)]}{item[2]}: {item[3]}\n"
 
 
 def _explained_word(line: re.Match[str]) -> str:

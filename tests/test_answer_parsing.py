@@ -435,9 +435,13 @@ def test_a_checklist_on_one_line_gives_each_word_felt(answer, words):
 @pytest.mark.parametrize("answer, words", [("Happy: a little. Sad: a lot.", ["happy", "sad"]),
                                            ("Happy: yes. Sad: no. Angry: very much.", ["happy", "angry"]),
                                            ("1. Happy: slightly. 2. Sad: a lot.", ["happy", "sad"]),
-                                           ("Emotions: Happy: a little. Sad: a lot.", ["happy", "sad"])])
+                                           ("Emotions: Happy: a little. Sad: a lot.", ["happy", "sad"]),
+                                           ("Happy - a little. Sad - a lot.", ["happy", "sad"]),
+                                           ("Happy \u2013 yes. Sad \u2013 no. Angry \u2013 very much.", ["happy", "angry"]),
+                                           ("Emotions: Happy - a little. Sad - a lot.", ["happy", "sad"])])
 def test_a_checklist_on_one_line_whose_items_end_in_full_stops_gives_each_word_felt(answer, words):
-    # gave only the first word: the full stop did not end its item as a comma does, so the rest was one unreadable item
+    # gave only the first word: the full stop did not end its item as a comma does, so the rest was one unreadable item (with
+    # a dash for the colon too, 'Happy – yes. Sad – no. Angry – very much.' giving happy and 'very much')
     assert words_from_answer(answer) == (words, None)
 
 
