@@ -35,7 +35,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: Bump whenever a change here (or in judges.json_answers, judges.chinese_answer_patterns or judges.han_characters) reads
 #: some answer differently: a verdict records the version that read it (``Verdict.reading``), and a cached one read by
 #: another is read again from its answer (:func:`read_again`), so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-24.31"
+PARSER_VERSION = "2026-11-24.32"
 
 #: What a judge names as its parser version in ``cache_identity()`` when its cached verdicts are read again by
 #: :func:`read_again` (the judges that read answers with :func:`verdict_from_answer` alone): a parser change then asks
@@ -421,7 +421,8 @@ def _read_list(body: str) -> tuple[list[str], int, int]:
             rejected += 1
             continue
         for piece in _pieces(part):
-            piece = UNSHOWN_ZH.sub("", piece.strip(" .!?*`-\u2026\u3002\uff01\uff1f"))  # "开心但不明显": 开心, not denied
+            piece = piece.strip(" .!?*`-\u2026\u3002\uff01\uff1f")
+            piece = UNSHOWN_ZH.sub("", piece).rstrip(" .!?*`-\u2026\u3002\uff01\uff1f")  # "开心但不明显", "开心。但不明显": 开心
             if not piece or piece in _FILLER or piece in FILLER_ZH or piece in _HEDGE_ALONE or piece in HEDGE_ZH:  # "happy, sad, and", "开心，但是"
                 continue
             piece = OPENER_ZH.sub("", _AFFIRMED.sub("", piece))

@@ -929,7 +929,8 @@ def test_a_chinese_answer_saying_only_that_the_emotion_is_not_evident_is_no_emot
 
 
 @pytest.mark.parametrize("answer, words", [("开心但不明显", ["开心"]), ("有点紧张但不太明显", ["有点紧张"]),
-                                           ("开心，但不明显", ["开心"]), ("惊讶，但並不明顯", ["惊讶"])])
+                                           ("开心，但不明显", ["开心"]), ("惊讶，但並不明顯", ["惊讶"]), ("开心 但不明显", ["开心"]),
+                                           ("开心。但不明显", ["开心"])])
 def test_a_chinese_word_felt_but_not_evident_is_the_word_not_a_denial(answer, words):
     # '开心但不明显' (happy but not evident) was read as a denial, 'no emotion', once '...不明显' denied; with a comma the
     # '不明显' after 但 was a word beside 开心, as English 'happy but not obvious' gives happy
