@@ -662,17 +662,19 @@ class OpenAIJudge(Judge):
     def _context_hint(self, said: str) -> str:
         """What to do about a 400 saying the request does not fit the server's context (:func:`_says_prompt_too_long`), with
         the numbers it gives: when the prompt fits but leaves less than ``max_tokens`` for the answer (vLLM's "'max_tokens'
-        ... is too large"), lowering ``max_tokens`` is a fix too, and to how much is said."""
+        ... is too large"), lowering ``max_tokens`` is a fix too, and to how much is said. Numbers that explain neither (a
+        prompt leaving room for ``max_tokens``: the server counted otherwise) are not given."""
         numbers = _context_numbers(said)
         on_server, less = "on the server (vLLM's --max-model-len, SGLang's --context-length)", "send less (num_frames, max_side)"
-        if numbers is None:
-            return f"the prompt does not fit the server's context length: raise it {on_server} or {less}"
-        context, prompt = numbers
-        if prompt >= context:
-            return f"the prompt, {prompt} tokens, does not fit the server's context length of {context}: raise it {on_server} or {less}"
-        return (f"the prompt, {prompt} tokens, leaves {context - prompt} of the server's context length of {context} for the "
-                f"answer, less than max_tokens={self.max_tokens}: lower max_tokens to at most {context - prompt}, raise the "
-                f"context length {on_server} or {less}")
+        if numbers is not None:
+            context, prompt = numbers
+            if prompt >= context:
+                return f"the prompt, {prompt} tokens, does not fit the server's context length of {context}: raise it {on_server} or {less}"
+            if context - prompt < self.max_tokens:
+                return (f"the prompt, {prompt} tokens, leaves {context - prompt} of the server's context length of {context} for "
+                        f"the answer, less than max_tokens={self.max_tokens}: lower max_tokens to at most {context - prompt}, "
+                        f"raise the context length {on_server} or {less}")
+        return f"the prompt does not fit the server's context length: raise it {on_server} or {less}"
 
     def cache_identity(self) -> dict[str, Any]:
         return {

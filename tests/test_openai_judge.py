@@ -246,15 +246,15 @@ def test_a_400_saying_the_prompt_does_not_fit_the_servers_context_is_not_cached(
 
 
 VLLM_OLDER_PROMPT_TOO_LONG = {"error": {"message": "This model's maximum context length is 4096 tokens. However, you requested "
-                                        "5000 tokens (1000 in the messages, 4000 in the completion). Please reduce the length of "
+                                        "4124 tokens (4060 in the messages, 64 in the completion). Please reduce the length of "
                                         "the messages or completion.", "type": "BadRequestError", "param": None, "code": 400}}
 
 
 @pytest.mark.parametrize(("said", "told"), [
     (VLLM_MAX_TOKENS_TOO_LARGE, "the prompt, 4090 tokens, leaves 6 of the server's context length of 4096 for the answer, less "
                                 "than max_tokens=64: lower max_tokens to at most 6, raise the context length on the server"),
-    (VLLM_OLDER_PROMPT_TOO_LONG, "the prompt, 1000 tokens, leaves 3096 of the server's context length of 4096 for the answer, "
-                                 "less than max_tokens=64: lower max_tokens to at most 3096, raise the context length on the server"),
+    (VLLM_OLDER_PROMPT_TOO_LONG, "the prompt, 4060 tokens, leaves 36 of the server's context length of 4096 for the answer, "
+                                 "less than max_tokens=64: lower max_tokens to at most 36, raise the context length on the server"),
     ({"error": {"message": "This model's maximum context length is 4096 tokens. However, you requested 5000 tokens in the "
                            "messages, Please reduce the length of the messages."}},
      "the prompt, 5000 tokens, does not fit the server's context length of 4096: raise it on the server"),
@@ -265,6 +265,18 @@ def test_a_400_saying_the_request_does_not_fit_the_servers_context_names_its_num
     with FakeChatServer([(400, said, 0.0)]) as server:
         verdict = judge_for(server, modalities=("text",)).judge(Clip("c1", subtitle="hi"))
     assert f"({told} (vLLM's --max-model-len, SGLang's --context-length) or send less (num_frames, max_side); not cached" in verdict.error
+
+
+def test_numbers_leaving_room_for_max_tokens_are_not_given_as_the_reason_the_request_does_not_fit():
+    # with max_tokens=64 it said "the prompt, 1000 tokens, leaves 3096 of the server's context length of 4096 for the answer,
+    # less than max_tokens=64: lower max_tokens to at most 3096", a reason its own numbers deny
+    said = {"error": {"message": "This model's maximum context length is 4096 tokens. However, you requested 5000 tokens (1000 in "
+                                 "the messages, 4000 in the completion).", "type": "BadRequestError", "param": None, "code": 400}}
+    with FakeChatServer([(400, said, 0.0)]) as server:
+        verdict = judge_for(server, modalities=("text",), max_tokens=64).judge(Clip("c1", subtitle="hi"))
+    assert verdict.error.endswith("(the prompt does not fit the server's context length: raise it on the server (vLLM's "
+                                  "--max-model-len, SGLang's --context-length) or send less (num_frames, max_side); not cached, "
+                                  "the next run asks again)")
 
 
 OPENAI_REFUSES_TEMPERATURE_0 = {"error": {  # api.openai.com's 400 to a gpt-5 model asked at temperature 0
