@@ -87,7 +87,8 @@ def built_clips(items: Iterable[_Item], build: Callable[[_Item], Clip]) -> list[
     if refused:
         shown = " | ".join(list(refused)[:LISTED])
         more = f" | and {len(refused) - LISTED} more" if len(refused) > LISTED else ""
-        raise InputError(f"{len(refused)} of {given} clips cannot be used (nothing was judged); fix them all, then run again: {shown}{more}")
+        raise InputError(f"{given - len(clips)} of {given} clips cannot be used (nothing was judged); fix them all, then run again: "
+                         f"{shown}{more}")
     return clips
 
 

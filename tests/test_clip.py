@@ -666,3 +666,12 @@ def test_a_missing_video_given_twice_is_named_once(tmp_path):
     missing = tmp_path / "gone.mp4"
     with pytest.raises(InputError, match=f"^{re.escape(str(missing))}: no such video file; check the path$"):
         built_clips([missing, missing], Clip.coerce)
+
+
+def test_a_missing_video_given_twice_beside_another_counts_each_item_refused_and_names_it_once(tmp_path):
+    # it said '2 of 3 clips cannot be used' of three items none of which could be
+    twice, other = tmp_path / "gone.mp4", tmp_path / "lost.mp4"
+    with pytest.raises(InputError) as info:
+        built_clips([twice, other, twice], Clip.coerce)
+    assert str(info.value) == ("3 of 3 clips cannot be used (nothing was judged); fix them all, then run again: "
+                               f"{twice}: no such video file; check the path | {other}: no such video file; check the path")
