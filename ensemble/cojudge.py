@@ -85,7 +85,7 @@ def _check_fuser(fuser: object) -> None:
         given, voter = (fuser.__name__, f"{fuser.__name__}()") if isinstance(fuser, type) else (repr(fuser), repr(fuser))
         raise InputError(f"CoJudge: fuser={given} is a voter, not a Fuser; give fuser=Fuser({voter}) (ensemble.Fuser)")
     if isinstance(fuser, type) and issubclass(fuser, Fuser):  # the class itself: its repr "<class 'ensemble.fuser.Fuser'> (type)" said nothing
-        raise InputError(f"CoJudge: fuser={fuser.__name__} is the {fuser.__name__} class, not a Fuser; give an instance of it, "
+        raise InputError(f"CoJudge: fuser={fuser.__name__} is the {fuser.__name__} class itself; give an instance of it, "
                          f"fuser={fuser.__name__}(voter) (e.g. {fuser.__name__}(MajorityVoter())), or leave it out")
     raise InputError(f"CoJudge: fuser={fuser!r:.60} ({type(fuser).__name__}) is not a Fuser; give fuser=Fuser(voter) "
                      "(ensemble.Fuser), or leave it out")

@@ -521,10 +521,11 @@ def test_a_voter_given_as_the_fuser_says_to_give_it_inside_a_fuser_before_any_ju
 
 def test_the_fuser_class_given_as_the_fuser_says_to_give_an_instance_of_it_before_any_judge_runs():
     # CoJudge(judges, fuser=Fuser) said "fuser=<class 'ensemble.fuser.Fuser'> (type) is not a Fuser", though it is the class
+    # (then "is the Fuser class, not a Fuser", still saying the class is no Fuser)
     from ensemble.fuser import Fuser
 
     cojudge, _ = toy_cojudge()
-    with pytest.raises(InputError, match=r"^CoJudge: fuser=Fuser is the Fuser class, not a Fuser; give an instance of it, "
+    with pytest.raises(InputError, match=r"^CoJudge: fuser=Fuser is the Fuser class itself; give an instance of it, "
                                          r"fuser=Fuser\(voter\) \(e\.g\. Fuser\(MajorityVoter\(\)\)\), or leave it out$"):
         CoJudge(cojudge.judges, fuser=Fuser, progress=False)
     assert [judge.batches for judge in cojudge.judges] == [[], [], []]
