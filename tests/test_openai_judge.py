@@ -245,15 +245,16 @@ def test_a_400_saying_the_prompt_does_not_fit_the_servers_context_is_not_cached(
     assert (verdicts[1].words, requests) == (["calm"], 2)
 
 
-VLLM_OLDER_PROMPT_TOO_LONG = {"error": {"message": "This model's maximum context length is 4096 tokens. However, you requested "
-                                        "4124 tokens (4060 in the messages, 64 in the completion). Please reduce the length of "
-                                        "the messages or completion.", "type": "BadRequestError", "param": None, "code": 400}}
+VLLM_OLDER_REQUEST_TOO_LONG = {"error": {  # older vLLM's 400 to a prompt that leaves too little of its context for max_tokens
+    "message": "This model's maximum context length is 4096 tokens. However, you requested 4124 tokens (4060 in the messages, 64 "
+               "in the completion). Please reduce the length of the messages or completion.", "type": "BadRequestError", "param": None,
+    "code": 400}}
 
 
 @pytest.mark.parametrize(("said", "told"), [
     (VLLM_MAX_TOKENS_TOO_LARGE, "the prompt, 4090 tokens, leaves 6 of the server's context length of 4096 for the answer, less "
                                 "than max_tokens=64: lower max_tokens to at most 6, raise the context length on the server"),
-    (VLLM_OLDER_PROMPT_TOO_LONG, "the prompt, 4060 tokens, leaves 36 of the server's context length of 4096 for the answer, "
+    (VLLM_OLDER_REQUEST_TOO_LONG, "the prompt, 4060 tokens, leaves 36 of the server's context length of 4096 for the answer, "
                                  "less than max_tokens=64: lower max_tokens to at most 36, raise the context length on the server"),
     ({"error": {"message": "This model's maximum context length is 4096 tokens. However, you requested 5000 tokens in the "
                            "messages, Please reduce the length of the messages."}},
