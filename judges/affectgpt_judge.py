@@ -37,6 +37,7 @@ from typing import Any
 
 import numpy as np
 
+from judges.answer_parsing import reads_again
 from judges.base import Judge
 from judges.checkpoint_revision import file_revision
 from judges.clip import Clip
@@ -233,6 +234,7 @@ class AffectGPTJudge(Judge):
             hint = "set extractor = {type = \"lexical\"} or add AffectGPT's label step to command" if reasons is not None else "check the command"
             return {c.name: Verdict.failed(self.name, c.name, f"AffectGPT wrote {found} under {output}; {hint}", seconds) for c in clips}
         out = {}
+        read_again = reads_again(self.extractor)  # its answers read again after a parser change, if read as the parser alone does
         for clip in clips:
             description = (reasons or {}).get(clip.name)
             if labels is not None:
@@ -250,7 +252,7 @@ class AffectGPTJudge(Judge):
                     self.name, clip.name, words=second.words, raw=second.raw, scores=second.scores,
                     description=description, seconds=seconds + second.seconds, error=second.error,
                     transient=not second.ok and second.transient,  # its server down: not cached, as the extractor said
-                    reading=second.reading,  # an LLM extractor's answer, read again when the parser changes
+                    reading=second.reading if read_again else None,  # an LLM extractor's answer, read again by a new parser
                 )
         return out
 

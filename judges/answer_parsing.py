@@ -30,7 +30,7 @@ from judges.label_text import parse_labels
 from judges.verdict import Verdict
 
 __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "readable_answer", "cut_off_error", "verdict_from_answer",
-           "read_again", "parser_identity", "answer_error_hint", "MAX_WORDS_PER_LABEL", "PARSER_VERSION", "READ_AGAIN"]
+           "read_again", "parser_identity", "reads_again", "answer_error_hint", "MAX_WORDS_PER_LABEL", "PARSER_VERSION", "READ_AGAIN"]
 
 #: Bump whenever a change here (or in judges.json_answers, judges.chinese_answer_patterns or judges.han_characters) reads
 #: some answer differently: a verdict records the version that read it (``Verdict.reading``), and a cached one read by
@@ -581,6 +581,15 @@ def parser_identity(judge: object, base: type, methods: tuple[str, ...]) -> str:
     (dropping a word after :func:`verdict_from_answer`) would lose that in a reading again, so its verdicts are asked
     again after a parser change instead."""
     return READ_AGAIN if all(getattr(type(judge), name) is getattr(base, name) for name in methods) else PARSER_VERSION
+
+
+def reads_again(judge: object) -> bool:
+    """Whether what ``judge`` reads from answers (a two-stage or AffectGPT judge's extractor) may be read again by
+    :func:`read_again` alone: its cache identity names :data:`READ_AGAIN` (:func:`parser_identity`). An extractor of
+    one's own (any object with ``extract()``) may read answers its own way: its words stand as it gave them."""
+    identity = getattr(judge, "cache_identity", None)
+    said = identity() if callable(identity) else None
+    return isinstance(said, dict) and said.get("parser_version") == READ_AGAIN
 
 
 def _valid_reading(reading: object) -> bool:

@@ -9,9 +9,11 @@ LLM (:class:`~judges.openai_judge.OpenAIJudge`, prompt
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from judges.answer_parsing import reads_again
 from judges.base import Judge
 from judges.clip import Clip
 from judges.daemon_threads import map_on_daemon_threads
@@ -109,14 +111,17 @@ class TwoStageJudge(Judge):
 
     def _both_stages(self, clips: Sequence[Clip]) -> list[Verdict]:
         described = self.describer.judge_batch(clips)
+        second_stage = functools.partial(self._second_stage, read_again=reads_again(self.extractor))
         workers = max(1, min(int(getattr(self.extractor, "max_concurrency", 1)), len(clips)))
         if workers == 1:
-            return [self._second_stage(clip, first) for clip, first in zip(clips, described)]
+            return [second_stage(clip, first) for clip, first in zip(clips, described)]
         # daemon threads, as the describer's: a batch given up on (batch_timeout) does not hold the program's exit
-        return map_on_daemon_threads(with_call_site(self._second_stage), clips, described, workers=workers,
+        return map_on_daemon_threads(with_call_site(second_stage), clips, described, workers=workers,
                                      name=f"extract-{self.name}")  # its warnings: the run's line
 
-    def _second_stage(self, clip: Clip, first: Verdict) -> Verdict:
+    def _second_stage(self, clip: Clip, first: Verdict, read_again: bool = True) -> Verdict:
+        """Stage two of ``clip`` on stage one's verdict; its words' reading is kept (to be read again after a parser
+        change) only if ``read_again``: the extractor reads answers as the parser alone does (:func:`reads_again`)."""
         if not first.ok:
             stage = f"stage 1 ({self.describer.name})"
             failed = Verdict.failed(self.name, clip.name, f"{stage}: {first.error}", first.seconds, first.raw, transient=first.transient)
@@ -129,7 +134,7 @@ class TwoStageJudge(Judge):
         if not second.transient:  # the server's answer (words or none): it took the settings and key, or refused_error says so
             self._extractor_answered = True
         stage = f"stage 2 ({getattr(self.extractor, 'name', 'extractor')})"
-        reading = None if second.reading is None else {**second.reading, "stage": stage}
+        reading = None if second.reading is None or not read_again else {**second.reading, "stage": stage}
         if first.reading is not None:  # the description read from the describer's answer: a new parser may read another
             described = {"raw": first.raw, "token_limit": first.reading.get("token_limit"), "cut": first.reading.get("cut")}
             reading = {"parser": first.reading.get("parser"), **(reading or {}), "described": described}

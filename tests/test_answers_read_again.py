@@ -107,6 +107,29 @@ class AnswerExtractor:
     def extract(self, description: str | None, subtitle: str | None = None, clip: str = "") -> Verdict:
         return verdict_from_answer(self.name, clip, self.answer, "labels", 0.5, "max_tokens=8", False)
 
+    def cache_identity(self) -> dict:
+        return {"answer": self.answer, "parser_version": READ_AGAIN}  # read as an OpenAI-compatible extractor reads
+
+
+class FirstWordExtractor(AnswerExtractor):
+    """An extractor of one's own reading its answers its own way: the first word only; its identity says nothing of it."""
+
+    def extract(self, description: str | None, subtitle: str | None = None, clip: str = "") -> Verdict:
+        verdict = super().extract(description, subtitle, clip)
+        verdict.words = verdict.words[:1]
+        return verdict
+
+    def cache_identity(self) -> dict:
+        return {"answer": self.answer}
+
+
+@pytest.mark.parametrize(("extractor", "words"), [(AnswerExtractor("happy, sad"), ["HAPPY", "SAD"]),
+                                                   (FirstWordExtractor("happy, sad"), ["happy"])], ids=["read-again", "own-reading"])
+def test_stage_two_words_are_read_again_only_from_an_extractor_reading_as_the_parser_alone_does(extractor, words, request):
+    verdict = TwoStageJudge(ScriptedDescriber({"c1": "She smiles."}), extractor).judge(Clip("c1"))
+    request.getfixturevalue("new_parser")
+    assert read_again(verdict).words == words
+
 
 def test_a_two_stage_verdict_read_again_keeps_its_stage_in_its_error_and_its_description():
     judge = TwoStageJudge(ScriptedDescriber({"c1": "He shrugs."}), AnswerExtractor(""))
