@@ -85,11 +85,19 @@ def built_clips(items: Iterable[_Item], build: Callable[[_Item], Clip]) -> list[
     if len(refused) == 1:
         raise next(iter(refused.values()))
     if refused:
-        shown = " | ".join(list(refused)[:LISTED])
+        said = list(refused)
+        caller = _shared_lead(said)  # "CoJudge.fit: " before each message: said once, first
+        shown = " | ".join(message[len(caller):] for message in said[:LISTED])
         more = f" | and {len(refused) - LISTED} more" if len(refused) > LISTED else ""
-        raise InputError(f"{given - len(clips)} of {given} clips cannot be used (nothing was judged); fix them all, then run again: "
-                         f"{shown}{more}")
+        raise InputError(f"{caller}{given - len(clips)} of {given} clips cannot be used (nothing was judged); fix them all, then run "
+                         f"again: {shown}{more}")
     return clips
+
+
+def _shared_lead(messages: list[str]) -> str:
+    """The lead all ``messages`` open with up to a colon and a space (the method that refused them: "CoJudge.fit: "), or ""."""
+    shared = os.path.commonprefix(messages)
+    return shared[: shared.rfind(": ") + 2] if ": " in shared else ""
 
 
 def not_a_video_file(path: Path) -> str:

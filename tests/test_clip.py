@@ -675,3 +675,20 @@ def test_a_missing_video_given_twice_beside_another_counts_each_item_refused_and
         built_clips([twice, other, twice], Clip.coerce)
     assert str(info.value) == ("3 of 3 clips cannot be used (nothing was judged); fix them all, then run again: "
                                f"{twice}: no such video file; check the path | {other}: no such video file; check the path")
+
+
+def refused_by_fit(item: str) -> Clip:
+    raise InputError(f"CoJudge.fit: {item}: no such video file")
+
+
+def test_the_method_every_refused_clip_names_leads_the_error_once():
+    # 'CoJudge.fit: ' was repeated before each clip's message
+    with pytest.raises(InputError) as info:
+        built_clips(["a.mp4", "b.mp4"], refused_by_fit)
+    assert str(info.value) == ("CoJudge.fit: 2 of 2 clips cannot be used (nothing was judged); fix them all, then run again: "
+                               "a.mp4: no such video file | b.mp4: no such video file")
+
+
+def test_a_folder_its_clips_share_is_no_lead_of_the_error(tmp_path):
+    with pytest.raises(InputError, match=f"^2 of 2 clips cannot be used .*: {re.escape(str(tmp_path / 'a.mp4'))}: no such"):
+        built_clips([tmp_path / "a.mp4", tmp_path / "b.mp4"], Clip.coerce)

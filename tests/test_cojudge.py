@@ -131,8 +131,9 @@ def test_predict_many_of_a_bare_name_or_a_number_says_to_give_a_list(items):
 def test_fit_on_video_file_names_given_to_replay_judges_says_they_take_sample_names(tmp_path):
     # it said 'c0.mp4: no such video file; check the path', sending the user to look for a video replay judges never read
     cojudge, labels = toy_cojudge()
-    with pytest.raises(InputError, match=r"CoJudge\.fit: \S*c0\.mp4: no such video file, and replay judges take sample names, not videos: "
-                                         r"give 'c0' \(the name without its folder and file suffix\) \| "):  # each clip's, in one error
+    with pytest.raises(InputError, match=r"^CoJudge\.fit: 8 of 8 clips cannot be used .*: \S*c0\.mp4: no such video file, and replay "
+                                         r"judges take sample names, not videos: give 'c0' \(the name without its folder and file "
+                                         r"suffix\) \| \S*c1\.mp4: "):  # each clip's, in one error, the method named once
         cojudge.fit([str(tmp_path / f"{n}.mp4") for n in labels], labels)
 
 
