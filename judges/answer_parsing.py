@@ -35,7 +35,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: Bump whenever a change here (or in judges.json_answers, judges.chinese_answer_patterns or judges.han_characters) reads
 #: some answer differently: a verdict records the version that read it (``Verdict.reading``), and a cached one read by
 #: another is read again from its answer (:func:`read_again`), so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-24.32"
+PARSER_VERSION = "2026-11-24.33"
 
 #: What a judge names as its parser version in ``cache_identity()`` when its cached verdicts are read again by
 #: :func:`read_again` (the judges that read answers with :func:`verdict_from_answer` alone): a parser change then asks
@@ -292,7 +292,7 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
     """
     answer = "" if text is None else str(text)
     shown = _FENCE.sub(" ", _THINK.sub(" ", answer)).replace("**", "").strip()  # what an error quotes
-    answer = json_answer_text(shown)
+    answer = json_answer_text(shown, _is_checklist_value)  # {"happy": "yes", "sad": "no"}: read as "happy: yes, sad: no"
     if not answer:
         return [], "empty answer"
     answer = _WHITE_RUN.sub(_one_white, answer)
@@ -404,6 +404,13 @@ def _explained_word(line: re.Match[str]) -> str:
     if _EXPLAINED_ABSENT.match(explanation):  # "1. Sad: not at all" -> "1. not Sad"
         return line[1][: line.start(2) - line.start(0)] + "not " + line[2]
     return line[1]
+
+
+def _is_checklist_value(value: str) -> bool:
+    """Whether ``value`` says whether (or how strongly) a checklist's word is felt ("yes", "no", "high", "none", "是"), as
+    _around_colon reads it after "Happy:"; a JSON object of only such values under words is read as that checklist."""
+    value = value.strip(" .!\u3002\uff01")
+    return bool(_SAID_PRESENT.match(value) or _SAID_ABSENT.match(value))
 
 
 def _says_none(text: str) -> bool:

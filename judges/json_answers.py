@@ -14,6 +14,7 @@ import ast
 import json
 import numbers
 import re
+from collections.abc import Callable
 
 __all__ = ["json_answer_text"]
 
@@ -49,9 +50,11 @@ _NOT_A_NAME = re.compile(r"^\s*(?:[-+]?\d+(?:\.\d+)?\s*%?|[-\u2013\u2014]+|yes|n
                          r"|(?:very |quite |fairly |rather )?(?:high|medium|moderate|low|mild|strong|weak)"
                          r"|primary|secondary|tertiary|first|second|third|main|dominant|other|additional"
                          r"|(?:emotion|label|word)\s*#?\d+)?\s*$", re.IGNORECASE)
+# A key that reads as an emotion word in a checklist ("happy", "very happy", "开心"): its value may say whether it is felt.
+_WORD_KEY = re.compile(r"[^\W\d_]+(?:[ '-][^\W\d_]+){0,2}")
 
 
-def json_answer_text(answer: str) -> str:
+def json_answer_text(answer: str, checklist_value: Callable[[str], bool] | None = None) -> str:
     """A JSON answer (``{"emotions": ["happy"]}``, JSON mode; a Python dict or list, single-quoted, as models also write
     it) as its string values, comma-joined; else ``answer``.
 
@@ -61,7 +64,9 @@ def json_answer_text(answer: str) -> str:
     ``primary`` or ``second``), only their values are words (``{"emotion": "happy", "confidence": "high"}``: "happy"), none when a key such as ``present``,
     ``is_present`` or ``emotion_present`` says false;
     otherwise every string value is, except in an object of only scores (``{"happy": 0.9}``), whose keys are the words,
-    and in one of only flags (``{"happy": true, "sad": false}``), whose keys set true are;
+    and in one of only flags (``{"happy": true, "sad": false}``), whose keys set true are; an object whose keys are words and
+    whose values are all ``checklist_value`` (``{"happy": "yes", "sad": "no"}``, ``{"happy": "high", "sad": "low"}``) is a
+    checklist, given as its text's items (``"happy: yes, sad: no"``) for the caller's checklist rules to read;
     nested objects (``[{"label": "happy", "score": 0.9}]``) are read the same way, and in one held by a key naming the
     answer (``{"emotions": [{"name": "happy", "confidence": "high"}]}``) only its ``name`` (else ``value``, ``type``,
     ``category``; not a blank, a score, a level or a rank such as ``"0.8"``, ``"high"`` or ``"primary"``) holds words. Text after the value is an
@@ -82,7 +87,7 @@ def json_answer_text(answer: str) -> str:
         if len(_QUOTE.findall(answer)) % 2:
             answer = answer[: max(answer.rfind('"'), answer.rfind(","))]
         return _JSON_KEY.sub(", ", answer)
-    words = _strings_in(data, held=False)
+    words = _strings_in(data, held=False, checklist_value=checklist_value)
     if not words and answer[end:].strip():
         return answer  # "[1] happy": numbering, not a JSON answer of no words
     return ", ".join(words) or "none"
@@ -96,28 +101,33 @@ def _python_literal(answer: str) -> object:
         return None
 
 
-def _strings_in(data: object, held: bool) -> list[str]:
+def _strings_in(data: object, held: bool, checklist_value: Callable[[str], bool] | None = None) -> list[str]:
     """The words of a parsed JSON value: its strings (in an object with keys naming the answer, only theirs, and none
     when a presence key is false; in an object ``held`` by such a key, only its name's), the keys of an object holding
-    only scores, and the keys set true in an object holding only flags."""
+    only scores, the keys set true in an object holding only flags, and a checklist's items ("happy: yes") in an object
+    of only ``checklist_value`` strings under words."""
     if isinstance(data, str):
         return [data]
     if isinstance(data, (list, tuple, set, frozenset)):
-        return [word for item in data for word in _strings_in(item, held)]
+        return [word for item in data for word in _strings_in(item, held, checklist_value)]
     if isinstance(data, dict):
         if data and all(_is_score(value) for value in data.values()):
             return [str(key) for key in data]  # {"happy": 0.9}: the keys are the words
         if data and all(isinstance(value, bool) for value in data.values()):
             return [str(key) for key, value in data.items() if value]  # {"happy": true, "sad": false}: the keys set true
+        if (data and checklist_value is not None and not any(_names_the_answer(key) or _ranks_the_answer(key) for key in data)
+                and all(isinstance(value, str) and checklist_value(value) and _WORD_KEY.fullmatch(str(key)) for key, value in data.items())):
+            return [f"{key}: {value}" for key, value in data.items()]  # {"happy": "yes", "sad": "no"}: read as "happy: yes, sad: no"
         # {"emotion": "happy", "confidence": "high"}, {"primary": "happy", "intensity": "strong"}: only the emotion
         if any(_names_the_answer(key) or _ranks_the_answer(key) for key in data):
             if _said_absent(data):
                 return []  # {"emotion": "sad", "present": false}: the model says it is not there
-            return [word for key in data if _names_the_answer(key) or _ranks_the_answer(key) for word in _strings_in(data[key], True)]
+            return [word for key in data if _names_the_answer(key) or _ranks_the_answer(key)
+                    for word in _strings_in(data[key], True, checklist_value)]
         named = _item_name_words(data) if held else []
         if named:  # {"emotions": [{"name": "happy", "confidence": "high"}]}: only the name
             return [] if _said_absent(data) else named
-        return [word for value in data.values() for word in _strings_in(value, False)]
+        return [word for value in data.values() for word in _strings_in(value, False, checklist_value)]
     return []  # numbers, true/false, null: no word
 
 

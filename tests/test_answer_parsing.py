@@ -304,6 +304,21 @@ def test_a_json_object_of_flags_gives_the_keys_set_true(answer):
     assert words_from_answer(answer) == (["happy", "relieved"], None)
 
 
+@pytest.mark.parametrize("answer, words", [('{"happy": "yes", "sad": "no"}', ["happy"]), ('{"happy": "high", "sad": "low"}', ["happy", "sad"]),
+                                           ('{"happy": "high", "sad": "none"}', ["happy"]), ('{"Happy": "present", "Sad": "absent"}', ["happy"]),
+                                           ('{"emotions": {"happy": "a little", "sad": "no"}}', ["happy"]),
+                                           ('{"\u5f00\u5fc3": "\u662f", "\u96be\u8fc7": "\u5426"}', ["\u5f00\u5fc3"])])
+def test_a_json_object_of_checklist_values_gives_the_keys_said_felt(answer, words):
+    # gave its values as the words ('yes'; 'high', 'low'), where the text checklist 'Happy: yes, Sad: no' gives happy
+    assert words_from_answer(answer) == (words, None)
+
+
+def test_a_json_object_of_levels_under_field_names_is_an_error_not_a_word():
+    # gave the levels 'high' and 'low' as emotion words
+    words, error = words_from_answer('{"intensity": "high", "confidence": "low"}')
+    assert words == [] and error.startswith("unparseable answer:")
+
+
 @pytest.mark.parametrize("answer", ["[]", "```json\n[]\n```", "[ ]"])
 def test_an_empty_json_list_is_no_emotion_not_an_error(answer):
     assert words_from_answer(answer) == ([], None)
