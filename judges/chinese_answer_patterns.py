@@ -11,8 +11,8 @@ import re
 
 from judges.han_characters import HAN
 
-__all__ = ["ASPECT_ZH", "CLAUSE_ZH", "DENIED_ZH", "FIELD_ZH", "FILLER_ZH", "HEDGE_ZH", "JOINER_ZH", "MAX_HAN_PER_LABEL", "OPENER_ZH", "OR_ZH",
-           "SENTENCE_LEAD_IN_ZH", "UNSHOWN_ZH", "UNSURE_ZH"]
+__all__ = ["ASPECT_ZH", "CLAUSE_ZH", "DENIED_ZH", "FIELD_ZH", "FILLER_ZH", "HEDGE_ZH", "JOINER_ZH", "MAX_HAN_PER_LABEL", "NUMBERING_ZH",
+           "OPENER_ZH", "OR_ZH", "SENTENCE_LEAD_IN_ZH", "UNSHOWN_ZH", "UNSURE_ZH"]
 
 # A denied emotion in Chinese: "没有..."/"沒有..." (no ...), "...不明显" (... not evident: "其他情绪不明显" other emotions not
 # evident, "愤怒不明显"), and "无"/"無" only as "(no) emotion", since it begins emotion words too (无奈 helpless, 无聊 bored).
@@ -45,6 +45,11 @@ FILLER_ZH = frozenset({"\u4f46\u662f", "\u4f46", "\u4e0d\u8fc7", "\u4e0d\u904e",
 # an item before a word are OPENER_ZH's ("可能是开心").
 HEDGE_ZH = frozenset({"\u53ef\u80fd", "\u53ef\u80fd\u662f", "\u4e5f\u8bb8", "\u4e5f\u8a31", "\u6216\u8bb8", "\u6216\u8a31",
                       "\u5927\u6982", "\u4f3c\u4e4e", "\u597d\u50cf"})
+# An item's number before 、 on the same line as other items ("1、开心 2、难过", "一、开心 二、难过"; Chinese numerals 一 to 十),
+# at the start, after white space, a colon or a separator, before a word: read as a line break, as in "1、开心\n2、难过", so
+# that the number is no word (一) nor part of the word before it ("开心 二").
+NUMBERING_ZH = re.compile("(?:^|(?<=[\\s,;:\uff0c\u3001\uff1b\uff1a]))(?:\\d{1,2}|[\u4e00\u4e8c\u4e09\u56db\u4e94\u516d\u4e03\u516b\u4e5d\u5341]{1,2})"
+                          "\u3001[ \t]*(?=[^\\W\\d_])", re.MULTILINE)
 # A Chinese lead-in sentence without a colon ("情绪是开心和兴奋", "这个人的情绪是开心"): as judges.answer_parsing's English one.
 SENTENCE_LEAD_IN_ZH = re.compile("^[" + HAN + "]{0,6}?(?:\u60c5\u7eea|\u60c5\u7dd2|\u60c5\u611f)(?:\u4e3b\u8981)?(?:\u662f|\u4e3a|\u70ba)")
 #: A Chinese item longer than this many characters is a sentence ("这个人看起来很开心"), not an emotion word.
