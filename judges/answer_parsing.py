@@ -35,7 +35,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: Bump whenever a change here (or in judges.json_answers, judges.chinese_answer_patterns or judges.han_characters) reads
 #: some answer differently: a verdict records the version that read it (``Verdict.reading``), and a cached one read by
 #: another is read again from its answer (:func:`read_again`), so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-24.34"
+PARSER_VERSION = "2026-11-24.35"
 
 #: What a judge names as its parser version in ``cache_identity()`` when its cached verdicts are read again by
 #: :func:`read_again` (the judges that read answers with :func:`verdict_from_answer` alone): a parser change then asks
@@ -56,6 +56,11 @@ _PREFIX = re.compile(
 # The same with an arrow, an equals sign or a dash for the colon, right after the word: "Emotions -> happy", "Emotions - happy".
 _ARROW_PREFIX = re.compile(r"^\s*(?:the\s+)?(?:\w+\s+){0,2}?(?:emotions?|emotion words|feelings?|labels?|answer|output)"
                            r"\s*(?:->|=>|[=\u2192\u21d2\u2013\u2014-])\s+", re.IGNORECASE)
+# A head before a numbered list's first item, on its line or the next ("Top 3: 1. happy, 2. sad", "Ranking: 1. happy", "Top
+# emotions:\n1. happy"), with a count among its words ("Top 3"), or a "top N" head before any list ("Top 3: happy, sad,
+# angry"): it names the list, no word, as a lead-in does; only the answer's first.
+_LIST_HEAD = re.compile(r"^\s*(?:[^\W\d_]+(?:[ '-](?:[^\W\d_]+|\d{1,2})){0,3}[ \t]*:\s*(?=1[.)][ \t]*[^\W\d_])"
+                        r"|top[ \t]+\d{1,2}(?:[ \t]+[^\W\d_]+){0,2}[ \t]*:[ \t]*)", re.IGNORECASE)
 # An item's own label at the start of its line ("Emotion 1: happy", "Label 2 - sad").
 _ITEM_LABEL = re.compile(r"^[ \t]*(?:emotion|label|word)\s*\d+\s*[:\uff1a.)-]\s*", re.IGNORECASE | re.MULTILINE)
 # Not a number but a numbered list's first item after a colon ("Emotions: 1. happy, 2. sad", "Answer: 1) happy 2) sad").
@@ -239,12 +244,12 @@ _HYPHENED = re.compile(r"(?:^|(?<=[,;]))([ \t]*(?:(?:\d{1,2}[.)]|[-*\u2022])[ \t
 # word, unless the head names a field ("Mood: happy", "Intensity: high", by its last word "Confidence level: high") or what a
 # line describes (_ASPECT).
 _HEADED = re.compile(r"^([^\W\d_]+(?:[ '-][^\W\d_]+){0,2})[ \t]*:[ \t]*(?=\S)")
-_FIELD_HEAD = re.compile(r"^(?:answers?|outputs?|results?|labels?|words?|moods?|sentiments?|intensity|confidence|certainty"
+_FIELD_HEAD = re.compile(r"^(?:answers?|outputs?|results?|rankings?|labels?|words?|moods?|sentiments?|intensity|confidence|certainty"
                          r"|valence|arousal|energy|polarity|categor(?:y|ies)|types?|levels?|degree|scores?|rating|class)$")
-# Of those, the heads that name the answer itself ("Mood: happy", "Result: sad, tired"; in Chinese "答：" answer, "总结：" summary,
+# Of those, the heads that name the answer itself ("Mood: happy", "Result: sad, tired", "Ranking: happy, sad"; in Chinese "答：" answer, "总结：" summary,
 # "结论：" conclusion, "我认为：" I think, "可能是：" maybe, "好的：" OK) or its language ("English: happy", "中文：开心"): the words
 # after them are the answer.
-_ANSWER_HEAD = re.compile(r"^(?:answers?|outputs?|results?|labels?|words?|moods?|sentiments?|categor(?:y|ies)|class|english|chinese"
+_ANSWER_HEAD = re.compile(r"^(?:answers?|outputs?|results?|rankings?|labels?|words?|moods?|sentiments?|categor(?:y|ies)|class|english|chinese"
                           "|\u7b54|\u56de\u7b54|\u603b\u7ed3|\u7e3d\u7d50|\u7efc\u4e0a|\u7d9c\u4e0a|\u603b\u4e4b|\u7e3d\u4e4b"
                           "|\u7ed3\u8bba|\u7d50\u8ad6|\u7ed3\u679c|\u7d50\u679c|\u5224\u65ad|\u5224\u65b7|\u6807\u7b7e|\u6a19\u7c64"
                           "|\u6211\u8ba4\u4e3a|\u6211\u8a8d\u70ba|\u6211\u89c9\u5f97|\u6211\u89ba\u5f97|\u53ef\u80fd\u662f?|\u597d\u7684|\u4e2d\u6587|\u82f1\u6587)$")
@@ -307,8 +312,8 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
     answer = _SCORE.sub("", "\n".join(map(_without_field_scores, _ITEM_LABEL.sub("", answer).split("\n"))))
     answer = _WHITE_RUN.sub(_one_white, answer)  # the lines of fields dropped leave a run ("Confidence: 0.9\n" repeated)
     answer = _AND_OR.sub(" or ", "".join(", " if _is_symbol(ch) else ch for ch in answer))  # "happy 😊 sad": two words
-    unheaded = _ARROW_PREFIX.sub("", _PREFIX.sub("", _HEADING.sub("", answer, count=1), count=1), count=1)
-    headed, answer = unheaded != answer, unheaded  # "Emotions: ...", "Emotions -> ...", "Emotions\n..."
+    unheaded = _ARROW_PREFIX.sub("", _PREFIX.sub("", _LIST_HEAD.sub("", _HEADING.sub("", answer, count=1), count=1), count=1), count=1)
+    headed, answer = unheaded != answer, unheaded  # "Emotions: ...", "Emotions -> ...", "Emotions\n...", "Top 3: 1. ..."
     answer = _EXPLAINED.sub(_explained_word, _NEXT_NUMBERED_ITEM.sub("\n", answer))  # "1. Happy - she smiles, 2. Sad - ..."
     body = _OTHER_SEPARATORS.sub(", ", answer).strip().rstrip(".!\u2026\u3002\uff01").strip()
     # "The emotions are happy and relieved.": the list after the lead-in, if every item of it reads; else a sentence

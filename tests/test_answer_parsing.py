@@ -533,6 +533,13 @@ def test_a_numbered_list_begun_after_a_colon_on_the_same_line_gives_its_first_wo
     assert words_from_answer(answer) == (words, None)
 
 
+@pytest.mark.parametrize("answer", ["Top 3: 1. happy, 2. sad, 3. angry", "Ranking: 1. happy, 2. sad, 3. angry", "Top 3: happy, sad, angry",
+                                    "Ranking:\n1. happy\n2. sad\n3. angry"])
+def test_a_head_naming_a_ranked_list_is_no_word_and_keeps_the_first_item(answer):
+    # 'Top 3: 1. happy, ...' lost happy (an unreadable 'top 3: 1. happy') and 'Ranking: 1. happy, ...' gave 'ranking' as a word
+    assert words_from_answer(answer) == (["happy", "sad", "angry"], None)
+
+
 @pytest.mark.parametrize("answer", ["Emotions: happy, sad | Confidence: 0.9", "happy, sad \u2022 Intensity: 7/10 | Confidence: 90%"])
 def test_a_field_item_with_a_number_after_a_bar_or_bullet_gives_no_word(answer):
     # a bar or bullet separates items as a comma does, but the field rule looked for its item after a comma, so 'confidence'
@@ -619,7 +626,7 @@ def test_a_field_line_with_a_number_alone_is_an_error_not_a_word():
 
 @pytest.mark.parametrize("answer, words", [("Mood: happy", ["happy"]), ("Result: sad, tired", ["sad", "tired"]),
                                            ("Sentiment: negative", ["negative"]), ("Primary mood: happy", ["happy"]),
-                                           ("Dominant sentiment: negative", ["negative"])])
+                                           ("Dominant sentiment: negative", ["negative"]), ("Ranking: happy, sad", ["happy", "sad"])])
 def test_the_words_after_a_head_naming_the_answer_are_the_answer(answer, words):
     # 'Mood: happy' was an error; 'Primary mood: happy' gave 'primary mood' beside 'happy'
     assert words_from_answer(answer) == (words, None)
