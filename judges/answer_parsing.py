@@ -35,7 +35,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: Bump whenever a change here (or in judges.json_answers, judges.chinese_answer_patterns or judges.han_characters) reads
 #: some answer differently: a verdict records the version that read it (``Verdict.reading``), and a cached one read by
 #: another is read again from its answer (:func:`read_again`), so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-24.35"
+PARSER_VERSION = "2026-11-24.36"
 
 #: What a judge names as its parser version in ``cache_identity()`` when its cached verdicts are read again by
 #: :func:`read_again` (the judges that read answers with :func:`verdict_from_answer` alone): a parser change then asks
@@ -82,6 +82,22 @@ _FIELD_SCORE = re.compile(r"(?:^|(?<=[,;\n\t\uff0c\u3001\uff1b|\u2022\u00b7])|(?
 _SENTENCE_LEAD_IN = re.compile(
     r"^(?:the\s+)?(?:[\w'\u2019]+\s+){0,3}?(?:emotions?|emotional states?|feelings?)(?:\s+[\w'\u2019]+){0,5}?"
     r"\s+(?:are|is|include|includes|would be|seem to be|seems to be|appear to be|appears to be)(?:\s+(?:one|those|that|a mix|a mixture|a combination|a blend) of)?\s+", re.IGNORECASE)
+# A person said to feel, seem, look or appear, as such a lead-in ("She feels", "The person seems", "The young man appears to
+# be", "They look"): dropped only when every item after it reads as a word, no phrase ("He looks angry.", "The person seems
+# happy and a bit nervous."; not "They seem to be having a conversation", "He seems calm and looks at the ground"), else the
+# answer reads as it would without it (_subject_lead_in); not before a preposition, article or verb ("He looks at her", "She
+# feels like crying", "He appears to be a doctor", "She seems to smile"), whose items would read as words.
+_SUBJECT_LEAD_IN = re.compile(
+    r"^(?:he|she|they|(?:the|this|that)\s+(?:[^\W\d_]+\s+){0,2}?(?:person|man|woman|speaker|individual|character|boy|girl|child|guy"
+    r"|lady|people|men|women))\s+(?:feels?|felt|seem(?:s|ed)?|look(?:s|ed)?|appear(?:s|ed)?)(?:\s+to\s+be)?\s+"
+    r"(?!(?:at|like|to|as|into|around|away|down|up|over|back|towards?|through|out|in|on|for|from|off|after|forward|ahead|about"
+    r"|the|his|her|their|its|this|that|an|a(?!\s+(?:little|bit|tad)\b))\b)", re.IGNORECASE)
+# What makes an item after it a phrase, not a word: an -ing ("having a conversation", "enjoying the moment"; not "longing"), an
+# article, pronoun or verb ("looks at the ground", "has short hair", "as he laughs"; "a little nervous" is graded, _GRADE), a
+# preposition opening it ("with weary eyes", "due to work"; not inside: "ill at ease", "in distress"), or "both" ("both happy").
+_PHRASE_AFTER_SUBJECT = re.compile(r"\b(?:(?!(?:long|yearn|crav)ing\b)[^\W\d_]{2,}ing|the|an?|his|her|their|its|him|them|it|he"
+                                   r"|she|they|we|you|i|is|are|was|were|has|have|had|both)\b"
+                                   r"|^(?:with|as|at|by|due|from|for|about|like|to|through|because|after|before)\b")
 # Words that describe the emotions rather than name one ("The emotions are complex.", "The feeling of joy is
 # evident."): a lead-in sentence, or a lead-in up to its colon ("Emotions: mixed"), followed by only these is no list, nor
 # is a sentence beside them ("Her smile, evident", "Her anger, absent", as "Her anger is absent").
@@ -317,7 +333,7 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
     answer = _EXPLAINED.sub(_explained_word, _NEXT_NUMBERED_ITEM.sub("\n", answer))  # "1. Happy - she smiles, 2. Sad - ..."
     body = _OTHER_SEPARATORS.sub(", ", answer).strip().rstrip(".!\u2026\u3002\uff01").strip()
     # "The emotions are happy and relieved.": the list after the lead-in, if every item of it reads; else a sentence
-    lead_in = _SENTENCE_LEAD_IN.match(body) or SENTENCE_LEAD_IN_ZH.match(body)
+    lead_in = _SENTENCE_LEAD_IN.match(body) or SENTENCE_LEAD_IN_ZH.match(body) or _subject_lead_in(body)
     listed = body[lead_in.end():] if lead_in else body
     possessive = _POSSESSIVE.match(listed)  # after a lead-in too: "The emotion is Anna's sadness."
     if possessive and (owned := _owned_words(listed[possessive.end():])):  # "Her happiness is obvious."
@@ -336,6 +352,17 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
     if not words or rejected > len(words):
         return [], f"unparseable answer: {snippet(shown, _SNIPPET)!r}"
     return words, None
+
+
+def _subject_lead_in(body: str) -> re.Match[str] | None:
+    """A person said to feel, seem, look or appear opening ``body`` ("She looks", "The person seems to be") when every
+    item after it reads as a word, no phrase (_PHRASE_AFTER_SUBJECT: "angry", "happy and a bit nervous"), else None: the
+    answer is read as it would be without the lead-in, not made an error by it."""
+    lead_in = _SUBJECT_LEAD_IN.match(body)
+    if not lead_in:
+        return None
+    words, rejected, _ = _read_list(body[lead_in.end():])
+    return lead_in if words and not rejected and not any(_PHRASE_AFTER_SUBJECT.search(_GRADE.sub("", word)) for word in words) else None
 
 
 def _one_white(run: re.Match[str]) -> str:

@@ -632,7 +632,7 @@ def test_the_words_after_a_head_naming_the_answer_are_the_answer(answer, words):
     assert words_from_answer(answer) == (words, None)
 
 
-@pytest.mark.parametrize("answer", ["Emotion: the person seems happy", "Mood: the man is happy", "Intensity: the man is very angry",
+@pytest.mark.parametrize("answer", ["Emotion: the person smiles", "Mood: the man is happy", "Intensity: the man is very angry",
                                     "Confidence level: the man is sure"])
 def test_a_field_name_explained_on_its_line_is_not_taken_for_a_word(answer):
     # 'Mood: ...', 'Intensity: ...' and 'Confidence level: ...' gave 'mood', 'intensity', 'confidence level' as the emotion words
@@ -784,6 +784,23 @@ def test_a_sentence_is_not_read_for_the_half_after_its_and(answer):
 def test_a_lead_in_sentence_without_a_colon_gives_the_list_after_it(answer):
     # small models answer so; it was an error ("unparseable answer"), or the word "emotions are happy"
     assert words_from_answer(answer) == (["happy", "relieved"], None)
+
+
+@pytest.mark.parametrize("answer, words", [("She feels happy.", ["happy"]), ("He looks angry.", ["angry"]),
+                                           ("The person seems happy and a bit nervous.", ["happy", "a bit nervous"]),
+                                           ("The person appears happy, maybe a bit nervous.", ["happy", "a bit nervous"]),
+                                           ("The young man appears to be nervous and tense.", ["nervous", "tense"]),
+                                           ("Emotion: the person seems happy", ["happy"])])
+def test_a_person_said_to_feel_seem_look_or_appear_is_a_lead_in_before_words(answer, words):
+    # the first ones were errors and 'The person appears happy, maybe a bit nervous.' gave only 'a bit nervous'
+    assert words_from_answer(answer) == (words, None)
+
+
+@pytest.mark.parametrize("answer", ["He looks at her.", "She feels like crying.", "He appears to be a doctor.",
+                                    "They seem to be having a conversation.", "He seems calm and looks at the ground."])
+def test_a_person_said_to_feel_seem_look_or_appear_before_a_phrase_is_still_an_error(answer):
+    words, error = words_from_answer(answer)
+    assert words == [] and error.startswith("unparseable answer:")
 
 
 @pytest.mark.parametrize("answer", ["The emotion is hard to read.", "The emotion is anger, as shown by his frown and raised voice.",
