@@ -35,7 +35,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: Bump whenever a change here (or in judges.json_answers, judges.chinese_answer_patterns or judges.han_characters) reads
 #: some answer differently: a verdict records the version that read it (``Verdict.reading``), and a cached one read by
 #: another is read again from its answer (:func:`read_again`), so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-24.36"
+PARSER_VERSION = "2026-11-24.37"
 
 #: What a judge names as its parser version in ``cache_identity()`` when its cached verdicts are read again by
 #: :func:`read_again` (the judges that read answers with :func:`verdict_from_answer` alone): a parser change then asks
@@ -286,15 +286,17 @@ _SAID_ABSENT = re.compile(r"^(?:no|false|absent|none|unlikely|not(?: [^\W\d_]+){
 _EXPLAINED_ABSENT = re.compile(r"^(?:(?:no|none|absent)(?=[ \t]*[,.;]|[ \t]*$)|not (?:at all|really|in the slightest|present"
                                r"|detected|shown|visible|observed|expressed|felt|evident|apparent)\b)", re.IGNORECASE)
 # A full stop after a word's checklist value before the next item on its line ("Happy: a little. Sad: a lot.", "Happy: yes. Sad:
-# no.", with a spaced dash for the colon "Happy - a little. Sad - a lot."): a line break, as in a checklist on lines, so that
+# no.", with a spaced dash for the colon "Happy - a little. Sad - a lot.", an exclamation mark "Sad: no! Happy: yes!", a Chinese
+# full stop or exclamation mark, no space after it, "开心：高。悲伤：低。"): a line break, as in a checklist on lines, so that
 # an explanation after it ("... Sad: no. Reason: she smiles, laughs") is dropped as on its own line, not read as the list's
 # items (a comma made "laughs" a word); after a field's or heading's value ("Mood: low. Energy: high.") or any other value
 # ("Happy: she smiles. Sad: no.") a full stop ends a sentence, as before. Read before _HYPHENED, which reads the last dash
 # item on its line as "Sad: a lot". The value runs from its colon or dash to the next punctuation or spaced dash at most, so
 # the pattern is linear in the answer's length.
 _CHECKLIST_SEPARATOR = r"(?:[ \t]*:|" + _SPACED_DASH + r")"
-_CHECKLIST_STOP = re.compile(r"(?:^|(?<=[,;.:]))([ \t]*(?:\d{1,2}[.)][ \t]*)?([^\W\d_]+(?:[ '-][^\W\d_]+){0,2})" + _CHECKLIST_SEPARATOR
-                             + r"[ \t]*([^\W\d_](?:[^\n.:,;\u2013\u2014-]|(?<![ \t])-)*))\.(?=[ \t]+(?:\d{1,2}[.)][ \t]*)?[^\W\d_]+(?:[ '-][^\W\d_]+){0,2}"
+_CHECKLIST_STOP = re.compile(r"(?:^|(?<=[,;.:!\u3002\uff01]))([ \t]*(?:\d{1,2}[.)][ \t]*)?([^\W\d_]+(?:[ '-][^\W\d_]+){0,2})"
+                             + _CHECKLIST_SEPARATOR + r"[ \t]*([^\W\d_](?:[^\n.!:,;\u3002\uff01\u2013\u2014-]|(?<![ \t])-)*))"
+                             r"(?:[.!](?=[ \t])|[\u3002\uff01])(?=[ \t]*(?:\d{1,2}[.)][ \t]*)?[^\W\d_]+(?:[ '-][^\W\d_]+){0,2}"
                              + _CHECKLIST_SEPARATOR + ")", re.MULTILINE)
 # A run of white space: read as one space, or one line break or tab if it holds one (a broken model's thousands of spaces or
 # blank lines; a tab separates words as a line break does: "happy\t\tsad" is two words), the rules read the same, and their patterns around white space ("\s+and\s+", a line's "\s*#*\s*") stay linear in

@@ -459,10 +459,13 @@ def test_a_checklist_on_one_line_gives_each_word_felt(answer, words):
                                            ("Emotions: Happy: a little. Sad: a lot.", ["happy", "sad"]),
                                            ("Happy - a little. Sad - a lot.", ["happy", "sad"]),
                                            ("Happy \u2013 yes. Sad \u2013 no. Angry \u2013 very much.", ["happy", "angry"]),
-                                           ("Emotions: Happy - a little. Sad - a lot.", ["happy", "sad"])])
+                                           ("Emotions: Happy - a little. Sad - a lot.", ["happy", "sad"]),
+                                           ("Sad: no! Happy: yes!", ["happy"]), ("开心：高。悲伤：低。", ["开心", "悲伤"]),
+                                           ("开心：是。悲伤：否。愤怒：有点。", ["开心", "愤怒"])])
 def test_a_checklist_on_one_line_whose_items_end_in_full_stops_gives_each_word_felt(answer, words):
     # gave only the first word: the full stop did not end its item as a comma does, so the rest was one unreadable item (with
-    # a dash for the colon too, 'Happy – yes. Sad – no. Angry – very much.' giving happy and 'very much')
+    # a dash for the colon too, 'Happy – yes. Sad – no. Angry – very much.' giving happy and 'very much'); after an exclamation
+    # mark it gave the first word even when said absent ('Sad: no! Happy: yes!': sad), and a Chinese full stop 开心 alone
     assert words_from_answer(answer) == (words, None)
 
 
