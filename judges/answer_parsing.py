@@ -35,7 +35,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: Bump whenever a change here (or in judges.json_answers, judges.chinese_answer_patterns or judges.han_characters) reads
 #: some answer differently: a verdict records the version that read it (``Verdict.reading``), and a cached one read by
 #: another is read again from its answer (:func:`read_again`), so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-24.37"
+PARSER_VERSION = "2026-11-24.38"
 
 #: What a judge names as its parser version in ``cache_identity()`` when its cached verdicts are read again by
 #: :func:`read_again` (the judges that read answers with :func:`verdict_from_answer` alone): a parser change then asks
@@ -298,6 +298,11 @@ _CHECKLIST_STOP = re.compile(r"(?:^|(?<=[,;.:!\u3002\uff01]))([ \t]*(?:\d{1,2}[.
                              + _CHECKLIST_SEPARATOR + r"[ \t]*([^\W\d_](?:[^\n.!:,;\u3002\uff01\u2013\u2014-]|(?<![ \t])-)*))"
                              r"(?:[.!](?=[ \t])|[\u3002\uff01])(?=[ \t]*(?:\d{1,2}[.)][ \t]*)?[^\W\d_]+(?:[ '-][^\W\d_]+){0,2}"
                              + _CHECKLIST_SEPARATOR + ")", re.MULTILINE)
+# The same after a score ("Happy: 0.8. Sad: 0.2.", "Happy: 80%. Sad: 20%!", "Confidence: 0.9. Intensity: 7."): a line break,
+# so that _SCORE reads each word's score (and _FIELD_SCORE each field's line) as on lines, not the rest as "Happy. Sad", and an
+# explanation after it ("... Sad: 0.2. Reason: she smiles, laughs") is dropped as on its own line.
+_SCORE_STOP = re.compile(r"(?<=[^\W\d_])([ \t]*[:=][ \t]*" + _FIRST_ITEM + r"\d+(?:\.\d+)?(?:%|[ \t]*per[ \t]?cent\b)?)[.!]"
+                         r"(?=[ \t]+[^\W\d_]+(?:[ '-][^\W\d_]+){0,2}[ \t]*[:=])", re.IGNORECASE)
 # A run of white space: read as one space, or one line break or tab if it holds one (a broken model's thousands of spaces or
 # blank lines; a tab separates words as a line break does: "happy\t\tsad" is two words), the rules read the same, and their patterns around white space ("\s+and\s+", a line's "\s*#*\s*") stay linear in
 # the answer's length rather than quadratic or cubic in the run's.
@@ -323,6 +328,7 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
     answer = NUMBERING_ZH.sub("\n", answer)  # "1、开心 2、难过", "一、开心 二、难过": an item on its own line
     answer = _REMARK.sub("", _DESCRIBED_REMARK.sub(r"\1, \2", answer))  # "happy (mostly)"; "mixed (happy and sad)": its words
     answer = _CHECKLIST_STOP.sub(_checklist_stop, answer)  # "Happy: a little. Sad: a lot.", "Happy - yes. Sad - no.": a line break
+    answer = _SCORE_STOP.sub("\\1\n", answer)  # "Happy: 0.8. Sad: 0.2.": a line break
     answer = _HYPHENED.sub(_hyphen_as_colon, answer)  # "Happy - yes", "Mood - happy": a colon
     answer = _APOLOGY.sub("", _PLEASANTRY.sub("", _EXPLANATION.sub("", answer), count=1), count=1)
     opener = _OPENER.match(answer)

@@ -513,6 +513,12 @@ def test_a_words_score_written_as_percent_is_its_score_not_part_of_the_word(answ
     assert words_from_answer(answer) == (words, None)
 
 
+@pytest.mark.parametrize("answer", ["Happy: 0.8. Sad: 0.2.", "Happy: 80%. Sad: 20%!", "Happy: 0.8. Sad: 0.2. Reason: she smiles, laughs."])
+def test_scored_words_on_one_line_whose_scores_end_in_full_stops_give_each_word(answer):
+    # the first two were errors ('Happy. Sad' one unreadable item) and the last gave only 'laughs', a word of the reason
+    assert words_from_answer(answer) == (["happy", "sad"], None)
+
+
 @pytest.mark.parametrize("answer, words", [("Pride: 0.9, Confidence: 0.8", ["pride", "confidence"]),
                                            ("joy: 0.8, confidence: 0.6", ["joy", "confidence"])])
 def test_confidence_scored_in_a_line_of_scored_words_is_a_word(answer, words):
