@@ -21,8 +21,8 @@ import re
 import unicodedata
 from typing import Any
 
-from judges.chinese_answer_patterns import (ASPECT_ZH, CLAUSE_ZH, DENIED_ZH, FIELD_ZH, FILLER_ZH, HEDGE_ZH, JOINER_ZH, MAX_HAN_PER_LABEL,
-                                           NUMBERING_ZH, OPENER_ZH, OR_ZH, SENTENCE_LEAD_IN_ZH, UNSHOWN_ZH, UNSURE_ZH)
+from judges.chinese_answer_patterns import (ASPECT_ZH, CLAUSE_ZH, DENIED_ZH, EMOTION_UNSHOWN_ZH, FIELD_ZH, FILLER_ZH, HEDGE_ZH, JOINER_ZH,
+                                           MAX_HAN_PER_LABEL, NUMBERING_ZH, OPENER_ZH, OR_ZH, SENTENCE_LEAD_IN_ZH, UNSHOWN_ZH, UNSURE_ZH)
 from judges.errors import snippet
 from judges.han_characters import HAN_CHARACTER
 from judges.json_answers import json_answer_text
@@ -35,7 +35,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: Bump whenever a change here (or in judges.json_answers, judges.chinese_answer_patterns or judges.han_characters) reads
 #: some answer differently: a verdict records the version that read it (``Verdict.reading``), and a cached one read by
 #: another is read again from its answer (:func:`read_again`), so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-24.38"
+PARSER_VERSION = "2026-11-24.39"
 
 #: What a judge names as its parser version in ``cache_identity()`` when its cached verdicts are read again by
 #: :func:`read_again` (the judges that read answers with :func:`verdict_from_answer` alone): a parser change then asks
@@ -326,6 +326,7 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
     answer = _WHITE_RUN.sub(_one_white, answer)
     answer = answer.replace("\uff1a", ":")  # a full-width colon ("情绪：开心", "Anxious：紧张") reads as a colon
     answer = NUMBERING_ZH.sub("\n", answer)  # "1、开心 2、难过", "一、开心 二、难过": an item on its own line
+    answer = EMOTION_UNSHOWN_ZH.sub(r"\1", answer)  # "情绪：不明显": read as "情绪不明显" (no clear emotion)
     answer = _REMARK.sub("", _DESCRIBED_REMARK.sub(r"\1, \2", answer))  # "happy (mostly)"; "mixed (happy and sad)": its words
     answer = _CHECKLIST_STOP.sub(_checklist_stop, answer)  # "Happy: a little. Sad: a lot.", "Happy - yes. Sad - no.": a line break
     answer = _SCORE_STOP.sub("\\1\n", answer)  # "Happy: 0.8. Sad: 0.2.": a line break

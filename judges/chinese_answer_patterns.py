@@ -11,8 +11,8 @@ import re
 
 from judges.han_characters import HAN
 
-__all__ = ["ASPECT_ZH", "CLAUSE_ZH", "DENIED_ZH", "FIELD_ZH", "FILLER_ZH", "HEDGE_ZH", "JOINER_ZH", "MAX_HAN_PER_LABEL", "NUMBERING_ZH",
-           "OPENER_ZH", "OR_ZH", "SENTENCE_LEAD_IN_ZH", "UNSHOWN_ZH", "UNSURE_ZH"]
+__all__ = ["ASPECT_ZH", "CLAUSE_ZH", "DENIED_ZH", "EMOTION_UNSHOWN_ZH", "FIELD_ZH", "FILLER_ZH", "HEDGE_ZH", "JOINER_ZH", "MAX_HAN_PER_LABEL",
+           "NUMBERING_ZH", "OPENER_ZH", "OR_ZH", "SENTENCE_LEAD_IN_ZH", "UNSHOWN_ZH", "UNSURE_ZH"]
 
 # A denied emotion in Chinese: "没有..."/"沒有..." (no ...), "...不明显" (... not evident: "其他情绪不明显" other emotions not
 # evident, "愤怒不明显"), and "无"/"無" only as "(no) emotion", since it begins emotion words too (无奈 helpless, 无聊 bored).
@@ -23,6 +23,10 @@ DENIED_ZH = re.compile("^(?:(?:\u6ca1\u6709|\u6c92\u6709).*|.+\u4e0d\u660e[\u663
 # which reads "...不明显" without it as a denial ("愤怒不明显" anger not evident).
 UNSHOWN_ZH = re.compile("(?:\u4f46\u662f?|\u5374|\u537b|\u53ea\u662f|\u4e0d\u8fc7|\u4e0d\u904e)(?:\u5e76|\u4e26)?"
                         "(?:\u8868\u73b0|\u8868\u73fe)?\u4e0d(?:\u592a|\u5f88|\u662f\u5f88|\u662f\u592a)?\u660e[\u663e\u986f]$")
+# The colon between an emotion field and a "not evident" that is its whole value ("情绪：不明显" emotion: not evident, "其他情绪：
+# 不明显"): dropped, so that DENIED_ZH reads "情绪不明显" (no clear emotion), not the word 不明显.
+EMOTION_UNSHOWN_ZH = re.compile("(\u60c5\u7eea|\u60c5\u7dd2|\u60c5\u611f)[ \t]*[:\uff1a][ \t]*(?=\u4e0d\u660e[\u663e\u986f]"
+                                "(?:$|[\\s,;.!\uff0c\u3001\uff1b\u3002\uff01]))", re.MULTILINE)
 # "Cannot judge / determine / tell (the emotion)" in Chinese, simplified or traditional: a non-answer.
 UNSURE_ZH = re.compile("^(?:\u65e0\u6cd5|\u7121\u6cd5|\u4e0d\u80fd|\u96be\u4ee5|\u96e3\u4ee5)(?:\u5224\u65ad|\u5224\u65b7|\u786e\u5b9a|\u78ba\u5b9a|\u8bc6\u522b|\u8b58\u5225|\u8bf4|\u8aaa).*$")
 # Chinese joiners between two words of two characters or more ("开心和兴奋", "開心與興奮", "开心或者紧张"), not inside one

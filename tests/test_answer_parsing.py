@@ -977,9 +977,16 @@ def test_a_chinese_item_saying_emotions_are_not_evident_denies_them_and_is_no_wo
     assert words_from_answer(answer) == (words, None)
 
 
-def test_a_chinese_answer_saying_only_that_the_emotion_is_not_evident_is_no_emotion():
-    # gave the word 情绪不明显 (emotion not evident), which English reads as 'no clear emotion' does: none
-    assert words_from_answer("情绪不明显") == ([], None)
+@pytest.mark.parametrize("answer", ["情绪不明显", "情绪：不明显", "情緒：不明顯。"])
+def test_a_chinese_answer_saying_only_that_the_emotion_is_not_evident_is_no_emotion(answer):
+    # gave the word 情绪不明显 (emotion not evident), which English reads as 'no clear emotion' does: none; with a colon
+    # (emotion: not evident) the word 不明显
+    assert words_from_answer(answer) == ([], None)
+
+
+def test_a_chinese_emotion_field_not_evident_beside_the_answers_field_is_no_word():
+    # gave 开心 and the word 不明显 (other emotions: not evident)
+    assert words_from_answer("主要情绪：开心，其他情绪：不明显") == (["开心"], None)
 
 
 @pytest.mark.parametrize("answer, words", [("开心但不明显", ["开心"]), ("有点紧张但不太明显", ["有点紧张"]),
