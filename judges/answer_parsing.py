@@ -35,7 +35,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: Bump whenever a change here (or in judges.json_answers, judges.chinese_answer_patterns or judges.han_characters) reads
 #: some answer differently: a verdict records the version that read it (``Verdict.reading``), and a cached one read by
 #: another is read again from its answer (:func:`read_again`), so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-24.39"
+PARSER_VERSION = "2026-11-24.40"
 
 #: What a judge names as its parser version in ``cache_identity()`` when its cached verdicts are read again by
 #: :func:`read_again` (the judges that read answers with :func:`verdict_from_answer` alone): a parser change then asks
@@ -269,6 +269,9 @@ _ANSWER_HEAD = re.compile(r"^(?:answers?|outputs?|results?|rankings?|labels?|wor
                           "|\u7b54|\u56de\u7b54|\u603b\u7ed3|\u7e3d\u7d50|\u7efc\u4e0a|\u7d9c\u4e0a|\u603b\u4e4b|\u7e3d\u4e4b"
                           "|\u7ed3\u8bba|\u7d50\u8ad6|\u7ed3\u679c|\u7d50\u679c|\u5224\u65ad|\u5224\u65b7|\u6807\u7b7e|\u6a19\u7c64"
                           "|\u6211\u8ba4\u4e3a|\u6211\u8a8d\u70ba|\u6211\u89c9\u5f97|\u6211\u89ba\u5f97|\u53ef\u80fd\u662f?|\u597d\u7684|\u4e2d\u6587|\u82f1\u6587)$")
+# A head alone on the answer's first line ("Result:\nhappy, sad", "Primary mood:\nhappy", "答：\n开心"): a heading over the
+# answer when it names the answer (_ANSWER_HEAD), no word; else as it is ("Happy:\nshe smiles").
+_HEAD_LINE = re.compile(r"^\s*([^\W\d_]+(?:[ '-][^\W\d_]+){0,2})[ \t]*:[ \t]*(?=\n)")
 # A word's value in a checklist ("Happy: yes", "Happy: obvious", "Sad: no", "Angry: absent", "Calm: high", "Proud: slightly", "Angry:
 # very much"): says whether (and how strongly) the word is felt, and is no word itself; a value saying absent denies the word ("Sad: no": not sad).
 # Chinese too: "开心：是" (yes), "开心：高" (high), "紧张：有点" (a little); "难过：否" (no), "紧张：没有" (none).
@@ -338,6 +341,7 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
     answer = _WHITE_RUN.sub(_one_white, answer)  # the lines of fields dropped leave a run ("Confidence: 0.9\n" repeated)
     answer = _AND_OR.sub(" or ", "".join(", " if _is_symbol(ch) else ch for ch in answer))  # "happy 😊 sad": two words
     unheaded = _ARROW_PREFIX.sub("", _PREFIX.sub("", _LIST_HEAD.sub("", _HEADING.sub("", answer, count=1), count=1), count=1), count=1)
+    unheaded = _without_answer_heading(unheaded)  # "Result:\nhappy"
     headed, answer = unheaded != answer, unheaded  # "Emotions: ...", "Emotions -> ...", "Emotions\n...", "Top 3: 1. ..."
     answer = _EXPLAINED.sub(_explained_word, _NEXT_NUMBERED_ITEM.sub("\n", answer))  # "1. Happy - she smiles, 2. Sad - ..."
     body = _OTHER_SEPARATORS.sub(", ", answer).strip().rstrip(".!\u2026\u3002\uff01").strip()
@@ -372,6 +376,12 @@ def _subject_lead_in(body: str) -> re.Match[str] | None:
         return None
     words, rejected, _ = _read_list(body[lead_in.end():])
     return lead_in if words and not rejected and not any(_PHRASE_AFTER_SUBJECT.search(_GRADE.sub("", word)) for word in words) else None
+
+
+def _without_answer_heading(answer: str) -> str:
+    """``answer`` without a head naming the answer alone on its first line ("Result:\nhappy" -> "\nhappy"), which is no word."""
+    head = _HEAD_LINE.match(answer)
+    return answer[head.end():] if head and _ANSWER_HEAD.match(_head_noun(head[1])) else answer
 
 
 def _one_white(run: re.Match[str]) -> str:

@@ -635,9 +635,11 @@ def test_a_field_line_with_a_number_alone_is_an_error_not_a_word():
 
 @pytest.mark.parametrize("answer, words", [("Mood: happy", ["happy"]), ("Result: sad, tired", ["sad", "tired"]),
                                            ("Sentiment: negative", ["negative"]), ("Primary mood: happy", ["happy"]),
-                                           ("Dominant sentiment: negative", ["negative"]), ("Ranking: happy, sad", ["happy", "sad"])])
+                                           ("Dominant sentiment: negative", ["negative"]), ("Ranking: happy, sad", ["happy", "sad"]),
+                                           ("Result:\nsad, tired", ["sad", "tired"]), ("Primary mood:\nhappy", ["happy"])])
 def test_the_words_after_a_head_naming_the_answer_are_the_answer(answer, words):
-    # 'Mood: happy' was an error; 'Primary mood: happy' gave 'primary mood' beside 'happy'
+    # 'Mood: happy' was an error; 'Primary mood: happy' gave 'primary mood' beside 'happy'; alone on its line, 'Result:' gave
+    # 'result' beside the words
     assert words_from_answer(answer) == (words, None)
 
 
