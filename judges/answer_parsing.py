@@ -35,7 +35,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: Bump whenever a change here (or in judges.json_answers, judges.chinese_answer_patterns or judges.han_characters) reads
 #: some answer differently: a verdict records the version that read it (``Verdict.reading``), and a cached one read by
 #: another is read again from its answer (:func:`read_again`), so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-24.40"
+PARSER_VERSION = "2026-11-24.41"
 
 #: What a judge names as its parser version in ``cache_identity()`` when its cached verdicts are read again by
 #: :func:`read_again` (the judges that read answers with :func:`verdict_from_answer` alone): a parser change then asks
@@ -292,8 +292,9 @@ _EXPLAINED_ABSENT = re.compile(r"^(?:(?:no|none|absent)(?=[ \t]*[,.;]|[ \t]*$)|n
 # no.", with a spaced dash for the colon "Happy - a little. Sad - a lot.", an exclamation mark "Sad: no! Happy: yes!", a Chinese
 # full stop or exclamation mark, no space after it, "开心：高。悲伤：低。"): a line break, as in a checklist on lines, so that
 # an explanation after it ("... Sad: no. Reason: she smiles, laughs") is dropped as on its own line, not read as the list's
-# items (a comma made "laughs" a word); after a field's or heading's value ("Mood: low. Energy: high.") or any other value
-# ("Happy: she smiles. Sad: no.") a full stop ends a sentence, as before. Read before _HYPHENED, which reads the last dash
+# items (a comma made "laughs" a word); so does one after a field's or heading's value of three words at most ("Mood: low.
+# Energy: high.", "Emotion: happy. Confidence: high."), its separator kept for the field rules; after any other value ("Happy:
+# she smiles. Sad: no.", "Emotion: the man is happy. Reason: ...") a full stop ends a sentence, as before. Read before _HYPHENED, which reads the last dash
 # item on its line as "Sad: a lot". The value runs from its colon or dash to the next punctuation or spaced dash at most, so
 # the pattern is linear in the answer's length.
 _CHECKLIST_SEPARATOR = r"(?:[ \t]*:|" + _SPACED_DASH + r")"
@@ -434,9 +435,13 @@ def _hyphen_as_colon(item: re.Match[str]) -> str:
 def _checklist_stop(item: re.Match[str]) -> str:
     """A word's checklist item's full stop as a line break ("Happy: a little. Sad: a lot." as "Happy: a little" and
     "Sad: a lot." on two lines), its dash as a colon ("Happy - a little." as "Happy: a little", wherever the item stands); a
-    field's or heading's ("Mood: low.") or one with any other value ("Happy: she smiles.") as it is."""
+    field's or heading's with a short value ("Mood: low.", "Emotion: happy.") as a line break too, its separator as it is;
+    one with a longer value ("Emotion: the man is happy.") or any other value ("Happy: she smiles.") as it is."""
     value = item[3].strip()
-    if _names_field(item[2]) or _ANSWER_HEAD.match(_head_noun(item[2])) or not (_SAID_PRESENT.match(value) or _SAID_ABSENT.match(value)):
+    if _FIELD.match(item[2].lower() + ":") or _names_field(item[2]) or _ANSWER_HEAD.match(_head_noun(item[2])):
+        # "Emotion: happy. Confidence: high.": a field's short value ends its item too, its separator as it is
+        return f"{item[1]}\n" if len(value.split()) <= MAX_WORDS_PER_LABEL else item[0]
+    if not (_SAID_PRESENT.match(value) or _SAID_ABSENT.match(value)):
         return item[0]
     return f"{item[1][: item.start(2) - item.start(1)]}{item[2]}: {item[3]}\n"
 

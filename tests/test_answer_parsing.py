@@ -567,6 +567,16 @@ def test_field_lines_with_a_level_are_no_noise_outweighing_the_word(answer):
     assert words_from_answer(answer) == (["happy"], None)
 
 
+@pytest.mark.parametrize("answer, words", [("Emotion: happy. Confidence: high.", ["happy"]), ("Mood: low. Energy: high.", ["low"]),
+                                           ("Mood - low. Energy - high.", ["low"]), ("Emotion: happy. Reason: she smiles, laughs.", ["happy"]),
+                                           ("Primary emotion: happy. Secondary emotion: sad.", ["happy", "sad"]),
+                                           ("Emotion: happy and relaxed. Intensity: high.", ["happy", "relaxed"])])
+def test_fields_on_one_line_whose_values_end_in_full_stops_give_the_answers_words(answer, words):
+    # the full stop did not end a field's item, so the rest was one unreadable item: the first two and the fifth were errors,
+    # 'Mood - low. Energy - high.' gave the energy's level high, the reason's case only 'laughs', and the last lost relaxed
+    assert words_from_answer(answer) == (words, None)
+
+
 @pytest.mark.parametrize("answer", ["Mood: low, Energy: high.", "Mood: low\nEnergy: high"])
 def test_an_energy_field_with_a_level_beside_a_mood_is_no_word(answer):
     # gave 'energy' beside the mood's 'low', as 'Arousal: high' does not
