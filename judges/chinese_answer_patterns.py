@@ -27,8 +27,10 @@ UNSHOWN_ZH = re.compile("(?:\u4f46\u662f?|\u5374|\u537b|\u53ea\u662f|\u4e0d\u8fc
 # 不明显"): dropped, so that DENIED_ZH reads "情绪不明显" (no clear emotion), not the word 不明显.
 EMOTION_UNSHOWN_ZH = re.compile("(\u60c5\u7eea|\u60c5\u7dd2|\u60c5\u611f)[ \t]*[:\uff1a][ \t]*(?=\u4e0d\u660e[\u663e\u986f]"
                                 "(?:$|[\\s,;.!\uff0c\u3001\uff1b\u3002\uff01]))", re.MULTILINE)
-# "Cannot judge / determine / tell (the emotion)" in Chinese, simplified or traditional: a non-answer.
-UNSURE_ZH = re.compile("^(?:\u65e0\u6cd5|\u7121\u6cd5|\u4e0d\u80fd|\u96be\u4ee5|\u96e3\u4ee5)(?:\u5224\u65ad|\u5224\u65b7|\u786e\u5b9a|\u78ba\u5b9a|\u8bc6\u522b|\u8b58\u5225|\u8bf4|\u8aaa).*$")
+# "Cannot judge / determine / tell (the emotion)" in Chinese, simplified or traditional: a non-answer; so is a "not evident"
+# naming nothing ("不明显", "不太明显"; "开心，不明显": 开心), as English "Not evident." and "happy, not obvious".
+UNSURE_ZH = re.compile("^(?:\u65e0\u6cd5|\u7121\u6cd5|\u4e0d\u80fd|\u96be\u4ee5|\u96e3\u4ee5)(?:\u5224\u65ad|\u5224\u65b7|\u786e\u5b9a|\u78ba\u5b9a|\u8bc6\u522b|\u8b58\u5225|\u8bf4|\u8aaa).*$"
+                       "|^\u4e0d(?:\u592a|\u5f88|\u662f\u5f88|\u662f\u592a)?\u660e[\u663e\u986f]$")
 # Chinese joiners between two words of two characters or more ("开心和兴奋", "開心與興奮", "开心或者紧张"), not inside one
 # ("平和" calm, "心态平和乐观", "比较温和友善", "一团和气", "不可或缺", "参与感", "来不及", "或许": the character before or after makes
 # the joiner part of a word); and a "but", "and also" or hedge ("maybe", "seems") opening an item ("但有点紧张", "可能是开心").

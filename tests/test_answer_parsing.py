@@ -267,7 +267,7 @@ def test_an_answer_that_only_denies_emotions_is_no_words_and_no_error(answer):
 
 
 @pytest.mark.parametrize("answer", ["not sure", "Not clear.", "Not applicable", "not clearly visible", "Not evident.",
-                                    "Emotions: not really discernible"])
+                                    "Emotions: not really discernible", "不明显", "不太明显"])
 def test_a_doubting_non_answer_is_an_error_not_an_emotion_word(answer):
     words, error = words_from_answer(answer)
     assert words == [] and error.startswith("unparseable answer:")
@@ -1003,10 +1003,10 @@ def test_a_chinese_emotion_field_not_evident_beside_the_answers_field_is_no_word
 
 @pytest.mark.parametrize("answer, words", [("开心但不明显", ["开心"]), ("有点紧张但不太明显", ["有点紧张"]),
                                            ("开心，但不明显", ["开心"]), ("惊讶，但並不明顯", ["惊讶"]), ("开心 但不明显", ["开心"]),
-                                           ("开心。但不明显", ["开心"])])
+                                           ("开心。但不明显", ["开心"]), ("开心，不明显", ["开心"])])
 def test_a_chinese_word_felt_but_not_evident_is_the_word_not_a_denial(answer, words):
     # '开心但不明显' (happy but not evident) was read as a denial, 'no emotion', once '...不明显' denied; with a comma the
-    # '不明显' after 但 was a word beside 开心, as English 'happy but not obvious' gives happy
+    # '不明显' after 但 (or alone) was a word beside 开心, as English 'happy but not obvious' gives happy
     assert words_from_answer(answer) == (words, None)
 
 
