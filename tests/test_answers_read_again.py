@@ -10,6 +10,7 @@ import pytest
 
 from judges import answer_parsing
 from judges.answer_parsing import PARSER_VERSION, READ_AGAIN, read_again, verdict_from_answer
+from judges.base import Judge
 from judges.clip import Clip
 from judges.errors import InputError
 from judges.lexical_extractor import LexicalExtractor
@@ -19,7 +20,6 @@ from judges.two_stage import TwoStageJudge
 from judges.verdict import Verdict
 from judges.verdict_cache import VerdictCache
 from tests.test_generative_judge import Scripted
-from tests.test_two_stage import ScriptedDescriber
 
 OLD = "2000-01-01.1"
 
@@ -96,6 +96,20 @@ def test_a_damaged_reading_asks_the_model_again(reading):
     assert read_again(verdict) is None
 
 
+class TableDescriber(Judge):
+    """Stage one describing each clip from a table, as a describer whose answers are not read by the parser.
+    (Not tests.test_two_stage's: importing that module a second time registers its judges again.)"""
+
+    name = "describer"
+
+    def __init__(self, descriptions: dict[str, str]):
+        self.descriptions = descriptions
+
+    def judge_batch(self, clips):
+        return [Verdict(self.name, c.name, description=self.descriptions[c.name], raw=self.descriptions[c.name], seconds=1.5)
+                for c in clips]
+
+
 class AnswerExtractor:
     """Stage two answering every description with one text, read as an LLM extractor's answer is."""
 
@@ -126,13 +140,13 @@ class FirstWordExtractor(AnswerExtractor):
 @pytest.mark.parametrize(("extractor", "words"), [(AnswerExtractor("happy, sad"), ["HAPPY", "SAD"]),
                                                    (FirstWordExtractor("happy, sad"), ["happy"])], ids=["read-again", "own-reading"])
 def test_stage_two_words_are_read_again_only_from_an_extractor_reading_as_the_parser_alone_does(extractor, words, request):
-    verdict = TwoStageJudge(ScriptedDescriber({"c1": "She smiles."}), extractor).judge(Clip("c1"))
+    verdict = TwoStageJudge(TableDescriber({"c1": "She smiles."}), extractor).judge(Clip("c1"))
     request.getfixturevalue("new_parser")
     assert read_again(verdict).words == words
 
 
 def test_a_two_stage_verdict_read_again_keeps_its_stage_in_its_error_and_its_description():
-    judge = TwoStageJudge(ScriptedDescriber({"c1": "He shrugs."}), AnswerExtractor(""))
+    judge = TwoStageJudge(TableDescriber({"c1": "He shrugs."}), AnswerExtractor(""))
     old = judge.judge(Clip("c1"))
     assert old.error is not None and old.error.startswith("stage 2 (llm): ")
     old.reading = {**old.reading, "parser": OLD}
