@@ -612,7 +612,7 @@ def read_again(verdict: Verdict) -> Verdict | None:
     with no ``"mode"``, stage two read no answer (a lexical extractor): its words stand as they are. None, to ask the
     model again, when the reading (or the answer it read, ``raw``) is damaged, when the describer's answer now reads as
     another description or none (stage two would be given that), or when the reading was of stage one of two
-    (``"then"``) and now gives a description: stage two never saw it.
+    (``"stage_one_of_two"``) and now gives a description: stage two never saw it.
     """
     reading = verdict.reading
     if reading is None or (isinstance(reading, dict) and reading.get("parser") == PARSER_VERSION):
@@ -628,7 +628,7 @@ def read_again(verdict: Verdict) -> Verdict | None:
         return dataclasses.replace(verdict, reading={**reading, "parser": PARSER_VERSION})
     mode, stage = reading["mode"], reading.get("stage")
     fresh = verdict_from_answer(verdict.judge, verdict.clip, verdict.raw, mode, verdict.seconds, reading["token_limit"], reading["cut"])
-    if fresh.ok and reading.get("then"):
+    if fresh.ok and reading.get("stage_one_of_two"):
         return None
     if stage and fresh.error is not None:
         fresh.error = f"{stage}: {fresh.error}"

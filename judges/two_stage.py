@@ -126,7 +126,7 @@ class TwoStageJudge(Judge):
             stage = f"stage 1 ({self.describer.name})"
             failed = Verdict.failed(self.name, clip.name, f"{stage}: {first.error}", first.seconds, first.raw, transient=first.transient)
             if first.reading is not None:  # its answer unreadable: a new parser may read a description, then stage two is due
-                failed.reading = {**first.reading, "stage": stage, "then": "stage 2"}
+                failed.reading = {**first.reading, "stage": stage, "stage_one_of_two": True}
             return failed
         if not (first.description or "").strip():
             return Verdict.failed(self.name, clip.name, f"stage 1 ({self.describer.name}) gave no description", first.seconds, first.raw)
