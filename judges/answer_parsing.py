@@ -35,7 +35,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: Bump whenever a change here (or in judges.json_answers, judges.chinese_answer_patterns or judges.han_characters) reads
 #: some answer differently: a verdict records the version that read it (``Verdict.reading``), and a cached one read by
 #: another is read again from its answer (:func:`read_again`), so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-24.42"
+PARSER_VERSION = "2026-11-24.43"
 
 #: What a judge names as its parser version in ``cache_identity()`` when its cached verdicts are read again by
 #: :func:`read_again` (the judges that read answers with :func:`verdict_from_answer` alone): a parser change then asks
@@ -58,8 +58,10 @@ _ARROW_PREFIX = re.compile(r"^\s*(?:the\s+)?(?:\w+\s+){0,2}?(?:emotions?|emotion
                            r"\s*(?:->|=>|[=\u2192\u21d2\u2013\u2014-])\s+", re.IGNORECASE)
 # A head before a numbered list's first item, on its line or the next ("Top 3: 1. happy, 2. sad", "Ranking: 1. happy", "Top
 # emotions:\n1. happy"), with a count among its words ("Top 3"), or a "top N" head before any list ("Top 3: happy, sad,
-# angry"): it names the list, no word, as a lead-in does; only the answer's first.
-_LIST_HEAD = re.compile(r"^\s*(?:[^\W\d_]+(?:[ '-](?:[^\W\d_]+|\d{1,2})){0,3}[ \t]*:\s*(?=1[.)][ \t]*[^\W\d_])"
+# angry"): it names the list, no word, as a lead-in does; only the answer's first. Before a numbered list only a head with a
+# count or naming the answer (_ANSWER_HEAD: "Ranking") is one (_without_list_head): a word's ("Calm: 1. relaxed posture 2.
+# slow speech") heads the reasons for it.
+_LIST_HEAD = re.compile(r"^\s*(?:([^\W\d_]+(?:[ '-](?:[^\W\d_]+|\d{1,2})){0,3})[ \t]*:\s*(?=1[.)][ \t]*[^\W\d_])"
                         r"|top[ \t]+\d{1,2}(?:[ \t]+[^\W\d_]+){0,2}[ \t]*:[ \t]*)", re.IGNORECASE)
 # An item's own label at the start of its line ("Emotion 1: happy", "Label 2 - sad").
 _ITEM_LABEL = re.compile(r"^[ \t]*(?:emotion|label|word)\s*\d+\s*[:\uff1a.)-]\s*", re.IGNORECASE | re.MULTILINE)
@@ -341,7 +343,7 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
     answer = _SCORE.sub("", "\n".join(map(_without_field_scores, _ITEM_LABEL.sub("", answer).split("\n"))))
     answer = _WHITE_RUN.sub(_one_white, answer)  # the lines of fields dropped leave a run ("Confidence: 0.9\n" repeated)
     answer = _AND_OR.sub(" or ", "".join(", " if _is_symbol(ch) else ch for ch in answer))  # "happy 😊 sad": two words
-    unheaded = _ARROW_PREFIX.sub("", _PREFIX.sub("", _LIST_HEAD.sub("", _HEADING.sub("", answer, count=1), count=1), count=1), count=1)
+    unheaded = _ARROW_PREFIX.sub("", _PREFIX.sub("", _without_list_head(_HEADING.sub("", answer, count=1)), count=1), count=1)
     unheaded = _without_answer_heading(unheaded)  # "Result:\nhappy"
     headed, answer = unheaded != answer, unheaded  # "Emotions: ...", "Emotions -> ...", "Emotions\n...", "Top 3: 1. ..."
     answer = _EXPLAINED.sub(_explained_word, _NEXT_NUMBERED_ITEM.sub("\n", answer))  # "1. Happy - she smiles, 2. Sad - ..."
@@ -377,6 +379,15 @@ def _subject_lead_in(body: str) -> re.Match[str] | None:
         return None
     words, rejected, _ = _read_list(body[lead_in.end():])
     return lead_in if words and not rejected and not any(_PHRASE_AFTER_SUBJECT.search(_GRADE.sub("", word)) for word in words) else None
+
+
+def _without_list_head(answer: str) -> str:
+    """``answer`` without a head naming its list (_LIST_HEAD: "Top 3: 1. happy" -> "1. happy", "Ranking: 1. happy"); a head
+    before a numbered list with no count and naming no answer ("Calm: 1. relaxed posture", "Sad:\n1) tears") stays, a word."""
+    head = _LIST_HEAD.match(answer)
+    if head is None or (head[1] is not None and not re.search(r"\d", head[1]) and not _ANSWER_HEAD.match(_head_noun(head[1]))):
+        return answer
+    return answer[head.end():]
 
 
 def _without_answer_heading(answer: str) -> str:

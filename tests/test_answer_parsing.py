@@ -549,6 +549,15 @@ def test_a_head_naming_a_ranked_list_is_no_word_and_keeps_the_first_item(answer)
     assert words_from_answer(answer) == (["happy", "sad", "angry"], None)
 
 
+@pytest.mark.parametrize("answer, words", [("Calm: 1. relaxed posture 2. slow speech", ["calm"]), ("Relief: 1) exhales", ["relief"]),
+                                           ("Neutral: 1. no visible expression", ["neutral"]),
+                                           ("Sad:\n1) tears in her eyes\n2) slumped posture", ["sad", "slumped posture"])])
+def test_a_word_heading_a_numbered_list_of_its_reasons_stays_a_word(answer, words):
+    # the ranked list's head rule dropped any first head before '1.' as a lead-in, so the word was lost and its reasons
+    # read as the words ('exhales'; 'Neutral: 1. no visible expression' no emotion at all)
+    assert words_from_answer(answer) == (words, None)
+
+
 @pytest.mark.parametrize("answer", ["Emotions: happy, sad | Confidence: 0.9", "happy, sad \u2022 Intensity: 7/10 | Confidence: 90%"])
 def test_a_field_item_with_a_number_after_a_bar_or_bullet_gives_no_word(answer):
     # a bar or bullet separates items as a comma does, but the field rule looked for its item after a comma, so 'confidence'
