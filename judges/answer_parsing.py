@@ -35,7 +35,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: Bump whenever a change here (or in judges.json_answers, judges.chinese_answer_patterns or judges.han_characters) reads
 #: some answer differently: a verdict records the version that read it (``Verdict.reading``), and a cached one read by
 #: another is read again from its answer (:func:`read_again`), so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-24.43"
+PARSER_VERSION = "2026-11-24.44"
 
 #: What a judge names as its parser version in ``cache_identity()`` when its cached verdicts are read again by
 #: :func:`read_again` (the judges that read answers with :func:`verdict_from_answer` alone): a parser change then asks
@@ -331,7 +331,8 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
         return [], "empty answer"
     answer = _WHITE_RUN.sub(_one_white, answer)
     answer = answer.replace("\uff1a", ":")  # a full-width colon ("情绪：开心", "Anxious：紧张") reads as a colon
-    answer = NUMBERING_ZH.sub("\n", answer)  # "1、开心 2、难过", "一、开心 二、难过": an item on its own line
+    # "1、开心 2、难过", "一、开心 二、难过": an item on its own line; after a colon on the colon's ("情绪：1、开心 2、难过")
+    answer = NUMBERING_ZH.sub(lambda number: number[1] or "\n", answer)
     answer = EMOTION_UNSHOWN_ZH.sub(r"\1", answer)  # "情绪：不明显": read as "情绪不明显" (no clear emotion)
     answer = _REMARK.sub("", _DESCRIBED_REMARK.sub(r"\1, \2", answer))  # "happy (mostly)"; "mixed (happy and sad)": its words
     answer = _CHECKLIST_STOP.sub(_checklist_stop, answer)  # "Happy: a little. Sad: a lot.", "Happy - yes. Sad - no.": a line break

@@ -52,9 +52,10 @@ FILLER_ZH = frozenset({"\u4f46\u662f", "\u4f46", "\u4e0d\u8fc7", "\u4e0d\u904e",
 HEDGE_ZH = frozenset({"\u53ef\u80fd", "\u53ef\u80fd\u662f", "\u4e5f\u8bb8", "\u4e5f\u8a31", "\u6216\u8bb8", "\u6216\u8a31",
                       "\u5927\u6982", "\u4f3c\u4e4e", "\u597d\u50cf"})
 # An item's number before 、 on the same line as other items ("1、开心 2、难过", "一、开心 二、难过"; Chinese numerals 一 to 十),
-# at the start, after white space, a colon or a separator, before a word: read as a line break, as in "1、开心\n2、难过", so
-# that the number is no word (一) nor part of the word before it ("开心 二").
-NUMBERING_ZH = re.compile("(?:^|(?<=[\\s,;:\uff0c\u3001\uff1b\uff1a]))(?:\\d{1,2}|[\u4e00\u4e8c\u4e09\u56db\u4e94\u516d\u4e03\u516b\u4e5d\u5341]{1,2})"
+# at the start, after white space or a separator, before a word: read as a line break, as in "1、开心\n2、难过", so that the
+# number is no word (一) nor part of the word before it ("开心 二"); after a colon (group 1) it is dropped, the colon kept, so
+# that the first item stays its head's value ("表情：1、微笑 2、眼神明亮" as "表情：微笑" and "眼神明亮", not the head alone a word).
+NUMBERING_ZH = re.compile("(?:^|(?<=[\\s,;\uff0c\u3001\uff1b])|([:\uff1a])[ \t]*)(?:\\d{1,2}|[\u4e00\u4e8c\u4e09\u56db\u4e94\u516d\u4e03\u516b\u4e5d\u5341]{1,2})"
                           "\u3001[ \t]*(?=[^\\W\\d_])", re.MULTILINE)
 # A Chinese lead-in sentence without a colon ("情绪是开心和兴奋", "这个人的情绪是开心"): as judges.answer_parsing's English one.
 SENTENCE_LEAD_IN_ZH = re.compile("^[" + HAN + "]{0,6}?(?:\u60c5\u7eea|\u60c5\u7dd2|\u60c5\u611f)(?:\u4e3b\u8981)?(?:\u662f|\u4e3a|\u70ba)")

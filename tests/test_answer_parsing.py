@@ -351,6 +351,15 @@ def test_a_chinese_list_numbered_with_a_dun_comma_on_one_line_gives_its_words_no
     assert words_from_answer(answer) == (["开心", "难过"], None)
 
 
+@pytest.mark.parametrize("answer, on_lines", [("情绪：开心\n表情：1、微笑 2、眼神明亮", "情绪：开心\n表情：微笑\n眼神明亮"),
+                                              ("强度：1、高", "强度：高")])
+def test_a_chinese_list_numbered_with_a_dun_comma_after_a_head_reads_as_the_head_and_its_items_on_lines(answer, on_lines):
+    # its first number after the colon read as a line break left the head alone on its line, a word: 表情 (expression) and
+    # 微笑 beside 开心, 眼神明亮; 强度 (intensity) and 高, where '强度：高' is an error
+    (words, error), (words_on_lines, error_on_lines) = words_from_answer(answer), words_from_answer(on_lines)
+    assert (words, error is None) == (words_on_lines, error_on_lines is None)
+
+
 @pytest.mark.parametrize(
     "answer",
     ["happy, relieved.\nThe person smiles.", "happy, relieved\n\nReasoning: the person smiles, then sighs.",
