@@ -65,7 +65,9 @@ MAX_HAN_PER_LABEL = 8
 # (强度 intensity, 倾向 tendency, 极性 polarity), what a line describes (视频 video, 字幕 subtitles, 表情 expression, 语气 tone,
 # 声音 voice, 人物 person, 男/女 man/woman, 他/她 he/she), an explanation (原因 reason, 注 note) or a speaker's words (她说 she says;
 # 道 "says" only after a speaker, a verb of speaking or how it is said, 她道, 笑道, 喊道, 字幕写道 the subtitle writes, 低声道 says
-# softly, 自言自语道, 怒道 says angrily, or in a head opening with a pronoun, 她冷冷道; not in a word: 霸道 domineering, 厚道 kind).
+# softly, 自言自语道, 怒道 says angrily, after a person named by a noun of two characters or more, 男子道 the man says, 女孩道,
+# 主持人道, 妈妈道, 对方道, 女子笑着道, 她冷冷地道, or in a head opening with a pronoun, 她冷冷道; not in a word: 霸道 domineering,
+# 厚道 kind, 人道 humane, 地道 authentic, 不公道 unfair). A name before it (小明道) is not told from a word.
 ASPECT_ZH = re.compile("(?:\u5f3a\u5ea6|\u5f37\u5ea6|\u7a0b\u5ea6|\u503e\u5411|\u50be\u5411|\u6781\u6027|\u6975\u6027|\u7f6e\u4fe1\u5ea6"
                        "|\u7c7b\u522b|\u985e\u5225|\u7c7b\u578b|\u985e\u578b|\u89c6\u9891|\u8996\u983b|\u97f3\u9891|\u97f3\u983b|\u5b57\u5e55"
                        "|\u5185\u5bb9|\u5167\u5bb9|\u63cf\u8ff0|\u573a\u666f|\u5834\u666f|\u80cc\u666f|\u73af\u5883|\u74b0\u5883|\u753b\u9762"
@@ -73,7 +75,11 @@ ASPECT_ZH = re.compile("(?:\u5f3a\u5ea6|\u5f37\u5ea6|\u7a0b\u5ea6|\u503e\u5411|\
                        "|\u8a9e\u8abf|\u58f0\u97f3|\u8072\u97f3|\u4eba\u7269|\u8bf4\u8bdd\u4eba|\u8aaa\u8a71\u4eba|\u539f\u56e0|\u7406\u7531"
                        "|\u89e3\u91ca|\u89e3\u91cb|\u8bf4\u660e|\u8aaa\u660e|\u5907\u6ce8|\u5099\u8a3b|\u6ce8\u610f|\u5206\u6790"
                        "|\u8bf4|\u8aaa|(?<=[\u4ed6\u5979\u6211\u4f60\u8bf4\u8aaa\u7b11\u558a\u95ee\u554f\u7b54\u53eb\u9a82\u7f75\u53f9\u5606\u54ed"
-                       "\u5199\u5beb\u58f0\u8072\u8bed\u8a9e\u6012\u56de\u543c\u56b7\u5ff5\u5531])\u9053)$"  # 写 声 语 怒 回 吼 嚷 念 唱
+                       "\u5199\u5beb\u58f0\u8072\u8bed\u8a9e\u6012\u56de\u543c\u56b7\u5ff5\u5531])\u9053"  # 写 声 语 怒 回 吼 嚷 念 唱
+                       # a person's noun (人 子 孩 妈 爸 哥 姐 弟 妹 爷 奶 叔 姨 方 角 生 士 师 长 友 者 员 娘 亲 婆 板) or 着, 地 after a character
+                       "|(?<=[" + HAN + "][\u4eba\u5b50\u5b69\u5988\u5abd\u7238\u54e5\u59d0\u5f1f\u59b9\u7237\u723a\u5976\u53d4\u59e8"
+                       "\u65b9\u89d2\u751f\u58eb\u5e08\u5e2b\u957f\u9577\u53cb\u8005\u5458\u54e1\u5a18\u4eb2\u89aa\u5a46\u677f"
+                       "\u7740\u8457\u5730])(?<!\u4e0d[\u4eba\u5730\u516c])\u9053)$"
                        "|^[\u4ed6\u5979\u6211\u4f60][" + HAN + "]*\u9053$"  # 他/她/我/你...道
                        "|^(?:\u6ce8|\u7537|\u5973|\u4ed6|\u5979|\u7537\u4eba|\u5973\u4eba|\u7537\u5b50"
                        "|\u5973\u5b50)$")

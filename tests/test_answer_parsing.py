@@ -1153,7 +1153,8 @@ def test_a_chinese_field_or_heading_before_a_full_width_colon_is_not_taken_for_a
     assert words == [] and error.startswith("unparseable answer:")
 
 
-@pytest.mark.parametrize("answer, words", [("霸道：蛮横", ["霸道", "蛮横"]), ("厚道：友善", ["厚道", "友善"])])
+@pytest.mark.parametrize("answer, words", [("霸道：蛮横", ["霸道", "蛮横"]), ("厚道：友善", ["厚道", "友善"]), ("人道：善良", ["人道", "善良"]),
+                                           ("不公道：愤怒", ["不公道", "愤怒"])])
 def test_a_chinese_word_ending_in_dao_before_a_full_width_colon_is_a_word_not_a_speakers_says(answer, words):
     # an error: a head ending in 道 was read as 'says' (她笑道 she says laughing), though 霸道 (domineering) and 厚道 (kind)
     # are words, read with the words after them as 'Anxious: nervous' is
@@ -1161,10 +1162,11 @@ def test_a_chinese_word_ending_in_dao_before_a_full_width_colon_is_a_word_not_a_
 
 
 @pytest.mark.parametrize("answer", ["她笑道：我很开心", "他道：我很开心", "字幕写道：我好开心", "她低声道：我很害怕", "他怒道：滚开",
-                                    "她冷冷道：随便你"])
+                                    "她冷冷道：随便你", "男子道：太好了", "主持人道：欢迎", "女子笑着道：好的", "她冷冷地道：走开"])
 def test_a_chinese_speaker_or_verb_of_speaking_before_dao_is_a_speakers_words_not_a_word(answer):
-    # 字幕写道 (the subtitle writes), 低声道 (says softly), 怒道 (says angrily) and 她冷冷道 (she says coldly) gave their head as a
-    # word once 道 read as 'says' only after a pronoun or a verb of speaking
+    # 字幕写道 (the subtitle writes), 低声道 (says softly), 怒道 (says angrily), 她冷冷道 (she says coldly), 男子道 (the man says),
+    # 主持人道 (the host says) and 女子笑着道 (the woman says laughing) gave their head as a word once 道 read as 'says' only
+    # after a pronoun or a verb of speaking
     words, error = words_from_answer(answer)
     assert words == [] and error.startswith("unparseable answer:")
 
