@@ -35,7 +35,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: Bump whenever a change here (or in judges.json_answers, judges.chinese_answer_patterns or judges.han_characters) reads
 #: some answer differently: a verdict records the version that read it (``Verdict.reading``), and a cached one read by
 #: another is read again from its answer (:func:`read_again`), so words read by an older parser are never replayed.
-PARSER_VERSION = "2026-11-24.45"
+PARSER_VERSION = "2026-11-24.46"
 
 #: What a judge names as its parser version in ``cache_identity()`` when its cached verdicts are read again by
 #: :func:`read_again` (the judges that read answers with :func:`verdict_from_answer` alone): a parser change then asks
@@ -59,7 +59,7 @@ _ARROW_PREFIX = re.compile(r"^\s*(?:the\s+)?(?:\w+\s+){0,2}?(?:emotions?|emotion
 # A head before a numbered list's first item, on its line or the next ("Top 3: 1. happy, 2. sad", "Ranking: 1. happy", "Top
 # emotions:\n1. happy"), with a count among its words ("Top 3"), or a "top N" head before any list ("Top 3: happy, sad,
 # angry"): it names the list, no word, as a lead-in does; only the answer's first. Before a numbered list only a head with a
-# count or naming the answer (_ANSWER_HEAD: "Ranking") is one (_without_list_head): a word's ("Calm: 1. relaxed posture 2.
+# count or naming the answer (_heads_the_answer: "Ranking") is one (_without_list_head): a word's ("Calm: 1. relaxed posture 2.
 # slow speech") heads the reasons for it.
 _LIST_HEAD = re.compile(r"^\s*(?:([^\W\d_]+(?:[ '-](?:[^\W\d_]+|\d{1,2})){0,3})[ \t]*:\s*(?=1[.)][ \t]*[^\W\d_])"
                         r"|top[ \t]+\d{1,2}(?:[ \t]+[^\W\d_]+){0,2}[ \t]*:[ \t]*)", re.IGNORECASE)
@@ -272,8 +272,12 @@ _ANSWER_HEAD = re.compile(r"^(?:answers?|outputs?|results?|rankings?|labels?|wor
                           "|\u7ed3\u8bba|\u7d50\u8ad6|\u7ed3\u679c|\u7d50\u679c|\u5224\u65ad|\u5224\u65b7|\u6807\u7b7e|\u6a19\u7c64"
                           "|\u6211\u8ba4\u4e3a|\u6211\u8a8d\u70ba|\u6211\u89c9\u5f97|\u6211\u89ba\u5f97|\u53ef\u80fd\u662f?|\u597d\u7684|\u4e2d\u6587|\u82f1\u6587)$")
 # A head alone on the answer's first line ("Result:\nhappy, sad", "Primary mood:\nhappy", "答：\n开心"): a heading over the
-# answer when it names the answer (_ANSWER_HEAD), no word; else as it is ("Happy:\nshe smiles").
+# answer when it names the answer (_ANSWER_HEAD) and its other words only rank or name it (_HEAD_LINE_RANK: "Primary", "Final"),
+# no word; else as it is ("Happy:\nshe smiles", "Happy mood:\nshe smiles": a word, and the reasons for it after).
 _HEAD_LINE = re.compile(r"^\s*([^\W\d_]+(?:[ '-][^\W\d_]+){0,2})[ \t]*:[ \t]*(?=\n)")
+_HEAD_LINE_RANK = frozenset({"primary", "secondary", "tertiary", "main", "dominant", "other", "additional", "underlying", "overall",
+                             "possible", "likely", "detected", "final", "predicted", "my", "the", "your", "top", "emotion", "emotions",
+                             "emotional"})
 # A word's value in a checklist ("Happy: yes", "Happy: obvious", "Sad: no", "Angry: absent", "Calm: high", "Proud: slightly", "Angry:
 # very much"): says whether (and how strongly) the word is felt, and is no word itself; a value saying absent denies the word ("Sad: no": not sad).
 # Chinese too: "开心：是" (yes), "开心：高" (high), "紧张：有点" (a little); "难过：否" (no), "紧张：没有" (none).
@@ -386,7 +390,7 @@ def _without_list_head(answer: str) -> str:
     """``answer`` without a head naming its list (_LIST_HEAD: "Top 3: 1. happy" -> "1. happy", "Ranking: 1. happy"); a head
     before a numbered list with no count and naming no answer ("Calm: 1. relaxed posture", "Sad:\n1) tears") stays, a word."""
     head = _LIST_HEAD.match(answer)
-    if head is None or (head[1] is not None and not re.search(r"\d", head[1]) and not _ANSWER_HEAD.match(_head_noun(head[1]))):
+    if head is None or (head[1] is not None and not re.search(r"\d", head[1]) and not _heads_the_answer(head[1])):
         return answer
     return answer[head.end():]
 
@@ -394,7 +398,14 @@ def _without_list_head(answer: str) -> str:
 def _without_answer_heading(answer: str) -> str:
     """``answer`` without a head naming the answer alone on its first line ("Result:\nhappy" -> "\nhappy"), which is no word."""
     head = _HEAD_LINE.match(answer)
-    return answer[head.end():] if head and _ANSWER_HEAD.match(_head_noun(head[1])) else answer
+    return answer[head.end():] if head and _heads_the_answer(head[1]) else answer
+
+
+def _heads_the_answer(head: str) -> bool:
+    """Whether a head over the answer's lines names the answer ("Result", "Primary mood", "答"): its last word does
+    (_ANSWER_HEAD) and any other only ranks it (_HEAD_LINE_RANK); "Happy mood", "Bad mood" name a word, over its reasons."""
+    words = re.split(r"[ '-]", head.lower())
+    return bool(_ANSWER_HEAD.match(words[-1])) and all(word in _HEAD_LINE_RANK for word in words[:-1])
 
 
 def _one_white(run: re.Match[str]) -> str:

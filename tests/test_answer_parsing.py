@@ -671,6 +671,14 @@ def test_the_words_after_a_head_naming_the_answer_are_the_answer(answer, words):
     assert words_from_answer(answer) == (words, None)
 
 
+@pytest.mark.parametrize("answer, words", [("Happy mood:\nShe smiles and laughs.", ["happy mood"]), ("Bad mood:\nirritated", ["bad mood", "irritated"]),
+                                           ("Good mood:\n1. The person smiles.", ["good mood"])])
+def test_a_head_over_the_answer_naming_a_mood_is_a_word(answer, words):
+    # the rule dropping a head naming the answer alone on its first line ('Primary mood:\nhappy') read 'Happy mood' by its
+    # last word, so 'Happy mood:\nShe smiles and laughs.' was an error and 'Bad mood:\nirritated' lost 'bad mood'
+    assert words_from_answer(answer) == (words, None)
+
+
 @pytest.mark.parametrize("answer", ["Emotion: the person smiles", "Mood: the man is happy", "Intensity: the man is very angry",
                                     "Confidence level: the man is sure"])
 def test_a_field_name_explained_on_its_line_is_not_taken_for_a_word(answer):
