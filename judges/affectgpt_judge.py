@@ -37,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from judges.answer_parsing import reads_again
+from judges.answers_read_again import reads_again
 from judges.base import Judge
 from judges.checkpoint_revision import file_revision
 from judges.clip import Clip

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from judges import prompts
-from judges.answer_parsing import parser_identity, verdict_from_answer
+from judges.answer_parsing import verdict_from_answer
+from judges.answers_read_again import parser_identity
 from judges.base import Judge
 from judges.clip import Clip
 from judges.errors import InputError

@@ -32,7 +32,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from judges import prompts
-from judges.answer_parsing import parser_identity, readable_answer, verdict_from_answer
+from judges.answer_parsing import readable_answer, verdict_from_answer
+from judges.answers_read_again import parser_identity
 from judges.base import MODALITIES, Judge
 from judges.clip import Clip
 from judges.daemon_threads import map_on_daemon_threads

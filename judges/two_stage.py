@@ -13,7 +13,7 @@ import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from judges.answer_parsing import reads_again
+from judges.answers_read_again import reads_again
 from judges.base import Judge
 from judges.clip import Clip
 from judges.daemon_threads import map_on_daemon_threads

@@ -28,7 +28,7 @@ class Verdict:
     (:func:`judges.answer_parsing.verdict_from_answer`; a two-stage verdict's
     also holds its describer's answer, ``"described"``), else None: a cached
     verdict read by an older parser is read again from ``raw``
-    (:func:`judges.answer_parsing.read_again`), not asked again.
+    (:func:`judges.answers_read_again.read_again`), not asked again.
     """
 
     judge: str

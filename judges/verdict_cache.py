@@ -14,7 +14,7 @@ from typing import Any
 
 from tqdm.auto import tqdm
 
-from judges.answer_parsing import read_again
+from judges.answers_read_again import read_again
 from judges.base import Judge
 from judges.clip import Clip
 from judges.clip_hash import clip_key, identity_hash, sha256_file
@@ -299,7 +299,7 @@ class VerdictCache:
         clip whose video cannot be read is never found).
 
         A verdict read from a model's answer by an older answer parser is read again from that answer
-        (:func:`~judges.answer_parsing.read_again`) and stored so; one it cannot serve so is not found, and asked again.
+        (:func:`~judges.answers_read_again.read_again`) and stored so; one it cannot serve so is not found, and asked again.
         """
         judge_id = self.judge_id(judge)
         by_key = {key: clip for clip in clips if (key := self._key_if_readable(clip)) is not None}

@@ -1,5 +1,5 @@
 """Specification: a cached verdict read from a model's answer by an older answer parser is read again from that answer,
-so a parser change asks no model again (``judges.answer_parsing.read_again`` and the verdict cache)."""
+so a parser change asks no model again (``judges.answers_read_again.read_again`` and the verdict cache)."""
 from __future__ import annotations
 
 import json
@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from judges import answer_parsing
-from judges.answer_parsing import PARSER_VERSION, READ_AGAIN, read_again, verdict_from_answer
+from judges.answer_parsing import PARSER_VERSION, verdict_from_answer
+from judges.answers_read_again import READ_AGAIN, read_again
 from judges.base import Judge
 from judges.clip import Clip
 from judges.errors import InputError

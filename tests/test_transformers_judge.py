@@ -16,7 +16,7 @@ import pytest
 from judges.clip import Clip
 from judges.errors import InputError
 from judges.media import DECODING_VERSION
-from judges.answer_parsing import READ_AGAIN
+from judges.answers_read_again import READ_AGAIN
 from judges.prompts import PROMPT_VERSION
 from judges.registry import build_judge
 from tests.media_fixtures import make_clip, make_corrupt_clip
