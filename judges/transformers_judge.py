@@ -90,7 +90,8 @@ class TransformersJudge(GenerativeJudge):
         revision: str | None = None,
     ):
         self.path = Path(model).expanduser().resolve()
-        self.model_type = _model_type(self.path)
+        config = _checkpoint_config(self.path)
+        self.model_type = _model_type(self.path, config)
         self.family = _FAMILIES[self.model_type]
         self.hears = self.family.modality
         self.name = name or self.path.name
@@ -101,7 +102,7 @@ class TransformersJudge(GenerativeJudge):
         self.setup(mode=mode, media_spec=spec, batch_size=batch_size, use_subtitle=use_subtitle)
         self.generation_limits(max_new_tokens, seed)
         self.revision = revision or checkpoint_revision(self.path)
-        self.context = context_limit(_read_json(self.path / "config.json"))
+        self.context = context_limit(config)
 
         torch, transformers = _import_backend()
         self._torch = torch
@@ -295,11 +296,17 @@ def context_limit(config: dict[str, Any]) -> tuple[int, str] | None:
 # -- loading helpers -------------------------------------------------------------
 
 
-def _model_type(path: Path) -> str:
+def _checkpoint_config(path: Path) -> dict[str, Any]:
+    """The checkpoint folder's ``config.json`` (its family, its context), or a one-line error when there is none."""
     config = path / "config.json"
     if not config.is_file():
         raise InputError(f"{path}: not a Hugging Face checkpoint folder (no config.json); give model= a local folder")
-    model_type = _read_json(config).get("model_type")
+    return _read_json(config)
+
+
+def _model_type(path: Path, config: dict[str, Any]) -> str:
+    """The checkpoint's ``model_type``, one the judge supports, or a one-line error listing them."""
+    model_type = config.get("model_type")
     if model_type not in _FAMILIES:
         raise InputError(
             f"{path}: model_type {model_type!r} is not supported by the transformers judge; "
