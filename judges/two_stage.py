@@ -86,8 +86,8 @@ class TwoStageJudge(Judge):
         while clips:
             error = self._not_asked_error()
             if error is not None:  # stage two would not be asked: describing the clips would be work thrown away
-                return verdicts + [Verdict.failed(self.name, clip.name, f"stage 2 ({getattr(self.extractor, 'name', 'extractor')}): "
-                                                  f"{error}", transient=True) for clip in clips]
+                return verdicts + [Verdict.failed(self.name, clip.name, f"{self._stage_two()}: {error}", transient=True)
+                                   for clip in clips]
             given_up = getattr(self.extractor, "server_given_up", None)
             if len(clips) > 1 and (probe or callable(given_up) and given_up()):
                 # only the request that tries its server again would be asked, or the first may be refused: one clip for
@@ -122,18 +122,19 @@ class TwoStageJudge(Judge):
     def _second_stage(self, clip: Clip, first: Verdict, read_again: bool = True) -> Verdict:
         """Stage two of ``clip`` on stage one's verdict; its words' reading is kept (to be read again after a parser
         change) only if ``read_again``: the extractor reads answers as the parser alone does (:func:`reads_again`)."""
+        stage_one = f"stage 1 ({self.describer.name})"
         if not first.ok:
-            stage = f"stage 1 ({self.describer.name})"
-            failed = Verdict.failed(self.name, clip.name, f"{stage}: {first.error}", first.seconds, first.raw, transient=first.transient)
+            failed = Verdict.failed(self.name, clip.name, f"{stage_one}: {first.error}", first.seconds, first.raw,
+                                    transient=first.transient)
             if first.reading is not None:  # its answer unreadable: a new parser may read a description, then stage two is due
-                failed.reading = {**first.reading, "stage": stage, "stage_one_of_two": True}
+                failed.reading = {**first.reading, "stage": stage_one, "stage_one_of_two": True}
             return failed
         if not (first.description or "").strip():
-            return Verdict.failed(self.name, clip.name, f"stage 1 ({self.describer.name}) gave no description", first.seconds, first.raw)
+            return Verdict.failed(self.name, clip.name, f"{stage_one} gave no description", first.seconds, first.raw)
         second = self.extractor.extract(first.description, clip.subtitle, clip=clip.name)
         if not second.transient:  # the server's answer (words or none): it took the settings and key, or refused_error says so
             self._extractor_answered = True
-        stage = f"stage 2 ({getattr(self.extractor, 'name', 'extractor')})"
+        stage = self._stage_two()
         reading = None if second.reading is None or not read_again else {**second.reading, "stage": stage}
         if first.reading is not None:  # the description read from the describer's answer: a new parser may read another
             described = {"raw": first.raw, "token_limit": first.reading.get("token_limit"), "cut": first.reading.get("cut")}
@@ -150,6 +151,10 @@ class TwoStageJudge(Judge):
             transient=not second.ok and second.transient,
             reading=reading,
         )
+
+    def _stage_two(self) -> str:
+        """How an error of stage two names it: ``stage 2 (<extractor's name>)``."""
+        return f"stage 2 ({getattr(self.extractor, 'name', 'extractor')})"
 
     def cache_identity(self) -> dict[str, Any]:
         extractor = self.extractor.cache_identity() if hasattr(self.extractor, "cache_identity") else type(self.extractor).__name__
