@@ -115,15 +115,15 @@ def _strings_in(data: object, held: bool, checklist_value: Callable[[str], bool]
             return [str(key) for key in data]  # {"happy": 0.9}: the keys are the words
         if data and all(isinstance(value, bool) for value in data.values()):
             return [str(key) for key, value in data.items() if value]  # {"happy": true, "sad": false}: the keys set true
-        if (data and checklist_value is not None and not any(_names_the_answer(key) or _ranks_the_answer(key) for key in data)
+        answer_keys = [key for key in data if _names_the_answer(key) or _ranks_the_answer(key)]
+        if (data and checklist_value is not None and not answer_keys
                 and all(isinstance(value, str) and checklist_value(value) and _WORD_KEY.fullmatch(str(key)) for key, value in data.items())):
             return [f"{key}: {value}" for key, value in data.items()]  # {"happy": "yes", "sad": "no"}: read as "happy: yes, sad: no"
         # {"emotion": "happy", "confidence": "high"}, {"primary": "happy", "intensity": "strong"}: only the emotion
-        if any(_names_the_answer(key) or _ranks_the_answer(key) for key in data):
+        if answer_keys:
             if _said_absent(data):
                 return []  # {"emotion": "sad", "present": false}: the model says it is not there
-            return [word for key in data if _names_the_answer(key) or _ranks_the_answer(key)
-                    for word in _strings_in(data[key], True, checklist_value)]
+            return [word for key in answer_keys for word in _strings_in(data[key], True, checklist_value)]
         named = _item_name_words(data) if held else []
         if named:  # {"emotions": [{"name": "happy", "confidence": "high"}]}: only the name
             return [] if _said_absent(data) else named
