@@ -64,7 +64,9 @@ _FIRST_ITEM = r"(?!1[.)][ \t]*[^\W\d_])"
 # A numbered list's number opening an item's value ("Result: 1. happy").
 _LIST_NUMBER = re.compile(r"^\d{1,2}[.)][ \t]*(?=[^\W\d_])")
 # A score after a word ("happy: 0.9", "sad=30%", "happy: 90 percent"): the word is the answer.
-_SCORE = re.compile(r"(?<=[^\W\d_])[ \t]*[:=\uff1a][ \t]*" + _FIRST_ITEM + r"\d+(?:\.\d+)?(?:%|[ \t]*per[ \t]?cent\b)?",
+# A word's score: a number, as a percentage too ("0.9", "30%", "90 percent").
+_SCORE_VALUE = r"\d+(?:\.\d+)?(?:%|[ \t]*per[ \t]?cent\b)?"
+_SCORE = re.compile(r"(?<=[^\W\d_])[ \t]*[:=\uff1a][ \t]*" + _FIRST_ITEM + _SCORE_VALUE,
                     re.IGNORECASE)
 # A field or heading whose value is a number, as an item of its own ("Confidence: 0.9", "Intensity: 7/10", "Score: 80%",
 # "Confidence: 90 percent", "Intensity: 8/10 - strong", "Valence: -0.5", "强度：8" intensity): a property of the answer, no word
@@ -108,17 +110,17 @@ _DESCRIBING_ONLY = frozenset({"mixed", "complex", "diverse", "multifaceted"})
 # and guilt)"): its words are the answer's, not a remark to drop (_REMARK).
 _DESCRIBED_REMARK = re.compile(r"\b(" + "|".join(sorted(_DESCRIBING, key=len, reverse=True)) + r")[ \t]*[(\uff08]"
                                r"(?=[^()\uff08\uff09\n]*[^\W\d_])([^()\uff08\uff09\n]*)[)\uff09]", re.IGNORECASE)
-# A hedge before a word ("probably sadness", "most likely anger", "either happy or sad", "a sense of relief", "of shock",
-# "maybe a hint of sadness", "a mix of joy", "seems tired", "not happy, rather annoyed", "not sad, just tired", "calm, though
-# not relieved"): the word is the answer.
-_HEDGE = re.compile(r"^(?:most likely|likely|probably|possibly|perhaps|maybe|clearly|obviously|apparently|definitely|mainly"
-                    r"|mostly|primarily|predominantly|overall|rather|instead|just|only|(?:al)?though|either|something like"
-                    r"|(?:seems|appears|looks)(?: to be)?"
-                    r"|(?:an? )?(?:sense|feelings?|hint|touch|tinge|trace|note|mix|mixture|combination|blend) of|of)\s+")
-# Such a hedge left alone after a word ("happy, maybe", "happy, sad, possibly"; "开心，可能": HEDGE_ZH): it names no emotion, so
-# a list skips it, and an answer of it alone ("maybe") is an error.
+# Hedging adverbs, no word left alone after a word either ("happy, maybe", "happy, sad, possibly"; "开心，可能": HEDGE_ZH): a
+# list skips them, and an answer of one alone ("maybe") is an error.
 _HEDGE_ALONE = frozenset({"most likely", "likely", "probably", "possibly", "perhaps", "maybe", "clearly", "obviously", "apparently",
                           "definitely", "mainly", "mostly", "primarily", "predominantly"})
+# A hedge before a word ("probably sadness", "most likely anger", "either happy or sad", "a sense of relief", "of shock",
+# "maybe a hint of sadness", "a mix of joy", "seems tired", "not happy, rather annoyed", "not sad, just tired", "calm, though
+# not relieved"): the word is the answer; the adverbs of _HEDGE_ALONE among them.
+_HEDGE = re.compile(r"^(?:" + "|".join(sorted(_HEDGE_ALONE, key=lambda word: (-len(word), word)))
+                    + r"|overall|rather|instead|just|only|(?:al)?though|either|something like"
+                    r"|(?:seems|appears|looks)(?: to be)?"
+                    r"|(?:an? )?(?:sense|feelings?|hint|touch|tinge|trace|note|mix|mixture|combination|blend) of|of)\s+")
 # An intensity before a word ("a little bit nervous"): part of the word, but not counted against MAX_WORDS_PER_LABEL.
 _GRADE = re.compile(r"^(?:a (?:little )?bit|a little|a tad|slightly|somewhat|very|quite|really|extremely|deeply|mildly|fairly"
                     r"|pretty|so|too)\s+")
@@ -305,7 +307,7 @@ _CHECKLIST_STOP = re.compile(r"(?:^|(?<=[,;.:!\u3002\uff01]))([ \t]*(?:\d{1,2}[.
 # The same after a score ("Happy: 0.8. Sad: 0.2.", "Happy: 80%. Sad: 20%!", "Confidence: 0.9. Intensity: 7."): a line break,
 # so that _SCORE reads each word's score (and _FIELD_SCORE each field's line) as on lines, not the rest as "Happy. Sad", and an
 # explanation after it ("... Sad: 0.2. Reason: she smiles, laughs") is dropped as on its own line.
-_SCORE_STOP = re.compile(r"(?<=[^\W\d_])([ \t]*[:=][ \t]*" + _FIRST_ITEM + r"\d+(?:\.\d+)?(?:%|[ \t]*per[ \t]?cent\b)?)[.!]"
+_SCORE_STOP = re.compile(r"(?<=[^\W\d_])([ \t]*[:=][ \t]*" + _FIRST_ITEM + _SCORE_VALUE + r")[.!]"
                          r"(?=[ \t]+[^\W\d_]+(?:[ '-][^\W\d_]+){0,2}[ \t]*[:=])", re.IGNORECASE)
 # A run of white space: read as one space, or one line break or tab if it holds one (a broken model's thousands of spaces or
 # blank lines; a tab separates words as a line break does: "happy\t\tsad" is two words), the rules read the same, and their patterns around white space ("\s+and\s+", a line's "\s*#*\s*") stay linear in

@@ -42,15 +42,17 @@ JOINER_ZH = re.compile("(?<=[" + HAN + "]{2})(?:\u4ee5\u53ca|\u6216\u8005"
                        "|(?<!\u53ef)\u6216(?![\u8bb8\u8a31]))"  # 或, not in 不可或缺, 或许
                        "(?=[" + HAN + "]{2})")
 OR_ZH = ("\u6216\u8005", "\u6216")
-OPENER_ZH = re.compile("^(?:\u4f46\u662f|\u4f46|\u4e0d\u8fc7|\u4e0d\u904e|\u800c\u4e14|\u5e76\u4e14|\u4e26\u4e14|\u540c\u65f6|\u540c\u6642|\u53ef\u80fd\u662f|\u53ef\u80fd|\u4e5f\u8bb8|\u4e5f\u8a31|\u6216\u8bb8|\u6216\u8a31|\u5927\u6982|\u4f3c\u4e4e|\u597d\u50cf)(?=.{2})")
-# A conjunction left alone at the end of an answer or between commas ("开心，但是" happy, but; "开心，而且"), as English "and", "or",
-# "but" are: no word. The same words opening an item before a word are OPENER_ZH's ("但是有点紧张").
-FILLER_ZH = frozenset({"\u4f46\u662f", "\u4f46", "\u4e0d\u8fc7", "\u4e0d\u904e", "\u800c\u4e14", "\u5e76\u4e14", "\u4e26\u4e14",
-                       "\u540c\u65f6", "\u540c\u6642", "\u4ee5\u53ca", "\u6216\u8005", "\u548c", "\u6216"})
-# A hedge left alone after a word ("开心，可能" happy, maybe; "开心，也许"), as English "happy, maybe": no word. The same words opening
-# an item before a word are OPENER_ZH's ("可能是开心").
+# Conjunctions ("but", "and also", "at the same time") and hedges ("maybe", "seems"): left alone between commas or at the end
+# ("开心，但是" happy, but; "开心，可能" happy, maybe), no word, as English "happy, and" and "happy, maybe" (FILLER_ZH, HEDGE_ZH);
+# opening an item before a word ("但是有点紧张", "可能是开心"), dropped from it (OPENER_ZH).
+_CONJUNCTIONS_ZH = frozenset({"\u4f46\u662f", "\u4f46", "\u4e0d\u8fc7", "\u4e0d\u904e", "\u800c\u4e14", "\u5e76\u4e14", "\u4e26\u4e14",
+                              "\u540c\u65f6", "\u540c\u6642"})
 HEDGE_ZH = frozenset({"\u53ef\u80fd", "\u53ef\u80fd\u662f", "\u4e5f\u8bb8", "\u4e5f\u8a31", "\u6216\u8bb8", "\u6216\u8a31",
                       "\u5927\u6982", "\u4f3c\u4e4e", "\u597d\u50cf"})
+# alone, also the joiners ("以及", "或者", "和", "或": JOINER_ZH between two words)
+FILLER_ZH = _CONJUNCTIONS_ZH | {"\u4ee5\u53ca", "\u6216\u8005", "\u548c", "\u6216"}
+# the longer first ("但是" before "但", "可能是" before "可能"), before at least two more characters
+OPENER_ZH = re.compile("^(?:" + "|".join(sorted(_CONJUNCTIONS_ZH | HEDGE_ZH, key=lambda word: (-len(word), word))) + ")(?=.{2})")
 # An item's number before 、 on the same line as other items ("1、开心 2、难过", "一、开心 二、难过"; Chinese numerals 一 to 十),
 # at the start, after white space or a separator, before a word: read as a line break, as in "1、开心\n2、难过", so that the
 # number is no word (一) nor part of the word before it ("开心 二"); after a colon (group 1) it is dropped, the colon kept, so
