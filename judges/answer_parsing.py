@@ -227,6 +227,10 @@ _CONJUNCTION = re.compile(r"\s+(?:and|or|nor|&|but(?: also)?)\s+|(?<!\bnot)\s+ye
 _JOINED = re.compile(f"({_CONJUNCTION.pattern})")
 # "and so on" is "so on" once its "and" is split off
 _FILLER = {"etc", "so on", "so forth", "many more", "more", "others", "respectively", "and", "or", "but"}  # "happy, sad, and"
+# What a list item standing alone names no emotion as: a filler, a conjunction or a hedge, English or Chinese.
+_NO_WORD_ALONE = frozenset(_FILLER | FILLER_ZH | _HEDGE_ALONE | HEDGE_ZH)
+# Punctuation and markup around a list item, not part of its word.
+_PIECE_EDGES = " .!?*`-\u2026\u3002\uff01\uff1f"
 _WORD_CHARS = re.compile(r"^[^\W\d_]+(?:[' -][^\W\d_]+)*$")
 # Not emotion words: a clause with a pronoun subject or a possessive ("I don't know", "I'm sorry", "she smiles", "the person
 # smiles", "everyone looks tense", "their expressions show joy"), a non-answer, "emotions" itself (what is left of "a mix of
@@ -460,7 +464,7 @@ def _checklist_stop(item: re.Match[str]) -> str:
     if _FIELD.match(item[2].lower() + ":") or _names_field(item[2]) or _ANSWER_HEAD.match(_head_noun(item[2])):
         # "Emotion: happy. Confidence: high.": a field's short value ends its item too, its separator as it is
         return f"{item[1]}\n" if len(value.split()) <= MAX_WORDS_PER_LABEL else item[0]
-    if not (_SAID_PRESENT.match(value) or _SAID_ABSENT.match(value)):
+    if not _is_checklist_value(value):
         return item[0]
     return f"{item[1][: item.start(2) - item.start(1)]}{item[2]}: {item[3]}\n"
 
@@ -504,9 +508,9 @@ def _read_list(body: str) -> tuple[list[str], int, int]:
             rejected += 1
             continue
         for piece in _pieces(part):
-            piece = piece.strip(" .!?*`-\u2026\u3002\uff01\uff1f")
-            piece = UNSHOWN_ZH.sub("", piece).rstrip(" .!?*`-\u2026\u3002\uff01\uff1f")  # "开心但不明显", "开心。但不明显": 开心
-            if not piece or piece in _FILLER or piece in FILLER_ZH or piece in _HEDGE_ALONE or piece in HEDGE_ZH:  # "happy, sad, and", "开心，但是"
+            piece = piece.strip(_PIECE_EDGES)
+            piece = UNSHOWN_ZH.sub("", piece).rstrip(_PIECE_EDGES)  # "开心但不明显", "开心。但不明显": 开心
+            if not piece or piece in _NO_WORD_ALONE:  # "happy, sad, and", "happy, maybe", "开心，但是"
                 continue
             piece = OPENER_ZH.sub("", _AFFIRMED.sub("", piece))
             while (unhedged := _HEDGE.sub("", piece, count=1)) != piece:  # "maybe a hint of sadness"
