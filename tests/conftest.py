@@ -91,3 +91,14 @@ def dev_names(data_root):
 @pytest.fixture(scope="session")
 def outputs_dir(data_root) -> Path:
     return data_root / "ovmerd" / "outputs"
+
+
+@pytest.fixture
+def new_parser(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An answer parser of another version that reads every answer's words in upper case, in this process: what a
+    merov-cojudge upgrade reading some answers otherwise looks like to a verdict cache."""
+    from judges import answer_parsing
+
+    read = answer_parsing.words_from_answer
+    monkeypatch.setattr(answer_parsing, "PARSER_VERSION", "2099-01-01.1")
+    monkeypatch.setattr(answer_parsing, "words_from_answer", lambda text: ([w.upper() for w in read(text)[0]], read(text)[1]))

@@ -33,14 +33,6 @@ def read_by_old_parser(verdict: Verdict) -> Verdict:
     return verdict
 
 
-@pytest.fixture
-def new_parser(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A parser of another version that reads every answer's words in upper case."""
-    read = answer_parsing.words_from_answer
-    monkeypatch.setattr(answer_parsing, "PARSER_VERSION", "2099-01-01.1")
-    monkeypatch.setattr(answer_parsing, "words_from_answer", lambda text: ([w.upper() for w in read(text)[0]], read(text)[1]))
-
-
 def test_a_verdict_read_from_an_answer_records_the_parser_and_what_it_was_told():
     verdict = verdict_from_answer("j", "c1", "Happy, reliev", "labels", 1.5, "max_tokens=8", True)
     assert verdict.reading == {"parser": PARSER_VERSION, "mode": "labels", "token_limit": "max_tokens=8", "cut": True}

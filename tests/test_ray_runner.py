@@ -17,7 +17,6 @@ import pytest
 import ray  # [dev] includes [ray]: a missing Ray is a failed install, not a skip
 from ray.util.annotations import RayDeprecationWarning
 
-from judges import answer_parsing  # noqa: E402
 from judges.answer_parsing import verdict_from_answer  # noqa: E402
 from judges.base import Judge  # noqa: E402
 from judges.clip import Clip  # noqa: E402
@@ -161,12 +160,10 @@ class AnsweringJudge(Judge):
 
 
 @pytest.mark.slow
-def test_verdicts_judged_on_the_cluster_are_read_again_after_a_parser_change_not_asked_again(ray_cluster, tmp_path, monkeypatch):
+def test_verdicts_judged_on_the_cluster_are_read_again_after_a_parser_change_not_asked_again(ray_cluster, tmp_path, request):
     cache, marker = tmp_path / "verdicts.sqlite", tmp_path / "calls.txt"
     run_judges_ray([AnsweringJudge(str(marker))], ["c1", "c2"], cache=cache, progress=False)
-    read = answer_parsing.words_from_answer
-    monkeypatch.setattr(answer_parsing, "PARSER_VERSION", "2099-01-01.1")  # in this process, where the cache is read
-    monkeypatch.setattr(answer_parsing, "words_from_answer", lambda text: ([w.upper() for w in read(text)[0]], read(text)[1]))
+    request.getfixturevalue("new_parser")  # in this process, where the cache is read
     again = run_judges_ray([AnsweringJudge(str(marker))], ["c1", "c2"], cache=cache, progress=False)["answering"]
     assert sorted(calls(marker)) == ["c1", "c2"]
     assert [again[c].words for c in ("c1", "c2")] == [["HAPPY"], ["HAPPY"]]  # "reliev", cut off, still left out
