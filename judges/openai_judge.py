@@ -64,6 +64,8 @@ _OWN_FIELDS = {"model": "use the model option", "messages": "the judge writes th
                "max_completion_tokens": "use the max_tokens option (sent as max_completion_tokens to a server that asks for it)"}
 # of those, the ones a 4xx may name as its cause (its param) that are the judge's settings, the same for every clip
 _SETTING_FIELDS = _OWN_FIELDS.keys() - {"messages"}
+# how a failure the server's state made (not the clip) says it is not stored: the next run with a cache asks again
+_ASKED_AGAIN = "not cached, so the next run (with --cache) asks again"
 _ASK_AGAIN_AFTER = 30.0  # seconds after a server was last found unreachable that a judge which gave it up tries it once more
 
 
@@ -502,7 +504,7 @@ class OpenAIJudge(Judge):
         else:  # never reached, and not refused as by a loading server: a wrong host, or one that drops packets
             head += " and has not answered once"
             fix = "check that base_url is the server's URL and that the server is running, and rerun"
-        return (f"{head}; not cached, so the next run (with --cache) asks again: {fix} (a rerun in this Python session, a "
+        return (f"{head}; {_ASKED_AGAIN}: {fix} (a rerun in this Python session, a "
                 f"notebook's, is not asked until {_ASK_AGAIN_AFTER:g} s after the last miss)")
 
     def _refuse_if_unreachable(self, claim: bool = True) -> None:
@@ -579,8 +581,7 @@ class OpenAIJudge(Judge):
                         problem += self._key_hint(exc.code)
                         if exc.code == 401:  # the key, every clip's answer: later ones not sent (a 403 may be one clip's content)
                             self._refused = (self._sent_as(fields), problem, "API key")
-                        raise _RequestFailed(f"{problem}; not cached, so the next run (with --cache) asks again",
-                                             transient=True) from None
+                        raise _RequestFailed(f"{problem}; {_ASKED_AGAIN}", transient=True) from None
                     if exc.code == 400 and param == "temperature":  # OpenAI's reasoning models take only 1, or none
                         problem += self._temperature_hint(said)
                     if exc.code != 429 and exc.code < 500:
@@ -593,8 +594,7 @@ class OpenAIJudge(Judge):
                         if not (too_long or wants) and (setting or exc.code == 404):
                             self._refused = (self._sent_as(fields), problem, "settings")  # every clip's answer: later ones not sent
                         if exc.code == 404:  # the server's state (the models it serves: a proxy's nodes still loading): not cached
-                            raise _RequestFailed(f"{problem}; not cached, so the next run (with --cache) asks again",
-                                                 transient=True) from None
+                            raise _RequestFailed(f"{problem}; {_ASKED_AGAIN}", transient=True) from None
                         raise _RequestFailed(problem, transient=too_long, wants_max_completion_tokens=wants) from None
                     asked = _retry_after(exc.headers)
                 except (urllib.error.URLError, ConnectionError, http.client.HTTPException, OSError) as exc:  # a timeout is an OSError
@@ -624,9 +624,8 @@ class OpenAIJudge(Judge):
         refused = self._refused
         if refused is None or refused[0] != self._sent_as(fields):
             return None
-        return (f"not asked, the server having refused the same {refused[2]} on an earlier clip: {refused[1]}; not cached, so "
-                "the next run (with --cache) asks again, the judge built anew (this judge object, as a notebook keeps it, asks "
-                "again only once its settings change)")
+        return (f"not asked, the server having refused the same {refused[2]} on an earlier clip: {refused[1]}; {_ASKED_AGAIN}, "
+                "the judge built anew (this judge object, as a notebook keeps it, asks again only once its settings change)")
 
     def _sent_as(self, fields: dict[str, Any]) -> str:
         """What a request with these settings (``fields``) sends but its messages, as canonical JSON: the URL, the settings,
