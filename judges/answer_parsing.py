@@ -34,7 +34,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: some answer differently: a verdict records the version that read it (``Verdict.reading``), and a cached one read by
 #: another is read again from its answer (:func:`judges.answers_read_again.read_again`), so words read by an older
 #: parser are never replayed.
-PARSER_VERSION = "2026-11-24.46"
+PARSER_VERSION = "2026-11-24.47"
 
 
 #: A label longer than this many words is a sentence, not an emotion word.
@@ -81,12 +81,12 @@ _SENTENCE_LEAD_IN = re.compile(
     r"^(?:the\s+)?(?:[\w'\u2019]+\s+){0,3}?(?:emotions?|emotional states?|feelings?)(?:\s+[\w'\u2019]+){0,5}?"
     r"\s+(?:are|is|include|includes|would be|seem to be|seems to be|appear to be|appears to be)(?:\s+(?:one|those|that|a mix|a mixture|a combination|a blend) of)?\s+", re.IGNORECASE)
 # A person said to feel, seem, look or appear, as such a lead-in ("She feels", "The person seems", "The young man appears to
-# be", "They look"): dropped only when every item after it reads as a word, no phrase ("He looks angry.", "The person seems
+# be", "They look", the model as the person "I feel"): dropped only when every item after it reads as a word, no phrase ("He looks angry.", "The person seems
 # happy and a bit nervous."; not "They seem to be having a conversation", "He seems calm and looks at the ground"), else the
 # answer reads as it would without it (_subject_lead_in); not before a preposition, article or verb ("He looks at her", "She
 # feels like crying", "He appears to be a doctor", "She seems to smile"), whose items would read as words.
 _SUBJECT_LEAD_IN = re.compile(
-    r"^(?:he|she|they|(?:the|this|that)\s+(?:[^\W\d_]+\s+){0,2}?(?:person|man|woman|speaker|individual|character|boy|girl|child|guy"
+    r"^(?:i|he|she|they|(?:the|this|that)\s+(?:[^\W\d_]+\s+){0,2}?(?:person|man|woman|speaker|individual|character|boy|girl|child|guy"
     r"|lady|people|men|women))\s+(?:feels?|felt|seem(?:s|ed)?|look(?:s|ed)?|appear(?:s|ed)?)(?:\s+to\s+be)?\s+"
     r"(?!(?:at|like|to|as|into|around|away|down|up|over|back|towards?|through|out|in|on|for|from|off|after|forward|ahead|about"
     r"|the|his|her|their|its|this|that|an|a(?!\s+(?:little|bit|tad)\b))\b)", re.IGNORECASE)

@@ -843,6 +843,19 @@ def test_a_person_said_to_feel_seem_look_or_appear_is_a_lead_in_before_words(ans
     assert words_from_answer(answer) == (words, None)
 
 
+@pytest.mark.parametrize("answer, words", [("I feel happy, maybe a bit nervous", ["happy", "a bit nervous"]),
+                                           ("I feel happy and relieved.", ["happy", "relieved"])])
+def test_the_model_saying_i_feel_is_a_lead_in_before_words_as_she_feels_is(answer, words):
+    # the first gave only 'a bit nervous': 'I feel happy' was a clause, and the emotion word in it was lost
+    assert words_from_answer(answer) == (words, None)
+
+
+@pytest.mark.parametrize("answer", ["I feel like crying.", "I feel that she is happy.", "I feel sorry for him."])
+def test_the_model_saying_i_feel_before_a_phrase_is_still_an_error(answer):
+    words, error = words_from_answer(answer)
+    assert words == [] and error.startswith("unparseable answer:")
+
+
 @pytest.mark.parametrize("answer", ["He looks at her.", "She feels like crying.", "He appears to be a doctor.",
                                     "They seem to be having a conversation.", "He seems calm and looks at the ground."])
 def test_a_person_said_to_feel_seem_look_or_appear_before_a_phrase_is_still_an_error(answer):
