@@ -34,7 +34,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: some answer differently: a verdict records the version that read it (``Verdict.reading``), and a cached one read by
 #: another is read again from its answer (:func:`judges.answers_read_again.read_again`), so words read by an older
 #: parser are never replayed.
-PARSER_VERSION = "2026-11-24.47"
+PARSER_VERSION = "2026-11-24.48"
 
 
 #: A label longer than this many words is a sentence, not an emotion word.
@@ -335,7 +335,7 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
         return [], "empty answer"
     answer = _WHITE_RUN.sub(_one_white, answer)
     answer = answer.replace("\uff1a", ":")  # a full-width colon ("情绪：开心", "Anxious：紧张") reads as a colon
-    # "1、开心 2、难过", "一、开心 二、难过": an item on its own line; after a colon on the colon's ("情绪：1、开心 2、难过")
+    # "1、开心 2、难过", "一、开心 二、难过", "1.开心 2.难过": an item on its own line; after a colon on the colon's ("情绪：1、开心 2、难过")
     answer = NUMBERING_ZH.sub(lambda number: number[1] or "\n", answer)
     answer = EMOTION_UNSHOWN_ZH.sub(r"\1", answer)  # "情绪：不明显": read as "情绪不明显" (no clear emotion)
     answer = _REMARK.sub("", _DESCRIBED_REMARK.sub(r"\1, \2", answer))  # "happy (mostly)"; "mixed (happy and sad)": its words
