@@ -11,7 +11,7 @@ import re
 
 from judges.han_characters import HAN
 
-__all__ = ["ASPECT_ZH", "CLAUSE_ZH", "DENIED_ZH", "EMOTION_UNSHOWN_ZH", "FIELD_ZH", "FILLER_ZH", "HEDGE_ZH", "JOINER_ZH", "MAX_HAN_PER_LABEL",
+__all__ = ["ASPECT_ZH", "CLAUSE_ZH", "DENIED_ZH", "EMOTION_UNSHOWN_ZH", "FIELD_ZH", "FILLER_ZH", "GRADE_ZH", "HEDGE_ZH", "JOINER_ZH", "MAX_HAN_PER_LABEL",
            "NUMBERING_ZH", "OPENER_ZH", "OR_ZH", "SENTENCE_LEAD_IN_ZH", "UNSHOWN_ZH", "UNSURE_ZH"]
 
 # A denied emotion in Chinese: "没有..."/"沒有..." (no ...), "...不明显" (... not evident: "其他情绪不明显" other emotions not
@@ -49,6 +49,14 @@ _CONJUNCTIONS_ZH = frozenset({"\u4f46\u662f", "\u4f46", "\u4e0d\u8fc7", "\u4e0d\
                               "\u540c\u65f6", "\u540c\u6642"})
 HEDGE_ZH = frozenset({"\u53ef\u80fd", "\u53ef\u80fd\u662f", "\u4e5f\u8bb8", "\u4e5f\u8a31", "\u6216\u8bb8", "\u6216\u8a31",
                       "\u5927\u6982", "\u4f3c\u4e4e", "\u597d\u50cf"})
+# Intensities of two characters or more before a word ("非常 开心" very happy, "比较 紧张" rather nervous, "有点 难过" a bit sad),
+# as English _GRADE: part of the word after them, no word of their own where a space parts them from it.
+GRADE_ZH = frozenset({"\u975e\u5e38", "\u6bd4\u8f83", "\u6bd4\u8f03", "\u5341\u5206", "\u7279\u522b", "\u7279\u5225",
+                      "\u6709\u70b9", "\u6709\u9ede", "\u6709\u4e9b", "\u6709\u4e00\u70b9", "\u6709\u4e00\u9ede",
+                      "\u4e00\u70b9", "\u4e00\u9ede", "\u7a0d\u5fae", "\u7565\u5fae", "\u76f8\u5f53", "\u76f8\u7576",
+                      "\u66f4\u52a0", "\u6781\u5176", "\u6975\u5176", "\u6781\u5ea6", "\u6975\u5ea6", "\u683c\u5916",
+                      "\u9887\u4e3a", "\u9817\u70ba", "\u771f\u7684", "\u8fc7\u4e8e", "\u904e\u65bc", "\u8d85\u7ea7",
+                      "\u8d85\u7d1a", "\u5f88\u662f"})
 # alone, also the joiners ("以及", "或者", "和", "或": JOINER_ZH between two words)
 FILLER_ZH = _CONJUNCTIONS_ZH | {"\u4ee5\u53ca", "\u6216\u8005", "\u548c", "\u6216"}
 # the longer first ("但是" before "但", "可能是" before "可能"), before at least two more characters

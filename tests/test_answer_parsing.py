@@ -357,6 +357,19 @@ def test_a_chinese_list_numbered_with_a_full_stop_and_no_space_on_one_line_gives
     assert words_from_answer(answer) == (["开心", "难过"], None)
 
 
+@pytest.mark.parametrize("answer, words", [("开心 难过", ["开心", "难过"]), ("开心 难过 紧张。", ["开心", "难过", "紧张"]),
+                                           ("平静，开心 难过", ["平静", "开心", "难过"])])
+def test_chinese_words_parted_by_a_space_are_each_a_word(answer, words):
+    # '开心 难过' was the one word '开心 难过'
+    assert words_from_answer(answer) == (words, None)
+
+
+@pytest.mark.parametrize("answer", ["非常 开心", "比较 紧张", "有点 难过", "情绪 开心", "表情 开心", "他 很开心"])
+def test_a_space_after_a_chinese_grade_head_or_pronoun_does_not_part_words(answer):
+    # a grade, a head or a pronoun is no word of its own: the phrase reads as one piece, as without the space
+    assert words_from_answer(answer)[0] == [answer]
+
+
 @pytest.mark.parametrize("answer, on_lines", [("情绪：开心\n表情：1、微笑 2、眼神明亮", "情绪：开心\n表情：微笑\n眼神明亮"),
                                               ("强度：1、高", "强度：高")])
 def test_a_chinese_list_numbered_with_a_dun_comma_after_a_head_reads_as_the_head_and_its_items_on_lines(answer, on_lines):
