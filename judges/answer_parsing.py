@@ -35,7 +35,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: some answer differently: a verdict records the version that read it (``Verdict.reading``), and a cached one read by
 #: another is read again from its answer (:func:`judges.answers_read_again.read_again`), so words read by an older
 #: parser are never replayed.
-PARSER_VERSION = "2026-11-24.49"
+PARSER_VERSION = "2026-11-24.50"
 
 
 #: A label longer than this many words is a sentence, not an emotion word.
@@ -164,14 +164,16 @@ _PLEASANTRY = re.compile(r"^\s*(?:(?:sure|certainly|of course|absolutely)(?:\s*[
                          + r"(?=\s*[^\W\d_][^\n,;]*?(?:[,;|/\u2022\u00b7]|\s(?:and|&|[+\u2013\u2014-]|--|->|=>|[\u2192\u21d2])\s)"
                          r"\s*[^\W\d_])))\s*",
                          re.IGNORECASE)
+# A face, voice or body part, or how one is held: what a phrase explaining or describing a word names.
+_BODY_PART = (r"eyes?|eyebrows?|brows?|chin|chest|head|hands?|arms?|fists?|shoulders?|lips|mouth|jaw|face|voice|tone|gaze|forehead"
+              r"|cheeks|teeth|feet|foot|legs?|posture")
 # A word explained on its own line ("1. Happy: the person smiles.", "- Relieved - she sighs and sits back", "Fear - eyes
 # wide", "Joy - laughing openly"): the word is the answer, the explanation (a phrase with a pronoun, article, verb "to be" or
 # preposition, one naming a face, voice or body part, or an -ing word and its adverb) is not; a field name
 # ("Emotion: the person is happy") or a heading (_ASPECT) is no word, and a word after a word ("Anxious: nervous, worried") no explanation.
 _EXPLAINED = re.compile(r"^([ \t]*(?:\d{1,2}[.)]|[-*\u2022])?[ \t]*([^\W\d_]+(?:[ '-][^\W\d_]+){0,2}))[ \t]*(?::|[ \t]-)[ \t]*"
                         r"(?=[^\n]*\b(?:the|a|an|is|are|was|were|he|she|they|his|her|their|its|it|this|that|with|of|in|to|as|from|by"
-                        r"|on|at|eyes?|eyebrows?|brows?|chin|chest|head|hands?|arms?|fists?|shoulders?|lips|mouth|jaw|face|voice"
-                        r"|tone|gaze|forehead|cheeks|teeth|feet|foot|legs?|posture|[^\W\d_]+ing[ \t]+[^\W\d_]+ly)\b)\S+(?:[ \t]+\S+)+[ \t]*$",
+                        r"|on|at|" + _BODY_PART + r"|[^\W\d_]+ing[ \t]+[^\W\d_]+ly)\b)\S+(?:[ \t]+\S+)+[ \t]*$",
                         re.MULTILINE | re.IGNORECASE)
 # A numbered list's next item after a comma or semicolon on the same line ("1. Happy - she smiles, 2. Relieved - she sighs"):
 # read from its own line, so that the explanation _EXPLAINED reads after a word ends where the next item begins.
@@ -528,10 +530,20 @@ def _read_list(body: str) -> tuple[list[str], int, int]:
                 denied += 1
             elif len(_GRADE.sub("", piece).split()) > MAX_WORDS_PER_LABEL or len(HAN_CHARACTER.findall(piece)) > MAX_HAN_PER_LABEL:
                 rejected += 1
-            elif piece not in seen:
+            elif piece not in seen and not _shows_how(piece):  # "tired, with weary eyes": how the word shows, no word
                 seen.add(piece)
                 words.append(piece)
     return words, rejected, denied
+
+
+def _shows_how(piece: str) -> bool:
+    """Whether a list item is a "with" phrase naming a face, voice, body part or what it does ("with weary eyes", "with
+    furrowed brows", "with a frown"): it describes how the word before it shows, no word (and, short enough to pass for
+    one, no noise either; a longer one is noise as before). One naming neither ("with regret", "with some anxiety") reads
+    as before."""
+    words = piece.split()
+    return words[0] == "with" and any(re.fullmatch(_BODY_PART, word) or _ASPECT.fullmatch(word)
+                                      or (_NOT_A_FEELING.fullmatch(word) and not word.endswith("ing")) for word in words[1:])
 
 
 def _around_colon(item: str) -> list[str]:

@@ -875,6 +875,19 @@ def test_the_model_saying_i_feel_before_a_phrase_is_still_an_error(answer):
     assert words == [] and error.startswith("unparseable answer:")
 
 
+@pytest.mark.parametrize("answer, words", [("She looks tired, with weary eyes", ["tired"]), ("Tired, with a frown", ["tired"]),
+                                           ("He looks serious, with furrowed eyebrows.", ["serious"]),
+                                           ("Calm, with relaxed shoulders", ["calm"])])
+def test_a_with_phrase_naming_a_face_or_body_part_after_a_word_describes_it_and_is_no_word(answer, words):
+    # they gave the description as a word ('with weary eyes'), and the first lost 'tired'
+    assert words_from_answer(answer) == (words, None)
+
+
+def test_a_long_with_phrase_describing_a_face_is_still_noise_in_a_sentence():
+    words, error = words_from_answer("In the video, a woman is sitting on a couch, with a neutral expression on her face")
+    assert words == [] and error.startswith("unparseable answer:")
+
+
 @pytest.mark.parametrize("answer", ["He looks at her.", "She feels like crying.", "He appears to be a doctor.",
                                     "They seem to be having a conversation.", "He seems calm and looks at the ground."])
 def test_a_person_said_to_feel_seem_look_or_appear_before_a_phrase_is_still_an_error(answer):
