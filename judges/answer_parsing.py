@@ -35,7 +35,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: some answer differently: a verdict records the version that read it (``Verdict.reading``), and a cached one read by
 #: another is read again from its answer (:func:`judges.answers_read_again.read_again`), so words read by an older
 #: parser are never replayed.
-PARSER_VERSION = "2026-11-24.50"
+PARSER_VERSION = "2026-11-24.51"
 
 
 #: A label longer than this many words is a sentence, not an emotion word.
@@ -281,6 +281,9 @@ _ANSWER_HEAD = re.compile(r"^(?:answers?|outputs?|results?|rankings?|labels?|wor
 # answer when it names the answer (_ANSWER_HEAD) and its other words only rank or name it (_HEAD_LINE_RANK: "Primary", "Final"),
 # no word; else as it is ("Happy:\nshe smiles", "Happy mood:\nshe smiles": a word, and the reasons for it after).
 _HEAD_LINE = re.compile(r"^\s*([^\W\d_]+(?:[ '-][^\W\d_]+){0,2})[ \t]*:[ \t]*(?=\n)")
+# A field's head alone on its line with its value on the next ("Intensity:\nhigh", "Confidence:\n0.9", "强度：\n高" intensity:
+# high): read on one line (_field_on_one_line), where the field rules make a level or number no word and no noise.
+_FIELD_LINE = re.compile(r"^([ \t]*(?:[-*\u2022][ \t]*)?([^\W\d_]+(?:[ '-][^\W\d_]+){0,2})[ \t]*:)[ \t]*\n([^\n]*)", re.MULTILINE)
 _HEAD_LINE_RANK = frozenset({"primary", "secondary", "tertiary", "main", "dominant", "other", "additional", "underlying", "overall",
                              "possible", "likely", "detected", "final", "predicted", "my", "the", "your", "top", "emotion", "emotions",
                              "emotional"})
@@ -341,6 +344,7 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
         return [], "empty answer"
     answer = _WHITE_RUN.sub(_one_white, answer)
     answer = answer.replace("\uff1a", ":")  # a full-width colon ("情绪：开心", "Anxious：紧张") reads as a colon
+    answer = _FIELD_LINE.sub(_field_on_one_line, answer)  # "Intensity:\nhigh": "Intensity: high"
     # "1、开心 2、难过", "一、开心 二、难过", "1.开心 2.难过": an item on its own line; after a colon on the colon's ("情绪：1、开心 2、难过")
     answer = NUMBERING_ZH.sub(lambda number: number[1] or "\n", answer)
     answer = EMOTION_UNSHOWN_ZH.sub(r"\1", answer)  # "情绪：不明显": read as "情绪不明显" (no clear emotion)
@@ -446,6 +450,17 @@ def _without_field_scores(line: str) -> str:
 def _names_field(head: str) -> bool:
     """Whether an item's head names a field or heading ("Confidence", "Confidence level", "Video", "强度" intensity), no word."""
     return bool(_FIELD_HEAD.match(_head_noun(head)) or _ASPECT.search(head) or ASPECT_ZH.search(head))
+
+
+def _field_on_one_line(line: re.Match[str]) -> str:
+    """A field's head alone on its line and its value on the next, as one line ("Intensity:\nhigh" -> "Intensity: high") when
+    the head names a property of the answer (_FIELD_HEAD, FIELD_ZH; not the answer itself: "Mood:\nhappy") and the value
+    is a level or a number; else as it is."""
+    head, value = line[2], line[3].strip(" .!\u3002\uff01")
+    field = (_FIELD_HEAD.match(_head_noun(head)) and not _ANSWER_HEAD.match(_head_noun(head))) or FIELD_ZH.search(head)
+    if field and (_SAID_PRESENT.match(value) or re.match(r"[-+]?\d", value)):
+        return f"{line[1]} {line[3].lstrip()}"
+    return line[0]
 
 
 def _hyphen_as_colon(item: re.Match[str]) -> str:

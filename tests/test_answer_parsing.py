@@ -1383,6 +1383,16 @@ def test_a_field_line_after_the_answer_with_a_level_for_its_value_gives_no_word(
     assert words_from_answer(answer) == (["happy", "relieved"], None)
 
 
+@pytest.mark.parametrize("answer", ["happy\nIntensity:\nhigh", "happy\nConfidence:\n0.9", "happy\nIntensity level:\n8/10"])
+def test_a_field_head_alone_on_its_line_with_its_value_on_the_next_gives_no_word(answer):
+    # they gave the head and the level as words ('intensity', 'high'), though 'Intensity: high' on one line gives none
+    assert words_from_answer(answer) == (["happy"], None)
+
+
+def test_a_field_head_alone_on_its_line_over_only_its_value_is_an_error_as_on_one_line():
+    assert words_from_answer("Intensity:\nhigh")[1].startswith("unparseable answer:")
+
+
 def test_too_before_a_feeling_of_three_words_is_its_intensity_not_a_fourth_word():
     assert words_from_answer("sad, too tired to care") == (["sad", "too tired to care"], None)
 
