@@ -52,6 +52,11 @@ _NOT_A_NAME = re.compile(r"^\s*(?:[-+]?\d+(?:\.\d+)?\s*%?|[-\u2013\u2014]+|yes|n
                          r"|(?:emotion|label|word)\s*#?\d+)?\s*$", re.IGNORECASE)
 # A key that reads as an emotion word in a checklist ("happy", "very happy", "开心"): its value may say whether it is felt.
 _WORD_KEY = re.compile(r"[^\W\d_]+(?:[ '-][^\W\d_]+){0,2}")
+# Keys beside a checklist's words that explain or qualify the answer ({"happy": "yes", "reason": "she smiles"}, "confidence":
+# 0.9, "overall_intensity": "high"; by their last word): they hold no words, and leave the object a checklist.
+_FIELD_KEY_WORDS = frozenset({"reason", "reasons", "reasoning", "explanation", "explanations", "rationale", "justification",
+                              "evidence", "note", "notes", "comment", "comments", "analysis", "description", "summary", "context",
+                              "observation", "observations", "clues", "confidence", "certainty", "intensity", "score", "level"})
 
 
 def json_answer_text(answer: str, checklist_value: Callable[[str], bool] | None = None) -> str:
@@ -65,8 +70,9 @@ def json_answer_text(answer: str, checklist_value: Callable[[str], bool] | None 
     ``is_present`` or ``emotion_present`` says false;
     otherwise every string value is, except in an object of only scores (``{"happy": 0.9}``), whose keys are the words,
     and in one of only flags (``{"happy": true, "sad": false}``), whose keys set true are; an object whose keys are words and
-    whose values are all ``checklist_value`` (``{"happy": "yes", "sad": "no"}``, ``{"happy": "high", "sad": "low"}``) is a
-    checklist, given as its text's items (``"happy: yes, sad: no"``) for the caller's checklist rules to read;
+    whose values are all ``checklist_value`` (``{"happy": "yes", "sad": "no"}``, ``{"happy": "high", "sad": "low"}``), beside
+    keys that explain or qualify them at most (``"reason"``, ``"confidence"``), is a checklist, given as its text's items
+    (``"happy: yes, sad: no"``) for the caller's checklist rules to read;
     nested objects (``[{"label": "happy", "score": 0.9}]``) are read the same way, and in one held by a key naming the
     answer (``{"emotions": [{"name": "happy", "confidence": "high"}]}``) only its ``name`` (else ``value``, ``type``,
     ``category``; not a blank, a score, a level or a rank such as ``"0.8"``, ``"high"`` or ``"primary"``) holds words. Text after the value is an
@@ -116,9 +122,11 @@ def _strings_in(data: object, held: bool, checklist_value: Callable[[str], bool]
         if data and all(isinstance(value, bool) for value in data.values()):
             return [str(key) for key, value in data.items() if value]  # {"happy": true, "sad": false}: the keys set true
         answer_keys = [key for key in data if _names_the_answer(key) or _ranks_the_answer(key)]
-        if (data and checklist_value is not None and not answer_keys
-                and all(isinstance(value, str) and checklist_value(value) and _WORD_KEY.fullmatch(str(key)) for key, value in data.items())):
-            return [f"{key}: {value}" for key, value in data.items()]  # {"happy": "yes", "sad": "no"}: read as "happy: yes, sad: no"
+        # {"happy": "yes", "sad": "no"}: read as "happy: yes, sad: no"; a key explaining it ("reason") holds no word
+        checklist = {key: value for key, value in data.items() if not _is_field_key(key)} or data  # {"intensity": "high"}: as before
+        if (checklist and checklist_value is not None and not answer_keys
+                and all(isinstance(value, str) and checklist_value(value) and _WORD_KEY.fullmatch(str(key)) for key, value in checklist.items())):
+            return [f"{key}: {value}" for key, value in checklist.items()]
         # {"emotion": "happy", "confidence": "high"}, {"primary": "happy", "intensity": "strong"}: only the emotion
         if answer_keys:
             if _said_absent(data):
@@ -153,6 +161,13 @@ def _is_presence_key(key: object) -> bool:
     words = _key_words(key)
     return bool(_PRESENCE_KEY.match(str(key))) or (
         len(words) > 1 and words[-1] in _PRESENCE_KEY_WORDS and set(words[:-1]) <= _ANSWER_KEY_WORDS | {"is"})
+
+
+def _is_field_key(key: object) -> bool:
+    """A JSON key explaining or qualifying a checklist's words ("reason", "explanation", "confidence", "overall_intensity"),
+    by its last word: no word of the checklist."""
+    words = _key_words(key)
+    return bool(words) and words[-1] in _FIELD_KEY_WORDS
 
 
 def _names_the_answer(key: object) -> bool:

@@ -313,6 +313,14 @@ def test_a_json_object_of_checklist_values_gives_the_keys_said_felt(answer, word
     assert words_from_answer(answer) == (words, None)
 
 
+@pytest.mark.parametrize("answer, words", [('{"happy": "yes", "reason": "she smiles"}', ["happy"]),
+                                           ('{"happy": "yes", "sad": "no", "explanation": "she smiles, then laughs"}', ["happy"]),
+                                           ('{"happy": "high", "confidence": 0.9}', ["happy"])])
+def test_a_json_checklist_beside_a_key_explaining_or_qualifying_it_gives_the_keys_said_felt(answer, words):
+    # gave the value 'yes' as the word (the reason is a clause), as an object with other keys is no checklist
+    assert words_from_answer(answer) == (words, None)
+
+
 def test_a_json_object_of_levels_under_field_names_is_an_error_not_a_word():
     # gave the levels 'high' and 'low' as emotion words
     words, error = words_from_answer('{"intensity": "high", "confidence": "low"}')
