@@ -200,7 +200,7 @@ _OPENER = re.compile(r"^\s*(?:(?:in (?:summary|conclusion|short|brief|this case)
                      r"|i (?:think|believe|would say|guess)|i'd say|my (?:answer|guess)(?: is)?)\s*(?:[,:\uff1a]\s*|\s(?=\w))"
                      r"|based on (?:the|this) (?:video|clip|audio|subtitles?|description|information)\s*[,:\uff1a]\s*"
                      "|(?:\u6839\u636e|\u6839\u64da)(?:\u89c6\u9891|\u8996\u983b|\u753b\u9762|\u756b\u9762|\u5b57\u5e55|\u63cf\u8ff0|\u4ee5\u4e0a)"
-                     "(?:\u5185\u5bb9|\u5167\u5bb9|\u4fe1\u606f)?\s*[,:\uff1a\uff0c]\s*)",
+                     "(?:\u5185\u5bb9|\u5167\u5bb9|\u4fe1\u606f)?\\s*[,:\uff1a\uff0c]\\s*)",
                      re.IGNORECASE)
 # A field name opening an item ("Primary emotion: anger; secondary emotion: sadness", "Main: happy\nOther emotions: sad"; in
 # Chinese "次要情绪：紧张" secondary emotion, "情绪标签：" emotion labels, "情绪状态" emotional state, "情绪判断" / "情绪识别结果"
@@ -208,7 +208,7 @@ _OPENER = re.compile(r"^\s*(?:(?:in (?:summary|conclusion|short|brief|this case)
 _FIELD = re.compile(r"^(?:(?:primary|secondary|tertiary|main|dominant|other|additional|underlying|overall|possible|likely"
                     r"|detected|final)(?:\s+(?:emotions?|feelings?))?|emotions?|feelings?"
                     "|(?:\u4e3b\u8981|\u6b21\u8981|\u5176\u4ed6|\u5176\u5b83|\u53ef\u80fd\u7684?)?(?:\u60c5\u7eea|\u60c5\u7dd2|\u60c5\u611f)"
-                    "(?:\u6807\u7b7e|\u6a19\u7c64|\u8bcd|\u8a5e|\u72b6\u6001|\u72c0\u614b|\u5224\u65ad|\u5224\u65b7|(?:\u8bc6\u522b|\u8b58\u5225)?(?:\u7ed3\u679c|\u7d50\u679c)|\u8bc6\u522b|\u8b58\u5225)?)\s*[:\uff1a]\s*")
+                    "(?:\u6807\u7b7e|\u6a19\u7c64|\u8bcd|\u8a5e|\u72b6\u6001|\u72c0\u614b|\u5224\u65ad|\u5224\u65b7|(?:\u8bc6\u522b|\u8b58\u5225)?(?:\u7ed3\u679c|\u7d50\u679c)|\u8bc6\u522b|\u8b58\u5225)?)\\s*[:\uff1a]\\s*")
 # An apology before a refusal ("Sorry, I can't help with that.", "Unfortunately, as an AI, I cannot watch videos."): the
 # refusal is the answer, not the emotion word "sorry".
 _APOLOGY = re.compile(r"^\s*(?:sorry|i'm sorry|i am sorry|apologies|unfortunately)\s*[,.!:]\s*(?=(?:i|i'm|as an?)\b)", re.IGNORECASE)
@@ -216,7 +216,7 @@ _APOLOGY = re.compile(r"^\s*(?:sorry|i'm sorry|i am sorry|apologies|unfortunatel
 # reason, "注：仅供参考" note, "说明", "解释", "分析"...).
 _EXPLANATION = re.compile(r"[\r\n]\s*#*\s*(?:explanations?|reasons?|reasoning|rationale|justification|evidence|notes?|analysis"
                           "|\u539f\u56e0|\u7406\u7531|\u89e3\u91ca|\u89e3\u91cb|\u8bf4\u660e|\u8aaa\u660e|\u6ce8|\u5907\u6ce8|\u5099\u8a3b"
-                          "|\u6ce8\u610f|\u4f9d\u636e|\u4f9d\u64da|\u5206\u6790)\s*[:\uff1a].*",
+                          "|\u6ce8\u610f|\u4f9d\u636e|\u4f9d\u64da|\u5206\u6790)\\s*[:\uff1a].*",
                           re.IGNORECASE | re.DOTALL)
 # A remark in brackets after a word ("happy (mostly)", "sad (0.8)", "happy（开心）"), not a whole bracketed answer
 # ("Emotions: (happy, sad)") nor a bracketed word in the list ("(happy), (sad)").

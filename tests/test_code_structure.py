@@ -7,6 +7,7 @@ import importlib
 import inspect
 import pkgutil
 import sys
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -143,3 +144,16 @@ def test_every_class_the_ensemble_package_exports_names_each_parameter_it_takes_
             if not named(parameter, doc) and not (issubclass(cls, ClassVoter) and named(parameter, inspect.getdoc(ClassVoter) or "")):
                 unnamed.append(f"{name}({parameter})")
     assert unnamed == []
+
+
+def test_every_python_file_compiles_without_a_warning() -> None:
+    # an invalid escape such as "\s" in a string that is not raw warns at compile time (DeprecationWarning in 3.11,
+    # SyntaxWarning from 3.12), and a later Python refuses it
+    files = [path for folder in (*PACKAGES, "tests", "benchmarks") for path in sorted((REPO / folder).rglob("*.py"))]
+    warned = []
+    for path in files:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            compile(path.read_text(encoding="utf-8"), str(path), "exec")
+        warned += [f"{path.relative_to(REPO)}:{w.lineno}: {w.message}" for w in caught]
+    assert files and warned == []
