@@ -55,9 +55,11 @@ def run_judges(
 
     Cached verdicts (``cache`` is a :class:`VerdictCache` or a path to one) are
     reused, failed ones too unless ``retry_failed``; new ones are stored as they
-    come, so an interrupted run resumes where it stopped. A judge that raises,
-    or returns the wrong number or order of verdicts (or ones that are not
-    JSON), gives error verdicts for that batch; the other judges' work stands. A judge
+    come, so an interrupted run resumes where it stopped. A judge that raises
+    on a batch of several clips has them judged one by one: only a clip that
+    raises alone fails. One that returns the wrong number or order of verdicts
+    (or ones that are not JSON) gives error verdicts for that batch; the other
+    judges' work stands. A judge
     that takes longer than ``batch_timeout`` seconds on one batch is given up
     for the rest of the run: its remaining clips get error verdicts, not
     cached, so a re-run tries them again. ``max_workers`` bounds the
@@ -320,8 +322,9 @@ class _Judged(NamedTuple):
 
 
 def guarded_judge_batch(judge: Judge, batch: list[Clip]) -> _Judged:
-    """The judge's verdicts for a batch, or one error verdict per clip if it raised or broke the contract (those of a broken
-    contract not cached: the judge's code must change). Both runners judge through it, so a failing judge costs its own
+    """The judge's verdicts for a batch, or one error verdict per clip if it broke the contract (not cached: the judge's
+    code must change); a batch of several clips it raised on is judged clip by clip, so only a clip that raises alone
+    fails (cached, as the judge's own failure would be). Both runners judge through it, so a failing judge costs its own
     clips, never the run."""
     start = time.perf_counter()
     texts: list[str] = []
@@ -330,6 +333,10 @@ def guarded_judge_batch(judge: Judge, batch: list[Clip]) -> _Judged:
     try:
         verdicts = judge.judge_batch(batch)
     except Exception as exc:
+        if len(batch) > 1:
+            # which clip made it raise is unknown: each is judged alone, so only a clip that raises alone fails (and is
+            # cached so) and the others' verdicts stand; failing them all cached every clip of the batch as a failure
+            return _one_by_one(judge, batch)
         problem = f"judge {judge.name!r} raised {type(exc).__name__}: {exc}"
     else:
         problem = _contract_problem(judge, batch, verdicts, texts)
@@ -341,6 +348,17 @@ def guarded_judge_batch(judge: Judge, batch: list[Clip]) -> _Judged:
     # judges them again; a judge that raises may fail on a clip, and that failure is cached as the judge's own would be
     failed = [Verdict.failed(judge.name, clip.name, problem, seconds=seconds, transient=broke_contract) for clip in batch]
     return _Judged(failed, [verdict.to_json() for verdict in failed])
+
+
+def _one_by_one(judge: Judge, batch: list[Clip]) -> _Judged:
+    """The batch's clips judged one at a time (after ``judge_batch`` raised on them together), their verdicts in order."""
+    verdicts: list[Verdict] = []
+    texts: list[str] = []
+    for clip in batch:
+        judged = guarded_judge_batch(judge, [clip])
+        verdicts += judged.verdicts
+        texts += judged.texts
+    return _Judged(verdicts, texts)
 
 
 def _contract_problem(judge: Judge, batch: list[Clip], verdicts: object, texts: list[str]) -> str | None:

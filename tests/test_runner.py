@@ -77,6 +77,16 @@ class RaisingJudge(CountingJudge):
         raise ConnectionError("server went away")
 
 
+class CrashingJudge(CountingJudge):
+    """Raises on any batch holding a clip of ``fail_on``, as a model that crashes on one input does."""
+
+    def judge_batch(self, clips):
+        crashed = [clip.name for clip in clips if clip.name in self.fail_on]
+        if crashed:
+            raise RuntimeError(f"model crashed on {', '.join(crashed)}")
+        return super().judge_batch(clips)
+
+
 class ShortJudge(CountingJudge):
     def judge_batch(self, clips):
         return super().judge_batch(clips)[:-1]
@@ -214,8 +224,19 @@ def test_a_judge_returning_non_verdicts_gets_error_verdicts():
 
 def test_a_failed_batch_shares_its_time_equally_among_its_clips(monkeypatch):
     monkeypatch.setattr(runner_module, "time", SimpleNamespace(perf_counter=iter([10.0, 16.0]).__next__, monotonic=lambda: 0.0))
-    out = run_judges([RaisingJudge("broken")], CLIPS, progress=False, batch_size=3)
-    assert [out["broken"][c].seconds for c in CLIPS] == [2.0, 2.0, 2.0]
+    out = run_judges([ShortJudge("short")], CLIPS, progress=False, batch_size=3)
+    assert [out["short"][c].seconds for c in CLIPS] == [2.0, 2.0, 2.0]
+
+
+def test_a_judge_that_raises_on_one_clip_of_a_batch_fails_that_clip_alone_and_the_others_verdicts_are_cached(cache_path):
+    # the whole batch failed, and was cached so: the clips the judge could judge were served its failure on the next run
+    judge = CrashingJudge("j", fail_on=("s2",))
+    out = run_judges([judge], CLIPS, cache=cache_path, progress=False, batch_size=3)
+    assert [out["j"][c].words for c in CLIPS] == [["calm"], [], ["calm"]]
+    assert out["j"]["s2"].error == "judge 'j' raised RuntimeError: model crashed on s2"
+    with VerdictCache(cache_path) as cache:
+        stored = cache.get_many(judge, [Clip(name) for name in CLIPS])
+    assert [stored[c].ok for c in CLIPS] == [True, False, True]
 
 
 def test_a_verdict_that_is_not_json_becomes_an_error_verdict_and_the_other_judges_work_is_stored(cache_path):
