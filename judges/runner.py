@@ -58,8 +58,8 @@ def run_judges(
     come, so an interrupted run resumes where it stopped. A judge that raises
     on a batch of several clips has them judged one by one: only a clip that
     raises alone fails. One that returns the wrong number or order of verdicts
-    (or ones that are not JSON) gives error verdicts for that batch; the other
-    judges' work stands. A judge
+    gives error verdicts for that batch, a verdict that is garbled (words not a
+    list of str, not JSON) one for its clip; the other judges' work stands. A judge
     that takes longer than ``batch_timeout`` seconds on one batch is given up
     for the rest of the run: its remaining clips get error verdicts, not
     cached, so a re-run tries them again. ``max_workers`` bounds the
@@ -322,14 +322,12 @@ class _Judged(NamedTuple):
 
 
 def guarded_judge_batch(judge: Judge, batch: list[Clip]) -> _Judged:
-    """The judge's verdicts for a batch, or one error verdict per clip if it broke the contract (not cached: the judge's
-    code must change); a batch of several clips it raised on is judged clip by clip, so only a clip that raises alone
+    """The judge's verdicts for a batch; a verdict that breaks the contract becomes an error verdict for its clip (not
+    cached: the judge's code must change), and every clip's is one when the batch itself breaks it (not one verdict per
+    clip, in order); a batch of several clips it raised on is judged clip by clip, so only a clip that raises alone
     fails (cached, as the judge's own failure would be). Both runners judge through it, so a failing judge costs its own
     clips, never the run."""
     start = time.perf_counter()
-    texts: list[str] = []
-    problem: str | None
-    broke_contract = False
     try:
         verdicts = judge.judge_batch(batch)
     except Exception as exc:
@@ -337,17 +335,31 @@ def guarded_judge_batch(judge: Judge, batch: list[Clip]) -> _Judged:
             # which clip made it raise is unknown: each is judged alone, so only a clip that raises alone fails (and is
             # cached so) and the others' verdicts stand; failing them all cached every clip of the batch as a failure
             return _one_by_one(judge, batch)
-        problem = f"judge {judge.name!r} raised {type(exc).__name__}: {exc}"
-    else:
-        problem = _contract_problem(judge, batch, verdicts, texts)
-        broke_contract = problem is not None
-    if problem is None:
-        return _Judged(list(verdicts), texts)
-    seconds = (time.perf_counter() - start) / len(batch)
+        raised = Verdict.failed(judge.name, batch[0].name, f"judge {judge.name!r} raised {type(exc).__name__}: {exc}",
+                                seconds=time.perf_counter() - start)
+        return _Judged([raised], [raised.to_json()])
     # a broken contract is a bug in the judge's code, not the clips' answer: not cached (transient), so the mended judge
-    # judges them again; a judge that raises may fail on a clip, and that failure is cached as the judge's own would be
-    failed = [Verdict.failed(judge.name, clip.name, problem, seconds=seconds, transient=broke_contract) for clip in batch]
-    return _Judged(failed, [verdict.to_json() for verdict in failed])
+    # judges them again
+    whole = _batch_problem(judge, batch, verdicts)
+    if whole is not None:
+        seconds = (time.perf_counter() - start) / len(batch)
+        failed = [Verdict.failed(judge.name, clip.name, whole, seconds=seconds, transient=True) for clip in batch]
+        return _Judged(failed, [verdict.to_json() for verdict in failed])
+    assert isinstance(verdicts, (list, tuple))  # _batch_problem checked it
+    checked = [_verdict_problem(judge, clip, verdict) for clip, verdict in zip(batch, verdicts)]
+    if all(problem is None for problem, _ in checked):
+        return _Judged(list(verdicts), [text for _, text in checked])
+    # one garbled verdict costs its own clip: the batch's well-formed verdicts stand (and are cached)
+    seconds = (time.perf_counter() - start) / len(batch)
+    judged: list[Verdict] = []
+    texts: list[str] = []
+    for clip, verdict, (problem, text) in zip(batch, verdicts, checked):
+        if problem is not None:
+            verdict = Verdict.failed(judge.name, clip.name, problem, seconds=seconds, transient=True)
+            text = verdict.to_json()
+        judged.append(verdict)
+        texts.append(text)
+    return _Judged(judged, texts)
 
 
 def _one_by_one(judge: Judge, batch: list[Clip]) -> _Judged:
@@ -361,39 +373,43 @@ def _one_by_one(judge: Judge, batch: list[Clip]) -> _Judged:
     return _Judged(verdicts, texts)
 
 
-def _contract_problem(judge: Judge, batch: list[Clip], verdicts: object, texts: list[str]) -> str | None:
-    """Why ``verdicts`` is not one Verdict per clip of ``batch`` in order, or None if it is; each verdict's JSON,
-    made to check it, is appended to ``texts``."""
+def _batch_problem(judge: Judge, batch: list[Clip], verdicts: object) -> str | None:
+    """Why ``verdicts`` is not one verdict per clip of ``batch`` in order, or None if it is (as far as its Verdicts say:
+    any other item is its own clip's problem)."""
     if not isinstance(verdicts, (list, tuple)):
         return f"judge {judge.name!r}: judge_batch returned {type(verdicts).__name__}, not a list of Verdict"
     if len(verdicts) != len(batch):
         return (f"judge {judge.name!r} returned {len(verdicts)} verdicts for {len(batch)} clips; "
                 "judge_batch must return one Verdict per clip, in order")
     for clip, verdict in zip(batch, verdicts):
-        if not isinstance(verdict, Verdict):
-            return f"judge {judge.name!r} returned a {type(verdict).__name__} for clip {clip.name!r}, not a Verdict"
-        if verdict.clip != clip.name:
+        if isinstance(verdict, Verdict) and verdict.clip != clip.name:
             return (f"judge {judge.name!r} returned clip {verdict.clip!r}'s verdict where clip {clip.name!r}'s "
                     "was due; judge_batch must keep the clips' order")
-        if not isinstance(verdict.words, (list, tuple)) or not all(isinstance(word, str) for word in verdict.words):
-            return (f"judge {judge.name!r} returned words={verdict.words!r:.60} for clip {clip.name!r}; "
-                    "a verdict's words must be a list of str")
-        bad = _bad_score(verdict.scores)
-        if bad is not None:
-            return (f"judge {judge.name!r} returned score {bad!r:.40} for clip {clip.name!r}; "
-                    "scores must map words to numbers (confidences, e.g. 0-1), None meaning no score")
-        try:  # what the cache stores; checked here so that it fails this batch, not the whole run
-            text = verdict.to_json()
-        except (TypeError, ValueError) as exc:
-            return (f"judge {judge.name!r} returned a verdict for clip {clip.name!r} that is not JSON ({exc}); "
-                    "words must be str and scores float")
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError as exc:  # a lone surrogate ("\ud83d", half an emoji): SQLite refuses it
-            return (f"judge {judge.name!r} returned a verdict for clip {clip.name!r} whose text is not valid Unicode "
-                    f"({exc.object[exc.start:exc.end]!r}, half an emoji?); drop lone surrogates from its text")
-        texts.append(text)
     return None
+
+
+def _verdict_problem(judge: Judge, clip: Clip, verdict: object) -> tuple[str | None, str]:
+    """Why ``verdict`` is no verdict the cache can store for ``clip`` (and ``""``), or None and its JSON, made to check it."""
+    if not isinstance(verdict, Verdict):
+        return f"judge {judge.name!r} returned a {type(verdict).__name__} for clip {clip.name!r}, not a Verdict", ""
+    if not isinstance(verdict.words, (list, tuple)) or not all(isinstance(word, str) for word in verdict.words):
+        return (f"judge {judge.name!r} returned words={verdict.words!r:.60} for clip {clip.name!r}; "
+                "a verdict's words must be a list of str"), ""
+    bad = _bad_score(verdict.scores)
+    if bad is not None:
+        return (f"judge {judge.name!r} returned score {bad!r:.40} for clip {clip.name!r}; "
+                "scores must map words to numbers (confidences, e.g. 0-1), None meaning no score"), ""
+    try:  # what the cache stores; checked here so that it fails this clip, not the whole run
+        text = verdict.to_json()
+    except (TypeError, ValueError) as exc:
+        return (f"judge {judge.name!r} returned a verdict for clip {clip.name!r} that is not JSON ({exc}); "
+                "words must be str and scores float"), ""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:  # a lone surrogate ("\ud83d", half an emoji): SQLite refuses it
+        return (f"judge {judge.name!r} returned a verdict for clip {clip.name!r} whose text is not valid Unicode "
+                f"({exc.object[exc.start:exc.end]!r}, half an emoji?); drop lone surrogates from its text"), ""
+    return None, text
 
 
 def _bad_score(scores: object) -> object | None:

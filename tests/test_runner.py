@@ -322,6 +322,24 @@ def test_verdicts_that_break_the_judges_contract_are_not_cached_so_the_judge_onc
     assert fixed.calls == CLIPS
 
 
+class GarbledOnOneJudge(CountingJudge):
+    """Answers every clip but those of ``fail_on``, whose verdict's words are numbers."""
+
+    def judge_batch(self, clips):
+        verdicts = super().judge_batch(clips)
+        return [Verdict(self.name, v.clip, words=[1, 2]) if v.clip in self.fail_on else v for v in verdicts]
+
+
+def test_a_garbled_verdict_fails_its_own_clip_uncached_and_the_batchs_other_verdicts_are_cached(cache_path):
+    # the whole batch failed: the verdicts the judge got right were lost, judged again on every run
+    judge = GarbledOnOneJudge("j", fail_on=("s2",))
+    out = run_judges([judge], CLIPS, cache=cache_path, progress=False, batch_size=3)
+    assert [out["j"][c].words for c in CLIPS] == [["calm"], [], ["calm"]]
+    assert out["j"]["s2"].error == "judge 'j' returned words=[1, 2] for clip 's2'; a verdict's words must be a list of str"
+    with VerdictCache(cache_path) as cache:
+        assert sorted(cache.get_many(judge, [Clip(name) for name in CLIPS])) == ["s1", "s3"]
+
+
 def test_verdicts_out_of_order_become_error_verdicts():
     out = run_judges([ReversingJudge("rev")], CLIPS, progress=False)
     assert all("order" in verdict.error for verdict in out["rev"].values())
