@@ -36,9 +36,11 @@ from judges.user_warnings import warn_user, with_call_site
 from judges.verdict import Verdict
 from judges.verdict_cache import VerdictCache
 
-__all__ = ["run_judges", "check_run_settings", "checked_clips", "guarded_judge_batch"]
+__all__ = ["run_judges", "check_run_settings", "checked_clips", "guarded_judge_batch", "MAX_VERDICT_WORDS"]
 
 CONCURRENCY_KINDS = ("thread", "process")
+#: Words one verdict may hold: the longest answer of the 37 stored OV-MERD outputs holds 24; a longer list is a bug.
+MAX_VERDICT_WORDS = 1000
 
 
 def run_judges(
@@ -395,6 +397,11 @@ def _verdict_problem(judge: Judge, clip: Clip, verdict: object) -> tuple[str | N
     if not isinstance(verdict.words, (list, tuple)) or not all(isinstance(word, str) for word in verdict.words):
         return (f"judge {judge.name!r} returned words={verdict.words!r:.60} for clip {clip.name!r}; "
                 "a verdict's words must be a list of str"), ""
+    if len(verdict.words) > MAX_VERDICT_WORDS:
+        return (f"judge {judge.name!r} returned {len(verdict.words)} words for clip {clip.name!r} "
+                f"({', '.join(map(repr, verdict.words[:3]))}, ...); a verdict holds at most {MAX_VERDICT_WORDS}: a list "
+                "that long is a bug (a loop, a whole vocabulary, a text split into words), so return the emotion words "
+                "the judge names"), ""
     bad = _bad_score(verdict.scores)
     if bad is not None:
         return (f"judge {judge.name!r} returned score {bad!r:.40} for clip {clip.name!r}; "

@@ -340,6 +340,17 @@ def test_a_garbled_verdict_fails_its_own_clip_uncached_and_the_batchs_other_verd
         assert sorted(cache.get_many(judge, [Clip(name) for name in CLIPS])) == ["s1", "s3"]
 
 
+def test_a_verdict_of_more_words_than_any_answer_holds_is_an_error_naming_the_limit():
+    class EveryWordJudge(CountingJudge):
+        def judge_batch(self, clips):
+            return [Verdict(self.name, clip.name, words=[f"w{i}" for i in range(runner_module.MAX_VERDICT_WORDS + 1)])
+                    for clip in clips]
+
+    error = run_judges([EveryWordJudge("all")], ["s1"], progress=False)["all"]["s1"].error
+    assert error.startswith(f"judge 'all' returned {runner_module.MAX_VERDICT_WORDS + 1} words for clip 's1' ('w0', 'w1', 'w2', ...); "
+                            f"a verdict holds at most {runner_module.MAX_VERDICT_WORDS}")
+
+
 def test_verdicts_out_of_order_become_error_verdicts():
     out = run_judges([ReversingJudge("rev")], CLIPS, progress=False)
     assert all("order" in verdict.error for verdict in out["rev"].values())
