@@ -60,8 +60,8 @@ def register_judge(name: str) -> Callable[[type[Judge]], type[Judge]]:
         redefined = existing is not None and existing.__qualname__ == cls.__qualname__ and (
             existing.__module__ == cls.__module__ or _source_file(existing) == _source_file(cls) is not None)
         if existing is not None and existing is not cls and not redefined:
-            raise ValueError(f"judge type {name!r} is already registered by {existing.__name__} ({existing.__module__}); register "
-                             f"{cls.__name__} under another name")
+            raise ValueError(f"judge type {name!r} is already registered by {existing.__name__} ({_where(existing)}); register "
+                             f"{cls.__name__} ({_where(cls)}) under another name")
         _REGISTRY[name] = cls
         return cls
 
@@ -72,6 +72,13 @@ def _source_file(cls: type) -> Path | None:
     """The file ``cls``'s module was run from, resolved (None for a class without one)."""
     file = getattr(sys.modules.get(cls.__module__), "__file__", None)
     return Path(file).resolve() if file else None
+
+
+def _where(cls: type) -> str:
+    """Where ``cls`` was defined, as its author knows it: its file (a config's plugin is imported under a made-up module
+    name, ``merov_cojudge_plugin_my_judge_21d5f112``), else its module."""
+    file = _source_file(cls)
+    return str(file) if file is not None else cls.__module__
 
 
 def judge_types() -> list[str]:

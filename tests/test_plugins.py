@@ -124,6 +124,19 @@ def _write_plugin(folder: Path, file_name: str, type_name: str) -> None:
         "    def judge_batch(self, clips):\n        return []\n", encoding="utf-8")
 
 
+def test_two_plugin_files_registering_one_type_name_is_an_error_naming_both_files(tmp_path):
+    # it named the first by the module name the config's import made up, 'merov_cojudge_plugin_first_<hash>', and the second not at all
+    _write_plugin(tmp_path, "first.py", "taken-twice-plugin-judge")
+    _write_plugin(tmp_path, "second.py", "taken-twice-plugin-judge")
+    config = tmp_path / "judges.toml"
+    config.write_text('plugins = ["./first.py", "./second.py"]\n[[judge]]\ntype = "taken-twice-plugin-judge"\n', encoding="utf-8")
+    with pytest.raises(InputError) as raised:
+        judges_from_config(config)
+    assert str(raised.value) == (f"{config}: plugin './second.py' failed to import: ValueError: judge type 'taken-twice-plugin-judge' "
+                                 f"is already registered by Plain ({tmp_path.resolve() / 'first.py'}); register Plain ({tmp_path.resolve() / 'second.py'}) "
+                                 "under another name")
+
+
 def test_a_plugin_named_by_its_py_file_alone_is_the_file_beside_the_config(tmp_path):
     _write_plugin(tmp_path, "bare_plugin_file.py", "bare-file-plugin-judge")
     config = tmp_path / "judges.toml"
