@@ -1,6 +1,7 @@
 """``CoJudge``: run several judges on clips and fuse their opinions into one calibrated answer."""
 from __future__ import annotations
 
+import difflib
 import os
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
@@ -89,6 +90,16 @@ def _check_fuser(fuser: object) -> None:
                          f"fuser={fuser.__name__}(voter) (e.g. {fuser.__name__}(MajorityVoter())), or leave it out")
     raise InputError(f"CoJudge: fuser={fuser!r:.60} ({type(fuser).__name__}) is not a Fuser; give fuser=Fuser(voter) "
                      "(ensemble.Fuser), or leave it out")
+
+
+def _renamed(missing: list[str], others: list[str]) -> str:
+    """The end of the error for judges a calibration lacks: the judges given under names it does not know, each with the
+    missing name it is close to (a judge renamed, or its name misspelt in the config), or "" if none was given."""
+    if not others:
+        return ""
+    guesses = {name: difflib.get_close_matches(name, missing, n=1, cutoff=0.6) for name in others}
+    said = [f"{name} (did you mean {guess[0]}?)" if guess else name for name, guess in guesses.items()]
+    return f"; given under other names: {listed(said)}"
 
 
 class CoJudge:
@@ -326,7 +337,7 @@ class CoJudge:
         missing = [n for n in fuser.judges_ if n not in by_name]
         if missing:
             raise InputError(f"{path}: calibrated with judge(s) {listed(missing)} that were not given; give all {len(fuser.judges_)} it was calibrated with "
-                             "(its \"judges\" lists them all)")
+                             f"(its \"judges\" lists them all){_renamed(missing, [n for n in by_name if n not in fuser.judges_])}")
         digests = {n: by_name[n].cache_identity().get("labels") for n in fuser.judges_}  # a replayed judge's answers
         for name, _ in judges_with_other_answers(data, digests):
             warnings.warn(f"judge {name} serves other answers than the ones {path} was calibrated on; fine for the same "

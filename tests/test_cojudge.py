@@ -80,6 +80,16 @@ def test_loading_without_calibrated_judges_says_the_files_judges_lists_them_all(
         CoJudge.load(path, cojudge.judges[:1])
 
 
+def test_loading_with_a_calibrated_judge_under_a_misspelt_name_says_which_name_it_may_be(tmp_path):
+    # it named the judge missing, and nothing of the judge given in its place (a config's 'name = "fun"' for "fn")
+    cojudge, labels = toy_cojudge()
+    path = cojudge.fit(list(labels), labels, tune=False).save(tmp_path / "calibration.json")
+    first, *rest = cojudge.judges
+    with pytest.raises(InputError, match=rf"calibrated with judge\(s\) {first.name} that were not given; .*; given under other names: "
+                                         rf"{first.name}x \(did you mean {first.name}\?\)$"):
+        CoJudge.load(path, [CountingReplay(first.name + "x", {}), *rest])
+
+
 def test_loading_with_a_replayed_judge_serving_other_answers_warns(fitted, judges, outputs_dir, tmp_path):
     import warnings
 
