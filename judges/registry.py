@@ -123,6 +123,9 @@ def build_judge(type_name: str, **params: Any) -> Judge:
         raise
     except ValueError as exc:  # a constructor's own check: one line, with the type named
         raise InputError(f"judge type {type_name!r}: {' '.join(str(exc).split())}") from None
+    except Exception as exc:  # a plugin's __init__ that fails (its model file missing): one line, its traceback the cause
+        raise InputError(f"judge type {type_name!r}: building {cls.__name__} ({_where(cls)}) raised {type(exc).__name__}: "
+                         f"{' '.join(str(exc).split())}") from exc
 
 
 def _takes(cls: type[Judge], params: dict[str, Any]) -> bool:

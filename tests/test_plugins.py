@@ -137,6 +137,25 @@ def test_two_plugin_files_registering_one_type_name_is_an_error_naming_both_file
                                  "under another name")
 
 
+def test_a_plugin_judge_whose_init_raises_is_a_one_line_error_naming_the_judge_its_file_and_the_cause(tmp_path):
+    # cojudge predict printed the whole traceback of the FileNotFoundError raised in the plugin's __init__
+    (tmp_path / "needs_model.py").write_text(
+        "from judges.base import Judge\nfrom judges.registry import register_judge\n\n"
+        "@register_judge('needs-model-plugin-judge')\nclass NeedsModel(Judge):\n"
+        "    def __init__(self, name='nm', weights='missing.bin'):\n        self.name = name\n        open(weights, 'rb')\n\n"
+        "    def judge_batch(self, clips):\n        return []\n", encoding="utf-8")
+    config = tmp_path / "judges.toml"
+    config.write_text('plugins = ["./needs_model.py"]\n[[judge]]\ntype = "needs-model-plugin-judge"\n', encoding="utf-8")
+    with pytest.raises(InputError) as raised:
+        judges_from_config(config)
+    assert str(raised.value) == (f"{config}: judge #1: judge type 'needs-model-plugin-judge': building NeedsModel "
+                                 f"({tmp_path.resolve() / 'needs_model.py'}) raised FileNotFoundError: [Errno 2] No such file or "
+                                 "directory: 'missing.bin'")
+    with pytest.raises(InputError) as built:  # from Python, the judge's own traceback is the error's cause
+        build_judge("needs-model-plugin-judge")
+    assert isinstance(built.value.__cause__, FileNotFoundError)
+
+
 def test_a_plugin_named_by_its_py_file_alone_is_the_file_beside_the_config(tmp_path):
     _write_plugin(tmp_path, "bare_plugin_file.py", "bare-file-plugin-judge")
     config = tmp_path / "judges.toml"
