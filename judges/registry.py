@@ -106,7 +106,7 @@ def build_judge(type_name: str, **params: Any) -> Judge:
                          "judge_batch(clips), returning one Verdict per clip, in order (see judges.base.Judge)")
     fits = _takes(cls, params)
     try:
-        return cls(**params)
+        judge = cls(**params)
     except TypeError as exc:
         if not fits:
             unknown, needed = _unknown_parameters(cls, params), _missing_parameters(cls, params)
@@ -126,6 +126,11 @@ def build_judge(type_name: str, **params: Any) -> Judge:
     except Exception as exc:  # a plugin's __init__ that fails (its model file missing): one line, its traceback the cause
         raise InputError(f"judge type {type_name!r}: building {cls.__name__} ({_where(cls)}) raised {type(exc).__name__}: "
                          f"{' '.join(str(exc).split())}") from exc
+    given = params.get("name")
+    if isinstance(given, str) and given and judge.name != given:  # verdicts, the cache and a calibration go by the judge's name
+        raise InputError(f"judge type {type_name!r}: built with name={given!r}, its judge is named {judge.name!r}; "
+                         f"{cls.__name__}.__init__ must keep the name it is given (self.name = name)")
+    return judge
 
 
 def _takes(cls: type[Judge], params: dict[str, Any]) -> bool:

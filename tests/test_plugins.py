@@ -156,6 +156,20 @@ def test_a_plugin_judge_whose_init_raises_is_a_one_line_error_naming_the_judge_i
     assert isinstance(built.value.__cause__, FileNotFoundError)
 
 
+def test_a_judge_that_drops_the_name_it_is_given_is_an_error_saying_to_keep_it(tmp_path):
+    # its judges were all named 'judge', the base's: two of them read 'judge names must be unique; repeated: judge'
+    (tmp_path / "nameless.py").write_text(
+        "from judges.base import Judge\nfrom judges.registry import register_judge\n\n"
+        "@register_judge('nameless-plugin-judge')\nclass Nameless(Judge):\n"
+        "    def __init__(self, name='nameless'):\n        pass\n\n"
+        "    def judge_batch(self, clips):\n        return []\n", encoding="utf-8")
+    config = tmp_path / "judges.toml"
+    config.write_text('plugins = ["./nameless.py"]\n[[judge]]\ntype = "nameless-plugin-judge"\nname = "first"\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"^.*judges\.toml: judge 'first': judge type 'nameless-plugin-judge': built with name='first', "
+                                         r"its judge is named 'judge'; Nameless\.__init__ must keep the name it is given \(self\.name = name\)$"):
+        judges_from_config(config)
+
+
 def test_a_plugin_named_by_its_py_file_alone_is_the_file_beside_the_config(tmp_path):
     _write_plugin(tmp_path, "bare_plugin_file.py", "bare-file-plugin-judge")
     config = tmp_path / "judges.toml"
