@@ -321,8 +321,12 @@ class ClassVoter(BaseEstimator):
     def check_conventions(self) -> None:
         """Refuse, in one line naming the rule, a strategy of one's own that breaks scikit-learn's rules for an estimator's
         parameters (README, 'Adding a voting strategy'): each taken by name with a default, kept unchanged under its own name,
-        the decision parameters among them. merov-cojudge's own voters are not checked."""
+        the decision parameters among them, and one without a ``predict_proba`` of its own. merov-cojudge's own voters are not
+        checked."""
         if _of_ones_own(type(self)):
+            if type(self).predict_proba is ClassVoter.predict_proba:  # else 'its predict_proba failed: NotImplementedError: '
+                self._refuse("it does not implement predict_proba(table), which returns one probability per clip and class "
+                             "(README, 'Adding a voting strategy')")
             self.__sklearn_clone__()  # what scikit-learn asks of it, its refusal named
 
     def _signature_problem(self) -> str | None:

@@ -551,6 +551,7 @@ RULE_BREAKING = """
 from __future__ import annotations
 
 from ensemble.majority_voter import MajorityVoter
+from ensemble.voter_base import ClassVoter
 
 
 class ParamRenamed(MajorityVoter):
@@ -578,6 +579,14 @@ class FitSetsAParameter(MajorityVoter):
         self.threshold = 0.05
 
 
+class NoPredictProba(ClassVoter):
+    def __init__(self, threshold=0.5, decision="threshold", lam=0.5, max_words=None):
+        self.threshold, self.decision, self.lam, self.max_words = threshold, decision, lam, max_words
+
+    def predict_prob(self, table):  # misspelt
+        return table.vote_share()
+
+
 """
 
 
@@ -591,6 +600,9 @@ class FitSetsAParameter(MajorityVoter):
                          r"lam, max_words; keep them"),
     ("FitSetsAParameter", r"FitSetsAParameter \(.*rule_breaking\.py\): its _fit changed its parameter threshold \(0\.5 -> 0\.05\); keep "
                           r"what it learns in attributes ending in _"),
+    # it read 'its predict_proba failed: NotImplementedError: ; fix the strategy's code', after the folds had run
+    ("NoPredictProba", r"NoPredictProba \(.*rule_breaking\.py\): it does not implement predict_proba\(table\), which returns one "
+                       r"probability per clip and class"),
 ])
 def test_cojudge_tune_with_a_strategy_that_breaks_scikit_learns_rules_is_a_one_line_error_naming_the_rule(
         cls, problem, judge_files, tmp_path, monkeypatch, capsys):
