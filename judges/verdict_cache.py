@@ -212,7 +212,11 @@ class VerdictCache:
         return self._identity(judge)[0]
 
     def _identity(self, judge: Judge) -> tuple[str, str]:
-        identity = judge.cache_identity()
+        try:
+            identity = judge.cache_identity()
+        except Exception as exc:  # a judge of one's own whose cache_identity has a bug: one line, its traceback the cause
+            raise InputError(f"judge {judge.name!r} ({type(judge).__name__}): its cache_identity() raised {type(exc).__name__}: "
+                             f"{' '.join(str(exc).split())}; fix it (README, 'Adding a judge')") from exc
         try:
             return identity_hash(identity), json.dumps(identity, sort_keys=True, default=str)
         except TypeError as exc:

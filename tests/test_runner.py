@@ -356,6 +356,19 @@ def test_verdicts_out_of_order_become_error_verdicts():
     assert all("order" in verdict.error for verdict in out["rev"].values())
 
 
+def test_a_judge_whose_cache_identity_raises_is_a_one_line_error_naming_it_before_any_clip_is_judged(cache_path):
+    # cojudge predict --cache ended in the AttributeError's traceback
+    class MisspeltIdentityJudge(CountingJudge):
+        def cache_identity(self):
+            return {**super().cache_identity(), "delay": self.dealy}
+
+    judge = MisspeltIdentityJudge("j")
+    with pytest.raises(InputError, match=r"^judge 'j' \(MisspeltIdentityJudge\): its cache_identity\(\) raised AttributeError: "
+                                         r".*'dealy'; fix it \(README, 'Adding a judge'\)$"):
+        run_judges([judge, CountingJudge("other")], CLIPS, cache=cache_path, progress=False)
+    assert judge.calls == []
+
+
 def test_a_new_prompt_version_recomputes(cache_path):
     run_judges([CountingJudge("j", prompt_version="v1")], CLIPS, cache=cache_path, progress=False)
     revised = CountingJudge("j", prompt_version="v2")
