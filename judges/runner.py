@@ -347,7 +347,6 @@ def guarded_judge_batch(judge: Judge, batch: list[Clip]) -> _Judged:
         seconds = (time.perf_counter() - start) / len(batch)
         failed = [Verdict.failed(judge.name, clip.name, whole, seconds=seconds, transient=True) for clip in batch]
         return _Judged(failed, [verdict.to_json() for verdict in failed])
-    assert isinstance(verdicts, (list, tuple))  # _batch_problem checked it
     checked = [_verdict_problem(judge, clip, verdict) for clip, verdict in zip(batch, verdicts)]
     if all(problem is None for problem, _ in checked):
         return _Judged(list(verdicts), [text for _, text in checked])
