@@ -11,6 +11,7 @@ import itertools
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -72,11 +73,22 @@ def make_voter(strategy: str, **params: Any) -> ClassVoter:
                          f"{strategy}:{voters[0] if voters else 'MyVoter'}")
     if strategy not in STRATEGIES:
         close = difflib.get_close_matches(strategy, list(STRATEGIES), n=1)
-        hint = f"did you mean {close[0]!r}? " if close else ""
+        hint = f"did you mean {close[0]!r}? " if close else _class_spec_hint(strategy)
         raise InputError(f"unknown strategy {strategy!r}; {hint}known: {', '.join(STRATEGIES)}, "
                          "or one of your own as module:Class or path/to/file.py:Class")
     module, cls = STRATEGIES[strategy][0].split(":")
     return getattr(importlib.import_module(module), cls)(**params)
+
+
+def _class_spec_hint(strategy: str) -> str:
+    """"did you mean module:Class?" for a strategy of one's own written with a dot before its class
+    (``my_voter.MyVoter``; ``my_voter.py:MyVoter`` when that file is in the working folder), else ""."""
+    module, _, cls = strategy.rpartition(".")
+    if not (module and cls.isidentifier() and all(part.isidentifier() for part in module.split("."))):
+        return ""
+    file = Path(*module.split(".")).with_suffix(".py")
+    spec = f"{file}:{cls}" if file.is_file() else f"{module}:{cls}"
+    return f"did you mean {spec!r} (a colon before the class)? "
 
 
 def _check_param_names(strategy: str, cls: type[ClassVoter], params: Mapping[str, Any]) -> None:

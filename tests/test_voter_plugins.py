@@ -119,6 +119,20 @@ def test_a_strategy_file_named_without_its_class_is_told_to_add_it(voter_file):
         make_voter(str(voter_file))
 
 
+def test_a_strategy_of_ones_own_written_with_a_dot_before_its_class_gets_did_you_mean_with_a_colon():
+    # it was 'unknown strategy ...; known: majority, ...' with no hint
+    with pytest.raises(InputError, match=r"^unknown strategy 'my_voters\.PrecisionVoter'; did you mean 'my_voters:PrecisionVoter' "
+                                         r"\(a colon before the class\)\? known: "):
+        make_voter("my_voters.PrecisionVoter")
+
+
+def test_a_strategy_written_with_a_dot_before_its_class_is_told_the_file_in_the_working_folder(tmp_path, monkeypatch):
+    (tmp_path / "anchor_voter.py").write_text("", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InputError, match=r"did you mean 'anchor_voter\.py:AnchorVoter' \(a colon before the class\)\?"):
+        make_voter("anchor_voter.AnchorVoter")
+
+
 def test_a_strategy_file_named_without_its_class_that_is_not_there_is_no_such_file(tmp_path):
     # it was told to add its class ('e.g. ...:MyVoter'), and only then that the file is not there
     with pytest.raises(InputError, match=rf"^strategy '{re.escape(str(tmp_path / 'no_such_voter.py'))}': no such file \("):
