@@ -54,22 +54,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one ``cojudge`` subcommand on ``argv`` (default: the command line); the exit code, 2 for a one-line error."""
     argv = list(sys.argv[1:] if argv is None else argv)
     chosen = next((a for a in argv if not a.startswith("-")), None)
-    command = chosen if chosen in COMMANDS else None
-    if command is None and argv and argv[0].startswith("-"):  # '--format csv tune': argparse took the option's value for the
-        command = next((a for a in argv if a in COMMANDS), None)  # command ("invalid choice: 'csv'"); refused below, as '--quiet tune'
+    # cojudge takes no option of its own but --help: a line starting with an option is refused below (or shows the help),
+    # naming the command, which every command's options tell apart from an option's value ('--out fuse predict x.mp4')
+    options_first = bool(argv) and argv[0].startswith("-") and argv[0] != "--"
+    command = chosen if chosen in COMMANDS and not options_first else None
     try:
         parser, modules, parsers = build_parser(command)
     except KeyboardInterrupt:  # Ctrl-C while the command's libraries import (seconds): nothing was done yet
         print(f"cojudge{' ' + command if command else ''}: error: interrupted; no output file was written", file=sys.stderr)
         return 130
-    if command is not None and command != chosen:
-        early = argv[: argv.index(command)]
+    if options_first:
+        at = _command_after_options(argv, parsers)
+        command, early = (argv[at], argv[:at]) if at is not None else (None, argv)
         if not {"-h", "--help"} & set(early):  # cojudge's own option, --help, argparse shows as it comes to it
-            _refuse_options_before_the_command(parser, early, command)
+            _refuse_options_before_the_command(parser, early, command, parsers)
+    elif chosen is not None and chosen not in COMMANDS and chosen == argv[0]:
+        _refuse_unknown_command(parser, chosen)
     args, unknown = parser.parse_known_args(argv)
     before = argv[: argv.index(args.command)] if args.command else []  # cojudge takes no option of its own but --help
     if unknown and before:
-        _refuse_options_before_the_command(parser, before, args.command)
+        _refuse_options_before_the_command(parser, before, args.command, parsers)
     if unknown:
         _refuse_unknown_arguments(parsers.get(args.command) or parser, unknown, argv)
     if not args.command:
@@ -135,14 +139,62 @@ def _expanded_pattern_hint(parser: argparse.ArgumentParser, stray: str, argv: Se
     return f"which no option takes: give each file after its option (see {parser.prog} --help)"
 
 
-def _refuse_options_before_the_command(parser: argparse.ArgumentParser, before: list[str], command: str) -> None:
+def _command_after_options(argv: Sequence[str], parsers: dict[str, argparse.ArgumentParser]) -> int | None:
+    """Where the command is in a command line that starts with options: the first command name that is not the value of
+    an option before it (``--out fuse predict x.mp4``: ``predict``, as ``--out`` takes a value in some command), else the
+    first command name (``--out predict x.mp4``: ``predict``), else None (``--format csv``)."""
+    value_next = False
+    for at, arg in enumerate(argv):
+        if value_next:
+            value_next = False
+        elif arg.startswith("-"):
+            value_next = "=" not in arg and any(action.nargs != 0 for action in _actions_named(arg, parsers).values())
+        elif arg in COMMANDS:
+            return at
+    return next((at for at, arg in enumerate(argv) if arg in COMMANDS), None)
+
+
+def _actions_named(option: str, parsers: dict[str, argparse.ArgumentParser]) -> dict[str, argparse.Action]:
+    """Command -> its action of ``option`` (``--opt=value`` too), for the commands that take it, by its full name or by a
+    prefix of one option alone (``--form``), as argparse takes it."""
+    option = option.split("=", 1)[0]
+    found = {}
+    for name, p in parsers.items():
+        actions = p._option_string_actions
+        prefixed = [o for o in actions if option.startswith("--") and o.startswith(option)]
+        if option in actions or len(prefixed) == 1:
+            found[name] = actions[option if option in actions else prefixed[0]]
+    return found
+
+
+def _refuse_options_before_the_command(parser: argparse.ArgumentParser, before: list[str], command: str | None,
+                                       parsers: dict[str, argparse.ArgumentParser]) -> None:
     """Exit (status 2) naming the arguments given before ``command``: its options are taken after it only, so they are
     not its unknown options (``--quiet predict`` said 'unrecognized arguments: --quiet (did you mean --quiet?)'). Below
     cojudge's usage, the error line starts ``cojudge COMMAND: error:`` as the command's other errors do (``parser.error``
-    wrote ``cojudge: error:``, which a grep of a log for ``cojudge predict: error`` missed)."""
+    wrote ``cojudge: error:``, which a grep of a log for ``cojudge predict: error`` missed). Without a command
+    (``cojudge --format csv``, which argparse refused as "invalid choice: 'csv'", the option's value taken for the command)
+    it names the commands that take those options."""
+    given = " ".join(before)
+    if command is None:
+        options = [arg for arg in before if arg.startswith("-")]
+        takers = [name for name in parsers if all(name in _actions_named(o, parsers) for o in options)]
+        if not takers or not options:  # options no command takes ('--bogus'), or no option at all
+            parser.error(f"unrecognized arguments: {given}; see cojudge --help")
+        named = " and ".join(dict.fromkeys(o.split("=", 1)[0] for o in options))
+        commands = takers[0] if len(takers) == 1 else f"{', '.join(takers[:-1])} and {takers[-1]}"
+        parser.error(f"unrecognized arguments: {given}; give a command, then its options: cojudge COMMAND {given} ... "
+                     f"({named} {'is an option' if len(options) == 1 else 'are options'} of {commands})")
     parser.print_usage(sys.stderr)
-    parser.exit(2, f"cojudge {command}: error: unrecognized arguments: {' '.join(before)}; give a command's options after it: "
-                   f"cojudge {command} {' '.join(before)} ...\n")
+    parser.exit(2, f"cojudge {command}: error: unrecognized arguments: {given}; give a command's options after it: "
+                   f"cojudge {command} {given} ...\n")
+
+
+def _refuse_unknown_command(parser: argparse.ArgumentParser, word: str) -> None:
+    """Exit (status 2) for a first word that is no command (``cojudge evalute``), naming the command meant if one is close."""
+    close = difflib.get_close_matches(word.lower(), COMMANDS, n=1, cutoff=0.6)
+    meant = f"did you mean {close[0]!r}? " if close else ""
+    parser.error(f"argument COMMAND: invalid choice: {word!r} ({meant}choose from {', '.join(map(repr, COMMANDS))})")
 
 
 def entry() -> None:

@@ -731,3 +731,26 @@ def refused(capsys, argv: list[str]) -> str:
         main(argv)
     assert exited.value.code == 2
     return capsys.readouterr().err.strip()
+
+
+def test_an_option_and_its_value_given_without_a_command_are_refused_naming_the_commands_that_take_the_option(capsys):
+    # 'cojudge --format csv' said "argument COMMAND: invalid choice: 'csv'": the option's value was taken for the command
+    assert refused(capsys, ["--format", "csv"]).splitlines()[-1] == (
+        "cojudge: error: unrecognized arguments: --format csv; give a command, then its options: cojudge COMMAND --format csv ... "
+        "(--format is an option of evaluate, tune and predict)")
+
+
+def test_an_options_value_that_is_a_command_name_is_not_taken_for_the_command(capsys):
+    # 'cojudge --out fuse predict clip.mp4' was run as 'cojudge fuse', which said --calibration and --out were required
+    assert refused(capsys, ["--out", "fuse", "predict", "clip.mp4"]).splitlines()[-1] == (
+        "cojudge predict: error: unrecognized arguments: --out fuse; give a command's options after it: cojudge predict --out fuse ...")
+
+
+def test_options_no_command_takes_given_without_a_command_are_refused_pointing_at_the_help(capsys):
+    assert refused(capsys, ["--bogus", "csv"]).splitlines()[-1] == "cojudge: error: unrecognized arguments: --bogus csv; see cojudge --help"
+
+
+def test_a_misspelt_command_is_refused_with_the_command_meant(capsys):
+    assert refused(capsys, ["evalute", "--labels", "l.csv"]).splitlines()[-1] == (
+        "cojudge: error: argument COMMAND: invalid choice: 'evalute' (did you mean 'evaluate'? "
+        "choose from 'evaluate', 'tune', 'fuse', 'predict')")
