@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import difflib
 import json
 import sys
 from collections.abc import Iterable
@@ -53,6 +54,16 @@ def _judges_not_given(missing: list[str], tuned: list[str]) -> str:
     return f"{len(tuned)} judge(s), {len(missing)} of them not given here ({listed(missing)})"
 
 
+def _names_meant(given: list[str], missing: list[str]) -> str:
+    """The judges given under a name close to a tuned judge's missing one, as ``; did you mean 'affectgpt' for the judge
+    given as 'afectgpt'?`` (case aside), else "": a name misspelt in --judge NAME=PATH is named, not only the one it missed."""
+    lower = {name.lower(): name for name in missing}
+    meant = [(name, lower[close[0]]) for name in given
+             for close in [difflib.get_close_matches(name.lower(), list(lower), n=1, cutoff=0.75)] if close]
+    pairs = listed(f"{tuned!r} for the judge given as {name!r}" for name, tuned in meant)
+    return f"; did you mean {pairs}?" if meant else ""
+
+
 #: the advice of a judge given another file than at tuning, for one judge and for several
 _TUNED_ELSEWHERE = ("fine for the same judge on other clips, wrong for another model (its weights are the tuned judge's)",
                     "fine for the same judges on other clips, wrong for other models (their weights are the tuned judges')")
@@ -67,10 +78,11 @@ def run(args: argparse.Namespace) -> int:
     details = check_output_path(args.details, "--details", {**inputs, "--out": out}) if args.details else None
     fuser, data = load_calibration(args.calibration)
     missing = [n for n in fuser.judges_ if n not in files]
+    extra = [n for n in files if n not in fuser.judges_]
     if missing:
         raise InputError(f"{args.calibration} was tuned with {_judges_not_given(missing, fuser.judges_)}; "
-                         "give --judge NAME=PATH (or --judge-glob PATTERN) for each judge it was tuned with (its \"judges\" lists them all, with their files)")
-    extra = [n for n in files if n not in fuser.judges_]
+                         "give --judge NAME=PATH (or --judge-glob PATTERN) for each judge it was tuned with (its \"judges\" lists them all, "
+                         f"with their files){_names_meant(extra, missing)}")
     if extra:
         report("fuse", "warning", f"ignoring judge(s) not in the calibration: {listed(extra)}")
     outputs = {n: read_judge_output(files[n]) for n in fuser.judges_}

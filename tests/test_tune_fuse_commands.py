@@ -383,6 +383,16 @@ def test_fuse_details_give_each_clips_confidences_and_supporting_judges(calibrat
     assert clip["words"] and set(clip["confidence"]) == set(clip["support"]) == set(clip["words"])
 
 
+def test_fuse_given_a_calibrated_judge_under_a_misspelt_name_says_which_name_was_meant(calibration, panel, tmp_path, capsys):
+    # 'chatunivi' given as 'ChatUniVi' was named missing, the name given for it nowhere
+    specs = [panel[0], panel[1].replace("chatunivi=", "ChatUniVi="), panel[2].replace("videochat2=", "videochat=")]
+    code = main(["fuse", "--calibration", str(calibration), *[a for spec in specs for a in ("--judge", spec)], "--out", str(tmp_path / "p.csv")])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and not (tmp_path / "p.csv").exists()
+    assert err.strip().endswith("with their files); did you mean 'chatunivi' for the judge given as 'ChatUniVi', "
+                                "'videochat2' for the judge given as 'videochat'?")
+
+
 def test_fuse_says_it_wrote_the_details_file_too(calibration, panel, tmp_path, capsys):
     assert _fuse(calibration, panel, tmp_path / "pred.csv", "--details", tmp_path / "details.jsonl") == 0
     assert f"wrote {tmp_path / 'pred.csv'} and {tmp_path / 'details.jsonl'}" in capsys.readouterr().err
