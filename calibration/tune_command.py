@@ -61,7 +61,7 @@ def parse_grid(specs: list[str]) -> dict[str, list]:
     given: dict[str, str] = {}
     for spec in specs:
         key, sep, values = spec.partition("=")
-        if not sep or not values:
+        if not sep or not values or not key.strip():  # '=0.1' was 'MajorityVoter has no parameter(s) ; it has ...'
             raise InputError(f"--grid {spec!r}: write PARAM=V1,V2,... e.g. --grid threshold=0.3,0.4,0.5")
         key = key.strip()
         if key in given:

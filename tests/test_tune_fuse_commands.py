@@ -416,6 +416,11 @@ def test_a_grid_spec_with_no_values_is_refused():
         parse_grid(["lam="])
 
 
+def test_a_grid_spec_with_no_parameter_name_is_refused_showing_how_to_write_one():
+    with pytest.raises(InputError, match=r"^--grid '=0.1': write PARAM=V1,V2,\.\.\. e\.g\. --grid threshold=0.3,0.4,0.5$"):
+        parse_grid(["=0.1"])
+
+
 def test_a_parameter_given_twice_in_the_grid_is_refused_not_overridden():
     with pytest.raises(InputError, match="--grid lam is given twice; give all its values in one: --grid lam=0.5,0.6"):
         parse_grid(["lam=0.5", "C=0.1", "lam=0.6"])
