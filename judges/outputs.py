@@ -14,7 +14,7 @@ import numpy as np
 from judges.errors import InputError
 from judges.label_text import parse_labels
 from judges.option_values import check_flags
-from judges.text_files import check_input_file, user_path
+from judges.text_files import ZERO_BYTES, check_input_file, user_path, zero_byte_line
 from judges.user_warnings import warn_user
 
 # A prediction cell may list thousands of words; the csv module's default cap (131,072 characters) is for a
@@ -232,10 +232,14 @@ def _csv_text(path: Path) -> str:
     if data[:4] == b"PK\x03\x04" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # zip (.xlsx, .npz), OLE (.xls)
         raise InputError(f"{path}: a spreadsheet or zip archive (an Excel .xlsx or .xls, a .npz?), not CSV text; save it as 'CSV UTF-8'")
     try:
-        return data.decode("utf-8-sig")  # a byte order mark (Excel's 'CSV UTF-8') is no part of the text
+        text = data.decode("utf-8-sig")  # a byte order mark (Excel's 'CSV UTF-8') is no part of the text
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise InputError(f"{path}:{line}: not UTF-8 text; save the CSV as UTF-8") from None
+    zero = zero_byte_line(text)
+    if zero is not None:
+        raise InputError(f"{path}:{zero}: not UTF-8 text ({ZERO_BYTES}); save the CSV as UTF-8")
+    return text
 
 
 def _read_jsonl(path: Path, key: str, convert: Callable[[Any], Any]) -> dict:
@@ -247,6 +251,8 @@ def _read_jsonl(path: Path, key: str, convert: Callable[[Any], Any]) -> dict:
                 line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")  # a byte order mark, as the CSV reader allows
             except UnicodeDecodeError:
                 raise InputError(f"{path}:{lineno}: not UTF-8 text; save the file as UTF-8") from None
+            if "\x00" in line:
+                raise InputError(f"{path}:{lineno}: not UTF-8 text ({ZERO_BYTES}); save the file as UTF-8")
             if not line.strip():
                 continue
             try:

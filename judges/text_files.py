@@ -11,7 +11,11 @@ from pathlib import Path
 
 from judges.errors import InputError
 
-__all__ = ["read_text_file", "check_input_file", "path_text", "user_path"]
+__all__ = ["read_text_file", "check_input_file", "path_text", "user_path", "zero_byte_line", "ZERO_BYTES"]
+
+#: Why text that decodes as UTF-8 but holds zero bytes is refused, in the error: no text file holds them, and a name read
+#: with them ('n\x00a\x00m\x00e') was shown as 'n a m e', or not at all, on a terminal.
+ZERO_BYTES = "it holds zero bytes: UTF-16 without its byte-order mark, or a damaged file?"
 
 
 def user_path(path: str | os.PathLike[str]) -> Path:
@@ -43,9 +47,19 @@ def read_text_file(path: str | Path, what: str) -> str:
     """
     path = check_input_file(path, what)
     try:
-        return path.read_text(encoding="utf-8-sig")  # a byte order mark (Notepad) is no part of the text
+        text = path.read_text(encoding="utf-8-sig")  # a byte order mark (Notepad) is no part of the text
     except UnicodeDecodeError:
         raise InputError(f"{path}: not UTF-8 text; save the {what} as UTF-8") from None
+    line = zero_byte_line(text)
+    if line is not None:
+        raise InputError(f"{path}:{line}: not UTF-8 text ({ZERO_BYTES}); save the {what} as UTF-8")
+    return text
+
+
+def zero_byte_line(text: str) -> int | None:
+    """The line (from 1) of ``text``'s first zero byte, else None: where a text file read as UTF-8 is not text."""
+    at = text.find("\x00")
+    return None if at < 0 else text.count("\n", 0, at) + 1
 
 
 def check_input_file(path: str | Path, what: str, fix: str = "") -> Path:

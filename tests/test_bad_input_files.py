@@ -69,6 +69,42 @@ def test_a_csv_with_one_cell_not_in_utf8_names_its_line_as_the_jsonl_reader_does
 
 
 @pytest.mark.parametrize("read", [read_labels, read_judge_output])
+def test_a_utf16_csv_without_its_byte_order_mark_is_not_utf8_text_not_a_header_of_spaced_letters(tmp_path, read):
+    # it decodes as UTF-8, zero bytes between the letters: "missing column(s) name, openset (found: n a m e, o p e n s e t)"
+    path = tmp_path / "labels.csv"
+    path.write_bytes("name,openset\ns1,happy\n".encode("utf-16-le"))
+    with pytest.raises(InputError, match=r"labels\.csv:1: not UTF-8 text \(it holds zero bytes: UTF-16 without its byte-order "
+                                         r"mark, or a damaged file\?\); save the CSV as UTF-8$") as caught:
+        read(path)
+    one_line(caught)
+
+
+def test_a_zero_byte_in_a_csv_cell_is_located_not_read_into_a_clip_name(tmp_path):
+    # 's\x002' was read as a clip of that name, shown as 's2' (or 's') in the notes of clips without a label
+    path = tmp_path / "labels.csv"
+    path.write_bytes(b"name,openset\ns1,happy\ns\x002,sad\n")
+    with pytest.raises(InputError, match=r"labels\.csv:3: not UTF-8 text \(it holds zero bytes") as caught:
+        read_labels(path)
+    one_line(caught)
+
+
+def test_a_utf16_jsonl_line_without_its_byte_order_mark_is_not_utf8_text_not_malformed_json(tmp_path):
+    path = tmp_path / "p.jsonl"
+    path.write_bytes(b'{"name": "a", "labels": []}\n' + '{"name": "b", "labels": []}\n'.encode("utf-16-le"))
+    with pytest.raises(InputError, match=r"p\.jsonl:2: not UTF-8 text \(it holds zero bytes") as caught:
+        read_judge_output(path)
+    one_line(caught)
+
+
+def test_a_utf16_split_file_without_its_byte_order_mark_is_not_utf8_text_not_names_missing_from_the_labels(tmp_path):
+    path = tmp_path / "split.txt"
+    path.write_bytes("sample_1\nsample_2\n".encode("utf-16-le"))
+    with pytest.raises(InputError, match=r"split\.txt:1: not UTF-8 text \(it holds zero bytes: .*\); save the split file as UTF-8$") as caught:
+        read_split(path)
+    one_line(caught)
+
+
+@pytest.mark.parametrize("read", [read_labels, read_judge_output])
 def test_an_excel_workbook_given_as_a_csv_is_named_a_spreadsheet_not_text_in_another_encoding(tmp_path, read):
     import openpyxl
 
