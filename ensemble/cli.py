@@ -80,6 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
+        _refuse_empty_values(parsers[args.command], args)
         with warnings.catch_warnings(), new_folders_removed_on_failure() as status:  # a refused run leaves no empty --out folder
             warnings.showwarning = _one_line_warning(args.command)
             return status(int(modules[args.command].run(args) or 0))
@@ -95,6 +96,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `cojudge ... | head`: the reader has what it wanted; stop quietly, as shell tools do
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nor fail again flushing at exit
         return 141
+
+
+def _refuse_empty_values(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """An :class:`InputError` for an option or argument given as the empty text, as ``--config "$CONFIG"`` gives it with
+    the variable unset: read as not given, it ran the default judges (``--config``), the untrained fusion
+    (``--calibration``), wrote no file (``--out``), or scored every clip (``--names``), all without a word."""
+    for action in parser._actions:
+        value = getattr(args, action.dest, None)
+        if action.default != "" and (value == "" or isinstance(value, list) and "" in value):
+            named = max(action.option_strings, key=len) if action.option_strings else action.metavar or action.dest
+            raise InputError(f"{named} is given as '' (empty: an unset shell variable?); give its value"
+                             f"{'' if action.required else ', or leave it out'}")
 
 
 def _refuse_unknown_arguments(parser: argparse.ArgumentParser, unknown: list[str], argv: Sequence[str] = ()) -> None:

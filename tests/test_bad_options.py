@@ -754,3 +754,29 @@ def test_a_misspelt_command_is_refused_with_the_command_meant(capsys):
     assert refused(capsys, ["evalute", "--labels", "l.csv"]).splitlines()[-1] == (
         "cojudge: error: argument COMMAND: invalid choice: 'evalute' (did you mean 'evaluate'? "
         "choose from 'evaluate', 'tune', 'fuse', 'predict')")
+
+
+@pytest.mark.parametrize("option", ["--config", "--calibration", "--out", "--subtitle"])
+def test_an_optional_path_given_as_empty_text_is_refused_not_read_as_left_out(option, tmp_path, capsys):
+    # 'cojudge predict clip.mp4 --config "$CONFIG"', the variable unset, ran the default judges without a word (--calibration:
+    # the untrained fusion; --out: no file written)
+    (tmp_path / "clip.mp4").write_bytes(b"")
+    assert main(["predict", str(tmp_path / "clip.mp4"), option, ""]) == 2
+    assert capsys.readouterr().err == (f"cojudge predict: error: {option} is given as '' (empty: an unset shell variable?); "
+                                       "give its value, or leave it out\n")
+
+
+def test_a_required_option_given_as_empty_text_is_refused_without_saying_to_leave_it_out(files, capsys):
+    assert main(["evaluate", "--labels", "", "--pred", files["a"]]) == 2
+    assert capsys.readouterr().err == "cojudge evaluate: error: --labels is given as '' (empty: an unset shell variable?); give its value\n"
+
+
+def test_an_empty_names_file_path_is_refused_not_read_as_every_labelled_clip(files, capsys):
+    assert main(["evaluate", "--labels", files["labels"], "--pred", files["a"], "--names", ""]) == 2
+    assert "error: --names is given as '' (empty: an unset shell variable?)" in capsys.readouterr().err
+
+
+def test_a_repeated_option_given_once_as_empty_text_is_refused(files, tmp_path, capsys):
+    assert main(["tune", "--labels", files["labels"], "--judge", f"a={files['a']}", "--judge", "", "--out", str(tmp_path / "c.json")]) == 2
+    assert "cojudge tune: error: --judge is given as ''" in capsys.readouterr().err
+    assert not (tmp_path / "c.json").exists()
