@@ -5,7 +5,7 @@ import argparse
 import glob
 from pathlib import Path
 
-from judges.errors import InputError
+from judges.errors import InputError, listed
 from judges.outputs import JUDGE_OUTPUT_SUFFIXES
 from judges.text_files import user_path
 
@@ -56,6 +56,10 @@ def judge_files(args: argparse.Namespace) -> dict[str, Path]:
         matches = sorted(glob.glob(str(user_path(pattern))))  # a quoted '~/runs/*.npz' too
         if not matches:
             raise InputError(f"--judge-glob {pattern!r} matches no file")
+        folders = [m for m in matches if Path(m).is_dir()]
+        if folders:  # 'outputs/*': each folder was refused as 'is a folder, not a judge-output file', the pattern not named
+            raise InputError(f"--judge-glob {pattern!r} matches {len(folders)} folder(s) ({listed(Path(f).name for f in folders)}); "
+                             f"give a pattern of the judges' files, e.g. {pattern.rstrip('/')}/*.npz")
         for m in matches:
             add(judge_name_for(Path(m)), Path(m))
     if not out:

@@ -255,6 +255,16 @@ def test_a_judge_name_given_twice_is_refused(tmp_path, argv):
         _judge_files([a.format(dir=tmp_path / "run") for a in argv])
 
 
+def test_a_judge_glob_matching_folders_is_refused_naming_them_and_a_pattern_of_their_files(tmp_path):
+    # 'outputs/*' said 'outputs/AffectGPT: is a folder, not a judge-output file', the pattern not named
+    for model in ("AffectGPT", "Otter"):
+        (tmp_path / model).mkdir()
+        (tmp_path / model / "a-openset.npz").write_bytes(b"")
+    with pytest.raises(InputError, match=rf"^--judge-glob '{re.escape(str(tmp_path))}/\*' matches 2 folder\(s\) \(AffectGPT, Otter\); "
+                                         rf"give a pattern of the judges' files, e\.g\. {re.escape(str(tmp_path))}/\*/\*\.npz$"):
+        _judge_files(["--judge-glob", f"{tmp_path}/*"])
+
+
 @pytest.mark.parametrize(
     ("argv", "pattern"),
     [
