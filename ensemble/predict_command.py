@@ -204,6 +204,7 @@ def run(args: argparse.Namespace) -> int:
     if args.calibration and args.min_support is not None:
         raise InputError(f"--min-support is for the untrained fusion; with --calibration {args.calibration} the fitted fusion "
                          "chooses the words: drop one of the two")
+    _refuse_names_for_the_default_judges(args, clips)
     untrained = ScoreUnionFuser(**({} if args.min_support is None else {"threshold": args.min_support})).fit()
     if args.backend == "ray":
         calibration = None
@@ -224,6 +225,21 @@ def run(args: argparse.Namespace) -> int:
     _print(args.format, preds, verdicts, fusion)
     _summary(args, preds, verdicts, fusion)
     return 0
+
+
+def _refuse_names_for_the_default_judges(args: argparse.Namespace, clips: Sequence[Clip]) -> None:
+    """A one-line :class:`InputError` for sample names (``--names``, or a bare name that is no file) given to the default
+    judges, which judge a video (or its subtitle): each clip was judged, every judge failed on it ("no video file for this
+    clip"), and the run wrote it with no words and exit code 0."""
+    if args.config:
+        return
+    named = [c.name for c in clips if c.video is None and c.subtitle is None]
+    if named and args.names:
+        raise InputError(f"--names {args.names}: sample names are for judges that answer by name (type = \"replay\", or \"lexical\" "
+                         "with stored descriptions), and the default judges judge videos; give such judges with --config, or the videos")
+    if named:
+        raise InputError(f"{listed(named)}: no such video file, and the default judges judge videos, not sample names; check the "
+                         "path, or give judges that answer by name (type = \"replay\") with --config")
 
 
 def _batch_timeout(args: argparse.Namespace) -> float | None:

@@ -260,6 +260,24 @@ def test_sample_names_can_come_from_a_split_file(capsys, replay_config, tmp_path
     assert code == 0 and list(json_lines(out)) == ["c2", "c1"]
 
 
+def test_a_names_file_given_to_the_default_judges_is_refused_before_any_judge_runs(capsys, tmp_path):
+    # each name was judged by the face and speech judges, which failed on all ('no video file for this clip'): exit code 0,
+    # a CSV of empty answers written
+    (tmp_path / "split.txt").write_text("c1\nc2\n", encoding="utf-8")
+    code, out, err = cojudge(capsys, "--names", tmp_path / "split.txt", "--format", "csv", "--out", tmp_path / "p.csv")
+    assert code == 2 and out == "" and not (tmp_path / "p.csv").exists()
+    assert err == (f"cojudge predict: error: --names {tmp_path / 'split.txt'}: sample names are for judges that answer by name "
+                   "(type = \"replay\", or \"lexical\" with stored descriptions), and the default judges judge videos; give such judges "
+                   "with --config, or the videos\n")
+
+
+def test_a_bare_name_given_to_the_default_judges_is_refused_as_no_video_file_naming_the_judges_that_take_names(capsys):
+    code, out, err = cojudge(capsys, "clip1", "clip2", "--format", "csv")
+    assert code == 2 and out == ""
+    assert err == ("cojudge predict: error: clip1, clip2: no such video file, and the default judges judge videos, not sample names; "
+                   "check the path, or give judges that answer by name (type = \"replay\") with --config\n")
+
+
 def test_a_clip_no_judge_knows_is_reported_with_the_reasons_and_exit_code_0(capsys, replay_config):
     code, out, err = cojudge(capsys, "c1", "nobody", "--config", replay_config, "--format", "json")
     gone = json_lines(out)["nobody"]
