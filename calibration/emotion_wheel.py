@@ -169,6 +169,10 @@ class EmotionWheel:
     @staticmethod
     def _read_formats(path: Path) -> dict[str, list[str]]:
         out: dict[str, list[str]] = defaultdict(list)
+        with path.open("rb") as fh:  # '--word-forms wheel1.xlsx' said "unreadable word-form table ('utf-8' codec can't decode ...)"
+            if fh.read(4) == b"PK\x03\x04":
+                raise InputError(f"{path}: a spreadsheet (zip), not a word-form table; give a CSV file 'name,format' "
+                                 f"({' or '.join(repr(n) for n in FORMAT_FILES)}: {', '.join(FORMAT_FILES.values())})")
         try:
             with path.open(newline="", encoding="utf-8-sig") as fh:
                 reader = csv.DictReader(fh)
@@ -179,8 +183,13 @@ class EmotionWheel:
                     for form in _official_split(row["format"]):
                         out[form].append(raw)
                     out[raw].append(raw)
-        except (UnicodeDecodeError, csv.Error) as exc:
+        except UnicodeDecodeError:
+            raise InputError(f"{path}: not UTF-8 text; give the word-form table as a UTF-8 CSV file 'name,format'") from None
+        except csv.Error as exc:
             raise InputError(f"{path}: unreadable word-form table ({exc})") from None
+        if not out:  # a header alone mapped no word, and every label was then said to be out of the wheel's vocabulary
+            raise InputError(f"{path}: a word-form table with no rows under its header 'name,format'; download the wheel files "
+                             "again, or give another table")
         return dict(out)
 
     # -- lookups -------------------------------------------------------------

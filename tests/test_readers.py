@@ -512,6 +512,12 @@ def test_a_word_form_table_saved_with_a_byte_order_mark_reads_as_without_one(toy
         pytest.param(lambda d: (d / "format.csv").write_text("word,forms\npleased,pleases\n", encoding="utf-8"),
                      r"format\.csv: needs a header 'name,format'", id="word forms without their header"),
         pytest.param(lambda d: _xlsx(d / "wheel1.xlsx", []), r"wheel1\.xlsx: empty sheet", id="empty wheel sheet"),
+        # a header alone mapped no word: every label was said to be out of the wheel's vocabulary, the labels file blamed
+        pytest.param(lambda d: (d / "format.csv").write_text("name,format\n", encoding="utf-8"),
+                     r"format\.csv: a word-form table with no rows under its header 'name,format'; download the wheel files again, "
+                     r"or give another table$", id="word forms of a header alone"),
+        pytest.param(lambda d: (d / "format.csv").write_bytes("name,format\n\u00e9t\u00e9,x\n".encode("latin-1")),
+                     r"format\.csv: not UTF-8 text; give the word-form table as a UTF-8 CSV file 'name,format'$", id="word forms in Latin-1"),
     ],
 )
 def test_a_damaged_wheel_table_is_named_with_what_it_lacks(tmp_path, damage, pattern):
@@ -521,6 +527,15 @@ def test_a_damaged_wheel_table_is_named_with_what_it_lacks(tmp_path, damage, pat
     damage(folder)
     with pytest.raises(InputError, match=pattern):
         EmotionWheel.load(folder)
+
+
+def test_a_spreadsheet_given_as_the_word_form_table_is_named_a_spreadsheet_not_undecodable_text(tmp_path):
+    # '--word-forms wheel1.xlsx' said "unreadable word-form table ('utf-8' codec can't decode bytes in position 15-16: ...)"
+    from calibration.emotion_wheel import EmotionWheel
+
+    with pytest.raises(InputError, match=r"wheel1\.xlsx: a spreadsheet \(zip\), not a word-form table; give a CSV file 'name,format' "
+                                         r"\('official' or 'mer2026': format\.csv, format-mer2026\.csv\)$"):
+        EmotionWheel.load(_toy_wheel_folder(tmp_path), "wheel1.xlsx")
 
 
 def test_a_wheel_folder_that_does_not_exist_is_named_as_such(tmp_path):
