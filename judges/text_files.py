@@ -46,8 +46,11 @@ def read_text_file(path: str | Path, what: str) -> str:
     judges.errors.InputError: no-such-split.txt: no such split file
     """
     path = check_input_file(path, what)
+    data = path.read_bytes()  # once: it may be a pipe
+    if data[:4] == b"PK\x03\x04":  # 'not UTF-8 text; save it as UTF-8' sent the user to re-save a judge's .npz given as --names
+        raise InputError(f"{path}: a zip archive (a .npz, an Excel .xlsx?), not a {what}; give the {what}'s path")
     try:
-        text = path.read_text(encoding="utf-8-sig")  # a byte order mark (Notepad) is no part of the text
+        text = data.decode("utf-8-sig")  # a byte order mark (Notepad) is no part of the text
     except UnicodeDecodeError:
         raise InputError(f"{path}: not UTF-8 text; save the {what} as UTF-8") from None
     line = zero_byte_line(text)

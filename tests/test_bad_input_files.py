@@ -42,6 +42,16 @@ def test_a_latin1_split_file_is_not_utf8_text(tmp_path):
     assert str(path) in one_line(caught)
 
 
+def test_a_judges_npz_given_as_the_split_file_is_named_a_zip_archive_not_text_to_save_as_utf8(tmp_path):
+    # 'cojudge evaluate --names out.npz' said 'not UTF-8 text; save the split file as UTF-8'
+    path = tmp_path / "out.npz"
+    np.savez(path, filenames=np.array(["s1"]), fileitems=np.array(["happy"]))
+    with pytest.raises(InputError, match=r"out\.npz: a zip archive \(a \.npz, an Excel \.xlsx\?\), not a split file; "
+                                         r"give the split file's path$") as caught:
+        read_split(path)
+    one_line(caught)
+
+
 def test_a_split_file_naming_many_clips_twice_names_the_first_five_then_how_many_more_and_how_to_list_them_all(tmp_path):
     # it said 'names listed twice: c0, c1, c2, c3, c4 and 2 more', naming no fix nor where the other two are
     path = tmp_path / "split.txt"
