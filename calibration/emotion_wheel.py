@@ -17,7 +17,7 @@ from pathlib import Path
 
 from judges.errors import InputError
 from judges.label_text import parse_labels
-from judges.text_files import user_path
+from judges.text_files import check_not_lfs_pointer, user_path
 
 __all__ = ["EmotionWheel", "load_wheel", "wheel_input_files", "WHEELS", "LEVELS", "METRIC_NAMES", "LEVEL1_METRICS"]
 
@@ -55,6 +55,7 @@ def _official_split(text: object) -> list[str]:
 def _read_xlsx(path: Path) -> list[dict[str, object]]:
     import openpyxl
 
+    check_not_lfs_pointer(path)
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
         try:  # a read-only sheet's XML is parsed here, row by row

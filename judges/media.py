@@ -32,7 +32,7 @@ from judges.declared_length import FILE_DECLARED
 from judges.errors import InputError
 from judges.install_hints import install_hint
 from judges.option_values import is_whole_number
-from judges.text_files import user_path
+from judges.text_files import check_not_lfs_pointer, user_path
 from judges.user_warnings import warn_user
 
 __all__ = ["DECODING_VERSION", "Media", "MediaSpec", "TruncatedMediaWarning", "decode_clip", "encode_image", "encode_wav", "require_media",
@@ -195,6 +195,7 @@ def decode_clip(
             raise InputError(f"{path}: cannot read it ({_short(exc)}); check you may read it (its permissions)") from None
         if _is_empty(path):  # an interrupted copy or download: say so, not "invalid data"
             raise InputError(f"{path}: is empty (0 bytes); copy or download the video again") from None
+        check_not_lfs_pointer(path)  # a dataset cloned without git-lfs: say so, not "invalid data"
         raise InputError(f"{path}: cannot decode ({_short(exc)}); check the file is a complete video") from None
     if has_video and num_frames > 0 and not frames:
         raise InputError(f"{path}: the video stream has no decodable frames; check the file is a complete video")

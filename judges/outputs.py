@@ -14,7 +14,7 @@ import numpy as np
 from judges.errors import InputError
 from judges.label_text import parse_labels
 from judges.option_values import check_flags
-from judges.text_files import ZERO_BYTES, check_input_file, user_path, zero_byte_line
+from judges.text_files import ZERO_BYTES, check_input_file, check_not_lfs_pointer, user_path, zero_byte_line
 from judges.user_warnings import warn_user
 
 # A prediction cell may list thousands of words; the csv module's default cap (131,072 characters) is for a
@@ -54,6 +54,7 @@ def read_reasons(path: str | Path) -> dict[str, str]:
 
 
 def _read_npz(path: Path, parse: Callable[[object], list[str]] = parse_labels) -> dict[str, list[str]]:
+    check_not_lfs_pointer(path)
     if not zipfile.is_zipfile(path):  # np.load would take it for a pickle and say so, misleadingly
         raise InputError(f"{path}: unreadable npz: not a valid .npz (zip) file; is the file complete, and saved with np.savez?")
     try:
@@ -229,6 +230,7 @@ def _separator_of(header: str) -> str | None:
 def _csv_text(path: Path) -> str:
     """The text of a CSV file, read once (it may be a pipe); a spreadsheet, an archive or bytes that are not UTF-8 are refused."""
     data = path.read_bytes()
+    check_not_lfs_pointer(path, data)
     if data[:4] == b"PK\x03\x04" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # zip (.xlsx, .npz), OLE (.xls)
         raise InputError(f"{path}: a spreadsheet or zip archive (an Excel .xlsx or .xls, a .npz?), not CSV text; save it as 'CSV UTF-8'")
     try:
@@ -253,6 +255,8 @@ def _read_jsonl(path: Path, key: str, convert: Callable[[Any], Any]) -> dict:
                 raise InputError(f"{path}:{lineno}: not UTF-8 text; save the file as UTF-8") from None
             if "\x00" in line:
                 raise InputError(f"{path}:{lineno}: not UTF-8 text ({ZERO_BYTES}); save the file as UTF-8")
+            if lineno == 1:
+                check_not_lfs_pointer(path, raw)
             if not line.strip():
                 continue
             try:

@@ -11,11 +11,32 @@ from pathlib import Path
 
 from judges.errors import InputError
 
-__all__ = ["read_text_file", "check_input_file", "path_text", "user_path", "zero_byte_line", "ZERO_BYTES"]
+__all__ = ["read_text_file", "check_input_file", "path_text", "user_path", "zero_byte_line", "ZERO_BYTES", "check_not_lfs_pointer"]
 
 #: Why text that decodes as UTF-8 but holds zero bytes is refused, in the error: no text file holds them, and a name read
 #: with them ('n\x00a\x00m\x00e') was shown as 'n a m e', or not at all, on a terminal.
 ZERO_BYTES = "it holds zero bytes: UTF-16 without its byte-order mark, or a damaged file?"
+
+
+#: How a Git LFS pointer starts: a clone made without git-lfs holds these small texts in place of its data files
+#: (outputs, wheels, videos), which were then read as a damaged npz, a CSV lacking its columns, undecodable video.
+_LFS_POINTER = b"version https://git-lfs.github.com/spec/"
+
+
+def check_not_lfs_pointer(path: str | os.PathLike[str], head: bytes | None = None) -> None:
+    """A one-line :class:`InputError` when the file at ``path`` is a Git LFS pointer; ``head``, its first bytes, is read here
+    when not given, from a regular file only (a pipe's bytes are its reader's; a file that cannot be read, its reader's error)."""
+    if head is None:
+        try:
+            if not os.path.isfile(path):
+                return
+            with open(path, "rb") as fh:
+                head = fh.read(len(_LFS_POINTER))
+        except OSError:
+            return
+    if head.startswith(_LFS_POINTER):
+        raise InputError(f"{path}: a Git LFS pointer, not the file itself (cloned without git-lfs?); "
+                         "fetch the file (git lfs pull) and run again")
 
 
 def user_path(path: str | os.PathLike[str]) -> Path:
@@ -47,6 +68,7 @@ def read_text_file(path: str | Path, what: str) -> str:
     """
     path = check_input_file(path, what)
     data = path.read_bytes()  # once: it may be a pipe
+    check_not_lfs_pointer(path, data)
     if data[:4] == b"PK\x03\x04":  # 'not UTF-8 text; save it as UTF-8' sent the user to re-save a judge's .npz given as --names
         raise InputError(f"{path}: a zip archive (a .npz, an Excel .xlsx?), not a {what}; give the {what}'s path")
     try:

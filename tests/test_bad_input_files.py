@@ -52,6 +52,21 @@ def test_a_judges_npz_given_as_the_split_file_is_named_a_zip_archive_not_text_to
     one_line(caught)
 
 
+_LFS_POINTER = "version https://git-lfs.github.com/spec/v1\noid sha256:4d7a2146\nsize 30210\n"
+
+
+@pytest.mark.parametrize(("file_name", "read"), [("out-openset.npz", read_judge_output), ("out.csv", read_judge_output),
+                                                 ("out.jsonl", read_judge_output), ("dev.csv", read_labels), ("dev.txt", read_split)])
+def test_a_git_lfs_pointer_in_place_of_a_data_file_is_named_so(tmp_path, file_name, read):
+    # a clone without git-lfs: an npz 'not a valid .npz (zip) file', a CSV 'missing column(s) name, openset (found: version
+    # https://git-lfs...)', a JSONL 'not JSON', a split file three names not in the labels
+    (tmp_path / file_name).write_text(_LFS_POINTER, encoding="utf-8")
+    with pytest.raises(InputError, match=rf"{re.escape(file_name)}: a Git LFS pointer, not the file itself \(cloned without "
+                                         r"git-lfs\?\); fetch the file \(git lfs pull\) and run again$") as caught:
+        read(tmp_path / file_name)
+    one_line(caught)
+
+
 def test_a_split_file_naming_many_clips_twice_names_the_first_five_then_how_many_more_and_how_to_list_them_all(tmp_path):
     # it said 'names listed twice: c0, c1, c2, c3, c4 and 2 more', naming no fix nor where the other two are
     path = tmp_path / "split.txt"

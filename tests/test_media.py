@@ -127,6 +127,14 @@ def test_an_empty_file_is_named_empty_not_undecodable(tmp_path):
         decode_clip(tmp_path / "empty.mp4")
 
 
+def test_a_git_lfs_pointer_in_place_of_a_video_is_named_so_not_undecodable(tmp_path):
+    # a dataset cloned without git-lfs: 'cannot decode (Invalid data found when processing input)'
+    (tmp_path / "clip.mp4").write_text("version https://git-lfs.github.com/spec/v1\noid sha256:0\nsize 51441\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"clip\.mp4: a Git LFS pointer, not the file itself \(cloned without git-lfs\?\); "
+                                         r"fetch the file \(git lfs pull\) and run again$"):
+        decode_clip(tmp_path / "clip.mp4")
+
+
 def test_a_video_the_user_may_not_read_says_so_not_that_it_is_incomplete(clip, monkeypatch):
     # a video of mode 600 owned by another user: 'cannot decode (Permission denied); check the file is a complete video'
     import errno

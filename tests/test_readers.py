@@ -512,6 +512,8 @@ def test_a_word_form_table_saved_with_a_byte_order_mark_reads_as_without_one(toy
         pytest.param(lambda d: (d / "format.csv").write_text("word,forms\npleased,pleases\n", encoding="utf-8"),
                      r"format\.csv: needs a header 'name,format'", id="word forms without their header"),
         pytest.param(lambda d: _xlsx(d / "wheel1.xlsx", []), r"wheel1\.xlsx: empty sheet", id="empty wheel sheet"),
+        pytest.param(lambda d: (d / "wheel2.xlsx").write_text("version https://git-lfs.github.com/spec/v1\noid sha256:0\nsize 9\n"),
+                     r"wheel2\.xlsx: a Git LFS pointer, not the file itself \(cloned without git-lfs\?\)", id="a Git LFS pointer"),
         # a header alone mapped no word: every label was said to be out of the wheel's vocabulary, the labels file blamed
         pytest.param(lambda d: (d / "format.csv").write_text("name,format\n", encoding="utf-8"),
                      r"format\.csv: a word-form table with no rows under its header 'name,format'; download the wheel files again, "
