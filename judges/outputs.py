@@ -56,6 +56,10 @@ def read_reasons(path: str | Path) -> dict[str, str]:
 def _read_npz(path: Path, parse: Callable[[object], list[str]] = parse_labels) -> dict[str, list[str]]:
     check_not_lfs_pointer(path)
     if not zipfile.is_zipfile(path):  # np.load would take it for a pickle and say so, misleadingly
+        text = _text_kind(path)
+        if text is not None:  # a CSV or JSONL saved under .npz: read by its suffix, it was 'not a valid .npz (zip) file'
+            raise InputError(f"{path}: not a valid .npz (zip) file but {text[0]}; name it {path.with_suffix(text[1]).name}, "
+                             "as its reader goes by the suffix")
         raise InputError(f"{path}: unreadable npz: not a valid .npz (zip) file; is the file complete, and saved with np.savez?")
     try:
         with np.load(path, allow_pickle=False) as data:
@@ -91,6 +95,21 @@ def _read_npz(path: Path, parse: Callable[[object], list[str]] = parse_labels) -
         return out
     except UnicodeDecodeError:
         raise InputError(f"{path}: byte strings that are not UTF-8 text; save 'filenames' and 'fileitems' as str arrays") from None
+
+
+def _text_kind(path: Path) -> tuple[str, str] | None:
+    """What a text judge-output file is by its first line, as (what, suffix): ``name,openset`` CSV text, JSON lines; else None."""
+    try:
+        with path.open("rb") as fh:
+            first = fh.readline(4096).decode("utf-8-sig").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    if first.startswith("{"):
+        return "JSON lines (its first line an object)", ".jsonl"
+    cells = [c.strip().lower() for c in next(csv.reader([first]), [])]
+    if "name" in cells and len(cells) > 1:
+        return f"a CSV file (its header {first[:40]!r})", ".csv"
+    return None
 
 
 class _SharedWords:

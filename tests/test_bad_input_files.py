@@ -577,6 +577,20 @@ def test_a_npz_that_is_not_a_zip_says_so_not_pickled(tmp_path, content):
     assert "pickled" not in one_line(caught)
 
 
+@pytest.mark.parametrize(("content", "what", "named"), [
+    (b"name,openset\na,happy\n", "a CSV file (its header 'name,openset')", "p.csv"),
+    (b'{"name": "a", "labels": ["happy"]}\n', "JSON lines (its first line an object)", "p.jsonl"),
+])
+def test_a_text_judge_output_saved_as_npz_is_named_for_what_it_is_and_the_suffix_to_give_it(tmp_path, content, what, named):
+    # it said 'not a valid .npz (zip) file; is the file complete, and saved with np.savez?'
+    path = tmp_path / "p.npz"
+    path.write_bytes(content)
+    with pytest.raises(InputError, match=rf"p\.npz: not a valid \.npz \(zip\) file but {re.escape(what)}; name it {re.escape(named)}, "
+                                         r"as its reader goes by the suffix$") as caught:
+        read_judge_output(path)
+    one_line(caught)
+
+
 def _write_output(path, rows):
     """A judge output of ``rows`` (name, words text) in the format its suffix names."""
     if path.suffix == ".npz":
