@@ -194,10 +194,10 @@ def _refuse_options_before_the_command(parser: argparse.ArgumentParser, before: 
         takers = [name for name in parsers if all(name in _actions_named(o, parsers) for o in options)]
         if not takers or not options:  # options no command takes ('--bogus'), or no option at all
             parser.error(f"unrecognized arguments: {given}; see cojudge --help")
-        named = " and ".join(dict.fromkeys(o.split("=", 1)[0] for o in options))
+        named = list(dict.fromkeys(o.split("=", 1)[0] for o in options))
         commands = takers[0] if len(takers) == 1 else f"{', '.join(takers[:-1])} and {takers[-1]}"
         parser.error(f"unrecognized arguments: {given}; give a command, then its options: cojudge COMMAND {given} ... "
-                     f"({named} {'is an option' if len(options) == 1 else 'are options'} of {commands})")
+                     f"({' and '.join(named)} {'is an option' if len(named) == 1 else 'are options'} of {commands})")
     parser.print_usage(sys.stderr)
     parser.exit(2, f"cojudge {command}: error: unrecognized arguments: {given}; give a command's options after it: "
                    f"cojudge {command} {given} ...\n")
