@@ -22,7 +22,7 @@ from ensemble.voter_classes import class_spec, is_class_spec, source_digest, sou
 from judges.clip_hash import identity_json_value
 from judges.errors import InputError
 from judges.option_values import is_number
-from judges.text_files import check_input_file, user_path
+from judges.text_files import check_input_file, check_not_lfs_pointer, user_path
 from judges.user_warnings import warn_user
 
 __all__ = ["save_calibration", "load_calibration", "calibration_input_files", "judges_on_other_files", "judges_with_other_answers",
@@ -151,8 +151,11 @@ def load_calibration(path: str | Path, wheel: EmotionWheel | None = None) -> tup
     """A fitted :class:`Fuser` and the file's data (judges, strategy, tuning report...)."""
     path = user_path(path)
     check_input_file(path, "calibration file", "; make one with 'cojudge tune'")
+    check_not_lfs_pointer(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))  # a byte order mark, if an editor added one, dropped
+        # JSON's own encodings, told by the bytes: UTF-8 (its byte order mark, if an editor added one, dropped) and UTF-16,
+        # as Notepad's "Unicode" saves a hand edit (read as UTF-8, it was 'invalid JSON: can't decode byte 0xff')
+        data = json.loads(path.read_bytes())
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: not a calibration file (invalid JSON: {exc}); give the JSON file 'cojudge tune --out' wrote, "
                          "or mend the JSON where it was edited by hand") from None
@@ -198,7 +201,7 @@ def calibration_input_files(path: str | Path) -> dict[str, Path]:
     if not path.is_file():
         return {}
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        data = json.loads(path.read_bytes())  # as load_calibration reads it
     except (OSError, ValueError):
         return {}
     return {**_wheel_files(data), **_strategy_file(data, path)}

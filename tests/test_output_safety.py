@@ -256,6 +256,22 @@ def test_a_calibration_file_saved_back_with_a_byte_order_mark_still_loads(calibr
     assert fuser.judges_ == ["a", "c"] and data["strategy"] == "stacked"
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le"])
+def test_a_calibration_file_saved_back_as_utf16_still_loads(calibration, tmp_path, encoding):
+    # Notepad's "Unicode": it said 'not a calibration file (invalid JSON: 'utf-8' codec can't decode byte 0xff ...)'
+    edited = tmp_path / "edited.json"
+    edited.write_text(calibration.read_text(encoding="utf-8"), encoding=encoding)
+    fuser, data = load_calibration(edited)
+    assert fuser.judges_ == ["a", "c"] and data == json.loads(calibration.read_text(encoding="utf-8"))
+
+
+def test_a_git_lfs_pointer_given_as_the_calibration_is_named_so_not_invalid_json(tmp_path):
+    path = tmp_path / "cal.json"
+    path.write_text("version https://git-lfs.github.com/spec/v1\noid sha256:0\nsize 4242\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"cal\.json: a Git LFS pointer, not the file itself \(cloned without git-lfs\?\); "):
+        load_calibration(path)
+
+
 def test_a_calibration_of_another_format_version_asks_for_a_new_tuning(calibration, tmp_path):
     path = _altered(calibration, tmp_path, lambda data: data.update(format_version=2))
     with pytest.raises(InputError, match="calibration format 2 is not supported"):
