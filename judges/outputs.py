@@ -50,6 +50,9 @@ def read_reasons(path: str | Path) -> dict[str, str]:
     """Sample name -> free-text description, from a ``*-reason.jsonl`` file."""
     path = user_path(path)
     check_input_file(path, "description file")
+    if path.is_file() and zipfile.is_zipfile(path):  # an OV-MER -openset.npz given for its -reason.jsonl: 'not UTF-8 text'
+        raise InputError(f"{path}: a zip archive (a judge's .npz of words?), not a description file; give the JSON lines of its "
+                         "descriptions ({\"name\": ..., \"reason\": ...}), for OV-MER outputs the -reason.jsonl beside the -openset.npz")
     return _read_jsonl(path, "reason", lambda v: "" if v is None else str(v))
 
 
@@ -283,8 +286,11 @@ def _read_jsonl(path: Path, key: str, convert: Callable[[Any], Any]) -> dict:
                 if not isinstance(record, dict) or "name" not in record or key not in record:
                     found = (", ".join(map(str, record)) or "no keys") if isinstance(record, dict) else _json_kind(record)
                     described = key == "labels" and isinstance(record, dict) and "reason" in record  # --judge-glob 'Model/*' took X-reason.jsonl
+                    worded = key == "reason" and isinstance(record, dict) and "labels" in record  # a lexical judge given the words
                     fix = ("; it holds a judge's descriptions ('reason'), not its words: give the judge's words, for OV-MER outputs the "
-                           "-openset.npz beside the -reason.jsonl" if described else "")
+                           "-openset.npz beside the -reason.jsonl" if described else
+                           "; it holds a judge's words ('labels'), not its descriptions: give the file of its descriptions, for OV-MER "
+                           "outputs the -reason.jsonl beside the -openset.npz" if worded else "")
                     raise InputError(f"{path}:{lineno}: needs keys 'name' and '{key}' (found: {found[:80]}){fix}")
                 name, value = record["name"], record[key]
                 if isinstance(name, bool) or not isinstance(name, (str, int)) or not str(name).strip():

@@ -530,6 +530,25 @@ def test_a_description_file_given_as_a_judge_output_names_the_keys_it_has_and_th
                 r"beside the -reason\.jsonl$", load=read_judge_output)
 
 
+def test_a_judges_words_given_as_its_descriptions_name_the_file_to_give(tmp_path):
+    # a lexical judge given the words' JSONL said only: needs keys 'name' and 'reason' (found: name, labels)
+    text = '{"name": "a", "labels": ["happy"]}\n'
+    refuse_file(tmp_path, "p.jsonl", text, r"p\.jsonl:1: needs keys 'name' and 'reason' \(found: name, labels\); it holds a judge's "
+                r"words \('labels'\), not its descriptions: give the file of its descriptions, for OV-MER outputs the -reason\.jsonl "
+                r"beside the -openset\.npz$", load=read_reasons)
+
+
+def test_a_judges_npz_given_as_its_descriptions_is_named_a_zip_archive_not_text_to_save_as_utf8(tmp_path):
+    # a lexical judge given the -openset.npz said: p-openset.npz:1: not UTF-8 text; save the file as UTF-8
+    path = tmp_path / "p-openset.npz"
+    np.savez(path, filenames=np.array(["a"]), fileitems=np.array(["happy"]))
+    with pytest.raises(InputError, match=r"p-openset\.npz: a zip archive \(a judge's \.npz of words\?\), not a description file; give "
+                                         r"the JSON lines of its descriptions \(\{\"name\": \.\.\., \"reason\": \.\.\.\}\), for OV-MER "
+                                         r"outputs the -reason\.jsonl beside the -openset\.npz$") as caught:
+        read_reasons(path)
+    one_line(caught)
+
+
 @pytest.mark.parametrize("line, found", [("null", "null"), ('"happy"', "a JSON string"), ('["a", ["happy"]]', "a JSON array"),
                                          ("7", "a JSON number"), ("true", "true")])
 def test_a_jsonl_line_that_is_not_an_object_is_named_in_jsons_words(tmp_path, line, found):
