@@ -86,6 +86,14 @@ def test_fuse_refuses_a_folder_as_details_before_writing_anything(calibration, t
     assert code == 2 and "folder" in _one_line_error(capsys) and not out.exists()
 
 
+def test_an_out_ending_with_a_slash_names_a_folder_and_is_refused_not_written_as_a_file_of_that_name(calibration, two_judges, tmp_path, capsys):
+    # 'cojudge fuse ... --out results/' wrote a file named results, and said 'wrote results/'
+    code = main(_fuse(calibration, two_judges, "--out", f"{tmp_path / 'results'}/"))
+    assert code == 2 and _one_line_error(capsys) == (f"cojudge fuse: error: --out {tmp_path / 'results'}/ names a folder (it ends with /); "
+                                                     f"give a file name, e.g. {tmp_path / 'results' / 'out'}")
+    assert not (tmp_path / "results").exists()
+
+
 def test_fuse_creates_the_details_folder(calibration, two_judges, tmp_path):
     details = tmp_path / "new" / "details.jsonl"
     assert main(_fuse(calibration, two_judges, "--out", str(tmp_path / "pred.csv"), "--details", str(details))) == 0
