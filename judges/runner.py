@@ -22,7 +22,7 @@ import os
 import queue
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -255,13 +255,22 @@ def _work(
                 if stop.is_set():
                     return
                 flights.start(judge.name)
-                judged = guarded_judge_batch(judge, batch)
+                judged = guarded_judge_batch(judge, batch, lambda: _next_alone(judge, stop, flights))
             finally:
                 flights.end(judge)
             outbox.put((judge, batch, judged))
         outbox.put((judge, None, None))
     except BaseException as exc:  # KeyboardInterrupt or SystemExit inside a judge stops the whole run
         outbox.put((judge, None, exc))
+
+
+def _next_alone(judge: Judge, stop: threading.Event, flights: "_Flights") -> bool:
+    """Before each clip of a batch judged again one by one: whether the run still wants it (not stopped, the judge not
+    given up), its call then timed as a batch of its own; else the pass ends, not asking a judge the run left."""
+    if stop.is_set() or judge.name in flights.given_up:
+        return False
+    flights.start(judge.name)  # each clip's call gets batch_timeout: a judge answering clip by clip is no hung judge
+    return True
 
 
 class _Flights:
@@ -323,12 +332,13 @@ class _Judged(NamedTuple):
     texts: list[str]
 
 
-def guarded_judge_batch(judge: Judge, batch: list[Clip]) -> _Judged:
+def guarded_judge_batch(judge: Judge, batch: list[Clip], next_alone: Callable[[], bool] | None = None) -> _Judged:
     """The judge's verdicts for a batch; a verdict that breaks the contract becomes an error verdict for its clip (not
     cached: the judge's code must change), and every clip's is one when the batch itself breaks it (not one verdict per
     clip, in order); a batch of several clips it raised on is judged clip by clip, so only a clip that raises alone
     fails (cached, as the judge's own failure would be). Both runners judge through it, so a failing judge costs its own
-    clips, never the run."""
+    clips, never the run. ``next_alone()``, asked before each clip judged alone, ends that pass when it says False (the
+    run stopped, or gave the judge up): the clips left get transient error verdicts, which the run does not use."""
     start = time.perf_counter()
     try:
         verdicts = judge.judge_batch(batch)
@@ -336,7 +346,7 @@ def guarded_judge_batch(judge: Judge, batch: list[Clip]) -> _Judged:
         if len(batch) > 1:
             # which clip made it raise is unknown: each is judged alone, so only a clip that raises alone fails (and is
             # cached so) and the others' verdicts stand; failing them all cached every clip of the batch as a failure
-            return _one_by_one(judge, batch)
+            return _one_by_one(judge, batch, next_alone)
         raised = Verdict.failed(judge.name, batch[0].name, f"judge {judge.name!r} raised {type(exc).__name__}: {exc}",
                                 seconds=time.perf_counter() - start)
         return _Judged([raised], [raised.to_json()])
@@ -363,11 +373,16 @@ def guarded_judge_batch(judge: Judge, batch: list[Clip]) -> _Judged:
     return _Judged(judged, texts)
 
 
-def _one_by_one(judge: Judge, batch: list[Clip]) -> _Judged:
-    """The batch's clips judged one at a time (after ``judge_batch`` raised on them together), their verdicts in order."""
+def _one_by_one(judge: Judge, batch: list[Clip], next_alone: Callable[[], bool] | None = None) -> _Judged:
+    """The batch's clips judged one at a time (after ``judge_batch`` raised on them together), their verdicts in order;
+    ``next_alone()`` is asked before each, and once it says False the clips left get transient error verdicts."""
     verdicts: list[Verdict] = []
     texts: list[str] = []
-    for clip in batch:
+    for at, clip in enumerate(batch):
+        if next_alone is not None and not next_alone():
+            left = [Verdict.failed(judge.name, other.name, f"judge {judge.name!r}: not judged alone, the run having stopped or "
+                                   "given the judge up", transient=True) for other in batch[at:]]
+            return _Judged(verdicts + left, texts + [verdict.to_json() for verdict in left])
         judged = guarded_judge_batch(judge, [clip])
         verdicts += judged.verdicts
         texts += judged.texts

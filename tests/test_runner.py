@@ -87,6 +87,20 @@ class CrashingJudge(CountingJudge):
         return super().judge_batch(clips)
 
 
+class HeldAloneJudge(CountingJudge):
+    """Raises on a batch of several clips; holds each clip judged alone until ``release`` is set (at most 10 s)."""
+
+    def __init__(self, name: str, release: threading.Event):
+        super().__init__(name)
+        self.release = release
+
+    def judge_batch(self, clips):
+        if len(clips) > 1:
+            raise RuntimeError("batch too large")
+        self.release.wait(10)
+        return super().judge_batch(clips)
+
+
 class ShortJudge(CountingJudge):
     def judge_batch(self, clips):
         return super().judge_batch(clips)[:-1]
@@ -237,6 +251,37 @@ def test_a_judge_that_raises_on_one_clip_of_a_batch_fails_that_clip_alone_and_th
     with VerdictCache(cache_path) as cache:
         stored = cache.get_many(judge, [Clip(name) for name in CLIPS])
     assert [stored[c].ok for c in CLIPS] == [True, False, True]
+
+
+def test_each_clip_of_a_batch_judged_again_one_by_one_has_batch_timeout_for_its_own_call():
+    # the batch's clock ran on through the pass: six calls of 0.1 s were given up at 0.4 s, and with them every clip
+    judge = CrashingJudge("j", delay=0.1, fail_on=("s3",))
+    out = run_judges([judge], [f"s{i}" for i in range(1, 7)], progress=False, batch_size=6, batch_timeout=0.4)
+    assert [verdict.ok for verdict in out["j"].values()] == [True, True, False, True, True, True]
+    assert out["j"]["s3"].error == "judge 'j' raised RuntimeError: model crashed on s3"
+
+
+def test_a_judge_given_up_while_judging_a_batch_one_by_one_is_asked_no_other_clip_of_it():
+    release = threading.Event()
+    held = HeldAloneJudge("held", release)
+    out = run_judges([held], CLIPS, progress=False, batch_size=3, batch_timeout=0.3)
+    workers = [thread for thread in threading.enumerate() if thread.name == "judge-held"]
+    release.set()
+    for worker in workers:
+        worker.join(10)
+    assert held.calls == ["s1"] and not any(verdict.ok for verdict in out["held"].values())
+
+
+def test_after_an_interrupt_a_judge_judging_a_batch_one_by_one_is_asked_no_other_clip_of_it():
+    release = threading.Event()
+    held = HeldAloneJudge("held", release)
+    with pytest.raises(KeyboardInterrupt):
+        run_judges([InterruptibleJudge("j", interrupt_after=0), held], CLIPS, progress=False, batch_size=3)
+    workers = [thread for thread in threading.enumerate() if thread.name == "judge-held"]
+    release.set()
+    for worker in workers:
+        worker.join(10)
+    assert len(held.calls) <= 1  # at most the clip in flight when the interrupt came
 
 
 def test_a_verdict_that_is_not_json_becomes_an_error_verdict_and_the_other_judges_work_is_stored(cache_path):
