@@ -46,7 +46,7 @@ from judges.option_values import is_flag, is_number
 from judges.outputs import read_judge_output, read_reasons
 from judges.registry import register_judge
 from judges.text_files import user_path
-from judges.two_stage import build_extractor
+from judges.two_stage import build_extractor, extracted
 from judges.verdict import Verdict
 
 __all__ = ["AffectGPTJudge", "DEFAULT_COMMAND"]
@@ -247,7 +247,7 @@ class AffectGPTJudge(Judge):
                 out[clip.name] = Verdict.failed(self.name, clip.name, f"AffectGPT wrote no description for {clip.name!r}", seconds)
             else:
                 assert self.extractor is not None  # no labels and no extractor returned above
-                second = self.extractor.extract(description, clip.subtitle, clip=clip.name)
+                second = extracted(self.extractor, description, clip)
                 out[clip.name] = Verdict(
                     self.name, clip.name, words=second.words, raw=second.raw, scores=second.scores,
                     description=description, seconds=seconds + second.seconds, error=second.error,

@@ -22,7 +22,7 @@ from judges.registry import build_judge, register_judge
 from judges.user_warnings import with_call_site
 from judges.verdict import Verdict
 
-__all__ = ["TwoStageJudge", "build_extractor"]
+__all__ = ["TwoStageJudge", "build_extractor", "extracted"]
 
 
 @register_judge("two-stage")
@@ -48,7 +48,9 @@ class TwoStageJudge(Judge):
     extractor's first batches are judged one clip first, then the rest,
     until one of its extracts has been answered (with words or without: not a
     transient failure). Either method is optional:
-    an extractor of one's own without them is asked for every clip.
+    an extractor of one's own without them is asked for every clip. One whose
+    ``extract`` raises fails that clip alone (:func:`extracted`), the batch's
+    other descriptions standing.
 
     >>> judge = TwoStageJudge(
     ...     describer={"type": "openai", "model": "internvl2_5-8b", "mode": "describe"},
@@ -131,7 +133,7 @@ class TwoStageJudge(Judge):
             return failed
         if not (first.description or "").strip():
             return Verdict.failed(self.name, clip.name, f"{stage_one} gave no description", first.seconds, first.raw)
-        second = self.extractor.extract(first.description, clip.subtitle, clip=clip.name)
+        second = extracted(self.extractor, first.description, clip)
         if not second.transient:  # the server's answer (words or none): it took the settings and key, or refused_error says so
             self._extractor_answered = True
         stage = self._stage_two()
@@ -175,6 +177,17 @@ def build_stage(stage: Any, role: str) -> Any:
     if not type_name:
         raise InputError(f"the {role} table needs a 'type' (e.g. type = \"openai\" or \"lexical\")")
     return build_judge(type_name, **params)
+
+
+def extracted(extractor: Any, description: str | None, clip: Clip) -> Verdict:
+    """``extractor.extract(description, clip.subtitle, clip=clip.name)``, or, if it raises (an extractor of one's own with
+    a bug on one description), that clip's failure (as :meth:`Verdict.from_exception`: out of memory is transient): raised,
+    it failed the whole batch, which the runner then judged again clip by clip, describing each clip again (an 8-clip
+    two-stage batch: 16 descriptions; an AffectGPT judge: one AffectGPT run per clip)."""
+    try:
+        return extractor.extract(description, clip.subtitle, clip=clip.name)
+    except Exception as exc:
+        return Verdict.from_exception(getattr(extractor, "name", "extractor"), clip.name, exc)
 
 
 def build_extractor(extractor: Any) -> Any:

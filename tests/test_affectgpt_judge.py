@@ -109,6 +109,23 @@ def test_an_extractor_failure_not_to_be_cached_is_not_cached(fake_repo, videos):
     assert verdict.description == "The character's emotional state is sad."
 
 
+class _BuggyExtractor:
+    """An extractor of one's own whose extract raises on clip "a"."""
+
+    def extract(self, description, subtitle=None, clip=""):
+        if clip == "a":
+            raise ValueError("no words in it")
+        return Verdict("mine", clip, ["sad"])
+
+
+def test_an_extractor_raising_on_one_clip_fails_that_clip_alone_not_the_affectgpt_run(fake_repo, videos):
+    # raised, it failed the batch, which the runner then judged again clip by clip: one AffectGPT run per clip
+    judge = affectgpt(fake_repo, env={"FAKE_LABELS": "0"}, extractor=_BuggyExtractor())
+    a, b = judge.judge_batch([Clip("a", videos[0], subtitle="sad"), Clip("b", videos[1], subtitle="sad")])
+    assert (a.error, a.description) == ("ValueError: no words in it", "The character's emotional state is sad.")
+    assert (b.words, b.error) == (["sad"], None)
+
+
 def test_descriptions_without_labels_or_extractor_are_an_error(fake_repo, videos):
     (verdict,) = affectgpt(fake_repo, env={"FAKE_LABELS": "0"}).judge_batch([Clip("a", videos[0], subtitle="sad")])
     assert "no *-openset.npz" in verdict.error and "extractor" in verdict.error

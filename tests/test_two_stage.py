@@ -132,6 +132,29 @@ class CountingDescriber(ScriptedDescriber):
         return super().judge_batch(clips)
 
 
+class BuggyExtractor:
+    """An extractor of one's own whose extract raises on the clip ``bug_on``."""
+
+    name = "buggy"
+
+    def __init__(self, bug_on: str):
+        self.bug_on = bug_on
+
+    def extract(self, description: str, subtitle: str | None = None, clip: str = "") -> Verdict:
+        if clip == self.bug_on:
+            raise ValueError("no words in it")
+        return Verdict(self.name, clip, ["sad"])
+
+
+def test_an_extractor_raising_on_one_clip_fails_that_clip_and_the_batch_is_described_once():
+    # raised, it failed the batch, which the runner judged again clip by clip: every clip was described twice
+    describer = CountingDescriber({"c1": "sad", "c2": "sad", "c3": "sad"})
+    out = run_judges([TwoStageJudge(describer, BuggyExtractor("c2"), name="two")], ["c1", "c2", "c3"], progress=False)
+    assert describer.asked == ["c1", "c2", "c3"]
+    assert [verdict.words for verdict in out["two"].values()] == [["sad"], [], ["sad"]]
+    assert out["two"]["c2"].error == "stage 2 (buggy): ValueError: no words in it"
+
+
 def test_stage_one_is_not_run_while_the_extractors_server_is_unreachable():
     """Its descriptions would be lost: the extractor would not ask its server (down for max_unreachable requests in a row)."""
     from judges.openai_judge import OpenAIJudge
