@@ -124,10 +124,13 @@ def build_judge(type_name: str, **params: Any) -> Judge:
     except ValueError as exc:  # a constructor's own check: one line, with the type named
         raise InputError(f"judge type {type_name!r}: {' '.join(str(exc).split())}") from None
     except Exception as exc:  # a plugin's __init__ that fails (its model file missing): one line, its traceback the cause
-        raise InputError(f"judge type {type_name!r}: building {cls.__name__} ({_where(cls)}) raised {type(exc).__name__}: "
-                         f"{' '.join(str(exc).split())}") from exc
+        said = " ".join(str(exc).split())  # a bare MemoryError() says nothing
+        raise InputError(f"judge type {type_name!r}: building {cls.__name__} ({_where(cls)}) raised {type(exc).__name__}"
+                         f"{': ' + said if said else ''}") from exc
     given = params.get("name")
     if isinstance(given, str) and given and judge.name != given:  # verdicts, the cache and a calibration go by the judge's name
+        with contextlib.suppress(Exception):  # built for nothing: its model or server released, as judges_from_config does
+            judge.close()
         raise InputError(f"judge type {type_name!r}: built with name={given!r}, its judge is named {judge.name!r}; "
                          f"{cls.__name__}.__init__ must keep the name it is given (self.name = name)")
     return judge

@@ -170,6 +170,37 @@ def test_a_judge_that_drops_the_name_it_is_given_is_an_error_saying_to_keep_it(t
         judges_from_config(config)
 
 
+def test_a_judge_refused_for_dropping_the_name_it_is_given_is_closed(tmp_path):
+    # it was left holding its model (or server) until a garbage collection
+    (tmp_path / "nameless_closing.py").write_text(
+        "from judges.base import Judge\nfrom judges.registry import register_judge\n\nCLOSED = []\n\n"
+        "@register_judge('nameless-closing-plugin-judge')\nclass NamelessClosing(Judge):\n"
+        "    def __init__(self, name='nameless'):\n        pass\n\n"
+        "    def judge_batch(self, clips):\n        return []\n\n"
+        "    def close(self):\n        CLOSED.append(True)\n", encoding="utf-8")
+    config = tmp_path / "judges.toml"
+    config.write_text('plugins = ["./nameless_closing.py"]\n[[judge]]\ntype = "nameless-closing-plugin-judge"\nname = "first"\n',
+                      encoding="utf-8")
+    with pytest.raises(InputError, match="must keep the name it is given"):
+        judges_from_config(config)
+    plugin = next(module for name, module in sys.modules.items() if name.startswith("merov_cojudge_plugin_nameless_closing"))
+    assert plugin.CLOSED == [True]
+
+
+def test_a_judge_whose_init_raises_an_exception_saying_nothing_is_named_without_an_empty_message(tmp_path):
+    # 'raised MemoryError: ', the colon followed by nothing
+    (tmp_path / "no_memory.py").write_text(
+        "from judges.base import Judge\nfrom judges.registry import register_judge\n\n"
+        "@register_judge('no-memory-plugin-judge')\nclass NoMemory(Judge):\n"
+        "    def __init__(self, name='nm'):\n        raise MemoryError()\n\n"
+        "    def judge_batch(self, clips):\n        return []\n", encoding="utf-8")
+    config = tmp_path / "judges.toml"
+    config.write_text('plugins = ["./no_memory.py"]\n[[judge]]\ntype = "no-memory-plugin-judge"\n', encoding="utf-8")
+    with pytest.raises(InputError) as raised:
+        judges_from_config(config)
+    assert str(raised.value).endswith(f"building NoMemory ({tmp_path.resolve() / 'no_memory.py'}) raised MemoryError")
+
+
 def test_a_plugin_named_by_its_py_file_alone_is_the_file_beside_the_config(tmp_path):
     _write_plugin(tmp_path, "bare_plugin_file.py", "bare-file-plugin-judge")
     config = tmp_path / "judges.toml"
