@@ -94,12 +94,14 @@ def _check_fuser(fuser: object) -> None:
 
 def _renamed(missing: list[str], others: list[str]) -> str:
     """The end of the error for judges a calibration lacks: the judges given under names it does not know, each with the
-    missing name it is close to (a judge renamed, or its name misspelt in the config), or "" if none was given."""
+    missing name it is close to (a judge renamed, or its name misspelt in the config: "Good" for "good" too), those first
+    (``listed`` names five), or "" if none was given."""
     if not others:
         return ""
-    guesses = {name: difflib.get_close_matches(name, missing, n=1, cutoff=0.6) for name in others}
-    said = [f"{name} (did you mean {guess[0]}?)" if guess else name for name, guess in guesses.items()]
-    return f"; given under other names: {listed(said)}"
+    folded = {name.casefold(): name for name in missing}
+    guesses = {name: difflib.get_close_matches(name.casefold(), list(folded), n=1, cutoff=0.6) for name in others}
+    said = [f"{name} (did you mean {folded[guess[0]]}?)" for name, guess in guesses.items() if guess]
+    return f"; given under other names: {listed(said + [name for name, guess in guesses.items() if not guess])}"
 
 
 class CoJudge:

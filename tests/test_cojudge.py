@@ -90,6 +90,26 @@ def test_loading_with_a_calibrated_judge_under_a_misspelt_name_says_which_name_i
         CoJudge.load(path, [CountingReplay(first.name + "x", {}), *rest])
 
 
+def test_loading_with_a_calibrated_judge_under_another_case_says_which_name_it_may_be(tmp_path):
+    # 'GOOD' for 'good' was no close match: difflib compares case and all
+    cojudge, labels = toy_cojudge()
+    path = cojudge.fit(list(labels), labels, tune=False).save(tmp_path / "calibration.json")
+    first, *rest = cojudge.judges
+    with pytest.raises(InputError, match=rf"; given under other names: {first.name.upper()} \(did you mean {first.name}\?\)$"):
+        CoJudge.load(path, [CountingReplay(first.name.upper(), {}), *rest])
+
+
+def test_loading_with_many_judges_under_other_names_names_those_close_to_a_missing_one_first(tmp_path):
+    # listed in the order given, the one close to the missing judge's name was cut off as 'and 1 more'
+    cojudge, labels = toy_cojudge()
+    path = cojudge.fit(list(labels), labels, tune=False).save(tmp_path / "calibration.json")
+    first, *rest = cojudge.judges
+    extras = [CountingReplay(f"extra{i}", {}) for i in range(5)]
+    with pytest.raises(InputError, match=rf"; given under other names: {first.name}x \(did you mean {first.name}\?\), extra0, "
+                                         rf"extra1, extra2, extra3 and 1 more$"):
+        CoJudge.load(path, [*extras, CountingReplay(first.name + "x", {}), *rest])
+
+
 def test_loading_with_a_replayed_judge_serving_other_answers_warns(fitted, judges, outputs_dir, tmp_path):
     import warnings
 
