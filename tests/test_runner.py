@@ -963,6 +963,28 @@ def test_the_failures_of_a_judge_that_raises_are_cached_as_its_own_failures_woul
     assert sorted(stored) == CLIPS and all("raised ConnectionError: server went away" in v.error for v in stored.values())
 
 
+class OutOfMemoryJudge(CountingJudge):
+    """Raises MemoryError on any batch holding ``clip`` while ``full``, as a model whose device is full."""
+
+    def __init__(self, name: str, clip: str, full: bool):
+        super().__init__(name)
+        self.clip = clip
+        self.full = full
+
+    def judge_batch(self, clips):
+        if self.full and any(clip.name == self.clip for clip in clips):
+            raise MemoryError("cannot allocate 2.0 GiB")
+        return super().judge_batch(clips)
+
+
+def test_a_clip_a_judge_raises_out_of_memory_on_is_not_cached_and_the_next_run_asks_again(cache_path):
+    # it was cached as the clip's failure, though a judge's own out-of-memory verdict (Verdict.from_exception) is not
+    out = run_judges([OutOfMemoryJudge("oom", "s2", full=True)], CLIPS, cache=cache_path, progress=False)
+    assert out["oom"]["s2"].transient and out["oom"]["s2"].error.startswith("judge 'oom' raised MemoryError: cannot allocate 2.0 GiB (out of memory")
+    again = OutOfMemoryJudge("oom", "s2", full=False)
+    assert run_judges([again], CLIPS, cache=cache_path, progress=False)["oom"]["s2"].ok and again.calls == ["s2"]
+
+
 def test_a_judge_past_a_short_batch_timeout_is_given_up_within_a_fraction_of_a_second():
     # the run looks for late judges every quarter of batch_timeout (at most every second), not only every second
     release = threading.Event()
