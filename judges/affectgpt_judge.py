@@ -145,10 +145,15 @@ class AffectGPTJudge(Judge):
             name: Verdict.failed(self.name, name, f"{name}: no video file; AffectGPT needs the clip's media") for name in missing
         }
         if runnable:
-            if self.work_root is not None:
-                Path(self.work_root).mkdir(parents=True, exist_ok=True)
-            workdir = Path(tempfile.mkdtemp(prefix="affectgpt-", dir=self.work_root))
-            error = self._run(runnable, workdir)
+            try:
+                if self.work_root is not None:
+                    Path(self.work_root).mkdir(parents=True, exist_ok=True)
+                workdir = Path(tempfile.mkdtemp(prefix="affectgpt-", dir=self.work_root))
+            except OSError as exc:  # the run's failure (work_root, a full disk), not the clips': not cached, as below
+                error: str | None = (f"cannot make AffectGPT's run folder in {self.work_root or tempfile.gettempdir()} "
+                                     f"({exc.strerror or exc}); give work_root= a writable folder ({_NOT_CACHED})")
+            else:
+                error = self._run(runnable, workdir)
             seconds = (time.perf_counter() - start) / len(runnable)
             if error is None:
                 results.update(self._read_outputs(runnable, workdir / "output", seconds))

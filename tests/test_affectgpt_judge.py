@@ -254,6 +254,14 @@ def test_a_python_that_is_neither_text_nor_a_path_is_a_one_line_error(fake_repo)
         AffectGPTJudge(repo=fake_repo, checkpoint=CHECKPOINT, python=5, cfg_path="train_configs/mercaptionplus_face.yaml")
 
 
+def test_a_work_root_that_cannot_hold_a_run_folder_fails_the_run_not_cached(fake_repo, videos, tmp_path):
+    # judge_batch raised FileExistsError: the runner cached it as every clip's failure, served again after the fix
+    (tmp_path / "runs").write_text("a file where the folder goes", encoding="utf-8")
+    (a,) = affectgpt(fake_repo, work_root=tmp_path / "runs").judge_batch([Clip("a", videos[0], subtitle="happy")])
+    assert a.transient and a.error == (f"cannot make AffectGPT's run folder in {tmp_path / 'runs'} (File exists); give work_root= "
+                                       "a writable folder (not cached, the next run asks again)")
+
+
 def test_a_work_root_that_does_not_exist_yet_is_made_for_the_runs(fake_repo, videos, tmp_path):
     root = tmp_path / "not" / "yet"
     (a,) = affectgpt(fake_repo, work_root=root, keep_workdir=True).judge_batch([Clip("a", videos[0], subtitle="happy")])
