@@ -20,7 +20,7 @@ from judges.replay import ReplayJudge, sample_name_instead
 from judges.text_files import user_path
 from judges.user_warnings import warn_user
 from judges.verdict import Verdict
-from judges.verdict_cache import VerdictCache
+from judges.verdict_cache import VerdictCache, judge_identity
 
 if TYPE_CHECKING:  # imported where used, as calibration.tuning imports this package
     from calibration.objectives import Objective
@@ -289,7 +289,7 @@ class CoJudge:
             raise InputError(f"CoJudge.save: {path} is a folder; give the calibration file's name, e.g. {user_path(path) / 'calibration.json'}")
         by_name = self._check_fitted()
         # the judges the fusion was fitted with, in its order: others given to CoJudge are not part of it
-        judges = [{"name": n, **by_name[n].cache_identity()} for n in self.fuser.judges_]
+        judges = [{"name": n, **judge_identity(by_name[n])} for n in self.fuser.judges_]
         check_output_path(path, "CoJudge.save:", self._input_files(judges))  # as 'cojudge tune --out': never over what it read
         extra: dict[str, Any] = {} if self.tuning_ is None else {"tuning": self.tuning_.summary()}
         if self._loaded_tuning is not None and self._loaded_tuning[0] is self.tuning_:
@@ -340,11 +340,11 @@ class CoJudge:
         if missing:
             raise InputError(f"{path}: calibrated with judge(s) {listed(missing)} that were not given; give all {len(fuser.judges_)} it was calibrated with "
                              f"(its \"judges\" lists them all){_renamed(missing, [n for n in by_name if n not in fuser.judges_])}")
-        digests = {n: by_name[n].cache_identity().get("labels") for n in fuser.judges_}  # a replayed judge's answers
+        digests = {n: judge_identity(by_name[n]).get("labels") for n in fuser.judges_}  # a replayed judge's answers
         for name, _ in judges_with_other_answers(data, digests):
             warnings.warn(f"judge {name} serves other answers than the ones {path} was calibrated on; fine for the same "
                           "judge on other clips, wrong for another model (its weights are the calibrated judge's)", stacklevel=2)
-        identities = {n: {"name": n, **by_name[n].cache_identity()} for n in fuser.judges_}  # as save records them
+        identities = {n: {"name": n, **judge_identity(by_name[n])} for n in fuser.judges_}  # as save records them
         for name, differ in judges_built_otherwise(data, identities):
             warnings.warn(f"judge {name} is not built as when {path} was calibrated (its {', '.join(differ)} differ); its weights are "
                           "the calibrated judge's: build it as then, or calibrate again", stacklevel=2)

@@ -55,7 +55,7 @@ from judges.temp_files import held_temporary
 from judges.user_warnings import warn_user
 from judges.verdict import Verdict
 from judges.text_files import user_path
-from judges.verdict_cache import VerdictCache
+from judges.verdict_cache import VerdictCache, judge_identity
 
 __all__ = ["run_judges_ray", "RAY_KEYS"]
 
@@ -200,7 +200,7 @@ def _describe(config: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """Build a judge from its config (on a worker) and report its name and cache identity."""
     judge = _materialise(config)
     try:
-        return judge.name, judge.cache_identity()
+        return judge.name, judge_identity(judge)
     finally:
         judge.close()
 
@@ -223,7 +223,7 @@ def _identify(plans: list[_Plan]) -> list[tuple[str, dict[str, Any]]]:
         if isinstance(exc.cause, InputError):
             raise InputError(str(exc.cause)) from None
         raise exc from None
-    return [(plan.source.name, plan.source.cache_identity()) if isinstance(plan.source, Judge) else described[i]
+    return [(plan.source.name, judge_identity(plan.source)) if isinstance(plan.source, Judge) else described[i]
             for i, plan in enumerate(plans)]
 
 

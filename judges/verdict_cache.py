@@ -23,7 +23,7 @@ from judges.text_files import path_text, user_path
 from judges.user_warnings import warn_user
 from judges.verdict import Verdict
 
-__all__ = ["VerdictCache"]
+__all__ = ["VerdictCache", "judge_identity"]
 
 SCHEMA_VERSION = 1
 _SCHEMA = """
@@ -80,6 +80,17 @@ def _check_is_sqlite(path: Path) -> None:
         return  # not there yet, or unreadable: sqlite creates it, or its own error names it
     if head and head != b"SQLite format 3\x00":
         raise InputError(f"{path}: not a verdict cache (not a SQLite file); delete it or use another cache path")
+
+
+def judge_identity(judge: Judge) -> dict[str, Any]:
+    """``judge.cache_identity()``, or a one-line :class:`InputError` naming the judge, its class and the exception if it
+    raises (a judge of one's own whose cache_identity has a bug; its traceback the cause): read so by the cache, the Ray
+    runner and ``CoJudge.save``/``load`` (``cojudge predict --calibration`` reads it before any cache does)."""
+    try:
+        return judge.cache_identity()
+    except Exception as exc:
+        raise InputError(f"judge {judge.name!r} ({type(judge).__name__}): its cache_identity() raised {type(exc).__name__}: "
+                         f"{' '.join(str(exc).split())}; fix it (README, 'Adding a judge')") from exc
 
 
 class VerdictCache:
@@ -212,11 +223,7 @@ class VerdictCache:
         return self._identity(judge)[0]
 
     def _identity(self, judge: Judge) -> tuple[str, str]:
-        try:
-            identity = judge.cache_identity()
-        except Exception as exc:  # a judge of one's own whose cache_identity has a bug: one line, its traceback the cause
-            raise InputError(f"judge {judge.name!r} ({type(judge).__name__}): its cache_identity() raised {type(exc).__name__}: "
-                             f"{' '.join(str(exc).split())}; fix it (README, 'Adding a judge')") from exc
+        identity = judge_identity(judge)
         try:
             return identity_hash(identity), json.dumps(identity, sort_keys=True, default=str)
         except TypeError as exc:

@@ -146,6 +146,24 @@ def toy_cojudge(**kwargs) -> tuple[CoJudge, dict[str, list[str]]]:
     return CoJudge(judges, strategy="majority", progress=False, **kwargs), labels
 
 
+class WrongIdentityReplay(CountingReplay):
+    """A judge of one's own whose cache_identity has a bug (a misspelt attribute)."""
+
+    def cache_identity(self):
+        return {**super().cache_identity(), "word": self.wrod}
+
+
+def test_loading_with_a_judge_whose_cache_identity_raises_is_a_one_line_error_naming_it(tmp_path):
+    # cojudge predict --calibration ended in the AttributeError's traceback: CoJudge.load read it before any cache did
+    cojudge, labels = toy_cojudge()
+    path = cojudge.fit(list(labels), labels, tune=False).save(tmp_path / "calibration.json")
+    first, *rest = cojudge.judges
+    with pytest.raises(InputError, match=rf"^judge '{first.name}' \(WrongIdentityReplay\): its cache_identity\(\) raised AttributeError: "
+                                         r"'WrongIdentityReplay' object has no attribute 'wrod'; fix it") as raised:
+        CoJudge.load(path, [WrongIdentityReplay(first.name, {}), *rest])
+    assert isinstance(raised.value.__cause__, AttributeError)
+
+
 def test_a_cojudge_without_judges_is_an_input_error():
     with pytest.raises(InputError, match="at least one judge"):
         CoJudge([], strategy="majority")
