@@ -128,7 +128,9 @@ def build_judge(type_name: str, **params: Any) -> Judge:
         raise InputError(f"judge type {type_name!r}: building {cls.__name__} ({_where(cls)}) raised {type(exc).__name__}"
                          f"{': ' + said if said else ''}") from exc
     given = params.get("name")
-    if isinstance(given, str) and given and judge.name != given:  # verdicts, the cache and a calibration go by the judge's name
+    # verdicts, the cache and a calibration go by the judge's name: one that drops it is refused (one that tidies it, its
+    # case or its spaces, keeps it)
+    if isinstance(given, str) and given.strip() and " ".join(str(judge.name).split()).casefold() != " ".join(given.split()).casefold():
         with contextlib.suppress(Exception):  # built for nothing: its model or server released, as judges_from_config does
             judge.close()
         raise InputError(f"judge type {type_name!r}: built with name={given!r}, its judge is named {judge.name!r}; "

@@ -170,6 +170,18 @@ def test_a_judge_that_drops_the_name_it_is_given_is_an_error_saying_to_keep_it(t
         judges_from_config(config)
 
 
+def test_a_judge_that_tidies_the_name_it_is_given_keeps_it_and_is_built(tmp_path):
+    # 'Mine ' kept as 'mine' is the name given, tidied: everything then goes by 'mine'
+    (tmp_path / "tidy.py").write_text(
+        "from judges.base import Judge\nfrom judges.registry import register_judge\n\n"
+        "@register_judge('tidy-name-plugin-judge')\nclass Tidy(Judge):\n"
+        "    def __init__(self, name='tidy'):\n        self.name = name.strip().lower()\n\n"
+        "    def judge_batch(self, clips):\n        return []\n", encoding="utf-8")
+    config = tmp_path / "judges.toml"
+    config.write_text('plugins = ["./tidy.py"]\n[[judge]]\ntype = "tidy-name-plugin-judge"\nname = "Mine "\n', encoding="utf-8")
+    assert [judge.name for judge in judges_from_config(config)] == ["mine"]
+
+
 def test_a_judge_refused_for_dropping_the_name_it_is_given_is_closed(tmp_path):
     # it was left holding its model (or server) until a garbage collection
     (tmp_path / "nameless_closing.py").write_text(
