@@ -1397,6 +1397,14 @@ def test_a_field_head_alone_on_its_line_with_its_value_on_the_next_gives_no_word
     assert words_from_answer(answer) == (["happy"], None)
 
 
+@pytest.mark.parametrize("answer", ["Ranked by intensity:\n1. happy\n2. sad", "By confidence:\n1) happy\n2) sad",
+                                    "强度：\n1. 开心\n2. 难过"])
+def test_a_field_head_over_a_numbered_list_keeps_the_lists_first_word(answer):
+    # the head and '1. happy' were read as one field line with a number for its value, so the first (strongest) word was lost
+    words = words_from_answer(answer)[0]
+    assert words[-2:] in (["happy", "sad"], ["开心", "难过"])
+
+
 def test_a_field_head_alone_on_its_line_over_only_its_value_is_an_error_as_on_one_line():
     assert words_from_answer("Intensity:\nhigh")[1].startswith("unparseable answer:")
 
