@@ -378,6 +378,13 @@ def test_a_space_after_a_chinese_grade_head_or_pronoun_does_not_part_words(answe
     assert words_from_answer(answer)[0] == [answer]
 
 
+@pytest.mark.parametrize("answer", ["并不 开心", "不太 开心", "开心 而非 难过", "从未 愤怒"])
+def test_a_space_beside_a_chinese_negation_does_not_part_words_so_no_denied_word_reads_as_felt(answer):
+    # parted at the space, the negation was a word of its own and the word it denies one said felt: '并不 开心' (not happy at
+    # all) gave 并不, 开心; '开心 而非 难过' (happy rather than sad) 开心, 而非, 难过
+    assert words_from_answer(answer)[0] == [answer]
+
+
 @pytest.mark.parametrize("answer, on_lines", [("情绪：开心\n表情：1、微笑 2、眼神明亮", "情绪：开心\n表情：微笑\n眼神明亮"),
                                               ("强度：1、高", "强度：高")])
 def test_a_chinese_list_numbered_with_a_dun_comma_after_a_head_reads_as_the_head_and_its_items_on_lines(answer, on_lines):
