@@ -49,14 +49,18 @@ _CONJUNCTIONS_ZH = frozenset({"\u4f46\u662f", "\u4f46", "\u4e0d\u8fc7", "\u4e0d\
                               "\u540c\u65f6", "\u540c\u6642"})
 HEDGE_ZH = frozenset({"\u53ef\u80fd", "\u53ef\u80fd\u662f", "\u4e5f\u8bb8", "\u4e5f\u8a31", "\u6216\u8bb8", "\u6216\u8a31",
                       "\u5927\u6982", "\u4f3c\u4e4e", "\u597d\u50cf"})
-# Intensities of two characters or more before a word ("非常 开心" very happy, "比较 紧张" rather nervous, "有点 难过" a bit sad),
-# as English _GRADE: part of the word after them, no word of their own where a space parts them from it.
+# Intensities of two characters or more before a word ("非常 开心" very happy, "比较 紧张" rather nervous, "较为 紧张", "有点 难过"
+# a bit sad, "略带 紧张" slightly tinged with nervousness, "有一丝 紧张" a trace of nervousness), as English _GRADE: part of the
+# word after them, no word of their own where a space parts them from it.
 GRADE_ZH = frozenset({"\u975e\u5e38", "\u6bd4\u8f83", "\u6bd4\u8f03", "\u5341\u5206", "\u7279\u522b", "\u7279\u5225",
                       "\u6709\u70b9", "\u6709\u9ede", "\u6709\u4e9b", "\u6709\u4e00\u70b9", "\u6709\u4e00\u9ede",
                       "\u4e00\u70b9", "\u4e00\u9ede", "\u7a0d\u5fae", "\u7565\u5fae", "\u76f8\u5f53", "\u76f8\u7576",
                       "\u66f4\u52a0", "\u6781\u5176", "\u6975\u5176", "\u6781\u5ea6", "\u6975\u5ea6", "\u683c\u5916",
                       "\u9887\u4e3a", "\u9817\u70ba", "\u771f\u7684", "\u8fc7\u4e8e", "\u904e\u65bc", "\u8d85\u7ea7",
-                      "\u8d85\u7d1a", "\u5f88\u662f"})
+                      "\u8d85\u7d1a", "\u5f88\u662f", "\u8f83\u4e3a", "\u8f03\u70ba", "\u7565\u663e", "\u7565\u986f",
+                      "\u7a0d\u663e", "\u7a0d\u986f", "\u7565\u5e26", "\u7565\u5e36", "\u5e26\u70b9", "\u5e36\u9ede",
+                      "\u4e00\u4e1d", "\u4e00\u7d72", "\u6709\u4e00\u4e1d", "\u6709\u4e00\u7d72", "\u4e9b\u8bb8", "\u4e9b\u8a31",
+                      "\u7a0d\u7a0d", "\u5fae\u5fae", "\u8fd8\u6709\u70b9", "\u9084\u6709\u9ede", "\u5c24\u4e3a", "\u5c24\u70ba"})
 # Negations of two characters or more before a word ("不太 开心" not very happy, "并不 开心" not happy at all, "开心 而非 难过"
 # happy rather than sad, "从未 愤怒" never angry): where a space parts them from it, the phrase reads as one piece, as without
 # the space ("并不开心"), never as the word felt.

@@ -378,6 +378,12 @@ def test_a_space_after_a_chinese_grade_head_or_pronoun_does_not_part_words(answe
     assert words_from_answer(answer)[0] == [answer]
 
 
+@pytest.mark.parametrize("answer", ["较为 紧张", "略带 紧张", "有一丝 紧张", "微微 紧张"])
+def test_a_space_after_any_chinese_grade_does_not_part_words(answer):
+    # '较为 紧张' (rather nervous) gave 较为, 紧张, where its synonym '比较 紧张' reads as one piece, a graded word
+    assert words_from_answer(answer)[0] == [answer]
+
+
 @pytest.mark.parametrize("answer", ["并不 开心", "不太 开心", "开心 而非 难过", "从未 愤怒"])
 def test_a_space_beside_a_chinese_negation_does_not_part_words_so_no_denied_word_reads_as_felt(answer):
     # parted at the space, the negation was a word of its own and the word it denies one said felt: '并不 开心' (not happy at
