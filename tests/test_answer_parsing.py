@@ -890,6 +890,17 @@ def test_the_model_saying_i_feel_is_a_lead_in_before_words_as_she_feels_is(answe
     assert words_from_answer(answer) == (words, None)
 
 
+@pytest.mark.parametrize("answer, words", [("I feel unsure, maybe happy", ["happy"]), ("I feel certain, happy", ["happy"]),
+                                           ("I feel somewhat uncertain, sad and tired", ["sad", "tired"])])
+def test_the_model_saying_how_sure_it_feels_gives_no_word_of_its_own(answer, words):
+    # 'I feel' as a lead-in made the model's doubt or certainty an emotion word of the clip: unsure, happy
+    assert words_from_answer(answer) == (words, None)
+
+
+def test_a_person_said_to_feel_unsure_still_gives_the_word():
+    assert words_from_answer("She feels unsure, maybe happy") == (["unsure", "happy"], None)
+
+
 @pytest.mark.parametrize("answer", ["I feel like crying.", "I feel that she is happy.", "I feel sorry for him."])
 def test_the_model_saying_i_feel_before_a_phrase_is_still_an_error(answer):
     words, error = words_from_answer(answer)
