@@ -57,6 +57,12 @@ _WORD_KEY = re.compile(r"[^\W\d_]+(?:[ '-][^\W\d_]+){0,2}")
 _FIELD_KEY_WORDS = frozenset({"reason", "reasons", "reasoning", "explanation", "explanations", "rationale", "justification",
                               "evidence", "note", "notes", "comment", "comments", "analysis", "description", "summary", "context",
                               "observation", "observations", "clues", "confidence", "certainty", "intensity", "score", "level"})
+# The same in Chinese, by how the key ends ({"开心": "是", "原因": "她在笑"} reason; 理由, 解释 explanation, 说明, 分析 analysis,
+# 备注 note, 依据 evidence, 描述 description, 置信度 confidence, 强度 intensity, "情绪强度", 程度 degree, 得分 score).
+_FIELD_KEY_ZH = re.compile("(?:\u539f\u56e0|\u7406\u7531|\u89e3\u91ca|\u89e3\u91cb|\u8bf4\u660e|\u8aaa\u660e|\u5206\u6790|\u5907\u6ce8"
+                           "|\u5099\u8a3b|\u6ce8\u91ca|\u6ce8\u91cb|\u4f9d\u636e|\u4f9d\u64da|\u8bc1\u636e|\u8b49\u64da|\u63cf\u8ff0"
+                           "|\u603b\u7ed3|\u7e3d\u7d50|\u7f6e\u4fe1\u5ea6|\u786e\u5b9a\u6027|\u78ba\u5b9a\u6027|\u5f3a\u5ea6|\u5f37\u5ea6"
+                           "|\u7a0b\u5ea6|\u5206\u6570|\u5206\u6578|\u5f97\u5206|\u8bc4\u5206|\u8a55\u5206)$")
 
 
 def json_answer_text(answer: str, checklist_value: Callable[[str], bool] | None = None) -> str:
@@ -71,7 +77,7 @@ def json_answer_text(answer: str, checklist_value: Callable[[str], bool] | None 
     otherwise every string value is, except in an object of only scores (``{"happy": 0.9}``), whose keys are the words,
     and in one of only flags (``{"happy": true, "sad": false}``), whose keys set true are; an object whose keys are words and
     whose values are all ``checklist_value`` (``{"happy": "yes", "sad": "no"}``, ``{"happy": "high", "sad": "low"}``), beside
-    keys that explain or qualify them at most (``"reason"``, ``"confidence"``), is a checklist, given as its text's items
+    keys that explain or qualify them at most (``"reason"``, ``"confidence"``, ``"原因"``), is a checklist, given as its text's items
     (``"happy: yes, sad: no"``) for the caller's checklist rules to read;
     nested objects (``[{"label": "happy", "score": 0.9}]``) are read the same way, and in one held by a key naming the
     answer (``{"emotions": [{"name": "happy", "confidence": "high"}]}``) only its ``name`` (else ``value``, ``type``,
@@ -165,9 +171,9 @@ def _is_presence_key(key: object) -> bool:
 
 def _is_field_key(key: object) -> bool:
     """A JSON key explaining or qualifying a checklist's words ("reason", "explanation", "confidence", "overall_intensity"),
-    by its last word: no word of the checklist."""
+    by its last word ("原因" reason, "情绪强度" emotion intensity: by how it ends): no word of the checklist."""
     words = _key_words(key)
-    return bool(words) and words[-1] in _FIELD_KEY_WORDS
+    return (bool(words) and words[-1] in _FIELD_KEY_WORDS) or bool(_FIELD_KEY_ZH.search(str(key).strip()))
 
 
 def _names_the_answer(key: object) -> bool:

@@ -321,6 +321,19 @@ def test_a_json_checklist_beside_a_key_explaining_or_qualifying_it_gives_the_key
     assert words_from_answer(answer) == (words, None)
 
 
+@pytest.mark.parametrize("answer, words", [('{"开心": "是", "难过": "否", "原因": "她在笑"}', ["开心"]),
+                                           ('{"开心": "高", "置信度": 0.9}', ["开心"]), ('{"happy": "yes", "理由": "她在笑"}', ["happy"])])
+def test_a_json_checklist_beside_a_chinese_key_explaining_or_qualifying_it_gives_the_keys_said_felt(answer, words):
+    # 原因 (reason), 理由 and 置信度 (confidence) were no explaining keys, so the object was no checklist: '是', '否' and the
+    # reason were the words, and '{"开心": "高", "置信度": 0.9}' gave the level 高 (high)
+    assert words_from_answer(answer) == (words, None)
+
+
+def test_a_json_object_of_levels_under_chinese_field_names_is_an_error_not_a_word():
+    words, error = words_from_answer('{"强度": "高", "置信度": "低"}')
+    assert words == [] and error.startswith("unparseable answer:")
+
+
 def test_a_json_object_of_levels_under_field_names_is_an_error_not_a_word():
     # gave the levels 'high' and 'low' as emotion words
     words, error = words_from_answer('{"intensity": "high", "confidence": "low"}')
