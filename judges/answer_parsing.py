@@ -35,7 +35,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: some answer differently: a verdict records the version that read it (``Verdict.reading``), and a cached one read by
 #: another is read again from its answer (:func:`judges.answers_read_again.read_again`), so words read by an older
 #: parser are never replayed.
-PARSER_VERSION = "2026-11-24.57"
+PARSER_VERSION = "2026-11-24.58"
 
 
 #: A label longer than this many words is a sentence, not an emotion word.
@@ -85,13 +85,14 @@ _SENTENCE_LEAD_IN = re.compile(
 # be", "They look", the model as the person "I feel"): dropped only when every item after it reads as a word, no phrase ("He looks angry.", "The person seems
 # happy and a bit nervous."; not "They seem to be having a conversation", "He seems calm and looks at the ground"), else the
 # answer reads as it would without it (_subject_lead_in); not before a preposition, article or verb ("He looks at her", "She
-# feels like crying", "He appears to be a doctor", "She seems to smile"), whose items would read as words; nor "I" before how
-# sure or able the model is (_MODEL_SURE: "I feel unsure, maybe happy", "I feel confident"), the model speaking of itself.
-_MODEL_SURE = (r"i\s+[^\W\d_]+\s+(?:(?:to\s+be|very|quite|fairly|pretty|rather|somewhat|not|more|less|so|too|a\s+(?:little|bit))\s+)*"
-               r"(?:sure|unsure|certain|uncertain|confident|unconfident|doubtful|hesitant|unable|able|capable|incapable|qualified"
-               r"|unqualified)\b")
+# feels like crying", "He appears to be a doctor", "She seems to smile"), whose items would read as words; nor the model
+# speaking of itself (_MODEL_ITSELF): "I" before how sure or able it is ("I feel unsure, maybe happy", "I feel confident"), or
+# looking, seeming or appearing ("I looked again, sad", "I seem unable"), where the person feels.
+_MODEL_ITSELF = (r"i\s+(?:(?:look|seem|appear)(?:s|ed)?\b|[^\W\d_]+\s+(?:(?:to\s+be|very|quite|fairly|pretty|rather|somewhat|not|more"
+                 r"|less|so|too|a\s+(?:little|bit))\s+)*(?:sure|unsure|certain|uncertain|confident|unconfident|doubtful|hesitant"
+                 r"|unable|able|capable|incapable|qualified|unqualified)\b)")
 _SUBJECT_LEAD_IN = re.compile(
-    r"^(?!" + _MODEL_SURE + r")(?:i|he|she|they|(?:the|this|that)\s+(?:[^\W\d_]+\s+){0,2}?(?:person|man|woman|speaker|individual|character|boy|girl|child|guy"
+    r"^(?!" + _MODEL_ITSELF + r")(?:i|he|she|they|(?:the|this|that)\s+(?:[^\W\d_]+\s+){0,2}?(?:person|man|woman|speaker|individual|character|boy|girl|child|guy"
     r"|lady|people|men|women))\s+(?:feels?|felt|seem(?:s|ed)?|look(?:s|ed)?|appear(?:s|ed)?)(?:\s+to\s+be)?\s+"
     r"(?!(?:at|like|to|as|into|around|away|down|up|over|back|towards?|through|out|in|on|for|from|off|after|forward|ahead|about"
     r"|the|his|her|their|its|this|that|an|a(?!\s+(?:little|bit|tad)\b))\b)", re.IGNORECASE)

@@ -910,6 +910,12 @@ def test_the_model_saying_how_sure_it_feels_gives_no_word_of_its_own(answer, wor
     assert words_from_answer(answer) == (words, None)
 
 
+@pytest.mark.parametrize("answer, words", [("I looked again, sad", ["sad"]), ("I looked carefully, happy", ["happy"])])
+def test_the_model_saying_it_looked_gives_no_word_of_its_own(answer, words):
+    # 'I looked' as a lead-in made the adverb of the model's looking a word: again, sad
+    assert words_from_answer(answer) == (words, None)
+
+
 def test_a_person_said_to_feel_unsure_still_gives_the_word():
     assert words_from_answer("She feels unsure, maybe happy") == (["unsure", "happy"], None)
 
