@@ -35,7 +35,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: some answer differently: a verdict records the version that read it (``Verdict.reading``), and a cached one read by
 #: another is read again from its answer (:func:`judges.answers_read_again.read_again`), so words read by an older
 #: parser are never replayed.
-PARSER_VERSION = "2026-11-24.58"
+PARSER_VERSION = "2026-11-24.59"
 
 
 #: A label longer than this many words is a sentence, not an emotion word.
@@ -289,8 +289,9 @@ _HEAD_LINE = re.compile(r"^\s*([^\W\d_]+(?:[ '-][^\W\d_]+){0,2})[ \t]*:[ \t]*(?=
 # A field's head alone on its line with its value on the next ("Intensity:\nhigh", "Confidence:\n0.9", "强度：\n高" intensity:
 # high): read on one line (_field_on_one_line), where the field rules make a level or number no word and no noise.
 _FIELD_LINE = re.compile(r"^([ \t]*(?:[-*\u2022][ \t]*)?([^\W\d_]+(?:[ '-][^\W\d_]+){0,2})[ \t]*:)[ \t]*\n([^\n]*)", re.MULTILINE)
-# A list's number before the next line's word ("1. happy", "1) happy", "1、开心"): what follows it is the value.
-_FIELD_LINE_NUMBER = re.compile(r"^\d{1,2}[.)\u3001\uff0e\uff09][ \t]*(?=[^\W\d_])")
+# A list's number or a word's score and dash before the next line's word ("1. happy", "1) happy", "1、开心", "8 - anger"): what
+# follows it is the value.
+_FIELD_LINE_NUMBER = re.compile(r"^(?:\d{1,2}[.)\u3001\uff0e\uff09]|\d+(?:\.\d+)?%?" + _SPACED_DASH + r")[ \t]*(?=[^\W\d_])")
 _HEAD_LINE_RANK = frozenset({"primary", "secondary", "tertiary", "main", "dominant", "other", "additional", "underlying", "overall",
                              "possible", "likely", "detected", "final", "predicted", "my", "the", "your", "top", "emotion", "emotions",
                              "emotional"})
@@ -462,8 +463,8 @@ def _names_field(head: str) -> bool:
 def _field_on_one_line(line: re.Match[str]) -> str:
     """A field's head alone on its line and its value on the next, as one line ("Intensity:\nhigh" -> "Intensity: high") when
     the head names a property of the answer (_FIELD_HEAD, FIELD_ZH; not the answer itself: "Mood:\nhappy") and the value
-    is a level or a number, also as a list's first item ("1. high"; not "Ranked by intensity:\n1. happy", whose number
-    numbers the list's words); else as it is."""
+    is a level or a number, also as a list's first item ("1. high", "7 - moderate"; not "Ranked by intensity:\n1. happy" or
+    "Intensity:\n8 - anger\n3 - sadness", whose numbers number or score the list's words); else as it is."""
     head, value = line[2], _FIELD_LINE_NUMBER.sub("", line[3].strip(" .!\u3002\uff01"))
     field = (_FIELD_HEAD.match(_head_noun(head)) and not _ANSWER_HEAD.match(_head_noun(head))) or FIELD_ZH.search(head)
     if field and (_SAID_PRESENT.match(value) or re.match(r"[-+]?\d", value)):

@@ -1448,6 +1448,17 @@ def test_a_field_head_over_a_numbered_list_keeps_the_lists_first_word(answer):
     assert words[-2:] in (["happy", "sad"], ["开心", "难过"])
 
 
+@pytest.mark.parametrize("answer", ["Intensity:\n8 - anger\n3 - sadness", "Confidence:\n0.9 - anger\n0.1 - sadness"])
+def test_a_field_head_over_words_scored_with_a_dash_keeps_the_first_word(answer):
+    # the head and '8 - anger' were read as one field line with a number for its value, so anger was lost
+    assert words_from_answer(answer)[0][-2:] == ["anger", "sadness"]
+
+
+@pytest.mark.parametrize("answer", ["happy\nIntensity:\n7 - moderate", "happy\nIntensity:\n8/10 - strong"])
+def test_a_field_head_alone_on_its_line_over_a_score_and_a_level_gives_no_word(answer):
+    assert words_from_answer(answer) == (["happy"], None)
+
+
 def test_a_field_head_alone_on_its_line_over_only_its_value_is_an_error_as_on_one_line():
     assert words_from_answer("Intensity:\nhigh")[1].startswith("unparseable answer:")
 
