@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from judges.chinese_answer_patterns import (ASPECT_ZH, CLAUSE_ZH, DENIED_ZH, EMOTION_UNSHOWN_ZH, FIELD_ZH, FILLER_ZH, GRADE_ZH, HEDGE_ZH,
+from judges.chinese_answer_patterns import (ABSENT_ZH, ASPECT_ZH, CLAUSE_ZH, DENIED_ZH, EMOTION_UNSHOWN_ZH, FIELD_ZH, FILLER_ZH, GRADE_ZH, HEDGE_ZH,
                                            JOINER_ZH,
                                            MAX_HAN_PER_LABEL, NEGATION_ZH, NUMBERING_ZH, OPENER_ZH, OR_ZH, SENTENCE_LEAD_IN_ZH, UNSHOWN_ZH, UNSURE_ZH)
 from judges.errors import snippet
@@ -35,7 +35,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: some answer differently: a verdict records the version that read it (``Verdict.reading``), and a cached one read by
 #: another is read again from its answer (:func:`judges.answers_read_again.read_again`), so words read by an older
 #: parser are never replayed.
-PARSER_VERSION = "2026-11-24.59"
+PARSER_VERSION = "2026-11-24.60"
 
 
 #: A label longer than this many words is a sentence, not an emotion word.
@@ -614,14 +614,14 @@ def _pieces(part: str) -> list[str]:
 
 def _spaced_words_zh(piece: str) -> list[str]:
     """Chinese words a space parts ("开心 难过" -> 开心, 难过) when each is a plain word of two characters or more, none a
-    grade, hedge, conjunction, negation, denial, head, aspect, clause or checklist value ("非常 开心", "可能 开心", "并不 开心",
-    "没有 愤怒", "情绪 开心", "他 很开心" stay one piece, read as before); else ``[piece]``."""
+    grade, hedge, conjunction, negation, word of absence, denial, head, aspect, clause or checklist value ("非常 开心", "可能
+    开心", "并不 开心", "愤怒 都没有", "没有 愤怒", "情绪 开心", "他 很开心" stay one piece, read as before); else ``[piece]``."""
     parts = piece.strip(_PIECE_EDGES).split(" ")
     if len(parts) < 2 or not all(_SPACED_WORD_ZH.match(part) for part in parts):
         return [piece]
-    if any(part in _NO_WORD_ALONE or part in GRADE_ZH or part in NEGATION_ZH or OPENER_ZH.match(part) or DENIED_ZH.match(part) or UNSURE_ZH.match(part)
-           or CLAUSE_ZH.search(part) or ASPECT_ZH.search(part) or _FIELD.match(part + ":") or _ANSWER_HEAD.match(part)
-           or _is_checklist_value(part) for part in parts):
+    if any(part in _NO_WORD_ALONE or part in GRADE_ZH or part in NEGATION_ZH or ABSENT_ZH.search(part) or OPENER_ZH.match(part)
+           or DENIED_ZH.match(part) or UNSURE_ZH.match(part) or CLAUSE_ZH.search(part) or ASPECT_ZH.search(part)
+           or _FIELD.match(part + ":") or _ANSWER_HEAD.match(part) or _is_checklist_value(part) for part in parts):
         return [piece]
     return parts
 

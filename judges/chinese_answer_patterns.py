@@ -11,7 +11,7 @@ import re
 
 from judges.han_characters import HAN
 
-__all__ = ["ASPECT_ZH", "CLAUSE_ZH", "DENIED_ZH", "EMOTION_UNSHOWN_ZH", "FIELD_ZH", "FILLER_ZH", "GRADE_ZH", "HEDGE_ZH", "JOINER_ZH", "MAX_HAN_PER_LABEL",
+__all__ = ["ABSENT_ZH", "ASPECT_ZH", "CLAUSE_ZH", "DENIED_ZH", "EMOTION_UNSHOWN_ZH", "FIELD_ZH", "FILLER_ZH", "GRADE_ZH", "HEDGE_ZH", "JOINER_ZH", "MAX_HAN_PER_LABEL",
            "NEGATION_ZH", "NUMBERING_ZH", "OPENER_ZH", "OR_ZH", "SENTENCE_LEAD_IN_ZH", "UNSHOWN_ZH", "UNSURE_ZH"]
 
 # A denied emotion in Chinese: "没有..."/"沒有..." (no ...), "...不明显" (... not evident: "其他情绪不明显" other emotions not
@@ -72,6 +72,11 @@ NEGATION_ZH = frozenset({"\u4e0d\u592a", "\u4e0d\u5927", "\u4e0d\u662f", "\u4e0d
                          "\u6beb\u65e0", "\u6beb\u7121", "\u7edd\u4e0d", "\u7d55\u4e0d", "\u51b3\u4e0d", "\u6c7a\u4e0d",
                          "\u4ece\u4e0d", "\u5f9e\u4e0d", "\u4ece\u672a", "\u5f9e\u672a", "\u672a\u66fe", "\u6ca1\u4ec0\u4e48",
                          "\u6c92\u4ec0\u9ebc"})
+# A word beside a word saying it is absent, unseen or lacking, before or after it ("愤怒 都没有" anger: none at all, "未见 愤怒" no
+# anger seen, "愤怒 看不出" anger cannot be seen, "缺乏 热情" lacking enthusiasm, "否认 愤怒" denies anger): with 没 or 未, 不见,
+# 看不, a closing 无, or a verb of lacking, losing, denying, ruling out or vanishing; as NEGATION_ZH, no word of its own.
+ABSENT_ZH = re.compile("[\u6ca1\u6c92\u672a]|\u4e0d[\u89c1\u898b]|\u770b\u4e0d|[\u65e0\u7121]$|\u7f3a[\u4e4f\u5c11]|\u5931\u53bb|\u5426[\u8ba4\u8a8d]"
+                       "|\u6392\u9664|\u6d88\u5931")
 # alone, also the joiners ("以及", "或者", "和", "或": JOINER_ZH between two words)
 FILLER_ZH = _CONJUNCTIONS_ZH | {"\u4ee5\u53ca", "\u6216\u8005", "\u548c", "\u6216"}
 # the longer first ("但是" before "但", "可能是" before "可能"), before at least two more characters

@@ -404,6 +404,12 @@ def test_a_space_beside_a_chinese_negation_does_not_part_words_so_no_denied_word
     assert words_from_answer(answer)[0] == [answer]
 
 
+@pytest.mark.parametrize("answer", ["愤怒 都没有", "未见 愤怒", "愤怒 看不出", "缺乏 热情", "否认 愤怒"])
+def test_a_space_beside_a_chinese_word_of_absence_does_not_part_words_so_no_absent_word_reads_as_felt(answer):
+    # parted at the space, '愤怒 都没有' (anger: none at all) gave 愤怒 and 都没有, '未见 愤怒' (no anger seen) 未见 and 愤怒
+    assert words_from_answer(answer)[0] == [answer]
+
+
 @pytest.mark.parametrize("answer, on_lines", [("情绪：开心\n表情：1、微笑 2、眼神明亮", "情绪：开心\n表情：微笑\n眼神明亮"),
                                               ("强度：1、高", "强度：高")])
 def test_a_chinese_list_numbered_with_a_dun_comma_after_a_head_reads_as_the_head_and_its_items_on_lines(answer, on_lines):
