@@ -35,7 +35,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: some answer differently: a verdict records the version that read it (``Verdict.reading``), and a cached one read by
 #: another is read again from its answer (:func:`judges.answers_read_again.read_again`), so words read by an older
 #: parser are never replayed.
-PARSER_VERSION = "2026-11-24.60"
+PARSER_VERSION = "2026-11-24.61"
 
 
 #: A label longer than this many words is a sentence, not an emotion word.
@@ -537,6 +537,7 @@ def _read_list(body: str) -> tuple[list[str], int, int]:
         if _NOT_A_LABEL.match(part.replace("\u2019", "'")):  # a clause: "the person is happy and relieved" is no list
             rejected += 1
             continue
+        shown = False  # a "with" phrase read: the pieces joined to it say how the word shows too ("with wide eyes and an open mouth")
         for piece in _pieces(part):
             piece = piece.strip(_PIECE_EDGES)
             piece = UNSHOWN_ZH.sub("", piece).rstrip(_PIECE_EDGES)  # "开心但不明显", "开心。但不明显": 开心
@@ -554,7 +555,9 @@ def _read_list(body: str) -> tuple[list[str], int, int]:
                 denied += 1
             elif len(_GRADE.sub("", piece).split()) > MAX_WORDS_PER_LABEL or len(HAN_CHARACTER.findall(piece)) > MAX_HAN_PER_LABEL:
                 rejected += 1
-            elif piece not in seen and not _shows_how(piece):  # "tired, with weary eyes": how the word shows, no word
+            elif _shows_how(piece) or (shown and _shows_how("with " + piece)):  # "tired, with weary eyes": how the word shows
+                shown = True
+            elif piece not in seen:
                 seen.add(piece)
                 words.append(piece)
     return words, rejected, denied

@@ -940,6 +940,19 @@ def test_a_with_phrase_naming_a_face_or_body_part_after_a_word_describes_it_and_
     assert words_from_answer(answer) == (words, None)
 
 
+@pytest.mark.parametrize("answer, words", [("Surprised, with wide eyes and an open mouth.", ["surprised"]),
+                                           ("She appears to be angry or agitated, with furrowed brows and a tense posture",
+                                            ["angry", "agitated"])])
+def test_a_face_or_body_part_joined_to_a_with_phrase_describes_the_word_too_and_is_no_word(answer, words):
+    # the part after 'and' was read as a word ('an open mouth'), and in the second it outweighed the words, so only 'a tense
+    # posture' was read
+    assert words_from_answer(answer) == (words, None)
+
+
+def test_a_feeling_joined_to_a_with_phrase_is_still_a_word():
+    assert words_from_answer("happy, with a smile and joy") == (["happy", "joy"], None)
+
+
 def test_a_long_with_phrase_describing_a_face_is_still_noise_in_a_sentence():
     words, error = words_from_answer("In the video, a woman is sitting on a couch, with a neutral expression on her face")
     assert words == [] and error.startswith("unparseable answer:")
