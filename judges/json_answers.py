@@ -75,7 +75,8 @@ def json_answer_text(answer: str, checklist_value: Callable[[str], bool] | None 
     ``primary`` or ``second``), only their values are words (``{"emotion": "happy", "confidence": "high"}``: "happy"), none when a key such as ``present``,
     ``is_present`` or ``emotion_present`` says false;
     otherwise every string value is, except in an object of only scores (``{"happy": 0.9}``), whose keys are the words,
-    and in one of only flags (``{"happy": true, "sad": false}``), whose keys set true are; an object whose keys are words and
+    and in one of only flags (``{"happy": true, "sad": false}``), whose keys set true are (beside keys that explain or qualify
+    them too: ``"reason"``, ``"confidence"``); an object whose keys are words and
     whose values are all ``checklist_value`` (``{"happy": "yes", "sad": "no"}``, ``{"happy": "high", "sad": "low"}``), beside
     keys that explain or qualify them at most (``"reason"``, ``"confidence"``, ``"原因"``), is a checklist, given as its text's items
     (``"happy: yes, sad: no"``) for the caller's checklist rules to read;
@@ -127,6 +128,14 @@ def _strings_in(data: object, held: bool, checklist_value: Callable[[str], bool]
             return [str(key) for key in data]  # {"happy": 0.9}: the keys are the words
         if data and all(isinstance(value, bool) for value in data.values()):
             return [str(key) for key, value in data.items() if value]  # {"happy": true, "sad": false}: the keys set true
+        # the same beside keys explaining or qualifying them ({"happy": 0.9, "reason": "she smiles"}, {"happy": true, "sad": false,
+        # "confidence": 0.9}); not beside a presence key ({"present": true, "reason": "..."} names no emotion)
+        entries = {key: value for key, value in data.items() if not _is_field_key(key)}
+        if entries and len(entries) < len(data) and not any(_is_presence_key(key) for key in entries):
+            if all(_is_score(value) for value in entries.values()):
+                return [str(key) for key in entries]
+            if all(isinstance(value, bool) for value in entries.values()):
+                return [str(key) for key, value in entries.items() if value]
         answer_keys = [key for key in data if _names_the_answer(key) or _ranks_the_answer(key)]
         # {"happy": "yes", "sad": "no"}: read as "happy: yes, sad: no"; a key explaining it ("reason") holds no word
         checklist = {key: value for key, value in data.items() if not _is_field_key(key)} or data  # {"intensity": "high"}: as before

@@ -334,6 +334,19 @@ def test_a_json_object_of_levels_under_chinese_field_names_is_an_error_not_a_wor
     assert words == [] and error.startswith("unparseable answer:")
 
 
+@pytest.mark.parametrize("answer, words", [('{"happy": 0.9, "sad": 0.1, "reason": "she smiles"}', ["happy", "sad"]),
+                                           ('{"happy": true, "sad": false, "confidence": 0.9}', ["happy"]),
+                                           ('{"开心": true, "难过": false, "原因": "她在笑"}', ["开心"])])
+def test_a_json_object_of_scores_or_flags_beside_a_key_explaining_them_gives_their_words(answer, words):
+    # the explaining key made the object no longer one of only scores or flags, so only its strings were read: the reason
+    # (a clause, an error), nothing at all for the second (read as no emotion), 她在笑 for the third
+    assert words_from_answer(answer) == (words, None)
+
+
+def test_a_json_object_scoring_a_word_that_names_a_field_too_still_gives_it():
+    assert words_from_answer('{"pride": 0.9, "confidence": 0.8}') == (["pride", "confidence"], None)
+
+
 def test_a_json_object_of_levels_under_field_names_is_an_error_not_a_word():
     # gave the levels 'high' and 'low' as emotion words
     words, error = words_from_answer('{"intensity": "high", "confidence": "low"}')
