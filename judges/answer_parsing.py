@@ -19,11 +19,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from judges.chinese_answer_patterns import (ABSENT_ZH, ASPECT_ZH, CLAUSE_ZH, DENIED_ZH, EMOTION_UNSHOWN_ZH, FIELD_ZH, FILLER_ZH, GRADE_ZH, HEDGE_ZH,
-                                           JOINER_ZH,
-                                           MAX_HAN_PER_LABEL, NEGATION_ZH, NUMBERING_ZH, OPENER_ZH, OR_ZH, SENTENCE_LEAD_IN_ZH, UNSHOWN_ZH, UNSURE_ZH)
+from judges.chinese_answer_patterns import (ASPECT_ZH, CLAUSE_ZH, DENIED_ZH, EMOTION_UNSHOWN_ZH, FIELD_ZH, FILLER_ZH, HEDGE_ZH, JOINER_ZH,
+                                           MAX_HAN_PER_LABEL, NUMBERING_ZH, OPENER_ZH, OR_ZH, SENTENCE_LEAD_IN_ZH, UNSHOWN_ZH, UNSURE_ZH)
 from judges.errors import snippet
-from judges.han_characters import HAN, HAN_CHARACTER
+from judges.han_characters import HAN_CHARACTER
 from judges.json_answers import json_answer_text
 from judges.label_text import parse_labels
 from judges.verdict import Verdict
@@ -35,7 +34,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: some answer differently: a verdict records the version that read it (``Verdict.reading``), and a cached one read by
 #: another is read again from its answer (:func:`judges.answers_read_again.read_again`), so words read by an older
 #: parser are never replayed.
-PARSER_VERSION = "2026-11-24.62"
+PARSER_VERSION = "2026-11-24.63"
 
 
 #: A label longer than this many words is a sentence, not an emotion word.
@@ -240,9 +239,6 @@ _NO_WORD_ALONE = frozenset(_FILLER | FILLER_ZH | _HEDGE_ALONE | HEDGE_ZH)
 # Punctuation and markup around a list item, not part of its word.
 _PIECE_EDGES = " .!?*`-\u2026\u3002\uff01\uff1f"
 _WORD_CHARS = re.compile(r"^[^\W\d_]+(?:[' -][^\W\d_]+)*$")
-# A Chinese word as a space parts it from another ("开心 难过"): two to MAX_HAN_PER_LABEL characters (one is a grade or a
-# negation: "很 开心", "不 开心").
-_SPACED_WORD_ZH = re.compile(f"[{HAN}]{{2,{MAX_HAN_PER_LABEL}}}$")
 # Not emotion words: a clause with a pronoun subject or a possessive ("I don't know", "I'm sorry", "she smiles", "the person
 # smiles", "everyone looks tense", "their expressions show joy"), a non-answer, "emotions" itself (what is left of "a mix of
 # emotions").
@@ -603,7 +599,7 @@ def _head_noun(head: str) -> str:
 
 def _pieces(part: str) -> list[str]:
     """The words one item joins ("happy and relieved"), a contrasted word denied ("calm rather than angry": "not angry")
-    and a denial carried on by "or" ("not angry or sad": "not sad" too); Chinese too ("开心和兴奋", "没有愤怒或悲伤", "开心 难过")."""
+    and a denial carried on by "or" ("not angry or sad": "not sad" too); Chinese too ("开心和兴奋", "没有愤怒或悲伤")."""
     part = JOINER_ZH.sub(lambda joiner: " or " if joiner[0] in OR_ZH else " and ", part)
     split = _JOINED.split(_CONTRAST.sub(" but not ", part).strip())
     pieces = [split[0]]
@@ -612,21 +608,7 @@ def _pieces(part: str) -> list[str]:
         if joiner.strip() in ("or", "nor") and (_DENIED.match(before) or DENIED_ZH.match(before)) and not _AFFIRMED.match(before):
             piece = "not " + piece
         pieces.append(piece)
-    return [word for piece in pieces for word in _spaced_words_zh(piece)]
-
-
-def _spaced_words_zh(piece: str) -> list[str]:
-    """Chinese words a space parts ("开心 难过" -> 开心, 难过) when each is a plain word of two characters or more, none a
-    grade, hedge, conjunction, negation, word of absence, denial, head, aspect, clause or checklist value ("非常 开心", "可能
-    开心", "并不 开心", "愤怒 都没有", "没有 愤怒", "情绪 开心", "他 很开心" stay one piece, read as before); else ``[piece]``."""
-    parts = piece.strip(_PIECE_EDGES).split(" ")
-    if len(parts) < 2 or not all(_SPACED_WORD_ZH.match(part) for part in parts):
-        return [piece]
-    if any(part in _NO_WORD_ALONE or part in GRADE_ZH or part in NEGATION_ZH or ABSENT_ZH.search(part) or OPENER_ZH.match(part)
-           or DENIED_ZH.match(part) or UNSURE_ZH.match(part) or CLAUSE_ZH.search(part) or ASPECT_ZH.search(part)
-           or _FIELD.match(part + ":") or _ANSWER_HEAD.match(part) or _is_checklist_value(part) for part in parts):
-        return [piece]
-    return parts
+    return pieces
 
 
 def _is_symbol(ch: str) -> bool:

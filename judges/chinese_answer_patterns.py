@@ -11,8 +11,8 @@ import re
 
 from judges.han_characters import HAN
 
-__all__ = ["ABSENT_ZH", "ASPECT_ZH", "CLAUSE_ZH", "DENIED_ZH", "EMOTION_UNSHOWN_ZH", "FIELD_ZH", "FILLER_ZH", "GRADE_ZH", "HEDGE_ZH", "JOINER_ZH", "MAX_HAN_PER_LABEL",
-           "NEGATION_ZH", "NUMBERING_ZH", "OPENER_ZH", "OR_ZH", "SENTENCE_LEAD_IN_ZH", "UNSHOWN_ZH", "UNSURE_ZH"]
+__all__ = ["ASPECT_ZH", "CLAUSE_ZH", "DENIED_ZH", "EMOTION_UNSHOWN_ZH", "FIELD_ZH", "FILLER_ZH", "HEDGE_ZH", "JOINER_ZH", "MAX_HAN_PER_LABEL",
+           "NUMBERING_ZH", "OPENER_ZH", "OR_ZH", "SENTENCE_LEAD_IN_ZH", "UNSHOWN_ZH", "UNSURE_ZH"]
 
 # A denied emotion in Chinese: "没有..."/"沒有..." (no ...), "...不明显" (... not evident: "其他情绪不明显" other emotions not
 # evident, "愤怒不明显"), and "无"/"無" only as "(no) emotion", since it begins emotion words too (无奈 helpless, 无聊 bored).
@@ -49,34 +49,6 @@ _CONJUNCTIONS_ZH = frozenset({"\u4f46\u662f", "\u4f46", "\u4e0d\u8fc7", "\u4e0d\
                               "\u540c\u65f6", "\u540c\u6642"})
 HEDGE_ZH = frozenset({"\u53ef\u80fd", "\u53ef\u80fd\u662f", "\u4e5f\u8bb8", "\u4e5f\u8a31", "\u6216\u8bb8", "\u6216\u8a31",
                       "\u5927\u6982", "\u4f3c\u4e4e", "\u597d\u50cf"})
-# Intensities of two characters or more before a word ("非常 开心" very happy, "比较 紧张" rather nervous, "较为 紧张", "有点 难过"
-# a bit sad, "略带 紧张" slightly tinged with nervousness, "有一丝 紧张" a trace of nervousness), as English _GRADE: part of the
-# word after them, no word of their own where a space parts them from it.
-GRADE_ZH = frozenset({"\u975e\u5e38", "\u6bd4\u8f83", "\u6bd4\u8f03", "\u5341\u5206", "\u7279\u522b", "\u7279\u5225",
-                      "\u6709\u70b9", "\u6709\u9ede", "\u6709\u4e9b", "\u6709\u4e00\u70b9", "\u6709\u4e00\u9ede",
-                      "\u4e00\u70b9", "\u4e00\u9ede", "\u7a0d\u5fae", "\u7565\u5fae", "\u76f8\u5f53", "\u76f8\u7576",
-                      "\u66f4\u52a0", "\u6781\u5176", "\u6975\u5176", "\u6781\u5ea6", "\u6975\u5ea6", "\u683c\u5916",
-                      "\u9887\u4e3a", "\u9817\u70ba", "\u771f\u7684", "\u8fc7\u4e8e", "\u904e\u65bc", "\u8d85\u7ea7",
-                      "\u8d85\u7d1a", "\u5f88\u662f", "\u8f83\u4e3a", "\u8f03\u70ba", "\u7565\u663e", "\u7565\u986f",
-                      "\u7a0d\u663e", "\u7a0d\u986f", "\u7565\u5e26", "\u7565\u5e36", "\u5e26\u70b9", "\u5e36\u9ede",
-                      "\u4e00\u4e1d", "\u4e00\u7d72", "\u6709\u4e00\u4e1d", "\u6709\u4e00\u7d72", "\u4e9b\u8bb8", "\u4e9b\u8a31",
-                      "\u7a0d\u7a0d", "\u5fae\u5fae", "\u8fd8\u6709\u70b9", "\u9084\u6709\u9ede", "\u5c24\u4e3a", "\u5c24\u70ba"})
-# Negations of two characters or more before a word ("不太 开心" not very happy, "并不 开心" not happy at all, "开心 而非 难过"
-# happy rather than sad, "从未 愤怒" never angry): where a space parts them from it, the phrase reads as one piece, as without
-# the space ("并不开心"), never as the word felt.
-NEGATION_ZH = frozenset({"\u4e0d\u592a", "\u4e0d\u5927", "\u4e0d\u662f", "\u4e0d\u662f\u5f88", "\u4e0d\u662f\u592a", "\u4e0d\u5f88",
-                         "\u4e0d\u600e\u4e48", "\u4e0d\u600e\u9ebc", "\u4e0d\u7b97", "\u4e0d\u591f", "\u4e0d\u5920", "\u4e0d\u518d",
-                         "\u4e0d\u4f1a", "\u4e0d\u6703", "\u4e0d\u66fe", "\u5e76\u4e0d", "\u4e26\u4e0d", "\u5e76\u4e0d\u662f",
-                         "\u4e26\u4e0d\u662f", "\u5e76\u975e", "\u4e26\u975e", "\u5e76\u672a", "\u4e26\u672a", "\u5e76\u6ca1\u6709",
-                         "\u4e26\u6c92\u6709", "\u5e76\u65e0", "\u4e26\u7121", "\u800c\u975e", "\u800c\u4e0d\u662f", "\u6beb\u4e0d",
-                         "\u6beb\u65e0", "\u6beb\u7121", "\u7edd\u4e0d", "\u7d55\u4e0d", "\u51b3\u4e0d", "\u6c7a\u4e0d",
-                         "\u4ece\u4e0d", "\u5f9e\u4e0d", "\u4ece\u672a", "\u5f9e\u672a", "\u672a\u66fe", "\u6ca1\u4ec0\u4e48",
-                         "\u6c92\u4ec0\u9ebc"})
-# A word beside a word saying it is absent, unseen or lacking, before or after it ("愤怒 都没有" anger: none at all, "未见 愤怒" no
-# anger seen, "愤怒 看不出" anger cannot be seen, "缺乏 热情" lacking enthusiasm, "否认 愤怒" denies anger): with 没 or 未, 不见,
-# 看不, a closing 无, or a verb of lacking, losing, denying, ruling out or vanishing; as NEGATION_ZH, no word of its own.
-ABSENT_ZH = re.compile("[\u6ca1\u6c92\u672a]|\u4e0d[\u89c1\u898b]|\u770b\u4e0d|[\u65e0\u7121]$|\u7f3a[\u4e4f\u5c11]|\u5931\u53bb|\u5426[\u8ba4\u8a8d]"
-                       "|\u6392\u9664|\u6d88\u5931")
 # alone, also the joiners ("以及", "或者", "和", "或": JOINER_ZH between two words)
 FILLER_ZH = _CONJUNCTIONS_ZH | {"\u4ee5\u53ca", "\u6216\u8005", "\u548c", "\u6216"}
 # the longer first ("但是" before "但", "可能是" before "可能"), before at least two more characters

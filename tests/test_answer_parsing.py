@@ -391,11 +391,12 @@ def test_a_chinese_list_numbered_with_a_full_stop_and_no_space_on_one_line_gives
     assert words_from_answer(answer) == (["开心", "难过"], None)
 
 
-@pytest.mark.parametrize("answer, words", [("开心 难过", ["开心", "难过"]), ("开心 难过 紧张。", ["开心", "难过", "紧张"]),
-                                           ("平静，开心 难过", ["平静", "开心", "难过"])])
-def test_chinese_words_parted_by_a_space_are_each_a_word(answer, words):
-    # '开心 难过' was the one word '开心 难过'
-    assert words_from_answer(answer) == (words, None)
+@pytest.mark.parametrize("answer", ["主持人 微笑着 介绍 嘉宾", "主持人微笑着介绍嘉宾"])
+def test_a_chinese_description_parted_by_spaces_is_no_list_of_words(answer):
+    # parting Chinese at its spaces ('开心 难过': 开心, 难过) read such a description (the host introduces the guests, smiling)
+    # as four words, and '老师 生气' (the teacher is angry) as 老师, 生气: telling a list from a phrase needs a lexicon, so a
+    # space inside Chinese text parts no words, and this reads as it does without its spaces
+    assert words_from_answer(answer)[0] == []
 
 
 @pytest.mark.parametrize("answer", ["非常 开心", "比较 紧张", "有点 难过", "情绪 开心", "表情 开心", "他 很开心"])
