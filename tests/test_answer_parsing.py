@@ -379,13 +379,23 @@ def test_a_chinese_answer_keeps_every_word(answer):
     assert words_from_answer(answer) == (["开心", "兴奋"], None)
 
 
+@pytest.mark.parametrize("answer", ["1.happy 2.sad", "1)happy 2)sad", "Emotions: 1.happy 2.sad"])
+def test_an_english_list_numbered_with_no_space_after_its_numbers_on_one_line_gives_its_words(answer):
+    # it was an error ('happy 2.sad' no word), though '1. happy 2. sad' and '1.happy\n2.sad' read both
+    assert words_from_answer(answer) == (["happy", "sad"], None)
+
+
+def test_a_decimal_number_in_a_sentence_is_no_list_number():
+    assert words_from_answer("happy 2.5 times")[0] == []
+
+
 @pytest.mark.parametrize("answer", ["1、开心 2、难过", "一、开心 二、难过", "情绪：1.开心 2.难过"])
 def test_a_chinese_list_numbered_with_a_dun_comma_on_one_line_gives_its_words_not_its_numbers(answer):
     # '1、开心 2、难过' was an error ('开心 2' no word) and '一、开心 二、难过' gave 一, '开心 二', 难过
     assert words_from_answer(answer) == (["开心", "难过"], None)
 
 
-@pytest.mark.parametrize("answer", ["1.开心 2.难过", "1)开心 2)难过", "情绪：1.开心 2.难过"])
+@pytest.mark.parametrize("answer", ["1.开心 2.难过", "1)开心 2)难过", "情绪：1.开心 2.难过", "1）开心 2）难过"])
 def test_a_chinese_list_numbered_with_a_full_stop_and_no_space_on_one_line_gives_its_words(answer):
     # '1.开心 2.难过' was an error ('开心 2.难过' no word), though '1. 开心 2. 难过' and '1、开心 2、难过' read both
     assert words_from_answer(answer) == (["开心", "难过"], None)
