@@ -313,7 +313,9 @@ class _JudgeActor:
         self.name, self.problem = name, ""
         try:
             if deaths > ACTOR_RESTARTS:
-                raise RuntimeError(f"the judge's process died {deaths} times while starting (a crash or out of memory loading it)")
+                # worded without "out of memory", which judges.verdict.out_of_memory reads as the device's state (not cached):
+                # the pool's failure is cached as its clips' (docs/scale-out.md)
+                raise RuntimeError(f"the judge's process died {deaths} times while starting (a crash, or memory exhausted loading it)")
             self.judge = _materialise(ray.cloudpickle.loads(source))  # unpickled here, where a death is counted
         except Exception as exc:
             if not restarted:

@@ -422,7 +422,7 @@ def test_a_judge_whose_process_dies_while_starting_fails_its_pool_after_a_few_re
     result = run_judges_ray([DiesWhileStarting("doomed", os.getpid()), configs[0]], clips[:4], progress=False, batch_size=2)
     errors = {v.error for v in result["doomed"].values()}
     assert errors == {"judge 'doomed' raised RayPoolError: ActorDiedError: the judge's process died 3 times while starting "
-                      "(a crash or out of memory loading it)"}
+                      "(a crash, or memory exhausted loading it)"}
     assert all(v.ok for v in result["chat-univi"].values())
 
 
