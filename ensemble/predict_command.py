@@ -224,6 +224,9 @@ def run(args: argparse.Namespace) -> int:
             raise
     _print(args.format, preds, verdicts, fusion)
     _summary(args, preds, verdicts, fusion)
+    if preds and not any(p.ok for p in preds):  # a server down all along, a wrong split: a script must not go on as if judged
+        report("predict", "error", f"no judge answered any of the {len(preds)} clip(s) (each judge's error above); exit code 1")
+        return 1
     return 0
 
 

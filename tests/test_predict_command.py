@@ -297,6 +297,15 @@ def test_its_own_warnings_start_with_cojudge_predict_as_its_errors_and_python_wa
     assert "\ncojudge predict: warning: 1 clip(s) no judge answered" in err
 
 
+def test_a_run_in_which_no_judge_answered_any_clip_exits_1_and_still_writes_every_clip(capsys, replay_config, tmp_path):
+    # names no judge knows (a wrong split file) exited 0, as if judged, and a script went on to score empty answers
+    out_file = tmp_path / "pred.csv"
+    code, out, err = cojudge(capsys, "nobody0", "nobody1", "--config", replay_config, "--format", "csv", "--out", out_file)
+    assert code == 1 and err.endswith("cojudge predict: error: no judge answered any of the 2 clip(s) (each judge's error above); "
+                                      "exit code 1\n")
+    assert out == out_file.read_text(encoding="utf-8") == "name,openset\nnobody0,[]\nnobody1,[]\n"
+
+
 def test_the_warning_names_the_first_five_clips_no_judge_answered_then_how_many_more(capsys, replay_config):
     _, _, err = cojudge(capsys, "c1", *(f"nobody{i}" for i in range(12)), "--config", replay_config, "--format", "csv")
     assert ("warning: 12 clip(s) no judge answered (reported with no words, not guessed): nobody0, nobody1, nobody2, nobody3, "
@@ -647,10 +656,10 @@ def test_a_given_subtitle_is_read_instead_of_those_beside_the_video_which_are_no
 
 
 def test_a_given_subtitle_chooses_among_subtitles_in_several_languages_beside_the_video(capsys, replay_config, tmp_path):
-    make_clip(tmp_path / "clip.mp4", seconds=0.2, width=32, height=32, with_audio=False)
-    for name in ("clip.en.srt", "clip.zh.srt"):
+    make_clip(tmp_path / "c1.mp4", seconds=0.2, width=32, height=32, with_audio=False)  # c1: a clip the replayed judges know
+    for name in ("c1.en.srt", "c1.zh.srt"):
         (tmp_path / name).write_text("1\n00:00:00,000 --> 00:00:01,000\nhello\n", encoding="utf-8")
-    code, _, err = cojudge(capsys, tmp_path / "clip.mp4", "--subtitle", tmp_path / "clip.en.srt", "--config", replay_config,
+    code, _, err = cojudge(capsys, tmp_path / "c1.mp4", "--subtitle", tmp_path / "c1.en.srt", "--config", replay_config,
                            "--out", tmp_path / "pred.csv")
     assert code == 0 and "several languages" not in err and (tmp_path / "pred.csv").is_file()
 
