@@ -329,6 +329,16 @@ def _plugin_file(plugin: str, config: Path) -> Path | None:
     return file if file.is_absolute() else (config.resolve().parent / plugin).resolve()
 
 
+def _close_file_hint(file: Path) -> str:
+    """"; did you mean NAME?" for the Python file beside ``file`` whose name is closest to its (a misspelt plugin), else ""."""
+    try:
+        beside = [p.name for p in file.parent.glob("*.py")] if file.parent.is_dir() else []
+    except OSError:
+        return ""
+    close = difflib.get_close_matches(file.name, beside, n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
 def _import_plugins(plugins: object, path: Path) -> None:
     """Import the config's ``plugins`` (``./file.py`` beside the config, or a module name), so that the judge
     types they register with ``@register_judge`` can be built. Top-level key: ``plugins = ["./my_judge.py"]``."""
@@ -342,7 +352,8 @@ def _import_plugins(plugins: object, path: Path) -> None:
         file = _plugin_file(plugin, path)
         if file is not None:
             if not file.is_file():
-                raise InputError(f"{path}: plugin {plugin!r}: no such file ({file}); paths are relative to the config file")
+                raise InputError(f"{path}: plugin {plugin!r}: no such file ({file}); paths are relative to the config file"
+                                 f"{_close_file_hint(file)}")
             named = f"{path}: plugin {plugin!r}"
             run_file_module(file, file_module_name("merov_cojudge_plugin_", file), named, named, "plugin")
         else:

@@ -72,6 +72,16 @@ def test_a_plugin_imported_as_a_module_and_listed_in_a_config_is_one_judge_type(
     monkeypatch.delitem(sys.modules, "my_judge", raising=False)
 
 
+def test_a_misspelt_plugin_file_gets_did_you_mean_the_file_beside_it(tmp_path):
+    # it said 'no such file' and nothing of ./exclaim_judge.py beside it
+    (tmp_path / "exclaim_judge.py").write_text("x = 1\n", encoding="utf-8")
+    config = tmp_path / "judges.toml"
+    config.write_text('plugins = ["./exclam_judge.py"]\n[[judge]]\ntype = "keyword"\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"plugin './exclam_judge\.py': no such file \(.*\); paths are relative to the config file; "
+                                         r"did you mean 'exclaim_judge\.py'\?$"):
+        judges_from_config(config)
+
+
 def test_the_plugins_judge_keys_its_cache_on_its_keywords(plugin_config):
     judges_from_config(plugin_config)
     assert build_judge("keyword", keywords={"a": "happy"}).cache_identity() != build_judge("keyword", keywords={"a": "sad"}).cache_identity()
