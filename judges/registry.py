@@ -216,6 +216,9 @@ def load_config(path: str | Path) -> list[dict[str, Any]]:
         not_path = next((key for key in _PATH_KEYS if builtin and key in entry and not isinstance(entry[key], (str, type(None)))), None)
         if not_path:  # else the judge's constructor fails on it: "building ReplayJudge raised TypeError: expected str, ..., not int"
             raise InputError(f"{path}: {_describe(entry, i)}: {not_path} = {entry[not_path]!r} is not a path; write it as a quoted string: {not_path} = \"...\"")
+        empty = next((key for key in _PATH_KEYS if builtin and isinstance(entry.get(key), str) and not entry[key].strip()), None)
+        if empty:  # path = "" was read as the working folder: "judge 'r': .: is a folder, not a judge-output file"
+            raise InputError(f"{path}: {_describe(entry, i)}: {empty} = {entry[empty]!r} is empty; give its value, or leave it out")
         if "name" in entry and not isinstance(entry["name"], str):  # TOML/YAML read `name = 5` as a number
             raise InputError(f"{path}: judge #{i + 1}: name = {entry['name']!r} is not text; write it as a string, "
                              f"e.g. name = \"{entry['name']}\"")

@@ -185,6 +185,13 @@ def test_a_path_parameter_that_is_not_text_names_the_judge_and_the_key(tmp_path,
                 load=judges_from_config)
 
 
+@pytest.mark.parametrize("key, value", [("path", '""'), ("path", '" "'), ("model", '""')])
+def test_an_empty_path_or_model_is_refused_naming_the_judge_and_the_key(tmp_path, key, value):
+    # path = "" was read as the working folder: "judge 'r': .: is a folder, not a judge-output file"
+    refuse_file(tmp_path, "judges.toml", f'[[judge]]\ntype = "replay"\nname = "r"\n{key} = {value}\n',
+                rf"judges\.toml: judge 'r': {key} = '\s*' is empty; give its value, or leave it out$", load=judges_from_config)
+
+
 def test_a_yaml_parameter_name_that_is_not_text_names_the_judge_and_the_key(tmp_path):
     refuse_file(tmp_path, "judges.yaml", "judge:\n  - type: replay\n    name: r\n    1: x\n",
                 r"judges\.yaml: judge 'r': parameter name 1 is not text", load=judges_from_config)
