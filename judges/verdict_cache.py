@@ -19,6 +19,7 @@ from judges.base import Judge
 from judges.clip import Clip
 from judges.clip_hash import clip_key, identity_hash, sha256_file
 from judges.errors import InputError, listed
+from judges.own_code import is_own_module
 from judges.text_files import path_text, user_path
 from judges.user_warnings import warn_user
 from judges.verdict import Verdict
@@ -89,8 +90,10 @@ def judge_identity(judge: Judge) -> dict[str, Any]:
     try:
         return judge.cache_identity()
     except Exception as exc:
+        # a judge of one's own is told where the rules are; a built-in one's error says what is wrong (a file gone)
+        fix = "" if is_own_module(type(judge).__module__) else "; fix it (README, 'Adding a judge')"
         raise InputError(f"judge {judge.name!r} ({type(judge).__name__}): its cache_identity() raised {type(exc).__name__}: "
-                         f"{' '.join(str(exc).split())}; fix it (README, 'Adding a judge')") from exc
+                         f"{' '.join(str(exc).split())}{fix}") from exc
 
 
 class VerdictCache:

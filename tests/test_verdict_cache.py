@@ -473,3 +473,16 @@ def test_a_video_unreadable_in_one_run_is_looked_up_and_stored_in_the_next_run_o
     cache.digest_videos([clip])
     cache.put(judge, clip, Verdict("j", clip.name, words=["sad"]))
     assert cache.get_many(judge, [clip])[clip.name].words == ["sad"]
+
+
+def test_a_built_in_judge_whose_cache_identity_raises_is_not_sent_to_the_readme_for_judges_of_ones_own(monkeypatch):
+    # "fix it (README, 'Adding a judge')" is for a judge of one's own; a built-in judge's error says what is wrong
+    from judges.replay import ReplayJudge
+
+    def gone(self):
+        raise FileNotFoundError("checkpoint.pth was removed")
+
+    monkeypatch.setattr(ReplayJudge, "cache_identity", gone)
+    with pytest.raises(InputError, match=r"^judge 'r' \(ReplayJudge\): its cache_identity\(\) raised FileNotFoundError: "
+                                         r"checkpoint\.pth was removed$"):
+        verdict_cache_module.judge_identity(ReplayJudge("r", labels={"c1": ["happy"]}))
