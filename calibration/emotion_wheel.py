@@ -17,7 +17,7 @@ from pathlib import Path
 
 from judges.errors import InputError
 from judges.label_text import parse_labels
-from judges.text_files import check_not_lfs_pointer, user_path
+from judges.text_files import ZIP_START, check_not_lfs_pointer, user_path
 
 __all__ = ["EmotionWheel", "load_wheel", "wheel_input_files", "WHEELS", "LEVELS", "METRIC_NAMES", "LEVEL1_METRICS"]
 
@@ -171,7 +171,7 @@ class EmotionWheel:
     def _read_formats(path: Path) -> dict[str, list[str]]:
         out: dict[str, list[str]] = defaultdict(list)
         with path.open("rb") as fh:  # '--word-forms wheel1.xlsx' said "unreadable word-form table ('utf-8' codec can't decode ...)"
-            if fh.read(4) == b"PK\x03\x04":
+            if fh.read(len(ZIP_START)) == ZIP_START:
                 raise InputError(f"{path}: a spreadsheet (zip), not a word-form table; give a CSV file 'name,format' "
                                  f"({' or '.join(repr(n) for n in FORMAT_FILES)}: {', '.join(FORMAT_FILES.values())})")
         try:

@@ -14,7 +14,7 @@ import numpy as np
 from judges.errors import InputError
 from judges.label_text import parse_labels
 from judges.option_values import check_flags
-from judges.text_files import ZERO_BYTES, check_input_file, check_not_lfs_pointer, user_path, zero_byte_line
+from judges.text_files import ZIP_START, check_input_file, check_no_zero_bytes, check_not_lfs_pointer, user_path
 from judges.user_warnings import warn_user
 
 # A prediction cell may list thousands of words; the csv module's default cap (131,072 characters) is for a
@@ -253,16 +253,14 @@ def _csv_text(path: Path) -> str:
     """The text of a CSV file, read once (it may be a pipe); a spreadsheet, an archive or bytes that are not UTF-8 are refused."""
     data = path.read_bytes()
     check_not_lfs_pointer(path, data)
-    if data[:4] == b"PK\x03\x04" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # zip (.xlsx, .npz), OLE (.xls)
+    if data.startswith(ZIP_START) or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # zip (.xlsx, .npz), OLE (.xls)
         raise InputError(f"{path}: a spreadsheet or zip archive (an Excel .xlsx or .xls, a .npz?), not CSV text; save it as 'CSV UTF-8'")
     try:
         text = data.decode("utf-8-sig")  # a byte order mark (Excel's 'CSV UTF-8') is no part of the text
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise InputError(f"{path}:{line}: not UTF-8 text; save the CSV as UTF-8") from None
-    zero = zero_byte_line(text)
-    if zero is not None:
-        raise InputError(f"{path}:{zero}: not UTF-8 text ({ZERO_BYTES}); save the CSV as UTF-8")
+    check_no_zero_bytes(path, text, "CSV")
     return text
 
 
@@ -275,8 +273,7 @@ def _read_jsonl(path: Path, key: str, convert: Callable[[Any], Any]) -> dict:
                 line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")  # a byte order mark, as the CSV reader allows
             except UnicodeDecodeError:
                 raise InputError(f"{path}:{lineno}: not UTF-8 text; save the file as UTF-8") from None
-            if "\x00" in line:
-                raise InputError(f"{path}:{lineno}: not UTF-8 text ({ZERO_BYTES}); save the file as UTF-8")
+            check_no_zero_bytes(path, line, "file", lineno)
             if lineno == 1:
                 check_not_lfs_pointer(path, raw)
             if not line.strip():

@@ -11,11 +11,10 @@ from pathlib import Path
 
 from judges.errors import InputError
 
-__all__ = ["read_text_file", "check_input_file", "path_text", "user_path", "zero_byte_line", "ZERO_BYTES", "check_not_lfs_pointer"]
+__all__ = ["read_text_file", "check_input_file", "path_text", "user_path", "check_no_zero_bytes", "ZIP_START", "check_not_lfs_pointer"]
 
-#: Why text that decodes as UTF-8 but holds zero bytes is refused, in the error: no text file holds them, and a name read
-#: with them ('n\x00a\x00m\x00e') was shown as 'n a m e', or not at all, on a terminal.
-ZERO_BYTES = "it holds zero bytes: UTF-16 without its byte-order mark, or a damaged file?"
+#: How a zip archive (a .npz, an Excel .xlsx) starts: the readers of text files refuse it by these bytes.
+ZIP_START = b"PK\x03\x04"
 
 
 #: How a Git LFS pointer starts: a clone made without git-lfs holds these small texts in place of its data files
@@ -69,22 +68,25 @@ def read_text_file(path: str | Path, what: str) -> str:
     path = check_input_file(path, what)
     data = path.read_bytes()  # once: it may be a pipe
     check_not_lfs_pointer(path, data)
-    if data[:4] == b"PK\x03\x04":  # 'not UTF-8 text; save it as UTF-8' sent the user to re-save a judge's .npz given as --names
+    if data.startswith(ZIP_START):  # 'not UTF-8 text; save it as UTF-8' sent the user to re-save a judge's .npz given as --names
         raise InputError(f"{path}: a zip archive (a .npz, an Excel .xlsx?), not a {what}; give the {what}'s path")
     try:
         text = data.decode("utf-8-sig")  # a byte order mark (Notepad) is no part of the text
     except UnicodeDecodeError:
         raise InputError(f"{path}: not UTF-8 text; save the {what} as UTF-8") from None
-    line = zero_byte_line(text)
-    if line is not None:
-        raise InputError(f"{path}:{line}: not UTF-8 text ({ZERO_BYTES}); save the {what} as UTF-8")
+    check_no_zero_bytes(path, text, what)
     return text
 
 
-def zero_byte_line(text: str) -> int | None:
-    """The line (from 1) of ``text``'s first zero byte, else None: where a text file read as UTF-8 is not text."""
+def check_no_zero_bytes(path: str | os.PathLike[str], text: str, what: str, first_line: int = 1) -> None:
+    """A one-line :class:`InputError` naming the line of ``text``'s first zero byte (``text`` read from ``path`` as UTF-8,
+    starting at line ``first_line``), if it holds one: no text file holds them (UTF-16 without its byte-order mark, or a
+    damaged file), and a name read with them ('n\\x00a\\x00m\\x00e') was shown as 'n a m e', or not at all, on a terminal."""
     at = text.find("\x00")
-    return None if at < 0 else text.count("\n", 0, at) + 1
+    if at >= 0:
+        line = first_line + text.count("\n", 0, at)
+        raise InputError(f"{path}:{line}: not UTF-8 text (it holds zero bytes: UTF-16 without its byte-order mark, or a damaged "
+                         f"file?); save the {what} as UTF-8")
 
 
 def check_input_file(path: str | Path, what: str, fix: str = "") -> Path:
