@@ -33,7 +33,7 @@ from judges.clip import Clip, built_clips, repeated_names
 from judges.errors import InputError, listed
 from judges.option_values import check_flags, is_number, is_whole_number
 from judges.user_warnings import warn_user, with_call_site
-from judges.verdict import Verdict, out_of_memory
+from judges.verdict import OUT_OF_MEMORY_NOTE, Verdict, out_of_memory
 from judges.verdict_cache import VerdictCache
 
 __all__ = ["run_judges", "check_run_settings", "checked_clips", "guarded_judge_batch", "MAX_VERDICT_WORDS"]
@@ -61,7 +61,8 @@ def run_judges(
     on a batch of several clips has them judged one by one: only a clip that
     raises alone fails. One that returns the wrong number or order of verdicts
     gives error verdicts for that batch, a verdict that is garbled (words not a
-    list of str, not JSON) one for its clip; the other judges' work stands. A judge
+    list of str, more than ``MAX_VERDICT_WORDS`` of them, not JSON) one for its
+    clip; the other judges' work stands. A judge
     that takes longer than ``batch_timeout`` seconds on one batch is given up
     for the rest of the run: its remaining clips get error verdicts, not
     cached, so a re-run tries them again. ``max_workers`` bounds the
@@ -336,9 +337,10 @@ def guarded_judge_batch(judge: Judge, batch: list[Clip], next_alone: Callable[[]
     """The judge's verdicts for a batch; a verdict that breaks the contract becomes an error verdict for its clip (not
     cached: the judge's code must change), and every clip's is one when the batch itself breaks it (not one verdict per
     clip, in order); a batch of several clips it raised on is judged clip by clip, so only a clip that raises alone
-    fails (cached, as the judge's own failure would be). Both runners judge through it, so a failing judge costs its own
-    clips, never the run. ``next_alone()``, asked before each clip judged alone, ends that pass when it says False (the
-    run stopped, or gave the judge up): the clips left get transient error verdicts, which the run does not use."""
+    fails (cached, as the judge's own failure would be, but for out of memory: the device's state). Both runners judge
+    through it, so a failing judge costs its own clips, never the run. ``next_alone()``, asked before each clip judged
+    alone, ends that pass when it says False (the run stopped, or gave the judge up): the clips left get transient error
+    verdicts, which the run does not use."""
     start = time.perf_counter()
     try:
         verdicts = judge.judge_batch(batch)
@@ -349,7 +351,7 @@ def guarded_judge_batch(judge: Judge, batch: list[Clip], next_alone: Callable[[]
             return _one_by_one(judge, batch, next_alone)
         # out of memory is the device's state, not the clip's (as Verdict.from_exception says): not cached, asked again
         oom = out_of_memory(exc)
-        note = " (out of memory: free memory and rerun; not cached, the next run asks again)" if oom else ""
+        note = OUT_OF_MEMORY_NOTE if oom else ""
         raised = Verdict.failed(judge.name, batch[0].name, f"judge {judge.name!r} raised {type(exc).__name__}: {exc}{note}",
                                 seconds=time.perf_counter() - start, transient=oom)
         return _Judged([raised], [raised.to_json()])

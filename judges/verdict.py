@@ -8,7 +8,10 @@ from typing import Any
 
 from judges.errors import InputError
 
-__all__ = ["Verdict", "out_of_memory"]
+__all__ = ["Verdict", "out_of_memory", "OUT_OF_MEMORY_NOTE"]
+
+#: What ends the error of a verdict failed for want of memory (:func:`out_of_memory`): why it is not cached.
+OUT_OF_MEMORY_NOTE = " (out of memory: free memory and rerun; not cached, the next run asks again)"
 
 
 @dataclass
@@ -76,8 +79,7 @@ class Verdict:
         """A failed verdict for an exception: a user mistake keeps its one-line message, anything else names its type."""
         message = str(exc) if isinstance(exc, InputError) else f"{type(exc).__name__}: {exc}"
         if out_of_memory(exc):  # the machine's state, not the clip's: asked again, it may fit
-            return cls.failed(judge, clip, f"{message} (out of memory: free memory and rerun; not cached, the next run asks again)",
-                              seconds=seconds, transient=True)
+            return cls.failed(judge, clip, message + OUT_OF_MEMORY_NOTE, seconds=seconds, transient=True)
         return cls.failed(judge, clip, message, seconds=seconds)
 
 
