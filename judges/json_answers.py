@@ -118,27 +118,26 @@ def _strings_in(data: object, held: bool, checklist_value: Callable[[str], bool]
     """The words of a parsed JSON value: its strings (in an object with keys naming the answer, only theirs, and none
     when a presence key is false; in an object ``held`` by such a key, only its name's), the keys of an object holding
     only scores, the keys set true in an object holding only flags, and a checklist's items ("happy: yes") in an object
-    of only ``checklist_value`` strings under words."""
+    of only ``checklist_value`` strings under words (the last three beside keys explaining or qualifying them too:
+    "reason", "confidence")."""
     if isinstance(data, str):
         return [data]
     if isinstance(data, (list, tuple, set, frozenset)):
         return [word for item in data for word in _strings_in(item, held, checklist_value)]
     if isinstance(data, dict):
-        if data and all(_is_score(value) for value in data.values()):
-            return [str(key) for key in data]  # {"happy": 0.9}: the keys are the words
-        if data and all(isinstance(value, bool) for value in data.values()):
-            return [str(key) for key, value in data.items() if value]  # {"happy": true, "sad": false}: the keys set true
-        # the same beside keys explaining or qualifying them ({"happy": 0.9, "reason": "she smiles"}, {"happy": true, "sad": false,
-        # "confidence": 0.9}); not beside a presence key ({"present": true, "reason": "..."} names no emotion)
-        entries = {key: value for key, value in data.items() if not _is_field_key(key)}
-        if entries and len(entries) < len(data) and not any(_is_presence_key(key) for key in entries):
-            if all(_is_score(value) for value in entries.values()):
-                return [str(key) for key in entries]
-            if all(isinstance(value, bool) for value in entries.values()):
-                return [str(key) for key, value in entries.items() if value]
+        entries = {key: value for key, value in data.items() if not _is_field_key(key)}  # no key explaining or qualifying them
+        # {"happy": 0.9}: the keys are the words; {"happy": true, "sad": false}: the keys set true; the same beside keys
+        # explaining or qualifying them ({"happy": 0.9, "reason": "she smiles"}, {"happy": true, "sad": false, "confidence":
+        # 0.9}), but not beside a presence key ({"present": true, "reason": "..."} names no emotion)
+        beside = len(entries) < len(data) and not any(_is_presence_key(key) for key in entries)
+        for scored in (data, entries if beside else {}):
+            if scored and all(_is_score(value) for value in scored.values()):
+                return [str(key) for key in scored]
+            if scored and all(isinstance(value, bool) for value in scored.values()):
+                return [str(key) for key, value in scored.items() if value]
         answer_keys = [key for key in data if _names_the_answer(key) or _ranks_the_answer(key)]
         # {"happy": "yes", "sad": "no"}: read as "happy: yes, sad: no"; a key explaining it ("reason") holds no word
-        checklist = {key: value for key, value in data.items() if not _is_field_key(key)} or data  # {"intensity": "high"}: as before
+        checklist = entries or data  # {"intensity": "high"}: as before
         if (checklist and checklist_value is not None and not answer_keys
                 and all(isinstance(value, str) and checklist_value(value) and _WORD_KEY.fullmatch(str(key)) for key, value in checklist.items())):
             return [f"{key}: {value}" for key, value in checklist.items()]
