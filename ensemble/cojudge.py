@@ -1,7 +1,6 @@
 """``CoJudge``: run several judges on clips and fuse their opinions into one calibrated answer."""
 from __future__ import annotations
 
-import difflib
 import os
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
@@ -14,7 +13,7 @@ from ensemble.output_files import check_output_path
 from ensemble.voter_base import ClassVoter, VoterNotFittedError
 from judges.base import Judge
 from judges.clip import Clip, built_clips, repeated_names
-from judges.errors import InputError, listed
+from judges.errors import InputError, close_names, listed
 from judges.option_values import check_flags
 from judges.replay import ReplayJudge, sample_name_instead
 from judges.text_files import user_path
@@ -98,10 +97,9 @@ def _renamed(missing: list[str], others: list[str]) -> str:
     (``listed`` names five), or "" if none was given."""
     if not others:
         return ""
-    folded = {name.casefold(): name for name in missing}
-    guesses = {name: difflib.get_close_matches(name.casefold(), list(folded), n=1, cutoff=0.6) for name in others}
-    said = [f"{name} (did you mean {folded[guess[0]]}?)" for name, guess in guesses.items() if guess]
-    return f"; given under other names: {listed(said + [name for name, guess in guesses.items() if not guess])}"
+    meant = close_names(others, missing, cutoff=0.6)
+    said = [f"{name} (did you mean {meant[name]}?)" for name in meant]
+    return f"; given under other names: {listed(said + [name for name in others if name not in meant])}"
 
 
 class CoJudge:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import difflib
 import json
 import sys
 from collections.abc import Iterable
@@ -17,7 +16,7 @@ from ensemble.cli import report, report_judges
 from ensemble.fused_prediction import FusedPrediction
 from ensemble.judge_args import add_judge_arguments, judge_file_inputs, judge_files
 from ensemble.output_files import check_output_path, write_atomically
-from judges.errors import InputError, listed
+from judges.errors import InputError, close_names, listed
 from judges.label_text import format_labels
 from judges.outputs import read_judge_output
 from judges.replay import answers_digest
@@ -57,10 +56,8 @@ def _judges_not_given(missing: list[str], tuned: list[str]) -> str:
 def _names_meant(given: list[str], missing: list[str]) -> str:
     """The judges given under a name close to a tuned judge's missing one, as ``; did you mean 'affectgpt' for the judge
     given as 'afectgpt'?`` (case aside), else "": a name misspelt in --judge NAME=PATH is named, not only the one it missed."""
-    lower = {name.lower(): name for name in missing}
-    meant = [(name, lower[close[0]]) for name in given
-             for close in [difflib.get_close_matches(name.lower(), list(lower), n=1, cutoff=0.75)] if close]
-    pairs = listed(f"{tuned!r} for the judge given as {name!r}" for name, tuned in meant)
+    meant = close_names(given, missing, cutoff=0.75)
+    pairs = listed(f"{tuned!r} for the judge given as {name!r}" for name, tuned in meant.items())
     return f"; did you mean {pairs}?" if meant else ""
 
 

@@ -1,10 +1,12 @@
 """The one exception type for user mistakes: bad files, bad names, bad options; :func:`snippet`, how an error quotes text,
-and :func:`listed`, how a message names the items of a collection (judges, clips, files) however many there are."""
+:func:`listed`, how a message names the items of a collection (judges, clips, files) however many there are, and
+:func:`close_names`, the names a "did you mean" offers."""
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 
-__all__ = ["InputError", "snippet", "listed", "LISTED"]
+__all__ = ["InputError", "snippet", "listed", "LISTED", "close_names"]
 
 #: How many items a message names before "and N more".
 LISTED = 5
@@ -32,3 +34,12 @@ def listed(items: Iterable[object], limit: int = LISTED) -> str:
     if len(texts) <= limit:
         return ", ".join(texts)
     return f"{', '.join(texts[:limit])} and {len(texts) - limit} more"
+
+
+def close_names(names: Iterable[str], known: Iterable[str], cutoff: float) -> dict[str, str]:
+    """Each of ``names`` that is close to one of ``known`` (difflib's ratio, at least ``cutoff``, case aside), with the
+    closest, in the order given: a judge's name misspelt or written in another case ("ChatUniVi" for "chatunivi"), which
+    an error's "did you mean" names."""
+    folded = {name.casefold(): name for name in known}
+    close = {name: difflib.get_close_matches(name.casefold(), list(folded), n=1, cutoff=cutoff) for name in names}
+    return {name: folded[match[0]] for name, match in close.items() if match}
