@@ -70,10 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             _refuse_options_before_the_command(parser, early, command, parsers)
     elif chosen is not None and chosen not in COMMANDS and chosen == argv[0]:
         _refuse_unknown_command(parser, chosen)
-    args, unknown = parser.parse_known_args(argv)
-    before = argv[: argv.index(args.command)] if args.command else []  # cojudge takes no option of its own but --help
-    if unknown and before:
-        _refuse_options_before_the_command(parser, before, args.command, parsers)
+    args, unknown = parser.parse_known_args(argv)  # options before the command were refused above, but --help
     if unknown:
         _refuse_unknown_arguments(parsers.get(args.command) or parser, unknown, argv)
     if not args.command:
