@@ -126,12 +126,22 @@ def test_a_plugins_judge_may_take_a_parameter_named_like_a_path_that_is_not_text
     assert judge.model == 3
 
 
-def _write_plugin(folder: Path, file_name: str, type_name: str) -> None:
+def _write_plugin(folder: Path, file_name: str, type_name: str, cls: str = "Plain",
+                  init: str = "(self, name='p'):\n        self.name = name", more: str = "") -> None:
+    """A plugin file registering the judge class ``cls`` as ``type_name``: ``init``, its __init__'s signature and body;
+    ``more``, the rest of its class after judge_batch."""
     (folder / file_name).write_text(
         "from judges.base import Judge\nfrom judges.registry import register_judge\n\n"
-        f"@register_judge({type_name!r})\nclass Plain(Judge):\n"
-        "    def __init__(self, name='p'):\n        self.name = name\n\n"
-        "    def judge_batch(self, clips):\n        return []\n", encoding="utf-8")
+        f"@register_judge({type_name!r})\nclass {cls}(Judge):\n"
+        f"    def __init__{init}\n\n"
+        "    def judge_batch(self, clips):\n        return []\n" + more, encoding="utf-8")
+
+
+def _plugin_config(folder: Path, file_name: str, type_name: str, judge: str = "") -> Path:
+    """``folder``'s judges.toml listing the plugin ``file_name`` and one judge of ``type_name`` (``judge``: its other lines)."""
+    config = folder / "judges.toml"
+    config.write_text(f'plugins = ["./{file_name}"]\n[[judge]]\ntype = "{type_name}"\n{judge}', encoding="utf-8")
+    return config
 
 
 def test_two_plugin_files_registering_one_type_name_is_an_error_naming_both_files(tmp_path):
@@ -149,13 +159,9 @@ def test_two_plugin_files_registering_one_type_name_is_an_error_naming_both_file
 
 def test_a_plugin_judge_whose_init_raises_is_a_one_line_error_naming_the_judge_its_file_and_the_cause(tmp_path):
     # cojudge predict printed the whole traceback of the FileNotFoundError raised in the plugin's __init__
-    (tmp_path / "needs_model.py").write_text(
-        "from judges.base import Judge\nfrom judges.registry import register_judge\n\n"
-        "@register_judge('needs-model-plugin-judge')\nclass NeedsModel(Judge):\n"
-        "    def __init__(self, name='nm', weights='missing.bin'):\n        self.name = name\n        open(weights, 'rb')\n\n"
-        "    def judge_batch(self, clips):\n        return []\n", encoding="utf-8")
-    config = tmp_path / "judges.toml"
-    config.write_text('plugins = ["./needs_model.py"]\n[[judge]]\ntype = "needs-model-plugin-judge"\n', encoding="utf-8")
+    _write_plugin(tmp_path, "needs_model.py", "needs-model-plugin-judge", "NeedsModel",
+                  "(self, name='nm', weights='missing.bin'):\n        self.name = name\n        open(weights, 'rb')")
+    config = _plugin_config(tmp_path, "needs_model.py", "needs-model-plugin-judge")
     with pytest.raises(InputError) as raised:
         judges_from_config(config)
     assert str(raised.value) == (f"{config}: judge #1: judge type 'needs-model-plugin-judge': building NeedsModel "
@@ -168,13 +174,8 @@ def test_a_plugin_judge_whose_init_raises_is_a_one_line_error_naming_the_judge_i
 
 def test_a_judge_that_drops_the_name_it_is_given_is_an_error_saying_to_keep_it(tmp_path):
     # its judges were all named 'judge', the base's: two of them read 'judge names must be unique; repeated: judge'
-    (tmp_path / "nameless.py").write_text(
-        "from judges.base import Judge\nfrom judges.registry import register_judge\n\n"
-        "@register_judge('nameless-plugin-judge')\nclass Nameless(Judge):\n"
-        "    def __init__(self, name='nameless'):\n        pass\n\n"
-        "    def judge_batch(self, clips):\n        return []\n", encoding="utf-8")
-    config = tmp_path / "judges.toml"
-    config.write_text('plugins = ["./nameless.py"]\n[[judge]]\ntype = "nameless-plugin-judge"\nname = "first"\n', encoding="utf-8")
+    _write_plugin(tmp_path, "nameless.py", "nameless-plugin-judge", "Nameless", "(self, name='nameless'):\n        pass")
+    config = _plugin_config(tmp_path, "nameless.py", "nameless-plugin-judge", 'name = "first"\n')
     with pytest.raises(InputError, match=r"^.*judges\.toml: judge 'first': judge type 'nameless-plugin-judge': built with name='first', "
                                          r"its judge is named 'judge'; Nameless\.__init__ must keep the name it is given \(self\.name = name\)$"):
         judges_from_config(config)
@@ -182,42 +183,26 @@ def test_a_judge_that_drops_the_name_it_is_given_is_an_error_saying_to_keep_it(t
 
 def test_a_judge_that_tidies_the_name_it_is_given_keeps_it_and_is_built(tmp_path):
     # 'Mine ' kept as 'mine' is the name given, tidied: everything then goes by 'mine'
-    (tmp_path / "tidy.py").write_text(
-        "from judges.base import Judge\nfrom judges.registry import register_judge\n\n"
-        "@register_judge('tidy-name-plugin-judge')\nclass Tidy(Judge):\n"
-        "    def __init__(self, name='tidy'):\n        self.name = name.strip().lower()\n\n"
-        "    def judge_batch(self, clips):\n        return []\n", encoding="utf-8")
-    config = tmp_path / "judges.toml"
-    config.write_text('plugins = ["./tidy.py"]\n[[judge]]\ntype = "tidy-name-plugin-judge"\nname = "Mine "\n', encoding="utf-8")
+    _write_plugin(tmp_path, "tidy.py", "tidy-name-plugin-judge", "Tidy", "(self, name='tidy'):\n        self.name = name.strip().lower()")
+    config = _plugin_config(tmp_path, "tidy.py", "tidy-name-plugin-judge", 'name = "Mine "\n')
     assert [judge.name for judge in judges_from_config(config)] == ["mine"]
 
 
 def test_a_judge_refused_for_dropping_the_name_it_is_given_is_closed(tmp_path):
     # it was left holding its model (or server) until a garbage collection
-    (tmp_path / "nameless_closing.py").write_text(
-        "from judges.base import Judge\nfrom judges.registry import register_judge\n\nCLOSED = []\n\n"
-        "@register_judge('nameless-closing-plugin-judge')\nclass NamelessClosing(Judge):\n"
-        "    def __init__(self, name='nameless'):\n        pass\n\n"
-        "    def judge_batch(self, clips):\n        return []\n\n"
-        "    def close(self):\n        CLOSED.append(True)\n", encoding="utf-8")
-    config = tmp_path / "judges.toml"
-    config.write_text('plugins = ["./nameless_closing.py"]\n[[judge]]\ntype = "nameless-closing-plugin-judge"\nname = "first"\n',
-                      encoding="utf-8")
+    _write_plugin(tmp_path, "nameless_closing.py", "nameless-closing-plugin-judge", "NamelessClosing",
+                  "(self, name='nameless'):\n        pass", more="\n    CLOSED = []\n\n    def close(self):\n        self.CLOSED.append(True)\n")
+    config = _plugin_config(tmp_path, "nameless_closing.py", "nameless-closing-plugin-judge", 'name = "first"\n')
     with pytest.raises(InputError, match="must keep the name it is given"):
         judges_from_config(config)
     plugin = next(module for name, module in sys.modules.items() if name.startswith("merov_cojudge_plugin_nameless_closing"))
-    assert plugin.CLOSED == [True]
+    assert plugin.NamelessClosing.CLOSED == [True]
 
 
 def test_a_judge_whose_init_raises_an_exception_saying_nothing_is_named_without_an_empty_message(tmp_path):
     # 'raised MemoryError: ', the colon followed by nothing
-    (tmp_path / "no_memory.py").write_text(
-        "from judges.base import Judge\nfrom judges.registry import register_judge\n\n"
-        "@register_judge('no-memory-plugin-judge')\nclass NoMemory(Judge):\n"
-        "    def __init__(self, name='nm'):\n        raise MemoryError()\n\n"
-        "    def judge_batch(self, clips):\n        return []\n", encoding="utf-8")
-    config = tmp_path / "judges.toml"
-    config.write_text('plugins = ["./no_memory.py"]\n[[judge]]\ntype = "no-memory-plugin-judge"\n', encoding="utf-8")
+    _write_plugin(tmp_path, "no_memory.py", "no-memory-plugin-judge", "NoMemory", "(self, name='nm'):\n        raise MemoryError()")
+    config = _plugin_config(tmp_path, "no_memory.py", "no-memory-plugin-judge")
     with pytest.raises(InputError) as raised:
         judges_from_config(config)
     assert str(raised.value).endswith(f"building NoMemory ({tmp_path.resolve() / 'no_memory.py'}) raised MemoryError")
