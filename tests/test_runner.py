@@ -261,14 +261,19 @@ def test_each_clip_of_a_batch_judged_again_one_by_one_has_batch_timeout_for_its_
     assert out["j"]["s3"].error == "judge 'j' raised RuntimeError: model crashed on s3"
 
 
-def test_a_judge_given_up_while_judging_a_batch_one_by_one_is_asked_no_other_clip_of_it():
-    release = threading.Event()
-    held = HeldAloneJudge("held", release)
-    out = run_judges([held], CLIPS, progress=False, batch_size=3, batch_timeout=0.3)
+def _release_held(release: threading.Event) -> None:
+    """Let the judge 'held' go on and wait for its threads, so that none outlives its test."""
     workers = [thread for thread in threading.enumerate() if thread.name == "judge-held"]
     release.set()
     for worker in workers:
         worker.join(10)
+
+
+def test_a_judge_given_up_while_judging_a_batch_one_by_one_is_asked_no_other_clip_of_it():
+    release = threading.Event()
+    held = HeldAloneJudge("held", release)
+    out = run_judges([held], CLIPS, progress=False, batch_size=3, batch_timeout=0.3)
+    _release_held(release)
     assert held.calls == ["s1"] and not any(verdict.ok for verdict in out["held"].values())
 
 
@@ -277,10 +282,7 @@ def test_after_an_interrupt_a_judge_judging_a_batch_one_by_one_is_asked_no_other
     held = HeldAloneJudge("held", release)
     with pytest.raises(KeyboardInterrupt):
         run_judges([InterruptibleJudge("j", interrupt_after=0), held], CLIPS, progress=False, batch_size=3)
-    workers = [thread for thread in threading.enumerate() if thread.name == "judge-held"]
-    release.set()
-    for worker in workers:
-        worker.join(10)
+    _release_held(release)
     assert len(held.calls) <= 1  # at most the clip in flight when the interrupt came
 
 
@@ -717,10 +719,7 @@ def test_after_an_interrupt_the_other_judges_start_no_new_batch():
     held = HeldJudge("held", release)
     with pytest.raises(KeyboardInterrupt):
         run_judges([InterruptibleJudge("j", interrupt_after=0), held], CLIPS, progress=False, batch_size=1)
-    workers = [thread for thread in threading.enumerate() if thread.name == "judge-held"]
-    release.set()
-    for worker in workers:
-        worker.join(10)
+    _release_held(release)
     assert len(held.batches) <= 1  # at most the batch in flight when the interrupt came
 
 
