@@ -189,7 +189,7 @@ def _refuse_options_before_the_command(parser: argparse.ArgumentParser, before: 
     if command is None:
         options = [arg for arg in before if arg.startswith("-")]
         takers = [name for name in parsers if all(name in _actions_named(o, parsers) for o in options)]
-        if not takers or not options:  # options no command takes ('--bogus'), or no option at all
+        if not takers:  # options no command takes ('--bogus')
             parser.error(f"unrecognized arguments: {given}; see cojudge --help")
         named = list(dict.fromkeys(o.split("=", 1)[0] for o in options))
         commands = takers[0] if len(takers) == 1 else f"{', '.join(takers[:-1])} and {takers[-1]}"
