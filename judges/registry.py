@@ -98,7 +98,9 @@ def _lookup(type_name: str) -> type[Judge]:
 
 
 def build_judge(type_name: str, **params: Any) -> Judge:
-    """Build a judge of a registered type with its parameters."""
+    """Build a judge of a registered type with its parameters; a constructor that fails is a one-line :class:`InputError`
+    naming the type (its traceback the cause when its own code raised), as is a judge that does not keep the ``name`` it is
+    given (README, 'Adding a judge')."""
     cls = _lookup(type_name)
     if inspect.isabstract(cls):  # else Python's TypeError would read as bad parameters
         missing = ", ".join(sorted(cls.__abstractmethods__))
