@@ -87,20 +87,6 @@ class CrashingJudge(CountingJudge):
         return super().judge_batch(clips)
 
 
-class HeldAloneJudge(CountingJudge):
-    """Raises on a batch of several clips; holds each clip judged alone until ``release`` is set (at most 10 s)."""
-
-    def __init__(self, name: str, release: threading.Event):
-        super().__init__(name)
-        self.release = release
-
-    def judge_batch(self, clips):
-        if len(clips) > 1:
-            raise RuntimeError("batch too large")
-        self.release.wait(10)
-        return super().judge_batch(clips)
-
-
 class ShortJudge(CountingJudge):
     def judge_batch(self, clips):
         return super().judge_batch(clips)[:-1]
@@ -142,6 +128,15 @@ class HeldJudge(CountingJudge):
 
     def judge_batch(self, clips):
         self.release.wait(10)
+        return super().judge_batch(clips)
+
+
+class HeldAloneJudge(HeldJudge):
+    """Raises on a batch of several clips; holds each clip judged alone until ``release`` is set (at most 10 s)."""
+
+    def judge_batch(self, clips):
+        if len(clips) > 1:
+            raise RuntimeError("batch too large")
         return super().judge_batch(clips)
 
 
