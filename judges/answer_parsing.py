@@ -34,7 +34,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: some answer differently: a verdict records the version that read it (``Verdict.reading``), and a cached one read by
 #: another is read again from its answer (:func:`judges.answers_read_again.read_again`), so words read by an older
 #: parser are never replayed.
-PARSER_VERSION = "2026-11-24.64"
+PARSER_VERSION = "2026-11-24.65"
 
 
 #: A label longer than this many words is a sentence, not an emotion word.
@@ -350,7 +350,7 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
     answer = answer.replace("\uff1a", ":")  # a full-width colon ("情绪：开心", "Anxious：紧张") reads as a colon
     answer = _FIELD_LINE.sub(_field_on_one_line, answer)  # "Intensity:\nhigh": "Intensity: high"
     # "1、开心 2、难过", "一、开心 二、难过", "1.开心 2.难过": an item on its own line; after a colon on the colon's ("情绪：1、开心 2、难过")
-    answer = NUMBERING_ZH.sub(lambda number: number[1] or "\n", answer)
+    answer = _numbers_as_lines(answer)
     answer = EMOTION_UNSHOWN_ZH.sub(r"\1", answer)  # "情绪：不明显": read as "情绪不明显" (no clear emotion)
     answer = _REMARK.sub("", _DESCRIBED_REMARK.sub(r"\1, \2", answer))  # "happy (mostly)"; "mixed (happy and sad)": its words
     answer = _CHECKLIST_STOP.sub(_checklist_stop, answer)  # "Happy: a little. Sad: a lot.", "Happy - yes. Sad - no.": a line break
@@ -420,6 +420,30 @@ def _heads_the_answer(head: str) -> bool:
     (_ANSWER_HEAD) and any other only ranks it (_HEAD_LINE_RANK); "Happy mood", "Bad mood" name a word, over its reasons."""
     words = re.split(r"[ '-]", head.lower())
     return bool(_ANSWER_HEAD.match(words[-1])) and all(word in _HEAD_LINE_RANK for word in words[:-1])
+
+
+_BRACKET = re.compile(r"[()\uff08\uff09]")
+
+
+def _numbers_as_lines(answer: str) -> str:
+    """Each item's number (NUMBERING_ZH) as a line break, or dropped after a colon, but for a number inside brackets, which
+    is a remark's ("开心（强度 3）紧张", happy (intensity 3) nervous: its "3）" closes the remark, no list's item)."""
+    pieces, at, depth = [], 0, 0  # depth: the brackets open on the line so far
+    for number in NUMBERING_ZH.finditer(answer):
+        before = answer[at:number.start()]
+        depth = _depth_after(before, depth)
+        pieces += [before, number[0] if depth else number[1] or "\n"]
+        depth, at = _depth_after(number[0], depth), number.end()
+    return "".join(pieces) + answer[at:]
+
+
+def _depth_after(text: str, depth: int) -> int:
+    """The brackets left open after ``text``, ``depth`` of them open before it; a line break closes them all."""
+    if "\n" in text:
+        depth, text = 0, text[text.rindex("\n") + 1:]
+    for bracket in _BRACKET.findall(text):
+        depth = depth + 1 if bracket in "(\uff08" else max(0, depth - 1)
+    return depth
 
 
 def _one_white(run: re.Match[str]) -> str:

@@ -401,6 +401,12 @@ def test_a_chinese_list_numbered_with_a_full_stop_and_no_space_on_one_line_gives
     assert words_from_answer(answer) == (["开心", "难过"], None)
 
 
+@pytest.mark.parametrize("answer", ["开心（强度 3）紧张", "开心（得分 8）难过（得分 2）", "开心 (score 8)难过"])
+def test_a_number_closing_a_bracketed_remark_after_a_space_is_no_list_number(answer):
+    # '开心（强度 3）紧张' (happy (intensity 3) nervous) read '3）' as an item's number and lost 开心 (紧张 alone)
+    assert words_from_answer(answer) == words_from_answer(answer.replace(" 3", "3").replace(" 8", "8").replace(" 2", "2"))
+
+
 @pytest.mark.parametrize("answer", ["主持人 微笑着 介绍 嘉宾", "主持人微笑着介绍嘉宾"])
 def test_a_chinese_description_parted_by_spaces_is_no_list_of_words(answer):
     # parting Chinese at its spaces ('开心 难过': 开心, 难过) read such a description (the host introduces the guests, smiling)
