@@ -214,13 +214,14 @@ def load_config(path: str | Path) -> list[dict[str, Any]]:
         if not isinstance(entry["type"], str):
             raise InputError(f"{path}: {_describe(entry, i)}: type = {entry['type']!r} is not a type name; "
                              f"write it as a string, e.g. type = \"replay\" (known types: {', '.join(judge_types())})")
-        builtin = entry["type"] in BUILTIN_MODULES  # a plugin's judge gives its parameters its own meaning (model = 3)
-        not_path = next((key for key in _PATH_KEYS if builtin and key in entry and not isinstance(entry[key], (str, type(None)))), None)
-        if not_path:  # else the judge's constructor fails on it: "building ReplayJudge raised TypeError: expected str, ..., not int"
-            raise InputError(f"{path}: {_describe(entry, i)}: {not_path} = {entry[not_path]!r} is not a path; write it as a quoted string: {not_path} = \"...\"")
-        empty = next((key for key in _PATH_KEYS if builtin and isinstance(entry.get(key), str) and not entry[key].strip()), None)
-        if empty:  # path = "" was read as the working folder: "judge 'r': .: is a folder, not a judge-output file"
-            raise InputError(f"{path}: {_describe(entry, i)}: {empty} = {entry[empty]!r} is empty; give its value, or leave it out")
+        for where, table in _builtin_tables(entry):  # a plugin's judge gives its parameters its own meaning (model = 3)
+            not_path = next((key for key in _PATH_KEYS if key in table and not isinstance(table[key], (str, type(None)))), None)
+            if not_path:  # else the judge's constructor fails on it: "building ReplayJudge raised TypeError: expected str, ..., not int"
+                raise InputError(f"{path}: {_describe(entry, i)}: {where}{not_path} = {table[not_path]!r} is not a path; "
+                                 f"write it as a quoted string: {not_path} = \"...\"")
+            empty = next((key for key in _PATH_KEYS if isinstance(table.get(key), str) and not table[key].strip()), None)
+            if empty:  # path = "" was read as the working folder: "judge 'r': .: is a folder, not a judge-output file"
+                raise InputError(f"{path}: {_describe(entry, i)}: {where}{empty} = {table[empty]!r} is empty; give its value, or leave it out")
         if "name" in entry and not isinstance(entry["name"], str):  # TOML/YAML read `name = 5` as a number
             raise InputError(f"{path}: judge #{i + 1}: name = {entry['name']!r} is not text; write it as a string, "
                              f"e.g. name = \"{entry['name']}\"")
@@ -229,6 +230,17 @@ def load_config(path: str | Path) -> list[dict[str, Any]]:
     if repeated:  # before any judge is built: a model judge takes minutes to load
         raise InputError(f"{path}: judge names must be unique; repeated: {listed(repeated)}")
     return entries
+
+
+def _builtin_tables(entry: dict[Any, Any], where: str = "") -> Iterator[tuple[str, dict[Any, Any]]]:
+    """``(where, table)`` for a built-in judge's table and, nested in it, each stage table of a built-in type (a two-stage
+    judge's ``describer = {type = "openai", model = "..."}``: ``"describer "``), whose path parameters the config checks."""
+    if entry.get("type") not in BUILTIN_MODULES:
+        return
+    yield where, entry
+    for key, value in entry.items():
+        if isinstance(value, dict) and isinstance(value.get("type"), str):
+            yield from _builtin_tables(value, f"{where}{key} ")
 
 
 def config_judge_types(path: str | Path) -> list[object]:

@@ -192,6 +192,15 @@ def test_an_empty_path_or_model_is_refused_naming_the_judge_and_the_key(tmp_path
                 rf"judges\.toml: judge 'r': {key} = '\s*' is empty; give its value, or leave it out$", load=judges_from_config)
 
 
+@pytest.mark.parametrize("value, fault", [('""', "'' is empty; give its value, or leave it out"),
+                                          ("8", '8 is not a path; write it as a quoted string: model = "..."')])
+def test_an_empty_or_non_text_model_of_a_two_stage_judges_stage_is_refused_naming_the_stage(tmp_path, value, fault):
+    # only the judge's own table was checked: the describer was built with model '' (or 8), sent to the server as the model
+    refuse_file(tmp_path, "judges.toml", '[[judge]]\ntype = "two-stage"\nname = "ts"\nextractor = { type = "lexical" }\n'
+                f'describer = {{ type = "openai", model = {value}, mode = "describe" }}\n',
+                rf"judges\.toml: judge 'ts': describer model = {re.escape(fault)}$", load=judges_from_config)
+
+
 def test_a_yaml_parameter_name_that_is_not_text_names_the_judge_and_the_key(tmp_path):
     refuse_file(tmp_path, "judges.yaml", "judge:\n  - type: replay\n    name: r\n    1: x\n",
                 r"judges\.yaml: judge 'r': parameter name 1 is not text", load=judges_from_config)

@@ -144,6 +144,13 @@ def _plugin_config(folder: Path, file_name: str, type_name: str, judge: str = ""
     return config
 
 
+def test_a_plugin_judges_empty_path_is_its_own_to_read_not_refused(tmp_path):
+    # the config refuses path = "" of a built-in judge; a plugin gives its parameters its own meaning
+    _write_plugin(tmp_path, "own_path.py", "own-path-plugin-judge", init="(self, name='p', path=None):\n        self.name, self.path = name, path")
+    (judge,) = judges_from_config(_plugin_config(tmp_path, "own_path.py", "own-path-plugin-judge", 'path = ""\n'))
+    assert judge.path == ""
+
+
 def test_two_plugin_files_registering_one_type_name_is_an_error_naming_both_files(tmp_path):
     # it named the first by the module name the config's import made up, 'merov_cojudge_plugin_first_<hash>', and the second not at all
     _write_plugin(tmp_path, "first.py", "taken-twice-plugin-judge")
