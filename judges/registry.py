@@ -346,14 +346,17 @@ def _plugin_file(plugin: str, config: Path) -> Path | None:
     return file if file.is_absolute() else (config.resolve().parent / plugin).resolve()
 
 
-def _close_file_hint(file: Path) -> str:
-    """"; did you mean NAME?" for the Python file beside ``file`` whose name is closest to its (a misspelt plugin), else ""."""
+def _close_file_hint(plugin: str, file: Path) -> str:
+    """"; did you mean NAME?" for the Python file beside ``file`` whose name is closest to its (a misspelt plugin), written
+    as ``plugin`` is (``./sub/exclaim_judge.py`` for ``./sub/exclam_judge.py``), else "". A folder or a broken link is none."""
     try:
-        beside = [p.name for p in file.parent.glob("*.py")] if file.parent.is_dir() else []
+        beside = [p.name for p in file.parent.glob("*.py") if p.name != file.name and p.is_file()] if file.parent.is_dir() else []
     except OSError:
         return ""
     close = difflib.get_close_matches(file.name, beside, n=1)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    if not close:
+        return ""
+    return f"; did you mean {plugin[: -len(file.name)] + close[0] if plugin.endswith(file.name) else close[0]!r}?"
 
 
 def _import_plugins(plugins: object, path: Path) -> None:
@@ -370,7 +373,7 @@ def _import_plugins(plugins: object, path: Path) -> None:
         if file is not None:
             if not file.is_file():
                 raise InputError(f"{path}: plugin {plugin!r}: no such file ({file}); paths are relative to the config file"
-                                 f"{_close_file_hint(file)}")
+                                 f"{_close_file_hint(plugin, file)}")
             named = f"{path}: plugin {plugin!r}"
             run_file_module(file, file_module_name("merov_cojudge_plugin_", file), named, named, "plugin")
         else:

@@ -78,7 +78,26 @@ def test_a_misspelt_plugin_file_gets_did_you_mean_the_file_beside_it(tmp_path):
     config = tmp_path / "judges.toml"
     config.write_text('plugins = ["./exclam_judge.py"]\n[[judge]]\ntype = "keyword"\n', encoding="utf-8")
     with pytest.raises(InputError, match=r"plugin './exclam_judge\.py': no such file \(.*\); paths are relative to the config file; "
-                                         r"did you mean 'exclaim_judge\.py'\?$"):
+                                         r"did you mean '\./exclaim_judge\.py'\?$"):
+        judges_from_config(config)
+
+
+def test_a_misspelt_plugin_file_in_a_subfolder_gets_did_you_mean_with_its_folder_as_written(tmp_path):
+    # it said 'exclaim_judge.py', a file beside the config, not the one in sub/
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "exclaim_judge.py").write_text("x = 1\n", encoding="utf-8")
+    config = tmp_path / "judges.toml"
+    config.write_text('plugins = ["./sub/exclam_judge.py"]\n[[judge]]\ntype = "keyword"\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"; did you mean '\./sub/exclaim_judge\.py'\?$"):
+        judges_from_config(config)
+
+
+def test_a_plugin_that_is_a_folder_is_not_told_to_mean_itself(tmp_path):
+    # ./judge.py, a folder, was 'no such file (...); did you mean 'judge.py'?'
+    (tmp_path / "judge.py").mkdir()
+    config = tmp_path / "judges.toml"
+    config.write_text('plugins = ["./judge.py"]\n[[judge]]\ntype = "keyword"\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"no such file \(.*\); paths are relative to the config file$"):
         judges_from_config(config)
 
 
