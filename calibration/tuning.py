@@ -82,10 +82,14 @@ def make_voter(strategy: str, **params: Any) -> ClassVoter:
 
 def _class_spec_hint(strategy: str) -> str:
     """"did you mean module:Class?" for a strategy of one's own written with a dot before its class
-    (``my_voter.MyVoter``; ``my_voter.py:MyVoter`` when that file is in the working folder), else ""."""
+    (``my_voter.MyVoter``; ``my_voter.py:MyVoter`` when that file is in the working folder), the strategy's name for a
+    built-in voter's class (``ensemble.stacked_voter.StackedVoter``: ``stacked``), else ""."""
     module, _, cls = strategy.rpartition(".")
     if not (module and cls.isidentifier() and all(part.isidentifier() for part in module.split("."))):
         return ""
+    named = next((name for name, (spec, _) in STRATEGIES.items() if spec == f"{module}:{cls}"), None)
+    if named:  # a built-in voter's class: its strategy's name, which tunes over its search grid
+        return f"did you mean {named!r}? "
     file = Path(*module.split(".")).with_suffix(".py")
     spec = f"{file}:{cls}" if file.is_file() else f"{module}:{cls}"
     return f"did you mean {spec!r} (a colon before the class)? "

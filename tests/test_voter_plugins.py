@@ -126,6 +126,15 @@ def test_a_strategy_of_ones_own_written_with_a_dot_before_its_class_gets_did_you
         make_voter("my_voters.PrecisionVoter")
 
 
+@pytest.mark.parametrize("path, name", [("ensemble.stacked_voter.StackedVoter", "stacked"),
+                                        ("ensemble.majority_voter.MajorityVoter", "majority")])
+def test_a_built_in_voters_class_written_with_dots_gets_did_you_mean_its_strategys_name(path, name):
+    # it was told 'ensemble.stacked_voter:StackedVoter' (from the repository, 'ensemble/stacked_voter.py:StackedVoter'), a
+    # strategy of one's own with no default grid, which 'cojudge tune' then refuses without --grid
+    with pytest.raises(InputError, match=rf"^unknown strategy '{re.escape(path)}'; did you mean '{name}'\? known: "):
+        make_voter(path)
+
+
 def test_a_strategy_written_with_a_dot_before_its_class_is_told_the_file_in_the_working_folder(tmp_path, monkeypatch):
     (tmp_path / "anchor_voter.py").write_text("", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
