@@ -233,7 +233,7 @@ def run(args: argparse.Namespace) -> int:
 def _refuse_names_for_the_default_judges(args: argparse.Namespace, clips: Sequence[Clip]) -> None:
     """A one-line :class:`InputError` for sample names (``--names``, or a bare name that is no file) given to the default
     judges, which judge a video (or its subtitle): each clip was judged, every judge failed on it ("no video file for this
-    clip"), and the run wrote it with no words and exit code 0."""
+    clip"), and the run wrote it with no words (exit code 0 when a video beside it was judged; 1 when none was)."""
     if args.config:
         return
     named = [c.name for c in clips if c.video is None and c.subtitle is None]
