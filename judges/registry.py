@@ -411,7 +411,8 @@ def judges_from_config(path: str | Path) -> list[Judge]:
     base = user_path(path).resolve().parent
     judges: list[Judge] = []
     try:
-        for i, entry in enumerate(load_config(path)):
+        entries = load_config(path)
+        for i, entry in enumerate(entries):
             params = resolve_paths({k: v for k, v in entry.items() if k not in ("type", *RAY_KEYS)}, base)
             try:
                 judges.append(build_judge(entry["type"], **params))
@@ -419,8 +420,10 @@ def judges_from_config(path: str | Path) -> list[Judge]:
                 raise InputError(f"{path}: {_describe(entry, i)}: {exc}") from None
         names = [j.name for j in judges]
         dupes = sorted(repeated_names(names))
-        if dupes:
-            raise InputError(f"{path}: judge names must be unique; repeated: {listed(dupes)}")
+        if dupes:  # names given apart that judges tidied into one ('A', 'a'): the names given say which
+            given = [(entry.get("name"), name) for entry, name in zip(entries, names) if name in dupes]
+            tidied = f" (given as {', '.join('no name' if g is None else repr(g) for g, _ in given)}, names their judges tidy)" if any(g != n for g, n in given) else ""
+            raise InputError(f"{path}: judge names must be unique; repeated: {listed(dupes)}{tidied}")
     except BaseException:  # the judges built so far hold models (GPU memory) or servers: release them
         for judge in judges:
             with contextlib.suppress(Exception):  # the error that stopped the build is the one to report

@@ -214,6 +214,14 @@ def test_a_judge_that_tidies_the_name_it_is_given_keeps_it_and_is_built(tmp_path
     assert [judge.name for judge in judges_from_config(config)] == ["mine"]
 
 
+def test_two_names_a_judge_tidies_into_one_are_repeated_names_saying_the_names_given(tmp_path):
+    # 'A' and 'a', tidied to 'a', said only 'repeated: a', a name the config gives once
+    _write_plugin(tmp_path, "tidy_twice.py", "tidy-twice-plugin-judge", init="(self, name='t'):\n        self.name = name.lower()")
+    config = _plugin_config(tmp_path, "tidy_twice.py", "tidy-twice-plugin-judge", 'name = "A"\n[[judge]]\ntype = "tidy-twice-plugin-judge"\nname = "a"\n')
+    with pytest.raises(InputError, match=r"judge names must be unique; repeated: a \(given as 'A', 'a', names their judges tidy\)$"):
+        judges_from_config(config)
+
+
 def test_a_judge_refused_for_dropping_the_name_it_is_given_is_closed(tmp_path):
     # it was left holding its model (or server) until a garbage collection
     _write_plugin(tmp_path, "nameless_closing.py", "nameless-closing-plugin-judge", "NamelessClosing",
