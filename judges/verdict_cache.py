@@ -90,8 +90,10 @@ def judge_identity(judge: Judge) -> dict[str, Any]:
     try:
         return judge.cache_identity()
     except Exception as exc:
-        # a judge of one's own is told where the rules are; a built-in one's error says what is wrong (a file gone)
-        fix = "" if is_own_module(type(judge).__module__) else "; fix it (README, 'Adding a judge')"
+        # a cache_identity of one's own is told where the rules are; a built-in judge's, also inherited by a judge of one's
+        # own (class MyAffectGPT(AffectGPTJudge)), says what is wrong (its checkpoint gone); the base class's reads only the name
+        ran = next(c for c in type(judge).__mro__ if "cache_identity" in vars(c))
+        fix = "" if is_own_module(ran.__module__) and ran is not Judge else "; fix it (README, 'Adding a judge')"
         raise InputError(f"judge {judge.name!r} ({type(judge).__name__}): its cache_identity() raised {type(exc).__name__}: "
                          f"{' '.join(str(exc).split())}{fix}") from exc
 

@@ -486,3 +486,19 @@ def test_a_built_in_judge_whose_cache_identity_raises_is_not_sent_to_the_readme_
     with pytest.raises(InputError, match=r"^judge 'r' \(ReplayJudge\): its cache_identity\(\) raised FileNotFoundError: "
                                          r"checkpoint\.pth was removed$"):
         verdict_cache_module.judge_identity(ReplayJudge("r", labels={"c1": ["happy"]}))
+
+
+def test_a_judge_of_ones_own_inheriting_a_built_in_judges_raising_cache_identity_is_not_sent_to_the_readme(monkeypatch):
+    # class MyReplay(ReplayJudge) in a plugin file was told "fix it (README, 'Adding a judge')" for the built-in code's error
+    from judges.replay import ReplayJudge
+
+    def gone(self):
+        raise FileNotFoundError("checkpoint.pth was removed")
+
+    class MyReplay(ReplayJudge):
+        pass
+
+    monkeypatch.setattr(ReplayJudge, "cache_identity", gone)
+    with pytest.raises(InputError, match=r"^judge 'r' \(MyReplay\): its cache_identity\(\) raised FileNotFoundError: "
+                                         r"checkpoint\.pth was removed$"):
+        verdict_cache_module.judge_identity(MyReplay("r", labels={"c1": ["happy"]}))
