@@ -227,6 +227,10 @@ class ClassVoter(BaseEstimator):
                 self._fit(table, Y)
             if own:
                 self._check_fit_kept_its_parameters(given)
+                unset = next((attr for attr in self._state_attrs if not hasattr(self, attr)), None)
+                if unset is not None:  # found at save, after the whole tuning had run
+                    self._refuse(f"its _state_attrs names {unset}, which its _fit did not set; set it in _fit, or leave it out "
+                                 "of _state_attrs (the fitted attributes predict_proba reads)")
         except BaseException:  # left as it was before this fit (unfitted: predict refuses it), not half-fitted
             self.__dict__.clear()
             self.__dict__.update(before)

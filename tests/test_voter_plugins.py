@@ -324,7 +324,6 @@ class KeepsRaggedArrays(MajorityVoter):
 @pytest.mark.parametrize("cls, problem", [
     ("KeepsAModel", r"its fitted model_ is a LogisticRegression, which a calibration file \(JSON\) cannot hold; keep what "
                     r"predict_proba reads as numbers, text, lists, dicts or numpy arrays \(a model's fitted coefficients, not the model\)"),
-    ("NamesAnUnsetState", r"its _state_attrs names weights_, which its _fit did not set; list the fitted attributes predict_proba reads"),
     ("KeepsRaggedArrays", r"its fitted weights_ is a list that loading cannot read back: a list in _state_attrs comes back as one "
                           r"float array; keep it as a numpy array of numbers, or a dict of them"),
 ])
@@ -337,6 +336,16 @@ def test_saving_a_voter_whose_state_a_calibration_file_cannot_hold_is_refused_na
     with pytest.raises(InputError, match=rf"^{cls} cannot be saved in a calibration file: {problem}$"):
         cojudge.save(tmp_path / "calibration.json")
     assert not (tmp_path / "calibration.json").exists()
+
+
+def test_fitting_a_voter_whose_state_attrs_name_an_attribute_its_fit_does_not_set_is_refused_at_fit(tmp_path):
+    # it was found only when the calibration was saved, after the whole tuning had run
+    (tmp_path / "unsavable.py").write_text(UNSAVABLE_STATE, encoding="utf-8")
+    judges, labels = _replayed()
+    cojudge = CoJudge(judges, strategy=f"{tmp_path / 'unsavable.py'}:NamesAnUnsetState", progress=False)
+    with pytest.raises(InputError, match=r"^voting strategy NamesAnUnsetState \(.*unsavable\.py\): its _state_attrs names weights_, "
+                                         r"which its _fit did not set; set it in _fit, or leave it out of _state_attrs"):
+        cojudge.fit(list(labels), labels, tune=False)
 
 
 def test_a_strategy_file_and_an_output_named_under_a_quoted_tilde_are_in_the_home_folder(voter_file, judge_files, tmp_path, monkeypatch,
