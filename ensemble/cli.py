@@ -196,6 +196,10 @@ def _refuse_options_before_the_command(parser: argparse.ArgumentParser, before: 
         parser.error(f"unrecognized arguments: {given}; give a command, then its options: cojudge COMMAND {given} ... "
                      f"({' and '.join(named)} {'is an option' if len(named) == 1 else 'are options'} of {commands})")
     parser.print_usage(sys.stderr)
+    foreign = [o.split("=", 1)[0] for o in before if o.startswith("-") and command not in _actions_named(o, parsers)]
+    if foreign:  # 'cojudge -x predict' was told to write 'cojudge predict -x', which predict then refused
+        parser.exit(2, f"cojudge {command}: error: unrecognized arguments: {given}; {command} takes no option "
+                       f"{', '.join(foreign)} (see cojudge {command} --help)\n")
     parser.exit(2, f"cojudge {command}: error: unrecognized arguments: {given}; give a command's options after it: "
                    f"cojudge {command} {given} ...\n")
 

@@ -721,8 +721,9 @@ def test_an_option_and_its_value_given_before_the_command_are_refused_saying_whe
     # 'cojudge --quiet --format csv tune ...' said "cojudge: error: argument COMMAND: invalid choice: 'csv'": the option's value
     # was taken for the command
     assert refused(capsys, ["--quiet", "--format", "csv", "tune", "--labels", "l.csv"]).splitlines()[-1] == (
-        "cojudge tune: error: unrecognized arguments: --quiet --format csv; give a command's options after it: "
-        "cojudge tune --quiet --format csv ...")
+        "cojudge tune: error: unrecognized arguments: --quiet --format csv; tune takes no option --quiet (see cojudge tune --help)")
+    assert refused(capsys, ["--format", "csv", "tune", "--labels", "l.csv"]).splitlines()[-1] == (
+        "cojudge tune: error: unrecognized arguments: --format csv; give a command's options after it: cojudge tune --format csv ...")
 
 
 def refused(capsys, argv: list[str]) -> str:
@@ -780,3 +781,9 @@ def test_a_repeated_option_given_once_as_empty_text_is_refused(files, tmp_path, 
     assert main(["tune", "--labels", files["labels"], "--judge", f"a={files['a']}", "--judge", "", "--out", str(tmp_path / "c.json")]) == 2
     assert "cojudge tune: error: --judge is given as ''" in capsys.readouterr().err
     assert not (tmp_path / "c.json").exists()
+
+
+def test_an_option_the_command_does_not_take_given_before_it_is_refused_naming_the_commands_help(capsys):
+    # 'cojudge -x predict clip.mp4' was told to write 'cojudge predict -x ...', which predict then refused
+    assert refused(capsys, ["--quiet", "-x", "predict", "clip.mp4"]).splitlines()[-1] == (
+        "cojudge predict: error: unrecognized arguments: --quiet -x; predict takes no option -x (see cojudge predict --help)")
