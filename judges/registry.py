@@ -225,6 +225,8 @@ def load_config(path: str | Path) -> list[dict[str, Any]]:
         if "name" in entry and not isinstance(entry["name"], str):  # TOML/YAML read `name = 5` as a number
             raise InputError(f"{path}: judge #{i + 1}: name = {entry['name']!r} is not text; write it as a string, "
                              f"e.g. name = \"{entry['name']}\"")
+        if isinstance(entry.get("name"), str) and not entry["name"].strip():  # else refused by the runner, the config unnamed
+            raise InputError(f"{path}: judge #{i + 1}: name = {entry['name']!r} is blank; give the judge a name, or leave it out")
     named = [entry["name"] for entry in entries if "name" in entry]  # all text, checked above
     repeated = sorted(repeated_names(named))
     if repeated:  # before any judge is built: a model judge takes minutes to load

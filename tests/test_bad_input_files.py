@@ -177,6 +177,13 @@ def test_a_judge_name_that_is_not_text_is_refused_with_how_to_quote_it(tmp_path)
                 r'judges\.toml: judge #1: name = 5 is not text; write it as a string, e\.g\. name = "5"', load=judges_from_config)
 
 
+@pytest.mark.parametrize("name", ['""', '"  "'])
+def test_a_blank_judge_name_is_refused_naming_the_config_and_the_judge(tmp_path, name):
+    # it was refused by the runner, "ReplayJudge judge has no name ('  ')", the config file unnamed
+    refuse_file(tmp_path, "judges.toml", f'[[judge]]\ntype = "replay"\nname = {name}\npath = "x.csv"\n',
+                r"judges\.toml: judge #1: name = '\s*' is blank; give the judge a name, or leave it out$", load=judges_from_config)
+
+
 @pytest.mark.parametrize("value", ["5", "[\"a.npz\"]", "true"])
 def test_a_path_parameter_that_is_not_text_names_the_judge_and_the_key(tmp_path, value):
     # path = 5 said: building ReplayJudge raised TypeError: expected str, bytes or os.PathLike object, not int
