@@ -33,7 +33,7 @@ from judges.clip import Clip, built_clips, repeated_names
 from judges.errors import InputError, listed
 from judges.option_values import check_flags, is_number, is_whole_number
 from judges.user_warnings import warn_user, with_call_site
-from judges.verdict import OUT_OF_MEMORY_NOTE, Verdict, out_of_memory
+from judges.verdict import Verdict
 from judges.verdict_cache import VerdictCache
 
 __all__ = ["run_judges", "check_run_settings", "checked_clips", "guarded_judge_batch", "MAX_VERDICT_WORDS"]
@@ -349,11 +349,9 @@ def guarded_judge_batch(judge: Judge, batch: list[Clip], next_alone: Callable[[]
             # which clip made it raise is unknown: each is judged alone, so only a clip that raises alone fails (and is
             # cached so) and the others' verdicts stand; failing them all cached every clip of the batch as a failure
             return _one_by_one(judge, batch, next_alone)
-        # out of memory is the device's state, not the clip's (as Verdict.from_exception says): not cached, asked again
-        oom = out_of_memory(exc)
-        note = OUT_OF_MEMORY_NOTE if oom else ""
-        raised = Verdict.failed(judge.name, batch[0].name, f"judge {judge.name!r} raised {type(exc).__name__}: {exc}{note}",
-                                seconds=time.perf_counter() - start, transient=oom)
+        # cached as the judge's own failure, but for out of memory: the device's state, not the clip's
+        raised = Verdict.from_exception(judge.name, batch[0].name, exc, seconds=time.perf_counter() - start,
+                                        message=f"judge {judge.name!r} raised {type(exc).__name__}: {exc}")
         return _Judged([raised], [raised.to_json()])
     # a broken contract is a bug in the judge's code, not the clips' answer: not cached (transient), so the mended judge
     # judges them again

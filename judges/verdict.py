@@ -8,10 +8,10 @@ from typing import Any
 
 from judges.errors import InputError
 
-__all__ = ["Verdict", "out_of_memory", "OUT_OF_MEMORY_NOTE"]
+__all__ = ["Verdict", "out_of_memory"]
 
 #: What ends the error of a verdict failed for want of memory (:func:`out_of_memory`): why it is not cached.
-OUT_OF_MEMORY_NOTE = " (out of memory: free memory and rerun; not cached, the next run asks again)"
+_OUT_OF_MEMORY_NOTE = " (out of memory: free memory and rerun; not cached, the next run asks again)"
 
 
 @dataclass
@@ -75,11 +75,13 @@ class Verdict:
         return cls(judge=judge, clip=clip, words=[], raw=_storable(raw), seconds=seconds, error=_storable(error), transient=transient)
 
     @classmethod
-    def from_exception(cls, judge: str, clip: str, exc: BaseException, seconds: float = 0.0) -> "Verdict":
-        """A failed verdict for an exception: a user mistake keeps its one-line message, anything else names its type."""
-        message = str(exc) if isinstance(exc, InputError) else f"{type(exc).__name__}: {exc}"
+    def from_exception(cls, judge: str, clip: str, exc: BaseException, seconds: float = 0.0, message: str | None = None) -> "Verdict":
+        """A failed verdict for an exception: a user mistake keeps its one-line message, anything else names its type
+        (``message`` words it otherwise: the runner names the judge that raised); out of memory is not cached."""
+        if message is None:
+            message = str(exc) if isinstance(exc, InputError) else f"{type(exc).__name__}: {exc}"
         if out_of_memory(exc):  # the machine's state, not the clip's: asked again, it may fit
-            return cls.failed(judge, clip, message + OUT_OF_MEMORY_NOTE, seconds=seconds, transient=True)
+            return cls.failed(judge, clip, message + _OUT_OF_MEMORY_NOTE, seconds=seconds, transient=True)
         return cls.failed(judge, clip, message, seconds=seconds)
 
 
