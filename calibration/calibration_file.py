@@ -151,12 +151,12 @@ def load_calibration(path: str | Path, wheel: EmotionWheel | None = None) -> tup
     """A fitted :class:`Fuser` and the file's data (judges, strategy, tuning report...)."""
     path = user_path(path)
     check_input_file(path, "calibration file", "; make one with 'cojudge tune'")
-    check_not_lfs_pointer(path)
     try:
         # JSON's own encodings, told by the bytes: UTF-8 (its byte order mark, if an editor added one, dropped) and UTF-16,
         # as Notepad's "Unicode" saves a hand edit (read as UTF-8, it was 'invalid JSON: can't decode byte 0xff')
         data = json.loads(path.read_bytes())
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        check_not_lfs_pointer(path)  # a clone made without git-lfs: say so, not 'invalid JSON'
         raise InputError(f"{path}: not a calibration file (invalid JSON: {exc}); give the JSON file 'cojudge tune --out' wrote, "
                          "or mend the JSON where it was edited by hand") from None
     if not isinstance(data, dict) or data.get("format") != "merov-cojudge calibration":

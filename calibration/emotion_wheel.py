@@ -55,7 +55,6 @@ def _official_split(text: object) -> list[str]:
 def _read_xlsx(path: Path) -> list[dict[str, object]]:
     import openpyxl
 
-    check_not_lfs_pointer(path)
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
         try:  # a read-only sheet's XML is parsed here, row by row
@@ -63,6 +62,7 @@ def _read_xlsx(path: Path) -> list[dict[str, object]]:
         finally:
             wb.close()
     except (OSError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError) as exc:  # SyntaxError: XML that does not parse
+        check_not_lfs_pointer(path)  # a clone made without git-lfs: say so, not 'File is not a zip file'
         raise InputError(f"{path}: unreadable xlsx ({exc}); download the wheel files again") from None
     if rows is None:
         raise InputError(f"{path}: unreadable xlsx (no worksheet in it); download the wheel files again")

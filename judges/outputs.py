@@ -57,8 +57,8 @@ def read_reasons(path: str | Path) -> dict[str, str]:
 
 
 def _read_npz(path: Path, parse: Callable[[object], list[str]] = parse_labels) -> dict[str, list[str]]:
-    check_not_lfs_pointer(path)
     if not zipfile.is_zipfile(path):  # np.load would take it for a pickle and say so, misleadingly
+        check_not_lfs_pointer(path)
         text = _text_kind(path)
         if text is not None:  # a CSV or JSONL saved under .npz: read by its suffix, it was 'not a valid .npz (zip) file'
             raise InputError(f"{path}: not a valid .npz (zip) file but {text[0]}; name it {path.with_suffix(text[1]).name}, "
