@@ -3,7 +3,10 @@
 Every judge gets a worker thread of its own that feeds its clips, in batches
 of ``batch_size``, to ``judge_batch``; the main thread alone writes the cache
 (one committed transaction per batch) and moves the progress bar, so a kill
-or Ctrl-C loses at most the batches still in flight. Judges with
+or Ctrl-C loses at most the batches still in flight. A batch the judge raised
+on is judged again clip by clip, and then each clip is such a unit of its own
+(stored, and counted on the bar, as it is judged): a slow judge's pass is not
+a frozen bar for minutes, nor lost whole by a kill. Judges with
 ``concurrency == "thread"`` (HTTP clients, I/O-bound) share at most
 ``max_workers`` running batches; a ``concurrency == "process"`` judge (a
 GPU/CPU model) runs on its own dedicated thread outside that limit. A thread,
@@ -256,10 +259,18 @@ def _work(
                 if stop.is_set():
                     return
                 flights.start(judge.name)
-                judged = guarded_judge_batch(judge, batch, lambda: _next_alone(judge, stop, flights))
+                alone: list[Clip] = []  # the batch's clips judged one by one, each posted as it was judged
+
+                def post_alone(clip: Clip, judged: _Judged) -> None:
+                    outbox.put((judge, [clip], judged))
+                    alone.append(clip)
+
+                judged = guarded_judge_batch(judge, batch, lambda: _next_alone(judge, stop, flights), post_alone)
             finally:
                 flights.end(judge)
-            outbox.put((judge, batch, judged))
+            done = len(alone)
+            if done < len(batch):  # the batch judged whole, or the clips a pass that ended early left
+                outbox.put((judge, batch[done:], _Judged(judged.verdicts[done:], judged.texts[done:])))
         outbox.put((judge, None, None))
     except BaseException as exc:  # KeyboardInterrupt or SystemExit inside a judge stops the whole run
         outbox.put((judge, None, exc))
@@ -333,14 +344,16 @@ class _Judged(NamedTuple):
     texts: list[str]
 
 
-def guarded_judge_batch(judge: Judge, batch: list[Clip], next_alone: Callable[[], bool] | None = None) -> _Judged:
+def guarded_judge_batch(judge: Judge, batch: list[Clip], next_alone: Callable[[], bool] | None = None,
+                        judged_alone: Callable[[Clip, _Judged], None] | None = None) -> _Judged:
     """The judge's verdicts for a batch; a verdict that breaks the contract becomes an error verdict for its clip (not
     cached: the judge's code must change), and every clip's is one when the batch itself breaks it (not one verdict per
     clip, in order); a batch of several clips it raised on is judged clip by clip, so only a clip that raises alone
     fails (cached, as the judge's own failure would be, but for out of memory: the device's state). Both runners judge
     through it, so a failing judge costs its own clips, never the run. ``next_alone()``, asked before each clip judged
     alone, ends that pass when it says False (the run stopped, or gave the judge up): the clips left get transient error
-    verdicts, which the run does not use."""
+    verdicts, which the run does not use. ``judged_alone(clip, judged)`` is given each clip's verdict of that pass as it is
+    made: the runner stores it and moves its bar then, not once the whole batch is through."""
     start = time.perf_counter()
     try:
         verdicts = judge.judge_batch(batch)
@@ -348,7 +361,7 @@ def guarded_judge_batch(judge: Judge, batch: list[Clip], next_alone: Callable[[]
         if len(batch) > 1:
             # which clip made it raise is unknown: each is judged alone, so only a clip that raises alone fails (and is
             # cached so) and the others' verdicts stand; failing them all cached every clip of the batch as a failure
-            return _one_by_one(judge, batch, next_alone)
+            return _one_by_one(judge, batch, next_alone, judged_alone)
         # cached as the judge's own failure, but for out of memory: the device's state, not the clip's
         raised = Verdict.from_exception(judge.name, batch[0].name, exc, seconds=time.perf_counter() - start,
                                         message=f"judge {judge.name!r} raised {type(exc).__name__}: {exc}")
@@ -376,9 +389,11 @@ def guarded_judge_batch(judge: Judge, batch: list[Clip], next_alone: Callable[[]
     return _Judged(judged, texts)
 
 
-def _one_by_one(judge: Judge, batch: list[Clip], next_alone: Callable[[], bool] | None = None) -> _Judged:
+def _one_by_one(judge: Judge, batch: list[Clip], next_alone: Callable[[], bool] | None = None,
+                judged_alone: Callable[[Clip, _Judged], None] | None = None) -> _Judged:
     """The batch's clips judged one at a time (after ``judge_batch`` raised on them together), their verdicts in order;
-    ``next_alone()`` is asked before each, and once it says False the clips left get transient error verdicts."""
+    ``next_alone()`` is asked before each, and once it says False the clips left get transient error verdicts;
+    ``judged_alone`` is given each clip's verdict as it is made."""
     verdicts: list[Verdict] = []
     texts: list[str] = []
     for at, clip in enumerate(batch):
@@ -387,6 +402,8 @@ def _one_by_one(judge: Judge, batch: list[Clip], next_alone: Callable[[], bool] 
                                    "given the judge up", transient=True) for other in batch[at:]]
             return _Judged(verdicts + left, texts + [verdict.to_json() for verdict in left])
         judged = guarded_judge_batch(judge, [clip])
+        if judged_alone is not None:
+            judged_alone(clip, judged)
         verdicts += judged.verdicts
         texts += judged.texts
     return _Judged(verdicts, texts)

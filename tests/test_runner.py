@@ -72,6 +72,15 @@ class MarkingJudge(CountingJudge):
         return super().judge_batch(clips)
 
 
+class MarkingAloneJudge(MarkingJudge):
+    """A MarkingJudge that raises on a batch of several clips (before marking them): it judges them only one by one."""
+
+    def judge_batch(self, clips):
+        if len(clips) > 1:
+            raise RuntimeError("batch too large")
+        return super().judge_batch(clips)
+
+
 class RaisingJudge(CountingJudge):
     def judge_batch(self, clips):
         raise ConnectionError("server went away")
@@ -137,6 +146,21 @@ class HeldAloneJudge(HeldJudge):
     def judge_batch(self, clips):
         if len(clips) > 1:
             raise RuntimeError("batch too large")
+        return super().judge_batch(clips)
+
+
+class InterruptedAloneJudge(CountingJudge):
+    """Raises on a batch of several clips; judging them alone, behaves like Ctrl-C once it has judged ``interrupt_after``."""
+
+    def __init__(self, name: str, interrupt_after: int | None):
+        super().__init__(name)
+        self.interrupt_after = interrupt_after
+
+    def judge_batch(self, clips):
+        if len(clips) > 1:
+            raise RuntimeError("batch too large")
+        if len(self.calls) == self.interrupt_after:
+            raise KeyboardInterrupt
         return super().judge_batch(clips)
 
 
@@ -254,6 +278,35 @@ def test_each_clip_of_a_batch_judged_again_one_by_one_has_batch_timeout_for_its_
     out = run_judges([judge], [f"s{i}" for i in range(1, 7)], progress=False, batch_size=6, batch_timeout=0.4)
     assert [verdict.ok for verdict in out["j"].values()] == [True, True, False, True, True, True]
     assert out["j"]["s3"].error == "judge 'j' raised RuntimeError: model crashed on s3"
+
+
+class RecordingBar(runner_module.tqdm):
+    """The runner's progress bar, recording how many verdicts it counts after each move."""
+
+    counts: list[int] = []
+
+    def update(self, n=1):
+        moved = super().update(n)
+        RecordingBar.counts.append(self.n)
+        return moved
+
+
+def test_the_progress_bar_moves_clip_by_clip_while_a_batch_is_judged_again_one_by_one(monkeypatch):
+    # it moved once the whole batch was through: a slow judge (a minute a clip, batches of 8) showed a frozen bar for minutes
+    monkeypatch.setattr(runner_module, "tqdm", RecordingBar)
+    monkeypatch.setattr(RecordingBar, "counts", [])
+    run_judges([CrashingJudge("j", fail_on=("s2",))], CLIPS, progress=True, batch_size=3)
+    assert RecordingBar.counts == [0, 1, 2, 3]  # none cached, then each clip as it is judged
+
+
+def test_the_clips_of_a_batch_judged_one_by_one_before_an_interrupt_are_stored_and_not_judged_again(cache_path):
+    # the pass's verdicts were stored with the whole batch: an interrupt (or a kill) lost every clip it had judged
+    with pytest.raises(KeyboardInterrupt):
+        run_judges([InterruptedAloneJudge("j", interrupt_after=2)], CLIPS, cache=cache_path, progress=False, batch_size=3)
+    resumed = InterruptedAloneJudge("j", interrupt_after=None)
+    out = run_judges([resumed], CLIPS, cache=cache_path, progress=False, batch_size=3)
+    assert resumed.calls == ["s3"]
+    assert all(verdict.ok for verdict in out["j"].values())
 
 
 def _release_held(release: threading.Event) -> None:
@@ -725,14 +778,14 @@ spec = importlib.util.spec_from_file_location("runner_test_judges", {test_file!r
 module = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(module)
 from judges.runner import run_judges
-judge = module.MarkingJudge("slow", marker={marker!r}, delay=0.15)
-run_judges([judge], {clips!r}, cache={cache!r}, progress=False, batch_size=1)
+judge = module.{judge}("slow", marker={marker!r}, delay=0.15)
+run_judges([judge], {clips!r}, cache={cache!r}, progress=False, batch_size={batch_size})
 """
 
 
-def _stored(cache_path: Path, clips: list[str]) -> dict[str, Verdict]:
+def _stored(cache_path: Path, clips: list[str], judge: type[MarkingJudge] = MarkingJudge) -> dict[str, Verdict]:
     with VerdictCache(cache_path) as cache:
-        return cache.get_many(MarkingJudge("slow", marker=""), [Clip(name) for name in clips])
+        return cache.get_many(judge("slow", marker=""), [Clip(name) for name in clips])
 
 
 def _calls(marker: Path, pid: int) -> list[str]:
@@ -741,25 +794,28 @@ def _calls(marker: Path, pid: int) -> list[str]:
 
 
 @pytest.mark.slow
-def test_a_killed_run_resumes_without_recomputing_or_losing_verdicts(tmp_path, cache_path):
+@pytest.mark.parametrize("judge, batch_size", [(MarkingJudge, 1), (MarkingAloneJudge, 20)], ids=["by-batch", "clip-by-clip-pass"])
+def test_a_killed_run_resumes_without_recomputing_or_losing_verdicts(tmp_path, cache_path, judge, batch_size):
+    # clip-by-clip-pass: the clips of a batch judged again one by one are each stored as judged, not all at the batch's end
     clips = [f"clip{i:02d}" for i in range(20)]
     marker = tmp_path / "calls.txt"
-    script = CHILD.format(repo=str(REPO), test_file=__file__, marker=str(marker), clips=clips, cache=str(cache_path))
+    script = CHILD.format(repo=str(REPO), test_file=__file__, judge=judge.__name__, marker=str(marker), clips=clips,
+                          cache=str(cache_path), batch_size=batch_size)
     child = subprocess.Popen([sys.executable, "-c", textwrap.dedent(script)])
     try:
         deadline = time.monotonic() + 60
-        while not (cache_path.exists() and len(_stored(cache_path, clips)) >= 3):
+        while not (cache_path.exists() and len(_stored(cache_path, clips, judge)) >= 3):
             assert child.poll() is None and time.monotonic() < deadline, "child run ended or stalled before 3 verdicts"
             time.sleep(0.05)
-        seen = len(_stored(cache_path, clips))
+        seen = len(_stored(cache_path, clips, judge))
     finally:
         child.send_signal(signal.SIGKILL)
         child.wait()
-    stored = _stored(cache_path, clips)
+    stored = _stored(cache_path, clips, judge)
     assert seen <= len(stored) < len(clips)
     assert set(stored) <= set(_calls(marker, child.pid))
 
-    out = run_judges([MarkingJudge("slow", marker=str(marker))], clips, cache=cache_path, progress=False, batch_size=1)
+    out = run_judges([judge("slow", marker=str(marker))], clips, cache=cache_path, progress=False, batch_size=batch_size)
     rerun = _calls(marker, os.getpid())
     assert sorted(rerun) == sorted(set(clips) - set(stored))
     assert all(out["slow"][name].ok for name in clips)
