@@ -15,6 +15,7 @@ from judges.base import Judge
 from judges.clip import Clip, built_clips, repeated_names
 from judges.errors import InputError, close_names, listed
 from judges.option_values import check_flags
+from judges.registry import judge_name
 from judges.replay import ReplayJudge, sample_name_instead
 from judges.text_files import user_path
 from judges.user_warnings import warn_user
@@ -68,7 +69,7 @@ def _judges(judges: Any, method: str) -> list[Judge]:
     odd = next((j for j in judges if not isinstance(j, Judge)), None)
     if odd is not None:
         raise InputError(f"{method}: {odd!r} ({type(odd).__name__}) is not a Judge; build judges with judges.registry.build_judge or judges_from_config")
-    names = [j.name for j in judges]
+    names = [judge_name(j, f"{method}: ") for j in judges]  # the first read of them: a name that raises is a one-line error
     repeated = repeated_names(names)
     if repeated:
         raise InputError(f"{method}: judge name(s) {', '.join(map(repr, repeated))} given more than once; give each judge once, "

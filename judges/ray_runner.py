@@ -49,7 +49,7 @@ from judges.clip import Clip
 from judges.errors import InputError
 from judges.option_values import is_number, is_whole_number
 from judges.ray_cluster import connect, import_ray
-from judges.registry import BUILTIN_MODULES, RAY_KEYS, build_judge, judge_types, load_config, resolve_paths
+from judges.registry import BUILTIN_MODULES, RAY_KEYS, build_judge, judge_name, judge_types, load_config, resolve_paths
 from judges.runner import check_run_settings, checked_clips, guarded_judge_batch, run_judges
 from judges.temp_files import held_temporary
 from judges.user_warnings import warn_user
@@ -146,6 +146,7 @@ def _plans(judge_configs: Sequence[Mapping[str, Any] | Judge] | str | Path) -> l
 
 def _plan(item: Mapping[str, Any] | Judge, number: int) -> _Plan:
     if isinstance(item, Judge):
+        judge_name(item, f"judge #{number}: ")  # the first read of it: a name that raises is a one-line error
         import_ray()
         import ray.cloudpickle
 

@@ -23,7 +23,7 @@ from judges.errors import InputError, listed
 from judges.file_modules import file_module_name, run_file_module
 from judges.text_files import read_text_file, user_path
 
-__all__ = ["register_judge", "build_judge", "judge_types", "judges_from_config", "load_config", "config_judge_types", "config_input_files",
+__all__ = ["register_judge", "build_judge", "judge_name", "judge_types", "judges_from_config", "load_config", "config_judge_types", "config_input_files",
            "RAY_KEYS", "BUILTIN_MODULES", "resolve_paths"]
 
 _REGISTRY: dict[str, type[Judge]] = {}
@@ -81,6 +81,20 @@ def _where(cls: type) -> str:
     return str(file) if file is not None else cls.__module__
 
 
+def judge_name(judge: Judge, prefix: str = "") -> str:
+    """``judge.name``, or a one-line :class:`InputError` (``prefix`` first) naming the judge's class and file when reading it
+    raises: a ``name`` property of one's own with a bug (its traceback the cause), as an ``__init__`` or a
+    ``cache_identity()`` that raises is told. Read so wherever a judge's name is first read: :func:`build_judge`, the
+    runners, ``CoJudge``."""
+    try:
+        return judge.name
+    except Exception as exc:
+        said = " ".join(str(exc).split())  # a bare exception says nothing
+        raise InputError(f"{prefix}{type(judge).__name__} ({_where(type(judge))}): reading its name raised {type(exc).__name__}"
+                         f"{': ' + said if said else ''}; fix it: a judge's name is text it holds, e.g. self.name = name in "
+                         "__init__ (README, 'Adding a judge')") from exc
+
+
 def judge_types() -> list[str]:
     """Every judge type name that can be built."""
     return sorted(set(_REGISTRY) | set(BUILTIN_MODULES))
@@ -129,15 +143,26 @@ def build_judge(type_name: str, **params: Any) -> Judge:
         said = " ".join(str(exc).split())  # a bare MemoryError() says nothing
         raise InputError(f"judge type {type_name!r}: building {cls.__name__} ({_where(cls)}) raised {type(exc).__name__}"
                          f"{': ' + said if said else ''}") from exc
+    try:
+        name = judge_name(judge, f"judge type {type_name!r}: ")
+    except InputError:
+        _close_quietly(judge)
+        raise
     given = params.get("name")
     # verdicts, the cache and a calibration go by the judge's name: one that drops it is refused (one that tidies it, its
     # case or its spaces, keeps it)
-    if isinstance(given, str) and given.strip() and " ".join(str(judge.name).split()).casefold() != " ".join(given.split()).casefold():
-        with contextlib.suppress(Exception):  # built for nothing: its model or server released, as judges_from_config does
-            judge.close()
-        raise InputError(f"judge type {type_name!r}: built with name={given!r}, its judge is named {judge.name!r}; "
+    if isinstance(given, str) and given.strip() and " ".join(str(name).split()).casefold() != " ".join(given.split()).casefold():
+        _close_quietly(judge)
+        raise InputError(f"judge type {type_name!r}: built with name={given!r}, its judge is named {name!r}; "
                          f"{cls.__name__}.__init__ must keep the name it is given (self.name = name)")
     return judge
+
+
+def _close_quietly(judge: Judge) -> None:
+    """Close a judge built for nothing (refused): its model or server released, as judges_from_config does; the refusal is
+    the error to report, not one of its close()."""
+    with contextlib.suppress(Exception):
+        judge.close()
 
 
 def _takes(cls: type[Judge], params: dict[str, Any]) -> bool:

@@ -35,6 +35,7 @@ from judges.base import Judge
 from judges.clip import Clip, built_clips, repeated_names
 from judges.errors import InputError, listed
 from judges.option_values import check_flags, is_number, is_whole_number
+from judges.registry import judge_name
 from judges.user_warnings import warn_user, with_call_site
 from judges.verdict import Verdict
 from judges.verdict_cache import VerdictCache
@@ -104,8 +105,9 @@ def _checked_judges(judges: Sequence[Judge]) -> list[Judge]:
     for judge in judges:
         if not isinstance(judge, Judge):
             raise InputError(f"{judge!r} is not a Judge; build judges with judges.registry.build_judge")
-        if not isinstance(judge.name, str) or not judge.name.strip():
-            raise InputError(f"{type(judge).__name__} judge has no name ({judge.name!r}); give it a non-empty name: its verdicts are stored and fused under it")
+        name = judge_name(judge)  # the first read of it: a name property that raises is a one-line error
+        if not isinstance(name, str) or not name.strip():
+            raise InputError(f"{type(judge).__name__} judge has no name ({name!r}); give it a non-empty name: its verdicts are stored and fused under it")
         if judge.concurrency not in CONCURRENCY_KINDS:
             raise InputError(f"judge {judge.name!r}: concurrency {judge.concurrency!r}; use 'thread' or 'process'")
     names = [judge.name for judge in judges]

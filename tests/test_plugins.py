@@ -198,6 +198,32 @@ def test_a_plugin_judge_whose_init_raises_is_a_one_line_error_naming_the_judge_i
     assert isinstance(built.value.__cause__, FileNotFoundError)
 
 
+NAME_RAISES = ("(self, name='p'):\n        self.label = name", "\n    CLOSED = []\n\n    @property\n    def name(self):\n"
+               "        return self.lable\n\n    def close(self):\n        self.CLOSED.append(True)\n")
+
+
+def test_a_plugin_judge_whose_name_raises_is_a_one_line_error_naming_the_judge_its_file_and_the_fix(tmp_path):
+    # judges_from_config (so cojudge predict) printed the AttributeError's whole traceback
+    _write_plugin(tmp_path, "bad_name.py", "bad-name-plugin-judge", "BadName", *NAME_RAISES)
+    config = _plugin_config(tmp_path, "bad_name.py", "bad-name-plugin-judge")
+    with pytest.raises(InputError) as raised:
+        judges_from_config(config)
+    assert str(raised.value) == (f"{config}: judge #1: judge type 'bad-name-plugin-judge': BadName ({tmp_path.resolve() / 'bad_name.py'}): "
+                                 "reading its name raised AttributeError: 'BadName' object has no attribute 'lable'; fix it: a judge's "
+                                 "name is text it holds, e.g. self.name = name in __init__ (README, 'Adding a judge')")
+    with pytest.raises(InputError) as built:  # from Python, the property's own traceback is the error's cause
+        build_judge("bad-name-plugin-judge")
+    assert isinstance(built.value.__cause__, AttributeError)
+
+
+def test_a_plugin_judge_refused_for_a_name_that_raises_is_closed(tmp_path):
+    _write_plugin(tmp_path, "bad_name_closing.py", "bad-name-closing-plugin-judge", "BadNameClosing", *NAME_RAISES)
+    with pytest.raises(InputError, match="reading its name raised"):
+        judges_from_config(_plugin_config(tmp_path, "bad_name_closing.py", "bad-name-closing-plugin-judge"))
+    plugin = next(module for name, module in sys.modules.items() if name.startswith("merov_cojudge_plugin_bad_name_closing"))
+    assert plugin.BadNameClosing.CLOSED == [True]
+
+
 def test_a_judge_that_drops_the_name_it_is_given_is_an_error_saying_to_keep_it(tmp_path):
     # its judges were all named 'judge', the base's: two of them read 'judge names must be unique; repeated: judge'
     _write_plugin(tmp_path, "nameless.py", "nameless-plugin-judge", "Nameless", "(self, name='nameless'):\n        pass")

@@ -693,6 +693,28 @@ def test_a_judge_without_a_name_is_refused_before_any_judge_runs(name):
     assert named.calls == []
 
 
+class MisspeltNameJudge(CountingJudge):
+    """Its name, a property of its own, reads an attribute it misspells."""
+
+    @property
+    def name(self):
+        return self.nmae
+
+    @name.setter
+    def name(self, value):
+        self._name = value
+
+
+def test_a_judge_whose_name_raises_is_a_one_line_error_naming_its_class_and_file_before_any_judge_runs():
+    # its AttributeError's traceback came out of the runner's own check of the names
+    other = CountingJudge("other")
+    with pytest.raises(InputError, match=rf"^MisspeltNameJudge \({re.escape(__file__)}\): reading its name raised AttributeError: "
+                                         r".*'nmae'; fix it: a judge's name is text it holds, e\.g\. self\.name = name in __init__ "
+                                         r"\(README, 'Adding a judge'\)$"):
+        run_judges([other, MisspeltNameJudge("j")], CLIPS, progress=False)
+    assert other.calls == []
+
+
 def test_an_unknown_concurrency_kind_is_an_input_error():
     with pytest.raises(InputError, match="concurrency 'gpu'"):
         run_judges([CountingJudge("j", concurrency="gpu")], CLIPS, progress=False)
