@@ -49,7 +49,8 @@ from judges.clip import Clip
 from judges.errors import InputError
 from judges.option_values import is_number, is_whole_number
 from judges.ray_cluster import connect, import_ray
-from judges.registry import BUILTIN_MODULES, RAY_KEYS, build_judge, judge_name, judge_types, load_config, resolve_paths
+from judges.registry import (BUILTIN_MODULES, RAY_KEYS, build_judge, judge_name, judge_types, load_config, refuse_repeated_names,
+                             resolve_paths)
 from judges.runner import check_run_settings, checked_clips, guarded_judge_batch, run_judges
 from judges.temp_files import held_temporary
 from judges.user_warnings import warn_user
@@ -103,6 +104,10 @@ def run_judges_ray(
     connect(address, num_cpus)
     _check_resources(plans)
     identities = _identify(plans)
+    # as the local runner says it: the names as the config gave them (none: the type's; a name a judge tidied)
+    refuse_repeated_names([name for name, _ in identities],
+                          [plan.source.name if isinstance(plan.source, Judge) else plan.source.get("name") for plan in plans],
+                          f"{judge_configs}: " if isinstance(judge_configs, (str, Path)) else "")
     if out_dir is not None:
         _check_folders(out_dir, [name for name, _ in identities])
     if cache is None or isinstance(cache, VerdictCache):

@@ -13,7 +13,7 @@ import importlib
 import inspect
 import sys
 import tomllib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ from judges.errors import InputError, listed
 from judges.file_modules import file_module_name, run_file_module
 from judges.text_files import read_text_file, user_path
 
-__all__ = ["register_judge", "build_judge", "judge_name", "judge_types", "judges_from_config", "load_config", "config_judge_types", "config_input_files",
+__all__ = ["register_judge", "build_judge", "judge_name", "refuse_repeated_names", "judge_types", "judges_from_config", "load_config", "config_judge_types", "config_input_files",
            "RAY_KEYS", "BUILTIN_MODULES", "resolve_paths"]
 
 _REGISTRY: dict[str, type[Judge]] = {}
@@ -93,6 +93,24 @@ def judge_name(judge: Judge, prefix: str = "") -> str:
         raise InputError(f"{prefix}{type(judge).__name__} ({_where(type(judge))}): reading its name raised {type(exc).__name__}"
                          f"{': ' + said if said else ''}; fix it: a judge's name is text it holds, e.g. self.name = name in "
                          "__init__ (README, 'Adding a judge')") from exc
+
+
+def refuse_repeated_names(names: Sequence[str], given: Sequence[object] | None = None, where: str = "") -> None:
+    """A one-line :class:`InputError` (``where`` first: a config file's path) when judges' ``names`` repeat, saying how the
+    config gave the repeated ones when that differs (``given``: each judge's ``name`` parameter, None for none given): names
+    a judge tidied (``'A'``, ``'a'``) or left to its type's default. The local runner, the Ray runner and a config file
+    refuse repeated names with it, so each says the same."""
+    repeated = sorted(repeated_names(names))
+    if not repeated:
+        return
+    as_given = [(g, n) for g, n in zip(given if given is not None else names, names) if n in repeated]
+    why = []
+    if any(g is None for g, _ in as_given):
+        why.append("a judge given no name takes its type's default name")
+    if any(g is not None and g != n for g, n in as_given):
+        why.append("a judge may tidy the name it is given")
+    said = f" (given as {', '.join('no name' if g is None else repr(g) for g, _ in as_given)}: {'; '.join(why)})" if why else ""
+    raise InputError(f"{where}judge names must be unique; repeated: {listed(repeated)}{said}; give each judge its own name")
 
 
 def judge_types() -> list[str]:
@@ -252,10 +270,8 @@ def load_config(path: str | Path) -> list[dict[str, Any]]:
                              f"e.g. name = \"{entry['name']}\"")
         if isinstance(entry.get("name"), str) and not entry["name"].strip():  # else refused by the runner, the config unnamed
             raise InputError(f"{path}: judge #{i + 1}: name = {entry['name']!r} is blank; give the judge a name, or leave it out")
-    named = [entry["name"] for entry in entries if "name" in entry]  # all text, checked above
-    repeated = sorted(repeated_names(named))
-    if repeated:  # before any judge is built: a model judge takes minutes to load
-        raise InputError(f"{path}: judge names must be unique; repeated: {listed(repeated)}")
+    # the names given, all text (checked above), before any judge is built: a model judge takes minutes to load
+    refuse_repeated_names([entry["name"] for entry in entries if "name" in entry], where=f"{path}: ")
     return entries
 
 
@@ -445,12 +461,8 @@ def judges_from_config(path: str | Path) -> list[Judge]:
                 judges.append(build_judge(entry["type"], **params))
             except InputError as exc:
                 raise InputError(f"{path}: {_describe(entry, i)}: {exc}") from None
-        names = [j.name for j in judges]
-        dupes = sorted(repeated_names(names))
-        if dupes:  # names given apart that judges tidied into one ('A', 'a'): the names given say which
-            given = [(entry.get("name"), name) for entry, name in zip(entries, names) if name in dupes]
-            tidied = f" (given as {', '.join('no name' if g is None else repr(g) for g, _ in given)}, names their judges tidy)" if any(g != n for g, n in given) else ""
-            raise InputError(f"{path}: judge names must be unique; repeated: {listed(dupes)}{tidied}")
+        # names given apart that judges tidied into one ('A', 'a'), or left to their type's: the names given say which
+        refuse_repeated_names([j.name for j in judges], [entry.get("name") for entry in entries], f"{path}: ")
     except BaseException:  # the judges built so far hold models (GPU memory) or servers: release them
         for judge in judges:
             with contextlib.suppress(Exception):  # the error that stopped the build is the one to report

@@ -35,7 +35,7 @@ from judges.base import Judge
 from judges.clip import Clip, built_clips, repeated_names
 from judges.errors import InputError, listed
 from judges.option_values import check_flags, is_number, is_whole_number
-from judges.registry import judge_name
+from judges.registry import judge_name, refuse_repeated_names
 from judges.user_warnings import warn_user, with_call_site
 from judges.verdict import Verdict
 from judges.verdict_cache import VerdictCache
@@ -110,10 +110,7 @@ def _checked_judges(judges: Sequence[Judge]) -> list[Judge]:
             raise InputError(f"{type(judge).__name__} judge has no name ({name!r}); give it a non-empty name: its verdicts are stored and fused under it")
         if judge.concurrency not in CONCURRENCY_KINDS:
             raise InputError(f"judge {judge.name!r}: concurrency {judge.concurrency!r}; use 'thread' or 'process'")
-    names = [judge.name for judge in judges]
-    repeated = sorted(repeated_names(names))
-    if repeated:
-        raise InputError(f"judge names must be unique; repeated: {listed(repeated)}; give each judge its own name")
+    refuse_repeated_names([judge.name for judge in judges])
     return judges
 
 

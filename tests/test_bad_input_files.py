@@ -882,7 +882,8 @@ class _DefaultNamed(_Recorder):
 def test_judges_left_to_the_same_default_name_in_one_config_are_refused(tmp_path, monkeypatch):
     monkeypatch.setitem(registry._REGISTRY, "default-named", _DefaultNamed)
     refuse_file(tmp_path, "judges.toml", '[[judge]]\ntype = "default-named"\n' * 2,
-                r"judges\.toml: judge names must be unique; repeated: same", load=judges_from_config)
+                r"judges\.toml: judge names must be unique; repeated: same \(given as no name, no name: a judge given no name "
+                r"takes its type's default name\); give each judge its own name$", load=judges_from_config)
 
 
 def test_the_types_of_a_config_are_read_with_none_for_an_entry_that_is_not_a_table(tmp_path):

@@ -244,7 +244,8 @@ def test_two_names_a_judge_tidies_into_one_are_repeated_names_saying_the_names_g
     # 'A' and 'a', tidied to 'a', said only 'repeated: a', a name the config gives once
     _write_plugin(tmp_path, "tidy_twice.py", "tidy-twice-plugin-judge", init="(self, name='t'):\n        self.name = name.lower()")
     config = _plugin_config(tmp_path, "tidy_twice.py", "tidy-twice-plugin-judge", 'name = "A"\n[[judge]]\ntype = "tidy-twice-plugin-judge"\nname = "a"\n')
-    with pytest.raises(InputError, match=r"judge names must be unique; repeated: a \(given as 'A', 'a', names their judges tidy\)$"):
+    with pytest.raises(InputError, match=r"judge names must be unique; repeated: a \(given as 'A', 'a': a judge may tidy the name it is given\); "
+                                         r"give each judge its own name$"):
         judges_from_config(config)
 
 

@@ -351,6 +351,20 @@ def test_repeated_judge_names_are_refused(ray_cluster):
         run_judges_ray(twins, ["c1"], progress=False)
 
 
+def test_judges_of_a_config_left_to_one_default_name_are_refused_as_the_local_runner_refuses_them(ray_cluster, tmp_path):
+    # the Ray runner said 'judge names must be unique; repeated: text-lexicon', neither the file nor that no name was given
+    from judges.registry import judges_from_config
+
+    config = tmp_path / "judges.toml"
+    config.write_text('[[judge]]\ntype = "text-lexicon"\n[[judge]]\ntype = "text-lexicon"\nmax_words = 2\n', encoding="utf-8")
+    with pytest.raises(InputError) as local:
+        judges_from_config(config)
+    with pytest.raises(InputError) as on_ray:
+        run_judges_ray(config, ["c1"], progress=False)
+    assert str(on_ray.value) == str(local.value) == (f"{config}: judge names must be unique; repeated: text-lexicon (given as no name, "
+                                                     "no name: a judge given no name takes its type's default name); give each judge its own name")
+
+
 def _cannot_unpickle():
     raise RuntimeError("no model on this node")
 
