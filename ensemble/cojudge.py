@@ -26,7 +26,12 @@ if TYPE_CHECKING:  # imported where used, as calibration.tuning imports this pac
     from calibration.objectives import Objective
     from calibration.tuning import TuningResult
 
-__all__ = ["CoJudge", "verdicts_to_outputs"]
+__all__ = ["CoJudge", "JudgeFailureWarning", "verdicts_to_outputs"]
+
+
+class JudgeFailureWarning(UserWarning):
+    """Judges failed on some clips of a ``CoJudge.predict``/``predict_many`` call, which fused those clips without them:
+    one warning per call (``warnings.filterwarnings("ignore", category=JudgeFailureWarning)`` silences it)."""
 
 
 def verdicts_to_outputs(verdicts: Mapping[str, Mapping[str, Verdict]]) -> dict[str, dict[str, list[str] | None]]:
@@ -75,6 +80,29 @@ def _judges(judges: Any, method: str) -> list[Judge]:
         raise InputError(f"{method}: judge name(s) {', '.join(map(repr, repeated))} given more than once; give each judge once, "
                          "under a name of its own")
     return judges
+
+
+def _failures_warning(verdicts: Mapping[str, Mapping[str, Verdict]], names: Sequence[str], cached: bool) -> str | None:
+    """The one warning of a predict call on ``names`` whose ``verdicts`` hold failures, worded as ``cojudge predict``'s
+    (each judge and on how many clips it failed, which of them the next run asks again, one clip's error), with how to list
+    them all; None when every judge answered every clip."""
+    failed = {judge: [per[name] for name in names if name in per and not per[name].ok] for judge, per in verdicts.items()}
+    failed = {judge: failures for judge, failures in failed.items() if failures}
+    if not failed:
+        return None
+    failures = [verdict for judge_failures in failed.values() for verdict in judge_failures]
+    transient = [verdict for verdict in failures if verdict.transient]
+    what = []
+    if cached and transient:
+        what.append(f"{len(transient)} not cached: the next run asks again")
+    if cached and len(transient) < len(failures):
+        what.append(f"{len(failures) - len(transient)} cached: retry_failed=True asks again")
+    shown = (transient or failures)[0]
+    clips = {verdict.clip for verdict in failures}
+    return (f"judge(s) failed on {len(clips)} of {len(names)} clip(s): {listed(f'{judge} on {len(f)}' for judge, f in failed.items())}"
+            f"{' (' + '; '.join(what) + ')' if what else ''}; those clips were fused without them; e.g. {shown.clip}: "
+            f"{' '.join((shown.error or '').split())}; list each failure with {{j: {{c: v.error for c, v in per.items() if not v.ok}} "
+            "for j, per in cojudge.last_verdicts_.items()}")
 
 
 def _check_fuser(fuser: object) -> None:
@@ -268,7 +296,8 @@ class CoJudge:
         """Fused answers for many clips, in order; a clip no judge answered carries an ``error``. Only the judges the
         fusion was fitted with run (``last_verdicts_`` holds theirs), as ``CoJudge.load`` keeps only those: others given
         would cost their time for votes that count for nothing. They are warned about once per set of them, not on every
-        call (a loop of calls)."""
+        call (a loop of calls). Judges that failed on some clips (fused without them) are one :class:`JudgeFailureWarning`
+        per call, as ``cojudge predict`` warns of them."""
         clips = _clips(items, "predict_many", self.judges)
         self._check_fitted()  # before the judges run
         fitted = [j for j in self.judges if j.name in self.fuser.judges_]
@@ -277,7 +306,12 @@ class CoJudge:
             self._warned_unfitted.add(frozenset(unfitted))
             warn_user(f"judge(s) {listed(unfitted)} were not in the fit, so they are not run: their votes would not be fused; "
                       f"fit again with them to count their votes (fitted with: {listed(self.fuser.judges_)})")
-        return self.fuser.predict(verdicts_to_outputs(self._run(fitted, clips)), [c.name for c in clips])
+        names = [c.name for c in clips]
+        verdicts = self._run(fitted, clips)
+        warning = _failures_warning(verdicts, names, self.cache is not None)
+        if warning is not None:
+            warn_user(warning, JudgeFailureWarning)
+        return self.fuser.predict(verdicts_to_outputs(verdicts), names)
 
     # -- persistence -------------------------------------------------------------------
     def save(self, path: str | Path) -> Path:

@@ -300,12 +300,14 @@ def _run_local(
     judges = judges_from_config(_config_path(args))
     try:
         if args.calibration:
-            from ensemble.cojudge import CoJudge
+            from ensemble.cojudge import CoJudge, JudgeFailureWarning
 
             cojudge = CoJudge.load(args.calibration, judges, cache=args.cache, progress=progress, retry_failed=args.retry_failed,
                                    batch_timeout=batch_timeout)
             _warn_unused([j.name for j in judges], cojudge.fuser.judges_)
-            preds = cojudge.predict_many(clips)
+            with warnings.catch_warnings():  # the command's own warnings say it, a line per judge (_summary)
+                warnings.simplefilter("ignore", JudgeFailureWarning)
+                preds = cojudge.predict_many(clips)
             return cojudge.last_verdicts_, preds, f"calibrated {cojudge.strategy} fusion ({args.calibration})"
         from judges.runner import run_judges
 

@@ -455,6 +455,34 @@ def test_a_fuser_given_without_a_voter_gets_the_strategys_voter():
     assert isinstance(cojudge.fuser.voter_, MajorityVoter) and set(cojudge.tuning_.best_params) == set(default_grid("majority"))
 
 
+def test_predict_many_warns_once_naming_the_judges_that_failed_on_some_clips_and_how_to_list_them(tmp_path):
+    # it fused the judges that answered without a word: only cojudge predict said a judge had failed
+    from ensemble.cojudge import JudgeFailureWarning
+
+    cojudge, labels = toy_cojudge(cache=tmp_path / "verdicts.sqlite")
+    cojudge.fit(list(labels), labels, tune=False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        cojudge.predict_many(list(labels))
+    assert [(w.category, str(w.message)) for w in caught] == [(JudgeFailureWarning, (
+        "judge(s) failed on 4 of 8 clip(s): lazy on 4 (4 cached: retry_failed=True asks again); those clips were fused without "
+        "them; e.g. c4: no stored output for 'c4'; list each failure with {j: {c: v.error for c, v in per.items() if not v.ok} "
+        "for j, per in cojudge.last_verdicts_.items()}"))]
+
+
+def test_predict_warns_of_a_failed_judge_on_each_call_and_not_when_every_judge_answered():
+    from ensemble.cojudge import JudgeFailureWarning
+
+    cojudge, labels = toy_cojudge()
+    cojudge.fit(list(labels), labels, tune=False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for name in labels:
+            cojudge.predict(name)
+    assert [str(w.message).split(";")[0] for w in caught if w.category is JudgeFailureWarning] == [
+        "judge(s) failed on 1 of 1 clip(s): lazy on 1"] * 4  # c4 to c7, which lazy has no answer for
+
+
 def test_fit_warns_about_a_judge_that_answered_none_of_the_clips_with_its_first_error():
     cojudge, labels = toy_cojudge()
     cojudge.judges.append(ReplayJudge("down", labels={"elsewhere": ["happy"]}))

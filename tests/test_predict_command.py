@@ -895,6 +895,21 @@ def test_retry_failed_with_a_calibration_judges_a_cached_failure_again(capsys, c
     assert said[1]["error"] is None and said[1]["words"]
 
 
+def test_with_a_calibration_a_judges_failure_is_warned_about_once_in_the_commands_words(capsys, calibrated, tmp_path):
+    # CoJudge.predict_many warns of it too: its warning, printed as the command's, said it a second time
+    from judges.replay import ReplayJudge
+    from judges.verdict_cache import VerdictCache
+
+    folder, judges = calibrated
+    clip = (folder / "rest.txt").read_text(encoding="utf-8").split()[0]
+    with VerdictCache(tmp_path / "v.sqlite") as cache:  # a failure stored by an earlier run
+        cache.put(ReplayJudge("affectgpt", judges["affectgpt"]), Clip(clip), Verdict.failed("affectgpt", clip, "server was down"))
+    code, _, err = cojudge(capsys, clip, "--config", folder / "judges.toml", "--calibration", folder / "cal.json", "--cache",
+                           tmp_path / "v.sqlite", "--format", "csv")
+    assert code == 0 and [line for line in err.splitlines() if "failed on" in line] == [
+        f"cojudge predict: warning: judge affectgpt failed on 1 of 1 clip(s) (1 cached: --retry-failed asks again); {clip}: server was down"]
+
+
 def test_a_calibration_whose_judges_are_not_configured_is_a_one_line_error(capsys, calibrated):
     folder, _ = calibrated
     err = one_line_error(capsys, "--names", folder / "rest.txt", "--config", folder / "one.toml", "--calibration", folder / "cal.json")
