@@ -247,23 +247,25 @@ def _work(
     stop: threading.Event,
     flights: "_Flights",
 ) -> None:
-    """One judge's worker: its batches, one after another, results posted to the main thread."""
+    """One judge's worker: its batches, one after another, results posted to the main thread (in a batch judged again
+    one by one, each clip's as it is judged: the main thread stores it and moves the bar then)."""
+    alone: list[Clip] = []  # the clips of the batch in flight judged one by one, each posted already
+
+    def post_alone(clip: Clip, judged: _Judged) -> None:
+        outbox.put((judge, [clip], judged))
+        alone.append(clip)
+
     try:
         for start in range(0, len(clips), batch_size):
             batch = clips[start : start + batch_size]
             if judge.name in flights.given_up:
                 return
             flights.take_slot(judge)
+            alone.clear()
             try:
                 if stop.is_set():
                     return
                 flights.start(judge.name)
-                alone: list[Clip] = []  # the batch's clips judged one by one, each posted as it was judged
-
-                def post_alone(clip: Clip, judged: _Judged) -> None:
-                    outbox.put((judge, [clip], judged))
-                    alone.append(clip)
-
                 judged = guarded_judge_batch(judge, batch, lambda: _next_alone(judge, stop, flights), post_alone)
             finally:
                 flights.end(judge)
