@@ -34,7 +34,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: some answer differently: a verdict records the version that read it (``Verdict.reading``), and a cached one read by
 #: another is read again from its answer (:func:`judges.answers_read_again.read_again`), so words read by an older
 #: parser are never replayed.
-PARSER_VERSION = "2026-11-24.65"
+PARSER_VERSION = "2026-11-24.66"
 
 
 #: A label longer than this many words is a sentence, not an emotion word.
@@ -348,6 +348,7 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
         return [], "empty answer"
     answer = _WHITE_RUN.sub(_one_white, answer)
     answer = answer.replace("\uff1a", ":")  # a full-width colon ("情绪：开心", "Anxious：紧张") reads as a colon
+    answer = _bracketed_numbers(answer)  # "(1) happy (2) sad", "（1）开心（2）难过", "1）happy": "1) happy"
     answer = _FIELD_LINE.sub(_field_on_one_line, answer)  # "Intensity:\nhigh": "Intensity: high"
     # "1、开心 2、难过", "一、开心 二、难过", "1.开心 2.难过": an item on its own line; after a colon on the colon's ("情绪：1、开心 2、难过")
     answer = _numbers_as_lines(answer)
@@ -423,6 +424,31 @@ def _heads_the_answer(head: str) -> bool:
 
 
 _BRACKET = re.compile(r"[()\uff08\uff09]")
+# An item's number in brackets ("(1) happy (2) sad", "（1）开心（2）难过") or before a full-width closing bracket ("1）happy 2）sad"),
+# before a word: read as the "1)" the list rules read ("1) happy 2) sad", "1)开心 2)难过"), with a space before it after a word
+# (_bracketed_numbers). Not one after a digit or bracket ("3(1)"), nor one before no word: a score's remark ("happy (8), sad
+# (2)", "开心（2）") stays a remark.
+_BRACKETED_NUMBER = re.compile(r"(?<![\d(\uff08])[(\uff08](\d{1,2})[)\uff09](?=[ \t]*[^\W\d_])"
+                               r"|(?:^|(?<=[\s,;:\uff0c\u3001\uff1b]))(\d{1,2})\uff09(?=[ \t]*[^\W\d_])", re.MULTILINE)
+
+
+def _bracketed_numbers(answer: str) -> str:
+    """``answer`` with its items' bracketed numbers as "1)" (_BRACKETED_NUMBER), once a list has begun with a "(1)" where
+    an item begins (the line's start, after a colon or separator): then the later ones after a word number items too
+    ("（1）开心（2）难过" -> "1)开心 2)难过"); without it a bracketed number after a word stays as it is, a remark's ("happy
+    (8) sad", "the default (1) value")."""
+    pieces, at, listed = [], 0, False
+    for number in _BRACKETED_NUMBER.finditer(answer):
+        before = number.start()
+        while before and answer[before - 1] in " \t":  # white space runs are one character here: no quadratic walk
+            before -= 1
+        starts_item = before == 0 or answer[before - 1] in "\n\r:,;\uff0c\u3001\uff1b"
+        listed = listed or (starts_item and number[1] == "1")
+        if number[2] or listed:  # "1）": its bracket as the ASCII one, wherever an item begins
+            space = "" if starts_item or before < number.start() else " "
+            pieces += [answer[at:number.start()], f"{space}{number[1] or number[2]})"]
+            at = number.end()
+    return "".join(pieces) + answer[at:]
 
 
 def _numbers_as_lines(answer: str) -> str:

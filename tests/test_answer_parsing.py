@@ -401,6 +401,21 @@ def test_a_chinese_list_numbered_with_a_full_stop_and_no_space_on_one_line_gives
     assert words_from_answer(answer) == (["开心", "难过"], None)
 
 
+@pytest.mark.parametrize("answer, words", [("（1）开心（2）难过", ["开心", "难过"]), ("(1)开心(2)难过", ["开心", "难过"]),
+                                           ("（1）开心 （2）难过", ["开心", "难过"]), ("情绪：（1）开心（2）难过", ["开心", "难过"]),
+                                           ("1）happy 2）sad", ["happy", "sad"]), ("(1) happy (2) sad", ["happy", "sad"]),
+                                           ("（1）happy\n（2）sad", ["happy", "sad"]), ("Emotions: (1) happy (2) sad", ["happy", "sad"])])
+def test_a_list_numbered_in_brackets_or_with_a_full_width_closing_bracket_gives_its_words(answer, words):
+    # '（1）开心（2）难过' and '1）happy 2）sad' were errors, '(1) happy (2) sad' one word 'happy sad' ('(2)' a remark), where
+    # '1) happy 2) sad' gives both
+    assert words_from_answer(answer) == (words, None)
+
+
+def test_a_bracketed_number_after_a_word_before_any_bracketed_first_item_is_no_list_number():
+    # a list's later numbers are read after a word only once '(1)' opened it where an item begins; this one is a remark
+    assert words_from_answer("Only the default (1) value is supported.")[0] == []
+
+
 @pytest.mark.parametrize("answer", ["开心（强度 3）紧张", "开心（得分 8）难过（得分 2）", "开心 (score 8)难过"])
 def test_a_number_closing_a_bracketed_remark_after_a_space_is_no_list_number(answer):
     # '开心（强度 3）紧张' (happy (intensity 3) nervous) read '3）' as an item's number and lost 开心 (紧张 alone)
