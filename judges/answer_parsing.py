@@ -20,7 +20,8 @@ import re
 import unicodedata
 
 from judges.chinese_answer_patterns import (ASPECT_ZH, CLAUSE_ZH, DENIED_ZH, EMOTION_UNSHOWN_ZH, FIELD_ZH, FILLER_ZH, HEDGE_ZH, JOINER_ZH,
-                                           MAX_HAN_PER_LABEL, NUMBERING_ZH, OPENER_ZH, OR_ZH, SENTENCE_LEAD_IN_ZH, UNSHOWN_ZH, UNSURE_ZH)
+                                           MAX_HAN_PER_LABEL, NUMBERING_ZH, OPENER_ZH, OR_ZH, SENTENCE_LEAD_IN_ZH, STOP_BETWEEN_WORDS_ZH,
+                                           UNSHOWN_ZH, UNSURE_ZH)
 from judges.errors import snippet
 from judges.han_characters import HAN_CHARACTER
 from judges.json_answers import json_answer_text
@@ -34,7 +35,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: some answer differently: a verdict records the version that read it (``Verdict.reading``), and a cached one read by
 #: another is read again from its answer (:func:`judges.answers_read_again.read_again`), so words read by an older
 #: parser are never replayed.
-PARSER_VERSION = "2026-11-24.66"
+PARSER_VERSION = "2026-11-24.67"
 
 
 #: A label longer than this many words is a sentence, not an emotion word.
@@ -579,6 +580,8 @@ def _read_list(body: str) -> tuple[list[str], int, int]:
     words: list[str] = []
     seen: set[str] = set()
     rejected = denied = 0
+    if not CLAUSE_ZH.search(body):  # "开心。难过": a list; "她看起来很开心。她在笑。" (she looks happy. she laughs.): sentences
+        body = STOP_BETWEEN_WORDS_ZH.sub("\uff0c", body)
     for part in [part for item in parse_labels(body) for part in _around_colon(_FIELD.sub("", item))]:
         if _NOT_A_LABEL.match(part.replace("\u2019", "'")):  # a clause: "the person is happy and relieved" is no list
             rejected += 1

@@ -12,7 +12,7 @@ import re
 from judges.han_characters import HAN
 
 __all__ = ["ASPECT_ZH", "CLAUSE_ZH", "DENIED_ZH", "EMOTION_UNSHOWN_ZH", "FIELD_ZH", "FILLER_ZH", "HEDGE_ZH", "JOINER_ZH", "MAX_HAN_PER_LABEL",
-           "NUMBERING_ZH", "OPENER_ZH", "OR_ZH", "SENTENCE_LEAD_IN_ZH", "UNSHOWN_ZH", "UNSURE_ZH"]
+           "NUMBERING_ZH", "OPENER_ZH", "OR_ZH", "SENTENCE_LEAD_IN_ZH", "STOP_BETWEEN_WORDS_ZH", "UNSHOWN_ZH", "UNSURE_ZH"]
 
 # A denied emotion in Chinese: "没有..."/"沒有..." (no ...), "...不明显" (... not evident: "其他情绪不明显" other emotions not
 # evident, "愤怒不明显"), and "无"/"無" only as "(no) emotion", since it begins emotion words too (无奈 helpless, 无聊 bored).
@@ -60,6 +60,10 @@ OPENER_ZH = re.compile("^(?:" + "|".join(sorted(_CONJUNCTIONS_ZH | HEDGE_ZH, key
 # that the first item stays its head's value ("表情：1、微笑 2、眼神明亮" as "表情：微笑" and "眼神明亮", not the head alone a word).
 NUMBERING_ZH = re.compile("(?:^|(?<=[\\s,;\uff0c\u3001\uff1b])|([:\uff1a])[ \t]*)(?:(?:\\d{1,2}|[\u4e00\u4e8c\u4e09\u56db\u4e94\u516d\u4e03\u516b\u4e5d\u5341]{1,2})"
                           "\u3001[ \t]*(?=[^\\W\\d_])|\\d{1,2}[.)\uff0e\uff09](?=[" + HAN + "]))", re.MULTILINE)
+# A full stop, Chinese or ASCII, between two Chinese items ("开心。难过。" happy. sad., "开心. 难过."): read as a comma, a list's
+# separator, when no item of the answer is a clause (CLAUSE_ZH; the caller checks): a description's sentences
+# ("她看起来很开心。她在笑。" she looks happy. she laughs.) stay sentences.
+STOP_BETWEEN_WORDS_ZH = re.compile("(?<=[" + HAN + "])[ \t]*[\u3002.][ \t]*(?=[" + HAN + "])")
 # A Chinese lead-in sentence without a colon ("情绪是开心和兴奋", "这个人的情绪是开心"): as judges.answer_parsing's English one.
 SENTENCE_LEAD_IN_ZH = re.compile("^[" + HAN + "]{0,6}?(?:\u60c5\u7eea|\u60c5\u7dd2|\u60c5\u611f)(?:\u4e3b\u8981)?(?:\u662f|\u4e3a|\u70ba)")
 #: A Chinese item longer than this many characters is a sentence ("这个人看起来很开心"), not an emotion word.

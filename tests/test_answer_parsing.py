@@ -422,6 +422,20 @@ def test_a_number_closing_a_bracketed_remark_after_a_space_is_no_list_number(ans
     assert words_from_answer(answer) == words_from_answer(answer.replace(" 3", "3").replace(" 8", "8").replace(" 2", "2"))
 
 
+@pytest.mark.parametrize("answer", ["开心。难过。", "开心。难过", "开心. 难过.", "情绪：开心。难过。", "这个人的情绪是开心。难过。"])
+def test_chinese_words_parted_by_full_stops_give_each_word(answer):
+    # '开心。难过。' was an error (one item '开心。难过', no word), where '开心，难过。' gives both
+    assert words_from_answer(answer) == (["开心", "难过"], None)
+
+
+@pytest.mark.parametrize("answer", ["她看起来很开心。她在笑。", "她很开心. 她在笑.", "开心。难过。她在笑。"])
+def test_a_chinese_description_in_sentences_parted_by_full_stops_is_no_list_of_words(answer):
+    # a clause among the sentences (她 she, 很 very, 在 -ing) keeps the full stops sentences' ends: the answer stays an error,
+    # not the words 她看起来很开心 and 她在笑
+    words, error = words_from_answer(answer)
+    assert words == [] and error.startswith("unparseable answer")
+
+
 @pytest.mark.parametrize("answer", ["主持人 微笑着 介绍 嘉宾", "主持人微笑着介绍嘉宾"])
 def test_a_chinese_description_parted_by_spaces_is_no_list_of_words(answer):
     # parting Chinese at its spaces ('开心 难过': 开心, 难过) read such a description (the host introduces the guests, smiling)
