@@ -35,7 +35,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: some answer differently: a verdict records the version that read it (``Verdict.reading``), and a cached one read by
 #: another is read again from its answer (:func:`judges.answers_read_again.read_again`), so words read by an older
 #: parser are never replayed.
-PARSER_VERSION = "2026-11-24.67"
+PARSER_VERSION = "2026-11-24.68"
 
 
 #: A label longer than this many words is a sentence, not an emotion word.
@@ -127,6 +127,11 @@ _HEDGE = re.compile(r"^(?:" + "|".join(sorted(_HEDGE_ALONE, key=lambda word: (-l
                     + r"|overall|rather|instead|just|only|(?:al)?though|either|something like"
                     r"|(?:seems|appears|looks)(?: to be)?"
                     r"|(?:an? )?(?:sense|feelings?|hint|touch|tinge|trace|note|mix|mixture|combination|blend) of|of)\s+")
+# A time ending a lead-in's list ("I feel happy now", "She seems calm for now", "The emotions are tense and sad at the moment"):
+# when the words are felt, no part of the last; only there, since in a sentence ("... is feeling angry, frustrated, or
+# surprised at the moment") it would make the last of its phrases a word.
+_NOW = re.compile(r"(?<=[^\W\d_])[ \t]+(?:(?:right|for)[ \t]+now|at[ \t]+(?:the|this)[ \t]+moment|currently)$"
+                  r"|(?<=[^\W\d_])(?<!\bright)(?<!\bfor)[ \t]+now$", re.IGNORECASE)
 # An intensity before a word ("a little bit nervous"): part of the word, but not counted against MAX_WORDS_PER_LABEL.
 _GRADE = re.compile(r"^(?:a (?:little )?bit|a little|a tad|slightly|somewhat|very|quite|really|extremely|deeply|mildly|fairly"
                     r"|pretty|so|too)\s+")
@@ -371,7 +376,7 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
     body = _OTHER_SEPARATORS.sub(", ", answer).strip().rstrip(".!\u2026\u3002\uff01").strip()
     # "The emotions are happy and relieved.": the list after the lead-in, if every item of it reads; else a sentence
     lead_in = _SENTENCE_LEAD_IN.match(body) or SENTENCE_LEAD_IN_ZH.match(body) or _subject_lead_in(body)
-    listed = body[lead_in.end():] if lead_in else body
+    listed = _NOW.sub("", body[lead_in.end():]) if lead_in else body  # "I feel happy now": happy
     possessive = _POSSESSIVE.match(listed)  # after a lead-in too: "The emotion is Anna's sadness."
     if possessive and (owned := _owned_words(listed[possessive.end():])):  # "Her happiness is obvious."
         return owned, None

@@ -947,10 +947,24 @@ def test_a_person_said_to_feel_seem_look_or_appear_is_a_lead_in_before_words(ans
 
 
 @pytest.mark.parametrize("answer, words", [("I feel happy, maybe a bit nervous", ["happy", "a bit nervous"]),
-                                           ("I feel happy and relieved.", ["happy", "relieved"])])
+                                           ("I feel happy and relieved.", ["happy", "relieved"]), ("I feel sorry, happy", ["sorry", "happy"])])
 def test_the_model_saying_i_feel_is_a_lead_in_before_words_as_she_feels_is(answer, words):
     # the first gave only 'a bit nervous': 'I feel happy' was a clause, and the emotion word in it was lost
     assert words_from_answer(answer) == (words, None)
+
+
+@pytest.mark.parametrize("answer, words", [("I feel happy now", ["happy"]), ("She feels happy now.", ["happy"]),
+                                           ("The person seems calm for now", ["calm"]), ("He looks tense right now", ["tense"]),
+                                           ("The emotions are tense and sad at the moment.", ["tense", "sad"])])
+def test_a_time_ending_a_lead_ins_list_is_no_part_of_its_last_word(answer, words):
+    # they gave 'happy now', 'calm for now', 'tense right now' as words, and the last was an error ('sad at the moment' four words)
+    assert words_from_answer(answer) == (words, None)
+
+
+def test_a_time_ending_a_sentence_with_no_lead_in_keeps_the_sentence_an_error():
+    # a time stripped from any list's last item made 'scared' a word and the sentence a list (worried, scared)
+    words, error = words_from_answer("It seems that the man is feeling tense, worried, or scared at the moment")
+    assert words == [] and error.startswith("unparseable answer:")
 
 
 @pytest.mark.parametrize("answer, words", [("I feel unsure, maybe happy", ["happy"]), ("I feel certain, happy", ["happy"]),
