@@ -35,7 +35,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: some answer differently: a verdict records the version that read it (``Verdict.reading``), and a cached one read by
 #: another is read again from its answer (:func:`judges.answers_read_again.read_again`), so words read by an older
 #: parser are never replayed.
-PARSER_VERSION = "2026-11-24.68"
+PARSER_VERSION = "2026-11-24.69"
 
 
 #: A label longer than this many words is a sentence, not an emotion word.
@@ -592,7 +592,8 @@ def _read_list(body: str) -> tuple[list[str], int, int]:
             rejected += 1
             continue
         shown = False  # a "with" phrase read: the pieces joined to it say how the word shows too ("with wide eyes and an open mouth")
-        for piece in _pieces(part):
+        pieces = _pieces(part)
+        for index, piece in enumerate(pieces):
             piece = piece.strip(_PIECE_EDGES)
             piece = UNSHOWN_ZH.sub("", piece).rstrip(_PIECE_EDGES)  # "开心但不明显", "开心。但不明显": 开心
             if not piece or piece in _NO_WORD_ALONE:  # "happy, sad, and", "happy, maybe", "开心，但是"
@@ -600,6 +601,8 @@ def _read_list(body: str) -> tuple[list[str], int, int]:
             piece = OPENER_ZH.sub("", _AFFIRMED.sub("", piece))
             while (unhedged := _HEDGE.sub("", piece, count=1)) != piece:  # "maybe a hint of sadness"
                 piece = unhedged
+            if index + 1 < len(pieces) and piece.startswith("both ") and len(_GRADE.sub("", piece[5:]).split()) == 1:
+                piece = piece[5:]  # "both happy and sad"; not "both individuals seem happy and calm", whose "both" is a subject
             if _GRADE.sub("", piece) in _DESCRIBING_ONLY:  # "happy, mixed", "very mixed", "complex": it names no emotion
                 continue
             label = piece.replace("\u2019", "'")

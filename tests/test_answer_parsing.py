@@ -990,6 +990,21 @@ def test_the_model_saying_i_feel_before_a_phrase_is_still_an_error(answer):
     assert words == [] and error.startswith("unparseable answer:")
 
 
+@pytest.mark.parametrize("answer, words", [("both happy and sad", ["happy", "sad"]), ("Emotions: both happy and sad", ["happy", "sad"]),
+                                           ("She feels both happy and sad", ["happy", "sad"]),
+                                           ("They seem to be both happy and angry.", ["happy", "angry"]),
+                                           ("both very happy and a bit sad", ["very happy", "a bit sad"])])
+def test_both_before_words_joined_by_and_is_no_part_of_the_first_word(answer, words):
+    # the first ones gave 'both happy' and sad, the subject's sentences were errors ('both' marked a phrase after the lead-in)
+    assert words_from_answer(answer) == (words, None)
+
+
+def test_both_as_the_subject_of_a_sentence_is_not_dropped_as_before_a_word():
+    # 'both' before more than one word is a subject ('Both men seem tired'): dropped, the sentence read as words
+    words, error = words_from_answer("Both men seem tired and bored, with their heads down")
+    assert words == [] and error.startswith("unparseable answer:")
+
+
 @pytest.mark.parametrize("answer, words", [("She looks tired, with weary eyes", ["tired"]), ("Tired, with a frown", ["tired"]),
                                            ("He looks serious, with furrowed eyebrows.", ["serious"]),
                                            ("Calm, with relaxed shoulders", ["calm"])])
