@@ -55,15 +55,15 @@ FILLER_ZH = _CONJUNCTIONS_ZH | {"\u4ee5\u53ca", "\u6216\u8005", "\u548c", "\u621
 OPENER_ZH = re.compile("^(?:" + "|".join(sorted(_CONJUNCTIONS_ZH | HEDGE_ZH, key=lambda word: (-len(word), word))) + ")(?=.{2})")
 # An item's number before 、 on the same line as other items ("1、开心 2、难过", "一、开心 二、难过"; Chinese numerals 一 to 十), or
 # a number before a full stop or bracket with a Chinese word right after it ("1.开心 2.难过", "1)开心 2)难过", "1）开心"), at the start,
-# after white space or a separator, before a word: read as a line break, as in "1、开心\n2、难过", so that the
+# after white space, a separator or a Chinese full stop ("1、开心。2、难过。"), before a word: read as a line break, as in "1、开心\n2、难过", so that the
 # number is no word (一) nor part of the word before it ("开心 二"); after a colon (group 1) it is dropped, the colon kept, so
 # that the first item stays its head's value ("表情：1、微笑 2、眼神明亮" as "表情：微笑" and "眼神明亮", not the head alone a word).
-NUMBERING_ZH = re.compile("(?:^|(?<=[\\s,;\uff0c\u3001\uff1b])|([:\uff1a])[ \t]*)(?:(?:\\d{1,2}|[\u4e00\u4e8c\u4e09\u56db\u4e94\u516d\u4e03\u516b\u4e5d\u5341]{1,2})"
+NUMBERING_ZH = re.compile("(?:^|(?<=[\\s,;\uff0c\u3001\uff1b\u3002])|([:\uff1a])[ \t]*)(?:(?:\\d{1,2}|[\u4e00\u4e8c\u4e09\u56db\u4e94\u516d\u4e03\u516b\u4e5d\u5341]{1,2})"
                           "\u3001[ \t]*(?=[^\\W\\d_])|\\d{1,2}[.)\uff0e\uff09](?=[" + HAN + "]))", re.MULTILINE)
-# A full stop, Chinese or ASCII, between two Chinese items ("开心。难过。" happy. sad., "开心. 难过."): read as a comma, a list's
-# separator, when no item of the answer is a clause (CLAUSE_ZH; the caller checks): a description's sentences
-# ("她看起来很开心。她在笑。" she looks happy. she laughs.) stay sentences.
-STOP_BETWEEN_WORDS_ZH = re.compile("(?<=[" + HAN + "])[ \t]*[\u3002.][ \t]*(?=[" + HAN + "])")
+# A full stop, Chinese or ASCII, between two Chinese items ("开心。难过。" happy. sad., "开心. 难过.", "1. 开心。2. 难过。"): read as
+# a comma, a list's separator, when no item of the answer is a clause (CLAUSE_ZH; the caller checks): a description's
+# sentences ("她看起来很开心。她在笑。" she looks happy. she laughs.) stay sentences.
+STOP_BETWEEN_WORDS_ZH = re.compile("(?<=[" + HAN + "])[ \t]*[\u3002.][ \t]*(?=[" + HAN + "]|\\d{1,2}[.)][ \t]*[" + HAN + "])")
 # A Chinese lead-in sentence without a colon ("情绪是开心和兴奋", "这个人的情绪是开心"): as judges.answer_parsing's English one.
 SENTENCE_LEAD_IN_ZH = re.compile("^[" + HAN + "]{0,6}?(?:\u60c5\u7eea|\u60c5\u7dd2|\u60c5\u611f)(?:\u4e3b\u8981)?(?:\u662f|\u4e3a|\u70ba)")
 #: A Chinese item longer than this many characters is a sentence ("这个人看起来很开心"), not an emotion word.

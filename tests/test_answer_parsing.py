@@ -428,6 +428,12 @@ def test_chinese_words_parted_by_full_stops_give_each_word(answer):
     assert words_from_answer(answer) == (["开心", "难过"], None)
 
 
+@pytest.mark.parametrize("answer", ["1、开心。2、难过。", "1.开心。2.难过。", "1. 开心。2. 难过。", "1) 开心。2) 难过。"])
+def test_a_numbered_chinese_list_with_a_full_stop_after_each_word_gives_every_word(answer):
+    # '1、开心。2、难过。' gave only 难过 ('2、' after a full stop no item's number), the others were errors
+    assert words_from_answer(answer) == (["开心", "难过"], None)
+
+
 @pytest.mark.parametrize("answer", ["她看起来很开心。她在笑。", "她很开心. 她在笑.", "开心。难过。她在笑。"])
 def test_a_chinese_description_in_sentences_parted_by_full_stops_is_no_list_of_words(answer):
     # a clause among the sentences (她 she, 很 very, 在 -ing) keeps the full stops sentences' ends: the answer stays an error,
