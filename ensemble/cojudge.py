@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from ensemble.fused_prediction import FusedPrediction
 from ensemble.fuser import Fuser, check_voter
+from ensemble.judge_failures import JudgeFailures, judge_failures
 from ensemble.output_files import check_output_path
 from ensemble.voter_base import ClassVoter, VoterNotFittedError
 from judges.base import Judge
@@ -86,21 +87,18 @@ def _failures_warning(verdicts: Mapping[str, Mapping[str, Verdict]], names: Sequ
     """The one warning of a predict call on ``names`` whose ``verdicts`` hold failures, worded as ``cojudge predict``'s
     (each judge and on how many clips it failed, which of them the next run asks again, one clip's error), with how to list
     them all; None when every judge answered every clip."""
-    failed = {judge: [per[name] for name in names if name in per and not per[name].ok] for judge, per in verdicts.items()}
-    failed = {judge: failures for judge, failures in failed.items() if failures}
+    failed = judge_failures(verdicts, names)
     if not failed:
         return None
-    failures = [verdict for judge_failures in failed.values() for verdict in judge_failures]
-    transient = [verdict for verdict in failures if verdict.transient]
-    what = []
-    if cached and transient:
-        what.append(f"{len(transient)} not cached: the next run asks again")
-    if cached and len(transient) < len(failures):
-        what.append(f"{len(failures) - len(transient)} cached: retry_failed=True asks again")
-    shown = (transient or failures)[0]
-    clips = {verdict.clip for verdict in failures}
-    return (f"judge(s) failed on {len(clips)} of {len(names)} clip(s): {listed(f'{judge} on {len(f)}' for judge, f in failed.items())}"
-            f"{' (' + '; '.join(what) + ')' if what else ''}; those clips were fused without them; e.g. {shown.clip}: "
+    every = JudgeFailures("", [verdict for judge in failed for verdict in judge.failures])
+    what, shown = every.asked_again(cached, "retry_failed=True"), every.shown
+    clips = {verdict.clip for verdict in every.failures}
+    # a clip every judge failed on is not fused without them: its prediction carries an error and no words, not a guess
+    unanswered = sum(all(clip in per and not per[clip].ok for per in verdicts.values()) for clip in clips)
+    fused = [f"{len(clips) - unanswered} fused without them"] if unanswered < len(clips) else []
+    fused += [f"{unanswered} no judge answered (an error and no words, not guessed)"] if unanswered else []
+    return (f"judge(s) failed on {len(clips)} of {len(names)} clip(s): {listed(f'{f.judge} on {len(f.failures)}' for f in failed)}"
+            f"{' (' + '; '.join(what) + ')' if what else ''}; of those, {' and '.join(fused)}; e.g. {shown.clip}: "
             f"{' '.join((shown.error or '').split())}; list each failure with {{j: {{c: v.error for c, v in per.items() if not v.ok}} "
             "for j, per in cojudge.last_verdicts_.items()}")
 

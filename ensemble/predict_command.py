@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from ensemble.cli import report
 from ensemble.fuse_command import write_prediction_rows, write_predictions_csv
 from ensemble.fused_prediction import FusedPrediction
+from ensemble.judge_failures import judge_failures
 from ensemble.output_files import check_output_path
 from ensemble.score_union_fuser import ScoreUnionFuser
 from judges.clip import Clip, built_clips
@@ -451,18 +452,8 @@ def _judge_failures(verdicts: Mapping[str, Mapping[str, Verdict]], names: Sequen
     and one clip's error (one the next run asks again, if any: a server down says so). Without it a judge whose server
     went down mid-run was silent but for the table's rows, and wholly so with --format csv."""
     lines = []
-    for judge, per in verdicts.items():
-        failures = [per[name] for name in names if name in per and not per[name].ok]
-        if not failures:
-            continue
-        transient = [v for v in failures if v.transient]
-        kept = len(failures) - len(transient)
-        what = []
-        if cached and transient:
-            what.append(f"{len(transient)} not cached: the next run asks again")
-        if cached and kept:
-            what.append(f"{kept} cached: --retry-failed asks again")
-        shown = (transient or failures)[0]
-        lines.append(f"judge {judge} failed on {len(failures)} of {len(names)} clip(s)"
+    for failed in judge_failures(verdicts, names):
+        what, shown = failed.asked_again(cached, "--retry-failed"), failed.shown
+        lines.append(f"judge {failed.judge} failed on {len(failed.failures)} of {len(names)} clip(s)"
                      f"{' (' + '; '.join(what) + ')' if what else ''}; {shown.clip}: {' '.join((shown.error or '').split())}")
     return lines

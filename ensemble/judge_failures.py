@@ -1,0 +1,44 @@
+"""Which judges failed on which clips of a run, counted once for the two places that warn of it: ``cojudge predict``
+(a line per judge) and ``CoJudge.predict``/``predict_many`` (one warning per call)."""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from judges.verdict import Verdict
+
+__all__ = ["JudgeFailures", "judge_failures"]
+
+
+@dataclass(frozen=True)
+class JudgeFailures:
+    """One judge's failed verdicts on a run's clips, in the clips' order (never empty).
+
+    >>> bad = Verdict.failed("a", "c2", "server down", transient=True)
+    >>> [f.judge for f in judge_failures({"a": {"c1": Verdict("a", "c1", words=["happy"]), "c2": bad}}, ["c1", "c2"])]
+    ['a']
+    """
+
+    judge: str
+    failures: list[Verdict]
+
+    @property
+    def shown(self) -> Verdict:
+        """The failure to quote: one the next run asks again, if any (a server down says so), else the first."""
+        return next((verdict for verdict in self.failures if verdict.transient), self.failures[0])
+
+    def asked_again(self, cached: bool, retry: str) -> list[str]:
+        """With a cache, which failures the next run asks again and which ``retry`` (how to ask, e.g. "--retry-failed")
+        does; without one, nothing is kept, so nothing to say."""
+        if not cached:
+            return []
+        transient = sum(verdict.transient for verdict in self.failures)
+        kept = len(self.failures) - transient
+        return ([f"{transient} not cached: the next run asks again"] if transient else []) + (
+            [f"{kept} cached: {retry} asks again"] if kept else [])
+
+
+def judge_failures(verdicts: Mapping[str, Mapping[str, Verdict]], names: Sequence[str]) -> list[JudgeFailures]:
+    """Each judge that failed on some of ``names`` (judge -> clip -> verdict), in the judges' order."""
+    found = [JudgeFailures(judge, [per[name] for name in names if name in per and not per[name].ok]) for judge, per in verdicts.items()]
+    return [failed for failed in found if failed.failures]
