@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from judges.errors import LISTED, InputError
 from judges.subtitles import SUBTITLE_SUFFIXES, read_sidecar_subtitle, untagged_stem
-from judges.text_files import path_text, user_path
+from judges.text_files import LFS_POINTER_MAX_BYTES, check_not_lfs_pointer, path_text, user_path
 
 __all__ = ["Clip", "built_clips", "name_like", "shown_name_like", "refuse_a_single_name", "repeated_names"]
 
@@ -33,14 +33,17 @@ class Clip:
     def from_path(cls, video: str | Path, subtitle: str | None = None, name: str | None = None) -> "Clip":
         """A clip for a video file; the subtitle is given, or read from a sidecar ``.srt``/``.vtt``/``.ass``/``.ssa``/``.txt`` (any case; a
         language-tagged one, ``clip.en.srt``, when it is the only one, never a forced one: :func:`~judges.subtitles.sidecar_subtitle_path`). A missing file, a
-        folder, a pipe or device, a broken symbolic link or a subtitle file is a one-line :class:`InputError` saying which. The name is the file's stem,
-        bytes that are not UTF-8 written as ``\\xNN`` (:func:`~judges.text_files.path_text`): a name is stored as text."""
+        folder, a pipe or device, a broken symbolic link, a subtitle file or a Git LFS pointer (a dataset cloned without git-lfs;
+        only a file under 1 KiB, no video, is opened to tell) is a one-line :class:`InputError` saying which. The name is the
+        file's stem, bytes that are not UTF-8 written as ``\\xNN`` (:func:`~judges.text_files.path_text`): a name is stored as text."""
         path = user_path(video)
         if not path.is_file():
             raise InputError(not_a_video_file(path))
         if path.suffix.lower() in SUBTITLE_SUFFIXES:  # no media stream: every media judge would fail on it (clip.Srt too)
             raise InputError(f"{path}: is a subtitle, not a video; give the video beside it ({untagged_stem(path.stem) or path.stem}.mp4...), "
                              "which reads it as its subtitle")
+        if path.stat().st_size < LFS_POINTER_MAX_BYTES:  # refused with the other unusable clips, not by every judge on each
+            check_not_lfs_pointer(path)
         if subtitle is None:
             subtitle = read_sidecar_subtitle(path)
         return cls(name=name or path_text(path.stem), video=path, subtitle=subtitle)

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from judges.errors import InputError
 
-__all__ = ["read_text_file", "check_input_file", "path_text", "user_path", "check_no_zero_bytes", "ZIP_START", "check_not_lfs_pointer"]
+__all__ = ["read_text_file", "check_input_file", "path_text", "user_path", "check_no_zero_bytes", "ZIP_START", "check_not_lfs_pointer",
+           "LFS_POINTER_MAX_BYTES"]
 
 #: How a zip archive (a .npz, an Excel .xlsx) starts: the readers of text files refuse it by these bytes.
 ZIP_START = b"PK\x03\x04"
@@ -20,6 +21,8 @@ ZIP_START = b"PK\x03\x04"
 #: How a Git LFS pointer starts: a clone made without git-lfs holds these small texts in place of its data files
 #: (outputs, wheels, videos), which were then read as a damaged npz, a CSV lacking its columns, undecodable video.
 _LFS_POINTER = b"version https://git-lfs.github.com/spec/"
+#: git-lfs's spec: a pointer file is under 1024 bytes; a smaller file can be one, a larger one cannot
+LFS_POINTER_MAX_BYTES = 1024
 
 
 def check_not_lfs_pointer(path: str | os.PathLike[str], head: bytes | None = None) -> None:

@@ -692,3 +692,20 @@ def test_the_method_every_refused_clip_names_leads_the_error_once():
 def test_a_folder_its_clips_share_is_no_lead_of_the_error(tmp_path):
     with pytest.raises(InputError, match=f"^2 of 2 clips cannot be used .*: {re.escape(str(tmp_path / 'a.mp4'))}: no such"):
         built_clips([tmp_path / "a.mp4", tmp_path / "b.mp4"], Clip.coerce)
+
+
+def test_a_git_lfs_pointer_in_place_of_a_video_is_refused_when_its_clip_is_built(tmp_path):
+    # a dataset cloned without git-lfs: every judge failed on each clip ('cojudge predict' exit 1), though docs/predict.md
+    # said it is refused before any judge runs
+    (tmp_path / "clip.mp4").write_text("version https://git-lfs.github.com/spec/v1\noid sha256:0\nsize 51441\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"clip\.mp4: a Git LFS pointer, not the file itself \(cloned without git-lfs\?\); "
+                                         r"fetch the file \(git lfs pull\) and run again$"):
+        Clip.from_path(tmp_path / "clip.mp4")
+
+
+def test_git_lfs_pointers_in_place_of_videos_are_named_together_before_any_clip_is_judged(tmp_path):
+    for name in ("a.mp4", "b.mp4"):
+        (tmp_path / name).write_text("version https://git-lfs.github.com/spec/v1\noid sha256:0\nsize 9\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"^2 of 2 clips cannot be used \(nothing was judged\).*a\.mp4: a Git LFS pointer.*"
+                                         r"b\.mp4: a Git LFS pointer"):
+        built_clips(sorted(tmp_path.glob("*.mp4")), Clip.from_path)
