@@ -81,6 +81,12 @@ def test_bad_grid_values_are_refused_before_fitting(wheel, grid, message):
         _tune(wheel, StackedVoter(), grid=grid)
 
 
+def test_a_misspelt_grid_parameter_is_refused_naming_the_one_it_is_close_to(wheel):
+    # '--grid lamb=0.5' listed every parameter StackedVoter has, leaving the user to spot lam among eight
+    with pytest.raises(InputError, match=r"StackedVoter has no parameter\(s\) lamb \(did you mean lam\?\), zzz; it has C, decision, lam, "):
+        _tune(wheel, StackedVoter(), grid={"lamb": [0.5], "zzz": [1]})
+
+
 @pytest.mark.parametrize("voter, grid, message", [
     (StackedVoter(), {"threshold": [0.2, 0.4]}, "grid threshold: StackedVoter decides by expected_f, where threshold changes nothing; "
                                                 "tune lam instead, or also grid decision=threshold"),

@@ -101,7 +101,7 @@ def test_a_strategy_named_module_colon_class_or_file_colon_class_builds_that_vot
 
 
 def test_make_voter_given_a_parameter_a_strategy_of_ones_own_lacks_names_it_without_blaming_the_strategys_code(voter_file):
-    with pytest.raises(InputError, match=r"strategy '.*precision_voter\.py:PrecisionVoter': PrecisionVoter has no parameter\(s\) prio; "
+    with pytest.raises(InputError, match=r"strategy '.*precision_voter\.py:PrecisionVoter': PrecisionVoter has no parameter\(s\) prio \(did you mean prior\?\); "
                                          r"it has decision, lam, max_words, prior, threshold$") as caught:
         make_voter(f"{voter_file}:PrecisionVoter", prio=2.0)
     assert "fix the strategy's code" not in str(caught.value)
