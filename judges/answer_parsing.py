@@ -20,8 +20,8 @@ import re
 import unicodedata
 
 from judges.chinese_answer_patterns import (ASPECT_ZH, CLAUSE_ZH, DENIED_ZH, EMOTION_UNSHOWN_ZH, FIELD_ZH, FILLER_ZH, HEDGE_ZH, JOINER_ZH,
-                                           MAX_HAN_PER_LABEL, NUMBERING_ZH, OPENER_ZH, OR_ZH, SENTENCE_LEAD_IN_ZH, STOP_BETWEEN_WORDS_ZH,
-                                           UNSHOWN_ZH, UNSURE_ZH)
+                                           MAX_HAN_PER_LABEL, NUMBERING_ZH, NUMERAL_ZH, OPENER_ZH, OR_ZH, SENTENCE_LEAD_IN_ZH,
+                                           STOP_BETWEEN_WORDS_ZH, UNSHOWN_ZH, UNSURE_ZH, numeral_value)
 from judges.errors import snippet
 from judges.han_characters import HAN_CHARACTER
 from judges.json_answers import json_answer_text
@@ -35,7 +35,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: some answer differently: a verdict records the version that read it (``Verdict.reading``), and a cached one read by
 #: another is read again from its answer (:func:`judges.answers_read_again.read_again`), so words read by an older
 #: parser are never replayed.
-PARSER_VERSION = "2026-11-24.70"
+PARSER_VERSION = "2026-11-24.71"
 
 
 #: A label longer than this many words is a sentence, not an emotion word.
@@ -354,7 +354,7 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
         return [], "empty answer"
     answer = _WHITE_RUN.sub(_one_white, answer)
     answer = answer.replace("\uff1a", ":")  # a full-width colon ("情绪：开心", "Anxious：紧张") reads as a colon
-    answer = _bracketed_numbers(answer)  # "(1) happy (2) sad", "（1）开心（2）难过", "1）happy": "1) happy"
+    answer = _bracketed_numbers(answer)  # "(1) happy (2) sad", "（1）开心（2）难过", "（一）开心", "①开心", "1）happy": "1) happy"
     answer = _FIELD_LINE.sub(_field_on_one_line, answer)  # "Intensity:\nhigh": "Intensity: high"
     # "1、开心 2、难过", "一、开心 二、难过", "1.开心 2.难过": an item on its own line; after a colon on the colon's ("情绪：1、开心 2、难过")
     answer = _numbers_as_lines(answer)
@@ -430,31 +430,42 @@ def _heads_the_answer(head: str) -> bool:
 
 
 _BRACKET = re.compile(r"[()\uff08\uff09]")
-# An item's number in brackets ("(1) happy (2) sad", "（1）开心（2）难过") or before a full-width closing bracket ("1）happy 2）sad"),
-# before a word: read as the "1)" the list rules read ("1) happy 2) sad", "1)开心 2)难过"), with a space before it after a word
-# (_bracketed_numbers). Not one after a digit or bracket ("3(1)"), nor one before no word: a score's remark ("happy (8), sad
+# An item's number in brackets ("(1) happy (2) sad", "（1）开心（2）难过"; a Chinese numeral too, "（一）开心（二）难过", NUMERAL_ZH),
+# circled or of one character (①-⑳, ⑴-⒇, ⒈-⒛: "①开心 ②难过", "① happy ② sad"), or before a full-width closing bracket ("1）happy
+# 2）sad"), before a word: read as the "1)" the list rules read ("1) happy 2) sad", "1)开心 2)难过"), with a space before it after a
+# word (_bracketed_numbers). Not one after a digit or bracket ("3(1)"), nor one before no word: a score's remark ("happy (8), sad
 # (2)", "开心（2）") stays a remark.
-_BRACKETED_NUMBER = re.compile(r"(?<![\d(\uff08])[(\uff08](\d{1,2})[)\uff09](?=[ \t]*[^\W\d_])"
+_BRACKETED_NUMBER = re.compile(r"(?<![\d(\uff08])(?:[(\uff08](\d{1,2}|" + NUMERAL_ZH + r")[)\uff09]|([\u2460-\u249b]))(?=[ \t]*[^\W\d_])"
                                r"|(?:^|(?<=[\s,;:\uff0c\u3001\uff1b]))(\d{1,2})\uff09(?=[ \t]*[^\W\d_])", re.MULTILINE)
 
 
 def _bracketed_numbers(answer: str) -> str:
-    """``answer`` with its items' bracketed numbers as "1)" (_BRACKETED_NUMBER), once a list has begun with a "(1)" where
-    an item begins (the line's start, after a colon or separator): then the later ones after a word number items too
-    ("（1）开心（2）难过" -> "1)开心 2)难过"); without it a bracketed number after a word stays as it is, a remark's ("happy
-    (8) sad", "the default (1) value")."""
+    """``answer`` with its items' bracketed or circled numbers as "1)" (_BRACKETED_NUMBER), once a list has begun with a "(1)"
+    or "①" where an item begins (the line's start, after a colon or separator): then the later ones after a word number items
+    too ("（1）开心（2）难过" -> "1)开心 2)难过", "①开心②难过" the same); without it a bracketed or circled number after a word stays as
+    it is, a remark's ("happy (8) sad", "the default (1) value", "第①步", step ①)."""
     pieces, at, listed = [], 0, False
     for number in _BRACKETED_NUMBER.finditer(answer):
         before = number.start()
         while before and answer[before - 1] in " \t":  # white space runs are one character here: no quadratic walk
             before -= 1
         starts_item = before == 0 or answer[before - 1] in "\n\r:,;\uff0c\u3001\uff1b"
-        listed = listed or (starts_item and number[1] == "1")
-        if number[2] or listed:  # "1）": its bracket as the ASCII one, wherever an item begins
+        value = _item_number(number)
+        listed = listed or (starts_item and value == 1)
+        if number[3] or listed:  # "1）": its bracket as the ASCII one, wherever an item begins
             space = "" if starts_item or before < number.start() else " "
-            pieces += [answer[at:number.start()], f"{space}{number[1] or number[2]})"]
+            pieces += [answer[at:number.start()], f"{space}{value})"]
             at = number.end()
     return "".join(pieces) + answer[at:]
+
+
+def _item_number(number: re.Match[str]) -> int:
+    """The value of a _BRACKETED_NUMBER: its digits, its Chinese numeral's ("（二）" 2) or its circled digit's ("②", "⑵", "⒉": 2;
+    each of the three runs of characters numbers 1 to 20)."""
+    if number[2]:
+        return (ord(number[2]) - 0x2460) % 20 + 1
+    digits = number[1] or number[3]
+    return int(digits) if digits.isdigit() else numeral_value(digits)
 
 
 def _numbers_as_lines(answer: str) -> str:

@@ -12,7 +12,8 @@ import re
 from judges.han_characters import HAN
 
 __all__ = ["ASPECT_ZH", "CLAUSE_ZH", "DENIED_ZH", "EMOTION_UNSHOWN_ZH", "FIELD_ZH", "FILLER_ZH", "HEDGE_ZH", "JOINER_ZH", "MAX_HAN_PER_LABEL",
-           "NUMBERING_ZH", "OPENER_ZH", "OR_ZH", "SENTENCE_LEAD_IN_ZH", "STOP_BETWEEN_WORDS_ZH", "UNSHOWN_ZH", "UNSURE_ZH"]
+           "NUMBERING_ZH", "NUMERAL_ZH", "OPENER_ZH", "OR_ZH", "SENTENCE_LEAD_IN_ZH", "STOP_BETWEEN_WORDS_ZH", "UNSHOWN_ZH", "UNSURE_ZH",
+           "numeral_value"]
 
 # A denied emotion in Chinese: "没有..."/"沒有..." (no ...), "...不明显" (... not evident: "其他情绪不明显" other emotions not
 # evident, "愤怒不明显"), and "无"/"無" only as "(no) emotion", since it begins emotion words too (无奈 helpless, 无聊 bored).
@@ -60,6 +61,19 @@ OPENER_ZH = re.compile("^(?:" + "|".join(sorted(_CONJUNCTIONS_ZH | HEDGE_ZH, key
 # that the first item stays its head's value ("表情：1、微笑 2、眼神明亮" as "表情：微笑" and "眼神明亮", not the head alone a word).
 NUMBERING_ZH = re.compile("(?:^|(?<=[\\s,;\uff0c\u3001\uff1b\u3002])|([:\uff1a])[ \t]*)(?:(?:\\d{1,2}|[\u4e00\u4e8c\u4e09\u56db\u4e94\u516d\u4e03\u516b\u4e5d\u5341]{1,2})"
                           "\u3001[ \t]*(?=[^\\W\\d_])|\\d{1,2}[.)\uff0e\uff09](?=[" + HAN + "]))", re.MULTILINE)
+# A Chinese numeral from 一 (1) to 九十九 (99): an item's number in brackets ("（一）开心（二）难过", read by
+# judges.answer_parsing as "1)开心 2)难过"); numeral_value gives its value.
+NUMERAL_ZH = ("[\u4e8c\u4e09\u56db\u4e94\u516d\u4e03\u516b\u4e5d]?\u5341[\u4e00\u4e8c\u4e09\u56db\u4e94\u516d\u4e03\u516b\u4e5d]?"
+              "|[\u4e00\u4e8c\u4e09\u56db\u4e94\u516d\u4e03\u516b\u4e5d]")
+_DIGITS_ZH = {digit: value for value, digit in enumerate("\u4e00\u4e8c\u4e09\u56db\u4e94\u516d\u4e03\u516b\u4e5d", 1)}
+
+
+def numeral_value(numeral: str) -> int:
+    """The value of a Chinese numeral NUMERAL_ZH matches: "三" 3, "十" 10, "十二" 12, "二十" 20, "二十三" 23."""
+    tens, ten, ones = numeral.rpartition("\u5341")  # 十, ten
+    return (_DIGITS_ZH.get(tens, 1) * 10 if ten else 0) + _DIGITS_ZH.get(ones, 0)
+
+
 # A full stop, Chinese or ASCII, between two Chinese items ("开心。难过。" happy. sad., "开心. 难过.", "1. 开心。2. 难过。"): read as
 # a comma, a list's separator, when no item of the answer is a clause (CLAUSE_ZH; the caller checks): a description's
 # sentences ("她看起来很开心。她在笑。" she looks happy. she laughs.) stay sentences.

@@ -6,7 +6,7 @@ import time
 import pytest
 
 from judges.answer_parsing import verdict_from_answer, without_unfinished_word, words_from_answer
-from judges.chinese_answer_patterns import MAX_HAN_PER_LABEL
+from judges.chinese_answer_patterns import MAX_HAN_PER_LABEL, numeral_value
 
 
 def test_a_comma_list_gives_its_words_lower_cased():
@@ -414,6 +414,38 @@ def test_a_list_numbered_in_brackets_or_with_a_full_width_closing_bracket_gives_
 def test_a_bracketed_number_after_a_word_before_any_bracketed_first_item_is_no_list_number():
     # a list's later numbers are read after a word only once '(1)' opened it where an item begins; this one is a remark
     assert words_from_answer("Only the default (1) value is supported.")[0] == []
+
+
+@pytest.mark.parametrize("answer, words", [("①开心 ②难过", ["开心", "难过"]), ("①开心②难过", ["开心", "难过"]),
+                                           ("① happy ② sad", ["happy", "sad"]), ("①开心\n②难过", ["开心", "难过"]),
+                                           ("情绪：①开心，②难过", ["开心", "难过"]), ("⑴开心⑵难过", ["开心", "难过"]),
+                                           ("⒈ happy ⒉ sad", ["happy", "sad"])])
+def test_a_list_numbered_with_circled_numbers_gives_its_words(answer, words):
+    # '①开心 ②难过' gave one word '①开心 ②难过', '① happy ② sad' was an error and '①开心\n②难过' gave '①开心', '②难过'
+    assert words_from_answer(answer) == (words, None)
+
+
+@pytest.mark.parametrize("answer", ["第①步 打开电脑\n第②步 登录账号", "开心①，难过②"])
+def test_a_circled_number_inside_prose_is_no_list_number(answer):
+    # a step's number (第①步, step ①) or a note's mark after a word stays in its text, as a bracketed one after a word does
+    assert "①" in "".join(words_from_answer(answer)[0])
+
+
+@pytest.mark.parametrize("answer", ["（一）开心（二）难过", "(一)开心(二)难过", "情绪：（一）开心（二）难过", "（一） 开心 （二） 难过"])
+def test_a_list_numbered_with_chinese_numerals_in_brackets_gives_its_words(answer):
+    # '（一）开心（二）难过' was an error, where '（1）开心（2）难过' gives both
+    assert words_from_answer(answer) == (["开心", "难过"], None)
+
+
+@pytest.mark.parametrize("answer, words", [("（１）开心（２）难过", ["开心", "难过"]), ("(01) happy (02) sad", ["happy", "sad"])])
+def test_a_list_numbered_in_brackets_with_full_width_or_zero_padded_digits_gives_its_words(answer, words):
+    # its first number was not read as 1 (the text '１', '01'): an error, or one word 'happy sad'
+    assert words_from_answer(answer) == (words, None)
+
+
+@pytest.mark.parametrize("numeral, value", [("一", 1), ("九", 9), ("十", 10), ("十二", 12), ("二十", 20), ("九十九", 99)])
+def test_a_chinese_numeral_numbering_an_item_has_its_value(numeral, value):
+    assert numeral_value(numeral) == value
 
 
 @pytest.mark.parametrize("answer", ["开心（强度 3）紧张", "开心（得分 8）难过（得分 2）", "开心 (score 8)难过"])
