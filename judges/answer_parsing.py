@@ -260,10 +260,11 @@ _DENIED = re.compile(r"^(?:not|no|none|never|neither|nor|without|nobody|nothing)
 # No denial: "not only happy but also proud", "not just happy", "no doubt happy", "without a doubt happy" say the word.
 _AFFIRMED = re.compile(r"^(?:not (?:only|just|merely|simply)|no doubt|without (?:(?:a|any) )?doubt)\s+")
 _LAST_ITEM = re.compile(r"[^,;/\n\uff0c\u3001\uff1b]*$")
-# Separators models use beside commas and lines: "happy | sad", "happy + sad", inline numbering "1. happy 2. sad" ("1.happy 2.sad"), a
+# Separators models use beside commas and lines: "happy | sad", "happy + sad", inline numbering "1. happy 2. sad" ("1.happy 2.sad";
+# with the "and" or "or" before it: "1) happy and 2) sad", no word "happy and"), a
 # spaced dash ("surprise – shock", "surprise - shock", "surprise -- shock"; not "light-hearted"). "frustrated -> angry", "frustrated → angry":
 # two words; "happy and/or sad": "happy or sad".
-_OTHER_SEPARATORS = re.compile(r"\s*[|\u2022\u00b7]\s*|\s+(?:[+\u2013\u2014-]|--)\s+|(?<=[^\W\d_])\s+\d{1,2}[.)](?:\s+|(?=[^\W\d_]))"
+_OTHER_SEPARATORS = re.compile(r"\s*[|\u2022\u00b7]\s*|\s+(?:[+\u2013\u2014-]|--)\s+|(?<=[^\W\d_])(?:\s+(?i:and|or))?\s+\d{1,2}[.)](?:\s+|(?=[^\W\d_]))"
                                r"|\s*(?:->|=>|[\u2192\u21d2])\s*")
 _AND_OR = re.compile(r"\s+and/or\s+", re.IGNORECASE)
 # A spaced hyphen or dash opening an item's value ("Happy - yes", "Mood - happy", "Sad – no", "The boy's mood - happy"), which reads as a

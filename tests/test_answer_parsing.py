@@ -411,6 +411,14 @@ def test_a_list_numbered_in_brackets_or_with_a_full_width_closing_bracket_gives_
     assert words_from_answer(answer) == (words, None)
 
 
+@pytest.mark.parametrize("answer", ["(1) happy and (2) sad", "Emotions: (1) happy and (2) sad", "1) happy and 2) sad",
+                                    "1. happy and 2. sad", "1) happy or 2) sad"])
+def test_an_and_or_or_before_an_inline_list_number_joins_the_items_and_is_no_part_of_a_word(answer):
+    # 'happy and' was a word: at 67679cf of '1) happy and 2) sad' only, and since the bracketed numbers of parser round 6
+    # read '(1) happy and (2) sad' (which gave happy, sad) as it, of that too
+    assert words_from_answer(answer) == (["happy", "sad"], None)
+
+
 def test_a_bracketed_number_after_a_word_before_any_bracketed_first_item_is_no_list_number():
     # a list's later numbers are read after a word only once '(1)' opened it where an item begins; this one is a remark
     assert words_from_answer("Only the default (1) value is supported.")[0] == []
