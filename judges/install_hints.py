@@ -37,12 +37,14 @@ def install_hint(extra: str) -> str:
 
 def _installed_from() -> Path | None:
     """The local folder or file (wheel, sdist) pip installed the distribution from, as its ``direct_url.json``
-    records it (PEP 610), when it still exists; None for an install from an index or a URL, or with no record."""
+    records it (PEP 610), when it still exists; None for an install from an index or a URL, or with no record, and for one
+    whose recorded folder or file is not the project itself: a Git repository's (``git+file:///srv/merov.git``, maybe bare)
+    or an archive's holding it in a subdirectory."""
     try:
         record = json.loads(metadata.distribution("merov-cojudge").read_text("direct_url.json") or "null")
     except (metadata.PackageNotFoundError, ValueError):
         return None
-    url = record.get("url") if isinstance(record, dict) else None
+    url = record.get("url") if isinstance(record, dict) and "vcs_info" not in record and "subdirectory" not in record else None
     if not isinstance(url, str) or urlparse(url).scheme != "file":
         return None
     source = Path(url2pathname(urlparse(url).path))

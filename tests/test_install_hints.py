@@ -109,3 +109,15 @@ def test_hint_without_a_local_source_recorded_names_the_wheel(monkeypatch: pytes
 def test_hint_whose_recorded_folder_is_gone_names_the_wheel(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     hints = _installed_with(monkeypatch, json.dumps({"url": (tmp_path / "gone").as_uri(), "dir_info": {}}))
     assert "the wheel this was installed from" in hints.install_hint("cpu")
+
+
+@pytest.mark.parametrize("extra_record", [{"vcs_info": {"vcs": "git", "commit_id": "5c259db509a2873448c59106bac08be0fa1cd675"}},
+                                          {"archive_info": {}, "subdirectory": "merov"}], ids=["git", "subdirectory"])
+def test_hint_after_an_install_whose_recorded_folder_is_not_the_project_names_the_wheel(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                                                        extra_record: dict) -> None:
+    # pip install git+file:///srv/merov.git records the bare repository, and an install from a subdirectory the archive
+    # holding it: 'pip install /srv/merov.git[ray]' is "not installable. Neither 'setup.py' nor 'pyproject.toml' found"
+    source = tmp_path / "merov.git"
+    source.mkdir()
+    hints = _installed_with(monkeypatch, json.dumps({"url": source.as_uri(), **extra_record}))
+    assert "the wheel this was installed from" in hints.install_hint("ray")
