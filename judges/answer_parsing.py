@@ -20,8 +20,8 @@ import re
 import unicodedata
 
 from judges.chinese_answer_patterns import (ASPECT_ZH, CLAUSE_ZH, DENIED_ZH, EMOTION_UNSHOWN_ZH, FIELD_ZH, FILLER_ZH, HEDGE_ZH, JOINER_ZH,
-                                           MAX_HAN_PER_LABEL, NUMBERING_ZH, NUMERAL_ZH, OPENER_ZH, OR_ZH, SENTENCE_LEAD_IN_ZH,
-                                           STOP_BETWEEN_WORDS_ZH, UNSHOWN_ZH, UNSURE_ZH, numeral_value)
+                                           MAX_HAN_BY_STOP, MAX_HAN_PER_LABEL, NUMBERING_ZH, NUMERAL_ZH, OPENER_ZH, OR_ZH,
+                                           SENTENCE_LEAD_IN_ZH, STOP_BETWEEN_WORDS_ZH, UNSHOWN_ZH, UNSURE_ZH, numeral_value)
 from judges.errors import snippet
 from judges.han_characters import HAN_CHARACTER
 from judges.json_answers import json_answer_text
@@ -35,7 +35,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: some answer differently: a verdict records the version that read it (``Verdict.reading``), and a cached one read by
 #: another is read again from its answer (:func:`judges.answers_read_again.read_again`), so words read by an older
 #: parser are never replayed.
-PARSER_VERSION = "2026-11-24.71"
+PARSER_VERSION = "2026-11-24.72"
 
 
 #: A label longer than this many words is a sentence, not an emotion word.
@@ -597,7 +597,8 @@ def _read_list(body: str) -> tuple[list[str], int, int]:
     words: list[str] = []
     seen: set[str] = set()
     rejected = denied = 0
-    if not CLAUSE_ZH.search(body):  # "开心。难过": a list; "她看起来很开心。她在笑。" (she looks happy. she laughs.): sentences
+    # "开心。难过": a list; "她看起来很开心。她在笑。" (she looks happy. she laughs.), "开心。原因是笑容。": sentences
+    if not CLAUSE_ZH.search(body) and _stops_part_words(body):
         body = STOP_BETWEEN_WORDS_ZH.sub("\uff0c", body)
     for part in [part for item in parse_labels(body) for part in _around_colon(_FIELD.sub("", item))]:
         if _NOT_A_LABEL.match(part.replace("\u2019", "'")):  # a clause: "the person is happy and relieved" is no list
@@ -668,6 +669,19 @@ def _head_noun(head: str) -> str:
     """The last word of a line's head, lower-cased, which says what the head names: "Confidence level" -> "level",
     "Primary mood" -> "mood"."""
     return re.split(r"[ '-]", head.lower())[-1]
+
+
+_ITEM_SEPARATOR = re.compile("[,;:\n\uff0c\u3001\uff1b]")
+
+
+def _stops_part_words(body: str) -> bool:
+    """Whether each full stop between Chinese words (STOP_BETWEEN_WORDS_ZH) parts items of a word's length (MAX_HAN_BY_STOP),
+    a denial or a non-answer ("开心。难过。", "平静。没有特别的情绪波动。"), not a sentence ("开心。原因是笑容。" happy. the reason is
+    the smile.), which such a full stop ends."""
+    pieces = STOP_BETWEEN_WORDS_ZH.split(body)
+    items = [_LIST_NUMBER.sub("", item.strip()) for before, after in zip(pieces, pieces[1:])
+             for item in (_ITEM_SEPARATOR.split(before)[-1], _ITEM_SEPARATOR.split(after, maxsplit=1)[0])]  # "1. 开心。2. 难过"
+    return all(len(OPENER_ZH.sub("", item)) <= MAX_HAN_BY_STOP or DENIED_ZH.match(item) or UNSURE_ZH.match(item) for item in items)
 
 
 def _pieces(part: str) -> list[str]:

@@ -12,8 +12,8 @@ import re
 from judges.han_characters import HAN
 
 __all__ = ["ASPECT_ZH", "CLAUSE_ZH", "DENIED_ZH", "EMOTION_UNSHOWN_ZH", "FIELD_ZH", "FILLER_ZH", "HEDGE_ZH", "JOINER_ZH", "MAX_HAN_PER_LABEL",
-           "NUMBERING_ZH", "NUMERAL_ZH", "OPENER_ZH", "OR_ZH", "SENTENCE_LEAD_IN_ZH", "STOP_BETWEEN_WORDS_ZH", "UNSHOWN_ZH", "UNSURE_ZH",
-           "numeral_value"]
+           "MAX_HAN_BY_STOP", "NUMBERING_ZH", "NUMERAL_ZH", "OPENER_ZH", "OR_ZH", "SENTENCE_LEAD_IN_ZH", "STOP_BETWEEN_WORDS_ZH", "UNSHOWN_ZH",
+           "UNSURE_ZH", "numeral_value"]
 
 # A denied emotion in Chinese: "没有..."/"沒有..." (no ...), "...不明显" (... not evident: "其他情绪不明显" other emotions not
 # evident, "愤怒不明显"), and "无"/"無" only as "(no) emotion", since it begins emotion words too (无奈 helpless, 无聊 bored).
@@ -75,9 +75,15 @@ def numeral_value(numeral: str) -> int:
 
 
 # A full stop, Chinese or ASCII, between two Chinese items ("开心。难过。" happy. sad., "开心. 难过.", "1. 开心。2. 难过。"): read as
-# a comma, a list's separator, when no item of the answer is a clause (CLAUSE_ZH; the caller checks): a description's
-# sentences ("她看起来很开心。她在笑。" she looks happy. she laughs.) stay sentences.
+# a comma, a list's separator, when no item of the answer is a clause (CLAUSE_ZH) and each it parts is a word's length
+# (MAX_HAN_BY_STOP; the caller checks both): a description's sentences ("她看起来很开心。她在笑。" she looks happy. she laughs.,
+# "开心。原因是笑容。") stay sentences.
 STOP_BETWEEN_WORDS_ZH = re.compile("(?<=[" + HAN + "])[ \t]*[\u3002.][ \t]*(?=[" + HAN + "]|\\d{1,2}[.)][ \t]*[" + HAN + "])")
+#: The longest item a full stop between words (STOP_BETWEEN_WORDS_ZH) ends or begins in a list: a word's length ("开心", "有点紧张",
+#: "心烦意乱"); a longer one is a sentence ("原因是笑容" the reason is the smile, "视频中有笑声" the video has laughter), unless a denial.
+#: The cost: a longer graded word ("有一点紧张。开心。", "非常非常开心。难过。") leaves the answer an error, as before full stops
+#: parted words; with a comma it reads.
+MAX_HAN_BY_STOP = 4
 # A Chinese lead-in sentence without a colon ("情绪是开心和兴奋", "这个人的情绪是开心"): as judges.answer_parsing's English one.
 SENTENCE_LEAD_IN_ZH = re.compile("^[" + HAN + "]{0,6}?(?:\u60c5\u7eea|\u60c5\u7dd2|\u60c5\u611f)(?:\u4e3b\u8981)?(?:\u662f|\u4e3a|\u70ba)")
 #: A Chinese item longer than this many characters is a sentence ("这个人看起来很开心"), not an emotion word.

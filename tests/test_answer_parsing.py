@@ -482,6 +482,22 @@ def test_a_chinese_description_in_sentences_parted_by_full_stops_is_no_list_of_w
     assert words == [] and error.startswith("unparseable answer")
 
 
+@pytest.mark.parametrize("answer", ["开心。原因是笑容。", "情绪：开心。原因是笑容。", "开心。视频中有笑声。", "开心。根据视频判断。",
+                                    "难过。请注意这只是推测。"])
+def test_a_chinese_word_then_a_sentence_with_no_clause_marker_after_a_full_stop_is_no_list_of_words(answer):
+    # since full stops between Chinese words read as commas, these gave a sentence as a word (原因是笑容 'the reason is the
+    # smile', 视频中有笑声 'the video has laughter'); at 67679cf, as here, an error: a full stop ends a sentence, and what it
+    # parts is read as words only when each is a word's length (or a denial: '平静。没有特别的情绪波动。' still gives 平静)
+    words, error = words_from_answer(answer)
+    assert words == [] and error.startswith("unparseable answer")
+
+
+@pytest.mark.parametrize("answer, words", [("平静。没有特别的情绪波动。", ["平静"]), ("开心。无法确定其他情绪。", ["开心"]),
+                                           ("开心。可能有点紧张。", ["开心", "有点紧张"]), ("心烦意乱。难过。", ["心烦意乱", "难过"])])
+def test_chinese_words_of_a_word_s_length_or_a_denial_parted_by_full_stops_are_read(answer, words):
+    assert words_from_answer(answer) == (words, None)
+
+
 @pytest.mark.parametrize("answer", ["主持人 微笑着 介绍 嘉宾", "主持人微笑着介绍嘉宾"])
 def test_a_chinese_description_parted_by_spaces_is_no_list_of_words(answer):
     # parting Chinese at its spaces ('开心 难过': 开心, 难过) read such a description (the host introduces the guests, smiling)
