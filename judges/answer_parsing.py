@@ -35,7 +35,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: some answer differently: a verdict records the version that read it (``Verdict.reading``), and a cached one read by
 #: another is read again from its answer (:func:`judges.answers_read_again.read_again`), so words read by an older
 #: parser are never replayed.
-PARSER_VERSION = "2026-11-24.72"
+PARSER_VERSION = "2026-11-24.73"
 
 
 #: A label longer than this many words is a sentence, not an emotion word.
@@ -127,11 +127,13 @@ _HEDGE = re.compile(r"^(?:" + "|".join(sorted(_HEDGE_ALONE, key=lambda word: (-l
                     + r"|overall|rather|instead|just|only|(?:al)?though|either|something like"
                     r"|(?:seems|appears|looks)(?: to be)?"
                     r"|(?:an? )?(?:sense|feelings?|hint|touch|tinge|trace|note|mix|mixture|combination|blend) of|of)\s+")
-# A time ending a lead-in's list ("I feel happy now", "She seems calm for now", "The emotions are tense and sad at the moment"):
-# when the words are felt, no part of the last; only there, since in a sentence ("... is feeling angry, frustrated, or
-# surprised at the moment") it would make the last of its phrases a word.
-_NOW = re.compile(r"(?<=[^\W\d_])[ \t]+(?:(?:right|for)[ \t]+now|at[ \t]+(?:the|this)[ \t]+moment|currently)$"
-                  r"|(?<=[^\W\d_])(?<!\bright)(?<!\bfor)[ \t]+now$", re.IGNORECASE)
+# A time ending a lead-in's list ("I feel happy now", "She seems calm for now", "sad even now", "The emotions are tense and sad
+# at the moment"): when the words are felt, no part of the last; only there, since in a sentence ("... is feeling angry,
+# frustrated, or surprised at the moment") it would make the last of its phrases a word. A word before "now" that makes
+# the time with it goes with it ("calm by now": calm, not "calm by").
+_BEFORE_NOW = ("right", "for", "just", "even", "still", "by", "until", "till")
+_NOW = re.compile(r"(?<=[^\W\d_])[ \t]+(?:(?:" + "|".join(_BEFORE_NOW) + r")[ \t]+now|at[ \t]+(?:the|this)[ \t]+moment|currently)$"
+                  r"|(?<=[^\W\d_])" + "".join(rf"(?<!\b{word})" for word in _BEFORE_NOW) + r"[ \t]+now$", re.IGNORECASE)
 # An intensity before a word ("a little bit nervous"): part of the word, but not counted against MAX_WORDS_PER_LABEL.
 _GRADE = re.compile(r"^(?:a (?:little )?bit|a little|a tad|slightly|somewhat|very|quite|really|extremely|deeply|mildly|fairly"
                     r"|pretty|so|too)\s+")
