@@ -14,6 +14,7 @@ from html.entities import html5 as html5_entities
 from pathlib import Path
 
 from judges.errors import InputError
+from judges.text_files import check_not_lfs_pointer
 from judges.user_warnings import warn_user
 
 __all__ = ["SUBTITLE_SUFFIXES", "SubtitleTag", "read_sidecar_subtitle", "read_subtitle_file", "sidecar_subtitle_path", "sidecar_subtitle_paths",
@@ -283,11 +284,13 @@ def read_subtitle_file(path: Path, what: str = "subtitle") -> str | None:
     "Unicode", Windows subtitle editors'), nor Chinese in GBK/GB18030, the encoding of many Chinese subtitles (MER's clips
     are Chinese), or Big5. UTF-16 without the mark is not read (its zero bytes are not text; its byte order is not guessed), nor
     UTF-32, which ffmpeg's subtitle reader does not take either (its mark reads as UTF-16's, then a zero character). A file that
-    cannot be read (its permissions) is a one-line :class:`InputError` naming it as ``what``."""
+    cannot be read (its permissions) is a one-line :class:`InputError` naming it as ``what``, and so is a Git LFS pointer (the
+    videos fetched, not their subtitles): its text is no speech."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read the {what} ({exc.strerror or exc}); check you may read it (its permissions)") from None
+    check_not_lfs_pointer(path, data)
     try:
         # UTF-16 by its byte-order mark, as ffmpeg's subtitle reader takes it: the mark tells the byte order, and is dropped
         text = data.decode("utf-16") if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else data.decode("utf-8-sig")

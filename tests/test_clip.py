@@ -709,3 +709,13 @@ def test_git_lfs_pointers_in_place_of_videos_are_named_together_before_any_clip_
     with pytest.raises(InputError, match=r"^2 of 2 clips cannot be used \(nothing was judged\).*a\.mp4: a Git LFS pointer.*"
                                          r"b\.mp4: a Git LFS pointer"):
         built_clips(sorted(tmp_path.glob("*.mp4")), Clip.from_path)
+
+
+def test_a_git_lfs_pointer_in_place_of_a_videos_subtitle_is_refused_when_its_clip_is_built(tmp_path):
+    # the videos fetched, not their subtitles (git lfs pull --include='*.mp4'): the pointer's text was the clip's subtitle,
+    # 'version https://git-lfs.github.com/spec/v1 oid sha256:0 size 51441', given to every judge as what is said
+    (tmp_path / "clip.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(2048))
+    (tmp_path / "clip.srt").write_text("version https://git-lfs.github.com/spec/v1\noid sha256:0\nsize 51441\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"clip\.srt: a Git LFS pointer, not the file itself \(cloned without git-lfs\?\); "
+                                         r"fetch the file \(git lfs pull\) and run again$"):
+        Clip.from_path(tmp_path / "clip.mp4")
