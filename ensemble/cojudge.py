@@ -91,7 +91,8 @@ def _failures_warning(verdicts: Mapping[str, Mapping[str, Verdict]], names: Sequ
     if not failed:
         return None
     every = JudgeFailures("", [verdict for judge in failed for verdict in judge.failures])
-    what, shown = every.asked_again(cached, "retry_failed=True"), every.shown
+    # verdicts, not clips, counted: several judges may fail on one clip
+    what, shown = every.asked_again(cached, "retry_failed=True", " verdict(s)"), every.shown
     clips = {verdict.clip for verdict in every.failures}
     # a clip every judge failed on is not fused without them: its prediction carries an error and no words, not a guess
     unanswered = sum(all(clip in per and not per[clip].ok for per in verdicts.values()) for clip in clips)

@@ -27,15 +27,16 @@ class JudgeFailures:
         """The failure to quote: one the next run asks again, if any (a server down says so), else the first."""
         return next((verdict for verdict in self.failures if verdict.transient), self.failures[0])
 
-    def asked_again(self, cached: bool, retry: str) -> list[str]:
-        """With a cache, which failures the next run asks again and which ``retry`` (how to ask, e.g. "--retry-failed")
-        does; without one, nothing is kept, so nothing to say."""
+    def asked_again(self, cached: bool, retry: str, counted: str = "") -> list[str]:
+        """With a cache, how many failures the next run asks again and how many ``retry`` (how to ask, e.g. "--retry-failed")
+        does, ``counted`` after each count (" verdict(s)" where a count of clips is said beside it); without one, nothing
+        is kept, so nothing to say."""
         if not cached:
             return []
         transient = sum(verdict.transient for verdict in self.failures)
         kept = len(self.failures) - transient
-        return ([f"{transient} not cached: the next run asks again"] if transient else []) + (
-            [f"{kept} cached: {retry} asks again"] if kept else [])
+        return ([f"{transient}{counted} not cached: the next run asks again"] if transient else []) + (
+            [f"{kept}{counted} cached: {retry} asks again"] if kept else [])
 
 
 def judge_failures(verdicts: Mapping[str, Mapping[str, Verdict]], names: Sequence[str]) -> list[JudgeFailures]:

@@ -471,7 +471,7 @@ def test_predict_many_warns_once_naming_the_judges_that_failed_on_some_clips_and
         warnings.simplefilter("always")
         cojudge.predict_many(list(labels))
     assert [(w.category, str(w.message)) for w in caught] == [(JudgeFailureWarning, (
-        "judge(s) failed on 4 of 8 clip(s): lazy on 4 (4 cached: retry_failed=True asks again); of those, 4 fused without "
+        "judge(s) failed on 4 of 8 clip(s): lazy on 4 (4 verdict(s) cached: retry_failed=True asks again); of those, 4 fused without "
         "them; e.g. c4: no stored output for 'c4'; list each failure with {j: {c: v.error for c, v in per.items() if not v.ok} "
         "for j, per in cojudge.last_verdicts_.items()}"))]
 
