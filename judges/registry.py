@@ -177,8 +177,8 @@ def build_judge(type_name: str, **params: Any) -> Judge:
 
 
 def _close_quietly(judge: Judge) -> None:
-    """Close a judge built for nothing (refused): its model or server released, as judges_from_config does; the refusal is
-    the error to report, not one of its close()."""
+    """Close a judge built for nothing (refused, or built before an error stopped the build of a config): its model or
+    server released; that error is the one to report, not one of its close()."""
     with contextlib.suppress(Exception):
         judge.close()
 
@@ -465,8 +465,7 @@ def judges_from_config(path: str | Path) -> list[Judge]:
         refuse_repeated_names([j.name for j in judges], [entry.get("name") for entry in entries], f"{path}: ")
     except BaseException:  # the judges built so far hold models (GPU memory) or servers: release them
         for judge in judges:
-            with contextlib.suppress(Exception):  # the error that stopped the build is the one to report
-                judge.close()
+            _close_quietly(judge)
         raise
     return judges
 
