@@ -104,7 +104,8 @@ def run_judges_ray(
     connect(address, num_cpus)
     _check_resources(plans)
     identities = _identify(plans)
-    # as the local runner says it: the names as the config gave them (none: the type's; a name a judge tidied)
+    # worded as the local backend's (judges_from_config; run_judges for Judge objects): the names as the config gave them
+    # (none: the type's; a name a judge tidied)
     refuse_repeated_names([name for name, _ in identities],
                           [plan.source.name if isinstance(plan.source, Judge) else plan.source.get("name") for plan in plans],
                           f"{judge_configs}: " if isinstance(judge_configs, (str, Path)) else "")

@@ -351,7 +351,7 @@ def test_repeated_judge_names_are_refused(ray_cluster):
         run_judges_ray(twins, ["c1"], progress=False)
 
 
-def test_judges_of_a_config_left_to_one_default_name_are_refused_as_the_local_runner_refuses_them(ray_cluster, tmp_path):
+def test_judges_of_a_config_left_to_one_default_name_are_refused_as_judges_from_config_refuses_them(ray_cluster, tmp_path):
     # the Ray runner said 'judge names must be unique; repeated: text-lexicon', neither the file nor that no name was given
     from judges.registry import judges_from_config
 
