@@ -31,8 +31,9 @@ __all__ = ["CoJudge", "JudgeFailureWarning", "verdicts_to_outputs"]
 
 
 class JudgeFailureWarning(UserWarning):
-    """Judges failed on some clips of a ``CoJudge.predict``/``predict_many`` call, which fused those clips without them:
-    one warning per call (``warnings.filterwarnings("ignore", category=JudgeFailureWarning)`` silences it)."""
+    """Judges failed on some clips of a ``CoJudge.predict``/``predict_many`` call, which fused those clips without them (a
+    clip no judge answered is not fused: it carries an error): one warning per call
+    (``warnings.filterwarnings("ignore", category=JudgeFailureWarning)`` silences it)."""
 
 
 def verdicts_to_outputs(verdicts: Mapping[str, Mapping[str, Verdict]]) -> dict[str, dict[str, list[str] | None]]:
@@ -85,8 +86,9 @@ def _judges(judges: Any, method: str) -> list[Judge]:
 
 def _failures_warning(verdicts: Mapping[str, Mapping[str, Verdict]], names: Sequence[str], cached: bool) -> str | None:
     """The one warning of a predict call on ``names`` whose ``verdicts`` hold failures, worded as ``cojudge predict``'s
-    (each judge and on how many clips it failed, which of them the next run asks again, one clip's error), with how to list
-    them all; None when every judge answered every clip."""
+    (on how many clips judges failed and each judge on how many, with a cache how many of the failed verdicts the next run
+    asks again, how many of the clips were fused without them and how many no judge answered, one clip's error), with how
+    to list them all; None when every judge answered every clip."""
     failed = judge_failures(verdicts, names)
     if not failed:
         return None

@@ -12,7 +12,8 @@ __all__ = ["JudgeFailures", "judge_failures"]
 
 @dataclass(frozen=True)
 class JudgeFailures:
-    """One judge's failed verdicts on a run's clips, in the clips' order (never empty).
+    """One judge's failed verdicts on a run's clips, in the clips' order (never empty); ``judge`` "" for several judges'
+    together, as ``CoJudge``'s one warning counts them.
 
     >>> bad = Verdict.failed("a", "c2", "server down", transient=True)
     >>> [f.judge for f in judge_failures({"a": {"c1": Verdict("a", "c1", words=["happy"]), "c2": bad}}, ["c1", "c2"])]
