@@ -59,6 +59,16 @@ class CountingJudge(Judge):
         return {**super().cache_identity(), "prompt_version": self.prompt_version}
 
 
+class RaisesOnSeveral:
+    """Mixed in before a judge class: raises on a batch of several clips (before the judge sees it), so the runner judges
+    them again one by one."""
+
+    def judge_batch(self, clips):
+        if len(clips) > 1:
+            raise RuntimeError("batch too large")
+        return super().judge_batch(clips)
+
+
 class MarkingJudge(CountingJudge):
     """A CountingJudge that also appends "<clip> <pid>" to a file per call, seen across processes."""
 
@@ -72,13 +82,8 @@ class MarkingJudge(CountingJudge):
         return super().judge_batch(clips)
 
 
-class MarkingAloneJudge(MarkingJudge):
+class MarkingAloneJudge(RaisesOnSeveral, MarkingJudge):
     """A MarkingJudge that raises on a batch of several clips (before marking them): it judges them only one by one."""
-
-    def judge_batch(self, clips):
-        if len(clips) > 1:
-            raise RuntimeError("batch too large")
-        return super().judge_batch(clips)
 
 
 class RaisingJudge(CountingJudge):
@@ -140,28 +145,8 @@ class HeldJudge(CountingJudge):
         return super().judge_batch(clips)
 
 
-class HeldAloneJudge(HeldJudge):
+class HeldAloneJudge(RaisesOnSeveral, HeldJudge):
     """Raises on a batch of several clips; holds each clip judged alone until ``release`` is set (at most 10 s)."""
-
-    def judge_batch(self, clips):
-        if len(clips) > 1:
-            raise RuntimeError("batch too large")
-        return super().judge_batch(clips)
-
-
-class InterruptedAloneJudge(CountingJudge):
-    """Raises on a batch of several clips; judging them alone, behaves like Ctrl-C once it has judged ``interrupt_after``."""
-
-    def __init__(self, name: str, interrupt_after: int | None):
-        super().__init__(name)
-        self.interrupt_after = interrupt_after
-
-    def judge_batch(self, clips):
-        if len(clips) > 1:
-            raise RuntimeError("batch too large")
-        if len(self.calls) == self.interrupt_after:
-            raise KeyboardInterrupt
-        return super().judge_batch(clips)
 
 
 class InterruptibleJudge(CountingJudge):
@@ -175,6 +160,10 @@ class InterruptibleJudge(CountingJudge):
         if len(self.calls) == self.interrupt_after:
             raise KeyboardInterrupt
         return super().judge_batch(clips)
+
+
+class InterruptedAloneJudge(RaisesOnSeveral, InterruptibleJudge):
+    """Raises on a batch of several clips; judging them alone, behaves like Ctrl-C once it has judged ``interrupt_after``."""
 
 
 class PeakJudge(CountingJudge):
@@ -297,16 +286,6 @@ def test_the_progress_bar_moves_clip_by_clip_while_a_batch_is_judged_again_one_b
     monkeypatch.setattr(RecordingBar, "counts", [])
     run_judges([CrashingJudge("j", fail_on=("s2",))], CLIPS, progress=True, batch_size=3)
     assert RecordingBar.counts == [0, 1, 2, 3]  # none cached, then each clip as it is judged
-
-
-def test_the_clips_of_a_batch_judged_one_by_one_before_an_interrupt_are_stored_and_not_judged_again(cache_path):
-    # the pass's verdicts were stored with the whole batch: an interrupt (or a kill) lost every clip it had judged
-    with pytest.raises(KeyboardInterrupt):
-        run_judges([InterruptedAloneJudge("j", interrupt_after=2)], CLIPS, cache=cache_path, progress=False, batch_size=3)
-    resumed = InterruptedAloneJudge("j", interrupt_after=None)
-    out = run_judges([resumed], CLIPS, cache=cache_path, progress=False, batch_size=3)
-    assert resumed.calls == ["s3"]
-    assert all(verdict.ok for verdict in out["j"].values())
 
 
 def _release_held(release: threading.Event) -> None:
@@ -725,11 +704,14 @@ def test_a_cache_that_is_neither_a_cache_nor_a_path_is_an_input_error():
         run_judges([CountingJudge("j")], CLIPS, cache=5, progress=False)
 
 
-def test_an_interrupt_leaves_the_cache_consistent_and_resumable(cache_path):
+@pytest.mark.parametrize("judge, batch_size", [(InterruptibleJudge, 1), (InterruptedAloneJudge, 3)], ids=["by-batch", "clip-by-clip-pass"])
+def test_an_interrupt_leaves_the_cache_consistent_and_resumable(cache_path, judge, batch_size):
+    # clip-by-clip-pass: the clips of a batch judged again one by one before the interrupt are stored, not judged again
+    # (they were stored with the whole batch: an interrupt, or a kill, lost every clip the pass had judged)
     with pytest.raises(KeyboardInterrupt):
-        run_judges([InterruptibleJudge("j", interrupt_after=2)], CLIPS, cache=cache_path, progress=False, batch_size=1)
-    resumed = InterruptibleJudge("j", interrupt_after=None)
-    out = run_judges([resumed], CLIPS, cache=cache_path, progress=False, batch_size=1)
+        run_judges([judge("j", interrupt_after=2)], CLIPS, cache=cache_path, progress=False, batch_size=batch_size)
+    resumed = judge("j", interrupt_after=None)
+    out = run_judges([resumed], CLIPS, cache=cache_path, progress=False, batch_size=batch_size)
     assert resumed.calls == ["s3"]
     assert all(verdict.ok for verdict in out["j"].values())
 
