@@ -646,12 +646,12 @@ def test_a_pipe_or_device_given_as_a_video_is_a_one_line_error_naming_it(capsys,
     assert f"{item}: is a {kind}, not a video file; " in one_line_error(capsys, item)
 
 
-
 def test_a_git_lfs_pointer_given_as_a_video_is_a_one_line_error_before_any_judge_runs(capsys, tmp_path):
-    # each judge failed on it ('lfs.mp4: a Git LFS pointer ...' per judge, exit 1), though docs/predict.md said exit 2 up front
+    # each judge failed on it ('clip.mp4: a Git LFS pointer ...' per judge, exit 1), though docs/predict.md said exit 2 up front
     (tmp_path / "clip.mp4").write_text("version https://git-lfs.github.com/spec/v1\noid sha256:0\nsize 51441\n", encoding="utf-8")
     assert one_line_error(capsys, tmp_path / "clip.mp4").startswith(
         f"cojudge predict: error: {tmp_path / 'clip.mp4'}: a Git LFS pointer, not the file itself (cloned without git-lfs?)")
+
 
 def test_a_given_subtitle_is_read_instead_of_those_beside_the_video_which_are_not_read(tmp_path):
     # a clip.srt in Latin-1 beside clip.mp4 stopped the run ('not UTF-8 text'), though --subtitle gave the one to read
