@@ -1072,7 +1072,8 @@ def test_both_before_words_joined_by_and_is_no_part_of_the_first_word(answer, wo
 
 
 def test_both_as_the_subject_of_a_sentence_is_not_dropped_as_before_a_word():
-    # 'both' before more than one word is a subject ('Both men seem tired'): dropped, the sentence read as words
+    # 'both' before more than one word is a subject ('Both men seem tired'), kept: dropped as before a word, it made the
+    # sentence the words 'men seem tired' and bored
     words, error = words_from_answer("Both men seem tired and bored, with their heads down")
     assert words == [] and error.startswith("unparseable answer:")
 
