@@ -54,18 +54,19 @@ HEDGE_ZH = frozenset({"\u53ef\u80fd", "\u53ef\u80fd\u662f", "\u4e5f\u8bb8", "\u4
 FILLER_ZH = _CONJUNCTIONS_ZH | {"\u4ee5\u53ca", "\u6216\u8005", "\u548c", "\u6216"}
 # the longer first ("但是" before "但", "可能是" before "可能"), before at least two more characters
 OPENER_ZH = re.compile("^(?:" + "|".join(sorted(_CONJUNCTIONS_ZH | HEDGE_ZH, key=lambda word: (-len(word), word))) + ")(?=.{2})")
+#: The Chinese digits 一 (1) to 九 (9), in order: item numbers are written with them (NUMBERING_ZH, NUMERAL_ZH).
+_ONE_TO_NINE_ZH = "\u4e00\u4e8c\u4e09\u56db\u4e94\u516d\u4e03\u516b\u4e5d"
 # An item's number before 、 on the same line as other items ("1、开心 2、难过", "一、开心 二、难过"; Chinese numerals 一 to 十), or
 # a number before a full stop or bracket with a Chinese word right after it ("1.开心 2.难过", "1)开心 2)难过", "1）开心"), at the start,
 # after white space, a separator or a Chinese full stop ("1、开心。2、难过。"), before a word: read as a line break, as in "1、开心\n2、难过", so that the
 # number is no word (一) nor part of the word before it ("开心 二"); after a colon (group 1) it is dropped, the colon kept, so
 # that the first item stays its head's value ("表情：1、微笑 2、眼神明亮" as "表情：微笑" and "眼神明亮", not the head alone a word).
-NUMBERING_ZH = re.compile("(?:^|(?<=[\\s,;\uff0c\u3001\uff1b\u3002])|([:\uff1a])[ \t]*)(?:(?:\\d{1,2}|[\u4e00\u4e8c\u4e09\u56db\u4e94\u516d\u4e03\u516b\u4e5d\u5341]{1,2})"
+NUMBERING_ZH = re.compile("(?:^|(?<=[\\s,;\uff0c\u3001\uff1b\u3002])|([:\uff1a])[ \t]*)(?:(?:\\d{1,2}|[" + _ONE_TO_NINE_ZH + "\u5341]{1,2})"
                           "\u3001[ \t]*(?=[^\\W\\d_])|\\d{1,2}[.)\uff0e\uff09](?=[" + HAN + "]))", re.MULTILINE)
 # A Chinese numeral from 一 (1) to 九十九 (99): an item's number in brackets ("（一）开心（二）难过", read by
 # judges.answer_parsing as "1)开心 2)难过"); numeral_value gives its value.
-NUMERAL_ZH = ("[\u4e8c\u4e09\u56db\u4e94\u516d\u4e03\u516b\u4e5d]?\u5341[\u4e00\u4e8c\u4e09\u56db\u4e94\u516d\u4e03\u516b\u4e5d]?"
-              "|[\u4e00\u4e8c\u4e09\u56db\u4e94\u516d\u4e03\u516b\u4e5d]")
-_DIGITS_ZH = {digit: value for value, digit in enumerate("\u4e00\u4e8c\u4e09\u56db\u4e94\u516d\u4e03\u516b\u4e5d", 1)}
+NUMERAL_ZH = "[" + _ONE_TO_NINE_ZH[1:] + "]?\u5341[" + _ONE_TO_NINE_ZH + "]?|[" + _ONE_TO_NINE_ZH + "]"  # 二十三; 十二; 三
+_DIGITS_ZH = {digit: value for value, digit in enumerate(_ONE_TO_NINE_ZH, 1)}
 
 
 def numeral_value(numeral: str) -> int:
