@@ -440,14 +440,14 @@ def _columns(rows: Sequence[tuple[str, ...]]) -> list[str]:
 def _summary(args: argparse.Namespace, preds: list[FusedPrediction], verdicts: Mapping[str, Mapping[str, Verdict]], fusion: str) -> None:
     failed = [p.name for p in preds if not p.ok]
     print(f"judged {len(preds)} clip(s) with {len(verdicts)} judge(s); fusion: {fusion}" + (f"; wrote {args.out}" if args.out else ""), file=sys.stderr)
-    for line in _judge_failures(verdicts, [p.name for p in preds], bool(args.cache)):
+    for line in _failure_warnings(verdicts, [p.name for p in preds], bool(args.cache)):
         report("predict", "warning", line)
     if failed:
         report("predict", "warning", f"{len(failed)} clip(s) no judge answered (reported with no words, not guessed): "
               f"{listed(failed)}")
 
 
-def _judge_failures(verdicts: Mapping[str, Mapping[str, Verdict]], names: Sequence[str], cached: bool) -> list[str]:
+def _failure_warnings(verdicts: Mapping[str, Mapping[str, Verdict]], names: Sequence[str], cached: bool) -> list[str]:
     """One warning (its text) per judge that failed on some clips: how many, with a cache which of them the next run asks again,
     and one clip's error (one the next run asks again, if any: a server down says so). Without it a judge whose server
     went down mid-run was silent but for the table's rows, and wholly so with --format csv."""
