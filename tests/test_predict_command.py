@@ -887,14 +887,21 @@ def test_with_a_calibration_predict_gives_what_cojudge_fuse_gives_on_the_stored_
     assert predicted == read_judge_output(folder / "fused.csv")
 
 
-def test_retry_failed_with_a_calibration_judges_a_cached_failure_again(capsys, calibrated, tmp_path):
+def _failure_cached_by_an_earlier_run(calibrated, tmp_path: Path) -> tuple[Path, str]:
+    """The calibrated folder and a clip of its rest.txt whose affectgpt verdict tmp_path/v.sqlite holds as a failure,
+    'server was down', as an earlier run stored it."""
     from judges.replay import ReplayJudge
     from judges.verdict_cache import VerdictCache
 
     folder, judges = calibrated
     clip = (folder / "rest.txt").read_text(encoding="utf-8").split()[0]
-    with VerdictCache(tmp_path / "v.sqlite") as cache:  # a failure stored by an earlier run
+    with VerdictCache(tmp_path / "v.sqlite") as cache:
         cache.put(ReplayJudge("affectgpt", judges["affectgpt"]), Clip(clip), Verdict.failed("affectgpt", clip, "server was down"))
+    return folder, clip
+
+
+def test_retry_failed_with_a_calibration_judges_a_cached_failure_again(capsys, calibrated, tmp_path):
+    folder, clip = _failure_cached_by_an_earlier_run(calibrated, tmp_path)
     runs = [cojudge(capsys, clip, "--config", folder / "judges.toml", "--calibration", folder / "cal.json", "--cache",
                     tmp_path / "v.sqlite", "--format", "json", *extra) for extra in ([], ["--retry-failed"])]
     said = [json_lines(out)[clip]["verdicts"]["affectgpt"] for _, out, _ in runs]
@@ -904,13 +911,7 @@ def test_retry_failed_with_a_calibration_judges_a_cached_failure_again(capsys, c
 
 def test_with_a_calibration_a_judges_failure_is_warned_about_once_in_the_commands_words(capsys, calibrated, tmp_path):
     # CoJudge.predict_many warns of it too: its warning, printed as the command's, said it a second time
-    from judges.replay import ReplayJudge
-    from judges.verdict_cache import VerdictCache
-
-    folder, judges = calibrated
-    clip = (folder / "rest.txt").read_text(encoding="utf-8").split()[0]
-    with VerdictCache(tmp_path / "v.sqlite") as cache:  # a failure stored by an earlier run
-        cache.put(ReplayJudge("affectgpt", judges["affectgpt"]), Clip(clip), Verdict.failed("affectgpt", clip, "server was down"))
+    folder, clip = _failure_cached_by_an_earlier_run(calibrated, tmp_path)
     code, _, err = cojudge(capsys, clip, "--config", folder / "judges.toml", "--calibration", folder / "cal.json", "--cache",
                            tmp_path / "v.sqlite", "--format", "csv")
     assert code == 0 and [line for line in err.splitlines() if "failed on" in line] == [
