@@ -7,6 +7,7 @@ averaged over samples and F = 2PR/(P+R) is taken from the averages.
 """
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -145,6 +146,20 @@ def level1_f_of_classes(pred: np.ndarray, gt: np.ndarray, wheel_of: np.ndarray) 
     return float(np.mean(fs))
 
 
+def _refuse_unread_words(labels: object, predictions: object) -> None:
+    """Refuse a file's path given for labels or predictions, and several judges' outputs given as one prediction set
+    (``{judge: {clip: words}}``): each would be a ``TypeError``, or every clip missing and a score of 0."""
+    readers = {"labels": "calibration.labels.read_labels(path)", "predictions": "judges.outputs.read_judge_output(path)"}
+    for what, value in (("labels", labels), ("predictions", predictions)):
+        if isinstance(value, (str, os.PathLike)):
+            raise InputError(f"evaluate: {what} is a path, {str(value)!r}, not clip name -> words; read it first: {readers[what]}")
+    if isinstance(predictions, Mapping):
+        nested = next((key for key, words in predictions.items() if isinstance(words, Mapping)), None)
+        if nested is not None:
+            raise InputError(f"evaluate: predictions[{nested!r}] is a mapping, not a clip's words: several judges' outputs "
+                             f"({{judge: {{clip: words}}}}) are scored one judge at a time, e.g. evaluate(labels, outputs[{nested!r}], names)")
+
+
 def evaluate(
     labels: Mapping[str, Iterable[str]],
     predictions: Mapping[str, Iterable[str] | None],
@@ -160,6 +175,7 @@ def evaluate(
     or ``labels``) is an error, not a score of 0, as is a name given twice (it would count twice).
     """
     refuse_a_single_name(names, "evaluate")  # read letter by letter, its letters had no label
+    _refuse_unread_words(labels, predictions)
     wheel = wheel or load_wheel()
     names = list(labels) if names is None else list(names)
     unlabelled = [n for n in names if n not in labels]

@@ -177,3 +177,26 @@ def test_scoring_one_name_given_as_a_string_says_to_give_a_list(wheel):
 
     with pytest.raises(InputError, match=r"^evaluate: names is one string, 'a'; give a list of clip names, e\.g\. \['a'\]"):
         evaluate({"a": ["happy"]}, {"a": ["happy"]}, "a", wheel=wheel)
+
+
+def test_a_labels_or_predictions_files_path_is_refused_naming_the_reader(wheel):
+    # a path as predictions was "AttributeError: 'PosixPath' object has no attribute 'get'"; as labels a TypeError
+    from pathlib import Path
+
+    from judges.errors import InputError
+
+    with pytest.raises(InputError, match=r"^evaluate: predictions is a path, 'out-openset\.npz', not clip name -> words; read it first: "
+                                         r"judges\.outputs\.read_judge_output\(path\)$"):
+        evaluate({"a": ["happy"]}, Path("out-openset.npz"), wheel=wheel)
+    with pytest.raises(InputError, match=r"^evaluate: labels is a path, 'dev\.csv', not clip name -> words; read it first: "
+                                         r"calibration\.labels\.read_labels\(path\)$"):
+        evaluate("dev.csv", {"a": ["happy"]}, ["a"], wheel=wheel)
+
+
+def test_several_judges_outputs_given_as_predictions_are_refused_not_scored_zero(wheel):
+    # {judge: {clip: words}} looked up no clip: every clip counted missing, and the judge scored 0
+    from judges.errors import InputError
+
+    with pytest.raises(InputError, match=r"^evaluate: predictions\['judge'\] is a mapping, not a clip's words: .* "
+                                         r"e\.g\. evaluate\(labels, outputs\['judge'\], names\)$"):
+        evaluate({"a": ["happy"]}, {"judge": {"a": ["happy"]}}, wheel=wheel)
