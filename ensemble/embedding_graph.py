@@ -100,6 +100,10 @@ class EmotionGraph(BaseEstimator):
         counts: Counter[str] = Counter()
         if isinstance(words, Mapping):
             for word, votes in words.items():
+                if isinstance(votes, Mapping):  # {judge: {clip: words}}: its judge names read as words
+                    raise InputError(f"EmotionGraph.fit: {word!r} maps to a mapping, not a number of votes: give the judges' words "
+                                     "themselves, e.g. [w for out in outputs.values() for said in out.values() for w in said] "
+                                     "for {judge: {clip: words}}")
                 if not is_whole_number(votes) or votes < 0:
                     raise InputError(f"EmotionGraph.fit: the word {word!r} has {votes!r} votes; give a whole number 0 or more per word "
                                      "(a Counter of the judges' words), or the list of words")

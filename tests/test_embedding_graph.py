@@ -272,6 +272,13 @@ def test_a_counter_of_words_fits_with_its_counts_as_votes(make_graph):
 
 
 @pytest.mark.slow
+def test_judges_outputs_given_to_fit_are_refused_saying_to_give_their_words(make_graph):
+    # {judge: {clip: words}} read as a Counter: the error printed every clip's words as one judge's "votes"
+    with pytest.raises(InputError, match=r"^EmotionGraph.fit: 'a' maps to a mapping, not a number of votes: give the judges' words themselves"):
+        make_graph({"a": {"s1": ["happy"]}})
+
+
+@pytest.mark.slow
 def test_representative_ties_prefer_vocabulary_words(make_graph):
     graph = make_graph(["sarcasm", "sarcastic"], lexical_edges=False)
     assert graph.cluster("sarcasm") == graph.cluster("sarcastic")
