@@ -24,7 +24,8 @@ from calibration.ew_metric import evaluate
 from calibration.emotion_wheel import LEVEL1_METRICS, EmotionWheel
 from calibration.tuning import check_folds, check_grid, check_labels, check_unique_names, tune_table
 from ensemble.fuser import Fuser, JudgeOutputs, check_answered
-from ensemble.vote_table import VoteTable
+from ensemble.vote_table import VoteTable, check_outputs
+from judges.clip import refuse_a_single_name
 from judges.errors import InputError, listed
 from judges.option_values import check_flags
 
@@ -103,8 +104,12 @@ def cross_validate(
     A judge that answered none of ``names`` is warned about (it votes for nothing); none answering any is an error.
     """
     check_flags(smooth=smooth, progress=progress)
+    refuse_a_single_name(names, "cross_validate")
     names = list(names)
-    single_outputs = outputs if single_outputs is None else single_outputs
+    if single_outputs is None:
+        single_outputs = outputs
+    else:
+        check_outputs(single_outputs)  # a judge's path in place of its words: read it first
     missing = sorted(set(outputs) - set(single_outputs))
     if missing:
         raise InputError(f"cross_validate: single_outputs lacks judge(s) {listed(missing)}; give every judge of outputs, read as the metric reads them")

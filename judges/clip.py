@@ -148,6 +148,10 @@ def shown_name_like(names: Iterable[object], name: str, said: str, or_first: boo
 
 
 def refuse_a_single_name(names: object, owner: str) -> None:
-    """Refuse one clip name given where a list of them is due (it would be read letter by letter)."""
+    """Refuse one clip name given where a list of them is due (it would be read letter by letter), and a split file's
+    path (a ``Path`` is not iterable; a text path would be read letter by letter), telling to read it first."""
+    if isinstance(names, os.PathLike) or isinstance(names, str) and os.path.isfile(names):
+        raise InputError(f"{owner}: names is a file's path, {str(names)!r}, not its clip names; read it first: "
+                         "calibration.labels.read_split(path) reads a split file")
     if isinstance(names, (str, bytes)):
         raise InputError(f"{owner}: names is one string, {names!r}; give a list of clip names, e.g. {[names]!r}")

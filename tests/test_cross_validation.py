@@ -312,3 +312,24 @@ def test_the_best_single_judge_of_no_judges_is_a_one_line_error(wheel):
 
     with pytest.raises(InputError, match=r"^best_single_judge: no judges' outputs to choose from"):
         best_single_judge({}, {"c1": ["happy"]}, ["c1"], wheel)
+
+
+def test_a_split_files_path_or_a_judges_path_in_single_outputs_is_refused_saying_to_read_it(wheel, tmp_path):
+    # cross_validate(..., names=Path("dev.txt")) was "TypeError: 'PosixPath' object is not iterable", and a path in
+    # single_outputs "AttributeError: 'PosixPath' object has no attribute 'get'" after the table was built
+    from pathlib import Path
+
+    from ensemble.majority_voter import MajorityVoter
+    from judges.errors import InputError
+    from tests.core_fixtures import toy_outputs
+
+    outputs, labels = toy_outputs()
+    split = tmp_path / "dev.txt"
+    split.write_text("\n".join(labels) + "\n")
+    fuser = Fuser(MajorityVoter(), oov="drop", wheel=wheel)
+    for names in (split, str(split)):
+        with pytest.raises(InputError, match=r"^cross_validate: names is a file's path, '.*dev\.txt', not its clip names; read it first: "
+                                             r"calibration\.labels\.read_split\(path\)"):
+            cross_validate(fuser, outputs, labels, names, folds=2, repeats=1)
+    with pytest.raises(InputError, match=r"^judge 'lazy': its outputs are a path \('lazy\.npz'\), not its words by clip; read the file first"):
+        cross_validate(fuser, outputs, labels, list(labels), folds=2, repeats=1, single_outputs={**outputs, "lazy": Path("lazy.npz")})
