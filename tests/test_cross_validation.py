@@ -314,6 +314,20 @@ def test_the_best_single_judge_of_no_judges_is_a_one_line_error(wheel):
         best_single_judge({}, {"c1": ["happy"]}, ["c1"], wheel)
 
 
+def test_two_panels_cross_validated_with_one_seed_hold_out_the_same_clips_so_their_folds_are_paired(wheel):
+    # a leave-one-judge-out ablation subtracts per fold: its runs must score the same held-out clips
+    from ensemble.majority_voter import MajorityVoter
+    from tests.core_fixtures import toy_outputs
+
+    outputs, labels = toy_outputs()
+    fuser = Fuser(MajorityVoter(), oov="drop", wheel=wheel)
+    full = cross_validate(fuser, outputs, labels, list(labels), folds=2, repeats=2, seed=4)
+    fewer = cross_validate(fuser, {"lazy": outputs["lazy"]}, labels, list(labels), folds=2, repeats=2, seed=4)
+    other_seed = cross_validate(fuser, outputs, labels, list(labels), folds=2, repeats=2, seed=5)
+    assert len(full.held_out) == 4 and full.held_out == fewer.held_out != other_seed.held_out
+    assert all(sorted(full.held_out[r] + full.held_out[r + 1]) == sorted(labels) for r in (0, 2))  # each repeat: every clip once
+
+
 def test_a_split_files_path_or_a_judges_path_in_single_outputs_is_refused_saying_to_read_it(wheel, tmp_path):
     # cross_validate(..., names=Path("dev.txt")) was "TypeError: 'PosixPath' object is not iterable", and a path in
     # single_outputs "AttributeError: 'PosixPath' object has no attribute 'get'" after the table was built
