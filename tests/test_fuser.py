@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 import re
 
 import numpy as np
@@ -33,6 +34,13 @@ def test_a_clip_no_judge_answered_is_reported_not_guessed(fitted):
 def test_one_prediction_per_clip_asked_in_order_an_unanswered_one_included(fitted):
     fuser, outputs, _ = fitted
     assert [(p.name, p.ok) for p in fuser.predict(outputs, ["c0", "unseen", "c1"])] == [("c0", True), ("unseen", False), ("c1", True)]
+
+
+def test_a_fitted_fuser_pickled_and_loaded_predicts_the_same(fitted):
+    # docs/cojudge.md: pickling is how a Fuser fitted in Python is kept (a calibration file is CoJudge.save's)
+    fuser, outputs, _ = fitted
+    again = pickle.loads(pickle.dumps(fuser))
+    assert [p.to_dict() for p in again.predict(outputs, list(outputs["good"]))] == [p.to_dict() for p in fuser.predict(outputs, list(outputs["good"]))]
 
 
 def test_words_come_with_confidence_and_supporting_judges(fitted):
