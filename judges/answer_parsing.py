@@ -35,7 +35,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: some answer differently: a verdict records the version that read it (``Verdict.reading``), and a cached one read by
 #: another is read again from its answer (:func:`judges.answers_read_again.read_again`), so words read by an older
 #: parser are never replayed.
-PARSER_VERSION = "2026-11-24.73"
+PARSER_VERSION = "2026-11-24.74"
 
 
 #: A label longer than this many words is a sentence, not an emotion word.
@@ -440,19 +440,24 @@ _BRACKET = re.compile(r"[()\uff08\uff09]")
 # (2)", "开心（2）") stays a remark.
 _BRACKETED_NUMBER = re.compile(r"(?<![\d(\uff08])(?:[(\uff08](\d{1,2}|" + NUMERAL_ZH + r")[)\uff09]|([\u2460-\u249b]))(?=[ \t]*[^\W\d_])"
                                r"|(?:^|(?<=[\s,;:\uff0c\u3001\uff1b]))(\d{1,2})\uff09(?=[ \t]*[^\W\d_])", re.MULTILINE)
+# An arrow or a spaced dash ending the text before a bracketed number ("Emotions -> (1) happy", "Answer => (1)", "Emotions - (1)
+# happy"): it begins the list as a colon does (_ARROW_PREFIX reads it as a lead-in's colon; _OTHER_SEPARATORS as a separator).
+# A dash only spaced after a word (_SPACED_DASH): a bullet's ("- (1) happy") and "well-(1)" are none.
+_LIST_LEAD = re.compile(r"(?:->|=>|[\u2192\u21d2])[ \t]*$|" + _SPACED_DASH + r"[ \t]+$")
 
 
 def _bracketed_numbers(answer: str) -> str:
     """``answer`` with its items' bracketed or circled numbers as "1)" (_BRACKETED_NUMBER), once a list has begun with a "(1)"
-    or "①" where an item begins (the line's start, after a colon or separator): then the later ones after a word number items
-    too ("（1）开心（2）难过" -> "1)开心 2)难过", "①开心②难过" the same); without it a bracketed or circled number after a word stays as
-    it is, a remark's ("happy (8) sad", "the default (1) value", "第①步", step ①)."""
+    or "①" where an item begins (the line's start, after a colon or separator, an arrow or spaced dash: _LIST_LEAD): then the
+    later ones after a word number items too ("（1）开心（2）难过" -> "1)开心 2)难过", "①开心②难过" the same); without it a bracketed
+    or circled number after a word stays as it is, a remark's ("happy (8) sad", "the default (1) value", "第①步", step ①)."""
     pieces, at, listed = [], 0, False
     for number in _BRACKETED_NUMBER.finditer(answer):
         before = number.start()
         while before and answer[before - 1] in " \t":  # white space runs are one character here: no quadratic walk
             before -= 1
-        starts_item = before == 0 or answer[before - 1] in "\n\r:,;\uff0c\u3001\uff1b"
+        starts_item = (before == 0 or answer[before - 1] in "\n\r:,;\uff0c\u3001\uff1b"
+                       or _LIST_LEAD.search(answer[max(0, before - 3):number.start()]) is not None)  # "Emotions -> (1) happy"
         value = _item_number(number)
         listed = listed or (starts_item and value == 1)
         if number[3] or listed:  # "1）": its bracket as the ASCII one, wherever an item begins

@@ -419,6 +419,13 @@ def test_an_and_or_or_before_an_inline_list_number_joins_the_items_and_is_no_par
     assert words_from_answer(answer) == (["happy", "sad"], None)
 
 
+@pytest.mark.parametrize("answer", ["Emotions - (1) happy (2) sad", "Answer => (1) happy (2) sad", "Answer -> (1) happy (2) sad",
+                                    "Emotions \u2192 (1) happy (2) sad", "Emotions \u2013 (1) happy (2) sad", "Emotions - \u2460 happy \u2461 sad"])
+def test_a_bracketed_list_after_an_arrow_or_spaced_dash_gives_its_words(answer):
+    # one word 'happy sad' ('(2)' a remark; the circled form an error), where 'Emotions: (1) happy (2) sad' gives both
+    assert words_from_answer(answer) == (["happy", "sad"], None)
+
+
 def test_a_bracketed_number_after_a_word_before_any_bracketed_first_item_is_no_list_number():
     # a list's later numbers are read after a word only once '(1)' opened it where an item begins; this one is a remark
     assert words_from_answer("Only the default (1) value is supported.")[0] == []
