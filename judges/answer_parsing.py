@@ -35,7 +35,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: some answer differently: a verdict records the version that read it (``Verdict.reading``), and a cached one read by
 #: another is read again from its answer (:func:`judges.answers_read_again.read_again`), so words read by an older
 #: parser are never replayed.
-PARSER_VERSION = "2026-11-24.74"
+PARSER_VERSION = "2026-11-24.75"
 
 
 #: A label longer than this many words is a sentence, not an emotion word.
@@ -435,11 +435,12 @@ def _heads_the_answer(head: str) -> bool:
 _BRACKET = re.compile(r"[()\uff08\uff09]")
 # An item's number in brackets ("(1) happy (2) sad", "（1）开心（2）难过"; a Chinese numeral too, "（一）开心（二）难过", NUMERAL_ZH),
 # circled or of one character (①-⑳, ⑴-⒇, ⒈-⒛: "①开心 ②难过", "① happy ② sad"), or before a full-width closing bracket ("1）happy
-# 2）sad"), before a word: read as the "1)" the list rules read ("1) happy 2) sad", "1)开心 2)难过"), with a space before it after a
-# word (_bracketed_numbers). Not one after a digit or bracket ("3(1)"), nor one before no word: a score's remark ("happy (8), sad
+# 2）sad"; a Chinese numeral before either where an item begins, "一）开心 二）难过", "一)开心 二)难过"), before a word: read as the
+# "1)" the list rules read ("1) happy 2) sad", "1)开心 2)难过"), with a space before it after a word (_bracketed_numbers). Not one after a digit or bracket ("3(1)"), nor one before no word: a score's remark ("happy (8), sad
 # (2)", "开心（2）") stays a remark.
 _BRACKETED_NUMBER = re.compile(r"(?<![\d(\uff08])(?:[(\uff08](\d{1,2}|" + NUMERAL_ZH + r")[)\uff09]|([\u2460-\u249b]))(?=[ \t]*[^\W\d_])"
-                               r"|(?:^|(?<=[\s,;:\uff0c\u3001\uff1b]))(\d{1,2})\uff09(?=[ \t]*[^\W\d_])", re.MULTILINE)
+                               r"|(?:^|(?<=[\s,;:\uff0c\u3001\uff1b]))(\d{1,2}(?=\uff09)|(?:" + NUMERAL_ZH + r")(?=[)\uff09]))[)\uff09](?=[ \t]*[^\W\d_])",
+                               re.MULTILINE)
 # An arrow or a spaced dash ending the text before a bracketed number ("Emotions -> (1) happy", "Answer => (1)", "Emotions - (1)
 # happy"): it begins the list as a colon does (_ARROW_PREFIX reads it as a lead-in's colon; _OTHER_SEPARATORS as a separator).
 # A dash only spaced after a word (_SPACED_DASH): a bullet's ("- (1) happy") and "well-(1)" are none.
@@ -460,7 +461,7 @@ def _bracketed_numbers(answer: str) -> str:
                        or _LIST_LEAD.search(answer[max(0, before - 3):number.start()]) is not None)  # "Emotions -> (1) happy"
         value = _item_number(number)
         listed = listed or (starts_item and value == 1)
-        if number[3] or listed:  # "1）": its bracket as the ASCII one, wherever an item begins
+        if number[3] or listed:  # "1）", "一）", "一)": as "1)", wherever an item begins
             space = "" if starts_item or before < number.start() else " "
             pieces += [answer[at:number.start()], f"{space}{value})"]
             at = number.end()

@@ -452,6 +452,12 @@ def test_a_list_numbered_with_chinese_numerals_in_brackets_gives_its_words(answe
     assert words_from_answer(answer) == (["开心", "难过"], None)
 
 
+@pytest.mark.parametrize("answer", ["一）开心 二）难过", "一)开心 二)难过", "情绪：一）开心 二）难过"])
+def test_a_list_numbered_with_chinese_numerals_before_a_closing_bracket_gives_its_words(answer):
+    # an error, where '1）开心 2）难过' and '1)开心 2)难过' give both
+    assert words_from_answer(answer) == (["开心", "难过"], None)
+
+
 @pytest.mark.parametrize("answer, words", [("（１）开心（２）难过", ["开心", "难过"]), ("(01) happy (02) sad", ["happy", "sad"])])
 def test_a_list_numbered_in_brackets_with_full_width_or_zero_padded_digits_gives_its_words(answer, words):
     # its first number was not read as 1 (the text '１', '01'): an error, or one word 'happy sad'
