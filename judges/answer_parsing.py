@@ -35,7 +35,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: some answer differently: a verdict records the version that read it (``Verdict.reading``), and a cached one read by
 #: another is read again from its answer (:func:`judges.answers_read_again.read_again`), so words read by an older
 #: parser are never replayed.
-PARSER_VERSION = "2026-11-24.75"
+PARSER_VERSION = "2026-11-24.76"
 
 
 #: A label longer than this many words is a sentence, not an emotion word.
@@ -433,14 +433,21 @@ def _heads_the_answer(head: str) -> bool:
 
 
 _BRACKET = re.compile(r"[()\uff08\uff09]")
+# An item's number of one character and its value: circled (①-⑳), in brackets (⑴-⒇), with a full stop (⒈-⒛), double circled
+# (⓵-⓾), negative circled (⓫-⓴, ❶-❿), circled sans-serif (➀-➉, ➊-➓), a Chinese numeral in brackets (㈠-㈩) or circled (㊀-㊉).
+_NUMBER_CHARACTERS = {chr(first + offset): value + offset for first, value, count in (
+    (0x2460, 1, 20), (0x2474, 1, 20), (0x2488, 1, 20), (0x24EB, 11, 10), (0x24F5, 1, 10), (0x2776, 1, 10), (0x2780, 1, 10),
+    (0x278A, 1, 10), (0x3220, 1, 10), (0x3280, 1, 10)) for offset in range(count)}
 # An item's number in brackets ("(1) happy (2) sad", "（1）开心（2）难过"; a Chinese numeral too, "（一）开心（二）难过", NUMERAL_ZH),
-# circled or of one character (①-⑳, ⑴-⒇, ⒈-⒛: "①开心 ②难过", "① happy ② sad"), or before a full-width closing bracket ("1）happy
-# 2）sad"; a Chinese numeral before either where an item begins, "一）开心 二）难过", "一)开心 二)难过"), before a word: read as the
-# "1)" the list rules read ("1) happy 2) sad", "1)开心 2)难过"), with a space before it after a word (_bracketed_numbers). Not one after a digit or bracket ("3(1)"), nor one before no word: a score's remark ("happy (8), sad
+# of one character (_NUMBER_CHARACTERS: "①开心 ②难过", "① happy ② sad", "❶开心 ❷难过", "㈠开心 ㈡难过"), or before a full-width
+# closing bracket ("1）happy 2）sad"; a Chinese numeral before either where an item begins, "一）开心 二）难过", "一)开心 二)难过"),
+# before a word: read as the "1)" the list rules read ("1) happy 2) sad", "1)开心 2)难过"), with a space before it after a word
+# (_bracketed_numbers). Not one after a digit or bracket ("3(1)"), nor one before no word: a score's remark ("happy (8), sad
 # (2)", "开心（2）") stays a remark.
-_BRACKETED_NUMBER = re.compile(r"(?<![\d(\uff08])(?:[(\uff08](\d{1,2}|" + NUMERAL_ZH + r")[)\uff09]|([\u2460-\u249b]))(?=[ \t]*[^\W\d_])"
-                               r"|(?:^|(?<=[\s,;:\uff0c\u3001\uff1b]))(\d{1,2}(?=\uff09)|(?:" + NUMERAL_ZH + r")(?=[)\uff09]))[)\uff09](?=[ \t]*[^\W\d_])",
-                               re.MULTILINE)
+_BRACKETED_NUMBER = re.compile(r"(?<![\d(\uff08])(?:[(\uff08](\d{1,2}|" + NUMERAL_ZH + r")[)\uff09]"
+                               r"|([" + "".join(_NUMBER_CHARACTERS) + r"]))(?=[ \t]*[^\W\d_])"
+                               r"|(?:^|(?<=[\s,;:\uff0c\u3001\uff1b]))(\d{1,2}(?=\uff09)|(?:" + NUMERAL_ZH + r")(?=[)\uff09]))[)\uff09]"
+                               r"(?=[ \t]*[^\W\d_])", re.MULTILINE)
 # An arrow or a spaced dash ending the text before a bracketed number ("Emotions -> (1) happy", "Answer => (1)", "Emotions - (1)
 # happy"): it begins the list as a colon does (_ARROW_PREFIX reads it as a lead-in's colon; _OTHER_SEPARATORS as a separator).
 # A dash only spaced after a word (_SPACED_DASH): a bullet's ("- (1) happy") and "well-(1)" are none.
@@ -469,10 +476,10 @@ def _bracketed_numbers(answer: str) -> str:
 
 
 def _item_number(number: re.Match[str]) -> int:
-    """The value of a _BRACKETED_NUMBER: its digits, its Chinese numeral's ("（二）" 2) or its circled digit's ("②", "⑵", "⒉": 2;
-    each of the three runs of characters numbers 1 to 20)."""
+    """The value of a _BRACKETED_NUMBER: its digits, its Chinese numeral's ("（二）" 2) or its character's ("②", "⑵", "❷", "㈡":
+    2; _NUMBER_CHARACTERS)."""
     if number[2]:
-        return (ord(number[2]) - 0x2460) % 20 + 1
+        return _NUMBER_CHARACTERS[number[2]]
     digits = number[1] or number[3]
     return int(digits) if digits.isdigit() else numeral_value(digits)
 

@@ -440,6 +440,18 @@ def test_a_list_numbered_with_circled_numbers_gives_its_words(answer, words):
     assert words_from_answer(answer) == (words, None)
 
 
+@pytest.mark.parametrize("answer", ["❶开心 ❷难过", "⓵开心 ⓶难过", "㈠开心 ㈡难过", "➀开心 ➁难过", "➊开心➋难过", "㊀开心㊁难过"])
+def test_a_list_numbered_with_other_one_character_numbers_gives_its_words(answer):
+    # one word '❶开心 ❷难过', where '①开心 ②难过' gives both
+    assert words_from_answer(answer) == (["开心", "难过"], None)
+
+
+@pytest.mark.parametrize("answer, mark", [("第❶步 打开电脑\n第❷步 登录账号", "❶"), ("开心❶，难过❷", "❶"), ("第㈠条 开心\n第㈡条 难过", "㈠")])
+def test_a_one_character_number_inside_prose_is_no_list_number(answer, mark):
+    # after a word, with no list begun, it stays in its text as a circled '①' does
+    assert mark in "".join(words_from_answer(answer)[0])
+
+
 @pytest.mark.parametrize("answer", ["第①步 打开电脑\n第②步 登录账号", "开心①，难过②"])
 def test_a_circled_number_inside_prose_is_no_list_number(answer):
     # a step's number (第①步, step ①) or a note's mark after a word stays in its text, as a bracketed one after a word does
