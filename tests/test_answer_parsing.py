@@ -446,6 +446,13 @@ def test_a_list_numbered_with_other_one_character_numbers_gives_its_words(answer
     assert words_from_answer(answer) == (["开心", "难过"], None)
 
 
+@pytest.mark.parametrize("answer, words", [("①开心②难过③", ["开心", "难过"]), ("①开心②难过③。", ["开心", "难过"]),
+                                           ("① happy ② sad ③", ["happy", "sad"]), ("①开心，难过②", ["开心", "难过"])])
+def test_a_one_character_number_ending_a_numbered_list_is_dropped(answer, words):
+    # it was part of the last word ('难过③'), where '（1）开心（2）难过（3）' drops its '（3）' as a remark
+    assert words_from_answer(answer) == (words, None)
+
+
 @pytest.mark.parametrize("answer, mark", [("第❶步 打开电脑\n第❷步 登录账号", "❶"), ("开心❶，难过❷", "❶"), ("第㈠条 开心\n第㈡条 难过", "㈠")])
 def test_a_one_character_number_inside_prose_is_no_list_number(answer, mark):
     # after a word, with no list begun, it stays in its text as a circled '①' does
