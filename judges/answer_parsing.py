@@ -35,7 +35,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: some answer differently: a verdict records the version that read it (``Verdict.reading``), and a cached one read by
 #: another is read again from its answer (:func:`judges.answers_read_again.read_again`), so words read by an older
 #: parser are never replayed.
-PARSER_VERSION = "2026-11-24.77"
+PARSER_VERSION = "2026-11-24.78"
 
 
 #: A label longer than this many words is a sentence, not an emotion word.
@@ -357,6 +357,7 @@ def words_from_answer(text: object) -> tuple[list[str], str | None]:
         return [], "empty answer"
     answer = _WHITE_RUN.sub(_one_white, answer)
     answer = answer.replace("\uff1a", ":")  # a full-width colon ("情绪：开心", "Anxious：紧张") reads as a colon
+    answer = _BULLET_BEFORE_NUMBER.sub(r"\1", answer)  # "- 1. happy": "1. happy"
     answer = _bracketed_numbers(answer)  # "(1) happy (2) sad", "（1）开心（2）难过", "（一）开心", "①开心", "1）happy": "1) happy"
     answer = _FIELD_LINE.sub(_field_on_one_line, answer)  # "Intensity:\nhigh": "Intensity: high"
     # "1、开心 2、难过", "一、开心 二、难过", "1.开心 2.难过": an item on its own line; after a colon on the colon's ("情绪：1、开心 2、难过")
@@ -450,6 +451,10 @@ _BRACKETED_NUMBER = re.compile(r"(?<![\d(\uff08])(?:[(\uff08](\d{1,2}|" + NUMERA
                                r"|([" + "".join(_NUMBER_CHARACTERS) + r"])(?=[ \t]*(?:[^\W\d_]|[.!\u3002\uff01]?[ \t]*$)))"
                                r"|(?:^|(?<=[\s,;:\uff0c\u3001\uff1b]))(\d{1,2}(?=\uff09)|(?:" + NUMERAL_ZH + r")(?=[)\uff09]))[)\uff09]"
                                r"(?=[ \t]*[^\W\d_])", re.MULTILINE)
+# A bullet before an item's number ("- 1. happy\n- 2. sad", "* 1) happy", "- (1) happy", "- ① happy"): the number numbers
+# the item, and the bullet is dropped; read as well, it made a list of all but its last item ("- 1. happy\n- 2. sad": sad).
+_BULLET_BEFORE_NUMBER = re.compile(r"^([ \t]*)[-*\u2022][ \t]+(?=(?:\d{1,2}[.)\uff09]|[(\uff08](?:\d{1,2}|" + NUMERAL_ZH + r")[)\uff09]|["
+                                   + "".join(_NUMBER_CHARACTERS) + r"])[ \t]*[^\W\d_])", re.MULTILINE)
 # An arrow or a spaced dash ending the text before a bracketed number ("Emotions -> (1) happy", "Answer => (1)", "Emotions - (1)
 # happy"): it begins the list as a colon does (_ARROW_PREFIX reads it as a lead-in's colon; _OTHER_SEPARATORS as a separator).
 # A dash only spaced after a word (_SPACED_DASH): a bullet's ("- (1) happy") and "well-(1)" are none.

@@ -1675,3 +1675,15 @@ def test_a_lead_in_ending_in_a_spaced_en_dash_is_dropped_not_counted_as_noise():
 
 def test_a_json_key_of_only_a_qualifier_beside_the_key_naming_the_answer_holds_no_words():
     assert words_from_answer('{"emotion": "happy", "overall": "positive"}') == (["happy"], None)
+
+
+@pytest.mark.parametrize("answer", ["- 1. happy\n- 2. sad", "* 1) happy\n* 2) sad", "  - 1. happy\n  - 2. sad", "- (1) happy\n- (2) sad",
+                                    "- ① happy\n- ② sad", "Emotions:\n- 1. happy\n- 2. sad"])
+def test_a_numbered_list_with_a_bullet_before_each_number_gives_every_item(answer):
+    # it gave ['sad'] alone: the bullet and the number together lost every item but the last
+    assert words_from_answer(answer) == (["happy", "sad"], None)
+
+
+def test_a_bulleted_line_that_starts_with_a_number_but_names_no_item_stays_unread():
+    # the bullet is dropped only before an item's number and a word: '- 1.5 points' is no list item
+    assert words_from_answer("- 1.5 points")[0] == []
