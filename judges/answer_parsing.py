@@ -35,7 +35,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: some answer differently: a verdict records the version that read it (``Verdict.reading``), and a cached one read by
 #: another is read again from its answer (:func:`judges.answers_read_again.read_again`), so words read by an older
 #: parser are never replayed.
-PARSER_VERSION = "2026-11-24.78"
+PARSER_VERSION = "2026-11-24.79"
 
 
 #: A label longer than this many words is a sentence, not an emotion word.
@@ -453,8 +453,11 @@ _BRACKETED_NUMBER = re.compile(r"(?<![\d(\uff08])(?:[(\uff08](\d{1,2}|" + NUMERA
                                r"(?=[ \t]*[^\W\d_])", re.MULTILINE)
 # A bullet before an item's number ("- 1. happy\n- 2. sad", "* 1) happy", "- (1) happy", "- ① happy"): the number numbers
 # the item, and the bullet is dropped; read as well, it made a list of all but its last item ("- 1. happy\n- 2. sad": sad).
+# The word may open with emphasis, a quote or a bracket ("* 1. *Happy*", "* 1) [happy]"): its bullet kept among dropped ones
+# lost it ("* 1. *Happy*\n* 2. Sad": sad).
 _BULLET_BEFORE_NUMBER = re.compile(r"^([ \t]*)[-*\u2022][ \t]+(?=(?:\d{1,2}[.)\uff09]|[(\uff08](?:\d{1,2}|" + NUMERAL_ZH + r")[)\uff09]|["
-                                   + "".join(_NUMBER_CHARACTERS) + r"])[ \t]*[^\W\d_])", re.MULTILINE)
+                                   + "".join(_NUMBER_CHARACTERS) + r"])[ \t]*[*_`\"'\u201c\u2018\u300c\u300e\[(\uff08\u3010]*[^\W\d_])",
+                                   re.MULTILINE)
 # An arrow or a spaced dash ending the text before a bracketed number ("Emotions -> (1) happy", "Answer => (1)", "Emotions - (1)
 # happy"): it begins the list as a colon does (_ARROW_PREFIX reads it as a lead-in's colon; _OTHER_SEPARATORS as a separator).
 # A dash only spaced after a word (_SPACED_DASH): a bullet's ("- (1) happy") and "well-(1)" are none.

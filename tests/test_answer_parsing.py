@@ -1687,3 +1687,9 @@ def test_a_numbered_list_with_a_bullet_before_each_number_gives_every_item(answe
 def test_a_bulleted_line_that_starts_with_a_number_but_names_no_item_stays_unread():
     # the bullet is dropped only before an item's number and a word: '- 1.5 points' is no list item
     assert words_from_answer("- 1.5 points")[0] == []
+
+
+@pytest.mark.parametrize("answer", ["* 1. *Happy*\n* 2. Sad", "* 1. happy\n* 2. *sad*", "* 1) [happy]\n* 2) sad", "- 1. `happy`\n- 2. sad"])
+def test_a_bulleted_numbered_list_with_an_item_in_emphasis_quotes_or_brackets_gives_every_item(answer):
+    # that item kept its bullet, the others lost theirs, and it was lost: ['sad'], ['happy'] (an error before bullets were dropped)
+    assert words_from_answer(answer) == (["happy", "sad"], None)
