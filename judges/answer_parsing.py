@@ -35,7 +35,7 @@ __all__ = ["words_from_answer", "strip_thinking", "without_unfinished_word", "re
 #: some answer differently: a verdict records the version that read it (``Verdict.reading``), and a cached one read by
 #: another is read again from its answer (:func:`judges.answers_read_again.read_again`), so words read by an older
 #: parser are never replayed.
-PARSER_VERSION = "2026-11-24.79"
+PARSER_VERSION = "2026-11-24.80"
 
 
 #: A label longer than this many words is a sentence, not an emotion word.
@@ -445,7 +445,7 @@ _NUMBER_CHARACTERS = {chr(first + offset): value + offset for first, value, coun
 # before a word: read as the "1)" the list rules read ("1) happy 2) sad", "1)开心 2)难过"), with a space before it after a word
 # (_bracketed_numbers). Not one after a digit or bracket ("3(1)"), nor one before no word: a score's remark ("happy (8), sad
 # (2)", "开心（2）") stays a remark; but one character ending a line in a list begun is dropped ("①开心②难过③": 开心, 难过), as a
-# bracketed one there is as a remark ("（1）开心（2）难过（3）").
+# bracketed one there is as a remark ("（1）开心（2）难过（3）"), unless a colon's value ("强度：③": its field no word).
 _WORD_NEXT = re.compile(r"[ \t]*[^\W\d_]")
 _BRACKETED_NUMBER = re.compile(r"(?<![\d(\uff08])(?:[(\uff08](\d{1,2}|" + NUMERAL_ZH + r")[)\uff09](?=[ \t]*[^\W\d_])"
                                r"|([" + "".join(_NUMBER_CHARACTERS) + r"])(?=[ \t]*(?:[^\W\d_]|[.!\u3002\uff01]?[ \t]*$)))"
@@ -479,10 +479,10 @@ def _bracketed_numbers(answer: str) -> str:
         value = _item_number(number)
         last = number[2] is not None and _WORD_NEXT.match(answer, number.end()) is None  # "①开心②难过③": its "③"
         listed = listed or (starts_item and value == 1 and not last)
-        if last and listed:
+        if last and listed and answer[before - 1:before] not in (":", "="):  # after a colon a value: "强度：③"
             pieces.append(answer[at:number.start()])
             at = number.end()
-        elif number[3] or listed:  # "1）", "一）", "一)": as "1)", wherever an item begins
+        elif not last and (number[3] or listed):  # "1）", "一）", "一)": as "1)", wherever an item begins
             space = "" if starts_item or before < number.start() else " "
             pieces += [answer[at:number.start()], f"{space}{value})"]
             at = number.end()

@@ -1693,3 +1693,10 @@ def test_a_bulleted_line_that_starts_with_a_number_but_names_no_item_stays_unrea
 def test_a_bulleted_numbered_list_with_an_item_in_emphasis_quotes_or_brackets_gives_every_item(answer):
     # that item kept its bullet, the others lost theirs, and it was lost: ['sad'], ['happy'] (an error before bullets were dropped)
     assert words_from_answer(answer) == (["happy", "sad"], None)
+
+
+@pytest.mark.parametrize("answer, words", [("情绪：①开心②难过\n强度：③", ["开心", "难过"]), ("①开心\n②难过\n置信度：⑧", ["开心", "难过"]),
+                                           ("① happy, intensity: ⑤\n② sad, intensity: ③", ["happy", "sad"])])
+def test_a_one_character_number_after_a_colon_in_a_numbered_list_is_a_value_not_dropped(answer, words):
+    # dropped as a last item's number, it left its field's name a word ('强度', 'intensity')
+    assert words_from_answer(answer) == (words, None)
