@@ -20,7 +20,7 @@ from ensemble.output_files import write_atomically
 from ensemble.voter_base import ClassVoter, StrategyCodeError, strategy_code
 from ensemble.voter_classes import class_spec, is_class_spec, source_digest, source_file, spec_file, voter_class
 from judges.clip_hash import identity_json_value
-from judges.errors import InputError
+from judges.errors import InputError, raised_text
 from judges.option_values import is_number
 from judges.text_files import check_input_file, check_not_lfs_pointer, user_path
 from judges.user_warnings import warn_user
@@ -143,7 +143,7 @@ def _check_reloads(data: dict[str, Any], fuser: Fuser) -> None:
         _fuser_from(data, fuser.space().wheel, Path("<unsaved>"))
     except (InputError, KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
         raise InputError(f"{type(fuser.voter_).__name__} cannot be saved in a calibration file: rebuilt from its parameters and state it "
-                         f"fails ({type(exc).__name__}: {' '.join(str(exc).split())}); list every fitted attribute its predict_proba "
+                         f"fails ({raised_text(exc)}); list every fitted attribute its predict_proba "
                          "reads in its _state_attrs") from None
 
 

@@ -15,7 +15,7 @@ from sklearn.exceptions import NotFittedError
 from calibration.ew_metric import level1_f_of_classes
 from ensemble.vote_table import Candidate, VoteTable
 from ensemble.word_selection import select_by_threshold, select_expected_f_batch
-from judges.errors import InputError
+from judges.errors import InputError, raised_text
 from judges.option_values import is_flag, is_number, is_whole_number
 from judges.own_code import is_own_module
 
@@ -151,7 +151,7 @@ def strategy_code(cls: type, method: str) -> Iterator[None]:
     except InputError:
         raise
     except Exception as exc:
-        raise StrategyCodeError(f"voting strategy {_strategy_label(cls)}: its {method} failed: {type(exc).__name__}: {' '.join(str(exc).split())}; "
+        raise StrategyCodeError(f"voting strategy {_strategy_label(cls)}: its {method} failed: {raised_text(exc)}; "
                          "fix the strategy's code (call it from Python for the traceback)") from exc
 
 

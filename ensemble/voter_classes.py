@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from ensemble.voter_base import ClassVoter
-from judges.errors import InputError
+from judges.errors import InputError, raised_text
 from judges.file_modules import file_module_name, run_file_module
 from judges.own_code import is_own_module
 from judges.text_files import user_path
@@ -129,7 +129,7 @@ def _import_module(name: str, where: str) -> object:
         raise InputError(f"{where}: cannot import module {name!r} ({exc}); put its folder on the Python path (PYTHONPATH), "
                          "or name its file: path/to/file.py:Class") from None
     except Exception as exc:  # the module's own error, its traceback kept as the cause
-        raise InputError(f"{where}: module {name!r} failed to import: {type(exc).__name__}: {' '.join(str(exc).split())}") from exc
+        raise InputError(f"{where}: module {name!r} failed to import: {raised_text(exc)}") from exc
 
 
 def _import_file(target: str, where: str) -> object:

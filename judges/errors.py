@@ -1,12 +1,12 @@
 """The one exception type for user mistakes: bad files, bad names, bad options; :func:`snippet`, how an error quotes text,
-:func:`listed`, how a message names the items of a collection (judges, clips, files) however many there are, and
-:func:`close_names`, the names a "did you mean" offers."""
+:func:`listed`, how a message names the items of a collection (judges, clips, files) however many there are,
+:func:`close_names`, the names a "did you mean" offers, and :func:`raised_text`, how an error quotes an exception."""
 from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
 
-__all__ = ["InputError", "snippet", "listed", "LISTED", "close_names"]
+__all__ = ["InputError", "snippet", "listed", "LISTED", "close_names", "raised_text"]
 
 #: How many items a message names before "and N more".
 LISTED = 5
@@ -43,3 +43,10 @@ def close_names(names: Iterable[str], known: Iterable[str], cutoff: float) -> di
     folded = {name.casefold(): name for name in known}
     close = {name: difflib.get_close_matches(name.casefold(), list(folded), n=1, cutoff=cutoff) for name in names}
     return {name: folded[match[0]] for name, match in close.items() if match}
+
+
+def raised_text(exc: BaseException) -> str:
+    """What code of one's own raised, on one line, as an error quotes it: its type and message (``AttributeError: ...``),
+    the type alone when the message is empty (a bare ``MemoryError()`` says nothing)."""
+    said = " ".join(str(exc).split())
+    return f"{type(exc).__name__}{': ' + said if said else ''}"

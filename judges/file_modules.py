@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-from judges.errors import InputError
+from judges.errors import InputError, raised_text
 
 __all__ = ["file_module_name", "run_file_module"]
 
@@ -35,5 +35,5 @@ def run_file_module(file: Path, module_name: str, where: str, failing: str, kind
         spec.loader.exec_module(module)
     except Exception as exc:  # the file's own error, its traceback kept as the cause
         sys.modules.pop(module_name, None)
-        raise InputError(f"{failing} failed to import: {type(exc).__name__}: {' '.join(str(exc).split())}") from exc
+        raise InputError(f"{failing} failed to import: {raised_text(exc)}") from exc
     return module

@@ -19,7 +19,7 @@ from typing import Any
 
 from judges.base import Judge
 from judges.clip import repeated_names
-from judges.errors import InputError, listed
+from judges.errors import InputError, listed, raised_text
 from judges.file_modules import file_module_name, run_file_module
 from judges.text_files import read_text_file, user_path
 
@@ -89,15 +89,8 @@ def judge_name(judge: Judge, prefix: str = "") -> str:
     try:
         return judge.name
     except Exception as exc:
-        raise InputError(f"{prefix}{type(judge).__name__} ({_where(type(judge))}): reading its name raised {_raised(exc)}; "
+        raise InputError(f"{prefix}{type(judge).__name__} ({_where(type(judge))}): reading its name raised {raised_text(exc)}; "
                          "fix it: a judge's name is text it holds, e.g. self.name = name in __init__ (README, 'Adding a judge')") from exc
-
-
-def _raised(exc: Exception) -> str:
-    """What a judge's own code raised, on one line: its type and message (``AttributeError: ...``), the type alone when the
-    message is empty (a bare ``MemoryError()`` says nothing)."""
-    said = " ".join(str(exc).split())
-    return f"{type(exc).__name__}{': ' + said if said else ''}"
 
 
 def refuse_repeated_names(names: Sequence[str], given: Sequence[object] | None = None, where: str = "") -> None:
@@ -163,7 +156,7 @@ def build_judge(type_name: str, **params: Any) -> Judge:
     except ValueError as exc:  # a constructor's own check: one line, with the type named
         raise InputError(f"judge type {type_name!r}: {' '.join(str(exc).split())}") from None
     except Exception as exc:  # a plugin's __init__ that fails (its model file missing): one line, its traceback the cause
-        raise InputError(f"judge type {type_name!r}: building {cls.__name__} ({_where(cls)}) raised {_raised(exc)}") from exc
+        raise InputError(f"judge type {type_name!r}: building {cls.__name__} ({_where(cls)}) raised {raised_text(exc)}") from exc
     try:
         name = judge_name(judge, f"judge type {type_name!r}: ")
     except InputError:

@@ -18,7 +18,7 @@ from judges.answers_read_again import read_again
 from judges.base import Judge
 from judges.clip import Clip
 from judges.clip_hash import clip_key, identity_hash, sha256_file
-from judges.errors import InputError, listed
+from judges.errors import InputError, listed, raised_text
 from judges.own_code import is_own_module
 from judges.text_files import path_text, user_path
 from judges.user_warnings import warn_user
@@ -94,8 +94,8 @@ def judge_identity(judge: Judge) -> dict[str, Any]:
         # own (class MyAffectGPT(AffectGPTJudge)), says what is wrong (its checkpoint gone); the base class's reads only the name
         ran = next(c for c in type(judge).__mro__ if "cache_identity" in vars(c))
         fix = "" if is_own_module(ran.__module__) and ran is not Judge else "; fix it (README, 'Adding a judge')"
-        raise InputError(f"judge {judge.name!r} ({type(judge).__name__}): its cache_identity() raised {type(exc).__name__}: "
-                         f"{' '.join(str(exc).split())}{fix}") from exc
+        raise InputError(f"judge {judge.name!r} ({type(judge).__name__}): its cache_identity() raised "
+                         f"{raised_text(exc)}{fix}") from exc
 
 
 class VerdictCache:
