@@ -12,7 +12,7 @@ from types import ModuleType
 from typing import Literal, TextIO
 
 from ensemble.output_files import new_folders_removed_on_failure
-from judges.errors import InputError, listed
+from judges.errors import InputError, close_names, listed
 
 __all__ = ["main", "entry", "report", "report_judges", "COMMANDS"]
 
@@ -206,8 +206,8 @@ def _refuse_options_before_the_command(parser: argparse.ArgumentParser, before: 
 
 def _refuse_unknown_command(parser: argparse.ArgumentParser, word: str) -> None:
     """Exit (status 2) for a first word that is no command (``cojudge evalute``), naming the command meant if one is close."""
-    close = difflib.get_close_matches(word.lower(), COMMANDS, n=1, cutoff=0.6)
-    meant = f"did you mean {close[0]!r}? " if close else ""
+    close = close_names([word], COMMANDS, cutoff=0.6).get(word)
+    meant = f"did you mean {close!r}? " if close else ""
     parser.error(f"argument COMMAND: invalid choice: {word!r} ({meant}choose from {', '.join(map(repr, COMMANDS))})")
 
 
