@@ -94,15 +94,15 @@ def _failures_warning(verdicts: Mapping[str, Mapping[str, Verdict]], names: Sequ
         return None
     every = JudgeFailures("", [verdict for judge in failed for verdict in judge.failures])
     # verdicts, not clips, counted: several judges may fail on one clip
-    what, shown = every.asked_again(cached, "retry_failed=True", " verdict(s)"), every.shown
+    what = every.asked_again(cached, "retry_failed=True", " verdict(s)")
     clips = {verdict.clip for verdict in every.failures}
     # a clip every judge failed on is not fused without them: its prediction carries an error and no words, not a guess
     unanswered = sum(all(clip in per and not per[clip].ok for per in verdicts.values()) for clip in clips)
     fused = [f"{len(clips) - unanswered} fused without them"] if unanswered < len(clips) else []
     fused += [f"{unanswered} no judge answered (an error and no words, not guessed)"] if unanswered else []
     return (f"judge(s) failed on {len(clips)} of {len(names)} clip(s): {listed(f'{f.judge} on {len(f.failures)}' for f in failed)}"
-            f"{' (' + '; '.join(what) + ')' if what else ''}; of those, {' and '.join(fused)}; e.g. {shown.clip}: "
-            f"{' '.join((shown.error or '').split())}; list each failure with {{j: {{c: v.error for c, v in per.items() if not v.ok}} "
+            f"{what}; of those, {' and '.join(fused)}; e.g. {every.example}; "
+            f"list each failure with {{j: {{c: v.error for c, v in per.items() if not v.ok}} "
             "for j, per in cojudge.last_verdicts_.items()}")
 
 

@@ -28,16 +28,23 @@ class JudgeFailures:
         """The failure to quote: one the next run asks again, if any (a server down says so), else the first."""
         return next((verdict for verdict in self.failures if verdict.transient), self.failures[0])
 
-    def asked_again(self, cached: bool, retry: str, counted: str = "") -> list[str]:
+    @property
+    def example(self) -> str:
+        """The failure to quote, as a warning quotes it: its clip and its error on one line ("c4: no stored output for 'c4'")."""
+        return f"{self.shown.clip}: {' '.join((self.shown.error or '').split())}"
+
+    def asked_again(self, cached: bool, retry: str, counted: str = "") -> str:
         """With a cache, how many failures the next run asks again and how many ``retry`` (how to ask, e.g. "--retry-failed")
-        does, ``counted`` after each count (" verdict(s)" where a count of clips is said beside it); without one, nothing
-        is kept, so nothing to say."""
+        does, in brackets after a space (``" (1 not cached: the next run asks again; 2 cached: --retry-failed asks again)"``),
+        ``counted`` after each count (" verdict(s)" where a count of clips is said beside it); without one, nothing is kept,
+        so nothing to say: ""."""
         if not cached:
-            return []
+            return ""
         transient = sum(verdict.transient for verdict in self.failures)
         kept = len(self.failures) - transient
-        return ([f"{transient}{counted} not cached: the next run asks again"] if transient else []) + (
+        said = ([f"{transient}{counted} not cached: the next run asks again"] if transient else []) + (
             [f"{kept}{counted} cached: {retry} asks again"] if kept else [])
+        return f" ({'; '.join(said)})"
 
 
 def judge_failures(verdicts: Mapping[str, Mapping[str, Verdict]], names: Sequence[str]) -> list[JudgeFailures]:

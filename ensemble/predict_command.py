@@ -453,7 +453,7 @@ def _failure_warnings(verdicts: Mapping[str, Mapping[str, Verdict]], names: Sequ
     went down mid-run was silent but for the table's rows, and wholly so with --format csv."""
     lines = []
     for failed in judge_failures(verdicts, names):
-        what, shown = failed.asked_again(cached, "--retry-failed"), failed.shown
+        what = failed.asked_again(cached, "--retry-failed")
         lines.append(f"judge {failed.judge} failed on {len(failed.failures)} of {len(names)} clip(s)"
-                     f"{' (' + '; '.join(what) + ')' if what else ''}; {shown.clip}: {' '.join((shown.error or '').split())}")
+                     f"{what}; {failed.example}")
     return lines
