@@ -439,6 +439,7 @@ _BRACKET = re.compile(r"[()\uff08\uff09]")
 _NUMBER_CHARACTERS = {chr(first + offset): value + offset for first, value, count in (
     (0x2460, 1, 20), (0x2474, 1, 20), (0x2488, 1, 20), (0x24EB, 11, 10), (0x24F5, 1, 10), (0x2776, 1, 10), (0x2780, 1, 10),
     (0x278A, 1, 10), (0x3220, 1, 10), (0x3280, 1, 10)) for offset in range(count)}
+_NUMBER_CHARACTER = "[" + "".join(_NUMBER_CHARACTERS) + "]"
 # An item's number in brackets ("(1) happy (2) sad", "（1）开心（2）难过"; a Chinese numeral too, "（一）开心（二）难过", NUMERAL_ZH),
 # of one character (_NUMBER_CHARACTERS: "①开心 ②难过", "① happy ② sad", "❶开心 ❷难过", "㈠开心 ㈡难过"), or before a full-width
 # closing bracket ("1）happy 2）sad"; a Chinese numeral before either where an item begins, "一）开心 二）难过", "一)开心 二)难过"),
@@ -448,15 +449,15 @@ _NUMBER_CHARACTERS = {chr(first + offset): value + offset for first, value, coun
 # bracketed one there is as a remark ("（1）开心（2）难过（3）"), unless a colon's value ("强度：③": its field no word).
 _WORD_NEXT = re.compile(r"[ \t]*[^\W\d_]")
 _BRACKETED_NUMBER = re.compile(r"(?<![\d(\uff08])(?:[(\uff08](\d{1,2}|" + NUMERAL_ZH + r")[)\uff09](?=[ \t]*[^\W\d_])"
-                               r"|([" + "".join(_NUMBER_CHARACTERS) + r"])(?=[ \t]*(?:[^\W\d_]|[.!\u3002\uff01]?[ \t]*$)))"
+                               r"|(" + _NUMBER_CHARACTER + r")(?=[ \t]*(?:[^\W\d_]|[.!\u3002\uff01]?[ \t]*$)))"
                                r"|(?:^|(?<=[\s,;:\uff0c\u3001\uff1b]))(\d{1,2}(?=\uff09)|(?:" + NUMERAL_ZH + r")(?=[)\uff09]))[)\uff09]"
                                r"(?=[ \t]*[^\W\d_])", re.MULTILINE)
 # A bullet before an item's number ("- 1. happy\n- 2. sad", "* 1) happy", "- (1) happy", "- ① happy"): the number numbers
 # the item, and the bullet is dropped; read as well, it made a list of all but its last item ("- 1. happy\n- 2. sad": sad).
 # The word may open with emphasis, a quote or a bracket ("* 1. *Happy*", "* 1) [happy]"): its bullet kept among dropped ones
 # lost it ("* 1. *Happy*\n* 2. Sad": sad).
-_BULLET_BEFORE_NUMBER = re.compile(r"^([ \t]*)[-*\u2022][ \t]+(?=(?:\d{1,2}[.)\uff09]|[(\uff08](?:\d{1,2}|" + NUMERAL_ZH + r")[)\uff09]|["
-                                   + "".join(_NUMBER_CHARACTERS) + r"])[ \t]*[*_`\"'\u201c\u2018\u300c\u300e\[(\uff08\u3010]*[^\W\d_])",
+_BULLET_BEFORE_NUMBER = re.compile(r"^([ \t]*)[-*\u2022][ \t]+(?=(?:\d{1,2}[.)\uff09]|[(\uff08](?:\d{1,2}|" + NUMERAL_ZH + r")[)\uff09]|"
+                                   + _NUMBER_CHARACTER + r")[ \t]*[*_`\"'\u201c\u2018\u300c\u300e\[(\uff08\u3010]*[^\W\d_])",
                                    re.MULTILINE)
 # An arrow or a spaced dash ending the text before a bracketed number ("Emotions -> (1) happy", "Answer => (1)", "Emotions - (1)
 # happy"): it begins the list as a colon does (_ARROW_PREFIX reads it as a lead-in's colon; _OTHER_SEPARATORS as a separator).
