@@ -3,9 +3,9 @@
 Frames go as base64 ``image_url`` data URLs, audio as a base64 WAV
 ``input_audio`` part (when the judge's ``modalities`` include audio), the
 subtitle in the prompt text. Requests run on a bounded thread pool; a
-connection error, timeout, 429 or 5xx is retried with exponential backoff (or
-the longer wait its ``Retry-After`` asks for), and so is a body that is no chat completion; a 4xx is
-not (but a 400 asking for ``max_completion_tokens`` instead of ``max_tokens`` is asked again so). After a 4xx refusing
+connection error, timeout, 408, 409, 429 or 5xx (the statuses OpenAI's own client retries) is retried with exponential
+backoff (or the longer wait its ``retry-after-ms`` or ``Retry-After`` asks for), and so is a body that is no chat completion;
+another 4xx is not (but a 400 asking for ``max_completion_tokens`` instead of ``max_tokens`` is asked again so). After a 4xx refusing
 one of the judge's settings (or a 404: no such model; not cached), or a 401 refusing its API key (not cached, as a
 403), its later requests sent the same are not sent. Once ``max_unreachable`` (3) requests in a row could not reach the server at
 all, after their retries, the judge's other clips fail at once, not cached (one request is let through 30 s after
@@ -21,6 +21,7 @@ import errno
 import hashlib
 import http.client
 import json
+import math
 import os
 import re
 import socket
@@ -67,6 +68,9 @@ _SETTING_FIELDS = _OWN_FIELDS.keys() - {"messages"}
 # how a failure the server's state made (not the clip) says it is not stored: the next run with a cache asks again
 _ASKED_AGAIN = "not cached, so the next run (with --cache) asks again"
 _ASK_AGAIN_AFTER = 30.0  # seconds after a server was last found unreachable that a judge which gave it up tries it once more
+# the 4xx statuses retried as a 5xx is, as openai-python's client retries them (_base_client.py's _should_retry): a
+# request timeout (408, a proxy's or gateway's), a lock timeout (409, OpenAI's) and a rate limit (429); not cached
+_RETRIED = frozenset({408, 409, 429})
 
 
 class _RequestFailed(Exception):
@@ -541,7 +545,7 @@ class OpenAIJudge(Judge):
             headers["Authorization"] = f"Bearer {self._api_key}"
         url = f"{self.base_url}/chat/completions"
         problem = ""
-        asked = 0.0  # the wait a 429 or 503 asked for (Retry-After)
+        asked = 0.0  # the wait a 429 or 503 asked for (retry-after-ms, Retry-After)
         unreached: str | None = None  # why the last try could not reach the server at all, if it could not
         refused = False  # the last try's connection was refused (a server loading its model), not merely unreached
         for attempt in range(self.max_retries + 1):
@@ -584,7 +588,7 @@ class OpenAIJudge(Judge):
                         raise _RequestFailed(f"{problem}; {_ASKED_AGAIN}", transient=True) from None
                     if exc.code == 400 and param == "temperature":  # OpenAI's reasoning models take only 1, or none
                         problem += self._temperature_hint(said)
-                    if exc.code != 429 and exc.code < 500:
+                    if exc.code not in _RETRIED and exc.code < 500:
                         too_long = exc.code == 400 and _says_prompt_too_long(said)
                         if too_long:  # the server's context length is no part of the cache identity: raising it must ask again
                             problem += f" ({self._context_hint(said)}; not cached, the next run asks again)"
@@ -798,12 +802,18 @@ def _context_numbers(said: str) -> tuple[int, int] | None:
 
 
 def _retry_after(headers: Any) -> float:
-    """Seconds a ``Retry-After`` header asks to wait (a number or an HTTP date); 0 if none or unreadable."""
-    value = (headers.get("Retry-After") if headers is not None else None) or ""
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
+    """Seconds the response asks to wait: its ``retry-after-ms`` header (OpenAI's and Azure's, read first, as
+    openai-python does), else ``Retry-After`` (a number or an HTTP date); 0 if none or unreadable."""
+    if headers is None:
+        return 0.0
+    for name, unit in (("retry-after-ms", 1000.0), ("Retry-After", 1.0)):
+        try:
+            wait = float(headers.get(name) or "")
+        except ValueError:
+            continue
+        if math.isfinite(wait):
+            return max(0.0, wait / unit)
+    value = headers.get("Retry-After") or ""
     try:
         return max(0.0, email.utils.parsedate_to_datetime(value).timestamp() - time.time())
     except (TypeError, ValueError, IndexError, OverflowError):

@@ -1153,6 +1153,29 @@ def test_a_429_waits_as_long_as_its_retry_after_header_asks():
     assert times[1] - times[0] >= 0.95
 
 
+def test_a_429_waits_as_long_as_its_retry_after_ms_header_asks_before_its_retry_after():
+    times: list[float] = []
+
+    class RateLimited(BaseHTTPRequestHandler):  # OpenAI's and Azure's: milliseconds, more precise than Retry-After
+        def do_POST(self):  # noqa: N802 (http.server's naming)
+            self.rfile.read(int(self.headers["Content-Length"]))
+            times.append(time.monotonic())
+            status, data = (429, b'{"error": {"message": "rate limited"}}') if len(times) == 1 else (200, json.dumps(completion("calm")).encode())
+            self.send_response(status)
+            if status == 429:
+                self.send_header("retry-after-ms", "800")
+                self.send_header("Retry-After", "0")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+    with serving(RateLimited) as url:
+        judge = OpenAIJudge(model="m", base_url=url, api_key_env=None, modalities=("text",), max_retries=1, backoff=0.01, timeout=5)
+        verdict = judge.judge(Clip("c1", subtitle="hi"))
+    assert (verdict.words, verdict.error) == (["calm"], None)
+    assert times[1] - times[0] >= 0.75
+
+
 def test_a_stray_non_utf8_byte_in_an_answer_does_not_lose_the_answer():
     body = b'{"choices": [{"message": {"role": "assistant", "content": "happy, relieved, \xff"}}]}'
     with FakeChatServer([(200, body, 0.0)]) as server:
@@ -1179,6 +1202,20 @@ def test_a_server_that_was_overloaded_is_asked_again_on_the_next_cached_run(tmp_
         second = run_judges([judge], clips, cache=tmp_path / "v.sqlite", progress=False)["test-model"]["c1"]
     assert first.transient and "HTTP 503" in first.error and "not cached" in first.error
     assert (second.words, second.error, len(server.requests)) == (["happy"], None, 2)
+
+
+@pytest.mark.parametrize("status, said", [
+    (408, "<html><body><h1>408 Request Time-out</h1></body></html>"),  # a gateway that timed the request out
+    (409, {"error": {"message": "The server had an error processing your request (lock timeout).", "type": "server_error"}}),
+])
+def test_a_408_or_409_is_retried_as_openais_client_retries_it_and_then_not_cached(tmp_path, status, said):
+    clips = [Clip("c1", subtitle="hi")]
+    with FakeChatServer([(status, said, 0.0)] * 2 + [(200, completion("calm"), 0.0)]) as server:
+        judge = judge_for(server, modalities=("text",), max_retries=1)
+        first = run_judges([judge], clips, cache=tmp_path / "v.sqlite", progress=False)["test-model"]["c1"]
+        second = run_judges([judge], clips, cache=tmp_path / "v.sqlite", progress=False)["test-model"]["c1"]
+    assert first.transient and f"HTTP {status}" in first.error and "gave up after 2 tries" in first.error
+    assert (second.words, second.error, len(server.requests)) == (["calm"], None, 3)
 
 
 def test_a_client_error_is_cached_and_not_asked_again(tmp_path):
