@@ -6,7 +6,8 @@ subtitle in the prompt text. Requests run on a bounded thread pool; a
 connection error, timeout, 408, 409, 429 or 5xx (the statuses OpenAI's own client retries) is retried with exponential
 backoff (or the longer wait its ``retry-after-ms`` or ``Retry-After`` asks for), and so is a body that is no chat completion;
 another 4xx is not (but a 400 asking for ``max_completion_tokens`` instead of ``max_tokens`` is asked again so). After a 4xx refusing
-one of the judge's settings (or a 404: no such model; not cached), or a 401 refusing its API key (not cached, as a
+one of the judge's settings (or a 404: no such model; or a 400 capping the images a request below ``num_frames``: both
+not cached), or a 401 refusing its API key (not cached, as a
 403), its later requests sent the same are not sent. Once ``max_unreachable`` (3) requests in a row could not reach the server at
 all, after their retries, the judge's other clips fail at once, not cached (one request is let through 30 s after
 the last miss, to find the server back); a server that has not answered the judge yet and refuses connections (one still loading its model) is
@@ -593,10 +594,17 @@ class OpenAIJudge(Judge):
                         if too_long:  # the server's context length is no part of the cache identity: raising it must ask again
                             problem += f" ({self._context_hint(said)}; not cached, the next run asks again)"
                         wants = exc.code == 400 and token_limit_field == "max_tokens" and _asks_for_max_completion_tokens(said)
+                        # fewer images (or audio clips) a request than the judge sends one per frame: num_frames, the same
+                        # for every clip, against the server's setting (vLLM's --limit-mm-per-prompt), no part of the cache identity
+                        over = _media_limit(said) if exc.code == 400 else None
+                        if over is not None:
+                            problem += f" ({self._media_limit_hint(*over)}; not cached, the next run asks again)"
                         # a 404 (no such model: vLLM's names no param; a wrong path in base_url) is no clip's either
                         setting = param in _SETTING_FIELDS | self.extra_body.keys()
-                        if not (too_long or wants) and (setting or exc.code == 404):
+                        if not (too_long or wants) and (setting or exc.code == 404 or over is not None):
                             self._refused = (self._sent_as(fields), problem, "settings")  # every clip's answer: later ones not sent
+                        if over is not None:
+                            raise _RequestFailed(problem, transient=True) from None
                         if exc.code == 404:  # the server's state (the models it serves: a proxy's nodes still loading): not cached
                             raise _RequestFailed(f"{problem}; {_ASKED_AGAIN}", transient=True) from None
                         raise _RequestFailed(problem, transient=too_long, wants_max_completion_tokens=wants) from None
@@ -633,9 +641,11 @@ class OpenAIJudge(Judge):
 
     def _sent_as(self, fields: dict[str, Any]) -> str:
         """What a request with these settings (``fields``) sends but its messages, as canonical JSON: the URL, the settings,
-        and a digest of the API key (not the key: the record is kept, pickled, with the judge)."""
+        the frames and audio sampled (a server's cap on images a request refuses num_frames), and a digest of the API key
+        (not the key: the record is kept, pickled, with the judge)."""
         key = hashlib.sha256(self._api_key.encode("utf-8")).hexdigest() if self._api_key else None
-        return _as_json({"url": self.base_url, "settings": fields, "key": key})
+        media = {"modalities": sorted(self.modalities), **self.media_spec.as_dict()}
+        return _as_json({"url": self.base_url, "settings": fields, "media": media, "key": key})
 
     def _key_hint(self, status: int) -> str:
         """What a 401 or 403 ends with: the key the judge sent (its option, or the environment variable named, set or
@@ -662,6 +672,19 @@ class OpenAIJudge(Judge):
             return f" (the judge sent temperature={self.temperature:g}, a field the model refuses: set {server} to send none)"
         return (f" (the judge sent temperature={self.temperature:g}: set its temperature option to one the model takes, 1 for "
                 f"OpenAI's o-series and gpt-5 models, or {server} to send none and let the server use its default)")
+
+    def _media_limit_hint(self, most: int, kind: str) -> str:
+        """What a 400 saying the server takes at most ``most`` items of ``kind`` a request (:func:`_media_limit`) ends with:
+        the judge sends one image per frame and one audio clip."""
+        if kind == "image" and most == 0:
+            return "the server's model takes no images: leave 'video' out of modalities, or serve a vision model"
+        if kind == "audio" and most == 0:
+            return "the server's model takes no audio: leave 'audio' out of modalities, or serve an audio model"
+        if kind == "image":
+            frames = self.media_spec.num_frames
+            return (f"the server takes at most {most} image(s) a request, and the judge sends one per frame (num_frames={frames}): "
+                    f"lower num_frames to {most}, or raise the server's limit (vLLM's --limit-mm-per-prompt '{{\"image\": {frames}}}')")
+        return f"the server takes at most {most} {kind}(s) a request: raise its limit (vLLM's --limit-mm-per-prompt)"
 
     def _context_hint(self, said: str) -> str:
         """What to do about a 400 saying the request does not fit the server's context (:func:`_says_prompt_too_long`), with
@@ -778,6 +801,18 @@ def _says_prompt_too_long(said: str) -> bool:
     (M tokens)", OpenAI's ``context_length_exceeded``. The context is the server's setting (``--max-model-len``), no part of
     the cache identity, as LMDeploy's ``--session-len`` is."""
     return re.search(r"context[ _]length|maximum model length", said, re.IGNORECASE) is not None
+
+
+_MEDIA_LIMIT = re.compile(r"At most (\d+) (\w+)\(s\) may be provided in one (?:prompt|request)")
+
+
+def _media_limit(said: str) -> tuple[int, str] | None:
+    """(the most items a request may carry, their kind: ``image``, ``audio``) when a 400's body says the request carried
+    more: vLLM's "At most 1 image(s) may be provided in one prompt." (older: "... in one request."), its
+    ``--limit-mm-per-prompt``, 1 a modality in its V0 engine and on some hosted endpoints, 999 in V1; 0 for a model
+    without that input. None for any other 400."""
+    found = _MEDIA_LIMIT.search(said)
+    return None if found is None else (int(found[1]), found[2])
 
 
 _CONTEXT_NUMBERS = [re.compile(pattern, re.DOTALL) for pattern in (  # the 400s _says_prompt_too_long knows, with their numbers

@@ -74,7 +74,7 @@ OTHER_PROGRAMS_OPTIONS = {
     "pytest": {"--doctest-modules"},
     "lmdeploy serve api_server / proxy": {"--server-name", "--server-port", "--routing-strategy", "--strategy",
                                           "--model-name", "--tp", "--proxy-url", "--session-len"},
-    "vLLM / SGLang servers": {"--max-model-len", "--context-length"},
+    "vLLM / SGLang servers": {"--max-model-len", "--context-length", "--limit-mm-per-prompt"},
     "ray start": {"--head"},
     "AffectGPT's inference_hybird.py": {"--zeroshot", "--dataset", "--cfg-path", "--options"},
 }

@@ -25,7 +25,7 @@ from judges import prompts
 from judges.base import Judge
 from judges.clip import Clip
 from judges.errors import InputError
-from judges.media import TruncatedMediaWarning
+from judges.media import MediaSpec, TruncatedMediaWarning
 from judges.openai_judge import OpenAIJudge
 from judges.registry import build_judge
 from judges.runner import run_judges
@@ -278,6 +278,56 @@ def test_numbers_leaving_room_for_max_tokens_are_not_given_as_the_reason_the_req
     assert verdict.error.endswith("(the prompt does not fit the server's context length: raise it on the server (vLLM's "
                                   "--max-model-len, SGLang's --context-length) or send less (num_frames, max_side); not cached, "
                                   "the next run asks again)")
+
+
+VLLM_TOO_MANY_IMAGES = {"error": {  # vLLM (vllm/multimodal/parse.py) past its --limit-mm-per-prompt, 1 image on its V0 engine
+    "message": "At most 1 image(s) may be provided in one prompt. Set `--limit-mm-per-prompt` to increase this limit.",
+    "type": "BadRequestError", "param": "image", "code": 400}}
+VLLM_OLDER_TOO_MANY_IMAGES = {  # older vLLM, and hosted endpoints running it, in its older error shape
+    "object": "error", "message": "At most 1 image(s) may be provided in one request. You can set `--limit-mm-per-prompt` to "
+                                  "increase this limit if the model supports it.", "type": "BadRequestError", "param": None, "code": 400}
+
+
+@pytest.mark.parametrize("said", [VLLM_TOO_MANY_IMAGES, VLLM_OLDER_TOO_MANY_IMAGES])
+def test_a_server_taking_fewer_images_a_request_than_num_frames_says_what_to_lower_or_raise_and_is_not_cached(video, tmp_path, said):
+    limit = {"images": 1}
+
+    def reply(body: dict) -> Reply:
+        images = sum(part["type"] == "image_url" for part in body["messages"][0]["content"])
+        return (400, said, 0.0) if images > limit["images"] else (200, completion("tense"), 0.0)
+
+    clips = [Clip("c1", video), Clip("c2", video)]
+    with FakeChatServer(reply=reply) as server:
+        judge = judge_for(server, num_frames=4, max_concurrency=1)
+        first = run_judges([judge], clips, cache=tmp_path / "v.sqlite", progress=False)["test-model"]
+        limit["images"] = 4  # the server restarted with --limit-mm-per-prompt '{"image": 4}'
+        second = run_judges([judge_for(server, num_frames=4)], clips, cache=tmp_path / "v.sqlite", progress=False)["test-model"]
+    assert first["c1"].error.endswith("(the server takes at most 1 image(s) a request, and the judge sends one per frame "
+                                      "(num_frames=4): lower num_frames to 1, or raise the server's limit (vLLM's "
+                                      "--limit-mm-per-prompt '{\"image\": 4}'); not cached, the next run asks again)")
+    assert first["c2"].error.startswith("not asked, the server having refused the same settings on an earlier clip: HTTP 400")
+    assert first["c1"].transient and first["c2"].transient and len(server.requests) == 1 + 2
+    assert [second[c.name].words for c in clips] == [["tense"], ["tense"]]
+
+
+def test_a_judge_that_lowered_num_frames_after_the_server_capped_images_asks_again(video):
+    with FakeChatServer(reply=lambda body: (400, VLLM_TOO_MANY_IMAGES, 0.0) if len(body["messages"][0]["content"]) > 3
+                        else (200, completion("calm"), 0.0)) as server:
+        judge = judge_for(server, num_frames=2)
+        refused = judge.judge(Clip("c1", video))
+        judge.media_spec = MediaSpec(num_frames=1, sample_rate=None, max_side=448)  # as a notebook would lower it
+        verdict = judge.judge(Clip("c2", video))
+    assert "lower num_frames to 1" in refused.error and (verdict.words, verdict.error) == (["calm"], None)
+
+
+def test_a_server_whose_model_takes_no_images_says_to_leave_video_out_of_modalities(video):
+    said = {"error": {"message": "At most 0 image(s) may be provided in one prompt.", "type": "BadRequestError",
+                      "param": "image", "code": 400}}
+    with FakeChatServer([(400, said, 0.0)]) as server:
+        verdict = judge_for(server, num_frames=2).judge(Clip("c1", video))
+    assert verdict.transient and verdict.error.endswith(
+        "(the server's model takes no images: leave 'video' out of modalities, or serve a vision model; not cached, the next "
+        "run asks again)")
 
 
 OPENAI_REFUSES_TEMPERATURE_0 = {"error": {  # api.openai.com's 400 to a gpt-5 model asked at temperature 0
