@@ -12,7 +12,9 @@ half, word is dropped), or, with no text and no token generated, a prompt that
 filled ``session_len``, as is ``"error"`` with LMDeploy's ``INPUT_LENGTH_ERROR``
 (a prompt longer than ``session_len``); any other reason but ``"stop"`` (``"error"``,
 ``"abort"``) fails the clip with LMDeploy's message instead of reading that
-message as the answer, not cached (the engine's state, not the clip's answer). lmdeploy is imported when the judge is built, so the
+message as the answer, not cached (the engine's state, not the clip's answer). In a Ray worker (``run_judges_ray``'s
+actor, holding the judge's GPUs) the PyTorch engine runs ``tp`` > 1 as child processes (``distributed_executor_backend=
+"mp"``), not as Ray actors of its own asking the cluster for more GPUs. lmdeploy is imported when the judge is built, so the
 rest of the package works without it. Written against InternLM/lmdeploy's
 main branch as read for this judge: ``lmdeploy/messages.py`` (``Response``,
 the configs), ``lmdeploy/pipeline.py``, ``lmdeploy/serve/core/async_engine.py``
@@ -22,6 +24,9 @@ two) and the video example of ``docs/en/multi_modal/internvl.md``.
 from __future__ import annotations
 
 import base64
+import inspect
+import os
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -120,6 +125,13 @@ class LMDeployJudge(GenerativeJudge):
         if revision is not None and not local.exists():  # a hub id: LMDeploy downloads the revision the cache is keyed on
             engine["revision"] = revision
         if backend == "pytorch":
+            if self.tp > 1 and _in_ray_worker() and _takes(lmdeploy.PytorchEngineConfig, "distributed_executor_backend") \
+                    and not os.environ.get("LMDEPLOY_EXECUTOR_BACKEND"):
+                # LMDeploy's PyTorch engine runs tp > 1 on Ray actors of its own by default (its executor's choice on
+                # CUDA): in a Ray worker (run_judges_ray's actor, which holds the judge's num_gpus GPUs) they would ask the
+                # cluster for tp GPUs more, and wait for them up to 30 minutes; as child processes ("mp", which older LMDeploy
+                # picked itself for a process that sees tp GPUs) they use this worker's own
+                engine["distributed_executor_backend"] = "mp"
             backend_config = lmdeploy.PytorchEngineConfig(**engine, **({"adapters": self.adapters} if self.adapters else {}))
         else:
             backend_config = lmdeploy.TurbomindEngineConfig(**engine)
@@ -217,6 +229,22 @@ def _adapter_revision(path: str | None) -> str | None:
     if folder is None or not (folder / "adapter_config.json").is_file():
         return None
     return checkpoint_revision(folder.resolve(), config="adapter_config.json")
+
+
+def _in_ray_worker() -> bool:
+    """Whether this process is a Ray task's or actor's worker (not a driver, nor a process without Ray imported)."""
+    ray = sys.modules.get("ray")
+    if ray is None or not ray.is_initialized():
+        return False
+    return ray.get_runtime_context().get_task_id() is not None  # None in a driver
+
+
+def _takes(config: Any, field: str) -> bool:
+    """Whether LMDeploy's config class takes the keyword ``field`` (a field newer releases added)."""
+    try:
+        return field in inspect.signature(config).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 def _import_lmdeploy() -> tuple[Any, str]:

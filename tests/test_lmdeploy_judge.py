@@ -8,8 +8,10 @@ to do; the media decoding, prompting and answer parsing around it are real.
 from __future__ import annotations
 
 import base64
+import inspect
 import io
 import json
+import os
 import sys
 import types
 from dataclasses import dataclass, field
@@ -58,7 +60,8 @@ class FakePipeline:
 #: Some of the documented fields of LMDeploy's config classes (lmdeploy.messages); any other is a TypeError.
 CONFIG_FIELDS = {
     "TurbomindEngineConfig": {"dtype", "model_format", "tp", "session_len", "max_batch_size", "cache_max_entry_count", "download_dir", "revision"},
-    "PytorchEngineConfig": {"dtype", "tp", "session_len", "max_batch_size", "cache_max_entry_count", "adapters", "download_dir", "revision"},
+    "PytorchEngineConfig": {"dtype", "tp", "session_len", "max_batch_size", "cache_max_entry_count", "adapters", "download_dir", "revision",
+                            "distributed_executor_backend"},
     "VisionConfig": {"max_batch_size", "thread_safe"},
     "GenerationConfig": {
         "n", "max_new_tokens", "do_sample", "top_p", "top_k", "min_p", "temperature",
@@ -69,7 +72,8 @@ CONFIG_FIELDS = {
 
 
 def config_record(kind: str, fields: set[str]) -> type:
-    """A stand-in config class that keeps its keyword arguments and rejects unknown ones."""
+    """A stand-in config class that keeps its keyword arguments and rejects unknown ones; its signature names its fields,
+    as a dataclass's does."""
 
     def __init__(self, **options):
         unknown = set(options) - fields
@@ -77,7 +81,8 @@ def config_record(kind: str, fields: set[str]) -> type:
             raise TypeError(f"{kind} got unexpected keyword arguments {sorted(unknown)}")
         self.__dict__.update(options)
 
-    return type(kind, (), {"__init__": __init__})
+    signature = inspect.Signature([inspect.Parameter(f, inspect.Parameter.KEYWORD_ONLY, default=None) for f in sorted(fields)])
+    return type(kind, (), {"__init__": __init__, "__signature__": signature})
 
 
 def fake_lmdeploy() -> types.ModuleType:
@@ -142,6 +147,50 @@ def test_pytorch_engine_gets_the_lora_adapters_and_calls_name_the_adapter(lmdepl
     assert vars(backend_config) == {"tp": 1, "adapters": {"mer": "/lora/mer"}}
     judge.judge(clips["a"])
     assert lmdeploy.pipelines[0].calls[0]["adapter_name"] == "mer"
+
+
+def test_pytorch_engine_with_tp_above_1_outside_ray_leaves_lmdeploy_its_own_executor(lmdeploy):
+    LMDeployJudge("m", backend="pytorch", tp=2)
+    assert vars(lmdeploy.pipelines[0].options["backend_config"]) == {"tp": 2}
+
+
+def _engine_configs_built_in_a_ray_worker() -> dict[str, dict]:
+    """Build the judge where run_judges_ray builds it, in a Ray worker, against the stand-in lmdeploy: the PyTorch engine's
+    config for tp=2, for tp=1, for an LMDeploy without distributed_executor_backend, and with LMDEPLOY_EXECUTOR_BACKEND set."""
+    module = fake_lmdeploy()
+    names = ("lmdeploy", "lmdeploy.vl", "lmdeploy.vl.constants")
+    sys.modules.update(zip(names, (module, module.vl, module.vl.constants)))
+    try:
+        built = {"tp=2": vars(LMDeployJudge("m", backend="pytorch", tp=2).pipe.options["backend_config"]),
+                 "tp=1": vars(LMDeployJudge("m", backend="pytorch", tp=1).pipe.options["backend_config"])}
+        module.PytorchEngineConfig = config_record("PytorchEngineConfig", CONFIG_FIELDS["PytorchEngineConfig"] - {"distributed_executor_backend"})
+        built["older lmdeploy"] = vars(LMDeployJudge("m", backend="pytorch", tp=2).pipe.options["backend_config"])
+        module.PytorchEngineConfig = config_record("PytorchEngineConfig", CONFIG_FIELDS["PytorchEngineConfig"])
+        os.environ["LMDEPLOY_EXECUTOR_BACKEND"] = "ray"
+        built["LMDEPLOY_EXECUTOR_BACKEND=ray"] = vars(LMDeployJudge("m", backend="pytorch", tp=2).pipe.options["backend_config"])
+        return built
+    finally:
+        for name in names:
+            sys.modules.pop(name, None)
+
+
+@pytest.mark.slow
+def test_pytorch_engine_with_tp_above_1_in_a_ray_worker_runs_its_ranks_as_child_processes_on_the_workers_gpus():
+    """LMDeploy's PyTorch engine runs tp > 1 on Ray actors of its own (lmdeploy/pytorch/engine/executor/__init__.py): in
+    run_judges_ray's actor, holding its num_gpus, they asked the cluster for tp GPUs more and waited 30 minutes for them."""
+    import ray
+
+    ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])  # the workers cannot import this test module
+    started = not ray.is_initialized()
+    if started:
+        ray.init(num_cpus=1, include_dashboard=False, log_to_driver=False)
+    try:
+        built = ray.get(ray.remote(max_calls=1)(_engine_configs_built_in_a_ray_worker).remote())  # max_calls: the stand-in dies with it
+    finally:
+        if started:
+            ray.shutdown()
+    assert built == {"tp=2": {"tp": 2, "distributed_executor_backend": "mp"}, "tp=1": {"tp": 1},
+                     "older lmdeploy": {"tp": 2}, "LMDEPLOY_EXECUTOR_BACKEND=ray": {"tp": 2}}
 
 
 def test_generation_is_greedy_and_seeded(lmdeploy, clips):
