@@ -16,7 +16,8 @@ The default command follows AffectGPT's entry point ``inference_hybird.py``::
 which writes ``{output_dir}/results-{dataset, lower case}/<ckpt folder>/<checkpoint>.npz``.
 AffectGPT picks a dataset's clips through its dataset class, so ``dataset``
 names a class that reads the clip table the judge writes: ``$MEROV_CLIPS_CSV``
-(columns ``name,video,subtitle``). Its label step (an LLM turning descriptions
+(columns ``name,video,subtitle``), added to ``inference_hybird.py``'s
+``get_name2cls`` (which knows only AffectGPT's own datasets). Its label step (an LLM turning descriptions
 into ``*-openset.npz``) can be a second command; without one, give
 ``extractor`` (e.g. ``{type = "lexical"}``) to take the words from the descriptions.
 """
