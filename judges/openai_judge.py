@@ -1,8 +1,8 @@
 """A live judge behind any OpenAI-compatible chat endpoint: ``lmdeploy serve api_server``, vLLM, hosted APIs.
 
-Frames go as base64 ``image_url`` data URLs, audio as a base64 WAV
-``input_audio`` part (when the judge's ``modalities`` include audio), the
-subtitle in the prompt text. Requests run on a bounded thread pool; a
+The instruction (with the subtitle) goes first, then the frames as base64
+``image_url`` data URLs, each after its ``FrameN:`` label, and audio as a base64
+WAV ``input_audio`` part (when the judge's ``modalities`` include audio). Requests run on a bounded thread pool; a
 connection error, timeout, 408, 409, 429 or 5xx (the statuses OpenAI's own client retries) is retried with exponential
 backoff (or the longer wait its ``retry-after-ms`` or ``Retry-After`` asks for), and so is a body that is no chat completion;
 another 4xx is not (but a 400 asking for ``max_completion_tokens`` instead of ``max_tokens`` is asked again so). After a 4xx refusing
@@ -409,8 +409,13 @@ class OpenAIJudge(Judge):
         return prompts.render(prompts.DIRECT_LABELS, subtitle=subtitle)
 
     def content_for(self, clip: Clip) -> list[dict[str, Any]]:
-        """The user message's parts: ``Frame1:`` + image per frame, the audio, then the instruction."""
-        parts: list[dict[str, Any]] = []
+        """The user message's parts: the instruction, then ``Frame1:`` + image per frame, then the audio.
+
+        The instruction comes first because LMDeploy's api_server reads only a message's first text part (its vision
+        models' ``proc_messages`` take ``content[0]`` of the text parts, and put the images before it): sent last, after
+        the frame labels, it was dropped, the model asked only ``Frame1:``. vLLM, SGLang and OpenAI read every text part.
+        """
+        parts: list[dict[str, Any]] = [{"type": "text", "text": self.instruction(clip)}]
         if self.media_spec.num_frames or self.media_spec.sample_rate:
             if clip.video is None:
                 raise InputError(f"{clip.name}: no video file; this judge needs the clip's media")
@@ -426,7 +431,6 @@ class OpenAIJudge(Judge):
                     raise InputError(f"{clip.video}: no audio stream; an audio judge needs a clip with sound")
                 wav = base64.b64encode(encode_wav(media.audio, media.sample_rate)).decode("ascii")
                 parts.append({"type": "input_audio", "input_audio": {"data": wav, "format": "wav"}})
-        parts.append({"type": "text", "text": self.instruction(clip)})
         return parts
 
     # -- judging --------------------------------------------------------------
@@ -721,6 +725,9 @@ class OpenAIJudge(Judge):
             # verdicts cached before finish_reason was read (an engine error's text, a filtered answer's leftovers, as
             # words) are not replayed
             "reads_finish_reason": True,
+            # verdicts asked with the instruction after the frames (which LMDeploy's api_server dropped) are not replayed;
+            # a text-only judge's one part is as it was
+            **({"instruction_first": True} if self.media_spec.num_frames or self.media_spec.sample_rate else {}),
         }
 
 

@@ -143,7 +143,7 @@ def test_request_carries_model_frames_and_subtitle(video):
     images = [p for p in parts if p["type"] == "image_url"]
     assert body["model"] == "test-model"
     assert len(images) == 3 and all(p["image_url"]["url"].startswith("data:image/jpeg;base64,") for p in images)
-    assert "We finally made it home" in parts[-1]["text"]
+    assert "We finally made it home" in parts[0]["text"]
     assert (verdict.words, verdict.error) == (["happy", "relieved"], None)
 
 
@@ -874,7 +874,7 @@ def test_a_warning_in_a_thread_that_calls_a_judge_directly_points_at_the_judge_n
 def test_describe_mode_returns_the_description(video):
     with FakeChatServer([(200, completion("She frowns and clenches her fists."), 0.0)]) as server:
         verdict = judge_for(server, num_frames=1, mode="describe").judge(Clip("c1", video))
-    assert "describe" in server.requests[0]["messages"][0]["content"][-1]["text"]
+    assert "describe" in server.requests[0]["messages"][0]["content"][0]["text"]
     assert (verdict.description, verdict.words, verdict.error) == ("She frowns and clenches her fists.", [], None)
 
 
@@ -949,7 +949,7 @@ def test_an_extra_body_value_that_is_not_json_is_refused_when_the_judge_is_built
 def test_the_subtitle_is_withheld_when_text_is_not_a_modality(video):
     with FakeChatServer() as server:
         judge_for(server, num_frames=1, modalities=("video",)).judge(Clip("c1", video, subtitle="We finally made it home"))
-    assert "We finally made it home" not in server.requests[0]["messages"][0]["content"][-1]["text"]
+    assert "We finally made it home" not in server.requests[0]["messages"][0]["content"][0]["text"]
 
 
 def test_an_answer_given_in_parts_is_read_as_their_joined_text():
@@ -987,15 +987,38 @@ def test_a_bad_option_is_refused_naming_it(option):
 def test_an_audio_only_describer_is_asked_to_describe_the_audio(video):
     with FakeChatServer([(200, completion("A trembling voice."), 0.0)]) as server:
         judge_for(server, mode="describe", modalities=("audio",)).judge(Clip("c1", video))
-    assert server.requests[0]["messages"][0]["content"][-1]["text"] == prompts.DESCRIBE_AUDIO
+    assert server.requests[0]["messages"][0]["content"][0]["text"] == prompts.DESCRIBE_AUDIO
 
 
 def test_each_frame_is_preceded_by_its_numbered_label(video):
     with FakeChatServer() as server:
         judge_for(server, num_frames=2).judge(Clip("c1", video))
     parts = server.requests[0]["messages"][0]["content"]
-    assert [p["type"] for p in parts[:4]] == ["text", "image_url", "text", "image_url"]
-    assert (parts[0]["text"], parts[2]["text"]) == ("Frame1:", "Frame2:")
+    assert [p["type"] for p in parts[1:]] == ["text", "image_url", "text", "image_url"]
+    assert (parts[1]["text"], parts[3]["text"]) == ("Frame1:", "Frame2:")
+
+
+def lmdeploy_reply(body: dict) -> Reply:
+    """LMDeploy's api_server with a vision model: of a message's text parts it reads the first alone (lmdeploy/vl/model's
+    proc_messages: content[0]), the images before it; its model answers what that text asks."""
+    first = next(p["text"] for p in body["messages"][0]["content"] if p["type"] == "text")
+    asked = "comma-separated list of emotion words" in first
+    return 200, completion("tense, worried" if asked else "The first frame shows a man at a desk."), 0.0
+
+
+def test_the_instruction_is_the_first_text_part_the_one_lmdeploys_api_server_reads(video):
+    """Sent last, after the 'FrameN:' labels, LMDeploy read only 'Frame1:': the model was never asked for emotion words."""
+    with FakeChatServer(reply=lmdeploy_reply) as server:
+        verdict = judge_for(server, num_frames=3).judge(Clip("c1", video, subtitle="Not again."))
+    first = server.requests[0]["messages"][0]["content"][0]
+    assert first["type"] == "text" and 'whose subtitle is: "Not again."' in first["text"]
+    assert (verdict.words, verdict.error) == (["tense", "worried"], None)
+
+
+def test_verdicts_asked_with_the_instruction_after_the_frames_are_not_replayed_but_a_text_judges_are():
+    with_frames, text_only = (OpenAIJudge(model="m", base_url="http://127.0.0.1:1/v1", modalities=m).cache_identity()
+                              for m in (("video", "text"), ("text",)))
+    assert with_frames["instruction_first"] is True and "instruction_first" not in text_only
 
 
 def test_a_server_error_whose_body_is_cut_off_is_retried_not_raised():
