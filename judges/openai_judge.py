@@ -412,8 +412,8 @@ class OpenAIJudge(Judge):
         """The user message's parts: the instruction, then ``Frame1:`` + image per frame, then the audio.
 
         The instruction comes first because LMDeploy's api_server reads only a message's first text part (its vision
-        models' ``proc_messages`` take ``content[0]`` of the text parts, and put the images before it): sent last, after
-        the frame labels, it was dropped, the model asked only ``Frame1:``. vLLM, SGLang and OpenAI read every text part.
+        models' ``proc_messages`` take ``content[0]`` of the text parts, and put the images before it): sent after the
+        frame labels, it would be dropped, the model asked only ``Frame1:``. vLLM, SGLang and OpenAI read every text part.
         """
         parts: list[dict[str, Any]] = [{"type": "text", "text": self.instruction(clip)}]
         if self.media_spec.num_frames or self.media_spec.sample_rate:
