@@ -212,7 +212,7 @@ def read_label_csv(path: str | Path, column: str = "openset", unique: bool = Fal
         repeats = _Repeats(path, "lines")
         for cells in rows:
             lineno = read_to = rows.line_num  # the file's line, blank lines and cells holding line breaks counted
-            if not cells:  # a blank line
+            if not any(c.strip() for c in cells):  # a blank line, or one of empty cells: the rows Excel saves as ',' below the data
                 continue
             extra = cells[len(found):]  # cells beyond the header's columns: an unquoted cell that holds commas
             if any(v.strip() for v in extra):

@@ -462,6 +462,14 @@ def test_a_csv_row_without_a_name_is_located(tmp_path):
     refuse_file(tmp_path, "p.csv", "name,openset\ns1,happy\n,sad\n", r"p\.csv:3: empty 'name'", load=read_judge_output)
 
 
+def test_rows_of_empty_cells_as_a_spreadsheet_saves_below_its_data_are_blank_lines(tmp_path):
+    # Excel saves the emptied rows of a sheet's used range as ',' (',,' with an index column); they were "empty 'name'"
+    text = "name,openset\r\ns1,happy\r\n,\r\n , \r\n,,\r\n"
+    for load in (read_judge_output, read_labels):
+        (tmp_path / "p.csv").write_text(text, encoding="utf-8", newline="")
+        assert load(tmp_path / "p.csv") == {"s1": ["happy"]}
+
+
 def test_a_csv_error_names_the_line_in_the_file_after_blank_lines(tmp_path):
     # the csv module skips blank lines; the row count put the error a line above the row without a name
     refuse_file(tmp_path, "p.csv", "name,openset\ns1,happy\n\ns2,sad\n,angry\n", r"p\.csv:5: empty 'name'", load=read_judge_output)
