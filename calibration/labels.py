@@ -5,7 +5,7 @@ import csv
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
-from judges.clip import repeated_names
+from judges.clip import repeated_names, shown_name_like
 from judges.errors import InputError, listed
 from judges.label_text import parse_labels
 from judges.outputs import read_label_csv
@@ -56,6 +56,7 @@ def check_names(names: Iterable[str], known: Mapping[str, object], what: str) ->
     """``names`` as a list, or a clear error naming those not in ``known``."""
     names = list(names)
     unknown = [n for n in names if n not in known]
-    if unknown:
-        raise InputError(f"{len(unknown)} name(s) not in {what}: {listed(unknown)}; is it the right split for these labels?")
+    if unknown:  # 'sample_1.mp4' or 'SAMPLE_1' for 'sample_1': the other side's name shows why
+        shown = shown_name_like(known, unknown[0], f" ({what} names clips like {{!r}})", or_first=False)
+        raise InputError(f"{len(unknown)} name(s) not in {what}: {listed(unknown)}{shown}; is it the right split for these labels?")
     return names

@@ -17,6 +17,7 @@ from ensemble.fuser import OOV_POLICIES, Fuser
 from ensemble.judge_args import add_judge_arguments, judge_file_inputs, judge_files
 from ensemble.output_files import check_output_path
 from ensemble.voter_classes import spec_file
+from judges.clip import shown_name_like
 from judges.errors import InputError, listed
 from judges.outputs import read_judge_output
 from judges.replay import answers_digest
@@ -99,7 +100,9 @@ def run(args: argparse.Namespace) -> int:
     for name, out in outputs.items():
         answered = [n for n in names if out.get(n) is not None]
         if not answered:
-            raise InputError(f"judge {name} ({files[name]}) answered none of the {len(names)} tuning clips; is it the right file?")
+            shown = shown_name_like(out.keys(), names[0], "; its file names clips like {!r}")  # 'sample_1.mp4' for 'sample_1'
+            raise InputError(f"judge {name} ({files[name]}) answered none of the {len(names)} tuning clips (e.g. {names[0]!r}{shown}); "
+                             "is it the right file?")
         if len(answered) < len(names) / 2:
             few[name] = len(answered)
         if not any(out[n] for n in answered):

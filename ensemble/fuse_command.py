@@ -16,6 +16,8 @@ from ensemble.cli import report, report_judges
 from ensemble.fused_prediction import FusedPrediction
 from ensemble.judge_args import add_judge_arguments, judge_file_inputs, judge_files
 from ensemble.output_files import check_output_path, write_atomically
+from ensemble.vote_table import clip_names
+from judges.clip import shown_name_like
 from judges.errors import InputError, close_names, listed
 from judges.label_text import format_labels
 from judges.outputs import read_judge_output
@@ -97,13 +99,18 @@ def run(args: argparse.Namespace) -> int:
                  *_TUNED_ELSEWHERE)
     names = read_split(args.names) if args.names else sorted({n for out in outputs.values() for n in out})
     if args.names and not any(n in out for out in outputs.values() for n in names):
-        raise InputError(f"--names {args.names}: none of its {len(names)} names (first: {names[0]!r}) is in any judge's output; "
+        shown = shown_name_like(clip_names(outputs), names[0], " (they name clips like {!r})")  # 'sample_1' for 'sample_1.mp4'
+        raise InputError(f"--names {args.names}: none of its {len(names)} names (first: {names[0]!r}) is in any judge's output{shown}; "
                          "give the split file of these outputs' clips, one name per line")
     # as tune warns: a judge left out of most clips, silently, may be a wrong file; many such judges make one line, not one each
     answered = {name: sum(answers.get(n) is not None for n in names) for name, answers in outputs.items()}
     silent = [name for name, count in answered.items() if not count]
     few = [name for name, count in answered.items() if 0 < count < len(names) / 2]  # a judge may skip clips or cover part of the split
-    report_judges("fuse", [f"judge {name} answered none of the {len(names)} clips fused (is {files[name]} the right file?)" for name in silent],
+    def named_otherwise(name: str) -> str:  # a file of 'sample_1.mp4' for the clip 'sample_1': why it answered none
+        return shown_name_like(outputs[name].keys(), names[0], "its file names clips like {!r}, not " + f"{names[0]!r}; ", or_first=False)
+
+    report_judges("fuse", [f"judge {name} answered none of the {len(names)} clips fused ({named_otherwise(name)}is {files[name]} the right file?)"
+                           for name in silent],
                  f"{len(silent)} judges answered none of the {len(names)} clips fused: {listed(silent)} (are their files the right ones?)",
                  "they are fused without it", "the clips are fused without them")
     report_judges("fuse", [f"judge {name} answered only {answered[name]} of the {len(names)} clips fused ({files[name]} has no answer for the others)"

@@ -147,6 +147,14 @@ def test_unknown_split_names_are_listed(tmp_path, dev_labels):
         check_names(read_split(split), dev_labels, "dev.csv")
 
 
+def test_split_names_none_of_which_is_labelled_show_the_labels_name_for_the_first(tmp_path, dev_labels):
+    split = tmp_path / "split.txt"
+    split.write_text("sample_00000000.mp4\nsample_00000021.mp4\n")  # video file names, the labels' clips but for the suffix
+    with pytest.raises(InputError, match=r"^2 name\(s\) not in dev\.csv: sample_00000000\.mp4, sample_00000021\.mp4 "
+                                         r"\(dev\.csv names clips like 'sample_00000000'\); is it the right split"):
+        check_names(read_split(split), dev_labels, "dev.csv")
+
+
 def test_wheel_folder_missing_a_file_is_named(tmp_path):
     from calibration.emotion_wheel import EmotionWheel
 

@@ -175,6 +175,18 @@ def test_tune_names_the_judges_that_named_no_emotion_word_in_one_warning_line(pa
     assert "warning: 2 judges named no emotion word on any tuning clip: mute, quiet; they add nothing to the fusion\n" in err
 
 
+def test_tune_refusing_a_judge_that_answered_no_clip_shows_the_name_its_file_gives_the_first_clip(panel, data_root, tmp_path, capsys,
+                                                                                                 dev_names):
+    # a lab's file naming clips by their videos ('sample_00000000.mp4') was 'answered none of the 232 tuning clips' alone
+    (tmp_path / "videos.csv").write_text("name,openset\n" + "".join(f"{n}.mp4,happy\n" for n in dev_names), encoding="utf-8")
+    code = main(["tune", "--labels", str(data_root / "ovmerd/labels/dev.csv"), "--judge", panel[0], "--judge", f"mine={tmp_path / 'videos.csv'}",
+                 "--out", str(tmp_path / "c.json")])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1
+    assert (f"judge mine ({tmp_path / 'videos.csv'}) answered none of the 232 tuning clips (e.g. {dev_names[0]!r}; its file names clips "
+            f"like '{dev_names[0]}.mp4'); is it the right file?") in err
+
+
 def test_tune_warns_about_labelled_clips_no_judge_answered(panel, data_root, tmp_path, capsys, dev_names):
     part = tmp_path / "part.csv"  # one judge's file of all but the first two dev clips: no judge answered those
     answers = read_judge_output(panel[0].split("=", 1)[1])
@@ -325,6 +337,15 @@ def test_fuse_warns_about_a_judge_that_answered_few_of_the_clips_fused(calibrati
             "they are fused without it") in capsys.readouterr().err
 
 
+def test_fuse_warning_of_a_judge_that_answered_no_clip_shows_the_name_its_file_gives_the_first_clip(calibration, panel, tmp_path, capsys,
+                                                                                                   data_root, dev_names):
+    (tmp_path / "videos.csv").write_text("name,openset\n" + "".join(f"{n}.mp4,happy\n" for n in dev_names), encoding="utf-8")
+    given = [*panel[:2], f"videochat2={tmp_path / 'videos.csv'}"]
+    assert _fuse(calibration, given, tmp_path / "pred.csv", "--names", data_root / "ovmerd/splits/dev.txt") == 0
+    assert (f"warning: judge videochat2 answered none of the 232 clips fused (its file names clips like '{dev_names[0]}.mp4', not "
+            f"{dev_names[0]!r}; is {tmp_path / 'videos.csv'} the right file?)") in capsys.readouterr().err
+
+
 def test_fuse_warns_about_a_judge_that_answered_few_clips_without_calling_its_file_wrong(calibration, panel, tmp_path, capsys,
                                                                                        data_root):
     # a judge that skips clips (audio-only on silent ones) or covers part of the split: its file is the right one;
@@ -376,6 +397,13 @@ def test_fuse_refuses_names_none_of_which_any_judge_answered_and_writes_nothing(
     err = capsys.readouterr().err.strip()
     assert "none of its 2 names (first: 'clip_of_another_dataset') is in any judge's output" in err and "\n" not in err
     assert not (tmp_path / "pred.csv").exists()
+
+
+def test_fuse_refusing_names_no_judge_answered_shows_the_name_the_outputs_give_the_first(calibration, panel, tmp_path, capsys, dev_names):
+    (tmp_path / "videos.txt").write_text("".join(f"{n}.mp4\n" for n in dev_names), encoding="utf-8")  # a list of video files
+    assert _fuse(calibration, panel, tmp_path / "pred.csv", "--names", tmp_path / "videos.txt") == 2
+    assert (f"none of its 232 names (first: '{dev_names[0]}.mp4') is in any judge's output (they name clips like {dev_names[0]!r}); "
+            "give the split file") in capsys.readouterr().err
 
 
 def test_fuse_refuses_a_labels_csv_given_as_the_split_and_writes_nothing(calibration, panel, tmp_path, capsys, data_root):
