@@ -25,7 +25,8 @@ def read_labels(path: str | Path, parse: Callable[[object], list[str]] = parse_l
 
 def read_split(path: str | Path) -> list[str]:
     """Sample names of a split file, one per line, order kept, blanks and ``#`` comments skipped; a labels or
-    predictions CSV given instead (a header whose first column is ``name``, as :func:`read_labels` reads it) is refused."""
+    predictions CSV given instead (a header whose first column is ``name``, as :func:`read_labels` reads it) is refused,
+    and so is a first line ``name`` alone (the header pandas writes above a names column)."""
     path = user_path(path)
     text = read_text_file(path, "split file")
     names = []
@@ -38,6 +39,9 @@ def read_split(path: str | Path) -> list[str]:
     if _is_csv_header(names[0]):  # a labels or predictions CSV; names may hold commas
         raise InputError(f"{path}: a CSV (first line {names[0][:60]!r}), not a split file; give a file of clip names, "
                          "one per line (e.g. ovmerd/splits/dev.txt)")
+    if _is_column_header(names[0]):  # pandas' df[["name"]].to_csv(path, index=False): the names under their column's header
+        raise InputError(f"{path}:1: {names[0]!r} is a column's header, not a clip's name (written by pandas' to_csv?); "
+                         "remove that line, or save with header=False")
     dupes = sorted(repeated_names(names))
     if dupes:
         raise InputError(f"{path}: names listed twice: {listed(dupes)}; keep each name once (sort {path.name} | uniq -d lists "
@@ -50,6 +54,13 @@ def _is_csv_header(line: str) -> bool:
     (case, spaces around it and quotes aside: ``Name,OpenSet``, ``"name","openset"``); a clip name may hold commas."""
     cells = next(csv.reader([line]), [])
     return len(cells) > 1 and cells[0].strip().lower() == "name"
+
+
+def _is_column_header(line: str) -> bool:
+    """Whether a split file's first line is the header of one ``name`` column (case, spaces and quotes aside: ``name``,
+    ``"Name"``), as pandas writes the names column of a labels table; no clip is named so."""
+    cells = next(csv.reader([line]), [])
+    return len(cells) == 1 and cells[0].strip().lower() == "name"
 
 
 def check_names(names: Iterable[str], known: Mapping[str, object], what: str) -> list[str]:
