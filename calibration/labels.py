@@ -31,7 +31,7 @@ def read_split(path: str | Path) -> list[str]:
     text = read_text_file(path, "split file")
     names = []
     for line in text.splitlines():
-        line = line.strip()
+        line = line.strip().lstrip("\ufeff")  # a byte order mark inside: files joined by cat, one saved by Notepad
         if line and not line.startswith("#"):
             names.append(line)
     if not names:

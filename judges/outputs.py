@@ -270,7 +270,7 @@ def _read_jsonl(path: Path, key: str, convert: Callable[[Any], Any]) -> dict:
     with path.open("rb") as fh:
         for lineno, raw in enumerate(fh, start=1):
             try:
-                line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")  # a byte order mark, as the CSV reader allows
+                line = raw.decode("utf-8-sig")  # a byte order mark, as the CSV reader allows (on any line: files joined by cat)
             except UnicodeDecodeError:
                 raise InputError(f"{path}:{lineno}: not UTF-8 text; save the file as UTF-8") from None
             check_no_zero_bytes(path, line, "file", lineno)

@@ -191,6 +191,13 @@ def test_judge_output_files_written_these_ways_are_read(tmp_path, file_name, tex
     assert read_judge_output(path) == expected
 
 
+def test_jsonl_files_with_byte_order_marks_joined_by_cat_are_read_whole(tmp_path):
+    # the second file's mark was "p.jsonl:2: not JSON (Unexpected UTF-8 BOM)"
+    path = tmp_path / "p.jsonl"
+    path.write_bytes(b"".join(json.dumps({"name": n, "labels": [w]}).encode("utf-8-sig") + b"\n" for n, w in (("s1", "happy"), ("s2", "sad"))))
+    assert read_judge_output(path) == {"s1": ["happy"], "s2": ["sad"]}
+
+
 def test_spaces_around_a_npz_name_are_not_part_of_it_as_in_a_csv(tmp_path):
     path = tmp_path / "p.npz"
     np.savez(path, filenames=np.array([" s1", "s2 "]), fileitems=np.array(["happy", "sad"]))
@@ -305,6 +312,13 @@ def test_a_split_and_a_judges_config_saved_with_a_byte_order_mark_read_as_withou
     config.write_text('[[judge]]\ntype = "replay"\nname = "r"\n', encoding="utf-8-sig")
     assert read_split(split) == ["s1", "s2"]
     assert load_config(config) == [{"type": "replay", "name": "r"}]
+
+
+def test_split_files_with_byte_order_marks_joined_by_cat_read_every_name_without_the_mark(tmp_path):
+    # the second file's mark began a name, invisible in '1 name(s) not in dev.csv: s2', and fuse wrote that clip with no words
+    split = tmp_path / "all.txt"
+    split.write_bytes("s1\n".encode("utf-8-sig") + "s2\r\n".encode("utf-8-sig"))
+    assert read_split(split) == ["s1", "s2"]
 
 
 def test_a_name_listed_twice_in_a_split_is_refused(tmp_path):
