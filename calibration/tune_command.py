@@ -72,6 +72,20 @@ def parse_grid(specs: list[str]) -> dict[str, list]:
     return grid
 
 
+def _note_labels_of_no_class(path: str, labels: dict[str, list[str]], names: list[str], fuser: Fuser) -> None:
+    """Say how many tuning clips' labels name no emotion-wheel word (an empty cell of a clip not yet labelled, words outside
+    the wheel): the fit learns each as a clip of no emotion, where the score, as ``evaluate``, skips it; a labels file with
+    many empty cells moved the tuning toward saying less, without a word."""
+    none = [n for n, row in zip(names, fuser.space().targets(labels, names)) if not row.any()]
+    if none:
+        k, first = len(none), none[0]
+        one = k == 1
+        report("tune", "note", f"{path}: {k} of the {len(names)} tuning clips {'has a label that names' if one else 'have labels that name'} "
+               f"no emotion-wheel word (e.g. {first!r}: {', '.join(labels[first]) or 'no words'}); the fit learns "
+               f"{'it as a clip' if one else 'them as clips'} of no emotion and the score skips {'it' if one else 'them'}, as evaluate "
+               f"does; label {'it' if one else 'them'}, or tune on --names without {'it' if one else 'them'}")
+
+
 def run(args: argparse.Namespace) -> int:
     """``cojudge tune``: tune the fusion on the labelled clips and write the calibration file; the exit code."""
     started = time.perf_counter()
@@ -127,6 +141,7 @@ def run(args: argparse.Namespace) -> int:
             report("tune", "warning", f"judges {same[digest]} and {name} give the same answers on every tuning clip (the same file twice?); "
                   "their votes count twice")
         same.setdefault(digest, name)
+    _note_labels_of_no_class(args.labels, labels, names, fuser)  # once the run is sure to tune: a refused one prints its error alone
     table = fuser.table(outputs, names, judges=list(files))
     result = tune_table(fuser, table, labels, grid, objective, folds=args.folds, repeats=args.repeats, smooth=not args.no_smooth)
     voter.set_params(**result.best_params)  # the fuser's voter

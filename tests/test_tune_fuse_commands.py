@@ -187,6 +187,18 @@ def test_tune_refusing_a_judge_that_answered_no_clip_shows_the_name_its_file_giv
             f"like '{dev_names[0]}.mp4'); is it the right file?") in err
 
 
+def test_tune_notes_the_tuning_clips_whose_labels_name_no_emotion_wheel_word(panel, data_root, tmp_path, capsys, dev_names):
+    # a labels file with clips not yet labelled (empty cells): the fit learnt them as clips of no emotion, without a word
+    labels = read_judge_output(data_root / "ovmerd/labels/dev.csv")
+    (tmp_path / "labels.csv").write_text("name,openset\n" + "".join(f"{n},\"{'' if i < 3 else labels[n]}\"\n" for i, n in enumerate(dev_names[:20])),
+                                         encoding="utf-8")
+    assert main(["tune", "--labels", str(tmp_path / "labels.csv"), "--judge", panel[0], "--grid", "C=0.1", "--grid", "lam=0.5",
+                 "--folds", "2", "--oov", "drop", "--out", str(tmp_path / "c.json")]) == 0
+    assert (f"cojudge tune: note: {tmp_path / 'labels.csv'}: 3 of the 20 tuning clips have labels that name no emotion-wheel word "
+            f"(e.g. {dev_names[0]!r}: no words); the fit learns them as clips of no emotion and the score skips them, as evaluate does; "
+            "label them, or tune on --names without them\n") in capsys.readouterr().err
+
+
 def test_tune_warns_about_labelled_clips_no_judge_answered(panel, data_root, tmp_path, capsys, dev_names):
     part = tmp_path / "part.csv"  # one judge's file of all but the first two dev clips: no judge answered those
     answers = read_judge_output(panel[0].split("=", 1)[1])
