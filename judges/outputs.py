@@ -192,7 +192,9 @@ def read_label_csv(path: str | Path, column: str = "openset", unique: bool = Fal
     text = _csv_text(path)
     parse = _SharedWords(parse)
     fields: list[str] | None = None
-    rows = csv.reader(io.StringIO(text, newline=""), strict=True)  # a quote never closed is an error, not every later row in one field
+    # strict: a quote never closed is an error, not every later row in one field; skipinitialspace: 's1, "happy, sad"' (a
+    # file written ', '-separated, as its header may be) quotes its cell, which read as ' "happy' and ' sad"' was 3 cells
+    rows = csv.reader(io.StringIO(text, newline=""), strict=True, skipinitialspace=True)
     read_to = 0  # the line the last row read ended on: a malformed row starts after it
     try:
         found = [f.strip() for f in next(rows, [])]

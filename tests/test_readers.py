@@ -183,6 +183,8 @@ def test_dev_labels_have_232_clips(dev_labels, dev_names):
         pytest.param("p.jsonl", '{"name": " s1 ", "labels": ["happy"]}\n', "utf-8", {"s1": ["happy"]},
                      id="spaces around a jsonl name, as a CSV's"),
         pytest.param("p.csv", "name,openset\n s1 ,happy\n", "utf-8", {"s1": ["happy"]}, id="spaces around a CSV name"),
+        pytest.param("p.csv", "name, openset\ns1, \"['happy', 'sad']\"\n", "utf-8", {"s1": ["happy", "sad"]},
+                     id="a cell quoted after a comma and a space"),
     ],
 )
 def test_judge_output_files_written_these_ways_are_read(tmp_path, file_name, text, encoding, expected):
