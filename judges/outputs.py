@@ -286,10 +286,13 @@ def _read_jsonl(path: Path, key: str, convert: Callable[[Any], Any]) -> dict:
                     found = (", ".join(map(str, record)) or "no keys") if isinstance(record, dict) else _json_kind(record)
                     described = key == "labels" and isinstance(record, dict) and "reason" in record  # --judge-glob 'Model/*' took X-reason.jsonl
                     worded = key == "reason" and isinstance(record, dict) and "labels" in record  # a lexical judge given the words
+                    fused = key == "labels" and isinstance(record, dict) and {"words", "confidence"} <= record.keys()  # our own JSON
                     fix = ("; it holds a judge's descriptions ('reason'), not its words: give the judge's words, for OV-MER outputs the "
                            "-openset.npz beside the -reason.jsonl" if described else
                            "; it holds a judge's words ('labels'), not its descriptions: give the file of its descriptions, for OV-MER "
-                           "outputs the -reason.jsonl beside the -openset.npz" if worded else "")
+                           "outputs the -reason.jsonl beside the -openset.npz" if worded else
+                           "; it is the JSON of 'cojudge predict --format json' or 'cojudge fuse --details': give the name,openset CSV "
+                           "their --out writes" if fused else "")
                     raise InputError(f"{path}:{lineno}: needs keys 'name' and '{key}' (found: {found[:80]}){fix}")
                 name, value = record["name"], record[key]
                 if isinstance(name, bool) or not isinstance(name, (str, int)) or not str(name).strip():

@@ -561,6 +561,14 @@ def test_a_description_file_given_as_a_judge_output_names_the_keys_it_has_and_th
                 r"beside the -reason\.jsonl$", load=read_judge_output)
 
 
+def test_cojudges_own_json_lines_given_as_a_judge_output_name_the_csv_to_give(tmp_path):
+    # 'cojudge predict --format json > pred.jsonl', then 'cojudge evaluate --pred pred.jsonl': 'needs keys ... (found: name, words, ...)'
+    line = '{"name": "s1", "words": ["happy"], "confidence": {"happy": 0.9}, "support": {"happy": ["a"]}, "error": null}\n'
+    refuse_file(tmp_path, "pred.jsonl", line, r"pred\.jsonl:1: needs keys 'name' and 'labels' \(found: name, words, .*\); it is the JSON of "
+                r"'cojudge predict --format json' or 'cojudge fuse --details': give the name,openset CSV their --out writes$",
+                load=read_judge_output)
+
+
 def test_a_judges_words_given_as_its_descriptions_name_the_file_to_give(tmp_path):
     # a lexical judge given the words' JSONL said only: needs keys 'name' and 'reason' (found: name, labels)
     text = '{"name": "a", "labels": ["happy"]}\n'
