@@ -14,7 +14,7 @@ import numpy as np
 from judges.errors import InputError
 from judges.label_text import parse_labels
 from judges.option_values import check_flags
-from judges.text_files import ZIP_START, check_input_file, check_no_zero_bytes, check_not_lfs_pointer, user_path
+from judges.text_files import ZIP_START, check_input_file, check_no_zero_bytes, check_not_lfs_pointer, not_utf8, user_path
 from judges.user_warnings import warn_user
 
 # A prediction cell may list thousands of words; the csv module's default cap (131,072 characters) is for a
@@ -261,7 +261,7 @@ def _csv_text(path: Path) -> str:
         text = data.decode("utf-8-sig")  # a byte order mark (Excel's 'CSV UTF-8') is no part of the text
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise InputError(f"{path}:{line}: not UTF-8 text; save the CSV as UTF-8") from None
+        raise InputError(f"{path}:{line}: {not_utf8(data if line == 1 else b'')}; save the CSV as UTF-8") from None
     check_no_zero_bytes(path, text, "CSV")
     return text
 
@@ -274,7 +274,7 @@ def _read_jsonl(path: Path, key: str, convert: Callable[[Any], Any]) -> dict:
             try:
                 line = raw.decode("utf-8-sig")  # a byte order mark, as the CSV reader allows (on any line: files joined by cat)
             except UnicodeDecodeError:
-                raise InputError(f"{path}:{lineno}: not UTF-8 text; save the file as UTF-8") from None
+                raise InputError(f"{path}:{lineno}: {not_utf8(raw if lineno == 1 else b'')}; save the file as UTF-8") from None
             check_no_zero_bytes(path, line, "file", lineno)
             if lineno == 1:
                 check_not_lfs_pointer(path, raw)

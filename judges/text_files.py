@@ -6,13 +6,14 @@ their home folder (:func:`user_path`), whether the shell expanded it (``--out ~/
 """
 from __future__ import annotations
 
+import codecs
 import os
 from pathlib import Path
 
 from judges.errors import InputError
 
 __all__ = ["read_text_file", "check_input_file", "path_text", "user_path", "check_no_zero_bytes", "ZIP_START", "check_not_lfs_pointer",
-           "LFS_POINTER_MAX_BYTES"]
+           "LFS_POINTER_MAX_BYTES", "not_utf8"]
 
 #: How a zip archive (a .npz, an Excel .xlsx) starts: the readers of text files refuse it by these bytes.
 ZIP_START = b"PK\x03\x04"
@@ -39,6 +40,14 @@ def check_not_lfs_pointer(path: str | os.PathLike[str], head: bytes | None = Non
     if head.startswith(_LFS_POINTER):
         raise InputError(f"{path}: a Git LFS pointer, not the file itself (cloned without git-lfs?); "
                          "fetch the file (git lfs pull) and run again")
+
+
+def not_utf8(head: bytes) -> str:
+    """How an error that a file is not UTF-8 text says so: ``not UTF-8 text``, and what it is when its first bytes,
+    ``head``, are UTF-16's byte-order mark (Windows PowerShell's ``>`` writes it; the file looks right in an editor)."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "not UTF-8 text but UTF-16 (its byte-order mark says so: Windows PowerShell's > writes it)"
+    return "not UTF-8 text"
 
 
 def user_path(path: str | os.PathLike[str]) -> Path:
@@ -76,7 +85,7 @@ def read_text_file(path: str | Path, what: str) -> str:
     try:
         text = data.decode("utf-8-sig")  # a byte order mark (Notepad) is no part of the text
     except UnicodeDecodeError:
-        raise InputError(f"{path}: not UTF-8 text; save the {what} as UTF-8") from None
+        raise InputError(f"{path}: {not_utf8(data)}; save the {what} as UTF-8") from None
     check_no_zero_bytes(path, text, what)
     return text
 

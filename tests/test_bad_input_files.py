@@ -129,6 +129,21 @@ def test_a_utf16_split_file_without_its_byte_order_mark_is_not_utf8_text_not_nam
     one_line(caught)
 
 
+@pytest.mark.parametrize(("file_name", "text", "read"), [
+    ("split.txt", "sample_1\nsample_2\n", read_split),
+    ("p.csv", "name,openset\nsample_1,happy\n", read_labels),
+    ("p.jsonl", '{"name": "sample_1", "labels": ["happy"]}\n', read_judge_output),
+], ids=["split", "csv", "jsonl"])
+def test_a_utf16_file_with_its_byte_order_mark_is_named_utf16_not_only_not_utf8(tmp_path, file_name, text, read):
+    # what Windows PowerShell's '>' writes: 'not UTF-8 text' alone left a file that looks right in an editor unexplained
+    path = tmp_path / file_name
+    path.write_bytes(text.encode("utf-16"))  # with its byte-order mark
+    with pytest.raises(InputError, match=rf"{re.escape(file_name)}(:1)?: not UTF-8 text but UTF-16 \(its byte-order mark says so: "
+                                         r"Windows PowerShell's > writes it\); save the .* as UTF-8$") as caught:
+        read(path)
+    one_line(caught)
+
+
 @pytest.mark.parametrize("read", [read_labels, read_judge_output])
 def test_an_excel_workbook_given_as_a_csv_is_named_a_spreadsheet_not_text_in_another_encoding(tmp_path, read):
     import openpyxl
