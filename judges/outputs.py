@@ -255,6 +255,9 @@ def _csv_text(path: Path) -> str:
     """The text of a CSV file, read once (it may be a pipe); a spreadsheet, an archive or bytes that are not UTF-8 are refused."""
     data = path.read_bytes()
     check_not_lfs_pointer(path, data)
+    if data.startswith(ZIP_START) and path.suffix.lower() == ".npz":  # --labels and --pred given the other way round
+        raise InputError(f"{path}: a judge's .npz of words, not CSV text; give a name,openset CSV here (a .npz is read as a judge's "
+                         "output: --pred, --judge)")
     if data.startswith(ZIP_START) or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # zip (.xlsx, .npz), OLE (.xls)
         raise InputError(f"{path}: a spreadsheet or zip archive (an Excel .xlsx or .xls, a .npz?), not CSV text; save it as 'CSV UTF-8'")
     try:
@@ -263,6 +266,9 @@ def _csv_text(path: Path) -> str:
         line = data.count(b"\n", 0, exc.start) + 1
         raise InputError(f"{path}:{line}: {not_utf8(data if line == 1 else b'')}; save the CSV as UTF-8") from None
     check_no_zero_bytes(path, text, "CSV")
+    if text.lstrip().startswith("{"):  # JSON lines: read as CSV, "malformed CSV: ',' expected after '\"'"
+        raise InputError(f"{path}: JSON lines (its first line an object), not CSV text; give a name,openset CSV here (JSON lines "
+                         "are read as a judge's output from a file named .jsonl: --pred, --judge)")
     return text
 
 

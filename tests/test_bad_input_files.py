@@ -144,6 +144,22 @@ def test_a_utf16_file_with_its_byte_order_mark_is_named_utf16_not_only_not_utf8(
     one_line(caught)
 
 
+def test_a_judges_npz_given_as_the_labels_is_named_a_judges_output_not_a_spreadsheet_to_save_as_csv(tmp_path):
+    # evaluate --labels pred.npz --pred dev.csv: 'a spreadsheet or zip archive ...; save it as CSV UTF-8'
+    np.savez(tmp_path / "p.npz", filenames=np.array(["s1"]), fileitems=np.array(["happy"]))
+    with pytest.raises(InputError, match=r"p\.npz: a judge's \.npz of words, not CSV text; give a name,openset CSV here "
+                                         r"\(a \.npz is read as a judge's output: --pred, --judge\)$"):
+        read_labels(tmp_path / "p.npz")
+
+
+@pytest.mark.parametrize("file_name", ["labels.jsonl", "p.csv"])
+def test_json_lines_given_as_a_csv_are_named_json_lines_not_malformed_csv(tmp_path, file_name):
+    # 'p.jsonl:1: malformed CSV: ',' expected after '"'; check the quotes'
+    refuse_file(tmp_path, file_name, '{"name": "s1", "labels": ["happy"]}\n', rf"{re.escape(file_name)}: JSON lines \(its first line an "
+                r"object\), not CSV text; give a name,openset CSV here \(JSON lines are read as a judge's output from a file named \.jsonl",
+                load=read_labels)
+
+
 @pytest.mark.parametrize("read", [read_labels, read_judge_output])
 def test_an_excel_workbook_given_as_a_csv_is_named_a_spreadsheet_not_text_in_another_encoding(tmp_path, read):
     import openpyxl
