@@ -317,6 +317,13 @@ def _check_entries(data: dict[str, Any]) -> None:
     """The entries read outside the voter: the strategy, the judges, the fusion settings (a ValueError names the first bad one)."""
     if not isinstance(data["strategy"], str):
         raise ValueError(f"strategy {data['strategy']!r} is not a name")
+    # read by key below and when the voter is built: a hand edit to another type was "TypeError: string indices must be integers"
+    for entry, keys in (("voter", ("class", "params", "state")), ("wheel", ("directory", "word_forms", "level"))):
+        if not isinstance(data[entry], dict):
+            raise ValueError(f"'{entry}' must be an object ({', '.join(keys)}), not {json.dumps(data[entry])[:40]}")
+    for entry in ("params", "state"):
+        if not isinstance(data["voter"].get(entry, {}), dict):
+            raise ValueError(f"voter '{entry}' must be an object, not {json.dumps(data['voter'][entry])[:40]}")
     judges = data.get("judges", [])
     if not isinstance(judges, list) or not all(isinstance(j, dict) for j in judges):
         raise ValueError("'judges' must list one object (name, type, path) per judge")

@@ -299,6 +299,18 @@ def test_a_calibration_whose_strategy_is_edited_to_an_unknown_name_is_refused_wi
         load_calibration(path)
 
 
+@pytest.mark.parametrize(("edit", "said"), [
+    (lambda data: data.update(voter=None), r"'voter' must be an object \(class, params, state\), not null"),
+    (lambda data: data.update(wheel="level1"), r"'wheel' must be an object \(directory, word_forms, level\), not \"level1\""),
+    (lambda data: data["voter"].update(params="C=0.1"), r"voter 'params' must be an object, not \"C=0.1\""),
+    (lambda data: data["voter"].update(state=[]), r"voter 'state' must be an object, not \[\]"),
+], ids=["voter null", "wheel text", "params text", "state list"])
+def test_a_calibration_whose_voter_or_wheel_is_edited_into_another_type_names_it(calibration, tmp_path, edit, said):
+    # 'damaged calibration file (TypeError: string indices must be integers, not 'str')' named no entry
+    with pytest.raises(InputError, match=rf"altered\.json: damaged calibration file \(ValueError: {said}\); re-run 'cojudge tune'"):
+        load_calibration(_altered(calibration, tmp_path, edit))
+
+
 @pytest.mark.parametrize("level", [3, "1", "level2", None])
 def test_a_calibration_whose_wheel_level_is_edited_is_refused_with_the_allowed_one(calibration, tmp_path, level):
     path = _altered(calibration, tmp_path, lambda data: data["wheel"].update(level=level))
