@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     # the official reading of label texts: "[happy/content]" is one (unknown) word, as the reference scores it
     labels = read_labels(args.labels, parse=official_words)
     preds = read_judge_output(args.pred, parse=official_words)
-    names = check_names(read_split(args.names), labels, args.labels) if args.names else list(labels)
+    names = check_names(read_split(args.names), labels, args.labels, args.names) if args.names else list(labels)
     if not any(preds.get(n) is not None for n in names):
         raise InputError(f"{args.pred}: has a prediction for none of the {len(names)} evaluated clips (its names are like "
                          f"{next(iter(preds))!r}, the clips' like {names[0]!r}); is it the right file for {args.labels}?")

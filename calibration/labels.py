@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterable, Mapping
+import re
+from collections.abc import Callable, Container, Iterable, Mapping
 from pathlib import Path
 
 from judges.clip import repeated_names, shown_name_like
@@ -11,7 +12,7 @@ from judges.label_text import parse_labels
 from judges.outputs import read_label_csv
 from judges.text_files import read_text_file, user_path
 
-__all__ = ["read_labels", "read_split", "check_names"]
+__all__ = ["read_labels", "read_split", "check_names", "check_one_name_a_line"]
 
 
 def read_labels(path: str | Path, parse: Callable[[object], list[str]] = parse_labels) -> dict[str, list[str]]:
@@ -63,9 +64,23 @@ def _is_column_header(line: str) -> bool:
     return len(cells) == 1 and cells[0].strip().lower() == "name"
 
 
-def check_names(names: Iterable[str], known: Mapping[str, object], what: str) -> list[str]:
-    """``names`` as a list, or a clear error naming those not in ``known``."""
+def check_one_name_a_line(names: Iterable[str], known: Container[str], what: str, split: object = None) -> None:
+    """Refuse a split file's name that is several of ``known``'s names run together on one line, apart by spaces, commas or
+    semicolons (``echo $(cat dev.txt) > split.txt``, names pasted from a row): listed as one unknown name, it made an
+    error line thousands of characters long, or a clip fused with no words. ``split`` names the file, when known."""
+    for name in names:
+        if name in known:
+            continue
+        parts = [p for p in re.split(r"[\s,;]+", name) if p]
+        if len(parts) > 1 and all(p in known for p in parts):
+            raise InputError(f"{'a line of the split file' if split is None else f'{split}: a line'} holds {len(parts)} names of {what} ({listed(parts, 2)}) apart by spaces or "
+                             "commas; give one name per line")
+
+
+def check_names(names: Iterable[str], known: Mapping[str, object], what: str, split: object = None) -> list[str]:
+    """``names`` as a list, or a clear error naming those not in ``known`` (``split``: the file they were read from, if any)."""
     names = list(names)
+    check_one_name_a_line(names, known, what, split)
     unknown = [n for n in names if n not in known]
     if unknown:  # 'sample_1.mp4' or 'SAMPLE_1' for 'sample_1': the other side's name shows why
         shown = shown_name_like(known, unknown[0], f" ({what} names clips like {{!r}})", or_first=False)

@@ -90,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
     """``cojudge tune``: tune the fusion on the labelled clips and write the calibration file; the exit code."""
     started = time.perf_counter()
     labels = read_labels(args.labels)
-    names = check_names(read_split(args.names), labels, args.labels) if args.names else list(labels)
+    names = check_names(read_split(args.names), labels, args.labels, args.names) if args.names else list(labels)
     files = judge_files(args)
     check_output_path(args.out, "--out", {**judge_file_inputs(files), "--labels": args.labels, "--names": args.names,
                                           "--strategy": spec_file(args.strategy), **wheel_input_files(args.wheel_dir)})

@@ -11,7 +11,7 @@ from typing import IO
 
 from calibration.calibration_file import calibration_input_files, judges_on_other_files, judges_with_other_answers, load_calibration
 from calibration.emotion_wheel import wheel_input_files
-from calibration.labels import read_split
+from calibration.labels import check_one_name_a_line, read_split
 from ensemble.cli import report, report_judges
 from ensemble.fused_prediction import FusedPrediction
 from ensemble.judge_args import add_judge_arguments, judge_file_inputs, judge_files
@@ -98,6 +98,8 @@ def run(args: argparse.Namespace) -> int:
                  f"{len(other)} judges' files hold other answers than those they were tuned on: {listed(name for name, _ in other)}",
                  *_TUNED_ELSEWHERE)
     names = read_split(args.names) if args.names else sorted({n for out in outputs.values() for n in out})
+    if args.names:
+        check_one_name_a_line(names, set(clip_names(outputs)), "the judges' outputs", args.names)
     if args.names and not any(n in out for out in outputs.values() for n in names):
         shown = shown_name_like(clip_names(outputs), names[0], " (they name clips like {!r})")  # 'sample_1' for 'sample_1.mp4'
         raise InputError(f"--names {args.names}: none of its {len(names)} names (first: {names[0]!r}) is in any judge's output{shown}; "

@@ -155,6 +155,15 @@ def test_split_names_none_of_which_is_labelled_show_the_labels_name_for_the_firs
         check_names(read_split(split), dev_labels, "dev.csv")
 
 
+def test_a_split_line_holding_several_labelled_names_apart_by_spaces_is_refused_in_a_short_line(tmp_path, dev_labels, dev_names):
+    # 'echo $(cat dev.txt) > split.txt': one unknown name of 232 run together, an error line of 3,800 characters
+    split = tmp_path / "split.txt"
+    split.write_text(" ".join(dev_names) + "\n")
+    with pytest.raises(InputError, match=rf"^a line of the split file holds 232 names of dev\.csv \({dev_names[0]}, {dev_names[1]} and 230 "
+                                         r"more\) apart by spaces or commas; give one name per line$"):
+        check_names(read_split(split), dev_labels, "dev.csv")
+
+
 def test_wheel_folder_missing_a_file_is_named(tmp_path):
     from calibration.emotion_wheel import EmotionWheel
 

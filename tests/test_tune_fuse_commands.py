@@ -418,6 +418,15 @@ def test_fuse_refusing_names_no_judge_answered_shows_the_name_the_outputs_give_t
             "give the split file") in capsys.readouterr().err
 
 
+def test_fuse_refuses_a_split_line_holding_several_clips_names_apart_by_commas(calibration, panel, tmp_path, capsys, dev_names):
+    # the clips of a line 'a,b,c' were one clip that no judge answered, fused with no words
+    (tmp_path / "split.txt").write_text(f"{dev_names[0]}\n{dev_names[1]},{dev_names[2]},{dev_names[3]}\n", encoding="utf-8")
+    assert _fuse(calibration, panel, tmp_path / "pred.csv", "--names", tmp_path / "split.txt") == 2
+    assert (f"{tmp_path / 'split.txt'}: a line holds 3 names of the judges' outputs (" f"{dev_names[1]}, {dev_names[2]} and 1 more) apart by spaces "
+            "or commas; give one name per line") in capsys.readouterr().err
+    assert not (tmp_path / "pred.csv").exists()
+
+
 def test_fuse_refuses_a_labels_csv_given_as_the_split_and_writes_nothing(calibration, panel, tmp_path, capsys, data_root):
     assert _fuse(calibration, panel, tmp_path / "pred.csv", "--names", data_root / "ovmerd/labels/dev.csv") == 2
     err = capsys.readouterr().err.strip()
