@@ -197,7 +197,8 @@ def read_label_csv(path: str | Path, column: str = "openset", unique: bool = Fal
     rows = csv.reader(io.StringIO(text, newline=""), strict=True, skipinitialspace=True)
     read_to = 0  # the line the last row read ended on: a malformed row starts after it
     try:
-        found = [f.strip() for f in next(rows, [])]
+        # the first row with a cell: blank rows above the header (a sheet whose table starts lower down) were 'found: nothing'
+        found = [f.strip() for f in next((cells for cells in rows if any(c.strip() for c in cells)), [])]
         read_to = rows.line_num
         fields = [f.lower() for f in found]  # 'Name,OpenSet' (a spreadsheet's header) is the same header
         missing = [c for c in ("name", column) if c not in fields]
@@ -233,9 +234,11 @@ def read_label_csv(path: str | Path, column: str = "openset", unique: bool = Fal
                 raise InputError(f"{path}:{lineno}: clip {name!r} is listed twice; keep one row per clip")
             repeats.add(out, name, parse(answer), lineno)
     except csv.Error as exc:  # the row after the last one read
-        apart = _separator_of(text.partition("\n")[0].rstrip("\r")) if fields is None else None  # its header quoted: '"name";"openset"'
-        if apart:
-            raise InputError(f"{path}:1: the header is separated by {apart}, not commas; save it comma-separated") from None
+        if fields is None:  # in the header, the first line with text (blank ones above it are skipped)
+            read_to, first = next(((k, line) for k, line in enumerate(text.splitlines()) if line.strip(",; \t")), (0, ""))
+            apart = _separator_of(first)  # its header quoted: '"name";"openset"'
+            if apart:
+                raise InputError(f"{path}:{read_to + 1}: the header is separated by {apart}, not commas; save it comma-separated") from None
         raise InputError(f"{path}:{read_to + 1}: malformed CSV: {exc}; check the quotes (\") on this line") from None
     repeats.warn()
     return out

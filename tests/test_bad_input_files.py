@@ -501,6 +501,18 @@ def test_rows_of_empty_cells_as_a_spreadsheet_saves_below_its_data_are_blank_lin
         assert load(tmp_path / "p.csv") == {"s1": ["happy"]}
 
 
+def test_blank_rows_above_a_csv_header_are_skipped_as_those_below_it(tmp_path):
+    # a sheet whose table starts on its second row: Excel saves ',' above the header, which was 'found: nothing'
+    for load in (read_judge_output, read_labels):
+        (tmp_path / "p.csv").write_text(",\r\n\r\nname,openset\r\ns1,happy\r\n", encoding="utf-8", newline="")
+        assert load(tmp_path / "p.csv") == {"s1": ["happy"]}
+
+
+def test_a_quoted_header_separated_by_semicolons_below_blank_rows_is_told_to_be_saved_comma_separated(tmp_path):
+    refuse_file(tmp_path, "p.csv", '\n,\n"name";"openset"\n"s1";"happy"\n', r"p\.csv:3: the header is separated by semicolons, not commas; "
+                "save it comma-separated", load=read_labels)
+
+
 def test_a_csv_error_names_the_line_in_the_file_after_blank_lines(tmp_path):
     # the csv module skips blank lines; the row count put the error a line above the row without a name
     refuse_file(tmp_path, "p.csv", "name,openset\ns1,happy\n\ns2,sad\n,angry\n", r"p\.csv:5: empty 'name'", load=read_judge_output)
