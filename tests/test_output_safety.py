@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import stat
 import subprocess
@@ -692,6 +693,16 @@ def test_check_output_path_names_the_file_standing_where_a_folder_is_needed(tmp_
     with pytest.raises(InputError, match="not a folder") as caught:
         check_output_path(taken / "sub" / "cal.json", "--out", {})
     assert f"{taken} is a file" in str(caught.value)
+
+
+def test_check_output_path_names_a_link_to_a_folder_that_does_not_exist_not_a_file(tmp_path):
+    # 'results -> /mnt/share/results' with the share not mounted was 'results is a file, not a folder'
+    (tmp_path / "results").symlink_to(tmp_path / "share" / "results")
+    with pytest.raises(InputError, match=rf"--out {re.escape(str(tmp_path))}/results/p\.csv: {re.escape(str(tmp_path))}/results is a link to "
+                                         rf"{re.escape(str(tmp_path))}/share/results, which does not exist \(a share not mounted\?\); mount "
+                                         r"or create it, or choose another path$"):
+        check_output_path(tmp_path / "results" / "p.csv", "--out", {})
+    assert not (tmp_path / "share").exists()
 
 
 def test_write_atomically_creates_the_missing_folder(tmp_path):
