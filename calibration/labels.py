@@ -73,8 +73,9 @@ def check_one_name_a_line(names: Iterable[str], known: Container[str], what: str
             continue
         parts = [p for p in re.split(r"[\s,;]+", name) if p]
         if len(parts) > 1 and all(p in known for p in parts):
-            raise InputError(f"{'a line of the split file' if split is None else f'{split}: a line'} holds {len(parts)} names of {what} ({listed(parts, 2)}) apart by spaces or "
-                             "commas; give one name per line")
+            where = "a line of the split file" if split is None else f"{split}: a line"
+            raise InputError(f"{where} holds {len(parts)} names of {what} ({listed(parts, 2)}) apart by spaces or commas; "
+                             "give one name per line")
 
 
 def check_names(names: Iterable[str], known: Mapping[str, object], what: str, split: object = None) -> list[str]:

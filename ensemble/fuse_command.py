@@ -63,6 +63,12 @@ def _names_meant(given: list[str], missing: list[str]) -> str:
     return f"; did you mean {pairs}?" if meant else ""
 
 
+def _named_otherwise(answers: dict[str, list[str]], clip: str) -> str:
+    """Why a judge's file answered none of the clips fused when it names ``clip`` otherwise (``sample_1.mp4``, ``SAMPLE_1`` for
+    ``sample_1``): ``its file names clips like 'sample_1.mp4', not 'sample_1'; ``, else ""."""
+    return shown_name_like(answers, clip, "its file names clips like {!r}, not " + f"{clip!r}; ", or_first=False)
+
+
 #: the advice of a judge given another file than at tuning, for one judge and for several
 _TUNED_ELSEWHERE = ("fine for the same judge on other clips, wrong for another model (its weights are the tuned judge's)",
                     "fine for the same judges on other clips, wrong for other models (their weights are the tuned judges')")
@@ -108,11 +114,8 @@ def run(args: argparse.Namespace) -> int:
     answered = {name: sum(answers.get(n) is not None for n in names) for name, answers in outputs.items()}
     silent = [name for name, count in answered.items() if not count]
     few = [name for name, count in answered.items() if 0 < count < len(names) / 2]  # a judge may skip clips or cover part of the split
-    def named_otherwise(name: str) -> str:  # a file of 'sample_1.mp4' for the clip 'sample_1': why it answered none
-        return shown_name_like(outputs[name].keys(), names[0], "its file names clips like {!r}, not " + f"{names[0]!r}; ", or_first=False)
-
-    report_judges("fuse", [f"judge {name} answered none of the {len(names)} clips fused ({named_otherwise(name)}is {files[name]} the right file?)"
-                           for name in silent],
+    report_judges("fuse", [f"judge {name} answered none of the {len(names)} clips fused ({_named_otherwise(outputs[name], names[0])}"
+                           f"is {files[name]} the right file?)" for name in silent],
                  f"{len(silent)} judges answered none of the {len(names)} clips fused: {listed(silent)} (are their files the right ones?)",
                  "they are fused without it", "the clips are fused without them")
     report_judges("fuse", [f"judge {name} answered only {answered[name]} of the {len(names)} clips fused ({files[name]} has no answer for the others)"
