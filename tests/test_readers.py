@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import numpy as np
 import pytest
@@ -123,6 +124,15 @@ def test_a_csv_separated_by_tabs_or_semicolons_with_its_header_quoted_is_told_to
     path.write_text(f'"name"{sep}"openset"\r\n"a"{sep}"happy"\r\n')
     with pytest.raises(InputError, match=rf"pred\.csv:1: the header is separated by {apart}, not commas; save it comma-separated$"):
         read_judge_output(path)
+
+
+def test_a_judge_output_given_through_a_pipe_is_told_to_be_saved_to_a_file_named_by_its_format(tmp_path):
+    # --pred <(python make_preds.py): /dev/fd/63 was "unknown judge-output format ''" alone
+    fifo = tmp_path / "pred"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match=r"pred: unknown judge-output format ''; use \.npz \(OV-MER\), \.csv \(name,openset\) or \.jsonl "
+                                         r"\(a pipe, <\(\.\.\.\)\?, has no suffix to tell its format: save it to a file named so\)$"):
+        read_judge_output(fifo)
 
 
 @pytest.mark.parametrize("suffix", [".tsv", ".tab"])
