@@ -36,17 +36,26 @@ def format_table(scores: dict[str, float | int]) -> str:
 
 # separators the fusion's reading (judges.label_text) splits words at but the official one does not (commas and quotes only)
 _UNSPLIT = re.compile(r"[;\uff1b\uff0c\u3001/\n\t]")
+# quotes the fusion's reading takes off a word but the official one keeps on it (it strips ' and " only): an LLM's “happy”
+_CURLY = re.compile("[\u2018\u2019\u201c\u201d]")
 
 
 def note_unsplit_words(path: str, answers: dict[str, list[str]], names: list[str]) -> None:
-    """Say so when ``path`` joins words by a separator the official metric keeps inside one word ('mad; calm', '开心，伤心'):
-    each such text is one out-of-vocabulary word to the metric (so scores 0), where ``tune`` and ``fuse`` read several."""
+    """Say so when ``path`` joins words by a separator the official metric keeps inside one word ('mad; calm', '开心，伤心'),
+    or quotes them with curly quotes it keeps on the word ('“happy”', as an LLM writes them): each such text is one
+    out-of-vocabulary word to the metric (so scores 0), where ``tune`` and ``fuse`` read the words."""
     clips = [(n, w) for n in names for w in answers.get(n) or () if _UNSPLIT.search(w)]
     if clips:
         count = len({n for n, _ in clips})
         report("evaluate", "note", f"{path}: {count} clip(s) join words by ';', '/', a Chinese comma or a line break (e.g. {clips[0][0]!r}: "
               f"{clips[0][1][:60]!r}), which the official metric does not split at: each such text is one unknown word there, "
               "as the official code scores it (tune and fuse read the words apart); separate words by commas (['mad', 'calm'])")
+    quoted = [(n, w) for n in names for w in answers.get(n) or () if _CURLY.search(w) and not _UNSPLIT.search(w)]
+    if quoted:
+        count = len({n for n, _ in quoted})
+        report("evaluate", "note", f"{path}: {count} clip(s) quote words with curly quotes (e.g. {quoted[0][0]!r}: {quoted[0][1][:60]!r}), "
+               "which the official metric keeps as part of the word: each such word is unknown there, as the official code scores it "
+               "(tune and fuse read it without them); quote words with ' or \"")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -159,6 +159,18 @@ def test_words_joined_by_a_separator_the_official_metric_keeps_are_scored_as_one
             "official metric does not split at") in captured.err
 
 
+def test_words_in_curly_quotes_the_official_metric_keeps_are_scored_as_unknown_words_with_a_note(capsys, tmp_path):
+    # an LLM's '“happy”, “sad”' scored 0 on that clip, silently, though tune and fuse read happy and sad
+    labels, pred = tmp_path / "labels.csv", tmp_path / "pred.csv"
+    labels.write_text("name,openset\ns1,\"['happy', 'sad']\"\ns2,\"['sad']\"\n", encoding="utf-8")
+    pred.write_text('name,openset\ns1,"[“happy”, “sad”]"\ns2,[sad]\n', encoding="utf-8")
+    code = main(["evaluate", "--labels", str(labels), "--pred", str(pred), "--format", "json"])
+    captured = capsys.readouterr()
+    assert code == 0 and json.loads(captured.out)["l1_f"] == pytest.approx(2 * 0.5 * 0.5 / (0.5 + 0.5) * 100)  # the official score
+    assert (f"cojudge evaluate: note: {pred}: 1 clip(s) quote words with curly quotes (e.g. 's1': '“happy”'), which the official metric "
+            "keeps as part of the word") in captured.err
+
+
 def test_every_note_and_warning_line_starts_with_cojudge_evaluate_as_its_errors_do(capsys, tmp_path, data_root):
     # they started 'note:' and 'warning:', its errors and Python warnings 'cojudge evaluate: error:' and 'cojudge evaluate: warning:'
     labels, pred = tmp_path / "labels.csv", tmp_path / "pred.csv"
