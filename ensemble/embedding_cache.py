@@ -155,6 +155,7 @@ class EmbeddingCache:
             wanted = [t for t in dict.fromkeys(texts) if t not in self._memory]
             if wanted:
                 found = self._read_rows(wanted)
+                self._check_width(found)  # rows stored by two models under one model_id, even with nothing to compute
                 missing = [t for t in wanted if t not in found]
                 computed: dict[str, np.ndarray] = {}
                 for start in range(0, len(missing), _WRITE_CHUNK):  # stored chunk by chunk: an interrupted run keeps its work

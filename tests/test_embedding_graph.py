@@ -167,6 +167,17 @@ def test_another_model_cached_under_the_same_model_id_is_a_one_line_error(tmp_pa
         EmbeddingCache(SixteenModel(), cache_dir=tmp_path, model_id="mine").embed(["happy", "sad"])
 
 
+def test_cached_rows_of_two_widths_under_one_model_id_are_a_one_line_error_even_with_nothing_to_compute(tmp_path):
+    class SixteenModel:
+        def encode(self, texts, **kwargs):
+            return np.ones((len(texts), 16))
+
+    EmbeddingCache(OnesModel(), cache_dir=tmp_path, model_id="mine").embed(["happy"])
+    EmbeddingCache(SixteenModel(), cache_dir=tmp_path, model_id="mine").embed(["sad"])  # nothing cached to compare with
+    with pytest.raises(InputError, match="'mine' gives embeddings of 8 and 16 numbers.*its own model_id"):
+        EmbeddingCache(SixteenModel(), cache_dir=tmp_path, model_id="mine").embed(["happy", "sad"])  # both cached
+
+
 def test_a_loaded_model_needs_a_model_id(tmp_path):
     with pytest.raises(InputError, match="model_id"):
         EmbeddingCache(CountingModel(None), cache_dir=tmp_path)
