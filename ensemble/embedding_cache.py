@@ -295,7 +295,11 @@ class EmbeddingCache:
             where, how = Path(os.environ[CACHE_ENV_VAR]), f"${CACHE_ENV_VAR}"
         else:  # the XDG base directory, as the demo clip's folder
             where, how = Path(os.environ.get("XDG_CACHE_HOME") or "~/.cache") / "merov-cojudge" / "embeddings", f"${CACHE_ENV_VAR}"
-        where = where.expanduser()
+        try:
+            where = where.expanduser()
+        except RuntimeError:  # no $HOME and a user id without a home in the password file (a container's --user)
+            raise InputError(f"{where}: cannot tell where the embedding cache goes: $HOME is unset and this user has no home folder; "
+                             f"point {how} to a writable folder") from None
         try:
             where.mkdir(parents=True, exist_ok=True)
         except OSError as exc:

@@ -110,6 +110,19 @@ def test_without_merov_cache_the_cache_folder_follows_xdg_cache_home_as_the_demo
     assert demo_cache_dir() == tmp_path / "xdg" / "merov-cojudge"
 
 
+def test_without_home_or_a_cache_setting_the_cache_folder_is_a_one_line_error_naming_the_setting(monkeypatch):
+    import pwd
+
+    def no_such_user(uid):  # a container run as a user id the password file lacks, $HOME unset
+        raise KeyError(f"getpwuid(): uid not found: {uid}")
+
+    for name in ("MEROV_CACHE", "XDG_CACHE_HOME", "HOME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(pwd, "getpwuid", no_such_user)
+    with pytest.raises(InputError, match=r"^~/.cache/merov-cojudge/embeddings: .*\$HOME is unset.*point \$MEROV_CACHE to a writable folder$"):
+        EmbeddingCache(OnesModel(), model_id="ones")
+
+
 def test_an_unusable_cache_folder_is_a_clear_error(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
