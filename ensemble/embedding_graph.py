@@ -209,6 +209,12 @@ class EmotionGraph(BaseEstimator):
         """:meth:`nearest_in_vocabulary` for many words at once: word -> entry in the words' order, unattached words left out."""
         if isinstance(words, str) or isinstance(vocabulary, str):
             raise InputError("EmotionGraph.attach_oov: words and vocabulary are lists of words, not one string")
+        if is_number(vocabulary):  # nearest_in_vocabulary("gratitude", 0.7): the similarity given in vocabulary's place
+            raise InputError(f"EmotionGraph: vocabulary is a list of words, not {vocabulary!r}; give a similarity by name, "
+                             f"min_similarity={vocabulary!r}")
+        if not is_number(min_similarity):  # "0.7", None or nan: nan would attach every word, as no similarity is below it
+            raise InputError(f"EmotionGraph: min_similarity is a cosine similarity (a number, {DEFAULT_MIN_SIMILARITY} by default), "
+                             f"got {min_similarity!r}")
         norm = self._norm()
         entries, matrix, lexical = self._vocabulary_index(vocabulary)
         attached: dict[_Word, str] = {}

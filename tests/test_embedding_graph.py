@@ -340,6 +340,19 @@ def test_a_vocabulary_spelling_is_found_without_the_model(cache, norm):
     assert cache.n_computed == before
 
 
+def test_a_similarity_given_in_the_vocabularys_place_is_a_one_line_error_saying_to_name_it(cache, norm):
+    graph = EmotionGraph(cache=cache, normalizer=norm)
+    with pytest.raises(InputError, match=r"^EmotionGraph: vocabulary is a list of words, not 0\.7; give a similarity by name, min_similarity=0\.7$"):
+        graph.nearest_in_vocabulary("gratitude", 0.7)
+
+
+@pytest.mark.parametrize("similarity", ["0.7", None, float("nan")])
+def test_a_min_similarity_that_is_not_a_number_is_a_one_line_error(cache, norm, similarity):
+    graph = EmotionGraph(cache=cache, normalizer=norm)  # nan attached every word: no similarity is below it
+    with pytest.raises(InputError, match=rf"^EmotionGraph: min_similarity is a cosine similarity .*got {re.escape(repr(similarity))}$"):
+        graph.attach_oov(["table", "gratitude"], min_similarity=similarity)
+
+
 @pytest.mark.slow
 def test_nothing_is_attached_below_min_similarity(cache, norm):
     graph = EmotionGraph(cache=cache, normalizer=norm)
