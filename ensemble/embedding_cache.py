@@ -73,7 +73,15 @@ def model_id_for(model: str | Path) -> str:
     folder = Path(model).expanduser()
     if not folder.is_dir():
         return str(model)
-    folder = folder.resolve()
+    try:
+        return _folder_id(folder.resolve())
+    except OSError as exc:  # a hub snapshot copied with its links (cp -r), which lead nowhere; or a folder not readable to this user
+        fix = "a link in it leads nowhere: copy the folder with its files (cp -rL)" if isinstance(exc, FileNotFoundError) else "give this user read access to its files"
+        raise InputError(f"{model}: cannot read the model folder ({exc.strerror}: {exc.filename}); {fix}, or pass another model folder") from None
+
+
+def _folder_id(folder: Path) -> str:
+    """:func:`model_id_for` of a model folder (resolved)."""
     config = next((name for name in ("config.json", "modules.json") if (folder / name).is_file()), None)
     if config is None:
         return str(folder)

@@ -673,6 +673,16 @@ def test_a_blank_word_placed_later_joins_no_fitted_cluster_even_at_a_low_thresho
     assert graph.clusters_[blank] == {""}
 
 
+def test_a_model_folder_whose_weights_are_a_link_leading_nowhere_is_a_one_line_error_saying_to_copy_the_files(tmp_path):
+    folder = tmp_path / "snapshot-copy"  # a hub snapshot copied with cp -r: its files are links to ../../blobs, not there
+    folder.mkdir()
+    (folder / "config.json").write_text('{"model_type": "bert"}', encoding="utf-8")
+    (folder / "model.safetensors").symlink_to("../../blobs/8f2e0c")
+    with pytest.raises(InputError, match=rf"^{re.escape(str(folder))}: cannot read the model folder \(No such file or directory: "
+                                         r".*model\.safetensors\); a link in it leads nowhere: copy the folder with its files \(cp -rL\)"):
+        EmbeddingCache(folder, cache_dir=tmp_path / "cache")
+
+
 @pytest.mark.parametrize("where", ["~/no-such-model-folder", "./no-such-model-folder", "{tmp}/no-such-model-folder"])
 def test_a_model_folder_that_does_not_exist_is_a_one_line_error_naming_it(tmp_path, where):
     model = where.format(tmp=tmp_path)
