@@ -204,8 +204,11 @@ class EmbeddingCache:
         if row:
             return int(row[0])
         model = self._model()  # sentence-transformers 6 renamed the method, and warns (FutureWarning) at the old name
-        size = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
-        return int(size())
+        size = getattr(model, "get_embedding_dimension", None) or getattr(model, "get_sentence_embedding_dimension", None)
+        width = size() if size is not None else None
+        if width is None:  # a model object with only encode (or one that cannot tell): the width of a row it gives
+            return len(self.embed([""])[0])
+        return int(width)
 
     def __repr__(self) -> str:
         return f"EmbeddingCache(model_id={self.model_id!r}, path={str(self.path)!r})"

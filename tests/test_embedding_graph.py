@@ -137,6 +137,12 @@ class OnesModel:
         return np.ones((len(texts), 8))
 
 
+def test_the_width_of_an_empty_cache_of_a_model_object_with_only_encode_is_that_of_its_rows(tmp_path):
+    cache = EmbeddingCache(OnesModel(), cache_dir=tmp_path, model_id="ones")
+    assert cache.embed([]).shape == (0, 8)
+    assert EmotionGraph(cache=cache).fit([]).clusters_ == []
+
+
 def test_a_cache_file_damaged_after_its_first_page_is_a_one_line_error_naming_it(tmp_path):
     words = [f"word {i}" for i in range(2000)]
     cache = EmbeddingCache(OnesModel(), cache_dir=tmp_path, model_id="ones")
