@@ -322,6 +322,8 @@ class EmbeddingCache:
         try:
             where.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
+            if where.is_file():  # the cache's own file (or another) named in place of its folder: "File exists" says little
+                raise InputError(f"{where}: a file, not a folder; point {how} to a folder (the embedding cache is the file embeddings.sqlite in it)") from None
             raise InputError(f"{where}: cannot create the embedding cache folder ({exc.strerror}); point {how} to a writable folder") from None
         return where, how
 

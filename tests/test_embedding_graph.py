@@ -123,6 +123,14 @@ def test_without_home_or_a_cache_setting_the_cache_folder_is_a_one_line_error_na
         EmbeddingCache(OnesModel(), model_id="ones")
 
 
+def test_a_cache_setting_naming_the_cache_file_not_its_folder_is_a_one_line_error_saying_so(tmp_path, monkeypatch):
+    EmbeddingCache(OnesModel(), cache_dir=tmp_path, model_id="ones").embed(["calm"])
+    monkeypatch.setenv("MEROV_CACHE", str(tmp_path / "embeddings.sqlite"))
+    with pytest.raises(InputError, match=r"embeddings\.sqlite: a file, not a folder; point \$MEROV_CACHE to a folder \(the embedding cache "
+                                         r"is the file embeddings\.sqlite in it\)$"):
+        EmbeddingCache(OnesModel(), model_id="ones")
+
+
 def test_an_unusable_cache_folder_is_a_clear_error(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
