@@ -10,6 +10,7 @@ embeds like every other such word, so it gets no embedding edge and is never att
 """
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Any, TypeVar
@@ -293,6 +294,9 @@ class EmotionGraph(BaseEstimator):
         if self.cache is not None:
             return self.cache
         if getattr(self, "_cache", None) is None or getattr(self, "_cache_for", self.model) != self.model:
+            if hasattr(self.model, "encode") and not isinstance(self.model, (str, os.PathLike)):  # else "EmbeddingCache: ... model_id"
+                raise InputError("EmotionGraph: a loaded model needs a name its cached rows go by; pass "
+                                 "cache=EmbeddingCache(model, model_id='<name>') instead of model=")
             self._cache, self._cache_for = EmbeddingCache(self.model), self.model
         return self._cache
 

@@ -210,6 +210,11 @@ def test_a_loaded_model_needs_a_model_id(tmp_path):
         EmbeddingCache(CountingModel(None), cache_dir=tmp_path)
 
 
+def test_a_loaded_model_given_to_the_graph_is_a_one_line_error_saying_to_name_it_in_a_cache(norm):
+    with pytest.raises(InputError, match=r"^EmotionGraph: a loaded model needs a name .*cache=EmbeddingCache\(model, model_id='<name>'\) instead of model=$"):
+        EmotionGraph(model=OnesModel(), normalizer=norm).fit(["happy"])
+
+
 # -- EmotionGraph: clusters ------------------------------------------------------------------
 @pytest.mark.slow
 def test_synonyms_share_a_cluster_and_opposites_do_not(make_graph):
