@@ -29,7 +29,7 @@ from ensemble.fused_prediction import FusedPrediction
 from ensemble.judge_failures import judge_failures
 from ensemble.output_files import check_output_path
 from ensemble.score_union_fuser import ScoreUnionFuser
-from judges.clip import Clip, built_clips
+from judges.clip import NOT_MEDIA_SUFFIXES, Clip, built_clips
 from judges.errors import InputError, listed
 from judges.install_hints import install_hint
 from judges.subtitles import SUBTITLE_SUFFIXES, read_subtitle_file, sidecar_subtitle_paths, subtitle_tags, untagged_stem
@@ -82,7 +82,7 @@ def collect_clips(args: argparse.Namespace) -> list[Clip]:
     """The clips named on the command line: videos, the demo clip, sample names."""
     beside = _subtitles_beside_given_videos(args.videos)
     given = "" if args.subtitle else None  # --subtitle's text replaces it below: the files beside the video are not read
-    strays = _stray_subtitles(args.videos, beside)
+    strays = _strays(args.videos, beside)
     config = user_path(args.config) if getattr(args, "config", None) else None  # the default judges take videos
     items = built_clips([item for item in args.videos if item not in beside and item not in strays],
                         lambda item: _clip(item, given, config))  # every bad one named in one error
@@ -108,18 +108,22 @@ def collect_clips(args: argparse.Namespace) -> list[Clip]:
     return items
 
 
-def _stray_subtitles(items: Sequence[str], beside: set[str]) -> set[str]:
-    """The items that are a subtitle file of no video given (``notes.txt``, ``clip.old.srt`` in ``clips/*``), each warned
-    about, to be left out, so one stray file does not stop a folder's run. None when nothing else was given (one
+def _strays(items: Sequence[str], beside: set[str]) -> set[str]:
+    """The items that are a subtitle file of no video given (``notes.txt``, ``clip.old.srt`` in ``clips/*``) or a file of a kind
+    that is never media (``labels.csv``, ``README.md``: :data:`~judges.clip.NOT_MEDIA_SUFFIXES`), each warned about, to be left
+    out, so one stray file does not stop a folder's run nor is judged as a damaged video. None when nothing else was given (one
     subtitle, the same one twice, a folder of subtitles only): then judging would be no run at all, and the first one is
     the error :meth:`Clip.from_path` gives (a subtitle, not a video)."""
-    strays = [item for item in dict.fromkeys(items) if item not in beside and Path(item).suffix.lower() in SUBTITLE_SUFFIXES
+    strays = [item for item in dict.fromkeys(items) if item not in beside and Path(item).suffix.lower() in (*SUBTITLE_SUFFIXES, *NOT_MEDIA_SUFFIXES)
               and user_path(item).is_file()]
     if len(strays) == len(set(items)):
         return set()
     for item in strays:
-        warn_user(f"{item}: a subtitle file, and no video of its name was given ({untagged_stem(Path(item).stem) or Path(item).stem}.mp4...), "
-                  "so it is left out, not judged")
+        if Path(item).suffix.lower() in NOT_MEDIA_SUFFIXES:
+            warn_user(f"{item}: not a video (a {Path(item).suffix} file), so it is left out, not judged")
+        else:
+            warn_user(f"{item}: a subtitle file, and no video of its name was given ({untagged_stem(Path(item).stem) or Path(item).stem}.mp4...), "
+                      "so it is left out, not judged")
     return set(strays)
 
 

@@ -15,7 +15,17 @@ from judges.errors import LISTED, InputError
 from judges.subtitles import SUBTITLE_SUFFIXES, read_sidecar_subtitle, untagged_stem
 from judges.text_files import LFS_POINTER_MAX_BYTES, check_not_lfs_pointer, path_text, user_path
 
-__all__ = ["Clip", "built_clips", "name_like", "shown_name_like", "refuse_a_single_name", "repeated_names"]
+__all__ = ["Clip", "NOT_MEDIA_SUFFIXES", "built_clips", "name_like", "shown_name_like", "refuse_a_single_name", "repeated_names"]
+
+#: Suffixes of the files a dataset's folder holds beside its videos that are never audio or video (its labels, notes, code,
+#: archives, stored outputs, Windows' Thumbs.db and desktop.ini), in lower case: given as a clip (``cojudge predict clips/*``
+#: with a labels.csv there), every media judge failed on it as on a damaged video ("check the file is a complete video").
+#: A photo (.jpg, .png) is not among them: it decodes as a clip of one frame.
+NOT_MEDIA_SUFFIXES = frozenset({
+    ".csv", ".tsv", ".json", ".jsonl", ".md", ".rst", ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ods", ".odt",
+    ".zip", ".gz", ".tgz", ".tar", ".7z", ".rar", ".py", ".ipynb", ".sh", ".npz", ".npy", ".pkl", ".sqlite", ".db",
+    ".ini", ".log", ".yaml", ".yml", ".toml", ".html", ".htm", ".xml",
+})
 
 
 @dataclass(frozen=True)
@@ -33,7 +43,8 @@ class Clip:
     def from_path(cls, video: str | Path, subtitle: str | None = None, name: str | None = None) -> "Clip":
         """A clip for a video file; the subtitle is given, or read from a sidecar ``.srt``/``.vtt``/``.ass``/``.ssa``/``.txt`` (any case; a
         language-tagged one, ``clip.en.srt``, when it is the only one, never a forced one: :func:`~judges.subtitles.sidecar_subtitle_path`). A missing file, a
-        folder, a pipe or device, a broken symbolic link, a subtitle file or a Git LFS pointer (a dataset cloned without git-lfs;
+        folder, a pipe or device, a broken symbolic link, a subtitle file, a file of a kind that is never media (:data:`NOT_MEDIA_SUFFIXES`:
+        a folder's labels.csv) or a Git LFS pointer (a dataset cloned without git-lfs;
         only a file under 1 KiB, no video, is opened to tell) is a one-line :class:`InputError` saying which. The name is the
         file's stem, bytes that are not UTF-8 written as ``\\xNN`` (:func:`~judges.text_files.path_text`): a name is stored as text."""
         path = user_path(video)
@@ -42,6 +53,8 @@ class Clip:
         if path.suffix.lower() in SUBTITLE_SUFFIXES:  # no media stream: every media judge would fail on it (clip.Srt too)
             raise InputError(f"{path}: is a subtitle, not a video; give the video beside it ({untagged_stem(path.stem) or path.stem}.mp4...), "
                              "which reads it as its subtitle")
+        if path.suffix.lower() in NOT_MEDIA_SUFFIXES:  # a folder's labels.csv or README.md: no media stream either
+            raise InputError(f"{path}: is a {path.suffix} file, not a video; give only the videos, e.g. {path.parent / '*.mp4'}")
         if path.stat().st_size < LFS_POINTER_MAX_BYTES:  # refused with the other unusable clips, not by every judge on each
             check_not_lfs_pointer(path)
         if subtitle is None:

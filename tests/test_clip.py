@@ -474,6 +474,17 @@ def test_a_subtitle_file_given_as_the_video_is_named_a_subtitle(tmp_path):
                 call(tmp_path / name)
 
 
+@pytest.mark.parametrize("name", ["labels.csv", "README.md", "Thumbs.db", "outputs.NPZ"])
+def test_a_file_of_a_kind_that_is_never_media_given_as_the_video_is_named_so(tmp_path, name):
+    # a dataset folder's labels.csv was judged as a clip: every media judge failed on it with 'cannot decode (Invalid data
+    # found when processing input); check the file is a complete video'
+    (tmp_path / name).write_text("name,openset\nclip,happy\n", encoding="utf-8")
+    for call in (Clip.from_path, Clip.coerce):
+        with pytest.raises(InputError, match=f"^{re.escape(str(tmp_path / name))}: is a {re.escape(Path(name).suffix)} file, not a video; "
+                                             f"give only the videos, e.g. {re.escape(str(tmp_path / '*.mp4'))}$"):
+            call(tmp_path / name)
+
+
 def test_a_video_whose_file_name_is_not_utf8_is_named_with_those_bytes_escaped(tmp_path):
     # its name held lone surrogates, which the runner refused: every clip of its batch failed, the good ones too
     video = tmp_path / os.fsdecode(b"\xe9motion.mp4")  # a Latin-1 name, as a zip made on Windows gives it

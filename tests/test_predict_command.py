@@ -545,6 +545,27 @@ def test_a_stray_subtitle_among_a_folders_files_is_warned_about_and_left_out_not
     assert "clip.old.srt: a subtitle file, and no video of its name was given (clip.old.mp4...), so it is left out" in str(caught[0].message)
 
 
+def test_a_file_that_is_never_media_among_a_folders_videos_is_warned_about_and_left_out_not_judged(tmp_path, monkeypatch):
+    # `cojudge predict clips/*` with the folder's labels.csv and README.md judged them as clips 'labels' and 'README': every
+    # judge failed ('cannot decode ...; check the file is a complete video') and the CSV written had a row for each
+    make_clip(tmp_path / "clip.mp4", seconds=0.2, width=32, height=32, with_audio=False)
+    (tmp_path / "labels.csv").write_text("name,openset\nclip,happy\n", encoding="utf-8")
+    (tmp_path / "README.md").write_text("# Clips of the lab\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    with pytest.warns(UserWarning) as caught:
+        clips = collected(sorted(p.name for p in tmp_path.iterdir()))
+    assert [c.name for c in clips] == ["clip"]
+    assert [str(w.message) for w in caught] == ["README.md: not a video (a .md file), so it is left out, not judged",
+                                                "labels.csv: not a video (a .csv file), so it is left out, not judged"]
+
+
+def test_a_file_that_is_never_media_given_alone_is_the_error(tmp_path, monkeypatch):
+    (tmp_path / "labels.csv").write_text("name,openset\nclip,happy\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InputError, match=r"^labels\.csv: is a \.csv file, not a video; give only the videos, e.g. \*\.mp4$"):
+        collected(["labels.csv"])
+
+
 def test_a_subtitle_given_alone_as_the_video_is_still_an_error(tmp_path):
     (tmp_path / "clip.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\nI am so happy\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"clip\.srt: is a subtitle, not a video"):
