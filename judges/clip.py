@@ -27,6 +27,10 @@ NOT_MEDIA_SUFFIXES = frozenset({
     ".ini", ".log", ".yaml", ".yml", ".toml", ".html", ".htm", ".xml",
 })
 
+#: How an AppleDouble file starts: the ``._clip.mp4`` a Mac writes beside ``clip.mp4`` on a disk that is not its own
+#: (a USB stick, a network share, a zip), holding the file's metadata, not its video.
+_APPLE_DOUBLE = b"\x00\x05\x16\x07"
+
 
 @dataclass(frozen=True)
 class Clip:
@@ -44,7 +48,7 @@ class Clip:
         """A clip for a video file; the subtitle is given, or read from a sidecar ``.srt``/``.vtt``/``.ass``/``.ssa``/``.txt`` (any case; a
         language-tagged one, ``clip.en.srt``, when it is the only one, never a forced one: :func:`~judges.subtitles.sidecar_subtitle_path`). A missing file, a
         folder, a pipe or device, a broken symbolic link, a subtitle file, a file of a kind that is never media (:data:`NOT_MEDIA_SUFFIXES`:
-        a folder's labels.csv) or a Git LFS pointer (a dataset cloned without git-lfs;
+        a folder's labels.csv), a Mac's ``._clip.mp4`` metadata file or a Git LFS pointer (a dataset cloned without git-lfs;
         only a file under 1 KiB, no video, is opened to tell) is a one-line :class:`InputError` saying which. The name is the
         file's stem, bytes that are not UTF-8 written as ``\\xNN`` (:func:`~judges.text_files.path_text`): a name is stored as text."""
         path = user_path(video)
@@ -55,6 +59,9 @@ class Clip:
                              "which reads it as its subtitle")
         if path.suffix.lower() in NOT_MEDIA_SUFFIXES:  # a folder's labels.csv or README.md: no media stream either
             raise InputError(f"{path}: is a {path.suffix} file, not a video; give only the videos, e.g. {path.parent / '*.mp4'}")
+        if path.name.startswith("._") and _is_apple_double(path):  # Path.glob("*.mp4") and find list them; a shell's * does not
+            raise InputError(f"{path}: is a Mac's metadata file (AppleDouble) for {path.name[2:]}, not a video; leave out the "
+                             "files whose name starts with ._ (dot_clean FOLDER on a Mac deletes them)")
         if path.stat().st_size < LFS_POINTER_MAX_BYTES:  # refused with the other unusable clips, not by every judge on each
             check_not_lfs_pointer(path)
         if subtitle is None:
@@ -114,6 +121,15 @@ def _shared_lead(messages: list[str]) -> str:
     """The lead all ``messages`` open with up to a colon and a space (the method that refused them: "CoJudge.fit: "), or ""."""
     shared = os.path.commonprefix(messages)
     return shared[: shared.rfind(": ") + 2] if ": " in shared else ""
+
+
+def _is_apple_double(path: Path) -> bool:
+    """Whether the file at ``path`` starts as an AppleDouble file does (one that cannot be read: not known to be one)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(len(_APPLE_DOUBLE)) == _APPLE_DOUBLE
+    except OSError:
+        return False
 
 
 def not_a_video_file(path: Path) -> str:

@@ -12,7 +12,7 @@ import pytest
 from judges.clip import Clip, built_clips
 from judges.errors import InputError
 from judges.subtitles import ass_to_text, srt_to_text, subtitle_tags, untagged_stem, vtt_to_text
-from tests.media_fixtures import make_folder_with_latin1_subtitles
+from tests.media_fixtures import make_clip, make_folder_with_latin1_subtitles
 
 SRT = "1\n00:00:00,000 --> 00:00:02,000\n  I did it!  \n\n2\n00:00:02,000 --> 00:00:03,500\nReally.\n"
 #: A WebVTT file as browsers and YouTube give it: a header, a note, a styled cue with settings, a named cue, a speaker's voice tag.
@@ -483,6 +483,27 @@ def test_a_file_of_a_kind_that_is_never_media_given_as_the_video_is_named_so(tmp
         with pytest.raises(InputError, match=f"^{re.escape(str(tmp_path / name))}: is a {re.escape(Path(name).suffix)} file, not a video; "
                                              f"give only the videos, e.g. {re.escape(str(tmp_path / '*.mp4'))}$"):
             call(tmp_path / name)
+
+
+#: The start of the ``._clip.mp4`` a Mac writes beside ``clip.mp4`` on a USB stick or share: AppleDouble's magic number and
+#: version, its filler, two entries (Finder info, resource fork), then zeros to the 4 KiB a Mac writes.
+APPLE_DOUBLE = (bytes.fromhex("00051607 00020000").ljust(8, b"\0") + b"Mac OS X        " + bytes.fromhex("0002 00000009 00000032 00000EB0")
+                + bytes.fromhex("00000002 00000EE2 00000000")).ljust(4096, b"\0")
+
+
+def test_a_macs_metadata_file_beside_a_video_is_named_so_not_judged_as_a_damaged_video(tmp_path):
+    # a folder copied from a Mac holds ._clip.mp4 beside clip.mp4, which Path.glob("*.mp4") and find list: it was judged as
+    # a clip '._clip', every media judge failing on it with 'cannot decode (...); check the file is a complete video'
+    make_clip(tmp_path / "clip.mp4", seconds=0.2, width=32, height=32, with_audio=False)
+    (tmp_path / "._clip.mp4").write_bytes(APPLE_DOUBLE)
+    with pytest.raises(InputError, match=f"^{re.escape(str(tmp_path / '._clip.mp4'))}: is a Mac's metadata file \\(AppleDouble\\) for clip\\.mp4, "
+                                         r"not a video; leave out the files whose name starts with \._ \(dot_clean FOLDER on a Mac deletes them\)$"):
+        built_clips(sorted(tmp_path.glob("*.mp4")), Clip.from_path)
+
+
+def test_a_video_whose_name_starts_with_dot_underscore_is_still_a_clip(tmp_path):
+    make_clip(tmp_path / "._take.mp4", seconds=0.2, width=32, height=32, with_audio=False)
+    assert Clip.from_path(tmp_path / "._take.mp4").name == "._take"
 
 
 def test_a_video_whose_file_name_is_not_utf8_is_named_with_those_bytes_escaped(tmp_path):
