@@ -67,7 +67,8 @@ def _media_module(module: str, package: str, use: str) -> Any:
 #: 2026-11-23.1: a variable-frame-rate AVI (empty chunks between its frames) decodes, sampled over the frames it holds.
 #: 2026-11-23.2: a truncated clip is sampled over the frames it holds, not over the length its header declares.
 #: 2026-11-23.3: a JPEG photo decodes (its frame was lost when the table of its packets had been read).
-DECODING_VERSION = "2026-11-23.3"
+#: 2026-11-24.1: a video with a damaged packet (a bit error, a bad sector) decodes, that packet's frame skipped.
+DECODING_VERSION = "2026-11-24.1"
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ class MediaSpec:
 
     >>> spec = MediaSpec(num_frames=4, max_side=448)
     >>> spec.as_dict()
-    {'num_frames': 4, 'sample_rate': 16000, 'max_side': 448, 'decoding': '2026-11-23.3'}
+    {'num_frames': 4, 'sample_rate': 16000, 'max_side': 448, 'decoding': '2026-11-24.1'}
     """
 
     num_frames: int = 8
@@ -430,19 +431,20 @@ def pick_in_order(container: Any, stream: Any, targets: set[int], max_side: int 
 def _decode_from_here(container: Any, stream: Any, targets: set[int], max_side: int | None) -> dict[int, np.ndarray]:
     """Decode from where the container stands, keeping the frames whose index (counted from there) is in ``targets``.
 
-    A packet the demuxer marks incomplete (the last one of a truncated file) that does not decode is
-    skipped: the frames before it are the clip's (H.264's decoder refuses it; MPEG-4's conceals it).
+    A packet that does not decode is skipped, as a player skips it: the incomplete last one of a truncated file
+    (H.264's decoder refuses it; MPEG-4's conceals it), one damaged by a bit error or a bad sector (its frame is
+    lost, not the clip's frames). Only when no frame decodes at all is its error raised.
     """
     import av
 
     picked: dict[int, np.ndarray] = {}
     index = 0
+    damage = None
     for packet in container.demux(stream):
         try:
             frames = packet.decode()
-        except av.FFmpegError:
-            if not packet.is_corrupt:
-                raise
+        except av.FFmpegError as exc:
+            damage = damage or exc
             continue
         for frame in frames:
             if index in targets:
@@ -450,6 +452,8 @@ def _decode_from_here(container: Any, stream: Any, targets: set[int], max_side: 
                 if len(picked) == len(targets):
                     return picked
             index += 1
+    if not picked and damage is not None:
+        raise damage  # nothing decodes: not a video we can use
     return picked
 
 

@@ -157,12 +157,12 @@ def test_a_video_the_user_may_not_read_says_so_not_that_it_is_incomplete(clip, m
         decode_clip(clip)
 
 
-def _damage_audio_packets(clip, out, which):
-    """A copy of ``clip`` with the audio packets at positions ``which`` (in file order) overwritten by zeros."""
+def _damage_packets(clip, out, which, kind="audio"):
+    """A copy of ``clip`` with the packets of its first ``kind`` stream at positions ``which`` (in file order) overwritten by zeros."""
     import av
 
     with av.open(str(clip)) as container:
-        packets = [(p.pos, p.size) for p in container.demux(container.streams.audio[0]) if p.size]
+        packets = [(p.pos, p.size) for p in container.demux(getattr(container.streams, kind)[0]) if p.size]
     data = bytearray(clip.read_bytes())
     for pos, size in [packets[i] for i in which(len(packets))]:
         data[pos:pos + size] = bytes(size)
@@ -173,12 +173,29 @@ def _damage_audio_packets(clip, out, which):
 def test_a_damaged_audio_packet_costs_its_few_milliseconds_not_the_clips_audio(tmp_path, clip):
     # one zeroed AAC packet in 88 (23 ms; a bit error, a bad sector): 'cannot decode (Invalid data ...)' for the whole clip,
     # so speech-text failed on a file every player plays
-    glitch = _damage_audio_packets(clip, tmp_path / "glitch.mp4", lambda n: [n // 2])
+    glitch = _damage_packets(clip, tmp_path / "glitch.mp4", lambda n: [n // 2])
     media = decode_clip(glitch, num_frames=2)
     assert abs(len(media.audio) / 16000 - 2.0) < 0.1 and len(media.frames) == 2
-    garbage = _damage_audio_packets(clip, tmp_path / "garbage.mp4", range)  # no packet decodes: still an error
+    garbage = _damage_packets(clip, tmp_path / "garbage.mp4", range)  # no packet decodes: still an error
     with pytest.raises(InputError, match="cannot decode"):
         decode_clip(garbage, num_frames=2)
+
+
+def test_a_damaged_video_packet_costs_its_frame_not_the_clips_frames(tmp_path):
+    # one zeroed H.264 packet in 50 (a bit error, a bad sector): 'cannot decode (Invalid data ...)' for the whole clip, so the
+    # face judge failed on a file every player plays (the audio judge did not: a damaged audio packet was already skipped)
+    clip = make_numbered_clip(tmp_path / "clip.mp4", 50, gop=12, codec="libx264")
+    glitch = _damage_packets(clip, tmp_path / "glitch.mp4", lambda n: [n // 2], kind="video")
+    got = [_frame_number(frame) for frame in decode_clip(glitch, num_frames=8).frames]
+    # the picks after the lost frame come one frame later: counted over the frames that decode
+    assert all(0 <= number - pick <= 1 for number, pick in zip(got, segment_middles(50, 8))) and len(set(got)) == 8
+
+
+def test_a_video_none_of_whose_packets_decodes_is_still_an_error(tmp_path):
+    clip = make_numbered_clip(tmp_path / "clip.mp4", 50, gop=12, codec="libx264")
+    garbage = _damage_packets(clip, tmp_path / "garbage.mp4", range, kind="video")
+    with pytest.raises(InputError, match="cannot decode"):
+        decode_clip(garbage, num_frames=8)
 
 
 def test_audio_whose_rate_and_channels_change_midway_is_decoded_whole(tmp_path):
