@@ -29,7 +29,7 @@ from ensemble.fused_prediction import FusedPrediction
 from ensemble.judge_failures import judge_failures
 from ensemble.output_files import check_output_path
 from ensemble.score_union_fuser import ScoreUnionFuser
-from judges.clip import NOT_MEDIA_SUFFIXES, Clip, built_clips
+from judges.clip import NOT_MEDIA_SUFFIXES, Clip, built_clips, refuse_a_web_address
 from judges.errors import InputError, listed
 from judges.install_hints import install_hint
 from judges.subtitles import SUBTITLE_SUFFIXES, read_subtitle_file, sidecar_subtitle_paths, subtitle_tags, untagged_stem
@@ -149,6 +149,7 @@ def _clip(item: str, subtitle: str | None = None, config: Path | None = None) ->
     """A video file (with ``subtitle``, else the one beside it); a folder, a pipe or a pattern no file matched is an error; else, if it
     cannot be a path (no suffix, no folder), a sample name for replayed judges. A path that is no file, given to the replay judges of
     ``config`` only, is an error saying they take sample names, and which (:func:`judges.replay.sample_name_instead`)."""
+    refuse_a_web_address(item)
     path = user_path(item) if Path(item).suffix or "/" in item else Path(item)  # a name ('~x') is no path to expand
     if path.exists() or path.is_symlink():  # a folder, a pipe (<(...)) or a broken link: Clip.from_path says which
         return Clip.from_path(path, subtitle)

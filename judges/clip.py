@@ -5,6 +5,7 @@ Its sidecar subtitle is found and read by :mod:`judges.subtitles`.
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -15,7 +16,8 @@ from judges.errors import LISTED, InputError
 from judges.subtitles import SUBTITLE_SUFFIXES, read_sidecar_subtitle, untagged_stem
 from judges.text_files import LFS_POINTER_MAX_BYTES, check_not_lfs_pointer, path_text, user_path
 
-__all__ = ["Clip", "NOT_MEDIA_SUFFIXES", "built_clips", "name_like", "shown_name_like", "refuse_a_single_name", "repeated_names"]
+__all__ = ["Clip", "NOT_MEDIA_SUFFIXES", "built_clips", "name_like", "shown_name_like", "refuse_a_single_name", "refuse_a_web_address",
+           "repeated_names"]
 
 #: Suffixes of the files a dataset's folder holds beside its videos that are never audio or video (its labels, notes, code,
 #: archives, stored outputs, Windows' Thumbs.db and desktop.ini), in lower case: given as a clip (``cojudge predict clips/*``
@@ -26,6 +28,10 @@ NOT_MEDIA_SUFFIXES = frozenset({
     ".zip", ".gz", ".tgz", ".tar", ".7z", ".rar", ".py", ".ipynb", ".sh", ".npz", ".npy", ".pkl", ".sqlite", ".db",
     ".ini", ".log", ".yaml", ".yml", ".toml", ".html", ".htm", ".xml",
 })
+
+#: A web address, as a browser's address bar and yt-dlp take it: the judges each read a video file, and a shell gives a
+#: YouTube address's ``?`` as a pattern that matched no file.
+_WEB_ADDRESS = re.compile(r"^(https?|ftps?|rtmps?|rtsps?|s3|gs)://", re.IGNORECASE)
 
 #: How an AppleDouble file starts: the ``._clip.mp4`` a Mac writes beside ``clip.mp4`` on a disk that is not its own
 #: (a USB stick, a network share, a zip), holding the file's metadata, not its video.
@@ -50,7 +56,9 @@ class Clip:
         folder, a pipe or device, a broken symbolic link, a subtitle file, a file of a kind that is never media (:data:`NOT_MEDIA_SUFFIXES`:
         a folder's labels.csv), a Mac's ``._clip.mp4`` metadata file or a Git LFS pointer (a dataset cloned without git-lfs;
         only a file under 1 KiB, no video, is opened to tell) is a one-line :class:`InputError` saying which. The name is the
-        file's stem, bytes that are not UTF-8 written as ``\\xNN`` (:func:`~judges.text_files.path_text`): a name is stored as text."""
+        file's stem, bytes that are not UTF-8 written as ``\\xNN`` (:func:`~judges.text_files.path_text`): a name is stored as text.
+        A web address is a one-line error too (:func:`refuse_a_web_address`)."""
+        refuse_a_web_address(video)
         path = user_path(video)
         if not path.is_file():
             raise InputError(not_a_video_file(path))
@@ -80,6 +88,7 @@ class Clip:
             return item
         if not isinstance(item, (str, os.PathLike)) or not isinstance(os.fspath(item), str):  # 5, None, bytes
             raise InputError(f"clip {item!r}: give a Clip, a video path or a sample name (text)")
+        refuse_a_web_address(item)  # https://www.youtube.com/watch?v=x has no suffix: it would be a sample name
         path = user_path(item) if Path(item).suffix else Path(item)  # a name ('~x') is no path to expand
         if path.suffix:
             return cls.from_path(path)
@@ -121,6 +130,14 @@ def _shared_lead(messages: list[str]) -> str:
     """The lead all ``messages`` open with up to a colon and a space (the method that refused them: "CoJudge.fit: "), or ""."""
     shared = os.path.commonprefix(messages)
     return shared[: shared.rfind(": ") + 2] if ": " in shared else ""
+
+
+def refuse_a_web_address(item: object) -> None:
+    """A one-line :class:`InputError` for a web address given as a clip's video (``https://...``, a video page's or a file's):
+    it was 'no such video file; check the path', or, with a ``?`` in it, 'no file matches this pattern'."""
+    if isinstance(item, str) and _WEB_ADDRESS.match(item.strip()):
+        raise InputError(f"{item}: is a web address, not a video file; download the video first (yt-dlp ADDRESS for a video page, "
+                         "curl -O ADDRESS for a file) and give the file's path")
 
 
 def _is_apple_double(path: Path) -> bool:

@@ -485,6 +485,15 @@ def test_a_file_of_a_kind_that_is_never_media_given_as_the_video_is_named_so(tmp
             call(tmp_path / name)
 
 
+@pytest.mark.parametrize("address", ["https://example.org/clips/clip.mp4", "https://www.youtube.com/watch?v=dQw4w9WgXcQ"])
+def test_a_web_address_given_as_the_video_is_named_so_not_a_missing_file_or_a_sample_name(address):
+    # a file's address was 'no such video file; check the path' (its '//' folded to '/'); a video page's, without a suffix,
+    # was a sample name, on which every live judge failed with 'no video file and no subtitle for this clip'
+    for call in (Clip.from_path, Clip.coerce):
+        with pytest.raises(InputError, match=f"^{re.escape(address)}: is a web address, not a video file; download the video first "):
+            call(address)
+
+
 #: The start of the ``._clip.mp4`` a Mac writes beside ``clip.mp4`` on a USB stick or share: AppleDouble's magic number and
 #: version, its filler, two entries (Finder info, resource fork), then zeros to the 4 KiB a Mac writes.
 APPLE_DOUBLE = (bytes.fromhex("00051607 00020000").ljust(8, b"\0") + b"Mac OS X        " + bytes.fromhex("0002 00000009 00000032 00000EB0")

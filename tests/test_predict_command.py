@@ -566,6 +566,14 @@ def test_a_file_that_is_never_media_given_alone_is_the_error(tmp_path, monkeypat
         collected(["labels.csv"])
 
 
+def test_a_video_pages_web_address_is_named_a_web_address_not_a_pattern_that_matched_no_file():
+    # its '?' made it 'no file matches this pattern; check the folder, and the case of the names (*.mp4 does not match CLIP.MP4)'
+    with pytest.raises(InputError, match=r"^https://www\.youtube\.com/watch\?v=dQw4w9WgXcQ: is a web address, not a video file; "
+                                         r"download the video first \(yt-dlp ADDRESS for a video page, curl -O ADDRESS for a file\) "
+                                         r"and give the file's path$"):
+        collected(["https://www.youtube.com/watch?v=dQw4w9WgXcQ"])
+
+
 def test_a_subtitle_given_alone_as_the_video_is_still_an_error(tmp_path):
     (tmp_path / "clip.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\nI am so happy\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"clip\.srt: is a subtitle, not a video"):
