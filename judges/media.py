@@ -197,6 +197,9 @@ def decode_clip(
         if _is_empty(path):  # an interrupted copy or download: say so, not "invalid data"
             raise InputError(f"{path}: is empty (0 bytes); copy or download the video again") from None
         check_not_lfs_pointer(path)  # a dataset cloned without git-lfs: say so, not "invalid data"
+        if _mp4_without_index(path):  # a recording or download stopped before its end: say so, not "invalid data"
+            raise InputError(f"{path}: is an MP4/MOV file without its index (no whole moov box: the recording or download stopped before its end, "
+                             "where the index is written); copy or download the video again") from None
         raise InputError(f"{path}: cannot decode ({_short(exc)}); check the file is a complete video") from None
     if has_video and num_frames > 0 and not frames:
         raise InputError(f"{path}: the video stream has no decodable frames; check the file is a complete video")
@@ -250,6 +253,38 @@ def _is_empty(path: Path) -> bool:
         return path.stat().st_size == 0
     except OSError:
         return False
+
+
+#: An MP4/MOV box's type: four letters, digits or spaces (QuickTime's ``©nam`` is inside ``moov``, not at the top).
+_BOX_TYPE = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ")
+
+
+def _mp4_without_index(path: Path) -> bool:
+    """Whether ``path`` is an MP4/MOV (it starts with an ``ftyp`` box) whose top-level boxes, as far as the file goes, hold
+    no whole ``moov`` (nor a fragment's ``moof``): a recording or a download stopped before its end, which is where an MP4
+    is written its index (unless made with faststart). Boxes that do not parse are damage, not a missing index: False."""
+    try:
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            at = 0
+            while at + 8 <= size:
+                handle.seek(at)
+                header = handle.read(16)
+                length, kind = int.from_bytes(header[:4], "big"), header[4:8]
+                if (at == 0 and kind != b"ftyp") or not set(kind) <= _BOX_TYPE:
+                    return False
+                if length == 1:  # a 64-bit size follows the type
+                    length = int.from_bytes(header[8:16], "big")
+                elif length == 0:  # the last box, to the end of the file
+                    length = size - at
+                if length < 8:
+                    return False
+                if kind in (b"moov", b"moof"):
+                    return kind == b"moov" and at + length > size  # the index cut short is no index either
+                at += length
+    except OSError:
+        return False
+    return at > 0
 
 
 def _format_names(container: Any) -> list[str]:

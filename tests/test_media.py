@@ -120,6 +120,17 @@ def test_a_corrupt_file_is_a_one_line_input_error(tmp_path):
     assert "\n" not in str(info.value)
 
 
+@pytest.mark.parametrize("share", [0.5, 0.97])
+def test_an_mp4_cut_off_before_its_index_is_named_so_not_undecodable(tmp_path, clip, share):
+    # a recording or download stopped before its end, where an MP4 (not made with faststart) keeps its moov box (at 0.97,
+    # inside it): 'cannot decode (Invalid data found when processing input); check the file is a complete video'
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(clip.read_bytes()[: int(clip.stat().st_size * share)])
+    with pytest.raises(InputError, match=r"cut\.mp4: is an MP4/MOV file without its index \(no whole moov box: the recording or download "
+                                         r"stopped before its end, where the index is written\); copy or download the video again$"):
+        decode_clip(cut)
+
+
 def test_an_empty_file_is_named_empty_not_undecodable(tmp_path):
     # it said 'cannot decode (Invalid data found when processing input); check the file is a complete video'
     (tmp_path / "empty.mp4").write_bytes(b"")
