@@ -348,7 +348,9 @@ class CoJudge:
     def _check_fitted(self) -> dict[str, Judge]:
         """The judges by name, once the fusion is fitted and every judge it was fitted with is here."""
         if not hasattr(self.fuser, "voter_"):
-            raise VoterNotFittedError("CoJudge is not fitted; call fit(samples, labels) first, or CoJudge.load(calibration_file, judges)")
+            raise VoterNotFittedError("CoJudge is not fitted; call fit(samples, labels) first, or CoJudge.load(calibration_file, judges); "
+                                      "without labelled clips, fuse its run by the untrained rule cojudge predict uses: "
+                                      "ensemble.score_union_fuser.ScoreUnionFuser().fit().predict(cojudge.run(clips))")
         by_name = {j.name: j for j in self.judges}
         missing = [n for n in self.fuser.judges_ if n not in by_name]
         if missing:

@@ -370,6 +370,18 @@ def test_predicting_before_fitting_says_how_to_fit_before_any_judge_runs():
     assert [judge.batches for judge in cojudge.judges] == [[], [], []]
 
 
+def test_predicting_before_fitting_names_the_untrained_rule_for_clips_without_labels_and_that_rule_runs():
+    # a researcher with videos and no labels was told only to fit, or to load a calibration file they do not have
+    from ensemble.score_union_fuser import ScoreUnionFuser
+
+    cojudge, labels = toy_cojudge()
+    with pytest.raises(InputError, match=r"; without labelled clips, fuse its run by the untrained rule cojudge predict uses: "
+                                         r"ensemble\.score_union_fuser\.ScoreUnionFuser\(\)\.fit\(\)\.predict\(cojudge\.run\(clips\)\)$"):
+        cojudge.predict("c0")
+    [pred] = ScoreUnionFuser(wheel=None).fit().predict(cojudge.run(["c0"]))
+    assert pred.name == "c0" and pred.words and pred.error is None
+
+
 def test_an_unfitted_cojudge_raises_sklearns_not_fitted_error_as_its_voter_does():
     # it raised only InputError, which code written for scikit-learn (except NotFittedError) does not catch
     from sklearn.exceptions import NotFittedError
