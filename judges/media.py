@@ -197,6 +197,9 @@ def decode_clip(
         if _is_empty(path):  # an interrupted copy or download: say so, not "invalid data"
             raise InputError(f"{path}: is empty (0 bytes); copy or download the video again") from None
         check_not_lfs_pointer(path)  # a dataset cloned without git-lfs: say so, not "invalid data"
+        if _is_web_page(path):  # a download that got an error, sign-in or virus-scan page: say so, not "invalid data"
+            raise InputError(f"{path}: is a web page (HTML), not a video: its download got a page (an error, a sign-in or a "
+                             "virus-scan warning) in place of the file; download the video again") from None
         if _mp4_without_index(path):  # a recording or download stopped before its end: say so, not "invalid data"
             raise InputError(f"{path}: is an MP4/MOV file without its index (no whole moov box: the recording or download stopped before its end, "
                              "where the index is written); copy or download the video again") from None
@@ -253,6 +256,18 @@ def _is_empty(path: Path) -> bool:
         return path.stat().st_size == 0
     except OSError:
         return False
+
+
+def _is_web_page(path: Path) -> bool:
+    """Whether ``path`` starts as an HTML page does (``<!DOCTYPE html``, ``<html``), a byte-order mark and spaces aside: what
+    curl or wget saves under the video's name when the server answers with a page (Google Drive's virus-scan warning)."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(512)
+    except OSError:
+        return False
+    start = head.removeprefix(b"\xef\xbb\xbf").lstrip().lower()
+    return start.startswith((b"<!doctype html", b"<html")) or (start.startswith(b"<") and b"<html" in start)
 
 
 #: An MP4/MOV box's type: four letters, digits or spaces (QuickTime's ``©nam`` is inside ``moov``, not at the top).

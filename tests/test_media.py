@@ -131,6 +131,17 @@ def test_an_mp4_cut_off_before_its_index_is_named_so_not_undecodable(tmp_path, c
         decode_clip(cut)
 
 
+@pytest.mark.parametrize("page", ["<!DOCTYPE html>\n<html><head><title>Google Drive - Virus scan warning</title>",
+                                  "\ufeff  <html lang='en'><body>403 Forbidden</body></html>", "<?xml version='1.0'?>\n<html>"])
+def test_a_web_page_saved_in_place_of_a_video_is_named_so_not_undecodable(tmp_path, page):
+    # curl -o clip.mp4 (or wget) of a link that answered with a page saved the page as the video:
+    # 'cannot decode (Invalid data found when processing input); check the file is a complete video'
+    (tmp_path / "clip.mp4").write_text(page + "<body>" + "x" * 2000 + "</body></html>\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"clip\.mp4: is a web page \(HTML\), not a video: its download got a page \(an error, a "
+                                         r"sign-in or a virus-scan warning\) in place of the file; download the video again$"):
+        decode_clip(tmp_path / "clip.mp4")
+
+
 def test_an_empty_file_is_named_empty_not_undecodable(tmp_path):
     # it said 'cannot decode (Invalid data found when processing input); check the file is a complete video'
     (tmp_path / "empty.mp4").write_bytes(b"")
