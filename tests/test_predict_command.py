@@ -559,6 +559,17 @@ def test_a_file_that_is_never_media_among_a_folders_videos_is_warned_about_and_l
                                                 "labels.csv: not a video (a .csv file), so it is left out, not judged"]
 
 
+def test_a_clips_own_metadata_file_beside_it_is_left_out_not_a_second_clip_of_its_name(tmp_path, monkeypatch):
+    # `cojudge predict clips/*` with clip.json beside clip.mp4 (a dataset's per-clip annotations) stopped the whole run:
+    # 'clip names must be unique; repeated: clip (clip.mp4, clip.json); rename or drop the duplicates'
+    make_clip(tmp_path / "clip.mp4", seconds=0.2, width=32, height=32, with_audio=False)
+    (tmp_path / "clip.json").write_text('{"speaker": 1}', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    with pytest.warns(UserWarning, match=r"^clip\.json: not a video \(a \.json file\), so it is left out, not judged$"):
+        clips = collected(["clip.json", "clip.mp4"])
+    assert [(c.name, c.video.name) for c in clips] == [("clip", "clip.mp4")]
+
+
 def test_a_file_that_is_never_media_given_alone_is_the_error(tmp_path, monkeypatch):
     (tmp_path / "labels.csv").write_text("name,openset\nclip,happy\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
