@@ -108,19 +108,30 @@ def collect_clips(args: argparse.Namespace) -> list[Clip]:
     return items
 
 
+#: A still picture's suffixes: one named as a video given beside it (clip.jpg by clip.mp4: yt-dlp's --write-thumbnail, a media
+#: server's poster) is that video's thumbnail, not a clip of the same name (given without its video, a photo is a clip of one frame).
+_PICTURE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff", ".heic")
+
+
 def _strays(items: Sequence[str], beside: set[str]) -> set[str]:
-    """The items that are a subtitle file of no video given (``notes.txt``, ``clip.old.srt`` in ``clips/*``) or a file of a kind
-    that is never media (``labels.csv``, ``README.md``: :data:`~judges.clip.NOT_MEDIA_SUFFIXES`), each warned about, to be left
-    out, so one stray file does not stop a folder's run nor is judged as a damaged video. None when nothing else was given (one
-    subtitle, the same one twice, a folder of subtitles only): then judging would be no run at all, and the first one is
-    the error :meth:`Clip.from_path` gives (a subtitle, not a video)."""
-    strays = [item for item in dict.fromkeys(items) if item not in beside and Path(item).suffix.lower() in (*SUBTITLE_SUFFIXES, *NOT_MEDIA_SUFFIXES)
-              and user_path(item).is_file()]
+    """The items that are a subtitle file of no video given (``notes.txt``, ``clip.old.srt`` in ``clips/*``), a file of a kind
+    that is never media (``labels.csv``, ``README.md``: :data:`~judges.clip.NOT_MEDIA_SUFFIXES`) or a video's thumbnail (``clip.jpg``
+    beside ``clip.mp4``), each warned about, to be left out, so one stray file does not stop a folder's run (as a second clip of
+    its video's name did), nor is judged as a damaged video. None when nothing else was given (one subtitle, the same one
+    twice, a folder of subtitles only): then judging would be no run at all, and the first one is the error
+    :meth:`Clip.from_path` gives (a subtitle, not a video)."""
+    others = (*SUBTITLE_SUFFIXES, *NOT_MEDIA_SUFFIXES, *_PICTURE_SUFFIXES)
+    videos = {_resolved_stem(item) for item in items if Path(item).suffix and Path(item).suffix.lower() not in others}
+    strays = [item for item in dict.fromkeys(items) if item not in beside and user_path(item).is_file()
+              and (Path(item).suffix.lower() in (*SUBTITLE_SUFFIXES, *NOT_MEDIA_SUFFIXES)
+                   or Path(item).suffix.lower() in _PICTURE_SUFFIXES and _resolved_stem(item) in videos)]
     if len(strays) == len(set(items)):
         return set()
     for item in strays:
         if Path(item).suffix.lower() in NOT_MEDIA_SUFFIXES:
             warn_user(f"{item}: not a video (a {Path(item).suffix} file), so it is left out, not judged")
+        elif Path(item).suffix.lower() in _PICTURE_SUFFIXES:
+            warn_user(f"{item}: a picture named as a video given beside it (its thumbnail), so it is left out, not judged")
         else:
             warn_user(f"{item}: a subtitle file, and no video of its name was given ({untagged_stem(Path(item).stem) or Path(item).stem}.mp4...), "
                       "so it is left out, not judged")
@@ -132,17 +143,20 @@ def _subtitles_beside_given_videos(items: Sequence[str]) -> set[str]:
     language and/or flags: ``clip.en.srt``, ``clip.en.forced.srt``) beside another item's video (``clip.mp4``), as ``cojudge predict clips/*``
     gives them: each is read with its video (:func:`judges.subtitles.sidecar_subtitle_path`; a forced one is not, and its video says so),
     not judged as a clip of the same name."""
-    def stem(item: str) -> Path:  # its folder as the file system reaches it: clips/../clips/a.srt and lnk/a.srt are clips/a.mp4's
-        path = user_path(item).absolute()
-        return (Path(os.path.realpath(path.parent)) / path.name).with_suffix("")
-
     def named_after(item: str) -> list[Path]:  # clip.en.srt: clip.en.mp4's, else clip.mp4's; clip.en.forced.srt: clip.en.forced.mp4's...
-        own = stem(item)
+        own = _resolved_stem(item)
         return [own, *(own.with_name(tag.video_stem) for tag in subtitle_tags(own.name))]
 
     subtitles = {item for item in items if Path(item).suffix.lower() in SUBTITLE_SUFFIXES}  # clip.Srt too
-    videos = {stem(item) for item in items if item not in subtitles and Path(item).suffix}
+    videos = {_resolved_stem(item) for item in items if item not in subtitles and Path(item).suffix}
     return {item for item in subtitles if any(video in videos for video in named_after(item))}
+
+
+def _resolved_stem(item: str) -> Path:
+    """``item``'s path without its suffix, its folder as the file system reaches it: clips/../clips/a.srt and lnk/a.srt are
+    clips/a.mp4's."""
+    path = user_path(item).absolute()
+    return (Path(os.path.realpath(path.parent)) / path.name).with_suffix("")
 
 
 def _clip(item: str, subtitle: str | None = None, config: Path | None = None) -> Clip:

@@ -570,6 +570,30 @@ def test_a_clips_own_metadata_file_beside_it_is_left_out_not_a_second_clip_of_it
     assert [(c.name, c.video.name) for c in clips] == [("clip", "clip.mp4")]
 
 
+def test_a_videos_thumbnail_beside_it_is_left_out_not_a_second_clip_of_its_name(tmp_path, monkeypatch):
+    # `cojudge predict clips/*` of a folder yt-dlp filled with --write-thumbnail (clip.webp, clip.jpg by clip.mp4) stopped the
+    # whole run: 'clip names must be unique; repeated: clip (clip.mp4, clip.jpg); rename or drop the duplicates'
+    from PIL import Image
+
+    make_clip(tmp_path / "clip.mp4", seconds=0.2, width=32, height=32, with_audio=False)
+    Image.new("RGB", (32, 32)).save(tmp_path / "clip.jpg")
+    monkeypatch.chdir(tmp_path)
+    with pytest.warns(UserWarning, match=r"^clip\.jpg: a picture named as a video given beside it \(its thumbnail\), so it is left out"):
+        clips = collected(["clip.jpg", "clip.mp4"])
+    assert [(c.name, c.video.name) for c in clips] == [("clip", "clip.mp4")]
+
+
+def test_a_photo_named_as_no_video_given_is_still_a_clip(tmp_path, monkeypatch):
+    from PIL import Image
+
+    make_clip(tmp_path / "clip.mp4", seconds=0.2, width=32, height=32, with_audio=False)
+    Image.new("RGB", (32, 32)).save(tmp_path / "portrait.jpg")
+    monkeypatch.chdir(tmp_path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert sorted(c.name for c in collected(["clip.mp4", "portrait.jpg"])) == ["clip", "portrait"]
+
+
 def test_a_file_that_is_never_media_given_alone_is_the_error(tmp_path, monkeypatch):
     (tmp_path / "labels.csv").write_text("name,openset\nclip,happy\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
