@@ -474,7 +474,7 @@ def test_a_subtitle_file_given_as_the_video_is_named_a_subtitle(tmp_path):
                 call(tmp_path / name)
 
 
-@pytest.mark.parametrize("name", ["labels.csv", "README.md", "Thumbs.db", "outputs.NPZ", "clip.sub", "clip.sbv"])
+@pytest.mark.parametrize("name", ["labels.csv", "README.md", "Thumbs.db", "outputs.NPZ", "clip.sub", "clip.sbv", "clip.description", "clip.nfo"])
 def test_a_file_of_a_kind_that_is_never_media_given_as_the_video_is_named_so(tmp_path, name):
     # a dataset folder's labels.csv was judged as a clip: every media judge failed on it with 'cannot decode (Invalid data
     # found when processing input); check the file is a complete video'
