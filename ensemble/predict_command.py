@@ -127,12 +127,20 @@ def _strays(items: Sequence[str], beside: set[str]) -> set[str]:
                    or Path(item).suffix.lower() in _PICTURE_SUFFIXES and _resolved_stem(item) in videos)]
     if len(strays) == len(set(items)):
         return set()
+    # one line for each kind, however many (a clip.json beside each of 500 videos), naming the first few
+    other = [item for item in strays if Path(item).suffix.lower() in NOT_MEDIA_SUFFIXES]
+    if len(other) == 1:
+        warn_user(f"{other[0]}: not a video (a {Path(other[0]).suffix} file), so it is left out, not judged")
+    elif other:
+        kinds = ", ".join(sorted({Path(item).suffix.lower() for item in other}))
+        warn_user(f"{len(other)} files that are not videos ({kinds}) are left out, not judged: {listed(other)}")
+    pictures = [item for item in strays if Path(item).suffix.lower() in _PICTURE_SUFFIXES]
+    if len(pictures) == 1:
+        warn_user(f"{pictures[0]}: a picture named as a video given beside it (its thumbnail), so it is left out, not judged")
+    elif pictures:
+        warn_user(f"{len(pictures)} pictures named as videos given beside them (their thumbnails) are left out, not judged: {listed(pictures)}")
     for item in strays:
-        if Path(item).suffix.lower() in NOT_MEDIA_SUFFIXES:
-            warn_user(f"{item}: not a video (a {Path(item).suffix} file), so it is left out, not judged")
-        elif Path(item).suffix.lower() in _PICTURE_SUFFIXES:
-            warn_user(f"{item}: a picture named as a video given beside it (its thumbnail), so it is left out, not judged")
-        else:
+        if Path(item).suffix.lower() in SUBTITLE_SUFFIXES:
             warn_user(f"{item}: a subtitle file, and no video of its name was given ({untagged_stem(Path(item).stem) or Path(item).stem}.mp4...), "
                       "so it is left out, not judged")
     return set(strays)

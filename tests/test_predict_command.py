@@ -555,8 +555,29 @@ def test_a_file_that_is_never_media_among_a_folders_videos_is_warned_about_and_l
     with pytest.warns(UserWarning) as caught:
         clips = collected(sorted(p.name for p in tmp_path.iterdir()))
     assert [c.name for c in clips] == ["clip"]
-    assert [str(w.message) for w in caught] == ["README.md: not a video (a .md file), so it is left out, not judged",
-                                                "labels.csv: not a video (a .csv file), so it is left out, not judged"]
+    assert [str(w.message) for w in caught] == ["2 files that are not videos (.csv, .md) are left out, not judged: README.md, labels.csv"]
+
+
+def test_a_file_that_is_never_media_given_alone_among_videos_is_named_in_a_line_of_its_own(tmp_path, monkeypatch):
+    make_clip(tmp_path / "clip.mp4", seconds=0.2, width=32, height=32, with_audio=False)
+    (tmp_path / "labels.csv").write_text("name,openset\nclip,happy\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    with pytest.warns(UserWarning) as caught:
+        collected(["clip.mp4", "labels.csv"])
+    assert [str(w.message) for w in caught] == ["labels.csv: not a video (a .csv file), so it is left out, not judged"]
+
+
+def test_the_metadata_files_of_many_videos_are_one_warning_not_one_each(tmp_path, monkeypatch):
+    # a dataset with clip.json beside each of its videos warned once per video: 500 lines before the first verdict
+    for i in range(8):
+        make_clip(tmp_path / f"c{i}.mp4", seconds=0.2, width=32, height=32, with_audio=False)
+        (tmp_path / f"c{i}.json").write_text('{"speaker": 1}', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    with pytest.warns(UserWarning) as caught:
+        clips = collected(sorted(p.name for p in tmp_path.iterdir()))
+    assert len(clips) == 8
+    assert [str(w.message) for w in caught] == ["8 files that are not videos (.json) are left out, not judged: "
+                                                "c0.json, c1.json, c2.json, c3.json, c4.json and 3 more"]
 
 
 def test_a_clips_own_metadata_file_beside_it_is_left_out_not_a_second_clip_of_its_name(tmp_path, monkeypatch):
