@@ -306,7 +306,8 @@ def read_subtitle_file(path: Path, what: str = "subtitle") -> str | None:
         return ass_to_text(text)
     if suffix == ".vtt" or text.lstrip().startswith("WEBVTT"):  # the header WebVTT requires: a .vtt saved as .srt or .txt
         return vtt_to_text(text)
-    if suffix == ".srt" or _CUE_TIMING.search(text):  # an .srt saved as .txt: its numbers and timings are no speech either
+    # an .srt saved as .txt: its numbers and timings are no speech either (its lines ended as Windows ends them, too)
+    if suffix == ".srt" or _CUE_TIMING.search("\n".join(text.splitlines())):
         return srt_to_text(text)
     return text.strip()
 

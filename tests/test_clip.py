@@ -137,6 +137,14 @@ def test_a_subtitle_saved_under_another_suffix_is_read_by_its_content(video, suf
     assert Clip.from_path(video).subtitle == ("I did it! Really." if content == SRT else "I did it! Really & truly.")
 
 
+@pytest.mark.parametrize("newline", ["\r\n", "\r"], ids=["windows", "classic-mac"])
+def test_an_srt_saved_as_txt_with_windows_line_ends_is_read_by_its_content(video, newline):
+    # only one with Unix line ends was told by its timing lines: saved on Windows, clip.txt gave the judges
+    # "1\r\n00:00:00,000 --> 00:00:02,000\r\nI did it! ..." as if spoken
+    video.with_suffix(".txt").write_bytes(SRT.replace("\n", newline).encode("utf-8"))
+    assert Clip.from_path(video).subtitle == "I did it! Really."
+
+
 def test_a_plain_text_subtitle_mentioning_an_arrow_or_a_time_is_kept_whole(video):
     video.with_suffix(".txt").write_text("Meet me at 10:30 --> the usual place.\nWEBVTT is a format.", encoding="utf-8")
     assert Clip.from_path(video).subtitle == "Meet me at 10:30 --> the usual place.\nWEBVTT is a format."
