@@ -455,6 +455,9 @@ def vtt_to_text(vtt: str) -> str:
     previous cue's last ones are read once: there each line is shown again, still on screen, above the next one.
     """
     cues: list[list[str]] = []
+    # a CR CR LF is one line end (a CRLF file written again in text mode on Windows), not a line and an empty line after it,
+    # which would end every block at its timing line and leave no cue any text
+    vtt = vtt.replace("\r\r\n", "\n")
     # blocks end at an empty line only: a line of spaces is a cue's (YouTube's captions start each cue with one)
     for block in re.split(r"\n{2,}", "\n".join(vtt.splitlines())):
         lines = block.split("\n")

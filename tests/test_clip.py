@@ -89,6 +89,12 @@ def test_vtt_to_text_reads_cues_separated_by_a_line_of_spaces_without_their_timi
     assert vtt_to_text(vtt) == "I did it! Really."
 
 
+def test_vtt_to_text_reads_a_file_whose_lines_end_in_cr_cr_lf():
+    # a CRLF file written again in text mode on Windows ends each line in CR CR LF: every block ended at its timing line,
+    # no cue had text, and the clip was judged as without a subtitle
+    assert vtt_to_text(VTT.replace("\n", "\r\r\n")) == vtt_to_text(VTT) == "I did it! Really & truly."
+
+
 def test_vtt_to_text_reads_each_line_of_youtube_rolling_captions_once():
     # YouTube's automatic captions show each line again, still on screen, above the next (and in a 10 ms cue between):
     # the judges were given every line two or three times
