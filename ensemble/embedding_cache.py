@@ -22,12 +22,12 @@ from typing import Any
 
 import numpy as np
 
+from judges.cache_folder import CACHE_ENV_VAR, cache_folder
 from judges.checkpoint_revision import checkpoint_revision, file_revision
 from judges.errors import InputError, raised_text
 
 __all__ = ["EmbeddingCache", "CACHE_ENV_VAR", "model_id_for", "default_model"]
 
-CACHE_ENV_VAR = "MEROV_CACHE"
 _SQL_CHUNK = 500
 #: Texts embedded between two writes to the file (a few seconds of CPU for all-MiniLM-L6-v2).
 _WRITE_CHUNK = 1024
@@ -309,16 +309,10 @@ class EmbeddingCache:
     def _resolve_dir(cache_dir: str | Path | None) -> tuple[Path, str]:
         """The cache folder, created, and the setting that names it (``cache_dir`` or ``$MEROV_CACHE``), for errors."""
         if cache_dir is not None:
-            where, how = Path(cache_dir), "cache_dir"
-        elif os.environ.get(CACHE_ENV_VAR):
-            where, how = Path(os.environ[CACHE_ENV_VAR]), f"${CACHE_ENV_VAR}"
-        else:  # the XDG base directory, as the demo clip's folder
-            where, how = Path(os.environ.get("XDG_CACHE_HOME") or "~/.cache") / "merov-cojudge" / "embeddings", f"${CACHE_ENV_VAR}"
-        try:
-            where = where.expanduser()
-        except RuntimeError:  # no $HOME and a user id without a home in the password file (a container's --user)
-            raise InputError(f"{where}: cannot tell where the embedding cache goes: $HOME is unset and this user has no home folder; "
-                             f"point {how} to a writable folder") from None
+            where, how = Path(cache_dir).expanduser(), "cache_dir"
+        else:  # $MEROV_CACHE itself, else the embeddings folder in the package's cache folder (the demo clip's)
+            where = cache_folder() if os.environ.get(CACHE_ENV_VAR) else cache_folder() / "embeddings"
+            how = f"${CACHE_ENV_VAR}"
         try:
             where.mkdir(parents=True, exist_ok=True)
         except OSError as exc:

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
+from judges.cache_folder import cache_folder
 from judges.errors import InputError
 from judges.install_hints import install_hint
 from judges.option_values import check_flags, is_number, is_whole_number
@@ -46,11 +47,9 @@ ZOOM = 0.06  # the picture grows by this much over the clip
 
 
 def demo_cache_dir() -> Path:
-    """Where generated media live: ``$MEROV_CACHE``, else ``$XDG_CACHE_HOME/merov-cojudge``, else ``~/.cache/merov-cojudge``."""
-    if os.environ.get("MEROV_CACHE"):
-        return Path(os.environ["MEROV_CACHE"]).expanduser()
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "merov-cojudge"
+    """Where generated media live: :func:`~judges.cache_folder.cache_folder` (``$MEROV_CACHE``, else
+    ``$XDG_CACHE_HOME/merov-cojudge``, else ``~/.cache/merov-cojudge``)."""
+    return cache_folder()
 
 
 def make_demo_clip(

@@ -12,6 +12,7 @@ from ensemble.embedding_cache import EmbeddingCache
 from ensemble.embedding_graph import EmotionGraph
 from ensemble.fuser import Fuser
 from ensemble.word_normalizer import WordNormalizer
+from judges.demo_clip import make_demo_clip
 from judges.errors import InputError
 
 SMALL_VOCABULARY = ["thankful", "amused", "tense", "angry", "sad", "calm", "bored", "irrational", "logical"]
@@ -110,7 +111,9 @@ def test_without_merov_cache_the_cache_folder_follows_xdg_cache_home_as_the_demo
     assert demo_cache_dir() == tmp_path / "xdg" / "merov-cojudge"
 
 
-def test_without_home_or_a_cache_setting_the_cache_folder_is_a_one_line_error_naming_the_setting(monkeypatch):
+@pytest.mark.parametrize("make", [lambda: EmbeddingCache(OnesModel(), model_id="ones"), lambda: make_demo_clip()],
+                         ids=["embedding cache", "demo clip"])
+def test_without_home_or_a_cache_setting_the_cache_folder_is_a_one_line_error_naming_the_setting(monkeypatch, make):
     import pwd
 
     def no_such_user(uid):  # a container run as a user id the password file lacks, $HOME unset
@@ -119,8 +122,8 @@ def test_without_home_or_a_cache_setting_the_cache_folder_is_a_one_line_error_na
     for name in ("MEROV_CACHE", "XDG_CACHE_HOME", "HOME"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(pwd, "getpwuid", no_such_user)
-    with pytest.raises(InputError, match=r"^~/.cache/merov-cojudge/embeddings: .*\$HOME is unset.*point \$MEROV_CACHE to a writable folder$"):
-        EmbeddingCache(OnesModel(), model_id="ones")
+    with pytest.raises(InputError, match=r"^~/.cache/merov-cojudge: .*\$HOME is unset.*point \$MEROV_CACHE to a writable folder$"):
+        make()
 
 
 def test_a_cache_setting_naming_the_cache_file_not_its_folder_is_a_one_line_error_saying_so(tmp_path, monkeypatch):

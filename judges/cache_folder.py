@@ -1,0 +1,25 @@
+"""Where the package keeps what it makes on first use (the demo clip, the embedding cache): one rule for both."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from judges.errors import InputError
+
+__all__ = ["CACHE_ENV_VAR", "cache_folder"]
+
+CACHE_ENV_VAR = "MEROV_CACHE"
+
+
+def cache_folder() -> Path:
+    """``$MEROV_CACHE``, else ``$XDG_CACHE_HOME/merov-cojudge``, else ``~/.cache/merov-cojudge`` (not created).
+
+    With no ``$HOME`` and a user id the password file lacks (a container's ``--user``), a one-line :class:`InputError`
+    saying to set ``$MEROV_CACHE``, not pathlib's "Could not determine home directory".
+    """
+    where = Path(os.environ.get(CACHE_ENV_VAR) or Path(os.environ.get("XDG_CACHE_HOME") or "~/.cache") / "merov-cojudge")
+    try:
+        return where.expanduser()
+    except RuntimeError:
+        raise InputError(f"{where}: cannot tell where the cache goes: $HOME is unset and this user has no home folder; "
+                         f"point ${CACHE_ENV_VAR} to a writable folder") from None
