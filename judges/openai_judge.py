@@ -451,7 +451,8 @@ class OpenAIJudge(Judge):
         start = time.perf_counter()
         try:
             self._refuse_if_unreachable(claim=False)  # before decoding the clip's frames for a request that will not be sent
-            self._refuse_if_refused_before(self._settings_fields(self._token_limit_field))
+            media = bool(self.media_spec.num_frames or self.media_spec.sample_rate)
+            self._refuse_if_refused_before(self._settings_fields(self._token_limit_field), media)
             text, cut = self._complete(self.content_for(clip))
         except (InputError, _RequestFailed) as exc:
             return Verdict.failed(self.name, clip.name, str(exc), seconds=time.perf_counter() - start,
@@ -484,10 +485,11 @@ class OpenAIJudge(Judge):
         return None if refusal is None else self._unreachable_error(*refusal)
 
     def refused_error(self) -> str | None:
-        """The error a request would fail with now, unsent, the server having refused one sent the same (its settings, or
-        its API key: a 4xx naming a setting, a 404, a 401) on an earlier clip; None if it would be sent. A two-stage judge
-        asks it, as :meth:`unreachable_error`, before its describer works for nothing."""
-        return self._refused_error(self._settings_fields(self._token_limit_field))
+        """The error a text-only request (:meth:`extract`'s) would fail with now, unsent, the server having refused one sent
+        the same (its settings, or its API key: a 4xx naming a setting, a 404, a 401) on an earlier clip; None if it would be
+        sent (a cap on the images a request refuses only requests carrying the frames). A two-stage judge asks it, as
+        :meth:`unreachable_error`, before its describer works for nothing."""
+        return self._refused_error(self._settings_fields(self._token_limit_field), media=False)
 
     def server_given_up(self) -> bool:
         """Whether the judge has given its server up (:meth:`unreachable_error`), though the one request that tries it
@@ -543,6 +545,7 @@ class OpenAIJudge(Judge):
         """One chat completion, with its retries: :meth:`_complete`, the token limit sent as ``token_limit_field``."""
         self._refuse_if_unreachable()
         fields = self._settings_fields(token_limit_field)
+        media = any(part.get("type") != "text" for part in content)  # frames or audio: what a cap on them refuses
         body = {**fields, "messages": [{"role": "user", "content": content}]}
         data = json.dumps(body).encode("utf-8")
         headers = {"Content-Type": "application/json"}
@@ -561,7 +564,7 @@ class OpenAIJudge(Judge):
             refused = False
             with self._slots:  # held until the answer is read: a refused setting is noted before a waiting request is sent
                 try:
-                    self._refuse_if_refused_before(fields)  # refused while this request waited for its slot
+                    self._refuse_if_refused_before(fields, media)  # refused while this request waited for its slot
                     request = urllib.request.Request(url, data=data, headers=headers, method="POST")
                     deadline = time.monotonic() + self.timeout
                     try:
@@ -606,7 +609,8 @@ class OpenAIJudge(Judge):
                         # a 404 (no such model: vLLM's names no param; a wrong path in base_url) is no clip's either
                         setting = param in _SETTING_FIELDS | self.extra_body.keys()
                         if not (too_long or wants) and (setting or exc.code == 404 or over is not None):
-                            self._refused = (self._sent_as(fields), problem, "settings")  # every clip's answer: later ones not sent
+                            # every clip's answer: later ones not sent (for a cap on images, only those carrying the frames)
+                            self._refused = (self._sent_as(fields, media=over is not None), problem, "settings")
                         if over is not None:
                             raise _RequestFailed(problem, transient=True) from None
                         if exc.code == 404:  # the server's state (the models it serves: a proxy's nodes still loading): not cached
@@ -627,29 +631,31 @@ class OpenAIJudge(Judge):
         raise _RequestFailed(f"{problem} (gave up after {tries} {'try' if tries == 1 else 'tries'}; not cached, the next run asks again)",
                              transient=True)
 
-    def _refuse_if_refused_before(self, fields: dict[str, Any]) -> None:
+    def _refuse_if_refused_before(self, fields: dict[str, Any], media: bool) -> None:
         """:class:`_RequestFailed` (transient: the server was not asked) if the server refused a request sent as this one
-        would be (these settings, ``fields``, to this URL with this key) for one of its settings or its API key: the class
-        docstring says why it is not cached."""
-        error = self._refused_error(fields)
+        would be (these settings, ``fields``, to this URL with this key; ``media``: carrying the judge's frames or audio) for
+        one of its settings or its API key: the class docstring says why it is not cached."""
+        error = self._refused_error(fields, media)
         if error is not None:
             raise _RequestFailed(error, transient=True)
 
-    def _refused_error(self, fields: dict[str, Any]) -> str | None:
+    def _refused_error(self, fields: dict[str, Any], media: bool) -> str | None:
         """The error of :meth:`_refuse_if_refused_before`, or None if a request with these settings would be sent."""
         refused = self._refused
-        if refused is None or refused[0] != self._sent_as(fields):
+        if refused is None or refused[0] not in {self._sent_as(fields), self._sent_as(fields, media)}:
             return None
         return (f"not asked, the server having refused the same {refused[2]} on an earlier clip: {refused[1]}; {_ASKED_AGAIN}, "
                 "the judge built anew (this judge object, as a notebook keeps it, asks again only once its settings change)")
 
-    def _sent_as(self, fields: dict[str, Any]) -> str:
+    def _sent_as(self, fields: dict[str, Any], media: bool = False) -> str:
         """What a request with these settings (``fields``) sends but its messages, as canonical JSON: the URL, the settings,
-        the frames and audio sampled (a server's cap on images a request refuses num_frames), and a digest of the API key
-        (not the key: the record is kept, pickled, with the judge)."""
+        a digest of the API key (not the key: the record is kept, pickled, with the judge), and with ``media`` the frames
+        and audio sampled (a server's cap on images a request refuses num_frames, not the text-only :meth:`extract`)."""
         key = hashlib.sha256(self._api_key.encode("utf-8")).hexdigest() if self._api_key else None
-        media = {"modalities": sorted(self.modalities), **self.media_spec.as_dict()}
-        return _as_json({"url": self.base_url, "settings": fields, "media": media, "key": key})
+        sent = {"url": self.base_url, "settings": fields, "key": key}
+        if media:
+            sent["media"] = {"modalities": sorted(self.modalities), **self.media_spec.as_dict()}
+        return _as_json(sent)
 
     def _key_hint(self, status: int) -> str:
         """What a 401 or 403 ends with: the key the judge sent (its option, or the environment variable named, set or

@@ -320,6 +320,17 @@ def test_a_judge_that_lowered_num_frames_after_the_server_capped_images_asks_aga
     assert "lower num_frames to 1" in refused.error and (verdict.words, verdict.error) == (["calm"], None)
 
 
+def test_a_cap_on_images_that_refused_the_frames_does_not_refuse_a_text_only_extract(video):
+    """A judge both stages of a two-stage recipe (describe, then extract): its extract sends no images for the cap to refuse."""
+    with FakeChatServer(reply=lambda body: (400, VLLM_TOO_MANY_IMAGES, 0.0) if len(body["messages"][0]["content"]) > 1
+                        else (200, completion("tense"), 0.0)) as server:
+        judge = judge_for(server, num_frames=2, mode="describe")
+        refused = judge.judge(Clip("c1", video))
+        extracted = judge.extract("He frowns.", "Not again.", clip="c1")
+    assert "lower num_frames to 1" in refused.error and judge.refused_error() is None
+    assert (extracted.words, extracted.error, len(server.requests)) == (["tense"], None, 2)
+
+
 def test_a_server_whose_model_takes_no_images_says_to_leave_video_out_of_modalities(video):
     said = {"error": {"message": "At most 0 image(s) may be provided in one prompt.", "type": "BadRequestError",
                       "param": "image", "code": 400}}

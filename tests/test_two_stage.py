@@ -18,8 +18,8 @@ from judges.runner import run_judges
 from judges.two_stage import TwoStageJudge
 from judges.verdict import Verdict
 from tests.media_fixtures import make_clip
-from tests.test_openai_judge import (OPENAI_REFUSES_TEMPERATURE, FakeChatServer, completion, key_checking_server,
-                                       nothing_listening)
+from tests.test_openai_judge import (OPENAI_REFUSES_TEMPERATURE, VLLM_TOO_MANY_IMAGES, FakeChatServer, completion,
+                                       key_checking_server, nothing_listening)
 
 
 class ScriptedDescriber(Judge):
@@ -255,6 +255,16 @@ def test_a_refused_extractor_costs_one_description_of_a_batch_not_the_batch(kind
         verdicts = run_judges([judge], clips_of(video, 6), progress=False)[judge.name]
         asked = (len(describing.requests), extracts())
     assert asked == (1, 1) and all(v.error.startswith("stage 2 (llm): not asked") for v in list(verdicts.values())[1:])
+
+
+def test_a_cap_on_images_refusing_the_describers_frames_is_stage_ones_error_when_one_judge_is_both_stages(video):
+    """Its extract sends no images: the cap is no refusal of stage two, whose error would send the user to the wrong stage."""
+    with FakeChatServer([(400, VLLM_TOO_MANY_IMAGES, 0.0)]) as server:
+        judge = OpenAIJudge(model="vlm", base_url=server.url, api_key_env=None, name="vlm", mode="describe", modalities=("video",),
+                            num_frames=2, backoff=0.01)
+        verdicts = TwoStageJudge(judge, judge).judge_batch(clips_of(video, 3))
+    assert len(server.requests) == 1 and all(v.transient and v.error.startswith("stage 1 (vlm): ") for v in verdicts)
+    assert all("not asked, the server having refused the same settings" in v.error for v in verdicts[1:])
 
 
 class BatchRecordingDescriber(ScriptedDescriber):
