@@ -236,7 +236,10 @@ def _in_ray_worker() -> bool:
     ray = sys.modules.get("ray")
     if ray is None or not ray.is_initialized():
         return False
-    return ray.get_runtime_context().get_task_id() is not None  # None in a driver
+    context = ray.get_runtime_context()
+    if getattr(context.worker, "mode", None) != ray.WORKER_MODE:  # a driver, whose get_task_id() would log a warning
+        return False
+    return context.get_task_id() is not None
 
 
 def _takes(config: Any, field: str) -> bool:

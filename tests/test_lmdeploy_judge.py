@@ -193,6 +193,25 @@ def test_pytorch_engine_with_tp_above_1_in_a_ray_worker_runs_its_ranks_as_child_
                      "older lmdeploy": {"tp": 2}, "LMDEPLOY_EXECUTOR_BACKEND=ray": {"tp": 2}}
 
 
+@pytest.mark.slow
+def test_pytorch_engine_with_tp_above_1_in_a_ray_driver_leaves_lmdeploy_its_own_executor_and_warns_of_nothing(lmdeploy, capfd):
+    """A script or notebook that started Ray (a driver, not a worker) builds the judge as outside Ray: Ray's get_task_id(),
+    asked in a driver, logs 'This method is only available when the process is a worker'."""
+    import ray
+
+    started = not ray.is_initialized()
+    if started:
+        ray.init(num_cpus=1, include_dashboard=False, log_to_driver=False)
+    try:
+        capfd.readouterr()  # Ray's own start-up lines
+        LMDeployJudge("m", backend="pytorch", tp=2)
+        printed = capfd.readouterr()
+    finally:
+        if started:
+            ray.shutdown()
+    assert vars(lmdeploy.pipelines[0].options["backend_config"]) == {"tp": 2} and printed.out + printed.err == ""
+
+
 def test_generation_is_greedy_and_seeded(lmdeploy, clips):
     judge = LMDeployJudge("m", seed=7, max_new_tokens=32)
     judge.judge(clips["a"])
