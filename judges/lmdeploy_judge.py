@@ -12,8 +12,8 @@ half, word is dropped), or, with no text and no token generated, a prompt that
 filled ``session_len``, as is ``"error"`` with LMDeploy's ``INPUT_LENGTH_ERROR``
 (a prompt longer than ``session_len``); any other reason but ``"stop"`` (``"error"``,
 ``"abort"``) fails the clip with LMDeploy's message instead of reading that
-message as the answer, not cached (the engine's state, not the clip's answer). In a Ray worker (``run_judges_ray``'s
-actor, holding the judge's GPUs) the PyTorch engine runs ``tp`` > 1 as child processes (``distributed_executor_backend=
+message as the answer, not cached (the engine's state, not the clip's answer). In a Ray worker holding ``tp`` GPUs (``run_judges_ray``'s
+actor, ``num_gpus = tp``) the PyTorch engine runs ``tp`` > 1 as child processes (``distributed_executor_backend=
 "mp"``), not as Ray actors of its own asking the cluster for more GPUs. lmdeploy is imported when the judge is built, so the
 rest of the package works without it. Written against InternLM/lmdeploy's
 main branch as read for this judge: ``lmdeploy/messages.py`` (``Response``,
@@ -125,12 +125,13 @@ class LMDeployJudge(GenerativeJudge):
         if revision is not None and not local.exists():  # a hub id: LMDeploy downloads the revision the cache is keyed on
             engine["revision"] = revision
         if backend == "pytorch":
-            if self.tp > 1 and _in_ray_worker() and _takes(lmdeploy.PytorchEngineConfig, "distributed_executor_backend") \
+            if self.tp > 1 and _ray_worker_gpus() >= self.tp and _takes(lmdeploy.PytorchEngineConfig, "distributed_executor_backend") \
                     and not os.environ.get("LMDEPLOY_EXECUTOR_BACKEND"):
                 # LMDeploy's PyTorch engine runs tp > 1 on Ray actors of its own by default (its executor's choice on
-                # CUDA): in a Ray worker (run_judges_ray's actor, which holds the judge's num_gpus GPUs) they would ask the
-                # cluster for tp GPUs more, and wait for them up to 30 minutes; as child processes ("mp", which older LMDeploy
-                # picked itself for a process that sees tp GPUs) they use this worker's own
+                # CUDA): in a Ray worker holding tp GPUs (run_judges_ray's actor, num_gpus = tp) they would ask the cluster
+                # for tp GPUs more, and wait for them up to 30 minutes; as child processes ("mp", which older LMDeploy
+                # picked itself for a process that sees tp GPUs) they use this worker's own. A worker holding fewer (num_gpus
+                # left out) sees every GPU of its node, Ray's to give to others: its own executor asks the cluster for them
                 engine["distributed_executor_backend"] = "mp"
             backend_config = lmdeploy.PytorchEngineConfig(**engine, **({"adapters": self.adapters} if self.adapters else {}))
         else:
@@ -231,15 +232,16 @@ def _adapter_revision(path: str | None) -> str | None:
     return checkpoint_revision(folder.resolve(), config="adapter_config.json")
 
 
-def _in_ray_worker() -> bool:
-    """Whether this process is a Ray task's or actor's worker (not a driver, nor a process without Ray imported)."""
+def _ray_worker_gpus() -> int:
+    """The GPUs Ray gave this process if it is a Ray task's or actor's worker (its ``num_gpus``); 0 in a driver, or in a
+    process without Ray imported."""
     ray = sys.modules.get("ray")
     if ray is None or not ray.is_initialized():
-        return False
+        return 0
     context = ray.get_runtime_context()
     if getattr(context.worker, "mode", None) != ray.WORKER_MODE:  # a driver, whose get_task_id() would log a warning
-        return False
-    return context.get_task_id() is not None
+        return 0
+    return len(ray.get_gpu_ids()) if context.get_task_id() is not None else 0
 
 
 def _takes(config: Any, field: str) -> bool:

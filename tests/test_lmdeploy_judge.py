@@ -14,6 +14,7 @@ import json
 import os
 import sys
 import types
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -174,41 +175,62 @@ def _engine_configs_built_in_a_ray_worker() -> dict[str, dict]:
             sys.modules.pop(name, None)
 
 
-@pytest.mark.slow
-def test_pytorch_engine_with_tp_above_1_in_a_ray_worker_runs_its_ranks_as_child_processes_on_the_workers_gpus():
-    """LMDeploy's PyTorch engine runs tp > 1 on Ray actors of its own (lmdeploy/pytorch/engine/executor/__init__.py): in
-    run_judges_ray's actor, holding its num_gpus, they asked the cluster for tp GPUs more and waited 30 minutes for them."""
+@pytest.fixture(scope="module")
+def ray_with_two_gpus() -> Iterator[Any]:
+    """A local Ray cluster declaring 2 GPUs (a label: Ray schedules by declared resources), as a node a tp=2 judge runs on."""
     import ray
 
-    ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])  # the workers cannot import this test module
+    if ray.is_initialized() and ray.cluster_resources().get("GPU", 0) != 2:
+        ray.shutdown()  # a session another test module opened, without the 2 GPUs
     started = not ray.is_initialized()
     if started:
-        ray.init(num_cpus=1, include_dashboard=False, log_to_driver=False)
-    try:
-        built = ray.get(ray.remote(max_calls=1)(_engine_configs_built_in_a_ray_worker).remote())  # max_calls: the stand-in dies with it
-    finally:
-        if started:
-            ray.shutdown()
+        ray.init(num_cpus=1, num_gpus=2, include_dashboard=False, log_to_driver=False)
+    ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])  # the workers cannot import this test module
+    yield ray
+    if started:
+        ray.shutdown()
+
+
+@pytest.mark.slow
+def test_pytorch_engine_with_tp_above_1_in_a_ray_worker_runs_its_ranks_as_child_processes_on_the_workers_gpus(ray_with_two_gpus):
+    """LMDeploy's PyTorch engine runs tp > 1 on Ray actors of its own (lmdeploy/pytorch/engine/executor/__init__.py): in
+    run_judges_ray's actor, holding its num_gpus, they asked the cluster for tp GPUs more and waited 30 minutes for them."""
+    ray = ray_with_two_gpus
+    built = ray.get(ray.remote(max_calls=1, num_gpus=2)(_engine_configs_built_in_a_ray_worker).remote())  # max_calls: the stand-in dies with it
     assert built == {"tp=2": {"tp": 2, "distributed_executor_backend": "mp"}, "tp=1": {"tp": 1},
                      "older lmdeploy": {"tp": 2}, "LMDEPLOY_EXECUTOR_BACKEND=ray": {"tp": 2}}
 
 
+def _engine_config_for_tp_2() -> dict:
+    """The PyTorch engine's config for tp=2, built against the stand-in lmdeploy where this runs (a Ray worker)."""
+    module = fake_lmdeploy()
+    names = ("lmdeploy", "lmdeploy.vl", "lmdeploy.vl.constants")
+    sys.modules.update(zip(names, (module, module.vl, module.vl.constants)))
+    try:
+        return vars(LMDeployJudge("m", backend="pytorch", tp=2).pipe.options["backend_config"])
+    finally:
+        for name in names:
+            sys.modules.pop(name, None)
+
+
 @pytest.mark.slow
-def test_pytorch_engine_with_tp_above_1_in_a_ray_driver_leaves_lmdeploy_its_own_executor_and_warns_of_nothing(lmdeploy, capfd):
+@pytest.mark.parametrize("num_gpus", [0, 1])
+def test_pytorch_engine_with_tp_above_1_in_a_ray_worker_holding_fewer_gpus_leaves_lmdeploy_its_own_executor(ray_with_two_gpus, num_gpus):
+    """num_gpus left out: the worker sees every GPU of its node, which Ray may have given to others; LMDeploy's own executor
+    asks the cluster for tp of them, as it did before the judge chose child processes."""
+    ray = ray_with_two_gpus
+    built = ray.get(ray.remote(max_calls=1, num_gpus=num_gpus)(_engine_config_for_tp_2).remote())
+    assert built == {"tp": 2}
+
+
+@pytest.mark.slow
+def test_pytorch_engine_with_tp_above_1_in_a_ray_driver_leaves_lmdeploy_its_own_executor_and_warns_of_nothing(
+        ray_with_two_gpus, lmdeploy, capfd):
     """A script or notebook that started Ray (a driver, not a worker) builds the judge as outside Ray: Ray's get_task_id(),
     asked in a driver, logs 'This method is only available when the process is a worker'."""
-    import ray
-
-    started = not ray.is_initialized()
-    if started:
-        ray.init(num_cpus=1, include_dashboard=False, log_to_driver=False)
-    try:
-        capfd.readouterr()  # Ray's own start-up lines
-        LMDeployJudge("m", backend="pytorch", tp=2)
-        printed = capfd.readouterr()
-    finally:
-        if started:
-            ray.shutdown()
+    capfd.readouterr()  # Ray's own start-up lines
+    LMDeployJudge("m", backend="pytorch", tp=2)
+    printed = capfd.readouterr()
     assert vars(lmdeploy.pipelines[0].options["backend_config"]) == {"tp": 2} and printed.out + printed.err == ""
 
 
