@@ -1,7 +1,7 @@
 """A live judge behind any OpenAI-compatible chat endpoint: ``lmdeploy serve api_server``, vLLM, hosted APIs.
 
-The instruction (with the subtitle) goes first, then the frames as base64
-``image_url`` data URLs, each after its ``FrameN:`` label, and audio as a base64
+The instruction (with the subtitle) is the message's one text part, first, then
+the frames as base64 ``image_url`` data URLs, and audio as a base64
 WAV ``input_audio`` part (when the judge's ``modalities`` include audio). Requests run on a bounded thread pool; a
 connection error, timeout, 408, 409, 429 or 5xx (the statuses OpenAI's own client retries) is retried with exponential
 backoff (or the longer wait its ``retry-after-ms`` or ``Retry-After`` asks for), and so is a body that is no chat completion;
@@ -409,11 +409,12 @@ class OpenAIJudge(Judge):
         return prompts.render(prompts.DIRECT_LABELS, subtitle=subtitle)
 
     def content_for(self, clip: Clip) -> list[dict[str, Any]]:
-        """The user message's parts: the instruction, then ``Frame1:`` + image per frame, then the audio.
+        """The user message's parts: the instruction, its one text part, then an image per frame, then the audio.
 
-        The instruction comes first because LMDeploy's api_server reads only a message's first text part (its vision
-        models' ``proc_messages`` take ``content[0]`` of the text parts, and put the images before it): sent after the
-        frame labels, it would be dropped, the model asked only ``Frame1:``. vLLM, SGLang and OpenAI read every text part.
+        One text part, first: LMDeploy's api_server reads only a message's first text part (its vision models'
+        ``proc_messages`` take ``content[0]`` of the text parts, and put the images before it), and vLLM, for a chat
+        template taking plain text, joins the text parts after the images' placeholders; ``FrameN:`` labels between the
+        images would be LMDeploy's whole question, or trail the instruction in vLLM's prompt.
         """
         parts: list[dict[str, Any]] = [{"type": "text", "text": self.instruction(clip)}]
         if self.media_spec.num_frames or self.media_spec.sample_rate:
@@ -423,9 +424,9 @@ class OpenAIJudge(Judge):
             if "video" in self.modalities:
                 if not media.frames:
                     raise InputError(f"{clip.video}: no video stream; a vision judge needs frames")
-                for i, frame in enumerate(media.frames):
+                for frame in media.frames:
                     url = "data:image/jpeg;base64," + base64.b64encode(encode_image(frame)).decode("ascii")
-                    parts += [{"type": "text", "text": f"Frame{i + 1}:"}, {"type": "image_url", "image_url": {"url": url}}]
+                    parts.append({"type": "image_url", "image_url": {"url": url}})
             if "audio" in self.modalities:
                 if media.audio is None or media.audio.size == 0:
                     raise InputError(f"{clip.video}: no audio stream; an audio judge needs a clip with sound")
@@ -731,8 +732,8 @@ class OpenAIJudge(Judge):
             # verdicts cached before finish_reason was read (an engine error's text, a filtered answer's leftovers, as
             # words) are not replayed
             "reads_finish_reason": True,
-            # verdicts asked with the instruction after the frames (which LMDeploy's api_server dropped) are not replayed;
-            # a text-only judge's one part is as it was
+            # verdicts asked with the instruction after 'FrameN:' labels and the frames (LMDeploy's api_server read only
+            # 'Frame1:') are not replayed; a text-only judge's one part is as it was
             **({"instruction_first": True} if self.media_spec.num_frames or self.media_spec.sample_rate else {}),
         }
 

@@ -311,7 +311,7 @@ def test_a_server_taking_fewer_images_a_request_than_num_frames_says_what_to_low
 
 
 def test_a_judge_that_lowered_num_frames_after_the_server_capped_images_asks_again(video):
-    with FakeChatServer(reply=lambda body: (400, VLLM_TOO_MANY_IMAGES, 0.0) if len(body["messages"][0]["content"]) > 3
+    with FakeChatServer(reply=lambda body: (400, VLLM_TOO_MANY_IMAGES, 0.0) if len(body["messages"][0]["content"]) > 2
                         else (200, completion("calm"), 0.0)) as server:
         judge = judge_for(server, num_frames=2)
         refused = judge.judge(Clip("c1", video))
@@ -1001,12 +1001,14 @@ def test_an_audio_only_describer_is_asked_to_describe_the_audio(video):
     assert server.requests[0]["messages"][0]["content"][0]["text"] == prompts.DESCRIBE_AUDIO
 
 
-def test_each_frame_is_preceded_by_its_numbered_label(video):
+def test_the_message_is_the_instruction_alone_as_text_then_one_image_per_frame(video):
+    """No 'FrameN:' text between the images: LMDeploy would read 'Frame1:' alone if it came first, and vLLM, for a
+    template of plain text, would join the labels after the instruction, after every image's placeholder."""
     with FakeChatServer() as server:
-        judge_for(server, num_frames=2).judge(Clip("c1", video))
+        judge_for(server, num_frames=2, modalities=("video", "audio", "text")).judge(Clip("c1", video))
     parts = server.requests[0]["messages"][0]["content"]
-    assert [p["type"] for p in parts[1:]] == ["text", "image_url", "text", "image_url"]
-    assert (parts[1]["text"], parts[3]["text"]) == ("Frame1:", "Frame2:")
+    assert [p["type"] for p in parts] == ["text", "image_url", "image_url", "input_audio"]
+    assert parts[0]["text"].startswith("As an expert in emotion recognition")
 
 
 def lmdeploy_reply(body: dict) -> Reply:
@@ -1018,7 +1020,7 @@ def lmdeploy_reply(body: dict) -> Reply:
 
 
 def test_the_instruction_is_the_first_text_part_the_one_lmdeploys_api_server_reads(video):
-    """Sent last, after the 'FrameN:' labels, LMDeploy read only 'Frame1:': the model was never asked for emotion words."""
+    """Sent after 'FrameN:' labels and the frames, LMDeploy read only 'Frame1:': the model was never asked for emotion words."""
     with FakeChatServer(reply=lmdeploy_reply) as server:
         verdict = judge_for(server, num_frames=3).judge(Clip("c1", video, subtitle="Not again."))
     first = server.requests[0]["messages"][0]["content"][0]
