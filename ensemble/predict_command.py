@@ -19,7 +19,7 @@ import json
 import os
 import sys
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -127,23 +127,27 @@ def _strays(items: Sequence[str], beside: set[str]) -> set[str]:
                    or Path(item).suffix.lower() in _PICTURE_SUFFIXES and _resolved_stem(item) in videos)]
     if len(strays) == len(set(items)):
         return set()
+    def kind(*suffixes: str) -> list[str]:
+        return [item for item in strays if Path(item).suffix.lower() in suffixes]
+
     # one line for each kind, however many (a clip.json beside each of 500 videos), naming the first few
-    other = [item for item in strays if Path(item).suffix.lower() in NOT_MEDIA_SUFFIXES]
-    if len(other) == 1:
-        warn_user(f"{other[0]}: not a video (a {Path(other[0]).suffix} file), so it is left out, not judged")
-    elif other:
-        kinds = ", ".join(sorted({Path(item).suffix.lower() for item in other}))
-        warn_user(f"{len(other)} files that are not videos ({kinds}) are left out, not judged: {listed(other)}")
-    pictures = [item for item in strays if Path(item).suffix.lower() in _PICTURE_SUFFIXES]
-    if len(pictures) == 1:
-        warn_user(f"{pictures[0]}: a picture named as a video given beside it (its thumbnail), so it is left out, not judged")
-    elif pictures:
-        warn_user(f"{len(pictures)} pictures named as videos given beside them (their thumbnails) are left out, not judged: {listed(pictures)}")
-    for item in strays:
-        if Path(item).suffix.lower() in SUBTITLE_SUFFIXES:
-            warn_user(f"{item}: a subtitle file, and no video of its name was given ({untagged_stem(Path(item).stem) or Path(item).stem}.mp4...), "
-                      "so it is left out, not judged")
+    other = kind(*NOT_MEDIA_SUFFIXES)
+    _warn_left_out(other, lambda item: f"{item}: not a video (a {Path(item).suffix} file)",
+                   f"files that are not videos ({', '.join(sorted({Path(item).suffix.lower() for item in other}))})")
+    _warn_left_out(kind(*_PICTURE_SUFFIXES), lambda item: f"{item}: a picture named as a video given beside it (its thumbnail)",
+                   "pictures named as videos given beside them (their thumbnails)")
+    _warn_left_out(kind(*SUBTITLE_SUFFIXES), lambda item: f"{item}: a subtitle file, and no video of its name was given "
+                                                          f"({untagged_stem(Path(item).stem) or Path(item).stem}.mp4...)",
+                   "subtitle files of no video given")
     return set(strays)
+
+
+def _warn_left_out(items: list[str], one: Callable[[str], str], many: str) -> None:
+    """Warn that ``items`` are left out, not judged: ``one(item)`` for a single one, else one line for all, ``many`` naming them."""
+    if len(items) == 1:
+        warn_user(f"{one(items[0])}, so it is left out, not judged")
+    elif items:
+        warn_user(f"{len(items)} {many} are left out, not judged: {listed(items)}")
 
 
 def _subtitles_beside_given_videos(items: Sequence[str]) -> set[str]:

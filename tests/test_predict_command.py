@@ -541,8 +541,17 @@ def test_a_stray_subtitle_among_a_folders_files_is_warned_about_and_left_out_not
     with pytest.warns(UserWarning) as caught:
         clips = collected(listing)
     assert [(c.name, c.subtitle) for c in clips] == [("clip", "I am so happy")]
-    assert sorted(str(w.message).split(":")[0] for w in caught) == ["clip.old.srt", "notes.txt"]
-    assert "clip.old.srt: a subtitle file, and no video of its name was given (clip.old.mp4...), so it is left out" in str(caught[0].message)
+    assert [str(w.message) for w in caught] == ["2 subtitle files of no video given are left out, not judged: clip.old.srt, notes.txt"]
+
+
+def test_one_stray_subtitle_is_warned_about_in_its_own_line_naming_the_video_it_lacks(tmp_path, monkeypatch):
+    make_clip(tmp_path / "clip.mp4", seconds=0.2, width=32, height=32, with_audio=False)
+    (tmp_path / "clip.old.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\nI am so sad\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    with pytest.warns(UserWarning) as caught:
+        collected(["clip.mp4", "clip.old.srt"])
+    assert [str(w.message) for w in caught] == [
+        "clip.old.srt: a subtitle file, and no video of its name was given (clip.old.mp4...), so it is left out, not judged"]
 
 
 def test_a_file_that_is_never_media_among_a_folders_videos_is_warned_about_and_left_out_not_judged(tmp_path, monkeypatch):
