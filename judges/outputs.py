@@ -196,7 +196,9 @@ def read_label_csv(path: str | Path, column: str = "openset", unique: bool = Fal
     fields: list[str] | None = None
     # strict: a quote never closed is an error, not every later row in one field; skipinitialspace: 's1, "happy, sad"' (a
     # file written ', '-separated, as its header may be) quotes its cell, which read as ' "happy' and ' sad"' was 3 cells
-    rows = csv.reader(io.StringIO(text, newline=""), strict=True, skipinitialspace=True)
+    # ... unless that reading is malformed where the plain one is not: a quoted cell with text after its closing quote
+    # ('s1, "happy" ' with a space at the line's end, 's1, "sad" or "angry"'), which the plain reading takes as one cell
+    rows = csv.reader(io.StringIO(text, newline=""), strict=True, skipinitialspace=_skips_initial_space(text))
     read_to = 0  # the line the last row read ended on: a malformed row starts after it
     try:
         # the first row with a cell: blank rows above the header (a sheet whose table starts lower down) were 'found: nothing'
@@ -244,6 +246,17 @@ def read_label_csv(path: str | Path, column: str = "openset", unique: bool = Fal
         raise InputError(f"{path}:{read_to + 1}: malformed CSV: {exc}; check the quotes (\") on this line") from None
     repeats.warn()
     return out
+
+
+def _skips_initial_space(text: str) -> bool:
+    """Whether a CSV's cells are read past the spaces that open them (csv's ``skipinitialspace``): yes, unless that reading
+    of ``text`` is malformed (text after a closing quote), where the plain reading is kept."""
+    try:
+        for _ in csv.reader(io.StringIO(text, newline=""), strict=True, skipinitialspace=True):
+            pass
+    except csv.Error:
+        return False
+    return True
 
 
 def _separator_of(header: str) -> str | None:

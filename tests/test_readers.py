@@ -204,6 +204,8 @@ def test_dev_labels_have_232_clips(dev_labels, dev_names):
         pytest.param("p.csv", "name,openset\n s1 ,happy\n", "utf-8", {"s1": ["happy"]}, id="spaces around a CSV name"),
         pytest.param("p.csv", "name, openset\ns1, \"['happy', 'sad']\"\n", "utf-8", {"s1": ["happy", "sad"]},
                      id="a cell quoted after a comma and a space"),
+        pytest.param("p.csv", "name, openset\ns1, \"happy\" \n", "utf-8", {"s1": ["happy"]},
+                     id="a cell quoted after a comma and a space, a space after its closing quote"),
     ],
 )
 def test_judge_output_files_written_these_ways_are_read(tmp_path, file_name, text, encoding, expected):
