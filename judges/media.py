@@ -68,7 +68,9 @@ def _media_module(module: str, package: str, use: str) -> Any:
 #: 2026-11-23.2: a truncated clip is sampled over the frames it holds, not over the length its header declares.
 #: 2026-11-23.3: a JPEG photo decodes (its frame was lost when the table of its packets had been read).
 #: 2026-11-24.1: a video with a damaged packet (a bit error, a bad sector) decodes, that packet's frame skipped.
-DECODING_VERSION = "2026-11-24.1"
+#: 2026-11-24.2: a video of which fewer frames decode than its header counts (its first packets damaged) is sampled over
+#: the frames that decode, not over the first ones, its last picks repeating the last frame reached.
+DECODING_VERSION = "2026-11-24.2"
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,7 @@ class MediaSpec:
 
     >>> spec = MediaSpec(num_frames=4, max_side=448)
     >>> spec.as_dict()
-    {'num_frames': 4, 'sample_rate': 16000, 'max_side': 448, 'decoding': '2026-11-24.1'}
+    {'num_frames': 4, 'sample_rate': 16000, 'max_side': 448, 'decoding': '2026-11-24.2'}
     """
 
     num_frames: int = 8
@@ -452,7 +454,12 @@ def _pick_frames(container: Any, num_frames: int, max_side: int | None, stream: 
         except av.FFmpegError:
             picked = None  # decoding in order from the start raises it again if the damage is on its way
     if picked is None:
-        picked = pick_in_order(container, stream, set(wanted), max_side)
+        picked, decoded = _in_order(container, stream, set(wanted), max_side)
+        if picked and len(picked) < len(set(wanted)) and decoded < total:
+            # fewer frames decode than the header counts (damaged packets, a stream cut before its keyframe): the picks
+            # are the middles of those that decode, not the first ones' with the last frame reached in place of the rest
+            wanted = segment_middles(decoded, num_frames)
+            picked = pick_in_order(container, stream, set(wanted), max_side)
     if not picked:
         return []
     # Fewer frames decoded than the header promised (rare): reuse the nearest earlier frame.
@@ -463,23 +470,30 @@ def _pick_frames(container: Any, num_frames: int, max_side: int | None, stream: 
 def pick_in_order(container: Any, stream: Any, targets: set[int], max_side: int | None) -> dict[int, np.ndarray]:
     """Decode every frame from the start up to the last of ``targets`` (frame indices), keeping those: the fallback when
     seeking cannot be trusted, and the baseline the frame-sampling benchmark times seeking against."""
+    return _in_order(container, stream, targets, max_side)[0]
+
+
+def _in_order(container: Any, stream: Any, targets: set[int], max_side: int | None) -> tuple[dict[int, np.ndarray], int]:
+    """:func:`pick_in_order`'s frames, and how many frames decoded (all of the stream's when a target was not reached)."""
     import av
 
     try:
         container.seek(0, stream=stream)
     except av.FFmpegError:
-        picked = {}  # a raw stream (.h264, .hevc) cannot seek, not even back to its start once its packets were counted
+        picked: dict[int, np.ndarray] = {}
+        decoded = 0  # a raw stream (.h264, .hevc) cannot seek, not even back to its start once its packets were counted
     else:
-        picked = _decode_from_here(container, stream, targets, max_side)
+        picked, decoded = _decode_from_here(container, stream, targets, max_side)
     if not picked:
         # read the file again: a raw stream's, and a JPEG photo's (ffmpeg's image2 demuxer seeks back, then gives no packet)
         with av.open(container.name) as again:
             return _decode_from_here(again, again.streams[stream.index], targets, max_side)
-    return picked
+    return picked, decoded
 
 
-def _decode_from_here(container: Any, stream: Any, targets: set[int], max_side: int | None) -> dict[int, np.ndarray]:
-    """Decode from where the container stands, keeping the frames whose index (counted from there) is in ``targets``.
+def _decode_from_here(container: Any, stream: Any, targets: set[int], max_side: int | None) -> tuple[dict[int, np.ndarray], int]:
+    """Decode from where the container stands, keeping the frames whose index (counted from there) is in ``targets``;
+    and how many frames decoded (up to the last target, or to the end when one is not reached).
 
     A packet that does not decode is skipped, as a player skips it: the incomplete last one of a truncated file
     (H.264's decoder refuses it; MPEG-4's conceals it), one damaged by a bit error or a bad sector (its frame is
@@ -500,11 +514,11 @@ def _decode_from_here(container: Any, stream: Any, targets: set[int], max_side: 
             if index in targets:
                 picked[index] = _to_rgb(frame, max_side)
                 if len(picked) == len(targets):
-                    return picked
+                    return picked, index + 1
             index += 1
     if not picked and damage is not None:
         raise damage  # nothing decodes: not a video we can use
-    return picked
+    return picked, index
 
 
 @dataclass

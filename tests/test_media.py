@@ -949,3 +949,12 @@ def test_a_new_decoding_version_is_a_new_cache_identity_for_the_judges_that_samp
     before = judge.cache_identity()
     monkeypatch.setattr(media_module, "DECODING_VERSION", "a later one")
     assert judge.cache_identity()["media"]["decoding"] == "a later one" and judge.cache_identity() != before
+
+
+def test_a_video_whose_first_packets_are_damaged_is_sampled_over_the_frames_that_decode(tmp_path):
+    # its first two keyframes' groups (20 packets of 60) lost to damage: the picks were the middles of all 60 counted from
+    # the first frame that decodes, so the last four were frame 53 four times and its last 6 frames were never seen
+    clip = make_numbered_clip(tmp_path / "clip.mp4", 60, gop=10, codec="libx264")
+    damaged = _damage_packets(clip, tmp_path / "damaged.mp4", lambda n: range(20), kind="video")
+    got = [_frame_number(frame) for frame in decode_clip(damaged, num_frames=8).frames]
+    assert got == [20 + pick for pick in segment_middles(40, 8)]
