@@ -109,8 +109,10 @@ def collect_clips(args: argparse.Namespace) -> list[Clip]:
 
 
 #: A still picture's suffixes: one named as a video given beside it (clip.jpg by clip.mp4: yt-dlp's --write-thumbnail, a media
-#: server's poster) is that video's thumbnail, not a clip of the same name (given without its video, a photo is a clip of one frame).
-_PICTURE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff", ".heic")
+#: server's poster, a camera's .thm) is that video's thumbnail, not a clip of the same name (given without its video, a photo is a
+#: clip of one frame). A camera's raw photo is one too: beside its JPEG (IMG_0001.CR2 by IMG_0001.JPG) it is no video of that name.
+_PICTURE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff", ".heic", ".thm",
+                     ".dng", ".cr2", ".cr3", ".nef", ".arw", ".raf", ".orf", ".rw2")
 
 
 def _strays(items: Sequence[str], beside: set[str]) -> set[str]:

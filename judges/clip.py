@@ -21,14 +21,15 @@ __all__ = ["Clip", "NOT_MEDIA_SUFFIXES", "built_clips", "name_like", "shown_name
 
 #: Suffixes of the files a dataset's folder holds beside its videos that are never audio or video (its labels, notes, code,
 #: archives, stored outputs, Windows' Thumbs.db and desktop.ini, yt-dlp's clip.description and media servers' clip.nfo
-#: (each a second 'clip' beside clip.mp4, which stopped a run as a repeated name), subtitles in formats that are not read: VobSub's .sub/.idx,
-#: YouTube's .sbv, TTML, SAMI, lyrics), in lower case: given as a clip (``cojudge predict clips/*`` with a labels.csv there),
+#: (each a second 'clip' beside clip.mp4, which stopped a run as a repeated name), a photo's or video's metadata sidecar (Adobe's .xmp,
+#: an iPhone's .aae: beside IMG_0001.JPG it made the photo a thumbnail left out, the sidecar judged), subtitles in formats that are
+#: not read: VobSub's .sub/.idx, YouTube's .sbv, TTML, SAMI, lyrics), in lower case: given as a clip (``cojudge predict clips/*`` with a labels.csv there),
 #: every media judge failed on it as on a damaged video ("check the file is a complete video"). A photo (.jpg, .png) is
 #: not among them: it decodes as a clip of one frame.
 NOT_MEDIA_SUFFIXES = frozenset({
     ".csv", ".tsv", ".json", ".jsonl", ".md", ".rst", ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ods", ".odt",
     ".zip", ".gz", ".tgz", ".tar", ".7z", ".rar", ".py", ".ipynb", ".sh", ".npz", ".npy", ".pkl", ".sqlite", ".db",
-    ".ini", ".log", ".yaml", ".yml", ".toml", ".html", ".htm", ".xml", ".nfo", ".description", ".ytdl",
+    ".ini", ".log", ".yaml", ".yml", ".toml", ".html", ".htm", ".xml", ".nfo", ".description", ".ytdl", ".xmp", ".aae",
     ".sub", ".idx", ".sbv", ".ttml", ".dfxp", ".smi", ".sami", ".lrc",
 })
 

@@ -624,6 +624,33 @@ def test_a_photo_named_as_no_video_given_is_still_a_clip(tmp_path, monkeypatch):
         assert sorted(c.name for c in collected(["clip.mp4", "portrait.jpg"])) == ["clip", "portrait"]
 
 
+def test_a_photos_metadata_sidecar_is_left_out_and_the_photo_is_a_clip(tmp_path, monkeypatch):
+    # an iPhone's IMG_0001.AAE (its edits, a property list) beside IMG_0001.JPG made the photo a thumbnail left out, not
+    # judged, and the sidecar the clip IMG_0001, on which every judge failed
+    from PIL import Image
+
+    Image.new("RGB", (32, 32)).save(tmp_path / "IMG_0001.JPG")
+    (tmp_path / "IMG_0001.AAE").write_text('<?xml version="1.0" encoding="UTF-8"?>\n<plist version="1.0"><dict/></plist>\n')
+    monkeypatch.chdir(tmp_path)
+    with pytest.warns(UserWarning, match=r"^IMG_0001\.AAE: not a video \(a \.AAE file\), so it is left out, not judged$"):
+        clips = collected(["IMG_0001.AAE", "IMG_0001.JPG"])
+    assert [(c.name, c.video.name) for c in clips] == [("IMG_0001", "IMG_0001.JPG")]
+
+
+def test_a_raw_photo_beside_its_jpeg_leaves_neither_out_as_a_thumbnail(tmp_path, monkeypatch):
+    # a camera's raw + JPEG pair: the JPEG was left out as the thumbnail of a video IMG_0001.CR2; both are photos, given both
+    # (the run then says the name is repeated, as it did before thumbnails were left out)
+    from PIL import Image
+
+    Image.new("RGB", (32, 32)).save(tmp_path / "IMG_0001.JPG")
+    (tmp_path / "IMG_0001.CR2").write_bytes(b"II*\x00\x10\x00\x00\x00CR\x02\x00" + bytes(4096))
+    monkeypatch.chdir(tmp_path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        clips = collected(["IMG_0001.CR2", "IMG_0001.JPG"])
+    assert sorted(c.video.name for c in clips) == ["IMG_0001.CR2", "IMG_0001.JPG"]
+
+
 def test_a_file_that_is_never_media_given_alone_is_the_error(tmp_path, monkeypatch):
     (tmp_path / "labels.csv").write_text("name,openset\nclip,happy\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
