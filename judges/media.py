@@ -196,6 +196,9 @@ def decode_clip(
     except av.FFmpegError as exc:
         if exc.errno == errno.EACCES:  # the file is fine, the reader may not open it (a decoder's EPERM is damaged data)
             raise InputError(f"{path}: cannot read it ({_short(exc)}); check you may read it (its permissions)") from None
+        if isinstance(exc, av.DecoderNotFoundError):  # a sound file in a codec this ffmpeg lacks: no copy of it decodes either
+            raise InputError(f"{path}: its video or audio codec is not one this ffmpeg (PyAV's) decodes ({_short(exc)}): the file need "
+                             f"not be damaged; convert it, e.g. ffmpeg -i {path.name} -c:v libx264 -c:a aac {path.stem}.h264.mp4") from None
         if _is_empty(path):  # an interrupted copy or download: say so, not "invalid data"
             raise InputError(f"{path}: is empty (0 bytes); copy or download the video again") from None
         check_not_lfs_pointer(path)  # a dataset cloned without git-lfs: say so, not "invalid data"

@@ -958,3 +958,15 @@ def test_a_video_whose_first_packets_are_damaged_is_sampled_over_the_frames_that
     damaged = _damage_packets(clip, tmp_path / "damaged.mp4", lambda n: range(20), kind="video")
     got = [_frame_number(frame) for frame in decode_clip(damaged, num_frames=8).frames]
     assert got == [20 + pick for pick in segment_middles(40, 8)]
+
+
+def test_a_video_in_a_codec_ffmpeg_has_no_decoder_for_says_so_not_to_check_the_file(tmp_path):
+    # a Matroska track of a codec ffmpeg does not know: 'cannot decode (Decoder not found); check the file is a complete
+    # video', so a user fetched a sound file again, where it is to be converted
+    data = make_numbered_clip(tmp_path / "clip.mkv", 10, codec="mpeg4").read_bytes()
+    assert data.count(b"V_MPEG4/ISO/ASP") == 1
+    unknown = tmp_path / "unknown.mkv"
+    unknown.write_bytes(data.replace(b"V_MPEG4/ISO/ASP", b"V_ZZZZZ/ISO/ASP"))
+    with pytest.raises(InputError, match=r"unknown\.mkv: its video or audio codec is not one this ffmpeg \(PyAV's\) decodes "
+                                         r"\(Decoder not found\): the file need not be damaged; convert it, e\.g\. ffmpeg -i unknown\.mkv"):
+        decode_clip(unknown, num_frames=4)
