@@ -36,8 +36,9 @@ def format_table(scores: dict[str, float | int]) -> str:
 
 # separators the fusion's reading (judges.label_text) splits words at but the official one does not (commas and quotes only)
 _UNSPLIT = re.compile(r"[;\uff1b\uff0c\u3001/\n\t]")
-# quotes the fusion's reading takes off a word but the official one keeps on it (it strips ' and " only): an LLM's “happy”
-_CURLY = re.compile("[\u2018\u2019\u201c\u201d]")
+# quotes the fusion's reading takes off a word but the official one keeps on it (it strips ' and " only): an LLM's “happy”;
+# not ’ between letters, an apostrophe both keep in the word (can’t), as judges.label_text reads it
+_CURLY = re.compile(r"[\u2018\u201c\u201d]|(?<![^\W\d_])\u2019|\u2019(?![^\W\d_])")
 
 
 def note_unsplit_words(path: str, answers: dict[str, list[str]], names: list[str]) -> None:

@@ -171,6 +171,16 @@ def test_words_in_curly_quotes_the_official_metric_keeps_are_scored_as_unknown_w
             "keeps as part of the word") in captured.err
 
 
+def test_an_apostrophe_inside_a_word_gets_no_curly_quotes_note(capsys, tmp_path):
+    # 'can’t stand it' is one word to the official metric and to tune and fuse alike; the note said its ’ was a quote
+    # the official metric keeps on the word, which tune and fuse take off
+    labels, pred = tmp_path / "labels.csv", tmp_path / "pred.csv"
+    labels.write_text("name,openset\ns1,\"['angry']\"\n", encoding="utf-8")
+    pred.write_text('name,openset\ns1,"[can’t stand it, angry]"\n', encoding="utf-8")
+    assert main(["evaluate", "--labels", str(labels), "--pred", str(pred), "--format", "json"]) == 0
+    assert "curly quotes" not in capsys.readouterr().err
+
+
 def test_every_note_and_warning_line_starts_with_cojudge_evaluate_as_its_errors_do(capsys, tmp_path, data_root):
     # they started 'note:' and 'warning:', its errors and Python warnings 'cojudge evaluate: error:' and 'cojudge evaluate: warning:'
     labels, pred = tmp_path / "labels.csv", tmp_path / "pred.csv"
