@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -196,8 +197,10 @@ def read_label_csv(path: str | Path, column: str = "openset", unique: bool = Fal
     fields: list[str] | None = None
     # strict: a quote never closed is an error, not every later row in one field; skipinitialspace: 's1, "happy, sad"' (a
     # file written ', '-separated, as its header may be) quotes its cell, which read as ' "happy' and ' sad"' was 3 cells
-    # ... unless that reading is malformed where the plain one is not: a quoted cell with text after its closing quote
-    # ('s1, "happy" ' with a space at the line's end, 's1, "sad" or "angry"'), which the plain reading takes as one cell
+    # (spaces after a closing quote, 's1, "happy, sad" ' with a hand-edited line's trailing space, are dropped: strict reading
+    # refuses them) unless that reading is malformed where the plain one is not: a quoted cell with text after its closing
+    # quote ('s1, "sad" or "angry"'), which the plain reading takes as one cell
+    text = _BLANKS_AFTER_QUOTE.sub('"', text)
     rows = csv.reader(io.StringIO(text, newline=""), strict=True, skipinitialspace=_skips_initial_space(text))
     read_to = 0  # the line the last row read ended on: a malformed row starts after it
     try:
@@ -246,6 +249,11 @@ def read_label_csv(path: str | Path, column: str = "openset", unique: bool = Fal
         raise InputError(f"{path}:{read_to + 1}: malformed CSV: {exc}; check the quotes (\") on this line") from None
     repeats.warn()
     return out
+
+
+#: Spaces or tabs between a quote and the comma or line end after it: after a quoted cell's closing quote, which csv's strict
+#: reading refuses ("',' expected after '\"'"); inside a quoted cell (after a doubled quote) they are a word's edge, stripped anyway.
+_BLANKS_AFTER_QUOTE = re.compile(r'"[ \t]+(?=,|\r|\n|$)')
 
 
 def _skips_initial_space(text: str) -> bool:

@@ -206,6 +206,10 @@ def test_dev_labels_have_232_clips(dev_labels, dev_names):
                      id="a cell quoted after a comma and a space"),
         pytest.param("p.csv", "name, openset\ns1, \"happy\" \n", "utf-8", {"s1": ["happy"]},
                      id="a cell quoted after a comma and a space, a space after its closing quote"),
+        pytest.param("p.csv", "name, openset\ns1, \"happy, sad\" \n", "utf-8", {"s1": ["happy", "sad"]},
+                     id="a cell holding commas quoted after a comma and a space, a space after its closing quote"),
+        pytest.param("p.csv", "name, openset\ns1, \"sad\" or \"angry\"\n", "utf-8", {"s1": ["sad", "or", "angry"]},
+                     id="text after a closing quote read as one cell, as before a quote after a space opened a cell"),
     ],
 )
 def test_judge_output_files_written_these_ways_are_read(tmp_path, file_name, text, encoding, expected):
