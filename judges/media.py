@@ -67,10 +67,9 @@ def _media_module(module: str, package: str, use: str) -> Any:
 #: 2026-11-23.1: a variable-frame-rate AVI (empty chunks between its frames) decodes, sampled over the frames it holds.
 #: 2026-11-23.2: a truncated clip is sampled over the frames it holds, not over the length its header declares.
 #: 2026-11-23.3: a JPEG photo decodes (its frame was lost when the table of its packets had been read).
-#: 2026-11-24.1: a video with a damaged packet (a bit error, a bad sector) decodes, that packet's frame skipped.
-#: 2026-11-24.2: a video of which fewer frames decode than its header counts (its first packets damaged) is sampled over
-#: the frames that decode, not over the first ones, its last picks repeating the last frame reached.
-DECODING_VERSION = "2026-11-24.2"
+#: 2026-11-24.1: a video with a damaged packet (a bit error, a bad sector) decodes, that packet's frame skipped; one of
+#: which fewer frames decode than its header counts (its first packets damaged) is sampled over the frames that decode.
+DECODING_VERSION = "2026-11-24.1"
 
 
 @dataclass(frozen=True)
@@ -83,7 +82,7 @@ class MediaSpec:
 
     >>> spec = MediaSpec(num_frames=4, max_side=448)
     >>> spec.as_dict()
-    {'num_frames': 4, 'sample_rate': 16000, 'max_side': 448, 'decoding': '2026-11-24.2'}
+    {'num_frames': 4, 'sample_rate': 16000, 'max_side': 448, 'decoding': '2026-11-24.1'}
     """
 
     num_frames: int = 8
