@@ -314,7 +314,7 @@ class OpenAIJudge(Judge):
             sample_rate=16000 if "audio" in mods else None,
             max_side=max_side,
         )
-        if self.media_spec.num_frames or self.media_spec.sample_rate:
+        if self._sends_media:
             require_media(self.name)
         self.max_concurrency = int(max_concurrency)
         self.timeout = float(timeout)
@@ -401,6 +401,11 @@ class OpenAIJudge(Judge):
 
     # -- prompts and messages -------------------------------------------------
 
+    @property
+    def _sends_media(self) -> bool:
+        """Whether the judge's requests carry the clip's frames or audio (``modalities`` with ``"video"`` or ``"audio"``)."""
+        return bool(self.media_spec.num_frames or self.media_spec.sample_rate)
+
     def instruction(self, clip: Clip) -> str:
         """The task text for ``clip``: describe, or name the emotions (with the subtitle if text is a modality)."""
         if self.mode == "describe":
@@ -417,7 +422,7 @@ class OpenAIJudge(Judge):
         images would be LMDeploy's whole question, or trail the instruction in vLLM's prompt.
         """
         parts: list[dict[str, Any]] = [{"type": "text", "text": self.instruction(clip)}]
-        if self.media_spec.num_frames or self.media_spec.sample_rate:
+        if self._sends_media:
             if clip.video is None:
                 raise InputError(f"{clip.name}: no video file; this judge needs the clip's media")
             media = self.media_spec.decode(clip.video)
@@ -452,8 +457,7 @@ class OpenAIJudge(Judge):
         start = time.perf_counter()
         try:
             self._refuse_if_unreachable(claim=False)  # before decoding the clip's frames for a request that will not be sent
-            media = bool(self.media_spec.num_frames or self.media_spec.sample_rate)
-            self._refuse_if_refused_before(self._settings_fields(self._token_limit_field), media)
+            self._refuse_if_refused_before(self._settings_fields(self._token_limit_field), self._sends_media)
             text, cut = self._complete(self.content_for(clip))
         except (InputError, _RequestFailed) as exc:
             return Verdict.failed(self.name, clip.name, str(exc), seconds=time.perf_counter() - start,
@@ -734,7 +738,7 @@ class OpenAIJudge(Judge):
             "reads_finish_reason": True,
             # verdicts asked with the instruction after 'FrameN:' labels and the frames (LMDeploy's api_server read only
             # 'Frame1:') are not replayed; a text-only judge's one part is as it was
-            **({"instruction_first": True} if self.media_spec.num_frames or self.media_spec.sample_rate else {}),
+            **({"instruction_first": True} if self._sends_media else {}),
         }
 
 
