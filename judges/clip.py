@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from judges.errors import LISTED, InputError
 from judges.subtitles import SUBTITLE_SUFFIXES, read_sidecar_subtitle, untagged_stem
-from judges.text_files import LFS_POINTER_MAX_BYTES, check_not_lfs_pointer, path_text, user_path
+from judges.text_files import LFS_POINTER_MAX_BYTES, check_not_lfs_pointer, file_head, path_text, user_path
 
 __all__ = ["Clip", "NOT_MEDIA_SUFFIXES", "built_clips", "name_like", "shown_name_like", "refuse_a_single_name", "refuse_a_web_address",
            "repeated_names"]
@@ -71,7 +71,7 @@ class Clip:
                              "which reads it as its subtitle")
         if path.suffix.lower() in NOT_MEDIA_SUFFIXES:  # a folder's labels.csv or README.md: no media stream either
             raise InputError(f"{path}: is a {path.suffix} file, not a video; give only the videos, e.g. {path.parent / '*.mp4'}")
-        if path.name.startswith("._") and _is_apple_double(path):  # Path.glob("*.mp4") and find list them; a shell's * does not
+        if path.name.startswith("._") and file_head(path, len(_APPLE_DOUBLE)) == _APPLE_DOUBLE:  # Path.glob("*.mp4") and find list them; a shell's * does not
             raise InputError(f"{path}: is a Mac's metadata file (AppleDouble) for {path.name[2:]}, not a video; leave out the "
                              "files whose name starts with ._ (dot_clean FOLDER on a Mac deletes them)")
         if path.stat().st_size < LFS_POINTER_MAX_BYTES:  # refused with the other unusable clips, not by every judge on each
@@ -142,15 +142,6 @@ def refuse_a_web_address(item: object) -> None:
     if isinstance(item, str) and _WEB_ADDRESS.match(item.strip()):
         raise InputError(f"{item}: is a web address, not a video file; download the video first (yt-dlp ADDRESS for a video page, "
                          "curl -O ADDRESS for a file) and give the file's path")
-
-
-def _is_apple_double(path: Path) -> bool:
-    """Whether the file at ``path`` starts as an AppleDouble file does (one that cannot be read: not known to be one)."""
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(len(_APPLE_DOUBLE)) == _APPLE_DOUBLE
-    except OSError:
-        return False
 
 
 def not_a_video_file(path: Path) -> str:

@@ -32,7 +32,7 @@ from judges.declared_length import FILE_DECLARED
 from judges.errors import InputError
 from judges.install_hints import install_hint
 from judges.option_values import is_whole_number
-from judges.text_files import check_not_lfs_pointer, user_path
+from judges.text_files import check_not_lfs_pointer, file_head, user_path
 from judges.user_warnings import warn_user
 
 __all__ = ["DECODING_VERSION", "Media", "MediaSpec", "TruncatedMediaWarning", "decode_clip", "encode_image", "encode_wav", "require_media",
@@ -265,12 +265,7 @@ def _is_empty(path: Path) -> bool:
 def _is_web_page(path: Path) -> bool:
     """Whether ``path`` starts as an HTML page does (``<!DOCTYPE html``, ``<html``), a byte-order mark and spaces aside: what
     curl or wget saves under the video's name when the server answers with a page (Google Drive's virus-scan warning)."""
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(512)
-    except OSError:
-        return False
-    start = head.removeprefix(b"\xef\xbb\xbf").lstrip().lower()
+    start = file_head(path, 512).removeprefix(b"\xef\xbb\xbf").lstrip().lower()
     return start.startswith((b"<!doctype html", b"<html")) or (start.startswith(b"<") and b"<html" in start)
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from judges.errors import InputError
 
 __all__ = ["read_text_file", "check_input_file", "path_text", "user_path", "check_no_zero_bytes", "ZIP_START", "check_not_lfs_pointer",
-           "LFS_POINTER_MAX_BYTES", "not_utf8"]
+           "LFS_POINTER_MAX_BYTES", "not_utf8", "file_head"]
 
 #: How a zip archive (a .npz, an Excel .xlsx) starts: the readers of text files refuse it by these bytes.
 ZIP_START = b"PK\x03\x04"
@@ -30,16 +30,22 @@ def check_not_lfs_pointer(path: str | os.PathLike[str], head: bytes | None = Non
     """A one-line :class:`InputError` when the file at ``path`` is a Git LFS pointer; ``head``, its first bytes, is read here
     when not given, from a regular file only (a pipe's bytes are its reader's; a file that cannot be read, its reader's error)."""
     if head is None:
-        try:
-            if not os.path.isfile(path):
-                return
-            with open(path, "rb") as fh:
-                head = fh.read(len(_LFS_POINTER))
-        except OSError:
-            return
+        head = file_head(path, len(_LFS_POINTER))
     if head.startswith(_LFS_POINTER):
         raise InputError(f"{path}: a Git LFS pointer, not the file itself (cloned without git-lfs?); "
                          "fetch the file (git lfs pull) and run again")
+
+
+def file_head(path: str | os.PathLike[str], size: int) -> bytes:
+    """The first ``size`` bytes of the regular file at ``path``, to tell what it is; ``b""`` for a pipe (its bytes are its
+    reader's), a folder or a file that cannot be read (its reader gives that error)."""
+    try:
+        if not os.path.isfile(path):
+            return b""
+        with open(path, "rb") as fh:
+            return fh.read(size)
+    except OSError:
+        return b""
 
 
 def not_utf8(head: bytes) -> str:
