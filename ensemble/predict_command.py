@@ -118,30 +118,34 @@ _PICTURE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff", 
 def _strays(items: Sequence[str], beside: set[str]) -> set[str]:
     """The items that are a subtitle file of no video given (``notes.txt``, ``clip.old.srt`` in ``clips/*``), a file of a kind
     that is never media (``labels.csv``, ``README.md``: :data:`~judges.clip.NOT_MEDIA_SUFFIXES`) or a video's thumbnail (``clip.jpg``
-    beside ``clip.mp4``), each warned about, to be left out, so one stray file does not stop a folder's run (as a second clip of
-    its video's name did), nor is judged as a damaged video. None when nothing else was given (one subtitle, the same one
+    beside ``clip.mp4``), each warned about, to be left out, so one stray file neither stops a folder's run (a second clip of
+    its video's name) nor is judged as a damaged video. None when nothing else was given (one subtitle, the same one
     twice, a folder of subtitles only): then judging would be no run at all, and the first one is the error
     :meth:`Clip.from_path` gives (a subtitle, not a video)."""
-    others = (*SUBTITLE_SUFFIXES, *NOT_MEDIA_SUFFIXES, *_PICTURE_SUFFIXES)
-    videos = {_resolved_stem(item) for item in items if Path(item).suffix and Path(item).suffix.lower() not in others}
+    not_videos = {*SUBTITLE_SUFFIXES, *NOT_MEDIA_SUFFIXES, *_PICTURE_SUFFIXES}
+    videos = {_resolved_stem(item) for item in items if _suffix(item) and _suffix(item) not in not_videos}
     strays = [item for item in dict.fromkeys(items) if item not in beside and user_path(item).is_file()
-              and (Path(item).suffix.lower() in (*SUBTITLE_SUFFIXES, *NOT_MEDIA_SUFFIXES)
-                   or Path(item).suffix.lower() in _PICTURE_SUFFIXES and _resolved_stem(item) in videos)]
+              and (_suffix(item) in SUBTITLE_SUFFIXES or _suffix(item) in NOT_MEDIA_SUFFIXES
+                   or _suffix(item) in _PICTURE_SUFFIXES and _resolved_stem(item) in videos)]
     if len(strays) == len(set(items)):
         return set()
-    def kind(*suffixes: str) -> list[str]:
-        return [item for item in strays if Path(item).suffix.lower() in suffixes]
-
     # one line for each kind, however many (a clip.json beside each of 500 videos), naming the first few
-    other = kind(*NOT_MEDIA_SUFFIXES)
+    other = [item for item in strays if _suffix(item) in NOT_MEDIA_SUFFIXES]
     _warn_left_out(other, lambda item: f"{item}: not a video (a {Path(item).suffix} file)",
-                   f"files that are not videos ({', '.join(sorted({Path(item).suffix.lower() for item in other}))})")
-    _warn_left_out(kind(*_PICTURE_SUFFIXES), lambda item: f"{item}: a picture named as a video given beside it (its thumbnail)",
+                   f"files that are not videos ({', '.join(sorted({_suffix(item) for item in other}))})")
+    _warn_left_out([item for item in strays if _suffix(item) in _PICTURE_SUFFIXES],
+                   lambda item: f"{item}: a picture named as a video given beside it (its thumbnail)",
                    "pictures named as videos given beside them (their thumbnails)")
-    _warn_left_out(kind(*SUBTITLE_SUFFIXES), lambda item: f"{item}: a subtitle file, and no video of its name was given "
-                                                          f"({untagged_stem(Path(item).stem) or Path(item).stem}.mp4...)",
+    _warn_left_out([item for item in strays if _suffix(item) in SUBTITLE_SUFFIXES],
+                   lambda item: f"{item}: a subtitle file, and no video of its name was given "
+                                f"({untagged_stem(Path(item).stem) or Path(item).stem}.mp4...)",
                    "subtitle files of no video given")
     return set(strays)
+
+
+def _suffix(item: str) -> str:
+    """``item``'s suffix in lower case (``clip.Srt``, ``IMG_0001.JPG``), as the suffix lists hold them; "" for none."""
+    return Path(item).suffix.lower()
 
 
 def _warn_left_out(items: list[str], one: Callable[[str], str], many: str) -> None:
@@ -161,7 +165,7 @@ def _subtitles_beside_given_videos(items: Sequence[str]) -> set[str]:
         own = _resolved_stem(item)
         return [own, *(own.with_name(tag.video_stem) for tag in subtitle_tags(own.name))]
 
-    subtitles = {item for item in items if Path(item).suffix.lower() in SUBTITLE_SUFFIXES}  # clip.Srt too
+    subtitles = {item for item in items if _suffix(item) in SUBTITLE_SUFFIXES}  # clip.Srt too
     videos = {_resolved_stem(item) for item in items if item not in subtitles and Path(item).suffix}
     return {item for item in subtitles if any(video in videos for video in named_after(item))}
 
