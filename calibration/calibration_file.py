@@ -317,7 +317,7 @@ def _check_entries(data: dict[str, Any]) -> None:
     """The entries read outside the voter: the strategy, the judges, the fusion settings (a ValueError names the first bad one)."""
     if not isinstance(data["strategy"], str):
         raise ValueError(f"strategy {data['strategy']!r} is not a name")
-    # read by key below and when the voter is built: a hand edit to another type was "TypeError: string indices must be integers"
+    # read by key below and when the voter is built: a hand edit to another type would be "TypeError: string indices ..."
     for entry, keys in (("voter", ("class", "params", "state")), ("wheel", ("directory", "word_forms", "level"))):
         if not isinstance(data[entry], dict):
             raise ValueError(f"'{entry}' must be an object ({', '.join(keys)}), not {json.dumps(data[entry])[:40]}")

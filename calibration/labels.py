@@ -66,8 +66,8 @@ def _is_column_header(line: str) -> bool:
 
 def check_one_name_a_line(names: Iterable[str], known: Container[str], what: str, split: object = None) -> None:
     """Refuse a split file's name that is several of ``known``'s names run together on one line, apart by spaces, commas or
-    semicolons (``echo $(cat dev.txt) > split.txt``, names pasted from a row): listed as one unknown name, it made an
-    error line thousands of characters long, or a clip fused with no words. ``split`` names the file, when known."""
+    semicolons (``echo $(cat dev.txt) > split.txt``, names pasted from a row), which would be one unknown name thousands of
+    characters long, or one clip fused with no words. ``split`` names the file, when known."""
     for name in names:
         if name in known:
             continue

@@ -74,8 +74,8 @@ def parse_grid(specs: list[str]) -> dict[str, list]:
 
 def _note_labels_of_no_class(path: str, labels: dict[str, list[str]], names: list[str], fuser: Fuser) -> None:
     """Say how many tuning clips' labels name no emotion-wheel word (an empty cell of a clip not yet labelled, words outside
-    the wheel): the fit learns each as a clip of no emotion, where the score, as ``evaluate``, skips it; a labels file with
-    many empty cells moved the tuning toward saying less, without a word."""
+    the wheel): the fit learns each as a clip of no emotion, where the score, as ``evaluate``, skips it, so many of them move
+    the tuning toward saying less."""
     none = [n for n, row in zip(names, fuser.space().targets(labels, names)) if not row.any()]
     if none:
         k, first = len(none), none[0]

@@ -70,7 +70,7 @@ def check_output_path(path: PathLike, option: str, inputs: Mapping[str, PathLike
         parent.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
         link = next((p for p in [parent, *parent.parents] if p.is_symlink() and not p.exists()), None)
-        if link is not None:  # 'results -> /mnt/share/results' with the share not mounted: it was 'results is a file'
+        if link is not None:  # 'results -> /mnt/share/results' with the share not mounted: no file is in the way
             raise InputError(f"{option} {path}: {link} is a link to {os.readlink(link)}, which does not exist (a share not mounted?); "
                              "mount or create it, or choose another path") from None
         raise InputError(f"{option} {path}: {_file_in_the_way(parent)} is a file, not a folder; choose another path") from None

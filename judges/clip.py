@@ -19,13 +19,12 @@ from judges.text_files import LFS_POINTER_MAX_BYTES, check_not_lfs_pointer, file
 __all__ = ["Clip", "NOT_MEDIA_SUFFIXES", "built_clips", "name_like", "shown_name_like", "refuse_a_single_name", "refuse_a_web_address",
            "repeated_names"]
 
-#: Suffixes of the files a dataset's folder holds beside its videos that are never audio or video (its labels, notes, code,
-#: archives, stored outputs, Windows' Thumbs.db and desktop.ini, yt-dlp's clip.description and media servers' clip.nfo
-#: (each a second 'clip' beside clip.mp4, which stopped a run as a repeated name), a photo's or video's metadata sidecar (Adobe's .xmp,
-#: an iPhone's .aae: beside IMG_0001.JPG it made the photo a thumbnail left out, the sidecar judged), subtitles in formats that are
-#: not read: VobSub's .sub/.idx, YouTube's .sbv, TTML, SAMI, lyrics), in lower case: given as a clip (``cojudge predict clips/*`` with a labels.csv there),
-#: every media judge failed on it as on a damaged video ("check the file is a complete video"). A photo (.jpg, .png) is
-#: not among them: it decodes as a clip of one frame.
+#: Suffixes, in lower case, of the files a dataset's folder holds beside its videos that are never audio or video: its labels,
+#: notes, code, archives, stored outputs, Windows' Thumbs.db and desktop.ini, yt-dlp's clip.description and media servers'
+#: clip.nfo (a second 'clip' beside clip.mp4), a photo's or video's metadata sidecar (Adobe's .xmp, an iPhone's .aae: the
+#: photo beside it is the clip), subtitles in formats that are not read (VobSub's .sub/.idx, YouTube's .sbv, TTML, SAMI,
+#: lyrics). Given as a clip (``cojudge predict clips/*`` with a labels.csv there), every media judge would fail on it as on
+#: a damaged video. A photo (.jpg, .png) is not among them: it decodes as a clip of one frame.
 NOT_MEDIA_SUFFIXES = frozenset({
     ".csv", ".tsv", ".json", ".jsonl", ".md", ".rst", ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ods", ".odt",
     ".zip", ".gz", ".tgz", ".tar", ".7z", ".rar", ".py", ".ipynb", ".sh", ".npz", ".npy", ".pkl", ".sqlite", ".db",
@@ -137,8 +136,8 @@ def _shared_lead(messages: list[str]) -> str:
 
 
 def refuse_a_web_address(item: object) -> None:
-    """A one-line :class:`InputError` for a web address given as a clip's video (``https://...``, a video page's or a file's):
-    it was 'no such video file; check the path', or, with a ``?`` in it, 'no file matches this pattern'."""
+    """A one-line :class:`InputError` for a web address given as a clip's video (``https://...``, a video page's or a file's),
+    which would otherwise be a missing file, a pattern that matched none (its ``?``) or a sample name (no suffix)."""
     if isinstance(item, str) and _WEB_ADDRESS.match(item.strip()):
         raise InputError(f"{item}: is a web address, not a video file; download the video first (yt-dlp ADDRESS for a video page, "
                          "curl -O ADDRESS for a file) and give the file's path")

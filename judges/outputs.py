@@ -195,16 +195,15 @@ def read_label_csv(path: str | Path, column: str = "openset", unique: bool = Fal
     text = _csv_text(path)
     parse = _SharedWords(parse)
     fields: list[str] | None = None
-    # strict: a quote never closed is an error, not every later row in one field; skipinitialspace: 's1, "happy, sad"' (a
-    # file written ', '-separated, as its header may be) quotes its cell, which read as ' "happy' and ' sad"' was 3 cells
-    # (spaces after a closing quote, 's1, "happy, sad" ' with a hand-edited line's trailing space, are dropped: strict reading
-    # refuses them) unless that reading is malformed where the plain one is not: a quoted cell with text after its closing
-    # quote ('s1, "sad" or "angry"'), which the plain reading takes as one cell
+    # strict: a quote never closed is an error, not every later row in one field. skipinitialspace: in a file written
+    # ', '-separated, 's1, "happy, sad"' quotes its cell (else ' "happy' and ' sad"', 3 cells), unless that reading is
+    # malformed (text after a closing quote, 's1, "sad" or "angry"', which the plain reading takes as one cell).
+    # Spaces after a closing quote (a hand-edited line's trailing space), which strict reading refuses, are dropped first.
     text = _BLANKS_AFTER_QUOTE.sub('"', text)
     rows = csv.reader(io.StringIO(text, newline=""), strict=True, skipinitialspace=_skips_initial_space(text))
     read_to = 0  # the line the last row read ended on: a malformed row starts after it
     try:
-        # the first row with a cell: blank rows above the header (a sheet whose table starts lower down) were 'found: nothing'
+        # the first row with a cell: blank rows above the header (a sheet whose table starts lower down) are skipped
         found = [f.strip() for f in next((cells for cells in rows if any(c.strip() for c in cells)), [])]
         read_to = rows.line_num
         fields = [f.lower() for f in found]  # 'Name,OpenSet' (a spreadsheet's header) is the same header
@@ -292,7 +291,7 @@ def _csv_text(path: Path) -> str:
         line = data.count(b"\n", 0, exc.start) + 1
         raise InputError(f"{path}:{line}: {not_utf8(data if line == 1 else b'')}; save the CSV as UTF-8") from None
     check_no_zero_bytes(path, text, "CSV")
-    if text.lstrip().startswith("{"):  # JSON lines: read as CSV, "malformed CSV: ',' expected after '\"'"
+    if text.lstrip().startswith("{"):  # JSON lines, which read as CSV would be "malformed CSV: ',' expected after '\"'"
         raise InputError(f"{path}: JSON lines (its first line an object), not CSV text; give a name,openset CSV here (JSON lines "
                          "are read as a judge's output from a file named .jsonl: --pred, --judge)")
     return text
