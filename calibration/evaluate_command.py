@@ -45,18 +45,20 @@ def note_unsplit_words(path: str, answers: dict[str, list[str]], names: list[str
     """Say so when ``path`` joins words by a separator the official metric keeps inside one word ('mad; calm', '开心，伤心'),
     or quotes them with curly quotes it keeps on the word ('“happy”', as an LLM writes them): each such text is one
     out-of-vocabulary word to the metric (so scores 0), where ``tune`` and ``fuse`` read the words."""
-    clips = [(n, w) for n in names for w in answers.get(n) or () if _UNSPLIT.search(w)]
-    if clips:
-        count = len({n for n, _ in clips})
-        report("evaluate", "note", f"{path}: {count} clip(s) join words by ';', '/', a Chinese comma or a line break (e.g. {clips[0][0]!r}: "
-              f"{clips[0][1][:60]!r}), which the official metric does not split at: each such text is one unknown word there, "
-              "as the official code scores it (tune and fuse read the words apart); separate words by commas (['mad', 'calm'])")
-    quoted = [(n, w) for n in names for w in answers.get(n) or () if _CURLY.search(w) and not _UNSPLIT.search(w)]
-    if quoted:
-        count = len({n for n, _ in quoted})
-        report("evaluate", "note", f"{path}: {count} clip(s) quote words with curly quotes (e.g. {quoted[0][0]!r}: {quoted[0][1][:60]!r}), "
-               "which the official metric keeps as part of the word: each such word is unknown there, as the official code scores it "
-               "(tune and fuse read it without them); quote words with ' or \"")
+    words = [(n, w) for n in names for w in answers.get(n) or ()]
+    _note_words(path, [(n, w) for n, w in words if _UNSPLIT.search(w)], "join words by ';', '/', a Chinese comma or a line break",
+                "which the official metric does not split at: each such text is one unknown word there, as the official code scores it "
+                "(tune and fuse read the words apart); separate words by commas (['mad', 'calm'])")
+    _note_words(path, [(n, w) for n, w in words if _CURLY.search(w) and not _UNSPLIT.search(w)], "quote words with curly quotes",
+                "which the official metric keeps as part of the word: each such word is unknown there, as the official code scores it "
+                "(tune and fuse read it without them); quote words with ' or \"")
+
+
+def _note_words(path: str, found: list[tuple[str, str]], what: str, why: str) -> None:
+    """One note line for the (clip, word) pairs ``found`` in ``path``, if any: how many clips ``what``, the first, and ``why``."""
+    if found:
+        (name, word), count = found[0], len({n for n, _ in found})
+        report("evaluate", "note", f"{path}: {count} clip(s) {what} (e.g. {name!r}: {word[:60]!r}), {why}")
 
 
 def run(args: argparse.Namespace) -> int:
