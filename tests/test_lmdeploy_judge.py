@@ -14,7 +14,7 @@ import json
 import os
 import sys
 import types
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -150,29 +150,38 @@ def test_pytorch_engine_gets_the_lora_adapters_and_calls_name_the_adapter(lmdepl
     assert lmdeploy.pipelines[0].calls[0]["adapter_name"] == "mer"
 
 
+def _pytorch_config(tp: int) -> dict[str, Any]:
+    """The keywords of the PyTorch engine's config the judge builds for ``tp`` GPUs, against the stand-in lmdeploy."""
+    return vars(LMDeployJudge("m", backend="pytorch", tp=tp).pipe.options["backend_config"])
+
+
 def test_pytorch_engine_with_tp_above_1_outside_ray_leaves_lmdeploy_its_own_executor(lmdeploy):
-    LMDeployJudge("m", backend="pytorch", tp=2)
-    assert vars(lmdeploy.pipelines[0].options["backend_config"]) == {"tp": 2}
+    assert _pytorch_config(2) == {"tp": 2}
 
 
-def _engine_configs_built_in_a_ray_worker() -> dict[str, dict]:
-    """Build the judge where run_judges_ray builds it, in a Ray worker, against the stand-in lmdeploy: the PyTorch engine's
-    config for tp=2, for tp=1, for an LMDeploy without distributed_executor_backend, and with LMDEPLOY_EXECUTOR_BACKEND set."""
+def _with_stand_in_lmdeploy(build: Callable[[types.ModuleType], Any]) -> Any:
+    """``build(module)`` with the stand-in lmdeploy ``module`` imported in lmdeploy's place: the ``lmdeploy`` fixture's work
+    where no fixture reaches, a Ray worker, as run_judges_ray builds the judge there."""
     module = fake_lmdeploy()
     names = ("lmdeploy", "lmdeploy.vl", "lmdeploy.vl.constants")
     sys.modules.update(zip(names, (module, module.vl, module.vl.constants)))
     try:
-        built = {"tp=2": vars(LMDeployJudge("m", backend="pytorch", tp=2).pipe.options["backend_config"]),
-                 "tp=1": vars(LMDeployJudge("m", backend="pytorch", tp=1).pipe.options["backend_config"])}
-        module.PytorchEngineConfig = config_record("PytorchEngineConfig", CONFIG_FIELDS["PytorchEngineConfig"] - {"distributed_executor_backend"})
-        built["older lmdeploy"] = vars(LMDeployJudge("m", backend="pytorch", tp=2).pipe.options["backend_config"])
-        module.PytorchEngineConfig = config_record("PytorchEngineConfig", CONFIG_FIELDS["PytorchEngineConfig"])
-        os.environ["LMDEPLOY_EXECUTOR_BACKEND"] = "ray"
-        built["LMDEPLOY_EXECUTOR_BACKEND=ray"] = vars(LMDeployJudge("m", backend="pytorch", tp=2).pipe.options["backend_config"])
-        return built
+        return build(module)
     finally:
         for name in names:
             sys.modules.pop(name, None)
+
+
+def _configs_of_each_case(module: types.ModuleType) -> dict[str, dict]:
+    """The PyTorch engine's config for tp=2, for tp=1, for an LMDeploy without distributed_executor_backend, and with
+    LMDEPLOY_EXECUTOR_BACKEND set (in a worker that dies after: max_calls=1)."""
+    built = {"tp=2": _pytorch_config(2), "tp=1": _pytorch_config(1)}
+    module.PytorchEngineConfig = config_record("PytorchEngineConfig", CONFIG_FIELDS["PytorchEngineConfig"] - {"distributed_executor_backend"})
+    built["older lmdeploy"] = _pytorch_config(2)
+    module.PytorchEngineConfig = config_record("PytorchEngineConfig", CONFIG_FIELDS["PytorchEngineConfig"])
+    os.environ["LMDEPLOY_EXECUTOR_BACKEND"] = "ray"
+    built["LMDEPLOY_EXECUTOR_BACKEND=ray"] = _pytorch_config(2)
+    return built
 
 
 @pytest.fixture(scope="module")
@@ -194,33 +203,21 @@ def ray_with_two_gpus() -> Iterator[Any]:
 @pytest.mark.slow
 def test_pytorch_engine_with_tp_above_1_in_a_ray_worker_runs_its_ranks_as_child_processes_on_the_workers_gpus(ray_with_two_gpus):
     """LMDeploy's PyTorch engine runs tp > 1 on Ray actors of its own (lmdeploy/pytorch/engine/executor/__init__.py): in
-    run_judges_ray's actor, holding its num_gpus, they asked the cluster for tp GPUs more and waited 30 minutes for them."""
+    run_judges_ray's actor, holding its num_gpus, they would ask the cluster for tp GPUs more and wait 30 minutes for them."""
     ray = ray_with_two_gpus
-    built = ray.get(ray.remote(max_calls=1, num_gpus=2)(_engine_configs_built_in_a_ray_worker).remote())  # max_calls: the stand-in dies with it
-    assert built == {"tp=2": {"tp": 2, "distributed_executor_backend": "mp"}, "tp=1": {"tp": 1},
-                     "older lmdeploy": {"tp": 2}, "LMDEPLOY_EXECUTOR_BACKEND=ray": {"tp": 2}}
-
-
-def _engine_config_for_tp_2() -> dict:
-    """The PyTorch engine's config for tp=2, built against the stand-in lmdeploy where this runs (a Ray worker)."""
-    module = fake_lmdeploy()
-    names = ("lmdeploy", "lmdeploy.vl", "lmdeploy.vl.constants")
-    sys.modules.update(zip(names, (module, module.vl, module.vl.constants)))
-    try:
-        return vars(LMDeployJudge("m", backend="pytorch", tp=2).pipe.options["backend_config"])
-    finally:
-        for name in names:
-            sys.modules.pop(name, None)
+    worker = ray.remote(max_calls=1, num_gpus=2)(_with_stand_in_lmdeploy)  # max_calls: the stand-in dies with it
+    assert ray.get(worker.remote(_configs_of_each_case)) == {"tp=2": {"tp": 2, "distributed_executor_backend": "mp"}, "tp=1": {"tp": 1},
+                                                             "older lmdeploy": {"tp": 2}, "LMDEPLOY_EXECUTOR_BACKEND=ray": {"tp": 2}}
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("num_gpus", [0, 1])
 def test_pytorch_engine_with_tp_above_1_in_a_ray_worker_holding_fewer_gpus_leaves_lmdeploy_its_own_executor(ray_with_two_gpus, num_gpus):
     """num_gpus left out: the worker sees every GPU of its node, which Ray may have given to others; LMDeploy's own executor
-    asks the cluster for tp of them, as it did before the judge chose child processes."""
+    asks the cluster for tp of them."""
     ray = ray_with_two_gpus
-    built = ray.get(ray.remote(max_calls=1, num_gpus=num_gpus)(_engine_config_for_tp_2).remote())
-    assert built == {"tp": 2}
+    worker = ray.remote(max_calls=1, num_gpus=num_gpus)(_with_stand_in_lmdeploy)
+    assert ray.get(worker.remote(lambda module: _pytorch_config(2))) == {"tp": 2}
 
 
 @pytest.mark.slow
@@ -229,9 +226,9 @@ def test_pytorch_engine_with_tp_above_1_in_a_ray_driver_leaves_lmdeploy_its_own_
     """A script or notebook that started Ray (a driver, not a worker) builds the judge as outside Ray: Ray's get_task_id(),
     asked in a driver, logs 'This method is only available when the process is a worker'."""
     capfd.readouterr()  # Ray's own start-up lines
-    LMDeployJudge("m", backend="pytorch", tp=2)
+    config = _pytorch_config(2)
     printed = capfd.readouterr()
-    assert vars(lmdeploy.pipelines[0].options["backend_config"]) == {"tp": 2} and printed.out + printed.err == ""
+    assert config == {"tp": 2} and printed.out + printed.err == ""
 
 
 def test_generation_is_greedy_and_seeded(lmdeploy, clips):
