@@ -78,12 +78,12 @@ def _note_labels_of_no_class(path: str, labels: dict[str, list[str]], names: lis
     the tuning toward saying less."""
     none = [n for n, row in zip(names, fuser.space().targets(labels, names)) if not row.any()]
     if none:
-        k, first = len(none), none[0]
-        one = k == 1
-        report("tune", "note", f"{path}: {k} of the {len(names)} tuning clips {'has a label that names' if one else 'have labels that name'} "
-               f"no emotion-wheel word (e.g. {first!r}: {', '.join(labels[first]) or 'no words'}); the fit learns "
-               f"{'it as a clip' if one else 'them as clips'} of no emotion and the score skips {'it' if one else 'them'}, as evaluate "
-               f"does; label {'it' if one else 'them'}, or tune on --names without {'it' if one else 'them'}")
+        first = none[0]
+        have, them, as_clips = ("has a label that names", "it", "it as a clip") if len(none) == 1 else \
+            ("have labels that name", "them", "them as clips")
+        report("tune", "note", f"{path}: {len(none)} of the {len(names)} tuning clips {have} no emotion-wheel word (e.g. {first!r}: "
+               f"{', '.join(labels[first]) or 'no words'}); the fit learns {as_clips} of no emotion and the score skips {them}, as "
+               f"evaluate does; label {them}, or tune on --names without {them}")
 
 
 def run(args: argparse.Namespace) -> int:
