@@ -37,10 +37,11 @@ def read_split(path: str | Path) -> list[str]:
             names.append(line)
     if not names:
         raise InputError(f"{path}: the split file lists no names")
-    if _is_csv_header(names[0]):  # a labels or predictions CSV; names may hold commas
+    columns = _name_header_columns(names[0])
+    if columns > 1:  # a labels or predictions CSV; names may hold commas
         raise InputError(f"{path}: a CSV (first line {names[0][:60]!r}), not a split file; give a file of clip names, "
                          "one per line (e.g. ovmerd/splits/dev.txt)")
-    if _is_column_header(names[0]):  # pandas' df[["name"]].to_csv(path, index=False): the names under their column's header
+    if columns == 1:  # pandas' df[["name"]].to_csv(path, index=False): the names under their column's header
         raise InputError(f"{path}:1: {names[0]!r} is a column's header, not a clip's name (written by pandas' to_csv?); "
                          "remove that line, or save with header=False")
     dupes = sorted(repeated_names(names))
@@ -50,18 +51,13 @@ def read_split(path: str | Path) -> list[str]:
     return names
 
 
-def _is_csv_header(line: str) -> bool:
-    """Whether a split file's first line is a CSV header whose first column is ``name`` as :func:`read_labels` reads it
-    (case, spaces around it and quotes aside: ``Name,OpenSet``, ``"name","openset"``); a clip name may hold commas."""
+def _name_header_columns(line: str) -> int:
+    """How many columns a split file's first line names when it is a CSV header whose first column is ``name``, as
+    :func:`read_labels` reads it (case, spaces around it and quotes aside: ``Name,OpenSet``, ``"name","openset"``, or
+    ``name`` alone, as pandas writes the names column of a labels table; no clip is named so), else 0. A clip name may
+    hold commas: its first cell is no ``name``."""
     cells = next(csv.reader([line]), [])
-    return len(cells) > 1 and cells[0].strip().lower() == "name"
-
-
-def _is_column_header(line: str) -> bool:
-    """Whether a split file's first line is the header of one ``name`` column (case, spaces and quotes aside: ``name``,
-    ``"Name"``), as pandas writes the names column of a labels table; no clip is named so."""
-    cells = next(csv.reader([line]), [])
-    return len(cells) == 1 and cells[0].strip().lower() == "name"
+    return len(cells) if cells and cells[0].strip().lower() == "name" else 0
 
 
 def check_one_name_a_line(names: Iterable[str], known: Container[str], what: str, split: object = None) -> None:
