@@ -47,8 +47,7 @@ ZOOM = 0.06  # the picture grows by this much over the clip
 
 
 def demo_cache_dir() -> Path:
-    """Where generated media live: :func:`~judges.cache_folder.cache_folder` (``$MEROV_CACHE``, else
-    ``$XDG_CACHE_HOME/merov-cojudge``, else ``~/.cache/merov-cojudge``)."""
+    """Where generated media live: the package's cache folder (:func:`~judges.cache_folder.cache_folder` says which)."""
     return cache_folder()
 
 
