@@ -148,6 +148,13 @@ class OnesModel:
         return np.ones((len(texts), 8))
 
 
+class SixteenModel:
+    """Another stand-in model: every text embeds as the same 16 numbers (a model of another width under the same id)."""
+
+    def encode(self, texts, **kwargs):
+        return np.ones((len(texts), 16))
+
+
 def test_the_width_of_an_empty_cache_of_a_model_object_with_only_encode_is_that_of_its_rows(tmp_path):
     cache = EmbeddingCache(OnesModel(), cache_dir=tmp_path, model_id="ones")
     assert cache.embed([]).shape == (0, 8)
@@ -188,20 +195,12 @@ def test_a_damaged_cached_row_is_computed_again_not_used(tmp_path):
 
 
 def test_another_model_cached_under_the_same_model_id_is_a_one_line_error(tmp_path):
-    class SixteenModel:
-        def encode(self, texts, **kwargs):
-            return np.ones((len(texts), 16))
-
     EmbeddingCache(OnesModel(), cache_dir=tmp_path, model_id="mine").embed(["happy"])
     with pytest.raises(InputError, match="'mine' gives embeddings of 8 and 16 numbers.*its own model_id"):
         EmbeddingCache(SixteenModel(), cache_dir=tmp_path, model_id="mine").embed(["happy", "sad"])
 
 
 def test_cached_rows_of_two_widths_under_one_model_id_are_a_one_line_error_even_with_nothing_to_compute(tmp_path):
-    class SixteenModel:
-        def encode(self, texts, **kwargs):
-            return np.ones((len(texts), 16))
-
     EmbeddingCache(OnesModel(), cache_dir=tmp_path, model_id="mine").embed(["happy"])
     EmbeddingCache(SixteenModel(), cache_dir=tmp_path, model_id="mine").embed(["sad"])  # nothing cached to compare with
     with pytest.raises(InputError, match="'mine' gives embeddings of 8 and 16 numbers.*its own model_id"):
