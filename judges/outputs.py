@@ -40,10 +40,11 @@ def read_judge_output(path: str | Path, parse: Callable[[object], list[str]] = p
     elif suffix == ".jsonl":
         out = _read_jsonl(path, "labels", _SharedWords(parse))
     else:
-        tsv = " (a tab-separated file: save it comma-separated, as .csv)" if suffix in (".tsv", ".tab") else ""
-        if not suffix and not path.is_file():  # <(...): /dev/fd/63, whose format no suffix tells (it is read once, so not sniffed)
-            tsv = " (a pipe, <(...)?, has no suffix to tell its format: save it to a file named so)"
-        raise InputError(f"{path}: unknown judge-output format {suffix!r}; use .npz (OV-MER), .csv (name,openset) or .jsonl{tsv}")
+        hint = (" (a tab-separated file: save it comma-separated, as .csv)" if suffix in (".tsv", ".tab") else
+                # <(...): /dev/fd/63, whose format no suffix tells (it is read once, so not sniffed)
+                " (a pipe, <(...)?, has no suffix to tell its format: save it to a file named so)" if not suffix and not path.is_file()
+                else "")
+        raise InputError(f"{path}: unknown judge-output format {suffix!r}; use .npz (OV-MER), .csv (name,openset) or .jsonl{hint}")
     if not out:  # every clip would go unanswered, which no one means
         raise InputError(f"{path}: no samples in this judge-output file; is it complete (a run that stopped early, a header only)?")
     return out
