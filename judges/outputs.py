@@ -290,7 +290,7 @@ def _csv_text(path: Path) -> str:
         text = data.decode("utf-8-sig")  # a byte order mark (Excel's 'CSV UTF-8') is no part of the text
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise InputError(f"{path}:{line}: {not_utf8(data if line == 1 else b'')}; save the CSV as UTF-8") from None
+        raise InputError(f"{path}:{line}: {not_utf8(data)}; save the CSV as UTF-8") from None
     check_no_zero_bytes(path, text, "CSV")
     if text.lstrip().startswith("{"):  # JSON lines, which read as CSV would be "malformed CSV: ',' expected after '\"'"
         raise InputError(f"{path}: JSON lines (its first line an object), not CSV text; give a name,openset CSV here (JSON lines "
