@@ -70,7 +70,8 @@ class Clip:
                              "which reads it as its subtitle")
         if path.suffix.lower() in NOT_MEDIA_SUFFIXES:  # a folder's labels.csv or README.md: no media stream either
             raise InputError(f"{path}: is a {path.suffix} file, not a video; give only the videos, e.g. {path.parent / '*.mp4'}")
-        if path.name.startswith("._") and file_head(path, len(_APPLE_DOUBLE)) == _APPLE_DOUBLE:  # Path.glob("*.mp4") and find list them; a shell's * does not
+        # a Mac's ._clip.mp4: Path.glob("*.mp4") and find list them; a shell's * does not
+        if path.name.startswith("._") and file_head(path, len(_APPLE_DOUBLE)) == _APPLE_DOUBLE:
             raise InputError(f"{path}: is a Mac's metadata file (AppleDouble) for {path.name[2:]}, not a video; leave out the "
                              "files whose name starts with ._ (dot_clean FOLDER on a Mac deletes them)")
         if path.stat().st_size < LFS_POINTER_MAX_BYTES:  # refused with the other unusable clips, not by every judge on each
