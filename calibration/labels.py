@@ -31,9 +31,11 @@ def read_split(path: str | Path) -> list[str]:
     path = user_path(path)
     text = read_text_file(path, "split file")
     names = []
-    for line in text.splitlines():
+    first = 0  # the line of the first name
+    for number, line in enumerate(text.splitlines(), start=1):
         line = line.strip().lstrip("\ufeff")  # a byte order mark inside: files joined by cat, one saved by Notepad
         if line and not line.startswith("#"):
+            first = first or number
             names.append(line)
     if not names:
         raise InputError(f"{path}: the split file lists no names")
@@ -42,7 +44,7 @@ def read_split(path: str | Path) -> list[str]:
         raise InputError(f"{path}: a CSV (first line {names[0][:60]!r}), not a split file; give a file of clip names, "
                          "one per line (e.g. ovmerd/splits/dev.txt)")
     if columns == 1:  # pandas' df[["name"]].to_csv(path, index=False): the names under their column's header
-        raise InputError(f"{path}:1: {names[0]!r} is a column's header, not a clip's name (written by pandas' to_csv?); "
+        raise InputError(f"{path}:{first}: {names[0]!r} is a column's header, not a clip's name (written by pandas' to_csv?); "
                          "remove that line, or save with header=False")
     dupes = sorted(repeated_names(names))
     if dupes:

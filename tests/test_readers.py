@@ -371,12 +371,13 @@ def test_a_labels_csv_given_as_a_split_file_is_refused_whatever_its_headers_quot
         read_split(split)
 
 
-@pytest.mark.parametrize("header", ["name", '"Name"'], ids=["pandas", "quoted, another case"])
-def test_a_split_file_headed_by_a_name_column_header_is_refused_not_read_as_a_clip_named_name(tmp_path, header):
+@pytest.mark.parametrize("header, line", [("name", 1), ('"Name"', 1), ("# clips of the dev split\n\nname", 3)],
+                         ids=["pandas", "quoted, another case", "below a comment"])
+def test_a_split_file_headed_by_a_name_column_header_is_refused_not_read_as_a_clip_named_name(tmp_path, header, line):
     # pandas' df[["name"]].to_csv("dev.txt", index=False): fuse and predict wrote a clip 'name' with no words
     split = tmp_path / "dev.txt"
     split.write_text(f"{header}\nc1\nc2\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"dev\.txt:1: '.*' is a column's header, not a clip's name \(written by pandas' to_csv\?\); "
+    with pytest.raises(InputError, match=rf"dev\.txt:{line}: '.*' is a column's header, not a clip's name \(written by pandas' to_csv\?\); "
                                          r"remove that line, or save with header=False$"):
         read_split(split)
 
