@@ -5,8 +5,9 @@ are joined when their embeddings' cosine similarity is at least ``threshold`` an
 among the other's ``k`` nearest (a sparse, symmetric k-NN graph computed by blocked matrix
 products), and, with ``lexical_edges``, when they share a ``format.csv`` lemma or an M2
 wheel word. Clusters are connected components or modularity communities. A word the embedding
-model cannot read (only unknown tokens: Chinese words or emoji for the default English model)
-embeds like every other such word, so it gets no embedding edge and is never attached.
+model cannot read (no ASCII letter or digit, and any unknown token: Chinese words or emoji for the
+default English model) embeds like other such words, or as a stray known character (``伤心``, sad,
+and ``开心``, happy, both as ``心``), so it gets no embedding edge and is never attached.
 """
 from __future__ import annotations
 
@@ -228,7 +229,7 @@ class EmotionGraph(BaseEstimator):
                 attached[word] = hit
             elif node and entries:
                 pending.setdefault(node, []).append(word)
-        if pending:  # a word the model cannot read is like every other such word: not attached
+        if pending:  # a word the model cannot read embeds by no meaning of its own: not attached
             texts = [t for t, unknown in zip(pending, self._embedder().unreadable(pending)) if not unknown]
             queries = self._embedder().embed(texts)
             for offset, j in enumerate(_nearest_agreeing(texts, queries, entries, matrix, min_similarity, norm.contradicts)):
@@ -284,7 +285,7 @@ class EmotionGraph(BaseEstimator):
         return self._normalizer
 
     def _readable_rows(self, words: list[str]) -> np.ndarray:
-        """Embeddings, with zero rows (similar to nothing) for words the model cannot read, those all embed alike,
+        """Embeddings, with zero rows (similar to nothing) for words the model cannot read, whose embeddings mean nothing,
         and for the blank word (``cluster(None)``), which is no word."""
         embedder = self._embedder()
         readable = ~np.asarray(embedder.unreadable(words), dtype=bool).reshape(-1) & np.array([bool(w) for w in words], dtype=bool)

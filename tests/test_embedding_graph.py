@@ -599,7 +599,7 @@ def test_words_the_model_cannot_read_are_not_joined_by_their_alike_embeddings(ma
 
 def test_a_word_the_model_cannot_read_is_never_attached_to_a_wheel_word(cache, norm):
     graph = EmotionGraph(cache=cache, normalizer=norm)
-    assert graph.attach_oov(["😡", "惋惜", "gratitude"], min_similarity=0.3) == {"gratitude": "thankful"}
+    assert graph.attach_oov(["😡", "惋惜", "伤心", "gratitude"], min_similarity=0.3) == {"gratitude": "thankful"}  # 伤心 -> compassion, 0.43
 
 
 def test_words_the_model_cannot_read_join_no_cluster_even_at_a_threshold_of_zero(make_graph):
@@ -608,8 +608,18 @@ def test_words_the_model_cannot_read_join_no_cluster_even_at_a_threshold_of_zero
     assert graph.cluster("😡") not in {graph.cluster(w) for w in ["happy", "sad", "😀", "惋惜"]}
 
 
-def test_only_words_that_are_all_unknown_tokens_are_unreadable(cache):
-    assert cache.unreadable(["快乐", "😀", "我很开心", "don’t care", "happy", ""]) == [True, True, False, False, False, False]
+def test_a_word_without_an_english_letter_is_unreadable_when_any_of_its_tokens_is_unknown(cache):
+    # 快乐 and 😀: only unknown tokens; 伤心: [UNK] 心; 我很开心: 我 [UNK] [UNK] 心; 心 alone is a known token
+    assert cache.unreadable(["快乐", "😀", "伤心", "我很开心", "心"]) == [True, True, True, True, False]
+
+
+def test_a_word_with_an_english_letter_is_readable_beside_an_unknown_token(cache):
+    assert cache.unreadable(["sad 😢", "don’t care", "happy", ""]) == [False, False, False, False]
+
+
+def test_sad_and_happy_that_the_model_reads_alike_as_unknown_and_heart_are_not_joined(make_graph):
+    graph = make_graph(["伤心", "开心", "sad", "happy"], include_vocabulary=False)  # 伤心 and 开心 embed at cosine 1.0
+    assert {"伤心"} in graph.clusters_ and {"开心"} in graph.clusters_
 
 
 def test_none_and_blank_words_make_no_node(make_graph):
