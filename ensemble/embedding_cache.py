@@ -186,9 +186,8 @@ class EmbeddingCache:
         similarities mean nothing. A word with an ASCII letter or digit has an English word piece that
         carries it (``sad 😢`` embeds at cosine 0.82 to ``sad``), so only the others are tokenised, with
         the model folder's ``tokenizer.json`` (fast, without loading the model) or the model's own
-        tokenizer; a model without one, or one that never says unknown, reads everything. In the 37
-        stored outputs this makes 15 Chinese words unreadable, 4 of them (``伤心``, ``开心``, ``平静``,
-        ``无奈``) read half as unknown; no word with an ASCII letter and no wheel label has an unknown token.
+        tokenizer; a model without one, or one that never says unknown, reads everything (the counts in the
+        stored outputs: docs/embedding-graph.md).
         """
         texts = _texts(words)
         suspects = [t for t in dict.fromkeys(texts) if t.strip() and not any(c.isascii() and c.isalnum() for c in t)]
