@@ -10,9 +10,9 @@ from judges.clip import repeated_names, shown_name_like
 from judges.errors import InputError, listed
 from judges.label_text import parse_labels
 from judges.outputs import read_label_csv
-from judges.text_files import read_text_file, user_path
+from judges.text_files import listed_lines, read_text_file, user_path
 
-__all__ = ["read_labels", "read_split", "check_names", "check_one_name_a_line"]
+__all__ = ["read_labels", "read_split", "name_header_columns", "check_names", "check_one_name_a_line"]
 
 
 def read_labels(path: str | Path, parse: Callable[[object], list[str]] = parse_labels) -> dict[str, list[str]]:
@@ -29,17 +29,12 @@ def read_split(path: str | Path) -> list[str]:
     predictions CSV given instead (a header whose first column is ``name``, as :func:`read_labels` reads it) is refused,
     and so is a first line ``name`` alone (the header pandas writes above a names column)."""
     path = user_path(path)
-    text = read_text_file(path, "split file")
-    names = []
-    first = 0  # the line of the first name
-    for number, line in enumerate(text.splitlines(), start=1):
-        line = line.strip().lstrip("\ufeff")  # a byte order mark inside: files joined by cat, one saved by Notepad
-        if line and not line.startswith("#"):
-            first = first or number
-            names.append(line)
-    if not names:
+    entries = listed_lines(read_text_file(path, "split file"))
+    if not entries:
         raise InputError(f"{path}: the split file lists no names")
-    columns = _name_header_columns(names[0])
+    first = entries[0][0]  # the line of the first name
+    names = [name for _, name in entries]
+    columns = name_header_columns(names[0])
     if columns > 1:  # a labels or predictions CSV; names may hold commas
         raise InputError(f"{path}: a CSV (first line {names[0][:60]!r}), not a split file; give a file of clip names, "
                          "one per line (e.g. ovmerd/splits/dev.txt)")
@@ -53,7 +48,7 @@ def read_split(path: str | Path) -> list[str]:
     return names
 
 
-def _name_header_columns(line: str) -> int:
+def name_header_columns(line: str) -> int:
     """How many columns a split file's first line names when it is a CSV header whose first column is ``name``, as
     :func:`read_labels` reads it (case, spaces around it and quotes aside: ``Name,OpenSet``, ``"name","openset"``, or
     ``name`` alone, as pandas writes the names column of a labels table; no clip is named so), else 0. A clip name may

@@ -2,6 +2,7 @@
 
     cojudge predict --demo                                  # the bundled demo clip, CPU judges
     cojudge predict a.mp4 b.mp4 --format csv --out pred.csv
+    find video -name '*.mp4' | cojudge predict --videos-from - --cache verdicts.sqlite --format csv --out pred.csv
     cojudge predict talk.mp4 --subtitle talk.srt --config judges.toml --calibration calibration.json
     cojudge predict --config replay.toml --calibration cal.json --names test.txt   # replayed judges
 
@@ -33,7 +34,7 @@ from judges.clip import NOT_MEDIA_SUFFIXES, Clip, built_clips, refuse_a_web_addr
 from judges.errors import InputError, listed
 from judges.install_hints import install_hint
 from judges.subtitles import SUBTITLE_SUFFIXES, read_subtitle_file, sidecar_subtitle_paths, subtitle_tags, untagged_stem
-from judges.text_files import user_path
+from judges.text_files import decoded_text, listed_lines, read_text_file, user_path
 from judges.user_warnings import warn_user
 from judges.verdict import Verdict
 
@@ -42,7 +43,8 @@ if TYPE_CHECKING:  # imported where used: only a --calibration needs the fitted 
 
 __all__ = ["add_arguments", "run"]
 
-NO_INPUT_HINT = "give one or more videos (or --names for replayed judges), or try the bundled demo clip: cojudge predict --demo"
+NO_INPUT_HINT = ("give one or more videos (or --videos-from FILE, or --names for replayed judges), or try the bundled demo clip: "
+                 "cojudge predict --demo")
 RAY_INSTALL_HINT = install_hint("ray")
 RAW_WIDTH = 130  # a judge's raw text is cut to this many characters in the table
 
@@ -54,6 +56,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                         "else its one language-tagged subtitle, clip.en.srt, clip.en-orig.vtt, clip.en.sdh.srt (tags in any case), the one flagged default "
                         "if several, never a forced one, clip.en.forced.srt); "
                         "a bare name without a file is a sample name for replayed judges")
+    p.add_argument("--videos-from", metavar="FILE",
+                   help="file of video paths, one per line, relative to the current folder as VIDEO arguments are (blank lines and "
+                        "# comments skipped; - reads standard input: find video -name '*.mp4' | cojudge predict --videos-from -), "
+                        "for more videos than a command line holds; judged with the VIDEO arguments, if any, by the same rules")
     p.add_argument("--demo", action="store_true", help="make the bundled demo clip (a smiling face saying something happy) in the cache folder and judge it")
     p.add_argument("--names", metavar="SPLIT", help="file of sample names, one per line, for judges that answer by sample name (type = \"replay\", or "
                    "\"lexical\" with stored descriptions)")
@@ -79,13 +85,16 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 # -- what to judge ---------------------------------------------------------------------
 def collect_clips(args: argparse.Namespace) -> list[Clip]:
-    """The clips named on the command line: videos, the demo clip, sample names."""
-    beside = _subtitles_beside_given_videos(args.videos)
+    """The clips named on the command line: videos (given, and listed in ``--videos-from``'s file), the demo clip, sample names."""
+    listed = _listed_videos(args.videos_from) if getattr(args, "videos_from", None) else []
+    paths_only = set(listed).difference(args.videos)  # a listed entry is a video's path, never a sample name
+    videos = [*args.videos, *listed]  # one collection: subtitles beside, strays, errors and repeated names as for arguments
+    beside = _subtitles_beside_given_videos(videos)
     given = "" if args.subtitle else None  # --subtitle's text replaces it below: the files beside the video are not read
-    strays = _strays(args.videos, beside)
+    strays = _strays(videos, beside)
     config = user_path(args.config) if getattr(args, "config", None) else None  # the default judges take videos
-    items = built_clips([item for item in args.videos if item not in beside and item not in strays],
-                        lambda item: _clip(item, given, config))  # every bad one named in one error
+    items = built_clips([item for item in videos if item not in beside and item not in strays],
+                        lambda item: _clip(item, given, config, item in paths_only))  # every bad one named in one error
     if args.demo:
         from judges.demo_clip import make_demo_clip
 
@@ -106,6 +115,36 @@ def collect_clips(args: argparse.Namespace) -> list[Clip]:
                              "give one video, or put each video's subtitle beside it (clip.mp4 -> clip.srt, clip.vtt, clip.ass or clip.txt)")
         items = [Clip(videos[0].name, videos[0].video, _read_subtitle(user_path(args.subtitle)))]
     return items
+
+
+def _listed_videos(source: str) -> list[str]:
+    """The video paths ``--videos-from`` lists, one per line (:func:`~judges.text_files.listed_lines`), read from the file
+    ``source`` or, for ``-``, standard input; a one-line error for a list with none, a CSV (a labels or predictions file:
+    its first line a header starting ``name``) or a split of sample names (no entry a path or a file: ``--names`` takes those)."""
+    where = f"--videos-from {source}"
+    if source == "-":
+        if sys.stdin is None or sys.stdin.isatty():  # read, it would wait for typing
+            raise InputError(f"{where}: standard input is a terminal, not a list; pipe the list in (find video -name '*.mp4' | "
+                             "cojudge predict --videos-from -) or give the list file's path")
+        entries = listed_lines(decoded_text(sys.stdin.buffer.read(), where, "list of videos"))
+    else:
+        entries = listed_lines(read_text_file(source, "list of videos"))
+        where = f"--videos-from {user_path(source)}"
+    if not entries:
+        raise InputError(f"{where}: lists no videos (it is empty, or blank lines and # comments only); list the videos' paths, "
+                         "one per line (find video -name '*.mp4' > videos.txt)")
+    from calibration.labels import name_header_columns
+
+    number, first = entries[0]
+    if name_header_columns(first):
+        raise InputError(f"{where}:{number}: a CSV (first line {first[:60]!r}), not a list of videos; list the videos' paths, one "
+                         "per line (find video -name '*.mp4' > videos.txt)")
+    paths = [entry for _, entry in entries]
+    if not any(Path(entry).suffix or "/" in entry or "\\" in entry or os.path.lexists(entry) for entry in paths):
+        names = f"--names {source}" if source != "-" else "a file given as --names FILE"
+        raise InputError(f"{where}: lists sample names ({listed(paths, 2)}), not video files; give sample names in {names}, "
+                         "for judges that answer by name (type = \"replay\")")
+    return paths
 
 
 #: A still picture's suffixes: one named as a video given beside it (clip.jpg by clip.mp4: yt-dlp's --write-thumbnail, a media
@@ -177,17 +216,18 @@ def _resolved_stem(item: str) -> Path:
     return (Path(os.path.realpath(path.parent)) / path.name).with_suffix("")
 
 
-def _clip(item: str, subtitle: str | None = None, config: Path | None = None) -> Clip:
+def _clip(item: str, subtitle: str | None = None, config: Path | None = None, path_only: bool = False) -> Clip:
     """A video file (with ``subtitle``, else the one beside it); a folder, a pipe or a pattern no file matched is an error; else, if it
-    cannot be a path (no suffix, no folder), a sample name for replayed judges. A path that is no file, given to the replay judges of
-    ``config`` only, is an error saying they take sample names, and which (:func:`judges.replay.sample_name_instead`)."""
+    cannot be a path (no suffix, no folder) and is not ``path_only`` (listed in ``--videos-from``), a sample name for replayed
+    judges. A path that is no file, given to the replay judges of ``config`` only, is an error saying they take sample names, and
+    which (:func:`judges.replay.sample_name_instead`)."""
     refuse_a_web_address(item)
     path = user_path(item) if Path(item).suffix or "/" in item else Path(item)  # a name ('~x') is no path to expand
     if path.exists() or path.is_symlink():  # a folder, a pipe (<(...)) or a broken link: Clip.from_path says which
         return Clip.from_path(path, subtitle)
     if "*" in item or "?" in item:  # a shell gives a pattern that matches no file as it is
         raise InputError(f"{item}: no file matches this pattern; check the folder, and the case of the names (*.mp4 does not match CLIP.MP4)")
-    if path.suffix or "/" in item or "\\" in item:
+    if path.suffix or "/" in item or "\\" in item or path_only:
         if config is not None and _replays_only(config):
             from judges.replay import sample_name_instead
 
@@ -316,7 +356,9 @@ def _inputs(args: argparse.Namespace, clips: Sequence[Clip]) -> dict[str, Path |
             sides = sidecar_subtitle_paths(c.video)  # several languages when --subtitle chose one
             inputs.update({f"the subtitle of {c.name}" + (f" ({side.name})" if len(sides) > 1 else ""): side for side in sides})
     config = _config_path(args)
-    inputs.update({"--config": config, "--calibration": args.calibration, "--names": args.names, "--subtitle": args.subtitle})
+    listed = args.videos_from if getattr(args, "videos_from", None) != "-" else None
+    inputs.update({"--config": config, "--calibration": args.calibration, "--names": args.names, "--subtitle": args.subtitle,
+                   "--videos-from": listed})
     judged = config_input_files(config) if config.is_file() else {}  # a pipe (<(...)) gives its text once: to the run
     calibrated = calibration_input_files(args.calibration) if args.calibration else {}
     return {**inputs, **judged, **wheel_input_files(), **calibrated}

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from judges.errors import InputError
 
-__all__ = ["read_text_file", "check_input_file", "path_text", "user_path", "check_no_zero_bytes", "ZIP_START", "check_not_lfs_pointer",
+__all__ = ["read_text_file", "decoded_text", "listed_lines", "check_input_file", "path_text", "user_path", "check_no_zero_bytes", "ZIP_START", "check_not_lfs_pointer",
            "LFS_POINTER_MAX_BYTES", "not_utf8", "file_head"]
 
 #: How a zip archive (a .npz, an Excel .xlsx) starts: the readers of text files refuse it by these bytes.
@@ -84,7 +84,12 @@ def read_text_file(path: str | Path, what: str) -> str:
     judges.errors.InputError: no-such-split.txt: no such split file
     """
     path = check_input_file(path, what)
-    data = path.read_bytes()  # once: it may be a pipe
+    return decoded_text(path.read_bytes(), path, what)  # read once: it may be a pipe
+
+
+def decoded_text(data: bytes, path: str | os.PathLike[str], what: str) -> str:
+    """``data``, the bytes of a ``what`` read from ``path`` (a file, a pipe, ``-`` for standard input), as UTF-8 text, else
+    a one-line error naming it, what it is instead (a Git LFS pointer, a zip archive, UTF-16) and the fix."""
     check_not_lfs_pointer(path, data)
     if data.startswith(ZIP_START):  # 'not UTF-8 text; save it as UTF-8' sent the user to re-save a judge's .npz given as --names
         raise InputError(f"{path}: a zip archive (a .npz, an Excel .xlsx?), not a {what}; give the {what}'s path")
@@ -94,6 +99,22 @@ def read_text_file(path: str | Path, what: str) -> str:
         raise InputError(f"{path}: {not_utf8(data)}; save the {what} as UTF-8") from None
     check_no_zero_bytes(path, text, what)
     return text
+
+
+def listed_lines(text: str) -> list[tuple[int, str]]:
+    """The entries of a file of one entry a line (a split's names, a list of videos): each with its line number, spaces
+    around it and a byte order mark inside (files joined by ``cat``, one saved by Notepad) stripped, blank lines and
+    ``#`` comments skipped; Windows line ends are line ends.
+
+    >>> listed_lines("# dev clips\\r\\nsample_1\\r\\n\\r\\n  sample_2 \\r\\n")
+    [(2, 'sample_1'), (4, 'sample_2')]
+    """
+    entries = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.strip().lstrip("\ufeff")
+        if line and not line.startswith("#"):
+            entries.append((number, line))
+    return entries
 
 
 def check_no_zero_bytes(path: str | os.PathLike[str], text: str, what: str, first_line: int = 1) -> None:

@@ -495,13 +495,13 @@ def test_a_folder_given_as_a_video_is_a_one_line_error_naming_the_folder(capsys,
         assert "is a folder" in one_line_error(capsys, item)
 
 
-def collected(videos: list[str], subtitle: str | None = None) -> list[Clip]:
-    """The clips `cojudge predict VIDEOS [--subtitle SUBTITLE]` collects, before any judge runs."""
+def collected(videos: list[str], subtitle: str | None = None, videos_from: str | None = None) -> list[Clip]:
+    """The clips `cojudge predict VIDEOS [--subtitle SUBTITLE] [--videos-from FILE]` collects, before any judge runs."""
     import argparse
 
     from ensemble.predict_command import collect_clips
 
-    return collect_clips(argparse.Namespace(videos=videos, demo=False, names=None, subtitle=subtitle))
+    return collect_clips(argparse.Namespace(videos=videos, demo=False, names=None, subtitle=subtitle, videos_from=videos_from))
 
 
 def test_a_subtitle_given_beside_its_video_as_a_folders_listing_gives_it_is_read_with_the_video_not_judged(tmp_path, monkeypatch):
@@ -772,6 +772,130 @@ def test_a_git_lfs_pointer_given_as_a_video_is_a_one_line_error_before_any_judge
     (tmp_path / "clip.mp4").write_text("version https://git-lfs.github.com/spec/v1\noid sha256:0\nsize 51441\n", encoding="utf-8")
     assert one_line_error(capsys, tmp_path / "clip.mp4").startswith(
         f"cojudge predict: error: {tmp_path / 'clip.mp4'}: a Git LFS pointer, not the file itself (cloned without git-lfs?)")
+
+
+# -- more videos than a command line holds: --videos-from ------------------------------------
+def seen(clips: list[Clip]) -> list[tuple[str, str | None, str | None]]:
+    return [(c.name, str(c.video) if c.video else None, c.subtitle) for c in clips]
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch):
+    """The current folder, holding clips/a.mp4 (with clips/a.srt beside it) and clips/b.mp4."""
+    (tmp_path / "clips").mkdir()
+    for name in ("a", "b"):
+        make_clip(tmp_path / "clips" / f"{name}.mp4", seconds=0.2, width=32, height=32, with_audio=False)
+    (tmp_path / "clips" / "a.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\nI am so happy\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_videos_listed_in_a_file_are_the_clips_the_same_paths_given_as_arguments_are(folder):
+    listing = ["clips/a.mp4", "clips/a.srt", "clips/b.mp4"]  # paths relative to the current folder, a subtitle beside its video
+    (folder / "videos.txt").write_text("\n".join(listing) + "\n", encoding="utf-8")
+    assert seen(collected([], videos_from="videos.txt")) == seen(collected(listing)) == [
+        ("a", "clips/a.mp4", "I am so happy"), ("b", "clips/b.mp4", None)]
+
+
+def test_a_video_list_skips_blank_lines_and_comments_and_reads_windows_line_ends(folder):
+    (folder / "videos.txt").write_bytes(b"\xef\xbb\xbf# the dev clips\r\n\r\nclips/a.mp4\r\n  clips/b.mp4  \r\n")
+    assert [c.name for c in collected([], videos_from="videos.txt")] == ["a", "b"]
+
+
+def test_a_dash_reads_the_video_list_from_standard_input(folder, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"clips/b.mp4\nclips/a.mp4\n")))  # find video -name '*.mp4' |
+    assert [c.name for c in collected([], videos_from="-")] == ["b", "a"]
+
+
+def test_a_dash_with_standard_input_on_a_terminal_is_a_one_line_error_not_a_wait(capsys, folder, monkeypatch):
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stdin", Terminal())
+    assert one_line_error(capsys, "--videos-from", "-") == (
+        "cojudge predict: error: --videos-from -: standard input is a terminal, not a list; pipe the list in "
+        "(find video -name '*.mp4' | cojudge predict --videos-from -) or give the list file's path\n")
+
+
+def test_videos_given_as_arguments_and_listed_are_judged_together_arguments_first(folder):
+    (folder / "videos.txt").write_text("clips/a.mp4\n", encoding="utf-8")
+    assert [c.name for c in collected(["clips/b.mp4"], videos_from="videos.txt")] == ["b", "a"]
+
+
+def test_a_video_both_given_and_listed_is_refused_as_a_repeated_name_before_any_judge_runs(capsys, folder, replay_config):
+    (folder / "videos.txt").write_text("clips/a.mp4\nclips/b.mp4\n", encoding="utf-8")
+    assert one_line_error(capsys, "clips/a.mp4", "--videos-from", "videos.txt", "--config", replay_config) == (
+        "cojudge predict: error: clip names must be unique; repeated: a (clips/a.mp4, clips/a.mp4); rename or drop the duplicates\n")
+
+
+def test_a_stray_file_in_a_video_list_is_warned_about_and_left_out(folder):
+    (folder / "clips" / "labels.csv").write_text("name,openset\na,happy\n", encoding="utf-8")
+    (folder / "videos.txt").write_text("clips/a.mp4\nclips/labels.csv\n", encoding="utf-8")
+    with pytest.warns(UserWarning, match=r"^clips/labels\.csv: not a video \(a \.csv file\), so it is left out, not judged$"):
+        assert [c.name for c in collected([], videos_from="videos.txt")] == ["a"]
+
+
+def test_every_listed_path_that_is_no_file_is_named_in_one_error_a_bare_name_too_not_read_as_a_sample_name(folder):
+    (folder / "videos.txt").write_text("clips/a.mp4\nclips/gone.mp4\nsample_3\n", encoding="utf-8")
+    with pytest.raises(InputError) as refused:
+        collected([], videos_from="videos.txt")
+    assert str(refused.value) == ("2 of 3 clips cannot be used (nothing was judged); fix them all, then run again: "
+                                  "clips/gone.mp4: no such video file; check the path | sample_3: no such video file; check the path")
+
+
+def test_a_subtitle_option_is_read_for_the_one_listed_video(folder):
+    (folder / "chosen.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\nI am so sad\n", encoding="utf-8")
+    (folder / "videos.txt").write_text("clips/a.mp4\n", encoding="utf-8")
+    assert seen(collected([], subtitle="chosen.srt", videos_from="videos.txt")) == [("a", "clips/a.mp4", "I am so sad")]
+
+
+def test_a_subtitle_option_with_two_listed_videos_is_refused_as_for_two_given(folder):
+    (folder / "chosen.srt").write_text("hello", encoding="utf-8")
+    (folder / "videos.txt").write_text("clips/a.mp4\nclips/b.mp4\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"^--subtitle chosen\.srt is for a single video, but 2 clip\(s\) were given"):
+        collected([], subtitle="chosen.srt", videos_from="videos.txt")
+
+
+def test_a_labels_csv_given_as_the_video_list_is_a_one_line_error(capsys, folder):
+    (folder / "labels.csv").write_text("name,openset\nsample_1,happy\n", encoding="utf-8")
+    assert one_line_error(capsys, "--videos-from", "labels.csv") == (
+        "cojudge predict: error: --videos-from labels.csv:1: a CSV (first line 'name,openset'), not a list of videos; list the "
+        "videos' paths, one per line (find video -name '*.mp4' > videos.txt)\n")
+
+
+def test_a_split_of_sample_names_given_as_the_video_list_is_sent_to_names(capsys, folder):
+    (folder / "dev.txt").write_text("sample_1\nsample_2\nsample_3\n", encoding="utf-8")
+    assert one_line_error(capsys, "--videos-from", "dev.txt") == (
+        "cojudge predict: error: --videos-from dev.txt: lists sample names (sample_1, sample_2 and 1 more), not video files; "
+        "give sample names in --names dev.txt, for judges that answer by name (type = \"replay\")\n")
+
+
+@pytest.mark.parametrize("content", [b"", b"# nothing yet\n\n"], ids=["empty", "comments-only"])
+def test_a_video_list_with_no_video_is_a_one_line_error(capsys, folder, content):
+    (folder / "videos.txt").write_bytes(content)
+    assert one_line_error(capsys, "--videos-from", "videos.txt").startswith(
+        "cojudge predict: error: --videos-from videos.txt: lists no videos (it is empty, or blank lines and # comments only)")
+
+
+def test_a_video_list_in_utf16_is_a_one_line_error_saying_so(capsys, folder):
+    (folder / "videos.txt").write_text("clips/a.mp4\n", encoding="utf-16")  # PowerShell's >
+    assert one_line_error(capsys, "--videos-from", "videos.txt") == (
+        "cojudge predict: error: videos.txt: not UTF-8 text but UTF-16 (its byte-order mark says so: Windows PowerShell's > "
+        "writes it); save the list of videos as UTF-8\n")
+
+
+def test_predict_refuses_to_write_over_the_video_list(capsys, folder, replay_config):
+    (folder / "videos.txt").write_text("clips/a.mp4\n", encoding="utf-8")
+    assert "is the same file as --videos-from" in one_line_error(capsys, "--videos-from", "videos.txt", "--config", replay_config,
+                                                                  "--out", "videos.txt")
+    assert (folder / "videos.txt").read_text(encoding="utf-8") == "clips/a.mp4\n"
+
+
+def test_listed_videos_are_judged_by_the_default_judges_into_the_out_file(capsys, folder):
+    (folder / "videos.txt").write_text("clips/a.mp4\nclips/b.mp4\n", encoding="utf-8")
+    code, _, _ = cojudge(capsys, "--videos-from", "videos.txt", "--format", "csv", "--out", "pred.csv", "--quiet")
+    assert code == 0 and [row["name"] for row in csv.DictReader((folder / "pred.csv").open(encoding="utf-8"))] == ["a", "b"]
 
 
 def test_a_given_subtitle_is_read_instead_of_those_beside_the_video_which_are_not_read(tmp_path):
