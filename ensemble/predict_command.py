@@ -34,7 +34,7 @@ from judges.clip import NOT_MEDIA_SUFFIXES, Clip, built_clips, refuse_a_web_addr
 from judges.errors import InputError, listed
 from judges.install_hints import install_hint
 from judges.subtitles import SUBTITLE_SUFFIXES, read_subtitle_file, sidecar_subtitle_paths, subtitle_tags, untagged_stem
-from judges.text_files import decoded_text, listed_lines, read_text_file, user_path
+from judges.text_files import check_input_file, decoded_text, listed_lines, user_path
 from judges.user_warnings import warn_user
 from judges.verdict import Verdict
 
@@ -120,16 +120,21 @@ def collect_clips(args: argparse.Namespace) -> list[Clip]:
 def _listed_videos(source: str) -> list[str]:
     """The video paths ``--videos-from`` lists, one per line (:func:`~judges.text_files.listed_lines`), read from the file
     ``source`` or, for ``-``, standard input; a one-line error for a list with none, a CSV (a labels or predictions file:
-    its first line a header starting ``name``) or a split of sample names (no entry a path or a file: ``--names`` takes those)."""
+    its first line a header starting ``name``) or a split of sample names (no entry a path or a file: ``--names`` takes those).
+    A name that is not UTF-8, as ``find`` writes its bytes, is kept as an argument's is (:func:`~judges.text_files.decoded_text`)."""
     where = f"--videos-from {source}"
     if source == "-":
         if sys.stdin is None or sys.stdin.isatty():  # read, it would wait for typing
             raise InputError(f"{where}: standard input is a terminal, not a list; pipe the list in (find video -name '*.mp4' | "
                              "cojudge predict --videos-from -) or give the list file's path")
-        entries = listed_lines(decoded_text(sys.stdin.buffer.read(), where, "list of videos"))
+        data = sys.stdin.buffer.read()
     else:
-        entries = listed_lines(read_text_file(source, "list of videos"))
-        where = f"--videos-from {user_path(source)}"
+        try:
+            path = check_input_file(source, "list of videos")
+        except InputError as exc:  # missing, a folder: named by its option, as the list's other errors are
+            raise InputError(f"--videos-from {exc}") from None
+        data, where = path.read_bytes(), f"--videos-from {path}"  # read once: it may be a pipe
+    entries = listed_lines(decoded_text(data, where, "list of videos", file_names=True))
     if not entries:
         raise InputError(f"{where}: lists no videos (it is empty, or blank lines and # comments only); list the videos' paths, "
                          "one per line (find video -name '*.mp4' > videos.txt)")

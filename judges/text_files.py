@@ -87,16 +87,21 @@ def read_text_file(path: str | Path, what: str) -> str:
     return decoded_text(path.read_bytes(), path, what)  # read once: it may be a pipe
 
 
-def decoded_text(data: bytes, path: str | os.PathLike[str], what: str) -> str:
-    """``data``, the bytes of a ``what`` read from ``path`` (a file, a pipe, ``-`` for standard input), as UTF-8 text, else
-    a one-line error naming it, what it is instead (a Git LFS pointer, a zip archive, UTF-16) and the fix."""
+def decoded_text(data: bytes, path: str | os.PathLike[str], what: str, file_names: bool = False) -> str:
+    """``data``, the bytes of a ``what`` read from ``path`` (a file, a pipe, standard input: what names it), as UTF-8 text,
+    else a one-line error naming it, what it is instead (a Git LFS pointer, a zip archive, UTF-16) and the fix.
+
+    With ``file_names`` (a list of paths, as ``find`` writes it) bytes that are not UTF-8 are kept as Python keeps them in a
+    file name given as an argument (:func:`os.fsdecode`): a file whose name is not UTF-8 (a zip made on Windows) is listed so."""
     check_not_lfs_pointer(path, data)
     if data.startswith(ZIP_START):  # 'not UTF-8 text; save it as UTF-8' sent the user to re-save a judge's .npz given as --names
         raise InputError(f"{path}: a zip archive (a .npz, an Excel .xlsx?), not a {what}; give the {what}'s path")
     try:
         text = data.decode("utf-8-sig")  # a byte order mark (Notepad) is no part of the text
     except UnicodeDecodeError:
-        raise InputError(f"{path}: {not_utf8(data)}; save the {what} as UTF-8") from None
+        if not file_names or data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # UTF-16 is no list of file names
+            raise InputError(f"{path}: {not_utf8(data)}; save the {what} as UTF-8") from None
+        text = os.fsdecode(data.removeprefix(codecs.BOM_UTF8))
     check_no_zero_bytes(path, text, what)
     return text
 

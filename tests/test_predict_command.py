@@ -881,8 +881,20 @@ def test_a_video_list_with_no_video_is_a_one_line_error(capsys, folder, content)
 def test_a_video_list_in_utf16_is_a_one_line_error_saying_so(capsys, folder):
     (folder / "videos.txt").write_text("clips/a.mp4\n", encoding="utf-16")  # PowerShell's >
     assert one_line_error(capsys, "--videos-from", "videos.txt") == (
-        "cojudge predict: error: videos.txt: not UTF-8 text but UTF-16 (its byte-order mark says so: Windows PowerShell's > "
+        "cojudge predict: error: --videos-from videos.txt: not UTF-8 text but UTF-16 (its byte-order mark says so: Windows PowerShell's > "
         "writes it); save the list of videos as UTF-8\n")
+
+
+def test_a_missing_video_list_is_a_one_line_error_naming_its_option(capsys, folder):
+    assert one_line_error(capsys, "--videos-from", "videos.txt") == "cojudge predict: error: --videos-from videos.txt: no such list of videos\n"
+
+
+def test_a_listed_file_name_that_is_not_utf8_is_read_as_the_shell_gives_it_as_an_argument(folder):
+    # `find` writes a name's bytes: a list holding one (a zip made on Windows) was refused as 'not UTF-8 text; save it as UTF-8'
+    name = os.fsdecode(b"\xe9motion.mp4")
+    shutil.copy(folder / "clips" / "b.mp4", folder / "clips" / name)
+    (folder / "videos.txt").write_bytes(b"clips/a.mp4\nclips/\xe9motion.mp4\n")
+    assert seen(collected([], videos_from="videos.txt")) == seen(collected(["clips/a.mp4", f"clips/{name}"]))
 
 
 def test_predict_refuses_to_write_over_the_video_list(capsys, folder, replay_config):
