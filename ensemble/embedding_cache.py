@@ -25,6 +25,7 @@ import numpy as np
 from judges.cache_folder import CACHE_ENV_VAR, cache_folder
 from judges.checkpoint_revision import checkpoint_revision, file_revision
 from judges.errors import InputError, raised_text
+from judges.text_files import user_path
 
 __all__ = ["EmbeddingCache", "CACHE_ENV_VAR", "model_id_for", "default_model"]
 
@@ -312,7 +313,7 @@ class EmbeddingCache:
     def _resolve_dir(cache_dir: str | Path | None) -> tuple[Path, str]:
         """The cache folder, created, and the setting that names it (``cache_dir`` or ``$MEROV_CACHE``), for errors."""
         if cache_dir is not None:
-            where, how = Path(cache_dir).expanduser(), "cache_dir"
+            where, how = user_path(cache_dir), "cache_dir"  # '~nosuchuser/x': a one-line error, not pathlib's RuntimeError
         else:  # $MEROV_CACHE itself, else the embeddings folder in the package's cache folder (the demo clip's)
             where = cache_folder() if os.environ.get(CACHE_ENV_VAR) else cache_folder() / "embeddings"
             how = f"${CACHE_ENV_VAR}"

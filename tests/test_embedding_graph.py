@@ -126,6 +126,11 @@ def test_without_home_or_a_cache_setting_the_cache_folder_is_a_one_line_error_na
         make()
 
 
+def test_a_cache_dir_under_an_unknown_users_home_is_a_one_line_error_naming_it():
+    with pytest.raises(InputError, match=r"^~nosuchuser/cache: ~nosuchuser is no user's home folder here; write the path in full$"):
+        EmbeddingCache(OnesModel(), cache_dir="~nosuchuser/cache", model_id="ones")
+
+
 def test_a_cache_setting_naming_the_cache_file_not_its_folder_is_a_one_line_error_saying_so(tmp_path, monkeypatch):
     EmbeddingCache(OnesModel(), cache_dir=tmp_path, model_id="ones").embed(["calm"])
     monkeypatch.setenv("MEROV_CACHE", str(tmp_path / "embeddings.sqlite"))
