@@ -15,11 +15,14 @@ def cache_folder() -> Path:
     """``$MEROV_CACHE``, else ``$XDG_CACHE_HOME/merov-cojudge``, else ``~/.cache/merov-cojudge`` (not created).
 
     With no ``$HOME`` and a user id the password file lacks (a container's ``--user``), a one-line :class:`InputError`
-    saying to set ``$MEROV_CACHE``, not pathlib's "Could not determine home directory".
+    saying to set ``$MEROV_CACHE``, not pathlib's "Could not determine home directory"; so is a ``~user`` of no user here.
     """
     where = Path(os.environ.get(CACHE_ENV_VAR) or Path(os.environ.get("XDG_CACHE_HOME") or "~/.cache") / "merov-cojudge")
     try:
         return where.expanduser()
     except RuntimeError:
+        if where.parts[0] != "~":  # '~nosuchuser/x': no such user, whatever $HOME says
+            raise InputError(f"{where}: {where.parts[0]} is no user's home folder here; point ${CACHE_ENV_VAR} to a writable "
+                             "folder, written in full") from None
         raise InputError(f"{where}: cannot tell where the cache goes: $HOME is unset and this user has no home folder; "
                          f"point ${CACHE_ENV_VAR} to a writable folder") from None

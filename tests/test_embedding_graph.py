@@ -131,6 +131,15 @@ def test_a_cache_dir_under_an_unknown_users_home_is_a_one_line_error_naming_it()
         EmbeddingCache(OnesModel(), cache_dir="~nosuchuser/cache", model_id="ones")
 
 
+@pytest.mark.parametrize("make", [lambda: EmbeddingCache(OnesModel(), model_id="ones"), lambda: make_demo_clip()],
+                         ids=["embedding cache", "demo clip"])
+def test_a_cache_setting_under_an_unknown_users_home_is_a_one_line_error_naming_that_home(monkeypatch, make):
+    monkeypatch.setenv("MEROV_CACHE", "~nosuchuser/cache")  # $HOME is set: it is not what is missing
+    with pytest.raises(InputError, match=r"^~nosuchuser/cache: ~nosuchuser is no user's home folder here; point \$MEROV_CACHE to a "
+                                         r"writable folder, written in full$"):
+        make()
+
+
 def test_a_cache_setting_naming_the_cache_file_not_its_folder_is_a_one_line_error_saying_so(tmp_path, monkeypatch):
     EmbeddingCache(OnesModel(), cache_dir=tmp_path, model_id="ones").embed(["calm"])
     monkeypatch.setenv("MEROV_CACHE", str(tmp_path / "embeddings.sqlite"))
