@@ -102,6 +102,9 @@ def decoded_text(data: bytes, path: str | os.PathLike[str], what: str, file_name
         if not file_names or data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # UTF-16 is no list of file names
             raise InputError(f"{path}: {not_utf8(data)}; save the {what} as UTF-8") from None
         text = os.fsdecode(data.removeprefix(codecs.BOM_UTF8))
+        if "\x00" in text:  # no file name holds one: a video given as the list (or UTF-16 of names that are not ASCII)
+            raise InputError(f"{path}: binary data (a video?) or UTF-16 without its byte-order mark, not a {what}: it holds zero "
+                             "bytes, which no file name does; give a UTF-8 text file of paths, one per line (find video -name '*.mp4' > videos.txt)")
     check_no_zero_bytes(path, text, what)
     return text
 

@@ -885,6 +885,15 @@ def test_a_video_list_in_utf16_is_a_one_line_error_saying_so(capsys, folder):
         "writes it); save the list of videos as UTF-8\n")
 
 
+def test_a_video_given_as_the_video_list_is_a_one_line_error_saying_so(capsys, folder):
+    # it was 'not UTF-8 text (it holds zero bytes: UTF-16 without its byte-order mark, or a damaged file?); save the list of
+    # videos as UTF-8', a fix for a text file
+    assert one_line_error(capsys, "--videos-from", "clips/a.mp4") == (
+        "cojudge predict: error: --videos-from clips/a.mp4: binary data (a video?) or UTF-16 without its byte-order mark, not a list "
+        "of videos: it holds zero bytes, which no file name does; give a UTF-8 text file of paths, one per line "
+        "(find video -name '*.mp4' > videos.txt)\n")
+
+
 def test_a_missing_video_list_is_a_one_line_error_naming_its_option(capsys, folder):
     assert one_line_error(capsys, "--videos-from", "videos.txt") == "cojudge predict: error: --videos-from videos.txt: no such list of videos\n"
 
