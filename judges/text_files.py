@@ -12,8 +12,8 @@ from pathlib import Path
 
 from judges.errors import InputError
 
-__all__ = ["read_text_file", "decoded_text", "listed_lines", "check_input_file", "path_text", "user_path", "check_no_zero_bytes", "ZIP_START", "check_not_lfs_pointer",
-           "LFS_POINTER_MAX_BYTES", "not_utf8", "file_head"]
+__all__ = ["read_text_file", "decoded_text", "listed_lines", "check_input_file", "path_text", "user_path", "check_no_zero_bytes",
+           "ZIP_START", "check_not_lfs_pointer", "LFS_POINTER_MAX_BYTES", "not_utf8", "file_head"]
 
 #: How a zip archive (a .npz, an Excel .xlsx) starts: the readers of text files refuse it by these bytes.
 ZIP_START = b"PK\x03\x04"
