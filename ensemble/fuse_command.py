@@ -103,13 +103,17 @@ def run(args: argparse.Namespace) -> int:
                   for name, tuned_file in other],
                  f"{len(other)} judges' files hold other answers than those they were tuned on: {listed(name for name, _ in other)}",
                  *_TUNED_ELSEWHERE)
-    names = read_split(args.names) if args.names else sorted({n for out in outputs.values() for n in out})
+    known = clip_names(outputs)  # every clip some judge's output names
     if args.names:
-        check_one_name_a_line(names, set(clip_names(outputs)), "the judges' outputs", args.names)
-    if args.names and not any(n in out for out in outputs.values() for n in names):
-        shown = shown_name_like(clip_names(outputs), names[0], " (they name clips like {!r})")  # 'sample_1' for 'sample_1.mp4'
-        raise InputError(f"--names {args.names}: none of its {len(names)} names (first: {names[0]!r}) is in any judge's output{shown}; "
-                         "give the split file of these outputs' clips, one name per line")
+        names = read_split(args.names)
+        named = set(known)
+        check_one_name_a_line(names, named, "the judges' outputs", args.names)
+        if not any(n in named for n in names):
+            shown = shown_name_like(known, names[0], " (they name clips like {!r})")  # 'sample_1' for 'sample_1.mp4'
+            raise InputError(f"--names {args.names}: none of its {len(names)} names (first: {names[0]!r}) is in any judge's output{shown}; "
+                             "give the split file of these outputs' clips, one name per line")
+    else:
+        names = sorted(known)
     # as tune warns: a judge left out of most clips, silently, may be a wrong file; many such judges make one line, not one each
     answered = {name: sum(answers.get(n) is not None for n in names) for name, answers in outputs.items()}
     silent = [name for name, count in answered.items() if not count]
