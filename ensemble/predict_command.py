@@ -89,9 +89,10 @@ def collect_clips(args: argparse.Namespace) -> list[Clip]:
     listed = _listed_videos(args.videos_from) if getattr(args, "videos_from", None) else []
     paths_only = set(listed).difference(args.videos)  # a listed entry is a video's path, never a sample name
     videos = [*args.videos, *listed]  # one collection: subtitles beside, strays, errors and repeated names as for arguments
-    beside = _subtitles_beside_given_videos(videos)
+    stems = {item: _resolved_stem(item) for item in dict.fromkeys(videos) if Path(item).suffix}  # a realpath each, once
+    beside = _subtitles_beside_given_videos(videos, stems)
     given = "" if args.subtitle else None  # --subtitle's text replaces it below: the files beside the video are not read
-    strays = _strays(videos, beside)
+    strays = _strays(videos, beside, stems)
     config = user_path(args.config) if getattr(args, "config", None) else None  # the default judges take videos
     items = built_clips([item for item in videos if item not in beside and item not in strays],
                         lambda item: _clip(item, given, config, item in paths_only))  # every bad one named in one error
@@ -159,18 +160,19 @@ _PICTURE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff", 
                      ".dng", ".cr2", ".cr3", ".nef", ".arw", ".raf", ".orf", ".rw2")
 
 
-def _strays(items: Sequence[str], beside: set[str]) -> set[str]:
+def _strays(items: Sequence[str], beside: set[str], stems: Mapping[str, Path]) -> set[str]:
     """The items that are a subtitle file of no video given (``notes.txt``, ``clip.old.srt`` in ``clips/*``), a file of a kind
     that is never media (``labels.csv``, ``README.md``: :data:`~judges.clip.NOT_MEDIA_SUFFIXES`) or a video's thumbnail (``clip.jpg``
     beside ``clip.mp4``), each warned about, to be left out, so one stray file neither stops a folder's run (a second clip of
     its video's name) nor is judged as a damaged video. None when nothing else was given (one subtitle, the same one
     twice, a folder of subtitles only): then judging would be no run at all, and the first one is the error
-    :meth:`Clip.from_path` gives (a subtitle, not a video)."""
+    :meth:`Clip.from_path` gives (a subtitle, not a video); ``stems``: :func:`_resolved_stem` of each item with a suffix."""
     not_videos = {*SUBTITLE_SUFFIXES, *NOT_MEDIA_SUFFIXES, *_PICTURE_SUFFIXES}
-    videos = {_resolved_stem(item) for item in items if _suffix(item) and _suffix(item) not in not_videos}
-    strays = [item for item in dict.fromkeys(items) if item not in beside and user_path(item).is_file()
+    videos = {stems[item] for item in items if _suffix(item) and _suffix(item) not in not_videos}
+    strays = [item for item in dict.fromkeys(items) if item not in beside
               and (_suffix(item) in SUBTITLE_SUFFIXES or _suffix(item) in NOT_MEDIA_SUFFIXES
-                   or _suffix(item) in _PICTURE_SUFFIXES and _resolved_stem(item) in videos)]
+                   or _suffix(item) in _PICTURE_SUFFIXES and stems[item] in videos)
+              and user_path(item).is_file()]  # stat only the candidates, not every video of a long list
     if len(strays) == len(set(items)):
         return set()
     # one line for each kind, however many (a clip.json beside each of 500 videos), naming the first few
@@ -200,17 +202,17 @@ def _warn_left_out(items: list[str], one: Callable[[str], str], many: str) -> No
         warn_user(f"{len(items)} {many} are left out, not judged: {listed(items)}")
 
 
-def _subtitles_beside_given_videos(items: Sequence[str]) -> set[str]:
+def _subtitles_beside_given_videos(items: Sequence[str], stems: Mapping[str, Path]) -> set[str]:
     """The items that are a subtitle (``clip.srt``, ``clip.vtt``, ``clip.ass``, ``clip.txt``..., the suffix in any case, or tagged with a
     language and/or flags: ``clip.en.srt``, ``clip.en.forced.srt``) beside another item's video (``clip.mp4``), as ``cojudge predict clips/*``
     gives them: each is read with its video (:func:`judges.subtitles.sidecar_subtitle_path`; a forced one is not, and its video says so),
-    not judged as a clip of the same name."""
+    not judged as a clip of the same name; ``stems``: :func:`_resolved_stem` of each item with a suffix."""
     def named_after(item: str) -> list[Path]:  # clip.en.srt: clip.en.mp4's, else clip.mp4's; clip.en.forced.srt: clip.en.forced.mp4's...
-        own = _resolved_stem(item)
+        own = stems[item]
         return [own, *(own.with_name(tag.video_stem) for tag in subtitle_tags(own.name))]
 
     subtitles = {item for item in items if _suffix(item) in SUBTITLE_SUFFIXES}  # clip.Srt too
-    videos = {_resolved_stem(item) for item in items if item not in subtitles and Path(item).suffix}
+    videos = {stems[item] for item in items if item not in subtitles and Path(item).suffix}
     return {item for item in subtitles if any(video in videos for video in named_after(item))}
 
 
