@@ -647,7 +647,8 @@ class OpenAIJudge(Judge):
     def _refused_error(self, fields: dict[str, Any], media: bool) -> str | None:
         """The error of :meth:`_refuse_if_refused_before`, or None if a request with these settings would be sent."""
         refused = self._refused
-        if refused is None or refused[0] not in {self._sent_as(fields), self._sent_as(fields, media)}:
+        # a refused setting or key refuses every request sent so; a cap on images, only those carrying the frames
+        if refused is None or not (refused[0] == self._sent_as(fields) or media and refused[0] == self._sent_as(fields, media=True)):
             return None
         return (f"not asked, the server having refused the same {refused[2]} on an earlier clip: {refused[1]}; {_ASKED_AGAIN}, "
                 "the judge built anew (this judge object, as a notebook keeps it, asks again only once its settings change)")
