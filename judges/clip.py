@@ -1,6 +1,6 @@
 """A clip to be judged: a name, and whatever media and text we have for it; and how clip names are checked and shown.
 
-Its sidecar subtitle is found and read by :mod:`judges.subtitles`.
+Its subtitle, beside it or inside it, is found and read by :mod:`judges.subtitles`.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from judges.errors import LISTED, InputError
-from judges.subtitles import SUBTITLE_SUFFIXES, read_sidecar_subtitle, untagged_stem
+from judges.subtitles import SUBTITLE_SUFFIXES, read_video_subtitle, untagged_stem
 from judges.text_files import LFS_POINTER_MAX_BYTES, check_not_lfs_pointer, file_head, path_text, user_path
 
 __all__ = ["Clip", "NOT_MEDIA_SUFFIXES", "built_clips", "name_like", "shown_name_like", "refuse_a_single_name", "refuse_a_web_address",
@@ -55,7 +55,9 @@ class Clip:
     @classmethod
     def from_path(cls, video: str | Path, subtitle: str | None = None, name: str | None = None) -> "Clip":
         """A clip for a video file; the subtitle is given, or read from a sidecar ``.srt``/``.vtt``/``.ass``/``.ssa``/``.txt`` (any case; a
-        language-tagged one, ``clip.en.srt``, when it is the only one, never a forced one: :func:`~judges.subtitles.sidecar_subtitle_path`). A missing file, a
+        language-tagged one, ``clip.en.srt``, when it is the only one, never a forced one: :func:`~judges.subtitles.sidecar_subtitle_path`),
+        else, with no subtitle file beside it, from the text subtitle stream inside it (an MKV's SubRip or ASS, an MP4's mov_text:
+        :func:`~judges.subtitles.read_embedded_subtitle`). A missing file, a
         folder, a pipe or device, a broken symbolic link, a subtitle file, a file of a kind that is never media (:data:`NOT_MEDIA_SUFFIXES`:
         a folder's labels.csv), a Mac's ``._clip.mp4`` metadata file or a Git LFS pointer (a dataset cloned without git-lfs;
         only a file under 1 KiB, no video, is opened to tell) is a one-line :class:`InputError` saying which. The name is the
@@ -77,7 +79,7 @@ class Clip:
         if path.stat().st_size < LFS_POINTER_MAX_BYTES:  # refused with the other unusable clips, not by every judge on each
             check_not_lfs_pointer(path)
         if subtitle is None:
-            subtitle = read_sidecar_subtitle(path)
+            subtitle = read_video_subtitle(path)
         return cls(name=name or path_text(path.stem), video=path, subtitle=subtitle)
 
     @classmethod

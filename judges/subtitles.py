@@ -1,10 +1,12 @@
-"""A clip's subtitle: the sidecar file beside its video (``clip.srt``, a language-tagged ``clip.en.srt``) and its spoken text
-(SRT, WebVTT, ASS/SSA or plain text; UTF-8, UTF-16 with its byte-order mark, or Chinese in GBK or Big5)."""
+"""A clip's subtitle: the sidecar file beside its video (``clip.srt``, a language-tagged ``clip.en.srt``), else the text subtitle
+stream inside it (an MKV's SubRip or ASS, an MP4's mov_text), and its spoken text (SRT, WebVTT, ASS/SSA or plain text; UTF-8,
+UTF-16 with its byte-order mark, or Chinese in GBK or Big5)."""
 from __future__ import annotations
 
 import codecs
 import functools
 import html
+import importlib.util
 import os
 import re
 import time
@@ -12,17 +14,29 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from html.entities import html5 as html5_entities
 from pathlib import Path
+from typing import Any
 
 from judges.errors import InputError
 from judges.text_files import check_not_lfs_pointer
 from judges.user_warnings import warn_user
 
-__all__ = ["SUBTITLE_SUFFIXES", "SubtitleTag", "read_sidecar_subtitle", "read_subtitle_file", "sidecar_subtitle_path", "sidecar_subtitle_paths",
-           "subtitle_tags", "untagged_stem", "ass_to_text", "srt_to_text", "vtt_to_text"]
+__all__ = ["SUBTITLE_SUFFIXES", "SubtitleTag", "read_embedded_subtitle", "read_sidecar_subtitle", "read_subtitle_file", "read_video_subtitle",
+           "sidecar_subtitle_path", "sidecar_subtitle_paths", "subtitle_tags", "untagged_stem", "ass_to_text", "srt_to_text", "vtt_to_text"]
 
 #: A sidecar subtitle's suffixes, in the order they are looked for; upper case too, as cameras and Windows tools name files
 #: (a suffix in mixed case, ``clip.Srt``, is found in the folder's listing: :func:`sidecar_subtitle_path`).
 SUBTITLE_SUFFIXES = (".srt", ".SRT", ".vtt", ".VTT", ".ass", ".ASS", ".ssa", ".SSA", ".txt", ".TXT")
+
+
+def read_video_subtitle(video: Path) -> str | None:
+    """The subtitle of ``clip.mp4`` as :meth:`~judges.clip.Clip.from_path` reads it: the file beside it (:func:`read_sidecar_subtitle`);
+    else, when no subtitle file of it is there at all (not even a forced one, nor several in other languages: those are warned
+    about as ever), the text subtitle stream inside it (:func:`read_embedded_subtitle`). A file beside the video is the user's own
+    choice, so it wins over the streams inside."""
+    sides, forced = _sidecar_subtitle_choice(video)
+    if not sides and not forced:
+        return read_embedded_subtitle(video)
+    return _read_sidecar(video, _chosen_sidecar(video, sides, forced))
 
 
 def read_sidecar_subtitle(video: Path) -> str | None:
@@ -33,7 +47,11 @@ def read_sidecar_subtitle(video: Path) -> str | None:
     (Latin-1, UTF-16 without the mark) is a one-line error, as for ``--subtitle``. Korean and Japanese legacy encodings
     (EUC-KR, Shift-JIS) also decode as Chinese and are not told apart: such subtitles must be UTF-8.
     """
-    side = sidecar_subtitle_path(video)
+    return _read_sidecar(video, sidecar_subtitle_path(video))
+
+
+def _read_sidecar(video: Path, side: Path | None) -> str | None:
+    """The text of ``side``, the subtitle file of ``video`` (None: none), as :func:`read_sidecar_subtitle` reads it."""
     if side is None:
         return None
     text = read_subtitle_file(side, what=f"subtitle of {video.name}")
@@ -47,7 +65,11 @@ def sidecar_subtitle_path(video: Path) -> Path | None:
     (``clip.en.srt``, ``clip.fr.srt``) and none untagged are warned about, and None: which one to read is not guessed, and the
     clip is judged without a subtitle, as before tagged ones were read (one clip of a run's 500 does not stop the others).
     A forced subtitle that is the only one (``clip.en.forced.srt``) is warned about too, and None: it is not the speech."""
-    sides, forced = _sidecar_subtitle_choice(video)
+    return _chosen_sidecar(video, *_sidecar_subtitle_choice(video))
+
+
+def _chosen_sidecar(video: Path, sides: list[Path], forced: list[Path]) -> Path | None:
+    """:func:`sidecar_subtitle_path` of ``video``, given ``sides`` and ``forced`` (:func:`_sidecar_subtitle_choice`)."""
     if len(sides) > 1:
         warn_user(f"{video}: has subtitles in several languages beside it ({', '.join(side.name for side in sides)}) and no "
                   f"{video.stem}.srt, so it is judged without a subtitle; to read one, rename it to {video.stem}.srt "
@@ -92,6 +114,13 @@ def _sidecar_subtitle_choice(video: Path) -> tuple[list[Path], list[Path]]:
         if any(stem in listing.others for stem in longer):
             continue  # clip.en.srt beside clip.en.mp4, clip.en.forced.srt too: that video's own
         tags[name] = next(tag for tag in readings if tag.video_stem == video.stem)
+    sides, forced = _preferred_subtitles(tags)
+    return [video.parent / name for name in sides], [video.parent / name for name in forced]
+
+
+def _preferred_subtitles(tags: dict[str, SubtitleTag]) -> tuple[list[str], list[str]]:
+    """(the names of ``tags`` to read, one a language, by name; the forced ones, left out), as :func:`sidecar_subtitle_paths`
+    chooses among a video's tagged subtitle files, and :func:`read_embedded_subtitle` among the subtitle streams inside it."""
     forced = sorted(name for name, tag in tags.items() if tag.flags & _FORCED_FLAGS)
     speech = {name: tag for name, tag in tags.items() if name not in forced}
     if any(_DEFAULT_FLAG in tag.flags for tag in speech.values()):
@@ -108,7 +137,7 @@ def _sidecar_subtitle_choice(video: Path) -> tuple[list[Path], list[Path]]:
         unknown = best.pop(None)
         [language] = best
         best[language] = min(best[language], unknown)
-    return sorted(video.parent / rank[-1] for rank in best.values()), [video.parent / name for name in forced]
+    return sorted(rank[-1] for rank in best.values()), forced
 
 
 def _name_order(name: str) -> tuple[str, str]:
@@ -275,6 +304,131 @@ def _listed_folder(folder: Path) -> _FolderListing:
         for reading in subtitle_tags(stem):  # clip.en.forced.srt: clip.en's, else clip's
             tagged.setdefault(reading.video_stem, []).append(name)
     return _FolderListing(subtitles, {base: sorted(names) for base, names in tagged.items()}, frozenset(others))
+
+
+# -- subtitles inside the video --------------------------------------------------------------------------------
+#: The codecs whose Matroska/WebM blocks each hold a cue as a sidecar file writes it (an SRT cue's lines, a WebVTT cue's text,
+#: an ASS event's fields from its ReadOrder on, without its times), by the reader of that file: the cues are read as the file
+#: they make (:func:`_cues_text`), so a subtitle reads the same inside the video or extracted beside it (``ffmpeg -i clip.mkv
+#: clip.srt``). ffmpeg names a codec by its decoder, ``srt`` and ``ssa`` too. Any other text subtitle (MP4's mov_text, closed
+#: captions) is read as libavcodec decodes it: ASS events, in the same fields.
+_MATROSKA_CUES = {"subrip": "srt", "srt": "srt", "ass": "ass", "ssa": "ass", "webvtt": "vtt"}
+
+
+def read_embedded_subtitle(video: Path) -> str | None:
+    """The spoken text of the text subtitle stream inside ``video`` (SubRip, ASS/SSA or WebVTT in Matroska and WebM, mov_text
+    in MP4 and MOV...): every cue, in the order they are shown, read as the same cues in a sidecar file are (:func:`srt_to_text`,
+    :func:`vtt_to_text`, :func:`ass_to_text`). None when it holds none, when PyAV (the ``[media]`` extra) is not installed,
+    or when it cannot be opened (a damaged video: its judges say so); a file that stops early gives the cues before its end.
+
+    Of several streams, the one to read is chosen by their language tags, flags (default, forced, hearing impaired) and
+    titles as among the language-tagged files beside a video (:func:`sidecar_subtitle_paths`): a forced one is never the speech,
+    those flagged default come first, one language is read, the plain one before its SDH. Several languages and no default,
+    only forced streams, or only bitmap subtitles (PGS, VobSub, DVB: pictures of text, which cannot be read) are a one-line
+    warning, and None: the clip is judged without a subtitle, and the line says how to put one beside it."""
+    if importlib.util.find_spec("av") is None:
+        return None
+    import av
+
+    try:
+        with av.open(str(video)) as container:
+            streams = list(container.streams.subtitles)
+            media = container.streams.video or container.streams.audio  # an .srt named clip.mp4 holds a subtitle stream, and no video
+            stream = _embedded_choice(video, streams) if streams and media else None
+            return None if stream is None else _embedded_text(container, stream)
+    except av.FFmpegError:
+        return None
+
+
+def _embedded_choice(video: Path, streams: list[Any]) -> Any:
+    """Of the subtitle ``streams`` inside ``video``, the one to read (:func:`read_embedded_subtitle`), else None, warned about."""
+    text = {i: stream for i, stream in enumerate(streams) if stream.codec_context is not None and stream.codec_context.codec.text_sub}
+    if not text:  # PGS, VobSub, DVB: bitmaps; or a format this ffmpeg has no decoder for
+        kinds = ", ".join(dict.fromkeys(s.codec_context.codec.long_name if s.codec_context is not None else "a format PyAV's ffmpeg "
+                                        "does not decode" for s in streams))
+        one = len(streams) == 1
+        warn_user(f"{video}: its {'subtitle' if one else 'subtitles'} inside ({kinds}) cannot be read as text (a bitmap subtitle is "
+                  f"pictures of text), so it is judged without a subtitle; to read {'it' if one else 'one'}, put it beside the video "
+                  f"as {video.stem}.srt (an OCR tool, Subtitle Edit, reads pictures of text)")
+        return None
+    chosen, forced = _preferred_subtitles({f"{i:05d}": _stream_tag(video, stream) for i, stream in text.items()})
+    if len(chosen) == 1:
+        return text[int(chosen[0])]
+    said = chosen or forced
+    shown = ", ".join(f"0:s:{int(i)} ({_stream_label(text[int(i)])})" for i in said)
+    fix = f"extract {'it' if len(said) == 1 else 'one'} beside the video: ffmpeg -i {video.name} -map 0:s:{int(said[0])} {video.stem}.srt"
+    if chosen:
+        warn_user(f"{video}: holds subtitles in several languages ({shown}), none flagged default, and none beside it, so it is judged "
+                  f"without a subtitle; to read one, {fix}")
+    else:
+        warn_user(f"{video}: its only {'subtitle' if len(said) == 1 else 'subtitles'} inside, {shown}, {'is' if len(said) == 1 else 'are'} "
+                  "forced (only what is said in another language or written on screen), not its speech, so it is judged without a "
+                  f"subtitle; to read {'it' if len(said) == 1 else 'one'} anyway, {fix}")
+    return None
+
+
+def _stream_tag(video: Path, stream: Any) -> SubtitleTag:
+    """A subtitle stream's language (its tag, ``eng``, ``en-US``, when it names one: not ``und``) and flags (default, forced,
+    hearing impaired, as its disposition or its title says: ``English (Forced)``, ``SDH``), as a file's name gives them."""
+    from av.stream import Disposition
+
+    language = stream.metadata.get("language")
+    match = _LANGUAGE_TAG.fullmatch(language) if language else None
+    known = language if match and match["language"].lower() in _LANGUAGE_CODES else None  # und, mul, zxx: no language
+    titles = " ".join(stream.metadata.get(key, "") for key in ("title", "name", "handler_name")).lower()
+    flags = set(re.findall(r"[a-z]+", titles)) & (_FORCED_FLAGS | _HEARING_FLAGS)
+    for disposition, flag in ((Disposition.default, _DEFAULT_FLAG), (Disposition.forced, "forced"), (Disposition.hearing_impaired, "sdh"),
+                              (Disposition.captions, "cc")):
+        if stream.disposition & disposition:
+            flags.add(flag)
+    return SubtitleTag(video.stem, known, frozenset(flags))
+
+
+def _stream_label(stream: Any) -> str:
+    """A subtitle stream as a warning names it: its language tag and title (``eng, English (Forced)``), or ``no language``."""
+    metadata = stream.metadata
+    return ", ".join(dict.fromkeys(v for v in (metadata.get("language", "no language"), metadata.get("title") or metadata.get("name")) if v))
+
+
+def _embedded_text(container: Any, stream: Any) -> str:
+    """The spoken text of the cues of ``stream`` in ``container`` (:func:`read_embedded_subtitle`)."""
+    import av
+
+    kind = _MATROSKA_CUES.get(stream.codec_context.name) if container.format.name.startswith("matroska") else None
+    cues: list[tuple[float, float, str]] = []
+    try:
+        for packet in container.demux(stream):
+            if not packet.size:
+                continue
+            start = float((packet.pts or 0) * packet.time_base)
+            end = start + float((packet.duration or 0) * packet.time_base)
+            if kind is not None:
+                cues.append((start, end, bytes(packet).decode("utf-8", "replace")))
+                continue
+            try:
+                cues.extend((start, end, rect.ass.decode("utf-8", "replace")) for rect in stream.decode(packet))
+            except av.FFmpegError:
+                continue  # a damaged cue: the others still read
+    except av.FFmpegError:
+        pass  # a file cut off or damaged: the cues before it, as its frames decode as far as they go
+    return _cues_text(kind or "ass", cues)
+
+
+def _cues_text(kind: str, cues: list[tuple[float, float, str]]) -> str:
+    """The spoken text of ``cues`` (start and end in seconds, the payload), read as the ``kind`` file they make (``srt``, ``vtt``,
+    ``ass``: an ASS event from its ReadOrder on, ``0,0,Default,,0,0,0,,Hello``)."""
+    def clock(seconds: float, comma: str = ".") -> str:
+        ms = round(seconds * 1000)
+        return f"{ms // 3_600_000:02d}:{ms // 60_000 % 60:02d}:{ms // 1000 % 60:02d}{comma}{ms % 1000:03d}"
+
+    if kind == "srt":
+        return srt_to_text("\n\n".join(f"{i}\n{clock(a, ',')} --> {clock(b, ',')}\n{text}" for i, (a, b, text) in enumerate(cues, 1)))
+    if kind == "vtt":
+        return vtt_to_text("WEBVTT\n\n" + "\n\n".join(f"{clock(a)} --> {clock(b)}\n{text}" for a, b, text in cues))
+    events = [(a, b, text.split(",", 2)) for a, b, text in cues]  # ReadOrder, Layer, the rest: Style, Name, ..., Text
+    return ass_to_text("[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n" + "\n".join(
+        f"Dialogue: {fields[1]},{clock(a)[1:-1]},{clock(b)[1:-1]},{fields[2]}"  # H:MM:SS.cc, as ASS writes times
+        for a, b, fields in events if len(fields) == 3))
 
 
 def read_subtitle_file(path: Path, what: str = "subtitle") -> str | None:

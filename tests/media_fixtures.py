@@ -5,13 +5,15 @@
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
 
-__all__ = ["make_audio_with_cover", "make_clip", "make_corrupt_clip", "make_folder_with_latin1_subtitles", "make_numbered_clip",
-           "make_stream_copy_cut", "make_tone_file", "make_truncated_copy", "TONE_HZ"]
+__all__ = ["SubtitleTrack", "make_audio_with_cover", "make_clip", "make_clip_with_subtitles", "make_corrupt_clip",
+           "make_folder_with_latin1_subtitles", "make_numbered_clip", "make_stream_copy_cut", "make_tone_file", "make_truncated_copy",
+           "TONE_HZ"]
 
 #: Frequency of the sine tone in the audio track.
 TONE_HZ = 440.0
@@ -248,4 +250,71 @@ def make_stream_copy_cut(source: str | Path, path: str | Path, seconds: float, k
             data[at + 12:at + 16] = struct.pack(">I", round(keep * timescale))
             at = data.find(b"elst", at + 4)
         path.write_bytes(bytes(data))
+    return path
+
+
+@dataclass(frozen=True)
+class SubtitleTrack:
+    """A subtitle stream for :func:`make_clip_with_subtitles`: its ``codec`` (``subrip``, ``ass``, ``webvtt``, ``mov_text``), its
+    ``cues`` (start and end in seconds, an ASS event's Text, which the codec's encoder writes in its own markup: ``{\\i1}`` is
+    SubRip's ``<i>``), language tag, title and dispositions (``"default"``, ``"forced"``, ``"hearing_impaired"``). A bitmap codec
+    (``hdmv_pgs_subtitle``, ``dvd_subtitle``) gets one packet that is no picture: PyAV encodes no bitmap, and such a stream is only
+    named by a reader, never decoded."""
+
+    codec: str
+    cues: tuple[tuple[float, float, str], ...] = ()
+    language: str | None = None
+    title: str | None = None
+    disposition: tuple[str, ...] = ()
+
+
+#: The header an ASS encoder needs to open (libavcodec's text subtitle encoders all take ASS events).
+_ASS_HEADER = (b"[Script Info]\nScriptType: v4.00+\n\n[V4+ Styles]\nFormat: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, "
+               b"OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, "
+               b"Shadow, Alignment, MarginL, MarginR, MarginV, Encoding\nStyle: Default,Arial,16,&Hffffff,&Hffffff,&H0,&H0,0,0,0,0,100,"
+               b"100,0,0,1,1,0,2,10,10,10,0\n\n[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n")
+
+
+def make_clip_with_subtitles(path: str | Path, tracks: list[SubtitleTrack], seconds: float = 2.0) -> Path:
+    """A silent video (MPEG-4 Part 2, VP8 in a ``.webm``) of ``seconds`` at 10 fps carrying ``tracks`` as subtitle streams, muxed
+    as its suffix says (``.mkv``: Matroska, ``.webm``, ``.mp4``, ``.mov``), as mkvmerge or ``ffmpeg -i clip.mp4 -i clip.srt -c copy``
+    write them: each cue one packet, at its time. An MP4 written so flags its first subtitle stream default when none is."""
+    import av
+    from av.subtitles.subtitle import SubtitleSet
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with av.open(str(path), "w") as out:
+        video = out.add_stream("libvpx" if path.suffix == ".webm" else "mpeg4", rate=10)
+        video.width, video.height, video.pix_fmt = 64, 48, "yuv420p"
+        streams = []
+        for track in tracks:
+            bitmap = track.codec in ("hdmv_pgs_subtitle", "dvd_subtitle")
+            stream = out.add_mux_stream(track.codec) if bitmap else out.add_stream(track.codec)
+            if not bitmap:
+                stream.codec_context.subtitle_header = _ASS_HEADER
+            if track.language:
+                stream.metadata["language"] = track.language
+            if track.title:
+                stream.metadata["title"] = track.title
+            for name in track.disposition:
+                stream.disposition |= getattr(av.stream.Disposition, name)
+            streams.append((stream, track, bitmap))
+        out.start_encoding()
+        for i in range(max(1, round(seconds * 10))):
+            image = np.full((48, 64, 3), i * 10 % 256, dtype=np.uint8)
+            out.mux(video.encode(av.VideoFrame.from_ndarray(image, format="rgb24")))
+        out.mux(video.encode(None))
+        for stream, track, bitmap in streams:
+            base = stream.time_base
+            if bitmap:
+                packets = [av.Packet(b"\x16\x00\x00\x00\x00")]
+                packets[0].pts = packets[0].dts = 0
+            else:
+                packets = [stream.codec_context.encode_subtitle(SubtitleSet.create(
+                    f"0,0,Default,,0,0,0,,{text}".encode(), 0, round((end - start) / base), pts=round(start / base)))
+                    for start, end, text in track.cues]
+            for packet in packets:
+                packet.stream, packet.time_base = stream, base
+                out.mux(packet)
     return path
