@@ -310,7 +310,7 @@ def _listed_folder(folder: Path) -> _FolderListing:
 #: The codecs whose Matroska/WebM blocks each hold a cue as a sidecar file writes it (an SRT cue's lines, a WebVTT cue's text,
 #: an ASS event's fields from its ReadOrder on, without its times), by the reader of that file: the cues are read as the file
 #: they make (:func:`_cues_text`), so a subtitle reads the same inside the video or extracted beside it (``ffmpeg -i clip.mkv
-#: clip.srt``). ffmpeg names a codec by its decoder, ``srt`` and ``ssa`` too. Any other text subtitle (MP4's mov_text, closed
+#: -c copy clip.srt``). ffmpeg names a codec by its decoder, ``srt`` and ``ssa`` too. Any other text subtitle (MP4's mov_text, closed
 #: captions) is read as libavcodec decodes it: ASS events, in the same fields.
 _MATROSKA_CUES = {"subrip": "srt", "srt": "srt", "ass": "ass", "ssa": "ass", "webvtt": "vtt"}
 
@@ -356,7 +356,7 @@ def _embedded_choice(video: Path, streams: list[Any]) -> Any:
         return text[int(chosen[0])]
     said = chosen or forced
     shown = ", ".join(f"0:s:{int(i)} ({_stream_label(text[int(i)])})" for i in said)
-    fix = f"extract {'it' if len(said) == 1 else 'one'} beside the video: ffmpeg -i {video.name} -map 0:s:{int(said[0])} {video.stem}.srt"
+    fix = f"extract it beside the video{':' if len(said) == 1 else ', e.g.'} ffmpeg -i {video.name} -map 0:s:{int(said[0])} {video.stem}.srt"
     if chosen:
         warn_user(f"{video}: holds subtitles in several languages ({shown}), none flagged default, and none beside it, so it is judged "
                   f"without a subtitle; to read one, {fix}")

@@ -77,7 +77,7 @@ def test_subtitles_in_several_languages_inside_none_flagged_default_are_warned_a
         english(), SubtitleTrack("subrip", ((0.2, 0.8, "Je suis triste"),), language="fre", title="Français")])
     with pytest.warns(UserWarning, match=re.escape("clip.mkv: holds subtitles in several languages (0:s:0 (eng), 0:s:1 (fre, Français)), "
                                                    "none flagged default, and none beside it, so it is judged without a subtitle; to read "
-                                                   "one, extract one beside the video: ffmpeg -i clip.mkv -map 0:s:0 clip.srt")):
+                                                   "one, extract it beside the video, e.g. ffmpeg -i clip.mkv -map 0:s:0 clip.srt")):
         assert Clip.from_path(video).subtitle is None
 
 
