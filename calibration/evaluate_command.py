@@ -19,7 +19,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     """The options of ``cojudge evaluate``."""
     p.add_argument("--labels", required=True, help="ground truth CSV (name,openset)")
     p.add_argument("--pred", required=True, help="predictions: OV-MER .npz, name,openset .csv, or .jsonl")
-    p.add_argument("--names", help="split file: score only these names (default: every labelled name)")
+    p.add_argument("--names", help="split file (- reads standard input): score only these names (default: every labelled name)")
     p.add_argument("--wheel-dir", help="emotion-wheel folder (default: emotion_wheel/ in $MEROV_DATA, else in the first of ../shared beside the working folder, ../shared beside the checkout and ./shared that holds it)")
     p.add_argument("--word-forms", default="official", help="word-form table: 'official' (format.csv, the default), 'mer2026', or a file name in the wheel folder")
     p.add_argument("--format", choices=("table", "json"), default="table", help="table (readable, default) or json (every score, one object)")

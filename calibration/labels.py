@@ -10,7 +10,7 @@ from judges.clip import repeated_names, shown_name_like
 from judges.errors import InputError, listed
 from judges.label_text import parse_labels
 from judges.outputs import read_label_csv
-from judges.text_files import listed_lines, read_text_file, user_path
+from judges.text_files import STANDARD_INPUT, decoded_text, listed_lines, read_text_file, standard_input_bytes, user_path
 
 __all__ = ["read_labels", "read_split", "name_header_columns", "check_names", "check_one_name_a_line"]
 
@@ -27,23 +27,30 @@ def read_labels(path: str | Path, parse: Callable[[object], list[str]] = parse_l
 def read_split(path: str | Path) -> list[str]:
     """Sample names of a split file, one per line, order kept, blanks and ``#`` comments skipped; a labels or
     predictions CSV given instead (a header whose first column is ``name``, as :func:`read_labels` reads it) is refused,
-    and so is a first line ``name`` alone (the header pandas writes above a names column)."""
-    path = user_path(path)
-    entries = listed_lines(read_text_file(path, "split file"))
+    and so is a first line ``name`` alone (the header pandas writes above a names column). ``-`` reads standard input
+    (``head -100 dev.txt | cojudge fuse ... --names -``), named ``standard input`` in its errors."""
+    if path == STANDARD_INPUT:
+        where, sort = "standard input", "sort"
+        text = decoded_text(standard_input_bytes("--names -", "split file", "head -100 dev.txt | cojudge fuse ... --names -"),
+                            where, "split file")
+    else:
+        path = user_path(path)
+        where, sort, text = str(path), f"sort {path.name}", read_text_file(path, "split file")
+    entries = listed_lines(text)
     if not entries:
-        raise InputError(f"{path}: the split file lists no names")
+        raise InputError(f"{where}: the split file lists no names")
     first = entries[0][0]  # the line of the first name
     names = [name for _, name in entries]
     columns = name_header_columns(names[0])
     if columns > 1:  # a labels or predictions CSV; names may hold commas
-        raise InputError(f"{path}: a CSV (first line {names[0][:60]!r}), not a split file; give a file of clip names, "
+        raise InputError(f"{where}: a CSV (first line {names[0][:60]!r}), not a split file; give a file of clip names, "
                          "one per line (e.g. ovmerd/splits/dev.txt)")
     if columns == 1:  # pandas' df[["name"]].to_csv(path, index=False): the names under their column's header
-        raise InputError(f"{path}:{first}: {names[0]!r} is a column's header, not a clip's name (written by pandas' to_csv?); "
+        raise InputError(f"{where}:{first}: {names[0]!r} is a column's header, not a clip's name (written by pandas' to_csv?); "
                          "remove that line, or save with header=False")
     dupes = sorted(repeated_names(names))
     if dupes:
-        raise InputError(f"{path}: names listed twice: {listed(dupes)}; keep each name once (sort {path.name} | uniq -d lists "
+        raise InputError(f"{where}: names listed twice: {listed(dupes)}; keep each name once ({sort} | uniq -d lists "
                          "every repeated one)")
     return names
 

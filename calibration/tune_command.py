@@ -29,7 +29,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     """The options of ``cojudge tune``."""
     p.add_argument("--labels", required=True, help="ground truth CSV (name,openset) of the tuning clips")
     add_judge_arguments(p)
-    p.add_argument("--names", help="split file: tune on these names only (default: every labelled name)")
+    p.add_argument("--names", help="split file (- reads standard input): tune on these names only (default: every labelled name)")
     p.add_argument("--strategy", default="stacked", help=f"voting strategy: {', '.join(STRATEGIES)} (default: stacked), or one of your "
                    "own as module:Class or path/to/file.py:Class, which needs --grid (README, 'Adding a voting strategy')")
     p.add_argument("--objective", default="l1_f", help="what to maximise: l1_f (default), m_avg, or f<beta> e.g. f0.5")

@@ -31,7 +31,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--calibration", required=True, help="calibration JSON from 'cojudge tune' (one tuned with a strategy of your own imports its "
                    "module or file, running its code: use files you trust)")
     add_judge_arguments(p)
-    p.add_argument("--names", help="split file: fuse these names (default: every name any judge answered)")
+    p.add_argument("--names", help="split file (- reads standard input): fuse these names (default: every name any judge answered)")
     p.add_argument("--out", required=True, help="CSV to write (name,openset)")
     p.add_argument("--details", help="also write JSONL with each clip's confidences and supporting judges")
 

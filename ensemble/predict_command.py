@@ -34,7 +34,7 @@ from judges.clip import NOT_MEDIA_SUFFIXES, Clip, built_clips, refuse_a_web_addr
 from judges.errors import InputError, listed
 from judges.install_hints import install_hint
 from judges.subtitles import SUBTITLE_SUFFIXES, read_subtitle_file, sidecar_subtitle_paths, subtitle_tags, untagged_stem
-from judges.text_files import check_input_file, decoded_text, listed_lines, user_path
+from judges.text_files import STANDARD_INPUT, check_input_file, decoded_text, listed_lines, standard_input_bytes, user_path
 from judges.user_warnings import warn_user
 from judges.verdict import Verdict
 
@@ -61,7 +61,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                         "# comments skipped; - reads standard input: find video -name '*.mp4' | cojudge predict --videos-from -), "
                         "for more videos than a command line holds; judged with the VIDEO arguments, if any, by the same rules")
     p.add_argument("--demo", action="store_true", help="make the bundled demo clip (a smiling face saying something happy) in the cache folder and judge it")
-    p.add_argument("--names", metavar="SPLIT", help="file of sample names, one per line, for judges that answer by sample name (type = \"replay\", or "
+    p.add_argument("--names", metavar="SPLIT", help="file of sample names, one per line (- reads standard input), for judges that answer by sample name (type = \"replay\", or "
                    "\"lexical\" with stored descriptions)")
     p.add_argument("--config", help="judges config (TOML/YAML [[judge]] tables; default: the CPU judges, judges/default_judges.toml)")
     p.add_argument("--calibration", help="calibration JSON from 'cojudge tune' (default: untrained score-weighted union of the judges' words); "
@@ -86,6 +86,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 # -- what to judge ---------------------------------------------------------------------
 def collect_clips(args: argparse.Namespace) -> list[Clip]:
     """The clips named on the command line: videos (given, and listed in ``--videos-from``'s file), the demo clip, sample names."""
+    if args.names == STANDARD_INPUT and getattr(args, "videos_from", None) == STANDARD_INPUT:
+        raise InputError("--names - and --videos-from -: standard input is one list, read once; give one of them as a file")
     listed = _listed_videos(args.videos_from) if getattr(args, "videos_from", None) else []
     paths_only = set(listed).difference(args.videos)  # a listed entry is a video's path, never a sample name
     videos = [*args.videos, *listed]  # one collection: subtitles beside, strays, errors and repeated names as for arguments
@@ -124,11 +126,8 @@ def _listed_videos(source: str) -> list[str]:
     its first line a header starting ``name``) or a split of sample names (no entry a path or a file: ``--names`` takes those).
     A name that is not UTF-8, as ``find`` writes its bytes, is kept as an argument's is (:func:`~judges.text_files.decoded_text`)."""
     where = f"--videos-from {source}"
-    if source == "-":
-        if sys.stdin is None or sys.stdin.isatty():  # read, it would wait for typing
-            raise InputError(f"{where}: standard input is a terminal, not a list; pipe the list in (find video -name '*.mp4' | "
-                             "cojudge predict --videos-from -) or give the list file's path")
-        data = sys.stdin.buffer.read()
+    if source == STANDARD_INPUT:
+        data = standard_input_bytes(where, "list", "find video -name '*.mp4' | cojudge predict --videos-from -")
     else:
         try:
             path = check_input_file(source, "list of videos")
@@ -147,8 +146,7 @@ def _listed_videos(source: str) -> list[str]:
                          "per line (find video -name '*.mp4' > videos.txt)")
     paths = [entry for _, entry in entries]
     if not any(Path(entry).suffix or "/" in entry or "\\" in entry or os.path.lexists(entry) for entry in paths):
-        names = f"--names {source}" if source != "-" else "a file given as --names FILE"
-        raise InputError(f"{where}: lists sample names ({listed(paths, 2)}), not video files; give sample names in {names}, "
+        raise InputError(f"{where}: lists sample names ({listed(paths, 2)}), not video files; give sample names in --names {source}, "
                          "for judges that answer by name (type = \"replay\")")
     return paths
 
@@ -363,8 +361,9 @@ def _inputs(args: argparse.Namespace, clips: Sequence[Clip]) -> dict[str, Path |
             sides = sidecar_subtitle_paths(c.video)  # several languages when --subtitle chose one
             inputs.update({f"the subtitle of {c.name}" + (f" ({side.name})" if len(sides) > 1 else ""): side for side in sides})
     config = _config_path(args)
-    listed = args.videos_from if getattr(args, "videos_from", None) != "-" else None
-    inputs.update({"--config": config, "--calibration": args.calibration, "--names": args.names, "--subtitle": args.subtitle,
+    listed = args.videos_from if getattr(args, "videos_from", None) != STANDARD_INPUT else None
+    names = args.names if args.names != STANDARD_INPUT else None
+    inputs.update({"--config": config, "--calibration": args.calibration, "--names": names, "--subtitle": args.subtitle,
                    "--videos-from": listed})
     judged = config_input_files(config) if config.is_file() else {}  # a pipe (<(...)) gives its text once: to the run
     calibrated = calibration_input_files(args.calibration) if args.calibration else {}

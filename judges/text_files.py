@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import codecs
 import os
+import sys
 from pathlib import Path
 
 from judges.errors import InputError
 
-__all__ = ["read_text_file", "decoded_text", "listed_lines", "check_input_file", "path_text", "user_path", "check_no_zero_bytes",
+__all__ = ["read_text_file", "decoded_text", "listed_lines", "standard_input_bytes", "STANDARD_INPUT", "check_input_file", "path_text", "user_path", "check_no_zero_bytes",
            "ZIP_START", "check_not_lfs_pointer", "LFS_POINTER_MAX_BYTES", "not_utf8", "file_head"]
 
 #: How a zip archive (a .npz, an Excel .xlsx) starts: the readers of text files refuse it by these bytes.
@@ -107,6 +108,19 @@ def decoded_text(data: bytes, path: str | os.PathLike[str], what: str, file_name
                              "bytes, which no file name does; give a UTF-8 text file of paths, one per line (find video -name '*.mp4' > videos.txt)")
     check_no_zero_bytes(path, text, what)
     return text
+
+
+#: The file name that reads standard input, as Unix tools take it (``find video -name '*.mp4' | cojudge predict --videos-from -``).
+STANDARD_INPUT = "-"
+
+
+def standard_input_bytes(where: str, what: str, example: str) -> bytes:
+    """The bytes piped to standard input, for an option given ``-`` (``where`` names it: ``--videos-from -``), else a one-line
+    error: on a terminal, reading would wait for typing; ``what``: what the input is, ``example``: a command that pipes it in."""
+    if sys.stdin is None or sys.stdin.isatty():
+        raise InputError(f"{where}: standard input is a terminal, not a {what}; pipe the {what} in ({example}) or give the "
+                         f"{what} file's path")
+    return sys.stdin.buffer.read()
 
 
 def listed_lines(text: str) -> list[tuple[int, str]]:

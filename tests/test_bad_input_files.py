@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 import sqlite3
+import sys
 
 import numpy as np
 import pytest
@@ -74,6 +76,14 @@ def test_a_split_file_naming_many_clips_twice_names_the_first_five_then_how_many
     with pytest.raises(InputError, match=r"split\.txt: names listed twice: c0, c1, c2, c3, c4 and 2 more; keep each name once "
                                          r"\(sort split\.txt \| uniq -d lists every repeated one\)$") as caught:
         read_split(path)
+    one_line(caught)
+
+
+def test_a_split_read_from_standard_input_is_named_standard_input_in_its_errors(monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"c0\nc1\nc0\n")))
+    with pytest.raises(InputError, match=r"^standard input: names listed twice: c0; keep each name once \(sort \| uniq -d lists "
+                                         r"every repeated one\)$") as caught:
+        read_split("-")
     one_line(caught)
 
 

@@ -495,13 +495,13 @@ def test_a_folder_given_as_a_video_is_a_one_line_error_naming_the_folder(capsys,
         assert "is a folder" in one_line_error(capsys, item)
 
 
-def collected(videos: list[str], subtitle: str | None = None, videos_from: str | None = None) -> list[Clip]:
-    """The clips `cojudge predict VIDEOS [--subtitle SUBTITLE] [--videos-from FILE]` collects, before any judge runs."""
+def collected(videos: list[str], subtitle: str | None = None, videos_from: str | None = None, names: str | None = None) -> list[Clip]:
+    """The clips `cojudge predict VIDEOS [--subtitle SUBTITLE] [--videos-from FILE] [--names SPLIT]` collects, before any judge runs."""
     import argparse
 
     from ensemble.predict_command import collect_clips
 
-    return collect_clips(argparse.Namespace(videos=videos, demo=False, names=None, subtitle=subtitle, videos_from=videos_from))
+    return collect_clips(argparse.Namespace(videos=videos, demo=False, names=names, subtitle=subtitle, videos_from=videos_from))
 
 
 def test_a_subtitle_given_beside_its_video_as_a_folders_listing_gives_it_is_read_with_the_video_not_judged(tmp_path, monkeypatch):
@@ -816,6 +816,17 @@ def test_a_dash_with_standard_input_on_a_terminal_is_a_one_line_error_not_a_wait
     assert one_line_error(capsys, "--videos-from", "-") == (
         "cojudge predict: error: --videos-from -: standard input is a terminal, not a list; pipe the list in "
         "(find video -name '*.mp4' | cojudge predict --videos-from -) or give the list file's path\n")
+
+
+def test_a_dash_reads_the_sample_names_from_standard_input(folder, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"sample_2\nsample_1\n")))  # head dev.txt | cojudge predict --names -
+    assert [c.name for c in collected([], names="-")] == ["sample_2", "sample_1"]
+
+
+def test_names_and_video_list_both_from_standard_input_is_a_one_line_error(capsys, folder, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"clips/a.mp4\n")))
+    assert one_line_error(capsys, "--videos-from", "-", "--names", "-") == (
+        "cojudge predict: error: --names - and --videos-from -: standard input is one list, read once; give one of them as a file\n")
 
 
 def test_videos_given_as_arguments_and_listed_are_judged_together_arguments_first(folder):

@@ -6,6 +6,7 @@ import contextlib
 import io
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -67,6 +68,15 @@ def test_fuse_writes_csv_that_evaluate_reads(calibration, panel, data_root, tmp_
     capsys.readouterr()
     assert main(["evaluate", "--labels", str(data_root / "ovmerd/labels/dev.csv"), "--pred", str(out), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["n"] == 231
+
+
+def test_fuse_reads_the_names_from_standard_input_given_as_a_dash(calibration, panel, data_root, tmp_path, monkeypatch):
+    split = data_root / "ovmerd/splits/dev.txt"
+    judges = [arg for spec in panel for arg in ("--judge", spec)]
+    assert main(["fuse", "--calibration", str(calibration), "--names", str(split), "--out", str(tmp_path / "file.csv"), *judges]) == 0
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(split.read_bytes())))  # grep ... dev.txt | cojudge fuse --names -
+    assert main(["fuse", "--calibration", str(calibration), "--names", "-", "--out", str(tmp_path / "piped.csv"), *judges]) == 0
+    assert (tmp_path / "piped.csv").read_bytes() == (tmp_path / "file.csv").read_bytes()
 
 
 def test_fuse_without_a_calibrated_judge_is_one_line_error(calibration, panel, tmp_path, capsys):
