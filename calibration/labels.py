@@ -59,8 +59,8 @@ def name_header_columns(line: str) -> int:
     """How many columns a split file's first line names when it is a CSV header whose first column is ``name``, as
     :func:`read_labels` reads it (case, spaces around it and quotes aside: ``Name,OpenSet``, ``"name","openset"``, or
     ``name`` alone, as pandas writes the names column of a labels table; no clip is named so), else 0. A clip name may
-    hold commas: its first cell is no ``name``."""
-    cells = next(csv.reader([line]), [])
+    hold commas: its first cell is no ``name``; and a newline (a NUL-separated list's path): its first line is read."""
+    cells = next(csv.reader(line.splitlines()[:1]), [])
     return len(cells) if cells and cells[0].strip().lower() == "name" else 0
 
 

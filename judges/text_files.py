@@ -13,7 +13,8 @@ from pathlib import Path
 
 from judges.errors import InputError
 
-__all__ = ["read_text_file", "decoded_text", "listed_lines", "standard_input_bytes", "STANDARD_INPUT", "check_input_file", "path_text", "user_path", "check_no_zero_bytes",
+__all__ = ["read_text_file", "decoded_text", "listed_lines", "standard_input_bytes", "STANDARD_INPUT",
+           "nul_separated", "check_input_file", "path_text", "user_path", "check_no_zero_bytes",
            "ZIP_START", "check_not_lfs_pointer", "LFS_POINTER_MAX_BYTES", "not_utf8", "file_head"]
 
 #: How a zip archive (a .npz, an Excel .xlsx) starts: the readers of text files refuse it by these bytes.
@@ -93,8 +94,10 @@ def decoded_text(data: bytes, path: str | os.PathLike[str], what: str, file_name
     else a one-line error naming it, what it is instead (a Git LFS pointer, a zip archive, UTF-16) and the fix.
 
     With ``file_names`` (a list of paths, as ``find`` writes it) bytes that are not UTF-8 are kept as Python keeps them in a
-    file name given as an argument (:func:`os.fsdecode`): a file whose name is not UTF-8 (a zip made on Windows) is listed so."""
+    file name given as an argument (:func:`os.fsdecode`): a file whose name is not UTF-8 (a zip made on Windows) is listed so;
+    and a NUL-separated list (:func:`nul_separated`: ``find -print0``) keeps its NULs, for :func:`listed_lines` to split at."""
     check_not_lfs_pointer(path, data)
+    separators = file_names and nul_separated(data)
     if data.startswith(ZIP_START):  # 'not UTF-8 text; save it as UTF-8' sent the user to re-save a judge's .npz given as --names
         raise InputError(f"{path}: a zip archive (a .npz, an Excel .xlsx?), not a {what}; give the {what}'s path")
     try:
@@ -103,11 +106,23 @@ def decoded_text(data: bytes, path: str | os.PathLike[str], what: str, file_name
         if not file_names or data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # UTF-16 is no list of file names
             raise InputError(f"{path}: {not_utf8(data)}; save the {what} as UTF-8") from None
         text = os.fsdecode(data.removeprefix(codecs.BOM_UTF8))
-        if "\x00" in text:  # no file name holds one: a video given as the list (or UTF-16 of names that are not ASCII)
+        if "\x00" in text and not separators:  # a video given as the list (or UTF-16 of names that are not ASCII)
             raise InputError(f"{path}: binary data (a video?) or UTF-16 without its byte-order mark, not a {what}: it holds zero "
                              "bytes, which no file name does; give a UTF-8 text file of paths, one per line (find video -name '*.mp4' > videos.txt)")
-    check_no_zero_bytes(path, text, what)
+    if not separators:
+        check_no_zero_bytes(path, text, what)
     return text
+
+
+def nul_separated(data: bytes) -> bool:
+    """Whether ``data``, a list of file names, is NUL-separated, as ``find -print0`` and ``git ls-files -z`` write one (its
+    names may hold a newline): it ends with a zero byte (each name's end), holds none two in a row nor one first (no name is
+    empty: a video's bytes, UTF-16 in big-endian order), and most entries are longer than one byte (UTF-16 without its
+    byte-order mark has a zero byte after each ASCII character: ``.mp4`` and each line end are entries of one)."""
+    if not data.endswith(b"\x00") or data.startswith(b"\x00") or b"\x00\x00" in data:
+        return False
+    entries = data.removesuffix(b"\x00").split(b"\x00")
+    return 2 * sum(len(entry) == 1 for entry in entries) < len(entries)
 
 
 #: The file name that reads standard input, as Unix tools take it (``find video -name '*.mp4' | cojudge predict --videos-from -``).
@@ -126,11 +141,16 @@ def standard_input_bytes(where: str, what: str, example: str) -> bytes:
 def listed_lines(text: str) -> list[tuple[int, str]]:
     """The entries of a file of one entry a line (a split's names, a list of videos): each with its line number, spaces
     around it and a byte order mark inside (files joined by ``cat``, one saved by Notepad) stripped, blank lines and
-    ``#`` comments skipped; Windows line ends are line ends.
+    ``#`` comments skipped; Windows line ends are line ends. A text holding NULs (a NUL-separated list of paths that
+    :func:`decoded_text` kept) has an entry between each two, numbered, as written: a name may hold spaces, newlines, ``#``.
 
     >>> listed_lines("# dev clips\\r\\nsample_1\\r\\n\\r\\n  sample_2 \\r\\n")
     [(2, 'sample_1'), (4, 'sample_2')]
+    >>> listed_lines("clips/a b.mp4\\x00clips/new\\nline.mp4\\x00")
+    [(1, 'clips/a b.mp4'), (2, 'clips/new\\nline.mp4')]
     """
+    if "\x00" in text:
+        return [(number, entry) for number, entry in enumerate(text.split("\x00"), start=1) if entry.strip()]
     entries = []
     for number, line in enumerate(text.splitlines(), start=1):
         line = line.strip().lstrip("\ufeff")

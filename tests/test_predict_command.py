@@ -829,6 +829,20 @@ def test_names_and_video_list_both_from_standard_input_is_a_one_line_error(capsy
         "cojudge predict: error: --names - and --videos-from -: standard input is one list, read once; give one of them as a file\n")
 
 
+def test_a_nul_separated_video_list_reads_paths_holding_a_space_and_a_newline(folder, monkeypatch):
+    shutil.move(folder / "clips" / "a.mp4", folder / "clips" / "a b.mp4")
+    shutil.move(folder / "clips" / "b.mp4", folder / "clips" / "new\nline.mp4")
+    found = subprocess.run(["find", "clips", "-name", "*.mp4", "-print0"], capture_output=True, check=True).stdout
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(found)))  # find clips -name '*.mp4' -print0 | cojudge predict --videos-from -
+    assert sorted((c.name, str(c.video)) for c in collected([], videos_from="-")) == [
+        ("a b", "clips/a b.mp4"), ("new\nline", "clips/new\nline.mp4")]
+
+
+def test_a_video_list_in_utf16_without_its_byte_order_mark_is_not_read_as_nul_separated(capsys, folder):
+    (folder / "videos.txt").write_bytes("clips/a.mp4\nclips/b.mp4\n".encode("utf-16-le"))  # a zero byte after each character
+    assert "UTF-16 without its byte-order mark" in one_line_error(capsys, "--videos-from", "videos.txt")
+
+
 def test_videos_given_as_arguments_and_listed_are_judged_together_arguments_first(folder):
     (folder / "videos.txt").write_text("clips/a.mp4\n", encoding="utf-8")
     assert [c.name for c in collected(["clips/b.mp4"], videos_from="videos.txt")] == ["b", "a"]
