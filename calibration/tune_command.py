@@ -12,7 +12,7 @@ from calibration.emotion_wheel import load_wheel, wheel_input_files
 from calibration.labels import check_names, read_labels, read_split
 from calibration.objectives import Objective
 from calibration.tuning import MAX_REPEATS, STRATEGIES, check_folds, check_grid, check_labels, default_grid, make_voter, strategy_of, tune_table
-from ensemble.cli import report, report_judges
+from ensemble.cli import options_named, report, report_judges
 from ensemble.fuser import OOV_POLICIES, Fuser
 from ensemble.judge_args import add_judge_arguments, judge_file_inputs, judge_files
 from ensemble.output_files import check_output_path
@@ -105,7 +105,8 @@ def run(args: argparse.Namespace) -> int:
               f"({', '.join(f'{k}={voter.get_params()[k]!r}' for k in untuned)}) and {'is' if one else 'are'} not tuned; "
               f"add --grid {untuned[0]}=... to search {'it' if one else 'them'} too")
     objective = Objective(args.objective)
-    check_folds(args.folds, args.repeats, len(names))
+    with options_named({"folds": "--folds", "repeats": "--repeats"}):
+        check_folds(args.folds, args.repeats, len(names))
     fuser = Fuser(voter, oov=args.oov, wheel=load_wheel(args.wheel_dir))
     check_labels(labels, names, fuser.space())
     outputs = {name: read_judge_output(path) for name, path in files.items()}

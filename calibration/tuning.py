@@ -146,7 +146,7 @@ def check_folds(folds: Any, repeats: Any, n: int, names: tuple[str, str] = ("fol
         raise InputError(f"{names[1]}={repeats!r}: give a whole number of cross-validation repeats, 1 or more and at most {MAX_REPEATS} "
                          "(each repeat costs as much as the first, and at 1000 the fold-split noise repeats average out is down to 3% of one repeat's)")
     if n < folds:
-        fix = f"use {names[0]} between 2 and {n}" if n >= 2 else "cross-validation needs at least 2"
+        fix = f"use 2 to {n} folds" if n >= 2 else "cross-validation needs at least 2"
         raise InputError(f"{names[0]}={folds} but there are only {n} labelled clip(s) to split: {fix}, or label more clips")
 
 

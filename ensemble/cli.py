@@ -5,16 +5,18 @@ import argparse
 import difflib
 import importlib
 import os
+import re
 import sys
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from types import ModuleType
 from typing import Literal, TextIO
 
 from ensemble.output_files import new_folders_removed_on_failure
 from judges.errors import InputError, close_names, listed
 
-__all__ = ["main", "entry", "report", "report_judges", "COMMANDS"]
+__all__ = ["main", "entry", "report", "report_judges", "options_named", "COMMANDS"]
 
 #: Subcommand -> module with ``add_arguments(parser)`` and ``run(args) -> int``.
 COMMANDS: dict[str, str] = {
@@ -235,6 +237,21 @@ def report(command: str, kind: Literal["error", "warning", "note"], message: str
 
     with tqdm.external_write_mode(file=sys.stderr):
         print(f"cojudge {command}: {kind}: {message}", file=sys.stderr)
+
+
+@contextmanager
+def options_named(options: Mapping[str, str]) -> Iterator[None]:
+    """Inside: the one-line error of a class's or a check's parameter check, which starts ``param=value`` (``min_support/threshold=1.5:
+    ...``, ``folds=1 but ...``), names the command-line option the user typed instead, as the commands' own checks do
+    (``--min-support 1.5: ...``); ``options``: each parameter -> its option. Any other error passes as it is."""
+    try:
+        yield
+    except InputError as exc:
+        message = str(exc)
+        for param, option in options.items():
+            if re.match(rf"{re.escape(param)}=\S", message):
+                raise InputError(f"{option} {message[len(param) + 1:]}") from None
+        raise
 
 
 def report_judges(command: str, each: Sequence[str], together: str, advice_one: str, advice_many: str) -> None:

@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ensemble.cli import report
+from ensemble.cli import options_named, report
 from ensemble.fuse_command import write_prediction_rows, write_predictions_csv
 from ensemble.fused_prediction import FusedPrediction
 from ensemble.judge_failures import judge_failures
@@ -288,7 +288,8 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"--min-support is for the untrained fusion; with --calibration {args.calibration} the fitted fusion "
                          "chooses the words: drop one of the two")
     _refuse_names_for_the_default_judges(args, clips)
-    untrained = ScoreUnionFuser(**({} if args.min_support is None else {"threshold": args.min_support})).fit()
+    with options_named({"min_support/threshold": "--min-support"}):
+        untrained = ScoreUnionFuser(**({} if args.min_support is None else {"threshold": args.min_support})).fit()
     if args.backend == "ray":
         calibration = None
         if args.calibration:

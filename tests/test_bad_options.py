@@ -246,7 +246,7 @@ def test_a_clip_without_a_label_is_not_shown_beside_a_labelled_clip_whose_name_d
         check_labels({"interview.part2": ["happy"]}, ["interview.part1", "interview.part2"], ClassSpace(wheel))
 
 
-@pytest.mark.parametrize("option, named", [(["--folds", "0"], "folds=0"), (["--repeats", "0"], "repeats=0"),
+@pytest.mark.parametrize("option, named", [(["--folds", "0"], "--folds 0: "), (["--repeats", "0"], "--repeats 0: "),
                                            (["--grid", "lam=abc"], "lam='abc'"), (["--grid", "C=-1"], "C=-1")])
 def test_cli_tune_bad_option_is_one_line_error(files, tmp_path, capsys, option, named):
     code = main(["tune", "--labels", files["labels"], "--judge", f"a={files['a']}", "--judge", f"b={files['b']}",
@@ -256,7 +256,7 @@ def test_cli_tune_bad_option_is_one_line_error(files, tmp_path, capsys, option, 
     assert not (tmp_path / "cal.json").exists()
 
 
-@pytest.mark.parametrize("option, named", [(["--folds", "9"], "folds=9"), (["--repeats", "0"], "repeats=0"),
+@pytest.mark.parametrize("option, named", [(["--folds", "9"], "--folds 9 but"), (["--repeats", "0"], "--repeats 0: "),
                                            (["--grid", "lam=2"], "lam=2"), (["--objective", "l2_f"], "l2_f")])
 def test_cli_tune_refuses_a_bad_option_before_building_the_vote_table(files, tmp_path, capsys, monkeypatch, option, named):
     def slow_work(*args, **kwargs):

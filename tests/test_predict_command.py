@@ -354,6 +354,12 @@ def one_line_error(capsys, *argv: str) -> str:
     return err
 
 
+def test_a_min_support_out_of_range_is_named_as_the_option_typed_not_the_fusers_parameter(capsys, replay_config):
+    # it was 'min_support/threshold=1.5: ...', a name no option of cojudge predict has
+    assert one_line_error(capsys, "c1", "--config", replay_config, "--min-support", "1.5") == (
+        "cojudge predict: error: --min-support 1.5: the support a word needs must be in [0, 1], e.g. 0.25\n")
+
+
 @pytest.mark.parametrize("seconds", ["0", "-1", "abc", "nan", "inf"])
 def test_a_batch_timeout_that_is_not_a_positive_number_is_a_one_line_error(capsys, replay_config, seconds):
     err = one_line_error(capsys, "c1", "--config", replay_config, f"--batch-timeout={seconds}")
