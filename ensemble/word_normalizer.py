@@ -17,6 +17,7 @@ Three steps, each only as aggressive as the emotion wheel allows:
 """
 from __future__ import annotations
 
+import bisect
 import os
 import re
 import unicodedata
@@ -65,6 +66,9 @@ _BRITISH = (
 _NEGATIONS = ("not ", "no ", "non-", "non", "out of ", "lack of ", "without ", "un", "dis", "in", "im", "ir", "il", "mis")
 _NEUTRAL_PREFIXES = ("in ", "with ", "full of ")
 _DOUBLED = re.compile(r"([bdgklmnprt])\1$")
+#: The most characters the lemmatiser takes off a word, two rules deep: a rule takes at most 4 (``-ness``, ``-ment``,
+#: ``-iness`` -> ``y``, ``-fulness`` -> ``ful``) and a doubled final consonant undone 1 more.
+_LEMMATISER_SHORTENS = 10
 _APOSTROPHES = str.maketrans({"'": "\u2019", "\u2018": "\u2019", "`": "\u2019", "\u02bc": "\u2019"})
 _SPACES = re.compile(r"\s+")
 _HYPHEN_SPACES = re.compile(r"\s*-\s*")
@@ -128,6 +132,7 @@ class WordNormalizer:
             self._lemma[form] = lemma
             same = all(table.get(form) == table.get(lemma) for table in lookups)
             self._canonical[form] = lemma if same else form
+        self._longest = max(map(len, self._canonical), default=0)
         self._memo: dict[str, str] = {}
 
     # -- public ------------------------------------------------------------------
@@ -186,21 +191,35 @@ class WordNormalizer:
 
     # -- resolution ---------------------------------------------------------------
     def _resolve(self, text: str) -> str:
-        for derived, candidate in enumerate(self._candidates(text)):
+        for candidate in self._candidates(text):
             canonical = self._canonical.get(candidate)
+            derived = candidate != text  # the word itself, found, is first: a later candidate equal to it was no find
             if canonical is not None and not (derived and self.contradicts(candidate, self._lemma[candidate])):
                 return canonical
         return text
 
     def _candidates(self, text: str) -> Iterator[str]:
         """Spellings to look up, most faithful first: the word, its hyphen variants, without modifiers, lemmatised, and
-        last in American spelling."""
-        stripped = [text]
+        last in American spelling.
+
+        The words left as each leading modifier is dropped are ends of ``text``, found by where they start; one is made,
+        and looked up, only if some spelling made of it could be as short as the vocabulary's longest form (a hyphen or a
+        British ``our`` takes a character off, the lemmatiser at most :data:`_LEMMATISER_SHORTENS`): a 40 KB "very very ...
+        happy" made 8,000 copies of itself, each spelled the American way, a time quadratic in its length."""
+        starts = [0]
         while True:
-            head = next((m for m in _MODIFIERS if stripped[-1].startswith(m)), None)
-            if head is None or len(stripped[-1]) <= len(head):
+            head = next((m for m in _MODIFIERS if text.startswith(m, starts[-1])), None)
+            if head is None or len(text) - starts[-1] <= len(head):
                 break
-            stripped.append(stripped[-1][len(head):])
+            starts.append(starts[-1] + len(head))
+        hyphens = [m.start() for m in re.finditer("-", text)]
+        ours = [m.start() for m in re.finditer("our", text)]
+
+        def may_be_found(start: int) -> bool:
+            shortened = max(len(hyphens) - bisect.bisect_left(hyphens, start), len(ours) - bisect.bisect_left(ours, start))
+            return len(text) - start - shortened - _LEMMATISER_SHORTENS <= self._longest
+
+        stripped = [text[start:] for start in starts if may_be_found(start)]
         for variant in stripped:
             yield variant
             if "-" in variant:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import pickle
 import re
+import time
 
 import numpy as np
 import pytest
@@ -322,6 +323,16 @@ def test_stray_case_and_spaces_still_show_the_judges_own_spelling(wheel):
     assert WordNormalizer(wheel).normalize("angry") == "anger"
     table = _table(wheel, {"a": {"s": ["  Angry "]}})
     assert [c.word for c in table.candidates[0]] == ["angry"]
+
+
+@pytest.mark.parametrize("last, found", [("happy", "happiness"), ("xyzzy", None)], ids=["a wheel word", "no wheel word"])
+def test_a_40_kb_run_of_intensity_words_is_normalised_at_once(wheel, last, found):
+    # each intensity word dropped made a copy of the rest, each spelled the American way: quadratic, 4.3 s with no wheel
+    # word at the end (a broken model's repeated 'very')
+    norm, word = WordNormalizer(wheel), "very " * 8000 + last
+    start = time.perf_counter()
+    assert norm.normalize(word) == (found or word)
+    assert time.perf_counter() - start < 1.0
 
 
 def test_a_judge_subset_drops_words_only_the_left_out_judges_said(wheel):
