@@ -109,11 +109,14 @@ def _text_kind(path: Path) -> tuple[str, str] | None:
     try:
         with path.open("rb") as fh:
             first = fh.readline(4096).decode("utf-8-sig").strip()
+            delimiter, rest = _excel_separator(first)
+            if rest != first:  # Excel's 'sep=;': the header is the next line
+                first = fh.readline(4096).decode("utf-8").strip()
     except (OSError, UnicodeDecodeError):
         return None
     if first.startswith("{"):
         return "JSON lines (its first line an object)", ".jsonl"
-    cells = [c.strip().lower() for c in next(csv.reader([first]), [])]
+    cells = [c.strip().lower() for c in next(csv.reader([first], delimiter=delimiter), [])]
     if "name" in cells and len(cells) > 1:
         return f"a CSV file (its header {first[:40]!r})", ".csv"
     return None
@@ -193,15 +196,16 @@ def read_label_csv(path: str | Path, column: str = "openset", unique: bool = Fal
     check_flags(unique=unique)
     path = user_path(path)
     check_input_file(path, "CSV file")
-    text = _csv_text(path)
+    delimiter, text = _excel_separator(_csv_text(path))
     parse = _SharedWords(parse)
     fields: list[str] | None = None
     # strict: a quote never closed is an error, not every later row in one field. skipinitialspace: in a file written
     # ', '-separated, 's1, "happy, sad"' quotes its cell (else ' "happy' and ' sad"', 3 cells), unless that reading is
     # malformed (text after a closing quote, 's1, "sad" or "angry"', which the plain reading takes as one cell).
     # Spaces after a closing quote (a hand-edited line's trailing space), which strict reading refuses, are dropped first.
-    text = _BLANKS_AFTER_QUOTE.sub('"', text)
-    rows = csv.reader(io.StringIO(text, newline=""), strict=True, skipinitialspace=_skips_initial_space(text))
+    text = _blanks_after_quote(delimiter).sub('"', text)
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True,
+                      skipinitialspace=_skips_initial_space(text, delimiter))
     read_to = 0  # the line the last row read ended on: a malformed row starts after it
     try:
         # the first row with a cell: blank rows above the header (a sheet whose table starts lower down) are skipped
@@ -251,16 +255,32 @@ def read_label_csv(path: str | Path, column: str = "openset", unique: bool = Fal
     return out
 
 
-#: Spaces or tabs between a quote and the comma or line end after it: after a quoted cell's closing quote, which csv's strict
-#: reading refuses ("',' expected after '\"'"); inside a quoted cell (after a doubled quote) they are a word's edge, stripped anyway.
-_BLANKS_AFTER_QUOTE = re.compile(r'"[ \t]+(?=,|\r|\n|$)')
+def _blanks_after_quote(delimiter: str) -> re.Pattern[str]:
+    """Spaces or tabs (not the separator) between a quote and the separator or line end after it: after a quoted cell's
+    closing quote, which csv's strict reading refuses ("',' expected after '\"'"); inside a quoted cell (after a doubled
+    quote) they are a word's edge, stripped anyway."""
+    blanks = re.escape(" \t".replace(delimiter, ""))
+    return re.compile(rf'"[{blanks}]+(?={re.escape(delimiter)}|\r|\n|$)')
 
 
-def _skips_initial_space(text: str) -> bool:
+#: The first line Excel writes, when asked, to name a CSV's separator, and reads so (``sep=,``, ``sep=;``): no row of the table.
+_EXCEL_SEPARATOR = re.compile(r'sep=([^\r\n"])[ \t]*(?=\r|\n|$)', re.IGNORECASE)
+
+
+def _excel_separator(text: str) -> tuple[str, str]:
+    """(separator, ``text``) of a CSV: the separator its first line names, as Excel writes it (``sep=;``), that line left
+    blank (a blank line above the header is skipped) so that the rows keep their line numbers; else a comma, ``text`` as it is."""
+    found = _EXCEL_SEPARATOR.match(text)
+    if found is None:
+        return ",", text
+    return found.group(1), text[found.end():]
+
+
+def _skips_initial_space(text: str, delimiter: str = ",") -> bool:
     """Whether a CSV's cells are read past the spaces that open them (csv's ``skipinitialspace``): yes, unless that reading
     of ``text`` is malformed (text after a closing quote), where the plain reading is kept."""
     try:
-        for _ in csv.reader(io.StringIO(text, newline=""), strict=True, skipinitialspace=True):
+        for _ in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True, skipinitialspace=True):
             pass
     except csv.Error:
         return False

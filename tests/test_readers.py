@@ -126,6 +126,28 @@ def test_a_csv_separated_by_tabs_or_semicolons_with_its_header_quoted_is_told_to
         read_judge_output(path)
 
 
+@pytest.mark.parametrize("sep", [",", ";", "\t"], ids=["comma", "semicolon", "tab"])
+def test_a_csv_whose_first_line_names_its_separator_as_excel_writes_it_is_read_by_that_separator(tmp_path, sep):
+    # Excel's 'sep=,' (written when asked) was 'missing column(s) name, openset (found: sep=)'
+    path = tmp_path / "pred.csv"
+    path.write_text(f'sep={sep}\r\nname{sep}openset\r\ns1{sep}"happy, sad"\r\ns2{sep}angry\r\n', newline="")
+    assert read_judge_output(path) == {"s1": ["happy", "sad"], "s2": ["angry"]}
+
+
+def test_a_bad_row_below_excels_separator_line_is_named_by_its_line_in_the_file(tmp_path):
+    path = tmp_path / "pred.csv"
+    path.write_text("sep=;\nname;openset\ns1;happy;sad\n")
+    with pytest.raises(InputError, match=r"pred\.csv:3: 3 cells but the header names 2 columns"):
+        read_judge_output(path)
+
+
+def test_a_csv_under_npz_with_excels_separator_line_is_named_a_csv(tmp_path):
+    path = tmp_path / "pred.npz"
+    path.write_text("sep=;\nname;openset\ns1;happy\n")
+    with pytest.raises(InputError, match=r"not a valid \.npz \(zip\) file but a CSV file .*; name it pred\.csv"):
+        read_judge_output(path)
+
+
 def test_a_judge_output_given_through_a_pipe_is_told_to_be_saved_to_a_file_named_by_its_format(tmp_path):
     # --pred <(python make_preds.py): /dev/fd/63 was "unknown judge-output format ''" alone
     fifo = tmp_path / "pred"
