@@ -73,9 +73,14 @@ def check_one_name_a_line(names: Iterable[str], known: Container[str], what: str
             continue
         parts = [p for p in re.split(r"[\s,;]+", name) if p]
         if len(parts) > 1 and all(p in known for p in parts):
-            where = "a line of the split file" if split is None else f"{split}: a line"
+            where = "a line of the split file" if split is None else f"{_source(split)}: a line"
             raise InputError(f"{where} holds {len(parts)} names of {what} ({listed(parts, 2)}) apart by spaces or commas; "
                              "give one name per line")
+
+
+def _source(split: object) -> object:
+    """How an error names the split file ``split``: ``-`` (``--names -``) is standard input, as :func:`read_split` names it."""
+    return "standard input" if split == STANDARD_INPUT else split
 
 
 def check_names(names: Iterable[str], known: Mapping[str, object], what: str, split: object = None) -> list[str]:

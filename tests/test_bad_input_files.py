@@ -87,6 +87,14 @@ def test_a_split_read_from_standard_input_is_named_standard_input_in_its_errors(
     one_line(caught)
 
 
+def test_names_run_together_on_a_line_of_standard_input_name_standard_input_not_a_dash():
+    from calibration.labels import check_names
+
+    with pytest.raises(InputError, match=r"^standard input: a line holds 2 names of dev\.csv \(c0, c1\) apart by spaces") as caught:
+        check_names(["c0 c1"], {"c0": [], "c1": []}, "dev.csv", "-")
+    one_line(caught)
+
+
 def test_a_latin1_jsonl_judge_output_names_the_file_and_line(tmp_path):
     path = tmp_path / "p.jsonl"
     path.write_bytes(b'{"name": "a", "labels": []}\n' + '{"name": "é", "labels": []}\n'.encode("latin-1"))
