@@ -22,10 +22,10 @@ from calibration.objectives import Objective
 from ensemble.class_space import ClassSpace
 from ensemble.fuser import Fuser
 from ensemble.vote_table import VoteTable
-from ensemble.voter_base import DECISIONS, ClassVoter, Rule, strategy_code
+from ensemble.voter_base import DECISIONS, ClassVoter, Rule, no_such_params, strategy_code
 from ensemble.voter_classes import file_voters, is_class_spec, voter_class
 from judges.clip import shown_name_like
-from judges.errors import InputError, close_names
+from judges.errors import InputError
 from judges.option_values import check_flags, is_number
 
 __all__ = ["TuningResult", "tune_table", "default_grid", "STRATEGIES", "make_voter", "strategy_of", "check_folds", "MAX_REPEATS", "check_labels", "check_grid", "check_unique_names"]
@@ -105,16 +105,7 @@ def _check_param_names(strategy: str, cls: type[ClassVoter], params: Mapping[str
     names = [n for n, p in signature.parameters.items() if n != "self" and p.kind is not p.VAR_POSITIONAL]
     unknown = [k for k in params if k not in names]
     if unknown:
-        raise InputError(f"strategy {strategy!r}: {_no_such_params(cls.__name__, unknown, names)}")
-
-
-def _no_such_params(owner: str, unknown: Sequence[object], known: Iterable[str]) -> str:
-    """The error for parameters ``owner`` has not, with the one each misspelt name is close to ("lamb": did you mean lam?)
-    and every one it has."""
-    known = sorted(known)
-    meant = close_names(map(str, unknown), known, cutoff=0.75)
-    said = ", ".join(f"{name} (did you mean {meant[name]}?)" if name in meant else name for name in map(str, unknown))
-    return f"{owner} has no parameter(s) {said}; it has {', '.join(known)}"
+        raise InputError(f"strategy {strategy!r}: {no_such_params(cls.__name__, unknown, names)}")
 
 
 def strategy_of(voter: Any) -> str | None:
@@ -187,7 +178,7 @@ def check_grid(voter: ClassVoter, grid: Mapping[str, Any]) -> dict[str, list[Any
     params = voter.get_params()
     unknown = [k for k in grid if k not in params]
     if unknown:
-        raise InputError(_no_such_params(type(voter).__name__, unknown, params))
+        raise InputError(no_such_params(type(voter).__name__, unknown, params))
     out = {}
     for key, values in grid.items():
         if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, Iterable):

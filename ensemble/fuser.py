@@ -12,7 +12,7 @@ from ensemble.class_space import ClassSpace
 from ensemble.fused_prediction import FusedPrediction
 from ensemble.stacked_voter import StackedVoter
 from ensemble.vote_table import VoteTable, WordMapper, clip_names
-from ensemble.voter_base import ClassVoter, VoterNotFittedError
+from ensemble.voter_base import ClassVoter, VoterNotFittedError, check_param_names
 from judges.clip import refuse_a_single_name, repeated_names, shown_name_like
 from judges.errors import InputError, listed
 from judges.option_values import is_number
@@ -105,6 +105,18 @@ class Fuser(BaseEstimator):
         params = self.get_params(deep=False)
         wheel = params.pop("wheel")
         return type(self)(**{k: clone(v, safe=False) for k, v in params.items()}, wheel=wheel)
+
+    def set_params(self, **params: Any) -> "Fuser":
+        """scikit-learn's ``set_params``, the voter's by ``voter__name`` (``voter__lam=0.6``); a name it has not is a one-line
+        error with the one meant, and a ``voter__`` name while ``voter`` is None (the default ``StackedVoter``, made at
+        ``fit``) one saying to give the voter."""
+        check_param_names(self, params)
+        nested = next((key for key in params if key.startswith("voter__")), None)
+        if nested is not None and params.get("voter", self.voter) is None:  # else AttributeError: 'NoneType' has no 'set_params'
+            name, value = nested.partition("__")[2], params[nested]
+            raise InputError(f"Fuser.set_params: {nested} sets a parameter of the voter, and voter is None (the default StackedVoter, "
+                             f"made at fit); give the voter: set_params(voter=StackedVoter({name}={value!r}))")
+        return super().set_params(**params)
 
     # -- building blocks ---------------------------------------------------------------
     # both are built once, and again after set_params changes what they were built from

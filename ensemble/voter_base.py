@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import inspect
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -15,11 +15,12 @@ from sklearn.exceptions import NotFittedError
 from calibration.ew_metric import level1_f_of_classes
 from ensemble.vote_table import Candidate, VoteTable
 from ensemble.word_selection import select_by_threshold, select_expected_f_batch
-from judges.errors import InputError, raised_text
+from judges.errors import InputError, close_names, raised_text
 from judges.option_values import is_flag, is_number, is_whole_number
 from judges.own_code import is_own_module
 
-__all__ = ["ClassVoter", "DECISIONS", "Rule", "WordLists", "strategy_code", "StrategyCodeError", "VoterNotFittedError"]
+__all__ = ["ClassVoter", "DECISIONS", "Rule", "WordLists", "check_param_names", "no_such_params", "strategy_code", "StrategyCodeError",
+           "VoterNotFittedError"]
 
 DECISIONS = ("threshold", "expected_f")
 
@@ -133,6 +134,25 @@ def _same(now: Any, given: Any) -> bool:
         return type(now) is type(given) and bool(now == given)
     except Exception:  # an array's ambiguous truth value, an odd __eq__
         return False
+
+
+def no_such_params(owner: str, unknown: Sequence[object], known: Iterable[str]) -> str:
+    """The error for parameters ``owner`` has not, with the one each misspelt name is close to ("lamb": did you mean lam?)
+    and every one it has."""
+    known = sorted(known)
+    meant = close_names(map(str, unknown), known, cutoff=0.75)
+    said = ", ".join(f"{name} (did you mean {meant[name]}?)" if name in meant else name for name in map(str, unknown))
+    return f"{owner} has no parameter(s) {said}; it has {', '.join(known)}"
+
+
+def check_param_names(estimator: BaseEstimator, params: Mapping[str, Any]) -> None:
+    """Refuse, in one line with a "did you mean", a ``set_params`` name ``estimator`` has not (``lamb`` for ``lam``; the
+    part before ``__`` of a nested one, ``votre__lam``): scikit-learn's ValueError lists the names, but over several lines
+    for a ``Fuser`` (its repr) and without the one meant. An :class:`InputError` is a ValueError, as scikit-learn's is."""
+    known = estimator.get_params(deep=False)
+    unknown = list(dict.fromkeys(key.partition("__")[0] for key in params if key.partition("__")[0] not in known))
+    if unknown:
+        raise InputError(no_such_params(f"{type(estimator).__name__}.set_params", unknown, known))
 
 
 class StrategyCodeError(InputError):
@@ -308,6 +328,12 @@ class ClassVoter(BaseEstimator):
         if _of_ones_own(type(self)):
             self._refuse(self._signature_problem())
         return super().get_params(deep=deep)
+
+    def set_params(self, **params: Any) -> "ClassVoter":
+        """scikit-learn's ``set_params``; a name the voter has not is a one-line error with the one meant
+        (:func:`check_param_names`). Values are checked by ``fit`` (and the decision ones by ``predict``), as scikit-learn's are."""
+        check_param_names(self, params)
+        return super().set_params(**params)
 
     def __sklearn_clone__(self) -> "ClassVoter":
         """scikit-learn's ``clone`` (``GridSearchCV``, ``cross_val_score``, tuning); a strategy of one's own that it refuses

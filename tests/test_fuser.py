@@ -511,6 +511,41 @@ def test_a_clone_shares_the_read_only_wheel_instead_of_copying_it_per_fold(wheel
     assert copy.get_params(deep=True) == fuser.get_params(deep=True) | {"voter": copy.voter}
 
 
+def test_set_params_sets_the_voters_parameters_by_their_nested_names(wheel):
+    fuser = Fuser(StackedVoter(), oov="drop", wheel=wheel).set_params(voter__lam=0.7, voter__C=0.2)
+    assert fuser.voter.get_params()["lam"] == 0.7 and fuser.get_params()["voter__C"] == 0.2
+
+
+@pytest.mark.parametrize("name, meant", [("oovv", "oov"), ("votre__lam", "voter")])
+def test_set_params_with_a_misspelt_name_is_a_one_line_error_saying_the_name_meant(wheel, name, meant):
+    # it was scikit-learn's ValueError over three lines (the Fuser's repr, its wheel's), naming every parameter but not the one meant
+    with pytest.raises(InputError, match=rf"^Fuser\.set_params has no parameter\(s\) {name.split('__')[0]} \(did you mean {meant}\?\); "
+                                         r"it has embedding_model, min_similarity, oov, voter, wheel$"):
+        Fuser(StackedVoter(), wheel=wheel).set_params(**{name: 0.5})
+
+
+def test_set_params_of_the_voter_while_it_is_the_default_none_says_to_give_the_voter(wheel):
+    # it raised AttributeError: 'NoneType' object has no attribute 'set_params'
+    with pytest.raises(InputError, match=r"^Fuser\.set_params: voter__lam sets a parameter of the voter, and voter is None \(the default "
+                                         r"StackedVoter, made at fit\); give the voter: set_params\(voter=StackedVoter\(lam=0\.6\)\)$"):
+        Fuser(wheel=wheel).set_params(voter__lam=0.6)
+
+
+def test_set_params_of_a_voter_given_in_the_same_call_sets_it_on_that_voter(wheel):
+    fuser = Fuser(wheel=wheel).set_params(voter=StackedVoter(), voter__lam=0.6)
+    assert fuser.voter.get_params()["lam"] == 0.6
+
+
+@pytest.mark.parametrize("check", ["check_estimator_cloneable", "check_estimator_repr", "check_no_attributes_set_in_init",
+                                   "check_get_params_invariance", "check_set_params", "check_parameters_default_constructible",
+                                   "check_do_not_raise_errors_in_init_or_set_params", "check_mixin_order"])
+def test_a_fuser_passes_sklearns_estimator_checks_of_its_parameters(check):
+    # the others fit on numeric arrays, where a Fuser takes judges' outputs and labels
+    from sklearn.utils import estimator_checks
+
+    getattr(estimator_checks, check)("Fuser", Fuser(StackedVoter()))
+
+
 def test_set_params_on_the_word_mapping_takes_effect_at_the_next_fit(wheel):
     outputs, labels = {"a": {"s": ["gratitude"]}}, {"s": ["thankful"]}
     fuser = Fuser(MajorityVoter(threshold=0.5), oov="attach", wheel=wheel).fit(outputs, labels)

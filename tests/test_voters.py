@@ -49,6 +49,37 @@ def test_every_parameter_round_trips_through_clone_and_set_params_and_shows_in_r
     assert all(f"{k}={v!r}" in " ".join(repr(voter).split()) for k, v in params.items())
 
 
+#: scikit-learn's estimator checks that read only the parameters, not a fit on its arrays: the others fit on numeric X,
+#: which a voter refuses (it takes a VoteTable); their VoteTable counterparts are the clone, pickle and refit tests here
+PARAMETER_CHECKS = ["check_estimator_cloneable", "check_estimator_repr", "check_estimator_tags_renamed", "check_valid_tag_types",
+                    "check_no_attributes_set_in_init", "check_get_params_invariance", "check_set_params",
+                    "check_parameters_default_constructible", "check_do_not_raise_errors_in_init_or_set_params", "check_mixin_order"]
+
+
+@pytest.mark.parametrize("check", PARAMETER_CHECKS)
+@pytest.mark.parametrize("cls", ALL)
+def test_voters_pass_sklearns_estimator_checks_of_their_parameters(cls, check):
+    from sklearn.utils import estimator_checks
+
+    getattr(estimator_checks, check)(cls.__name__, cls())  # each raises an AssertionError naming what fails
+
+
+@pytest.mark.parametrize("cls", ALL)
+def test_set_params_with_a_misspelt_name_is_a_one_line_error_saying_the_name_meant(cls):
+    # it was scikit-learn's "Invalid parameter 'lamb' for estimator ...", which named every parameter but not the one meant
+    with pytest.raises(InputError, match=rf"^{cls.__name__}\.set_params has no parameter\(s\) lamb \(did you mean lam\?\); it has .*threshold"):
+        cls().set_params(lamb=0.6)
+
+
+@pytest.mark.parametrize("cls", ALL)
+def test_a_voter_fitted_again_on_other_judges_predicts_as_one_fitted_on_them_alone(cls, toy):
+    table, _, Y = toy
+    two = table.judge_subset(["good", "noisy"])
+    again = cls(threshold=0.3).fit(table, Y).fit(two, Y)
+    np.testing.assert_array_equal(again.predict_proba(two), cls(threshold=0.3).fit(two, Y).predict_proba(two))
+    assert again.judges_ == ["good", "noisy"]
+
+
 @pytest.mark.parametrize("cls", ALL)
 def test_a_pickled_fitted_voter_predicts_what_it_did(cls, toy):
     import pickle
