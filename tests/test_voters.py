@@ -750,6 +750,25 @@ def test_grid_search_cv_tunes_a_voter_on_a_vote_table(panel_a):
     assert search.best_estimator_.judges_ == table.judges and len(search.predict(table)) == len(table)
 
 
+def test_grid_search_cv_scored_by_an_objective_scores_each_point_as_tune_table_does_on_the_same_folds(panel_a, wheel, dev_labels):
+    # docs/cojudge.md: scoring= with calibration.objectives.Objective, the search cojudge tune runs without refitting per lam
+    from sklearn.model_selection import GridSearchCV, KFold
+
+    from calibration.objectives import Objective
+    from calibration.tuning import tune_table
+    from ensemble.fuser import Fuser
+
+    def f05(voter, table, Y):
+        return Objective("f0.5")(dev_labels, dict(zip(table.names, voter.predict(table))), table.names, table.space.wheel)
+
+    table, Y = panel_a
+    grid = {"lam": [0.4, 0.6]}
+    search = GridSearchCV(StackedVoter(), grid, scoring=f05, cv=KFold(3, shuffle=True, random_state=0)).fit(table, Y)
+    tuned = tune_table(Fuser(StackedVoter(), wheel=wheel), table, dev_labels, grid, objective="f0.5", folds=3, seed=0, smooth=False)
+    by_lam = {r["params"]["lam"]: r["score"] for r in tuned.results}
+    assert list(search.cv_results_["mean_test_score"]) == pytest.approx([by_lam[0.4], by_lam[0.6]], abs=1e-12)
+
+
 def test_a_grid_search_nests_in_an_outer_cross_validation(panel_a):
     from sklearn.model_selection import GridSearchCV, KFold, cross_val_score
 
