@@ -72,6 +72,9 @@ class Fuser(BaseEstimator):
     :class:`~ensemble.stacked_voter.StackedVoter`). ``embedding_model`` is the sentence-transformers
     folder or name that embeds words (default: the bundled all-MiniLM-L6-v2); ``wheel`` the
     :class:`~calibration.emotion_wheel.EmotionWheel` (default: the data folder's).
+    A fitted one pickles (joblib too) for Python; it has no ``save``: the calibration file ``cojudge fuse`` reads is
+    written by ``CoJudge.save`` (a ``CoJudge`` of replay judges, ``ReplayJudge``, over the same files), and
+    ``calibration.calibration_file.load_calibration(path)[0]`` is its fitted ``Fuser`` (docs/cojudge.md).
 
     >>> outputs = {"a": {"s1": ["happy"], "s2": ["sad", "angry"], "s3": ["happy"]},
     ...            "b": {"s1": ["cheerful", "worried"], "s2": ["sad"], "s3": ["gratitude"]}}

@@ -259,6 +259,17 @@ def test_a_fitted_cojudge_given_an_open_verdict_cache_pickles_and_predicts_as_be
         again.cache.close()
 
 
+def test_a_tuned_cojudge_saved_by_joblib_predicts_as_before_and_keeps_its_tuning_report(tmp_path):
+    import joblib
+
+    cojudge, labels = toy_cojudge()
+    cojudge.fit(list(labels), labels, grid={"threshold": [0.3, 0.6]}, folds=2)
+    again = joblib.load(joblib.dump(cojudge, tmp_path / "cojudge.joblib")[0])
+    answered = list(labels)[:4]  # the clips every judge answered (lazy's failures on the others are warned about)
+    assert [p.words for p in again.predict_many(answered)] == [p.words for p in cojudge.predict_many(answered)]
+    assert again.tuning_ == cojudge.tuning_ and again.tuning_ is not None
+
+
 def test_fit_without_a_grid_tunes_over_the_strategys_default_grid():
     cojudge, labels = toy_cojudge()
     cojudge.fit(list(labels), labels, folds=2)

@@ -44,6 +44,22 @@ def test_a_fitted_fuser_pickled_and_loaded_predicts_the_same(fitted):
     assert [p.to_dict() for p in again.predict(outputs, list(outputs["good"]))] == [p.to_dict() for p in fuser.predict(outputs, list(outputs["good"]))]
 
 
+def test_a_fitted_fuser_pickles_without_the_embedding_model_it_loaded_and_predicts_the_same(wheel, tmp_path, monkeypatch):
+    # docs/cojudge.md: a fitted Fuser or CoJudge pickles the vocabulary's embeddings, not the model (reloaded where it is used)
+    from judges.cache_folder import CACHE_ENV_VAR
+    from tests.test_embedding_graph import tiny_sentence_model
+
+    monkeypatch.setenv(CACHE_ENV_VAR, str(tmp_path / "cache"))
+    outputs, labels = {"a": {"s": ["zorblax quiff"], "t": ["sad"]}}, {"s": ["happy"], "t": ["sad"]}
+    fuser = Fuser(MajorityVoter(), embedding_model=str(tiny_sentence_model(tmp_path / "model")), min_similarity=-1.0, wheel=wheel)
+    words = [p.words for p in fuser.fit(outputs, labels).predict(outputs)]  # a word off the wheel, attached through the model
+    embedder = fuser.mapper().graph._embedder()
+    assert embedder._loaded is not None
+    restored = pickle.loads(pickle.dumps(fuser))
+    assert restored.mapper().graph._embedder()._loaded is None
+    assert [p.words for p in restored.predict(outputs)] == words
+
+
 def test_words_come_with_confidence_and_supporting_judges(fitted):
     fuser, outputs, _ = fitted
     pred = fuser.predict(outputs, ["c0"])[0]
