@@ -90,6 +90,11 @@ class ScoreUnionFuser(BaseEstimator):
         self._check_params()
         return self
 
+    def __sklearn_is_fitted__(self) -> bool:
+        """Always: nothing is learnt, and ``predict`` runs before ``fit`` too. scikit-learn's ``check_is_fitted`` said a fitted one
+        was "not fitted yet", finding no fitted attribute (one ending in ``_``)."""
+        return True
+
     # -- predicting ----------------------------------------------------------------------
     def predict(self, verdicts: Verdicts, names: Sequence[str] | None = None) -> list[FusedPrediction]:
         """One prediction per clip of ``names`` (default: every clip any judge has a verdict for), in order."""

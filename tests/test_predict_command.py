@@ -99,6 +99,15 @@ def test_the_untrained_fuser_follows_sklearn_conventions():
     assert clone(fuser).get_params() == {"threshold": 0.4, "max_words": 2, "wheel": None}
 
 
+def test_the_untrained_fuser_is_fitted_for_sklearns_check_is_fitted_as_its_predict_needs_no_fit():
+    # check_is_fitted raised NotFittedError even after fit(): fit sets no attribute ending in _
+    from sklearn.utils.validation import check_is_fitted
+
+    fuser = ScoreUnionFuser(wheel=None)
+    check_is_fitted(fuser)  # raises NotFittedError when scikit-learn takes it for unfitted
+    check_is_fitted(fuser.fit())
+
+
 def test_a_judge_saying_one_meaning_twice_backs_it_with_its_best_score(wheel):
     fuser = ScoreUnionFuser(threshold=0.5, wheel=wheel)
     pred = fuser.predict_clip({"a": verdict("a", ["joyful", "happy"], {"joyful": 0.9, "happy": 0.3})}, "c")
