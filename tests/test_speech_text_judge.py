@@ -1,16 +1,19 @@
 """Speech-text judge: espeak-ng speech -> Whisper tiny.en transcript -> lexicon emotion; clear empty verdicts."""
 from __future__ import annotations
 
+import re
 import shutil
 
+import numpy as np
 import pytest
 
 from judges.clip import Clip
 from judges.demo_clip import make_demo_clip
 from judges.errors import InputError
-from judges.media import TruncatedMediaWarning
+from judges.media import TruncatedMediaWarning, decode_clip
 from judges.registry import build_judge
 from judges.speech_text_judge import SpeechTextJudge
+from judges.speech_to_text import silence_cuts
 from tests.media_fixtures import make_clip, make_corrupt_clip, make_truncated_copy
 
 ANGRY = "I am furious. This is outrageous and I hate it!"
@@ -123,3 +126,63 @@ def test_a_vad_that_is_not_true_or_false_is_refused_not_read_as_true(value):
 
     with pytest.raises(InputError, match=f"vad={value!r}: give True or False"):
         SpeechToText(vad=value)
+
+
+# -- long audio: transcribed window by window, cut in pauses ---------------------------------------------------------
+SENTENCES = ("The orange bicycle leaned against the old stone wall.", "My grandmother baked bread every Sunday morning.",
+             "We walked along the river until the sun went down.")
+
+
+@pytest.fixture(scope="module")
+def speech_16k(tmp_path_factory):
+    """The three sentences spoken by espeak-ng in a demo clip (its short pauses between them), as the judge decodes it."""
+    if shutil.which("espeak-ng") is None:
+        pytest.fail("espeak-ng is not installed; install it (apt-get install -y espeak-ng) to test speech")
+    clip = make_demo_clip(tmp_path_factory.mktemp("long") / "three.mp4", text=" ".join(SENTENCES), size=(64, 48))
+    return decode_clip(clip, num_frames=0).audio
+
+
+def test_audio_no_longer_than_a_window_is_not_cut():
+    assert silence_cuts(np.ones(16000 * 120, np.float32), 16000, window=120) == []
+
+
+def test_long_audio_is_cut_into_windows_in_the_pauses_between_words(speech_16k):
+    cuts = silence_cuts(speech_16k, 16000, window=4.0, search=2.0)
+    bounds = [0, *cuts, speech_16k.size]
+    assert len(cuts) >= 2
+    assert all(0 < end - start <= 4 * 16000 for start, end in zip(bounds, bounds[1:]))
+    loudest = np.abs(speech_16k).max()
+    for cut in cuts:  # the 100 ms around each cut hold no voice: a pause, not a word cut in two
+        assert np.abs(speech_16k[cut - 800 : cut + 800]).max() < 0.02 * loudest
+
+
+def test_a_long_silence_is_cut_in_its_middle():
+    audio = np.concatenate([np.ones(16000 * 3, np.float32), np.zeros(16000, np.float32), np.ones(16000 * 3, np.float32)])
+    assert silence_cuts(audio, 16000, window=4.0, search=2.0) == [3 * 16000 + 8000]
+
+
+@pytest.mark.slow
+def test_long_speech_is_transcribed_window_by_window_with_no_word_lost_or_repeated_at_the_seams(speech_16k, monkeypatch):
+    from judges import speech_to_text
+
+    monkeypatch.setattr(speech_to_text, "WINDOW_SECONDS", 4.0)  # the three sentences, 11 s: a window each
+    monkeypatch.setattr(speech_to_text, "SEARCH_SECONDS", 2.0)
+    assert len(silence_cuts(speech_16k, 16000)) >= 2
+    words = re.findall(r"[a-z]+", speech_to_text.SpeechToText().transcribe(speech_16k).lower())
+    # the words either side of each seam (Whisper tiny mishears a word or two of a 4-s window: "grandma" for "grandmother")
+    edges = ["bicycle", "wall", "sunday", "morning", "river", "down"]
+    assert [word for word in words if word in edges] == edges
+
+
+def test_a_clip_shorter_than_a_window_is_transcribed_in_one_piece(speech_16k, monkeypatch):
+    from judges import speech_to_text
+
+    stt = speech_to_text.SpeechToText()
+    pieces = []
+    monkeypatch.setattr(stt, "_spoken", lambda audio: pieces.append(audio.size) or [])
+    stt.transcribe(speech_16k)
+    assert pieces == [speech_16k.size]
+
+
+def test_the_cache_identity_names_the_window_long_audio_is_cut_into(judge):
+    assert judge.cache_identity()["speech"]["window"] == {"seconds": 120.0, "search": 20.0, "quiet": 0.3}
