@@ -638,7 +638,7 @@ def _decode_audio(container: Any, sample_rate: int) -> tuple[np.ndarray | None, 
 
     stream = container.streams.audio[0]
     resampler, setup = None, None
-    chunks: list[np.ndarray] = []
+    samples = _Samples(round(_duration(container) * sample_rate * 1.02) + sample_rate)
     damage = None
     end = None
     for packet in container.demux(stream):
@@ -653,26 +653,59 @@ def _decode_audio(container: Any, sample_rate: int) -> tuple[np.ndarray | None, 
         for frame in frames:
             # joined recordings change rate or channels midway; a resampler takes one input format only
             if resampler is None or (frame.format.name, frame.layout.name, frame.sample_rate) != setup:  # None: the first frame
-                _drain(resampler, chunks)
+                _drain(resampler, samples)
                 resampler = av.AudioResampler(format="flt", layout="mono", rate=sample_rate)
                 setup = (frame.format.name, frame.layout.name, frame.sample_rate)
             for out in resampler.resample(frame):
-                chunks.append(out.to_ndarray().reshape(-1))
-    _drain(resampler, chunks)
-    if not chunks:
+                samples.append(out.to_ndarray())
+    _drain(resampler, samples)
+    if not samples.pieces:
         if damage is not None:
             raise damage  # nothing decodes: not audio we can use
         return None, end
-    audio = np.ascontiguousarray(np.concatenate(chunks), dtype=np.float32)
-    # a float track's NaN/inf samples (and what resampling smears them over) are damage: silence, not a signal
-    return np.nan_to_num(audio, copy=False, nan=0.0, posinf=0.0, neginf=0.0), end
+    audio = samples.array()
+    # a float track's NaN/inf samples (and what resampling smears them over) are damage: silence, not a signal; a block at
+    # a time, as np.nan_to_num's masks of the whole track took 1.25 times its size
+    for start in range(0, audio.size, 1 << 20):
+        block = audio[start : start + (1 << 20)]
+        block[~np.isfinite(block)] = 0.0
+    return audio, end
 
 
-def _drain(resampler: Any, chunks: list[np.ndarray]) -> None:
-    """Append what ``resampler`` still holds (none: nothing) to ``chunks``."""
+def _drain(resampler: Any, samples: "_Samples") -> None:
+    """Append what ``resampler`` still holds (none: nothing) to ``samples``."""
     if resampler is not None:
         for out in resampler.resample(None):
-            chunks.append(out.to_ndarray().reshape(-1))
+            samples.append(out.to_ndarray())
+
+
+class _Samples:
+    """Mono float32 samples appended a resampled frame at a time into one array, made for the length the container
+    declares (pages never written take no memory) and grown by half when a file holds more: the list of the frames'
+    small arrays, joined at the end, held an hour of 16-kHz audio (230 MB) 3.3 times over at its peak."""
+
+    #: The most samples made room for at first (2.3 hours at 16 kHz): a header's absurd length is not believed.
+    MOST_AT_FIRST = 2**27
+
+    def __init__(self, expected: int) -> None:
+        self.data = np.empty(min(max(expected, 1 << 16), self.MOST_AT_FIRST), dtype=np.float32)
+        self.size = 0
+        self.pieces = 0  # appended, some maybe empty: a track of no samples is an empty array, not a missing track
+
+    def append(self, piece: np.ndarray) -> None:
+        piece = piece.reshape(-1)
+        if self.size + piece.size > self.data.size:
+            grown = np.empty(max(self.size + piece.size, self.data.size * 3 // 2), dtype=np.float32)
+            grown[: self.size] = self.data[: self.size]
+            self.data = grown
+        self.data[self.size : self.size + piece.size] = piece
+        self.size += piece.size
+        self.pieces += 1
+
+    def array(self) -> np.ndarray:
+        """The samples as an array of their own (the room left unused is given back)."""
+        self.data.resize(self.size, refcheck=False)  # no other reference to it: it is ours alone
+        return self.data
 
 
 def encode_image(frame: np.ndarray, format: str = "jpeg", quality: int = 90) -> bytes:

@@ -66,6 +66,30 @@ def test_audio_keeps_the_tone_frequency(clip):
     assert abs(peak_hz - TONE_HZ) < 5
 
 
+def test_decoding_audio_holds_it_about_once_not_as_a_list_of_frames_and_their_join(tmp_path):
+    # an hour at 16 kHz is 230 MB: the resampled frames' small arrays, kept in a list and joined, peaked at 3.3 times that
+    import tracemalloc
+
+    long_clip = make_clip(tmp_path / "thirty.mp4", seconds=30, fps=1, width=64, height=48)
+    decode_clip(long_clip, num_frames=0)  # the modules it imports on first use are not the audio
+    tracemalloc.start()
+    try:
+        audio = decode_clip(long_clip, num_frames=0).audio
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1.3 * audio.nbytes
+
+
+def test_audio_longer_than_the_room_made_for_it_is_decoded_whole(clip, monkeypatch):
+    # the room is made for the length the container declares; a file holding more (an estimate too short) grows it
+    from judges.media import _Samples
+
+    whole = decode_clip(clip, num_frames=0).audio
+    monkeypatch.setattr(_Samples, "MOST_AT_FIRST", 1000)
+    assert np.array_equal(decode_clip(clip, num_frames=0).audio, whole)
+
+
 def test_nan_samples_in_a_float_audio_track_become_silence(tmp_path):
     # a float WAV with a few NaN/inf samples (a normalised-by-zero pipeline): Whisper heard only '!!!!!!!' in 40 s, not the speech
     from fractions import Fraction
