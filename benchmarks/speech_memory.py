@@ -14,6 +14,12 @@ as a count off the expected one.
 
     python benchmarks/speech_memory.py                          # 1, 5, 17.5 and 60 minutes
     python benchmarks/speech_memory.py --minutes 1,5 --keep /tmp/speech_audio
+    python benchmarks/speech_memory.py --seams 10     # where 10 minutes are cut, and the words either side
+
+``--seams`` transcribes each window on its own, as ``SpeechToText.transcribe``
+does, and prints for each cut its time, the loudest sample within 50 ms of it
+(against the loudest of the audio: a pause is near 0) and the last and first
+words of the windows it parts.
 """
 from __future__ import annotations
 
@@ -32,7 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmark_arguments import run_script
+from benchmark_arguments import positive_float, run_script
 from judges.errors import InputError
 
 #: Ten sentences, each with a word found nowhere else in the passage (its marker, counted in the transcript).
@@ -122,11 +128,37 @@ def measure(path: str) -> dict:
             "decode_s": decoded, "transcribe_s": transcribed, "cpu_s": cpu, "audio_mb": media.audio.nbytes / 2**20, "text": text}
 
 
+def show_seams(folder: Path, speech: np.ndarray, minutes: float, noise: float) -> None:
+    """Each cut of ``minutes`` of the looped passage, ``noise`` RMS of white noise added: where, how quiet, the words either side."""
+    from judges.media import MediaSpec
+    from judges.speech_to_text import SpeechToText, silence_cuts
+
+    path = folder / f"speech-{minutes:g}min.mp4"
+    if not path.is_file():
+        write_long_audio(path, speech, minutes)
+    audio = MediaSpec(num_frames=0, sample_rate=SpeechToText.sample_rate).decode(path).audio
+    assert audio is not None
+    if noise:
+        audio = audio + np.random.default_rng(0).normal(0.0, noise, audio.size).astype(np.float32)
+    rate, stt = SpeechToText.sample_rate, SpeechToText()
+    bounds = [0, *silence_cuts(audio, rate), audio.size]
+    texts = [stt.transcribe(audio[start:end]).split() for start, end in zip(bounds, bounds[1:])]
+    loudest = float(np.abs(audio).max())
+    speaking = float(np.sqrt(np.mean(np.square(audio[: rate * 30], dtype=np.float64))))
+    print(f"{len(bounds) - 2} cuts in {minutes:g} min; loudest sample {loudest:.3f}, RMS {speaking:.3f}, noise RMS {noise:g}")
+    for cut, before, after in zip(bounds[1:-1], texts, texts[1:]):
+        near = float(np.abs(audio[max(0, cut - rate // 20) : cut + rate // 20]).max())
+        print(f"{cut / rate:8.2f} s  peak within 50 ms {near / loudest:6.1%}  ...{' '.join(before[-6:])} | {' '.join(after[:6])}...")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=minutes_list, default=[1, 5, 17.5, 60], help="lengths to measure (default 1,5,17.5,60)")
     parser.add_argument("--keep", type=Path, help="folder for the generated audio, reused by a later run (default: a temporary one)")
     parser.add_argument("--transcripts", type=Path, help="folder to save each length's transcript in (minutes.txt)")
+    parser.add_argument("--seams", type=positive_float, help="print the window seams of this many minutes (no measuring)")
+    parser.add_argument("--noise", type=float, default=0.0, help="with --seams: white noise of this RMS added to the audio "
+                        "(a room's hiss: the pauses are no longer digital silence), e.g. 0.03")
     parser.add_argument("--measure", help=argparse.SUPPRESS)  # the child process: measure this file, print JSON
     args = parser.parse_args()
     if args.measure:
@@ -136,6 +168,9 @@ def main() -> None:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
         speech = passage()
+        if args.seams:
+            show_seams(folder, speech, args.seams, args.noise)
+            return
         print(f"machine: {platform.processor() or platform.machine()}; passage {len(speech) / RATE:.1f} s, {len(SENTENCES)} sentences")
         print(f"{'minutes':>8}{'audio MB':>10}{'loaded MB':>11}{'decode MB':>11}{'peak MB':>9}{'decode s':>10}{'transcr. s':>11}{'cpu s':>8}"
               f"{'loops':>7}  marker counts (expected: loops, or loops+1 where the last loop is cut)")
