@@ -26,7 +26,7 @@ import numpy as np
 
 from judges.errors import InputError
 from judges.install_hints import install_hint
-from judges.option_values import check_flags, is_whole_number
+from judges.option_values import check_flags, is_number, is_whole_number
 from judges.text_files import user_path
 
 __all__ = ["SpeechToText", "silence_cuts"]
@@ -133,8 +133,15 @@ def silence_cuts(audio: np.ndarray, sample_rate: int, window: float | None = Non
     in a pause between words, not in one: no word is lost or heard twice at a seam. The defaults are
     :data:`WINDOW_SECONDS` and :data:`SEARCH_SECONDS`.
     """
-    size = int((WINDOW_SECONDS if window is None else window) * sample_rate)
-    reach = min(size // 2, int((SEARCH_SECONDS if search is None else search) * sample_rate))
+    window = WINDOW_SECONDS if window is None else window
+    search = SEARCH_SECONDS if search is None else search
+    if not (is_number(window) and window >= 4 * QUIET_SECONDS):  # the search reaches back half a window at most
+        raise InputError(f"window={window!r}: give the most seconds a piece may last, at least {4 * QUIET_SECONDS:g}, e.g. 120")
+    if not (is_number(search) and search >= 2 * QUIET_SECONDS):
+        raise InputError(f"search={search!r}: give the seconds before a window's end to look for a pause in, at least "
+                         f"{2 * QUIET_SECONDS:g}, e.g. 20")
+    size = int(window * sample_rate)
+    reach = min(size // 2, int(search * sample_rate))
     hop = sample_rate // 100
     steps = max(1, round(QUIET_SECONDS * 100))
     cuts: list[int] = []

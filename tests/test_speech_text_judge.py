@@ -156,6 +156,12 @@ def test_long_audio_is_cut_into_windows_in_the_pauses_between_words(speech_16k):
         assert np.abs(speech_16k[cut - 800 : cut + 800]).max() < 0.02 * loudest
 
 
+@pytest.mark.parametrize("option", [{"window": 0}, {"window": 1.0}, {"search": 0.1}, {"window": "120"}])
+def test_a_window_or_search_too_short_to_hold_a_pause_is_refused(option):
+    with pytest.raises(InputError, match=f"{next(iter(option))}="):
+        silence_cuts(np.ones(16000 * 10, np.float32), 16000, **option)
+
+
 def test_a_long_silence_is_cut_in_its_middle():
     audio = np.concatenate([np.ones(16000 * 3, np.float32), np.zeros(16000, np.float32), np.ones(16000 * 3, np.float32)])
     assert silence_cuts(audio, 16000, window=4.0, search=2.0) == [3 * 16000 + 8000]
