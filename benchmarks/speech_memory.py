@@ -157,8 +157,8 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="folder for the generated audio, reused by a later run (default: a temporary one)")
     parser.add_argument("--transcripts", type=Path, help="folder to save each length's transcript in (minutes.txt)")
     parser.add_argument("--seams", type=positive_float, help="print the window seams of this many minutes (no measuring)")
-    parser.add_argument("--noise", type=float, default=0.0, help="with --seams: white noise of this RMS added to the audio "
-                        "(a room's hiss: the pauses are no longer digital silence), e.g. 0.03")
+    parser.add_argument("--noise", type=positive_float, default=0.0, help="with --seams: white noise of this RMS added to the audio "
+                        "(a room's hiss: the pauses are no longer digital silence), e.g. 0.03 (default: none)")
     parser.add_argument("--measure", help=argparse.SUPPRESS)  # the child process: measure this file, print JSON
     args = parser.parse_args()
     if args.measure:

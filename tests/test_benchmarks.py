@@ -26,6 +26,7 @@ def test_benchmark_help_prints_usage_and_runs_nothing(script, tmp_path):
     ("runner_overlap", "--delays", "50,abc"), ("runner_overlap", "--clips", "0"), ("graph_build", "--threads", "0"),
     ("graph_build", "--words", "-5"), ("throughput", "--batch-size", "0"), ("cpu_judges", "--seconds", "nan"),
     ("predict_clip", "--repeats", "0"), ("frame_sampling", "--fps", "x"), ("lexical_vs_llm", "--window", "-1"),
+    ("speech_memory", "--minutes", "5,0"), ("speech_memory", "--noise", "-0.1"),
 ])
 def test_an_odd_benchmark_option_is_one_line_naming_it_before_any_work(script, option, value, tmp_path):
     # '--delays 50,abc' and '--threads 0' ended in tracebacks (a ValueError, torch refusing 0 threads)
