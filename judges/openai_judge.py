@@ -8,7 +8,7 @@ backoff (or the longer wait its ``retry-after-ms`` or ``Retry-After`` asks for),
 another 4xx is not (but a 400 asking for ``max_completion_tokens`` instead of ``max_tokens`` is asked again so). After a 4xx refusing
 one of the judge's settings (or a 404: no such model; or a 400 capping the images a request below ``num_frames``: both
 not cached), or a 401 refusing its API key (not cached, as a
-403), its later requests sent the same are not sent. Once ``max_unreachable`` (3) requests in a row could not reach the server at
+403), its later requests sent the same are not sent. A 413 (a proxy's body limit) is not cached either, nor stops a later clip. Once ``max_unreachable`` (3) requests in a row could not reach the server at
 all, after their retries, the judge's other clips fail at once, not cached (one request is let through 30 s after
 the last miss, to find the server back); a server that has not answered the judge yet and refuses connections (one still loading its model) is
 given ``startup_wait`` (300) seconds first, a warning saying so once. Standard library only (``urllib``).
@@ -601,6 +601,10 @@ class OpenAIJudge(Judge):
                         raise _RequestFailed(f"{problem}; {_ASKED_AGAIN}", transient=True) from None
                     if exc.code == 400 and param == "temperature":  # OpenAI's reasoning models take only 1, or none
                         problem += self._temperature_hint(said)
+                    if exc.code == 413:  # the body past a limit (a proxy's), no answer on the clip: not cached
+                        problem += f" ({self._too_large_hint(len(data), media)}; not cached, the next run asks again)"
+                        # not every clip's answer, as a cap on images is: a shorter clip's body, its audio, may fit
+                        raise _RequestFailed(problem, transient=True) from None
                     if exc.code not in _RETRIED and exc.code < 500:
                         too_long = exc.code == 400 and _says_prompt_too_long(said)
                         if too_long:  # the server's context length is no part of the cache identity: raising it must ask again
@@ -701,6 +705,19 @@ class OpenAIJudge(Judge):
             return (f"the server takes at most {most} image(s) a request, and the judge sends one per frame (num_frames={frames}): "
                     f"lower num_frames to {most}, or raise the server's limit (vLLM's --limit-mm-per-prompt '{{\"image\": {frames}}}')")
         return f"the server takes at most {most} {kind}(s) a request: raise its limit (vLLM's --limit-mm-per-prompt)"
+
+    def _too_large_hint(self, size: int, media: bool) -> str:
+        """What a 413 (Payload Too Large) ends with: the request's size, the server's or its proxy's body limit to raise
+        (nginx's ``client_max_body_size``, 1 MB by default), and the judge's options that send less."""
+        head = (f"the request, {size / 1e6:.1f} MB, is larger than the server, or a proxy in front of it, takes: raise its body "
+                "limit (nginx's client_max_body_size, 1 MB by default)")
+        less = []
+        if media and "video" in self.modalities:
+            spec = self.media_spec
+            less.append(f"fewer or smaller frames (num_frames={spec.num_frames}, max_side={spec.max_side})")
+        if media and "audio" in self.modalities:  # no option shortens it: a clip's audio goes whole, 43 KB a second
+            less.append("no audio (leave 'audio' out of modalities; the whole clip's audio is sent, 1.3 MB for 30 s)")
+        return f"{head}, or send {' or '.join(less)}" if less else head
 
     def _context_hint(self, said: str) -> str:
         """What to do about a 400 saying the request does not fit the server's context (:func:`_says_prompt_too_long`), with

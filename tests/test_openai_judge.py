@@ -341,6 +341,48 @@ def test_a_server_whose_model_takes_no_images_says_to_leave_video_out_of_modalit
         "run asks again)")
 
 
+NGINX_413 = ("<html>\r\n<head><title>413 Request Entity Too Large</title></head>\r\n<body>\r\n<center><h1>413 Request Entity "
+             "Too Large</h1></center>\r\n<hr><center>nginx/1.24.0</center>\r\n</body>\r\n</html>\r\n")
+
+
+def proxy_with_body_limit(limit: dict[str, int]) -> FakeChatServer:
+    """A server behind a proxy answering nginx's 413 to a body past ``limit["bytes"]`` (its client_max_body_size)."""
+    return FakeChatServer(reply=lambda body: (413, NGINX_413, 0.0) if len(json.dumps(body)) > limit["bytes"]
+                          else (200, completion("tense"), 0.0))
+
+
+@pytest.fixture(scope="module")
+def short_and_long(tmp_path_factory) -> tuple[Path, Path]:
+    """A 1 s and a 4 s clip with sound: their audio, sent whole, is about 43 and 170 KB of base64."""
+    folder = tmp_path_factory.mktemp("lengths")
+    return (make_clip(folder / "short.mp4", seconds=1.0, width=64, height=48, fps=8),
+            make_clip(folder / "long.mp4", seconds=4.0, width=64, height=48, fps=8))
+
+
+def test_a_413_from_a_proxys_body_limit_says_what_to_raise_or_send_less_and_is_not_cached(video, tmp_path):
+    limit = {"bytes": 1000}
+    clips = [Clip("c1", video)]
+    with proxy_with_body_limit(limit) as server:
+        judge = judge_for(server, num_frames=2, modalities=("video", "audio"))
+        first = run_judges([judge], clips, cache=tmp_path / "v.sqlite", progress=False)["test-model"]["c1"]
+        limit["bytes"] = 10**7  # client_max_body_size raised, nginx reloaded
+        second = run_judges([judge], clips, cache=tmp_path / "v.sqlite", progress=False)["test-model"]["c1"]
+    assert first.transient and first.error.startswith("HTTP 413 from ") and first.error.endswith(
+        "MB, is larger than the server, or a proxy in front of it, takes: raise its body limit (nginx's client_max_body_size, "
+        "1 MB by default), or send fewer or smaller frames (num_frames=2, max_side=448) or no audio (leave 'audio' out of "
+        "modalities; the whole clip's audio is sent, 1.3 MB for 30 s); not cached, the next run asks again)")
+    assert (second.words, second.error, len(server.requests)) == (["tense"], None, 2)
+
+
+def test_a_413_to_a_long_clip_does_not_stop_the_requests_of_shorter_clips_that_fit(short_and_long):
+    short, long = short_and_long
+    with proxy_with_body_limit({"bytes": 100_000}) as server:
+        verdicts = judge_for(server, modalities=("audio",), max_concurrency=1).judge_batch(
+            [Clip("long", long), Clip("short", short), Clip("long2", long)])
+    assert ["HTTP 413" in (v.error or "") for v in verdicts] == [True, False, True] and verdicts[1].words == ["tense"]
+    assert len(server.requests) == 3
+
+
 OPENAI_REFUSES_TEMPERATURE_0 = {"error": {  # api.openai.com's 400 to a gpt-5 model asked at temperature 0
     "message": "Unsupported value: 'temperature' does not support 0 with this model. Only the default (1) value is supported.",
     "type": "invalid_request_error", "param": "temperature", "code": "unsupported_value"}}
