@@ -5,7 +5,8 @@ the frames as base64 ``image_url`` data URLs, and audio as a base64
 WAV ``input_audio`` part (when the judge's ``modalities`` include audio). Requests run on a bounded thread pool; a
 connection error, timeout, 408, 409, 429 or 5xx (the statuses OpenAI's own client retries) is retried with exponential
 backoff (or the longer wait its ``retry-after-ms`` or ``Retry-After`` asks for), and so is a body that is no chat completion;
-another 4xx is not (but a 400 asking for ``max_completion_tokens`` instead of ``max_tokens`` is asked again so). After a 4xx refusing
+another 4xx is not (but a 400 asking for ``max_completion_tokens`` instead of ``max_tokens`` is asked again so); an
+``x-should-retry`` header (OpenAI's) decides first, as in openai-python: ``false`` is not retried, ``true`` is. After a 4xx refusing
 one of the judge's settings (or a 404: no such model; or a 400 capping the images a request below ``num_frames``: both
 not cached), or a 401 refusing its API key (not cached, as a
 403), its later requests sent the same are not sent. A 413 (a proxy's body limit) is not cached either, nor stops a later clip. Once ``max_unreachable`` (3) requests in a row could not reach the server at
@@ -594,6 +595,14 @@ class OpenAIJudge(Judge):
                         said = "(its body was cut off)"
                     problem = f"HTTP {exc.code} from {url}: {snippet(said, _SNIPPET)}"
                     param = _error_param(said)  # the request field the server names as the cause, if any
+                    retry = _should_retry(exc.headers)  # the server's own word, which openai-python's client obeys first
+                    if retry is False and (exc.code in _RETRIED or exc.code >= 500):
+                        raise _RequestFailed(f"{problem} (not retried, the server's x-should-retry header saying not to); "
+                                             f"{_ASKED_AGAIN}", transient=True) from None
+                    if retry is True:  # any status, as openai-python does: retried, and at the last try not cached
+                        problem += " (retried, as the server's x-should-retry header asks)"
+                        asked = _retry_after(exc.headers)
+                        continue
                     if exc.code in (401, 403):  # the account's state (a wrong key, a model it may not use), or a 403 to the clip
                         problem += self._key_hint(exc.code)
                         if exc.code == 401:  # the key, every clip's answer: later ones not sent (a 403 may be one clip's content)
@@ -889,6 +898,14 @@ def _retry_after(headers: Any) -> float:
         return max(0.0, email.utils.parsedate_to_datetime(value).timestamp() - time.time())
     except (TypeError, ValueError, IndexError, OverflowError):
         return 0.0
+
+
+def _should_retry(headers: Any) -> bool | None:
+    """The response's ``x-should-retry`` header: True for ``true`` (retry, whatever the status), False for ``false`` (do
+    not, even a 5xx or 429: a quota used up), None if absent or other; exactly as openai-python's ``_should_retry`` reads
+    it, before the status."""
+    said = headers.get("x-should-retry") if headers is not None else None
+    return True if said == "true" else False if said == "false" else None
 
 
 def _answer_text(payload: bytes) -> tuple[str, bool]:

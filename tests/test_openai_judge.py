@@ -1283,6 +1283,56 @@ def test_a_429_waits_as_long_as_its_retry_after_header_asks(headers, waited):
     assert times[1] - times[0] >= waited
 
 
+def answering_with_headers(replies: list[tuple[int, dict, dict[str, str]]]) -> type[BaseHTTPRequestHandler]:
+    """A handler giving ``replies`` (status, JSON body, headers) in order, the last one repeating; counts them on the class."""
+
+    class Scripted(BaseHTTPRequestHandler):
+        count = 0
+
+        def do_POST(self):  # noqa: N802 (http.server's naming)
+            self.rfile.read(int(self.headers["Content-Length"]))
+            status, body, headers = replies[min(Scripted.count, len(replies) - 1)]
+            Scripted.count += 1
+            data = json.dumps(body).encode()
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+    return Scripted
+
+
+OPENAI_QUOTA_USED_UP = {"error": {"message": "You exceeded your current quota, please check your plan and billing details.",
+                                  "type": "insufficient_quota", "param": None, "code": "insufficient_quota"}}
+
+
+def test_a_429_whose_x_should_retry_header_is_false_is_not_retried_and_not_cached():
+    handler = answering_with_headers([(429, OPENAI_QUOTA_USED_UP, {"x-should-retry": "false"}), (200, completion("calm"), {})])
+    with serving(handler) as url:
+        verdict = text_judge(url, max_retries=3).judge(Clip("c1", subtitle="hi"))
+    assert handler.count == 1 and verdict.transient and verdict.error.endswith(
+        "(not retried, the server's x-should-retry header saying not to); not cached, so the next run (with --cache) asks again")
+
+
+def test_a_400_whose_x_should_retry_header_is_true_is_retried():
+    handler = answering_with_headers([(400, {"error": {"message": "try again"}}, {"x-should-retry": "true"}), (200, completion("calm"), {})])
+    with serving(handler) as url:
+        verdict = text_judge(url, max_retries=1).judge(Clip("c1", subtitle="hi"))
+    assert (verdict.words, verdict.error, handler.count) == (["calm"], None, 2)
+
+
+def test_a_4xx_the_server_said_to_retry_that_fails_every_try_is_not_cached(tmp_path):
+    handler = answering_with_headers([(400, {"error": {"message": "try again"}}, {"x-should-retry": "true"})] * 2 + [(200, completion("calm"), {})])
+    with serving(handler) as url:
+        judge = text_judge(url, max_retries=1)
+        first = run_judges([judge], lines(1), cache=tmp_path / "v.sqlite", progress=False)["m"]["c0"]
+        second = run_judges([judge], lines(1), cache=tmp_path / "v.sqlite", progress=False)["m"]["c0"]
+    assert first.transient and "(retried, as the server's x-should-retry header asks) (gave up after 2 tries" in first.error
+    assert (second.words, handler.count) == (["calm"], 3)
+
+
 def test_a_stray_non_utf8_byte_in_an_answer_does_not_lose_the_answer():
     body = b'{"choices": [{"message": {"role": "assistant", "content": "happy, relieved, \xff"}}]}'
     with FakeChatServer([(200, body, 0.0)]) as server:
