@@ -10,7 +10,7 @@ another 4xx is not (but a 400 asking for ``max_completion_tokens`` instead of ``
 one of the judge's settings (or a 404: no such model; or a 400 capping the images a request below ``num_frames``: both
 not cached), or a 401 refusing its API key (not cached, as a
 403), its later requests sent the same are not sent. A 413 (a proxy's body limit) is not cached either, nor stops a later clip. Once ``max_unreachable`` (3) requests in a row could not reach the server at
-all, after their retries, the judge's other clips fail at once, not cached (one request is let through 30 s after
+all, after their retries (or failed every try with the same 408, 409 or 5xx), the judge's other clips fail at once, not cached (one request is let through 30 s after
 the last miss, to find the server back); a server that has not answered the judge yet and refuses connections (one still loading its model) is
 given ``startup_wait`` (300) seconds first, a warning saying so once. Standard library only (``urllib``).
 """
@@ -88,10 +88,13 @@ class _RequestFailed(Exception):
 
 
 class _Reachability:
-    """How many requests in a row could not reach the server (after their retries): one judge's, shared by its
-    request threads, so it is counted under a lock.
+    """How many requests in a row could not reach the server (after their retries), or failed every try with the same
+    server failure (a 408, 409 or 5xx: a proxy's 502 for a server down behind it; :func:`_failing`): one judge's,
+    shared by its request threads, so it is counted under a lock. A miss of another kind than the last (unreachable, or
+    another status) starts the count again at 1.
 
-    A request that reaches the server (any answer, an HTTP error or a slow one too) sets the count back to 0. Once the
+    A request that reaches the server (any other answer, an HTTP error not retried or a slow one too) sets the count back
+    to 0. Once the
     count reaches ``limit`` requests are refused, but for one every ``_ASK_AGAIN_AFTER`` seconds: a server back up is
     found again, by the run under way or by a later one of the same judge (kept in a notebook, a ``CoJudge``). Until a
     request has once reached the server, refused connections refuse nothing for ``startup_wait`` seconds after the first
@@ -106,20 +109,25 @@ class _Reachability:
         self.lock = threading.Lock()
         self.missed = 0
         self.problem = ""  # the last request's reason, e.g. "[Errno 111] Connection refused"
+        self.kind = ""  # the last miss's kind: "unreachable", or the HTTP status every try of it failed with ("HTTP 502")
         self.last_try = 0.0  # time.monotonic() when a request last missed the server, or was let through to try it
         self.answered = False  # a request has reached the server once: from then on a miss counts at once
         self.first_miss: float | None = None  # time.monotonic() of the first miss, while none has reached it
         self.refused = False  # the last miss was a refused connection, as a server loading its model gives
         self.warned = False  # the user was told the judge waits for a server that refuses connections (once per judge)
 
-    def reached(self) -> None:
+    def reached(self, failing: bool = False) -> None:
+        """A request's try reached the server; ``failing``: with a status retried (a miss, if every try fails so), which
+        sets no count back."""
         with self.lock:
-            self.missed = 0
+            if not failing:
+                self.missed = 0
             self.answered = True
 
-    def miss(self, problem: str, refused: bool) -> None:
+    def miss(self, problem: str, refused: bool, kind: str = "unreachable") -> None:
         with self.lock:
-            self.missed += 1
+            self.missed = self.missed + 1 if kind == self.kind else 1
+            self.kind = kind
             self.problem = problem
             self.refused = refused
             self.last_try = time.monotonic()
@@ -135,9 +143,9 @@ class _Reachability:
             self.warned = True
             return True
 
-    def refusal(self, claim: bool = True) -> tuple[int, str, bool, bool] | None:
+    def refusal(self, claim: bool = True) -> tuple[int, str, bool, bool, str] | None:
         """``(requests missed in a row, the last one's reason, whether the server ever answered, whether the last miss
-        was a refused connection)`` if a request is not to be sent, else None: the server not given up (never answered,
+        was a refused connection, its kind)`` if a request is not to be sent, else None: the server not given up (never answered,
         refusing connections, and ``startup_wait`` not over since the first miss), or given up long enough ago to try it
         again (``claim``: this request is that try)."""
         with self.lock:
@@ -148,7 +156,7 @@ class _Reachability:
                 if claim:
                     self.last_try = now
                 return None
-            return self.missed, self.problem, self.answered, self.refused
+            return self.missed, self.problem, self.answered, self.refused, self.kind
 
     def given_up(self) -> bool:
         """Whether the server is given up (:meth:`refusal`), though the request that tries it again may be due."""
@@ -186,9 +194,10 @@ class OpenAIJudge(Judge):
     (unreadable video, server error after retries, unparseable answer) gets a
     verdict with ``error``. Once ``max_unreachable`` requests in a row could
     not reach the server (connection refused, name not resolved, connect
-    timeout: not an HTTP error or a slow answer), each after its retries, the
-    judge stops asking: a server down mid-run would cost every remaining clip
-    all its retries and backoff. Its other clips fail at once with an error
+    timeout: not a slow answer), each after its retries, or failed every try
+    with the same 408, 409 or 5xx (a proxy's 502 for a server down behind it;
+    not a plain 429, a rate limit), the judge stops asking: a server down
+    mid-run would cost every remaining clip all its retries and backoff. Its other clips fail at once with an error
     saying so, not cached (the next run asks them again). A request that
     reaches the server again sets the count back to 0: one under way, or the
     one let through 30 s after the last miss (a server back up resumes a run
@@ -279,7 +288,8 @@ class OpenAIJudge(Judge):
             raise InputError(f"max_retries={max_retries!r}: give a whole number >= 0")
         if not is_whole_number(max_unreachable) or max_unreachable < 1:
             raise InputError(f"max_unreachable={max_unreachable!r}: give the whole number (>= 1) of requests in a row that "
-                             "cannot reach the server before the judge stops asking it")
+                             "cannot reach the server (or fail every try with the same 408, 409 or 5xx) before the judge "
+                             "stops asking it")
         check_numbers(backoff=backoff, timeout=timeout, startup_wait=startup_wait)
         if isinstance(temperature, str) and temperature == SERVER_TEMPERATURE:
             temperature = None
@@ -510,9 +520,13 @@ class OpenAIJudge(Judge):
                   f"{self._reachability.startup_wait:g} s for it to start (a server loading its model) before giving it up; "
                   "if the address is wrong, check base_url and its port (startup_wait = 0 gives up without waiting)")
 
-    def _unreachable_error(self, missed: int, problem: str, answered: bool, refused: bool) -> str:
+    def _unreachable_error(self, missed: int, problem: str, answered: bool, refused: bool, kind: str = "unreachable") -> str:
         head = f"not asked: the server at {self.base_url} has been unreachable for {missed} requests in a row ({problem})"
-        if answered:
+        if kind != "unreachable":  # every try of each failed with this status: the server's state, not the clips'
+            head = (f"not asked: the server at {self.base_url} failed the judge's last {missed} requests in a row with {kind}, "
+                    f"each at every try ({problem})")
+            fix = "rerun once the server answers again (its log, or its proxy's, says why it failed)"
+        elif answered:
             fix = "start the server and rerun"
         elif refused:  # never reached: a wrong port, or a server slower to load than startup_wait
             head += f" and has not answered once in the {self._reachability.startup_wait:g} s since the judge first missed it"
@@ -561,12 +575,15 @@ class OpenAIJudge(Judge):
         problem = ""
         asked = 0.0  # the wait a 429 or 503 asked for (retry-after-ms, Retry-After)
         unreached: str | None = None  # why the last try could not reach the server at all, if it could not
+        failing: int | None = None  # the server's failure (:func:`_failing`: a 408, 409, 5xx) the last try got, if it did
+        said = ""  # the body of the last HTTP error
         refused = False  # the last try's connection was refused (a server loading its model), not merely unreached
         for attempt in range(self.max_retries + 1):
             if attempt:
                 time.sleep(min(max(self.backoff * 2 ** (attempt - 1), asked), 60.0))
             asked = 0.0
             unreached = None
+            failing = None
             refused = False
             with self._slots:  # held until the answer is read: a refused setting is noted before a waiting request is sent
                 try:
@@ -579,10 +596,12 @@ class OpenAIJudge(Judge):
                     except urllib.error.URLError as exc:
                         unreached = _unreached(exc)
                         refused = isinstance(exc.reason, ConnectionRefusedError)
+                        if isinstance(exc, urllib.error.HTTPError) and _failing(exc.code, exc.headers):
+                            failing = exc.code
                         raise
                     finally:
                         if unreached is None:
-                            self._reachability.reached()
+                            self._reachability.reached(failing=failing is not None)
                     return _answer_text(payload)
                 except _ServerBusy as exc:  # a 200 carrying an error object: retried as a 5xx is
                     problem = f"the server at {url} answered with an error: {exc}"
@@ -597,6 +616,7 @@ class OpenAIJudge(Judge):
                     param = _error_param(said)  # the request field the server names as the cause, if any
                     retry = _should_retry(exc.headers)  # the server's own word, which openai-python's client obeys first
                     if retry is False and (exc.code in _RETRIED or exc.code >= 500):
+                        self._reachability.miss(snippet(said, _SNIPPET), False, f"HTTP {exc.code}")  # one try: its every try
                         raise _RequestFailed(f"{problem} (not retried, the server's x-should-retry header saying not to); "
                                              f"{_ASKED_AGAIN}", transient=True) from None
                     if retry is True:  # any status, as openai-python does: retried, and at the last try not cached
@@ -645,6 +665,8 @@ class OpenAIJudge(Judge):
                         self._warn_waiting(snippet(str(reason), _SNIPPET))
         if unreached is not None:
             self._reachability.miss(unreached, refused)
+        elif failing is not None:
+            self._reachability.miss(snippet(said, _SNIPPET), False, f"HTTP {failing}")
         tries = self.max_retries + 1
         raise _RequestFailed(f"{problem} (gave up after {tries} {'try' if tries == 1 else 'tries'}; not cached, the next run asks again)",
                              transient=True)
@@ -898,6 +920,16 @@ def _retry_after(headers: Any) -> float:
         return max(0.0, email.utils.parsedate_to_datetime(value).timestamp() - time.time())
     except (TypeError, ValueError, IndexError, OverflowError):
         return 0.0
+
+
+def _failing(status: int, headers: Any) -> bool:
+    """Whether an HTTP error is the server's failure that a miss counts when every try gets it: a 408, 409 or 5xx (a
+    server down behind its proxy, an engine dead), or any status its ``x-should-retry`` header says to retry, or a 429
+    it says not to (a quota used up). Not a plain 429: a rate limit is waited for, clip by clip, not a server down."""
+    retry = _should_retry(headers)
+    if retry is not None:
+        return retry or status in _RETRIED or status >= 500
+    return status in (408, 409) or status >= 500
 
 
 def _should_retry(headers: Any) -> bool | None:
