@@ -9,7 +9,8 @@ another 4xx is not (but a 400 asking for ``max_completion_tokens`` instead of ``
 ``x-should-retry`` header (OpenAI's) decides first, as in openai-python: ``false`` is not retried, ``true`` is. After a 4xx refusing
 one of the judge's settings (or a 404: no such model; or a 400 capping the images a request below ``num_frames``: both
 not cached), or a 401 refusing its API key (not cached, as a
-403), its later requests sent the same are not sent. A 413 (a proxy's body limit) is not cached either, nor stops a later clip. Once ``max_unreachable`` (3) requests in a row could not reach the server at
+403), or a redirect (not followed, not cached: its error names the ``base_url`` to give), its later requests sent the
+same are not sent. A 413 (a proxy's body limit) is not cached either, nor stops a later clip. Once ``max_unreachable`` (3) requests in a row could not reach the server at
 all, after their retries (or failed every try with the same 408, 409 or 5xx), the judge's other clips fail at once, not cached (one request is let through 30 s after
 the last miss, to find the server back); a server that has not answered the judge yet and refuses connections (one still loading its model) is
 given ``startup_wait`` (300) seconds first, a warning saying so once. Standard library only (``urllib``).
@@ -30,6 +31,7 @@ import socket
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -73,6 +75,16 @@ _ASK_AGAIN_AFTER = 30.0  # seconds after a server was last found unreachable tha
 # the 4xx statuses retried as a 5xx is, as openai-python's client retries them (_base_client.py's _should_retry): a
 # request timeout (408, a proxy's or gateway's), a lock timeout (409, OpenAI's) and a rate limit (429); not cached
 _RETRIED = frozenset({408, 409, 429})
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Follows no redirect, which then comes as its ``HTTPError``: urllib sends a POST redirected by a 301, 302 or 303
+    again as a GET without its body (the new address answers a 405 or 404 that names the old one), and raises a 307 or
+    308 to a POST as it came. Either way the fix is ``base_url``, so the judge says which address to give."""
+
+    def redirect_request(self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str) -> None:
+        return None
+
 
 
 class _RequestFailed(Exception):
@@ -591,7 +603,8 @@ class OpenAIJudge(Judge):
                     request = urllib.request.Request(url, data=data, headers=headers, method="POST")
                     deadline = time.monotonic() + self.timeout
                     try:
-                        with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                        # urlopen's handlers (proxies from the environment, read now) but for redirects
+                        with urllib.request.build_opener(_NoRedirect).open(request, timeout=self.timeout) as response:
                             payload = _read_body(response, deadline)
                     except urllib.error.URLError as exc:
                         unreached = _unreached(exc)
@@ -614,6 +627,10 @@ class OpenAIJudge(Judge):
                         said = "(its body was cut off)"
                     problem = f"HTTP {exc.code} from {url}: {snippet(said, _SNIPPET)}"
                     param = _error_param(said)  # the request field the server names as the cause, if any
+                    if 300 <= exc.code < 400:  # a wrong base_url (http:// for https://), every clip's answer: not cached
+                        problem = f"HTTP {exc.code} from {url}: {self._redirect_hint(url, exc.headers)}"
+                        self._refused = (self._sent_as(fields), problem, "settings")  # later requests not sent, as after a 404
+                        raise _RequestFailed(f"{problem}; {_ASKED_AGAIN}", transient=True) from None
                     retry = _should_retry(exc.headers)  # the server's own word, which openai-python's client obeys first
                     if retry is False and (exc.code in _RETRIED or exc.code >= 500):
                         self._reachability.miss(snippet(said, _SNIPPET), False, f"HTTP {exc.code}")  # one try: its every try
@@ -736,6 +753,16 @@ class OpenAIJudge(Judge):
             return (f"the server takes at most {most} image(s) a request, and the judge sends one per frame (num_frames={frames}): "
                     f"lower num_frames to {most}, or raise the server's limit (vLLM's --limit-mm-per-prompt '{{\"image\": {frames}}}')")
         return f"the server takes at most {most} {kind}(s) a request: raise its limit (vLLM's --limit-mm-per-prompt)"
+
+    def _redirect_hint(self, url: str, headers: Any) -> str:
+        """What a redirect (3xx) says: where it points, and the ``base_url`` to give for it."""
+        location = headers.get("Location") if headers is not None else None
+        if not location:
+            return "a redirect with no Location, which the judge does not follow: check base_url"
+        target = urllib.parse.urljoin(url, location)
+        base = target.removesuffix("/chat/completions")
+        fix = f"set base_url = {base!r}" if base != target else "set base_url to the server's address"
+        return f"redirected to {target}, which the judge does not follow (a POST sent again loses its body): {fix}"
 
     def _too_large_hint(self, size: int, media: bool) -> str:
         """What a 413 (Payload Too Large) ends with: the request's size, the server's or its proxy's body limit to raise

@@ -1333,6 +1333,26 @@ def test_a_4xx_the_server_said_to_retry_that_fails_every_try_is_not_cached(tmp_p
     assert (second.words, handler.count) == (["calm"], 3)
 
 
+@pytest.mark.parametrize("status", [301, 302, 307, 308])
+def test_a_redirect_is_not_followed_and_says_which_base_url_to_set(status):
+    """A 301 from http:// to https:// was followed as a GET (its 405 or 404 cached, naming the old URL); a 307 was cached."""
+    handler = answering_with_headers([(status, {}, {"Location": "https://api.example.com/v1/chat/completions"})])
+    with serving(handler) as url:
+        verdict = text_judge(url).judge(Clip("c1", subtitle="hi"))
+    assert verdict.transient and verdict.error == (
+        f"HTTP {status} from {url}/chat/completions: redirected to https://api.example.com/v1/chat/completions, which the "
+        "judge does not follow (a POST sent again loses its body): set base_url = 'https://api.example.com/v1'; not cached, "
+        "so the next run (with --cache) asks again")
+
+
+def test_after_a_redirect_the_judges_other_clips_are_not_sent():
+    handler = answering_with_headers([(301, {}, {"Location": "/elsewhere/v1/chat/completions"})])
+    with serving(handler) as url:
+        verdicts = text_judge(url).judge_batch(lines(3))
+    assert handler.count == 1 and all(v.error.startswith("not asked, the server having refused the same settings on an earlier "
+                                                         "clip: HTTP 301") for v in verdicts[1:])
+
+
 def test_a_stray_non_utf8_byte_in_an_answer_does_not_lose_the_answer():
     body = b'{"choices": [{"message": {"role": "assistant", "content": "happy, relieved, \xff"}}]}'
     with FakeChatServer([(200, body, 0.0)]) as server:
