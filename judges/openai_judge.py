@@ -676,6 +676,9 @@ class OpenAIJudge(Judge):
                     reason = getattr(exc, "reason", exc)
                     if isinstance(reason, (TimeoutError, socket.timeout)):
                         problem = f"no answer from {url} within {self.timeout:g} s"
+                    elif isinstance(exc, http.client.IncompleteRead):  # reached, and answering: not "cannot reach"
+                        problem = (f"the answer from {url} was cut off: the connection closed before its end (a server or proxy "
+                                   "that failed mid-answer, or a proxy's read timeout)")
                     else:
                         problem = f"cannot reach {url}: {snippet(str(reason), _SNIPPET)}; is the server running?"
                     if refused and self._reachability.first_refusal():

@@ -1418,6 +1418,26 @@ def test_a_body_that_is_no_chat_completion_is_retried_and_then_not_cached(tmp_pa
     assert (second.words, second.error, len(server.requests)) == (["happy"], None, 3)
 
 
+@pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "chunked"])
+def test_an_answer_whose_connection_closes_mid_body_is_retried_and_says_it_was_cut_off(chunked):
+    """It said 'cannot reach URL: IncompleteRead(13 bytes read, 487 more expected); is the server running?'."""
+
+    class CutOff(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 (http.server's naming)
+            self.rfile.read(int(self.headers["Content-Length"]))
+            self.send_response(200)
+            self.send_header(*(("Transfer-Encoding", "chunked") if chunked else ("Content-Length", "500")))
+            self.end_headers()
+            self.wfile.write(b"40\r\n{\"choices\": [" if chunked else b"{\"choices\": [")
+            self.close_connection = True
+
+    with serving(CutOff) as url:
+        verdict = text_judge(url).judge(Clip("c1", subtitle="hi"))
+    assert verdict.transient and verdict.error == (
+        f"the answer from {url}/chat/completions was cut off: the connection closed before its end (a server or proxy that "
+        "failed mid-answer, or a proxy's read timeout) (gave up after 2 tries; not cached, the next run asks again)")
+
+
 def test_an_error_object_sent_with_status_200_is_retried_and_then_transient():
     busy = (200, {"error": {"message": "model overloaded", "code": 503}}, 0.0)
     with FakeChatServer([busy, (200, completion("calm"), 0.0)]) as server:
