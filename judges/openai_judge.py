@@ -11,7 +11,7 @@ one of the judge's settings (or a 404: no such model; or a 400 capping the image
 not cached), or a 401 refusing its API key (not cached, as a
 403), or a redirect (not followed, not cached: its error names the ``base_url`` to give), its later requests sent the
 same are not sent. A 413 (a proxy's body limit) is not cached either, nor stops a later clip. Once ``max_unreachable`` (3) requests in a row could not reach the server at
-all, after their retries (or failed every try with the same 408, 409 or 5xx), the judge's other clips fail at once, not cached (one request is let through 30 s after
+all, after their retries (or failed every try with the same 408, 409 or 5xx, or timed out at every try), the judge's other clips fail at once, not cached (one request is let through 30 s after
 the last miss, to find the server back); a server that has not answered the judge yet and refuses connections (one still loading its model) is
 given ``startup_wait`` (300) seconds first, a warning saying so once. Standard library only (``urllib``).
 """
@@ -101,13 +101,12 @@ class _RequestFailed(Exception):
 
 class _Reachability:
     """How many requests in a row could not reach the server (after their retries), or failed every try with the same
-    server failure (a 408, 409 or 5xx: a proxy's 502 for a server down behind it; :func:`_failing`): one judge's,
-    shared by its request threads, so it is counted under a lock. A miss of another kind than the last (unreachable, or
-    another status) starts the count again at 1.
+    server failure (a 408, 409 or 5xx: a proxy's 502 for a server down behind it, :func:`_failing`; or no answer within
+    the timeout): one judge's, shared by its request threads, so it is counted under a lock. A miss of another kind than
+    the last (unreachable, another status, a timeout) starts the count again at 1.
 
-    A request that reaches the server (any other answer, an HTTP error not retried or a slow one too) sets the count back
-    to 0. Once the
-    count reaches ``limit`` requests are refused, but for one every ``_ASK_AGAIN_AFTER`` seconds: a server back up is
+    A request answered otherwise (an answer, an HTTP error not counted, a slow answer within the timeout) sets the count
+    back to 0. Once the count reaches ``limit`` requests are refused, but for one every ``_ASK_AGAIN_AFTER`` seconds: a server back up is
     found again, by the run under way or by a later one of the same judge (kept in a notebook, a ``CoJudge``). Until a
     request has once reached the server, refused connections refuse nothing for ``startup_wait`` seconds after the first
     miss: a server still loading its model refuses connections for a minute or two, and is waited for with each
@@ -206,10 +205,11 @@ class OpenAIJudge(Judge):
     (unreadable video, server error after retries, unparseable answer) gets a
     verdict with ``error``. Once ``max_unreachable`` requests in a row could
     not reach the server (connection refused, name not resolved, connect
-    timeout: not a slow answer), each after its retries, or failed every try
-    with the same 408, 409 or 5xx (a proxy's 502 for a server down behind it;
-    not a plain 429, a rate limit), the judge stops asking: a server down
-    mid-run would cost every remaining clip all its retries and backoff. Its other clips fail at once with an error
+    timeout), each after its retries, or failed every try with the same 408,
+    409 or 5xx (a proxy's 502 for a server down behind it; not a plain 429, a
+    rate limit), or had no answer within ``timeout`` at any try (a hung server),
+    the judge stops asking: a server down mid-run would cost every remaining clip
+    all its retries and backoff. Its other clips fail at once with an error
     saying so, not cached (the next run asks them again). A request that
     reaches the server again sets the count back to 0: one under way, or the
     one let through 30 s after the last miss (a server back up resumes a run
@@ -300,7 +300,7 @@ class OpenAIJudge(Judge):
             raise InputError(f"max_retries={max_retries!r}: give a whole number >= 0")
         if not is_whole_number(max_unreachable) or max_unreachable < 1:
             raise InputError(f"max_unreachable={max_unreachable!r}: give the whole number (>= 1) of requests in a row that "
-                             "cannot reach the server (or fail every try with the same 408, 409 or 5xx) before the judge "
+                             "cannot reach the server (or fail every try with the same 408, 409 or 5xx, or time out) before the judge "
                              "stops asking it")
         check_numbers(backoff=backoff, timeout=timeout, startup_wait=startup_wait)
         if isinstance(temperature, str) and temperature == SERVER_TEMPERATURE:
@@ -534,7 +534,11 @@ class OpenAIJudge(Judge):
 
     def _unreachable_error(self, missed: int, problem: str, answered: bool, refused: bool, kind: str = "unreachable") -> str:
         head = f"not asked: the server at {self.base_url} has been unreachable for {missed} requests in a row ({problem})"
-        if kind != "unreachable":  # every try of each failed with this status: the server's state, not the clips'
+        if kind == "timeout":  # every try of each timed out: a server that hangs (or is slower than the timeout)
+            head = (f"not asked: the server at {self.base_url} answered none of the judge's last {missed} requests in a row "
+                    f"within timeout={self.timeout:g} s, at any try")
+            fix = "rerun once the server answers again (or, if it is only slow, with a longer timeout)"
+        elif kind != "unreachable":  # every try of each failed with this status: the server's state, not the clips'
             head = (f"not asked: the server at {self.base_url} failed the judge's last {missed} requests in a row with {kind}, "
                     f"each at every try ({problem})")
             fix = "rerun once the server answers again (its log, or its proxy's, says why it failed)"
@@ -587,7 +591,9 @@ class OpenAIJudge(Judge):
         problem = ""
         asked = 0.0  # the wait a 429 or 503 asked for (retry-after-ms, Retry-After)
         unreached: str | None = None  # why the last try could not reach the server at all, if it could not
-        failing: int | None = None  # the server's failure (:func:`_failing`: a 408, 409, 5xx) the last try got, if it did
+        # the server's failure the last try got, if it did, as a miss's kind: "HTTP 502" (:func:`_failing`: a 408, 409,
+        # 5xx), or "timeout" (no answer within the timeout: a server that hangs)
+        failing: str | None = None
         said = ""  # the body of the last HTTP error
         refused = False  # the last try's connection was refused (a server loading its model), not merely unreached
         for attempt in range(self.max_retries + 1):
@@ -610,7 +616,10 @@ class OpenAIJudge(Judge):
                         unreached = _unreached(exc)
                         refused = isinstance(exc.reason, ConnectionRefusedError)
                         if isinstance(exc, urllib.error.HTTPError) and _failing(exc.code, exc.headers):
-                            failing = exc.code
+                            failing = f"HTTP {exc.code}"
+                        raise
+                    except TimeoutError:  # no answer (or no whole one) within the timeout; socket.timeout is TimeoutError
+                        failing = "timeout"
                         raise
                     finally:
                         if unreached is None:
@@ -686,7 +695,8 @@ class OpenAIJudge(Judge):
         if unreached is not None:
             self._reachability.miss(unreached, refused)
         elif failing is not None:
-            self._reachability.miss(snippet(said, _SNIPPET), False, f"HTTP {failing}")
+            self._reachability.miss(f"no answer within {self.timeout:g} s" if failing == "timeout" else snippet(said, _SNIPPET),
+                                    False, failing)
         tries = self.max_retries + 1
         raise _RequestFailed(f"{problem} (gave up after {tries} {'try' if tries == 1 else 'tries'}; not cached, the next run asks again)",
                              transient=True)

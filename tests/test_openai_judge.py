@@ -1552,10 +1552,21 @@ def test_a_judge_stopped_by_a_run_of_5xx_asks_again_once_the_server_answers(monk
     assert "not asked" in stopped[3].error and [v.words for v in resumed] == [["calm"]] * 3 and len(server.requests) == 6
 
 
-def test_a_slow_server_is_still_asked_every_clip():
+def test_after_3_requests_in_a_row_timed_out_at_every_try_the_judge_stops_asking():
+    """A server that accepts connections and never answers (a hung engine) cost every clip all its tries of timeout s."""
     with FakeChatServer([(200, completion("calm"), 1.0)]) as server:
-        verdicts = text_judge(server.url, max_retries=0, timeout=0.2).judge_batch(lines(4))
-    assert len(server.requests) == 4 and all("within 0.2 s" in v.error for v in verdicts)
+        verdicts = text_judge(server.url, timeout=0.2).judge_batch(lines(5))
+    assert len(server.requests) == 3 * 2 and all("no answer from" in v.error and "within 0.2 s" in v.error for v in verdicts[:3])
+    assert all(v.transient and v.error.startswith(
+        f"not asked: the server at {server.url} answered none of the judge's last 3 requests in a row within timeout=0.2 s, at "
+        "any try; not cached, so the next run (with --cache) asks again: rerun once the server answers again (or, if it is "
+        "only slow, with a longer timeout)") for v in verdicts[3:])
+
+
+def test_a_server_slow_on_some_clips_only_is_still_asked_every_clip():
+    with FakeChatServer(reply=lambda body: (200, completion("calm"), 0.0 if "line 2" in json.dumps(body) else 1.0)) as server:
+        verdicts = text_judge(server.url, max_retries=0, timeout=0.2).judge_batch(lines(3) + lines(3))
+    assert len(server.requests) == 6 and [v.words for v in verdicts] == [[], [], ["calm"]] * 2
 
 
 def test_connecting_that_times_out_counts_as_unreachable():
