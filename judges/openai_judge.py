@@ -86,7 +86,6 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-
 class _RequestFailed(Exception):
     """A request that failed (after retries, or a 4xx): the message goes into the verdict. ``transient``: the
     server's state or settings failed it, not the clip (unreachable, slow, overloaded, an engine error, a prompt past its
@@ -120,7 +119,7 @@ class _Reachability:
         self.lock = threading.Lock()
         self.missed = 0
         self.problem = ""  # the last request's reason, e.g. "[Errno 111] Connection refused"
-        self.kind = ""  # the last miss's kind: "unreachable", or the HTTP status every try of it failed with ("HTTP 502")
+        self.kind = ""  # the last miss's kind: "unreachable", "timeout", or the HTTP status every try got ("HTTP 502")
         self.last_try = 0.0  # time.monotonic() when a request last missed the server, or was let through to try it
         self.answered = False  # a request has reached the server once: from then on a miss counts at once
         self.first_miss: float | None = None  # time.monotonic() of the first miss, while none has reached it
@@ -128,8 +127,8 @@ class _Reachability:
         self.warned = False  # the user was told the judge waits for a server that refuses connections (once per judge)
 
     def reached(self, failing: bool = False) -> None:
-        """A request's try reached the server; ``failing``: with a status retried (a miss, if every try fails so), which
-        sets no count back."""
+        """A request's try reached the server; ``failing``: to get the server's failure (a 5xx, a timeout: a miss, if every
+        try gets it), which sets no count back."""
         with self.lock:
             if not failing:
                 self.missed = 0
