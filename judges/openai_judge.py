@@ -11,7 +11,8 @@ one of the judge's settings (or a 404: no such model; or a 400 capping the image
 not cached), or a 401 refusing its API key (not cached, as a
 403), or a redirect (not followed, not cached: its error names the ``base_url`` to give), its later requests sent the
 same are not sent. A 413 (a proxy's body limit) is not cached either, nor stops a later clip. Once ``max_unreachable`` (3) requests in a row could not reach the server at
-all, after their retries (or failed every try with the same 408, 409 or 5xx, or timed out at every try), the judge's other clips fail at once, not cached (one request is let through 30 s after
+all, after their retries (or failed every try with the same 408, 409 or 5xx, or a 200 that is no chat completion, or
+timed out at every try), the judge's other clips fail at once, not cached (one request is let through 30 s after
 the last miss, to find the server back); a server that has not answered the judge yet and refuses connections (one still loading its model) is
 given ``startup_wait`` (300) seconds first, a warning saying so once. Standard library only (``urllib``).
 """
@@ -100,8 +101,8 @@ class _RequestFailed(Exception):
 
 class _Reachability:
     """How many requests in a row could not reach the server (after their retries), or failed every try with the same
-    server failure (a 408, 409 or 5xx: a proxy's 502 for a server down behind it, :func:`_failing`; or no answer within
-    the timeout): one judge's, shared by its request threads, so it is counted under a lock. A miss of another kind than
+    server failure (a 408, 409 or 5xx: a proxy's 502 for a server down behind it, :func:`_failing`; a 200 that is no
+    chat completion; or no answer within the timeout): one judge's, shared by its request threads, so it is counted under a lock. A miss of another kind than
     the last (unreachable, another status, a timeout) starts the count again at 1.
 
     A request answered otherwise (an answer, an HTTP error not counted, a slow answer within the timeout) sets the count
@@ -206,7 +207,8 @@ class OpenAIJudge(Judge):
     not reach the server (connection refused, name not resolved, connect
     timeout), each after its retries, or failed every try with the same 408,
     409 or 5xx (a proxy's 502 for a server down behind it; not a plain 429, a
-    rate limit), or had no answer within ``timeout`` at any try (a hung server),
+    rate limit; or a 200 that is no chat completion, a web page at the wrong
+    port), or had no answer within ``timeout`` at any try (a hung server),
     the judge stops asking: a server down mid-run would cost every remaining clip
     all its retries and backoff. Its other clips fail at once with an error
     saying so, not cached (the next run asks them again). A request that
@@ -591,9 +593,9 @@ class OpenAIJudge(Judge):
         asked = 0.0  # the wait a 429 or 503 asked for (retry-after-ms, Retry-After)
         unreached: str | None = None  # why the last try could not reach the server at all, if it could not
         # the server's failure the last try got, if it did, as a miss's kind: "HTTP 502" (:func:`_failing`: a 408, 409,
-        # 5xx), or "timeout" (no answer within the timeout: a server that hangs)
+        # 5xx), "timeout" (no answer within the timeout: a server that hangs), or a 200 that is no answer (a web page)
         failing: str | None = None
-        said = ""  # the body of the last HTTP error
+        said = ""  # what the last failing try got: an HTTP error's body, or what was no chat completion
         refused = False  # the last try's connection was refused (a server loading its model), not merely unreached
         for attempt in range(self.max_retries + 1):
             if attempt:
@@ -611,6 +613,11 @@ class OpenAIJudge(Judge):
                         # urlopen's handlers (proxies from the environment, read now) but for redirects
                         with urllib.request.build_opener(_NoRedirect).open(request, timeout=self.timeout) as response:
                             payload = _read_body(response, deadline)
+                        answer = _answer_text(payload)
+                    except (_ServerBusy, _NotAnAnswer) as exc:  # answered, but no answer: a miss if every try is so
+                        failing = "a body that is no chat completion" if isinstance(exc, _NotAnAnswer) else "an error object in a 200"
+                        said = str(exc)
+                        raise
                     except urllib.error.URLError as exc:
                         unreached = _unreached(exc)
                         refused = isinstance(exc.reason, ConnectionRefusedError)
@@ -623,7 +630,7 @@ class OpenAIJudge(Judge):
                     finally:
                         if unreached is None:
                             self._reachability.reached(failing=failing is not None)
-                    return _answer_text(payload)
+                    return answer
                 except _ServerBusy as exc:  # a 200 carrying an error object: retried as a 5xx is
                     problem = f"the server at {url} answered with an error: {exc}"
                 except _NotAnAnswer as exc:

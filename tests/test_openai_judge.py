@@ -1528,6 +1528,17 @@ def test_a_run_of_another_status_starts_the_count_again():
     assert len(server.requests) == 5 and verdicts[4].words == ["calm"]
 
 
+def test_after_3_requests_in_a_row_got_a_web_page_at_every_try_the_judge_stops_asking():
+    """base_url at a web app's port, which answers any POST with its page: every clip cost its tries and backoff."""
+    page = "<!doctype html><html><head><title>Open WebUI</title></head><body></body></html>"
+    with FakeChatServer([(200, page, 0.0)]) as server:
+        verdicts = text_judge(server.url).judge_batch(lines(5))
+    assert len(server.requests) == 3 * 2 and all("not a chat-completions response" in v.error for v in verdicts[:3])
+    assert all(v.transient and v.error.startswith(
+        f"not asked: the server at {server.url} failed the judge's last 3 requests in a row with a body that is no chat "
+        "completion, each at every try ('<!doctype html>") for v in verdicts[3:])
+
+
 def test_a_used_up_quota_whose_429_says_not_to_retry_stops_the_judge_after_3_requests():
     handler = answering_with_headers([(429, OPENAI_QUOTA_USED_UP, {"x-should-retry": "false"})])
     with serving(handler) as url:
