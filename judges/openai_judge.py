@@ -6,13 +6,13 @@ WAV ``input_audio`` part (when the judge's ``modalities`` include audio). Reques
 connection error, timeout, 408, 409, 429 or 5xx (the statuses OpenAI's own client retries) is retried with exponential
 backoff (or the longer wait its ``retry-after-ms`` or ``Retry-After`` asks for), and so is a body that is no chat completion;
 another 4xx is not (but a 400 asking for ``max_completion_tokens`` instead of ``max_tokens`` is asked again so); an
-``x-should-retry`` header (OpenAI's) decides first, as in openai-python: ``false`` is not retried, ``true`` is. After a 4xx refusing
-one of the judge's settings (or a 404: no such model; or a 400 capping the images a request below ``num_frames``: both
-not cached), or a 401 refusing its API key (not cached, as a
-403), or a redirect (not followed, not cached: its error names the ``base_url`` to give), its later requests sent the
-same are not sent. A 413 (a proxy's body limit) is not cached either, nor stops a later clip. Once ``max_unreachable`` (3) requests in a row could not reach the server at
-all, after their retries (or failed every try with the same 408, 409 or 5xx, or a 200 that is no chat completion, or
-timed out at every try), the judge's other clips fail at once, not cached (one request is let through 30 s after
+``x-should-retry`` header (OpenAI's) decides first, as in openai-python: ``false`` is not retried, ``true`` is. After
+a 4xx refusing one of the judge's settings (or a 404: no such model; or a 400 capping the images a request below
+``num_frames``: both not cached), or a 401 refusing its API key (not cached, as a 403), or a redirect (not followed,
+not cached: its error names the ``base_url`` to give), its later requests sent the same are not sent. A 413 (a proxy's
+body limit) is not cached either, nor stops a later clip. Once ``max_unreachable`` (3) requests in a row could not
+reach the server at all, after their retries (or failed every try with the same 408, 409 or 5xx, or a 200 that is no
+chat completion, or timed out at every try), the judge's other clips fail at once, not cached (one request is let through 30 s after
 the last miss, to find the server back); a server that has not answered the judge yet and refuses connections (one still loading its model) is
 given ``startup_wait`` (300) seconds first, a warning saying so once. Standard library only (``urllib``).
 """
@@ -102,12 +102,13 @@ class _RequestFailed(Exception):
 class _Reachability:
     """How many requests in a row could not reach the server (after their retries), or failed every try with the same
     server failure (a 408, 409 or 5xx: a proxy's 502 for a server down behind it, :func:`_failing`; a 200 that is no
-    chat completion; or no answer within the timeout): one judge's, shared by its request threads, so it is counted under a lock. A miss of another kind than
-    the last (unreachable, another status, a timeout) starts the count again at 1.
+    chat completion; or no answer within the timeout): one judge's, shared by its request threads, so it is counted
+    under a lock. A miss of another kind than the last (unreachable, another status, a timeout) starts the count again
+    at 1.
 
     A request answered otherwise (an answer, an HTTP error not counted, a slow answer within the timeout) sets the count
-    back to 0. Once the count reaches ``limit`` requests are refused, but for one every ``_ASK_AGAIN_AFTER`` seconds: a server back up is
-    found again, by the run under way or by a later one of the same judge (kept in a notebook, a ``CoJudge``). Until a
+    back to 0. Once the count reaches ``limit`` requests are refused, but for one every ``_ASK_AGAIN_AFTER`` seconds: a
+    server back up is found again, by the run under way or by a later one of the same judge (kept in a notebook, a ``CoJudge``). Until a
     request has once reached the server, refused connections refuse nothing for ``startup_wait`` seconds after the first
     miss: a server still loading its model refuses connections for a minute or two, and is waited for with each
     request's retries; one never reached (a wrong port) is given up then. A name not resolved, no route or a connect
@@ -301,8 +302,8 @@ class OpenAIJudge(Judge):
             raise InputError(f"max_retries={max_retries!r}: give a whole number >= 0")
         if not is_whole_number(max_unreachable) or max_unreachable < 1:
             raise InputError(f"max_unreachable={max_unreachable!r}: give the whole number (>= 1) of requests in a row that "
-                             "cannot reach the server (or fail every try with the same 408, 409 or 5xx, or time out) before the judge "
-                             "stops asking it")
+                             "cannot reach the server (or fail every try with the same 408, 409 or 5xx, or time out) "
+                             "before the judge stops asking it")
         check_numbers(backoff=backoff, timeout=timeout, startup_wait=startup_wait)
         if isinstance(temperature, str) and temperature == SERVER_TEMPERATURE:
             temperature = None
@@ -615,7 +616,8 @@ class OpenAIJudge(Judge):
                             payload = _read_body(response, deadline)
                         answer = _answer_text(payload)
                     except (_ServerBusy, _NotAnAnswer) as exc:  # answered, but no answer: a miss if every try is so
-                        failing = "a body that is no chat completion" if isinstance(exc, _NotAnAnswer) else "an error object in a 200"
+                        failing = ("a body that is no chat completion" if isinstance(exc, _NotAnAnswer)
+                                   else "an error object in a 200")
                         said = str(exc)
                         raise
                     except urllib.error.URLError as exc:
@@ -643,7 +645,7 @@ class OpenAIJudge(Judge):
                     problem = f"HTTP {exc.code} from {url}: {snippet(said, _SNIPPET)}"
                     param = _error_param(said)  # the request field the server names as the cause, if any
                     if 300 <= exc.code < 400:  # a wrong base_url (http:// for https://), every clip's answer: not cached
-                        problem = f"HTTP {exc.code} from {url}: {self._redirect_hint(url, exc.headers)}"
+                        problem = f"HTTP {exc.code} from {url}: {self._redirect_hint(url, exc.code, exc.headers)}"
                         self._refused = (self._sent_as(fields), problem, "settings")  # later requests not sent, as after a 404
                         raise _RequestFailed(f"{problem}; {_ASKED_AGAIN}", transient=True) from None
                     retry = _should_retry(exc.headers)  # the server's own word, which openai-python's client obeys first
@@ -773,7 +775,7 @@ class OpenAIJudge(Judge):
                     f"lower num_frames to {most}, or raise the server's limit (vLLM's --limit-mm-per-prompt '{{\"image\": {frames}}}')")
         return f"the server takes at most {most} {kind}(s) a request: raise its limit (vLLM's --limit-mm-per-prompt)"
 
-    def _redirect_hint(self, url: str, headers: Any) -> str:
+    def _redirect_hint(self, url: str, status: int, headers: Any) -> str:
         """What a redirect (3xx) says: where it points, and the ``base_url`` to give for it."""
         location = headers.get("Location") if headers is not None else None
         if not location:
@@ -781,12 +783,14 @@ class OpenAIJudge(Judge):
         target = urllib.parse.urljoin(url, location)
         base = target.removesuffix("/chat/completions")
         fix = f"set base_url = {base!r}" if base != target else "set base_url to the server's address"
-        return f"redirected to {target}, which the judge does not follow (a POST sent again loses its body): {fix}"
+        why = " (a POST it redirects is sent again as a GET, without its body)" if status in (301, 302, 303) else ""
+        return f"redirected to {target}, which the judge does not follow{why}: {fix}"
 
     def _too_large_hint(self, size: int, media: bool) -> str:
         """What a 413 (Payload Too Large) ends with: the request's size, the server's or its proxy's body limit to raise
         (nginx's ``client_max_body_size``, 1 MB by default), and the judge's options that send less."""
-        head = (f"the request, {size / 1e6:.1f} MB, is larger than the server, or a proxy in front of it, takes: raise its body "
+        sent = f"{size / 1e6:.1f} MB" if size >= 100_000 else f"{max(1, round(size / 1e3))} KB"
+        head = (f"the request, {sent}, is larger than the server, or a proxy in front of it, takes: raise its body "
                 "limit (nginx's client_max_body_size, 1 MB by default)")
         less = []
         if media and "video" in self.modalities:

@@ -367,9 +367,10 @@ def test_a_413_from_a_proxys_body_limit_says_what_to_raise_or_send_less_and_is_n
         first = run_judges([judge], clips, cache=tmp_path / "v.sqlite", progress=False)["test-model"]["c1"]
         limit["bytes"] = 10**7  # client_max_body_size raised, nginx reloaded
         second = run_judges([judge], clips, cache=tmp_path / "v.sqlite", progress=False)["test-model"]["c1"]
+    size = round(len(json.dumps(server.requests[0])) / 1e3)  # the body as sent: a 64x48 clip's, some KB
     assert first.transient and first.error.startswith("HTTP 413 from ") and first.error.endswith(
-        "MB, is larger than the server, or a proxy in front of it, takes: raise its body limit (nginx's client_max_body_size, "
-        "1 MB by default), or send fewer or smaller frames (num_frames=2, max_side=448) or no audio (leave 'audio' out of "
+        f"(the request, {size} KB, is larger than the server, or a proxy in front of it, takes: raise its body limit (nginx's "
+        "client_max_body_size, 1 MB by default), or send fewer or smaller frames (num_frames=2, max_side=448) or no audio (leave 'audio' out of "
         "modalities; the whole clip's audio is sent, 1.3 MB for 30 s); not cached, the next run asks again)")
     assert (second.words, second.error, len(server.requests)) == (["tense"], None, 2)
 
@@ -1317,14 +1318,16 @@ def test_a_429_whose_x_should_retry_header_is_false_is_not_retried_and_not_cache
 
 
 def test_a_400_whose_x_should_retry_header_is_true_is_retried():
-    handler = answering_with_headers([(400, {"error": {"message": "try again"}}, {"x-should-retry": "true"}), (200, completion("calm"), {})])
+    try_again = (400, {"error": {"message": "try again"}}, {"x-should-retry": "true"})
+    handler = answering_with_headers([try_again, (200, completion("calm"), {})])
     with serving(handler) as url:
         verdict = text_judge(url, max_retries=1).judge(Clip("c1", subtitle="hi"))
     assert (verdict.words, verdict.error, handler.count) == (["calm"], None, 2)
 
 
 def test_a_4xx_the_server_said_to_retry_that_fails_every_try_is_not_cached(tmp_path):
-    handler = answering_with_headers([(400, {"error": {"message": "try again"}}, {"x-should-retry": "true"})] * 2 + [(200, completion("calm"), {})])
+    try_again = (400, {"error": {"message": "try again"}}, {"x-should-retry": "true"})
+    handler = answering_with_headers([try_again] * 2 + [(200, completion("calm"), {})])
     with serving(handler) as url:
         judge = text_judge(url, max_retries=1)
         first = run_judges([judge], lines(1), cache=tmp_path / "v.sqlite", progress=False)["m"]["c0"]
@@ -1339,10 +1342,11 @@ def test_a_redirect_is_not_followed_and_says_which_base_url_to_set(status):
     handler = answering_with_headers([(status, {}, {"Location": "https://api.example.com/v1/chat/completions"})])
     with serving(handler) as url:
         verdict = text_judge(url).judge(Clip("c1", subtitle="hi"))
+    why = " (a POST it redirects is sent again as a GET, without its body)" if status in (301, 302) else ""
     assert verdict.transient and verdict.error == (
         f"HTTP {status} from {url}/chat/completions: redirected to https://api.example.com/v1/chat/completions, which the "
-        "judge does not follow (a POST sent again loses its body): set base_url = 'https://api.example.com/v1'; not cached, "
-        "so the next run (with --cache) asks again")
+        f"judge does not follow{why}: set base_url = 'https://api.example.com/v1'; not cached, so the next run (with --cache) "
+        "asks again")
 
 
 def test_after_a_redirect_the_judges_other_clips_are_not_sent():
