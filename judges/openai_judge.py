@@ -29,6 +29,7 @@ import math
 import os
 import re
 import socket
+import ssl
 import threading
 import time
 import urllib.error
@@ -696,6 +697,8 @@ class OpenAIJudge(Judge):
                     elif isinstance(exc, http.client.IncompleteRead):  # reached, and answering: not "cannot reach"
                         problem = (f"the answer from {url} was cut off: the connection closed before its end (a server or proxy "
                                    "that failed mid-answer, or a proxy's read timeout)")
+                    elif isinstance(reason, ssl.SSLError):  # a TLS failure, its fix in what _unreached says of it
+                        problem = f"cannot reach {url}: {unreached}"
                     else:
                         problem = f"cannot reach {url}: {snippet(str(reason), _SNIPPET)}; is the server running?"
                     if refused and self._reachability.first_refusal():
@@ -848,8 +851,8 @@ def _as_json(fields: Mapping[str, Any]) -> str:
 
 
 def _unreached(exc: urllib.error.URLError) -> str | None:
-    """Why a request never reached the server (connection refused, no route, name not resolved, connect timeout), or
-    None if it did: an HTTP error, or a failure once connected. urllib raises the former as a ``URLError`` before any
+    """Why a request never reached the server (connection refused, no route, name not resolved, connect timeout, a TLS
+    handshake or certificate refused, with what to do), or None if it did: an HTTP error, or a failure once connected. urllib raises the former as a ``URLError`` before any
     answer."""
     reason = exc.reason
     if isinstance(exc, urllib.error.HTTPError) or not isinstance(reason, OSError):
@@ -858,6 +861,12 @@ def _unreached(exc: urllib.error.URLError) -> str | None:
         return "connecting timed out"
     if isinstance(reason, (ConnectionRefusedError, socket.gaierror)) or reason.errno in (errno.EHOSTUNREACH, errno.ENETUNREACH):
         return snippet(str(reason), _SNIPPET)
+    if isinstance(reason, ssl.SSLCertVerificationError):  # the same for every request: counted, so the judge stops asking
+        return (f"{snippet(str(reason), _SNIPPET)}: the server's TLS certificate is not trusted here (self-signed, or a "
+                "private CA's): point the SSL_CERT_FILE environment variable at its CA's certificate")
+    if isinstance(reason, ssl.SSLError):  # https:// to a port that speaks plain HTTP: "[SSL: WRONG_VERSION_NUMBER] ..."
+        return (f"{snippet(str(reason), _SNIPPET)}: the TLS handshake failed; if the server speaks plain HTTP there (as "
+                "vLLM's and LMDeploy's do unless told otherwise), give base_url as http://")
     return None
 
 

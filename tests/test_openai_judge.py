@@ -1472,6 +1472,49 @@ def lines(n: int) -> list[Clip]:
     return [Clip(f"c{i}", subtitle=f"line {i}") for i in range(n)]
 
 
+def test_an_https_base_url_for_a_server_speaking_plain_http_says_to_give_http():
+    """It said '[SSL: WRONG_VERSION_NUMBER] wrong version number; is the server running?', and asked every clip."""
+    with FakeChatServer() as server:
+        url = server.url.replace("http://", "https://")
+        verdicts = text_judge(url).judge_batch(lines(4))
+    assert verdicts[0].transient and verdicts[0].error.startswith(f"cannot reach {url}/chat/completions: [SSL: ")
+    assert ("the TLS handshake failed; if the server speaks plain HTTP there (as vLLM's and LMDeploy's do unless told "
+            "otherwise), give base_url as http://") in verdicts[0].error
+    assert not server.requests and verdicts[3].error.startswith(f"not asked: the server at {url} has been unreachable for 3")
+
+
+@contextlib.contextmanager
+def serving_tls(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """A chat server on 127.0.0.1 over TLS with a self-signed certificate (made by the openssl command); its base URL and
+    the certificate's file."""
+    import ssl
+
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    try:
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                        "-keyout", str(key), "-out", str(cert), "-days", "1", "-subj", "/CN=127.0.0.1",
+                        "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)
+    except (OSError, subprocess.CalledProcessError) as exc:
+        pytest.skip(f"no openssl command to make a certificate with: {exc}")
+    with FakeChatServer([(200, completion("calm"), 0.0)]) as server:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert, key)
+        server.httpd.socket = context.wrap_socket(server.httpd.socket, server_side=True)
+        yield server.url.replace("http://", "https://"), cert
+
+
+def test_a_server_whose_certificate_is_not_trusted_says_to_name_its_ca_in_ssl_cert_file(tmp_path, monkeypatch):
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    with serving_tls(tmp_path) as (url, cert):
+        refused = text_judge(url, max_retries=0).judge(Clip("c1", subtitle="hi"))
+        monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # as the error says
+        trusted = text_judge(url, max_retries=0).judge(Clip("c1", subtitle="hi"))
+    assert refused.transient and "CERTIFICATE_VERIFY_FAILED" in refused.error and refused.error.endswith(
+        "the server's TLS certificate is not trusted here (self-signed, or a private CA's): point the SSL_CERT_FILE "
+        "environment variable at its CA's certificate (gave up after 1 try; not cached, the next run asks again)")
+    assert (trusted.words, trusted.error) == (["calm"], None)
+
+
 def test_after_3_requests_in_a_row_cannot_reach_the_server_the_judge_stops_asking_it():
     with DyingServer(answers=1) as server:
         verdicts = text_judge(server.url, backoff=0.2, startup_wait=300).judge_batch(lines(7))
