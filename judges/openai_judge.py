@@ -77,6 +77,9 @@ _ASK_AGAIN_AFTER = 30.0  # seconds after a server was last found unreachable tha
 # the 4xx statuses retried as a 5xx is, as openai-python's client retries them (_base_client.py's _should_retry): a
 # request timeout (408, a proxy's or gateway's), a lock timeout (409, OpenAI's) and a rate limit (429); not cached
 _RETRIED = frozenset({408, 409, 429})
+# the longest wait before a retry; a server asking (Retry-After) for longer is not retried, as openai-python does not
+# (its MAX_RETRY_AFTER_DELAY): a quota for the hour or the day, which waiting a minute a retry on every clip would not end
+_LONGEST_WAIT = 60.0
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -601,7 +604,7 @@ class OpenAIJudge(Judge):
         refused = False  # the last try's connection was refused (a server loading its model), not merely unreached
         for attempt in range(self.max_retries + 1):
             if attempt:
-                time.sleep(min(max(self.backoff * 2 ** (attempt - 1), asked), 60.0))
+                time.sleep(min(max(self.backoff * 2 ** (attempt - 1), asked), _LONGEST_WAIT))
             asked = 0.0
             unreached = None
             failing = None
@@ -650,13 +653,16 @@ class OpenAIJudge(Judge):
                         self._refused = (self._sent_as(fields), problem, "settings")  # later requests not sent, as after a 404
                         raise _RequestFailed(f"{problem}; {_ASKED_AGAIN}", transient=True) from None
                     retry = _should_retry(exc.headers)  # the server's own word, which openai-python's client obeys first
-                    if retry is False and (exc.code in _RETRIED or exc.code >= 500):
+                    wait = _retry_after(exc.headers)  # but a wait asked past _LONGEST_WAIT, which it obeys before that
+                    if (retry is False or wait > _LONGEST_WAIT) and (exc.code in _RETRIED or exc.code >= 500):
                         self._reachability.miss(snippet(said, _SNIPPET), False, f"HTTP {exc.code}")  # one try: its every try
-                        raise _RequestFailed(f"{problem} (not retried, the server's x-should-retry header saying not to); "
-                                             f"{_ASKED_AGAIN}", transient=True) from None
-                    if retry is True:  # any status, as openai-python does: retried, and at the last try not cached
+                        why = (f"the server asking to wait {wait:.0f} s, past the {_LONGEST_WAIT:g} s the judge waits: a "
+                               "quota for the hour or the day?" if wait > _LONGEST_WAIT else
+                               "the server's x-should-retry header saying not to")
+                        raise _RequestFailed(f"{problem} (not retried, {why}); {_ASKED_AGAIN}", transient=True) from None
+                    if retry is True and wait <= _LONGEST_WAIT:  # any status, as openai-python does: retried, not cached
                         problem += " (retried, as the server's x-should-retry header asks)"
-                        asked = _retry_after(exc.headers)
+                        asked = wait
                         continue
                     if exc.code in (401, 403):  # the account's state (a wrong key, a model it may not use), or a 403 to the clip
                         problem += self._key_hint(exc.code)
@@ -689,7 +695,7 @@ class OpenAIJudge(Judge):
                         if exc.code == 404:  # the server's state (the models it serves: a proxy's nodes still loading): not cached
                             raise _RequestFailed(f"{problem}; {_ASKED_AGAIN}", transient=True) from None
                         raise _RequestFailed(problem, transient=too_long, wants_max_completion_tokens=wants) from None
-                    asked = _retry_after(exc.headers)
+                    asked = wait
                 except (urllib.error.URLError, ConnectionError, http.client.HTTPException, OSError) as exc:  # a timeout is an OSError
                     reason = getattr(exc, "reason", exc)
                     if isinstance(reason, (TimeoutError, socket.timeout)):
@@ -984,8 +990,9 @@ def _retry_after(headers: Any) -> float:
 def _failing(status: int, headers: Any) -> bool:
     """Whether an HTTP error is the server's failure that a miss counts when every try gets it: a 408, 409 or 5xx (a
     server down behind its proxy, an engine dead), or any status its ``x-should-retry`` header says to retry, or a 429
-    it says not to (a quota used up). Not a plain 429: a rate limit is waited for, clip by clip, not a server down."""
-    retry = _should_retry(headers)
+    it says not to (a quota used up), or asks to wait for past ``_LONGEST_WAIT`` (not retried). Not a plain 429: a rate
+    limit is waited for, clip by clip, not a server down."""
+    retry = False if _retry_after(headers) > _LONGEST_WAIT else _should_retry(headers)
     if retry is not None:
         return retry or status in _RETRIED or status >= 500
     return status in (408, 409) or status >= 500
