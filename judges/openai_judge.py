@@ -77,9 +77,10 @@ _ASK_AGAIN_AFTER = 30.0  # seconds after a server was last found unreachable tha
 # the 4xx statuses retried as a 5xx is, as openai-python's client retries them (_base_client.py's _should_retry): a
 # request timeout (408, a proxy's or gateway's), a lock timeout (409, OpenAI's) and a rate limit (429); not cached
 _RETRIED = frozenset({408, 409, 429})
-# the longest wait before a retry; a server asking (Retry-After) for longer is not retried, as openai-python does not
-# (its MAX_RETRY_AFTER_DELAY): a quota for the hour or the day, which waiting a minute a retry on every clip would not end
-_LONGEST_WAIT = 60.0
+# the longest wait a server may ask for (Retry-After) before a retry, as openai-python's client honours "delays up to two
+# minutes" (_base_client.py's MAX_RETRY_AFTER_DELAY); one asking for longer is not retried, as there: a quota for the
+# hour or the day, which a retry or two on every clip would not end
+_LONGEST_WAIT = 120.0
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -604,7 +605,7 @@ class OpenAIJudge(Judge):
         refused = False  # the last try's connection was refused (a server loading its model), not merely unreached
         for attempt in range(self.max_retries + 1):
             if attempt:
-                time.sleep(min(max(self.backoff * 2 ** (attempt - 1), asked), _LONGEST_WAIT))
+                time.sleep(max(min(self.backoff * 2 ** (attempt - 1), 60.0), asked))  # asked: at most _LONGEST_WAIT
             asked = 0.0
             unreached = None
             failing = None

@@ -1317,14 +1317,14 @@ def test_a_429_whose_x_should_retry_header_is_false_is_not_retried_and_not_cache
         "(not retried, the server's x-should-retry header saying not to); not cached, so the next run (with --cache) asks again")
 
 
-def test_a_429_asking_to_wait_past_a_minute_is_not_retried_and_says_so():
-    """A quota for the day (Retry-After: 3600) cost every clip 3 retries a minute apart, as the judge caps a wait at 60 s."""
+def test_a_429_asking_to_wait_past_two_minutes_is_not_retried_and_says_so():
+    """A quota for the day (Retry-After: 3600) cost every clip 3 retries a minute apart, as the judge capped a wait at 60 s."""
     handler = answering_with_headers([(429, {"error": {"message": "daily quota reached"}}, {"Retry-After": "3600"}),
                                       (200, completion("calm"), {})])
     with serving(handler) as url:
         verdict = text_judge(url, max_retries=3).judge(Clip("c1", subtitle="hi"))
     assert handler.count == 1 and verdict.transient and verdict.error.endswith(
-        "(not retried, the server asking to wait 3600 s, past the 60 s the judge waits: a quota for the hour or the day?); "
+        "(not retried, the server asking to wait 3600 s, past the 120 s the judge waits: a quota for the hour or the day?); "
         "not cached, so the next run (with --cache) asks again")
 
 
