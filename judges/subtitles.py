@@ -351,6 +351,15 @@ def _embedded_choice(video: Path, streams: list[Any]) -> Any:
                   f"pictures of text), so it is judged without a subtitle; to read {'it' if one else 'one'}, put it beside the video "
                   f"as {video.stem}.srt (an OCR tool, Subtitle Edit, reads pictures of text)")
         return None
+    spoken = {i: stream for i, stream in text.items() if not _is_commentary(stream)}
+    if not spoken:  # a director's commentary is what is said about the film, not in it
+        one = len(text) == 1
+        shown = ", ".join(f"0:s:{i} ({_stream_label(stream)})" for i, stream in text.items())
+        warn_user(f"{video}: its only {'subtitle' if one else 'subtitles'} inside, {shown}, {'is a commentary' if one else 'are commentaries'}, "
+                  f"not its speech, so it is judged without a subtitle; to read {'it' if one else 'one'} anyway, extract it beside the video"
+                  f"{':' if one else ', e.g.'} ffmpeg -i {video.name} -map 0:s:{next(iter(text))} {video.stem}.srt")
+        return None
+    text = spoken
     chosen, forced = _preferred_subtitles({f"{i:05d}": _stream_tag(video, stream) for i, stream in text.items()})
     if len(chosen) == 1:
         return text[int(chosen[0])]
@@ -376,12 +385,29 @@ def _stream_tag(video: Path, stream: Any) -> SubtitleTag:
     match = _LANGUAGE_TAG.fullmatch(language) if language else None
     known = language if match and match["language"].lower() in _LANGUAGE_CODES else None  # und, mul, zxx: no language
     titles = " ".join(stream.metadata.get(key, "") for key in ("title", "name", "handler_name")).lower()
-    flags = set(re.findall(r"[a-z]+", titles)) & (_FORCED_FLAGS | _HEARING_FLAGS)
+    words = set(re.findall(r"[a-z]+", titles))
+    flags = words & (_FORCED_FLAGS | _HEARING_FLAGS)
+    if words & _SIGNS_WORDS and not words & _FULL_WORDS:  # 'Signs & Songs' beside 'Full Subtitles': the forced one, though not flagged
+        flags.add("forced")
     for disposition, flag in ((Disposition.default, _DEFAULT_FLAG), (Disposition.forced, "forced"), (Disposition.hearing_impaired, "sdh"),
                               (Disposition.captions, "cc")):
         if stream.disposition & disposition:
             flags.add(flag)
     return SubtitleTag(video.stem, known, frozenset(flags))
+
+
+#: A subtitle stream's title words naming a forced one as anime releases title it (``Signs & Songs``, ``Signs/Songs``: what is written on
+#: screen and sung, not the speech), unless they also name the full one (``Full Subtitles (Dialogue + Signs & Songs)``).
+_SIGNS_WORDS = frozenset({"sign", "signs", "song", "songs"})
+_FULL_WORDS = frozenset({"full", "dialogue", "dialog", "dialogues"})
+
+
+def _is_commentary(stream: Any) -> bool:
+    """Whether a subtitle stream is a commentary's (flagged so, or titled ``Commentary``, ``Director's Commentary``): not the speech."""
+    from av.stream import Disposition
+
+    titles = " ".join(stream.metadata.get(key, "") for key in ("title", "name", "handler_name")).lower()
+    return bool(stream.disposition & Disposition.comment) or "commentary" in re.findall(r"[a-z]+", titles)
 
 
 def _stream_label(stream: Any) -> str:

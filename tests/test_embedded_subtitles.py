@@ -97,6 +97,28 @@ def test_a_forced_subtitle_alone_inside_is_warned_about_and_not_read(tmp_path):
         assert Clip.from_path(video).subtitle is None
 
 
+@pytest.mark.parametrize("signs", ["Signs & Songs", "English Signs/Songs", "Songs"])
+def test_a_signs_and_songs_subtitle_inside_is_taken_as_forced_and_the_full_one_is_read(tmp_path, signs):
+    # anime releases title the on-screen text and lyrics so, often unflagged and first: it was read, the dialogue left out
+    video = make_clip_with_subtitles(tmp_path / "clip.mkv", [english(((0.2, 0.8, "Tokyo Station"),), title=signs),
+                                                             english(title="Full Subtitles (Dialogue + Signs & Songs)")])
+    assert Clip.from_path(video).subtitle == SPOKEN
+
+
+@pytest.mark.parametrize("commentary", [{"title": "Director's Commentary"}, {"disposition": ("comment",)}])
+def test_a_commentary_subtitle_inside_is_not_read_as_the_speech(tmp_path, commentary):
+    video = make_clip_with_subtitles(tmp_path / "clip.mkv", [english(((0.2, 0.8, "We shot this in one take"),), **commentary), english()])
+    assert Clip.from_path(video).subtitle == SPOKEN
+
+
+def test_a_commentary_subtitle_alone_inside_is_warned_about_and_not_read(tmp_path):
+    video = make_clip_with_subtitles(tmp_path / "clip.mkv", [english(((0.2, 0.8, "We shot this in one take"),), title="Commentary")])
+    with pytest.warns(UserWarning, match=re.escape("clip.mkv: its only subtitle inside, 0:s:0 (eng, Commentary), is a commentary, not its "
+                                                   "speech, so it is judged without a subtitle; to read it anyway, extract it beside the "
+                                                   "video: ffmpeg -i clip.mkv -map 0:s:0 clip.srt")):
+        assert Clip.from_path(video).subtitle is None
+
+
 @pytest.mark.parametrize("sdh", [{"disposition": ("hearing_impaired",)}, {"title": "SDH"}])
 def test_of_one_language_inside_the_plain_subtitle_is_read_before_its_sdh_one(tmp_path, sdh):
     video = make_clip_with_subtitles(tmp_path / "clip.mkv", [english(((0.2, 0.8, "[sobbing] I did it!"),), **sdh), english()])
