@@ -30,12 +30,15 @@ SUBTITLE_SUFFIXES = (".srt", ".SRT", ".vtt", ".VTT", ".ass", ".ASS", ".ssa", ".S
 
 def read_video_subtitle(video: Path) -> str | None:
     """The subtitle of ``clip.mp4`` as :meth:`~judges.clip.Clip.from_path` reads it: the file beside it (:func:`read_sidecar_subtitle`);
-    else, when no subtitle file of it is there at all (not even a forced one, nor several in other languages: those are warned
-    about as ever), the text subtitle stream inside it (:func:`read_embedded_subtitle`). A file beside the video is the user's own
-    choice, so it wins over the streams inside."""
+    else, when no subtitle file of its speech is there (none, or only forced ones: ``clip.en.forced.srt``), the text subtitle
+    stream inside it (:func:`read_embedded_subtitle`). A file beside the video is the user's own choice, so it wins over the
+    streams inside, and several languages beside it are warned about as ever; a forced file alone is warned about only when
+    nothing inside is read either."""
     sides, forced = _sidecar_subtitle_choice(video)
-    if not sides and not forced:
-        return read_embedded_subtitle(video)
+    if not sides:
+        inside = read_embedded_subtitle(video)
+        if inside is not None or not forced:
+            return inside
     return _read_sidecar(video, _chosen_sidecar(video, sides, forced))
 
 

@@ -53,11 +53,28 @@ def test_a_subtitle_beside_the_video_is_read_not_the_one_inside(tmp_path):
     assert Clip.from_path(video).subtitle == "I am so sad"
 
 
-def test_a_forced_subtitle_alone_beside_the_video_is_warned_about_and_the_one_inside_is_not_read(tmp_path):
-    # any subtitle file beside the video is the user's choice: the files beside it are read, or warned about, as ever
+def test_a_forced_subtitle_alone_beside_the_video_leaves_the_full_one_inside_to_be_read(tmp_path):
+    # a forced file is not the speech: it gave no subtitle, and the full one inside was not read either
     video = make_clip_with_subtitles(tmp_path / "clip.mkv", [english()])
     (tmp_path / "clip.en.forced.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\n[sign] Exit\n", encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert Clip.from_path(video).subtitle == SPOKEN
+
+
+def test_a_forced_subtitle_alone_beside_a_video_with_none_inside_is_warned_about(tmp_path):
+    video = make_clip(tmp_path / "clip.mkv", seconds=0.2, width=32, height=32, with_audio=False)
+    (tmp_path / "clip.en.forced.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\n[sign] Exit\n", encoding="utf-8")
     with pytest.warns(UserWarning, match=r"clip\.mkv: its only subtitle beside it, clip\.en\.forced\.srt, is forced"):
+        assert Clip.from_path(video).subtitle is None
+
+
+def test_subtitles_in_several_languages_beside_the_video_are_warned_about_and_the_one_inside_is_not_read(tmp_path):
+    # which file beside it is the speech is not guessed, nor is the stream inside taken in its place
+    video = make_clip_with_subtitles(tmp_path / "clip.mkv", [english()])
+    for tag in ("en", "fr"):
+        (tmp_path / f"clip.{tag}.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\nWords\n", encoding="utf-8")
+    with pytest.warns(UserWarning, match=r"clip\.mkv: has subtitles in several languages beside it"):
         assert Clip.from_path(video).subtitle is None
 
 
