@@ -434,6 +434,10 @@ def _embedded_text(container: Any, stream: Any) -> str:
             if kind is not None:
                 cues.append((start, end, bytes(packet).decode("utf-8", "replace")))
                 continue
+            utf16 = _utf16_mov_text(stream, bytes(packet))
+            if utf16 is not None:
+                cues.append((start, end, utf16))
+                continue
             try:
                 cues.extend((start, end, rect.ass.decode("utf-8", "replace")) for rect in stream.decode(packet))
             except av.FFmpegError:
@@ -441,6 +445,16 @@ def _embedded_text(container: Any, stream: Any) -> str:
     except av.FFmpegError:
         pass  # a file cut off or damaged: the cues before it, as its frames decode as far as they go
     return _cues_text(kind or "ass", cues)
+
+
+def _utf16_mov_text(stream: Any, data: bytes) -> str | None:
+    """A mov_text cue whose text is UTF-16 with its byte-order mark, as 3GPP timed text (TS 26.245) allows, as the ASS event
+    libavcodec makes of a UTF-8 one (``0,0,Default,,0,0,0,,Text``); else None. libavcodec refuses such a cue as invalid data,
+    so a Chinese MP4's every cue was left out and the clip judged with an empty subtitle."""
+    if stream.codec_context.name != "mov_text" or data[2:4] not in (codecs.BOM_UTF16_BE, codecs.BOM_UTF16_LE):
+        return None
+    text = data[2 : 2 + int.from_bytes(data[:2], "big")].decode("utf-16", "replace")
+    return "0,0,Default,,0,0,0,," + "\\N".join(text.splitlines())
 
 
 def _cues_text(kind: str, cues: list[tuple[float, float, str]]) -> str:

@@ -208,3 +208,34 @@ def test_a_verdict_cached_with_the_subtitle_inside_is_replayed_once_it_is_extrac
 def test_the_text_lexicon_judge_reads_the_subtitle_inside_the_video(tmp_path):
     video = make_clip_with_subtitles(tmp_path / "clip.mkv", [english(((0.2, 1.8, "I am so happy today, this is wonderful news!"),))])
     assert TextLexiconJudge().judge(Clip.from_path(video)).words == ["happy"]
+
+
+def _mov_text_mp4(path, payloads):
+    """An MP4 whose mov_text stream holds each of ``payloads`` (a cue's text as bytes) as written, half a second apart."""
+    from fractions import Fraction
+
+    import av
+    import numpy as np
+
+    with av.open(str(path), "w") as out:
+        video = out.add_stream("mpeg4", rate=10)
+        video.width, video.height, video.pix_fmt = 64, 48, "yuv420p"
+        subtitle = out.add_mux_stream("mov_text")
+        subtitle.metadata["language"] = "chi"
+        out.start_encoding()
+        for _ in range(10):
+            out.mux(video.encode(av.VideoFrame.from_ndarray(np.zeros((48, 64, 3), np.uint8), format="rgb24")))
+        out.mux(video.encode(None))
+        for i, text in enumerate(payloads):
+            packet = av.Packet(len(text).to_bytes(2, "big") + text)
+            packet.stream, packet.time_base, packet.pts, packet.dts, packet.duration = subtitle, Fraction(1, 1000), i * 500, i * 500, 400
+            out.mux(packet)
+    return path
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-be", "utf-16-le"])
+def test_a_mov_text_subtitle_in_utf16_with_its_byte_order_mark_is_read(tmp_path, encoding):
+    # 3GPP timed text may be UTF-16; libavcodec refuses such cues as invalid data, and the clip was judged with an empty subtitle
+    bom = "\ufeff".encode(encoding)
+    video = _mov_text_mp4(tmp_path / "clip.mp4", [bom + "我很开心\n真的".encode(encoding), "你呢".encode()])
+    assert Clip.from_path(video).subtitle == "我很开心 真的 你呢"
