@@ -20,12 +20,51 @@ from judges.errors import InputError
 from judges.text_files import check_not_lfs_pointer
 from judges.user_warnings import warn_user
 
-__all__ = ["SUBTITLE_SUFFIXES", "SubtitleTag", "read_embedded_subtitle", "read_sidecar_subtitle", "read_subtitle_file", "read_video_subtitle",
+__all__ = ["SUBTITLE_SUFFIXES", "SubtitleNotRead", "SubtitleTag", "read_embedded_subtitle", "read_sidecar_subtitle", "read_subtitle_file",
+           "read_video_subtitle",
            "sidecar_subtitle_path", "sidecar_subtitle_paths", "subtitle_tags", "untagged_stem", "ass_to_text", "srt_to_text", "vtt_to_text"]
 
 #: A sidecar subtitle's suffixes, in the order they are looked for; upper case too, as cameras and Windows tools name files
 #: (a suffix in mixed case, ``clip.Srt``, is found in the folder's listing: :func:`sidecar_subtitle_path`).
 SUBTITLE_SUFFIXES = (".srt", ".SRT", ".vtt", ".VTT", ".ass", ".ASS", ".ssa", ".SSA", ".txt", ".TXT")
+
+
+class SubtitleNotRead(UserWarning):
+    """A video judged without the subtitle it has, warned about one line a video (:func:`read_video_subtitle`); each kind a
+    subclass, whose ``many`` and ``fix`` say it of several videos in one line, as ``cojudge predict`` gathers a folder's 500."""
+
+    many = "have subtitles that are not read"
+    fix = "put the subtitle to read beside each video as clip.srt"
+
+
+class _SeveralBeside(SubtitleNotRead):
+    many = "have subtitles in several languages beside them and none untagged"
+    fix = "to read one, rename it to the video's name with its suffix (clip.srt for clip.mp4)"
+
+
+class _ForcedBeside(SubtitleNotRead):
+    many = "have only forced subtitles beside them (what is said in another language or written on screen, not their speech)"
+    fix = "to read one anyway, give it as the subtitle (--subtitle, for a single video)"
+
+
+class _BitmapInside(SubtitleNotRead):
+    many = "hold only bitmap subtitles inside (pictures of text, which cannot be read)"
+    fix = "to read one, put it beside the video as clip.srt (an OCR tool, Subtitle Edit, reads pictures of text)"
+
+
+class _CommentaryInside(SubtitleNotRead):
+    many = "hold only commentary subtitles inside, not their speech"
+    fix = "to read one anyway, extract it beside the video, e.g. ffmpeg -i clip.mkv -map 0:s:0 clip.srt"
+
+
+class _SeveralInside(SubtitleNotRead):
+    many = "hold subtitles in several languages inside, none flagged default, and none beside them"
+    fix = "to read one, extract it beside the video, e.g. ffmpeg -i clip.mkv -map 0:s:0 clip.srt"
+
+
+class _ForcedInside(SubtitleNotRead):
+    many = "hold only forced subtitles inside (what is said in another language or written on screen, not their speech)"
+    fix = "to read one anyway, extract it beside the video, e.g. ffmpeg -i clip.mkv -map 0:s:0 clip.srt"
 
 
 def read_video_subtitle(video: Path) -> str | None:
@@ -76,13 +115,14 @@ def _chosen_sidecar(video: Path, sides: list[Path], forced: list[Path]) -> Path 
     if len(sides) > 1:
         warn_user(f"{video}: has subtitles in several languages beside it ({', '.join(side.name for side in sides)}) and no "
                   f"{video.stem}.srt, so it is judged without a subtitle; to read one, rename it to {video.stem}.srt "
-                  "(.vtt, .ass...: keeping its suffix), or give it as the subtitle (--subtitle, for a single video)")
+                  "(.vtt, .ass...: keeping its suffix), or give it as the subtitle (--subtitle, for a single video)", _SeveralBeside)
         return None
     if not sides and forced:
         one = len(forced) == 1
         warn_user(f"{video}: its only {'subtitle' if one else 'subtitles'} beside it, {', '.join(side.name for side in forced)}, "
                   f"{'is' if one else 'are'} forced (only what is said in another language or written on screen), not its speech, so it "
-                  f"is judged without a subtitle; to read {'it' if one else 'one'} anyway, give it as the subtitle (--subtitle, for a single video)")
+                  f"is judged without a subtitle; to read {'it' if one else 'one'} anyway, give it as the subtitle (--subtitle, for a single video)",
+                  _ForcedBeside)
     return sides[0] if sides else None
 
 
@@ -352,7 +392,7 @@ def _embedded_choice(video: Path, streams: list[Any]) -> Any:
         one = len(streams) == 1
         warn_user(f"{video}: its {'subtitle' if one else 'subtitles'} inside ({kinds}) cannot be read as text (a bitmap subtitle is "
                   f"pictures of text), so it is judged without a subtitle; to read {'it' if one else 'one'}, put it beside the video "
-                  f"as {video.stem}.srt (an OCR tool, Subtitle Edit, reads pictures of text)")
+                  f"as {video.stem}.srt (an OCR tool, Subtitle Edit, reads pictures of text)", _BitmapInside)
         return None
     spoken = {i: stream for i, stream in text.items() if not _is_commentary(stream)}
     if not spoken:  # a director's commentary is what is said about the film, not in it
@@ -360,7 +400,7 @@ def _embedded_choice(video: Path, streams: list[Any]) -> Any:
         shown = ", ".join(f"0:s:{i} ({_stream_label(stream)})" for i, stream in text.items())
         warn_user(f"{video}: its only {'subtitle' if one else 'subtitles'} inside, {shown}, {'is a commentary' if one else 'are commentaries'}, "
                   f"not its speech, so it is judged without a subtitle; to read {'it' if one else 'one'} anyway, extract it beside the video"
-                  f"{':' if one else ', e.g.'} ffmpeg -i {video.name} -map 0:s:{next(iter(text))} {video.stem}.srt")
+                  f"{':' if one else ', e.g.'} ffmpeg -i {video.name} -map 0:s:{next(iter(text))} {video.stem}.srt", _CommentaryInside)
         return None
     text = spoken
     chosen, forced = _preferred_subtitles({f"{i:05d}": _stream_tag(video, stream) for i, stream in text.items()})
@@ -371,11 +411,11 @@ def _embedded_choice(video: Path, streams: list[Any]) -> Any:
     fix = f"extract it beside the video{':' if len(said) == 1 else ', e.g.'} ffmpeg -i {video.name} -map 0:s:{int(said[0])} {video.stem}.srt"
     if chosen:
         warn_user(f"{video}: holds subtitles in several languages ({shown}), none flagged default, and none beside it, so it is judged "
-                  f"without a subtitle; to read one, {fix}")
+                  f"without a subtitle; to read one, {fix}", _SeveralInside)
     else:
         warn_user(f"{video}: its only {'subtitle' if len(said) == 1 else 'subtitles'} inside, {shown}, {'is' if len(said) == 1 else 'are'} "
                   "forced (only what is said in another language or written on screen), not its speech, so it is judged without a "
-                  f"subtitle; to read {'it' if len(said) == 1 else 'one'} anyway, {fix}")
+                  f"subtitle; to read {'it' if len(said) == 1 else 'one'} anyway, {fix}", _ForcedInside)
     return None
 
 

@@ -569,6 +569,27 @@ def test_one_stray_subtitle_is_warned_about_in_its_own_line_naming_the_video_it_
         "clip.old.srt: a subtitle file, and no video of its name was given (clip.old.mp4...), so it is left out, not judged"]
 
 
+def test_videos_whose_subtitles_are_not_read_are_one_warning_a_kind_not_one_each(tmp_path, monkeypatch):
+    # a folder of MKVs each holding English and French subtitles, none flagged default, warned once per video: 500 lines
+    from tests.media_fixtures import SubtitleTrack, make_clip_with_subtitles
+
+    for i in range(6):
+        make_clip_with_subtitles(tmp_path / f"c{i}.mkv", [SubtitleTrack("subrip", ((0.2, 0.8, "Hi"),), language="eng"),
+                                                          SubtitleTrack("subrip", ((0.2, 0.8, "Salut"),), language="fre")], seconds=0.2)
+    make_clip_with_subtitles(tmp_path / "sign.mkv", [SubtitleTrack("subrip", ((0.2, 0.8, "Exit"),), language="eng", disposition=("forced",))],
+                             seconds=0.2)
+    monkeypatch.chdir(tmp_path)
+    with pytest.warns(UserWarning) as caught:
+        clips = collected(sorted(p.name for p in tmp_path.iterdir()))
+    assert [c.subtitle for c in clips] == [None] * 7
+    assert [str(w.message) for w in caught] == [
+        "6 videos hold subtitles in several languages inside, none flagged default, and none beside them, so they are judged without a "
+        "subtitle: c0.mkv, c1.mkv, c2.mkv, c3.mkv, c4.mkv and 1 more; to read one, extract it beside the video, e.g. ffmpeg -i clip.mkv "
+        "-map 0:s:0 clip.srt",
+        "sign.mkv: its only subtitle inside, 0:s:0 (eng), is forced (only what is said in another language or written on screen), not its "
+        "speech, so it is judged without a subtitle; to read it anyway, extract it beside the video: ffmpeg -i sign.mkv -map 0:s:0 sign.srt"]
+
+
 def test_a_file_that_is_never_media_among_a_folders_videos_is_warned_about_and_left_out_not_judged(tmp_path, monkeypatch):
     # `cojudge predict clips/*` with the folder's labels.csv and README.md judged them as clips 'labels' and 'README': every
     # judge failed ('cannot decode ...; check the file is a complete video') and the CSV written had a row for each
