@@ -728,11 +728,13 @@ def ass_to_text(ass: str) -> str:
 
     Nothing else is speech: the script's info and styles (a style named ``Default`` read as disgust, fear and sadness),
     ``Comment:`` lines, the fields before the Text (times, style, speaker), override tags (``{\\i1}``), line breaks
-    (``\\N``, ``\\n``, ``\\h``) and drawings (a sign's shape after ``{\\p1}``: ``m 0 0 l 100 0 100 100``). The Text is the
-    last of the fields the section's ``Format:`` line names (10 by default).
+    (``\\N``, ``\\n``, ``\\h``) and drawings (a sign's shape after ``{\\p1}``: ``m 0 0 l 100 0 100 100``), nor a song's
+    lyrics (:func:`_is_song`: an anime's opening in karaoke, emotional words no one in the clip says). The Text is the last
+    of the fields the section's ``Format:`` line names (10 by default), the Style the one it names so (the fourth by default).
     """
     spoken = []
     fields = 10  # Layer (Marked in SSA), Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text
+    style = 3
     events = False
     for line in ass.splitlines():
         line = line.strip()
@@ -743,14 +745,28 @@ def ass_to_text(ass: str) -> str:
         if not events:
             continue
         if key.strip().lower() == "format":
-            fields = max(1, len(value.split(",")))
+            names = [name.strip().lower() for name in value.split(",")]
+            fields = max(1, len(names))
+            style = names.index("style") if "style" in names[:-1] else -1
         elif key.strip().lower() == "dialogue":
             parts = value.split(",", fields - 1)
-            if len(parts) == fields:
+            if len(parts) == fields and not _is_song(parts[style] if style >= 0 else "", parts[-1]):
                 text = re.sub(r"\\[Nnh]", " ", _ass_words(parts[-1]))
                 if text.split():
                     spoken.append(" ".join(text.split()))
     return " ".join(spoken)
+
+
+def _is_song(style: str, text: str) -> bool:
+    """Whether an ASS event is a song's lyrics, not speech: its Text is timed for karaoke (``{\\k20}Ka{\\k30}ra``: only songs are), or its
+    Style names a song as fansubs name theirs (``OP``, ``ED_Romaji``, ``Song``, ``Karaoke``, ``Lyrics``: their words, any case)."""
+    return bool(_KARAOKE.search(text) or _SONG_STYLE_WORDS & set(re.findall(r"[a-z]+", style.lower())))
+
+
+#: An ASS karaoke tag (``\\k``, ``\\K``, ``\\kf``, ``\\ko`` and a duration) inside an override block.
+_KARAOKE = re.compile(r"\{[^}]*\\(?:k|K|kf|ko)\d")
+#: The words of a song's style name: an anime's opening (``OP``) and ending (``ED``) themes, songs, karaoke, lyrics.
+_SONG_STYLE_WORDS = frozenset({"op", "ed", "song", "songs", "karaoke", "kara", "lyric", "lyrics"})
 
 
 def _ass_words(text: str) -> str:

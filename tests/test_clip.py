@@ -124,6 +124,22 @@ def test_ass_to_text_drops_a_drawn_sign_but_keeps_the_words_after_it():
     assert ass_to_text(ass) == "So happy!"
 
 
+def test_ass_to_text_leaves_out_a_songs_lyrics_timed_for_karaoke():
+    # an anime's opening, timed syllable by syllable, was read as speech: 'my heart is breaking' judged as the clip's sadness
+    ass = ("[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n"
+           "Dialogue: 0,0:00:00.00,0:00:02.00,Default,,0,0,0,,{\\k20}my {\\kf30}heart {\\ko25}is {\\K40}breaking\n"
+           "Dialogue: 0,0:00:02.00,0:00:04.00,Default,,0,0,0,,{\\i1}I did it!{\\i0}\n")
+    assert ass_to_text(ass) == "I did it!"
+
+
+@pytest.mark.parametrize("style", ["OP", "ED_Romaji", "OP1 - English", "Song", "Karaoke", "Lyrics"])
+def test_ass_to_text_leaves_out_the_lines_of_a_style_named_for_a_song(style):
+    ass = ("[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n"
+           f"Dialogue: 0,0:00:00.00,0:00:02.00,{style},,0,0,0,,My heart is breaking\n"
+           "Dialogue: 0,0:00:02.00,0:00:04.00,Top,,0,0,0,,I did it!\n")
+    assert ass_to_text(ass) == "I did it!"
+
+
 @pytest.mark.parametrize("suffix", [".ass", ".SSA", ".txt"])
 def test_a_sidecar_ass_is_read_as_the_subtitle(video, suffix):
     video.with_suffix(suffix).write_text(ASS, encoding="utf-8-sig")

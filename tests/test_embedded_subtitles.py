@@ -47,6 +47,12 @@ def test_an_ass_subtitle_inside_is_read_without_its_override_tags_or_drawn_signs
     assert Clip.from_path(video).subtitle == "Exit I am scared"
 
 
+def test_an_ass_subtitle_inside_leaves_out_a_songs_karaoke_lyrics(tmp_path):
+    cues = ((0.2, 0.8, "{\\k20}my {\\k30}heart {\\k25}is {\\k40}breaking"), (1.0, 1.8, "I did it!"))
+    video = make_clip_with_subtitles(tmp_path / "clip.mkv", [SubtitleTrack("ass", cues, language="eng")])
+    assert Clip.from_path(video).subtitle == "I did it!"
+
+
 def test_a_subtitle_beside_the_video_is_read_not_the_one_inside(tmp_path):
     video = make_clip_with_subtitles(tmp_path / "clip.mkv", [english()])
     (tmp_path / "clip.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\nI am so sad\n", encoding="utf-8")
