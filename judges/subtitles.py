@@ -759,14 +759,16 @@ def ass_to_text(ass: str) -> str:
 
 def _is_song(style: str, text: str) -> bool:
     """Whether an ASS event is a song's lyrics, not speech: its Text is timed for karaoke (``{\\k20}Ka{\\k30}ra``: only songs are), or its
-    Style names a song as fansubs name theirs (``OP``, ``ED_Romaji``, ``Song``, ``Karaoke``, ``Lyrics``: their words, any case)."""
-    return bool(_KARAOKE.search(text) or _SONG_STYLE_WORDS & set(re.findall(r"[a-z]+", style.lower())))
+    Style names a song as fansubs name theirs (``OP``, ``ED_Romaji``, ``Song``, ``Karaoke``, ``Lyrics``: their words, any case; but
+    ``OP`` and ``ED`` in capitals only, as a style for a character's lines may be named ``Ed``)."""
+    words = re.findall(r"[A-Za-z]+", style)
+    return bool(_KARAOKE.search(text) or any(word.lower() in _SONG_STYLE_WORDS or word in ("OP", "ED") for word in words))
 
 
 #: An ASS karaoke tag (``\\k``, ``\\K``, ``\\kf``, ``\\ko`` and a duration) inside an override block.
 _KARAOKE = re.compile(r"\{[^}]*\\(?:k|K|kf|ko)\d")
-#: The words of a song's style name: an anime's opening (``OP``) and ending (``ED``) themes, songs, karaoke, lyrics.
-_SONG_STYLE_WORDS = frozenset({"op", "ed", "song", "songs", "karaoke", "kara", "lyric", "lyrics"})
+#: The words of a song's style name, any case: songs, karaoke, lyrics (and, in capitals, an anime's opening and ending themes).
+_SONG_STYLE_WORDS = frozenset({"song", "songs", "karaoke", "kara", "lyric", "lyrics"})
 
 
 def _ass_words(text: str) -> str:

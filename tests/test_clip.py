@@ -140,6 +140,13 @@ def test_ass_to_text_leaves_out_the_lines_of_a_style_named_for_a_song(style):
     assert ass_to_text(ass) == "I did it!"
 
 
+def test_ass_to_text_keeps_the_lines_of_a_characters_style_named_ed():
+    # OP and ED name an anime's themes in capitals; a style for Edward's lines is named Ed
+    ass = ("[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n"
+           "Dialogue: 0,0:00:00.00,0:00:02.00,Ed,,0,0,0,,I did it!\n")
+    assert ass_to_text(ass) == "I did it!"
+
+
 @pytest.mark.parametrize("suffix", [".ass", ".SSA", ".txt"])
 def test_a_sidecar_ass_is_read_as_the_subtitle(video, suffix):
     video.with_suffix(suffix).write_text(ASS, encoding="utf-8-sig")
