@@ -109,7 +109,10 @@ class _Reachability:
     server failure (a 408, 409 or 5xx: a proxy's 502 for a server down behind it, :func:`_failing`; a 200 that is no
     chat completion; or no answer within the timeout): one judge's, shared by its request threads, so it is counted
     under a lock. A miss of another kind than the last (unreachable, another status, a timeout) starts the count again
-    at 1.
+    at 1. When the count reaches ``limit`` with a miss the server answered (a status, a 200 that is no chat completion),
+    the next request, another clip's, is let through at once before any is refused: a server failing some clips only
+    (a 500 to each clip of one source video, side by side in the run) answers it, and the run goes on; one down
+    costs that one request more.
 
     A request answered otherwise (an answer, an HTTP error not counted, a slow answer within the timeout) sets the count
     back to 0. Once the count reaches ``limit`` requests are refused, but for one every ``_ASK_AGAIN_AFTER`` seconds: a
@@ -150,6 +153,10 @@ class _Reachability:
             self.last_try = time.monotonic()
             if self.first_miss is None:
                 self.first_miss = self.last_try
+            if self.missed == self.limit and kind not in ("unreachable", "timeout"):
+                # the server answered each (a 5xx, a page): maybe those clips' failures (vLLM's 500 on one source's frames,
+                # its clips side by side), not the server's; one more request, another clip's, is let through at once
+                self.last_try -= _ASK_AGAIN_AFTER
 
     def first_refusal(self) -> bool:
         """Whether a refused connection is the first of a server never reached that is waited for (``startup_wait`` > 0):

@@ -1551,25 +1551,37 @@ def test_clips_not_asked_because_the_server_was_unreachable_are_not_cached(tmp_p
 NGINX_502 = "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>"
 
 
-def test_after_3_requests_in_a_row_failed_every_try_with_the_same_5xx_the_judge_stops_asking():
+def test_after_3_requests_in_a_row_and_one_more_clips_failed_every_try_with_the_same_5xx_the_judge_stops_asking():
     """A proxy whose server died behind it: every clip cost its 4 tries and 7 s of backoff, over the whole run."""
     with FakeChatServer([(502, NGINX_502, 0.0)]) as server:
-        verdicts = text_judge(server.url, max_retries=1).judge_batch(lines(6))
-    assert len(server.requests) == 3 * 2 and all("HTTP 502" in v.error and "gave up after 2 tries" in v.error for v in verdicts[:3])
-    assert all(v.error.startswith(f"not asked: the server at {server.url} failed the judge's last 3 requests in a row with "
+        verdicts = text_judge(server.url, max_retries=1).judge_batch(lines(7))
+    assert len(server.requests) == 4 * 2 and all("HTTP 502" in v.error and "gave up after 2 tries" in v.error for v in verdicts[:4])
+    assert all(v.error.startswith(f"not asked: the server at {server.url} failed the judge's last 4 requests in a row with "
                                   "HTTP 502, each at every try (<html>") and
                "not cached, so the next run (with --cache) asks again: rerun once the server answers again" in v.error
-               for v in verdicts[3:])
-    assert all(v.transient for v in verdicts) and all(v.seconds < 0.1 for v in verdicts[3:])
+               for v in verdicts[4:])
+    assert all(v.transient for v in verdicts) and all(v.seconds < 0.1 for v in verdicts[4:])
+
+
+def test_three_clips_in_a_row_the_server_fails_with_a_500_do_not_stop_the_clips_after_them_that_it_answers(tmp_path):
+    """A 500 to each clip of one source video (side by side in the run): it stopped every later clip, and every rerun."""
+    def reply(body: dict) -> Reply:
+        bad = any(f"line {i}" in body["messages"][0]["content"][0]["text"] for i in (1, 2, 3))
+        return (500, {"object": "error", "message": "Internal server error", "code": 500}, 0.0) if bad else (200, completion("calm"), 0.0)
+
+    with FakeChatServer(reply=reply) as server:
+        verdicts = run_judges([text_judge(server.url)], lines(8), cache=tmp_path / "v.sqlite", progress=False)["m"]
+    assert [v.words for v in verdicts.values()] == [["calm"], [], [], [], ["calm"], ["calm"], ["calm"], ["calm"]]
+    assert all("HTTP 500" in verdicts[f"c{i}"].error for i in (1, 2, 3))
 
 
 def test_clips_failed_or_not_asked_after_a_run_of_5xx_are_not_cached_so_the_rerun_asks_them(tmp_path):
-    script = [(503, {"error": {"message": "overloaded"}}, 0.0)] * 3 + [(200, completion("calm"), 0.0)]
+    script = [(503, {"error": {"message": "overloaded"}}, 0.0)] * 4 + [(200, completion("calm"), 0.0)]
     with FakeChatServer(script) as server:
-        first = run_judges([text_judge(server.url, max_retries=0)], lines(5), cache=tmp_path / "v.sqlite", progress=False)["m"]
-        second = run_judges([text_judge(server.url, max_retries=0)], lines(5), cache=tmp_path / "v.sqlite", progress=False)["m"]
-    assert [v.error.split(" ")[:2] for v in first.values()] == [["HTTP", "503"]] * 3 + [["not", "asked:"]] * 2
-    assert [v.words for v in second.values()] == [["calm"]] * 5 and len(server.requests) == 3 + 5
+        first = run_judges([text_judge(server.url, max_retries=0)], lines(6), cache=tmp_path / "v.sqlite", progress=False)["m"]
+        second = run_judges([text_judge(server.url, max_retries=0)], lines(6), cache=tmp_path / "v.sqlite", progress=False)["m"]
+    assert [v.error.split(" ")[:2] for v in first.values()] == [["HTTP", "503"]] * 4 + [["not", "asked:"]] * 2
+    assert [v.words for v in second.values()] == [["calm"]] * 6 and len(server.requests) == 4 + 6
 
 
 def test_5xx_between_answers_do_not_stop_the_judge():
@@ -1590,18 +1602,18 @@ def test_after_3_requests_in_a_row_got_a_web_page_at_every_try_the_judge_stops_a
     """base_url at a web app's port, which answers any POST with its page: every clip cost its tries and backoff."""
     page = "<!doctype html><html><head><title>Open WebUI</title></head><body></body></html>"
     with FakeChatServer([(200, page, 0.0)]) as server:
-        verdicts = text_judge(server.url).judge_batch(lines(5))
-    assert len(server.requests) == 3 * 2 and all("not a chat-completions response" in v.error for v in verdicts[:3])
+        verdicts = text_judge(server.url).judge_batch(lines(6))
+    assert len(server.requests) == 4 * 2 and all("not a chat-completions response" in v.error for v in verdicts[:4])
     assert all(v.transient and v.error.startswith(
-        f"not asked: the server at {server.url} failed the judge's last 3 requests in a row with a body that is no chat "
-        "completion, each at every try ('<!doctype html>") for v in verdicts[3:])
+        f"not asked: the server at {server.url} failed the judge's last 4 requests in a row with a body that is no chat "
+        "completion, each at every try ('<!doctype html>") for v in verdicts[4:])
 
 
 def test_a_used_up_quota_whose_429_says_not_to_retry_stops_the_judge_after_3_requests():
     handler = answering_with_headers([(429, OPENAI_QUOTA_USED_UP, {"x-should-retry": "false"})])
     with serving(handler) as url:
-        verdicts = text_judge(url, max_retries=3).judge_batch(lines(5))
-    assert handler.count == 3 and all("failed the judge's last 3 requests in a row with HTTP 429" in v.error for v in verdicts[3:])
+        verdicts = text_judge(url, max_retries=3).judge_batch(lines(6))
+    assert handler.count == 4 and all("failed the judge's last 4 requests in a row with HTTP 429" in v.error for v in verdicts[4:])
 
 
 def test_a_rate_limit_429_is_not_counted_as_a_server_down():
@@ -1613,12 +1625,12 @@ def test_a_rate_limit_429_is_not_counted_as_a_server_down():
 
 def test_a_judge_stopped_by_a_run_of_5xx_asks_again_once_the_server_answers(monkeypatch):
     monkeypatch.setattr("judges.openai_judge._ASK_AGAIN_AFTER", 0.3)
-    with FakeChatServer([(500, "boom", 0.0)] * 3 + [(200, completion("calm"), 0.0)]) as server:
+    with FakeChatServer([(500, "boom", 0.0)] * 4 + [(200, completion("calm"), 0.0)]) as server:
         judge = text_judge(server.url, max_retries=0)
-        stopped = judge.judge_batch(lines(4))
+        stopped = judge.judge_batch(lines(5))
         time.sleep(0.3)
         resumed = judge.judge_batch(lines(3))
-    assert "not asked" in stopped[3].error and [v.words for v in resumed] == [["calm"]] * 3 and len(server.requests) == 6
+    assert "not asked" in stopped[4].error and [v.words for v in resumed] == [["calm"]] * 3 and len(server.requests) == 7
 
 
 def test_after_3_requests_in_a_row_timed_out_at_every_try_the_judge_stops_asking():
