@@ -798,6 +798,9 @@ class OpenAIJudge(Judge):
         if not location:
             return "a redirect with no Location, which the judge does not follow: check base_url"
         target = urllib.parse.urljoin(url, location)
+        if target == url:  # a loop (a proxy ending TLS whose server redirects http:// to https://): no base_url ends it
+            return ("redirected to the URL it was sent to, a redirect loop: check the server's or its proxy's settings (one "
+                    "ending TLS before a server that redirects to https:// should tell it so, X-Forwarded-Proto)")
         base = target.removesuffix("/chat/completions")
         fix = f"set base_url = {base!r}" if base != target else "set base_url to the server's address"
         why = " (a POST it redirects is sent again as a GET, without its body)" if status in (301, 302, 303) else ""

@@ -1360,6 +1360,40 @@ def test_a_redirect_is_not_followed_and_says_which_base_url_to_set(status):
         "asks again")
 
 
+class MovedUnderV1(BaseHTTPRequestHandler):
+    """A server answering at /v1/chat/completions that redirects any other path there with a relative Location (308)."""
+
+    def do_POST(self):  # noqa: N802 (http.server's naming)
+        self.rfile.read(int(self.headers["Content-Length"]))
+        data = json.dumps(completion("calm") if self.path == "/v1/chat/completions" else {}).encode()
+        self.send_response(200 if self.path == "/v1/chat/completions" else 308)
+        if self.path != "/v1/chat/completions":
+            self.send_header("Location", "/v1/chat/completions")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+@pytest.mark.parametrize("suffix", ["", "/"])
+def test_the_base_url_a_relative_redirect_names_is_the_one_that_answers(suffix):
+    with serving(MovedUnderV1) as url:
+        root = url.removesuffix("/v1")
+        refused = text_judge(root + suffix).judge(Clip("c1", subtitle="hi"))
+        given = refused.error.split("set base_url = '")[1].split("'")[0]
+        answered = text_judge(given).judge(Clip("c1", subtitle="hi"))
+    assert (given, answered.words, answered.error) == (url, ["calm"], None)
+
+
+def test_a_redirect_to_the_url_it_was_sent_to_says_it_is_a_loop_not_which_base_url_to_set():
+    """A proxy ending TLS before a server redirecting to https://: the error said to set base_url to the one given."""
+    handler = answering_with_headers([(301, {}, {"Location": "/v1/chat/completions"})])
+    with serving(handler) as url:
+        verdict = text_judge(url).judge(Clip("c1", subtitle="hi"))
+    assert verdict.transient and verdict.error.startswith(
+        f"HTTP 301 from {url}/chat/completions: redirected to the URL it was sent to, a redirect loop: check the server's "
+        "or its proxy's settings") and "set base_url" not in verdict.error
+
+
 def test_after_a_redirect_the_judges_other_clips_are_not_sent():
     handler = answering_with_headers([(301, {}, {"Location": "/elsewhere/v1/chat/completions"})])
     with serving(handler) as url:
