@@ -554,7 +554,7 @@ class OpenAIJudge(Judge):
             fix = "rerun once the server answers again (or, if it is only slow, with a longer timeout)"
         elif kind != "unreachable":  # every try of each failed with this status: the server's state, not the clips'
             head = (f"not asked: the server at {self.base_url} failed the judge's last {missed} requests in a row with {kind}, "
-                    f"each at every try ({problem})")
+                    f"each at every try{f' ({problem})' if problem else ''}")  # a proxy's 502 may have no body
             fix = "rerun once the server answers again (its log, or its proxy's, says why it failed)"
         elif answered:
             fix = "start the server and rerun"

@@ -1597,6 +1597,14 @@ def test_after_3_requests_in_a_row_and_one_more_clips_failed_every_try_with_the_
     assert all(v.transient for v in verdicts) and all(v.seconds < 0.1 for v in verdicts[4:])
 
 
+def test_a_run_of_5xx_with_no_body_says_so_without_empty_parentheses():
+    """A proxy's bare 502 read 'failed the judge's last 4 requests in a row with HTTP 502, each at every try ();'."""
+    with FakeChatServer([(502, "", 0.0)]) as server:
+        verdicts = text_judge(server.url, max_retries=0).judge_batch(lines(5))
+    assert verdicts[4].error.startswith(f"not asked: the server at {server.url} failed the judge's last 4 requests in a row "
+                                        "with HTTP 502, each at every try; not cached")
+
+
 def test_three_clips_in_a_row_the_server_fails_with_a_500_do_not_stop_the_clips_after_them_that_it_answers(tmp_path):
     """A 500 to each clip of one source video (side by side in the run): it stopped every later clip, and every rerun."""
     def reply(body: dict) -> Reply:
