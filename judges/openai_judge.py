@@ -654,7 +654,7 @@ class OpenAIJudge(Judge):
                         said = exc.read().decode("utf-8", "replace")
                     except (OSError, http.client.HTTPException):  # the error body itself was cut off
                         said = "(its body was cut off)"
-                    problem = f"HTTP {exc.code} from {url}: {snippet(said, _SNIPPET)}"
+                    problem = f"HTTP {exc.code} from {url}: {snippet(said, _SNIPPET) or '(no body)'}"
                     param = _error_param(said)  # the request field the server names as the cause, if any
                     if 300 <= exc.code < 400:  # a wrong base_url (http:// for https://), every clip's answer: not cached
                         problem = f"HTTP {exc.code} from {url}: {self._redirect_hint(url, exc.code, exc.headers)}"

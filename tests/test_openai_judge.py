@@ -1605,6 +1605,13 @@ def test_a_run_of_5xx_with_no_body_says_so_without_empty_parentheses():
                                         "with HTTP 502, each at every try; not cached")
 
 
+def test_a_5xx_with_no_body_says_it_had_none():
+    """It read 'HTTP 502 from URL:  (gave up after 1 try; ...': a colon, then nothing."""
+    with FakeChatServer([(502, "", 0.0)]) as server:
+        verdict = text_judge(server.url, max_retries=0).judge(Clip("c1", subtitle="hi"))
+    assert verdict.error.startswith(f"HTTP 502 from {server.url}/chat/completions: (no body) (gave up after 1 try;")
+
+
 def test_three_clips_in_a_row_the_server_fails_with_a_500_do_not_stop_the_clips_after_them_that_it_answers(tmp_path):
     """A 500 to each clip of one source video (side by side in the run): it stopped every later clip, and every rerun."""
     def reply(body: dict) -> Reply:
