@@ -11,8 +11,8 @@ a 4xx refusing one of the judge's settings (or a 404: no such model; or a 400 ca
 ``num_frames``: both not cached), or a 401 refusing its API key (not cached, as a 403), or a redirect (not followed,
 not cached: its error names the ``base_url`` to give), its later requests sent the same are not sent. A 413 (a proxy's
 body limit) is not cached either, nor stops a later clip. Once ``max_unreachable`` (3) requests in a row could not
-reach the server at all, after their retries (or failed every try with the same 408, 409 or 5xx, or a 200 that is no
-chat completion, or timed out at every try), the judge's other clips fail at once, not cached (one request is let through 30 s after
+reach the server at all, after their retries (or failed every try with the same 408 or 409, or a 5xx, or a 200 that is
+no chat completion, or timed out at every try), the judge's other clips fail at once, not cached (one request is let through 30 s after
 the last miss, to find the server back); a server that has not answered the judge yet and refuses connections (one still loading its model) is
 given ``startup_wait`` (300) seconds first, a warning saying so once. Standard library only (``urllib``).
 """
@@ -108,11 +108,11 @@ class _Reachability:
     """How many requests in a row could not reach the server (after their retries), or failed every try with the same
     server failure (a 408, 409 or 5xx: a proxy's 502 for a server down behind it, :func:`_failing`; a 200 that is no
     chat completion; or no answer within the timeout): one judge's, shared by its request threads, so it is counted
-    under a lock. A miss of another kind than the last (unreachable, another status, a timeout) starts the count again
-    at 1. When the count reaches ``limit`` with a miss the server answered (a status, a 200 that is no chat completion),
-    the next request, another clip's, is let through at once before any is refused: a server failing some clips only
-    (a 500 to each clip of one source video, side by side in the run) answers it, and the run goes on; one down
-    costs that one request more.
+    under a lock. A miss of another kind than the last (unreachable, another status, a timeout; but any 5xx after a
+    5xx, a proxy's 502s and 504s for one server down, as ``"HTTP 5xx"``) starts the count again at 1. When the count
+    reaches ``limit`` with a miss the server answered (a status, a 200 that is no chat completion), the next request,
+    another clip's, is let through at once before any is refused: a server failing some clips only (a 500 to each clip
+    of one source video, side by side in the run) answers it, and the run goes on; one down costs that request more.
 
     A request answered otherwise (an answer, an HTTP error not counted, a slow answer within the timeout) sets the count
     back to 0. Once the count reaches ``limit`` requests are refused, but for one every ``_ASK_AGAIN_AFTER`` seconds: a
@@ -146,14 +146,17 @@ class _Reachability:
 
     def miss(self, problem: str, refused: bool, kind: str = "unreachable") -> None:
         with self.lock:
-            self.missed = self.missed + 1 if kind == self.kind else 1
-            self.kind = kind
+            # 5xx of different statuses are one server down: a proxy's 502 (connection refused behind it), 503, 504
+            server_error = kind.startswith("HTTP 5") and self.kind.startswith("HTTP 5")
+            same = bool(self.missed) and (kind == self.kind or server_error)
+            self.missed = self.missed + 1 if same else 1
+            self.kind = "HTTP 5xx" if same and kind != self.kind else kind
             self.problem = problem
             self.refused = refused
             self.last_try = time.monotonic()
             if self.first_miss is None:
                 self.first_miss = self.last_try
-            if self.missed == self.limit and kind not in ("unreachable", "timeout"):
+            if self.missed == self.limit and self.kind not in ("unreachable", "timeout"):
                 # the server answered each (a 5xx, a page): maybe those clips' failures (vLLM's 500 on one source's frames,
                 # its clips side by side), not the server's; one more request, another clip's, is let through at once
                 self.last_try -= _ASK_AGAIN_AFTER
@@ -218,8 +221,8 @@ class OpenAIJudge(Judge):
     (unreadable video, server error after retries, unparseable answer) gets a
     verdict with ``error``. Once ``max_unreachable`` requests in a row could
     not reach the server (connection refused, name not resolved, connect
-    timeout), each after its retries, or failed every try with the same 408,
-    409 or 5xx (a proxy's 502 for a server down behind it; not a plain 429, a
+    timeout), each after its retries, or failed every try with the same 408
+    or 409, or a 5xx (a proxy's 502s or 504s for a server down behind it; not a plain 429, a
     rate limit; or a 200 that is no chat completion, a web page at the wrong
     port), or had no answer within ``timeout`` at any try (a hung server),
     the judge stops asking: a server down mid-run would cost every remaining clip
@@ -314,7 +317,8 @@ class OpenAIJudge(Judge):
             raise InputError(f"max_retries={max_retries!r}: give a whole number >= 0")
         if not is_whole_number(max_unreachable) or max_unreachable < 1:
             raise InputError(f"max_unreachable={max_unreachable!r}: give the whole number (>= 1) of requests in a row that "
-                             "cannot reach the server (or fail every try with the same 408, 409 or 5xx, or time out) "
+                             "cannot reach the server (or fail every try with the same 408 or 409, or a 5xx, or time "
+                             "out) "
                              "before the judge stops asking it")
         check_numbers(backoff=backoff, timeout=timeout, startup_wait=startup_wait)
         if isinstance(temperature, str) and temperature == SERVER_TEMPERATURE:
