@@ -375,6 +375,17 @@ def test_a_413_from_a_proxys_body_limit_says_what_to_raise_or_send_less_and_is_n
     assert (second.words, second.error, len(server.requests)) == (["tense"], None, 2)
 
 
+def test_a_413_is_answered_once_the_judge_sends_fewer_frames_as_its_error_says(video):
+    limit = {"bytes": 10**7}
+    with proxy_with_body_limit(limit) as server:
+        judge_for(server, num_frames=2, modalities=("video",)).judge(Clip("c1", video))
+        limit["bytes"] = len(json.dumps(server.requests[0]))  # two frames fit, eight do not
+        refused = judge_for(server, num_frames=8, modalities=("video",)).judge(Clip("c1", video))
+        fewer = judge_for(server, num_frames=2, modalities=("video",)).judge(Clip("c1", video))
+    assert "HTTP 413" in refused.error and "send fewer or smaller frames (num_frames=8, max_side=448)" in refused.error
+    assert (fewer.words, fewer.error) == (["tense"], None)
+
+
 def test_a_413_to_a_long_clip_does_not_stop_the_requests_of_shorter_clips_that_fit(short_and_long):
     short, long = short_and_long
     with proxy_with_body_limit({"bytes": 100_000}) as server:
