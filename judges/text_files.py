@@ -131,10 +131,12 @@ STANDARD_INPUT = "-"
 
 def standard_input_bytes(where: str, what: str, example: str) -> bytes:
     """The bytes piped to standard input, for an option given ``-`` (``where`` names it: ``--videos-from -``), else a one-line
-    error: on a terminal, reading would wait for typing; ``what``: what the input is, ``example``: a command that pipes it in."""
-    if sys.stdin is None or sys.stdin.isatty():
-        raise InputError(f"{where}: standard input is a terminal, not a {what}; pipe the {what} in ({example}) or give the "
-                         f"{what} file's path")
+    error: on a terminal, reading would wait for typing; closed (``<&-``, a service started without one), Python has none;
+    ``what``: what the input is, ``example``: a command that pipes it in."""
+    state = "closed" if sys.stdin is None else "a terminal" if sys.stdin.isatty() else None
+    if state is not None:
+        raise InputError(f"{where}: standard input is {state}, not a {what}; pipe the {what} in ({example}) or give the "
+                         "file's path")
     return sys.stdin.buffer.read()
 
 

@@ -87,6 +87,30 @@ def test_a_split_read_from_standard_input_is_named_standard_input_in_its_errors(
     one_line(caught)
 
 
+def test_a_split_from_standard_input_on_a_terminal_says_to_pipe_it_or_give_the_files_path(monkeypatch):
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stdin", Terminal())  # it said 'give the split file file's path'
+    with pytest.raises(InputError, match=r"^--names -: standard input is a terminal, not a split file; pipe the split file in "
+                                         r"\(head -100 dev\.txt \| cojudge fuse \.\.\. --names -\) or give the file's path$") as caught:
+        read_split("-")
+    one_line(caught)
+
+
+def test_a_split_from_standard_input_closed_says_it_is_closed_not_a_terminal():
+    import os
+    import subprocess
+    from pathlib import Path
+
+    # `cojudge fuse ... --names - <&-`: Python starts with sys.stdin None, which was called 'a terminal'
+    script = "from calibration.labels import read_split\ntry:\n    read_split('-')\nexcept Exception as e:\n    print(e)"
+    done = subprocess.run([sys.executable, "-c", script], cwd=Path(__file__).resolve().parents[1], preexec_fn=lambda: os.close(0),
+                          capture_output=True, text=True, timeout=60)
+    assert done.stdout.startswith("--names -: standard input is closed, not a split file; pipe the split file in ")
+
+
 def test_names_run_together_on_a_line_of_standard_input_name_standard_input_not_a_dash():
     from calibration.labels import check_names
 

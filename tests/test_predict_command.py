@@ -851,7 +851,7 @@ def test_a_dash_with_standard_input_on_a_terminal_is_a_one_line_error_not_a_wait
     monkeypatch.setattr(sys, "stdin", Terminal())
     assert one_line_error(capsys, "--videos-from", "-") == (
         "cojudge predict: error: --videos-from -: standard input is a terminal, not a list; pipe the list in "
-        "(find video -name '*.mp4' | cojudge predict --videos-from -) or give the list file's path\n")
+        "(find video -name '*.mp4' | cojudge predict --videos-from -) or give the file's path\n")
 
 
 def test_a_dash_reads_the_sample_names_from_standard_input(folder, monkeypatch):
