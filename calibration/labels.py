@@ -10,7 +10,7 @@ from judges.clip import repeated_names, shown_name_like
 from judges.errors import InputError, listed
 from judges.label_text import parse_labels
 from judges.outputs import read_label_csv
-from judges.text_files import STANDARD_INPUT, decoded_text, listed_lines, read_text_file, standard_input_bytes, user_path
+from judges.text_files import STANDARD_INPUT, check_input_file, decoded_text, listed_lines, nul_separated, standard_input_bytes
 
 __all__ = ["read_labels", "read_split", "name_header_columns", "check_names", "check_one_name_a_line"]
 
@@ -31,12 +31,14 @@ def read_split(path: str | Path) -> list[str]:
     (``head -100 dev.txt | cojudge fuse ... --names -``), named ``standard input`` in its errors."""
     if path == STANDARD_INPUT:
         where, sort = "standard input", "sort"
-        text = decoded_text(standard_input_bytes("--names -", "split file", "head -100 dev.txt | cojudge fuse ... --names -"),
-                            where, "split file")
+        data = standard_input_bytes("--names -", "split file", "head -100 dev.txt | cojudge fuse ... --names -")
     else:
-        path = user_path(path)
-        where, sort, text = str(path), f"sort {path.name}", read_text_file(path, "split file")
-    entries = listed_lines(text)
+        path = check_input_file(path, "split file")
+        where, sort, data = str(path), f"sort {path.name}", path.read_bytes()  # read once: it may be a pipe
+    if data.endswith(b"\x00") and nul_separated(data):  # find -print0's list: it was 'not UTF-8 text (... UTF-16?); save it as UTF-8'
+        raise InputError(f"{where}: a NUL-separated list (find -print0?), not a split file of one name a line; give one a line "
+                         "(tr '\\0' '\\n' turns the one into the other)")
+    entries = listed_lines(decoded_text(data, where, "split file"))
     if not entries:
         raise InputError(f"{where}: the split file lists no names")
     first = entries[0][0]  # the line of the first name

@@ -111,6 +111,15 @@ def test_a_split_from_standard_input_closed_says_it_is_closed_not_a_terminal():
     assert done.stdout.startswith("--names -: standard input is closed, not a split file; pipe the split file in ")
 
 
+def test_a_nul_separated_list_of_names_is_refused_as_such_not_as_utf16(tmp_path):
+    path = tmp_path / "dev.txt"  # find ... -printf '%f\0' > dev.txt: it was 'not UTF-8 text (... UTF-16 ...); save it as UTF-8'
+    path.write_bytes(b"sample_1\x00sample_2\x00")
+    with pytest.raises(InputError, match=r"dev\.txt: a NUL-separated list \(find -print0\?\), not a split file of one name a line; "
+                                         r"give one a line \(tr '\\0' '\\n' turns the one into the other\)$") as caught:
+        read_split(path)
+    one_line(caught)
+
+
 def test_names_run_together_on_a_line_of_standard_input_name_standard_input_not_a_dash():
     from calibration.labels import check_names
 

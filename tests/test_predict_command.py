@@ -874,6 +874,12 @@ def test_a_nul_separated_video_list_reads_paths_holding_a_space_and_a_newline(fo
         ("a b", "clips/a b.mp4"), ("new\nline", "clips/new\nline.mp4")]
 
 
+def test_a_nul_separated_video_list_without_a_zero_byte_after_its_last_path_is_read_as_xargs_0_reads_it(folder, monkeypatch):
+    # printf 'clips/a.mp4\0clips/b.mp4' | ...: was 'not UTF-8 text (it holds zero bytes: UTF-16 ...?); save it as UTF-8'
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"clips/a.mp4\x00clips/b.mp4")))
+    assert [c.name for c in collected([], videos_from="-")] == ["a", "b"]
+
+
 def test_a_video_list_in_utf16_without_its_byte_order_mark_is_not_read_as_nul_separated(capsys, folder):
     (folder / "videos.txt").write_bytes("clips/a.mp4\nclips/b.mp4\n".encode("utf-16-le"))  # a zero byte after each character
     assert "UTF-16 without its byte-order mark" in one_line_error(capsys, "--videos-from", "videos.txt")
