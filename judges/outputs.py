@@ -216,6 +216,9 @@ def read_label_csv(path: str | Path, column: str = "openset", unique: bool = Fal
         if missing:
             apart = next((what for sep, what in (("\t", "tabs"), (";", "semicolons")) if len(fields) == 1 and sep in fields[0]), None)
             fix = f": its header is separated by {apart}; save it comma-separated" if apart else ""  # a TSV, a European Excel's CSV
+            if delimiter != "," and len(fields) == 1 and "," in fields[0]:  # 'sep=;' above a comma CSV: it said 'found: name,openset'
+                fix = (f": its first line, sep={delimiter}, says its cells are separated by {delimiter!r}, but its header is "
+                       "comma-separated; remove that line")
             raise InputError(f"{path}: missing column(s) {', '.join(missing)}; expected a header 'name,{column}' "
                              f"(found: {', '.join(found) or 'nothing'}){fix}")
         twice = [c for c in ("name", column) if fields.count(c) > 1]

@@ -134,6 +134,15 @@ def test_a_csv_whose_first_line_names_its_separator_as_excel_writes_it_is_read_b
     assert read_judge_output(path) == {"s1": ["happy", "sad"], "s2": ["angry"]}
 
 
+def test_excels_separator_line_above_a_comma_separated_header_is_named_as_the_mismatch(tmp_path):
+    # 'sep=;' above a comma CSV (a line kept from an Excel export): 'missing column(s) ... (found: name,openset)' alone
+    path = tmp_path / "pred.csv"
+    path.write_text("sep=;\nname,openset\ns1,happy\n")
+    with pytest.raises(InputError, match=r"pred\.csv: missing column\(s\) name, openset; .*\(found: name,openset\): its first line, "
+                                         r"sep=;, says its cells are separated by ';', but its header is comma-separated; remove that line$"):
+        read_judge_output(path)
+
+
 def test_a_bad_row_below_excels_separator_line_is_named_by_its_line_in_the_file(tmp_path):
     path = tmp_path / "pred.csv"
     path.write_text("sep=;\nname;openset\ns1;happy;sad\n")
