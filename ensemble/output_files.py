@@ -25,7 +25,7 @@ from typing import IO
 
 from judges.errors import InputError
 from judges.temp_files import held_temporary, temporary_path
-from judges.text_files import user_path
+from judges.text_files import STANDARD_INPUT, user_path
 
 __all__ = ["check_output_path", "write_atomically", "new_folders_removed_on_failure"]
 
@@ -51,6 +51,8 @@ def check_output_path(path: PathLike, option: str, inputs: Mapping[str, PathLike
     Creates the missing parent folders, as the writers would have (a command run in :func:`new_folders_removed_on_failure`
     removes them again if it fails). ``~`` is the home folder, in ``path`` and ``inputs`` (:func:`judges.text_files.user_path`).
     """
+    if os.fspath(path) == STANDARD_INPUT:  # 'fuse --out -', as --names - reads standard input: it wrote a file named '-'
+        raise InputError(f"{option} - names no file, and standard output is not written to; give the file's path")
     if os.fspath(path).endswith(("/", os.sep)) and not user_path(path).is_dir():  # 'results/' wrote a file named results
         raise InputError(f"{option} {os.fspath(path)} names a folder (it ends with /); give a file name, e.g. {user_path(path) / 'out'}")
     path = user_path(path)

@@ -193,6 +193,8 @@ def check_input_file(path: str | Path, what: str, fix: str = "") -> Path:
     path = user_path(path)
     if path.is_dir():
         raise InputError(f"{path}: is a folder, not a {what}; give the file's path")
+    if not path.exists() and str(path) == STANDARD_INPUT:  # 'evaluate --labels -', after --names - read standard input
+        raise InputError(f"-: no such {what}; standard input is read by --names - and --videos-from - only: give the {what}'s path")
     if not path.exists():
         raise InputError(f"{path}: no such {what}{fix}")
     return path

@@ -95,6 +95,22 @@ def test_an_out_ending_with_a_slash_names_a_folder_and_is_refused_not_written_as
     assert not (tmp_path / "results").exists()
 
 
+def test_an_out_given_as_a_dash_is_refused_not_written_as_a_file_named_dash(calibration, two_judges, tmp_path, capsys, monkeypatch):
+    # --names - reads standard input; 'cojudge fuse ... --out -' wrote a file named '-' in the current folder
+    monkeypatch.chdir(tmp_path)
+    code = main(_fuse(calibration, two_judges, "--out", "-"))
+    assert code == 2 and _one_line_error(capsys) == (
+        "cojudge fuse: error: --out - names no file, and standard output is not written to; give the file's path")
+    assert not (tmp_path / "-").exists()
+
+
+def test_an_input_file_given_as_a_dash_says_which_options_read_standard_input(two_judges, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no file named '-' here: it said '-: no such CSV file' alone
+    code = main(["evaluate", "--labels", "-", "--pred", two_judges[0].partition("=")[2]])
+    assert code == 2 and _one_line_error(capsys) == ("cojudge evaluate: error: -: no such CSV file; standard input is read by --names - "
+                                                     "and --videos-from - only: give the CSV file's path")
+
+
 def test_fuse_creates_the_details_folder(calibration, two_judges, tmp_path):
     details = tmp_path / "new" / "details.jsonl"
     assert main(_fuse(calibration, two_judges, "--out", str(tmp_path / "pred.csv"), "--details", str(details))) == 0
