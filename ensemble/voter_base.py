@@ -153,6 +153,12 @@ def check_param_names(estimator: BaseEstimator, params: Mapping[str, Any]) -> No
     unknown = list(dict.fromkeys(key.partition("__")[0] for key in params if key.partition("__")[0] not in known))
     if unknown:
         raise InputError(no_such_params(f"{type(estimator).__name__}.set_params", unknown, known))
+    for key in params:  # 'lam__x': scikit-learn calls set_params on lam's value, 'float' object has no attribute 'set_params'
+        head, nested, _ = key.partition("__")
+        value = params.get(head, known[head])
+        if nested and value is not None and not hasattr(value, "set_params"):
+            raise InputError(f"{type(estimator).__name__}.set_params: {key} names a parameter of {head}, but {head} is {value!r}, "
+                             f"which has none; set {head}=... itself")
 
 
 class StrategyCodeError(InputError):

@@ -71,6 +71,16 @@ def test_set_params_with_a_misspelt_name_is_a_one_line_error_saying_the_name_mea
         cls().set_params(lamb=0.6)
 
 
+def test_set_params_of_a_nested_name_under_a_plain_value_is_a_one_line_error_not_an_attribute_error():
+    from ensemble.fuser import Fuser
+    from ensemble.stacked_voter import StackedVoter
+
+    # Fuser(...).set_params(voter__C__x=1) raised scikit-learn's AttributeError: 'float' object has no attribute 'set_params'
+    with pytest.raises(InputError, match=r"^StackedVoter\.set_params: C__x names a parameter of C, but C is 0\.1, which has none; "
+                                         r"set C=\.\.\. itself$"):
+        Fuser(StackedVoter()).set_params(voter__C__x=1)
+
+
 @pytest.mark.parametrize("cls", ALL)
 def test_a_voter_fitted_again_on_other_judges_predicts_as_one_fitted_on_them_alone(cls, toy):
     table, _, Y = toy
