@@ -136,7 +136,18 @@ def _listed_videos(source: str) -> list[str]:
         except InputError as exc:  # missing, a folder: named by its option, as the list's other errors are
             raise InputError(f"--videos-from {exc}") from None
         data, where = path.read_bytes(), f"--videos-from {path}"  # read once: it may be a pipe
-    entries = listed_lines(decoded_text(data, where, "list of videos", file_names=True))
+    text = decoded_text(data, where, "list of videos", file_names=True)
+    entries = listed_lines(text)
+    if "\x00" not in text:  # 'ls *.mp4 > videos.txt' lists '#take2.mp4', a # comment: it was skipped without a word
+        commented = [(n, line.strip()) for n, line in enumerate(text.splitlines(), start=1)
+                     if line.strip().startswith("#") and os.path.isfile(line.strip())]
+        if len(commented) == 1:
+            (n, line), = commented
+            warn_user(f"{where}:{n}: {line!r} starts with #, so it is read as a comment, though it names a file, which is not "
+                      f"judged; list it as ./{line}")
+        elif commented:
+            warn_user(f"{where}: lines {listed([str(n) for n, _ in commented])} start with #, so they are read as comments, though "
+                      "they name files, which are not judged; list each as ./#...")
     if not entries:
         raise InputError(f"{where}: lists no videos (it is empty, or blank lines and # comments only); list the videos' paths, "
                          "one per line (find video -name '*.mp4' > videos.txt)")
@@ -146,7 +157,10 @@ def _listed_videos(source: str) -> list[str]:
     if name_header_columns(first):
         raise InputError(f"{where}:{number}: a CSV (first line {first[:60]!r}), not a list of videos; list the videos' paths, one "
                          "per line (find video -name '*.mp4' > videos.txt)")
-    paths = [entry for _, entry in entries]
+    lines = text.splitlines() if "\x00" not in text else []
+    # a name with a space around it (' take 1.mp4', as ls lists it) is kept as written when only it names a file
+    paths = [raw if lines and (raw := lines[n - 1]) != entry and os.path.lexists(raw) and not os.path.lexists(entry) else entry
+             for n, entry in entries]
     if not any(Path(entry).suffix or "/" in entry or "\\" in entry or os.path.lexists(entry) for entry in paths):
         raise InputError(f"{where}: lists sample names ({listed(paths, 2)}), not video files; give sample names in --names {source}, "
                          "for judges that answer by name (type = \"replay\")")

@@ -880,6 +880,22 @@ def test_a_nul_separated_video_list_without_a_zero_byte_after_its_last_path_is_r
     assert [c.name for c in collected([], videos_from="-")] == ["a", "b"]
 
 
+def test_a_listed_video_whose_name_starts_with_a_hash_is_warned_about_not_skipped_without_a_word(folder):
+    shutil.move(folder / "clips" / "b.mp4", folder / "#b.mp4")
+    listing = subprocess.run("ls clips/a.mp4 '#b.mp4'", shell=True, capture_output=True, check=True).stdout  # ls ... > videos.txt
+    (folder / "videos.txt").write_bytes(listing + b"# my clips\n")
+    with pytest.warns(UserWarning, match=r"^--videos-from videos\.txt:1: '#b\.mp4' starts with #, so it is read as a comment, though "
+                                         r"it names a file, which is not judged; list it as \./#b\.mp4$"):
+        assert [c.name for c in collected([], videos_from="videos.txt")] == ["a"]
+
+
+def test_a_listed_video_whose_name_starts_with_a_space_is_kept_as_written_when_only_it_names_a_file(folder, monkeypatch):
+    shutil.move(folder / "clips" / "b.mp4", folder / "clips" / " b.mp4")  # `ls > ../videos.txt` in clips/
+    (folder / "videos.txt").write_text(" b.mp4\n  a.mp4  \n", encoding="utf-8")  # ' b.mp4' was stripped: 'b.mp4: no such video file'
+    monkeypatch.chdir(folder / "clips")
+    assert [(c.name, str(c.video)) for c in collected([], videos_from="../videos.txt")] == [(" b", " b.mp4"), ("a", "a.mp4")]
+
+
 def test_a_video_list_in_utf16_without_its_byte_order_mark_is_not_read_as_nul_separated(capsys, folder):
     (folder / "videos.txt").write_bytes("clips/a.mp4\nclips/b.mp4\n".encode("utf-16-le"))  # a zero byte after each character
     assert "UTF-16 without its byte-order mark" in one_line_error(capsys, "--videos-from", "videos.txt")
