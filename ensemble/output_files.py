@@ -52,7 +52,7 @@ def check_output_path(path: PathLike, option: str, inputs: Mapping[str, PathLike
     removes them again if it fails). ``~`` is the home folder, in ``path`` and ``inputs`` (:func:`judges.text_files.user_path`).
     """
     if os.fspath(path) == STANDARD_INPUT:  # 'fuse --out -', as --names - reads standard input: it wrote a file named '-'
-        raise InputError(f"{option} - names no file, and standard output is not written to; give the file's path")
+        raise InputError(f"{option} -: {option.rstrip(':')} writes a file, not standard output ('-' would be a file of that name); give the file's path")
     if os.fspath(path).endswith(("/", os.sep)) and not user_path(path).is_dir():  # 'results/' wrote a file named results
         raise InputError(f"{option} {os.fspath(path)} names a folder (it ends with /); give a file name, e.g. {user_path(path) / 'out'}")
     path = user_path(path)

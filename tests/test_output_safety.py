@@ -100,7 +100,7 @@ def test_an_out_given_as_a_dash_is_refused_not_written_as_a_file_named_dash(cali
     monkeypatch.chdir(tmp_path)
     code = main(_fuse(calibration, two_judges, "--out", "-"))
     assert code == 2 and _one_line_error(capsys) == (
-        "cojudge fuse: error: --out - names no file, and standard output is not written to; give the file's path")
+        "cojudge fuse: error: --out -: --out writes a file, not standard output ('-' would be a file of that name); give the file's path")
     assert not (tmp_path / "-").exists()
 
 
