@@ -117,11 +117,11 @@ def decoded_text(data: bytes, path: str | os.PathLike[str], what: str, file_name
 def nul_separated(data: bytes) -> bool:
     """Whether ``data``, a list of file names, is NUL-separated, as ``find -print0`` and ``git ls-files -z`` write one (its
     names may hold a newline): it ends with a zero byte (each name's end; or, UTF-8 text holding one, lacks only the last,
-    as ``xargs -0`` reads ``printf 'a.mp4\\0b.mp4'`` or Python's ``"\\0".join(paths)``), holds none two in a row nor one
-    first (no name is empty: a video's bytes, UTF-16 in big-endian order), and most entries are longer than one byte
-    (UTF-16 without its byte-order mark has a zero byte after each ASCII character: ``.mp4`` and each line end are entries
-    of one)."""
-    if not data.endswith(b"\x00") and (b"\x00" not in data or not _utf8(data)):
+    as ``xargs -0`` reads ``printf 'a.mp4\\0b.mp4'`` or Python's ``"\\0".join(paths)``, though not a line end, as a damaged
+    text file's stray zero byte would), holds none two in a row nor one first (no name is empty: a video's bytes, UTF-16 in
+    big-endian order), and most entries are longer than one byte (UTF-16 without its byte-order mark has a zero byte after
+    each ASCII character: ``.mp4`` and each line end are entries of one)."""
+    if not data.endswith(b"\x00") and (b"\x00" not in data or data.endswith((b"\n", b"\r")) or not _utf8(data)):
         return False
     if data.startswith(b"\x00") or b"\x00\x00" in data:
         return False

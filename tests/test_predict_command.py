@@ -880,6 +880,13 @@ def test_a_nul_separated_video_list_without_a_zero_byte_after_its_last_path_is_r
     assert [c.name for c in collected([], videos_from="-")] == ["a", "b"]
 
 
+def test_a_video_list_of_lines_with_a_stray_zero_byte_is_named_by_its_line_not_read_as_nul_separated(capsys, folder):
+    (folder / "videos.txt").write_bytes(b"clips/a.mp4\nclips/b\x00.mp4\n")  # a damaged file: it ends with a line end
+    assert one_line_error(capsys, "--videos-from", "videos.txt") == (
+        "cojudge predict: error: --videos-from videos.txt:2: not UTF-8 text (it holds zero bytes: UTF-16 without its byte-order mark, "
+        "or a damaged file?); save the list of videos as UTF-8\n")
+
+
 def test_a_listed_video_whose_name_starts_with_a_hash_is_warned_about_not_skipped_without_a_word(folder):
     shutil.move(folder / "clips" / "b.mp4", folder / "#b.mp4")
     listing = subprocess.run("ls clips/a.mp4 '#b.mp4'", shell=True, capture_output=True, check=True).stdout  # ls ... > videos.txt
