@@ -279,7 +279,8 @@ def _clip(item: str, subtitle: str | None = None, config: Path | None = None, pa
             from judges.replay import sample_name_instead
 
             raise InputError(sample_name_instead(item, path, "in a --names file: on the command line, a name with a dot is read as a video file's"))
-        raise InputError(f"{item}: no such video file; check the path")
+        shown = item.replace("\n", "\\n").replace("\r", "\\r")  # a NUL list's name with a line end: the error stays one line
+        raise InputError(f"{shown}: no such video file; check the path")
     return Clip(name=item)
 
 

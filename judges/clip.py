@@ -147,7 +147,13 @@ def refuse_a_web_address(item: object) -> None:
 
 
 def not_a_video_file(path: Path) -> str:
-    """Why ``path``, which is no file, cannot be a clip's video, and the fix: a folder, a pipe or device, a broken link, or nothing."""
+    """Why ``path``, which is no file, cannot be a clip's video, and the fix: a folder, a pipe or device, a broken link, or nothing.
+    A path's line ends (a NUL-separated list's name, or a list that mixes NULs and line ends) are shown as ``\\n``, so that
+    the error stays one line."""
+    return _why_not_a_video(path).replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _why_not_a_video(path: Path) -> str:
     if path.is_dir():
         return f"{path}: is a folder, not a video; give the videos in it, e.g. {path / '*.mp4'}"
     if path.exists():  # a pipe (a shell's <(...), a FIFO) or a device: there, but read once, where each judge reads the video

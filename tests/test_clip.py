@@ -471,6 +471,12 @@ def test_a_missing_video_file_is_an_input_error(tmp_path):
         Clip.from_path(tmp_path / "missing.mp4")
 
 
+def test_a_missing_video_whose_path_holds_a_line_end_is_named_in_one_line(tmp_path):
+    with pytest.raises(InputError, match=r"new\\nline\.mp4: no such video file; check the path$") as caught:
+        Clip.from_path(tmp_path / "new\nline.mp4")  # a name a NUL-separated list (find -print0) may hold
+    assert "\n" not in str(caught.value)
+
+
 def test_a_folder_named_like_a_video_is_named_a_folder_not_missing(tmp_path):
     # CoJudge.predict("x.mp4") on a folder said 'x.mp4: no such video file; check the path'
     (tmp_path / "x.mp4").mkdir()

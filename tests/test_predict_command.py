@@ -903,6 +903,13 @@ def test_a_listed_video_whose_name_starts_with_a_space_is_kept_as_written_when_o
     assert [(c.name, str(c.video)) for c in collected([], videos_from="../videos.txt")] == [(" b", " b.mp4"), ("a", "a.mp4")]
 
 
+def test_a_list_mixing_line_ends_and_nuls_names_its_missing_path_in_one_line_error(capsys, folder, monkeypatch):
+    # read as NUL-separated, 'clips/a.mp4\nclips/b.mp4' is one path, which was named over two lines
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"clips/a.mp4\nclips/b.mp4\x00clips/b.mp4\x00")))
+    assert one_line_error(capsys, "--videos-from", "-") == (
+        "cojudge predict: error: clips/a.mp4\\nclips/b.mp4: no such video file; check the path\n")
+
+
 def test_a_video_list_in_utf16_without_its_byte_order_mark_is_not_read_as_nul_separated(capsys, folder):
     (folder / "videos.txt").write_bytes("clips/a.mp4\nclips/b.mp4\n".encode("utf-16-le"))  # a zero byte after each character
     assert "UTF-16 without its byte-order mark" in one_line_error(capsys, "--videos-from", "videos.txt")
