@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable, Container, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from judges.clip import repeated_names, shown_name_like
@@ -12,7 +12,10 @@ from judges.label_text import parse_labels
 from judges.outputs import read_label_csv
 from judges.text_files import STANDARD_INPUT, check_input_file, decoded_text, listed_lines, nul_separated, standard_input_bytes
 
-__all__ = ["read_labels", "read_split", "name_header_columns", "check_names", "check_one_name_a_line"]
+#: Excel's first line naming a CSV's separator (``sep=;``), as a split file's line reads it (spaces around it stripped).
+_EXCEL_SEPARATOR_LINE = re.compile(r"sep=([^\s\"]?)", re.IGNORECASE)
+
+__all__ = ["read_labels", "read_split", "name_header_columns", "excel_csv_header", "check_names", "check_one_name_a_line"]
 
 
 def read_labels(path: str | Path, parse: Callable[[object], list[str]] = parse_labels) -> dict[str, list[str]]:
@@ -44,9 +47,10 @@ def read_split(path: str | Path) -> list[str]:
     first = entries[0][0]  # the line of the first name
     names = [name for _, name in entries]
     columns = name_header_columns(names[0])
-    if columns > 1:  # a labels or predictions CSV; names may hold commas
-        raise InputError(f"{where}: a CSV (first line {names[0][:60]!r}), not a split file; give a file of clip names, "
-                         "one per line (e.g. ovmerd/splits/dev.txt)")
+    if columns > 1 or excel_csv_header(names):  # a labels or predictions CSV; names may hold commas
+        shown = f"line {names[0][:60]!r}" if columns > 1 else f"lines {names[0]!r} and {names[1][:60]!r}"  # Excel's sep= line
+        raise InputError(f"{where}: a CSV (first {shown}), not a split file; give a file of clip names, one per line "
+                         "(e.g. ovmerd/splits/dev.txt)")
     if columns == 1:  # pandas' df[["name"]].to_csv(path, index=False): the names under their column's header
         raise InputError(f"{where}:{first}: {names[0]!r} is a column's header, not a clip's name (written by pandas' to_csv?); "
                          "remove that line, or save with header=False")
@@ -57,12 +61,20 @@ def read_split(path: str | Path) -> list[str]:
     return names
 
 
-def name_header_columns(line: str) -> int:
+def excel_csv_header(lines: Sequence[str]) -> bool:
+    """Whether ``lines``, a split file's or list's entries, are a labels or predictions CSV below Excel's line naming its
+    separator (``sep=;``; a tab is stripped as the line's spaces are): such a file was read as names, ``sep=;`` the first."""
+    excel = _EXCEL_SEPARATOR_LINE.fullmatch(lines[0]) if lines else None
+    return excel is not None and len(lines) > 1 and name_header_columns(lines[1], excel.group(1) or "\t") > 1
+
+
+def name_header_columns(line: str, delimiter: str = ",") -> int:
     """How many columns a split file's first line names when it is a CSV header whose first column is ``name``, as
     :func:`read_labels` reads it (case, spaces around it and quotes aside: ``Name,OpenSet``, ``"name","openset"``, or
     ``name`` alone, as pandas writes the names column of a labels table; no clip is named so), else 0. A clip name may
-    hold commas: its first cell is no ``name``; and a newline (a NUL-separated list's path): its first line is read."""
-    cells = next(csv.reader(line.splitlines()[:1]), [])
+    hold commas: its first cell is no ``name``; and a newline (a NUL-separated list's path): its first line is read.
+    ``delimiter``: the CSV's separator, as its Excel ``sep=`` line names it."""
+    cells = next(csv.reader(line.splitlines()[:1], delimiter=delimiter), [])
     return len(cells) if cells and cells[0].strip().lower() == "name" else 0
 
 

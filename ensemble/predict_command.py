@@ -151,10 +151,10 @@ def _listed_videos(source: str) -> list[str]:
     if not entries:
         raise InputError(f"{where}: lists no videos (it is empty, or blank lines and # comments only); list the videos' paths, "
                          "one per line (find video -name '*.mp4' > videos.txt)")
-    from calibration.labels import name_header_columns
+    from calibration.labels import excel_csv_header, name_header_columns
 
     number, first = entries[0]
-    if name_header_columns(first):
+    if name_header_columns(first) or excel_csv_header([entry for _, entry in entries[:2]]):
         raise InputError(f"{where}:{number}: a CSV (first line {first[:60]!r}), not a list of videos; list the videos' paths, one "
                          "per line (find video -name '*.mp4' > videos.txt)")
     lines = text.splitlines() if "\x00" not in text else []

@@ -111,6 +111,22 @@ def test_a_split_from_standard_input_closed_says_it_is_closed_not_a_terminal():
     assert done.stdout.startswith("--names -: standard input is closed, not a split file; pipe the split file in ")
 
 
+@pytest.mark.parametrize("sep", [",", ";", "\t"], ids=["comma", "semicolon", "tab"])
+def test_a_labels_csv_headed_by_excels_separator_line_given_as_the_split_is_refused_as_a_csv(tmp_path, sep):
+    path = tmp_path / "dev.csv"  # it was read as the names 'sep=;', 'name;openset', 's1;happy'
+    path.write_text(f"sep={sep}\r\nname{sep}openset\r\ns1{sep}happy\r\n", encoding="utf-8-sig", newline="")
+    with pytest.raises(InputError, match=rf"dev\.csv: a CSV \(first lines 'sep={re.escape(sep.strip())}' and 'name.{{1,2}}openset'\), not a split "
+                                         r"file; give a file of clip names, one per line") as caught:
+        read_split(path)
+    one_line(caught)
+
+
+def test_a_split_whose_first_name_reads_like_excels_separator_line_is_read_as_names(tmp_path):
+    path = tmp_path / "dev.txt"
+    path.write_text("sep=,\nsample_1\n", encoding="utf-8")
+    assert read_split(path) == ["sep=,", "sample_1"]
+
+
 def test_a_nul_separated_list_of_names_is_refused_as_such_not_as_utf16(tmp_path):
     path = tmp_path / "dev.txt"  # find ... -printf '%f\0' > dev.txt: it was 'not UTF-8 text (... UTF-16 ...); save it as UTF-8'
     path.write_bytes(b"sample_1\x00sample_2\x00")
