@@ -31,7 +31,7 @@ from ensemble.judge_failures import judge_failures
 from ensemble.output_files import check_output_path
 from ensemble.score_union_fuser import ScoreUnionFuser
 from judges.clip import NOT_MEDIA_SUFFIXES, Clip, built_clips, refuse_a_web_address
-from judges.errors import InputError, listed
+from judges.errors import InputError, listed, one_line
 from judges.install_hints import install_hint
 from judges.subtitles import SUBTITLE_SUFFIXES, SubtitleNotRead, read_subtitle_file, sidecar_subtitle_paths, subtitle_tags, untagged_stem
 from judges.text_files import STANDARD_INPUT, check_input_file, decoded_text, listed_lines, standard_input_bytes, user_path
@@ -279,8 +279,7 @@ def _clip(item: str, subtitle: str | None = None, config: Path | None = None, pa
             from judges.replay import sample_name_instead
 
             raise InputError(sample_name_instead(item, path, "in a --names file: on the command line, a name with a dot is read as a video file's"))
-        shown = item.replace("\n", "\\n").replace("\r", "\\r")  # a NUL list's name with a line end: the error stays one line
-        raise InputError(f"{shown}: no such video file; check the path")
+        raise InputError(f"{one_line(item)}: no such video file; check the path")  # a NUL list's name may hold a line end
     return Clip(name=item)
 
 

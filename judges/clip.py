@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from judges.errors import LISTED, InputError
+from judges.errors import LISTED, InputError, one_line
 from judges.subtitles import SUBTITLE_SUFFIXES, read_video_subtitle, untagged_stem
 from judges.text_files import LFS_POINTER_MAX_BYTES, check_not_lfs_pointer, file_head, path_text, user_path
 
@@ -150,7 +150,7 @@ def not_a_video_file(path: Path) -> str:
     """Why ``path``, which is no file, cannot be a clip's video, and the fix: a folder, a pipe or device, a broken link, or nothing.
     A path's line ends (a NUL-separated list's name, or a list that mixes NULs and line ends) are shown as ``\\n``, so that
     the error stays one line."""
-    return _why_not_a_video(path).replace("\n", "\\n").replace("\r", "\\r")
+    return one_line(_why_not_a_video(path))
 
 
 def _why_not_a_video(path: Path) -> str:

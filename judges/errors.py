@@ -1,4 +1,5 @@
 """The one exception type for user mistakes: bad files, bad names, bad options; :func:`snippet`, how an error quotes text,
+:func:`one_line`, how it names a path holding a line end,
 :func:`listed`, how a message names the items of a collection (judges, clips, files) however many there are,
 :func:`close_names`, the names a "did you mean" offers, and :func:`raised_text`, how an error quotes an exception."""
 from __future__ import annotations
@@ -6,7 +7,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-__all__ = ["InputError", "snippet", "listed", "LISTED", "close_names", "raised_text"]
+__all__ = ["InputError", "snippet", "one_line", "listed", "LISTED", "close_names", "raised_text"]
 
 #: How many items a message names before "and N more".
 LISTED = 5
@@ -25,6 +26,12 @@ def snippet(text: str, limit: int) -> str:
     one-line error quotes a model's answer or a server's reply, however long or many-lined."""
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 3] + "..."
+
+
+def one_line(text: str) -> str:
+    """``text`` with its line ends shown as ``\\n`` and ``\\r``: how an error names a path that holds one (a name read from
+    a NUL-separated list), so that the error stays one line and still names the path exactly."""
+    return text.replace("\n", "\\n").replace("\r", "\\r")
 
 
 def listed(items: Iterable[object], limit: int = LISTED) -> str:
