@@ -225,8 +225,7 @@ def _warn_unread(unread: Mapping[type[SubtitleNotRead], list[tuple[str, str]]]) 
         if len(said) == 1:
             warn_user(said[0][1], kind)
         else:
-            warn_user(f"{len(said)} videos {kind.many}, so they are judged without a subtitle: {listed(item for item, _ in said)}; "
-                      f"{kind.fix}", kind)
+            warn_user(kind.of_videos(item for item, _ in said), kind)
 
 
 def _suffix(item: str) -> str:

@@ -16,7 +16,7 @@ from html.entities import html5 as html5_entities
 from pathlib import Path
 from typing import Any
 
-from judges.errors import InputError
+from judges.errors import InputError, listed
 from judges.text_files import check_not_lfs_pointer
 from judges.user_warnings import warn_user
 
@@ -30,11 +30,29 @@ SUBTITLE_SUFFIXES = (".srt", ".SRT", ".vtt", ".VTT", ".ass", ".ASS", ".ssa", ".S
 
 
 class SubtitleNotRead(UserWarning):
-    """A video judged without the subtitle it has, warned about one line a video (:func:`read_video_subtitle`); each kind a
-    subclass, whose ``many`` and ``fix`` say it of several videos in one line, as ``cojudge predict`` gathers a folder's 500."""
+    """A video judged without the subtitle it has (:func:`read_video_subtitle`), each kind a subclass: :meth:`warn` says it of
+    one video, :meth:`of_videos` of several in one line (``cojudge predict`` gathers a folder's 500 so), from its ``many``
+    and ``fix``."""
 
     many = "have subtitles that are not read"
     fix = "put the subtitle to read beside each video as clip.srt"
+
+    @classmethod
+    def warn(cls, video: Path, what: str, fix: str) -> None:
+        """Warn that ``video`` (``what``: the subtitles it has) is judged without a subtitle, and what to do (``fix``)."""
+        warn_user(f"{video}: {what}, so it is judged without a subtitle; {fix}", cls)
+
+    @classmethod
+    def of_videos(cls, videos: Iterable[object]) -> str:
+        """The one line that ``videos`` (several) are judged without a subtitle, and the fix."""
+        videos = list(videos)
+        return f"{len(videos)} videos {cls.many}, so they are judged without a subtitle: {listed(videos)}; {cls.fix}"
+
+
+#: What a forced subtitle holds (flagged so, or named ``clip.en.forced.srt``): not the speech.
+_FORCED_HOLDS = "what is said in another language or written on screen"
+#: How to read one of the subtitles inside a video anyway, said of several videos.
+_EXTRACT = "extract it beside the video, e.g. ffmpeg -i clip.mkv -map 0:s:0 clip.srt"
 
 
 class _SeveralBeside(SubtitleNotRead):
@@ -43,7 +61,7 @@ class _SeveralBeside(SubtitleNotRead):
 
 
 class _ForcedBeside(SubtitleNotRead):
-    many = "have only forced subtitles beside them (what is said in another language or written on screen, not their speech)"
+    many = f"have only forced subtitles beside them ({_FORCED_HOLDS}, not their speech)"
     fix = "to read one anyway, give it as the subtitle (--subtitle, for a single video)"
 
 
@@ -54,17 +72,17 @@ class _BitmapInside(SubtitleNotRead):
 
 class _CommentaryInside(SubtitleNotRead):
     many = "hold only commentary subtitles inside, not their speech"
-    fix = "to read one anyway, extract it beside the video, e.g. ffmpeg -i clip.mkv -map 0:s:0 clip.srt"
+    fix = f"to read one anyway, {_EXTRACT}"
 
 
 class _SeveralInside(SubtitleNotRead):
     many = "hold subtitles in several languages inside, none flagged default, and none beside them"
-    fix = "to read one, extract it beside the video, e.g. ffmpeg -i clip.mkv -map 0:s:0 clip.srt"
+    fix = f"to read one, {_EXTRACT}"
 
 
 class _ForcedInside(SubtitleNotRead):
-    many = "hold only forced subtitles inside (what is said in another language or written on screen, not their speech)"
-    fix = "to read one anyway, extract it beside the video, e.g. ffmpeg -i clip.mkv -map 0:s:0 clip.srt"
+    many = f"hold only forced subtitles inside ({_FORCED_HOLDS}, not their speech)"
+    fix = f"to read one anyway, {_EXTRACT}"
 
 
 def read_video_subtitle(video: Path) -> str | None:
@@ -113,16 +131,15 @@ def sidecar_subtitle_path(video: Path) -> Path | None:
 def _chosen_sidecar(video: Path, sides: list[Path], forced: list[Path]) -> Path | None:
     """:func:`sidecar_subtitle_path` of ``video``, given ``sides`` and ``forced`` (:func:`_sidecar_subtitle_choice`)."""
     if len(sides) > 1:
-        warn_user(f"{video}: has subtitles in several languages beside it ({', '.join(side.name for side in sides)}) and no "
-                  f"{video.stem}.srt, so it is judged without a subtitle; to read one, rename it to {video.stem}.srt "
-                  "(.vtt, .ass...: keeping its suffix), or give it as the subtitle (--subtitle, for a single video)", _SeveralBeside)
+        _SeveralBeside.warn(video, f"has subtitles in several languages beside it ({', '.join(side.name for side in sides)}) and no "
+                            f"{video.stem}.srt", f"to read one, rename it to {video.stem}.srt (.vtt, .ass...: keeping its suffix), or "
+                            "give it as the subtitle (--subtitle, for a single video)")
         return None
     if not sides and forced:
         one = len(forced) == 1
-        warn_user(f"{video}: its only {'subtitle' if one else 'subtitles'} beside it, {', '.join(side.name for side in forced)}, "
-                  f"{'is' if one else 'are'} forced (only what is said in another language or written on screen), not its speech, so it "
-                  f"is judged without a subtitle; to read {'it' if one else 'one'} anyway, give it as the subtitle (--subtitle, for a single video)",
-                  _ForcedBeside)
+        _ForcedBeside.warn(video, f"its only {'subtitle' if one else 'subtitles'} beside it, {', '.join(side.name for side in forced)}, "
+                           f"{'is' if one else 'are'} forced (only {_FORCED_HOLDS}), not its speech",
+                           f"to read {'it' if one else 'one'} anyway, give it as the subtitle (--subtitle, for a single video)")
     return sides[0] if sides else None
 
 
@@ -390,33 +407,42 @@ def _embedded_choice(video: Path, streams: list[Any]) -> Any:
         kinds = ", ".join(dict.fromkeys(s.codec_context.codec.long_name if s.codec_context is not None else "a format PyAV's ffmpeg "
                                         "does not decode" for s in streams))
         one = len(streams) == 1
-        warn_user(f"{video}: its {'subtitle' if one else 'subtitles'} inside ({kinds}) cannot be read as text (a bitmap subtitle is "
-                  f"pictures of text), so it is judged without a subtitle; to read {'it' if one else 'one'}, put it beside the video "
-                  f"as {video.stem}.srt (an OCR tool, Subtitle Edit, reads pictures of text)", _BitmapInside)
+        _BitmapInside.warn(video, f"its {'subtitle' if one else 'subtitles'} inside ({kinds}) cannot be read as text (a bitmap subtitle "
+                           "is pictures of text)", f"to read {'it' if one else 'one'}, put it beside the video as {video.stem}.srt (an "
+                           "OCR tool, Subtitle Edit, reads pictures of text)")
         return None
     spoken = {i: stream for i, stream in text.items() if not _is_commentary(stream)}
     if not spoken:  # a director's commentary is what is said about the film, not in it
         one = len(text) == 1
-        shown = ", ".join(f"0:s:{i} ({_stream_label(stream)})" for i, stream in text.items())
-        warn_user(f"{video}: its only {'subtitle' if one else 'subtitles'} inside, {shown}, {'is a commentary' if one else 'are commentaries'}, "
-                  f"not its speech, so it is judged without a subtitle; to read {'it' if one else 'one'} anyway, extract it beside the video"
-                  f"{':' if one else ', e.g.'} ffmpeg -i {video.name} -map 0:s:{next(iter(text))} {video.stem}.srt", _CommentaryInside)
+        _CommentaryInside.warn(video, f"its only {'subtitle' if one else 'subtitles'} inside, {_streams_shown(text)}, "
+                               f"{'is a commentary' if one else 'are commentaries'}, not its speech",
+                               f"to read {'it' if one else 'one'} anyway, {_extract(video, list(text))}")
         return None
     text = spoken
     chosen, forced = _preferred_subtitles({f"{i:05d}": _stream_tag(video, stream) for i, stream in text.items()})
     if len(chosen) == 1:
         return text[int(chosen[0])]
-    said = chosen or forced
-    shown = ", ".join(f"0:s:{int(i)} ({_stream_label(text[int(i)])})" for i in said)
-    fix = f"extract it beside the video{':' if len(said) == 1 else ', e.g.'} ffmpeg -i {video.name} -map 0:s:{int(said[0])} {video.stem}.srt"
+    said = {int(i): text[int(i)] for i in chosen or forced}
     if chosen:
-        warn_user(f"{video}: holds subtitles in several languages ({shown}), none flagged default, and none beside it, so it is judged "
-                  f"without a subtitle; to read one, {fix}", _SeveralInside)
+        _SeveralInside.warn(video, f"holds subtitles in several languages ({_streams_shown(said)}), none flagged default, and none "
+                            "beside it", f"to read one, {_extract(video, list(said))}")
     else:
-        warn_user(f"{video}: its only {'subtitle' if len(said) == 1 else 'subtitles'} inside, {shown}, {'is' if len(said) == 1 else 'are'} "
-                  "forced (only what is said in another language or written on screen), not its speech, so it is judged without a "
-                  f"subtitle; to read {'it' if len(said) == 1 else 'one'} anyway, {fix}", _ForcedInside)
+        one = len(said) == 1
+        _ForcedInside.warn(video, f"its only {'subtitle' if one else 'subtitles'} inside, {_streams_shown(said)}, {'is' if one else 'are'} "
+                           f"forced (only {_FORCED_HOLDS}), not its speech", f"to read {'it' if one else 'one'} anyway, "
+                           f"{_extract(video, list(said))}")
     return None
+
+
+def _streams_shown(streams: dict[int, Any]) -> str:
+    """The subtitle streams inside a video, by index, as a warning names them: ``0:s:0 (eng), 0:s:1 (fre, Français)``."""
+    return ", ".join(f"0:s:{i} ({_stream_label(stream)})" for i, stream in streams.items())
+
+
+def _extract(video: Path, indices: list[int]) -> str:
+    """How to put the first of the subtitle streams ``indices`` inside ``video`` beside it, to be read."""
+    return (f"extract it beside the video{':' if len(indices) == 1 else ', e.g.'} ffmpeg -i {video.name} -map 0:s:{indices[0]} "
+            f"{video.stem}.srt")
 
 
 def _stream_tag(video: Path, stream: Any) -> SubtitleTag:
