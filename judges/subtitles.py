@@ -453,8 +453,7 @@ def _stream_tag(video: Path, stream: Any) -> SubtitleTag:
     language = stream.metadata.get("language")
     match = _LANGUAGE_TAG.fullmatch(language) if language else None
     known = language if match and match["language"].lower() in _LANGUAGE_CODES else None  # und, mul, zxx: no language
-    titles = " ".join(stream.metadata.get(key, "") for key in ("title", "name", "handler_name")).lower()
-    words = set(re.findall(r"[a-z]+", titles))
+    words = _title_words(stream)
     flags = words & (_FORCED_FLAGS | _HEARING_FLAGS)
     if words & _SIGNS_WORDS and not words & _FULL_WORDS:  # 'Signs & Songs' beside 'Full Subtitles': the forced one, though not flagged
         flags.add("forced")
@@ -475,8 +474,13 @@ def _is_commentary(stream: Any) -> bool:
     """Whether a subtitle stream is a commentary's (flagged so, or titled ``Commentary``, ``Director's Commentary``): not the speech."""
     from av.stream import Disposition
 
+    return bool(stream.disposition & Disposition.comment) or "commentary" in _title_words(stream)
+
+
+def _title_words(stream: Any) -> set[str]:
+    """The words, in lower case, of a subtitle stream's title (Matroska's ``title``, ``name``; MP4's ``handler_name``)."""
     titles = " ".join(stream.metadata.get(key, "") for key in ("title", "name", "handler_name")).lower()
-    return bool(stream.disposition & Disposition.comment) or "commentary" in re.findall(r"[a-z]+", titles)
+    return set(re.findall(r"[a-z]+", titles))
 
 
 def _stream_label(stream: Any) -> str:
@@ -526,18 +530,20 @@ def _utf16_mov_text(stream: Any, data: bytes) -> str | None:
 def _cues_text(kind: str, cues: list[tuple[float, float, str]]) -> str:
     """The spoken text of ``cues`` (start and end in seconds, the payload), read as the ``kind`` file they make (``srt``, ``vtt``,
     ``ass``: an ASS event from its ReadOrder on, ``0,0,Default,,0,0,0,,Hello``)."""
-    def clock(seconds: float, comma: str = ".") -> str:
-        ms = round(seconds * 1000)
-        return f"{ms // 3_600_000:02d}:{ms // 60_000 % 60:02d}:{ms // 1000 % 60:02d}{comma}{ms % 1000:03d}"
-
     if kind == "srt":
-        return srt_to_text("\n\n".join(f"{i}\n{clock(a, ',')} --> {clock(b, ',')}\n{text}" for i, (a, b, text) in enumerate(cues, 1)))
+        return srt_to_text("\n\n".join(f"{i}\n{_clock(a, ',')} --> {_clock(b, ',')}\n{text}" for i, (a, b, text) in enumerate(cues, 1)))
     if kind == "vtt":
-        return vtt_to_text("WEBVTT\n\n" + "\n\n".join(f"{clock(a)} --> {clock(b)}\n{text}" for a, b, text in cues))
+        return vtt_to_text("WEBVTT\n\n" + "\n\n".join(f"{_clock(a)} --> {_clock(b)}\n{text}" for a, b, text in cues))
     events = [(a, b, text.split(",", 2)) for a, b, text in cues]  # ReadOrder, Layer, the rest: Style, Name, ..., Text
     return ass_to_text("[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n" + "\n".join(
-        f"Dialogue: {fields[1]},{clock(a)[1:-1]},{clock(b)[1:-1]},{fields[2]}"  # H:MM:SS.cc, as ASS writes times
+        f"Dialogue: {fields[1]},{_clock(a)[1:-1]},{_clock(b)[1:-1]},{fields[2]}"  # H:MM:SS.cc, as ASS writes times
         for a, b, fields in events if len(fields) == 3))
+
+
+def _clock(seconds: float, comma: str = ".") -> str:
+    """``seconds`` as a subtitle file's time, ``HH:MM:SS.mmm`` (SRT's ``comma``: ``,``)."""
+    ms = round(seconds * 1000)
+    return f"{ms // 3_600_000:02d}:{ms // 60_000 % 60:02d}:{ms // 1000 % 60:02d}{comma}{ms % 1000:03d}"
 
 
 def read_subtitle_file(path: Path, what: str = "subtitle") -> str | None:
