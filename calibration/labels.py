@@ -38,7 +38,7 @@ def read_split(path: str | Path) -> list[str]:
     else:
         path = check_input_file(path, "split file")
         where, sort, data = str(path), f"sort {path.name}", path.read_bytes()  # read once: it may be a pipe
-    if data.endswith(b"\x00") and nul_separated(data):  # find -print0's list: it was 'not UTF-8 text (... UTF-16?); save it as UTF-8'
+    if data.endswith(b"\x00") and nul_separated(data):  # find -print0's list: named so, not as text holding zero bytes
         raise InputError(f"{where}: a NUL-separated list (find -print0?), not a split file of one name a line; give one a line "
                          "(tr '\\0' '\\n' turns the one into the other)")
     entries = listed_lines(decoded_text(data, where, "split file"))
@@ -63,7 +63,7 @@ def read_split(path: str | Path) -> list[str]:
 
 def excel_csv_header(lines: Sequence[str]) -> bool:
     """Whether ``lines``, a split file's or list's entries, are a labels or predictions CSV below Excel's line naming its
-    separator (``sep=;``; a tab is stripped as the line's spaces are): such a file was read as names, ``sep=;`` the first."""
+    separator (``sep=;``; a tab is stripped as the line's spaces are), not names (``sep=;`` would be the first)."""
     excel = _EXCEL_SEPARATOR_LINE.fullmatch(lines[0]) if lines else None
     return excel is not None and len(lines) > 1 and name_header_columns(lines[1], excel.group(1) or "\t") > 1
 

@@ -51,7 +51,7 @@ def check_output_path(path: PathLike, option: str, inputs: Mapping[str, PathLike
     Creates the missing parent folders, as the writers would have (a command run in :func:`new_folders_removed_on_failure`
     removes them again if it fails). ``~`` is the home folder, in ``path`` and ``inputs`` (:func:`judges.text_files.user_path`).
     """
-    if os.fspath(path) == STANDARD_INPUT:  # 'fuse --out -', as --names - reads standard input: it wrote a file named '-'
+    if os.fspath(path) == STANDARD_INPUT:  # 'fuse --out -': '-' reads standard input elsewhere, so a file named '-' is not meant
         raise InputError(f"{option} -: {option.rstrip(':')} writes a file, not standard output ('-' would be a file of that name); give the file's path")
     if os.fspath(path).endswith(("/", os.sep)) and not user_path(path).is_dir():  # 'results/' wrote a file named results
         raise InputError(f"{option} {os.fspath(path)} names a folder (it ends with /); give a file name, e.g. {user_path(path) / 'out'}")

@@ -138,7 +138,7 @@ def _listed_videos(source: str) -> list[str]:
         data, where = path.read_bytes(), f"--videos-from {path}"  # read once: it may be a pipe
     text = decoded_text(data, where, "list of videos", file_names=True)
     entries = listed_lines(text)
-    if "\x00" not in text:  # 'ls *.mp4 > videos.txt' lists '#take2.mp4', a # comment: it was skipped without a word
+    if "\x00" not in text:  # 'ls *.mp4 > videos.txt' lists '#take2.mp4', read as a # comment: said, not skipped silently
         commented = [(n, line.strip()) for n, line in enumerate(text.splitlines(), start=1)
                      if line.strip().startswith("#") and os.path.isfile(line.strip())]
         if len(commented) == 1:

@@ -91,8 +91,8 @@ class ScoreUnionFuser(BaseEstimator):
         return self
 
     def __sklearn_is_fitted__(self) -> bool:
-        """Always: nothing is learnt, and ``predict`` runs before ``fit`` too. scikit-learn's ``check_is_fitted`` said a fitted one
-        was "not fitted yet", finding no fitted attribute (one ending in ``_``)."""
+        """Always: nothing is learnt, and ``predict`` runs before ``fit`` too. scikit-learn's ``check_is_fitted`` asks this, as
+        ``fit`` sets no fitted attribute (one ending in ``_``) for it to find."""
         return True
 
     # -- predicting ----------------------------------------------------------------------

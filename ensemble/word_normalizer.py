@@ -204,8 +204,9 @@ class WordNormalizer:
 
         The words left as each leading modifier is dropped are ends of ``text``, found by where they start; one is made,
         and looked up, only if some spelling made of it could be as short as the vocabulary's longest form (a hyphen or a
-        British ``our`` takes a character off, the lemmatiser at most :data:`_LEMMATISER_SHORTENS`): a 40 KB "very very ...
-        happy" made 8,000 copies of itself, each spelled the American way, a time quadratic in its length."""
+        British ``our`` takes a character off, the lemmatiser at most :data:`_LEMMATISER_SHORTENS`), so that a long word (40 KB
+        of "very very ... happy") costs time linear in its length, where a copy of it for each modifier, each spelled the
+        American way, would be quadratic."""
         starts = [0]
         while True:
             head = next((m for m in _MODIFIERS if text.startswith(m, starts[-1])), None)

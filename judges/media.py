@@ -665,7 +665,7 @@ def _decode_audio(container: Any, sample_rate: int) -> tuple[np.ndarray | None, 
         return None, end
     audio = samples.array()
     # a float track's NaN/inf samples (and what resampling smears them over) are damage: silence, not a signal; a block at
-    # a time, as np.nan_to_num's masks of the whole track took 1.25 times its size
+    # a time, as masks of the whole track would take 1.25 times its size
     for start in range(0, audio.size, 1 << 20):
         block = audio[start : start + (1 << 20)]
         block[~np.isfinite(block)] = 0.0
@@ -681,8 +681,8 @@ def _drain(resampler: Any, samples: "_Samples") -> None:
 
 class _Samples:
     """Mono float32 samples appended a resampled frame at a time into one array, made for the length the container
-    declares (pages never written take no memory) and grown by half when a file holds more: the list of the frames'
-    small arrays, joined at the end, held an hour of 16-kHz audio (230 MB) 3.3 times over at its peak."""
+    declares (pages never written take no memory) and grown by half when a file holds more: a list of the frames' small
+    arrays joined at the end would hold the audio 3.3 times over at its peak (an hour at 16 kHz is 230 MB)."""
 
     #: The most samples made room for at first (2.3 hours at 16 kHz): a header's absurd length is not believed.
     MOST_AT_FIRST = 2**27

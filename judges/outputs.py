@@ -216,7 +216,7 @@ def read_label_csv(path: str | Path, column: str = "openset", unique: bool = Fal
         if missing:
             apart = next((what for sep, what in (("\t", "tabs"), (";", "semicolons")) if len(fields) == 1 and sep in fields[0]), None)
             fix = f": its header is separated by {apart}; save it comma-separated" if apart else ""  # a TSV, a European Excel's CSV
-            if delimiter != "," and len(fields) == 1 and "," in fields[0]:  # 'sep=;' above a comma CSV: it said 'found: name,openset'
+            if delimiter != "," and len(fields) == 1 and "," in fields[0]:  # 'sep=;' above a comma-separated header: say so
                 fix = (f": its first line, sep={delimiter}, says its cells are separated by {delimiter!r}, but its header is "
                        "comma-separated; remove that line")
             raise InputError(f"{path}: missing column(s) {', '.join(missing)}; expected a header 'name,{column}' "

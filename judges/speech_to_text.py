@@ -37,7 +37,7 @@ INSTALL_HINT = install_hint("cpu")
 #: Whisper's own rule for a segment that is not speech.
 NO_SPEECH_PROB = 0.6
 LOW_LOGPROB = -1.0
-#: Audio longer than this is transcribed in windows of at most this many seconds (shorter audio: in one piece, as before).
+#: Audio longer than this is transcribed in windows of at most this many seconds (shorter audio: in one piece).
 WINDOW_SECONDS = 120.0
 #: A window ends in the quietest :data:`QUIET_SECONDS` of its last :data:`SEARCH_SECONDS` (a pause between words).
 SEARCH_SECONDS = 20.0

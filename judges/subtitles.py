@@ -89,7 +89,7 @@ def read_video_subtitle(video: Path) -> str | None:
     """The subtitle of ``clip.mp4`` as :meth:`~judges.clip.Clip.from_path` reads it: the file beside it (:func:`read_sidecar_subtitle`);
     else, when no subtitle file of its speech is there (none, or only forced ones: ``clip.en.forced.srt``), the text subtitle
     stream inside it (:func:`read_embedded_subtitle`). A file beside the video is the user's own choice, so it wins over the
-    streams inside, and several languages beside it are warned about as ever; a forced file alone is warned about only when
+    streams inside, and several languages beside it are warned about; a forced file alone is warned about only when
     nothing inside is read either."""
     sides, forced = _sidecar_subtitle_choice(video)
     if not sides:
@@ -519,8 +519,8 @@ def _embedded_text(container: Any, stream: Any) -> str:
 
 def _utf16_mov_text(stream: Any, data: bytes) -> str | None:
     """A mov_text cue whose text is UTF-16 with its byte-order mark, as 3GPP timed text (TS 26.245) allows, as the ASS event
-    libavcodec makes of a UTF-8 one (``0,0,Default,,0,0,0,,Text``); else None. libavcodec refuses such a cue as invalid data,
-    so a Chinese MP4's every cue was left out and the clip judged with an empty subtitle."""
+    libavcodec makes of a UTF-8 one (``0,0,Default,,0,0,0,,Text``); else None. libavcodec refuses such a cue as invalid data
+    (a Chinese MP4 so written would be judged with an empty subtitle)."""
     if stream.codec_context.name != "mov_text" or data[2:4] not in (codecs.BOM_UTF16_BE, codecs.BOM_UTF16_LE):
         return None
     text = data[2 : 2 + int.from_bytes(data[:2], "big")].decode("utf-16", "replace")
