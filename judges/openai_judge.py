@@ -654,60 +654,7 @@ class OpenAIJudge(Judge):
                 except _NotAnAnswer as exc:
                     problem = f"{url} answered with something that is not a chat-completions response: {exc}"
                 except urllib.error.HTTPError as exc:
-                    try:
-                        said = exc.read().decode("utf-8", "replace")
-                    except (OSError, http.client.HTTPException):  # the error body itself was cut off
-                        said = "(its body was cut off)"
-                    problem = f"HTTP {exc.code} from {url}: {snippet(said, _SNIPPET) or '(no body)'}"
-                    param = _error_param(said)  # the request field the server names as the cause, if any
-                    if 300 <= exc.code < 400:  # a wrong base_url (http:// for https://), every clip's answer: not cached
-                        problem = f"HTTP {exc.code} from {url}: {self._redirect_hint(url, exc.code, exc.headers)}"
-                        self._refused = (self._sent_as(fields), problem, "settings")  # later requests not sent, as after a 404
-                        raise _RequestFailed(f"{problem}; {_ASKED_AGAIN}", transient=True) from None
-                    retry = _should_retry(exc.headers)  # the server's own word, which openai-python's client obeys first
-                    wait = _retry_after(exc.headers)  # but a wait asked past _LONGEST_WAIT, which it obeys before that
-                    if (retry is False or wait > _LONGEST_WAIT) and (exc.code in _RETRIED or exc.code >= 500):
-                        self._reachability.miss(snippet(said, _SNIPPET), False, f"HTTP {exc.code}")  # one try: its every try
-                        why = (f"the server asking to wait {wait:.0f} s, past the {_LONGEST_WAIT:g} s the judge waits: a "
-                               "quota for the hour or the day?" if wait > _LONGEST_WAIT else
-                               "the server's x-should-retry header saying not to")
-                        raise _RequestFailed(f"{problem} (not retried, {why}); {_ASKED_AGAIN}", transient=True) from None
-                    if retry is True and wait <= _LONGEST_WAIT:  # any status, as openai-python does: retried, not cached
-                        problem += " (retried, as the server's x-should-retry header asks)"
-                        asked = wait
-                        continue
-                    if exc.code in (401, 403):  # the account's state (a wrong key, a model it may not use), or a 403 to the clip
-                        problem += self._key_hint(exc.code)
-                        if exc.code == 401:  # the key, every clip's answer: later ones not sent (a 403 may be one clip's content)
-                            self._refused = (self._sent_as(fields), problem, "API key")
-                        raise _RequestFailed(f"{problem}; {_ASKED_AGAIN}", transient=True) from None
-                    if exc.code == 400 and param == "temperature":  # OpenAI's reasoning models take only 1, or none
-                        problem += self._temperature_hint(said)
-                    if exc.code == 413:  # the body past a limit (a proxy's), no answer on the clip: not cached
-                        problem += f" ({self._too_large_hint(len(data), media)}; not cached, the next run asks again)"
-                        # not every clip's answer, as a cap on images is: a shorter clip's body, its audio, may fit
-                        raise _RequestFailed(problem, transient=True) from None
-                    if exc.code not in _RETRIED and exc.code < 500:
-                        too_long = exc.code == 400 and _says_prompt_too_long(said)
-                        if too_long:  # the server's context length is no part of the cache identity: raising it must ask again
-                            problem += f" ({self._context_hint(said)}; not cached, the next run asks again)"
-                        wants = exc.code == 400 and token_limit_field == "max_tokens" and _asks_for_max_completion_tokens(said)
-                        # fewer images (or audio clips) a request than the judge sends one per frame: num_frames, the same
-                        # for every clip, against the server's setting (vLLM's --limit-mm-per-prompt), no part of the cache identity
-                        over = _media_limit(said) if exc.code == 400 else None
-                        if over is not None:
-                            problem += f" ({self._media_limit_hint(*over)}; not cached, the next run asks again)"
-                        # a 404 (no such model: vLLM's names no param; a wrong path in base_url) is no clip's either
-                        setting = param in _SETTING_FIELDS | self.extra_body.keys()
-                        if not (too_long or wants) and (setting or exc.code == 404 or over is not None):
-                            # every clip's answer: later ones not sent (for a cap on images, only those carrying the frames)
-                            self._refused = (self._sent_as(fields, media=over is not None), problem, "settings")
-                        if over is not None:
-                            raise _RequestFailed(problem, transient=True) from None
-                        if exc.code == 404:  # the server's state (the models it serves: a proxy's nodes still loading): not cached
-                            raise _RequestFailed(f"{problem}; {_ASKED_AGAIN}", transient=True) from None
-                        raise _RequestFailed(problem, transient=too_long, wants_max_completion_tokens=wants) from None
-                    asked = wait
+                    problem, said, asked = self._http_error(exc, url, data, fields, media, token_limit_field)
                 except (urllib.error.URLError, ConnectionError, http.client.HTTPException, OSError) as exc:  # a timeout is an OSError
                     reason = getattr(exc, "reason", exc)
                     if isinstance(reason, (TimeoutError, socket.timeout)):
@@ -729,6 +676,64 @@ class OpenAIJudge(Judge):
         tries = self.max_retries + 1
         raise _RequestFailed(f"{problem} (gave up after {tries} {'try' if tries == 1 else 'tries'}; not cached, the next run asks again)",
                              transient=True)
+
+    def _http_error(self, exc: urllib.error.HTTPError, url: str, data: bytes, fields: dict[str, Any], media: bool,
+                    token_limit_field: str) -> tuple[str, str, float]:
+        """What :meth:`_post` makes of an HTTP error: ``(the problem, the error's body, the wait it asks for)`` when the
+        request is to be tried again (a 408, 409, 429 or 5xx, or as ``x-should-retry`` says), else :class:`_RequestFailed`
+        (a redirect, a 4xx, or a server saying not to retry), noting what stops the judge's later requests."""
+        try:
+            said = exc.read().decode("utf-8", "replace")
+        except (OSError, http.client.HTTPException):  # the error body itself was cut off
+            said = "(its body was cut off)"
+        problem = f"HTTP {exc.code} from {url}: {snippet(said, _SNIPPET) or '(no body)'}"
+        param = _error_param(said)  # the request field the server names as the cause, if any
+        if 300 <= exc.code < 400:  # a wrong base_url (http:// for https://), every clip's answer: not cached
+            problem = f"HTTP {exc.code} from {url}: {self._redirect_hint(url, exc.code, exc.headers)}"
+            self._refused = (self._sent_as(fields), problem, "settings")  # later requests not sent, as after a 404
+            raise _RequestFailed(f"{problem}; {_ASKED_AGAIN}", transient=True) from None
+        retry = _should_retry(exc.headers)  # the server's own word, which openai-python's client obeys first
+        wait = _retry_after(exc.headers)  # but a wait asked past _LONGEST_WAIT, which it obeys before that
+        if (retry is False or wait > _LONGEST_WAIT) and (exc.code in _RETRIED or exc.code >= 500):
+            self._reachability.miss(snippet(said, _SNIPPET), False, f"HTTP {exc.code}")  # one try: its every try
+            why = (f"the server asking to wait {wait:.0f} s, past the {_LONGEST_WAIT:g} s the judge waits: a "
+                   "quota for the hour or the day?" if wait > _LONGEST_WAIT else
+                   "the server's x-should-retry header saying not to")
+            raise _RequestFailed(f"{problem} (not retried, {why}); {_ASKED_AGAIN}", transient=True) from None
+        if retry is True and wait <= _LONGEST_WAIT:  # any status, as openai-python does: retried, not cached
+            return f"{problem} (retried, as the server's x-should-retry header asks)", said, wait
+        if exc.code in (401, 403):  # the account's state (a wrong key, a model it may not use), or a 403 to the clip
+            problem += self._key_hint(exc.code)
+            if exc.code == 401:  # the key, every clip's answer: later ones not sent (a 403 may be one clip's content)
+                self._refused = (self._sent_as(fields), problem, "API key")
+            raise _RequestFailed(f"{problem}; {_ASKED_AGAIN}", transient=True) from None
+        if exc.code == 400 and param == "temperature":  # OpenAI's reasoning models take only 1, or none
+            problem += self._temperature_hint(said)
+        if exc.code == 413:  # the body past a limit (a proxy's), no answer on the clip: not cached
+            problem += f" ({self._too_large_hint(len(data), media)}; not cached, the next run asks again)"
+            # not every clip's answer, as a cap on images is: a shorter clip's body, its audio, may fit
+            raise _RequestFailed(problem, transient=True) from None
+        if exc.code not in _RETRIED and exc.code < 500:
+            too_long = exc.code == 400 and _says_prompt_too_long(said)
+            if too_long:  # the server's context length is no part of the cache identity: raising it must ask again
+                problem += f" ({self._context_hint(said)}; not cached, the next run asks again)"
+            wants = exc.code == 400 and token_limit_field == "max_tokens" and _asks_for_max_completion_tokens(said)
+            # fewer images (or audio clips) a request than the judge sends one per frame: num_frames, the same
+            # for every clip, against the server's setting (vLLM's --limit-mm-per-prompt), no part of the cache identity
+            over = _media_limit(said) if exc.code == 400 else None
+            if over is not None:
+                problem += f" ({self._media_limit_hint(*over)}; not cached, the next run asks again)"
+            # a 404 (no such model: vLLM's names no param; a wrong path in base_url) is no clip's either
+            setting = param in _SETTING_FIELDS | self.extra_body.keys()
+            if not (too_long or wants) and (setting or exc.code == 404 or over is not None):
+                # every clip's answer: later ones not sent (for a cap on images, only those carrying the frames)
+                self._refused = (self._sent_as(fields, media=over is not None), problem, "settings")
+            if over is not None:
+                raise _RequestFailed(problem, transient=True) from None
+            if exc.code == 404:  # the server's state (the models it serves: a proxy's nodes still loading): not cached
+                raise _RequestFailed(f"{problem}; {_ASKED_AGAIN}", transient=True) from None
+            raise _RequestFailed(problem, transient=too_long, wants_max_completion_tokens=wants) from None
+        return problem, said, wait
 
     def _refuse_if_refused_before(self, fields: dict[str, Any], media: bool) -> None:
         """:class:`_RequestFailed` (transient: the server was not asked) if the server refused a request sent as this one
