@@ -318,8 +318,7 @@ class OpenAIJudge(Judge):
         if not is_whole_number(max_unreachable) or max_unreachable < 1:
             raise InputError(f"max_unreachable={max_unreachable!r}: give the whole number (>= 1) of requests in a row that "
                              "cannot reach the server (or fail every try with the same 408 or 409, or a 5xx, or time "
-                             "out) "
-                             "before the judge stops asking it")
+                             "out) before the judge stops asking it")
         check_numbers(backoff=backoff, timeout=timeout, startup_wait=startup_wait)
         if isinstance(temperature, str) and temperature == SERVER_TEMPERATURE:
             temperature = None
@@ -878,8 +877,8 @@ def _as_json(fields: Mapping[str, Any]) -> str:
 
 def _unreached(exc: urllib.error.URLError) -> str | None:
     """Why a request never reached the server (connection refused, no route, name not resolved, connect timeout, a TLS
-    handshake or certificate refused, with what to do), or None if it did: an HTTP error, or a failure once connected. urllib raises the former as a ``URLError`` before any
-    answer."""
+    handshake or certificate refused, with what to do), or None if it did: an HTTP error, or a failure once connected.
+    urllib raises the former as a ``URLError`` before any answer."""
     reason = exc.reason
     if isinstance(exc, urllib.error.HTTPError) or not isinstance(reason, OSError):
         return None
