@@ -138,16 +138,8 @@ def _listed_videos(source: str) -> list[str]:
         data, where = path.read_bytes(), f"--videos-from {path}"  # read once: it may be a pipe
     text = decoded_text(data, where, "list of videos", file_names=True)
     entries = listed_lines(text)
-    if "\x00" not in text:  # 'ls *.mp4 > videos.txt' lists '#take2.mp4', read as a # comment: said, not skipped silently
-        commented = [(n, line.strip()) for n, line in enumerate(text.splitlines(), start=1)
-                     if line.strip().startswith("#") and os.path.isfile(line.strip())]
-        if len(commented) == 1:
-            (n, line), = commented
-            warn_user(f"{where}:{n}: {line!r} starts with #, so it is read as a comment, though it names a file, which is not "
-                      f"judged; list it as ./{line}")
-        elif commented:
-            warn_user(f"{where}: lines {listed([str(n) for n, _ in commented])} start with #, so they are read as comments, though "
-                      "they name files, which are not judged; list each as ./#...")
+    lines = text.splitlines() if "\x00" not in text else []  # a NUL-separated list's entries are as written already
+    _warn_commented_files(where, lines)
     if not entries:
         raise InputError(f"{where}: lists no videos (it is empty, or blank lines and # comments only); list the videos' paths, "
                          "one per line (find video -name '*.mp4' > videos.txt)")
@@ -157,14 +149,31 @@ def _listed_videos(source: str) -> list[str]:
     if name_header_columns(first) or excel_csv_header([entry for _, entry in entries[:2]]):
         raise InputError(f"{where}:{number}: a CSV (first line {first[:60]!r}), not a list of videos; list the videos' paths, one "
                          "per line (find video -name '*.mp4' > videos.txt)")
-    lines = text.splitlines() if "\x00" not in text else []
-    # a name with a space around it (' take 1.mp4', as ls lists it) is kept as written when only it names a file
-    paths = [raw if lines and (raw := lines[n - 1]) != entry and os.path.lexists(raw) and not os.path.lexists(entry) else entry
-             for n, entry in entries]
+    paths = [_as_written(entry, lines[n - 1]) if lines else entry for n, entry in entries]
     if not any(Path(entry).suffix or "/" in entry or "\\" in entry or os.path.lexists(entry) for entry in paths):
         raise InputError(f"{where}: lists sample names ({listed(paths, 2)}), not video files; give sample names in --names {source}, "
                          "for judges that answer by name (type = \"replay\")")
     return paths
+
+
+def _warn_commented_files(where: str, lines: Sequence[str]) -> None:
+    """Warn of the ``lines`` of the list ``where`` that start with # and name a file (``ls *.mp4 > videos.txt`` lists
+    ``#take2.mp4``): read as comments, those files are not judged, which is said, not done silently."""
+    commented = [(n, line.strip()) for n, line in enumerate(lines, start=1)
+                 if line.strip().startswith("#") and os.path.isfile(line.strip())]
+    if len(commented) == 1:
+        (n, line), = commented
+        warn_user(f"{where}:{n}: {line!r} starts with #, so it is read as a comment, though it names a file, which is not "
+                  f"judged; list it as ./{line}")
+    elif commented:
+        warn_user(f"{where}: lines {listed([str(n) for n, _ in commented])} start with #, so they are read as comments, though "
+                  "they name files, which are not judged; list each as ./#...")
+
+
+def _as_written(entry: str, line: str) -> str:
+    """A list's ``entry``, the ``line`` it was read from stripped; or the line as written, spaces around it, when only that
+    names a file (`` take1.mp4``, as ``ls`` lists a name starting with a space)."""
+    return line if line != entry and os.path.lexists(line) and not os.path.lexists(entry) else entry
 
 
 #: A still picture's suffixes: one named as a video given beside it (clip.jpg by clip.mp4: yt-dlp's --write-thumbnail, a media
