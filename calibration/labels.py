@@ -15,7 +15,7 @@ from judges.text_files import STANDARD_INPUT, check_input_file, decoded_text, li
 #: Excel's first line naming a CSV's separator (``sep=;``), as a split file's line reads it (spaces around it stripped).
 _EXCEL_SEPARATOR_LINE = re.compile(r"sep=([^\s\"]?)", re.IGNORECASE)
 
-__all__ = ["read_labels", "read_split", "name_header_columns", "excel_csv_header", "check_names", "check_one_name_a_line"]
+__all__ = ["read_labels", "read_split", "name_header_columns", "csv_first_lines", "check_names", "check_one_name_a_line"]
 
 
 def read_labels(path: str | Path, parse: Callable[[object], list[str]] = parse_labels) -> dict[str, list[str]]:
@@ -46,12 +46,11 @@ def read_split(path: str | Path) -> list[str]:
         raise InputError(f"{where}: the split file lists no names")
     first = entries[0][0]  # the line of the first name
     names = [name for _, name in entries]
-    columns = name_header_columns(names[0])
-    if columns > 1 or excel_csv_header(names):  # a labels or predictions CSV; names may hold commas
-        shown = f"line {names[0][:60]!r}" if columns > 1 else f"lines {names[0]!r} and {names[1][:60]!r}"  # Excel's sep= line
-        raise InputError(f"{where}: a CSV (first {shown}), not a split file; give a file of clip names, one per line "
+    shown = csv_first_lines(names)
+    if shown is not None:  # a labels or predictions CSV; names may hold commas
+        raise InputError(f"{where}: a CSV ({shown}), not a split file; give a file of clip names, one per line "
                          "(e.g. ovmerd/splits/dev.txt)")
-    if columns == 1:  # pandas' df[["name"]].to_csv(path, index=False): the names under their column's header
+    if name_header_columns(names[0]) == 1:  # pandas' df[["name"]].to_csv(path, index=False): the names under their column's header
         raise InputError(f"{where}:{first}: {names[0]!r} is a column's header, not a clip's name (written by pandas' to_csv?); "
                          "remove that line, or save with header=False")
     dupes = sorted(repeated_names(names))
@@ -61,7 +60,18 @@ def read_split(path: str | Path) -> list[str]:
     return names
 
 
-def excel_csv_header(lines: Sequence[str]) -> bool:
+def csv_first_lines(lines: Sequence[str], columns: int = 2) -> str | None:
+    """How an error names the first of ``lines``, a split file's or list's entries, when they are a labels or predictions
+    CSV (``first line 'name,openset'``): a header of ``columns`` or more whose first is ``name`` (:func:`name_header_columns`),
+    or one below Excel's line naming its separator (``first lines 'sep=;' and 'name;openset'``); else None."""
+    if lines and name_header_columns(lines[0]) >= columns:
+        return f"first line {lines[0][:60]!r}"
+    if _excel_csv_header(lines):
+        return f"first lines {lines[0]!r} and {lines[1][:60]!r}"
+    return None
+
+
+def _excel_csv_header(lines: Sequence[str]) -> bool:
     """Whether ``lines``, a split file's or list's entries, are a labels or predictions CSV below Excel's line naming its
     separator (``sep=;``; a tab is stripped as the line's spaces are), not names (``sep=;`` would be the first)."""
     excel = _EXCEL_SEPARATOR_LINE.fullmatch(lines[0]) if lines else None

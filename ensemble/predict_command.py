@@ -143,12 +143,12 @@ def _listed_videos(source: str) -> list[str]:
     if not entries:
         raise InputError(f"{where}: lists no videos (it is empty, or blank lines and # comments only); list the videos' paths, "
                          "one per line (find video -name '*.mp4' > videos.txt)")
-    from calibration.labels import excel_csv_header, name_header_columns
+    from calibration.labels import csv_first_lines
 
-    number, first = entries[0]
-    if name_header_columns(first) or excel_csv_header([entry for _, entry in entries[:2]]):
-        raise InputError(f"{where}:{number}: a CSV (first line {first[:60]!r}), not a list of videos; list the videos' paths, one "
-                         "per line (find video -name '*.mp4' > videos.txt)")
+    shown = csv_first_lines([entry for _, entry in entries[:2]], columns=1)  # 'name' alone too: no video is named so
+    if shown is not None:
+        raise InputError(f"{where}:{entries[0][0]}: a CSV ({shown}), not a list of videos; list the videos' paths, one per line "
+                         "(find video -name '*.mp4' > videos.txt)")
     paths = [_as_written(entry, lines[n - 1]) if lines else entry for n, entry in entries]
     if not any(Path(entry).suffix or "/" in entry or "\\" in entry or os.path.lexists(entry) for entry in paths):
         raise InputError(f"{where}: lists sample names ({listed(paths, 2)}), not video files; give sample names in --names {source}, "

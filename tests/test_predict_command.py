@@ -957,7 +957,7 @@ def test_a_subtitle_option_with_two_listed_videos_is_refused_as_for_two_given(fo
 def test_a_labels_csv_headed_by_excels_separator_line_given_as_the_video_list_is_a_one_line_error(capsys, folder):
     (folder / "labels.csv").write_text("sep=;\nname;openset\nclips/a.mp4;happy\n", encoding="utf-8")  # was read as 3 paths
     assert one_line_error(capsys, "--videos-from", "labels.csv") == (
-        "cojudge predict: error: --videos-from labels.csv:1: a CSV (first line 'sep=;'), not a list of videos; list the "
+        "cojudge predict: error: --videos-from labels.csv:1: a CSV (first lines 'sep=;' and 'name;openset'), not a list of videos; list the "
         "videos' paths, one per line (find video -name '*.mp4' > videos.txt)\n")
 
 
