@@ -21,8 +21,8 @@ from judges.text_files import check_not_lfs_pointer
 from judges.user_warnings import warn_user
 
 __all__ = ["SUBTITLE_SUFFIXES", "SubtitleNotRead", "SubtitleTag", "read_embedded_subtitle", "read_sidecar_subtitle", "read_subtitle_file",
-           "read_video_subtitle",
-           "sidecar_subtitle_path", "sidecar_subtitle_paths", "subtitle_tags", "untagged_stem", "ass_to_text", "srt_to_text", "vtt_to_text"]
+           "read_video_subtitle", "sidecar_subtitle_path", "sidecar_subtitle_paths", "subtitle_tags", "untagged_stem", "ass_to_text",
+           "srt_to_text", "vtt_to_text"]
 
 #: A sidecar subtitle's suffixes, in the order they are looked for; upper case too, as cameras and Windows tools name files
 #: (a suffix in mixed case, ``clip.Srt``, is found in the folder's listing: :func:`sidecar_subtitle_path`).
