@@ -11,10 +11,10 @@ a 4xx refusing one of the judge's settings (or a 404: no such model; or a 400 ca
 ``num_frames``: both not cached), or a 401 refusing its API key (not cached, as a 403), or a redirect (not followed,
 not cached: its error names the ``base_url`` to give), its later requests sent the same are not sent. A 413 (a proxy's
 body limit) is not cached either, nor stops a later clip. Once ``max_unreachable`` (3) requests in a row could not
-reach the server at all, after their retries (or failed every try with the same 408 or 409, or a 5xx, or a 200 that is
-no chat completion, or timed out at every try), the judge's other clips fail at once, not cached (one request is let through 30 s after
-the last miss, to find the server back); a server that has not answered the judge yet and refuses connections (one still loading its model) is
-given ``startup_wait`` (300) seconds first, a warning saying so once. Standard library only (``urllib``).
+reach the server at all, after their retries, or got the same failure at every try (which: :class:`OpenAIJudge`), the
+judge's other clips fail at once, not cached (one request is let through 30 s after the last miss, to find the server
+back); a server that has not answered the judge yet and refuses connections (one still loading its model) is given
+``startup_wait`` (300) seconds first, a warning saying so once. Standard library only (``urllib``).
 """
 from __future__ import annotations
 
