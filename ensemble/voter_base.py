@@ -150,7 +150,7 @@ def check_param_names(estimator: BaseEstimator, params: Mapping[str, Any]) -> No
     part before ``__`` of a nested one, ``votre__lam``): scikit-learn's ValueError lists the names, but over several lines
     for a ``Fuser`` (its repr) and without the one meant. An :class:`InputError` is a ValueError, as scikit-learn's is."""
     known = estimator.get_params(deep=False)
-    unknown = list(dict.fromkeys(key.partition("__")[0] for key in params if key.partition("__")[0] not in known))
+    unknown = [head for head in dict.fromkeys(key.partition("__")[0] for key in params) if head not in known]
     if unknown:
         raise InputError(no_such_params(f"{type(estimator).__name__}.set_params", unknown, known))
     for key in params:  # 'lam__x': scikit-learn calls set_params on lam's value, 'float' object has no attribute 'set_params'
