@@ -54,11 +54,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("videos", nargs="*", metavar="VIDEO",
                    help="video files (a .srt/.vtt/.ass/.ssa/.txt, in any case, beside a video is its subtitle, read with it when given too, as clips/* gives it; "
                         "else its one language-tagged subtitle, clip.en.srt, clip.en-orig.vtt, clip.en.sdh.srt (tags in any case), the one flagged default "
-                        "if several, never a forced one, clip.en.forced.srt); "
+                        "if several, never a forced one, clip.en.forced.srt; else a text subtitle stream inside the video); "
                         "a bare name without a file is a sample name for replayed judges")
     p.add_argument("--videos-from", metavar="FILE",
                    help="file of video paths, one per line, relative to the current folder as VIDEO arguments are (blank lines and "
-                        "# comments skipped; - reads standard input: find video -name '*.mp4' | cojudge predict --videos-from -), "
+                        "# comments skipped; - reads standard input: find video -name '*.mp4' | cojudge predict --videos-from -; "
+                        "a NUL-separated list, find -print0's, too), "
                         "for more videos than a command line holds; judged with the VIDEO arguments, if any, by the same rules")
     p.add_argument("--demo", action="store_true", help="make the bundled demo clip (a smiling face saying something happy) in the cache folder and judge it")
     p.add_argument("--names", metavar="SPLIT", help="file of sample names, one per line (- reads standard input), for judges that answer by sample name (type = \"replay\", or "
