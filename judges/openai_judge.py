@@ -562,9 +562,10 @@ class OpenAIJudge(Judge):
         elif answered:
             fix = "start the server and rerun"
         elif refused:  # never reached: a wrong port, or a server slower to load than startup_wait
-            head += f" and has not answered once in the {self._reachability.startup_wait:g} s since the judge first missed it"
+            wait = self._reachability.startup_wait
+            head += f" and has not answered once{f' in the {wait:g} s since the judge first missed it' if wait else ''}"
             fix = ("check that base_url is the server's URL and that the server is running, and rerun (for one loading its model "
-                   "for longer, raise startup_wait)")
+                   f"{'for longer, raise' if wait else 'first, give it time with'} startup_wait)")
         else:  # never reached, and not refused as by a loading server: a wrong host, or one that drops packets
             head += " and has not answered once"
             fix = "check that base_url is the server's URL and that the server is running, and rerun"

@@ -1884,6 +1884,15 @@ def test_a_server_never_reached_is_given_up_after_startup_wait_with_an_error_say
             "for longer, raise startup_wait)") in verdicts[-1].error
 
 
+def test_a_server_refusing_connections_with_no_startup_wait_is_given_up_without_naming_a_wait_of_0_s():
+    # it said 'has not answered once in the 0 s since the judge first missed it' and 'for longer, raise startup_wait'
+    verdicts = text_judge(nothing_listening(), max_retries=0, startup_wait=0).judge_batch(lines(5))
+    assert verdicts[-1].error.startswith("not asked: ")
+    assert ("Connection refused) and has not answered once; not cached, so the next run (with --cache) asks again: check "
+            "that base_url is the server's URL and that the server is running, and rerun (for one loading its model first, "
+            "give it time with startup_wait)") in verdicts[-1].error
+
+
 @contextlib.contextmanager
 def url_not_refusing(cause: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A base URL that cannot be reached, not by a refused connection: its host name not resolved, or its connects
