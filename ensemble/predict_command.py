@@ -80,7 +80,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="give up a judge that takes longer than this on one batch of clips (8): its clips left get errors, not "
                         "cached, and the other judges go on (default: no limit; local backend only)")
     p.add_argument("--backend", choices=("local", "ray"), default="local", help="run the judges here (default) or on Ray (" + RAY_INSTALL_HINT + ")")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.set_defaults(predict_usage=p.format_usage())
 
 
@@ -333,7 +333,7 @@ def run(args: argparse.Namespace) -> int:
         print(args.predict_usage.rstrip(), file=sys.stderr)
         report("predict", "error", NO_INPUT_HINT)
         return 2
-    progress = len(clips) > 1 and not args.quiet
+    progress = not args.quiet  # one clip too: an hour of speech is minutes of waiting, its bar says work goes on
     batch_timeout = _batch_timeout(args)
     if args.calibration and args.min_support is not None:
         raise InputError(f"--min-support is for the untrained fusion; with --calibration {args.calibration} the fitted fusion "

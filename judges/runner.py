@@ -35,6 +35,7 @@ from judges.base import Judge
 from judges.clip import Clip, built_clips, repeated_names
 from judges.errors import InputError, listed
 from judges.option_values import check_flags, is_number, is_whole_number
+from judges.progress import steps_shown
 from judges.registry import judge_name, refuse_repeated_names
 from judges.user_warnings import warn_user, with_call_site
 from judges.verdict import Verdict
@@ -184,7 +185,7 @@ def _run(
     with tqdm(total=len(judges) * len(clips), disable=not progress, desc="judging", unit="verdict") as bar:
         bar.update(sum(map(len, found.values())))
         for judge in busy:
-            args = (judge, todo[judge.name], batch_size, outbox, stop, flights)
+            args = (judge, todo[judge.name], batch_size, outbox, stop, flights, progress)
             # with the user's line that started the run: a judge's warnings in its thread point there
             threading.Thread(target=with_call_site(_work), args=args, name=f"judge-{judge.name}", daemon=True).start()
         pending = len(busy)
@@ -246,9 +247,11 @@ def _work(
     outbox: queue.Queue,
     stop: threading.Event,
     flights: "_Flights",
+    progress: bool,
 ) -> None:
     """One judge's worker: its batches, one after another, results posted to the main thread (in a batch judged again
-    one by one, each clip's as it is judged: the main thread stores it and moves the bar then)."""
+    one by one, each clip's as it is judged: the main thread stores it and moves the bar then); a judge's long steps
+    within one clip show a passing bar of their own when the run shows progress (:mod:`judges.progress`)."""
     alone: list[Clip] = []  # the clips of the batch in flight judged one by one, each posted already
 
     def post_alone(clip: Clip, judged: _Judged) -> None:
@@ -266,7 +269,8 @@ def _work(
                 if stop.is_set():
                     return
                 flights.start(judge.name)
-                judged = guarded_judge_batch(judge, batch, lambda: _next_alone(judge, stop, flights), post_alone)
+                with steps_shown(progress):  # in this thread: what the judge's own steps() reads
+                    judged = guarded_judge_batch(judge, batch, lambda: _next_alone(judge, stop, flights), post_alone)
             finally:
                 flights.end(judge)
             done = len(alone)

@@ -88,7 +88,7 @@ class SpeechTextJudge(Judge):
         audio = media.audio
         if audio is None:
             return Verdict(judge=self.name, clip=clip.name, raw="no audio track to listen to")
-        transcript = self.speech.transcribe(audio)
+        transcript = self.speech.transcribe(audio, video.name)
         if not transcript:
             verdict = Verdict(judge=self.name, clip=clip.name, raw=f"no speech heard in {len(audio) / SpeechToText.sample_rate:.1f} s of audio")
         else:

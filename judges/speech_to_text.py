@@ -27,6 +27,7 @@ import numpy as np
 from judges.errors import InputError
 from judges.install_hints import install_hint
 from judges.option_values import check_flags, is_number, is_whole_number
+from judges.progress import steps
 from judges.text_files import user_path
 
 __all__ = ["SpeechToText", "silence_cuts"]
@@ -99,14 +100,16 @@ class SpeechToText:
         window = {"seconds": WINDOW_SECONDS, "search": SEARCH_SECONDS, "quiet": QUIET_SECONDS}  # long audio's transcript
         return {"model": MODEL_NAME if bundled else str(self.model_path), "beam_size": self.beam_size, "vad": self.vad, "window": window}
 
-    def transcribe(self, audio: np.ndarray) -> str:
+    def transcribe(self, audio: np.ndarray, name: str = "audio") -> str:
         """The English words spoken in ``audio`` (16 kHz mono float32); ``""`` when nobody speaks.
 
-        Audio longer than :data:`WINDOW_SECONDS` is transcribed window by window (:func:`silence_cuts`), the texts joined.
+        Audio longer than :data:`WINDOW_SECONDS` is transcribed window by window (:func:`silence_cuts`), the texts joined;
+        in a run that shows progress, under a passing bar ``transcribing NAME`` over the windows (:func:`judges.progress.steps`).
         """
         audio = np.ascontiguousarray(np.asarray(audio, dtype=np.float32).reshape(-1))
         bounds = [0, *silence_cuts(audio, self.sample_rate), audio.size]
-        spoken = [text for start, end in zip(bounds, bounds[1:]) for text in self._spoken(audio[start:end])]
+        windows = list(zip(bounds, bounds[1:]))
+        spoken = [text for start, end in steps(windows, f"transcribing {name}", "window") for text in self._spoken(audio[start:end])]
         return " ".join(spoken)
 
     def _spoken(self, audio: np.ndarray) -> list[str]:

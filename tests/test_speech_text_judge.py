@@ -7,11 +7,13 @@ import shutil
 import numpy as np
 import pytest
 
+from ensemble.cli import main
 from judges.clip import Clip
 from judges.demo_clip import make_demo_clip
 from judges.errors import InputError
 from judges.media import TruncatedMediaWarning, decode_clip
 from judges.registry import build_judge
+from judges.runner import guarded_judge_batch, run_judges
 from judges.speech_text_judge import SpeechTextJudge
 from judges.speech_to_text import silence_cuts
 from tests.media_fixtures import make_clip, make_corrupt_clip, make_truncated_copy
@@ -134,12 +136,26 @@ SENTENCES = ("The orange bicycle leaned against the old stone wall.", "My grandm
 
 
 @pytest.fixture(scope="module")
-def speech_16k(tmp_path_factory):
-    """The three sentences spoken by espeak-ng in a demo clip (its short pauses between them), as the judge decodes it."""
+def three_sentences(tmp_path_factory):
+    """A demo clip in which espeak-ng says the three sentences (its short pauses between them), 11 s."""
     if shutil.which("espeak-ng") is None:
         pytest.fail("espeak-ng is not installed; install it (apt-get install -y espeak-ng) to test speech")
-    clip = make_demo_clip(tmp_path_factory.mktemp("long") / "three.mp4", text=" ".join(SENTENCES), size=(64, 48))
-    return decode_clip(clip, num_frames=0).audio
+    return make_demo_clip(tmp_path_factory.mktemp("long") / "three.mp4", text=" ".join(SENTENCES), size=(64, 48))
+
+
+@pytest.fixture(scope="module")
+def speech_16k(three_sentences):
+    """The three sentences' audio, as the judge decodes it."""
+    return decode_clip(three_sentences, num_frames=0).audio
+
+
+@pytest.fixture
+def small_windows(monkeypatch):
+    """Windows of 4 s: the three sentences are long audio, transcribed in a window each."""
+    from judges import speech_to_text
+
+    monkeypatch.setattr(speech_to_text, "WINDOW_SECONDS", 4.0)
+    monkeypatch.setattr(speech_to_text, "SEARCH_SECONDS", 2.0)
 
 
 def test_audio_no_longer_than_a_window_is_not_cut():
@@ -192,3 +208,49 @@ def test_a_clip_shorter_than_a_window_is_transcribed_in_one_piece(speech_16k, mo
 
 def test_the_cache_identity_names_the_window_long_audio_is_cut_into(judge):
     assert judge.cache_identity()["speech"]["window"] == {"seconds": 120.0, "search": 20.0, "quiet": 0.3}
+
+
+# -- progress inside one long clip: a passing bar over the windows, only in a run that shows progress -----------------
+@pytest.fixture
+def speech_only(tmp_path):
+    """A judges config of the speech judge alone."""
+    path = tmp_path / "speech.toml"
+    path.write_text('[[judge]]\ntype = "speech-text"\n', encoding="utf-8")
+    return path
+
+
+@pytest.mark.slow
+def test_a_long_transcription_shows_a_bar_over_its_windows_on_stderr_in_cojudge_predict(three_sentences, speech_16k,
+                                                                                       small_windows, speech_only, capsys):
+    # `cojudge predict interview.mp4` showed nothing for the 2 minutes an hour of speech takes
+    windows = len(silence_cuts(speech_16k, 16000)) + 1
+    assert main(["predict", str(three_sentences), "--config", str(speech_only)]) == 0
+    assert re.search(rf"transcribing three\.mp4: +0%\|.*?\| 0/{windows} \[", capsys.readouterr().err)
+
+
+@pytest.mark.slow
+def test_cojudge_predict_quiet_shows_no_transcription_bar(three_sentences, small_windows, speech_only, capsys):
+    assert main(["predict", str(three_sentences), "--config", str(speech_only), "--quiet"]) == 0
+    out, err = capsys.readouterr()
+    assert "bicycle" in out and "transcribing" not in err  # transcribed, silently
+
+
+@pytest.mark.slow
+def test_a_run_without_progress_shows_no_transcription_bar(judge, three_sentences, small_windows, capsys):
+    verdict = run_judges([judge], [three_sentences], progress=False)[judge.name]["three"]
+    assert "bicycle" in verdict.description.lower() and "transcribing" not in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_a_clip_no_longer_than_a_window_shows_no_transcription_bar(judge, three_sentences, capsys):
+    run_judges([judge], [three_sentences], progress=True)
+    err = capsys.readouterr().err
+    assert "judging" in err and "transcribing" not in err  # the run's bar only
+
+
+@pytest.mark.slow
+def test_a_long_transcription_outside_a_run_as_in_a_ray_worker_shows_no_bar(judge, three_sentences, small_windows, capsys):
+    """A Ray actor judges through guarded_judge_batch in its own process, which no runner marks: no bar of its own to
+    garble the driver's, which Ray would print a line at a time."""
+    judged = guarded_judge_batch(judge, [Clip.from_path(three_sentences)])
+    assert judged.verdicts[0].ok and "transcribing" not in capsys.readouterr().err
