@@ -33,7 +33,7 @@ from ensemble.score_union_fuser import ScoreUnionFuser
 from judges.clip import NOT_MEDIA_SUFFIXES, Clip, built_clips, refuse_a_web_address
 from judges.errors import InputError, listed, one_line
 from judges.install_hints import install_hint
-from judges.subtitles import SUBTITLE_SUFFIXES, SubtitleNotRead, read_subtitle_file, sidecar_subtitle_paths, subtitle_tags, untagged_stem
+from judges.subtitles import SUBTITLE_SUFFIXES, read_subtitle_file, sidecar_subtitle_paths, subtitle_tags, untagged_stem
 from judges.text_files import STANDARD_INPUT, check_input_file, decoded_text, listed_lines, standard_input_bytes, user_path
 from judges.user_warnings import warn_user
 from judges.verdict import Verdict
@@ -97,10 +97,8 @@ def collect_clips(args: argparse.Namespace) -> list[Clip]:
     given = "" if args.subtitle else None  # --subtitle's text replaces it below: the files beside the video are not read
     strays = _strays(videos, beside, stems)
     config = user_path(args.config) if getattr(args, "config", None) else None  # the default judges take videos
-    unread: dict[type[SubtitleNotRead], list[tuple[str, str]]] = {}  # the videos of each kind of subtitle not read, and each's line
     items = built_clips([item for item in videos if item not in beside and item not in strays],
-                        lambda item: _gathering_subtitle_warnings(unread, item, lambda: _clip(item, given, config, item in paths_only)))
-    _warn_unread(unread)
+                        lambda item: _clip(item, given, config, item in paths_only))  # every bad one named in one error
     if args.demo:
         from judges.demo_clip import make_demo_clip
 
@@ -211,31 +209,6 @@ def _strays(items: Sequence[str], beside: set[str], stems: Mapping[str, Path]) -
                                 f"({untagged_stem(Path(item).stem) or Path(item).stem}.mp4...)",
                    "subtitle files of no video given")
     return set(strays)
-
-
-def _gathering_subtitle_warnings(unread: dict[type[SubtitleNotRead], list[tuple[str, str]]], item: str, build: Callable[[], Clip]) -> Clip:
-    """``build()``, the clip of ``item``, its warnings that a subtitle it has is not read kept in ``unread`` by kind, to be said in one
-    line a kind (:func:`collect_clips`); any other warning is given as it comes."""
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            return build()
-    finally:
-        for said in caught:
-            if issubclass(said.category, SubtitleNotRead):
-                unread.setdefault(said.category, []).append((item, str(said.message)))
-            else:
-                warnings.warn_explicit(said.message, said.category, said.filename, said.lineno, source=said.source)
-
-
-def _warn_unread(unread: Mapping[type[SubtitleNotRead], list[tuple[str, str]]]) -> None:
-    """Warn of the videos whose subtitle is not read (:func:`_gathering_subtitle_warnings`): a single one's own line, else one line
-    for each kind, however many (a folder of 500 MKVs each holding several languages), as :func:`_warn_left_out` does."""
-    for kind, said in unread.items():
-        if len(said) == 1:
-            warn_user(said[0][1], kind)
-        else:
-            warn_user(kind.of_videos(item for item, _ in said), kind)
 
 
 def _suffix(item: str) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -13,8 +14,9 @@ from pathlib import Path
 from typing import TypeVar
 
 from judges.errors import LISTED, InputError, one_line
-from judges.subtitles import SUBTITLE_SUFFIXES, read_video_subtitle, untagged_stem
+from judges.subtitles import SUBTITLE_SUFFIXES, SubtitleNotRead, read_video_subtitle, untagged_stem
 from judges.text_files import LFS_POINTER_MAX_BYTES, check_not_lfs_pointer, file_head, path_text, user_path
+from judges.user_warnings import warn_user
 
 __all__ = ["Clip", "NOT_MEDIA_SUFFIXES", "built_clips", "name_like", "shown_name_like", "refuse_a_single_name", "refuse_a_web_address",
            "repeated_names"]
@@ -109,17 +111,21 @@ def built_clips(items: Iterable[_Item], build: Callable[[_Item], Clip]) -> list[
     for the items it refused (a missing video, a sidecar subtitle that is not UTF-8 or cannot be read...): how many, and each
     one's own message (once for a file given twice), the first :data:`~judges.errors.LISTED` then "and N more", on one line,
     so a folder of 500 clips with 3 bad ones is mended in one round, not in three runs each stopping at the next. One refused
-    item's error is its own, as before. ``cojudge predict``, :class:`~ensemble.cojudge.CoJudge` and
-    :func:`~judges.runner.run_judges` all build their clips with it, before any judge runs."""
+    item's error is its own. The warnings that a video's subtitle is not read (:class:`~judges.subtitles.SubtitleNotRead`:
+    several languages, forced only...) are said one line a kind, however many videos (:func:`_warn_unread`).
+    ``cojudge predict``, :class:`~ensemble.cojudge.CoJudge` and :func:`~judges.runner.run_judges` all build their clips
+    with it, before any judge runs."""
     clips: list[Clip] = []
     refused: dict[str, InputError] = {}  # by message: a file given twice is one problem
+    unread: dict[type[SubtitleNotRead], list[tuple[str, str]]] = {}  # each kind's videos, and each one's own line
     given = 0
     for item in items:
         given += 1
         try:
-            clips.append(build(item))
+            clips.append(_built_gathering(build, item, unread))
         except InputError as exc:
             refused.setdefault(str(exc), exc)
+    _warn_unread(unread)
     if len(refused) == 1:
         raise next(iter(refused.values()))
     if refused:
@@ -130,6 +136,33 @@ def built_clips(items: Iterable[_Item], build: Callable[[_Item], Clip]) -> list[
         raise InputError(f"{caller}{given - len(clips)} of {given} clips cannot be used (nothing was judged); fix them all, then run "
                          f"again: {shown}{more}")
     return clips
+
+
+def _built_gathering(build: Callable[[_Item], Clip], item: _Item, unread: dict[type[SubtitleNotRead], list[tuple[str, str]]]) -> Clip:
+    """``build(item)``, its warnings that a subtitle is not read kept in ``unread`` by kind (:func:`built_clips` says them
+    together); any other warning is given as it came."""
+    clip = None
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            clip = build(item)
+        return clip
+    finally:
+        for said in caught:
+            if clip is not None and issubclass(said.category, SubtitleNotRead):
+                unread.setdefault(said.category, []).append((path_text(clip.video) if clip.video else clip.name, str(said.message)))
+            else:
+                warnings.warn_explicit(said.message, said.category, said.filename, said.lineno, source=said.source)
+
+
+def _warn_unread(unread: dict[type[SubtitleNotRead], list[tuple[str, str]]]) -> None:
+    """Warn of the videos whose subtitle is not read (:func:`_built_gathering`): a single one's own line, else one line a
+    kind, however many (a folder of 500 MKVs each holding several languages)."""
+    for kind, said in unread.items():
+        if len(said) == 1:
+            warn_user(said[0][1], kind)
+        else:
+            warn_user(kind.of_videos(video for video, _ in said), kind)
 
 
 def _shared_lead(messages: list[str]) -> str:

@@ -245,3 +245,22 @@ def test_a_mov_text_subtitle_in_utf16_with_its_byte_order_mark_is_read(tmp_path,
     bom = "\ufeff".encode(encoding)
     video = _mov_text_mp4(tmp_path / "clip.mp4", [bom + "我很开心\n真的".encode(encoding), "你呢".encode()])
     assert Clip.from_path(video).subtitle == "我很开心 真的 你呢"
+
+
+def test_built_clips_says_each_kind_of_unread_subtitle_in_one_line_for_the_python_api_too(tmp_path):
+    # CoJudge.predict_many and run_judges over a folder of MKVs each holding two languages warned once per video
+    from judges.clip import built_clips
+
+    videos = []
+    for i in range(3):
+        videos.append(tmp_path / f"c{i}.mkv")
+        make_clip_with_subtitles(videos[-1], [SubtitleTrack("subrip", ((0.2, 0.8, "Hi"),), language="eng"),
+                                              SubtitleTrack("subrip", ((0.2, 0.8, "Salut"),), language="fre")], seconds=0.2)
+    with pytest.warns(UserWarning) as caught:
+        clips = built_clips(videos, Clip.from_path)
+    assert [c.subtitle for c in clips] == [None] * 3
+    assert [str(w.message) for w in caught] == [
+        f"3 videos hold subtitles in several languages inside, none flagged default, and none beside them, so they are judged "
+        f"without a subtitle: {videos[0]}, {videos[1]}, {videos[2]}; to read one, extract it beside the video, e.g. ffmpeg -i "
+        "clip.mkv -map 0:s:0 clip.srt"]
+    assert caught[0].filename == __file__  # at the user's line, as each video's own warning was
