@@ -146,17 +146,17 @@ def silence_cuts(audio: np.ndarray, sample_rate: int, window: float | None = Non
     size = int(window * sample_rate)
     reach = min(size // 2, int(search * sample_rate))
     hop = sample_rate // 100
-    steps = max(1, round(QUIET_SECONDS * 100))
+    quiet_hops = max(1, round(QUIET_SECONDS * 100))  # the 10-ms hops a quiet stretch spans
     cuts: list[int] = []
     start = 0
     while audio.size - start > size:
         low = start + size - reach
         region = audio[low : low + reach // hop * hop].astype(np.float64).reshape(-1, hop)
-        energy = np.convolve(np.square(region).mean(axis=1), np.ones(steps) / steps, mode="valid")
+        energy = np.convolve(np.square(region).mean(axis=1), np.ones(quiet_hops) / quiet_hops, mode="valid")
         first = last = int(np.argmin(energy))
         while last + 1 < energy.size and energy[last + 1] <= energy[first]:  # the run of equally quiet stretches
             last += 1
-        start = low + ((first + last) * hop + steps * hop) // 2  # the middle of the quiet run
+        start = low + ((first + last) * hop + quiet_hops * hop) // 2  # the middle of the quiet run
         cuts.append(start)
     return cuts
 
